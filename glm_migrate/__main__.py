@@ -1,0 +1,3 @@
+from glm_migrate.cli import main
+
+main()

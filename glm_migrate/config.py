@@ -1,0 +1,142 @@
+"""User settings: the frozen `Settings`, parsed from `[tool.glm-migrate]` and command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+BaseUrlStyle = Literal["env", "literal"]
+REGIONS = ("international", "china")
+BASE_URL_STYLES = ("env", "literal")
+
+
+class ConfigError(ValueError):
+    """A configuration value is unknown or of the wrong type; names the file and key."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: rule codes or prefixes to run; empty = every rule
+    select: frozenset[str] = frozenset()
+    #: rule codes or prefixes never to run
+    ignore: frozenset[str] = frozenset()
+    unsafe_fixes: bool = False
+    #: which Z.AI endpoint migrated clients target ("international" or "china")
+    region: str = "international"
+    #: env var the migrated client reads its key from; None = the table's ZAI_API_KEY
+    api_key_env: str | None = None
+    #: "env": base_url=os.environ.get("ZAI_BASE_URL", <url>); "literal": base_url=<url>
+    base_url_style: BaseUrlStyle = "env"
+    #: user model map entries, merged over rules/models.toml
+    models: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: extra glob patterns excluded from discovery
+    exclude: tuple[str, ...] = ()
+    #: glob -> codes ignored in matching files
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def is_enabled(self, code: str) -> bool:
+        selected = not self.select or any(code.startswith(p) for p in self.select)
+        return selected and not any(code.startswith(p) for p in self.ignore)
+
+    def merged(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced; None values are ignored (flag not given)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_KEYS: dict[str, str] = {
+    "select": "select",
+    "ignore": "ignore",
+    "unsafe-fixes": "unsafe_fixes",
+    "region": "region",
+    "api-key-env": "api_key_env",
+    "base-url-style": "base_url_style",
+    "models": "models",
+    "exclude": "exclude",
+    "per-file-ignores": "per_file_ignores",
+}
+
+
+def _string_list(value: Any, key: str, path: Path | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` must be a list of strings", path=path)
+    return tuple(value)
+
+
+def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> Settings:
+    """Turn a `[tool.glm-migrate]` table into Settings. Pure; raises ConfigError on any bad key."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"unknown key `{key}` in [tool.glm-migrate] (known keys: {known})", path=source)
+        name = _KEYS[key]
+        if name in ("select", "ignore"):
+            values[name] = frozenset(_string_list(value, key, source))
+        elif name == "exclude":
+            values[name] = _string_list(value, key, source)
+        elif name == "unsafe_fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"`{key}` must be true or false", path=source)
+            values[name] = value
+        elif name == "region":
+            if value not in REGIONS:
+                raise ConfigError(f"`{key}` must be one of {', '.join(REGIONS)}", path=source)
+            values[name] = value
+        elif name == "base_url_style":
+            if value not in BASE_URL_STYLES:
+                raise ConfigError(f"`{key}` must be one of {', '.join(BASE_URL_STYLES)}", path=source)
+            values[name] = value
+        elif name == "api_key_env":
+            if not isinstance(value, str) or not value.isidentifier():
+                raise ConfigError(f"`{key}` must be an environment variable name", path=source)
+            values[name] = value
+        elif name == "models":
+            if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(f"`{key}` must be a table of model id = GLM model id", path=source)
+            values[name] = MappingProxyType(dict(value))
+        elif name == "per_file_ignores":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"`{key}` must be a table of glob = [codes]", path=source)
+            values[name] = MappingProxyType(
+                {glob: _string_list(codes, f"{key}.{glob}", source) for glob, codes in value.items()}
+            )
+    return Settings(**values)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.glm-migrate] table, walking up from `start`."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "glm-migrate" in data.get("tool", {}):
+                return pyproject
+        if (candidate / ".git").exists():
+            break
+    return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read `[tool.glm-migrate]` from a pyproject.toml (or the whole of any other TOML file)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    table = data.get("tool", {}).get("glm-migrate", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, Mapping):
+        raise ConfigError("[tool.glm-migrate] must be a table", path=path)
+    return parse_settings(table, source=path)

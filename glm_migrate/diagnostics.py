@@ -1,0 +1,72 @@
+"""The values the engine returns: findings with their positions, fix status and the migrated text."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Applicability(enum.Enum):
+    """Whether and when a finding's fix may be applied."""
+
+    SAFE = "safe"  #: behaviour-preserving; applied by default
+    UNSAFE = "unsafe"  #: may change behaviour; applied only with --unsafe-fixes
+    MANUAL = "manual"  #: no automatic fix exists; a person must act
+
+
+class Severity(enum.Enum):
+    """An error is something still unmigrated; a warning is advice on code that works on GLM-4.6."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    line: int  #: 1-based
+    column: int  #: 1-based, as editors show it
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """The source text a fix replaces, as positions in the original and the new code."""
+
+    span: Span
+    replacement: str  #: the new source text for `span`
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str  #: "GLM101"
+    rule: str  #: "openai-model-name"
+    message: str  #: what was found; one line, no trailing period
+    span: Span
+    severity: Severity
+    applicability: Applicability
+    applied: bool  #: True if the fix is present in MigrationResult.output
+    fix_title: str | None = None  #: what the fix does, imperative
+    edit: Edit | None = None  #: the fix as a text edit, when one exists
+
+    @property
+    def fixable(self) -> bool:
+        return self.applicability is not Applicability.MANUAL
+
+    @property
+    def unresolved(self) -> bool:
+        """Still needs something after this run: a pending fix or a person's change."""
+        return not self.applied
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    source: str
+    output: str
+    diagnostics: tuple[Diagnostic, ...]
+    error: str | None = None  #: a parse error or unsupported input; output == source then
+    encoding: str = "utf-8"  #: how `output` encodes back to the file's bytes (BOM and cookie kept)
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source

@@ -1,0 +1,220 @@
+"""Source in, migrated source plus findings out: parse, one semantic pass, rules, one transform.
+
+The engine is pure: no printing, no file system, no environment. It never raises on bad input
+(syntax errors, undecodable bytes) but returns a MigrationResult with `error` set; a bug in a rule
+does raise, and the CLI turns that into a per-file error.
+"""
+
+from __future__ import annotations
+
+import tokenize
+from collections.abc import Sequence
+from io import BytesIO
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from glm_migrate.config import Settings
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Span
+from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
+from glm_migrate.semantic import SemanticModel
+from glm_migrate.tables import Tables
+
+
+class _EditApplier(cst.CSTTransformer):
+    """Applies every scheduled edit in one transform; edits are keyed on original nodes."""
+
+    def __init__(self, edits: dict[cst.CSTNode, list[NodeEdit]]) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
+        edits = self.edits.get(original_node)
+        if not edits:
+            return updated_node
+        node: object = updated_node
+        inserted: list[cst.CSTNode] = []
+        for edit in edits:
+            result = edit(node)
+            if isinstance(result, cst.RemovalSentinel):
+                return result
+            if isinstance(result, cst.FlattenSentinel):
+                # Statement insertions: the first node is the edited node, the rest follow it.
+                node, *more = result.nodes
+                inserted.extend(more)
+            else:
+                node = result
+        return cst.FlattenSentinel([node, *inserted]) if inserted else node  # type: ignore[list-item]
+
+
+def has_trigger(source: str | bytes, tables: Tables) -> bool:
+    """Whether the source mentions anything a rule looks for; other files are never parsed."""
+    lowered = source.lower()
+    if isinstance(lowered, bytes):
+        return any(trigger.encode() in lowered for trigger in tables.triggers)
+    return any(trigger in lowered for trigger in tables.triggers)
+
+
+def _decode(data: str | bytes) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+def _span(position: CodeRange) -> Span:
+    return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
+
+
+def migrate_bytes(
+    data: bytes,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]] = ALL_RULES,
+) -> MigrationResult:
+    """Migrate the bytes of a Python file; the result's text encodes back with `result.encoding`.
+
+    The encoding comes from a BOM or PEP 263 cookie, and line endings are kept as they are.
+    """
+    return _migrate(data, settings=settings, tables=tables, rules=rules)
+
+
+def migrate_source(
+    source: str,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]] = ALL_RULES,
+) -> MigrationResult:
+    """Migrate Python source text. Never raises on unparsable input (see `MigrationResult.error`)."""
+    return _migrate(source, settings=settings, tables=tables, rules=rules)
+
+
+def _migrate(
+    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+) -> MigrationResult:
+    if not has_trigger(data, tables):
+        text = _decode(data)
+        return MigrationResult(source=text, output=text, diagnostics=())
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        text = _decode(data)
+        return MigrationResult(text, text, (), error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}")
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        text = _decode(data)
+        return MigrationResult(text, text, (), error=f"cannot decode: {exc}")
+    except RecursionError:
+        text = _decode(data)
+        return MigrationResult(text, text, (), error="too deeply nested for the parser")
+    form_feed = b"\x0c" in data if isinstance(data, bytes) else "\x0c" in data
+    if form_feed and (module.bytes if isinstance(data, bytes) else module.code) != data:
+        # LibCST drops some form feeds; a file it cannot reproduce exactly is never touched.
+        text = _decode(data)
+        return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
+    return _migrate_module(module, settings=settings, tables=tables, rules=rules)
+
+
+def _migrate_module(
+    module: cst.Module, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+) -> MigrationResult:
+    tables = tables.with_model_overrides(settings.models)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    model = SemanticModel.build(module, tables)
+    context = RuleContext(model=model, tables=tables, settings=settings)
+    active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
+    _run_hooks(active, model)
+
+    edits: dict[cst.CSTNode, list[NodeEdit]] = {}
+    imports: set[str] = set()
+    applied: list[bool] = []
+    for finding in context.findings:
+        apply = _may_apply(finding, settings)
+        applied.append(apply)
+        if apply and finding.fix is not None:
+            for node, edit in finding.fix.edits:
+                edits.setdefault(node, []).append(edit)
+            imports.update(finding.fix.imports)
+
+    source = module.code
+    output = source
+    if edits:
+        new_module = module.visit(_EditApplier(edits))
+        if imports:
+            import_context = CodemodContext()
+            for name in sorted(imports):
+                AddImportsVisitor.add_needed_import(import_context, name)
+            new_module = AddImportsVisitor(import_context).transform_module(new_module)
+        output = new_module.code
+    diagnostics = [
+        _diagnostic(finding, was_applied, positions)
+        for finding, was_applied in zip(context.findings, applied, strict=True)
+    ]
+    diagnostics.sort(key=lambda d: (d.span, d.code))
+    if output != source:
+        error = _check_output(output, [f for f, a in zip(context.findings, applied, strict=True) if a])
+        if error:
+            return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding)
+    return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding)
+
+
+def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
+    for assignment in model.module_attributes:
+        for rule in active:
+            rule.on_module_attribute(assignment)
+    for client in model.clients:
+        for rule in active:
+            rule.on_client(client)
+    for call in model.api_calls:
+        for rule in active:
+            rule.on_api_call(call)
+    for rule in active:
+        rule.on_module_end()
+
+
+def _may_apply(finding: Finding, settings: Settings) -> bool:
+    if finding.fix is None:
+        return False
+    if finding.applicability is Applicability.SAFE:
+        return True
+    return finding.applicability is Applicability.UNSAFE and settings.unsafe_fixes
+
+
+def _check_output(output: str, applied: list[Finding]) -> str | None:
+    """A rewrite must never produce code that does not parse: refuse the whole file if it does."""
+    try:
+        cst.parse_module(output)
+    except cst.ParserSyntaxError as exc:
+        codes = ", ".join(sorted({f.rule.CODE for f in applied}))
+        return f"internal error: fixes by {codes} produced code that does not parse ({exc.message}); file left untouched"
+    return None
+
+
+def _diagnostic(finding: Finding, applied: bool, positions: object) -> Diagnostic:
+    position = positions[finding.node]  # type: ignore[index]
+    edit = None
+    if finding.fix is not None and len(finding.fix.edits) == 1:
+        node, change = finding.fix.edits[0]
+        if node is finding.node:
+            replacement = change(node)
+            if isinstance(replacement, cst.CSTNode):
+                edit = Edit(_span(position), cst.Module(body=[]).code_for_node(replacement))
+    return Diagnostic(
+        code=finding.rule.CODE,
+        rule=finding.rule.NAME,
+        message=finding.message,
+        span=_span(position),
+        severity=finding.severity,
+        applicability=finding.applicability,
+        applied=applied,
+        fix_title=finding.fix.title if finding.fix else None,
+        edit=edit,
+    )

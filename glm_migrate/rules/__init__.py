@@ -1,0 +1,39 @@
+"""The registry. Order is run order, and run order is behaviour: see the comments."""
+
+from __future__ import annotations
+
+from glm_migrate.rules._base import Rule
+from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
+from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
+from glm_migrate.rules.model_id_as_data import ModelIdAsData
+from glm_migrate.rules.openai_api_key import OpenAIApiKey
+from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
+from glm_migrate.rules.openai_model_name import OpenAIModelName
+from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
+from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
+from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
+from glm_migrate.rules.unknown_model_id import UnknownModelId
+from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    OpenAIApiKey,  # GLM001  before GLM002: inserted module-client lines read key, then URL
+    OpenAIClientBaseURL,  # GLM002
+    HardcodedApiKey,  # GLM003
+    OpenAIOnlyClientOption,  # GLM004
+    OpenAIModelName,  # GLM101  claims the literals it rewrites ...
+    UnknownModelId,  # GLM102
+    UnresolvedModelId,  # GLM104
+    ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
+    ParameterOutOfRange,  # GLM201
+    TemperatureAndTopP,  # GLM202
+    MaxCompletionTokens,  # GLM203
+)
+
+
+def rule_by_code(code: str) -> type[Rule] | None:
+    return next((rule for rule in ALL_RULES if rule.CODE == code), None)
+
+
+def unknown_patterns(patterns: frozenset[str]) -> list[str]:
+    """Patterns (codes or prefixes such as GLM1) that match no rule: a usage error."""
+    return sorted(p for p in patterns if not any(rule.CODE.startswith(p) for rule in ALL_RULES))

@@ -1,0 +1,131 @@
+"""The Rule base class: metadata on the class, checks as hooks over the semantic model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from glm_migrate.config import Settings
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.semantic import ApiCall, Client, ModuleAttributeAssignment, SemanticModel
+from glm_migrate.tables import Tables
+
+NodeEdit = Callable[[Any], cst.CSTNode | cst.FlattenSentinel[Any] | cst.RemovalSentinel]
+_CODE = re.compile(r"GLM\d{3}")
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safety")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code this rule must leave alone and not report."""
+
+    code: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code this rule must report; `expected` is the fixed code (None: report only)."""
+
+    code: str
+    expected: str | None = None
+    #: the fix is unsafe: without --unsafe-fixes the code must stay as it is
+    unsafe: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Edits to the tree, each a function from the (already updated) node to its replacement."""
+
+    edits: tuple[tuple[cst.CSTNode, NodeEdit], ...]
+    title: str
+    #: modules the fixed code needs imported ("os")
+    imports: tuple[str, ...] = ()
+    #: None: the rule's APPLICABILITY
+    applicability: Applicability | None = None
+
+
+@dataclass
+class Finding:
+    rule: type[Rule]
+    node: cst.CSTNode
+    message: str
+    severity: Severity
+    applicability: Applicability
+    fix: Fix | None
+
+
+@dataclass
+class RuleContext:
+    """What every rule of one run over one module shares."""
+
+    model: SemanticModel
+    tables: Tables
+    settings: Settings
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Rule:
+    """One migration rule. Subclasses set the metadata and implement some of the `on_*` hooks."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    #: one line for --list-rules
+    SUMMARY: ClassVar[str]
+    #: what the fix does in general; None for report-only rules
+    FIX_TITLE: ClassVar[str | None] = None
+    APPLICABILITY: ClassVar[Applicability] = Applicability.SAFE
+    SEVERITY: ClassVar[Severity] = Severity.ERROR
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not _CODE.fullmatch(cls.CODE):
+            raise TypeError(f"{cls.__name__}.CODE must look like GLM123, not {cls.CODE!r}")
+        if not _NAME.fullmatch(cls.NAME):
+            raise TypeError(f"{cls.__name__}.NAME must be kebab-case, not {cls.NAME!r}")
+        missing = [s for s in DOC_SECTIONS if s not in (cls.__doc__ or "")]
+        if missing:
+            raise TypeError(f"{cls.__name__} docstring lacks {', '.join(missing)}")
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.model = context.model
+        self.tables = context.tables
+        self.settings = context.settings
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        """Record a finding at `node`; with `fix`, the engine applies it when allowed."""
+        applicability = Applicability.MANUAL
+        if fix is not None:
+            applicability = fix.applicability or self.APPLICABILITY
+        self.context.findings.append(
+            Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix)
+        )
+
+    # Hooks, called by the engine in this order for every rule that overrides them.
+    def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
+        """`openai.<attribute> = value` at any level of the module."""
+
+    def on_client(self, client: Client) -> None:
+        """A client constructor call (`OpenAI(...)`) or the module-level `openai` client."""
+
+    def on_api_call(self, call: ApiCall) -> None:
+        """A call of an SDK resource method (`client.chat.completions.create(...)`)."""
+
+    def on_module_end(self) -> None:
+        """After every other hook: for rules that need the whole module."""

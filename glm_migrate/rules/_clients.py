@@ -1,0 +1,37 @@
+"""What the client rules share: which clients they own and where module-client settings go."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.semantic import Client, SemanticModel, Target
+
+
+def migrates_to_zai(client: Client) -> bool:
+    """An OpenAI-SDK client talking to OpenAI: the one kind the client rules rewrite."""
+    return client.sdk == "openai" and client.target is Target.OPENAI
+
+
+def module_client_anchor(model: SemanticModel) -> tuple[cst.SimpleStatementLine, str] | None:
+    """The first module-level `import openai` line and the name it binds, if any."""
+    for line in model.openai_import_lines:
+        for statement in line.body:
+            if not isinstance(statement, cst.Import):
+                continue
+            for alias in statement.names:
+                if alias.evaluated_name == "openai":
+                    return line, alias.evaluated_alias or "openai"
+    return None
+
+
+def module_setting(model: SemanticModel, attribute: str) -> bool:
+    return any(a.attribute == attribute for a in model.module_attributes)
+
+
+def wants_module_settings(model: SemanticModel) -> bool:
+    """The module-level client is used here, aimed at OpenAI, in openai>=1 style."""
+    return model.module_client_used and not model.uses_legacy_api and migrates_to_zai(model.module_client)
+
+
+def insert_after(line: cst.SimpleStatementLine, code: str) -> cst.FlattenSentinel[cst.BaseStatement]:
+    return cst.FlattenSentinel([line, cst.parse_statement(code)])

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from glm_migrate.diagnostics import Severity
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.semantic import string_value
+
+
+class ModelIdAsData(Rule):
+    """
+    ## What it does
+    Reports OpenAI model ids that do not reach an API call's `model=`: list membership tests,
+    price or context-size tables keyed by model, tokenizer lookups, prefix checks.
+
+    ## Why is this bad?
+    Once the calls use GLM ids, code that compares against or looks up OpenAI ids takes other
+    branches (`if model in ["gpt-4o", ...]`) or fails (`tiktoken.encoding_for_model`).
+
+    ## Example
+    ```python
+    if model in ("gpt-4o", "gpt-4o-mini"):
+        ...
+    ```
+    Decide what the check means for GLM models and update it by hand.
+
+    ## Fix safety
+    No fix: rewriting data would change behaviour silently. A warning; fails `--check` only with
+    `--strict`.
+    """
+
+    CODE = "GLM103"
+    NAME = "model-id-as-data"
+    SUMMARY = "OpenAI model id used as data, not as a request's model"
+    SEVERITY = Severity.WARNING
+
+    VALID = (
+        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'),
+        Valid('MODEL_PATH = "THUDM/GLM-4-9B-0414"'),  # a Hugging Face id, not an OpenAI one
+    )
+    INVALID = (
+        Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
+        Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
+    )
+
+    def on_module_end(self) -> None:
+        sent = {literal for call in self.model.api_calls for literal in self.model.model_literals(call)[0]}
+        for literal, _ in self.model.string_literals:
+            if literal in sent or literal in self.model.claimed_literals:
+                continue
+            model_id = string_value(literal)
+            if model_id is None or len(model_id) > 64:
+                continue
+            endpoint = self.tables.known_endpoint_for(model_id)
+            if endpoint is not None and self.tables.lookup_model(endpoint, model_id):
+                self.report(literal, f"Model id `{model_id}` used as data: check it still holds for GLM models")

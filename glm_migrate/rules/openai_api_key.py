@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from glm_migrate.diagnostics import Severity
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._clients import (
+    insert_after,
+    migrates_to_zai,
+    module_client_anchor,
+    module_setting,
+    wants_module_settings,
+)
+from glm_migrate.rules._helpers import add_kwarg, env_key_lookup, rename_env_lookup
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
+
+import libcst as cst
+
+
+class OpenAIApiKey(Rule):
+    """
+    ## What it does
+    Finds OpenAI clients that take their key from `OPENAI_API_KEY`, explicitly
+    (`os.environ["OPENAI_API_KEY"]`, `os.getenv(...)`) or implicitly (no `api_key=`), and makes
+    them read `ZAI_API_KEY` (or the variable set by `api-key-env`).
+
+    ## Why is this bad?
+    An OpenAI key is not valid at Z.AI. Worse, a client aimed at Z.AI without `api_key=` silently
+    falls back to `OPENAI_API_KEY` and sends that key to another provider.
+
+    ## Example
+    ```python
+    client = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+    ```
+    Use instead:
+    ```python
+    client = OpenAI(api_key=os.getenv("ZAI_API_KEY"), base_url=...)
+    ```
+
+    ## Fix safety
+    Safe: an explicit lookup keeps its shape with the new name; a missing key becomes
+    `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
+    A key from any other expression (a settings object, a function) is reported as a warning:
+    make sure it holds a Z.AI key. String literals are GLM003's.
+    """
+
+    CODE = "GLM001"
+    NAME = "openai-api-key"
+    SUMMARY = "Client reads its key from `OPENAI_API_KEY`"
+    FIX_TITLE = "Read the key from `ZAI_API_KEY`"
+
+    VALID = (
+        Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'),
+        Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:8000/v1")'),  # self-hosted
+        Valid('class OpenAI: ...\nc = OpenAI()'),  # not the SDK's class
+    )
+    INVALID = (
+        Invalid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("ZAI_API_KEY"))',
+        ),
+        Invalid(
+            "from openai import AsyncOpenAI\nc = AsyncOpenAI()",
+            expected='import os\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
+        ),
+        Invalid(
+            'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]',
+            expected='import openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
+        ),
+        Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
+    )
+
+    @property
+    def _key_env(self) -> str:
+        return self.settings.api_key_env or self.tables.api_key_env
+
+    def on_client(self, client: Client) -> None:
+        if client.construction is None or not migrates_to_zai(client):
+            return
+        arg = client.kwarg("api_key")
+        if arg is None:
+            self.report(
+                client.construction,
+                "Client without `api_key=` reads `OPENAI_API_KEY`",
+                fix=Fix(
+                    ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self._key_env))),),
+                    f"Pass `api_key=os.environ[\"{self._key_env}\"]`",
+                    imports=("os",),
+                ),
+            )
+        else:
+            self._check_value(arg.value)
+
+    def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
+        if assignment.attribute == "api_key" and wants_module_settings(self.model):
+            self._check_value(assignment.value)
+
+    def on_module_end(self) -> None:
+        if not wants_module_settings(self.model) or module_setting(self.model, "api_key"):
+            return
+        anchor = module_client_anchor(self.model)
+        if anchor is None:
+            return
+        line, alias = anchor
+        code = f'{alias}.api_key = os.environ["{self._key_env}"]'
+        self.report(
+            line,
+            "Module-level `openai` client reads `OPENAI_API_KEY`",
+            fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports=("os",)),
+        )
+
+    def _check_value(self, value: cst.BaseExpression) -> None:
+        if string_value(value) is not None:
+            return  # a literal key: GLM003
+        env = env_lookup(value)
+        if env is not None and env[0] in self.tables.openai_key_envs:
+            self.report(
+                value,
+                f"API key read from `{env[0]}`",
+                fix=Fix(((value, lambda node: rename_env_lookup(node, self._key_env)),), f"Read `{self._key_env}` instead"),
+            )
+        elif env is None or env[0] != self._key_env:
+            code = cst.Module(body=[]).code_for_node(value)
+            self.report(
+                value,
+                f"API key comes from `{code}`: make sure it holds a Z.AI key",
+                severity=Severity.WARNING,
+            )

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import replace_string
+from glm_migrate.semantic import ApiCall, string_value
+
+
+class OpenAIModelName(Rule):
+    """
+    ## What it does
+    Finds OpenAI model ids (and retired GLM ids) that reach the `model=` of an API call and
+    replaces them with their GLM equivalent from `rules/models.toml`: chat ids become `glm-4.6`,
+    embedding ids `embedding-3`. The literal is rewritten where it is written: in the call, in a
+    same-module constant (`MODEL = "gpt-4o"`), a parameter default (`def ask(model="gpt-4o")`), a
+    `"model"` key of a dict splatted into the call, or the default of `os.getenv("X", "gpt-4o")`.
+
+    ## Why is this bad?
+    Z.AI serves GLM models only; an OpenAI id fails with error 1211 (unknown model).
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=messages)
+    ```
+
+    ## Fix safety
+    Safe when the id is listed in the model map (dated variants of a listed id included). The map
+    is a product choice: override single ids with `[tool.glm-migrate.models]`. When the same
+    constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
+    tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
+    run time are not guessed at (GLM104).
+    """
+
+    CODE = "GLM101"
+    NAME = "openai-model-name"
+    SUMMARY = "OpenAI or retired GLM model id sent to Z.AI"
+    FIX_TITLE = "Replace with the GLM model id"
+
+    VALID = (
+        Valid('from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])'),
+        Valid('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'),
+        Valid('config = dict(model="gpt-4o")'),  # not an API call
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[])',
+            expected='from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])',
+        ),
+        Invalid(
+            "from openai import OpenAI\nMODEL = 'gpt-4-0613'\n\nasync def ask(c: OpenAI, model=MODEL):\n"
+            "    return await c.chat.completions.create(model=model, messages=[])",
+            expected="from openai import OpenAI\nMODEL = 'glm-4.6'\n\nasync def ask(c: OpenAI, model=MODEL):\n"
+            "    return await c.chat.completions.create(model=model, messages=[])",
+        ),
+        Invalid(
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
+            expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._seen: set[cst.SimpleString] = set()
+
+    def on_api_call(self, call: ApiCall) -> None:
+        endpoint = call.endpoint
+        if endpoint not in ("chat", "embeddings") or not call.migratable:
+            return
+        literals, _ = self.model.model_literals(call)
+        for literal in literals:
+            old = string_value(literal)
+            new = self.tables.lookup_model(endpoint, old) if old is not None else None
+            if not new or literal in self._seen:
+                continue
+            self._seen.add(literal)
+            self.model.claimed_literals.add(literal)
+            name = self.model.assigned_names.get(literal)
+            tokenizer = name is not None and name in self.model.tokenizer_names
+            message = f"Model id `{old}` on {_endpoint_label(endpoint)}"
+            if tokenizer:
+                message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
+            self.report(
+                literal,
+                message,
+                fix=Fix(
+                    ((literal, lambda node, new=new: replace_string(node, new)),),
+                    f"Replace with `{new}`",
+                    applicability=Applicability.UNSAFE if tokenizer else None,
+                ),
+            )
+
+
+def _endpoint_label(endpoint: str) -> str:
+    return {"chat": "chat completions", "embeddings": "embeddings"}.get(endpoint, endpoint)

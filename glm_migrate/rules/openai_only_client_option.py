@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
+from glm_migrate.rules._helpers import remove_kwargs
+from glm_migrate.semantic import Client, ModuleAttributeAssignment
+
+OPENAI_ONLY_OPTIONS = frozenset({"organization", "project"})
+
+
+class OpenAIOnlyClientOption(Rule):
+    """
+    ## What it does
+    Finds `organization=` and `project=` on clients moved to Z.AI (and `openai.organization` /
+    `openai.project` for the module-level client) and removes them.
+
+    ## Why is this bad?
+    They select an OpenAI organisation or project; Z.AI has neither, and keeping them suggests the
+    client still belongs to an OpenAI account.
+
+    ## Example
+    ```python
+    client = OpenAI(organization="org-123")
+    ```
+    Use instead:
+    ```python
+    client = OpenAI(api_key=..., base_url=...)
+    ```
+
+    ## Fix safety
+    Safe: Z.AI does not read the `OpenAI-Organization` / `OpenAI-Project` headers they become.
+    """
+
+    CODE = "GLM004"
+    NAME = "openai-only-client-option"
+    SUMMARY = "OpenAI-only client option (`organization`, `project`)"
+    FIX_TITLE = "Remove the option"
+
+    VALID = (
+        Valid('from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")'),
+        Valid('from openai import OpenAI\nc = OpenAI(organization="o", base_url="http://localhost:8000/v1")'),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nc = OpenAI(\n    api_key=k,\n    organization="org-1",\n    base_url="https://api.openai.com/v1",\n)',
+            expected='from openai import OpenAI\nc = OpenAI(\n    api_key=k,\n    base_url="https://api.openai.com/v1",\n)',
+        ),
+        Invalid(
+            'import openai\nopenai.organization = "org-1"\nopenai.api_key = k',
+            expected="import openai\nopenai.api_key = k",
+        ),
+    )
+
+    def on_client(self, client: Client) -> None:
+        if client.construction is None or not migrates_to_zai(client):
+            return
+        for name in sorted(OPENAI_ONLY_OPTIONS):
+            arg = client.kwarg(name)
+            if arg is not None:
+                self.report(
+                    arg,
+                    f"`{name}=` is an OpenAI-only client option",
+                    fix=Fix(((client.construction, lambda call, n=name: remove_kwargs(call, {n})),), f"Remove `{name}=`"),
+                )
+
+    def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
+        if assignment.attribute in OPENAI_ONLY_OPTIONS and wants_module_settings(self.model):
+            line = assignment.statement
+            # Only a line holding just this assignment and no comment can go without loss.
+            fix = None
+            comments = any(empty.comment for empty in line.leading_lines) or line.trailing_whitespace.comment
+            if len(line.body) == 1 and not comments:
+                fix = Fix(((line, lambda _: cst.RemovalSentinel.REMOVE),), f"Remove `openai.{assignment.attribute} = ...`")
+            self.report(assignment.assign, f"`openai.{assignment.attribute}` is an OpenAI-only setting", fix=fix)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Severity
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.semantic import ApiCall
+
+
+class UnresolvedModelId(Rule):
+    """
+    ## What it does
+    Reports API calls whose model id is decided at run time: a function argument, a settings
+    object, an environment variable without a default, a `**kwargs` splat glm-migrate cannot see.
+
+    ## Why is this bad?
+    Nothing checks that the value will be a GLM id; a config file or an environment variable may
+    still say `gpt-4o`.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model=settings.model, messages=messages)
+    ```
+    Make sure `settings.model` holds a GLM id such as `glm-4.6`.
+
+    ## Fix safety
+    No fix; a warning, so it fails `--check` only with `--strict`.
+    """
+
+    CODE = "GLM104"
+    NAME = "unresolved-model-id"
+    SUMMARY = "Model id decided at run time"
+    SEVERITY = Severity.WARNING
+
+    VALID = (
+        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'),
+        Valid("def f(client, model):\n    return client.chat.completions.create(model=model)"),  # no SDK imported
+    )
+    INVALID = (
+        Invalid("from openai import OpenAI\ndef f(model):\n    OpenAI().chat.completions.create(model=model, messages=[])"),
+        Invalid("import openai\nopenai.chat.completions.create(**params)"),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint not in ("chat", "embeddings") or not call.migratable:
+            return
+        literals, complete = self.model.model_literals(call)
+        if literals and complete:
+            return
+        value = self.model.model_argument(call)
+        if value is None:
+            self.report(call.node, "Model id not visible (passed through `**kwargs`?): make sure it is a GLM id")
+        else:
+            code = cst.Module(body=[]).code_for_node(value)
+            self.report(value, f"Model id comes from `{code}` at run time: make sure it is a GLM id")

@@ -1,0 +1,680 @@
+"""What a module's names refer to, from one light pass over its tree.
+
+LibCST's scope and qualified-name providers answer this exactly but cost several parses per file.
+glm-migrate needs less: which names are SDK modules, client classes and client instances, which
+values a name or attribute was assigned, and which calls are API calls. One visitor collects the
+bindings of every scope; resolution then follows them on demand, flow-insensitively (every binding
+of a name counts), which errs towards "ambiguous" rather than towards a wrong rewrite.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import libcst as cst
+
+from glm_migrate.tables import Tables
+
+#: Resource attributes the v1 module-level client (`openai.chat...`) exposes.
+MODULE_CLIENT_RESOURCES = frozenset(
+    {
+        "chat", "completions", "embeddings", "images", "audio", "moderations", "responses", "files",
+        "models", "batches", "beta", "fine_tuning", "vector_stores", "uploads", "realtime",
+    }
+)  # fmt: skip
+#: openai<1.0 resources (`openai.ChatCompletion.create`); openai>=1 raises on any use of them.
+LEGACY_RESOURCES = frozenset(
+    {"ChatCompletion", "Completion", "Embedding", "Image", "Audio", "Edit", "Moderation", "FineTune", "File", "Model"}
+)
+#: Module-client settings that only openai<1.0 reads.
+LEGACY_SETTINGS = frozenset({"api_base", "api_type", "api_version"})
+#: Path segments that wrap a resource method without changing the request.
+TRANSPARENT_SEGMENTS = frozenset({"with_raw_response", "with_streaming_response", "beta"})
+#: Methods that return a copy of the client with some options changed.
+CLIENT_COPY_METHODS = frozenset({"with_options", "copy"})
+#: Calls whose result is their receiver's string, as far as model ids are concerned.
+STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
+_MAX_DEPTH = 12
+
+
+class Target(enum.Enum):
+    """Which server a client talks to."""
+
+    OPENAI = "openai"  #: api.openai.com (explicitly or by default)
+    ZAI = "zai"  #: already Z.AI / BigModel
+    OTHER = "other"  #: a self-hosted server or another provider: never touched
+    UNKNOWN = "unknown"  #: decided at run time (a variable base_url)
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  #: "module", "class", "function"
+    parent: Scope | None
+    node: cst.CSTNode
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def enclosing_class(self) -> Scope | None:
+        scope: Scope | None = self
+        while scope is not None and scope.kind != "class":
+            scope = scope.parent
+        return scope
+
+
+@dataclass(eq=False)
+class Binding:
+    """One way a name gets a value: an import, an assignment or a parameter."""
+
+    scope: Scope
+    value: cst.BaseExpression | None = None  #: assigned value or parameter default
+    qualified: str | None = None  #: for imports: the dotted name imported ("openai.OpenAI")
+    target: cst.CSTNode | None = None  #: the node that binds (Name, Attribute, Param)
+
+
+@dataclass(eq=False)
+class Client:
+    """A client instance: one constructor call, or the `openai` module-level client."""
+
+    sdk: str  #: "openai", "azure", "zai", "zhipuai"
+    is_async: bool
+    class_name: str  #: qualified class name, or "openai" for the module-level client
+    construction: cst.Call | None  #: None for the module-level client
+    scope: Scope
+    target: Target
+    base_url: cst.BaseExpression | None  #: the base_url argument (or module assignment) if any
+
+    def kwarg(self, name: str) -> cst.Arg | None:
+        return find_kwarg(self.construction, name) if self.construction else None
+
+
+@dataclass(eq=False)
+class ApiCall:
+    """A call of an SDK resource method, such as `client.chat.completions.create(...)`."""
+
+    node: cst.Call
+    path: tuple[str, ...]  #: normalised resource path, ("chat", "completions", "create")
+    clients: tuple[Client, ...]  #: possible receivers; empty when inferred from the call's shape
+    scope: Scope
+
+    @property
+    def sdk(self) -> str | None:
+        """The SDK all receivers share, or None when unknown or mixed."""
+        sdks = {c.sdk for c in self.clients}
+        return sdks.pop() if len(sdks) == 1 else None
+
+    @property
+    def target(self) -> Target:
+        targets = {c.target for c in self.clients}
+        if not targets:
+            return Target.UNKNOWN
+        for decisive in (Target.OTHER, Target.UNKNOWN, Target.OPENAI):
+            if decisive in targets:
+                return decisive
+        return Target.ZAI
+
+    @property
+    def inferred(self) -> bool:
+        return not self.clients
+
+    @property
+    def migratable(self) -> bool:
+        """Requests go (or, after the migration, will go) to Z.AI, so GLM's rules apply."""
+        return self.inferred or self.target in (Target.OPENAI, Target.ZAI)
+
+    @property
+    def endpoint(self) -> str | None:
+        return ENDPOINT_BY_PATH.get(self.path)
+
+    def kwarg(self, name: str) -> cst.Arg | None:
+        return find_kwarg(self.node, name)
+
+
+ENDPOINT_BY_PATH: dict[tuple[str, ...], str] = {
+    ("chat", "completions", "create"): "chat",
+    ("chat", "completions", "parse"): "chat",
+    ("chat", "completions", "stream"): "chat",
+    ("embeddings", "create"): "embeddings",
+    ("images", "generate"): "images",
+    ("images", "generations"): "images",
+    ("audio", "transcriptions", "create"): "audio_transcriptions",
+}
+
+
+@dataclass(eq=False)
+class ModuleAttributeAssignment:
+    """`openai.api_key = ...` and friends: configuration of the module-level client."""
+
+    statement: cst.SimpleStatementLine
+    assign: cst.Assign
+    attribute: str  #: "api_key", "base_url", ...
+    value: cst.BaseExpression
+
+
+def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """"a.b.c" for a chain of Name/Attribute nodes, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (no f-string, no concatenation), else None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+# -- Values an expression can have, as far as the migration cares ---------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _ModuleValue:
+    name: str  #: qualified module name, "openai"
+
+
+@dataclass(frozen=True, eq=False)
+class _ClassValue:
+    name: str  #: qualified class name, "openai.OpenAI"
+
+
+@dataclass(frozen=True, eq=False)
+class _ResourceValue:
+    client: Client
+    path: tuple[str, ...]
+
+
+_Value = _ModuleValue | _ClassValue | Client | _ResourceValue
+
+
+class SemanticModel:
+    """The bindings, clients and API calls of one module. Build it with `SemanticModel.build`."""
+
+    def __init__(self, module: cst.Module, tables: Tables) -> None:
+        self.module = module
+        self.tables = tables
+        self.module_scope = Scope("module", None, module)
+        #: (class scope or None, "self.client") -> bindings of that attribute
+        self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
+        self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
+        self.imported_sdks: set[str] = set()
+        self._module_client: Client | None = None
+        self._values: dict[tuple[int, int], list[_Value]] = {}
+        self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
+        #: literals some rule has handled as a model id; GLM103 reports the other ones
+        self.claimed_literals: set[cst.SimpleString] = set()
+        #: names passed to tokenizer lookups (tiktoken.encoding_for_model(NAME))
+        self.tokenizer_names: set[str] = set()
+        #: module-level `import openai` statements, where module-client settings can go
+        self.openai_import_lines: list[cst.SimpleStatementLine] = []
+        #: literal -> the name it is assigned to (MODEL = "gpt-4o")
+        self.assigned_names: dict[cst.SimpleString, str] = {}
+        self.clients: list[Client] = []
+        self.api_calls: list[ApiCall] = []
+        self.module_attributes: list[ModuleAttributeAssignment] = []
+        #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
+        self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+
+    @property
+    def module_client_used(self) -> bool:
+        """The `openai` module-level client is configured or called in this module."""
+        return self._module_client is not None or any(
+            a.attribute not in LEGACY_SETTINGS for a in self.module_attributes
+        )
+
+    @property
+    def uses_legacy_api(self) -> bool:
+        """openai<1.0 code: its module settings and calls migrate differently (see GLM3xx)."""
+        return bool(self.legacy_calls) or any(a.attribute in LEGACY_SETTINGS for a in self.module_attributes)
+
+    @classmethod
+    def build(cls, module: cst.Module, tables: Tables) -> SemanticModel:
+        model = cls(module, tables)
+        module.visit(_Collector(model))
+        model._classify()
+        return model
+
+    # -- name resolution -----------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope) -> list[Binding]:
+        """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
+        current: Scope | None = scope
+        while current is not None:
+            if name in current.bindings and (current is scope or current.kind != "class"):
+                return current.bindings[name]
+            current = current.parent
+        return []
+
+    def attribute_lookup(self, dotted: str, scope: Scope) -> list[Binding]:
+        """Bindings of `self.x` (per class, including class-level `x = ...`) or `a.b` (module-wide)."""
+        base, _, attr = dotted.partition(".")
+        if base in ("self", "cls") and "." not in attr:
+            klass = scope.enclosing_class()
+            found = list(self.attribute_bindings.get((klass, dotted), []))
+            if klass is not None:
+                found.extend(klass.bindings.get(attr, []))
+            return found
+        return self.attribute_bindings.get((None, dotted), [])
+
+    def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Value]:
+        key = (id(expr), id(scope))
+        if key not in self._values:
+            self._values[key] = []  # cuts cycles such as `client = client.with_options(...)`
+            if depth <= _MAX_DEPTH:
+                self._values[key] = self._compute_values(expr, scope, depth)
+        return self._values[key]
+
+    def _binding_values(self, bindings: Sequence[Binding], depth: int) -> list[_Value]:
+        values: list[_Value] = []
+        for binding in bindings:
+            if binding.qualified is not None:
+                values.append(self._value_for_qualified(binding.qualified))
+            elif binding.value is not None and not isinstance(binding.target, cst.Param):
+                values.extend(self.values_of(binding.value, binding.scope, depth + 1))
+        return values
+
+    def _value_for_qualified(self, qualified: str) -> _Value:
+        return _ClassValue(qualified) if qualified in self.tables.clients else _ModuleValue(qualified)
+
+    def _compute_values(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> list[_Value]:
+        if isinstance(expr, cst.Name):
+            return self._binding_values(self.lookup(expr.value, scope), depth)
+        if isinstance(expr, cst.Attribute):
+            dotted = dotted_name(expr)
+            if dotted is not None:
+                bindings = self.attribute_lookup(dotted, scope)
+                if bindings:
+                    return self._binding_values(bindings, depth)
+            values: list[_Value] = []
+            for base in self.values_of(expr.value, scope, depth + 1):
+                value = self._member(base, expr.attr.value)
+                if value is not None:
+                    values.append(value)
+            return values
+        if isinstance(expr, cst.Call):
+            values = []
+            for func in self.values_of(expr.func, scope, depth + 1):
+                if isinstance(func, _ClassValue):
+                    values.append(self._client_for(expr, func.name, scope))
+                elif isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
+                    values.append(func.client)
+            return values
+        if isinstance(expr, cst.Await):
+            return self.values_of(expr.expression, scope, depth + 1)
+        if isinstance(expr, cst.IfExp):
+            return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
+        return []
+
+    def _member(self, base: _Value, attr: str) -> _Value | None:
+        if isinstance(base, _ModuleValue):
+            qualified = f"{base.name}.{attr}"
+            if qualified in self.tables.clients:
+                return _ClassValue(qualified)
+            if base.name == "openai" and attr in MODULE_CLIENT_RESOURCES:
+                return _ResourceValue(self.module_client, (attr,))
+            return _ModuleValue(qualified)
+        if isinstance(base, Client):
+            return _ResourceValue(base, (attr,))
+        if isinstance(base, _ResourceValue):
+            return _ResourceValue(base.client, (*base.path, attr))
+        return None
+
+    # -- clients -------------------------------------------------------------------------------
+
+    @property
+    def module_client(self) -> Client:
+        if self._module_client is None:
+            base_url = None
+            for assignment in self.module_attributes:
+                if assignment.attribute == "base_url":
+                    base_url = assignment.value
+            self._module_client = Client(
+                sdk="openai",
+                is_async=False,
+                class_name="openai",
+                construction=None,
+                scope=self.module_scope,
+                target=self.classify_base_url(base_url, default=Target.OPENAI),
+                base_url=base_url,
+            )
+        return self._module_client
+
+    def _client_for(self, call: cst.Call, class_name: str, scope: Scope) -> Client:
+        for client in self.clients:
+            if client.construction is call:
+                return client
+        sdk, is_async = self.tables.clients[class_name]
+        base_arg = find_kwarg(call, "base_url")
+        if sdk == "azure":
+            target = Target.OPENAI
+        else:
+            default = Target.OPENAI if sdk == "openai" else Target.ZAI
+            target = self.classify_base_url(base_arg.value if base_arg else None, default=default)
+        client = Client(sdk, is_async, class_name, call, scope, target, base_arg.value if base_arg else None)
+        self.clients.append(client)
+        return client
+
+    def classify_base_url(self, expr: cst.BaseExpression | None, *, default: Target) -> Target:
+        """Where a `base_url` expression points: a URL literal, an env lookup, or unknown."""
+        if expr is None:
+            return default
+        url = string_value(expr)
+        if url is not None:
+            host = urlparse(url).hostname or ""
+            if host in self.tables.openai_hosts:
+                return Target.OPENAI
+            if host in self.tables.zai_hosts:
+                return Target.ZAI
+            return Target.OTHER
+        env = env_lookup(expr)
+        if env is not None:
+            name, fallback = env
+            if name in self.tables.openai_base_url_envs:
+                return Target.OPENAI
+            if name == self.tables.base_url_env:
+                return Target.ZAI
+            if fallback is not None:
+                return self.classify_base_url(fallback, default=default)
+        return Target.UNKNOWN
+
+    # -- classification after the pass ---------------------------------------------------------
+
+    def _classify(self) -> None:
+        for statement, assign, scope in self.attribute_assignments:
+            target = assign.targets[0].target
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+                bases = self._binding_values(self.lookup(target.value.value, scope), 0)
+                if any(isinstance(v, _ModuleValue) and v.name == "openai" for v in bases):
+                    self.module_attributes.append(
+                        ModuleAttributeAssignment(statement, assign, target.attr.value, assign.value)
+                    )
+        for call, scope in self.calls:
+            func_values = self.values_of(call.func, scope)
+            for value in func_values:
+                if isinstance(value, _ClassValue):
+                    self._client_for(call, value.name, scope)
+            api = self._api_call(call, scope, func_values)
+            if api is not None:
+                self.api_calls.append(api)
+            for value in func_values:
+                if isinstance(value, _ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
+                    path = tuple(value.name.split(".")[1:])
+                    if path[0] in LEGACY_RESOURCES:
+                        self.legacy_calls.append((call, path, scope))
+
+    def _api_call(self, call: cst.Call, scope: Scope, func_values: list[_Value]) -> ApiCall | None:
+        resources = [v for v in func_values if isinstance(v, _ResourceValue)]
+        if resources:
+            path = normalise_path(resources[0].path)
+            if path[-1] in CLIENT_COPY_METHODS:
+                return None
+            clients = tuple(dict.fromkeys(r.client for r in resources))
+            return ApiCall(call, path, clients, scope)
+        # A receiver we cannot trace (a parameter, an attribute set elsewhere) still makes an API
+        # call when the method chain is an SDK resource path and the module imports an SDK.
+        dotted = dotted_name(call.func)
+        if dotted is None or not self.imported_sdks or func_values:
+            return None
+        parts = tuple(dotted.split("."))
+        for length in (4, 3, 2):
+            path = normalise_path(parts[-length:])
+            if len(parts) > length and path in ENDPOINT_BY_PATH:
+                return ApiCall(call, path, (), scope)
+        return None
+
+    def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
+        """The `model=` value of a call, also when it comes in a `**{...}` dict literal."""
+        arg = call.kwarg("model")
+        if arg is not None:
+            return arg.value
+        for splat in call.node.args:
+            if splat.star != "**":
+                continue
+            for mapping in self._dict_literals(splat.value, call.scope):
+                for element in mapping.elements:
+                    if isinstance(element, cst.DictElement) and string_value(element.key) == "model":
+                        return element.value
+        return None
+
+    def _dict_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict]:
+        if isinstance(expr, cst.Dict):
+            return [expr]
+        if isinstance(expr, cst.Name):
+            return [b.value for b in self.lookup(expr.value, scope) if isinstance(b.value, cst.Dict)]
+        return []
+
+    def model_literals(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
+        """The literals the call's model may be, and whether all were found (memoised)."""
+        if call not in self._model_literals:
+            value = self.model_argument(call)
+            self._model_literals[call] = self.resolve_strings(value, call.scope) if value else ([], False)
+        return self._model_literals[call]
+
+    def resolve_strings(
+        self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
+    ) -> tuple[list[cst.SimpleString], bool]:
+        """The string literals `expr` may evaluate to, and whether every path was followed.
+
+        Follows names and attributes to their assignments and parameter defaults, both arms of
+        `a if c else b` and `a or b`, `os.getenv(NAME, default)` defaults and `.lower()`-like calls.
+        """
+        if depth > _MAX_DEPTH:
+            return [], False
+        if isinstance(expr, cst.SimpleString):
+            return [expr], True
+        bindings: list[Binding] = []
+        if isinstance(expr, cst.Name):
+            bindings = self.lookup(expr.value, scope)
+        elif isinstance(expr, cst.Attribute):
+            dotted = dotted_name(expr)
+            bindings = self.attribute_lookup(dotted, scope) if dotted else []
+        elif isinstance(expr, cst.IfExp | cst.BooleanOperation):
+            parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
+            results = [self.resolve_strings(p, scope, depth + 1) for p in parts]
+            return [s for r in results for s in r[0]], all(r[1] for r in results)
+        elif isinstance(expr, cst.Call):
+            env = env_lookup(expr)
+            if env is not None:
+                if env[1] is None:
+                    return [], False
+                return self.resolve_strings(env[1], scope, depth + 1)
+            func = expr.func
+            if isinstance(func, cst.Attribute) and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
+                return self.resolve_strings(func.value, scope, depth + 1)
+        if not bindings:
+            return [], False
+        literals: list[cst.SimpleString] = []
+        complete = True
+        for binding in bindings:
+            if binding.value is None:
+                complete = False
+                continue
+            found, whole = self.resolve_strings(binding.value, binding.scope, depth + 1)
+            literals.extend(found)
+            complete = complete and whole
+        return literals, complete
+
+
+def normalise_path(path: Sequence[str]) -> tuple[str, ...]:
+    return tuple(p for p in path if p not in TRANSPARENT_SEGMENTS)
+
+
+def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
+    """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
+    if isinstance(expr, cst.Call):
+        func = dotted_name(expr.func)
+        if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
+            name = string_value(expr.args[0].value)
+            if name is None:
+                return None
+            default = expr.args[1].value if len(expr.args) > 1 else None
+            return name, default
+    if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("os.environ", "environ"):
+        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            name = string_value(expr.slice[0].slice.value)
+            if name is not None:
+                return name, None
+    return None
+
+
+class _Collector(cst.CSTVisitor):
+    """Records scopes, bindings, calls and string literals in one pass over the module."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.scope = model.module_scope
+
+    # scopes
+    def _push(self, kind: str, node: cst.CSTNode) -> None:
+        self.scope = Scope(kind, self.scope, node)
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.add(node.name.value, Binding(self.scope, target=node.name))
+        self._push("class", node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scope.add(node.name.value, Binding(self.scope, target=node.name))
+        outer = self.scope
+        self._push("function", node)
+        self._add_params(node.params, outer)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        outer = self.scope
+        self._push("function", node)
+        self._add_params(node.params, outer)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._pop()
+
+    def _add_params(self, params: cst.Parameters, outer: Scope) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            # The default is evaluated in the enclosing scope; it is what a caller that omits
+            # the argument gets, so string defaults count as possible values.
+            self.scope.add(param.name.value, Binding(outer, value=param.default, target=param))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.scope.add(star.name.value, Binding(self.scope, target=star))
+
+    # bindings
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            qualified = dotted_name(alias.name) or ""
+            self._note_sdk(qualified)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified))
+            else:
+                top = qualified.split(".")[0]
+                self.scope.add(top, Binding(self.scope, qualified=top))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) or ""
+        self._note_sdk(module)
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self.scope.add(bound, Binding(self.scope, qualified=f"{module}.{name}"))
+
+    def _note_sdk(self, qualified: str) -> None:
+        top = qualified.split(".")[0]
+        if any(name.split(".")[0] == top for name in self.model.tables.clients):
+            self.model.imported_sdks.add(top)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        for statement in node.body:
+            if isinstance(statement, cst.Assign) and isinstance(statement.targets[0].target, cst.Attribute):
+                self.model.attribute_assignments.append((node, statement, self.scope))
+            elif isinstance(statement, cst.Import) and self.scope.kind == "module":
+                if any(dotted_name(alias.name) == "openai" for alias in statement.names):
+                    self.model.openai_import_lines.append(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            # `with OpenAI() as client:` binds the client itself (its __enter__ returns self).
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name | cst.Attribute) and isinstance(value, cst.SimpleString):
+            self.model.assigned_names[value] = dotted_name(target) or ""
+        if isinstance(target, cst.Name):
+            self.scope.add(target.value, Binding(self.scope, value=value, target=target))
+        elif isinstance(target, cst.Attribute):
+            dotted = dotted_name(target)
+            if dotted is None:
+                return
+            base = dotted.split(".")[0]
+            klass = self.scope.enclosing_class() if base in ("self", "cls") else None
+            key = (klass, dotted)
+            self.model.attribute_bindings.setdefault(key, []).append(
+                Binding(self.scope, value=value, target=target)
+            )
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+
+    # uses
+    def visit_Call(self, node: cst.Call) -> None:
+        self.model.calls.append((node, self.scope))
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "encoding_for_model" and node.args:
+            name = dotted_name(node.args[0].value)
+            if name:
+                self.model.tokenizer_names.add(name)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.model.string_literals.append((node, self.scope))

@@ -1,0 +1,185 @@
+"""The data tables in `rules/*.toml`: parsed once into frozen objects that rules query."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+SUPPORTED_VERSION = 1
+TABLE_FILES = ("models", "endpoints", "parameters")
+ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
+SDKS = ("openai", "azure", "zai", "zhipuai")
+
+
+class TablesError(ValueError):
+    """A table file is missing, malformed or has a key of the wrong type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    min: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
+    models: Mapping[str, Mapping[str, str]]
+    #: endpoint -> GLM ids that endpoint serves
+    targets: Mapping[str, frozenset[str]]
+    dated_suffix: re.Pattern[str]
+    #: region name -> base URL (with trailing slash)
+    base_urls: Mapping[str, str]
+    default_region: str
+    api_key_env: str
+    base_url_env: str
+    openai_hosts: frozenset[str]
+    zai_hosts: frozenset[str]
+    openai_key_envs: frozenset[str]
+    openai_base_url_envs: frozenset[str]
+    secret_prefixes: tuple[str, ...]
+    limits: Mapping[str, Range]
+    renamed_params: Mapping[str, str]
+    #: qualified class name -> (sdk, is_async); sdk is "openai", "azure", "zai" or "zhipuai"
+    clients: Mapping[str, tuple[str, bool]]
+    #: lower-case words; a file containing none of them has nothing to migrate
+    triggers: tuple[str, ...]
+
+    def lookup_model(self, endpoint: str, model_id: str) -> str | None:
+        """The GLM id for `model_id` on `endpoint` ("" when there is none), or None if unlisted."""
+        table = self.models.get(endpoint, {})
+        if model_id in table:
+            return table[model_id]
+        base = self.dated_suffix.sub("", model_id)
+        if base != model_id and base in table:
+            return table[base]
+        return None
+
+    def is_target(self, endpoint: str, model_id: str) -> bool:
+        return model_id in self.targets.get(endpoint, frozenset())
+
+    def known_endpoint_for(self, model_id: str) -> str | None:
+        """The endpoint whose table lists `model_id` as a source, for ids met outside a call."""
+        for endpoint in ENDPOINTS:
+            if self.lookup_model(endpoint, model_id) is not None:
+                return endpoint
+        return None
+
+    def base_url(self, region: str) -> str:
+        return self.base_urls[region]
+
+    def with_model_overrides(self, overrides: Mapping[str, str]) -> Tables:
+        """Copy with user entries merged over every endpoint that lists the id (chat otherwise)."""
+        if not overrides:
+            return self
+        merged = {endpoint: dict(table) for endpoint, table in self.models.items()}
+        for source, target in overrides.items():
+            endpoints = [e for e, t in merged.items() if source in t] or ["chat"]
+            for endpoint in endpoints:
+                merged[endpoint][source] = target
+        return replace(self, models=MappingProxyType({e: MappingProxyType(t) for e, t in merged.items()}))
+
+
+def _get(raw: Mapping[str, Any], path: str, kind: type | tuple[type, ...], file: str) -> Any:
+    node: Any = raw
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise TablesError(f"rules/{file}.toml: missing key `{path}`")
+        node = node[part]
+    if not isinstance(node, kind):
+        raise TablesError(f"rules/{file}.toml: `{path}` has the wrong type")
+    return node
+
+
+def _str_list(raw: Mapping[str, Any], path: str, file: str) -> tuple[str, ...]:
+    values = _get(raw, path, list, file)
+    if not all(isinstance(v, str) for v in values):
+        raise TablesError(f"rules/{file}.toml: `{path}` must be a list of strings")
+    return tuple(values)
+
+
+def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
+    """Build `Tables` from the parsed TOML documents keyed by file stem. Pure; raises TablesError."""
+    for name in TABLE_FILES:
+        if name not in raw:
+            raise TablesError(f"rules/{name}.toml is missing")
+        if raw[name].get("version") != SUPPORTED_VERSION:
+            raise TablesError(f"rules/{name}.toml: unsupported `version` (expected {SUPPORTED_VERSION})")
+    models_raw, endpoints_raw, params_raw = raw["models"], raw["endpoints"], raw["parameters"]
+
+    models: dict[str, Mapping[str, str]] = {}
+    targets: dict[str, frozenset[str]] = {}
+    for endpoint in ENDPOINTS:
+        table = _get(models_raw, endpoint, Mapping, "models")
+        if not all(isinstance(v, str) for v in table.values()):
+            raise TablesError(f"rules/models.toml: `[{endpoint}]` values must be strings")
+        models[endpoint] = MappingProxyType(dict(table))
+        targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
+
+    regions = _get(endpoints_raw, "regions", Mapping, "endpoints")
+    base_urls = {name: _get(regions, f"{name}.base_url", str, "endpoints") for name in regions}
+    default_region = _get(endpoints_raw, "default_region", str, "endpoints")
+    if default_region not in base_urls:
+        raise TablesError(f"rules/endpoints.toml: unknown default_region `{default_region}`")
+
+    limits = {
+        name: Range(float(_get(spec, "min", (int, float), "parameters")), float(_get(spec, "max", (int, float), "parameters")))
+        for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
+    }
+    renamed = _get(params_raw, "renamed", Mapping, "parameters")
+    clients: dict[str, tuple[str, bool]] = {}
+    for name, spec in _get(endpoints_raw, "clients", Mapping, "endpoints").items():
+        sdk, _, flavour = str(spec).partition(" ")
+        if sdk not in SDKS or flavour not in ("", "async"):
+            raise TablesError(f"rules/endpoints.toml: `clients.{name}` must be '<sdk>' or '<sdk> async'")
+        clients[name] = (sdk, flavour == "async")
+
+    return Tables(
+        models=MappingProxyType(models),
+        targets=MappingProxyType(targets),
+        dated_suffix=re.compile(_get(models_raw, "dated_suffix", str, "models")),
+        base_urls=MappingProxyType(base_urls),
+        default_region=default_region,
+        api_key_env=_get(endpoints_raw, "api_key_env", str, "endpoints"),
+        base_url_env=_get(endpoints_raw, "base_url_env", str, "endpoints"),
+        openai_hosts=frozenset(_str_list(endpoints_raw, "hosts.openai", "endpoints")),
+        zai_hosts=frozenset(_str_list(endpoints_raw, "hosts.zai", "endpoints")),
+        openai_key_envs=frozenset(_str_list(endpoints_raw, "env.openai_api_key", "endpoints")),
+        openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
+        secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
+        limits=MappingProxyType(limits),
+        renamed_params=MappingProxyType(dict(renamed)),
+        clients=MappingProxyType(clients),
+        triggers=tuple(t.lower() for t in _str_list(endpoints_raw, "discovery.triggers", "endpoints")),
+    )
+
+
+def tables_dir() -> Path:
+    """Where the TOML files are: inside the installed wheel, or `rules/` of a source checkout."""
+    packaged = resources.files("glm_migrate") / "_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@functools.cache
+def load_tables() -> Tables:
+    """Read and parse the shipped tables once per process."""
+    directory = tables_dir()
+    raw: dict[str, Any] = {}
+    for name in TABLE_FILES:
+        path = directory / f"{name}.toml"
+        try:
+            raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise TablesError(f"{path} is missing: the installation is incomplete") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise TablesError(f"{path}: {exc}") from None
+    return parse_tables(raw)
