@@ -107,7 +107,8 @@ def _migrate(
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         text = _decode(data)
-        return MigrationResult(text, text, (), error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}")
+        detail = exc.message.removeprefix("parser error: ")
+        return MigrationResult(text, text, (), error=f"syntax error: {detail} (left untouched)")
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         text = _decode(data)
         return MigrationResult(text, text, (), error=f"cannot decode: {exc}")

@@ -1,0 +1,201 @@
+"""Rendering of findings, diffs and summaries. Returns renderables and strings; never prints."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
+from glm_migrate.runner import FileReport
+
+
+def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
+    """Fix status in one word: fixed, fix (pending safe fix), unsafe-fix, manual or advice.
+
+    In a dry run a fix present in the output is pending: nothing was written.
+    """
+    if diagnostic.applied:
+        return "fix" if dry_run else "fixed"
+    if diagnostic.applicability is Applicability.SAFE:
+        return "fix"
+    if diagnostic.applicability is Applicability.UNSAFE:
+        return "unsafe-fix"
+    return "manual" if diagnostic.severity is Severity.ERROR else "advice"
+
+
+def _styled_message(message: str) -> Text:
+    """Backticked code in messages is shown bold (backticks kept for plain output)."""
+    text = Text()
+    for index, part in enumerate(message.split("`")):
+        text.append(f"`{part}`" if index % 2 else part, style="bold" if index % 2 else "")
+    return text
+
+
+def location(path: Path | str, diagnostic: Diagnostic) -> str:
+    return f"{path}:{diagnostic.span.line}:{diagnostic.span.column}"
+
+
+def finding_text(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> Text:
+    """`path:line:col CODE [status] message`, then a `help:` line for a pending fix."""
+    severity_style = "red" if diagnostic.severity is Severity.ERROR else "yellow"
+    state = status(diagnostic, dry_run=dry_run)
+    text = Text(location(path, diagnostic), style="bold")
+    text.append(" ")
+    text.append(diagnostic.code, style=f"bold {severity_style}")
+    text.append(" ")
+    text.append(f"[{state}]", style="green" if state == "fixed" else severity_style)
+    text.append(" ")
+    text.append_text(_styled_message(diagnostic.message))
+    if diagnostic.fix_title and state != "fixed":
+        text.append("\n  help: ", style="cyan")
+        text.append_text(_styled_message(diagnostic.fix_title))
+        if diagnostic.applicability is Applicability.UNSAFE:
+            text.append(" (with --unsafe-fixes)", style="dim")
+    return text
+
+
+def unified_diff(path: Path | str, source: str, output: str) -> str:
+    lines = difflib.unified_diff(
+        source.splitlines(keepends=True),
+        output.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def diff_text(path: Path | str, source: str, output: str) -> Text:
+    text = Text()
+    for line in unified_diff(path, source, output).splitlines(keepends=True):
+        shown = line.rstrip("\r\n") + "\n"
+        if line.startswith(("+++", "---")):
+            text.append(shown, style="bold")
+        elif line.startswith("@@"):
+            text.append(shown, style="cyan")
+        elif line.startswith("+"):
+            text.append(shown, style="green")
+        elif line.startswith("-"):
+            text.append(shown, style="red")
+        else:
+            text.append(shown)
+    return text
+
+
+@dataclass
+class Summary:
+    """Counts over a whole run, built incrementally so reports need not be kept."""
+
+    files_scanned: int = 0
+    files_changed: int = 0
+    files_failed: int = 0
+    fixes: Counter[str] = field(default_factory=Counter)  #: applied (or, in a dry run, applicable)
+    findings: Counter[str] = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+    severities: dict[str, Severity] = field(default_factory=dict)
+
+    def add(self, report: FileReport) -> None:
+        self.files_scanned += 1
+        self.files_changed += report.changed
+        self.files_failed += report.error is not None
+        for diagnostic in report.diagnostics:
+            self.findings[diagnostic.code] += 1
+            self.names[diagnostic.code] = diagnostic.rule
+            self.severities[diagnostic.code] = diagnostic.severity
+            if diagnostic.applied:
+                self.fixes[diagnostic.code] += 1
+
+
+def summary_table(summary: Summary, *, applied: bool) -> Table:
+    verb = "changed" if applied else "to change"
+    table = Table(title="glm-migrate summary", show_edge=False, title_justify="left")
+    table.add_column("rule")
+    table.add_column("name")
+    table.add_column("severity")
+    table.add_column("fixed" if applied else "fixable", justify="right")
+    table.add_column("findings", justify="right")
+    for code in sorted(summary.findings):
+        table.add_row(
+            code,
+            summary.names[code],
+            summary.severities[code].value,
+            str(summary.fixes[code]),
+            str(summary.findings[code]),
+        )
+    table.caption = (
+        f"{summary.files_scanned} files scanned, {summary.files_changed} {verb}, {summary.files_failed} failed"
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> dict[str, object]:
+    span = diagnostic.span
+    return {
+        "path": str(path),
+        "code": diagnostic.code,
+        "rule": diagnostic.rule,
+        "message": diagnostic.message,
+        "severity": diagnostic.severity.value,
+        "status": status(diagnostic, dry_run=dry_run),
+        "applicability": diagnostic.applicability.value,
+        "applied": diagnostic.applied and not dry_run,
+        "fix_title": diagnostic.fix_title,
+        "span": {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column},
+        "edit": (
+            None
+            if diagnostic.edit is None
+            else {
+                "span": {
+                    "line": diagnostic.edit.span.line,
+                    "column": diagnostic.edit.span.column,
+                    "end_line": diagnostic.edit.span.end_line,
+                    "end_column": diagnostic.edit.span.end_column,
+                },
+                "replacement": diagnostic.edit.replacement,
+            }
+        ),
+    }
+
+
+def json_report(reports: Iterable[FileReport], summary: Summary, *, dry_run: bool = False) -> str:
+    files: list[dict[str, object]] = []
+    for report in reports:
+        files.append(
+            {
+                "path": str(report.path),
+                "changed": report.changed,
+                "error": report.error,
+                "diagnostics": [diagnostic_dict(report.path, d, dry_run=dry_run) for d in report.diagnostics],
+            }
+        )
+    document = {
+        "summary": {
+            "files_scanned": summary.files_scanned,
+            "files_changed": summary.files_changed,
+            "files_failed": summary.files_failed,
+            "findings": dict(sorted(summary.findings.items())),
+            "fixes": dict(sorted(summary.fixes.items())),
+        },
+        "files": files,
+    }
+    return json.dumps(document, indent=2)
+
+
+def rules_table(rules: Sequence[type]) -> Table:
+    table = Table(show_edge=False)
+    table.add_column("code")
+    table.add_column("name")
+    table.add_column("severity")
+    table.add_column("fix")
+    table.add_column("summary")
+    for rule in rules:
+        fix = rule.APPLICABILITY.value if rule.FIX_TITLE else "none"
+        table.add_row(rule.CODE, rule.NAME, rule.SEVERITY.value, fix, _styled_message(rule.SUMMARY))
+    return table
