@@ -135,10 +135,20 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes that may change behaviour.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes or prefixes, comma-separated).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (codes or prefixes).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (gitignore syntax), on top of .gitignore.")
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (gitignore syntax), on top of .gitignore."
+)
 @click.option("--region", type=click.Choice(REGIONS), help="Z.AI region migrated clients target.")
-@click.option("--base-url-style", type=click.Choice(BASE_URL_STYLES), help="env: read ZAI_BASE_URL with the region's URL as default; literal: the URL itself.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Settings file (default: nearest pyproject.toml with [tool.glm-migrate]).")
+@click.option(
+    "--base-url-style",
+    type=click.Choice(BASE_URL_STYLES),
+    help="env: read ZAI_BASE_URL with the region's URL as default; literal: the URL itself.",
+)
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (default: nearest pyproject.toml with [tool.glm-migrate]).",
+)
 @click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--stdin-filename", metavar="PATH", help="Name shown for code read from stdin.")
@@ -183,9 +193,10 @@ def main(
     from glm_migrate.rules import unknown_patterns
 
     file_settings = _load_settings(errors, config, paths)
+    extra_ignores = _split_codes(ignore)
     settings = file_settings.merged(
         select=_split_codes(select),
-        ignore=(file_settings.ignore | _split_codes(ignore)) if _split_codes(ignore) else None,
+        ignore=file_settings.ignore | extra_ignores if extra_ignores else None,
         exclude=(*file_settings.exclude, *exclude) if exclude else None,
         unsafe_fixes=unsafe_fixes,
         region=region,

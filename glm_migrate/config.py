@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 BaseUrlStyle = Literal["env", "literal"]
 REGIONS = ("international", "china")
@@ -36,11 +40,11 @@ class Settings:
     #: "env": base_url=os.environ.get("ZAI_BASE_URL", <url>); "literal": base_url=<url>
     base_url_style: BaseUrlStyle = "env"
     #: user model map entries, merged over rules/models.toml
-    models: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    models: Mapping[str, str] = field(default_factory=dict)
     #: extra glob patterns excluded from discovery
     exclude: tuple[str, ...] = ()
     #: glob -> codes ignored in matching files
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_enabled(self, code: str) -> bool:
         selected = not self.select or any(code.startswith(p) for p in self.select)
@@ -101,13 +105,11 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name == "models":
             if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"`{key}` must be a table of model id = GLM model id", path=source)
-            values[name] = MappingProxyType(dict(value))
+            values[name] = dict(value)
         elif name == "per_file_ignores":
             if not isinstance(value, Mapping):
                 raise ConfigError(f"`{key}` must be a table of glob = [codes]", path=source)
-            values[name] = MappingProxyType(
-                {glob: _string_list(codes, f"{key}.{glob}", source) for glob, codes in value.items()}
-            )
+            values[name] = {glob: _string_list(codes, f"{key}.{glob}", source) for glob, codes in value.items()}
     return Settings(**values)
 
 

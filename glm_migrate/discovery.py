@@ -28,11 +28,11 @@ class Discovery:
     missing: list[Path] = field(default_factory=list)
 
 
-def _spec(lines: Sequence[str]) -> pathspec.PathSpec:
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -73,11 +73,11 @@ def discover(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Discovery:
     return result
 
 
-def _walk(root: Path, user_spec: pathspec.PathSpec) -> Iterator[Path]:
+def _walk(root: Path, user_spec: pathspec.GitIgnoreSpec) -> Iterator[Path]:
     # Each .gitignore applies to paths relative to its own directory; those above the root count
     # up to the repository's top.
     absolute_root = root.resolve()
-    ignores: list[tuple[Path, pathspec.PathSpec]] = []
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     for parent in reversed(absolute_root.parents):
         spec = _read_gitignore(parent)
         if (parent / ".git").exists():
@@ -87,7 +87,7 @@ def _walk(root: Path, user_spec: pathspec.PathSpec) -> Iterator[Path]:
     yield from _walk_dir(absolute_root, root, Path(), ignores, user_spec)
 
 
-def _ignored(absolute: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _ignored(absolute: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in ignores:
         relative = absolute.relative_to(base).as_posix()
         if spec.match_file(relative + ("/" if is_dir else "")):
@@ -99,8 +99,8 @@ def _walk_dir(
     absolute: Path,
     root: Path,
     relative: Path,
-    ignores: list[tuple[Path, pathspec.PathSpec]],
-    user_spec: pathspec.PathSpec,
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]],
+    user_spec: pathspec.GitIgnoreSpec,
 ) -> Iterator[Path]:
     own = _read_gitignore(absolute)
     if own is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tokenize
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -31,11 +32,15 @@ class _EditApplier(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
+    # An edit may change a node's type (an argument's value, a statement into several), which
+    # the base class's node-preserving signature cannot express.
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         edits = self.edits.get(original_node)
         if not edits:
             return updated_node
-        node: object = updated_node
+        node: Any = updated_node
         inserted: list[cst.CSTNode] = []
         for edit in edits:
             result = edit(node)
@@ -47,7 +52,7 @@ class _EditApplier(cst.CSTTransformer):
                 inserted.extend(more)
             else:
                 node = result
-        return cst.FlattenSentinel([node, *inserted]) if inserted else node  # type: ignore[list-item]
+        return cst.FlattenSentinel([node, *inserted]) if inserted else node
 
 
 def has_trigger(source: str | bytes, tables: Tables) -> bool:
@@ -97,9 +102,7 @@ def migrate_source(
     return _migrate(source, settings=settings, tables=tables, rules=rules)
 
 
-def _migrate(
-    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> MigrationResult:
+def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]) -> MigrationResult:
     if not has_trigger(data, tables):
         text = _decode(data)
         return MigrationResult(source=text, output=text, diagnostics=())
@@ -195,7 +198,9 @@ def _check_output(output: str, applied: list[Finding]) -> str | None:
         cst.parse_module(output)
     except cst.ParserSyntaxError as exc:
         codes = ", ".join(sorted({f.rule.CODE for f in applied}))
-        return f"internal error: fixes by {codes} produced code that does not parse ({exc.message}); file left untouched"
+        return (
+            f"internal error: fixes by {codes} produced code that does not parse ({exc.message}); file left untouched"
+        )
     return None
 
 

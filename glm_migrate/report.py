@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
+from glm_migrate.rules._base import Rule
 from glm_migrate.runner import FileReport
 
 
@@ -188,7 +189,7 @@ def json_report(reports: Iterable[FileReport], summary: Summary, *, dry_run: boo
     return json.dumps(document, indent=2)
 
 
-def rules_table(rules: Sequence[type]) -> Table:
+def rules_table(rules: Sequence[type[Rule]]) -> Table:
     table = Table(show_edge=False)
     table.add_column("code")
     table.add_column("name")

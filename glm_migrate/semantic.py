@@ -163,7 +163,7 @@ def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
-    """"a.b.c" for a chain of Name/Attribute nodes, else None."""
+    """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
     parts: list[str] = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
@@ -658,9 +658,7 @@ class _Collector(cst.CSTVisitor):
             base = dotted.split(".")[0]
             klass = self.scope.enclosing_class() if base in ("self", "cls") else None
             key = (klass, dotted)
-            self.model.attribute_bindings.setdefault(key, []).append(
-                Binding(self.scope, value=value, target=target)
-            )
+            self.model.attribute_bindings.setdefault(key, []).append(Binding(self.scope, value=value, target=target))
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
                 self._bind_target(element.value, None)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 SUPPORTED_VERSION = 1
 TABLE_FILES = ("models", "endpoints", "parameters")
@@ -130,7 +135,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         raise TablesError(f"rules/endpoints.toml: unknown default_region `{default_region}`")
 
     limits = {
-        name: Range(float(_get(spec, "min", (int, float), "parameters")), float(_get(spec, "max", (int, float), "parameters")))
+        name: Range(
+            float(_get(spec, "min", (int, float), "parameters")), float(_get(spec, "max", (int, float), "parameters"))
+        )
         for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
     }
     renamed = _get(params_raw, "renamed", Mapping, "parameters")

@@ -31,7 +31,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
 
 
 def rule_by_code(code: str) -> type[Rule] | None:
-    return next((rule for rule in ALL_RULES if rule.CODE == code), None)
+    return next((rule for rule in ALL_RULES if code == rule.CODE), None)
 
 
 def unknown_patterns(patterns: frozenset[str]) -> list[str]:

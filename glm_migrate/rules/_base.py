@@ -113,9 +113,7 @@ class Rule:
         applicability = Applicability.MANUAL
         if fix is not None:
             applicability = fix.applicability or self.APPLICABILITY
-        self.context.findings.append(
-            Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix)
-        )
+        self.context.findings.append(Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix))
 
     # Hooks, called by the engine in this order for every rule that overrides them.
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:

@@ -6,6 +6,8 @@ trailing commas and comments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from glm_migrate.tables import Tables
@@ -61,6 +63,11 @@ def remove_kwargs(call: cst.Call, names: set[str] | frozenset[str]) -> cst.Call:
     return call.with_changes(args=kept)
 
 
+def replace_with(new: cst.CSTNode) -> Callable[[cst.CSTNode], cst.CSTNode]:
+    """An edit that replaces whatever node it is given with `new`."""
+    return lambda _: new
+
+
 def rename_kwarg(arg: cst.Arg, name: str) -> cst.Arg:
     assert arg.keyword is not None
     return arg.with_changes(keyword=arg.keyword.with_changes(value=name))
@@ -114,3 +121,18 @@ def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression
     assert isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.SimpleString)
     index = element.slice.with_changes(value=replace_string(element.slice.value, name))
     return node.with_changes(slice=[element.with_changes(slice=index)])
+
+
+class _CommentFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """Whether a comment lives inside `node` (so removing the node would remove the comment)."""
+    finder = _CommentFinder()
+    node.visit(finder)
+    return finder.found

@@ -39,7 +39,9 @@ class HardcodedApiKey(Rule):
     FIX_TITLE = "Read the key from `ZAI_API_KEY`"
 
     VALID = (
-        Valid('from openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'
+        ),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:11434/v1")'),
     )
     INVALID = (

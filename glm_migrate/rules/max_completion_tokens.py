@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import rename_kwarg
 from glm_migrate.semantic import ApiCall
@@ -35,7 +37,9 @@ class MaxCompletionTokens(Rule):
     FIX_TITLE = "Rename the argument"
 
     VALID = (
-        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], max_tokens=10)'),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], max_tokens=10)'
+        ),
         Valid("def f(c):\n    c.max_completion_tokens = 3"),
     )
     INVALID = (
@@ -43,7 +47,9 @@ class MaxCompletionTokens(Rule):
             'from openai import AsyncOpenAI\nc = AsyncOpenAI()\nasync def f():\n    await c.chat.completions.create(model="glm-4.6", messages=[], max_completion_tokens=10)',
             expected='from openai import AsyncOpenAI\nc = AsyncOpenAI()\nasync def f():\n    await c.chat.completions.create(model="glm-4.6", messages=[], max_tokens=10)',
         ),
-        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="m", messages=[], max_tokens=1, max_completion_tokens=2)'),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="m", messages=[], max_tokens=1, max_completion_tokens=2)'
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -59,5 +65,5 @@ class MaxCompletionTokens(Rule):
                 self.report(
                     arg,
                     f"`{old}=` is called `{new}=` on GLM-4.6",
-                    fix=Fix(((arg, lambda node, new=new: rename_kwarg(node, new)),), f"Rename to `{new}=`"),
+                    fix=Fix(((arg, partial(rename_kwarg, name=new)),), f"Rename to `{new}=`"),
                 )

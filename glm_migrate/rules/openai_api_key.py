@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import (
@@ -11,8 +13,6 @@ from glm_migrate.rules._clients import (
 )
 from glm_migrate.rules._helpers import add_kwarg, env_key_lookup, rename_env_lookup
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
-
-import libcst as cst
 
 
 class OpenAIApiKey(Rule):
@@ -48,9 +48,13 @@ class OpenAIApiKey(Rule):
     FIX_TITLE = "Read the key from `ZAI_API_KEY`"
 
     VALID = (
-        Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'),
-        Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:8000/v1")'),  # self-hosted
-        Valid('class OpenAI: ...\nc = OpenAI()'),  # not the SDK's class
+        Valid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'
+        ),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:8000/v1")'
+        ),  # self-hosted
+        Valid("class OpenAI: ...\nc = OpenAI()"),  # not the SDK's class
     )
     INVALID = (
         Invalid(
@@ -59,7 +63,7 @@ class OpenAIApiKey(Rule):
         ),
         Invalid(
             "from openai import AsyncOpenAI\nc = AsyncOpenAI()",
-            expected='import os\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            expected='from openai import AsyncOpenAI\nimport os\n\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]',
@@ -82,7 +86,7 @@ class OpenAIApiKey(Rule):
                 "Client without `api_key=` reads `OPENAI_API_KEY`",
                 fix=Fix(
                     ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self._key_env))),),
-                    f"Pass `api_key=os.environ[\"{self._key_env}\"]`",
+                    f'Pass `api_key=os.environ["{self._key_env}"]`',
                     imports=("os",),
                 ),
             )
@@ -115,7 +119,9 @@ class OpenAIApiKey(Rule):
             self.report(
                 value,
                 f"API key read from `{env[0]}`",
-                fix=Fix(((value, lambda node: rename_env_lookup(node, self._key_env)),), f"Read `{self._key_env}` instead"),
+                fix=Fix(
+                    ((value, lambda node: rename_env_lookup(node, self._key_env)),), f"Read `{self._key_env}` instead"
+                ),
             )
         elif env is None or env[0] != self._key_env:
             code = cst.Module(body=[]).code_for_node(value)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from functools import partial
+
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._helpers import replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
@@ -44,7 +46,9 @@ class OpenAIModelName(Rule):
 
     VALID = (
         Valid('from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])'),
-        Valid('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'
+        ),
         Valid('config = dict(model="gpt-4o")'),  # not an API call
     )
     INVALID = (
@@ -64,8 +68,8 @@ class OpenAIModelName(Rule):
         ),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
         self._seen: set[cst.SimpleString] = set()
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -89,7 +93,7 @@ class OpenAIModelName(Rule):
                 literal,
                 message,
                 fix=Fix(
-                    ((literal, lambda node, new=new: replace_string(node, new)),),
+                    ((literal, partial(replace_string, value=new)),),
                     f"Replace with `{new}`",
                     applicability=Applicability.UNSAFE if tokenizer else None,
                 ),

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from functools import partial
+
 import libcst as cst
 
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import remove_kwargs
+from glm_migrate.rules._helpers import has_comment, remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
 OPENAI_ONLY_OPTIONS = frozenset({"organization", "project"})
@@ -31,6 +34,7 @@ class OpenAIOnlyClientOption(Rule):
 
     ## Fix safety
     Safe: Z.AI does not read the `OpenAI-Organization` / `OpenAI-Project` headers they become.
+    Unsafe when a comment sits next to the argument, since the comment would be removed with it.
     """
 
     CODE = "GLM004"
@@ -58,12 +62,16 @@ class OpenAIOnlyClientOption(Rule):
             return
         for name in sorted(OPENAI_ONLY_OPTIONS):
             arg = client.kwarg(name)
-            if arg is not None:
-                self.report(
-                    arg,
-                    f"`{name}=` is an OpenAI-only client option",
-                    fix=Fix(((client.construction, lambda call, n=name: remove_kwargs(call, {n})),), f"Remove `{name}=`"),
-                )
+            if arg is None:
+                continue
+            # A comment next to the argument would go with it: then the removal needs --unsafe-fixes.
+            commented = has_comment(arg)
+            fix = Fix(
+                ((client.construction, partial(remove_kwargs, names={name})),),
+                f"Remove `{name}=`" + (" and its comment" if commented else ""),
+                applicability=Applicability.UNSAFE if commented else None,
+            )
+            self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute in OPENAI_ONLY_OPTIONS and wants_module_settings(self.model):
@@ -72,5 +80,7 @@ class OpenAIOnlyClientOption(Rule):
             fix = None
             comments = any(empty.comment for empty in line.leading_lines) or line.trailing_whitespace.comment
             if len(line.body) == 1 and not comments:
-                fix = Fix(((line, lambda _: cst.RemovalSentinel.REMOVE),), f"Remove `openai.{assignment.attribute} = ...`")
+                fix = Fix(
+                    ((line, lambda _: cst.RemovalSentinel.REMOVE),), f"Remove `openai.{assignment.attribute} = ...`"
+                )
             self.report(assignment.assign, f"`openai.{assignment.attribute}` is an OpenAI-only setting", fix=fix)

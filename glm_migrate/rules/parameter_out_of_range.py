@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import number_literal, number_value
+from glm_migrate.rules._helpers import number_literal, number_value, replace_with
 from glm_migrate.semantic import ApiCall
 
 
@@ -37,14 +37,18 @@ class ParameterOutOfRange(Rule):
     FIX_TITLE = "Clamp into the accepted range"
 
     VALID = (
-        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.7, top_p=0.5)'),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.7, top_p=0.5)'
+        ),
         Valid("from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=t * 2)"),
-        Valid('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:1/v1")\nc.chat.completions.create(model="m", messages=[], temperature=1.5)'),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:1/v1")\nc.chat.completions.create(model="m", messages=[], temperature=1.5)'
+        ),
     )
     INVALID = (
         Invalid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.5, top_p=0)",
-            expected="from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1, top_p=0.01)",
+            expected="from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.0, top_p=0.01)",
         ),
         Invalid(
             "import openai\nopenai.chat.completions.create(model=m, messages=[], max_completion_tokens=200_000)",
@@ -69,7 +73,7 @@ class ParameterOutOfRange(Rule):
             self.report(
                 arg.value,
                 f"`{name}={_format(value)}` is outside GLM-4.6's range [{_format(limit.min)}, {_format(limit.max)}]",
-                fix=Fix(((arg.value, lambda _, new=new: new),), f"Clamp to `{shown}`"),
+                fix=Fix(((arg.value, replace_with(new)),), f"Clamp to `{shown}`"),
             )
 
 

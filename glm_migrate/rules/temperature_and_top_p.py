@@ -34,12 +34,18 @@ class TemperatureAndTopP(Rule):
     SEVERITY = Severity.WARNING
 
     VALID = (
-        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.2)'),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.2)'
+        ),
         Valid('from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x")'),
     )
     INVALID = (
-        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.2, top_p=0.9)'),
-        Invalid("from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model=m, messages=[], top_p=p, temperature=t)"),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.2, top_p=0.9)'
+        ),
+        Invalid(
+            "from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model=m, messages=[], top_p=p, temperature=t)"
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

@@ -31,7 +31,9 @@ class UnknownModelId(Rule):
 
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'),
-        Valid('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="llama3", messages=[])'),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="llama3", messages=[])'
+        ),
     )
     INVALID = (
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])'),

@@ -37,7 +37,9 @@ class UnresolvedModelId(Rule):
         Valid("def f(client, model):\n    return client.chat.completions.create(model=model)"),  # no SDK imported
     )
     INVALID = (
-        Invalid("from openai import OpenAI\ndef f(model):\n    OpenAI().chat.completions.create(model=model, messages=[])"),
+        Invalid(
+            "from openai import OpenAI\ndef f(model):\n    OpenAI().chat.completions.create(model=model, messages=[])"
+        ),
         Invalid("import openai\nopenai.chat.completions.create(**params)"),
     )
 

@@ -1,0 +1,78 @@
+"""Invariants of the registry, the rule docs and the layering (who may import whom)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import glm_migrate.rules as rules_package
+from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules._base import DOC_SECTIONS, Rule
+
+PACKAGE = Path(__file__).resolve().parent.parent / "glm_migrate"
+
+
+def _rule_modules() -> list[str]:
+    return [m.name for m in pkgutil.iter_modules(rules_package.__path__) if not m.name.startswith("_")]
+
+
+def test_every_rule_module_defines_one_registered_rule() -> None:
+    defined = []
+    for name in _rule_modules():
+        module = importlib.import_module(f"glm_migrate.rules.{name}")
+        classes = [
+            c
+            for c in vars(module).values()
+            if inspect.isclass(c) and issubclass(c, Rule) and c.__module__ == module.__name__
+        ]
+        assert len(classes) == 1, f"{name} defines {len(classes)} rules"
+        assert classes[0].NAME.replace("-", "_") == name, f"module {name} should be named after {classes[0].NAME}"
+        defined.extend(classes)
+    assert sorted(defined, key=lambda r: r.CODE) == sorted(ALL_RULES, key=lambda r: r.CODE)
+    assert len(set(ALL_RULES)) == len(ALL_RULES)
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.CODE for r in ALL_RULES}) == len(ALL_RULES)
+    assert len({r.NAME for r in ALL_RULES}) == len(ALL_RULES)
+
+
+def test_rule_docs_and_examples() -> None:
+    for rule in ALL_RULES:
+        for section in DOC_SECTIONS:
+            assert section in (rule.__doc__ or ""), f"{rule.CODE} lacks {section}"
+        assert len(rule.VALID) >= 2, f"{rule.CODE} needs two valid examples"
+        assert len(rule.INVALID) >= 1, f"{rule.CODE} needs an invalid example"
+        if rule.FIX_TITLE:
+            assert any(e.expected for e in rule.INVALID), f"{rule.CODE} has a fix but no fixed example"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+
+
+def test_layering() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        imported = _imports(path)
+        if relative != "cli.py":
+            assert "click" not in imported, f"{relative} imports click"
+        if relative not in ("cli.py", "report.py"):
+            assert "rich" not in imported, f"{relative} imports rich"
+        if relative in ("engine.py", "semantic.py", "diagnostics.py") or relative.startswith("rules/"):
+            assert not {"open", "print"} & _calls(path), f"{relative} does I/O"
