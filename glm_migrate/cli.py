@@ -14,7 +14,15 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from glm_migrate import __version__
-from glm_migrate.config import BASE_URL_STYLES, REGIONS, ConfigError, Settings, find_config_file, load_settings
+from glm_migrate.config import (
+    BASE_URL_STYLES,
+    REGIONS,
+    THINKING_MODES,
+    ConfigError,
+    Settings,
+    find_config_file,
+    load_settings,
+)
 from glm_migrate.diagnostics import Diagnostic, Severity
 from glm_migrate.runner import FileReport
 
@@ -144,6 +152,8 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
     type=click.Choice(BASE_URL_STYLES),
     help="env: read ZAI_BASE_URL with the region's URL as default; literal: the URL itself.",
 )
+@click.option("--thinking", type=click.Choice(THINKING_MODES), help="Add this deep-thinking switch to chat calls.")
+@click.option("--tool-stream", is_flag=True, default=None, help="Add tool_stream to streamed tool calls (GLM206).")
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -166,6 +176,8 @@ def main(
     exclude: tuple[str, ...],
     region: str | None,
     base_url_style: str | None,
+    thinking: str | None,
+    tool_stream: bool | None,
     config: Path | None,
     strict: bool,
     output_format: str,
@@ -201,6 +213,8 @@ def main(
         unsafe_fixes=unsafe_fixes,
         region=region,
         base_url_style=base_url_style,
+        thinking=thinking,
+        tool_stream=tool_stream,
     )
     unknown = unknown_patterns(settings.select | settings.ignore)
     if unknown:

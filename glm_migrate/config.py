@@ -16,6 +16,7 @@ else:  # pragma: no cover
 BaseUrlStyle = Literal["env", "literal"]
 REGIONS = ("international", "china")
 BASE_URL_STYLES = ("env", "literal")
+THINKING_MODES = ("enabled", "disabled")
 
 
 class ConfigError(ValueError):
@@ -45,6 +46,10 @@ class Settings:
     exclude: tuple[str, ...] = ()
     #: glob -> codes ignored in matching files
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: deep-thinking switch added to chat calls that have none ("enabled"/"disabled"); None = leave
+    thinking: str | None = None
+    #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
+    tool_stream: bool = False
 
     def is_enabled(self, code: str) -> bool:
         selected = not self.select or any(code.startswith(p) for p in self.select)
@@ -65,6 +70,8 @@ _KEYS: dict[str, str] = {
     "models": "models",
     "exclude": "exclude",
     "per-file-ignores": "per_file_ignores",
+    "thinking": "thinking",
+    "tool-stream": "tool_stream",
 }
 
 
@@ -86,13 +93,17 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             values[name] = frozenset(_string_list(value, key, source))
         elif name == "exclude":
             values[name] = _string_list(value, key, source)
-        elif name == "unsafe_fixes":
+        elif name in ("unsafe_fixes", "tool_stream"):
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value
         elif name == "region":
             if value not in REGIONS:
                 raise ConfigError(f"`{key}` must be one of {', '.join(REGIONS)}", path=source)
+            values[name] = value
+        elif name == "thinking":
+            if value not in THINKING_MODES:
+                raise ConfigError(f"`{key}` must be one of {', '.join(THINKING_MODES)}", path=source)
             values[name] = value
         elif name == "base_url_style":
             if value not in BASE_URL_STYLES:

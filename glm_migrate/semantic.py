@@ -441,6 +441,29 @@ class SemanticModel:
                 return ApiCall(call, path, (), scope)
         return None
 
+    def sdk_of(self, call: ApiCall) -> str | None:
+        """The SDK that sends `call`: its receivers' one, or for a receiver glm-migrate cannot
+        trace, the only SDK the module imports; None when unknown or mixed."""
+        if call.sdk is not None:
+            return call.sdk
+        if call.inferred and len(self.imported_sdks) == 1:
+            (top,) = self.imported_sdks
+            sdks = {sdk for name, (sdk, _) in self.tables.clients.items() if name.split(".")[0] == top}
+            return "openai" if "openai" in sdks else (sdks.pop() if len(sdks) == 1 else None)
+        return None
+
+    def dict_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict] | None:
+        """The dict literals `expr` may be (itself, or every binding of a name), or None when
+        some value is not a visible dict literal."""
+        if isinstance(expr, cst.Dict):
+            return [expr]
+        if isinstance(expr, cst.Name):
+            bindings = self.lookup(expr.value, scope)
+            values = [b.value for b in bindings]
+            if values and all(isinstance(v, cst.Dict) for v in values):
+                return [v for v in values if isinstance(v, cst.Dict)]
+        return None
+
     def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
         """The `model=` value of a call, also when it comes in a `**{...}` dict literal."""
         arg = call.kwarg("model")

@@ -52,6 +52,8 @@ class Tables:
     secret_prefixes: tuple[str, ...]
     limits: Mapping[str, Range]
     renamed_params: Mapping[str, str]
+    #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
+    glm_options: Mapping[str, frozenset[str]]
     #: qualified class name -> (sdk, is_async); sdk is "openai", "azure", "zai" or "zhipuai"
     clients: Mapping[str, tuple[str, bool]]
     #: lower-case words; a file containing none of them has nothing to migrate
@@ -141,6 +143,10 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
     }
     renamed = _get(params_raw, "renamed", Mapping, "parameters")
+    glm_options = {
+        name: frozenset(_str_list(params_raw, f"glm_options.{name}", "parameters"))
+        for name in _get(params_raw, "glm_options", Mapping, "parameters")
+    }
     clients: dict[str, tuple[str, bool]] = {}
     for name, spec in _get(endpoints_raw, "clients", Mapping, "endpoints").items():
         sdk, _, flavour = str(spec).partition(" ")
@@ -163,6 +169,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
         limits=MappingProxyType(limits),
         renamed_params=MappingProxyType(dict(renamed)),
+        glm_options=MappingProxyType(glm_options),
         clients=MappingProxyType(clients),
         triggers=tuple(t.lower() for t in _str_list(endpoints_raw, "discovery.triggers", "endpoints")),
     )

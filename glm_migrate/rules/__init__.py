@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
+from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_model_name import OpenAIModelName
 from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
 from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
+from glm_migrate.rules.reasoning_effort import ReasoningEffort
+from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
 from glm_migrate.rules.unknown_model_id import UnknownModelId
 from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
@@ -27,6 +31,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ParameterOutOfRange,  # GLM201
     TemperatureAndTopP,  # GLM202
     MaxCompletionTokens,  # GLM203
+    # GLM-only options: each edit reads the already-edited call, so these share one extra_body.
+    ReasoningEffort,  # GLM205  before GLM204: a call with reasoning_effort gets its thinking here
+    MissingThinkingOption,  # GLM204
+    StreamedToolCalls,  # GLM206
+    GreedyTemperature,  # GLM207  after GLM201, whose clamp of a negative temperature it overrides
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg
 from glm_migrate.tables import Tables
 
 
@@ -136,3 +137,143 @@ def has_comment(node: cst.CSTNode) -> bool:
     finder = _CommentFinder()
     node.visit(finder)
     return finder.found
+
+
+def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
+    """The `"key": value` element of a dict literal, if it has one."""
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            if element.key.evaluated_value == key:
+                return element
+    return None
+
+
+def add_dict_entry(mapping: cst.Dict, key: str, value: cst.BaseExpression) -> cst.Dict:
+    """Append `"key": value` to a dict literal, in its layout and with its keys' quote style."""
+    quote = next(
+        (
+            e.key.quote
+            for e in mapping.elements
+            if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+        ),
+        '"',
+    )
+    new = cst.DictElement(cst.SimpleString(f"{quote}{key}{quote}"), value)
+    elements = list(mapping.elements)
+    if not elements:
+        return mapping.with_changes(elements=[new])
+    last = elements[-1]
+    if len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
+        separator = elements[-2].comma.whitespace_after
+    elif _has_newline(mapping.lbrace.whitespace_after):
+        separator = mapping.lbrace.whitespace_after
+    else:
+        separator = cst.SimpleWhitespace(" ")
+    if isinstance(last.comma, cst.Comma):
+        elements[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
+        elements.append(new.with_changes(comma=last.comma))
+    else:
+        elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        elements.append(new)
+    return mapping.with_changes(elements=elements)
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a node, for messages."""
+    return cst.Module(body=[]).code_for_node(node)
+
+
+class GlmOptions:
+    """GLM-only request options (`thinking`, `tool_stream`, `do_sample`, ...) of one API call.
+
+    The OpenAI SDK's closed signatures raise TypeError on them, so there they ride in
+    `extra_body={...}`; the Zhipu SDKs take them as keyword arguments (which ones: the
+    `[glm_options]` table). Reading looks in both places and in visible `**{...}` splats; writing
+    picks the form the call's SDK needs, and refuses (`blocker`) where it cannot edit faithfully.
+    """
+
+    def __init__(self, call: ApiCall, model: SemanticModel, tables: Tables) -> None:
+        self.call = call
+        self.model = model
+        self.tables = tables
+        self.sdk = model.sdk_of(call)
+
+    def _splat_dicts(self) -> list[cst.Dict] | None:
+        found: list[cst.Dict] = []
+        for arg in self.call.node.args:
+            if arg.star == "**":
+                dicts = self.model.dict_literals(arg.value, self.call.scope)
+                if dicts is None:
+                    return None
+                found.extend(dicts)
+        return found
+
+    def _extra_bodies(self) -> list[cst.Dict] | None:
+        values = [a.value for a in self.call.node.args if a.keyword is not None and a.keyword.value == "extra_body"]
+        splats = self._splat_dicts() or []
+        values += [e.value for d in splats if (e := dict_entry(d, "extra_body")) is not None]
+        found: list[cst.Dict] = []
+        for value in values:
+            dicts = self.model.dict_literals(value, self.call.scope)
+            if dicts is None:
+                return None
+            found.extend(dicts)
+        return found
+
+    def get(self, name: str) -> tuple[cst.BaseExpression | None, bool]:
+        """The option's value where the call sets it, and whether every place it could be was seen."""
+        arg = self.call.kwarg(name)
+        if arg is not None:
+            return arg.value, True
+        splats, bodies = self._splat_dicts(), self._extra_bodies()
+        for mapping in (*(splats or ()), *(bodies or ())):
+            element = dict_entry(mapping, name)
+            if element is not None:
+                return element.value, True
+        return None, splats is not None and bodies is not None
+
+    def as_keyword(self, name: str) -> bool:
+        return self.sdk in self.tables.glm_options.get(name, frozenset())
+
+    def blocker(self, name: str) -> str | None:
+        """Why the option cannot be added to this call automatically, or None if it can."""
+        if self.sdk is None:
+            return "the client's SDK is not known"
+        splats = self._splat_dicts()
+        if splats is None:
+            return "a `**` splat glm-migrate cannot see may already set it"
+        if self.as_keyword(name):
+            return None
+        if any(dict_entry(d, "extra_body") for d in splats):
+            return "`extra_body` comes from a `**` splat"
+        extra_body = self.call.kwarg("extra_body")
+        if extra_body is not None and not isinstance(extra_body.value, cst.Dict):
+            return f"`extra_body={code_of(extra_body.value)}` is not a dict literal"
+        return None
+
+    def form(self, name: str, value: str) -> str:
+        """How the option is written for this call's SDK, for fix titles."""
+        return f"{name}={value}" if self.as_keyword(name) else f'extra_body={{"{name}": {value}}}'
+
+    def setter(self, name: str, value: str) -> Callable[[cst.Call], cst.Call]:
+        """An edit of the call node that sets the option to the expression `value`.
+
+        It reads the already-updated call, so several rules may add options to one call: they
+        end up in one `extra_body` dict. A call that already has the option is left as it is.
+        """
+        keyword = self.as_keyword(name)
+
+        def edit(call: cst.Call) -> cst.Call:
+            expression = cst.parse_expression(value)
+            if keyword:
+                return call if find_kwarg(call, name) else add_kwarg(call, name, expression)
+            arg = find_kwarg(call, "extra_body")
+            if arg is None:
+                return add_kwarg(call, "extra_body", add_dict_entry(cst.Dict([]), name, expression))
+            assert isinstance(arg.value, cst.Dict), "blocker() rules this out"
+            if dict_entry(arg.value, name) is not None:
+                return call
+            new_arg = arg.with_changes(value=add_dict_entry(arg.value, name, expression))
+            return call.with_changes(args=[new_arg if a is arg else a for a in call.args])
+
+        return edit

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._helpers import GlmOptions, number_value, replace_with
+from glm_migrate.semantic import ApiCall
+
+#: the temperature the Zhipu SDKs send for `temperature <= 0`, together with do_sample=False
+GREEDY_TEMPERATURE = "0.01"
+
+
+class GreedyTemperature(Rule):
+    """
+    ## What it does
+    Finds `temperature=0` on chat calls sent through the OpenAI SDK to Z.AI and rewrites it the
+    way Z.AI's own SDKs do: `temperature=0.01` plus `do_sample=False` (in `extra_body`).
+
+    ## Why is this bad?
+    `temperature=0` is OpenAI's way to ask for (near-)greedy output. Z.AI's OpenAI-compatibility
+    page says "do_sample=False (temperature=0) is not applicable in OpenAI calls", its prose calls
+    the range (0, 1), and whether 0 is accepted, and means greedy, is undocumented. GLM's greedy
+    switch is `do_sample=False`. The zai and zhipuai SDKs make this rewrite themselves, so calls
+    through them are not reported.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, temperature=0)
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, temperature=0.01, extra_body={"do_sample": False})
+    ```
+
+    ## Fix safety
+    Unsafe: the output changes from whatever the server does with 0 to GLM's greedy decoding,
+    which is the intent but not verified against a live endpoint. Calls whose `extra_body` is a
+    variable are reported for a person.
+    """
+
+    CODE = "GLM207"
+    NAME = "greedy-temperature"
+    SUMMARY = "`temperature=0` through the OpenAI SDK, where GLM wants `do_sample=False`"
+    FIX_TITLE = "Use `do_sample=False` with `temperature=0.01`"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid(
+            'from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0)'
+        ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.2)'
+        ),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="m", messages=[], temperature=0)'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0)',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0.01, extra_body={"do_sample": False})',
+            unsafe=True,
+        ),
+        Invalid(
+            'import openai\nopenai.chat.completions.create(\n    model="glm-4.6",\n    temperature=0.0,\n    extra_body={"thinking": {"type": "disabled"}},\n)',
+            expected='import openai\nopenai.chat.completions.create(\n    model="glm-4.6",\n    temperature=0.01,\n    extra_body={"thinking": {"type": "disabled"}, "do_sample": False},\n)',
+            unsafe=True,
+        ),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        arg = call.kwarg("temperature")
+        if arg is None or call.endpoint != "chat" or not call.migratable:
+            return
+        value = number_value(arg.value)
+        options = GlmOptions(call, self.model, self.tables)
+        if value is None or value > 0 or options.sdk in ("zai", "zhipuai"):
+            return
+        message = "`temperature=0` is not applicable through the OpenAI SDK: GLM's greedy switch is `do_sample=False`"
+        problem = options.blocker("do_sample")
+        if problem:
+            self.report(arg, f"{message} ({problem})")
+            return
+        edits: list[tuple[cst.CSTNode, NodeEdit]] = [(arg.value, replace_with(cst.Float(GREEDY_TEMPERATURE)))]
+        if options.get("do_sample")[0] is None:
+            edits.append((call.node, options.setter("do_sample", "False")))
+        title = f"Use `temperature={GREEDY_TEMPERATURE}` and `{options.form('do_sample', 'False')}`"
+        fix = Fix(tuple(edits), title)
+        self.report(arg, message, fix=fix)

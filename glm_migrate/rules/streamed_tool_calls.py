@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import GlmOptions
+from glm_migrate.semantic import ApiCall, string_value
+
+#: the models that stream tool-call arguments (glm-target-api.md 3.1: "only supported by GLM-4.6")
+TOOL_STREAM_MODELS = frozenset({"glm-4.6"})
+
+
+class StreamedToolCalls(Rule):
+    """
+    ## What it does
+    Finds streamed chat calls with `tools=` on GLM-4.6 and suggests GLM's `tool_stream` option,
+    which streams tool-call arguments as OpenAI does. With `--tool-stream` (or
+    `tool-stream = true`) it adds it: `extra_body={"tool_stream": True}` with the OpenAI SDK and
+    the zhipuai SDK, `tool_stream=True` with zai-sdk.
+
+    ## Why is this bad?
+    Without `tool_stream`, GLM-4.6 sends each tool call whole in one final chunk. Code that shows
+    arguments as they arrive sees nothing until the end; code that concatenates fragments by
+    `index` still works.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, tools=tools, stream=True)
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, tools=tools, stream=True, extra_body={"tool_stream": True})
+    ```
+
+    ## Fix safety
+    Unsafe by default: with `tool_stream` the arguments arrive in fragments, which breaks code
+    that reads each tool call from a single chunk. `--tool-stream` says your code accumulates
+    fragments, and makes the fix safe. Only calls with `stream=True` and a model known to be
+    GLM-4.6 (after the model map) are reported. A warning.
+    """
+
+    CODE = "GLM206"
+    NAME = "streamed-tool-calls"
+    SUMMARY = "Streamed tool calls without GLM-4.6's `tool_stream`"
+    FIX_TITLE = "Add `tool_stream`"
+    SEVERITY = Severity.WARNING
+
+    VALID = (
+        Valid(
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], tools=t, stream=True, tool_stream=True)'
+        ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.5-air", messages=[], tools=t, stream=True)'
+        ),
+        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t)'),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True)',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True, extra_body={"tool_stream": True})',
+            unsafe=True,
+        ),
+        Invalid(
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], tools=t, stream=True)',
+            expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], tools=t, stream=True, tool_stream=True)',
+            settings={"tool_stream": True},
+        ),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        if call.path != ("chat", "completions", "create") or not call.migratable:
+            return
+        options = GlmOptions(call, self.model, self.tables)
+        stream, tools = options.get("stream")[0], options.get("tools")[0]
+        if stream is None or tools is None or not _is_true(stream) or not self._on_tool_stream_model(call):
+            return
+        value, complete = options.get("tool_stream")
+        if value is not None or not complete:
+            return
+        message = "Streamed tool calls arrive whole on GLM-4.6 unless `tool_stream` is set"
+        problem = options.blocker("tool_stream")
+        if problem:
+            self.report(call.node, f"{message} ({problem})")
+            return
+        fix = Fix(
+            ((call.node, options.setter("tool_stream", "True")),),
+            f"Add `{options.form('tool_stream', 'True')}`",
+            applicability=Applicability.SAFE if self.settings.tool_stream else Applicability.UNSAFE,
+        )
+        self.report(call.node, message, fix=fix)
+
+    def _on_tool_stream_model(self, call: ApiCall) -> bool:
+        literals, complete = self.model.model_literals(call)
+        ids = [string_value(literal) or "" for literal in literals]
+        targets = {i if self.tables.is_target("chat", i) else self.tables.lookup_model("chat", i) for i in ids}
+        return complete and bool(ids) and targets <= TOOL_STREAM_MODELS
+
+
+def _is_true(node: object) -> bool:
+    return getattr(node, "value", None) == "True"
