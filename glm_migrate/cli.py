@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
@@ -23,10 +26,14 @@ from glm_migrate.config import (
     find_config_file,
     load_settings,
 )
-from glm_migrate.diagnostics import Diagnostic, Severity
+from glm_migrate.formats import FORMATS, RunReport
 from glm_migrate.runner import FileReport
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+FORMAT_HELP = (
+    "text: findings (and diffs with --dry-run); json: every finding with span, status and edit; github: "
+    "workflow annotations; sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request description; junit: XML."
+)
 
 EPILOG = """\b
 Modes:
@@ -53,28 +60,6 @@ def _split_codes(values: tuple[str, ...]) -> frozenset[str] | None:
 def _fail(console: Console, message: str) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(EXIT_ERROR)
-
-
-@dataclass
-class _Outcome:
-    unresolved_errors: int = 0
-    unresolved_warnings: int = 0
-    failed: int = 0
-
-    def count(self, diagnostics: tuple[Diagnostic, ...], *, dry_run: bool) -> None:
-        for diagnostic in diagnostics:
-            if dry_run or not diagnostic.applied:
-                if diagnostic.severity is Severity.ERROR:
-                    self.unresolved_errors += 1
-                else:
-                    self.unresolved_warnings += 1
-
-    def exit_code(self, *, strict: bool) -> int:
-        if self.failed:
-            return EXIT_ERROR
-        if self.unresolved_errors or (strict and self.unresolved_warnings):
-            return EXIT_PENDING
-        return EXIT_CLEAN
 
 
 def atomic_write(path: Path, data: bytes, expected: bytes | None) -> str | None:
@@ -160,7 +145,18 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
     help="Settings file (default: nearest pyproject.toml with [tool.glm-migrate]).",
 )
 @click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is unmigrated (errors still exit 2).")
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help=FORMAT_HELP)
+@click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Counts per rule instead of every finding (text, json).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Leave out findings listed here.")
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every unresolved finding in this file (then run as if with --baseline FILE).",
+)
+@click.option("--allow-dirty", is_flag=True, help="Apply even to files with uncommitted changes in git.")
+@click.option("--add-todo", is_flag=True, help="Write `# TODO(glm-migrate): ...` above call sites that need a person.")
 @click.option("--stdin-filename", metavar="PATH", help="Name shown for code read from stdin.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -180,7 +176,14 @@ def main(
     tool_stream: bool | None,
     config: Path | None,
     strict: bool,
+    exit_zero: bool,
     output_format: str,
+    output_file: Path | None,
+    statistics: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    allow_dirty: bool,
+    add_todo: bool,
     stdin_filename: str | None,
     jobs: int | None,
     list_rules: bool,
@@ -202,8 +205,6 @@ def main(
     if not paths:
         raise click.UsageError("give at least one path (or - for stdin)")
 
-    from glm_migrate.rules import unknown_patterns
-
     file_settings = _load_settings(errors, config, paths)
     extra_ignores = _split_codes(ignore)
     settings = file_settings.merged(
@@ -215,45 +216,60 @@ def main(
         base_url_style=base_url_style,
         thinking=thinking,
         tool_stream=tool_stream,
+        add_todo=add_todo or None,
     )
+    _check_codes(errors, file_settings, settings, config)
+    output = _Output(output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline)
+    mode = "check" if check else "dry-run" if dry_run else "apply"
+    if paths == ("-",):
+        sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
+    sys.exit(_run_paths([Path(p) for p in paths], settings, console, errors, output, mode, allow_dirty, jobs))
+
+
+def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
+    """Unknown codes or prefixes are usage errors; those from the config file name it and the key."""
+    from glm_migrate.rules import unknown_patterns
+
+    source = config or (file_settings.root / "pyproject.toml" if file_settings.root else "configuration")
+    for key, patterns in (
+        ("select", file_settings.select),
+        ("ignore", file_settings.ignore),
+        *((f"per-file-ignores.{glob}", frozenset(codes)) for glob, codes in file_settings.per_file_ignores.items()),
+    ):
+        unknown = unknown_patterns(patterns)
+        if unknown:
+            _fail(errors, f"{source}: unknown rule code(s) in `{key}`: {', '.join(unknown)} (see --list-rules)")
     unknown = unknown_patterns(settings.select | settings.ignore)
     if unknown:
         _fail(errors, f"unknown rule code(s): {', '.join(unknown)} (see --list-rules)")
 
-    if paths == ("-",):
-        sys.exit(_run_stdin(settings, stdin_filename or "-", errors, strict=strict, check=check or dry_run))
-    sys.exit(
-        _run_paths(
-            [Path(p) for p in paths],
-            settings,
-            console,
-            errors,
-            apply=not (dry_run or check),
-            show_diff=dry_run,
-            strict=strict,
-            output_format=output_format,
-            jobs=jobs,
-        )
-    )
+
+@dataclass(frozen=True)
+class _Output:
+    """What the run reports, where, and what the exit code counts."""
+
+    format: str
+    file: Path | None
+    statistics: bool
+    strict: bool
+    exit_zero: bool
+    baseline: Path | None
+    write_baseline: Path | None
 
 
-def _run_stdin(settings: Settings, name: str, errors: Console, *, strict: bool, check: bool) -> int:
+def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
+    """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr."""
     from glm_migrate.engine import migrate_bytes
-    from glm_migrate.report import finding_text
     from glm_migrate.tables import load_tables
 
     data = sys.stdin.buffer.read()
-    result = migrate_bytes(data, settings=settings, tables=load_tables())
-    sys.stdout.buffer.write(data if check or result.error else result.output.encode(result.encoding))
+    result = migrate_bytes(data, settings=settings.for_file(Path(name)), tables=load_tables())
+    keep = mode != "apply" or result.error is not None
+    sys.stdout.buffer.write(data if keep else result.output.encode(result.encoding))
     sys.stdout.flush()
-    outcome = _Outcome()
-    if result.error:
-        errors.print(f"{name}: error: {result.error}")
-        outcome.failed += 1
-    for diagnostic in result.diagnostics:
-        errors.print(finding_text(name, diagnostic, dry_run=check))
-    outcome.count(result.diagnostics, dry_run=check)
-    return outcome.exit_code(strict=strict)
+    output_text = None if keep or not result.changed else result.output
+    report = FileReport(Path(name), result.diagnostics, result.error, data, result.source, output_text, result.encoding)
+    return _finish([report], errors, errors, output, mode=mode, summary_table=False)
 
 
 def _run_paths(
@@ -261,52 +277,161 @@ def _run_paths(
     settings: Settings,
     console: Console,
     errors: Console,
-    *,
-    apply: bool,
-    show_diff: bool,
-    strict: bool,
-    output_format: str,
+    output: _Output,
+    mode: str,
+    allow_dirty: bool,
     jobs: int | None,
 ) -> int:
     from glm_migrate.discovery import discover
-    from glm_migrate.report import Summary, diff_text, finding_text, json_report, summary_table
+    from glm_migrate.gitstate import uncommitted
     from glm_migrate.runner import default_jobs, run
 
     found = discover(paths, settings.exclude)
-    outcome = _Outcome()
     for missing in found.missing:
         errors.print(f"[bold red]error:[/] {missing}: no such file or directory")
-        outcome.failed += 1
+    reports = list(_progress(run(found.files, settings, jobs=jobs or default_jobs()), len(found.files), errors))
+    if mode == "apply":
+        changed = [report.path for report in reports if report.changed]
+        # Checked after the run but before the first write: nothing is written when this refuses.
+        dirty = [] if allow_dirty or not changed else uncommitted(changed)
+        if dirty:
+            shown = "\n".join(f"  {path}" for path in dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
+            errors.print(
+                f"[bold red]error:[/] refusing to apply: {len(dirty)} file(s) to change have uncommitted changes "
+                f"in git:\n{shown}\nCommit or stash them first, or pass --allow-dirty. Nothing was written.",
+                markup=True,
+            )
+            return EXIT_ERROR
+        reports = [_write(report) for report in reports]
+    return _finish(reports, console, errors, output, mode=mode, failed=len(found.missing))
+
+
+def _write(report: FileReport) -> FileReport:
+    if not report.changed:
+        return report
+    problem = atomic_write(report.path, report.output_bytes, report.original)
+    return _unwritten(report, problem) if problem else report
+
+
+def _progress(reports: Iterator[FileReport], total: int, errors: Console) -> Iterator[FileReport]:
+    """A progress bar on stderr for long runs in a terminal; none in CI logs or pipes."""
+    if total < 20 or not errors.is_terminal or os.environ.get("CI"):
+        yield from reports
+        return
+    from rich.progress import Progress
+
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("migrating", total=total)
+        for report in reports:
+            progress.advance(task)
+            yield report
+
+
+def _finish(
+    reports: list[FileReport],
+    console: Console,
+    errors: Console,
+    output: _Output,
+    *,
+    mode: str,
+    failed: int = 0,
+    summary_table: bool = True,
+) -> int:
+    """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
+    from glm_migrate import baseline as baselines
+    from glm_migrate.formats import RunReport, is_blocking, render, run_secrets
+    from glm_migrate.report import Summary
+
+    secrets = run_secrets(reports)
+    apply = mode == "apply"
+    known = None
+    if output.write_baseline is not None:
+        entries = baselines.record(reports, output.write_baseline.parent, secrets, apply=apply)
+        try:
+            output.write_baseline.write_text(baselines.dumps(entries), encoding="utf-8")
+        except OSError as exc:
+            _fail(errors, f"{output.write_baseline}: cannot write baseline: {exc.strerror or exc}")
+        errors.print(f"wrote {sum(e.count for e in entries)} finding(s) to the baseline {output.write_baseline}")
+        known = baselines.Matcher(
+            Counter({(e.path, e.code, e.fingerprint): e.count for e in entries}), output.write_baseline.parent
+        )
+    elif output.baseline is not None:
+        try:
+            known = baselines.Matcher(baselines.load(output.baseline), output.baseline.parent)
+        except baselines.BaselineError as exc:
+            _fail(errors, str(exc))
+    if known is not None:
+        reports = baselines.without_known(reports, known, secrets, apply=apply)
 
     summary = Summary()
-    collected: list[FileReport] = []
-    dry_run = not apply
-    for report in run(found.files, settings, jobs=jobs or default_jobs()):
-        if apply and report.changed:
-            problem = atomic_write(report.path, report.output_bytes, report.original)
-            if problem:
-                report = _unwritten(report, problem)
+    for report in reports:
         summary.add(report)
-        outcome.count(report.diagnostics, dry_run=dry_run)
-        if report.error:
-            outcome.failed += 1
-        if output_format == "json":
-            collected.append(report)
-            continue
+    run = RunReport(reports, summary, mode, output.strict, known.matched if known else 0, _link_base(), secrets)
+    if output.format == "text" and not output.statistics:
+        target = console if output.file is None else _file_console()
+        _print_text(target, errors if output.file is None else target, run, summary_table=summary_table)
+        document = target.export_text() if output.file is not None else None
+    else:
+        document = render(output.format, run, statistics=output.statistics)
+        if output.file is None:
+            click.echo(document, file=console.file)
+    if output.file is not None and document is not None:
+        try:
+            output.file.write_text(document if document.endswith("\n") else document + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(errors, f"{output.file}: cannot write report: {exc.strerror or exc}")
+    _step_summary(errors, run)
+
+    if failed or summary.files_failed:
+        return EXIT_ERROR
+    blocking = any(is_blocking(d, dry_run=run.dry_run, strict=output.strict) for _, d in run.findings())
+    return EXIT_PENDING if blocking and not output.exit_zero else EXIT_CLEAN
+
+
+def _file_console() -> Console:
+    return Console(record=True, file=io.StringIO(), no_color=True, width=200, highlight=False, soft_wrap=True)
+
+
+def _print_text(console: Console, errors: Console, run: RunReport, *, summary_table: bool) -> None:
+    from glm_migrate.redaction import redact
+    from glm_migrate.report import diff_text, finding_text
+    from glm_migrate.report import summary_table as table
+
+    for report in run.reports:
         if report.error:
             errors.print(f"[bold red]error:[/] {report.path}: {report.error}")
         for diagnostic in report.diagnostics:
-            console.print(finding_text(report.path, diagnostic, dry_run=dry_run))
-        if show_diff and report.changed:
+            console.print(finding_text(report.path, diagnostic, dry_run=run.dry_run))
+        if run.mode == "dry-run" and report.changed:
             assert report.source is not None and report.output is not None
-            console.print(diff_text(report.path, report.source, report.output))
-
-    if output_format == "json":
-        click.echo(json_report(collected, summary, dry_run=dry_run))
-    else:
+            # the diff is the one place original source is shown: keys in it are masked
+            source, output = redact(report.source, run.secrets), redact(report.output, run.secrets)
+            console.print(diff_text(report.path, source, output))
+    if run.baselined:
+        console.print(f"{run.baselined} finding(s) left out: they are in the baseline")
+    if summary_table:
         console.print()
-        console.print(summary_table(summary, applied=apply))
-    return outcome.exit_code(strict=strict)
+        console.print(table(run.summary, applied=run.mode == "apply"))
+
+
+def _link_base() -> str | None:
+    """Blob URL prefix for markdown links, from GitHub Actions' environment."""
+    server, repository, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    return f"{server}/{repository}/blob/{sha}/" if server and repository and sha else None
+
+
+def _step_summary(errors: Console, run: RunReport) -> None:
+    """In GitHub Actions, the markdown report goes to the job summary as well."""
+    from glm_migrate.formats import render
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(render("markdown", run) + "\n")
+    except OSError as exc:
+        errors.print(f"[yellow]warning:[/] cannot append to GITHUB_STEP_SUMMARY ({target}): {exc.strerror or exc}")
 
 
 def _unwritten(report: FileReport, error: str) -> FileReport:

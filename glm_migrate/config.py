@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,10 @@ class Settings:
     exclude: tuple[str, ...] = ()
     #: glob -> codes ignored in matching files
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: where per-file-ignores globs are rooted: the config file's directory (None: the cwd)
+    root: Path | None = None
+    #: write `# TODO(glm-migrate): ...` above call sites that need a person (--add-todo)
+    add_todo: bool = False
     #: deep-thinking switch added to chat calls that have none ("enabled"/"disabled"); None = leave
     thinking: str | None = None
     #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
@@ -54,6 +59,15 @@ class Settings:
     def is_enabled(self, code: str) -> bool:
         selected = not self.select or any(code.startswith(p) for p in self.select)
         return selected and not any(code.startswith(p) for p in self.ignore)
+
+    def for_file(self, path: Path) -> Settings:
+        """These settings with the `per-file-ignores` that match `path` added to `ignore`."""
+        if not self.per_file_ignores:
+            return self
+        codes = {
+            code for glob, codes in self.per_file_ignores.items() if _matches(glob, path, self.root) for code in codes
+        }
+        return replace(self, ignore=self.ignore | codes) if codes else self
 
     def merged(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -75,6 +89,48 @@ _KEYS: dict[str, str] = {
 }
 
 
+def _glob_pattern(glob: str) -> re.Pattern[str]:
+    """A path glob as a regex: `*` and `?` stay within one folder, `**` spans folders."""
+    glob = glob.strip().removeprefix("./")
+    if glob.endswith("/"):
+        glob += "**"
+    parts: list[str] = []
+    index = 0
+    while index < len(glob):
+        if glob.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif glob.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif glob[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif glob[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        else:
+            parts.append(re.escape(glob[index]))
+            index += 1
+    return re.compile("".join(parts))
+
+
+def _matches(glob: str, path: Path, root: Path | None) -> bool:
+    """Whether `path` matches a per-file-ignores glob, taken relative to `root` (or the cwd).
+
+    A glob without a slash also matches the file name alone, as in .gitignore.
+    """
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        relative = absolute.relative_to(root or Path.cwd()).as_posix()
+    except ValueError:
+        relative = absolute.as_posix()
+    pattern = _glob_pattern(glob)
+    if pattern.fullmatch(relative):
+        return True
+    return "/" not in glob.rstrip("/") and pattern.fullmatch(absolute.name) is not None
+
+
 def _string_list(value: Any, key: str, path: Path | None) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"`{key}` must be a list of strings", path=path)
@@ -90,7 +146,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             raise ConfigError(f"unknown key `{key}` in [tool.glm-migrate] (known keys: {known})", path=source)
         name = _KEYS[key]
         if name in ("select", "ignore"):
-            values[name] = frozenset(_string_list(value, key, source))
+            values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
         elif name == "exclude":
             values[name] = _string_list(value, key, source)
         elif name in ("unsafe_fixes", "tool_stream"):
@@ -120,7 +176,10 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name == "per_file_ignores":
             if not isinstance(value, Mapping):
                 raise ConfigError(f"`{key}` must be a table of glob = [codes]", path=source)
-            values[name] = {glob: _string_list(codes, f"{key}.{glob}", source) for glob, codes in value.items()}
+            values[name] = {
+                glob: tuple(code.upper() for code in _string_list(codes, f"{key}.{glob}", source))
+                for glob, codes in value.items()
+            }
     return Settings(**values)
 
 
@@ -152,4 +211,5 @@ def load_settings(path: Path) -> Settings:
     table = data.get("tool", {}).get("glm-migrate", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, Mapping):
         raise ConfigError("[tool.glm-migrate] must be a table", path=path)
-    return parse_settings(table, source=path)
+    # per-file-ignores globs are relative to the folder of the file that holds them
+    return replace(parse_settings(table, source=path), root=path.parent.resolve())

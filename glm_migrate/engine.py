@@ -22,7 +22,10 @@ from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationRe
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
 from glm_migrate.semantic import SemanticModel
+from glm_migrate.suppressions import collect as collect_suppressions
+from glm_migrate.suppressions import filter_findings
 from glm_migrate.tables import Tables
+from glm_migrate.todo import todo_edits
 
 
 class _EditApplier(cst.CSTTransformer):
@@ -132,21 +135,29 @@ def _migrate_module(
     tables = tables.with_model_overrides(settings.models)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
+    suppressions = collect_suppressions(module, positions)
+    if suppressions.skip_file:
+        return MigrationResult(module.code, module.code, (), encoding=module.encoding)
     model = SemanticModel.build(module, tables)
     context = RuleContext(model=model, tables=tables, settings=settings)
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
+    # Before any edit: a suppressed finding is neither reported nor fixed.
+    findings = filter_findings(context.findings, suppressions, positions, ran={rule.CODE for rule in active})
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
     applied: list[bool] = []
-    for finding in context.findings:
+    for finding in findings:
         apply = _may_apply(finding, settings)
         applied.append(apply)
         if apply and finding.fix is not None:
             for node, edit in finding.fix.edits:
                 edits.setdefault(node, []).append(edit)
             imports.update(finding.fix.imports)
+    if settings.add_todo:
+        for node, edit in todo_edits(module, findings, positions):
+            edits.setdefault(node, []).append(edit)
 
     source = module.code
     output = source
@@ -159,12 +170,11 @@ def _migrate_module(
             new_module = AddImportsVisitor(import_context).transform_module(new_module)
         output = new_module.code
     diagnostics = [
-        _diagnostic(finding, was_applied, positions)
-        for finding, was_applied in zip(context.findings, applied, strict=True)
+        _diagnostic(finding, was_applied, positions) for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
     if output != source:
-        error = _check_output(output, [f for f, a in zip(context.findings, applied, strict=True) if a])
+        error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a])
         if error:
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding)
     return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding)

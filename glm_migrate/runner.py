@@ -51,7 +51,7 @@ def migrate_file(path: Path, settings: Settings) -> FileReport:
     if b"\x00" in data:
         return FileReport(path, error="contains null bytes; not a Python source file")
     try:
-        result = migrate_bytes(data, settings=settings, tables=load_tables())
+        result = migrate_bytes(data, settings=settings.for_file(path), tables=load_tables())
     except RecursionError:
         return FileReport(path, error="too deeply nested for the parser")
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
@@ -60,7 +60,8 @@ def migrate_file(path: Path, settings: Settings) -> FileReport:
     if result.error is not None:
         return FileReport(path, result.diagnostics, error=result.error)
     if not result.changed:
-        return FileReport(path, result.diagnostics)
+        # the source is kept for files with findings: baselines and secret redaction read it
+        return FileReport(path, result.diagnostics, source=result.source if result.diagnostics else None)
     return FileReport(path, result.diagnostics, None, data, result.source, result.output, result.encoding)
 
 

@@ -54,6 +54,12 @@ class Tables:
     renamed_params: Mapping[str, str]
     #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
     glm_options: Mapping[str, frozenset[str]]
+    #: endpoint -> top-level request keys GLM accepts there (the mock endpoint rejects the rest)
+    accepted_params: Mapping[str, frozenset[str]]
+    #: chat models that answer with reasoning_content unless thinking is disabled
+    thinking_models: frozenset[str]
+    #: embedding model -> accepted `dimensions` (the maximum is the default)
+    embedding_dimensions: Mapping[str, Range]
     #: qualified class name -> (sdk, is_async); sdk is "openai", "azure", "zai" or "zhipuai"
     clients: Mapping[str, tuple[str, bool]]
     #: lower-case words; a file containing none of them has nothing to migrate
@@ -112,6 +118,10 @@ def _str_list(raw: Mapping[str, Any], path: str, file: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _range(spec: Mapping[str, Any], file: str) -> Range:
+    return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
+
+
 def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     """Build `Tables` from the parsed TOML documents keyed by file stem. Pure; raises TablesError."""
     for name in TABLE_FILES:
@@ -137,15 +147,19 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         raise TablesError(f"rules/endpoints.toml: unknown default_region `{default_region}`")
 
     limits = {
-        name: Range(
-            float(_get(spec, "min", (int, float), "parameters")), float(_get(spec, "max", (int, float), "parameters"))
-        )
-        for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
+        name: _range(spec, "parameters") for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
     }
     renamed = _get(params_raw, "renamed", Mapping, "parameters")
     glm_options = {
         name: frozenset(_str_list(params_raw, f"glm_options.{name}", "parameters"))
         for name in _get(params_raw, "glm_options", Mapping, "parameters")
+    }
+    accepted = {
+        endpoint: frozenset(_str_list(params_raw, f"accepted.{endpoint}", "parameters")) for endpoint in ENDPOINTS
+    }
+    dimensions = {
+        model: _range(spec, "parameters")
+        for model, spec in _get(params_raw, "embedding_dimensions", Mapping, "parameters").items()
     }
     clients: dict[str, tuple[str, bool]] = {}
     for name, spec in _get(endpoints_raw, "clients", Mapping, "endpoints").items():
@@ -170,6 +184,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         limits=MappingProxyType(limits),
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
+        accepted_params=MappingProxyType(accepted),
+        thinking_models=frozenset(_str_list(params_raw, "thinking.models", "parameters")),
+        embedding_dimensions=MappingProxyType(dimensions),
         clients=MappingProxyType(clients),
         triggers=tuple(t.lower() for t in _str_list(endpoints_raw, "discovery.triggers", "endpoints")),
     )

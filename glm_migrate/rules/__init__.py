@@ -16,8 +16,10 @@ from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
 from glm_migrate.rules.reasoning_effort import ReasoningEffort
 from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
+from glm_migrate.rules.todo_marker import TodoMarker
 from glm_migrate.rules.unknown_model_id import UnknownModelId
 from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
+from glm_migrate.rules.unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIApiKey,  # GLM001  before GLM002: inserted module-client lines read key, then URL
@@ -36,6 +38,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MissingThinkingOption,  # GLM204
     StreamedToolCalls,  # GLM206
     GreedyTemperature,  # GLM207  after GLM201, whose clamp of a negative temperature it overrides
+    TodoMarker,  # GLM990  markers written by --add-todo
+    UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )
 
 

@@ -198,7 +198,7 @@ class GlmOptions:
         self.tables = tables
         self.sdk = model.sdk_of(call)
 
-    def _splat_dicts(self) -> list[cst.Dict] | None:
+    def splat_dicts(self) -> list[cst.Dict] | None:
         found: list[cst.Dict] = []
         for arg in self.call.node.args:
             if arg.star == "**":
@@ -210,7 +210,7 @@ class GlmOptions:
 
     def _extra_bodies(self) -> list[cst.Dict] | None:
         values = [a.value for a in self.call.node.args if a.keyword is not None and a.keyword.value == "extra_body"]
-        splats = self._splat_dicts() or []
+        splats = self.splat_dicts() or []
         values += [e.value for d in splats if (e := dict_entry(d, "extra_body")) is not None]
         found: list[cst.Dict] = []
         for value in values:
@@ -225,7 +225,7 @@ class GlmOptions:
         arg = self.call.kwarg(name)
         if arg is not None:
             return arg.value, True
-        splats, bodies = self._splat_dicts(), self._extra_bodies()
+        splats, bodies = self.splat_dicts(), self._extra_bodies()
         for mapping in (*(splats or ()), *(bodies or ())):
             element = dict_entry(mapping, name)
             if element is not None:
@@ -239,7 +239,7 @@ class GlmOptions:
         """Why the option cannot be added to this call automatically, or None if it can."""
         if self.sdk is None:
             return "the client's SDK is not known"
-        splats = self._splat_dicts()
+        splats = self.splat_dicts()
         if splats is None:
             return "a `**` splat glm-migrate cannot see may already set it"
         if self.as_keyword(name):
@@ -277,3 +277,18 @@ class GlmOptions:
             return call.with_changes(args=[new_arg if a is arg else a for a in call.args])
 
         return edit
+
+
+def literal_value(node: cst.BaseExpression) -> object:
+    """The Python value of a number, string, True/False/None literal; `NOT_LITERAL` otherwise."""
+    number = number_value(node)
+    if number is not None:
+        return number
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    return NOT_LITERAL
+
+
+NOT_LITERAL = object()

@@ -1,0 +1,474 @@
+"""Machine and CI report formats: json, github, sarif, markdown, junit and statistics.
+
+Every function returns text and never prints (cli.py does). `render` masks hard-coded keys in the
+finished document, so no format can leak one, whatever field it ends up in.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from glm_migrate import __version__
+from glm_migrate.baseline import fingerprint, snippet
+from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
+from glm_migrate.redaction import file_secrets, redact
+from glm_migrate.report import Summary, diagnostic_dict, status
+from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules._base import Rule
+from glm_migrate.runner import FileReport
+
+FORMATS = ("text", "json", "github", "sarif", "markdown", "junit")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/glm-migrate/glm-migrate"
+
+
+@dataclass
+class RunReport:
+    """Everything a report of one run shows: the files, their findings and how the run went."""
+
+    reports: list[FileReport]
+    summary: Summary
+    mode: str  #: "apply", "dry-run" or "check"
+    strict: bool = False
+    baselined: int = 0  #: findings left out because the baseline lists them
+    #: "https://github.com/o/r/blob/<sha>/": markdown links point there (else relative links)
+    link_base: str | None = None
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def dry_run(self) -> bool:
+        return self.mode != "apply"
+
+    def findings(self) -> Iterator[tuple[FileReport, Diagnostic]]:
+        for report in self.reports:
+            for diagnostic in report.diagnostics:
+                yield report, diagnostic
+
+    def blocking(self, diagnostic: Diagnostic) -> bool:
+        return is_blocking(diagnostic, dry_run=self.dry_run, strict=self.strict)
+
+
+def is_blocking(diagnostic: Diagnostic, *, dry_run: bool, strict: bool) -> bool:
+    """Whether a finding makes the exit code 1: something unmigrated remains after this run."""
+    if diagnostic.applied and not dry_run:
+        return False
+    return diagnostic.severity is Severity.ERROR or strict
+
+
+def run_secrets(reports: list[FileReport]) -> frozenset[str]:
+    return frozenset().union(*(file_secrets(r.source, r.diagnostics) for r in reports))
+
+
+def render(output_format: str, run: RunReport, *, statistics: bool = False) -> str:
+    if statistics and output_format in ("text", "json"):
+        document = statistics_json(run) if output_format == "json" else statistics_text(run)
+    else:
+        document = _RENDERERS[output_format](run)
+    return redact(document, run.secrets)
+
+
+def _uri(path: Path) -> str:
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(PurePosixPath(path.as_posix()).as_posix())
+
+
+def _finding_fingerprint(report: FileReport, diagnostic: Diagnostic, secrets: frozenset[str]) -> str | None:
+    if report.source is None:
+        return None
+    return fingerprint(diagnostic.code, snippet(report.source, diagnostic, secrets))
+
+
+# json -----------------------------------------------------------------------------------------
+
+
+def json_document(run: RunReport) -> str:
+    files: list[dict[str, object]] = []
+    for report in run.reports:
+        diagnostics = []
+        for diagnostic in report.diagnostics:
+            item = diagnostic_dict(report.path, diagnostic, dry_run=run.dry_run)
+            item["blocking"] = run.blocking(diagnostic)
+            item["fingerprint"] = _finding_fingerprint(report, diagnostic, run.secrets)
+            diagnostics.append(item)
+        files.append(
+            {"path": str(report.path), "changed": report.changed, "error": report.error, "diagnostics": diagnostics}
+        )
+    summary = run.summary
+    document = {
+        "tool": {"name": "glm-migrate", "version": __version__},
+        "mode": run.mode,
+        "summary": {
+            "files_scanned": summary.files_scanned,
+            "files_changed": summary.files_changed,
+            "files_failed": summary.files_failed,
+            "findings": dict(sorted(summary.findings.items())),
+            "fixes": dict(sorted(summary.fixes.items())),
+            "blocking": sum(run.blocking(d) for _, d in run.findings()),
+            "baselined": run.baselined,
+        },
+        "files": files,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# statistics -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleCount:
+    code: str
+    name: str
+    count: int = 0
+    fixed: int = 0  #: applied (apply mode)
+    fixable: int = 0  #: a fix is pending (safe, or unsafe without --unsafe-fixes)
+    manual: int = 0
+    advice: int = 0
+
+
+def rule_counts(run: RunReport) -> list[RuleCount]:
+    counts: dict[str, RuleCount] = {}
+    for _, diagnostic in run.findings():
+        row = counts.setdefault(diagnostic.code, RuleCount(diagnostic.code, diagnostic.rule))
+        row.count += 1
+        state = status(diagnostic, dry_run=run.dry_run)
+        if state == "fixed":
+            row.fixed += 1
+        elif state in ("fix", "unsafe-fix"):
+            row.fixable += 1
+        elif state == "manual":
+            row.manual += 1
+        else:
+            row.advice += 1
+    return [counts[code] for code in sorted(counts, key=lambda c: (-counts[c].count, c))]
+
+
+def statistics_text(run: RunReport) -> str:
+    rows = rule_counts(run)
+    lines = [f"{r.count:>6}  {r.code}  {r.name:<28} {_fix_label(r)}".rstrip() for r in rows]
+    total = sum(r.count for r in rows)
+    lines.append(f"{total:>6}  findings in {run.summary.files_scanned} files")
+    return "\n".join(lines)
+
+
+def _fix_label(row: RuleCount) -> str:
+    parts = [f"{n} {label}" for n, label in ((row.fixed, "fixed"), (row.fixable, "fixable")) if n]
+    return f"[{', '.join(parts)}]" if parts else ""
+
+
+def statistics_json(run: RunReport) -> str:
+    return json.dumps(
+        [
+            {
+                "code": r.code,
+                "name": r.name,
+                "count": r.count,
+                "fixed": r.fixed,
+                "fixable": r.fixable,
+                "manual": r.manual,
+                "advice": r.advice,
+            }
+            for r in rule_counts(run)
+        ],
+        indent=2,
+    )
+
+
+# github ---------------------------------------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(run: RunReport) -> str:
+    """GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding."""
+    lines: list[str] = []
+    for report in run.reports:
+        if report.error:
+            lines.append(
+                f"::error file={_escape_property(str(report.path))},title=glm-migrate::{_escape_data(report.error)}"
+            )
+        for diagnostic in report.diagnostics:
+            span = diagnostic.span
+            state = status(diagnostic, dry_run=run.dry_run)
+            command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+            if state == "fixed":
+                command = "notice"
+            message = f"{diagnostic.message} [{state}]"
+            if diagnostic.fix_title and state != "fixed":
+                message += f"\nhelp: {diagnostic.fix_title}"
+            properties = ",".join(
+                f"{key}={_escape_property(value)}"
+                for key, value in (
+                    ("file", str(report.path)),
+                    ("line", str(span.line)),
+                    ("col", str(span.column)),
+                    ("endLine", str(span.end_line)),
+                    ("endColumn", str(span.end_column)),
+                    ("title", f"{diagnostic.code} {diagnostic.rule}"),
+                )
+            )
+            lines.append(f"::{command} {properties}::{_escape_data(message)}")
+    return "\n".join(lines)
+
+
+# sarif ----------------------------------------------------------------------------------------
+
+
+def _level(severity: Severity) -> str:
+    return "error" if severity is Severity.ERROR else "warning"
+
+
+def _what_it_does(rule: type[Rule]) -> str:
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    section = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
+    return " ".join(section.split())
+
+
+def sarif_rule(rule: type[Rule]) -> dict[str, object]:
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    fix = f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
+    return {
+        "id": rule.CODE,
+        "name": rule.NAME,
+        "shortDescription": {"text": rule.SUMMARY},
+        "fullDescription": {"text": _what_it_does(rule)},
+        "help": {"text": f"{rule.SUMMARY} ({fix}).\n\n{doc}", "markdown": f"**{rule.SUMMARY}** ({fix}).\n\n{doc}"},
+        "defaultConfiguration": {"level": _level(rule.SEVERITY)},
+        "properties": {
+            "fixable": rule.FIX_TITLE is not None,
+            "applicability": rule.APPLICABILITY.value if rule.FIX_TITLE else "manual",
+            "tags": ["migration", "openai", "glm"],
+        },
+    }
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+
+
+def sarif_log(run: RunReport) -> str:
+    """SARIF 2.1.0: rule metadata from the Rule classes; pending fixes as `fixes` with the edit."""
+    index = {rule.CODE: position for position, rule in enumerate(ALL_RULES)}
+    results: list[dict[str, object]] = []
+    notifications: list[dict[str, object]] = []
+    for report in run.reports:
+        uri = _uri(report.path)
+        location = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}
+        if report.error:
+            notifications.append({"level": "error", "message": {"text": report.error}, "locations": [location]})
+        for diagnostic in report.diagnostics:
+            state = status(diagnostic, dry_run=run.dry_run)
+            result: dict[str, object] = {
+                "ruleId": diagnostic.code,
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "region": _region(diagnostic.span),
+                        }
+                    }
+                ],
+                "properties": {"status": state, "applicability": diagnostic.applicability.value},
+            }
+            if diagnostic.code in index:
+                result["ruleIndex"] = index[diagnostic.code]
+            if state == "fixed":  # done in this run: a pass, not a problem
+                result.update(kind="pass", level="none")
+            else:
+                result["level"] = _level(diagnostic.severity)
+            digest = _finding_fingerprint(report, diagnostic, run.secrets)
+            if digest is not None:
+                result["partialFingerprints"] = {"glmMigrate/v1": digest}
+            if state in ("fix", "unsafe-fix") and diagnostic.edit is not None:
+                result["fixes"] = [
+                    {
+                        "description": {"text": diagnostic.fix_title or "Apply the fix"},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                "replacements": [
+                                    {
+                                        "deletedRegion": _region(diagnostic.edit.span),
+                                        "insertedContent": {"text": diagnostic.edit.replacement},
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            results.append(result)
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "glm-migrate",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [sarif_rule(rule) for rule in ALL_RULES],
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": run.summary.files_failed == 0, "toolExecutionNotifications": notifications}
+                ],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# markdown -------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Text for a markdown table cell or list item: pipes escaped, one line."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _link(run: RunReport, path: Path, line: int) -> str:
+    shown = f"{path.as_posix()}:{line}"
+    target = quote(path.as_posix()) + f"#L{line}"
+    if run.link_base is not None and not path.is_absolute():
+        target = run.link_base + target
+    return f"[{shown}]({target})"
+
+
+def markdown_report(run: RunReport) -> str:
+    """A pull-request description: counts per rule, the changes, and a checklist of manual work."""
+    summary = run.summary
+    done = {"apply": "made", "dry-run": "to make", "check": "to make"}[run.mode]
+    blocking = sum(run.blocking(d) for _, d in run.findings())
+    out = ["## Migration from the OpenAI API to Z.AI GLM-4.6", ""]
+    verb = "changed" if run.mode == "apply" else "to change"
+    out.append(
+        f"glm-migrate {__version__} scanned {summary.files_scanned} files: {summary.files_changed} {verb}, "
+        f"{summary.files_failed} failed. "
+        + ("Nothing is left to migrate." if not blocking else f"{blocking} findings still need attention.")
+    )
+    if run.baselined:
+        out.append(f"{run.baselined} known findings are in the baseline and not shown.")
+    out.append("")
+
+    rows = rule_counts(run)
+    if rows:
+        out += ["### Findings per rule", "", "| rule | name | findings | fixed | fixable | manual | advice |"]
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for r in rows:
+            out.append(f"| {r.code} | {r.name} | {r.count} | {r.fixed} | {r.fixable} | {r.manual} | {r.advice} |")
+        out.append("")
+
+    changes: Counter[tuple[str, str, str]] = Counter()
+    for _, diagnostic in run.findings():
+        if status(diagnostic, dry_run=run.dry_run) in ("fixed", "fix", "unsafe-fix"):
+            changes[(diagnostic.code, diagnostic.message, diagnostic.fix_title or "")] += 1
+    if changes:
+        out += [f"### Substitutions {done}", "", "| rule | found | change | sites |", "| --- | --- | --- | ---: |"]
+        for (code, message, title), count in sorted(changes.items()):
+            out.append(f"| {code} | {_md(message)} | {_md(title)} | {count} |")
+        out.append("")
+
+    manual = [(r, d) for r, d in run.findings() if status(d, dry_run=run.dry_run) in ("manual", "unsafe-fix")]
+    failed = [r for r in run.reports if r.error]
+    if manual or failed:
+        out += ["### Manual work", ""]
+        for report in failed:
+            out.append(f"- [ ] `{_md(str(report.path))}` could not be processed: {_md(report.error or '')}")
+        for report, diagnostic in manual:
+            note = (
+                " (an unsafe fix exists: `--unsafe-fixes`)" if diagnostic.applicability is Applicability.UNSAFE else ""
+            )
+            out.append(
+                f"- [ ] {_link(run, report.path, diagnostic.span.line)} **{diagnostic.code}** "
+                f"{_md(diagnostic.message)}{note}"
+            )
+        out.append("")
+
+    advice = [(r, d) for r, d in run.findings() if status(d, dry_run=run.dry_run) == "advice"]
+    if advice:
+        out += ["<details><summary>Advice (works on GLM-4.6, worth a look)</summary>", ""]
+        for report, diagnostic in advice:
+            out.append(
+                f"- {_link(run, report.path, diagnostic.span.line)} **{diagnostic.code}** {_md(diagnostic.message)}"
+            )
+        out += ["", "</details>", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# junit ----------------------------------------------------------------------------------------
+
+
+def junit_xml(run: RunReport) -> str:
+    """JUnit XML: a test suite per file, a test case per finding; blocking findings fail."""
+    suites = ET.Element("testsuites", name="glm-migrate")
+    total = failures = errors = 0
+    for report in run.reports:
+        suite = ET.SubElement(suites, "testsuite", name=str(report.path))
+        tests = suite_failures = suite_errors = 0
+        if report.error:
+            case = ET.SubElement(suite, "testcase", name="process file", classname=str(report.path))
+            ET.SubElement(case, "error", message=report.error)
+            tests += 1
+            suite_errors += 1
+        for diagnostic in report.diagnostics:
+            span = diagnostic.span
+            state = status(diagnostic, dry_run=run.dry_run)
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{diagnostic.code} {diagnostic.rule} at line {span.line} column {span.column}",
+                classname=str(report.path),
+                file=str(report.path),
+                line=str(span.line),
+            )
+            tests += 1
+            if run.blocking(diagnostic):
+                failure = ET.SubElement(
+                    case, "failure", message=f"{diagnostic.message} [{state}]", type=diagnostic.code
+                )
+                failure.text = (
+                    f"{report.path}:{span.line}:{span.column} {diagnostic.code} [{state}] {diagnostic.message}"
+                )
+                suite_failures += 1
+            else:
+                ET.SubElement(case, "system-out").text = f"{diagnostic.code} [{state}] {diagnostic.message}"
+        if not tests:
+            ET.SubElement(suite, "testcase", name="no findings", classname=str(report.path))
+            tests = 1
+        suite.set("tests", str(tests))
+        suite.set("failures", str(suite_failures))
+        suite.set("errors", str(suite_errors))
+        total, failures, errors = total + tests, failures + suite_failures, errors + suite_errors
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    suites.set("errors", str(errors))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+
+
+_RENDERERS: dict[str, Callable[[RunReport], str]] = {
+    "json": json_document,
+    "github": github_annotations,
+    "sarif": sarif_log,
+    "markdown": markdown_report,
+    "junit": junit_xml,
+}

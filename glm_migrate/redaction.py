@@ -1,0 +1,57 @@
+"""Keeping hard-coded API keys out of every output: diffs, reports, baselines and markers.
+
+Two nets: the exact literals GLM003 flagged in a file (whatever they look like), and anything
+shaped like an OpenAI secret key (`sk-...`) even when GLM003 did not run.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from glm_migrate.diagnostics import Diagnostic, Span
+
+#: the rule whose findings point at key literals
+SECRET_RULE = "GLM003"
+_KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
+MASK = "…(redacted)"
+
+
+def span_text(source: str, span: Span) -> str:
+    """The source text a span covers (columns are 1-based, the end exclusive)."""
+    lines = source.splitlines(keepends=True)[span.line - 1 : span.end_line]
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0][span.column - 1 : span.end_column - 1]
+    return lines[0][span.column - 1 :] + "".join(lines[1:-1]) + lines[-1][: span.end_column - 1]
+
+
+def _literal_value(text: str) -> str:
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text.strip().strip("\"'")
+    return value if isinstance(value, str) else text.strip()
+
+
+def file_secrets(source: str | None, diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
+    """The key values GLM003 found in one file; empty strings and tiny values are not secrets."""
+    if source is None:
+        return frozenset()
+    values = (_literal_value(span_text(source, d.span)) for d in diagnostics if d.code == SECRET_RULE)
+    return frozenset(value for value in values if len(value) >= 8)
+
+
+def mask(secret: str) -> str:
+    # "sk-" or the first two characters only: enough to recognise the kind of key, not the key.
+    keep = 3 if secret.startswith("sk-") else min(2, len(secret) // 4)
+    return secret[:keep] + MASK
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every given secret and every `sk-...` key-shaped token masked."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, mask(secret))
+    return _KEY_SHAPED.sub(lambda match: mask(match.group()), text)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._helpers import code_of, remove_kwargs, rename_kwarg
+from glm_migrate.semantic import ApiCall, string_value
+
+
+class LegacyFunctionCalling(Rule):
+    """
+    ## What it does
+    Converts OpenAI's legacy function calling (`functions=`, `function_call=`) on chat calls bound
+    for Z.AI to `tools=`: each function schema is wrapped as `{"type": "function", "function": ...}`
+    (a list literal element by element, anything else with a comprehension), and
+    `function_call="auto"` is dropped (auto is the default). `function_call="none"` drops both.
+
+    ## Why is this bad?
+    GLM-4.6 only knows `tools` / `tool_choice`; `functions` is not one of its parameters.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, functions=[WEATHER], function_call="auto")
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, tools=[{"type": "function", "function": WEATHER}])
+    ```
+
+    ## Fix safety
+    Unsafe: the answer changes shape. The call comes back in `message.tool_calls[i].function`
+    instead of `message.function_call`, and the result goes back as a `{"role": "tool",
+    "tool_call_id": ...}` message instead of `{"role": "function", "name": ...}`: update that code
+    too. A forced `function_call={"name": ...}` has no GLM equivalent (only `auto`) and calls that
+    also pass `tools=` are reported for a person.
+    """
+
+    CODE = "GLM212"
+    NAME = "legacy-function-calling"
+    SUMMARY = "Legacy `functions=` / `function_call=` instead of `tools=`"
+    FIX_TITLE = "Convert to `tools=`"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], tools=[{"type": "function", "function": F}])'
+        ),
+        Valid("import openai\nopenai.chat.completions.create(model='glm-4.6', messages=[], tool_choice='auto')"),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], functions=[F, G], function_call="auto")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], tools=[{"type": "function", "function": F}, {"type": "function", "function": G}])',
+            unsafe=True,
+        ),
+        Invalid(
+            "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], functions=FUNCTIONS)",
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], tools=[{"type": "function", "function": spec} for spec in FUNCTIONS])',
+            unsafe=True,
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], functions=[F], function_call={"name": "f"})'
+        ),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        functions, function_call = call.kwarg("functions"), call.kwarg("function_call")
+        if (functions is None and function_call is None) or call.endpoint != "chat" or not call.migratable:
+            return
+        anchor = functions or function_call
+        assert anchor is not None
+        message = "Legacy function calling: GLM-4.6 takes `tools=`"
+        choice = string_value(function_call.value) if function_call is not None else "auto"
+        if call.kwarg("tools") is not None or call.kwarg("tool_choice") is not None:
+            self.report(anchor, message + "; the call also passes tools, merge them by hand")
+            return
+        if choice not in ("auto", "none"):
+            shown = code_of(function_call.value) if function_call is not None else ""
+            self.report(anchor, f"{message}, and has no forced `function_call={shown}` (only `auto`)")
+            return
+        edits: list[tuple[cst.CSTNode, NodeEdit]] = []
+        if choice == "none":
+            edits.append((call.node, partial(remove_kwargs, names={"functions", "function_call"})))
+        else:
+            if functions is not None:
+                tools = _tools_expression(functions.value)
+                edits.append((functions, lambda arg: rename_kwarg(arg, "tools").with_changes(value=tools)))
+            if function_call is not None:
+                edits.append((call.node, partial(remove_kwargs, names={"function_call"})))
+        fix = Fix(tuple(edits), self.FIX_TITLE if choice == "auto" else "Remove `functions=` and `function_call=`")
+        self.report(anchor, message + "; answers come in `message.tool_calls`, not `message.function_call`", fix=fix)
+
+
+def _wrap(schema: cst.BaseExpression) -> cst.Dict:
+    template = cst.parse_expression('{"type": "function", "function": None}')
+    assert isinstance(template, cst.Dict)
+    last = template.elements[-1]
+    assert isinstance(last, cst.DictElement)
+    return template.with_changes(elements=[template.elements[0], last.with_changes(value=schema)])
+
+
+def _tools_expression(functions: cst.BaseExpression) -> cst.BaseExpression:
+    """`[F, G]` -> `[{"type": "function", "function": F}, ...]`; anything else: a comprehension."""
+    if isinstance(functions, cst.List) and all(isinstance(e, cst.Element) for e in functions.elements):
+        return functions.with_changes(elements=[e.with_changes(value=_wrap(e.value)) for e in functions.elements])
+    return cst.parse_expression(f'[{{"type": "function", "function": spec}} for spec in {code_of(functions)}]')

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of
+from glm_migrate.semantic import ApiCall
+
+
+class MultipleStopSequences(Rule):
+    """
+    ## What it does
+    Finds `stop=` lists with more than one entry on chat calls bound for Z.AI and keeps the first.
+
+    ## Why is this bad?
+    GLM-4.6 takes one stop word (`stop` has `maxItems: 1`); OpenAI takes up to four.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, stop=["\\n\\n", "END"])
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, stop=["\\n\\n"])
+    ```
+
+    ## Fix safety
+    Unsafe: generation no longer stops at the other sequences; cut the answer at them yourself
+    if they matter. Lists built at run time are not inspected.
+    """
+
+    CODE = "GLM210"
+    NAME = "multiple-stop-sequences"
+    SUMMARY = "More than one stop sequence, where GLM-4.6 takes one"
+    FIX_TITLE = "Keep the first stop sequence"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], stop=["END"])'
+        ),
+        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], stop="END")'),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stop=["END", "STOP"])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stop=["END"])',
+            unsafe=True,
+        ),
+        Invalid(
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], stop=("a", "b", "c"))',
+            expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], stop=("a",))',
+            unsafe=True,
+        ),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        arg = call.kwarg("stop")
+        if arg is None or call.endpoint != "chat" or not call.migratable:
+            return
+        value = arg.value
+        if not isinstance(value, cst.List | cst.Tuple) or len(value.elements) <= 1:
+            return
+        first = value.elements[0]
+        if isinstance(first, cst.StarredElement):
+            return
+        # A one-element tuple needs its comma; a list does not.
+        kept = first.with_changes(comma=cst.Comma() if isinstance(value, cst.Tuple) else cst.MaybeSentinel.DEFAULT)
+        fix = Fix(((value, lambda node: node.with_changes(elements=[kept])),), f"Keep only `{code_of(first.value)}`")
+        self.report(arg, f"{len(value.elements)} stop sequences: GLM-4.6 takes one", fix=fix)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of, dict_entry
+from glm_migrate.semantic import ApiCall, string_value
+
+
+class StructuredOutput(Rule):
+    """
+    ## What it does
+    Reports chat calls that ask for schema-constrained output: `response_format` with
+    `"type": "json_schema"`, and `.parse()` / `.stream()` with a Pydantic class as
+    `response_format` (the SDK turns the class into a `json_schema` response format).
+
+    ## Why is this bad?
+    GLM-4.6 supports `{"type": "json_object"}` (valid JSON, no schema) and plain text only. The
+    schema is not enforced, so the answer may not parse into the model class.
+
+    ## Example
+    ```python
+    event = client.chat.completions.parse(model="glm-4.6", messages=m, response_format=CalendarEvent)
+    ```
+    Use instead:
+    ```python
+    completion = client.chat.completions.create(
+        model="glm-4.6", messages=m_with_schema_in_prompt, response_format={"type": "json_object"}
+    )
+    event = CalendarEvent.model_validate_json(completion.choices[0].message.content)
+    ```
+
+    ## Fix safety
+    No fix: the schema has to move into the prompt and the answer has to be validated by your
+    code, and `.parse()` results (`message.parsed`) are read differently.
+    """
+
+    CODE = "GLM211"
+    NAME = "structured-output"
+    SUMMARY = "Schema-constrained output (`json_schema`, `.parse()`), which GLM-4.6 lacks"
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], response_format={"type": "json_object"})'
+        ),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.parse(model="m", messages=[], response_format=Event)'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().beta.chat.completions.parse(model="gpt-4o", messages=[], response_format=Event)'
+        ),
+        Invalid(
+            "from openai import OpenAI\n"
+            'FORMAT = {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}\n'
+            'OpenAI().chat.completions.create(model="gpt-4o", messages=[], response_format=FORMAT)'
+        ),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint != "chat" or not call.migratable:
+            return
+        arg = call.kwarg("response_format")
+        method = call.path[-1]
+        if arg is None:
+            return
+        dicts = self.model.dict_literals(arg.value, call.scope)
+        if dicts is not None:
+            for mapping in dicts:
+                entry = dict_entry(mapping, "type")
+                if entry is not None and string_value(entry.value) == "json_schema":
+                    self.report(
+                        arg, "`json_schema` response format: GLM-4.6 has only `json_object`; validate the JSON yourself"
+                    )
+                    return
+        elif method in ("parse", "stream") and not isinstance(arg.value, cst.SimpleString):
+            self.report(
+                arg,
+                f"`.{method}(response_format={code_of(arg.value)})` asks for schema-constrained output, which "
+                "GLM-4.6 lacks: use `json_object` and validate the JSON yourself",
+            )

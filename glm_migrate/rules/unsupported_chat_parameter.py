@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import GlmOptions, code_of, literal_value, remove_kwargs
+from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.tables import UnsupportedParam
+
+#: GLM's `user_id` length bounds (glm-target-api.md 3.1)
+USER_ID_LENGTH = range(6, 129)
+ZHIPU_SDKS = frozenset({"zai", "zhipuai"})
+
+
+class UnsupportedChatParameter(Rule):
+    """
+    ## What it does
+    Finds OpenAI chat parameters GLM-4.6 does not take (`n`, `presence_penalty`,
+    `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `seed`, `parallel_tool_calls`,
+    `service_tier`, `store`, `metadata`, `modalities`, `audio`, `prediction`,
+    `web_search_options`, `stream_options`, `user`, ...; the list is `[unsupported]` in
+    `rules/parameters.toml`) and removes them. `user=` becomes GLM's `user_id` (in `extra_body`
+    with the OpenAI SDK).
+
+    ## Why is this bad?
+    The zai and zhipuai SDKs raise `TypeError` on them. Through the OpenAI SDK they reach a server
+    that does not document them: at best they are ignored, so code relying on them (several
+    choices from `n`, `logprobs` in the answer) silently gets something else.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, presence_penalty=0.5, user="customer-42")
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=m, extra_body={"user_id": "customer-42"})
+    ```
+
+    ## Fix safety
+    Removal is unsafe: the parameter meant something. It is safe when the value is OpenAI's own
+    default (`n=1`, `presence_penalty=0`, `logprobs=False`, ...). Moving a literal `user` of 6 to
+    128 characters to `user_id` is safe; a computed one is unsafe (GLM rejects other lengths).
+    `stream_options` was observed accepted through the OpenAI SDK, so there it is a warning;
+    `seed` is accepted by the Zhipu SDKs' signatures and not reported with them. Keys inside a
+    `**` splat are reported for a person.
+    """
+
+    CODE = "GLM208"
+    NAME = "unsupported-chat-parameter"
+    SUMMARY = "OpenAI chat parameter GLM-4.6 does not take"
+    FIX_TITLE = "Remove the parameter"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], extra_body={"user_id": "user-42"})'
+        ),
+        Valid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], seed=7)'),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="m", messages=[], n=3)'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], n=2, presence_penalty=0.5)',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])',
+            unsafe=True,
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], n=1, store=False)',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])',
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], user="customer-42")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], extra_body={"user_id": "customer-42"})',
+        ),
+        Invalid(
+            'from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model="glm-4", messages=[], user=uid, logprobs=True)',
+            expected='from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model="glm-4", messages=[], user_id=uid)',
+            unsafe=True,
+        ),
+        Invalid('import openai\nopenai.chat.completions.create(model="glm-4.6", messages=[], **{"seed": 1})'),
+    )
+
+    def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint != "chat" or not call.migratable:
+            return
+        options = GlmOptions(call, self.model, self.tables)
+        for arg in call.node.args:
+            spec = self._spec(arg.keyword.value if arg.keyword else "", options)
+            if spec is None or arg.keyword is None:
+                continue
+            if arg.keyword.value == "user":
+                self._user(call, arg, options)
+            else:
+                self._remove(call, arg, spec, options)
+        for mapping in options.splat_dicts() or ():
+            for element in mapping.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                spec = self._spec(key or "", options)
+                if key is not None and spec is not None:
+                    self.report(element, f"`{key}` in a `**` dict is not a GLM-4.6 parameter: {spec.why}; remove it")
+
+    def _spec(self, name: str, options: GlmOptions) -> UnsupportedParam | None:
+        spec = self.tables.unsupported_params.get(name)
+        return None if spec is None or options.sdk in spec.sdks else spec
+
+    def _remove(self, call: ApiCall, arg: cst.Arg, spec: UnsupportedParam, options: GlmOptions) -> None:
+        assert arg.keyword is not None
+        name = arg.keyword.value
+        message = f"`{name}=` is not a GLM-4.6 parameter: {spec.why}"
+        severity = None
+        if options.sdk in ZHIPU_SDKS:
+            message += " (the SDK raises TypeError)"
+        elif spec.tolerated:
+            severity = Severity.WARNING
+        at_default = spec.default is not None and literal_value(arg.value) == spec.default
+        fix = Fix(
+            ((call.node, partial(remove_kwargs, names={name})),),
+            f"Remove `{name}=`" + (f" (`{code_of(arg.value)}` is OpenAI's default)" if at_default else ""),
+            applicability=Applicability.SAFE if at_default else None,
+        )
+        self.report(arg, message, fix=fix, severity=severity)
+
+    def _user(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
+        value = string_value(arg.value)
+        message = "`user=` is called `user_id` on GLM-4.6"
+        remove = Fix(((call.node, partial(remove_kwargs, names={"user"})),), "Remove `user=`")
+        if options.get("user_id")[0] is not None:
+            self.report(arg, message + ", which the call already sets", fix=remove)
+            return
+        if value is not None and len(value) not in USER_ID_LENGTH:
+            self.report(arg, f"{message}, which takes 6-128 characters, not {len(value)}", fix=remove)
+            return
+        problem = options.blocker("user_id")
+        if problem:
+            self.report(arg, f"{message}: move it by hand ({problem})")
+            return
+        setter = options.setter("user_id", code_of(arg.value))
+        fix = Fix(
+            ((call.node, lambda node: setter(remove_kwargs(node, {"user"}))),),
+            f"Move to `{options.form('user_id', code_of(arg.value))}`",
+            applicability=Applicability.SAFE if value is not None else None,
+        )
+        self.report(arg, message + ("" if value is not None else " and takes 6-128 characters"), fix=fix)

@@ -1,0 +1,152 @@
+"""Suppression comments, applied to a module's findings before any fix is.
+
+- `# glm-migrate: ignore` silences every finding on its line; `# glm-migrate: ignore[GLM101, GLM2]`
+  only those codes (or prefixes). A comment alone on its line applies to the line below instead.
+  Either way it covers the whole statement when the statement starts on that line, so a comment
+  on the first line of a multi-line call covers its arguments.
+- `# glm-migrate: skip-file` anywhere in a file: the file is neither reported nor changed.
+
+Suppressions that silence nothing are reported (GLM991) so they do not outlive the code they were
+written for. Pure: the engine calls `filter_findings` between the rules and the edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules._base import Finding
+from glm_migrate.rules.unused_suppression import UnusedSuppression
+
+_DIRECTIVE = re.compile(r"#\s*glm-migrate:\s*(?P<kind>ignore|skip-file)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+@dataclass
+class Suppression:
+    comment: cst.Comment
+    #: the line whose findings (and statement) it covers
+    target_line: int
+    #: codes or prefixes; None = every code
+    codes: tuple[str, ...] | None
+    used: set[str] = field(default_factory=set)  #: the codes it silenced (blanket: "*")
+
+
+@dataclass
+class Suppressions:
+    items: list[Suppression]
+    skip_file: bool
+    #: first line of a statement -> its last line
+    statement_ends: dict[int, int]
+
+    def covering(self, finding: Finding, line: int) -> Suppression | None:
+        code = finding.rule.CODE
+        for suppression in self.items:
+            target = suppression.target_line
+            if line != target and not (target < line <= self.statement_ends.get(target, target)):
+                continue
+            if suppression.codes is None:
+                suppression.used.add("*")
+                return suppression
+            matched = next((c for c in suppression.codes if code.startswith(c)), None)
+            if matched is not None:
+                suppression.used.add(matched)
+                return suppression
+        return None
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+        super().__init__()
+        self.positions = positions
+        self.suppressions: list[Suppression] = []
+        self.skip_file = False
+        self.statement_ends: dict[int, int] = {}
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        position = self.positions[node]
+        self.statement_ends[position.start.line] = max(
+            position.end.line, self.statement_ends.get(position.start.line, 0)
+        )
+
+    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+        if node.comment is not None:
+            self._comment(node.comment, own_line=True)
+
+    def visit_TrailingWhitespace(self, node: cst.TrailingWhitespace) -> None:
+        if node.comment is not None:
+            self._comment(node.comment, own_line=False)
+
+    def _comment(self, comment: cst.Comment, *, own_line: bool) -> None:
+        match = _DIRECTIVE.search(comment.value)
+        if match is None:
+            return
+        if match["kind"].lower() == "skip-file":
+            self.skip_file = True
+            return
+        line = self.positions[comment].start.line
+        codes = None
+        if match["codes"] is not None:
+            codes = tuple(c.strip().upper() for c in match["codes"].split(",") if c.strip())
+        self.suppressions.append(Suppression(comment, line + 1 if own_line else line, codes))
+
+
+def collect(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> Suppressions:
+    """The suppression comments of a module (`positions` from its MetadataWrapper)."""
+    if "glm-migrate" not in module.code:  # the common case: no walk at all
+        return Suppressions([], skip_file=False, statement_ends={})
+    collector = _Collector(positions)
+    module.visit(collector)
+    return Suppressions(collector.suppressions, collector.skip_file, collector.statement_ends)
+
+
+def filter_findings(
+    findings: list[Finding],
+    suppressions: Suppressions,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    *,
+    ran: Collection[str],
+) -> list[Finding]:
+    """The findings no comment silences, plus one GLM991 finding per unused suppression.
+
+    `ran` holds the codes of the rules that ran: a suppression of a rule that did not run (not
+    selected, or ignored) is not unused, it is merely idle.
+    """
+    if not suppressions.items:
+        return findings
+    kept = [f for f in findings if suppressions.covering(f, positions[f.node].start.line) is None]
+    if UnusedSuppression.CODE not in ran:
+        return kept
+    for suppression in suppressions.items:
+        message = _unused_message(suppression, ran)
+        if message is not None:
+            kept.append(
+                Finding(
+                    UnusedSuppression,
+                    suppression.comment,
+                    message,
+                    UnusedSuppression.SEVERITY,
+                    Applicability.MANUAL,
+                    None,
+                )
+            )
+    return kept
+
+
+def _unused_message(suppression: Suppression, ran: Collection[str]) -> str | None:
+    if suppression.codes is None:
+        return None if suppression.used else "Unused suppression `# glm-migrate: ignore`: nothing to silence here"
+    if not suppression.codes:
+        return "Suppression `# glm-migrate: ignore[]` names no code"
+    unknown = [c for c in suppression.codes if not any(rule.CODE.startswith(c) for rule in ALL_RULES)]
+    if unknown:
+        return f"Suppression names unknown rule code(s) {', '.join(unknown)}"
+    unused = [c for c in suppression.codes if c not in suppression.used and any(code.startswith(c) for code in ran)]
+    if not unused:
+        return None
+    return f"Unused suppression of {', '.join(unused)}: no such finding here"
