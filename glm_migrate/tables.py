@@ -34,6 +34,16 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsupportedParam:
+    """An OpenAI request parameter GLM-4.6 does not take (`[unsupported]` in parameters.toml)."""
+
+    why: str  #: what GLM does instead, for the finding
+    sdks: frozenset[str] = frozenset()  #: SDKs whose signature accepts it anyway
+    tolerated: bool = False  #: observed accepted through the OpenAI SDK
+    default: object = None  #: OpenAI's default value (None: none given): passing it changes nothing
+
+
+@dataclass(frozen=True, slots=True)
 class Tables:
     #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
     models: Mapping[str, Mapping[str, str]]
@@ -54,6 +64,8 @@ class Tables:
     renamed_params: Mapping[str, str]
     #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
     glm_options: Mapping[str, frozenset[str]]
+    #: OpenAI chat parameter -> why GLM-4.6 lacks it
+    unsupported_params: Mapping[str, UnsupportedParam]
     #: endpoint -> top-level request keys GLM accepts there (the mock endpoint rejects the rest)
     accepted_params: Mapping[str, frozenset[str]]
     #: chat models that answer with reasoning_content unless thinking is disabled
@@ -154,6 +166,15 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         name: frozenset(_str_list(params_raw, f"glm_options.{name}", "parameters"))
         for name in _get(params_raw, "glm_options", Mapping, "parameters")
     }
+    unsupported = {
+        name: UnsupportedParam(
+            why=_get(spec, "why", str, "parameters"),
+            sdks=frozenset(_str_list(spec, "sdks", "parameters")) if "sdks" in spec else frozenset(),
+            tolerated=bool(spec.get("tolerated", False)),
+            default=spec.get("default"),
+        )
+        for name, spec in _get(params_raw, "unsupported", Mapping, "parameters").items()
+    }
     accepted = {
         endpoint: frozenset(_str_list(params_raw, f"accepted.{endpoint}", "parameters")) for endpoint in ENDPOINTS
     }
@@ -184,6 +205,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         limits=MappingProxyType(limits),
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
+        unsupported_params=MappingProxyType(unsupported),
         accepted_params=MappingProxyType(accepted),
         thinking_models=frozenset(_str_list(params_raw, "thinking.models", "parameters")),
         embedding_dimensions=MappingProxyType(dimensions),

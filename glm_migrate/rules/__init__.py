@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.forced_tool_choice import ForcedToolChoice
 from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
+from glm_migrate.rules.legacy_function_calling import LegacyFunctionCalling
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
 from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
+from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_model_name import OpenAIModelName
@@ -15,10 +18,12 @@ from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
 from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
 from glm_migrate.rules.reasoning_effort import ReasoningEffort
 from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
+from glm_migrate.rules.structured_output import StructuredOutput
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
 from glm_migrate.rules.todo_marker import TodoMarker
 from glm_migrate.rules.unknown_model_id import UnknownModelId
 from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
+from glm_migrate.rules.unsupported_chat_parameter import UnsupportedChatParameter
 from glm_migrate.rules.unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -38,6 +43,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MissingThinkingOption,  # GLM204
     StreamedToolCalls,  # GLM206
     GreedyTemperature,  # GLM207  after GLM201, whose clamp of a negative temperature it overrides
+    UnsupportedChatParameter,  # GLM208
+    ForcedToolChoice,  # GLM209
+    MultipleStopSequences,  # GLM210
+    StructuredOutput,  # GLM211
+    LegacyFunctionCalling,  # GLM212
     TodoMarker,  # GLM990  markers written by --add-todo
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )
