@@ -7,6 +7,7 @@ from glm_migrate.rules.forced_tool_choice import ForcedToolChoice
 from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
 from glm_migrate.rules.legacy_function_calling import LegacyFunctionCalling
+from glm_migrate.rules.list_content_message import ListContentMessage
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
 from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
@@ -48,6 +49,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MultipleStopSequences,  # GLM210
     StructuredOutput,  # GLM211
     LegacyFunctionCalling,  # GLM212
+    ListContentMessage,  # GLM213
     TodoMarker,  # GLM990  markers written by --add-todo
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._helpers import dict_entry
+from glm_migrate.semantic import ApiCall, string_value
+
+#: roles whose content GLM-4.6 takes as a string only
+STRING_CONTENT_ROLES = frozenset({"tool", "assistant"})
+
+
+class ListContentMessage(Rule):
+    """
+    ## What it does
+    Finds `tool` and `assistant` messages whose `content` is a list of parts, in message list
+    literals passed to chat calls bound for Z.AI. A list holding one text part
+    (`[{"type": "text", "text": x}]`) becomes `x`.
+
+    ## Why is this bad?
+    For text models GLM takes `content` as a string. With a list, glm-4.5-air has been seen to
+    empty the message silently and newer models answer with error 1214.
+
+    ## Example
+    ```python
+    {"role": "tool", "tool_call_id": call_id, "content": [{"type": "text", "text": result}]}
+    ```
+    Use instead:
+    ```python
+    {"role": "tool", "tool_call_id": call_id, "content": result}
+    ```
+
+    ## Fix safety
+    Safe for a single text part: the message says the same. Several parts, or parts of other
+    types, are reported: how to join them is yours to decide. Messages built at run time are not
+    inspected.
+    """
+
+    CODE = "GLM213"
+    NAME = "list-content-message"
+    SUMMARY = "Tool or assistant message with list content, which GLM-4.6 takes as a string"
+    FIX_TITLE = "Use the text as the content"
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": [{"type": "text", "text": "hi"}]}])'
+        ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "tool", "tool_call_id": i, "content": out}])'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            "from openai import OpenAI\n"
+            'MESSAGES = [{"role": "tool", "tool_call_id": i, "content": [{"type": "text", "text": out}]}]\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=MESSAGES)',
+            expected="from openai import OpenAI\n"
+            'MESSAGES = [{"role": "tool", "tool_call_id": i, "content": out}]\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=MESSAGES)',
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "assistant", "content": [a, b]}])'
+        ),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # a message list shared by several calls is checked once
+        self._seen: set[cst.Dict] = set()
+
+    def on_api_call(self, call: ApiCall) -> None:
+        arg = call.kwarg("messages")
+        if arg is None or call.endpoint != "chat" or not call.migratable:
+            return
+        for messages in self._lists(arg.value, call):
+            for element in messages.elements:
+                if isinstance(element.value, cst.Dict) and element.value not in self._seen:
+                    self._seen.add(element.value)
+                    self._check(element.value)
+
+    def _lists(self, value: cst.BaseExpression, call: ApiCall) -> list[cst.List]:
+        if isinstance(value, cst.List):
+            return [value]
+        if isinstance(value, cst.Name):
+            bindings = self.model.lookup(value.value, call.scope)
+            return [b.value for b in bindings if isinstance(b.value, cst.List)]
+        return []
+
+    def _check(self, message: cst.Dict) -> None:
+        role = dict_entry(message, "role")
+        content = dict_entry(message, "content")
+        role_name = string_value(role.value) if role else None
+        if role_name not in STRING_CONTENT_ROLES or content is None or not isinstance(content.value, cst.List):
+            return
+        parts = content.value.elements
+        text = _single_text(parts[0].value) if len(parts) == 1 else None
+        message_text = f"`{role_name}` message with list content: GLM-4.6 takes a string"
+        if text is None:
+            self.report(content.value, message_text + "; join the parts by hand")
+            return
+        self.report(content.value, message_text, fix=Fix(((content.value, lambda _: text),), self.FIX_TITLE))
+
+
+def _single_text(part: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`x` for a `{"type": "text", "text": x}` part literal, else None."""
+    if not isinstance(part, cst.Dict) or len(part.elements) != 2:
+        return None
+    kind, text = dict_entry(part, "type"), dict_entry(part, "text")
+    if kind is None or text is None or string_value(kind.value) != "text":
+        return None
+    return text.value
