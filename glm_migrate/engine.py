@@ -7,8 +7,6 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
-import ast
-import re
 import tokenize
 from collections.abc import Sequence
 from io import BytesIO
@@ -78,32 +76,6 @@ def _decode(data: str | bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-_BRACKETS = re.compile(rb"[()\[\]{}]")
-
-
-def _beyond_native_parser(data: bytes) -> str | None:
-    """Why LibCST's native parser must not see this file, or None.
-
-    Its recursion is not bounded: around 1,200 nested brackets it crashes the process, and long
-    operator chains take minutes before a RecursionError. CPython's own parser refuses such code
-    cheaply (more than 200 nested brackets is not Python), so it vets files that look deep or huge.
-    """
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(data):
-        depth += 1 if bracket in b"([{" else -1
-        deepest = max(deepest, depth)
-    long_lines = len(data) > 200_000 or any(len(line) > 5_000 for line in data.splitlines())
-    if deepest <= 100 and not long_lines:
-        return None
-    try:
-        ast.parse(data)
-    except (SyntaxError, ValueError) as exc:
-        return f"syntax error: {exc.msg if isinstance(exc, SyntaxError) else exc} (left untouched)"
-    except (RecursionError, MemoryError):
-        return "too deeply nested to parse safely (left untouched)"
-    return None
-
-
 def _span(position: CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
@@ -137,10 +109,6 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
     if not has_trigger(data, tables):
         text = _decode(data)
         return MigrationResult(source=text, output=text, diagnostics=())
-    refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
-    if refusal is not None:
-        text = _decode(data)
-        return MigrationResult(text, text, (), error=refusal)
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
@@ -158,12 +126,7 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
         # LibCST drops some form feeds; a file it cannot reproduce exactly is never touched.
         text = _decode(data)
         return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
-    try:
-        return _migrate_module(module, settings=settings, tables=tables, rules=rules)
-    except RecursionError:
-        # LibCST's visitors and code generation recurse once per nesting level.
-        text = _decode(data)
-        return MigrationResult(text, text, (), error="too deeply nested to process safely (left untouched)")
+    return _migrate_module(module, settings=settings, tables=tables, rules=rules)
 
 
 def _migrate_module(

@@ -44,6 +44,33 @@ class UnsupportedParam:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageGeneration:
+    """What cogview-4-250304 takes (`[image_generation]` in parameters.toml)."""
+
+    qualities: frozenset[str]
+    min_side: int
+    max_side: int
+    multiple: int
+    max_pixels: int
+    #: OpenAI arguments GLM lacks -> OpenAI's default value (passing exactly it changes nothing)
+    defaults: Mapping[str, object]
+
+    def size_problem(self, size: str) -> str | None:
+        """Why a `WIDTHxHEIGHT` size is not accepted, or None."""
+        width, _, height = size.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            return "is not WIDTHxHEIGHT"
+        sides = (int(width), int(height))
+        if not all(self.min_side <= side <= self.max_side for side in sides):
+            return f"needs both sides within {self.min_side}-{self.max_side}"
+        if any(side % self.multiple for side in sides):
+            return f"needs both sides divisible by {self.multiple}"
+        if sides[0] * sides[1] > self.max_pixels:
+            return f"exceeds {self.max_pixels} pixels"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Tables:
     #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
     models: Mapping[str, Mapping[str, str]]
@@ -66,6 +93,13 @@ class Tables:
     glm_options: Mapping[str, frozenset[str]]
     #: OpenAI chat parameter -> why GLM-4.6 lacks it
     unsupported_params: Mapping[str, UnsupportedParam]
+    image_generation: ImageGeneration
+    #: glm-asr's clip limits: (seconds, megabytes)
+    transcription_limits: tuple[int, int]
+    #: OpenAI embedding model -> the size of its vectors
+    openai_embedding_sizes: Mapping[str, int]
+    #: GLM embedding model -> the `dimensions` values Z.AI documents
+    documented_dimensions: Mapping[str, tuple[int, ...]]
     #: endpoint -> top-level request keys GLM accepts there (the mock endpoint rejects the rest)
     accepted_params: Mapping[str, frozenset[str]]
     #: chat models that answer with reasoning_content unless thinking is disabled
@@ -206,6 +240,27 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
         unsupported_params=MappingProxyType(unsupported),
+        image_generation=ImageGeneration(
+            qualities=frozenset(_str_list(params_raw, "image_generation.qualities", "parameters")),
+            min_side=_get(params_raw, "image_generation.min_side", int, "parameters"),
+            max_side=_get(params_raw, "image_generation.max_side", int, "parameters"),
+            multiple=_get(params_raw, "image_generation.multiple", int, "parameters"),
+            max_pixels=_get(params_raw, "image_generation.max_pixels", int, "parameters"),
+            defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
+        ),
+        openai_embedding_sizes=MappingProxyType(
+            {k: int(v) for k, v in _get(params_raw, "embedding_vectors.openai", Mapping, "parameters").items()}
+        ),
+        documented_dimensions=MappingProxyType(
+            {
+                k: tuple(int(size) for size in v)
+                for k, v in _get(params_raw, "embedding_vectors.documented", Mapping, "parameters").items()
+            }
+        ),
+        transcription_limits=(
+            _get(params_raw, "audio_transcriptions.max_seconds", int, "parameters"),
+            _get(params_raw, "audio_transcriptions.max_megabytes", int, "parameters"),
+        ),
         accepted_params=MappingProxyType(accepted),
         thinking_models=frozenset(_str_list(params_raw, "thinking.models", "parameters")),
         embedding_dimensions=MappingProxyType(dimensions),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
+from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
+from glm_migrate.rules.embedding_vector_space import EmbeddingVectorSpace
 from glm_migrate.rules.forced_tool_choice import ForcedToolChoice
 from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
@@ -22,9 +25,11 @@ from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
 from glm_migrate.rules.structured_output import StructuredOutput
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
 from glm_migrate.rules.todo_marker import TodoMarker
+from glm_migrate.rules.transcription_clip_limit import TranscriptionClipLimit
 from glm_migrate.rules.unknown_model_id import UnknownModelId
 from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
 from glm_migrate.rules.unsupported_chat_parameter import UnsupportedChatParameter
+from glm_migrate.rules.unsupported_endpoint_argument import UnsupportedEndpointArgument
 from glm_migrate.rules.unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -36,6 +41,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
     ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
+    TranscriptionClipLimit,  # GLM105
+    EmbeddingVectorSpace,  # GLM106
     ParameterOutOfRange,  # GLM201
     TemperatureAndTopP,  # GLM202
     MaxCompletionTokens,  # GLM203
@@ -50,6 +57,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StructuredOutput,  # GLM211
     LegacyFunctionCalling,  # GLM212
     ListContentMessage,  # GLM213
+    UnsupportedEndpointArgument,  # GLM214  GLM101 moves image/audio models only where this cleans up
+    EmbeddingDimensions,  # GLM215
+    EmbeddingEncodingFormat,  # GLM216
     TodoMarker,  # GLM990  markers written by --add-todo
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )

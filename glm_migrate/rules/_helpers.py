@@ -7,9 +7,12 @@ trailing commas and comments.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import libcst as cst
 
+from glm_migrate.config import Settings
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg
 from glm_migrate.tables import Tables
 
@@ -292,3 +295,55 @@ def literal_value(node: cst.BaseExpression) -> object:
 
 
 NOT_LITERAL = object()
+
+
+#: the rule that removes what `endpoint_argument_problems` finds
+ENDPOINT_ARGUMENT_RULE = "GLM214"
+#: keyword arguments every SDK method takes; they never reach the request as parameters
+TRANSPORT_KWARGS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+
+
+@dataclass(frozen=True)
+class ArgumentProblem:
+    """An argument of an images or transcription call that GLM's endpoint does not take."""
+
+    arg: cst.Arg
+    message: str
+    #: how safe removing the argument is (SAFE: the value is OpenAI's default); None: no fix
+    removal: Applicability | None = None
+
+    def resolved_by_fixes(self, settings: Settings) -> bool:
+        """Whether this run removes the argument (so the call may move to GLM as well): the
+        rule that removes it (GLM214) runs and its fix is allowed."""
+        if self.removal is None or not settings.is_enabled(ENDPOINT_ARGUMENT_RULE):
+            return False
+        return self.removal is Applicability.SAFE or settings.unsafe_fixes
+
+
+def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentProblem]:
+    """What keeps an images / audio-transcription call from running as it is on GLM's endpoint:
+    arguments the endpoint lacks (`[accepted]`), image sizes and qualities cogview rejects, and
+    `**` splats that cannot be checked. Empty for calls of other endpoints."""
+    endpoint = call.endpoint
+    if endpoint not in ("images", "audio_transcriptions"):
+        return []
+    accepted = tables.accepted_params[endpoint] | TRANSPORT_KWARGS
+    images = tables.image_generation
+    problems: list[ArgumentProblem] = []
+    for arg in call.node.args:
+        if arg.star == "**":
+            problems.append(ArgumentProblem(arg, f"`**{code_of(arg.value)}` cannot be checked"))
+        if arg.keyword is None:
+            continue
+        name, value = arg.keyword.value, literal_value(arg.value)
+        if name not in accepted:
+            default = endpoint == "images" and name in images.defaults and images.defaults[name] == value
+            removal = Applicability.SAFE if default else Applicability.UNSAFE
+            problems.append(ArgumentProblem(arg, f"`{name}={code_of(arg.value)}` is not taken by GLM", removal))
+        elif endpoint == "images" and isinstance(value, str):
+            why = images.size_problem(value) if name == "size" else None
+            if name == "quality" and value not in images.qualities:
+                why = f"is not one of {', '.join(sorted(images.qualities))}"
+            if why:
+                problems.append(ArgumentProblem(arg, f'`{name}="{value}"` {why}'))
+    return problems

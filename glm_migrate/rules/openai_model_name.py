@@ -6,8 +6,10 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import replace_string
+from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
 from glm_migrate.semantic import ApiCall, string_value
+
+MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
 
 class OpenAIModelName(Rule):
@@ -15,7 +17,7 @@ class OpenAIModelName(Rule):
     ## What it does
     Finds OpenAI model ids (and retired GLM ids) that reach the `model=` of an API call and
     replaces them with their GLM equivalent from `rules/models.toml`: chat ids become `glm-4.6`,
-    embedding ids `embedding-3`. The literal is rewritten where it is written: in the call, in a
+    embedding ids `embedding-3`, image ids `cogview-4-250304`, transcription ids `glm-asr`. The literal is rewritten where it is written: in the call, in a
     same-module constant (`MODEL = "gpt-4o"`), a parameter default (`def ask(model="gpt-4o")`), a
     `"model"` key of a dict splatted into the call, or the default of `os.getenv("X", "gpt-4o")`.
 
@@ -36,7 +38,9 @@ class OpenAIModelName(Rule):
     is a product choice: override single ids with `[tool.glm-migrate.models]`. When the same
     constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
     tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
-    run time are not guessed at (GLM104).
+    run time are not guessed at (GLM104). Image and transcription calls move only when GLM's
+    endpoint takes every argument they pass (GLM214 reports the others): a new model id with
+    arguments the endpoint rejects would only trade one error for another.
     """
 
     CODE = "GLM101"
@@ -50,6 +54,8 @@ class OpenAIModelName(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'
         ),
         Valid('config = dict(model="gpt-4o")'),  # not an API call
+        # GLM's image endpoint has no `style`: moving the model alone would not make the call work
+        Valid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
     )
     INVALID = (
         Invalid(
@@ -63,6 +69,10 @@ class OpenAIModelName(Rule):
             "    return await c.chat.completions.create(model=model, messages=[])",
         ),
         Invalid(
+            'from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", size="1792x1024")',
+            expected='from openai import OpenAI\nOpenAI().images.generate(model="cogview-4-250304", prompt="a cat", size="1792x1024")',
+        ),
+        Invalid(
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
         ),
@@ -74,7 +84,10 @@ class OpenAIModelName(Rule):
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
-        if endpoint not in ("chat", "embeddings") or not call.migratable:
+        if endpoint not in MODEL_ENDPOINTS or not call.migratable:
+            return
+        problems = endpoint_argument_problems(call, self.tables)
+        if not all(p.resolved_by_fixes(self.settings) for p in problems):
             return
         literals, _ = self.model.model_literals(call)
         for literal in literals:
@@ -101,4 +114,5 @@ class OpenAIModelName(Rule):
 
 
 def _endpoint_label(endpoint: str) -> str:
-    return {"chat": "chat completions", "embeddings": "embeddings"}.get(endpoint, endpoint)
+    labels = {"chat": "chat completions", "images": "image generation", "audio_transcriptions": "transcriptions"}
+    return labels.get(endpoint, endpoint)
