@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -45,8 +46,8 @@ def baseline_path(path: Path, base: Path) -> str:
     """`path` relative to the baseline file's folder (posix), so any working directory works."""
     absolute = path.resolve()
     try:
-        return absolute.relative_to(base.resolve()).as_posix()
-    except ValueError:
+        return Path(os.path.relpath(absolute, base.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
         return absolute.as_posix()
 
 

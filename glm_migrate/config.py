@@ -120,9 +120,9 @@ def _matches(glob: str, path: Path, root: Path | None) -> bool:
 
     A glob without a slash also matches the file name alone, as in .gitignore.
     """
-    absolute = path if path.is_absolute() else Path.cwd() / path
+    absolute = path.resolve()
     try:
-        relative = absolute.relative_to(root or Path.cwd()).as_posix()
+        relative = absolute.relative_to(root or Path.cwd().resolve()).as_posix()
     except ValueError:
         relative = absolute.as_posix()
     pattern = _glob_pattern(glob)
@@ -190,8 +190,13 @@ def find_config_file(start: Path) -> Path | None:
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                text = pyproject.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError):
+                continue
+            except tomllib.TOMLDecodeError as exc:
+                if "glm-migrate" in text:  # meant for us: say so rather than run without it
+                    raise ConfigError(f"invalid TOML: {exc}", path=pyproject) from None
                 continue
             if "glm-migrate" in data.get("tool", {}):
                 return pyproject

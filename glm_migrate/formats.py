@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
-from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import file_secrets, redact
 from glm_migrate.report import Summary, diagnostic_dict, status
 from glm_migrate.rules import ALL_RULES
@@ -86,6 +86,21 @@ def _finding_fingerprint(report: FileReport, diagnostic: Diagnostic, secrets: fr
     return fingerprint(diagnostic.code, snippet(report.source, diagnostic, secrets))
 
 
+def shareable_edit(diagnostic: Diagnostic, secrets: frozenset[str]) -> Edit | None:
+    """The finding's edit, unless its replacement would carry a hard-coded key.
+
+    A masked key in a replacement would break the code of whoever applies it, so such an edit is
+    withheld rather than redacted (the fix is still applied by glm-migrate itself).
+    """
+    edit = diagnostic.edit
+    if edit is None or redact(edit.replacement, secrets) != edit.replacement:
+        return None
+    return edit
+
+
+WITHHELD = "withheld: the replacement contains a hard-coded key"
+
+
 # json -----------------------------------------------------------------------------------------
 
 
@@ -97,6 +112,9 @@ def json_document(run: RunReport) -> str:
             item = diagnostic_dict(report.path, diagnostic, dry_run=run.dry_run)
             item["blocking"] = run.blocking(diagnostic)
             item["fingerprint"] = _finding_fingerprint(report, diagnostic, run.secrets)
+            if diagnostic.edit is not None and shareable_edit(diagnostic, run.secrets) is None:
+                item["edit"] = None
+                item["edit_withheld"] = WITHHELD
             diagnostics.append(item)
         files.append(
             {"path": str(report.path), "changed": report.changed, "error": report.error, "diagnostics": diagnostics}
@@ -293,7 +311,8 @@ def sarif_log(run: RunReport) -> str:
             digest = _finding_fingerprint(report, diagnostic, run.secrets)
             if digest is not None:
                 result["partialFingerprints"] = {"glmMigrate/v1": digest}
-            if state in ("fix", "unsafe-fix") and diagnostic.edit is not None:
+            edit = shareable_edit(diagnostic, run.secrets)
+            if state in ("fix", "unsafe-fix") and edit is not None:
                 result["fixes"] = [
                     {
                         "description": {"text": diagnostic.fix_title or "Apply the fix"},
@@ -302,8 +321,8 @@ def sarif_log(run: RunReport) -> str:
                                 "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                                 "replacements": [
                                     {
-                                        "deletedRegion": _region(diagnostic.edit.span),
-                                        "insertedContent": {"text": diagnostic.edit.replacement},
+                                        "deletedRegion": _region(edit.span),
+                                        "insertedContent": {"text": edit.replacement},
                                     }
                                 ],
                             }

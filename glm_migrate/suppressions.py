@@ -98,7 +98,7 @@ class _Collector(cst.CSTVisitor):
 
 def collect(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> Suppressions:
     """The suppression comments of a module (`positions` from its MetadataWrapper)."""
-    if "glm-migrate" not in module.code:  # the common case: no walk at all
+    if "glm-migrate" not in module.code.lower():  # the common case: no walk at all
         return Suppressions([], skip_file=False, statement_ends={})
     collector = _Collector(positions)
     module.visit(collector)

@@ -27,7 +27,8 @@ def ask(prompt, model="gpt-4o"):
 
 def glm_migrate(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "glm_migrate"]
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    # GitHub Actions' variables would make the command write to the real job summary
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}, "NO_COLOR": "1", "COLUMNS": "200"}
     return subprocess.run(
         [*command, *args], cwd=cwd, env=env, capture_output=True, text=stdin is None, input=stdin, timeout=120
     )
