@@ -372,6 +372,10 @@ def _link(run: RunReport, path: Path, line: int) -> str:
     return f"[{shown}]({target})"
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def markdown_report(run: RunReport) -> str:
     """A pull-request description: counts per rule, the changes, and a checklist of manual work."""
     summary = run.summary
@@ -380,12 +384,12 @@ def markdown_report(run: RunReport) -> str:
     out = ["## Migration from the OpenAI API to Z.AI GLM-4.6", ""]
     verb = "changed" if run.mode == "apply" else "to change"
     out.append(
-        f"glm-migrate {__version__} scanned {summary.files_scanned} files: {summary.files_changed} {verb}, "
-        f"{summary.files_failed} failed. "
-        + ("Nothing is left to migrate." if not blocking else f"{blocking} findings still need attention.")
+        f"glm-migrate {__version__} scanned {_plural(summary.files_scanned, 'file')}: "
+        f"{summary.files_changed} {verb}, {summary.files_failed} failed. "
+        + ("Nothing is left to migrate." if not blocking else f"{_plural(blocking, 'finding')} left to handle.")
     )
     if run.baselined:
-        out.append(f"{run.baselined} known findings are in the baseline and not shown.")
+        out.append(f"{_plural(run.baselined, 'known finding')} in the baseline not shown.")
     out.append("")
 
     rows = rule_counts(run)

@@ -252,3 +252,29 @@ def test_stdin_mode_reports_in_any_format_on_stderr(tree: Path) -> None:
     assert "::notice file=src/app.py,line=7,col=23" in result.stderr
     assert "::error file=src/app.py,line=11" in result.stderr
     assert result.returncode == 1
+
+
+README_APP = """\
+import os
+from openai import OpenAI
+
+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+
+
+def ask(prompt, model="gpt-4o"):
+    return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], temperature=1.5)
+
+
+def tuned(prompt):
+    return client.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[{"role": "user", "content": prompt}])
+"""
+
+
+def test_the_readme_markdown_example_is_real_output(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = readme.split("`pr.md` looks like this:\n\n```markdown\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(README_APP)
+    result = glm_migrate("src", "--add-todo", "--output-format", "markdown", "--output-file", "pr.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (tmp_path / "pr.md").read_text() == example
