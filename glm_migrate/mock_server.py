@@ -51,7 +51,6 @@ FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 RESPONSE_FORMATS = frozenset({"text", "json_object"})
 THINKING_TYPES = frozenset({"enabled", "disabled"})
 ENCODING_FORMATS = frozenset({"float", "base64"})
-IMAGE_QUALITIES = frozenset({"hd", "standard"})
 MAX_EMBEDDING_INPUTS = 64
 USER_ID_LENGTH = (6, 128)
 
@@ -270,14 +269,12 @@ def validate_images(body: Mapping[str, Any], tables: Tables) -> None:
     _check_model(body, "images", tables)
     if not isinstance(body.get("prompt"), str) or not body["prompt"]:
         raise ApiError(400, MISSING_FIELD, "Missing required parameter `prompt`")
-    if body.get("quality", "standard") not in IMAGE_QUALITIES:
-        raise _invalid("quality", "must be hd or standard")
-    if "size" in body:
-        # Custom sizes: both sides 512-2048 and divisible by 16, at most 2^21 pixels (§5.1).
-        match = re.fullmatch(r"(\d+)x(\d+)", str(body["size"]))
-        sides = [int(side) for side in match.groups()] if match else []
-        if not sides or not all(512 <= s <= 2048 and s % 16 == 0 for s in sides) or sides[0] * sides[1] > 2**21:
-            raise _invalid("size", "sides 512-2048, divisible by 16, at most 2^21 pixels")
+    spec = tables.image_generation
+    if "quality" in body and body["quality"] not in spec.qualities:
+        raise _invalid("quality", f"must be one of {', '.join(sorted(spec.qualities))}")
+    problem = spec.size_problem(str(body["size"])) if "size" in body else None
+    if problem:
+        raise _invalid("size", f"`{body['size']}` {problem}")
 
 
 def validate_transcription(fields: Mapping[str, Any], tables: Tables) -> None:
@@ -286,6 +283,11 @@ def validate_transcription(fields: Mapping[str, Any], tables: Tables) -> None:
     _check_model(fields, "audio_transcriptions", tables)
     if "file" not in fields and "file_base64" not in fields:
         raise ApiError(400, MISSING_FIELD, "Missing required parameter `file`")
+    # The 30-second limit needs an audio decoder; the size limit does not.
+    max_megabytes = tables.transcription_limits[1]
+    upload = fields.get("file")
+    if isinstance(upload, Mapping) and upload["size"] > max_megabytes * 1024 * 1024:
+        raise _invalid("file", f"larger than {max_megabytes} MB")
     if fields.get("stream", "false") != "false":
         raise _invalid("stream", "this test double answers transcriptions without streaming only")
 

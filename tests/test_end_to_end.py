@@ -14,14 +14,21 @@ request rejected, which proves the migration made the difference. run.toml keys 
     absent = ["tool_stream"] # top-level body keys that must not be present
 
 Each program run gets its own server (a thread and a socket), so requests are told apart even
-when runs overlap; the runs go in parallel so the module stays fast.
+when runs overlap. Importing the openai SDK costs about a second, so programs are not started as
+`python after.py` one by one: a fork server (started with sys.executable) imports the SDKs once
+and forks a fresh process per program, which runs it as `__main__` with its own environment,
+working directory and output files. Where fork servers do not exist, each program gets a plain
+subprocess instead.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import runpy
 import subprocess
 import sys
+import traceback
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -76,18 +83,58 @@ def _environment(base_url: str, *, migrated: bool) -> dict[str, str]:
     return env
 
 
-def _run(case: str, program: str) -> Run:
+def _execute(program: str, cwd: str, env: dict[str, str], output: str) -> None:
+    """In a process forked from the fork server: run `program` as `python program` would."""
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    for fd, suffix in ((1, ".out"), (2, ".err")):
+        target = os.open(output + suffix, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(target, fd)
+        os.close(target)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - fd 1 outlives this frame
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.argv, sys.path[0] = [program], cwd
+    code = 0
+    try:
+        runpy.run_path(program, run_name="__main__")
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _fork_server() -> Any:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "openai", "zai", __name__])
+    return context
+
+
+def _run(directory: Path, program: str, output: Path, forks: Any) -> Run:
     with MockGLMServer() as server:
-        done = subprocess.run(
-            [sys.executable, program],
-            cwd=FIXTURES / case,
-            env=_environment(server.base_url, migrated=program == "after.py"),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=TIMEOUT,
-        )
-        return Run(done.returncode, done.stdout, done.stderr, server.requests)
+        env = _environment(server.base_url, migrated=program == "after.py")
+        if forks is None:
+            done = subprocess.run(
+                [sys.executable, program], cwd=directory, env=env, capture_output=True, timeout=TIMEOUT
+            )
+            return Run(done.returncode, done.stdout.decode(), done.stderr.decode(), server.requests)
+        process = forks.Process(target=_execute, args=(program, str(directory), env, str(output)))
+        process.start()
+        process.join(TIMEOUT)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+        # No files: the forked process died before it reached the program.
+        out, err = (output.with_name(output.name + suffix) for suffix in (".out", ".err"))
+        stdout = out.read_text("utf-8") if out.exists() else ""
+        stderr = err.read_text("utf-8") if err.exists() else "the fork server could not start the program"
+        return Run(process.exitcode if process.exitcode is not None else -1, stdout, stderr, server.requests)
 
 
 def _accepted(run: Run) -> bool:
@@ -95,10 +142,15 @@ def _accepted(run: Run) -> bool:
 
 
 @pytest.fixture(scope="module")
-def runs() -> Mapping[tuple[str, str], Run]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[str, str], Run]:
     jobs = [(case, program) for case in RUNNABLE for program in ("after.py", "before.py")]
+    outputs, forks = tmp_path_factory.mktemp("runs"), _fork_server()
+
+    def run(job: tuple[str, str]) -> Run:
+        return _run(FIXTURES / job[0], job[1], outputs / f"{job[0]}-{job[1]}", forks)
+
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        return dict(zip(jobs, pool.map(lambda job: _run(*job), jobs), strict=True))
+        return dict(zip(jobs, pool.map(run, jobs), strict=True))
 
 
 def test_enough_runnable_fixtures() -> None:
@@ -138,3 +190,21 @@ def test_unmigrated_program_is_rejected(case: str, runs: Mapping[tuple[str, str]
     assert run.requests, f"before.py sent nothing to the endpoint\n{run.explain()}"
     assert any(not r.accepted for r in run.requests), run.explain()
     assert run.returncode != 0, run.explain()
+
+
+def test_runner_reports_exit_code_output_and_requests(tmp_path: Path) -> None:
+    # The harness itself: a run that fails must look failed, or every test above proves nothing.
+    (tmp_path / "after.py").write_text(
+        "import os, sys\n"
+        "from openai import OpenAI\n"
+        "client = OpenAI(api_key=os.environ['ZAI_API_KEY'], base_url=os.environ['ZAI_BASE_URL'], max_retries=0)\n"
+        "if __name__ == '__main__':\n"
+        "    print(client.chat.completions.create(model='glm-4.6', messages=[{'role': 'user', 'content': 'é'}]).model)\n"
+        "    client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': 'x'}])\n",
+        encoding="utf-8",
+    )
+    run = _run(tmp_path, "after.py", tmp_path / "output", _fork_server())
+    assert run.returncode == 1 and run.stdout == "glm-4.6\n"
+    assert "BadRequestError" in run.stderr
+    assert [(r.status, r.error_code) for r in run.requests] == [(200, None), (400, "1211")]
+    assert not _accepted(run)

@@ -439,6 +439,13 @@ def test_transcription_rejects_openai_only_fields_and_models(client: openai.Open
     assert [unsupported.value.code, unknown.value.code] == ["1210", "1211"]
 
 
+def test_transcription_rejects_files_over_the_size_limit(client: openai.OpenAI) -> None:
+    megabytes = TABLES.transcription_limits[1]
+    with pytest.raises(openai.BadRequestError) as too_big:
+        client.audio.transcriptions.create(model="glm-asr", file=("long.wav", b"\0" * (megabytes * 1024 * 1024 + 1)))
+    assert too_big.value.code == "1214"
+
+
 # --- recording ---------------------------------------------------------------------------------
 
 
