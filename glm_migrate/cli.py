@@ -340,7 +340,7 @@ def _finish(
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
     from glm_migrate import baseline as baselines
     from glm_migrate.formats import RunReport, is_blocking, render, run_secrets
-    from glm_migrate.report import Summary
+    from glm_migrate.report import Summary, text_report
 
     secrets = run_secrets(reports)
     apply = mode == "apply"
@@ -369,7 +369,11 @@ def _finish(
     run = RunReport(reports, summary, mode, output.strict, known.matched if known else 0, _link_base(), secrets)
     if output.format == "text" and not output.statistics:
         target = console if output.file is None else _file_console()
-        _print_text(target, errors if output.file is None else target, run, summary_table=summary_table)
+        for report in run.reports:
+            if report.error:
+                (errors if output.file is None else target).print(f"[bold red]error:[/] {report.path}: {report.error}")
+        for renderable in text_report(run, with_summary=summary_table):
+            target.print(renderable)
         document = target.export_text() if output.file is not None else None
     else:
         document = render(output.format, run, statistics=output.statistics)
@@ -390,28 +394,6 @@ def _finish(
 
 def _file_console() -> Console:
     return Console(record=True, file=io.StringIO(), no_color=True, width=200, highlight=False, soft_wrap=True)
-
-
-def _print_text(console: Console, errors: Console, run: RunReport, *, summary_table: bool) -> None:
-    from glm_migrate.redaction import redact
-    from glm_migrate.report import diff_text, finding_text
-    from glm_migrate.report import summary_table as table
-
-    for report in run.reports:
-        if report.error:
-            errors.print(f"[bold red]error:[/] {report.path}: {report.error}")
-        for diagnostic in report.diagnostics:
-            console.print(finding_text(report.path, diagnostic, dry_run=run.dry_run))
-        if run.mode == "dry-run" and report.changed:
-            assert report.source is not None and report.output is not None
-            # the diff is the one place original source is shown: keys in it are masked
-            source, output = redact(report.source, run.secrets), redact(report.output, run.secrets)
-            console.print(diff_text(report.path, source, output))
-    if run.baselined:
-        console.print(f"{run.baselined} finding(s) left out: they are in the baseline")
-    if summary_table:
-        console.print()
-        console.print(table(run.summary, applied=run.mode == "apply"))
 
 
 def _link_base() -> str | None:

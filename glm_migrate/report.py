@@ -8,13 +8,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
 from glm_migrate.rules._base import Rule
 from glm_migrate.runner import FileReport
+
+if TYPE_CHECKING:
+    from glm_migrate.formats import RunReport
 
 
 def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
@@ -200,3 +205,21 @@ def rules_table(rules: Sequence[type[Rule]]) -> Table:
         fix = rule.APPLICABILITY.value if rule.FIX_TITLE else "none"
         table.add_row(rule.CODE, rule.NAME, rule.SEVERITY.value, fix, _styled_message(rule.SUMMARY))
     return table
+
+
+def text_report(run: RunReport, *, with_summary: bool = True) -> list[RenderableType]:
+    """The text format: each finding, the diffs of a dry run, then the summary table."""
+    from glm_migrate.redaction import redact
+
+    shown: list[RenderableType] = []
+    for report in run.reports:
+        shown.extend(finding_text(report.path, diagnostic, dry_run=run.dry_run) for diagnostic in report.diagnostics)
+        if run.mode == "dry-run" and report.changed:
+            assert report.source is not None and report.output is not None
+            # the diff is the one place original source is shown: keys in it are masked
+            shown.append(diff_text(report.path, redact(report.source, run.secrets), redact(report.output, run.secrets)))
+    if run.baselined:
+        shown.append(Text(f"{run.baselined} finding(s) left out: they are in the baseline"))
+    if with_summary:
+        shown += [Text(), summary_table(run.summary, applied=run.mode == "apply")]
+    return shown
