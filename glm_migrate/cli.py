@@ -340,6 +340,7 @@ def _finish(
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
     from glm_migrate import baseline as baselines
     from glm_migrate.formats import RunReport, is_blocking, render, run_secrets
+    from glm_migrate.redaction import redact
     from glm_migrate.report import Summary, text_report
 
     secrets = run_secrets(reports)
@@ -371,7 +372,8 @@ def _finish(
         target = console if output.file is None else _file_console()
         for report in run.reports:
             if report.error:
-                (errors if output.file is None else target).print(f"[bold red]error:[/] {report.path}: {report.error}")
+                problem = redact(report.error, secrets)
+                (errors if output.file is None else target).print(f"[bold red]error:[/] {report.path}: {problem}")
         for renderable in text_report(run, with_summary=summary_table):
             target.print(renderable)
         document = target.export_text() if output.file is not None else None

@@ -6,7 +6,7 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -213,7 +213,11 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> list[Renderable
 
     shown: list[RenderableType] = []
     for report in run.reports:
-        shown.extend(finding_text(report.path, diagnostic, dry_run=run.dry_run) for diagnostic in report.diagnostics)
+        for diagnostic in report.diagnostics:
+            # messages never quote a key today; masking here keeps it so for every future rule
+            title = diagnostic.fix_title and redact(diagnostic.fix_title, run.secrets)
+            shown_diagnostic = replace(diagnostic, message=redact(diagnostic.message, run.secrets), fix_title=title)
+            shown.append(finding_text(report.path, shown_diagnostic, dry_run=run.dry_run))
         if run.mode == "dry-run" and report.changed:
             assert report.source is not None and report.output is not None
             # the diff is the one place original source is shown: keys in it are masked
