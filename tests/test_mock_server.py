@@ -17,10 +17,11 @@ from typing import Any
 
 import openai
 import pytest
+import tomllib
 
 from glm_migrate.mock_server import MockGLMServer
 from glm_migrate.pytest_plugin import MOCK_API_KEY, GLMEndpoint
-from glm_migrate.tables import ENDPOINTS, load_tables
+from glm_migrate.tables import ENDPOINTS, TABLE_FILES, TablesError, load_tables, parse_tables, tables_dir
 
 TABLES = load_tables()
 USER = [{"role": "user", "content": "What is the weather in Paris?"}]
@@ -91,6 +92,14 @@ def test_tables_list_accepted_parameters_for_every_endpoint() -> None:
     assert not openai_only & TABLES.accepted_params["chat"]
     assert TABLES.embedding_dimensions["embedding-3"].max == 2048
     assert "glm-4.6" in TABLES.thinking_models
+
+
+@pytest.mark.parametrize("missing", ["accepted", "thinking", "embedding_dimensions"])
+def test_tables_without_the_endpoint_sections_are_an_error(missing: str) -> None:
+    raw = {name: tomllib.loads((tables_dir() / f"{name}.toml").read_text(encoding="utf-8")) for name in TABLE_FILES}
+    del raw["parameters"][missing]
+    with pytest.raises(TablesError, match=missing):
+        parse_tables(raw)
 
 
 # --- authentication and routing ----------------------------------------------------------------
