@@ -46,6 +46,8 @@ MISSING_FIELD = "1213"
 INVALID_FIELD = "1214"
 
 ROLES = frozenset({"system", "user", "assistant", "tool"})
+TEXT_PARTS = frozenset({"text"})
+VISION_PARTS = frozenset({"text", "image_url", "video_url", "file_url"})
 TOOL_TYPES = frozenset({"function", "retrieval", "web_search"})
 MAX_TOOLS = 128
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -153,7 +155,7 @@ def _check_type(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...
         raise _invalid(name, f"must be {what}")
 
 
-def _check_message(index: int, message: Any) -> None:
+def _check_message(index: int, message: Any, part_types: frozenset[str]) -> None:
     where = f"messages[{index}]"
     if not isinstance(message, Mapping) or message.get("role") not in ROLES:
         raise _invalid(where, "needs a `role` of system, user, assistant or tool")
@@ -171,19 +173,25 @@ def _check_message(index: int, message: Any) -> None:
             return
     # Text models take string content; list-shaped tool/assistant content gives 1214 (§3.2).
     if isinstance(content, list) and role == "user":
+        for part in content:
+            if not isinstance(part, Mapping) or part.get("type") not in part_types:
+                kinds = ", ".join(sorted(part_types))
+                raise _invalid(where, f"content parts of this model must be of type {kinds}")
         return
     if not isinstance(content, str):
         raise _invalid(where, f"{role} `content` must be a string")
 
 
-def _check_messages(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _check_messages(body: Mapping[str, Any], tables: Tables) -> list[Mapping[str, Any]]:
     if "messages" not in body:
         raise ApiError(400, MISSING_FIELD, "Missing required parameter `messages`")
     messages = body["messages"]
     if not isinstance(messages, list) or not messages:
         raise _invalid("messages", "must be a non-empty list")
+    # Text models take text parts only; vision models also images, videos and files (§3.1).
+    part_types = VISION_PARTS if body["model"] in tables.vision_models else TEXT_PARTS
     for index, message in enumerate(messages):
-        _check_message(index, message)
+        _check_message(index, message, part_types)
     # "Must not consist of system or assistant messages only" (§3.1, [I4]).
     if not any(m["role"] == "user" for m in messages):
         raise _invalid("messages", "at least one user message is required")
@@ -211,7 +219,7 @@ def validate_chat(body: Mapping[str, Any], tables: Tables) -> None:
     """Raise ApiError unless `body` is a chat request GLM accepts."""
     _check_keys(body, "chat", tables)
     _check_model(body, "chat", tables)
-    _check_messages(body)
+    _check_messages(body, tables)
     _check_range(body, "temperature", tables)
     _check_range(body, "top_p", tables)
     _check_range(body, "max_tokens", tables, integer=True)

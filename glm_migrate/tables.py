@@ -104,6 +104,8 @@ class Tables:
     accepted_params: Mapping[str, frozenset[str]]
     #: chat models that answer with reasoning_content unless thinking is disabled
     thinking_models: frozenset[str]
+    #: chat models that take image / video / file parts; the others take text only
+    vision_models: frozenset[str]
     #: embedding model -> accepted `dimensions` (the maximum is the default)
     embedding_dimensions: Mapping[str, Range]
     #: qualified class name -> (sdk, is_async); sdk is "openai", "azure", "zai" or "zhipuai"
@@ -263,6 +265,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         ),
         accepted_params=MappingProxyType(accepted),
         thinking_models=frozenset(_str_list(params_raw, "thinking.models", "parameters")),
+        vision_models=frozenset(_str_list(params_raw, "vision.models", "parameters")),
         embedding_dimensions=MappingProxyType(dimensions),
         clients=MappingProxyType(clients),
         triggers=tuple(t.lower() for t in _str_list(endpoints_raw, "discovery.triggers", "endpoints")),

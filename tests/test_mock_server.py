@@ -94,7 +94,7 @@ def test_tables_list_accepted_parameters_for_every_endpoint() -> None:
     assert "glm-4.6" in TABLES.thinking_models
 
 
-@pytest.mark.parametrize("missing", ["accepted", "thinking", "embedding_dimensions"])
+@pytest.mark.parametrize("missing", ["accepted", "thinking", "vision", "embedding_dimensions"])
 def test_tables_without_the_endpoint_sections_are_an_error(missing: str) -> None:
     raw = {name: tomllib.loads((tables_dir() / f"{name}.toml").read_text(encoding="utf-8")) for name in TABLE_FILES}
     del raw["parameters"][missing]
@@ -270,6 +270,17 @@ def test_values_out_of_range_are_1214(server: MockGLMServer, params: dict[str, A
 def test_bad_message_shapes_are_1214(server: MockGLMServer, messages: list[Any]) -> None:
     answer = post(server, "chat/completions", {"model": "glm-4.6", "messages": messages})
     assert error_code(answer) == (400, "1214")
+
+
+IMAGE_PART = {"type": "image_url", "image_url": {"url": "https://example.invalid/cat.png"}}
+
+
+def test_text_models_take_text_parts_and_vision_models_take_images(server: MockGLMServer) -> None:
+    text = [{"role": "user", "content": [{"type": "text", "text": "Describe this"}]}]
+    image = [{"role": "user", "content": [{"type": "text", "text": "Describe this"}, IMAGE_PART]}]
+    assert post(server, "chat/completions", {"model": "glm-4.6", "messages": text})[0] == 200
+    assert error_code(post(server, "chat/completions", {"model": "glm-4.6", "messages": image})) == (400, "1214")
+    assert post(server, "chat/completions", {"model": "glm-4.5v", "messages": image})[0] == 200
 
 
 def test_missing_messages_is_1213(server: MockGLMServer) -> None:
