@@ -287,9 +287,9 @@ def _run_paths(
     from glm_migrate.runner import default_jobs, run
 
     found = discover(paths, settings.exclude)
-    for missing in found.missing:
-        errors.print(f"[bold red]error:[/] {missing}: no such file or directory")
-    reports = list(_progress(run(found.files, settings, jobs=jobs or default_jobs()), len(found.files), errors))
+    # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
+    reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
+    reports += _progress(run(found.files, settings, jobs=jobs or default_jobs()), len(found.files), errors)
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]
         # Checked after the run but before the first write: nothing is written when this refuses.
@@ -303,7 +303,7 @@ def _run_paths(
             )
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode, failed=len(found.missing))
+    return _finish(reports, console, errors, output, mode=mode)
 
 
 def _write(report: FileReport) -> FileReport:
@@ -334,7 +334,6 @@ def _finish(
     output: _Output,
     *,
     mode: str,
-    failed: int = 0,
     summary_table: bool = True,
 ) -> int:
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
@@ -388,7 +387,7 @@ def _finish(
             _fail(errors, f"{output.file}: cannot write report: {exc.strerror or exc}")
     _step_summary(errors, run)
 
-    if failed or summary.files_failed:
+    if summary.files_failed:
         return EXIT_ERROR
     blocking = any(is_blocking(d, dry_run=run.dry_run, strict=output.strict) for _, d in run.findings())
     return EXIT_PENDING if blocking and not output.exit_zero else EXIT_CLEAN
