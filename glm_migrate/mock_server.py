@@ -5,9 +5,13 @@ migrated program that passes here sends what the codemod believes GLM-4.6 accept
 recorded. Use it as `python -m glm_migrate.mock_server`, as `with MockGLMServer() as server:`, or
 through the `glm_endpoint` pytest fixture (`glm_migrate.pytest_plugin`).
 
-Where Z.AI's behaviour is undocumented the double takes the safe side for a test: `stop` may be a
-string or a one-item list, and embeddings come back as floats or, when asked with
-`encoding_format="base64"` (the OpenAI SDK's default), as base64 little-endian float32.
+Rejections carry Z.AI's codes: 1001 (no Authorization header) and 1002 (not `Bearer <key>`) with
+HTTP 401; 1210 (a parameter GLM lacks), 1211 (a model the endpoint does not serve), 1213 (a
+required field missing) and 1214 (a value GLM does not accept) with HTTP 400. Where Z.AI's
+behaviour is undocumented the double takes the safe side for a test: `stop` may be a string or a
+one-item list, `null` values count as absent (the zai SDK sends them), and embeddings come back as
+floats or, when asked with `encoding_format="base64"` (the OpenAI SDK's default), as base64
+little-endian float32.
 """
 
 from __future__ import annotations
