@@ -223,3 +223,46 @@ def test_fix_hook_on_a_repository_with_staged_changes(repo: Path) -> None:
     assert code == 0, output
     assert '"glm-4.6"' in (repo / "src" / "app.py").read_text()
     assert run_hook("glm-migrate-check", ["src/app.py"], repo)[0] == 0
+
+
+def _stderr_through_a_terminal(cwd: Path, env: dict[str, str]) -> tuple[int, bytes, str]:
+    import os
+    import subprocess
+
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*command(), ".", "--check", "-j", "1", "--output-format", "json"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+        )
+    finally:
+        os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return done.returncode, shown, done.stdout.decode()
+
+
+@pytest.mark.parametrize("ci", [False, True])
+def test_progress_bar_only_in_a_terminal_outside_ci(tmp_path: Path, ci: bool) -> None:
+    from clirunner import environment
+
+    for index in range(30):
+        (tmp_path / f"m{index}.py").write_text(FIXABLE)
+    env = environment({"TERM": "xterm", **({"CI": "true"} if ci else {})})
+    env.pop("NO_COLOR", None)
+    code, stderr, stdout = _stderr_through_a_terminal(tmp_path, env)
+    assert code == 1 and stdout.startswith("{")  # the report itself is untouched by the bar
+    assert (b"migrating" in stderr) is not ci
