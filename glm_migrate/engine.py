@@ -7,18 +7,19 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
+import ast
+import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from io import BytesIO
 from typing import Any
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Span
+from glm_migrate.positions import record_positions
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
 from glm_migrate.semantic import SemanticModel
@@ -31,9 +32,14 @@ from glm_migrate.todo import todo_edits
 class _EditApplier(cst.CSTTransformer):
     """Applies every scheduled edit in one transform; edits are keyed on original nodes."""
 
-    def __init__(self, edits: dict[cst.CSTNode, list[NodeEdit]]) -> None:
+    def __init__(self, edits: dict[cst.CSTNode, list[NodeEdit]], ancestors: set[cst.CSTNode] | None) -> None:
         super().__init__()
         self.edits = edits
+        self.ancestors = ancestors
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Only subtrees holding an edit are walked: the rest of the tree is reused as it is.
+        return self.ancestors is None or node in self.ancestors or node in self.edits
 
     # An edit may change a node's type (an argument's value, a statement into several), which
     # the base class's node-preserving signature cannot express.
@@ -76,6 +82,32 @@ def _decode(data: str | bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+_BRACKETS = re.compile(rb"[()\[\]{}]")
+
+
+def _beyond_native_parser(data: bytes) -> str | None:
+    """Why LibCST's native parser must not see this file, or None.
+
+    Its recursion is not bounded: around 1,200 nested brackets it crashes the process, and long
+    operator chains take minutes before a RecursionError. CPython's own parser refuses such code
+    cheaply (more than 200 nested brackets is not Python), so it vets files that look deep or huge.
+    """
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(data):
+        depth += 1 if bracket in b"([{" else -1
+        deepest = max(deepest, depth)
+    long_lines = len(data) > 200_000 or any(len(line) > 5_000 for line in data.splitlines())
+    if deepest <= 100 and not long_lines:
+        return None
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError) as exc:
+        return f"syntax error: {exc.msg if isinstance(exc, SyntaxError) else exc} (left untouched)"
+    except (RecursionError, MemoryError):
+        return "too deeply nested to parse safely (left untouched)"
+    return None
+
+
 def _span(position: CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
@@ -109,6 +141,10 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
     if not has_trigger(data, tables):
         text = _decode(data)
         return MigrationResult(source=text, output=text, diagnostics=())
+    refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    if refusal is not None:
+        text = _decode(data)
+        return MigrationResult(text, text, (), error=refusal)
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
@@ -126,24 +162,36 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
         # LibCST drops some form feeds; a file it cannot reproduce exactly is never touched.
         text = _decode(data)
         return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
-    return _migrate_module(module, settings=settings, tables=tables, rules=rules)
+    source = data.decode(module.encoding) if isinstance(data, bytes) else data
+    try:
+        return _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+    except RecursionError:
+        # LibCST's visitors and code generation recurse once per nesting level.
+        text = _decode(data)
+        return MigrationResult(text, text, (), error="too deeply nested to process safely (left untouched)")
 
 
 def _migrate_module(
-    module: cst.Module, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+    module: cst.Module, source: str, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
 ) -> MigrationResult:
     tables = tables.with_model_overrides(settings.models)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    suppressions = collect_suppressions(module, positions)
-    if suppressions.skip_file:
-        return MigrationResult(module.code, module.code, (), encoding=module.encoding)
-    model = SemanticModel.build(module, tables)
+    # Suppression comments and TODO markers need the position of every statement; other runs
+    # need positions only for what they report and edit, recorded after the rules ran.
+    directives = "glm-migrate" in source.lower()
+    positions: Mapping[cst.CSTNode, CodeRange] | None = None
+    if directives or settings.add_todo:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    suppressions = collect_suppressions(module, positions) if positions is not None and directives else None
+    if suppressions is not None and suppressions.skip_file:
+        return MigrationResult(source, source, (), encoding=module.encoding)
+    model = SemanticModel.build(module, tables, source)
     context = RuleContext(model=model, tables=tables, settings=settings)
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
-    # Before any edit: a suppressed finding is neither reported nor fixed.
-    findings = filter_findings(context.findings, suppressions, positions, ran={rule.CODE for rule in active})
+    findings = context.findings
+    if suppressions is not None and positions is not None:
+        # Before any edit: a suppressed finding is neither reported nor fixed.
+        findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
@@ -155,19 +203,18 @@ def _migrate_module(
             for node, edit in finding.fix.edits:
                 edits.setdefault(node, []).append(edit)
             imports.update(finding.fix.imports)
-    if settings.add_todo:
+    if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
 
-    source = module.code
+    ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
+    if positions is None:
+        positions, ancestors = record_positions(module, source, {f.node for f in findings}, edits.keys())
     output = source
     if edits:
-        new_module = module.visit(_EditApplier(edits))
+        new_module = module.visit(_EditApplier(edits, ancestors))
         if imports:
-            import_context = CodemodContext()
-            for name in sorted(imports):
-                AddImportsVisitor.add_needed_import(import_context, name)
-            new_module = AddImportsVisitor(import_context).transform_module(new_module)
+            new_module = _with_imports(new_module, imports)
         output = new_module.code
     diagnostics = [
         _diagnostic(finding, was_applied, positions) for finding, was_applied in zip(findings, applied, strict=True)
@@ -178,6 +225,41 @@ def _migrate_module(
         if error:
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding)
     return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding)
+
+
+def _is_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
+    )
+
+
+def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return any(
+        isinstance(small, cst.Import) and any(a.evaluated_name == name and a.asname is None for a in small.names)
+        for small in statement.body
+    )
+
+
+def _with_imports(module: cst.Module, names: set[str]) -> cst.Module:
+    """`import name` for each module name not imported at the top level yet, after the leading
+    imports (LibCST's AddImportsVisitor does the same with a full transform of the tree)."""
+    missing = sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
+    if not missing:
+        return module
+    body = list(module.body)
+    index = 0
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
+        if isinstance(body[0].body[0].value, cst.SimpleString | cst.ConcatenatedString):
+            index = 1  # the docstring stays first
+    while index < len(body) and _is_import(body[index]):
+        index += 1
+    added: list[cst.BaseStatement] = [cst.parse_statement(f"import {name}") for name in missing]
+    if index < len(body) and not body[index].leading_lines:
+        # Keep a blank line between the imports and the code that follows them.
+        body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
+    return module.with_changes(body=[*body[:index], *added, *body[index:]])
 
 
 def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
@@ -204,18 +286,18 @@ def _may_apply(finding: Finding, settings: Settings) -> bool:
 
 def _check_output(output: str, applied: list[Finding]) -> str | None:
     """A rewrite must never produce code that does not parse: refuse the whole file if it does."""
+    # CPython's own parser: the authority on what runs, and several times faster than LibCST's.
     try:
-        cst.parse_module(output)
-    except cst.ParserSyntaxError as exc:
+        ast.parse(output)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         codes = ", ".join(sorted({f.rule.CODE for f in applied}))
-        return (
-            f"internal error: fixes by {codes} produced code that does not parse ({exc.message}); file left untouched"
-        )
+        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+        return f"internal error: fixes by {codes} produced code that does not parse ({reason}); file left untouched"
     return None
 
 
-def _diagnostic(finding: Finding, applied: bool, positions: object) -> Diagnostic:
-    position = positions[finding.node]  # type: ignore[index]
+def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange]) -> Diagnostic:
+    position = positions[finding.node]
     edit = None
     if finding.fix is not None and len(finding.fix.edits) == 1:
         node, change = finding.fix.edits[0]

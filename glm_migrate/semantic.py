@@ -9,6 +9,7 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -210,6 +211,7 @@ class SemanticModel:
     def __init__(self, module: cst.Module, tables: Tables) -> None:
         self.module = module
         self.tables = tables
+        self.source = ""
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -247,9 +249,11 @@ class SemanticModel:
         return bool(self.legacy_calls) or any(a.attribute in LEGACY_SETTINGS for a in self.module_attributes)
 
     @classmethod
-    def build(cls, module: cst.Module, tables: Tables) -> SemanticModel:
+    def build(cls, module: cst.Module, tables: Tables, source: str | None = None) -> SemanticModel:
         model = cls(module, tables)
-        module.visit(_Collector(model))
+        #: the module's text; generating it again from the tree costs a full pass
+        model.source = module.code if source is None else source
+        walk(module, _Collector(model))
         model._classify()
         return model
 
@@ -557,6 +561,52 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
             if name is not None:
                 return name, None
     return None
+
+
+#: Fields that only hold whitespace, punctuation or comments: nothing a rule resolves lives there.
+_SKIPPED_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "trailing_whitespace",
+        "header", "footer", "equal", "colon", "dot", "star", "lbracket", "rbracket", "lbrace", "rbrace",
+        "asynchronous", "newline", "operator", "whitespace",
+    }
+)  # fmt: skip
+_child_fields_cache: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
+    fields = _child_fields_cache.get(kind)
+    if fields is None:
+        fields = tuple(
+            f.name
+            for f in dataclasses.fields(kind)
+            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+        )
+        _child_fields_cache[kind] = fields
+    return fields
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
+
+    LibCST's own `visit` rebuilds every node's children even for a read-only visitor; this walk
+    only reads attributes, which makes the semantic pass several times cheaper.
+    """
+    kind = type(node)
+    name = kind.__name__
+    visit = getattr(visitor, f"visit_{name}", None)
+    if visit is None or visit(node) is not False:
+        for field_name in _child_fields(kind):
+            value = getattr(node, field_name)
+            if isinstance(value, cst.CSTNode):
+                walk(value, visitor)
+            elif isinstance(value, tuple | list):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        walk(item, visitor)
+    leave = getattr(visitor, f"leave_{name}", None)
+    if leave is not None:
+        leave(node)
 
 
 class _Collector(cst.CSTVisitor):

@@ -6,6 +6,7 @@ trailing commas and comments.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,7 +111,13 @@ def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpr
     url = tables.base_url(region)
     if style == "literal":
         return cst.SimpleString(f'"{url}"')
-    return cst.parse_expression(f'os.environ.get("{tables.base_url_env}", "{url}")')
+    return _parsed_expression(f'os.environ.get("{tables.base_url_env}", "{url}")')
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_expression(code: str) -> cst.BaseExpression:
+    # Nodes are immutable, so one parsed expression can stand in many places of many trees.
+    return cst.parse_expression(code)
 
 
 def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression:

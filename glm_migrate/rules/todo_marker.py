@@ -48,7 +48,7 @@ class TodoMarker(Rule):
     )
 
     def on_module_end(self) -> None:
-        if MARKER_PREFIX not in self.model.module.code:
+        if MARKER_PREFIX not in self.model.source:
             return
         for comment in _comments(self.model.module):
             if comment.value.startswith(MARKER_PREFIX):

@@ -1,0 +1,187 @@
+"""Benchmark glm-migrate against LibCST's own limits and against ruff, side by side.
+
+    python benchmarks/run.py --files 2000 --repeat 3 [--quiet-tree PATH] [--jobs 2]
+
+Generates a dense tree (every file calls OpenAI) deterministically, then times, several times each:
+a bare LibCST parse of the same files with N processes, LibCST's codemod runner with a no-op
+codemod, `glm-migrate --dry-run -j N` (cold cache), `glm-migrate --check` twice (the second run
+hits the cache), and, on a nothing-to-do tree given with --quiet-tree, `glm-migrate --check`
+next to `ruff check --select UP --no-cache`. Prints medians and the ratios the project targets.
+Not part of the test suite; tests/test_benchmark.py only checks that it runs on a tiny tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4-turbo", "gpt-3.5-turbo", "glm-4", "text-embedding-3-small")
+
+TEMPLATE_HEAD = '''"""Generated module {index}: a small service that calls an LLM."""
+import os
+from dataclasses import dataclass
+
+from openai import AsyncOpenAI, OpenAI
+
+MODEL = "{model}"
+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+aclient = AsyncOpenAI()
+
+
+@dataclass
+class Request:
+    prompt: str
+    temperature: float = 0.7
+'''
+
+TEMPLATE_FUNCTION = '''
+
+def handler_{index}_{n}(request: Request, model: str = "{model}") -> str:
+    """Answer one request ({n})."""
+    messages = [
+        {{"role": "system", "content": "You are helpful."}},
+        {{"role": "user", "content": request.prompt}},
+    ]
+    if len(messages) > {n} + 10:
+        messages = messages[-10:]
+    response = client.chat.completions.create(
+        model=model,
+        messages=messages,
+        temperature={temperature},
+        top_p=0.9,
+        max_completion_tokens={tokens},
+    )
+    text = response.choices[0].message.content or ""
+    return text.strip()
+
+
+async def async_handler_{index}_{n}(prompt: str) -> str:
+    result = await aclient.chat.completions.create(model=MODEL, messages=[{{"role": "user", "content": prompt}}])
+    return result.choices[0].message.content or ""
+'''
+
+
+def generate_dense_tree(root: Path, files: int, seed: int = 1) -> None:
+    """`files` modules of about 150 lines, each with OpenAI clients and chat calls."""
+    rng = random.Random(seed)
+    for index in range(files):
+        package = root / f"pkg{index // 100}"
+        package.mkdir(parents=True, exist_ok=True)
+        parts = [TEMPLATE_HEAD.format(index=index, model=rng.choice(MODELS))]
+        for n in range(5):
+            parts.append(
+                TEMPLATE_FUNCTION.format(
+                    index=index,
+                    n=n,
+                    model=rng.choice(MODELS),
+                    temperature=rng.choice(("0.2", "1.3", "0.9")),
+                    tokens=rng.choice(("256", "4096", "200000")),
+                )
+            )
+        (package / f"module_{index}.py").write_text("".join(parts), encoding="utf-8")
+
+
+def _parse_one(path: str) -> int:
+    import libcst
+
+    return len(libcst.parse_module(Path(path).read_bytes()).body)
+
+
+def bare_parse(root: Path, jobs: int) -> None:
+    paths = [str(p) for p in sorted(root.rglob("*.py"))]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(_parse_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+
+
+def timed(action: Callable[[], object], repeat: int, prepare: Callable[[], object] | None = None) -> float:
+    samples = []
+    for _ in range(repeat):
+        if prepare is not None:
+            prepare()
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def run(command: Sequence[str], cwd: Path) -> None:
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr[-2000:]}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=2000, help="files in the dense tree")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--quiet-tree", type=Path, help="a large real project with little or no OpenAI use")
+    parser.add_argument("--skip-codemod", action="store_true", help="skip LibCST's no-op codemod runner")
+    args = parser.parse_args(argv)
+
+    glm = [sys.executable, "-m", "glm_migrate"]
+    rows: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="glm-bench-") as tmp:
+        dense = Path(tmp) / "dense"
+        generate_dense_tree(dense, args.files)
+        cache = dense / ".glm_migrate_cache"
+
+        def clear_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        parse = timed(lambda: bare_parse(dense, args.jobs), args.repeat)
+        rows.append((f"libcst parse only, -j {args.jobs}", parse))
+        dry_run = timed(
+            lambda: run([*glm, ".", "--dry-run", "-j", str(args.jobs)], dense), args.repeat, prepare=clear_cache
+        )
+        rows.append((f"glm-migrate --dry-run -j {args.jobs} (cold)", dry_run))
+        clear_cache()
+        first = timed(lambda: run([*glm, ".", "--check", "-j", str(args.jobs)], dense), 1, prepare=clear_cache)
+        second = timed(lambda: run([*glm, ".", "--check", "-j", str(args.jobs)], dense), args.repeat)
+        rows.append(("glm-migrate --check (cold cache)", first))
+        rows.append(("glm-migrate --check (warm cache)", second))
+        codemod = None
+        if not args.skip_codemod:
+            (dense / "noop.py").write_text(
+                "from libcst.codemod import VisitorBasedCodemodCommand\n\n"
+                "class NOOPCommand(VisitorBasedCodemodCommand):\n    DESCRIPTION = 'no-op'\n"
+            )
+            command = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs)]
+            codemod = timed(lambda: run([*command, "--no-format", "--hide-progress", "."], dense), args.repeat)
+            (dense / "noop.py").unlink()
+            rows.append((f"libcst codemod no-op, -j {args.jobs}", codemod))
+        quiet_glm = quiet_ruff = None
+        if args.quiet_tree:
+            quiet_glm = timed(
+                lambda: run([*glm, str(args.quiet_tree), "--check", "--no-cache"], Path(tmp)), args.repeat
+            )
+            rows.append(("quiet tree: glm-migrate --check", quiet_glm))
+            if shutil.which("ruff"):
+                ruff = ["ruff", "check", "--select", "UP", "--no-cache", "--exit-zero", str(args.quiet_tree)]
+                quiet_ruff = timed(lambda: run(ruff, Path(tmp)), args.repeat)
+                rows.append(("quiet tree: ruff check --select UP", quiet_ruff))
+
+    print(f"{args.files} generated files, {args.repeat} runs each, medians:")
+    for label, seconds in rows:
+        print(f"  {label:<44} {seconds:8.2f} s")
+    print("ratios (targets in brackets):")
+    print(f"  dry-run / bare parse            {dry_run / parse:6.2f}  [<= 1.6]")
+    if codemod:
+        print(f"  dry-run / libcst no-op codemod  {dry_run / codemod:6.2f}  [<= 0.5]")
+    print(f"  cold / warm --check             {first / second:6.2f}  [>= 5]")
+    if quiet_glm and quiet_ruff:
+        print(f"  quiet tree glm / ruff           {quiet_glm / quiet_ruff:6.2f}  [<= 2]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
