@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from glm_migrate import __version__
 from glm_migrate.config import (
@@ -295,7 +296,7 @@ def _run_paths(
         # Checked after the run but before the first write: nothing is written when this refuses.
         dirty = [] if allow_dirty or not changed else uncommitted(changed)
         if dirty:
-            shown = "\n".join(f"  {path}" for path in dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
+            shown = "\n".join(f"  {escape(str(path))}" for path in dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
             errors.print(
                 f"[bold red]error:[/] refusing to apply: {len(dirty)} file(s) to change have uncommitted changes "
                 f"in git:\n{shown}\nCommit or stash them first, or pass --allow-dirty. Nothing was written.",
@@ -337,60 +338,75 @@ def _finish(
     summary_table: bool = True,
 ) -> int:
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
-    from glm_migrate import baseline as baselines
-    from glm_migrate.formats import RunReport, is_blocking, render, run_secrets
-    from glm_migrate.redaction import redact
-    from glm_migrate.report import Summary, text_report
+    from glm_migrate.formats import RunReport, is_blocking, run_secrets
+    from glm_migrate.report import Summary
 
     secrets = run_secrets(reports)
-    apply = mode == "apply"
-    known = None
-    if output.write_baseline is not None:
-        entries = baselines.record(reports, output.write_baseline.parent, secrets, apply=apply)
-        try:
-            output.write_baseline.write_text(baselines.dumps(entries), encoding="utf-8")
-        except OSError as exc:
-            _fail(errors, f"{output.write_baseline}: cannot write baseline: {exc.strerror or exc}")
-        errors.print(f"wrote {sum(e.count for e in entries)} finding(s) to the baseline {output.write_baseline}")
-        known = baselines.Matcher(
-            Counter({(e.path, e.code, e.fingerprint): e.count for e in entries}), output.write_baseline.parent
-        )
-    elif output.baseline is not None:
-        try:
-            known = baselines.Matcher(baselines.load(output.baseline), output.baseline.parent)
-        except baselines.BaselineError as exc:
-            _fail(errors, str(exc))
-    if known is not None:
-        reports = baselines.without_known(reports, known, secrets, apply=apply)
-
+    reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary()
     for report in reports:
         summary.add(report)
-    run = RunReport(reports, summary, mode, output.strict, known.matched if known else 0, _link_base(), secrets)
-    if output.format == "text" and not output.statistics:
-        target = console if output.file is None else _file_console()
-        for report in run.reports:
-            if report.error:
-                problem = redact(report.error, secrets)
-                (errors if output.file is None else target).print(f"[bold red]error:[/] {report.path}: {problem}")
-        for renderable in text_report(run, with_summary=summary_table):
-            target.print(renderable)
-        document = target.export_text() if output.file is not None else None
-    else:
-        document = render(output.format, run, statistics=output.statistics)
-        if output.file is None:
-            click.echo(document, file=console.file)
-    if output.file is not None and document is not None:
-        try:
-            output.file.write_text(document if document.endswith("\n") else document + "\n", encoding="utf-8")
-        except OSError as exc:
-            _fail(errors, f"{output.file}: cannot write report: {exc.strerror or exc}")
+    run = RunReport(reports, summary, mode, output.strict, baselined, _link_base(), secrets)
+    _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)
 
     if summary.files_failed:
         return EXIT_ERROR
     blocking = any(is_blocking(d, dry_run=run.dry_run, strict=output.strict) for _, d in run.findings())
     return EXIT_PENDING if blocking and not output.exit_zero else EXIT_CLEAN
+
+
+def _baseline(
+    reports: list[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
+) -> tuple[list[FileReport], int]:
+    """Write the baseline if asked; leave out the findings the baseline knows. (reports, left out)"""
+    from glm_migrate import baseline as baselines
+
+    if output.write_baseline is not None:
+        base = output.write_baseline.parent
+        entries = baselines.record(reports, base, secrets, apply=apply)
+        try:
+            output.write_baseline.write_text(baselines.dumps(entries), encoding="utf-8")
+        except OSError as exc:
+            _fail(errors, f"{output.write_baseline}: cannot write baseline: {exc.strerror or exc}")
+        errors.print(f"wrote {sum(e.count for e in entries)} finding(s) to the baseline {output.write_baseline}")
+        known = baselines.Matcher(Counter({(e.path, e.code, e.fingerprint): e.count for e in entries}), base)
+    elif output.baseline is not None:
+        try:
+            known = baselines.Matcher(baselines.load(output.baseline), output.baseline.parent)
+        except baselines.BaselineError as exc:
+            _fail(errors, str(exc))
+    else:
+        return reports, 0
+    return baselines.without_known(reports, known, secrets, apply=apply), known.matched
+
+
+def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *, summary_table: bool) -> None:
+    """The report in its format, on stdout or in --output-file; failed files also on stderr."""
+    from glm_migrate.formats import render
+    from glm_migrate.redaction import redact
+    from glm_migrate.report import text_report
+
+    if output.format != "text" or output.statistics:
+        document = render(output.format, run, statistics=output.statistics)
+        if output.file is None:
+            click.echo(document, file=console.file)
+            return
+    else:
+        target = console if output.file is None else _file_console()
+        for report in run.reports:
+            if report.error:
+                problem = escape(f"{report.path}: {redact(report.error, run.secrets)}")
+                (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
+        for renderable in text_report(run, with_summary=summary_table):
+            target.print(renderable)
+        if output.file is None:
+            return
+        document = target.export_text()
+    try:
+        output.file.write_text(document if document.endswith("\n") else document + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail(errors, f"{output.file}: cannot write report: {exc.strerror or exc}")
 
 
 def _file_console() -> Console:
