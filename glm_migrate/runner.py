@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Diagnostic
 
@@ -38,31 +40,57 @@ class FileReport:
         return self.output.encode(self.encoding)
 
 
-def migrate_file(path: Path, settings: Settings) -> FileReport:
+def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None) -> FileReport:
     """Read one file and migrate it; any failure becomes the report's `error`, never an exception."""
-    # Imported here so that a worker process pays for LibCST only when it has work.
-    from glm_migrate.engine import migrate_bytes
-    from glm_migrate.tables import load_tables
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
     if b"\x00" in data:
         return FileReport(path, error="contains null bytes; not a Python source file")
+    settings = settings.for_file(path)
+    cache = _cache(cache_root, settings)
+    cached = cache.get(data) if cache else None
+    if cached is None:
+        cached = _migrate(data, settings)
+        if cache is not None:
+            cache.put(data, cached)
+    if cached.error is not None:
+        return FileReport(path, cached.diagnostics, error=cached.error)
+    if cached.output is None:
+        return FileReport(path, cached.diagnostics)
+    return FileReport(
+        path, cached.diagnostics, None, data, data.decode(cached.encoding), cached.output, cached.encoding
+    )
+
+
+def _migrate(data: bytes, settings: Settings) -> CachedResult:
+    # Imported here so that a worker process pays for LibCST only when it has work.
+    from glm_migrate.engine import migrate_bytes
+    from glm_migrate.tables import load_tables
+
     try:
-        result = migrate_bytes(data, settings=settings.for_file(path), tables=load_tables())
+        result = migrate_bytes(data, settings=settings, tables=load_tables())
     except RecursionError:
-        return FileReport(path, error="too deeply nested for the parser")
+        return CachedResult((), "too deeply nested for the parser", None, "utf-8")
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return FileReport(path, error=f"internal error: {detail}")
-    if result.error is not None:
-        return FileReport(path, result.diagnostics, error=result.error)
-    if not result.changed:
-        # the source is kept for files with findings: baselines and secret redaction read it
-        return FileReport(path, result.diagnostics, source=result.source if result.diagnostics else None)
-    return FileReport(path, result.diagnostics, None, data, result.source, result.output, result.encoding)
+        return CachedResult((), f"internal error: {detail}", None, "utf-8")
+    output = result.output if result.changed and result.error is None else None
+    return CachedResult(result.diagnostics, result.error, output, result.encoding)
+
+
+_caches: dict[tuple[Path, str], Cache] = {}
+
+
+def _cache(root: Path | None, settings: Settings) -> Cache | None:
+    """One Cache per process and settings: its fingerprint reads the tables once."""
+    if root is None:
+        return None
+    key = (root, repr(settings))
+    if key not in _caches:
+        _caches[key] = Cache(root, settings)
+    return _caches[key]
 
 
 def default_jobs() -> int:
@@ -74,13 +102,13 @@ def run(
     settings: Settings,
     *,
     jobs: int,
-    process: Callable[[Path, Settings], FileReport] = migrate_file,
+    cache_root: Path | None = None,
 ) -> Iterator[FileReport]:
     """Reports in the order of `files`, streamed so that no more than a window is held at once."""
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         for path in files:
-            yield process(path, settings)
+            yield migrate_file(path, settings, cache_root)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         chunk = max(1, min(64, len(files) // (jobs * 8)))
-        yield from pool.map(process, files, [settings] * len(files), chunksize=chunk)
+        yield from pool.map(partial(migrate_file, settings=settings, cache_root=cache_root), files, chunksize=chunk)
