@@ -58,7 +58,9 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None)
     if cached.error is not None:
         return FileReport(path, cached.diagnostics, error=cached.error)
     if cached.output is None:
-        return FileReport(path, cached.diagnostics)
+        # the source is kept for files with findings: baselines and secret redaction read it
+        source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
+        return FileReport(path, cached.diagnostics, source=source)
     return FileReport(
         path, cached.diagnostics, None, data, data.decode(cached.encoding), cached.output, cached.encoding
     )
