@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 import tempfile
 from collections import Counter
@@ -61,6 +62,10 @@ def _split_codes(values: tuple[str, ...]) -> frozenset[str] | None:
 def _fail(console: Console, message: str) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(EXIT_ERROR)
+
+
+def _terminate(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 def atomic_write(path: Path, data: bytes, expected: bytes | None) -> str | None:
@@ -195,6 +200,9 @@ def main(
     Rewrites client construction, model ids and request arguments with LibCST, keeping comments
     and formatting, and reports what a person still has to change.
     """
+    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so a write in progress removes its
+    # temporary file and every file stays either fully old or fully new.
+    signal.signal(signal.SIGTERM, _terminate)
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
     if list_rules:
