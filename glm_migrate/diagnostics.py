@@ -48,6 +48,7 @@ class Diagnostic:
     applied: bool  #: True if the fix is present in MigrationResult.output
     fix_title: str | None = None  #: what the fix does, imperative
     edit: Edit | None = None  #: the fix as a text edit, when one exists
+    cell: int | None = None  #: in a notebook: the 1-based cell the span is relative to
 
     @property
     def fixable(self) -> bool:

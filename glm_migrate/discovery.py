@@ -17,7 +17,7 @@ SKIPPED_DIRS = frozenset(
         "build", "dist", ".eggs",
     }
 )  # fmt: skip
-SOURCE_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass

@@ -45,7 +45,13 @@ def _styled_message(message: str) -> Text:
 
 
 def location(path: Path | str, diagnostic: Diagnostic) -> str:
-    return f"{path}:{diagnostic.span.line}:{diagnostic.span.column}"
+    """`path:line:col`, or `nb.ipynb:cell 4:12:5` in a notebook."""
+    return f"{where(path, diagnostic)}:{diagnostic.span.line}:{diagnostic.span.column}"
+
+
+def where(path: Path | str, diagnostic: Diagnostic) -> str:
+    """The file a finding is in, with the cell for notebooks (`nb.ipynb:cell 4`)."""
+    return f"{path}:cell {diagnostic.cell}" if diagnostic.cell is not None else str(path)
 
 
 def finding_text(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> Text:

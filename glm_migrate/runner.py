@@ -29,6 +29,8 @@ class FileReport:
     source: str | None = None
     output: str | None = None
     encoding: str = "utf-8"
+    #: notebooks: (cell number, old source, new source) per changed cell, for a per-cell diff
+    cells: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -49,6 +51,8 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None)
     if b"\x00" in data:
         return FileReport(path, error="contains null bytes; not a Python source file")
     settings = settings.for_file(path)
+    if path.suffix == ".ipynb":
+        return _migrate_notebook(path, data, settings)
     cache = _cache(cache_root, settings)
     cached = cache.get(data) if cache else None
     if cached is None:
@@ -63,6 +67,28 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None)
         return FileReport(path, cached.diagnostics, source=source)
     return FileReport(
         path, cached.diagnostics, None, data, data.decode(cached.encoding), cached.output, cached.encoding
+    )
+
+
+def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport:
+    from glm_migrate.notebook import migrate_notebook
+    from glm_migrate.tables import load_tables
+
+    try:
+        result = migrate_notebook(data, settings=settings, tables=load_tables())
+    except Exception as exc:  # a bug in a rule: one bad file must not stop the run
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return FileReport(path, error=f"internal error: {detail}")
+    if result.output is None:
+        return FileReport(path, result.diagnostics, error=result.error, cells=result.changed_cells)
+    return FileReport(
+        path,
+        result.diagnostics,
+        result.error,
+        data,
+        data.decode("utf-8"),
+        result.output.decode("utf-8"),
+        cells=result.changed_cells,
     )
 
 
