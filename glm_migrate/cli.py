@@ -50,7 +50,14 @@ Exit codes:
   1  something is unmigrated: fixes are pending, or findings need a person
      (warnings count only with --strict)
   2  usage or configuration error, or a file could not be processed
-     (syntax error, unreadable, internal error); other files are still done
+     (syntax error, unreadable, internal error); other files are still done;
+     applying in place to files with uncommitted changes in git (--allow-dirty)
+  --exit-zero turns 1 into 0; 2 is never hidden.
+
+\b
+Suppressing a finding:
+  # glm-migrate: ignore[GLM101]   on the line (or alone on the line above)
+  # glm-migrate: skip-file        anywhere in the file
 """
 
 
