@@ -97,9 +97,10 @@ class _Collector(cst.CSTVisitor):
 
 
 def collect(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> Suppressions:
-    """The suppression comments of a module (`positions` from its MetadataWrapper)."""
-    if "glm-migrate" not in module.code.lower():  # the common case: no walk at all
-        return Suppressions([], skip_file=False, statement_ends={})
+    """The suppression comments of a module (`positions` from its MetadataWrapper).
+
+    It walks the whole tree: callers skip it when the source does not mention `glm-migrate`.
+    """
     collector = _Collector(positions)
     module.visit(collector)
     return Suppressions(collector.suppressions, collector.skip_file, collector.statement_ends)
