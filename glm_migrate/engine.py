@@ -20,6 +20,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Span
 from glm_migrate.positions import record_positions
+from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
 from glm_migrate.semantic import SemanticModel
@@ -209,7 +210,9 @@ def _migrate_module(
 
     ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
     if positions is None:
-        positions, ancestors = record_positions(module, source, {f.node for f in findings}, edits.keys())
+        # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
+        targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
+        positions, ancestors = record_positions(module, source, targets, edits.keys())
     output = source
     if edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
@@ -217,7 +220,8 @@ def _migrate_module(
             new_module = _with_imports(new_module, imports)
         output = new_module.code
     diagnostics = [
-        _diagnostic(finding, was_applied, positions) for finding, was_applied in zip(findings, applied, strict=True)
+        _diagnostic(finding, was_applied, positions, source)
+        for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
     if output != source:
@@ -296,15 +300,8 @@ def _check_output(output: str, applied: list[Finding]) -> str | None:
     return None
 
 
-def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange]) -> Diagnostic:
+def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange], source: str) -> Diagnostic:
     position = positions[finding.node]
-    edit = None
-    if finding.fix is not None and len(finding.fix.edits) == 1:
-        node, change = finding.fix.edits[0]
-        if node is finding.node:
-            replacement = change(node)
-            if isinstance(replacement, cst.CSTNode):
-                edit = Edit(_span(position), cst.Module(body=[]).code_for_node(replacement))
     return Diagnostic(
         code=finding.rule.CODE,
         rule=finding.rule.NAME,
@@ -314,5 +311,41 @@ def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode,
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=edit,
+        edit=_text_edit(finding, positions, source),
     )
+
+
+def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str) -> Edit | None:
+    """The fix as one replacement of source text, when all its edits change one node into one node.
+
+    Several edits of the same node (drop one argument, add another) are composed in order. Fixes
+    that touch several nodes or insert statements have no single text edit, and neither has a
+    node whose text cannot be reproduced exactly out of context (lines indented by its block).
+    """
+    if finding.fix is None or not finding.fix.edits:
+        return None
+    node = finding.fix.edits[0][0]
+    if any(edited is not node for edited, _ in finding.fix.edits) or node not in positions:
+        return None
+    replacement: cst.CSTNode = node
+    for _, change in finding.fix.edits:
+        result = change(replacement)
+        if not isinstance(result, cst.CSTNode):
+            return None
+        replacement = result
+    span = _span(positions[node])
+    # A node's code includes whitespace and commas it owns outside its span (`x=1,\n` for an
+    # argument); both codes must share them exactly, and only the part inside the span is replaced.
+    before, after = _code(node), _code(replacement)
+    inside = span_text(source, span)
+    start = before.find(inside)
+    if start < 0:
+        return None
+    prefix, suffix = before[:start], before[start + len(inside) :]
+    if not (after.startswith(prefix) and after.endswith(suffix)) or len(after) < len(prefix) + len(suffix):
+        return None
+    return Edit(span, after[len(prefix) : len(after) - len(suffix)])
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
