@@ -120,11 +120,6 @@ class Matcher:
             return True
         return False
 
-    @property
-    def fixed(self) -> int:
-        """Recorded findings no longer present: the baseline can be rewritten smaller."""
-        return sum(count for count in self.remaining.values() if count > 0)
-
 
 def unresolved(report: FileReport, *, applied_count_as_done: bool) -> list[Diagnostic]:
     """The findings of a report a baseline records and matches: not those fixed in this run."""
