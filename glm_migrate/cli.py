@@ -34,7 +34,8 @@ from glm_migrate.runner import FileReport
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
     "text: findings (and diffs with --dry-run); json: every finding with span, status and edit; github: "
-    "workflow annotations; sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request description; junit: XML."
+    "workflow annotations; sarif: SARIF 2.1.0 for code scanning; markdown: a pull-request description; junit: XML; "
+    "gitlab: GitLab Code Quality."
 )
 
 EPILOG = """\b

@@ -1,4 +1,4 @@
-"""Machine and CI report formats: json, github, sarif, markdown, junit and statistics.
+"""Machine and CI report formats: json, github, sarif, markdown, junit, gitlab and statistics.
 
 Every function returns text and never prints (cli.py does). `render` masks hard-coded keys in the
 finished document, so no format can leak one, whatever field it ends up in.
@@ -6,6 +6,7 @@ finished document, so no format can leak one, whatever field it ends up in.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import xml.etree.ElementTree as ET
@@ -24,7 +25,7 @@ from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Rule
 from glm_migrate.runner import FileReport
 
-FORMATS = ("text", "json", "github", "sarif", "markdown", "junit")
+FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/glm-migrate/glm-migrate"
 
@@ -289,6 +290,9 @@ def sarif_log(run: RunReport) -> str:
             notifications.append({"level": "error", "message": {"text": report.error}, "locations": [location]})
         for diagnostic in report.diagnostics:
             state = status(diagnostic, dry_run=run.dry_run)
+            properties: dict[str, object] = {"status": state, "applicability": diagnostic.applicability.value}
+            if diagnostic.fix_title and state != "fixed":
+                properties["fixTitle"] = diagnostic.fix_title
             result: dict[str, object] = {
                 "ruleId": diagnostic.code,
                 "message": {"text": diagnostic.message},
@@ -300,7 +304,7 @@ def sarif_log(run: RunReport) -> str:
                         }
                     }
                 ],
-                "properties": {"status": state, "applicability": diagnostic.applicability.value},
+                "properties": properties,
             }
             if diagnostic.code in index:
                 result["ruleIndex"] = index[diagnostic.code]
@@ -488,10 +492,55 @@ def junit_xml(run: RunReport) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
 
 
+# gitlab ---------------------------------------------------------------------------------------
+
+
+def gitlab_code_quality(run: RunReport) -> str:
+    """GitLab Code Quality JSON: the merge request widget shows these; fixed findings are left out."""
+    issues: list[dict[str, object]] = []
+    seen: Counter[str] = Counter()
+    for report in run.reports:
+        path = Path(report.path).as_posix()
+        if report.error:
+            issues.append(
+                {
+                    "type": "issue",
+                    "check_name": "glm-migrate",
+                    "description": f"Could not be processed: {report.error}",
+                    "severity": "blocker",
+                    "fingerprint": hashlib.sha256(f"{path}\0error".encode()).hexdigest(),
+                    "location": {"path": path, "lines": {"begin": 1}},
+                }
+            )
+        for diagnostic in report.diagnostics:
+            state = status(diagnostic, dry_run=run.dry_run)
+            if state == "fixed":
+                continue
+            # stable across runs (no line number), unique within one: the n-th finding of a key
+            key = f"{path}\0{_finding_fingerprint(report, diagnostic, run.secrets) or diagnostic.message}"
+            seen[key] += 1
+            issues.append(
+                {
+                    "type": "issue",
+                    "check_name": diagnostic.code,
+                    "description": f"{diagnostic.code} [{state}] {diagnostic.message}",
+                    "categories": ["Compatibility"],
+                    "severity": "major" if run.blocking(diagnostic) else "minor",
+                    "fingerprint": hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest(),
+                    "location": {
+                        "path": path,
+                        "lines": {"begin": diagnostic.span.line, "end": diagnostic.span.end_line},
+                    },
+                }
+            )
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
 _RENDERERS: dict[str, Callable[[RunReport], str]] = {
     "json": json_document,
     "github": github_annotations,
     "sarif": sarif_log,
     "markdown": markdown_report,
     "junit": junit_xml,
+    "gitlab": gitlab_code_quality,
 }

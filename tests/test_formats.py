@@ -278,3 +278,21 @@ def test_the_readme_markdown_example_is_real_output(tmp_path: Path) -> None:
     result = glm_migrate("src", "--add-todo", "--output-format", "markdown", "--output-file", "pr.md", cwd=tmp_path)
     assert result.returncode == 1
     assert (tmp_path / "pr.md").read_text() == example
+
+
+def test_gitlab_code_quality(tree: Path) -> None:
+    result = glm_migrate("src", "--check", "--output-format", "gitlab", cwd=tree)
+    assert result.returncode == 1
+    issues = json.loads(result.stdout)
+    assert {i["check_name"] for i in issues} == {"GLM002", "GLM003", "GLM101", "GLM102", "GLM201"}
+    model = next(i for i in issues if i["check_name"] == "GLM101")
+    assert model["location"] == {"path": "src/app.py", "lines": {"begin": 7, "end": 7}}
+    assert model["severity"] == "major" and model["description"].startswith("GLM101 [fix] Model id `gpt-4o`")
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # fingerprints do not depend on line numbers: code moving down keeps them
+    (tree / "src" / "app.py").write_text("\n\n" + APP)
+    moved = json.loads(glm_migrate("src", "--check", "--output-format", "gitlab", cwd=tree).stdout)
+    assert {i["fingerprint"] for i in moved} == {i["fingerprint"] for i in issues}
+    # after applying, fixed findings are gone from the widget
+    applied = json.loads(glm_migrate("src", "--output-format", "gitlab", cwd=tree).stdout)
+    assert [i["check_name"] for i in applied] == ["GLM102"]
