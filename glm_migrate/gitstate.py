@@ -16,7 +16,8 @@ _TIMEOUT = 60
 def _git(directory: Path, *args: str) -> str | None:
     try:
         done = subprocess.run(
-            ["git", "-C", str(directory), *args],
+            # literal pathspecs: a folder named like a glob (`[a]`, `*`) is just that folder
+            ["git", "--literal-pathspecs", "-C", str(directory), *args],
             capture_output=True,
             text=True,
             timeout=_TIMEOUT,

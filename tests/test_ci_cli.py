@@ -266,3 +266,15 @@ def test_progress_bar_only_in_a_terminal_outside_ci(tmp_path: Path, ci: bool) ->
     code, stderr, stdout = _stderr_through_a_terminal(tmp_path, env)
     assert code == 1 and stdout.startswith("{")  # the report itself is untouched by the bar
     assert (b"migrating" in stderr) is not ci
+
+
+@needs_git
+def test_folder_names_that_look_like_globs(repo: Path) -> None:
+    odd = repo / "v[1]"
+    odd.mkdir()
+    (odd / "x.py").write_text(FIXABLE)
+    result = glm_migrate("v[1]", cwd=repo)
+    assert result.returncode == 2 and "v[1]/x.py" in result.stderr
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "odd", cwd=repo)
+    assert glm_migrate("v[1]", cwd=repo).returncode == 0
