@@ -27,7 +27,6 @@ from glm_migrate.runner import FileReport
 
 FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/glm-migrate/glm-migrate"
 
 
 @dataclass
@@ -344,7 +343,6 @@ def sarif_log(run: RunReport) -> str:
                         "name": "glm-migrate",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": [sarif_rule(rule) for rule in ALL_RULES],
                     }
                 },
