@@ -24,6 +24,7 @@ MODULE_CLIENT_RESOURCES = frozenset(
     {
         "chat", "completions", "embeddings", "images", "audio", "moderations", "responses", "files",
         "models", "batches", "beta", "fine_tuning", "vector_stores", "uploads", "realtime",
+        "conversations", "evals", "containers", "videos", "webhooks",
     }
 )  # fmt: skip
 #: openai<1.0 resources (`openai.ChatCompletion.create`); openai>=1 raises on any use of them.

@@ -96,6 +96,8 @@ class Tables:
     image_generation: ImageGeneration
     #: glm-asr's clip limits: (seconds, megabytes)
     transcription_limits: tuple[int, int]
+    #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
+    unavailable: Mapping[str, str]
     #: OpenAI embedding model -> the size of its vectors
     openai_embedding_sizes: Mapping[str, int]
     #: GLM embedding model -> the `dimensions` values Z.AI documents
@@ -131,6 +133,14 @@ class Tables:
         for endpoint in ENDPOINTS:
             if self.lookup_model(endpoint, model_id) is not None:
                 return endpoint
+        return None
+
+    def unavailable_advice(self, path: tuple[str, ...]) -> tuple[str, str] | None:
+        """(prefix, advice) for the longest `[unavailable]` prefix of a resource path, if any."""
+        for length in range(len(path), 0, -1):
+            prefix = ".".join(path[:length])
+            if prefix in self.unavailable:
+                return prefix, self.unavailable[prefix]
         return None
 
     def base_url(self, region: str) -> str:
@@ -249,6 +259,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             multiple=_get(params_raw, "image_generation.multiple", int, "parameters"),
             max_pixels=_get(params_raw, "image_generation.max_pixels", int, "parameters"),
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
+        ),
+        unavailable=MappingProxyType(
+            {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
         ),
         openai_embedding_sizes=MappingProxyType(
             {k: int(v) for k, v in _get(params_raw, "embedding_vectors.openai", Mapping, "parameters").items()}

@@ -15,6 +15,7 @@ from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
 from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
 from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
+from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_model_name import OpenAIModelName
@@ -60,6 +61,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnsupportedEndpointArgument,  # GLM214  GLM101 moves image/audio models only where this cleans up
     EmbeddingDimensions,  # GLM215
     EmbeddingEncodingFormat,  # GLM216
+    NoGlmEndpoint,  # GLM301
     TodoMarker,  # GLM990  markers written by --add-todo
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )
