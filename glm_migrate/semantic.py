@@ -446,6 +446,12 @@ class SemanticModel:
                 return ApiCall(call, path, (), scope)
         return None
 
+    def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
+        """The dotted names of the modules and classes `expr` may refer to, through the module's
+        imports ("openai.error.RateLimitError" for `oa.error.RateLimitError` after
+        `import openai as oa`)."""
+        return {v.name for v in self.values_of(expr, scope) if isinstance(v, _ModuleValue | _ClassValue)}
+
     def sdk_of(self, call: ApiCall) -> str | None:
         """The SDK that sends `call`: its receivers' one, or for a receiver glm-migrate cannot
         trace, the only SDK the module imports; None when unknown or mixed."""

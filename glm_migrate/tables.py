@@ -98,6 +98,10 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
+    legacy_errors: Mapping[str, str]
+    #: legacy error classes whose v1 name catches less
+    narrower_errors: frozenset[str]
     #: OpenAI embedding model -> the size of its vectors
     openai_embedding_sizes: Mapping[str, int]
     #: GLM embedding model -> the `dimensions` values Z.AI documents
@@ -263,6 +267,10 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         unavailable=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
         ),
+        legacy_errors=MappingProxyType(
+            {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
+        ),
+        narrower_errors=frozenset(_str_list(endpoints_raw, "legacy_errors_narrower.names", "endpoints")),
         openai_embedding_sizes=MappingProxyType(
             {k: int(v) for k, v in _get(params_raw, "embedding_vectors.openai", Mapping, "parameters").items()}
         ),

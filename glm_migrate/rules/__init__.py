@@ -18,6 +18,7 @@ from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
+from glm_migrate.rules.openai_error_module import OpenAIErrorModule
 from glm_migrate.rules.openai_model_name import OpenAIModelName
 from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
 from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
@@ -38,6 +39,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIClientBaseURL,  # GLM002
     HardcodedApiKey,  # GLM003
     OpenAIOnlyClientOption,  # GLM004
+    OpenAIErrorModule,  # GLM005
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104

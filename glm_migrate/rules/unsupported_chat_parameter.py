@@ -45,7 +45,8 @@ class UnsupportedChatParameter(Rule):
     128 characters to `user_id` is safe; a computed one is unsafe (GLM rejects other lengths).
     `stream_options` was observed accepted through the OpenAI SDK, so there it is a warning;
     `seed` is accepted by the Zhipu SDKs' signatures and not reported with them. Keys inside a
-    `**` splat are reported for a person.
+    visible `**{...}` dict are reported for a person; a `**kwargs` whose dict cannot be seen gets
+    a warning that the call could not be checked.
     """
 
     CODE = "GLM208"
@@ -83,6 +84,7 @@ class UnsupportedChatParameter(Rule):
             unsafe=True,
         ),
         Invalid('import openai\nopenai.chat.completions.create(model="glm-4.6", messages=[], **{"seed": 1})'),
+        Invalid("import openai\ndef ask(**options):\n    openai.chat.completions.create(model='glm-4.6', **options)"),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -97,6 +99,13 @@ class UnsupportedChatParameter(Rule):
                 self._user(call, arg, options)
             else:
                 self._remove(call, arg, spec, options)
+        for arg in call.node.args:
+            if arg.star == "**" and self.model.dict_literals(arg.value, call.scope) is None:
+                self.report(
+                    arg,
+                    f"`**{code_of(arg.value)}` cannot be checked for parameters GLM-4.6 does not take",
+                    severity=Severity.WARNING,
+                )
         for mapping in options.splat_dicts() or ():
             for element in mapping.elements:
                 key = string_value(element.key) if isinstance(element, cst.DictElement) else None

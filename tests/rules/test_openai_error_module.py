@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from glm_migrate.rules.openai_error_module import OpenAIErrorModule
+from glm_migrate.testing import run_rule
+
+
+def test_openai_error_module_aliased_import() -> None:
+    source = "import openai as oa\ntry:\n    pass\nexcept oa.error.ServiceUnavailableError:\n    pass\n"
+    assert run_rule(OpenAIErrorModule, source, unsafe=False).output == source.replace(
+        "oa.error.ServiceUnavailableError", "oa.InternalServerError"
+    )
+
+
+def test_openai_error_module_keeps_existing_alias() -> None:
+    source = "from openai.error import Timeout as T\n"
+    assert run_rule(OpenAIErrorModule, source, unsafe=False).output == "from openai import APITimeoutError as T\n"
+
+
+def test_openai_error_module_unsafe_while_legacy_calls_remain() -> None:
+    source = (
+        "import openai\n"
+        "try:\n"
+        "    openai.ChatCompletion.create(model='gpt-4', messages=[])\n"
+        "except openai.error.RateLimitError:\n"
+        "    pass\n"
+    )
+    result = run_rule(OpenAIErrorModule, source, unsafe=False)
+    assert result.output == source
+    assert [(d.code, d.applicability.value) for d in result.diagnostics] == [("GLM005", "unsafe")]
+
+
+def test_openai_error_module_noop_local_object_named_error() -> None:
+    source = "import openai\nclass Box:\n    error = None\nbox = Box()\nx = box.error.Timeout\n"
+    assert not run_rule(OpenAIErrorModule, source).diagnostics
