@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Finding
+from glm_migrate.rules._base import Finding, Fix
 from glm_migrate.rules.unused_suppression import UnusedSuppression
 
 _DIRECTIVE = re.compile(r"#\s*glm-migrate:\s*(?P<kind>ignore|skip-file)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -30,10 +31,14 @@ _DIRECTIVE = re.compile(r"#\s*glm-migrate:\s*(?P<kind>ignore|skip-file)\b(?:\[(?
 @dataclass
 class Suppression:
     comment: cst.Comment
+    #: the EmptyLine (comment alone on its line) or TrailingWhitespace that holds the comment
+    holder: cst.EmptyLine | cst.TrailingWhitespace
     #: the line whose findings (and statement) it covers
     target_line: int
     #: codes or prefixes; None = every code
     codes: tuple[str, ...] | None
+    #: the directive's text within the comment
+    directive: str
     used: set[str] = field(default_factory=set)  #: the codes it silenced (blanket: "*")
 
 
@@ -76,13 +81,14 @@ class _Collector(cst.CSTVisitor):
 
     def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
         if node.comment is not None:
-            self._comment(node.comment, own_line=True)
+            self._comment(node.comment, node)
 
     def visit_TrailingWhitespace(self, node: cst.TrailingWhitespace) -> None:
         if node.comment is not None:
-            self._comment(node.comment, own_line=False)
+            self._comment(node.comment, node)
 
-    def _comment(self, comment: cst.Comment, *, own_line: bool) -> None:
+    def _comment(self, comment: cst.Comment, holder: cst.EmptyLine | cst.TrailingWhitespace) -> None:
+        own_line = isinstance(holder, cst.EmptyLine)
         match = _DIRECTIVE.search(comment.value)
         if match is None:
             return
@@ -93,7 +99,8 @@ class _Collector(cst.CSTVisitor):
         codes = None
         if match["codes"] is not None:
             codes = tuple(c.strip().upper() for c in match["codes"].split(",") if c.strip())
-        self.suppressions.append(Suppression(comment, line + 1 if own_line else line, codes))
+        target = line + 1 if own_line else line
+        self.suppressions.append(Suppression(comment, holder, target, codes, match.group()))
 
 
 def collect(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> Suppressions:
@@ -124,30 +131,56 @@ def filter_findings(
     if UnusedSuppression.CODE not in ran:
         return kept
     for suppression in suppressions.items:
-        message = _unused_message(suppression, ran)
-        if message is not None:
-            kept.append(
-                Finding(
-                    UnusedSuppression,
-                    suppression.comment,
-                    message,
-                    UnusedSuppression.SEVERITY,
-                    Applicability.MANUAL,
-                    None,
-                )
-            )
+        unused = _unused(suppression, ran)
+        if unused is None:
+            continue
+        message, fix = unused
+        applicability = Applicability.MANUAL if fix is None else Applicability.SAFE
+        kept.append(
+            Finding(UnusedSuppression, suppression.comment, message, UnusedSuppression.SEVERITY, applicability, fix)
+        )
     return kept
 
 
-def _unused_message(suppression: Suppression, ran: Collection[str]) -> str | None:
+def _unused(suppression: Suppression, ran: Collection[str]) -> tuple[str, Fix | None] | None:
+    """What is unused about a suppression and the fix removing it; None when it is all in use."""
     if suppression.codes is None:
-        return None if suppression.used else "Unused suppression `# glm-migrate: ignore`: nothing to silence here"
+        # A bare `ignore` is only known to be unused when every rule ran (no --select/--ignore).
+        if suppression.used or not all(rule.CODE in ran for rule in ALL_RULES):
+            return None
+        return "Unused suppression `# glm-migrate: ignore`: nothing to silence here", _removal(suppression, ())
     if not suppression.codes:
-        return "Suppression `# glm-migrate: ignore[]` names no code"
+        return "Suppression `# glm-migrate: ignore[]` names no code", _removal(suppression, ())
     unknown = [c for c in suppression.codes if not any(rule.CODE.startswith(c) for rule in ALL_RULES)]
-    if unknown:
-        return f"Suppression names unknown rule code(s) {', '.join(unknown)}"
+    if unknown:  # perhaps a typo of a code that is meant: a person decides
+        return f"Suppression names unknown rule code(s) {', '.join(unknown)}", None
     unused = [c for c in suppression.codes if c not in suppression.used and any(code.startswith(c) for code in ran)]
     if not unused:
         return None
-    return f"Unused suppression of {', '.join(unused)}: no such finding here"
+    kept = tuple(c for c in suppression.codes if c not in unused)
+    return f"Unused suppression of {', '.join(unused)}: no such finding here", _removal(suppression, kept)
+
+
+_FIX_TITLE = "Remove the unused suppression"
+
+
+def _removal(suppression: Suppression, kept: tuple[str, ...]) -> Fix:
+    """Rewrite the directive to the codes still in use, or remove it, and the whole comment when
+    the directive was all it held."""
+    directive = f"# glm-migrate: ignore[{', '.join(kept)}]" if kept else ""
+    rest = suppression.comment.value.replace(suppression.directive, directive, 1).rstrip()
+    if rest.strip("# \t"):
+        return Fix(((suppression.comment, partial(_set_comment, text=rest)),), _FIX_TITLE)
+    return Fix(((suppression.holder, _without_comment),), _FIX_TITLE)
+
+
+def _set_comment(comment: cst.CSTNode, *, text: str) -> cst.CSTNode:
+    assert isinstance(comment, cst.Comment)
+    return comment.with_changes(value=text)
+
+
+def _without_comment(holder: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
+    if isinstance(holder, cst.EmptyLine):
+        return cst.RemovalSentinel.REMOVE
+    assert isinstance(holder, cst.TrailingWhitespace)
+    return holder.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)

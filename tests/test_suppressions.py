@@ -134,3 +134,33 @@ def test_suppression_of_a_rule_that_did_not_run_is_not_unused() -> None:
 def test_unused_suppression_reports_can_be_ignored() -> None:
     result = migrate("x = 1  # glm-migrate: ignore\n", ignore=frozenset({"GLM991"}))
     assert codes(result) == []
+
+
+def test_unused_suppressions_are_removed_by_the_fix() -> None:
+    result = migrate(
+        """\
+        x = 1  # glm-migrate: ignore
+        c.chat.completions.create(model="gpt-4o", messages=[])  # glm-migrate: ignore[GLM101, GLM202]
+        # glm-migrate: ignore[GLM201]
+        y = 2  # keep this note  # glm-migrate: ignore[GLM1]
+        z = 3  # glm-migrate: ignore[GLM999]
+        """
+    )
+    assert result.output == CLIENT + textwrap.dedent(
+        """\
+        x = 1
+        c.chat.completions.create(model="gpt-4o", messages=[])  # glm-migrate: ignore[GLM101]
+        y = 2  # keep this note
+        z = 3  # glm-migrate: ignore[GLM999]
+        """
+    )
+    fixed = [d for d in result.diagnostics if d.code == "GLM991"]
+    assert [d.applied for d in fixed] == [True, True, True, True, False]
+    again = migrate_source(result.output, settings=Settings(), tables=load_tables())
+    assert again.output == result.output and [d.code for d in again.diagnostics] == ["GLM991"]
+
+
+def test_a_bare_ignore_is_not_unused_when_only_some_rules_ran() -> None:
+    line = 'c.chat.completions.create(model="gpt-4o", temperature=2, messages=[])  # glm-migrate: ignore\n'
+    result = migrate(line, select=frozenset({"GLM0", "GLM9"}))
+    assert codes(result) == [] and result.output == result.source
