@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pathspec
+
+from glm_migrate.config_files import config_kind
 
 #: Directory names never walked into: version control, environments, caches, build output.
 SKIPPED_DIRS = frozenset(
@@ -18,6 +20,10 @@ SKIPPED_DIRS = frozenset(
     }
 )  # fmt: skip
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+
+
+def _wanted(name: str) -> bool:
+    return name.endswith(SOURCE_SUFFIXES) or config_kind(PurePath(name)) is not None
 
 
 @dataclass
@@ -121,6 +127,6 @@ def _walk_dir(
             if user_spec.match_file(posix + "/") or _ignored(entry_absolute, True, ignores):
                 continue
             yield from _walk_dir(entry_absolute, root, entry_relative, ignores, user_spec)
-        elif entry.name.endswith(SOURCE_SUFFIXES):
+        elif _wanted(entry.name):
             if not user_spec.match_file(posix) and not _ignored(entry_absolute, False, ignores):
                 yield root / entry_relative

@@ -226,8 +226,13 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> list[Renderable
             shown.append(finding_text(report.path, shown_diagnostic, dry_run=run.dry_run))
         if run.mode == "dry-run" and report.changed:
             assert report.source is not None and report.output is not None
-            # the diff is the one place original source is shown: keys in it are masked
-            shown.append(diff_text(report.path, redact(report.source, run.secrets), redact(report.output, run.secrets)))
+            # A notebook's diff is shown per changed cell, in its source, not in its JSON.
+            pairs = [(f"{report.path}:cell {n}", old, new) for n, old, new in report.cells] or [
+                (str(report.path), report.source, report.output)
+            ]
+            for name, old, new in pairs:
+                # the diff is the one place original source is shown: keys in it are masked
+                shown.append(diff_text(name, redact(old, run.secrets), redact(new, run.secrets)))
     if run.baselined:
         shown.append(Text(f"{run.baselined} finding(s) left out: they are in the baseline"))
     if with_summary:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
+from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
 from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.tables import Tables
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
@@ -53,6 +55,8 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None)
     settings = settings.for_file(path)
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, data, settings)
+    if config_kind(path) is not None and path.suffix not in (".py", ".pyi"):
+        return _scan_config(path, data, settings)
     cache = _cache(cache_root, settings)
     cached = cache.get(data) if cache else None
     if cached is None:
@@ -92,10 +96,34 @@ def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport
     )
 
 
-def _migrate(data: bytes, settings: Settings) -> CachedResult:
-    # Imported here so that a worker process pays for LibCST only when it has work.
-    from glm_migrate.engine import migrate_bytes
+def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     from glm_migrate.tables import load_tables
+
+    tables = load_tables()
+    if len(data) > MAX_CONFIG_BYTES or not _mentions_trigger(data, tables):
+        return FileReport(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return FileReport(path)  # not a text configuration file
+    output, diagnostics = scan_config(path, text, tables=tables, settings=settings)
+    if output == text:
+        return FileReport(path, tuple(diagnostics))
+    return FileReport(path, tuple(diagnostics), None, data, text, output)
+
+
+def _mentions_trigger(data: bytes, tables: Tables) -> bool:
+    lowered = data.lower()
+    return any(trigger.encode() in lowered for trigger in tables.triggers)
+
+
+def _migrate(data: bytes, settings: Settings) -> CachedResult:
+    from glm_migrate.tables import load_tables
+
+    if not _mentions_trigger(data, load_tables()):
+        return CachedResult((), None, None, "utf-8")
+    # Imported only now: a run over files with nothing to migrate never loads LibCST.
+    from glm_migrate.engine import migrate_bytes
 
     try:
         result = migrate_bytes(data, settings=settings, tables=load_tables())

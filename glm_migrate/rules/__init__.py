@@ -9,6 +9,7 @@ from glm_migrate.rules.embedding_vector_space import EmbeddingVectorSpace
 from glm_migrate.rules.forced_tool_choice import ForcedToolChoice
 from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
+from glm_migrate.rules.langchain_openai_class import LangchainOpenAIClass
 from glm_migrate.rules.legacy_function_calling import LegacyFunctionCalling
 from glm_migrate.rules.list_content_message import ListContentMessage
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
@@ -21,6 +22,7 @@ from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_error_module import OpenAIErrorModule
 from glm_migrate.rules.openai_model_name import OpenAIModelName
 from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
+from glm_migrate.rules.openai_url_in_code import OpenAIUrlInCode
 from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
 from glm_migrate.rules.reasoning_effort import ReasoningEffort
 from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
@@ -40,6 +42,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     HardcodedApiKey,  # GLM003
     OpenAIOnlyClientOption,  # GLM004
     OpenAIErrorModule,  # GLM005
+    LangchainOpenAIClass,  # GLM006
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
@@ -64,6 +67,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EmbeddingDimensions,  # GLM215
     EmbeddingEncodingFormat,  # GLM216
     NoGlmEndpoint,  # GLM301
+    OpenAIUrlInCode,  # GLM405
     TodoMarker,  # GLM990  markers written by --add-todo
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )
@@ -75,4 +79,7 @@ def rule_by_code(code: str) -> type[Rule] | None:
 
 def unknown_patterns(patterns: frozenset[str]) -> list[str]:
     """Patterns (codes or prefixes such as GLM1) that match no rule: a usage error."""
-    return sorted(p for p in patterns if not any(rule.CODE.startswith(p) for rule in ALL_RULES))
+    from glm_migrate.config_files import CONFIG_RULES
+
+    codes = [rule.CODE for rule in ALL_RULES] + [rule.CODE for rule in CONFIG_RULES]
+    return sorted(p for p in patterns if not any(code.startswith(p) for code in codes))

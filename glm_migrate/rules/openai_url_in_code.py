@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.semantic import string_value
+
+
+class OpenAIUrlInCode(Rule):
+    """
+    ## What it does
+    Reports string literals holding an `https://api.openai.com/...` URL that are not a client's
+    `base_url` (those are GLM002's): raw HTTP calls with requests, httpx or aiohttp, URL constants,
+    proxies.
+
+    ## Why is this bad?
+    Requests sent there still go to OpenAI, with an OpenAI key. Z.AI's paths have no `/v1`: chat
+    completions live at `https://api.z.ai/api/paas/v4/chat/completions`.
+
+    ## Example
+    ```python
+    requests.post("https://api.openai.com/v1/chat/completions", json=body, headers=headers)
+    ```
+    Use instead:
+    ```python
+    requests.post("https://api.z.ai/api/paas/v4/chat/completions", json=body, headers=headers)
+    ```
+
+    ## Fix safety
+    No fix: the request body, headers and response handling of a raw HTTP call must be checked
+    along with the URL.
+    """
+
+    CODE = "GLM405"
+    NAME = "openai-url-in-code"
+    SUMMARY = "`api.openai.com` URL in code outside a client's `base_url`"
+
+    VALID = (
+        Valid('import requests\nrequests.post("https://api.z.ai/api/paas/v4/chat/completions", json={})'),
+        Valid('from openai import OpenAI\nc = OpenAI(base_url="https://api.openai.com/v1")'),  # GLM002's
+    )
+    INVALID = (
+        Invalid('import httpx\nhttpx.post("https://api.openai.com/v1/chat/completions", json={"model": "x"})'),
+        Invalid('OPENAI_URL = "https://api.openai.com/v1/embeddings"  # openai'),
+    )
+
+    def on_module_end(self) -> None:
+        handled = {c.base_url for c in self.model.clients if c.base_url is not None}
+        handled.update(a.value for a in self.model.module_attributes)
+        url = self.tables.base_url(self.settings.region)
+        for literal, _ in self.model.string_literals:
+            value = string_value(literal)
+            if value is None or literal in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
+                continue
+            self.report(literal, f"OpenAI URL in code: Z.AI's API is at `{url}` (paths without `/v1`)")

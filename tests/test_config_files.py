@@ -1,0 +1,100 @@
+"""Configuration around the code: .env files, settings files and dependency manifests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePath
+
+import pytest
+from test_cli import glm_migrate
+
+from glm_migrate.config import Settings
+from glm_migrate.config_files import config_kind, scan_config
+from glm_migrate.tables import load_tables
+
+SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def scan(name: str, text: str) -> tuple[str, list[str]]:
+    output, diagnostics = scan_config(PurePath(name), text, tables=load_tables(), settings=Settings())
+    return output, [f"{d.span.line}:{d.span.column} {d.code} {'fixed' if d.applied else 'manual'}" for d in diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        (".env", "env"),
+        (".env.example", "env"),
+        ("prod.env", "env"),
+        ("settings.yaml", "settings"),
+        ("config.toml", "settings"),
+        ("app.json", "settings"),
+        ("requirements-dev.txt", "manifest"),
+        ("pyproject.toml", "manifest"),
+        ("setup.cfg", "manifest"),
+        ("poetry.lock", None),
+        ("package-lock.json", None),
+        ("notes.txt", None),
+    ],
+)
+def test_config_kind(name: str, kind: str | None) -> None:
+    assert config_kind(PurePath(name)) == kind
+
+
+def test_env_template_is_rewritten_keys_and_models_only() -> None:
+    text = f"OPENAI_API_KEY={SECRET}\nOPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_MODEL=gpt-4o\nPORT=8000\n"
+    output, found = scan(".env.example", text)
+    assert output == (
+        f"ZAI_API_KEY={SECRET}\nZAI_BASE_URL=https://api.z.ai/api/paas/v4/\nOPENAI_MODEL=glm-4.6\nPORT=8000\n"
+    )
+    assert found == ["1:1 GLM401 fixed", "2:1 GLM401 fixed", "2:17 GLM402 fixed", "3:14 GLM403 fixed"]
+    assert scan(".env.example", output)[1] == []
+
+
+def test_real_env_file_is_only_reported_and_secret_redacted() -> None:
+    text = f"OPENAI_API_KEY={SECRET}\n"
+    output, diagnostics = scan_config(PurePath(".env"), text, tables=load_tables(), settings=Settings())
+    assert output == text
+    assert [d.code for d in diagnostics] == ["GLM401"]
+    assert SECRET not in diagnostics[0].message and SECRET[:12] not in diagnostics[0].message
+
+
+def test_settings_files_report_models_and_urls() -> None:
+    _, yaml_found = scan("settings.yaml", "llm:\n  model: gpt-4o-mini\n  base_url: https://api.openai.com/v1\n")
+    assert yaml_found == ["2:10 GLM403 manual", "3:13 GLM402 manual"]
+    _, json_found = scan("app.json", json.dumps({"model": "text-embedding-3-small", "name": "gpt-engineer"}))
+    assert json_found == ["1:12 GLM403 manual"]
+
+
+def test_manifests_report_old_pins_and_zhipuai() -> None:
+    _, found = scan("requirements.txt", "openai==0.28.1\nopenai>=1.0\nzhipuai>=2\nrequests\n")
+    assert found == ["1:1 GLM404 manual", "3:1 GLM404 manual"]
+    _, pyproject = scan(
+        "pyproject.toml",
+        'dependencies = [\n    "openai<1",\n]\n[tool.glm-migrate.models]\n"gpt-4o-mini" = "glm-4.5-air"\n',
+    )
+    assert pyproject == ["2:1 GLM404 manual"]
+
+
+def test_cli_reports_config_files_in_text_and_json(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text("OPENAI_API_KEY=your-key\nOPENAI_MODEL=gpt-4o\n")
+    (tmp_path / ".env").write_text(f"OPENAI_API_KEY={SECRET}\n")
+    (tmp_path / "requirements.txt").write_text("openai==0.28\n")
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert check.returncode == 1
+    assert ".env:1:1 GLM401 [manual]" in check.stdout
+    assert "requirements.txt:1:1 GLM404 [manual]" in check.stdout
+    assert SECRET not in check.stdout + check.stderr
+    report = json.loads(glm_migrate(".", "--check", "--output-format", "json", cwd=tmp_path).stdout)
+    codes = sorted(d["code"] for f in report["files"] for d in f["diagnostics"])
+    assert codes == ["GLM401", "GLM401", "GLM403", "GLM404"]
+    applied = glm_migrate(".", "--allow-dirty", cwd=tmp_path)
+    assert (tmp_path / ".env.example").read_text() == "ZAI_API_KEY=your-key\nOPENAI_MODEL=glm-4.6\n"
+    assert (tmp_path / ".env").read_text() == f"OPENAI_API_KEY={SECRET}\n"
+    assert applied.returncode == 1  # the real .env and the pin still need a person
+
+
+def test_select_accepts_config_codes(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("openai==0.28\n")
+    result = glm_migrate(".", "--check", "--select", "GLM404", cwd=tmp_path)
+    assert result.returncode == 1 and "GLM404" in result.stdout
