@@ -278,3 +278,30 @@ def test_folder_names_that_look_like_globs(repo: Path) -> None:
     git("add", ".", cwd=repo)
     git("commit", "-q", "-m", "odd", cwd=repo)
     assert glm_migrate("v[1]", cwd=repo).returncode == 0
+
+
+def _readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return [block.split("\n```", 1)[0] for block in text.split(f"```{language}\n")[1:]]
+
+
+def test_readme_ci_examples_are_valid_yaml_and_valid_commands() -> None:
+    """Every `glm-migrate ...` line of the README's CI and shell examples parses as a command."""
+    import click
+
+    from glm_migrate.cli import main
+
+    commands: list[str] = []
+    for block in _readme_blocks("yaml"):
+        assert yaml.safe_load(block) is not None
+        commands += [line.split("glm-migrate", 1)[1] for line in block.splitlines() if "glm-migrate ." in line]
+    for block in _readme_blocks("bash"):
+        for line in block.splitlines():
+            if line.startswith("glm-migrate "):
+                commands.append(line.split("#", 1)[0].removeprefix("glm-migrate"))
+    assert len(commands) >= 5
+    for arguments in commands:
+        try:
+            main.make_context("glm-migrate", shlex.split(arguments))
+        except click.UsageError as exc:  # pragma: no cover - the message is the failure
+            pytest.fail(f"README command `glm-migrate{arguments}`: {exc}")
