@@ -19,6 +19,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 
 from glm_migrate import __version__
+from glm_migrate.cache import CACHE_DIR_NAME
 from glm_migrate.config import (
     BASE_URL_STYLES,
     REGIONS,
@@ -80,8 +81,22 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> str | None:
     """Replace `path` with `data` in one rename, keeping its mode; an error message or None.
 
     Refuses when the file changed since it was read. A temporary file in the same directory is
-    renamed over the original, so an interrupted run leaves either the old or the new file.
+    renamed over the original, so an interrupted run leaves either the old or the new file;
+    SIGINT and SIGTERM wait until the write is done or undone.
     """
+    blocking = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if blocking else set()
+    try:
+        return _write_replacing(path, data, expected)
+    finally:
+        if blocking:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | None:
     try:
         if expected is not None and path.read_bytes() != expected:
             return "changed on disk during the run; not written"
@@ -171,6 +186,7 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 )
 @click.option("--allow-dirty", is_flag=True, help="Apply even to files with uncommitted changes in git.")
 @click.option("--add-todo", is_flag=True, help="Write `# TODO(glm-migrate): ...` above call sites that need a person.")
+@click.option("--no-cache", is_flag=True, help=f"Neither read nor write the result cache ({CACHE_DIR_NAME}/).")
 @click.option("--stdin-filename", metavar="PATH", help="Name shown for code read from stdin.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -198,6 +214,7 @@ def main(
     write_baseline: Path | None,
     allow_dirty: bool,
     add_todo: bool,
+    no_cache: bool,
     stdin_filename: str | None,
     jobs: int | None,
     list_rules: bool,
@@ -240,12 +257,14 @@ def main(
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
         sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
-    sys.exit(_run_paths([Path(p) for p in paths], settings, console, errors, output, mode, allow_dirty, jobs))
+    cache_root = None if no_cache else Path.cwd() / CACHE_DIR_NAME
+    sys.exit(
+        _run_paths([Path(p) for p in paths], settings, console, errors, output, mode, allow_dirty, jobs, cache_root)
+    )
 
 
 def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
     """Unknown codes or prefixes are usage errors; those from the config file name it and the key."""
-    from glm_migrate.rules import unknown_patterns
 
     source = config or (file_settings.root / "pyproject.toml" if file_settings.root else "configuration")
     for key, patterns in (
@@ -253,12 +272,20 @@ def _check_codes(errors: Console, file_settings: Settings, settings: Settings, c
         ("ignore", file_settings.ignore),
         *((f"per-file-ignores.{glob}", frozenset(codes)) for glob, codes in file_settings.per_file_ignores.items()),
     ):
-        unknown = unknown_patterns(patterns)
+        unknown = _unknown_codes(patterns)
         if unknown:
             _fail(errors, f"{source}: unknown rule code(s) in `{key}`: {', '.join(unknown)} (see --list-rules)")
-    unknown = unknown_patterns(settings.select | settings.ignore)
+    unknown = _unknown_codes(settings.select | settings.ignore)
     if unknown:
         _fail(errors, f"unknown rule code(s): {', '.join(unknown)} (see --list-rules)")
+
+
+def _unknown_codes(patterns: frozenset[str]) -> list[str]:
+    if not patterns:
+        return []  # the rule registry loads LibCST: not worth it to check nothing
+    from glm_migrate.rules import unknown_patterns
+
+    return unknown_patterns(patterns)
 
 
 @dataclass(frozen=True)
@@ -298,6 +325,7 @@ def _run_paths(
     mode: str,
     allow_dirty: bool,
     jobs: int | None,
+    cache_root: Path | None,
 ) -> int:
     from glm_migrate.discovery import discover
     from glm_migrate.gitstate import uncommitted
@@ -306,7 +334,9 @@ def _run_paths(
     found = discover(paths, settings.exclude)
     # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
     reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
-    reports += _progress(run(found.files, settings, jobs=jobs or default_jobs()), len(found.files), errors)
+    reports += _progress(
+        run(found.files, settings, jobs=jobs or default_jobs(), cache_root=cache_root), len(found.files), errors
+    )
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]
         # Checked after the run but before the first write: nothing is written when this refuses.

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from glm_migrate import __version__
@@ -21,9 +22,10 @@ from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import file_secrets, redact
 from glm_migrate.report import Summary, diagnostic_dict, status
-from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Rule
 from glm_migrate.runner import FileReport
+
+if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
+    from glm_migrate.rules._base import Rule
 
 FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -279,6 +281,8 @@ def _region(span: Span) -> dict[str, int]:
 
 def sarif_log(run: RunReport) -> str:
     """SARIF 2.1.0: rule metadata from the Rule classes; pending fixes as `fixes` with the edit."""
+    from glm_migrate.rules import ALL_RULES
+
     index = {rule.CODE: position for position, rule in enumerate(ALL_RULES)}
     results: list[dict[str, object]] = []
     notifications: list[dict[str, object]] = []

@@ -15,11 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
-from glm_migrate.rules._base import Rule
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:
     from glm_migrate.formats import RunReport
+    from glm_migrate.rules._base import Rule
 
 
 def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
