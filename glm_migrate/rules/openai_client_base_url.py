@@ -73,9 +73,8 @@ class OpenAIClientBaseURL(Rule):
         arg = client.kwarg("base_url")
         if client.target is Target.UNKNOWN and arg is not None:
             code = cst.Module(body=[]).code_for_node(arg.value)
-            self.report(
-                arg.value, f"Client `base_url` is `{code}`: make sure it points at Z.AI", severity=Severity.WARNING
-            )
+            message = f"Client `base_url` is `{code}`, known only at run time: if that is OpenAI, point it at Z.AI"
+            self.report(arg.value, message, severity=Severity.WARNING)
         if client.target is not Target.OPENAI:
             return
         if arg is None:
