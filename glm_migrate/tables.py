@@ -98,6 +98,8 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
+    frameworks: Mapping[str, frozenset[str]]
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
     legacy_errors: Mapping[str, str]
     #: legacy error classes whose v1 name catches less
@@ -145,6 +147,13 @@ class Tables:
             prefix = ".".join(path[:length])
             if prefix in self.unavailable:
                 return prefix, self.unavailable[prefix]
+        return None
+
+    def framework_of(self, qualified_names: set[str]) -> str | None:
+        """The `[frameworks]` kind one of these qualified names belongs to, if any."""
+        for kind, names in self.frameworks.items():
+            if qualified_names & names:
+                return kind
         return None
 
     def base_url(self, region: str) -> str:
@@ -266,6 +275,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         ),
         unavailable=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
+        ),
+        frameworks=MappingProxyType(
+            {
+                kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))
+                for kind in _get(endpoints_raw, "frameworks", Mapping, "endpoints")
+            }
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}

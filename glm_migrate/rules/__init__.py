@@ -12,6 +12,8 @@ from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
 from glm_migrate.rules.langchain_openai_class import LangchainOpenAIClass
 from glm_migrate.rules.legacy_function_calling import LegacyFunctionCalling
 from glm_migrate.rules.list_content_message import ListContentMessage
+from glm_migrate.rules.litellm_model import LitellmModel
+from glm_migrate.rules.llamaindex_openai_class import LlamaindexOpenAIClass
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
 from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
@@ -35,6 +37,7 @@ from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
 from glm_migrate.rules.unsupported_chat_parameter import UnsupportedChatParameter
 from glm_migrate.rules.unsupported_endpoint_argument import UnsupportedEndpointArgument
 from glm_migrate.rules.unused_suppression import UnusedSuppression
+from glm_migrate.rules.zhipuai_package import ZhipuaiPackage
 
 ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIApiKey,  # GLM001  before GLM002: inserted module-client lines read key, then URL
@@ -43,9 +46,12 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIOnlyClientOption,  # GLM004
     OpenAIErrorModule,  # GLM005
     LangchainOpenAIClass,  # GLM006
+    ZhipuaiPackage,  # GLM007
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
+    LlamaindexOpenAIClass,  # GLM302  before GLM103, which reports the model ids nobody claimed
+    LitellmModel,  # GLM107  also before GLM103
     ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
     TranscriptionClipLimit,  # GLM105
     EmbeddingVectorSpace,  # GLM106

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Severity
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import (
+    add_kwarg,
+    base_url_expression,
+    code_of,
+    env_key_lookup,
+    rename_env_lookup,
+    replace_string,
+)
+from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
+
+#: the names each setting goes by (current name first, then langchain's older alias)
+ALIASES = {"base_url": ("base_url", "openai_api_base"), "api_key": ("api_key", "openai_api_key")}
+MODEL_ALIASES = ("model", "model_name")
+#: what the class uses when no model is given (langchain-openai 1.7)
+DEFAULT_MODELS = {"langchain_chat": "gpt-3.5-turbo", "langchain_embeddings": "text-embedding-ada-002"}
+ENDPOINTS = {"langchain_chat": "chat", "langchain_embeddings": "embeddings"}
+
+
+def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
+    return next((arg for name in names if (arg := find_kwarg(call, name)) is not None), None)
+
+
+class LangchainOpenAIClass(Rule):
+    """
+    ## What it does
+    Migrates LangChain's OpenAI classes, `ChatOpenAI` and `OpenAIEmbeddings` (from
+    `langchain_openai`, `langchain.chat_models`, `langchain_community`, ...), the way Z.AI's
+    LangChain guide does: Z.AI's base URL and key (also under the older names `openai_api_base`
+    and `openai_api_key`), GLM model ids (also under `model_name`, and in place of the class's
+    OpenAI default), and `check_embedding_ctx_length=False` for embeddings.
+
+    ## Why is this bad?
+    Without them LangChain keeps calling OpenAI with OpenAI's models. `OpenAIEmbeddings` also
+    tokenises input with tiktoken and sends token ids, which Z.AI does not accept.
+
+    ## Example
+    ```python
+    llm = ChatOpenAI(model_name="gpt-4o", temperature=0)
+    ```
+    Use instead:
+    ```python
+    llm = ChatOpenAI(model_name="glm-4.6", temperature=0, base_url=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), api_key=os.environ["ZAI_API_KEY"])
+    ```
+
+    ## Fix safety
+    Safe, as for the SDK clients (GLM001, GLM002, GLM101). Instances pointed at another server
+    (`base_url="http://localhost:11434/v1"`) are left alone; a URL or key only known at run time
+    is a warning. GLM-only options such as `thinking` must go in `extra_body=`: a plain keyword
+    ends in `model_kwargs` and fails at call time.
+    """
+
+    CODE = "GLM006"
+    NAME = "langchain-openai-class"
+    SUMMARY = "LangChain OpenAI class aimed at OpenAI"
+    FIX_TITLE = "Point it at Z.AI with a GLM model"
+
+    VALID = (
+        Valid(
+            'import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'
+        ),
+        Valid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:11434/v1")'
+        ),
+        Valid('from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-3")'),
+    )
+    INVALID = (
+        Invalid(
+            'import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="gpt-3.5-turbo", openai_api_base=os.environ.get("OPENAI_API_BASE"))',
+            expected='import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="glm-4.6", openai_api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), api_key=os.environ["ZAI_API_KEY"])',
+        ),
+        Invalid(
+            'import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.getenv("OPENAI_API_KEY"))',
+            expected='import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.getenv("ZAI_API_KEY"), base_url="https://api.z.ai/api/paas/v4/", model="embedding-3", check_embedding_ctx_length=False)',
+            settings={"base_url_style": "literal"},
+        ),
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url=settings.url, api_key=k)'
+        ),
+    )
+
+    def on_module_end(self) -> None:
+        for call, scope in self.model.calls:
+            kind = self.tables.framework_of(self.model.qualified_names(call.func, scope))
+            if kind in ENDPOINTS:
+                self._migrate(call, scope, kind)
+
+    def _migrate(self, call: cst.Call, scope: Scope, kind: str) -> None:
+        base = _kwarg(call, ALIASES["base_url"])
+        target = self.model.classify_base_url(base.value if base else None, default=Target.OPENAI)
+        name = code_of(call.func)
+        if target is Target.OTHER:
+            return
+        if target is Target.UNKNOWN and base is not None:
+            message = f"`{name}` base URL is `{code_of(base.value)}`: make sure it points at Z.AI"
+            self.report(base.value, message, severity=Severity.WARNING)
+        elif target is Target.OPENAI:
+            url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
+            imports = ("os",) if self.settings.base_url_style == "env" else ()
+            if base is None:
+                fix = Fix(((call, lambda node: add_kwarg(node, "base_url", url)),), "Pass Z.AI's `base_url=`", imports)
+                self.report(call, f"`{name}` without `base_url=` talks to OpenAI", fix=fix)
+            else:
+                fix = Fix(((base.value, lambda _: url),), "Point it at Z.AI", imports)
+                self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
+        self._api_key(call, name)
+        self._model(call, scope, kind, name)
+        if kind == "langchain_embeddings" and find_kwarg(call, "check_embedding_ctx_length") is None:
+            edit = partial(add_kwarg, name="check_embedding_ctx_length", value=cst.Name("False"))
+            fix = Fix(((call, edit),), "Pass `check_embedding_ctx_length=False`")
+            self.report(call, f"`{name}` sends tiktoken token ids unless `check_embedding_ctx_length=False`", fix=fix)
+
+    def _api_key(self, call: cst.Call, name: str) -> None:
+        key_env = self.settings.api_key_env or self.tables.api_key_env
+        arg = _kwarg(call, ALIASES["api_key"])
+        if arg is None:
+            edit = partial(add_kwarg, name="api_key", value=env_key_lookup(key_env))
+            fix = Fix(((call, edit),), f'Pass `api_key=os.environ["{key_env}"]`', ("os",))
+            self.report(call, f"`{name}` without `api_key=` reads `OPENAI_API_KEY`", fix=fix)
+            return
+        env = env_lookup(arg.value)
+        if env is not None and env[0] in self.tables.openai_key_envs:
+            fix = Fix(((arg.value, lambda node: rename_env_lookup(node, key_env)),), f"Read `{key_env}` instead")
+            self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
+
+    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str) -> None:
+        endpoint = ENDPOINTS[kind]
+        arg = _kwarg(call, MODEL_ALIASES)
+        if arg is None:
+            new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
+            if new:
+                literal = cst.SimpleString(f'"{new}"')
+                fix = Fix(((call, partial(add_kwarg, name="model", value=literal)),), f'Pass `model="{new}"`')
+                self.report(call, f"`{name}` without a model uses OpenAI's `{DEFAULT_MODELS[kind]}`", fix=fix)
+            return
+        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+            old = string_value(literal) or ""
+            new = self.tables.lookup_model(endpoint, old)
+            if not new or literal in self.model.claimed_literals:
+                continue
+            self.model.claimed_literals.add(literal)
+            fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+            self.report(literal, f"Model id `{old}` on `{name}`", fix=fix)

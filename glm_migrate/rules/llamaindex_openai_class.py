@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of
+from glm_migrate.semantic import find_kwarg, string_value
+
+
+class LlamaindexOpenAIClass(Rule):
+    """
+    ## What it does
+    Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`),
+    and claims their model ids so they are not reported again as data (GLM103).
+
+    ## Why is this bad?
+    They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
+    LlamaIndex asks for the model's metadata. LlamaIndex's ZhipuAI integration wraps the legacy
+    `zhipuai` SDK (China endpoint) and also rejects `glm-4.6`.
+
+    ## Example
+    ```python
+    llm = OpenAI(model="gpt-4o")
+    ```
+    Use instead (`pip install llama-index-llms-openai-like`):
+    ```python
+    from llama_index.llms.openai_like import OpenAILike
+    llm = OpenAILike(model="glm-4.6", api_base="https://api.z.ai/api/paas/v4/",
+                     api_key=os.environ["ZAI_API_KEY"], is_chat_model=True, context_window=200000)
+    ```
+
+    ## Fix safety
+    No fix: it needs another package and class.
+    """
+
+    CODE = "GLM302"
+    NAME = "llamaindex-openai-class"
+    SUMMARY = "LlamaIndex OpenAI class, which rejects GLM model names"
+
+    VALID = (
+        Valid('from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k)'),
+        Valid('from llama_index.llms.openai_like import OpenAILike\nllm = OpenAILike(model="glm-4.6", api_base=u)'),
+    )
+    INVALID = (
+        Invalid('from llama_index.llms.openai import OpenAI\nllm = OpenAI(model="gpt-4o", temperature=0.1)'),
+        Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
+    )
+
+    def on_module_end(self) -> None:
+        for call, scope in self.model.calls:
+            if self.tables.framework_of(self.model.qualified_names(call.func, scope)) != "llamaindex":
+                continue
+            model = find_kwarg(call, "model")
+            shown = ""
+            if model is not None:
+                literals = self.model.resolve_strings(model.value, scope)[0]
+                self.model.claimed_literals.update(literals)
+                shown = " with " + ", ".join(f"`{string_value(literal)}`" for literal in literals)
+            self.report(
+                call,
+                f"LlamaIndex's `{code_of(call.func)}`{shown} rejects GLM model names: use `OpenAILike` "
+                "(llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`",
+            )
