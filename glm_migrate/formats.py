@@ -21,7 +21,7 @@ from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import file_secrets, redact
-from glm_migrate.report import Summary, diagnostic_dict, status
+from glm_migrate.report import Summary, diagnostic_dict, location, status
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
@@ -237,7 +237,7 @@ def github_annotations(run: RunReport) -> str:
                     ("col", str(span.column)),
                     ("endLine", str(span.end_line)),
                     ("endColumn", str(span.end_column)),
-                    ("title", f"{diagnostic.code} {diagnostic.rule}"),
+                    ("title", _in_cell(diagnostic, f"{diagnostic.code} {diagnostic.rule}")),
                 )
             )
             lines.append(f"::{command} {properties}::{_escape_data(message)}")
@@ -294,11 +294,13 @@ def sarif_log(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             state = status(diagnostic, dry_run=run.dry_run)
             properties: dict[str, object] = {"status": state, "applicability": diagnostic.applicability.value}
+            if diagnostic.cell is not None:
+                properties["notebookCell"] = diagnostic.cell  # the region's lines count within the cell
             if diagnostic.fix_title and state != "fixed":
                 properties["fixTitle"] = diagnostic.fix_title
             result: dict[str, object] = {
                 "ruleId": diagnostic.code,
-                "message": {"text": diagnostic.message},
+                "message": {"text": _in_cell(diagnostic, diagnostic.message)},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -370,8 +372,13 @@ def _md(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def _link(run: RunReport, path: Path, line: int) -> str:
-    shown = f"{path.as_posix()}:{line}"
+def _in_cell(diagnostic: Diagnostic, text: str) -> str:
+    """Notebook findings say which cell their line numbers count in."""
+    return f"{text} (cell {diagnostic.cell})" if diagnostic.cell is not None else text
+
+
+def _link(run: RunReport, path: Path, line: int, cell: int | None = None) -> str:
+    shown = f"{path.as_posix()}:cell {cell}:{line}" if cell is not None else f"{path.as_posix()}:{line}"
     target = quote(path.as_posix()) + f"#L{line}"
     if run.link_base is not None and not path.is_absolute():
         target = run.link_base + target
@@ -427,7 +434,7 @@ def markdown_report(run: RunReport) -> str:
                 " (an unsafe fix exists: `--unsafe-fixes`)" if diagnostic.applicability is Applicability.UNSAFE else ""
             )
             out.append(
-                f"- [ ] {_link(run, report.path, diagnostic.span.line)} **{diagnostic.code}** "
+                f"- [ ] {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** "
                 f"{_md(diagnostic.message)}{note}"
             )
         out.append("")
@@ -437,7 +444,7 @@ def markdown_report(run: RunReport) -> str:
         out += ["<details><summary>Advice (works on GLM-4.6, worth a look)</summary>", ""]
         for report, diagnostic in advice:
             out.append(
-                f"- {_link(run, report.path, diagnostic.span.line)} **{diagnostic.code}** {_md(diagnostic.message)}"
+                f"- {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** {_md(diagnostic.message)}"
             )
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
@@ -464,7 +471,9 @@ def junit_xml(run: RunReport) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{diagnostic.code} {diagnostic.rule} at line {span.line} column {span.column}",
+                name=_in_cell(
+                    diagnostic, f"{diagnostic.code} {diagnostic.rule} at line {span.line} column {span.column}"
+                ),
                 classname=str(report.path),
                 file=str(report.path),
                 line=str(span.line),
@@ -474,9 +483,7 @@ def junit_xml(run: RunReport) -> str:
                 failure = ET.SubElement(
                     case, "failure", message=f"{diagnostic.message} [{state}]", type=diagnostic.code
                 )
-                failure.text = (
-                    f"{report.path}:{span.line}:{span.column} {diagnostic.code} [{state}] {diagnostic.message}"
-                )
+                failure.text = f"{location(report.path, diagnostic)} {diagnostic.code} [{state}] {diagnostic.message}"
                 suite_failures += 1
             else:
                 ET.SubElement(case, "system-out").text = f"{diagnostic.code} [{state}] {diagnostic.message}"

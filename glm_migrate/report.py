@@ -160,6 +160,7 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
         "applied": diagnostic.applied and not dry_run,
         "fix_title": diagnostic.fix_title,
         "span": {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column},
+        "cell": diagnostic.cell,
         "edit": (
             None
             if diagnostic.edit is None

@@ -113,3 +113,14 @@ def test_cli_shows_cells_and_writes_notebooks(tmp_path: Path) -> None:
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (tmp_path / "nb.ipynb").read_bytes() == (FIXTURES / "notebook_with_magics" / "after.ipynb").read_bytes()
     assert (tmp_path / "plain.ipynb").stat().st_mtime_ns == mtime
+
+
+def test_machine_formats_name_the_cell(tmp_path: Path) -> None:
+    (tmp_path / "nb.ipynb").write_bytes((FIXTURES / "notebook_with_magics" / "before.ipynb").read_bytes())
+    report = json.loads(glm_migrate(".", "--check", "--output-format", "json", cwd=tmp_path).stdout)
+    cells = {(d["code"], d["cell"], d["span"]["line"]) for f in report["files"] for d in f["diagnostics"]}
+    assert ("GLM101", 4, 3) in cells
+    github = glm_migrate(".", "--check", "--output-format", "github", cwd=tmp_path).stdout
+    assert "title=GLM101 openai-model-name (cell 4)" in github
+    sarif = json.loads(glm_migrate(".", "--check", "--output-format", "sarif", cwd=tmp_path).stdout)
+    assert any(r["properties"].get("notebookCell") == 4 for r in sarif["runs"][0]["results"])
