@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,30 +174,6 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
             }
         ),
     }
-
-
-def json_report(reports: Iterable[FileReport], summary: Summary, *, dry_run: bool = False) -> str:
-    files: list[dict[str, object]] = []
-    for report in reports:
-        files.append(
-            {
-                "path": str(report.path),
-                "changed": report.changed,
-                "error": report.error,
-                "diagnostics": [diagnostic_dict(report.path, d, dry_run=dry_run) for d in report.diagnostics],
-            }
-        )
-    document = {
-        "summary": {
-            "files_scanned": summary.files_scanned,
-            "files_changed": summary.files_changed,
-            "files_failed": summary.files_failed,
-            "findings": dict(sorted(summary.findings.items())),
-            "fixes": dict(sorted(summary.fixes.items())),
-        },
-        "files": files,
-    }
-    return json.dumps(document, indent=2)
 
 
 def rules_table(rules: Sequence[type[Rule]]) -> Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.semantic import Client, SemanticModel, Target
 
 
@@ -35,3 +36,16 @@ def wants_module_settings(model: SemanticModel) -> bool:
 
 def insert_after(line: cst.SimpleStatementLine, code: str) -> cst.FlattenSentinel[cst.BaseStatement]:
     return cst.FlattenSentinel([line, cst.parse_statement(code)])
+
+
+def add_missing_module_setting(rule: Rule, attribute: str, value: str, message: str, imports: tuple[str, ...]) -> None:
+    """Report a module-level client that never sets `openai.<attribute>`; the fix sets it right
+    after `import openai`."""
+    if not wants_module_settings(rule.model) or module_setting(rule.model, attribute):
+        return
+    anchor = module_client_anchor(rule.model)
+    if anchor is None:
+        return
+    line, alias = anchor
+    code = f"{alias}.{attribute} = {value}"
+    rule.report(line, message, fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))

@@ -4,13 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import (
-    insert_after,
-    migrates_to_zai,
-    module_client_anchor,
-    module_setting,
-    wants_module_settings,
-)
+from glm_migrate.rules._clients import add_missing_module_setting, migrates_to_zai, wants_module_settings
 from glm_migrate.rules._helpers import add_kwarg, env_key_lookup, rename_env_lookup
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
 
@@ -98,18 +92,9 @@ class OpenAIApiKey(Rule):
             self._check_value(assignment.value)
 
     def on_module_end(self) -> None:
-        if not wants_module_settings(self.model) or module_setting(self.model, "api_key"):
-            return
-        anchor = module_client_anchor(self.model)
-        if anchor is None:
-            return
-        line, alias = anchor
-        code = f'{alias}.api_key = os.environ["{self._key_env}"]'
-        self.report(
-            line,
-            "Module-level `openai` client reads `OPENAI_API_KEY`",
-            fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports=("os",)),
-        )
+        value = f'os.environ["{self._key_env}"]'
+        message = "Module-level `openai` client reads `OPENAI_API_KEY`"
+        add_missing_module_setting(self, "api_key", value, message, ("os",))
 
     def _check_value(self, value: cst.BaseExpression) -> None:
         if string_value(value) is not None:

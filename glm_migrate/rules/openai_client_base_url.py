@@ -4,7 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import insert_after, module_client_anchor, module_setting, wants_module_settings
+from glm_migrate.rules._clients import add_missing_module_setting, wants_module_settings
 from glm_migrate.rules._helpers import add_kwarg, base_url_expression
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target
 
@@ -90,15 +90,6 @@ class OpenAIClientBaseURL(Rule):
             self.report(assignment.value, "Module-level `openai.base_url` points at OpenAI", fix=fix)
 
     def on_module_end(self) -> None:
-        if not wants_module_settings(self.model) or module_setting(self.model, "base_url"):
-            return
-        anchor = module_client_anchor(self.model)
-        if anchor is None:
-            return
-        line, alias = anchor
-        code = f"{alias}.base_url = {cst.Module(body=[]).code_for_node(self._url())}"
-        self.report(
-            line,
-            "Module-level `openai` client talks to OpenAI",
-            fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", self._imports),
-        )
+        value = cst.Module(body=[]).code_for_node(self._url())
+        message = "Module-level `openai` client talks to OpenAI"
+        add_missing_module_setting(self, "base_url", value, message, self._imports)
