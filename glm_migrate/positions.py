@@ -24,8 +24,9 @@ _NOTHING: AbstractContextManager[None] = nullcontext()
 
 @dataclass
 class _Recorder(CodegenState):
-    targets: set[cst.CSTNode] = field(default_factory=set)
-    edited: Collection[cst.CSTNode] = ()
+    #: ids, not nodes: LibCST's __hash__ is Python code, id() is not, and this runs per node
+    targets: set[int] = field(default_factory=set)
+    edited: set[int] = field(default_factory=set)
     offset: int = 0
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
@@ -46,10 +47,11 @@ class _Recorder(CodegenState):
             self.offset -= len(self.tokens.pop())
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.edited:
+        key = id(node)
+        if key in self.edited:
             self.ancestors.update(self._stack)
         self._stack.append(node)
-        if node in self.targets:
+        if key in self.targets:
             self._open[node] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
@@ -64,12 +66,12 @@ class _Recorder(CodegenState):
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
     ) -> AbstractContextManager[None]:
-        if node not in self.targets:
+        if id(node) not in self.targets:
             return _NOTHING
         # Positions hoisted from children are recorded while the children are generated.
         for child in (start_node, end_node):
             if child is not None:
-                self.targets.add(child)
+                self.targets.add(id(child))
         return _SyntacticSpan(self, node, start_node, end_node)
 
 
@@ -128,8 +130,8 @@ def record_positions(
     recorder = _Recorder(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        targets=set(targets),
-        edited=set(edited),
+        targets={id(node) for node in targets},
+        edited={id(node) for node in edited},
     )
     module._codegen(recorder)
     return Positions(recorder, code), recorder.ancestors

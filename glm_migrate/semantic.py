@@ -178,10 +178,16 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string, no concatenation), else None."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+    if not isinstance(node, cst.SimpleString):
+        return None
+    raw = node.value
+    # Most literals have no prefix and no escape: slicing them is exact and spares
+    # `evaluated_value` its ast.literal_eval, the cost of a compile per literal.
+    if raw[0] in "\"'" and "\\" not in raw:
+        quote = raw[:3] if raw[:3] in ('"""', "'''") and len(raw) >= 6 else raw[0]
+        return raw[len(quote) : -len(quote)]
+    value = node.evaluated_value
+    return value if isinstance(value, str) else None
 
 
 # -- Values an expression can have, as far as the migration cares ---------------------------------
@@ -370,7 +376,9 @@ class SemanticModel:
         sdk, is_async = self.tables.clients[class_name]
         base_arg = find_kwarg(call, "base_url")
         if sdk == "azure":
-            target = Target.OPENAI
+            # Token-authenticated Azure clients cannot move to Z.AI (GLM008 reports them).
+            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options)
+            target = Target.OTHER if tokens else Target.OPENAI
         else:
             default = Target.OPENAI if sdk == "openai" else Target.ZAI
             target = self.classify_base_url(base_arg.value if base_arg else None, default=default)

@@ -4,7 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.semantic import dotted_name
+from glm_migrate.semantic import dotted_name, walk
 
 LEGACY_MODULE = "openai.error"
 
@@ -82,10 +82,12 @@ class OpenAIErrorModule(Rule):
     )
 
     def on_module_end(self) -> None:
-        if "openai" not in self.model.imported_sdks:
+        # Both `openai.error.X` and `from openai.error import X` spell ".error": most modules
+        # are done before any walk.
+        if "openai" not in self.model.imported_sdks or ".error" not in self.model.source:
             return
         references = _References()
-        self.model.module.visit(references)
+        walk(self.model.module, references)
         legacy = self.model.uses_legacy_api
         for attribute in references.attributes:
             if f"{LEGACY_MODULE}.{attribute.attr.value}" in self.model.qualified_names(
