@@ -18,7 +18,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
-from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
 from glm_migrate.positions import record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -165,11 +165,44 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
         return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
-        return _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+        result = _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+        return _until_settled(result, settings=settings, tables=tables, rules=rules)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
         text = _decode(data)
         return MigrationResult(text, text, (), error="too deeply nested to process safely (left untouched)")
+
+
+#: Passes after the first, at most; real chains are one step long.
+_MAX_EXTRA_PASSES = 3
+
+
+def _until_settled(
+    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+) -> MigrationResult:
+    """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
+    lets legacy `functions=` become tools). Only files whose first pass changed something and
+    still left an error need it.
+
+    The result keeps every applied fix (spans of later passes count in the text that pass saw)
+    and the findings still unresolved after the last pass.
+    """
+    result = first
+    applied = [d for d in first.diagnostics if d.applied]
+    for _ in range(_MAX_EXTRA_PASSES):
+        unresolved = [d for d in result.diagnostics if not d.applied and d.severity is Severity.ERROR]
+        if not result.changed or result.error or not unresolved:
+            break
+        module = cst.parse_module(result.output)
+        following = _migrate_module(module, result.output, settings=settings, tables=tables, rules=rules)
+        if following.error or not following.changed:
+            break
+        applied += [d for d in following.diagnostics if d.applied]
+        result = following
+    if result is first:
+        return first
+    remaining = tuple(d for d in result.diagnostics if not d.applied)
+    return MigrationResult(first.source, result.output, (*applied, *remaining), encoding=first.encoding)
 
 
 def _migrate_module(
