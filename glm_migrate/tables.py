@@ -98,6 +98,10 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: AzureOpenAI-only constructor options, the key variables it reads, its token options
+    azure_options: frozenset[str]
+    azure_key_envs: frozenset[str]
+    azure_token_options: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
@@ -276,6 +280,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         unavailable=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
         ),
+        azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
+        azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
+        azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         frameworks=MappingProxyType(
             {
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
 from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
 from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
 from glm_migrate.rules.embedding_vector_space import EmbeddingVectorSpace
@@ -11,6 +12,7 @@ from glm_migrate.rules.greedy_temperature import GreedyTemperature
 from glm_migrate.rules.hardcoded_api_key import HardcodedApiKey
 from glm_migrate.rules.langchain_openai_class import LangchainOpenAIClass
 from glm_migrate.rules.legacy_function_calling import LegacyFunctionCalling
+from glm_migrate.rules.legacy_openai_api import LegacyOpenAIApi
 from glm_migrate.rules.list_content_message import ListContentMessage
 from glm_migrate.rules.litellm_model import LitellmModel
 from glm_migrate.rules.llamaindex_openai_class import LlamaindexOpenAIClass
@@ -47,11 +49,13 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIErrorModule,  # GLM005
     LangchainOpenAIClass,  # GLM006
     ZhipuaiPackage,  # GLM007
+    AzureOpenAIClient,  # GLM008
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
     LlamaindexOpenAIClass,  # GLM302  before GLM103, which reports the model ids nobody claimed
     LitellmModel,  # GLM107  also before GLM103
+    LegacyOpenAIApi,  # GLM303  also before GLM103
     ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
     TranscriptionClipLimit,  # GLM105
     EmbeddingVectorSpace,  # GLM106
