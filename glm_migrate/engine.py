@@ -165,7 +165,9 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
         return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
-        result = _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+        result, unsettled = _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+        if not unsettled:
+            return result
         return _until_settled(result, settings=settings, tables=tables, rules=rules)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
@@ -181,8 +183,8 @@ def _until_settled(
     first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
 ) -> MigrationResult:
     """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
-    lets legacy `functions=` become tools). Only files whose first pass changed something and
-    still left an error need it.
+    lets legacy `functions=` become tools). Called only when a pass left an error inside (or
+    around) code one of its fixes changed: elsewhere a second pass would find the same.
 
     The result keeps every applied fix (spans of later passes count in the text that pass saw)
     and the findings still unresolved after the last pass.
@@ -190,15 +192,14 @@ def _until_settled(
     result = first
     applied = [d for d in first.diagnostics if d.applied]
     for _ in range(_MAX_EXTRA_PASSES):
-        unresolved = [d for d in result.diagnostics if not d.applied and d.severity is Severity.ERROR]
-        if not result.changed or result.error or not unresolved:
-            break
         module = cst.parse_module(result.output)
-        following = _migrate_module(module, result.output, settings=settings, tables=tables, rules=rules)
+        following, unsettled = _migrate_module(module, result.output, settings=settings, tables=tables, rules=rules)
         if following.error or not following.changed:
             break
         applied += [d for d in following.diagnostics if d.applied]
         result = following
+        if not unsettled:
+            break
     if result is first:
         return first
     remaining = tuple(d for d in result.diagnostics if not d.applied)
@@ -207,7 +208,8 @@ def _until_settled(
 
 def _migrate_module(
     module: cst.Module, source: str, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> MigrationResult:
+) -> tuple[MigrationResult, bool]:
+    """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
     tables = tables.with_model_overrides(settings.models)
     # Suppression comments and TODO markers need the position of every statement; other runs
     # need positions only for what they report and edit, recorded after the rules ran.
@@ -217,7 +219,7 @@ def _migrate_module(
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     suppressions = collect_suppressions(module, positions) if positions is not None and directives else None
     if suppressions is not None and suppressions.skip_file:
-        return MigrationResult(source, source, (), encoding=module.encoding)
+        return MigrationResult(source, source, (), encoding=module.encoding), False
     model = SemanticModel.build(module, tables, source)
     context = RuleContext(model=model, tables=tables, settings=settings)
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
@@ -260,8 +262,28 @@ def _migrate_module(
     if output != source:
         error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a])
         if error:
-            return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding)
-    return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding)
+            return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
+    unsettled = output != source and _errors_inside_edits(findings, applied, positions)
+    return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding), unsettled
+
+
+def _errors_inside_edits(
+    findings: list[Finding], applied: list[bool], positions: Mapping[cst.CSTNode, CodeRange]
+) -> bool:
+    """An unresolved error lies inside or around code a fix of this pass changed."""
+
+    def bounds(node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
+        where = positions[node]
+        return (where.start.line, where.start.column), (where.end.line, where.end.column)
+
+    edited = [bounds(node) for f, a in zip(findings, applied, strict=True) if a and f.fix for node, _ in f.fix.edits]
+    for finding, was_applied in zip(findings, applied, strict=True):
+        if was_applied or finding.severity is not Severity.ERROR:
+            continue
+        start, end = bounds(finding.node)
+        if any((s <= start and end <= e) or (start <= s and e <= end) for s, e in edited):
+            return True
+    return False
 
 
 def _is_import(statement: cst.BaseStatement) -> bool:
