@@ -30,7 +30,7 @@ class CachedResult:
     encoding: str
 
 
-def fingerprint(settings: Settings) -> str:
+def fingerprint(settings: Settings, *, edits: bool = True) -> str:
     """What, besides the file itself, decides a result: version, tables and settings."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     directory = tables_dir()
@@ -39,14 +39,14 @@ def fingerprint(settings: Settings) -> str:
             digest.update((directory / f"{name}.toml").read_bytes())
         except OSError:
             digest.update(name.encode())
-    digest.update(repr(settings).encode())
+    digest.update(f"{settings!r} edits={edits}".encode())
     return digest.hexdigest()
 
 
 class Cache:
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, *, edits: bool = True) -> None:
         self.directory = root / __version__
-        self.fingerprint = fingerprint(settings)
+        self.fingerprint = fingerprint(settings, edits=edits)
 
     def _path(self, data: bytes) -> Path:
         key = hashlib.blake2b(data, digest_size=20, key=self.fingerprint.encode()[:64]).hexdigest()

@@ -288,6 +288,10 @@ def _unknown_codes(patterns: frozenset[str]) -> list[str]:
     return unknown_patterns(patterns)
 
 
+#: Formats that show each fix's text edit; the others spare its code generation.
+_EDIT_FORMATS = frozenset({"json", "sarif"})
+
+
 @dataclass(frozen=True)
 class _Output:
     """What the run reports, where, and what the exit code counts."""
@@ -335,7 +339,15 @@ def _run_paths(
     # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
     reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
     reports += _progress(
-        run(found.files, settings, jobs=jobs or default_jobs(), cache_root=cache_root), len(found.files), errors
+        run(
+            found.files,
+            settings,
+            jobs=jobs or default_jobs(),
+            cache_root=cache_root,
+            edits=output.format in _EDIT_FORMATS,
+        ),
+        len(found.files),
+        errors,
     )
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]

@@ -119,12 +119,14 @@ def migrate_bytes(
     settings: Settings,
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
+    edits: bool = True,
 ) -> MigrationResult:
     """Migrate the bytes of a Python file; the result's text encodes back with `result.encoding`.
 
     The encoding comes from a BOM or PEP 263 cookie, and line endings are kept as they are.
+    `edits=False` leaves out each fix's text edit (`Diagnostic.edit`), which only some reports show.
     """
-    return _migrate(data, settings=settings, tables=tables, rules=rules)
+    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits)
 
 
 def migrate_source(
@@ -133,12 +135,15 @@ def migrate_source(
     settings: Settings,
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
+    edits: bool = True,
 ) -> MigrationResult:
     """Migrate Python source text. Never raises on unparsable input (see `MigrationResult.error`)."""
-    return _migrate(source, settings=settings, tables=tables, rules=rules)
+    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits)
 
 
-def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]) -> MigrationResult:
+def _migrate(
+    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+) -> MigrationResult:
     if not has_trigger(data, tables):
         text = _decode(data)
         return MigrationResult(source=text, output=text, diagnostics=())
@@ -165,10 +170,12 @@ def _migrate(data: str | bytes, *, settings: Settings, tables: Tables, rules: Se
         return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
-        result, unsettled = _migrate_module(module, source, settings=settings, tables=tables, rules=rules)
+        result, unsettled = _migrate_module(
+            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits
+        )
         if not unsettled:
             return result
-        return _until_settled(result, settings=settings, tables=tables, rules=rules)
+        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
         text = _decode(data)
@@ -180,7 +187,7 @@ _MAX_EXTRA_PASSES = 3
 
 
 def _until_settled(
-    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
 ) -> MigrationResult:
     """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
     lets legacy `functions=` become tools). Called only when a pass left an error inside (or
@@ -193,7 +200,9 @@ def _until_settled(
     applied = [d for d in first.diagnostics if d.applied]
     for _ in range(_MAX_EXTRA_PASSES):
         module = cst.parse_module(result.output)
-        following, unsettled = _migrate_module(module, result.output, settings=settings, tables=tables, rules=rules)
+        following, unsettled = _migrate_module(
+            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
+        )
         if following.error or not following.changed:
             break
         applied += [d for d in following.diagnostics if d.applied]
@@ -207,7 +216,13 @@ def _until_settled(
 
 
 def _migrate_module(
-    module: cst.Module, source: str, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+    module: cst.Module,
+    source: str,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    with_edits: bool = True,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
     tables = tables.with_model_overrides(settings.models)
@@ -255,7 +270,7 @@ def _migrate_module(
             new_module = _with_imports(new_module, imports)
         output = new_module.code
     diagnostics = [
-        _diagnostic(finding, was_applied, positions, source)
+        _diagnostic(finding, was_applied, positions, source if with_edits else None)
         for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
@@ -355,7 +370,10 @@ def _check_output(output: str, applied: list[Finding]) -> str | None:
     return None
 
 
-def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange], source: str) -> Diagnostic:
+def _diagnostic(
+    finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange], source: str | None
+) -> Diagnostic:
+    """`source` None: without the fix's text edit."""
     position = positions[finding.node]
     return Diagnostic(
         code=finding.rule.CODE,
@@ -366,7 +384,7 @@ def _diagnostic(finding: Finding, applied: bool, positions: Mapping[cst.CSTNode,
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=_text_edit(finding, positions, source),
+        edit=_text_edit(finding, positions, source) if source is not None else None,
     )
 
 

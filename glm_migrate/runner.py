@@ -44,8 +44,11 @@ class FileReport:
         return self.output.encode(self.encoding)
 
 
-def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None) -> FileReport:
-    """Read one file and migrate it; any failure becomes the report's `error`, never an exception."""
+def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None, edits: bool = True) -> FileReport:
+    """Read one file and migrate it; any failure becomes the report's `error`, never an exception.
+
+    `edits`: give each fix's text edit (for the machine formats that show them).
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -57,10 +60,10 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None)
         return _migrate_notebook(path, data, settings)
     if config_kind(path) is not None and path.suffix not in (".py", ".pyi"):
         return _scan_config(path, data, settings)
-    cache = _cache(cache_root, settings)
+    cache = _cache(cache_root, settings, edits)
     cached = cache.get(data) if cache else None
     if cached is None:
-        cached = _migrate(data, settings)
+        cached = _migrate(data, settings, edits)
         if cache is not None:
             cache.put(data, cached)
     if cached.error is not None:
@@ -117,7 +120,7 @@ def _mentions_trigger(data: bytes, tables: Tables) -> bool:
     return any(trigger.encode() in lowered for trigger in tables.triggers)
 
 
-def _migrate(data: bytes, settings: Settings) -> CachedResult:
+def _migrate(data: bytes, settings: Settings, edits: bool) -> CachedResult:
     from glm_migrate.tables import load_tables
 
     if not _mentions_trigger(data, load_tables()):
@@ -126,7 +129,7 @@ def _migrate(data: bytes, settings: Settings) -> CachedResult:
     from glm_migrate.engine import migrate_bytes
 
     try:
-        result = migrate_bytes(data, settings=settings, tables=load_tables())
+        result = migrate_bytes(data, settings=settings, tables=load_tables(), edits=edits)
     except RecursionError:
         return CachedResult((), "too deeply nested for the parser", None, "utf-8")
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
@@ -139,13 +142,13 @@ def _migrate(data: bytes, settings: Settings) -> CachedResult:
 _caches: dict[tuple[Path, str], Cache] = {}
 
 
-def _cache(root: Path | None, settings: Settings) -> Cache | None:
+def _cache(root: Path | None, settings: Settings, edits: bool) -> Cache | None:
     """One Cache per process and settings: its fingerprint reads the tables once."""
     if root is None:
         return None
-    key = (root, repr(settings))
+    key = (root, f"{settings!r} edits={edits}")
     if key not in _caches:
-        _caches[key] = Cache(root, settings)
+        _caches[key] = Cache(root, settings, edits=edits)
     return _caches[key]
 
 
@@ -159,12 +162,13 @@ def run(
     *,
     jobs: int,
     cache_root: Path | None = None,
+    edits: bool = True,
 ) -> Iterator[FileReport]:
     """Reports in the order of `files`, streamed so that no more than a window is held at once."""
+    process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        for path in files:
-            yield migrate_file(path, settings, cache_root)
+        yield from map(process, files)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         chunk = max(1, min(64, len(files) // (jobs * 8)))
-        yield from pool.map(partial(migrate_file, settings=settings, cache_root=cache_root), files, chunksize=chunk)
+        yield from pool.map(process, files, chunksize=chunk)
