@@ -23,6 +23,7 @@ from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
+from glm_migrate.rules.openai_env_var import OpenAIEnvVar
 from glm_migrate.rules.openai_error_module import OpenAIErrorModule
 from glm_migrate.rules.openai_model_name import OpenAIModelName
 from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
@@ -50,6 +51,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     LangchainOpenAIClass,  # GLM006
     ZhipuaiPackage,  # GLM007
     AzureOpenAIClient,  # GLM008
+    OpenAIEnvVar,  # GLM009
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104

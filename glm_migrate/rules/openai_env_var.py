@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import rename_env_lookup, replace_string
+from glm_migrate.semantic import env_lookup, string_value, walk
+
+#: keyword arguments through which clients take a key or URL: their lookups belong to the client
+#: rules (GLM001, GLM002, GLM006, GLM008), or to a client that is not moving (a local server)
+CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
+
+
+class _Lookups(cst.CSTVisitor):
+    """`os.getenv("X")`, `os.environ.get("X", d)` and `os.environ["X"]` reading one of `names`."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self.found: list[tuple[cst.Call | cst.Subscript, str, cst.BaseExpression | None]] = []
+
+    def _check(self, node: cst.Call | cst.Subscript) -> None:
+        lookup = env_lookup(node)
+        if lookup is not None and lookup[0] in self.names:
+            self.found.append((node, lookup[0], lookup[1]))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._check(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._check(node)
+
+
+class OpenAIEnvVar(Rule):
+    """
+    ## What it does
+    Finds code that reads OpenAI's environment variables, `OPENAI_API_KEY`, `OPENAI_BASE_URL` or
+    `OPENAI_API_BASE`, through `os.environ` or `os.getenv` anywhere in a module (a settings
+    object, a helper, a constant), and reads Z.AI's instead: `ZAI_API_KEY` (or `api-key-env`)
+    and `ZAI_BASE_URL`, whose default becomes the region's URL when it was OpenAI's.
+
+    ## Why is this bad?
+    A key or URL read into a variable ends up in a client sooner or later: an OpenAI key sent to
+    Z.AI fails with 401, an OpenAI URL sends the request back to OpenAI.
+
+    ## Example
+    ```python
+    API_KEY = os.environ["OPENAI_API_KEY"]
+    BASE_URL = os.getenv("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    ```
+    Use instead:
+    ```python
+    API_KEY = os.environ["ZAI_API_KEY"]
+    BASE_URL = os.getenv("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")
+    ```
+
+    ## Fix safety
+    Unsafe: the value may also feed code that must keep talking to OpenAI or another provider,
+    and the deployment has to set the new variables. Reads passed straight to a client (GLM001,
+    GLM002, GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
+    """
+
+    CODE = "GLM009"
+    NAME = "openai-env-var"
+    SUMMARY = "OpenAI environment variable read in code"
+    FIX_TITLE = "Read Z.AI's variable"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid('import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]'),
+        Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))'),  # GLM001's
+    )
+    INVALID = (
+        Invalid(
+            'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
+            expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
+            unsafe=True,
+        ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\nBASE = os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")',
+            expected='import os\nfrom openai import OpenAI\nBASE = os.getenv("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")',
+            unsafe=True,
+        ),
+    )
+
+    def on_module_end(self) -> None:
+        key_envs, url_envs = self.tables.openai_key_envs, self.tables.openai_base_url_envs
+        if not any(name in self.model.source for name in key_envs | url_envs):
+            return
+        lookups = _Lookups(key_envs | url_envs)
+        walk(self.model.module, lookups)
+        handled = self._handled()
+        for node, name, default in lookups.found:
+            if node in handled:
+                continue
+            if name in key_envs:
+                new = self.settings.api_key_env or self.tables.api_key_env
+                edit = self._renamer(new, None)
+            else:
+                new = self.tables.base_url_env
+                openai_default = default is not None and self._is_openai_url(default)
+                edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
+            self.report(node, f"`{name}` is OpenAI's variable", fix=Fix(((node, edit),), f"Read `{new}` instead"))
+
+    def _renamer(self, name: str, url: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
+        def edit(node: cst.BaseExpression) -> cst.BaseExpression:
+            renamed = rename_env_lookup(node, name)
+            if url is None or not isinstance(renamed, cst.Call):
+                return renamed
+            default = renamed.args[1]
+            assert isinstance(default.value, cst.SimpleString)
+            new_default = default.with_changes(value=replace_string(default.value, url))
+            return renamed.with_changes(args=[renamed.args[0], new_default, *renamed.args[2:]])
+
+        return edit
+
+    def _is_openai_url(self, node: cst.BaseExpression) -> bool:
+        url = string_value(node)
+        return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
+
+    def _handled(self) -> set[cst.CSTNode]:
+        """Lookups other rules rewrite or deliberately keep: client options, module settings."""
+        handled: set[cst.CSTNode] = {a.value for a in self.model.module_attributes}
+        for call, _ in self.model.calls:
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value in CLIENT_OPTIONS:
+                    handled.add(arg.value)
+        return handled
