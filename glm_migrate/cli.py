@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
+from rich.text import Text
 
 from glm_migrate import __version__
 from glm_migrate.cache import CACHE_DIR_NAME
@@ -456,8 +457,14 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
             if report.error:
                 problem = escape(f"{report.path}: {redact(report.error, run.secrets)}")
                 (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
+        plain = output.file is None and not target.is_terminal and not target.is_jupyter
         for renderable in text_report(run, with_summary=summary_table):
-            target.print(renderable)
+            if plain and isinstance(renderable, Text):
+                # Without colour a finding is just its text: writing it directly is many times
+                # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
+                target.file.write(renderable.plain + "\n")
+            else:
+                target.print(renderable)
         if output.file is None:
             return
         document = target.export_text()
