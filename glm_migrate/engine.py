@@ -19,7 +19,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
-from glm_migrate.positions import record_positions
+from glm_migrate.positions import Positions, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
@@ -259,16 +259,19 @@ def _migrate_module(
             edits.setdefault(node, []).append(edit)
 
     ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
+    recorded: Positions | None = None
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
         targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-        positions, ancestors = record_positions(module, source, targets, edits.keys())
+        recorded, ancestors = record_positions(module, source, targets, edits.keys())
+        positions = recorded
     output = source
-    if edits:
+    missing = _missing_imports(module, imports)
+    if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
+        output = _splice(module, source, edits, recorded)
+    elif edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
-        if imports:
-            new_module = _with_imports(new_module, imports)
-        output = new_module.code
+        output = _with_imports(new_module, missing).code
     diagnostics = [
         _diagnostic(finding, was_applied, positions, source if with_edits else None)
         for finding, was_applied in zip(findings, applied, strict=True)
@@ -316,10 +319,41 @@ def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
     )
 
 
-def _with_imports(module: cst.Module, names: set[str]) -> cst.Module:
+#: Edits of these need the indentation around them: they go through the tree, not `_splice`.
+_STATEMENT_NODES = (cst.BaseStatement, cst.BaseSmallStatement, cst.Module, cst.IndentedBlock)
+
+
+def _missing_imports(module: cst.Module, names: set[str]) -> list[str]:
+    return sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
+
+
+def _splice(module: cst.Module, source: str, edits: dict[cst.CSTNode, list[NodeEdit]], spans: Positions) -> str:
+    """The source with each outermost edited node's text replaced by its edited code.
+
+    The rest of the text is kept as it is, so no whole-tree transform or code generation is
+    needed. Only expression-level edits come here: statements are added or removed in the tree.
+    """
+    # Outermost first: by start, and of nodes starting together the longest.
+    located = sorted(
+        ((spans.span(node) or (-1, -1), node) for node in edits), key=lambda item: (item[0][0], -item[0][1])
+    )
+    pieces: list[str] = []
+    position = 0
+    for (start, end), node in located:
+        if start < position:
+            continue  # inside an edited node already replaced as a whole
+        assert start >= 0, "every edited node has a recorded span"
+        new = node.visit(_EditApplier(edits, None))
+        assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
+        pieces += [source[position:start], spans.code_in_place(module, node, new)]
+        position = end
+    pieces.append(source[position:])
+    return "".join(pieces)
+
+
+def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
     """`import name` for each module name not imported at the top level yet, after the leading
     imports (LibCST's AddImportsVisitor does the same with a full transform of the tree)."""
-    missing = sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
     if not missing:
         return module
     body = list(module.body)

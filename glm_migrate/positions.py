@@ -31,6 +31,8 @@ class _Recorder(CodegenState):
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     ancestors: set[cst.CSTNode] = field(default_factory=set)
+    #: the indentation in force where each edited node starts (for its new code)
+    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
     _open: dict[cst.CSTNode, int] = field(default_factory=dict)
     _stack: list[cst.CSTNode] = field(default_factory=list)
 
@@ -50,6 +52,7 @@ class _Recorder(CodegenState):
         key = id(node)
         if key in self.edited:
             self.ancestors.update(self._stack)
+            self.indents[node] = tuple(self.indent_tokens)
         self._stack.append(node)
         if key in self.targets:
             self._open[node] = self.offset
@@ -104,6 +107,21 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     def __init__(self, recorder: _Recorder, code: str) -> None:
         self._recorder = recorder
         self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(code))]
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """Character offsets of all the text `node` generates (its own whitespace included)."""
+        return self._recorder.inclusive.get(node)
+
+    def code_in_place(self, module: cst.Module, original: cst.CSTNode, new: cst.CSTNode) -> str:
+        """The code of `new` as it would be generated where `original` stands: lines inside
+        brackets that follow the enclosing block's indentation get it."""
+        state = CodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            indent_tokens=list(self._recorder.indents.get(original, ())),
+        )
+        new._codegen(state)
+        return "".join(state.tokens)
 
     def _position(self, offset: int) -> CodePosition:
         line = bisect.bisect_right(self._line_starts, offset)
