@@ -277,16 +277,23 @@ class GlmOptions:
             expression = cst.parse_expression(value)
             if keyword:
                 return call if find_kwarg(call, name) else add_kwarg(call, name, expression)
-            arg = find_kwarg(call, "extra_body")
-            if arg is None:
-                return add_kwarg(call, "extra_body", add_dict_entry(cst.Dict([]), name, expression))
-            assert isinstance(arg.value, cst.Dict), "blocker() rules this out"
-            if dict_entry(arg.value, name) is not None:
-                return call
-            new_arg = arg.with_changes(value=add_dict_entry(arg.value, name, expression))
-            return call.with_changes(args=[new_arg if a is arg else a for a in call.args])
+            return put_in_extra_body(call, name, expression)
 
         return edit
+
+
+def put_in_extra_body(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """`name: value` added to the call's `extra_body={...}` literal (created if missing); a call
+    whose extra_body already has `name` is left as it is. The caller makes sure `extra_body`, if
+    any, is a dict literal."""
+    arg = find_kwarg(call, "extra_body")
+    if arg is None:
+        return add_kwarg(call, "extra_body", add_dict_entry(cst.Dict([]), name, value))
+    assert isinstance(arg.value, cst.Dict), "the caller rules this out"
+    if dict_entry(arg.value, name) is not None:
+        return call
+    new_arg = arg.with_changes(value=add_dict_entry(arg.value, name, value))
+    return call.with_changes(args=[new_arg if a is arg else a for a in call.args])
 
 
 def literal_value(node: cst.BaseExpression) -> object:

@@ -11,6 +11,8 @@ from glm_migrate.rules._helpers import (
     base_url_expression,
     code_of,
     env_key_lookup,
+    put_in_extra_body,
+    remove_kwargs,
     rename_env_lookup,
     replace_string,
 )
@@ -22,6 +24,8 @@ MODEL_ALIASES = ("model", "model_name")
 #: what the class uses when no model is given (langchain-openai 1.7)
 DEFAULT_MODELS = {"langchain_chat": "gpt-3.5-turbo", "langchain_embeddings": "text-embedding-ada-002"}
 ENDPOINTS = {"langchain_chat": "chat", "langchain_embeddings": "embeddings"}
+#: ChatOpenAI fields that send requests to `/responses` (langchain-openai 1.7, sdk-surfaces.md 5.1)
+RESPONSES_SWITCHES = ("reasoning", "use_responses_api", "use_previous_response_id")
 
 
 def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
@@ -53,8 +57,10 @@ class LangchainOpenAIClass(Rule):
     ## Fix safety
     Safe, as for the SDK clients (GLM001, GLM002, GLM101). Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone; a URL or key only known at run time
-    is a warning. GLM-only options such as `thinking` must go in `extra_body=`: a plain keyword
-    ends in `model_kwargs` and fails at call time.
+    is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
+    and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
+    `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
+    reported.
     """
 
     CODE = "GLM006"
@@ -72,6 +78,10 @@ class LangchainOpenAIClass(Rule):
         Valid('from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-3")'),
     )
     INVALID = (
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, thinking={"type": "disabled"})',
+            expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, extra_body={"thinking": {"type": "disabled"}})',
+        ),
         Invalid(
             'import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="gpt-3.5-turbo", openai_api_base=os.environ.get("OPENAI_API_BASE"))',
             expected='import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="glm-4.6", openai_api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), api_key=os.environ["ZAI_API_KEY"])',
@@ -112,10 +122,37 @@ class LangchainOpenAIClass(Rule):
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name)
         self._model(call, scope, kind, name)
+        if kind == "langchain_chat":
+            self._glm_options(call, name)
+            for option in RESPONSES_SWITCHES:
+                arg = find_kwarg(call, option)
+                if arg is not None:
+                    message = f"`{option}=` makes `{name}` call the Responses API, which Z.AI does not serve"
+                    self.report(arg, message + ": use `reasoning_effort=` or `extra_body` instead")
         if kind == "langchain_embeddings" and find_kwarg(call, "check_embedding_ctx_length") is None:
             edit = partial(add_kwarg, name="check_embedding_ctx_length", value=cst.Name("False"))
             fix = Fix(((call, edit),), "Pass `check_embedding_ctx_length=False`")
             self.report(call, f"`{name}` sends tiktoken token ids unless `check_embedding_ctx_length=False`", fix=fix)
+
+    def _glm_options(self, call: cst.Call, name: str) -> None:
+        """GLM-only options passed as keywords: LangChain forwards them to the OpenAI SDK, whose
+        create() raises TypeError on them; only `extra_body` carries them."""
+        options = [a for a in call.args if a.keyword is not None and a.keyword.value in self.tables.glm_options]
+        if not options:
+            return
+        extra_body = find_kwarg(call, "extra_body")
+        for arg in options:
+            assert arg.keyword is not None
+            option = arg.keyword.value
+            message = f"`{option}=` on `{name}` fails at call time: GLM-only options go in `extra_body`"
+            if extra_body is not None and not isinstance(extra_body.value, cst.Dict):
+                self.report(arg, message)
+                continue
+
+            def move(node: cst.Call, option: str = option, value: cst.BaseExpression = arg.value) -> cst.Call:
+                return put_in_extra_body(remove_kwargs(node, {option}), option, value)
+
+            self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
 
     def _api_key(self, call: cst.Call, name: str) -> None:
         key_env = self.settings.api_key_env or self.tables.api_key_env

@@ -28,3 +28,20 @@ def test_langchain_openai_class_noop_non_langchain_chatopenai() -> None:
 def test_litellm_model_noop_unknown_model() -> None:
     source = 'import litellm\nlitellm.completion(model="ft:gpt-4o:acme::x", messages=[])\n'
     assert not run_rule(LitellmModel, source).diagnostics
+
+
+ZAI = 'base_url="https://api.z.ai/api/paas/v4/", api_key=k'
+
+
+def test_langchain_openai_class_moves_two_glm_options_into_one_extra_body() -> None:
+    source = f'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", {ZAI}, thinking=T, tool_stream=True)\n'
+    out = run_rule(LangchainOpenAIClass, source).output
+    assert out.endswith(f'ChatOpenAI(model="glm-4.6", {ZAI}, extra_body={{"thinking": T, "tool_stream": True}})\n')
+
+
+def test_langchain_openai_class_reports_responses_switch_and_variable_extra_body() -> None:
+    source = f'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", {ZAI}, reasoning=R, thinking=T, extra_body=B)\n'
+    result = run_rule(LangchainOpenAIClass, source)
+    assert result.output == source
+    messages = sorted(d.message for d in result.diagnostics)
+    assert any("Responses API" in m for m in messages) and any("fails at call time" in m for m in messages)
