@@ -2,13 +2,14 @@
 
     GLM_MIGRATE_REALWORLD_DIR=/path/to/project python -m pytest -m realworld tests/test_realworld.py
 
-Every file is migrated in memory (nothing is written): no crash, every output parses, and a second
-run over the output changes nothing and applies no fix.
+Every Python file and notebook is migrated in memory (nothing is written): no crash, every output
+parses (notebooks stay JSON), and a second run over the output changes nothing and applies no fix.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from glm_migrate.config import Settings
 from glm_migrate.discovery import discover
 from glm_migrate.engine import migrate_bytes
+from glm_migrate.notebook import migrate_notebook
 from glm_migrate.tables import load_tables
 
 ROOT = os.environ.get("GLM_MIGRATE_REALWORLD_DIR")
@@ -36,6 +38,11 @@ def test_real_project_migrates_cleanly() -> None:
     problems: list[str] = []
     for path in files:
         data = path.read_bytes()
+        if path.suffix == ".ipynb":
+            problems += _check_notebook(path, data, settings)
+            continue
+        if path.suffix not in (".py", ".pyi"):
+            continue  # configuration files: scanned as text, never parsed
         try:
             ast.parse(data)
         except (SyntaxError, ValueError):
@@ -53,3 +60,15 @@ def test_real_project_migrates_cleanly() -> None:
         if again.output != result.output or any(d.applied for d in again.diagnostics):
             problems.append(f"{path}: second run changed the output")
     assert not problems, "\n".join(problems)
+
+
+def _check_notebook(path: Path, data: bytes, settings: Settings) -> list[str]:
+    result = migrate_notebook(data, settings=settings, tables=load_tables())
+    if result.output is None:
+        return []
+    try:
+        json.loads(result.output)
+    except ValueError as exc:
+        return [f"{path}: migrated notebook is not JSON: {exc}"]
+    again = migrate_notebook(result.output, settings=settings, tables=load_tables())
+    return [f"{path}: second run changed the notebook"] if again.output is not None else []
