@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import tokenize
+import warnings
 from collections.abc import Mapping, Sequence
 from io import BytesIO
 from typing import Any
@@ -86,6 +87,13 @@ def _decode(data: str | bytes) -> str:
 _BRACKETS = re.compile(rb"[()\[\]{}]")
 
 
+def _parses(code: str | bytes) -> None:
+    """CPython's parse, without the SyntaxWarnings it prints about the user's code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ast.parse(code)
+
+
 def _beyond_native_parser(data: bytes) -> str | None:
     """Why LibCST's native parser must not see this file, or None.
 
@@ -101,7 +109,7 @@ def _beyond_native_parser(data: bytes) -> str | None:
     if deepest <= 100 and not long_lines:
         return None
     try:
-        ast.parse(data)
+        _parses(data)
     except (SyntaxError, ValueError) as exc:
         return f"syntax error: {exc.msg if isinstance(exc, SyntaxError) else exc} (left untouched)"
     except (RecursionError, MemoryError):
@@ -396,7 +404,7 @@ def _check_output(output: str, applied: list[Finding]) -> str | None:
     """A rewrite must never produce code that does not parse: refuse the whole file if it does."""
     # CPython's own parser: the authority on what runs, and several times faster than LibCST's.
     try:
-        ast.parse(output)
+        _parses(output)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         codes = ", ".join(sorted({f.rule.CODE for f in applied}))
         reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
