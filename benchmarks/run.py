@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -126,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quiet-tree", type=Path, help="a large real project with little or no OpenAI use")
     parser.add_argument("--skip-codemod", action="store_true", help="skip LibCST's no-op codemod runner")
+    parser.add_argument(
+        "--scaling", action="store_true", help="also time --check on a quarter, half and all of the files"
+    )
     args = parser.parse_args(argv)
 
     glm = [sys.executable, "-m", "glm_migrate"]
@@ -170,9 +174,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 quiet_ruff = timed(lambda: run(ruff, Path(tmp)), args.repeat)
                 rows.append(("quiet tree: ruff check --select UP", quiet_ruff))
 
+        if args.scaling:
+            for share in (4, 2, 1):
+                subset = Path(tmp) / f"subset{share}"
+                shutil.rmtree(subset, ignore_errors=True)
+                subset.mkdir()
+                for path in sorted(dense.rglob("*.py"))[: args.files // share]:
+                    shutil.copy(path, subset / f"{path.parent.name}_{path.name}")
+                seconds = timed(lambda s=subset: run([*glm, ".", "--check", "--no-cache"], s), args.repeat)
+                rows.append((f"scaling: --check --no-cache, {args.files // share} files", seconds))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
     print(f"{args.files} generated files, {args.repeat} runs each, medians:")
     for label, seconds in rows:
         print(f"  {label:<44} {seconds:8.2f} s")
+    print(f"  peak memory of any one process: {peak:.0f} MB")
     print("ratios (targets in brackets):")
     print(f"  dry-run / bare parse            {dry_run / parse:6.2f}  [<= 1.6]")
     if codemod:
