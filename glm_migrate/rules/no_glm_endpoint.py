@@ -90,6 +90,7 @@ class NoGlmEndpoint(Rule):
     NAME = "no-glm-endpoint"
     SUMMARY = "OpenAI API with no GLM-4.6 counterpart"
     FIX_TITLE = "Rewrite a plain Responses call as chat completions"
+    APPLICABILITY = Applicability.UNSAFE
 
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'),
@@ -142,7 +143,7 @@ class NoGlmEndpoint(Rule):
             if new and literal not in self.model.claimed_literals:
                 self.model.claimed_literals.add(literal)
                 edits.append((literal, partial(replace_string, value=new)))
-        fix = Fix(tuple(edits), "Rewrite as a chat completions call", applicability=Applicability.UNSAFE)
+        fix = Fix(tuple(edits), "Rewrite as a chat completions call")
         self.report(call.node, message, fix=fix)
 
     def _simple_responses_reads(self, call: ApiCall) -> list[cst.Attribute] | None:

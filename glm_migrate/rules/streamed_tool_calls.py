@@ -43,6 +43,8 @@ class StreamedToolCalls(Rule):
     SUMMARY = "Streamed tool calls without GLM-4.6's `tool_stream`"
     FIX_TITLE = "Add `tool_stream`"
     SEVERITY = Severity.WARNING
+    #: safe only with --tool-stream (see Fix safety)
+    APPLICABILITY = Applicability.UNSAFE
 
     VALID = (
         Valid(
