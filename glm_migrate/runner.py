@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -169,6 +170,23 @@ def run(
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         yield from map(process, files)
         return
+    done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         chunk = max(1, min(64, len(files) // (jobs * 8)))
-        yield from pool.map(process, files, chunksize=chunk)
+        try:
+            for report in pool.map(process, files, chunksize=chunk):
+                done += 1
+                yield report
+            return
+        except BrokenProcessPool:
+            pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
+    for path in files[done:]:
+        yield _in_own_process(process, path)
+
+
+def _in_own_process(process: Callable[[Path], FileReport], path: Path) -> FileReport:
+    with ProcessPoolExecutor(max_workers=1) as solo:
+        try:
+            return solo.submit(process, path).result()
+        except BrokenProcessPool:
+            return FileReport(path, error="the process migrating this file crashed; left untouched")

@@ -17,7 +17,7 @@ from glm_migrate.cli import atomic_write
 from glm_migrate.config import Settings
 from glm_migrate.engine import migrate_bytes
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.runner import migrate_file
+from glm_migrate.runner import FileReport, migrate_file
 from glm_migrate.semantic import ApiCall
 from glm_migrate.tables import load_tables
 
@@ -255,3 +255,23 @@ def test_many_files(tmp_path: Path) -> None:
     result = glm_migrate(".", "--check", cwd=tmp_path)
     assert result.returncode == 1
     assert "10001 files scanned" in result.stdout
+
+
+def _crash_on_poison(path: Path, *args: object, **kwargs: object) -> FileReport:
+    if path.name == "poison.py":
+        os._exit(139)  # what a segfault in native code looks like from the pool
+    return migrate_file(path, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_crashing_worker_costs_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glm_migrate.runner as runner
+
+    for index in range(40):
+        (tmp_path / f"m{index:02}.py").write_text(APP)
+    (tmp_path / "poison.py").write_text(APP)
+    monkeypatch.setattr(runner, "migrate_file", _crash_on_poison)
+    files = sorted(tmp_path.glob("*.py"))
+    reports = {r.path.name: r for r in runner.run(files, Settings(), jobs=2)}
+    assert len(reports) == 41
+    assert reports["poison.py"].error is not None and "crashed" in reports["poison.py"].error
+    assert all(r.error is None and r.changed for name, r in reports.items() if name != "poison.py")
