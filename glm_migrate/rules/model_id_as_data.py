@@ -39,6 +39,7 @@ class ModelIdAsData(Rule):
     INVALID = (
         Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
+        Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
     )
 
     def on_module_end(self) -> None:
@@ -46,9 +47,14 @@ class ModelIdAsData(Rule):
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals:
                 continue
-            model_id = string_value(literal)
-            if model_id is None or len(model_id) > 64:
+            value = string_value(literal)
+            if value is None or len(value) > 64:
                 continue
+            # "openai/gpt-4o" (GitHub Models, LiteLLM, gateways) names the same model behind a provider.
+            provider, _, model_id = value.rpartition("/")
             endpoint = self.tables.known_endpoint_for(model_id)
-            if endpoint is not None and self.tables.lookup_model(endpoint, model_id):
-                self.report(literal, f"Model id `{model_id}` used as data: check it still holds for GLM models")
+            if endpoint is None or not self.tables.lookup_model(endpoint, model_id):
+                continue
+            if provider in ("", "openai", "azure"):
+                what = f"Model id `{value}`" if not provider else f"Provider-prefixed model id `{value}`"
+                self.report(literal, f"{what} used as data: check it still holds for GLM models")
