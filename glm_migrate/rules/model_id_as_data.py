@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import string_value
+from glm_migrate.semantic import Target, string_value
 
 
 class ModelIdAsData(Rule):
@@ -43,7 +43,14 @@ class ModelIdAsData(Rule):
     )
 
     def on_module_end(self) -> None:
-        sent = {literal for call in self.model.api_calls for literal in self.model.model_literals(call)[0]}
+        # Literals a call sends are models, unless the call's client may or may not be OpenAI's
+        # (a host switch): then which provider gets them is a run-time matter worth a look.
+        sent = {
+            literal
+            for call in self.model.api_calls
+            if call.migratable or all(c.target is Target.OTHER for c in call.clients)
+            for literal in self.model.model_literals(call)[0]
+        }
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals:
                 continue
