@@ -223,6 +223,8 @@ class SemanticModel:
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
         self.calls: list[tuple[cst.Call, Scope]] = []
+        #: `os.environ[...]` reads (calls such as `os.getenv(...)` are in `calls`)
+        self.environ_subscripts: list[cst.Subscript] = []
         self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
         self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
         self.imported_sdks: set[str] = set()
@@ -761,6 +763,10 @@ class _Collector(cst.CSTVisitor):
             name = dotted_name(node.args[0].value)
             if name:
                 self.model.tokenizer_names.add(name)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if dotted_name(node.value) in ("os.environ", "environ"):
+            self.model.environ_subscripts.append(node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.model.string_literals.append((node, self.scope))

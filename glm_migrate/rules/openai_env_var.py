@@ -8,30 +8,11 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import rename_env_lookup, replace_string
-from glm_migrate.semantic import env_lookup, string_value, walk
+from glm_migrate.semantic import env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
-
-
-class _Lookups(cst.CSTVisitor):
-    """`os.getenv("X")`, `os.environ.get("X", d)` and `os.environ["X"]` reading one of `names`."""
-
-    def __init__(self, names: frozenset[str]) -> None:
-        self.names = names
-        self.found: list[tuple[cst.Call | cst.Subscript, str, cst.BaseExpression | None]] = []
-
-    def _check(self, node: cst.Call | cst.Subscript) -> None:
-        lookup = env_lookup(node)
-        if lookup is not None and lookup[0] in self.names:
-            self.found.append((node, lookup[0], lookup[1]))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._check(node)
 
 
 class OpenAIEnvVar(Rule):
@@ -90,12 +71,14 @@ class OpenAIEnvVar(Rule):
         key_envs, url_envs = self.tables.openai_key_envs, self.tables.openai_base_url_envs
         if not any(name in self.model.source for name in key_envs | url_envs):
             return
-        lookups = _Lookups(key_envs | url_envs)
-        walk(self.model.module, lookups)
         handled = self._handled()
-        for node, name, default in lookups.found:
-            if node in handled:
+        reads: list[cst.Call | cst.Subscript] = [call for call, _ in self.model.calls]
+        reads += self.model.environ_subscripts
+        for node in reads:
+            lookup = env_lookup(node)
+            if lookup is None or lookup[0] not in key_envs | url_envs or node in handled:
                 continue
+            name, default = lookup
             if name in key_envs:
                 new = self.settings.api_key_env or self.tables.api_key_env
                 edit = self._renamer(new, None)
