@@ -81,19 +81,35 @@ class OpenAIModelName(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._seen: set[cst.SimpleString] = set()
+        #: image/transcription calls that may move, decided at module end ...
+        self._deferred: list[ApiCall] = []
+        #: ... once the literals that also reach a call that cannot move are known
+        self._blocked: set[cst.SimpleString] = set()
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
         if endpoint not in MODEL_ENDPOINTS or not call.migratable:
             return
-        problems = endpoint_argument_problems(call, self.tables)
-        if not all(p.resolved_by_fixes(self.settings) for p in problems):
+        if endpoint in ("chat", "embeddings"):
+            self._rewrite(call, endpoint, set())
             return
+        problems = endpoint_argument_problems(call, self.tables)
+        if all(p.resolved_by_fixes(self.settings) for p in problems):
+            self._deferred.append(call)
+        else:
+            self._blocked.update(self.model.model_literals(call)[0])
+
+    def on_module_end(self) -> None:
+        # A constant shared with a call GLM's endpoint cannot serve as it is stays as it is.
+        for call in self._deferred:
+            self._rewrite(call, call.endpoint or "", self._blocked)
+
+    def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
         for literal in literals:
             old = string_value(literal)
             new = self.tables.lookup_model(endpoint, old) if old is not None else None
-            if not new or literal in self._seen:
+            if not new or literal in self._seen or literal in blocked:
                 continue
             self._seen.add(literal)
             self.model.claimed_literals.add(literal)

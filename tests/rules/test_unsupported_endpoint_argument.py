@@ -44,3 +44,13 @@ def test_unsupported_endpoint_argument_noop_splat_reported_not_moved() -> None:
     result = migrate_source(source, settings=Settings(), tables=load_tables(), rules=RULES)
     assert result.output == source
     assert [d.code for d in result.diagnostics] == ["GLM214"]
+
+
+def test_unsupported_endpoint_argument_shared_constant_stays_for_blocked_call() -> None:
+    source = (
+        HEAD
+        + 'IMAGE_MODEL = "dall-e-3"\n'
+        + 'c.images.generate(model=IMAGE_MODEL, prompt="p")\n'
+        + 'c.images.generate(model=IMAGE_MODEL, prompt="p", style="vivid")\n'
+    )
+    assert _run(source) == source
