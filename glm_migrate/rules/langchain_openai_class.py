@@ -10,6 +10,7 @@ from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
     code_of,
+    dict_entry,
     env_key_lookup,
     put_in_extra_body,
     remove_kwargs,
@@ -60,7 +61,8 @@ class LangchainOpenAIClass(Rule):
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
-    reported.
+    reported. With `--thinking`, chat instances without a switch get it in `extra_body` (as
+    GLM204 does for SDK calls).
     """
 
     CODE = "GLM006"
@@ -124,6 +126,7 @@ class LangchainOpenAIClass(Rule):
         self._model(call, scope, kind, name)
         if kind == "langchain_chat":
             self._glm_options(call, name)
+            self._thinking_switch(call, name)
             for option in RESPONSES_SWITCHES:
                 arg = find_kwarg(call, option)
                 if arg is not None:
@@ -153,6 +156,25 @@ class LangchainOpenAIClass(Rule):
                 return put_in_extra_body(remove_kwargs(node, {option}), option, value)
 
             self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
+
+    def _thinking_switch(self, call: cst.Call, name: str) -> None:
+        """The configured `--thinking` switch, as GLM204 adds it to SDK calls."""
+        mode = self.settings.thinking
+        extra_body = find_kwarg(call, "extra_body")
+        if mode is None or find_kwarg(call, "thinking") or find_kwarg(call, "reasoning_effort"):
+            return
+        if extra_body is not None and (
+            not isinstance(extra_body.value, cst.Dict) or dict_entry(extra_body.value, "thinking")
+        ):
+            return
+        switch = cst.parse_expression(f'{{"type": "{mode}"}}')
+        fix = Fix(
+            ((call, partial(put_in_extra_body, name="thinking", value=switch)),),
+            f'Add `extra_body={{"thinking": {{"type": "{mode}"}}}}`',
+        )
+        self.report(
+            call, f"`{name}` without a thinking switch (configured: {mode})", fix=fix, severity=Severity.WARNING
+        )
 
     def _api_key(self, call: cst.Call, name: str) -> None:
         key_env = self.settings.api_key_env or self.tables.api_key_env

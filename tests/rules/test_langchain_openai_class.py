@@ -45,3 +45,10 @@ def test_langchain_openai_class_reports_responses_switch_and_variable_extra_body
     assert result.output == source
     messages = sorted(d.message for d in result.diagnostics)
     assert any("Responses API" in m for m in messages) and any("fails at call time" in m for m in messages)
+
+
+def test_langchain_openai_class_configured_thinking_switch() -> None:
+    source = f'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", {ZAI}, extra_body={{"tool_stream": True}})\n'
+    out = run_rule(LangchainOpenAIClass, source, {"thinking": "disabled"}).output
+    assert out.endswith('extra_body={"tool_stream": True, "thinking": {"type": "disabled"}})\n')
+    assert run_rule(LangchainOpenAIClass, out, {"thinking": "disabled"}).output == out
