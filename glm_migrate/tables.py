@@ -241,10 +241,11 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     accepted = {
         endpoint: frozenset(_str_list(params_raw, f"accepted.{endpoint}", "parameters")) for endpoint in ENDPOINTS
     }
-    dimensions = {
-        model: _range(spec, "parameters")
-        for model, spec in _get(params_raw, "embedding_dimensions", Mapping, "parameters").items()
+    documented = {
+        model: tuple(int(size) for size in sizes)
+        for model, sizes in _get(params_raw, "embedding_vectors.documented", Mapping, "parameters").items()
     }
+    dimensions = {model: Range(min(sizes), max(sizes)) for model, sizes in documented.items()}
     clients: dict[str, tuple[str, bool]] = {}
     for name, spec in _get(endpoints_raw, "clients", Mapping, "endpoints").items():
         sdk, _, flavour = str(spec).partition(" ")
@@ -296,12 +297,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         openai_embedding_sizes=MappingProxyType(
             {k: int(v) for k, v in _get(params_raw, "embedding_vectors.openai", Mapping, "parameters").items()}
         ),
-        documented_dimensions=MappingProxyType(
-            {
-                k: tuple(int(size) for size in v)
-                for k, v in _get(params_raw, "embedding_vectors.documented", Mapping, "parameters").items()
-            }
-        ),
+        documented_dimensions=MappingProxyType(documented),
         transcription_limits=(
             _get(params_raw, "audio_transcriptions.max_seconds", int, "parameters"),
             _get(params_raw, "audio_transcriptions.max_megabytes", int, "parameters"),

@@ -94,7 +94,7 @@ def test_tables_list_accepted_parameters_for_every_endpoint() -> None:
     assert "glm-4.6" in TABLES.thinking_models
 
 
-@pytest.mark.parametrize("missing", ["accepted", "thinking", "vision", "embedding_dimensions"])
+@pytest.mark.parametrize("missing", ["accepted", "thinking", "vision", "embedding_vectors"])
 def test_tables_without_the_endpoint_sections_are_an_error(missing: str) -> None:
     raw = {name: tomllib.loads((tables_dir() / f"{name}.toml").read_text(encoding="utf-8")) for name in TABLE_FILES}
     del raw["parameters"][missing]
