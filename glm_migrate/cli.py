@@ -121,18 +121,23 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
 
 
 def _print_rules(console: Console) -> None:
+    from glm_migrate.config_files import CONFIG_RULES
     from glm_migrate.report import rules_table
     from glm_migrate.rules import ALL_RULES
 
-    console.print(rules_table(ALL_RULES))
+    console.print(rules_table([*ALL_RULES, *CONFIG_RULES]))
 
 
 def _explain(console: Console, code: str) -> None:
     import inspect
 
+    from glm_migrate.config_files import CONFIG_RULES
+    from glm_migrate.report import RuleInfo
     from glm_migrate.rules import rule_by_code
 
-    rule = rule_by_code(code.upper())
+    rule: RuleInfo | None = rule_by_code(code.upper()) or next(
+        (r for r in CONFIG_RULES if code.upper() == r.CODE), None
+    )
     if rule is None:
         _fail(console, f"unknown rule `{code}` (see --list-rules)")
     fix = f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"

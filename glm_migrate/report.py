@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -18,7 +18,6 @@ from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:
     from glm_migrate.formats import RunReport
-    from glm_migrate.rules._base import Rule
 
 
 def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
@@ -176,7 +175,24 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
     }
 
 
-def rules_table(rules: Sequence[type[Rule]]) -> Table:
+class RuleInfo(Protocol):
+    """What --list-rules shows: code rules (Rule classes) and configuration-file rules alike."""
+
+    @property
+    def CODE(self) -> str: ...
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def SUMMARY(self) -> str: ...
+    @property
+    def FIX_TITLE(self) -> str | None: ...
+    @property
+    def APPLICABILITY(self) -> Applicability: ...
+    @property
+    def SEVERITY(self) -> Severity: ...
+
+
+def rules_table(rules: Sequence[RuleInfo]) -> Table:
     table = Table(show_edge=False)
     table.add_column("code")
     table.add_column("name")

@@ -98,3 +98,10 @@ def test_select_accepts_config_codes(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("openai==0.28\n")
     result = glm_migrate(".", "--check", "--select", "GLM404", cwd=tmp_path)
     assert result.returncode == 1 and "GLM404" in result.stdout
+
+
+def test_config_rules_are_listed_and_explained(tmp_path: Path) -> None:
+    listing = glm_migrate("--list-rules", cwd=tmp_path)
+    assert all(code in listing.stdout for code in ("GLM401", "GLM402", "GLM403", "GLM404"))
+    explained = glm_migrate("--explain", "GLM403", cwd=tmp_path)
+    assert explained.returncode == 0 and "Fix safety" in explained.stdout
