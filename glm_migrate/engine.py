@@ -1,4 +1,5 @@
-"""Source in, migrated source plus findings out: parse, one semantic pass, rules, one transform.
+"""Source in, migrated source plus findings out: parse, one semantic pass, the rules, then the
+fixes spliced into the text (expressions) or applied in one pruned transform (statements).
 
 The engine is pure: no printing, no file system, no environment. It never raises on bad input
 (syntax errors, undecodable bytes) but returns a MigrationResult with `error` set; a bug in a rule
