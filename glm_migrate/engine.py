@@ -13,6 +13,7 @@ import re
 import tokenize
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from io import BytesIO
 from typing import Any
 
@@ -214,13 +215,15 @@ def _until_settled(
         )
         if following.error or not following.changed:
             break
-        applied += [d for d in following.diagnostics if d.applied]
+        # Later passes edit intermediate text: their spans locate the finding, but their text
+        # edits would not apply to the original source, so they are not handed out.
+        applied += [replace(d, edit=None) for d in following.diagnostics if d.applied]
         result = following
         if not unsettled:
             break
     if result is first:
         return first
-    remaining = tuple(d for d in result.diagnostics if not d.applied)
+    remaining = tuple(replace(d, edit=None) for d in result.diagnostics if not d.applied)
     return MigrationResult(first.source, result.output, (*applied, *remaining), encoding=first.encoding)
 
 
@@ -290,7 +293,8 @@ def _migrate_module(
         error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a])
         if error:
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
-    unsettled = output != source and _errors_inside_edits(findings, applied, positions)
+    reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
+    unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
     return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding), unsettled
 
 

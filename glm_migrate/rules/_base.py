@@ -49,6 +49,9 @@ class Fix:
     imports: tuple[str, ...] = ()
     #: None: the rule's APPLICABILITY
     applicability: Applicability | None = None
+    #: the fixed code is a new kind of code for the other rules (openai<1 calls turned into v1
+    #: calls): the engine runs the rules again over it
+    reanalyse: bool = False
 
 
 @dataclass

@@ -1,7 +1,17 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import string_value
+from glm_migrate.semantic import string_value, walk
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
 
 
 class OpenAIUrlInCode(Rule):
@@ -43,8 +53,15 @@ class OpenAIUrlInCode(Rule):
     )
 
     def on_module_end(self) -> None:
-        handled = {c.base_url for c in self.model.clients if c.base_url is not None}
-        handled.update(a.value for a in self.model.module_attributes)
+        # Literals anywhere in a client's base_url or an `openai.X = ...` value are GLM002's,
+        # including the default of `os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")`.
+        handled: set[cst.CSTNode] = set()
+        roots = [c.base_url for c in self.model.clients if c.base_url is not None]
+        roots += [a.value for a in self.model.module_attributes]
+        for root in roots:
+            collector = _Strings()
+            walk(root, collector)
+            handled.update(collector.found)
         url = self.tables.base_url(self.settings.region)
         for literal, _ in self.model.string_literals:
             value = string_value(literal)
