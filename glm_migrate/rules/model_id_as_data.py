@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import Target, string_value
@@ -9,7 +11,8 @@ class ModelIdAsData(Rule):
     """
     ## What it does
     Reports OpenAI model ids that do not reach an API call's `model=`: list membership tests,
-    price or context-size tables keyed by model, tokenizer lookups, prefix checks.
+    price or context-size tables keyed by model, tokenizer lookups, provider-prefixed ids
+    (`openai/gpt-4o`), and model-name tests such as `model.startswith("gpt-")`.
 
     ## Why is this bad?
     Once the calls use GLM ids, code that compares against or looks up OpenAI ids takes other
@@ -40,9 +43,11 @@ class ModelIdAsData(Rule):
         Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
+        Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
     )
 
     def on_module_end(self) -> None:
+        tested = self._prefix_tests()
         # Literals a call sends are models, unless the call's client may or may not be OpenAI's
         # (a host switch): then which provider gets them is a run-time matter worth a look.
         sent = {
@@ -52,7 +57,7 @@ class ModelIdAsData(Rule):
             for literal in self.model.model_literals(call)[0]
         }
         for literal, _ in self.model.string_literals:
-            if literal in sent or literal in self.model.claimed_literals:
+            if literal in sent or literal in self.model.claimed_literals or literal in tested:
                 continue
             value = string_value(literal)
             if value is None or len(value) > 64:
@@ -65,3 +70,24 @@ class ModelIdAsData(Rule):
             if provider in ("", "openai", "azure"):
                 what = f"Model id `{value}`" if not provider else f"Provider-prefixed model id `{value}`"
                 self.report(literal, f"{what} used as data: check it still holds for GLM models")
+
+    def _prefix_tests(self) -> set[cst.CSTNode]:
+        """`model.startswith("gpt-")`: once ids are GLM's, such a test takes the other branch.
+
+        Returns the literals reported, which the general data check then skips."""
+        reported: set[cst.CSTNode] = set()
+        sources = [source for table in self.tables.models.values() for source in table]
+        for call, _ in self.model.calls:
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value in ("startswith", "endswith") and call.args):
+                continue
+            literals = [call.args[0].value]
+            if isinstance(call.args[0].value, cst.Tuple):
+                literals = [element.value for element in call.args[0].value.elements]
+            for literal in literals:
+                prefix = string_value(literal)
+                if prefix and len(prefix) >= 3 and any(source.startswith(prefix) for source in sources):
+                    message = f"Model-name test `{func.attr.value}({prefix!r})`: migrated ids are GLM's, so it now takes the other branch"
+                    self.report(literal, message)
+                    reported.add(literal)
+        return reported
