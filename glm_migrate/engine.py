@@ -272,6 +272,8 @@ def _migrate_module(
 
     ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
     recorded: Positions | None = None
+    if positions is None and not findings and not edits:
+        return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
         targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
