@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
+from glm_migrate.redaction import mask
 from glm_migrate.tables import Tables
 
 
@@ -217,7 +218,7 @@ def _line_findings(
         name = match.group(1)
         new = (settings.api_key_env or tables.api_key_env) if name == "OPENAI_API_KEY" else tables.base_url_env
         value = line[match.end() :].partition("=")[2].strip().strip("\"'")
-        hidden = f" (its value `{value[:3]}…` is not shown)" if value and _SECRET.search(value) else ""
+        hidden = f" (its value `{mask(value)}` is not shown)" if value and _SECRET.search(value) else ""
         message = f"`{name}` is read by OpenAI clients; migrated code reads `{new}`{hidden}"
         yield _Finding(OPENAI_ENV_KEY, number, match.start(), match.end(), message, new if rewrite else None)
     for match in _URL.finditer(line):

@@ -68,14 +68,6 @@ class _EditApplier(cst.CSTTransformer):
         return cst.FlattenSentinel([node, *inserted]) if inserted else node
 
 
-def has_trigger(source: str | bytes, tables: Tables) -> bool:
-    """Whether the source mentions anything a rule looks for; other files are never parsed."""
-    lowered = source.lower()
-    if isinstance(lowered, bytes):
-        return any(trigger.encode() in lowered for trigger in tables.triggers)
-    return any(trigger in lowered for trigger in tables.triggers)
-
-
 def _decode(data: str | bytes) -> str:
     if isinstance(data, str):
         return data
@@ -154,7 +146,7 @@ def migrate_source(
 def _migrate(
     data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
 ) -> MigrationResult:
-    if not has_trigger(data, tables):
+    if not tables.mentions_trigger(data):
         text = _decode(data)
         return MigrationResult(source=text, output=text, diagnostics=())
     refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))

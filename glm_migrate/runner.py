@@ -15,7 +15,6 @@ from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
 from glm_migrate.diagnostics import Diagnostic
-from glm_migrate.tables import Tables
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
@@ -104,7 +103,7 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     from glm_migrate.tables import load_tables
 
     tables = load_tables()
-    if len(data) > MAX_CONFIG_BYTES or not _mentions_trigger(data, tables):
+    if len(data) > MAX_CONFIG_BYTES or not tables.mentions_trigger(data):
         return FileReport(path)
     try:
         text = data.decode("utf-8")
@@ -116,15 +115,10 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     return FileReport(path, tuple(diagnostics), None, data, text, output)
 
 
-def _mentions_trigger(data: bytes, tables: Tables) -> bool:
-    lowered = data.lower()
-    return any(trigger.encode() in lowered for trigger in tables.triggers)
-
-
 def _migrate(data: bytes, settings: Settings, edits: bool) -> CachedResult:
     from glm_migrate.tables import load_tables
 
-    if not _mentions_trigger(data, load_tables()):
+    if not load_tables().mentions_trigger(data):
         return CachedResult((), None, None, "utf-8")
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
     from glm_migrate.engine import migrate_bytes

@@ -163,16 +163,35 @@ class Tables:
     def base_url(self, region: str) -> str:
         return self.base_urls[region]
 
+    def mentions_trigger(self, source: str | bytes) -> bool:
+        """Whether the source mentions anything a rule looks for; other files are never parsed."""
+        lowered = source.lower()
+        if isinstance(lowered, bytes):
+            return any(trigger.encode() in lowered for trigger in self.triggers)
+        return any(trigger in lowered for trigger in self.triggers)
+
     def with_model_overrides(self, overrides: Mapping[str, str]) -> Tables:
-        """Copy with user entries merged over every endpoint that lists the id (chat otherwise)."""
+        """Copy with user entries merged over every endpoint that lists the id (chat otherwise).
+
+        Built once per set of overrides, not once per file."""
         if not overrides:
             return self
+        key = (id(self), tuple(sorted(overrides.items())))
+        if key not in _merged_tables:
+            _merged_tables[key] = (self, self._merged(overrides))
+        return _merged_tables[key][1]
+
+    def _merged(self, overrides: Mapping[str, str]) -> Tables:
         merged = {endpoint: dict(table) for endpoint, table in self.models.items()}
         for source, target in overrides.items():
             endpoints = [e for e, t in merged.items() if source in t] or ["chat"]
             for endpoint in endpoints:
                 merged[endpoint][source] = target
         return replace(self, models=MappingProxyType({e: MappingProxyType(t) for e, t in merged.items()}))
+
+
+#: (id of the base tables, overrides) -> (the base tables, kept alive so the id stays theirs; merged)
+_merged_tables: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Tables, Tables]] = {}
 
 
 def _get(raw: Mapping[str, Any], path: str, kind: type | tuple[type, ...], file: str) -> Any:
