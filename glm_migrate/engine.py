@@ -18,6 +18,7 @@ from io import BytesIO
 from typing import Any
 
 import libcst as cst
+from libcst._nodes.base import CSTNode
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
@@ -111,6 +112,29 @@ def _beyond_native_parser(data: bytes) -> str | None:
     return None
 
 
+#: LibCST's node constructor hook: it validates every node, including each one the parser builds.
+_VALIDATING_POST_INIT = CSTNode.__post_init__
+
+
+def _skip_validation(node: CSTNode) -> None:
+    pass
+
+
+def _parse_module(data: str | bytes) -> cst.Module:
+    """`cst.parse_module` without re-validating each node the parser builds (a sixth of a parse).
+
+    Validation checks invariants the parser already guarantees for trees built from valid
+    source; LibCST's own comment on `CSTNode.__post_init__` calls it avoidable when parsing.
+    Nodes built by fixes, after this, are validated as usual. The original hook is restored
+    even when another thread swapped it meanwhile.
+    """
+    CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign,assignment]
+    try:
+        return cst.parse_module(data)
+    finally:
+        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
+
+
 def _span(position: CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
@@ -154,7 +178,7 @@ def _migrate(
         text = _decode(data)
         return MigrationResult(text, text, (), error=refusal)
     try:
-        module = cst.parse_module(data)
+        module = _parse_module(data)
     except cst.ParserSyntaxError as exc:
         text = _decode(data)
         detail = exc.message.removeprefix("parser error: ")
@@ -201,7 +225,7 @@ def _until_settled(
     result = first
     applied = [d for d in first.diagnostics if d.applied]
     for _ in range(_MAX_EXTRA_PASSES):
-        module = cst.parse_module(result.output)
+        module = _parse_module(result.output)
         following, unsettled = _migrate_module(
             module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
         )
@@ -269,7 +293,7 @@ def _migrate_module(
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
         targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-        recorded, ancestors = record_positions(module, source, targets, edits.keys())
+        recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
         positions = recorded
     output = source
     missing = _missing_imports(module, imports)

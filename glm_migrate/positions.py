@@ -1,16 +1,23 @@
-"""Positions of just the nodes a run reports or edits, from one lean code-generation pass.
+"""Positions of just the nodes a run reports or edits, from lean code generation.
 
 LibCST's PositionProvider records a CodeRange for every node of the module, which costs about
 twice a parse. A run needs positions for the few nodes it reports on, and, to apply its edits
-without transforming the whole tree, the ancestors of the nodes it edits. This pass records only
+without transforming the whole tree, the ancestors of the nodes it edits. This records only
 those: character offsets, turned into lines and columns at the end.
+
+Code generation is the cost, so it covers only the statements that hold such nodes (or only the
+header of a compound statement, when that is where they are). Where each statement starts comes
+from CPython's parser, which is ten times faster than LibCST's and gives every statement's line;
+each generated statement must equal the source text at that place, or the whole module is
+generated instead.
 """
 
 from __future__ import annotations
 
+import ast
 import bisect
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -104,9 +111,9 @@ def _span_of(recorder: _Recorder, node: cst.CSTNode) -> tuple[int, int]:
 class Positions(Mapping[cst.CSTNode, CodeRange]):
     """CodeRanges, as LibCST's PositionProvider gives them, for the nodes that were asked for."""
 
-    def __init__(self, recorder: _Recorder, code: str) -> None:
+    def __init__(self, recorder: _Recorder, line_starts: list[int]) -> None:
         self._recorder = recorder
-        self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(code))]
+        self._line_starts = line_starts
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
         """Character offsets of all the text `node` generates (its own whitespace included)."""
@@ -138,13 +145,28 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         return len({**self._recorder.inclusive, **self._recorder.syntactic})
 
 
-def record_positions(
-    module: cst.Module, code: str, targets: Collection[cst.CSTNode], edited: Collection[cst.CSTNode]
-) -> tuple[Positions, set[cst.CSTNode]]:
-    """Positions of `targets` and the ancestors of `edited`, in one pass over `module`.
+def _line_starts(code: str) -> list[int]:
+    return [0, *(match.end() for match in _NEWLINE.finditer(code))]
 
-    `code` must be the module's source (the text the pass regenerates).
+
+def record_positions(
+    module: cst.Module,
+    code: str,
+    targets: Collection[cst.CSTNode],
+    edited: Collection[cst.CSTNode],
+    parents: Mapping[int, cst.CSTNode] | None = None,
+) -> tuple[Positions, set[cst.CSTNode]]:
+    """Positions of `targets` and the ancestors of `edited`.
+
+    `code` must be the module's source (the text code generation reproduces). With `parents`
+    (id(node) -> parent, see `semantic.walk`), only the statements holding these nodes are
+    generated; otherwise, or when that cannot be done exactly, the whole module is.
     """
+    line_starts = _line_starts(code)
+    if parents is not None:
+        found = _by_statement(module, code, line_starts, targets, edited, parents)
+        if found is not None:
+            return found
     recorder = _Recorder(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
@@ -152,4 +174,198 @@ def record_positions(
         edited={id(node) for node in edited},
     )
     module._codegen(recorder)
-    return Positions(recorder, code), recorder.ancestors
+    return Positions(recorder, line_starts), recorder.ancestors
+
+
+#: Stands for a compound statement's body when only its header is generated.
+_STUB_BODY = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+@dataclass
+class _Plan:
+    """One statement to generate: whole, or up to its body."""
+
+    statement: cst.BaseStatement
+    header_only: bool
+
+
+def _by_statement(
+    module: cst.Module,
+    code: str,
+    line_starts: list[int],
+    targets: Collection[cst.CSTNode],
+    edited: Collection[cst.CSTNode],
+    parents: Mapping[int, cst.CSTNode],
+) -> tuple[Positions, set[cst.CSTNode]] | None:
+    """Positions from generating only the statements that hold `targets` and `edited`; None
+    where that is not exact (a node outside the walked tree, a statement that does not match)."""
+    plans: dict[int, _Plan] = {}
+    for node in (*targets, *edited):
+        child: cst.CSTNode | None = None
+        current: cst.CSTNode | None = node
+        while not isinstance(current, cst.BaseStatement):
+            if current is None:
+                return None  # the module itself, or a node in a field the walk skips
+            child, current = current, parents.get(id(current))
+        header = child is not None and _before_body(current, child)
+        plan = plans.get(id(current))
+        if plan is None:
+            plans[id(current)] = _Plan(current, header)
+        elif not header:
+            plan.header_only = False
+    ancestors: set[cst.CSTNode] = set()
+    for node in edited:
+        above = parents.get(id(node))
+        while above is not None:
+            ancestors.add(above)
+            if above is module:
+                break
+            above = parents.get(id(above))
+        else:
+            return None
+    # A statement inside one generated whole is covered by it.
+    whole = {key for key, plan in plans.items() if not plan.header_only}
+    wanted = [plan for plan in plans.values() if not _inside(plan.statement, whole, parents, module)]
+    first_lines = _first_lines(module, code, [plan.statement for plan in wanted])
+    if first_lines is None:
+        return None
+    recorder = _Recorder(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        targets={id(node) for node in targets} | {id(_STUB_BODY)},
+        edited={id(node) for node in edited},
+    )
+    for plan in wanted:
+        statement = plan.statement
+        line = first_lines[id(statement)] - len(statement.leading_lines)  # type: ignore[attr-defined]
+        if not 1 <= line <= len(line_starts):
+            return None
+        start = recorder.offset = line_starts[line - 1]
+        recorder.tokens = []
+        recorder.indent_tokens = _indents(statement, parents, module)
+        if plan.header_only:
+            # Nothing after the header is generated: its nodes would be recorded at wrong offsets.
+            changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
+            statement = statement.with_changes(**changes)
+        if isinstance(statement, cst.If) and isinstance(parent := parents.get(id(plan.statement)), cst.If):
+            statement._codegen(recorder, is_elif=parent.orelse is plan.statement)
+        else:
+            statement._codegen(recorder)
+        generated = "".join(recorder.tokens)
+        if plan.header_only:
+            generated = generated[: recorder.inclusive.pop(_STUB_BODY)[0] - start]
+        if not code.startswith(generated, start) and not _ends_file_without_newline(module, code, start, recorder):
+            return None
+    if not all(node in recorder.inclusive for node in targets) or not all(node in recorder.indents for node in edited):
+        return None
+    return Positions(recorder, line_starts), ancestors
+
+
+def _ends_file_without_newline(module: cst.Module, code: str, start: int, recorder: _Recorder) -> bool:
+    """The statement just generated ends the file, whose last newline the module leaves out."""
+    if module.has_trailing_newline or not recorder.tokens:
+        return False
+    return code[start:] == "".join(recorder.tokens[:-1])
+
+
+def _before_body(statement: cst.BaseStatement, child: cst.CSTNode) -> bool:
+    """`child` of a compound `statement` is generated before its body (decorators, a test)."""
+    if not isinstance(statement, cst.BaseCompoundStatement) or isinstance(statement, cst.Match | cst.Try):
+        return False
+    later = (statement.body, getattr(statement, "orelse", None))
+    return not any(child is part for part in later)
+
+
+def _inside(
+    statement: cst.BaseStatement, whole: set[int], parents: Mapping[int, cst.CSTNode], module: cst.Module
+) -> bool:
+    current = parents.get(id(statement))
+    while current is not None and current is not module:
+        if id(current) in whole:
+            return True
+        current = parents.get(id(current))
+    return False
+
+
+def _indents(statement: cst.BaseStatement, parents: Mapping[int, cst.CSTNode], module: cst.Module) -> list[str]:
+    """The indentation in force where `statement` stands: one token per enclosing block."""
+    tokens: list[str] = []
+    current = parents.get(id(statement))
+    while current is not None:
+        if isinstance(current, cst.IndentedBlock | cst.Match):  # a match indents its cases
+            tokens.append(module.default_indent if current.indent is None else current.indent)
+        current = parents.get(id(current))
+    return tokens[::-1]
+
+
+def _first_lines(module: cst.Module, code: str, statements: Sequence[cst.BaseStatement]) -> dict[int, int] | None:
+    """The line of each statement's first token (its first decorator's, for a decorated one),
+    from pairing LibCST's statements with CPython's in source order; None if they do not pair."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    ours: list[cst.CSTNode] = []
+    first_unit: dict[int, int] = {}
+    _cst_units(module.body, ours, first_unit)
+    theirs: list[ast.stmt] = []
+    _ast_units(tree.body, theirs)
+    if len(ours) != len(theirs):
+        return None
+    lines: dict[int, int] = {}
+    for statement in statements:
+        index = first_unit.get(id(statement))
+        if index is None:
+            return None
+        unit, paired = ours[index], theirs[index]
+        if _AST_NAMES.get(type(unit).__name__, type(unit).__name__) != type(paired).__name__.removeprefix("Async"):
+            return None
+        line = paired.lineno
+        decorators = getattr(statement, "decorators", ())
+        if decorators and isinstance(paired, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            line = paired.decorator_list[0].lineno - len(decorators[0].leading_lines)
+        lines[id(statement)] = line
+    return lines
+
+
+#: LibCST statement class names that differ from CPython's (async variants aside)
+_AST_NAMES = {"Del": "Delete"}
+
+
+def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_unit: dict[int, int]) -> None:
+    """LibCST's statements in source order, one unit per simple statement (as CPython has them)."""
+    for statement in statements:
+        first_unit[id(statement)] = len(out)
+        if isinstance(statement, cst.SimpleStatementLine):
+            out.extend(statement.body)
+            continue
+        out.append(statement)
+        if not isinstance(statement, cst.BaseCompoundStatement):
+            continue  # a small statement of a one-line suite
+        if isinstance(statement, cst.Match):
+            for case in statement.cases:
+                _cst_units(case.body.body, out, first_unit)
+            continue
+        _cst_units(statement.body.body, out, first_unit)
+        for handler in getattr(statement, "handlers", ()):
+            _cst_units(handler.body.body, out, first_unit)
+        orelse = getattr(statement, "orelse", None)
+        if isinstance(orelse, cst.If):
+            _cst_units([orelse], out, first_unit)
+        elif isinstance(orelse, cst.Else):
+            _cst_units(orelse.body.body, out, first_unit)
+        finalbody = getattr(statement, "finalbody", None)
+        if finalbody is not None:
+            _cst_units(finalbody.body.body, out, first_unit)
+
+
+def _ast_units(statements: Sequence[ast.stmt], out: list[ast.stmt]) -> None:
+    """CPython's statements in source order."""
+    for statement in statements:
+        out.append(statement)
+        for field_name in ("body", "handlers", "cases", "orelse", "finalbody"):
+            for inner in getattr(statement, field_name, ()):
+                if isinstance(inner, ast.stmt):
+                    _ast_units([inner], out)
+                else:  # an except handler or a match case
+                    _ast_units(inner.body, out)

@@ -244,6 +244,8 @@ class SemanticModel:
         self.module_attributes: list[ModuleAttributeAssignment] = []
         #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+        #: id(node) -> its parent, for every node the walk visits (not whitespace or punctuation)
+        self.parents: dict[int, cst.CSTNode] = {}
 
     @property
     def module_client_used(self) -> bool:
@@ -262,7 +264,7 @@ class SemanticModel:
         model = cls(module, tables)
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
-        walk(module, _Collector(model))
+        walk(module, _Collector(model), model.parents)
         model._classify()
         return model
 
@@ -603,11 +605,12 @@ def _child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     return fields
 
 
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None = None) -> None:
     """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
 
     LibCST's own `visit` rebuilds every node's children even for a read-only visitor; this walk
-    only reads attributes, which makes the semantic pass several times cheaper.
+    only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
+    given, receives id(child) -> parent for every node visited below `node`.
     """
     kind = type(node)
     name = kind.__name__
@@ -616,11 +619,15 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         for field_name in _child_fields(kind):
             value = getattr(node, field_name)
             if isinstance(value, cst.CSTNode):
-                walk(value, visitor)
+                if parents is not None:
+                    parents[id(value)] = node
+                walk(value, visitor, parents)
             elif isinstance(value, tuple | list):
                 for item in value:
                     if isinstance(item, cst.CSTNode):
-                        walk(item, visitor)
+                        if parents is not None:
+                            parents[id(item)] = node
+                        walk(item, visitor, parents)
     leave = getattr(visitor, f"leave_{name}", None)
     if leave is not None:
         leave(node)

@@ -14,7 +14,7 @@ import libcst as cst
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg
+from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg, string_value
 from glm_migrate.tables import Tables
 
 
@@ -85,8 +85,12 @@ def replace_string(node: cst.SimpleString, value: str) -> cst.SimpleString:
 
 def number_value(node: cst.BaseExpression) -> float | None:
     """The value of an int/float literal, negative ones included, else None."""
-    if isinstance(node, cst.Integer | cst.Float):
-        return float(node.evaluated_value)
+    # int()/float() read every literal form (0x1F, 1_000, 1e-3) without `evaluated_value`'s
+    # ast.literal_eval, a compile per literal.
+    if isinstance(node, cst.Integer):
+        return float(int(node.value, 0))
+    if isinstance(node, cst.Float):
+        return float(node.value)
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         inner = number_value(node.expression)
         return -inner if inner is not None else None
@@ -152,9 +156,8 @@ def has_comment(node: cst.CSTNode) -> bool:
 def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     """The `"key": value` element of a dict literal, if it has one."""
     for element in mapping.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-            if element.key.evaluated_value == key:
-                return element
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element
     return None
 
 
@@ -302,7 +305,8 @@ def literal_value(node: cst.BaseExpression) -> object:
     if number is not None:
         return number
     if isinstance(node, cst.SimpleString):
-        return node.evaluated_value
+        text = string_value(node)
+        return text if text is not None else node.evaluated_value
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return NOT_LITERAL
