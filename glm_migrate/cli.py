@@ -351,6 +351,7 @@ def _run_paths(
             jobs=jobs or default_jobs(),
             cache_root=cache_root,
             edits=output.format in _EDIT_FORMATS,
+            diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
         ),
         len(found.files),
         errors,
@@ -449,7 +450,7 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
     """The report in its format, on stdout or in --output-file; failed files also on stderr."""
     from glm_migrate.formats import render
     from glm_migrate.redaction import redact
-    from glm_migrate.report import text_report
+    from glm_migrate.report import Styled, text_report
 
     if output.format != "text" or output.statistics:
         document = render(output.format, run, statistics=output.statistics)
@@ -464,12 +465,12 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
                 (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
         plain = output.file is None and not target.is_terminal and not target.is_jupyter
         for renderable in text_report(run, with_summary=summary_table):
-            if plain and isinstance(renderable, Text):
+            if plain and isinstance(renderable, Styled | Text):
                 # Without colour a finding is just its text: writing it directly is many times
                 # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
                 target.file.write(renderable.plain + "\n")
             else:
-                target.print(renderable)
+                target.print(renderable.text() if isinstance(renderable, Styled) else renderable)
         if output.file is None:
             return
         document = target.export_text()

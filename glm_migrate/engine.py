@@ -298,7 +298,7 @@ def _migrate_module(
     output = source
     missing = _missing_imports(module, imports)
     if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
-        output = _splice(module, source, edits, recorded)
+        output = _splice(module, source, edits, recorded, ancestors)
     elif edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
         output = _with_imports(new_module, missing).code
@@ -358,7 +358,13 @@ def _missing_imports(module: cst.Module, names: set[str]) -> list[str]:
     return sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
 
 
-def _splice(module: cst.Module, source: str, edits: dict[cst.CSTNode, list[NodeEdit]], spans: Positions) -> str:
+def _splice(
+    module: cst.Module,
+    source: str,
+    edits: dict[cst.CSTNode, list[NodeEdit]],
+    spans: Positions,
+    ancestors: set[cst.CSTNode] | None,
+) -> str:
     """The source with each outermost edited node's text replaced by its edited code.
 
     The rest of the text is kept as it is, so no whole-tree transform or code generation is
@@ -374,7 +380,7 @@ def _splice(module: cst.Module, source: str, edits: dict[cst.CSTNode, list[NodeE
         if start < position:
             continue  # inside an edited node already replaced as a whole
         assert start >= 0, "every edited node has a recorded span"
-        new = node.visit(_EditApplier(edits, None))
+        new = node.visit(_EditApplier(edits, ancestors))
         assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
         pieces += [source[position:start], spans.code_in_place(module, node, new)]
         position = end

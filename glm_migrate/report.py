@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -15,6 +14,7 @@ from rich.text import Text
 
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
 from glm_migrate.runner import FileReport
+from glm_migrate.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from glm_migrate.formats import RunReport
@@ -34,12 +34,28 @@ def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
     return "manual" if diagnostic.severity is Severity.ERROR else "advice"
 
 
-def _styled_message(message: str) -> Text:
+@dataclass(frozen=True)
+class Styled:
+    """Text in styled pieces: printed as rich Text on a terminal, written as is elsewhere
+    (building and rendering rich Text costs more than the whole report is worth in a CI log)."""
+
+    pieces: tuple[tuple[str, str], ...]  #: (text, rich style)
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
+    def text(self) -> Text:
+        return Text.assemble(*self.pieces)
+
+
+def _message_pieces(message: str) -> list[tuple[str, str]]:
     """Backticked code in messages is shown bold (backticks kept for plain output)."""
-    text = Text()
-    for index, part in enumerate(message.split("`")):
-        text.append(f"`{part}`" if index % 2 else part, style="bold" if index % 2 else "")
-    return text
+    return [(f"`{part}`", "bold") if index % 2 else (part, "") for index, part in enumerate(message.split("`"))]
+
+
+def _styled_message(message: str) -> Text:
+    return Styled(tuple(_message_pieces(message))).text()
 
 
 def location(path: Path | str, diagnostic: Diagnostic) -> str:
@@ -52,50 +68,36 @@ def where(path: Path | str, diagnostic: Diagnostic) -> str:
     return f"{path}:cell {diagnostic.cell}" if diagnostic.cell is not None else str(path)
 
 
-def finding_text(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> Text:
+def finding_text(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> Styled:
     """`path:line:col CODE [status] message`, then a `help:` line for a pending fix."""
     severity_style = "red" if diagnostic.severity is Severity.ERROR else "yellow"
     state = status(diagnostic, dry_run=dry_run)
-    text = Text(location(path, diagnostic), style="bold")
-    text.append(" ")
-    text.append(diagnostic.code, style=f"bold {severity_style}")
-    text.append(" ")
-    text.append(f"[{state}]", style="green" if state == "fixed" else severity_style)
-    text.append(" ")
-    text.append_text(_styled_message(diagnostic.message))
+    pieces = [
+        (location(path, diagnostic), "bold"),
+        (" ", ""),
+        (diagnostic.code, f"bold {severity_style}"),
+        (" ", ""),
+        (f"[{state}]", "green" if state == "fixed" else severity_style),
+        (" ", ""),
+        *_message_pieces(diagnostic.message),
+    ]
     if diagnostic.fix_title and state != "fixed":
-        text.append("\n  help: ", style="cyan")
-        text.append_text(_styled_message(diagnostic.fix_title))
+        pieces += [("\n  help: ", "cyan"), *_message_pieces(diagnostic.fix_title)]
         if diagnostic.applicability is Applicability.UNSAFE:
-            text.append(" (with --unsafe-fixes)", style="dim")
-    return text
+            pieces.append((" (with --unsafe-fixes)", "dim"))
+    return Styled(tuple(pieces))
 
 
-def unified_diff(path: Path | str, source: str, output: str) -> str:
-    lines = difflib.unified_diff(
-        source.splitlines(keepends=True),
-        output.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
-    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+_DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
 
 
-def diff_text(path: Path | str, source: str, output: str) -> Text:
-    text = Text()
-    for line in unified_diff(path, source, output).splitlines(keepends=True):
-        shown = line.rstrip("\r\n") + "\n"
-        if line.startswith(("+++", "---")):
-            text.append(shown, style="bold")
-        elif line.startswith("@@"):
-            text.append(shown, style="cyan")
-        elif line.startswith("+"):
-            text.append(shown, style="green")
-        elif line.startswith("-"):
-            text.append(shown, style="red")
-        else:
-            text.append(shown)
-    return text
+def diff_text(diff: str) -> Styled:
+    """A unified diff (see `textdiff.unified_diff`) coloured line by line."""
+    pieces = []
+    for line in diff.splitlines(keepends=True):
+        style = next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")
+        pieces.append((line.rstrip("\r\n") + "\n", style))
+    return Styled(tuple(pieces))
 
 
 @dataclass
@@ -205,26 +207,27 @@ def rules_table(rules: Sequence[RuleInfo]) -> Table:
     return table
 
 
-def text_report(run: RunReport, *, with_summary: bool = True) -> list[RenderableType]:
+def text_report(run: RunReport, *, with_summary: bool = True) -> list[Styled | RenderableType]:
     """The text format: each finding, the diffs of a dry run, then the summary table."""
     from glm_migrate.redaction import redact
 
-    shown: list[RenderableType] = []
+    shown: list[Styled | RenderableType] = []
     for report in run.reports:
         for diagnostic in report.diagnostics:
-            # messages never quote a key today; masking here keeps it so for every future rule
-            title = diagnostic.fix_title and redact(diagnostic.fix_title, run.secrets)
-            shown_diagnostic = replace(diagnostic, message=redact(diagnostic.message, run.secrets), fix_title=title)
-            shown.append(finding_text(report.path, shown_diagnostic, dry_run=run.dry_run))
+            if run.secrets:
+                # messages never quote a key today; masking here keeps it so for every future rule
+                title = diagnostic.fix_title and redact(diagnostic.fix_title, run.secrets)
+                diagnostic = replace(diagnostic, message=redact(diagnostic.message, run.secrets), fix_title=title)
+            shown.append(finding_text(report.path, diagnostic, dry_run=run.dry_run))
         if run.mode == "dry-run" and report.changed:
             assert report.source is not None and report.output is not None
             # A notebook's diff is shown per changed cell, in its source, not in its JSON.
-            pairs = [(f"{report.path}:cell {n}", old, new) for n, old, new in report.cells] or [
-                (str(report.path), report.source, report.output)
+            diffs = [unified_diff(f"{report.path}:cell {n}", old, new) for n, old, new in report.cells] or [
+                report.diff if report.diff is not None else unified_diff(report.path, report.source, report.output)
             ]
-            for name, old, new in pairs:
+            for diff in diffs:
                 # the diff is the one place original source is shown: keys in it are masked
-                shown.append(diff_text(name, redact(old, run.secrets), redact(new, run.secrets)))
+                shown.append(diff_text(redact(diff, run.secrets)))
     if run.baselined:
         shown.append(Text(f"{run.baselined} finding(s) left out: they are in the baseline"))
     if with_summary:

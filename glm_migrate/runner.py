@@ -15,6 +15,7 @@ from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
 from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.textdiff import unified_diff
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
@@ -33,6 +34,8 @@ class FileReport:
     encoding: str = "utf-8"
     #: notebooks: (cell number, old source, new source) per changed cell, for a per-cell diff
     cells: tuple[tuple[int, str, str], ...] = ()
+    #: the unified diff of a changed Python file, when the run shows diffs (made in the worker)
+    diff: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -44,10 +47,13 @@ class FileReport:
         return self.output.encode(self.encoding)
 
 
-def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None, edits: bool = True) -> FileReport:
+def migrate_file(
+    path: Path, settings: Settings, cache_root: Path | None = None, edits: bool = True, diffs: bool = False
+) -> FileReport:
     """Read one file and migrate it; any failure becomes the report's `error`, never an exception.
 
-    `edits`: give each fix's text edit (for the machine formats that show them).
+    `edits`: give each fix's text edit (for the machine formats that show them). `diffs`: give a
+    changed Python file's unified diff, made here so that workers share the work.
     """
     try:
         data = path.read_bytes()
@@ -72,9 +78,9 @@ def migrate_file(path: Path, settings: Settings, cache_root: Path | None = None,
         # the source is kept for files with findings: baselines and secret redaction read it
         source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
         return FileReport(path, cached.diagnostics, source=source)
-    return FileReport(
-        path, cached.diagnostics, None, data, data.decode(cached.encoding), cached.output, cached.encoding
-    )
+    source = data.decode(cached.encoding)
+    diff = unified_diff(path, source, cached.output) if diffs else None
+    return FileReport(path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff)
 
 
 def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport:
@@ -158,9 +164,10 @@ def run(
     jobs: int,
     cache_root: Path | None = None,
     edits: bool = True,
+    diffs: bool = False,
 ) -> Iterator[FileReport]:
     """Reports in the order of `files`, streamed so that no more than a window is held at once."""
-    process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits)
+    process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         yield from map(process, files)
         return

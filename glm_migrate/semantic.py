@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -590,19 +590,28 @@ _SKIPPED_FIELDS = frozenset(
         "asynchronous", "newline", "operator", "whitespace",
     }
 )  # fmt: skip
-_child_fields_cache: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+_Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object] | None
+#: (visitor class, node class) -> (visit_<Node>, leave_<Node>, fields to walk); LibCST's no-op
+#: defaults are None, so a walk calls only what a visitor defines
+_dispatch: dict[tuple[type[cst.CSTVisitor], type[cst.CSTNode]], tuple[_Handler, _Handler, tuple[str, ...]]] = {}
 
 
-def _child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
-    fields = _child_fields_cache.get(kind)
-    if fields is None:
-        fields = tuple(
-            f.name
-            for f in dataclasses.fields(kind)
-            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
-        )
-        _child_fields_cache[kind] = fields
-    return fields
+def _handlers(visitor: type[cst.CSTVisitor], kind: type[cst.CSTNode]) -> tuple[_Handler, _Handler, tuple[str, ...]]:
+    name = kind.__name__
+    visit = getattr(visitor, f"visit_{name}", None)
+    leave = getattr(visitor, f"leave_{name}", None)
+    fields = tuple(
+        f.name
+        for f in dataclasses.fields(kind)
+        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+    )
+    found = (
+        None if visit is getattr(cst.CSTVisitor, f"visit_{name}", None) else visit,
+        None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave,
+        fields,
+    )
+    _dispatch[visitor, kind] = found
+    return found
 
 
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None = None) -> None:
@@ -612,11 +621,10 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
     given, receives id(child) -> parent for every node visited below `node`.
     """
-    kind = type(node)
-    name = kind.__name__
-    visit = getattr(visitor, f"visit_{name}", None)
-    if visit is None or visit(node) is not False:
-        for field_name in _child_fields(kind):
+    kinds = (type(visitor), type(node))
+    visit, leave, fields = _dispatch.get(kinds) or _handlers(*kinds)
+    if visit is None or visit(visitor, node) is not False:
+        for field_name in fields:
             value = getattr(node, field_name)
             if isinstance(value, cst.CSTNode):
                 if parents is not None:
@@ -628,9 +636,8 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
                         if parents is not None:
                             parents[id(item)] = node
                         walk(item, visitor, parents)
-    leave = getattr(visitor, f"leave_{name}", None)
     if leave is not None:
-        leave(node)
+        leave(visitor, node)
 
 
 class _Collector(cst.CSTVisitor):
