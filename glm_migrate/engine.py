@@ -23,7 +23,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
-from glm_migrate.positions import Positions, record_positions
+from glm_migrate.positions import Positions, Region, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
@@ -296,9 +296,13 @@ def _migrate_module(
         recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
         positions = recorded
     output = source
+    #: what to parse to check the output: the edited statements when only those changed
+    checked: str | None = None
     missing = _missing_imports(module, imports)
     if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
-        output = _splice(module, source, edits, recorded, ancestors)
+        replacements = _splice(module, source, edits, recorded, ancestors)
+        output = _replaced(source, replacements)
+        checked = _edited_statements(source, replacements, recorded.regions)
     elif edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
         output = _with_imports(new_module, missing).code
@@ -308,7 +312,7 @@ def _migrate_module(
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
     if output != source:
-        error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a])
+        error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a], checked)
         if error:
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
     reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
@@ -358,14 +362,18 @@ def _missing_imports(module: cst.Module, names: set[str]) -> list[str]:
     return sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
 
 
+#: (start, end, new text): a span of the source and what replaces it
+_Replacement = tuple[int, int, str]
+
+
 def _splice(
     module: cst.Module,
     source: str,
     edits: dict[cst.CSTNode, list[NodeEdit]],
     spans: Positions,
     ancestors: set[cst.CSTNode] | None,
-) -> str:
-    """The source with each outermost edited node's text replaced by its edited code.
+) -> list[_Replacement]:
+    """Each outermost edited node's text and its edited code, in source order.
 
     The rest of the text is kept as it is, so no whole-tree transform or code generation is
     needed. Only expression-level edits come here: statements are added or removed in the tree.
@@ -374,7 +382,7 @@ def _splice(
     located = sorted(
         ((spans.span(node) or (-1, -1), node) for node in edits), key=lambda item: (item[0][0], -item[0][1])
     )
-    pieces: list[str] = []
+    replacements: list[_Replacement] = []
     position = 0
     for (start, end), node in located:
         if start < position:
@@ -382,10 +390,37 @@ def _splice(
         assert start >= 0, "every edited node has a recorded span"
         new = node.visit(_EditApplier(edits, ancestors))
         assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
-        pieces += [source[position:start], spans.code_in_place(module, node, new)]
+        replacements.append((start, end, spans.code_in_place(module, node, new)))
         position = end
-    pieces.append(source[position:])
+    return replacements
+
+
+def _replaced(text: str, replacements: list[_Replacement], offset: int = 0) -> str:
+    """`text` (which starts at `offset` of the source) with sorted, disjoint replacements."""
+    pieces: list[str] = []
+    position = offset
+    for start, end, new in replacements:
+        pieces += [text[position - offset : start - offset], new]
+        position = end
+    pieces.append(text[position - offset :])
     return "".join(pieces)
+
+
+def _edited_statements(source: str, replacements: list[_Replacement], regions: list[Region] | None) -> str | None:
+    """The statements holding the replacements, edited, as one module to parse instead of the
+    whole output (the rest is the source, which parsed); None when a replacement lies outside
+    the regions that were generated."""
+    if regions is None:
+        return None
+    parts: list[str] = []
+    remaining = list(replacements)
+    for region in sorted(regions, key=lambda r: r.start):
+        inside = [r for r in remaining if region.start <= r[0] and r[1] <= region.end]
+        if inside:
+            text = _replaced(source[region.start : region.end], inside, region.start)
+            parts.append(region.standalone(text))
+            remaining = [r for r in remaining if not (region.start <= r[0] and r[1] <= region.end)]
+    return None if remaining else "".join(parts)
 
 
 def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
@@ -429,9 +464,19 @@ def _may_apply(finding: Finding, settings: Settings) -> bool:
     return finding.applicability is Applicability.UNSAFE and settings.unsafe_fixes
 
 
-def _check_output(output: str, applied: list[Finding]) -> str | None:
-    """A rewrite must never produce code that does not parse: refuse the whole file if it does."""
+def _check_output(output: str, applied: list[Finding], edited: str | None = None) -> str | None:
+    """A rewrite must never produce code that does not parse: refuse the whole file if it does.
+
+    `edited`, the edited statements alone (see `_edited_statements`), is enough to parse when
+    it parses; when it does not, the whole output decides.
+    """
     # CPython's own parser: the authority on what runs, and several times faster than LibCST's.
+    if edited is not None:
+        try:
+            _parses(edited)
+            return None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
     try:
         _parses(output)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:

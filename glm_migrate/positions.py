@@ -108,12 +108,32 @@ def _span_of(recorder: _Recorder, node: cst.CSTNode) -> tuple[int, int]:
     return recorder.syntactic.get(node) or recorder.inclusive[node]
 
 
+@dataclass(frozen=True)
+class Region:
+    """Source text that was generated to place nodes: a whole statement, or a compound
+    statement's header up to the colon before its body."""
+
+    start: int
+    end: int
+    indent: str  #: the indentation in force where the statement stands
+    header_only: bool
+    is_elif: bool
+
+    def standalone(self, text: str) -> str:
+        """`text` (this region's, edited) as a module CPython can parse on its own."""
+        prefix = f"{self.indent}if 0: pass\n" if self.is_elif else ""
+        body = f"{prefix}{text} pass\n" if self.header_only else f"{prefix}{text}\n"
+        return f"if 1:\n{body}" if self.indent else body
+
+
 class Positions(Mapping[cst.CSTNode, CodeRange]):
     """CodeRanges, as LibCST's PositionProvider gives them, for the nodes that were asked for."""
 
-    def __init__(self, recorder: _Recorder, line_starts: list[int]) -> None:
+    def __init__(self, recorder: _Recorder, line_starts: list[int], regions: list[Region] | None = None) -> None:
         self._recorder = recorder
         self._line_starts = line_starts
+        #: the statements generated, disjoint and in no particular order; None: the whole module
+        self.regions = regions
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:
         """Character offsets of all the text `node` generates (its own whitespace included)."""
@@ -235,6 +255,7 @@ def _by_statement(
         targets={id(node) for node in targets} | {id(_STUB_BODY)},
         edited={id(node) for node in edited},
     )
+    regions: list[Region] = []
     for plan in wanted:
         statement = plan.statement
         line = first_lines[id(statement)] - len(statement.leading_lines)  # type: ignore[attr-defined]
@@ -243,22 +264,30 @@ def _by_statement(
         start = recorder.offset = line_starts[line - 1]
         recorder.tokens = []
         recorder.indent_tokens = _indents(statement, parents, module)
+        indent = "".join(recorder.indent_tokens)
         if plan.header_only:
             # Nothing after the header is generated: its nodes would be recorded at wrong offsets.
             changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
             statement = statement.with_changes(**changes)
-        if isinstance(statement, cst.If) and isinstance(parent := parents.get(id(plan.statement)), cst.If):
-            statement._codegen(recorder, is_elif=parent.orelse is plan.statement)
+        parent = parents.get(id(plan.statement))
+        is_elif = isinstance(parent, cst.If) and parent.orelse is plan.statement
+        if is_elif:
+            statement._codegen(recorder, is_elif=True)
         else:
             statement._codegen(recorder)
         generated = "".join(recorder.tokens)
         if plan.header_only:
             generated = generated[: recorder.inclusive.pop(_STUB_BODY)[0] - start]
-        if not code.startswith(generated, start) and not _ends_file_without_newline(module, code, start, recorder):
+        if code.startswith(generated, start):
+            end = start + len(generated)
+        elif _ends_file_without_newline(module, code, start, recorder):
+            end = len(code)
+        else:
             return None
+        regions.append(Region(start, end, indent, plan.header_only, is_elif))
     if not all(node in recorder.inclusive for node in targets) or not all(node in recorder.indents for node in edited):
         return None
-    return Positions(recorder, line_starts), ancestors
+    return Positions(recorder, line_starts, regions), ancestors
 
 
 def _ends_file_without_newline(module: cst.Module, code: str, start: int, recorder: _Recorder) -> bool:

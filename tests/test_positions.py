@@ -115,3 +115,20 @@ def test_a_node_outside_the_walked_tree_falls_back_to_the_whole_module() -> None
     comment = line.trailing_whitespace  # a field the semantic walk skips
     positions, _ = record_positions(module, source, [comment, module], [], model.parents)
     assert positions[comment].start.column == 24
+
+
+@pytest.mark.parametrize(("name", "source"), _sources(), ids=[name for name, _ in _sources()])
+def test_each_generated_region_parses_on_its_own(name: str, source: str) -> None:
+    """The output check parses only the edited statements: unedited, each must parse alone."""
+    import ast
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        pytest.skip("not Python")
+    model = SemanticModel.build(module, load_tables(), source)
+    for node in _walked_nodes(module, model.parents):
+        positions, _ = record_positions(module, source, [node], [], model.parents)
+        assert positions.regions is not None
+        for region in positions.regions:
+            ast.parse(region.standalone(source[region.start : region.end]))
