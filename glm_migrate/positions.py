@@ -37,11 +37,13 @@ class _Recorder(CodegenState):
     offset: int = 0
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    ancestors: set[cst.CSTNode] = field(default_factory=set)
     #: the indentation in force where each edited node starts (for its new code)
     indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
-    _open: dict[cst.CSTNode, int] = field(default_factory=dict)
-    _stack: list[cst.CSTNode] = field(default_factory=list)
+    _watched: set[int] = field(default_factory=set)
+    _open: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._watched = self.targets | self.edited
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -57,17 +59,17 @@ class _Recorder(CodegenState):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
-        if key in self.edited:
-            self.ancestors.update(self._stack)
-            self.indents[node] = tuple(self.indent_tokens)
-        self._stack.append(node)
-        if key in self.targets:
-            self._open[node] = self.offset
+        if key in self._watched:
+            if key in self.edited:
+                self.indents[node] = tuple(self.indent_tokens)
+            if key in self.targets:
+                self._open[key] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        self._stack.pop()
-        if node in self._open:
-            self.inclusive[node] = (self._open.pop(node), self.offset)
+        if self._open:
+            start = self._open.pop(id(node), None)
+            if start is not None:
+                self.inclusive[node] = (start, self.offset)
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -82,6 +84,7 @@ class _Recorder(CodegenState):
         for child in (start_node, end_node):
             if child is not None:
                 self.targets.add(id(child))
+                self._watched.add(id(child))
         return _SyntacticSpan(self, node, start_node, end_node)
 
 
@@ -102,6 +105,24 @@ class _SyntacticSpan(AbstractContextManager[None]):
         if self.end_node is not None:
             end = _span_of(recorder, self.end_node)[1]
         recorder.syntactic[self.node] = (start, end)
+
+
+@dataclass
+class _AncestorRecorder(_Recorder):
+    """Also collects the ancestors of edited nodes, for a pass over the whole module."""
+
+    ancestors: set[cst.CSTNode] = field(default_factory=set)
+    _stack: list[cst.CSTNode] = field(default_factory=list)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.edited:
+            self.ancestors.update(self._stack)
+        self._stack.append(node)
+        super().before_codegen(node)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        self._stack.pop()
+        super().after_codegen(node)
 
 
 def _span_of(recorder: _Recorder, node: cst.CSTNode) -> tuple[int, int]:
@@ -187,7 +208,7 @@ def record_positions(
         found = _by_statement(module, code, line_starts, targets, edited, parents)
         if found is not None:
             return found
-    recorder = _Recorder(
+    recorder = _AncestorRecorder(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
         targets={id(node) for node in targets},

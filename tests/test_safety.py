@@ -137,8 +137,16 @@ class _BreaksTheCode(Rule):
         self.report(call.node, "broken", fix=Fix(((call.node, lambda _: broken),), "Break it"))
 
 
-def test_output_that_does_not_parse_leaves_the_file_untouched() -> None:
-    source = b"from openai import OpenAI\nOpenAI().chat.completions.create(model='glm-4.6', messages=[])\n"
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"from openai import OpenAI\nOpenAI().chat.completions.create(model='glm-4.6', messages=[])\n",
+        # nested in blocks, after an elif: only the edited statement is parsed to check the output
+        b"from openai import OpenAI\nclass A:\n    def f(self, m='x'):\n        if m:\n            pass\n"
+        b"        elif OpenAI().chat.completions.create(model='glm-4.6', messages=[]):\n            pass\n",
+    ],
+)
+def test_output_that_does_not_parse_leaves_the_file_untouched(source: bytes) -> None:
     result = migrate_bytes(source, settings=Settings(), tables=load_tables(), rules=(_BreaksTheCode,))
     assert result.error is not None and "GLM999" in result.error
     assert result.output.encode() == source
