@@ -267,48 +267,119 @@ def _by_statement(
     # A statement inside one generated whole is covered by it.
     whole = {key for key, plan in plans.items() if not plan.header_only}
     wanted = [plan for plan in plans.values() if not _inside(plan.statement, whole, parents, module)]
-    first_lines = _first_lines(module, code, [plan.statement for plan in wanted])
-    if first_lines is None:
+    order: dict[int, int] = {}
+    _cst_units(module.body, [], order)
+    if not all(id(plan.statement) in order for plan in wanted):
         return None
-    recorder = _Recorder(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        targets={id(node) for node in targets} | {id(_STUB_BODY)},
-        edited={id(node) for node in edited},
-    )
+    wanted.sort(key=lambda plan: order[id(plan.statement)])
+    target_ids = {id(node) for node in targets} | {id(_STUB_BODY)}
+    edited_ids = {id(node) for node in edited}
+    pieces = [_generate(plan, module, parents, target_ids, edited_ids) for plan in wanted]
+    starts = _place(code, [piece.text for piece in pieces])
+    ends = [None if start is None else start + len(piece.text) for piece, start in zip(pieces, starts, strict=True)]
+    if None in starts:
+        # Text that occurs more than once: CPython's parser says on which line the statement is.
+        first_lines = _first_lines(
+            module, code, [p.plan.statement for p, s in zip(pieces, starts, strict=True) if s is None]
+        )
+        if first_lines is None:
+            return None
+        for index, piece in enumerate(pieces):
+            if starts[index] is None:
+                leading = len(piece.plan.statement.leading_lines)  # type: ignore[attr-defined]
+                line = first_lines[id(piece.plan.statement)] - leading
+                if not 1 <= line <= len(line_starts):
+                    return None
+                start = starts[index] = line_starts[line - 1]
+                if code.startswith(piece.text, start):
+                    ends[index] = start + len(piece.text)
+                elif _ends_file_without_newline(module, code, start, piece.recorder):
+                    ends[index] = len(code)
+                else:
+                    return None
+    recorder = _Recorder(default_indent=module.default_indent, default_newline=module.default_newline)
     regions: list[Region] = []
-    for plan in wanted:
-        statement = plan.statement
-        line = first_lines[id(statement)] - len(statement.leading_lines)  # type: ignore[attr-defined]
-        if not 1 <= line <= len(line_starts):
-            return None
-        start = recorder.offset = line_starts[line - 1]
-        recorder.tokens = []
-        recorder.indent_tokens = _indents(statement, parents, module)
-        indent = "".join(recorder.indent_tokens)
-        if plan.header_only:
-            # Nothing after the header is generated: its nodes would be recorded at wrong offsets.
-            changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
-            statement = statement.with_changes(**changes)
-        parent = parents.get(id(plan.statement))
-        is_elif = isinstance(parent, cst.If) and parent.orelse is plan.statement
-        if is_elif:
-            statement._codegen(recorder, is_elif=True)
-        else:
-            statement._codegen(recorder)
-        generated = "".join(recorder.tokens)
-        if plan.header_only:
-            generated = generated[: recorder.inclusive.pop(_STUB_BODY)[0] - start]
-        if code.startswith(generated, start):
-            end = start + len(generated)
-        elif _ends_file_without_newline(module, code, start, recorder):
-            end = len(code)
-        else:
-            return None
-        regions.append(Region(start, end, indent, plan.header_only, is_elif))
+    previous_end = 0
+    for piece, begin, end in zip(pieces, starts, ends, strict=True):
+        assert begin is not None and end is not None
+        if begin < previous_end:
+            return None  # out of source order: something is not what it seems
+        previous_end = end
+        for node, (first, last) in piece.recorder.inclusive.items():
+            recorder.inclusive[node] = (first + begin, last + begin)
+        for node, (first, last) in piece.recorder.syntactic.items():
+            recorder.syntactic[node] = (first + begin, last + begin)
+        recorder.indents.update(piece.recorder.indents)
+        regions.append(Region(begin, end, piece.indent, piece.plan.header_only, piece.is_elif))
     if not all(node in recorder.inclusive for node in targets) or not all(node in recorder.indents for node in edited):
         return None
     return Positions(recorder, line_starts, regions), ancestors
+
+
+@dataclass
+class _Piece:
+    """A statement's generated text, with offsets recorded from its start."""
+
+    plan: _Plan
+    recorder: _Recorder
+    text: str
+    indent: str
+    is_elif: bool
+
+
+def _generate(
+    plan: _Plan, module: cst.Module, parents: Mapping[int, cst.CSTNode], targets: set[int], edited: set[int]
+) -> _Piece:
+    indents = _indents(plan.statement, parents, module)
+    recorder = _Recorder(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=indents,
+        targets=targets,
+        edited=edited,
+    )
+    statement = plan.statement
+    if plan.header_only:
+        # Nothing after the header is generated: its nodes would be recorded at wrong offsets.
+        changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
+        statement = statement.with_changes(**changes)
+    parent = parents.get(id(plan.statement))
+    is_elif = isinstance(parent, cst.If) and parent.orelse is plan.statement
+    if is_elif:
+        statement._codegen(recorder, is_elif=True)
+    else:
+        statement._codegen(recorder)
+    text = "".join(recorder.tokens)
+    if plan.header_only:
+        text = text[: recorder.inclusive.pop(_STUB_BODY)[0]]
+    return _Piece(plan, recorder, text, "".join(indents), is_elif)
+
+
+def _place(code: str, texts: list[str]) -> list[int | None]:
+    """Where each text (statements in source order) starts in `code`, where that is certain: it
+    occurs once in the file, or once between the statements placed before and after it."""
+    starts: list[int | None] = [_only_occurrence(code, text, 0, len(code)) for text in texts]
+    progress = None in starts
+    while progress:
+        progress = False
+        for index, text in enumerate(texts):
+            if starts[index] is not None:
+                continue
+            before = [start + len(texts[i]) for i, start in enumerate(starts[:index]) if start is not None]
+            after = [start for start in starts[index + 1 :] if start is not None]
+            found = _only_occurrence(code, text, max(before, default=0), min(after, default=len(code)))
+            if found is not None:
+                starts[index] = found
+                progress = True
+    return starts
+
+
+def _only_occurrence(code: str, text: str, low: int, high: int) -> int | None:
+    """The start of `text` in code[low:high] if it occurs there once, at the start of a line."""
+    found = code.find(text, low, high)
+    if found < 0 or code.find(text, found + 1, high) >= 0:
+        return None
+    return found if found == 0 or code[found - 1] in "\r\n" else None
 
 
 def _ends_file_without_newline(module: cst.Module, code: str, start: int, recorder: _Recorder) -> bool:
