@@ -388,7 +388,14 @@ def _splice(
         if start < position:
             continue  # inside an edited node already replaced as a whole
         assert start >= 0, "every edited node has a recorded span"
-        new = node.visit(_EditApplier(edits, ancestors))
+        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[Any]
+        if ancestors is not None and node not in ancestors:
+            new = node  # no edit below this one: its own edits are all there is to apply
+            for edit in edits[node]:
+                assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
+                new = edit(new)
+        else:
+            new = node.visit(_EditApplier(edits, ancestors))
         assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
         replacements.append((start, end, spans.code_in_place(module, node, new)))
         position = end

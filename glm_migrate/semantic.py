@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -103,13 +104,13 @@ class ApiCall:
     clients: tuple[Client, ...]  #: possible receivers; empty when inferred from the call's shape
     scope: Scope
 
-    @property
+    @functools.cached_property
     def sdk(self) -> str | None:
         """The SDK all receivers share, or None when unknown or mixed."""
         sdks = {c.sdk for c in self.clients}
         return sdks.pop() if len(sdks) == 1 else None
 
-    @property
+    @functools.cached_property
     def target(self) -> Target:
         targets = {c.target for c in self.clients}
         if not targets:
@@ -123,7 +124,7 @@ class ApiCall:
     def inferred(self) -> bool:
         return not self.clients
 
-    @property
+    @functools.cached_property
     def migratable(self) -> bool:
         """Requests go (or, after the migration, will go) to Z.AI, so GLM's rules apply."""
         return self.inferred or self.target in (Target.OPENAI, Target.ZAI)
@@ -614,6 +615,15 @@ def _handlers(visitor: type[cst.CSTVisitor], kind: type[cst.CSTNode]) -> tuple[_
     return found
 
 
+#: type -> is it a LibCST node; isinstance() against LibCST's abstract classes is slow
+_is_node: dict[type, bool] = {}
+
+
+def _node_kind(kind: type) -> bool:
+    found = _is_node[kind] = issubclass(kind, cst.CSTNode)
+    return found
+
+
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None = None) -> None:
     """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
 
@@ -626,16 +636,17 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     if visit is None or visit(visitor, node) is not False:
         for field_name in fields:
             value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
-                if parents is not None:
-                    parents[id(value)] = node
-                walk(value, visitor, parents)
-            elif isinstance(value, tuple | list):
+            kind = type(value)
+            if kind is tuple or kind is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if _is_node.get(type(item)) or _node_kind(type(item)):
                         if parents is not None:
                             parents[id(item)] = node
                         walk(item, visitor, parents)
+            elif _is_node.get(kind) or _node_kind(kind):
+                if parents is not None:
+                    parents[id(value)] = node
+                walk(value, visitor, parents)
     if leave is not None:
         leave(visitor, node)
 
