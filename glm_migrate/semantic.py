@@ -639,14 +639,17 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
             kind = type(value)
             if kind is tuple or kind is list:
                 for item in value:
-                    if _is_node.get(type(item)) or _node_kind(type(item)):
+                    is_node = _is_node.get(type(item))
+                    if is_node or (is_node is None and _node_kind(type(item))):
                         if parents is not None:
                             parents[id(item)] = node
                         walk(item, visitor, parents)
-            elif _is_node.get(kind) or _node_kind(kind):
-                if parents is not None:
-                    parents[id(value)] = node
-                walk(value, visitor, parents)
+            else:
+                is_node = _is_node.get(kind)
+                if is_node or (is_node is None and _node_kind(kind)):
+                    if parents is not None:
+                        parents[id(value)] = node
+                    walk(value, visitor, parents)
     if leave is not None:
         leave(visitor, node)
 
