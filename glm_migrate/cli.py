@@ -464,13 +464,20 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
                 problem = escape(f"{report.path}: {redact(report.error, run.secrets)}")
                 (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
         plain = output.file is None and not target.is_terminal and not target.is_jupyter
+        pending: list[str] = []  # plain text, written in blocks: stdout may be unbuffered
         for renderable in text_report(run, with_summary=summary_table):
             if plain and isinstance(renderable, Styled | Text):
                 # Without colour a finding is just its text: writing it directly is many times
                 # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
-                target.file.write(renderable.plain + "\n")
+                pending.append(renderable.plain + "\n")
+                if len(pending) >= 1000:
+                    target.file.write("".join(pending))
+                    pending.clear()
             else:
+                target.file.write("".join(pending))
+                pending.clear()
                 target.print(renderable.text() if isinstance(renderable, Styled) else renderable)
+        target.file.write("".join(pending))
         if output.file is None:
             return
         document = target.export_text()
