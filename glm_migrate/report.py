@@ -34,12 +34,12 @@ def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
     return "manual" if diagnostic.severity is Severity.ERROR else "advice"
 
 
-@dataclass(frozen=True)
 class Styled:
     """Text in styled pieces: printed as rich Text on a terminal, written as is elsewhere
     (building and rendering rich Text costs more than the whole report is worth in a CI log)."""
 
-    pieces: tuple[tuple[str, str], ...]  #: (text, rich style)
+    def __init__(self, pieces: Sequence[tuple[str, str]]) -> None:
+        self.pieces = tuple(pieces)  #: (text, rich style)
 
     @property
     def plain(self) -> str:
@@ -55,7 +55,7 @@ def _message_pieces(message: str) -> list[tuple[str, str]]:
 
 
 def _styled_message(message: str) -> Text:
-    return Styled(tuple(_message_pieces(message))).text()
+    return Styled(_message_pieces(message)).text()
 
 
 def location(path: Path | str, diagnostic: Diagnostic) -> str:
@@ -85,19 +85,34 @@ def finding_text(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = Fa
         pieces += [("\n  help: ", "cyan"), *_message_pieces(diagnostic.fix_title)]
         if diagnostic.applicability is Applicability.UNSAFE:
             pieces.append((" (with --unsafe-fixes)", "dim"))
-    return Styled(tuple(pieces))
+    return Styled(pieces)
 
 
 _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
 
 
+class StyledDiff(Styled):
+    """A unified diff (see `textdiff.unified_diff`), coloured line by line only when shown so."""
+
+    def __init__(self, diff: str) -> None:
+        super().__init__(())
+        self.diff = diff
+
+    @property
+    def plain(self) -> str:
+        lines = self.diff.splitlines()
+        return "\n".join(lines) + "\n" if lines else ""
+
+    def text(self) -> Text:
+        pieces = []
+        for line in self.plain.splitlines(keepends=True):
+            pieces.append((line, next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")))
+        return Text.assemble(*pieces)
+
+
 def diff_text(diff: str) -> Styled:
     """A unified diff (see `textdiff.unified_diff`) coloured line by line."""
-    pieces = []
-    for line in diff.splitlines(keepends=True):
-        style = next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")
-        pieces.append((line.rstrip("\r\n") + "\n", style))
-    return Styled(tuple(pieces))
+    return StyledDiff(diff)
 
 
 @dataclass
