@@ -173,7 +173,8 @@ def run(
         return
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunk = max(1, min(64, len(files) // (jobs * 8)))
+        # Small chunks: the last ones finish together, so no worker idles at the end for long.
+        chunk = max(1, min(16, len(files) // (jobs * 8)))
         try:
             for report in pool.map(process, files, chunksize=chunk):
                 done += 1
