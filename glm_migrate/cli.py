@@ -31,6 +31,7 @@ from glm_migrate.config import (
     load_settings,
 )
 from glm_migrate.formats import FORMATS, RunReport
+from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
@@ -296,6 +297,8 @@ def _unknown_codes(patterns: frozenset[str]) -> list[str]:
 
 #: Formats that show each fix's text edit; the others spare its code generation.
 _EDIT_FORMATS = frozenset({"json", "sarif"})
+#: formats whose findings carry a fingerprint, made from the source line
+_FINGERPRINT_FORMATS = frozenset({"json", "sarif", "gitlab"})
 
 
 @dataclass(frozen=True)
@@ -344,7 +347,13 @@ def _run_paths(
     found = discover(paths, settings.exclude)
     # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
     reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
-    reports += _progress(
+    # A check over a large tree holds every report until the end: without a baseline or
+    # fingerprints to make, it keeps each file's findings and secrets but not its texts.
+    sources_needed = (
+        mode != "check" or output.format in _FINGERPRINT_FORMATS or output.baseline or output.write_baseline
+    )
+    secrets: set[str] = set()
+    for report in _progress(
         run(
             found.files,
             settings,
@@ -355,7 +364,9 @@ def _run_paths(
         ),
         len(found.files),
         errors,
-    )
+    ):
+        secrets |= file_secrets(report.source, report.diagnostics)
+        reports.append(report if sources_needed else report.without_texts())
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]
         # Checked after the run but before the first write: nothing is written when this refuses.
@@ -369,7 +380,7 @@ def _run_paths(
             )
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode)
+    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets))
 
 
 def _write(report: FileReport) -> FileReport:
@@ -401,12 +412,16 @@ def _finish(
     *,
     mode: str,
     summary_table: bool = True,
+    secrets: frozenset[str] | None = None,
 ) -> int:
-    """Baseline, render, write the report (and the GitHub step summary), pick the exit code."""
+    """Baseline, render, write the report (and the GitHub step summary), pick the exit code.
+
+    `secrets`: the keys found in the reports' sources, when those are no longer kept.
+    """
     from glm_migrate.formats import RunReport, is_blocking, run_secrets
     from glm_migrate.report import Summary
 
-    secrets = run_secrets(reports)
+    secrets = run_secrets(reports) if secrets is None else secrets
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary()
     for report in reports:

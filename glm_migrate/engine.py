@@ -8,10 +8,8 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
-import ast
 import re
 import tokenize
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
@@ -23,7 +21,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
-from glm_migrate.positions import Positions, Region, record_positions
+from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
@@ -82,13 +80,6 @@ def _decode(data: str | bytes) -> str:
 _BRACKETS = re.compile(rb"[()\[\]{}]")
 
 
-def _parses(code: str | bytes) -> None:
-    """CPython's parse, without the SyntaxWarnings it prints about the user's code."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ast.parse(code)
-
-
 def _beyond_native_parser(data: bytes) -> str | None:
     """Why LibCST's native parser must not see this file, or None.
 
@@ -104,7 +95,7 @@ def _beyond_native_parser(data: bytes) -> str | None:
     if deepest <= 100 and not long_lines:
         return None
     try:
-        _parses(data)
+        parse_with_cpython(data)
     except (SyntaxError, ValueError) as exc:
         return f"syntax error: {exc.msg if isinstance(exc, SyntaxError) else exc} (left untouched)"
     except (RecursionError, MemoryError):
@@ -480,12 +471,12 @@ def _check_output(output: str, applied: list[Finding], edited: str | None = None
     # CPython's own parser: the authority on what runs, and several times faster than LibCST's.
     if edited is not None:
         try:
-            _parses(edited)
+            parse_with_cpython(edited)
             return None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     try:
-        _parses(output)
+        parse_with_cpython(output)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         codes = ", ".join(sorted({f.rule.CODE for f in applied}))
         reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__

@@ -6,10 +6,11 @@ without transforming the whole tree, the ancestors of the nodes it edits. This r
 those: character offsets, turned into lines and columns at the end.
 
 Code generation is the cost, so it covers only the statements that hold such nodes (or only the
-header of a compound statement, when that is where they are). Where each statement starts comes
-from CPython's parser, which is ten times faster than LibCST's and gives every statement's line;
-each generated statement must equal the source text at that place, or the whole module is
-generated instead.
+header of a compound statement, when that is where they are). A generated statement is placed
+where its text occurs in the source: once in the file, or once between the statements placed
+before and after it. Only statements whose text repeats need CPython's parser (ten times faster
+than LibCST's) to say on which line they stand, and the text must match there. Whatever cannot
+be placed exactly has the whole module generated instead.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -184,6 +186,13 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
 
     def __len__(self) -> int:
         return len({**self._recorder.inclusive, **self._recorder.syntactic})
+
+
+def parse_with_cpython(code: str | bytes) -> ast.Module:
+    """CPython's parse, without the SyntaxWarnings it prints about the user's code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(code)
 
 
 def _line_starts(code: str) -> list[int]:
@@ -423,7 +432,7 @@ def _first_lines(module: cst.Module, code: str, statements: Sequence[cst.BaseSta
     """The line of each statement's first token (its first decorator's, for a decorated one),
     from pairing LibCST's statements with CPython's in source order; None if they do not pair."""
     try:
-        tree = ast.parse(code)
+        tree = parse_with_cpython(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     ours: list[cst.CSTNode] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -222,18 +222,18 @@ def rules_table(rules: Sequence[RuleInfo]) -> Table:
     return table
 
 
-def text_report(run: RunReport, *, with_summary: bool = True) -> list[Styled | RenderableType]:
-    """The text format: each finding, the diffs of a dry run, then the summary table."""
+def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled | RenderableType]:
+    """The text format: each finding, the diffs of a dry run, then the summary table (one piece
+    at a time: a large run's report is written as it is made, never held whole)."""
     from glm_migrate.redaction import redact
 
-    shown: list[Styled | RenderableType] = []
     for report in run.reports:
         for diagnostic in report.diagnostics:
             if run.secrets:
                 # messages never quote a key today; masking here keeps it so for every future rule
                 title = diagnostic.fix_title and redact(diagnostic.fix_title, run.secrets)
                 diagnostic = replace(diagnostic, message=redact(diagnostic.message, run.secrets), fix_title=title)
-            shown.append(finding_text(report.path, diagnostic, dry_run=run.dry_run))
+            yield finding_text(report.path, diagnostic, dry_run=run.dry_run)
         if run.mode == "dry-run" and report.changed:
             assert report.source is not None and report.output is not None
             # A notebook's diff is shown per changed cell, in its source, not in its JSON.
@@ -242,9 +242,9 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> list[Styled | R
             ]
             for diff in diffs:
                 # the diff is the one place original source is shown: keys in it are masked
-                shown.append(diff_text(redact(diff, run.secrets)))
+                yield diff_text(redact(diff, run.secrets))
     if run.baselined:
-        shown.append(Text(f"{run.baselined} finding(s) left out: they are in the baseline"))
+        yield Text(f"{run.baselined} finding(s) left out: they are in the baseline")
     if with_summary:
-        shown += [Text(), summary_table(run.summary, applied=run.mode == "apply")]
-    return shown
+        yield Text()
+        yield summary_table(run.summary, applied=run.mode == "apply")

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -36,10 +36,17 @@ class FileReport:
     cells: tuple[tuple[int, str, str], ...] = ()
     #: the unified diff of a changed Python file, when the run shows diffs (made in the worker)
     diff: str | None = None
+    #: the file changes, though its output is no longer kept (see `without_texts`)
+    output_dropped: bool = False
 
     @property
     def changed(self) -> bool:
-        return self.output is not None
+        return self.output is not None or self.output_dropped
+
+    def without_texts(self) -> FileReport:
+        """This report without the bytes read, the source and the output, which a large run
+        need not hold until its end when nothing it reports quotes them."""
+        return replace(self, original=None, source=None, output=None, diff=None, output_dropped=self.changed)
 
     @property
     def output_bytes(self) -> bytes:
