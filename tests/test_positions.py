@@ -46,6 +46,11 @@ TRICKY = {
         "for i in range(3):\n    pass\nelse:\n    y = create(model='gpt-4o')\n"
     ),
     "del_global_lambda": "def f():\n    global g\n    del g\n    h = lambda m='gpt-4o': m\n    return h\n",
+    "repeated_statements": (
+        "def a():\n    r = create(model='gpt-4o')\n    return r\n\n\n"
+        "def b():\n    r = create(model='gpt-4o')\n    return r\n\n\n"
+        "class C:\n    def a(self):\n        r = create(model='gpt-4o')\n        return r\n"
+    ),
 }
 
 
@@ -70,13 +75,17 @@ def _walked_nodes(module: cst.Module, parents: dict[int, cst.CSTNode]) -> list[c
     return nodes
 
 
-@pytest.mark.parametrize(("name", "source"), _sources(), ids=[name for name, _ in _sources()])
-def test_statement_positions_equal_the_whole_module_pass(name: str, source: str) -> None:
+def _parsed(source: str) -> tuple[cst.Module, SemanticModel]:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
         pytest.skip("not Python")
-    model = SemanticModel.build(module, load_tables(), source)
+    return module, SemanticModel.build(module, load_tables(), source)
+
+
+@pytest.mark.parametrize(("name", "source"), _sources(), ids=[name for name, _ in _sources()])
+def test_statement_positions_equal_the_whole_module_pass(name: str, source: str) -> None:
+    module, model = _parsed(source)
     nodes = _walked_nodes(module, model.parents)
     rng = random.Random(name)
     samples = [[node] for node in nodes] + [rng.sample(nodes, min(len(nodes), 12)) for _ in range(5)]
@@ -94,12 +103,11 @@ def test_statement_positions_equal_the_whole_module_pass(name: str, source: str)
 
 
 def test_every_statement_is_placed_without_generating_the_module() -> None:
-    """No silent fallback on ordinary code: each statement pairs with CPython's."""
+    """No silent fallback on ordinary code: each statement is placed on its own."""
     from glm_migrate.positions import _by_statement, _line_starts
 
     for name, source in TRICKY.items():
-        module = cst.parse_module(source)
-        model = SemanticModel.build(module, load_tables(), source)
+        module, model = _parsed(source)
         statements = [n for n in _walked_nodes(module, model.parents) if isinstance(n, cst.BaseStatement)]
         for statement in statements:
             placed = _by_statement(module, source, _line_starts(source), [statement], [], model.parents)
@@ -108,8 +116,7 @@ def test_every_statement_is_placed_without_generating_the_module() -> None:
 
 def test_a_node_outside_the_walked_tree_falls_back_to_the_whole_module() -> None:
     source = "x = call(model='gpt-4o')  # note\n"
-    module = cst.parse_module(source)
-    model = SemanticModel.build(module, load_tables(), source)
+    module, model = _parsed(source)
     line = module.body[0]
     assert isinstance(line, cst.SimpleStatementLine)
     comment = line.trailing_whitespace  # a field the semantic walk skips
@@ -122,13 +129,17 @@ def test_each_generated_region_parses_on_its_own(name: str, source: str) -> None
     """The output check parses only the edited statements: unedited, each must parse alone."""
     import ast
 
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError:
-        pytest.skip("not Python")
-    model = SemanticModel.build(module, load_tables(), source)
+    module, model = _parsed(source)
     for node in _walked_nodes(module, model.parents):
         positions, _ = record_positions(module, source, [node], [], model.parents)
         assert positions.regions is not None
         for region in positions.regions:
             ast.parse(region.standalone(source[region.start : region.end]))
+
+
+def test_repeated_statements_are_placed_between_their_neighbours_or_not_at_all() -> None:
+    from glm_migrate.positions import _place
+
+    assert _place("a\nx\na\n", ["a\n", "x\n", "a\n"]) == [0, 2, 4]
+    assert _place("a\na\na\n", ["a\n", "a\n"]) == [None, None]  # ambiguous: CPython's lines decide
+    assert _place("ba\n", ["a\n"]) == [None]  # statements start lines
