@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +46,8 @@ class Cache:
     def __init__(self, root: Path, settings: Settings, *, edits: bool = True) -> None:
         self.directory = root / __version__
         self.fingerprint = fingerprint(settings, edits=edits)
+        #: folders this process has made sure exist (with the .gitignore): checked once each
+        self._ready: set[Path] = set()
 
     def _path(self, data: bytes) -> Path:
         key = hashlib.blake2b(data, digest_size=20, key=self.fingerprint.encode()[:64]).hexdigest()
@@ -63,13 +64,16 @@ class Cache:
     def put(self, data: bytes, result: CachedResult) -> None:
         path = self._path(data)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by glm-migrate\n*\n", encoding="utf-8")
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry.")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            if path.parent not in self._ready:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = self.directory.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# Created by glm-migrate\n*\n", encoding="utf-8")
+                self._ready.add(path.parent)
+            # One process writes one entry at a time: its pid makes the temporary name unique.
+            temporary = path.with_name(f".entry.{os.getpid()}")
+            with open(temporary, "wb") as handle:
+                handle.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only tree or a full disk: run without the cache

@@ -604,7 +604,8 @@ def _handlers(visitor: type[cst.CSTVisitor], kind: type[cst.CSTNode]) -> tuple[_
     fields = tuple(
         f.name
         for f in dataclasses.fields(kind)
-        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+        # text fields (a name's value, a string's quotes) hold no nodes
+        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace") and f.type not in (str, bool)
     )
     found = (
         None if visit is getattr(cst.CSTVisitor, f"visit_{name}", None) else visit,
