@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from glm_migrate.diagnostics import Diagnostic
-from glm_migrate.redaction import redact
+from glm_migrate.redaction import redact, source_lines
 from glm_migrate.runner import FileReport
 
 FORMAT_VERSION = 1
@@ -34,7 +34,7 @@ Key = tuple[str, str, str]  #: (path, code, fingerprint)
 
 def snippet(source: str, diagnostic: Diagnostic, secrets: Iterable[str] = ()) -> str:
     """The finding's whole source lines, whitespace collapsed and keys redacted."""
-    lines = source.splitlines()[diagnostic.span.line - 1 : diagnostic.span.end_line]
+    lines = source_lines(source)[diagnostic.span.line - 1 : diagnostic.span.end_line]
     return redact(" ".join(" ".join(lines).split()), secrets)
 
 

@@ -15,7 +15,6 @@ from typing import NoReturn
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.text import Text
 
@@ -143,6 +142,8 @@ def _explain(console: Console, code: str) -> None:
         _fail(console, f"unknown rule `{code}` (see --list-rules)")
     fix = f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
     header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
+    from rich.markdown import Markdown  # only --explain renders Markdown: not on every run's start-up
+
     console.print(Markdown(header + inspect.cleandoc(rule.__doc__ or "")))
 
 
@@ -326,7 +327,8 @@ def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, 
     sys.stdout.flush()
     output_text = None if keep or not result.changed else result.output
     report = FileReport(Path(name), result.diagnostics, result.error, data, result.source, output_text, result.encoding)
-    return _finish([report], errors, errors, output, mode=mode, summary_table=False)
+    secrets = file_secrets(report.source, report.diagnostics)
+    return _finish([report], errors, errors, output, mode=mode, secrets=secrets, summary_table=False)
 
 
 def _run_paths(
@@ -411,17 +413,16 @@ def _finish(
     output: _Output,
     *,
     mode: str,
+    secrets: frozenset[str],
     summary_table: bool = True,
-    secrets: frozenset[str] | None = None,
 ) -> int:
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code.
 
-    `secrets`: the keys found in the reports' sources, when those are no longer kept.
+    `secrets`: the keys found in the reports' sources (masked in every output).
     """
-    from glm_migrate.formats import RunReport, is_blocking, run_secrets
+    from glm_migrate.formats import RunReport, is_blocking
     from glm_migrate.report import Summary
 
-    secrets = run_secrets(reports) if secrets is None else secrets
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary()
     for report in reports:

@@ -26,7 +26,7 @@ from glm_migrate.positions import Positions, Region, parse_with_cpython, record_
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
-from glm_migrate.semantic import SemanticModel
+from glm_migrate.semantic import SemanticModel, code_of
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.suppressions import filter_findings
 from glm_migrate.tables import Tables
@@ -51,21 +51,26 @@ class _EditApplier(cst.CSTTransformer):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         edits = self.edits.get(original_node)
-        if not edits:
-            return updated_node
-        node: Any = updated_node
-        inserted: list[cst.CSTNode] = []
-        for edit in edits:
-            result = edit(node)
-            if isinstance(result, cst.RemovalSentinel):
-                return result
-            if isinstance(result, cst.FlattenSentinel):
-                # Statement insertions: the first node is the edited node, the rest follow it.
-                node, *more = result.nodes
-                inserted.extend(more)
-            else:
-                node = result
-        return cst.FlattenSentinel([node, *inserted]) if inserted else node
+        return _apply_edits(updated_node, edits) if edits else updated_node
+
+
+def _apply_edits(
+    node: cst.CSTNode, edits: list[NodeEdit]
+) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    """One node's edits, in order: the new node, a removal, or the node and statements after it."""
+    current: Any = node
+    inserted: list[cst.CSTNode] = []
+    for edit in edits:
+        result = edit(current)
+        if isinstance(result, cst.RemovalSentinel):
+            return result
+        if isinstance(result, cst.FlattenSentinel):
+            # Statement insertions: the first node is the edited node, the rest follow it.
+            current, *more = result.nodes
+            inserted.extend(more)
+        else:
+            current = result
+    return cst.FlattenSentinel([current, *inserted]) if inserted else current
 
 
 def _decode(data: str | bytes) -> str:
@@ -81,6 +86,11 @@ def _decode(data: str | bytes) -> str:
 _BRACKET_SIGNS = bytes.maketrans(b"([{)]}", b"\x01\x01\x01\xff\xff\xff")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"([{)]}"))
 _LONG_LINE = re.compile(rb"[^\r\n]{5001}")
+
+
+def _untouched(data: str | bytes, error: str | None = None) -> MigrationResult:
+    text = _decode(data)
+    return MigrationResult(text, text, (), error=error)
 
 
 def _beyond_native_parser(data: bytes) -> str | None:
@@ -164,29 +174,23 @@ def _migrate(
     data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
 ) -> MigrationResult:
     if not tables.mentions_trigger(data):
-        text = _decode(data)
-        return MigrationResult(source=text, output=text, diagnostics=())
+        return _untouched(data)
     refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
     if refusal is not None:
-        text = _decode(data)
-        return MigrationResult(text, text, (), error=refusal)
+        return _untouched(data, refusal)
     try:
         module = _parse_module(data)
     except cst.ParserSyntaxError as exc:
-        text = _decode(data)
         detail = exc.message.removeprefix("parser error: ")
-        return MigrationResult(text, text, (), error=f"syntax error: {detail} (left untouched)")
+        return _untouched(data, f"syntax error: {detail} (left untouched)")
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        text = _decode(data)
-        return MigrationResult(text, text, (), error=f"cannot decode: {exc}")
+        return _untouched(data, f"cannot decode: {exc}")
     except RecursionError:
-        text = _decode(data)
-        return MigrationResult(text, text, (), error="too deeply nested for the parser")
+        return _untouched(data, "too deeply nested for the parser")
     form_feed = b"\x0c" in data if isinstance(data, bytes) else "\x0c" in data
     if form_feed and (module.bytes if isinstance(data, bytes) else module.code) != data:
         # LibCST drops some form feeds; a file it cannot reproduce exactly is never touched.
-        text = _decode(data)
-        return MigrationResult(text, text, (), error="contains form feeds LibCST cannot reproduce; left untouched")
+        return _untouched(data, "contains form feeds LibCST cannot reproduce; left untouched")
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
         result, unsettled = _migrate_module(
@@ -197,8 +201,7 @@ def _migrate(
         return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
-        text = _decode(data)
-        return MigrationResult(text, text, (), error="too deeply nested to process safely (left untouched)")
+        return _untouched(data, "too deeply nested to process safely (left untouched)")
 
 
 #: Passes after the first, at most; real chains are one step long.
@@ -381,12 +384,8 @@ def _splice(
         if start < position:
             continue  # inside an edited node already replaced as a whole
         assert start >= 0, "every edited node has a recorded span"
-        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[Any]
         if ancestors is not None and node not in ancestors:
-            new = node  # no edit below this one: its own edits are all there is to apply
-            for edit in edits[node]:
-                assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
-                new = edit(new)
+            new = _apply_edits(node, edits[node])  # no edit below this one: no visit needed
         else:
             new = node.visit(_EditApplier(edits, ancestors))
         assert isinstance(new, cst.CSTNode), "expression-level edits return nodes"
@@ -443,16 +442,23 @@ def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
 
 
 def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
+    """Each hook, in order, for the rules that override it."""
+
+    def overriding(hook: str) -> list[Rule]:
+        return [rule for rule in active if getattr(type(rule), hook) is not getattr(Rule, hook)]
+
+    # Item by item, each rule in turn: rules see a shared value (a model constant) in that order.
+    attribute_rules, client_rules, call_rules = map(overriding, ("on_module_attribute", "on_client", "on_api_call"))
     for assignment in model.module_attributes:
-        for rule in active:
+        for rule in attribute_rules:
             rule.on_module_attribute(assignment)
     for client in model.clients:
-        for rule in active:
+        for rule in client_rules:
             rule.on_client(client)
     for call in model.api_calls:
-        for rule in active:
+        for rule in call_rules:
             rule.on_api_call(call)
-    for rule in active:
+    for rule in overriding("on_module_end"):
         rule.on_module_end()
 
 
@@ -525,7 +531,7 @@ def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], sou
     span = _span(positions[node])
     # A node's code includes whitespace and commas it owns outside its span (`x=1,\n` for an
     # argument); both codes must share them exactly, and only the part inside the span is replaced.
-    before, after = _code(node), _code(replacement)
+    before, after = code_of(node), code_of(replacement)
     inside = span_text(source, span)
     start = before.find(inside)
     if start < 0:
@@ -534,7 +540,3 @@ def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], sou
     if not (after.startswith(prefix) and after.endswith(suffix)) or len(after) < len(prefix) + len(suffix):
         return None
     return Edit(span, after[len(prefix) : len(after) - len(suffix)])
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)

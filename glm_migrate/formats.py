@@ -20,7 +20,7 @@ from urllib.parse import quote
 from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
-from glm_migrate.redaction import file_secrets, redact
+from glm_migrate.redaction import redact
 from glm_migrate.report import Summary, diagnostic_dict, location, status
 from glm_migrate.runner import FileReport
 
@@ -62,10 +62,6 @@ def is_blocking(diagnostic: Diagnostic, *, dry_run: bool, strict: bool) -> bool:
     if diagnostic.applied and not dry_run:
         return False
     return diagnostic.severity is Severity.ERROR or strict
-
-
-def run_secrets(reports: list[FileReport]) -> frozenset[str]:
-    return frozenset().union(*(file_secrets(r.source, r.diagnostics) for r in reports))
 
 
 def render(output_format: str, run: RunReport, *, statistics: bool = False) -> str:

@@ -39,7 +39,7 @@ from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from glm_migrate.tables import Tables, load_tables
+from glm_migrate.tables import USER_ID_LENGTH, Tables, load_tables
 
 # Business error codes Z.AI returns (glm-target-api.md §4, "Errors").
 AUTH_MISSING = "1001"
@@ -59,7 +59,6 @@ RESPONSE_FORMATS = frozenset({"text", "json_object"})
 THINKING_TYPES = frozenset({"enabled", "disabled"})
 ENCODING_FORMATS = frozenset({"float", "base64"})
 MAX_EMBEDDING_INPUTS = 64
-USER_ID_LENGTH = (6, 128)
 
 #: path below the API prefix -> endpoint name used by the tables
 ROUTES = {
@@ -186,7 +185,7 @@ def _check_message(index: int, message: Any, part_types: frozenset[str]) -> None
         raise _invalid(where, f"{role} `content` must be a string")
 
 
-def _check_messages(body: Mapping[str, Any], tables: Tables) -> list[Mapping[str, Any]]:
+def _check_messages(body: Mapping[str, Any], tables: Tables) -> None:
     if "messages" not in body:
         raise ApiError(400, MISSING_FIELD, "Missing required parameter `messages`")
     messages = body["messages"]
@@ -199,7 +198,6 @@ def _check_messages(body: Mapping[str, Any], tables: Tables) -> list[Mapping[str
     # "Must not consist of system or assistant messages only" (§3.1, [I4]).
     if not any(m["role"] == "user" for m in messages):
         raise _invalid("messages", "at least one user message is required")
-    return messages
 
 
 def _check_tools(body: Mapping[str, Any]) -> None:
@@ -250,10 +248,8 @@ def validate_chat(body: Mapping[str, Any], tables: Tables) -> None:
     ):
         raise _invalid("response_format", "`type` must be text or json_object")
     user_id = body.get("user_id")
-    if user_id is not None and not (
-        isinstance(user_id, str) and USER_ID_LENGTH[0] <= len(user_id) <= USER_ID_LENGTH[1]
-    ):
-        raise _invalid("user_id", "must be a string of 6 to 128 characters")
+    if user_id is not None and not (isinstance(user_id, str) and len(user_id) in USER_ID_LENGTH):
+        raise _invalid("user_id", f"must be a string of {USER_ID_LENGTH.start} to {USER_ID_LENGTH.stop - 1} characters")
 
 
 def validate_embeddings(body: Mapping[str, Any], tables: Tables) -> None:
@@ -360,15 +356,16 @@ def _reply(body: Mapping[str, Any], tables: Tables) -> _Reply:
     asked = next(_text_of(m.get("content")) for m in reversed(messages) if m["role"] == "user")
     thinking = body.get("thinking", {}).get("type", "enabled") == "enabled" and body["model"] in tables.thinking_models
     reasoning = f"The user asks: {asked[:80]}. A short answer will do." if thinking else None
+    prompt_tokens = sum(_tokens(_text_of(m.get("content"))) for m in messages)
     functions = [t["function"] for t in body.get("tools") or [] if t.get("type") == "function"]
     if functions and messages[-1]["role"] == "user":
         arguments = json.dumps(_placeholder(functions[0].get("parameters", {})), ensure_ascii=False)
         call = (f"call_{uuid.uuid4().hex[:24]}", str(functions[0]["name"]), arguments)
-        return _Reply("", reasoning, call, sum(_tokens(_text_of(m.get("content"))) for m in messages))
+        return _Reply("", reasoning, call, prompt_tokens)
     answer = f"GLM mock answer to: {asked[:200]}"
     if (body.get("response_format") or {}).get("type") == "json_object":
         answer = json.dumps({"answer": answer}, ensure_ascii=False)
-    return _Reply(answer, reasoning, None, sum(_tokens(_text_of(m.get("content"))) for m in messages))
+    return _Reply(answer, reasoning, None, prompt_tokens)
 
 
 def _envelope(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -276,8 +276,9 @@ def _by_statement(
     # A statement inside one generated whole is covered by it.
     whole = {key for key, plan in plans.items() if not plan.header_only}
     wanted = [plan for plan in plans.values() if not _inside(plan.statement, whole, parents, module)]
-    order: dict[int, int] = {}
-    _cst_units(module.body, [], order)
+    units: list[cst.CSTNode] = []
+    order: dict[int, int] = {}  #: id(statement) -> index of its first unit
+    _cst_units(module.body, units, order)
     if not all(id(plan.statement) in order for plan in wanted):
         return None
     wanted.sort(key=lambda plan: order[id(plan.statement)])
@@ -288,9 +289,8 @@ def _by_statement(
     ends = [None if start is None else start + len(piece.text) for piece, start in zip(pieces, starts, strict=True)]
     if None in starts:
         # Text that occurs more than once: CPython's parser says on which line the statement is.
-        first_lines = _first_lines(
-            module, code, [p.plan.statement for p, s in zip(pieces, starts, strict=True) if s is None]
-        )
+        unplaced = [p.plan.statement for p, s in zip(pieces, starts, strict=True) if s is None]
+        first_lines = _first_lines(code, units, order, unplaced)
         if first_lines is None:
             return None
         for index, piece in enumerate(pieces):
@@ -428,16 +428,16 @@ def _indents(statement: cst.BaseStatement, parents: Mapping[int, cst.CSTNode], m
     return tokens[::-1]
 
 
-def _first_lines(module: cst.Module, code: str, statements: Sequence[cst.BaseStatement]) -> dict[int, int] | None:
+def _first_lines(
+    code: str, ours: list[cst.CSTNode], first_unit: dict[int, int], statements: Sequence[cst.BaseStatement]
+) -> dict[int, int] | None:
     """The line of each statement's first token (its first decorator's, for a decorated one),
-    from pairing LibCST's statements with CPython's in source order; None if they do not pair."""
+    from pairing LibCST's statements (`_cst_units`) with CPython's in source order; None if
+    they do not pair."""
     try:
         tree = parse_with_cpython(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    ours: list[cst.CSTNode] = []
-    first_unit: dict[int, int] = {}
-    _cst_units(module.body, ours, first_unit)
     theirs: list[ast.stmt] = []
     _ast_units(tree.body, theirs)
     if len(ours) != len(theirs):

@@ -7,6 +7,7 @@ shaped like an OpenAI secret key (`sk-...`) even when GLM003 did not run.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable
 
@@ -18,9 +19,15 @@ _KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
 MASK = "…(redacted)"
 
 
+@functools.lru_cache(maxsize=4)
+def source_lines(source: str) -> tuple[str, ...]:
+    """The source's lines with their endings, split once for all the findings of a file."""
+    return tuple(source.splitlines(keepends=True))
+
+
 def span_text(source: str, span: Span) -> str:
     """The source text a span covers (columns are 1-based, the end exclusive)."""
-    lines = source.splitlines(keepends=True)[span.line - 1 : span.end_line]
+    lines = source_lines(source)[span.line - 1 : span.end_line]
     if not lines:
         return ""
     if len(lines) == 1:

@@ -110,11 +110,6 @@ class StyledDiff(Styled):
         return Text.assemble(*pieces)
 
 
-def diff_text(diff: str) -> Styled:
-    """A unified diff (see `textdiff.unified_diff`) coloured line by line."""
-    return StyledDiff(diff)
-
-
 @dataclass
 class Summary:
     """Counts over a whole run, built incrementally so reports need not be kept."""
@@ -242,7 +237,7 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled
             ]
             for diff in diffs:
                 # the diff is the one place original source is shown: keys in it are masked
-                yield diff_text(redact(diff, run.secrets))
+                yield StyledDiff(redact(diff, run.secrets))
     if run.baselined:
         yield Text(f"{run.baselined} finding(s) left out: they are in the baseline")
     if with_summary:

@@ -85,7 +85,6 @@ class Client:
 
     sdk: str  #: "openai", "azure", "zai", "zhipuai"
     is_async: bool
-    class_name: str  #: qualified class name, or "openai" for the module-level client
     construction: cst.Call | None  #: None for the module-level client
     scope: Scope
     target: Target
@@ -175,6 +174,11 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a node, for messages."""
+    return cst.Module(body=[]).code_for_node(node)
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -366,7 +370,6 @@ class SemanticModel:
             self._module_client = Client(
                 sdk="openai",
                 is_async=False,
-                class_name="openai",
                 construction=None,
                 scope=self.module_scope,
                 target=self.classify_base_url(base_url, default=Target.OPENAI),
@@ -387,7 +390,7 @@ class SemanticModel:
         else:
             default = Target.OPENAI if sdk == "openai" else Target.ZAI
             target = self.classify_base_url(base_arg.value if base_arg else None, default=default)
-        client = Client(sdk, is_async, class_name, call, scope, target, base_arg.value if base_arg else None)
+        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None)
         self.clients.append(client)
         return client
 

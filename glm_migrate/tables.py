@@ -21,6 +21,8 @@ SUPPORTED_VERSION = 1
 TABLE_FILES = ("models", "endpoints", "parameters")
 ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 SDKS = ("openai", "azure", "zai", "zhipuai")
+#: GLM's `user_id` length bounds (glm-target-api.md 3.1), for the codemod and the mock endpoint
+USER_ID_LENGTH = range(6, 129)
 
 
 class TablesError(ValueError):

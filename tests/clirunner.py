@@ -7,10 +7,11 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
-#: set by GitHub Actions; a test run inside a workflow must not write to the real job summary
-_CI_VARIABLES = ("GITHUB_STEP_SUMMARY", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "CI")
 
 
 def command() -> list[str]:
@@ -18,21 +19,24 @@ def command() -> list[str]:
 
 
 def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _CI_VARIABLES}
+    # GitHub Actions' variables (and CI) would make a test run inside a workflow write to the
+    # real job summary or change what the command prints
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k != "CI"}
     env.update({"NO_COLOR": "1", "COLUMNS": "200"})
     env.update(extra or {})
     return env
 
 
 def glm_migrate(
-    *args: str, cwd: Path, stdin: str | None = None, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+    *args: str, cwd: Path, stdin: str | bytes | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[Any]:
+    """The command's run; its output is bytes when `stdin` is."""
     return subprocess.run(
         [*command(), *args],
         cwd=cwd,
         env=environment(env),
         capture_output=True,
-        text=True,
+        text=not isinstance(stdin, bytes),
         input=stdin,
         timeout=120,
     )

@@ -6,12 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_cli import APP, glm_migrate
+from clirunner import ROOT, glm_migrate
+from test_cli import APP
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_entries_are_keyed_by_content_and_settings(tmp_path: Path) -> None:

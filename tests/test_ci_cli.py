@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from clirunner import command, git, glm_migrate
+from clirunner import ROOT, command, git, glm_migrate
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXABLE = 'from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")\nc.chat.completions.create(model="gpt-4o", messages=[])\n'
 MANUAL = FIXABLE.replace('"gpt-4o"', '"ft:gpt-4o:acme::x1"')
 CLEAN = FIXABLE.replace('"gpt-4o"', '"glm-4.6"')
@@ -185,15 +184,11 @@ def hooks() -> dict[str, dict[str, object]]:
 
 def run_hook(hook_id: str, files: list[str], cwd: Path) -> tuple[int, str]:
     """Run a hook's entry the way pre-commit does: entry, then args, then the staged file names."""
-    import subprocess
-
-    from clirunner import environment
-
     hook = hooks()[hook_id]
     entry = shlex.split(str(hook["entry"]))
     assert entry[0] == "glm-migrate"
-    argv = [*command(), *entry[1:], *[str(a) for a in hook.get("args", [])], *files]  # type: ignore[attr-defined]
-    done = subprocess.run(argv, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=120)
+    args = [str(a) for a in hook.get("args", [])]  # type: ignore[attr-defined]
+    done = glm_migrate(*entry[1:], *args, *files, cwd=cwd)
     return done.returncode, done.stdout + done.stderr
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from clirunner import ROOT, glm_migrate
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = Path(sys.executable).with_name("glm-migrate")
 APP = """\
 import os
 from openai import OpenAI
@@ -23,15 +21,6 @@ client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
 def ask(prompt, model="gpt-4o"):
     return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], temperature=1.5)
 """
-
-
-def glm_migrate(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "glm_migrate"]
-    # GitHub Actions' variables would make the command write to the real job summary
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [*command, *args], cwd=cwd, env=env, capture_output=True, text=stdin is None, input=stdin, timeout=120
-    )
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from pathlib import Path, PurePath
 
 import pytest
-from test_cli import glm_migrate
+from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import config_kind, scan_config

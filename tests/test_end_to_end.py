@@ -38,11 +38,11 @@ from typing import Any
 
 import pytest
 import tomllib
+from clirunner import FIXTURES
 
 from glm_migrate.mock_server import MockGLMServer, RecordedRequest
 from glm_migrate.tables import load_tables
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RUNNABLE = sorted(p.name for p in FIXTURES.iterdir() if (p / "run.toml").is_file())
 MANIFEST_KEYS = {"stdout", "known_gap", "manual", "before_unreachable", "request"}
 REQUEST_KEYS = {"path", "model", "keys", "absent"}

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from clirunner import FIXTURES
 
 from glm_migrate.config import Settings, parse_settings
 from glm_migrate.engine import migrate_bytes
 from glm_migrate.report import status
 from glm_migrate.tables import load_tables
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 UPDATE = os.environ.get("GLM_MIGRATE_UPDATE_FIXTURES") == "1"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "before.py").is_file())
 

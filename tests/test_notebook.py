@@ -7,13 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from test_cli import glm_migrate
+from clirunner import FIXTURES, glm_migrate
 
 from glm_migrate.config import Settings
 from glm_migrate.notebook import migrate_notebook
 from glm_migrate.tables import load_tables
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 UPDATE = os.environ.get("GLM_MIGRATE_UPDATE_FIXTURES") == "1"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "before.ipynb").is_file())
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import libcst as cst
 import pytest
+from clirunner import FIXTURES
 
 from glm_migrate.positions import record_positions
 from glm_migrate.semantic import SemanticModel
 from glm_migrate.tables import load_tables
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 TRICKY = {
     "elif_else": (

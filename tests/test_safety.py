@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cli import APP, glm_migrate
+from clirunner import glm_migrate
+from test_cli import APP
 
 from glm_migrate.cli import atomic_write
 from glm_migrate.config import Settings

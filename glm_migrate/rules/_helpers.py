@@ -15,6 +15,7 @@ import libcst as cst
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg, string_value
+from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables
 
 
@@ -189,11 +190,6 @@ def add_dict_entry(mapping: cst.Dict, key: str, value: cst.BaseExpression) -> cs
         elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
         elements.append(new)
     return mapping.with_changes(elements=elements)
-
-
-def code_of(node: cst.CSTNode) -> str:
-    """The source text of a node, for messages."""
-    return cst.Module(body=[]).code_for_node(node)
 
 
 class GlmOptions:

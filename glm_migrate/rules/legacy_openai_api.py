@@ -7,7 +7,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
-from glm_migrate.rules._helpers import replace_string
+from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, env_lookup, find_kwarg, string_value
 
 #: openai<1 resource -> its openai>=1 path (sdk-surfaces.md 3.3)
@@ -127,6 +127,7 @@ class LegacyOpenAIApi(Rule):
         self.report(assignment.assign, message, fix=fix)
 
     def on_module_end(self) -> None:
+        dict_reads = _DICT_READS.search(self.model.source) is not None
         for call, path, scope in self.model.legacy_calls:
             resource, method = (*path, "")[:2]
             if resource not in V1_PATHS or not method:
@@ -137,7 +138,7 @@ class LegacyOpenAIApi(Rule):
             v1 = f"{V1_PATHS[resource]}.{new_method or (method[1:] if asynchronous else method)}"
             use = f"`{v1}` on an `AsyncOpenAI` client" if asynchronous else f"`openai.{v1}`"
             message = f"`openai.{'.'.join(path)}` is openai<1.0 API: use {use} (responses become objects)"
-            if _DICT_READS.search(self.model.source):
+            if dict_reads:
                 message += '; reads such as `response["choices"]` must become attribute reads'
             fix = None if asynchronous else self._v1_call(call, v1)
             self.report(call, message, fix=fix)
@@ -154,6 +155,6 @@ class LegacyOpenAIApi(Rule):
             return None
         if any(a.star or a.keyword is None or a.keyword.value in CONNECTION_KEYWORDS for a in call.args):
             return None
-        module = cst.Module(body=[]).code_for_node(func.value.value)
+        module = code_of(func.value.value)
         new_func = cst.parse_expression(f"{module}.{v1}")
         return Fix(((call, partial(_to_v1, new_func)),), f"Use `openai.{v1}`", reanalyse=True)

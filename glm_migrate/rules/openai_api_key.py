@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import add_missing_module_setting, migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, env_key_lookup, rename_env_lookup
+from glm_migrate.rules._helpers import add_kwarg, code_of, env_key_lookup, rename_env_lookup
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
 
 
@@ -109,7 +109,7 @@ class OpenAIApiKey(Rule):
                 ),
             )
         elif env is None or env[0] != self._key_env:
-            code = cst.Module(body=[]).code_for_node(value)
+            code = code_of(value)
             self.report(
                 value,
                 f"API key comes from `{code}`: make sure it holds a Z.AI key",

@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import add_missing_module_setting, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, base_url_expression
+from glm_migrate.rules._helpers import add_kwarg, base_url_expression, code_of
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target
 
 
@@ -72,7 +72,7 @@ class OpenAIClientBaseURL(Rule):
             return
         arg = client.kwarg("base_url")
         if client.target is Target.UNKNOWN and arg is not None:
-            code = cst.Module(body=[]).code_for_node(arg.value)
+            code = code_of(arg.value)
             message = f"Client `base_url` is `{code}`, known only at run time: if that is OpenAI, point it at Z.AI"
             self.report(arg.value, message, severity=Severity.WARNING)
         if client.target is not Target.OPENAI:
@@ -90,6 +90,6 @@ class OpenAIClientBaseURL(Rule):
             self.report(assignment.value, "Module-level `openai.base_url` points at OpenAI", fix=fix)
 
     def on_module_end(self) -> None:
-        value = cst.Module(body=[]).code_for_node(self._url())
+        value = code_of(self._url())
         message = "Module-level `openai` client talks to OpenAI"
         add_missing_module_setting(self, "base_url", value, message, self._imports)

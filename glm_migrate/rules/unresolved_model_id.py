@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import libcst as cst
-
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import ApiCall
+from glm_migrate.semantic import ApiCall, code_of
 
 
 class UnresolvedModelId(Rule):
@@ -53,5 +51,5 @@ class UnresolvedModelId(Rule):
         if value is None:
             self.report(call.node, "Model id not visible (passed through `**kwargs`?): make sure it is a GLM id")
         else:
-            code = cst.Module(body=[]).code_for_node(value)
+            code = code_of(value)
             self.report(value, f"Model id comes from `{code}` at run time: make sure it is a GLM id")

@@ -8,10 +8,9 @@ from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, code_of, literal_value, remove_kwargs
 from glm_migrate.semantic import ApiCall, string_value
-from glm_migrate.tables import UnsupportedParam
+from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
-#: GLM's `user_id` length bounds (glm-target-api.md 3.1)
-USER_ID_LENGTH = range(6, 129)
+_USER_ID_CHARACTERS = f"{USER_ID_LENGTH.start}-{USER_ID_LENGTH.stop - 1} characters"
 ZHIPU_SDKS = frozenset({"zai", "zhipuai"})
 
 
@@ -142,7 +141,7 @@ class UnsupportedChatParameter(Rule):
             self.report(arg, message + ", which the call already sets", fix=remove)
             return
         if value is not None and len(value) not in USER_ID_LENGTH:
-            self.report(arg, f"{message}, which takes 6-128 characters, not {len(value)}", fix=remove)
+            self.report(arg, f"{message}, which takes {_USER_ID_CHARACTERS}, not {len(value)}", fix=remove)
             return
         problem = options.blocker("user_id")
         if problem:
@@ -154,4 +153,4 @@ class UnsupportedChatParameter(Rule):
             f"Move to `{options.form('user_id', code_of(arg.value))}`",
             applicability=Applicability.SAFE if value is not None else None,
         )
-        self.report(arg, message + ("" if value is not None else " and takes 6-128 characters"), fix=fix)
+        self.report(arg, message + ("" if value is not None else f" and takes {_USER_ID_CHARACTERS}"), fix=fix)
