@@ -137,6 +137,10 @@ def _string_list(value: Any, key: str, path: Path | None) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: settings that take one of a few words
+_CHOICES = {"region": REGIONS, "thinking": THINKING_MODES, "base_url_style": BASE_URL_STYLES}
+
+
 def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> Settings:
     """Turn a `[tool.glm-migrate]` table into Settings. Pure; raises ConfigError on any bad key."""
     values: dict[str, Any] = {}
@@ -153,17 +157,9 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value
-        elif name == "region":
-            if value not in REGIONS:
-                raise ConfigError(f"`{key}` must be one of {', '.join(REGIONS)}", path=source)
-            values[name] = value
-        elif name == "thinking":
-            if value not in THINKING_MODES:
-                raise ConfigError(f"`{key}` must be one of {', '.join(THINKING_MODES)}", path=source)
-            values[name] = value
-        elif name == "base_url_style":
-            if value not in BASE_URL_STYLES:
-                raise ConfigError(f"`{key}` must be one of {', '.join(BASE_URL_STYLES)}", path=source)
+        elif name in _CHOICES:
+            if value not in _CHOICES[name]:
+                raise ConfigError(f"`{key}` must be one of {', '.join(_CHOICES[name])}", path=source)
             values[name] = value
         elif name == "api_key_env":
             if not isinstance(value, str) or not value.isidentifier():

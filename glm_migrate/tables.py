@@ -140,6 +140,10 @@ class Tables:
     def is_target(self, endpoint: str, model_id: str) -> bool:
         return model_id in self.targets.get(endpoint, frozenset())
 
+    def glm_id(self, endpoint: str, model_id: str) -> str | None:
+        """What `model_id` is after the migration: itself if GLM's already, else as `lookup_model`."""
+        return model_id if self.is_target(endpoint, model_id) else self.lookup_model(endpoint, model_id)
+
     def known_endpoint_for(self, model_id: str) -> str | None:
         """The endpoint whose table lists `model_id` as a source, for ids met outside a call."""
         for endpoint in ENDPOINTS:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -39,10 +38,9 @@ WEATHER_TOOL = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockGLMServer]:
-    with MockGLMServer() as running:
-        yield running
+@pytest.fixture
+def server(glm_server: MockGLMServer) -> MockGLMServer:
+    return glm_server  # the plugin's session-wide endpoint: one server for the whole run
 
 
 @pytest.fixture

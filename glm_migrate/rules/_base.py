@@ -104,6 +104,11 @@ class Rule:
         self.tables = context.tables
         self.settings = context.settings
 
+    @property
+    def key_env(self) -> str:
+        """The environment variable the migrated code reads its key from (`api-key-env`)."""
+        return self.settings.api_key_env or self.tables.api_key_env
+
     def report(
         self,
         node: cst.CSTNode,

@@ -71,7 +71,7 @@ class AzureOpenAIClient(Rule):
         if client.target is Target.OTHER:
             self.report(call, f"`{name}` authenticates with Entra ID tokens, which Z.AI does not take: move it by hand")
             return
-        key_env = self.settings.api_key_env or self.tables.api_key_env
+        key_env = self.key_env
         key = client.kwarg("api_key")
         env = env_lookup(key.value) if key is not None else None
         if env is not None and env[0] not in self.tables.azure_key_envs:

@@ -58,8 +58,7 @@ class EmbeddingDimensions(Rule):
             return
         for literal in self.model.model_literals(call)[0]:
             model_id = string_value(literal) or ""
-            target = model_id if self.tables.is_target("embeddings", model_id) else None
-            target = target or self.tables.lookup_model("embeddings", model_id)
+            target = self.tables.glm_id("embeddings", model_id)
             documented = self.tables.documented_dimensions.get(target or "")
             if not documented or value in documented:
                 continue

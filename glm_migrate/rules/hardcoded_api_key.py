@@ -68,7 +68,7 @@ class HardcodedApiKey(Rule):
         key = string_value(value)
         if key is None:
             return
-        env = self.settings.api_key_env or self.tables.api_key_env
+        env = self.key_env
         secret = key.startswith(self.tables.secret_prefixes)
         self.report(
             value,

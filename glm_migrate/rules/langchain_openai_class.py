@@ -177,7 +177,7 @@ class LangchainOpenAIClass(Rule):
         )
 
     def _api_key(self, call: cst.Call, name: str) -> None:
-        key_env = self.settings.api_key_env or self.tables.api_key_env
+        key_env = self.key_env
         arg = _kwarg(call, ALIASES["api_key"])
         if arg is None:
             edit = partial(add_kwarg, name="api_key", value=env_key_lookup(key_env))

@@ -85,7 +85,7 @@ class LitellmModel(Rule):
         provider, _, bare = old.rpartition("/")
         if provider not in OPENAI_PROVIDERS or literal in self.model.claimed_literals:
             return
-        glm = bare if self.tables.is_target("chat", bare) else self.tables.lookup_model("chat", bare)
+        glm = self.tables.glm_id("chat", bare)
         if not glm:
             return
         new = f"{ZAI_PROVIDER}/{glm}"

@@ -188,7 +188,7 @@ class NoGlmEndpoint(Rule):
 
     def _chat_model(self, literal: cst.SimpleString) -> bool:
         model_id = string_value(literal) or ""
-        return self.tables.is_target("chat", model_id) or bool(self.tables.lookup_model("chat", model_id))
+        return bool(self.tables.glm_id("chat", model_id))
 
 
 def _to_chat_call(call: cst.Call) -> cst.Call:

@@ -66,10 +66,6 @@ class OpenAIApiKey(Rule):
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
     )
 
-    @property
-    def _key_env(self) -> str:
-        return self.settings.api_key_env or self.tables.api_key_env
-
     def on_client(self, client: Client) -> None:
         if client.construction is None or not migrates_to_zai(client):
             return
@@ -79,8 +75,8 @@ class OpenAIApiKey(Rule):
                 client.construction,
                 "Client without `api_key=` reads `OPENAI_API_KEY`",
                 fix=Fix(
-                    ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self._key_env))),),
-                    f'Pass `api_key=os.environ["{self._key_env}"]`',
+                    ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self.key_env))),),
+                    f'Pass `api_key=os.environ["{self.key_env}"]`',
                     imports=("os",),
                 ),
             )
@@ -92,7 +88,7 @@ class OpenAIApiKey(Rule):
             self._check_value(assignment.value)
 
     def on_module_end(self) -> None:
-        value = f'os.environ["{self._key_env}"]'
+        value = f'os.environ["{self.key_env}"]'
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", value, message, ("os",))
 
@@ -105,10 +101,10 @@ class OpenAIApiKey(Rule):
                 value,
                 f"API key read from `{env[0]}`",
                 fix=Fix(
-                    ((value, lambda node: rename_env_lookup(node, self._key_env)),), f"Read `{self._key_env}` instead"
+                    ((value, lambda node: rename_env_lookup(node, self.key_env)),), f"Read `{self.key_env}` instead"
                 ),
             )
-        elif env is None or env[0] != self._key_env:
+        elif env is None or env[0] != self.key_env:
             code = code_of(value)
             self.report(
                 value,

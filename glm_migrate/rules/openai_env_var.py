@@ -80,7 +80,7 @@ class OpenAIEnvVar(Rule):
                 continue
             name, default = lookup
             if name in key_envs:
-                new = self.settings.api_key_env or self.tables.api_key_env
+                new = self.key_env
                 edit = self._renamer(new, None)
             else:
                 new = self.tables.base_url_env

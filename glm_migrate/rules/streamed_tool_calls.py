@@ -93,7 +93,7 @@ class StreamedToolCalls(Rule):
     def _on_tool_stream_model(self, call: ApiCall) -> bool:
         literals, complete = self.model.model_literals(call)
         ids = [string_value(literal) or "" for literal in literals]
-        targets = {i if self.tables.is_target("chat", i) else self.tables.lookup_model("chat", i) for i in ids}
+        targets = {self.tables.glm_id("chat", i) for i in ids}
         return complete and bool(ids) and targets <= TOOL_STREAM_MODELS
 
 
