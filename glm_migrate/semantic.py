@@ -462,6 +462,17 @@ class SemanticModel:
                 return ApiCall(call, path, (), scope)
         return None
 
+    @functools.cached_property
+    def framework_calls(self) -> list[tuple[cst.Call, Scope, str]]:
+        """Calls of LangChain, LiteLLM and LlamaIndex names, with their `[frameworks]` kind, in
+        source order: worked out once for the rules of every framework."""
+        found = []
+        for call, scope in self.calls:
+            kind = self.tables.framework_of(self.qualified_names(call.func, scope))
+            if kind is not None:
+                found.append((call, scope, kind))
+        return found
+
     def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
         """The dotted names of the modules and classes `expr` may refer to, through the module's
         imports ("openai.error.RateLimitError" for `oa.error.RateLimitError` after

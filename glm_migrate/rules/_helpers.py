@@ -201,13 +201,15 @@ class GlmOptions:
     picks the form the call's SDK needs, and refuses (`blocker`) where it cannot edit faithfully.
     """
 
-    def __init__(self, call: ApiCall, model: SemanticModel, tables: Tables) -> None:
+    def __init__(self, call: ApiCall, model: SemanticModel) -> None:
         self.call = call
         self.model = model
-        self.tables = tables
+        self.tables = model.tables
         self.sdk = model.sdk_of(call)
 
+    @functools.cached_property
     def splat_dicts(self) -> list[cst.Dict] | None:
+        """The dict literals `**` splats pass, or None when one cannot be seen."""
         found: list[cst.Dict] = []
         for arg in self.call.node.args:
             if arg.star == "**":
@@ -217,9 +219,10 @@ class GlmOptions:
                 found.extend(dicts)
         return found
 
+    @functools.cached_property
     def _extra_bodies(self) -> list[cst.Dict] | None:
         values = [a.value for a in self.call.node.args if a.keyword is not None and a.keyword.value == "extra_body"]
-        splats = self.splat_dicts() or []
+        splats = self.splat_dicts or []
         values += [e.value for d in splats if (e := dict_entry(d, "extra_body")) is not None]
         found: list[cst.Dict] = []
         for value in values:
@@ -234,7 +237,7 @@ class GlmOptions:
         arg = self.call.kwarg(name)
         if arg is not None:
             return arg.value, True
-        splats, bodies = self.splat_dicts(), self._extra_bodies()
+        splats, bodies = self.splat_dicts, self._extra_bodies
         for mapping in (*(splats or ()), *(bodies or ())):
             element = dict_entry(mapping, name)
             if element is not None:
@@ -248,7 +251,7 @@ class GlmOptions:
         """Why the option cannot be added to this call automatically, or None if it can."""
         if self.sdk is None:
             return "the client's SDK is not known"
-        splats = self.splat_dicts()
+        splats = self.splat_dicts
         if splats is None:
             return "a `**` splat glm-migrate cannot see may already set it"
         if self.as_keyword(name):

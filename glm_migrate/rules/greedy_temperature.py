@@ -74,7 +74,7 @@ class GreedyTemperature(Rule):
         if arg is None or call.endpoint != "chat" or not call.migratable:
             return
         value = number_value(arg.value)
-        options = GlmOptions(call, self.model, self.tables)
+        options = GlmOptions(call, self.model)
         if value is None or value > 0 or options.sdk in ("zai", "zhipuai"):
             return
         message = "`temperature=0` is not applicable through the OpenAI SDK: GLM's greedy switch is `do_sample=False`"

@@ -99,8 +99,7 @@ class LangchainOpenAIClass(Rule):
     )
 
     def on_module_end(self) -> None:
-        for call, scope in self.model.calls:
-            kind = self.tables.framework_of(self.model.qualified_names(call.func, scope))
+        for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
 

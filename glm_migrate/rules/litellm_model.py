@@ -68,8 +68,8 @@ class LitellmModel(Rule):
     )
 
     def on_module_end(self) -> None:
-        for call, scope in self.model.calls:
-            if self.tables.framework_of(self.model.qualified_names(call.func, scope)) != "litellm_chat":
+        for call, scope, kind in self.model.framework_calls:
+            if kind != "litellm_chat":
                 continue
             base = find_kwarg(call, "api_base") or find_kwarg(call, "base_url")
             if base is not None and self.model.classify_base_url(base.value, default=Target.OPENAI) is Target.OTHER:

@@ -45,8 +45,8 @@ class LlamaindexOpenAIClass(Rule):
     )
 
     def on_module_end(self) -> None:
-        for call, scope in self.model.calls:
-            if self.tables.framework_of(self.model.qualified_names(call.func, scope)) != "llamaindex":
+        for call, scope, kind in self.model.framework_calls:
+            if kind != "llamaindex":
                 continue
             model = find_kwarg(call, "model")
             shown = ""

@@ -75,7 +75,7 @@ class MissingThinkingOption(Rule):
         mode = self.settings.thinking
         if mode is None or call.endpoint != "chat" or not call.migratable or call.kwarg("reasoning_effort"):
             return
-        options = GlmOptions(call, self.model, self.tables)
+        options = GlmOptions(call, self.model)
         value, complete = options.get("thinking")
         if value is not None:
             return

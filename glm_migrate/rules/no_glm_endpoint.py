@@ -134,7 +134,7 @@ class NoGlmEndpoint(Rule):
         to_chat: NodeEdit = _to_chat_call
         if self.settings.thinking:
             switch = f'{{"type": "{self.settings.thinking}"}}'
-            setter = GlmOptions(call, self.model, self.tables).setter("thinking", switch)
+            setter = GlmOptions(call, self.model).setter("thinking", switch)
             to_chat = lambda node: setter(_to_chat_call(node))  # noqa: E731
         edits: list[tuple[cst.CSTNode, NodeEdit]] = [(call.node, to_chat)]
         edits += [(read, _to_message_content) for read in reads]

@@ -78,7 +78,7 @@ class ReasoningEffort(Rule):
         arg = call.kwarg("reasoning_effort")
         if arg is None or call.endpoint != "chat" or not call.migratable:
             return
-        options = GlmOptions(call, self.model, self.tables)
+        options = GlmOptions(call, self.model)
         shown = code_of(arg.value)
         message = f"`reasoning_effort={shown}` is not a GLM-4.6 parameter"
         if options.get("thinking")[0] is not None:

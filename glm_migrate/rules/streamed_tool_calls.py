@@ -71,7 +71,7 @@ class StreamedToolCalls(Rule):
     def on_api_call(self, call: ApiCall) -> None:
         if call.path != ("chat", "completions", "create") or not call.migratable:
             return
-        options = GlmOptions(call, self.model, self.tables)
+        options = GlmOptions(call, self.model)
         stream, tools = options.get("stream")[0], options.get("tools")[0]
         if stream is None or tools is None or not _is_true(stream) or not self._on_tool_stream_model(call):
             return

@@ -89,7 +89,7 @@ class UnsupportedChatParameter(Rule):
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint != "chat" or not call.migratable:
             return
-        options = GlmOptions(call, self.model, self.tables)
+        options = GlmOptions(call, self.model)
         for arg in call.node.args:
             spec = self._spec(arg.keyword.value if arg.keyword else "", options)
             if spec is None or arg.keyword is None:
@@ -105,7 +105,7 @@ class UnsupportedChatParameter(Rule):
                     f"`**{code_of(arg.value)}` cannot be checked for parameters GLM-4.6 does not take",
                     severity=Severity.WARNING,
                 )
-        for mapping in options.splat_dicts() or ():
+        for mapping in options.splat_dicts or ():
             for element in mapping.elements:
                 key = string_value(element.key) if isinstance(element, cst.DictElement) else None
                 spec = self._spec(key or "", options)
