@@ -132,7 +132,7 @@ def _explain(console: Console, code: str) -> None:
     import inspect
 
     from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import RuleInfo
+    from glm_migrate.report import RuleInfo, fix_label
     from glm_migrate.rules import rule_by_code
 
     rule: RuleInfo | None = rule_by_code(code.upper()) or next(
@@ -140,7 +140,7 @@ def _explain(console: Console, code: str) -> None:
     )
     if rule is None:
         _fail(console, f"unknown rule `{code}` (see --list-rules)")
-    fix = f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
+    fix = fix_label(rule)
     header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
     from rich.markdown import Markdown  # only --explain renders Markdown: not on every run's start-up
 

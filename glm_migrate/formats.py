@@ -21,7 +21,7 @@ from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import redact
-from glm_migrate.report import Summary, diagnostic_dict, location, status
+from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, status
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
@@ -255,7 +255,7 @@ def _what_it_does(rule: type[Rule]) -> str:
 
 def sarif_rule(rule: type[Rule]) -> dict[str, object]:
     doc = inspect.cleandoc(rule.__doc__ or "")
-    fix = f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
+    fix = fix_label(rule)
     return {
         "id": rule.CODE,
         "name": rule.NAME,
@@ -283,8 +283,8 @@ def sarif_log(run: RunReport) -> str:
     results: list[dict[str, object]] = []
     notifications: list[dict[str, object]] = []
     for report in run.reports:
-        uri = _uri(report.path)
-        location = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}
+        artifact = {"uri": _uri(report.path), "uriBaseId": "%SRCROOT%"}
+        location = {"physicalLocation": {"artifactLocation": artifact}}
         if report.error:
             notifications.append({"level": "error", "message": {"text": report.error}, "locations": [location]})
         for diagnostic in report.diagnostics:
@@ -300,7 +300,7 @@ def sarif_log(run: RunReport) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": artifact,
                             "region": _region(diagnostic.span),
                         }
                     }
@@ -323,7 +323,7 @@ def sarif_log(run: RunReport) -> str:
                         "description": {"text": diagnostic.fix_title or "Apply the fix"},
                         "artifactChanges": [
                             {
-                                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                "artifactLocation": artifact,
                                 "replacements": [
                                     {
                                         "deletedRegion": _region(edit.span),

@@ -12,7 +12,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from glm_migrate.diagnostics import Applicability, Diagnostic, Severity
+from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.runner import FileReport
 from glm_migrate.textdiff import unified_diff
 
@@ -169,22 +169,21 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
         "applicability": diagnostic.applicability.value,
         "applied": diagnostic.applied and not dry_run,
         "fix_title": diagnostic.fix_title,
-        "span": {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column},
+        "span": _span_dict(span),
         "cell": diagnostic.cell,
         "edit": (
             None
             if diagnostic.edit is None
             else {
-                "span": {
-                    "line": diagnostic.edit.span.line,
-                    "column": diagnostic.edit.span.column,
-                    "end_line": diagnostic.edit.span.end_line,
-                    "end_column": diagnostic.edit.span.end_column,
-                },
+                "span": _span_dict(diagnostic.edit.span),
                 "replacement": diagnostic.edit.replacement,
             }
         ),
     }
+
+
+def _span_dict(span: Span) -> dict[str, int]:
+    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
 
 
 class RuleInfo(Protocol):
@@ -202,6 +201,11 @@ class RuleInfo(Protocol):
     def APPLICABILITY(self) -> Applicability: ...
     @property
     def SEVERITY(self) -> Severity: ...
+
+
+def fix_label(rule: RuleInfo) -> str:
+    """`safe fix: <title>` (or unsafe), or `no automatic fix`, for a rule's documentation."""
+    return f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
 
 
 def rules_table(rules: Sequence[RuleInfo]) -> Table:
