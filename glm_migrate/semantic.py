@@ -14,6 +14,7 @@ import enum
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import libcst as cst
@@ -215,6 +216,9 @@ class _ResourceValue:
 
 
 _Value = _ModuleValue | _ClassValue | Client | _ResourceValue
+
+
+_LiteralT = TypeVar("_LiteralT", bound=cst.BaseExpression)
 
 
 class SemanticModel:
@@ -510,17 +514,18 @@ class SemanticModel:
         for splat in call.node.args:
             if splat.star != "**":
                 continue
-            for mapping in self._dict_literals(splat.value, call.scope):
+            for mapping in self.literals_of(splat.value, call.scope, cst.Dict):
                 for element in mapping.elements:
                     if isinstance(element, cst.DictElement) and string_value(element.key) == "model":
                         return element.value
         return None
 
-    def _dict_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict]:
-        if isinstance(expr, cst.Dict):
+    def literals_of(self, expr: cst.BaseExpression, scope: Scope, kind: type[_LiteralT]) -> list[_LiteralT]:
+        """The `kind` literals (dicts, lists) `expr` may be: itself, or a name's bound values."""
+        if isinstance(expr, kind):
             return [expr]
         if isinstance(expr, cst.Name):
-            return [b.value for b in self.lookup(expr.value, scope) if isinstance(b.value, cst.Dict)]
+            return [b.value for b in self.lookup(expr.value, scope) if isinstance(b.value, kind)]
         return []
 
     def model_literals(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:

@@ -7,7 +7,7 @@ trailing commas and comments.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -23,13 +23,15 @@ def _has_newline(whitespace: cst.BaseParenthesizableWhitespace | cst.MaybeSentin
     return isinstance(whitespace, cst.ParenthesizedWhitespace)
 
 
-def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
-    """The whitespace the call puts between its arguments."""
-    args = call.args
-    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
-        return args[-2].comma.whitespace_after
-    if _has_newline(call.whitespace_before_args):
-        return call.whitespace_before_args
+def _separator(
+    items: Sequence[cst.Arg | cst.BaseDictElement], opening: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """The whitespace a call puts between its arguments, or a dict between its entries:
+    `opening` is what follows the bracket (the layout of a one-item multi-line literal)."""
+    if len(items) >= 2 and isinstance(items[-2].comma, cst.Comma):
+        return items[-2].comma.whitespace_after
+    if _has_newline(opening):
+        return opening
     return cst.SimpleWhitespace(" ")
 
 
@@ -44,7 +46,7 @@ def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     if not args:
         return call.with_changes(args=[new])
     last = args[-1]
-    separator = _separator(call)
+    separator = _separator(args, call.whitespace_before_args)
     if isinstance(last.comma, cst.Comma):
         # Trailing comma: it carries the layout before ")" and moves to the new last argument.
         args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
@@ -177,12 +179,7 @@ def add_dict_entry(mapping: cst.Dict, key: str, value: cst.BaseExpression) -> cs
     if not elements:
         return mapping.with_changes(elements=[new])
     last = elements[-1]
-    if len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
-        separator = elements[-2].comma.whitespace_after
-    elif _has_newline(mapping.lbrace.whitespace_after):
-        separator = mapping.lbrace.whitespace_after
-    else:
-        separator = cst.SimpleWhitespace(" ")
+    separator = _separator(elements, mapping.lbrace.whitespace_after)
     if isinstance(last.comma, cst.Comma):
         elements[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
         elements.append(new.with_changes(comma=last.comma))

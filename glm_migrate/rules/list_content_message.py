@@ -72,19 +72,11 @@ class ListContentMessage(Rule):
         arg = call.kwarg("messages")
         if arg is None or call.endpoint != "chat" or not call.migratable:
             return
-        for messages in self._lists(arg.value, call):
+        for messages in self.model.literals_of(arg.value, call.scope, cst.List):
             for element in messages.elements:
                 if isinstance(element.value, cst.Dict) and element.value not in self._seen:
                     self._seen.add(element.value)
                     self._check(element.value)
-
-    def _lists(self, value: cst.BaseExpression, call: ApiCall) -> list[cst.List]:
-        if isinstance(value, cst.List):
-            return [value]
-        if isinstance(value, cst.Name):
-            bindings = self.model.lookup(value.value, call.scope)
-            return [b.value for b in bindings if isinstance(b.value, cst.List)]
-        return []
 
     def _check(self, message: cst.Dict) -> None:
         role = dict_entry(message, "role")
