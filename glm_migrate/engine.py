@@ -17,11 +17,11 @@ from itertools import accumulate
 from typing import Any
 
 import libcst as cst
-from libcst._nodes.base import CSTNode
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
+from glm_migrate.libcst_speedups import parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -115,29 +115,6 @@ def _beyond_native_parser(data: bytes) -> str | None:
     return None
 
 
-#: LibCST's node constructor hook: it validates every node, including each one the parser builds.
-_VALIDATING_POST_INIT = CSTNode.__post_init__
-
-
-def _skip_validation(node: CSTNode) -> None:
-    pass
-
-
-def _parse_module(data: str | bytes) -> cst.Module:
-    """`cst.parse_module` without re-validating each node the parser builds (a sixth of a parse).
-
-    Validation checks invariants the parser already guarantees for trees built from valid
-    source; LibCST's own comment on `CSTNode.__post_init__` calls it avoidable when parsing.
-    Nodes built by fixes, after this, are validated as usual. The original hook is restored
-    even when another thread swapped it meanwhile.
-    """
-    CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign,assignment]
-    try:
-        return cst.parse_module(data)
-    finally:
-        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
-
-
 def _span(position: CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
@@ -179,7 +156,7 @@ def _migrate(
     if refusal is not None:
         return _untouched(data, refusal)
     try:
-        module = _parse_module(data)
+        module = parse_module(data)
     except cst.ParserSyntaxError as exc:
         detail = exc.message.removeprefix("parser error: ")
         return _untouched(data, f"syntax error: {detail} (left untouched)")
@@ -221,7 +198,7 @@ def _until_settled(
     result = first
     applied = [d for d in first.diagnostics if d.applied]
     for _ in range(_MAX_EXTRA_PASSES):
-        module = _parse_module(result.output)
+        module = parse_module(result.output)
         following, unsettled = _migrate_module(
             module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
         )

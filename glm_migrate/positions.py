@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -33,31 +34,28 @@ _NOTHING: AbstractContextManager[None] = nullcontext()
 
 @dataclass
 class _Recorder(CodegenState):
+    """Records spans as token indices while generating (`add_token` is the token list's own
+    append, called from C), then `finish` turns them into character offsets."""
+
     #: ids, not nodes: LibCST's __hash__ is Python code, id() is not, and this runs per node
     targets: set[int] = field(default_factory=set)
     edited: set[int] = field(default_factory=set)
-    offset: int = 0
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     #: the indentation in force where each edited node starts (for its new code)
     indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
     _watched: set[int] = field(default_factory=set)
     _open: dict[int, int] = field(default_factory=dict)
+    #: the module's last newline, when it has none: spans recorded before still count it
+    _popped: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._watched = self.targets | self.edited
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
+        self.add_token = self.tokens.append  # type: ignore[method-assign,assignment]
 
     def pop_trailing_newline(self) -> None:
         if self.tokens:
-            self.offset -= len(self.tokens.pop())
+            self._popped.append(self.tokens.pop())
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
@@ -65,13 +63,13 @@ class _Recorder(CodegenState):
             if key in self.edited:
                 self.indents[node] = tuple(self.indent_tokens)
             if key in self.targets:
-                self._open[key] = self.offset
+                self._open[key] = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         if self._open:
             start = self._open.pop(id(node), None)
             if start is not None:
-                self.inclusive[node] = (start, self.offset)
+                self.inclusive[node] = (start, len(self.tokens))
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -89,6 +87,14 @@ class _Recorder(CodegenState):
                 self._watched.add(id(child))
         return _SyntacticSpan(self, node, start_node, end_node)
 
+    def finish(self) -> str:
+        """The code generated; recorded spans become character offsets into it."""
+        offsets = [0, *accumulate(map(len, self.tokens + self._popped))]
+        for spans in (self.inclusive, self.syntactic):
+            for node, (start, end) in spans.items():
+                spans[node] = (offsets[start], offsets[end])
+        return "".join(self.tokens)
+
 
 class _SyntacticSpan(AbstractContextManager[None]):
     def __init__(
@@ -97,11 +103,11 @@ class _SyntacticSpan(AbstractContextManager[None]):
         self.recorder, self.node, self.start_node, self.end_node = recorder, node, start_node, end_node
 
     def __enter__(self) -> None:
-        self.start = self.recorder.offset
+        self.start = len(self.recorder.tokens)
 
     def __exit__(self, *exc: object) -> None:
         recorder = self.recorder
-        start, end = self.start, recorder.offset
+        start, end = self.start, len(recorder.tokens)
         if self.start_node is not None:
             start = _span_of(recorder, self.start_node)[0]
         if self.end_node is not None:
@@ -224,6 +230,7 @@ def record_positions(
         edited={id(node) for node in edited},
     )
     module._codegen(recorder)
+    recorder.finish()
     return Positions(recorder, line_starts), recorder.ancestors
 
 
@@ -358,7 +365,7 @@ def _generate(
         statement._codegen(recorder, is_elif=True)
     else:
         statement._codegen(recorder)
-    text = "".join(recorder.tokens)
+    text = recorder.finish()
     if plan.header_only:
         text = text[: recorder.inclusive.pop(_STUB_BODY)[0]]
     return _Piece(plan, recorder, text, "".join(indents), is_elif)

@@ -1,0 +1,121 @@
+"""LibCST made cheaper where its own guarantees make work redundant; behaviour is unchanged.
+
+LibCST's native parser is fast, but a third of `parse_module` is Python building the nodes:
+each node's dataclass `__init__` sets every field through `object.__setattr__` (the classes are
+frozen), then `__post_init__` re-validates what the parser has just checked. And code generation
+enters a generator-based context manager for every expression, parenthesised or not.
+
+`install()` (run by the first `parse_module`) gives
+
+- each slotted node class an `__init__` with the same parameters and defaults that sets the slots
+  through their descriptors and then calls `__post_init__`, as the dataclass one does; a class
+  whose `__init__` is not the plain dataclass one keeps its own;
+- expressions without parentheses a `_parenthesize` that is just the code generation state's
+  `record_syntactic_position`, which is what LibCST's version amounts to for them.
+
+`parse_module` also skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
+calls it avoidable when parsing); nodes built anywhere else, such as by fixes, are validated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import libcst as cst
+from libcst._nodes.base import CSTNode
+from libcst._nodes.expression import _BaseParenthesizedNode
+from libcst._nodes.internal import CodegenState
+
+_VALIDATING_POST_INIT = CSTNode.__post_init__
+_LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
+_install_lock = threading.Lock()
+_installed = False
+
+
+def _skip_validation(node: CSTNode) -> None:
+    pass
+
+
+def parse_module(data: str | bytes) -> cst.Module:
+    """`cst.parse_module`, without re-validating the nodes the parser builds.
+
+    The original hook is restored even when another thread swapped it meanwhile.
+    """
+    if not _installed:
+        install()
+    CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign,assignment]
+    try:
+        return cst.parse_module(data)
+    finally:
+        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
+
+
+def install() -> None:
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        for kind in _node_classes(CSTNode):  # type: ignore[type-abstract]
+            init = fast_init(kind)
+            if init is not None:
+                kind.__init__ = init  # type: ignore[method-assign]
+        _BaseParenthesizedNode._parenthesize = _parenthesize  # type: ignore[method-assign,assignment]
+        _installed = True
+
+
+def _parenthesize(node: _BaseParenthesizedNode, state: CodegenState) -> AbstractContextManager[None]:
+    if node.lpar or node.rpar:
+        return _LIBCST_PARENTHESIZE(node, state)
+    return state.record_syntactic_position(node)
+
+
+def _node_classes(base: type[CSTNode]) -> set[type[CSTNode]]:
+    found: set[type[CSTNode]] = set()
+    for kind in base.__subclasses__():
+        found.add(kind)
+        found |= _node_classes(kind)
+    return found
+
+
+_MISSING: Any = object()
+#: where the code of the __init__ made here says it comes from (dataclasses say "<string>")
+_FILENAME = "<glm_migrate.libcst_speedups>"
+#: a member descriptor: how a slotted class stores a field
+_SLOT = type(cst.Name.__dict__["value"])
+
+
+def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
+    """The same `__init__` as the dataclass one of `kind`, setting slots by their descriptors;
+    None when `kind` is not a plain slotted dataclass with a generated `__init__`."""
+    init = kind.__dict__.get("__init__")
+    if not dataclasses.is_dataclass(kind) or init is None or init.__code__.co_filename != "<string>":
+        return None
+    namespace: dict[str, Any] = {"_MISSING": _MISSING}
+    parameters: list[str] = []
+    body: list[str] = []
+    for field in dataclasses.fields(kind):
+        descriptor: Any = getattr(kind, field.name, None)
+        if not field.init or field.kw_only is True or type(descriptor) is not _SLOT:
+            return None
+        namespace[f"_set_{field.name}"] = descriptor.__set__
+        if field.default is not dataclasses.MISSING:
+            namespace[f"_default_{field.name}"] = field.default
+            parameters.append(f"{field.name}=_default_{field.name}")
+            value = field.name
+        elif field.default_factory is not dataclasses.MISSING:
+            namespace[f"_factory_{field.name}"] = field.default_factory
+            parameters.append(f"{field.name}=_MISSING")
+            value = f"_factory_{field.name}() if {field.name} is _MISSING else {field.name}"
+        else:
+            parameters.append(field.name)
+            value = field.name
+        body.append(f"    _set_{field.name}(self, {value})")
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join([*body, "    self.__post_init__()"])
+    exec(compile(source, _FILENAME, "exec"), namespace)  # how dataclasses make __init__ too
+    fast: Callable[..., None] = namespace["__init__"]
+    fast.__qualname__ = f"{kind.__qualname__}.__init__"
+    return fast

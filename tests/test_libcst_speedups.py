@@ -1,0 +1,61 @@
+"""The LibCST speedups change nothing but speed: same constructors, same trees, same code."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import libcst as cst
+import pytest
+from clirunner import FIXTURES
+
+from glm_migrate import libcst_speedups
+from glm_migrate.libcst_speedups import fast_init, parse_module
+
+
+def _dataclass_nodes() -> list[type[cst.CSTNode]]:
+    libcst_speedups.install()
+    kinds = libcst_speedups._node_classes(cst.CSTNode)  # type: ignore[type-abstract]
+    return sorted((k for k in kinds if dataclasses.is_dataclass(k)), key=lambda k: k.__qualname__)
+
+
+def test_most_node_classes_get_a_fast_init() -> None:
+    replaced = [kind for kind in _dataclass_nodes() if kind.__init__.__code__.co_filename == libcst_speedups._FILENAME]
+    assert len(replaced) > 150
+
+
+def test_fast_inits_take_the_dataclass_parameters() -> None:
+    """Same names, order and defaults as the fields `dataclasses` builds `__init__` from."""
+    for kind in _dataclass_nodes():
+        if kind.__init__.__code__.co_filename != libcst_speedups._FILENAME:
+            assert fast_init(kind) is None, kind  # not a plain slotted dataclass: keeps its own
+            continue
+        parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+        fields = [field for field in dataclasses.fields(kind) if field.init]
+        assert [p.name for p in parameters] == [f.name for f in fields], kind
+        for parameter, field in zip(parameters, fields, strict=True):
+            if field.default is not dataclasses.MISSING:
+                assert parameter.default is field.default, (kind, field.name)
+            elif field.default_factory is dataclasses.MISSING:
+                assert parameter.default is inspect.Parameter.empty, (kind, field.name)
+
+
+def test_defaults_and_factories_fill_fields_and_nodes_are_still_validated() -> None:
+    libcst_speedups.install()
+    arg = cst.Arg(value=cst.Name("x"))
+    assert arg.keyword is None and arg.star == "" and arg.whitespace_after_arg.deep_equals(cst.SimpleWhitespace(""))
+    assert cst.Call(func=cst.Name("f")).whitespace_before_args.deep_equals(cst.SimpleWhitespace(""))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
+    with pytest.raises(TypeError):
+        cst.Name()  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/before.py")), ids=lambda p: p.parent.name)
+def test_parse_and_code_generation_round_trip(path: object) -> None:
+    data = path.read_bytes()  # type: ignore[attr-defined]
+    module = parse_module(data)
+    assert module.bytes == data
+    assert module.deep_equals(cst.parse_module(data))
+    parenthesized = cst.parse_expression("((a) + (b)) * (c)")
+    assert parenthesized.deep_equals(cst.parse_expression(cst.Module([]).code_for_node(parenthesized)))
