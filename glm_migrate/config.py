@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Mapping
@@ -57,8 +58,7 @@ class Settings:
     tool_stream: bool = False
 
     def is_enabled(self, code: str) -> bool:
-        selected = not self.select or any(code.startswith(p) for p in self.select)
-        return selected and not any(code.startswith(p) for p in self.ignore)
+        return _is_enabled(self.select, self.ignore, code)
 
     def for_file(self, path: Path) -> Settings:
         """These settings with the `per-file-ignores` that match `path` added to `ignore`."""
@@ -87,6 +87,13 @@ _KEYS: dict[str, str] = {
     "thinking": "thinking",
     "tool-stream": "tool_stream",
 }
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_enabled(select: frozenset[str], ignore: frozenset[str], code: str) -> bool:
+    # Asked for every rule of every file: the answer depends on these three values only.
+    selected = not select or any(code.startswith(p) for p in select)
+    return selected and not any(code.startswith(p) for p in ignore)
 
 
 def _glob_pattern(glob: str) -> re.Pattern[str]:

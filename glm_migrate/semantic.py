@@ -611,12 +611,22 @@ _SKIPPED_FIELDS = frozenset(
     }
 )  # fmt: skip
 _Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object] | None
-#: (visitor class, node class) -> (visit_<Node>, leave_<Node>, fields to walk); LibCST's no-op
-#: defaults are None, so a walk calls only what a visitor defines
-_dispatch: dict[tuple[type[cst.CSTVisitor], type[cst.CSTNode]], tuple[_Handler, _Handler, tuple[str, ...]]] = {}
+#: visit_<Node>, leave_<Node> (None: LibCST's no-op default) and the fields to walk
+_Dispatch = tuple[_Handler, _Handler, tuple[str, ...]]
+#: a node with nothing to call and nothing below it: recorded as a child, not walked
+_LEAF: _Dispatch = (None, None, ())
+#: a field value that is not a node (a string, a sentinel, None); never walked, and its fields
+#: differ from _LEAF's so that the two constants stay two objects, told apart by identity
+_NOT_A_NODE: _Dispatch = (None, None, ("not a node",))
+#: (visitor class, value class) -> how to walk it; isinstance() against LibCST's abstract
+#: classes is slow, and a walk calls only what a visitor defines
+_dispatch: dict[tuple[type[cst.CSTVisitor], type], _Dispatch] = {}
 
 
-def _handlers(visitor: type[cst.CSTVisitor], kind: type[cst.CSTNode]) -> tuple[_Handler, _Handler, tuple[str, ...]]:
+def _handlers(visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
+    if not issubclass(kind, cst.CSTNode):
+        _dispatch[visitor, kind] = _NOT_A_NODE
+        return _NOT_A_NODE
     name = kind.__name__
     visit = getattr(visitor, f"visit_{name}", None)
     leave = getattr(visitor, f"leave_{name}", None)
@@ -631,16 +641,7 @@ def _handlers(visitor: type[cst.CSTVisitor], kind: type[cst.CSTNode]) -> tuple[_
         None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave,
         fields,
     )
-    _dispatch[visitor, kind] = found
-    return found
-
-
-#: type -> is it a LibCST node; isinstance() against LibCST's abstract classes is slow
-_is_node: dict[type, bool] = {}
-
-
-def _node_kind(kind: type) -> bool:
-    found = _is_node[kind] = issubclass(kind, cst.CSTNode)
+    _dispatch[visitor, kind] = found = _LEAF if found == _LEAF else found
     return found
 
 
@@ -651,25 +652,20 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
     given, receives id(child) -> parent for every node visited below `node`.
     """
-    kinds = (type(visitor), type(node))
-    visit, leave, fields = _dispatch.get(kinds) or _handlers(*kinds)
+    visitor_kind = type(visitor)
+    visit, leave, fields = _dispatch.get((visitor_kind, type(node))) or _handlers(visitor_kind, type(node))
     if visit is None or visit(visitor, node) is not False:
         for field_name in fields:
             value = getattr(node, field_name)
             kind = type(value)
-            if kind is tuple or kind is list:
-                for item in value:
-                    is_node = _is_node.get(type(item))
-                    if is_node or (is_node is None and _node_kind(type(item))):
-                        if parents is not None:
-                            parents[id(item)] = node
-                        walk(item, visitor, parents)
-            else:
-                is_node = _is_node.get(kind)
-                if is_node or (is_node is None and _node_kind(kind)):
-                    if parents is not None:
-                        parents[id(value)] = node
-                    walk(value, visitor, parents)
+            for item in value if kind is tuple or kind is list else (value,):
+                how = _dispatch.get((visitor_kind, type(item))) or _handlers(visitor_kind, type(item))
+                if how is _NOT_A_NODE:
+                    continue
+                if parents is not None:
+                    parents[id(item)] = node
+                if how is not _LEAF:
+                    walk(item, visitor, parents)
     if leave is not None:
         leave(visitor, node)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Rule
@@ -38,14 +40,16 @@ def insert_after(line: cst.SimpleStatementLine, code: str) -> cst.FlattenSentine
     return cst.FlattenSentinel([line, cst.parse_statement(code)])
 
 
-def add_missing_module_setting(rule: Rule, attribute: str, value: str, message: str, imports: tuple[str, ...]) -> None:
+def add_missing_module_setting(
+    rule: Rule, attribute: str, value: Callable[[], str], message: str, imports: tuple[str, ...]
+) -> None:
     """Report a module-level client that never sets `openai.<attribute>`; the fix sets it right
-    after `import openai`."""
+    after `import openai` to the code `value()` gives (made only then)."""
     if not wants_module_settings(rule.model) or module_setting(rule.model, attribute):
         return
     anchor = module_client_anchor(rule.model)
     if anchor is None:
         return
     line, alias = anchor
-    code = f"{alias}.{attribute} = {value}"
+    code = f"{alias}.{attribute} = {value()}"
     rule.report(line, message, fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))

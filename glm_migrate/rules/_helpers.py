@@ -110,7 +110,7 @@ def number_literal(value: float, like: cst.BaseExpression) -> cst.BaseExpression
 def env_key_lookup(name: str) -> cst.BaseExpression:
     """`os.environ["NAME"]`: fails loudly when unset, where os.getenv would let the OpenAI SDK
     fall back to OPENAI_API_KEY and send that key to Z.AI."""
-    return cst.parse_expression(f'os.environ["{name}"]')
+    return _parsed_expression(f'os.environ["{name}"]')
 
 
 def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpression:
@@ -273,7 +273,7 @@ class GlmOptions:
         keyword = self.as_keyword(name)
 
         def edit(call: cst.Call) -> cst.Call:
-            expression = cst.parse_expression(value)
+            expression = _parsed_expression(value)
             if keyword:
                 return call if find_kwarg(call, name) else add_kwarg(call, name, expression)
             return put_in_extra_body(call, name, expression)

@@ -88,9 +88,8 @@ class OpenAIApiKey(Rule):
             self._check_value(assignment.value)
 
     def on_module_end(self) -> None:
-        value = f'os.environ["{self.key_env}"]'
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
-        add_missing_module_setting(self, "api_key", value, message, ("os",))
+        add_missing_module_setting(self, "api_key", lambda: f'os.environ["{self.key_env}"]', message, ("os",))
 
     def _check_value(self, value: cst.BaseExpression) -> None:
         if string_value(value) is not None:

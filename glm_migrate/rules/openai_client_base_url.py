@@ -90,6 +90,5 @@ class OpenAIClientBaseURL(Rule):
             self.report(assignment.value, "Module-level `openai.base_url` points at OpenAI", fix=fix)
 
     def on_module_end(self) -> None:
-        value = code_of(self._url())
         message = "Module-level `openai` client talks to OpenAI"
-        add_missing_module_setting(self, "base_url", value, message, self._imports)
+        add_missing_module_setting(self, "base_url", lambda: code_of(self._url()), message, self._imports)
