@@ -255,6 +255,14 @@ class SemanticModel:
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
         #: id(node) -> its parent, for every node the walk visits (not whitespace or punctuation)
         self.parents: dict[int, cst.CSTNode] = {}
+        self.scopes: list[Scope] = [self.module_scope]
+
+    def release(self) -> None:
+        """Break the references between scopes and their bindings and let go of everything the
+        model holds: reference counting then frees the tree at once. The model is empty after."""
+        for scope in self.scopes:
+            scope.bindings.clear()
+        self.__dict__.clear()
 
     @property
     def module_client_used(self) -> bool:
@@ -680,6 +688,7 @@ class _Collector(cst.CSTVisitor):
     # scopes
     def _push(self, kind: str, node: cst.CSTNode) -> None:
         self.scope = Scope(kind, self.scope, node)
+        self.model.scopes.append(self.scope)
 
     def _pop(self) -> None:
         assert self.scope.parent is not None
