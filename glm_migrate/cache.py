@@ -15,7 +15,7 @@ from pathlib import Path
 
 from glm_migrate import __version__
 from glm_migrate.config import Settings
-from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.tables import TABLE_FILES, tables_dir
 
 CACHE_DIR_NAME = ".glm_migrate_cache"
@@ -23,6 +23,8 @@ CACHE_DIR_NAME = ".glm_migrate_cache"
 
 @dataclass(frozen=True, slots=True)
 class CachedResult:
+    __reduce__ = pickled_by_fields
+
     diagnostics: tuple[Diagnostic, ...]
     error: str | None
     output: str | None  #: the migrated text, only when the file changes

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
+
+
+def pickled_by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
+    """`__reduce__` for a slotted dataclass: its constructor's arguments, in order. Reports cross
+    process boundaries and go into the cache by the thousand, and this pickles several times
+    faster than the state dataclasses give slotted classes."""
+    return type(value), tuple([getattr(value, name) for name in value.__match_args__])
 
 
 class Applicability(enum.Enum):
@@ -23,6 +31,8 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
+    __reduce__ = pickled_by_fields
+
     line: int  #: 1-based
     column: int  #: 1-based, as editors show it
     end_line: int
@@ -33,12 +43,16 @@ class Span:
 class Edit:
     """The source text a fix replaces, as positions in the original and the new code."""
 
+    __reduce__ = pickled_by_fields
+
     span: Span
     replacement: str  #: the new source text for `span`
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    __reduce__ = pickled_by_fields
+
     code: str  #: "GLM101"
     rule: str  #: "openai-model-name"
     message: str  #: what was found; one line, no trailing period

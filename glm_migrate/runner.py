@@ -16,7 +16,7 @@ from pathlib import Path
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
-from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.textdiff import unified_diff
 
 #: Below this many files a process pool costs more than it saves.
@@ -26,6 +26,8 @@ PARALLEL_THRESHOLD = 32
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """One file's outcome. `original`/`output` are kept only when the file changes."""
+
+    __reduce__ = pickled_by_fields
 
     path: Path
     diagnostics: tuple[Diagnostic, ...] = ()
