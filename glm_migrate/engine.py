@@ -429,7 +429,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     """Each hook, in order, for the rules that override it."""
 
     def overriding(hook: str) -> list[Rule]:
-        return [rule for rule in active if getattr(type(rule), hook) is not getattr(Rule, hook)]
+        return [rule for rule in active if _overrides(type(rule), hook)]
 
     # Item by item, each rule in turn: rules see a shared value (a model constant) in that order.
     attribute_rules, client_rules, call_rules = map(overriding, ("on_module_attribute", "on_client", "on_api_call"))
@@ -444,6 +444,16 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
             rule.on_api_call(call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+
+
+_overriding: dict[tuple[type[Rule], str], bool] = {}
+
+
+def _overrides(rule: type[Rule], hook: str) -> bool:
+    found = _overriding.get((rule, hook))
+    if found is None:
+        found = _overriding[rule, hook] = getattr(rule, hook) is not getattr(Rule, hook)
+    return found
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:

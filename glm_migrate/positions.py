@@ -22,7 +22,8 @@ import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -202,7 +203,11 @@ def parse_with_cpython(code: str | bytes) -> ast.Module:
 
 
 def _line_starts(code: str) -> list[int]:
-    return [0, *(match.end() for match in _NEWLINE.finditer(code))]
+    if "\r" in code:
+        return [0, *(match.end() for match in _NEWLINE.finditer(code))]
+    # Only "\n": each line starts one past the lengths of the lines before it (summed in C).
+    lines = code.split("\n")
+    return list(map(add, accumulate(map(len, lines), initial=0), count()))[: len(lines)]
 
 
 def record_positions(
