@@ -65,13 +65,12 @@ def discover(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Discovery:
             result.missing.append(path)
             continue
         if path.is_dir():
-            found: Iterator[Path] = _walk(path, user_spec)
+            found: Iterator[tuple[Path, Path]] = _walk(path, user_spec)
         elif not user_spec.match_file(path.as_posix()):
-            found = iter([path])
+            found = iter([(path, path.resolve())])
         else:
             continue
-        for file in found:
-            key = file.resolve()
+        for file, key in found:
             if key not in seen:
                 seen.add(key)
                 result.files.append(file)
@@ -79,7 +78,9 @@ def discover(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Discovery:
     return result
 
 
-def _walk(root: Path, user_spec: pathspec.GitIgnoreSpec) -> Iterator[Path]:
+def _walk(root: Path, user_spec: pathspec.GitIgnoreSpec) -> Iterator[tuple[Path, Path]]:
+    """(path as found under `root`, its resolved path) for each file wanted. Links are not
+    followed below the resolved root, so the resolved path is the root's plus the relative one."""
     # Each .gitignore applies to paths relative to its own directory; those above the root count
     # up to the repository's top.
     absolute_root = root.resolve()
@@ -107,7 +108,7 @@ def _walk_dir(
     relative: Path,
     ignores: list[tuple[Path, pathspec.GitIgnoreSpec]],
     user_spec: pathspec.GitIgnoreSpec,
-) -> Iterator[Path]:
+) -> Iterator[tuple[Path, Path]]:
     own = _read_gitignore(absolute)
     if own is not None:
         ignores = [*ignores, (absolute, own)]
@@ -129,4 +130,4 @@ def _walk_dir(
             yield from _walk_dir(entry_absolute, root, entry_relative, ignores, user_spec)
         elif _wanted(entry.name):
             if not user_spec.match_file(posix) and not _ignored(entry_absolute, False, ignores):
-                yield root / entry_relative
+                yield root / entry_relative, entry_absolute
