@@ -27,8 +27,8 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
 from glm_migrate.semantic import SemanticModel, code_of
+from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
-from glm_migrate.suppressions import filter_findings
 from glm_migrate.tables import Tables
 from glm_migrate.todo import todo_edits
 
@@ -239,65 +239,79 @@ def _migrate_module(
     model = SemanticModel.build(module, tables, source)
     context = RuleContext(model=model, tables=tables, settings=settings)
     try:
-        active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
-        _run_hooks(active, model)
-        findings = context.findings
-        if suppressions is not None and positions is not None:
-            # Before any edit: a suppressed finding is neither reported nor fixed.
-            findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
-
-        edits: dict[cst.CSTNode, list[NodeEdit]] = {}
-        imports: set[str] = set()
-        applied: list[bool] = []
-        for finding in findings:
-            apply = _may_apply(finding, settings)
-            applied.append(apply)
-            if apply and finding.fix is not None:
-                for node, edit in finding.fix.edits:
-                    edits.setdefault(node, []).append(edit)
-                imports.update(finding.fix.imports)
-        if settings.add_todo and positions is not None:
-            for node, edit in todo_edits(module, findings, positions):
-                edits.setdefault(node, []).append(edit)
-
-        ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
-        recorded: Positions | None = None
-        if positions is None and not findings and not edits:
-            return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
-        if positions is None:
-            # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
-            targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-            recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
-            positions = recorded
-        output = source
-        #: what to parse to check the output: the edited statements when only those changed
-        checked: str | None = None
-        missing = _missing_imports(module, imports)
-        if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
-            replacements = _splice(module, source, edits, recorded, ancestors)
-            output = _replaced(source, replacements)
-            checked = _edited_statements(source, replacements, recorded.regions)
-        elif edits:
-            new_module = module.visit(_EditApplier(edits, ancestors))
-            output = _with_imports(new_module, missing).code
-        diagnostics = [
-            _diagnostic(finding, was_applied, positions, source if with_edits else None)
-            for finding, was_applied in zip(findings, applied, strict=True)
-        ]
-        diagnostics.sort(key=lambda d: (d.span, d.code))
-        if output != source:
-            error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a], checked)
-            if error:
-                return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
-        reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
-        unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
-        return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding), unsettled
-
+        return _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
         # with them at once instead of waiting for the cycle collector.
         context.findings.clear()
         model.release()
+
+
+def _apply_rules(
+    module: cst.Module,
+    source: str,
+    context: RuleContext,
+    rules: Sequence[type[Rule]],
+    positions: Mapping[cst.CSTNode, CodeRange] | None,
+    suppressions: Suppressions | None,
+    *,
+    with_edits: bool,
+) -> tuple[MigrationResult, bool]:
+    """The rules' findings, their fixes applied, and whether another pass might fix more."""
+    settings, model = context.settings, context.model
+    active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
+    _run_hooks(active, model)
+    findings = context.findings
+    if suppressions is not None and positions is not None:
+        # Before any edit: a suppressed finding is neither reported nor fixed.
+        findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
+
+    edits: dict[cst.CSTNode, list[NodeEdit]] = {}
+    imports: set[str] = set()
+    applied: list[bool] = []
+    for finding in findings:
+        apply = _may_apply(finding, settings)
+        applied.append(apply)
+        if apply and finding.fix is not None:
+            for node, edit in finding.fix.edits:
+                edits.setdefault(node, []).append(edit)
+            imports.update(finding.fix.imports)
+    if settings.add_todo and positions is not None:
+        for node, edit in todo_edits(module, findings, positions):
+            edits.setdefault(node, []).append(edit)
+
+    ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
+    recorded: Positions | None = None
+    if positions is None and not findings and not edits:
+        return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
+    if positions is None:
+        # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
+        targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
+        recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
+        positions = recorded
+    output = source
+    #: what to parse to check the output: the edited statements when only those changed
+    checked: str | None = None
+    missing = _missing_imports(module, imports)
+    if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
+        replacements = _splice(module, source, edits, recorded, ancestors)
+        output = _replaced(source, replacements)
+        checked = _edited_statements(source, replacements, recorded.regions)
+    elif edits:
+        new_module = module.visit(_EditApplier(edits, ancestors))
+        output = _with_imports(new_module, missing).code
+    diagnostics = [
+        _diagnostic(finding, was_applied, positions, source if with_edits else None)
+        for finding, was_applied in zip(findings, applied, strict=True)
+    ]
+    diagnostics.sort(key=lambda d: (d.span, d.code))
+    if output != source:
+        error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a], checked)
+        if error:
+            return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
+    reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
+    unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
+    return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding), unsettled
 
 
 def _errors_inside_edits(
