@@ -159,12 +159,12 @@ _startup_frozen = False
 def _collected_once() -> Iterator[None]:
     """Run Python's cycle collector once per file instead of while the file is parsed.
 
-    The engine's per-file structures hold reference cycles (scopes and their bindings, rules and
-    their findings), so a file's tree is freed by the collector, which otherwise traces the live
-    tree being built again and again: about a twentieth of a dense file's time. Everything the
-    file allocated is in the youngest generation then, and only that generation is collected
-    (a full collection would trace every report kept so far); what start-up made (modules,
-    tables) is frozen after the first file.
+    Left on, the collector traces the tree being built again and again as the parse allocates
+    it: about a twentieth of a dense file's time, for nothing, since the engine breaks its own
+    reference cycles and reference counting frees each tree. Collecting the youngest generation
+    afterwards takes what cycles libraries leave (the standard library's `literal_eval` makes
+    some) without tracing every report kept so far; what start-up made (modules, tables) is
+    frozen after the first file.
     """
     global _startup_frozen
     if not gc.isenabled():  # the embedding program's choice
