@@ -94,6 +94,11 @@ def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
     init = kind.__dict__.get("__init__")
     if not dataclasses.is_dataclass(kind) or init is None or init.__code__.co_filename != "<string>":
         return None
+    code = init.__code__
+    if code.co_kwonlyargcount or code.co_varnames[1 : code.co_argcount] != tuple(
+        field.name for field in dataclasses.fields(kind)
+    ):
+        return None  # init-only variables or keyword-only fields: parameters that are not the fields
     namespace: dict[str, Any] = {"_MISSING": _MISSING}
     parameters: list[str] = []
     body: list[str] = []
