@@ -26,7 +26,7 @@ from glm_migrate.config import (
     THINKING_MODES,
     ConfigError,
     Settings,
-    find_config_file,
+    find_settings,
     load_settings,
 )
 from glm_migrate.formats import FORMATS, RunReport
@@ -152,8 +152,7 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
         if config is not None:
             return load_settings(config)
         start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-        found = find_config_file(start.resolve())
-        return load_settings(found) if found else Settings()
+        return find_settings(start.resolve())
     except ConfigError as exc:
         _fail(console, str(exc))
 

@@ -186,8 +186,9 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
     return Settings(**values)
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.glm-migrate] table, walking up from `start`."""
+def find_settings(start: Path) -> Settings:
+    """The settings of the nearest pyproject.toml with a [tool.glm-migrate] table, walking up
+    from `start` (stopping at the repository's top); the defaults when there is none."""
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
@@ -202,10 +203,10 @@ def find_config_file(start: Path) -> Path | None:
                     raise ConfigError(f"invalid TOML: {exc}", path=pyproject) from None
                 continue
             if "glm-migrate" in data.get("tool", {}):
-                return pyproject
+                return _settings_from(data, pyproject)
         if (candidate / ".git").exists():
             break
-    return None
+    return Settings()
 
 
 def load_settings(path: Path) -> Settings:
@@ -216,6 +217,10 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    return _settings_from(data, path)
+
+
+def _settings_from(data: Mapping[str, Any], path: Path) -> Settings:
     table = data.get("tool", {}).get("glm-migrate", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, Mapping):
         raise ConfigError("[tool.glm-migrate] must be a table", path=path)

@@ -167,22 +167,23 @@ def migrate_notebook(
     outputs, diagnostics, errors = _migrate_together(sources, settings, tables, rules)
     if outputs is None:
         outputs, diagnostics, errors = _migrate_apart(sources, settings, tables, rules)
-    changed: list[tuple[int, str, str]] = []
-    for number, new_masked in outputs.items():
-        if new_masked != sources[number]:
-            cell = cells[number - 1]
-            original, new = _cell_text(cell), _unmask(new_masked)
-            cell["source"] = _as_source(new, cell.get("source"))
-            changed.append((number, original, new))
-
+    changed = [
+        (number, _cell_text(cells[number - 1]), _unmask(new_masked))
+        for number, new_masked in outputs.items()
+        if new_masked != sources[number]
+    ]
     error = "; ".join(errors) or None
     if not changed:
         return NotebookResult(None, tuple(diagnostics), error)
-    options = _serialiser(data, json.loads(data.decode("utf-8")))
+    # How the file was written, worked out from the document before its cells are rewritten.
+    options = _serialiser(data, document)
     if options is None:
         return NotebookResult(
             None, tuple(diagnostics), "its JSON layout cannot be reproduced exactly; left untouched", tuple(changed)
         )
+    for number, _, new in changed:
+        cell = cells[number - 1]
+        cell["source"] = _as_source(new, cell.get("source"))
     trailing = options.pop("trailing_newline")
     output = json.dumps(document, **options) + ("\n" if trailing else "")
     return NotebookResult(output.encode("utf-8"), tuple(diagnostics), error, tuple(changed))
