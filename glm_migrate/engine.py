@@ -409,15 +409,20 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     the regions that were generated."""
     if regions is None:
         return None
+    # Both are in source order, and the regions do not overlap: one pass pairs them.
     parts: list[str] = []
-    remaining = list(replacements)
-    for region in sorted(regions, key=lambda r: r.start):
-        inside = [r for r in remaining if region.start <= r[0] and r[1] <= region.end]
+    index = 0
+    for region in regions:
+        inside: list[_Replacement] = []
+        while index < len(replacements) and replacements[index][0] < region.end:
+            start, end, _ = replacements[index]
+            if start < region.start or end > region.end:
+                return None
+            inside.append(replacements[index])
+            index += 1
         if inside:
-            text = _replaced(source[region.start : region.end], inside, region.start)
-            parts.append(region.standalone(text))
-            remaining = [r for r in remaining if not (region.start <= r[0] and r[1] <= region.end)]
-    return None if remaining else "".join(parts)
+            parts.append(region.standalone(_replaced(source[region.start : region.end], inside, region.start)))
+    return None if index < len(replacements) else "".join(parts)
 
 
 def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
@@ -443,7 +448,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     """Each hook, in order, for the rules that override it."""
 
     def overriding(hook: str) -> list[Rule]:
-        return [rule for rule in active if _overrides(type(rule), hook)]
+        return [rule for rule in active if getattr(type(rule), hook) is not getattr(Rule, hook)]
 
     # Item by item, each rule in turn: rules see a shared value (a model constant) in that order.
     attribute_rules, client_rules, call_rules = map(overriding, ("on_module_attribute", "on_client", "on_api_call"))
@@ -458,16 +463,6 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
             rule.on_api_call(call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
-
-
-_overriding: dict[tuple[type[Rule], str], bool] = {}
-
-
-def _overrides(rule: type[Rule], hook: str) -> bool:
-    found = _overriding.get((rule, hook))
-    if found is None:
-        found = _overriding[rule, hook] = getattr(rule, hook) is not getattr(Rule, hook)
-    return found
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:
@@ -530,12 +525,9 @@ def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], sou
     node = finding.fix.edits[0][0]
     if any(edited is not node for edited, _ in finding.fix.edits) or node not in positions:
         return None
-    replacement: cst.CSTNode = node
-    for _, change in finding.fix.edits:
-        result = change(replacement)
-        if not isinstance(result, cst.CSTNode):
-            return None
-        replacement = result
+    replacement = _apply_edits(node, [change for _, change in finding.fix.edits])
+    if not isinstance(replacement, cst.CSTNode):
+        return None  # a removal, or statements inserted after the node
     span = _span(positions[node])
     # A node's code includes whitespace and commas it owns outside its span (`x=1,\n` for an
     # argument); both codes must share them exactly, and only the part inside the span is replaced.

@@ -104,7 +104,7 @@ def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
     body: list[str] = []
     for field in dataclasses.fields(kind):
         descriptor: Any = getattr(kind, field.name, None)
-        if not field.init or field.kw_only is True or type(descriptor) is not _SLOT:
+        if type(descriptor) is not _SLOT:
             return None
         namespace[f"_set_{field.name}"] = descriptor.__set__
         if field.default is not dataclasses.MISSING:

@@ -162,7 +162,7 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     def __init__(self, recorder: _Recorder, line_starts: list[int], regions: list[Region] | None = None) -> None:
         self._recorder = recorder
         self._line_starts = line_starts
-        #: the statements generated, disjoint and in no particular order; None: the whole module
+        #: the statements generated, disjoint and in source order; None: the whole module
         self.regions = regions
 
     def span(self, node: cst.CSTNode) -> tuple[int, int] | None:

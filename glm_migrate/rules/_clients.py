@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Rule
-from glm_migrate.semantic import Client, SemanticModel, Target
+from glm_migrate.semantic import Client, SemanticModel, Target, code_of
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -41,15 +39,15 @@ def insert_after(line: cst.SimpleStatementLine, code: str) -> cst.FlattenSentine
 
 
 def add_missing_module_setting(
-    rule: Rule, attribute: str, value: Callable[[], str], message: str, imports: tuple[str, ...]
+    rule: Rule, attribute: str, value: cst.BaseExpression, message: str, imports: tuple[str, ...]
 ) -> None:
-    """Report a module-level client that never sets `openai.<attribute>`; the fix sets it right
-    after `import openai` to the code `value()` gives (made only then)."""
+    """Report a module-level client that never sets `openai.<attribute>`; the fix sets it to
+    `value` right after `import openai`."""
     if not wants_module_settings(rule.model) or module_setting(rule.model, attribute):
         return
     anchor = module_client_anchor(rule.model)
     if anchor is None:
         return
     line, alias = anchor
-    code = f"{alias}.{attribute} = {value()}"
+    code = f"{alias}.{attribute} = {code_of(value)}"
     rule.report(line, message, fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))

@@ -89,7 +89,7 @@ class OpenAIApiKey(Rule):
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
-        add_missing_module_setting(self, "api_key", lambda: f'os.environ["{self.key_env}"]', message, ("os",))
+        add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
     def _check_value(self, value: cst.BaseExpression) -> None:
         if string_value(value) is not None:

@@ -91,4 +91,4 @@ class OpenAIClientBaseURL(Rule):
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client talks to OpenAI"
-        add_missing_module_setting(self, "base_url", lambda: code_of(self._url()), message, self._imports)
+        add_missing_module_setting(self, "base_url", self._url(), message, self._imports)
