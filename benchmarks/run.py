@@ -104,27 +104,26 @@ def bare_parse(root: Path, jobs: int) -> None:
         list(pool.map(_parse_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
 
 
-def timed(action: Callable[[], object], repeat: int, prepare: Callable[[], object] | None = None) -> float:
-    samples = []
-    for _ in range(repeat):
-        if prepare is not None:
-            prepare()
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+#: what a benchmark times, and what to do before each time it runs (outside the clock)
+Contender = tuple[Callable[[], object], Callable[[], object] | None]
 
 
-def rounds(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
-    """Each action once per round, round after round: a slow spell of a shared machine then
+def rounds(contenders: dict[str, Contender], repeat: int) -> dict[str, list[float]]:
+    """Each contender once per round, round after round: a slow spell of a shared machine then
     slows every contender of that round alike, so per-round ratios stay comparable."""
-    samples: dict[str, list[float]] = {name: [] for name in actions}
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeat):
-        for name, action in actions.items():
+        for name, (action, prepare) in contenders.items():
+            if prepare is not None:
+                prepare()
             start = time.perf_counter()
             action()
             samples[name].append(time.perf_counter() - start)
     return samples
+
+
+def timed(action: Callable[[], object], repeat: int, prepare: Callable[[], object] | None = None) -> float:
+    return statistics.median(rounds({"": (action, prepare)}, repeat)[""])
 
 
 def ratio(samples: dict[str, list[float]], name: str, baseline: str) -> float:
@@ -160,24 +159,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         def clear_cache() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        def dry_run() -> None:
-            clear_cache()  # cold: every file parsed
-            run([*glm, ".", "--dry-run", "-j", str(args.jobs)], dense)
-
-        contenders: dict[str, Callable[[], object]] = {
-            "parse": lambda: bare_parse(dense, args.jobs),
-            "dry-run": dry_run,
+        contenders: dict[str, Contender] = {
+            "parse": (lambda: bare_parse(dense, args.jobs), None),
+            # cold: every file parsed
+            "dry-run": (lambda: run([*glm, ".", "--dry-run", "-j", str(args.jobs)], dense), clear_cache),
         }
         if not args.skip_codemod:
-            (dense / "noop.py").write_text(
+            # Beside the tree, not in it: every contender sees the same files.
+            (Path(tmp) / "noop.py").write_text(
                 "from libcst.codemod import VisitorBasedCodemodCommand\n\n"
                 "class NOOPCommand(VisitorBasedCodemodCommand):\n    DESCRIPTION = 'no-op'\n"
             )
             # The command the issue measures LibCST's runner with.
             codemod = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs)]
-            contenders["codemod"] = lambda: run([*codemod, "--no-format", "."], dense)
+            contenders["codemod"] = (lambda: run([*codemod, "--no-format", "dense"], Path(tmp)), None)
         dense_samples = rounds(contenders, args.repeat)
-        (dense / "noop.py").unlink(missing_ok=True)
         rows.append((f"libcst parse only, -j {args.jobs}", statistics.median(dense_samples["parse"])))
         rows.append((f"glm-migrate --dry-run -j {args.jobs} (cold)", statistics.median(dense_samples["dry-run"])))
         if "codemod" in dense_samples:

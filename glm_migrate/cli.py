@@ -29,7 +29,7 @@ from glm_migrate.config import (
     find_settings,
     load_settings,
 )
-from glm_migrate.formats import FORMATS, RunReport
+from glm_migrate.formats import FINGERPRINT_FORMATS, FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
 
@@ -297,8 +297,6 @@ def _unknown_codes(patterns: frozenset[str]) -> list[str]:
 
 #: Formats that show each fix's text edit; the others spare its code generation.
 _EDIT_FORMATS = frozenset({"json", "sarif"})
-#: formats whose findings carry a fingerprint, made from the source line
-_FINGERPRINT_FORMATS = frozenset({"json", "sarif", "gitlab"})
 
 
 @dataclass(frozen=True)
@@ -350,9 +348,7 @@ def _run_paths(
     reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
     # A check over a large tree holds every report until the end: without a baseline or
     # fingerprints to make, it keeps each file's findings and secrets but not its texts.
-    sources_needed = (
-        mode != "check" or output.format in _FINGERPRINT_FORMATS or output.baseline or output.write_baseline
-    )
+    sources_needed = mode != "check" or output.format in FINGERPRINT_FORMATS or output.baseline or output.write_baseline
     secrets: set[str] = set()
     for report in _progress(
         run(

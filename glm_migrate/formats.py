@@ -78,6 +78,10 @@ def _uri(path: Path) -> str:
     return quote(PurePosixPath(path.as_posix()).as_posix())
 
 
+#: the formats that fingerprint findings (`_finding_fingerprint`): they read each file's source
+FINGERPRINT_FORMATS = frozenset({"json", "sarif", "gitlab"})
+
+
 def _finding_fingerprint(report: FileReport, diagnostic: Diagnostic, secrets: frozenset[str]) -> str | None:
     if report.source is None:
         return None

@@ -152,9 +152,6 @@ def _migrate(data: bytes, settings: Settings, edits: bool) -> CachedResult:
     return CachedResult(result.diagnostics, result.error, output, result.encoding)
 
 
-_startup_frozen = False
-
-
 @contextmanager
 def _collected_once() -> Iterator[None]:
     """Run Python's cycle collector once per file instead of while the file is parsed.
@@ -163,10 +160,8 @@ def _collected_once() -> Iterator[None]:
     it: about a twentieth of a dense file's time, for nothing, since the engine breaks its own
     reference cycles and reference counting frees each tree. Collecting the youngest generation
     afterwards takes what cycles libraries leave (the standard library's `literal_eval` makes
-    some) without tracing every report kept so far; what start-up made (modules, tables) is
-    frozen after the first file.
+    some) without tracing what older generations hold, such as the reports kept so far.
     """
-    global _startup_frozen
     if not gc.isenabled():  # the embedding program's choice
         yield
         return
@@ -175,12 +170,7 @@ def _collected_once() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-        if _startup_frozen:
-            gc.collect(0)
-        else:
-            gc.collect()
-            gc.freeze()
-            _startup_frozen = True
+        gc.collect(0)
 
 
 _caches: dict[tuple[Path, str], Cache] = {}

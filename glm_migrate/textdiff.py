@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 
 def unified_diff(path: Path | str, source: str, output: str) -> str:
+    import difflib  # only dry runs show diffs: not on every run's start-up
+
     lines = difflib.unified_diff(
         source.splitlines(keepends=True),
         output.splitlines(keepends=True),

@@ -11,6 +11,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+#: each Python fixture case's input
+BEFORE_FILES = sorted(FIXTURES.glob("*/before.py"))
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
 
 

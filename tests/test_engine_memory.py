@@ -6,14 +6,14 @@ import gc
 from pathlib import Path
 
 import pytest
-from clirunner import FIXTURES
+from clirunner import BEFORE_FILES
 
 from glm_migrate.config import Settings
 from glm_migrate.engine import migrate_bytes
 from glm_migrate.tables import load_tables
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/before.py")), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", BEFORE_FILES, ids=lambda p: p.parent.name)
 def test_a_migration_leaves_no_reference_cycles(path: Path) -> None:
     """The engine breaks its own cycles (rules and findings, scopes and bindings): otherwise every
     tree waits for the collector, which traces it again and again (see runner._collected_once)."""

@@ -7,7 +7,7 @@ import inspect
 
 import libcst as cst
 import pytest
-from clirunner import FIXTURES
+from clirunner import BEFORE_FILES
 
 from glm_migrate import libcst_speedups
 from glm_migrate.libcst_speedups import fast_init, parse_module
@@ -51,7 +51,7 @@ def test_defaults_and_factories_fill_fields_and_nodes_are_still_validated() -> N
         cst.Name()  # type: ignore[call-arg]
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/before.py")), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", BEFORE_FILES, ids=lambda p: p.parent.name)
 def test_parse_and_code_generation_round_trip(path: object) -> None:
     data = path.read_bytes()  # type: ignore[attr-defined]
     module = parse_module(data)

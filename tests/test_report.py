@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from clirunner import BEFORE_FILES
+
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
@@ -120,7 +122,7 @@ def _apply(source: str, span: Span, replacement: str) -> str:
     return source[:start] + replacement + source[end:]
 
 
-def test_every_reported_edit_applies_alone_to_valid_code(fixtures_dir: Path) -> None:
+def test_every_reported_edit_applies_alone_to_valid_code() -> None:
     """The text edits json and sarif hand to other tools: each one alone yields code that parses,
     and where a file gets a single fix, applying its edit gives exactly the migrated file."""
     import ast
@@ -128,7 +130,7 @@ def test_every_reported_edit_applies_alone_to_valid_code(fixtures_dir: Path) -> 
     from glm_migrate.engine import migrate_bytes
 
     checked = whole = 0
-    for before in sorted(fixtures_dir.glob("*/before.py")):
+    for before in BEFORE_FILES:
         result = migrate_bytes(before.read_bytes(), settings=Settings(unsafe_fixes=True), tables=load_tables())
         if result.error:
             continue
