@@ -505,14 +505,9 @@ class SemanticModel:
     def dict_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict] | None:
         """The dict literals `expr` may be (itself, or every binding of a name), or None when
         some value is not a visible dict literal."""
-        if isinstance(expr, cst.Dict):
-            return [expr]
-        if isinstance(expr, cst.Name):
-            bindings = self.lookup(expr.value, scope)
-            values = [b.value for b in bindings]
-            if values and all(isinstance(v, cst.Dict) for v in values):
-                return [v for v in values if isinstance(v, cst.Dict)]
-        return None
+        values = self._possible_values(expr, scope)
+        dicts = [value for value in values if isinstance(value, cst.Dict)]
+        return dicts if values and len(dicts) == len(values) else None
 
     def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
         """The `model=` value of a call, also when it comes in a `**{...}` dict literal."""
@@ -530,11 +525,14 @@ class SemanticModel:
 
     def literals_of(self, expr: cst.BaseExpression, scope: Scope, kind: type[_LiteralT]) -> list[_LiteralT]:
         """The `kind` literals (dicts, lists) `expr` may be: itself, or a name's bound values."""
-        if isinstance(expr, kind):
-            return [expr]
+        return [value for value in self._possible_values(expr, scope) if isinstance(value, kind)]
+
+    def _possible_values(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression | None]:
+        """`expr` itself, or each value bound to it when it is a name (None for a binding
+        without one, such as an import)."""
         if isinstance(expr, cst.Name):
-            return [b.value for b in self.lookup(expr.value, scope) if isinstance(b.value, kind)]
-        return []
+            return [binding.value for binding in self.lookup(expr.value, scope)]
+        return [expr]
 
     def model_literals(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
         """The literals the call's model may be, and whether all were found (memoised)."""
@@ -661,19 +659,25 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     given, receives id(child) -> parent for every node visited below `node`.
     """
     visitor_kind = type(visitor)
-    visit, leave, fields = _dispatch.get((visitor_kind, type(node))) or _handlers(visitor_kind, type(node))
+    _walk(node, _dispatch.get((visitor_kind, type(node))) or _handlers(visitor_kind, type(node)), visitor, parents)
+
+
+def _walk(node: cst.CSTNode, how: _Dispatch, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None) -> None:
+    """`walk` below a node whose dispatch the caller has looked up already."""
+    visit, leave, fields = how
+    visitor_kind = type(visitor)
     if visit is None or visit(visitor, node) is not False:
         for field_name in fields:
             value = getattr(node, field_name)
             kind = type(value)
             for item in value if kind is tuple or kind is list else (value,):
-                how = _dispatch.get((visitor_kind, type(item))) or _handlers(visitor_kind, type(item))
-                if how is _NOT_A_NODE:
+                below = _dispatch.get((visitor_kind, type(item))) or _handlers(visitor_kind, type(item))
+                if below is _NOT_A_NODE:
                     continue
                 if parents is not None:
                     parents[id(item)] = node
-                if how is not _LEAF:
-                    walk(item, visitor, parents)
+                if below is not _LEAF:
+                    _walk(item, below, visitor, parents)
     if leave is not None:
         leave(visitor, node)
 
