@@ -16,7 +16,6 @@ from typing import NoReturn
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.text import Text
 
 from glm_migrate import __version__
 from glm_migrate.cache import CACHE_DIR_NAME
@@ -476,19 +475,22 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
                 (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
         plain = output.file is None and not target.is_terminal and not target.is_jupyter
         pending: list[str] = []  # plain text, written in blocks: stdout may be unbuffered
+
+        def flush() -> None:
+            target.file.write("".join(pending))
+            pending.clear()
+
         for renderable in text_report(run, with_summary=summary_table):
-            if plain and isinstance(renderable, Styled | Text):
+            if plain and isinstance(renderable, Styled):
                 # Without colour a finding is just its text: writing it directly is many times
                 # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
                 pending.append(renderable.plain + "\n")
                 if len(pending) >= 1000:
-                    target.file.write("".join(pending))
-                    pending.clear()
+                    flush()
             else:
-                target.file.write("".join(pending))
-                pending.clear()
+                flush()
                 target.print(renderable.text() if isinstance(renderable, Styled) else renderable)
-        target.file.write("".join(pending))
+        flush()
         if output.file is None:
             return
         document = target.export_text()

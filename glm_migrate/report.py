@@ -104,10 +104,12 @@ class StyledDiff(Styled):
         return "\n".join(lines) + "\n" if lines else ""
 
     def text(self) -> Text:
-        pieces = []
-        for line in self.plain.splitlines(keepends=True):
-            pieces.append((line, next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")))
-        return Text.assemble(*pieces)
+        return Text.assemble(
+            *(
+                (f"{line}\n", next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), ""))
+                for line in self.diff.splitlines()
+            )
+        )
 
 
 @dataclass
@@ -243,7 +245,7 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled
                 # the diff is the one place original source is shown: keys in it are masked
                 yield StyledDiff(redact(diff, run.secrets))
     if run.baselined:
-        yield Text(f"{run.baselined} finding(s) left out: they are in the baseline")
+        yield Styled([(f"{run.baselined} finding(s) left out: they are in the baseline", "")])
     if with_summary:
-        yield Text()
+        yield Styled([])
         yield summary_table(run.summary, applied=run.mode == "apply")
