@@ -15,6 +15,18 @@ FIXTURES = ROOT / "fixtures"
 BEFORE_FILES = sorted(FIXTURES.glob("*/before.py"))
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
 
+#: a small app with findings of every kind the CLI tests look at: key, base URL, model, range
+APP = """\
+import os
+from openai import OpenAI
+
+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+
+
+def ask(prompt, model="gpt-4o"):
+    return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], temperature=1.5)
+"""
+
 
 def command() -> list[str]:
     return [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "glm_migrate"]

@@ -6,8 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from clirunner import ROOT, glm_migrate
-from test_cli import APP
+from clirunner import APP, ROOT, glm_migrate
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from clirunner import ROOT, command, git, glm_migrate
+from clirunner import ROOT, command, environment, git, glm_migrate
 
 FIXABLE = 'from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")\nc.chat.completions.create(model="gpt-4o", messages=[])\n'
 MANUAL = FIXABLE.replace('"gpt-4o"', '"ft:gpt-4o:acme::x1"')
@@ -222,7 +223,6 @@ def test_fix_hook_on_a_repository_with_staged_changes(repo: Path) -> None:
 
 def _stderr_through_a_terminal(cwd: Path, env: dict[str, str]) -> tuple[int, bytes, str]:
     import os
-    import subprocess
 
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
@@ -252,7 +252,6 @@ def _stderr_through_a_terminal(cwd: Path, env: dict[str, str]) -> tuple[int, byt
 
 @pytest.mark.parametrize("ci", [False, True])
 def test_progress_bar_only_in_a_terminal_outside_ci(tmp_path: Path, ci: bool) -> None:
-    from clirunner import environment
 
     for index in range(30):
         (tmp_path / f"m{index}.py").write_text(FIXABLE)

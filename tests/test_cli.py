@@ -9,18 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirunner import ROOT, glm_migrate
-
-APP = """\
-import os
-from openai import OpenAI
-
-client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
-
-
-def ask(prompt, model="gpt-4o"):
-    return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], temperature=1.5)
-"""
+from clirunner import APP, ROOT, glm_migrate
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clirunner import glm_migrate
-from test_cli import APP
+from clirunner import APP, glm_migrate
 
 from glm_migrate.cli import atomic_write
 from glm_migrate.config import Settings
