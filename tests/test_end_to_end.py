@@ -106,6 +106,7 @@ def _execute(program: str, cwd: str, env: dict[str, str], output: str) -> None:
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
+    Path(output + ".exit").write_text(str(code), encoding="utf-8")
     os._exit(code)
 
 
@@ -132,10 +133,16 @@ def _run(directory: Path, program: str, output: Path, forks: Any) -> Run:
             process.kill()
             process.join()
         # No files: the forked process died before it reached the program.
-        out, err = (output.with_name(output.name + suffix) for suffix in (".out", ".err"))
+        out, err, exit_file = (output.with_name(output.name + suffix) for suffix in (".out", ".err", ".exit"))
         stdout = out.read_text("utf-8") if out.exists() else ""
         stderr = err.read_text("utf-8") if err.exists() else "the fork server could not start the program"
-        return Run(process.exitcode if process.exitcode is not None else -1, stdout, stderr, server.requests)
+        # The program's own exit code, not process.exitcode: another thread's Process.start() polls
+        # every live child and can swallow the status the fork server sends, which then reads as 255.
+        if exit_file.exists():
+            returncode = int(exit_file.read_text("utf-8"))
+        else:
+            returncode = process.exitcode if process.exitcode is not None else -1
+        return Run(returncode, stdout, stderr, server.requests)
 
 
 def _accepted(run: Run) -> bool:
