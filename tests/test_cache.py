@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from clirunner import APP, ROOT, glm_migrate
 
 from glm_migrate.cache import Cache, CachedResult
@@ -22,11 +25,59 @@ def test_entries_are_keyed_by_content_and_settings(tmp_path: Path) -> None:
     assert (tmp_path / ".gitignore").read_text().endswith("*\n")
 
 
+def _put_many(root: Path, first: int, start: multiprocessing.synchronize.Barrier) -> None:
+    cache = Cache(root, Settings())
+    start.wait()
+    for index in range(first, first + 50):
+        cache.put(str(index).encode(), CachedResult((), None, str(index), "utf-8"))
+
+
+def test_workers_starting_together_on_a_new_cache_all_write(tmp_path: Path) -> None:
+    # Turning a new database to WAL locks it: workers that start at once must not give up.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    for attempt in range(3):
+        root = tmp_path / str(attempt)
+        start = context.Barrier(4)
+        workers = [context.Process(target=_put_many, args=(root, 100 * n, start)) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [worker.exitcode for worker in workers] == [0] * 4
+        cache = Cache(root, Settings())
+        missing = [i for n in range(4) for i in range(100 * n, 100 * n + 50) if cache.get(str(i).encode()) is None]
+        assert not missing
+
+
+def test_a_damaged_database_is_started_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, Settings())
+    tmp_path.mkdir(exist_ok=True)
+    cache.path.write_bytes(b"not a database, " * 100)
+    entry = CachedResult((), None, "new", "utf-8")
+    cache.put(b"old", entry)
+    assert Cache(tmp_path, Settings()).get(b"old") == entry
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_process_opens_its_own_connection(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, Settings())
+    cache.put(b"parent", CachedResult((), None, "parent", "utf-8"))
+    pid = os.fork()
+    if pid == 0:  # the child: its inherited connection must be neither used nor closed
+        cache.put(b"child", CachedResult((), None, "child", "utf-8"))
+        os._exit(0 if cache.get(b"parent") is not None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get(b"child") == CachedResult((), None, "child", "utf-8")
+    cache.put(b"parent again", CachedResult((), None, "again", "utf-8"))
+    assert Cache(tmp_path, Settings()).get(b"parent again") is not None
+
+
 def test_second_check_reuses_results_and_no_cache_skips_it(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(APP)
     first = glm_migrate(".", "--check", cwd=tmp_path)
-    entries = list((tmp_path / ".glm_migrate_cache").rglob("*"))
-    assert any(p.is_file() and p.name != ".gitignore" for p in entries)
+    entries = list((tmp_path / ".glm_migrate_cache").rglob("*.sqlite"))
+    assert entries
     second = glm_migrate(".", "--check", cwd=tmp_path)
     assert (first.returncode, first.stdout) == (second.returncode, second.stdout)
     elsewhere = tmp_path / "elsewhere"
