@@ -32,6 +32,7 @@ class CachedResult:
     error: str | None
     output: str | None  #: the migrated text, only when the file changes
     encoding: str
+    replaced: tuple[tuple[int, int, int], ...] | None = None  #: see `MigrationResult.replaced`
 
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> str:

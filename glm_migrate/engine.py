@@ -292,11 +292,13 @@ def _apply_rules(
     output = source
     #: what to parse to check the output: the edited statements when only those changed
     checked: str | None = None
+    replaced: tuple[tuple[int, int, int], ...] | None = None
     missing = _missing_imports(module, imports)
     if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
         replacements = _splice(module, source, edits, recorded, ancestors)
         output = _replaced(source, replacements)
         checked = _edited_statements(source, replacements, recorded.regions)
+        replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
         output = _with_imports(new_module, missing).code
@@ -311,7 +313,8 @@ def _apply_rules(
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
     reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
     unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
-    return MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding), unsettled
+    result = MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding, replaced=replaced)
+    return result, unsettled
 
 
 def _errors_inside_edits(

@@ -90,7 +90,7 @@ def migrate_file(
         source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
         return FileReport(path, cached.diagnostics, source=source)
     source = data.decode(cached.encoding)
-    diff = unified_diff(path, source, cached.output) if diffs else None
+    diff = unified_diff(path, source, cached.output, cached.replaced) if diffs else None
     return FileReport(path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff)
 
 
@@ -148,8 +148,9 @@ def _migrate(data: bytes, settings: Settings, edits: bool) -> CachedResult:
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return CachedResult((), f"internal error: {detail}", None, "utf-8")
-    output = result.output if result.changed and result.error is None else None
-    return CachedResult(result.diagnostics, result.error, output, result.encoding)
+    if result.changed and result.error is None:
+        return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced)
+    return CachedResult(result.diagnostics, result.error, None, result.encoding)
 
 
 @contextmanager
