@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -92,6 +93,50 @@ def generate_dense_tree(root: Path, files: int, seed: int = 1) -> None:
         (package / f"module_{index}.py").write_text("".join(parts), encoding="utf-8")
 
 
+#: what `--instructions` counts per file: LibCST's parse, or a dry run's work in a worker
+WORK = ("parse", "migrate")
+
+
+def count_work(work: str, root: Path, files: int) -> None:
+    """Do one kind of `WORK` on the first `files` files of `root`, after a warm-up file; run under
+    valgrind, the difference between `files` and 0 files is the instructions the files cost."""
+    paths = sorted(root.rglob("*.py"))
+    warm_up, paths = paths[0], paths[1 : files + 1]
+    if work == "parse":
+        import libcst
+
+        for path in [warm_up, *paths]:
+            libcst.parse_module(path.read_bytes())
+        return
+    from glm_migrate.config import Settings
+    from glm_migrate.runner import migrate_file
+
+    settings = Settings()
+    with tempfile.TemporaryDirectory(prefix="glm-bench-cache-") as cache:
+        for path in [warm_up, *paths]:
+            migrate_file(path, settings, cache_root=Path(cache), edits=False, diffs=True)
+
+
+def instructions(root: Path, files: int) -> dict[str, float]:
+    """Instructions per file of each kind of `WORK` (valgrind's count: the same on a busy machine)."""
+    per_file: dict[str, float] = {}
+    for work in WORK:
+        counts = []
+        for limit in (0, files):
+            command = [sys.executable, __file__, "--count-work", work, "--files", str(limit), "--tree", str(root)]
+            result = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                capture_output=True,
+                text=True,
+            )
+            found = re.search(r"Collected : (\d+)", result.stderr)
+            if result.returncode != 0 or found is None:
+                raise SystemExit(f"valgrind failed on {work}: {result.stderr[-2000:]}")
+            counts.append(int(found.group(1)))
+        per_file[work] = (counts[1] - counts[0]) / files
+    return per_file
+
+
 def _parse_one(path: str) -> int:
     import libcst
 
@@ -147,7 +192,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--scaling", action="store_true", help="also time --check on a quarter, half and all of the files"
     )
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="also count, with valgrind, the instructions a parse and glm-migrate's work take on N files",
+    )
+    parser.add_argument("--count-work", choices=WORK, help=argparse.SUPPRESS)  # run under valgrind
+    parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.count_work:
+        count_work(args.count_work, args.tree, args.files)
+        return 0
 
     glm = [sys.executable, "-m", "glm_migrate"]
     rows: list[tuple[str, float]] = []
@@ -203,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seconds = timed(lambda s=subset: run([*glm, ".", "--check", "--no-cache"], s), args.repeat)
                 rows.append((f"scaling: --check --no-cache, {args.files // share} files", seconds))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        counted = instructions(dense, args.instructions) if args.instructions else None
 
     print(f"{args.files} generated files, {args.repeat} runs each, medians:")
     for label, seconds in rows:
@@ -215,6 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  cold / warm --check             {first / second:6.2f}  [>= 5]")
     if quiet_glm and quiet_ruff:
         print(f"  quiet tree glm / ruff           {quiet_glm / quiet_ruff:6.2f}  [<= 2]")
+    if counted:
+        print(f"instructions per file over {args.instructions} files, in one process (valgrind):")
+        print(
+            f"  libcst parse {counted['parse'] / 1e6:.1f} M, glm-migrate dry run's work {counted['migrate'] / 1e6:.1f} M"
+        )
+        print(f"  ratio {counted['migrate'] / counted['parse']:.2f}")
     return 0
 
 

@@ -108,3 +108,15 @@ def test_benchmark_script_runs_on_a_tiny_tree(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "dry-run / bare parse" in result.stdout and "cold / warm --check" in result.stdout
+
+
+def test_benchmark_work_counted_under_valgrind_runs_without_it(tmp_path: Path) -> None:
+    # `--instructions` runs this under valgrind; here it only has to do its work and leave no trace.
+    for index in range(3):
+        (tmp_path / f"app{index}.py").write_text(APP)
+    script = str(ROOT / "benchmarks" / "run.py")
+    for work in ("parse", "migrate"):
+        options = ["--count-work", work, "--files", "2", "--tree", str(tmp_path)]
+        result = subprocess.run([sys.executable, script, *options], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app0.py", "app1.py", "app2.py"]
