@@ -33,6 +33,9 @@ from libcst._nodes.internal import CodegenState
 _VALIDATING_POST_INIT = CSTNode.__post_init__
 _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
 _install_lock = threading.Lock()
+#: true while `parse_module` runs: the constructors made here then skip `__post_init__` (the
+#: validation) without a call; swapping the hook as well covers any class they do not replace
+_parsing = [False]
 _installed = False
 
 
@@ -48,9 +51,11 @@ def parse_module(data: str | bytes) -> cst.Module:
     if not _installed:
         install()
     CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign,assignment]
+    _parsing[0] = True
     try:
         return cst.parse_module(data)
     finally:
+        _parsing[0] = False
         CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
 
 
@@ -119,7 +124,9 @@ def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
             parameters.append(field.name)
             value = field.name
         body.append(f"    _set_{field.name}(self, {value})")
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join([*body, "    self.__post_init__()"])
+    namespace["_parsing"] = _parsing
+    post_init = "    if not _parsing[0]:\n        self.__post_init__()"
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join([*body, post_init])
     exec(compile(source, _FILENAME, "exec"), namespace)  # how dataclasses make __init__ too
     fast: Callable[..., None] = namespace["__init__"]
     fast.__qualname__ = f"{kind.__qualname__}.__init__"
