@@ -22,20 +22,23 @@ def unified_diff(path: Path | str, source: str, output: str, replaced: Sequence[
     With `replaced` (the engine's spliced spans, in source order), only the lines around those
     spans are compared: matching a whole file's lines costs more than the rest of the report.
     """
-    import difflib  # only dry runs show diffs: not on every run's start-up
-
     old, new = source.splitlines(keepends=True), output.splitlines(keepends=True)
     groups = _windowed_groups(old, new, replaced) if replaced else None
     if groups is None:
-        groups = list(difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(CONTEXT))
+        groups = _groups(old, new)
     return "".join(_format(path, old, new, groups))
+
+
+def _groups(old: list[str], new: list[str]) -> list[list[_Opcode]]:
+    """difflib's opcodes of the two texts' lines, in hunks."""
+    import difflib  # only dry runs show diffs: not on every run's start-up
+
+    return list(difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(CONTEXT))
 
 
 def _windowed_groups(old: list[str], new: list[str], replaced: Sequence[Replaced]) -> list[list[_Opcode]] | None:
     """The hunks' opcodes from matching only the lines each replaced span touches, with their
     context; None if the spans do not account for every difference."""
-    import difflib
-
     old_starts = list(accumulate(map(len, old), initial=0))
     new_starts = list(accumulate(map(len, new), initial=0))
     # Changed lines, as [first, last] line ranges in both texts; ranges less than two contexts
@@ -64,8 +67,7 @@ def _windowed_groups(old: list[str], new: list[str], replaced: Sequence[Replaced
         low = max(0, old_first - CONTEXT)
         old_end, new_end = min(len(old), old_last + 1 + CONTEXT), min(len(new), new_last + 1 + CONTEXT)
         new_low = new_first - (old_first - low)
-        matcher = difflib.SequenceMatcher(None, old[low:old_end], new[new_low:new_end])
-        for group in matcher.get_grouped_opcodes(CONTEXT):
+        for group in _groups(old[low:old_end], new[new_low:new_end]):
             groups.append([(tag, a + low, b + low, c + new_low, d + new_low) for tag, a, b, c, d in group])
         previous_old, previous_new = old_last + 1, new_last + 1
     if old[previous_old:] != new[previous_new:]:
