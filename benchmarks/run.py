@@ -204,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.count_work:
         count_work(args.count_work, args.tree, args.files)
         return 0
+    if args.instructions:
+        args.instructions = min(args.instructions, args.files - 1)  # one file is the warm-up
 
     glm = [sys.executable, "-m", "glm_migrate"]
     rows: list[tuple[str, float]] = []

@@ -51,7 +51,6 @@ def test_workers_starting_together_on_a_new_cache_all_write(tmp_path: Path) -> N
 
 def test_a_damaged_database_is_started_again(tmp_path: Path) -> None:
     cache = Cache(tmp_path, Settings())
-    tmp_path.mkdir(exist_ok=True)
     cache.path.write_bytes(b"not a database, " * 100)
     entry = CachedResult((), None, "new", "utf-8")
     cache.put(b"old", entry)
