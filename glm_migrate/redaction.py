@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import warnings
 from collections.abc import Iterable
 
 from glm_migrate.diagnostics import Diagnostic, Span
@@ -37,7 +38,9 @@ def span_text(source: str, span: Span) -> str:
 
 def _literal_value(text: str) -> str:
     try:
-        value = ast.literal_eval(text.strip())
+        with warnings.catch_warnings():  # about the user's escapes: not ours to print
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text.strip().strip("\"'")
     return value if isinstance(value, str) else text.strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -192,8 +193,16 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     if raw[0] in "\"'" and "\\" not in raw:
         quote = raw[:3] if raw[:3] in ('"""', "'''") and len(raw) >= 6 else raw[0]
         return raw[len(quote) : -len(quote)]
-    value = node.evaluated_value
+    value = evaluated(node)
     return value if isinstance(value, str) else None
+
+
+def evaluated(node: cst.SimpleString) -> str | bytes:
+    """`node.evaluated_value`, without the warnings Python prints about the user's escapes
+    (`"\\("` gives a SyntaxWarning on every run from Python 3.12 on)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return node.evaluated_value
 
 
 # -- Values an expression can have, as far as the migration cares ---------------------------------

@@ -283,3 +283,21 @@ def test_a_crashing_worker_costs_only_its_file(tmp_path: Path, monkeypatch: pyte
     assert len(reports) == 41
     assert reports["poison.py"].error is not None and "crashed" in reports["poison.py"].error
     assert all(r.error is None and r.changed for name, r in reports.items() if name != "poison.py")
+
+
+def test_the_users_odd_escapes_print_no_warnings(tmp_path: Path) -> None:
+    # Reading `"\("` warns (a SyntaxWarning, shown on every run, from Python 3.12 on): what the
+    # user's code says about itself is not glm-migrate's to print.
+    (tmp_path / "app.py").write_text(
+        'from openai import OpenAI\nclient = OpenAI(api_key="sk-\\(abcdefghijkl")\n'
+        'PATTERN = "\\(x\\)"\nclient.chat.completions.create(model="gpt-4o\\d", messages=[], stop="\\(")\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "glm_migrate", ".", "--dry-run", "-j", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Warning" not in result.stderr, result.stderr

@@ -14,7 +14,7 @@ import libcst as cst
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.semantic import ApiCall, SemanticModel, find_kwarg, string_value
+from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables
 
@@ -302,7 +302,7 @@ def literal_value(node: cst.BaseExpression) -> object:
         return number
     if isinstance(node, cst.SimpleString):
         text = string_value(node)
-        return text if text is not None else node.evaluated_value
+        return text if text is not None else evaluated(node)
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return NOT_LITERAL
