@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,15 +44,16 @@ class Styled:
 
     @property
     def plain(self) -> str:
-        return "".join(text for text, _ in self.pieces)
+        return "".join([text for text, _ in self.pieces])
 
     def text(self) -> Text:
         return Text.assemble(*self.pieces)
 
 
-def _message_pieces(message: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1024)  # a large run repeats the same few messages by the thousand
+def _message_pieces(message: str) -> tuple[tuple[str, str], ...]:
     """Backticked code in messages is shown bold (backticks kept for plain output)."""
-    return [(f"`{part}`", "bold") if index % 2 else (part, "") for index, part in enumerate(message.split("`"))]
+    return tuple((f"`{part}`", "bold") if index % 2 else (part, "") for index, part in enumerate(message.split("`")))
 
 
 def _styled_message(message: str) -> Text:
