@@ -633,14 +633,15 @@ _LEAF: _Dispatch = (None, None, ())
 #: a field value that is not a node (a string, a sentinel, None); never walked, and its fields
 #: differ from _LEAF's so that the two constants stay two objects, told apart by identity
 _NOT_A_NODE: _Dispatch = (None, None, ("not a node",))
-#: (visitor class, value class) -> how to walk it; isinstance() against LibCST's abstract
+#: visitor class -> value class -> how to walk it; isinstance() against LibCST's abstract
 #: classes is slow, and a walk calls only what a visitor defines
-_dispatch: dict[tuple[type[cst.CSTVisitor], type], _Dispatch] = {}
+_dispatch: dict[type[cst.CSTVisitor], dict[type, _Dispatch]] = {}
 
 
 def _handlers(visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
+    table = _dispatch[visitor]
     if not issubclass(kind, cst.CSTNode):
-        _dispatch[visitor, kind] = _NOT_A_NODE
+        table[kind] = _NOT_A_NODE
         return _NOT_A_NODE
     name = kind.__name__
     visit = getattr(visitor, f"visit_{name}", None)
@@ -656,7 +657,7 @@ def _handlers(visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
         None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave,
         fields,
     )
-    _dispatch[visitor, kind] = found = _LEAF if found == _LEAF else found
+    table[kind] = found = _LEAF if found == _LEAF else found
     return found
 
 
@@ -668,25 +669,32 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     given, receives id(child) -> parent for every node visited below `node`.
     """
     visitor_kind = type(visitor)
-    _walk(node, _dispatch.get((visitor_kind, type(node))) or _handlers(visitor_kind, type(node)), visitor, parents)
+    table = _dispatch.setdefault(visitor_kind, {})
+    _walk(node, table.get(type(node)) or _handlers(visitor_kind, type(node)), visitor, table, parents)
 
 
-def _walk(node: cst.CSTNode, how: _Dispatch, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None) -> None:
-    """`walk` below a node whose dispatch the caller has looked up already."""
+def _walk(
+    node: cst.CSTNode,
+    how: _Dispatch,
+    visitor: cst.CSTVisitor,
+    table: dict[type, _Dispatch],
+    parents: dict[int, cst.CSTNode] | None,
+) -> None:
+    """`walk` below a node whose dispatch the caller has looked up already (in `table`, the
+    visitor's own)."""
     visit, leave, fields = how
-    visitor_kind = type(visitor)
     if visit is None or visit(visitor, node) is not False:
         for field_name in fields:
             value = getattr(node, field_name)
             kind = type(value)
             for item in value if kind is tuple or kind is list else (value,):
-                below = _dispatch.get((visitor_kind, type(item))) or _handlers(visitor_kind, type(item))
+                below = table.get(type(item)) or _handlers(type(visitor), type(item))
                 if below is _NOT_A_NODE:
                     continue
                 if parents is not None:
                     parents[id(item)] = node
                 if below is not _LEAF:
-                    _walk(item, below, visitor, parents)
+                    _walk(item, below, visitor, table, parents)
     if leave is not None:
         leave(visitor, node)
 
