@@ -18,7 +18,7 @@ from pathlib import Path
 
 from glm_migrate import __version__
 from glm_migrate.config import Settings
-from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
+from glm_migrate.diagnostics import Diagnostic, Replaced, pickled_by_fields
 from glm_migrate.tables import TABLE_FILES, tables_dir
 
 CACHE_DIR_NAME = ".glm_migrate_cache"
@@ -32,10 +32,10 @@ class CachedResult:
     error: str | None
     output: str | None  #: the migrated text, only when the file changes
     encoding: str
-    replaced: tuple[tuple[int, int, int], ...] | None = None  #: see `MigrationResult.replaced`
+    replaced: tuple[Replaced, ...] | None = None  #: see `MigrationResult.replaced`
 
 
-def fingerprint(settings: Settings, *, edits: bool = True) -> str:
+def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
     """What, besides the file itself, decides a result: version, tables and settings."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     directory = tables_dir()
@@ -45,7 +45,7 @@ def fingerprint(settings: Settings, *, edits: bool = True) -> str:
         except OSError:
             digest.update(name.encode())
     digest.update(f"{settings!r} edits={edits}".encode())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 class Cache:
@@ -61,8 +61,8 @@ class Cache:
     def __init__(self, root: Path, settings: Settings, *, edits: bool = True) -> None:
         self.root = root
         self.path = root / f"results-{__version__}.sqlite"
-        self.fingerprint = fingerprint(settings, edits=edits)
-        self._salt = bytes.fromhex(self.fingerprint)
+        #: keys each entry together with the file's bytes
+        self._salt = fingerprint(settings, edits=edits)
         self._connection: sqlite3.Connection | None = None
         #: the process the connection belongs to: a forked worker must not use its parent's
         self._pid = 0

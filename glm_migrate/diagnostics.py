@@ -74,6 +74,10 @@ class Diagnostic:
         return not self.applied
 
 
+#: (start, end, length of the new text): a span of a source that an output replaces
+Replaced = tuple[int, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class MigrationResult:
     source: str
@@ -81,9 +85,9 @@ class MigrationResult:
     diagnostics: tuple[Diagnostic, ...]
     error: str | None = None  #: a parse error or unsupported input; output == source then
     encoding: str = "utf-8"  #: how `output` encodes back to the file's bytes (BOM and cookie kept)
-    #: (start, end, length of the new text) of each span of `source` that `output` replaces, in
-    #: order, when the output is exactly that; None when it was made otherwise (see `textdiff`)
-    replaced: tuple[tuple[int, int, int], ...] | None = None
+    #: each span of `source` that `output` replaces, in order, when the output is exactly that;
+    #: None when it was made otherwise (see `textdiff`)
+    replaced: tuple[Replaced, ...] | None = None
 
     @property
     def changed(self) -> bool:

@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
-from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Severity, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.libcst_speedups import parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
@@ -292,7 +292,7 @@ def _apply_rules(
     output = source
     #: what to parse to check the output: the edited statements when only those changed
     checked: str | None = None
-    replaced: tuple[tuple[int, int, int], ...] | None = None
+    replaced: tuple[Replaced, ...] | None = None
     missing = _missing_imports(module, imports)
     if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
         replacements = _splice(module, source, edits, recorded, ancestors)

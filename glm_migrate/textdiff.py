@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
+from glm_migrate.diagnostics import Replaced
+
 #: lines of context around each change, as `diff -u` and difflib show
 CONTEXT = 3
 
-#: (start, end, length of the new text): a span of the source the output has replaced
-Replaced = tuple[int, int, int]
 #: difflib's opcodes: (tag, a start, a end, b start, b end)
 _Opcode = tuple[str, int, int, int, int]
 
