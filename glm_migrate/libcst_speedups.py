@@ -8,12 +8,13 @@ enters a generator-based context manager for every expression, parenthesised or 
 `install()` (run by the first `parse_module`) gives
 
 - each slotted node class an `__init__` with the same parameters and defaults that sets the slots
-  through their descriptors and then calls `__post_init__`, as the dataclass one does; a class
-  whose `__init__` is not the plain dataclass one keeps its own;
+  through their descriptors and then calls `__post_init__`, as the dataclass one does, except
+  while `parse_module` runs; a class whose `__init__` is not the plain dataclass one keeps its
+  own (and is validated, at the usual cost);
 - expressions without parentheses a `_parenthesize` that is just the code generation state's
   `record_syntactic_position`, which is what LibCST's version amounts to for them.
 
-`parse_module` also skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
+So `parse_module` skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
 calls it avoidable when parsing); nodes built anywhere else, such as by fixes, are validated.
 """
 
@@ -30,33 +31,23 @@ from libcst._nodes.base import CSTNode
 from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
-_VALIDATING_POST_INIT = CSTNode.__post_init__
 _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
 _install_lock = threading.Lock()
 #: true while `parse_module` runs: the constructors made here then skip `__post_init__` (the
-#: validation) without a call; swapping the hook as well covers any class they do not replace
+#: validation)
 _parsing = [False]
 _installed = False
 
 
-def _skip_validation(node: CSTNode) -> None:
-    pass
-
-
 def parse_module(data: str | bytes) -> cst.Module:
-    """`cst.parse_module`, without re-validating the nodes the parser builds.
-
-    The original hook is restored even when another thread swapped it meanwhile.
-    """
+    """`cst.parse_module`, without re-validating the nodes the parser builds."""
     if not _installed:
         install()
-    CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign,assignment]
     _parsing[0] = True
     try:
         return cst.parse_module(data)
     finally:
         _parsing[0] = False
-        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
 
 
 def install() -> None:
