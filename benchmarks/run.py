@@ -103,10 +103,8 @@ def count_work(work: str, root: Path, files: int) -> None:
     paths = sorted(root.rglob("*.py"))
     warm_up, paths = paths[0], paths[1 : files + 1]
     if work == "parse":
-        import libcst
-
         for path in [warm_up, *paths]:
-            libcst.parse_module(path.read_bytes())
+            _parse_one(str(path))
         return
     from glm_migrate.config import Settings
     from glm_migrate.runner import migrate_file
@@ -119,6 +117,8 @@ def count_work(work: str, root: Path, files: int) -> None:
 
 def instructions(root: Path, files: int) -> dict[str, float]:
     """Instructions per file of each kind of `WORK` (valgrind's count: the same on a busy machine)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt install valgrind)")
     per_file: dict[str, float] = {}
     for work in WORK:
         counts = []

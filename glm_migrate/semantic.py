@@ -638,8 +638,8 @@ _NOT_A_NODE: _Dispatch = (None, None, ("not a node",))
 _dispatch: dict[type[cst.CSTVisitor], dict[type, _Dispatch]] = {}
 
 
-def _handlers(visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
-    table = _dispatch[visitor]
+def _handlers(table: dict[type, _Dispatch], visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
+    """How `visitor` walks a `kind` value, worked out once and kept in `table` (its own)."""
     if not issubclass(kind, cst.CSTNode):
         table[kind] = _NOT_A_NODE
         return _NOT_A_NODE
@@ -670,7 +670,7 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTN
     """
     visitor_kind = type(visitor)
     table = _dispatch.setdefault(visitor_kind, {})
-    _walk(node, table.get(type(node)) or _handlers(visitor_kind, type(node)), visitor, table, parents)
+    _walk(node, table.get(type(node)) or _handlers(table, visitor_kind, type(node)), visitor, table, parents)
 
 
 def _walk(
@@ -688,7 +688,7 @@ def _walk(
             value = getattr(node, field_name)
             kind = type(value)
             for item in value if kind is tuple or kind is list else (value,):
-                below = table.get(type(item)) or _handlers(type(visitor), type(item))
+                below = table.get(type(item)) or _handlers(table, type(visitor), type(item))
                 if below is _NOT_A_NODE:
                     continue
                 if parents is not None:
