@@ -21,7 +21,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
-from glm_migrate.libcst_speedups import parse_module
+from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -294,7 +294,7 @@ def _apply_rules(
     checked: str | None = None
     replaced: tuple[Replaced, ...] | None = None
     missing = _missing_imports(module, imports)
-    if edits and recorded is not None and not missing and not any(isinstance(n, _STATEMENT_NODES) for n in edits):
+    if edits and recorded is not None and not missing and not any(type(n) in _STATEMENT_NODES for n in edits):
         replacements = _splice(module, source, edits, recorded, ancestors)
         output = _replaced(source, replacements)
         checked = _edited_statements(source, replacements, recorded.regions)
@@ -352,7 +352,7 @@ def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
 
 
 #: Edits of these need the indentation around them: they go through the tree, not `_splice`.
-_STATEMENT_NODES = (cst.BaseStatement, cst.BaseSmallStatement, cst.Module, cst.IndentedBlock)
+_STATEMENT_NODES = node_types(cst.BaseStatement, cst.BaseSmallStatement, cst.Module, cst.IndentedBlock)
 
 
 def _missing_imports(module: cst.Module, names: set[str]) -> list[str]:

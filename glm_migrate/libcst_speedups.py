@@ -12,7 +12,10 @@ enters a generator-based context manager for every expression, parenthesised or 
   while `parse_module` runs; a class whose `__init__` is not the plain dataclass one keeps its
   own (and is validated, at the usual cost);
 - expressions without parentheses a `_parenthesize` that is just the code generation state's
-  `record_syntactic_position`, which is what LibCST's version amounts to for them.
+  `record_syntactic_position`, which is what LibCST's version amounts to for them;
+- each node class `object`'s `__eq__` and `__hash__`: LibCST's are Python methods meaning the
+  same (nodes are equal only to themselves, and hash by identity), and every dict or set keyed
+  by nodes calls them.
 
 So `parse_module` skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
 calls it avoidable when parsing); nodes built anywhere else, such as by fixes, are validated.
@@ -32,6 +35,8 @@ from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
 _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
+_LIBCST_EQ = CSTNode.__eq__
+_LIBCST_HASH = CSTNode.__hash__
 _install_lock = threading.Lock()
 #: true while `parse_module` runs: the constructors made here then skip `__post_init__` (the
 #: validation)
@@ -59,6 +64,10 @@ def install() -> None:
             init = fast_init(kind)
             if init is not None:
                 kind.__init__ = init  # type: ignore[method-assign]
+            # LibCST's identity equality and id() hash, as object's C slots
+            if kind.__dict__.get("__eq__") is _LIBCST_EQ and kind.__dict__.get("__hash__") is _LIBCST_HASH:
+                kind.__eq__ = object.__eq__  # type: ignore[method-assign]
+                kind.__hash__ = object.__hash__  # type: ignore[method-assign]
         _BaseParenthesizedNode._parenthesize = _parenthesize  # type: ignore[method-assign,assignment]
         _installed = True
 
@@ -67,6 +76,13 @@ def _parenthesize(node: _BaseParenthesizedNode, state: CodegenState) -> Abstract
     if node.lpar or node.rpar:
         return _LIBCST_PARENTHESIZE(node, state)
     return state.record_syntactic_position(node)
+
+
+def node_types(*bases: type) -> frozenset[type]:
+    """`bases` and every class derived from them. `type(node) in node_types(...)` answers what
+    isinstance() does without LibCST's ABCMeta, whose `__instancecheck__` is Python code run for
+    every test a node fails; hot paths use it, and `type(node) is Name` for concrete classes."""
+    return frozenset({*bases, *(kind for base in bases for kind in _node_classes(base))})
 
 
 def _node_classes(base: type[CSTNode]) -> set[type[CSTNode]]:

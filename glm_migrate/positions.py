@@ -24,12 +24,17 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from operator import add
+from typing import cast
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
+from glm_migrate.libcst_speedups import node_types
+
 _NEWLINE = re.compile(r"\r\n?|\n")
+_STATEMENTS = node_types(cst.BaseStatement)
+_COMPOUND_STATEMENTS = node_types(cst.BaseCompoundStatement)
 _NOTHING: AbstractContextManager[None] = nullcontext()
 
 
@@ -265,14 +270,15 @@ def _by_statement(
     for node in (*targets, *edited):
         child: cst.CSTNode | None = None
         current: cst.CSTNode | None = node
-        while not isinstance(current, cst.BaseStatement):
+        while type(current) not in _STATEMENTS:
             if current is None:
                 return None  # the module itself, or a node in a field the walk skips
             child, current = current, parents.get(id(current))
-        header = child is not None and _before_body(current, child)
-        plan = plans.get(id(current))
+        statement = cast(cst.BaseStatement, current)
+        header = child is not None and _before_body(statement, child)
+        plan = plans.get(id(statement))
         if plan is None:
-            plans[id(current)] = _Plan(current, header)
+            plans[id(statement)] = _Plan(statement, header)
         elif not header:
             plan.header_only = False
     ancestors: set[cst.CSTNode] = set()
@@ -412,9 +418,9 @@ def _ends_file_without_newline(module: cst.Module, code: str, start: int, record
 
 def _before_body(statement: cst.BaseStatement, child: cst.CSTNode) -> bool:
     """`child` of a compound `statement` is generated before its body (decorators, a test)."""
-    if not isinstance(statement, cst.BaseCompoundStatement) or isinstance(statement, cst.Match | cst.Try):
+    if type(statement) not in _COMPOUND_STATEMENTS or isinstance(statement, cst.Match | cst.Try):
         return False
-    later = (statement.body, getattr(statement, "orelse", None))
+    later = (cast(cst.BaseCompoundStatement, statement).body, getattr(statement, "orelse", None))
     return not any(child is part for part in later)
 
 
@@ -478,12 +484,13 @@ def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_
     """LibCST's statements in source order, one unit per simple statement (as CPython has them)."""
     for statement in statements:
         first_unit[id(statement)] = len(out)
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             out.extend(statement.body)
             continue
         out.append(statement)
-        if not isinstance(statement, cst.BaseCompoundStatement):
+        if type(statement) not in _COMPOUND_STATEMENTS:
             continue  # a small statement of a one-line suite
+        statement = cast(cst.BaseCompoundStatement, statement)
         if isinstance(statement, cst.Match):
             for case in statement.cases:
                 _cst_units(case.body.body, out, first_unit)

@@ -169,10 +169,10 @@ def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:  # type() tests: see libcst_speedups.node_types
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))
@@ -185,7 +185,7 @@ def code_of(node: cst.CSTNode) -> str:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string, no concatenation), else None."""
-    if not isinstance(node, cst.SimpleString):
+    if type(node) is not cst.SimpleString:
         return None
     raw = node.value
     # Most literals have no prefix and no escape: slicing them is exact and spares
@@ -337,9 +337,9 @@ class SemanticModel:
         return _ClassValue(qualified) if qualified in self.tables.clients else _ModuleValue(qualified)
 
     def _compute_values(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> list[_Value]:
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return self._binding_values(self.lookup(expr.value, scope), depth)
-        if isinstance(expr, cst.Attribute):
+        if type(expr) is cst.Attribute:
             dotted = dotted_name(expr)
             if dotted is not None:
                 bindings = self.attribute_lookup(dotted, scope)
@@ -351,7 +351,7 @@ class SemanticModel:
                 if value is not None:
                     values.append(value)
             return values
-        if isinstance(expr, cst.Call):
+        if type(expr) is cst.Call:
             values = []
             for func in self.values_of(expr.func, scope, depth + 1):
                 if isinstance(func, _ClassValue):
@@ -359,9 +359,9 @@ class SemanticModel:
                 elif isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
                     values.append(func.client)
             return values
-        if isinstance(expr, cst.Await):
+        if type(expr) is cst.Await:
             return self.values_of(expr.expression, scope, depth + 1)
-        if isinstance(expr, cst.IfExp):
+        if type(expr) is cst.IfExp:
             return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
         return []
 
