@@ -59,3 +59,19 @@ def test_parse_and_code_generation_round_trip(path: object) -> None:
     assert module.deep_equals(cst.parse_module(data))
     parenthesized = cst.parse_expression("((a) + (b)) * (c)")
     assert parenthesized.deep_equals(cst.parse_expression(cst.Module([]).code_for_node(parenthesized)))
+
+
+def test_nodes_are_equal_only_to_themselves_and_hash_by_identity() -> None:
+    """As LibCST's own `__eq__`/`__hash__` have it; object's C slots now answer."""
+    libcst_speedups.install()
+    first, second = cst.Name("x"), cst.Name("x")
+    assert first == first and first != second and first != "x"
+    assert {first: 1, second: 2}[first] == 1 and len({first, second, first}) == 2
+    assert first.deep_equals(second)
+    assert all(kind.__hash__ is object.__hash__ for kind in _dataclass_nodes())
+
+
+def test_node_types_are_the_subclasses_isinstance_accepts() -> None:
+    statements = libcst_speedups.node_types(cst.BaseStatement)
+    for kind in libcst_speedups._node_classes(cst.CSTNode):  # type: ignore[type-abstract]
+        assert (kind in statements) == issubclass(kind, cst.BaseStatement), kind
