@@ -14,6 +14,7 @@ Not part of the test suite; tests/test_cache.py only checks that it runs on a ti
 from __future__ import annotations
 
 import argparse
+import compileall
 import random
 import re
 import resource
@@ -143,6 +144,16 @@ def _parse_one(path: str) -> int:
     return len(libcst.parse_module(Path(path).read_bytes()).body)
 
 
+def byte_compile_glm_migrate() -> None:
+    """Compile glm-migrate's modules as `pip install` does, so that every run starts as an
+    installed one. An editable install where PYTHONDONTWRITEBYTECODE is set (CI images often
+    set it) would otherwise compile every module in every process on every start: 0.1 s more
+    on a quiet tree. LibCST and ruff come compiled from their wheels."""
+    import glm_migrate
+
+    compileall.compile_dir(Path(glm_migrate.__file__).parent, quiet=1)
+
+
 def bare_parse(root: Path, jobs: int) -> None:
     paths = [str(p) for p in sorted(root.rglob("*.py"))]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -208,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.instructions = min(args.instructions, args.files - 1)  # one file is the warm-up
 
     glm = [sys.executable, "-m", "glm_migrate"]
+    byte_compile_glm_migrate()
     rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="glm-bench-") as tmp:
         dense = Path(tmp) / "dense"
