@@ -10,7 +10,8 @@ enters a generator-based context manager for every expression, parenthesised or 
 - each slotted node class an `__init__` with the same parameters and defaults that sets the slots
   through their descriptors and then calls `__post_init__`, as the dataclass one does, except
   while `parse_module` runs; a class whose `__init__` is not the plain dataclass one keeps its
-  own (and is validated, at the usual cost);
+  own (and is validated, at the usual cost). The classes given that `__init__` also get a
+  `with_changes` that calls it with positional arguments instead of `dataclasses.replace`;
 - expressions without parentheses a `_parenthesize` that is just the code generation state's
   `record_syntactic_position`, which is what LibCST's version amounts to for them;
 - each node class `object`'s `__eq__` and `__hash__`: LibCST's are Python methods meaning the
@@ -64,6 +65,7 @@ def install() -> None:
             init = fast_init(kind)
             if init is not None:
                 kind.__init__ = init  # type: ignore[method-assign]
+                kind.with_changes = fast_with_changes(kind)  # type: ignore[method-assign,assignment]
             # LibCST's identity equality and id() hash, as object's C slots
             if kind.__dict__.get("__eq__") is _LIBCST_EQ and kind.__dict__.get("__hash__") is _LIBCST_HASH:
                 kind.__eq__ = object.__eq__  # type: ignore[method-assign]
@@ -137,4 +139,23 @@ def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
     exec(compile(source, _FILENAME, "exec"), namespace)  # how dataclasses make __init__ too
     fast: Callable[..., None] = namespace["__init__"]
     fast.__qualname__ = f"{kind.__qualname__}.__init__"
+    return fast
+
+
+def fast_with_changes(kind: type[CSTNode]) -> Callable[..., CSTNode]:
+    """`with_changes` (`dataclasses.replace`) for a class whose `__init__` takes its fields in
+    order, as `fast_init` ones do: one positional call, and `replace` itself (with its error)
+    for a name that is not a field."""
+    names = [field.name for field in dataclasses.fields(kind)]
+    namespace: dict[str, Any] = {"_kind": kind, "_fields": frozenset(names), "_replace": dataclasses.replace}
+    arguments = ", ".join(f"changes['{name}'] if '{name}' in changes else self.{name}" for name in names)
+    source = (
+        "def with_changes(self, **changes):\n"
+        "    if not changes.keys() <= _fields:\n"
+        "        return _replace(self, **changes)\n"
+        f"    return _kind({arguments})"
+    )
+    exec(compile(source, _FILENAME, "exec"), namespace)
+    fast: Callable[..., CSTNode] = namespace["with_changes"]
+    fast.__qualname__ = f"{kind.__qualname__}.with_changes"
     return fast

@@ -75,3 +75,17 @@ def test_node_types_are_the_subclasses_isinstance_accepts() -> None:
     statements = libcst_speedups.node_types(cst.BaseStatement)
     for kind in libcst_speedups._node_classes(cst.CSTNode):  # type: ignore[type-abstract]
         assert (kind in statements) == issubclass(kind, cst.BaseStatement), kind
+
+
+def test_with_changes_is_dataclasses_replace() -> None:
+    libcst_speedups.install()
+    call = cst.parse_expression("f(a, b=1)  # c")
+    assert isinstance(call, cst.Call)
+    changed = call.with_changes(func=cst.Name("g"))
+    assert changed.deep_equals(dataclasses.replace(call, func=cst.Name("g")))
+    assert changed.args is call.args and call.func.value == "f"  # type: ignore[attr-defined]
+    assert call.with_changes().deep_equals(call) and call.with_changes() is not call
+    with pytest.raises(TypeError):
+        call.with_changes(function=cst.Name("g"))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("x").with_changes(value="not a name")
