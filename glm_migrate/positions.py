@@ -490,20 +490,20 @@ def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_
         out.append(statement)
         if type(statement) not in _COMPOUND_STATEMENTS:
             continue  # a small statement of a one-line suite
-        statement = cast(cst.BaseCompoundStatement, statement)
-        if isinstance(statement, cst.Match):
-            for case in statement.cases:
+        compound = cast(cst.BaseCompoundStatement, statement)
+        if isinstance(compound, cst.Match):
+            for case in compound.cases:
                 _cst_units(case.body.body, out, first_unit)
             continue
-        _cst_units(statement.body.body, out, first_unit)
-        for handler in getattr(statement, "handlers", ()):
+        _cst_units(compound.body.body, out, first_unit)
+        for handler in getattr(compound, "handlers", ()):
             _cst_units(handler.body.body, out, first_unit)
-        orelse = getattr(statement, "orelse", None)
+        orelse = getattr(compound, "orelse", None)
         if isinstance(orelse, cst.If):
             _cst_units([orelse], out, first_unit)
         elif isinstance(orelse, cst.Else):
             _cst_units(orelse.body.body, out, first_unit)
-        finalbody = getattr(statement, "finalbody", None)
+        finalbody = getattr(compound, "finalbody", None)
         if finalbody is not None:
             _cst_units(finalbody.body.body, out, first_unit)
 

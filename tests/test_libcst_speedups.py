@@ -77,6 +77,14 @@ def test_node_types_are_the_subclasses_isinstance_accepts() -> None:
         assert (kind in statements) == issubclass(kind, cst.BaseStatement), kind
 
 
+def test_classes_tested_with_type_is_have_no_subclasses() -> None:
+    """`type(node) is cst.Name` stands for isinstance() in hot paths: right while LibCST's
+    concrete classes are leaves."""
+    tested = (cst.Name, cst.Attribute, cst.Call, cst.Await, cst.IfExp, cst.SimpleString)
+    tested += (cst.Integer, cst.Float, cst.UnaryOperation, cst.Minus, cst.SimpleStatementLine)
+    assert all(not kind.__subclasses__() for kind in tested)
+
+
 def test_with_changes_is_dataclasses_replace() -> None:
     libcst_speedups.install()
     call = cst.parse_expression("f(a, b=1)  # c")
