@@ -27,8 +27,8 @@ USER_ID_LENGTH = range(6, 129)
 
 @functools.lru_cache(maxsize=4096)
 def _undated(dated_suffix: re.Pattern[str], model_id: str) -> str:
-    """`model_id` without a dated or preview suffix; memoised, as rules ask about every string
-    literal of a file (a regex search each time was a percent of a run)."""
+    """`model_id` without a dated or preview suffix, memoised: rules ask about string literals
+    again and again."""
     return dated_suffix.sub("", model_id)
 
 
@@ -153,6 +153,7 @@ class Tables:
 
     def known_endpoint_for(self, model_id: str) -> str | None:
         """The endpoint whose table lists `model_id` as a source, for ids met outside a call."""
+        # `lookup_model`'s test, the suffix stripped once: this runs for every string literal.
         base = _undated(self.dated_suffix, model_id)
         for endpoint in ENDPOINTS:
             table = self.models.get(endpoint, {})
