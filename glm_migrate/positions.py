@@ -43,15 +43,15 @@ class _Recorder(CodegenState):
     """Records spans as token indices while generating (`add_token` is the token list's own
     append, called from C), then `finish` turns them into character offsets."""
 
-    #: ids, not nodes: LibCST's __hash__ is Python code, id() is not, and this runs per node
-    targets: set[int] = field(default_factory=set)
-    edited: set[int] = field(default_factory=set)
+    #: nodes hash by identity, in C once `libcst_speedups.install()` has run; this runs per node
+    targets: set[cst.CSTNode] = field(default_factory=set)
+    edited: set[cst.CSTNode] = field(default_factory=set)
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     #: the indentation in force where each edited node starts (for its new code)
     indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
-    _watched: set[int] = field(default_factory=set)
-    _open: dict[int, int] = field(default_factory=dict)
+    _watched: set[cst.CSTNode] = field(default_factory=set)
+    _open: dict[cst.CSTNode, int] = field(default_factory=dict)
     #: the module's last newline, when it has none: spans recorded before still count it
     _popped: list[str] = field(default_factory=list)
 
@@ -64,16 +64,15 @@ class _Recorder(CodegenState):
             self._popped.append(self.tokens.pop())
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        key = id(node)
-        if key in self._watched:
-            if key in self.edited:
+        if node in self._watched:
+            if node in self.edited:
                 self.indents[node] = tuple(self.indent_tokens)
-            if key in self.targets:
-                self._open[key] = len(self.tokens)
+            if node in self.targets:
+                self._open[node] = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         if self._open:
-            start = self._open.pop(id(node), None)
+            start = self._open.pop(node, None)
             if start is not None:
                 self.inclusive[node] = (start, len(self.tokens))
 
@@ -84,13 +83,13 @@ class _Recorder(CodegenState):
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
     ) -> AbstractContextManager[None]:
-        if id(node) not in self.targets:
+        if node not in self.targets:
             return _NOTHING
         # Positions hoisted from children are recorded while the children are generated.
         for child in (start_node, end_node):
             if child is not None:
-                self.targets.add(id(child))
-                self._watched.add(id(child))
+                self.targets.add(child)
+                self._watched.add(child)
         return _SyntacticSpan(self, node, start_node, end_node)
 
     def finish(self) -> str:
@@ -129,7 +128,7 @@ class _AncestorRecorder(_Recorder):
     _stack: list[cst.CSTNode] = field(default_factory=list)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.edited:
+        if node in self.edited:
             self.ancestors.update(self._stack)
         self._stack.append(node)
         super().before_codegen(node)
@@ -220,12 +219,12 @@ def record_positions(
     code: str,
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
-    parents: Mapping[int, cst.CSTNode] | None = None,
+    parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
 ) -> tuple[Positions, set[cst.CSTNode]]:
     """Positions of `targets` and the ancestors of `edited`.
 
     `code` must be the module's source (the text code generation reproduces). With `parents`
-    (id(node) -> parent, see `semantic.walk`), only the statements holding these nodes are
+    (node -> parent, see `semantic.walk`), only the statements holding these nodes are
     generated; otherwise, or when that cannot be done exactly, the whole module is.
     """
     line_starts = _line_starts(code)
@@ -236,8 +235,8 @@ def record_positions(
     recorder = _AncestorRecorder(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        targets={id(node) for node in targets},
-        edited={id(node) for node in edited},
+        targets=set(targets),
+        edited=set(edited),
     )
     module._codegen(recorder)
     recorder.finish()
@@ -262,47 +261,47 @@ def _by_statement(
     line_starts: list[int],
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
-    parents: Mapping[int, cst.CSTNode],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
 ) -> tuple[Positions, set[cst.CSTNode]] | None:
     """Positions from generating only the statements that hold `targets` and `edited`; None
     where that is not exact (a node outside the walked tree, a statement that does not match)."""
-    plans: dict[int, _Plan] = {}
+    plans: dict[cst.CSTNode, _Plan] = {}
     for node in (*targets, *edited):
         child: cst.CSTNode | None = None
         current: cst.CSTNode | None = node
         while type(current) not in _STATEMENTS:
             if current is None:
                 return None  # the module itself, or a node in a field the walk skips
-            child, current = current, parents.get(id(current))
+            child, current = current, parents.get(current)
         statement = cast(cst.BaseStatement, current)
         header = child is not None and _before_body(statement, child)
-        plan = plans.get(id(statement))
+        plan = plans.get(statement)
         if plan is None:
-            plans[id(statement)] = _Plan(statement, header)
+            plans[statement] = _Plan(statement, header)
         elif not header:
             plan.header_only = False
     ancestors: set[cst.CSTNode] = set()
     for node in edited:
-        above = parents.get(id(node))
+        above = parents.get(node)
         while above is not None:
             ancestors.add(above)
             if above is module:
                 break
-            above = parents.get(id(above))
+            above = parents.get(above)
         else:
             return None
     # A statement inside one generated whole is covered by it.
-    whole = {key for key, plan in plans.items() if not plan.header_only}
+    whole = {statement for statement, plan in plans.items() if not plan.header_only}
     wanted = [plan for plan in plans.values() if not _inside(plan.statement, whole, parents, module)]
     units: list[cst.CSTNode] = []
-    order: dict[int, int] = {}  #: id(statement) -> index of its first unit
+    order: dict[cst.CSTNode, int] = {}  #: statement -> index of its first unit
     _cst_units(module.body, units, order)
-    if not all(id(plan.statement) in order for plan in wanted):
+    if not all(plan.statement in order for plan in wanted):
         return None
-    wanted.sort(key=lambda plan: order[id(plan.statement)])
-    target_ids = {id(node) for node in targets} | {id(_STUB_BODY)}
-    edited_ids = {id(node) for node in edited}
-    pieces = [_generate(plan, module, parents, target_ids, edited_ids) for plan in wanted]
+    wanted.sort(key=lambda plan: order[plan.statement])
+    target_set = {*targets, _STUB_BODY}
+    edited_set = set(edited)
+    pieces = [_generate(plan, module, parents, target_set, edited_set) for plan in wanted]
     starts = _place(code, [piece.text for piece in pieces])
     ends = [None if start is None else start + len(piece.text) for piece, start in zip(pieces, starts, strict=True)]
     if None in starts:
@@ -314,7 +313,7 @@ def _by_statement(
         for index, piece in enumerate(pieces):
             if starts[index] is None:
                 leading = len(piece.plan.statement.leading_lines)  # type: ignore[attr-defined]
-                line = first_lines[id(piece.plan.statement)] - leading
+                line = first_lines[piece.plan.statement] - leading
                 if not 1 <= line <= len(line_starts):
                     return None
                 start = starts[index] = line_starts[line - 1]
@@ -355,7 +354,11 @@ class _Piece:
 
 
 def _generate(
-    plan: _Plan, module: cst.Module, parents: Mapping[int, cst.CSTNode], targets: set[int], edited: set[int]
+    plan: _Plan,
+    module: cst.Module,
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    targets: set[cst.CSTNode],
+    edited: set[cst.CSTNode],
 ) -> _Piece:
     indents = _indents(plan.statement, parents, module)
     recorder = _Recorder(
@@ -370,7 +373,7 @@ def _generate(
         # Nothing after the header is generated: its nodes would be recorded at wrong offsets.
         changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
         statement = statement.with_changes(**changes)
-    parent = parents.get(id(plan.statement))
+    parent = parents.get(plan.statement)
     is_elif = isinstance(parent, cst.If) and parent.orelse is plan.statement
     if is_elif:
         statement._codegen(recorder, is_elif=True)
@@ -425,30 +428,33 @@ def _before_body(statement: cst.BaseStatement, child: cst.CSTNode) -> bool:
 
 
 def _inside(
-    statement: cst.BaseStatement, whole: set[int], parents: Mapping[int, cst.CSTNode], module: cst.Module
+    statement: cst.BaseStatement,
+    whole: set[cst.CSTNode],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    module: cst.Module,
 ) -> bool:
-    current = parents.get(id(statement))
+    current = parents.get(statement)
     while current is not None and current is not module:
-        if id(current) in whole:
+        if current in whole:
             return True
-        current = parents.get(id(current))
+        current = parents.get(current)
     return False
 
 
-def _indents(statement: cst.BaseStatement, parents: Mapping[int, cst.CSTNode], module: cst.Module) -> list[str]:
+def _indents(statement: cst.BaseStatement, parents: Mapping[cst.CSTNode, cst.CSTNode], module: cst.Module) -> list[str]:
     """The indentation in force where `statement` stands: one token per enclosing block."""
     tokens: list[str] = []
-    current = parents.get(id(statement))
+    current = parents.get(statement)
     while current is not None:
         if isinstance(current, cst.IndentedBlock | cst.Match):  # a match indents its cases
             tokens.append(module.default_indent if current.indent is None else current.indent)
-        current = parents.get(id(current))
+        current = parents.get(current)
     return tokens[::-1]
 
 
 def _first_lines(
-    code: str, ours: list[cst.CSTNode], first_unit: dict[int, int], statements: Sequence[cst.BaseStatement]
-) -> dict[int, int] | None:
+    code: str, ours: list[cst.CSTNode], first_unit: dict[cst.CSTNode, int], statements: Sequence[cst.BaseStatement]
+) -> dict[cst.CSTNode, int] | None:
     """The line of each statement's first token (its first decorator's, for a decorated one),
     from pairing LibCST's statements (`_cst_units`) with CPython's in source order; None if
     they do not pair."""
@@ -460,9 +466,9 @@ def _first_lines(
     _ast_units(tree.body, theirs)
     if len(ours) != len(theirs):
         return None
-    lines: dict[int, int] = {}
+    lines: dict[cst.CSTNode, int] = {}
     for statement in statements:
-        index = first_unit.get(id(statement))
+        index = first_unit.get(statement)
         if index is None:
             return None
         unit, paired = ours[index], theirs[index]
@@ -472,7 +478,7 @@ def _first_lines(
         decorators = getattr(statement, "decorators", ())
         if decorators and isinstance(paired, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             line = paired.decorator_list[0].lineno - len(decorators[0].leading_lines)
-        lines[id(statement)] = line
+        lines[statement] = line
     return lines
 
 
@@ -480,10 +486,10 @@ def _first_lines(
 _AST_NAMES = {"Del": "Delete"}
 
 
-def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_unit: dict[int, int]) -> None:
+def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_unit: dict[cst.CSTNode, int]) -> None:
     """LibCST's statements in source order, one unit per simple statement (as CPython has them)."""
     for statement in statements:
-        first_unit[id(statement)] = len(out)
+        first_unit[statement] = len(out)
         if type(statement) is cst.SimpleStatementLine:
             out.extend(statement.body)
             continue

@@ -262,8 +262,8 @@ class SemanticModel:
         self.module_attributes: list[ModuleAttributeAssignment] = []
         #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
-        #: id(node) -> its parent, for every node the walk visits (not whitespace or punctuation)
-        self.parents: dict[int, cst.CSTNode] = {}
+        #: node -> its parent, for every node the walk visits (not whitespace or punctuation)
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self.scopes: list[Scope] = [self.module_scope]
 
     def release(self) -> None:
@@ -661,12 +661,12 @@ def _handlers(table: dict[type, _Dispatch], visitor: type[cst.CSTVisitor], kind:
     return found
 
 
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[int, cst.CSTNode] | None = None) -> None:
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[cst.CSTNode, cst.CSTNode] | None = None) -> None:
     """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
 
     LibCST's own `visit` rebuilds every node's children even for a read-only visitor; this walk
     only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
-    given, receives id(child) -> parent for every node visited below `node`.
+    given, receives child -> parent for every node visited below `node`.
     """
     visitor_kind = type(visitor)
     table = _dispatch.setdefault(visitor_kind, {})
@@ -678,7 +678,7 @@ def _walk(
     how: _Dispatch,
     visitor: cst.CSTVisitor,
     table: dict[type, _Dispatch],
-    parents: dict[int, cst.CSTNode] | None,
+    parents: dict[cst.CSTNode, cst.CSTNode] | None,
 ) -> None:
     """`walk` below a node whose dispatch the caller has looked up already (in `table`, the
     visitor's own)."""
@@ -692,7 +692,7 @@ def _walk(
                 if below is _NOT_A_NODE:
                     continue
                 if parents is not None:
-                    parents[id(item)] = node
+                    parents[item] = node
                 if below is not _LEAF:
                     _walk(item, below, visitor, table, parents)
     if leave is not None:

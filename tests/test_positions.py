@@ -61,13 +61,13 @@ def _sources() -> list[tuple[str, str]]:
     return found
 
 
-def _walked_nodes(module: cst.Module, parents: dict[int, cst.CSTNode]) -> list[cst.CSTNode]:
+def _walked_nodes(module: cst.Module, parents: dict[cst.CSTNode, cst.CSTNode]) -> list[cst.CSTNode]:
     nodes: list[cst.CSTNode] = []
     pending: list[cst.CSTNode] = [module]
     while pending:
         node = pending.pop()
         for child in node.children:
-            if id(child) in parents:
+            if child in parents:
                 nodes.append(child)
             pending.append(child)
     return nodes
