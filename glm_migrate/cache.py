@@ -53,9 +53,9 @@ class Cache:
 
     One file instead of one per entry: creating thousands of small files from two processes at
     once took about 6% of a cold dry run in the kernel (sampled with py-spy); the inserts into
-    one database take about 2%. WAL mode lets a run read while another
-    writes; `synchronous=NORMAL` skips the flush to disk per entry (the database stays whole
-    if the machine stops, at worst losing the last entries, which a cache can afford).
+    one database take about 2%. WAL mode lets a run read while another writes;
+    `synchronous=NORMAL` skips the flush to disk per entry (the database stays whole if the
+    machine stops, at worst losing the last entries, which a cache can afford).
     """
 
     def __init__(self, root: Path, settings: Settings, *, edits: bool = True) -> None:
@@ -86,7 +86,7 @@ class Cache:
             try:
                 connection = _open(self.path)
             except sqlite3.OperationalError:
-                raise
+                raise  # locked or unreachable, not damaged: another run's entries stay
             except sqlite3.DatabaseError:  # not a database, or a damaged one: start again
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)

@@ -36,6 +36,8 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 _STATEMENTS = node_types(cst.BaseStatement)
 _COMPOUND_STATEMENTS = node_types(cst.BaseCompoundStatement)
 _NOTHING: AbstractContextManager[None] = nullcontext()
+#: node -> its parent, as `semantic.walk` records them
+Parents = Mapping[cst.CSTNode, cst.CSTNode]
 
 
 @dataclass
@@ -219,7 +221,7 @@ def record_positions(
     code: str,
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
-    parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
+    parents: Parents | None = None,
 ) -> tuple[Positions, set[cst.CSTNode]]:
     """Positions of `targets` and the ancestors of `edited`.
 
@@ -261,7 +263,7 @@ def _by_statement(
     line_starts: list[int],
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
-    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    parents: Parents,
 ) -> tuple[Positions, set[cst.CSTNode]] | None:
     """Positions from generating only the statements that hold `targets` and `edited`; None
     where that is not exact (a node outside the walked tree, a statement that does not match)."""
@@ -354,11 +356,7 @@ class _Piece:
 
 
 def _generate(
-    plan: _Plan,
-    module: cst.Module,
-    parents: Mapping[cst.CSTNode, cst.CSTNode],
-    targets: set[cst.CSTNode],
-    edited: set[cst.CSTNode],
+    plan: _Plan, module: cst.Module, parents: Parents, targets: set[cst.CSTNode], edited: set[cst.CSTNode]
 ) -> _Piece:
     indents = _indents(plan.statement, parents, module)
     recorder = _Recorder(
@@ -427,12 +425,7 @@ def _before_body(statement: cst.BaseStatement, child: cst.CSTNode) -> bool:
     return not any(child is part for part in later)
 
 
-def _inside(
-    statement: cst.BaseStatement,
-    whole: set[cst.CSTNode],
-    parents: Mapping[cst.CSTNode, cst.CSTNode],
-    module: cst.Module,
-) -> bool:
+def _inside(statement: cst.BaseStatement, whole: set[cst.CSTNode], parents: Parents, module: cst.Module) -> bool:
     current = parents.get(statement)
     while current is not None and current is not module:
         if current in whole:
@@ -441,7 +434,7 @@ def _inside(
     return False
 
 
-def _indents(statement: cst.BaseStatement, parents: Mapping[cst.CSTNode, cst.CSTNode], module: cst.Module) -> list[str]:
+def _indents(statement: cst.BaseStatement, parents: Parents, module: cst.Module) -> list[str]:
     """The indentation in force where `statement` stands: one token per enclosing block."""
     tokens: list[str] = []
     current = parents.get(statement)
