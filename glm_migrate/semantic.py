@@ -9,18 +9,23 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlparse
 
 import libcst as cst
 
+from glm_migrate.nodes import code_of as code_of
+from glm_migrate.nodes import dotted_name as dotted_name
+from glm_migrate.nodes import env_lookup as env_lookup
+from glm_migrate.nodes import evaluated as evaluated
+from glm_migrate.nodes import find_kwarg as find_kwarg
+from glm_migrate.nodes import string_value as string_value
 from glm_migrate.tables import Tables
+from glm_migrate.walk import walk as walk
 
 #: Resource attributes the v1 module-level client (`openai.chat...`) exposes.
 MODULE_CLIENT_RESOURCES = frozenset(
@@ -157,52 +162,6 @@ class ModuleAttributeAssignment:
     assign: cst.Assign
     attribute: str  #: "api_key", "base_url", ...
     value: cst.BaseExpression
-
-
-def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg
-    return None
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
-    parts: list[str] = []
-    while type(node) is cst.Attribute:  # type() tests: see libcst_speedups.node_types
-        parts.append(node.attr.value)
-        node = node.value
-    if type(node) is not cst.Name:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def code_of(node: cst.CSTNode) -> str:
-    """The source text of a node, for messages."""
-    return cst.Module(body=[]).code_for_node(node)
-
-
-def string_value(node: cst.BaseExpression | None) -> str | None:
-    """The value of a plain string literal (no f-string, no concatenation), else None."""
-    if type(node) is not cst.SimpleString:
-        return None
-    raw = node.value
-    # Most literals have no prefix and no escape: slicing them is exact and spares
-    # `evaluated_value` its ast.literal_eval, the cost of a compile per literal.
-    if raw[0] in "\"'" and "\\" not in raw:
-        quote = raw[:3] if raw[:3] in ('"""', "'''") and len(raw) >= 6 else raw[0]
-        return raw[len(quote) : -len(quote)]
-    value = evaluated(node)
-    return value if isinstance(value, str) else None
-
-
-def evaluated(node: cst.SimpleString) -> str | bytes:
-    """`node.evaluated_value`, without the warnings Python prints about the user's escapes
-    (`"\\("` gives a SyntaxWarning on every run from Python 3.12 on)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return node.evaluated_value
 
 
 # -- Values an expression can have, as far as the migration cares ---------------------------------
@@ -597,106 +556,6 @@ class SemanticModel:
 
 def normalise_path(path: Sequence[str]) -> tuple[str, ...]:
     return tuple(p for p in path if p not in TRANSPARENT_SEGMENTS)
-
-
-def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
-    """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
-    if isinstance(expr, cst.Call):
-        func = dotted_name(expr.func)
-        if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
-            name = string_value(expr.args[0].value)
-            if name is None:
-                return None
-            default = expr.args[1].value if len(expr.args) > 1 else None
-            return name, default
-    if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("os.environ", "environ"):
-        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-            name = string_value(expr.slice[0].slice.value)
-            if name is not None:
-                return name, None
-    return None
-
-
-#: Fields that only hold whitespace, punctuation or comments: nothing a rule resolves lives there.
-_SKIPPED_FIELDS = frozenset(
-    {
-        "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "trailing_whitespace",
-        "header", "footer", "equal", "colon", "dot", "star", "lbracket", "rbracket", "lbrace", "rbrace",
-        "asynchronous", "newline", "operator", "whitespace",
-    }
-)  # fmt: skip
-_Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object] | None
-#: visit_<Node>, leave_<Node> (None: LibCST's no-op default) and the fields to walk
-_Dispatch = tuple[_Handler, _Handler, tuple[str, ...]]
-#: a node with nothing to call and nothing below it: recorded as a child, not walked
-_LEAF: _Dispatch = (None, None, ())
-#: a field value that is not a node (a string, a sentinel, None); never walked, and its fields
-#: differ from _LEAF's so that the two constants stay two objects, told apart by identity
-_NOT_A_NODE: _Dispatch = (None, None, ("not a node",))
-#: visitor class -> value class -> how to walk it; isinstance() against LibCST's abstract
-#: classes is slow, and a walk calls only what a visitor defines
-_dispatch: dict[type[cst.CSTVisitor], dict[type, _Dispatch]] = {}
-
-
-def _handlers(table: dict[type, _Dispatch], visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
-    """How `visitor` walks a `kind` value, worked out once and kept in `table` (its own)."""
-    if not issubclass(kind, cst.CSTNode):
-        table[kind] = _NOT_A_NODE
-        return _NOT_A_NODE
-    name = kind.__name__
-    visit = getattr(visitor, f"visit_{name}", None)
-    leave = getattr(visitor, f"leave_{name}", None)
-    fields = tuple(
-        f.name
-        for f in dataclasses.fields(kind)
-        # text fields (a name's value, a string's quotes) hold no nodes
-        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace") and f.type not in (str, bool)
-    )
-    found = (
-        None if visit is getattr(cst.CSTVisitor, f"visit_{name}", None) else visit,
-        None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave,
-        fields,
-    )
-    table[kind] = found = _LEAF if found == _LEAF else found
-    return found
-
-
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[cst.CSTNode, cst.CSTNode] | None = None) -> None:
-    """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
-
-    LibCST's own `visit` rebuilds every node's children even for a read-only visitor; this walk
-    only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
-    given, receives child -> parent for every node visited below `node`.
-    """
-    visitor_kind = type(visitor)
-    table = _dispatch.setdefault(visitor_kind, {})
-    _walk(node, table.get(type(node)) or _handlers(table, visitor_kind, type(node)), visitor, table, parents)
-
-
-def _walk(
-    node: cst.CSTNode,
-    how: _Dispatch,
-    visitor: cst.CSTVisitor,
-    table: dict[type, _Dispatch],
-    parents: dict[cst.CSTNode, cst.CSTNode] | None,
-) -> None:
-    """`walk` below a node whose dispatch the caller has looked up already (in `table`, the
-    visitor's own)."""
-    visit, leave, fields = how
-    if visit is None or visit(visitor, node) is not False:
-        for field_name in fields:
-            value = getattr(node, field_name)
-            kind = type(value)
-            for item in value if kind is tuple or kind is list else (value,):
-                below = table.get(type(item)) or _handlers(table, type(visitor), type(item))
-                if below is _NOT_A_NODE:
-                    continue
-                if parents is not None:
-                    parents[item] = node
-                if below is not _LEAF:
-                    _walk(item, below, visitor, table, parents)
-    if leave is not None:
-        leave(visitor, node)
 
 
 class _Collector(cst.CSTVisitor):
