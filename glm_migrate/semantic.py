@@ -24,6 +24,7 @@ from glm_migrate.nodes import env_lookup as env_lookup
 from glm_migrate.nodes import evaluated as evaluated
 from glm_migrate.nodes import find_kwarg as find_kwarg
 from glm_migrate.nodes import string_value as string_value
+from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
 from glm_migrate.walk import walk as walk
 
@@ -96,9 +97,27 @@ class Client:
     scope: Scope
     target: Target
     base_url: cst.BaseExpression | None  #: the base_url argument (or module assignment) if any
+    #: every class the constructor may be (`cls = AzureOpenAI if a else OpenAI; cls()`)
+    classes: tuple[str, ...] = ()
+    #: the constructor's `**` arguments, each resolved or None when its keys cannot be seen
+    splats: tuple[SplatMapping | None, ...] = ()
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return find_kwarg(self.construction, name) if self.construction else None
+
+    @property
+    def splats_known(self) -> bool:
+        """Every key the constructor gets is visible: no `**` argument hides one."""
+        return all(splat is not None for splat in self.splats)
+
+    def option_sources(self, name: str) -> list[KeySource]:
+        """Where visible `**` mappings set option `name` (the explicit keyword is `kwarg`)."""
+        return [source for splat in self.splats if splat is not None for source in splat.sources(name)]
+
+    def option_values(self, name: str) -> list[cst.BaseExpression]:
+        """Every value option `name` may have where it is set: the keyword or mapping entries."""
+        arg = self.kwarg(name)
+        return [arg.value] if arg is not None else [source.value for source in self.option_sources(name)]
 
 
 @dataclass(eq=False)
@@ -311,11 +330,11 @@ class SemanticModel:
                     values.append(value)
             return values
         if type(expr) is cst.Call:
-            values = []
-            for func in self.values_of(expr.func, scope, depth + 1):
-                if isinstance(func, _ClassValue):
-                    values.append(self._client_for(expr, func.name, scope))
-                elif isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
+            funcs = self.values_of(expr.func, scope, depth + 1)
+            classes = [func.name for func in funcs if isinstance(func, _ClassValue)]
+            values = [self._client_for(expr, classes, scope)] if classes else []
+            for func in funcs:
+                if isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
                     values.append(func.client)
             return values
         if type(expr) is cst.Await:
@@ -357,26 +376,51 @@ class SemanticModel:
             )
         return self._module_client
 
-    def _client_for(self, call: cst.Call, class_name: str, scope: Scope) -> Client:
+    def _client_for(self, call: cst.Call, class_names: Sequence[str], scope: Scope) -> Client:
         for client in self.clients:
             if client.construction is call:
                 return client
-        sdk, is_async = self.tables.clients[class_name]
+        classes = tuple(dict.fromkeys(class_names))
+        sdk, is_async = self.tables.clients[classes[0]]
+        splats = tuple(resolve_splat(self, arg.value, scope) for arg in call.args if arg.star == "**")
+        for splat in splats:
+            if splat is not None and splat.name is None:
+                splat.splatted_into.append(call)  # a literal written in the call
         base_arg = find_kwarg(call, "base_url")
         if sdk == "azure":
             # Token-authenticated Azure clients cannot move to Z.AI (GLM008 reports them).
-            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options)
+            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options) or any(
+                splat is not None and any(splat.sources(name) for name in self.tables.azure_token_options)
+                for splat in splats
+            )
             target = Target.OTHER if tokens else Target.OPENAI
         else:
             default = Target.OPENAI if sdk == "openai" else Target.ZAI
-            target = self.classify_base_url(base_arg.value if base_arg else None, default=default)
-        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None)
+            target = self._constructor_target(base_arg, splats, default)
+        if len({self.tables.clients[name] for name in classes}) > 1:
+            target = Target.UNKNOWN  # the class itself is chosen at run time
+        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
         self.clients.append(client)
         return client
 
+    def _constructor_target(
+        self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target
+    ) -> Target:
+        """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
+        if base_arg is not None:
+            return self.classify_base_url(base_arg.value, default=default)
+        known = [splat for splat in splats if splat is not None]
+        sources = [source for splat in known for source in splat.sources("base_url")]
+        if not sources:
+            return default
+        targets = {self.classify_base_url(source.value, default=default) for source in sources}
+        if not any(splat.always_has("base_url") for splat in known):
+            targets.add(default)  # set on some paths only: the SDK's default on the others
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
+
     def classify_base_url(self, expr: cst.BaseExpression | None, *, default: Target) -> Target:
         """Where a `base_url` expression points: a URL literal, an env lookup, or unknown."""
-        if expr is None:
+        if expr is None or (type(expr) is cst.Name and expr.value == "None"):
             return default
         url = string_value(expr)
         if url is not None:
@@ -410,9 +454,9 @@ class SemanticModel:
                     )
         for call, scope in self.calls:
             func_values = self.values_of(call.func, scope)
-            for value in func_values:
-                if isinstance(value, _ClassValue):
-                    self._client_for(call, value.name, scope)
+            classes = [value.name for value in func_values if isinstance(value, _ClassValue)]
+            if classes:
+                self._client_for(call, classes, scope)
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from glm_migrate.rules._base import Fix, Rule
-from glm_migrate.semantic import Client, SemanticModel, Target, code_of
+from glm_migrate.rules._base import Fix, NodeEdit, Rule
+from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, dict_entry
+from glm_migrate.semantic import Client, SemanticModel, Target, code_of, find_kwarg
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -51,3 +52,52 @@ def add_missing_module_setting(
     line, alias = anchor
     code = f"{alias}.{attribute} = {code_of(value)}"
     rule.report(line, message, fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))
+
+
+def splat_code(client: Client) -> str:
+    """The first `**` argument of the constructor whose keys cannot be seen, as written."""
+    assert client.construction is not None
+    hidden = [arg for arg, splat in zip(_splat_args(client.construction), client.splats, strict=True) if splat is None]
+    return code_of((hidden or list(_splat_args(client.construction)))[0].value)
+
+
+def _splat_args(call: cst.Call) -> list[cst.Arg]:
+    return [arg for arg in call.args if arg.star == "**"]
+
+
+def add_client_option(
+    client: Client, name: str, value: cst.BaseExpression
+) -> tuple[tuple[cst.CSTNode, NodeEdit], ...] | str:
+    """The edits that give a client constructor option `name` (which it does not set), or why
+    that cannot be done safely, with the edit a person should make instead.
+
+    A keyword next to a `**mapping` is added only when every such mapping is visible and none
+    holds the key: otherwise the call would raise `TypeError: got multiple values`.
+    """
+    call = client.construction
+    assert call is not None
+    if not client.splats_known:
+        mapping = splat_code(client)
+        return (
+            f'`{code_of(call.func)}(**{mapping})`: `{mapping}` must hold `"{name}": {code_of(value)}` '
+            f"(its keys are not visible, and adding `{name}=` here could repeat one)"
+        )
+    return ((call, lambda node: add_kwarg(node, name, value)),)
+
+
+def default_in_mapping(
+    client: Client, name: str, value: cst.BaseExpression
+) -> tuple[tuple[cst.CSTNode, NodeEdit], ...] | None:
+    """For an option some `**` mapping sets on some paths only: the edit that makes `value` the
+    mapping's entry from the start (the later assignments still override it), or None when the
+    mapping has no single literal to put it in."""
+    for splat in client.splats:
+        if splat is None or not splat.sources(name):
+            continue
+        literal = splat.literal
+        if literal is None:
+            return None
+        if type(literal) is cst.Dict:
+            return ((literal, lambda node: node if dict_entry(node, name) else add_dict_entry(node, name, value)),)
+        return ((literal, lambda node: node if find_kwarg(node, name) else add_kwarg(node, name, value)),)
+    return None

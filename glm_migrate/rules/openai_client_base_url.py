@@ -3,10 +3,16 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import add_missing_module_setting, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, base_url_expression, code_of
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._clients import (
+    add_client_option,
+    add_missing_module_setting,
+    default_in_mapping,
+    wants_module_settings,
+)
+from glm_migrate.rules._helpers import base_url_expression, code_of
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target
+from glm_migrate.splats import KeySource
 
 
 class OpenAIClientBaseURL(Rule):
@@ -57,7 +63,26 @@ class OpenAIClientBaseURL(Rule):
             settings={"region": "china", "base_url_style": "literal"},
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=k, base_url=settings.url)"),  # warning
+        # `**` mappings: a keyword is added only where the mapping visibly lacks the key ...
+        Invalid(
+            'import os\nfrom openai import OpenAI\nkw = {"timeout": 5}\nc = OpenAI(**kw)',
+            expected='import os\nfrom openai import OpenAI\nkw = {"timeout": 5}\nc = OpenAI(**kw, base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
+        # ... the mapping's own entries are edited, and made the default where set on some paths ...
+        Invalid(
+            'from openai import OpenAI\nkw = {}\nif proxy:\n    kw["base_url"] = "https://api.openai.com/v1"\nc = OpenAI(**kw)',
+            expected='from openai import OpenAI\nkw = {"base_url": "https://api.z.ai/api/paas/v4/"}\nif proxy:\n'
+            '    kw["base_url"] = "https://api.z.ai/api/paas/v4/"\nc = OpenAI(**kw)',
+            settings={"base_url_style": "literal"},
+        ),
+        # ... and a mapping whose keys cannot be seen gets a report with the edit to make
+        Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**kwargs)"),
     )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._warned: set[cst.CSTNode] = set()
 
     def _url(self) -> cst.BaseExpression:
         return base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
@@ -71,18 +96,50 @@ class OpenAIClientBaseURL(Rule):
         if call is None or client.sdk != "openai":
             return
         arg = client.kwarg("base_url")
-        if client.target is Target.UNKNOWN and arg is not None:
-            code = code_of(arg.value)
-            message = f"Client `base_url` is `{code}`, known only at run time: if that is OpenAI, point it at Z.AI"
-            self.report(arg.value, message, severity=Severity.WARNING)
+        sources = client.option_sources("base_url") if arg is None else []
+        if client.target is Target.UNKNOWN:
+            self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:
             return
-        if arg is None:
-            fix = Fix(((call, lambda node: add_kwarg(node, "base_url", self._url())),), self.FIX_TITLE, self._imports)
-            self.report(call, "Client without `base_url=` talks to OpenAI", fix=fix)
-        else:
-            fix = Fix(((arg.value, lambda _: self._url()),), self.FIX_TITLE, self._imports)
+        url = self._url()
+        if arg is not None:
+            fix = Fix(((arg.value, lambda _: url),), self.FIX_TITLE, self._imports)
             self.report(arg.value, "Client `base_url` points at OpenAI", fix=fix)
+            return
+        for source in sources:
+            fix = Fix(((source.value, lambda _: url),), self.FIX_TITLE, self._imports)
+            self.report(source.value, f"`{source.key}` of `**` mapping points at OpenAI", fix=fix)
+        if sources and any(source.always for source in sources):
+            return
+        edits = default_in_mapping(client, "base_url", url) if sources else add_client_option(client, "base_url", url)
+        message = "Client without `base_url=` talks to OpenAI"
+        if edits is None:
+            self.report(call, f"{message} where its `**` mapping sets none: set `base_url` on every path")
+        elif isinstance(edits, str):
+            self.report(call, edits)
+        else:
+            self.report(call, message, fix=Fix(edits, self.FIX_TITLE, self._imports))
+
+    def _report_run_time(self, client: Client, arg: cst.Arg | None, sources: list[KeySource]) -> None:
+        """One warning for a client whose server is chosen at run time (a settings value, a
+        provider table, a class that may be Azure's or OpenAI's): it may not be OpenAI at all."""
+        assert client.construction is not None
+        if arg is None and sources and sources[0].value in self._warned:
+            return  # one mapping shared by several constructors: one warning
+        if arg is not None:
+            where: cst.CSTNode = arg.value
+            what = f"`{code_of(arg.value)}`"
+        elif sources:
+            where = sources[0].value
+            what = " or ".join(f"`{code_of(source.value)}`" for source in sources)
+            if not any(source.always for source in sources):
+                what += " when set (OpenAI otherwise)"
+        else:
+            where = client.construction
+            what = f"chosen with the class (`{'`, `'.join(client.classes)}`)"
+        self._warned.add(where)
+        message = f"Client `base_url` is {what}, known only at run time: if that is OpenAI, point it at Z.AI"
+        self.report(where, message, severity=Severity.WARNING)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "base_url" and wants_module_settings(self.model):

@@ -111,4 +111,6 @@ class OpenAIEnvVar(Rule):
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value in CLIENT_OPTIONS:
                     handled.add(arg.value)
+        for client in self.model.clients:
+            handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
         return handled

@@ -56,7 +56,7 @@ class OpenAIUrlInCode(Rule):
         # Literals anywhere in a client's base_url or an `openai.X = ...` value are GLM002's,
         # including the default of `os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")`.
         handled: set[cst.CSTNode] = set()
-        roots = [c.base_url for c in self.model.clients if c.base_url is not None]
+        roots = [value for c in self.model.clients for value in c.option_values("base_url")]
         roots += [a.value for a in self.model.module_attributes]
         for root in roots:
             collector = _Strings()
