@@ -397,8 +397,8 @@ class SemanticModel:
         else:
             default = Target.OPENAI if sdk == "openai" else Target.ZAI
             target = self._constructor_target(base_arg, splats, default)
-        if len({self.tables.clients[name] for name in classes}) > 1:
-            target = Target.UNKNOWN  # the class itself is chosen at run time
+        if len({self.tables.clients[name][0] for name in classes}) > 1:
+            target = Target.UNKNOWN  # the SDK itself is chosen at run time
         client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
         self.clients.append(client)
         return client

@@ -101,3 +101,63 @@ def default_in_mapping(
             return ((literal, lambda node: node if dict_entry(node, name) else add_dict_entry(node, name, value)),)
         return ((literal, lambda node: node if find_kwarg(node, name) else add_kwarg(node, name, value)),)
     return None
+
+
+def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
+    """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
+    get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
+    if client.construction is None or client.target is not Target.OPENAI:
+        return None
+    if client.sdk == "azure":
+        new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
+        blocker = _azure_blocker(model, client)
+        if blocker is None and openai_class_spelling(model, client, new_class) is None:
+            blocker = f"`{code_of(client.construction.func)}` names the class through a variable"
+        return blocker
+    if client.sdk == "openai" and not client.splats_known:
+        return f"the keys of `**{splat_code(client)}` are not visible"
+    return None
+
+
+def _azure_blocker(model: SemanticModel, client: Client) -> str | None:
+    """Why the conversion cannot be a fix: it is one only when every argument is visible and
+    maps onto an OpenAI client."""
+    call = client.construction
+    assert call is not None
+    if len(client.classes) > 1:
+        return f"`{code_of(call.func)}` is one of {', '.join(f'`{c}`' for c in client.classes)}, chosen at run time"
+    if client.splats:
+        hidden = [code_of(arg.value) for arg in call.args if arg.star]
+        return f"its arguments come from `**{hidden[0]}`, which a plain client may not take"
+    if any(arg.keyword is None for arg in call.args):
+        return "it takes positional arguments"
+    return None
+
+
+def openai_class_spelling(
+    model: SemanticModel, client: Client, new_class: str
+) -> tuple[cst.BaseExpression, tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """How to write the OpenAI class in place of the Azure one, with the name the module
+    already has: `oa.OpenAI` for `oa.AzureOpenAI`, `OpenAI` when it is imported (or can be,
+    beside the Azure class's import), `openai.OpenAI` otherwise; None for a class reached
+    through a variable (`cls = AzureOpenAI; cls()`), which only a person can rewrite."""
+    call = client.construction
+    assert call is not None
+    func, scope = call.func, client.scope
+    qualified = f"openai.{new_class}"
+    if type(func) is cst.Attribute:
+        bases = model.qualified_names(func.value, scope)
+        if bases == {"openai"}:
+            return func.with_changes(attr=cst.Name(new_class)), (), ()
+        return None
+    if type(func) is not cst.Name or not all(b.qualified for b in model.lookup(func.value, scope)):
+        return None
+    existing = model.lookup(new_class, scope)
+    if existing and all(b.qualified == qualified for b in existing):
+        return cst.Name(new_class), (), ()
+    if not existing:
+        return cst.Name(new_class), (), (("openai", new_class),)
+    modules = model.lookup("openai", scope)
+    if not modules or all(b.qualified == "openai" for b in modules):
+        return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), ()
+    return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._clients import openai_class_spelling, repoint_blocker
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -89,14 +90,15 @@ class AzureOpenAIClient(Rule):
             return
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
         message = f"`{name}` sends its requests to Azure"
-        blocker = self._blocker(client)
+        blocker = repoint_blocker(self.model, client)
         if blocker is not None:
-            self.report(call, f"{message}; {blocker}: replace it with `{new_class}` aimed at Z.AI by hand")
+            plain = " or ".join(
+                sorted({"AsyncOpenAI" if self.tables.clients[c][1] else "OpenAI" for c in client.classes})
+            )
+            self.report(call, f"{message}; {blocker}: replace it with `{plain}` aimed at Z.AI by hand")
             return
-        spelling = self._spelling(client, new_class)
-        if spelling is None:
-            self.report(call, f"{message}: replace `{name}` with `{new_class}` aimed at Z.AI by hand")
-            return
+        spelling = openai_class_spelling(self.model, client, new_class)
+        assert spelling is not None, "repoint_blocker rules this out"
         func, imports, from_imports = spelling
         key_env = self.key_env
         key = client.kwarg("api_key")
@@ -139,45 +141,3 @@ class AzureOpenAIClient(Rule):
             unused_imports=unused,
         )
         self.report(call, message, fix=fix)
-
-    def _blocker(self, client: Client) -> str | None:
-        """Why the conversion cannot be a fix: it is one only when every argument is visible and
-        maps onto an OpenAI client."""
-        call = client.construction
-        assert call is not None
-        if len(client.classes) > 1:
-            return f"`{code_of(call.func)}` is one of {', '.join(f'`{c}`' for c in client.classes)}, chosen at run time"
-        if client.splats:
-            hidden = [code_of(arg.value) for arg in call.args if arg.star]
-            return f"its arguments come from `**{hidden[0]}`, which a plain client may not take"
-        if any(arg.keyword is None for arg in call.args):
-            return "it takes positional arguments"
-        return None
-
-    def _spelling(
-        self, client: Client, new_class: str
-    ) -> tuple[cst.BaseExpression, tuple[str, ...], tuple[tuple[str, str], ...]] | None:
-        """How to write the OpenAI class in place of the Azure one, with the name the module
-        already has: `oa.OpenAI` for `oa.AzureOpenAI`, `OpenAI` when it is imported (or can be,
-        beside the Azure class's import), `openai.OpenAI` otherwise; None for a class reached
-        through a variable (`cls = AzureOpenAI; cls()`), which only a person can rewrite."""
-        call = client.construction
-        assert call is not None
-        func, scope = call.func, client.scope
-        qualified = f"openai.{new_class}"
-        if type(func) is cst.Attribute:
-            bases = self.model.qualified_names(func.value, scope)
-            if bases == {"openai"}:
-                return func.with_changes(attr=cst.Name(new_class)), (), ()
-            return None
-        if type(func) is not cst.Name or not all(b.qualified for b in self.model.lookup(func.value, scope)):
-            return None
-        existing = self.model.lookup(new_class, scope)
-        if existing and all(b.qualified == qualified for b in existing):
-            return cst.Name(new_class), (), ()
-        if not existing:
-            return cst.Name(new_class), (), (("openai", new_class),)
-        modules = self.model.lookup("openai", scope)
-        if not modules or all(b.qualified == "openai" for b in modules):
-            return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), ()
-        return None

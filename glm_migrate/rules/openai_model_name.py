@@ -6,6 +6,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
@@ -106,6 +107,9 @@ class OpenAIModelName(Rule):
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
+        # A GLM id sent to OpenAI or Azure fails as surely as an OpenAI id sent to Z.AI: the id
+        # moves only with a client glm-migrate moves too.
+        stays = next((why for client in call.clients if (why := repoint_blocker(self.model, client))), None)
         for literal in literals:
             old = string_value(literal)
             new = self.tables.lookup_model(endpoint, old) if old is not None else None
@@ -118,6 +122,9 @@ class OpenAIModelName(Rule):
             message = f"Model id `{old}` on {_endpoint_label(endpoint)}"
             if tokenizer:
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
+            if stays is not None:
+                self.report(literal, f"{message}: replace it with `{new}` when its client moves to Z.AI ({stays})")
+                continue
             self.report(
                 literal,
                 message,
