@@ -7,6 +7,8 @@ import warnings
 
 import libcst as cst
 
+from glm_migrate.walk import walk
+
 
 def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
@@ -70,3 +72,18 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
             if name is not None:
                 return name, None
     return None
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+
+def literals_in(node: cst.CSTNode) -> list[cst.SimpleString]:
+    """The string literals inside `node` (the `"gpt-"` of a prefix test)."""
+    visitor = _Strings()
+    walk(node, visitor)
+    return visitor.found

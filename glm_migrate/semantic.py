@@ -276,12 +276,18 @@ class SemanticModel:
 
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
         """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
+        owner = self.owner(name, scope)
+        return owner.bindings[name] if owner is not None else []
+
+    def owner(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of `name` is visible from `scope` (a function's own for its
+        parameters, though their defaults are evaluated outside it)."""
         current: Scope | None = scope
         while current is not None:
             if name in current.bindings and (current is scope or current.kind != "class"):
-                return current.bindings[name]
+                return current
             current = current.parent
-        return []
+        return None
 
     def attribute_lookup(self, dotted: str, scope: Scope) -> list[Binding]:
         """Bindings of `self.x` (per class, including class-level `x = ...`) or `a.b` (module-wide)."""

@@ -2,16 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.nodes import literals_in
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import string_value, walk
-
-
-class _Strings(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.SimpleString] = []
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.found.append(node)
+from glm_migrate.semantic import string_value
 
 
 class OpenAIUrlInCode(Rule):
@@ -59,9 +52,7 @@ class OpenAIUrlInCode(Rule):
         roots = [value for c in self.model.clients for value in c.option_values("base_url")]
         roots += [a.value for a in self.model.module_attributes]
         for root in roots:
-            collector = _Strings()
-            walk(root, collector)
-            handled.update(collector.found)
+            handled.update(literals_in(root))
         url = self.tables.base_url(self.settings.region)
         for literal, _ in self.model.string_literals:
             value = string_value(literal)
