@@ -101,6 +101,9 @@ class Client:
     classes: tuple[str, ...] = ()
     #: the constructor's `**` arguments, each resolved or None when its keys cannot be seen
     splats: tuple[SplatMapping | None, ...] = ()
+    #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
+    #: stays with OpenAI (target OTHER)
+    account_only: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return find_kwarg(self.construction, name) if self.construction else None
@@ -377,7 +380,7 @@ class SemanticModel:
                 is_async=False,
                 construction=None,
                 scope=self.module_scope,
-                target=self.classify_base_url(base_url, default=Target.OPENAI),
+                target=self.classify_base_url(base_url, default=self.openai_default, scope=self.module_scope),
                 base_url=base_url,
             )
         return self._module_client
@@ -401,8 +404,8 @@ class SemanticModel:
             )
             target = Target.OTHER if tokens else Target.OPENAI
         else:
-            default = Target.OPENAI if sdk == "openai" else Target.ZAI
-            target = self._constructor_target(base_arg, splats, default)
+            default = self.openai_default if sdk == "openai" else Target.ZAI
+            target = self._constructor_target(base_arg, splats, default, scope)
         if len({self.tables.clients[name][0] for name in classes}) > 1:
             target = Target.UNKNOWN  # the SDK itself is chosen at run time
         client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
@@ -410,44 +413,110 @@ class SemanticModel:
         return client
 
     def _constructor_target(
-        self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target
+        self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target, scope: Scope
     ) -> Target:
         """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
         if base_arg is not None:
-            return self.classify_base_url(base_arg.value, default=default)
+            return self.classify_base_url(base_arg.value, default=default, scope=scope)
         known = [splat for splat in splats if splat is not None]
         sources = [source for splat in known for source in splat.sources("base_url")]
         if not sources:
             return default
-        targets = {self.classify_base_url(source.value, default=default) for source in sources}
+        targets = {self.classify_base_url(source.value, default=default, scope=scope) for source in sources}
         if not any(splat.always_has("base_url") for splat in known):
             targets.add(default)  # set on some paths only: the SDK's default on the others
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
-    def classify_base_url(self, expr: cst.BaseExpression | None, *, default: Target) -> Target:
-        """Where a `base_url` expression points: a URL literal, an env lookup, or unknown."""
+    def classify_base_url(
+        self, expr: cst.BaseExpression | None, *, default: Target, scope: Scope | None = None
+    ) -> Target:
+        """Where a `base_url` expression points: a URL literal, an env lookup, names bound to
+        those (followed from `scope`), or unknown. `default` is where no URL (None) points."""
+        targets, complete = self._base_url_targets(expr, default, scope, 0)
+        if complete and len(targets) == 1:
+            return targets.pop()
+        if not complete and targets == {Target.OTHER}:
+            # A local or another provider's server by default (`def make(url="http://localhost...")`):
+            # what else callers pass is theirs to say, not OpenAI by guess.
+            return Target.OTHER
+        return Target.UNKNOWN
+
+    def _base_url_targets(
+        self, expr: cst.BaseExpression | None, default: Target, scope: Scope | None, depth: int
+    ) -> tuple[set[Target], bool]:
         if expr is None or (type(expr) is cst.Name and expr.value == "None"):
-            return default
+            return {default}, True
         url = string_value(expr)
         if url is not None:
-            host = urlparse(url).hostname or ""
-            if host in self.tables.openai_hosts:
-                return Target.OPENAI
-            if host in self.tables.zai_hosts:
-                return Target.ZAI
-            return Target.OTHER
+            return {self._url_target(url)}, True
         env = env_lookup(expr)
         if env is not None:
             name, fallback = env
             if name in self.tables.openai_base_url_envs:
-                return Target.OPENAI
+                return {Target.OPENAI}, True
             if name == self.tables.base_url_env:
-                return Target.ZAI
+                return {Target.ZAI}, True
             if fallback is not None:
-                return self.classify_base_url(fallback, default=default)
-        return Target.UNKNOWN
+                return self._base_url_targets(fallback, default, scope, depth + 1)
+            return set(), False
+        parts: tuple[cst.BaseExpression, ...] = ()
+        if type(expr) is cst.IfExp:
+            parts = (expr.body, expr.orelse)
+        elif type(expr) is cst.BooleanOperation:
+            parts = (expr.left, expr.right)
+        elif scope is not None and depth <= _MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
+            dotted = dotted_name(expr)
+            if dotted is None:
+                return set(), False
+            bindings = self.lookup(dotted, scope) if type(expr) is cst.Name else self.attribute_lookup(dotted, scope)
+            targets: set[Target] = set()
+            complete = bool(bindings)
+            for binding in bindings:
+                if binding.value is None:
+                    complete = False
+                    continue
+                found, whole = self._base_url_targets(binding.value, default, binding.scope, depth + 1)
+                targets |= found
+                # a parameter's default is one value among those callers may pass
+                complete = complete and whole and type(binding.target) is not cst.Param
+            return targets, complete
+        if not parts:
+            return set(), False
+        results = [self._base_url_targets(part, default, scope, depth + 1) for part in parts]
+        return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _url_target(self, url: str) -> Target:
+        host = urlparse(url).hostname or ""
+        if host in self.tables.openai_hosts or is_placeholder_url(url):
+            # `openai.base_url = "https://..."` in a template is meant to be filled in: here, with Z.AI.
+            return Target.OPENAI
+        if host in self.tables.zai_hosts:
+            return Target.ZAI
+        return Target.OTHER
 
     # -- classification after the pass ---------------------------------------------------------
+
+    @functools.cached_property
+    def openai_default(self) -> Target:
+        """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
+        `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""
+        names = self.tables.openai_base_url_envs
+        values: list[cst.BaseExpression] = []
+        for subscript in self.environ_subscripts:
+            holder = self.parents.get(subscript)
+            assign = self.parents.get(holder) if type(holder) is cst.AssignTarget else None
+            env = env_lookup(subscript)
+            if type(assign) is cst.Assign and env is not None and env[0] in names:
+                values.append(assign.value)
+        for call, _ in self.calls:
+            func = dotted_name(call.func)
+            if func in ("os.environ.setdefault", "os.putenv", "environ.setdefault", "putenv") and len(call.args) == 2:
+                if string_value(call.args[0].value) in names:
+                    values.append(call.args[1].value)
+        if not values:
+            return Target.OPENAI
+        targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
     def _classify(self) -> None:
         for statement, assign, scope in self.attribute_assignments:
@@ -471,6 +540,20 @@ class SemanticModel:
                     path = tuple(value.name.split(".")[1:])
                     if path[0] in LEGACY_RESOURCES:
                         self.legacy_calls.append((call, path, scope))
+        self._keep_account_clients()
+
+    def _keep_account_clients(self) -> None:
+        """OpenAI clients used for nothing but the account's own data (files, fine-tuning) stay
+        with OpenAI: Z.AI has none of that data."""
+        uses: dict[Client, list[ApiCall]] = {}
+        for api in self.api_calls:
+            for client in api.clients:
+                uses.setdefault(client, []).append(api)
+        for client, calls in uses.items():
+            resources = tuple(dict.fromkeys(call.path[0] for call in calls))
+            if client.sdk == "openai" and client.target is Target.OPENAI:
+                if all(resource in self.tables.account_resources for resource in resources):
+                    client.target, client.account_only = Target.OTHER, resources
 
     def _api_call(self, call: cst.Call, scope: Scope, func_values: list[_Value]) -> ApiCall | None:
         resources = [v for v in func_values if isinstance(v, _ResourceValue)]
@@ -602,6 +685,12 @@ class SemanticModel:
             literals.extend(found)
             complete = complete and whole
         return literals, complete
+
+
+def is_placeholder_url(url: str) -> bool:
+    """A URL whose host nobody can reach: `https://...`, `https://<your-endpoint>/v1`, `https://YOUR_HOST`."""
+    host = urlparse(url).hostname or ""
+    return not host.strip(".") or any(mark in host for mark in ("<", "{", "your", "xxx", "..."))
 
 
 def normalise_path(path: Sequence[str]) -> tuple[str, ...]:

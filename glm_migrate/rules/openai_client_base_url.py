@@ -11,7 +11,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import base_url_expression, code_of
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, is_placeholder_url, string_value
 from glm_migrate.splats import KeySource
 
 
@@ -38,8 +38,14 @@ class OpenAIClientBaseURL(Rule):
     region's URL as the default, so a proxy, the China region or a local test endpoint needs no
     code change; `base-url-style = "literal"` writes the plain URL instead. The URL always ends
     with `/`: the module-level client does not add it. Clients already pointed elsewhere (a
-    self-hosted server, another provider) are never touched; a `base_url` only known at run time
-    is reported as a warning.
+    self-hosted server, another provider) are never touched: a URL written in the call, in a
+    constant or a parameter default, or in `OPENAI_BASE_URL` set by the module
+    (`os.environ.setdefault("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")`). A placeholder
+    (`openai.base_url = "https://..."`) is meant to be filled in, here with Z.AI. A client used
+    only for the OpenAI account's own data (files, fine-tuning, evals) stays with OpenAI and is
+    reported. A `base_url` only known at run time is reported as a warning, once per place it is
+    set. With a `**` mapping, its entries are edited; a keyword is added next to it only when
+    the mapping visibly lacks the key, otherwise the edit to make is reported.
     """
 
     CODE = "GLM002"
@@ -51,6 +57,12 @@ class OpenAIClientBaseURL(Rule):
         Valid('from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://127.0.0.1:8000/v1/")'),
         Valid("from llama_index.llms.openai import OpenAI\nllm = OpenAI(model='gpt-4')"),  # not the SDK
+        Valid(
+            'from openai import OpenAI\ndef local(url="http://localhost:11434/v1"):\n    return OpenAI(base_url=url)'
+        ),
+        Valid(
+            'import os\nfrom openai import OpenAI\nos.environ["OPENAI_BASE_URL"] = "http://127.0.0.1:8000/v1"\nc = OpenAI()'
+        ),
     )
     INVALID = (
         Invalid(
@@ -78,6 +90,13 @@ class OpenAIClientBaseURL(Rule):
         ),
         # ... and a mapping whose keys cannot be seen gets a report with the edit to make
         Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**kwargs)"),
+        Invalid(
+            'import openai\nopenai.base_url = "https://..."\nopenai.chat.completions.create(model=m, messages=[])',
+            expected='import openai\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\nopenai.chat.completions.create(model=m, messages=[])',
+            settings={"base_url_style": "literal"},
+        ),
+        # files and fine-tunes live in the OpenAI account: reported, left alone
+        Invalid("from openai import OpenAI\nc = OpenAI()\nc.files.create(file=f, purpose='fine-tune')"),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -94,6 +113,11 @@ class OpenAIClientBaseURL(Rule):
     def on_client(self, client: Client) -> None:
         call = client.construction
         if call is None or client.sdk != "openai":
+            return
+        if client.account_only:
+            used = ", ".join(f"`{resource}`" for resource in client.account_only)
+            message = f"Client used only for {used}, OpenAI account data Z.AI does not have: it stays with OpenAI"
+            self.report(call, message, severity=Severity.WARNING)
             return
         arg = client.kwarg("base_url")
         sources = client.option_sources("base_url") if arg is None else []
@@ -144,7 +168,9 @@ class OpenAIClientBaseURL(Rule):
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "base_url" and wants_module_settings(self.model):
             fix = Fix(((assignment.value, lambda _: self._url()),), self.FIX_TITLE, self._imports)
-            self.report(assignment.value, "Module-level `openai.base_url` points at OpenAI", fix=fix)
+            url = string_value(assignment.value)
+            where = "is a placeholder" if url is not None and is_placeholder_url(url) else "points at OpenAI"
+            self.report(assignment.value, f"Module-level `openai.base_url` {where}", fix=fix)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client talks to OpenAI"
