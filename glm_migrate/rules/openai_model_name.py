@@ -41,9 +41,13 @@ class OpenAIModelName(Rule):
     is a product choice: override single ids with `[tool.glm-migrate.models]`. When the same
     constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
     tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
-    run time are not guessed at (GLM104). Image and transcription calls move only when GLM's
-    endpoint takes every argument they pass (GLM214 reports the others): a new model id with
-    arguments the endpoint rejects would only trade one error for another.
+    run time are not guessed at (GLM104). Image and transcription ids move only with
+    `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
+    takes every argument the call passes (GLM214 reports the others): a new model id with
+    arguments the endpoint rejects would only trade one error for another. An id that code also
+    tests (`if model not in SUPPORTED`, `PRICES[MODEL]`, `model.startswith("gpt-")`) is not
+    rewritten: both places are reported. Neither is an id sent through a client glm-migrate
+    cannot point at Z.AI itself: a GLM id would fail at OpenAI.
     """
 
     CODE = "GLM101"
@@ -142,7 +146,8 @@ class OpenAIModelName(Rule):
                 fix=Fix(
                     ((literal, partial(replace_string, value=new)),),
                     f"Replace with `{new}`",
-                    applicability=Applicability.UNSAFE if tokenizer else None,
+                    # another image or speech model draws or hears differently: a person decides
+                    applicability=Applicability.UNSAFE if tokenizer or endpoint not in ("chat", "embeddings") else None,
                 ),
             )
 
