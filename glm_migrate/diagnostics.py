@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glm_migrate.project import ModuleSummary
 
 
 def pickled_by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
@@ -88,6 +91,8 @@ class MigrationResult:
     #: each span of `source` that `output` replaces, in order, when the output is exactly that;
     #: None when it was made otherwise (see `textdiff`)
     replaced: tuple[Replaced, ...] | None = None
+    #: what this module gives the rest of the project (see `project.py`); None when not parsed
+    summary: ModuleSummary | None = None
 
     @property
     def changed(self) -> bool:

@@ -25,6 +25,7 @@ from glm_migrate.nodes import env_lookup as env_lookup
 from glm_migrate.nodes import evaluated as evaluated
 from glm_migrate.nodes import find_kwarg as find_kwarg
 from glm_migrate.nodes import string_value as string_value
+from glm_migrate.project import ClientFact, ModuleFacts
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
 from glm_migrate.walk import walk as walk
@@ -111,6 +112,8 @@ class Client:
     #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
     #: stays with OpenAI (target OTHER)
     account_only: tuple[str, ...] = ()
+    #: for a client of another module: what the project index knows of it
+    imported: ClientFact | None = None
     #: how the module gets it: "constructor", "module" (the `openai` module-level client),
     #: "annotation" (a parameter or attribute declared as a client: the caller's), "derived"
     #: (`client.with_options(base_url=...)`, `construction` is that call), "imported"
@@ -244,7 +247,22 @@ class _InstanceValue:
     scope: Scope  #: an instance of a class of this module: its attributes are the class's
 
 
-_Value = _ModuleValue | _ClassValue | Client | _ResourceValue | _FunctionValue | _LocalClassValue | _InstanceValue
+@dataclass(frozen=True, eq=False)
+class _ImportedFactory:
+    name: str  #: as imported
+    returns: ClientFact  #: a function of another module of the project that returns a client
+
+
+_Value = (
+    _ModuleValue
+    | _ClassValue
+    | Client
+    | _ResourceValue
+    | _FunctionValue
+    | _LocalClassValue
+    | _InstanceValue
+    | _ImportedFactory
+)
 #: decorators that make a method's return value what reading the attribute gives
 _PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property"})
 
@@ -259,6 +277,9 @@ class SemanticModel:
         self.module = module
         self.tables = tables
         self.source = ""
+        self.facts = ModuleFacts()
+        #: clients of other modules, by the name imported
+        self._imported: dict[str, Client] = {}
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -308,8 +329,12 @@ class SemanticModel:
         return bool(self.legacy_calls) or any(a.attribute in LEGACY_SETTINGS for a in self.module_attributes)
 
     @classmethod
-    def build(cls, module: cst.Module, tables: Tables, source: str | None = None) -> SemanticModel:
+    def build(
+        cls, module: cst.Module, tables: Tables, source: str | None = None, facts: ModuleFacts | None = None
+    ) -> SemanticModel:
+        """`facts`: what the rest of the project says about this module's imports and names."""
         model = cls(module, tables)
+        model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
         walk(module, _Collector(model), model.parents)
@@ -366,6 +391,16 @@ class SemanticModel:
             elif binding.annotation is not None:
                 values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
+
+    def name_clients(self, name: str) -> list[Client]:
+        """The clients a module-level name may hold."""
+        values = self._binding_values(self.module_scope.bindings.get(name, []), 0)
+        return [value for value in values if isinstance(value, Client)]
+
+    def returned_clients(self, bindings: Sequence[Binding]) -> list[Client]:
+        """The clients the functions these bindings define may return."""
+        values = [v for b in bindings if b.defines is not None for v in self._returned(b.defines, 0)]
+        return [value for value in values if isinstance(value, Client)]
 
     def _definition_values(self, defined: Scope, depth: int, *, attribute: bool) -> list[_Value]:
         if defined.kind == "class":
@@ -429,7 +464,26 @@ class SemanticModel:
         return client
 
     def _value_for_qualified(self, qualified: str) -> _Value:
-        return _ClassValue(qualified) if qualified in self.tables.clients else _ModuleValue(qualified)
+        if qualified in self.tables.clients:
+            return _ClassValue(qualified)
+        fact = self.facts.clients.get(qualified)
+        if fact is not None:
+            return self._imported_client(qualified, fact)
+        fact = self.facts.factories.get(qualified)
+        if fact is not None:
+            return _ImportedFactory(qualified, fact)
+        return _ModuleValue(qualified)
+
+    def _imported_client(self, qualified: str, fact: ClientFact) -> Client:
+        """A client another module of the project holds (the project index says which)."""
+        if qualified not in self._imported:
+            client = Client(
+                fact.sdk, fact.is_async, None, self.module_scope, Target(fact.target), None, origin="imported"
+            )
+            client.imported = fact
+            self._imported[qualified] = client
+            self.clients.append(client)
+        return self._imported[qualified]
 
     def _compute_values(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> list[_Value]:
         if type(expr) is cst.Name:
@@ -455,6 +509,8 @@ class SemanticModel:
                     values.extend(self._returned(func.scope, depth))
                 elif isinstance(func, _LocalClassValue):
                     values.append(_InstanceValue(func.scope))
+                elif isinstance(func, _ImportedFactory):
+                    values.append(self._imported_client(f"{func.name}()", func.returns))
             return values
         if type(expr) is cst.Await:
             return self.values_of(expr.expression, scope, depth + 1)
@@ -466,12 +522,9 @@ class SemanticModel:
 
     def _member(self, base: _Value, attr: str, depth: int) -> list[_Value]:
         if isinstance(base, _ModuleValue):
-            qualified = f"{base.name}.{attr}"
-            if qualified in self.tables.clients:
-                return [_ClassValue(qualified)]
             if base.name == "openai" and attr in MODULE_CLIENT_RESOURCES:
                 return [_ResourceValue(self.module_client, (attr,))]
-            return [_ModuleValue(qualified)]
+            return [self._value_for_qualified(f"{base.name}.{attr}")]
         if isinstance(base, Client):
             return [_ResourceValue(base, (attr,))]
         if isinstance(base, _ResourceValue):
@@ -946,14 +999,17 @@ class _Collector(cst.CSTVisitor):
                 self.scope.add(top, Binding(self.scope, qualified=top))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            return
-        module = dotted_name(node.module) or ""
-        self._note_sdk(module)
+        if isinstance(node.names, cst.ImportStar):
+            return  # what a star import binds is not looked for: its names stay unresolved
+        module = dotted_name(node.module) if node.module is not None else ""
+        if not node.relative:
+            self._note_sdk(module or "")
+        # relative imports keep their dots (".clients.client"): the project index resolves them
+        prefix = "." * len(node.relative) + (f"{module}." if module else "")
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.add(bound, Binding(self.scope, qualified=f"{module}.{name}"))
+            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
 
     def _note_sdk(self, qualified: str) -> None:
         top = qualified.split(".")[0]

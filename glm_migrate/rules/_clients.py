@@ -107,6 +107,8 @@ def default_in_mapping(
 def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
+    if client.imported is not None and client.target is Target.OPENAI:
+        return client.imported.blocker
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     if client.sdk == "azure":
