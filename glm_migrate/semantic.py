@@ -289,6 +289,8 @@ class SemanticModel:
         self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
         self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
         self.imported_sdks: set[str] = set()
+        #: modules imported with `from x import *` (their names stay unresolved)
+        self.star_imports: list[str] = []
         self._module_client: Client | None = None
         self._values: dict[tuple[int, int], list[_Value]] = {}
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
@@ -754,14 +756,16 @@ class SemanticModel:
             clients = tuple(dict.fromkeys(r.client for r in resources))
             return ApiCall(call, path, clients, scope)
         # A receiver we cannot trace (a parameter, an attribute set elsewhere) still makes an API
-        # call when the method chain is an SDK resource path and the module imports an SDK.
+        # call when the method chain is an SDK resource path and the module imports an SDK, or
+        # star-imports a module (which glm-migrate does not follow) that may hand it a client.
         dotted = dotted_name(call.func)
-        if dotted is None or not self.imported_sdks or func_values:
+        if dotted is None or not (self.imported_sdks or self.star_imports) or func_values:
             return None
         parts = tuple(dotted.split("."))
         for length in (4, 3, 2):
             path = normalise_path(parts[-length:])
-            if len(parts) > length and path in ENDPOINT_BY_PATH:
+            shaped = path in ENDPOINT_BY_PATH or (self.star_imports and self.tables.unavailable_advice(path))
+            if len(parts) > length and shaped:
                 return ApiCall(call, path, (), scope)
         return None
 
@@ -1000,7 +1004,11 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
-            return  # what a star import binds is not looked for: its names stay unresolved
+            # What a star import binds is not looked for: its names stay unresolved.
+            self.model.star_imports.append(
+                "." * len(node.relative) + (dotted_name(node.module) or "" if node.module else "")
+            )
+            return
         module = dotted_name(node.module) if node.module is not None else ""
         if not node.relative:
             self._note_sdk(module or "")
