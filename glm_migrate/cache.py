@@ -33,6 +33,8 @@ class CachedResult:
     output: str | None  #: the migrated text, only when the file changes
     encoding: str
     replaced: tuple[Replaced, ...] | None = None  #: see `MigrationResult.replaced`
+    #: notebooks: (cell number, old source, new source) per changed cell
+    cells: tuple[tuple[int, str, str], ...] = ()
 
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
@@ -97,28 +99,29 @@ class Cache:
         self._connection, self._pid = connection, os.getpid()
         return connection
 
-    def _key(self, data: bytes) -> bytes:
-        return hashlib.blake2b(data, digest_size=20, key=self._salt).digest()
+    def _key(self, data: bytes, kind: str) -> bytes:
+        return hashlib.blake2b(data, digest_size=20, key=self._salt, person=kind.encode()).digest()
 
-    def get(self, data: bytes) -> CachedResult | None:
+    def get(self, data: bytes, kind: str = "") -> CachedResult | None:
+        """The result for these bytes; `kind` ("ipynb") keeps results of other file kinds apart."""
         database = self._database()
         if database is None:
             return None
         try:
-            row = database.execute("SELECT value FROM results WHERE key = ?", (self._key(data),)).fetchone()
+            row = database.execute("SELECT value FROM results WHERE key = ?", (self._key(data, kind),)).fetchone()
             value = None if row is None else pickle.loads(row[0])
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
         return value if isinstance(value, CachedResult) else None
 
-    def put(self, data: bytes, result: CachedResult) -> None:
+    def put(self, data: bytes, result: CachedResult, kind: str = "") -> None:
         database = self._database()
         if database is None:
             return
         value = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         # Locked by another run for too long, or the disk is full: this entry is skipped.
         with suppress(sqlite3.Error):
-            database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (self._key(data), value))
+            database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (self._key(data, kind), value))
 
 
 #: how long a write waits for another process's write to finish

@@ -32,8 +32,8 @@ def scan(name: str, text: str) -> tuple[str, list[str]]:
         ("requirements-dev.txt", "manifest"),
         ("pyproject.toml", "manifest"),
         ("setup.cfg", "manifest"),
-        ("poetry.lock", None),
-        ("package-lock.json", None),
+        ("poetry.lock", "settings"),  # data (data_kind): scanned only with --include
+        ("package-lock.json", "settings"),
         ("notes.txt", None),
     ],
 )
