@@ -55,8 +55,8 @@ _PYTHON_LINE_MAGIC = re.compile(r"%?(?:time|timeit(?:\s+-[nrp]\s*\d+|\s+-[qoct])
 _PLACEHOLDER = "__glm_migrate_magic_{}__"
 _PLACEHOLDER_LINE = re.compile(r"[ \t]*__glm_migrate_magic_(\d+)__[ \t]*\r?\n?")
 _PREFIX_MARK = re.compile(r"  # __glm_migrate_magic_(\d+)__(?=\r?\n?$)")
-#: `x = !cmd`, `a, b = %sx cmd`
-_MAGIC_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[!%]")
+#: `x = !cmd`, `first, *rest = %sx cmd`, `d["k"] = !cmd`
+_MAGIC_ASSIGNMENT = re.compile(r"""[\w.*\[\]'"(), ]+?\s*=\s*[!%]""")
 #: `name rest` where `rest` cannot continue a Python statement that starts with `name`
 _AUTOMAGIC = re.compile(r"(?P<name>[A-Za-z_]\w*)(?P<space>[ \t]+)(?P<rest>[\w\"'~/$.]|-[\w-])")
 _PYTHON_AFTER_NAME = re.compile(r"(?:is|not|in|and|or|if|else|for|async|lambda)\b")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pathspec
 import pytest
-from clirunner import git
+from clirunner import APP, git, glm_migrate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -316,7 +316,81 @@ def test_fallback_without_git_takes_the_rules_alone(tmp_path: Path, no_git: None
     assert discovery._git(root, "status") is None
 
 
-def _tree_files(root: Path) -> Iterator[str]:
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and ".git" not in path.parts:
-            yield path.relative_to(root).as_posix()
+# the command ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make_path", "message"),
+    [
+        (lambda root: (root / "loop").symlink_to(root / "loop"), "loop: symbolic link loop"),
+        (lambda root: (root / "gone.py").symlink_to(root / "nowhere.py"), "gone.py: broken symbolic link"),
+        (lambda root: None, "nope: no such file or directory"),
+    ],
+)
+def test_a_bad_path_is_one_line_and_exit_2(tmp_path: Path, make_path: object, message: str) -> None:
+    make_path(tmp_path)  # type: ignore[operator]
+    (tmp_path / "app.py").write_text(APP)
+    name = message.split(":")[0]
+    for args in ([name], [name, "app.py", "--output-format", "sarif"]):
+        result = glm_migrate(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [f"error: {message}"]
+        assert result.stdout == ""  # nothing ran, nothing was written
+    assert "gpt-4o" in (tmp_path / "app.py").read_text()
+
+
+def test_a_folder_without_python_warns_and_exits_0(tmp_path: Path) -> None:
+    make(tmp_path, {"empty/.keep": "", "docs/README.md": "# gpt-4o"})
+    for folder in ("empty", "docs"):
+        result = glm_migrate(folder, "--check", cwd=tmp_path)
+        assert result.returncode == 0
+        assert f"warning: no Python files or notebooks under {folder}" in result.stderr
+
+
+def test_show_files_lists_what_would_be_processed(tmp_path: Path) -> None:
+    root = star_repository(tmp_path)
+    git("add", "-f", "-A", cwd=root)
+    git("commit", "-qm", "all", cwd=root)
+    shown = glm_migrate(".", "--show-files", cwd=root)
+    assert shown.returncode == 0
+    expected = sorted(n for n in git("ls-files", "-z", cwd=root).split("\0") if n.endswith((".py", ".ipynb", ".json")))
+    assert sorted(shown.stdout.split()) == expected
+
+
+def test_the_summary_says_what_was_skipped(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            ".gitignore": "generated/\nscratch.py\n",
+            "app.py": APP,
+            "scratch.py": APP,
+            "generated/x.py": APP,
+            "node_modules/pkg/x.py": APP,
+            "package-lock.json": "{}",
+        },
+    )
+    git("init", "-q", cwd=tmp_path)
+    text = glm_migrate(".", "--check", cwd=tmp_path).stdout
+    expected = "skipped: 1 file ignored by git, 1 folder ignored by git, 1 folder excluded by default, 1 data file"
+    assert expected in text
+    document = json.loads(glm_migrate(".", "--check", "--output-format", "json", cwd=tmp_path).stdout)
+    assert document["summary"]["files_skipped"] == {
+        "ignored_files": 1,
+        "ignored_dirs": 1,
+        "excluded_dirs": 1,
+        "excluded_files": 0,
+        "data_files": 1,
+    }
+    assert "package-lock.json" in glm_migrate(".", "--show-files", "--include", "*.json", cwd=tmp_path).stdout
+
+
+def test_a_linked_file_is_written_through(tmp_path: Path) -> None:
+    root = make(tmp_path / "tree", {"real/app.py": APP})
+    make(tmp_path, {"shared/client.py": APP})
+    (root / "alias.py").symlink_to("real/app.py")
+    (root / "client.py").symlink_to(tmp_path / "shared" / "client.py")
+    result = glm_migrate(".", cwd=root)
+    assert "2 files scanned, 2 changed" in result.stdout, result.stdout + result.stderr
+    assert (root / "alias.py").is_symlink() and (root / "client.py").is_symlink()
+    assert 'model="glm-4.6"' in (root / "real" / "app.py").read_text()
+    assert 'model="glm-4.6"' in (tmp_path / "shared" / "client.py").read_text()
