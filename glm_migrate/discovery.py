@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from glm_migrate import gitignore
 from glm_migrate.config_files import config_kind, data_kind
+from glm_migrate.gitstate import git
 
 #: Folder names never walked into (unless given as a path): version control, environments,
 #: caches, build output.
@@ -35,7 +35,6 @@ _UNCOUNTED_DIRS = frozenset(
 CODE_SUFFIXES = (".py", ".pyi", ".ipynb")
 #: how much of a structured file is read to tell data from configuration
 _SNIFF_BYTES = 4096
-_GIT_TIMEOUT = 60
 
 
 def _wanted(name: str) -> bool:
@@ -140,20 +139,6 @@ class _Repository:
     tracked_dirs: frozenset[str]  #: every folder holding a tracked file ("a/b/")
 
 
-def _git(directory: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(directory), *args],
-            capture_output=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
-
-
 def _read_ignore_file(path: Path, base: str) -> gitignore.IgnoreFile | None:
     try:
         text = path.read_bytes().decode("utf-8", "surrogateescape")
@@ -183,7 +168,7 @@ def _git_dir(top: Path) -> Path | None:
 
 
 def _excludes_file(top: Path) -> Path | None:
-    configured = _git(top, "config", "--path", "--get", "core.excludesFile")
+    configured = git(top, "config", "--path", "--get", "core.excludesFile")
     if configured is not None and configured.strip():
         return Path(configured.strip()).expanduser()
     # unset (or no git): git's default
@@ -199,7 +184,7 @@ def _repository(top: Path) -> _Repository:
         loaded = _read_ignore_file(source, "") if source is not None else None
         if loaded is not None:
             outer.append(loaded)
-    listed = _git(top, "ls-files", "-z", "--cached")
+    listed = git(top, "ls-files", "-z", "--cached")
     tracked = None if listed is None else frozenset(name for name in listed.split("\0") if name)
     tracked_dirs: set[str] = set()
     for name in tracked or ():

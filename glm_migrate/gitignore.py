@@ -77,6 +77,15 @@ def _trim_trailing_spaces(line: str) -> str:
     return line if last_space is None else line[:last_space]
 
 
+def _escaped(pattern: str, index: int) -> tuple[str, int]:
+    """The character at `index`, or the one after it when it is a backslash, and its index."""
+    if pattern[index] == "\\":
+        index += 1
+        if index >= len(pattern):
+            raise _Unmatchable
+    return pattern[index], index
+
+
 def _bracket(pattern: str, start: int) -> tuple[str, int]:
     """The regex class for the bracket expression opening at `start`, and the index after it."""
     index = start + 1
@@ -93,19 +102,10 @@ def _bracket(pattern: str, start: int) -> tuple[str, int]:
             raise _Unmatchable
         char = pattern[index]
         if char == "\\":
-            index += 1
-            if index >= len(pattern):
-                raise _Unmatchable
-            char = pattern[index]
+            char, index = _escaped(pattern, index)
             members.append(re.escape(char))
         elif char == "-" and previous is not None and index + 1 < len(pattern) and pattern[index + 1] != "]":
-            index += 1
-            end = pattern[index]
-            if end == "\\":
-                index += 1
-                if index >= len(pattern):
-                    raise _Unmatchable
-                end = pattern[index]
+            end, index = _escaped(pattern, index + 1)
             if ord(previous) <= ord(end):
                 members.append(f"{re.escape(previous)}-{re.escape(end)}")
             char = ""

@@ -64,40 +64,34 @@ def _expect(text: str, index: int, char: str) -> int:
     return index + 1
 
 
-def _members(text: str, index: int) -> list[tuple[str, int]]:
-    """The keys of the object opening at `index` and where each value starts."""
-    index = _expect(text, index, "{")
-    members: list[tuple[str, int]] = []
-    index = _skip_whitespace(text, index)
-    if text.startswith("}", index):
-        return members
+def _entries(text: str, index: int) -> list[tuple[str | None, int, int]]:
+    """(key, start, end) of each value of the object or array opening at `index` (key None in
+    an array); the values are skipped by the json module's scanner, not parsed here."""
+    opening = text[_skip_whitespace(text, index)]
+    closing = "}" if opening == "{" else "]"
+    index = _skip_whitespace(text, _expect(text, index, opening))
+    entries: list[tuple[str | None, int, int]] = []
+    if text.startswith(closing, index):
+        return entries
     while True:
-        index = _expect(text, index, '"')
-        key, index = scanstring(text, index)
-        index = _skip_whitespace(text, _expect(text, index, ":"))
-        members.append((key, index))
-        _, index = _DECODER.raw_decode(text, index)
-        index = _skip_whitespace(text, index)
-        if text.startswith("}", index):
-            return members
-        index = _expect(text, index, ",")
-
-
-def _elements(text: str, index: int) -> list[tuple[int, int]]:
-    """(start, end) of each element of the array opening at `index`."""
-    index = _expect(text, index, "[")
-    elements: list[tuple[int, int]] = []
-    index = _skip_whitespace(text, index)
-    if text.startswith("]", index):
-        return elements
-    while True:
-        index = _skip_whitespace(text, index)
-        _, end = _DECODER.raw_decode(text, index)
-        elements.append((index, end))
+        key = None
+        if opening == "{":
+            key, index = scanstring(text, _expect(text, index, '"'))
+            index = _expect(text, index, ":")
+        start = _skip_whitespace(text, index)
+        _, end = _DECODER.raw_decode(text, start)
+        entries.append((key, start, end))
         index = _skip_whitespace(text, end)
-        if text.startswith("]", index):
-            return elements
+        if text.startswith(closing, index):
+            return entries
         index = _expect(text, index, ",")
+
+
+def _members(text: str, index: int) -> dict[str, int]:
+    """Key -> where its value starts, for the object opening at `index`."""
+    if not text.startswith("{", _skip_whitespace(text, index)):
+        raise LayoutError(f"expected an object at offset {index}")
+    return {key: start for key, start, _ in _entries(text, index) if key is not None}
 
 
 def _string(text: str, start: int) -> Token:
@@ -108,12 +102,11 @@ def _string(text: str, start: int) -> Token:
 
 
 def _cell_source(text: str, start: int) -> CellSource | None:
-    value_start = dict(_members(text, start)).get("source")
+    value_start = _members(text, start).get("source")
     if value_start is None:
         return None
     if text.startswith("[", value_start):
-        elements = _elements(text, value_start)
-        tokens = tuple(_string(text, element_start) for element_start, _ in elements)
+        tokens = tuple(_string(text, element_start) for _, element_start, _ in _entries(text, value_start))
         _, end = _DECODER.raw_decode(text, value_start)
         return CellSource(value_start, end, tokens, True)
     token = _string(text, value_start)
@@ -123,11 +116,11 @@ def _cell_source(text: str, start: int) -> CellSource | None:
 @functools.lru_cache(maxsize=8)
 def cell_sources(text: str) -> dict[int, CellSource]:
     """Cell number (1-based) -> where its source lies, for every cell with a source."""
-    top = dict(_members(text, 0))
-    if "cells" not in top:
+    top = _members(text, 0)
+    if "cells" not in top or not text.startswith("[", top["cells"]):
         raise LayoutError("no cells")
     sources: dict[int, CellSource] = {}
-    for number, (start, _) in enumerate(_elements(text, top["cells"]), start=1):
+    for number, (_, start, _) in enumerate(_entries(text, top["cells"]), start=1):
         if text.startswith("{", start):
             found = _cell_source(text, start)
             if found is not None:

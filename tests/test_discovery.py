@@ -14,7 +14,7 @@ from clirunner import APP, git, glm_migrate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glm_migrate import discovery, gitignore
+from glm_migrate import gitignore, gitstate
 from glm_migrate.discovery import discover
 
 EXAMPLES = int(os.environ.get("GLM_MIGRATE_HYPOTHESIS_EXAMPLES", "60"))
@@ -313,7 +313,7 @@ def test_fallback_without_git_takes_the_rules_alone(tmp_path: Path, no_git: None
     root = make(tmp_path, {".gitignore": "gen/\n", "gen/a.py": "", "b.py": ""})
     subprocess.run(["/usr/bin/env", "-i", "git", "init", "-q"], cwd=root, check=False, capture_output=True)
     assert found(root) == ["b.py"]
-    assert discovery._git(root, "status") is None
+    assert gitstate.git(root, "status") is None
 
 
 # the command ---------------------------------------------------------------------------------------
