@@ -165,8 +165,8 @@ NOTEBOOK_CELL_SKIPPED = ConfigRule(
     migrated all the same.
 
     ## Why is this bad?
-    Nothing in the cell was looked at. It is an error when the cell mentions the OpenAI API
-    (something there may need migrating), else a warning.
+    Nothing in the cell was looked at. It is an error when the cell mentions a word the rules
+    look for (`openai`, `gpt-`, ...: something there may need migrating), else a warning.
 
     ## Example
     ```text

@@ -340,14 +340,15 @@ def _parse_error(cell: list[_Line]) -> Span | None:
 
 def _skipped(number: int, source: str, where: Span, why: str, tables: Tables) -> Diagnostic:
     """GLM992 for a cell left out: an error when it mentions what the rules look for."""
-    mentions = tables.mentions_trigger(source)
+    lowered = source.lower()
+    mention = next((trigger for trigger in tables.triggers if trigger in lowered), None)
     return Diagnostic(
         code=NOTEBOOK_CELL_SKIPPED.CODE,
         rule=NOTEBOOK_CELL_SKIPPED.NAME,
         message=f"Cell {number} was not migrated: {why}"
-        + ("; it mentions the OpenAI API, so check it by hand" if mentions else ""),
+        + (f"; it mentions `{mention}`, so check it by hand" if mention else ""),
         span=where,
-        severity=Severity.ERROR if mentions else Severity.WARNING,
+        severity=Severity.ERROR if mention else Severity.WARNING,
         applicability=Applicability.MANUAL,
         applied=False,
         cell=number,
