@@ -26,7 +26,7 @@ from glm_migrate.positions import Positions, Region, parse_with_cpython, record_
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
-from glm_migrate.semantic import SemanticModel, code_of, dotted_name, string_value, walk
+from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables
@@ -569,11 +569,38 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for client in model.clients:
         for rule in client_rules:
             rule.on_client(client)
+    findings = active[0].context.findings if active else []
     for call in model.api_calls:
+        reported = len(findings)
         for rule in call_rules:
             rule.on_api_call(call)
+        if call.mixed:
+            _hold_fixes(findings[reported:], call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+
+
+def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
+    """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
+    server, a URL from settings) is checked like any OpenAI call, but a fix would change the
+    requests of the client that stays too: its findings become manual, saying which is which."""
+    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
+    stays = [_client_code(c) for c in call.clients if c.target not in (Target.OPENAI, Target.ZAI)]
+    note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays)}"
+    for finding in findings:
+        finding.message = f"{finding.message} ({note})"
+        finding.fix, finding.applicability = None, Applicability.MANUAL
+
+
+def _client_code(client: Client) -> str:
+    if client.construction is None:
+        return (
+            "the `openai` module client"
+            if client.origin == "module"
+            else f"`{code_of(client.base_url or cst.Name('client'))}`"
+        )
+    code = code_of(client.construction)
+    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:
