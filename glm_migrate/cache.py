@@ -35,6 +35,8 @@ class CachedResult:
     encoding: str
     replaced: tuple[Replaced, ...] | None = None  #: see `MigrationResult.replaced`
     summary: ModuleSummary | None = None  #: see `MigrationResult.summary`
+    #: notebooks: (cell number, old source, new source) per changed cell
+    cells: tuple[tuple[int, str, str], ...] = ()
 
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
@@ -107,7 +109,8 @@ class Cache:
         return digest.digest()
 
     def get(self, data: bytes, context: str = "") -> CachedResult | None:
-        """The result for a file's bytes; `context`: what else decided it (the project facts)."""
+        """The result for these bytes; `context`: what else decided it ("ipynb" keeps results of
+        other file kinds apart; a module's project facts)."""
         database = self._database()
         if database is None:
             return None

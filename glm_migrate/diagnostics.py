@@ -66,6 +66,14 @@ class Diagnostic:
     fix_title: str | None = None  #: what the fix does, imperative
     edit: Edit | None = None  #: the fix as a text edit, when one exists
     cell: int | None = None  #: in a notebook: the 1-based cell the span is relative to
+    cell_id: str | None = None  #: in a notebook: the cell's `id`, when it has one
+    #: in a notebook: the span in the .ipynb file itself (the JSON strings holding the source)
+    file_span: Span | None = None
+
+    @property
+    def position(self) -> Span:
+        """Where the finding is in the file: what CI annotations and editors point at."""
+        return self.file_span or self.span
 
     @property
     def fixable(self) -> bool:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
-from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
+from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.textdiff import unified_diff
@@ -84,20 +84,35 @@ def migrate_file(
         data = path.read_bytes()
     except OSError as exc:
         return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
+    return migrate_data(path, data, settings, cache_root, edits, diffs, facts)
+
+
+def migrate_data(
+    path: Path,
+    data: bytes,
+    settings: Settings,
+    cache_root: Path | None = None,
+    edits: bool = True,
+    diffs: bool = False,
+    facts: ModuleFacts | None = None,
+) -> FileReport:
+    """Migrate the bytes of a file named `path` (read from it, or from stdin): a notebook, a
+    configuration file or Python, as its name says."""
     if b"\x00" in data:
         return FileReport(path, error="contains null bytes; not a Python source file")
     settings = settings.for_file(path)
-    if path.suffix == ".ipynb":
-        return _migrate_notebook(path, data, settings)
-    if config_kind(path) is not None and path.suffix not in (".py", ".pyi"):
+    if config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb"):
         return _scan_config(path, data, settings)
+    notebook = path.suffix == ".ipynb"
     cache = _cache(cache_root, settings, edits)
-    context = facts.digest_text() if facts else ""
+    context = "ipynb" if notebook else facts.digest_text() if facts else ""
     cached = cache.get(data, context) if cache else None
     if cached is None:
-        cached = _migrate(data, settings, edits, facts)
+        cached = _migrate_notebook(data, settings) if notebook else _migrate(data, settings, edits, facts)
         if cache is not None:
             cache.put(data, cached, context)
+    if notebook:
+        return _notebook_report(path, data, cached)
     summary = cached.summary
     if cached.error is not None:
         return FileReport(path, cached.diagnostics, error=cached.error, summary=summary)
@@ -112,7 +127,7 @@ def migrate_file(
     )
 
 
-def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport:
+def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
     from glm_migrate.notebook import migrate_notebook
     from glm_migrate.tables import load_tables
 
@@ -120,18 +135,18 @@ def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport
         result = migrate_notebook(data, settings=settings, tables=load_tables())
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return FileReport(path, error=f"internal error: {detail}")
-    if result.output is None:
-        return FileReport(path, result.diagnostics, error=result.error, cells=result.changed_cells)
-    return FileReport(
-        path,
-        result.diagnostics,
-        result.error,
-        data,
-        data.decode("utf-8"),
-        result.output.decode("utf-8"),
-        cells=result.changed_cells,
-    )
+        return CachedResult((), f"internal error: {detail}", None, "utf-8")
+    output = None if result.output is None else result.output.decode("utf-8")
+    return CachedResult(result.diagnostics, result.error, output, "utf-8", cells=result.changed_cells)
+
+
+def _notebook_report(path: Path, data: bytes, result: CachedResult) -> FileReport:
+    """A notebook's report: one that failed is never written (it has no output)."""
+    # The JSON text is the source findings count in (see `ipynb.text_of`): baselines read it.
+    source = data.decode("utf-8", errors="replace") if result.diagnostics or result.output is not None else None
+    if result.error is not None or result.output is None:
+        return FileReport(path, result.diagnostics, error=result.error, source=source, cells=result.cells)
+    return FileReport(path, result.diagnostics, None, data, source, result.output, cells=result.cells)
 
 
 def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
@@ -146,7 +161,8 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
         return FileReport(path)  # not a text configuration file
     output, diagnostics = scan_config(path, text, tables=tables, settings=settings)
     if output == text:
-        return FileReport(path, tuple(diagnostics))
+        # the source, secrets masked, for baselines and fingerprints (findings here count as any other)
+        return FileReport(path, tuple(diagnostics), source=without_secrets(text) if diagnostics else None)
     return FileReport(path, tuple(diagnostics), None, data, text, output)
 
 
