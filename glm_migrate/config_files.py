@@ -317,6 +317,8 @@ _KEY_LINE = re.compile(r"""^[ \t]*(?:-\s+)?["']?(?P<key>[\w.$-]+)["']?\s*:\s*(?:
 _IS_KEY = re.compile(r"""^["']?\s*[:=]""")
 #: a reference to a variable: `${NAME}`, `${{ secrets.NAME }}`, `env.NAME`, `secret('NAME')`
 _REFERENCE = re.compile(r"""(?:\$\{{0,2}\s*|\bsecrets\.|\benv\.|\b(?:secret|env|getenv)\(\s*["']?)$""")
+#: how far before a value its key (or a `${`) can start
+_KEY_WINDOW = 256
 #: keys whose values are model ids, and keys whose values name a key or variable
 MODEL_KEYS = re.compile(r"model|deployment|engine|llm", re.I)
 SECRET_KEYS = re.compile(r"key|secret|token|env|name|var|credential|password", re.I)
@@ -334,7 +336,9 @@ class _Shape:
 
     def key_of(self, index: int, start: int) -> str | None:
         before = self.lines[index][:start]
-        value = _VALUE_OF.search(before)
+        # Only the text just before the value can be its key: searching the whole line for every
+        # token of a minified JSON line was quadratic (minutes on one real lock-like file).
+        value = _VALUE_OF.search(before[-_KEY_WINDOW:])
         if value is not None:
             return value.group("key")
         item = _LIST_ITEM.match(before)
@@ -355,7 +359,7 @@ class _Shape:
 
     def names_variable(self, index: int, start: int, end: int) -> bool:
         line = self.lines[index]
-        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[:start]):
+        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[max(0, start - _KEY_WINDOW) : start]):
             return True
         key = self.key_of(index, start)
         return key is not None and SECRET_KEYS.search(key) is not None

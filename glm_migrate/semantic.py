@@ -282,6 +282,8 @@ class SemanticModel:
         self._imported: dict[str, Client] = {}
         #: class -> its family (see `_family`), worked out once
         self._families: dict[Scope, list[Scope]] | None = None
+        #: function of this module (a class's `__init__` for its calls) -> the calls of it
+        self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -755,6 +757,11 @@ class SemanticModel:
             classes = [value.name for value in func_values if isinstance(value, _ClassValue)]
             if classes:
                 self._client_for(call, classes, scope)
+            for value in func_values:
+                if isinstance(value, _FunctionValue | _LocalClassValue):
+                    callee = value.scope if isinstance(value, _FunctionValue) else self._initializer(value.scope)
+                    if callee is not None:
+                        self.call_sites.setdefault(callee, []).append((call, scope))
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
@@ -940,9 +947,14 @@ class SemanticModel:
         complete = True
         for binding in bindings:
             value = binding.value
-            if value is None and type(binding.target) is cst.Param:
+            if type(binding.target) is cst.Param:
                 function = self.owner(binding.target.name.value, scope)
-                value = option_default(self, binding, function) if function is not None else None
+                if function is not None:
+                    value = value or option_default(self, binding, function)
+                    # what this module's callers pass counts as much as the default
+                    for argument, where in self.arguments_for(binding.target, function):
+                        found, _ = self.resolve_strings(argument, where, depth + 1)
+                        literals.extend(found)
             if value is None:
                 complete = False
                 continue
@@ -950,6 +962,36 @@ class SemanticModel:
             literals.extend(found)
             complete = complete and whole
         return literals, complete
+
+    def _initializer(self, klass: Scope) -> Scope | None:
+        """The `__init__` a call of a class of this module runs (its own or a base's)."""
+        for member in self._family(klass):
+            for binding in member.bindings.get("__init__", []):
+                if binding.defines is not None:
+                    return binding.defines
+        return None
+
+    def arguments_for(self, param: cst.Param, function: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+        """The arguments this module's calls of `function` pass for `param`, each with the
+        scope of the call (calls with `*`/`**` splats are left out: which argument is which is
+        not visible)."""
+        node = function.node
+        if type(node) is not cst.FunctionDef:
+            return []
+        positional = [*node.params.posonly_params, *node.params.params]
+        index = positional.index(param) if param in positional else None
+        if index is not None and function.parent is not None and function.parent.kind == "class":
+            index -= 1  # a method: `self` is the receiver, not an argument
+        found: list[tuple[cst.BaseExpression, Scope]] = []
+        for call, scope in self.call_sites.get(function, []):
+            if any(arg.star for arg in call.args):
+                continue
+            keyword = find_kwarg(call, param.name.value)
+            if keyword is not None:
+                found.append((keyword.value, scope))
+            elif index is not None and 0 <= index < len(call.args) and call.args[index].keyword is None:
+                found.append((call.args[index].value, scope))
+        return found
 
     def _resolve_all(
         self, values: list[cst.BaseExpression], scope: Scope, depth: int, *, complete: bool
