@@ -317,7 +317,9 @@ def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, 
     from glm_migrate.tables import load_tables
 
     data = sys.stdin.buffer.read()
-    result = migrate_bytes(data, settings=settings.for_file(Path(name)), tables=load_tables())
+    where = Path(name) if name != "-" else Path.cwd() / "-"
+    settings = _with_detected_pins(settings, [where], errors)
+    result = migrate_bytes(data, settings=settings.for_file(where), tables=load_tables())
     keep = mode != "apply" or result.error is not None
     sys.stdout.buffer.write(data if keep else result.output.encode(result.encoding))
     sys.stdout.flush()
@@ -343,6 +345,7 @@ def _run_paths(
     from glm_migrate.runner import default_jobs, run
 
     found = discover(paths, settings.exclude)
+    settings = _with_detected_pins(settings, found.files, errors)
     # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
     reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
     # A check over a large tree holds every report until the end: without a baseline or
@@ -377,6 +380,26 @@ def _run_paths(
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
     return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets))
+
+
+def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
+    """The settings with the `openai` major each file's project pins, read from the nearest
+    dependency declarations and announced on stderr (as django-upgrade announces the Django
+    version it detects). `openai-major` in the configuration overrides the detection."""
+    if settings.openai_major is not None or not files:
+        return settings
+    from glm_migrate.dependencies import OpenAIPin, PinFinder
+
+    finder = PinFinder()
+    pins: dict[Path, OpenAIPin] = {}
+    for directory in {file.parent.resolve() for file in files}:
+        pin = finder.for_directory(directory)
+        if pin is not None:
+            pins[directory] = pin
+    announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}
+    for _, pin in sorted(announced.items()):
+        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}", markup=False)
+    return replace(settings, detected_openai_majors={d: pin.major for d, pin in pins.items()}) if pins else settings
 
 
 def _write(report: FileReport) -> FileReport:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
-from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
+from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.textdiff import unified_diff
 
@@ -83,6 +83,10 @@ def migrate_file(
         cached = _migrate(data, settings, edits)
         if cache is not None:
             cache.put(data, cached)
+    if path.name == "setup.py":
+        # a Python file and a dependency manifest: its `install_requires` pins are GLM404's
+        pins = dependency_findings(path.name, data.decode(cached.encoding, errors="replace"), settings)
+        cached = replace(cached, diagnostics=(*cached.diagnostics, *pins))
     if cached.error is not None:
         return FileReport(path, cached.diagnostics, error=cached.error)
     if cached.output is None:
