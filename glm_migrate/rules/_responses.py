@@ -51,6 +51,18 @@ class Read:
     depth: int
     #: whether the chain reads as a dict (or needs a rename): it must change for openai>=1
     stale: bool
+    #: the response the chain reads (a name, or the call itself)
+    base: cst.BaseExpression
+
+    def describe(self) -> str:
+        """The chain's code, a call at its base shown as `<response>` (`<response>["data"][0]`)."""
+        return shown(self.node, self.base)
+
+
+def shown(node: cst.CSTNode, base: cst.CSTNode) -> str:
+    """`node`'s code with `base`, when it is a call, written `<response>`: calls are long."""
+    code = code_of(node)
+    return code.replace(code_of(base), "<response>", 1) if isinstance(base, cst.Call) else code
 
 
 @dataclass
@@ -104,7 +116,9 @@ class ResponseTracer:
     def reads(self, call: cst.Call, scope: Scope, renames: Renames | None = None) -> ResponseReads:
         """Every read of `call`'s response, followed as the module docstring says."""
         found = ResponseReads()
-        _Follower(self, found, frozenset(renames or ())).value(call, scope, 0)
+        follower = _Follower(self, found, frozenset(renames or ()))
+        follower.call = call
+        follower.value(call, scope, 0)
         return found
 
     @functools.cached_property
@@ -157,6 +171,8 @@ def _not_a_read(name: cst.Name, parent: cst.CSTNode | None) -> bool:
 
 class _Follower:
     def __init__(self, tracer: ResponseTracer, found: ResponseReads, renamed: frozenset[str]) -> None:
+        #: the call whose response is followed (shown as `<response>` in findings)
+        self.call: cst.CSTNode | None = None
         self.tracer = tracer
         self.model = tracer.model
         self.parents = tracer.parents
@@ -173,7 +189,7 @@ class _Follower:
         if end is None:
             return
         if steps:
-            self.found.reads.append(Read(end, steps, stale))
+            self.found.reads.append(Read(end, steps, stale, node))
         if data:
             return
         self._destination(end, scope, depth)
@@ -190,7 +206,9 @@ class _Follower:
             if isinstance(parent, cst.Subscript) and parent.value is current:
                 key = _subscript_key(parent)
                 if key is _NOT_CONVERTIBLE or (key is _INDEX and field_name not in LIST_FIELDS):
-                    self.found.escapes.append((parent, f"`{code_of(parent)}` reads the response with a computed key"))
+                    self.found.escapes.append(
+                        (parent, f"{self._subject(parent)} reads the response with a computed key")
+                    )
                     return None, 0, False, False
                 if isinstance(key, str):
                     stale, field_name = True, key
@@ -204,7 +222,7 @@ class _Follower:
                     assert isinstance(outer, cst.Call)
                     key = _get_key(outer)
                     if key is None:
-                        self.found.escapes.append((outer, f"`{code_of(outer)}` cannot become an attribute read"))
+                        self.found.escapes.append((outer, f"{self._subject(outer)} cannot become an attribute read"))
                         return None, 0, False, False
                     current, steps, stale, field_name = outer, steps + 2, True, key
                     continue
@@ -231,7 +249,7 @@ class _Follower:
             # `r and ...`, `not r`: fine in a test, an escape where the value goes on
             node, parent = parent, self.parents.get(parent)
             if not isinstance(parent, cst.BooleanOperation | cst.UnaryOperation | cst.If | cst.While | cst.IfExp):
-                self.found.escapes.append((node, f"`{code_of(node)}` {self._goes_to(node, parent)}"))
+                self.found.escapes.append((node, f"{self._subject(node)} {self._goes_to(node, parent)}"))
                 return
         if isinstance(parent, cst.If | cst.While) or (isinstance(parent, cst.IfExp) and parent.test is node):
             return  # tested for its truth
@@ -251,7 +269,12 @@ class _Follower:
         if isinstance(parent, cst.Return) and depth < _MAX_DEPTH:
             self._callers(scope, node, depth)
             return
-        self.found.escapes.append((node, f"`{code_of(node)}` {self._goes_to(node, parent)}"))
+        self.found.escapes.append((node, f"{self._subject(node)} {self._goes_to(node, parent)}"))
+
+    def _subject(self, node: cst.CSTNode) -> str:
+        if node is self.call:
+            return "the response"
+        return f"`{shown(node, self.call) if self.call is not None else code_of(node)}`"
 
     def _goes_to(self, node: cst.CSTNode, parent: cst.CSTNode | None) -> str:
         """Where an escaping response goes, for the finding."""

@@ -16,6 +16,7 @@ from glm_migrate.rules._responses import (
     ResponseTracer,
     membership_edit,
     read_edit,
+    shown,
 )
 from glm_migrate.semantic import (
     LEGACY_SETTINGS,
@@ -217,14 +218,17 @@ class LegacyOpenAIApi(Rule):
         reads = self._tracer.reads(call.node, call.scope)
         for read in reads.stale:
             fix = Fix((read_edit(read),), "Read the attributes", applicability=Applicability.SAFE)
-            message = f"`{code_of(read.node)}` reads an openai>=1 response as a dict: responses are objects"
+            message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
             self.report(read.node, message, fix=fix)
         for test in reads.membership_tests:
             fix = Fix((membership_edit(test),), "Test the attribute for None", applicability=Applicability.SAFE)
-            self.report(test, f"`{code_of(test)}` tests an openai>=1 response object like a dict", fix=fix)
+            self.report(test, f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict", fix=fix)
 
     def on_module_end(self) -> None:
-        plans = [self._plan(call, path, scope) for call, path, scope in self.model.legacy_calls]
+        # a call reached through two bindings of `openai` (`import openai` and `import openai.error`)
+        # is listed once per binding
+        calls = {call: (path, scope) for call, path, scope in self.model.legacy_calls}
+        plans = [self._plan(call, path, scope) for call, (path, scope) in calls.items()]
         for group in _groups([p for p in plans if p.reads is not None]):
             # Calls whose responses share a name share their reads: converted together or not at all.
             blocked = next((p for p in group if p.conversion is None), None)
