@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from glm_migrate.semantic import Scope, SemanticModel, code_of, string_value
+from glm_migrate.rules._flow import ModuleIndex
+from glm_migrate.semantic import Scope, code_of, string_value
 
 #: Response fields whose values are plain data (strings, numbers, lists of numbers): whatever
 #: the code does with them works the same on both versions.
@@ -101,12 +102,8 @@ def membership_edit(test: cst.Comparison) -> Edit:
     return test, _membership_converter
 
 
-class ResponseTracer:
+class ResponseTracer(ModuleIndex):
     """Follows responses through one module; holds what every call's search shares."""
-
-    def __init__(self, model: SemanticModel) -> None:
-        self.model = model
-        self.parents = model.parents
 
     @functools.cached_property
     def sdk_calls(self) -> frozenset[cst.CSTNode]:
@@ -120,53 +117,6 @@ class ResponseTracer:
         follower.call = call
         follower.value(call, scope, 0)
         return found
-
-    @functools.cached_property
-    def names(self) -> dict[str, list[cst.Name]]:
-        """Every name node of the module, by name."""
-        index: dict[str, list[cst.Name]] = {}
-        for node in self.parents:
-            if type(node) is cst.Name:
-                index.setdefault(node.value, []).append(node)
-        return index
-
-    @functools.cached_property
-    def owners(self) -> dict[cst.CSTNode, Scope]:
-        return {s.node: s for s in self.model.scopes}
-
-    def scope_of(self, node: cst.CSTNode) -> Scope:
-        """The innermost scope whose code holds `node`."""
-        current: cst.CSTNode | None = self.parents.get(node)
-        while current is not None:
-            if current in self.owners:
-                return self.owners[current]
-            current = self.parents.get(current)
-        return self.model.module_scope
-
-    def uses(self, name: str, scope: Scope, target: cst.Name) -> list[cst.Name]:
-        """The names reading `name` in `scope`'s code (nested scopes that bind it again left out)."""
-        found = []
-        for node in self.names.get(name, ()):
-            parent = self.parents.get(node)
-            if node is target or _not_a_read(node, parent):
-                continue
-            owner = self.scope_of(node)
-            while owner is not scope and name not in owner.bindings and owner.parent is not None:
-                owner = owner.parent
-            if owner is scope:
-                found.append(node)
-        return found
-
-
-def _not_a_read(name: cst.Name, parent: cst.CSTNode | None) -> bool:
-    """An attribute's or keyword's name, or a name a statement binds (not a use of a variable)."""
-    if isinstance(parent, cst.Attribute):
-        return parent.attr is name
-    if isinstance(parent, cst.Arg):
-        return parent.keyword is name
-    if isinstance(parent, cst.FunctionDef | cst.ClassDef | cst.Param):
-        return parent.name is name
-    return isinstance(parent, cst.ImportAlias | cst.AsName | cst.AssignTarget)
 
 
 class _Follower:
