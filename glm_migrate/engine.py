@@ -25,9 +25,9 @@ from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
+from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.semantic import SemanticModel, code_of
+from glm_migrate.semantic import SemanticModel, code_of, dotted_name, string_value, walk
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables
@@ -303,7 +303,10 @@ def _apply_rules(
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
         new_module = module.visit(_EditApplier(edits, ancestors))
-        output = _with_imports(new_module, missing).code
+        output = _with_imports(new_module, [f"import {name}" for name in missing]).code
+    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+    if output != source and (names[0] or names[1]):
+        output, checked, replaced = _with_imported_names(output, *names), None, None
     diagnostics = [
         _diagnostic(finding, was_applied, positions, source if with_edits else None)
         for finding, was_applied in zip(findings, applied, strict=True)
@@ -430,10 +433,10 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     return None if index < len(replacements) else "".join(parts)
 
 
-def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
-    """`import name` for each module name not imported at the top level yet, after the leading
-    imports (LibCST's AddImportsVisitor does the same with a full transform of the tree)."""
-    if not missing:
+def _with_imports(module: cst.Module, lines: list[str]) -> cst.Module:
+    """The import statements `lines` added after the module's leading imports (LibCST's
+    AddImportsVisitor does the same with a full transform of the tree)."""
+    if not lines:
         return module
     body = list(module.body)
     index = 0
@@ -442,11 +445,116 @@ def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
             index = 1  # the docstring stays first
     while index < len(body) and _is_import(body[index]):
         index += 1
-    added: list[cst.BaseStatement] = [cst.parse_statement(f"import {name}") for name in missing]
+    added: list[cst.BaseStatement] = [cst.parse_statement(line) for line in lines]
     if index < len(body) and not body[index].leading_lines:
         # Keep a blank line between the imports and the code that follows them.
         body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
     return module.with_changes(body=[*body[:index], *added, *body[index:]])
+
+
+def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The `from module import name` imports applied fixes need, and those they may leave unused."""
+    needed = {pair for fix in fixes for pair in fix.from_imports}
+    unused = {pair for fix in fixes for pair in fix.unused_imports}
+    return needed, unused
+
+
+def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tuple[str, str]]) -> str:
+    """`code` with each possibly unused name's import removed where nothing refers to it any more,
+    then each needed name added to the module's `from module import ...` line (in order when the
+    line is sorted) or on a new line after the imports."""
+    tree = cst.parse_module(code)
+    references = _References()
+    walk(tree, references)
+    body = list(tree.body)
+    new_lines: list[str] = []
+    # Names are added first: a line that loses its only name to a new one is kept, not emptied.
+    for module, name in sorted(needed):
+        index = next((i for i, statement in enumerate(body) if _imports_from(statement, module)), None)
+        if index is None:
+            new_lines.append(f"from {module} import {name}")
+            continue
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.ImportFrom)
+        body[index] = line.with_changes(body=[_with_alias(line.body[0], name), *line.body[1:]])
+    for module, name in sorted(unused):
+        if name in references.names:
+            continue
+        for index, statement in enumerate(body):
+            if _imports_from(statement, module):
+                assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)
+                body[index] = _without_alias(statement, statement.body[0], name)
+    return _with_imports(tree.with_changes(body=body), new_lines).code
+
+
+class _References(cst.CSTVisitor):
+    """Every name a module refers to outside its import statements, and every short string (a
+    name listed in `__all__` is used by whoever imports it from here)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = string_value(node)
+        if value is not None and value.isidentifier():
+            self.names.add(value)
+
+
+def _without_alias(line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str) -> cst.SimpleStatementLine:
+    """The import line without `name` (an alias without `as`); the line as it is when that would
+    leave the statement empty or the line holds more than this import."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = [alias for alias in statement.names if not (alias.evaluated_name == name and alias.asname is None)]
+    if not aliases or len(line.body) > 1 or len(aliases) == len(statement.names):
+        return line
+    if aliases[-1] is not statement.names[-1]:
+        aliases[-1] = aliases[-1].with_changes(comma=statement.names[-1].comma)
+    return line.with_changes(body=[statement.with_changes(names=aliases)])
+
+
+def _imports_from(statement: cst.BaseStatement, module: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.ImportFrom):
+        return False
+    found = statement.body[0]
+    return (
+        not found.relative
+        and found.module is not None
+        and dotted_name(found.module) == module
+        and (not isinstance(found.names, cst.ImportStar))
+    )
+
+
+def _with_alias(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """`statement` importing `name` too: in its place when the names are sorted as isort sorts
+    them (constants, classes, then the rest), else last."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = list(statement.names)
+    if any(alias.evaluated_name == name and alias.asname is None for alias in aliases):
+        return statement
+    keys = [_isort_key(alias.evaluated_name) for alias in aliases]
+    position = len(aliases)
+    if keys == sorted(keys):
+        position = next((i for i, key in enumerate(keys) if key > _isort_key(name)), len(aliases))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = cst.ImportAlias(cst.Name(name))
+    if position == len(aliases):
+        last = aliases[-1]
+        aliases[-1] = last.with_changes(comma=comma)
+        aliases.append(new.with_changes(comma=last.comma))
+    else:
+        aliases.insert(position, new.with_changes(comma=comma))
+    return statement.with_changes(names=aliases)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
 
 
 def _run_hooks(active: list[Rule], model: SemanticModel) -> None:

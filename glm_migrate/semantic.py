@@ -9,18 +9,24 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlparse
 
 import libcst as cst
 
+from glm_migrate.nodes import code_of as code_of
+from glm_migrate.nodes import dotted_name as dotted_name
+from glm_migrate.nodes import env_lookup as env_lookup
+from glm_migrate.nodes import evaluated as evaluated
+from glm_migrate.nodes import find_kwarg as find_kwarg
+from glm_migrate.nodes import string_value as string_value
+from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
+from glm_migrate.walk import walk as walk
 
 #: Resource attributes the v1 module-level client (`openai.chat...`) exposes.
 MODULE_CLIENT_RESOURCES = frozenset(
@@ -91,9 +97,30 @@ class Client:
     scope: Scope
     target: Target
     base_url: cst.BaseExpression | None  #: the base_url argument (or module assignment) if any
+    #: every class the constructor may be (`cls = AzureOpenAI if a else OpenAI; cls()`)
+    classes: tuple[str, ...] = ()
+    #: the constructor's `**` arguments, each resolved or None when its keys cannot be seen
+    splats: tuple[SplatMapping | None, ...] = ()
+    #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
+    #: stays with OpenAI (target OTHER)
+    account_only: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return find_kwarg(self.construction, name) if self.construction else None
+
+    @property
+    def splats_known(self) -> bool:
+        """Every key the constructor gets is visible: no `**` argument hides one."""
+        return all(splat is not None for splat in self.splats)
+
+    def option_sources(self, name: str) -> list[KeySource]:
+        """Where visible `**` mappings set option `name` (the explicit keyword is `kwarg`)."""
+        return [source for splat in self.splats if splat is not None for source in splat.sources(name)]
+
+    def option_values(self, name: str) -> list[cst.BaseExpression]:
+        """Every value option `name` may have where it is set: the keyword or mapping entries."""
+        arg = self.kwarg(name)
+        return [arg.value] if arg is not None else [source.value for source in self.option_sources(name)]
 
 
 @dataclass(eq=False)
@@ -157,52 +184,6 @@ class ModuleAttributeAssignment:
     assign: cst.Assign
     attribute: str  #: "api_key", "base_url", ...
     value: cst.BaseExpression
-
-
-def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg
-    return None
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
-    parts: list[str] = []
-    while type(node) is cst.Attribute:  # type() tests: see libcst_speedups.node_types
-        parts.append(node.attr.value)
-        node = node.value
-    if type(node) is not cst.Name:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def code_of(node: cst.CSTNode) -> str:
-    """The source text of a node, for messages."""
-    return cst.Module(body=[]).code_for_node(node)
-
-
-def string_value(node: cst.BaseExpression | None) -> str | None:
-    """The value of a plain string literal (no f-string, no concatenation), else None."""
-    if type(node) is not cst.SimpleString:
-        return None
-    raw = node.value
-    # Most literals have no prefix and no escape: slicing them is exact and spares
-    # `evaluated_value` its ast.literal_eval, the cost of a compile per literal.
-    if raw[0] in "\"'" and "\\" not in raw:
-        quote = raw[:3] if raw[:3] in ('"""', "'''") and len(raw) >= 6 else raw[0]
-        return raw[len(quote) : -len(quote)]
-    value = evaluated(node)
-    return value if isinstance(value, str) else None
-
-
-def evaluated(node: cst.SimpleString) -> str | bytes:
-    """`node.evaluated_value`, without the warnings Python prints about the user's escapes
-    (`"\\("` gives a SyntaxWarning on every run from Python 3.12 on)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return node.evaluated_value
 
 
 # -- Values an expression can have, as far as the migration cares ---------------------------------
@@ -298,12 +279,18 @@ class SemanticModel:
 
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
         """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
+        owner = self.owner(name, scope)
+        return owner.bindings[name] if owner is not None else []
+
+    def owner(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of `name` is visible from `scope` (a function's own for its
+        parameters, though their defaults are evaluated outside it)."""
         current: Scope | None = scope
         while current is not None:
             if name in current.bindings and (current is scope or current.kind != "class"):
-                return current.bindings[name]
+                return current
             current = current.parent
-        return []
+        return None
 
     def attribute_lookup(self, dotted: str, scope: Scope) -> list[Binding]:
         """Bindings of `self.x` (per class, including class-level `x = ...`) or `a.b` (module-wide)."""
@@ -352,11 +339,11 @@ class SemanticModel:
                     values.append(value)
             return values
         if type(expr) is cst.Call:
-            values = []
-            for func in self.values_of(expr.func, scope, depth + 1):
-                if isinstance(func, _ClassValue):
-                    values.append(self._client_for(expr, func.name, scope))
-                elif isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
+            funcs = self.values_of(expr.func, scope, depth + 1)
+            classes = [func.name for func in funcs if isinstance(func, _ClassValue)]
+            values = [self._client_for(expr, classes, scope)] if classes else []
+            for func in funcs:
+                if isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
                     values.append(func.client)
             return values
         if type(expr) is cst.Await:
@@ -393,52 +380,143 @@ class SemanticModel:
                 is_async=False,
                 construction=None,
                 scope=self.module_scope,
-                target=self.classify_base_url(base_url, default=Target.OPENAI),
+                target=self.classify_base_url(base_url, default=self.openai_default, scope=self.module_scope),
                 base_url=base_url,
             )
         return self._module_client
 
-    def _client_for(self, call: cst.Call, class_name: str, scope: Scope) -> Client:
+    def _client_for(self, call: cst.Call, class_names: Sequence[str], scope: Scope) -> Client:
         for client in self.clients:
             if client.construction is call:
                 return client
-        sdk, is_async = self.tables.clients[class_name]
+        classes = tuple(dict.fromkeys(class_names))
+        sdk, is_async = self.tables.clients[classes[0]]
+        splats = tuple(resolve_splat(self, arg.value, scope) for arg in call.args if arg.star == "**")
+        for splat in splats:
+            if splat is not None and splat.name is None:
+                splat.splatted_into.append(call)  # a literal written in the call
         base_arg = find_kwarg(call, "base_url")
         if sdk == "azure":
             # Token-authenticated Azure clients cannot move to Z.AI (GLM008 reports them).
-            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options)
+            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options) or any(
+                splat is not None and any(splat.sources(name) for name in self.tables.azure_token_options)
+                for splat in splats
+            )
             target = Target.OTHER if tokens else Target.OPENAI
         else:
-            default = Target.OPENAI if sdk == "openai" else Target.ZAI
-            target = self.classify_base_url(base_arg.value if base_arg else None, default=default)
-        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None)
+            default = self.openai_default if sdk == "openai" else Target.ZAI
+            target = self._constructor_target(base_arg, splats, default, scope)
+        if len({self.tables.clients[name][0] for name in classes}) > 1:
+            target = Target.UNKNOWN  # the SDK itself is chosen at run time
+        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
         self.clients.append(client)
         return client
 
-    def classify_base_url(self, expr: cst.BaseExpression | None, *, default: Target) -> Target:
-        """Where a `base_url` expression points: a URL literal, an env lookup, or unknown."""
-        if expr is None:
+    def _constructor_target(
+        self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target, scope: Scope
+    ) -> Target:
+        """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
+        if base_arg is not None:
+            return self.classify_base_url(base_arg.value, default=default, scope=scope)
+        known = [splat for splat in splats if splat is not None]
+        sources = [source for splat in known for source in splat.sources("base_url")]
+        if not sources:
             return default
+        targets = {self.classify_base_url(source.value, default=default, scope=scope) for source in sources}
+        if not any(splat.always_has("base_url") for splat in known):
+            targets.add(default)  # set on some paths only: the SDK's default on the others
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
+
+    def classify_base_url(
+        self, expr: cst.BaseExpression | None, *, default: Target, scope: Scope | None = None
+    ) -> Target:
+        """Where a `base_url` expression points: a URL literal, an env lookup, names bound to
+        those (followed from `scope`), or unknown. `default` is where no URL (None) points."""
+        targets, complete = self._base_url_targets(expr, default, scope, 0)
+        if complete and len(targets) == 1:
+            return targets.pop()
+        if not complete and targets == {Target.OTHER}:
+            # A local or another provider's server by default (`def make(url="http://localhost...")`):
+            # what else callers pass is theirs to say, not OpenAI by guess.
+            return Target.OTHER
+        return Target.UNKNOWN
+
+    def _base_url_targets(
+        self, expr: cst.BaseExpression | None, default: Target, scope: Scope | None, depth: int
+    ) -> tuple[set[Target], bool]:
+        if expr is None or (type(expr) is cst.Name and expr.value == "None"):
+            return {default}, True
         url = string_value(expr)
         if url is not None:
-            host = urlparse(url).hostname or ""
-            if host in self.tables.openai_hosts:
-                return Target.OPENAI
-            if host in self.tables.zai_hosts:
-                return Target.ZAI
-            return Target.OTHER
+            return {self._url_target(url)}, True
         env = env_lookup(expr)
         if env is not None:
             name, fallback = env
             if name in self.tables.openai_base_url_envs:
-                return Target.OPENAI
+                return {Target.OPENAI}, True
             if name == self.tables.base_url_env:
-                return Target.ZAI
+                return {Target.ZAI}, True
             if fallback is not None:
-                return self.classify_base_url(fallback, default=default)
-        return Target.UNKNOWN
+                return self._base_url_targets(fallback, default, scope, depth + 1)
+            return set(), False
+        parts: tuple[cst.BaseExpression, ...] = ()
+        if type(expr) is cst.IfExp:
+            parts = (expr.body, expr.orelse)
+        elif type(expr) is cst.BooleanOperation:
+            parts = (expr.left, expr.right)
+        elif scope is not None and depth <= _MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
+            dotted = dotted_name(expr)
+            if dotted is None:
+                return set(), False
+            bindings = self.lookup(dotted, scope) if type(expr) is cst.Name else self.attribute_lookup(dotted, scope)
+            targets: set[Target] = set()
+            complete = bool(bindings)
+            for binding in bindings:
+                if binding.value is None:
+                    complete = False
+                    continue
+                found, whole = self._base_url_targets(binding.value, default, binding.scope, depth + 1)
+                targets |= found
+                # a parameter's default is one value among those callers may pass
+                complete = complete and whole and type(binding.target) is not cst.Param
+            return targets, complete
+        if not parts:
+            return set(), False
+        results = [self._base_url_targets(part, default, scope, depth + 1) for part in parts]
+        return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _url_target(self, url: str) -> Target:
+        host = urlparse(url).hostname or ""
+        if host in self.tables.openai_hosts or is_placeholder_url(url):
+            # `openai.base_url = "https://..."` in a template is meant to be filled in: here, with Z.AI.
+            return Target.OPENAI
+        if host in self.tables.zai_hosts:
+            return Target.ZAI
+        return Target.OTHER
 
     # -- classification after the pass ---------------------------------------------------------
+
+    @functools.cached_property
+    def openai_default(self) -> Target:
+        """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
+        `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""
+        names = self.tables.openai_base_url_envs
+        values: list[cst.BaseExpression] = []
+        for subscript in self.environ_subscripts:
+            holder = self.parents.get(subscript)
+            assign = self.parents.get(holder) if type(holder) is cst.AssignTarget else None
+            env = env_lookup(subscript)
+            if type(assign) is cst.Assign and env is not None and env[0] in names:
+                values.append(assign.value)
+        for call, _ in self.calls:
+            func = dotted_name(call.func)
+            if func in ("os.environ.setdefault", "os.putenv", "environ.setdefault", "putenv") and len(call.args) == 2:
+                if string_value(call.args[0].value) in names:
+                    values.append(call.args[1].value)
+        if not values:
+            return Target.OPENAI
+        targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
     def _classify(self) -> None:
         for statement, assign, scope in self.attribute_assignments:
@@ -451,9 +529,9 @@ class SemanticModel:
                     )
         for call, scope in self.calls:
             func_values = self.values_of(call.func, scope)
-            for value in func_values:
-                if isinstance(value, _ClassValue):
-                    self._client_for(call, value.name, scope)
+            classes = [value.name for value in func_values if isinstance(value, _ClassValue)]
+            if classes:
+                self._client_for(call, classes, scope)
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
@@ -462,6 +540,20 @@ class SemanticModel:
                     path = tuple(value.name.split(".")[1:])
                     if path[0] in LEGACY_RESOURCES:
                         self.legacy_calls.append((call, path, scope))
+        self._keep_account_clients()
+
+    def _keep_account_clients(self) -> None:
+        """OpenAI clients used for nothing but the account's own data (files, fine-tuning) stay
+        with OpenAI: Z.AI has none of that data."""
+        uses: dict[Client, list[ApiCall]] = {}
+        for api in self.api_calls:
+            for client in api.clients:
+                uses.setdefault(client, []).append(api)
+        for client, calls in uses.items():
+            resources = tuple(dict.fromkeys(call.path[0] for call in calls))
+            if client.sdk == "openai" and client.target is Target.OPENAI:
+                if all(resource in self.tables.account_resources for resource in resources):
+                    client.target, client.account_only = Target.OTHER, resources
 
     def _api_call(self, call: cst.Call, scope: Scope, func_values: list[_Value]) -> ApiCall | None:
         resources = [v for v in func_values if isinstance(v, _ResourceValue)]
@@ -595,108 +687,14 @@ class SemanticModel:
         return literals, complete
 
 
+def is_placeholder_url(url: str) -> bool:
+    """A URL whose host nobody can reach: `https://...`, `https://<your-endpoint>/v1`, `https://YOUR_HOST`."""
+    host = urlparse(url).hostname or ""
+    return not host.strip(".") or any(mark in host for mark in ("<", "{", "your", "xxx", "..."))
+
+
 def normalise_path(path: Sequence[str]) -> tuple[str, ...]:
     return tuple(p for p in path if p not in TRANSPARENT_SEGMENTS)
-
-
-def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
-    """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
-    if isinstance(expr, cst.Call):
-        func = dotted_name(expr.func)
-        if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
-            name = string_value(expr.args[0].value)
-            if name is None:
-                return None
-            default = expr.args[1].value if len(expr.args) > 1 else None
-            return name, default
-    if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("os.environ", "environ"):
-        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-            name = string_value(expr.slice[0].slice.value)
-            if name is not None:
-                return name, None
-    return None
-
-
-#: Fields that only hold whitespace, punctuation or comments: nothing a rule resolves lives there.
-_SKIPPED_FIELDS = frozenset(
-    {
-        "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "trailing_whitespace",
-        "header", "footer", "equal", "colon", "dot", "star", "lbracket", "rbracket", "lbrace", "rbrace",
-        "asynchronous", "newline", "operator", "whitespace",
-    }
-)  # fmt: skip
-_Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object] | None
-#: visit_<Node>, leave_<Node> (None: LibCST's no-op default) and the fields to walk
-_Dispatch = tuple[_Handler, _Handler, tuple[str, ...]]
-#: a node with nothing to call and nothing below it: recorded as a child, not walked
-_LEAF: _Dispatch = (None, None, ())
-#: a field value that is not a node (a string, a sentinel, None); never walked, and its fields
-#: differ from _LEAF's so that the two constants stay two objects, told apart by identity
-_NOT_A_NODE: _Dispatch = (None, None, ("not a node",))
-#: visitor class -> value class -> how to walk it; isinstance() against LibCST's abstract
-#: classes is slow, and a walk calls only what a visitor defines
-_dispatch: dict[type[cst.CSTVisitor], dict[type, _Dispatch]] = {}
-
-
-def _handlers(table: dict[type, _Dispatch], visitor: type[cst.CSTVisitor], kind: type) -> _Dispatch:
-    """How `visitor` walks a `kind` value, worked out once and kept in `table` (its own)."""
-    if not issubclass(kind, cst.CSTNode):
-        table[kind] = _NOT_A_NODE
-        return _NOT_A_NODE
-    name = kind.__name__
-    visit = getattr(visitor, f"visit_{name}", None)
-    leave = getattr(visitor, f"leave_{name}", None)
-    fields = tuple(
-        f.name
-        for f in dataclasses.fields(kind)
-        # text fields (a name's value, a string's quotes) hold no nodes
-        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace") and f.type not in (str, bool)
-    )
-    found = (
-        None if visit is getattr(cst.CSTVisitor, f"visit_{name}", None) else visit,
-        None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave,
-        fields,
-    )
-    table[kind] = found = _LEAF if found == _LEAF else found
-    return found
-
-
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor, parents: dict[cst.CSTNode, cst.CSTNode] | None = None) -> None:
-    """Call `visitor`'s visit_<Node>/leave_<Node> methods over `node`'s tree, skipping whitespace.
-
-    LibCST's own `visit` rebuilds every node's children even for a read-only visitor; this walk
-    only reads attributes, which makes the semantic pass several times cheaper. `parents`, if
-    given, receives child -> parent for every node visited below `node`.
-    """
-    visitor_kind = type(visitor)
-    table = _dispatch.setdefault(visitor_kind, {})
-    _walk(node, table.get(type(node)) or _handlers(table, visitor_kind, type(node)), visitor, table, parents)
-
-
-def _walk(
-    node: cst.CSTNode,
-    how: _Dispatch,
-    visitor: cst.CSTVisitor,
-    table: dict[type, _Dispatch],
-    parents: dict[cst.CSTNode, cst.CSTNode] | None,
-) -> None:
-    """`walk` below a node whose dispatch the caller has looked up already (in `table`, the
-    visitor's own)."""
-    visit, leave, fields = how
-    if visit is None or visit(visitor, node) is not False:
-        for field_name in fields:
-            value = getattr(node, field_name)
-            kind = type(value)
-            for item in value if kind is tuple or kind is list else (value,):
-                below = table.get(type(item)) or _handlers(table, type(visitor), type(item))
-                if below is _NOT_A_NODE:
-                    continue
-                if parents is not None:
-                    parents[item] = node
-                if below is not _LEAF:
-                    _walk(item, below, visitor, table, parents)
-    if leave is not None:
-        leave(visitor, node)
 
 
 class _Collector(cst.CSTVisitor):

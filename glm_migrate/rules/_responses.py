@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from glm_migrate.rules._flow import ModuleIndex
+from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import Scope, code_of, string_value
 
 #: Response fields whose values are plain data (strings, numbers, lists of numbers): whatever

@@ -7,8 +7,8 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
-from glm_migrate.rules._flow import KEY_KEYWORDS, LANGCHAIN_KINDS, URL_KEYWORDS, ModuleIndex, Sink
 from glm_migrate.rules._helpers import env_key_lookup
+from glm_migrate.rules._setting_flow import KEY_KEYWORDS, LANGCHAIN_KINDS, URL_KEYWORDS, ModuleIndex, Sink
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
 
 
@@ -88,10 +88,11 @@ class HardcodedApiKey(Rule):
         return set()
 
     def on_client(self, client: Client) -> None:
-        arg = client.kwarg("api_key")
-        if arg is None or client.target is Target.OTHER:
+        if client.target is Target.OTHER:
             return  # a local server's or another provider's client: not glm-migrate's
-        self._check(arg.value, client.scope, moving=migrates_to_zai(client) or client.sdk == "azure")
+        moving = migrates_to_zai(client) or client.sdk == "azure"
+        for value in client.option_values("api_key"):  # the keyword, or `**mapping` entries
+            self._check(value, client.scope, moving=moving)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "api_key" and self.model.module_client.target is not Target.OTHER:
@@ -147,5 +148,7 @@ class HardcodedApiKey(Rule):
             return
         env = self.key_env
         applicability = None if moving else Applicability.UNSAFE
-        fix = Fix(((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability)
+        fix = Fix(
+            ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability
+        )
         self.report(node, message, fix=fix)

@@ -61,6 +61,8 @@ class OpenAIOnlyClientOption(Rule):
         if client.construction is None or not migrates_to_zai(client):
             return
         for name in sorted(OPENAI_ONLY_OPTIONS):
+            for source in client.option_sources(name):
+                self.report(source.node, f"`{name}` (set in a `**` mapping) is an OpenAI-only client option: remove it")
             arg = client.kwarg(name)
             if arg is None:
                 continue
