@@ -49,6 +49,13 @@ V1_METHODS = {
 }
 #: positional parameters of openai<1 methods that took some (`Audio.transcribe(model, file)`)
 POSITIONAL = {"transcribe": ("model", "file"), "translate": ("model", "file")}
+#: the arguments each openai>=1 method requires (a call without them raises TypeError)
+REQUIRED = {
+    "chat.completions.create": ("model", "messages"),
+    "embeddings.create": ("model", "input"),
+    "images.generate": ("prompt",),
+    "audio.transcriptions.create": ("model", "file"),
+}
 #: openai<1 per-call keywords -> their openai>=1 names
 RENAMED_KEYWORDS = {"engine": "model", "request_timeout": "timeout"}
 #: per-call connection options a v1 call does not take (0.28's `timeout` was a server wait)
@@ -211,18 +218,34 @@ class LegacyOpenAIApi(Rule):
 
     def on_api_call(self, call: ApiCall) -> None:
         """openai>=1 responses read as dicts (code half converted, or written from old examples)."""
-        if self.model.sdk_of(call) not in ("openai", "azure") or RAW_RESPONSE & set(_attributes(call.node.func)):
+        func = call.node.func
+        if call.endpoint is None or self.model.sdk_of(call) not in ("openai", "azure"):
+            return  # only the endpoints whose responses glm-migrate knows the shape of
+        if not (isinstance(func, cst.Attribute) and func.attr.value == call.path[-1]):
+            return  # `complete = client.chat.completions.create` may stand for another library's function too
+        if RAW_RESPONSE & set(_attributes(func)) or not any(
+            m in self.model.source for m in ('["', "['", ".get(", " in ")
+        ):
             return
-        if not any(marker in self.model.source for marker in ('["', "['", ".get(", " in ")):
-            return
+        # a client glm-migrate could not trace may be another library's object with the same methods
+        applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
         reads = self._tracer.reads(call.node, call.scope)
         for read in reads.stale:
-            fix = Fix((read_edit(read),), "Read the attributes", applicability=Applicability.SAFE)
-            message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
-            self.report(read.node, message, fix=fix)
+            if read.node not in self._dict_reads_reported:
+                self._dict_reads_reported.add(read.node)
+                fix = Fix((read_edit(read),), "Read the attributes", applicability=applicability)
+                message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
+                self.report(read.node, message, fix=fix)
         for test in reads.membership_tests:
-            fix = Fix((membership_edit(test),), "Test the attribute for None", applicability=Applicability.SAFE)
-            self.report(test, f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict", fix=fix)
+            if test not in self._dict_reads_reported:
+                self._dict_reads_reported.add(test)
+                fix = Fix((membership_edit(test),), "Test the attribute for None", applicability=applicability)
+                message = f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict"
+                self.report(test, message, fix=fix)
+
+    @functools.cached_property
+    def _dict_reads_reported(self) -> set[cst.CSTNode]:
+        return set()
 
     def on_module_end(self) -> None:
         # a call reached through two bindings of `openai` (`import openai` and `import openai.error`)
@@ -269,7 +292,7 @@ class LegacyOpenAIApi(Rule):
             return _Plan(call, f"`{dotted}` is openai<1.0 API: {use}")
         message = f"`{dotted}` is openai<1.0 API: use `openai.{v1}`, whose response is an object"
         positional = POSITIONAL.get(sync_method, ())
-        blocker = _blocker(call, positional)
+        blocker = _blocker(call, positional) or _missing(call, positional, REQUIRED.get(v1, ()))
         if blocker is not None:
             return _Plan(call, f"{message}; {blocker}")
         reads = self._tracer.reads(call, scope)
@@ -292,6 +315,7 @@ class LegacyOpenAIApi(Rule):
         )
         prompt = find_kwarg(call, "prompt")
         blocker = "it is async" if asynchronous else _blocker(call, ())
+        blocker = blocker or _missing(call, (), ("model",))
         if blocker is None and (prompt is None or isinstance(prompt.value, cst.List | cst.Tuple)):
             blocker = "its prompt is not one text"
         if blocker is None and any(find_kwarg(call, name) for name in COMPLETION_ONLY):
@@ -371,6 +395,14 @@ def _blocker(call: cst.Call, positional: tuple[str, ...]) -> str | None:
         if arg.keyword is not None and arg.keyword.value in CONNECTION_KEYWORDS:
             return f"`{arg.keyword.value}=` is a client option in openai>=1 (`client.with_options(...)`)"
     return None
+
+
+def _missing(call: cst.Call, positional: tuple[str, ...], required: tuple[str, ...]) -> str | None:
+    """Why the v1 call would raise TypeError for want of a required argument, or None."""
+    given = {a.keyword.value for a in call.args if a.keyword is not None} | set(positional[: len(call.args)])
+    given |= {RENAMED_KEYWORDS[name] for name in given if name in RENAMED_KEYWORDS}
+    missing = [name for name in required if name not in given]
+    return f"openai>=1 requires {', '.join(f'`{n}=`' for n in missing)}" if missing else None
 
 
 def _escape_note(reads: ResponseReads) -> str:
