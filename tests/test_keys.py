@@ -151,3 +151,15 @@ def test_key_settings_read_elsewhere_stay_unsafe(extra: str) -> None:
     result = run_rule(OpenAIEnvVar, source, unsafe=False)
     first = next(d for d in result.diagnostics if d.span.line == 5)
     assert first.applicability.value == "unsafe" and 'API_KEY = os.getenv("OPENAI_API_KEY")' in result.output
+
+
+def test_hardcoded_key_of_a_client_glm_migrate_cannot_move_is_reported_only() -> None:
+    # the class is chosen at run time: GLM008 cannot convert it, so the Azure key stays Azure's
+    source = (
+        "from openai import AsyncAzureOpenAI, AzureOpenAI\n"
+        "cls = AsyncAzureOpenAI if ASYNC else AzureOpenAI\n"
+        f'client = cls(api_key="{AZURE_KEY}", azure_endpoint="https://x.openai.azure.com", api_version="2024-10-21")\n'
+    )
+    result = run_rule(HardcodedApiKey, source)
+    assert result.output == source
+    assert [(d.code, d.applicability.value) for d in result.diagnostics] == [("GLM003", "manual")]

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
+from glm_migrate.rules._clients import repoint_blocker, wants_module_settings
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, dotted_name, env_lookup, string_value
 
 #: LangChain wrappers of the OpenAI SDK (`[frameworks]`), their key and URL keywords
@@ -23,10 +23,14 @@ URL_KEYWORDS = frozenset({"base_url", "openai_api_base"})
 
 
 class Sink(enum.Enum):
-    """What a key (or URL) read ends up in."""
+    """Whose key a value is: a client glm-migrate touches, and where that client goes."""
 
     MOVING = "moving"  #: a client glm-migrate points at Z.AI: its OpenAI key cannot work there
-    STAYING = "staying"  #: a client glm-migrate touches that keeps its server (Zhipu, Z.AI already)
+    ZAI = "zai"  #: a client that already talks to Z.AI (Zhipu's SDKs, a Z.AI `base_url`)
+    STAYING = "staying"  #: a client glm-migrate reports but cannot move (a hidden `**`, Azure it cannot convert)
+
+
+_TARGET_SINKS = {Target.OPENAI: Sink.MOVING, Target.ZAI: Sink.ZAI, Target.UNKNOWN: Sink.STAYING}
 
 
 class ModuleIndex:
@@ -219,24 +223,33 @@ class ModuleIndex:
         option = self.client_option(read)
         if option is not None:
             client, keyword = option
-            if keyword != "api_key" or client.target is Target.OTHER:
-                return None
-            return Sink.MOVING if self.repointed(client) or client.sdk == "azure" else Sink.STAYING
+            return self.client_sink(client) if keyword == "api_key" else None
         if self.module_setting(read) == "api_key":
+            if self.model.module_client.target is Target.OTHER:
+                return None
             return Sink.MOVING if wants_module_settings(self.model) else Sink.STAYING
         langchain = self._langchain_option(read)
         if langchain is not None and langchain[1] in KEY_KEYWORDS:
             call = langchain[0]
             base = next((a.value for a in call.args if a.keyword is not None and a.keyword.value in URL_KEYWORDS), None)
             target = self.model.classify_base_url(base, default=Target.OPENAI)
-            return None if target is Target.OTHER else Sink.MOVING if target is Target.OPENAI else Sink.STAYING
+            return _TARGET_SINKS.get(target)
         return None
+
+    def client_sink(self, client: Client) -> Sink | None:
+        """Where a client goes, for its key; None for a client glm-migrate leaves alone."""
+        if client.target is Target.OTHER:
+            return None
+        if client.target is Target.ZAI:
+            return Sink.ZAI
+        return Sink.MOVING if self.repointed(client) else Sink.STAYING
 
     def repointed(self, client: Client) -> bool:
         """The client talks to OpenAI now and to Z.AI after the migration: it has no `base_url`
-        or OpenAI's, or its `base_url` is a setting read from OpenAI's variable (GLM009 moves it)."""
-        if migrates_to_zai(client):
-            return True
+        or OpenAI's (and glm-migrate can repoint it), or its `base_url` is a setting read from
+        OpenAI's variable (GLM009 moves it)."""
+        if client.target is Target.OPENAI and client.sdk in ("openai", "azure"):
+            return repoint_blocker(self.model, client) is None
         base = client.kwarg("base_url")
         if client.sdk != "openai" or client.target is not Target.UNKNOWN or base is None:
             return False

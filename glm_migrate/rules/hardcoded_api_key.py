@@ -6,10 +6,9 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
 from glm_migrate.rules._helpers import env_key_lookup
-from glm_migrate.rules._setting_flow import KEY_KEYWORDS, LANGCHAIN_KINDS, URL_KEYWORDS, ModuleIndex, Sink
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
+from glm_migrate.rules._setting_flow import LANGCHAIN_KINDS, ModuleIndex, Sink
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
 class HardcodedApiKey(Rule):
@@ -88,37 +87,37 @@ class HardcodedApiKey(Rule):
         return set()
 
     def on_client(self, client: Client) -> None:
-        if client.target is Target.OTHER:
+        sink = self._index.client_sink(client)
+        if sink is None:
             return  # a local server's or another provider's client: not glm-migrate's
-        moving = migrates_to_zai(client) or client.sdk == "azure"
         for value in client.option_values("api_key"):  # the keyword, or `**mapping` entries
-            self._check(value, client.scope, moving=moving)
+            self._check(value, client.scope, sink)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
-        if assignment.attribute == "api_key" and self.model.module_client.target is not Target.OTHER:
-            self._check(assignment.value, self.model.module_scope, moving=wants_module_settings(self.model))
+        sink = self._index.key_sink(assignment.value) if assignment.attribute == "api_key" else None
+        if sink is not None:
+            self._check(assignment.value, self.model.module_scope, sink)
 
     def on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
             if kind not in LANGCHAIN_KINDS:
                 continue
-            base = next((a.value for a in call.args if a.keyword is not None and a.keyword.value in URL_KEYWORDS), None)
-            target = self.model.classify_base_url(base, default=Target.OPENAI)
             for arg in call.args:
-                if arg.keyword is not None and arg.keyword.value in KEY_KEYWORDS and target is not Target.OTHER:
-                    self._check(arg.value, scope, moving=target is Target.OPENAI)
+                sink = self._index.key_sink(arg.value) if arg.keyword is not None else None
+                if sink is not None:
+                    self._check(arg.value, scope, sink)
 
-    def _check(self, value: cst.BaseExpression, scope: Scope, *, moving: bool) -> None:
+    def _check(self, value: cst.BaseExpression, scope: Scope, sink: Sink) -> None:
         key = string_value(value)
         if key is not None:
-            if moving or self.tables.looks_like_key(key):
-                self._report(value, key, moving=moving, where="")
+            if sink is Sink.MOVING or self.tables.looks_like_key(key):
+                self._report(value, key, sink, where="")
             return
-        if isinstance(value, cst.Call) and env_lookup(value) is not None:
-            default = env_lookup(value)[1]  # type: ignore[index]
-            text = string_value(default)
-            if default is not None and text is not None and self.tables.looks_like_key(text):
-                self._report(default, text, moving=False, where="", fixable=False)
+        lookup = env_lookup(value) if isinstance(value, cst.Call) else None
+        if lookup is not None:
+            text = string_value(lookup[1])
+            if lookup[1] is not None and text is not None and self.tables.looks_like_key(text):
+                self._report(lookup[1], text, None, where="", why="it is an environment lookup's default")
             return
         for literal in self.model.resolve_strings(value, scope)[0]:
             text = string_value(literal)
@@ -128,26 +127,26 @@ class HardcodedApiKey(Rule):
     def _constant(self, literal: cst.SimpleString, key: str) -> None:
         """A key kept in a setting (`API_KEY = "sk-..."`): fixed where every read is a client's key."""
         reads = self._index.setting_reads(literal)
-        sinks = [self._index.key_sink(read) for read in reads] if reads else [None]
+        sinks = {self._index.key_sink(read) for read in reads} if reads else {None}
         where = f" in `{self.model.assigned_names.get(literal) or 'a setting'}`"
-        if None in sinks:
-            self._report(literal, key, moving=False, where=where, fixable=False)
-        else:
-            self._report(literal, key, moving=all(sink is Sink.MOVING for sink in sinks), where=where)
+        worst = next((s for s in (None, Sink.STAYING, Sink.ZAI) if s in sinks), Sink.MOVING)
+        self._report(literal, key, worst, where=where, why="it is not only a client's key" if None in sinks else None)
 
-    def _report(self, node: cst.BaseExpression, key: str, *, moving: bool, where: str, fixable: bool = True) -> None:
+    def _report(
+        self, node: cst.BaseExpression, key: str, sink: Sink | None, *, where: str, why: str | None = None
+    ) -> None:
         if node in self._reported:
             return
         self._reported.add(node)
         kind = "OpenAI API key" if key.startswith(self.tables.secret_prefixes) else "API key"
         secret = self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes)
         message = f"Hard-coded {kind}{where} (revoke it)" if secret else f"API key{where} is a string literal"
-        if not fixable:
-            message += ": move it to the environment by hand (it is not only a client's key)"
-            self.report(node, message)
+        if sink is None or sink is Sink.STAYING:
+            why = why or "glm-migrate does not move its client"
+            self.report(node, f"{message}: move it to the environment by hand ({why})")
             return
         env = self.key_env
-        applicability = None if moving else Applicability.UNSAFE
+        applicability = None if sink is Sink.MOVING else Applicability.UNSAFE
         fix = Fix(
             ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability
         )
