@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.rules._setting_flow import ModuleIndex, assigned_target
 from glm_migrate.semantic import Scope, code_of, string_value
 
 #: Response fields whose values are plain data (strings, numbers, lists of numbers): whatever
@@ -212,7 +212,7 @@ class _Follower:
         if isinstance(parent, cst.For) and parent.iter is node and isinstance(parent.target, cst.Name):
             self._name(parent.target, scope, depth)
             return
-        target = _assigned_name(parent)
+        target = assigned_target(parent, node)
         if target is not None:
             self._name(target, scope, depth)
             return
@@ -276,16 +276,6 @@ class _Follower:
             calls.append(call)
         for call in calls:
             self.value(call, self.tracer.scope_of(call), depth + 1)
-
-
-def _assigned_name(statement: cst.CSTNode | None) -> cst.Name | None:
-    """The one name `name = value` or `name: T = value` assigns."""
-    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-        target = statement.targets[0].target
-        return target if isinstance(target, cst.Name) else None
-    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
-        return statement.target
-    return None
 
 
 _NOT_CONVERTIBLE = object()

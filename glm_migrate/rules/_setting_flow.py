@@ -84,7 +84,7 @@ class ModuleIndex:
         parent = self.parents.get(value)
         if isinstance(parent, cst.DictElement) and parent.value is value:
             return self._entry_reads(parent)
-        target = _assigned_target(parent, value)
+        target = assigned_target(parent, value)
         if target is None:
             return None
         scope = self.scope_of(target)
@@ -97,7 +97,7 @@ class ModuleIndex:
     def _entry_reads(self, element: cst.DictElement) -> list[cst.BaseExpression] | None:
         key = string_value(element.key)
         mapping = self.parents.get(element)
-        target = _assigned_target(self.parents.get(mapping), mapping) if mapping is not None else None
+        target = assigned_target(self.parents.get(mapping), mapping) if mapping is not None else None
         if key is None or target is None:
             return None
         scope = self.scope_of(target)
@@ -282,7 +282,7 @@ class ModuleIndex:
         return None
 
 
-def _assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) -> cst.Name | None:
+def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) -> cst.Name | None:
     """The one name `name = value` or `name: T = value` binds."""
     if isinstance(statement, cst.Assign) and statement.value is value and len(statement.targets) == 1:
         target = statement.targets[0].target
