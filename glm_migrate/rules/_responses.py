@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import keyword
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -90,6 +91,21 @@ class ResponseReads:
 
 
 Edit = tuple[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
+
+
+#: response fields a dict-style read of any response part names
+RESPONSE_FIELDS = DATA_FIELDS | {"choices", "data", "tool_calls", "message", "delta", "usage", "function", "logprobs"}
+_DICT_STYLE = re.compile(
+    r"""(?:\[\s*|\.get\(\s*)["'](?:{0})["']|["'](?:{0})["']\s+(?:not\s+)?in\b""".format(
+        "|".join(sorted(RESPONSE_FIELDS))
+    )
+)
+
+
+def may_read_as_dict(source: str) -> bool:
+    """Whether the module has a dict-style read of a response field anywhere (a cheap test before
+    any response is followed)."""
+    return _DICT_STYLE.search(source) is not None
 
 
 def read_edit(read: Read, renames: Renames | None = None) -> Edit:

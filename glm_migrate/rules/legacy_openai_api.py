@@ -14,6 +14,7 @@ from glm_migrate.rules._responses import (
     Renames,
     ResponseReads,
     ResponseTracer,
+    may_read_as_dict,
     membership_edit,
     read_edit,
     shown,
@@ -223,9 +224,7 @@ class LegacyOpenAIApi(Rule):
             return  # only the endpoints whose responses glm-migrate knows the shape of
         if not (isinstance(func, cst.Attribute) and func.attr.value == call.path[-1]):
             return  # `complete = client.chat.completions.create` may stand for another library's function too
-        if RAW_RESPONSE & set(_attributes(func)) or not any(
-            m in self.model.source for m in ('["', "['", ".get(", " in ")
-        ):
+        if not self._dict_style or RAW_RESPONSE & set(_attributes(func)):
             return
         # a client glm-migrate could not trace may be another library's object with the same methods
         applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
@@ -246,6 +245,10 @@ class LegacyOpenAIApi(Rule):
     @functools.cached_property
     def _dict_reads_reported(self) -> set[cst.CSTNode]:
         return set()
+
+    @functools.cached_property
+    def _dict_style(self) -> bool:
+        return may_read_as_dict(self.model.source)
 
     def on_module_end(self) -> None:
         # a call reached through two bindings of `openai` (`import openai` and `import openai.error`)
