@@ -87,36 +87,3 @@ def test_legacy_api_completion_advice_is_chat_never_completions() -> None:
     assert result.output == source
     assert "openai.completions" not in result.diagnostics[0].message
     assert "chat.completions.create" in result.diagnostics[0].message
-
-
-def test_legacy_api_noop_v1_reads_through_an_alias_of_another_library() -> None:
-    # shell_gpt: `completion` is litellm.completion or the OpenAI method; LiteLLM's deltas are dicts
-    source = """\
-    import litellm
-    from openai import OpenAI
-    if USE_LITELLM:
-        completion = litellm.completion
-    else:
-        completion = OpenAI().chat.completions.create
-    for chunk in completion(model="m", messages=[], stream=True):
-        calls = chunk.choices[0].delta.get("tool_calls") if USE_LITELLM else chunk.choices[0].delta.tool_calls
-    """
-    assert _fixed(source) == textwrap.dedent(source)
-
-
-def test_legacy_api_noop_other_client_methods_and_raw_responses() -> None:
-    source = """\
-    from openai import OpenAI
-    client = OpenAI()
-    request = client._build_request(options)
-    print(request.headers["Authorization"])
-    raw = client.chat.completions.with_raw_response.create(model="m", messages=[])
-    print(raw.headers["x-request-id"])
-    """
-    assert _fixed(source) == textwrap.dedent(source)
-
-
-def test_legacy_api_v1_reads_of_an_untraced_client_are_unsafe() -> None:
-    source = "def ask(client):\n    r = client.chat.completions.create(model='m', messages=[])\n    return r['choices'][0]['message']['content']\n"
-    source = "import openai\n" + source
-    assert _statuses(source, unsafe=False) == ["unsafe"]
