@@ -144,3 +144,15 @@ def test_stdin_reads_the_pin_of_the_named_file(tmp_path: Path) -> None:
     _project(tmp_path, "openai==0.27.4\n")
     result = glm_migrate("-", "--stdin-filename", "fetch.py", cwd=tmp_path, stdin=CATCH_ONLY)
     assert result.stdout == CATCH_ONLY and "detected openai<1" in result.stderr
+
+
+def test_change_set_leaves_openai_v1_modules_of_an_openai_v0_project_alone() -> None:
+    from glm_migrate.engine import migrate_source
+    from glm_migrate.tables import load_tables
+
+    v1 = "import openai\nr = openai.chat.completions.create(model='gpt-4o', messages=[])\n"
+    result = migrate_source(v1, settings=Settings(openai_major=0), tables=load_tables())
+    assert "glm-4.6" in result.output  # openai>=1 code: it cannot run on the pinned 0.27 anyway
+    settings_only = "import os\nimport openai\nopenai.api_key = os.environ['OPENAI_API_KEY']\n"
+    result = migrate_source(settings_only, settings=Settings(openai_major=0), tables=load_tables())
+    assert result.output == settings_only and {d.applicability.value for d in result.diagnostics} == {"unsafe"}

@@ -23,11 +23,15 @@ _ERROR_MODULE = re.compile(r"\.error\b")
 
 
 def written_for_openai_v0(model: SemanticModel) -> bool:
-    """The module calls or configures the openai<1 module API, uses the module-level client,
-    or names `openai.error` (even only to catch its exceptions)."""
+    """The module calls or configures the openai<1 module API, names `openai.error` (even only
+    to catch its exceptions), or sets up the module-level client without calling it the openai>=1
+    way (`openai.api_key = ...` alone works on both)."""
     if "openai" not in model.imported_sdks:
         return False
-    return model.uses_legacy_api or model.module_client_used or _ERROR_MODULE.search(model.source) is not None
+    if model.uses_legacy_api or _ERROR_MODULE.search(model.source) is not None:
+        return True
+    v1_module_calls = any(c.clients and all(cl.construction is None for cl in c.clients) for c in model.api_calls)
+    return model.module_client_used and not v1_module_calls
 
 
 def join_change_set(findings: list[Finding], model: SemanticModel, settings: Settings) -> None:
