@@ -342,10 +342,11 @@ def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, 
     from glm_migrate.runner import migrate_data
 
     data = sys.stdin.buffer.read()
+    where = Path(name) if name != "-" else Path.cwd() / "-"
     report = migrate_data(
         Path(name),
         data,
-        settings,
+        _with_detected_pins(settings, [where], errors),
         edits=output.format in _EDIT_FORMATS,
         diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
     )
@@ -386,6 +387,7 @@ def _run_paths(
     from glm_migrate.gitstate import uncommitted
     from glm_migrate.runner import default_jobs, run
 
+    settings = _with_detected_pins(settings, found.files, errors)
     reports: list[FileReport] = []
     # A check over a large tree holds every report until the end: without a baseline or
     # fingerprints to make, it keeps each file's findings and secrets but not its texts.
@@ -419,6 +421,26 @@ def _run_paths(
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
     return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets), skipped=found.skipped)
+
+
+def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
+    """The settings with the `openai` major each file's project pins, read from the nearest
+    dependency declarations and announced on stderr (as django-upgrade announces the Django
+    version it detects). `openai-major` in the configuration overrides the detection."""
+    if settings.openai_major is not None or not files:
+        return settings
+    from glm_migrate.dependencies import OpenAIPin, PinFinder
+
+    finder = PinFinder()
+    pins: dict[Path, OpenAIPin] = {}
+    for directory in {file.parent.resolve() for file in files}:
+        pin = finder.for_directory(directory)
+        if pin is not None:
+            pins[directory] = pin
+    announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}
+    for _, pin in sorted(announced.items()):
+        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}", markup=False)
+    return replace(settings, detected_openai_majors={d: pin.major for d, pin in pins.items()}) if pins else settings
 
 
 def _write(report: FileReport) -> FileReport:

@@ -27,6 +27,7 @@ from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
+from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -301,6 +302,7 @@ def _apply_rules(
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
     findings = context.findings
+    join_change_set(findings, model, settings)
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
+from glm_migrate.rules.dict_response_read import DictResponseRead
 from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
 from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
 from glm_migrate.rules.embedding_vector_space import EmbeddingVectorSpace
@@ -60,6 +61,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     LitellmModel,  # GLM107  also before GLM103
     LegacyOpenAIApi,  # GLM303  also before GLM103
     ModelSetting,  # GLM108  also before GLM103: model settings are sent, not data
+    DictResponseRead,  # GLM304
     ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
     TranscriptionClipLimit,  # GLM105
     EmbeddingVectorSpace,  # GLM106
