@@ -25,6 +25,7 @@ from glm_migrate.config import (
     THINKING_MODES,
     ConfigError,
     Settings,
+    find_line_length,
     find_settings,
     load_settings,
 )
@@ -146,12 +147,18 @@ def _explain(console: Console, code: str) -> None:
     console.print(Markdown(header + inspect.cleandoc(rule.__doc__ or "")))
 
 
+def _start(paths: tuple[str, ...], stdin_filename: str | None = None) -> Path:
+    """Where the project's configuration is looked for: the first path's folder and up."""
+    if paths and paths[0] != "-":
+        return Path(paths[0]).resolve()
+    return Path(stdin_filename).resolve() if stdin_filename else Path.cwd()
+
+
 def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]) -> Settings:
     try:
         if config is not None:
             return load_settings(config)
-        start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-        return find_settings(start.resolve())
+        return find_settings(_start(paths))
     except ConfigError as exc:
         _fail(console, str(exc))
 
@@ -258,6 +265,8 @@ def main(
         tool_stream=tool_stream,
         add_todo=add_todo or None,
     )
+    if settings.line_length is None:
+        settings = replace(settings, line_length=find_line_length(_start(paths, stdin_filename)))
     _check_codes(errors, file_settings, settings, config)
     output = _Output(output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline)
     mode = "check" if check else "dry-run" if dry_run else "apply"

@@ -1,5 +1,5 @@
-"""The items inside a call's parentheses or a dict's braces, edited as a list with the whitespace
-between them, so that adding, removing and laying out items keeps each comment beside the item
+"""The items inside a call's parentheses, a dict's braces or a list's brackets, edited as a list
+with the whitespace between them, so that adding, removing and laying out items keeps each comment beside the item
 it was written beside.
 
 Between two items LibCST keeps one whitespace node: the first item's trailing comment, the
@@ -10,13 +10,14 @@ whole moves comments to the wrong item; these functions take it apart instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
-Bracketed = TypeVar("Bracketed", cst.Call, cst.Dict)
-Item = cst.Arg | cst.BaseDictElement
+Bracketed = TypeVar("Bracketed", bound=cst.Call | cst.Dict | cst.List)
+Item = cst.Arg | cst.BaseDictElement | cst.BaseElement
 Whitespace = cst.BaseParenthesizableWhitespace
 
 _EMPTY = cst.SimpleWhitespace("")
@@ -25,7 +26,7 @@ _SPACE = cst.SimpleWhitespace(" ")
 
 @dataclass
 class _Items:
-    """A call's arguments or a dict's entries, with the whitespace after each."""
+    """A call's arguments, a dict's entries or a list's elements, with the whitespace after each."""
 
     items: list[Item]
     #: after the opening bracket
@@ -35,12 +36,14 @@ class _Items:
     trailing_comma: bool
 
 
-def _split(node: cst.Call | cst.Dict) -> _Items:
+def _split(node: cst.Call | cst.Dict | cst.List) -> _Items:
+    elements: Sequence[Item]
     if isinstance(node, cst.Call):
-        elements: Sequence[Item] = node.args
-        opening = node.whitespace_before_args
-    else:
+        elements, opening = node.args, node.whitespace_before_args
+    elif isinstance(node, cst.Dict):
         elements, opening = node.elements, node.lbrace.whitespace_after
+    else:
+        elements, opening = node.elements, node.lbracket.whitespace_after
     after: list[Whitespace] = []
     for element in elements:
         comma = element.comma
@@ -49,8 +52,10 @@ def _split(node: cst.Call | cst.Dict) -> _Items:
         else:
             after.append(element.whitespace_after_arg if isinstance(element, cst.Arg) else _EMPTY)
     trailing_comma = bool(elements) and isinstance(elements[-1].comma, cst.Comma)
-    if isinstance(node, cst.Dict) and elements:
+    if elements and isinstance(node, cst.Dict):
         after[-1] = node.rbrace.whitespace_before  # a dict keeps its closing layout in the brace
+    elif elements and isinstance(node, cst.List):
+        after[-1] = node.rbracket.whitespace_before
     return _Items(list(elements), opening, after, trailing_comma)
 
 
@@ -64,7 +69,7 @@ def _join(node: Bracketed, parts: _Items) -> Bracketed:
             closing = whitespace
         if not last or parts.trailing_comma:
             comma = item.comma if isinstance(item.comma, cst.Comma) else cst.Comma()
-            inside = isinstance(item, cst.Arg) or not last  # a dict's closing layout is the brace's
+            inside = isinstance(item, cst.Arg) or not last  # a dict's or list's is the bracket's
             item = item.with_changes(comma=comma.with_changes(whitespace_after=whitespace if inside else _EMPTY))
             if isinstance(item, cst.Arg):
                 item = item.with_changes(whitespace_after_arg=_EMPTY)
@@ -75,10 +80,16 @@ def _join(node: Bracketed, parts: _Items) -> Bracketed:
         items.append(item)
     if isinstance(node, cst.Call):
         return node.with_changes(args=items, whitespace_before_args=parts.opening)
+    if isinstance(node, cst.Dict):
+        return node.with_changes(
+            elements=items,
+            lbrace=node.lbrace.with_changes(whitespace_after=parts.opening),
+            rbrace=node.rbrace.with_changes(whitespace_before=closing),
+        )
     return node.with_changes(
         elements=items,
-        lbrace=node.lbrace.with_changes(whitespace_after=parts.opening),
-        rbrace=node.rbrace.with_changes(whitespace_before=closing),
+        lbracket=node.lbracket.with_changes(whitespace_after=parts.opening),
+        rbracket=node.rbracket.with_changes(whitespace_before=closing),
     )
 
 
@@ -101,9 +112,8 @@ def append(node: Bracketed, new: Item) -> Bracketed:
     bracket stay before it; the new item brings none."""
     parts = _split(node)
     if not parts.items:
-        if isinstance(node, cst.Call):
-            return node.with_changes(args=[new])
-        return node.with_changes(elements=[new])
+        empty = node.rbrace if isinstance(node, cst.Dict) else node.rbracket if isinstance(node, cst.List) else None
+        return _join(node, _Items([new], parts.opening, [empty.whitespace_before if empty else _EMPTY], False))
     closing = parts.after[-1]
     if len(parts.items) >= 2:
         separator = _plain(parts.after[-2])
@@ -217,15 +227,75 @@ def _on_own_line(whitespace: Whitespace, indentation: str) -> cst.ParenthesizedW
     return broken.with_changes(indent=False, last_line=cst.SimpleWhitespace(indentation))
 
 
-def items_of(node: cst.Call | cst.Dict) -> Sequence[Item]:
+def items_of(node: cst.Call | cst.Dict | cst.List) -> Sequence[Item]:
     return node.args if isinstance(node, cst.Call) else node.elements
 
 
 def explodable(node: cst.CSTNode) -> bool:
-    """A call or dict literal with items that may take a trailing comma (a lone generator
-    argument may not)."""
+    """A call, dict or list literal with items that may take a trailing comma (a lone
+    generator argument may not)."""
     if isinstance(node, cst.Call):
         return bool(node.args) and not any(
             isinstance(a.value, cst.GeneratorExp) and not a.value.lpar for a in node.args
         )
-    return isinstance(node, cst.Dict) and bool(node.elements)
+    return isinstance(node, cst.Dict | cst.List) and bool(node.elements)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an edited call or dict stands in its file, to measure the lines it makes."""
+
+    limit: int  #: the project's line length
+    indent_unit: str  #: one level of the file's indentation
+    newline: str
+    #: the indentation of the enclosing blocks (for lines the node indents relative to them)
+    block_indent: tuple[str, ...]
+    lead: str  #: the indentation of the node's first line
+    before: int  #: characters before the node on its first line
+    after: int  #: characters after the node on its last line
+    longest: int  #: the longest line the node had in the source (0: none)
+
+
+#: How much longer an edit must make a line that was already too long before that line is
+#: laid out anew: more than a model id's change, less than any argument added.
+NOTABLE_GROWTH = 10
+
+
+def fit(node: Bracketed, original: Bracketed | None, place: Place) -> Bracketed:
+    """`node`, an edit of `original` (None: all new), laid out one item per line when it makes a
+    line longer than the limit, unless its lines were already too long and the edit adds little
+    (the project tolerates them there). Changed items get the same treatment inside, level by
+    level, while their lines are too long."""
+    longest = _longest(node, place)
+    if longest <= place.limit or (place.longest > place.limit and longest < place.longest + NOTABLE_GROWTH):
+        return node
+    if not explodable(node):
+        return node
+    inner = place.lead + place.indent_unit
+    exploded = explode(node, inner, place.lead)
+    kept = {item.value for item in items_of(original)} if original is not None else set()
+    parts = _split(exploded)
+    for index, item in enumerate(parts.items):
+        value = item.value
+        if value not in kept and isinstance(value, cst.Call | cst.Dict | cst.List):
+            text = _code(item.with_changes(comma=cst.MaybeSentinel.DEFAULT), place)
+            ahead = len(inner) + len(text) - len(_code(value, place))
+            inside = replace(place, lead=inner, before=ahead, after=1, longest=0)
+            parts.items[index] = item.with_changes(value=fit(value, None, inside))
+    return _join(exploded, parts)
+
+
+def _code(node: cst.CSTNode, place: Place) -> str:
+    state = CodegenState(
+        default_indent=place.indent_unit, default_newline=place.newline, indent_tokens=list(place.block_indent)
+    )
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _longest(node: cst.CSTNode, place: Place) -> int:
+    lines = _code(node, place).split(place.newline)
+    lengths = [len(line) for line in lines]
+    lengths[0] += place.before
+    lengths[-1] += place.after
+    return max(lengths)

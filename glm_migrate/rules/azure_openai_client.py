@@ -54,9 +54,9 @@ class AzureOpenAIClient(Rule):
     )
     INVALID = (
         Invalid(
-            'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(\n    api_version="2024-10-21",\n'
+            'import os\n\nfrom openai import AzureOpenAI\n\nclient = AzureOpenAI(\n    api_version="2024-10-21",\n'
             '    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],\n    api_key=os.environ["AZURE_OPENAI_API_KEY"],\n)',
-            expected="import os\nfrom openai import AzureOpenAI\nimport openai\n\nclient = openai.OpenAI(\n"
+            expected="import os\n\nimport openai\nfrom openai import AzureOpenAI\n\nclient = openai.OpenAI(\n"
             '    api_key=os.environ["ZAI_API_KEY"],\n    base_url="https://api.z.ai/api/paas/v4/",\n)',
             settings={"base_url_style": "literal"},
         ),
