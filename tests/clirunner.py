@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
+from glm_migrate.config import Settings, parse_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 #: each Python fixture case's input
 BEFORE_FILES = sorted(FIXTURES.glob("*/before.py"))
+#: the Python fixture cases' names
+FIXTURE_CASES = sorted(path.parent.name for path in BEFORE_FILES)
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
 
 #: a small app with findings of every kind the CLI tests look at: key, base URL, model, range
@@ -66,3 +73,19 @@ def git(*args: str, cwd: Path) -> str:
         timeout=60,
     )
     return done.stdout
+
+
+def fixture_settings(case: Path) -> Settings:
+    """A fixture case's settings.toml (`[tool.glm-migrate]`-shaped), else the defaults."""
+    path = case / "settings.toml"
+    if not path.is_file():
+        return Settings()
+    return parse_settings(tomllib.loads(path.read_text(encoding="utf-8")), source=path)
+
+
+def ruff() -> str:
+    """ruff beside this interpreter (a virtualenv run without activating it), else on PATH."""
+    beside = Path(sys.executable).with_name("ruff")
+    found = str(beside) if beside.exists() else shutil.which("ruff")
+    assert found, "ruff is a development dependency (pip install -e '.[dev]')"
+    return found

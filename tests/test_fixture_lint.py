@@ -15,29 +15,19 @@ import ast
 import difflib
 import json
 import re
-import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from clirunner import FIXTURES
-from test_fixtures import CASES, _settings
+from clirunner import FIXTURE_CASES, FIXTURES, fixture_settings, ruff
 
 from glm_migrate.config import DEFAULT_LINE_LENGTH
 
 #: the rules Ruff checks after.py for
 LINT_CODES = ("I001", "E402", "E501")
-
-
-def _ruff() -> str:
-    beside = Path(sys.executable).with_name("ruff")
-    found = str(beside) if beside.exists() else shutil.which("ruff")
-    assert found, "ruff is a development dependency (pip install -e '.[dev]')"
-    return found
 
 
 @dataclass
@@ -54,8 +44,8 @@ class Checked:
 def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Checked]:
     root = tmp_path_factory.mktemp("fixture_lint")
     by_length: dict[int, list[Path]] = defaultdict(list)
-    for name in CASES:
-        length = _settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
+    for name in FIXTURE_CASES:
+        length = fixture_settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
         for side in ("before.py", "after.py"):
             copy = root / name / side
             copy.parent.mkdir(exist_ok=True)
@@ -65,7 +55,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Checked]:
     for length, files in by_length.items():
         options = ["--isolated", "--line-length", str(length)]
         lint = subprocess.run(
-            [_ruff(), "check", *options, "--select", ",".join(LINT_CODES), "--output-format", "json", *map(str, files)],
+            [ruff(), "check", *options, "--select", ",".join(LINT_CODES), "--output-format", "json", *map(str, files)],
             capture_output=True,
             text=True,
             cwd=root,
@@ -73,7 +63,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Checked]:
         for problem in json.loads(lint.stdout):
             results[Path(problem["filename"])].lint[problem["code"]].append(problem["location"]["row"])
         formatted = subprocess.run(
-            [_ruff(), "format", *options, "--diff", *map(str, files)], capture_output=True, text=True, cwd=root
+            [ruff(), "format", *options, "--diff", *map(str, files)], capture_output=True, text=True, cwd=root
         )
         for path, diff in _file_diffs(formatted.stdout, root):
             results[path].reformatted = _changed_lines(diff)
@@ -131,7 +121,7 @@ def _units(source: bytes) -> list[Unit]:
     return sorted(units, key=lambda unit: unit.lines)
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", FIXTURE_CASES)
 def test_after_keeps_the_lint_before_passed(checked: dict[Path, Checked], name: str) -> None:
     before, after = checked.get(Path(name, "before.py"), Checked()), checked.get(Path(name, "after.py"), Checked())
     for code in LINT_CODES:
@@ -176,7 +166,7 @@ def _within(lines: tuple[int, int] | None, numbers: set[int]) -> bool:
     return lines is not None and any(lines[0] <= number <= lines[1] for number in numbers)
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", FIXTURE_CASES)
 def test_edited_statements_are_as_the_formatter_leaves_them(checked: dict[Path, Checked], name: str) -> None:
     before, after = checked.get(Path(name, "before.py"), Checked()), checked.get(Path(name, "after.py"), Checked())
     for statement in _edited_statements(name)[2]:
@@ -186,10 +176,10 @@ def test_edited_statements_are_as_the_formatter_leaves_them(checked: dict[Path, 
         assert not moved, f"the formatter changes edited lines {moved} of after.py:\n{after.format_diff}"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", FIXTURE_CASES)
 def test_edited_statements_fit_the_line_length(name: str) -> None:
     """Statements whose lines fit the line length before still do after their edit."""
-    limit = _settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
+    limit = fixture_settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
     old_lines, new_lines, edited = _edited_statements(name)
     for statement in edited:
         if statement.was is not None and any(
