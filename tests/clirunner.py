@@ -89,3 +89,41 @@ def ruff() -> str:
     found = str(beside) if beside.exists() else shutil.which("ruff")
     assert found, "ruff is a development dependency (pip install -e '.[dev]')"
     return found
+
+
+def through_a_terminal(
+    args: list[str], cwd: Path, env: Mapping[str, str], *, stdout_too: bool = False
+) -> tuple[int, bytes, str]:
+    """The command run with stderr (and with `stdout_too`, stdout) on a pseudo-terminal: its
+    exit code, what the terminal showed, and stdout when it went to a pipe."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [*command(), *args], cwd=cwd, env=env, stdout=slave if stdout_too else subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    received: dict[int, bytes] = {master: b""}
+    if process.stdout is not None:
+        received[process.stdout.fileno()] = b""
+    open_ends = set(received)
+    while open_ends:  # both read while it runs: a full buffer would stop it
+        ready, _, _ = select.select(list(open_ends), [], [], 120)
+        if not ready:
+            process.kill()
+            raise AssertionError("no output for 120 s")
+        for end in ready:
+            try:
+                chunk = os.read(end, 65536)
+            except OSError:  # the terminal closed
+                chunk = b""
+            if chunk:
+                received[end] += chunk
+            else:
+                open_ends.discard(end)
+    os.close(master)
+    piped = received[process.stdout.fileno()] if process.stdout is not None else b""
+    if process.stdout is not None:
+        process.stdout.close()
+    return process.wait(timeout=120), received[master], piped.decode()
