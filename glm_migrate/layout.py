@@ -112,8 +112,7 @@ def append(node: Bracketed, new: Item) -> Bracketed:
     bracket stay before it; the new item brings none."""
     parts = _split(node)
     if not parts.items:
-        empty = node.rbrace if isinstance(node, cst.Dict) else node.rbracket if isinstance(node, cst.List) else None
-        return _join(node, _Items([new], parts.opening, [empty.whitespace_before if empty else _EMPTY], False))
+        return _join(node, _first_item(node, parts.opening, new))
     closing = parts.after[-1]
     if len(parts.items) >= 2:
         separator = _plain(parts.after[-2])
@@ -133,6 +132,22 @@ def append(node: Bracketed, new: Item) -> Bracketed:
     parts.items.append(new)
     parts.after.append(closing)
     return _join(node, parts)
+
+
+def _first_item(node: cst.Call | cst.Dict | cst.List, opening: Whitespace, new: Item) -> _Items:
+    """`new` as the only item of the empty `node`. Brackets on lines of their own (around
+    comment lines, say) get the item on a line of its own, indented as the comments are."""
+    broken = _parenthesized(opening)
+    if broken is None:
+        empty = node.rbrace if isinstance(node, cst.Dict) else node.rbracket if isinstance(node, cst.List) else None
+        return _Items([new], opening, [empty.whitespace_before if empty else _EMPTY], False)
+    comment = broken.empty_lines[-1] if broken.empty_lines else None
+    indent, line = (comment.indent, comment.whitespace) if comment else (broken.indent, broken.last_line)
+    if comment is None:
+        line = cst.SimpleWhitespace(line.value + "    ")
+    before = broken.with_changes(indent=indent, last_line=line)
+    closing = cst.ParenthesizedWhitespace(indent=broken.indent, last_line=broken.last_line)
+    return _Items([new], before, [closing], True)
 
 
 def remove(node: Bracketed, doomed: Callable[[Item], bool]) -> Bracketed:

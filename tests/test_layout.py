@@ -52,6 +52,13 @@ def test_inline_comment_stays_with_its_argument_without_a_trailing_comma() -> No
     assert added(source, "base_url") == "create(\n    model=m,\n    timeout=30,  # seconds\n    base_url=v\n)"
 
 
+def test_an_empty_call_around_a_comment_takes_arguments_below_it() -> None:
+    source = "AsyncClient(\n        # api_key=KEY,\n    )"
+    assert added(source, "api_key", "base_url") == (
+        "AsyncClient(\n        # api_key=KEY,\n        api_key=v,\n        base_url=v,\n    )"
+    )
+
+
 def test_comment_lines_before_the_closing_bracket_stay_last() -> None:
     source = "create(\n    model=m,\n    # end of the options\n)"
     assert added(source, "base_url") == "create(\n    model=m,\n    base_url=v,\n    # end of the options\n)"
@@ -64,6 +71,9 @@ def test_comment_lines_before_the_closing_bracket_stay_last() -> None:
         ("f()", "f(base_url=v)"),
         ("f(a,\n  b)", "f(a,\n  b,\n  base_url=v)"),
         ("f(\n    a,\n)", "f(\n    a,\n    base_url=v,\n)"),
+        # an empty call around a comment: the argument goes below the comment, as indented
+        ('f(\n    # api_key="YOUR_KEY",\n)', 'f(\n    # api_key="YOUR_KEY",\n    base_url=v,\n)'),
+        ("f(\n)", "f(\n    base_url=v,\n)"),
     ],
 )
 def test_added_arguments_follow_the_layout(source: str, expected: str) -> None:
