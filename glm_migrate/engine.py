@@ -352,15 +352,37 @@ def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parent
         target = _outermost_brackets(node, parents)
         if target is None:
             continue
+        known = targets.get(target, 0)
         growth: int | None = None
         if kind not in _BRACKETED:
-            new = _apply_edits(node, node_edits)
-            growth = len(code_of(new)) - len(code_of(node)) if isinstance(new, cst.CSTNode) else 0
+            if known is None:
+                continue  # measured once edited anyway
+            growth = _growth(node, _apply_edits(node, node_edits))
             if growth <= 0:
                 continue
-        known = targets.get(target, 0)
         targets[target] = None if growth is None or known is None else known + growth
     return targets
+
+
+def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]) -> int:
+    """How many characters longer an edit makes `node`: measured on the parts that changed, as
+    code generation of a whole argument (its value a long message list) costs more than the rest."""
+    if not isinstance(new, cst.CSTNode):
+        return 0
+    kind = type(node)
+    if kind is type(new) and kind in _LEAVES:
+        return len(new.value) - len(node.value)  # type: ignore[attr-defined]
+    if kind is cst.Arg and type(new) is cst.Arg:
+        assert isinstance(node, cst.Arg) and isinstance(new, cst.Arg)
+        renamed = len(new.keyword.value if new.keyword else "") - len(node.keyword.value if node.keyword else "")
+        if new.keyword is not None and node.keyword is None:
+            renamed += 1  # the `=`
+        same = new.value is node.value and new.comma is node.comma and new.equal is node.equal
+        return renamed + (0 if same else _growth(node.value, new.value))
+    return len(code_of(new)) - len(code_of(node))
+
+
+_LEAVES = node_types(cst.SimpleString, cst.Integer, cst.Float, cst.Name)
 
 
 #: an item and the bracketed node it is an item of

@@ -276,12 +276,12 @@ class Place:
 NOTABLE_GROWTH = 10
 
 
-def fit(node: Bracketed, original: Bracketed | None, place: Place) -> Bracketed:
+def fit(node: Bracketed, original: Bracketed | None, place: Place, code: str | None = None) -> Bracketed:
     """`node`, an edit of `original` (None: all new), laid out one item per line when it makes a
     line longer than the limit, unless its lines were already too long and the edit adds little
     (the project tolerates them there). Changed items get the same treatment inside, level by
-    level, while their lines are too long."""
-    longest = _longest(node, place)
+    level, while their lines are too long. `code`: the node's code, when known."""
+    longest = _longest(_code(node, place) if code is None else code, place)
     if longest <= place.limit or (place.longest > place.limit and longest < place.longest + NOTABLE_GROWTH):
         return node
     if not explodable(node):
@@ -292,11 +292,14 @@ def fit(node: Bracketed, original: Bracketed | None, place: Place) -> Bracketed:
     parts = _split(exploded)
     for index, item in enumerate(parts.items):
         value = item.value
-        if value not in kept and isinstance(value, cst.Call | cst.Dict | cst.List):
-            text = _code(item.with_changes(comma=cst.MaybeSentinel.DEFAULT), place)
-            ahead = len(inner) + len(text) - len(_code(value, place))
-            inside = replace(place, lead=inner, before=ahead, after=1, longest=0)
-            parts.items[index] = item.with_changes(value=fit(value, None, inside))
+        if value in kept or not isinstance(value, cst.Call | cst.Dict | cst.List):
+            continue
+        text = _code(item.with_changes(comma=cst.MaybeSentinel.DEFAULT), place)
+        if len(inner) + len(text) + 1 <= place.limit and "\n" not in text:
+            continue  # its line, comma included, fits
+        value_code = _code(value, place)
+        inside = replace(place, lead=inner, before=len(inner) + len(text) - len(value_code), after=1, longest=0)
+        parts.items[index] = item.with_changes(value=fit(value, None, inside, value_code))
     return _join(exploded, parts)
 
 
@@ -308,8 +311,8 @@ def _code(node: cst.CSTNode, place: Place) -> str:
     return "".join(state.tokens)
 
 
-def _longest(node: cst.CSTNode, place: Place) -> int:
-    lines = _code(node, place).split(place.newline)
+def _longest(code: str, place: Place) -> int:
+    lines = code.split(place.newline)
     lengths = [len(line) for line in lines]
     lengths[0] += place.before
     lengths[-1] += place.after
