@@ -26,10 +26,12 @@ from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationRe
 from glm_migrate.imports import place_imports
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
+from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
-from glm_migrate.semantic import SemanticModel, code_of
+from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
+from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
+from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables
@@ -136,13 +138,16 @@ def migrate_bytes(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate the bytes of a Python file; the result's text encodes back with `result.encoding`.
 
     The encoding comes from a BOM or PEP 263 cookie, and line endings are kept as they are.
     `edits=False` leaves out each fix's text edit (`Diagnostic.edit`), which only some reports show.
+    `facts`: what the rest of the project says about this module (`project.ProjectIndex`); the
+    result's `summary` is what this module says to the rest.
     """
-    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
 
 
 def migrate_source(
@@ -152,13 +157,36 @@ def migrate_source(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate Python source text. Never raises on unparsable input (see `MigrationResult.error`)."""
-    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
+
+
+def summarize_bytes(data: bytes, *, tables: Tables) -> ModuleSummary | None:
+    """What a module gives the rest of the project, for a module glm-migrate has nothing to
+    migrate in (a package's `__init__.py` that re-exports a client); None when it does not parse."""
+    if _beyond_native_parser(data) is not None:
+        return None
+    try:
+        module = parse_module(data)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError, RecursionError):
+        return None
+    model = SemanticModel.build(module, tables)
+    try:
+        return summarize(model)
+    finally:
+        model.release()
 
 
 def _migrate(
-    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    data: str | bytes,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     if not tables.mentions_trigger(data):
         return _untouched(data)
@@ -181,11 +209,11 @@ def _migrate(
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
         result, unsettled = _migrate_module(
-            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if not unsettled:
             return result
-        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits)
+        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
         return _untouched(data, "too deeply nested to process safely (left untouched)")
@@ -196,7 +224,13 @@ _MAX_EXTRA_PASSES = 3
 
 
 def _until_settled(
-    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    first: MigrationResult,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
     lets legacy `functions=` become tools). Called only when a pass left an error inside (or
@@ -210,7 +244,7 @@ def _until_settled(
     for _ in range(_MAX_EXTRA_PASSES):
         module = parse_module(result.output)
         following, unsettled = _migrate_module(
-            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if following.error or not following.changed:
             break
@@ -223,7 +257,9 @@ def _until_settled(
     if result is first:
         return first
     remaining = tuple(replace(d, edit=None) for d in result.diagnostics if not d.applied)
-    return MigrationResult(first.source, result.output, (*applied, *remaining), encoding=first.encoding)
+    return MigrationResult(
+        first.source, result.output, (*applied, *remaining), encoding=first.encoding, summary=first.summary
+    )
 
 
 def _migrate_module(
@@ -234,6 +270,7 @@ def _migrate_module(
     tables: Tables,
     rules: Sequence[type[Rule]],
     with_edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
     tables = tables.with_model_overrides(settings.models)
@@ -246,10 +283,12 @@ def _migrate_module(
     suppressions = collect_suppressions(module, positions) if positions is not None and directives else None
     if suppressions is not None and suppressions.skip_file:
         return MigrationResult(source, source, (), encoding=module.encoding), False
-    model = SemanticModel.build(module, tables, source)
+    model = SemanticModel.build(module, tables, source, facts)
     context = RuleContext(model=model, tables=tables, settings=settings)
     try:
-        return _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        summary = summarize(model)
+        result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
         # with them at once instead of waiting for the cycle collector.
@@ -318,7 +357,10 @@ def _apply_rules(
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
         applier = _EditApplier(edits, ancestors)
-        output = place_imports(module.visit(applier), missing, applier.inserted).code
+        output = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted).code
+    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+    if output != source and (names[0] or names[1]):
+        output, checked, replaced = _with_imported_names(output, *names), None, None
     diagnostics = [
         _diagnostic(finding, was_applied, positions, source if with_edits else None, fits)
         for finding, was_applied in zip(findings, applied, strict=True)
@@ -342,26 +384,43 @@ _BRACKETED = node_types(cst.Call, cst.Dict, cst.List)
 def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parents) -> dict[cst.CSTNode, int | None]:
     """The calls, dicts and lists to lay out anew if edits make them too long: the outermost
     one holding an edited argument or literal as an item (as Black and Ruff split the outermost
-    brackets first). Each maps to how much the edits inside lengthen it, or None when that is
-    known only once edited (a call or literal edited as a whole)."""
+    brackets first), an expression an edit turns into a call, or the conditional expression
+    such a call is a branch of. Each maps to how much the edits inside lengthen it, or None when
+    that is known only once edited (a call or literal edited as a whole)."""
     targets: dict[cst.CSTNode, int | None] = {}
     for node, node_edits in edits.items():
         kind = type(node)
         if kind not in _ARGUMENT_PARTS:
             continue
         target = _outermost_brackets(node, parents)
-        if target is None:
-            continue
-        known = targets.get(target, 0)
         growth: int | None = None
         if kind not in _BRACKETED:
-            if known is None:
+            if target is not None and targets.get(_conditional_around(target, parents) or target, 0) is None:
                 continue  # measured once edited anyway
-            growth = _growth(node, _apply_edits(node, node_edits))
+            new = _apply_edits(node, node_edits)
+            if target is None and type(new) in _BRACKETED:
+                target = node  # a value edited into a call (a URL into `os.environ.get(...)`)
+            growth = _growth(node, new)
             if growth <= 0:
                 continue
+        if target is None:
+            continue
+        target = _conditional_around(target, parents) or target
+        known = targets.get(target, 0)
         targets[target] = None if growth is None or known is None else known + growth
     return targets
+
+
+def _conditional_around(node: cst.CSTNode, parents: Parents) -> cst.IfExp | None:
+    """The conditional expression `node` is a branch of, when it is a statement's whole value
+    (Ruff splits it into its parts, in parentheses, before the brackets of a branch)."""
+    conditional = parents.get(node)
+    if not isinstance(conditional, cst.IfExp) or conditional.lpar or node is conditional.test:
+        return None
+    holder = parents.get(conditional)
+    if isinstance(holder, cst.Assign | cst.AnnAssign | cst.Return) and holder.value is conditional:
+        return conditional
+    return None
 
 
 def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]) -> int:
@@ -437,16 +496,18 @@ def _fitting_edits(
             after=len(last) - where.end.column,
             longest=longest,
         )
-        assert isinstance(node, cst.Call | cst.Dict | cst.List)
         fits[node] = functools.partial(_fitted, original=node, place=place)
     return fits
 
 
-def _fitted(node: cst.CSTNode, *, original: cst.Call | cst.Dict | cst.List, place: layout.Place) -> cst.CSTNode:
-    if type(node) is not type(original):
-        return node  # an edit made it something else: not ours to lay out
-    assert isinstance(node, cst.Call | cst.Dict | cst.List)
-    return layout.fit(node, original, place)
+def _fitted(node: cst.CSTNode, *, original: cst.CSTNode, place: layout.Place) -> cst.CSTNode:
+    """`node`, the edit of `original`, laid out for the line length."""
+    if isinstance(node, cst.IfExp) and isinstance(original, cst.IfExp):
+        return layout.fit_conditional(node, original, place)
+    if isinstance(node, cst.Call | cst.Dict | cst.List):
+        same = type(node) is type(original)
+        return layout.fit(node, original if same else None, place)  # type: ignore[arg-type]
+    return node
 
 
 def _in_f_string(node: cst.CSTNode, parents: Parents) -> bool:
@@ -567,6 +628,111 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     return None if index < len(replacements) else "".join(parts)
 
 
+def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The `from module import name` imports applied fixes need, and those they may leave unused."""
+    needed = {pair for fix in fixes for pair in fix.from_imports}
+    unused = {pair for fix in fixes for pair in fix.unused_imports}
+    return needed, unused
+
+
+def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tuple[str, str]]) -> str:
+    """`code` with each possibly unused name's import removed where nothing refers to it any more,
+    then each needed name added to the module's `from module import ...` line (in order when the
+    line is sorted) or on a new line after the imports."""
+    tree = cst.parse_module(code)
+    references = _References()
+    walk(tree, references)
+    body = list(tree.body)
+    new_lines: list[str] = []
+    # Names are added first: a line that loses its only name to a new one is kept, not emptied.
+    for module, name in sorted(needed):
+        index = next((i for i, statement in enumerate(body) if _imports_from(statement, module)), None)
+        if index is None:
+            new_lines.append(f"from {module} import {name}")
+            continue
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.ImportFrom)
+        body[index] = line.with_changes(body=[_with_alias(line.body[0], name), *line.body[1:]])
+    for module, name in sorted(unused):
+        if name in references.names:
+            continue
+        for index, statement in enumerate(body):
+            if _imports_from(statement, module):
+                assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)
+                body[index] = _without_alias(statement, statement.body[0], name)
+    return place_imports(tree.with_changes(body=body), new_lines).code
+
+
+class _References(cst.CSTVisitor):
+    """Every name a module refers to outside its import statements, and every short string (a
+    name listed in `__all__` is used by whoever imports it from here)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = string_value(node)
+        if value is not None and value.isidentifier():
+            self.names.add(value)
+
+
+def _without_alias(line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str) -> cst.SimpleStatementLine:
+    """The import line without `name` (an alias without `as`); the line as it is when that would
+    leave the statement empty or the line holds more than this import."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = [alias for alias in statement.names if not (alias.evaluated_name == name and alias.asname is None)]
+    if not aliases or len(line.body) > 1 or len(aliases) == len(statement.names):
+        return line
+    if aliases[-1] is not statement.names[-1]:
+        aliases[-1] = aliases[-1].with_changes(comma=statement.names[-1].comma)
+    return line.with_changes(body=[statement.with_changes(names=aliases)])
+
+
+def _imports_from(statement: cst.BaseStatement, module: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.ImportFrom):
+        return False
+    found = statement.body[0]
+    return (
+        not found.relative
+        and found.module is not None
+        and dotted_name(found.module) == module
+        and (not isinstance(found.names, cst.ImportStar))
+    )
+
+
+def _with_alias(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """`statement` importing `name` too: in its place when the names are sorted as isort sorts
+    them (constants, classes, then the rest), else last."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = list(statement.names)
+    if any(alias.evaluated_name == name and alias.asname is None for alias in aliases):
+        return statement
+    keys = [_isort_key(alias.evaluated_name) for alias in aliases]
+    position = len(aliases)
+    if keys == sorted(keys):
+        position = next((i for i, key in enumerate(keys) if key > _isort_key(name)), len(aliases))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = cst.ImportAlias(cst.Name(name))
+    if position == len(aliases):
+        last = aliases[-1]
+        aliases[-1] = last.with_changes(comma=comma)
+        aliases.append(new.with_changes(comma=last.comma))
+    else:
+        aliases.insert(position, new.with_changes(comma=comma))
+    return statement.with_changes(names=aliases)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
 def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     """Each hook, in order, for the rules that override it."""
 
@@ -581,11 +747,38 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for client in model.clients:
         for rule in client_rules:
             rule.on_client(client)
+    findings = active[0].context.findings if active else []
     for call in model.api_calls:
+        reported = len(findings)
         for rule in call_rules:
             rule.on_api_call(call)
+        if call.mixed:
+            _hold_fixes(findings[reported:], call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+
+
+def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
+    """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
+    server, a URL from settings) is checked like any OpenAI call, but a fix would change the
+    requests of the client that stays too: its findings become manual, saying which is which."""
+    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
+    stays = [_client_code(c) for c in call.clients if c.target not in (Target.OPENAI, Target.ZAI)]
+    note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays)}"
+    for finding in findings:
+        finding.message = f"{finding.message} ({note})"
+        finding.fix, finding.applicability = None, Applicability.MANUAL
+
+
+def _client_code(client: Client) -> str:
+    if client.construction is None:
+        return (
+            "the `openai` module client"
+            if client.origin == "module"
+            else f"`{code_of(client.base_url or cst.Name('client'))}`"
+        )
+    code = code_of(client.construction)
+    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:

@@ -1,4 +1,4 @@
-"""Where a new `import name` goes: into the group of imports isort and Ruff would put it in.
+"""Where a new import goes: into the group of imports isort and Ruff would put it in.
 
 A module's leading imports come in groups separated by blank lines (`from __future__`, the
 standard library, third-party packages, the project's own). A standard-library module joins the
@@ -26,15 +26,16 @@ Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 _BLANK = cst.EmptyLine()
 
 
-def place_imports(module: cst.Module, names: Sequence[str], inserted: Set[cst.CSTNode] = frozenset()) -> cst.Module:
-    """`module` with `import name` added for each of `names`, each in its group, and the
-    statements fixes `inserted` after an import (`openai.api_key = ...` after `import openai`)
-    moved below the module's leading imports, where they end no import block (E402)."""
+def place_imports(module: cst.Module, lines: Sequence[str], inserted: Set[cst.CSTNode] = frozenset()) -> cst.Module:
+    """`module` with the import statements `lines` (`import os`, `from openai import OpenAI`)
+    added, each in its group, and the statements fixes `inserted` after an import
+    (`openai.api_key = ...` after `import openai`) moved below the module's leading imports,
+    where they end no import block (E402)."""
     body = list(module.body)
     if inserted:
         body = _settled(body, inserted)
-    for name in names:
-        body = _inserted(body, name)
+    for line in lines:
+        body = _inserted(body, cst.parse_statement(line))
     return module.with_changes(body=body)
 
 
@@ -134,9 +135,10 @@ def _target(groups: list[_Group], name: str) -> _Group | None:
     return candidates[0] if candidates else None
 
 
-def _inserted(body: list[Statement], name: str) -> list[Statement]:
+def _inserted(body: list[Statement], new: Statement) -> list[Statement]:
     first, groups = _leading_groups(body)
-    new = cst.parse_statement(f"import {name}")
+    name = _module_of(new)
+    assert name is not None and name != ".", "an absolute import of one module"
     group = _target(groups, name)
     if group is not None:
         index = _place_in(body, group, name, new)

@@ -281,10 +281,7 @@ def fit(node: Bracketed, original: Bracketed | None, place: Place, code: str | N
     line longer than the limit, unless its lines were already too long and the edit adds little
     (the project tolerates them there). Changed items get the same treatment inside, level by
     level, while their lines are too long. `code`: the node's code, when known."""
-    longest = _longest(_code(node, place) if code is None else code, place)
-    if longest <= place.limit or (place.longest > place.limit and longest < place.longest + NOTABLE_GROWTH):
-        return node
-    if not explodable(node):
+    if not _too_long(_longest(_code(node, place) if code is None else code, place), place) or not explodable(node):
         return node
     inner = place.lead + place.indent_unit
     exploded = explode(node, inner, place.lead)
@@ -301,6 +298,39 @@ def fit(node: Bracketed, original: Bracketed | None, place: Place, code: str | N
         inside = replace(place, lead=inner, before=len(inner) + len(text) - len(value_code), after=1, longest=0)
         parts.items[index] = item.with_changes(value=fit(value, None, inside, value_code))
     return _join(exploded, parts)
+
+
+def fit_conditional(node: cst.IfExp, original: cst.IfExp, place: Place) -> cst.IfExp:
+    """`node` (`a if test else b`, a statement's whole value), when too long, in parentheses with
+    its parts on lines of their own, as Ruff lays it out; a branch the edit changed is then laid
+    out in turn when its line is still too long."""
+    if not _too_long(_longest(_code(node, place), place), place):
+        return node
+    inner = place.lead + place.indent_unit
+
+    def broken(indentation: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(indent=False, last_line=cst.SimpleWhitespace(indentation))
+
+    split = node.with_changes(
+        lpar=[cst.LeftParen(whitespace_after=broken(inner))],
+        rpar=[cst.RightParen(whitespace_before=broken(place.lead))],
+        whitespace_before_if=broken(inner),
+        whitespace_before_else=broken(inner),
+    )
+    for name, keyword in (("body", ""), ("orelse", "else ")):
+        branch, was = getattr(split, name), getattr(original, name)
+        if branch is not was and isinstance(branch, cst.Call | cst.Dict | cst.List):
+            inside = replace(place, lead=inner, before=len(inner) + len(keyword), after=0, longest=0)
+            kept = was if type(was) is type(branch) else None
+            split = split.with_changes(**{name: fit(branch, kept, inside)})
+    return split
+
+
+def _too_long(longest: int, place: Place) -> bool:
+    """Longer than the limit, and not a line the project already kept longer (see `fit`)."""
+    if longest <= place.limit:
+        return False
+    return not (place.longest > place.limit and longest < place.longest + NOTABLE_GROWTH)
 
 
 def _code(node: cst.CSTNode, place: Place) -> str:

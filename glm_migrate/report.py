@@ -136,6 +136,8 @@ class Summary:
     unresolved: Counter[str] = field(default_factory=Counter)
     #: manual findings by the kind of work (see `work_kind`)
     manual_kinds: Counter[str] = field(default_factory=Counter)
+    #: what discovery left out, by reason (see `discovery.Discovery.skipped`)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def add(self, report: FileReport) -> None:
         self.files_scanned += 1
@@ -233,8 +235,12 @@ def summary_lines(run: RunReport) -> list[Styled]:
         f"{plural(summary.files_scanned, 'file')} scanned, "
         f"{summary.files_changed} {'changed' if applied else 'to change'}, {summary.files_failed} failed"
     )
+    skipped = skipped_text(summary.skipped)
     if not summary.findings and not summary.files_failed and not run.baselined:
-        return [Styled([("glm-migrate: ", "bold"), (f"{head}; nothing to migrate", "")])]
+        return [
+            Styled([("glm-migrate: ", "bold"), (f"{head}; nothing to migrate", "")]),
+            *([Styled([(f"  {skipped}", "dim")])] if skipped else []),
+        ]
     lines = [Styled([("glm-migrate: ", "bold"), (head, "")])]
 
     def row(label: str, text: str, style: str = "") -> None:
@@ -260,6 +266,8 @@ def summary_lines(run: RunReport) -> list[Styled]:
         row("advice", "; ".join(advice), "yellow")
     if run.baselined:
         row("baseline", f"{plural(run.baselined, 'finding')} left out: they are in the baseline")
+    if skipped:
+        lines.append(Styled([(f"  {skipped}", "dim")]))
     lines.append(Styled([("next: ", "bold cyan"), *_next_step(run)]))
     return lines
 
@@ -286,6 +294,21 @@ def _next_step(run: RunReport) -> list[tuple[str, str]]:
     return [(f"glm-migrate {paths} --check", "bold"), ("  (in CI: keeps the code migrated)", "")]
 
 
+_SKIPPED_LABELS = (
+    ("ignored_files", "file", "ignored by git"),
+    ("ignored_dirs", "folder", "ignored by git"),
+    ("excluded_dirs", "folder", "excluded by default"),
+    ("excluded_files", "file", "excluded"),
+    ("data_files", "data file", "(--include scans them)"),
+)
+
+
+def skipped_text(skipped: dict[str, int]) -> str | None:
+    """`skipped: 3 files ignored by git, 2 folders excluded by default, ...`, or None."""
+    parts = [f"{plural(count, noun)} {why}" for key, noun, why in _SKIPPED_LABELS if (count := skipped.get(key, 0))]
+    return f"skipped: {', '.join(parts)}" if parts else None
+
+
 def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> dict[str, object]:
     span = diagnostic.span
     return {
@@ -298,8 +321,10 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
         "applicability": diagnostic.applicability.value,
         "applied": diagnostic.applied and not dry_run,
         "fix_title": diagnostic.fix_title,
-        "span": _span_dict(span),
+        "span": _span_dict(diagnostic.position),  # in a notebook: in the .ipynb file
         "cell": diagnostic.cell,
+        "cell_id": diagnostic.cell_id,
+        "cell_span": _span_dict(span) if diagnostic.cell is not None else None,
         "edit": (
             None
             if diagnostic.edit is None

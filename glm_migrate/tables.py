@@ -107,6 +107,8 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: resources that manage an OpenAI account's own data: a client used for nothing else stays
+    account_resources: frozenset[str]
     #: AzureOpenAI-only constructor options, the key variables it reads, its token options
     azure_options: frozenset[str]
     azure_key_envs: frozenset[str]
@@ -316,6 +318,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         unavailable=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
         ),
+        account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),

@@ -13,7 +13,8 @@ from glm_migrate.imports import place_imports
 
 
 def placed(source: str, *names: str) -> str:
-    return place_imports(cst.parse_module(source), names).code
+    lines = [name if " " in name else f"import {name}" for name in names]
+    return place_imports(cst.parse_module(source), lines).code
 
 
 def isort_problems(source: str) -> list[str]:
@@ -63,6 +64,9 @@ CASES = [
     # both at once
     ("from openai import AzureOpenAI\n\nx = 1\n", ("openai", "os"),
      "import os\n\nimport openai\nfrom openai import AzureOpenAI\n\nx = 1\n"),
+    # a name from a module: after the `import x` lines of its group, by module
+    ("import os\n\nimport httpx\nfrom pydantic import BaseModel\n\nx = 1\n", ("from openai import OpenAI",),
+     "import os\n\nimport httpx\nfrom openai import OpenAI\nfrom pydantic import BaseModel\n\nx = 1\n"),
 ]  # fmt: skip
 
 

@@ -235,3 +235,19 @@ def test_the_text_edit_of_a_fix_has_the_layout_applied() -> None:
 def test_a_call_in_a_parameter_default_is_laid_out_as_ruff_would() -> None:
     output = migrated(CLIENT + "def ask(question, client=OpenAI(max_retries=2)):\n    pass\n")
     assert "def ask(\n    question,\n    client=OpenAI(\n" in output
+
+
+def test_a_conditional_value_is_split_into_its_parts_first() -> None:
+    output = migrated(CLIENT + 'client = OpenAI(base_url=LOCAL, api_key="none") if local else OpenAI(max_retries=2)\n')
+    assert output.endswith(
+        'client = (\n    OpenAI(base_url=LOCAL, api_key="none")\n    if local\n    else OpenAI(\n        max_retries=2,\n'
+        f'        api_key=os.environ["ZAI_API_KEY"],\n        base_url={URL},\n    )\n)\n'
+    )
+
+
+def test_a_value_an_edit_turns_into_a_call_is_laid_out_too() -> None:
+    source = CLIENT + (
+        'def f():\n    kwargs = {"max_retries": 0}\n    if os.environ.get("PROXY"):\n'
+        '        kwargs["base_url"] = "https://api.openai.com/v1"\n    kwargs["api_key"] = KEY\n    return OpenAI(**kwargs)\n'
+    )
+    assert '        kwargs["base_url"] = os.environ.get(\n            "ZAI_BASE_URL",\n' in migrated(source)

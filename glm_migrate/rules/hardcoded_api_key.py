@@ -56,9 +56,9 @@ class HardcodedApiKey(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        arg = client.kwarg("api_key")
-        if arg is not None and migrates_to_zai(client):
-            self._check(arg.value)
+        if migrates_to_zai(client):
+            for value in client.option_values("api_key"):
+                self._check(value)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "api_key" and wants_module_settings(self.model):

@@ -4,7 +4,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, code_of, number_value, remove_kwargs, replace_string
 from glm_migrate.semantic import ApiCall, string_value, walk
@@ -118,7 +118,12 @@ class NoGlmEndpoint(Rule):
     )
 
     def on_api_call(self, call: ApiCall) -> None:
-        if not call.migratable or self.model.sdk_of(call) not in ("openai", "azure"):
+        if call.clients and all(client.account_only for client in call.clients):
+            message = f"`{'.'.join(call.path)}` stays with OpenAI (account data Z.AI does not have): keep an OpenAI key for it"
+            self.report(call.node, message, severity=Severity.WARNING)
+            return
+        # An SDK that is not known (a receiver of another module, mixed receivers) may be OpenAI's.
+        if not call.migratable or self.model.sdk_of(call) not in ("openai", "azure", None):
             return
         found = self.tables.unavailable_advice(call.path)
         if found is None:

@@ -4,8 +4,13 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import add_missing_module_setting, migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, code_of, env_key_lookup, rename_env_lookup
+from glm_migrate.rules._clients import (
+    add_client_option,
+    add_missing_module_setting,
+    migrates_to_zai,
+    wants_module_settings,
+)
+from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
 
 
@@ -64,24 +69,44 @@ class OpenAIApiKey(Rule):
             expected='import openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
+        Invalid(
+            'import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("OPENAI_API_KEY"))\nc = OpenAI(**kw)',
+            expected='import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("ZAI_API_KEY"))\nc = OpenAI(**kw)',
+        ),
+        # the mapping may hold a key already: reported with the edit to make, no keyword added
+        Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         arg = client.kwarg("api_key")
-        if arg is None:
-            self.report(
-                client.construction,
-                "Client without `api_key=` reads `OPENAI_API_KEY`",
-                fix=Fix(
-                    ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self.key_env))),),
-                    f'Pass `api_key=os.environ["{self.key_env}"]`',
-                    imports=("os",),
-                ),
-            )
-        else:
+        if arg is not None:
             self._check_value(arg.value)
+            return
+        sources = client.option_sources("api_key")
+        for source in sources:
+            self._check_value(source.value)
+        message = "Client without `api_key=` reads `OPENAI_API_KEY`"
+        if sources:
+            if not any(source.always for source in sources):
+                where = " or ".join(f"`{code_of(source.value)}`" for source in sources)
+                self.report(
+                    call,
+                    f"Client's key is {where} where its `**` mapping sets one, `OPENAI_API_KEY` on the other paths: "
+                    f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
+                )
+            return
+        edits = add_client_option(client, "api_key", env_key_lookup(self.key_env))
+        if isinstance(edits, str):
+            self.report(call, edits)
+        else:
+            self.report(
+                call,
+                message,
+                fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
+            )
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "api_key" and wants_module_settings(self.model):

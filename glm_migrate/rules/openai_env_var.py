@@ -8,7 +8,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import rename_env_lookup, replace_string
-from glm_migrate.semantic import env_lookup, string_value
+from glm_migrate.semantic import Target, env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008), or to a client that is not moving (a local server)
@@ -111,4 +111,10 @@ class OpenAIEnvVar(Rule):
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value in CLIENT_OPTIONS:
                     handled.add(arg.value)
+        for client in self.model.clients:
+            handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
+        if self.model.openai_default is not Target.OPENAI:
+            # `os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"`: the module's clients talk
+            # to that server, which the migration leaves alone.
+            handled.update(self.model.environ_subscripts)
         return handled

@@ -9,7 +9,8 @@ from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
 from glm_migrate.rules._helpers import remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
-OPENAI_ONLY_OPTIONS = frozenset({"organization", "project"})
+#: (`data_residency` is GLM002's: it excludes `base_url`, so it goes with the new one)
+OPENAI_ONLY_OPTIONS = frozenset({"organization", "project", "admin_api_key", "workload_identity"})
 
 
 class OpenAIOnlyClientOption(Rule):
@@ -57,13 +58,16 @@ class OpenAIOnlyClientOption(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         for name in sorted(OPENAI_ONLY_OPTIONS):
+            for source in client.option_sources(name):
+                self.report(source.node, f"`{name}` (set in a `**` mapping) is an OpenAI-only client option: remove it")
             arg = client.kwarg(name)
             if arg is None:
                 continue
-            fix = Fix(((client.construction, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
+            fix = Fix(((call, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
             self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
