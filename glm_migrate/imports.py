@@ -33,7 +33,7 @@ def place_imports(module: cst.Module, lines: Sequence[str], inserted: Set[cst.CS
     where they end no import block (E402)."""
     body = list(module.body)
     if inserted:
-        body = _settled(body, inserted)
+        body = _separated(_settled(body, inserted), inserted)
     for line in lines:
         body = _inserted(body, cst.parse_statement(line))
     return module.with_changes(body=body)
@@ -225,3 +225,14 @@ def _settled(body: list[Statement], inserted: Set[cst.CSTNode]) -> list[Statemen
     rest = [statement for statement in body if statement not in moved]
     at = rest.index(last_import) + 1
     return [*rest[:at], _with_blank_lines(moved[0], 1), *moved[1:], *rest[at:]]
+
+
+def _separated(body: list[Statement], inserted: Set[cst.CSTNode]) -> list[Statement]:
+    """`body` with a blank line before each inserted statement that follows an import: isort
+    ends every block of imports so (in a notebook, each cell's)."""
+    return [
+        _with_blank_lines(statement, 1)
+        if statement in inserted and index and _module_of(body[index - 1]) is not None and _module_of(statement) is None
+        else statement
+        for index, statement in enumerate(body)
+    ]

@@ -93,3 +93,13 @@ def test_statements_inserted_after_an_import_move_below_the_imports() -> None:
     # the user's own statements between imports stay where they are
     module = cst.parse_module("import openai\nopenai.api_key = KEY\nfrom openai import OpenAI\n")
     assert place_imports(module, ()).code == module.code
+
+
+def test_a_statement_inserted_after_a_later_import_is_set_off_by_a_blank_line() -> None:
+    module = cst.parse_module("x = 1\nimport openai\n# next\ny = 2\n")
+    first, second, *rest = module.body
+    setting = cst.parse_statement("openai.api_key = KEY")
+    inserted = module.with_changes(body=[first, second, setting, *rest])
+    assert (
+        place_imports(inserted, (), {setting}).code == "x = 1\nimport openai\n\nopenai.api_key = KEY\n# next\ny = 2\n"
+    )
