@@ -763,8 +763,14 @@ def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
     server, a URL from settings) is checked like any OpenAI call, but a fix would change the
     requests of the client that stays too: its findings become manual, saying which is which."""
     moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
-    stays = [_client_code(c) for c in call.clients if c.target not in (Target.OPENAI, Target.ZAI)]
-    note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays)}"
+    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER]
+    unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+    if moves:
+        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+    elif stays:
+        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+    else:
+        note = f"if its client {' or '.join(unknown)}, whose server is chosen at run time, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
         finding.fix, finding.applicability = None, Applicability.MANUAL

@@ -173,15 +173,15 @@ class ApiCall:
 
     @functools.cached_property
     def migratable(self) -> bool:
-        """Requests go (or, after the migration, will go) to Z.AI, so GLM's rules apply: for
-        some receiver at least (see `mixed`)."""
-        return self.inferred or any(c.target in (Target.OPENAI, Target.ZAI) for c in self.clients)
+        """Requests go (or, after the migration, will or may go) to Z.AI, so GLM's rules apply:
+        for some receiver at least, or for one whose server is chosen at run time (see `mixed`)."""
+        return self.inferred or any(c.target is not Target.OTHER for c in self.clients)
 
     @functools.cached_property
     def mixed(self) -> bool:
-        """Some receivers go to Z.AI and others stay elsewhere (`OpenAI() if cloud else
-        OpenAI(base_url=LOCAL)`): GLM's rules are checked, but their fixes would change the
-        other server's requests too, so the engine makes them manual."""
+        """Some receivers may stay where they are (`OpenAI() if cloud else OpenAI(base_url=LOCAL)`,
+        a base_url from settings): GLM's rules are checked, but their fixes would change those
+        requests too, so the engine makes them manual."""
         return self.migratable and any(c.target in (Target.OTHER, Target.UNKNOWN) for c in self.clients)
 
     @property
@@ -280,6 +280,8 @@ class SemanticModel:
         self.facts = ModuleFacts()
         #: clients of other modules, by the name imported
         self._imported: dict[str, Client] = {}
+        #: class -> its family (see `_family`), worked out once
+        self._families: dict[Scope, list[Scope]] | None = None
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -365,11 +367,37 @@ class SemanticModel:
         base, _, attr = dotted.partition(".")
         if base in ("self", "cls") and "." not in attr:
             klass = scope.enclosing_class()
-            found = list(self.attribute_bindings.get((klass, dotted), []))
-            if klass is not None:
-                found.extend(klass.bindings.get(attr, []))
-            return found
+            if klass is None:
+                return list(self.attribute_bindings.get((None, dotted), []))
+            return self.class_attribute(klass, attr)
         return self.attribute_bindings.get((None, dotted), [])
+
+    def _family(self, klass: Scope) -> list[Scope]:
+        """The class, the classes of this module it derives from and those deriving from it:
+        `self.x` in a method may be set by any of them (flow-insensitively, all count)."""
+        if self._families is None:
+            self._families = {}
+            bases: dict[Scope, list[Scope]] = {}
+            for scope in self.scopes:
+                if scope.kind == "class" and type(scope.node) is cst.ClassDef and scope.parent is not None:
+                    values = [v for arg in scope.node.bases for v in self.values_of(arg.value, scope.parent)]
+                    bases[scope] = [v.scope for v in values if isinstance(v, _LocalClassValue)]
+            for scope in bases:
+                related, pending = [scope], [scope]
+                while pending:  # ancestors
+                    for base in bases.get(pending.pop(), []):
+                        if base not in related:
+                            related.append(base)
+                            pending.append(base)
+                pending = [scope]
+                while pending:  # descendants
+                    current = pending.pop()
+                    for other, its_bases in bases.items():
+                        if current in its_bases and other not in related:
+                            related.append(other)
+                            pending.append(other)
+                self._families[scope] = related
+        return self._families.get(klass, [klass])
 
     def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Value]:
         key = (id(expr), id(scope))
@@ -537,8 +565,13 @@ class SemanticModel:
 
     def class_attribute(self, klass: Scope, attr: str) -> list[Binding]:
         """Bindings of `attr` on instances of a class of this module: class-level names (fields,
-        methods) and `self.attr = ...` in its methods."""
-        return [*klass.bindings.get(attr, []), *self.attribute_bindings.get((klass, f"self.{attr}"), [])]
+        methods) and `self.attr = ...` in methods, of the class and of its family (`_family`)."""
+        found: list[Binding] = []
+        for member in self._family(klass):
+            found += member.bindings.get(attr, [])
+            found += self.attribute_bindings.get((member, f"self.{attr}"), [])
+            found += self.attribute_bindings.get((member, f"cls.{attr}"), [])
+        return found
 
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
