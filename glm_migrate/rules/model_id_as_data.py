@@ -6,6 +6,10 @@ from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import Target, string_value
 
+#: literal tables and what holds their items
+_TABLES = (cst.Dict, cst.List, cst.Tuple, cst.Set)
+_ITEMS = (cst.DictElement, cst.Element)
+
 
 class ModelIdAsData(Rule):
     """
@@ -25,15 +29,19 @@ class ModelIdAsData(Rule):
     ```
     Decide what the check means for GLM models and update it by hand.
 
+    One finding covers each literal table or list (`{"gpt-4o": 5.0, "gpt-4o-mini": 0.6}` is one
+    finding that counts its ids), however deeply the ids sit in it.
+
     ## Fix safety
-    No fix: rewriting data would change behaviour silently. A warning; fails `--check` only with
-    `--strict`.
+    No fix: rewriting data would change behaviour silently. A note: the text report lists it
+    only with `--show-advice` (the summary counts it), and it never fails a run. A model-name
+    test (`startswith("gpt-")`) is a warning: migrated ids take the other branch.
     """
 
     CODE = "GLM103"
     NAME = "model-id-as-data"
     SUMMARY = "OpenAI model id used as data, not as a request's model"
-    SEVERITY = Severity.WARNING
+    SEVERITY = Severity.NOTE
 
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'),
@@ -41,6 +49,9 @@ class ModelIdAsData(Rule):
     )
     INVALID = (
         Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
+        Invalid(
+            'import openai\nPRICES = {"chat": {"gpt-4o": 5.0, "gpt-4o-mini": 0.6}, "embed": ["text-embedding-3-small"]}'
+        ),
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
@@ -56,6 +67,7 @@ class ModelIdAsData(Rule):
             if call.migratable or all(c.target is Target.OTHER for c in call.clients)
             for literal in self.model.model_literals(call)[0]
         }
+        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str]]] = {}
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals or literal in tested:
                 continue
@@ -68,8 +80,31 @@ class ModelIdAsData(Rule):
             if endpoint is None or not self.tables.lookup_model(endpoint, model_id):
                 continue
             if provider in ("", "openai", "azure"):
-                what = f"Model id `{value}`" if not provider else f"Provider-prefixed model id `{value}`"
+                found.setdefault(self._table_of(literal) or literal, []).append((literal, value))
+        for holder, literals in found.items():
+            if len(literals) == 1:
+                literal, value = literals[0]
+                what = f"Model id `{value}`" if "/" not in value else f"Provider-prefixed model id `{value}`"
                 self.report(literal, f"{what} used as data: check it still holds for GLM models")
+                continue
+            ids = list(dict.fromkeys(value for _, value in literals))
+            shown = ", ".join(f"`{i}`" for i in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            kind = type(holder).__name__.lower()
+            self.report(
+                holder,
+                f"{len(literals)} OpenAI model ids ({shown}) used as data in this {kind}: check they hold for GLM models",
+            )
+
+    def _table_of(self, literal: cst.CSTNode) -> cst.CSTNode | None:
+        """The outermost dict, list, tuple or set literal holding `literal` through items alone."""
+        table = None
+        current = literal
+        while True:
+            item = self.model.parents.get(current)
+            holder = self.model.parents.get(item) if item is not None else None
+            if not isinstance(item, _ITEMS) or not isinstance(holder, _TABLES):
+                return table
+            table = current = holder
 
     def _prefix_tests(self) -> set[cst.CSTNode]:
         """`model.startswith("gpt-")`: once ids are GLM's, such a test takes the other branch.
@@ -90,6 +125,6 @@ class ModelIdAsData(Rule):
                 prefix = string_value(literal)
                 if prefix and len(prefix) >= 3 and any(source.startswith(prefix) for source in sources):
                     message = f"Model-name test `{func.attr.value}({prefix!r})`: migrated ids are GLM's, so it now takes the other branch"
-                    self.report(literal, message)
+                    self.report(literal, message, severity=Severity.WARNING)
                     reported.add(literal)
         return reported
