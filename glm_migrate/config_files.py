@@ -103,7 +103,9 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     """
     ## What it does
     Finds OpenAI (and retired GLM) model ids as values in configuration files and names the GLM
-    id from the model map. In `.env` templates the value is rewritten.
+    id from the model map, the ids of its families included (`gpt-5.4-mini`, "OpenAI chat
+    family"). In `.env` templates the value is rewritten. Ids without a GLM counterpart
+    (fine-tuned `ft:` ids, `tts-1`, `omni-moderation-latest`) are reported with what to do instead.
 
     ## Why is this bad?
     Code that reads its model from configuration sends whatever the file says.
@@ -118,7 +120,7 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in templates; elsewhere reported only.
+    Safe in templates; elsewhere reported only. Ids without a GLM counterpart are never rewritten.
     """,
 )
 DEPENDENCY_PIN = ConfigRule(
@@ -155,7 +157,8 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (OPENAI_ENV_KEY, OPENAI_URL, OPENAI_MODEL
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
-_TOKEN = re.compile(r"[A-Za-z0-9][\w.-]{3,}")
+#: a word that may be a model id: `ft:` ids keep their colons, so `gpt-4o` inside one is not matched
+_TOKEN = re.compile(r"ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,}")
 _OLD_OPENAI = re.compile(r"""^\s*["']?openai\s*(?:(?:==|<=|~=|<)\s*0(?:\.\d+)*|<\s*1(?:\.0)*)\b""", re.I)
 _ZHIPUAI = re.compile(r"""^\s*["']?zhipuai\b""", re.I)
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
@@ -231,15 +234,19 @@ def _line_findings(
         elif _ZHIPUAI.search(line):
             yield _Finding(DEPENDENCY_PIN, number, 0, end, "`zhipuai` is deprecated: its successor is `zai-sdk`")
         return
-    for match in _TOKEN.finditer(line):
-        model_id = match.group(0)
-        endpoint = tables.known_endpoint_for(model_id)
-        target = tables.lookup_model(endpoint, model_id) if endpoint else None
-        if target:
-            message = f"Model id `{model_id}`: the GLM id is `{target}`"
-            yield _Finding(
-                OPENAI_MODEL_IN_CONFIG, number, match.start(), match.end(), message, target if rewrite else None
+    for token in _TOKEN.finditer(line):
+        model_id = token.group(0)
+        model = tables.match_model(model_id)
+        if model is None:
+            continue
+        if model.glm:
+            message = f"Model id `{model_id}`{model.label}: the GLM id is `{model.glm}`"
+        else:
+            message = f"Model id `{model_id}`{model.label} has no GLM equivalent" + (
+                f": {model.why}" if model.why else ""
             )
+        replacement = model.glm if rewrite and model.glm else None
+        yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, replacement)
 
 
 def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings) -> tuple[str, list[Diagnostic]]:

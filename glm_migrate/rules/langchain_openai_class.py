@@ -200,9 +200,9 @@ class LangchainOpenAIClass(Rule):
             return
         for literal in self.model.resolve_strings(arg.value, scope)[0]:
             old = string_value(literal) or ""
-            new = self.tables.lookup_model(endpoint, old)
-            if not new or literal in self.model.claimed_literals:
+            match = self.tables.match_on(endpoint, old)
+            if match is None or not match.glm or literal in self.model.claimed_literals:
                 continue
             self.model.claimed_literals.add(literal)
-            fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-            self.report(literal, f"Model id `{old}` on `{name}`", fix=fix)
+            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=fix)
