@@ -130,6 +130,16 @@ class ImageGeneration:
 
 
 @dataclass(frozen=True, slots=True)
+class LitellmProvider:
+    """LiteLLM's provider for Z.AI (`[litellm]` in endpoints.toml)."""
+
+    prefix: str  #: "zai": models are written `zai/glm-4.6`
+    api_key_env: str  #: the variable it reads the key from
+    api_base_env: str  #: the variable it reads the URL from
+    env_reference: str  #: "os.environ/": a settings string naming a variable
+
+
+@dataclass(frozen=True, slots=True)
 class Tables:
     #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
     models: Mapping[str, Mapping[str, str]]
@@ -169,6 +179,7 @@ class Tables:
     azure_token_options: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
+    litellm: LitellmProvider
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
     legacy_errors: Mapping[str, str]
     #: legacy error classes whose v1 name catches less
@@ -462,6 +473,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))
                 for kind in _get(endpoints_raw, "frameworks", Mapping, "endpoints")
             }
+        ),
+        litellm=LitellmProvider(
+            prefix=_get(endpoints_raw, "litellm.provider", str, "endpoints"),
+            api_key_env=_get(endpoints_raw, "litellm.api_key_env", str, "endpoints"),
+            api_base_env=_get(endpoints_raw, "litellm.api_base_env", str, "endpoints"),
+            env_reference=_get(endpoints_raw, "litellm.env_reference", str, "endpoints"),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
