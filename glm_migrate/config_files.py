@@ -157,8 +157,9 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (OPENAI_ENV_KEY, OPENAI_URL, OPENAI_MODEL
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
-#: a word that may be a model id: `ft:` ids keep their colons, so `gpt-4o` inside one is not matched
-_TOKEN = re.compile(r"ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,}")
+#: a whole word that may be a model id (not the tail of `#notes-gpt-35`): `ft:` ids keep their
+#: colons, so the `gpt-4o` inside one is not matched alone
+_TOKEN = re.compile(r"(?<![\w.-])(?:ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,})")
 _OLD_OPENAI = re.compile(r"""^\s*["']?openai\s*(?:(?:==|<=|~=|<)\s*0(?:\.\d+)*|<\s*1(?:\.0)*)\b""", re.I)
 _ZHIPUAI = re.compile(r"""^\s*["']?zhipuai\b""", re.I)
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")

@@ -114,6 +114,7 @@ def test_model_families_and_fine_tuned_ids_in_settings() -> None:
         "voice: tts-1-hd\n"
         "local: openai-community/gpt2\n"
         "tool: gpt-engineer\n"
+        '"guide": "https://example.com/wiki/使用教程#微调-gpt-4o"\n'
     )
     output, diagnostics = scan_config(PurePath("settings.yaml"), text, tables=load_tables(), settings=Settings())
     assert output == text
@@ -124,7 +125,7 @@ def test_model_families_and_fine_tuned_ids_in_settings() -> None:
         and "`ft:gpt-4o-mini-2024-07-18:acme::abc123` (OpenAI fine-tuned model) has no GLM" in found[1][1]
     )
     assert found[2][0] == 3 and "(OpenAI speech family) has no GLM equivalent: text-to-speech" in found[2][1]
-    assert len(found) == 3, "Hugging Face gpt2 and gpt-engineer are not OpenAI ids"
+    assert len(found) == 3, "Hugging Face gpt2, gpt-engineer and the tail of a URL anchor are not model ids"
 
 
 def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
