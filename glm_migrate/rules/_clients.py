@@ -163,10 +163,6 @@ def openai_class_spelling(
     return None
 
 
-#: where LiteLLM takes a deployment's URL (call keywords and `litellm_params` keys)
-LITELLM_BASE_NAMES = ("api_base", "base_url")
-
-
 def litellm_deployments(model: SemanticModel) -> list[tuple[cst.Dict, cst.Dict, Scope]]:
     """(deployment, its `litellm_params`, scope) of every `litellm.Router(model_list=[...])` whose
     list is visible: GLM107 moves them, GLM009 leaves their keys and URLs to it."""

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import LITELLM_BASE_NAMES, litellm_deployments
+from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import (
     add_dict_entry,
     add_kwarg,
@@ -21,6 +20,8 @@ from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_v
 
 #: prefixes that mean OpenAI (a bare id is OpenAI to LiteLLM too)
 OPENAI_PROVIDERS = ("", "openai")
+#: where LiteLLM takes a deployment's URL (call keywords and `litellm_params` keys)
+BASE_NAMES = ("api_base", "base_url")
 
 
 class LitellmModel(Rule):
@@ -116,22 +117,11 @@ class LitellmModel(Rule):
 
     def _completion(self, call: cst.Call, scope: Scope) -> None:
         function = f"`{code_of(call.func)}`"
-        base = next((arg for name in LITELLM_BASE_NAMES if (arg := find_kwarg(call, name)) is not None), None)
         model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-        if self._elsewhere(base.value if base else None, model.value if model else None, scope):
-            return
-        if model is None:
-            if any(arg.star == "**" for arg in call.args):
-                self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
-            return
-        if not self._models(model.value, scope, function):
-            return
-        key = find_kwarg(call, "api_key")
-
-        def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
-            return Fix(((call, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports)
-
-        self._deployment(base.value if base else None, key.value if key else None, scope, function, add, call)
+        if model is not None:
+            self._move(call, model.value, scope, function)
+        elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
+            self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
 
     def _router_list(self, call: cst.Call, scope: Scope) -> None:
         arg = find_kwarg(call, "model_list") or next((a for a in call.args if a.keyword is None and not a.star), None)
@@ -145,18 +135,37 @@ class LitellmModel(Rule):
         # the name the code calls the router by: it stays, and it is not data to check
         self.model.claimed_literals.update(names)
         where = "`Router` deployment" + (f" `{string_value(names[0])}`" if len(names) == 1 else "")
-        base = next((e for name in LITELLM_BASE_NAMES if (e := dict_entry(params, name)) is not None), None)
         model = dict_entry(params, "model")
-        if model is None or self._elsewhere(base.value if base else None, model.value, scope):
+        if model is not None:
+            self._move(params, model.value, scope, where)
+
+    def _move(self, at: cst.Call | cst.Dict, model: cst.BaseExpression, scope: Scope, where: str) -> None:
+        """A completion call's or a Router deployment's model, then its key and URL, to Z.AI."""
+        base = _base(at)
+        if self._elsewhere(base, model, scope) or not self._models(model, scope, where):
             return
-        if not self._models(model.value, scope, where):
-            return
-        key = dict_entry(params, "api_key")
+        provider = self.tables.litellm
 
         def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
-            return Fix(((params, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports)
+            if isinstance(at, cst.Call):
+                return Fix(((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports)
+            return Fix(((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports)
 
-        self._deployment(base.value if base else None, key.value if key else None, scope, where, add, params)
+        key = _option(at, "api_key")
+        if key is not None:
+            self._key(key, where)
+        elif self.key_env != provider.api_key_env:
+            message = f"{where} reads `{provider.api_key_env}`; this project's Z.AI key is in `{self.key_env}`"
+            self.report(at, message, fix=add("api_key", env_key_lookup(self.key_env), ("os",)))
+        url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
+        imports = ("os",) if self.settings.base_url_style == "env" else ()
+        if base is None:
+            if self.settings.region != self.tables.default_region:
+                message = f"{where} calls Z.AI's {self.tables.default_region} endpoint unless `api_base` says otherwise"
+                self.report(at, message, fix=add("api_base", url, imports))
+        elif self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.OPENAI:
+            fix = Fix(((base, lambda _: url),), "Point it at Z.AI", imports)
+            self.report(base, f"{where} `api_base` points at OpenAI while its model goes to Z.AI", fix=fix)
 
     def _router_calls(self) -> None:
         """`router.completion(model="gpt-4o")` names a deployment by its alias: not data to check."""
@@ -173,8 +182,7 @@ class LitellmModel(Rule):
 
     def _embedding(self, call: cst.Call, scope: Scope) -> None:
         model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-        base = next((arg for name in LITELLM_BASE_NAMES if (arg := find_kwarg(call, name)) is not None), None)
-        if model is None or self._elsewhere(base.value if base else None, model.value, scope):
+        if model is None or self._elsewhere(_base(call), model.value, scope):
             return
         for literal in self.model.resolve_strings(model.value, scope)[0]:
             old = string_value(literal) or ""
@@ -241,33 +249,6 @@ class LitellmModel(Rule):
         self.report(literal, f"Model `{old}`{label} on {where} does not reach Z.AI", fix=fix)
         return True
 
-    def _deployment(
-        self,
-        base: cst.BaseExpression | None,
-        key: cst.BaseExpression | None,
-        scope: Scope,
-        where: str,
-        add: Callable[[str, cst.BaseExpression, tuple[str, ...]], Fix],
-        at: cst.CSTNode,
-    ) -> None:
-        """The key and URL of a deployment whose model now goes to Z.AI."""
-        provider = self.tables.litellm
-        if key is None:
-            if self.key_env != provider.api_key_env:
-                message = f"{where} reads `{provider.api_key_env}`; this project's Z.AI key is in `{self.key_env}`"
-                self.report(at, message, fix=add("api_key", env_key_lookup(self.key_env), ("os",)))
-        else:
-            self._key(key, where)
-        url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
-        imports = ("os",) if self.settings.base_url_style == "env" else ()
-        if base is None:
-            if self.settings.region != self.tables.default_region:
-                message = f"{where} calls Z.AI's {self.tables.default_region} endpoint unless `api_base` says otherwise"
-                self.report(at, message, fix=add("api_base", url, imports))
-        elif self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.OPENAI:
-            fix = Fix(((base, lambda _: url),), "Point it at Z.AI", imports)
-            self.report(base, f"{where} `api_base` points at OpenAI while its model goes to Z.AI", fix=fix)
-
     def _key(self, key: cst.BaseExpression, where: str) -> None:
         """An OpenAI key passed to a deployment that now goes to Z.AI: read Z.AI's instead."""
         env = env_lookup(key)
@@ -282,3 +263,13 @@ class LitellmModel(Rule):
             new = f"{reference}{self.key_env}"
             fix = Fix(((key, partial(replace_string, value=new)),), f"Read `{self.key_env}` instead")
             self.report(key, f"{where} sends the key from `{value[len(reference) :]}` to Z.AI", fix=fix)
+
+
+def _option(at: cst.Call | cst.Dict, name: str) -> cst.BaseExpression | None:
+    """A completion call's keyword or a Router deployment's `litellm_params` entry."""
+    found = find_kwarg(at, name) if isinstance(at, cst.Call) else dict_entry(at, name)
+    return found.value if found is not None else None
+
+
+def _base(at: cst.Call | cst.Dict) -> cst.BaseExpression | None:
+    return next((value for name in BASE_NAMES if (value := _option(at, name)) is not None), None)
