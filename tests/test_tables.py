@@ -108,6 +108,7 @@ def test_a_family_claims_its_examples_and_maps_where_it_should(family: ModelFami
         ("gpt-6-luna-pro", "chat", "glm-4.6", "OpenAI chat family"),
         ("gpt-6.2-astra-2026-11-17", "chat", "glm-4.6", "OpenAI chat family"),
         ("chatgpt-4o-latest", "chat", "glm-4.6", None),  # exact entry, dated suffix stripped
+        ("gpt-4-1106-vision-preview", "chat", "glm-4.5v", "OpenAI vision family"),
         ("o4-mini-deep-research", "chat", "glm-4.6", "OpenAI reasoning family"),
         ("o3-mini-2025-01-31", "chat", "glm-4.6", None),
         ("gpt-3.5-turbo-instruct", "completions", "", "OpenAI legacy completions family"),
