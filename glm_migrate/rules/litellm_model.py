@@ -170,6 +170,8 @@ class LitellmModel(Rule):
     def _router_calls(self) -> None:
         """`router.completion(model="gpt-4o")` names a deployment by its alias: not data to check."""
         routers = {call for call, _, kind in self.model.framework_calls if kind == "litellm_router"}
+        if not routers:
+            return
         for call, scope in self.model.calls:
             func = call.func
             if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):

@@ -67,12 +67,21 @@ class UnknownModelId(Rule):
     def on_module_end(self) -> None:
         # Ids of a `report_anywhere` family (fine-tuned ones) are reported where they are written;
         # those a request sends were handled above, or stay with the server they go to.
+        anywhere = [family.pattern for family in self.tables.families if family.report_anywhere]
+        # the families' own patterns first: cheaper than the whole lookup, and run for every string
+        candidates = [
+            (literal, value)
+            for literal, _ in self.model.string_literals
+            if (value := string_value(literal)) is not None
+            and any(pattern.fullmatch(value.rpartition("/")[2]) for pattern in anywhere)
+        ]
+        if not candidates:
+            return
         sent = {literal for call in self.model.api_calls for literal in self.model.model_literals(call)[0]}
-        for literal, _ in self.model.string_literals:
+        for literal, value in candidates:
             if literal in sent or literal in self.model.claimed_literals:
                 continue
-            value = string_value(literal)
-            match = self.tables.match_model(value.rpartition("/")[2]) if value is not None else None
+            match = self.tables.match_model(value.rpartition("/")[2])  # a user override of the id wins
             if match is not None and match.family is not None and match.family.report_anywhere:
                 self.model.claimed_literals.add(literal)
                 self.report(literal, _no_equivalent(value, match))
