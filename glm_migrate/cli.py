@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
@@ -31,6 +31,9 @@ from glm_migrate.config import (
 from glm_migrate.formats import FINGERPRINT_FORMATS, FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
+
+if TYPE_CHECKING:
+    from glm_migrate.discovery import Discovery
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
@@ -82,8 +85,10 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> str | None:
 
     Refuses when the file changed since it was read. A temporary file in the same directory is
     renamed over the original, so an interrupted run leaves either the old or the new file;
-    SIGINT and SIGTERM wait until the write is done or undone.
+    SIGINT and SIGTERM wait until the write is done or undone. A symbolic link is written
+    through: the file it points to is replaced, the link stays a link.
     """
+    path = Path(os.path.realpath(path))
     blocking = hasattr(signal, "pthread_sigmask")
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if blocking else set()
     try:
@@ -151,7 +156,11 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
         if config is not None:
             return load_settings(config)
         start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-        return find_settings(start.resolve())
+        try:
+            start = start.resolve()
+        except (OSError, RuntimeError):  # a link loop: discovery names it
+            start = start.absolute()
+        return find_settings(start)
     except ConfigError as exc:
         _fail(console, str(exc))
 
@@ -166,6 +175,13 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option(
     "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (gitignore syntax), on top of .gitignore."
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Scan matching data files skipped by default (lock files, cassettes, OpenAPI documents, test data).",
+)
+@click.option("--show-files", is_flag=True, help="List the files that would be processed, and exit.")
 @click.option("--region", type=click.Choice(REGIONS), help="Z.AI region migrated clients target.")
 @click.option(
     "--base-url-style",
@@ -206,6 +222,8 @@ def main(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
+    include: tuple[str, ...],
+    show_files: bool,
     region: str | None,
     base_url_style: str | None,
     thinking: str | None,
@@ -251,6 +269,7 @@ def main(
         select=_split_codes(select),
         ignore=file_settings.ignore | extra_ignores if extra_ignores else None,
         exclude=(*file_settings.exclude, *exclude) if exclude else None,
+        include=(*file_settings.include, *include) if include else None,
         unsafe_fixes=unsafe_fixes,
         region=region,
         base_url_style=base_url_style,
@@ -263,10 +282,13 @@ def main(
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
         sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
+    found = _discover([Path(p) for p in paths], settings, output, errors)
+    if show_files:
+        for path in found.files:
+            click.echo(str(path))
+        sys.exit(EXIT_CLEAN)
     cache_root = None if no_cache else Path.cwd() / CACHE_DIR_NAME
-    sys.exit(
-        _run_paths([Path(p) for p in paths], settings, console, errors, output, mode, allow_dirty, jobs, cache_root)
-    )
+    sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
 
 
 def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
@@ -312,23 +334,46 @@ class _Output:
 
 
 def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
-    """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr."""
-    from glm_migrate.engine import migrate_bytes
-    from glm_migrate.tables import load_tables
+    """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr.
+
+    The input goes the way a file of that name goes: `--stdin-filename nb.ipynb` is a notebook,
+    `.env.example` a configuration template, anything else Python.
+    """
+    from glm_migrate.runner import migrate_data
 
     data = sys.stdin.buffer.read()
-    result = migrate_bytes(data, settings=settings.for_file(Path(name)), tables=load_tables())
-    keep = mode != "apply" or result.error is not None
-    sys.stdout.buffer.write(data if keep else result.output.encode(result.encoding))
+    report = migrate_data(
+        Path(name),
+        data,
+        settings,
+        edits=output.format in _EDIT_FORMATS,
+        diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
+    )
+    keep = mode != "apply" or report.error is not None or not report.changed
+    sys.stdout.buffer.write(data if keep else report.output_bytes)
     sys.stdout.flush()
-    output_text = None if keep or not result.changed else result.output
-    report = FileReport(Path(name), result.diagnostics, result.error, data, result.source, output_text, result.encoding)
     secrets = file_secrets(report.source, report.diagnostics)
     return _finish([report], errors, errors, output, mode=mode, secrets=secrets, summary_table=False)
 
 
+def _discover(paths: list[Path], settings: Settings, output: _Output, errors: Console) -> Discovery:
+    """The files to process; a path that cannot be is a usage error, named on one line."""
+    from glm_migrate.discovery import discover
+
+    # the files this run writes are never read as input: a baseline's snippets hold model ids
+    written = [path for path in (output.baseline, output.write_baseline, output.file) if path is not None]
+    found = discover(paths, settings.exclude, include=settings.include, never=written)
+    for path, problem in found.problems:
+        errors.print(f"[bold red]error:[/] {escape(str(path))}: {problem}")
+    if found.problems:
+        sys.exit(EXIT_ERROR)
+    for folder in found.empty:
+        errors.print(f"[yellow]warning:[/] no Python files or notebooks under {escape(str(folder))}")
+    return found
+
+
 def _run_paths(
-    paths: list[Path],
+    found: Discovery,
     settings: Settings,
     console: Console,
     errors: Console,
@@ -338,13 +383,10 @@ def _run_paths(
     jobs: int | None,
     cache_root: Path | None,
 ) -> int:
-    from glm_migrate.discovery import discover
     from glm_migrate.gitstate import uncommitted
     from glm_migrate.runner import default_jobs, run
 
-    found = discover(paths, settings.exclude)
-    # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
-    reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
+    reports: list[FileReport] = []
     # A check over a large tree holds every report until the end: without a baseline or
     # fingerprints to make, it keeps each file's findings and secrets but not its texts.
     sources_needed = mode != "check" or output.format in FINGERPRINT_FORMATS or output.baseline or output.write_baseline
@@ -376,7 +418,7 @@ def _run_paths(
             )
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets))
+    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets), skipped=found.skipped)
 
 
 def _write(report: FileReport) -> FileReport:
@@ -409,16 +451,18 @@ def _finish(
     mode: str,
     secrets: frozenset[str],
     summary_table: bool = True,
+    skipped: dict[str, int] | None = None,
 ) -> int:
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code.
 
-    `secrets`: the keys found in the reports' sources (masked in every output).
+    `secrets`: the keys found in the reports' sources (masked in every output). `skipped`: what
+    discovery left out, by reason.
     """
     from glm_migrate.formats import RunReport, is_blocking
     from glm_migrate.report import Summary
 
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
-    summary = Summary()
+    summary = Summary(skipped=skipped or {})
     for report in reports:
         summary.add(report)
     run = RunReport(reports, summary, mode, output.strict, baselined, _link_base(), secrets)

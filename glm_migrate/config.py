@@ -46,6 +46,8 @@ class Settings:
     models: Mapping[str, str] = field(default_factory=dict)
     #: extra glob patterns excluded from discovery
     exclude: tuple[str, ...] = ()
+    #: patterns of data files (lock files, cassettes, ...) to scan after all
+    include: tuple[str, ...] = ()
     #: glob -> codes ignored in matching files
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: where per-file-ignores globs are rooted: the config file's directory (None: the cwd)
@@ -83,6 +85,7 @@ _KEYS: dict[str, str] = {
     "base-url-style": "base_url_style",
     "models": "models",
     "exclude": "exclude",
+    "include": "include",
     "per-file-ignores": "per_file_ignores",
     "thinking": "thinking",
     "tool-stream": "tool_stream",
@@ -158,7 +161,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         name = _KEYS[key]
         if name in ("select", "ignore"):
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
-        elif name == "exclude":
+        elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
         elif name in ("unsafe_fixes", "tool_stream"):
             if not isinstance(value, bool):

@@ -153,7 +153,41 @@ DEPENDENCY_PIN = ConfigRule(
     """,
 )
 
-CONFIG_RULES: tuple[ConfigRule, ...] = (OPENAI_ENV_KEY, OPENAI_URL, OPENAI_MODEL_IN_CONFIG, DEPENDENCY_PIN)
+NOTEBOOK_CELL_SKIPPED = ConfigRule(
+    "GLM992",
+    "notebook-cell-skipped",
+    "Notebook cell that is neither Python nor IPython syntax glm-migrate reads",
+    None,
+    Applicability.MANUAL,
+    Severity.WARNING,
+    """
+    ## What it does
+    Reports a notebook code cell left out because it does not parse once IPython's syntax
+    (magics, shell escapes, automagics, help) is set aside; the notebook's other cells are
+    migrated all the same.
+
+    ## Why is this bad?
+    Nothing in the cell was looked at. It is an error when the cell mentions a word the rules
+    look for (`openai`, `gpt-`, ...: something there may need migrating), else a warning.
+
+    ## Example
+    ```text
+    for x in xs: %time f(x)
+    ```
+
+    ## Fix safety
+    No fix: the cell is left exactly as it is.
+    """,
+)
+
+#: rules on files other than Python code: configuration files, and notebooks as a whole
+CONFIG_RULES: tuple[ConfigRule, ...] = (
+    OPENAI_ENV_KEY,
+    OPENAI_URL,
+    OPENAI_MODEL_IN_CONFIG,
+    DEPENDENCY_PIN,
+    NOTEBOOK_CELL_SKIPPED,
+)
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
@@ -164,7 +198,23 @@ _OLD_OPENAI = re.compile(r"""^\s*["']?openai\s*(?:(?:==|<=|~=|<)\s*0(?:\.\d+)*|<
 _ZHIPUAI = re.compile(r"""^\s*["']?zhipuai\b""", re.I)
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist")
-LOCK_NAMES = frozenset({"poetry.lock", "package-lock.json", "pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"})
+LOCK_NAMES = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock", "conda-lock.yml", "bun.lock"}
+)
+#: folders whose structured files are test data, not configuration
+TEST_DATA_DIRS = frozenset({"fixtures", "testdata", "test_data", "test-data", "__snapshots__", "snapshots"})
+_TEST_DIRS = frozenset({"test", "tests", "testing"})
+#: the head of an OpenAPI document (its version key), a VCR cassette (vcrpy, Ruby VCR; YAML at
+#: the first column or JSON's first key) or a JSON schema (`$schema` naming json-schema.org)
+_DATA_HEAD = (
+    ("OpenAPI document", re.compile(r"""^(?:openapi|swagger)\s*:\s*["']?\d|"(?:openapi|swagger)"\s*:\s*"\d""", re.M)),
+    ("recorded HTTP cassette", re.compile(r"""^(?:---\s*)?\{?\s*"?(?:http_)?interactions"?\s*:""")),
+    ("JSON schema", re.compile(r""""\$schema"\s*:\s*"https?://json-schema\.org/""")),
+    ("SARIF log", re.compile(r""""\$schema"\s*:\s*"[^"]*sarif""")),
+    # what glm-migrate itself writes: a baseline's snippets and a report's messages hold model ids
+    ("glm-migrate baseline", re.compile(r"""^\{\s*"glm-migrate-baseline"\s*:""")),
+    ("glm-migrate report", re.compile(r'^\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"glm-migrate"')),
+)
 
 
 #: Larger files are data, not configuration.
@@ -175,7 +225,7 @@ def config_kind(path: PurePath) -> str | None:
     """ "env", "settings", "manifest" or None for files this module does not scan."""
     name = path.name.lower()
     if name in LOCK_NAMES or name.endswith(".lock"):
-        return None
+        return "settings"  # data (see `data_kind`), scanned as settings only when included
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env"
     if (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name == "setup.cfg":
@@ -185,6 +235,53 @@ def config_kind(path: PurePath) -> str | None:
     if name.endswith((".yaml", ".yml", ".toml", ".json")):
         return "settings"
     return None
+
+
+def data_kind(path: PurePath, head: bytes) -> str | None:
+    """What kind of data a structured file holds, when it is data rather than configuration: a
+    lock file, a recorded HTTP cassette, an OpenAPI, JSON-schema or SARIF document, test data,
+    JSON records (a top-level array), or a baseline or report glm-migrate wrote. None for
+    configuration. `path` is relative to the repository
+    (folder names above it say nothing); `head` is the start of the file."""
+    name = path.name.lower()
+    if name in LOCK_NAMES or name.endswith(".lock"):
+        return "lock file"
+    if config_kind(path) != "settings" or name == "pyproject.toml":
+        return None
+    folders = [part.lower() for part in path.parts[:-1]]
+    if any("cassette" in folder for folder in folders):
+        return "recorded HTTP cassette"
+    if TEST_DATA_DIRS.intersection(folders) or (
+        "data" in folders and _TEST_DIRS.intersection(folders[: folders.index("data")])
+    ):
+        return "test data"
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    for kind, pattern in _DATA_HEAD:
+        if pattern.search(text):
+            return kind
+    if name.endswith(".json") and text.startswith("["):
+        return "JSON records"
+    return None
+
+
+#: a setting named like a secret, and its value
+_SECRET_SETTING = re.compile(
+    r"""[\w.-]*(?:key|secret|token|password)[\w.-]*["']?\s*[:=]\s*["']?(?P<value>[^\s"'#,}]+)""", re.I
+)
+
+
+def without_secrets(text: str) -> str:
+    """`text` with secret-shaped values of key, secret, token and password settings masked: the
+    text a baseline's snippets and fingerprints are taken from."""
+
+    def masked(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if not _SECRET.search(value):
+            return match.group(0)
+        cut = match.start("value") - match.start()
+        return match.group(0)[:cut] + mask(value)
+
+    return _SECRET_SETTING.sub(masked, text)
 
 
 def is_template(path: PurePath) -> bool:
@@ -214,11 +311,76 @@ class _Finding:
         )
 
 
+#: `key: ` / `"key": "` / `key = '` (and a `provider/` prefix) just before a value
+_VALUE_OF = re.compile(r"""["']?(?P<key>[A-Za-z_$][\w.$-]*)["']?\s*[:=]\s*["']?(?:[\w.-]+/)?$""")
+#: `- ` just before a value: a YAML list item
+_LIST_ITEM = re.compile(r"""^(?P<indent>[ \t]*)-\s*["']?(?:[\w.-]+/)?$""")
+#: `key:` alone on its line (a list or mapping follows)
+_KEY_LINE = re.compile(r"""^[ \t]*(?:-\s+)?["']?(?P<key>[\w.$-]+)["']?\s*:\s*(?:#.*)?$""")
+#: a name used as a key: `NAME:`, `"NAME":`, `NAME=`
+_IS_KEY = re.compile(r"""^["']?\s*[:=]""")
+#: a reference to a variable: `${NAME}`, `${{ secrets.NAME }}`, `env.NAME`, `secret('NAME')`
+_REFERENCE = re.compile(r"""(?:\$\{{0,2}\s*|\bsecrets\.|\benv\.|\b(?:secret|env|getenv)\(\s*["']?)$""")
+#: keys whose values are model ids, and keys whose values name a key or variable
+MODEL_KEYS = re.compile(r"model|deployment|engine|llm", re.I)
+SECRET_KEYS = re.compile(r"key|secret|token|env|name|var|credential|password", re.I)
+
+
+class _Shape:
+    """Where a match sits in a structured settings file: the key it is the value of, if any.
+
+    Settings files hold configuration in `key: value` shapes; the same words in prose (a
+    description, a prompt, a document stored as a string) are not configuration.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def key_of(self, index: int, start: int) -> str | None:
+        before = self.lines[index][:start]
+        value = _VALUE_OF.search(before)
+        if value is not None:
+            return value.group("key")
+        item = _LIST_ITEM.match(before)
+        return self._parent(index, len(item.group("indent"))) if item is not None else None
+
+    def _parent(self, index: int, indent: int) -> str | None:
+        """The key a list item at `indent` belongs to: the nearest line above it not in the list."""
+        for line in reversed(self.lines[:index]):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            depth = len(line) - len(line.lstrip(" \t"))
+            if stripped.startswith("-") and depth >= indent:
+                continue
+            key = _KEY_LINE.match(line.rstrip("\r\n"))
+            return key.group("key") if key is not None and depth <= indent else None
+        return None
+
+    def names_variable(self, index: int, start: int, end: int) -> bool:
+        line = self.lines[index]
+        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[:start]):
+            return True
+        key = self.key_of(index, start)
+        return key is not None and SECRET_KEYS.search(key) is not None
+
+    def names_model(self, index: int, start: int) -> bool:
+        key = self.key_of(index, start)
+        return key is not None and MODEL_KEYS.search(key) is not None
+
+    def is_value(self, index: int, start: int) -> bool:
+        return self.key_of(index, start) is not None
+
+
 def _line_findings(
-    line: str, number: int, kind: str, rewrite: bool, tables: Tables, settings: Settings
+    line: str, number: int, kind: str, rewrite: bool, tables: Tables, settings: Settings, shape: _Shape | None
 ) -> Iterator[_Finding]:
+    """The findings on one line; in settings files (`shape`), only in configuration shapes."""
     url = tables.base_url(settings.region)
+    index = number - 1
     for match in _ENV_NAMES.finditer(line):
+        if shape is not None and not shape.names_variable(index, match.start(), match.end()):
+            continue
         name = match.group(1)
         new = (settings.api_key_env or tables.api_key_env) if name == "OPENAI_API_KEY" else tables.base_url_env
         value = line[match.end() :].partition("=")[2].strip().strip("\"'")
@@ -226,6 +388,8 @@ def _line_findings(
         message = f"`{name}` is read by OpenAI clients; migrated code reads `{new}`{hidden}"
         yield _Finding(OPENAI_ENV_KEY, number, match.start(), match.end(), message, new if rewrite else None)
     for match in _URL.finditer(line):
+        if shape is not None and not shape.is_value(index, match.start()):
+            continue
         message = f"OpenAI URL `{match.group(0)}`: use `{url}`"
         yield _Finding(OPENAI_URL, number, match.start(), match.end(), message, url if rewrite else None)
     if kind == "manifest":
@@ -236,6 +400,8 @@ def _line_findings(
             yield _Finding(DEPENDENCY_PIN, number, 0, end, "`zhipuai` is deprecated: its successor is `zai-sdk`")
         return
     for token in _TOKEN.finditer(line):
+        if shape is not None and not shape.names_model(index, token.start()):
+            continue
         model_id = token.group(0)
         model = tables.match_model(model_id)
         if model is None:
@@ -257,11 +423,12 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
         return text, []
     rewrite = kind == "env" and is_template(path)
     lines = text.splitlines(keepends=True)
+    shape = _Shape(list(lines)) if kind == "settings" else None
     diagnostics: list[Diagnostic] = []
     for index, line in enumerate(lines):
         findings = [
             f
-            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings)
+            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape)
             if settings.is_enabled(f.rule.CODE)
         ]
         diagnostics.extend(f.diagnostic() for f in findings)

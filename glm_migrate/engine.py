@@ -23,10 +23,12 @@ from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
+from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
-from glm_migrate.semantic import SemanticModel, code_of, dotted_name, string_value, walk
+from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
+from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables
@@ -126,13 +128,16 @@ def migrate_bytes(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate the bytes of a Python file; the result's text encodes back with `result.encoding`.
 
     The encoding comes from a BOM or PEP 263 cookie, and line endings are kept as they are.
     `edits=False` leaves out each fix's text edit (`Diagnostic.edit`), which only some reports show.
+    `facts`: what the rest of the project says about this module (`project.ProjectIndex`); the
+    result's `summary` is what this module says to the rest.
     """
-    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
 
 
 def migrate_source(
@@ -142,13 +147,36 @@ def migrate_source(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate Python source text. Never raises on unparsable input (see `MigrationResult.error`)."""
-    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
+
+
+def summarize_bytes(data: bytes, *, tables: Tables) -> ModuleSummary | None:
+    """What a module gives the rest of the project, for a module glm-migrate has nothing to
+    migrate in (a package's `__init__.py` that re-exports a client); None when it does not parse."""
+    if _beyond_native_parser(data) is not None:
+        return None
+    try:
+        module = parse_module(data)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError, RecursionError):
+        return None
+    model = SemanticModel.build(module, tables)
+    try:
+        return summarize(model)
+    finally:
+        model.release()
 
 
 def _migrate(
-    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    data: str | bytes,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     if not tables.mentions_trigger(data):
         return _untouched(data)
@@ -171,11 +199,11 @@ def _migrate(
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
         result, unsettled = _migrate_module(
-            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if not unsettled:
             return result
-        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits)
+        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
         return _untouched(data, "too deeply nested to process safely (left untouched)")
@@ -186,7 +214,13 @@ _MAX_EXTRA_PASSES = 3
 
 
 def _until_settled(
-    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    first: MigrationResult,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
     lets legacy `functions=` become tools). Called only when a pass left an error inside (or
@@ -200,7 +234,7 @@ def _until_settled(
     for _ in range(_MAX_EXTRA_PASSES):
         module = parse_module(result.output)
         following, unsettled = _migrate_module(
-            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if following.error or not following.changed:
             break
@@ -213,7 +247,9 @@ def _until_settled(
     if result is first:
         return first
     remaining = tuple(replace(d, edit=None) for d in result.diagnostics if not d.applied)
-    return MigrationResult(first.source, result.output, (*applied, *remaining), encoding=first.encoding)
+    return MigrationResult(
+        first.source, result.output, (*applied, *remaining), encoding=first.encoding, summary=first.summary
+    )
 
 
 def _migrate_module(
@@ -224,6 +260,7 @@ def _migrate_module(
     tables: Tables,
     rules: Sequence[type[Rule]],
     with_edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
     tables = tables.with_model_overrides(settings.models)
@@ -236,10 +273,12 @@ def _migrate_module(
     suppressions = collect_suppressions(module, positions) if positions is not None and directives else None
     if suppressions is not None and suppressions.skip_file:
         return MigrationResult(source, source, (), encoding=module.encoding), False
-    model = SemanticModel.build(module, tables, source)
+    model = SemanticModel.build(module, tables, source, facts)
     context = RuleContext(model=model, tables=tables, settings=settings)
     try:
-        return _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        summary = summarize(model)
+        result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
         # with them at once instead of waiting for the cycle collector.
@@ -569,11 +608,44 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for client in model.clients:
         for rule in client_rules:
             rule.on_client(client)
+    findings = active[0].context.findings if active else []
     for call in model.api_calls:
+        reported = len(findings)
         for rule in call_rules:
             rule.on_api_call(call)
+        if call.mixed:
+            _hold_fixes(findings[reported:], call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+
+
+def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
+    """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
+    server, a URL from settings) is checked like any OpenAI call, but a fix would change the
+    requests of the client that stays too: its findings become manual, saying which is which."""
+    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
+    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER]
+    unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+    if moves:
+        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+    elif stays:
+        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+    else:
+        note = f"if its client {' or '.join(unknown)}, whose server is chosen at run time, goes to Z.AI"
+    for finding in findings:
+        finding.message = f"{finding.message} ({note})"
+        finding.fix, finding.applicability = None, Applicability.MANUAL
+
+
+def _client_code(client: Client) -> str:
+    if client.construction is None:
+        return (
+            "the `openai` module client"
+            if client.origin == "module"
+            else f"`{code_of(client.base_url or cst.Name('client'))}`"
+        )
+    code = code_of(client.construction)
+    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:

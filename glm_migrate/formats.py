@@ -21,7 +21,7 @@ from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import redact
-from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, status
+from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, status, where
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
@@ -129,6 +129,7 @@ def json_document(run: RunReport) -> str:
             "files_scanned": summary.files_scanned,
             "files_changed": summary.files_changed,
             "files_failed": summary.files_failed,
+            "files_skipped": summary.skipped,
             "findings": dict(sorted(summary.findings.items())),
             "fixes": dict(sorted(summary.fixes.items())),
             "blocking": sum(run.blocking(d) for _, d in run.findings()),
@@ -221,7 +222,7 @@ def github_annotations(run: RunReport) -> str:
                 f"::error file={_escape_property(str(report.path))},title=glm-migrate::{_escape_data(report.error)}"
             )
         for diagnostic in report.diagnostics:
-            span = diagnostic.span
+            span = diagnostic.position  # in a notebook: the line of the .ipynb, so annotations land there
             state = status(diagnostic, dry_run=run.dry_run)
             command = "error" if diagnostic.severity is Severity.ERROR else "warning"
             if state == "fixed":
@@ -294,8 +295,12 @@ def sarif_log(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             state = status(diagnostic, dry_run=run.dry_run)
             properties: dict[str, object] = {"status": state, "applicability": diagnostic.applicability.value}
-            if diagnostic.cell is not None:
-                properties["notebookCell"] = diagnostic.cell  # the region's lines count within the cell
+            if diagnostic.cell is not None:  # the region is in the .ipynb; these say where in the cell
+                properties["notebookCell"] = diagnostic.cell
+                properties["notebookCellLine"] = diagnostic.span.line
+                properties["notebookCellColumn"] = diagnostic.span.column
+                if diagnostic.cell_id is not None:
+                    properties["notebookCellId"] = diagnostic.cell_id
             if diagnostic.fix_title and state != "fixed":
                 properties["fixTitle"] = diagnostic.fix_title
             result: dict[str, object] = {
@@ -305,7 +310,7 @@ def sarif_log(run: RunReport) -> str:
                     {
                         "physicalLocation": {
                             "artifactLocation": artifact,
-                            "region": _region(diagnostic.span),
+                            "region": _region(diagnostic.position),
                         }
                     }
                 ],
@@ -373,13 +378,16 @@ def _md(text: str) -> str:
 
 
 def _in_cell(diagnostic: Diagnostic, text: str) -> str:
-    """Notebook findings say which cell their line numbers count in."""
-    return f"{text} (cell {diagnostic.cell})" if diagnostic.cell is not None else text
+    """Notebook findings say which cell, and which line of it, they are in."""
+    if diagnostic.cell is None:
+        return text
+    return f"{text} (cell {diagnostic.cell}, line {diagnostic.span.line})"
 
 
-def _link(run: RunReport, path: Path, line: int, cell: int | None = None) -> str:
-    shown = f"{path.as_posix()}:cell {cell}:{line}" if cell is not None else f"{path.as_posix()}:{line}"
-    target = quote(path.as_posix()) + f"#L{line}"
+def _link(run: RunReport, path: Path, diagnostic: Diagnostic) -> str:
+    """`path:line` (`path:cell N:line` in a notebook), linked to the line of the file."""
+    shown = where(path.as_posix(), diagnostic) + f":{diagnostic.span.line}"
+    target = quote(path.as_posix()) + f"#L{diagnostic.position.line}"
     if run.link_base is not None and not path.is_absolute():
         target = run.link_base + target
     return f"[{shown}]({target})"
@@ -434,8 +442,7 @@ def markdown_report(run: RunReport) -> str:
                 " (an unsafe fix exists: `--unsafe-fixes`)" if diagnostic.applicability is Applicability.UNSAFE else ""
             )
             out.append(
-                f"- [ ] {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** "
-                f"{_md(diagnostic.message)}{note}"
+                f"- [ ] {_link(run, report.path, diagnostic)} **{diagnostic.code}** {_md(diagnostic.message)}{note}"
             )
         out.append("")
 
@@ -443,9 +450,7 @@ def markdown_report(run: RunReport) -> str:
     if advice:
         out += ["<details><summary>Advice (works on GLM-4.6, worth a look)</summary>", ""]
         for report, diagnostic in advice:
-            out.append(
-                f"- {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** {_md(diagnostic.message)}"
-            )
+            out.append(f"- {_link(run, report.path, diagnostic)} **{diagnostic.code}** {_md(diagnostic.message)}")
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -468,15 +473,14 @@ def junit_xml(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             span = diagnostic.span
             state = status(diagnostic, dry_run=run.dry_run)
+            at = f"cell {diagnostic.cell} line" if diagnostic.cell is not None else "line"
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=_in_cell(
-                    diagnostic, f"{diagnostic.code} {diagnostic.rule} at line {span.line} column {span.column}"
-                ),
+                name=f"{diagnostic.code} {diagnostic.rule} at {at} {span.line} column {span.column}",
                 classname=str(report.path),
                 file=str(report.path),
-                line=str(span.line),
+                line=str(diagnostic.position.line),
             )
             tests += 1
             if run.blocking(diagnostic):
@@ -538,7 +542,7 @@ def gitlab_code_quality(run: RunReport) -> str:
                     "fingerprint": hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest(),
                     "location": {
                         "path": path,
-                        "lines": {"begin": diagnostic.span.line, "end": diagnostic.span.end_line},
+                        "lines": {"begin": diagnostic.position.line, "end": diagnostic.position.end_line},
                     },
                 }
             )

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable
 
 from glm_migrate.diagnostics import Diagnostic, Span
+from glm_migrate.ipynb import text_of
 
 #: the rule whose findings point at key literals
 SECRET_RULE = "GLM003"
@@ -50,7 +51,7 @@ def file_secrets(source: str | None, diagnostics: Iterable[Diagnostic]) -> froze
     """The key values GLM003 found in one file; empty strings and tiny values are not secrets."""
     if source is None:
         return frozenset()
-    values = (_literal_value(span_text(source, d.span)) for d in diagnostics if d.code == SECRET_RULE)
+    values = (_literal_value(span_text(text_of(source, d), d.span)) for d in diagnostics if d.code == SECRET_RULE)
     return frozenset(value for value in values if len(value) >= 8)
 
 

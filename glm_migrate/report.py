@@ -125,6 +125,8 @@ class Summary:
     findings: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
     severities: dict[str, Severity] = field(default_factory=dict)
+    #: what discovery left out, by reason (see `discovery.Discovery.skipped`)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def add(self, report: FileReport) -> None:
         self.files_scanned += 1
@@ -157,8 +159,30 @@ def summary_table(summary: Summary, *, applied: bool) -> Table:
     table.caption = (
         f"{summary.files_scanned} files scanned, {summary.files_changed} {verb}, {summary.files_failed} failed"
     )
+    skipped = skipped_text(summary.skipped)
+    if skipped:
+        table.caption += f"\n{skipped}"
     table.caption_justify = "left"
     return table
+
+
+_SKIPPED_LABELS = (
+    ("ignored_files", "file", "ignored by git"),
+    ("ignored_dirs", "folder", "ignored by git"),
+    ("excluded_dirs", "folder", "excluded by default"),
+    ("excluded_files", "file", "excluded"),
+    ("data_files", "data file", "(--include scans them)"),
+)
+
+
+def skipped_text(skipped: dict[str, int]) -> str | None:
+    """`skipped: 3 files ignored by git, 2 folders excluded by default, ...`, or None."""
+    parts = [
+        f"{count} {noun}{'' if count == 1 else 's'} {why}"
+        for key, noun, why in _SKIPPED_LABELS
+        if (count := skipped.get(key, 0))
+    ]
+    return f"skipped: {', '.join(parts)}" if parts else None
 
 
 def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool = False) -> dict[str, object]:
@@ -173,8 +197,10 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
         "applicability": diagnostic.applicability.value,
         "applied": diagnostic.applied and not dry_run,
         "fix_title": diagnostic.fix_title,
-        "span": _span_dict(span),
+        "span": _span_dict(diagnostic.position),  # in a notebook: in the .ipynb file
         "cell": diagnostic.cell,
+        "cell_id": diagnostic.cell_id,
+        "cell_span": _span_dict(span) if diagnostic.cell is not None else None,
         "edit": (
             None
             if diagnostic.edit is None

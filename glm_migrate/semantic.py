@@ -18,12 +18,14 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
+from glm_migrate.defaults import argparse_default, declared_default, option_default
 from glm_migrate.nodes import code_of as code_of
 from glm_migrate.nodes import dotted_name as dotted_name
 from glm_migrate.nodes import env_lookup as env_lookup
 from glm_migrate.nodes import evaluated as evaluated
 from glm_migrate.nodes import find_kwarg as find_kwarg
 from glm_migrate.nodes import string_value as string_value
+from glm_migrate.project import ClientFact, ModuleFacts
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
 from glm_migrate.walk import walk as walk
@@ -66,6 +68,8 @@ class Scope:
     parent: Scope | None
     node: cst.CSTNode
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    #: a function's `return` values (a lambda's body)
+    returns: list[cst.BaseExpression] = field(default_factory=list)
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -85,6 +89,10 @@ class Binding:
     value: cst.BaseExpression | None = None  #: assigned value or parameter default
     qualified: str | None = None  #: for imports: the dotted name imported ("openai.OpenAI")
     target: cst.CSTNode | None = None  #: the node that binds (Name, Attribute, Param)
+    #: the function or class a `def`/`class` statement binds
+    defines: Scope | None = None
+    #: the declared type of a parameter or annotated name (`client: OpenAI | None`)
+    annotation: cst.BaseExpression | None = None
 
 
 @dataclass(eq=False)
@@ -104,6 +112,17 @@ class Client:
     #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
     #: stays with OpenAI (target OTHER)
     account_only: tuple[str, ...] = ()
+    #: for a client of another module: what the project index knows of it
+    imported: ClientFact | None = None
+    #: how the module gets it: "constructor", "module" (the `openai` module-level client),
+    #: "annotation" (a parameter or attribute declared as a client: the caller's), "derived"
+    #: (`client.with_options(base_url=...)`, `construction` is that call), "imported"
+    origin: str = "constructor"
+
+    @property
+    def constructed(self) -> bool:
+        """Built by a constructor call in this module: the client rules may edit it."""
+        return self.origin == "constructor" and self.construction is not None
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return find_kwarg(self.construction, name) if self.construction else None
@@ -154,8 +173,16 @@ class ApiCall:
 
     @functools.cached_property
     def migratable(self) -> bool:
-        """Requests go (or, after the migration, will go) to Z.AI, so GLM's rules apply."""
-        return self.inferred or self.target in (Target.OPENAI, Target.ZAI)
+        """Requests go (or, after the migration, will or may go) to Z.AI, so GLM's rules apply:
+        for some receiver at least, or for one whose server is chosen at run time (see `mixed`)."""
+        return self.inferred or any(c.target is not Target.OTHER for c in self.clients)
+
+    @functools.cached_property
+    def mixed(self) -> bool:
+        """Some receivers may stay where they are (`OpenAI() if cloud else OpenAI(base_url=LOCAL)`,
+        a base_url from settings): GLM's rules are checked, but their fixes would change those
+        requests too, so the engine makes them manual."""
+        return self.migratable and any(c.target in (Target.OTHER, Target.UNKNOWN) for c in self.clients)
 
     @property
     def endpoint(self) -> str | None:
@@ -205,7 +232,39 @@ class _ResourceValue:
     path: tuple[str, ...]
 
 
-_Value = _ModuleValue | _ClassValue | Client | _ResourceValue
+@dataclass(frozen=True, eq=False)
+class _FunctionValue:
+    scope: Scope  #: a function of this module: calling it gives what it returns
+
+
+@dataclass(frozen=True, eq=False)
+class _LocalClassValue:
+    scope: Scope  #: a class of this module: calling it gives an instance
+
+
+@dataclass(frozen=True, eq=False)
+class _InstanceValue:
+    scope: Scope  #: an instance of a class of this module: its attributes are the class's
+
+
+@dataclass(frozen=True, eq=False)
+class _ImportedFactory:
+    name: str  #: as imported
+    returns: ClientFact  #: a function of another module of the project that returns a client
+
+
+_Value = (
+    _ModuleValue
+    | _ClassValue
+    | Client
+    | _ResourceValue
+    | _FunctionValue
+    | _LocalClassValue
+    | _InstanceValue
+    | _ImportedFactory
+)
+#: decorators that make a method's return value what reading the attribute gives
+_PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property"})
 
 
 _LiteralT = TypeVar("_LiteralT", bound=cst.BaseExpression)
@@ -218,6 +277,11 @@ class SemanticModel:
         self.module = module
         self.tables = tables
         self.source = ""
+        self.facts = ModuleFacts()
+        #: clients of other modules, by the name imported
+        self._imported: dict[str, Client] = {}
+        #: class -> its family (see `_family`), worked out once
+        self._families: dict[Scope, list[Scope]] | None = None
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -227,6 +291,8 @@ class SemanticModel:
         self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
         self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
         self.imported_sdks: set[str] = set()
+        #: modules imported with `from x import *` (their names stay unresolved)
+        self.star_imports: list[str] = []
         self._module_client: Client | None = None
         self._values: dict[tuple[int, int], list[_Value]] = {}
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
@@ -267,8 +333,12 @@ class SemanticModel:
         return bool(self.legacy_calls) or any(a.attribute in LEGACY_SETTINGS for a in self.module_attributes)
 
     @classmethod
-    def build(cls, module: cst.Module, tables: Tables, source: str | None = None) -> SemanticModel:
+    def build(
+        cls, module: cst.Module, tables: Tables, source: str | None = None, facts: ModuleFacts | None = None
+    ) -> SemanticModel:
+        """`facts`: what the rest of the project says about this module's imports and names."""
         model = cls(module, tables)
+        model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
         walk(module, _Collector(model), model.parents)
@@ -297,11 +367,37 @@ class SemanticModel:
         base, _, attr = dotted.partition(".")
         if base in ("self", "cls") and "." not in attr:
             klass = scope.enclosing_class()
-            found = list(self.attribute_bindings.get((klass, dotted), []))
-            if klass is not None:
-                found.extend(klass.bindings.get(attr, []))
-            return found
+            if klass is None:
+                return list(self.attribute_bindings.get((None, dotted), []))
+            return self.class_attribute(klass, attr)
         return self.attribute_bindings.get((None, dotted), [])
+
+    def _family(self, klass: Scope) -> list[Scope]:
+        """The class, the classes of this module it derives from and those deriving from it:
+        `self.x` in a method may be set by any of them (flow-insensitively, all count)."""
+        if self._families is None:
+            self._families = {}
+            bases: dict[Scope, list[Scope]] = {}
+            for scope in self.scopes:
+                if scope.kind == "class" and type(scope.node) is cst.ClassDef and scope.parent is not None:
+                    values = [v for arg in scope.node.bases for v in self.values_of(arg.value, scope.parent)]
+                    bases[scope] = [v.scope for v in values if isinstance(v, _LocalClassValue)]
+            for scope in bases:
+                related, pending = [scope], [scope]
+                while pending:  # ancestors
+                    for base in bases.get(pending.pop(), []):
+                        if base not in related:
+                            related.append(base)
+                            pending.append(base)
+                pending = [scope]
+                while pending:  # descendants
+                    current = pending.pop()
+                    for other, its_bases in bases.items():
+                        if current in its_bases and other not in related:
+                            related.append(other)
+                            pending.append(other)
+                self._families[scope] = related
+        return self._families.get(klass, [klass])
 
     def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Value]:
         key = (id(expr), id(scope))
@@ -311,17 +407,113 @@ class SemanticModel:
                 self._values[key] = self._compute_values(expr, scope, depth)
         return self._values[key]
 
-    def _binding_values(self, bindings: Sequence[Binding], depth: int) -> list[_Value]:
+    def _binding_values(self, bindings: Sequence[Binding], depth: int, *, attribute: bool = False) -> list[_Value]:
+        """What the bindings may hold; `attribute`: read as `obj.name`, where a property's
+        method gives its return value."""
         values: list[_Value] = []
         for binding in bindings:
             if binding.qualified is not None:
                 values.append(self._value_for_qualified(binding.qualified))
+            elif binding.defines is not None:
+                values.extend(self._definition_values(binding.defines, depth, attribute=attribute))
             elif binding.value is not None and not isinstance(binding.target, cst.Param):
                 values.extend(self.values_of(binding.value, binding.scope, depth + 1))
+            elif binding.annotation is not None:
+                values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
 
+    def name_clients(self, name: str) -> list[Client]:
+        """The clients a module-level name may hold."""
+        values = self._binding_values(self.module_scope.bindings.get(name, []), 0)
+        return [value for value in values if isinstance(value, Client)]
+
+    def returned_clients(self, bindings: Sequence[Binding]) -> list[Client]:
+        """The clients the functions these bindings define may return."""
+        values = [v for b in bindings if b.defines is not None for v in self._returned(b.defines, 0)]
+        return [value for value in values if isinstance(value, Client)]
+
+    def _definition_values(self, defined: Scope, depth: int, *, attribute: bool) -> list[_Value]:
+        if defined.kind == "class":
+            return [_LocalClassValue(defined)]
+        node = defined.node
+        if attribute and type(node) is cst.FunctionDef:
+            names = {dotted_name(d.decorator) for d in node.decorators}
+            if names & _PROPERTIES:
+                return self._returned(defined, depth)
+        return [_FunctionValue(defined)]
+
+    def _returned(self, function: Scope, depth: int) -> list[_Value]:
+        return [value for ret in function.returns for value in self.values_of(ret, function, depth + 1)]
+
+    def _annotated(
+        self, annotation: cst.BaseExpression, scope: Scope, depth: int, *, classes: bool = False
+    ) -> list[_Value]:
+        """The values a declared type stands for: a client of an SDK client class (the caller's),
+        an instance of a class of this module, or with `type[X]` (`classes`) the class itself.
+        `Optional[X]`, `X | None`, `Union[...]`, `Annotated[X, ...]` and string annotations are
+        looked through."""
+        if type(annotation) is cst.SimpleString:
+            text = string_value(annotation)
+            try:
+                annotation = cst.parse_expression(text) if text else annotation
+            except cst.ParserSyntaxError:
+                return []
+        if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
+            parts = (annotation.left, annotation.right)
+            return [v for part in parts for v in self._annotated(part, scope, depth + 1, classes=classes)]
+        if type(annotation) is cst.Subscript:
+            wrapper = (dotted_name(annotation.value) or "").rpartition(".")[2]
+            elements = [e.slice.value for e in annotation.slice if type(e.slice) is cst.Index]
+            if wrapper == "Annotated":
+                elements = elements[:1]
+            elif wrapper in ("type", "Type"):
+                classes = True
+            elif wrapper not in ("Optional", "Union"):
+                return []
+            return [v for element in elements for v in self._annotated(element, scope, depth + 1, classes=classes)]
+        values: list[_Value] = []
+        for value in self.values_of(annotation, scope, depth + 1):
+            if classes and isinstance(value, _ClassValue | _LocalClassValue):
+                values.append(value)
+            elif isinstance(value, _ClassValue):
+                values.append(self._declared_client(annotation, value.name, scope))
+            elif isinstance(value, _LocalClassValue):
+                values.append(_InstanceValue(value.scope))
+        return values
+
+    def _declared_client(self, annotation: cst.BaseExpression, class_name: str, scope: Scope) -> Client:
+        """The client a parameter or attribute is declared to hold: whoever passes it built it,
+        most likely as a client this migration points at Z.AI, so its calls are OpenAI calls."""
+        for client in self.clients:
+            if client.origin == "annotation" and client.base_url is annotation:
+                return client
+        sdk, is_async = self.tables.clients[class_name]
+        target = Target.OPENAI if sdk in ("openai", "azure") else Target.ZAI
+        client = Client(sdk, is_async, None, scope, target, annotation, (class_name,), origin="annotation")
+        self.clients.append(client)
+        return client
+
     def _value_for_qualified(self, qualified: str) -> _Value:
-        return _ClassValue(qualified) if qualified in self.tables.clients else _ModuleValue(qualified)
+        if qualified in self.tables.clients:
+            return _ClassValue(qualified)
+        fact = self.facts.clients.get(qualified)
+        if fact is not None:
+            return self._imported_client(qualified, fact)
+        fact = self.facts.factories.get(qualified)
+        if fact is not None:
+            return _ImportedFactory(qualified, fact)
+        return _ModuleValue(qualified)
+
+    def _imported_client(self, qualified: str, fact: ClientFact) -> Client:
+        """A client another module of the project holds (the project index says which)."""
+        if qualified not in self._imported:
+            client = Client(
+                fact.sdk, fact.is_async, None, self.module_scope, Target(fact.target), None, origin="imported"
+            )
+            client.imported = fact
+            self._imported[qualified] = client
+            self.clients.append(client)
+        return self._imported[qualified]
 
     def _compute_values(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> list[_Value]:
         if type(expr) is cst.Name:
@@ -331,12 +523,10 @@ class SemanticModel:
             if dotted is not None:
                 bindings = self.attribute_lookup(dotted, scope)
                 if bindings:
-                    return self._binding_values(bindings, depth)
+                    return self._binding_values(bindings, depth, attribute=True)
             values: list[_Value] = []
             for base in self.values_of(expr.value, scope, depth + 1):
-                value = self._member(base, expr.attr.value)
-                if value is not None:
-                    values.append(value)
+                values.extend(self._member(base, expr.attr.value, depth))
             return values
         if type(expr) is cst.Call:
             funcs = self.values_of(expr.func, scope, depth + 1)
@@ -344,27 +534,59 @@ class SemanticModel:
             values = [self._client_for(expr, classes, scope)] if classes else []
             for func in funcs:
                 if isinstance(func, _ResourceValue) and func.path[-1:] and func.path[-1] in CLIENT_COPY_METHODS:
-                    values.append(func.client)
+                    values.append(self._copy_of(func.client, expr, scope))
+                elif isinstance(func, _FunctionValue):
+                    values.extend(self._returned(func.scope, depth))
+                elif isinstance(func, _LocalClassValue):
+                    values.append(_InstanceValue(func.scope))
+                elif isinstance(func, _ImportedFactory):
+                    values.append(self._imported_client(f"{func.name}()", func.returns))
             return values
         if type(expr) is cst.Await:
             return self.values_of(expr.expression, scope, depth + 1)
         if type(expr) is cst.IfExp:
             return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
+        if type(expr) is cst.BooleanOperation:
+            return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
         return []
 
-    def _member(self, base: _Value, attr: str) -> _Value | None:
+    def _member(self, base: _Value, attr: str, depth: int) -> list[_Value]:
         if isinstance(base, _ModuleValue):
-            qualified = f"{base.name}.{attr}"
-            if qualified in self.tables.clients:
-                return _ClassValue(qualified)
             if base.name == "openai" and attr in MODULE_CLIENT_RESOURCES:
-                return _ResourceValue(self.module_client, (attr,))
-            return _ModuleValue(qualified)
+                return [_ResourceValue(self.module_client, (attr,))]
+            return [self._value_for_qualified(f"{base.name}.{attr}")]
         if isinstance(base, Client):
-            return _ResourceValue(base, (attr,))
+            return [_ResourceValue(base, (attr,))]
         if isinstance(base, _ResourceValue):
-            return _ResourceValue(base.client, (*base.path, attr))
-        return None
+            return [_ResourceValue(base.client, (*base.path, attr))]
+        if isinstance(base, _InstanceValue | _LocalClassValue):
+            return self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+        return []
+
+    def class_attribute(self, klass: Scope, attr: str) -> list[Binding]:
+        """Bindings of `attr` on instances of a class of this module: class-level names (fields,
+        methods) and `self.attr = ...` in methods, of the class and of its family (`_family`)."""
+        found: list[Binding] = []
+        for member in self._family(klass):
+            found += member.bindings.get(attr, [])
+            found += self.attribute_bindings.get((member, f"self.{attr}"), [])
+            found += self.attribute_bindings.get((member, f"cls.{attr}"), [])
+        return found
+
+    def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
+        """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
+        base_arg = find_kwarg(call, "base_url")
+        if base_arg is None:
+            return client
+        for derived in self.clients:
+            if derived.construction is call:
+                return derived
+        target = self.classify_base_url(base_arg.value, default=client.target, scope=scope)
+        derived = Client(
+            client.sdk, client.is_async, call, scope, target, base_arg.value, client.classes, origin="derived"
+        )
+        self.clients.append(derived)
+        return derived
 
     # -- clients -------------------------------------------------------------------------------
 
@@ -382,6 +604,7 @@ class SemanticModel:
                 scope=self.module_scope,
                 target=self.classify_base_url(base_url, default=self.openai_default, scope=self.module_scope),
                 base_url=base_url,
+                origin="module",
             )
         return self._module_client
 
@@ -560,18 +783,22 @@ class SemanticModel:
         if resources:
             path = normalise_path(resources[0].path)
             if path[-1] in CLIENT_COPY_METHODS:
+                for resource in resources:
+                    self._copy_of(resource.client, call, scope)  # `with_options(base_url=...)`: a client of its own
                 return None
             clients = tuple(dict.fromkeys(r.client for r in resources))
             return ApiCall(call, path, clients, scope)
         # A receiver we cannot trace (a parameter, an attribute set elsewhere) still makes an API
-        # call when the method chain is an SDK resource path and the module imports an SDK.
+        # call when the method chain is an SDK resource path and the module imports an SDK, or
+        # star-imports a module (which glm-migrate does not follow) that may hand it a client.
         dotted = dotted_name(call.func)
-        if dotted is None or not self.imported_sdks or func_values:
+        if dotted is None or not (self.imported_sdks or self.star_imports) or func_values:
             return None
         parts = tuple(dotted.split("."))
         for length in (4, 3, 2):
             path = normalise_path(parts[-length:])
-            if len(parts) > length and path in ENDPOINT_BY_PATH:
+            shaped = path in ENDPOINT_BY_PATH or (self.star_imports and self.tables.unavailable_advice(path))
+            if len(parts) > length and shaped:
                 return ApiCall(call, path, (), scope)
         return None
 
@@ -611,18 +838,30 @@ class SemanticModel:
         return dicts if values and len(dicts) == len(values) else None
 
     def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
-        """The `model=` value of a call, also when it comes in a `**{...}` dict literal."""
+        """The `model=` value of a call, also when it comes in a `**` mapping (the first one
+        set, for messages; `model_arguments` has them all)."""
+        found = self.model_arguments(call)
+        return found[0] if found else None
+
+    def model_arguments(self, call: ApiCall) -> list[cst.BaseExpression]:
+        """Every value the call's `model=` may have: the keyword, or the `"model"` entries of
+        its `**` mappings (literals, or keys stored into a mapping built in view)."""
         arg = call.kwarg("model")
         if arg is not None:
-            return arg.value
+            return [arg.value]
+        found: list[cst.BaseExpression] = []
         for splat in call.node.args:
             if splat.star != "**":
                 continue
-            for mapping in self.literals_of(splat.value, call.scope, cst.Dict):
-                for element in mapping.elements:
+            mapping = resolve_splat(self, splat.value, call.scope)
+            if mapping is not None:
+                found += [source.value for source in mapping.sources("model")]
+                continue
+            for literal in self.literals_of(splat.value, call.scope, cst.Dict):
+                for element in literal.elements:
                     if isinstance(element, cst.DictElement) and string_value(element.key) == "model":
-                        return element.value
-        return None
+                        found.append(element.value)
+        return found
 
     def literals_of(self, expr: cst.BaseExpression, scope: Scope, kind: type[_LiteralT]) -> list[_LiteralT]:
         """The `kind` literals (dicts, lists) `expr` may be: itself, or a name's bound values."""
@@ -638,8 +877,8 @@ class SemanticModel:
     def model_literals(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
         """The literals the call's model may be, and whether all were found (memoised)."""
         if call not in self._model_literals:
-            value = self.model_argument(call)
-            self._model_literals[call] = self.resolve_strings(value, call.scope) if value else ([], False)
+            values = self.model_arguments(call)
+            self._model_literals[call] = self._resolve_all(values, call.scope, -1, complete=bool(values))
         return self._model_literals[call]
 
     def resolve_strings(
@@ -660,6 +899,16 @@ class SemanticModel:
         elif isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.attribute_lookup(dotted, scope) if dotted else []
+            if not bindings:
+                declared = argparse_default(self, expr, scope)
+                if declared is not None:
+                    return self._resolve_all(declared, scope, depth, complete=False)
+                bindings = [
+                    binding
+                    for base in self.values_of(expr.value, scope)
+                    if isinstance(base, _InstanceValue | _LocalClassValue)
+                    for binding in self.class_attribute(base.scope, expr.attr.value)
+                ]
         elif isinstance(expr, cst.IfExp | cst.BooleanOperation):
             parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
             results = [self.resolve_strings(p, scope, depth + 1) for p in parts]
@@ -673,18 +922,40 @@ class SemanticModel:
             func = expr.func
             if isinstance(func, cst.Attribute) and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
                 return self.resolve_strings(func.value, scope, depth + 1)
+            default = declared_default(expr)
+            if default is not None:
+                return self.resolve_strings(default, scope, depth + 1)
+            returned = [
+                (ret, function.scope)
+                for function in self.values_of(func, scope)
+                if isinstance(function, _FunctionValue)
+                for ret in function.scope.returns
+            ]
+            if returned:
+                results = [self.resolve_strings(ret, where, depth + 1) for ret, where in returned]
+                return [s for r in results for s in r[0]], all(r[1] for r in results)
         if not bindings:
             return [], False
         literals: list[cst.SimpleString] = []
         complete = True
         for binding in bindings:
-            if binding.value is None:
+            value = binding.value
+            if value is None and type(binding.target) is cst.Param:
+                function = self.owner(binding.target.name.value, scope)
+                value = option_default(self, binding, function) if function is not None else None
+            if value is None:
                 complete = False
                 continue
-            found, whole = self.resolve_strings(binding.value, binding.scope, depth + 1)
+            found, whole = self.resolve_strings(value, binding.scope, depth + 1)
             literals.extend(found)
             complete = complete and whole
         return literals, complete
+
+    def _resolve_all(
+        self, values: list[cst.BaseExpression], scope: Scope, depth: int, *, complete: bool
+    ) -> tuple[list[cst.SimpleString], bool]:
+        results = [self.resolve_strings(value, scope, depth + 1) for value in values]
+        return [s for r in results for s in r[0]], complete and all(r[1] for r in results)
 
 
 def is_placeholder_url(url: str) -> bool:
@@ -714,24 +985,30 @@ class _Collector(cst.CSTVisitor):
         self.scope = self.scope.parent
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.add(node.name.value, Binding(self.scope, target=node.name))
+        outer = self.scope
         self._push("class", node)
+        outer.add(node.name.value, Binding(outer, target=node.name, defines=self.scope))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scope.add(node.name.value, Binding(self.scope, target=node.name))
         outer = self.scope
         self._push("function", node)
+        outer.add(node.name.value, Binding(outer, target=node.name, defines=self.scope))
         self._add_params(node.params, outer)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._pop()
 
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.scope.returns.append(node.value)
+
     def visit_Lambda(self, node: cst.Lambda) -> None:
         outer = self.scope
         self._push("function", node)
+        self.scope.returns.append(node.body)
         self._add_params(node.params, outer)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
@@ -741,7 +1018,8 @@ class _Collector(cst.CSTVisitor):
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             # The default is evaluated in the enclosing scope; it is what a caller that omits
             # the argument gets, so string defaults count as possible values.
-            self.scope.add(param.name.value, Binding(outer, value=param.default, target=param))
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            self.scope.add(param.name.value, Binding(outer, value=param.default, target=param, annotation=annotation))
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.scope.add(star.name.value, Binding(self.scope, target=star))
@@ -758,14 +1036,21 @@ class _Collector(cst.CSTVisitor):
                 self.scope.add(top, Binding(self.scope, qualified=top))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):
+            # What a star import binds is not looked for: its names stay unresolved.
+            self.model.star_imports.append(
+                "." * len(node.relative) + (dotted_name(node.module) or "" if node.module else "")
+            )
             return
-        module = dotted_name(node.module) or ""
-        self._note_sdk(module)
+        module = dotted_name(node.module) if node.module is not None else ""
+        if not node.relative:
+            self._note_sdk(module or "")
+        # relative imports keep their dots (".clients.client"): the project index resolves them
+        prefix = "." * len(node.relative) + (f"{module}." if module else "")
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.add(bound, Binding(self.scope, qualified=f"{module}.{name}"))
+            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
 
     def _note_sdk(self, qualified: str) -> None:
         top = qualified.split(".")[0]
@@ -785,7 +1070,7 @@ class _Collector(cst.CSTVisitor):
             self._bind_target(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_target(node.target, node.value)
+        self._bind_target(node.target, node.value, node.annotation.annotation)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
@@ -808,11 +1093,13 @@ class _Collector(cst.CSTVisitor):
         if node.name is not None:
             self._bind_target(node.name.name, None)
 
-    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    def _bind_target(
+        self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None
+    ) -> None:
         if isinstance(target, cst.Name | cst.Attribute) and isinstance(value, cst.SimpleString):
             self.model.assigned_names[value] = dotted_name(target) or ""
         if isinstance(target, cst.Name):
-            self.scope.add(target.value, Binding(self.scope, value=value, target=target))
+            self.scope.add(target.value, Binding(self.scope, value=value, target=target, annotation=annotation))
         elif isinstance(target, cst.Attribute):
             dotted = dotted_name(target)
             if dotted is None:
@@ -820,7 +1107,8 @@ class _Collector(cst.CSTVisitor):
             base = dotted.split(".")[0]
             klass = self.scope.enclosing_class() if base in ("self", "cls") else None
             key = (klass, dotted)
-            self.model.attribute_bindings.setdefault(key, []).append(Binding(self.scope, value=value, target=target))
+            binding = Binding(self.scope, value=value, target=target, annotation=annotation)
+            self.model.attribute_bindings.setdefault(key, []).append(binding)
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
                 self._bind_target(element.value, None)

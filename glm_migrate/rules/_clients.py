@@ -10,8 +10,9 @@ from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, 
 
 
 def migrates_to_zai(client: Client) -> bool:
-    """An OpenAI-SDK client talking to OpenAI: the one kind the client rules rewrite."""
-    return client.sdk == "openai" and client.target is Target.OPENAI
+    """An OpenAI-SDK client of this module talking to OpenAI: the one kind the client rules
+    rewrite (a parameter's client is its caller's, a derived one is its parent's)."""
+    return client.sdk == "openai" and client.target is Target.OPENAI and client.origin in ("constructor", "module")
 
 
 def module_client_anchor(model: SemanticModel) -> tuple[cst.SimpleStatementLine, str] | None:
@@ -106,7 +107,9 @@ def default_in_mapping(
 def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
-    if client.construction is None or client.target is not Target.OPENAI:
+    if client.imported is not None and client.target is Target.OPENAI:
+        return client.imported.blocker
+    if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     if client.sdk == "azure":
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"

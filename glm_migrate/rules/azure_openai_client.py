@@ -82,7 +82,7 @@ class AzureOpenAIClient(Rule):
 
     def on_client(self, client: Client) -> None:
         call = client.construction
-        if client.sdk != "azure" or call is None:
+        if client.sdk != "azure" or call is None or not client.constructed:
             return
         name = code_of(call.func)
         if client.target is Target.OTHER:

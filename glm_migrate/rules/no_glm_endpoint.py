@@ -122,7 +122,8 @@ class NoGlmEndpoint(Rule):
             message = f"`{'.'.join(call.path)}` stays with OpenAI (account data Z.AI does not have): keep an OpenAI key for it"
             self.report(call.node, message, severity=Severity.WARNING)
             return
-        if not call.migratable or self.model.sdk_of(call) not in ("openai", "azure"):
+        # An SDK that is not known (a receiver of another module, mixed receivers) may be OpenAI's.
+        if not call.migratable or self.model.sdk_of(call) not in ("openai", "azure", None):
             return
         found = self.tables.unavailable_advice(call.path)
         if found is None:

@@ -78,7 +78,8 @@ class OpenAIApiKey(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         arg = client.kwarg("api_key")
         if arg is not None:
@@ -92,17 +93,17 @@ class OpenAIApiKey(Rule):
             if not any(source.always for source in sources):
                 where = " or ".join(f"`{code_of(source.value)}`" for source in sources)
                 self.report(
-                    client.construction,
+                    call,
                     f"Client's key is {where} where its `**` mapping sets one, `OPENAI_API_KEY` on the other paths: "
                     f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
                 )
             return
         edits = add_client_option(client, "api_key", env_key_lookup(self.key_env))
         if isinstance(edits, str):
-            self.report(client.construction, edits)
+            self.report(call, edits)
         else:
             self.report(
-                client.construction,
+                call,
                 message,
                 fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
             )

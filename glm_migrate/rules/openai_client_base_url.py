@@ -10,7 +10,7 @@ from glm_migrate.rules._clients import (
     default_in_mapping,
     wants_module_settings,
 )
-from glm_migrate.rules._helpers import base_url_expression, code_of
+from glm_migrate.rules._helpers import base_url_expression, code_of, remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, is_placeholder_url, string_value
 from glm_migrate.splats import KeySource
 
@@ -112,7 +112,7 @@ class OpenAIClientBaseURL(Rule):
 
     def on_client(self, client: Client) -> None:
         call = client.construction
-        if call is None or client.sdk != "openai":
+        if call is None or client.sdk != "openai" or client.origin not in ("constructor", "derived"):
             return
         if client.account_only:
             used = ", ".join(f"`{resource}`" for resource in client.account_only)
@@ -137,6 +137,10 @@ class OpenAIClientBaseURL(Rule):
             return
         edits = default_in_mapping(client, "base_url", url) if sources else add_client_option(client, "base_url", url)
         message = "Client without `base_url=` talks to OpenAI"
+        if client.kwarg("data_residency") is not None and isinstance(edits, tuple):
+            # OpenAI's regions exclude a base_url (ValueError): the region goes with the new URL.
+            edits = ((call, lambda node: remove_kwargs(node, {"data_residency"})), *edits)
+            message += " (in one of its `data_residency` regions)"
         if edits is None:
             self.report(call, f"{message} where its `**` mapping sets none: set `base_url` on every path")
         elif isinstance(edits, str):

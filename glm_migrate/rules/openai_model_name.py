@@ -118,6 +118,19 @@ class OpenAIModelName(Rule):
         # A constant shared with a call GLM's endpoint cannot serve as it is stays as it is.
         for call in self._deferred:
             self._rewrite(call, call.endpoint or "", self._blocked)
+        # Names other modules send as model ids (the project index): rewritten where defined.
+        for dotted, endpoint in sorted(self.model.facts.sent_names.items()):
+            literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
+            for literal in literals:
+                old = string_value(literal)
+                new = self.tables.lookup_model(endpoint, old) if old is not None else None
+                if not new or literal in self._seen or literal in self._blocked:
+                    continue
+                self._seen.add(literal)
+                self.model.claimed_literals.add(literal)
+                message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
+                fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+                self.report(literal, message, fix=fix)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)

@@ -10,7 +10,8 @@ from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
 from glm_migrate.rules._helpers import has_comment, remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
-OPENAI_ONLY_OPTIONS = frozenset({"organization", "project"})
+#: (`data_residency` is GLM002's: it excludes `base_url`, so it goes with the new one)
+OPENAI_ONLY_OPTIONS = frozenset({"organization", "project", "admin_api_key", "workload_identity"})
 
 
 class OpenAIOnlyClientOption(Rule):
@@ -58,7 +59,8 @@ class OpenAIOnlyClientOption(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         for name in sorted(OPENAI_ONLY_OPTIONS):
             for source in client.option_sources(name):
@@ -69,7 +71,7 @@ class OpenAIOnlyClientOption(Rule):
             # A comment next to the argument would go with it: then the removal needs --unsafe-fixes.
             commented = has_comment(arg)
             fix = Fix(
-                ((client.construction, partial(remove_kwargs, names={name})),),
+                ((call, partial(remove_kwargs, names={name})),),
                 f"Remove `{name}=`" + (" and its comment" if commented else ""),
                 applicability=Applicability.UNSAFE if commented else None,
             )
