@@ -150,9 +150,7 @@ def test_add_todo_marks_manual_sites_once_and_check_fails_until_removed(tmp_path
     first = glm_migrate("app.py", "--add-todo", cwd=tmp_path)
     assert first.returncode == 1
     text = app.read_text()
-    marker = (
-        "    # TODO(glm-migrate): GLM102 Unknown model id `ft:gpt-4o:acme::x1`: map it in `[tool.glm-migrate.models]`\n"
-    )
+    marker = "    # TODO(glm-migrate): GLM102 Model id `ft:gpt-4o:acme::x1` (OpenAI fine-tuned model) has no GLM equivalent: re-create its behaviour with prompts or a GLM fine-tune, then map the id in `[tool.glm-migrate.models]`\n"
     assert marker + "    return c.chat" in text
 
     second = glm_migrate("app.py", "--add-todo", cwd=tmp_path)

@@ -172,7 +172,10 @@ def test_markdown_is_a_pull_request_description(tree: Path) -> None:
     assert "### Substitutions made" in text
     assert "| GLM101 | Model id `gpt-4o` on chat completions | Replace with `glm-4.6` | 1 |" in text
     assert "| GLM201 | `temperature=1.5` is outside GLM-4.6's range [0, 1] | Clamp to `1` | 1 |" in text
-    assert "- [ ] [src/app.py:11](src/app.py#L11) **GLM102** Unknown model id `ft:gpt-4o:acme::x1`" in text
+    assert (
+        "- [ ] [src/app.py:11](src/app.py#L11) **GLM102** Model id `ft:gpt-4o:acme::x1` (OpenAI fine-tuned model) has no GLM equivalent"
+        in text
+    )
 
 
 def test_markdown_links_point_at_the_commit_in_github_actions(tree: Path) -> None:

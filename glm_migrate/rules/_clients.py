@@ -6,7 +6,7 @@ import libcst as cst
 
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, dict_entry
-from glm_migrate.semantic import Client, SemanticModel, Target, code_of, find_kwarg
+from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, find_kwarg
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -182,3 +182,20 @@ def openai_class_spelling(
     if not modules or all(b.qualified == "openai" for b in modules):
         return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), ()
     return None
+
+
+def litellm_deployments(model: SemanticModel) -> list[tuple[cst.Dict, cst.Dict, Scope]]:
+    """(deployment, its `litellm_params`, scope) of every `litellm.Router(model_list=[...])` whose
+    list is visible: GLM107 moves them, GLM009 leaves their keys and URLs to it."""
+    found = []
+    for call, scope, kind in model.framework_calls:
+        if kind != "litellm_router":
+            continue
+        arg = find_kwarg(call, "model_list") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        for deployments in model.literals_of(arg.value, scope, cst.List) if arg is not None else []:
+            for element in deployments.elements:
+                for deployment in model.literals_of(element.value, scope, cst.Dict):
+                    entry = dict_entry(deployment, "litellm_params")
+                    for params in model.literals_of(entry.value, scope, cst.Dict) if entry is not None else []:
+                        found.append((deployment, params, scope))
+    return found

@@ -55,6 +55,7 @@ class ModelIdAsData(Rule):
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
+        Invalid('import openai\nLIMITS = {"gpt-6.1-sol": 400_000}'),  # an id of the chat family
     )
 
     def on_module_end(self) -> None:
@@ -67,7 +68,7 @@ class ModelIdAsData(Rule):
             if call.migratable or all(c.target is Target.OTHER for c in call.clients)
             for literal in self.model.model_literals(call)[0]
         }
-        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str]]] = {}
+        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str, str]]] = {}
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals or literal in tested:
                 continue
@@ -76,18 +77,19 @@ class ModelIdAsData(Rule):
                 continue
             # "openai/gpt-4o" (GitHub Models, LiteLLM, gateways) names the same model behind a provider.
             provider, _, model_id = value.rpartition("/")
-            endpoint = self.tables.known_endpoint_for(model_id)
-            if endpoint is None or not self.tables.lookup_model(endpoint, model_id):
+            match = self.tables.match_model(model_id)
+            # ids without a GLM counterpart stay what they are: tests of them still hold
+            if match is None or not match.glm:
                 continue
             if provider in ("", "openai", "azure"):
-                found.setdefault(self._table_of(literal) or literal, []).append((literal, value))
+                found.setdefault(self._table_of(literal) or literal, []).append((literal, value, match.label))
         for holder, literals in found.items():
             if len(literals) == 1:
-                literal, value = literals[0]
+                literal, value, label = literals[0]
                 what = f"Model id `{value}`" if "/" not in value else f"Provider-prefixed model id `{value}`"
-                self.report(literal, f"{what} used as data: check it still holds for GLM models")
+                self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
-            ids = list(dict.fromkeys(value for _, value in literals))
+            ids = list(dict.fromkeys(value for _, value, _ in literals))
             shown = ", ".join(f"`{i}`" for i in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
             kind = type(holder).__name__.lower()
             self.report(
@@ -111,7 +113,6 @@ class ModelIdAsData(Rule):
 
         Returns the literals reported, which the general data check then skips."""
         reported: set[cst.CSTNode] = set()
-        sources = [source for table in self.tables.models.values() for source in table]
         for call, _ in self.model.calls:
             func = call.func
             if not (isinstance(func, cst.Attribute) and func.attr.value in ("startswith", "endswith") and call.args):
@@ -123,7 +124,7 @@ class ModelIdAsData(Rule):
                 if literal in self.model.claimed_literals:
                     continue  # GLM101 reported the test with the id that flows through it
                 prefix = string_value(literal)
-                if prefix and len(prefix) >= 3 and any(source.startswith(prefix) for source in sources):
+                if prefix and len(prefix) >= 3 and self.tables.names_model_prefix(prefix):
                     message = f"Model-name test `{func.attr.value}({prefix!r})`: migrated ids are GLM's, so it now takes the other branch"
                     self.report(literal, message, severity=Severity.WARNING)
                     reported.add(literal)

@@ -37,8 +37,10 @@ class OpenAIModelName(Rule):
     ```
 
     ## Fix safety
-    Safe when the id is listed in the model map (dated variants of a listed id included). The map
-    is a product choice: override single ids with `[tool.glm-migrate.models]`. When the same
+    Safe when the id is listed in the model map (dated variants of a listed id included) or
+    belongs to one of its families (`gpt-5.4-mini`, an id of the "OpenAI chat family", also gets
+    `glm-4.6`; the finding names the family). The map is a product choice: override single ids
+    with `[tool.glm-migrate.models]`, which wins over both. When the same
     constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
     tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
     run time are not guessed at (GLM104). Image and transcription ids move only with
@@ -78,6 +80,10 @@ class OpenAIModelName(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", size="1792x1024")',
             expected='from openai import OpenAI\nOpenAI().images.generate(model="cogview-4-250304", prompt="a cat", size="1792x1024")',
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-6.2-astra", messages=[])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])',
         ),
         Invalid(
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
@@ -135,14 +141,15 @@ class OpenAIModelName(Rule):
         tests = self._tests(argument, call) if argument is not None and argument not in literals else []
         for literal in literals:
             old = string_value(literal)
-            new = self.tables.lookup_model(endpoint, old) if old is not None else None
-            if not new or literal in self._seen or literal in blocked:
+            match = self.tables.match_on(endpoint, old) if old is not None else None
+            if match is None or not match.glm or literal in self._seen or literal in blocked:
                 continue
+            new = match.glm
             self._seen.add(literal)
             self.model.claimed_literals.add(literal)
             name = self.model.assigned_names.get(literal)
             tokenizer = name is not None and name in self.model.tokenizer_names
-            message = f"Model id `{old}` on {_endpoint_label(endpoint)}"
+            message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
             if tokenizer:
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:
