@@ -23,7 +23,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from glm_migrate import layout
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
-from glm_migrate.imports import place_imports, place_statements
+from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.project import ModuleFacts, ModuleSummary
@@ -354,19 +354,31 @@ def _apply_rules(
     checked: str | None = None
     replaced: tuple[Replaced, ...] | None = None
     missing = _missing_imports(module, imports)
-    if edits and recorded is not None and not missing and not any(type(n) in _STATEMENT_NODES for n in edits):
-        replacements = _splice(module, source, edits, recorded, ancestors)
+    applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
+    constants = sorted({c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings})
+    constant_lines = [f"{name} = {value}" for name, value in constants]
+    # Constants (the base URL said once) go after the imports: as text when the rest is
+    # spliced, which spares a second parse and generation of the whole file.
+    insert_at = _after_imports(module) if constant_lines else None
+    spliced = not missing and not any(type(n) in _STATEMENT_NODES for n in edits)
+    replacements = (
+        _splice(module, source, edits, recorded, ancestors) if edits and recorded is not None and spliced else None
+    )
+    if replacements is not None and constant_lines:
+        if insert_at is None or any(start < insert_at < stop for start, stop, _ in replacements):
+            replacements = None  # no imports to follow, or an edit across their end: the tree decides
+        else:
+            newline = module.default_newline
+            text = newline + newline.join(constant_lines) + newline
+            replacements = sorted([*replacements, (insert_at, insert_at, text)], key=lambda r: r[:2])
+    if replacements is not None and recorded is not None:
         output = _replaced(source, replacements)
         checked = _edited_statements(source, replacements, recorded.regions)
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
         applier = _EditApplier(edits, ancestors)
-        output = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted).code
-    applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
-    constants = {c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings}
-    if output != source and constants:
-        lines = [f"{name} = {value}" for name, value in sorted(constants)]
-        output, checked, replaced = place_statements(cst.parse_module(output), lines).code, None, None
+        new_module = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted)
+        output = place_statements(new_module, constant_lines).code if constant_lines else new_module.code
     names = _imported_names(applied_fixes)
     if output != source and (names[0] or names[1]):
         output, checked, replaced = _with_imported_names(output, *names), None, None
@@ -635,6 +647,13 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
         if inside:
             parts.append(region.standalone(_replaced(source[region.start : region.end], inside, region.start)))
     return None if index < len(replacements) else "".join(parts)
+
+
+def _after_imports(module: cst.Module) -> int | None:
+    """Where in the module's text the statements after its leading imports start; None for a
+    module without leading imports."""
+    end = after_leading_imports(module)
+    return None if end is None else len(module.with_changes(body=module.body[:end], footer=()).code)
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:

@@ -247,3 +247,10 @@ def place_statements(module: cst.Module, lines: Sequence[str]) -> cst.Module:
     body[first:first] = new
     inserted = frozenset(new)
     return module.with_changes(body=_separated(_settled(body, inserted), inserted))
+
+
+def after_leading_imports(module: cst.Module) -> int | None:
+    """How many statements of the module's body the leading imports end after (docstring and
+    `from __future__` included); None for a module without leading imports."""
+    _, groups = _leading_groups(list(module.body))
+    return groups[-1].end if groups else None

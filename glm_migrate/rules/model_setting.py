@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -15,6 +16,7 @@ from glm_migrate.semantic import Scope, env_lookup, string_value
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)
 def names_a_model(name: str) -> bool:
     """`MODEL`, `model_name`, `DEFAULT_MODEL`, `llmModel`, `OPENAI_API_MODEL`: a word of it is "model"."""
     return "model" in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower())
@@ -89,6 +91,9 @@ class ModelSetting(Rule):
     )
 
     def on_module_end(self) -> None:
+        claimed = self.model.claimed_literals
+        if not any(literal not in claimed and self._model_id(literal) for literal, _ in self.model.string_literals):
+            return  # every model id is handled already: no setting to look for
         seen: set[cst.SimpleString] = set()
         for name, value, scope in self._settings():
             literals, _ = self.model.resolve_strings(value, scope)
@@ -97,6 +102,10 @@ class ModelSetting(Rule):
                     continue
                 seen.add(literal)
                 self._check(name, literal)
+
+    def _model_id(self, literal: cst.SimpleString) -> bool:
+        value = string_value(literal)
+        return value is not None and len(value) <= 64 and self.tables.match_model(value.rpartition("/")[2]) is not None
 
     def _check(self, name: str, literal: cst.SimpleString) -> None:
         value = string_value(literal)
