@@ -21,6 +21,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
+from glm_migrate.guard import demote_unbindable
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
 from glm_migrate.redaction import span_text
@@ -52,6 +53,13 @@ class _EditApplier(cst.CSTTransformer):
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         edits = self.edits.get(original_node)
         return _apply_edits(updated_node, edits) if edits else updated_node
+
+
+def _edited_copy(
+    node: cst.CSTNode, edits: Mapping[cst.CSTNode, list[NodeEdit]], ancestors: set[cst.CSTNode]
+) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    """`node` with `edits` applied below it, walking only `ancestors` of the edited nodes."""
+    return node.visit(_EditApplier(dict(edits), ancestors))
 
 
 def _apply_edits(
@@ -265,6 +273,9 @@ def _apply_rules(
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
+    # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
+    # TypeError becomes a manual finding (glm_migrate/guard.py).
+    demote_unbindable(findings, model, context.tables, _edited_copy)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
