@@ -19,7 +19,7 @@ the rules' where they differ, so a rule's mistake there is not repeated here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 import libcst as cst
@@ -79,8 +79,6 @@ class CallShape:
     star_args: bool  #: a `*args` of unknown length
     keywords: tuple[str, ...]  #: explicit keyword arguments, in order
     splats: tuple[Splat, ...]
-    #: the keyword arguments' nodes, to quote their values in messages
-    keyword_args: Mapping[str, cst.Arg] = field(default_factory=dict, compare=False)
 
 
 def bind(shape: CallShape, signature: Signature) -> set[Problem]:
@@ -90,30 +88,36 @@ def bind(shape: CallShape, signature: Signature) -> set[Problem]:
     if shape.positional > limit and not signature.var_positional:
         problems.add((POSITIONAL, str(shape.positional), str(limit)))
     passed: dict[str, str] = dict.fromkeys(signature.positional[: shape.positional], "")
-
-    def pass_name(name: str, where: str) -> None:
+    accepted = None if signature.var_keyword else signature.keyword
+    for name in shape.keywords:
         if name in passed:
-            problems.add((TWICE, name, where))
-            return
-        if not signature.accepts(name):
-            problems.add((UNKNOWN, name, where))
-        passed[name] = where
-
-    for keyword in shape.keywords:
-        pass_name(keyword, "")
+            problems.add((TWICE, name, ""))
+        else:
+            if accepted is not None and name not in accepted:
+                problems.add((UNKNOWN, name, ""))
+            passed[name] = ""
+    unknown = False
     for splat in shape.splats:
-        for key in sorted(splat.keys or ()):
-            pass_name(key, splat.code)
-    unknown = [splat for splat in shape.splats if splat.keys is None]
-    for splat in unknown:
-        for name in passed:
-            problems.add((MAY_REPEAT, name, splat.code))
-    if not unknown and not shape.star_args:
+        if splat.keys is None:
+            unknown = True
+            continue
+        for key in sorted(splat.keys):
+            if key in passed:
+                problems.add((TWICE, key, splat.code))
+            else:
+                if accepted is not None and key not in accepted:
+                    problems.add((UNKNOWN, key, splat.code))
+                passed[key] = splat.code
+    if unknown:
+        for splat in shape.splats:
+            if splat.keys is None:
+                problems.update((MAY_REPEAT, name, splat.code) for name in passed)
+    elif not shape.star_args and not signature.required <= passed.keys():
         problems.update((MISSING, name, "") for name in signature.required - passed.keys())
     return problems
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _SdkCall:
     """A call the guard knows a signature for: a client constructor, a resource method, or an
     openai<1 call (no signature before; a fix turns it into a v1 call)."""
@@ -124,7 +128,7 @@ class _SdkCall:
     api: ApiCall | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Touch:
     """One edit of a fix, where it lands."""
 
@@ -136,9 +140,24 @@ class _Touch:
     kind: str  #: "call", "mapping" or "statement"
     #: nodes from the edited one up to the anchor: what the applier must visit
     path: tuple[cst.CSTNode, ...]
+    order: int = 0  #: its finding's position: edits apply in this order
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
+class _Edited:
+    """A call as some fixes leave it: its callee and arguments, and the edits that made it."""
+
+    func: cst.BaseExpression
+    args: Sequence[cst.Arg]
+    touches: list[_Touch]
+    #: the edited call itself, when an edit of the whole call built it (edits of arguments
+    #: alone need no new call node)
+    node: cst.Call | None = None
+    #: an edit replaced the call with other code: there is no call left to bind
+    replaced: bool = False
+
+
+@dataclass(eq=False, slots=True)
 class _FixEffect:
     """A fix's edits that change SDK calls, and the calls they change."""
 
@@ -174,6 +193,7 @@ def demote_unbindable(findings: Sequence[Finding], model: SemanticModel, tables:
         reason = effect.unchecked or guard.check(effect, accepted)
         if reason is None:
             accepted.append(effect)
+            guard.accept(effect)
         else:
             finding.applicability = Applicability.MANUAL
             finding.fix = None
@@ -196,24 +216,37 @@ class _Guard:
         for node, _, scope in model.legacy_calls:
             self.calls.setdefault(node, _SdkCall(node, scope))
         self._before: dict[_SdkCall, tuple[CallShape, list[tuple[str, Signature]]]] = {}
+        self._bound_before: dict[tuple[_SdkCall, int], set[Problem]] = {}
+        #: each call as the accepted fixes edit it, with their touches in order; and as the fix
+        #: being checked would leave it
+        self._accepted: dict[_SdkCall, _Edited] = {}
+        self._checked: dict[_SdkCall, _Edited] = {}
         self._uses: dict[tuple[Scope, str], frozenset[str] | None] = {}
+        self._client_classes: dict[Client, list[str]] = {}
         self._scopes: dict[cst.CSTNode, Scope] | None = None
         self._splatting: dict[cst.CSTNode, list[_SdkCall]] | None = None
 
     # -- where a fix's edits land --------------------------------------------------------------
 
     def effect(self, finding: Finding, order: int) -> _FixEffect | None:
+        """Where the fix's edits land; None when they change no SDK call."""
         assert finding.fix is not None
-        effect = _FixEffect(finding, order, [], {}, [])
+        touches: list[_Touch] = []
+        effect: _FixEffect | None = None
         for node, edit in finding.fix.edits:
             if type(node) in _STATEMENTS:
+                effect = effect or _FixEffect(finding, order, touches, {}, [])
                 self._statement_effect(effect, node, edit)
                 continue
-            touch = self._climb(node, edit)
+            touch = self._climb(node, edit, order)
             if touch is not None:
-                effect.touches.append(touch)
+                touches.append(touch)
+        if effect is None:
+            if not touches:
+                return None  # values only (a model id, a URL): every call binds as before
+            effect = _FixEffect(finding, order, touches, {}, [])
         calls: dict[_SdkCall, None] = {}
-        for touch in effect.touches:
+        for touch in touches:
             if touch.kind == "call":
                 calls[self.calls[cast(cst.Call, touch.anchor)]] = None
             else:
@@ -225,30 +258,30 @@ class _Guard:
             return None
         return effect
 
-    def _climb(self, node: cst.CSTNode, edit: NodeEdit) -> _Touch | None:
+    def _climb(self, node: cst.CSTNode, edit: NodeEdit, order: int) -> _Touch | None:
         """The SDK call whose arguments an edit of `node` changes, or the mapping literal whose
         keys it changes; None for edits of values (a model id, a URL), which bind the same."""
         if node in self.calls:
-            return _Touch(node, edit, node, "call", (node,))
-        mapping = self._mapping_of(node)
+            return _Touch(node, edit, node, "call", (node,), order)
         path = [node]
-        child, parent = node, self.parents.get(node)
+        parents = self.parents
+        child, parent = node, parents.get(node)
         while parent is not None:
             path.append(parent)
-            kind = type(parent)
-            if kind is cst.Arg:
-                if child is cast(cst.Arg, parent).value and cast(cst.Arg, parent).star != "**":
+            if type(parent) is cst.Arg:
+                if child is parent.value and parent.star != "**":
                     return None  # a value passed by keyword or position
-            elif kind is cst.Call:
-                if parent in self.calls and child is not cast(cst.Call, parent).func:
-                    return _Touch(node, edit, parent, "call", tuple(path))
+            elif type(parent) is cst.Call:
+                if parent in self.calls and child is not parent.func:
+                    return _Touch(node, edit, parent, "call", tuple(path), order)
                 break  # a receiver, or the argument of another call
-            elif kind in _STATEMENTS:
+            elif type(parent) in _STATEMENTS:
                 break
-            child, parent = parent, self.parents.get(parent)
+            child, parent = parent, parents.get(parent)
+        mapping = self._mapping_of(node)
         if mapping is None:
             return None
-        return _Touch(node, edit, mapping, "mapping", tuple(path[: path.index(mapping) + 1]))
+        return _Touch(node, edit, mapping, "mapping", tuple(path[: path.index(mapping) + 1]), order)
 
     def _mapping_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The dict literal or `dict(...)` call whose keys an edit of `node` may change."""
@@ -344,30 +377,44 @@ class _Guard:
 
     # -- binding, with and without -------------------------------------------------------------
 
+    def accept(self, effect: _FixEffect) -> None:
+        """`effect` passed `check`: the calls as it leaves them are the new starting point."""
+        for call in effect.calls:
+            if call in self._checked:
+                self._accepted[call] = self._checked[call]
+
     def check(self, effect: _FixEffect, accepted: list[_FixEffect]) -> str | None:
         """Why `effect`'s fix, applied with the fixes accepted so far, could make a call raise."""
-        effects = sorted([*accepted, effect], key=lambda e: e.order)
+        self._checked.clear()
+        effects = [*accepted, effect]
         for call in effect.calls:
-            problems, after, target = self._new_problems(call, effects)
+            problems, edited = self._new_problems(call, effect, effects)
             if problems:
-                return _explain(problems, after, target)
+                return _explain(problems, edited)
         return None
 
-    def _new_problems(self, call: _SdkCall, effects: list[_FixEffect]) -> tuple[list[Problem], CallShape, str]:
+    def _new_problems(
+        self, call: _SdkCall, effect: _FixEffect, effects: list[_FixEffect]
+    ) -> tuple[list[Problem], _Edited]:
+        """What the call with `effect`'s fix (and those accepted) could raise that it could not
+        before, and the edited call."""
         before_shape, before = self._before_of(call)
-        node = self._edited(call.node, [t for e in effects for t in e.touches if t.anchor is call.node])
-        assert isinstance(node, cst.Call), "an edited SDK call stays a call"
-        after_shape = self._shape(node.args, call.scope, effects)
-        target = code_of(node.func)
+        edited = self._edited_incrementally(call, [t for t in effect.touches if t.anchor is call.node])
+        if edited.replaced:
+            return [], edited
+        after_shape = self._shape(edited.args, call.scope, effects)
         problems: set[Problem] = set()
-        if node.func is call.node.func:
+        if edited.func is call.node.func:
             for _, signature in before:
-                problems |= bind(after_shape, signature) - bind(before_shape, signature)
-            return _ranked(problems), after_shape, target
+                key = (call, id(signature))
+                if key not in self._bound_before:
+                    self._bound_before[key] = bind(before_shape, signature)
+                problems |= bind(after_shape, signature) - self._bound_before[key]
+            return (_ranked(problems) if problems else []), edited
         imports = {name for e in effects if e.finding.fix for name in e.finding.fix.imports}
-        after = self._resolve(node.func, call.scope, imports)
+        after = self._resolve(edited.func, call.scope, imports)
         if after is None:
-            return [(UNCHECKED, target, "")], after_shape, target
+            return [(UNCHECKED, "", "")], edited
         baseline = set.intersection(*(bind(before_shape, s) for _, s in before)) if before else set()
         for _, signature in after:
             problems |= bind(after_shape, signature) - baseline
@@ -376,7 +423,7 @@ class _Guard:
             if only_before and not signature.var_keyword:
                 names = ", ".join(f"`{n}`" for n in sorted(only_before))
                 problems.update((CARRIED, names, s.code) for s in after_shape.splats if s.keys is None)
-        return _ranked(problems), after_shape, target
+        return _ranked(problems), edited
 
     def _before_of(self, call: _SdkCall) -> tuple[CallShape, list[tuple[str, Signature]]]:
         if call not in self._before:
@@ -384,7 +431,36 @@ class _Guard:
             self._before[call] = (shape, self._targets(call))
         return self._before[call]
 
-    def _edited(self, node: cst.CSTNode, touches: list[_Touch]) -> cst.CSTNode:
+    def _edited_incrementally(self, call: _SdkCall, fresh: list[_Touch]) -> _Edited:
+        """The call with the accepted fixes' edits and `fresh` ones applied. When all are edits
+        of the whole call and the fresh ones come last, only those are applied, to the call as
+        the accepted fixes left it (the engine applies edits of one node in this order too)."""
+        state = self._accepted.get(call)
+        done = state.touches if state is not None else []
+        touches = [*done, *fresh]
+        start = call.node if state is None else state.node
+        if state is not None and state.replaced:
+            edited = state
+        elif start is not None and (not done or not fresh or done[-1].order < fresh[0].order):
+            node: object = start
+            for touch in fresh:
+                if touch.node is not call.node or not isinstance(node, cst.Call):
+                    break
+                node = touch.edit(node)
+            else:
+                edited = _as_edited(node, touches)
+                self._checked[call] = edited
+                return edited
+        touches.sort(key=lambda t: t.order)
+        if all(len(t.path) <= 2 for t in touches):
+            edited = _edited_call(call.node, touches)
+        else:
+            edited = _as_edited(self._edited(call.node, touches), touches)
+        self._checked[call] = edited
+        return edited
+
+    def _edited(self, node: cst.CSTNode, touches: list[_Touch]) -> object:
+        """`node` with the touches' edits applied, as the engine would apply them."""
         if not touches:
             return node
         edits: dict[cst.CSTNode, list[NodeEdit]] = {}
@@ -392,15 +468,12 @@ class _Guard:
         for touch in touches:
             edits.setdefault(touch.node, []).append(touch.edit)
             ancestors.update(touch.path)
-        result = self.apply(node, edits, ancestors)
-        assert isinstance(result, cst.CSTNode), "edits of an expression return a node"
-        return result
+        return self.apply(node, edits, ancestors)
 
     def _shape(self, args: Sequence[cst.Arg], scope: Scope, effects: list[_FixEffect]) -> CallShape:
         positional = 0
         star_args = False
         keywords: list[str] = []
-        keyword_args: dict[str, cst.Arg] = {}
         splats: list[Splat] = []
         for arg in args:
             if arg.star == "*":
@@ -410,10 +483,9 @@ class _Guard:
                 splats.append(Splat(code, self._splat_keys(arg.value, scope, effects)))
             elif arg.keyword is not None:
                 keywords.append(arg.keyword.value)
-                keyword_args.setdefault(arg.keyword.value, arg)
             else:
                 positional += 1
-        return CallShape(positional, star_args, tuple(keywords), tuple(splats), keyword_args)
+        return CallShape(positional, star_args, tuple(keywords), tuple(splats))
 
     # -- what a `**` splat passes ---------------------------------------------------------------
 
@@ -515,16 +587,20 @@ class _Guard:
 
     def _classes(self, client: Client) -> list[str]:
         """The client classes in the table a client may be an instance of."""
-        if client.construction is not None:
-            names = self.model.qualified_names(client.construction.func, client.scope)
-            found = sorted(n for n in names if n in self.signatures)
-            if found:
-                return found
-        return [
-            name
-            for name, (sdk, is_async) in self.tables.clients.items()
-            if sdk == client.sdk and is_async == client.is_async and name in self.signatures
-        ][:1]
+        if client not in self._client_classes:
+            found: list[str] = []
+            if client.construction is not None:
+                names = self.model.qualified_names(client.construction.func, client.scope)
+                found = sorted(n for n in names if n in self.signatures)
+            self._client_classes[client] = (
+                found
+                or [
+                    name
+                    for name, (sdk, is_async) in self.tables.clients.items()
+                    if sdk == client.sdk and is_async == client.is_async and name in self.signatures
+                ][:1]
+            )
+        return self._client_classes[client]
 
     def _module_client_classes(self) -> list[str]:
         """The class of the `openai` module-level client: the SDK's synchronous client."""
@@ -593,7 +669,39 @@ class _NameFinder(cst.CSTVisitor):
             self.found.append(node)
 
 
-def _literal_keys(node: cst.CSTNode) -> frozenset[str] | None:
+def _edited_call(call: cst.Call, touches: list[_Touch]) -> _Edited:
+    """A call with edits of itself and of its arguments (the common case), without a visit:
+    each argument's edits first, in order, then the call's, as the engine's applier does."""
+    args: list[cst.Arg | None] = list(call.args)
+    own: list[NodeEdit] = []
+    for touch in touches:
+        if touch.node is call:
+            own.append(touch.edit)
+            continue
+        index = call.args.index(cast(cst.Arg, touch.node))
+        current = args[index]
+        if current is not None:
+            edited = touch.edit(current)
+            args[index] = edited if isinstance(edited, cst.Arg) else None  # None: removed
+    kept = [arg for arg in args if arg is not None]
+    if not own:
+        return _Edited(call.func, kept, touches)
+    result: object = call.with_changes(args=kept)
+    for edit in own:
+        if not isinstance(result, cst.Call):
+            break
+        result = edit(result)
+    return _as_edited(result, touches)
+
+
+def _as_edited(result: object, touches: list[_Touch]) -> _Edited:
+    """What edits made of an SDK call: a call, or other code (nothing left to bind)."""
+    if isinstance(result, cst.Call):
+        return _Edited(result.func, result.args, touches, result)
+    return _Edited(cst.Name("replaced"), (), touches, replaced=True)
+
+
+def _literal_keys(node: object) -> frozenset[str] | None:
     """The keys of a dict literal or `dict(k=v)` call; None when one is computed or splatted."""
     keys: set[str] = set()
     if isinstance(node, cst.Dict):
@@ -671,11 +779,12 @@ class _AllNames(cst.CSTVisitor):
         self.names.add(node.value)
 
 
-def _explain(problems: list[Problem], shape: CallShape, target: str) -> str:
-    """One sentence: what would raise, and the edit to make by hand instead."""
+def _explain(problems: list[Problem], call: _Edited) -> str:
+    """One sentence: what would raise in the rewritten `call`, and the edit to make by hand instead."""
     kind, name, where = problems[0]
+    target = code_of(call.func)
     if kind in (MAY_REPEAT, TWICE) and where:
-        arg = shape.keyword_args.get(name)
+        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
         value = code_of(arg.value) if arg is not None else None
         value = value if value is not None and len(value) <= 100 else "the new value"
         if where.isidentifier():

@@ -271,6 +271,25 @@ def test_edits_of_the_splatted_mapping_are_bound(
         assert "already holds" in finding.message
 
 
+def test_a_mapping_edit_after_an_accepted_edit_of_the_call() -> None:
+    """The second fix changes the call only through its splatted mapping."""
+
+    def add_timeout_then_entry(rule: Rule, client: Client) -> None:
+        assert client.construction is not None
+        add = (client.construction, lambda node: add_kwarg(node, "timeout", cst.Integer("3")))
+        rule.report(client.construction, "add timeout", fix=Fix((add,), "Add"))
+        mapping, _ = _splatted_dict(rule, client)
+        entry = (mapping, lambda node: add_dict_entry(node, "timeout", cst.Integer("5")))
+        rule.report(mapping, "add a timeout entry", fix=Fix((entry,), "Add"))
+
+    output, diagnostics = migrate(
+        SPLATTED.replace(", EXPLICIT", ""), rules=(edit_rule(on_client=add_timeout_then_entry),)
+    )
+    assert "OpenAI(**kwargs, timeout=3)" in output and '"timeout"' not in output
+    (entry, added) = sorted(diagnostics, key=lambda d: d.message)
+    assert added.applied and "already holds `timeout`" in entry.message
+
+
 def test_a_removed_required_argument_is_missed() -> None:
     def drop_messages(rule: Rule, call: ApiCall) -> None:
         edit = (call.node, lambda node: remove_kwargs(node, {"messages"}))
