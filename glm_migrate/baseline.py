@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.ipynb import text_of
 from glm_migrate.redaction import redact, source_lines
 from glm_migrate.runner import FileReport
 
@@ -33,8 +34,9 @@ Key = tuple[str, str, str]  #: (path, code, fingerprint)
 
 
 def snippet(source: str, diagnostic: Diagnostic, secrets: Iterable[str] = ()) -> str:
-    """The finding's whole source lines, whitespace collapsed and keys redacted."""
-    lines = source_lines(source)[diagnostic.span.line - 1 : diagnostic.span.end_line]
+    """The finding's whole source lines, whitespace collapsed and keys redacted (in a notebook,
+    the lines of its cell: the notebook's JSON around them may change)."""
+    lines = source_lines(text_of(source, diagnostic))[diagnostic.span.line - 1 : diagnostic.span.end_line]
     return redact(" ".join(" ".join(lines).split()), secrets)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from glm_migrate import __version__
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Diagnostic, Replaced, pickled_by_fields
+from glm_migrate.project import ModuleSummary
 from glm_migrate.tables import TABLE_FILES, tables_dir
 
 CACHE_DIR_NAME = ".glm_migrate_cache"
@@ -33,6 +34,9 @@ class CachedResult:
     output: str | None  #: the migrated text, only when the file changes
     encoding: str
     replaced: tuple[Replaced, ...] | None = None  #: see `MigrationResult.replaced`
+    summary: ModuleSummary | None = None  #: see `MigrationResult.summary`
+    #: notebooks: (cell number, old source, new source) per changed cell
+    cells: tuple[tuple[int, str, str], ...] = ()
 
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
@@ -97,28 +101,35 @@ class Cache:
         self._connection, self._pid = connection, os.getpid()
         return connection
 
-    def _key(self, data: bytes) -> bytes:
-        return hashlib.blake2b(data, digest_size=20, key=self._salt).digest()
+    def _key(self, data: bytes, context: str) -> bytes:
+        digest = hashlib.blake2b(data, digest_size=20, key=self._salt)
+        if context:
+            # files hold no NUL byte (they are refused before this), so the two cannot run together
+            digest.update(b"\0" + context.encode())
+        return digest.digest()
 
-    def get(self, data: bytes) -> CachedResult | None:
+    def get(self, data: bytes, context: str = "") -> CachedResult | None:
+        """The result for these bytes; `context`: what else decided it ("ipynb" keeps results of
+        other file kinds apart; a module's project facts)."""
         database = self._database()
         if database is None:
             return None
         try:
-            row = database.execute("SELECT value FROM results WHERE key = ?", (self._key(data),)).fetchone()
+            key = self._key(data, context)
+            row = database.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
             value = None if row is None else pickle.loads(row[0])
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
         return value if isinstance(value, CachedResult) else None
 
-    def put(self, data: bytes, result: CachedResult) -> None:
+    def put(self, data: bytes, result: CachedResult, context: str = "") -> None:
         database = self._database()
         if database is None:
             return
         value = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         # Locked by another run for too long, or the disk is full: this entry is skipped.
         with suppress(sqlite3.Error):
-            database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (self._key(data), value))
+            database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (self._key(data, context), value))
 
 
 #: how long a write waits for another process's write to finish

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
@@ -25,12 +25,16 @@ from glm_migrate.config import (
     THINKING_MODES,
     ConfigError,
     Settings,
+    find_line_length,
     find_settings,
     load_settings,
 )
 from glm_migrate.formats import FINGERPRINT_FORMATS, FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
+
+if TYPE_CHECKING:
+    from glm_migrate.discovery import Discovery
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
@@ -69,7 +73,8 @@ def _split_codes(values: tuple[str, ...]) -> frozenset[str] | None:
 
 
 def _fail(console: Console, message: str) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # messages name TOML tables (`[tool.glm-migrate]`), which rich would take for markup
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     sys.exit(EXIT_ERROR)
 
 
@@ -82,8 +87,10 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> str | None:
 
     Refuses when the file changed since it was read. A temporary file in the same directory is
     renamed over the original, so an interrupted run leaves either the old or the new file;
-    SIGINT and SIGTERM wait until the write is done or undone.
+    SIGINT and SIGTERM wait until the write is done or undone. A symbolic link is written
+    through: the file it points to is replaced, the link stays a link.
     """
+    path = Path(os.path.realpath(path))
     blocking = hasattr(signal, "pthread_sigmask")
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if blocking else set()
     try:
@@ -121,10 +128,15 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
 
 def _print_rules(console: Console) -> None:
     from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import rules_table
+    from glm_migrate.report import RuleInfo, rules_lines, rules_table
     from glm_migrate.rules import ALL_RULES
 
-    console.print(rules_table([*ALL_RULES, *CONFIG_RULES]))
+    every: list[RuleInfo] = [*ALL_RULES, *CONFIG_RULES]
+    rules = sorted(every, key=lambda rule: rule.CODE)
+    if console.is_terminal:
+        console.print(rules_table(rules))
+    else:  # a table would be cut to 80 columns: one line per rule, whole
+        click.echo("\n".join(rules_lines(rules)), file=console.file)
 
 
 def _explain(console: Console, code: str) -> None:
@@ -141,17 +153,34 @@ def _explain(console: Console, code: str) -> None:
         _fail(console, f"unknown rule `{code}` (see --list-rules)")
     fix = fix_label(rule)
     header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
+    document = header + inspect.cleandoc(rule.__doc__ or "")
+    if not console.is_terminal:  # rendered, code examples would be cut to 80 columns
+        click.echo(document, file=console.file)
+        return
     from rich.markdown import Markdown  # only --explain renders Markdown: not on every run's start-up
 
-    console.print(Markdown(header + inspect.cleandoc(rule.__doc__ or "")))
+    console.print(Markdown(document))
+
+
+def _start(paths: tuple[str, ...], stdin_filename: str | None = None) -> Path:
+    """Where the project's configuration is looked for: the first path's folder and up."""
+    if paths and paths[0] != "-":
+        start = Path(paths[0])
+    elif stdin_filename:
+        start = Path(stdin_filename)
+    else:
+        return Path.cwd()
+    try:
+        return start.resolve()
+    except (OSError, RuntimeError):  # a link loop: discovery names it
+        return start.absolute()
 
 
 def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]) -> Settings:
     try:
         if config is not None:
             return load_settings(config)
-        start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-        return find_settings(start.resolve())
+        return find_settings(_start(paths))
     except ConfigError as exc:
         _fail(console, str(exc))
 
@@ -166,6 +195,13 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option(
     "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (gitignore syntax), on top of .gitignore."
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Scan matching data files skipped by default (lock files, cassettes, OpenAPI documents, test data).",
+)
+@click.option("--show-files", is_flag=True, help="List the files that would be processed, and exit.")
 @click.option("--region", type=click.Choice(REGIONS), help="Z.AI region migrated clients target.")
 @click.option(
     "--base-url-style",
@@ -184,6 +220,11 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help=FORMAT_HELP)
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--statistics", is_flag=True, help="Counts per rule instead of every finding (text, json).")
+@click.option(
+    "--show-advice",
+    is_flag=True,
+    help="Also list notes (model ids used as data: worth a look, nothing to change); the summary counts them.",
+)
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Leave out findings listed here.")
 @click.option(
     "--write-baseline",
@@ -206,6 +247,8 @@ def main(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
+    include: tuple[str, ...],
+    show_files: bool,
     region: str | None,
     base_url_style: str | None,
     thinking: str | None,
@@ -216,6 +259,7 @@ def main(
     output_format: str,
     output_file: Path | None,
     statistics: bool,
+    show_advice: bool,
     baseline: Path | None,
     write_baseline: Path | None,
     allow_dirty: bool,
@@ -251,6 +295,7 @@ def main(
         select=_split_codes(select),
         ignore=file_settings.ignore | extra_ignores if extra_ignores else None,
         exclude=(*file_settings.exclude, *exclude) if exclude else None,
+        include=(*file_settings.include, *include) if include else None,
         unsafe_fixes=unsafe_fixes,
         region=region,
         base_url_style=base_url_style,
@@ -258,15 +303,22 @@ def main(
         tool_stream=tool_stream,
         add_todo=add_todo or None,
     )
+    if settings.line_length is None:
+        settings = replace(settings, line_length=find_line_length(_start(paths, stdin_filename)))
     _check_codes(errors, file_settings, settings, config)
-    output = _Output(output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline)
+    output = _Output(
+        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths
+    )
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
         sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
+    found = _discover([Path(p) for p in paths], settings, output, errors)
+    if show_files:
+        for path in found.files:
+            click.echo(str(path))
+        sys.exit(EXIT_CLEAN)
     cache_root = None if no_cache else Path.cwd() / CACHE_DIR_NAME
-    sys.exit(
-        _run_paths([Path(p) for p in paths], settings, console, errors, output, mode, allow_dirty, jobs, cache_root)
-    )
+    sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
 
 
 def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
@@ -309,26 +361,53 @@ class _Output:
     exit_zero: bool
     baseline: Path | None
     write_baseline: Path | None
+    show_advice: bool = False
+    #: the paths as given (the text summary's next command names them)
+    paths: tuple[str, ...] = ()
 
 
 def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
-    """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr."""
-    from glm_migrate.engine import migrate_bytes
-    from glm_migrate.tables import load_tables
+    """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr.
+
+    The input goes the way a file of that name goes: `--stdin-filename nb.ipynb` is a notebook,
+    `.env.example` a configuration template, anything else Python.
+    """
+    from glm_migrate.runner import migrate_data
 
     data = sys.stdin.buffer.read()
-    result = migrate_bytes(data, settings=settings.for_file(Path(name)), tables=load_tables())
-    keep = mode != "apply" or result.error is not None
-    sys.stdout.buffer.write(data if keep else result.output.encode(result.encoding))
+    where = Path(name) if name != "-" else Path.cwd() / "-"
+    report = migrate_data(
+        Path(name),
+        data,
+        _with_detected_pins(settings, [where], errors),
+        edits=output.format in _EDIT_FORMATS,
+        diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
+    )
+    keep = mode != "apply" or report.error is not None or not report.changed
+    sys.stdout.buffer.write(data if keep else report.output_bytes)
     sys.stdout.flush()
-    output_text = None if keep or not result.changed else result.output
-    report = FileReport(Path(name), result.diagnostics, result.error, data, result.source, output_text, result.encoding)
     secrets = file_secrets(report.source, report.diagnostics)
     return _finish([report], errors, errors, output, mode=mode, secrets=secrets, summary_table=False)
 
 
+def _discover(paths: list[Path], settings: Settings, output: _Output, errors: Console) -> Discovery:
+    """The files to process; a path that cannot be is a usage error, named on one line."""
+    from glm_migrate.discovery import discover
+
+    # the files this run writes are never read as input: a baseline's snippets hold model ids
+    written = [path for path in (output.baseline, output.write_baseline, output.file) if path is not None]
+    found = discover(paths, settings.exclude, include=settings.include, never=written)
+    for path, problem in found.problems:
+        errors.print(f"[bold red]error:[/] {escape(str(path))}: {problem}")
+    if found.problems:
+        sys.exit(EXIT_ERROR)
+    for folder in found.empty:
+        errors.print(f"[yellow]warning:[/] no Python files or notebooks under {escape(str(folder))}")
+    return found
+
+
 def _run_paths(
-    paths: list[Path],
+    found: Discovery,
     settings: Settings,
     console: Console,
     errors: Console,
@@ -338,13 +417,11 @@ def _run_paths(
     jobs: int | None,
     cache_root: Path | None,
 ) -> int:
-    from glm_migrate.discovery import discover
     from glm_migrate.gitstate import uncommitted
     from glm_migrate.runner import default_jobs, run
 
-    found = discover(paths, settings.exclude)
-    # A missing path is a failed file in every format (an annotation, a SARIF notification, ...).
-    reports = [FileReport(missing, error="no such file or directory") for missing in found.missing]
+    settings = _with_detected_pins(settings, found.files, errors)
+    reports: list[FileReport] = []
     # A check over a large tree holds every report until the end: without a baseline or
     # fingerprints to make, it keeps each file's findings and secrets but not its texts.
     sources_needed = mode != "check" or output.format in FINGERPRINT_FORMATS or output.baseline or output.write_baseline
@@ -360,6 +437,7 @@ def _run_paths(
         ),
         len(found.files),
         errors,
+        "migrating" if mode == "apply" else "checking",
     ):
         secrets |= file_secrets(report.source, report.diagnostics)
         reports.append(report if sources_needed else report.without_texts())
@@ -376,7 +454,27 @@ def _run_paths(
             )
             return EXIT_ERROR
         reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets))
+    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets), skipped=found.skipped)
+
+
+def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
+    """The settings with the `openai` major each file's project pins, read from the nearest
+    dependency declarations and announced on stderr (as django-upgrade announces the Django
+    version it detects). `openai-major` in the configuration overrides the detection."""
+    if settings.openai_major is not None or not files:
+        return settings
+    from glm_migrate.dependencies import OpenAIPin, PinFinder
+
+    finder = PinFinder()
+    pins: dict[Path, OpenAIPin] = {}
+    for directory in {file.parent.resolve() for file in files}:
+        pin = finder.for_directory(directory)
+        if pin is not None:
+            pins[directory] = pin
+    announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}
+    for _, pin in sorted(announced.items()):
+        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}", markup=False)
+    return replace(settings, detected_openai_majors={d: pin.major for d, pin in pins.items()}) if pins else settings
 
 
 def _write(report: FileReport) -> FileReport:
@@ -386,7 +484,7 @@ def _write(report: FileReport) -> FileReport:
     return _unwritten(report, problem) if problem else report
 
 
-def _progress(reports: Iterator[FileReport], total: int, errors: Console) -> Iterator[FileReport]:
+def _progress(reports: Iterator[FileReport], total: int, errors: Console, doing: str) -> Iterator[FileReport]:
     """A progress bar on stderr for long runs in a terminal; none in CI logs or pipes."""
     if total < 20 or not errors.is_terminal or os.environ.get("CI"):
         yield from reports
@@ -394,7 +492,7 @@ def _progress(reports: Iterator[FileReport], total: int, errors: Console) -> Ite
     from rich.progress import Progress
 
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("migrating", total=total)
+        task = progress.add_task(doing, total=total)
         for report in reports:
             progress.advance(task)
             yield report
@@ -409,19 +507,23 @@ def _finish(
     mode: str,
     secrets: frozenset[str],
     summary_table: bool = True,
+    skipped: dict[str, int] | None = None,
 ) -> int:
     """Baseline, render, write the report (and the GitHub step summary), pick the exit code.
 
-    `secrets`: the keys found in the reports' sources (masked in every output).
+    `secrets`: the keys found in the reports' sources (masked in every output). `skipped`: what
+    discovery left out, by reason.
     """
     from glm_migrate.formats import RunReport, is_blocking
     from glm_migrate.report import Summary
 
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
-    summary = Summary()
+    summary = Summary(skipped=skipped or {})
     for report in reports:
         summary.add(report)
-    run = RunReport(reports, summary, mode, output.strict, baselined, _link_base(), secrets)
+    run = RunReport(
+        reports, summary, mode, output.strict, baselined, _link_base(), secrets, output.paths, output.show_advice
+    )
     _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)
 

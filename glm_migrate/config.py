@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import functools
 import re
 import sys
@@ -19,6 +20,8 @@ BaseUrlStyle = Literal["env", "literal"]
 REGIONS = ("international", "china")
 BASE_URL_STYLES = ("env", "literal")
 THINKING_MODES = ("enabled", "disabled")
+#: Black's and Ruff's line length, for projects that configure none
+DEFAULT_LINE_LENGTH = 88
 
 
 class ConfigError(ValueError):
@@ -46,6 +49,8 @@ class Settings:
     models: Mapping[str, str] = field(default_factory=dict)
     #: extra glob patterns excluded from discovery
     exclude: tuple[str, ...] = ()
+    #: patterns of data files (lock files, cassettes, ...) to scan after all
+    include: tuple[str, ...] = ()
     #: glob -> codes ignored in matching files
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: where per-file-ignores globs are rooted: the config file's directory (None: the cwd)
@@ -56,18 +61,40 @@ class Settings:
     thinking: str | None = None
     #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
     tool_stream: bool = False
+    #: the `openai` major version the code runs on: 0 (the project pins openai<1), 1 (openai>=1),
+    #: None (unknown). `openai-major` in the config; else detected from the dependency
+    #: declarations (see `detected_openai_majors`)
+    openai_major: int | None = None
+    #: directory -> the major its dependency declarations pin (the CLI reads them); a file takes
+    #: the nearest directory above it (`for_file`)
+    detected_openai_majors: Mapping[Path, int | None] = field(default_factory=dict)
+    #: the longest line an edited call may make before it is laid out one argument per line;
+    #: None: the project's (the CLI reads Ruff's, Black's or flake8's), else DEFAULT_LINE_LENGTH
+    line_length: int | None = None
 
     def is_enabled(self, code: str) -> bool:
         return _is_enabled(self.select, self.ignore, code)
 
     def for_file(self, path: Path) -> Settings:
-        """These settings with the `per-file-ignores` that match `path` added to `ignore`."""
+        """These settings for one file: the `per-file-ignores` that match `path` added to
+        `ignore`, and the `openai` major its project pins."""
+        settings = self
+        if self.detected_openai_majors:
+            settings = replace(self, openai_major=self._detected_major(path), detected_openai_majors={})
         if not self.per_file_ignores:
-            return self
+            return settings
         codes = {
             code for glob, codes in self.per_file_ignores.items() if _matches(glob, path, self.root) for code in codes
         }
-        return replace(self, ignore=self.ignore | codes) if codes else self
+        return replace(settings, ignore=self.ignore | codes) if codes else settings
+
+    def _detected_major(self, path: Path) -> int | None:
+        if self.openai_major is not None:
+            return self.openai_major  # the configuration's word wins over the detection
+        for directory in path.resolve().parents:
+            if directory in self.detected_openai_majors:
+                return self.detected_openai_majors[directory]
+        return None
 
     def merged(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -83,9 +110,12 @@ _KEYS: dict[str, str] = {
     "base-url-style": "base_url_style",
     "models": "models",
     "exclude": "exclude",
+    "include": "include",
     "per-file-ignores": "per_file_ignores",
     "thinking": "thinking",
     "tool-stream": "tool_stream",
+    "openai-major": "openai_major",
+    "line-length": "line_length",
 }
 
 
@@ -158,7 +188,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         name = _KEYS[key]
         if name in ("select", "ignore"):
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
-        elif name == "exclude":
+        elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
         elif name in ("unsafe_fixes", "tool_stream"):
             if not isinstance(value, bool):
@@ -167,6 +197,14 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name in _CHOICES:
             if value not in _CHOICES[name]:
                 raise ConfigError(f"`{key}` must be one of {', '.join(_CHOICES[name])}", path=source)
+            values[name] = value
+        elif name == "openai_major":
+            if type(value) is not int or value not in (0, 1):
+                raise ConfigError(f"`{key}` must be 0 (the code runs on openai<1) or 1 (openai>=1)", path=source)
+            values[name] = value
+        elif name == "line_length":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"`{key}` must be a positive whole number", path=source)
             values[name] = value
         elif name == "api_key_env":
             if not isinstance(value, str) or not value.isidentifier():
@@ -207,6 +245,60 @@ def find_settings(start: Path) -> Settings:
         if (candidate / ".git").exists():
             break
     return Settings()
+
+
+def find_line_length(start: Path) -> int | None:
+    """The line length the project's formatter or linter keeps to, from the nearest folder
+    (walking up from `start` to the repository's top) that configures one: Ruff's `line-length`
+    (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`), then Black's (`[tool.black]`), then flake8's
+    `max-line-length` (`setup.cfg`, `tox.ini`, `.flake8`). None when none does. Unreadable
+    files are passed over: the line length only shapes the layout of edited calls."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        found = _configured_line_length(candidate)
+        if found is not None:
+            return found
+        if (candidate / ".git").exists():
+            break
+    return None
+
+
+def _configured_line_length(directory: Path) -> int | None:
+    tables: list[tuple[Any, str]] = []
+    for name in ("ruff.toml", ".ruff.toml"):
+        tables.append((_toml(directory / name), "line-length"))
+    pyproject = _toml(directory / "pyproject.toml").get("tool", {})
+    tables += [(pyproject.get("ruff", {}), "line-length"), (pyproject.get("black", {}), "line-length")]
+    for table, key in tables:
+        value = table.get(key) if isinstance(table, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        value = _flake8_line_length(directory / name)
+        if value is not None:
+            return value
+    return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _flake8_line_length(path: Path) -> int | None:
+    if not path.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+        value = parser.get("flake8", "max-line-length", fallback=None) or parser.get(
+            "flake8", "max_line_length", fallback=None
+        )
+        return int(value) if value is not None and int(value) > 0 else None
+    except (configparser.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 def load_settings(path: Path) -> Settings:

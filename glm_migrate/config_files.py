@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from glm_migrate.config import Settings
+from glm_migrate.dependencies import declared_requirements
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.redaction import mask
 from glm_migrate.tables import Tables
@@ -103,7 +104,9 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     """
     ## What it does
     Finds OpenAI (and retired GLM) model ids as values in configuration files and names the GLM
-    id from the model map. In `.env` templates the value is rewritten.
+    id from the model map, the ids of its families included (`gpt-5.4-mini`, "OpenAI chat
+    family"). In `.env` templates the value is rewritten. Ids without a GLM counterpart
+    (fine-tuned `ft:` ids, `tts-1`, `omni-moderation-latest`) are reported with what to do instead.
 
     ## Why is this bad?
     Code that reads its model from configuration sends whatever the file says.
@@ -118,7 +121,7 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in templates; elsewhere reported only.
+    Safe in templates; elsewhere reported only. Ids without a GLM counterpart are never rewritten.
     """,
 )
 DEPENDENCY_PIN = ConfigRule(
@@ -130,12 +133,16 @@ DEPENDENCY_PIN = ConfigRule(
     Severity.ERROR,
     """
     ## What it does
-    Finds `openai` pins below 1.0 and the `zhipuai` package in `requirements*.txt`,
-    `pyproject.toml` and `setup.cfg`.
+    Finds `openai` requirements that allow only versions below 1.0 (`openai==0.27.4`,
+    `openai<1`, Poetry's `^0.27.8`) and the `zhipuai` package in `requirements*.txt`,
+    `pyproject.toml` (PEP 621, PEP 735, Poetry, PDM and uv tables), `setup.cfg`, `setup.py`
+    (`install_requires=[...]`) and `Pipfile`.
 
     ## Why is this bad?
     The migrated code uses the client API of `openai>=1`; `zhipuai` is deprecated in favour of
-    `zai-sdk`.
+    `zai-sdk`. glm-migrate reads the same declarations before it runs: in a project pinned to
+    openai<1, every edit of openai<1 code is part of one unsafe change set (`--unsafe-fixes`
+    applies them together), and this finding asks for the bump that goes with them.
 
     ## Example
     ```text
@@ -151,16 +158,66 @@ DEPENDENCY_PIN = ConfigRule(
     """,
 )
 
-CONFIG_RULES: tuple[ConfigRule, ...] = (OPENAI_ENV_KEY, OPENAI_URL, OPENAI_MODEL_IN_CONFIG, DEPENDENCY_PIN)
+NOTEBOOK_CELL_SKIPPED = ConfigRule(
+    "GLM992",
+    "notebook-cell-skipped",
+    "Notebook cell that is neither Python nor IPython syntax glm-migrate reads",
+    None,
+    Applicability.MANUAL,
+    Severity.WARNING,
+    """
+    ## What it does
+    Reports a notebook code cell left out because it does not parse once IPython's syntax
+    (magics, shell escapes, automagics, help) is set aside; the notebook's other cells are
+    migrated all the same.
+
+    ## Why is this bad?
+    Nothing in the cell was looked at. It is an error when the cell mentions a word the rules
+    look for (`openai`, `gpt-`, ...: something there may need migrating), else a warning.
+
+    ## Example
+    ```text
+    for x in xs: %time f(x)
+    ```
+
+    ## Fix safety
+    No fix: the cell is left exactly as it is.
+    """,
+)
+
+#: rules on files other than Python code: configuration files, and notebooks as a whole
+CONFIG_RULES: tuple[ConfigRule, ...] = (
+    OPENAI_ENV_KEY,
+    OPENAI_URL,
+    OPENAI_MODEL_IN_CONFIG,
+    DEPENDENCY_PIN,
+    NOTEBOOK_CELL_SKIPPED,
+)
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
-_TOKEN = re.compile(r"[A-Za-z0-9][\w.-]{3,}")
-_OLD_OPENAI = re.compile(r"""^\s*["']?openai\s*(?:(?:==|<=|~=|<)\s*0(?:\.\d+)*|<\s*1(?:\.0)*)\b""", re.I)
-_ZHIPUAI = re.compile(r"""^\s*["']?zhipuai\b""", re.I)
+#: a whole word that may be a model id (not the tail of `#notes-gpt-35`): `ft:` ids keep their
+#: colons, so the `gpt-4o` inside one is not matched alone
+_TOKEN = re.compile(r"(?<![\w.-])(?:ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,})")
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist")
-LOCK_NAMES = frozenset({"poetry.lock", "package-lock.json", "pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"})
+LOCK_NAMES = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock", "conda-lock.yml", "bun.lock"}
+)
+#: folders whose structured files are test data, not configuration
+TEST_DATA_DIRS = frozenset({"fixtures", "testdata", "test_data", "test-data", "__snapshots__", "snapshots"})
+_TEST_DIRS = frozenset({"test", "tests", "testing"})
+#: the head of an OpenAPI document (its version key), a VCR cassette (vcrpy, Ruby VCR; YAML at
+#: the first column or JSON's first key) or a JSON schema (`$schema` naming json-schema.org)
+_DATA_HEAD = (
+    ("OpenAPI document", re.compile(r"""^(?:openapi|swagger)\s*:\s*["']?\d|"(?:openapi|swagger)"\s*:\s*"\d""", re.M)),
+    ("recorded HTTP cassette", re.compile(r"""^(?:---\s*)?\{?\s*"?(?:http_)?interactions"?\s*:""")),
+    ("JSON schema", re.compile(r""""\$schema"\s*:\s*"https?://json-schema\.org/""")),
+    ("SARIF log", re.compile(r""""\$schema"\s*:\s*"[^"]*sarif""")),
+    # what glm-migrate itself writes: a baseline's snippets and a report's messages hold model ids
+    ("glm-migrate baseline", re.compile(r"""^\{\s*"glm-migrate-baseline"\s*:""")),
+    ("glm-migrate report", re.compile(r'^\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"glm-migrate"')),
+)
 
 
 #: Larger files are data, not configuration.
@@ -171,16 +228,63 @@ def config_kind(path: PurePath) -> str | None:
     """ "env", "settings", "manifest" or None for files this module does not scan."""
     name = path.name.lower()
     if name in LOCK_NAMES or name.endswith(".lock"):
-        return None
+        return "settings"  # data (see `data_kind`), scanned as settings only when included
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env"
     if (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name == "setup.cfg":
         return "manifest"
-    if name == "pyproject.toml":
+    if name in ("pyproject.toml", "pipfile"):
         return "manifest"
     if name.endswith((".yaml", ".yml", ".toml", ".json")):
         return "settings"
     return None
+
+
+def data_kind(path: PurePath, head: bytes) -> str | None:
+    """What kind of data a structured file holds, when it is data rather than configuration: a
+    lock file, a recorded HTTP cassette, an OpenAPI, JSON-schema or SARIF document, test data,
+    JSON records (a top-level array), or a baseline or report glm-migrate wrote. None for
+    configuration. `path` is relative to the repository
+    (folder names above it say nothing); `head` is the start of the file."""
+    name = path.name.lower()
+    if name in LOCK_NAMES or name.endswith(".lock"):
+        return "lock file"
+    if config_kind(path) != "settings" or name == "pyproject.toml":
+        return None
+    folders = [part.lower() for part in path.parts[:-1]]
+    if any("cassette" in folder for folder in folders):
+        return "recorded HTTP cassette"
+    if TEST_DATA_DIRS.intersection(folders) or (
+        "data" in folders and _TEST_DIRS.intersection(folders[: folders.index("data")])
+    ):
+        return "test data"
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    for kind, pattern in _DATA_HEAD:
+        if pattern.search(text):
+            return kind
+    if name.endswith(".json") and text.startswith("["):
+        return "JSON records"
+    return None
+
+
+#: a setting named like a secret, and its value
+_SECRET_SETTING = re.compile(
+    r"""[\w.-]*(?:key|secret|token|password)[\w.-]*["']?\s*[:=]\s*["']?(?P<value>[^\s"'#,}]+)""", re.I
+)
+
+
+def without_secrets(text: str) -> str:
+    """`text` with secret-shaped values of key, secret, token and password settings masked: the
+    text a baseline's snippets and fingerprints are taken from."""
+
+    def masked(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if not _SECRET.search(value):
+            return match.group(0)
+        cut = match.start("value") - match.start()
+        return match.group(0)[:cut] + mask(value)
+
+    return _SECRET_SETTING.sub(masked, text)
 
 
 def is_template(path: PurePath) -> bool:
@@ -210,11 +314,80 @@ class _Finding:
         )
 
 
+#: `key: ` / `"key": "` / `key = '` (and a `provider/` prefix) just before a value
+_VALUE_OF = re.compile(r"""["']?(?P<key>[A-Za-z_$][\w.$-]*)["']?\s*[:=]\s*["']?(?:[\w.-]+/)?$""")
+#: `- ` just before a value: a YAML list item
+_LIST_ITEM = re.compile(r"""^(?P<indent>[ \t]*)-\s*["']?(?:[\w.-]+/)?$""")
+#: `key:` alone on its line (a list or mapping follows)
+_KEY_LINE = re.compile(r"""^[ \t]*(?:-\s+)?["']?(?P<key>[\w.$-]+)["']?\s*:\s*(?:#.*)?$""")
+#: a name used as a key: `NAME:`, `"NAME":`, `NAME=`
+_IS_KEY = re.compile(r"""^["']?\s*[:=]""")
+#: a reference to a variable: `${NAME}`, `${{ secrets.NAME }}`, `env.NAME`, `secret('NAME')`
+_REFERENCE = re.compile(r"""(?:\$\{{0,2}\s*|\bsecrets\.|\benv\.|\b(?:secret|env|getenv)\(\s*["']?)$""")
+#: how far before a value its key (or a `${`) can start
+_KEY_WINDOW = 256
+#: keys whose values are model ids, and keys whose values name a key or variable
+MODEL_KEYS = re.compile(r"model|deployment|engine|llm", re.I)
+SECRET_KEYS = re.compile(r"key|secret|token|env|name|var|credential|password", re.I)
+
+
+class _Shape:
+    """Where a match sits in a structured settings file: the key it is the value of, if any.
+
+    Settings files hold configuration in `key: value` shapes; the same words in prose (a
+    description, a prompt, a document stored as a string) are not configuration.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def key_of(self, index: int, start: int) -> str | None:
+        before = self.lines[index][:start]
+        # Only the text just before the value can be its key: searching the whole line for every
+        # token of a minified JSON line was quadratic (minutes on one real lock-like file).
+        value = _VALUE_OF.search(before[-_KEY_WINDOW:])
+        if value is not None:
+            return value.group("key")
+        item = _LIST_ITEM.match(before)
+        return self._parent(index, len(item.group("indent"))) if item is not None else None
+
+    def _parent(self, index: int, indent: int) -> str | None:
+        """The key a list item at `indent` belongs to: the nearest line above it not in the list."""
+        for line in reversed(self.lines[:index]):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            depth = len(line) - len(line.lstrip(" \t"))
+            if stripped.startswith("-") and depth >= indent:
+                continue
+            key = _KEY_LINE.match(line.rstrip("\r\n"))
+            return key.group("key") if key is not None and depth <= indent else None
+        return None
+
+    def names_variable(self, index: int, start: int, end: int) -> bool:
+        line = self.lines[index]
+        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[max(0, start - _KEY_WINDOW) : start]):
+            return True
+        key = self.key_of(index, start)
+        return key is not None and SECRET_KEYS.search(key) is not None
+
+    def names_model(self, index: int, start: int) -> bool:
+        key = self.key_of(index, start)
+        return key is not None and MODEL_KEYS.search(key) is not None
+
+    def is_value(self, index: int, start: int) -> bool:
+        return self.key_of(index, start) is not None
+
+
 def _line_findings(
-    line: str, number: int, kind: str, rewrite: bool, tables: Tables, settings: Settings
+    line: str, number: int, kind: str, rewrite: bool, tables: Tables, settings: Settings, shape: _Shape | None
 ) -> Iterator[_Finding]:
+    """The findings on one line; in settings files (`shape`), only in configuration shapes."""
     url = tables.base_url(settings.region)
+    index = number - 1
     for match in _ENV_NAMES.finditer(line):
+        if shape is not None and not shape.names_variable(index, match.start(), match.end()):
+            continue
         name = match.group(1)
         new = (settings.api_key_env or tables.api_key_env) if name == "OPENAI_API_KEY" else tables.base_url_env
         value = line[match.end() :].partition("=")[2].strip().strip("\"'")
@@ -222,24 +395,47 @@ def _line_findings(
         message = f"`{name}` is read by OpenAI clients; migrated code reads `{new}`{hidden}"
         yield _Finding(OPENAI_ENV_KEY, number, match.start(), match.end(), message, new if rewrite else None)
     for match in _URL.finditer(line):
+        if shape is not None and not shape.is_value(index, match.start()):
+            continue
         message = f"OpenAI URL `{match.group(0)}`: use `{url}`"
         yield _Finding(OPENAI_URL, number, match.start(), match.end(), message, url if rewrite else None)
     if kind == "manifest":
-        end = len(line.rstrip("\r\n"))
-        if _OLD_OPENAI.search(line):
-            yield _Finding(DEPENDENCY_PIN, number, 0, end, "`openai` pinned below 1.0: migrated code needs `openai>=1`")
-        elif _ZHIPUAI.search(line):
-            yield _Finding(DEPENDENCY_PIN, number, 0, end, "`zhipuai` is deprecated: its successor is `zai-sdk`")
-        return
-    for match in _TOKEN.finditer(line):
-        model_id = match.group(0)
-        endpoint = tables.known_endpoint_for(model_id)
-        target = tables.lookup_model(endpoint, model_id) if endpoint else None
-        if target:
-            message = f"Model id `{model_id}`: the GLM id is `{target}`"
-            yield _Finding(
-                OPENAI_MODEL_IN_CONFIG, number, match.start(), match.end(), message, target if rewrite else None
+        return  # requirements: `dependency_findings`
+    for token in _TOKEN.finditer(line):
+        if shape is not None and not shape.names_model(index, token.start()):
+            continue
+        model_id = token.group(0)
+        model = tables.match_model(model_id)
+        if model is None:
+            continue
+        if model.glm:
+            message = f"Model id `{model_id}`{model.label}: the GLM id is `{model.glm}`"
+        else:
+            message = f"Model id `{model_id}`{model.label} has no GLM equivalent" + (
+                f": {model.why}" if model.why else ""
             )
+        replacement = model.glm if rewrite and model.glm else None
+        yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, replacement)
+
+
+def dependency_findings(name: str, text: str, settings: Settings) -> list[Diagnostic]:
+    """GLM404 findings of one dependency manifest (`setup.py` included)."""
+    if not settings.is_enabled(DEPENDENCY_PIN.CODE):
+        return []
+    found = []
+    for requirement in declared_requirements(name, text):
+        if requirement.name == "openai" and requirement.major == 0:
+            message = (
+                f"`{requirement.text}` pins openai<1: bump it to `openai>=1` together with glm-migrate's "
+                "openai<1 -> openai>=1 edits (applied with --unsafe-fixes)"
+            )
+        elif requirement.name == "zhipuai":
+            message = "`zhipuai` is deprecated: its successor is `zai-sdk`"
+        else:
+            continue
+        end = requirement.column + len(requirement.text)
+        found.append(_Finding(DEPENDENCY_PIN, requirement.line, requirement.column, end, message).diagnostic())
+    return found
 
 
 def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings) -> tuple[str, list[Diagnostic]]:
@@ -249,11 +445,12 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
         return text, []
     rewrite = kind == "env" and is_template(path)
     lines = text.splitlines(keepends=True)
+    shape = _Shape(list(lines)) if kind == "settings" else None
     diagnostics: list[Diagnostic] = []
     for index, line in enumerate(lines):
         findings = [
             f
-            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings)
+            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape)
             if settings.is_enabled(f.rule.CODE)
         ]
         diagnostics.extend(f.diagnostic() for f in findings)
@@ -262,4 +459,6 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
             if finding.replacement is not None:
                 line = line[: finding.start] + finding.replacement + line[finding.end :]
         lines[index] = line
+    if kind == "manifest":
+        diagnostics = sorted([*diagnostics, *dependency_findings(path.name, text, settings)], key=lambda d: d.span)
     return "".join(lines), diagnostics

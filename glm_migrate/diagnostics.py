@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glm_migrate.project import ModuleSummary
 
 
 def pickled_by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
@@ -23,10 +26,13 @@ class Applicability(enum.Enum):
 
 
 class Severity(enum.Enum):
-    """An error is something still unmigrated; a warning is advice on code that works on GLM-4.6."""
+    """An error is something still unmigrated; a warning is advice on code that works on GLM-4.6;
+    a note is worth a look but asks for no change (the text report lists notes only with
+    --show-advice, and they never fail a run, even with --strict)."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -63,6 +69,14 @@ class Diagnostic:
     fix_title: str | None = None  #: what the fix does, imperative
     edit: Edit | None = None  #: the fix as a text edit, when one exists
     cell: int | None = None  #: in a notebook: the 1-based cell the span is relative to
+    cell_id: str | None = None  #: in a notebook: the cell's `id`, when it has one
+    #: in a notebook: the span in the .ipynb file itself (the JSON strings holding the source)
+    file_span: Span | None = None
+
+    @property
+    def position(self) -> Span:
+        """Where the finding is in the file: what CI annotations and editors point at."""
+        return self.file_span or self.span
 
     @property
     def fixable(self) -> bool:
@@ -88,6 +102,8 @@ class MigrationResult:
     #: each span of `source` that `output` replaces, in order, when the output is exactly that;
     #: None when it was made otherwise (see `textdiff`)
     replaced: tuple[Replaced, ...] | None = None
+    #: what this module gives the rest of the project (see `project.py`); None when not parsed
+    summary: ModuleSummary | None = None
 
     @property
     def changed(self) -> bool:

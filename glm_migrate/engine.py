@@ -8,6 +8,7 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
+import functools
 import re
 import tokenize
 from collections.abc import Mapping, Sequence
@@ -19,15 +20,20 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from glm_migrate.config import Settings
+from glm_migrate import layout
+from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.guard import demote_unbindable
+from glm_migrate.imports import place_imports
 from glm_migrate.libcst_speedups import node_types, parse_module
-from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
+from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
+from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Finding, NodeEdit, Rule, RuleContext
-from glm_migrate.semantic import SemanticModel, code_of
+from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
+from glm_migrate.rules._change_set import join_change_set
+from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
+from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables
@@ -41,6 +47,8 @@ class _EditApplier(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
         self.ancestors = ancestors
+        #: statements edits added after the nodes they edit
+        self.inserted: set[cst.CSTNode] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Only subtrees holding an edit are walked: the rest of the tree is reused as it is.
@@ -52,7 +60,12 @@ class _EditApplier(cst.CSTTransformer):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         edits = self.edits.get(original_node)
-        return _apply_edits(updated_node, edits) if edits else updated_node
+        if not edits:
+            return updated_node
+        result = _apply_edits(updated_node, edits)
+        if isinstance(result, cst.FlattenSentinel):
+            self.inserted.update(result.nodes[1:])
+        return result
 
 
 def _edited_copy(
@@ -134,13 +147,16 @@ def migrate_bytes(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate the bytes of a Python file; the result's text encodes back with `result.encoding`.
 
     The encoding comes from a BOM or PEP 263 cookie, and line endings are kept as they are.
     `edits=False` leaves out each fix's text edit (`Diagnostic.edit`), which only some reports show.
+    `facts`: what the rest of the project says about this module (`project.ProjectIndex`); the
+    result's `summary` is what this module says to the rest.
     """
-    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(data, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
 
 
 def migrate_source(
@@ -150,13 +166,36 @@ def migrate_source(
     tables: Tables,
     rules: Sequence[type[Rule]] = ALL_RULES,
     edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> MigrationResult:
     """Migrate Python source text. Never raises on unparsable input (see `MigrationResult.error`)."""
-    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits)
+    return _migrate(source, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
+
+
+def summarize_bytes(data: bytes, *, tables: Tables) -> ModuleSummary | None:
+    """What a module gives the rest of the project, for a module glm-migrate has nothing to
+    migrate in (a package's `__init__.py` that re-exports a client); None when it does not parse."""
+    if _beyond_native_parser(data) is not None:
+        return None
+    try:
+        module = parse_module(data)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError, RecursionError):
+        return None
+    model = SemanticModel.build(module, tables)
+    try:
+        return summarize(model)
+    finally:
+        model.release()
 
 
 def _migrate(
-    data: str | bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    data: str | bytes,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     if not tables.mentions_trigger(data):
         return _untouched(data)
@@ -179,11 +218,11 @@ def _migrate(
     source = data.decode(module.encoding) if isinstance(data, bytes) else data
     try:
         result, unsettled = _migrate_module(
-            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, source, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if not unsettled:
             return result
-        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits)
+        return _until_settled(result, settings=settings, tables=tables, rules=rules, edits=edits, facts=facts)
     except RecursionError:
         # LibCST's visitors and code generation recurse once per nesting level.
         return _untouched(data, "too deeply nested to process safely (left untouched)")
@@ -194,7 +233,13 @@ _MAX_EXTRA_PASSES = 3
 
 
 def _until_settled(
-    first: MigrationResult, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]], edits: bool
+    first: MigrationResult,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    edits: bool,
+    facts: ModuleFacts | None,
 ) -> MigrationResult:
     """Run again while fixes keep coming: one fix can make another possible (removing `tools=`
     lets legacy `functions=` become tools). Called only when a pass left an error inside (or
@@ -208,7 +253,7 @@ def _until_settled(
     for _ in range(_MAX_EXTRA_PASSES):
         module = parse_module(result.output)
         following, unsettled = _migrate_module(
-            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits
+            module, result.output, settings=settings, tables=tables, rules=rules, with_edits=edits, facts=facts
         )
         if following.error or not following.changed:
             break
@@ -221,7 +266,9 @@ def _until_settled(
     if result is first:
         return first
     remaining = tuple(replace(d, edit=None) for d in result.diagnostics if not d.applied)
-    return MigrationResult(first.source, result.output, (*applied, *remaining), encoding=first.encoding)
+    return MigrationResult(
+        first.source, result.output, (*applied, *remaining), encoding=first.encoding, summary=first.summary
+    )
 
 
 def _migrate_module(
@@ -232,6 +279,7 @@ def _migrate_module(
     tables: Tables,
     rules: Sequence[type[Rule]],
     with_edits: bool = True,
+    facts: ModuleFacts | None = None,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
     tables = tables.with_model_overrides(settings.models)
@@ -244,10 +292,12 @@ def _migrate_module(
     suppressions = collect_suppressions(module, positions) if positions is not None and directives else None
     if suppressions is not None and suppressions.skip_file:
         return MigrationResult(source, source, (), encoding=module.encoding), False
-    model = SemanticModel.build(module, tables, source)
+    model = SemanticModel.build(module, tables, source, facts)
     context = RuleContext(model=model, tables=tables, settings=settings)
     try:
-        return _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        summary = summarize(model)
+        result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
         # with them at once instead of waiting for the cycle collector.
@@ -270,6 +320,7 @@ def _apply_rules(
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
     findings = context.findings
+    join_change_set(findings, model, settings)
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
@@ -295,11 +346,18 @@ def _apply_rules(
     recorded: Positions | None = None
     if positions is None and not findings and not edits:
         return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
+    # What edits may make too long for the project's line length is laid out anew (below).
+    targets = _layout_targets(edits, model.parents)
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
-        targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-        recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
+        findings_nodes = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
+        recorded, ancestors = record_positions(
+            module, source, findings_nodes | targets.keys(), edits.keys() | targets.keys(), model.parents
+        )
         positions = recorded
+    fits = _fitting_edits(module, source, targets, positions, model.parents, settings)
+    for node, fit in fits.items():
+        edits.setdefault(node, []).append(fit)
     output = source
     #: what to parse to check the output: the edited statements when only those changed
     checked: str | None = None
@@ -311,10 +369,13 @@ def _apply_rules(
         checked = _edited_statements(source, replacements, recorded.regions)
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
-        new_module = module.visit(_EditApplier(edits, ancestors))
-        output = _with_imports(new_module, missing).code
+        applier = _EditApplier(edits, ancestors)
+        output = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted).code
+    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+    if output != source and (names[0] or names[1]):
+        output, checked, replaced = _with_imported_names(output, *names), None, None
     diagnostics = [
-        _diagnostic(finding, was_applied, positions, source if with_edits else None)
+        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits)
         for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
@@ -326,6 +387,153 @@ def _apply_rules(
     unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
     result = MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding, replaced=replaced)
     return result, unsettled
+
+
+#: Edited nodes that can make a call too long: arguments and expressions.
+_ARGUMENT_PARTS = node_types(cst.Arg, cst.BaseExpression)
+_BRACKETED = node_types(cst.Call, cst.Dict, cst.List)
+
+
+def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parents) -> dict[cst.CSTNode, int | None]:
+    """The calls, dicts and lists to lay out anew if edits make them too long: the outermost
+    one holding an edited argument or literal as an item (as Black and Ruff split the outermost
+    brackets first), an expression an edit turns into a call, or the conditional expression
+    such a call is a branch of. Each maps to how much the edits inside lengthen it, or None when
+    that is known only once edited (a call or literal edited as a whole)."""
+    targets: dict[cst.CSTNode, int | None] = {}
+    for node, node_edits in edits.items():
+        kind = type(node)
+        if kind not in _ARGUMENT_PARTS:
+            continue
+        target = _outermost_brackets(node, parents)
+        growth: int | None = None
+        if kind not in _BRACKETED:
+            if target is not None and targets.get(_conditional_around(target, parents) or target, 0) is None:
+                continue  # measured once edited anyway
+            new = _apply_edits(node, node_edits)
+            if target is None and type(new) in _BRACKETED:
+                target = node  # a value edited into a call (a URL into `os.environ.get(...)`)
+            growth = _growth(node, new)
+            if growth <= 0:
+                continue
+        if target is None:
+            continue
+        target = _conditional_around(target, parents) or target
+        known = targets.get(target, 0)
+        targets[target] = None if growth is None or known is None else known + growth
+    return targets
+
+
+def _conditional_around(node: cst.CSTNode, parents: Parents) -> cst.IfExp | None:
+    """The conditional expression `node` is a branch of, when it is a statement's whole value
+    (Ruff splits it into its parts, in parentheses, before the brackets of a branch)."""
+    conditional = parents.get(node)
+    if not isinstance(conditional, cst.IfExp) or conditional.lpar or node is conditional.test:
+        return None
+    holder = parents.get(conditional)
+    if isinstance(holder, cst.Assign | cst.AnnAssign | cst.Return) and holder.value is conditional:
+        return conditional
+    return None
+
+
+def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]) -> int:
+    """How many characters longer an edit makes `node`: measured on the parts that changed, as
+    code generation of a whole argument (its value a long message list) costs more than the rest."""
+    if not isinstance(new, cst.CSTNode):
+        return 0
+    kind = type(node)
+    if kind is type(new) and kind in _LEAVES:
+        return len(new.value) - len(node.value)  # type: ignore[attr-defined]
+    if kind is cst.Arg and type(new) is cst.Arg:
+        assert isinstance(node, cst.Arg) and isinstance(new, cst.Arg)
+        renamed = len(new.keyword.value if new.keyword else "") - len(node.keyword.value if node.keyword else "")
+        if new.keyword is not None and node.keyword is None:
+            renamed += 1  # the `=`
+        same = new.value is node.value and new.comma is node.comma and new.equal is node.equal
+        return renamed + (0 if same else _growth(node.value, new.value))
+    return len(code_of(new)) - len(code_of(node))
+
+
+_LEAVES = node_types(cst.SimpleString, cst.Integer, cst.Float, cst.Name)
+
+
+#: an item and the bracketed node it is an item of
+_ITEMS = {cst.Arg: cst.Call, cst.Element: cst.List, cst.StarredElement: cst.List, cst.DictElement: cst.Dict}
+
+
+def _outermost_brackets(node: cst.CSTNode, parents: Parents) -> cst.CSTNode | None:
+    """The outermost call, dict or list holding `node` through items alone (`node` itself when
+    it is one and nothing holds it so)."""
+    found = node if type(node) in _BRACKETED else None
+    current = node
+    while True:
+        item = current if type(current) in _ITEMS else parents.get(current)
+        holder = parents.get(item) if item is not None else None
+        if item is None or type(item) not in _ITEMS or type(holder) is not _ITEMS[type(item)]:
+            return found
+        assert holder is not None
+        found = current = holder
+
+
+def _fitting_edits(
+    module: cst.Module,
+    source: str,
+    targets: Mapping[cst.CSTNode, int | None],
+    positions: Mapping[cst.CSTNode, CodeRange],
+    parents: Parents,
+    settings: Settings,
+) -> dict[cst.CSTNode, NodeEdit]:
+    """For each layout target (see `_layout_targets`), the edit that lays it out one item per
+    line when the edits make it longer than the project's line length (see `layout.fit`)."""
+    limit = settings.line_length or DEFAULT_LINE_LENGTH
+    lines: list[str] | None = None
+    fits: dict[cst.CSTNode, NodeEdit] = {}
+    for node, growth in targets.items():
+        if _in_f_string(node, parents):
+            continue
+        where = positions[node]
+        if lines is None:
+            lines = _NEWLINE.split(source)
+        spanned = lines[where.start.line - 1 : where.end.line]
+        longest = max(map(len, spanned))
+        if growth is not None and longest + growth <= limit:
+            continue  # the edits inside leave it short enough
+        first, last = spanned[0], spanned[-1]
+        place = layout.Place(
+            limit=limit,
+            indent_unit=module.default_indent,
+            newline=module.default_newline,
+            block_indent=tuple(block_indents(node, parents, module)),
+            lead=first[: len(first) - len(first.lstrip(" \t"))],
+            before=where.start.column,
+            after=len(last) - where.end.column,
+            longest=longest,
+        )
+        fits[node] = functools.partial(_fitted, original=node, place=place)
+    return fits
+
+
+def _fitted(node: cst.CSTNode, *, original: cst.CSTNode, place: layout.Place) -> cst.CSTNode:
+    """`node`, the edit of `original`, laid out for the line length."""
+    if isinstance(node, cst.IfExp) and isinstance(original, cst.IfExp):
+        return layout.fit_conditional(node, original, place)
+    if isinstance(node, cst.Call | cst.Dict | cst.List):
+        same = type(node) is type(original)
+        return layout.fit(node, original if same else None, place)  # type: ignore[arg-type]
+    return node
+
+
+def _in_f_string(node: cst.CSTNode, parents: Parents) -> bool:
+    """Inside an f-string's braces a line break is not always allowed."""
+    current = parents.get(node)
+    while current is not None and type(current) not in _STATEMENT_NODES:
+        if type(current) is cst.FormattedString:
+            return True
+        current = parents.get(current)
+    return False
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def _errors_inside_edits(
@@ -345,12 +553,6 @@ def _errors_inside_edits(
         if any((s <= start and end <= e) or (start <= s and e <= end) for s, e in edited):
             return True
     return False
-
-
-def _is_import(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
-    )
 
 
 def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
@@ -439,23 +641,109 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     return None if index < len(replacements) else "".join(parts)
 
 
-def _with_imports(module: cst.Module, missing: list[str]) -> cst.Module:
-    """`import name` for each module name not imported at the top level yet, after the leading
-    imports (LibCST's AddImportsVisitor does the same with a full transform of the tree)."""
-    if not missing:
-        return module
-    body = list(module.body)
-    index = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
-        if isinstance(body[0].body[0].value, cst.SimpleString | cst.ConcatenatedString):
-            index = 1  # the docstring stays first
-    while index < len(body) and _is_import(body[index]):
-        index += 1
-    added: list[cst.BaseStatement] = [cst.parse_statement(f"import {name}") for name in missing]
-    if index < len(body) and not body[index].leading_lines:
-        # Keep a blank line between the imports and the code that follows them.
-        body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
-    return module.with_changes(body=[*body[:index], *added, *body[index:]])
+def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The `from module import name` imports applied fixes need, and those they may leave unused."""
+    needed = {pair for fix in fixes for pair in fix.from_imports}
+    unused = {pair for fix in fixes for pair in fix.unused_imports}
+    return needed, unused
+
+
+def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tuple[str, str]]) -> str:
+    """`code` with each possibly unused name's import removed where nothing refers to it any more,
+    then each needed name added to the module's `from module import ...` line (in order when the
+    line is sorted) or on a new line after the imports."""
+    tree = cst.parse_module(code)
+    references = _References()
+    walk(tree, references)
+    body = list(tree.body)
+    new_lines: list[str] = []
+    # Names are added first: a line that loses its only name to a new one is kept, not emptied.
+    for module, name in sorted(needed):
+        index = next((i for i, statement in enumerate(body) if _imports_from(statement, module)), None)
+        if index is None:
+            new_lines.append(f"from {module} import {name}")
+            continue
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.ImportFrom)
+        body[index] = line.with_changes(body=[_with_alias(line.body[0], name), *line.body[1:]])
+    for module, name in sorted(unused):
+        if name in references.names:
+            continue
+        for index, statement in enumerate(body):
+            if _imports_from(statement, module):
+                assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)
+                body[index] = _without_alias(statement, statement.body[0], name)
+    return place_imports(tree.with_changes(body=body), new_lines).code
+
+
+class _References(cst.CSTVisitor):
+    """Every name a module refers to outside its import statements, and every short string (a
+    name listed in `__all__` is used by whoever imports it from here)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = string_value(node)
+        if value is not None and value.isidentifier():
+            self.names.add(value)
+
+
+def _without_alias(line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str) -> cst.SimpleStatementLine:
+    """The import line without `name` (an alias without `as`); the line as it is when that would
+    leave the statement empty or the line holds more than this import."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = [alias for alias in statement.names if not (alias.evaluated_name == name and alias.asname is None)]
+    if not aliases or len(line.body) > 1 or len(aliases) == len(statement.names):
+        return line
+    if aliases[-1] is not statement.names[-1]:
+        aliases[-1] = aliases[-1].with_changes(comma=statement.names[-1].comma)
+    return line.with_changes(body=[statement.with_changes(names=aliases)])
+
+
+def _imports_from(statement: cst.BaseStatement, module: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.ImportFrom):
+        return False
+    found = statement.body[0]
+    return (
+        not found.relative
+        and found.module is not None
+        and dotted_name(found.module) == module
+        and (not isinstance(found.names, cst.ImportStar))
+    )
+
+
+def _with_alias(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """`statement` importing `name` too: in its place when the names are sorted as isort sorts
+    them (constants, classes, then the rest), else last."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    aliases = list(statement.names)
+    if any(alias.evaluated_name == name and alias.asname is None for alias in aliases):
+        return statement
+    keys = [_isort_key(alias.evaluated_name) for alias in aliases]
+    position = len(aliases)
+    if keys == sorted(keys):
+        position = next((i for i, key in enumerate(keys) if key > _isort_key(name)), len(aliases))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = cst.ImportAlias(cst.Name(name))
+    if position == len(aliases):
+        last = aliases[-1]
+        aliases[-1] = last.with_changes(comma=comma)
+        aliases.append(new.with_changes(comma=last.comma))
+    else:
+        aliases.insert(position, new.with_changes(comma=comma))
+    return statement.with_changes(names=aliases)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
 
 
 def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
@@ -472,11 +760,44 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for client in model.clients:
         for rule in client_rules:
             rule.on_client(client)
+    findings = active[0].context.findings if active else []
     for call in model.api_calls:
+        reported = len(findings)
         for rule in call_rules:
             rule.on_api_call(call)
+        if call.mixed:
+            _hold_fixes(findings[reported:], call)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+
+
+def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
+    """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
+    server, a URL from settings) is checked like any OpenAI call, but a fix would change the
+    requests of the client that stays too: its findings become manual, saying which is which."""
+    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
+    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER]
+    unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+    if moves:
+        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+    elif stays:
+        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+    else:
+        note = f"if its client {' or '.join(unknown)}, whose server is chosen at run time, goes to Z.AI"
+    for finding in findings:
+        finding.message = f"{finding.message} ({note})"
+        finding.fix, finding.applicability = None, Applicability.MANUAL
+
+
+def _client_code(client: Client) -> str:
+    if client.construction is None:
+        return (
+            "the `openai` module client"
+            if client.origin == "module"
+            else f"`{code_of(client.base_url or cst.Name('client'))}`"
+        )
+    code = code_of(client.construction)
+    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:
@@ -510,7 +831,11 @@ def _check_output(output: str, applied: list[Finding], edited: str | None = None
 
 
 def _diagnostic(
-    finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange], source: str | None
+    finding: Finding,
+    applied: bool,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    source: str | None,
+    fits: Mapping[cst.CSTNode, NodeEdit],
 ) -> Diagnostic:
     """`source` None: without the fix's text edit."""
     position = positions[finding.node]
@@ -523,11 +848,13 @@ def _diagnostic(
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=_text_edit(finding, positions, source) if source is not None else None,
+        edit=_text_edit(finding, positions, source, fits) if source is not None else None,
     )
 
 
-def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str) -> Edit | None:
+def _text_edit(
+    finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str, fits: Mapping[cst.CSTNode, NodeEdit]
+) -> Edit | None:
     """The fix as one replacement of source text, when all its edits change one node into one node.
 
     Several edits of the same node (drop one argument, add another) are composed in order. Fixes
@@ -539,7 +866,8 @@ def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], sou
     node = finding.fix.edits[0][0]
     if any(edited is not node for edited, _ in finding.fix.edits) or node not in positions:
         return None
-    replacement = _apply_edits(node, [change for _, change in finding.fix.edits])
+    changes = [change for _, change in finding.fix.edits]
+    replacement = _apply_edits(node, [*changes, fits[node]] if node in fits else changes)
     if not isinstance(replacement, cst.CSTNode):
         return None  # a removal, or statements inserted after the node
     span = _span(positions[node])

@@ -21,7 +21,7 @@ from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import redact
-from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, status
+from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, plural, status, where
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
@@ -43,6 +43,10 @@ class RunReport:
     #: "https://github.com/o/r/blob/<sha>/": markdown links point there (else relative links)
     link_base: str | None = None
     secrets: frozenset[str] = field(default_factory=frozenset)
+    #: the paths as the command was given them (for the command the text summary suggests)
+    paths: tuple[str, ...] = ()
+    #: the text report lists notes too
+    show_advice: bool = False
 
     @property
     def dry_run(self) -> bool:
@@ -61,7 +65,7 @@ def is_blocking(diagnostic: Diagnostic, *, dry_run: bool, strict: bool) -> bool:
     """Whether a finding makes the exit code 1: something unmigrated remains after this run."""
     if diagnostic.applied and not dry_run:
         return False
-    return diagnostic.severity is Severity.ERROR or strict
+    return diagnostic.severity is Severity.ERROR or (strict and diagnostic.severity is Severity.WARNING)
 
 
 def render(output_format: str, run: RunReport, *, statistics: bool = False) -> str:
@@ -129,6 +133,7 @@ def json_document(run: RunReport) -> str:
             "files_scanned": summary.files_scanned,
             "files_changed": summary.files_changed,
             "files_failed": summary.files_failed,
+            "files_skipped": summary.skipped,
             "findings": dict(sorted(summary.findings.items())),
             "fixes": dict(sorted(summary.fixes.items())),
             "blocking": sum(run.blocking(d) for _, d in run.findings()),
@@ -174,7 +179,7 @@ def statistics_text(run: RunReport) -> str:
     rows = rule_counts(run)
     lines = [f"{r.count:>6}  {r.code}  {r.name:<28} {_fix_label(r)}".rstrip() for r in rows]
     total = sum(r.count for r in rows)
-    lines.append(f"{total:>6}  findings in {run.summary.files_scanned} files")
+    lines.append(f"{total:>6}  findings in {plural(run.summary.files_scanned, 'file')}")
     return "\n".join(lines)
 
 
@@ -221,9 +226,9 @@ def github_annotations(run: RunReport) -> str:
                 f"::error file={_escape_property(str(report.path))},title=glm-migrate::{_escape_data(report.error)}"
             )
         for diagnostic in report.diagnostics:
-            span = diagnostic.span
+            span = diagnostic.position  # in a notebook: the line of the .ipynb, so annotations land there
             state = status(diagnostic, dry_run=run.dry_run)
-            command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+            command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(diagnostic.severity, "notice")
             if state == "fixed":
                 command = "notice"
             message = f"{diagnostic.message} [{state}]"
@@ -248,7 +253,7 @@ def github_annotations(run: RunReport) -> str:
 
 
 def _level(severity: Severity) -> str:
-    return "error" if severity is Severity.ERROR else "warning"
+    return severity.value  # SARIF's levels: error, warning, note
 
 
 def _what_it_does(rule: type[Rule]) -> str:
@@ -294,8 +299,12 @@ def sarif_log(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             state = status(diagnostic, dry_run=run.dry_run)
             properties: dict[str, object] = {"status": state, "applicability": diagnostic.applicability.value}
-            if diagnostic.cell is not None:
-                properties["notebookCell"] = diagnostic.cell  # the region's lines count within the cell
+            if diagnostic.cell is not None:  # the region is in the .ipynb; these say where in the cell
+                properties["notebookCell"] = diagnostic.cell
+                properties["notebookCellLine"] = diagnostic.span.line
+                properties["notebookCellColumn"] = diagnostic.span.column
+                if diagnostic.cell_id is not None:
+                    properties["notebookCellId"] = diagnostic.cell_id
             if diagnostic.fix_title and state != "fixed":
                 properties["fixTitle"] = diagnostic.fix_title
             result: dict[str, object] = {
@@ -305,7 +314,7 @@ def sarif_log(run: RunReport) -> str:
                     {
                         "physicalLocation": {
                             "artifactLocation": artifact,
-                            "region": _region(diagnostic.span),
+                            "region": _region(diagnostic.position),
                         }
                     }
                 ],
@@ -373,20 +382,19 @@ def _md(text: str) -> str:
 
 
 def _in_cell(diagnostic: Diagnostic, text: str) -> str:
-    """Notebook findings say which cell their line numbers count in."""
-    return f"{text} (cell {diagnostic.cell})" if diagnostic.cell is not None else text
+    """Notebook findings say which cell, and which line of it, they are in."""
+    if diagnostic.cell is None:
+        return text
+    return f"{text} (cell {diagnostic.cell}, line {diagnostic.span.line})"
 
 
-def _link(run: RunReport, path: Path, line: int, cell: int | None = None) -> str:
-    shown = f"{path.as_posix()}:cell {cell}:{line}" if cell is not None else f"{path.as_posix()}:{line}"
-    target = quote(path.as_posix()) + f"#L{line}"
+def _link(run: RunReport, path: Path, diagnostic: Diagnostic) -> str:
+    """`path:line` (`path:cell N:line` in a notebook), linked to the line of the file."""
+    shown = where(path.as_posix(), diagnostic) + f":{diagnostic.span.line}"
+    target = quote(path.as_posix()) + f"#L{diagnostic.position.line}"
     if run.link_base is not None and not path.is_absolute():
         target = run.link_base + target
     return f"[{shown}]({target})"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def markdown_report(run: RunReport) -> str:
@@ -397,12 +405,12 @@ def markdown_report(run: RunReport) -> str:
     out = ["## Migration from the OpenAI API to Z.AI GLM-4.6", ""]
     verb = "changed" if run.mode == "apply" else "to change"
     out.append(
-        f"glm-migrate {__version__} scanned {_plural(summary.files_scanned, 'file')}: "
+        f"glm-migrate {__version__} scanned {plural(summary.files_scanned, 'file')}: "
         f"{summary.files_changed} {verb}, {summary.files_failed} failed. "
-        + ("Nothing is left to migrate." if not blocking else f"{_plural(blocking, 'finding')} left to handle.")
+        + ("Nothing is left to migrate." if not blocking else f"{plural(blocking, 'finding')} left to handle.")
     )
     if run.baselined:
-        out.append(f"{_plural(run.baselined, 'known finding')} in the baseline not shown.")
+        out.append(f"{plural(run.baselined, 'known finding')} in the baseline not shown.")
     out.append("")
 
     rows = rule_counts(run)
@@ -413,9 +421,11 @@ def markdown_report(run: RunReport) -> str:
             out.append(f"| {r.code} | {r.name} | {r.count} | {r.fixed} | {r.fixable} | {r.manual} | {r.advice} |")
         out.append("")
 
+    # Only what this run changed (or, in a dry run, would change): an unsafe fix left pending is
+    # manual work below, not a substitution.
     changes: Counter[tuple[str, str, str]] = Counter()
     for _, diagnostic in run.findings():
-        if status(diagnostic, dry_run=run.dry_run) in ("fixed", "fix", "unsafe-fix"):
+        if diagnostic.applied:
             changes[(diagnostic.code, diagnostic.message, diagnostic.fix_title or "")] += 1
     if changes:
         out += [f"### Substitutions {done}", "", "| rule | found | change | sites |", "| --- | --- | --- | ---: |"]
@@ -434,8 +444,7 @@ def markdown_report(run: RunReport) -> str:
                 " (an unsafe fix exists: `--unsafe-fixes`)" if diagnostic.applicability is Applicability.UNSAFE else ""
             )
             out.append(
-                f"- [ ] {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** "
-                f"{_md(diagnostic.message)}{note}"
+                f"- [ ] {_link(run, report.path, diagnostic)} **{diagnostic.code}** {_md(diagnostic.message)}{note}"
             )
         out.append("")
 
@@ -443,9 +452,7 @@ def markdown_report(run: RunReport) -> str:
     if advice:
         out += ["<details><summary>Advice (works on GLM-4.6, worth a look)</summary>", ""]
         for report, diagnostic in advice:
-            out.append(
-                f"- {_link(run, report.path, diagnostic.span.line, diagnostic.cell)} **{diagnostic.code}** {_md(diagnostic.message)}"
-            )
+            out.append(f"- {_link(run, report.path, diagnostic)} **{diagnostic.code}** {_md(diagnostic.message)}")
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -468,15 +475,14 @@ def junit_xml(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             span = diagnostic.span
             state = status(diagnostic, dry_run=run.dry_run)
+            at = f"cell {diagnostic.cell} line" if diagnostic.cell is not None else "line"
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=_in_cell(
-                    diagnostic, f"{diagnostic.code} {diagnostic.rule} at line {span.line} column {span.column}"
-                ),
+                name=f"{diagnostic.code} {diagnostic.rule} at {at} {span.line} column {span.column}",
                 classname=str(report.path),
                 file=str(report.path),
-                line=str(span.line),
+                line=str(diagnostic.position.line),
             )
             tests += 1
             if run.blocking(diagnostic):
@@ -534,15 +540,21 @@ def gitlab_code_quality(run: RunReport) -> str:
                     "check_name": diagnostic.code,
                     "description": f"{diagnostic.code} [{state}] {diagnostic.message}",
                     "categories": ["Compatibility"],
-                    "severity": "major" if run.blocking(diagnostic) else "minor",
+                    "severity": _gitlab_severity(run, diagnostic),
                     "fingerprint": hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest(),
                     "location": {
                         "path": path,
-                        "lines": {"begin": diagnostic.span.line, "end": diagnostic.span.end_line},
+                        "lines": {"begin": diagnostic.position.line, "end": diagnostic.position.end_line},
                     },
                 }
             )
     return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
+def _gitlab_severity(run: RunReport, diagnostic: Diagnostic) -> str:
+    if run.blocking(diagnostic):
+        return "major"
+    return "info" if diagnostic.severity is Severity.NOTE else "minor"
 
 
 _RENDERERS: dict[str, Callable[[RunReport], str]] = {

@@ -1,6 +1,7 @@
 """Which files have uncommitted changes in git: applying in place refuses to touch those.
 
-Read-only: runs `git rev-parse` and `git status`, nothing else. A path outside any repository, or
+Read-only: runs `git rev-parse` and `git status` (discovery adds `git ls-files` and
+`git config --get`), nothing else. A path outside any repository, or
 a machine without git, has nothing to protect and is reported clean.
 """
 
@@ -13,24 +14,25 @@ from pathlib import Path
 _TIMEOUT = 60
 
 
-def _git(directory: Path, *args: str) -> str | None:
+def git(directory: Path, *args: str) -> str | None:
+    """git's output (names that are not UTF-8 kept as surrogate escapes), or None when git is
+    missing, fails or takes too long."""
     try:
         done = subprocess.run(
             # literal pathspecs: a folder named like a glob (`[a]`, `*`) is just that folder
             ["git", "--literal-pathspecs", "-C", str(directory), *args],
             capture_output=True,
-            text=True,
             timeout=_TIMEOUT,
             check=False,
             stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout if done.returncode == 0 else None
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
 
 
 def _toplevel(directory: Path) -> Path | None:
-    out = _git(directory, "rev-parse", "--show-toplevel")
+    out = git(directory, "rev-parse", "--show-toplevel")
     return Path(out.strip()).resolve() if out else None
 
 
@@ -39,7 +41,7 @@ def _status(root: Path, files: list[Path]) -> set[Path]:
     dirty: set[Path] = set()
     # Pathspecs per folder keep the command short however many files there are.
     folders = sorted({str(f.parent) for f in files})
-    out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *folders)
+    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *folders)
     if out is None:
         return dirty
     entries = out.split("\0")

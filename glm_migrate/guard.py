@@ -411,7 +411,11 @@ class _Guard:
                     self._bound_before[key] = bind(before_shape, signature)
                 problems |= bind(after_shape, signature) - self._bound_before[key]
             return (_ranked(problems) if problems else []), edited
-        imports = {name for e in effects if e.finding.fix for name in e.finding.fix.imports}
+        imports: dict[str, str] = {}
+        for fix in (e.finding.fix for e in effects):
+            if fix is not None:
+                imports.update((module, module) for module in fix.imports)
+                imports.update((name, f"{module}.{name}") for module, name in fix.from_imports)
         after = self._resolve(edited.func, call.scope, imports)
         if after is None:
             return [(UNCHECKED, "", "")], edited
@@ -616,7 +620,9 @@ class _Guard:
                 found.setdefault(id(signature), (dotted, signature))
         return list(found.values())
 
-    def _resolve(self, func: cst.BaseExpression, scope: Scope, imports: set[str]) -> list[tuple[str, Signature]] | None:
+    def _resolve(
+        self, func: cst.BaseExpression, scope: Scope, imports: Mapping[str, str]
+    ) -> list[tuple[str, Signature]] | None:
         """The signatures a rewritten call's new callee may have, through what its receiver is
         bound to; None when it is not a client class or method glm-migrate knows."""
         attributes: list[str] = []
@@ -632,7 +638,7 @@ class _Guard:
         elif isinstance(node, cst.Name):
             bindings = self.model.lookup(node.value, scope)
             if not bindings and node.value in imports:
-                qualified = {node.value}  # the module the fix imports
+                qualified = {imports[node.value]}  # what the fixes import under that name
             for binding in bindings:
                 if binding.qualified is not None:
                     qualified.add(binding.qualified)

@@ -1,104 +1,306 @@
 """Jupyter notebooks: migrate every code cell with the same engine, and change nothing else.
 
-Only the `source` of cells that change is rewritten. The notebook is re-serialised only when the
-untouched document re-serialises to exactly its own bytes (indentation, key order, escaping and
-trailing newline found by trial); otherwise it is reported and left alone. IPython magics
-(`%pip`, `!ls`, `x = !cmd`, `%%time`) are masked as comments while a cell is migrated, so they
-neither stop the parse nor get edited.
+Only the `source` values of cells that change are rewritten, in place in the JSON text (see
+`ipynb`), so the file keeps its layout byte for byte. IPython syntax is masked while a cell is
+migrated, line for line, so positions stay those of the cell: magics (`%pip`, `!ls`, `x = !cmd`,
+automagics such as `pip install x`, `!cmd \\` continued over lines, indented ones), help
+(`obj?`, `obj??`) and the cell's own indentation, which IPython removes. Magics whose argument is
+Python (`%time x = f()`, `%%time`, `%%capture`) have only the magic masked, so their code is
+migrated too. A cell that still does not parse is left as it is with a GLM992 finding; the others
+are migrated all the same.
 """
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import libcst as cst
+
+from glm_migrate import ipynb
 from glm_migrate.config import Settings
-from glm_migrate.diagnostics import Diagnostic
+from glm_migrate.config_files import NOTEBOOK_CELL_SKIPPED
+from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
+from glm_migrate.libcst_speedups import parse_module
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Rule
 from glm_migrate.tables import Tables
 
-_MAGIC_LINE = re.compile(r"^\s*(?:[!%]|\w+\s*=\s*[!%])")
-_MASK = "# glm-migrate-magic:"
-#: Cell magics whose body is still Python.
-_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+#: IPython's line magics and the shell aliases it defines: with automagic on (the default),
+#: `pip install x` at the start of a statement runs `%pip install x`
+AUTOMAGICS = frozenset(
+    {
+        "alias", "alias_magic", "autoawait", "autocall", "automagic", "autosave", "bookmark", "cat", "cd",
+        "clear", "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed", "edit",
+        "env", "gui", "hist", "history", "killbgscripts", "ldir", "less", "load", "load_ext", "loadpy",
+        "logoff", "logon", "logstart", "logstate", "logstop", "ls", "lsmagic", "lx", "macro", "magic", "man",
+        "matplotlib", "mamba", "micromamba", "mkdir", "more", "mv", "notebook", "page", "pastebin", "pdb",
+        "pdef", "pdoc", "pfile", "pinfo", "pinfo2", "pip", "popd", "pprint", "precision", "prun", "psearch",
+        "psource", "pushd", "pwd", "pycat", "pylab", "qtconsole", "quickref", "recall", "rehashx",
+        "reload_ext", "rep", "rerun", "reset", "reset_selective", "rm", "rmdir", "run", "save", "sc",
+        "set_env", "store", "sx", "system", "tb", "time", "timeit", "unalias", "unload_ext", "uv", "who",
+        "who_ls", "whos", "xdel", "xmode",
+    }
+)  # fmt: skip
+#: cell magics whose body is Python
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+#: `%time ` / `timeit -n 10 ` before a statement: the magic is masked, the statement migrated
+_PYTHON_LINE_MAGIC = re.compile(r"%?(?:time|timeit(?:\s+-[nrp]\s*\d+|\s+-[qoct])*)\s+(?=\S)")
+_PLACEHOLDER = "__glm_migrate_magic_{}__"
+_PLACEHOLDER_LINE = re.compile(r"[ \t]*__glm_migrate_magic_(\d+)__[ \t]*\r?\n?")
+_PREFIX_MARK = re.compile(r"  # __glm_migrate_magic_(\d+)__(?=\r?\n?$)")
+#: `x = !cmd`, `first, *rest = %sx cmd`, `d["k"] = !cmd`
+_MAGIC_ASSIGNMENT = re.compile(r"""[\w.*\[\]'"(), ]+?\s*=\s*[!%]""")
+#: `name rest` where `rest` cannot continue a Python statement that starts with `name`
+_AUTOMAGIC = re.compile(r"(?P<name>[A-Za-z_]\w*)(?P<space>[ \t]+)(?P<rest>[\w\"'~/$.]|-[\w-])")
+_PYTHON_AFTER_NAME = re.compile(r"(?:is|not|in|and|or|if|else|for|async|lambda)\b")
 
 
 @dataclass(frozen=True, slots=True)
 class NotebookResult:
     output: bytes | None  #: the new notebook, or None when nothing changed
-    diagnostics: tuple[Diagnostic, ...]  #: spans are cell-relative; `cell` is the 1-based cell number
-    error: str | None = None
+    #: spans are cell-relative (`cell` is the 1-based cell number); `file_span` is in the file
+    diagnostics: tuple[Diagnostic, ...]
+    error: str | None = None  #: the notebook as a whole could not be processed; output is None
     #: (cell number, old source, new source) of every changed cell, for the dry-run diff
     changed_cells: tuple[tuple[int, str, str], ...] = ()
 
 
-def _mask(source: str) -> tuple[str, bool]:
-    """The cell with magic lines commented out, and whether the cell is Python at all."""
-    lines = source.splitlines(keepends=True)
-    if lines and lines[0].startswith("%%"):
-        magic = lines[0][2:].split(maxsplit=1)[0] if lines[0][2:].strip() else ""
-        if magic not in _PYTHON_CELL_MAGICS:
-            return source, False
-    masked = [f"{_MASK}{line}" if _MAGIC_LINE.match(line) else line for line in lines]
-    return "".join(masked), True
+# masking ------------------------------------------------------------------------------------------
 
 
-def _unmask(source: str) -> str:
-    return "".join(
-        line.replace(_MASK, "", 1) if line.lstrip().startswith(_MASK) else line
-        for line in source.splitlines(keepends=True)
-    )
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a cell: as written, and as the engine sees it."""
+
+    original: str
+    masked: str
+    indent: str = ""  #: the cell's indentation, which IPython removes (see `_mask`)
+    lead: int = 0  #: the line's own indentation in `masked`
+    prefix: str = ""  #: a magic removed before the statement (`%time `)
 
 
-def _cell_text(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+class _Scanner:
+    """Brackets, strings and backslash continuations, line by line: only a line that starts a
+    statement can be IPython syntax (the same text inside a string or a call is not)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote: str | None = None
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.quote is None and not self.continued
+
+    def feed(self, line: str) -> str:
+        """Take one line; return its code (without a comment or the line ending)."""
+        index, end = 0, len(line)
+        code_end: int | None = None
+        while index < end:
+            char = line[index]
+            if self.quote is not None:
+                if char == "\\":
+                    index += 2
+                elif line.startswith(self.quote, index):
+                    index += len(self.quote)
+                    self.quote = None
+                else:
+                    index += 1
+                continue
+            if char == "#":
+                code_end = index
+                break
+            if char in "\"'":
+                self.quote = line[index : index + 3] if line[index : index + 3] in ('"""', "'''") else char
+                index += len(self.quote)
+                continue
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            index += 1
+        code = line[:code_end].rstrip("\r\n") if code_end is not None else line.rstrip("\r\n")
+        backslash = code.endswith("\\")
+        if self.quote in ('"', "'") and not backslash:
+            self.quote = None  # a one-quote string ends with its line
+        self.continued = self.quote is None and code_end is None and backslash
+        return code
 
 
-def _as_source(text: str, like: object) -> object:
-    return text.splitlines(keepends=True) if isinstance(like, list) else text
+def _code_of(line: str) -> str:
+    return _Scanner().feed(line)
 
 
-def _serialiser(data: bytes, document: Any) -> dict[str, Any] | None:
-    """json.dumps options that reproduce `data` exactly from `document`, if any do."""
-    text = data.decode("utf-8")
-    for indent in (1, 2, 4, None):
-        for ensure_ascii in (False, True):
-            options: dict[str, Any] = {"indent": indent, "ensure_ascii": ensure_ascii}
-            if indent is None:
-                options["separators"] = (",", ":")
-            dumped = json.dumps(document, **options)
-            if dumped == text or dumped + "\n" == text:
-                options["trailing_newline"] = dumped + "\n" == text
-                return options
-    return None
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
+def _magic(code: str, python_magics: bool) -> str | None:
+    """For a line that starts a statement: "prefix" (a magic before Python), "magic" (a line
+    of IPython syntax), or None (Python)."""
+    stripped = code.lstrip(" \t")
+    if not stripped:
+        return None
+    takes_python = python_magics and _PYTHON_LINE_MAGIC.match(stripped) is not None
+    if stripped[0] == "%":
+        return "prefix" if takes_python and not stripped.rstrip().endswith(("\\", "?")) else "magic"
+    if stripped[0] in "!?" or _MAGIC_ASSIGNMENT.match(stripped):
+        return "magic"
+    if _code_of(stripped).rstrip().endswith("?"):
+        return "magic"  # help: `obj?`, `obj.method??`
+    automagic = _AUTOMAGIC.match(stripped)
+    if automagic is None or automagic.group("name") not in AUTOMAGICS:
+        return None
+    if _PYTHON_AFTER_NAME.match(stripped, automagic.start("rest")):
+        return None
+    return "prefix" if takes_python and not stripped.rstrip().endswith("\\") else "magic"
+
+
+def _mask(lines: list[str], numbers: Iterator[int], python_magics: bool) -> list[_Line] | None:
+    """The cell's lines masked for the engine, or None when the cell is not Python (`%%bash`).
+
+    As IPython does, the first non-blank line's indentation is removed from every line that
+    has it, and a cell magic's body is treated as a cell of its own.
+    """
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return [_Line(line, line) for line in lines]
+    indent = lines[first][: len(lines[first]) - len(lines[first].lstrip(" \t"))]
+    body = [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+    cut = [indent if line.startswith(indent) else "" for line in lines]
+    if body[first].startswith("%%"):
+        name = (body[first][2:].split() or [""])[0]
+        if name not in PYTHON_CELL_MAGICS:
+            return None
+        head = [_Line(line, line) for line in lines[:first]]
+        magic = _PLACEHOLDER.format(next(numbers))
+        head.append(_Line(lines[first], magic + _ending(lines[first]), indent))
+        rest = _mask(body[first + 1 :], numbers, python_magics)
+        if rest is None:
+            return None
+        return head + [
+            replace(inner, original=line, indent=own + inner.indent)
+            for line, own, inner in zip(lines[first + 1 :], cut[first + 1 :], rest, strict=True)
+        ]
+
+    masked: list[_Line] = []
+    scanner = _Scanner()
+    index = 0
+    while index < len(body):
+        line = body[index]
+        kind = _magic(line, python_magics) if scanner.at_statement_start else None
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if kind == "prefix":
+            match = _PYTHON_LINE_MAGIC.match(line, len(lead))
+            assert match is not None
+            statement = line[match.end() :]
+            code = statement[: len(statement) - len(_ending(statement))]
+            mark = "  # " + _PLACEHOLDER.format(next(numbers))
+            masked.append(_Line(lines[index], lead + code + mark + _ending(line), cut[index], len(lead), match.group()))
+            scanner.feed(statement)
+            index += 1
+            continue
+        if kind == "magic":
+            # `!cmd \` goes on over the next lines: all of them are the magic
+            group = [index]
+            while body[group[-1]].rstrip("\r\n").endswith("\\") and group[-1] + 1 < len(body):
+                group.append(group[-1] + 1)
+            for member in group:
+                placeholder = lead + _PLACEHOLDER.format(next(numbers)) + _ending(body[member])
+                masked.append(_Line(lines[member], placeholder, cut[member], len(lead)))
+            index = group[-1] + 1
+            continue
+        masked.append(_Line(lines[index], line, cut[index], len(lead)))
+        scanner.feed(line)
+        index += 1
+    return masked
+
+
+def _unmask(cell: list[_Line], output: str) -> str:
+    """The engine's output for a masked cell, with every masked line as it was written.
+
+    Lines the engine left alone are matched back to their originals by a diff and given back
+    as written; lines it changed or added get the cell's indentation and their magic back.
+    """
+    masked = [line.masked for line in cell]
+    new = ipynb.split_lines(output)
+    by_placeholder = {
+        int(match.group(1)): line
+        for line in cell
+        if (match := _PLACEHOLDER_LINE.fullmatch(line.masked) or _PREFIX_MARK.search(line.masked))
+    }
+    indent = next((line.indent for line in cell if line.indent), "")
+    restored: list[str] = []
+    matcher = difflib.SequenceMatcher(None, masked, new, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            restored += [line.original for line in cell[old_start:old_end]]
+            continue
+        for text in new[new_start:new_end]:
+            placeholder = _PLACEHOLDER_LINE.fullmatch(text)
+            if placeholder is not None:
+                restored.append(by_placeholder[int(placeholder.group(1))].original)
+                continue
+            mark = _PREFIX_MARK.search(text)
+            if mark is not None:
+                line = by_placeholder[int(mark.group(1))]
+                text = text[: mark.start()] + text[mark.end() :]
+                lead = text[: len(text) - len(text.lstrip(" \t"))]
+                text = lead + line.prefix + text[len(lead) :]
+            restored.append(indent + text if text.strip() else text)
+    return "".join(restored)
+
+
+def _shifted(span: Span, cell: list[_Line]) -> Span:
+    """A span in the masked cell as a span in the cell as written."""
+
+    def column(line: int, value: int) -> int:
+        if not 1 <= line <= len(cell):
+            return value
+        masked = cell[line - 1]
+        return value + len(masked.indent) + (len(masked.prefix) if value - 1 >= masked.lead else 0)
+
+    return Span(span.line, column(span.line, span.column), span.end_line, column(span.end_line, span.end_column))
+
+
+# migrating ----------------------------------------------------------------------------------------
 
 
 def _marker(number: int) -> str:
     return f"# glm-migrate-cell: {number}\n"
 
 
-def _migrate_together(
-    sources: dict[int, str], settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> tuple[dict[int, str] | None, list[Diagnostic], list[str]]:
+def _text(cell: list[_Line]) -> str:
+    text = "".join(line.masked for line in cell)
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _together(
+    cells: dict[int, list[_Line]], settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
+) -> tuple[dict[int, str], list[Diagnostic]] | str:
+    """Cells share one namespace (a client made in one cell is used in the next), so they are
+    migrated as one module, a marker comment before each, and split again afterwards. The
+    outputs are masked text; an error message when the module could not be migrated."""
     parts: list[str] = []
     first_line: dict[int, int] = {}
     line = 1
-    for number, source in sources.items():
-        text = source if source.endswith("\n") or not source else source + "\n"
+    for number, cell in cells.items():
+        text = _text(cell)
         parts.append(_marker(number) + text)
         first_line[number] = line + 1
         line += 1 + text.count("\n")
     result = migrate_source("".join(parts), settings=settings, tables=tables, rules=rules)
     if result.error is not None:
-        return None, [], []
+        return result.error
     outputs: dict[int, str] = {}
-    markers = {_marker(number): number for number in sources}
+    markers = {_marker(number): number for number in cells}
     current: int | None = None
     prefix = ""
     for text_line in result.output.splitlines(keepends=True):
@@ -111,8 +313,9 @@ def _migrate_together(
             prefix += text_line  # an import added above the first cell belongs to it
         else:
             outputs[current] += text_line
-    for number, source in sources.items():
-        if not source.endswith("\n") and outputs.get(number, "").endswith("\n"):
+    for number, cell in cells.items():
+        written = "".join(line.masked for line in cell)
+        if not written.endswith("\n") and outputs.get(number, "").endswith("\n"):
             outputs[number] = outputs[number][:-1]
     starts = sorted((start, number) for number, start in first_line.items())
     diagnostics = []
@@ -121,24 +324,93 @@ def _migrate_together(
         shift = start - 1
         span = replace(diagnostic.span, line=diagnostic.span.line - shift, end_line=diagnostic.span.end_line - shift)
         diagnostics.append(replace(diagnostic, span=span, cell=number, edit=None))
-    return outputs, diagnostics, []
+    return outputs, diagnostics
 
 
-def _migrate_apart(
+def _parse_error(cell: list[_Line]) -> Span | None:
+    """Where the masked cell fails to parse, or None when it parses."""
+    try:
+        parse_module(_text(cell))
+    except cst.ParserSyntaxError as exc:
+        return Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+    except (SyntaxError, ValueError, RecursionError):
+        return Span(1, 1, 1, 1)
+    return None
+
+
+def _skipped(number: int, source: str, where: Span, why: str, tables: Tables) -> Diagnostic:
+    """GLM992 for a cell left out: an error when it mentions what the rules look for."""
+    lowered = source.lower()
+    mention = next((trigger for trigger in tables.triggers if trigger in lowered), None)
+    return Diagnostic(
+        code=NOTEBOOK_CELL_SKIPPED.CODE,
+        rule=NOTEBOOK_CELL_SKIPPED.NAME,
+        message=f"Cell {number} was not migrated: {why}"
+        + (f"; it mentions `{mention}`, so check it by hand" if mention else ""),
+        span=where,
+        severity=Severity.ERROR if mention else Severity.WARNING,
+        applicability=Applicability.MANUAL,
+        applied=False,
+        cell=number,
+    )
+
+
+def _migrate_cells(
     sources: dict[int, str], settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> tuple[dict[int, str], list[Diagnostic], list[str]]:
-    """Cell by cell, for notebooks where one cell does not parse: the others are still done."""
-    outputs: dict[int, str] = {}
-    diagnostics: list[Diagnostic] = []
-    errors: list[str] = []
+) -> tuple[dict[int, str], list[Diagnostic]]:
+    """New sources of the cells that change, and every finding (cell-relative spans)."""
+    numbers = itertools.count()
+    cells: dict[int, list[_Line]] = {}
     for number, source in sources.items():
-        result = migrate_source(source, settings=settings, tables=tables, rules=rules)
-        if result.error is not None:
-            errors.append(f"cell {number}: {result.error}")
-            continue
-        diagnostics.extend(replace(d, cell=number, edit=None) for d in result.diagnostics)
-        outputs[number] = result.output
-    return outputs, diagnostics, errors
+        masked = _mask(ipynb.split_lines(source), numbers, python_magics=True)
+        if masked is not None:
+            cells[number] = masked
+    skipped: list[Diagnostic] = []
+    outcome = _together(cells, settings, tables, rules)
+    if isinstance(outcome, str):
+        # Some cell does not parse: mask harder where that helps, leave out where it does not.
+        for number, cell in list(cells.items()):
+            if _parse_error(cell) is None:
+                continue
+            plain = _mask(ipynb.split_lines(sources[number]), numbers, python_magics=False)
+            where = _parse_error(plain) if plain is not None else None
+            if plain is not None and where is None:
+                cells[number] = plain
+                continue
+            del cells[number]
+            if settings.is_enabled(NOTEBOOK_CELL_SKIPPED.CODE):
+                span = _shifted(where, cell) if where is not None else Span(1, 1, 1, 1)
+                why = f"it does not parse as Python (at {span.line}:{span.column})"
+                skipped.append(_skipped(number, sources[number], span, why, tables))
+        outcome = _together(cells, settings, tables, rules)
+    if isinstance(outcome, str):
+        # The cells parse but the module still fails (the engine refused it): cell by cell.
+        outputs: dict[int, str] = {}
+        found: list[Diagnostic] = []
+        for number, cell in cells.items():
+            alone = _together({number: cell}, settings, tables, rules)
+            if isinstance(alone, str):
+                if settings.is_enabled(NOTEBOOK_CELL_SKIPPED.CODE):
+                    skipped.append(_skipped(number, sources[number], Span(1, 1, 1, 1), alone, tables))
+                continue
+            outputs.update(alone[0])
+            found += alone[1]
+        outcome = outputs, found
+    outputs, diagnostics = outcome
+    new_sources = {}
+    for number, output in outputs.items():
+        cell = cells[number]
+        if output != "".join(line.masked for line in cell):
+            new_sources[number] = _unmask(cell, output)
+    findings = [replace(d, span=_shifted(d.span, cells[d.cell])) for d in diagnostics if d.cell in cells]
+    return {n: s for n, s in new_sources.items() if s != sources[n]}, sorted(
+        [*findings, *skipped], key=lambda d: (d.cell or 0, d.span)
+    )
+
+
+def _cell_text(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def migrate_notebook(
@@ -146,44 +418,40 @@ def migrate_notebook(
 ) -> NotebookResult:
     """Migrate the code cells of a notebook's bytes. Never raises on a malformed notebook."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        document = json.loads(text)
         cells = document["cells"]
         if not isinstance(cells, list):
             raise TypeError("cells is not a list")
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         return NotebookResult(None, (), error=f"not a valid notebook ({exc}); left untouched")
-    language = str(document.get("metadata", {}).get("kernelspec", {}).get("language", "python")).lower()
-    if language != "python":
+    metadata = document.get("metadata")
+    kernel = metadata.get("kernelspec") if isinstance(metadata, dict) else None
+    language = str(kernel.get("language", "python") if isinstance(kernel, dict) else "python").lower()
+    if language != "python" or not tables.mentions_trigger(text):
         return NotebookResult(None, ())
-
-    sources: dict[int, str] = {}
-    for number, cell in enumerate(cells, start=1):
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            masked, is_python = _mask(_cell_text(cell))
-            if is_python:
-                sources[number] = masked
-    # Cells share one namespace: a client made in one cell is used in the next. So the cells are
-    # migrated as one module, with a marker comment before each, and split again afterwards.
-    outputs, diagnostics, errors = _migrate_together(sources, settings, tables, rules)
-    if outputs is None:
-        outputs, diagnostics, errors = _migrate_apart(sources, settings, tables, rules)
-    changed = [
-        (number, _cell_text(cells[number - 1]), _unmask(new_masked))
-        for number, new_masked in outputs.items()
-        if new_masked != sources[number]
-    ]
-    error = "; ".join(errors) or None
-    if not changed:
-        return NotebookResult(None, tuple(diagnostics), error)
-    # How the file was written, worked out from the document before its cells are rewritten.
-    options = _serialiser(data, document)
-    if options is None:
-        return NotebookResult(
-            None, tuple(diagnostics), "its JSON layout cannot be reproduced exactly; left untouched", tuple(changed)
+    try:
+        located = ipynb.cell_sources(text)
+    except ValueError as exc:
+        return NotebookResult(None, (), error=f"not a valid notebook ({exc}); left untouched")
+    sources = {
+        number: _cell_text(cell)
+        for number, cell in enumerate(cells, start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "code" and number in located
+    }
+    new_sources, diagnostics = _migrate_cells(sources, settings, tables, rules)
+    ids = {number: cell.get("id") for number, cell in enumerate(cells, start=1) if isinstance(cell, dict)}
+    placed = tuple(
+        replace(
+            d,
+            file_span=ipynb.file_span(text, located[d.cell], d.span),
+            cell_id=ids[d.cell] if isinstance(ids.get(d.cell), str) else None,
         )
-    for number, _, new in changed:
-        cell = cells[number - 1]
-        cell["source"] = _as_source(new, cell.get("source"))
-    trailing = options.pop("trailing_newline")
-    output = json.dumps(document, **options) + ("\n" if trailing else "")
-    return NotebookResult(output.encode("utf-8"), tuple(diagnostics), error, tuple(changed))
+        for d in diagnostics
+        if d.cell is not None
+    )
+    if not new_sources:
+        return NotebookResult(None, placed)
+    changed = tuple((number, sources[number], new) for number, new in sorted(new_sources.items()))
+    output = ipynb.replace_sources(text, new_sources)
+    return NotebookResult(output.encode("utf-8"), placed, None, changed)

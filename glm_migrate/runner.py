@@ -11,16 +11,22 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TypeVar
 
 from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
-from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config
+from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
+from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.textdiff import unified_diff
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
+#: rounds of the project index at most (see `run`)
+_INDEX_ROUNDS = 3
+#: a path, or a path and the facts to migrate it with
+_Item = TypeVar("_Item", Path, tuple[Path, ModuleFacts])
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,8 @@ class FileReport:
     diff: str | None = None
     #: the file changes, though its output is no longer kept (see `without_texts`)
     output_dropped: bool = False
+    #: what the module gives the rest of the project (Python files that parsed)
+    summary: ModuleSummary | None = None
 
     @property
     def changed(self) -> bool:
@@ -59,42 +67,71 @@ class FileReport:
 
 
 def migrate_file(
-    path: Path, settings: Settings, cache_root: Path | None = None, edits: bool = True, diffs: bool = False
+    path: Path,
+    settings: Settings,
+    cache_root: Path | None = None,
+    edits: bool = True,
+    diffs: bool = False,
+    facts: ModuleFacts | None = None,
 ) -> FileReport:
     """Read one file and migrate it; any failure becomes the report's `error`, never an exception.
 
     `edits`: give each fix's text edit (for the machine formats that show them). `diffs`: give a
-    changed Python file's unified diff, made here so that workers share the work.
+    changed Python file's unified diff, made here so that workers share the work. `facts`: what
+    the project index says about the module.
     """
     try:
         data = path.read_bytes()
     except OSError as exc:
         return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
+    return migrate_data(path, data, settings, cache_root, edits, diffs, facts)
+
+
+def migrate_data(
+    path: Path,
+    data: bytes,
+    settings: Settings,
+    cache_root: Path | None = None,
+    edits: bool = True,
+    diffs: bool = False,
+    facts: ModuleFacts | None = None,
+) -> FileReport:
+    """Migrate the bytes of a file named `path` (read from it, or from stdin): a notebook, a
+    configuration file or Python, as its name says."""
     if b"\x00" in data:
         return FileReport(path, error="contains null bytes; not a Python source file")
     settings = settings.for_file(path)
-    if path.suffix == ".ipynb":
-        return _migrate_notebook(path, data, settings)
-    if config_kind(path) is not None and path.suffix not in (".py", ".pyi"):
+    if config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb"):
         return _scan_config(path, data, settings)
+    notebook = path.suffix == ".ipynb"
     cache = _cache(cache_root, settings, edits)
-    cached = cache.get(data) if cache else None
+    context = "ipynb" if notebook else facts.digest_text() if facts else ""
+    cached = cache.get(data, context) if cache else None
     if cached is None:
-        cached = _migrate(data, settings, edits)
+        cached = _migrate_notebook(data, settings) if notebook else _migrate(data, settings, edits, facts)
         if cache is not None:
-            cache.put(data, cached)
+            cache.put(data, cached, context)
+    if notebook:
+        return _notebook_report(path, data, cached)
+    if path.name == "setup.py":
+        # a Python file and a dependency manifest: its `install_requires` pins are GLM404's
+        pins = dependency_findings(path.name, data.decode(cached.encoding, errors="replace"), settings)
+        cached = replace(cached, diagnostics=(*cached.diagnostics, *pins))
+    summary = cached.summary
     if cached.error is not None:
-        return FileReport(path, cached.diagnostics, error=cached.error)
+        return FileReport(path, cached.diagnostics, error=cached.error, summary=summary)
     if cached.output is None:
         # the source is kept for files with findings: baselines and secret redaction read it
         source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
-        return FileReport(path, cached.diagnostics, source=source)
+        return FileReport(path, cached.diagnostics, source=source, summary=summary)
     source = data.decode(cached.encoding)
     diff = unified_diff(path, source, cached.output, cached.replaced) if diffs else None
-    return FileReport(path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff)
+    return FileReport(
+        path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff, summary=summary
+    )
 
 
-def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport:
+def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
     from glm_migrate.notebook import migrate_notebook
     from glm_migrate.tables import load_tables
 
@@ -102,18 +139,18 @@ def _migrate_notebook(path: Path, data: bytes, settings: Settings) -> FileReport
         result = migrate_notebook(data, settings=settings, tables=load_tables())
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return FileReport(path, error=f"internal error: {detail}")
-    if result.output is None:
-        return FileReport(path, result.diagnostics, error=result.error, cells=result.changed_cells)
-    return FileReport(
-        path,
-        result.diagnostics,
-        result.error,
-        data,
-        data.decode("utf-8"),
-        result.output.decode("utf-8"),
-        cells=result.changed_cells,
-    )
+        return CachedResult((), f"internal error: {detail}", None, "utf-8")
+    output = None if result.output is None else result.output.decode("utf-8")
+    return CachedResult(result.diagnostics, result.error, output, "utf-8", cells=result.changed_cells)
+
+
+def _notebook_report(path: Path, data: bytes, result: CachedResult) -> FileReport:
+    """A notebook's report: one that failed is never written (it has no output)."""
+    # The JSON text is the source findings count in (see `ipynb.text_of`): baselines read it.
+    source = data.decode("utf-8", errors="replace") if result.diagnostics or result.output is not None else None
+    if result.error is not None or result.output is None:
+        return FileReport(path, result.diagnostics, error=result.error, source=source, cells=result.cells)
+    return FileReport(path, result.diagnostics, None, data, source, result.output, cells=result.cells)
 
 
 def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
@@ -128,29 +165,30 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
         return FileReport(path)  # not a text configuration file
     output, diagnostics = scan_config(path, text, tables=tables, settings=settings)
     if output == text:
-        return FileReport(path, tuple(diagnostics))
+        # the source, secrets masked, for baselines and fingerprints (findings here count as any other)
+        return FileReport(path, tuple(diagnostics), source=without_secrets(text) if diagnostics else None)
     return FileReport(path, tuple(diagnostics), None, data, text, output)
 
 
-def _migrate(data: bytes, settings: Settings, edits: bool) -> CachedResult:
+def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
     from glm_migrate.tables import load_tables
 
-    if not load_tables().mentions_trigger(data):
+    if not load_tables().mentions_trigger(data) and not facts:
         return CachedResult((), None, None, "utf-8")
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
     from glm_migrate.engine import migrate_bytes
 
     try:
         with _collected_once():
-            result = migrate_bytes(data, settings=settings, tables=load_tables(), edits=edits)
+            result = migrate_bytes(data, settings=settings, tables=load_tables(), edits=edits, facts=facts)
     except RecursionError:
         return CachedResult((), "too deeply nested for the parser", None, "utf-8")
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return CachedResult((), f"internal error: {detail}", None, "utf-8")
     if result.changed and result.error is None:
-        return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced)
-    return CachedResult(result.diagnostics, result.error, None, result.encoding)
+        return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced, result.summary)
+    return CachedResult(result.diagnostics, result.error, None, result.encoding, summary=result.summary)
 
 
 @contextmanager
@@ -200,29 +238,97 @@ def run(
     edits: bool = True,
     diffs: bool = False,
 ) -> Iterator[FileReport]:
-    """Reports in the order of `files`, streamed so that no more than a window is held at once."""
+    """Reports in the order of `files`.
+
+    Two passes: every file is migrated on its own, which also summarises what each module gives
+    the others (`project.py`); then the modules the project index has something to tell (a
+    client they import, a name another module sends as a model id) are migrated again with it.
+    """
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        yield from map(process, files)
+    reports = list(_each(process, files, jobs))
+    given: dict[int, ModuleFacts] = {}
+    # A module learns it makes API calls only from the facts of its imports, and only then tells
+    # the module it imports a model id from: a few rounds settle real chains.
+    for _ in range(_INDEX_ROUNDS):
+        index = project_index(reports)
+        again = [
+            (number, facts)
+            for number, report in enumerate(reports)
+            if report.summary is not None
+            and (facts := index.facts_for(report.path)).digest_text() != given.get(number, ModuleFacts()).digest_text()
+        ]
+        if not again:
+            break
+        with_facts = partial(_migrate_with_facts, process)
+        redone = _each(with_facts, [(reports[number].path, facts) for number, facts in again], jobs)
+        for (number, facts), report in zip(again, redone, strict=True):
+            reports[number], given[number] = report, facts
+    yield from reports
+
+
+def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
+    path, facts = item
+    return process(path, facts=facts)
+
+
+def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
+    """The project index of the run's Python files; modules they import from the project that
+    the run does not cover are read and summarised when an import needs them."""
+    modules: dict[PurePath, tuple[str, PurePath]] = {
+        report.path: module_name(report.path, _is_package)
+        for report in reports
+        if report.path.suffix in (".py", ".pyi")
+    }
+    summaries: dict[PurePath, ModuleSummary] = {r.path: r.summary for r in reports if r.summary is not None}
+    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
+
+
+def _is_package(folder: PurePath) -> bool:
+    return (Path(folder) / "__init__.py").is_file()
+
+
+def _candidates(name: str, root: PurePath) -> list[PurePath]:
+    base = Path(root, *name.split("."))
+    return [path for path in (base.with_suffix(".py"), base / "__init__.py") if path.is_file()]
+
+
+def _summary_of(path: PurePath) -> ModuleSummary | None:
+    """A module the run did not summarise (outside the run, or nothing to migrate in it),
+    summarised because another one imports from it."""
+    from glm_migrate.engine import summarize_bytes
+    from glm_migrate.tables import load_tables
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return summarize_bytes(data, tables=load_tables()) if b"\x00" not in data else None
+
+
+def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: int) -> Iterator[FileReport]:
+    """`process` over the items, in worker processes when there are many, in order."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+        yield from map(process, items)
         return
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
-        chunk = max(1, min(16, len(files) // (jobs * 8)))
+        chunk = max(1, min(16, len(items) // (jobs * 8)))
         try:
-            for report in pool.map(process, files, chunksize=chunk):
+            for report in pool.map(process, items, chunksize=chunk):
                 done += 1
                 yield report
             return
         except BrokenProcessPool:
             pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
-    for path in files[done:]:
-        yield _in_own_process(process, path)
+    for item in items[done:]:
+        yield _in_own_process(process, item)
 
 
-def _in_own_process(process: Callable[[Path], FileReport], path: Path) -> FileReport:
+def _in_own_process(process: Callable[[_Item], FileReport], item: _Item) -> FileReport:
     with ProcessPoolExecutor(max_workers=1) as solo:
         try:
-            return solo.submit(process, path).result()
+            return solo.submit(process, item).result()
         except BrokenProcessPool:
+            path = item[0] if isinstance(item, tuple) else item
             return FileReport(path, error="the process migrating this file crashed; left untouched")

@@ -9,7 +9,7 @@ import pytest
 from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
-from glm_migrate.config_files import config_kind, scan_config
+from glm_migrate.config_files import config_kind, data_kind, scan_config, without_secrets
 from glm_migrate.tables import load_tables
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
@@ -32,8 +32,8 @@ def scan(name: str, text: str) -> tuple[str, list[str]]:
         ("requirements-dev.txt", "manifest"),
         ("pyproject.toml", "manifest"),
         ("setup.cfg", "manifest"),
-        ("poetry.lock", None),
-        ("package-lock.json", None),
+        ("poetry.lock", "settings"),  # data (data_kind): scanned only with --include
+        ("package-lock.json", "settings"),
         ("notes.txt", None),
     ],
 )
@@ -71,9 +71,16 @@ def test_manifests_report_old_pins_and_zhipuai() -> None:
     assert found == ["1:1 GLM404 manual", "3:1 GLM404 manual"]
     _, pyproject = scan(
         "pyproject.toml",
-        'dependencies = [\n    "openai<1",\n]\n[tool.glm-migrate.models]\n"gpt-4o-mini" = "glm-4.5-air"\n',
+        '[project]\nkeywords = ["openai"]\ndependencies = [\n    "openai<1",\n]\n'
+        '[tool.glm-migrate.models]\n"gpt-4o-mini" = "glm-4.5-air"\n',
     )
-    assert pyproject == ["2:1 GLM404 manual"]
+    assert pyproject == ["4:6 GLM404 manual"]
+    _, poetry = scan("pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.8"\nopenai = "^0.27.8"\n')
+    assert poetry == ["3:1 GLM404 manual"]
+    _, pipfile = scan("Pipfile", '[packages]\nopenai = "==0.27.8"\nrequests = "*"\n')
+    assert pipfile == ["2:1 GLM404 manual"]
+    _, setup_cfg = scan("setup.cfg", "[options]\ninstall_requires =\n    requests\n    openai~=0.27\n")
+    assert setup_cfg == ["4:5 GLM404 manual"]
 
 
 def test_cli_reports_config_files_in_text_and_json(tmp_path: Path) -> None:
@@ -105,3 +112,102 @@ def test_config_rules_are_listed_and_explained(tmp_path: Path) -> None:
     assert all(code in listing.stdout for code in ("GLM401", "GLM402", "GLM403", "GLM404"))
     explained = glm_migrate("--explain", "GLM403", cwd=tmp_path)
     assert explained.returncode == 0 and "Fix safety" in explained.stdout
+
+
+def test_model_families_and_fine_tuned_ids_in_settings() -> None:
+    text = (
+        "chat_model: gpt-5.4-mini\n"
+        "tuned_model: ft:gpt-4o-mini-2024-07-18:acme::abc123\n"
+        "voice_model: tts-1-hd\n"
+        "local_model: openai-community/gpt2\n"
+        "tool_model: gpt-engineer\n"
+        'guide_model: "https://example.com/wiki/使用教程#微调-gpt-4o"\n'
+    )
+    output, diagnostics = scan_config(PurePath("settings.yaml"), text, tables=load_tables(), settings=Settings())
+    assert output == text
+    found = [(d.span.line, d.message) for d in diagnostics]
+    assert found[0] == (1, "Model id `gpt-5.4-mini` (OpenAI chat family): the GLM id is `glm-4.6`")
+    assert (
+        found[1][0] == 2
+        and "`ft:gpt-4o-mini-2024-07-18:acme::abc123` (OpenAI fine-tuned model) has no GLM" in found[1][1]
+    )
+    assert found[2][0] == 3 and "(OpenAI speech family) has no GLM equivalent: text-to-speech" in found[2][1]
+    assert len(found) == 3, "Hugging Face gpt2, gpt-engineer and the tail of a URL anchor are not model ids"
+
+
+def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
+    text = "MODEL=gpt-6.1-sol\nTUNED=ft:gpt-4o:acme::x1\n"
+    output, found = scan(".env.example", text)
+    assert output == "MODEL=glm-4.6\nTUNED=ft:gpt-4o:acme::x1\n"
+    assert found == ["1:7 GLM403 fixed", "2:7 GLM403 manual"]
+
+
+# configuration shapes: real files the scan used to report line after line -----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # a GitHub issue template: model ids as dropdown options are not configuration
+        (".github/ISSUE_TEMPLATE/bug.yml", "options:\n  - gpt-4o-2024-11-20\n  - other\n", []),
+        # but a list under a key that names models is
+        ("config.yaml", "models:\n- gpt-4o\n-   gpt-4o-mini\n", ["2:3 GLM403", "3:5 GLM403"]),
+        # prose in a description, a prompt or a stored document is not
+        ("flow.yaml", "description: |\n  Ask gpt-4o, set OPENAI_API_KEY first.\n", []),
+        ("docs.json", json.dumps({"text": "export OPENAI_API_KEY then use gpt-4o"}), []),
+        # Kestra / compose / workflow / Kubernetes env shapes are
+        (
+            "flow.yaml",
+            "apiKey: \"{{ secret('OPENAI_API_KEY') }}\"\nmodelName: gpt-4o\n",
+            ["1:21 GLM401", "2:12 GLM403"],
+        ),
+        ("compose.yaml", "environment:\n  - OPENAI_API_KEY=${OPENAI_API_KEY}\n", ["2:5 GLM401", "2:22 GLM401"]),
+        ("ci.yml", "env:\n  OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n", ["2:3 GLM401", "2:31 GLM401"]),
+        ("deploy.yaml", "env:\n  - name: OPENAI_API_KEY\n    value: x\n", ["2:11 GLM401"]),
+        (
+            "app.toml",
+            '[llm]\nmodel = "openai/gpt-4o"\nbase_url = "https://api.openai.com/v1"\n',
+            ["2:17 GLM403", "3:13 GLM402"],
+        ),
+        ("min.json", '{"a":1,"model":"gpt-4o","note":"gpt-4o is fine"}', ["1:17 GLM403"]),
+    ],
+)
+def test_settings_files_are_read_for_configuration_shapes(name: str, text: str, expected: list[str]) -> None:
+    _, found = scan(name, text)
+    assert [f.rsplit(" ", 1)[0] for f in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "head", "kind"),
+    [
+        ("poetry.lock", "", "lock file"),
+        ("web/package-lock.json", "{}", "lock file"),
+        ("tests/cassettes/test_chat.yaml", "interactions:\n", "recorded HTTP cassette"),
+        ("spec/vcr.yml", "---\nhttp_interactions:\n- request:", "recorded HTTP cassette"),
+        ("fixtures/vcr_cassettes/x.json", '{"interactions": []}', "recorded HTTP cassette"),
+        ("api/openapi.yaml", "openapi: 3.1.0\ninfo:\n", "OpenAPI document"),
+        ("api/swagger.json", '{\n  "swagger": "2.0",', "OpenAPI document"),
+        ("schemas/s.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema"}', "JSON schema"),
+        ("tests/fixtures/reply.json", "{}", "test data"),
+        ("tests/unit/data/rows.yaml", "a: 1", "test data"),
+        ("data/documents.json", '[\n  {"text": "gpt-4o"}]', "JSON records"),
+        ("results.sarif.json", '{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"}', "SARIF log"),
+        ("baseline.json", '{\n  "glm-migrate-baseline": 1,', "glm-migrate baseline"),
+        ("report.json", '{\n  "tool": {\n    "name": "glm-migrate",', "glm-migrate report"),
+        # configuration
+        ("tsconfig.json", '{"$schema": "https://json.schemastore.org/tsconfig"}', None),
+        ("config.yaml", "model: gpt-4o\nopenapi_url: x\n", None),
+        ("data/settings.yaml", "model: gpt-4o", None),
+        ("pyproject.toml", "", None),
+        (".env", "", None),
+        ("app.py", "", None),
+    ],
+)
+def test_data_files_are_told_from_configuration(path: str, head: str, kind: str | None) -> None:
+    assert data_kind(PurePath(path), head.encode()) == kind
+
+
+def test_baselined_config_sources_never_hold_a_secret() -> None:
+    text = f'OPENAI_API_KEY={SECRET}\napi_key: "{SECRET}"\nmodel: gpt-4o\nOPENAI_API_KEY=${{OPENAI_API_KEY}}\n'
+    masked = without_secrets(text)
+    assert SECRET[:12] not in masked and "model: gpt-4o" in masked and "${OPENAI_API_KEY}" in masked

@@ -192,17 +192,19 @@ def test_sigterm_mid_apply_leaves_files_whole(tmp_path: Path) -> None:
     assert not leftovers, "temporary files left behind"
 
 
-def test_symlinks_are_not_followed_or_replaced(tmp_path: Path) -> None:
+def test_folder_links_are_not_followed_and_file_links_are_written_through(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "lib.py").write_text(APP)
+    (outside / "other.py").write_text(APP)
     tree = tmp_path / "tree"
     tree.mkdir()
     (tree / "linked_dir").symlink_to(outside, target_is_directory=True)
     (tree / "linked.py").symlink_to(outside / "lib.py")
     glm_migrate(".", cwd=tree)
-    assert (outside / "lib.py").read_text() == APP
-    assert (tree / "linked.py").is_symlink()
+    assert (outside / "other.py").read_text() == APP  # only reachable through the folder link
+    assert (tree / "linked.py").is_symlink()  # the link stays a link; the file it names is migrated
+    assert 'model="glm-4.6"' in (outside / "lib.py").read_text()
 
 
 @pytest.mark.parametrize("mode", ["--dry-run", "--check"])

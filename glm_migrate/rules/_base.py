@@ -47,6 +47,10 @@ class Fix:
     title: str
     #: modules the fixed code needs imported ("os")
     imports: tuple[str, ...] = ()
+    #: names the fixed code needs imported from a module: ("openai", "OpenAI")
+    from_imports: tuple[tuple[str, str], ...] = ()
+    #: names the fix may leave unused: their import goes if nothing refers to them any more
+    unused_imports: tuple[tuple[str, str], ...] = ()
     #: None: the rule's APPLICABILITY
     applicability: Applicability | None = None
     #: the fixed code is a new kind of code for the other rules (openai<1 calls turned into v1

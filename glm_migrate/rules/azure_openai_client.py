@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._clients import openai_class_spelling, repoint_blocker
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -36,8 +37,12 @@ class AzureOpenAIClient(Rule):
     ```
 
     ## Fix safety
-    Safe, as for GLM001 and GLM002: the client's purpose is unchanged, its provider is the
-    migration. The `model=` of its calls was an Azure *deployment name*: names in the model map
+    Safe, as for GLM001 and GLM002, when every argument is visible and maps onto an OpenAI client:
+    the client's purpose is unchanged, its provider is the migration. The class is written the
+    way the module already names it (`OpenAI` when imported, `oa.OpenAI` beside `oa.AzureOpenAI`),
+    and the Azure class's import goes once nothing uses it. A client built from a `**` mapping,
+    with positional arguments, or through a variable that may hold either Azure class
+    (`cls = AsyncAzureOpenAI if a else AzureOpenAI`) is reported for a person to convert. The `model=` of its calls was an Azure *deployment name*: names in the model map
     (`gpt-4o`) are moved by GLM101, any other (`my-deployment`) is reported by GLM102 until you map
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
     by Azure, so check it. A key from any other expression is kept with a warning.
@@ -56,28 +61,51 @@ class AzureOpenAIClient(Rule):
         Invalid(
             'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(\n    api_version="2024-10-21",\n'
             '    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],\n    api_key=os.environ["AZURE_OPENAI_API_KEY"],\n)',
-            expected="import os\nfrom openai import AzureOpenAI\nimport openai\n\nclient = openai.OpenAI(\n"
+            expected="import os\nfrom openai import OpenAI\nclient = OpenAI(\n"
             '    api_key=os.environ["ZAI_API_KEY"],\n    base_url="https://api.z.ai/api/paas/v4/",\n)',
             settings={"base_url_style": "literal"},
         ),
+        # the module's own spelling, and the Azure import kept while something still uses it
+        Invalid(
+            "import os\nimport openai as oa\nc = oa.AsyncAzureOpenAI(azure_endpoint=e, api_version=v)\nT = oa.AzureOpenAI",
+            expected='import os\nimport openai as oa\nc = oa.AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")\nT = oa.AzureOpenAI',
+            settings={"base_url_style": "literal"},
+        ),
         Invalid("import openai\nclient = openai.AsyncAzureOpenAI(azure_endpoint=e, azure_ad_token_provider=provider)"),
+        # report only: the class is chosen at run time, the arguments cannot all be seen
+        Invalid(
+            "from openai import AsyncAzureOpenAI, AzureOpenAI\ncls = AsyncAzureOpenAI if is_async else AzureOpenAI\n"
+            "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
+        ),
+        Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
     )
 
     def on_client(self, client: Client) -> None:
         call = client.construction
-        if client.sdk != "azure" or call is None:
+        if client.sdk != "azure" or call is None or not client.constructed:
             return
         name = code_of(call.func)
         if client.target is Target.OTHER:
             self.report(call, f"`{name}` authenticates with Entra ID tokens, which Z.AI does not take: move it by hand")
             return
+        new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
+        message = f"`{name}` sends its requests to Azure"
+        blocker = repoint_blocker(self.model, client)
+        if blocker is not None:
+            plain = " or ".join(
+                sorted({"AsyncOpenAI" if self.tables.clients[c][1] else "OpenAI" for c in client.classes})
+            )
+            self.report(call, f"{message}; {blocker}: replace it with `{plain}` aimed at Z.AI by hand")
+            return
+        spelling = openai_class_spelling(self.model, client, new_class)
+        assert spelling is not None, "repoint_blocker rules this out"
+        func, imports, from_imports = spelling
         key_env = self.key_env
         key = client.kwarg("api_key")
         env = env_lookup(key.value) if key is not None else None
         if env is not None and env[0] not in self.tables.azure_key_envs:
             env = None  # a variable of the project's own: kept, with a warning below
         url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
-        new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
 
         def convert(node: cst.Call) -> cst.Call:
             node = remove_kwargs(node, self.tables.azure_options)
@@ -92,13 +120,24 @@ class AzureOpenAIClient(Rule):
                 ]
                 node = node.with_changes(args=args)
             node = add_kwarg(node, "base_url", url)
-            return node.with_changes(func=cst.Attribute(value=cst.Name("openai"), attr=cst.Name(new_class)))
+            return node.with_changes(func=func)
 
-        imports = ("openai", "os") if self.settings.base_url_style == "env" or key is None else ("openai",)
-        message = f"`{name}` sends its requests to Azure"
+        if self.settings.base_url_style == "env" or key is None:
+            imports += ("os",)
         deployment = client.kwarg("azure_deployment")
         if deployment is not None:
             message += f"; its calls used deployment `{code_of(deployment.value)}` whatever their `model=` said"
         if key is not None and env is None:
             message += f"; make sure `api_key={code_of(key.value)}` holds a Z.AI key"
-        self.report(call, message, fix=Fix(((call, convert),), f"Use `openai.{new_class}` aimed at Z.AI", imports))
+        module, _, old_class = client.classes[0].rpartition(".")
+        # `from openai import AzureOpenAI` goes once no conversion left a use of it (not aliased:
+        # `as X` keeps its own spelling, which LibCST's removal does not match).
+        unused = ((module, old_class),) if type(call.func) is cst.Name and call.func.value == old_class else ()
+        fix = Fix(
+            ((call, convert),),
+            f"Use `{code_of(func)}` aimed at Z.AI",
+            imports,
+            from_imports=from_imports,
+            unused_imports=unused,
+        )
+        self.report(call, message, fix=fix)

@@ -4,9 +4,15 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import add_missing_module_setting, migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, code_of, env_key_lookup, rename_env_lookup
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
+from glm_migrate.rules._clients import (
+    add_client_option,
+    add_missing_module_setting,
+    migrates_to_zai,
+    wants_module_settings,
+)
+from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
+from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
 class OpenAIApiKey(Rule):
@@ -57,41 +63,69 @@ class OpenAIApiKey(Rule):
         ),
         Invalid(
             "from openai import AsyncOpenAI\nc = AsyncOpenAI()",
-            expected='from openai import AsyncOpenAI\nimport os\n\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            expected='import os\n\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]',
             expected='import openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
+        Invalid(
+            'import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("OPENAI_API_KEY"))\nc = OpenAI(**kw)',
+            expected='import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("ZAI_API_KEY"))\nc = OpenAI(**kw)',
+        ),
+        # the mapping may hold a key already: reported with the edit to make, no keyword added
+        Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         arg = client.kwarg("api_key")
-        if arg is None:
-            self.report(
-                client.construction,
-                "Client without `api_key=` reads `OPENAI_API_KEY`",
-                fix=Fix(
-                    ((client.construction, lambda call: add_kwarg(call, "api_key", env_key_lookup(self.key_env))),),
-                    f'Pass `api_key=os.environ["{self.key_env}"]`',
-                    imports=("os",),
-                ),
-            )
+        if arg is not None:
+            self._check_value(arg.value, client.scope)
+            return
+        sources = client.option_sources("api_key")
+        for source in sources:
+            self._check_value(source.value, client.scope)
+        message = "Client without `api_key=` reads `OPENAI_API_KEY`"
+        if sources:
+            if not any(source.always for source in sources):
+                where = " or ".join(f"`{code_of(source.value)}`" for source in sources)
+                self.report(
+                    call,
+                    f"Client's key is {where} where its `**` mapping sets one, `OPENAI_API_KEY` on the other paths: "
+                    f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
+                )
+            return
+        edits = add_client_option(client, "api_key", env_key_lookup(self.key_env))
+        if isinstance(edits, str):
+            self.report(call, edits)
         else:
-            self._check_value(arg.value)
+            self.report(
+                call,
+                message,
+                fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
+            )
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "api_key" and wants_module_settings(self.model):
-            self._check_value(assignment.value)
+            self._check_value(assignment.value, self.model.module_scope)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
-    def _check_value(self, value: cst.BaseExpression) -> None:
+    def _from_setting(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        source = ModuleIndex(self.model).setting_source(value, scope)
+        env = env_lookup(source) if source is not None else None
+        if env is not None:
+            return env[0] in self.tables.openai_key_envs or env[0] == self.key_env
+        key = string_value(source)
+        return key is not None and self.tables.looks_like_key(key)
+
+    def _check_value(self, value: cst.BaseExpression, scope: Scope) -> None:
         if string_value(value) is not None:
             return  # a literal key: GLM003
         env = env_lookup(value)
@@ -104,6 +138,8 @@ class OpenAIApiKey(Rule):
                 ),
             )
         elif env is None or env[0] != self.key_env:
+            if self._from_setting(value, scope):
+                return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
             self.report(
                 value,

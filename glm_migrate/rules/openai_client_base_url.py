@@ -3,10 +3,16 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import add_missing_module_setting, wants_module_settings
-from glm_migrate.rules._helpers import add_kwarg, base_url_expression, code_of
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._clients import (
+    add_client_option,
+    add_missing_module_setting,
+    default_in_mapping,
+    wants_module_settings,
+)
+from glm_migrate.rules._helpers import base_url_expression, code_of, remove_kwargs
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, is_placeholder_url, string_value
+from glm_migrate.splats import KeySource
 
 
 class OpenAIClientBaseURL(Rule):
@@ -32,8 +38,14 @@ class OpenAIClientBaseURL(Rule):
     region's URL as the default, so a proxy, the China region or a local test endpoint needs no
     code change; `base-url-style = "literal"` writes the plain URL instead. The URL always ends
     with `/`: the module-level client does not add it. Clients already pointed elsewhere (a
-    self-hosted server, another provider) are never touched; a `base_url` only known at run time
-    is reported as a warning.
+    self-hosted server, another provider) are never touched: a URL written in the call, in a
+    constant or a parameter default, or in `OPENAI_BASE_URL` set by the module
+    (`os.environ.setdefault("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")`). A placeholder
+    (`openai.base_url = "https://..."`) is meant to be filled in, here with Z.AI. A client used
+    only for the OpenAI account's own data (files, fine-tuning, evals) stays with OpenAI and is
+    reported. A `base_url` only known at run time is reported as a warning, once per place it is
+    set. With a `**` mapping, its entries are edited; a keyword is added next to it only when
+    the mapping visibly lacks the key, otherwise the edit to make is reported.
     """
 
     CODE = "GLM002"
@@ -45,6 +57,12 @@ class OpenAIClientBaseURL(Rule):
         Valid('from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://127.0.0.1:8000/v1/")'),
         Valid("from llama_index.llms.openai import OpenAI\nllm = OpenAI(model='gpt-4')"),  # not the SDK
+        Valid(
+            'from openai import OpenAI\ndef local(url="http://localhost:11434/v1"):\n    return OpenAI(base_url=url)'
+        ),
+        Valid(
+            'import os\nfrom openai import OpenAI\nos.environ["OPENAI_BASE_URL"] = "http://127.0.0.1:8000/v1"\nc = OpenAI()'
+        ),
     )
     INVALID = (
         Invalid(
@@ -57,7 +75,33 @@ class OpenAIClientBaseURL(Rule):
             settings={"region": "china", "base_url_style": "literal"},
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=k, base_url=settings.url)"),  # warning
+        # `**` mappings: a keyword is added only where the mapping visibly lacks the key ...
+        Invalid(
+            'import os\nfrom openai import OpenAI\nkw = {"timeout": 5}\nc = OpenAI(**kw)',
+            expected='import os\nfrom openai import OpenAI\nkw = {"timeout": 5}\nc = OpenAI(**kw, base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
+        # ... the mapping's own entries are edited, and made the default where set on some paths ...
+        Invalid(
+            'from openai import OpenAI\nkw = {}\nif proxy:\n    kw["base_url"] = "https://api.openai.com/v1"\nc = OpenAI(**kw)',
+            expected='from openai import OpenAI\nkw = {"base_url": "https://api.z.ai/api/paas/v4/"}\nif proxy:\n'
+            '    kw["base_url"] = "https://api.z.ai/api/paas/v4/"\nc = OpenAI(**kw)',
+            settings={"base_url_style": "literal"},
+        ),
+        # ... and a mapping whose keys cannot be seen gets a report with the edit to make
+        Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**kwargs)"),
+        Invalid(
+            'import openai\nopenai.base_url = "https://..."\nopenai.chat.completions.create(model=m, messages=[])',
+            expected='import openai\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\nopenai.chat.completions.create(model=m, messages=[])',
+            settings={"base_url_style": "literal"},
+        ),
+        # files and fine-tunes live in the OpenAI account: reported, left alone
+        Invalid("from openai import OpenAI\nc = OpenAI()\nc.files.create(file=f, purpose='fine-tune')"),
     )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._warned: set[cst.CSTNode] = set()
 
     def _url(self) -> cst.BaseExpression:
         return base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
@@ -68,26 +112,69 @@ class OpenAIClientBaseURL(Rule):
 
     def on_client(self, client: Client) -> None:
         call = client.construction
-        if call is None or client.sdk != "openai":
+        if call is None or client.sdk != "openai" or client.origin not in ("constructor", "derived"):
+            return
+        if client.account_only:
+            used = ", ".join(f"`{resource}`" for resource in client.account_only)
+            message = f"Client used only for {used}, OpenAI account data Z.AI does not have: it stays with OpenAI"
+            self.report(call, message, severity=Severity.WARNING)
             return
         arg = client.kwarg("base_url")
-        if client.target is Target.UNKNOWN and arg is not None:
-            code = code_of(arg.value)
-            message = f"Client `base_url` is `{code}`, known only at run time: if that is OpenAI, point it at Z.AI"
-            self.report(arg.value, message, severity=Severity.WARNING)
+        sources = client.option_sources("base_url") if arg is None else []
+        if client.target is Target.UNKNOWN:
+            self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:
             return
-        if arg is None:
-            fix = Fix(((call, lambda node: add_kwarg(node, "base_url", self._url())),), self.FIX_TITLE, self._imports)
-            self.report(call, "Client without `base_url=` talks to OpenAI", fix=fix)
-        else:
-            fix = Fix(((arg.value, lambda _: self._url()),), self.FIX_TITLE, self._imports)
+        url = self._url()
+        if arg is not None:
+            fix = Fix(((arg.value, lambda _: url),), self.FIX_TITLE, self._imports)
             self.report(arg.value, "Client `base_url` points at OpenAI", fix=fix)
+            return
+        for source in sources:
+            fix = Fix(((source.value, lambda _: url),), self.FIX_TITLE, self._imports)
+            self.report(source.value, f"`{source.key}` of `**` mapping points at OpenAI", fix=fix)
+        if sources and any(source.always for source in sources):
+            return
+        edits = default_in_mapping(client, "base_url", url) if sources else add_client_option(client, "base_url", url)
+        message = "Client without `base_url=` talks to OpenAI"
+        if client.kwarg("data_residency") is not None and isinstance(edits, tuple):
+            # OpenAI's regions exclude a base_url (ValueError): the region goes with the new URL.
+            edits = ((call, lambda node: remove_kwargs(node, {"data_residency"})), *edits)
+            message += " (in one of its `data_residency` regions)"
+        if edits is None:
+            self.report(call, f"{message} where its `**` mapping sets none: set `base_url` on every path")
+        elif isinstance(edits, str):
+            self.report(call, edits)
+        else:
+            self.report(call, message, fix=Fix(edits, self.FIX_TITLE, self._imports))
+
+    def _report_run_time(self, client: Client, arg: cst.Arg | None, sources: list[KeySource]) -> None:
+        """One warning for a client whose server is chosen at run time (a settings value, a
+        provider table, a class that may be Azure's or OpenAI's): it may not be OpenAI at all."""
+        assert client.construction is not None
+        if arg is None and sources and sources[0].value in self._warned:
+            return  # one mapping shared by several constructors: one warning
+        if arg is not None:
+            where: cst.CSTNode = arg.value
+            what = f"`{code_of(arg.value)}`"
+        elif sources:
+            where = sources[0].value
+            what = " or ".join(f"`{code_of(source.value)}`" for source in sources)
+            if not any(source.always for source in sources):
+                what += " when set (OpenAI otherwise)"
+        else:
+            where = client.construction
+            what = f"chosen with the class (`{'`, `'.join(client.classes)}`)"
+        self._warned.add(where)
+        message = f"Client `base_url` is {what}, known only at run time: if that is OpenAI, point it at Z.AI"
+        self.report(where, message, severity=Severity.WARNING)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "base_url" and wants_module_settings(self.model):
             fix = Fix(((assignment.value, lambda _: self._url()),), self.FIX_TITLE, self._imports)
-            self.report(assignment.value, "Module-level `openai.base_url` points at OpenAI", fix=fix)
+            url = string_value(assignment.value)
+            where = "is a placeholder" if url is not None and is_placeholder_url(url) else "points at OpenAI"
+            self.report(assignment.value, f"Module-level `openai.base_url` {where}", fix=fix)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client talks to OpenAI"

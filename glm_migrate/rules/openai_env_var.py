@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -7,11 +8,13 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import rename_env_lookup, replace_string
-from glm_migrate.semantic import env_lookup, string_value
+from glm_migrate.rules._clients import litellm_deployments
+from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
+from glm_migrate.rules._setting_flow import ModuleIndex, Sink
+from glm_migrate.semantic import Target, env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
-#: rules (GLM001, GLM002, GLM006, GLM008), or to a client that is not moving (a local server)
+#: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
 
 
@@ -39,9 +42,13 @@ class OpenAIEnvVar(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the value may also feed code that must keep talking to OpenAI or another provider,
-    and the deployment has to set the new variables. Reads passed straight to a client (GLM001,
-    GLM002, GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
+    Safe when the value is kept in a setting (a name, a dict entry, a class attribute) whose every
+    read glm-migrate can see is the key of a client it moves to Z.AI (or, for the URL, the
+    `base_url` of an OpenAI client): those clients read `ZAI_API_KEY` from then on, so the
+    setting must too, as a key passed to them directly is renamed by GLM001. Otherwise unsafe:
+    the value may also feed code that must keep talking to OpenAI or another provider, and the
+    deployment has to set the new variables. Reads passed straight to a client (GLM001, GLM002,
+    GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
     """
 
     CODE = "GLM009"
@@ -59,6 +66,10 @@ class OpenAIEnvVar(Rule):
             'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
             expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
             unsafe=True,
+        ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nc = OpenAI(api_key=KEY)',
+            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("ZAI_API_KEY")\nc = OpenAI(api_key=KEY)',
         ),
         Invalid(
             'import os\nfrom openai import OpenAI\nBASE = os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")',
@@ -82,11 +93,27 @@ class OpenAIEnvVar(Rule):
             if name in key_envs:
                 new = self.key_env
                 edit = self._renamer(new, None)
+                follows = self._feeds_moving_clients(node)
             else:
                 new = self.tables.base_url_env
                 openai_default = default is not None and self._is_openai_url(default)
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
-            self.report(node, f"`{name}` is OpenAI's variable", fix=Fix(((node, edit),), f"Read `{new}` instead"))
+                follows = self._index.moves_base_url(node)
+            message = f"`{name}` is OpenAI's variable"
+            if follows:
+                message += ", kept in a setting that only feeds clients moved to Z.AI"
+            applicability = Applicability.SAFE if follows else None
+            self.report(node, message, fix=Fix(((node, edit),), f"Read `{new}` instead", applicability=applicability))
+
+    @functools.cached_property
+    def _index(self) -> ModuleIndex:
+        return ModuleIndex(self.model)
+
+    def _feeds_moving_clients(self, lookup: cst.BaseExpression) -> bool:
+        """The key goes into a setting whose every read is the key of a client moved to Z.AI,
+        which reads `ZAI_API_KEY` from then on: so must the setting."""
+        reads = self._index.setting_reads(lookup) or []
+        return bool(reads) and all(self._index.key_sink(read) is Sink.MOVING for read in reads)
 
     def _renamer(self, name: str, url: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
         def edit(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -111,4 +138,12 @@ class OpenAIEnvVar(Rule):
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value in CLIENT_OPTIONS:
                     handled.add(arg.value)
+        for client in self.model.clients:
+            handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
+        for _, params, _ in litellm_deployments(self.model):  # GLM107's
+            handled.update(e.value for name in CLIENT_OPTIONS if (e := dict_entry(params, name)) is not None)
+        if self.model.openai_default is not Target.OPENAI:
+            # `os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"`: the module's clients talk
+            # to that server, which the migration leaves alone.
+            handled.update(self.model.environ_subscripts)
         return handled

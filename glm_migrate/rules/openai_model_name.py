@@ -5,7 +5,10 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
+from glm_migrate.nodes import literals_in
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._clients import repoint_blocker
+from glm_migrate.rules._flow import ModelTest, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
@@ -34,13 +37,19 @@ class OpenAIModelName(Rule):
     ```
 
     ## Fix safety
-    Safe when the id is listed in the model map (dated variants of a listed id included). The map
-    is a product choice: override single ids with `[tool.glm-migrate.models]`. When the same
+    Safe when the id is listed in the model map (dated variants of a listed id included) or
+    belongs to one of its families (`gpt-5.4-mini`, an id of the "OpenAI chat family", also gets
+    `glm-4.6`; the finding names the family). The map is a product choice: override single ids
+    with `[tool.glm-migrate.models]`, which wins over both. When the same
     constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
     tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
-    run time are not guessed at (GLM104). Image and transcription calls move only when GLM's
-    endpoint takes every argument they pass (GLM214 reports the others): a new model id with
-    arguments the endpoint rejects would only trade one error for another.
+    run time are not guessed at (GLM104). Image and transcription ids move only with
+    `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
+    takes every argument the call passes (GLM214 reports the others): a new model id with
+    arguments the endpoint rejects would only trade one error for another. An id that code also
+    tests (`if model not in SUPPORTED`, `PRICES[MODEL]`, `model.startswith("gpt-")`) is not
+    rewritten: both places are reported. Neither is an id sent through a client glm-migrate
+    cannot point at Z.AI itself: a GLM id would fail at OpenAI.
     """
 
     CODE = "GLM101"
@@ -73,6 +82,10 @@ class OpenAIModelName(Rule):
             expected='from openai import OpenAI\nOpenAI().images.generate(model="cogview-4-250304", prompt="a cat", size="1792x1024")',
         ),
         Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-6.2-astra", messages=[])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])',
+        ),
+        Invalid(
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
         ),
@@ -85,6 +98,8 @@ class OpenAIModelName(Rule):
         self._deferred: list[ApiCall] = []
         #: ... once the literals that also reach a call that cannot move are known
         self._blocked: set[cst.SimpleString] = set()
+        #: tests of model names already reported
+        self._tested: set[cst.CSTNode] = set()
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
@@ -103,30 +118,75 @@ class OpenAIModelName(Rule):
         # A constant shared with a call GLM's endpoint cannot serve as it is stays as it is.
         for call in self._deferred:
             self._rewrite(call, call.endpoint or "", self._blocked)
+        # Names other modules send as model ids (the project index): rewritten where defined.
+        for dotted, endpoint in sorted(self.model.facts.sent_names.items()):
+            literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
+            for literal in literals:
+                old = string_value(literal)
+                new = self.tables.lookup_model(endpoint, old) if old is not None else None
+                if not new or literal in self._seen or literal in self._blocked:
+                    continue
+                self._seen.add(literal)
+                self.model.claimed_literals.add(literal)
+                message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
+                fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+                self.report(literal, message, fix=fix)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
+        # A GLM id sent to OpenAI or Azure fails as surely as an OpenAI id sent to Z.AI: the id
+        # moves only with a client glm-migrate moves too.
+        stays = next((why for client in call.clients if (why := repoint_blocker(self.model, client))), None)
+        argument = self.model.model_argument(call)
+        tests = self._tests(argument, call) if argument is not None and argument not in literals else []
         for literal in literals:
             old = string_value(literal)
-            new = self.tables.lookup_model(endpoint, old) if old is not None else None
-            if not new or literal in self._seen or literal in blocked:
+            match = self.tables.match_on(endpoint, old) if old is not None else None
+            if match is None or not match.glm or literal in self._seen or literal in blocked:
                 continue
+            new = match.glm
             self._seen.add(literal)
             self.model.claimed_literals.add(literal)
             name = self.model.assigned_names.get(literal)
             tokenizer = name is not None and name in self.model.tokenizer_names
-            message = f"Model id `{old}` on {_endpoint_label(endpoint)}"
+            message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
             if tokenizer:
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
+            if stays is not None:
+                self.report(literal, f"{message}: replace it with `{new}` when its client moves to Z.AI ({stays})")
+                continue
+            if tests and literal is not argument and old is not None:
+                checks = ", ".join(f"`{test.code}`" for test in tests)
+                self.report(literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test")
+                self._report_tests(tests, old, new)
+                continue
             self.report(
                 literal,
                 message,
                 fix=Fix(
                     ((literal, partial(replace_string, value=new)),),
                     f"Replace with `{new}`",
-                    applicability=Applicability.UNSAFE if tokenizer else None,
+                    # another image or speech model draws or hears differently: a person decides
+                    applicability=Applicability.UNSAFE if tokenizer or endpoint not in ("chat", "embeddings") else None,
                 ),
             )
+
+    def _tests(self, argument: cst.BaseExpression, call: ApiCall) -> list[ModelTest]:
+        """Where the names that carry the call's model id are compared, membership-tested or
+        looked up: rewriting the id alone would change what those tests decide."""
+        return [
+            test
+            for name, scope in carrying_names(self.model, argument, call.scope)
+            for test in tests_of(self.model, name, scope)
+        ]
+
+    def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
+        for test in tests:
+            if test.node not in self._tested:
+                self._tested.add(test.node)
+                self.model.claimed_literals.update(literals_in(test.node))
+                message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
+                self.report(test.node, message)
 
 
 def _endpoint_label(endpoint: str) -> str:

@@ -4,13 +4,13 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import has_comment, remove_kwargs
+from glm_migrate.rules._helpers import remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
-OPENAI_ONLY_OPTIONS = frozenset({"organization", "project"})
+#: (`data_residency` is GLM002's: it excludes `base_url`, so it goes with the new one)
+OPENAI_ONLY_OPTIONS = frozenset({"organization", "project", "admin_api_key", "workload_identity"})
 
 
 class OpenAIOnlyClientOption(Rule):
@@ -34,7 +34,7 @@ class OpenAIOnlyClientOption(Rule):
 
     ## Fix safety
     Safe: Z.AI does not read the `OpenAI-Organization` / `OpenAI-Project` headers they become.
-    Unsafe when a comment sits next to the argument, since the comment would be removed with it.
+    A comment beside the argument stays, on a line of its own.
     """
 
     CODE = "GLM004"
@@ -58,19 +58,16 @@ class OpenAIOnlyClientOption(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        if client.construction is None or not migrates_to_zai(client):
+        call = client.construction
+        if call is None or not client.constructed or not migrates_to_zai(client):
             return
         for name in sorted(OPENAI_ONLY_OPTIONS):
+            for source in client.option_sources(name):
+                self.report(source.node, f"`{name}` (set in a `**` mapping) is an OpenAI-only client option: remove it")
             arg = client.kwarg(name)
             if arg is None:
                 continue
-            # A comment next to the argument would go with it: then the removal needs --unsafe-fixes.
-            commented = has_comment(arg)
-            fix = Fix(
-                ((client.construction, partial(remove_kwargs, names={name})),),
-                f"Remove `{name}=`" + (" and its comment" if commented else ""),
-                applicability=Applicability.UNSAFE if commented else None,
-            )
+            fix = Fix(((call, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
             self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:

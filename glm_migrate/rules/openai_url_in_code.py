@@ -2,16 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.nodes import literals_in
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import string_value, walk
-
-
-class _Strings(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.SimpleString] = []
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.found.append(node)
+from glm_migrate.semantic import string_value
 
 
 class OpenAIUrlInCode(Rule):
@@ -56,12 +49,10 @@ class OpenAIUrlInCode(Rule):
         # Literals anywhere in a client's base_url or an `openai.X = ...` value are GLM002's,
         # including the default of `os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")`.
         handled: set[cst.CSTNode] = set()
-        roots = [c.base_url for c in self.model.clients if c.base_url is not None]
+        roots = [value for c in self.model.clients for value in c.option_values("base_url")]
         roots += [a.value for a in self.model.module_attributes]
         for root in roots:
-            collector = _Strings()
-            walk(root, collector)
-            handled.update(collector.found)
+            handled.update(literals_in(root))
         url = self.tables.base_url(self.settings.region)
         for literal, _ in self.model.string_literals:
             value = string_value(literal)

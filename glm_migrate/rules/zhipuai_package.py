@@ -47,7 +47,7 @@ class ZhipuaiPackage(Rule):
     )
 
     def on_client(self, client: Client) -> None:
-        if client.sdk == "zhipuai" and client.construction is not None:
+        if client.sdk == "zhipuai" and client.construction is not None and client.constructed:
             self.report(
                 client.construction,
                 "The `zhipuai` package is deprecated: use `zai-sdk` (`from zai import ZhipuAiClient`, "

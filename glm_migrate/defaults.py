@@ -1,0 +1,125 @@
+"""Where a value is declared rather than assigned: command-line options and model fields.
+
+`parser.add_argument("--model", default="gpt-4o")` read as `args.model`, `@click.option("--model",
+default=...)` or `typer.Option("gpt-4o")` on a parameter, `Field(default="gpt-4o")` on a pydantic
+or dataclass field: the default is the value a program sends unless someone overrides it, so a
+model id there is a sent id, not data.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from glm_migrate.nodes import dotted_name, find_kwarg, string_value
+
+if TYPE_CHECKING:
+    from glm_migrate.semantic import Binding, Scope, SemanticModel
+
+#: Calls that declare a field or an option, with whether their first positional argument is the
+#: default (pydantic's `Field("x")`, typer's `Option("x")`; dataclasses' `field` takes keywords).
+_DECLARATIONS = {"Field": True, "field": False, "ib": False, "attrib": False, "Option": True, "Argument": True}
+#: argparse's parse methods that return the namespace itself
+_PARSE_METHODS = frozenset({"parse_args", "parse_intermixed_args"})
+#: decorators that declare a command-line parameter (click and typer-style wrappers of it)
+_OPTION_DECORATORS = frozenset({"option", "argument"})
+
+
+def declared_default(call: cst.Call) -> cst.BaseExpression | None:
+    """The default of `Field(default=...)`, `field(default=...)`, `typer.Option("x")` and the like."""
+    func = dotted_name(call.func)
+    if func is None:
+        return None
+    positional = _DECLARATIONS.get(func.rpartition(".")[2])
+    if positional is None:
+        return None
+    arg = find_kwarg(call, "default")
+    if arg is not None:
+        return arg.value
+    first = call.args[0] if call.args else None
+    if positional and first is not None and first.keyword is None and not first.star:
+        # typer's `...` (Ellipsis) means "required": no default
+        return None if type(first.value) is cst.Ellipsis else first.value
+    return None
+
+
+def argparse_default(model: SemanticModel, expr: cst.Attribute, scope: Scope) -> list[cst.BaseExpression] | None:
+    """The defaults of the `add_argument` calls that fill `args.<name>`, when `args` comes from
+    `parser.parse_args()` of a parser of this module; None when it does not."""
+    if type(expr.value) is not cst.Name:
+        return None
+    parsers: list[str] = []
+    for binding in model.lookup(expr.value.value, scope):
+        value = binding.value
+        if type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value in _PARSE_METHODS:
+            receiver = dotted_name(value.func.value)
+            if receiver is not None:
+                parsers.append(receiver)
+    if not parsers:
+        return None
+    receivers = set(parsers)
+    defaults: list[cst.BaseExpression] = []
+    for call, _ in model.calls:
+        func = call.func
+        if type(func) is not cst.Attribute or func.attr.value != "add_argument":
+            continue
+        if dotted_name(func.value) not in receivers:
+            continue
+        if _destination(call) == expr.attr.value:
+            default = find_kwarg(call, "default")
+            defaults.append(default.value if default is not None else cst.Name("None"))
+    return defaults
+
+
+def _destination(call: cst.Call) -> str | None:
+    """argparse's `dest` for an `add_argument` call: `dest=`, else the first long option."""
+    dest = find_kwarg(call, "dest")
+    if dest is not None:
+        return string_value(dest.value)
+    flags = [string_value(arg.value) for arg in call.args if arg.keyword is None]
+    names = [flag for flag in flags if flag]
+    long = next((flag for flag in names if flag.startswith("--")), None)
+    chosen = long or (names[0] if names else None)
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
+
+
+def option_default(model: SemanticModel, binding: Binding, function: Scope) -> cst.BaseExpression | None:
+    """A parameter's default declared by a click-style decorator of its function:
+    `@click.option("--model", default="gpt-4o") def main(model): ...`."""
+    node = function.node
+    if type(node) is not cst.FunctionDef or type(binding.target) is not cst.Param:
+        return None
+    name = binding.target.name.value
+    for decorator in node.decorators:
+        call = decorator.decorator
+        if type(call) is not cst.Call:
+            continue
+        func = dotted_name(call.func) or ""
+        if func.rpartition(".")[2] not in _OPTION_DECORATORS:
+            continue
+        if _click_name(call) == name:
+            default = find_kwarg(call, "default")
+            return default.value if default is not None else None
+    return None
+
+
+def _click_name(call: cst.Call) -> str | None:
+    """The parameter a click option fills: a bare name given, else its longest `--` flag."""
+    flags = [text for arg in call.args if arg.keyword is None and (text := string_value(arg.value))]
+    bare = [flag for flag in flags if not flag.startswith("-")]
+    if bare:
+        return bare[0]
+    long = sorted((flag for flag in flags if flag.startswith("--")), key=len, reverse=True)
+    return long[0].lstrip("-").replace("-", "_") if long else None
+
+
+def option_name(call: cst.Call) -> str | None:
+    """The parameter an option-declaring call fills: argparse's `add_argument`, click's
+    `option`/`argument`; None for any other call."""
+    method = (dotted_name(call.func) or "").rpartition(".")[2]
+    if method == "add_argument":
+        return _destination(call)
+    if method in _OPTION_DECORATORS:
+        return _click_name(call)
+    return None

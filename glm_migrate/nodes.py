@@ -1,0 +1,89 @@
+"""Small readings of LibCST nodes that every part of glm-migrate shares: dotted names, string
+literals, keyword arguments and environment lookups. No knowledge of SDKs lives here."""
+
+from __future__ import annotations
+
+import warnings
+
+import libcst as cst
+
+from glm_migrate.walk import walk
+
+
+def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
+    parts: list[str] = []
+    while type(node) is cst.Attribute:  # type() tests: see libcst_speedups.node_types
+        parts.append(node.attr.value)
+        node = node.value
+    if type(node) is not cst.Name:
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a node, for messages."""
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (no f-string, no concatenation), else None."""
+    if type(node) is not cst.SimpleString:
+        return None
+    raw = node.value
+    # Most literals have no prefix and no escape: slicing them is exact and spares
+    # `evaluated_value` its ast.literal_eval, the cost of a compile per literal.
+    if raw[0] in "\"'" and "\\" not in raw:
+        quote = raw[:3] if raw[:3] in ('"""', "'''") and len(raw) >= 6 else raw[0]
+        return raw[len(quote) : -len(quote)]
+    value = evaluated(node)
+    return value if isinstance(value, str) else None
+
+
+def evaluated(node: cst.SimpleString) -> str | bytes:
+    """`node.evaluated_value`, without the warnings Python prints about the user's escapes
+    (`"\\("` gives a SyntaxWarning on every run from Python 3.12 on)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return node.evaluated_value
+
+
+def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
+    """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
+    if isinstance(expr, cst.Call):
+        func = dotted_name(expr.func)
+        if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
+            name = string_value(expr.args[0].value)
+            if name is None:
+                return None
+            default = expr.args[1].value if len(expr.args) > 1 else None
+            return name, default
+    if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("os.environ", "environ"):
+        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            name = string_value(expr.slice[0].slice.value)
+            if name is not None:
+                return name, None
+    return None
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+
+def literals_in(node: cst.CSTNode) -> list[cst.SimpleString]:
+    """The string literals inside `node` (the `"gpt-"` of a prefix test)."""
+    visitor = _Strings()
+    walk(node, visitor)
+    return visitor.found

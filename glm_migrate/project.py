@@ -1,0 +1,221 @@
+"""The project index: what each module gives the others, so that a client built in one module
+and called in another, or a model id defined in one and sent from another, is recognised.
+
+Each module is summarised once (`summary.summarize`, during its first migration, cached with its
+result): the clients its module-level names and functions hold, its imports, and the imported
+names whose values it sends as model ids. This module resolves imports between summaries,
+relative ones included, and hands each module the facts the others give it (`ModuleFacts`); the
+runner migrates again only the modules that get some. Pure: paths are names here, never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from glm_migrate.diagnostics import pickled_by_fields
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFact:
+    """A client another module holds: enough to treat calls through it as this module would."""
+
+    __reduce__ = pickled_by_fields
+
+    sdk: str  #: "openai", "azure", "zai", "zhipuai"
+    is_async: bool
+    target: str  #: a `semantic.Target` value: where it points once this run's fixes apply
+    #: why glm-migrate cannot point it at Z.AI itself (its calls then keep their model ids)
+    blocker: str | None
+    where: str  #: "app/clients.py `OpenAI()`", for messages
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSummary:
+    """What a module gives and takes, as far as the migration cares."""
+
+    __reduce__ = pickled_by_fields
+
+    #: module-level names that hold a client
+    clients: Mapping[str, ClientFact] = field(default_factory=dict)
+    #: module-level functions that return a client
+    factories: Mapping[str, ClientFact] = field(default_factory=dict)
+    #: module-level names bound by an import -> the name imported, as written (".x.y" relative)
+    reexports: Mapping[str, str] = field(default_factory=dict)
+    #: every name imported anywhere in the module, as written
+    imports: tuple[str, ...] = ()
+    #: (imported name as written, attribute path, endpoint): imported values this module sends
+    #: as a request's model id, which only the defining module can rewrite
+    #: (`from config import settings` ... `model=settings.model`: ("config.settings", "model", "chat"))
+    sent: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.clients or self.factories or self.reexports or self.imports or self.sent)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """What the rest of the project tells one module."""
+
+    __reduce__ = pickled_by_fields
+
+    #: imported name, as the module writes it -> the client it is
+    clients: Mapping[str, ClientFact] = field(default_factory=dict)
+    #: imported function, as written -> the client it returns
+    factories: Mapping[str, ClientFact] = field(default_factory=dict)
+    #: dotted name of this module ("MODEL", "settings.model") -> the endpoint other modules send it to
+    sent_names: Mapping[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.clients or self.factories or self.sent_names)
+
+    def digest_text(self) -> str:
+        """A stable text of the facts, for cache keys."""
+        parts = [f"c {k} {v!r}" for k, v in sorted(self.clients.items())]
+        parts += [f"f {k} {v!r}" for k, v in sorted(self.factories.items())]
+        parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
+        return "\n".join(parts)
+
+
+def module_name(path: PurePath, is_package: Callable[[PurePath], bool]) -> tuple[str, PurePath]:
+    """A file's dotted module name and the folder it is importable from: the folder above its
+    outermost package (`is_package`: the folder has an `__init__.py`)."""
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while is_package(folder) and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), folder
+
+
+@dataclass(frozen=True)
+class _Factory:
+    returns: ClientFact
+
+
+@dataclass(frozen=True)
+class _Name:
+    path: PurePath
+    name: str
+
+
+@dataclass(frozen=True)
+class _Module:
+    path: PurePath
+
+
+#: what an imported name is: a client, a function returning one, another name, a module
+_Resolved = ClientFact | _Factory | _Name | _Module
+
+
+@dataclass
+class ProjectIndex:
+    """Summaries by module, and the facts each module gets from the others.
+
+    `modules`: path -> (dotted name, import root); `summaries`: path -> summary; `load`: summarises
+    a module that is not part of the run (or returns None), called at most once per path.
+    """
+
+    modules: Mapping[PurePath, tuple[str, PurePath]]
+    summaries: dict[PurePath, ModuleSummary]
+    load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
+    #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
+    locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
+    _by_name: dict[str, list[PurePath]] = field(default_factory=dict, init=False)
+    _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        for path, (name, _) in self.modules.items():
+            self._by_name.setdefault(name, []).append(path)
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def resolve_module(self, name: str, importer: PurePath) -> PurePath | None:
+        """The file of module `name` as imported from `importer` (dots for relative imports)."""
+        own, root = self.modules.get(importer) or ("", importer.parent)
+        if name.startswith("."):
+            level = len(name) - len(name.lstrip("."))
+            package = own.split(".") if importer.stem == "__init__" else own.split(".")[:-1]
+            if level - 1 > len(package):
+                return None
+            base = package[: len(package) - (level - 1)]
+            rest = name.lstrip(".")
+            name = ".".join([*base, rest] if rest else base)
+        candidates = self._by_name.get(name, [])
+        same_root = [path for path in candidates if self.modules[path][1] == root]
+        if len(same_root) == 1 or len(candidates) == 1:
+            return (same_root or candidates)[0]
+        if candidates:
+            return None  # two modules of that name in different roots: not guessed
+        for path in self.locate(name, root):
+            if self._summary(path) is not None:
+                self.modules = {**self.modules, path: (name, root)}
+                self._by_name.setdefault(name, []).append(path)
+                return path
+        return None
+
+    def _summary(self, path: PurePath) -> ModuleSummary | None:
+        if path not in self.summaries:
+            loaded = self.load(path)
+            self.summaries[path] = loaded if loaded is not None else ModuleSummary()
+        return self.summaries[path]
+
+    def resolve_name(self, qualified: str, importer: PurePath, seen: frozenset[str] = frozenset()) -> _Resolved | None:
+        """What `qualified` (an imported dotted name as `importer` writes it) is in the
+        project, or None when it is outside it. Re-exports are followed, cycles cut."""
+        key = f"{importer}:{qualified}"
+        if key in seen:
+            return None
+        seen = seen | {key}
+        module = self.resolve_module(qualified, importer)
+        if module is not None:
+            return _Module(module)
+        level = len(qualified) - len(qualified.lstrip("."))
+        package, _, name = qualified[level:].rpartition(".")
+        if not name:
+            return None
+        path = self.resolve_module("." * level + package, importer) if level or package else None
+        summary = self._summary(path) if path is not None else None
+        if path is None or summary is None:
+            return None
+        if name in summary.clients:
+            return summary.clients[name]
+        if name in summary.factories:
+            return _Factory(summary.factories[name])
+        if name in summary.reexports:
+            return self.resolve_name(summary.reexports[name], path, seen) or _Name(path, name)
+        return _Name(path, name)
+
+    # -- facts --------------------------------------------------------------------------------
+
+    def facts_for(self, path: PurePath) -> ModuleFacts:
+        summary = self._summary(path) or ModuleSummary()
+        clients: dict[str, ClientFact] = {}
+        factories: dict[str, ClientFact] = {}
+        for qualified in summary.imports:
+            found = self.resolve_name(qualified, path)
+            if isinstance(found, ClientFact):
+                clients[qualified] = found
+            elif isinstance(found, _Factory):
+                factories[qualified] = found.returns
+            elif isinstance(found, _Module):
+                # `import app.clients as c` ... `c.client`: the module's own clients, by full name
+                imported = self._summary(found.path) or ModuleSummary()
+                clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
+                factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
+        return ModuleFacts(clients, factories, self._sent_names().get(path, {}))
+
+    def _sent_names(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, its names other modules send as model ids (computed once)."""
+        if self._sent is None:
+            sent: dict[PurePath, dict[str, str]] = {}
+            for importer, summary in list(self.summaries.items()):
+                for qualified, attributes, endpoint in summary.sent:
+                    found = self.resolve_name(qualified, importer)
+                    if isinstance(found, _Name):
+                        dotted = f"{found.name}.{attributes}" if attributes else found.name
+                        sent.setdefault(found.path, {})[dotted] = endpoint
+            self._sent = sent
+        return self._sent

@@ -1,0 +1,114 @@
+"""How a model id travels to a call: the names that carry it, and the places that test them.
+
+A default such as `def ask(model="glm-4")` that is rewritten while the same function checks
+`if model not in SUPPORTED` makes every default call fail; `if model.startswith("gpt-")` takes
+the other branch. Such tests are found here so that the rewrite can be held back and both places
+reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, walk
+
+#: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
+_TEST_METHODS = frozenset({"startswith", "endswith"})
+#: Methods whose call with a model name looks it up (`PRICES.get(model)`).
+_LOOKUP_METHODS = frozenset({"get", "index", "count", "__contains__"})
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True, eq=False)
+class ModelTest:
+    """A place that compares, membership-tests or looks up a name carrying a model id."""
+
+    node: cst.CSTNode  #: the comparison, subscript or call
+    name: str  #: the name it tests
+
+    @property
+    def code(self) -> str:
+        return code_of(self.node)
+
+
+def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[tuple[str, Scope]]:
+    """The plain names `expr` reads its value through, each with the scope that binds it:
+    `model=model` with `def f(model=MODEL)` gives `model` (in f) and `MODEL` (module)."""
+    found: list[tuple[str, Scope]] = []
+    pending: list[tuple[cst.BaseExpression, Scope, int]] = [(expr, scope, 0)]
+    while pending:
+        current, where, depth = pending.pop()
+        if type(current) is not cst.Name or depth > _MAX_DEPTH:
+            continue
+        owner = model.owner(current.value, where)
+        if owner is None or (current.value, owner) in found:
+            continue
+        found.append((current.value, owner))
+        for binding in owner.bindings[current.value]:
+            if binding.value is not None:
+                # A parameter's default is evaluated where the function is defined.
+                pending.append((binding.value, binding.scope, depth + 1))
+    return found
+
+
+def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
+    """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`."""
+    visitor = _Uses(name)
+    walk(scope.node, visitor)
+    tests: list[ModelTest] = []
+    for use in visitor.found:
+        node = _through_passthrough(model, use)
+        test = _test_around(model, node)
+        if test is not None:
+            tests.append(ModelTest(test, name))
+    return tests
+
+
+class _Uses(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found.append(node)
+
+
+def _through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.BaseExpression:
+    """`model.lower()` for `model`: the expression whose value is still the id, case aside."""
+    while True:
+        attribute = model.parents.get(node)
+        call = model.parents.get(attribute) if attribute is not None else None
+        if not (
+            type(attribute) is cst.Attribute
+            and attribute.value is node
+            and attribute.attr.value in STRING_PASSTHROUGH_METHODS
+            and type(call) is cst.Call
+            and not call.args
+        ):
+            return node
+        node = call
+
+
+def _test_around(model: SemanticModel, node: cst.BaseExpression) -> cst.CSTNode | None:
+    parent = model.parents.get(node)
+    if type(parent) is cst.Comparison and parent.left is node:
+        return parent  # `model in X`, `model == "x"`
+    if type(parent) is cst.ComparisonTarget:
+        comparison = model.parents.get(parent)
+        return comparison  # `"x" == model`, `x in model` (rare, but a test all the same)
+    if type(parent) is cst.Index:
+        element = model.parents.get(parent)
+        subscript = model.parents.get(element) if element is not None else None
+        return subscript if type(subscript) is cst.Subscript else None  # `PRICES[model]`
+    if type(parent) is cst.Attribute and parent.value is node and parent.attr.value in _TEST_METHODS:
+        call = model.parents.get(parent)
+        return call if type(call) is cst.Call else None
+    if type(parent) is cst.Arg:
+        call = model.parents.get(parent)
+        func = call.func if type(call) is cst.Call else None
+        if type(func) is cst.Attribute and func.attr.value in _LOOKUP_METHODS:
+            return call  # `PRICES.get(model)`
+    return None

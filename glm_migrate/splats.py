@@ -1,0 +1,220 @@
+"""What a `**mapping` argument passes: the keys of a dict built where glm-migrate can see it.
+
+`OpenAI(**kwargs)` with `kwargs = {...}` and `kwargs["base_url"] = ...` assignments is the usual
+way real code configures a client from its settings. A keyword added next to such a splat raises
+`TypeError: got multiple values` when the mapping already holds it, so the client rules must know
+the keys, and edit the mapping itself rather than the call. Resolution is deliberately narrow: a
+dict literal or `dict(k=v)`, bound to a name whose every other use is a read, a `["key"] = value`
+store, `.update(k=v)`/`.setdefault("k", v)`, or another `**` splat. Anything else (a parameter,
+`kw.update(other)`, the dict passed to a function that could fill it) leaves the keys unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from glm_migrate.nodes import string_value
+from glm_migrate.walk import walk
+
+if TYPE_CHECKING:
+    from glm_migrate.semantic import Scope, SemanticModel
+
+#: Methods of a dict that only read it, or only remove keys (so what it may hold stays a superset).
+_READ_METHODS = frozenset({"get", "items", "keys", "values", "copy", "pop", "popitem", "__contains__"})
+#: Statements under which an assignment may not run.
+_BRANCHES = (cst.If, cst.Else, cst.For, cst.While, cst.Try, cst.ExceptHandler, cst.Finally, cst.Match)
+
+
+@dataclass(frozen=True, eq=False)
+class KeySource:
+    """One place a key of the mapping is set."""
+
+    key: str
+    value: cst.BaseExpression
+    #: where it is set: a DictElement of the literal, an Arg of `dict(...)`/`.update(...)`, or the
+    #: value of a `mapping["key"] = value` assignment
+    node: cst.CSTNode
+    #: set on every path: in the literal itself, or assigned outside any branch
+    always: bool
+
+
+@dataclass(eq=False)
+class SplatMapping:
+    """The keys a `**` argument passes, where each is set and where a new one can go."""
+
+    #: the variable, or None for a literal written in the call (`**{...}`)
+    name: str | None
+    #: the one literal that creates the mapping (a Dict or a `dict(...)` call): where a new key
+    #: goes; None when several assignments create it
+    literal: cst.Dict | cst.Call | None
+    keys: dict[str, list[KeySource]] = field(default_factory=dict)
+    #: every call the mapping is splatted into (a key added to it reaches all of them)
+    splatted_into: list[cst.Call] = field(default_factory=list)
+
+    def sources(self, key: str) -> list[KeySource]:
+        return self.keys.get(key, [])
+
+    def always_has(self, key: str) -> bool:
+        return any(source.always for source in self.sources(key))
+
+    def add(self, source: KeySource) -> None:
+        self.keys.setdefault(source.key, []).append(source)
+
+
+def resolve_splat(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> SplatMapping | None:
+    """The mapping `**expr` passes, or None when its keys cannot all be seen."""
+    if type(expr) is not cst.Name:
+        mapping = _from_literal(model, expr, scope, name=None)
+        return mapping
+    bindings = model.lookup(expr.value, scope)
+    if not bindings:
+        return None
+    home = bindings[0].scope
+    literals: list[SplatMapping] = []
+    for binding in bindings:
+        if binding.scope is not home or binding.value is None or type(binding.target) is not cst.Name:
+            return None  # a parameter, an import, a loop variable, or bound in two scopes
+        found = _from_literal(model, binding.value, binding.scope, name=expr.value)
+        if found is None:
+            return None
+        literals.append(found)
+    mapping = SplatMapping(expr.value, literals[0].literal if len(literals) == 1 else None)
+    for literal in literals:
+        for sources in literal.keys.values():
+            for source in sources:
+                # With several creating assignments a key is certain only if every one sets it.
+                always = source.always and all(other.always_has(source.key) for other in literals)
+                mapping.add(KeySource(source.key, source.value, source.node, always))
+    targets = {binding.target for binding in bindings}
+    for use in _uses(model, home, expr.value):
+        if use in targets:
+            continue
+        if not _read_or_store(model, use, mapping, home):
+            return None
+    return mapping
+
+
+def _from_literal(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, *, name: str | None
+) -> SplatMapping | None:
+    if type(expr) is cst.Dict:
+        mapping = SplatMapping(name, expr)
+        for element in expr.elements:
+            key = string_value(element.key) if type(element) is cst.DictElement else None
+            if key is None:
+                return None  # `**other` inside, or a computed key
+            mapping.add(KeySource(key, element.value, element, always=True))
+        return mapping
+    if type(expr) is cst.Call and _is_builtin_dict(model, expr.func, scope):
+        mapping = SplatMapping(name, expr)
+        for arg in expr.args:
+            if arg.keyword is None:
+                return None  # dict(other) or dict(**other)
+            mapping.add(KeySource(arg.keyword.value, arg.value, arg, always=True))
+        return mapping
+    return None
+
+
+def _is_builtin_dict(model: SemanticModel, func: cst.BaseExpression, scope: Scope) -> bool:
+    return type(func) is cst.Name and func.value == "dict" and not model.lookup("dict", scope)
+
+
+class _NameUses(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found.append(node)
+
+
+def _uses(model: SemanticModel, scope: Scope, name: str) -> Iterator[cst.Name]:
+    visitor = _NameUses(name)
+    walk(scope.node, visitor)
+    yield from visitor.found
+
+
+def _read_or_store(model: SemanticModel, use: cst.Name, mapping: SplatMapping, home: Scope) -> bool:
+    """Whether this use of the mapping's name leaves its keys known; key stores are added."""
+    parent = model.parents.get(use)
+    if type(parent) is cst.Arg:
+        call = model.parents.get(parent)
+        if parent.star == "**" and type(call) is cst.Call:
+            mapping.splatted_into.append(call)
+            return True
+        return type(call) is cst.Call and type(call.func) is cst.Name and call.func.value == "len"
+    if type(parent) is cst.Subscript and parent.value is use:
+        return _subscript_use(model, parent, mapping, home)
+    if type(parent) is cst.Attribute and parent.value is use:
+        return _method_use(model, parent, mapping, home)
+    if type(parent) is cst.ComparisonTarget:
+        return True  # `"key" in mapping`
+    # truth tests
+    return type(parent) in (cst.If, cst.While, cst.UnaryOperation, cst.BooleanOperation, cst.IfExp)
+
+
+def _subscript_use(model: SemanticModel, subscript: cst.Subscript, mapping: SplatMapping, home: Scope) -> bool:
+    holder = model.parents.get(subscript)
+    if type(holder) is cst.AssignTarget:
+        assign = model.parents.get(holder)
+        key = _subscript_key(subscript)
+        if key is None or type(assign) is not cst.Assign:
+            return False
+        mapping.add(KeySource(key, assign.value, assign.value, always=_unconditional(model, assign, home)))
+        return True
+    # A read (`mapping["key"]`), a deletion, or an augmented assignment of a key already set.
+    return type(holder) is not cst.AugAssign or _subscript_key(subscript) in mapping.keys
+
+
+def _subscript_key(subscript: cst.Subscript) -> str | None:
+    if len(subscript.slice) != 1 or type(subscript.slice[0].slice) is not cst.Index:
+        return None
+    index = subscript.slice[0].slice
+    assert isinstance(index, cst.Index)
+    return string_value(index.value)
+
+
+def _method_use(model: SemanticModel, attribute: cst.Attribute, mapping: SplatMapping, home: Scope) -> bool:
+    method = attribute.attr.value
+    call = model.parents.get(attribute)
+    if method in _READ_METHODS:
+        return True
+    if type(call) is not cst.Call or call.func is not attribute:
+        return False
+    always = _unconditional(model, call, home)
+    if method == "setdefault" and call.args and string_value(call.args[0].value) is not None:
+        key = string_value(call.args[0].value)
+        assert key is not None
+        value = call.args[1].value if len(call.args) > 1 else cst.Name("None")
+        mapping.add(KeySource(key, value, call, always))
+        return True
+    if method == "update":
+        for arg in call.args:
+            if arg.keyword is not None:
+                mapping.add(KeySource(arg.keyword.value, arg.value, arg, always))
+            elif arg.star == "" and type(arg.value) is cst.Dict:
+                literal = _from_literal(model, arg.value, home, name=None)
+                if literal is None:
+                    return False
+                for sources in literal.keys.values():
+                    for source in sources:
+                        mapping.add(KeySource(source.key, source.value, source.node, always))
+            else:
+                return False
+        return True
+    return False
+
+
+def _unconditional(model: SemanticModel, node: cst.CSTNode, home: Scope) -> bool:
+    """No branch, loop or nested function lies between `node` and the scope that owns the mapping."""
+    current = model.parents.get(node)
+    while current is not None and current is not home.node:
+        if isinstance(current, _BRANCHES) or type(current) in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+            return False
+        current = model.parents.get(current)
+    return True

@@ -1,0 +1,108 @@
+"""What a module gives the rest of the project (see `project.py`), read off its semantic model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from glm_migrate.project import ClientFact, ModuleSummary
+from glm_migrate.rules._clients import repoint_blocker
+from glm_migrate.semantic import (
+    STRING_PASSTHROUGH_METHODS,
+    Client,
+    Scope,
+    SemanticModel,
+    Target,
+    code_of,
+    dotted_name,
+    env_lookup,
+)
+
+#: the endpoints whose `model=` the model map covers
+_MODEL_ENDPOINTS = frozenset({"chat", "embeddings", "images", "audio_transcriptions"})
+_MAX_DEPTH = 8
+
+
+def summarize(model: SemanticModel) -> ModuleSummary:
+    """The clients this module's module-level names and functions hold, its imports, and the
+    imported names it sends as model ids. Cheap: it reads what the semantic pass resolved."""
+    clients: dict[str, ClientFact] = {}
+    factories: dict[str, ClientFact] = {}
+    reexports: dict[str, str] = {}
+    for name, bindings in model.module_scope.bindings.items():
+        if len(bindings) == 1 and bindings[0].qualified is not None:
+            reexports[name] = bindings[0].qualified
+        if any(b.defines is not None and b.defines.kind == "function" for b in bindings):
+            fact = _fact(model, model.returned_clients(bindings))
+            if fact is not None:
+                factories[name] = fact
+        else:
+            fact = _fact(model, model.name_clients(name))
+            if fact is not None:
+                clients[name] = fact
+    imports = sorted(
+        {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
+    )
+    return ModuleSummary(clients, factories, reexports, tuple(imports), tuple(sorted(set(_sent(model)))))
+
+
+def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:
+    """One fact for what a name may hold; several clients that disagree on where they point are
+    a run-time choice (UNKNOWN)."""
+    clients = [c for c in clients if c.origin in ("constructor", "imported", "derived")]
+    if not clients:
+        return None
+    first = clients[0]
+    targets = {c.target for c in clients}
+    target = targets.pop() if len(targets) == 1 else Target.UNKNOWN
+    blocker = next((why for c in clients if (why := repoint_blocker(model, c))), None)
+    if first.imported is not None:
+        where = first.imported.where
+    else:
+        code = code_of(first.construction) if first.construction is not None else "client"
+        where = f"`{code if len(code) <= 60 else code[:57] + '...'}`"
+    return ClientFact(first.sdk, first.is_async, target.value, blocker, where)
+
+
+def _sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
+    """(import, attribute path, endpoint) for imported values that reach a request's model id."""
+    for call in model.api_calls:
+        endpoint = call.endpoint
+        if endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
+            continue
+        for value in model.model_arguments(call):
+            for qualified, attributes in _imported_roots(model, value, call.scope, 0):
+                yield qualified, attributes, endpoint
+
+
+def _imported_roots(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, depth: int
+) -> Iterator[tuple[str, str]]:
+    """The imported names (and attribute paths below them) an expression's value comes from:
+    `model=settings.model` after `from app.config import settings` gives ("app.config.settings",
+    "model"); names, parameter defaults, both arms of `a or b`, env defaults are followed."""
+    if depth > _MAX_DEPTH:
+        return
+    if type(expr) in (cst.IfExp, cst.BooleanOperation):
+        parts = (expr.body, expr.orelse) if type(expr) is cst.IfExp else (expr.left, expr.right)  # type: ignore[attr-defined]
+        for part in parts:
+            yield from _imported_roots(model, part, scope, depth + 1)
+        return
+    if type(expr) is cst.Call:
+        env = env_lookup(expr)
+        func = expr.func
+        if env is not None and env[1] is not None:
+            yield from _imported_roots(model, env[1], scope, depth + 1)
+        elif type(func) is cst.Attribute and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
+            yield from _imported_roots(model, func.value, scope, depth + 1)
+        return
+    dotted = dotted_name(expr) if type(expr) in (cst.Name, cst.Attribute) else None
+    if dotted is None:
+        return
+    base, _, attributes = dotted.partition(".")
+    for binding in model.lookup(base, scope):
+        if binding.qualified is not None:
+            yield binding.qualified, attributes
+        elif binding.value is not None and not attributes:
+            yield from _imported_roots(model, binding.value, binding.scope, depth + 1)
