@@ -233,6 +233,19 @@ def test_a_class_swap_with_visible_arguments_binds() -> None:
     assert finding.applied and "openai.AsyncOpenAI(timeout=3, api_key=" in output
 
 
+def test_a_new_callee_is_resolved_through_the_names_the_fix_imports() -> None:
+    def swap_to_imported_name(rule: Rule, client: Client) -> None:
+        assert client.construction is not None
+        edit = (client.construction, lambda node: node.with_changes(func=cst.Name("OpenAI")))
+        fix = Fix((edit,), "Swap", from_imports=(("openai", "OpenAI"),))
+        rule.report(client.construction, "swap", fix=fix)
+
+    source = "from openai import AzureOpenAI\n\nclient = AzureOpenAI(timeout=3, api_version='1')\n"
+    output, (finding,) = migrate(source, rules=(edit_rule(on_client=swap_to_imported_name),))
+    # `openai.OpenAI` is what the fix imports as `OpenAI`, and it takes no `api_version`
+    assert output == source and "`OpenAI` takes no `api_version` argument" in finding.message
+
+
 def test_a_call_already_broken_is_not_blamed_on_the_fix() -> None:
     source = "from openai import OpenAI\nclient = OpenAI(unknown_option=1)\n"
     output, (finding,) = migrate(source)
