@@ -319,7 +319,9 @@ def _apply_rules(
     settings, model = context.settings, context.model
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
-    findings = context.findings
+    # A literal that reaches several calls (a shared constant, a parameter's callers) is one
+    # place to change: the same finding met through each call is reported once.
+    findings = _distinct(context.findings)
     join_change_set(findings, model, settings)
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
@@ -639,6 +641,18 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
         if inside:
             parts.append(region.standalone(_replaced(source[region.start : region.end], inside, region.start)))
     return None if index < len(replacements) else "".join(parts)
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """The findings, each (rule, place, message) once, in order."""
+    seen: set[tuple[type[Rule], cst.CSTNode, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, finding.node, finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
