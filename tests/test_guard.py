@@ -373,13 +373,13 @@ def test_a_new_callee_without_a_known_signature_is_not_applied() -> None:
 
 
 def test_two_fixes_that_each_fit_but_not_together() -> None:
-    def add_timeout(rule: Rule, client: Client) -> None:
+    def add_timeout(rule: Rule, client: Client, value: str) -> None:
         assert client.construction is not None
-        edit = (client.construction, lambda node: add_kwarg(node, "timeout", cst.Integer("3")))
-        rule.report(client.construction, "add timeout", fix=Fix((edit,), "Add"))
+        edit = (client.construction, lambda node: add_kwarg(node, "timeout", cst.Integer(value)))
+        rule.report(client.construction, f"timeout {value}", fix=Fix((edit,), "Add"))
 
     source = "from openai import OpenAI\nc = OpenAI()\n"
-    rule = edit_rule(on_client=lambda r, c: (add_timeout(r, c), add_timeout(r, c)))
+    rule = edit_rule(on_client=lambda r, c: (add_timeout(r, c, "3"), add_timeout(r, c, "4")))
     output, (first, second) = migrate(source, rules=(rule,))
     assert output == "from openai import OpenAI\nc = OpenAI(timeout=3)\n"
     assert first.applied and DEMOTED in second.message
