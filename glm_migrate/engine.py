@@ -24,7 +24,7 @@ from glm_migrate import layout
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.guard import demote_unbindable
-from glm_migrate.imports import place_imports
+from glm_migrate.imports import place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.project import ModuleFacts, ModuleSummary
@@ -373,7 +373,12 @@ def _apply_rules(
     elif edits:
         applier = _EditApplier(edits, ancestors)
         output = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted).code
-    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+    applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
+    constants = {c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings}
+    if output != source and constants:
+        lines = [f"{name} = {value}" for name, value in sorted(constants)]
+        output, checked, replaced = place_statements(cst.parse_module(output), lines).code, None, None
+    names = _imported_names(applied_fixes)
     if output != source and (names[0] or names[1]):
         output, checked, replaced = _with_imported_names(output, *names), None, None
     diagnostics = [
