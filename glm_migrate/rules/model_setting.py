@@ -25,7 +25,8 @@ class ModelSetting(Rule):
     ## What it does
     Finds OpenAI model ids (and retired GLM ids) held by a *model setting* whose use glm-migrate
     cannot follow to a request: a constant, field or attribute named like a model (`DEFAULT_MODEL`,
-    `model_name`, `self.llm_model`), a `"model"` entry of a settings dict, the default of an
+    `model_name`, `self.llm_model`), an entry of a settings dict named so (`"DEFAULT_MODEL"`; a
+    bare `"model"` key is as often a request or response body), the default of an
     environment variable named like one (`os.getenv("OPENAI_API_MODEL", "gpt-3.5-turbo")`), a
     parameter default (`def run(model="gpt-4o")`) or a command-line option's default
     (`--model`, with argparse, click or typer).
@@ -135,8 +136,11 @@ class ModelSetting(Rule):
         for literal, scope in model.string_literals:
             element = model.parents.get(literal)
             key = string_value(literal)
-            if type(element) is cst.DictElement and element.key is literal and key and names_a_model(key):
-                yield key, element.value, scope
+            # A bare "model" key is a request or response body as often as a setting (a recorded
+            # reply in a test, a payload for `requests`); bodies sent to a call are GLM101's.
+            if type(element) is cst.DictElement and element.key is literal and key and key != "model":
+                if names_a_model(key):
+                    yield key, element.value, scope
         for call, scope in model.calls:
             env = env_lookup(call)
             if env is not None and env[1] is not None and names_a_model(env[0]):
