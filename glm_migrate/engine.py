@@ -23,6 +23,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from glm_migrate import layout
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
+from glm_migrate.guard import demote_unbindable
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
@@ -65,6 +66,13 @@ class _EditApplier(cst.CSTTransformer):
         if isinstance(result, cst.FlattenSentinel):
             self.inserted.update(result.nodes[1:])
         return result
+
+
+def _edited_copy(
+    node: cst.CSTNode, edits: Mapping[cst.CSTNode, list[NodeEdit]], ancestors: set[cst.CSTNode]
+) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    """`node` with `edits` applied below it, walking only `ancestors` of the edited nodes."""
+    return node.visit(_EditApplier(dict(edits), ancestors))
 
 
 def _apply_edits(
@@ -318,6 +326,9 @@ def _apply_rules(
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
+    # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
+    # TypeError becomes a manual finding (glm_migrate/guard.py).
+    demote_unbindable(findings, model, context.tables, _edited_copy)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
