@@ -26,6 +26,7 @@ from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationRe
 from glm_migrate.guard import demote_unbindable
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
+from glm_migrate.nodes import short_code
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
@@ -828,14 +829,14 @@ def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
 
 
 def _client_code(client: Client) -> str:
-    if client.construction is None:
-        return (
-            "the `openai` module client"
-            if client.origin == "module"
-            else f"`{code_of(client.base_url or cst.Name('client'))}`"
-        )
-    code = code_of(client.construction)
-    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
+    """How a message names a client: its constructor as written, or where it comes from."""
+    if client.imported is not None:
+        return f"{client.imported.where} (imported)"
+    if client.construction is not None:
+        return f"`{short_code(client.construction)}`"
+    if client.origin == "module":
+        return "the `openai` module client"
+    return f"`{code_of(client.base_url)}`" if client.base_url is not None else "its client"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:
