@@ -35,8 +35,9 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def short_code(node: cst.CSTNode, limit: int = 60) -> str:
-    """`code_of(node)`, cut with "..." past `limit` characters."""
-    code = code_of(node)
+    """`code_of(node)` on one line (a message is one line), cut with "..." past `limit` characters."""
+    code = " ".join(code_of(node).split())
+    code = code.replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]")
     return code if len(code) <= limit else code[: limit - 3] + "..."
 
 

@@ -698,7 +698,12 @@ class SemanticModel:
         if env is not None:
             name, fallback = env
             if name in self.tables.openai_base_url_envs:
-                return {Target.OPENAI}, True
+                if fallback is None:
+                    return {Target.OPENAI}, True
+                # OpenAI's variable, unless unset: then the default's server (LM Studio's
+                # `http://localhost:1234/v1` makes the client a run-time choice)
+                found, whole = self._base_url_targets(fallback, default, scope, depth + 1)
+                return {Target.OPENAI, *found}, whole
             if name == self.tables.base_url_env:
                 return {Target.ZAI}, True
             if fallback is not None:

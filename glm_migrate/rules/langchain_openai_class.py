@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import (
     add_kwarg,
@@ -18,6 +20,7 @@ from glm_migrate.rules._helpers import (
     replace_string,
 )
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
+from glm_migrate.splats import SplatMapping, resolve_splat
 
 #: the names each setting goes by (current name first, then langchain's older alias)
 ALIASES = {"base_url": ("base_url", "openai_api_base"), "api_key": ("api_key", "openai_api_key")}
@@ -38,6 +41,52 @@ RESPONSES_SWITCHES = ("reasoning", "use_responses_api", "use_previous_response_i
 
 def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
     return next((arg for name in names if (arg := find_kwarg(call, name)) is not None), None)
+
+
+@dataclass
+class _Adding:
+    """Adds keywords to one class call, mindful of its `**` mappings: a keyword a mapping may
+    already hold would raise `TypeError: got multiple values`."""
+
+    rule: Rule
+    call: cst.Call
+    splats: list[SplatMapping | None]
+    name: str
+
+    def sources(self, aliases: tuple[str, ...]) -> list[cst.BaseExpression]:
+        """The values visible `**` mappings give the setting."""
+        return [s.value for m in self.splats if m is not None for alias in aliases for s in m.sources(alias)]
+
+    def keyword(
+        self,
+        key: str,
+        aliases: tuple[str, ...],
+        value: cst.BaseExpression,
+        what: str,
+        title: str,
+        imports: tuple[str, ...] = (),
+        without: str | None = None,
+    ) -> None:
+        """Report the class call without `key` (`what` it does then), with a fix that passes
+        `value` where no mapping may hold the key, else the edit to make."""
+        message = f"`{self.name}` without {without or f'`{key}=`'} {what}"
+        if self.sources(aliases):
+            return  # a visible mapping sets it: its value is what counts
+        hidden = next((arg for arg, m in zip(_splat_args(self.call), self.splats, strict=True) if m is None), None)
+        if hidden is not None:
+            mapping = code_of(hidden.value)
+            self.rule.report(
+                self.call,
+                f"{message}, unless `{mapping}` sets it: make sure it holds `{key}={code_of(value)}` (adding it "
+                "here could repeat a key it has)",
+            )
+            return
+        fix = Fix(((self.call, partial(add_kwarg, name=key, value=value)),), title, imports)
+        self.rule.report(self.call, message, fix=fix)
+
+
+def _splat_args(call: cst.Call) -> list[cst.Arg]:
+    return [arg for arg in call.args if arg.star == "**"]
 
 
 class LangchainOpenAIClass(Rule):
@@ -144,8 +193,11 @@ class LangchainOpenAIClass(Rule):
         )
 
     def _migrate(self, call: cst.Call, scope: Scope, kind: str) -> None:
+        splats = [resolve_splat(self.model, arg.value, scope) for arg in call.args if arg.star == "**"]
         base = _kwarg(call, ALIASES["base_url"])
-        target = self.model.classify_base_url(base.value if base else None, default=Target.OPENAI)
+        adding = _Adding(self, call, splats, code_of(call.func))
+        bases = [base.value] if base else adding.sources(ALIASES["base_url"])
+        target = self._target(bases, scope)
         name = code_of(call.func)
         if target is Target.OTHER:
             # its model is that server's name: sent, not data to check (GLM103)
@@ -153,20 +205,25 @@ class LangchainOpenAIClass(Rule):
             if model is not None:
                 self.model.claimed_literals.update(self.model.resolve_strings(model.value, scope)[0])
             return
-        if target is Target.UNKNOWN and base is not None:
-            message = f"`{name}` base URL is `{code_of(base.value)}`: make sure it points at Z.AI"
-            self.report(base.value, message, severity=Severity.WARNING)
-        elif target is Target.OPENAI:
+        if target is Target.UNKNOWN:
+            # Another server, maybe (vLLM, a gateway, a setting): key, model and options are its own.
+            where = bases[0] if bases else call
+            what = f"`{short_code(bases[0])}`" if bases else "set by its `**` mapping, maybe"
+            message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
+            self.report(where, message, severity=Severity.WARNING)
+            return
+        if target is Target.OPENAI:
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
             imports = ("os",) if self.settings.base_url_style == "env" else ()
             if base is None:
-                fix = Fix(((call, lambda node: add_kwarg(node, "base_url", url)),), "Pass Z.AI's `base_url=`", imports)
-                self.report(call, f"`{name}` without `base_url=` talks to OpenAI", fix=fix)
+                adding.keyword(
+                    "base_url", ALIASES["base_url"], url, "talks to OpenAI", "Pass Z.AI's `base_url=`", imports
+                )
             else:
                 fix = Fix(((base.value, lambda _: url),), "Point it at Z.AI", imports)
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
-        self._api_key(call, name)
-        self._model(call, scope, kind, name)
+        self._api_key(call, name, adding)
+        self._model(call, scope, kind, name, adding)
         if kind == "langchain_chat":
             self._glm_options(call, name)
             self._thinking_switch(call, name)
@@ -176,9 +233,22 @@ class LangchainOpenAIClass(Rule):
                     message = f"`{option}=` makes `{name}` call the Responses API, which Z.AI does not serve"
                     self.report(arg, message + ": use `reasoning_effort=` or `extra_body` instead")
         if kind == "langchain_embeddings" and find_kwarg(call, "check_embedding_ctx_length") is None:
-            edit = partial(add_kwarg, name="check_embedding_ctx_length", value=cst.Name("False"))
-            fix = Fix(((call, edit),), "Pass `check_embedding_ctx_length=False`")
-            self.report(call, f"`{name}` sends tiktoken token ids unless `check_embedding_ctx_length=False`", fix=fix)
+            adding.keyword(
+                "check_embedding_ctx_length",
+                ("check_embedding_ctx_length",),
+                cst.Name("False"),
+                "sends tiktoken token ids",
+                "Pass `check_embedding_ctx_length=False`",
+            )
+
+    def _target(self, bases: list[cst.BaseExpression], scope: Scope) -> Target:
+        """Where the class sends its requests: its base URL, in the call or in a visible `**`
+        mapping; OpenAI without one (a mapping glm-migrate cannot see may hold one: the
+        keywords it would add are then reported, not added)."""
+        if not bases:
+            return Target.OPENAI
+        targets = {self.model.classify_base_url(value, default=Target.OPENAI, scope=scope) for value in bases}
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
     def _glm_options(self, call: cst.Call, name: str) -> None:
         """GLM-only options passed as keywords: LangChain forwards them to the OpenAI SDK, whose
@@ -219,30 +289,33 @@ class LangchainOpenAIClass(Rule):
             call, f"`{name}` without a thinking switch (configured: {mode})", fix=fix, severity=Severity.WARNING
         )
 
-    def _api_key(self, call: cst.Call, name: str) -> None:
+    def _api_key(self, call: cst.Call, name: str, adding: _Adding) -> None:
         key_env = self.key_env
         arg = _kwarg(call, ALIASES["api_key"])
         if arg is None:
-            edit = partial(add_kwarg, name="api_key", value=env_key_lookup(key_env))
-            fix = Fix(((call, edit),), f'Pass `api_key=os.environ["{key_env}"]`', ("os",))
-            self.report(call, f"`{name}` without `api_key=` reads `OPENAI_API_KEY`", fix=fix)
+            title = f'Pass `api_key=os.environ["{key_env}"]`'
+            adding.keyword(
+                "api_key", ALIASES["api_key"], env_key_lookup(key_env), "reads `OPENAI_API_KEY`", title, ("os",)
+            )
             return
         env = env_lookup(arg.value)
         if env is not None and env[0] in self.tables.openai_key_envs:
             fix = Fix(((arg.value, lambda node: rename_env_lookup(node, key_env)),), f"Read `{key_env}` instead")
             self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
 
-    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str) -> None:
+    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> None:
         endpoint = ENDPOINTS[kind]
         arg = _kwarg(call, MODEL_ALIASES)
-        if arg is None:
+        values = [arg.value] if arg is not None else adding.sources(MODEL_ALIASES)
+        if not values:
             new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
             if new:
                 literal = cst.SimpleString(f'"{new}"')
-                fix = Fix(((call, partial(add_kwarg, name="model", value=literal)),), f'Pass `model="{new}"`')
-                self.report(call, f"`{name}` without a model uses OpenAI's `{DEFAULT_MODELS[kind]}`", fix=fix)
+                what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
+                adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
             return
-        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+        literals = [found for value in values for found in self.model.resolve_strings(value, scope)[0]]
+        for literal in literals:
             old = string_value(literal) or ""
             match = self.tables.match_on(endpoint, old)
             if match is None or not match.glm or literal in self.model.claimed_literals:
