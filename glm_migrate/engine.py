@@ -23,6 +23,7 @@ from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
+from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -178,9 +179,11 @@ def _migrate(
     edits: bool,
     facts: ModuleFacts | None,
 ) -> MigrationResult:
-    if not tables.mentions_trigger(data):
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    # A module the project index tells something may need work without a word of its own.
+    if not facts and not may_need_work(raw, settings.models):
         return _untouched(data)
-    refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    refusal = _beyond_native_parser(raw)
     if refusal is not None:
         return _untouched(data, refusal)
     try:

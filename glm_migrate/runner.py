@@ -18,6 +18,7 @@ from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
+from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.textdiff import unified_diff
 
@@ -104,6 +105,9 @@ def migrate_data(
     if config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb"):
         return _scan_config(path, data, settings)
     notebook = path.suffix == ".ipynb"
+    if not notebook and not facts and not may_need_work(data, settings.models):
+        # Most files of a tree: neither parsed nor looked up in (or written to) the cache.
+        return FileReport(path)
     cache = _cache(cache_root, settings, edits)
     context = "ipynb" if notebook else facts.digest_text() if facts else ""
     cached = cache.get(data, context) if cache else None
@@ -167,12 +171,9 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
 
 
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
-    from glm_migrate.tables import load_tables
-
-    if not load_tables().mentions_trigger(data) and not facts:
-        return CachedResult((), None, None, "utf-8")
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
     from glm_migrate.engine import migrate_bytes
+    from glm_migrate.tables import load_tables
 
     try:
         with _collected_once():
