@@ -8,8 +8,10 @@ import signal
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -28,12 +30,13 @@ from glm_migrate.config import (
     find_settings,
     load_settings,
 )
-from glm_migrate.formats import FINGERPRINT_FORMATS, FORMATS, RunReport
+from glm_migrate.formats import FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
+    from glm_migrate.spool import Spool
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
@@ -383,28 +386,40 @@ def _run_paths(
     jobs: int | None,
     cache_root: Path | None,
 ) -> int:
-    from glm_migrate.gitstate import uncommitted
-    from glm_migrate.runner import default_jobs, run
+    from glm_migrate.runner import default_jobs, run_spooled
 
-    reports: list[FileReport] = []
-    # A check over a large tree holds every report until the end: without a baseline or
-    # fingerprints to make, it keeps each file's findings and secrets but not its texts.
-    sources_needed = mode != "check" or output.format in FINGERPRINT_FORMATS or output.baseline or output.write_baseline
-    secrets: set[str] = set()
-    for report in _progress(
-        run(
+    # Reports wait in a spool file, not in memory: a dry run over a monorepo shows every diff.
+    with _progress(len(found.files), errors) as advance:
+        reports = run_spooled(
             found.files,
             settings,
             jobs=jobs or default_jobs(),
             cache_root=cache_root,
             edits=output.format in _EDIT_FORMATS,
             diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
-        ),
-        len(found.files),
-        errors,
-    ):
-        secrets |= file_secrets(report.source, report.diagnostics)
-        reports.append(report if sources_needed else report.without_texts())
+            advance=advance,
+        )
+    try:
+        secrets: set[str] = set()
+        for report in reports:
+            secrets |= file_secrets(report.source, report.diagnostics)
+        return _report_paths(reports, found, errors, console, output, mode, allow_dirty, frozenset(secrets))
+    finally:
+        reports.close()
+
+
+def _report_paths(
+    reports: Spool[FileReport],
+    found: Discovery,
+    errors: Console,
+    console: Console,
+    output: _Output,
+    mode: str,
+    allow_dirty: bool,
+    secrets: frozenset[str],
+) -> int:
+    from glm_migrate.gitstate import uncommitted
+
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]
         # Checked after the run but before the first write: nothing is written when this refuses.
@@ -417,8 +432,10 @@ def _run_paths(
                 markup=True,
             )
             return EXIT_ERROR
-        reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets), skipped=found.skipped)
+        for number, report in enumerate(reports):
+            if report.changed:
+                reports[number] = _write(report)
+    return _finish(reports, console, errors, output, mode=mode, secrets=secrets, skipped=found.skipped)
 
 
 def _write(report: FileReport) -> FileReport:
@@ -428,22 +445,22 @@ def _write(report: FileReport) -> FileReport:
     return _unwritten(report, problem) if problem else report
 
 
-def _progress(reports: Iterator[FileReport], total: int, errors: Console) -> Iterator[FileReport]:
-    """A progress bar on stderr for long runs in a terminal; none in CI logs or pipes."""
+@contextmanager
+def _progress(total: int, errors: Console) -> Iterator[Callable[[], object] | None]:
+    """A progress bar on stderr for long runs in a terminal (a function to call per file done);
+    none in CI logs or pipes."""
     if total < 20 or not errors.is_terminal or os.environ.get("CI"):
-        yield from reports
+        yield None
         return
     from rich.progress import Progress
 
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("migrating", total=total)
-        for report in reports:
-            progress.advance(task)
-            yield report
+        yield partial(progress.advance, task)
 
 
 def _finish(
-    reports: list[FileReport],
+    reports: Sequence[FileReport],
     console: Console,
     errors: Console,
     output: _Output,
@@ -463,21 +480,24 @@ def _finish(
 
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary(skipped=skipped or {})
-    for report in reports:
+    blocking = False
+    for report in reports:  # one pass: the reports may be read back from a spool file
         summary.add(report)
+        blocking = blocking or any(
+            is_blocking(d, dry_run=mode != "apply", strict=output.strict) for d in report.diagnostics
+        )
     run = RunReport(reports, summary, mode, output.strict, baselined, _link_base(), secrets)
     _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)
 
     if summary.files_failed:
         return EXIT_ERROR
-    blocking = any(is_blocking(d, dry_run=run.dry_run, strict=output.strict) for _, d in run.findings())
     return EXIT_PENDING if blocking and not output.exit_zero else EXIT_CLEAN
 
 
 def _baseline(
-    reports: list[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
-) -> tuple[list[FileReport], int]:
+    reports: Sequence[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
+) -> tuple[Sequence[FileReport], int]:
     """Write the baseline if asked; leave out the findings the baseline knows. (reports, left out)"""
     from glm_migrate import baseline as baselines
 

@@ -11,7 +11,7 @@ import inspect
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -35,7 +35,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 class RunReport:
     """Everything a report of one run shows: the files, their findings and how the run went."""
 
-    reports: list[FileReport]
+    reports: Sequence[FileReport]  #: a list, or a spool read back one report at a time
     summary: Summary
     mode: str  #: "apply", "dry-run" or "check"
     strict: bool = False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
 from typing import TypeVar
@@ -20,6 +21,7 @@ from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config,
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
+from glm_migrate.spool import Spool
 from glm_migrate.textdiff import unified_diff
 
 #: Below this many files a process pool costs more than it saves.
@@ -47,19 +49,12 @@ class FileReport:
     cells: tuple[tuple[int, str, str], ...] = ()
     #: the unified diff of a changed Python file, when the run shows diffs (made in the worker)
     diff: str | None = None
-    #: the file changes, though its output is no longer kept (see `without_texts`)
-    output_dropped: bool = False
     #: what the module gives the rest of the project (Python files that parsed)
     summary: ModuleSummary | None = None
 
     @property
     def changed(self) -> bool:
-        return self.output is not None or self.output_dropped
-
-    def without_texts(self) -> FileReport:
-        """This report without the bytes read, the source and the output, which a large run
-        need not hold until its end when nothing it reports quotes them."""
-        return replace(self, original=None, source=None, output=None, diff=None, output_dropped=self.changed)
+        return self.output is not None
 
     @property
     def output_bytes(self) -> bytes:
@@ -235,32 +230,109 @@ def run(
     edits: bool = True,
     diffs: bool = False,
 ) -> Iterator[FileReport]:
-    """Reports in the order of `files`.
+    """Reports in the order of `files` (see `run_spooled`)."""
+    spool = run_spooled(files, settings, jobs=jobs, cache_root=cache_root, edits=edits, diffs=diffs)
+    try:
+        yield from spool
+    finally:
+        spool.close()
+
+
+def run_spooled(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    jobs: int,
+    cache_root: Path | None = None,
+    edits: bool = True,
+    diffs: bool = False,
+    advance: Callable[[], object] | None = None,
+) -> Spool[FileReport]:
+    """Reports in the order of `files`, in a spool the caller closes; `advance` is called as
+    each file is first done.
 
     Two passes: every file is migrated on its own, which also summarises what each module gives
     the others (`project.py`); then the modules the project index has something to tell (a
     client they import, a name another module sends as a model id) are migrated again with it.
+    Between the passes memory holds each module's summary, pickled, and nothing else per file:
+    reports reach the spool as the worker pickled them.
     """
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
-    reports = list(_each(process, files, jobs))
-    given: dict[int, ModuleFacts] = {}
+    spool: Spool[FileReport] = Spool()
+    summaries = _PackedSummaries()
+    for path, packed in zip(files, _each(partial(_packed, process), files, jobs), strict=True):
+        spool.append_pickled(packed.report)
+        if packed.summary is not None:
+            summaries.packed[path] = packed.summary
+        if advance is not None:
+            advance()
+    given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS):
-        index = project_index(reports)
+        # each round's index its own copy: modules it summarises on demand are read again
+        index = _project_index(files, _PackedSummaries(dict(summaries.packed)))
         again = [
             (number, facts)
-            for number, report in enumerate(reports)
-            if report.summary is not None
-            and (facts := index.facts_for(report.path)).digest_text() != given.get(number, ModuleFacts()).digest_text()
+            for number, path in enumerate(files)
+            if path in summaries and (facts := index.facts_for(path)).digest_text() != given.get(number, "")
         ]
         if not again:
             break
         with_facts = partial(_migrate_with_facts, process)
-        redone = _each(with_facts, [(reports[number].path, facts) for number, facts in again], jobs)
-        for (number, facts), report in zip(again, redone, strict=True):
-            reports[number], given[number] = report, facts
-    yield from reports
+        redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
+        for (number, facts), packed in zip(again, redone, strict=True):
+            spool.replace_pickled(number, packed.report)
+            summaries.packed.pop(files[number], None)
+            if packed.summary is not None:
+                summaries.packed[files[number]] = packed.summary
+            given[number] = facts.digest_text()
+    return spool
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A report as a worker hands it over: pickled there (the main process writes it to the
+    spool unread) and its module summary apart, for the project index."""
+
+    report: bytes
+    summary: bytes | None
+
+
+def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
+    return _pack(process(item))
+
+
+def _pack(report: FileReport) -> _Packed:
+    summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary)
+
+
+class _PackedSummaries(MutableMapping[PurePath, ModuleSummary]):
+    """Module summaries by path, kept pickled (a fifth of their size as objects): the index
+    reads a few at a time."""
+
+    def __init__(self, packed: dict[PurePath, bytes] | None = None) -> None:
+        self.packed = {} if packed is None else packed
+
+    def __getitem__(self, path: PurePath) -> ModuleSummary:
+        summary: ModuleSummary = pickle.loads(self.packed[path])
+        return summary
+
+    def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
+        self.packed[path] = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __delitem__(self, path: PurePath) -> None:
+        del self.packed[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.packed
+
+    def __iter__(self) -> Iterator[PurePath]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -271,12 +343,14 @@ def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, Mo
 def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
     """The project index of the run's Python files; modules they import from the project that
     the run does not cover are read and summarised when an import needs them."""
-    modules: dict[PurePath, tuple[str, PurePath]] = {
-        report.path: module_name(report.path, _is_package)
-        for report in reports
-        if report.path.suffix in (".py", ".pyi")
-    }
     summaries: dict[PurePath, ModuleSummary] = {r.path: r.summary for r in reports if r.summary is not None}
+    return _project_index([report.path for report in reports], summaries)
+
+
+def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
+    modules: dict[PurePath, tuple[str, PurePath]] = {
+        path: module_name(path, _is_package) for path in paths if path.suffix in (".py", ".pyi")
+    }
     return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
 
 
@@ -302,7 +376,7 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
     return summarize_bytes(data, tables=load_tables()) if b"\x00" not in data else None
 
 
-def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: int) -> Iterator[FileReport]:
+def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:
     """`process` over the items, in worker processes when there are many, in order."""
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         yield from map(process, items)
@@ -312,9 +386,9 @@ def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: 
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
         try:
-            for report in pool.map(process, items, chunksize=chunk):
+            for packed in pool.map(process, items, chunksize=chunk):
                 done += 1
-                yield report
+                yield packed
             return
         except BrokenProcessPool:
             pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
@@ -322,10 +396,10 @@ def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: 
         yield _in_own_process(process, item)
 
 
-def _in_own_process(process: Callable[[_Item], FileReport], item: _Item) -> FileReport:
+def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed:
     with ProcessPoolExecutor(max_workers=1) as solo:
         try:
             return solo.submit(process, item).result()
         except BrokenProcessPool:
             path = item[0] if isinstance(item, tuple) else item
-            return FileReport(path, error="the process migrating this file crashed; left untouched")
+            return _pack(FileReport(path, error="the process migrating this file crashed; left untouched"))
