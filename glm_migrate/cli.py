@@ -6,7 +6,6 @@ import io
 import os
 import signal
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,22 +19,24 @@ from rich.console import Console
 from rich.markup import escape
 
 from glm_migrate import __version__
-from glm_migrate.cache import CACHE_DIR_NAME
 from glm_migrate.config import (
     BASE_URL_STYLES,
+    CACHE_DIR_NAME,
+    FORMATS,
     REGIONS,
     THINKING_MODES,
     ConfigError,
     Settings,
     find_settings,
     load_settings,
+    project_root,
 )
-from glm_migrate.formats import FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
+    from glm_migrate.formats import RunReport
     from glm_migrate.spool import Spool
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
@@ -109,6 +110,8 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
         if expected is not None and path.read_bytes() != expected:
             return "changed on disk during the run; not written"
         mode = path.stat().st_mode
+        import tempfile  # only apply mode writes
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".glm-migrate")
     except OSError as exc:
         return f"cannot write: {exc.strerror or exc}"
@@ -158,14 +161,18 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
     try:
         if config is not None:
             return load_settings(config)
-        start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-        try:
-            start = start.resolve()
-        except (OSError, RuntimeError):  # a link loop: discovery names it
-            start = start.absolute()
-        return find_settings(start)
+        return find_settings(_start(paths))
     except ConfigError as exc:
         _fail(console, str(exc))
+
+
+def _start(paths: tuple[str, ...]) -> Path:
+    """Where the run starts looking for its settings and its project: the first path given."""
+    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    try:
+        return start.resolve()
+    except (OSError, RuntimeError):  # a link loop: discovery names it
+        return start.absolute()
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -290,7 +297,8 @@ def main(
         for path in found.files:
             click.echo(str(path))
         sys.exit(EXIT_CLEAN)
-    cache_root = None if no_cache else Path.cwd() / CACHE_DIR_NAME
+    # in the project's root, wherever the run starts: one cache per project
+    cache_root = None if no_cache else (project_root(_start(paths)) or Path.cwd()) / CACHE_DIR_NAME
     sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
 
 

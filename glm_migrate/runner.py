@@ -7,25 +7,27 @@ import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.spool import Spool
-from glm_migrate.textdiff import unified_diff
+
+if TYPE_CHECKING:  # what only files that pass the pre-check need is imported on first use
+    from glm_migrate.cache import Cache, CachedResult
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
+#: A process that may parse this many files installs LibCST's speed-ups, which cost about what
+#: twenty dense files save (libcst_speedups.py); a run over a few files does without.
+SPEEDUPS_FROM = 16
 #: rounds of the project index at most (see `run`)
 _INDEX_ROUNDS = 3
 #: a path, or a path and the facts to migrate it with
@@ -120,6 +122,8 @@ def migrate_data(
         source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
         return FileReport(path, cached.diagnostics, source=source, summary=summary)
     source = data.decode(cached.encoding)
+    from glm_migrate.textdiff import unified_diff
+
     diff = unified_diff(path, source, cached.output, cached.replaced) if diffs else None
     return FileReport(
         path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff, summary=summary
@@ -127,7 +131,10 @@ def migrate_data(
 
 
 def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
+    from glm_migrate.cache import CachedResult
     from glm_migrate.notebook import migrate_notebook
+
+    _set_up_libcst()
     from glm_migrate.tables import load_tables
 
     try:
@@ -167,8 +174,11 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
 
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
+    from glm_migrate.cache import CachedResult
     from glm_migrate.engine import migrate_bytes
     from glm_migrate.tables import load_tables
+
+    _set_up_libcst()
 
     try:
         with _collected_once():
@@ -181,6 +191,23 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     if result.changed and result.error is None:
         return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced, result.summary)
     return CachedResult(result.diagnostics, result.error, None, result.encoding, summary=result.summary)
+
+
+#: this process may parse many files (see `SPEEDUPS_FROM`)
+_parses_many = False
+
+
+def _will_parse_many() -> None:
+    global _parses_many
+    _parses_many = True
+
+
+def _set_up_libcst() -> None:
+    """Once per process, on its first file that passes the pre-check."""
+    if _parses_many:
+        from glm_migrate.libcst_speedups import install
+
+        install()
 
 
 @contextmanager
@@ -213,6 +240,8 @@ def _cache(root: Path | None, settings: Settings, edits: bool) -> Cache | None:
         return None
     key = (root, f"{settings!r} edits={edits}")
     if key not in _caches:
+        from glm_migrate.cache import Cache
+
         _caches[key] = Cache(root, settings, edits=edits)
     return _caches[key]
 
@@ -378,11 +407,16 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
 
 def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:
     """`process` over the items, in worker processes when there are many, in order."""
+    if len(items) >= SPEEDUPS_FROM:
+        _will_parse_many()  # here, and in the workers it forks
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         yield from map(process, items)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_will_parse_many) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
         try:
@@ -397,6 +431,9 @@ def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int
 
 
 def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1) as solo:
         try:
             return solo.submit(process, item).result()

@@ -1,16 +1,19 @@
 """Items kept in a temporary file instead of memory, so that a run over 200,000 files needs no
 more memory than one over 2,000: reports with their texts and diffs wait there between the
-passes of a run and until they are rendered."""
+passes of a run and until they are rendered. The first few megabytes stay in memory: a run
+over a few files creates no file (nor imports `tempfile`)."""
 
 from __future__ import annotations
 
+import io
 import pickle
-import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import Generic, TypeVar, overload
 
 _Item = TypeVar("_Item")
+#: bytes held in memory before the spool moves to a temporary file
+_IN_MEMORY = 8 << 20
 
 
 class Spool(Sequence[_Item], Generic[_Item]):
@@ -18,7 +21,7 @@ class Spool(Sequence[_Item], Generic[_Item]):
     process ends); memory holds one offset per item. Replacing an item appends its new value."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="glm-migrate-")  # noqa: SIM115 (closed by `close`)
+        self._file: io.BufferedIOBase | io.BytesIO = io.BytesIO()
         self._offsets = array("q")
 
     def append(self, item: _Item) -> None:
@@ -36,6 +39,12 @@ class Spool(Sequence[_Item], Generic[_Item]):
 
     def _write(self, data: bytes) -> int:
         offset = self._file.seek(0, 2)
+        if isinstance(self._file, io.BytesIO) and offset + len(data) > _IN_MEMORY:
+            import tempfile
+
+            spilled = tempfile.TemporaryFile(prefix="glm-migrate-")  # noqa: SIM115 (closed by `close`)
+            spilled.write(self._file.getbuffer())
+            self._file = spilled
         self._file.write(data)
         return offset
 
