@@ -197,7 +197,8 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
 _parses_many = False
 
 
-def _will_parse_many() -> None:
+def expect_many_files() -> None:
+    """This process will parse many files: worth LibCST's speed-ups (see `SPEEDUPS_FROM`)."""
     global _parses_many
     _parses_many = True
 
@@ -408,7 +409,7 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
 def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:
     """`process` over the items, in worker processes when there are many, in order."""
     if len(items) >= SPEEDUPS_FROM:
-        _will_parse_many()  # here, and in the workers it forks
+        expect_many_files()  # here, and in the workers it forks
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         yield from map(process, items)
         return
@@ -416,7 +417,7 @@ def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_will_parse_many) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=expect_many_files) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
         try:
