@@ -353,10 +353,11 @@ def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, 
     from glm_migrate.runner import migrate_data
 
     data = sys.stdin.buffer.read()
+    where = Path(name) if name != "-" else Path.cwd() / "-"
     report = migrate_data(
         Path(name),
         data,
-        settings,
+        _with_detected_pins(settings, [where], errors),
         edits=output.format in _EDIT_FORMATS,
         diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
     )
@@ -396,6 +397,7 @@ def _run_paths(
 ) -> int:
     from glm_migrate.runner import default_jobs, run_spooled
 
+    settings = _with_detected_pins(settings, found.files, errors)
     # Reports wait in a spool file, not in memory: a dry run over a monorepo shows every diff.
     with _progress(len(found.files), errors) as advance:
         reports = run_spooled(
@@ -444,6 +446,26 @@ def _report_paths(
             if report.changed:
                 reports[number] = _write(report)
     return _finish(reports, console, errors, output, mode=mode, secrets=secrets, skipped=found.skipped)
+
+
+def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
+    """The settings with the `openai` major each file's project pins, read from the nearest
+    dependency declarations and announced on stderr (as django-upgrade announces the Django
+    version it detects). `openai-major` in the configuration overrides the detection."""
+    if settings.openai_major is not None or not files:
+        return settings
+    from glm_migrate.dependencies import OpenAIPin, PinFinder
+
+    finder = PinFinder()
+    pins: dict[Path, OpenAIPin] = {}
+    for directory in {file.parent.resolve() for file in files}:
+        pin = finder.for_directory(directory)
+        if pin is not None:
+            pins[directory] = pin
+    announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}
+    for _, pin in sorted(announced.items()):
+        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}", markup=False)
+    return replace(settings, detected_openai_majors={d: pin.major for d, pin in pins.items()}) if pins else settings
 
 
 def _write(report: FileReport) -> FileReport:

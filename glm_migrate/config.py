@@ -62,18 +62,37 @@ class Settings:
     thinking: str | None = None
     #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
     tool_stream: bool = False
+    #: the `openai` major version the code runs on: 0 (the project pins openai<1), 1 (openai>=1),
+    #: None (unknown). `openai-major` in the config; else detected from the dependency
+    #: declarations (see `detected_openai_majors`)
+    openai_major: int | None = None
+    #: directory -> the major its dependency declarations pin (the CLI reads them); a file takes
+    #: the nearest directory above it (`for_file`)
+    detected_openai_majors: Mapping[Path, int | None] = field(default_factory=dict)
 
     def is_enabled(self, code: str) -> bool:
         return _is_enabled(self.select, self.ignore, code)
 
     def for_file(self, path: Path) -> Settings:
-        """These settings with the `per-file-ignores` that match `path` added to `ignore`."""
+        """These settings for one file: the `per-file-ignores` that match `path` added to
+        `ignore`, and the `openai` major its project pins."""
+        settings = self
+        if self.detected_openai_majors:
+            settings = replace(self, openai_major=self._detected_major(path), detected_openai_majors={})
         if not self.per_file_ignores:
-            return self
+            return settings
         codes = {
             code for glob, codes in self.per_file_ignores.items() if _matches(glob, path, self.root) for code in codes
         }
-        return replace(self, ignore=self.ignore | codes) if codes else self
+        return replace(settings, ignore=self.ignore | codes) if codes else settings
+
+    def _detected_major(self, path: Path) -> int | None:
+        if self.openai_major is not None:
+            return self.openai_major  # the configuration's word wins over the detection
+        for directory in path.resolve().parents:
+            if directory in self.detected_openai_majors:
+                return self.detected_openai_majors[directory]
+        return None
 
     def merged(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -93,6 +112,7 @@ _KEYS: dict[str, str] = {
     "per-file-ignores": "per_file_ignores",
     "thinking": "thinking",
     "tool-stream": "tool_stream",
+    "openai-major": "openai_major",
 }
 
 
@@ -174,6 +194,10 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name in _CHOICES:
             if value not in _CHOICES[name]:
                 raise ConfigError(f"`{key}` must be one of {', '.join(_CHOICES[name])}", path=source)
+            values[name] = value
+        elif name == "openai_major":
+            if type(value) is not int or value not in (0, 1):
+                raise ConfigError(f"`{key}` must be 0 (the code runs on openai<1) or 1 (openai>=1)", path=source)
             values[name] = value
         elif name == "api_key_env":
             if not isinstance(value, str) or not value.isidentifier():

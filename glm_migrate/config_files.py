@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from glm_migrate.config import Settings
+from glm_migrate.dependencies import declared_requirements
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.redaction import mask
 from glm_migrate.tables import Tables
@@ -130,12 +131,16 @@ DEPENDENCY_PIN = ConfigRule(
     Severity.ERROR,
     """
     ## What it does
-    Finds `openai` pins below 1.0 and the `zhipuai` package in `requirements*.txt`,
-    `pyproject.toml` and `setup.cfg`.
+    Finds `openai` requirements that allow only versions below 1.0 (`openai==0.27.4`,
+    `openai<1`, Poetry's `^0.27.8`) and the `zhipuai` package in `requirements*.txt`,
+    `pyproject.toml` (PEP 621, PEP 735, Poetry, PDM and uv tables), `setup.cfg`, `setup.py`
+    (`install_requires=[...]`) and `Pipfile`.
 
     ## Why is this bad?
     The migrated code uses the client API of `openai>=1`; `zhipuai` is deprecated in favour of
-    `zai-sdk`.
+    `zai-sdk`. glm-migrate reads the same declarations before it runs: in a project pinned to
+    openai<1, every edit of openai<1 code is part of one unsafe change set (`--unsafe-fixes`
+    applies them together), and this finding asks for the bump that goes with them.
 
     ## Example
     ```text
@@ -190,8 +195,6 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
 _TOKEN = re.compile(r"[A-Za-z0-9][\w.-]{3,}")
-_OLD_OPENAI = re.compile(r"""^\s*["']?openai\s*(?:(?:==|<=|~=|<)\s*0(?:\.\d+)*|<\s*1(?:\.0)*)\b""", re.I)
-_ZHIPUAI = re.compile(r"""^\s*["']?zhipuai\b""", re.I)
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 LOCK_NAMES = frozenset(
@@ -226,7 +229,7 @@ def config_kind(path: PurePath) -> str | None:
         return "env"
     if (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name == "setup.cfg":
         return "manifest"
-    if name == "pyproject.toml":
+    if name in ("pyproject.toml", "pipfile"):
         return "manifest"
     if name.endswith((".yaml", ".yml", ".toml", ".json")):
         return "settings"
@@ -317,6 +320,8 @@ _KEY_LINE = re.compile(r"""^[ \t]*(?:-\s+)?["']?(?P<key>[\w.$-]+)["']?\s*:\s*(?:
 _IS_KEY = re.compile(r"""^["']?\s*[:=]""")
 #: a reference to a variable: `${NAME}`, `${{ secrets.NAME }}`, `env.NAME`, `secret('NAME')`
 _REFERENCE = re.compile(r"""(?:\$\{{0,2}\s*|\bsecrets\.|\benv\.|\b(?:secret|env|getenv)\(\s*["']?)$""")
+#: how far before a value its key (or a `${`) can start
+_KEY_WINDOW = 256
 #: keys whose values are model ids, and keys whose values name a key or variable
 MODEL_KEYS = re.compile(r"model|deployment|engine|llm", re.I)
 SECRET_KEYS = re.compile(r"key|secret|token|env|name|var|credential|password", re.I)
@@ -334,7 +339,9 @@ class _Shape:
 
     def key_of(self, index: int, start: int) -> str | None:
         before = self.lines[index][:start]
-        value = _VALUE_OF.search(before)
+        # Only the text just before the value can be its key: searching the whole line for every
+        # token of a minified JSON line was quadratic (minutes on one real lock-like file).
+        value = _VALUE_OF.search(before[-_KEY_WINDOW:])
         if value is not None:
             return value.group("key")
         item = _LIST_ITEM.match(before)
@@ -355,7 +362,7 @@ class _Shape:
 
     def names_variable(self, index: int, start: int, end: int) -> bool:
         line = self.lines[index]
-        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[:start]):
+        if _IS_KEY.match(line[end:]) or _REFERENCE.search(line[max(0, start - _KEY_WINDOW) : start]):
             return True
         key = self.key_of(index, start)
         return key is not None and SECRET_KEYS.search(key) is not None
@@ -389,12 +396,7 @@ def _line_findings(
         message = f"OpenAI URL `{match.group(0)}`: use `{url}`"
         yield _Finding(OPENAI_URL, number, match.start(), match.end(), message, url if rewrite else None)
     if kind == "manifest":
-        end = len(line.rstrip("\r\n"))
-        if _OLD_OPENAI.search(line):
-            yield _Finding(DEPENDENCY_PIN, number, 0, end, "`openai` pinned below 1.0: migrated code needs `openai>=1`")
-        elif _ZHIPUAI.search(line):
-            yield _Finding(DEPENDENCY_PIN, number, 0, end, "`zhipuai` is deprecated: its successor is `zai-sdk`")
-        return
+        return  # requirements: `dependency_findings`
     for match in _TOKEN.finditer(line):
         if shape is not None and not shape.names_model(index, match.start()):
             continue
@@ -406,6 +408,26 @@ def _line_findings(
             yield _Finding(
                 OPENAI_MODEL_IN_CONFIG, number, match.start(), match.end(), message, target if rewrite else None
             )
+
+
+def dependency_findings(name: str, text: str, settings: Settings) -> list[Diagnostic]:
+    """GLM404 findings of one dependency manifest (`setup.py` included)."""
+    if not settings.is_enabled(DEPENDENCY_PIN.CODE):
+        return []
+    found = []
+    for requirement in declared_requirements(name, text):
+        if requirement.name == "openai" and requirement.major == 0:
+            message = (
+                f"`{requirement.text}` pins openai<1: bump it to `openai>=1` together with glm-migrate's "
+                "openai<1 -> openai>=1 edits (applied with --unsafe-fixes)"
+            )
+        elif requirement.name == "zhipuai":
+            message = "`zhipuai` is deprecated: its successor is `zai-sdk`"
+        else:
+            continue
+        end = requirement.column + len(requirement.text)
+        found.append(_Finding(DEPENDENCY_PIN, requirement.line, requirement.column, end, message).diagnostic())
+    return found
 
 
 def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings) -> tuple[str, list[Diagnostic]]:
@@ -429,4 +451,6 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
             if finding.replacement is not None:
                 line = line[: finding.start] + finding.replacement + line[finding.end :]
         lines[index] = line
+    if kind == "manifest":
+        diagnostics = sorted([*diagnostics, *dependency_findings(path.name, text, settings)], key=lambda d: d.span)
     return "".join(lines), diagnostics

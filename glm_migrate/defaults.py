@@ -112,3 +112,14 @@ def _click_name(call: cst.Call) -> str | None:
         return bare[0]
     long = sorted((flag for flag in flags if flag.startswith("--")), key=len, reverse=True)
     return long[0].lstrip("-").replace("-", "_") if long else None
+
+
+def option_name(call: cst.Call) -> str | None:
+    """The parameter an option-declaring call fills: argparse's `add_argument`, click's
+    `option`/`argument`; None for any other call."""
+    method = (dotted_name(call.func) or "").rpartition(".")[2]
+    if method == "add_argument":
+        return _destination(call)
+    if method in _OPTION_DECORATORS:
+        return _click_name(call)
+    return None

@@ -28,6 +28,7 @@ from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
+from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -304,6 +305,7 @@ def _apply_rules(
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
     findings = context.findings
+    join_change_set(findings, model, settings)
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
@@ -627,8 +629,14 @@ def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
     server, a URL from settings) is checked like any OpenAI call, but a fix would change the
     requests of the client that stays too: its findings become manual, saying which is which."""
     moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
-    stays = [_client_code(c) for c in call.clients if c.target not in (Target.OPENAI, Target.ZAI)]
-    note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays)}"
+    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER]
+    unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+    if moves:
+        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+    elif stays:
+        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+    else:
+        note = f"if its client {' or '.join(unknown)}, whose server is chosen at run time, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
         finding.fix, finding.applicability = None, Applicability.MANUAL

@@ -40,6 +40,8 @@ _MODEL_PREFIXES = (
     rb"embedding-",
     rb"text-embedding-",
     rb"whisper-",
+    rb"(?:text-)?davinci-",
+    rb"babbage-",
     rb"o[0-9]+(?:-|(?=[\"']))",
 )
 _TOKENS = re.compile(

@@ -1,7 +1,8 @@
 """Keeping hard-coded API keys out of every output: diffs, reports, baselines and markers.
 
 Two nets: the exact literals GLM003 flagged in a file (whatever they look like), and anything
-shaped like an OpenAI secret key (`sk-...`) even when GLM003 did not run.
+shaped like an OpenAI secret key (`sk-...`) or a Zhipu key (`<id>.<secret>`) even when GLM003
+did not run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from glm_migrate.ipynb import text_of
 #: the rule whose findings point at key literals
 SECRET_RULE = "GLM003"
 _KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
+#: Zhipu's keys: a 32-character id, a dot and a 16-character secret
+_ZHIPU_SHAPED = re.compile(r"\b[A-Za-z0-9]{24,}\.[A-Za-z0-9]{12,}\b")
 MASK = "…(redacted)"
 
 
@@ -65,6 +68,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with every given secret and every `sk-...` key-shaped token masked."""
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, mask(secret))
-    if "sk-" not in text:  # what every key-shaped token holds: the scan is skipped for most texts
+    text = _ZHIPU_SHAPED.sub(lambda match: mask(match.group()), text)
+    if "sk-" not in text:  # what every OpenAI key holds: that scan is skipped for most texts
         return text
     return _KEY_SHAPED.sub(lambda match: mask(match.group()), text)

@@ -8,13 +8,13 @@ import pickle
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeVar
 
 from glm_migrate.config import Settings
-from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, scan_config, without_secrets
+from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
@@ -114,6 +114,10 @@ def migrate_data(
             cache.put(data, cached, context)
     if notebook:
         return _notebook_report(path, data, cached)
+    if path.name == "setup.py":
+        # a Python file and a dependency manifest: its `install_requires` pins are GLM404's
+        pins = dependency_findings(path.name, data.decode(cached.encoding, errors="replace"), settings)
+        cached = replace(cached, diagnostics=(*cached.diagnostics, *pins))
     summary = cached.summary
     if cached.error is not None:
         return FileReport(path, cached.diagnostics, error=cached.error, summary=summary)

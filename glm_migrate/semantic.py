@@ -173,15 +173,15 @@ class ApiCall:
 
     @functools.cached_property
     def migratable(self) -> bool:
-        """Requests go (or, after the migration, will go) to Z.AI, so GLM's rules apply: for
-        some receiver at least (see `mixed`)."""
-        return self.inferred or any(c.target in (Target.OPENAI, Target.ZAI) for c in self.clients)
+        """Requests go (or, after the migration, will or may go) to Z.AI, so GLM's rules apply:
+        for some receiver at least, or for one whose server is chosen at run time (see `mixed`)."""
+        return self.inferred or any(c.target is not Target.OTHER for c in self.clients)
 
     @functools.cached_property
     def mixed(self) -> bool:
-        """Some receivers go to Z.AI and others stay elsewhere (`OpenAI() if cloud else
-        OpenAI(base_url=LOCAL)`): GLM's rules are checked, but their fixes would change the
-        other server's requests too, so the engine makes them manual."""
+        """Some receivers may stay where they are (`OpenAI() if cloud else OpenAI(base_url=LOCAL)`,
+        a base_url from settings): GLM's rules are checked, but their fixes would change those
+        requests too, so the engine makes them manual."""
         return self.migratable and any(c.target in (Target.OTHER, Target.UNKNOWN) for c in self.clients)
 
     @property
@@ -280,6 +280,10 @@ class SemanticModel:
         self.facts = ModuleFacts()
         #: clients of other modules, by the name imported
         self._imported: dict[str, Client] = {}
+        #: class -> its family (see `_family`), worked out once
+        self._families: dict[Scope, list[Scope]] | None = None
+        #: function of this module (a class's `__init__` for its calls) -> the calls of it
+        self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
         self.module_scope = Scope("module", None, module)
         #: (class scope or None, "self.client") -> bindings of that attribute
         self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
@@ -365,11 +369,37 @@ class SemanticModel:
         base, _, attr = dotted.partition(".")
         if base in ("self", "cls") and "." not in attr:
             klass = scope.enclosing_class()
-            found = list(self.attribute_bindings.get((klass, dotted), []))
-            if klass is not None:
-                found.extend(klass.bindings.get(attr, []))
-            return found
+            if klass is None:
+                return list(self.attribute_bindings.get((None, dotted), []))
+            return self.class_attribute(klass, attr)
         return self.attribute_bindings.get((None, dotted), [])
+
+    def _family(self, klass: Scope) -> list[Scope]:
+        """The class, the classes of this module it derives from and those deriving from it:
+        `self.x` in a method may be set by any of them (flow-insensitively, all count)."""
+        if self._families is None:
+            self._families = {}
+            bases: dict[Scope, list[Scope]] = {}
+            for scope in self.scopes:
+                if scope.kind == "class" and type(scope.node) is cst.ClassDef and scope.parent is not None:
+                    values = [v for arg in scope.node.bases for v in self.values_of(arg.value, scope.parent)]
+                    bases[scope] = [v.scope for v in values if isinstance(v, _LocalClassValue)]
+            for scope in bases:
+                related, pending = [scope], [scope]
+                while pending:  # ancestors
+                    for base in bases.get(pending.pop(), []):
+                        if base not in related:
+                            related.append(base)
+                            pending.append(base)
+                pending = [scope]
+                while pending:  # descendants
+                    current = pending.pop()
+                    for other, its_bases in bases.items():
+                        if current in its_bases and other not in related:
+                            related.append(other)
+                            pending.append(other)
+                self._families[scope] = related
+        return self._families.get(klass, [klass])
 
     def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Value]:
         key = (id(expr), id(scope))
@@ -537,8 +567,13 @@ class SemanticModel:
 
     def class_attribute(self, klass: Scope, attr: str) -> list[Binding]:
         """Bindings of `attr` on instances of a class of this module: class-level names (fields,
-        methods) and `self.attr = ...` in its methods."""
-        return [*klass.bindings.get(attr, []), *self.attribute_bindings.get((klass, f"self.{attr}"), [])]
+        methods) and `self.attr = ...` in methods, of the class and of its family (`_family`)."""
+        found: list[Binding] = []
+        for member in self._family(klass):
+            found += member.bindings.get(attr, [])
+            found += self.attribute_bindings.get((member, f"self.{attr}"), [])
+            found += self.attribute_bindings.get((member, f"cls.{attr}"), [])
+        return found
 
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
@@ -722,6 +757,11 @@ class SemanticModel:
             classes = [value.name for value in func_values if isinstance(value, _ClassValue)]
             if classes:
                 self._client_for(call, classes, scope)
+            for value in func_values:
+                if isinstance(value, _FunctionValue | _LocalClassValue):
+                    callee = value.scope if isinstance(value, _FunctionValue) else self._initializer(value.scope)
+                    if callee is not None:
+                        self.call_sites.setdefault(callee, []).append((call, scope))
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
@@ -907,9 +947,14 @@ class SemanticModel:
         complete = True
         for binding in bindings:
             value = binding.value
-            if value is None and type(binding.target) is cst.Param:
+            if type(binding.target) is cst.Param:
                 function = self.owner(binding.target.name.value, scope)
-                value = option_default(self, binding, function) if function is not None else None
+                if function is not None:
+                    value = value or option_default(self, binding, function)
+                    # what this module's callers pass counts as much as the default
+                    for argument, where in self.arguments_for(binding.target, function):
+                        found, _ = self.resolve_strings(argument, where, depth + 1)
+                        literals.extend(found)
             if value is None:
                 complete = False
                 continue
@@ -917,6 +962,36 @@ class SemanticModel:
             literals.extend(found)
             complete = complete and whole
         return literals, complete
+
+    def _initializer(self, klass: Scope) -> Scope | None:
+        """The `__init__` a call of a class of this module runs (its own or a base's)."""
+        for member in self._family(klass):
+            for binding in member.bindings.get("__init__", []):
+                if binding.defines is not None:
+                    return binding.defines
+        return None
+
+    def arguments_for(self, param: cst.Param, function: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+        """The arguments this module's calls of `function` pass for `param`, each with the
+        scope of the call (calls with `*`/`**` splats are left out: which argument is which is
+        not visible)."""
+        node = function.node
+        if type(node) is not cst.FunctionDef:
+            return []
+        positional = [*node.params.posonly_params, *node.params.params]
+        index = positional.index(param) if param in positional else None
+        if index is not None and function.parent is not None and function.parent.kind == "class":
+            index -= 1  # a method: `self` is the receiver, not an argument
+        found: list[tuple[cst.BaseExpression, Scope]] = []
+        for call, scope in self.call_sites.get(function, []):
+            if any(arg.star for arg in call.args):
+                continue
+            keyword = find_kwarg(call, param.name.value)
+            if keyword is not None:
+                found.append((keyword.value, scope))
+            elif index is not None and 0 <= index < len(call.args) and call.args[index].keyword is None:
+                found.append((call.args[index].value, scope))
+        return found
 
     def _resolve_all(
         self, values: list[cst.BaseExpression], scope: Scope, depth: int, *, complete: bool

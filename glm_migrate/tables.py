@@ -95,6 +95,8 @@ class Tables:
     openai_key_envs: frozenset[str]
     openai_base_url_envs: frozenset[str]
     secret_prefixes: tuple[str, ...]
+    #: what other providers' keys look like (`secret_shapes`, each matched against a whole literal)
+    secret_shapes: tuple[re.Pattern[str], ...]
     limits: Mapping[str, Range]
     renamed_params: Mapping[str, str]
     #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
@@ -176,6 +178,12 @@ class Tables:
             if qualified_names & names:
                 return kind
         return None
+
+    def looks_like_key(self, value: str) -> bool:
+        """A literal shaped like an API key of OpenAI (`sk-...`), Zhipu (`id.secret`) or Azure."""
+        if value.startswith(self.secret_prefixes) and len(value) >= 20:
+            return True
+        return any(shape.fullmatch(value) for shape in self.secret_shapes)
 
     def base_url(self, region: str) -> str:
         return self.base_urls[region]
@@ -302,6 +310,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         openai_key_envs=frozenset(_str_list(endpoints_raw, "env.openai_api_key", "endpoints")),
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
         secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
+        secret_shapes=tuple(re.compile(shape) for shape in _str_list(endpoints_raw, "env.secret_shapes", "endpoints")),
         limits=MappingProxyType(limits),
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),

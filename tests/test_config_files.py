@@ -71,9 +71,16 @@ def test_manifests_report_old_pins_and_zhipuai() -> None:
     assert found == ["1:1 GLM404 manual", "3:1 GLM404 manual"]
     _, pyproject = scan(
         "pyproject.toml",
-        'dependencies = [\n    "openai<1",\n]\n[tool.glm-migrate.models]\n"gpt-4o-mini" = "glm-4.5-air"\n',
+        '[project]\nkeywords = ["openai"]\ndependencies = [\n    "openai<1",\n]\n'
+        '[tool.glm-migrate.models]\n"gpt-4o-mini" = "glm-4.5-air"\n',
     )
-    assert pyproject == ["2:1 GLM404 manual"]
+    assert pyproject == ["4:6 GLM404 manual"]
+    _, poetry = scan("pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.8"\nopenai = "^0.27.8"\n')
+    assert poetry == ["3:1 GLM404 manual"]
+    _, pipfile = scan("Pipfile", '[packages]\nopenai = "==0.27.8"\nrequests = "*"\n')
+    assert pipfile == ["2:1 GLM404 manual"]
+    _, setup_cfg = scan("setup.cfg", "[options]\ninstall_requires =\n    requests\n    openai~=0.27\n")
+    assert setup_cfg == ["4:5 GLM404 manual"]
 
 
 def test_cli_reports_config_files_in_text_and_json(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
+from glm_migrate.rules.dict_response_read import DictResponseRead
 from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
 from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
 from glm_migrate.rules.embedding_vector_space import EmbeddingVectorSpace
@@ -19,6 +20,7 @@ from glm_migrate.rules.llamaindex_openai_class import LlamaindexOpenAIClass
 from glm_migrate.rules.max_completion_tokens import MaxCompletionTokens
 from glm_migrate.rules.missing_thinking_option import MissingThinkingOption
 from glm_migrate.rules.model_id_as_data import ModelIdAsData
+from glm_migrate.rules.model_setting import ModelSetting
 from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
@@ -58,6 +60,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     LlamaindexOpenAIClass,  # GLM302  before GLM103, which reports the model ids nobody claimed
     LitellmModel,  # GLM107  also before GLM103
     LegacyOpenAIApi,  # GLM303  also before GLM103
+    ModelSetting,  # GLM108  also before GLM103: model settings are sent, not data
+    DictResponseRead,  # GLM304
     ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
     TranscriptionClipLimit,  # GLM105
     EmbeddingVectorSpace,  # GLM106

@@ -27,6 +27,23 @@ def module_client_anchor(model: SemanticModel) -> tuple[cst.SimpleStatementLine,
     return None
 
 
+def _last_import_from(module: cst.Module, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """The last of the imports that follow `line`: settings go there, since they read `os`,
+    which is often imported a line or two below `openai`."""
+    body = list(module.body)
+    index = body.index(line) if line in body else len(body) - 1
+    while index + 1 < len(body) and _is_import_line(body[index + 1]):
+        index += 1
+    found = body[index]
+    return found if isinstance(found, cst.SimpleStatementLine) else line
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
+    )
+
+
 def module_setting(model: SemanticModel, attribute: str) -> bool:
     return any(a.attribute == attribute for a in model.module_attributes)
 
@@ -52,7 +69,8 @@ def add_missing_module_setting(
         return
     line, alias = anchor
     code = f"{alias}.{attribute} = {code_of(value)}"
-    rule.report(line, message, fix=Fix(((line, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))
+    after = _last_import_from(rule.model.module, line)
+    rule.report(line, message, fix=Fix(((after, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))
 
 
 def splat_code(client: Client) -> str:

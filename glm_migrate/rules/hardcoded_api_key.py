@@ -1,22 +1,28 @@
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
 from glm_migrate.rules._helpers import env_key_lookup
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, string_value
+from glm_migrate.rules._setting_flow import LANGCHAIN_KINDS, ModuleIndex, Sink
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
 class HardcodedApiKey(Rule):
     """
     ## What it does
-    Finds API keys written as string literals in OpenAI clients (`OpenAI(api_key="sk-...")`,
-    `openai.api_key = "sk-..."`) and replaces them with a lookup of `ZAI_API_KEY`.
+    Finds API keys written as string literals for the clients glm-migrate touches: OpenAI and
+    Azure clients (`OpenAI(api_key="sk-...")`, `openai.api_key = "sk-..."`), LangChain's OpenAI
+    classes, and Zhipu's (`ZhipuAI`, `ZaiClient`) with their `<id>.<secret>` keys, also when the
+    key sits in a constant that feeds the client (`API_KEY = "sk-..."`). The key itself is never
+    printed by glm-migrate, in any output format or diff.
 
     ## Why is this bad?
     A key in source code leaks with every copy of the repository, and an OpenAI key does not work
-    at Z.AI anyway. The key itself is never printed by glm-migrate, in any output format.
+    at Z.AI anyway.
 
     ## Example
     ```python
@@ -28,9 +34,13 @@ class HardcodedApiKey(Rule):
     ```
 
     ## Fix safety
-    Safe for a client being moved to Z.AI: the old key cannot authenticate there. The program then
-    needs `ZAI_API_KEY` set; it fails with a clear `KeyError` when it is not. Revoke the old key:
-    it stays in the repository's history.
+    The literal becomes a lookup of `ZAI_API_KEY`. Safe for a client being moved to Z.AI (and a
+    constant that only feeds such clients): the old key cannot authenticate there. The program
+    then needs `ZAI_API_KEY` set; it fails with a clear `KeyError` when it is not. Unsafe for a
+    Zhipu client (or one already aimed at Z.AI), whose key works: the program stops working
+    until the variable is set. A constant that also goes elsewhere, and a key used as an
+    environment lookup's default, are reported only. Revoke the key: it stays in the
+    repository's history.
     """
 
     CODE = "GLM003"
@@ -43,6 +53,7 @@ class HardcodedApiKey(Rule):
             'from openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")'
         ),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:11434/v1")'),
+        Valid('from zai import ZaiClient\nc = ZaiClient(api_key="your-api-key")'),  # a placeholder
     )
     INVALID = (
         Invalid(
@@ -53,25 +64,90 @@ class HardcodedApiKey(Rule):
             'import os\nimport openai\nopenai.api_key = "sk-abc123"',
             expected='import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
         ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)',
+            expected='import os\nfrom openai import OpenAI\nKEY = os.environ["ZAI_API_KEY"]\nc = OpenAI(api_key=KEY)',
+        ),
+        Invalid(
+            'import os\nfrom zhipuai import ZhipuAI\nc = ZhipuAI(api_key="0123456789abcdef0123456789abcdef.AbCdEfGhIjKlMnOp")',
+            expected='import os\nfrom zhipuai import ZhipuAI\nc = ZhipuAI(api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
+        Invalid(  # the constant is sent elsewhere too: reported only
+            'from openai import OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)\nlog(KEY)',
+        ),
     )
 
+    @functools.cached_property
+    def _index(self) -> ModuleIndex:
+        return ModuleIndex(self.model)
+
+    @functools.cached_property
+    def _reported(self) -> set[cst.CSTNode]:
+        return set()
+
     def on_client(self, client: Client) -> None:
-        if migrates_to_zai(client):
-            for value in client.option_values("api_key"):
-                self._check(value)
+        sink = self._index.client_sink(client)
+        if sink is None:
+            return  # a local server's or another provider's client: not glm-migrate's
+        for value in client.option_values("api_key"):  # the keyword, or `**mapping` entries
+            self._check(value, client.scope, sink)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
-        if assignment.attribute == "api_key" and wants_module_settings(self.model):
-            self._check(assignment.value)
+        sink = self._index.key_sink(assignment.value) if assignment.attribute == "api_key" else None
+        if sink is not None:
+            self._check(assignment.value, self.model.module_scope, sink)
 
-    def _check(self, value: cst.BaseExpression) -> None:
+    def on_module_end(self) -> None:
+        for call, scope, kind in self.model.framework_calls:
+            if kind not in LANGCHAIN_KINDS:
+                continue
+            for arg in call.args:
+                sink = self._index.key_sink(arg.value) if arg.keyword is not None else None
+                if sink is not None:
+                    self._check(arg.value, scope, sink)
+
+    def _check(self, value: cst.BaseExpression, scope: Scope, sink: Sink) -> None:
         key = string_value(value)
-        if key is None:
+        if key is not None:
+            if sink is Sink.MOVING or self.tables.looks_like_key(key):
+                self._report(value, key, sink, where="")
+            return
+        lookup = env_lookup(value) if isinstance(value, cst.Call) else None
+        if lookup is not None:
+            text = string_value(lookup[1])
+            if lookup[1] is not None and text is not None and self.tables.looks_like_key(text):
+                self._report(lookup[1], text, None, where="", why="it is an environment lookup's default")
+            return
+        for literal in self.model.resolve_strings(value, scope)[0]:
+            text = string_value(literal)
+            if text is not None and self.tables.looks_like_key(text):
+                self._constant(literal, text)
+
+    def _constant(self, literal: cst.SimpleString, key: str) -> None:
+        """A key kept in a setting (`API_KEY = "sk-..."`): fixed where every read is a client's key."""
+        reads = self._index.setting_reads(literal)
+        sinks = {self._index.key_sink(read) for read in reads} if reads else {None}
+        where = f" in `{self.model.assigned_names.get(literal) or 'a setting'}`"
+        worst = next((s for s in (None, Sink.STAYING, Sink.ZAI) if s in sinks), Sink.MOVING)
+        self._report(literal, key, worst, where=where, why="it is not only a client's key" if None in sinks else None)
+
+    def _report(
+        self, node: cst.BaseExpression, key: str, sink: Sink | None, *, where: str, why: str | None = None
+    ) -> None:
+        if node in self._reported:
+            return
+        self._reported.add(node)
+        kind = "OpenAI API key" if key.startswith(self.tables.secret_prefixes) else "API key"
+        secret = self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes)
+        message = f"Hard-coded {kind}{where} (revoke it)" if secret else f"API key{where} is a string literal"
+        if sink is None or sink is Sink.STAYING:
+            why = why or "glm-migrate does not move its client"
+            self.report(node, f"{message}: move it to the environment by hand ({why})")
             return
         env = self.key_env
-        secret = key.startswith(self.tables.secret_prefixes)
-        self.report(
-            value,
-            "Hard-coded OpenAI API key (revoke it)" if secret else "API key is a string literal",
-            fix=Fix(((value, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", imports=("os",)),
+        applicability = None if sink is Sink.MOVING else Applicability.UNSAFE
+        fix = Fix(
+            ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability
         )
+        self.report(node, message, fix=fix)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import re
+import functools
 from functools import partial
 
 import libcst as cst
@@ -8,39 +8,23 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
-from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, env_lookup, find_kwarg, string_value
-
-#: openai<1 resource -> its openai>=1 path (sdk-surfaces.md 3.3)
-V1_PATHS = {
-    "ChatCompletion": "chat.completions",
-    "Completion": "completions",
-    "Embedding": "embeddings",
-    "Image": "images",
-    "Audio": "audio.transcriptions",
-    "Moderation": "moderations",
-    "Edit": "chat.completions",
-}
-#: openai<1 method -> its openai>=1 name, where it changed
-V1_METHODS = {"Image.create": "generate", "Audio.transcribe": "create", "Audio.translate": "create"}
-
-
-#: openai<1 per-call keywords -> their openai>=1 names
-RENAMED_KEYWORDS = {"engine": "model", "request_timeout": "timeout"}
-#: per-call connection options a v1 call does not take (0.28's `timeout` was a server wait)
-CONNECTION_KEYWORDS = frozenset(
-    {"api_key", "api_base", "api_type", "api_version", "organization", "deployment_id", "headers", "timeout"}
+from glm_migrate.rules._legacy_calls import (
+    COMPLETION_ONLY,
+    POSITIONAL,
+    REQUIRED,
+    V1_METHODS,
+    V1_PATHS,
+    Plan,
+    conversion_blocker,
+    escape_note,
+    groups,
+    missing_arguments,
+    module_name,
+    to_chat,
+    to_v1,
 )
-_DICT_READS = re.compile(r"""\[\s*["'](?:choices|data|message|content|usage)["']\s*\]|\.get\(\s*["'](?:choices|data)""")
-
-
-def _to_v1(func: cst.BaseExpression, call: cst.Call) -> cst.Call:
-    args = [
-        arg.with_changes(keyword=cst.Name(RENAMED_KEYWORDS[arg.keyword.value]))
-        if arg.keyword is not None and arg.keyword.value in RENAMED_KEYWORDS
-        else arg
-        for arg in call.args
-    ]
-    return call.with_changes(func=func, args=args)
+from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
+from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
 
 
 class LegacyOpenAIApi(Rule):
@@ -48,12 +32,15 @@ class LegacyOpenAIApi(Rule):
     ## What it does
     Reports calls of the openai<1.0 module API (`openai.ChatCompletion.create`,
     `openai.Embedding.create`, `openai.Image.create`, `acreate`, ...) and its module settings
-    (`openai.api_base`, `openai.api_type`, `openai.api_version`), with the openai>=1 call to use.
+    (`openai.api_base`, `openai.api_type`, `openai.api_version`), and converts a call to
+    openai>=1 together with the dict-style reads of its response
+    (`response["choices"][0]["message"]["content"]`, `delta.get("content", "")`).
 
     ## Why is this bad?
-    Z.AI is reached through openai>=1 (`base_url=`), where these names raise `APIRemovedInV1`.
-    Until the calls are converted, glm-migrate leaves the module's client settings alone, because
-    `openai.api_base` means nothing to openai>=1.
+    Z.AI is reached through openai>=1 (`base_url=`), where these names raise `APIRemovedInV1`,
+    and responses are objects: `response["choices"]` raises `TypeError`. Until the calls are
+    converted, glm-migrate leaves the module's client settings alone, because `openai.api_base`
+    means nothing to openai>=1.
 
     ## Example
     ```python
@@ -67,16 +54,23 @@ class LegacyOpenAIApi(Rule):
     ```
 
     ## Fix safety
-    Unsafe, with `--unsafe-fixes`: sync `create` calls of the module API become the same call on
-    the v1 module client (`openai.chat.completions.create`, `openai.images.generate`, ...), with
-    `engine=` renamed `model=` and `request_timeout=` renamed `timeout=`; `openai.api_base = "..."`
-    becomes `openai.base_url` (with the trailing slash the v1 module client needs). The other rules
-    then run again over the converted code (models, key, Z.AI's URL). Unsafe because responses
-    turn from dicts into objects: `response["choices"]` and `.get(...)` reads break, and the
-    finding says so when the module has them. Calls with per-call connection options
-    (`api_key=`, `api_base=`, `deployment_id=`, `headers=`, the old `timeout=`), positional
-    arguments or `acreate` (which needs an `AsyncOpenAI` client), and `api_type`/`api_version`
-    (Azure), are reported only.
+    A sync call becomes the same call on the v1 module client (`openai.chat.completions.create`,
+    `openai.images.generate`, ...), with `engine=` renamed `model=`, `request_timeout=` renamed
+    `timeout=`, and every read of its response converted in the same fix: reads chained on the
+    call, on a local name it is assigned to, in `for` loops over it (stream chunks) and in callers
+    of a private function returning it. `"content" in delta` becomes `delta.content is not None`,
+    `d.get("k", "")` becomes `(d.k or "")`. The fix is safe when the project pins openai>=1
+    (`openai-major = 1`, or detected), where the old call could only raise; otherwise it is part of
+    the openai<1 -> openai>=1 change set and unsafe. A response that goes where glm-migrate cannot
+    follow (passed to a function, stored on an object, returned by a public function) leaves the
+    call to a person. `Completion.create(prompt=...)` becomes a chat call with the prompt as a user
+    message and `choices[0].text` reads as `choices[0].message.content` (unsafe: GLM-4.6 has no
+    text completions, and a chat model answers differently). Calls with per-call connection
+    options (`api_key=`, `api_base=`, `deployment_id=`, `headers=`, the old `timeout=`), `**`
+    arguments, `acreate` (which needs an `AsyncOpenAI` client), APIs GLM lacks (moderations,
+    fine-tunes, files, models, image edits) and `api_type`/`api_version` (Azure) are reported
+    only. `openai.api_base = "..."` becomes `openai.base_url` (with the trailing slash the v1
+    module client needs), unsafe. Dict reads of openai>=1 responses are GLM304's.
     """
 
     CODE = "GLM303"
@@ -89,16 +83,26 @@ class LegacyOpenAIApi(Rule):
     )
     INVALID = (
         Invalid(
-            'import openai\nr = openai.ChatCompletion.create(engine="gpt-4", messages=[], request_timeout=9)',
-            expected='import openai\nr = openai.chat.completions.create(model="gpt-4", messages=[], timeout=9)',
+            'import openai\nr = openai.ChatCompletion.create(engine="gpt-4", messages=[], request_timeout=9)\nprint(r["choices"][0]["message"]["content"])',
+            expected='import openai\nr = openai.chat.completions.create(model="gpt-4", messages=[], timeout=9)\nprint(r.choices[0].message.content)',
             unsafe=True,
+        ),
+        Invalid(
+            'import openai\nr = openai.ChatCompletion.create(model="gpt-4", messages=[])\nprint(r["choices"][0]["message"]["content"])',
+            expected='import openai\nr = openai.chat.completions.create(model="gpt-4", messages=[])\nprint(r.choices[0].message.content)',
+            settings={"openai_major": 1},
         ),
         Invalid(
             'import openai\nopenai.api_base = "https://api.openai.com/v1"',
             expected='import openai\nopenai.base_url = "https://api.openai.com/v1/"',
             unsafe=True,
         ),
-        Invalid('import openai\nr = openai.Completion.create("gpt-3.5-turbo-instruct", prompt="x")'),  # positional
+        Invalid(
+            'import openai\nr = openai.Completion.create(engine="davinci", prompt=p)\nprint(r.choices[0].text)',
+            expected='import openai\nr = openai.chat.completions.create(model="davinci", messages=[{"role": "user", "content": p}])\nprint(r.choices[0].message.content)',
+            unsafe=True,
+        ),
+        Invalid("import openai\nr = openai.ChatCompletion.create(model='gpt-4', messages=[])\nsave(r)"),  # escapes
         Invalid(
             'import openai\nasync def f():\n    await openai.Embedding.acreate(model="text-embedding-ada-002", input="x")'
         ),
@@ -106,6 +110,14 @@ class LegacyOpenAIApi(Rule):
 
     FIX_TITLE = "Use the openai>=1 module client"
     APPLICABILITY = Applicability.UNSAFE
+
+    @functools.cached_property
+    def _tracer(self) -> ResponseTracer:
+        return ResponseTracer(self.model)
+
+    @property
+    def _v1_pinned(self) -> bool:
+        return self.settings.openai_major == 1
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute not in LEGACY_SETTINGS:
@@ -127,34 +139,92 @@ class LegacyOpenAIApi(Rule):
         self.report(assignment.assign, message, fix=fix)
 
     def on_module_end(self) -> None:
-        dict_reads = _DICT_READS.search(self.model.source) is not None
-        for call, path, scope in self.model.legacy_calls:
-            resource, method = (*path, "")[:2]
-            if resource not in V1_PATHS or not method:
-                self.report(call, f"`openai.{'.'.join(path)}` is openai<1.0 API with no openai>=1 counterpart")
-                continue
-            asynchronous = method.startswith("a") and method[1:] in ("create", "transcribe", "translate")
-            new_method = V1_METHODS.get(f"{resource}.{method.removeprefix('a') if asynchronous else method}")
-            v1 = f"{V1_PATHS[resource]}.{new_method or (method[1:] if asynchronous else method)}"
-            use = f"`{v1}` on an `AsyncOpenAI` client" if asynchronous else f"`openai.{v1}`"
-            message = f"`openai.{'.'.join(path)}` is openai<1.0 API: use {use} (responses become objects)"
-            if dict_reads:
-                message += '; reads such as `response["choices"]` must become attribute reads'
-            fix = None if asynchronous else self._v1_call(call, v1)
-            self.report(call, message, fix=fix)
-            # Its model is a model, not data: GLM103 (which runs later) should not report it.
-            for name in ("model", "engine", "deployment_id"):
-                arg = find_kwarg(call, name)
-                if arg is not None:
-                    self.model.claimed_literals.update(self.model.resolve_strings(arg.value, scope)[0])
+        # a call reached through two bindings of `openai` (`import openai` and `import openai.error`)
+        # is listed once per binding
+        calls = {call: (path, scope) for call, path, scope in self.model.legacy_calls}
+        plans = [self._plan(call, path, scope) for call, (path, scope) in calls.items()]
+        for group in groups([p for p in plans if p.reads is not None]):
+            # Calls whose responses share a name share their reads: converted together or not at all.
+            blocked = next((p for p in group if p.conversion is None), None)
+            unsafe = any(p.applicability is Applicability.UNSAFE for p in group)
+            claimed: set[cst.CSTNode] = set()
+            for plan in sorted(group, key=lambda p: not p.renames):  # a completion's renames win
+                if blocked is not None and plan.conversion is not None:
+                    plan.message += f"; it shares its response's reads with the call at `{code_of(blocked.call.func)}`"
+                    plan.conversion = None
+                if plan.conversion is not None and plan.reads is not None:
+                    fresh = [(n, e) for n, e in plan.reads.edits(plan.renames) if n not in claimed]
+                    claimed.update(node for node, _ in fresh)
+                    plan.conversion += fresh
+                    plan.applicability = Applicability.UNSAFE if unsafe else plan.applicability
+        for plan in plans:
+            fix = None
+            if plan.conversion is not None:
+                fix = Fix(tuple(plan.conversion), plan.title, applicability=plan.applicability, reanalyse=True)
+            self.report(plan.call, plan.message, fix=fix)
 
-    def _v1_call(self, call: cst.Call, v1: str) -> Fix | None:
-        """The same call on the v1 module client, when nothing but names changes."""
-        func = call.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)):
-            return None
-        if any(a.star or a.keyword is None or a.keyword.value in CONNECTION_KEYWORDS for a in call.args):
-            return None
-        module = code_of(func.value.value)
-        new_func = cst.parse_expression(f"{module}.{v1}")
-        return Fix(((call, partial(_to_v1, new_func)),), f"Use `openai.{v1}`", reanalyse=True)
+    def _plan(self, call: cst.Call, path: tuple[str, ...], scope: Scope) -> Plan:
+        dotted = f"openai.{'.'.join(path)}"
+        resource, method = (*path, "")[:2]
+        if resource not in V1_PATHS or not method:
+            return Plan(call, f"`{dotted}` is openai<1.0 API with no openai>=1 counterpart")
+        asynchronous = method.startswith("a") and method[1:] in ("create", "transcribe", "translate")
+        sync_method = method[1:] if asynchronous else method
+        v1 = f"{V1_PATHS[resource]}.{V1_METHODS.get(f'{resource}.{sync_method}', sync_method)}"
+        self._claim_model(call, scope)
+        if resource == "Completion" and sync_method == "create":
+            return self._completion(call, dotted, scope, asynchronous)
+        unavailable = self.tables.unavailable_advice(tuple(v1.split(".")))
+        if unavailable is not None:
+            advice = unavailable[1]
+            return Plan(call, f"`{dotted}` is openai<1.0 API; openai>=1's `{v1}` has no GLM-4.6 equivalent: {advice}")
+        if asynchronous:
+            use = f"use `{v1}` on an `AsyncOpenAI` client (responses become objects)"
+            return Plan(call, f"`{dotted}` is openai<1.0 API: {use}")
+        message = f"`{dotted}` is openai<1.0 API: use `openai.{v1}`, whose response is an object"
+        positional = POSITIONAL.get(sync_method, ())
+        blocker = conversion_blocker(call, positional) or missing_arguments(call, positional, REQUIRED.get(v1, ()))
+        if blocker is not None:
+            return Plan(call, f"{message}; {blocker}")
+        reads = self._tracer.reads(call, scope)
+        if not reads.complete:
+            return Plan(call, f"{message}; {escape_note(reads)}", reads=reads)
+        new_func = cst.parse_expression(f"{module_name(call)}.{v1}")
+        title = f"Use `openai.{v1}`" + (" and read the response's attributes" if reads.stale else "")
+        applicability = Applicability.SAFE if self._v1_pinned else Applicability.UNSAFE
+        conversion: list[Edit] = [(call, partial(to_v1, new_func, positional))]
+        return Plan(call, message, conversion, reads, title=title, applicability=applicability)
+
+    def _completion(self, call: cst.Call, dotted: str, scope: Scope, asynchronous: bool) -> Plan:
+        """Text completions, which GLM-4.6 lacks: a chat call with the prompt as a user message."""
+        stream = find_kwarg(call, "stream")
+        renames: Renames = {"text": ("delta" if stream is not None else "message", "content")}
+        message = (
+            f"`{dotted}` is openai<1.0 API for text completions, which GLM-4.6 lacks: use "
+            '`openai.chat.completions.create` with `messages=[{"role": "user", "content": prompt}]` '
+            "and read `choices[0].message.content`"
+        )
+        prompt = find_kwarg(call, "prompt")
+        blocker = "it is async" if asynchronous else conversion_blocker(call, ())
+        blocker = blocker or missing_arguments(call, (), ("model",))
+        if blocker is None and (prompt is None or isinstance(prompt.value, cst.List | cst.Tuple)):
+            blocker = "its prompt is not one text"
+        if blocker is None and any(find_kwarg(call, name) for name in COMPLETION_ONLY):
+            blocker = f"chat has no {', '.join(f'`{n}=`' for n in sorted(COMPLETION_ONLY) if find_kwarg(call, n))}"
+        if blocker is None and stream is not None and not isinstance(stream.value, cst.Name):
+            blocker = "`stream=` is not a literal"
+        if blocker is not None:
+            return Plan(call, f"{message}; {blocker}")
+        reads = self._tracer.reads(call, scope, renames)
+        if not reads.complete:
+            return Plan(call, f"{message}; {escape_note(reads)}", reads=reads, renames=renames)
+        new_func = cst.parse_expression(f"{module_name(call)}.chat.completions.create")
+        title = "Send the prompt to chat completions as a user message"
+        return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
+
+    def _claim_model(self, call: cst.Call, scope: Scope) -> None:
+        # Its model is a model, not data: GLM103 (which runs later) should not report it.
+        for name in ("model", "engine", "deployment_id"):
+            arg = find_kwarg(call, name)
+            if arg is not None:
+                self.model.claimed_literals.update(self.model.resolve_strings(arg.value, scope)[0])

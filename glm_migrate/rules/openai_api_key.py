@@ -11,7 +11,8 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, env_lookup, string_value
+from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
 class OpenAIApiKey(Rule):
@@ -83,11 +84,11 @@ class OpenAIApiKey(Rule):
             return
         arg = client.kwarg("api_key")
         if arg is not None:
-            self._check_value(arg.value)
+            self._check_value(arg.value, client.scope)
             return
         sources = client.option_sources("api_key")
         for source in sources:
-            self._check_value(source.value)
+            self._check_value(source.value, client.scope)
         message = "Client without `api_key=` reads `OPENAI_API_KEY`"
         if sources:
             if not any(source.always for source in sources):
@@ -110,13 +111,21 @@ class OpenAIApiKey(Rule):
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "api_key" and wants_module_settings(self.model):
-            self._check_value(assignment.value)
+            self._check_value(assignment.value, self.model.module_scope)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
-    def _check_value(self, value: cst.BaseExpression) -> None:
+    def _from_setting(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        source = ModuleIndex(self.model).setting_source(value, scope)
+        env = env_lookup(source) if source is not None else None
+        if env is not None:
+            return env[0] in self.tables.openai_key_envs or env[0] == self.key_env
+        key = string_value(source)
+        return key is not None and self.tables.looks_like_key(key)
+
+    def _check_value(self, value: cst.BaseExpression, scope: Scope) -> None:
         if string_value(value) is not None:
             return  # a literal key: GLM003
         env = env_lookup(value)
@@ -129,6 +138,8 @@ class OpenAIApiKey(Rule):
                 ),
             )
         elif env is None or env[0] != self.key_env:
+            if self._from_setting(value, scope):
+                return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
             self.report(
                 value,

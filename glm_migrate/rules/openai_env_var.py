@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -8,6 +9,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import rename_env_lookup, replace_string
+from glm_migrate.rules._setting_flow import ModuleIndex, Sink
 from glm_migrate.semantic import Target, env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
@@ -39,9 +41,13 @@ class OpenAIEnvVar(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the value may also feed code that must keep talking to OpenAI or another provider,
-    and the deployment has to set the new variables. Reads passed straight to a client (GLM001,
-    GLM002, GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
+    Safe when the value is kept in a setting (a name, a dict entry, a class attribute) whose every
+    read glm-migrate can see is the key of a client it moves to Z.AI (or, for the URL, the
+    `base_url` of an OpenAI client): those clients read `ZAI_API_KEY` from then on, so the
+    setting must too, as a key passed to them directly is renamed by GLM001. Otherwise unsafe:
+    the value may also feed code that must keep talking to OpenAI or another provider, and the
+    deployment has to set the new variables. Reads passed straight to a client (GLM001, GLM002,
+    GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
     """
 
     CODE = "GLM009"
@@ -59,6 +65,10 @@ class OpenAIEnvVar(Rule):
             'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
             expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
             unsafe=True,
+        ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nc = OpenAI(api_key=KEY)',
+            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("ZAI_API_KEY")\nc = OpenAI(api_key=KEY)',
         ),
         Invalid(
             'import os\nfrom openai import OpenAI\nBASE = os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")',
@@ -82,11 +92,27 @@ class OpenAIEnvVar(Rule):
             if name in key_envs:
                 new = self.key_env
                 edit = self._renamer(new, None)
+                follows = self._feeds_moving_clients(node)
             else:
                 new = self.tables.base_url_env
                 openai_default = default is not None and self._is_openai_url(default)
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
-            self.report(node, f"`{name}` is OpenAI's variable", fix=Fix(((node, edit),), f"Read `{new}` instead"))
+                follows = self._index.moves_base_url(node)
+            message = f"`{name}` is OpenAI's variable"
+            if follows:
+                message += ", kept in a setting that only feeds clients moved to Z.AI"
+            applicability = Applicability.SAFE if follows else None
+            self.report(node, message, fix=Fix(((node, edit),), f"Read `{new}` instead", applicability=applicability))
+
+    @functools.cached_property
+    def _index(self) -> ModuleIndex:
+        return ModuleIndex(self.model)
+
+    def _feeds_moving_clients(self, lookup: cst.BaseExpression) -> bool:
+        """The key goes into a setting whose every read is the key of a client moved to Z.AI,
+        which reads `ZAI_API_KEY` from then on: so must the setting."""
+        reads = self._index.setting_reads(lookup) or []
+        return bool(reads) and all(self._index.key_sink(read) is Sink.MOVING for read in reads)
 
     def _renamer(self, name: str, url: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
         def edit(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -10,11 +10,16 @@ LEGACY_MODULE = "openai.error"
 
 
 class _References(cst.CSTVisitor):
-    """`x.error.Name` attribute chains and `from openai.error import ...` statements."""
+    """`x.error.Name` attribute chains, `from openai.error import ...` and `import openai.error`."""
 
     def __init__(self) -> None:
         self.attributes: list[cst.Attribute] = []
         self.imports: list[cst.ImportFrom] = []
+        self.module_imports: list[cst.Import] = []
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if any(dotted_name(alias.name) == LEGACY_MODULE for alias in node.names):
+            self.module_imports.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         inner = node.value
@@ -52,10 +57,13 @@ class OpenAIErrorModule(Rule):
     ```
 
     ## Fix safety
-    Safe for the classes that kept their meaning. Unsafe for `InvalidRequestError`: v1 splits it
-    by status, and `BadRequestError` no longer catches 404 (`NotFoundError`) or 422. Unsafe too
-    while the module still calls the openai<1 API (`openai.ChatCompletion.create`), since the
-    rename only fits once those calls are converted. `TryAgain` and `InvalidAPIType` have no v1
+    Safe for the classes that kept their meaning when the project runs on openai>=1 (it pins
+    `openai>=1`, or `openai-major = 1`): there the old names can only raise. Otherwise the renames
+    are part of the openai<1 -> openai>=1 change set, unsafe: on openai<1 (pinned, or not known)
+    `openai.RateLimitError` is the one that raises. Unsafe too for `InvalidRequestError` (v1
+    splits it by status, and `BadRequestError` no longer catches 404 or 422) and while the module
+    still calls the openai<1 API (`openai.ChatCompletion.create`). `import openai.error` becomes
+    `import openai`, which binds the same name. `TryAgain` and `InvalidAPIType` have no v1
     equivalent and are reported.
     """
 
@@ -72,6 +80,12 @@ class OpenAIErrorModule(Rule):
         Invalid(
             "import openai\ntry:\n    pass\nexcept (openai.error.RateLimitError, openai.error.Timeout):\n    pass",
             expected="import openai\ntry:\n    pass\nexcept (openai.RateLimitError, openai.APITimeoutError):\n    pass",
+            settings={"openai_major": 1},
+        ),
+        Invalid(
+            "import openai.error\ntry:\n    pass\nexcept openai.error.RateLimitError:\n    pass",
+            expected="import openai\ntry:\n    pass\nexcept openai.RateLimitError:\n    pass",
+            unsafe=True,  # the openai version is not known
         ),
         Invalid(
             "from openai.error import InvalidRequestError, RateLimitError\n",
@@ -96,10 +110,30 @@ class OpenAIErrorModule(Rule):
                 self._attribute(attribute, legacy)
         for statement in references.imports:
             self._import(statement, legacy)
+        for module_import in references.module_imports:
+            self._module_import(module_import, legacy)
 
     def _applicability(self, names: list[str], legacy: bool) -> Applicability | None:
-        unsafe = legacy or any(name in self.tables.narrower_errors for name in names)
+        # Only code that runs on openai>=1 is fixed by these renames; on openai<1 they break it.
+        v1 = self.settings.openai_major == 1
+        unsafe = legacy or not v1 or any(name in self.tables.narrower_errors for name in names)
         return Applicability.UNSAFE if unsafe else None
+
+    def _module_import(self, statement: cst.Import, legacy: bool) -> None:
+        """`import openai.error` binds `openai`: `import openai` binds the same and exists in v1."""
+        message = "`import openai.error` fails in openai>=1: the module does not exist"
+        legacy_alias = next(a for a in statement.names if dotted_name(a.name) == LEGACY_MODULE)
+        if legacy_alias.asname is not None:
+            self.report(statement, f"{message}; its classes are `openai.<Name>` (see `[legacy_errors]`)")
+            return
+        names = [
+            alias.with_changes(name=cst.Name("openai")) if alias is legacy_alias else alias for alias in statement.names
+        ]
+        replacement = statement.with_changes(names=names)
+        fix = Fix(
+            ((statement, lambda _: replacement),), "Import `openai`", applicability=self._applicability([], legacy)
+        )
+        self.report(statement, message, fix=fix)
 
     def _attribute(self, node: cst.Attribute, legacy: bool) -> None:
         old = node.attr.value

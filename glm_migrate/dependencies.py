@@ -1,0 +1,294 @@
+"""Which `openai` a project runs on, from its dependency declarations. Reads files, writes none.
+
+A project declares its requirements in `requirements*.txt` (or `.in`), `pyproject.toml` (PEP 621
+`[project]`, PEP 735 `[dependency-groups]`, Poetry, PDM and uv tables), `setup.cfg`, `setup.py`
+(`install_requires=[...]` literals) or a `Pipfile`. `declared_requirements` reads one of them
+(pure); `PinFinder` finds, for a directory, the nearest one above it that names `openai` (up to
+the repository's top), reading each file once.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: manifest file names, in the order their declarations are preferred within one directory
+FIXED_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
+_CLAUSE = re.compile(r"(===|==|~=|!=|<=|>=|<|>|\^|~)?\s*v?(\d+(?:\.[0-9*]+)*)[\w.+!-]*")
+_TABLE_KEY = r"^\s*[\"']?{name}[\"']?\s*="
+
+
+def is_manifest(path: PurePath) -> bool:
+    name = path.name
+    return name in FIXED_MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One declared requirement, where it is written."""
+
+    name: str  #: normalised: lower case, `-` for `_` and `.`
+    text: str  #: as written, `openai==0.27.4` or `openai = "^0.27.8"`
+    line: int  #: 1-based
+    column: int  #: 0-based, where `text` starts on its line
+    #: for `openai`: the major version the specifier allows (0: below 1.0; 1: 1.0 and above),
+    #: None when it allows both or says nothing
+    major: int | None
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pinned_major(specifier: str, *, poetry: bool = False) -> int | None:
+    """0 if `specifier` (PEP 440, or Poetry's `^`/`~`/bare forms) admits only versions below 1.0,
+    1 if it admits only 1.0 and above, else None."""
+    if "|" in specifier or "@" in specifier:
+        return None  # alternatives, or a direct URL
+    below_one = from_one = False
+    for clause in filter(None, (c.strip() for c in specifier.strip("()").split(","))):
+        match = _CLAUSE.fullmatch(clause)
+        if match is None:
+            return None
+        operator, version = match.group(1) or ("==" if poetry else ""), match.group(2)
+        parts = version.split(".")
+        major = int(parts[0])
+        if operator in ("==", "===", "^", "~", "~="):
+            # each bounds the version within its major, except `~=1` (invalid) and `~=N.M` (< N+1)
+            below_one, from_one = below_one or major == 0, from_one or major >= 1
+        elif operator == "<":
+            below_one = below_one or major == 0 or (major == 1 and all(p in ("0", "*") for p in parts[1:]))
+        elif operator == "<=":
+            below_one = below_one or major == 0
+        elif operator in (">=", ">"):
+            from_one = from_one or major >= 1
+        elif operator != "!=":
+            return None
+    if below_one == from_one:
+        return None  # unbounded, or contradictory
+    return 0 if below_one else 1
+
+
+def declared_requirements(name: str, text: str) -> list[Requirement]:
+    """The requirements a manifest named `name` declares; empty for text it cannot read."""
+    try:
+        if name == "pyproject.toml":
+            return list(_pyproject(text))
+        if name == "Pipfile":
+            return list(_pipfile(text))
+        if name == "setup.cfg":
+            return list(_setup_cfg(text))
+        if name == "setup.py":
+            return list(_setup_py(text))
+    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, RecursionError):
+        return []
+    return list(_requirements_txt(text))
+
+
+def _pep508(text: str, line: int, column: int) -> Requirement | None:
+    spec = text.split(";", 1)[0]
+    match = _REQUIREMENT.match(spec)
+    if match is None:
+        return None
+    name = normalise(match.group(1))
+    major = pinned_major(match.group(3)) if name == "openai" else None
+    return Requirement(name, text.strip(), line, column, major)
+
+
+def _requirements_txt(text: str) -> Iterator[Requirement]:
+    for number, line in enumerate(text.splitlines(), 1):
+        content = line.split(" #", 1)[0].split("\t#", 1)[0]
+        if not content.strip() or content.lstrip().startswith(("#", "-")):
+            continue  # comments, options, `-r other.txt` and `-e path`
+        found = _pep508(content, number, len(content) - len(content.lstrip()))
+        if found is not None:
+            yield found
+
+
+def _locate(lines: list[str], needle: str) -> tuple[int, int] | None:
+    """(1-based line, column) of the first occurrence of `needle`."""
+    for index, line in enumerate(lines):
+        column = line.find(needle)
+        if column >= 0:
+            return index + 1, column
+    return None
+
+
+def _strings(lines: list[str], values: Iterable[Any]) -> Iterator[Requirement]:
+    """PEP 508 strings from a TOML array, located in the text by their quoted form."""
+    for value in values:
+        if isinstance(value, str):
+            line, column = _locate(lines, f'"{value}"') or _locate(lines, f"'{value}'") or (1, -1)
+            found = _pep508(value, line, column + 1)
+            if found is not None:
+                yield found
+
+
+def _table(lines: list[str], table: Any, *, poetry: bool) -> Iterator[Requirement]:
+    """`name = "spec"` / `name = {version = "spec"}` entries (Poetry, Pipfile)."""
+    if not isinstance(table, Mapping):
+        return
+    for key, value in table.items():
+        name = normalise(key)
+        spec = value.get("version", "") if isinstance(value, Mapping) else value
+        if not isinstance(spec, str):
+            continue
+        line = next(
+            (i + 1 for i, text in enumerate(lines) if re.match(_TABLE_KEY.format(name=re.escape(key)), text)), 1
+        )
+        column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) if lines else 0
+        major = pinned_major("" if spec == "*" else spec, poetry=poetry) if name == "openai" else None
+        yield Requirement(name, lines[line - 1].strip() if lines else key, line, column, major)
+
+
+def _pyproject(text: str) -> Iterator[Requirement]:
+    data = tomllib.loads(text)
+    lines = text.splitlines()
+    project = data.get("project", {})
+    yield from _strings(lines, project.get("dependencies", []))
+    for group in project.get("optional-dependencies", {}).values():
+        yield from _strings(lines, group)
+    for group in data.get("dependency-groups", {}).values():
+        yield from _strings(lines, group)
+    tool = data.get("tool", {})
+    poetry = tool.get("poetry", {})
+    yield from _table(lines, poetry.get("dependencies"), poetry=True)
+    yield from _table(lines, poetry.get("dev-dependencies"), poetry=True)
+    for group in poetry.get("group", {}).values():
+        yield from _table(lines, group.get("dependencies"), poetry=True)
+    for group in tool.get("pdm", {}).get("dev-dependencies", {}).values():
+        yield from _strings(lines, group)
+    yield from _strings(lines, tool.get("uv", {}).get("dev-dependencies", []))
+
+
+def _pipfile(text: str) -> Iterator[Requirement]:
+    data = tomllib.loads(text)
+    lines = text.splitlines()
+    for section in ("packages", "dev-packages"):
+        yield from _table(lines, data.get(section), poetry=False)
+
+
+def _setup_cfg(text: str) -> Iterator[Requirement]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    values = []
+    if parser.has_option("options", "install_requires"):
+        values.append(parser.get("options", "install_requires"))
+    if parser.has_section("options.extras_require"):
+        values.extend(value for _, value in parser.items("options.extras_require"))
+    lines = text.splitlines()
+    for value in values:
+        for requirement in filter(None, (r.strip() for r in value.splitlines())):
+            line, column = _locate(lines, requirement) or (1, 0)
+            found = _pep508(requirement, line, column)
+            if found is not None:
+                yield found
+
+
+def _setup_py(text: str) -> Iterator[Requirement]:
+    tree = ast.parse(text)
+    lists = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and _called_name(node.func) == "setup"):
+            continue
+        for keyword in node.keywords:
+            value = lists.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) else keyword.value
+            if keyword.arg == "install_requires":
+                yield from _setup_py_strings(value)
+            elif keyword.arg == "extras_require" and isinstance(value, ast.Dict):
+                for group in value.values:
+                    yield from _setup_py_strings(group)
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _setup_py_strings(node: ast.expr) -> Iterator[Requirement]:
+    if not isinstance(node, ast.List | ast.Tuple):
+        return
+    for element in node.elts:
+        if isinstance(element, ast.Constant) and isinstance(element.value, str):
+            found = _pep508(element.value, element.lineno, element.col_offset + 1)
+            if found is not None:
+                yield found
+
+
+@dataclass(frozen=True)
+class OpenAIPin:
+    """The `openai` requirement that decides which major a directory's code runs on."""
+
+    major: int | None
+    path: Path
+    requirement: Requirement
+
+    def describe(self, base: Path) -> str:
+        """`openai<1 from requirements.txt:2 (openai==0.27.4)`, the path relative to `base`."""
+        version = {0: "openai<1", 1: "openai>=1"}.get(self.major if self.major is not None else -1, "no known openai")
+        try:
+            shown = self.path.relative_to(base)
+        except ValueError:
+            shown = self.path
+        return f"{version} from {shown}:{self.requirement.line} (`{self.requirement.text}`)"
+
+
+class PinFinder:
+    """The nearest `openai` declaration above each directory; every manifest read once."""
+
+    def __init__(self) -> None:
+        self._by_directory: dict[Path, OpenAIPin | None] = {}
+
+    def for_directory(self, directory: Path) -> OpenAIPin | None:
+        """The pin of the nearest directory (this one or above, up to the repository's top)
+        whose manifests name `openai`; None when none does."""
+        directory = directory.resolve()
+        if directory not in self._by_directory:
+            own = _declared_here(directory)
+            top = (directory / ".git").exists() or directory.parent == directory
+            self._by_directory[directory] = own if own is not None or top else self.for_directory(directory.parent)
+        return self._by_directory[directory]
+
+
+def _declared_here(directory: Path) -> OpenAIPin | None:
+    """The `openai` requirement of one directory's manifests; conflicting majors give None."""
+    try:
+        requirements_files = sorted(
+            p for p in directory.iterdir() if p.name.startswith("requirements") and p.name.endswith((".txt", ".in"))
+        )
+    except OSError:
+        return None
+    found: list[OpenAIPin] = []
+    for path in [directory / name for name in FIXED_MANIFESTS] + requirements_files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "openai" not in text.lower():
+            continue
+        found += [OpenAIPin(r.major, path, r) for r in declared_requirements(path.name, text) if r.name == "openai"]
+    if not found:
+        return None
+    majors = {pin.major for pin in found if pin.major is not None}
+    if len(majors) > 1:
+        return OpenAIPin(None, found[0].path, found[0].requirement)
+    return next((pin for pin in found if pin.major is not None), found[0])

@@ -1,0 +1,303 @@
+"""Where a value kept in a setting goes: names, dict entries and class attributes, within a module.
+
+`API_KEY = os.getenv("OPENAI_API_KEY")`, `SETTINGS = {"key": ...}` read as `SETTINGS["key"]`, and
+`class Config: key = ...` read as `self.key` or `Config.key`: when every read of such a setting
+can be seen, a rule can tell whether the value only feeds clients the tool moves to Z.AI.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from urllib.parse import urlparse
+
+import libcst as cst
+
+from glm_migrate.rules._clients import repoint_blocker, wants_module_settings
+from glm_migrate.semantic import Client, Scope, SemanticModel, Target, dotted_name, env_lookup, string_value
+
+#: LangChain wrappers of the OpenAI SDK (`[frameworks]`), their key and URL keywords
+LANGCHAIN_KINDS = frozenset({"langchain_chat", "langchain_embeddings"})
+KEY_KEYWORDS = frozenset({"api_key", "openai_api_key"})
+URL_KEYWORDS = frozenset({"base_url", "openai_api_base"})
+
+
+class Sink(enum.Enum):
+    """Whose key a value is: a client glm-migrate touches, and where that client goes."""
+
+    MOVING = "moving"  #: a client glm-migrate points at Z.AI: its OpenAI key cannot work there
+    ZAI = "zai"  #: a client that already talks to Z.AI (Zhipu's SDKs, a Z.AI `base_url`)
+    STAYING = "staying"  #: a client glm-migrate reports but cannot move (a hidden `**`, Azure it cannot convert)
+
+
+_TARGET_SINKS = {Target.OPENAI: Sink.MOVING, Target.ZAI: Sink.ZAI, Target.UNKNOWN: Sink.STAYING}
+
+
+class ModuleIndex:
+    """Name lookups over one module that several searches share (built on first use)."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.parents = model.parents
+
+    @functools.cached_property
+    def names(self) -> dict[str, list[cst.Name]]:
+        """Every name node of the module, by name."""
+        index: dict[str, list[cst.Name]] = {}
+        for node in self.parents:
+            if type(node) is cst.Name:
+                index.setdefault(node.value, []).append(node)
+        return index
+
+    @functools.cached_property
+    def owners(self) -> dict[cst.CSTNode, Scope]:
+        return {s.node: s for s in self.model.scopes}
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        """The innermost scope whose code holds `node`."""
+        current: cst.CSTNode | None = self.parents.get(node)
+        while current is not None:
+            if current in self.owners:
+                return self.owners[current]
+            current = self.parents.get(current)
+        return self.model.module_scope
+
+    def uses(self, name: str, scope: Scope, target: cst.CSTNode | None = None) -> list[cst.Name]:
+        """The names reading `name` in `scope`'s code (nested scopes that bind it again left out)."""
+        found = []
+        for node in self.names.get(name, ()):
+            if node is target or _not_a_read(node, self.parents.get(node)):
+                continue
+            owner = self.scope_of(node)
+            while owner is not scope and name not in owner.bindings and owner.parent is not None:
+                owner = owner.parent
+            if owner is scope:
+                found.append(node)
+        return found
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def setting_reads(self, value: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+        """The expressions that read back a value assigned to a setting (`N`, `D["key"]`,
+        `self.key`, `Config.key`), or None when it is not kept in one, or some read of it
+        cannot be told from reads of other values."""
+        parent = self.parents.get(value)
+        if isinstance(parent, cst.DictElement) and parent.value is value:
+            return self._entry_reads(parent)
+        target = assigned_target(parent, value)
+        if target is None:
+            return None
+        scope = self.scope_of(target)
+        if len(scope.bindings.get(target.value, [])) != 1:
+            return None
+        if scope.kind == "class":
+            return self._class_attribute_reads(scope, target.value)
+        return list(self.uses(target.value, scope, target))
+
+    def _entry_reads(self, element: cst.DictElement) -> list[cst.BaseExpression] | None:
+        key = string_value(element.key)
+        mapping = self.parents.get(element)
+        target = assigned_target(self.parents.get(mapping), mapping) if mapping is not None else None
+        if key is None or target is None:
+            return None
+        scope = self.scope_of(target)
+        if len(scope.bindings.get(target.value, [])) != 1 or scope.kind == "class":
+            return None
+        reads: list[cst.BaseExpression] = []
+        for use in self.uses(target.value, scope, target):
+            # every use must read one literal key: the dict going anywhere whole hides its reads
+            read_key, read = self._keyed_read(use)
+            if read is None:
+                return None
+            if read_key == key:
+                reads.append(read)
+        return reads
+
+    def _keyed_read(self, use: cst.Name) -> tuple[str | None, cst.BaseExpression | None]:
+        parent = self.parents.get(use)
+        if isinstance(parent, cst.Subscript) and parent.value is use and len(parent.slice) == 1:
+            index = parent.slice[0].slice
+            key = string_value(index.value) if isinstance(index, cst.Index) else None
+            return key, parent if key is not None else None
+        outer = self.parents.get(parent) if parent is not None else None
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "get" and isinstance(outer, cst.Call):
+            key = string_value(outer.args[0].value) if outer.args else None
+            return key, outer if key is not None else None
+        return None, None
+
+    def _class_attribute_reads(self, klass: Scope, name: str) -> list[cst.BaseExpression] | None:
+        """`self.name`/`cls.name` in the class's methods and `Klass.name` or `instance.name`
+        anywhere; None when some `.name` of the module may be another object's."""
+        assert isinstance(klass.node, cst.ClassDef)
+        class_name = klass.node.name.value
+        instances = self._instances(class_name)
+        reads: list[cst.BaseExpression] = []
+        for node in self.names.get(name, ()):
+            attribute = self.parents.get(node)
+            if not (isinstance(attribute, cst.Attribute) and attribute.attr is node):
+                continue
+            base = dotted_name(attribute.value)
+            inside = self._encloses(klass.node, attribute)
+            if not (base == class_name or base in instances or (base in ("self", "cls") and inside)):
+                return None
+            if isinstance(self.parents.get(attribute), cst.AssignTarget):
+                return None  # set again elsewhere
+            reads.append(attribute)
+        return reads
+
+    def _instances(self, class_name: str) -> set[str]:
+        """Module-level names bound once, to `ClassName(...)`."""
+        found = set()
+        for name, bindings in self.model.module_scope.bindings.items():
+            value = bindings[0].value if len(bindings) == 1 else None
+            if isinstance(value, cst.Call) and dotted_name(value.func) == class_name:
+                found.add(name)
+        return found
+
+    def _encloses(self, outer: cst.CSTNode, node: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = node
+        while current is not None and current is not outer:
+            current = self.parents.get(current)
+        return current is outer
+
+    def setting_source(self, expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+        """The one value a setting read (`N`, `D["key"]`, `self.key`, `Config.key`) can hold."""
+        if isinstance(expr, cst.Name):
+            bindings = self.model.lookup(expr.value, scope)
+            return bindings[0].value if len(bindings) == 1 and not isinstance(bindings[0].target, cst.Param) else None
+        if isinstance(expr, cst.Attribute):
+            dotted = dotted_name(expr)
+            bindings = self.model.attribute_lookup(dotted, scope) if dotted else []
+            if not bindings and isinstance(expr.value, cst.Name):
+                # `Config.key` / `settings.key`: the class body's binding
+                for binding in self.model.lookup(expr.value.value, scope):
+                    klass = self._class_of(binding.target, binding.value)
+                    if klass is not None:
+                        bindings = klass.bindings.get(expr.attr.value, [])
+            return bindings[0].value if len(bindings) == 1 else None
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
+            index = expr.slice[0].slice
+            key = string_value(index.value) if isinstance(index, cst.Index) else None
+            mapping = self.setting_source(expr.value, scope)
+            if key is None or not isinstance(mapping, cst.Dict):
+                return None
+            entries = [e for e in mapping.elements if isinstance(e, cst.DictElement) and string_value(e.key) == key]
+            return entries[0].value if len(entries) == 1 else None
+        return None
+
+    def _class_of(self, target: cst.CSTNode | None, value: cst.BaseExpression | None) -> Scope | None:
+        """The class scope a binding names: the class itself, or an instance `Klass(...)`."""
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            bindings = self.model.lookup(value.func.value, self.model.module_scope)
+            target = bindings[0].target if len(bindings) == 1 else None
+        klass = self.owners.get(self.parents.get(target)) if target is not None else None  # type: ignore[arg-type]
+        return klass if klass is not None and klass.kind == "class" else None
+
+    # -- clients -------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _constructions(self) -> dict[cst.CSTNode, Client]:
+        return {c.construction: c for c in self.model.clients if c.construction is not None}
+
+    def client_option(self, node: cst.CSTNode) -> tuple[Client, str] | None:
+        """(client, keyword) when `node` is the value of a keyword of a client's constructor."""
+        arg = self.parents.get(node)
+        if not (isinstance(arg, cst.Arg) and arg.value is node and arg.keyword is not None):
+            return None
+        client = self._constructions.get(self.parents.get(arg))  # type: ignore[arg-type]
+        return (client, arg.keyword.value) if client is not None else None
+
+    @functools.cached_property
+    def _frameworks(self) -> dict[cst.CSTNode, str]:
+        return {call: kind for call, _, kind in self.model.framework_calls if kind in LANGCHAIN_KINDS}
+
+    def _langchain_option(self, node: cst.CSTNode) -> tuple[cst.Call, str] | None:
+        arg = self.parents.get(node)
+        if not (isinstance(arg, cst.Arg) and arg.value is node and arg.keyword is not None):
+            return None
+        call = self.parents.get(arg)
+        return (call, arg.keyword.value) if isinstance(call, cst.Call) and call in self._frameworks else None
+
+    def key_sink(self, read: cst.CSTNode) -> Sink | None:
+        """Whether `read` is the key of a client glm-migrate moves to Z.AI (or touches), or None."""
+        option = self.client_option(read)
+        if option is not None:
+            client, keyword = option
+            return self.client_sink(client) if keyword == "api_key" else None
+        if self.module_setting(read) == "api_key":
+            if self.model.module_client.target is Target.OTHER:
+                return None
+            return Sink.MOVING if wants_module_settings(self.model) else Sink.STAYING
+        langchain = self._langchain_option(read)
+        if langchain is not None and langchain[1] in KEY_KEYWORDS:
+            call = langchain[0]
+            base = next((a.value for a in call.args if a.keyword is not None and a.keyword.value in URL_KEYWORDS), None)
+            target = self.model.classify_base_url(base, default=Target.OPENAI)
+            return _TARGET_SINKS.get(target)
+        return None
+
+    def client_sink(self, client: Client) -> Sink | None:
+        """Where a client goes, for its key; None for a client glm-migrate leaves alone."""
+        if client.target is Target.OTHER:
+            return None
+        if client.target is Target.ZAI:
+            return Sink.ZAI
+        return Sink.MOVING if self.repointed(client) else Sink.STAYING
+
+    def repointed(self, client: Client) -> bool:
+        """The client talks to OpenAI now and to Z.AI after the migration: it has no `base_url`
+        or OpenAI's (and glm-migrate can repoint it), or its `base_url` is a setting read from
+        OpenAI's variable (GLM009 moves it)."""
+        if client.target is Target.OPENAI and client.sdk in ("openai", "azure"):
+            return repoint_blocker(self.model, client) is None
+        base = client.kwarg("base_url")
+        if client.sdk != "openai" or client.target is not Target.UNKNOWN or base is None:
+            return False
+        source = self.setting_source(base.value, client.scope)
+        return source is not None and self.moves_base_url(source)
+
+    def moves_base_url(self, lookup: cst.BaseExpression) -> bool:
+        """`lookup` reads OpenAI's base-URL variable (with OpenAI's URL or no default) into a
+        setting whose every read is a client's `base_url`: renaming the variable repoints them."""
+        env = env_lookup(lookup)
+        if env is None or env[0] not in self.model.tables.openai_base_url_envs:
+            return False
+        default = string_value(env[1]) if env[1] is not None else ""
+        if default is None or (default and (urlparse(default).hostname or "") not in self.model.tables.openai_hosts):
+            return False
+        reads = self.setting_reads(lookup)
+        if not reads:
+            return False
+        for read in reads:
+            option = self.client_option(read)
+            if option is None or option[1] != "base_url" or option[0].sdk != "openai":
+                return False
+        return True
+
+    def module_setting(self, node: cst.CSTNode) -> str | None:
+        """`attribute` when `node` is assigned to `openai.<attribute>`."""
+        for assignment in self.model.module_attributes:
+            if assignment.value is node:
+                return assignment.attribute
+        return None
+
+
+def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) -> cst.Name | None:
+    """The one name `name = value` or `name: T = value` binds."""
+    if isinstance(statement, cst.Assign) and statement.value is value and len(statement.targets) == 1:
+        target = statement.targets[0].target
+        return target if isinstance(target, cst.Name) else None
+    if isinstance(statement, cst.AnnAssign) and statement.value is value and isinstance(statement.target, cst.Name):
+        return statement.target
+    return None
+
+
+def _not_a_read(name: cst.Name, parent: cst.CSTNode | None) -> bool:
+    """An attribute's or keyword's name, or a name a statement binds (not a use of a variable)."""
+    if isinstance(parent, cst.Attribute):
+        return parent.attr is name
+    if isinstance(parent, cst.Arg):
+        return parent.keyword is name
+    if isinstance(parent, cst.FunctionDef | cst.ClassDef | cst.Param):
+        return parent.name is name
+    return isinstance(parent, cst.ImportAlias | cst.AsName | cst.AssignTarget)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import functools
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._responses import ResponseTracer, may_read_as_dict, membership_edit, read_edit, shown
+from glm_migrate.semantic import ApiCall
+
+#: SDK call wrappers whose results are raw HTTP responses, not response objects
+RAW_RESPONSE = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+class DictResponseRead(Rule):
+    """
+    ## What it does
+    Finds responses of openai>=1 calls (chat completions, embeddings, images, transcriptions)
+    read as openai<1 dicts: `r["choices"][0]["message"]["content"]`, `delta.get("content", "")`,
+    `"content" in delta`, in the function that makes the call, through `for` loops over a stream
+    and in callers of a private function that returns the response. The reads of a legacy call
+    GLM303 converts are part of GLM303's fix instead.
+
+    ## Why is this bad?
+    openai>=1 responses are objects: a subscript raises `TypeError`, and `"content" in delta`
+    is always false. Such code is usually half converted, or copied from an old example.
+
+    ## Example
+    ```python
+    completion = client.chat.completions.create(model="glm-4.6", messages=messages)
+    text = completion["choices"][0]["message"]["content"]
+    ```
+    Use instead:
+    ```python
+    text = completion.choices[0].message.content
+    ```
+
+    ## Fix safety
+    Safe for calls of a client glm-migrate traced to the OpenAI SDK, by the method's own name: the
+    dict read can only raise there. Unsafe when the client is not traced (another library's
+    object with the same methods may return dicts). Calls through an alias
+    (`complete = client.chat.completions.create`, which may also be bound to another library's
+    function) and raw responses (`with_raw_response`) are not looked at. `d.get("k", "")`
+    becomes `(d.k or "")` and `"k" in d` becomes `d.k is not None`.
+    """
+
+    CODE = "GLM304"
+    NAME = "dict-response-read"
+    SUMMARY = "openai>=1 response read as a dict"
+    FIX_TITLE = "Read the response's attributes"
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r.data[0].embedding'
+        ),
+        Valid('import requests\nr = requests.post(url).json()\nprint(r["choices"][0]["message"]["content"])'),
+        Valid(
+            "import litellm\nfrom openai import OpenAI\ncomplete = litellm.completion if x else OpenAI().chat.completions.create\n"
+            'print(complete(model="m", messages=[])["choices"][0]["message"]["content"])'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r["data"][0]["embedding"]',
+            expected='from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r.data[0].embedding',
+        ),
+        Invalid(
+            "from openai import OpenAI\nfor c in OpenAI().chat.completions.create(model='m', messages=[], stream=True):\n"
+            "    if 'content' in c.choices[0].delta:\n        print(c.choices[0].delta.get('content', ''))",
+            expected="from openai import OpenAI\nfor c in OpenAI().chat.completions.create(model='m', messages=[], stream=True):\n"
+            "    if c.choices[0].delta.content is not None:\n        print((c.choices[0].delta.content or ''))",
+        ),
+    )
+
+    @functools.cached_property
+    def _tracer(self) -> ResponseTracer:
+        return ResponseTracer(self.model)
+
+    @functools.cached_property
+    def _reported(self) -> set[cst.CSTNode]:
+        return set()
+
+    @functools.cached_property
+    def _dict_style(self) -> bool:
+        return may_read_as_dict(self.model.source)
+
+    def on_api_call(self, call: ApiCall) -> None:
+        func = call.node.func
+        if not self._dict_style or call.endpoint is None or self.model.sdk_of(call) not in ("openai", "azure"):
+            return  # only the endpoints whose responses glm-migrate knows the shape of
+        if not (isinstance(func, cst.Attribute) and func.attr.value == call.path[-1]):
+            return  # `complete = client.chat.completions.create` may stand for another library's function too
+        if RAW_RESPONSE & set(_attribute_names(func)):
+            return
+        applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
+        reads = self._tracer.reads(call.node, call.scope)
+        for read in reads.stale:
+            if read.node not in self._reported:
+                self._reported.add(read.node)
+                fix = Fix((read_edit(read),), "Read the attributes", applicability=applicability)
+                message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
+                self.report(read.node, message, fix=fix)
+        for test in reads.membership_tests:
+            if test not in self._reported:
+                self._reported.add(test)
+                fix = Fix((membership_edit(test),), "Test the attribute for None", applicability=applicability)
+                message = f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict"
+                self.report(test, message, fix=fix)
+
+
+def _attribute_names(func: cst.BaseExpression) -> list[str]:
+    names = []
+    while isinstance(func, cst.Attribute):
+        names.append(func.attr.value)
+        func = func.value
+    return names

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.defaults import option_name
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import replace_string
+from glm_migrate.semantic import Scope, env_lookup, string_value
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def names_a_model(name: str) -> bool:
+    """`MODEL`, `model_name`, `DEFAULT_MODEL`, `llmModel`, `OPENAI_API_MODEL`: a word of it is "model"."""
+    return "model" in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower())
+
+
+class ModelSetting(Rule):
+    """
+    ## What it does
+    Finds OpenAI model ids (and retired GLM ids) held by a *model setting* whose use glm-migrate
+    cannot follow to a request: a constant, field or attribute named like a model (`DEFAULT_MODEL`,
+    `model_name`, `self.llm_model`), a `"model"` entry of a settings dict, the default of an
+    environment variable named like one (`os.getenv("OPENAI_API_MODEL", "gpt-3.5-turbo")`), a
+    parameter default (`def run(model="gpt-4o")`) or a command-line option's default
+    (`--model`, with argparse, click or typer).
+
+    ## Why is this bad?
+    A setting exists to be sent: once the client talks to Z.AI, a request that reads it fails
+    with error 1211 (unknown model). Calling it "data" (GLM103) would let `--check` pass on code
+    that still sends OpenAI ids.
+
+    ## Example
+    ```python
+    DEFAULT_CONFIG = {"DEFAULT_MODEL": os.getenv("DEFAULT_MODEL", "gpt-4o-mini")}
+    ```
+    Use instead:
+    ```python
+    DEFAULT_CONFIG = {"DEFAULT_MODEL": os.getenv("DEFAULT_MODEL", "glm-4.6")}
+    ```
+
+    ## Fix safety
+    Unsafe: where the setting is read is not visible, so neither is whether every reader talks to
+    Z.AI. Ids the model map has no GLM counterpart for, and provider-prefixed ids
+    (`openai/gpt-4o`), are reported without a fix. Settings that do reach a request are GLM101's;
+    lists and tables of ids stay GLM103's.
+    """
+
+    CODE = "GLM108"
+    NAME = "model-setting"
+    SUMMARY = "OpenAI model id in a model setting"
+    FIX_TITLE = "Replace with the GLM model id"
+    APPLICABILITY = Applicability.UNSAFE
+
+    VALID = (
+        Valid('DEFAULT_MODEL = "glm-4.6"'),
+        Valid('SUPPORTED_MODELS = ["gpt-4o", "gpt-4o-mini"]'),  # a list: data, GLM103's
+        Valid('GREETING = "gpt-4o"'),  # not named like a model
+        Valid('PRICES = {"gpt-4o": 2.5}'),  # a key, not a setting's value
+    )
+    INVALID = (
+        Invalid(
+            'import os\nCONFIG = {"DEFAULT_MODEL": os.getenv("DEFAULT_MODEL", "gpt-4o-mini")}',
+            expected='import os\nCONFIG = {"DEFAULT_MODEL": os.getenv("DEFAULT_MODEL", "glm-4.6")}',
+            unsafe=True,
+        ),
+        Invalid(
+            'import os\nLLM = os.getenv("LLM_MODEL", os.getenv("OPENAI_API_MODEL", "gpt-3.5-turbo")).lower()',
+            expected='import os\nLLM = os.getenv("LLM_MODEL", os.getenv("OPENAI_API_MODEL", "glm-4.6")).lower()',
+            unsafe=True,
+        ),
+        Invalid(
+            "class Settings:\n    chat_model: str = 'gpt-4-turbo'",
+            expected="class Settings:\n    chat_model: str = 'glm-4.6'",
+            unsafe=True,
+        ),
+        Invalid(
+            'import argparse\np = argparse.ArgumentParser()\np.add_argument("--model", default="gpt-4o")',
+            expected='import argparse\np = argparse.ArgumentParser()\np.add_argument("--model", default="glm-4.6")',
+            unsafe=True,
+        ),
+        Invalid('MODEL_NAME = "openai/gpt-4o"'),  # provider-prefixed: reported, no fix
+    )
+
+    def on_module_end(self) -> None:
+        seen: set[cst.SimpleString] = set()
+        for name, value, scope in self._settings():
+            literals, _ = self.model.resolve_strings(value, scope)
+            for literal in literals:
+                if literal in seen or literal in self.model.claimed_literals:
+                    continue
+                seen.add(literal)
+                self._check(name, literal)
+
+    def _check(self, name: str, literal: cst.SimpleString) -> None:
+        value = string_value(literal)
+        if value is None or len(value) > 64:
+            return
+        provider, _, model_id = value.rpartition("/")
+        endpoint = self.tables.known_endpoint_for(model_id)
+        if endpoint is None or provider not in ("", "openai", "azure"):
+            return
+        new = self.tables.lookup_model(endpoint, model_id)
+        if new is None:
+            return
+        self.model.claimed_literals.add(literal)
+        message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
+        if provider or not new:
+            suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
+            self.report(literal, message + suggestion)
+            return
+        self.report(
+            literal, message, fix=Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+        )
+
+    def _settings(self) -> Iterator[tuple[str, cst.BaseExpression, Scope]]:
+        """(name, value expression, its scope) for every place a model setting gets a value."""
+        model = self.model
+        for scope in model.scopes:
+            for name, bindings in scope.bindings.items():
+                if names_a_model(name):
+                    for binding in bindings:
+                        if binding.value is not None and binding.qualified is None:
+                            yield name, binding.value, binding.scope
+        for (_, dotted), bindings in model.attribute_bindings.items():
+            if names_a_model(dotted.rpartition(".")[2]):
+                for binding in bindings:
+                    if binding.value is not None:
+                        yield dotted, binding.value, binding.scope
+        for literal, scope in model.string_literals:
+            element = model.parents.get(literal)
+            key = string_value(literal)
+            if type(element) is cst.DictElement and element.key is literal and key and names_a_model(key):
+                yield key, element.value, scope
+        for call, scope in model.calls:
+            env = env_lookup(call)
+            if env is not None and env[1] is not None and names_a_model(env[0]):
+                yield env[0], env[1], scope
+            option = option_name(call)
+            default = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "default"), None)
+            if option is not None and default is not None and names_a_model(option):
+                yield f"--{option.replace('_', '-')}", default, scope

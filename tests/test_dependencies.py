@@ -1,0 +1,158 @@
+"""The project's `openai` pin: read from its dependency declarations, announced, applied per project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from clirunner import glm_migrate
+
+from glm_migrate.config import ConfigError, Settings, parse_settings
+from glm_migrate.dependencies import PinFinder, declared_requirements, pinned_major
+
+LEGACY = """\
+import openai
+
+try:
+    reply = openai.ChatCompletion.create(model="gpt-4", messages=[])
+    print(reply["choices"][0]["message"]["content"])
+except openai.error.RateLimitError:
+    pass
+"""
+CATCH_ONLY = "import openai\nimport requests\n\ntry:\n    requests.get('x')\nexcept openai.error.Timeout:\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("specifier", "major"),
+    [
+        ("==0.27.4", 0), ("<1", 0), ("<1.0", 0), (">=0.27,<1", 0), ("~=0.27", 0), ("<=0.28.1", 0), ("==0.*", 0),
+        (">=1", 1), (">=1.0.0,<2", 1), ("~=1.2", 1), ("==1.*", 1),
+        ("", None), (">=0.27", None), ("<2", None), ("!=0.28", None), ("<1.0.1", None), (">=1,<1", None),
+    ],
+)  # fmt: skip
+def test_pinned_major(specifier: str, major: int | None) -> None:
+    assert pinned_major(specifier) == major
+
+
+@pytest.mark.parametrize(
+    ("specifier", "major"), [("^0.27.8", 0), ("~0.27", 0), ("0.27.8", 0), ("*", None), ("^1.0", 1), ("0.*", 0)]
+)
+def test_pinned_major_poetry(specifier: str, major: int | None) -> None:
+    assert pinned_major(specifier, poetry=True) == major
+
+
+def _openai(name: str, text: str) -> list[tuple[int, int, int | None]]:
+    return [(r.line, r.column, r.major) for r in declared_requirements(name, text) if r.name == "openai"]
+
+
+def test_declared_requirements_of_every_manifest_kind() -> None:
+    assert _openai("requirements.txt", "# pins\n-r base.txt\nOpenAI[datalib] == 0.28.1 ; python_version>'3'\n") == [
+        (3, 0, 0)
+    ]
+    # keywords are not requirements; optional dependencies and groups are
+    pyproject = (
+        '[project]\nkeywords = ["openai"]\ndependencies = ["openai>=1.3"]\n[dependency-groups]\nold = ["openai<1"]\n'
+    )
+    assert _openai("pyproject.toml", pyproject) == [(3, 17, 1), (5, 8, 0)]
+    poetry = '[tool.poetry.dependencies]\npython = "^3.8"\nopenai = {version = "^0.27.8", extras = ["datalib"]}\n'
+    assert _openai("pyproject.toml", poetry) == [(3, 0, 0)]
+    assert _openai("Pipfile", '[packages]\nopenai = "==0.27.8"\n') == [(2, 0, 0)]
+    assert _openai("setup.cfg", "[options]\ninstall_requires =\n    requests\n    openai<1\n") == [(4, 4, 0)]
+    setup_py = "from setuptools import setup\nREQUIRES = ['x', 'openai==0.28.1']\nsetup(install_requires=REQUIRES)\n"
+    assert _openai("setup.py", setup_py) == [(2, 18, 0)]
+    assert _openai("pyproject.toml", "not [toml") == []
+    assert _openai("setup.py", "setup(") == []
+
+
+def test_pin_finder_takes_the_nearest_declaration_up_to_the_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements.txt").write_text("openai==0.27.4\n")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "pyproject.toml").write_text('[project]\ndependencies = ["openai>=1.40"]\n')
+    (tmp_path / "old" / "deep").mkdir(parents=True)
+    (tmp_path / "old" / "requirements-dev.txt").write_text("pytest\n")  # names no openai: look further up
+    finder = PinFinder()
+    old = finder.for_directory(tmp_path / "old" / "deep")
+    assert old is not None and old.major == 0 and old.path == tmp_path / "requirements.txt"
+    new = finder.for_directory(tmp_path / "new")
+    assert new is not None and new.major == 1
+    (tmp_path / "new" / "requirements.txt").write_text("openai==0.28\n")  # conflicts with pyproject.toml
+    conflicting = PinFinder().for_directory(tmp_path / "new")
+    assert conflicting is not None and conflicting.major is None
+
+
+def test_openai_major_setting() -> None:
+    assert parse_settings({"openai-major": 0}).openai_major == 0
+    with pytest.raises(ConfigError, match="openai-major"):
+        parse_settings({"openai-major": "0.27"})
+    detected = Settings(detected_openai_majors={Path("/p").resolve(): 0, Path("/p/new").resolve(): 1})
+    assert detected.for_file(Path("/p/new/x/app.py")).openai_major == 1
+    assert detected.for_file(Path("/p/app.py")).openai_major == 0
+    assert detected.for_file(Path("/elsewhere/app.py")).openai_major is None
+    assert (
+        Settings(openai_major=1, detected_openai_majors={Path("/p").resolve(): 0})
+        .for_file(Path("/p/a.py"))
+        .openai_major
+        == 1
+    )
+
+
+def _project(root: Path, requirements: str) -> None:
+    (root / ".git").mkdir()
+    (root / "requirements.txt").write_text(requirements)
+    (root / "bot.py").write_text(LEGACY)
+    (root / "fetch.py").write_text(CATCH_ONLY)
+
+
+def test_cli_announces_the_pin_and_makes_the_change_set_unsafe(tmp_path: Path) -> None:
+    _project(tmp_path, "requests\nopenai==0.27.4\n")
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert "glm-migrate: detected openai<1 from requirements.txt:2 (`openai==0.27.4`)" in check.stderr
+    assert "requirements.txt:2:1 GLM404 [manual] `openai==0.27.4` pins openai<1" in check.stdout
+    assert "fetch.py:6:8 GLM005 [unsafe-fix]" in check.stdout  # a handler only: still openai<1 code
+    applied = glm_migrate(".", cwd=tmp_path)
+    assert "0 changed" in applied.stdout and (tmp_path / "fetch.py").read_text() == CATCH_ONLY
+    converted = glm_migrate(".", "--unsafe-fixes", cwd=tmp_path)
+    assert converted.returncode == 1  # the pin is still to bump
+    bot, fetch = (tmp_path / "bot.py").read_text(), (tmp_path / "fetch.py").read_text()
+    assert "openai.chat.completions.create" in bot and "reply.choices[0].message.content" in bot
+    assert "openai.RateLimitError" in bot and "openai.APITimeoutError" in fetch
+    again = glm_migrate(".", "--unsafe-fixes", "--output-format", "json", cwd=tmp_path)
+    report = json.loads(again.stdout)
+    assert [d["code"] for f in report["files"] for d in f["diagnostics"]] == ["GLM404"]
+
+
+def test_cli_applies_safe_renames_when_the_project_runs_openai_v1(tmp_path: Path) -> None:
+    _project(tmp_path, "openai>=1.30\n")
+    applied = glm_migrate(".", cwd=tmp_path)
+    assert "detected openai>=1 from requirements.txt:1" in applied.stderr
+    assert "openai.APITimeoutError" in (tmp_path / "fetch.py").read_text()
+    # legacy calls could only raise APIRemovedInV1 there: converting them is safe too
+    assert "reply.choices[0].message.content" in (tmp_path / "bot.py").read_text()
+
+
+def test_configuration_overrides_the_detection(tmp_path: Path) -> None:
+    _project(tmp_path, "openai==0.27.4\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.glm-migrate]\nopenai-major = 1\n")
+    applied = glm_migrate(".", cwd=tmp_path)
+    assert "detected" not in applied.stderr
+    assert "openai.APITimeoutError" in (tmp_path / "fetch.py").read_text()
+
+
+def test_stdin_reads_the_pin_of_the_named_file(tmp_path: Path) -> None:
+    _project(tmp_path, "openai==0.27.4\n")
+    result = glm_migrate("-", "--stdin-filename", "fetch.py", cwd=tmp_path, stdin=CATCH_ONLY)
+    assert result.stdout == CATCH_ONLY and "detected openai<1" in result.stderr
+
+
+def test_change_set_leaves_openai_v1_modules_of_an_openai_v0_project_alone() -> None:
+    from glm_migrate.engine import migrate_source
+    from glm_migrate.tables import load_tables
+
+    v1 = "import openai\nr = openai.chat.completions.create(model='gpt-4o', messages=[])\n"
+    result = migrate_source(v1, settings=Settings(openai_major=0), tables=load_tables())
+    assert "glm-4.6" in result.output  # openai>=1 code: it cannot run on the pinned 0.27 anyway
+    settings_only = "import os\nimport openai\nopenai.api_key = os.environ['OPENAI_API_KEY']\n"
+    result = migrate_source(settings_only, settings=Settings(openai_major=0), tables=load_tables())
+    assert result.output == settings_only and {d.applicability.value for d in result.diagnostics} == {"unsafe"}
