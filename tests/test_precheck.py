@@ -150,6 +150,8 @@ def test_lets_in(source: str) -> None:
         "name = 'zaï'\n",
         "label = 'Ｏpenai'\n".replace("Ｏ", "é"),  # a token touching non-ASCII text
         "client.chat.completions.create(model=m, messages=[])\n",  # no SDK, no star import
+        # a star import, and resources' names that are no SDK-shaped call
+        "from .threads import *\nself.completions = None\nname = http.client.responses[code]\n",
     ],
 )
 def test_rejects(source: str) -> None:
@@ -180,6 +182,10 @@ LINES = [
     "client.responses.create(input='hi')",
     "client.completions.create(prompt='hi', model=m)",
     "obj.models.list()",
+    "self.completions = None",
+    "name = http.client.responses[code]",
+    "from .threads import *",
+    "root.images = images",
     "client.embeddings.create(input='x', model=m)",
     "MODEL = 'llama-3'",
     "MODEL = 'gpt-4o'",
