@@ -37,7 +37,7 @@ from glm_migrate.runner import FileReport
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
     from glm_migrate.formats import RunReport
-    from glm_migrate.spool import Spool
+    from glm_migrate.runner import RunReports
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
@@ -419,7 +419,7 @@ def _run_paths(
 
 
 def _report_paths(
-    reports: Spool[FileReport],
+    reports: RunReports,
     found: Discovery,
     errors: Console,
     console: Console,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
@@ -265,11 +266,11 @@ def run(
     diffs: bool = False,
 ) -> Iterator[FileReport]:
     """Reports in the order of `files` (see `run_spooled`)."""
-    spool = run_spooled(files, settings, jobs=jobs, cache_root=cache_root, edits=edits, diffs=diffs)
+    reports = run_spooled(files, settings, jobs=jobs, cache_root=cache_root, edits=edits, diffs=diffs)
     try:
-        yield from spool
+        yield from reports
     finally:
-        spool.close()
+        reports.close()
 
 
 def run_spooled(
@@ -281,31 +282,31 @@ def run_spooled(
     edits: bool = True,
     diffs: bool = False,
     advance: Callable[[], object] | None = None,
-) -> Spool[FileReport]:
-    """Reports in the order of `files`, in a spool the caller closes; `advance` is called as
-    each file is first done.
+) -> RunReports:
+    """Reports in the order of `files`, which the caller closes; `advance` is called as each
+    file is first done.
 
     Two passes: every file is migrated on its own, which also summarises what each module gives
     the others (`project.py`); then the modules the project index has something to tell (a
     client they import, a name another module sends as a model id) are migrated again with it.
-    Between the passes memory holds each module's summary, pickled, and nothing else per file:
-    reports reach the spool as the worker pickled them.
+    Between the passes, and until the caller reads them, reports and summaries wait in spool
+    files as the workers pickled them: memory holds a few numbers per file.
     """
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
-    spool: Spool[FileReport] = Spool()
-    summaries = _PackedSummaries()
+    reports = RunReports(files)
+    summaries = _SpooledSummaries(Spool(), {})
     for path, packed in zip(files, _each(partial(_packed, process), files, jobs), strict=True):
-        spool.append_pickled(packed.report)
+        reports.add(packed.report)
         if packed.summary is not None:
-            summaries.packed[path] = packed.summary
+            summaries.add(path, packed.summary)
         if advance is not None:
             advance()
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
-    for _ in range(_INDEX_ROUNDS):
-        # each round's index its own copy: modules it summarises on demand are read again
-        index = _project_index(files, _PackedSummaries(dict(summaries.packed)))
+    for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
+        # each round's index reads the modules it summarises on demand again
+        index = _project_index(files, summaries.copy())
         again = [
             (number, facts)
             for number, path in enumerate(files)
@@ -316,21 +317,65 @@ def run_spooled(
         with_facts = partial(_migrate_with_facts, process)
         redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
         for (number, facts), packed in zip(again, redone, strict=True):
-            spool.replace_pickled(number, packed.report)
-            summaries.packed.pop(files[number], None)
+            reports.replace(number, packed.report)
+            summaries.where.pop(files[number], None)
             if packed.summary is not None:
-                summaries.packed[files[number]] = packed.summary
+                summaries.add(files[number], packed.summary)
             given[number] = facts.digest_text()
-    return spool
+    summaries.spool.close()
+    return reports
+
+
+class RunReports(Sequence[FileReport]):
+    """A run's reports in the order of its files, read back one at a time: those with
+    something to show from a spool file, the others (most files of a large tree: nothing to
+    migrate) made again from their path."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self._files = files
+        self._spool: Spool[FileReport | None] = Spool()
+
+    def add(self, pickled: bytes) -> None:
+        self._spool.append_pickled(pickled)
+
+    def replace(self, index: int, pickled: bytes) -> None:
+        self._spool.replace_pickled(index, pickled)
+
+    @overload
+    def __getitem__(self, index: int) -> FileReport: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FileReport]: ...
+    def __getitem__(self, index: int | slice) -> FileReport | list[FileReport]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        report = self._spool[index]
+        return FileReport(self._files[index]) if report is None else report
+
+    def __setitem__(self, index: int, report: FileReport) -> None:
+        self.replace(index, _pack(report).report)
+
+    def __iter__(self) -> Iterator[FileReport]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __len__(self) -> int:
+        return len(self._spool)
+
+    def close(self) -> None:
+        self._spool.close()
 
 
 @dataclass(frozen=True, slots=True)
 class _Packed:
     """A report as a worker hands it over: pickled there (the main process writes it to the
-    spool unread) and its module summary apart, for the project index."""
+    spool unread), None for a report with nothing but its path, and its module summary apart,
+    for the project index."""
 
     report: bytes
     summary: bytes | None
+
+
+_NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
@@ -338,35 +383,44 @@ def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
 
 
 def _pack(report: FileReport) -> _Packed:
+    if report == FileReport(report.path):
+        return _Packed(_NOTHING, None)
     summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
     return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary)
 
 
-class _PackedSummaries(MutableMapping[PurePath, ModuleSummary]):
-    """Module summaries by path, kept pickled (a fifth of their size as objects): the index
-    reads a few at a time."""
+class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
+    """Module summaries by path, in a spool file (memory holds a number per module): the
+    index reads a few at a time. Copies share the spool; what one adds the others do not see."""
 
-    def __init__(self, packed: dict[PurePath, bytes] | None = None) -> None:
-        self.packed = {} if packed is None else packed
+    def __init__(self, spool: Spool[ModuleSummary], where: dict[PurePath, int]) -> None:
+        self.spool = spool
+        self.where = where  #: path -> index in the spool
+
+    def copy(self) -> _SpooledSummaries:
+        return _SpooledSummaries(self.spool, dict(self.where))
+
+    def add(self, path: PurePath, pickled: bytes) -> None:
+        self.where[path] = len(self.spool)
+        self.spool.append_pickled(pickled)
 
     def __getitem__(self, path: PurePath) -> ModuleSummary:
-        summary: ModuleSummary = pickle.loads(self.packed[path])
-        return summary
+        return self.spool[self.where[path]]
 
     def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
-        self.packed[path] = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+        self.add(path, pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
     def __delitem__(self, path: PurePath) -> None:
-        del self.packed[path]
+        del self.where[path]
 
     def __contains__(self, path: object) -> bool:
-        return path in self.packed
+        return path in self.where
 
     def __iter__(self) -> Iterator[PurePath]:
-        return iter(self.packed)
+        return iter(self.where)
 
     def __len__(self) -> int:
-        return len(self.packed)
+        return len(self.where)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -382,8 +436,12 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
 
 
 def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
+    is_package = functools.cache(_is_package)
     modules: dict[PurePath, tuple[str, PurePath]] = {
-        path: module_name(path, _is_package) for path in paths if path.suffix in (".py", ".pyi")
+        # each folder asked once, not once per file below it
+        path: module_name(path, is_package)
+        for path in paths
+        if path.suffix in (".py", ".pyi")
     }
     return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
 
