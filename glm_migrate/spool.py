@@ -23,6 +23,7 @@ class Spool(Sequence[_Item], Generic[_Item]):
     def __init__(self) -> None:
         self._file: io.BufferedIOBase | io.BytesIO = io.BytesIO()
         self._offsets = array("q")
+        self._in_memory_only = False
 
     def append(self, item: _Item) -> None:
         self.append_pickled(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
@@ -39,12 +40,16 @@ class Spool(Sequence[_Item], Generic[_Item]):
 
     def _write(self, data: bytes) -> int:
         offset = self._file.seek(0, 2)
-        if isinstance(self._file, io.BytesIO) and offset + len(data) > _IN_MEMORY:
+        if isinstance(self._file, io.BytesIO) and offset + len(data) > _IN_MEMORY and not self._in_memory_only:
             import tempfile
 
-            spilled = tempfile.TemporaryFile(prefix="glm-migrate-")  # noqa: SIM115 (closed by `close`)
-            spilled.write(self._file.getbuffer())
-            self._file = spilled
+            try:
+                spilled = tempfile.TemporaryFile(prefix="glm-migrate-")  # noqa: SIM115 (closed by `close`)
+                spilled.write(self._file.getbuffer())
+            except OSError:  # no writable temporary folder: the run goes on in memory
+                self._in_memory_only = True
+            else:
+                self._file = spilled
         self._file.write(data)
         return offset
 

@@ -31,6 +31,20 @@ def test_items_come_back_in_order_replaced_ones_included(monkeypatch: pytest.Mon
     items.close()
 
 
+def test_without_a_temporary_folder_items_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refuse(**_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spool, "_IN_MEMORY", 16)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    items: Spool[str] = Spool()
+    for number in range(10):
+        items.append(f"item {number}")
+    assert isinstance(items._file, io.BytesIO) and list(items) == [f"item {n}" for n in range(10)]
+
+
 def test_small_runs_stay_in_memory() -> None:
     items: Spool[int] = Spool()
     items.append(1)
