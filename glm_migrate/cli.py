@@ -27,6 +27,7 @@ from glm_migrate.config import (
     THINKING_MODES,
     ConfigError,
     Settings,
+    find_line_length,
     find_settings,
     load_settings,
     project_root,
@@ -76,7 +77,8 @@ def _split_codes(values: tuple[str, ...]) -> frozenset[str] | None:
 
 
 def _fail(console: Console, message: str) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # messages name TOML tables (`[tool.glm-migrate]`), which rich would take for markup
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     sys.exit(EXIT_ERROR)
 
 
@@ -132,10 +134,15 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
 
 def _print_rules(console: Console) -> None:
     from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import rules_table
+    from glm_migrate.report import RuleInfo, rules_lines, rules_table
     from glm_migrate.rules import ALL_RULES
 
-    console.print(rules_table([*ALL_RULES, *CONFIG_RULES]))
+    every: list[RuleInfo] = [*ALL_RULES, *CONFIG_RULES]
+    rules = sorted(every, key=lambda rule: rule.CODE)
+    if console.is_terminal:
+        console.print(rules_table(rules))
+    else:  # a table would be cut to 80 columns: one line per rule, whole
+        click.echo("\n".join(rules_lines(rules)), file=console.file)
 
 
 def _explain(console: Console, code: str) -> None:
@@ -152,9 +159,27 @@ def _explain(console: Console, code: str) -> None:
         _fail(console, f"unknown rule `{code}` (see --list-rules)")
     fix = fix_label(rule)
     header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
+    document = header + inspect.cleandoc(rule.__doc__ or "")
+    if not console.is_terminal:  # rendered, code examples would be cut to 80 columns
+        click.echo(document, file=console.file)
+        return
     from rich.markdown import Markdown  # only --explain renders Markdown: not on every run's start-up
 
-    console.print(Markdown(header + inspect.cleandoc(rule.__doc__ or "")))
+    console.print(Markdown(document))
+
+
+def _start(paths: tuple[str, ...], stdin_filename: str | None = None) -> Path:
+    """Where the project's configuration is looked for: the first path's folder and up."""
+    if paths and paths[0] != "-":
+        start = Path(paths[0])
+    elif stdin_filename:
+        start = Path(stdin_filename)
+    else:
+        return Path.cwd()
+    try:
+        return start.resolve()
+    except (OSError, RuntimeError):  # a link loop: discovery names it
+        return start.absolute()
 
 
 def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]) -> Settings:
@@ -164,15 +189,6 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
         return find_settings(_start(paths))
     except ConfigError as exc:
         _fail(console, str(exc))
-
-
-def _start(paths: tuple[str, ...]) -> Path:
-    """Where the run starts looking for its settings and its project: the first path given."""
-    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    try:
-        return start.resolve()
-    except (OSError, RuntimeError):  # a link loop: discovery names it
-        return start.absolute()
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -210,6 +226,11 @@ def _start(paths: tuple[str, ...]) -> Path:
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help=FORMAT_HELP)
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--statistics", is_flag=True, help="Counts per rule instead of every finding (text, json).")
+@click.option(
+    "--show-advice",
+    is_flag=True,
+    help="Also list notes (model ids used as data: worth a look, nothing to change); the summary counts them.",
+)
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Leave out findings listed here.")
 @click.option(
     "--write-baseline",
@@ -244,6 +265,7 @@ def main(
     output_format: str,
     output_file: Path | None,
     statistics: bool,
+    show_advice: bool,
     baseline: Path | None,
     write_baseline: Path | None,
     allow_dirty: bool,
@@ -287,8 +309,12 @@ def main(
         tool_stream=tool_stream,
         add_todo=add_todo or None,
     )
+    if settings.line_length is None:
+        settings = replace(settings, line_length=find_line_length(_start(paths, stdin_filename)))
     _check_codes(errors, file_settings, settings, config)
-    output = _Output(output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline)
+    output = _Output(
+        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths
+    )
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
         sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
@@ -342,6 +368,9 @@ class _Output:
     exit_zero: bool
     baseline: Path | None
     write_baseline: Path | None
+    show_advice: bool = False
+    #: the paths as given (the text summary's next command names them)
+    paths: tuple[str, ...] = ()
 
 
 def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
@@ -399,7 +428,7 @@ def _run_paths(
 
     settings = _with_detected_pins(settings, found.files, errors)
     # Reports wait in a spool file, not in memory: a dry run over a monorepo shows every diff.
-    with _progress(len(found.files), errors) as advance:
+    with _progress(len(found.files), errors, "migrating" if mode == "apply" else "checking") as advance:
         reports = run_spooled(
             found.files,
             settings,
@@ -476,7 +505,7 @@ def _write(report: FileReport) -> FileReport:
 
 
 @contextmanager
-def _progress(total: int, errors: Console) -> Iterator[Callable[[], object] | None]:
+def _progress(total: int, errors: Console, doing: str) -> Iterator[Callable[[], object] | None]:
     """A progress bar on stderr for long runs in a terminal (a function to call per file done);
     none in CI logs or pipes."""
     if total < 20 or not errors.is_terminal or os.environ.get("CI"):
@@ -485,7 +514,7 @@ def _progress(total: int, errors: Console) -> Iterator[Callable[[], object] | No
     from rich.progress import Progress
 
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("migrating", total=total)
+        task = progress.add_task(doing, total=total)
         yield partial(progress.advance, task)
 
 
@@ -516,7 +545,9 @@ def _finish(
         blocking = blocking or any(
             is_blocking(d, dry_run=mode != "apply", strict=output.strict) for d in report.diagnostics
         )
-    run = RunReport(reports, summary, mode, output.strict, baselined, _link_base(), secrets)
+    run = RunReport(
+        reports, summary, mode, output.strict, baselined, _link_base(), secrets, output.paths, output.show_advice
+    )
     _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)
 

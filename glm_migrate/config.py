@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import functools
 import re
 import sys
@@ -23,6 +24,8 @@ THINKING_MODES = ("enabled", "disabled")
 FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
 #: where the result cache lives, in the project root (see `cache.py`)
 CACHE_DIR_NAME = ".glm_migrate_cache"
+#: Black's and Ruff's line length, for projects that configure none
+DEFAULT_LINE_LENGTH = 88
 
 
 class ConfigError(ValueError):
@@ -62,6 +65,9 @@ class Settings:
     thinking: str | None = None
     #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
     tool_stream: bool = False
+    #: a module whose clients get Z.AI's URL in several places defines it once
+    #: (`ZAI_BASE_URL = os.environ.get(...)` after the imports) and uses that name
+    base_url_once: bool = True
     #: the `openai` major version the code runs on: 0 (the project pins openai<1), 1 (openai>=1),
     #: None (unknown). `openai-major` in the config; else detected from the dependency
     #: declarations (see `detected_openai_majors`)
@@ -69,6 +75,9 @@ class Settings:
     #: directory -> the major its dependency declarations pin (the CLI reads them); a file takes
     #: the nearest directory above it (`for_file`)
     detected_openai_majors: Mapping[Path, int | None] = field(default_factory=dict)
+    #: the longest line an edited call may make before it is laid out one argument per line;
+    #: None: the project's (the CLI reads Ruff's, Black's or flake8's), else DEFAULT_LINE_LENGTH
+    line_length: int | None = None
 
     def is_enabled(self, code: str) -> bool:
         return _is_enabled(self.select, self.ignore, code)
@@ -112,7 +121,9 @@ _KEYS: dict[str, str] = {
     "per-file-ignores": "per_file_ignores",
     "thinking": "thinking",
     "tool-stream": "tool_stream",
+    "base-url-once": "base_url_once",
     "openai-major": "openai_major",
+    "line-length": "line_length",
 }
 
 
@@ -187,7 +198,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
         elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
-        elif name in ("unsafe_fixes", "tool_stream"):
+        elif name in ("unsafe_fixes", "tool_stream", "base_url_once"):
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value
@@ -198,6 +209,10 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name == "openai_major":
             if type(value) is not int or value not in (0, 1):
                 raise ConfigError(f"`{key}` must be 0 (the code runs on openai<1) or 1 (openai>=1)", path=source)
+            values[name] = value
+        elif name == "line_length":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"`{key}` must be a positive whole number", path=source)
             values[name] = value
         elif name == "api_key_env":
             if not isinstance(value, str) or not value.isidentifier():
@@ -247,6 +262,60 @@ def project_root(start: Path) -> Path | None:
         if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
             return candidate
     return None
+
+
+def find_line_length(start: Path) -> int | None:
+    """The line length the project's formatter or linter keeps to, from the nearest folder
+    (walking up from `start` to the repository's top) that configures one: Ruff's `line-length`
+    (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`), then Black's (`[tool.black]`), then flake8's
+    `max-line-length` (`setup.cfg`, `tox.ini`, `.flake8`). None when none does. Unreadable
+    files are passed over: the line length only shapes the layout of edited calls."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        found = _configured_line_length(candidate)
+        if found is not None:
+            return found
+        if (candidate / ".git").exists():
+            break
+    return None
+
+
+def _configured_line_length(directory: Path) -> int | None:
+    tables: list[tuple[Any, str]] = []
+    for name in ("ruff.toml", ".ruff.toml"):
+        tables.append((_toml(directory / name), "line-length"))
+    pyproject = _toml(directory / "pyproject.toml").get("tool", {})
+    tables += [(pyproject.get("ruff", {}), "line-length"), (pyproject.get("black", {}), "line-length")]
+    for table, key in tables:
+        value = table.get(key) if isinstance(table, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        value = _flake8_line_length(directory / name)
+        if value is not None:
+            return value
+    return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _flake8_line_length(path: Path) -> int | None:
+    if not path.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+        value = parser.get("flake8", "max-line-length", fallback=None) or parser.get(
+            "flake8", "max_line_length", fallback=None
+        )
+        return int(value) if value is not None and int(value) > 0 else None
+    except (configparser.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 def load_settings(path: Path) -> Settings:

@@ -104,7 +104,9 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     """
     ## What it does
     Finds OpenAI (and retired GLM) model ids as values in configuration files and names the GLM
-    id from the model map. In `.env` templates the value is rewritten.
+    id from the model map, the ids of its families included (`gpt-5.4-mini`, "OpenAI chat
+    family"). In `.env` templates the value is rewritten. Ids without a GLM counterpart
+    (fine-tuned `ft:` ids, `tts-1`, `omni-moderation-latest`) are reported with what to do instead.
 
     ## Why is this bad?
     Code that reads its model from configuration sends whatever the file says.
@@ -119,7 +121,7 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in templates; elsewhere reported only.
+    Safe in templates; elsewhere reported only. Ids without a GLM counterpart are never rewritten.
     """,
 )
 DEPENDENCY_PIN = ConfigRule(
@@ -194,7 +196,9 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
-_TOKEN = re.compile(r"[A-Za-z0-9][\w.-]{3,}")
+#: a whole word that may be a model id (not the tail of `#notes-gpt-35`): `ft:` ids keep their
+#: colons, so the `gpt-4o` inside one is not matched alone
+_TOKEN = re.compile(r"(?<![\w.-])(?:ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,})")
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 LOCK_NAMES = frozenset(
@@ -397,17 +401,21 @@ def _line_findings(
         yield _Finding(OPENAI_URL, number, match.start(), match.end(), message, url if rewrite else None)
     if kind == "manifest":
         return  # requirements: `dependency_findings`
-    for match in _TOKEN.finditer(line):
-        if shape is not None and not shape.names_model(index, match.start()):
+    for token in _TOKEN.finditer(line):
+        if shape is not None and not shape.names_model(index, token.start()):
             continue
-        model_id = match.group(0)
-        endpoint = tables.known_endpoint_for(model_id)
-        target = tables.lookup_model(endpoint, model_id) if endpoint else None
-        if target:
-            message = f"Model id `{model_id}`: the GLM id is `{target}`"
-            yield _Finding(
-                OPENAI_MODEL_IN_CONFIG, number, match.start(), match.end(), message, target if rewrite else None
+        model_id = token.group(0)
+        model = tables.match_model(model_id)
+        if model is None:
+            continue
+        if model.glm:
+            message = f"Model id `{model_id}`{model.label}: the GLM id is `{model.glm}`"
+        else:
+            message = f"Model id `{model_id}`{model.label} has no GLM equivalent" + (
+                f": {model.why}" if model.why else ""
             )
+        replacement = model.glm if rewrite and model.glm else None
+        yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, replacement)
 
 
 def dependency_findings(name: str, text: str, settings: Settings) -> list[Diagnostic]:

@@ -26,10 +26,13 @@ class Applicability(enum.Enum):
 
 
 class Severity(enum.Enum):
-    """An error is something still unmigrated; a warning is advice on code that works on GLM-4.6."""
+    """An error is something still unmigrated; a warning is advice on code that works on GLM-4.6;
+    a note is worth a look but asks for no change (the text report lists notes only with
+    --show-advice, and they never fail a run, even with --strict)."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True, order=True)

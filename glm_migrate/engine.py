@@ -8,6 +8,7 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
+import functools
 import re
 import tokenize
 from collections.abc import Mapping, Sequence
@@ -19,10 +20,14 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from glm_migrate.config import Settings
+from glm_migrate import layout
+from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
+from glm_migrate.guard import demote_unbindable
+from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
-from glm_migrate.positions import Positions, Region, parse_with_cpython, record_positions
+from glm_migrate.nodes import short_code
+from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
@@ -44,6 +49,8 @@ class _EditApplier(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
         self.ancestors = ancestors
+        #: statements edits added after the nodes they edit
+        self.inserted: set[cst.CSTNode] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Only subtrees holding an edit are walked: the rest of the tree is reused as it is.
@@ -55,7 +62,19 @@ class _EditApplier(cst.CSTTransformer):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         edits = self.edits.get(original_node)
-        return _apply_edits(updated_node, edits) if edits else updated_node
+        if not edits:
+            return updated_node
+        result = _apply_edits(updated_node, edits)
+        if isinstance(result, cst.FlattenSentinel):
+            self.inserted.update(result.nodes[1:])
+        return result
+
+
+def _edited_copy(
+    node: cst.CSTNode, edits: Mapping[cst.CSTNode, list[NodeEdit]], ancestors: set[cst.CSTNode]
+) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    """`node` with `edits` applied below it, walking only `ancestors` of the edited nodes."""
+    return node.visit(_EditApplier(dict(edits), ancestors))
 
 
 def _apply_edits(
@@ -304,11 +323,16 @@ def _apply_rules(
     settings, model = context.settings, context.model
     active = [rule(context) for rule in rules if settings.is_enabled(rule.CODE)]
     _run_hooks(active, model)
-    findings = context.findings
+    # A literal that reaches several calls (a shared constant, a parameter's callers) is one
+    # place to change: the same finding met through each call is reported once.
+    findings = _distinct(context.findings)
     join_change_set(findings, model, settings)
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
+    # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
+    # TypeError becomes a manual finding (glm_migrate/guard.py).
+    demote_unbindable(findings, model, context.tables, _edited_copy)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
@@ -328,29 +352,53 @@ def _apply_rules(
     recorded: Positions | None = None
     if positions is None and not findings and not edits:
         return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
+    # What edits may make too long for the project's line length is laid out anew (below).
+    targets = _layout_targets(edits, model.parents)
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
-        targets = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-        recorded, ancestors = record_positions(module, source, targets, edits.keys(), model.parents)
+        findings_nodes = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
+        recorded, ancestors = record_positions(
+            module, source, findings_nodes | targets.keys(), edits.keys() | targets.keys(), model.parents
+        )
         positions = recorded
+    fits = _fitting_edits(module, source, targets, positions, model.parents, settings)
+    for node, fit in fits.items():
+        edits.setdefault(node, []).append(fit)
     output = source
     #: what to parse to check the output: the edited statements when only those changed
     checked: str | None = None
     replaced: tuple[Replaced, ...] | None = None
     missing = _missing_imports(module, imports)
-    if edits and recorded is not None and not missing and not any(type(n) in _STATEMENT_NODES for n in edits):
-        replacements = _splice(module, source, edits, recorded, ancestors)
+    applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
+    constants = sorted({c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings})
+    constant_lines = [f"{name} = {value}" for name, value in constants]
+    # Constants (the base URL said once) go after the imports: as text when the rest is
+    # spliced, which spares a second parse and generation of the whole file.
+    insert_at = _after_imports(module) if constant_lines else None
+    spliced = not missing and not any(type(n) in _STATEMENT_NODES for n in edits)
+    replacements = (
+        _splice(module, source, edits, recorded, ancestors) if edits and recorded is not None and spliced else None
+    )
+    if replacements is not None and constant_lines:
+        if insert_at is None or any(start < insert_at < stop for start, stop, _ in replacements):
+            replacements = None  # no imports to follow, or an edit across their end: the tree decides
+        else:
+            newline = module.default_newline
+            text = newline + newline.join(constant_lines) + newline
+            replacements = sorted([*replacements, (insert_at, insert_at, text)], key=lambda r: r[:2])
+    if replacements is not None and recorded is not None:
         output = _replaced(source, replacements)
         checked = _edited_statements(source, replacements, recorded.regions)
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
-        new_module = module.visit(_EditApplier(edits, ancestors))
-        output = _with_imports(new_module, [f"import {name}" for name in missing]).code
-    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+        applier = _EditApplier(edits, ancestors)
+        new_module = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted)
+        output = place_statements(new_module, constant_lines).code if constant_lines else new_module.code
+    names = _imported_names(applied_fixes)
     if output != source and (names[0] or names[1]):
         output, checked, replaced = _with_imported_names(output, *names), None, None
     diagnostics = [
-        _diagnostic(finding, was_applied, positions, source if with_edits else None)
+        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits)
         for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
@@ -362,6 +410,153 @@ def _apply_rules(
     unsettled = output != source and (reanalyse or _errors_inside_edits(findings, applied, positions))
     result = MigrationResult(source, output, tuple(diagnostics), encoding=module.encoding, replaced=replaced)
     return result, unsettled
+
+
+#: Edited nodes that can make a call too long: arguments and expressions.
+_ARGUMENT_PARTS = node_types(cst.Arg, cst.BaseExpression)
+_BRACKETED = node_types(cst.Call, cst.Dict, cst.List)
+
+
+def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parents) -> dict[cst.CSTNode, int | None]:
+    """The calls, dicts and lists to lay out anew if edits make them too long: the outermost
+    one holding an edited argument or literal as an item (as Black and Ruff split the outermost
+    brackets first), an expression an edit turns into a call, or the conditional expression
+    such a call is a branch of. Each maps to how much the edits inside lengthen it, or None when
+    that is known only once edited (a call or literal edited as a whole)."""
+    targets: dict[cst.CSTNode, int | None] = {}
+    for node, node_edits in edits.items():
+        kind = type(node)
+        if kind not in _ARGUMENT_PARTS:
+            continue
+        target = _outermost_brackets(node, parents)
+        growth: int | None = None
+        if kind not in _BRACKETED:
+            if target is not None and targets.get(_conditional_around(target, parents) or target, 0) is None:
+                continue  # measured once edited anyway
+            new = _apply_edits(node, node_edits)
+            if target is None and type(new) in _BRACKETED:
+                target = node  # a value edited into a call (a URL into `os.environ.get(...)`)
+            growth = _growth(node, new)
+            if growth <= 0:
+                continue
+        if target is None:
+            continue
+        target = _conditional_around(target, parents) or target
+        known = targets.get(target, 0)
+        targets[target] = None if growth is None or known is None else known + growth
+    return targets
+
+
+def _conditional_around(node: cst.CSTNode, parents: Parents) -> cst.IfExp | None:
+    """The conditional expression `node` is a branch of, when it is a statement's whole value
+    (Ruff splits it into its parts, in parentheses, before the brackets of a branch)."""
+    conditional = parents.get(node)
+    if not isinstance(conditional, cst.IfExp) or conditional.lpar or node is conditional.test:
+        return None
+    holder = parents.get(conditional)
+    if isinstance(holder, cst.Assign | cst.AnnAssign | cst.Return) and holder.value is conditional:
+        return conditional
+    return None
+
+
+def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]) -> int:
+    """How many characters longer an edit makes `node`: measured on the parts that changed, as
+    code generation of a whole argument (its value a long message list) costs more than the rest."""
+    if not isinstance(new, cst.CSTNode):
+        return 0
+    kind = type(node)
+    if kind is type(new) and kind in _LEAVES:
+        return len(new.value) - len(node.value)  # type: ignore[attr-defined]
+    if kind is cst.Arg and type(new) is cst.Arg:
+        assert isinstance(node, cst.Arg) and isinstance(new, cst.Arg)
+        renamed = len(new.keyword.value if new.keyword else "") - len(node.keyword.value if node.keyword else "")
+        if new.keyword is not None and node.keyword is None:
+            renamed += 1  # the `=`
+        same = new.value is node.value and new.comma is node.comma and new.equal is node.equal
+        return renamed + (0 if same else _growth(node.value, new.value))
+    return len(code_of(new)) - len(code_of(node))
+
+
+_LEAVES = node_types(cst.SimpleString, cst.Integer, cst.Float, cst.Name)
+
+
+#: an item and the bracketed node it is an item of
+_ITEMS = {cst.Arg: cst.Call, cst.Element: cst.List, cst.StarredElement: cst.List, cst.DictElement: cst.Dict}
+
+
+def _outermost_brackets(node: cst.CSTNode, parents: Parents) -> cst.CSTNode | None:
+    """The outermost call, dict or list holding `node` through items alone (`node` itself when
+    it is one and nothing holds it so)."""
+    found = node if type(node) in _BRACKETED else None
+    current = node
+    while True:
+        item = current if type(current) in _ITEMS else parents.get(current)
+        holder = parents.get(item) if item is not None else None
+        if item is None or type(item) not in _ITEMS or type(holder) is not _ITEMS[type(item)]:
+            return found
+        assert holder is not None
+        found = current = holder
+
+
+def _fitting_edits(
+    module: cst.Module,
+    source: str,
+    targets: Mapping[cst.CSTNode, int | None],
+    positions: Mapping[cst.CSTNode, CodeRange],
+    parents: Parents,
+    settings: Settings,
+) -> dict[cst.CSTNode, NodeEdit]:
+    """For each layout target (see `_layout_targets`), the edit that lays it out one item per
+    line when the edits make it longer than the project's line length (see `layout.fit`)."""
+    limit = settings.line_length or DEFAULT_LINE_LENGTH
+    lines: list[str] | None = None
+    fits: dict[cst.CSTNode, NodeEdit] = {}
+    for node, growth in targets.items():
+        if _in_f_string(node, parents):
+            continue
+        where = positions[node]
+        if lines is None:
+            lines = _NEWLINE.split(source)
+        spanned = lines[where.start.line - 1 : where.end.line]
+        longest = max(map(len, spanned))
+        if growth is not None and longest + growth <= limit:
+            continue  # the edits inside leave it short enough
+        first, last = spanned[0], spanned[-1]
+        place = layout.Place(
+            limit=limit,
+            indent_unit=module.default_indent,
+            newline=module.default_newline,
+            block_indent=tuple(block_indents(node, parents, module)),
+            lead=first[: len(first) - len(first.lstrip(" \t"))],
+            before=where.start.column,
+            after=len(last) - where.end.column,
+            longest=longest,
+        )
+        fits[node] = functools.partial(_fitted, original=node, place=place)
+    return fits
+
+
+def _fitted(node: cst.CSTNode, *, original: cst.CSTNode, place: layout.Place) -> cst.CSTNode:
+    """`node`, the edit of `original`, laid out for the line length."""
+    if isinstance(node, cst.IfExp) and isinstance(original, cst.IfExp):
+        return layout.fit_conditional(node, original, place)
+    if isinstance(node, cst.Call | cst.Dict | cst.List):
+        same = type(node) is type(original)
+        return layout.fit(node, original if same else None, place)  # type: ignore[arg-type]
+    return node
+
+
+def _in_f_string(node: cst.CSTNode, parents: Parents) -> bool:
+    """Inside an f-string's braces a line break is not always allowed."""
+    current = parents.get(node)
+    while current is not None and type(current) not in _STATEMENT_NODES:
+        if type(current) is cst.FormattedString:
+            return True
+        current = parents.get(current)
+    return False
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def _errors_inside_edits(
@@ -381,12 +576,6 @@ def _errors_inside_edits(
         if any((s <= start and end <= e) or (start <= s and e <= end) for s, e in edited):
             return True
     return False
-
-
-def _is_import(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
-    )
 
 
 def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
@@ -475,23 +664,23 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     return None if index < len(replacements) else "".join(parts)
 
 
-def _with_imports(module: cst.Module, lines: list[str]) -> cst.Module:
-    """The import statements `lines` added after the module's leading imports (LibCST's
-    AddImportsVisitor does the same with a full transform of the tree)."""
-    if not lines:
-        return module
-    body = list(module.body)
-    index = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
-        if isinstance(body[0].body[0].value, cst.SimpleString | cst.ConcatenatedString):
-            index = 1  # the docstring stays first
-    while index < len(body) and _is_import(body[index]):
-        index += 1
-    added: list[cst.BaseStatement] = [cst.parse_statement(line) for line in lines]
-    if index < len(body) and not body[index].leading_lines:
-        # Keep a blank line between the imports and the code that follows them.
-        body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
-    return module.with_changes(body=[*body[:index], *added, *body[index:]])
+def _after_imports(module: cst.Module) -> int | None:
+    """Where in the module's text the statements after its leading imports start; None for a
+    module without leading imports."""
+    end = after_leading_imports(module)
+    return None if end is None else len(module.with_changes(body=module.body[:end], footer=()).code)
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """The findings, each (rule, place, message) once, in order."""
+    seen: set[tuple[type[Rule], cst.CSTNode, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, finding.node, finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -526,7 +715,7 @@ def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tu
             if _imports_from(statement, module):
                 assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)
                 body[index] = _without_alias(statement, statement.body[0], name)
-    return _with_imports(tree.with_changes(body=body), new_lines).code
+    return place_imports(tree.with_changes(body=body), new_lines).code
 
 
 class _References(cst.CSTVisitor):
@@ -643,14 +832,14 @@ def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
 
 
 def _client_code(client: Client) -> str:
-    if client.construction is None:
-        return (
-            "the `openai` module client"
-            if client.origin == "module"
-            else f"`{code_of(client.base_url or cst.Name('client'))}`"
-        )
-    code = code_of(client.construction)
-    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
+    """How a message names a client: its constructor as written, or where it comes from."""
+    if client.imported is not None:
+        return f"{client.imported.where} (imported)"
+    if client.construction is not None:
+        return f"`{short_code(client.construction)}`"
+    if client.origin == "module":
+        return "the `openai` module client"
+    return f"`{code_of(client.base_url)}`" if client.base_url is not None else "its client"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:
@@ -684,7 +873,11 @@ def _check_output(output: str, applied: list[Finding], edited: str | None = None
 
 
 def _diagnostic(
-    finding: Finding, applied: bool, positions: Mapping[cst.CSTNode, CodeRange], source: str | None
+    finding: Finding,
+    applied: bool,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    source: str | None,
+    fits: Mapping[cst.CSTNode, NodeEdit],
 ) -> Diagnostic:
     """`source` None: without the fix's text edit."""
     position = positions[finding.node]
@@ -697,11 +890,13 @@ def _diagnostic(
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=_text_edit(finding, positions, source) if source is not None else None,
+        edit=_text_edit(finding, positions, source, fits) if source is not None else None,
     )
 
 
-def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str) -> Edit | None:
+def _text_edit(
+    finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str, fits: Mapping[cst.CSTNode, NodeEdit]
+) -> Edit | None:
     """The fix as one replacement of source text, when all its edits change one node into one node.
 
     Several edits of the same node (drop one argument, add another) are composed in order. Fixes
@@ -713,7 +908,8 @@ def _text_edit(finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], sou
     node = finding.fix.edits[0][0]
     if any(edited is not node for edited, _ in finding.fix.edits) or node not in positions:
         return None
-    replacement = _apply_edits(node, [change for _, change in finding.fix.edits])
+    changes = [change for _, change in finding.fix.edits]
+    replacement = _apply_edits(node, [*changes, fits[node]] if node in fits else changes)
     if not isinstance(replacement, cst.CSTNode):
         return None  # a removal, or statements inserted after the node
     span = _span(positions[node])

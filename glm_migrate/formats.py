@@ -21,7 +21,7 @@ from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.config import FORMATS as FORMATS
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import redact
-from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, status, where
+from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, plural, status, where
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
@@ -42,6 +42,10 @@ class RunReport:
     #: "https://github.com/o/r/blob/<sha>/": markdown links point there (else relative links)
     link_base: str | None = None
     secrets: frozenset[str] = field(default_factory=frozenset)
+    #: the paths as the command was given them (for the command the text summary suggests)
+    paths: tuple[str, ...] = ()
+    #: the text report lists notes too
+    show_advice: bool = False
 
     @property
     def dry_run(self) -> bool:
@@ -60,7 +64,7 @@ def is_blocking(diagnostic: Diagnostic, *, dry_run: bool, strict: bool) -> bool:
     """Whether a finding makes the exit code 1: something unmigrated remains after this run."""
     if diagnostic.applied and not dry_run:
         return False
-    return diagnostic.severity is Severity.ERROR or strict
+    return diagnostic.severity is Severity.ERROR or (strict and diagnostic.severity is Severity.WARNING)
 
 
 def render(output_format: str, run: RunReport, *, statistics: bool = False) -> str:
@@ -174,7 +178,7 @@ def statistics_text(run: RunReport) -> str:
     rows = rule_counts(run)
     lines = [f"{r.count:>6}  {r.code}  {r.name:<28} {_fix_label(r)}".rstrip() for r in rows]
     total = sum(r.count for r in rows)
-    lines.append(f"{total:>6}  findings in {run.summary.files_scanned} files")
+    lines.append(f"{total:>6}  findings in {plural(run.summary.files_scanned, 'file')}")
     return "\n".join(lines)
 
 
@@ -223,7 +227,7 @@ def github_annotations(run: RunReport) -> str:
         for diagnostic in report.diagnostics:
             span = diagnostic.position  # in a notebook: the line of the .ipynb, so annotations land there
             state = status(diagnostic, dry_run=run.dry_run)
-            command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+            command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(diagnostic.severity, "notice")
             if state == "fixed":
                 command = "notice"
             message = f"{diagnostic.message} [{state}]"
@@ -248,7 +252,7 @@ def github_annotations(run: RunReport) -> str:
 
 
 def _level(severity: Severity) -> str:
-    return "error" if severity is Severity.ERROR else "warning"
+    return severity.value  # SARIF's levels: error, warning, note
 
 
 def _what_it_does(rule: type[Rule]) -> str:
@@ -392,10 +396,6 @@ def _link(run: RunReport, path: Path, diagnostic: Diagnostic) -> str:
     return f"[{shown}]({target})"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def markdown_report(run: RunReport) -> str:
     """A pull-request description: counts per rule, the changes, and a checklist of manual work."""
     summary = run.summary
@@ -404,12 +404,12 @@ def markdown_report(run: RunReport) -> str:
     out = ["## Migration from the OpenAI API to Z.AI GLM-4.6", ""]
     verb = "changed" if run.mode == "apply" else "to change"
     out.append(
-        f"glm-migrate {__version__} scanned {_plural(summary.files_scanned, 'file')}: "
+        f"glm-migrate {__version__} scanned {plural(summary.files_scanned, 'file')}: "
         f"{summary.files_changed} {verb}, {summary.files_failed} failed. "
-        + ("Nothing is left to migrate." if not blocking else f"{_plural(blocking, 'finding')} left to handle.")
+        + ("Nothing is left to migrate." if not blocking else f"{plural(blocking, 'finding')} left to handle.")
     )
     if run.baselined:
-        out.append(f"{_plural(run.baselined, 'known finding')} in the baseline not shown.")
+        out.append(f"{plural(run.baselined, 'known finding')} in the baseline not shown.")
     out.append("")
 
     rows = rule_counts(run)
@@ -420,9 +420,11 @@ def markdown_report(run: RunReport) -> str:
             out.append(f"| {r.code} | {r.name} | {r.count} | {r.fixed} | {r.fixable} | {r.manual} | {r.advice} |")
         out.append("")
 
+    # Only what this run changed (or, in a dry run, would change): an unsafe fix left pending is
+    # manual work below, not a substitution.
     changes: Counter[tuple[str, str, str]] = Counter()
     for _, diagnostic in run.findings():
-        if status(diagnostic, dry_run=run.dry_run) in ("fixed", "fix", "unsafe-fix"):
+        if diagnostic.applied:
             changes[(diagnostic.code, diagnostic.message, diagnostic.fix_title or "")] += 1
     if changes:
         out += [f"### Substitutions {done}", "", "| rule | found | change | sites |", "| --- | --- | --- | ---: |"]
@@ -539,7 +541,7 @@ def gitlab_code_quality(run: RunReport) -> str:
                     "check_name": diagnostic.code,
                     "description": f"{diagnostic.code} [{state}] {diagnostic.message}",
                     "categories": ["Compatibility"],
-                    "severity": "major" if run.blocking(diagnostic) else "minor",
+                    "severity": _gitlab_severity(run, diagnostic),
                     "fingerprint": hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest(),
                     "location": {
                         "path": path,
@@ -548,6 +550,12 @@ def gitlab_code_quality(run: RunReport) -> str:
                 }
             )
     return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
+def _gitlab_severity(run: RunReport, diagnostic: Diagnostic) -> str:
+    if run.blocking(diagnostic):
+        return "major"
+    return "info" if diagnostic.severity is Severity.NOTE else "minor"
 
 
 _RENDERERS: dict[str, Callable[[RunReport], str]] = {

@@ -135,7 +135,13 @@ def _check_model(body: Mapping[str, Any], endpoint: str, tables: Tables) -> str:
     if model is None:
         raise ApiError(400, MISSING_FIELD, "Missing required parameter `model`")
     if not isinstance(model, str) or not tables.is_target(endpoint, model):
-        raise ApiError(400, UNKNOWN_MODEL, f"Unknown Model `{model}`, please check the model code")
+        message = f"Unknown Model `{model}`, please check the model code"
+        # Z.AI stops there; the double also says what the codemod would have sent (the same lookup)
+        known = tables.match_on(endpoint, model) if isinstance(model, str) else None
+        if known is not None:
+            hint = f"glm-migrate maps it to `{known.glm}`" if known.glm else "it has no GLM equivalent"
+            message += f" ({hint}{known.label}: was the file migrated?)"
+        raise ApiError(400, UNKNOWN_MODEL, message)
     return model
 
 

@@ -358,7 +358,7 @@ class _Piece:
 def _generate(
     plan: _Plan, module: cst.Module, parents: Parents, targets: set[cst.CSTNode], edited: set[cst.CSTNode]
 ) -> _Piece:
-    indents = _indents(plan.statement, parents, module)
+    indents = block_indents(plan.statement, parents, module)
     recorder = _Recorder(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
@@ -434,10 +434,10 @@ def _inside(statement: cst.BaseStatement, whole: set[cst.CSTNode], parents: Pare
     return False
 
 
-def _indents(statement: cst.BaseStatement, parents: Parents, module: cst.Module) -> list[str]:
-    """The indentation in force where `statement` stands: one token per enclosing block."""
+def block_indents(node: cst.CSTNode, parents: Parents, module: cst.Module) -> list[str]:
+    """The indentation in force where `node` stands: one token per enclosing block."""
     tokens: list[str] = []
-    current = parents.get(statement)
+    current = parents.get(node)
     while current is not None:
         if isinstance(current, cst.IndentedBlock | cst.Match):  # a match indents its cases
             tokens.append(module.default_indent if current.indent is None else current.indent)

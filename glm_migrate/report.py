@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -114,6 +115,10 @@ class StyledDiff(Styled):
         )
 
 
+#: severities from the most to the least pressing
+_SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+
+
 @dataclass
 class Summary:
     """Counts over a whole run, built incrementally so reports need not be kept."""
@@ -124,7 +129,13 @@ class Summary:
     fixes: Counter[str] = field(default_factory=Counter)  #: applied (or, in a dry run, applicable)
     findings: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
+    #: the most pressing severity among each rule's findings
     severities: dict[str, Severity] = field(default_factory=dict)
+    #: findings this run leaves: "safe" and "unsafe" (a fix is pending), "manual" (a person must
+    #: change the code), "warning" (advice), "note" (listed only with --show-advice)
+    unresolved: Counter[str] = field(default_factory=Counter)
+    #: manual findings by the kind of work (see `work_kind`)
+    manual_kinds: Counter[str] = field(default_factory=Counter)
     #: what discovery left out, by reason (see `discovery.Discovery.skipped`)
     skipped: dict[str, int] = field(default_factory=dict)
 
@@ -133,16 +144,65 @@ class Summary:
         self.files_changed += report.changed
         self.files_failed += report.error is not None
         for diagnostic in report.diagnostics:
-            self.findings[diagnostic.code] += 1
-            self.names[diagnostic.code] = diagnostic.rule
-            self.severities[diagnostic.code] = diagnostic.severity
+            code = diagnostic.code
+            self.findings[code] += 1
+            self.names[code] = diagnostic.rule
+            known = self.severities.get(code)
+            if known is None or _SEVERITY_ORDER.index(diagnostic.severity) < _SEVERITY_ORDER.index(known):
+                self.severities[code] = diagnostic.severity
             if diagnostic.applied:
-                self.fixes[diagnostic.code] += 1
+                self.fixes[code] += 1
+                continue
+            state = _unresolved_state(diagnostic)
+            self.unresolved[state] += 1
+            if state == "manual":
+                self.manual_kinds[work_kind(code)] += 1
+
+
+def _unresolved_state(diagnostic: Diagnostic) -> str:
+    if diagnostic.applicability is Applicability.SAFE:
+        return "safe"
+    if diagnostic.applicability is Applicability.UNSAFE:
+        return "unsafe"
+    return {Severity.ERROR: "manual", Severity.WARNING: "warning"}.get(diagnostic.severity, "note")
+
+
+#: The kinds of manual work the summary groups findings by: rule code (or code prefix) -> kind.
+_WORK_KINDS = {
+    "GLM301": "OpenAI APIs GLM lacks (Responses, Assistants, ...)",
+    "GLM303": "legacy SDK (openai<1)",
+    "GLM005": "legacy SDK (openai<1)",
+    "GLM404": "legacy SDK (openai<1)",
+    "GLM008": "Azure clients",
+    "GLM102": "unknown model ids",
+    "GLM403": "model ids in configuration files",
+    "GLM001": "keys",
+    "GLM003": "keys",
+    "GLM009": "keys",
+    "GLM401": "keys",
+    "GLM002": "clients and URLs",
+    "GLM004": "clients and URLs",
+    "GLM402": "clients and URLs",
+    "GLM405": "clients and URLs",
+    "GLM006": "frameworks (LangChain, LlamaIndex, LiteLLM)",
+    "GLM107": "frameworks (LangChain, LlamaIndex, LiteLLM)",
+    "GLM302": "frameworks (LangChain, LlamaIndex, LiteLLM)",
+    "GLM2": "request arguments",
+    "GLM1": "model ids",
+}
+
+
+def work_kind(code: str) -> str:
+    """The kind of work a finding of rule `code` asks for, as the summary groups it."""
+    for key in (code, code[:4]):
+        if key in _WORK_KINDS:
+            return _WORK_KINDS[key]
+    return "other"
 
 
 def summary_table(summary: Summary, *, applied: bool) -> Table:
-    verb = "changed" if applied else "to change"
-    table = Table(title="glm-migrate summary", show_edge=False, title_justify="left")
+    """Findings per rule (rows in code order, each rule's most pressing severity)."""
+    table = Table(show_edge=False)
     table.add_column("rule")
     table.add_column("name")
     table.add_column("severity")
@@ -156,14 +216,82 @@ def summary_table(summary: Summary, *, applied: bool) -> Table:
             str(summary.fixes[code]),
             str(summary.findings[code]),
         )
-    table.caption = (
-        f"{summary.files_scanned} files scanned, {summary.files_changed} {verb}, {summary.files_failed} failed"
+    return table
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `2 fixes`."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}" + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def summary_lines(run: RunReport) -> list[Styled]:
+    """The one-screen summary a person reads first, printed last: files, fixes done and
+    pending, manual work by kind, what is not shown, and the command to run next."""
+    summary, unresolved = run.summary, run.summary.unresolved
+    applied = run.mode == "apply"
+    head = (
+        f"{plural(summary.files_scanned, 'file')} scanned, "
+        f"{summary.files_changed} {'changed' if applied else 'to change'}, {summary.files_failed} failed"
     )
     skipped = skipped_text(summary.skipped)
+    if not summary.findings and not summary.files_failed and not run.baselined:
+        return [
+            Styled([("glm-migrate: ", "bold"), (f"{head}; nothing to migrate", "")]),
+            *([Styled([(f"  {skipped}", "dim")])] if skipped else []),
+        ]
+    lines = [Styled([("glm-migrate: ", "bold"), (head, "")])]
+
+    def row(label: str, text: str, style: str = "") -> None:
+        lines.append(Styled([(f"  {label:<10}", "bold"), (text, style)]))
+
+    done = summary.fixes.total()
+    # (a safe fix is left pending only in a file that failed or could not be written)
+    pending = [plural(unresolved[state], f"{state} fix") for state in ("safe", "unsafe") if unresolved[state]]
+    fixes = f"{done} {'applied' if applied else 'to apply'}" + (f"; pending: {', '.join(pending)}" if pending else "")
+    if done or pending:
+        row("fixes", fixes + (" (with --unsafe-fixes)" if unresolved["unsafe"] else ""))
+    if unresolved["manual"]:
+        row("manual", f"{unresolved['manual']} to change by hand:", "red")
+        for kind, count in sorted(summary.manual_kinds.items(), key=lambda item: (-item[1], item[0])):
+            lines.append(Styled([(f"{'':12}{count:>5}  {kind}", "")]))
+    advice = []
+    if unresolved["warning"]:
+        advice.append(f"{plural(unresolved['warning'], 'warning')} above")
+    if unresolved["note"]:
+        listed = "listed above" if run.show_advice else "not listed (--show-advice lists notes)"
+        advice.append(f"{plural(unresolved['note'], 'note')} {listed}")
+    if advice:
+        row("advice", "; ".join(advice), "yellow")
+    if run.baselined:
+        row("baseline", f"{plural(run.baselined, 'finding')} left out: they are in the baseline")
     if skipped:
-        table.caption += f"\n{skipped}"
-    table.caption_justify = "left"
-    return table
+        lines.append(Styled([(f"  {skipped}", "dim")]))
+    lines.append(Styled([("next: ", "bold cyan"), *_next_step(run)]))
+    return lines
+
+
+def _next_step(run: RunReport) -> list[tuple[str, str]]:
+    """The command to run next, and why."""
+    unresolved = run.summary.unresolved
+    paths = shlex.join(run.paths) if run.paths else "."
+    if run.summary.files_failed:
+        return [("fix what stopped the failed files (errors above), then run again", "")]
+    if run.mode != "apply" and run.summary.fixes.total():
+        return [(f"glm-migrate {paths}", "bold"), ("  (applies the fixes shown)", "")]
+    if unresolved["unsafe"]:
+        return [
+            (f"glm-migrate {paths} --unsafe-fixes --dry-run", "bold"),
+            (f"  (shows the {plural(unresolved['unsafe'], 'unsafe fix')}: review, then apply without --dry-run)", ""),
+        ]
+    if unresolved["manual"]:
+        return [
+            ("change the manual items by hand, then ", ""),
+            (f"glm-migrate {paths} --check", "bold"),
+            ("  (--add-todo marks them in the code)", ""),
+        ]
+    return [(f"glm-migrate {paths} --check", "bold"), ("  (in CI: keeps the code migrated)", "")]
 
 
 _SKIPPED_LABELS = (
@@ -177,11 +305,7 @@ _SKIPPED_LABELS = (
 
 def skipped_text(skipped: dict[str, int]) -> str | None:
     """`skipped: 3 files ignored by git, 2 folders excluded by default, ...`, or None."""
-    parts = [
-        f"{count} {noun}{'' if count == 1 else 's'} {why}"
-        for key, noun, why in _SKIPPED_LABELS
-        if (count := skipped.get(key, 0))
-    ]
+    parts = [f"{plural(count, noun)} {why}" for key, noun, why in _SKIPPED_LABELS if (count := skipped.get(key, 0))]
     return f"skipped: {', '.join(parts)}" if parts else None
 
 
@@ -251,13 +375,26 @@ def rules_table(rules: Sequence[RuleInfo]) -> Table:
     return table
 
 
+def rules_lines(rules: Sequence[RuleInfo]) -> list[str]:
+    """The rules as plain lines, for a pipe: `CODE  name  severity  fix  summary`."""
+    width = max(len(rule.NAME) for rule in rules)
+    return [
+        f"{rule.CODE}  {rule.NAME:<{width}}  {rule.SEVERITY.value:<7}  "
+        f"{rule.APPLICABILITY.value if rule.FIX_TITLE else 'none':<6}  {rule.SUMMARY}"
+        for rule in rules
+    ]
+
+
 def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled | RenderableType]:
-    """The text format: each finding, the diffs of a dry run, then the summary table (one piece
-    at a time: a large run's report is written as it is made, never held whole)."""
+    """The text format: each finding (notes only with --show-advice), the diffs of a dry run,
+    then the findings per rule and the summary (one piece at a time: a large run's report is
+    written as it is made, never held whole)."""
     from glm_migrate.redaction import redact
 
     for report in run.reports:
         for diagnostic in report.diagnostics:
+            if diagnostic.severity is Severity.NOTE and not run.show_advice:
+                continue
             if run.secrets:
                 # messages never quote a key today; masking here keeps it so for every future rule
                 title = diagnostic.fix_title and redact(diagnostic.fix_title, run.secrets)
@@ -272,8 +409,12 @@ def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled
             for diff in diffs:
                 # the diff is the one place original source is shown: keys in it are masked
                 yield StyledDiff(redact(diff, run.secrets))
-    if run.baselined:
-        yield Styled([(f"{run.baselined} finding(s) left out: they are in the baseline", "")])
-    if with_summary:
+    if not with_summary:
+        if run.baselined:
+            yield Styled([(f"{plural(run.baselined, 'finding')} left out: they are in the baseline", "")])
+        return
+    if run.summary.findings:
         yield Styled([])
         yield summary_table(run.summary, applied=run.mode == "apply")
+    yield Styled([])
+    yield from summary_lines(run)

@@ -17,8 +17,15 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SUPPORTED_VERSION = 1
-TABLE_FILES = ("models", "endpoints", "parameters")
+TABLE_FILES = ("models", "endpoints", "parameters", "signatures")
 ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
+#: what a model family may belong to: GLM's endpoints, then OpenAI APIs GLM-4.6 has no counterpart for
+FAMILY_ENDPOINTS = (*ENDPOINTS, "audio_speech", "completions", "moderations", "realtime")
+#: keys of an exact model entry written as a table (`"gpt-4o" = { glm = "glm-4.6" }`)
+ENTRY_KEYS = frozenset({"glm"})
+FAMILY_KEYS = frozenset(
+    {"name", "endpoint", "pattern", "glm", "why", "resource", "report_anywhere", "triggers", "examples", "claims_not"}
+)
 SDKS = ("openai", "azure", "zai", "zhipuai")
 #: GLM's `user_id` length bounds (glm-target-api.md 3.1), for the codemod and the mock endpoint
 USER_ID_LENGTH = range(6, 129)
@@ -31,8 +38,51 @@ def _undated(dated_suffix: re.Pattern[str], model_id: str) -> str:
     return dated_suffix.sub("", model_id)
 
 
+@functools.lru_cache(maxsize=4096)
+def _family_index(families: re.Pattern[str], model_id: str, base: str) -> int | None:
+    """Which family (by position) claims `model_id`, memoised like `_undated`. The undated `base`
+    is tried first: `gpt-3.5-turbo-instruct-0914` is an instruct snapshot before it is a `gpt-*` id."""
+    match = families.fullmatch(base) or (families.fullmatch(model_id) if base != model_id else None)
+    return int(match.lastgroup[1:]) if match is not None and match.lastgroup else None
+
+
 class TablesError(ValueError):
     """A table file is missing, malformed or has a key of the wrong type."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFamily:
+    """Ids nobody listed yet, claimed by pattern (`[[families]]` in models.toml)."""
+
+    name: str  #: shown in findings: "OpenAI chat family"
+    endpoint: str  #: one of FAMILY_ENDPOINTS
+    pattern: re.Pattern[str]
+    glm: str  #: "" = no GLM counterpart
+    why: str  #: for glm == "": what to do instead
+    triggers: tuple[str, ...]  #: substrings every id of the family contains (discovery pre-check)
+    examples: tuple[str, ...]  #: ids it claims
+    claims_not: tuple[str, ...]  #: look-alikes it leaves alone
+    #: reported wherever the id is written, not only where a request is seen to send it
+    report_anywhere: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMatch:
+    """What the model map says about one id: the endpoint it belongs to and its GLM id."""
+
+    endpoint: str
+    glm: str  #: "" = no GLM counterpart
+    family: ModelFamily | None = None  #: None for an exact entry (shipped, or a user override)
+
+    @property
+    def label(self) -> str:
+        """` (OpenAI chat family)` for a family match, nothing for an exact one: for messages."""
+        return f" ({self.family.name})" if self.family is not None else ""
+
+    @property
+    def why(self) -> str:
+        """What to do instead, for an id without a GLM counterpart ("" when not known)."""
+        return self.family.why if self.family is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +129,62 @@ class ImageGeneration:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """The parameters of one SDK constructor or resource method (`rules/signatures.toml`)."""
+
+    #: the parameters that may be passed by position, in order
+    positional: tuple[str, ...]
+    #: the parameters that may be passed by name
+    keyword: frozenset[str]
+    required: frozenset[str]
+    var_positional: bool
+    var_keyword: bool
+
+    def accepts(self, name: str) -> bool:
+        return self.var_keyword or name in self.keyword
+
+
+@dataclass(frozen=True, slots=True)
+class SdkClient:
+    """A client class: its constructor and the resource methods glm-migrate rewrites."""
+
+    distribution: str  #: the package it comes from ("openai", "zai-sdk")
+    constructor: Signature
+    #: normalised resource path ("chat.completions.create") -> its signature
+    methods: Mapping[str, Signature]
+
+
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """What the fix guard binds rewritten calls against, generated from the installed SDKs."""
+
+    #: distribution -> the version the table was generated from
+    versions: Mapping[str, str]
+    #: qualified class name ("openai.OpenAI") -> its signatures
+    clients: Mapping[str, SdkClient]
+
+
+@dataclass(frozen=True, slots=True)
+class LitellmProvider:
+    """LiteLLM's provider for Z.AI (`[litellm]` in endpoints.toml)."""
+
+    prefix: str  #: "zai": models are written `zai/glm-4.6`
+    api_key_env: str  #: the variable it reads the key from
+    api_base_env: str  #: the variable it reads the URL from
+    env_reference: str  #: "os.environ/": a settings string naming a variable
+
+
+@dataclass(frozen=True, slots=True)
 class Tables:
     #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
     models: Mapping[str, Mapping[str, str]]
     #: endpoint -> GLM ids that endpoint serves
     targets: Mapping[str, frozenset[str]]
     dated_suffix: re.Pattern[str]
+    #: ids nobody listed, by pattern, in the order they are tried
+    families: tuple[ModelFamily, ...]
+    #: every family's pattern as one alternation, group `f<i>` for families[i]
+    family_pattern: re.Pattern[str]
     #: region name -> base URL (with trailing slash)
     base_urls: Mapping[str, str]
     default_region: str
@@ -116,6 +216,7 @@ class Tables:
     azure_token_options: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
+    litellm: LitellmProvider
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
     legacy_errors: Mapping[str, str]
     #: legacy error classes whose v1 name catches less
@@ -136,16 +237,37 @@ class Tables:
     clients: Mapping[str, tuple[str, bool]]
     #: lower-case words; a file containing none of them has nothing to migrate
     triggers: tuple[str, ...]
+    signatures: Signatures
 
-    def lookup_model(self, endpoint: str, model_id: str) -> str | None:
-        """The GLM id for `model_id` on `endpoint` ("" when there is none), or None if unlisted."""
+    def match_model(self, model_id: str) -> ModelMatch | None:
+        """The model map's one lookup: the endpoint `model_id` belongs to and its GLM id, or None.
+
+        An exact entry (or user override) on any endpoint wins, the id as written before the id
+        without its dated suffix; then the first family whose pattern matches either."""
+        base = _undated(self.dated_suffix, model_id)
+        for candidate in (model_id, base):
+            for endpoint, table in self.models.items():
+                if candidate in table:
+                    return ModelMatch(endpoint, table[candidate])
+        index = _family_index(self.family_pattern, model_id, base)
+        if index is None:
+            return None
+        family = self.families[index]
+        return ModelMatch(family.endpoint, family.glm, family)
+
+    def match_on(self, endpoint: str, model_id: str) -> ModelMatch | None:
+        """`match_model`, for an id sent to `endpoint`: None when the map does not know it there
+        (unlisted, or an id of another endpoint)."""
         table = self.models.get(endpoint, {})
         if model_id in table:
-            return table[model_id]
-        base = _undated(self.dated_suffix, model_id)
-        if base != model_id and base in table:
-            return table[base]
-        return None
+            return ModelMatch(endpoint, table[model_id])
+        match = self.match_model(model_id)
+        return match if match is not None and match.endpoint == endpoint else None
+
+    def lookup_model(self, endpoint: str, model_id: str) -> str | None:
+        """The GLM id for `model_id` on `endpoint` ("" when there is none), or None if unknown there."""
+        match = self.match_on(endpoint, model_id)
+        return match.glm if match is not None else None
 
     def is_target(self, endpoint: str, model_id: str) -> bool:
         return model_id in self.targets.get(endpoint, frozenset())
@@ -155,14 +277,15 @@ class Tables:
         return model_id if self.is_target(endpoint, model_id) else self.lookup_model(endpoint, model_id)
 
     def known_endpoint_for(self, model_id: str) -> str | None:
-        """The endpoint whose table lists `model_id` as a source, for ids met outside a call."""
-        # `lookup_model`'s test, the suffix stripped once: this runs for every string literal.
-        base = _undated(self.dated_suffix, model_id)
-        for endpoint in ENDPOINTS:
-            table = self.models.get(endpoint, {})
-            if model_id in table or base in table:
-                return endpoint
-        return None
+        """The endpoint `model_id` belongs to (one of FAMILY_ENDPOINTS), for ids met outside a call."""
+        match = self.match_model(model_id)
+        return match.endpoint if match is not None else None
+
+    def names_model_prefix(self, prefix: str) -> bool:
+        """Whether ids the map knows start with `prefix` (`model.startswith("gpt-")` tests them)."""
+        return any(source.startswith(prefix) for table in self.models.values() for source in table) or any(
+            example.startswith(prefix) for family in self.families for example in family.examples
+        )
 
     def unavailable_advice(self, path: tuple[str, ...]) -> tuple[str, str] | None:
         """(prefix, advice) for the longest `[unavailable]` prefix of a resource path, if any."""
@@ -209,9 +332,11 @@ class Tables:
     def _merged(self, overrides: Mapping[str, str]) -> Tables:
         merged = {endpoint: dict(table) for endpoint, table in self.models.items()}
         for source, target in overrides.items():
-            endpoints = [e for e, t in merged.items() if source in t] or ["chat"]
+            # an id the map knows only by its family is overridden on the family's endpoint
+            match = self.match_model(source)
+            endpoints = [e for e, t in merged.items() if source in t] or [match.endpoint if match else "chat"]
             for endpoint in endpoints:
-                merged[endpoint][source] = target
+                merged.setdefault(endpoint, {})[source] = target
         return replace(self, models=MappingProxyType({e: MappingProxyType(t) for e, t in merged.items()}))
 
 
@@ -241,6 +366,62 @@ def _range(spec: Mapping[str, Any], file: str) -> Range:
     return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
 
 
+def _entry_target(endpoint: str, source: str, entry: object) -> str:
+    """The GLM id of an exact entry: `"gpt-4o" = "glm-4.6"` or `"gpt-4o" = { glm = "glm-4.6" }`."""
+    where = f"rules/models.toml: `[{endpoint}]` entry `{source}`"
+    if isinstance(entry, str):
+        return entry
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("glm"), str):
+        raise TablesError(f"{where} must be a string or a table with a string `glm`")
+    if unknown := sorted(set(entry) - ENTRY_KEYS):
+        raise TablesError(f"{where} has unknown keys: {', '.join(unknown)}")
+    return str(entry["glm"])
+
+
+def _family(spec: object, index: int, unavailable: Mapping[str, str]) -> ModelFamily:
+    where = f"[[families]] entry {index + 1}"
+    if not isinstance(spec, Mapping):
+        raise TablesError(f"rules/models.toml: {where} must be a table")
+    if unknown := sorted(set(spec) - FAMILY_KEYS):
+        raise TablesError(f"rules/models.toml: {where} has unknown keys: {', '.join(unknown)}")
+    name = _get(spec, "name", str, "models")
+    where = f"family `{name}`"
+    endpoint = _get(spec, "endpoint", str, "models")
+    if endpoint not in FAMILY_ENDPOINTS:
+        raise TablesError(f"rules/models.toml: {where} has an unknown endpoint `{endpoint}`")
+    source = _get(spec, "pattern", str, "models")
+    try:
+        pattern = re.compile(source)
+    except re.error as exc:
+        raise TablesError(f"rules/models.toml: {where} has a broken pattern: {exc}") from None
+    if pattern.groupindex:
+        raise TablesError(f"rules/models.toml: {where}: named groups are reserved for the lookup")
+    glm = _get(spec, "glm", str, "models")
+    why = spec.get("why", "")
+    resource = spec.get("resource")
+    if resource is not None:
+        if resource not in unavailable:
+            raise TablesError(f"rules/models.toml: {where} names `{resource}`, which `[unavailable]` lacks")
+        why = unavailable[resource]
+    if not isinstance(why, str) or (not glm and not why):
+        raise TablesError(f"rules/models.toml: {where} maps to nothing: say `why` or name a `resource`")
+    lists = {
+        key: _str_list(spec, key, "models") if key in spec else () for key in ("triggers", "examples", "claims_not")
+    }
+    if not lists["examples"]:
+        raise TablesError(f"rules/models.toml: {where} needs `examples`")
+    anywhere = spec.get("report_anywhere", False)
+    if not isinstance(anywhere, bool):
+        raise TablesError(f"rules/models.toml: {where}: `report_anywhere` must be true or false")
+    return ModelFamily(
+        name, endpoint, pattern, glm, why, lists["triggers"], lists["examples"], lists["claims_not"], anywhere
+    )
+
+
+def _family_triggers(families: tuple[ModelFamily, ...]) -> list[str]:
+    return [trigger for family in families for trigger in family.triggers]
+
+
 def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     """Build `Tables` from the parsed TOML documents keyed by file stem. Pure; raises TablesError."""
     for name in TABLE_FILES:
@@ -254,10 +435,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     targets: dict[str, frozenset[str]] = {}
     for endpoint in ENDPOINTS:
         table = _get(models_raw, endpoint, Mapping, "models")
-        if not all(isinstance(v, str) for v in table.values()):
-            raise TablesError(f"rules/models.toml: `[{endpoint}]` values must be strings")
-        models[endpoint] = MappingProxyType(dict(table))
+        models[endpoint] = MappingProxyType({source: _entry_target(endpoint, source, v) for source, v in table.items()})
         targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
+    unavailable = {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
+    families = tuple(
+        _family(spec, index, unavailable) for index, spec in enumerate(_get(models_raw, "families", list, "models"))
+    )
 
     regions = _get(endpoints_raw, "regions", Mapping, "endpoints")
     base_urls = {name: _get(regions, f"{name}.base_url", str, "endpoints") for name in regions}
@@ -301,6 +484,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         models=MappingProxyType(models),
         targets=MappingProxyType(targets),
         dated_suffix=re.compile(_get(models_raw, "dated_suffix", str, "models")),
+        families=families,
+        family_pattern=re.compile("|".join(f"(?P<f{i}>{f.pattern.pattern})" for i, f in enumerate(families))),
         base_urls=MappingProxyType(base_urls),
         default_region=default_region,
         api_key_env=_get(endpoints_raw, "api_key_env", str, "endpoints"),
@@ -323,9 +508,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             max_pixels=_get(params_raw, "image_generation.max_pixels", int, "parameters"),
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
         ),
-        unavailable=MappingProxyType(
-            {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
-        ),
+        unavailable=MappingProxyType(unavailable),
         account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
@@ -335,6 +518,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))
                 for kind in _get(endpoints_raw, "frameworks", Mapping, "endpoints")
             }
+        ),
+        litellm=LitellmProvider(
+            prefix=_get(endpoints_raw, "litellm.provider", str, "endpoints"),
+            api_key_env=_get(endpoints_raw, "litellm.api_key_env", str, "endpoints"),
+            api_base_env=_get(endpoints_raw, "litellm.api_base_env", str, "endpoints"),
+            env_reference=_get(endpoints_raw, "litellm.env_reference", str, "endpoints"),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
@@ -353,8 +542,52 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         vision_models=frozenset(_str_list(params_raw, "vision.models", "parameters")),
         embedding_dimensions=MappingProxyType(dimensions),
         clients=MappingProxyType(clients),
-        triggers=tuple(t.lower() for t in _str_list(endpoints_raw, "discovery.triggers", "endpoints")),
+        # the discovery words, and what every id of a family contains
+        triggers=tuple(
+            dict.fromkeys(
+                t.lower()
+                for t in (*_str_list(endpoints_raw, "discovery.triggers", "endpoints"), *_family_triggers(families))
+            )
+        ),
+        signatures=_signatures(raw["signatures"]),
     )
+
+
+def _signatures(raw: Mapping[str, Any]) -> Signatures:
+    """`rules/signatures.toml`: each client names its constructor's and methods' signatures."""
+    shared: dict[str, Signature] = {}
+    for name, spec in _get(raw, "signatures", Mapping, "signatures").items():
+        try:
+            shared[name] = Signature(
+                positional=_str_list(spec, "positional", "signatures"),
+                keyword=frozenset(_str_list(spec, "keyword", "signatures")),
+                required=frozenset(_str_list(spec, "required", "signatures")),
+                var_positional=_get(spec, "var_positional", bool, "signatures"),
+                var_keyword=_get(spec, "var_keyword", bool, "signatures"),
+            )
+        except TablesError as exc:
+            raise TablesError(f'{exc} in `[signatures."{name}"]`') from None
+
+    def named(name: object, where: str) -> Signature:
+        if not isinstance(name, str) or name not in shared:
+            raise TablesError(f"rules/signatures.toml: `{where}` names no `[signatures]` entry")
+        return shared[name]
+
+    clients = {
+        qualified: SdkClient(
+            distribution=_get(spec, "distribution", str, "signatures"),
+            constructor=named(spec.get("constructor"), f"clients.{qualified}.constructor"),
+            methods=MappingProxyType(
+                {
+                    path: named(name, f"clients.{qualified}.methods.{path}")
+                    for path, name in _get(spec, "methods", Mapping, "signatures").items()
+                }
+            ),
+        )
+        for qualified, spec in _get(raw, "clients", Mapping, "signatures").items()
+    }
+    versions = _get(raw, "sdk_versions", Mapping, "signatures")
+    return Signatures(versions=MappingProxyType(dict(versions)), clients=MappingProxyType(clients))
 
 
 def tables_dir() -> Path:

@@ -16,18 +16,29 @@ from glm_migrate.tables import load_tables
 __all__ = ["Invalid", "Valid", "check_example", "run_rule"]
 
 
+#: Rules are tested on their rewrite on the lines it was written on: calls are not laid out anew
+#: for the line length (the engine's layout has tests of its own), unless `settings` ask for it.
+RULE_TEST_LINE_LENGTH = 10_000
+
+
 def run_rule(
     rule: type[Rule], source: str, settings: Mapping[str, Any] | None = None, *, unsafe: bool = True
 ) -> MigrationResult:
     """Run one rule alone over `source` (dedented)."""
-    values = {"select": frozenset({rule.CODE}), "unsafe_fixes": unsafe, **(settings or {})}
+    values = {
+        "select": frozenset({rule.CODE}),
+        "unsafe_fixes": unsafe,
+        "line_length": RULE_TEST_LINE_LENGTH,
+        **(settings or {}),
+    }
     return migrate_source(textwrap.dedent(source), settings=Settings(**values), tables=load_tables(), rules=(rule,))
 
 
 def check_example(rule: type[Rule], example: Valid | Invalid) -> None:
     """Assert what an embedded example promises; raises AssertionError with the difference."""
     source = textwrap.dedent(example.code)
-    result = run_rule(rule, source, example.settings)
+    settings = example.settings
+    result = run_rule(rule, source, settings)
     assert result.error is None, result.error
     codes = [d.code for d in result.diagnostics if d.code == rule.CODE]
     if isinstance(example, Valid):
@@ -39,7 +50,7 @@ def check_example(rule: type[Rule], example: Valid | Invalid) -> None:
     assert result.output == expected, f"\n--- expected\n{expected}\n--- got\n{result.output}"
     ast.parse(result.output)
     if example.unsafe:
-        assert run_rule(rule, source, example.settings, unsafe=False).output == source, "unsafe fix applied by default"
-    again = run_rule(rule, result.output, example.settings)
+        assert run_rule(rule, source, settings, unsafe=False).output == source, "unsafe fix applied by default"
+    again = run_rule(rule, result.output, settings)
     assert not any(d.applied for d in again.diagnostics), "a second run applied more fixes"
     assert again.output == result.output

@@ -75,10 +75,23 @@ def _windowed_groups(old: list[str], new: list[str], replaced: Sequence[Replaced
     return groups
 
 
+def _headers(path: Path | str) -> tuple[str, str]:
+    """`a/<path>` and `b/<path>` for a path relative to the current folder (or under it, made
+    relative), as git writes them; an absolute path elsewhere as it is, without the prefixes."""
+    shown = Path(path)
+    if shown.is_absolute():
+        try:
+            shown = shown.relative_to(Path.cwd())
+        except ValueError:
+            return str(path), str(path)
+    return f"a/{shown.as_posix()}", f"b/{shown.as_posix()}"
+
+
 def _format(path: Path | str, old: list[str], new: list[str], groups: list[list[_Opcode]]) -> Iterator[str]:
     if not groups:
         return
-    yield f"--- a/{path}\n+++ b/{path}\n"
+    before, after = _headers(path)
+    yield f"--- {before}\n+++ {after}\n"
     for group in groups:
         (_, old_low, _, new_low, _), (_, _, old_high, _, new_high) = group[0], group[-1]
         yield f"@@ -{_range(old_low, old_high)} +{_range(new_low, new_high)} @@\n"

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
+from glm_migrate.config import Settings, parse_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 #: each Python fixture case's input
 BEFORE_FILES = sorted(FIXTURES.glob("*/before.py"))
+#: the Python fixture cases' names
+FIXTURE_CASES = sorted(path.parent.name for path in BEFORE_FILES)
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
 
 #: a small app with findings of every kind the CLI tests look at: key, base URL, model, range
@@ -66,3 +73,57 @@ def git(*args: str, cwd: Path) -> str:
         timeout=60,
     )
     return done.stdout
+
+
+def fixture_settings(case: Path) -> Settings:
+    """A fixture case's settings.toml (`[tool.glm-migrate]`-shaped), else the defaults."""
+    path = case / "settings.toml"
+    if not path.is_file():
+        return Settings()
+    return parse_settings(tomllib.loads(path.read_text(encoding="utf-8")), source=path)
+
+
+def ruff() -> str:
+    """ruff beside this interpreter (a virtualenv run without activating it), else on PATH."""
+    beside = Path(sys.executable).with_name("ruff")
+    found = str(beside) if beside.exists() else shutil.which("ruff")
+    assert found, "ruff is a development dependency (pip install -e '.[dev]')"
+    return found
+
+
+def through_a_terminal(
+    args: list[str], cwd: Path, env: Mapping[str, str], *, stdout_too: bool = False
+) -> tuple[int, bytes, str]:
+    """The command run with stderr (and with `stdout_too`, stdout) on a pseudo-terminal: its
+    exit code, what the terminal showed, and stdout when it went to a pipe."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [*command(), *args], cwd=cwd, env=env, stdout=slave if stdout_too else subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    received: dict[int, bytes] = {master: b""}
+    if process.stdout is not None:
+        received[process.stdout.fileno()] = b""
+    open_ends = set(received)
+    while open_ends:  # both read while it runs: a full buffer would stop it
+        ready, _, _ = select.select(list(open_ends), [], [], 120)
+        if not ready:
+            process.kill()
+            raise AssertionError("no output for 120 s")
+        for end in ready:
+            try:
+                chunk = os.read(end, 65536)
+            except OSError:  # the terminal closed
+                chunk = b""
+            if chunk:
+                received[end] += chunk
+            else:
+                open_ends.discard(end)
+    os.close(master)
+    piped = received[process.stdout.fileno()] if process.stdout is not None else b""
+    if process.stdout is not None:
+        process.stdout.close()
+    return process.wait(timeout=120), received[master], piped.decode()

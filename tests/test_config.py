@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from clirunner import glm_migrate
 
-from glm_migrate.config import ConfigError, Settings, load_settings, parse_settings
+from glm_migrate.config import ConfigError, Settings, find_line_length, load_settings, parse_settings
 
 APP = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=2)\n'
 
@@ -27,6 +27,8 @@ APP = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o
         ('per-file-ignores = ["x"]', "`per-file-ignores` must be a table of glob = [codes]"),
         ('[tool.glm-migrate.per-file-ignores]\n"tests/*" = "GLM1"', "`per-file-ignores.tests/*` must be a list"),
         ('[tool.glm-migrate.models]\n"gpt-4o" = 1', "`models` must be a table"),
+        ("line-length = 0", "`line-length` must be a positive whole number"),
+        ("line-length = true", "`line-length` must be a positive whole number"),
     ],
 )
 def test_errors_name_the_file_and_the_key(tmp_path: Path, toml: str, message: str) -> None:
@@ -127,3 +129,53 @@ def test_config_option_reads_a_plain_toml_file(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("colour = 1\n")
     bad = glm_migrate("app.py", "--check", "--config", "bad.toml", cwd=tmp_path)
     assert bad.returncode == 2 and "bad.toml: unknown key `colour`" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 120\n"}, 120),
+        ({"ruff.toml": "line-length = 100\n", "pyproject.toml": "[tool.black]\nline-length = 79\n"}, 100),
+        ({".ruff.toml": "line-length = 99\n"}, 99),
+        ({"pyproject.toml": "[tool.black]\nline-length = 79\n"}, 79),
+        ({"pyproject.toml": "[tool.ruff]\n[tool.black]\nline-length = 101\n"}, 101),
+        ({"setup.cfg": "[flake8]\nmax-line-length = 110\n"}, 110),
+        ({"tox.ini": "[flake8]\nmax_line_length = 111\n"}, 111),
+        ({".flake8": "[flake8]\nmax-line-length = 112\n"}, 112),
+        ({"pyproject.toml": "[tool.ruff\n", "setup.cfg": "[flake8\n"}, None),  # unreadable: passed over
+        ({"pyproject.toml": "[project]\nname = 'x'\n"}, None),
+    ],
+)
+def test_the_project_line_length(tmp_path: Path, files: dict[str, str], expected: int | None) -> None:
+    (tmp_path / ".git").mkdir()
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    assert find_line_length(tmp_path / "src" / "pkg") == expected
+
+
+def test_the_nearest_configured_folder_wins_and_the_search_stops_at_the_repository(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 150\n", encoding="utf-8")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "sub").mkdir()
+    assert find_line_length(project / "sub") is None  # the folder above the repository is not its config
+    (project / "sub" / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text("[tool.ruff]\nline-length = 120\n", encoding="utf-8")
+    assert find_line_length(project / "sub" / "module.py") == 100
+    assert find_line_length(project) == 120
+
+
+def test_the_cli_lays_out_calls_for_the_project_line_length(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "app.py"
+    app.write_text("import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(max_retries=2)\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 150\n", encoding="utf-8")
+    glm_migrate("app.py", "--allow-dirty", cwd=tmp_path)
+    assert "client = OpenAI(max_retries=2, api_key=" in app.read_text(encoding="utf-8")
+    app.write_text("import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(max_retries=2)\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.ruff]\nline-length = 150\n[tool.glm-migrate]\nline-length = 88\n", encoding="utf-8"
+    )
+    glm_migrate("app.py", "--allow-dirty", cwd=tmp_path)
+    assert "client = OpenAI(\n    max_retries=2,\n" in app.read_text(encoding="utf-8")

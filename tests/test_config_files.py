@@ -114,6 +114,34 @@ def test_config_rules_are_listed_and_explained(tmp_path: Path) -> None:
     assert explained.returncode == 0 and "Fix safety" in explained.stdout
 
 
+def test_model_families_and_fine_tuned_ids_in_settings() -> None:
+    text = (
+        "chat_model: gpt-5.4-mini\n"
+        "tuned_model: ft:gpt-4o-mini-2024-07-18:acme::abc123\n"
+        "voice_model: tts-1-hd\n"
+        "local_model: openai-community/gpt2\n"
+        "tool_model: gpt-engineer\n"
+        'guide_model: "https://example.com/wiki/使用教程#微调-gpt-4o"\n'
+    )
+    output, diagnostics = scan_config(PurePath("settings.yaml"), text, tables=load_tables(), settings=Settings())
+    assert output == text
+    found = [(d.span.line, d.message) for d in diagnostics]
+    assert found[0] == (1, "Model id `gpt-5.4-mini` (OpenAI chat family): the GLM id is `glm-4.6`")
+    assert (
+        found[1][0] == 2
+        and "`ft:gpt-4o-mini-2024-07-18:acme::abc123` (OpenAI fine-tuned model) has no GLM" in found[1][1]
+    )
+    assert found[2][0] == 3 and "(OpenAI speech family) has no GLM equivalent: text-to-speech" in found[2][1]
+    assert len(found) == 3, "Hugging Face gpt2, gpt-engineer and the tail of a URL anchor are not model ids"
+
+
+def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
+    text = "MODEL=gpt-6.1-sol\nTUNED=ft:gpt-4o:acme::x1\n"
+    output, found = scan(".env.example", text)
+    assert output == "MODEL=glm-4.6\nTUNED=ft:gpt-4o:acme::x1\n"
+    assert found == ["1:7 GLM403 fixed", "2:7 GLM403 manual"]
+
+
 # configuration shapes: real files the scan used to report line after line -----------------------
 
 

@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import ast
 import os
-from pathlib import Path
 
 import pytest
-import tomllib
-from clirunner import FIXTURES
+from clirunner import FIXTURE_CASES, FIXTURES, fixture_settings
 
-from glm_migrate.config import Settings, parse_settings
 from glm_migrate.engine import migrate_bytes
 from glm_migrate.report import status
 from glm_migrate.tables import load_tables
 
 UPDATE = os.environ.get("GLM_MIGRATE_UPDATE_FIXTURES") == "1"
-CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "before.py").is_file())
-
-
-def _settings(case: Path) -> Settings:
-    path = case / "settings.toml"
-    if not path.is_file():
-        return Settings()
-    return parse_settings(tomllib.loads(path.read_text(encoding="utf-8")), source=path)
+CASES = FIXTURE_CASES
 
 
 def render(result_diagnostics: tuple[object, ...]) -> str:
@@ -44,7 +34,7 @@ def test_enough_fixtures() -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_fixture(name: str) -> None:
     case = FIXTURES / name
-    settings = _settings(case)
+    settings = fixture_settings(case)
     before = (case / "before.py").read_bytes()
     result = migrate_bytes(before, settings=settings, tables=load_tables())
     assert result.error is None, result.error

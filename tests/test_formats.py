@@ -172,7 +172,10 @@ def test_markdown_is_a_pull_request_description(tree: Path) -> None:
     assert "### Substitutions made" in text
     assert "| GLM101 | Model id `gpt-4o` on chat completions | Replace with `glm-4.6` | 1 |" in text
     assert "| GLM201 | `temperature=1.5` is outside GLM-4.6's range [0, 1] | Clamp to `1` | 1 |" in text
-    assert "- [ ] [src/app.py:11](src/app.py#L11) **GLM102** Unknown model id `ft:gpt-4o:acme::x1`" in text
+    assert (
+        "- [ ] [src/app.py:11](src/app.py#L11) **GLM102** Model id `ft:gpt-4o:acme::x1` (OpenAI fine-tuned model) has no GLM equivalent"
+        in text
+    )
 
 
 def test_markdown_links_point_at_the_commit_in_github_actions(tree: Path) -> None:
@@ -296,3 +299,30 @@ def test_gitlab_code_quality(tree: Path) -> None:
     # after applying, fixed findings are gone from the widget
     applied = json.loads(glm_migrate("src", "--output-format", "gitlab", cwd=tree).stdout)
     assert [i["check_name"] for i in applied] == ["GLM102"]
+
+
+def test_notes_are_sarif_notes_github_notices_and_gitlab_info(tmp_path: Path) -> None:
+    (tmp_path / "prices.py").write_text('import openai\nPRICES = {"gpt-4o": 2.5, "gpt-4o-mini": 0.15}\n')
+    sarif = json.loads(glm_migrate("prices.py", "--check", "--output-format", "sarif", cwd=tmp_path).stdout)
+    (result,) = sarif["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("GLM103", "note")
+    sarif_validator().validate(sarif)
+    github = glm_migrate("prices.py", "--check", "--output-format", "github", cwd=tmp_path).stdout
+    assert github.startswith("::notice file=prices.py,line=2,")
+    (issue,) = json.loads(glm_migrate("prices.py", "--check", "--output-format", "gitlab", cwd=tmp_path).stdout)
+    assert issue["severity"] == "info"
+    document = json.loads(glm_migrate("prices.py", "--check", "--output-format", "json", cwd=tmp_path).stdout)
+    (finding,) = document["files"][0]["diagnostics"]
+    assert (finding["severity"], finding["blocking"]) == ("note", False)
+
+
+def test_markdown_lists_as_substitutions_only_the_fixes_made(tmp_path: Path) -> None:
+    (tmp_path / "legacy.py").write_text(
+        "import openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n"
+        'openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[])\n'
+    )
+    result = glm_migrate("legacy.py", "--allow-dirty", "--output-format", "markdown", cwd=tmp_path)
+    made, _, manual = result.stdout.partition("### Substitutions made")[2].partition("### Manual work")
+    assert "| GLM002 |" in made
+    assert "GLM303" not in made  # the unsafe fix was not applied: it is manual work, not a substitution
+    assert "**GLM303**" in manual and "(an unsafe fix exists: `--unsafe-fixes`)" in manual

@@ -142,6 +142,21 @@ def test_model_unknown_to_the_endpoint_is_1211(server: MockGLMServer, path: str,
     assert error_code(post(server, path, body)) == (400, "1211")
 
 
+@pytest.mark.parametrize(
+    ("model", "hint"),
+    [
+        ("gpt-5.4-mini", "(glm-migrate maps it to `glm-4.6` (OpenAI chat family): was the file migrated?)"),
+        ("gpt-4o", "(glm-migrate maps it to `glm-4.6`: was the file migrated?)"),
+        ("ft:gpt-4o:acme::x1", "(it has no GLM equivalent (OpenAI fine-tuned model): was the file migrated?)"),
+        ("my-model", "please check the model code"),
+    ],
+)
+def test_an_unmigrated_model_says_what_the_codemod_would_send(server: MockGLMServer, model: str, hint: str) -> None:
+    status, body = chat(server, model=model)
+    assert status == 400 and body["error"]["code"] == "1211"
+    assert body["error"]["message"].endswith(hint)
+
+
 def test_missing_model_is_1213(server: MockGLMServer) -> None:
     assert error_code(post(server, "chat/completions", {"messages": USER})) == (400, "1213")
 

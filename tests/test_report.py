@@ -84,7 +84,9 @@ def test_marker_goes_above_the_decorators_of_a_function_with_an_unknown_default(
             return c.chat.completions.create(model=model, messages=[])
         """
     )
-    assert "\n# TODO(glm-migrate): GLM102 Unknown model id `ft:gpt-4o:x`" in output
+    assert (
+        "\n# TODO(glm-migrate): GLM102 Model id `ft:gpt-4o:x` (OpenAI fine-tuned model) has no GLM equivalent" in output
+    )
     assert output.index("# TODO(glm-migrate)") < output.index("@cache")
 
 

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import tomllib
 
-from glm_migrate.tables import ENDPOINTS, TABLE_FILES, TablesError, load_tables, parse_tables, tables_dir
+from glm_migrate.tables import (
+    ENDPOINTS,
+    TABLE_FILES,
+    ModelFamily,
+    ModelMatch,
+    TablesError,
+    load_tables,
+    parse_tables,
+    tables_dir,
+)
 
 
 def _raw() -> dict[str, dict[str, object]]:
@@ -38,7 +48,7 @@ def test_every_target_is_a_model_the_endpoint_serves() -> None:
         ("o3-mini-2025-01-31", "glm-4.6"),
         ("glm-4-plus", "glm-4.6"),
         ("glm-4-long", ""),
-        ("ft:gpt-4o:acme::x", None),
+        ("ft:gpt-4o:acme::x", ""),  # fine-tuned: no GLM counterpart
         ("glm-4.6", None),
     ],
 )
@@ -69,4 +79,139 @@ def test_broken_tables_name_the_file_and_key(file: str, path: tuple[str, ...], v
         node = node[key]  # type: ignore[assignment]
     node[path[-1]] = value
     with pytest.raises(TablesError, match=f"rules/{file}.toml"):
+        parse_tables(raw)
+
+
+def _families() -> list[ModelFamily]:
+    return list(load_tables().families)
+
+
+@pytest.mark.parametrize("family", _families(), ids=lambda family: family.name)
+def test_a_family_claims_its_examples_and_maps_where_it_should(family: ModelFamily) -> None:
+    tables = load_tables()
+    assert family.glm == "" or tables.is_target(family.endpoint, family.glm), f"{family.name} -> {family.glm}"
+    assert family.glm or family.why, "an id without a GLM counterpart is reported with what to do instead"
+    for example in family.examples:
+        match = tables.match_model(example)
+        assert match is not None and match.family is family, f"{example}: {match}"
+        assert tables.lookup_model(family.endpoint, example) == family.glm
+        if family.triggers:
+            assert tables.mentions_trigger(example), f"a file naming only `{example}` is never parsed"
+    for look_alike in family.claims_not:
+        assert tables.match_model(look_alike) is None, look_alike
+
+
+@pytest.mark.parametrize(
+    ("model_id", "endpoint", "glm", "family"),
+    [
+        ("gpt-5.4-mini", "chat", "glm-4.6", "OpenAI chat family"),
+        ("gpt-6-luna-pro", "chat", "glm-4.6", "OpenAI chat family"),
+        ("gpt-6.2-astra-2026-11-17", "chat", "glm-4.6", "OpenAI chat family"),
+        ("chatgpt-4o-latest", "chat", "glm-4.6", None),  # exact entry, dated suffix stripped
+        ("gpt-4-1106-vision-preview", "chat", "glm-4.5v", "OpenAI vision family"),
+        ("o4-mini-deep-research", "chat", "glm-4.6", "OpenAI reasoning family"),
+        ("o3-mini-2025-01-31", "chat", "glm-4.6", None),
+        # exact entries win: GLM303 turns their Completion.create calls into chat calls
+        ("gpt-3.5-turbo-instruct", "chat", "glm-4.6", None),
+        ("text-davinci-003", "chat", "glm-4.6", None),
+        ("code-davinci-002", "completions", "", "OpenAI legacy completions family"),
+        ("davinci", "completions", "", "OpenAI legacy completions family"),
+        ("dall-e-4", "images", "cogview-4-250304", "OpenAI image family"),
+        ("gpt-image-1.5", "images", "cogview-4-250304", "OpenAI image family"),
+        ("gpt-image-1", "images", "cogview-4-250304", None),
+        ("tts-1-hd", "audio_speech", "", "OpenAI speech family"),
+        ("gpt-4o-mini-tts", "audio_speech", "", "OpenAI speech family"),
+        ("whisper-1", "audio_transcriptions", "glm-asr", None),
+        ("gpt-4o-transcribe", "audio_transcriptions", "glm-asr", None),  # exact, never a chat id
+        ("gpt-4o-transcribe-diarize", "audio_transcriptions", "glm-asr", "OpenAI transcription family"),
+        ("text-embedding-3-small", "embeddings", "embedding-3", None),
+        ("text-embedding-4-large", "embeddings", "embedding-3", "OpenAI embedding family"),
+        ("omni-moderation-latest", "moderations", "", "OpenAI moderation family"),
+        ("gpt-4o-realtime-preview", "realtime", "", "OpenAI realtime and audio family"),
+        ("ft:gpt-4o-mini-2024-07-18:acme::abc123", "chat", "", "OpenAI fine-tuned model"),
+    ],
+)
+def test_every_family_maps_where_it_should(model_id: str, endpoint: str, glm: str, family: str | None) -> None:
+    match = load_tables().match_model(model_id)
+    assert match is not None
+    assert (match.endpoint, match.glm, match.family.name if match.family else None) == (endpoint, glm, family)
+    other_endpoints = [e for e in ENDPOINTS if e != endpoint]
+    assert all(load_tables().lookup_model(e, model_id) is None for e in other_endpoints), "an id has one endpoint"
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "gpt2",  # Hugging Face
+        "openai-community/gpt2",
+        "THUDM/GLM-4-9B-0414",
+        "gpt-oss-20b",  # open weights, served by others
+        "mistral-7b-instruct-v0.2",
+        "meta-llama/llama-3.1-8b-instruct",
+        "text-embedding-004",  # Google
+        "whisper-large-v3",  # the open Whisper checkpoints, run locally
+        "chatgpt",
+        "o",
+        "O1",
+    ],
+)
+def test_look_alikes_are_not_claimed(look_alike: str) -> None:
+    assert load_tables().match_model(look_alike) is None
+
+
+def test_exact_entries_win_over_families() -> None:
+    tables = load_tables()
+    # gpt-4-vision matches the chat family's pattern, but its exact entry sends it to the vision model
+    assert tables.match_model("gpt-4-vision-preview") == ModelMatch("chat", "glm-4.5v")
+    # gpt-4o-mini-transcribe matches the chat family too: its exact entry on transcriptions wins
+    assert tables.lookup_model("chat", "gpt-4o-mini-transcribe") is None
+    overridden = tables.with_model_overrides({"gpt-5.4-mini": "glm-4.5-air", "ft:gpt-4o:acme::x1": "glm-4.6"})
+    assert overridden.match_model("gpt-5.4-mini") == ModelMatch("chat", "glm-4.5-air")
+    assert overridden.lookup_model("chat", "ft:gpt-4o:acme::x1") == "glm-4.6", "a user override beats the ft: rule"
+    assert overridden.lookup_model("chat", "gpt-5.5") == "glm-4.6", "the rest of the family is unchanged"
+    speech = tables.with_model_overrides({"tts-1": "glm-tts"})
+    assert speech.lookup_model("audio_speech", "tts-1") == "glm-tts", "overridden on the family's endpoint"
+
+
+def test_every_listed_id_makes_its_file_parsed() -> None:
+    """The discovery pre-check reads the same table: a file naming any listed id is parsed, except
+    for the o-series, whose family names no trigger (`o1` occurs in unrelated code)."""
+    tables = load_tables()
+    missed = {source for table in tables.models.values() for source in table if not tables.mentions_trigger(source)}
+    assert all(re.fullmatch(r"o\d(-[a-z]+)*", source) for source in missed), missed
+    assert all(not family.triggers for family in tables.families if family.pattern.fullmatch("o3-pro"))
+
+
+def test_a_prefix_test_on_family_ids_is_about_model_names() -> None:
+    tables = load_tables()
+    assert tables.names_model_prefix("gpt-6")
+    assert tables.names_model_prefix("o5")
+    assert not tables.names_model_prefix("claude-")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"endpoint": "fax"}, "unknown endpoint `fax`"),
+        ({"pattern": "gpt-("}, "broken pattern"),
+        ({"pattern": "(?P<x>gpt-.*)"}, "named groups"),
+        ({"glm": "", "why": ""}, "maps to nothing"),
+        ({"glm": "", "resource": "telepathy"}, "`[unavailable]` lacks"),
+        ({"shutdown": "2026-12-11"}, "unknown keys: shutdown"),
+        ({"examples": []}, "needs `examples`"),
+    ],
+)
+def test_broken_families_are_named(change: dict[str, object], message: str) -> None:
+    raw = copy.deepcopy(_raw())
+    raw["models"]["families"][0].update(change)  # type: ignore[index]
+    with pytest.raises(TablesError, match=re.escape(message)):
+        parse_tables(raw)
+
+
+def test_an_exact_entry_may_be_a_table() -> None:
+    raw = copy.deepcopy(_raw())
+    raw["models"]["chat"]["gpt-4o"] = {"glm": "glm-4.5-air"}  # type: ignore[index]
+    assert parse_tables(raw).lookup_model("chat", "gpt-4o") == "glm-4.5-air"
+    raw["models"]["chat"]["gpt-4o"] = {"glm": "glm-4.6", "retired": True}  # type: ignore[index]
+    with pytest.raises(TablesError, match="unknown keys: retired"):
         parse_tables(raw)

@@ -1,38 +1,23 @@
 """Small tree edits shared by rules: keyword arguments, literals and environment lookups.
 
 Every helper keeps the author's layout: quote style, one-line or one-argument-per-line calls,
-trailing commas and comments.
+trailing commas, and comments beside the argument they were written beside (see `layout`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from glm_migrate import layout
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables
-
-
-def _has_newline(whitespace: cst.BaseParenthesizableWhitespace | cst.MaybeSentinel) -> bool:
-    return isinstance(whitespace, cst.ParenthesizedWhitespace)
-
-
-def _separator(
-    items: Sequence[cst.Arg | cst.BaseDictElement], opening: cst.BaseParenthesizableWhitespace
-) -> cst.BaseParenthesizableWhitespace:
-    """The whitespace a call puts between its arguments, or a dict between its entries:
-    `opening` is what follows the bracket (the layout of a one-item multi-line literal)."""
-    if len(items) >= 2 and isinstance(items[-2].comma, cst.Comma):
-        return items[-2].comma.whitespace_after
-    if _has_newline(opening):
-        return opening
-    return cst.SimpleWhitespace(" ")
 
 
 def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
@@ -42,33 +27,14 @@ def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
         keyword=cst.Name(name),
         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
     )
-    args = list(call.args)
-    if not args:
-        return call.with_changes(args=[new])
-    last = args[-1]
-    separator = _separator(args, call.whitespace_before_args)
-    if isinstance(last.comma, cst.Comma):
-        # Trailing comma: it carries the layout before ")" and moves to the new last argument.
-        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
-        args.append(new.with_changes(comma=last.comma))
-    else:
-        args[-1] = last.with_changes(
-            comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=cst.SimpleWhitespace("")
-        )
-        args.append(new.with_changes(whitespace_after_arg=last.whitespace_after_arg))
-    return call.with_changes(args=args)
+    return layout.append(call, new)
 
 
 def remove_kwargs(call: cst.Call, names: set[str] | frozenset[str]) -> cst.Call:
-    """Drop keyword arguments by name, leaving the rest of the layout as it was."""
-    args = list(call.args)
-    kept = [a for a in args if not (a.keyword is not None and a.keyword.value in names)]
-    if len(kept) == len(args):
-        return call
-    if kept and args and kept[-1] is not args[-1]:
-        # The old last argument carried the closing layout; give it to the new last one.
-        kept[-1] = kept[-1].with_changes(comma=args[-1].comma, whitespace_after_arg=args[-1].whitespace_after_arg)
-    return call.with_changes(args=kept)
+    """Drop keyword arguments by name; their comments stay where they were."""
+    return layout.remove(
+        call, lambda arg: isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value in names
+    )
 
 
 def replace_with(new: cst.CSTNode) -> Callable[[cst.CSTNode], cst.CSTNode]:
@@ -142,21 +108,6 @@ def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression
     return node.with_changes(slice=[element.with_changes(slice=index)])
 
 
-class _CommentFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.found = True
-
-
-def has_comment(node: cst.CSTNode) -> bool:
-    """Whether a comment lives inside `node` (so removing the node would remove the comment)."""
-    finder = _CommentFinder()
-    node.visit(finder)
-    return finder.found
-
-
 def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     """The `"key": value` element of a dict literal, if it has one."""
     for element in mapping.elements:
@@ -175,19 +126,7 @@ def add_dict_entry(mapping: cst.Dict, key: str, value: cst.BaseExpression) -> cs
         ),
         '"',
     )
-    new = cst.DictElement(cst.SimpleString(f"{quote}{key}{quote}"), value)
-    elements = list(mapping.elements)
-    if not elements:
-        return mapping.with_changes(elements=[new])
-    last = elements[-1]
-    separator = _separator(elements, mapping.lbrace.whitespace_after)
-    if isinstance(last.comma, cst.Comma):
-        elements[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
-        elements.append(new.with_changes(comma=last.comma))
-    else:
-        elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
-        elements.append(new)
-    return mapping.with_changes(elements=elements)
+    return layout.append(mapping, cst.DictElement(cst.SimpleString(f"{quote}{key}{quote}"), value))
 
 
 class GlmOptions:

@@ -25,6 +25,13 @@ MODEL_ALIASES = ("model", "model_name")
 #: what the class uses when no model is given (langchain-openai 1.7)
 DEFAULT_MODELS = {"langchain_chat": "gpt-3.5-turbo", "langchain_embeddings": "text-embedding-ada-002"}
 ENDPOINTS = {"langchain_chat": "chat", "langchain_embeddings": "embeddings"}
+#: LangChain's Azure classes -> (the class that replaces them, its kind)
+AZURE_CLASSES = {
+    "langchain_azure_chat": ("ChatOpenAI", "langchain_chat"),
+    "langchain_azure_embeddings": ("OpenAIEmbeddings", "langchain_embeddings"),
+}
+#: where an Azure class takes its deployment (langchain-openai 1.7 aliases)
+AZURE_DEPLOYMENT_ALIASES = ("deployment_name", "azure_deployment", "deployment", *MODEL_ALIASES)
 #: ChatOpenAI fields that send requests to `/responses` (langchain-openai 1.7, sdk-surfaces.md 5.1)
 RESPONSES_SWITCHES = ("reasoning", "use_responses_api", "use_previous_response_id")
 
@@ -62,7 +69,9 @@ class LangchainOpenAIClass(Rule):
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
     reported. With `--thinking`, chat instances without a switch get it in `extra_body` (as
-    GLM204 does for SDK calls).
+    GLM204 does for SDK calls). `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
+    fix): they become `ChatOpenAI` / `OpenAIEmbeddings` by hand, and their deployment name is not a
+    GLM model.
     """
 
     CODE = "GLM006"
@@ -78,6 +87,7 @@ class LangchainOpenAIClass(Rule):
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:11434/v1")'
         ),
         Valid('from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-3")'),
+        Valid("class AzureChatOpenAI: ...\nllm = AzureChatOpenAI(deployment_name='gpt-4o')"),  # not LangChain's
     )
     INVALID = (
         Invalid(
@@ -96,18 +106,52 @@ class LangchainOpenAIClass(Rule):
         Invalid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url=settings.url, api_key=k)'
         ),
+        Invalid(
+            'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", api_version=v)'
+        ),
     )
 
     def on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
+        # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
+        for call, scope, kind in self.model.framework_calls:
+            if kind in AZURE_CLASSES:
+                self._azure(call, scope, kind)
+
+    def _azure(self, call: cst.Call, scope: Scope, kind: str) -> None:
+        """An Azure class calls an Azure deployment: another class, URL, key and model, by hand."""
+        replacement, plain = AZURE_CLASSES[kind]
+        glm = self.tables.lookup_model(ENDPOINTS[plain], DEFAULT_MODELS[plain])
+        shown = []
+        for name in AZURE_DEPLOYMENT_ALIASES:
+            arg = find_kwarg(call, name)
+            if arg is None:
+                continue
+            literals, _ = self.model.resolve_strings(arg.value, scope)
+            # the deployment's name, reported here: not data to check
+            self.model.claimed_literals.update(literals)
+            values = ", ".join(f"`{string_value(literal)}`" for literal in literals) or f"`{code_of(arg.value)}`"
+            shown.append(f"`{name}` {values}")
+        deployment = f" ({'; '.join(shown)})" if shown else ""
+        extra = ", `check_embedding_ctx_length=False`" if plain == "langchain_embeddings" else ""
+        self.report(
+            call,
+            f"`{code_of(call.func)}` calls an Azure OpenAI deployment{deployment}: use `{replacement}` with Z.AI's "
+            f'`base_url`, `api_key=os.environ["{self.key_env}"]`{extra} and a GLM model (`{glm}`); an Azure '
+            "deployment name is not a GLM model id",
+        )
 
     def _migrate(self, call: cst.Call, scope: Scope, kind: str) -> None:
         base = _kwarg(call, ALIASES["base_url"])
         target = self.model.classify_base_url(base.value if base else None, default=Target.OPENAI)
         name = code_of(call.func)
         if target is Target.OTHER:
+            # its model is that server's name: sent, not data to check (GLM103)
+            model = _kwarg(call, MODEL_ALIASES)
+            if model is not None:
+                self.model.claimed_literals.update(self.model.resolve_strings(model.value, scope)[0])
             return
         if target is Target.UNKNOWN and base is not None:
             message = f"`{name}` base URL is `{code_of(base.value)}`: make sure it points at Z.AI"
@@ -200,9 +244,9 @@ class LangchainOpenAIClass(Rule):
             return
         for literal in self.model.resolve_strings(arg.value, scope)[0]:
             old = string_value(literal) or ""
-            new = self.tables.lookup_model(endpoint, old)
-            if not new or literal in self.model.claimed_literals:
+            match = self.tables.match_on(endpoint, old)
+            if match is None or not match.glm or literal in self.model.claimed_literals:
                 continue
             self.model.claimed_literals.add(literal)
-            fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-            self.report(literal, f"Model id `{old}` on `{name}`", fix=fix)
+            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=fix)

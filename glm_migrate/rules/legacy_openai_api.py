@@ -5,7 +5,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.rules._legacy_calls import (
@@ -25,6 +25,9 @@ from glm_migrate.rules._legacy_calls import (
 )
 from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
 from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
+
+#: openai<1 resources whose model the converted call sends to these endpoints
+LEGACY_ENDPOINTS = {"ChatCompletion": "chat", "Completion": "chat", "Embedding": "embeddings"}
 
 
 class LegacyOpenAIApi(Rule):
@@ -171,7 +174,7 @@ class LegacyOpenAIApi(Rule):
         asynchronous = method.startswith("a") and method[1:] in ("create", "transcribe", "translate")
         sync_method = method[1:] if asynchronous else method
         v1 = f"{V1_PATHS[resource]}.{V1_METHODS.get(f'{resource}.{sync_method}', sync_method)}"
-        self._claim_model(call, scope)
+        self._claim_model(call, resource, scope)
         if resource == "Completion" and sync_method == "create":
             return self._completion(call, dotted, scope, asynchronous)
         unavailable = self.tables.unavailable_advice(tuple(v1.split(".")))
@@ -222,9 +225,20 @@ class LegacyOpenAIApi(Rule):
         title = "Send the prompt to chat completions as a user message"
         return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
 
-    def _claim_model(self, call: cst.Call, scope: Scope) -> None:
-        # Its model is a model, not data: GLM103 (which runs later) should not report it.
+    def _claim_model(self, call: cst.Call, resource: str, scope: Scope) -> None:
+        """Its model is a model, not data (GLM103 runs later): reported where it is written, for
+        the GLM id it takes once the call is converted (GLM101 moves it on the converted call)."""
+        endpoint = LEGACY_ENDPOINTS.get(resource)
         for name in ("model", "engine", "deployment_id"):
             arg = find_kwarg(call, name)
-            if arg is not None:
-                self.model.claimed_literals.update(self.model.resolve_strings(arg.value, scope)[0])
+            if arg is None:
+                continue
+            for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                if literal in self.model.claimed_literals:
+                    continue
+                self.model.claimed_literals.add(literal)
+                old = string_value(literal)
+                new = self.tables.lookup_model(endpoint, old) if endpoint and old else None
+                if new:
+                    message = f"Model id `{old}` goes to openai<1 `openai.{resource}`: it becomes `{new}` with the call"
+                    self.report(literal, message, severity=Severity.WARNING)

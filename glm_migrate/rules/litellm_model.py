@@ -5,26 +5,45 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import code_of, replace_string
-from glm_migrate.semantic import Target, find_kwarg, string_value
+from glm_migrate.rules._clients import litellm_deployments
+from glm_migrate.rules._helpers import (
+    add_dict_entry,
+    add_kwarg,
+    base_url_expression,
+    code_of,
+    dict_entry,
+    env_key_lookup,
+    rename_env_lookup,
+    replace_string,
+)
+from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
 
-#: LiteLLM's provider prefix for Z.AI (litellm/llms/zai)
-ZAI_PROVIDER = "zai"
 #: prefixes that mean OpenAI (a bare id is OpenAI to LiteLLM too)
 OPENAI_PROVIDERS = ("", "openai")
+#: where LiteLLM takes a deployment's URL (call keywords and `litellm_params` keys)
+BASE_NAMES = ("api_base", "base_url")
 
 
 class LitellmModel(Rule):
     """
     ## What it does
-    Rewrites the model of `litellm.completion(...)` / `acompletion(...)` from an OpenAI id
-    (`"gpt-4o"`, `"openai/gpt-4o"`) or a bare GLM id to LiteLLM's Z.AI provider:
-    `"zai/glm-4.6"`. The model is followed into constants and defaults like GLM101 does.
+    Moves LiteLLM calls off OpenAI onto LiteLLM's Z.AI provider: the model of
+    `litellm.completion(...)` / `acompletion(...)` (also imported, or aliased as
+    `completion = litellm.completion`) and of each deployment in `litellm.Router(model_list=[...])`
+    (`litellm_params.model`) goes from an OpenAI id (`"gpt-4o"`, `"openai/gpt-4o"`, an id of a
+    model family such as `gpt-5.4-mini`) or a bare GLM id to `"zai/glm-4.6"`. The model is followed
+    into constants and defaults like GLM101 does. A key read from `OPENAI_API_KEY` (also
+    LiteLLM's `"os.environ/OPENAI_API_KEY"` form) is read from `ZAI_API_KEY`, and an `api_base`
+    pointing at OpenAI points at Z.AI. Reported: a model only known at run time, a model list
+    built at run time, Azure deployments (`azure/...`), and `litellm.embedding(...)` with an
+    OpenAI model.
 
     ## Why is this bad?
     LiteLLM picks the provider from the prefix: a bare `gpt-4o` goes to OpenAI, and a bare
     `glm-4.6` fails with "LLM Provider NOT provided". The `zai/` provider reads `ZAI_API_KEY`
-    and `ZAI_API_BASE` and sends requests to `https://api.z.ai/api/paas/v4`.
+    and `ZAI_API_BASE` (default `https://api.z.ai/api/paas/v4`) unless `api_key=` / `api_base=`
+    are passed; an OpenAI key passed explicitly would be sent to Z.AI. LiteLLM's zai provider has
+    no embeddings: those need `model="openai/embedding-3"` with Z.AI's `api_base` and key.
 
     ## Example
     ```python
@@ -36,10 +55,13 @@ class LitellmModel(Rule):
     ```
 
     ## Fix safety
-    Safe for ids in the model map. Calls with their own `api_base=` / `base_url=` pointing
-    elsewhere and other providers' ids (`anthropic/...`, `ollama/...`) are left alone. LiteLLM's
-    zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens` and
-    `response_format` unless `drop_params=True`, and passes `thinking` only inside `extra_body`.
+    Safe for ids in the model map and its families. Calls and deployments with their own
+    `api_base=` / `base_url=` pointing elsewhere and other providers' ids (`anthropic/...`,
+    `ollama/...`) are left alone. A Router's `model_name` is the alias the code calls it by and
+    stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
+    `api_key=`) is passed, since the provider defaults to the international endpoint and its own
+    variable. LiteLLM's zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens`
+    and `response_format` unless `drop_params=True`, and passes `thinking` only inside `extra_body`.
     """
 
     CODE = "GLM107"
@@ -51,6 +73,10 @@ class LitellmModel(Rule):
         Valid('import litellm\nlitellm.completion(model="zai/glm-4.6", messages=[])'),
         Valid('import litellm\nlitellm.completion(model="anthropic/claude-3-5-sonnet", messages=[])'),
         Valid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], api_base="http://localhost:4000")'),
+        Valid(
+            'from litellm import Router\nRouter(model_list=[{"model_name": "gpt-4o", "litellm_params": '
+            '{"model": "openai/gpt-4o", "api_base": "http://localhost:8000/v1"}}])'
+        ),
     )
     INVALID = (
         Invalid(
@@ -65,30 +91,187 @@ class LitellmModel(Rule):
             'from litellm import completion\ncompletion(model="glm-4.6", messages=[])',
             expected='from litellm import completion\ncompletion(model="zai/glm-4.6", messages=[])',
         ),
+        Invalid(
+            'import litellm\nrouter = litellm.Router(model_list=[{"model_name": "gpt-4o", "litellm_params": '
+            '{"model": "gpt-4o", "api_key": "os.environ/OPENAI_API_KEY"}}])',
+            expected='import litellm\nrouter = litellm.Router(model_list=[{"model_name": "gpt-4o", "litellm_params": '
+            '{"model": "zai/glm-4.6", "api_key": "os.environ/ZAI_API_KEY"}}])',
+        ),
+        Invalid(
+            "import litellm\ndef ask(model, messages):\n    return litellm.completion(model=model, messages=messages)"
+        ),
+        Invalid('import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"])'),
     )
 
     def on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
-            if kind != "litellm_chat":
-                continue
-            base = find_kwarg(call, "api_base") or find_kwarg(call, "base_url")
-            if base is not None and self.model.classify_base_url(base.value, default=Target.OPENAI) is Target.OTHER:
-                continue
-            model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-            if model is None:
-                continue
-            for literal in self.model.resolve_strings(model.value, scope)[0]:
-                self._literal(literal, code_of(call.func))
+            if kind == "litellm_chat":
+                self._completion(call, scope)
+            elif kind == "litellm_router":
+                self._router_list(call, scope)
+            elif kind == "litellm_embeddings":
+                self._embedding(call, scope)
+        for deployment, params, scope in litellm_deployments(self.model):
+            self._router_deployment(deployment, params, scope)
+        self._router_calls()
 
-    def _literal(self, literal: cst.SimpleString, function: str) -> None:
-        old = string_value(literal) or ""
-        provider, _, bare = old.rpartition("/")
+    def _completion(self, call: cst.Call, scope: Scope) -> None:
+        function = f"`{code_of(call.func)}`"
+        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if model is not None:
+            self._move(call, model.value, scope, function)
+        elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
+            self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
+
+    def _router_list(self, call: cst.Call, scope: Scope) -> None:
+        arg = find_kwarg(call, "model_list") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if arg is not None and not self.model.literals_of(arg.value, scope, cst.List):
+            message = f"`{code_of(call.func)}` model list `{code_of(arg.value)}` is built at run time"
+            self.report(arg.value, message + ": make each deployment's `litellm_params.model` a `zai/` id")
+
+    def _router_deployment(self, deployment: cst.Dict, params: cst.Dict, scope: Scope) -> None:
+        alias = dict_entry(deployment, "model_name")
+        names = self.model.resolve_strings(alias.value, scope)[0] if alias is not None else []
+        # the name the code calls the router by: it stays, and it is not data to check
+        self.model.claimed_literals.update(names)
+        where = "`Router` deployment" + (f" `{string_value(names[0])}`" if len(names) == 1 else "")
+        model = dict_entry(params, "model")
+        if model is not None:
+            self._move(params, model.value, scope, where)
+
+    def _move(self, at: cst.Call | cst.Dict, model: cst.BaseExpression, scope: Scope, where: str) -> None:
+        """A completion call's or a Router deployment's model, then its key and URL, to Z.AI."""
+        base = _base(at)
+        if self._elsewhere(base, model, scope) or not self._models(model, scope, where):
+            return
+        provider = self.tables.litellm
+
+        def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
+            if isinstance(at, cst.Call):
+                return Fix(((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports)
+            return Fix(((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports)
+
+        key = _option(at, "api_key")
+        if key is not None:
+            self._key(key, where)
+        elif self.key_env != provider.api_key_env:
+            message = f"{where} reads `{provider.api_key_env}`; this project's Z.AI key is in `{self.key_env}`"
+            self.report(at, message, fix=add("api_key", env_key_lookup(self.key_env), ("os",)))
+        url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
+        imports = ("os",) if self.settings.base_url_style == "env" else ()
+        if base is None:
+            if self.settings.region != self.tables.default_region:
+                message = f"{where} calls Z.AI's {self.tables.default_region} endpoint unless `api_base` says otherwise"
+                self.report(at, message, fix=add("api_base", url, imports))
+        elif self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.OPENAI:
+            fix = Fix(((base, lambda _: url),), "Point it at Z.AI", imports)
+            self.report(base, f"{where} `api_base` points at OpenAI while its model goes to Z.AI", fix=fix)
+
+    def _router_calls(self) -> None:
+        """`router.completion(model="gpt-4o")` names a deployment by its alias: not data to check."""
+        routers = {call for call, _, kind in self.model.framework_calls if kind == "litellm_router"}
+        if not routers:
+            return
+        for call, scope in self.model.calls:
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+                continue
+            bindings = self.model.lookup(func.value.value, scope)
+            if bindings and all(binding.value in routers for binding in bindings):
+                model = find_kwarg(call, "model")
+                if model is not None:
+                    self.model.claimed_literals.update(self.model.resolve_strings(model.value, scope)[0])
+
+    def _embedding(self, call: cst.Call, scope: Scope) -> None:
+        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if model is None or self._elsewhere(_base(call), model.value, scope):
+            return
+        for literal in self.model.resolve_strings(model.value, scope)[0]:
+            old = string_value(literal) or ""
+            provider, _, bare = old.rpartition("/")
+            new = self.tables.glm_id("embeddings", bare) if provider in OPENAI_PROVIDERS else None
+            if not new or literal in self.model.claimed_literals:
+                continue
+            self.model.claimed_literals.add(literal)
+            self.report(
+                literal,
+                f"Model `{old}` on `{code_of(call.func)}` goes to OpenAI, and LiteLLM's `zai/` provider has no "
+                f'embeddings: use `model="openai/{new}"` with `api_base="{self.tables.base_url(self.settings.region)}"` '
+                f'and `api_key=os.environ["{self.key_env}"]`',
+            )
+
+    def _elsewhere(self, base: cst.BaseExpression | None, model: cst.BaseExpression | None, scope: Scope) -> bool:
+        """Whether `api_base=` sends the request to a server of its own (a proxy, a local model):
+        then the model is that server's name, sent and not data (GLM103 skips it)."""
+        if base is None or self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is not Target.OTHER:
+            return False
+        if model is not None:
+            self.model.claimed_literals.update(self.model.resolve_strings(model, scope)[0])
+        return True
+
+    def _models(self, expr: cst.BaseExpression, scope: Scope, where: str) -> bool:
+        """Move the literals `expr` may be to `zai/`; report what cannot be seen. Whether the
+        deployment goes to Z.AI afterwards (so its key and URL must follow)."""
+        literals, complete = self.model.resolve_strings(expr, scope)
+        prefix = self.tables.litellm.prefix
+        to_zai = False
+        for literal in literals:
+            old = string_value(literal) or ""
+            provider, _, bare = old.rpartition("/")
+            to_zai = self._literal(literal, old, provider, bare, where) or to_zai or provider == prefix
+        if not (literals and complete):
+            self.report(
+                expr,
+                f"Model of {where} comes from `{code_of(expr)}` at run time: LiteLLM sends bare and `openai/` ids "
+                f"to OpenAI; make sure it is a `{prefix}/` id such as `{prefix}/glm-4.6` (key from "
+                f"`{self.tables.litellm.api_key_env}`)",
+            )
+        return to_zai
+
+    def _literal(self, literal: cst.SimpleString, old: str, provider: str, bare: str, where: str) -> bool:
+        if provider == "azure":
+            self.report(
+                literal,
+                f"Model `{old}` on {where} is an Azure OpenAI deployment: use `{self.tables.litellm.prefix}/glm-4.6` "
+                "and drop the Azure `api_base` / `api_version`",
+            )
+            return False
         if provider not in OPENAI_PROVIDERS or literal in self.model.claimed_literals:
-            return
-        glm = self.tables.glm_id("chat", bare)
-        if not glm:
-            return
-        new = f"{ZAI_PROVIDER}/{glm}"
+            return False
+        if self.tables.is_target("chat", bare):
+            glm, label = bare, ""
+        elif (match := self.tables.match_on("chat", bare)) is not None and match.glm:
+            glm, label = match.glm, match.label
+        else:
+            return False
+        new = f"{self.tables.litellm.prefix}/{glm}"
         self.model.claimed_literals.add(literal)
-        fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-        self.report(literal, f"Model `{old}` on `{function}` does not reach Z.AI", fix=fix)
+        title = f"Replace with `{new}` (LiteLLM reads its key from `{self.tables.litellm.api_key_env}`)"
+        fix = Fix(((literal, partial(replace_string, value=new)),), title)
+        self.report(literal, f"Model `{old}`{label} on {where} does not reach Z.AI", fix=fix)
+        return True
+
+    def _key(self, key: cst.BaseExpression, where: str) -> None:
+        """An OpenAI key passed to a deployment that now goes to Z.AI: read Z.AI's instead."""
+        env = env_lookup(key)
+        reference = self.tables.litellm.env_reference
+        value = string_value(key) if isinstance(key, cst.SimpleString) else None
+        if env is not None and env[0] in self.tables.openai_key_envs:
+            fix = Fix(((key, lambda node: rename_env_lookup(node, self.key_env)),), f"Read `{self.key_env}` instead")
+            self.report(key, f"{where} sends the key from `{env[0]}` to Z.AI", fix=fix)
+        elif (
+            value is not None and value.startswith(reference) and value[len(reference) :] in self.tables.openai_key_envs
+        ):
+            new = f"{reference}{self.key_env}"
+            fix = Fix(((key, partial(replace_string, value=new)),), f"Read `{self.key_env}` instead")
+            self.report(key, f"{where} sends the key from `{value[len(reference) :]}` to Z.AI", fix=fix)
+
+
+def _option(at: cst.Call | cst.Dict, name: str) -> cst.BaseExpression | None:
+    """A completion call's keyword or a Router deployment's `litellm_params` entry."""
+    found = find_kwarg(at, name) if isinstance(at, cst.Call) else dict_entry(at, name)
+    return found.value if found is not None else None
+
+
+def _base(at: cst.Call | cst.Dict) -> cst.BaseExpression | None:
+    return next((value for name in BASE_NAMES if (value := _option(at, name)) is not None), None)

@@ -6,6 +6,10 @@ from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import Target, string_value
 
+#: literal tables and what holds their items
+_TABLES = (cst.Dict, cst.List, cst.Tuple, cst.Set)
+_ITEMS = (cst.DictElement, cst.Element)
+
 
 class ModelIdAsData(Rule):
     """
@@ -25,15 +29,19 @@ class ModelIdAsData(Rule):
     ```
     Decide what the check means for GLM models and update it by hand.
 
+    One finding covers each literal table or list (`{"gpt-4o": 5.0, "gpt-4o-mini": 0.6}` is one
+    finding that counts its ids), however deeply the ids sit in it.
+
     ## Fix safety
-    No fix: rewriting data would change behaviour silently. A warning; fails `--check` only with
-    `--strict`.
+    No fix: rewriting data would change behaviour silently. A note: the text report lists it
+    only with `--show-advice` (the summary counts it), and it never fails a run. A model-name
+    test (`startswith("gpt-")`) is a warning: migrated ids take the other branch.
     """
 
     CODE = "GLM103"
     NAME = "model-id-as-data"
     SUMMARY = "OpenAI model id used as data, not as a request's model"
-    SEVERITY = Severity.WARNING
+    SEVERITY = Severity.NOTE
 
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'),
@@ -41,9 +49,13 @@ class ModelIdAsData(Rule):
     )
     INVALID = (
         Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
+        Invalid(
+            'import openai\nPRICES = {"chat": {"gpt-4o": 5.0, "gpt-4o-mini": 0.6}, "embed": ["text-embedding-3-small"]}'
+        ),
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
+        Invalid('import openai\nLIMITS = {"gpt-6.1-sol": 400_000}'),  # an id of the chat family
     )
 
     def on_module_end(self) -> None:
@@ -56,6 +68,7 @@ class ModelIdAsData(Rule):
             if call.migratable or all(c.target is Target.OTHER for c in call.clients)
             for literal in self.model.model_literals(call)[0]
         }
+        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str, str]]] = {}
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals or literal in tested:
                 continue
@@ -64,19 +77,42 @@ class ModelIdAsData(Rule):
                 continue
             # "openai/gpt-4o" (GitHub Models, LiteLLM, gateways) names the same model behind a provider.
             provider, _, model_id = value.rpartition("/")
-            endpoint = self.tables.known_endpoint_for(model_id)
-            if endpoint is None or not self.tables.lookup_model(endpoint, model_id):
+            match = self.tables.match_model(model_id)
+            # ids without a GLM counterpart stay what they are: tests of them still hold
+            if match is None or not match.glm:
                 continue
             if provider in ("", "openai", "azure"):
-                what = f"Model id `{value}`" if not provider else f"Provider-prefixed model id `{value}`"
-                self.report(literal, f"{what} used as data: check it still holds for GLM models")
+                found.setdefault(self._table_of(literal) or literal, []).append((literal, value, match.label))
+        for holder, literals in found.items():
+            if len(literals) == 1:
+                literal, value, label = literals[0]
+                what = f"Model id `{value}`" if "/" not in value else f"Provider-prefixed model id `{value}`"
+                self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
+                continue
+            ids = list(dict.fromkeys(value for _, value, _ in literals))
+            shown = ", ".join(f"`{i}`" for i in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            kind = type(holder).__name__.lower()
+            self.report(
+                holder,
+                f"{len(literals)} OpenAI model ids ({shown}) used as data in this {kind}: check they hold for GLM models",
+            )
+
+    def _table_of(self, literal: cst.CSTNode) -> cst.CSTNode | None:
+        """The outermost dict, list, tuple or set literal holding `literal` through items alone."""
+        table = None
+        current = literal
+        while True:
+            item = self.model.parents.get(current)
+            holder = self.model.parents.get(item) if item is not None else None
+            if not isinstance(item, _ITEMS) or not isinstance(holder, _TABLES):
+                return table
+            table = current = holder
 
     def _prefix_tests(self) -> set[cst.CSTNode]:
         """`model.startswith("gpt-")`: once ids are GLM's, such a test takes the other branch.
 
         Returns the literals reported, which the general data check then skips."""
         reported: set[cst.CSTNode] = set()
-        sources = [source for table in self.tables.models.values() for source in table]
         for call, _ in self.model.calls:
             func = call.func
             if not (isinstance(func, cst.Attribute) and func.attr.value in ("startswith", "endswith") and call.args):
@@ -88,8 +124,8 @@ class ModelIdAsData(Rule):
                 if literal in self.model.claimed_literals:
                     continue  # GLM101 reported the test with the id that flows through it
                 prefix = string_value(literal)
-                if prefix and len(prefix) >= 3 and any(source.startswith(prefix) for source in sources):
+                if prefix and len(prefix) >= 3 and self.tables.names_model_prefix(prefix):
                     message = f"Model-name test `{func.attr.value}({prefix!r})`: migrated ids are GLM's, so it now takes the other branch"
-                    self.report(literal, message)
+                    self.report(literal, message, severity=Severity.WARNING)
                     reported.add(literal)
         return reported

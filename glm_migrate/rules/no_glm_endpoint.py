@@ -142,7 +142,7 @@ class NoGlmEndpoint(Rule):
             setter = GlmOptions(call, self.model).setter("thinking", switch)
             to_chat = lambda node: setter(_to_chat_call(node))  # noqa: E731
         edits: list[tuple[cst.CSTNode, NodeEdit]] = [(call.node, to_chat)]
-        edits += [(read, _to_message_content) for read in reads]
+        edits += [(read, partial(_to_message_content, bare=self._stands_alone(read))) for read in reads]
         for literal in self.model.model_literals(call)[0]:
             new = self.tables.lookup_model("chat", string_value(literal) or "")
             if new and literal not in self.model.claimed_literals:
@@ -191,6 +191,11 @@ class NoGlmEndpoint(Rule):
         # every use but the assignment reads `.output_text`: nothing else of the response is needed
         return names_used.reads if names_used.uses == len(names_used.reads) + 1 else None
 
+    def _stands_alone(self, read: cst.Attribute) -> bool:
+        """Nothing binds to `read` more tightly than `or` would: a statement's or an argument's
+        whole value, an element."""
+        return type(self.model.parents.get(read)) in _LOOSE_CONTEXTS
+
     def _chat_model(self, literal: cst.SimpleString) -> bool:
         model_id = string_value(literal) or ""
         return bool(self.tables.glm_id("chat", model_id))
@@ -220,13 +225,17 @@ def _to_chat_call(call: cst.Call) -> cst.Call:
     return remove_kwargs(call.with_changes(func=func, args=args), {"instructions"})
 
 
-def _to_message_content(read: cst.Attribute) -> cst.BaseExpression:
-    """`r.output_text` -> `(r.choices[0].message.content or "")`: output_text is "" when empty."""
+#: Where an expression stands whole, so `x or ""` needs no parentheses there.
+_LOOSE_CONTEXTS = (cst.Return, cst.Assign, cst.AnnAssign, cst.Arg, cst.Element, cst.DictElement, cst.Expr)
+
+
+def _to_message_content(read: cst.Attribute, *, bare: bool) -> cst.BaseExpression:
+    """`r.output_text` -> `(r.choices[0].message.content or "")`: output_text is "" when empty;
+    `bare`: without the parentheses, where nothing binds to it more tightly than `or`."""
     first = cst.Subscript(
         value=cst.Attribute(value=read.value, attr=cst.Name("choices")),
         slice=[cst.SubscriptElement(slice=cst.Index(value=cst.Integer("0")))],
     )
     content = cst.Attribute(value=cst.Attribute(value=first, attr=cst.Name("message")), attr=cst.Name("content"))
-    return cst.BooleanOperation(
-        left=content, operator=cst.Or(), right=cst.SimpleString('""'), lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
-    )
+    either = cst.BooleanOperation(left=content, operator=cst.Or(), right=cst.SimpleString('""'))
+    return either if bare else either.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])

@@ -63,7 +63,7 @@ class OpenAIApiKey(Rule):
         ),
         Invalid(
             "from openai import AsyncOpenAI\nc = AsyncOpenAI()",
-            expected='from openai import AsyncOpenAI\nimport os\n\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            expected='import os\n\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]',

@@ -8,12 +8,13 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import rename_env_lookup, replace_string
+from glm_migrate.rules._clients import litellm_deployments
+from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
 from glm_migrate.rules._setting_flow import ModuleIndex, Sink
 from glm_migrate.semantic import Target, env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
-#: rules (GLM001, GLM002, GLM006, GLM008), or to a client that is not moving (a local server)
+#: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
 
 
@@ -139,6 +140,8 @@ class OpenAIEnvVar(Rule):
                     handled.add(arg.value)
         for client in self.model.clients:
             handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
+        for _, params, _ in litellm_deployments(self.model):  # GLM107's
+            handled.update(e.value for name in CLIENT_OPTIONS if (e := dict_entry(params, name)) is not None)
         if self.model.openai_default is not Target.OPENAI:
             # `os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"`: the module's clients talk
             # to that server, which the migration leaves alone.

@@ -126,14 +126,24 @@ class OpenAIErrorModule(Rule):
         if legacy_alias.asname is not None:
             self.report(statement, f"{message}; its classes are `openai.<Name>` (see `[legacy_errors]`)")
             return
+        applicability = self._applicability([], legacy)
+        if len(statement.names) == 1 and self._imports_openai():
+            # `import openai` is there already: a second one would only be a duplicate (I001)
+            remove = Fix(((statement, lambda _: cst.RemovalSentinel.REMOVE),), "Remove it", applicability=applicability)
+            self.report(statement, message, fix=remove)
+            return
         names = [
             alias.with_changes(name=cst.Name("openai")) if alias is legacy_alias else alias for alias in statement.names
         ]
         replacement = statement.with_changes(names=names)
-        fix = Fix(
-            ((statement, lambda _: replacement),), "Import `openai`", applicability=self._applicability([], legacy)
-        )
+        fix = Fix(((statement, lambda _: replacement),), "Import `openai`", applicability=applicability)
         self.report(statement, message, fix=fix)
+
+    def _imports_openai(self) -> bool:
+        """The module has a plain `import openai` at its top level."""
+        return any(
+            binding.qualified == "openai" for binding in self.model.module_scope.bindings.get("openai", [])
+        ) and bool(self.model.openai_import_lines)
 
     def _attribute(self, node: cst.Attribute, legacy: bool) -> None:
         old = node.attr.value

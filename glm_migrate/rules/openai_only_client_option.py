@@ -4,10 +4,9 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
-from glm_migrate.rules._helpers import has_comment, remove_kwargs
+from glm_migrate.rules._helpers import remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
 #: (`data_residency` is GLM002's: it excludes `base_url`, so it goes with the new one)
@@ -35,7 +34,7 @@ class OpenAIOnlyClientOption(Rule):
 
     ## Fix safety
     Safe: Z.AI does not read the `OpenAI-Organization` / `OpenAI-Project` headers they become.
-    Unsafe when a comment sits next to the argument, since the comment would be removed with it.
+    A comment beside the argument stays, on a line of its own.
     """
 
     CODE = "GLM004"
@@ -68,13 +67,7 @@ class OpenAIOnlyClientOption(Rule):
             arg = client.kwarg(name)
             if arg is None:
                 continue
-            # A comment next to the argument would go with it: then the removal needs --unsafe-fixes.
-            commented = has_comment(arg)
-            fix = Fix(
-                ((call, partial(remove_kwargs, names={name})),),
-                f"Remove `{name}=`" + (" and its comment" if commented else ""),
-                applicability=Applicability.UNSAFE if commented else None,
-            )
+            fix = Fix(((call, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
             self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:

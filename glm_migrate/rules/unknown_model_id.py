@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.tables import ModelMatch
 
 
 class UnknownModelId(Rule):
     """
     ## What it does
     Reports model ids sent to a client that is (or will be) aimed at Z.AI when the id is neither
-    a GLM id nor in the model map: fine-tuned ids (`ft:gpt-4o:acme::abc`), typos, ids newer than
-    the map, and ids the map lists as having no GLM equivalent (`glm-4-long`).
+    a GLM id nor in the model map (typos, private ids), and ids the map says have no GLM
+    equivalent: fine-tuned ids (`ft:gpt-4o:acme::abc`, unless `[tool.glm-migrate.models]` maps
+    them) and `glm-4-long`.
 
     ## Why is this bad?
     Z.AI rejects an id it does not serve (error 1211), and a fine-tuned OpenAI model has no
@@ -20,6 +22,10 @@ class UnknownModelId(Rule):
     client.chat.completions.create(model="ft:gpt-4o:acme::abc", messages=messages)
     ```
     Use instead: pick a GLM model, or map the id in `[tool.glm-migrate.models]`.
+
+    Fine-tuned ids are reported wherever they are written (a constant, a LiteLLM or LangChain
+    model, a settings default), not only where a request is seen to send them; ids sent through a
+    client aimed at another server (`base_url="http://localhost:8000/v1"`) are left alone.
 
     ## Fix safety
     No fix: glm-migrate never guesses a model.
@@ -34,10 +40,14 @@ class UnknownModelId(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="llama3", messages=[])'
         ),
+        Valid(
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])'
+        ),
     )
     INVALID = (
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])'),
         Invalid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-long", messages=[])'),
+        Invalid('import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -48,8 +58,35 @@ class UnknownModelId(Rule):
             model_id = string_value(literal)
             if model_id is None or self.tables.is_target(endpoint, model_id):
                 continue
-            mapped = self.tables.lookup_model(endpoint, model_id)
-            if mapped == "":
-                self.report(literal, f"Model id `{model_id}` has no GLM equivalent")
-            elif mapped is None:
+            match = self.tables.match_on(endpoint, model_id)
+            if match is None:
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
+            elif not match.glm:
+                self.report(literal, _no_equivalent(model_id, match))
+
+    def on_module_end(self) -> None:
+        # Ids of a `report_anywhere` family (fine-tuned ones) are reported where they are written;
+        # those a request sends were handled above, or stay with the server they go to.
+        anywhere = [family.pattern for family in self.tables.families if family.report_anywhere]
+        # the families' own patterns first: cheaper than the whole lookup, and run for every string
+        candidates = [
+            (literal, value)
+            for literal, _ in self.model.string_literals
+            if (value := string_value(literal)) is not None
+            and any(pattern.fullmatch(value.rpartition("/")[2]) for pattern in anywhere)
+        ]
+        if not candidates:
+            return
+        sent = {literal for call in self.model.api_calls for literal in self.model.model_literals(call)[0]}
+        for literal, value in candidates:
+            if literal in sent or literal in self.model.claimed_literals:
+                continue
+            match = self.tables.match_model(value.rpartition("/")[2])  # a user override of the id wins
+            if match is not None and match.family is not None and match.family.report_anywhere:
+                self.model.claimed_literals.add(literal)
+                self.report(literal, _no_equivalent(value, match))
+
+
+def _no_equivalent(model_id: str | None, match: ModelMatch) -> str:
+    why = f": {match.why}" if match.why else ""
+    return f"Model id `{model_id}`{match.label} has no GLM equivalent{why}"

@@ -13,10 +13,11 @@ def test_module_client_settings_go_after_the_import_of_os() -> None:
     )
     output = migrate_source(source, settings=Settings(), tables=load_tables()).output
     lines = output.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "import openai",
         "import json",
         "import os",
+        "",
         'openai.api_key = os.environ["ZAI_API_KEY"]',
         'openai.base_url = os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")',
     ]
