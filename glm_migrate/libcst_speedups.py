@@ -12,17 +12,20 @@ enters a generator-based context manager for every expression, parenthesised or 
   while `parse_module` runs in the same thread; a class whose `__init__` is not the plain
   dataclass one keeps its own (and is validated, at the usual cost);
 - expressions without parentheses a `_parenthesize` that is just the code generation state's
-  `record_syntactic_position`, which is what LibCST's version amounts to for them.
+  `record_syntactic_position`, which is what LibCST's version amounts to for them;
+- each node class `object`'s `__eq__` and `__hash__`: LibCST's are Python methods meaning the
+  same (nodes are equal only to themselves, and hash by identity), and every dict or set keyed
+  by nodes calls them.
 
 So `parse_module` skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
 calls it avoidable when parsing); nodes built anywhere else, such as by fixes or by another
 thread, are validated.
 
-Only what measurably pays is here (valgrind's instruction counts over a dense file, README):
-the `__init__`s save about a tenth of a dense file's work, but making them costs about what
-twenty files save, so the runner installs them only in a process that will parse many files
-(`runner.py`). Replacing `with_changes` and the nodes' `__eq__`/`__hash__` measured no gain
-and was dropped.
+Only what measurably pays is here (valgrind's instruction counts over dense files, README):
+the `__init__`s save about a tenth of a dense file's work, the C-level `__eq__`/`__hash__` 4%
+and the `_parenthesize` 2%, but making the `__init__`s costs about what eight files save, so
+the runner installs all this only in a process that will parse many files (`runner.py`).
+Replacing `with_changes` measured no gain and was dropped.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
 _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
+_LIBCST_EQ = CSTNode.__eq__
+_LIBCST_HASH = CSTNode.__hash__
 _install_lock = threading.Lock()
 
 
@@ -68,8 +73,14 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        for kind, init in _fast_inits(_node_classes(CSTNode)).items():  # type: ignore[type-abstract]
+        kinds = _node_classes(CSTNode)  # type: ignore[type-abstract]
+        for kind, init in _fast_inits(kinds).items():
             kind.__init__ = init  # type: ignore[method-assign]
+        for kind in kinds:
+            # LibCST's identity equality and id() hash, as object's C slots
+            if kind.__dict__.get("__eq__") is _LIBCST_EQ and kind.__dict__.get("__hash__") is _LIBCST_HASH:
+                kind.__eq__ = object.__eq__  # type: ignore[method-assign]
+                kind.__hash__ = object.__hash__  # type: ignore[method-assign]
         _BaseParenthesizedNode._parenthesize = _parenthesize  # type: ignore[method-assign,assignment]
         _installed = True
 

@@ -63,12 +63,13 @@ def test_parse_and_code_generation_round_trip(path: object) -> None:
 
 
 def test_nodes_are_equal_only_to_themselves_and_hash_by_identity() -> None:
-    """What positions.py and the engine's node-keyed dicts rely on."""
+    """As LibCST's own `__eq__`/`__hash__` have it; object's C slots now answer."""
     libcst_speedups.install()
     first, second = cst.Name("x"), cst.Name("x")
     assert first == first and first != second and first != "x"
     assert {first: 1, second: 2}[first] == 1 and len({first, second, first}) == 2
     assert first.deep_equals(second)
+    assert all(kind.__hash__ is object.__hash__ for kind in _dataclass_nodes())
 
 
 def test_validation_is_skipped_only_in_the_thread_that_parses() -> None:
