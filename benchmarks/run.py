@@ -1,13 +1,18 @@
 """Benchmark glm-migrate against LibCST's own limits and against ruff, side by side.
 
     python benchmarks/run.py --files 2000 --repeat 3 [--quiet-tree PATH] [--jobs 2]
+        [--memory 2000,10000] [--instructions 20]
 
 Generates a dense tree (every file calls OpenAI) deterministically, then times, in rounds (each
 contender once per round, so a slow spell of a shared machine hits them alike): a bare LibCST
 parse of the same files with N processes, `glm-migrate --dry-run -j N` (cold cache) and LibCST's
 codemod runner with a no-op codemod. Then `glm-migrate --check` twice (the second run
 hits the cache), and, on a nothing-to-do tree given with --quiet-tree, `glm-migrate --check`
-next to `ruff check --select UP --no-cache`. Prints medians and the ratios the project targets.
+next to `ruff check --select UP --no-cache`. Start-up: one small file, `glm-migrate f.py --check`
+(the file just edited, so its result is not cached) next to `python -c "import libcst"`. With --memory, the
+peak RSS of glm-migrate's main process in a dry run over dense trees of those sizes. With
+--instructions, valgrind's instruction counts (the same on a busy machine) of a parse and of
+glm-migrate's work per file, and of the start-up. Prints medians and the ratios the project targets.
 Not part of the test suite; tests/test_cache.py only checks that it runs on a tiny tree.
 """
 
@@ -108,8 +113,9 @@ def count_work(work: str, root: Path, files: int) -> None:
             _parse_one(str(path))
         return
     from glm_migrate.config import Settings
-    from glm_migrate.runner import migrate_file
+    from glm_migrate.runner import expect_many_files, migrate_file
 
+    expect_many_files()  # as in a dry run's workers: LibCST's speed-ups installed
     settings = Settings()
     with tempfile.TemporaryDirectory(prefix="glm-bench-cache-") as cache:
         for path in [warm_up, *paths]:
@@ -136,6 +142,56 @@ def instructions(root: Path, files: int) -> dict[str, float]:
             counts.append(int(found.group(1)))
         per_file[work] = (counts[1] - counts[0]) / files
     return per_file
+
+
+#: the small file of the start-up figure (an editor's save, a pre-commit hook)
+ONE_FILE = """from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(question: str) -> str:
+    response = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+    return response.choices[0].message.content or ""
+"""
+
+
+def start_up_instructions(folder: Path) -> tuple[float, float]:
+    """Instructions of `glm-migrate f.py --check` (the file just edited) and of `python -c "import libcst"`."""
+    counts = []
+    for command in ([sys.executable, "-m", "glm_migrate", "f.py", "--check"], [sys.executable, "-c", "import libcst"]):
+        (folder / "f.py").write_text(f"{ONE_FILE}# edited {time.time_ns()}\n", encoding="utf-8")
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if found is None:
+            raise SystemExit(f"valgrind failed on {command}: {result.stderr[-2000:]}")
+        counts.append(int(found.group(1)))
+    return counts[0], counts[1]
+
+
+#: runs glm-migrate's command line and writes the peak RSS of its own process (KiB) to argv[1]
+PEAK_RSS = """
+import atexit, resource, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+sys.argv = ["glm-migrate", *sys.argv[2:]]
+from glm_migrate.cli import main
+main()
+"""
+
+
+def main_process_peak_rss(root: Path, jobs: int) -> float:
+    """MB at most resident in glm-migrate's main process during a dry run over `root` (the
+    workers, which hold one file at a time, are not counted)."""
+    with tempfile.TemporaryDirectory(prefix="glm-bench-rss-") as scratch:
+        out = Path(scratch) / "peak"
+        run([sys.executable, "-c", PEAK_RSS, str(out), ".", "--dry-run", "--no-cache", "-j", str(jobs)], root)
+        return int(out.read_text()) / 1024
 
 
 def _parse_one(path: str) -> int:
@@ -214,6 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="also count, with valgrind, the instructions a parse and glm-migrate's work take on N files",
     )
+    parser.add_argument(
+        "--memory",
+        metavar="N,N",
+        help="also report the peak RSS of the main process in dry runs over dense trees of these sizes",
+    )
     parser.add_argument("--count-work", choices=WORK, help=argparse.SUPPRESS)  # run under valgrind
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -274,6 +335,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "ruff" in quiet_samples:
                 rows.append(("quiet tree: ruff check --select UP", statistics.median(quiet_samples["ruff"])))
 
+        one = Path(tmp) / "one"
+        one.mkdir()
+        (one / "f.py").write_text(ONE_FILE, encoding="utf-8")
+        run([*glm, "f.py", "--check"], one)  # the project's cache exists, as it does after a first run
+
+        def edit_one() -> None:
+            """A file just saved: new bytes, so the cache has no result for it."""
+            (one / "f.py").write_text(f"{ONE_FILE}# edited {time.time_ns()}\n", encoding="utf-8")
+
+        start_samples = rounds(
+            {
+                "glm": (lambda: run([*glm, "f.py", "--check"], one), edit_one),
+                "libcst": (lambda: run([sys.executable, "-c", "import libcst"], one), None),
+            },
+            max(args.repeat, 5),
+        )
+        rows.append(("one small file: glm-migrate f.py --check", statistics.median(start_samples["glm"])))
+        rows.append(('one small file: python -c "import libcst"', statistics.median(start_samples["libcst"])))
+
         if args.scaling:
             for share in (4, 2, 1):
                 subset = Path(tmp) / f"subset{share}"
@@ -284,24 +364,43 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows.append((f"scaling: --check --no-cache, {args.files // share} files", seconds))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         counted = instructions(dense, args.instructions) if args.instructions else None
+        started = start_up_instructions(one) if args.instructions else None
+        memory: dict[int, float] = {}
+        for size in [int(n) for n in args.memory.split(",")] if args.memory else []:
+            tree = Path(tmp) / f"memory{size}"
+            generate_dense_tree(tree, size)
+            memory[size] = main_process_peak_rss(tree, args.jobs)
+            shutil.rmtree(tree)
 
     print(f"{args.files} generated files, {args.repeat} runs each, medians:")
     for label, seconds in rows:
         print(f"  {label:<44} {seconds:8.2f} s")
     print(f"  peak memory of any one process: {peak:.0f} MB")
     print("ratios, medians of the rounds' own ratios (targets in brackets):")
-    print(f"  dry-run / bare parse            {ratio(dense_samples, 'dry-run', 'parse'):6.2f}  [<= 1.6]")
+    print(f"  dry-run / bare parse            {ratio(dense_samples, 'dry-run', 'parse'):6.2f}  [<= 1.35]")
     if "codemod" in dense_samples:
         print(f"  dry-run / libcst no-op codemod  {ratio(dense_samples, 'dry-run', 'codemod'):6.2f}  [<= 0.5]")
     print(f"  cold / warm --check             {first / second:6.2f}  [>= 5]")
     if "ruff" in quiet_samples:
-        print(f"  quiet tree glm / ruff           {ratio(quiet_samples, 'glm', 'ruff'):6.2f}  [<= 2]")
-    if counted:
+        print(f"  quiet tree glm / ruff           {ratio(quiet_samples, 'glm', 'ruff'):6.2f}  [<= 0.9]")
+    print(f"  one file glm / import libcst    {ratio(start_samples, 'glm', 'libcst'):6.2f}  [<= 1.5]")
+    if memory:
+        sizes = sorted(memory)
+        print("peak RSS of the main process, dry run:")
+        for size in sizes:
+            print(f"  {size} files: {memory[size]:.0f} MB")
+        if len(sizes) > 1:
+            print(f"  ratio {sizes[-1]} / {sizes[0]} files: {memory[sizes[-1]] / memory[sizes[0]]:.2f}  [<= 1.2]")
+    if counted and started:
         print(f"instructions per file over {args.instructions} files, in one process (valgrind):")
         print(
             f"  libcst parse {counted['parse'] / 1e6:.1f} M, glm-migrate dry run's work {counted['migrate'] / 1e6:.1f} M"
         )
         print(f"  ratio {counted['migrate'] / counted['parse']:.2f}")
+        print(
+            f"  start-up: glm-migrate f.py --check {started[0] / 1e6:.0f} M, import libcst {started[1] / 1e6:.0f} M,"
+            f" ratio {started[0] / started[1]:.2f}  [<= 1.5]"
+        )
     return 0
 
 

@@ -1,28 +1,32 @@
 """A content-hash cache of per-file results, so that re-running over unchanged files is cheap.
 
-An entry is keyed by the file's bytes, glm-migrate's version, the data tables and the settings;
-any change to one of them is a miss. Entries live in a database in `.glm_migrate_cache/` (which
-ignores itself in git). The cache is best effort: any error reading or writing it counts as a miss.
+An entry is keyed by the file's bytes, glm-migrate's code and tables, the versions of LibCST and
+Python, and the settings; any change to one of them is a miss. Entries live in a database in
+`.glm_migrate_cache/` in the project's root (which ignores itself in git). The cache is best
+effort: any error reading or writing it counts as a miss.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sqlite3
+import sys
 import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from glm_migrate import __version__
-from glm_migrate.config import Settings
+from glm_migrate.config import CACHE_DIR_NAME, Settings
 from glm_migrate.diagnostics import Diagnostic, Replaced, pickled_by_fields
 from glm_migrate.project import ModuleSummary
 from glm_migrate.tables import TABLE_FILES, tables_dir
 
-CACHE_DIR_NAME = ".glm_migrate_cache"
+__all__ = ["CACHE_DIR_NAME", "Cache", "CachedResult", "fingerprint"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +44,11 @@ class CachedResult:
 
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
-    """What, besides the file itself, decides a result: version, tables and settings."""
+    """What, besides the file itself, decides a result: glm-migrate's code and tables, the
+    versions of LibCST and Python, and the settings."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    digest.update(_code_digest())
+    digest.update(f"{sys.version}\0{_libcst_version()}\0".encode())
     directory = tables_dir()
     for name in TABLE_FILES:
         try:
@@ -50,6 +57,29 @@ def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
             digest.update(name.encode())
     digest.update(f"{settings!r} edits={edits}".encode())
     return digest.digest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """glm-migrate's own modules: a changed rule (its message, say) must not answer from the cache."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode() + b"\0")
+        with suppress(OSError):
+            digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def _libcst_version() -> str:
+    """LibCST's version, read without importing it (a cached run need not load it)."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is None or spec.origin is None:
+        return "none"
+    try:
+        return (Path(spec.origin).parent / "_version.py").read_text(encoding="utf-8")
+    except OSError:
+        return spec.origin
 
 
 class Cache:

@@ -6,10 +6,11 @@ import io
 import os
 import signal
 import sys
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -18,9 +19,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from glm_migrate import __version__
-from glm_migrate.cache import CACHE_DIR_NAME
 from glm_migrate.config import (
     BASE_URL_STYLES,
+    CACHE_DIR_NAME,
+    FORMATS,
     REGIONS,
     THINKING_MODES,
     ConfigError,
@@ -28,13 +30,15 @@ from glm_migrate.config import (
     find_line_length,
     find_settings,
     load_settings,
+    project_root,
 )
-from glm_migrate.formats import FINGERPRINT_FORMATS, FORMATS, RunReport
 from glm_migrate.redaction import file_secrets
 from glm_migrate.runner import FileReport
 
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
+    from glm_migrate.formats import RunReport
+    from glm_migrate.runner import RunReports
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 FORMAT_HELP = (
@@ -108,6 +112,8 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
         if expected is not None and path.read_bytes() != expected:
             return "changed on disk during the run; not written"
         mode = path.stat().st_mode
+        import tempfile  # only apply mode writes
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".glm-migrate")
     except OSError as exc:
         return f"cannot write: {exc.strerror or exc}"
@@ -317,7 +323,8 @@ def main(
         for path in found.files:
             click.echo(str(path))
         sys.exit(EXIT_CLEAN)
-    cache_root = None if no_cache else Path.cwd() / CACHE_DIR_NAME
+    # in the project's root, wherever the run starts: one cache per project
+    cache_root = None if no_cache else (project_root(_start(paths)) or Path.cwd()) / CACHE_DIR_NAME
     sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
 
 
@@ -417,30 +424,41 @@ def _run_paths(
     jobs: int | None,
     cache_root: Path | None,
 ) -> int:
-    from glm_migrate.gitstate import uncommitted
-    from glm_migrate.runner import default_jobs, run
+    from glm_migrate.runner import default_jobs, run_spooled
 
     settings = _with_detected_pins(settings, found.files, errors)
-    reports: list[FileReport] = []
-    # A check over a large tree holds every report until the end: without a baseline or
-    # fingerprints to make, it keeps each file's findings and secrets but not its texts.
-    sources_needed = mode != "check" or output.format in FINGERPRINT_FORMATS or output.baseline or output.write_baseline
-    secrets: set[str] = set()
-    for report in _progress(
-        run(
+    # Reports wait in a spool file, not in memory: a dry run over a monorepo shows every diff.
+    with _progress(len(found.files), errors, "migrating" if mode == "apply" else "checking") as advance:
+        reports = run_spooled(
             found.files,
             settings,
             jobs=jobs or default_jobs(),
             cache_root=cache_root,
             edits=output.format in _EDIT_FORMATS,
             diffs=mode == "dry-run" and output.format == "text" and not output.statistics,
-        ),
-        len(found.files),
-        errors,
-        "migrating" if mode == "apply" else "checking",
-    ):
-        secrets |= file_secrets(report.source, report.diagnostics)
-        reports.append(report if sources_needed else report.without_texts())
+            advance=advance,
+        )
+    try:
+        secrets: set[str] = set()
+        for report in reports:
+            secrets |= file_secrets(report.source, report.diagnostics)
+        return _report_paths(reports, found, errors, console, output, mode, allow_dirty, frozenset(secrets))
+    finally:
+        reports.close()
+
+
+def _report_paths(
+    reports: RunReports,
+    found: Discovery,
+    errors: Console,
+    console: Console,
+    output: _Output,
+    mode: str,
+    allow_dirty: bool,
+    secrets: frozenset[str],
+) -> int:
+    from glm_migrate.gitstate import uncommitted
+
     if mode == "apply":
         changed = [report.path for report in reports if report.changed]
         # Checked after the run but before the first write: nothing is written when this refuses.
@@ -453,8 +471,10 @@ def _run_paths(
                 markup=True,
             )
             return EXIT_ERROR
-        reports = [_write(report) for report in reports]
-    return _finish(reports, console, errors, output, mode=mode, secrets=frozenset(secrets), skipped=found.skipped)
+        for number, report in enumerate(reports):
+            if report.changed:
+                reports[number] = _write(report)
+    return _finish(reports, console, errors, output, mode=mode, secrets=secrets, skipped=found.skipped)
 
 
 def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
@@ -484,22 +504,22 @@ def _write(report: FileReport) -> FileReport:
     return _unwritten(report, problem) if problem else report
 
 
-def _progress(reports: Iterator[FileReport], total: int, errors: Console, doing: str) -> Iterator[FileReport]:
-    """A progress bar on stderr for long runs in a terminal; none in CI logs or pipes."""
+@contextmanager
+def _progress(total: int, errors: Console, doing: str) -> Iterator[Callable[[], object] | None]:
+    """A progress bar on stderr for long runs in a terminal (a function to call per file done);
+    none in CI logs or pipes."""
     if total < 20 or not errors.is_terminal or os.environ.get("CI"):
-        yield from reports
+        yield None
         return
     from rich.progress import Progress
 
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task(doing, total=total)
-        for report in reports:
-            progress.advance(task)
-            yield report
+        yield partial(progress.advance, task)
 
 
 def _finish(
-    reports: list[FileReport],
+    reports: Sequence[FileReport],
     console: Console,
     errors: Console,
     output: _Output,
@@ -519,8 +539,12 @@ def _finish(
 
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary(skipped=skipped or {})
-    for report in reports:
+    blocking = False
+    for report in reports:  # one pass: the reports may be read back from a spool file
         summary.add(report)
+        blocking = blocking or any(
+            is_blocking(d, dry_run=mode != "apply", strict=output.strict) for d in report.diagnostics
+        )
     run = RunReport(
         reports, summary, mode, output.strict, baselined, _link_base(), secrets, output.paths, output.show_advice
     )
@@ -529,13 +553,12 @@ def _finish(
 
     if summary.files_failed:
         return EXIT_ERROR
-    blocking = any(is_blocking(d, dry_run=run.dry_run, strict=output.strict) for _, d in run.findings())
     return EXIT_PENDING if blocking and not output.exit_zero else EXIT_CLEAN
 
 
 def _baseline(
-    reports: list[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
-) -> tuple[list[FileReport], int]:
+    reports: Sequence[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
+) -> tuple[Sequence[FileReport], int]:
     """Write the baseline if asked; leave out the findings the baseline knows. (reports, left out)"""
     from glm_migrate import baseline as baselines
 

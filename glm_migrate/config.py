@@ -20,6 +20,10 @@ BaseUrlStyle = Literal["env", "literal"]
 REGIONS = ("international", "china")
 BASE_URL_STYLES = ("env", "literal")
 THINKING_MODES = ("enabled", "disabled")
+#: report formats (`formats.py` renders them; named here so that the command line need not load it)
+FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
+#: where the result cache lives, in the project root (see `cache.py`)
+CACHE_DIR_NAME = ".glm_migrate_cache"
 #: Black's and Ruff's line length, for projects that configure none
 DEFAULT_LINE_LENGTH = 88
 
@@ -249,6 +253,15 @@ def find_settings(start: Path) -> Settings:
         if (candidate / ".git").exists():
             break
     return Settings()
+
+
+def project_root(start: Path) -> Path | None:
+    """The folder of the project `start` is in: the nearest one with a pyproject.toml or a .git."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def find_line_length(start: Path) -> int | None:

@@ -28,6 +28,7 @@ from glm_migrate.imports import after_leading_imports, place_imports, place_stat
 from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.nodes import short_code
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
+from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -198,9 +199,11 @@ def _migrate(
     edits: bool,
     facts: ModuleFacts | None,
 ) -> MigrationResult:
-    if not tables.mentions_trigger(data):
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    # A module the project index tells something may need work without a word of its own.
+    if not facts and not may_need_work(raw, settings.models):
         return _untouched(data)
-    refusal = _beyond_native_parser(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    refusal = _beyond_native_parser(raw)
     if refusal is not None:
         return _untouched(data, refusal)
     try:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from urllib.parse import quote
 
 from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
+from glm_migrate.config import FORMATS as FORMATS
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
 from glm_migrate.redaction import redact
 from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, plural, status, where
@@ -27,7 +27,6 @@ from glm_migrate.runner import FileReport
 if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
     from glm_migrate.rules._base import Rule
 
-FORMATS = ("text", "json", "github", "sarif", "markdown", "junit", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -35,7 +34,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 class RunReport:
     """Everything a report of one run shows: the files, their findings and how the run went."""
 
-    reports: list[FileReport]
+    reports: Sequence[FileReport]  #: a list, or a spool read back one report at a time
     summary: Summary
     mode: str  #: "apply", "dry-run" or "check"
     strict: bool = False
@@ -462,6 +461,8 @@ def markdown_report(run: RunReport) -> str:
 
 def junit_xml(run: RunReport) -> str:
     """JUnit XML: a test suite per file, a test case per finding; blocking findings fail."""
+    import xml.etree.ElementTree as ET
+
     suites = ET.Element("testsuites", name="glm-migrate")
     total = failures = errors = 0
     for report in run.reports:

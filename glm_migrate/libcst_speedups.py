@@ -5,13 +5,12 @@ each node's dataclass `__init__` sets every field through `object.__setattr__` (
 frozen), then `__post_init__` re-validates what the parser has just checked. And code generation
 enters a generator-based context manager for every expression, parenthesised or not.
 
-`install()` (run by the first `parse_module`) gives
+`install()` gives
 
 - each slotted node class an `__init__` with the same parameters and defaults that sets the slots
   through their descriptors and then calls `__post_init__`, as the dataclass one does, except
-  while `parse_module` runs; a class whose `__init__` is not the plain dataclass one keeps its
-  own (and is validated, at the usual cost). The classes given that `__init__` also get a
-  `with_changes` that calls it with positional arguments instead of `dataclasses.replace`;
+  while `parse_module` runs in the same thread; a class whose `__init__` is not the plain
+  dataclass one keeps its own (and is validated, at the usual cost);
 - expressions without parentheses a `_parenthesize` that is just the code generation state's
   `record_syntactic_position`, which is what LibCST's version amounts to for them;
 - each node class `object`'s `__eq__` and `__hash__`: LibCST's are Python methods meaning the
@@ -19,14 +18,21 @@ enters a generator-based context manager for every expression, parenthesised or 
   by nodes calls them.
 
 So `parse_module` skips validation while parsing (LibCST's comment on `CSTNode.__post_init__`
-calls it avoidable when parsing); nodes built anywhere else, such as by fixes, are validated.
+calls it avoidable when parsing); nodes built anywhere else, such as by fixes or by another
+thread, are validated.
+
+Only what measurably pays is here (valgrind's instruction counts over dense files, README):
+the `__init__`s save about a tenth of a dense file's work, the C-level `__eq__`/`__hash__` 4%
+and the `_parenthesize` 2%, but making the `__init__`s costs about what eight files save, so
+the runner installs all this only in a process that will parse many files (`runner.py`).
+Replacing `with_changes` measured no gain and was dropped.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -39,33 +45,38 @@ _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
 _LIBCST_EQ = CSTNode.__eq__
 _LIBCST_HASH = CSTNode.__hash__
 _install_lock = threading.Lock()
-#: true while `parse_module` runs: the constructors made here then skip `__post_init__` (the
-#: validation)
-_parsing = [False]
+
+
+class _ParseState(threading.local):
+    #: true while `parse_module` runs in this thread: the constructors made here then skip
+    #: `__post_init__` (the validation)
+    parsing = False
+
+
+_state = _ParseState()
 _installed = False
 
 
 def parse_module(data: str | bytes) -> cst.Module:
-    """`cst.parse_module`, without re-validating the nodes the parser builds."""
-    if not _installed:
-        install()
-    _parsing[0] = True
+    """`cst.parse_module`, without re-validating the nodes the parser builds once `install()`
+    has run (before, simply LibCST's)."""
+    _state.parsing = True
     try:
         return cst.parse_module(data)
     finally:
-        _parsing[0] = False
+        _state.parsing = False
 
 
 def install() -> None:
+    """Give LibCST's node classes the constructors made here; once per process, thread-safe."""
     global _installed
     with _install_lock:
         if _installed:
             return
-        for kind in _node_classes(CSTNode):  # type: ignore[type-abstract]
-            init = fast_init(kind)
-            if init is not None:
-                kind.__init__ = init  # type: ignore[method-assign]
-                kind.with_changes = fast_with_changes(kind)  # type: ignore[method-assign,assignment]
+        kinds = _node_classes(CSTNode)  # type: ignore[type-abstract]
+        for kind, init in _fast_inits(kinds).items():
+            kind.__init__ = init  # type: ignore[method-assign]
+        for kind in kinds:
             # LibCST's identity equality and id() hash, as object's C slots
             if kind.__dict__.get("__eq__") is _LIBCST_EQ and kind.__dict__.get("__hash__") is _LIBCST_HASH:
                 kind.__eq__ = object.__eq__  # type: ignore[method-assign]
@@ -105,57 +116,60 @@ _SLOT = type(cst.Name.__dict__["value"])
 def fast_init(kind: type[CSTNode]) -> Callable[..., None] | None:
     """The same `__init__` as the dataclass one of `kind`, setting slots by their descriptors;
     None when `kind` is not a plain slotted dataclass with a generated `__init__`."""
+    return _fast_inits([kind]).get(kind)
+
+
+def _fast_inits(kinds: Iterable[type[CSTNode]]) -> dict[type[CSTNode], Callable[..., None]]:
+    """`fast_init` of each class that can have one, compiled together: one `compile` of all
+    of them costs a fraction of one per class."""
+    namespace: dict[str, Any] = {"_MISSING": _MISSING, "_state": _state}
+    sources: dict[type[CSTNode], tuple[str, str]] = {}  #: class -> (function name, source)
+    for number, kind in enumerate(kinds):
+        name = f"__init__{number}"
+        source = _init_source(kind, name, namespace)
+        if source is not None:
+            sources[kind] = name, source
+    code = "\n".join(source for _, source in sources.values())
+    exec(compile(code, _FILENAME, "exec"), namespace)  # how dataclasses make __init__ too
+    inits: dict[type[CSTNode], Callable[..., None]] = {}
+    for kind, (name, _) in sources.items():
+        init = namespace[name]
+        init.__name__ = "__init__"
+        init.__qualname__ = f"{kind.__qualname__}.__init__"
+        inits[kind] = init
+    return inits
+
+
+def _init_source(kind: type[CSTNode], name: str, namespace: dict[str, Any]) -> str | None:
+    """The source of `kind`'s `__init__`, as a function called `name` whose defaults and slot
+    setters are added to `namespace`; None when `kind` cannot have one."""
     init = kind.__dict__.get("__init__")
     if not dataclasses.is_dataclass(kind) or init is None or init.__code__.co_filename != "<string>":
         return None
     code = init.__code__
-    if code.co_kwonlyargcount or code.co_varnames[1 : code.co_argcount] != tuple(
-        field.name for field in dataclasses.fields(kind)
-    ):
+    fields = dataclasses.fields(kind)
+    if code.co_kwonlyargcount or code.co_varnames[1 : code.co_argcount] != tuple(field.name for field in fields):
         return None  # init-only variables or keyword-only fields: parameters that are not the fields
-    namespace: dict[str, Any] = {"_MISSING": _MISSING}
+    names: dict[str, Any] = {}
     parameters: list[str] = []
     body: list[str] = []
-    for field in dataclasses.fields(kind):
+    for field in fields:
         descriptor: Any = getattr(kind, field.name, None)
         if type(descriptor) is not _SLOT:
             return None
-        namespace[f"_set_{field.name}"] = descriptor.__set__
+        names[f"_set_{name}_{field.name}"] = descriptor.__set__
         if field.default is not dataclasses.MISSING:
-            namespace[f"_default_{field.name}"] = field.default
-            parameters.append(f"{field.name}=_default_{field.name}")
+            names[f"_default_{name}_{field.name}"] = field.default
+            parameters.append(f"{field.name}=_default_{name}_{field.name}")
             value = field.name
         elif field.default_factory is not dataclasses.MISSING:
-            namespace[f"_factory_{field.name}"] = field.default_factory
+            names[f"_factory_{name}_{field.name}"] = field.default_factory
             parameters.append(f"{field.name}=_MISSING")
-            value = f"_factory_{field.name}() if {field.name} is _MISSING else {field.name}"
+            value = f"_factory_{name}_{field.name}() if {field.name} is _MISSING else {field.name}"
         else:
             parameters.append(field.name)
             value = field.name
-        body.append(f"    _set_{field.name}(self, {value})")
-    namespace["_parsing"] = _parsing
-    post_init = "    if not _parsing[0]:\n        self.__post_init__()"
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join([*body, post_init])
-    exec(compile(source, _FILENAME, "exec"), namespace)  # how dataclasses make __init__ too
-    fast: Callable[..., None] = namespace["__init__"]
-    fast.__qualname__ = f"{kind.__qualname__}.__init__"
-    return fast
-
-
-def fast_with_changes(kind: type[CSTNode]) -> Callable[..., CSTNode]:
-    """`with_changes` (`dataclasses.replace`) for a class whose `__init__` takes its fields in
-    order, as `fast_init` ones do: one positional call, and `replace` itself (with its error)
-    for a name that is not a field."""
-    names = [field.name for field in dataclasses.fields(kind)]
-    namespace: dict[str, Any] = {"_kind": kind, "_fields": frozenset(names), "_replace": dataclasses.replace}
-    arguments = ", ".join(f"changes['{name}'] if '{name}' in changes else self.{name}" for name in names)
-    source = (
-        "def with_changes(self, **changes):\n"
-        "    if not changes.keys() <= _fields:\n"
-        "        return _replace(self, **changes)\n"
-        f"    return _kind({arguments})"
-    )
-    exec(compile(source, _FILENAME, "exec"), namespace)
-    fast: Callable[..., CSTNode] = namespace["with_changes"]
-    fast.__qualname__ = f"{kind.__qualname__}.with_changes"
-    return fast
+        body.append(f"    _set_{name}_{field.name}(self, {value})")
+    namespace.update(names)
+    post_init = "    if not _state.parsing:\n        self.__post_init__()"
+    return f"def {name}(self, {', '.join(parameters)}):\n" + "\n".join([*body, post_init])

@@ -10,7 +10,7 @@ runner migrates again only the modules that get some. Pure: paths are names here
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -115,7 +115,7 @@ class ProjectIndex:
     """
 
     modules: Mapping[PurePath, tuple[str, PurePath]]
-    summaries: dict[PurePath, ModuleSummary]
+    summaries: MutableMapping[PurePath, ModuleSummary]
     load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
     #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
     locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
@@ -207,8 +207,9 @@ class ProjectIndex:
         """For each module, its names other modules send as model ids (computed once)."""
         if self._sent is None:
             sent: dict[PurePath, dict[str, str]] = {}
-            for importer, summary in list(self.summaries.items()):
-                for qualified, attributes, endpoint in summary.sent:
+            # by key: the summaries may be kept packed, one read at a time (see runner.py)
+            for importer in list(self.summaries):
+                for qualified, attributes, endpoint in self.summaries[importer].sent:
                     found = self.resolve_name(qualified, importer)
                     if isinstance(found, _Name):
                         dotted = f"{found.name}.{attributes}" if attributes else found.name

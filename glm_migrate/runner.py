@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
+import pickle
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
-from glm_migrate.cache import Cache, CachedResult
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
+from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
-from glm_migrate.textdiff import unified_diff
+from glm_migrate.spool import Spool
+
+if TYPE_CHECKING:  # what only files that pass the pre-check need is imported on first use
+    from glm_migrate.cache import Cache, CachedResult
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
+#: A process that may parse this many files installs LibCST's speed-ups, which cost about what
+#: twenty dense files save (libcst_speedups.py); a run over a few files does without.
+SPEEDUPS_FROM = 16
 #: rounds of the project index at most (see `run`)
 _INDEX_ROUNDS = 3
 #: a path, or a path and the facts to migrate it with
@@ -46,19 +52,12 @@ class FileReport:
     cells: tuple[tuple[int, str, str], ...] = ()
     #: the unified diff of a changed Python file, when the run shows diffs (made in the worker)
     diff: str | None = None
-    #: the file changes, though its output is no longer kept (see `without_texts`)
-    output_dropped: bool = False
     #: what the module gives the rest of the project (Python files that parsed)
     summary: ModuleSummary | None = None
 
     @property
     def changed(self) -> bool:
-        return self.output is not None or self.output_dropped
-
-    def without_texts(self) -> FileReport:
-        """This report without the bytes read, the source and the output, which a large run
-        need not hold until its end when nothing it reports quotes them."""
-        return replace(self, original=None, source=None, output=None, diff=None, output_dropped=self.changed)
+        return self.output is not None
 
     @property
     def output_bytes(self) -> bytes:
@@ -104,6 +103,9 @@ def migrate_data(
     if config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb"):
         return _scan_config(path, data, settings)
     notebook = path.suffix == ".ipynb"
+    if not notebook and not facts and not may_need_work(data, settings.models):
+        # Most files of a tree: neither parsed nor looked up in (or written to) the cache.
+        return FileReport(path)
     cache = _cache(cache_root, settings, edits)
     context = "ipynb" if notebook else facts.digest_text() if facts else ""
     cached = cache.get(data, context) if cache else None
@@ -125,6 +127,8 @@ def migrate_data(
         source = data.decode(cached.encoding, errors="replace") if cached.diagnostics else None
         return FileReport(path, cached.diagnostics, source=source, summary=summary)
     source = data.decode(cached.encoding)
+    from glm_migrate.textdiff import unified_diff
+
     diff = unified_diff(path, source, cached.output, cached.replaced) if diffs else None
     return FileReport(
         path, cached.diagnostics, None, data, source, cached.output, cached.encoding, diff=diff, summary=summary
@@ -132,7 +136,10 @@ def migrate_data(
 
 
 def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
+    from glm_migrate.cache import CachedResult
     from glm_migrate.notebook import migrate_notebook
+
+    _set_up_libcst()
     from glm_migrate.tables import load_tables
 
     try:
@@ -171,12 +178,12 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
 
 
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
+    # Imported only now: a run over files with nothing to migrate never loads LibCST.
+    from glm_migrate.cache import CachedResult
+    from glm_migrate.engine import migrate_bytes
     from glm_migrate.tables import load_tables
 
-    if not load_tables().mentions_trigger(data) and not facts:
-        return CachedResult((), None, None, "utf-8")
-    # Imported only now: a run over files with nothing to migrate never loads LibCST.
-    from glm_migrate.engine import migrate_bytes
+    _set_up_libcst()
 
     try:
         with _collected_once():
@@ -189,6 +196,24 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     if result.changed and result.error is None:
         return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced, result.summary)
     return CachedResult(result.diagnostics, result.error, None, result.encoding, summary=result.summary)
+
+
+#: this process may parse many files (see `SPEEDUPS_FROM`)
+_parses_many = False
+
+
+def expect_many_files() -> None:
+    """This process will parse many files: worth LibCST's speed-ups (see `SPEEDUPS_FROM`)."""
+    global _parses_many
+    _parses_many = True
+
+
+def _set_up_libcst() -> None:
+    """Once per process, on its first file that passes the pre-check."""
+    if _parses_many:
+        from glm_migrate.libcst_speedups import install
+
+        install()
 
 
 @contextmanager
@@ -221,6 +246,8 @@ def _cache(root: Path | None, settings: Settings, edits: bool) -> Cache | None:
         return None
     key = (root, f"{settings!r} edits={edits}")
     if key not in _caches:
+        from glm_migrate.cache import Cache
+
         _caches[key] = Cache(root, settings, edits=edits)
     return _caches[key]
 
@@ -238,32 +265,162 @@ def run(
     edits: bool = True,
     diffs: bool = False,
 ) -> Iterator[FileReport]:
-    """Reports in the order of `files`.
+    """Reports in the order of `files` (see `run_spooled`)."""
+    reports = run_spooled(files, settings, jobs=jobs, cache_root=cache_root, edits=edits, diffs=diffs)
+    try:
+        yield from reports
+    finally:
+        reports.close()
+
+
+def run_spooled(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    jobs: int,
+    cache_root: Path | None = None,
+    edits: bool = True,
+    diffs: bool = False,
+    advance: Callable[[], object] | None = None,
+) -> RunReports:
+    """Reports in the order of `files`, which the caller closes; `advance` is called as each
+    file is first done.
 
     Two passes: every file is migrated on its own, which also summarises what each module gives
     the others (`project.py`); then the modules the project index has something to tell (a
     client they import, a name another module sends as a model id) are migrated again with it.
+    Between the passes, and until the caller reads them, reports and summaries wait in spool
+    files as the workers pickled them: memory holds a few numbers per file.
     """
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
-    reports = list(_each(process, files, jobs))
-    given: dict[int, ModuleFacts] = {}
+    reports = RunReports(files)
+    summaries = _SpooledSummaries(Spool(), {})
+    for path, packed in zip(files, _each(partial(_packed, process), files, jobs), strict=True):
+        reports.add(packed.report)
+        if packed.summary is not None:
+            summaries.add(path, packed.summary)
+        if advance is not None:
+            advance()
+    given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
-    for _ in range(_INDEX_ROUNDS):
-        index = project_index(reports)
+    for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
+        # each round's index reads the modules it summarises on demand again
+        index = _project_index(files, summaries.copy())
         again = [
             (number, facts)
-            for number, report in enumerate(reports)
-            if report.summary is not None
-            and (facts := index.facts_for(report.path)).digest_text() != given.get(number, ModuleFacts()).digest_text()
+            for number, path in enumerate(files)
+            if path in summaries and (facts := index.facts_for(path)).digest_text() != given.get(number, "")
         ]
         if not again:
             break
         with_facts = partial(_migrate_with_facts, process)
-        redone = _each(with_facts, [(reports[number].path, facts) for number, facts in again], jobs)
-        for (number, facts), report in zip(again, redone, strict=True):
-            reports[number], given[number] = report, facts
-    yield from reports
+        redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
+        for (number, facts), packed in zip(again, redone, strict=True):
+            reports.replace(number, packed.report)
+            summaries.where.pop(files[number], None)
+            if packed.summary is not None:
+                summaries.add(files[number], packed.summary)
+            given[number] = facts.digest_text()
+    summaries.spool.close()
+    return reports
+
+
+class RunReports(Sequence[FileReport]):
+    """A run's reports in the order of its files, read back one at a time: those with
+    something to show from a spool file, the others (most files of a large tree: nothing to
+    migrate) made again from their path."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self._files = files
+        self._spool: Spool[FileReport | None] = Spool()
+
+    def add(self, pickled: bytes) -> None:
+        self._spool.append_pickled(pickled)
+
+    def replace(self, index: int, pickled: bytes) -> None:
+        self._spool.replace_pickled(index, pickled)
+
+    @overload
+    def __getitem__(self, index: int) -> FileReport: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FileReport]: ...
+    def __getitem__(self, index: int | slice) -> FileReport | list[FileReport]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        report = self._spool[index]
+        return FileReport(self._files[index]) if report is None else report
+
+    def __setitem__(self, index: int, report: FileReport) -> None:
+        self.replace(index, _pack(report).report)
+
+    def __iter__(self) -> Iterator[FileReport]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __len__(self) -> int:
+        return len(self._spool)
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A report as a worker hands it over: pickled there (the main process writes it to the
+    spool unread), None for a report with nothing but its path, and its module summary apart,
+    for the project index."""
+
+    report: bytes
+    summary: bytes | None
+
+
+_NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
+    return _pack(process(item))
+
+
+def _pack(report: FileReport) -> _Packed:
+    if report == FileReport(report.path):
+        return _Packed(_NOTHING, None)
+    summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary)
+
+
+class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
+    """Module summaries by path, in a spool file (memory holds a number per module): the
+    index reads a few at a time. Copies share the spool; what one adds the others do not see."""
+
+    def __init__(self, spool: Spool[ModuleSummary], where: dict[PurePath, int]) -> None:
+        self.spool = spool
+        self.where = where  #: path -> index in the spool
+
+    def copy(self) -> _SpooledSummaries:
+        return _SpooledSummaries(self.spool, dict(self.where))
+
+    def add(self, path: PurePath, pickled: bytes) -> None:
+        self.where[path] = len(self.spool)
+        self.spool.append_pickled(pickled)
+
+    def __getitem__(self, path: PurePath) -> ModuleSummary:
+        return self.spool[self.where[path]]
+
+    def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
+        self.add(path, pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __delitem__(self, path: PurePath) -> None:
+        del self.where[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.where
+
+    def __iter__(self) -> Iterator[PurePath]:
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -274,12 +431,18 @@ def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, Mo
 def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
     """The project index of the run's Python files; modules they import from the project that
     the run does not cover are read and summarised when an import needs them."""
-    modules: dict[PurePath, tuple[str, PurePath]] = {
-        report.path: module_name(report.path, _is_package)
-        for report in reports
-        if report.path.suffix in (".py", ".pyi")
-    }
     summaries: dict[PurePath, ModuleSummary] = {r.path: r.summary for r in reports if r.summary is not None}
+    return _project_index([report.path for report in reports], summaries)
+
+
+def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
+    is_package = functools.cache(_is_package)
+    modules: dict[PurePath, tuple[str, PurePath]] = {
+        # each folder asked once, not once per file below it
+        path: module_name(path, is_package)
+        for path in paths
+        if path.suffix in (".py", ".pyi")
+    }
     return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
 
 
@@ -305,19 +468,24 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
     return summarize_bytes(data, tables=load_tables()) if b"\x00" not in data else None
 
 
-def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: int) -> Iterator[FileReport]:
+def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:
     """`process` over the items, in worker processes when there are many, in order."""
+    if len(items) >= SPEEDUPS_FROM:
+        expect_many_files()  # here, and in the workers it forks
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         yield from map(process, items)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=expect_many_files) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
         try:
-            for report in pool.map(process, items, chunksize=chunk):
+            for packed in pool.map(process, items, chunksize=chunk):
                 done += 1
-                yield report
+                yield packed
             return
         except BrokenProcessPool:
             pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
@@ -325,10 +493,13 @@ def _each(process: Callable[[_Item], FileReport], items: Sequence[_Item], jobs: 
         yield _in_own_process(process, item)
 
 
-def _in_own_process(process: Callable[[_Item], FileReport], item: _Item) -> FileReport:
+def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1) as solo:
         try:
             return solo.submit(process, item).result()
         except BrokenProcessPool:
             path = item[0] if isinstance(item, tuple) else item
-            return FileReport(path, error="the process migrating this file crashed; left untouched")
+            return _pack(FileReport(path, error="the process migrating this file crashed; left untouched"))

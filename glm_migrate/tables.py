@@ -7,7 +7,6 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -593,9 +592,10 @@ def _signatures(raw: Mapping[str, Any]) -> Signatures:
 
 def tables_dir() -> Path:
     """Where the TOML files are: inside the installed wheel, or `rules/` of a source checkout."""
-    packaged = resources.files("glm_migrate") / "_rules"
+    # Beside this module (what importlib.resources would find, without its import time)
+    packaged = Path(__file__).resolve().parent / "_rules"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / "rules"
 
 

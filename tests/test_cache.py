@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from clirunner import APP, ROOT, glm_migrate
 
-from glm_migrate.cache import Cache, CachedResult
+from glm_migrate.cache import CACHE_DIR_NAME, Cache, CachedResult
 from glm_migrate.config import Settings
 
 
@@ -119,3 +119,31 @@ def test_benchmark_work_counted_under_valgrind_runs_without_it(tmp_path: Path) -
         result = subprocess.run([sys.executable, script, *options], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app0.py", "app1.py", "app2.py"]
+
+
+def test_key_changes_with_the_code_libcst_and_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    from glm_migrate import cache
+
+    first = cache.fingerprint(Settings())
+    cache._code_digest.cache_clear()
+    monkeypatch.setattr(cache, "_code_digest", lambda: b"another rule message")
+    assert cache.fingerprint(Settings()) != first
+    monkeypatch.undo()
+    assert cache.fingerprint(Settings()) == first
+    monkeypatch.setattr(cache, "_libcst_version", lambda: '__version__ = "9.9.9"')
+    assert cache.fingerprint(Settings()) != first
+    monkeypatch.undo()
+    monkeypatch.setattr(cache.sys, "version", "3.99.0")
+    assert cache.fingerprint(Settings()) != first
+    assert "__version__" in cache._libcst_version()
+
+
+def test_cache_lives_in_the_project_root_wherever_the_run_starts(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "src" / "app").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (project / "src" / "app" / "main.py").write_text(APP)
+    glm_migrate("main.py", "--check", cwd=project / "src" / "app")
+    glm_migrate("src", "--check", cwd=project)
+    assert list((project / CACHE_DIR_NAME).glob("*.sqlite"))
+    assert not (project / "src" / "app" / CACHE_DIR_NAME).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import threading
 
 import libcst as cst
 import pytest
@@ -69,6 +70,34 @@ def test_nodes_are_equal_only_to_themselves_and_hash_by_identity() -> None:
     assert {first: 1, second: 2}[first] == 1 and len({first, second, first}) == 2
     assert first.deep_equals(second)
     assert all(kind.__hash__ is object.__hash__ for kind in _dataclass_nodes())
+
+
+def test_validation_is_skipped_only_in_the_thread_that_parses() -> None:
+    """Another thread building an invalid node while a file parses is still refused."""
+    libcst_speedups.install()
+    source = "".join(f"def f{n}(a, b=1):\n    return [a + b for a in range({n})]\n" for n in range(300))
+    parsing = threading.Event()
+    done = threading.Event()
+
+    def parse() -> None:
+        while not done.is_set():
+            parsing.set()
+            parse_module(source)
+
+    worker = threading.Thread(target=parse)
+    worker.start()
+    try:
+        parsing.wait()
+        refused = 0
+        for _ in range(2000):
+            try:
+                cst.Name("not a name")
+            except cst.CSTValidationError:
+                refused += 1
+    finally:
+        done.set()
+        worker.join()
+    assert refused == 2000
 
 
 def test_node_types_are_the_subclasses_isinstance_accepts() -> None:

@@ -1,0 +1,66 @@
+"""The spool keeps items on disk in order; the runner's results come through it unchanged."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from clirunner import APP
+
+from glm_migrate import spool
+from glm_migrate.config import Settings
+from glm_migrate.runner import migrate_file, run, run_spooled
+from glm_migrate.spool import Spool
+
+
+def test_items_come_back_in_order_replaced_ones_included(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool, "_IN_MEMORY", 64)  # spill to a file after a few items
+    items: Spool[dict[str, object]] = Spool()
+    for number in range(20):
+        items.append({"number": number, "text": "x" * number})
+    assert not isinstance(items._file, io.BytesIO)
+    items[3] = {"number": 3, "text": "replaced"}
+    seen = []
+    for index, item in enumerate(items):  # replacing while iterating reads the new value later
+        if index == 5:
+            items[10] = {"number": 10, "text": "late"}
+        seen.append(item["text"])
+    assert len(items) == 20 and seen[3] == "replaced" and seen[10] == "late" and seen[4] == "xxxx"
+    assert items[-1]["number"] == 19 and [item["number"] for item in items[17:]] == [17, 18, 19]
+    items.close()
+
+
+def test_without_a_temporary_folder_items_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refuse(**_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spool, "_IN_MEMORY", 16)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    items: Spool[str] = Spool()
+    for number in range(10):
+        items.append(f"item {number}")
+    assert isinstance(items._file, io.BytesIO) and list(items) == [f"item {n}" for n in range(10)]
+
+
+def test_small_runs_stay_in_memory() -> None:
+    items: Spool[int] = Spool()
+    items.append(1)
+    assert isinstance(items._file, io.BytesIO) and list(items) == [1]
+
+
+def test_spooled_run_gives_what_each_file_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool, "_IN_MEMORY", 1024)
+    paths = []
+    for number in range(6):
+        path = tmp_path / f"app{number}.py"
+        path.write_text(APP if number % 2 else "x = 1\n", encoding="utf-8")
+        paths.append(path)
+    reports = run_spooled(paths, Settings(), jobs=1, diffs=True)
+    try:
+        assert list(reports) == [migrate_file(path, Settings(), diffs=True) for path in paths]
+    finally:
+        reports.close()
+    assert list(run(paths, Settings(), jobs=1, diffs=True)) == [migrate_file(p, Settings(), diffs=True) for p in paths]
