@@ -274,7 +274,7 @@ def _migrate_module(
     facts: ModuleFacts | None = None,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
-    tables = tables.with_model_overrides(settings.models)
+    tables = tables.configured(settings.target_model, settings.target_profile, settings.models)
     # Suppression comments and TODO markers need the position of every statement; other runs
     # need positions only for what they report and edit, recorded after the rules ran.
     directives = "glm-migrate" in source.lower()

@@ -197,7 +197,8 @@ def test_a_prefix_test_on_family_ids_is_about_model_names() -> None:
         ({"pattern": "(?P<x>gpt-.*)"}, "named groups"),
         ({"glm": "", "why": ""}, "maps to nothing"),
         ({"glm": "", "resource": "telepathy"}, "`[unavailable]` lacks"),
-        ({"shutdown": "2026-12-11"}, "unknown keys: shutdown"),
+        ({"shutdown": "2026-12-11"}, "`shutdown` must be a date"),
+        ({"retired": True}, "unknown keys: retired"),
         ({"examples": []}, "needs `examples`"),
     ],
 )
