@@ -173,7 +173,11 @@ class Targets:
 
     def _check_tiers(self, profile: TargetProfile) -> None:
         for tier in TIERS:
-            _check(profile.tier_id(tier) in self.models, f"profile `{profile.name}`", f"`{tier}` must be a `[glm_models]` id")
+            _check(
+                profile.tier_id(tier) in self.models,
+                f"profile `{profile.name}`",
+                f"`{tier}` must be a `[glm_models]` id",
+            )
 
     def served(self, profile: TargetProfile) -> frozenset[str]:
         """The GLM chat ids that stay as they are under `profile`: its own, and those of its
@@ -187,6 +191,57 @@ class Targets:
         return {
             model_id: profile.tier_id(model.tier) for model_id, model in self.models.items() if model_id not in served
         }
+
+    def document(self, profile: TargetProfile) -> str:
+        """The profile as Markdown, for `--explain glm-5.3`: its facts, what is unconfirmed, and
+        what a migration to it does with older GLM ids."""
+        lines = [f"# Target {profile.name}", ""]
+        if profile.name == self.default:
+            lines += ["The default target.", ""]
+        aliases = [alias for alias, name in self.aliases.items() if name == profile.name]
+        if aliases:
+            lines += [f"Also chosen as: {', '.join(f'`{a}`' for a in aliases)}.", ""]
+        lines += ["| fact | value |", "| --- | --- |"]
+        lines += [f"| {label} | {value} |" for label, value in profile.facts()]
+        effort = profile.reasoning_effort
+        if effort is not None:
+            mapped = ", ".join(f"{level} → {value}" for level, value in effort.map.items())
+            lines += ["", f"OpenAI's `reasoning_effort` levels become: {mapped}."]
+        upgrades = self.upgrades(profile)
+        if upgrades:
+            moved = ", ".join(f"`{old}` → `{new}`" for old, new in upgrades.items())
+            lines += ["", f"Older GLM ids move up: {moved}."]
+        if profile.unconfirmed:
+            lines += ["", "## Unconfirmed (marked (?) above; override with `[tool.glm-migrate.target-profile]`)", ""]
+            lines += [f"- `{key}`: {why}" for key, why in profile.unconfirmed.items()]
+        lines += ["", "## Sources", ""] + [f"- {source}" for source in profile.sources]
+        return "\n".join(lines)
+
+    def markdown_table(self) -> str:
+        """Every profile in one Markdown table (the README's "Targets")."""
+        head = ["target", "released", "source date", "chat / vision / cheap", "thinking", "disabled thinking"]
+        head += ["reasoning_effort", "max_tokens", "context", "Responses API"]
+        lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for profile in self.profiles.values():
+            effort = profile.reasoning_effort
+            cells = [
+                f"`{profile.name}`" + (" (default)" if profile.name == self.default else ""),
+                profile.released,
+                profile.source_date,
+                f"`{profile.chat}` / `{profile.vision}` / `{profile.cheap}`",
+                profile.thinking,
+                "accepted" if profile.thinking_disabled else "rejected",
+                f"{'/'.join(effort.values)} (default {effort.default})" if effort else "—",
+                str(profile.max_tokens),
+                f"{profile.context:,}",
+                profile.responses_base_url or "—",
+            ]
+            marks = {"thinking": 4, "thinking_disabled": 5, "reasoning_effort": 6, "responses_base_url": 9}
+            for key, index in marks.items():
+                if key in profile.unconfirmed:
+                    cells[index] += " (?)"
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
 
     def resolve(self, name: str | None) -> str:
         """The profile name for a user's `target-model` (an id or an alias); raises TargetError."""
@@ -276,7 +331,7 @@ def _glm_model(model_id: str, raw: object) -> GlmModel:
     _check(raw.get("tier") in TIERS, where, f"`tier` must be one of {', '.join(TIERS)}")
     _check(raw.get("thinking") in MODEL_THINKING, where, f"`thinking` must be one of {', '.join(MODEL_THINKING)}")
     _check(isinstance(raw.get("vision", False), bool), where, "`vision` must be true or false")
-    _check(isinstance(raw.get("generation"), str), where, "`generation` must be a string such as \"4.6\"")
+    _check(isinstance(raw.get("generation"), str), where, '`generation` must be a string such as "4.6"')
     return GlmModel(generation_key(raw["generation"]), raw["tier"], raw["thinking"], raw.get("vision", False))
 
 

@@ -92,7 +92,9 @@ def test_tables_list_accepted_parameters_for_every_endpoint() -> None:
     assert "glm-4.6" in TABLES.thinking_models
 
 
-@pytest.mark.parametrize(("file", "missing"), [("parameters", "accepted"), ("parameters", "embedding_vectors"), ("targets", "glm_models")])
+@pytest.mark.parametrize(
+    ("file", "missing"), [("parameters", "accepted"), ("parameters", "embedding_vectors"), ("targets", "glm_models")]
+)
 def test_tables_without_the_endpoint_sections_are_an_error(file: str, missing: str) -> None:
     raw = {name: tomllib.loads((tables_dir() / f"{name}.toml").read_text(encoding="utf-8")) for name in TABLE_FILES}
     del raw[file][missing]

@@ -109,6 +109,11 @@ class Rule:
         self.settings = context.settings
 
     @property
+    def target_name(self) -> str:
+        """The target model as messages name it: `GLM-4.6`, or the `--target-model`'s."""
+        return self.tables.target.display
+
+    @property
     def key_env(self) -> str:
         """The environment variable the migrated code reads its key from (`api-key-env`)."""
         return self.settings.api_key_env or self.tables.api_key_env

@@ -129,7 +129,7 @@ class NoGlmEndpoint(Rule):
         if found is None:
             return
         _, advice = found
-        message = f"`{'.'.join(call.path)}` has no GLM-4.6 equivalent: {advice}"
+        message = f"`{'.'.join(call.path)}` has no {self.target_name} equivalent: {advice}"
         reads = self._simple_responses_reads(call)
         if reads is None:
             self.report(call.node, message)

@@ -78,7 +78,7 @@ class StreamedToolCalls(Rule):
         value, complete = options.get("tool_stream")
         if value is not None or not complete:
             return
-        message = "Streamed tool calls arrive whole on GLM-4.6 unless `tool_stream` is set"
+        message = f"Streamed tool calls arrive whole on {self.target_name} unless `tool_stream` is set"
         problem = options.blocker("tool_stream")
         if problem:
             self.report(call.node, f"{message} ({problem})")
