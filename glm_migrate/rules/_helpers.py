@@ -18,6 +18,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables
+from glm_migrate.targets import TargetProfile
 
 
 def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
@@ -219,6 +220,20 @@ class GlmOptions:
             return put_in_extra_body(call, name, expression)
 
         return edit
+
+
+def thinks(target: TargetProfile, options: GlmOptions) -> bool:
+    """Whether a chat call with these options thinks on `target`: always on a model that cannot
+    stop; on a forced-thinking model unless the call disables it; a dynamic model may or may not."""
+    if target.thinks_always:
+        return True
+    if target.thinking != "forced":
+        return False
+    switch = options.get("thinking")[0]
+    if switch is None:
+        return True  # enabled is the default
+    entry = dict_entry(switch, "type") if isinstance(switch, cst.Dict) else None
+    return entry is None or string_value(entry.value) != "disabled"
 
 
 def put_in_extra_body(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from glm_migrate.diagnostics import Severity
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions
 from glm_migrate.semantic import ApiCall
@@ -29,8 +29,12 @@ class MissingThinkingOption(Rule):
     client.chat.completions.create(model="glm-4.6", messages=m, extra_body={"thinking": {"type": "disabled"}})
     ```
 
+    With a target that always thinks (glm-5.3), no switch is added: `disabled` becomes the
+    target's lowest `reasoning_effort` level instead (`reasoning_effort="low"`).
+
     ## Fix safety
-    Safe: you asked for it. Calls with `reasoning_effort=` are left to GLM205; calls whose
+    Safe: you asked for it (the lowest effort level is unsafe where the profile marks its levels
+    unconfirmed). Calls with `reasoning_effort=` are left to GLM205; calls whose
     `extra_body` is a variable, or whose `**kwargs` cannot be seen, are reported instead (a
     warning): a second `thinking` key there would be overridden or raise at run time.
     """
@@ -53,6 +57,11 @@ class MissingThinkingOption(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])',
             settings={"thinking": "disabled"},
         ),
+        # GLM-5.3 always thinks: no switch to add (some routes reject the field)
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[])',
+            settings={"thinking": "enabled", "target_model": "glm-5.3"},
+        ),
     )
     INVALID = (
         Invalid(
@@ -69,6 +78,12 @@ class MissingThinkingOption(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], extra_body=EXTRA)',
             settings={"thinking": "disabled"},
         ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[], reasoning_effort="low")',
+            settings={"thinking": "disabled", "target_model": "glm-5.3"},
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -79,6 +94,10 @@ class MissingThinkingOption(Rule):
         value, complete = options.get("thinking")
         if value is not None:
             return
+        target = self.tables.target
+        if target.thinks_always:
+            self._always_thinking(call, options, mode)
+            return
         switch = f'{{"type": "{mode}"}}'
         problem = options.blocker("thinking") or (None if complete else "its `**kwargs` cannot be checked")
         if problem:
@@ -86,3 +105,23 @@ class MissingThinkingOption(Rule):
             return
         fix = Fix(((call.node, options.setter("thinking", switch)),), f"Add `{options.form('thinking', switch)}`")
         self.report(call.node, f"Chat call without a thinking switch (configured: {mode})", fix=fix)
+
+    def _always_thinking(self, call: ApiCall, options: GlmOptions, mode: str) -> None:
+        """A target that cannot stop thinking gets no switch (some routes reject the field): with
+        `disabled` configured, its lowest effort level where it has levels."""
+        effort = self.tables.target.reasoning_effort
+        if mode == "enabled" or effort is None:
+            return
+        lowest = f'"{effort.values[0]}"'
+        message = f"Chat call without a thinking switch (configured: disabled), but {self.target_name} always thinks"
+        problem = options.blocker("reasoning_effort") or options.blocker("thinking")
+        if problem:
+            self.report(call.node, f"{message}: add `reasoning_effort={lowest}` by hand ({problem})")
+            return
+        confirmed = "reasoning_effort" not in self.tables.target.unconfirmed
+        fix = Fix(
+            ((call.node, options.setter("reasoning_effort", lowest)),),
+            f"Add `{options.form('reasoning_effort', lowest)}`, its lowest level",
+            applicability=None if confirmed else Applicability.UNSAFE,
+        )
+        self.report(call.node, message, fix=fix)
