@@ -150,6 +150,8 @@ class OpenAIModelName(Rule):
             name = self.model.assigned_names.get(literal)
             tokenizer = name is not None and name in self.model.tokenizer_names
             message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
+            if old in self.tables.targets_file.models:
+                message += f", a GLM generation older than the target {self.target_name}"
             if tokenizer:
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:

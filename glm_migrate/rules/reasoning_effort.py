@@ -4,7 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs
+from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, replace_with
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.targets import NO_THINKING
 from glm_migrate.targets import ReasoningEffort as EffortLevels
@@ -186,6 +186,16 @@ class ReasoningEffort(Rule):
         applicability: Applicability | None,
     ) -> None:
         """`reasoning_effort=` replaced by option `name` set to the expression `value`."""
+        arg = call.kwarg("reasoning_effort")
+        if name == "reasoning_effort" and arg is not None and options.as_keyword(name):
+            # the level changes where it stands
+            fix = Fix(
+                ((arg.value, replace_with(cst.parse_expression(value))),),
+                f"Replace with `{value}`",
+                applicability=applicability,
+            )
+            self.report(arg, message, fix=fix)
+            return
         problem = options.blocker(name)
         if problem:
             self.report(
