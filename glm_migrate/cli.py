@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -319,14 +319,14 @@ def main(
         tool_stream=tool_stream,
         add_todo=add_todo or None,
         target_model=target_model,
-        as_of=file_settings.as_of or date.today(),
+        as_of=file_settings.as_of or _today(),
     )
-    _check_target(errors, settings, config or file_settings.root)
+    target = _check_target(errors, settings, config or file_settings.root)
     if settings.line_length is None:
         settings = replace(settings, line_length=find_line_length(_start(paths, stdin_filename)))
     _check_codes(errors, file_settings, settings, config)
     output = _Output(
-        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths
+        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths, target
     )
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
@@ -340,13 +340,23 @@ def main(
     sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
 
 
-def _check_target(errors: Console, settings: Settings, source: Path | None) -> None:
-    """An unknown target model, or a profile override the tables reject, is a usage error."""
+def _today() -> date:
+    """The day findings are judged on: `SOURCE_DATE_EPOCH` (the reproducible-builds convention)
+    when set, else the clock's. The configuration's `as-of` wins over both."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def _check_target(errors: Console, settings: Settings, source: Path | None) -> str:
+    """The target model as reports name it; an unknown one, or a profile override the tables
+    reject, is a usage error."""
     from glm_migrate.tables import load_tables
     from glm_migrate.targets import TargetError
 
     try:
-        load_tables().configured(settings.target_model, settings.target_profile)
+        return load_tables().configured(settings.target_model, settings.target_profile).target.display
     except TargetError as exc:
         where = f"{source}: " if source is not None and settings.target_profile else ""
         _fail(errors, f"{where}{exc}")
@@ -395,6 +405,8 @@ class _Output:
     show_advice: bool = False
     #: the paths as given (the text summary's next command names them)
     paths: tuple[str, ...] = ()
+    #: the target model, as reports name it ("GLM-4.6")
+    target: str = "GLM-4.6"
 
 
 def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
@@ -553,7 +565,16 @@ def _finish(
     for report in reports:
         summary.add(report)
     run = RunReport(
-        reports, summary, mode, output.strict, baselined, _link_base(), secrets, output.paths, output.show_advice
+        reports,
+        summary,
+        mode,
+        output.strict,
+        baselined,
+        _link_base(),
+        secrets,
+        output.paths,
+        output.show_advice,
+        output.target,
     )
     _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)

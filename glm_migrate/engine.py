@@ -852,6 +852,7 @@ def _diagnostic(
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
         edit=_text_edit(finding, positions, source, fits) if source is not None else None,
+        shut_down=finding.shut_down,
     )
 
 
