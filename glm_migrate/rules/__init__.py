@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.agents_tracing import AgentsTracing
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
 from glm_migrate.rules.content_only_stream import ContentOnlyStream
 from glm_migrate.rules.dict_response_read import DictResponseRead
@@ -24,6 +25,7 @@ from glm_migrate.rules.model_id_as_data import ModelIdAsData
 from glm_migrate.rules.model_setting import ModelSetting
 from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
+from glm_migrate.rules.openai_agents_setup import OpenAIAgentsSetup
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_env_var import OpenAIEnvVar
@@ -57,6 +59,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ZhipuaiPackage,  # GLM007
     AzureOpenAIClient,  # GLM008
     OpenAIEnvVar,  # GLM009
+    OpenAIAgentsSetup,  # GLM010  before GLM103: claims the model ids of Agents SDK calls
+    AgentsTracing,  # GLM011
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
