@@ -196,6 +196,8 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: what keeps a Responses API call from becoming a chat completion -> what to do instead
+    responses_advice: Mapping[str, str]
     #: resources that manage an OpenAI account's own data: a client used for nothing else stays
     account_resources: frozenset[str]
     #: AzureOpenAI-only constructor options, the key variables it reads, its token options
@@ -501,6 +503,16 @@ def _family(spec: object, index: int, unavailable: Mapping[str, str]) -> ModelFa
     )
 
 
+def _responses_advice(endpoints_raw: Mapping[str, Any]) -> Mapping[str, str]:
+    advice = {str(k): v for k, v in _get(endpoints_raw, "responses", Mapping, "endpoints").items()}
+    missing = {"input", "tools", "result", "other"} - set(advice)
+    if missing or not all(isinstance(v, str) for v in advice.values()):
+        raise TablesError(
+            f"rules/endpoints.toml: `[responses]` needs text for {', '.join(sorted(missing)) or 'each key'}"
+        )
+    return MappingProxyType(advice)
+
+
 def _family_triggers(families: tuple[ModelFamily, ...]) -> list[str]:
     return [trigger for family in families for trigger in family.triggers]
 
@@ -602,6 +614,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
         ),
         unavailable=MappingProxyType(unavailable),
+        responses_advice=_responses_advice(endpoints_raw),
         account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),

@@ -236,6 +236,19 @@ def thinks(target: TargetProfile, options: GlmOptions) -> bool:
     return entry is None or string_value(entry.value) != "disabled"
 
 
+def thinking_option(target: TargetProfile, mode: str | None) -> tuple[str, str] | None:
+    """The option (name, value code) that asks `target` for thinking `mode` ("enabled" or
+    "disabled", `--thinking`), or None: a target that always thinks gets no switch (some routes
+    reject the field), only its lowest effort level for "disabled" where it has levels."""
+    if mode is None:
+        return None
+    if not target.thinks_always:
+        return "thinking", f'{{"type": "{mode}"}}'
+    if mode == "disabled" and target.reasoning_effort is not None:
+        return "reasoning_effort", f'"{target.reasoning_effort.values[0]}"'
+    return None
+
+
 def put_in_extra_body(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """`name: value` added to the call's `extra_body={...}` literal (created if missing); a call
     whose extra_body already has `name` is left as it is. The caller makes sure `extra_body`, if

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions
+from glm_migrate.rules._helpers import GlmOptions, thinking_option
 from glm_migrate.semantic import ApiCall
 
 
@@ -91,37 +91,26 @@ class MissingThinkingOption(Rule):
         if mode is None or call.endpoint != "chat" or not call.migratable or call.kwarg("reasoning_effort"):
             return
         options = GlmOptions(call, self.model)
-        value, complete = options.get("thinking")
-        if value is not None:
+        switch, complete = options.get("thinking")
+        if switch is not None:
             return
-        target = self.tables.target
-        if target.thinks_always:
-            self._always_thinking(call, options, mode)
-            return
-        switch = f'{{"type": "{mode}"}}'
-        problem = options.blocker("thinking") or (None if complete else "its `**kwargs` cannot be checked")
+        option = thinking_option(self.tables.target, mode)
+        if option is None:
+            return  # a target that always thinks: nothing to switch
+        name, value = option
+        problem = options.blocker(name) or (None if complete else "its `**kwargs` cannot be checked")
+        message = f"Chat call without a thinking switch (configured: {mode})"
+        applicability = None
+        if name != "thinking":
+            message += f", but {self.target_name} always thinks: its lowest effort level instead"
+            confirmed = "reasoning_effort" not in self.tables.target.unconfirmed
+            applicability = None if confirmed else Applicability.UNSAFE
         if problem:
-            self.report(call.node, f"Chat call without a thinking switch: add `thinking={switch}` by hand ({problem})")
+            self.report(call.node, f"{message}: add `{name}={value}` by hand ({problem})")
             return
-        fix = Fix(((call.node, options.setter("thinking", switch)),), f"Add `{options.form('thinking', switch)}`")
-        self.report(call.node, f"Chat call without a thinking switch (configured: {mode})", fix=fix)
-
-    def _always_thinking(self, call: ApiCall, options: GlmOptions, mode: str) -> None:
-        """A target that cannot stop thinking gets no switch (some routes reject the field): with
-        `disabled` configured, its lowest effort level where it has levels."""
-        effort = self.tables.target.reasoning_effort
-        if mode == "enabled" or effort is None:
-            return
-        lowest = f'"{effort.values[0]}"'
-        message = f"Chat call without a thinking switch (configured: disabled), but {self.target_name} always thinks"
-        problem = options.blocker("reasoning_effort") or options.blocker("thinking")
-        if problem:
-            self.report(call.node, f"{message}: add `reasoning_effort={lowest}` by hand ({problem})")
-            return
-        confirmed = "reasoning_effort" not in self.tables.target.unconfirmed
         fix = Fix(
-            ((call.node, options.setter("reasoning_effort", lowest)),),
-            f"Add `{options.form('reasoning_effort', lowest)}`, its lowest level",
-            applicability=None if confirmed else Applicability.UNSAFE,
+            ((call.node, options.setter(name, value)),),
+            f"Add `{options.form(name, value)}`",
+            applicability=applicability,
         )
         self.report(call.node, message, fix=fix)
