@@ -309,3 +309,8 @@ def test_shutdown_dates_reach_dated_snapshots() -> None:
     assert str(tables.match_model("gpt-4o-2024-05-13").shutdown) == "2026-10-23"  # type: ignore[union-attr]
     assert tables.match_model("gpt-5.5").shutdown is None  # type: ignore[union-attr]
     assert str(tables.match_on("chat", "o3-mini-2025-01-31").shutdown) == "2026-10-23"  # type: ignore[union-attr]
+
+
+def test_the_readme_shows_the_shipped_profiles() -> None:
+    readme = (tables_dir().parent / "README.md").read_text(encoding="utf-8")
+    assert load_tables().targets_file.markdown_table() in readme, "regenerate the README's Targets table"
