@@ -505,7 +505,7 @@ def _family(spec: object, index: int, unavailable: Mapping[str, str]) -> ModelFa
 
 def _responses_advice(endpoints_raw: Mapping[str, Any]) -> Mapping[str, str]:
     advice = {str(k): v for k, v in _get(endpoints_raw, "responses", Mapping, "endpoints").items()}
-    missing = {"input", "tools", "result", "other"} - set(advice)
+    missing = {"input", "tools", "result", "other", "other_method"} - set(advice)
     if missing or not all(isinstance(v, str) for v in advice.values()):
         raise TablesError(
             f"rules/endpoints.toml: `[responses]` needs text for {', '.join(sorted(missing)) or 'each key'}"

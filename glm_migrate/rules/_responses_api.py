@@ -14,6 +14,8 @@ from glm_migrate.tables import Tables
 #: the arguments of a Responses call simple enough to become a chat call (sdk-surfaces.md 7.1)
 SIMPLE_ARGS = frozenset({"model", "input", "instructions", "max_output_tokens", "temperature", "top_p"})
 RENAMED_ARGS = {"max_output_tokens": "max_tokens"}
+#: what every SDK method takes and a chat call takes the same way
+CARRIED_ARGS = frozenset({"extra_headers", "extra_query", "timeout"})
 STRING_EXPRESSIONS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 #: Responses roles of input messages -> chat roles
 ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
@@ -59,8 +61,12 @@ def what_keeps_it(call: ApiCall, model: SemanticModel, tables: Tables) -> list[s
     advice = tables.responses_advice
     method = call.path[-1]
     reasons = [advice[f"responses.{method}"]] if f"responses.{method}" in advice else []
+    if method not in ("create", "parse"):
+        return reasons or [advice["other_method"]]  # another method's arguments are its own
     for arg in call.node.args:
         name = arg.keyword.value if arg.keyword is not None else None
+        if name in CARRIED_ARGS or (name == "text_format" and method == "parse"):
+            continue
         if arg.star:
             reasons.append(f"`{arg.star}{code_of(arg.value)}` cannot be checked")
         elif name == "tools":
@@ -135,6 +141,8 @@ def convertible_reads(call: ApiCall, model: SemanticModel, tables: Tables) -> li
     if not reasons and not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)):
         reasons = ["the call goes through a wrapper (`with_raw_response`, ...): rewrite it by hand"]
     names = {a.keyword.value for a in call.node.args if a.keyword is not None}
+    if not reasons and call.path != ("responses", "create"):
+        reasons = [tables.responses_advice["other_method"]]
     if not reasons and not {"input", "model"} <= names:
         reasons = ["it passes no `model=` or `input=`: rewrite it by hand"]
     if reasons:

@@ -5,7 +5,6 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import Target, string_value
-from glm_migrate.tables import ModelMatch
 
 #: literal tables and what holds their items
 _TABLES = (cst.Dict, cst.List, cst.Tuple, cst.Set)
@@ -69,7 +68,7 @@ class ModelIdAsData(Rule):
             if call.migratable or all(c.target is Target.OTHER for c in call.clients)
             for literal in self.model.model_literals(call)[0]
         }
-        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str, ModelMatch]]] = {}
+        found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str, str]]] = {}
         for literal, _ in self.model.string_literals:
             if literal in sent or literal in self.model.claimed_literals or literal in tested:
                 continue
@@ -83,14 +82,12 @@ class ModelIdAsData(Rule):
             if match is None or not match.glm:
                 continue
             if provider in ("", "openai", "azure"):
-                found.setdefault(self._table_of(literal) or literal, []).append((literal, value, match))
+                found.setdefault(self._table_of(literal) or literal, []).append((literal, value, match.label))
         for holder, literals in found.items():
             if len(literals) == 1:
-                literal, value, match = literals[0]
+                literal, value, label = literals[0]
                 what = f"Model id `{value}`" if "/" not in value else f"Provider-prefixed model id `{value}`"
-                self.report(
-                    literal, f"{what}{match.label} used as data: check it still holds for GLM models", model=match
-                )
+                self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
             ids = list(dict.fromkeys(value for _, value, _ in literals))
             shown = ", ".join(f"`{i}`" for i in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")

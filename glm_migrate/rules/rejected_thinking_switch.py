@@ -89,7 +89,8 @@ class RejectedThinkingSwitch(Rule):
         switch = _literal_type(value)
         if switch == "enabled":
             return
-        message = f"`thinking={code_of(value)}`: {self.target_name} always thinks and rejects `disabled`"
+        shown = " ".join(code_of(value).split())  # one line, however the dict is laid out
+        message = f"`thinking={shown}`: {self.target_name} always thinks and rejects `disabled`"
         if switch != "disabled":
             self.report(value, f"{message}; make sure this switch is never `disabled`")
             return
