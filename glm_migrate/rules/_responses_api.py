@@ -73,7 +73,8 @@ def what_keeps_it(call: ApiCall, model: SemanticModel, tables: Tables) -> list[s
             reasons += _tool_advice(arg.value, advice)
         elif name == "input" and not _simple_input(arg.value, call, model):
             shown = code_of(arg.value)
-            if isinstance(arg.value, cst.Name | cst.Attribute | cst.Subscript):
+            listed = any(isinstance(v, cst.List) for v in model.literals_of(arg.value, call.scope, cst.List))
+            if isinstance(arg.value, cst.Name | cst.Attribute | cst.Subscript) and not listed:
                 # a value of unknown shape: text, or input items
                 reasons.append(f'for text `input={shown}`, pass `messages=[{{"role": "user", "content": {shown}}}]`')
             reasons.append(advice["input"])
@@ -95,13 +96,37 @@ def _tool_advice(value: cst.BaseExpression, advice: Mapping[str, str]) -> list[s
 
 
 def _simple_input(value: cst.BaseExpression, call: ApiCall, model: SemanticModel) -> bool:
-    """Text, or a list literal of `{"role": ..., "content": <text>}` messages."""
+    """Text, or a list of `{"role": ..., "content": <text>}` messages (written in the call, or
+    in a local name used for nothing else)."""
     if isinstance(value, cst.List):
-        return bool(value.elements) and all(
-            isinstance(element, cst.Element) and _simple_message(element.value, call, model)
-            for element in value.elements
-        )
-    return _is_text(value, call, model)
+        return _simple_messages(value, call, model)
+    return bound_messages(call, model) is not None or _is_text(value, call, model)
+
+
+def _simple_messages(value: cst.List, call: ApiCall, model: SemanticModel) -> bool:
+    return bool(value.elements) and all(
+        isinstance(element, cst.Element) and _simple_message(element.value, call, model) for element in value.elements
+    )
+
+
+def bound_messages(call: ApiCall, model: SemanticModel) -> cst.List | None:
+    """The list of simple messages a call's `input=<name>` is: the name is local, assigned that
+    list once, and used by this call alone (nothing appends to it)."""
+    arg = call.kwarg("input")
+    if arg is None or not isinstance(arg.value, cst.Name):
+        return None
+    bindings = model.lookup(arg.value.value, call.scope)
+    if len(bindings) != 1 or bindings[0].scope is not call.scope or not isinstance(bindings[0].value, cst.List):
+        return None
+    uses = _NameUses(arg.value.value)
+    walk(call.scope.node, uses)
+    listed = bindings[0].value
+    return listed if uses.uses == 2 and _simple_messages(listed, call, model) else None
+
+
+def system_roles(listed: cst.List) -> cst.List:
+    """The messages with the `developer` role as chat completions call it: `system`."""
+    return listed.with_changes(elements=[_chat_message(element) for element in listed.elements])
 
 
 def _is_text(value: cst.BaseExpression, call: ApiCall, model: SemanticModel) -> bool:
@@ -173,8 +198,9 @@ def convertible_reads(call: ApiCall, model: SemanticModel, tables: Tables) -> li
     return [tables.responses_advice["result"]]
 
 
-def to_chat_call(call: cst.Call) -> cst.Call:
-    """`x.responses.create(model, input, instructions, ...)` -> `x.chat.completions.create(model, messages, ...)`."""
+def to_chat_call(call: cst.Call, *, listed: bool = False) -> cst.Call:
+    """`x.responses.create(model, input, instructions, ...)` -> `x.chat.completions.create(model,
+    messages, ...)`; `listed`: `input` names a list of messages (see `bound_messages`)."""
     assert isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Attribute)
     client = call.func.value.value
     func = cst.Attribute(
@@ -189,6 +215,8 @@ def to_chat_call(call: cst.Call) -> cst.Call:
         items: list[cst.BaseElement] = [cst.Element(cst.parse_expression(code)) for code in system]
         items += [_chat_message(element) for element in given.elements]
         messages = given.with_changes(elements=_commas(items, given))
+    elif listed:
+        messages = cst.parse_expression(f"[{system[0]}, *{code_of(given)}]") if system else given
     else:
         user = f'{{"role": "user", "content": {code_of(given)}}}'
         messages = cst.parse_expression(f"[{', '.join([*system, user])}]")

@@ -7,7 +7,14 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, replace_string, thinking_option
-from glm_migrate.rules._responses_api import LOOSE_CONTEXTS, convertible_reads, to_chat_call, to_message_content
+from glm_migrate.rules._responses_api import (
+    LOOSE_CONTEXTS,
+    bound_messages,
+    convertible_reads,
+    system_roles,
+    to_chat_call,
+    to_message_content,
+)
 from glm_migrate.semantic import ApiCall, string_value
 
 
@@ -121,12 +128,15 @@ class NoGlmEndpoint(Rule):
             return
         # The new chat call must be complete in this run (a second run must find nothing to fix):
         # its model id moves now, and it gets the configured thinking switch (GLM204's job).
-        to_chat: NodeEdit = to_chat_call
+        listed = bound_messages(call, self.model)
+        to_chat: NodeEdit = partial(to_chat_call, listed=listed is not None)
         option = thinking_option(self.tables.target, self.settings.thinking)
         if option is not None:
             setter = GlmOptions(call, self.model).setter(*option)
-            to_chat = lambda node: setter(to_chat_call(node))  # noqa: E731
+            to_chat = lambda node: setter(to_chat_call(node, listed=listed is not None))  # noqa: E731
         edits: list[tuple[cst.CSTNode, NodeEdit]] = [(call.node, to_chat)]
+        if listed is not None:
+            edits.append((listed, system_roles))
         edits += [(read, partial(to_message_content, bare=self._stands_alone(read))) for read in reads]
         for literal in self.model.model_literals(call)[0]:
             new = self.tables.lookup_model("chat", string_value(literal) or "")
