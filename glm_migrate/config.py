@@ -62,6 +62,9 @@ class Settings:
     thinking: str | None = None
     #: apply the `tool_stream` suggestion to streamed tool calls (GLM206) as a safe fix
     tool_stream: bool = False
+    #: a module whose clients get Z.AI's URL in several places defines it once
+    #: (`ZAI_BASE_URL = os.environ.get(...)` after the imports) and uses that name
+    base_url_once: bool = True
     #: the `openai` major version the code runs on: 0 (the project pins openai<1), 1 (openai>=1),
     #: None (unknown). `openai-major` in the config; else detected from the dependency
     #: declarations (see `detected_openai_majors`)
@@ -125,6 +128,7 @@ _KEYS: dict[str, str] = {
     "per-file-ignores": "per_file_ignores",
     "thinking": "thinking",
     "tool-stream": "tool_stream",
+    "base-url-once": "base_url_once",
     "openai-major": "openai_major",
     "line-length": "line_length",
     "target-model": "target_model",
@@ -205,7 +209,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
         elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
-        elif name in ("unsafe_fixes", "tool_stream", "repoint_responses"):
+        elif name in ("unsafe_fixes", "tool_stream", "base_url_once", "repoint_responses"):
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value

@@ -23,8 +23,10 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from glm_migrate import layout
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
-from glm_migrate.imports import place_imports
+from glm_migrate.guard import demote_unbindable
+from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.libcst_speedups import node_types, parse_module
+from glm_migrate.nodes import short_code
 from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
@@ -65,6 +67,13 @@ class _EditApplier(cst.CSTTransformer):
         if isinstance(result, cst.FlattenSentinel):
             self.inserted.update(result.nodes[1:])
         return result
+
+
+def _edited_copy(
+    node: cst.CSTNode, edits: Mapping[cst.CSTNode, list[NodeEdit]], ancestors: set[cst.CSTNode]
+) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    """`node` with `edits` applied below it, walking only `ancestors` of the edited nodes."""
+    return node.visit(_EditApplier(dict(edits), ancestors))
 
 
 def _apply_edits(
@@ -318,6 +327,9 @@ def _apply_rules(
     if suppressions is not None and positions is not None:
         # Before any edit: a suppressed finding is neither reported nor fixed.
         findings = filter_findings(findings, suppressions, positions, ran={rule.CODE for rule in active})
+    # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
+    # TypeError becomes a manual finding (glm_migrate/guard.py).
+    demote_unbindable(findings, model, context.tables, _edited_copy)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
@@ -354,15 +366,32 @@ def _apply_rules(
     checked: str | None = None
     replaced: tuple[Replaced, ...] | None = None
     missing = _missing_imports(module, imports)
-    if edits and recorded is not None and not missing and not any(type(n) in _STATEMENT_NODES for n in edits):
-        replacements = _splice(module, source, edits, recorded, ancestors)
+    applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
+    constants = sorted({c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings})
+    constant_lines = [f"{name} = {value}" for name, value in constants]
+    # Constants (the base URL said once) go after the imports: as text when the rest is
+    # spliced, which spares a second parse and generation of the whole file.
+    insert_at = _after_imports(module) if constant_lines else None
+    spliced = not missing and not any(type(n) in _STATEMENT_NODES for n in edits)
+    replacements = (
+        _splice(module, source, edits, recorded, ancestors) if edits and recorded is not None and spliced else None
+    )
+    if replacements is not None and constant_lines:
+        if insert_at is None or any(start < insert_at < stop for start, stop, _ in replacements):
+            replacements = None  # no imports to follow, or an edit across their end: the tree decides
+        else:
+            newline = module.default_newline
+            text = newline + newline.join(constant_lines) + newline
+            replacements = sorted([*replacements, (insert_at, insert_at, text)], key=lambda r: r[:2])
+    if replacements is not None and recorded is not None:
         output = _replaced(source, replacements)
         checked = _edited_statements(source, replacements, recorded.regions)
         replaced = tuple((start, end, len(new)) for start, end, new in replacements)
     elif edits:
         applier = _EditApplier(edits, ancestors)
-        output = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted).code
-    names = _imported_names([f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None])
+        new_module = place_imports(module.visit(applier), [f"import {name}" for name in missing], applier.inserted)
+        output = place_statements(new_module, constant_lines).code if constant_lines else new_module.code
+    names = _imported_names(applied_fixes)
     if output != source and (names[0] or names[1]):
         limit = settings.line_length or DEFAULT_LINE_LENGTH
         output, checked, replaced = _with_imported_names(output, *names, limit), None, None
@@ -633,6 +662,13 @@ def _edited_statements(source: str, replacements: list[_Replacement], regions: l
     return None if index < len(replacements) else "".join(parts)
 
 
+def _after_imports(module: cst.Module) -> int | None:
+    """Where in the module's text the statements after its leading imports start; None for a
+    module without leading imports."""
+    end = after_leading_imports(module)
+    return None if end is None else len(module.with_changes(body=module.body[:end], footer=()).code)
+
+
 def _distinct(findings: list[Finding]) -> list[Finding]:
     """The findings, each (rule, place, message) once, in order."""
     seen: set[tuple[type[Rule], cst.CSTNode, str]] = set()
@@ -822,14 +858,14 @@ def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
 
 
 def _client_code(client: Client) -> str:
-    if client.construction is None:
-        return (
-            "the `openai` module client"
-            if client.origin == "module"
-            else f"`{code_of(client.base_url or cst.Name('client'))}`"
-        )
-    code = code_of(client.construction)
-    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"
+    """How a message names a client: its constructor as written, or where it comes from."""
+    if client.imported is not None:
+        return f"{client.imported.where} (imported)"
+    if client.construction is not None:
+        return f"`{short_code(client.construction)}`"
+    if client.origin == "module":
+        return "the `openai` module client"
+    return f"`{code_of(client.base_url)}`" if client.base_url is not None else "its client"
 
 
 def _may_apply(finding: Finding, settings: Settings) -> bool:

@@ -236,3 +236,21 @@ def _separated(body: list[Statement], inserted: Set[cst.CSTNode]) -> list[Statem
         else statement
         for index, statement in enumerate(body)
     ]
+
+
+def place_statements(module: cst.Module, lines: Sequence[str]) -> cst.Module:
+    """`module` with the statements `lines` (module constants a fix reads) right after its
+    leading imports, a blank line before them."""
+    new = [cst.parse_statement(line) for line in lines]
+    body: list[Statement] = list(module.body)
+    first = 1 if body and _is_docstring(body[0]) else 0
+    body[first:first] = new
+    inserted = frozenset(new)
+    return module.with_changes(body=_separated(_settled(body, inserted), inserted))
+
+
+def after_leading_imports(module: cst.Module) -> int | None:
+    """How many statements of the module's body the leading imports end after (docstring and
+    `from __future__` included); None for a module without leading imports."""
+    _, groups = _leading_groups(list(module.body))
+    return groups[-1].end if groups else None

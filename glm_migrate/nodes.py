@@ -34,6 +34,12 @@ def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
+def short_code(node: cst.CSTNode, limit: int = 60) -> str:
+    """`code_of(node)`, cut with "..." past `limit` characters."""
+    code = code_of(node)
+    return code if len(code) <= limit else code[: limit - 3] + "..."
+
+
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string, no concatenation), else None."""
     if type(node) is not cst.SimpleString:

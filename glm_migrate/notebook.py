@@ -439,7 +439,9 @@ def migrate_notebook(
         for number, cell in enumerate(cells, start=1)
         if isinstance(cell, dict) and cell.get("cell_type") == "code" and number in located
     }
-    new_sources, diagnostics = _migrate_cells(sources, settings, tables, rules)
+    # A constant defined "after the imports" could land in a cell that runs before them: each
+    # client keeps its own lookup of the URL.
+    new_sources, diagnostics = _migrate_cells(sources, replace(settings, base_url_once=False), tables, rules)
     ids = {number: cell.get("id") for number, cell in enumerate(cells, start=1) if isinstance(cell, dict)}
     placed = tuple(
         replace(

@@ -28,7 +28,7 @@ class ClientFact:
     target: str  #: a `semantic.Target` value: where it points once this run's fixes apply
     #: why glm-migrate cannot point it at Z.AI itself (its calls then keep their model ids)
     blocker: str | None
-    where: str  #: "app/clients.py `OpenAI()`", for messages
+    where: str  #: the constructor as written (`OpenAI()`), for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +49,6 @@ class ModuleSummary:
     #: as a request's model id, which only the defining module can rewrite
     #: (`from config import settings` ... `model=settings.model`: ("config.settings", "model", "chat"))
     sent: tuple[tuple[str, str, str], ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.clients or self.factories or self.reexports or self.imports or self.sent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,6 +282,8 @@ class SemanticModel:
         self._imported: dict[str, Client] = {}
         #: class -> its family (see `_family`), worked out once
         self._families: dict[Scope, list[Scope]] | None = None
+        #: name -> every Name node spelling it (see `uses_of`)
+        self.names: dict[str, list[cst.Name]] = {}
         #: function of this module (a class's `__init__` for its calls) -> the calls of it
         self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
         self.module_scope = Scope("module", None, module)
@@ -353,6 +355,24 @@ class SemanticModel:
         """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
         owner = self.owner(name, scope)
         return owner.bindings[name] if owner is not None else []
+
+    def uses_of(self, name: str, scope: Scope) -> list[cst.Name]:
+        """The names spelled `name` inside `scope`'s code, nested scopes included."""
+        found = [use for use in self.names.get(name, []) if self._reads_a_name(use)]
+        return found if scope.kind == "module" else [use for use in found if self._inside(use, scope.node)]
+
+    def _reads_a_name(self, node: cst.Name) -> bool:
+        """Not an attribute's or a keyword argument's own name (`x.model`, `f(model=...)`)."""
+        parent = self.parents.get(node)
+        if type(parent) is cst.Attribute:
+            return parent.attr is not node
+        return not (type(parent) is cst.Arg and parent.keyword is node)
+
+    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = node
+        while current is not None and current is not ancestor:
+            current = self.parents.get(current)
+        return current is ancestor
 
     def owner(self, name: str, scope: Scope) -> Scope | None:
         """The scope whose binding of `name` is visible from `scope` (a function's own for its
@@ -1172,3 +1192,10 @@ class _Collector(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.model.string_literals.append((node, self.scope))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        names = self.model.names
+        if node.value in names:
+            names[node.value].append(node)
+        else:
+            names[node.value] = [node]

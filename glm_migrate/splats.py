@@ -11,14 +11,12 @@ store, `.update(k=v)`/`.setdefault("k", v)`, or another `**` splat. Anything els
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from glm_migrate.nodes import string_value
-from glm_migrate.walk import walk
 
 if TYPE_CHECKING:
     from glm_migrate.semantic import Scope, SemanticModel
@@ -90,7 +88,7 @@ def resolve_splat(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) 
                 always = source.always and all(other.always_has(source.key) for other in literals)
                 mapping.add(KeySource(source.key, source.value, source.node, always))
     targets = {binding.target for binding in bindings}
-    for use in _uses(model, home, expr.value):
+    for use in model.uses_of(expr.value, home):
         if use in targets:
             continue
         if not _read_or_store(model, use, mapping, home):
@@ -121,22 +119,6 @@ def _from_literal(
 
 def _is_builtin_dict(model: SemanticModel, func: cst.BaseExpression, scope: Scope) -> bool:
     return type(func) is cst.Name and func.value == "dict" and not model.lookup("dict", scope)
-
-
-class _NameUses(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: list[cst.Name] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.found.append(node)
-
-
-def _uses(model: SemanticModel, scope: Scope, name: str) -> Iterator[cst.Name]:
-    visitor = _NameUses(name)
-    walk(scope.node, visitor)
-    yield from visitor.found
 
 
 def _read_or_store(model: SemanticModel, use: cst.Name, mapping: SplatMapping, home: Scope) -> bool:

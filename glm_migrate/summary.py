@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from glm_migrate.nodes import short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.semantic import (
@@ -14,7 +15,6 @@ from glm_migrate.semantic import (
     Scope,
     SemanticModel,
     Target,
-    code_of,
     dotted_name,
     env_lookup,
 )
@@ -60,8 +60,7 @@ def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:
     if first.imported is not None:
         where = first.imported.where
     else:
-        code = code_of(first.construction) if first.construction is not None else "client"
-        where = f"`{code if len(code) <= 60 else code[:57] + '...'}`"
+        where = f"`{short_code(first.construction)}`" if first.construction is not None else "a client"
     return ClientFact(first.sdk, first.is_async, target.value, blocker, where)
 
 

@@ -21,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SUPPORTED_VERSION = 1
-TABLE_FILES = ("models", "endpoints", "parameters", "targets")
+TABLE_FILES = ("models", "endpoints", "parameters", "signatures", "targets")
 ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 #: what a model family may belong to: GLM's endpoints, then OpenAI APIs GLM-4.6 has no counterpart for
 FAMILY_ENDPOINTS = (*ENDPOINTS, "audio_speech", "completions", "moderations", "realtime")
@@ -153,6 +153,42 @@ class ImageGeneration:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """The parameters of one SDK constructor or resource method (`rules/signatures.toml`)."""
+
+    #: the parameters that may be passed by position, in order
+    positional: tuple[str, ...]
+    #: the parameters that may be passed by name
+    keyword: frozenset[str]
+    required: frozenset[str]
+    var_positional: bool
+    var_keyword: bool
+
+    def accepts(self, name: str) -> bool:
+        return self.var_keyword or name in self.keyword
+
+
+@dataclass(frozen=True, slots=True)
+class SdkClient:
+    """A client class: its constructor and the resource methods glm-migrate rewrites."""
+
+    distribution: str  #: the package it comes from ("openai", "zai-sdk")
+    constructor: Signature
+    #: normalised resource path ("chat.completions.create") -> its signature
+    methods: Mapping[str, Signature]
+
+
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """What the fix guard binds rewritten calls against, generated from the installed SDKs."""
+
+    #: distribution -> the version the table was generated from
+    versions: Mapping[str, str]
+    #: qualified class name ("openai.OpenAI") -> its signatures
+    clients: Mapping[str, SdkClient]
+
+
+@dataclass(frozen=True, slots=True)
 class LitellmProvider:
     """LiteLLM's provider for Z.AI (`[litellm]` in endpoints.toml)."""
 
@@ -227,6 +263,7 @@ class Tables:
     clients: Mapping[str, tuple[str, bool]]
     #: lower-case words; a file containing none of them has nothing to migrate
     triggers: tuple[str, ...]
+    signatures: Signatures
     #: source id -> when OpenAI shuts it down (exact entries that give a `shutdown`)
     shutdowns: Mapping[str, date]
     #: every target profile and the GLM model lineage (targets.toml)
@@ -655,10 +692,48 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
                 for t in (*_str_list(endpoints_raw, "discovery.triggers", "endpoints"), *_family_triggers(families))
             )
         ),
+        signatures=_signatures(raw["signatures"]),
         shutdowns=MappingProxyType(shutdowns),
         targets_file=target_file,
         target=baseline,
     )
+
+
+def _signatures(raw: Mapping[str, Any]) -> Signatures:
+    """`rules/signatures.toml`: each client names its constructor's and methods' signatures."""
+    shared: dict[str, Signature] = {}
+    for name, spec in _get(raw, "signatures", Mapping, "signatures").items():
+        try:
+            shared[name] = Signature(
+                positional=_str_list(spec, "positional", "signatures"),
+                keyword=frozenset(_str_list(spec, "keyword", "signatures")),
+                required=frozenset(_str_list(spec, "required", "signatures")),
+                var_positional=_get(spec, "var_positional", bool, "signatures"),
+                var_keyword=_get(spec, "var_keyword", bool, "signatures"),
+            )
+        except TablesError as exc:
+            raise TablesError(f'{exc} in `[signatures."{name}"]`') from None
+
+    def named(name: object, where: str) -> Signature:
+        if not isinstance(name, str) or name not in shared:
+            raise TablesError(f"rules/signatures.toml: `{where}` names no `[signatures]` entry")
+        return shared[name]
+
+    clients = {
+        qualified: SdkClient(
+            distribution=_get(spec, "distribution", str, "signatures"),
+            constructor=named(spec.get("constructor"), f"clients.{qualified}.constructor"),
+            methods=MappingProxyType(
+                {
+                    path: named(name, f"clients.{qualified}.methods.{path}")
+                    for path, name in _get(spec, "methods", Mapping, "signatures").items()
+                }
+            ),
+        )
+        for qualified, spec in _get(raw, "clients", Mapping, "signatures").items()
+    }
+    versions = _get(raw, "sdk_versions", Mapping, "signatures")
+    return Signatures(versions=MappingProxyType(dict(versions)), clients=MappingProxyType(clients))
 
 
 def tables_dir() -> Path:

@@ -128,7 +128,11 @@ def _units(source: bytes) -> list[Unit]:
         if isinstance(node, ast.stmt):
             body = getattr(node, "body", None)
             end = body[0].lineno - 1 if body else node.end_lineno or node.lineno
-            units.append(Unit(type(node).__name__, (node.lineno, max(node.lineno, end))))
+            # an assignment's kind names its targets: a constant a fix adds (`ZAI_BASE_URL = ...`)
+            # then pairs with nothing, instead of shifting every assignment after it by one
+            targets = [ast.unparse(t) for t in node.targets] if isinstance(node, ast.Assign) else []
+            kind = ":".join([type(node).__name__, *targets])
+            units.append(Unit(kind, (node.lineno, max(node.lineno, end))))
     return sorted(units, key=lambda unit: unit.lines)
 
 

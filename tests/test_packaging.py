@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from clirunner import ROOT
 
+from glm_migrate.tables import TABLE_FILES
+
 
 @pytest.mark.slow
 def test_wheel_ships_tables_and_console_script_runs(tmp_path: Path) -> None:
@@ -34,7 +36,7 @@ def test_wheel_ships_tables_and_console_script_runs(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stdout + build.stderr
     wheel = next((tmp_path / "dist").glob("glm_migrate-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for table in ("models", "endpoints", "parameters"):
+    for table in TABLE_FILES:
         assert f"glm_migrate/_rules/{table}.toml" in names
 
     target = tmp_path / "site"

@@ -51,6 +51,9 @@ class Fix:
     from_imports: tuple[tuple[str, str], ...] = ()
     #: names the fix may leave unused: their import goes if nothing refers to them any more
     unused_imports: tuple[tuple[str, str], ...] = ()
+    #: module-level constants the fixed code reads, (name, value code): defined after the
+    #: imports unless the module already has them
+    constants: tuple[tuple[str, str], ...] = ()
     #: None: the rule's APPLICABILITY
     applicability: Applicability | None = None
     #: the fixed code is a new kind of code for the other rules (openai<1 calls turned into v1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.config import Settings
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
-from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, dict_entry
+from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, find_kwarg
 
 
@@ -53,24 +54,67 @@ def wants_module_settings(model: SemanticModel) -> bool:
     return model.module_client_used and not model.uses_legacy_api and migrates_to_zai(model.module_client)
 
 
+def module_client_called(model: SemanticModel) -> bool:
+    """This module makes a request through the `openai` module-level client."""
+    return any(client.origin == "module" for call in model.api_calls for client in call.clients)
+
+
+def url_edits(model: SemanticModel) -> int:
+    """How many places of this module glm-migrate points at Z.AI's URL: OpenAI clients and
+    their `with_options` copies, Azure clients it converts, the module-level client."""
+    count = int(wants_module_settings(model) and module_client_called(model))
+    for client in model.clients:
+        moves = (
+            client.target is Target.OPENAI and not client.account_only and client.origin in ("constructor", "derived")
+        )
+        if moves and client.sdk in ("openai", "azure") and repoint_blocker(model, client) is None:
+            count += 1
+    return count
+
+
+def client_url(model: SemanticModel, settings: Settings) -> tuple[cst.BaseExpression, tuple[tuple[str, str], ...]]:
+    """What a client's `base_url=` gets, and the module constants that needs: with several
+    clients pointed at Z.AI in the module (`base-url-once`), one `ZAI_BASE_URL` constant
+    defined after the imports instead of the lookup written at each."""
+    tables = model.tables
+    url = base_url_expression(tables, settings.region, settings.base_url_style)
+    if settings.base_url_style != "env" or not settings.base_url_once or url_edits(model) < 2:
+        return url, ()
+    name, value = tables.base_url_env, code_of(url)
+    existing = model.module_scope.bindings.get(name)
+    if existing is None:
+        return cst.Name(name), ((name, value),)
+    if all(binding.value is not None and code_of(binding.value) == value for binding in existing):
+        return cst.Name(name), ()  # the module has the constant already (a run before this one)
+    return url, ()  # a name of the user's own
+
+
 def insert_after(line: cst.SimpleStatementLine, code: str) -> cst.FlattenSentinel[cst.BaseStatement]:
     return cst.FlattenSentinel([line, cst.parse_statement(code)])
 
 
 def add_missing_module_setting(
-    rule: Rule, attribute: str, value: cst.BaseExpression, message: str, imports: tuple[str, ...]
+    rule: Rule,
+    attribute: str,
+    value: cst.BaseExpression,
+    message: str,
+    imports: tuple[str, ...],
+    constants: tuple[tuple[str, str], ...] = (),
 ) -> None:
     """Report a module-level client that never sets `openai.<attribute>`; the fix sets it to
     `value` right after `import openai`."""
     if not wants_module_settings(rule.model) or module_setting(rule.model, attribute):
         return
+    if not module_client_called(rule.model):
+        return  # no request of the module client here: nothing in this file needs the setting
     anchor = module_client_anchor(rule.model)
     if anchor is None:
         return
     line, alias = anchor
     code = f"{alias}.{attribute} = {code_of(value)}"
     after = _last_import_from(rule.model.module, line)
-    rule.report(line, message, fix=Fix(((after, lambda node: insert_after(node, code)),), f"Add `{code}`", imports))
+    edits: tuple[tuple[cst.CSTNode, NodeEdit], ...] = ((after, lambda node: insert_after(node, code)),)
+    rule.report(line, message, fix=Fix(edits, f"Add `{code}`", imports, constants=constants))
 
 
 def splat_code(client: Client) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, walk
+from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
@@ -55,25 +55,13 @@ def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope)
 
 def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
     """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`."""
-    visitor = _Uses(name)
-    walk(scope.node, visitor)
     tests: list[ModelTest] = []
-    for use in visitor.found:
+    for use in model.uses_of(name, scope):
         node = _through_passthrough(model, use)
         test = _test_around(model, node)
         if test is not None:
             tests.append(ModelTest(test, name))
     return tests
-
-
-class _Uses(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: list[cst.Name] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.found.append(node)
 
 
 def _through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.BaseExpression:

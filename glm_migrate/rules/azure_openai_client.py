@@ -3,10 +3,9 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import openai_class_spelling, repoint_blocker
+from glm_migrate.rules._clients import client_url, openai_class_spelling, repoint_blocker
 from glm_migrate.rules._helpers import (
     add_kwarg,
-    base_url_expression,
     code_of,
     env_key_lookup,
     remove_kwargs,
@@ -105,7 +104,7 @@ class AzureOpenAIClient(Rule):
         env = env_lookup(key.value) if key is not None else None
         if env is not None and env[0] not in self.tables.azure_key_envs:
             env = None  # a variable of the project's own: kept, with a warning below
-        url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
+        url, constants = client_url(self.model, self.settings)
 
         def convert(node: cst.Call) -> cst.Call:
             node = remove_kwargs(node, self.tables.azure_options)
@@ -138,6 +137,7 @@ class AzureOpenAIClient(Rule):
             f"Use `{code_of(func)}` aimed at Z.AI",
             imports,
             from_imports=from_imports,
+            constants=constants,
             unused_imports=unused,
         )
         self.report(call, message, fix=fix)

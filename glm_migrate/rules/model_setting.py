@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -15,6 +16,7 @@ from glm_migrate.semantic import Scope, env_lookup, string_value
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)
 def names_a_model(name: str) -> bool:
     """`MODEL`, `model_name`, `DEFAULT_MODEL`, `llmModel`, `OPENAI_API_MODEL`: a word of it is "model"."""
     return "model" in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower())
@@ -25,7 +27,8 @@ class ModelSetting(Rule):
     ## What it does
     Finds OpenAI model ids (and retired GLM ids) held by a *model setting* whose use glm-migrate
     cannot follow to a request: a constant, field or attribute named like a model (`DEFAULT_MODEL`,
-    `model_name`, `self.llm_model`), a `"model"` entry of a settings dict, the default of an
+    `model_name`, `self.llm_model`), an entry of a settings dict named so (`"DEFAULT_MODEL"`; a
+    bare `"model"` key is as often a request or response body), the default of an
     environment variable named like one (`os.getenv("OPENAI_API_MODEL", "gpt-3.5-turbo")`), a
     parameter default (`def run(model="gpt-4o")`) or a command-line option's default
     (`--model`, with argparse, click or typer).
@@ -88,6 +91,9 @@ class ModelSetting(Rule):
     )
 
     def on_module_end(self) -> None:
+        claimed = self.model.claimed_literals
+        if not any(literal not in claimed and self._model_id(literal) for literal, _ in self.model.string_literals):
+            return  # every model id is handled already: no setting to look for
         seen: set[cst.SimpleString] = set()
         for name, value, scope in self._settings():
             literals, _ = self.model.resolve_strings(value, scope)
@@ -96,6 +102,10 @@ class ModelSetting(Rule):
                     continue
                 seen.add(literal)
                 self._check(name, literal)
+
+    def _model_id(self, literal: cst.SimpleString) -> bool:
+        value = string_value(literal)
+        return value is not None and len(value) <= 64 and self.tables.match_model(value.rpartition("/")[2]) is not None
 
     def _check(self, name: str, literal: cst.SimpleString) -> None:
         value = string_value(literal)
@@ -135,8 +145,11 @@ class ModelSetting(Rule):
         for literal, scope in model.string_literals:
             element = model.parents.get(literal)
             key = string_value(literal)
-            if type(element) is cst.DictElement and element.key is literal and key and names_a_model(key):
-                yield key, element.value, scope
+            # A bare "model" key is a request or response body as often as a setting (a recorded
+            # reply in a test, a payload for `requests`); bodies sent to a call are GLM101's.
+            if type(element) is cst.DictElement and element.key is literal and key and key != "model":
+                if names_a_model(key):
+                    yield key, element.value, scope
         for call, scope in model.calls:
             env = env_lookup(call)
             if env is not None and env[1] is not None and names_a_model(env[0]):

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
+    client_url,
     default_in_mapping,
     wants_module_settings,
 )
-from glm_migrate.rules._helpers import base_url_expression, code_of, remove_kwargs
+from glm_migrate.rules._helpers import code_of, remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, is_placeholder_url, string_value
 from glm_migrate.splats import KeySource
 
@@ -103,12 +106,16 @@ class OpenAIClientBaseURL(Rule):
         super().__init__(context)
         self._warned: set[cst.CSTNode] = set()
 
-    def _url(self) -> cst.BaseExpression:
-        return base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
+    @functools.cached_property
+    def _target(self) -> tuple[cst.BaseExpression, tuple[tuple[str, str], ...]]:
+        return client_url(self.model, self.settings)
 
-    @property
-    def _imports(self) -> tuple[str, ...]:
-        return ("os",) if self.settings.base_url_style == "env" else ()
+    def _url(self) -> cst.BaseExpression:
+        return self._target[0]
+
+    def _fix(self, edits: tuple[tuple[cst.CSTNode, NodeEdit], ...]) -> Fix:
+        imports = ("os",) if self.settings.base_url_style == "env" else ()
+        return Fix(edits, self.FIX_TITLE, imports, constants=self._target[1])
 
     def on_client(self, client: Client) -> None:
         call = client.construction
@@ -127,11 +134,11 @@ class OpenAIClientBaseURL(Rule):
             return
         url = self._url()
         if arg is not None:
-            fix = Fix(((arg.value, lambda _: url),), self.FIX_TITLE, self._imports)
+            fix = self._fix(((arg.value, lambda _: url),))
             self.report(arg.value, "Client `base_url` points at OpenAI", fix=fix)
             return
         for source in sources:
-            fix = Fix(((source.value, lambda _: url),), self.FIX_TITLE, self._imports)
+            fix = self._fix(((source.value, lambda _: url),))
             self.report(source.value, f"`{source.key}` of `**` mapping points at OpenAI", fix=fix)
         if sources and any(source.always for source in sources):
             return
@@ -146,7 +153,7 @@ class OpenAIClientBaseURL(Rule):
         elif isinstance(edits, str):
             self.report(call, edits)
         else:
-            self.report(call, message, fix=Fix(edits, self.FIX_TITLE, self._imports))
+            self.report(call, message, fix=self._fix(edits))
 
     def _report_run_time(self, client: Client, arg: cst.Arg | None, sources: list[KeySource]) -> None:
         """One warning for a client whose server is chosen at run time (a settings value, a
@@ -171,11 +178,12 @@ class OpenAIClientBaseURL(Rule):
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute == "base_url" and wants_module_settings(self.model):
-            fix = Fix(((assignment.value, lambda _: self._url()),), self.FIX_TITLE, self._imports)
+            fix = self._fix(((assignment.value, lambda _: self._url()),))
             url = string_value(assignment.value)
             where = "is a placeholder" if url is not None and is_placeholder_url(url) else "points at OpenAI"
             self.report(assignment.value, f"Module-level `openai.base_url` {where}", fix=fix)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client talks to OpenAI"
-        add_missing_module_setting(self, "base_url", self._url(), message, self._imports)
+        imports = ("os",) if self.settings.base_url_style == "env" else ()
+        add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])

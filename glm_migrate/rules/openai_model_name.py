@@ -10,7 +10,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.rules._flow import ModelTest, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
-from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.semantic import ApiCall, Scope, string_value
 
 MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -67,6 +67,8 @@ class OpenAIModelName(Rule):
         Valid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
     )
     INVALID = (
+        # a chat model sent to image generation: reported, no GLM id makes the call right
+        Invalid('from openai import OpenAI\nMODEL = "gpt-4o"\nOpenAI().images.generate(model=MODEL, prompt="a cat")'),
         Invalid(
             'from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[])',
             expected='from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])',
@@ -100,6 +102,8 @@ class OpenAIModelName(Rule):
         self._blocked: set[cst.SimpleString] = set()
         #: tests of model names already reported
         self._tested: set[cst.CSTNode] = set()
+        #: (name, scope) -> the tests of it, looked for once
+        self._tests_of: dict[tuple[str, Scope], list[ModelTest]] = {}
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
@@ -108,11 +112,24 @@ class OpenAIModelName(Rule):
         if endpoint in ("chat", "embeddings"):
             self._rewrite(call, endpoint, set())
             return
+        self._report_foreign_models(call, endpoint)
         problems = endpoint_argument_problems(call, self.tables)
         if all(p.resolved_by_fixes(self.settings) for p in problems):
             self._deferred.append(call)
         else:
             self._blocked.update(self.model.model_literals(call)[0])
+
+    def _report_foreign_models(self, call: ApiCall, endpoint: str) -> None:
+        """A chat model sent to image generation (`images.generate(model=self.model)` with the
+        class's chat model): no GLM id fixes a call of the wrong kind."""
+        for literal in self.model.model_literals(call)[0]:
+            value = string_value(literal)
+            match = self.tables.match_model(value) if value else None
+            if match is not None and match.endpoint != endpoint and literal not in self._seen:
+                self._seen.add(literal)
+                self.model.claimed_literals.add(literal)
+                what = _endpoint_label(match.endpoint)
+                self.report(literal, f"Model id `{value}` is a {what} model, sent to {_endpoint_label(endpoint)}")
 
     def on_module_end(self) -> None:
         # A constant shared with a call GLM's endpoint cannot serve as it is stays as it is.
@@ -180,11 +197,12 @@ class OpenAIModelName(Rule):
     def _tests(self, argument: cst.BaseExpression, call: ApiCall) -> list[ModelTest]:
         """Where the names that carry the call's model id are compared, membership-tested or
         looked up: rewriting the id alone would change what those tests decide."""
-        return [
-            test
-            for name, scope in carrying_names(self.model, argument, call.scope)
-            for test in tests_of(self.model, name, scope)
-        ]
+        found: list[ModelTest] = []
+        for name, scope in carrying_names(self.model, argument, call.scope):
+            if (name, scope) not in self._tests_of:
+                self._tests_of[name, scope] = tests_of(self.model, name, scope)
+            found += self._tests_of[name, scope]
+        return found
 
     def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
         for test in tests:

@@ -1,0 +1,48 @@
+"""GLM002's URL said once per module: a `ZAI_BASE_URL` constant when several clients move."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glm_migrate.config import Settings
+from glm_migrate.engine import migrate_source
+from glm_migrate.tables import load_tables
+
+TWO = "from openai import AsyncOpenAI, OpenAI\nimport os\n\nclient = OpenAI(api_key=k)\naclient = AsyncOpenAI(api_key=k)\n"
+LOOKUP = 'os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")'
+
+
+def _migrated(source: str, **settings: Any) -> str:
+    return migrate_source(source, settings=Settings(**settings), tables=load_tables()).output
+
+
+def test_openai_client_base_url_two_clients_share_one_constant() -> None:
+    output = _migrated(TWO)
+    assert output.count(f"ZAI_BASE_URL = {LOOKUP}\n") == 1
+    assert output.count("base_url=ZAI_BASE_URL") == 2
+    assert output.index("import os") < output.index("ZAI_BASE_URL =") < output.index("client = OpenAI")
+    assert _migrated(output) == output
+
+
+def test_openai_client_base_url_noop_constant_for_one_client() -> None:
+    output = _migrated("from openai import OpenAI\nimport os\n\nclient = OpenAI(api_key=k)\n")
+    assert f"base_url={LOOKUP}" in output and "ZAI_BASE_URL =" not in output
+
+
+def test_openai_client_base_url_noop_constant_when_switched_off_or_literal() -> None:
+    assert "ZAI_BASE_URL =" not in _migrated(TWO, base_url_once=False)
+    assert "ZAI_BASE_URL =" not in _migrated(TWO, base_url_style="literal")
+
+
+def test_openai_client_base_url_noop_constant_over_a_name_of_the_users() -> None:
+    source = TWO.replace("\nclient", '\nZAI_BASE_URL = "https://proxy.example/v4/"\nclient', 1)
+    output = _migrated(source)
+    assert output.count("ZAI_BASE_URL =") == 1 and output.count(f"base_url={LOOKUP}") == 2
+
+
+def test_openai_client_base_url_noop_module_settings_in_a_file_without_requests() -> None:
+    # the file only keeps a key for code that calls the API with `requests`: nothing to point
+    source = 'import openai\nimport requests\n\nopenai.api_key = KEY\nrequests.post(URL, json={"model": MODEL})\n'
+    assert "openai.base_url" not in _migrated(source)
+    called = source + 'openai.chat.completions.create(model="glm-4.6", messages=[])\n'
+    assert "openai.base_url = os.environ.get(" in _migrated(called)
