@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -145,21 +146,30 @@ def _print_rules(console: Console) -> None:
         click.echo("\n".join(rules_lines(rules)), file=console.file)
 
 
-def _explain(console: Console, code: str) -> None:
+def _explain(console: Console, code: str, target_model: str | None) -> None:
     import inspect
 
     from glm_migrate.config_files import CONFIG_RULES
     from glm_migrate.report import RuleInfo, fix_label
     from glm_migrate.rules import rule_by_code
+    from glm_migrate.tables import load_tables
+    from glm_migrate.targets import TargetError
 
+    tables = load_tables()
     rule: RuleInfo | None = rule_by_code(code.upper()) or next(
         (r for r in CONFIG_RULES if code.upper() == r.CODE), None
     )
+    try:
+        profile = tables.targets_file.profile(target_model if rule is not None else code)
+    except TargetError as exc:
+        _fail(console, str(exc) if rule is not None else f"unknown rule or target model `{code}` (see --list-rules)")
     if rule is None:
-        _fail(console, f"unknown rule `{code}` (see --list-rules)")
-    fix = fix_label(rule)
-    header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
-    document = header + inspect.cleandoc(rule.__doc__ or "")
+        document = tables.targets_file.document(profile)
+    else:
+        fix = fix_label(rule)
+        header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
+        target = f"\n\n## Target\n{profile.display} (profile dated {profile.source_date}; `--explain {profile.name}` shows it)."
+        document = header + inspect.cleandoc(rule.__doc__ or "") + target
     if not console.is_terminal:  # rendered, code examples would be cut to 80 columns
         click.echo(document, file=console.file)
         return
@@ -217,6 +227,11 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option("--thinking", type=click.Choice(THINKING_MODES), help="Add this deep-thinking switch to chat calls.")
 @click.option("--tool-stream", is_flag=True, default=None, help="Add tool_stream to streamed tool calls (GLM206).")
 @click.option(
+    "--target-model",
+    metavar="MODEL",
+    help="The GLM model to migrate to (default glm-4.6; see the README's Targets, or --explain MODEL).",
+)
+@click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Settings file (default: nearest pyproject.toml with [tool.glm-migrate]).",
@@ -243,7 +258,7 @@ def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]
 @click.option("--stdin-filename", metavar="PATH", help="Name shown for code read from stdin.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
-@click.option("--explain", metavar="CODE", help="Show a rule's documentation and exit.")
+@click.option("--explain", metavar="CODE", help="Show a rule's documentation (or a target model's profile) and exit.")
 @click.version_option(__version__, prog_name="glm-migrate")
 def main(
     paths: tuple[str, ...],
@@ -259,6 +274,7 @@ def main(
     base_url_style: str | None,
     thinking: str | None,
     tool_stream: bool | None,
+    target_model: str | None,
     config: Path | None,
     strict: bool,
     exit_zero: bool,
@@ -290,7 +306,7 @@ def main(
         _print_rules(console)
         return
     if explain:
-        _explain(console, explain)
+        _explain(console, explain, target_model)
         return
     if not paths:
         raise click.UsageError("give at least one path (or - for stdin)")
@@ -308,12 +324,15 @@ def main(
         thinking=thinking,
         tool_stream=tool_stream,
         add_todo=add_todo or None,
+        target_model=target_model,
+        as_of=file_settings.as_of or _today(),
     )
+    target = _check_target(errors, settings, config or file_settings.root)
     if settings.line_length is None:
         settings = replace(settings, line_length=find_line_length(_start(paths, stdin_filename)))
     _check_codes(errors, file_settings, settings, config)
     output = _Output(
-        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths
+        output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths, target
     )
     mode = "check" if check else "dry-run" if dry_run else "apply"
     if paths == ("-",):
@@ -326,6 +345,28 @@ def main(
     # in the project's root, wherever the run starts: one cache per project
     cache_root = None if no_cache else (project_root(_start(paths)) or Path.cwd()) / CACHE_DIR_NAME
     sys.exit(_run_paths(found, settings, console, errors, output, mode, allow_dirty, jobs, cache_root))
+
+
+def _today() -> date:
+    """The day findings are judged on: `SOURCE_DATE_EPOCH` (the reproducible-builds convention)
+    when set, else the clock's. The configuration's `as-of` wins over both."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def _check_target(errors: Console, settings: Settings, source: Path | None) -> str:
+    """The target model as reports name it; an unknown one, or a profile override the tables
+    reject, is a usage error."""
+    from glm_migrate.tables import load_tables
+    from glm_migrate.targets import TargetError
+
+    try:
+        return load_tables().configured(settings.target_model, settings.target_profile).target.display
+    except TargetError as exc:
+        where = f"{source}: " if source is not None and settings.target_profile else ""
+        _fail(errors, f"{where}{exc}")
 
 
 def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
@@ -371,6 +412,8 @@ class _Output:
     show_advice: bool = False
     #: the paths as given (the text summary's next command names them)
     paths: tuple[str, ...] = ()
+    #: the target model, as reports name it ("GLM-4.6")
+    target: str = "GLM-4.6"
 
 
 def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
@@ -546,7 +589,16 @@ def _finish(
             is_blocking(d, dry_run=mode != "apply", strict=output.strict) for d in report.diagnostics
         )
     run = RunReport(
-        reports, summary, mode, output.strict, baselined, _link_base(), secrets, output.paths, output.show_advice
+        reports,
+        summary,
+        mode,
+        output.strict,
+        baselined,
+        _link_base(),
+        secrets,
+        output.paths,
+        output.show_advice,
+        output.target,
     )
     _emit(run, output, console, errors, summary_table=summary_table)
     _step_summary(errors, run)

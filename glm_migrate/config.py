@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,6 +79,16 @@ class Settings:
     #: the longest line an edited call may make before it is laid out one argument per line;
     #: None: the project's (the CLI reads Ruff's, Black's or flake8's), else DEFAULT_LINE_LENGTH
     line_length: int | None = None
+    #: the GLM model to migrate to: a profile name or alias of rules/targets.toml; None: its default
+    target_model: str | None = None
+    #: facts of the target profile the user overrides (keys as in targets.toml)
+    target_profile: Mapping[str, Any] = field(default_factory=dict)
+    #: the day findings are judged on (an OpenAI id shut down by then fails today); None: not
+    #: compared. The engine reads no clock: the CLI passes the date of the run
+    as_of: date | None = None
+    #: keep Responses API calls and point their client at the target's Responses endpoint, where
+    #: its profile lists one, instead of rewriting them as chat completions
+    repoint_responses: bool = False
 
     def is_enabled(self, code: str) -> bool:
         return _is_enabled(self.select, self.ignore, code)
@@ -124,6 +135,10 @@ _KEYS: dict[str, str] = {
     "base-url-once": "base_url_once",
     "openai-major": "openai_major",
     "line-length": "line_length",
+    "target-model": "target_model",
+    "target-profile": "target_profile",
+    "as-of": "as_of",
+    "repoint-responses": "repoint_responses",
 }
 
 
@@ -198,7 +213,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
         elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
-        elif name in ("unsafe_fixes", "tool_stream", "base_url_once"):
+        elif name in ("unsafe_fixes", "tool_stream", "base_url_once", "repoint_responses"):
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value
@@ -217,6 +232,18 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
         elif name == "api_key_env":
             if not isinstance(value, str) or not value.isidentifier():
                 raise ConfigError(f"`{key}` must be an environment variable name", path=source)
+            values[name] = value
+        elif name == "target_model":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"`{key}` must be a model name such as glm-5.3", path=source)
+            values[name] = value
+        elif name == "target_profile":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"`{key}` must be a table of profile facts (see rules/targets.toml)", path=source)
+            values[name] = dict(value)
+        elif name == "as_of":
+            if not isinstance(value, date) or hasattr(value, "hour"):
+                raise ConfigError(f"`{key}` must be a date such as 2026-12-01", path=source)
             values[name] = value
         elif name == "models":
             if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):

@@ -443,6 +443,7 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
     kind = config_kind(path)
     if kind is None:
         return text, []
+    tables = tables.configured(settings.target_model, settings.target_profile, settings.models)
     rewrite = kind == "env" and is_template(path)
     lines = text.splitlines(keepends=True)
     shape = _Shape(list(lines)) if kind == "settings" else None

@@ -72,6 +72,9 @@ class Diagnostic:
     cell_id: str | None = None  #: in a notebook: the cell's `id`, when it has one
     #: in a notebook: the span in the .ipynb file itself (the JSON strings holding the source)
     file_span: Span | None = None
+    #: the date OpenAI shut down the model id the finding is about, when that is before the run
+    #: (ISO format): such calls fail today, migrated or not, and the summary lists them first
+    shut_down: str | None = None
 
     @property
     def position(self) -> Span:

@@ -286,7 +286,7 @@ def _migrate_module(
     facts: ModuleFacts | None = None,
 ) -> tuple[MigrationResult, bool]:
     """One pass of the rules; also whether another pass might fix more (see `_until_settled`)."""
-    tables = tables.with_model_overrides(settings.models)
+    tables = tables.configured(settings.target_model, settings.target_profile, settings.models)
     # Suppression comments and TODO markers need the position of every statement; other runs
     # need positions only for what they report and edit, recorded after the rules ran.
     directives = "glm-migrate" in source.lower()
@@ -396,7 +396,8 @@ def _apply_rules(
         output = place_statements(new_module, constant_lines).code if constant_lines else new_module.code
     names = _imported_names(applied_fixes)
     if output != source and (names[0] or names[1]):
-        output, checked, replaced = _with_imported_names(output, *names), None, None
+        limit = settings.line_length or DEFAULT_LINE_LENGTH
+        output, checked, replaced = _with_imported_names(output, *names, limit), None, None
     diagnostics = [
         _diagnostic(finding, was_applied, positions, source if with_edits else None, fits)
         for finding, was_applied in zip(findings, applied, strict=True)
@@ -690,16 +691,20 @@ def _imported_names(fixes: list[Fix]) -> tuple[set[tuple[str, str]], set[tuple[s
     return needed, unused
 
 
-def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tuple[str, str]]) -> str:
+def _with_imported_names(
+    code: str, needed: set[tuple[str, str]], unused: set[tuple[str, str]], line_length: int
+) -> str:
     """`code` with each possibly unused name's import removed where nothing refers to it any more,
     then each needed name added to the module's `from module import ...` line (in order when the
-    line is sorted) or on a new line after the imports."""
+    line is sorted; one name a line in parentheses when it grows past `line_length`) or on a new
+    line after the imports."""
     tree = cst.parse_module(code)
     references = _References()
     walk(tree, references)
     body = list(tree.body)
     new_lines: list[str] = []
     # Names are added first: a line that loses its only name to a new one is kept, not emptied.
+    grown: set[int] = set()
     for module, name in sorted(needed):
         index = next((i for i, statement in enumerate(body) if _imports_from(statement, module)), None)
         if index is None:
@@ -708,6 +713,11 @@ def _with_imported_names(code: str, needed: set[tuple[str, str]], unused: set[tu
         line = body[index]
         assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.ImportFrom)
         body[index] = line.with_changes(body=[_with_alias(line.body[0], name), *line.body[1:]])
+        grown.add(index)
+    for index in grown:
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        body[index] = _import_fitted(line, line_length)
     for module, name in sorted(unused):
         if name in references.names:
             continue
@@ -735,6 +745,25 @@ class _References(cst.CSTVisitor):
         value = string_value(node)
         if value is not None and value.isidentifier():
             self.names.add(value)
+
+
+def _import_fitted(line: cst.SimpleStatementLine, line_length: int) -> cst.SimpleStatementLine:
+    """A one-line `from m import a, b` longer than `line_length` as the formatters lay it out:
+    parenthesised, one name a line. A line with a comment, or already in parentheses, stays."""
+    statement = line.body[0]
+    code = cst.Module([]).code_for_node(line)
+    if len(code.rstrip("\n")) <= line_length or "#" in code or len(line.body) > 1:
+        return line
+    assert isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar)
+    if statement.lpar is not None or statement.module is None:
+        return line
+    names = "".join(
+        f"    {cst.Module([]).code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))},\n"
+        for alias in statement.names
+    )
+    fitted = cst.parse_statement(f"from {dotted_name(statement.module)} import (\n{names})\n")
+    assert isinstance(fitted, cst.SimpleStatementLine)
+    return fitted.with_changes(leading_lines=line.leading_lines)
 
 
 def _without_alias(line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str) -> cst.SimpleStatementLine:
@@ -891,6 +920,7 @@ def _diagnostic(
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
         edit=_text_edit(finding, positions, source, fits) if source is not None else None,
+        shut_down=finding.shut_down,
     )
 
 

@@ -46,6 +46,8 @@ class RunReport:
     paths: tuple[str, ...] = ()
     #: the text report lists notes too
     show_advice: bool = False
+    #: the target model, as the report names it
+    target: str = "GLM-4.6"
 
     @property
     def dry_run(self) -> bool:
@@ -401,7 +403,7 @@ def markdown_report(run: RunReport) -> str:
     summary = run.summary
     done = {"apply": "made", "dry-run": "to make", "check": "to make"}[run.mode]
     blocking = sum(run.blocking(d) for _, d in run.findings())
-    out = ["## Migration from the OpenAI API to Z.AI GLM-4.6", ""]
+    out = [f"## Migration from the OpenAI API to Z.AI {run.target}", ""]
     verb = "changed" if run.mode == "apply" else "to change"
     out.append(
         f"glm-migrate {__version__} scanned {plural(summary.files_scanned, 'file')}: "
@@ -410,6 +412,11 @@ def markdown_report(run: RunReport) -> str:
     )
     if run.baselined:
         out.append(f"{plural(run.baselined, 'known finding')} in the baseline not shown.")
+    if summary.shut_down:
+        out.append(
+            f"**{plural(summary.shut_down, 'finding')} on OpenAI model ids already shut down**: those calls fail "
+            "today, migrated or not."
+        )
     out.append("")
 
     rows = rule_counts(run)
@@ -433,6 +440,7 @@ def markdown_report(run: RunReport) -> str:
         out.append("")
 
     manual = [(r, d) for r, d in run.findings() if status(d, dry_run=run.dry_run) in ("manual", "unsafe-fix")]
+    manual.sort(key=lambda item: item[1].shut_down is None)  # calls that fail today first
     failed = [r for r in run.reports if r.error]
     if manual or failed:
         out += ["### Manual work", ""]
@@ -449,7 +457,7 @@ def markdown_report(run: RunReport) -> str:
 
     advice = [(r, d) for r, d in run.findings() if status(d, dry_run=run.dry_run) == "advice"]
     if advice:
-        out += ["<details><summary>Advice (works on GLM-4.6, worth a look)</summary>", ""]
+        out += [f"<details><summary>Advice (works on {run.target}, worth a look)</summary>", ""]
         for report, diagnostic in advice:
             out.append(f"- {_link(run, report.path, diagnostic)} **{diagnostic.code}** {_md(diagnostic.message)}")
         out += ["", "</details>", ""]

@@ -1,4 +1,5 @@
-"""A stand-in for Z.AI's GLM-4.6 HTTP API on loopback: validates requests, answers like GLM-4.6.
+"""A stand-in for Z.AI's GLM HTTP API on loopback: validates requests, answers like the target model
+(GLM-4.6 unless `target_model` names another profile of rules/targets.toml).
 
 Validation reads the same tables as the codemod (`rules/*.toml` through `load_tables()`), so a
 migrated program that passes here sends what the codemod believes GLM-4.6 accepts. Every request is
@@ -40,6 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from glm_migrate.tables import USER_ID_LENGTH, Tables, load_tables
+from glm_migrate.targets import TargetError
 
 # Business error codes Z.AI returns (glm-target-api.md §4, "Errors").
 AUTH_MISSING = "1001"
@@ -246,6 +248,13 @@ def validate_chat(body: Mapping[str, Any], tables: Tables) -> None:
         isinstance(thinking, Mapping) and set(thinking) == {"type"} and thinking["type"] in THINKING_TYPES
     ):
         raise _invalid("thinking", 'must be {"type": "enabled"} or {"type": "disabled"}')
+    target = tables.target
+    if isinstance(thinking, Mapping) and thinking["type"] == "disabled" and not target.thinking_disabled:
+        raise _invalid("thinking", f"{target.display} always thinks: `disabled` is not supported")
+    effort = body.get("reasoning_effort")
+    levels = target.reasoning_effort.values if target.reasoning_effort is not None else ()
+    if effort is not None and effort not in levels:  # a target without levels rejects the key before this
+        raise _invalid("reasoning_effort", f"must be one of {', '.join(levels)}")
     if body.get("tool_stream") and not body.get("stream"):
         raise _invalid("tool_stream", "requires `stream=true`")
     response_format = body.get("response_format")
@@ -361,6 +370,7 @@ def _reply(body: Mapping[str, Any], tables: Tables) -> _Reply:
     messages = body["messages"]
     asked = next(_text_of(m.get("content")) for m in reversed(messages) if m["role"] == "user")
     thinking = body.get("thinking", {}).get("type", "enabled") == "enabled" and body["model"] in tables.thinking_models
+    thinking = thinking or tables.target.thinks_always
     reasoning = f"The user asks: {asked[:80]}. A short answer will do." if thinking else None
     prompt_tokens = sum(_tokens(_text_of(m.get("content"))) for m in messages)
     functions = [t["function"] for t in body.get("tools") or [] if t.get("type") == "function"]
@@ -600,13 +610,23 @@ class _GLMHTTPServer(ThreadingHTTPServer):
 
 @dataclass
 class MockGLMServer:
-    """The endpoint on `host:port` (port 0: the OS picks one). Use as a context manager or start()/stop()."""
+    """The endpoint on `host:port` (port 0: the OS picks one). Use as a context manager or start()/stop().
+
+    `target_model` (a profile of rules/targets.toml; None: the default, glm-4.6) decides what it
+    serves and accepts: the target's model ids, its `max_tokens` ceiling, `reasoning_effort`
+    levels, and whether `thinking` may be disabled. `target_profile` overrides facts of it.
+    """
 
     host: str = "127.0.0.1"
     port: int = 0
     tables: Tables = field(default_factory=load_tables)
+    target_model: str | None = None
+    target_profile: Mapping[str, Any] = field(default_factory=dict)
     _http: _GLMHTTPServer | None = field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tables = self.tables.configured(self.target_model, self.target_profile)
 
     @property
     def prefix(self) -> str:
@@ -660,17 +680,23 @@ class MockGLMServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m glm_migrate.mock_server [--host H] [--port P]`: serve until Ctrl-C or SIGTERM."""
+    """`python -m glm_migrate.mock_server [--host H] [--port P] [--target-model M]`: serve until
+    Ctrl-C or SIGTERM."""
     parser = argparse.ArgumentParser(prog="python -m glm_migrate.mock_server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 (the default) lets the OS choose")
+    parser.add_argument("--target-model", help="serve as this target (rules/targets.toml; default glm-4.6)")
     options = parser.parse_args(argv)
+    try:
+        server = MockGLMServer(options.host, options.port, target_model=options.target_model)
+    except TargetError as exc:
+        parser.error(str(exc))
 
     def stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    with MockGLMServer(options.host, options.port) as server:
+    with server:
         print(server.base_url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

@@ -6,7 +6,9 @@
         assert glm_endpoint.requests[0].body["model"] == "glm-4.6"
 
 One server runs per test session (`glm_server`); `glm_endpoint` points `ZAI_BASE_URL` and
-`ZAI_API_KEY` at it for one test and shows only the requests that test sent.
+`ZAI_API_KEY` at it for one test and shows only the requests that test sent. The server serves
+the project's target model: `[tool.glm-migrate] target-model` (and `target-profile`) of the
+nearest pyproject.toml above pytest's root folder, or `pytest --glm-target-model glm-5.3`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from glm_migrate.config import ConfigError, find_settings
 from glm_migrate.mock_server import MockGLMServer, RecordedRequest
+from glm_migrate.targets import TargetError
 
 #: the key `glm_endpoint` puts in ZAI_API_KEY; the endpoint takes any non-empty Bearer token
 MOCK_API_KEY = "glm-mock-key"
@@ -39,10 +43,28 @@ class GLMEndpoint:
         return self.server.requests[self.first :]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--glm-target-model",
+        metavar="MODEL",
+        help="the target model the mock GLM endpoint serves (default: the project's target-model)",
+    )
+
+
 @pytest.fixture(scope="session")
-def glm_server() -> Iterator[MockGLMServer]:
-    """The mock GLM endpoint on a port the OS chose, for the whole session."""
-    with MockGLMServer() as server:
+def glm_server(pytestconfig: pytest.Config) -> Iterator[MockGLMServer]:
+    """The mock GLM endpoint on a port the OS chose, for the whole session, serving the project's
+    target model."""
+    try:
+        settings = find_settings(pytestconfig.rootpath)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    target = pytestconfig.getoption("glm_target_model") or settings.target_model
+    try:
+        server = MockGLMServer(target_model=target, target_profile=settings.target_profile)
+    except TargetError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    with server:
         yield server
 
 

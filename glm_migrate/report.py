@@ -138,6 +138,8 @@ class Summary:
     manual_kinds: Counter[str] = field(default_factory=Counter)
     #: what discovery left out, by reason (see `discovery.Discovery.skipped`)
     skipped: dict[str, int] = field(default_factory=dict)
+    #: findings on model ids OpenAI has already shut down: those calls fail today
+    shut_down: int = 0
 
     def add(self, report: FileReport) -> None:
         self.files_scanned += 1
@@ -146,6 +148,7 @@ class Summary:
         for diagnostic in report.diagnostics:
             code = diagnostic.code
             self.findings[code] += 1
+            self.shut_down += diagnostic.shut_down is not None
             self.names[code] = diagnostic.rule
             known = self.severities.get(code)
             if known is None or _SEVERITY_ORDER.index(diagnostic.severity) < _SEVERITY_ORDER.index(known):
@@ -246,6 +249,11 @@ def summary_lines(run: RunReport) -> list[Styled]:
     def row(label: str, text: str, style: str = "") -> None:
         lines.append(Styled([(f"  {label:<10}", "bold"), (text, style)]))
 
+    if summary.shut_down:
+        # first: these calls fail today, whatever the migration
+        found = plural(summary.shut_down, "finding")
+        row("shut down", f"{found} on OpenAI model ids already shut down: those calls fail today", "bold red")
+
     done = summary.fixes.total()
     # (a safe fix is left pending only in a file that failed or could not be written)
     pending = [plural(unresolved[state], f"{state} fix") for state in ("safe", "unsafe") if unresolved[state]]
@@ -321,6 +329,7 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
         "applicability": diagnostic.applicability.value,
         "applied": diagnostic.applied and not dry_run,
         "fix_title": diagnostic.fix_title,
+        "shut_down": diagnostic.shut_down,
         "span": _span_dict(diagnostic.position),  # in a notebook: in the .ipynb file
         "cell": diagnostic.cell,
         "cell_id": diagnostic.cell_id,

@@ -7,9 +7,12 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from glm_migrate.targets import TIERS, TargetError, TargetProfile, Targets, parse_targets
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,15 +20,18 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SUPPORTED_VERSION = 1
-TABLE_FILES = ("models", "endpoints", "parameters", "signatures")
+TABLE_FILES = ("models", "endpoints", "parameters", "signatures", "targets")
 ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 #: what a model family may belong to: GLM's endpoints, then OpenAI APIs GLM-4.6 has no counterpart for
 FAMILY_ENDPOINTS = (*ENDPOINTS, "audio_speech", "completions", "moderations", "realtime")
-#: keys of an exact model entry written as a table (`"gpt-4o" = { glm = "glm-4.6" }`)
-ENTRY_KEYS = frozenset({"glm"})
+#: keys of an exact model entry written as a table (`"gpt-4o" = { glm = "glm-4.6", shutdown = 2027-01-14 }`)
+ENTRY_KEYS = frozenset({"glm", "shutdown"})
 FAMILY_KEYS = frozenset(
-    {"name", "endpoint", "pattern", "glm", "why", "resource", "report_anywhere", "triggers", "examples", "claims_not"}
-)
+    {
+        "name", "endpoint", "pattern", "glm", "why", "resource", "report_anywhere", "triggers", "examples",
+        "claims_not", "shutdown",
+    }
+)  # fmt: skip
 SDKS = ("openai", "azure", "zai", "zhipuai")
 #: GLM's `user_id` length bounds (glm-target-api.md 3.1), for the codemod and the mock endpoint
 USER_ID_LENGTH = range(6, 129)
@@ -64,6 +70,8 @@ class ModelFamily:
     claims_not: tuple[str, ...]  #: look-alikes it leaves alone
     #: reported wherever the id is written, not only where a request is seen to send it
     report_anywhere: bool = False
+    #: when OpenAI shuts the family's ids down (None: no date published)
+    shutdown: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,21 @@ class ModelMatch:
     endpoint: str
     glm: str  #: "" = no GLM counterpart
     family: ModelFamily | None = None  #: None for an exact entry (shipped, or a user override)
+    #: when OpenAI shuts the id down (None: no date published, or not an OpenAI id)
+    shutdown: date | None = None
+
+    def shutdown_note(self, today: date | None) -> str:
+        """`; OpenAI shut it down on 2026-10-23: calls with it fail today` (or `shuts it down
+        on ...`), for messages; "" without a date. `today` None: the date is not compared."""
+        if self.shutdown is None:
+            return ""
+        if today is not None and self.shutdown <= today:
+            return f"; OpenAI shut it down on {self.shutdown.isoformat()}: calls with it fail today"
+        return f"; OpenAI shuts it down on {self.shutdown.isoformat()}"
+
+    def shut_down(self, today: date | None) -> bool:
+        """Whether OpenAI has already shut the id down on `today`."""
+        return self.shutdown is not None and today is not None and self.shutdown <= today
 
     @property
     def label(self) -> str:
@@ -208,6 +231,8 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: what keeps a Responses API call from becoming a chat completion -> what to do instead
+    responses_advice: Mapping[str, str]
     #: resources that manage an OpenAI account's own data: a client used for nothing else stays
     account_resources: frozenset[str]
     #: AzureOpenAI-only constructor options, the key variables it reads, its token options
@@ -238,6 +263,14 @@ class Tables:
     #: lower-case words; a file containing none of them has nothing to migrate
     triggers: tuple[str, ...]
     signatures: Signatures
+    #: source id -> when OpenAI shuts it down (exact entries that give a `shutdown`)
+    shutdowns: Mapping[str, date]
+    #: every target profile and the GLM model lineage (targets.toml)
+    targets_file: Targets
+    #: the profile these tables are configured for (see `configured`)
+    target: TargetProfile
+    #: the tables as written (for the baseline target), when these are aimed at another one
+    written: Tables | None = None
 
     def match_model(self, model_id: str) -> ModelMatch | None:
         """The model map's one lookup: the endpoint `model_id` belongs to and its GLM id, or None.
@@ -245,22 +278,24 @@ class Tables:
         An exact entry (or user override) on any endpoint wins, the id as written before the id
         without its dated suffix; then the first family whose pattern matches either."""
         base = _undated(self.dated_suffix, model_id)
+        shutdown = self.shutdowns.get(model_id) or self.shutdowns.get(base)
         for candidate in (model_id, base):
             for endpoint, table in self.models.items():
                 if candidate in table:
-                    return ModelMatch(endpoint, table[candidate])
+                    return ModelMatch(endpoint, table[candidate], shutdown=shutdown)
         index = _family_index(self.family_pattern, model_id, base)
         if index is None:
             return None
         family = self.families[index]
-        return ModelMatch(family.endpoint, family.glm, family)
+        return ModelMatch(family.endpoint, family.glm, family, shutdown or family.shutdown)
 
     def match_on(self, endpoint: str, model_id: str) -> ModelMatch | None:
         """`match_model`, for an id sent to `endpoint`: None when the map does not know it there
         (unlisted, or an id of another endpoint)."""
         table = self.models.get(endpoint, {})
         if model_id in table:
-            return ModelMatch(endpoint, table[model_id])
+            shutdown = self.shutdowns.get(model_id) or self.shutdowns.get(_undated(self.dated_suffix, model_id))
+            return ModelMatch(endpoint, table[model_id], shutdown=shutdown)
         match = self.match_model(model_id)
         return match if match is not None and match.endpoint == endpoint else None
 
@@ -318,6 +353,64 @@ class Tables:
             return any(trigger.encode() in lowered for trigger in self.triggers)
         return any(trigger in lowered for trigger in self.triggers)
 
+    def configured(
+        self,
+        target: str | None = None,
+        profile: Mapping[str, Any] | None = None,
+        models: Mapping[str, str] | None = None,
+    ) -> Tables:
+        """These tables for one run: aimed at `target` (a profile name or alias from targets.toml;
+        None: these tables' own target, which for `load_tables()` is the default), with `profile` overriding facts of that profile (keys as in
+        targets.toml) and the user's `models` entries merged over the map. Built once per
+        combination. Raises TargetError on an unknown target or a bad override.
+
+        The map, limits and messages are written for the baseline profile; the target's chat,
+        vision and cheap ids stand in for the baseline's, GLM ids older than the target's `keeps`
+        generation move up to the target's id of their tier, and `max_tokens`, the accepted
+        parameters and the model's name in messages follow the profile."""
+        written = self.written or self
+        name = target or self.target.name
+        key = (id(written), name, repr(sorted((profile or {}).items())))
+        if key not in _configured_tables:
+            _configured_tables[key] = (written, written._retargeted(written.targets_file.profile(name, profile)))
+        return _configured_tables[key][1].with_model_overrides(models or {})
+
+    def _retargeted(self, profile: TargetProfile) -> Tables:
+        """These tables, written for the baseline profile, aimed at `profile`."""
+        if profile == self.target:
+            return self
+        baseline = self.target
+        stand_in = {baseline.tier_id(tier): profile.tier_id(tier) for tier in TIERS}
+        models = {
+            endpoint: {source: stand_in.get(glm, glm) for source, glm in table.items()}
+            for endpoint, table in self.models.items()
+        }
+        models["chat"].update(self.targets_file.upgrades(profile))
+        for model_id in self.targets_file.served(profile):
+            models["chat"].pop(model_id, None)
+        families = tuple(replace(f, glm=stand_in.get(f.glm, f.glm)) for f in self.families)
+        accepted = dict(self.accepted_params)
+        if profile.reasoning_effort is not None:
+            accepted["chat"] = accepted["chat"] | {"reasoning_effort"}
+
+        def renamed(text: str) -> str:
+            return text.replace(baseline.display, profile.display)
+
+        return replace(
+            self,
+            models=MappingProxyType({e: MappingProxyType(t) for e, t in models.items()}),
+            targets=MappingProxyType({**self.targets, "chat": self.targets_file.served(profile)}),
+            families=families,
+            limits=MappingProxyType({**self.limits, "max_tokens": Range(1, profile.max_tokens)}),
+            accepted_params=MappingProxyType(accepted),
+            unsupported_params=MappingProxyType(
+                {name: replace(spec, why=renamed(spec.why)) for name, spec in self.unsupported_params.items()}
+            ),
+            unavailable=MappingProxyType({path: renamed(advice) for path, advice in self.unavailable.items()}),
+            target=profile,
+            written=self,
+        )
+
     def with_model_overrides(self, overrides: Mapping[str, str]) -> Tables:
         """Copy with user entries merged over every endpoint that lists the id (chat otherwise).
 
@@ -331,17 +424,28 @@ class Tables:
 
     def _merged(self, overrides: Mapping[str, str]) -> Tables:
         merged = {endpoint: dict(table) for endpoint, table in self.models.items()}
+        targets = dict(self.targets)
         for source, target in overrides.items():
             # an id the map knows only by its family is overridden on the family's endpoint
             match = self.match_model(source)
             endpoints = [e for e, t in merged.items() if source in t] or [match.endpoint if match else "chat"]
             for endpoint in endpoints:
                 merged.setdefault(endpoint, {})[source] = target
-        return replace(self, models=MappingProxyType({e: MappingProxyType(t) for e, t in merged.items()}))
+                # the id a user chose stays: it is not moved on as an older GLM generation
+                if target:
+                    merged[endpoint].pop(target, None)
+                    targets[endpoint] = targets.get(endpoint, frozenset()) | {target}
+        return replace(
+            self,
+            models=MappingProxyType({e: MappingProxyType(t) for e, t in merged.items()}),
+            targets=MappingProxyType(targets),
+        )
 
 
 #: (id of the base tables, overrides) -> (the base tables, kept alive so the id stays theirs; merged)
 _merged_tables: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Tables, Tables]] = {}
+#: (id of the base tables, target, profile overrides) -> (the base tables; configured)
+_configured_tables: dict[tuple[int, str | None, str], tuple[Tables, Tables]] = {}
 
 
 def _get(raw: Mapping[str, Any], path: str, kind: type | tuple[type, ...], file: str) -> Any:
@@ -366,16 +470,24 @@ def _range(spec: Mapping[str, Any], file: str) -> Range:
     return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
 
 
-def _entry_target(endpoint: str, source: str, entry: object) -> str:
-    """The GLM id of an exact entry: `"gpt-4o" = "glm-4.6"` or `"gpt-4o" = { glm = "glm-4.6" }`."""
+def _entry_target(endpoint: str, source: str, entry: object) -> tuple[str, date | None]:
+    """The GLM id of an exact entry and OpenAI's shutdown date for it: `"gpt-4o" = "glm-4.6"` or
+    `"gpt-4o" = { glm = "glm-4.6", shutdown = 2027-01-14 }`."""
     where = f"rules/models.toml: `[{endpoint}]` entry `{source}`"
     if isinstance(entry, str):
-        return entry
+        return entry, None
     if not isinstance(entry, Mapping) or not isinstance(entry.get("glm"), str):
         raise TablesError(f"{where} must be a string or a table with a string `glm`")
     if unknown := sorted(set(entry) - ENTRY_KEYS):
         raise TablesError(f"{where} has unknown keys: {', '.join(unknown)}")
-    return str(entry["glm"])
+    return str(entry["glm"]), _shutdown(entry, where)
+
+
+def _shutdown(spec: Mapping[str, Any], where: str) -> date | None:
+    value = spec.get("shutdown")
+    if value is not None and (not isinstance(value, date) or hasattr(value, "hour")):
+        raise TablesError(f"{where}: `shutdown` must be a date such as 2026-10-23")
+    return value
 
 
 def _family(spec: object, index: int, unavailable: Mapping[str, str]) -> ModelFamily:
@@ -414,8 +526,27 @@ def _family(spec: object, index: int, unavailable: Mapping[str, str]) -> ModelFa
     if not isinstance(anywhere, bool):
         raise TablesError(f"rules/models.toml: {where}: `report_anywhere` must be true or false")
     return ModelFamily(
-        name, endpoint, pattern, glm, why, lists["triggers"], lists["examples"], lists["claims_not"], anywhere
+        name,
+        endpoint,
+        pattern,
+        glm,
+        why,
+        lists["triggers"],
+        lists["examples"],
+        lists["claims_not"],
+        anywhere,
+        _shutdown(spec, f"rules/models.toml: {where}"),
     )
+
+
+def _responses_advice(endpoints_raw: Mapping[str, Any]) -> Mapping[str, str]:
+    advice = {str(k): v for k, v in _get(endpoints_raw, "responses", Mapping, "endpoints").items()}
+    missing = {"input", "tools", "result", "other", "other_method"} - set(advice)
+    if missing or not all(isinstance(v, str) for v in advice.values()):
+        raise TablesError(
+            f"rules/endpoints.toml: `[responses]` needs text for {', '.join(sorted(missing)) or 'each key'}"
+        )
+    return MappingProxyType(advice)
 
 
 def _family_triggers(families: tuple[ModelFamily, ...]) -> list[str]:
@@ -430,13 +561,22 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         if raw[name].get("version") != SUPPORTED_VERSION:
             raise TablesError(f"rules/{name}.toml: unsupported `version` (expected {SUPPORTED_VERSION})")
     models_raw, endpoints_raw, params_raw = raw["models"], raw["endpoints"], raw["parameters"]
+    try:
+        target_file = parse_targets(raw["targets"])
+    except TargetError as exc:
+        raise TablesError(str(exc)) from None
+    baseline = target_file.profiles[target_file.baseline]
 
     models: dict[str, Mapping[str, str]] = {}
-    targets: dict[str, frozenset[str]] = {}
+    targets: dict[str, frozenset[str]] = {"chat": target_file.served(baseline)}
+    shutdowns: dict[str, date] = {}
     for endpoint in ENDPOINTS:
         table = _get(models_raw, endpoint, Mapping, "models")
-        models[endpoint] = MappingProxyType({source: _entry_target(endpoint, source, v) for source, v in table.items()})
-        targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
+        entries = {source: _entry_target(endpoint, source, v) for source, v in table.items()}
+        models[endpoint] = MappingProxyType({source: glm for source, (glm, _) in entries.items()})
+        shutdowns.update({source: when for source, (_, when) in entries.items() if when is not None})
+        if endpoint != "chat":  # GLM's chat models: targets.toml `[glm_models]`
+            targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
     unavailable = {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
     families = tuple(
         _family(spec, index, unavailable) for index, spec in enumerate(_get(models_raw, "families", list, "models"))
@@ -451,6 +591,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     limits = {
         name: _range(spec, "parameters") for name, spec in _get(params_raw, "limits", Mapping, "parameters").items()
     }
+    limits["max_tokens"] = Range(1, baseline.max_tokens)  # the ceiling is the target's (targets.toml)
     renamed = _get(params_raw, "renamed", Mapping, "parameters")
     glm_options = {
         name: frozenset(_str_list(params_raw, f"glm_options.{name}", "parameters"))
@@ -509,6 +650,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
         ),
         unavailable=MappingProxyType(unavailable),
+        responses_advice=_responses_advice(endpoints_raw),
         account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
@@ -538,8 +680,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             _get(params_raw, "audio_transcriptions.max_megabytes", int, "parameters"),
         ),
         accepted_params=MappingProxyType(accepted),
-        thinking_models=frozenset(_str_list(params_raw, "thinking.models", "parameters")),
-        vision_models=frozenset(_str_list(params_raw, "vision.models", "parameters")),
+        thinking_models=frozenset(i for i, model in target_file.models.items() if model.thinking != "none"),
+        vision_models=frozenset(i for i, model in target_file.models.items() if model.vision),
         embedding_dimensions=MappingProxyType(dimensions),
         clients=MappingProxyType(clients),
         # the discovery words, and what every id of a family contains
@@ -550,6 +692,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             )
         ),
         signatures=_signatures(raw["signatures"]),
+        shutdowns=MappingProxyType(shutdowns),
+        targets_file=target_file,
+        target=baseline,
     )
 
 
@@ -612,4 +757,8 @@ def load_tables() -> Tables:
             raise TablesError(f"{path} is missing: the installation is incomplete") from None
         except tomllib.TOMLDecodeError as exc:
             raise TablesError(f"{path}: {exc}") from None
-    return parse_tables(raw)
+    tables = parse_tables(raw)
+    try:
+        return tables.configured(tables.targets_file.default)
+    except TargetError as exc:
+        raise TablesError(str(exc)) from None

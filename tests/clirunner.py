@@ -20,6 +20,13 @@ FIXTURES = ROOT / "fixtures"
 BEFORE_FILES = sorted(FIXTURES.glob("*/before.py"))
 #: the Python fixture cases' names
 FIXTURE_CASES = sorted(path.parent.name for path in BEFORE_FILES)
+#: (case, target model) for each `fixtures/<case>/targets/<model>/`: the case's before.py migrated
+#: for that target; the case's after.py is the default target's
+TARGET_CASES = sorted(
+    (path.parent.parent.name, path.name)
+    for path in FIXTURES.glob("*/targets/*")
+    if path.is_dir() and (path.parent.parent / "before.py").is_file()
+)
 SCRIPT = Path(sys.executable).with_name("glm-migrate")
 
 #: a small app with findings of every kind the CLI tests look at: key, base URL, model, range
@@ -44,6 +51,8 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     # real job summary or change what the command prints
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k != "CI"}
     env.update({"NO_COLOR": "1", "COLUMNS": "200"})
+    # the day OpenAI shutdowns are judged on: 2026-12-20, whatever the clock says
+    env["SOURCE_DATE_EPOCH"] = "1797724800"
     env.update(extra or {})
     return env
 
@@ -75,12 +84,14 @@ def git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
-def fixture_settings(case: Path) -> Settings:
-    """A fixture case's settings.toml (`[tool.glm-migrate]`-shaped), else the defaults."""
+def fixture_settings(case: Path, target: str | None = None) -> Settings:
+    """A fixture case's settings.toml (`[tool.glm-migrate]`-shaped), else the defaults; with
+    `target`, aimed at that target model."""
     path = case / "settings.toml"
-    if not path.is_file():
-        return Settings()
-    return parse_settings(tomllib.loads(path.read_text(encoding="utf-8")), source=path)
+    table = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if target is not None:
+        table["target-model"] = target
+    return parse_settings(table, source=path if path.is_file() else None)
 
 
 def ruff() -> str:

@@ -211,3 +211,14 @@ def test_baselined_config_sources_never_hold_a_secret() -> None:
     text = f'OPENAI_API_KEY={SECRET}\napi_key: "{SECRET}"\nmodel: gpt-4o\nOPENAI_API_KEY=${{OPENAI_API_KEY}}\n'
     masked = without_secrets(text)
     assert SECRET[:12] not in masked and "model: gpt-4o" in masked and "${OPENAI_API_KEY}" in masked
+
+
+def test_configuration_files_follow_the_target_model() -> None:
+    text = "OPENAI_MODEL=gpt-4o\nZAI_MODEL=glm-4.6\n"
+    output, found = scan_config(PurePath(".env.example"), text, tables=load_tables(), settings=Settings())
+    assert output == "OPENAI_MODEL=glm-4.6\nZAI_MODEL=glm-4.6\n" and len(found) == 1
+    upgraded, found = scan_config(
+        PurePath(".env.example"), text, tables=load_tables(), settings=Settings(target_model="glm-5.3")
+    )
+    assert upgraded == "OPENAI_MODEL=glm-5.3\nZAI_MODEL=glm-5.3\n"
+    assert [d.message for d in found][1] == "Model id `glm-4.6`: the GLM id is `glm-5.3`"

@@ -14,6 +14,10 @@ request rejected, which proves the migration made the difference. run.toml keys 
     keys = ["thinking"]      # top-level body keys that must be present (GLM-only options included)
     absent = ["tool_stream"] # top-level body keys that must not be present
 
+A case's `targets/<model>/after.py` (the same before.py migrated to another target model) runs
+against a server serving that model, with its folder's run.toml or else the case's, whose model
+ids are then read as the target's ids of the same tier; before.py must be rejected there too.
+
 Each program run gets its own server (a thread and a socket), so requests are told apart even
 when runs overlap. Importing the openai SDK costs about a second, so programs are not started as
 `python after.py` one by one: a fork server (started with sys.executable) imports the SDKs once
@@ -40,10 +44,23 @@ import pytest
 import tomllib
 from clirunner import FIXTURES
 
-from glm_migrate.mock_server import MockGLMServer, RecordedRequest
-from glm_migrate.tables import load_tables
+from glm_migrate.mock_server import ROUTES, MockGLMServer, RecordedRequest
+from glm_migrate.tables import Tables, load_tables
 
-RUNNABLE = sorted(p.name for p in FIXTURES.iterdir() if (p / "run.toml").is_file())
+#: (case, target model) of every runnable program: a case with run.toml runs on the default
+#: target (None); each `targets/<model>/` of it, or one with its own run.toml, on that model
+RUNNABLE = sorted(
+    (
+        *((p.name, None) for p in FIXTURES.iterdir() if (p / "run.toml").is_file()),
+        *(
+            (p.parent.parent.name, p.name)
+            for p in FIXTURES.glob("*/targets/*")
+            if (p / "run.toml").is_file() or (p.parent.parent / "run.toml").is_file()
+        ),
+    ),
+    key=lambda job: (job[0], job[1] or ""),
+)
+IDS = [case if target is None else f"{case}@{target}" for case, target in RUNNABLE]
 MANIFEST_KEYS = {"stdout", "known_gap", "manual", "before_unreachable", "request"}
 REQUEST_KEYS = {"path", "model", "keys", "absent"}
 #: where a client the codemod missed would go: nothing listens there, so it fails fast, offline
@@ -63,12 +80,28 @@ class Run:
         return f"exit {self.returncode}\nrequests: {sent}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr[-3000:]}"
 
 
-def _manifest(case: str) -> dict[str, Any]:
-    manifest = tomllib.loads((FIXTURES / case / "run.toml").read_text(encoding="utf-8"))
-    assert set(manifest) <= MANIFEST_KEYS, f"{case}/run.toml: unknown keys {set(manifest) - MANIFEST_KEYS}"
+def _directory(case: str, target: str | None) -> Path:
+    """Where the migrated program for `target` is (its after.py and run.toml)."""
+    return FIXTURES / case if target is None else FIXTURES / case / "targets" / target
+
+
+def _manifest(case: str, target: str | None = None) -> dict[str, Any]:
+    """The run.toml of the target's folder; else the case's, its model ids (the default
+    target's) read as the target's ids of the same tier, as the codemod maps them."""
+    own = _directory(case, target) / "run.toml"
+    path = own if own.is_file() else FIXTURES / case / "run.toml"
+    manifest = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(manifest) <= MANIFEST_KEYS, f"{path}: unknown keys {set(manifest) - MANIFEST_KEYS}"
     for expected in manifest.get("request", []):
-        assert set(expected) <= REQUEST_KEYS, f"{case}/run.toml: unknown keys {set(expected) - REQUEST_KEYS}"
+        assert set(expected) <= REQUEST_KEYS, f"{path}: unknown keys {set(expected) - REQUEST_KEYS}"
+        if path is not own and "model" in expected:
+            endpoint = next(e for route, e in ROUTES.items() if expected["path"] == route)
+            expected["model"] = _tables(target).glm_id(endpoint, expected["model"])
     return manifest
+
+
+def _tables(target: str | None) -> Tables:
+    return load_tables().configured(target)
 
 
 def _environment(base_url: str, *, migrated: bool) -> dict[str, str]:
@@ -118,8 +151,8 @@ def _fork_server() -> Any:
     return context
 
 
-def _run(directory: Path, program: str, output: Path, forks: Any) -> Run:
-    with MockGLMServer() as server:
+def _run(directory: Path, program: str, output: Path, forks: Any, target: str | None = None) -> Run:
+    with MockGLMServer(target_model=target) as server:
         env = _environment(server.base_url, migrated=program == "after.py")
         if forks is None:
             done = subprocess.run(
@@ -149,13 +182,19 @@ def _accepted(run: Run) -> bool:
     return run.returncode == 0 and bool(run.requests) and all(r.accepted for r in run.requests)
 
 
+Job = tuple[str, str | None, str]  #: case, target model, program
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[str, str], Run]:
-    jobs = [(case, program) for case in RUNNABLE for program in ("after.py", "before.py")]
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[Job, Run]:
+    jobs = [(case, target, program) for case, target in RUNNABLE for program in ("after.py", "before.py")]
     outputs, forks = tmp_path_factory.mktemp("runs"), _fork_server()
 
-    def run(job: tuple[str, str]) -> Run:
-        return _run(FIXTURES / job[0], job[1], outputs / f"{job[0]}-{job[1]}", forks)
+    def run(job: Job) -> Run:
+        case, target, program = job
+        directory = _directory(case, target) if program == "after.py" else FIXTURES / case
+        output = outputs / f"{case}-{target or 'default'}-{program}"
+        return _run(directory, program, output, forks, target)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
         return dict(zip(jobs, pool.map(run, jobs), strict=True))
@@ -165,10 +204,10 @@ def test_enough_runnable_fixtures() -> None:
     assert len(RUNNABLE) >= 8
 
 
-@pytest.mark.parametrize("case", RUNNABLE)
-def test_migrated_program_is_accepted(case: str, runs: Mapping[tuple[str, str], Run]) -> None:
-    manifest = _manifest(case)
-    run = runs[case, "after.py"]
+@pytest.mark.parametrize(("case", "target"), RUNNABLE, ids=IDS)
+def test_migrated_program_is_accepted(case: str, target: str | None, runs: Mapping[Job, Run]) -> None:
+    manifest = _manifest(case, target)
+    run = runs[case, target, "after.py"]
     if "manual" in manifest:
         # What the codemod reports for a person really is broken: GLM rejects it until fixed.
         assert any(not r.accepted for r in run.requests) and run.returncode != 0, run.explain()
@@ -177,7 +216,7 @@ def test_migrated_program_is_accepted(case: str, runs: Mapping[tuple[str, str], 
         assert not _accepted(run), f"{case} now runs: drop `known_gap` from its run.toml"
         pytest.xfail(manifest["known_gap"])
     assert _accepted(run), run.explain()
-    tables = load_tables()
+    tables = _tables(target)
     for request in run.requests:
         assert request.endpoint is not None and tables.is_target(request.endpoint, request.model), request
         assert "extra_body" not in request.body, "GLM-only options must arrive at the top level"
@@ -192,10 +231,10 @@ def test_migrated_program_is_accepted(case: str, runs: Mapping[tuple[str, str], 
     assert manifest.get("stdout", "") in run.stdout, run.explain()
 
 
-@pytest.mark.parametrize("case", RUNNABLE)
-def test_unmigrated_program_is_rejected(case: str, runs: Mapping[tuple[str, str], Run]) -> None:
-    run = runs[case, "before.py"]
-    if "before_unreachable" in _manifest(case):
+@pytest.mark.parametrize(("case", "target"), RUNNABLE, ids=IDS)
+def test_unmigrated_program_is_rejected(case: str, target: str | None, runs: Mapping[Job, Run]) -> None:
+    run = runs[case, target, "before.py"]
+    if "before_unreachable" in _manifest(case, target):
         # Offline, OpenAI's host does not resolve: the program cannot have worked.
         assert run.returncode != 0 and not run.requests, run.explain()
         return

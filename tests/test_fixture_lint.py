@@ -22,12 +22,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from clirunner import FIXTURE_CASES, FIXTURES, fixture_settings, ruff
+from clirunner import FIXTURE_CASES, FIXTURES, TARGET_CASES, fixture_settings, ruff
 
 from glm_migrate.config import DEFAULT_LINE_LENGTH
 
 #: the rules Ruff checks after.py for
 LINT_CODES = ("I001", "E402", "E501")
+#: every case, and each case's migration for another target model (`<case>/targets/<model>`)
+CASES = FIXTURE_CASES + [f"{case}/targets/{target}" for case, target in TARGET_CASES]
+
+
+def _side(name: str, side: str) -> Path:
+    """A case's before.py or after.py: a target's migration shares its case's before.py."""
+    return FIXTURES / name.split("/targets/")[0] / side if side == "before.py" else FIXTURES / name / side
+
+
+def _settings_of(name: str) -> int:
+    return fixture_settings(FIXTURES / name.split("/targets/")[0]).line_length or DEFAULT_LINE_LENGTH
 
 
 @dataclass
@@ -44,12 +55,12 @@ class Checked:
 def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Checked]:
     root = tmp_path_factory.mktemp("fixture_lint")
     by_length: dict[int, list[Path]] = defaultdict(list)
-    for name in FIXTURE_CASES:
-        length = fixture_settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
+    for name in CASES:
+        length = _settings_of(name)
         for side in ("before.py", "after.py"):
             copy = root / name / side
-            copy.parent.mkdir(exist_ok=True)
-            copy.write_bytes((FIXTURES / name / side).read_bytes())
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(_side(name, side).read_bytes())
             by_length[length].append(copy)
     results: dict[Path, Checked] = defaultdict(Checked)
     for length, files in by_length.items():
@@ -125,7 +136,7 @@ def _units(source: bytes) -> list[Unit]:
     return sorted(units, key=lambda unit: unit.lines)
 
 
-@pytest.mark.parametrize("name", FIXTURE_CASES)
+@pytest.mark.parametrize("name", CASES)
 def test_after_keeps_the_lint_before_passed(checked: dict[Path, Checked], name: str) -> None:
     before, after = checked.get(Path(name, "before.py"), Checked()), checked.get(Path(name, "after.py"), Checked())
     for code in LINT_CODES:
@@ -144,7 +155,7 @@ class Edited:
 def _edited_statements(name: str) -> tuple[list[str], list[str], list[Edited]]:
     """The lines of before.py and after.py, and the edited statements: statements pair up in
     order by kind (an edit changes statements but rarely their kind), and those added are new."""
-    old_source, new_source = (FIXTURES / name / "before.py").read_bytes(), (FIXTURES / name / "after.py").read_bytes()
+    old_source, new_source = _side(name, "before.py").read_bytes(), _side(name, "after.py").read_bytes()
     old_units, new_units = _units(old_source), _units(new_source)
     old_lines = old_source.decode("latin-1").splitlines()
     new_lines = new_source.decode("latin-1").splitlines()
@@ -169,7 +180,7 @@ def _within(lines: tuple[int, int] | None, numbers: set[int]) -> bool:
     return lines is not None and any(lines[0] <= number <= lines[1] for number in numbers)
 
 
-@pytest.mark.parametrize("name", FIXTURE_CASES)
+@pytest.mark.parametrize("name", CASES)
 def test_edited_statements_are_as_the_formatter_leaves_them(checked: dict[Path, Checked], name: str) -> None:
     before, after = checked.get(Path(name, "before.py"), Checked()), checked.get(Path(name, "after.py"), Checked())
     for statement in _edited_statements(name)[2]:
@@ -179,10 +190,10 @@ def test_edited_statements_are_as_the_formatter_leaves_them(checked: dict[Path, 
         assert not moved, f"the formatter changes edited lines {moved} of after.py:\n{after.format_diff}"
 
 
-@pytest.mark.parametrize("name", FIXTURE_CASES)
+@pytest.mark.parametrize("name", CASES)
 def test_edited_statements_fit_the_line_length(name: str) -> None:
     """Statements whose lines fit the line length before still do after their edit."""
-    limit = fixture_settings(FIXTURES / name).line_length or DEFAULT_LINE_LENGTH
+    limit = _settings_of(name)
     old_lines, new_lines, edited = _edited_statements(name)
     for statement in edited:
         if statement.was is not None and any(

@@ -1,4 +1,5 @@
-"""Golden before/after pairs: fixtures/<case>/before.py -> after.py (+ diagnostics.txt).
+"""Golden before/after pairs: fixtures/<case>/before.py -> after.py (+ diagnostics.txt), and
+fixtures/<case>/targets/<model>/ for the same before.py migrated to another target model.
 
 GLM_MIGRATE_UPDATE_FIXTURES=1 pytest tests/test_fixtures.py rewrites the expected files; review
 the diff like code.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import os
+from pathlib import Path
 
 import pytest
-from clirunner import FIXTURE_CASES, FIXTURES, fixture_settings
+from clirunner import FIXTURE_CASES, FIXTURES, TARGET_CASES, fixture_settings
 
+from glm_migrate.config import Settings
 from glm_migrate.engine import migrate_bytes
 from glm_migrate.report import status
 from glm_migrate.tables import load_tables
@@ -34,17 +37,38 @@ def test_enough_fixtures() -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_fixture(name: str) -> None:
     case = FIXTURES / name
-    settings = fixture_settings(case)
+    check_case(case, case, fixture_settings(case))
+
+
+@pytest.mark.parametrize(("name", "target"), TARGET_CASES, ids=[f"{c}@{t}" for c, t in TARGET_CASES])
+def test_fixture_for_target(name: str, target: str) -> None:
+    """The same before.py, migrated for another target model: targets/<model>/after.py."""
+    case = FIXTURES / name
+    check_case(case, case / "targets" / target, fixture_settings(case, target))
+
+
+def test_target_fixtures_differ_from_the_default() -> None:
+    # a target whose output is the default's proves nothing about the target
+    for name, target in TARGET_CASES:
+        directory = FIXTURES / name / "targets" / target
+        assert (directory / "after.py").read_bytes() != (FIXTURES / name / "after.py").read_bytes() or (
+            (directory / "diagnostics.txt").read_text() != (FIXTURES / name / "diagnostics.txt").read_text()
+        ), f"{name}@{target} migrates as the default target does"
+
+
+def check_case(case: Path, expected: Path, settings: Settings) -> None:
+    """case/before.py migrated with `settings` gives expected/after.py and expected/diagnostics.txt,
+    and a second run over it changes nothing."""
     before = (case / "before.py").read_bytes()
     result = migrate_bytes(before, settings=settings, tables=load_tables())
     assert result.error is None, result.error
     output = result.output.encode(result.encoding)
     diagnostics = render(result.diagnostics)
     if UPDATE:
-        (case / "after.py").write_bytes(output)
-        (case / "diagnostics.txt").write_text(diagnostics, encoding="utf-8")
-    assert output == (case / "after.py").read_bytes()
-    assert diagnostics == (case / "diagnostics.txt").read_text(encoding="utf-8")
+        (expected / "after.py").write_bytes(output)
+        (expected / "diagnostics.txt").write_text(diagnostics, encoding="utf-8")
+    assert output == (expected / "after.py").read_bytes()
+    assert diagnostics == (expected / "diagnostics.txt").read_text(encoding="utf-8")
     ast.parse(output)
 
     again = migrate_bytes(output, settings=settings, tables=load_tables())

@@ -50,7 +50,7 @@ def test_github_annotations(tree: Path) -> None:
     lines = result.stdout.splitlines()
     assert (
         "::error file=src/app.py,line=7,col=23,endLine=7,endColumn=31,title=GLM101 openai-model-name::"
-        "Model id `gpt-4o` on chat completions [fix]%0Ahelp: Replace with `glm-4.6`"
+        "Model id `gpt-4o` on chat completions; OpenAI shuts it down on 2027-01-14 [fix]%0Ahelp: Replace with `glm-4.6`"
     ) in lines
     manual = next(line for line in lines if "GLM102" in line)
     # `:` and `,` are escaped in properties, newlines in the message
@@ -170,7 +170,10 @@ def test_markdown_is_a_pull_request_description(tree: Path) -> None:
     assert text.startswith("## Migration from the OpenAI API to Z.AI GLM-4.6")
     assert "| GLM101 | openai-model-name | 1 | 1 | 0 | 0 | 0 |" in text
     assert "### Substitutions made" in text
-    assert "| GLM101 | Model id `gpt-4o` on chat completions | Replace with `glm-4.6` | 1 |" in text
+    assert (
+        "| GLM101 | Model id `gpt-4o` on chat completions; OpenAI shuts it down on 2027-01-14 | Replace with `glm-4.6` | 1 |"
+        in text
+    )
     assert "| GLM201 | `temperature=1.5` is outside GLM-4.6's range [0, 1] | Clamp to `1` | 1 |" in text
     assert (
         "- [ ] [src/app.py:11](src/app.py#L11) **GLM102** Model id `ft:gpt-4o:acme::x1` (OpenAI fine-tuned model) has no GLM equivalent"
@@ -203,7 +206,10 @@ def test_junit(tree: Path) -> None:
     assert suite.get("name") == "src/app.py" and suite.get("tests") == "5"
     failure = next(case.find("failure") for case in suite if case.get("name", "").startswith("GLM101"))
     assert failure is not None and failure.get("type") == "GLM101"
-    assert failure.text == "src/app.py:7:23 GLM101 [fix] Model id `gpt-4o` on chat completions"
+    assert (
+        failure.text
+        == "src/app.py:7:23 GLM101 [fix] Model id `gpt-4o` on chat completions; OpenAI shuts it down on 2027-01-14"
+    )
 
 
 def test_junit_passes_when_only_warnings_remain(tmp_path: Path) -> None:

@@ -92,10 +92,12 @@ def test_tables_list_accepted_parameters_for_every_endpoint() -> None:
     assert "glm-4.6" in TABLES.thinking_models
 
 
-@pytest.mark.parametrize("missing", ["accepted", "thinking", "vision", "embedding_vectors"])
-def test_tables_without_the_endpoint_sections_are_an_error(missing: str) -> None:
+@pytest.mark.parametrize(
+    ("file", "missing"), [("parameters", "accepted"), ("parameters", "embedding_vectors"), ("targets", "glm_models")]
+)
+def test_tables_without_the_endpoint_sections_are_an_error(file: str, missing: str) -> None:
     raw = {name: tomllib.loads((tables_dir() / f"{name}.toml").read_text(encoding="utf-8")) for name in TABLE_FILES}
-    del raw["parameters"][missing]
+    del raw[file][missing]
     with pytest.raises(TablesError, match=missing):
         parse_tables(raw)
 
@@ -554,3 +556,85 @@ def test_zai_sdk_talks_to_the_endpoint(glm_endpoint: GLMEndpoint) -> None:
     assert json.loads(arguments)["city"] == "example"
     assert [r.status for r in glm_endpoint.requests] == [200, 200]
     assert glm_endpoint.requests[1].body["tool_stream"] is True
+
+
+# --- per target model ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def glm_5_3() -> Any:
+    with MockGLMServer(target_model="glm-5.3") as server:
+        yield server
+
+
+def test_a_target_serves_its_own_ids_and_names_what_older_ones_become(glm_5_3: MockGLMServer) -> None:
+    assert post(glm_5_3, "chat/completions", {"model": "glm-5.3", "messages": USER})[0] == 200
+    assert post(glm_5_3, "chat/completions", {"model": "glm-5.3-flash", "messages": USER})[0] == 200
+    status, answer = post(glm_5_3, "chat/completions", {"model": "glm-4.6", "messages": USER})
+    assert status == 400 and answer["error"]["code"] == "1211"
+    assert "glm-migrate maps it to `glm-5.3`" in answer["error"]["message"]
+
+
+def test_a_target_that_always_thinks_rejects_disabled_thinking(glm_5_3: MockGLMServer) -> None:
+    body = {"model": "glm-5.3", "messages": USER, "thinking": {"type": "disabled"}}
+    status, answer = post(glm_5_3, "chat/completions", body)
+    assert status == 400 and answer["error"]["code"] == "1214" and "always thinks" in answer["error"]["message"]
+    status, answer = post(glm_5_3, "chat/completions", {"model": "glm-5.3", "messages": USER})
+    assert status == 200 and answer["choices"][0]["message"]["reasoning_content"]
+
+
+@pytest.mark.parametrize(("effort", "status"), [("low", 200), ("max", 200), ("medium", 400), ("none", 400)])
+def test_reasoning_effort_takes_the_targets_levels(glm_5_3: MockGLMServer, effort: str, status: int) -> None:
+    body = {"model": "glm-5.3", "messages": USER, "reasoning_effort": effort}
+    assert post(glm_5_3, "chat/completions", body)[0] == status
+
+
+def test_a_target_without_levels_rejects_reasoning_effort(server: MockGLMServer) -> None:
+    body = {"model": "glm-4.6", "messages": USER, "reasoning_effort": "low"}
+    status, answer = post(server, "chat/completions", body)
+    assert status == 400 and answer["error"]["code"] == "1210"
+
+
+def test_profile_overrides_reach_the_endpoint() -> None:
+    with MockGLMServer(
+        target_model="glm-5.3", target_profile={"thinking_disabled": True, "max_tokens": 1000}
+    ) as server:
+        body = {"model": "glm-5.3", "messages": USER, "thinking": {"type": "disabled"}, "max_tokens": 1000}
+        assert post(server, "chat/completions", body)[0] == 200
+        assert post(server, "chat/completions", {**body, "max_tokens": 1001})[0] == 400
+
+
+def test_command_line_takes_a_target_model() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "glm_migrate.mock_server", "--target-model", "glm-9"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "unknown target model `glm-9`" in done.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glm_migrate.mock_server", "--target-model", "latest"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        client = openai.OpenAI(api_key="k", base_url=process.stdout.readline().strip(), max_retries=0)
+        reply = client.chat.completions.create(model="glm-5.3", messages=USER, reasoning_effort="low")  # type: ignore[arg-type]
+        assert reply.model == "glm-5.3"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def test_pytest_fixture_serves_the_projects_target_model(tmp_path: Any) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.glm-migrate]\ntarget-model = "glm-5.3"\n', encoding="utf-8")
+    (tmp_path / "test_target.py").write_text(
+        "def test_target(glm_server):\n    assert glm_server.tables.target.name == 'glm-5.3'\n", encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--glm-target-model", "glm-4.7"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "'glm-4.7' == 'glm-5.3'" in done.stdout

@@ -18,6 +18,7 @@ from glm_migrate.tables import (
     parse_tables,
     tables_dir,
 )
+from glm_migrate.targets import TargetError
 
 
 def _raw() -> dict[str, dict[str, object]]:
@@ -117,7 +118,7 @@ def test_a_family_claims_its_examples_and_maps_where_it_should(family: ModelFami
         ("code-davinci-002", "completions", "", "OpenAI legacy completions family"),
         ("davinci", "completions", "", "OpenAI legacy completions family"),
         ("dall-e-4", "images", "cogview-4-250304", "OpenAI image family"),
-        ("gpt-image-1.5", "images", "cogview-4-250304", "OpenAI image family"),
+        ("gpt-image-2.1", "images", "cogview-4-250304", "OpenAI image family"),
         ("gpt-image-1", "images", "cogview-4-250304", None),
         ("tts-1-hd", "audio_speech", "", "OpenAI speech family"),
         ("gpt-4o-mini-tts", "audio_speech", "", "OpenAI speech family"),
@@ -197,7 +198,8 @@ def test_a_prefix_test_on_family_ids_is_about_model_names() -> None:
         ({"pattern": "(?P<x>gpt-.*)"}, "named groups"),
         ({"glm": "", "why": ""}, "maps to nothing"),
         ({"glm": "", "resource": "telepathy"}, "`[unavailable]` lacks"),
-        ({"shutdown": "2026-12-11"}, "unknown keys: shutdown"),
+        ({"shutdown": "2026-12-11"}, "`shutdown` must be a date"),
+        ({"retired": True}, "unknown keys: retired"),
         ({"examples": []}, "needs `examples`"),
     ],
 )
@@ -215,3 +217,100 @@ def test_an_exact_entry_may_be_a_table() -> None:
     raw["models"]["chat"]["gpt-4o"] = {"glm": "glm-4.6", "retired": True}  # type: ignore[index]
     with pytest.raises(TablesError, match="unknown keys: retired"):
         parse_tables(raw)
+
+
+# --- target profiles (targets.toml) --------------------------------------------------------------
+
+
+def test_every_profile_is_dated_and_every_target_serves_its_own_ids() -> None:
+    tables = load_tables()
+    assert tables.target.name == tables.targets_file.default == "glm-4.6"
+    for name, profile in tables.targets_file.profiles.items():
+        assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", profile.source_date), name
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", profile.released), name
+        aimed = tables.configured(name)
+        assert aimed.target is profile
+        for tier in ("chat", "vision", "cheap"):
+            assert aimed.is_target("chat", profile.tier_id(tier)), (name, tier)
+        # every map value is an id the target serves (or nothing)
+        for endpoint in ENDPOINTS:
+            for source, glm in aimed.models[endpoint].items():
+                assert glm == "" or aimed.is_target(endpoint, glm), f"{name}: {endpoint}: {source} -> {glm}"
+        for family in aimed.families:
+            assert family.glm == "" or aimed.is_target(family.endpoint, family.glm), (name, family.name)
+
+
+@pytest.mark.parametrize(
+    ("target", "model_id", "expected"),
+    [
+        ("glm-5.3", "gpt-4o", "glm-5.3"),
+        ("glm-5.3", "gpt-5.4-mini", "glm-5.3"),  # a family
+        ("glm-5.3", "gpt-4-vision-preview", "glm-5v-turbo"),  # the vision tier
+        ("glm-5.3", "glm-4-plus", "glm-5.3"),  # a retired Zhipu id
+        ("glm-5.3", "glm-4.6", "glm-5.3"),  # an older generation moves up
+        ("glm-5.3", "glm-4.5-air", "glm-5.3-flash"),  # by its tier
+        ("glm-5.3", "glm-4.6v", "glm-5v-turbo"),
+        ("glm-4.7", "glm-4.5-flash", "glm-4.7-flash"),
+        ("glm-4.7", "glm-5.3", None),  # newer than the target: stays
+        ("glm-4.6", "glm-4.5-air", None),  # the default keeps what its endpoints serve
+        ("latest", "gpt-4o", "glm-5.3"),  # an alias
+    ],
+)
+def test_a_target_moves_ids_to_its_own(target: str, model_id: str, expected: str | None) -> None:
+    assert load_tables().configured(target).lookup_model("chat", model_id) == expected
+
+
+def test_a_target_decides_limits_parameters_and_texts() -> None:
+    tables = load_tables()
+    glm_5_3 = tables.configured("glm-5.3")
+    assert "reasoning_effort" in glm_5_3.accepted_params["chat"]
+    assert "reasoning_effort" not in tables.accepted_params["chat"]
+    assert glm_5_3.unsupported_params["n"].why == "GLM-5.3 returns a single choice"
+    assert tables.unsupported_params["n"].why == "GLM-4.6 returns a single choice"
+    assert glm_5_3.configured() is glm_5_3 and glm_5_3.configured("glm-4.6") is tables
+    assert tables.configured("glm-5.3") is glm_5_3, "built once"
+
+
+def test_profile_overrides_and_user_models_apply_over_the_target() -> None:
+    tables = load_tables()
+    smaller = tables.configured("glm-5.3", {"max_tokens": 65536, "thinking_disabled": True})
+    assert smaller.limits["max_tokens"].max == 65536 and smaller.target.thinking_disabled
+    chosen = tables.configured("glm-5.3", models={"gpt-4o-mini": "glm-4.5-air"})
+    assert chosen.lookup_model("chat", "gpt-4o-mini") == "glm-4.5-air"
+    # the id a user chose is kept, not moved on as an older generation
+    assert chosen.is_target("chat", "glm-4.5-air") and chosen.lookup_model("chat", "glm-4.5-air") is None
+    with pytest.raises(TargetError, match="unknown target model `glm-9`"):
+        tables.configured("glm-9")
+    with pytest.raises(TargetError, match="`thinking` must be one of"):
+        tables.configured("glm-5.3", {"thinking": "sometimes"})
+    with pytest.raises(TargetError, match="unknown keys: colour"):
+        tables.configured(None, {"colour": "blue"})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"thinking": "maybe"}, "`thinking` must be one of"),
+        ({"chat": "glm-99"}, "`chat` must be a `[glm_models]` id"),
+        ({"reasoning_effort": {"values": ["low"], "default": "low", "map": {}}}, "`reasoning_effort.map` maps each"),
+        ({"max_tokens": "lots"}, "`max_tokens` must be a whole number"),
+    ],
+)
+def test_broken_profiles_are_named(change: dict[str, object], message: str) -> None:
+    raw = copy.deepcopy(_raw())
+    raw["targets"]["profiles"]["glm-5.3"].update(change)  # type: ignore[index, union-attr]
+    with pytest.raises(TablesError, match=re.escape(message)):
+        parse_tables(raw)
+
+
+def test_shutdown_dates_reach_dated_snapshots() -> None:
+    tables = load_tables()
+    assert str(tables.match_model("gpt-4o-2024-08-06").shutdown) == "2027-01-14"  # type: ignore[union-attr]
+    assert str(tables.match_model("gpt-4o-2024-05-13").shutdown) == "2026-10-23"  # type: ignore[union-attr]
+    assert tables.match_model("gpt-5.5").shutdown is None  # type: ignore[union-attr]
+    assert str(tables.match_on("chat", "o3-mini-2025-01-31").shutdown) == "2026-10-23"  # type: ignore[union-attr]
+
+
+def test_the_readme_shows_the_shipped_profiles() -> None:
+    readme = (tables_dir().parent / "README.md").read_text(encoding="utf-8")
+    assert load_tables().targets_file.markdown_table() in readme, "regenerate the README's Targets table"

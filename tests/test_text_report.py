@@ -189,3 +189,28 @@ def test_the_readme_example_output_is_real_output(tmp_path: Path) -> None:
     (tmp_path / "src" / "app.py").write_text(README_APP, encoding="utf-8")
     shown = glm_migrate("src", "--check", cwd=tmp_path).stdout
     assert [line.rstrip() for line in shown.strip().splitlines()] == example.splitlines()
+
+
+def test_calls_of_ids_already_shut_down_come_first_in_the_summary(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI(base_url=URL)\n"
+        'client.chat.completions.create(model="gpt-4", messages=[])\n'
+        'client.chat.completions.create(model="gpt-4o", messages=[])\n',
+        encoding="utf-8",
+    )
+    # SOURCE_DATE_EPOCH (clirunner) judges the run on 2026-12-20: gpt-4 is off since 2026-10-23
+    shown = glm_migrate("app.py", "--check", cwd=tmp_path).stdout
+    assert "`gpt-4` on chat completions; OpenAI shut it down on 2026-10-23: calls with it fail today" in shown
+    assert "`gpt-4o` on chat completions; OpenAI shuts it down on 2027-01-14" in shown
+    summary = shown.split("glm-migrate: 1 file scanned", 1)[1].splitlines()
+    assert summary[1] == "  shut down 1 finding on OpenAI model ids already shut down: those calls fail today"
+    (tmp_path / "pyproject.toml").write_text("[tool.glm-migrate]\nas-of = 2026-10-01\n", encoding="utf-8")
+    earlier = glm_migrate("app.py", "--check", cwd=tmp_path).stdout
+    assert (
+        "shut down 1 finding" not in earlier
+        and "`gpt-4` on chat completions; OpenAI shuts it down on 2026-10-23" in earlier
+    )
+    markdown = glm_migrate(
+        "app.py", "--check", "--output-format", "markdown", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1797724800"}
+    ).stdout
+    assert "shut down" not in markdown  # the configuration's as-of wins over the environment

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from glm_migrate.rules._base import Rule
+from glm_migrate.rules.agents_tracing import AgentsTracing
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
+from glm_migrate.rules.content_only_stream import ContentOnlyStream
 from glm_migrate.rules.dict_response_read import DictResponseRead
 from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
 from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
@@ -23,6 +25,7 @@ from glm_migrate.rules.model_id_as_data import ModelIdAsData
 from glm_migrate.rules.model_setting import ModelSetting
 from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
+from glm_migrate.rules.openai_agents_setup import OpenAIAgentsSetup
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
 from glm_migrate.rules.openai_env_var import OpenAIEnvVar
@@ -32,6 +35,8 @@ from glm_migrate.rules.openai_only_client_option import OpenAIOnlyClientOption
 from glm_migrate.rules.openai_url_in_code import OpenAIUrlInCode
 from glm_migrate.rules.parameter_out_of_range import ParameterOutOfRange
 from glm_migrate.rules.reasoning_effort import ReasoningEffort
+from glm_migrate.rules.rejected_thinking_switch import RejectedThinkingSwitch
+from glm_migrate.rules.small_thinking_budget import SmallThinkingBudget
 from glm_migrate.rules.streamed_tool_calls import StreamedToolCalls
 from glm_migrate.rules.structured_output import StructuredOutput
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
@@ -54,6 +59,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ZhipuaiPackage,  # GLM007
     AzureOpenAIClient,  # GLM008
     OpenAIEnvVar,  # GLM009
+    OpenAIAgentsSetup,  # GLM010  before GLM103: claims the model ids of Agents SDK calls
+    AgentsTracing,  # GLM011
     OpenAIModelName,  # GLM101  claims the literals it rewrites ...
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
@@ -82,6 +89,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnsupportedEndpointArgument,  # GLM214  GLM101 moves image/audio models only where this cleans up
     EmbeddingDimensions,  # GLM215
     EmbeddingEncodingFormat,  # GLM216
+    # Target-model checks (rules/targets.toml): after GLM205 and GLM204, whose switches they see.
+    RejectedThinkingSwitch,  # GLM217
+    SmallThinkingBudget,  # GLM218
+    ContentOnlyStream,  # GLM219
     NoGlmEndpoint,  # GLM301
     OpenAIUrlInCode,  # GLM405
     TodoMarker,  # GLM990  markers written by --add-todo

@@ -12,7 +12,7 @@ import libcst as cst
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.semantic import ApiCall, Client, ModuleAttributeAssignment, SemanticModel
-from glm_migrate.tables import Tables
+from glm_migrate.tables import ModelMatch, Tables
 
 NodeEdit = Callable[[Any], cst.CSTNode | cst.FlattenSentinel[Any] | cst.RemovalSentinel]
 _CODE = re.compile(r"GLM\d{3}")
@@ -69,6 +69,8 @@ class Finding:
     severity: Severity
     applicability: Applicability
     fix: Fix | None
+    #: OpenAI shut down the model id this is about (ISO date), before the run
+    shut_down: str | None = None
 
 
 @dataclass
@@ -112,6 +114,11 @@ class Rule:
         self.settings = context.settings
 
     @property
+    def target_name(self) -> str:
+        """The target model as messages name it: `GLM-4.6`, or the `--target-model`'s."""
+        return self.tables.target.display
+
+    @property
     def key_env(self) -> str:
         """The environment variable the migrated code reads its key from (`api-key-env`)."""
         return self.settings.api_key_env or self.tables.api_key_env
@@ -123,12 +130,20 @@ class Rule:
         *,
         fix: Fix | None = None,
         severity: Severity | None = None,
+        model: ModelMatch | None = None,
     ) -> None:
-        """Record a finding at `node`; with `fix`, the engine applies it when allowed."""
+        """Record a finding at `node`; with `fix`, the engine applies it when allowed. `model`:
+        what the model map says of the id the finding is about, and the message says when
+        OpenAI shuts it down."""
         applicability = Applicability.MANUAL
         if fix is not None:
             applicability = fix.applicability or self.APPLICABILITY
-        self.context.findings.append(Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix))
+        shut_down = None
+        if model is not None:
+            message += model.shutdown_note(self.settings.as_of)
+            shut_down = model.shutdown.isoformat() if model.shutdown and model.shut_down(self.settings.as_of) else None
+        finding = Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix, shut_down)
+        self.context.findings.append(finding)
 
     # Hooks, called by the engine in this order for every rule that overrides them.
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:

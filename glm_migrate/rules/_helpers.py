@@ -18,6 +18,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables
+from glm_migrate.targets import TargetProfile
 
 
 def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
@@ -219,6 +220,33 @@ class GlmOptions:
             return put_in_extra_body(call, name, expression)
 
         return edit
+
+
+def thinks(target: TargetProfile, options: GlmOptions) -> bool:
+    """Whether a chat call with these options thinks on `target`: always on a model that cannot
+    stop; on a forced-thinking model unless the call disables it; a dynamic model may or may not."""
+    if target.thinks_always:
+        return True
+    if target.thinking != "forced":
+        return False
+    switch = options.get("thinking")[0]
+    if switch is None:
+        return True  # enabled is the default
+    entry = dict_entry(switch, "type") if isinstance(switch, cst.Dict) else None
+    return entry is None or string_value(entry.value) != "disabled"
+
+
+def thinking_option(target: TargetProfile, mode: str | None) -> tuple[str, str] | None:
+    """The option (name, value code) that asks `target` for thinking `mode` ("enabled" or
+    "disabled", `--thinking`), or None: a target that always thinks gets no switch (some routes
+    reject the field), only its lowest effort level for "disabled" where it has levels."""
+    if mode is None:
+        return None
+    if not target.thinks_always:
+        return "thinking", f'{{"type": "{mode}"}}'
+    if mode == "disabled" and target.reasoning_effort is not None:
+        return "reasoning_effort", f'"{target.reasoning_effort.values[0]}"'
+    return None
 
 
 def put_in_extra_body(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:

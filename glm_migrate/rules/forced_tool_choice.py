@@ -74,7 +74,7 @@ class ForcedToolChoice(Rule):
         if choice == "auto":
             return
         shown = code_of(arg.value)
-        message = f"`tool_choice={shown}`: GLM-4.6 takes only `auto`"
+        message = f"`tool_choice={shown}`: {self.target_name} takes only `auto`"
         if choice == "none":
             fix = Fix(
                 ((call.node, partial(remove_kwargs, names={"tools", "tool_choice"})),),

@@ -253,7 +253,8 @@ class LangchainOpenAIClass(Rule):
     def _glm_options(self, call: cst.Call, name: str) -> None:
         """GLM-only options passed as keywords: LangChain forwards them to the OpenAI SDK, whose
         create() raises TypeError on them; only `extra_body` carries them."""
-        options = [a for a in call.args if a.keyword is not None and a.keyword.value in self.tables.glm_options]
+        glm_only = {name for name, sdks in self.tables.glm_options.items() if "openai" not in sdks}
+        options = [a for a in call.args if a.keyword is not None and a.keyword.value in glm_only]
         if not options:
             return
         extra_body = find_kwarg(call, "extra_body")

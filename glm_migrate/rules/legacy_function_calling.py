@@ -72,7 +72,7 @@ class LegacyFunctionCalling(Rule):
             return
         anchor = functions or function_call
         assert anchor is not None
-        message = "Legacy function calling: GLM-4.6 takes `tools=`"
+        message = f"Legacy function calling: {self.target_name} takes `tools=`"
         choice = string_value(function_call.value) if function_call is not None else "auto"
         if call.kwarg("tools") is not None or call.kwarg("tool_choice") is not None:
             self.report(anchor, message + "; the call also passes tools, merge them by hand")

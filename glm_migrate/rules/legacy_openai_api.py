@@ -180,7 +180,8 @@ class LegacyOpenAIApi(Rule):
         unavailable = self.tables.unavailable_advice(tuple(v1.split(".")))
         if unavailable is not None:
             advice = unavailable[1]
-            return Plan(call, f"`{dotted}` is openai<1.0 API; openai>=1's `{v1}` has no GLM-4.6 equivalent: {advice}")
+            message = f"`{dotted}` is openai<1.0 API; openai>=1's `{v1}` has no {self.target_name} equivalent: {advice}"
+            return Plan(call, message)
         if asynchronous:
             use = f"use `{v1}` on an `AsyncOpenAI` client (responses become objects)"
             return Plan(call, f"`{dotted}` is openai<1.0 API: {use}")
@@ -203,7 +204,7 @@ class LegacyOpenAIApi(Rule):
         stream = find_kwarg(call, "stream")
         renames: Renames = {"text": ("delta" if stream is not None else "message", "content")}
         message = (
-            f"`{dotted}` is openai<1.0 API for text completions, which GLM-4.6 lacks: use "
+            f"`{dotted}` is openai<1.0 API for text completions, which {self.target_name} lacks: use "
             '`openai.chat.completions.create` with `messages=[{"role": "user", "content": prompt}]` '
             "and read `choices[0].message.content`"
         )

@@ -86,7 +86,7 @@ class ListContentMessage(Rule):
             return
         parts = content.value.elements
         text = _single_text(parts[0].value) if len(parts) == 1 else None
-        message_text = f"`{role_name}` message with list content: GLM-4.6 takes a string"
+        message_text = f"`{role_name}` message with list content: {self.target_name} takes a string"
         if text is None:
             self.report(content.value, message_text + "; join the parts by hand")
             return

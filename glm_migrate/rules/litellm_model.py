@@ -223,7 +223,7 @@ class LitellmModel(Rule):
             self.report(
                 expr,
                 f"Model of {where} comes from `{code_of(expr)}` at run time: LiteLLM sends bare and `openai/` ids "
-                f"to OpenAI; make sure it is a `{prefix}/` id such as `{prefix}/glm-4.6` (key from "
+                f"to OpenAI; make sure it is a `{prefix}/` id such as `{prefix}/{self.tables.target.chat}` (key from "
                 f"`{self.tables.litellm.api_key_env}`)",
             )
         return to_zai
@@ -232,7 +232,7 @@ class LitellmModel(Rule):
         if provider == "azure":
             self.report(
                 literal,
-                f"Model `{old}` on {where} is an Azure OpenAI deployment: use `{self.tables.litellm.prefix}/glm-4.6` "
+                f"Model `{old}` on {where} is an Azure OpenAI deployment: use `{self.tables.litellm.prefix}/{self.tables.target.chat}` "
                 "and drop the Azure `api_base` / `api_version`",
             )
             return False

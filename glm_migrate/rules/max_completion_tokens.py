@@ -64,6 +64,6 @@ class MaxCompletionTokens(Rule):
             else:
                 self.report(
                     arg,
-                    f"`{old}=` is called `{new}=` on GLM-4.6",
+                    f"`{old}=` is called `{new}=` on {self.target_name}",
                     fix=Fix(((arg, partial(rename_kwarg, name=new)),), f"Rename to `{new}=`"),
                 )

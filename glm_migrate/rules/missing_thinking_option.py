@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from glm_migrate.diagnostics import Severity
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions
+from glm_migrate.rules._helpers import GlmOptions, thinking_option
 from glm_migrate.semantic import ApiCall
 
 
@@ -29,8 +29,12 @@ class MissingThinkingOption(Rule):
     client.chat.completions.create(model="glm-4.6", messages=m, extra_body={"thinking": {"type": "disabled"}})
     ```
 
+    With a target that always thinks (glm-5.3), no switch is added: `disabled` becomes the
+    target's lowest `reasoning_effort` level instead (`reasoning_effort="low"`).
+
     ## Fix safety
-    Safe: you asked for it. Calls with `reasoning_effort=` are left to GLM205; calls whose
+    Safe: you asked for it (the lowest effort level is unsafe where the profile marks its levels
+    unconfirmed). Calls with `reasoning_effort=` are left to GLM205; calls whose
     `extra_body` is a variable, or whose `**kwargs` cannot be seen, are reported instead (a
     warning): a second `thinking` key there would be overridden or raise at run time.
     """
@@ -53,6 +57,11 @@ class MissingThinkingOption(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])',
             settings={"thinking": "disabled"},
         ),
+        # GLM-5.3 always thinks: no switch to add (some routes reject the field)
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[])',
+            settings={"thinking": "enabled", "target_model": "glm-5.3"},
+        ),
     )
     INVALID = (
         Invalid(
@@ -69,6 +78,12 @@ class MissingThinkingOption(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], extra_body=EXTRA)',
             settings={"thinking": "disabled"},
         ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-5.3", messages=[], reasoning_effort="low")',
+            settings={"thinking": "disabled", "target_model": "glm-5.3"},
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -76,13 +91,26 @@ class MissingThinkingOption(Rule):
         if mode is None or call.endpoint != "chat" or not call.migratable or call.kwarg("reasoning_effort"):
             return
         options = GlmOptions(call, self.model)
-        value, complete = options.get("thinking")
-        if value is not None:
+        switch, complete = options.get("thinking")
+        if switch is not None:
             return
-        switch = f'{{"type": "{mode}"}}'
-        problem = options.blocker("thinking") or (None if complete else "its `**kwargs` cannot be checked")
+        option = thinking_option(self.tables.target, mode)
+        if option is None:
+            return  # a target that always thinks: nothing to switch
+        name, value = option
+        problem = options.blocker(name) or (None if complete else "its `**kwargs` cannot be checked")
+        message = f"Chat call without a thinking switch (configured: {mode})"
+        applicability = None
+        if name != "thinking":
+            message += f", but {self.target_name} always thinks: its lowest effort level instead"
+            confirmed = "reasoning_effort" not in self.tables.target.unconfirmed
+            applicability = None if confirmed else Applicability.UNSAFE
         if problem:
-            self.report(call.node, f"Chat call without a thinking switch: add `thinking={switch}` by hand ({problem})")
+            self.report(call.node, f"{message}: add `{name}={value}` by hand ({problem})")
             return
-        fix = Fix(((call.node, options.setter("thinking", switch)),), f"Add `{options.form('thinking', switch)}`")
-        self.report(call.node, f"Chat call without a thinking switch (configured: {mode})", fix=fix)
+        fix = Fix(
+            ((call.node, options.setter(name, value)),),
+            f"Add `{options.form(name, value)}`",
+            applicability=applicability,
+        )
+        self.report(call.node, message, fix=fix)

@@ -115,18 +115,18 @@ class ModelSetting(Rule):
         endpoint = self.tables.known_endpoint_for(model_id)
         if endpoint is None or provider not in ("", "openai", "azure"):
             return
-        new = self.tables.lookup_model(endpoint, model_id)
-        if new is None:
+        match = self.tables.match_on(endpoint, model_id)
+        if match is None:
             return
+        new = match.glm
         self.model.claimed_literals.add(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
         if provider or not new:
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
-            self.report(literal, message + suggestion)
+            self.report(literal, message + suggestion, model=match)
             return
-        self.report(
-            literal, message, fix=Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-        )
+        fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+        self.report(literal, message, fix=fix, model=match)
 
     def _settings(self) -> Iterator[tuple[str, cst.BaseExpression, Scope]]:
         """(name, value expression, its scope) for every place a model setting gets a value."""

@@ -68,4 +68,4 @@ class MultipleStopSequences(Rule):
         # A one-element tuple needs its comma; a list does not.
         kept = first.with_changes(comma=cst.Comma() if isinstance(value, cst.Tuple) else cst.MaybeSentinel.DEFAULT)
         fix = Fix(((value, lambda node: node.with_changes(elements=[kept])),), f"Keep only `{code_of(first.value)}`")
-        self.report(arg, f"{len(value.elements)} stop sequences: GLM-4.6 takes one", fix=fix)
+        self.report(arg, f"{len(value.elements)} stop sequences: {self.target_name} takes one", fix=fix)

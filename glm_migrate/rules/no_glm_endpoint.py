@@ -6,47 +6,16 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, number_value, remove_kwargs, replace_string
-from glm_migrate.semantic import ApiCall, string_value, walk
-
-#: the arguments of a Responses call simple enough to become a chat call (sdk-surfaces.md 7.1)
-SIMPLE_RESPONSES_ARGS = frozenset({"model", "input", "instructions", "max_output_tokens", "temperature", "top_p"})
-RENAMED_ARGS = {"max_output_tokens": "max_tokens"}
-STRING_EXPRESSIONS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
-
-
-class _ResultUses(cst.CSTVisitor):
-    """Where a Responses call's result goes: `.output_text` chained on it, or a name assigned once."""
-
-    def __init__(self, call: cst.Call) -> None:
-        self.call = call
-        self.chained: cst.Attribute | None = None
-        self.target: cst.Name | None = None
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.value is self.call and node.attr.value == "output_text":
-            self.chained = node
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
-        if value is self.call and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.target = node.targets[0].target
-
-
-class _NameUses(cst.CSTVisitor):
-    """Every use of one name, and those that read `.output_text` from it."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.uses = 0
-        self.reads: list[cst.Attribute] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.uses += node.value == self.name
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value == self.name and node.attr.value == "output_text":
-            self.reads.append(node)
+from glm_migrate.rules._helpers import GlmOptions, replace_string, thinking_option
+from glm_migrate.rules._responses_api import (
+    LOOSE_CONTEXTS,
+    bound_messages,
+    convertible_reads,
+    system_roles,
+    to_chat_call,
+    to_message_content,
+)
+from glm_migrate.semantic import ApiCall, string_value
 
 
 class NoGlmEndpoint(Rule):
@@ -76,14 +45,19 @@ class NoGlmEndpoint(Rule):
     ```
 
     ## Fix safety
-    No fix, but for one case: a plain `responses.create(model=..., input="text",
-    instructions=..., max_output_tokens=..., temperature=..., top_p=...)` whose result is only
-    read as `.output_text` becomes `chat.completions.create(model=..., messages=[system, user],
-    max_tokens=...)` read as `(r.choices[0].message.content or "")`. That fix is unsafe: the
-    request goes to another endpoint, and GLM-4.6 thinks unless told otherwise (see GLM204).
-    Anything stateful (`previous_response_id`, `store`, `background`, built-in tools, `text=`,
-    input items) and everything else needs a redesign. Calls through the zai and zhipuai SDKs use
-    Z.AI's own resources and are not reported.
+    No fix, but for one case: a plain `responses.create(model=..., input=<text or a list of
+    {"role", "content"} text messages>, instructions=..., max_output_tokens=..., temperature=...,
+    top_p=...)` whose result is only read as `.output_text` in the same function becomes
+    `chat.completions.create(model=..., messages=[system, ...], max_tokens=...)` read as
+    `(r.choices[0].message.content or "")` (the `developer` role becomes `system`). That fix is
+    unsafe: the request goes to another endpoint, the target thinks unless told otherwise (see
+    GLM204), and a message content written as a variable is taken for text. Everything else stays
+    a finding that names what keeps it and what to do instead (`[responses]` of
+    `rules/endpoints.toml`): stateful arguments (`previous_response_id`, `store`,
+    `conversation`, `background`), built-in tools, `responses.parse`, streaming events, input
+    items. With `repoint-responses` and a target whose profile lists a Responses endpoint
+    (glm-5.3, unverified), nothing is rewritten: the finding says how to point the client there.
+    Calls through the zai and zhipuai SDKs use Z.AI's own resources and are not reported.
     """
 
     CODE = "GLM301"
@@ -104,6 +78,11 @@ class NoGlmEndpoint(Rule):
         Invalid(
             'from openai import OpenAI\nclient = OpenAI()\nr = client.responses.create(model="gpt-4.1", input="Tell me a joke", instructions="Be terse.", max_output_tokens=200)\nprint(r.output_text.strip())',
             expected='from openai import OpenAI\nclient = OpenAI()\nr = client.chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": "Be terse."}, {"role": "user", "content": "Tell me a joke"}], max_tokens=200)\nprint((r.choices[0].message.content or "").strip())',
+            unsafe=True,
+        ),
+        Invalid(
+            'from openai import OpenAI\nclient = OpenAI()\nr = client.responses.create(model="gpt-4.1", input=[{"role": "developer", "content": rules}, {"role": "user", "content": q}])\nprint(r.output_text)',
+            expected='from openai import OpenAI\nclient = OpenAI()\nr = client.chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "user", "content": q}])\nprint(r.choices[0].message.content or "")',
             unsafe=True,
         ),
         Invalid(
@@ -129,20 +108,36 @@ class NoGlmEndpoint(Rule):
         if found is None:
             return
         _, advice = found
-        message = f"`{'.'.join(call.path)}` has no GLM-4.6 equivalent: {advice}"
-        reads = self._simple_responses_reads(call)
-        if reads is None:
+        message = f"`{'.'.join(call.path)}` has no {self.target_name} equivalent: {advice}"
+        if call.path[0] != "responses":
             self.report(call.node, message)
+            return
+        repoint = self.tables.target.responses_base_url if self.settings.repoint_responses else ""
+        if repoint:
+            # the option keeps the Responses API: how to point this client at the target's
+            message = (
+                f"`{'.'.join(call.path)}` goes to Z.AI's chat base URL, which has no Responses API: point this "
+                f'client at {self.target_name}\'s Responses endpoint (`base_url="{repoint}"`, unverified) or {advice}'
+            )
+            self.report(call.node, message)
+            return
+        found_reads = convertible_reads(call, self.model, self.tables)
+        reads = [read for read in found_reads if isinstance(read, cst.Attribute)]
+        if not reads:
+            self.report(call.node, f"{message}; {'; '.join(str(reason) for reason in found_reads)}")
             return
         # The new chat call must be complete in this run (a second run must find nothing to fix):
         # its model id moves now, and it gets the configured thinking switch (GLM204's job).
-        to_chat: NodeEdit = _to_chat_call
-        if self.settings.thinking:
-            switch = f'{{"type": "{self.settings.thinking}"}}'
-            setter = GlmOptions(call, self.model).setter("thinking", switch)
-            to_chat = lambda node: setter(_to_chat_call(node))  # noqa: E731
+        listed = bound_messages(call, self.model)
+        to_chat: NodeEdit = partial(to_chat_call, listed=listed is not None)
+        option = thinking_option(self.tables.target, self.settings.thinking)
+        if option is not None:
+            setter = GlmOptions(call, self.model).setter(*option)
+            to_chat = lambda node: setter(to_chat_call(node, listed=listed is not None))  # noqa: E731
         edits: list[tuple[cst.CSTNode, NodeEdit]] = [(call.node, to_chat)]
-        edits += [(read, partial(_to_message_content, bare=self._stands_alone(read))) for read in reads]
+        if listed is not None:
+            edits.append((listed, system_roles))
+        edits += [(read, partial(to_message_content, bare=self._stands_alone(read))) for read in reads]
         for literal in self.model.model_literals(call)[0]:
             new = self.tables.lookup_model("chat", string_value(literal) or "")
             if new and literal not in self.model.claimed_literals:
@@ -151,91 +146,7 @@ class NoGlmEndpoint(Rule):
         fix = Fix(tuple(edits), "Rewrite as a chat completions call")
         self.report(call.node, message, fix=fix)
 
-    def _simple_responses_reads(self, call: ApiCall) -> list[cst.Attribute] | None:
-        """The `.output_text` reads of a Responses call that can become a chat call, or None."""
-        node = call.node
-        func = node.func
-        if call.path != ("responses", "create") or not isinstance(func, cst.Attribute):
-            return None
-        if not (isinstance(func.value, cst.Attribute) and func.value.attr.value == "responses"):
-            return None  # with_raw_response and friends: their results are read differently
-        names = [a.keyword.value if a.keyword is not None and not a.star else "" for a in node.args]
-        if not set(names) <= SIMPLE_RESPONSES_ARGS or "input" not in names or "model" not in names:
-            return None
-        text = call.kwarg("input")
-        assert text is not None
-        if not isinstance(text.value, STRING_EXPRESSIONS):
-            literals, complete = self.model.resolve_strings(text.value, call.scope)
-            if not (literals and complete):
-                return None  # a list of input items, or unknown
-        for name in ("temperature", "top_p", "max_output_tokens"):
-            arg = call.kwarg(name)
-            value = number_value(arg.value) if arg is not None else None
-            limit = self.tables.limits[RENAMED_ARGS.get(name, name)]
-            if value is not None and not (limit.min < value <= limit.max):
-                return None  # GLM201 / GLM207 would have to fix the new call: not in one go
-        literals, complete = self.model.model_literals(call)
-        if not complete or not all(self._chat_model(literal) for literal in literals):
-            return None  # the new chat call's model must be a GLM id right away
-        instructions = call.kwarg("instructions")
-        if instructions is not None and isinstance(instructions.value, cst.List | cst.Dict | cst.Tuple):
-            return None
-        uses = _ResultUses(node)
-        walk(call.scope.node, uses)
-        if uses.chained is not None:
-            return [uses.chained]
-        if uses.target is None or len(self.model.lookup(uses.target.value, call.scope)) != 1:
-            return None
-        names_used = _NameUses(uses.target.value)
-        walk(call.scope.node, names_used)
-        # every use but the assignment reads `.output_text`: nothing else of the response is needed
-        return names_used.reads if names_used.uses == len(names_used.reads) + 1 else None
-
     def _stands_alone(self, read: cst.Attribute) -> bool:
         """Nothing binds to `read` more tightly than `or` would: a statement's or an argument's
         whole value, an element."""
-        return type(self.model.parents.get(read)) in _LOOSE_CONTEXTS
-
-    def _chat_model(self, literal: cst.SimpleString) -> bool:
-        model_id = string_value(literal) or ""
-        return bool(self.tables.glm_id("chat", model_id))
-
-
-def _to_chat_call(call: cst.Call) -> cst.Call:
-    """`x.responses.create(model, input, instructions, ...)` -> `x.chat.completions.create(model, messages, ...)`."""
-    assert isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Attribute)
-    client = call.func.value.value
-    func = cst.Attribute(
-        value=cst.Attribute(value=cst.Attribute(value=client, attr=cst.Name("chat")), attr=cst.Name("completions")),
-        attr=cst.Name("create"),
-    )
-    values = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-    messages = [f'{{"role": "user", "content": {code_of(values["input"])}}}']
-    if "instructions" in values:
-        messages.insert(0, f'{{"role": "system", "content": {code_of(values["instructions"])}}}')
-    args = []
-    for arg in call.args:
-        assert arg.keyword is not None
-        name = arg.keyword.value
-        if name == "input":
-            arg = arg.with_changes(keyword=cst.Name("messages"), value=cst.parse_expression(f"[{', '.join(messages)}]"))
-        elif name in RENAMED_ARGS:
-            arg = arg.with_changes(keyword=cst.Name(RENAMED_ARGS[name]))
-        args.append(arg)
-    return remove_kwargs(call.with_changes(func=func, args=args), {"instructions"})
-
-
-#: Where an expression stands whole, so `x or ""` needs no parentheses there.
-_LOOSE_CONTEXTS = (cst.Return, cst.Assign, cst.AnnAssign, cst.Arg, cst.Element, cst.DictElement, cst.Expr)
-
-
-def _to_message_content(read: cst.Attribute, *, bare: bool) -> cst.BaseExpression:
-    """`r.output_text` -> `(r.choices[0].message.content or "")`: output_text is "" when empty;
-    `bare`: without the parentheses, where nothing binds to it more tightly than `or`."""
-    first = cst.Subscript(
-        value=cst.Attribute(value=read.value, attr=cst.Name("choices")),
-        slice=[cst.SubscriptElement(slice=cst.Index(value=cst.Integer("0")))],
-    )
-    content = cst.Attribute(value=cst.Attribute(value=first, attr=cst.Name("message")), attr=cst.Name("content"))
-    either = cst.BooleanOperation(left=content, operator=cst.Or(), right=cst.SimpleString('""'))
-    return either if bare else either.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return type(self.model.parents.get(read)) in LOOSE_CONTEXTS

@@ -140,14 +140,15 @@ class OpenAIModelName(Rule):
             literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
             for literal in literals:
                 old = string_value(literal)
-                new = self.tables.lookup_model(endpoint, old) if old is not None else None
-                if not new or literal in self._seen or literal in self._blocked:
+                match = self.tables.match_on(endpoint, old) if old is not None else None
+                new = match.glm if match is not None else None
+                if not new or match is None or literal in self._seen or literal in self._blocked:
                     continue
                 self._seen.add(literal)
                 self.model.claimed_literals.add(literal)
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
                 fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-                self.report(literal, message, fix=fix)
+                self.report(literal, message, fix=fix, model=match)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
@@ -167,19 +168,24 @@ class OpenAIModelName(Rule):
             name = self.model.assigned_names.get(literal)
             tokenizer = name is not None and name in self.model.tokenizer_names
             message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
+            if old in self.tables.targets_file.models:
+                message += f", a GLM generation older than the target {self.target_name}"
             if tokenizer:
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:
-                self.report(literal, f"{message}: replace it with `{new}` when its client moves to Z.AI ({stays})")
+                message += f": replace it with `{new}` when its client moves to Z.AI ({stays})"
+                self.report(literal, message, model=match)
                 continue
             if tests and literal is not argument and old is not None:
                 checks = ", ".join(f"`{test.code}`" for test in tests)
-                self.report(literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test")
+                message += f", also tested by {checks}: replace it with `{new}` and update the test"
+                self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)
                 continue
             self.report(
                 literal,
                 message,
+                model=match,
                 fix=Fix(
                     ((literal, partial(replace_string, value=new)),),
                     f"Replace with `{new}`",

@@ -72,7 +72,7 @@ class ParameterOutOfRange(Rule):
             shown = _format(clamped)
             self.report(
                 arg.value,
-                f"`{name}={_format(value)}` is outside GLM-4.6's range [{_format(limit.min)}, {_format(limit.max)}]",
+                f"`{name}={_format(value)}` is outside {self.target_name}'s range [{_format(limit.min)}, {_format(limit.max)}]",
                 fix=Fix(((arg.value, replace_with(new)),), f"Clamp to `{shown}`"),
             )
 

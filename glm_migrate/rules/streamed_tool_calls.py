@@ -5,14 +5,12 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions
 from glm_migrate.semantic import ApiCall, string_value
 
-#: the models that stream tool-call arguments (glm-target-api.md 3.1: "only supported by GLM-4.6")
-TOOL_STREAM_MODELS = frozenset({"glm-4.6"})
-
 
 class StreamedToolCalls(Rule):
     """
     ## What it does
-    Finds streamed chat calls with `tools=` on GLM-4.6 and suggests GLM's `tool_stream` option,
+    Finds streamed chat calls with `tools=` on the target's chat model (GLM-4.6 by default, where
+    its profile says it takes `tool_stream`) and suggests GLM's `tool_stream` option,
     which streams tool-call arguments as OpenAI does. With `--tool-stream` (or
     `tool-stream = true`) it adds it: `extra_body={"tool_stream": True}` with the OpenAI SDK and
     the zhipuai SDK, `tool_stream=True` with zai-sdk.
@@ -34,8 +32,8 @@ class StreamedToolCalls(Rule):
     ## Fix safety
     Unsafe by default: with `tool_stream` the arguments arrive in fragments, which breaks code
     that reads each tool call from a single chunk. `--tool-stream` says your code accumulates
-    fragments, and makes the fix safe. Only calls with `stream=True` and a model known to be
-    GLM-4.6 (after the model map) are reported. A warning.
+    fragments, and makes the fix safe. Only calls with `stream=True` and a model known to be the
+    target's chat model (after the model map) are reported. A warning.
     """
 
     CODE = "GLM206"
@@ -78,7 +76,7 @@ class StreamedToolCalls(Rule):
         value, complete = options.get("tool_stream")
         if value is not None or not complete:
             return
-        message = "Streamed tool calls arrive whole on GLM-4.6 unless `tool_stream` is set"
+        message = f"Streamed tool calls arrive whole on {self.target_name} unless `tool_stream` is set"
         problem = options.blocker("tool_stream")
         if problem:
             self.report(call.node, f"{message} ({problem})")
@@ -94,7 +92,9 @@ class StreamedToolCalls(Rule):
         literals, complete = self.model.model_literals(call)
         ids = [string_value(literal) or "" for literal in literals]
         targets = {self.tables.glm_id("chat", i) for i in ids}
-        return complete and bool(ids) and targets <= TOOL_STREAM_MODELS
+        # the target's chat model, if it streams tool calls (the profile's `tool_stream`)
+        streaming = {self.tables.target.chat} if self.tables.target.tool_stream else set()
+        return complete and bool(ids) and targets <= streaming
 
 
 def _is_true(node: object) -> bool:

@@ -71,12 +71,13 @@ class StructuredOutput(Rule):
                 entry = dict_entry(mapping, "type")
                 if entry is not None and string_value(entry.value) == "json_schema":
                     self.report(
-                        arg, "`json_schema` response format: GLM-4.6 has only `json_object`; validate the JSON yourself"
+                        arg,
+                        f"`json_schema` response format: {self.target_name} has only `json_object`; validate the JSON yourself",
                     )
                     return
         elif method in ("parse", "stream") and not isinstance(arg.value, cst.SimpleString):
             self.report(
                 arg,
                 f"`.{method}(response_format={code_of(arg.value)})` asks for schema-constrained output, which "
-                "GLM-4.6 lacks: use `json_object` and validate the JSON yourself",
+                f"{self.target_name} lacks: use `json_object` and validate the JSON yourself",
             )

@@ -55,5 +55,5 @@ class TemperatureAndTopP(Rule):
         if temperature is not None and top_p is not None:
             self.report(
                 call.node,
-                "Both `temperature` and `top_p` are set: GLM-4.6's guide recommends tuning only one",
+                f"Both `temperature` and `top_p` are set: {self.target_name}'s guide recommends tuning only one",
             )

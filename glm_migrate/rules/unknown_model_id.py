@@ -62,7 +62,7 @@ class UnknownModelId(Rule):
             if match is None:
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
             elif not match.glm:
-                self.report(literal, _no_equivalent(model_id, match))
+                self.report(literal, _no_equivalent(model_id, match), model=match)
 
     def on_module_end(self) -> None:
         # Ids of a `report_anywhere` family (fine-tuned ones) are reported where they are written;
@@ -84,7 +84,7 @@ class UnknownModelId(Rule):
             match = self.tables.match_model(value.rpartition("/")[2])  # a user override of the id wins
             if match is not None and match.family is not None and match.family.report_anywhere:
                 self.model.claimed_literals.add(literal)
-                self.report(literal, _no_equivalent(value, match))
+                self.report(literal, _no_equivalent(value, match), model=match)
 
 
 def _no_equivalent(model_id: str | None, match: ModelMatch) -> str:

@@ -102,7 +102,7 @@ class UnsupportedChatParameter(Rule):
             if arg.star == "**" and self.model.dict_literals(arg.value, call.scope) is None:
                 self.report(
                     arg,
-                    f"`**{code_of(arg.value)}` cannot be checked for parameters GLM-4.6 does not take",
+                    f"`**{code_of(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
                     severity=Severity.WARNING,
                 )
         for mapping in options.splat_dicts or ():
@@ -110,7 +110,9 @@ class UnsupportedChatParameter(Rule):
                 key = string_value(element.key) if isinstance(element, cst.DictElement) else None
                 spec = self._spec(key or "", options)
                 if key is not None and spec is not None:
-                    self.report(element, f"`{key}` in a `**` dict is not a GLM-4.6 parameter: {spec.why}; remove it")
+                    self.report(
+                        element, f"`{key}` in a `**` dict is not a {self.target_name} parameter: {spec.why}; remove it"
+                    )
 
     def _spec(self, name: str, options: GlmOptions) -> UnsupportedParam | None:
         spec = self.tables.unsupported_params.get(name)
@@ -119,7 +121,7 @@ class UnsupportedChatParameter(Rule):
     def _remove(self, call: ApiCall, arg: cst.Arg, spec: UnsupportedParam, options: GlmOptions) -> None:
         assert arg.keyword is not None
         name = arg.keyword.value
-        message = f"`{name}=` is not a GLM-4.6 parameter: {spec.why}"
+        message = f"`{name}=` is not a {self.target_name} parameter: {spec.why}"
         severity = None
         if options.sdk in ZHIPU_SDKS:
             message += " (the SDK raises TypeError)"
@@ -135,7 +137,7 @@ class UnsupportedChatParameter(Rule):
 
     def _user(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
         value = string_value(arg.value)
-        message = "`user=` is called `user_id` on GLM-4.6"
+        message = f"`user=` is called `user_id` on {self.target_name}"
         remove = Fix(((call.node, partial(remove_kwargs, names={"user"})),), "Remove `user=`")
         if options.get("user_id")[0] is not None:
             self.report(arg, message + ", which the call already sets", fix=remove)

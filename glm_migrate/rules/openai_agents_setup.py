@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._agents import AgentsModule, insert_after
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of, replace_string
+from glm_migrate.semantic import Scope, find_kwarg, string_value
+
+#: the API the SDK must use against Z.AI's chat completions base URL
+CHAT_API = "chat_completions"
+
+
+class OpenAIAgentsSetup(Rule):
+    """
+    ## What it does
+    Moves OpenAI Agents SDK (`openai-agents`) code whose client goes to Z.AI onto what Z.AI
+    serves: `set_default_openai_api("responses")` becomes `"chat_completions"` (and a module that
+    sets a Z.AI default client without choosing an API gets that call); `OpenAIProvider(...,
+    use_responses=True)` gets `use_responses=False`; `OpenAIResponsesModel` becomes
+    `OpenAIChatCompletionsModel`; OpenAI model strings of `OpenAIChatCompletionsModel(model=...)`
+    and, where the module sets a Z.AI default client, of `Agent(model=...)` become the target's
+    chat id. `Agent(model="gpt-4o")` in a module that sets no client, and
+    `set_default_openai_key(...)`, are reported: they run on the SDK's own OpenAI client.
+
+    ## Why is this bad?
+    The SDK talks to the Responses API by default; Z.AI's chat completions base URL has no
+    `/responses` route, so every run fails with 404. An OpenAI model id fails with "unknown model".
+
+    ## Example
+    ```python
+    set_default_openai_client(AsyncOpenAI(base_url=os.environ["ZAI_BASE_URL"], api_key=key))
+    agent = Agent(name="Assistant", model="gpt-4o")
+    ```
+    Use instead:
+    ```python
+    set_default_openai_client(AsyncOpenAI(base_url=os.environ["ZAI_BASE_URL"], api_key=key))
+    set_default_openai_api("chat_completions")
+    agent = Agent(name="Assistant", model="glm-4.6")
+    ```
+
+    ## Fix safety
+    Safe where the client is bound for Z.AI in this run (it cannot work otherwise); the
+    Responses-model class swap is unsafe (hosted tools and stored state of the Responses API do
+    not exist on chat completions). With `repoint-responses` and a target whose profile lists a
+    Responses endpoint, the API is left alone and the finding says how to point the client there
+    instead (unverified). GLM011 handles the SDK's trace export.
+    """
+
+    CODE = "GLM010"
+    NAME = "openai-agents-setup"
+    SUMMARY = "OpenAI Agents SDK set up for OpenAI's Responses API and model ids"
+    FIX_TITLE = "Use chat completions and GLM model ids"
+
+    VALID = (
+        Valid("from agents import Agent, Runner\nagent = Agent(name='a', model=MODEL)"),
+        Valid(
+            "from agents import OpenAIChatCompletionsModel\nfrom openai import AsyncOpenAI\n"
+            "m = OpenAIChatCompletionsModel(model='gpt-4o', openai_client=AsyncOpenAI(base_url='http://localhost:8000/v1'))"
+        ),
+        Valid("from agents import Agent\nagent = Agent(name='mine', model='gpt-4o')"),  # a project's own `agents`?
+    )
+    INVALID = (
+        Invalid(
+            "from agents import Agent, set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
+            "set_default_openai_api('responses')\nagent = Agent(name='a', model='gpt-4o')",
+            expected="from agents import Agent, set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
+            "set_default_openai_api('chat_completions')\nagent = Agent(name='a', model='glm-4.6')",
+        ),
+        Invalid(
+            "from agents import set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))",
+            expected="from agents import set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
+            'set_default_openai_api("chat_completions")',
+        ),
+        Invalid(
+            "from agents import OpenAIChatCompletionsModel\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "m = OpenAIChatCompletionsModel(model='gpt-4.1', openai_client=c)",
+            expected="from agents import OpenAIChatCompletionsModel\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "m = OpenAIChatCompletionsModel(model='glm-4.6', openai_client=c)",
+        ),
+        Invalid("from agents import Agent, Runner\nagent = Agent(name='a', model='gpt-4o')"),
+    )
+
+    def on_module_end(self) -> None:
+        agents = AgentsModule(self.model)
+        if not agents.calls:
+            return
+        defaults = agents.zai_setups(("agents_default_client",))
+        self._default_api(agents, defaults)
+        for call, scope in agents.of_kind("agents_provider"):
+            if agents.bound_for_zai(call, scope, "agents_provider"):
+                self._provider(call)
+        for call, scope in agents.of_kind("agents_responses_model"):
+            if agents.bound_for_zai(call, scope, "agents_responses_model"):
+                self._responses_model(call, scope)
+        for call, scope in agents.of_kind("agents_chat_model"):
+            if agents.bound_for_zai(call, scope, "agents_chat_model"):
+                self._model_string(call, scope, "`OpenAIChatCompletionsModel`")
+        for call, scope in agents.of_kind("agents_agent"):
+            if defaults:
+                self._model_string(call, scope, "`Agent`")
+            elif agents.uses_sdk:
+                self._agent_on_openai(call, scope)
+        for call, _ in agents.of_kind("agents_default_key"):
+            self.report(
+                call,
+                "`set_default_openai_key(...)` gives the Agents SDK's own client (and its trace export) an OpenAI "
+                "key: pass a Z.AI client with `set_default_openai_client(...)` instead",
+            )
+
+    def _repoint_advice(self) -> str | None:
+        """With `repoint-responses` and a target that lists a Responses endpoint: how to keep it."""
+        url = self.tables.target.responses_base_url
+        if not (self.settings.repoint_responses and url):
+            return None
+        return (
+            f'or, to keep the Responses API, give the client `base_url="{url}"` ({self.target_name}\'s '
+            "Responses endpoint, unverified)"
+        )
+
+    def _default_api(self, agents: AgentsModule, defaults: list[tuple[cst.Call, Scope, str]]) -> None:
+        if not defaults:
+            return
+        repoint = self._repoint_advice()
+        chosen = agents.of_kind("agents_default_api")
+        for call, _ in chosen:
+            value = call.args[0].value if call.args else None
+            if string_value(value) == CHAT_API or value is None:
+                continue
+            message = f"`set_default_openai_api({code_of(value)})`: Z.AI's chat base URL serves chat completions only"
+            if repoint or not isinstance(value, cst.SimpleString):
+                self.report(call, f"{message}: use `{CHAT_API!r}`" + (f" {repoint}" if repoint else ""))
+                continue
+            fix = Fix(((value, partial(replace_string, value=CHAT_API)),), f'Use "{CHAT_API}"')
+            self.report(call, message, fix=fix)
+        if chosen or repoint:
+            return
+        first = defaults[0][0]
+        statement = agents.statement_of(first)
+        message = "The Agents SDK talks to the Responses API unless told otherwise; Z.AI's chat base URL has none"
+        if statement is None:
+            self.report(first, f'{message}: call `set_default_openai_api("{CHAT_API}")`')
+            return
+        fix = Fix(
+            ((statement, insert_after(f'set_default_openai_api("{CHAT_API}")')),),
+            f'Add `set_default_openai_api("{CHAT_API}")`',
+            from_imports=(("agents", "set_default_openai_api"),),
+        )
+        self.report(first, message, fix=fix)
+
+    def _provider(self, call: cst.Call) -> None:
+        arg = find_kwarg(call, "use_responses")
+        if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value == "True"):
+            return
+        fix = Fix(((arg.value, lambda _: cst.Name("False")),), "Pass `use_responses=False`")
+        self.report(
+            arg, "`OpenAIProvider(use_responses=True)`: Z.AI's chat base URL serves chat completions only", fix=fix
+        )
+
+    def _responses_model(self, call: cst.Call, scope: Scope) -> None:
+        message = "`OpenAIResponsesModel` talks to the Responses API, which Z.AI's chat base URL lacks"
+        func = call.func
+        if isinstance(func, cst.Name):
+            new: cst.BaseExpression = cst.Name("OpenAIChatCompletionsModel")
+            imports: tuple[tuple[str, str], ...] = (("agents", "OpenAIChatCompletionsModel"),)
+        elif isinstance(func, cst.Attribute):
+            new, imports = func.with_changes(attr=cst.Name("OpenAIChatCompletionsModel")), ()
+        else:
+            self.report(call, message)
+            return
+        fix = Fix(
+            ((func, lambda _: new),),
+            "Use `OpenAIChatCompletionsModel`",
+            from_imports=imports,
+            unused_imports=(("agents", "OpenAIResponsesModel"),),
+            applicability=Applicability.UNSAFE,
+        )
+        self.report(call, message, fix=fix)
+        self._model_string(call, scope, "`OpenAIResponsesModel`")
+
+    def _model_string(self, call: cst.Call, scope: Scope, where: str) -> None:
+        arg = find_kwarg(call, "model")
+        if arg is None:
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            arg = positional[0] if positional and where != "`Agent`" else None
+        if arg is None:
+            return
+        literals, _ = self.model.resolve_strings(arg.value, scope)
+        for literal in literals:
+            old = string_value(literal)
+            match = self.tables.match_on("chat", old) if old else None
+            if match is None or not match.glm or literal in self.model.claimed_literals:
+                continue
+            self.model.claimed_literals.add(literal)
+            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+            self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
+
+    def _agent_on_openai(self, call: cst.Call, scope: Scope) -> None:
+        arg = find_kwarg(call, "model")
+        if arg is None:
+            return
+        literals, _ = self.model.resolve_strings(arg.value, scope)
+        for literal in literals:
+            old = string_value(literal)
+            match = self.tables.match_on("chat", old) if old else None
+            if match is None or not match.glm or literal in self.model.claimed_literals:
+                continue
+            self.model.claimed_literals.add(literal)
+            message = (
+                f"`Agent(model={code_of(literal)})` runs on the Agents SDK's default client, which talks to OpenAI: set "
+                f'a Z.AI one (`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '
+                f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`), then use `{match.glm}`'
+            )
+            self.report(literal, message, model=match)
