@@ -57,6 +57,10 @@ class SmallThinkingBudget(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.7", messages=[], max_tokens=256, thinking={"type": "disabled"})',
             settings={"target_model": "glm-4.7"},
         ),
+        Valid(  # a fine-tuned model keeps its id: it is not the target
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="chatglm3-6b-ft-demo", messages=[], max_tokens=50)',
+            settings={"target_model": "glm-5.3"},
+        ),
     )
     INVALID = (
         Invalid(
