@@ -5,9 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.config import Settings
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
-from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, find_kwarg
+from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, find_kwarg, string_value
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -166,6 +167,61 @@ def default_in_mapping(
     return None
 
 
+def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
+    """The test that picks this client as OpenAI's among several providers, or None:
+    `if provider == "openai":`, `elif name in ("openai", "azure"):`, `case "openai":`,
+    `case Provider.OPENAI:`, or a table's `"openai": OpenAI(...)` entry (the key is returned).
+
+    Such code serves OpenAI on purpose beside other providers: repointing the branch would make
+    "openai" mean Z.AI; the way on is a Z.AI branch of its own, which a person adds."""
+    current: cst.CSTNode | None = client.construction
+    while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
+        parent = model.parents.get(current)
+        if type(parent) is cst.If and current is parent.body and _names_openai(parent.test):
+            return parent.test
+        if type(parent) is cst.MatchCase and current is parent.body and _pattern_names_openai(parent.pattern):
+            return parent.pattern
+        if type(parent) is cst.DictElement and current is parent.value and _is_openai_word(parent.key):
+            return parent.key
+        current = parent
+    return None
+
+
+def _is_openai_word(node: cst.CSTNode) -> bool:
+    """The string "openai" (any case) or a name or attribute spelled OPENAI (`Provider.OPENAI`)."""
+    if type(node) is cst.SimpleString:
+        return (string_value(node) or "").lower() == "openai"
+    if type(node) is cst.Attribute:
+        return node.attr.value.lower() == "openai"
+    return type(node) is cst.Name and node.value == "OPENAI"
+
+
+def _names_openai(test: cst.BaseExpression) -> bool:
+    """`x == "openai"`, `x is Provider.OPENAI`, `x in ("openai", ...)`, possibly in an `and`/`or`."""
+    if type(test) is cst.BooleanOperation:
+        return _names_openai(test.left) or _names_openai(test.right)
+    if type(test) is not cst.Comparison:
+        return False
+    sides = [test.left, *(target.comparator for target in test.comparisons)]
+    for target in test.comparisons:
+        if type(target.operator) in (cst.Equal, cst.Is):
+            if any(_is_openai_word(side) for side in sides):
+                return True
+        elif type(target.operator) is cst.In and type(target.comparator) in (cst.Tuple, cst.List, cst.Set):
+            elements = target.comparator.elements  # type: ignore[attr-defined]
+            if any(_is_openai_word(element.value) for element in elements):
+                return True
+    return False
+
+
+def _pattern_names_openai(pattern: cst.MatchPattern) -> bool:
+    if type(pattern) is cst.MatchValue:
+        return _is_openai_word(pattern.value)
+    if type(pattern) is cst.MatchOr:
+        return any(_pattern_names_openai(element.pattern) for element in pattern.patterns)
+    return False
+
+
 def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
@@ -173,6 +229,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         return client.imported.blocker
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
+    branch = provider_branch(model, client)
+    if branch is not None:
+        return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
     if client.sdk == "azure":
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
         blocker = _azure_blocker(model, client)

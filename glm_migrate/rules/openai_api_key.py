@@ -8,6 +8,7 @@ from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     migrates_to_zai,
+    provider_branch,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
@@ -82,6 +83,8 @@ class OpenAIApiKey(Rule):
         call = client.construction
         if call is None or not client.constructed or not migrates_to_zai(client):
             return
+        if provider_branch(self.model, client) is not None:
+            return  # GLM002 reports the branch once
         arg = client.kwarg("api_key")
         if arg is not None:
             self._check_value(arg.value, client.scope)

@@ -5,12 +5,14 @@ import functools
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     client_url,
     default_in_mapping,
+    provider_branch,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
@@ -48,7 +50,10 @@ class OpenAIClientBaseURL(Rule):
     only for the OpenAI account's own data (files, fine-tuning, evals) stays with OpenAI and is
     reported. A `base_url` only known at run time is reported as a warning, once per place it is
     set. With a `**` mapping, its entries are edited; a keyword is added next to it only when
-    the mapping visibly lacks the key, otherwise the edit to make is reported.
+    the mapping visibly lacks the key, otherwise the edit to make is reported. A client that is
+    OpenAI's branch of a provider choice (`if provider == "openai":`, `case Provider.OPENAI:`, a
+    table's `"openai": ...` entry) serves OpenAI on purpose beside other providers: repointing it
+    would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids.
     """
 
     CODE = "GLM002"
@@ -98,6 +103,10 @@ class OpenAIClientBaseURL(Rule):
             expected='import openai\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\nopenai.chat.completions.create(model=m, messages=[])',
             settings={"base_url_style": "literal"},
         ),
+        # OpenAI's branch of a provider choice: reported, a Z.AI branch is a person's edit
+        Invalid(
+            "from openai import OpenAI\ndef make(p):\n    if p == 'openai':\n        return OpenAI()\n    return Local()"
+        ),
         # files and fine-tunes live in the OpenAI account: reported, left alone
         Invalid("from openai import OpenAI\nc = OpenAI()\nc.files.create(file=f, purpose='fine-tune')"),
     )
@@ -131,6 +140,15 @@ class OpenAIClientBaseURL(Rule):
         if client.target is Target.UNKNOWN:
             self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:
+            return
+        branch = provider_branch(self.model, client)
+        if branch is not None:
+            self.report(
+                call,
+                f"Client is OpenAI's branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of its "
+                f'own (`base_url="{self.tables.base_url(self.settings.region)}"`, `api_key=os.environ["{self.key_env}"]`) and choose it, '
+                "rather than pointing OpenAI's at Z.AI",
+            )
             return
         url = self._url()
         if arg is not None:
