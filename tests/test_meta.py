@@ -76,3 +76,61 @@ def test_layering() -> None:
             assert "rich" not in imported, f"{relative} imports rich"
         if relative in ("engine.py", "semantic.py", "diagnostics.py") or relative.startswith("rules/"):
             assert not {"open", "print"} & _calls(path), f"{relative} does I/O"
+
+
+def _module_imports(path: Path, *, type_checking: bool = True) -> set[str]:
+    """The glm_migrate modules `path` imports when it loads, and (with `type_checking`) when it is
+    type-checked. Imports inside functions, made on first use, are left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    statements = list(tree.body)
+    if type_checking:
+        statements += [n for s in tree.body if isinstance(s, ast.If) for n in s.body]
+    found: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("glm_migrate"):
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if _module_path(submodule) is not None else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("glm_migrate"))
+    return found
+
+
+def _module_path(name: str) -> Path | None:
+    base = PACKAGE.parent.joinpath(*name.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_renderers_read_results_not_the_runner() -> None:
+    for renderer in ("report.py", "formats.py", "baseline.py"):
+        imported = _module_imports(PACKAGE / renderer)
+        assert "glm_migrate.runner" not in imported, f"{renderer} imports the runner"
+    assert {"glm_migrate.formats", "glm_migrate.report", "glm_migrate.runner"} & _module_imports(
+        PACKAGE / "results.py"
+    ) == set()
+
+
+def test_report_and_formats_import_each_other_in_one_direction() -> None:
+    assert "glm_migrate.formats" not in _module_imports(PACKAGE / "report.py")
+
+
+def test_no_import_cycle_when_modules_load() -> None:
+    graph = {_module_name(p): _module_imports(p, type_checking=False) for p in PACKAGE.rglob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            raise AssertionError("import cycle: " + " -> ".join((*path[path.index(module) :], module)))
+        if module in done:
+            return
+        for imported in graph.get(module, ()):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
