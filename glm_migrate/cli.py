@@ -133,12 +133,10 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
 
 
 def _print_rules(console: Console) -> None:
-    from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import RuleInfo, rules_lines, rules_table
-    from glm_migrate.rules import ALL_RULES
+    from glm_migrate.report import rules_lines, rules_table
+    from glm_migrate.rules import REGISTRY
 
-    every: list[RuleInfo] = [*ALL_RULES, *CONFIG_RULES]
-    rules = sorted(every, key=lambda rule: rule.CODE)
+    rules = sorted(REGISTRY, key=lambda rule: rule.CODE)
     if console.is_terminal:
         console.print(rules_table(rules))
     else:  # a table would be cut to 80 columns: one line per rule, whole
@@ -146,16 +144,13 @@ def _print_rules(console: Console) -> None:
 
 
 def _explain(console: Console, code: str, target_model: str | None) -> None:
-    from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import RuleInfo, explain_document
+    from glm_migrate.report import explain_document
     from glm_migrate.rules import rule_by_code
     from glm_migrate.tables import load_tables
     from glm_migrate.targets import TargetError
 
     tables = load_tables()
-    rule: RuleInfo | None = rule_by_code(code.upper()) or next(
-        (r for r in CONFIG_RULES if code.upper() == r.CODE), None
-    )
+    rule = rule_by_code(code.upper())
     try:
         profile = tables.targets_file.profile(target_model if rule is not None else code)
     except TargetError as exc:

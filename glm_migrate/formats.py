@@ -13,19 +13,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.config import FORMATS as FORMATS
-from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, RuleInfo, Severity, Span
 from glm_migrate.redaction import redact
 from glm_migrate.report import diagnostic_dict, fix_label, location, plural, where
 from glm_migrate.results import FileReport, RunReport, status
-
-if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
-    from glm_migrate.rules._base import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -218,13 +214,13 @@ def _level(severity: Severity) -> str:
     return severity.value  # SARIF's levels: error, warning, note
 
 
-def _what_it_does(rule: type[Rule]) -> str:
+def _what_it_does(rule: RuleInfo) -> str:
     doc = inspect.cleandoc(rule.__doc__ or "")
     section = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
     return " ".join(section.split())
 
 
-def sarif_rule(rule: type[Rule]) -> dict[str, object]:
+def sarif_rule(rule: RuleInfo) -> dict[str, object]:
     doc = inspect.cleandoc(rule.__doc__ or "")
     fix = fix_label(rule)
     return {
@@ -247,10 +243,10 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def sarif_log(run: RunReport) -> str:
-    """SARIF 2.1.0: rule metadata from the Rule classes; pending fixes as `fixes` with the edit."""
-    from glm_migrate.rules import ALL_RULES
+    """SARIF 2.1.0: rule metadata from the registry (code and configuration-file rules); pending fixes as `fixes` with the edit."""
+    from glm_migrate.rules import REGISTRY
 
-    index = {rule.CODE: position for position, rule in enumerate(ALL_RULES)}
+    index = {rule.CODE: position for position, rule in enumerate(REGISTRY)}
     results: list[dict[str, object]] = []
     notifications: list[dict[str, object]] = []
     for report in run.reports:
@@ -320,7 +316,7 @@ def sarif_log(run: RunReport) -> str:
                         "name": "glm-migrate",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [sarif_rule(rule) for rule in ALL_RULES],
+                        "rules": [sarif_rule(rule) for rule in REGISTRY],
                     }
                 },
                 "invocations": [

@@ -8,13 +8,13 @@ import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, RuleInfo, Severity, Span
 from glm_migrate.results import RunReport, Summary, status
 from glm_migrate.textdiff import unified_diff
 
@@ -245,23 +245,6 @@ def diagnostic_dict(path: Path | str, diagnostic: Diagnostic, *, dry_run: bool =
 
 def _span_dict(span: Span) -> dict[str, int]:
     return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
-
-
-class RuleInfo(Protocol):
-    """What --list-rules shows: code rules (Rule classes) and configuration-file rules alike."""
-
-    @property
-    def CODE(self) -> str: ...
-    @property
-    def NAME(self) -> str: ...
-    @property
-    def SUMMARY(self) -> str: ...
-    @property
-    def FIX_TITLE(self) -> str | None: ...
-    @property
-    def APPLICABILITY(self) -> Applicability: ...
-    @property
-    def SEVERITY(self) -> Severity: ...
 
 
 def fix_label(rule: RuleInfo) -> str:

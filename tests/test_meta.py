@@ -9,7 +9,7 @@ import pkgutil
 from pathlib import Path
 
 import glm_migrate.rules as rules_package
-from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules import ALL_RULES, REGISTRY, rule_by_code
 from glm_migrate.rules._base import DOC_SECTIONS, Rule
 
 PACKAGE = Path(__file__).resolve().parent.parent / "glm_migrate"
@@ -36,8 +36,18 @@ def test_every_rule_module_defines_one_registered_rule() -> None:
 
 
 def test_codes_and_names_are_unique() -> None:
-    assert len({r.CODE for r in ALL_RULES}) == len(ALL_RULES)
-    assert len({r.NAME for r in ALL_RULES}) == len(ALL_RULES)
+    assert len({r.CODE for r in REGISTRY}) == len(REGISTRY)
+    assert len({r.NAME for r in REGISTRY}) == len(REGISTRY)
+
+
+def test_one_registry_holds_code_and_configuration_rules() -> None:
+    assert set(ALL_RULES) < set(REGISTRY)
+    for code in ("GLM401", "GLM402", "GLM403", "GLM404", "GLM992"):
+        rule = rule_by_code(code)
+        assert rule is not None and rule not in ALL_RULES, code
+    for rule in REGISTRY:
+        for section in DOC_SECTIONS:
+            assert section in (rule.__doc__ or ""), f"{rule.CODE} lacks {section}"
 
 
 def test_rule_docs_and_examples() -> None:

@@ -1,7 +1,11 @@
-"""The registry. Order is run order, and run order is behaviour: see the comments."""
+"""The registry of every rule: the code rules, run by the engine (order is run order, and run order
+is behaviour: see the comments), and the rules on configuration files and notebooks, applied by the
+runner (config_files.py)."""
 
 from __future__ import annotations
 
+from glm_migrate.config_files import CONFIG_RULES
+from glm_migrate.diagnostics import RuleInfo
 from glm_migrate.rules._base import Rule
 from glm_migrate.rules.agents_tracing import AgentsTracing
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
@@ -100,13 +104,14 @@ ALL_RULES: tuple[type[Rule], ...] = (
 )
 
 
-def rule_by_code(code: str) -> type[Rule] | None:
-    return next((rule for rule in ALL_RULES if code == rule.CODE), None)
+#: every rule glm-migrate reports, as --list-rules, --explain, --select and SARIF know them
+REGISTRY: tuple[RuleInfo, ...] = (*ALL_RULES, *CONFIG_RULES)
+
+
+def rule_by_code(code: str) -> RuleInfo | None:
+    return next((rule for rule in REGISTRY if code == rule.CODE), None)
 
 
 def unknown_patterns(patterns: frozenset[str]) -> list[str]:
     """Patterns (codes or prefixes such as GLM1) that match no rule: a usage error."""
-    from glm_migrate.config_files import CONFIG_RULES
-
-    codes = [rule.CODE for rule in ALL_RULES] + [rule.CODE for rule in CONFIG_RULES]
-    return sorted(p for p in patterns if not any(code.startswith(p) for code in codes))
+    return sorted(p for p in patterns if not any(rule.CODE.startswith(p) for rule in REGISTRY))
