@@ -9,7 +9,7 @@ import pkgutil
 from pathlib import Path
 
 import glm_migrate.rules as rules_package
-from glm_migrate.rules import ALL_RULES, REGISTRY, rule_by_code
+from glm_migrate.rules import ALL_RULES, CLAIM_PRIORITY, REGISTRY, RUN_ORDER, rule_by_code
 from glm_migrate.rules._base import DOC_SECTIONS, Rule
 
 PACKAGE = Path(__file__).resolve().parent.parent / "glm_migrate"
@@ -48,6 +48,23 @@ def test_one_registry_holds_code_and_configuration_rules() -> None:
     for rule in REGISTRY:
         for section in DOC_SECTIONS:
             assert section in (rule.__doc__ or ""), f"{rule.CODE} lacks {section}"
+
+
+def test_the_run_order_keeps_the_declared_order() -> None:
+    position = {rule.CODE: index for index, rule in enumerate(ALL_RULES)}
+    claimers = [position[code] for code in CLAIM_PRIORITY]
+    assert claimers == sorted(claimers), "the rules that claim model ids run in CLAIM_PRIORITY order"
+    for first, then, why in RUN_ORDER:
+        assert position[first] < position[then], f"{first} must run before {then}: {why}"
+
+
+def test_rules_share_no_state_but_the_claims() -> None:
+    """The semantic model is read-only to rules; what one rule tells another goes through the
+    engine's claims (claims.py), not a shared set."""
+    for path in (PACKAGE / "rules").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "claimed_literals" not in text, path.name
+        assert "is_enabled(" not in text, f"{path.name} asks whether another rule runs"
 
 
 def test_rule_docs_and_examples() -> None:

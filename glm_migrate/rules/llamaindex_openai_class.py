@@ -52,7 +52,7 @@ class LlamaindexOpenAIClass(Rule):
             shown = ""
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
-                self.model.claimed_literals.update(literals)
+                self.claim(*literals)
                 shown = " with " + ", ".join(f"`{string_value(literal)}`" for literal in literals)
             self.report(
                 call,
