@@ -38,7 +38,7 @@ OPENAI_ENV_KEY = ConfigRule(
     "openai-env-variable",
     "OpenAI environment variable in a configuration file",
     "Rename it to the Z.AI variable (in `.env` templates)",
-    Applicability.SAFE,
+    Applicability.UNSAFE,
     Severity.ERROR,
     """
     ## What it does
@@ -60,8 +60,11 @@ OPENAI_ENV_KEY = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in templates, which hold placeholders. Real `.env` files, CI settings and YAML/TOML/JSON
-    files are only reported: their values are secrets or deployment decisions.
+    Unsafe in templates, which hold placeholders: a template's names and values are read by code this run may leave as it is (an
+    `os.getenv("OPENAI_API_KEY")` waiting for `--unsafe-fixes`, a client reported for a person to
+    repoint, whose model would then go to OpenAI), so a template rewritten alone can describe a
+    set-up the code does not have. Real `.env` files, CI settings
+    and YAML/TOML/JSON files are only reported: their values are secrets or deployment decisions.
     """,
 )
 OPENAI_URL = ConfigRule(
@@ -69,7 +72,7 @@ OPENAI_URL = ConfigRule(
     "openai-url-in-config",
     "`api.openai.com` URL in a configuration file",
     "Use Z.AI's URL (in `.env` templates)",
-    Applicability.SAFE,
+    Applicability.UNSAFE,
     Severity.ERROR,
     """
     ## What it does
@@ -90,8 +93,11 @@ OPENAI_URL = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in `.env` templates, where the URL is the default a developer copies; elsewhere reported
-    only.
+    Unsafe in `.env` templates, where the URL is the default a developer copies: a template's names and values are read by code this run may leave as it is (an
+    `os.getenv("OPENAI_API_KEY")` waiting for `--unsafe-fixes`, a client reported for a person to
+    repoint, whose model would then go to OpenAI), so a template rewritten alone can describe a
+    set-up the code does not have.
+    Elsewhere reported only.
     """,
 )
 OPENAI_MODEL_IN_CONFIG = ConfigRule(
@@ -99,7 +105,7 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     "openai-model-in-config",
     "OpenAI model id in a configuration file",
     "Replace it with the GLM model id (in `.env` templates)",
-    Applicability.SAFE,
+    Applicability.UNSAFE,
     Severity.ERROR,
     """
     ## What it does
@@ -121,7 +127,11 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     ```
 
     ## Fix safety
-    Safe in templates; elsewhere reported only. Ids without a GLM counterpart are never rewritten.
+    Unsafe in templates: a template's names and values are read by code this run may leave as it is (an
+    `os.getenv("OPENAI_API_KEY")` waiting for `--unsafe-fixes`, a client reported for a person to
+    repoint, whose model would then go to OpenAI), so a template rewritten alone can describe a
+    set-up the code does not have. Elsewhere reported only. Ids without a GLM counterpart are
+    never rewritten.
     """,
 )
 DEPENDENCY_PIN = ConfigRule(
@@ -300,17 +310,24 @@ class _Finding:
     message: str
     replacement: str | None = None  #: new text for [start, end) when the file may be rewritten
 
-    def diagnostic(self) -> Diagnostic:
-        fixed = self.replacement is not None
+    def applies(self, settings: Settings) -> bool:
+        """The rewrite is made in this run: a safe one, or an unsafe one with `--unsafe-fixes`."""
+        return self.replacement is not None and (
+            self.rule.APPLICABILITY is Applicability.SAFE
+            or (self.rule.APPLICABILITY is Applicability.UNSAFE and settings.unsafe_fixes)
+        )
+
+    def diagnostic(self, settings: Settings) -> Diagnostic:
+        fixable = self.replacement is not None
         return Diagnostic(
             code=self.rule.CODE,
             rule=self.rule.NAME,
             message=self.message,
             span=Span(self.line, self.start + 1, self.line, self.end + 1),
             severity=self.rule.SEVERITY,
-            applicability=self.rule.APPLICABILITY if fixed else Applicability.MANUAL,
-            applied=fixed,
-            fix_title=self.rule.FIX_TITLE if fixed else None,
+            applicability=self.rule.APPLICABILITY if fixable else Applicability.MANUAL,
+            applied=self.applies(settings),
+            fix_title=self.rule.FIX_TITLE if fixable else None,
         )
 
 
@@ -434,7 +451,7 @@ def dependency_findings(name: str, text: str, settings: Settings) -> list[Diagno
         else:
             continue
         end = requirement.column + len(requirement.text)
-        found.append(_Finding(DEPENDENCY_PIN, requirement.line, requirement.column, end, message).diagnostic())
+        found.append(_Finding(DEPENDENCY_PIN, requirement.line, requirement.column, end, message).diagnostic(settings))
     return found
 
 
@@ -454,10 +471,10 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
             for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape)
             if settings.is_enabled(f.rule.CODE)
         ]
-        diagnostics.extend(f.diagnostic() for f in findings)
+        diagnostics.extend(f.diagnostic(settings) for f in findings)
         # Right to left, so earlier offsets stay valid.
         for finding in sorted(findings, key=lambda f: f.start, reverse=True):
-            if finding.replacement is not None:
+            if finding.replacement is not None and finding.applies(settings):
                 line = line[: finding.start] + finding.replacement + line[finding.end :]
         lines[index] = line
     if kind == "manifest":

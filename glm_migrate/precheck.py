@@ -6,6 +6,7 @@ file is let in when it holds one of these, as a whole token:
 - a name of an SDK or a library that wraps one, in any case and inside identifiers
   (`openai`, `AsyncOpenAI`, `langchain_openai`, `OPENAI_API_KEY`, `api.openai.com`, `zhipuai`,
   `ZHIPU_API_KEY`, `litellm`); LlamaIndex's OpenAI classes are named from `llama_index...openai`;
+- an import of the OpenAI Agents SDK's module `agents` (`from agents import Agent`);
 - the module `zai` as a word of its own (not `zAik`, `ZAIN`, `ZAI_API_KEY`);
 - a model id's shape at the start of a string literal (after a quote, or a provider's `/`):
   `"gpt-4o"`, `'o3-mini'`, `"openai/gpt-4o"`, `"whisper-1"`, `"glm-4"`, and the user's own ids;
@@ -68,6 +69,20 @@ def _id_prefix(*before: bytes, then: bytes | None = None) -> _Fits:
     return fits
 
 
+def _imported_module(start: int, end: int, text: bytes) -> bool:
+    """`from agents import ...`, `import agents.x`: the word right after `from` or `import`."""
+    if _byte(text, end) in _WORD:
+        return False
+    window = max(0, start - 16)  # `from` and a few blanks: a slice, not a copy of the file
+    keyword_end = window + len(text[window:start].rstrip(b" \t"))
+    if keyword_end == start:
+        return False
+    return any(
+        text.endswith(keyword, 0, keyword_end) and _byte(text, keyword_end - len(keyword) - 1) not in _WORD
+        for keyword in (b"from", b"import")
+    )
+
+
 def _whole_id(start: int, end: int, text: bytes) -> bool:
     return _byte(text, start - 1) in _ID_START and _byte(text, end) in _ID_GOES_ON
 
@@ -78,6 +93,7 @@ _TOKENS: tuple[tuple[bytes, _Fits], ...] = (
     (b"openai", _name),
     (b"zhipu", _name),
     (b"litellm", _name),
+    (b"agents", _imported_module),  # the OpenAI Agents SDK's module
     (b"gpt-", _id_prefix(b"chat")),
     (b"glm-", _id_prefix(then=b"migrate")),  # and glm-migrate's own comments
     (b"chatglm_", _id_prefix()),

@@ -192,6 +192,9 @@ class ApiCall:
         return find_kwarg(self.node, name)
 
 
+#: modules whose types say nothing of a client (`typing.Any`, a `Protocol`)
+_NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})
+
 ENDPOINT_BY_PATH: dict[tuple[str, ...], str] = {
     ("chat", "completions", "create"): "chat",
     ("chat", "completions", "parse"): "chat",
@@ -829,8 +832,32 @@ class SemanticModel:
             path = normalise_path(parts[-length:])
             shaped = path in ENDPOINT_BY_PATH or (self.star_imports and self.tables.unavailable_advice(path))
             if len(parts) > length and shaped:
-                return ApiCall(call, path, (), scope)
+                declared = self._declared_other(parts[0], scope)
+                return ApiCall(call, path, (declared,) if declared is not None else (), scope)
         return None
+
+    def _declared_other(self, name: str, scope: Scope) -> Client | None:
+        """For a receiver that is a parameter declared as a class of another library (`client:
+        Instructor`, a wrapper that may hold any provider's client): a client whose server the
+        caller chooses, so the call's fixes wait for a person (see `ApiCall.mixed`)."""
+        bindings = self.lookup(name, scope)
+        if not bindings or not all(type(b.target) is cst.Param and b.annotation is not None for b in bindings):
+            return None
+        annotations = [b.annotation for b in bindings if b.annotation is not None]
+        values = [v for annotation in annotations for v in self.values_of(annotation, scope)]
+        if not values or not all(
+            isinstance(v, _ModuleValue) and v.name.split(".")[0] not in self.imported_sdks | _NO_TYPE_MODULES
+            for v in values
+        ):
+            return None
+        existing = [c for c in self.clients if c.origin == "annotation" and c.base_url is annotations[0]]
+        if existing:
+            return existing[0]
+        sdks = sorted(self.imported_sdks)
+        sdk = "openai" if "openai" in sdks or not sdks else sdks[0]
+        client = Client(sdk, False, None, scope, Target.UNKNOWN, annotations[0], origin="annotation")
+        self.clients.append(client)
+        return client
 
     @functools.cached_property
     def framework_calls(self) -> list[tuple[cst.Call, Scope, str]]:

@@ -10,14 +10,22 @@ from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import config_kind, data_kind, scan_config, without_secrets
+from glm_migrate.diagnostics import Applicability, Diagnostic
 from glm_migrate.tables import load_tables
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def scan(name: str, text: str) -> tuple[str, list[str]]:
-    output, diagnostics = scan_config(PurePath(name), text, tables=load_tables(), settings=Settings())
-    return output, [f"{d.span.line}:{d.span.column} {d.code} {'fixed' if d.applied else 'manual'}" for d in diagnostics]
+def scan(name: str, text: str, *, unsafe_fixes: bool = True) -> tuple[str, list[str]]:
+    settings = Settings(unsafe_fixes=unsafe_fixes)
+    output, diagnostics = scan_config(PurePath(name), text, tables=load_tables(), settings=settings)
+    return output, [f"{d.span.line}:{d.span.column} {d.code} {_status(d)}" for d in diagnostics]
+
+
+def _status(diagnostic: Diagnostic) -> str:
+    if diagnostic.applied:
+        return "fixed"
+    return "unsafe" if diagnostic.applicability is Applicability.UNSAFE else "manual"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +57,14 @@ def test_env_template_is_rewritten_keys_and_models_only() -> None:
     )
     assert found == ["1:1 GLM401 fixed", "2:1 GLM401 fixed", "2:17 GLM402 fixed", "3:14 GLM403 fixed"]
     assert scan(".env.example", output)[1] == []
+
+
+def test_env_template_waits_for_unsafe_fixes() -> None:
+    # code left as it is may still read OPENAI_API_KEY, or send the template's model to OpenAI
+    text = "OPENAI_API_KEY=your-key\nOPENAI_MODEL=gpt-4o\n"
+    output, found = scan(".env.example", text, unsafe_fixes=False)
+    assert output == text
+    assert found == ["1:1 GLM401 unsafe", "2:14 GLM403 unsafe"]
 
 
 def test_real_env_file_is_only_reported_and_secret_redacted() -> None:
@@ -96,6 +112,8 @@ def test_cli_reports_config_files_in_text_and_json(tmp_path: Path) -> None:
     codes = sorted(d["code"] for f in report["files"] for d in f["diagnostics"])
     assert codes == ["GLM401", "GLM401", "GLM403", "GLM404"]
     applied = glm_migrate(".", "--allow-dirty", cwd=tmp_path)
+    assert (tmp_path / ".env.example").read_text() == "OPENAI_API_KEY=your-key\nOPENAI_MODEL=gpt-4o\n"
+    applied = glm_migrate(".", "--allow-dirty", "--unsafe-fixes", cwd=tmp_path)
     assert (tmp_path / ".env.example").read_text() == "ZAI_API_KEY=your-key\nOPENAI_MODEL=glm-4.6\n"
     assert (tmp_path / ".env").read_text() == f"OPENAI_API_KEY={SECRET}\n"
     assert applied.returncode == 1  # the real .env and the pin still need a person
@@ -215,10 +233,15 @@ def test_baselined_config_sources_never_hold_a_secret() -> None:
 
 def test_configuration_files_follow_the_target_model() -> None:
     text = "OPENAI_MODEL=gpt-4o\nZAI_MODEL=glm-4.6\n"
-    output, found = scan_config(PurePath(".env.example"), text, tables=load_tables(), settings=Settings())
+    output, found = scan_config(
+        PurePath(".env.example"), text, tables=load_tables(), settings=Settings(unsafe_fixes=True)
+    )
     assert output == "OPENAI_MODEL=glm-4.6\nZAI_MODEL=glm-4.6\n" and len(found) == 1
     upgraded, found = scan_config(
-        PurePath(".env.example"), text, tables=load_tables(), settings=Settings(target_model="glm-5.3")
+        PurePath(".env.example"),
+        text,
+        tables=load_tables(),
+        settings=Settings(target_model="glm-5.3", unsafe_fixes=True),
     )
     assert upgraded == "OPENAI_MODEL=glm-5.3\nZAI_MODEL=glm-5.3\n"
     assert [d.message for d in found][1] == "Model id `glm-4.6`: the GLM id is `glm-5.3`"

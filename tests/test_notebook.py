@@ -332,9 +332,9 @@ def test_notebooks_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     ],
 )
 def test_stdin_gets_what_the_same_file_gets(tmp_path: Path, name: str, data: bytes) -> None:
-    piped = glm_migrate("-", "--stdin-filename", name, cwd=tmp_path, stdin=data)
+    piped = glm_migrate("-", "--stdin-filename", name, "--unsafe-fixes", cwd=tmp_path, stdin=data)
     (tmp_path / name).write_bytes(data)
-    as_file = glm_migrate(name, cwd=tmp_path)
+    as_file = glm_migrate(name, "--unsafe-fixes", cwd=tmp_path)
     assert piped.stdout == (tmp_path / name).read_bytes() != data
     assert piped.returncode == as_file.returncode == 0
     first_finding = as_file.stdout.splitlines()[0]

@@ -223,7 +223,13 @@ class GlmOptions:
 
 def thinks(target: TargetProfile, options: GlmOptions) -> bool:
     """Whether a chat call with these options thinks on `target`: always on a model that cannot
-    stop; on a forced-thinking model unless the call disables it; a dynamic model may or may not."""
+    stop; on a forced-thinking model unless the call disables it; a dynamic model may or may not.
+    A call on a model id the map does not know (fine-tuned, another vendor's) keeps that model,
+    which is not the target."""
+    model_arg = find_kwarg(options.call.node, "model")
+    model_id = string_value(model_arg.value) if model_arg is not None else None
+    if model_id is not None and options.tables.glm_id("chat", model_id) is None:
+        return False
     if target.thinks_always:
         return True
     if target.thinking != "forced":

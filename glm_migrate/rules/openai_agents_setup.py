@@ -62,6 +62,11 @@ class OpenAIAgentsSetup(Rule):
             "m = OpenAIChatCompletionsModel(model='gpt-4o', openai_client=AsyncOpenAI(base_url='http://localhost:8000/v1'))"
         ),
         Valid("from agents import Agent\nagent = Agent(name='mine', model='gpt-4o')"),  # a project's own `agents`?
+        Valid(  # the run names the model for every agent
+            "from agents import Agent, RunConfig, Runner\nagent = Agent(name='a')\n"
+            "Runner.run_sync(agent, 'hi', run_config=RunConfig(model=MODEL))"
+        ),
+        Valid("from agents import Agent, Runner\nagent = Agent(name='a', **options)"),
     )
     INVALID = (
         Invalid(
@@ -86,6 +91,7 @@ class OpenAIAgentsSetup(Rule):
             "m = OpenAIChatCompletionsModel(model='glm-4.6', openai_client=c)",
         ),
         Invalid("from agents import Agent, Runner\nagent = Agent(name='a', model='gpt-4o')"),
+        Invalid("from agents import Agent, Runner\nagent = Agent(name='a', instructions='Be brief.')"),
     )
 
     def on_module_end(self) -> None:
@@ -103,11 +109,14 @@ class OpenAIAgentsSetup(Rule):
         for call, scope in agents.of_kind("agents_chat_model"):
             if agents.bound_for_zai(call, scope, "agents_chat_model"):
                 self._model_string(call, scope, "`OpenAIChatCompletionsModel`")
+        run_model = any(find_kwarg(call, "model") for call, _ in agents.of_kind("agents_run_config"))
         for call, scope in agents.of_kind("agents_agent"):
             if defaults:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
                 self._agent_on_openai(call, scope)
+            if (defaults or agents.uses_sdk) and not run_model:
+                self._agent_without_model(call, bool(defaults))
         for call, _ in agents.of_kind("agents_default_key"):
             self.report(
                 call,
@@ -201,6 +210,22 @@ class OpenAIAgentsSetup(Rule):
             self.claim(literal)
             fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
             self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
+
+    def _agent_without_model(self, call: cst.Call, zai_default: bool) -> None:
+        """An `Agent` without a model runs on the SDK's default model, an OpenAI id Z.AI does not
+        serve (unless `OPENAI_DEFAULT_MODEL` names another, which a static look cannot see)."""
+        if find_kwarg(call, "model") is not None or any(arg.star == "**" for arg in call.args):
+            return
+        message = (
+            "`Agent` without `model=` runs on the Agents SDK's default model, an OpenAI one "
+            f'(unless `OPENAI_DEFAULT_MODEL` names another): pass `model="{self.tables.target.chat}"`'
+        )
+        if not zai_default:
+            message += (
+                f' and give the SDK a Z.AI client (`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '
+                f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`)'
+            )
+        self.report(call, message)
 
     def _agent_on_openai(self, call: cst.Call, scope: Scope) -> None:
         arg = find_kwarg(call, "model")

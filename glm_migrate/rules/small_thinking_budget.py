@@ -65,6 +65,10 @@ class SmallThinkingBudget(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_tokens=limit())',
             settings={"target_model": "glm-5.3"},
         ),  # not a number glm-migrate can know
+        Valid(  # a fine-tuned model keeps its id: it is not the target
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="chatglm3-6b-ft-demo", messages=[], max_tokens=50)',
+            settings={"target_model": "glm-5.3"},
+        ),
     )
     INVALID = (
         Invalid(
