@@ -20,7 +20,7 @@ from pathlib import Path
 from glm_migrate.diagnostics import Diagnostic
 from glm_migrate.ipynb import text_of
 from glm_migrate.redaction import redact, source_lines
-from glm_migrate.runner import FileReport
+from glm_migrate.results import FileReport
 
 FORMAT_VERSION = 1
 _SNIPPET_LIMIT = 160

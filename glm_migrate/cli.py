@@ -34,11 +34,10 @@ from glm_migrate.config import (
     project_root,
 )
 from glm_migrate.redaction import file_secrets
-from glm_migrate.runner import FileReport
+from glm_migrate.results import FileReport, RunReport, Summary, is_blocking
 
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
-    from glm_migrate.formats import RunReport
     from glm_migrate.runner import RunReports
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
@@ -134,12 +133,10 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
 
 
 def _print_rules(console: Console) -> None:
-    from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import RuleInfo, rules_lines, rules_table
-    from glm_migrate.rules import ALL_RULES
+    from glm_migrate.report import rules_lines, rules_table
+    from glm_migrate.rules import REGISTRY
 
-    every: list[RuleInfo] = [*ALL_RULES, *CONFIG_RULES]
-    rules = sorted(every, key=lambda rule: rule.CODE)
+    rules = sorted(REGISTRY, key=lambda rule: rule.CODE)
     if console.is_terminal:
         console.print(rules_table(rules))
     else:  # a table would be cut to 80 columns: one line per rule, whole
@@ -147,29 +144,18 @@ def _print_rules(console: Console) -> None:
 
 
 def _explain(console: Console, code: str, target_model: str | None) -> None:
-    import inspect
-
-    from glm_migrate.config_files import CONFIG_RULES
-    from glm_migrate.report import RuleInfo, fix_label
+    from glm_migrate.report import explain_document
     from glm_migrate.rules import rule_by_code
     from glm_migrate.tables import load_tables
     from glm_migrate.targets import TargetError
 
     tables = load_tables()
-    rule: RuleInfo | None = rule_by_code(code.upper()) or next(
-        (r for r in CONFIG_RULES if code.upper() == r.CODE), None
-    )
+    rule = rule_by_code(code.upper())
     try:
         profile = tables.targets_file.profile(target_model if rule is not None else code)
     except TargetError as exc:
         _fail(console, str(exc) if rule is not None else f"unknown rule or target model `{code}` (see --list-rules)")
-    if rule is None:
-        document = tables.targets_file.document(profile)
-    else:
-        fix = fix_label(rule)
-        header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix}.\n\n"
-        target = f"\n\n## Target\n{profile.display} (profile dated {profile.source_date}; `--explain {profile.name}` shows it)."
-        document = header + inspect.cleandoc(rule.__doc__ or "") + target
+    document = tables.targets_file.document(profile) if rule is None else explain_document(rule, profile)
     if not console.is_terminal:  # rendered, code examples would be cut to 80 columns
         click.echo(document, file=console.file)
         return
@@ -577,9 +563,6 @@ def _finish(
     `secrets`: the keys found in the reports' sources (masked in every output). `skipped`: what
     discovery left out, by reason.
     """
-    from glm_migrate.formats import RunReport, is_blocking
-    from glm_migrate.report import Summary
-
     reports, baselined = _baseline(reports, output, errors, secrets, apply=mode == "apply")
     summary = Summary(skipped=skipped or {})
     blocking = False
@@ -636,8 +619,7 @@ def _baseline(
 def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *, summary_table: bool) -> None:
     """The report in its format, on stdout or in --output-file; failed files also on stderr."""
     from glm_migrate.formats import render
-    from glm_migrate.redaction import redact
-    from glm_migrate.report import Styled, text_report
+    from glm_migrate.report import Styled, failed_files, text_report
 
     if output.format != "text" or output.statistics:
         document = render(output.format, run, statistics=output.statistics)
@@ -646,10 +628,8 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
             return
     else:
         target = console if output.file is None else _file_console()
-        for report in run.reports:
-            if report.error:
-                problem = escape(f"{report.path}: {redact(report.error, run.secrets)}")
-                (errors if output.file is None else target).print(f"[bold red]error:[/] {problem}")
+        for failure in failed_files(run):
+            (errors if output.file is None else target).print(failure.text())
         plain = output.file is None and not target.is_terminal and not target.is_jupyter
         pending: list[str] = []  # plain text, written in blocks: stdout may be unbuffered
 

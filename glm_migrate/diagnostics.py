@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from glm_migrate.project import ModuleSummary
@@ -33,6 +33,24 @@ class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
+
+
+class RuleInfo(Protocol):
+    """What a rule says about itself, code rules (Rule classes) and configuration-file rules alike
+    (`config_files.ConfigRule`): --list-rules, --explain and SARIF show it."""
+
+    @property
+    def CODE(self) -> str: ...
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def SUMMARY(self) -> str: ...
+    @property
+    def FIX_TITLE(self) -> str | None: ...
+    @property
+    def APPLICABILITY(self) -> Applicability: ...
+    @property
+    def SEVERITY(self) -> Severity: ...
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from glm_migrate import layout
+from glm_migrate.claims import Claims
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.guard import demote_unbindable
@@ -297,7 +298,7 @@ def _migrate_module(
     if suppressions is not None and suppressions.skip_file:
         return MigrationResult(source, source, (), encoding=module.encoding), False
     model = SemanticModel.build(module, tables, source, facts)
-    context = RuleContext(model=model, tables=tables, settings=settings)
+    context = RuleContext(model=model, tables=tables, settings=settings, claims=Claims(settings))
     try:
         summary = summarize(model)
         result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)

@@ -10,63 +10,20 @@ import hashlib
 import inspect
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from glm_migrate import __version__
 from glm_migrate.baseline import fingerprint, snippet
 from glm_migrate.config import FORMATS as FORMATS
-from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, Severity, Span
+from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, RuleInfo, Severity, Span
 from glm_migrate.redaction import redact
-from glm_migrate.report import Summary, diagnostic_dict, fix_label, location, plural, status, where
-from glm_migrate.runner import FileReport
-
-if TYPE_CHECKING:  # the rules load LibCST: only the formats that need them import them
-    from glm_migrate.rules._base import Rule
+from glm_migrate.report import diagnostic_dict, fix_label, location, plural, where
+from glm_migrate.results import FileReport, RunReport, status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-@dataclass
-class RunReport:
-    """Everything a report of one run shows: the files, their findings and how the run went."""
-
-    reports: Sequence[FileReport]  #: a list, or a spool read back one report at a time
-    summary: Summary
-    mode: str  #: "apply", "dry-run" or "check"
-    strict: bool = False
-    baselined: int = 0  #: findings left out because the baseline lists them
-    #: "https://github.com/o/r/blob/<sha>/": markdown links point there (else relative links)
-    link_base: str | None = None
-    secrets: frozenset[str] = field(default_factory=frozenset)
-    #: the paths as the command was given them (for the command the text summary suggests)
-    paths: tuple[str, ...] = ()
-    #: the text report lists notes too
-    show_advice: bool = False
-    #: the target model, as the report names it
-    target: str = "GLM-4.6"
-
-    @property
-    def dry_run(self) -> bool:
-        return self.mode != "apply"
-
-    def findings(self) -> Iterator[tuple[FileReport, Diagnostic]]:
-        for report in self.reports:
-            for diagnostic in report.diagnostics:
-                yield report, diagnostic
-
-    def blocking(self, diagnostic: Diagnostic) -> bool:
-        return is_blocking(diagnostic, dry_run=self.dry_run, strict=self.strict)
-
-
-def is_blocking(diagnostic: Diagnostic, *, dry_run: bool, strict: bool) -> bool:
-    """Whether a finding makes the exit code 1: something unmigrated remains after this run."""
-    if diagnostic.applied and not dry_run:
-        return False
-    return diagnostic.severity is Severity.ERROR or (strict and diagnostic.severity is Severity.WARNING)
 
 
 def render(output_format: str, run: RunReport, *, statistics: bool = False) -> str:
@@ -257,13 +214,13 @@ def _level(severity: Severity) -> str:
     return severity.value  # SARIF's levels: error, warning, note
 
 
-def _what_it_does(rule: type[Rule]) -> str:
+def _what_it_does(rule: RuleInfo) -> str:
     doc = inspect.cleandoc(rule.__doc__ or "")
     section = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
     return " ".join(section.split())
 
 
-def sarif_rule(rule: type[Rule]) -> dict[str, object]:
+def sarif_rule(rule: RuleInfo) -> dict[str, object]:
     doc = inspect.cleandoc(rule.__doc__ or "")
     fix = fix_label(rule)
     return {
@@ -286,10 +243,10 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def sarif_log(run: RunReport) -> str:
-    """SARIF 2.1.0: rule metadata from the Rule classes; pending fixes as `fixes` with the edit."""
-    from glm_migrate.rules import ALL_RULES
+    """SARIF 2.1.0: rule metadata from the registry (code and configuration-file rules); pending fixes as `fixes` with the edit."""
+    from glm_migrate.rules import REGISTRY
 
-    index = {rule.CODE: position for position, rule in enumerate(ALL_RULES)}
+    index = {rule.CODE: position for position, rule in enumerate(REGISTRY)}
     results: list[dict[str, object]] = []
     notifications: list[dict[str, object]] = []
     for report in run.reports:
@@ -359,7 +316,7 @@ def sarif_log(run: RunReport) -> str:
                         "name": "glm-migrate",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [sarif_rule(rule) for rule in ALL_RULES],
+                        "rules": [sarif_rule(rule) for rule in REGISTRY],
                     }
                 },
                 "invocations": [

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import shlex
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
-from glm_migrate.runner import FileReport
+from glm_migrate.diagnostics import Applicability, Diagnostic, RuleInfo, Severity, Span
+from glm_migrate.results import RunReport, Summary, status
 from glm_migrate.textdiff import unified_diff
 
 if TYPE_CHECKING:
-    from glm_migrate.formats import RunReport
-
-
-def status(diagnostic: Diagnostic, *, dry_run: bool = False) -> str:
-    """Fix status in one word: fixed, fix (pending safe fix), unsafe-fix, manual or advice.
-
-    In a dry run a fix present in the output is pending: nothing was written.
-    """
-    if diagnostic.applied:
-        return "fix" if dry_run else "fixed"
-    if diagnostic.applicability is Applicability.SAFE:
-        return "fix"
-    if diagnostic.applicability is Applicability.UNSAFE:
-        return "unsafe-fix"
-    return "manual" if diagnostic.severity is Severity.ERROR else "advice"
+    from glm_migrate.targets import TargetProfile
 
 
 class Styled:
@@ -113,94 +99,6 @@ class StyledDiff(Styled):
                 for line in self.diff.splitlines()
             )
         )
-
-
-#: severities from the most to the least pressing
-_SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.NOTE)
-
-
-@dataclass
-class Summary:
-    """Counts over a whole run, built incrementally so reports need not be kept."""
-
-    files_scanned: int = 0
-    files_changed: int = 0
-    files_failed: int = 0
-    fixes: Counter[str] = field(default_factory=Counter)  #: applied (or, in a dry run, applicable)
-    findings: Counter[str] = field(default_factory=Counter)
-    names: dict[str, str] = field(default_factory=dict)
-    #: the most pressing severity among each rule's findings
-    severities: dict[str, Severity] = field(default_factory=dict)
-    #: findings this run leaves: "safe" and "unsafe" (a fix is pending), "manual" (a person must
-    #: change the code), "warning" (advice), "note" (listed only with --show-advice)
-    unresolved: Counter[str] = field(default_factory=Counter)
-    #: manual findings by the kind of work (see `work_kind`)
-    manual_kinds: Counter[str] = field(default_factory=Counter)
-    #: what discovery left out, by reason (see `discovery.Discovery.skipped`)
-    skipped: dict[str, int] = field(default_factory=dict)
-    #: findings on model ids OpenAI has already shut down: those calls fail today
-    shut_down: int = 0
-
-    def add(self, report: FileReport) -> None:
-        self.files_scanned += 1
-        self.files_changed += report.changed
-        self.files_failed += report.error is not None
-        for diagnostic in report.diagnostics:
-            code = diagnostic.code
-            self.findings[code] += 1
-            self.shut_down += diagnostic.shut_down is not None
-            self.names[code] = diagnostic.rule
-            known = self.severities.get(code)
-            if known is None or _SEVERITY_ORDER.index(diagnostic.severity) < _SEVERITY_ORDER.index(known):
-                self.severities[code] = diagnostic.severity
-            if diagnostic.applied:
-                self.fixes[code] += 1
-                continue
-            state = _unresolved_state(diagnostic)
-            self.unresolved[state] += 1
-            if state == "manual":
-                self.manual_kinds[work_kind(code)] += 1
-
-
-def _unresolved_state(diagnostic: Diagnostic) -> str:
-    if diagnostic.applicability is Applicability.SAFE:
-        return "safe"
-    if diagnostic.applicability is Applicability.UNSAFE:
-        return "unsafe"
-    return {Severity.ERROR: "manual", Severity.WARNING: "warning"}.get(diagnostic.severity, "note")
-
-
-#: The kinds of manual work the summary groups findings by: rule code (or code prefix) -> kind.
-_WORK_KINDS = {
-    "GLM301": "OpenAI APIs GLM lacks (Responses, Assistants, ...)",
-    "GLM303": "legacy SDK (openai<1)",
-    "GLM005": "legacy SDK (openai<1)",
-    "GLM404": "legacy SDK (openai<1)",
-    "GLM008": "Azure clients",
-    "GLM102": "unknown model ids",
-    "GLM403": "model ids in configuration files",
-    "GLM001": "keys",
-    "GLM003": "keys",
-    "GLM009": "keys",
-    "GLM401": "keys",
-    "GLM002": "clients and URLs",
-    "GLM004": "clients and URLs",
-    "GLM402": "clients and URLs",
-    "GLM405": "clients and URLs",
-    "GLM006": "frameworks (LangChain, LlamaIndex, LiteLLM)",
-    "GLM107": "frameworks (LangChain, LlamaIndex, LiteLLM)",
-    "GLM302": "frameworks (LangChain, LlamaIndex, LiteLLM)",
-    "GLM2": "request arguments",
-    "GLM1": "model ids",
-}
-
-
-def work_kind(code: str) -> str:
-    """The kind of work a finding of rule `code` asks for, as the summary groups it."""
-    for key in (code, code[:4]):
-        if key in _WORK_KINDS:
-            return _WORK_KINDS[key]
-    return "other"
 
 
 def summary_table(summary: Summary, *, applied: bool) -> Table:
@@ -349,26 +247,19 @@ def _span_dict(span: Span) -> dict[str, int]:
     return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
 
 
-class RuleInfo(Protocol):
-    """What --list-rules shows: code rules (Rule classes) and configuration-file rules alike."""
-
-    @property
-    def CODE(self) -> str: ...
-    @property
-    def NAME(self) -> str: ...
-    @property
-    def SUMMARY(self) -> str: ...
-    @property
-    def FIX_TITLE(self) -> str | None: ...
-    @property
-    def APPLICABILITY(self) -> Applicability: ...
-    @property
-    def SEVERITY(self) -> Severity: ...
-
-
 def fix_label(rule: RuleInfo) -> str:
     """`safe fix: <title>` (or unsafe), or `no automatic fix`, for a rule's documentation."""
     return f"{rule.APPLICABILITY.value} fix: {rule.FIX_TITLE}" if rule.FIX_TITLE else "no automatic fix"
+
+
+def explain_document(rule: RuleInfo, profile: TargetProfile) -> str:
+    """What --explain shows: the rule's code, name, summary, severity and fix, its docs, then the
+    target model it migrates to."""
+    header = f"# {rule.CODE} {rule.NAME}\n\n{rule.SUMMARY}. Severity: {rule.SEVERITY.value}; {fix_label(rule)}.\n\n"
+    target = (
+        f"\n\n## Target\n{profile.display} (profile dated {profile.source_date}; `--explain {profile.name}` shows it)."
+    )
+    return header + inspect.cleandoc(rule.__doc__ or "") + target
 
 
 def rules_table(rules: Sequence[RuleInfo]) -> Table:
@@ -391,6 +282,17 @@ def rules_lines(rules: Sequence[RuleInfo]) -> list[str]:
         f"{rule.CODE}  {rule.NAME:<{width}}  {rule.SEVERITY.value:<7}  "
         f"{rule.APPLICABILITY.value if rule.FIX_TITLE else 'none':<6}  {rule.SUMMARY}"
         for rule in rules
+    ]
+
+
+def failed_files(run: RunReport) -> list[Styled]:
+    """`error: path: why` for each file the run could not process (keys in the reason masked)."""
+    from glm_migrate.redaction import redact
+
+    return [
+        Styled([("error:", "bold red"), (f" {report.path}: {redact(report.error, run.secrets)}", "")])
+        for report in run.reports
+        if report.error
     ]
 
 

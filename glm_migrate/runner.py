@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
-from glm_migrate.diagnostics import Diagnostic, pickled_by_fields
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
+from glm_migrate.results import FileReport
 from glm_migrate.spool import Spool
 
 if TYPE_CHECKING:  # what only files that pass the pre-check need is imported on first use
@@ -33,36 +33,6 @@ SPEEDUPS_FROM = 16
 _INDEX_ROUNDS = 3
 #: a path, or a path and the facts to migrate it with
 _Item = TypeVar("_Item", Path, tuple[Path, ModuleFacts])
-
-
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    """One file's outcome. `original`/`output` are kept only when the file changes."""
-
-    __reduce__ = pickled_by_fields
-
-    path: Path
-    diagnostics: tuple[Diagnostic, ...] = ()
-    error: str | None = None
-    original: bytes | None = None  #: the bytes read, to detect edits made during the run
-    source: str | None = None
-    output: str | None = None
-    encoding: str = "utf-8"
-    #: notebooks: (cell number, old source, new source) per changed cell, for a per-cell diff
-    cells: tuple[tuple[int, str, str], ...] = ()
-    #: the unified diff of a changed Python file, when the run shows diffs (made in the worker)
-    diff: str | None = None
-    #: what the module gives the rest of the project (Python files that parsed)
-    summary: ModuleSummary | None = None
-
-    @property
-    def changed(self) -> bool:
-        return self.output is not None
-
-    @property
-    def output_bytes(self) -> bytes:
-        assert self.output is not None
-        return self.output.encode(self.encoding)
 
 
 def migrate_file(

@@ -303,8 +303,6 @@ class SemanticModel:
         self._module_client: Client | None = None
         self._values: dict[tuple[int, int], list[_Value]] = {}
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
-        #: literals some rule has handled as a model id; GLM103 reports the other ones
-        self.claimed_literals: set[cst.SimpleString] = set()
         #: names passed to tokenizer lookups (tiktoken.encoding_for_model(NAME))
         self.tokenizer_names: set[str] = set()
         #: module-level `import openai` statements, where module-client settings can go

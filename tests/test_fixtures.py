@@ -16,7 +16,7 @@ from clirunner import FIXTURE_CASES, FIXTURES, TARGET_CASES, fixture_settings
 
 from glm_migrate.config import Settings
 from glm_migrate.engine import migrate_bytes
-from glm_migrate.report import status
+from glm_migrate.results import status
 from glm_migrate.tables import load_tables
 
 UPDATE = os.environ.get("GLM_MIGRATE_UPDATE_FIXTURES") == "1"

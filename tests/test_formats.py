@@ -12,7 +12,7 @@ import pytest
 from clirunner import glm_migrate
 
 from glm_migrate.formats import FORMATS
-from glm_migrate.rules import ALL_RULES
+from glm_migrate.rules import REGISTRY
 
 DATA = Path(__file__).resolve().parent / "data"
 KEY = "sk-proj-abcdefghijklmnop0123456789"
@@ -80,7 +80,7 @@ def test_sarif_is_valid_and_carries_rules_and_fixes(tree: Path) -> None:
     sarif_validator().validate(log)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [r.CODE for r in ALL_RULES]
+    assert [r["id"] for r in rules] == [r.CODE for r in REGISTRY]
     glm101 = next(r for r in rules if r["id"] == "GLM101")
     assert glm101["name"] == "openai-model-name"
     assert glm101["shortDescription"]["text"] == "OpenAI or retired GLM model id sent to Z.AI"
@@ -104,6 +104,21 @@ def test_sarif_is_valid_and_carries_rules_and_fixes(tree: Path) -> None:
     client = next(r for r in run["results"] if r["ruleId"] == "GLM002")
     assert "fixes" not in client
     assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_carries_the_rules_on_configuration_files(tree: Path) -> None:
+    (tree / ".env.example").write_text("OPENAI_API_KEY=your-key\nOPENAI_BASE_URL=https://api.openai.com/v1\n")
+    (tree / "settings.yaml").write_text("model: gpt-4o\n")
+    result = glm_migrate(".", "--check", "--output-format", "sarif", cwd=tree)
+    log = json.loads(result.stdout)
+    sarif_validator().validate(log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for code in ("GLM401", "GLM402", "GLM403"):
+        finding = next(r for r in run["results"] if r["ruleId"] == code)
+        rule = rules[finding["ruleIndex"]]
+        assert rule["id"] == code
+        assert rule["fullDescription"]["text"] and "## Fix safety" in rule["help"]["markdown"]
 
 
 def test_sarif_after_apply_marks_fixed_findings_as_passes(tree: Path) -> None:

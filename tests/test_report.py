@@ -10,10 +10,9 @@ from clirunner import BEFORE_FILES
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
-from glm_migrate.formats import RunReport, github_annotations, render
+from glm_migrate.formats import github_annotations, render
 from glm_migrate.redaction import file_secrets, redact, span_text
-from glm_migrate.report import Summary
-from glm_migrate.runner import FileReport
+from glm_migrate.results import FileReport, RunReport, Summary
 from glm_migrate.tables import load_tables
 
 KEY = "zk.7f3a9c1d2e4b5a6f"  # not shaped like sk-: only GLM003's span identifies it

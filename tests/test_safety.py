@@ -16,8 +16,9 @@ from clirunner import APP, glm_migrate
 from glm_migrate.cli import atomic_write
 from glm_migrate.config import Settings
 from glm_migrate.engine import migrate_bytes
+from glm_migrate.results import FileReport
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.runner import FileReport, migrate_file
+from glm_migrate.runner import migrate_file
 from glm_migrate.semantic import ApiCall
 from glm_migrate.tables import load_tables
 

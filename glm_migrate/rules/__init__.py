@@ -1,7 +1,11 @@
-"""The registry. Order is run order, and run order is behaviour: see the comments."""
+"""The registry of every rule: the code rules, run by the engine (order is run order, and run order
+is behaviour: see the comments), and the rules on configuration files and notebooks, applied by the
+runner (config_files.py)."""
 
 from __future__ import annotations
 
+from glm_migrate.config_files import CONFIG_RULES
+from glm_migrate.diagnostics import RuleInfo
 from glm_migrate.rules._base import Rule
 from glm_migrate.rules.agents_tracing import AgentsTracing
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
@@ -49,8 +53,10 @@ from glm_migrate.rules.unsupported_endpoint_argument import UnsupportedEndpointA
 from glm_migrate.rules.unused_suppression import UnusedSuppression
 from glm_migrate.rules.zhipuai_package import ZhipuaiPackage
 
+#: The code rules, in run order: the engine runs each hook item by item, each rule in turn (see
+#: `engine._run_hooks`). `CLAIM_PRIORITY` and `RUN_ORDER` say what this order must keep.
 ALL_RULES: tuple[type[Rule], ...] = (
-    OpenAIApiKey,  # GLM001  before GLM002: inserted module-client lines read key, then URL
+    OpenAIApiKey,  # GLM001
     OpenAIClientBaseURL,  # GLM002
     HardcodedApiKey,  # GLM003
     OpenAIOnlyClientOption,  # GLM004
@@ -59,37 +65,35 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ZhipuaiPackage,  # GLM007
     AzureOpenAIClient,  # GLM008
     OpenAIEnvVar,  # GLM009
-    OpenAIAgentsSetup,  # GLM010  before GLM103: claims the model ids of Agents SDK calls
+    OpenAIAgentsSetup,  # GLM010
     AgentsTracing,  # GLM011
-    OpenAIModelName,  # GLM101  claims the literals it rewrites ...
+    OpenAIModelName,  # GLM101
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104
-    LlamaindexOpenAIClass,  # GLM302  before GLM103, which reports the model ids nobody claimed
-    LitellmModel,  # GLM107  also before GLM103
-    LegacyOpenAIApi,  # GLM303  also before GLM103
-    ModelSetting,  # GLM108  also before GLM103: model settings are sent, not data
+    LlamaindexOpenAIClass,  # GLM302
+    LitellmModel,  # GLM107
+    LegacyOpenAIApi,  # GLM303
+    ModelSetting,  # GLM108
     DictResponseRead,  # GLM304
-    ModelIdAsData,  # GLM103  ... so this one, at module end, reports only the others
+    ModelIdAsData,  # GLM103
     TranscriptionClipLimit,  # GLM105
     EmbeddingVectorSpace,  # GLM106
     ParameterOutOfRange,  # GLM201
     TemperatureAndTopP,  # GLM202
     MaxCompletionTokens,  # GLM203
-    # GLM-only options: each edit reads the already-edited call, so these share one extra_body.
-    ReasoningEffort,  # GLM205  before GLM204: a call with reasoning_effort gets its thinking here
+    ReasoningEffort,  # GLM205
     MissingThinkingOption,  # GLM204
     StreamedToolCalls,  # GLM206
-    GreedyTemperature,  # GLM207  after GLM201, whose clamp of a negative temperature it overrides
+    GreedyTemperature,  # GLM207
     UnsupportedChatParameter,  # GLM208
     ForcedToolChoice,  # GLM209
     MultipleStopSequences,  # GLM210
     StructuredOutput,  # GLM211
     LegacyFunctionCalling,  # GLM212
     ListContentMessage,  # GLM213
-    UnsupportedEndpointArgument,  # GLM214  GLM101 moves image/audio models only where this cleans up
+    UnsupportedEndpointArgument,  # GLM214
     EmbeddingDimensions,  # GLM215
     EmbeddingEncodingFormat,  # GLM216
-    # Target-model checks (rules/targets.toml): after GLM205 and GLM204, whose switches they see.
     RejectedThinkingSwitch,  # GLM217
     SmallThinkingBudget,  # GLM218
     ContentOnlyStream,  # GLM219
@@ -99,14 +103,34 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnusedSuppression,  # GLM991  reported by the engine's suppression pass (suppressions.py)
 )
 
+#: The rules that claim model ids at module end, by priority: the first claim on a node holds
+#: (claims.py), so each sees as handled what those before it claimed; GLM103, last, reports as
+#: data only the ids nobody claimed. (GLM101 and GLM301 also claim as they meet each call,
+#: before any module-end hook runs.) The run order keeps this order; a test checks it.
+CLAIM_PRIORITY = ("GLM006", "GLM010", "GLM101", "GLM102", "GLM302", "GLM107", "GLM303", "GLM108", "GLM103")
 
-def rule_by_code(code: str) -> type[Rule] | None:
-    return next((rule for rule in ALL_RULES if code == rule.CODE), None)
+#: Other pairs whose order matters: (rule, rule it runs before, why).
+RUN_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("GLM001", "GLM002", "the lines inserted for a module client read the key, then the URL"),
+    # GLM-only options share one extra_body: each edit reads the call as the earlier ones left it.
+    ("GLM205", "GLM204", "a call with reasoning_effort gets its thinking option from GLM205"),
+    ("GLM201", "GLM207", "GLM207 overrides GLM201's clamp of a negative temperature"),
+    *(
+        (switch, check, "the target-model checks see the thinking switches GLM205 and GLM204 add")
+        for switch in ("GLM205", "GLM204")
+        for check in ("GLM217", "GLM218", "GLM219")
+    ),
+)
+
+
+#: every rule glm-migrate reports, as --list-rules, --explain, --select and SARIF know them
+REGISTRY: tuple[RuleInfo, ...] = (*ALL_RULES, *CONFIG_RULES)
+
+
+def rule_by_code(code: str) -> RuleInfo | None:
+    return next((rule for rule in REGISTRY if code == rule.CODE), None)
 
 
 def unknown_patterns(patterns: frozenset[str]) -> list[str]:
     """Patterns (codes or prefixes such as GLM1) that match no rule: a usage error."""
-    from glm_migrate.config_files import CONFIG_RULES
-
-    codes = [rule.CODE for rule in ALL_RULES] + [rule.CODE for rule in CONFIG_RULES]
-    return sorted(p for p in patterns if not any(code.startswith(p) for code in codes))
+    return sorted(p for p in patterns if not any(rule.CODE.startswith(p) for rule in REGISTRY))

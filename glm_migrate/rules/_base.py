@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
+from glm_migrate.claims import Claims
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.semantic import ApiCall, Client, ModuleAttributeAssignment, SemanticModel
@@ -80,6 +81,8 @@ class RuleContext:
     model: SemanticModel
     tables: Tables
     settings: Settings
+    #: which rule handles which node (see claims.py)
+    claims: Claims
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -112,6 +115,20 @@ class Rule:
         self.model = context.model
         self.tables = context.tables
         self.settings = context.settings
+
+    def claim(self, *nodes: cst.CSTNode, fix: Applicability | None = None) -> None:
+        """This rule handles these nodes (model-id literals it rewrites or reports; with `fix`,
+        arguments its fix of that applicability changes): other rules leave them alone."""
+        for node in nodes:
+            self.context.claims.claim(node, self.CODE, fix=fix)
+
+    def claimed(self, node: cst.CSTNode) -> bool:
+        """Whether a rule (this one included) already handles `node`."""
+        return self.context.claims.claimed(node)
+
+    def fixed_in_this_run(self, node: cst.CSTNode) -> bool:
+        """Whether a rule's fix that this run applies changes `node`."""
+        return self.context.claims.fixed(node)
 
     @property
     def target_name(self) -> str:

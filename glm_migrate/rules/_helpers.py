@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import libcst as cst
 
 from glm_migrate import layout
-from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
@@ -285,8 +284,6 @@ def literal_value(node: cst.BaseExpression) -> object:
 NOT_LITERAL = object()
 
 
-#: the rule that removes what `endpoint_argument_problems` finds
-ENDPOINT_ARGUMENT_RULE = "GLM214"
 #: keyword arguments every SDK method takes; they never reach the request as parameters
 TRANSPORT_KWARGS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
 
@@ -299,13 +296,6 @@ class ArgumentProblem:
     message: str
     #: how safe removing the argument is (SAFE: the value is OpenAI's default); None: no fix
     removal: Applicability | None = None
-
-    def resolved_by_fixes(self, settings: Settings) -> bool:
-        """Whether this run removes the argument (so the call may move to GLM as well): the
-        rule that removes it (GLM214) runs and its fix is allowed."""
-        if self.removal is None or not settings.is_enabled(ENDPOINT_ARGUMENT_RULE):
-            return False
-        return self.removal is Applicability.SAFE or settings.unsafe_fixes
 
 
 def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentProblem]:

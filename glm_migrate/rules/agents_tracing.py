@@ -76,6 +76,10 @@ class AgentsTracing(Rule):
             "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
             "set_tracing_disabled(False)"
         ),
+        Invalid(
+            "from agents import set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "setup = lambda: set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))"
+        ),  # no statement of its own to add the switch after: reported only
     )
 
     def on_module_end(self) -> None:

@@ -81,6 +81,15 @@ class ContentOnlyStream(Rule):
             '    print(getattr(c.choices[0].delta, "reasoning_content", None), c.choices[0].delta.content)',
             settings={"target_model": "glm-5.3"},
         ),
+        Valid(
+            "from openai import OpenAI\nfor c in OpenAI().chat.completions.create(model=m, messages=[], stream=True):\n"
+            "    print(c.choices[0].delta.reasoning_content, c.choices[0].delta.content)",
+            settings={"target_model": "glm-5.3"},
+        ),  # reads the reasoning as an attribute
+        Valid(
+            "from openai import OpenAI\nr = OpenAI().chat.completions.create(model=m, messages=[])",
+            settings={"target_model": "glm-5.3"},
+        ),  # not streamed
     )
     INVALID = (
         Invalid(

@@ -39,6 +39,9 @@ class EmbeddingDimensions(Rule):
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x", dimensions=512)'),
         Valid('from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x", dimensions=n)'),
+        Valid(
+            'from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x")'
+        ),  # no `dimensions`
     )
     INVALID = (
         Invalid(

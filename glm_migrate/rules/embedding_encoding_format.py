@@ -46,6 +46,9 @@ class EmbeddingEncodingFormat(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.embeddings.create(model="e5", input="x")'
         ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x", **options)'
+        ),  # the splat may carry it
     )
     INVALID = (
         Invalid(

@@ -67,6 +67,14 @@ class GreedyTemperature(Rule):
             expected='import openai\nopenai.chat.completions.create(\n    model="glm-4.6",\n    temperature=0.01,\n    extra_body={"thinking": {"type": "disabled"}, "do_sample": False},\n)',
             unsafe=True,
         ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0, extra_body={"do_sample": False})',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], temperature=0.01, extra_body={"do_sample": False})',
+            unsafe=True,
+        ),  # `do_sample` already set: only the temperature changes
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0, extra_body=body)'
+        ),  # `extra_body` is not a dict literal: reported only
     )
 
     def on_api_call(self, call: ApiCall) -> None:

@@ -180,7 +180,7 @@ class LangchainOpenAIClass(Rule):
                 continue
             literals, _ = self.model.resolve_strings(arg.value, scope)
             # the deployment's name, reported here: not data to check
-            self.model.claimed_literals.update(literals)
+            self.claim(*literals)
             values = ", ".join(f"`{string_value(literal)}`" for literal in literals) or f"`{code_of(arg.value)}`"
             shown.append(f"`{name}` {values}")
         deployment = f" ({'; '.join(shown)})" if shown else ""
@@ -203,7 +203,7 @@ class LangchainOpenAIClass(Rule):
             # its model is that server's name: sent, not data to check (GLM103)
             model = _kwarg(call, MODEL_ALIASES)
             if model is not None:
-                self.model.claimed_literals.update(self.model.resolve_strings(model.value, scope)[0])
+                self.claim(*self.model.resolve_strings(model.value, scope)[0])
             return
         if target is Target.UNKNOWN:
             # Another server, maybe (vLLM, a gateway, a setting): key, model and options are its own.
@@ -319,8 +319,8 @@ class LangchainOpenAIClass(Rule):
         for literal in literals:
             old = string_value(literal) or ""
             match = self.tables.match_on(endpoint, old)
-            if match is None or not match.glm or literal in self.model.claimed_literals:
+            if match is None or not match.glm or self.claimed(literal):
                 continue
-            self.model.claimed_literals.add(literal)
+            self.claim(literal)
             fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
             self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=fix)

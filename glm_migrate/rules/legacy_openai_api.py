@@ -235,9 +235,9 @@ class LegacyOpenAIApi(Rule):
             if arg is None:
                 continue
             for literal in self.model.resolve_strings(arg.value, scope)[0]:
-                if literal in self.model.claimed_literals:
+                if self.claimed(literal):
                     continue
-                self.model.claimed_literals.add(literal)
+                self.claim(literal)
                 old = string_value(literal)
                 new = self.tables.lookup_model(endpoint, old) if endpoint and old else None
                 if new:

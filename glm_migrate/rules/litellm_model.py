@@ -133,7 +133,7 @@ class LitellmModel(Rule):
         alias = dict_entry(deployment, "model_name")
         names = self.model.resolve_strings(alias.value, scope)[0] if alias is not None else []
         # the name the code calls the router by: it stays, and it is not data to check
-        self.model.claimed_literals.update(names)
+        self.claim(*names)
         where = "`Router` deployment" + (f" `{string_value(names[0])}`" if len(names) == 1 else "")
         model = dict_entry(params, "model")
         if model is not None:
@@ -180,7 +180,7 @@ class LitellmModel(Rule):
             if bindings and all(binding.value in routers for binding in bindings):
                 model = find_kwarg(call, "model")
                 if model is not None:
-                    self.model.claimed_literals.update(self.model.resolve_strings(model.value, scope)[0])
+                    self.claim(*self.model.resolve_strings(model.value, scope)[0])
 
     def _embedding(self, call: cst.Call, scope: Scope) -> None:
         model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
@@ -190,9 +190,9 @@ class LitellmModel(Rule):
             old = string_value(literal) or ""
             provider, _, bare = old.rpartition("/")
             new = self.tables.glm_id("embeddings", bare) if provider in OPENAI_PROVIDERS else None
-            if not new or literal in self.model.claimed_literals:
+            if not new or self.claimed(literal):
                 continue
-            self.model.claimed_literals.add(literal)
+            self.claim(literal)
             self.report(
                 literal,
                 f"Model `{old}` on `{code_of(call.func)}` goes to OpenAI, and LiteLLM's `zai/` provider has no "
@@ -206,7 +206,7 @@ class LitellmModel(Rule):
         if base is None or self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is not Target.OTHER:
             return False
         if model is not None:
-            self.model.claimed_literals.update(self.model.resolve_strings(model, scope)[0])
+            self.claim(*self.model.resolve_strings(model, scope)[0])
         return True
 
     def _models(self, expr: cst.BaseExpression, scope: Scope, where: str) -> bool:
@@ -236,7 +236,7 @@ class LitellmModel(Rule):
                 "and drop the Azure `api_base` / `api_version`",
             )
             return False
-        if provider not in OPENAI_PROVIDERS or literal in self.model.claimed_literals:
+        if provider not in OPENAI_PROVIDERS or self.claimed(literal):
             return False
         if self.tables.is_target("chat", bare):
             glm, label = bare, ""
@@ -245,7 +245,7 @@ class LitellmModel(Rule):
         else:
             return False
         new = f"{self.tables.litellm.prefix}/{glm}"
-        self.model.claimed_literals.add(literal)
+        self.claim(literal)
         title = f"Replace with `{new}` (LiteLLM reads its key from `{self.tables.litellm.api_key_env}`)"
         fix = Fix(((literal, partial(replace_string, value=new)),), title)
         self.report(literal, f"Model `{old}`{label} on {where} does not reach Z.AI", fix=fix)

@@ -38,6 +38,9 @@ class LlamaindexOpenAIClass(Rule):
     VALID = (
         Valid('from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k)'),
         Valid('from llama_index.llms.openai_like import OpenAILike\nllm = OpenAILike(model="glm-4.6", api_base=u)'),
+        Valid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")'
+        ),  # another framework's class (GLM006)
     )
     INVALID = (
         Invalid('from llama_index.llms.openai import OpenAI\nllm = OpenAI(model="gpt-4o", temperature=0.1)'),
@@ -52,7 +55,7 @@ class LlamaindexOpenAIClass(Rule):
             shown = ""
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
-                self.model.claimed_literals.update(literals)
+                self.claim(*literals)
                 shown = " with " + ", ".join(f"`{string_value(literal)}`" for literal in literals)
             self.report(
                 call,

@@ -41,6 +41,9 @@ class MaxCompletionTokens(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], max_tokens=10)'
         ),
         Valid("def f(c):\n    c.max_completion_tokens = 3"),
+        Valid(
+            'from openai import OpenAI\nOpenAI().embeddings.create(model="embedding-3", input="x")'
+        ),  # another endpoint
     )
     INVALID = (
         Invalid(

@@ -70,7 +70,7 @@ class ModelIdAsData(Rule):
         }
         found: dict[cst.CSTNode, list[tuple[cst.SimpleString, str, str]]] = {}
         for literal, _ in self.model.string_literals:
-            if literal in sent or literal in self.model.claimed_literals or literal in tested:
+            if literal in sent or self.claimed(literal) or literal in tested:
                 continue
             value = string_value(literal)
             if value is None or len(value) > 64:
@@ -121,7 +121,7 @@ class ModelIdAsData(Rule):
             if isinstance(call.args[0].value, cst.Tuple):
                 literals = [element.value for element in call.args[0].value.elements]
             for literal in literals:
-                if literal in self.model.claimed_literals:
+                if self.claimed(literal):
                     continue  # GLM101 reported the test with the id that flows through it
                 prefix = string_value(literal)
                 if prefix and len(prefix) >= 3 and self.tables.names_model_prefix(prefix):

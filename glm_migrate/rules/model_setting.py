@@ -91,14 +91,14 @@ class ModelSetting(Rule):
     )
 
     def on_module_end(self) -> None:
-        claimed = self.model.claimed_literals
-        if not any(literal not in claimed and self._model_id(literal) for literal, _ in self.model.string_literals):
+        strings = self.model.string_literals
+        if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
         seen: set[cst.SimpleString] = set()
         for name, value, scope in self._settings():
             literals, _ = self.model.resolve_strings(value, scope)
             for literal in literals:
-                if literal in seen or literal in self.model.claimed_literals:
+                if literal in seen or self.claimed(literal):
                     continue
                 seen.add(literal)
                 self._check(name, literal)
@@ -119,7 +119,7 @@ class ModelSetting(Rule):
         if match is None:
             return
         new = match.glm
-        self.model.claimed_literals.add(literal)
+        self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
         if provider or not new:
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"

@@ -41,6 +41,10 @@ class MultipleStopSequences(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], stop=["END"])'
         ),
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], stop="END")'),
+        Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'),  # no `stop`
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], stop=[*stops, "x"])'
+        ),  # a starred first element: its size is unknown
     )
     INVALID = (
         Invalid(

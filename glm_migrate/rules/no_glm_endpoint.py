@@ -140,8 +140,8 @@ class NoGlmEndpoint(Rule):
         edits += [(read, partial(to_message_content, bare=self._stands_alone(read))) for read in reads]
         for literal in self.model.model_literals(call)[0]:
             new = self.tables.lookup_model("chat", string_value(literal) or "")
-            if new and literal not in self.model.claimed_literals:
-                self.model.claimed_literals.add(literal)
+            if new and not self.claimed(literal):
+                self.claim(literal)
                 edits.append((literal, partial(replace_string, value=new)))
         fix = Fix(tuple(edits), "Rewrite as a chat completions call")
         self.report(call.node, message, fix=fix)

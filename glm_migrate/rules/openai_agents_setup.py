@@ -205,9 +205,9 @@ class OpenAIAgentsSetup(Rule):
         for literal in literals:
             old = string_value(literal)
             match = self.tables.match_on("chat", old) if old else None
-            if match is None or not match.glm or literal in self.model.claimed_literals:
+            if match is None or not match.glm or self.claimed(literal):
                 continue
-            self.model.claimed_literals.add(literal)
+            self.claim(literal)
             fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
             self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
 
@@ -235,9 +235,9 @@ class OpenAIAgentsSetup(Rule):
         for literal in literals:
             old = string_value(literal)
             match = self.tables.match_on("chat", old) if old else None
-            if match is None or not match.glm or literal in self.model.claimed_literals:
+            if match is None or not match.glm or self.claimed(literal):
                 continue
-            self.model.claimed_literals.add(literal)
+            self.claim(literal)
             message = (
                 f"`Agent(model={code_of(literal)})` runs on the Agents SDK's default client, which talks to OpenAI: set "
                 f'a Z.AI one (`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '

@@ -96,10 +96,10 @@ class OpenAIModelName(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._seen: set[cst.SimpleString] = set()
-        #: image/transcription calls that may move, decided at module end ...
+        #: image/transcription calls, which move at module end: once the rules that fix their
+        #: arguments have claimed them, and the literals that also reach a call that cannot move
+        #: are known
         self._deferred: list[ApiCall] = []
-        #: ... once the literals that also reach a call that cannot move are known
-        self._blocked: set[cst.SimpleString] = set()
         #: tests of model names already reported
         self._tested: set[cst.CSTNode] = set()
         #: (name, scope) -> the tests of it, looked for once
@@ -113,11 +113,7 @@ class OpenAIModelName(Rule):
             self._rewrite(call, endpoint, set())
             return
         self._report_foreign_models(call, endpoint)
-        problems = endpoint_argument_problems(call, self.tables)
-        if all(p.resolved_by_fixes(self.settings) for p in problems):
-            self._deferred.append(call)
-        else:
-            self._blocked.update(self.model.model_literals(call)[0])
+        self._deferred.append(call)
 
     def _report_foreign_models(self, call: ApiCall, endpoint: str) -> None:
         """A chat model sent to image generation (`images.generate(model=self.model)` with the
@@ -127,14 +123,22 @@ class OpenAIModelName(Rule):
             match = self.tables.match_model(value) if value else None
             if match is not None and match.endpoint != endpoint and literal not in self._seen:
                 self._seen.add(literal)
-                self.model.claimed_literals.add(literal)
+                self.claim(literal)
                 what = _endpoint_label(match.endpoint)
                 self.report(literal, f"Model id `{value}` is a {what} model, sent to {_endpoint_label(endpoint)}")
 
     def on_module_end(self) -> None:
-        # A constant shared with a call GLM's endpoint cannot serve as it is stays as it is.
+        # A call moves only where this run removes every argument GLM's endpoint lacks; a
+        # constant shared with a call that cannot move stays as it is.
+        movable: list[ApiCall] = []
+        blocked: set[cst.SimpleString] = set()
         for call in self._deferred:
-            self._rewrite(call, call.endpoint or "", self._blocked)
+            if all(self.fixed_in_this_run(p.arg) for p in endpoint_argument_problems(call, self.tables)):
+                movable.append(call)
+            else:
+                blocked.update(self.model.model_literals(call)[0])
+        for call in movable:
+            self._rewrite(call, call.endpoint or "", blocked)
         # Names other modules send as model ids (the project index): rewritten where defined.
         for dotted, endpoint in sorted(self.model.facts.sent_names.items()):
             literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
@@ -142,10 +146,10 @@ class OpenAIModelName(Rule):
                 old = string_value(literal)
                 match = self.tables.match_on(endpoint, old) if old is not None else None
                 new = match.glm if match is not None else None
-                if not new or match is None or literal in self._seen or literal in self._blocked:
+                if not new or match is None or literal in self._seen or literal in blocked:
                     continue
                 self._seen.add(literal)
-                self.model.claimed_literals.add(literal)
+                self.claim(literal)
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
                 fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
                 self.report(literal, message, fix=fix, model=match)
@@ -164,7 +168,7 @@ class OpenAIModelName(Rule):
                 continue
             new = match.glm
             self._seen.add(literal)
-            self.model.claimed_literals.add(literal)
+            self.claim(literal)
             name = self.model.assigned_names.get(literal)
             tokenizer = name is not None and name in self.model.tokenizer_names
             message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
@@ -208,7 +212,7 @@ class OpenAIModelName(Rule):
         for test in tests:
             if test.node not in self._tested:
                 self._tested.add(test.node)
-                self.model.claimed_literals.update(literals_in(test.node))
+                self.claim(*literals_in(test.node))
                 message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
                 self.report(test.node, message)
 

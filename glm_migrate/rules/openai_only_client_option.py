@@ -55,6 +55,12 @@ class OpenAIOnlyClientOption(Rule):
             'import openai\nopenai.organization = "org-1"\nopenai.api_key = k',
             expected="import openai\nopenai.api_key = k",
         ),
+        Invalid(
+            'from openai import OpenAI\nopts = {"organization": "org-1"}\nc = OpenAI(api_key=k, **opts)'
+        ),  # set in a `**` mapping: reported only
+        Invalid(
+            'import openai\nopenai.organization = "org-1"  # billing\nopenai.api_key = k'
+        ),  # a comment would be lost: reported only
     )
 
     def on_client(self, client: Client) -> None:

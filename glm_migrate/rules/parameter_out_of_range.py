@@ -44,6 +44,9 @@ class ParameterOutOfRange(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:1/v1")\nc.chat.completions.create(model="m", messages=[], temperature=1.5)'
         ),
+        Valid(
+            "from openai import OpenAI\nOpenAI().chat.completions.create(**params, temperature=0.5)"
+        ),  # a splat has no keyword
     )
     INVALID = (
         Invalid(

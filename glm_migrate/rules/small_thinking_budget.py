@@ -57,6 +57,14 @@ class SmallThinkingBudget(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.7", messages=[], max_tokens=256, thinking={"type": "disabled"})',
             settings={"target_model": "glm-4.7"},
         ),
+        Valid(
+            'from openai import OpenAI\ndef ask(n):\n    OpenAI().chat.completions.create(model="gpt-4o", messages=[], max_tokens=n)',
+            settings={"target_model": "glm-5.3"},
+        ),  # a parameter: its callers may pass more
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_tokens=limit())',
+            settings={"target_model": "glm-5.3"},
+        ),  # not a number glm-migrate can know
         Valid(  # a fine-tuned model keeps its id: it is not the target
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="chatglm3-6b-ft-demo", messages=[], max_tokens=50)',
             settings={"target_model": "glm-5.3"},

@@ -46,6 +46,12 @@ class StructuredOutput(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.parse(model="m", messages=[], response_format=Event)'
         ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'
+        ),  # no response format
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], response_format=fmt)'
+        ),  # an unknown format on create
     )
     INVALID = (
         Invalid(

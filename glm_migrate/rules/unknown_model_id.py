@@ -79,11 +79,11 @@ class UnknownModelId(Rule):
             return
         sent = {literal for call in self.model.api_calls for literal in self.model.model_literals(call)[0]}
         for literal, value in candidates:
-            if literal in sent or literal in self.model.claimed_literals:
+            if literal in sent or self.claimed(literal):
                 continue
             match = self.tables.match_model(value.rpartition("/")[2])  # a user override of the id wins
             if match is not None and match.family is not None and match.family.report_anywhere:
-                self.model.claimed_literals.add(literal)
+                self.claim(literal)
                 self.report(literal, _no_equivalent(value, match), model=match)
 
 

@@ -33,6 +33,9 @@ class UnresolvedModelId(Rule):
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])'),
         Valid("def f(client, model):\n    return client.chat.completions.create(model=model)"),  # no SDK imported
+        Valid(
+            'from openai import OpenAI\nOpenAI().images.generate(model=m, prompt="a cat")'
+        ),  # images: GLM101 and GLM301 speak for these
     )
     INVALID = (
         Invalid(

@@ -99,3 +99,4 @@ class UnsupportedEndpointArgument(Rule):
                 applicability=problem.removal,
             )
             self.report(problem.arg, message, fix=fix)
+            self.claim(problem.arg, fix=problem.removal)  # the call's model id may move with it
