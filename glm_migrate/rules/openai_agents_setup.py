@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 
 import libcst as cst
@@ -9,6 +10,7 @@ from glm_migrate.rules._agents import AgentsModule, insert_after
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.semantic import Scope, find_kwarg, string_value
+from glm_migrate.tables import ModelMatch
 
 #: the API the SDK must use against Z.AI's chat completions base URL
 CHAT_API = "chat_completions"
@@ -201,15 +203,28 @@ class OpenAIAgentsSetup(Rule):
             arg = positional[0] if positional and where != "`Agent`" else None
         if arg is None:
             return
+        for literal, old, match in self._openai_ids(arg, scope):
+            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+            self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
+
+    def _openai_ids(self, arg: cst.Arg, scope: Scope) -> Iterator[tuple[cst.SimpleString, str, ModelMatch]]:
+        """The OpenAI model ids `arg` may be that no other rule has taken, each claimed."""
         literals, _ = self.model.resolve_strings(arg.value, scope)
         for literal in literals:
             old = string_value(literal)
             match = self.tables.match_on("chat", old) if old else None
-            if match is None or not match.glm or self.claimed(literal):
+            if old is None or match is None or not match.glm or self.claimed(literal):
                 continue
             self.claim(literal)
-            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
-            self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
+            yield literal, old, match
+
+    @property
+    def _client_setup(self) -> str:
+        """How to give the Agents SDK a Z.AI client, for messages."""
+        return (
+            f'`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '
+            f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`'
+        )
 
     def _agent_without_model(self, call: cst.Call, zai_default: bool) -> None:
         """An `Agent` without a model runs on the SDK's default model, an OpenAI id Z.AI does not
@@ -221,26 +236,16 @@ class OpenAIAgentsSetup(Rule):
             f'(unless `OPENAI_DEFAULT_MODEL` names another): pass `model="{self.tables.target.chat}"`'
         )
         if not zai_default:
-            message += (
-                f' and give the SDK a Z.AI client (`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '
-                f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`)'
-            )
+            message += f" and give the SDK a Z.AI client ({self._client_setup})"
         self.report(call, message)
 
     def _agent_on_openai(self, call: cst.Call, scope: Scope) -> None:
         arg = find_kwarg(call, "model")
         if arg is None:
             return
-        literals, _ = self.model.resolve_strings(arg.value, scope)
-        for literal in literals:
-            old = string_value(literal)
-            match = self.tables.match_on("chat", old) if old else None
-            if match is None or not match.glm or self.claimed(literal):
-                continue
-            self.claim(literal)
+        for literal, _, match in self._openai_ids(arg, scope):
             message = (
                 f"`Agent(model={code_of(literal)})` runs on the Agents SDK's default client, which talks to OpenAI: set "
-                f'a Z.AI one (`set_default_openai_client(AsyncOpenAI(base_url=..., api_key=os.environ["{self.key_env}"]))`, '
-                f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`), then use `{match.glm}`'
+                f"a Z.AI one ({self._client_setup}), then use `{match.glm}`"
             )
             self.report(literal, message, model=match)
