@@ -8,8 +8,13 @@ the constructor's parameters and those of each resource method glm-migrate rewri
 (METHOD_PATHS), and the version of each SDK distribution. Clients are constructed with dummy
 settings (no request is made) so that resource methods are looked up exactly as user code finds
 them. An SDK that is not installed keeps the entries (and version) the file already has, and the
-script says so. `--check` writes nothing and exits 1 when the file differs from what the
-installed SDKs give.
+script says so.
+
+`--check` writes nothing and exits 1 only when the file is unsafe for the installed SDKs: when it
+would let the guard accept a call they reject (a parameter or method they no longer have, one they
+now require). A newer SDK that only adds parameters makes the table stale, not wrong (the guard
+then holds back a fix it could apply): that is noted and exits 0, so a release of the SDK does not
+fail CI. `--check --exact` exits 1 on any difference, versions included.
 """
 
 from __future__ import annotations
@@ -164,6 +169,46 @@ def collect(previous: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return document, notes
 
 
+def _signature_problems(where: str, recorded: dict[str, Any], installed: dict[str, Any]) -> list[str]:
+    problems = []
+    if not installed["var_keyword"]:
+        problems += [
+            f"{where}: no longer takes {name}=" for name in recorded["keyword"] if name not in installed["keyword"]
+        ]
+    problems += [f"{where}: now requires {name}" for name in installed["required"] if name not in recorded["required"]]
+    if not installed["var_positional"]:
+        shared = min(len(recorded["positional"]), len(installed["positional"]))
+        if recorded["positional"][:shared] != installed["positional"][:shared]:
+            problems.append(f"{where}: its positional parameters moved")
+        if len(recorded["positional"]) > len(installed["positional"]):
+            problems.append(f"{where}: takes fewer positional arguments")
+    return problems
+
+
+def incompatibilities(recorded: dict[str, Any], installed: dict[str, Any]) -> list[str]:
+    """What the recorded table would let the guard accept that the installed SDKs reject.
+
+    Only clients whose SDK version differs are compared: an SDK that is not installed keeps its
+    recorded entry and version, so it compares equal to itself.
+    """
+    problems: list[str] = []
+    old_signatures, new_signatures = recorded.get("signatures", {}), installed["signatures"]
+    for qualified, old in recorded.get("clients", {}).items():
+        new = installed["clients"].get(qualified)
+        if new is None:
+            problems.append(f"{qualified}: no longer in the SDK")
+            continue
+        pairs = [(qualified, old["constructor"], new["constructor"])]
+        for path, name in old["methods"].items():
+            if path not in new["methods"]:
+                problems.append(f"{qualified}.{path}: no longer in the SDK")
+                continue
+            pairs.append((f"{qualified}.{path}", name, new["methods"][path]))
+        for where, old_name, new_name in pairs:
+            problems += _signature_problems(where, old_signatures[old_name], new_signatures[new_name])
+    return problems
+
+
 def _string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -203,7 +248,8 @@ def render(document: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=Path, default=ROOT / "rules" / "signatures.toml")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is not what the SDKs give")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is unsafe for the installed SDKs")
+    parser.add_argument("--exact", action="store_true", help="with --check: exit 1 on any difference")
     args = parser.parse_args(argv)
     previous: dict[str, Any] = {}
     if args.output.is_file():
@@ -214,9 +260,16 @@ def main(argv: list[str] | None = None) -> int:
     text = render(document)
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
-        if current != text:
-            print(f"{args.output} differs from the installed SDKs: run scripts/generate_signatures.py", file=sys.stderr)
+        if current == text:
+            return 0
+        problems = incompatibilities(previous, document)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        advice = "run scripts/generate_signatures.py"
+        if problems or args.exact:
+            print(f"{args.output} differs from the installed SDKs: {advice}", file=sys.stderr)
             return 1
+        print(f"{args.output} is older than the installed SDKs but safe for them: {advice}", file=sys.stderr)
         return 0
     args.output.write_text(text, encoding="utf-8")
     versions = ", ".join(f"{k} {v}" for k, v in document["sdk_versions"].items())

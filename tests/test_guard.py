@@ -453,13 +453,59 @@ def test_the_signature_table_covers_every_client_class_and_endpoint() -> None:
     assert "chat.completions.create" in signatures.clients["zai.ZaiClient"].methods
 
 
-def test_the_signature_table_matches_the_installed_sdks() -> None:
-    """A newer SDK is noticed: refresh with scripts/generate_signatures.py."""
+def test_the_signature_table_is_safe_for_the_installed_sdks() -> None:
+    """The guard never accepts a call the installed SDKs reject. A newer SDK that only adds
+    parameters leaves the table stale but safe (refresh with scripts/generate_signatures.py), so an
+    SDK release does not fail CI; one that removes or newly requires a parameter does."""
     pytest.importorskip("openai")
     pytest.importorskip("zai")
     script = ROOT / "scripts" / "generate_signatures.py"
     run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate_signatures", ROOT / "scripts" / "generate_signatures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _table(**create: object) -> dict[str, object]:
+    signature = {"positional": [], "keyword": ["model", "temperature"], "required": ["model"]}
+    signature |= {"var_positional": False, "var_keyword": False} | create
+    constructor = {"positional": [], "keyword": ["api_key"], "required": [], "var_positional": False}
+    constructor["var_keyword"] = False
+    return {
+        "clients": {"openai.OpenAI": {"constructor": "ctor", "methods": {"chat.completions.create": "create"}}},
+        "signatures": {"ctor": constructor, "create": signature},
+    }
+
+
+@pytest.mark.parametrize(
+    ("installed", "problem"),
+    [
+        (_table(keyword=["model", "temperature", "verbosity"]), None),
+        (_table(keyword=["model"]), "openai.OpenAI.chat.completions.create: no longer takes temperature="),
+        (_table(keyword=["model"], var_keyword=True), None),
+        (_table(required=["model", "messages"]), "openai.OpenAI.chat.completions.create: now requires messages"),
+        (_table(positional=["model"]), None),
+    ],
+    ids=["a-new-parameter", "a-removed-parameter", "removed-into-kwargs", "newly-required", "new-positional"],
+)
+def test_only_what_the_guard_would_wrongly_accept_is_an_incompatibility(
+    installed: dict[str, object], problem: str | None
+) -> None:
+    found = _generator().incompatibilities(_table(), installed)
+    assert found == ([problem] if problem else [])
+
+
+def test_a_method_the_sdk_dropped_is_an_incompatibility() -> None:
+    installed = _table()
+    installed["clients"] = {"openai.OpenAI": {"constructor": "ctor", "methods": {}}}
+    found = _generator().incompatibilities(_table(), installed)
+    assert found == ["openai.OpenAI.chat.completions.create: no longer in the SDK"]
 
 
 def test_the_generator_keeps_the_entries_of_an_sdk_that_is_not_installed(tmp_path: Path) -> None:
