@@ -24,7 +24,7 @@ from glm_migrate.rules._legacy_calls import (
     to_v1,
 )
 from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
-from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
 
 #: openai<1 resources whose model the converted call sends to these endpoints
 LEGACY_ENDPOINTS = {"ChatCompletion": "chat", "Completion": "chat", "Embedding": "embeddings"}
@@ -123,7 +123,7 @@ class LegacyOpenAIApi(Rule):
         return self.settings.openai_major == 1
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
-        if assignment.attribute not in LEGACY_SETTINGS:
+        if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
         hint = "pass `base_url=` to the client" if assignment.attribute == "api_base" else "drop it"
         message = f"`openai.{assignment.attribute}` is an openai<1.0 setting, unused by openai>=1: {hint}"
