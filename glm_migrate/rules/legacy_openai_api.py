@@ -109,6 +109,26 @@ class LegacyOpenAIApi(Rule):
         Invalid(
             'import openai\nasync def f():\n    await openai.Embedding.acreate(model="text-embedding-ada-002", input="x")'
         ),
+        Invalid('import openai\nopenai.api_type = "azure"\nopenai.api_version = "2023-05-15"'),  # Azure's: by hand
+        Invalid(  # GLM002 then points the lookup at Z.AI
+            'import os\nimport openai\nopenai.api_base = os.getenv("OPENAI_API_BASE")',
+            expected='import os\nimport openai\nopenai.base_url = os.getenv("OPENAI_API_BASE")',
+            unsafe=True,
+        ),
+        Invalid("import openai\nfrom settings import API_BASE\nopenai.api_base = API_BASE"),
+        Invalid(
+            'import openai\nopenai.Edit.create(model="text-davinci-edit-001", input=text, instruction="Fix the spelling")'
+        ),
+        Invalid('import openai\nflagged = openai.Moderation.create(input=text)["results"][0]["flagged"]'),
+        Invalid(  # per-call connection options: a client's in openai>=1
+            'import openai\nMODEL = "gpt-4"\nsummary = openai.ChatCompletion.create(model=MODEL, messages=m, api_key=key)\n'
+            "title = openai.ChatCompletion.create(model=MODEL, messages=t, api_key=key)"
+        ),
+        # text completions that chat cannot take as they are
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=["a", "b"])'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, logprobs=5)'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, stream=opts.stream)'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p)\nsave(r)'),
     )
 
     FIX_TITLE = "Use the openai>=1 module client"
