@@ -84,6 +84,11 @@ class LitellmModel(Rule):
         Valid(
             'import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"], api_base="http://localhost:4000")'
         ),
+        Valid('import litellm\nlitellm.completion(api_base="http://localhost:4000", **request)'),  # a proxy's request
+        Valid(  # LangChain's class is GLM006's
+            'import litellm\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n'
+            'litellm.completion(model="zai/glm-4.6", messages=[])'
+        ),
     )
     INVALID = (
         Invalid(
