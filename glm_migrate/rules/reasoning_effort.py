@@ -131,6 +131,11 @@ class ReasoningEffort(Rule):
             settings={"target_model": "glm-5.3"},
             unsafe=True,
         ),
+        Invalid(  # a profile that cannot switch thinking off (`[tool.glm-migrate.target-profile]`): the level just goes
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], reasoning_effort="low")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])',
+            settings={"target_profile": {"thinking_disabled": False}},
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
