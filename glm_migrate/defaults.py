@@ -15,7 +15,7 @@ import libcst as cst
 from glm_migrate.nodes import dotted_name, find_kwarg, string_value
 
 if TYPE_CHECKING:
-    from glm_migrate.semantic import Binding, Scope, SemanticModel
+    from glm_migrate.semantic.scopes import Binding, ModuleScopes, Scope
 
 #: Calls that declare a field or an option, with whether their first positional argument is the
 #: default (pydantic's `Field("x")`, typer's `Option("x")`; dataclasses' `field` takes keywords).
@@ -44,7 +44,7 @@ def declared_default(call: cst.Call) -> cst.BaseExpression | None:
     return None
 
 
-def argparse_default(model: SemanticModel, expr: cst.Attribute, scope: Scope) -> list[cst.BaseExpression] | None:
+def argparse_default(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> list[cst.BaseExpression] | None:
     """The defaults of the `add_argument` calls that fill `args.<name>`, when `args` comes from
     `parser.parse_args()` of a parser of this module; None when it does not."""
     if type(expr.value) is not cst.Name:
@@ -84,7 +84,7 @@ def _destination(call: cst.Call) -> str | None:
     return chosen.lstrip("-").replace("-", "_") if chosen else None
 
 
-def option_default(model: SemanticModel, binding: Binding, function: Scope) -> cst.BaseExpression | None:
+def option_default(model: ModuleScopes, binding: Binding, function: Scope) -> cst.BaseExpression | None:
     """A parameter's default declared by a click-style decorator of its function:
     `@click.option("--model", default="gpt-4o") def main(model): ...`."""
     node = function.node

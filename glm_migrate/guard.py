@@ -35,7 +35,6 @@ from glm_migrate.semantic import (
     SemanticModel,
     code_of,
     dotted_name,
-    normalise_path,
     string_value,
     walk,
 )
@@ -656,10 +655,12 @@ class _Guard:
             module, *path = full.split(".")
             # Only the `openai` module has a module-level client (`openai.chat.completions...`).
             if module == "openai" and path:
-                for dotted, signature in self._methods(self._module_client_classes(), normalise_path(path)):
+                for dotted, signature in self._methods(
+                    self._module_client_classes(), self.tables.sdk.normalise_path(path)
+                ):
                     found.setdefault(id(signature), (dotted, signature))
         for client in clients:
-            for dotted, signature in self._methods(self._classes(client), normalise_path(attributes)):
+            for dotted, signature in self._methods(self._classes(client), self.tables.sdk.normalise_path(attributes)):
                 found.setdefault(id(signature), (dotted, signature))
         return list(found.values()) or None
 

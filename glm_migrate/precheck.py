@@ -110,8 +110,8 @@ _TOKENS: tuple[tuple[bytes, _Fits], ...] = (
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 #: an attribute path through an SDK resource to a method (`x.chat.completions.create`,
 #: `x.models.list`): the shapes the engine takes for API calls under a star import; the
-#: resources are the first segments of `semantic.ENDPOINT_BY_PATH` and of the `[unavailable]`
-#: table (a test checks both)
+#: resources are the first segments of sdk.toml's `[endpoints]` and of endpoints.toml's
+#: `[unavailable]` table (a test checks both)
 _SDK_RESOURCE = re.compile(
     rb"\.\s*(?:chat|completions|responses|embeddings|images|audio|assistants|threads|vector_stores|"
     rb"conversations|moderations|fine_tuning|fine_tunes|batches|files|uploads|models|realtime|evals|"

@@ -19,7 +19,7 @@ import libcst as cst
 from glm_migrate.nodes import string_value
 
 if TYPE_CHECKING:
-    from glm_migrate.semantic import Scope, SemanticModel
+    from glm_migrate.semantic.scopes import ModuleScopes, Scope
 
 #: Methods of a dict that only read it, or only remove keys (so what it may hold stays a superset).
 _READ_METHODS = frozenset({"get", "items", "keys", "values", "copy", "pop", "popitem", "__contains__"})
@@ -63,7 +63,7 @@ class SplatMapping:
         self.keys.setdefault(source.key, []).append(source)
 
 
-def resolve_splat(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> SplatMapping | None:
+def resolve_splat(model: ModuleScopes, expr: cst.BaseExpression, scope: Scope) -> SplatMapping | None:
     """The mapping `**expr` passes, or None when its keys cannot all be seen."""
     if type(expr) is not cst.Name:
         mapping = _from_literal(model, expr, scope, name=None)
@@ -97,7 +97,7 @@ def resolve_splat(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) 
 
 
 def _from_literal(
-    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, *, name: str | None
+    model: ModuleScopes, expr: cst.BaseExpression, scope: Scope, *, name: str | None
 ) -> SplatMapping | None:
     if type(expr) is cst.Dict:
         mapping = SplatMapping(name, expr)
@@ -117,11 +117,11 @@ def _from_literal(
     return None
 
 
-def _is_builtin_dict(model: SemanticModel, func: cst.BaseExpression, scope: Scope) -> bool:
+def _is_builtin_dict(model: ModuleScopes, func: cst.BaseExpression, scope: Scope) -> bool:
     return type(func) is cst.Name and func.value == "dict" and not model.lookup("dict", scope)
 
 
-def _read_or_store(model: SemanticModel, use: cst.Name, mapping: SplatMapping, home: Scope) -> bool:
+def _read_or_store(model: ModuleScopes, use: cst.Name, mapping: SplatMapping, home: Scope) -> bool:
     """Whether this use of the mapping's name leaves its keys known; key stores are added."""
     parent = model.parents.get(use)
     if type(parent) is cst.Arg:
@@ -140,7 +140,7 @@ def _read_or_store(model: SemanticModel, use: cst.Name, mapping: SplatMapping, h
     return type(parent) in (cst.If, cst.While, cst.UnaryOperation, cst.BooleanOperation, cst.IfExp)
 
 
-def _subscript_use(model: SemanticModel, subscript: cst.Subscript, mapping: SplatMapping, home: Scope) -> bool:
+def _subscript_use(model: ModuleScopes, subscript: cst.Subscript, mapping: SplatMapping, home: Scope) -> bool:
     holder = model.parents.get(subscript)
     if type(holder) is cst.AssignTarget:
         assign = model.parents.get(holder)
@@ -161,7 +161,7 @@ def _subscript_key(subscript: cst.Subscript) -> str | None:
     return string_value(index.value)
 
 
-def _method_use(model: SemanticModel, attribute: cst.Attribute, mapping: SplatMapping, home: Scope) -> bool:
+def _method_use(model: ModuleScopes, attribute: cst.Attribute, mapping: SplatMapping, home: Scope) -> bool:
     method = attribute.attr.value
     call = model.parents.get(attribute)
     if method in _READ_METHODS:
@@ -192,7 +192,7 @@ def _method_use(model: SemanticModel, attribute: cst.Attribute, mapping: SplatMa
     return False
 
 
-def _unconditional(model: SemanticModel, node: cst.CSTNode, home: Scope) -> bool:
+def _unconditional(model: ModuleScopes, node: cst.CSTNode, home: Scope) -> bool:
     """No branch, loop or nested function lies between `node` and the scope that owns the mapping."""
     current = model.parents.get(node)
     while current is not None and current is not home.node:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SUPPORTED_VERSION = 1
-TABLE_FILES = ("models", "endpoints", "parameters", "signatures", "targets")
+TABLE_FILES = ("models", "endpoints", "parameters", "signatures", "targets", "sdk")
 ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 #: what a model family may belong to: GLM's endpoints, then OpenAI APIs GLM-4.6 has no counterpart for
 FAMILY_ENDPOINTS = (*ENDPOINTS, "audio_speech", "completions", "moderations", "realtime")
@@ -188,6 +188,28 @@ class Signatures:
 
 
 @dataclass(frozen=True, slots=True)
+class SdkSurface:
+    """The shape of the OpenAI SDK the semantic pass recognises (`rules/sdk.toml`)."""
+
+    #: resource attributes of the v1 module-level client (`openai.chat`)
+    module_client_resources: frozenset[str]
+    #: openai<1.0 resources (`openai.ChatCompletion`) and module settings only it reads
+    legacy_resources: frozenset[str]
+    legacy_settings: frozenset[str]
+    #: path segments that wrap a resource method without changing the request (`with_raw_response`)
+    transparent_segments: frozenset[str]
+    #: client methods that return a copy of the client (`with_options`)
+    client_copy_methods: frozenset[str]
+    #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
+    endpoints: Mapping[tuple[str, ...], str]
+
+    def normalise_path(self, path: Sequence[str]) -> tuple[str, ...]:
+        """`path` without its transparent segments: `chat.with_raw_response.completions.create`
+        is `chat.completions.create`."""
+        return tuple(segment for segment in path if segment not in self.transparent_segments)
+
+
+@dataclass(frozen=True, slots=True)
 class LitellmProvider:
     """LiteLLM's provider for Z.AI (`[litellm]` in endpoints.toml)."""
 
@@ -263,6 +285,7 @@ class Tables:
     #: lower-case words; a file containing none of them has nothing to migrate
     triggers: tuple[str, ...]
     signatures: Signatures
+    sdk: SdkSurface
     #: source id -> when OpenAI shuts it down (exact entries that give a `shutdown`)
     shutdowns: Mapping[str, date]
     #: every target profile and the GLM model lineage (targets.toml)
@@ -692,9 +715,28 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             )
         ),
         signatures=_signatures(raw["signatures"]),
+        sdk=_sdk_surface(raw["sdk"]),
         shutdowns=MappingProxyType(shutdowns),
         targets_file=target_file,
         target=baseline,
+    )
+
+
+def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
+    """`rules/sdk.toml`: resource paths are dotted there and tuples here; every endpoint is one of
+    models.toml's sections."""
+    endpoints: dict[tuple[str, ...], str] = {}
+    for path, endpoint in _get(raw, "endpoints", Mapping, "sdk").items():
+        if endpoint not in ENDPOINTS:
+            raise TablesError(f"rules/sdk.toml: `endpoints.{path}` names no endpoint of {', '.join(ENDPOINTS)}")
+        endpoints[tuple(path.split("."))] = endpoint
+    return SdkSurface(
+        module_client_resources=frozenset(_str_list(raw, "module_client.resources", "sdk")),
+        legacy_resources=frozenset(_str_list(raw, "legacy.resources", "sdk")),
+        legacy_settings=frozenset(_str_list(raw, "legacy.settings", "sdk")),
+        transparent_segments=frozenset(_str_list(raw, "paths.transparent_segments", "sdk")),
+        client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
+        endpoints=MappingProxyType(endpoints),
     )
 
 

@@ -31,10 +31,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from glm_migrate.semantic import ENDPOINT_BY_PATH  # noqa: E402
 from glm_migrate.tables import SUPPORTED_VERSION, tables_dir, tomllib  # noqa: E402
 
-#: Resource methods besides the endpoints' (ENDPOINT_BY_PATH): the openai>=1 calls GLM301 and the
+#: The resource methods of GLM's endpoints (`[endpoints]` of rules/sdk.toml), read directly: this
+#: script regenerates a table `load_tables` would need intact.
+ENDPOINT_PATHS = tuple(
+    tuple(path.split("."))
+    for path in tomllib.loads((tables_dir() / "sdk.toml").read_text(encoding="utf-8"))["endpoints"]
+)
+#: Resource methods besides the endpoints': the openai>=1 calls GLM301 and the
 #: openai<1 conversions (GLM304) report or write.
 EXTRA_PATHS = (
     ("completions", "create"),
@@ -47,7 +52,7 @@ EXTRA_PATHS = (
     ("audio", "translations", "create"),
     ("audio", "speech", "create"),
 )
-METHOD_PATHS = tuple(sorted({*ENDPOINT_BY_PATH, *EXTRA_PATHS}))
+METHOD_PATHS = tuple(sorted({*ENDPOINT_PATHS, *EXTRA_PATHS}))
 
 #: Keyword arguments that let a client be constructed without the environment (no request is made).
 DUMMY_SETTINGS: dict[str, dict[str, str]] = {

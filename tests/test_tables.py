@@ -314,3 +314,51 @@ def test_shutdown_dates_reach_dated_snapshots() -> None:
 def test_the_readme_shows_the_shipped_profiles() -> None:
     readme = (tables_dir().parent / "README.md").read_text(encoding="utf-8")
     assert load_tables().targets_file.markdown_table() in readme, "regenerate the README's Targets table"
+
+
+def test_sdk_table_describes_the_openai_sdk() -> None:
+    sdk = load_tables().sdk
+    assert sdk.endpoints[("chat", "completions", "create")] == "chat"
+    assert sdk.endpoints[("audio", "transcriptions", "create")] == "audio_transcriptions"
+    assert set(sdk.endpoints.values()) <= set(ENDPOINTS)
+    assert {"chat", "embeddings"} <= sdk.module_client_resources
+    assert "ChatCompletion" in sdk.legacy_resources and "api_base" in sdk.legacy_settings
+    assert "with_options" in sdk.client_copy_methods
+    path = ("chat", "with_raw_response", "completions", "beta", "create")
+    assert sdk.normalise_path(path) == ("chat", "completions", "create")
+
+
+def test_every_endpoint_path_is_a_method_the_signature_table_knows() -> None:
+    """The guard binds rewritten calls against signatures.toml: an endpoint path sdk.toml adds
+    without a signature would never be checked (`images.generations` is zai-sdk's name)."""
+    tables = load_tables()
+    openai_methods = tables.signatures.clients["openai.OpenAI"].methods
+    zai_methods = tables.signatures.clients["zai.ZaiClient"].methods
+    for path in tables.sdk.endpoints:
+        assert ".".join(path) in openai_methods or ".".join(path) in zai_methods, path
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("endpoints", "chat.completions.create"), "chats", "`endpoints.chat.completions.create` names no endpoint"),
+        (("legacy", "settings"), "api_base", "rules/sdk.toml: `legacy.settings` has the wrong type"),
+        (("paths", "client_copy_methods"), [1], "`paths.client_copy_methods` must be a list of strings"),
+        (("module_client",), {}, "rules/sdk.toml: missing key `module_client.resources`"),
+    ],
+)
+def test_broken_sdk_table_is_named(path: tuple[str, ...], value: object, message: str) -> None:
+    raw = copy.deepcopy(_raw())
+    node: dict[str, object] = raw["sdk"]
+    for key in path[:-1]:
+        node = node[key]  # type: ignore[assignment]
+    node[path[-1]] = value
+    with pytest.raises(TablesError, match=re.escape(message)):
+        parse_tables(raw)
+
+
+def test_sdk_table_is_required() -> None:
+    raw = _raw()
+    del raw["sdk"]
+    with pytest.raises(TablesError, match=re.escape("rules/sdk.toml is missing")):
+        parse_tables(raw)

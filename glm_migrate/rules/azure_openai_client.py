@@ -77,6 +77,13 @@ class AzureOpenAIClient(Rule):
             "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
         ),
         Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
+        # the project's own key variable stays (with a warning), and the deployment is noted
+        Invalid(
+            'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(api_key=os.environ["MY_LLM_KEY"], api_version="2024-10-21", '
+            'azure_endpoint=endpoint, azure_deployment="gpt-4o-prod")',
+            expected='import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["MY_LLM_KEY"], base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
     )
 
     def on_client(self, client: Client) -> None:

@@ -59,6 +59,10 @@ class DictResponseRead(Rule):
             "import litellm\nfrom openai import OpenAI\ncomplete = litellm.completion if x else OpenAI().chat.completions.create\n"
             'print(complete(model="m", messages=[])["choices"][0]["message"]["content"])'
         ),
+        Valid(  # a raw response is read through its own API (`.headers`, `.parse()`)
+            'from openai import OpenAI\nclient = OpenAI()\nraw = client.chat.completions.with_raw_response.create(model="m", messages=[])\n'
+            'print(raw.headers["x-request-id"])'
+        ),
     )
     INVALID = (
         Invalid(
@@ -70,6 +74,14 @@ class DictResponseRead(Rule):
             "    if 'content' in c.choices[0].delta:\n        print(c.choices[0].delta.get('content', ''))",
             expected="from openai import OpenAI\nfor c in OpenAI().chat.completions.create(model='m', messages=[], stream=True):\n"
             "    if c.choices[0].delta.content is not None:\n        print((c.choices[0].delta.content or ''))",
+        ),
+        Invalid(  # two calls, one response name: each read is fixed once
+            'from openai import OpenAI\nclient = OpenAI()\nif short:\n    r = client.chat.completions.create(model="m", messages=m, max_tokens=50)\n'
+            'else:\n    r = client.chat.completions.create(model="m", messages=m)\nmessage = r["choices"][0]["message"]\n'
+            'if "tool_calls" in message:\n    print(message["tool_calls"])',
+            expected='from openai import OpenAI\nclient = OpenAI()\nif short:\n    r = client.chat.completions.create(model="m", messages=m, max_tokens=50)\n'
+            'else:\n    r = client.chat.completions.create(model="m", messages=m)\nmessage = r.choices[0].message\n'
+            "if message.tool_calls is not None:\n    print(message.tool_calls)",
         ),
     )
 

@@ -54,6 +54,13 @@ class HardcodedApiKey(Rule):
         ),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:11434/v1")'),
         Valid('from zai import ZaiClient\nc = ZaiClient(api_key="your-api-key")'),  # a placeholder
+        Valid(
+            'import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.base_url = "https://api.z.ai/api/paas/v4/"'
+        ),
+        Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY", ""))'),
+        Valid(
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY") or "not-needed"\nc = OpenAI(api_key=KEY)'
+        ),
     )
     INVALID = (
         Invalid(
@@ -75,6 +82,20 @@ class HardcodedApiKey(Rule):
         ),
         Invalid(  # the constant is sent elsewhere too: reported only
             'from openai import OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)\nlog(KEY)',
+        ),
+        Invalid(  # one constant, two clients: one finding, one fix
+            'import os\nfrom openai import AsyncOpenAI, OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nclient = OpenAI(api_key=KEY)\naclient = AsyncOpenAI(api_key=KEY)',
+            expected='import os\nfrom openai import AsyncOpenAI, OpenAI\nKEY = os.environ["ZAI_API_KEY"]\nclient = OpenAI(api_key=KEY)\naclient = AsyncOpenAI(api_key=KEY)',
+        ),
+        Invalid(
+            'import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", api_key="sk-proj-0123456789abcdefghij")',
+            expected='import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", api_key=os.environ["ZAI_API_KEY"])',
+        ),
+        Invalid(  # the key is a fallback: whether the variable is set is the program's business
+            'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY", "sk-proj-0123456789abcdefghij"))',
+        ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\nKEY = os.environ.get("OPENAI_API_KEY") or "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)',
         ),
     )
 

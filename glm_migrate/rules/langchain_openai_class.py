@@ -137,6 +137,16 @@ class LangchainOpenAIClass(Rule):
         ),
         Valid('from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-3")'),
         Valid("class AzureChatOpenAI: ...\nllm = AzureChatOpenAI(deployment_name='gpt-4o')"),  # not LangChain's
+        Valid('from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(base_url="http://localhost:8000/v1")'),
+        Valid(  # a visible mapping sets everything
+            'from langchain_openai import ChatOpenAI\nconfig = {"base_url": "https://api.z.ai/api/paas/v4/", "api_key": key, "model": "glm-4.6"}\n'
+            "llm = ChatOpenAI(**config)"
+        ),
+        Valid(  # the call chose its own thinking switch
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            'extra_body={"thinking": {"type": "enabled"}})',
+            settings={"thinking": "disabled"},
+        ),
     )
     INVALID = (
         Invalid(
@@ -157,6 +167,22 @@ class LangchainOpenAIClass(Rule):
         ),
         Invalid(
             'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", api_version=v)'
+        ),
+        Invalid(
+            "from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(**config)"
+        ),  # what `config` holds is not visible
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, use_responses_api=True)'
+        ),
+        Invalid(  # `extra_body` is a variable: the option is moved by hand
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            'thinking={"type": "disabled"}, extra_body=body)'
+        ),
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, extra_body={"top_k": 5})',
+            expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            'extra_body={"top_k": 5, "thinking": {"type": "disabled"}})',
+            settings={"thinking": "disabled"},
         ),
     )
 

@@ -64,6 +64,14 @@ class LegacyFunctionCalling(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], functions=[F], function_call={"name": "f"})'
         ),
+        Invalid(  # both styles in one call: merged by hand
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], tools=TOOLS, functions=[F])'
+        ),
+        Invalid(  # no function may be called: both arguments go
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], functions=[F], function_call="none")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[])',
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

@@ -24,7 +24,7 @@ from glm_migrate.rules._legacy_calls import (
     to_v1,
 )
 from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
-from glm_migrate.semantic import LEGACY_SETTINGS, ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
 
 #: openai<1 resources whose model the converted call sends to these endpoints
 LEGACY_ENDPOINTS = {"ChatCompletion": "chat", "Completion": "chat", "Embedding": "embeddings"}
@@ -109,6 +109,26 @@ class LegacyOpenAIApi(Rule):
         Invalid(
             'import openai\nasync def f():\n    await openai.Embedding.acreate(model="text-embedding-ada-002", input="x")'
         ),
+        Invalid('import openai\nopenai.api_type = "azure"\nopenai.api_version = "2023-05-15"'),  # Azure's: by hand
+        Invalid(  # GLM002 then points the lookup at Z.AI
+            'import os\nimport openai\nopenai.api_base = os.getenv("OPENAI_API_BASE")',
+            expected='import os\nimport openai\nopenai.base_url = os.getenv("OPENAI_API_BASE")',
+            unsafe=True,
+        ),
+        Invalid("import openai\nfrom settings import API_BASE\nopenai.api_base = API_BASE"),
+        Invalid(
+            'import openai\nopenai.Edit.create(model="text-davinci-edit-001", input=text, instruction="Fix the spelling")'
+        ),
+        Invalid('import openai\nflagged = openai.Moderation.create(input=text)["results"][0]["flagged"]'),
+        Invalid(  # per-call connection options: a client's in openai>=1
+            'import openai\nMODEL = "gpt-4"\nsummary = openai.ChatCompletion.create(model=MODEL, messages=m, api_key=key)\n'
+            "title = openai.ChatCompletion.create(model=MODEL, messages=t, api_key=key)"
+        ),
+        # text completions that chat cannot take as they are
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=["a", "b"])'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, logprobs=5)'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, stream=opts.stream)'),
+        Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p)\nsave(r)'),
     )
 
     FIX_TITLE = "Use the openai>=1 module client"
@@ -123,7 +143,7 @@ class LegacyOpenAIApi(Rule):
         return self.settings.openai_major == 1
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
-        if assignment.attribute not in LEGACY_SETTINGS:
+        if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
         hint = "pass `base_url=` to the client" if assignment.attribute == "api_base" else "drop it"
         message = f"`openai.{assignment.attribute}` is an openai<1.0 setting, unused by openai>=1: {hint}"

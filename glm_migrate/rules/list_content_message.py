@@ -61,6 +61,26 @@ class ListContentMessage(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "assistant", "content": [a, b]}])'
         ),
+        Invalid(  # a list shared by two calls: fixed once
+            'from openai import OpenAI\nhistory = [{"role": "tool", "tool_call_id": i, "content": [{"type": "text", "text": out}]}]\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=history)\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=history, temperature=0)',
+            expected='from openai import OpenAI\nhistory = [{"role": "tool", "tool_call_id": i, "content": out}]\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=history)\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=history, temperature=0)',
+        ),
+        # a part with more than its text, or of another type, or not visible: joined by hand
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "tool", "tool_call_id": i, '
+            '"content": [{"type": "text", "text": out, "cache_control": {"type": "ephemeral"}}]}])'
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "tool", "tool_call_id": i, '
+            '"content": [{"type": "input_text", "text": out}]}])'
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "tool", "tool_call_id": i, "content": [part]}])'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:

@@ -77,6 +77,18 @@ class LitellmModel(Rule):
             'from litellm import Router\nRouter(model_list=[{"model_name": "gpt-4o", "litellm_params": '
             '{"model": "openai/gpt-4o", "api_base": "http://localhost:8000/v1"}}])'
         ),
+        Valid(  # `gpt-4o` is the deployment's alias here: the router sends `zai/glm-4.6`
+            'from litellm import Router\nrouter = Router(model_list=[{"model_name": "gpt-4o", "litellm_params": {"model": "zai/glm-4.6"}}])\n'
+            'router.completion(model="gpt-4o", messages=[])'
+        ),
+        Valid(
+            'import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"], api_base="http://localhost:4000")'
+        ),
+        Valid('import litellm\nlitellm.completion(api_base="http://localhost:4000", **request)'),  # a proxy's request
+        Valid(  # LangChain's class is GLM006's
+            'import litellm\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n'
+            'litellm.completion(model="zai/glm-4.6", messages=[])'
+        ),
     )
     INVALID = (
         Invalid(
@@ -101,6 +113,33 @@ class LitellmModel(Rule):
             "import litellm\ndef ask(model, messages):\n    return litellm.completion(model=model, messages=messages)"
         ),
         Invalid('import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"])'),
+        Invalid("import litellm\ndef ask(request):\n    return litellm.completion(**request)"),
+        Invalid("from litellm import Router\nrouter = Router(model_list=load_deployments())"),
+        Invalid('import litellm\nlitellm.completion(model="azure/gpt-4o-prod", messages=[])'),
+        Invalid(
+            'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[], api_key=os.environ["OPENAI_API_KEY"])',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_key=os.environ["ZAI_API_KEY"])',
+        ),
+        Invalid(
+            'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[], api_base="https://api.openai.com/v1")',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"))',
+        ),
+        Invalid(  # the provider reads ZAI_API_KEY; this project keeps the key elsewhere
+            'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[])',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_key=os.environ["GLM_API_KEY"])',
+            settings={"api_key_env": "GLM_API_KEY"},
+        ),
+        Invalid(  # the provider defaults to the international endpoint
+            'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[])',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base=os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/"))',
+            settings={"region": "china"},
+        ),
+        Invalid(
+            'import os\nfrom litellm import Router\nrouter = Router(model_list=[{"model_name": "default", "litellm_params": {"model": "gpt-4o"}}])',
+            expected='import os\nfrom litellm import Router\nrouter = Router(model_list=[{"model_name": "default", "litellm_params": {"model": "zai/glm-4.6", '
+            '"api_base": os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/")}}])',
+            settings={"region": "china"},
+        ),
     )
 
     def on_module_end(self) -> None:

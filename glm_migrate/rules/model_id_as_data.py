@@ -46,6 +46,10 @@ class ModelIdAsData(Rule):
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'),
         Valid('MODEL_PATH = "THUDM/GLM-4-9B-0414"'),  # a Hugging Face id, not an OpenAI one
+        Valid('import openai\nROUTED = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
+        Valid(  # prose that mentions ids is not a table of them
+            'import openai\nSYSTEM = "You compare gpt-4o and gpt-4o-mini answers and say which one is better, briefly."'
+        ),
     )
     INVALID = (
         Invalid('import openai\nPRICES = {"gpt-4o": 5.0}'),
@@ -56,6 +60,9 @@ class ModelIdAsData(Rule):
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
         Invalid('import openai\nLIMITS = {"gpt-6.1-sol": 400_000}'),  # an id of the chat family
+        Invalid(
+            'import openai\nreasoning = model.startswith(("o1-", "o3-", "local-"))'
+        ),  # one finding per model prefix
     )
 
     def on_module_end(self) -> None:

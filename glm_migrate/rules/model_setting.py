@@ -65,6 +65,7 @@ class ModelSetting(Rule):
         Valid('SUPPORTED_MODELS = ["gpt-4o", "gpt-4o-mini"]'),  # a list: data, GLM103's
         Valid('GREETING = "gpt-4o"'),  # not named like a model
         Valid('PRICES = {"gpt-4o": 2.5}'),  # a key, not a setting's value
+        Valid('CHAT_MODEL = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
     )
     INVALID = (
         Invalid(
@@ -88,6 +89,18 @@ class ModelSetting(Rule):
             unsafe=True,
         ),
         Invalid('MODEL_NAME = "openai/gpt-4o"'),  # provider-prefixed: reported, no fix
+        Invalid('import os\nDEPLOYMENT_MODEL = os.getenv("DEPLOYMENT_MODEL", "azure/gpt-4o")'),
+        Invalid('LONG_CONTEXT_MODEL = "glm-4-long"'),  # no GLM-4.6 counterpart: reported
+        Invalid(  # an imported setting is another module's; this one's own is fixed
+            'from settings import DEFAULT_MODEL\nFALLBACK_MODEL = "gpt-4o-mini"',
+            expected='from settings import DEFAULT_MODEL\nFALLBACK_MODEL = "glm-4.6"',
+            unsafe=True,
+        ),
+        Invalid(
+            'class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "gpt-4o"',
+            expected='class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "glm-4.6"',
+            unsafe=True,
+        ),
     )
 
     def on_module_end(self) -> None:

@@ -94,6 +94,26 @@ class NoGlmEndpoint(Rule):
             "    await c.beta.threads.runs.create(thread_id=t, assistant_id=a)"
         ),
         Invalid('from openai import OpenAI\nOpenAI().completions.create(model="gpt-3.5-turbo-instruct", prompt="x")'),
+        Invalid(  # a client for nothing but fine-tuning stays with OpenAI (a warning)
+            'from openai import OpenAI\nclient = OpenAI()\njob = client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini-2024-07-18")'
+        ),
+        Invalid(  # the target has a Responses endpoint and the option asks to keep the API
+            'from openai import OpenAI\nclient = OpenAI()\nr = client.responses.create(model="gpt-4.1", input="hi")\nprint(r.output_text)',
+            settings={"repoint_responses": True, "target_model": "glm-5.3"},
+        ),
+        Invalid(  # the configured thinking switch goes with the new chat call
+            'from openai import OpenAI\nclient = OpenAI()\nr = client.responses.create(model="gpt-4.1", input="hi")\nprint(r.output_text)',
+            expected='from openai import OpenAI\nclient = OpenAI()\nr = client.chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": "hi"}], extra_body={"thinking": {"type": "disabled"}})\nprint(r.choices[0].message.content or "")',
+            settings={"thinking": "disabled"},
+            unsafe=True,
+        ),
+        Invalid(  # the input list bound to a name gets its roles changed where it is written
+            'from openai import OpenAI\nclient = OpenAI()\nhistory = [{"role": "developer", "content": rules}, {"role": "user", "content": q}]\n'
+            'r = client.responses.create(model="glm-4.6", input=history)\nanswer = r.output_text',
+            expected='from openai import OpenAI\nclient = OpenAI()\nhistory = [{"role": "system", "content": rules}, {"role": "user", "content": q}]\n'
+            'r = client.chat.completions.create(model="glm-4.6", messages=history)\nanswer = r.choices[0].message.content or ""',
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

@@ -69,6 +69,11 @@ class OpenAIAgentsSetup(Rule):
             "Runner.run_sync(agent, 'hi', run_config=RunConfig(model=MODEL))"
         ),
         Valid("from agents import Agent, Runner\nagent = Agent(name='a', **options)"),
+        Valid(  # already set up for Z.AI
+            "from agents import Agent, set_default_openai_api, set_default_openai_client\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "set_default_openai_client(zai)\nset_default_openai_api('chat_completions')\nagent = Agent(name='a', model='glm-4.6')"
+        ),
     )
     INVALID = (
         Invalid(
@@ -94,6 +99,56 @@ class OpenAIAgentsSetup(Rule):
         ),
         Invalid("from agents import Agent, Runner\nagent = Agent(name='a', model='gpt-4o')"),
         Invalid("from agents import Agent, Runner\nagent = Agent(name='a', instructions='Be brief.')"),
+        Invalid(
+            "from agents import OpenAIProvider\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "provider = OpenAIProvider(openai_client=zai, use_responses=True)",
+            expected="from agents import OpenAIProvider\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "provider = OpenAIProvider(openai_client=zai, use_responses=False)",
+        ),
+        Invalid(
+            "from agents import OpenAIResponsesModel\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = OpenAIResponsesModel(model='gpt-4o', openai_client=zai)",
+            expected="from agents import OpenAIChatCompletionsModel\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = OpenAIChatCompletionsModel(model='glm-4.6', openai_client=zai)",
+        ),
+        Invalid(
+            "import agents\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = agents.OpenAIResponsesModel(model='gpt-4o', openai_client=zai)",
+            expected="import agents\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = agents.OpenAIChatCompletionsModel(model='glm-4.6', openai_client=zai)",
+        ),
+        Invalid(
+            "from agents import OpenAIChatCompletionsModel\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = OpenAIChatCompletionsModel('gpt-4o', zai)",
+            expected="from agents import OpenAIChatCompletionsModel\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "model = OpenAIChatCompletionsModel('glm-4.6', zai)",
+        ),
+        Invalid(  # the SDK's own client with an OpenAI key: the agent stays on OpenAI
+            "import os\nfrom agents import Agent, set_default_openai_key\n"
+            "set_default_openai_key(os.environ['OPENAI_API_KEY'])\nagent = Agent(name='a', model='gpt-4o')"
+        ),
+        Invalid(  # which API a variable chooses is not visible
+            "from agents import Agent, set_default_openai_api, set_default_openai_client\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "set_default_openai_client(zai)\nset_default_openai_api(API)\nagent = Agent(name='a')"
+        ),
+        Invalid(  # a target with a Responses endpoint: keeping the API is the user's choice
+            "from agents import Agent, set_default_openai_api, set_default_openai_client\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "set_default_openai_client(zai)\nset_default_openai_api('responses')\nagent = Agent(name='a', model='gpt-4o')",
+            expected="from agents import Agent, set_default_openai_api, set_default_openai_client\n"
+            "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "set_default_openai_client(zai)\nset_default_openai_api('responses')\nagent = Agent(name='a', model='glm-5.3')",
+            settings={"repoint_responses": True, "target_model": "glm-5.3"},
+        ),
     )
 
     def on_module_end(self) -> None:

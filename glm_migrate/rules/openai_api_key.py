@@ -56,6 +56,19 @@ class OpenAIApiKey(Rule):
             'from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://localhost:8000/v1")'
         ),  # self-hosted
         Valid("class OpenAI: ...\nc = OpenAI()"),  # not the SDK's class
+        # OpenAI's branch of a provider choice: GLM002 reports it once
+        Valid(
+            "from openai import OpenAI\ndef make(provider):\n    if provider == 'openai':\n        return OpenAI()\n    return Local()"
+        ),
+        Valid('from openai import OpenAI\nc = OpenAI(api_key="sk-proj-0123456789abcdefghij")'),  # a literal: GLM003's
+        # a setting that reads OPENAI_API_KEY: GLM009 follows the variable where it is read
+        Valid(
+            'import os\nfrom openai import OpenAI\nAPI_KEY = os.environ["OPENAI_API_KEY"]\nc = OpenAI(api_key=API_KEY)'
+        ),
+        Valid(
+            'import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\n'
+            'openai.chat.completions.create(model="glm-4.6", messages=[])'
+        ),
     )
     INVALID = (
         Invalid(
@@ -77,6 +90,8 @@ class OpenAIApiKey(Rule):
         ),
         # the mapping may hold a key already: reported with the edit to make, no keyword added
         Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
+        # set on some paths only: OPENAI_API_KEY on the others
+        Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
     )
 
     def on_client(self, client: Client) -> None:

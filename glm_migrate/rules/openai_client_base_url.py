@@ -71,6 +71,9 @@ class OpenAIClientBaseURL(Rule):
         Valid(
             'import os\nfrom openai import OpenAI\nos.environ["OPENAI_BASE_URL"] = "http://127.0.0.1:8000/v1"\nc = OpenAI()'
         ),
+        Valid(  # Azure's clients are GLM008's
+            'from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version="2024-10-21", azure_endpoint="https://x.openai.azure.com")'
+        ),
     )
     INVALID = (
         Invalid(
@@ -109,6 +112,34 @@ class OpenAIClientBaseURL(Rule):
         ),
         # files and fine-tunes live in the OpenAI account: reported, left alone
         Invalid("from openai import OpenAI\nc = OpenAI()\nc.files.create(file=f, purpose='fine-tune')"),
+        Invalid(
+            'from openai import OpenAI\nkw = {"base_url": "https://api.openai.com/v1", "timeout": 5}\nc = OpenAI(**kw)',
+            expected='from openai import OpenAI\nkw = {"base_url": "https://api.z.ai/api/paas/v4/", "timeout": 5}\nc = OpenAI(**kw)',
+            settings={"base_url_style": "literal"},
+        ),
+        Invalid(  # OpenAI's data regions exclude a base_url: the region goes
+            'from openai import OpenAI\nc = OpenAI(data_residency="eu")',
+            expected='from openai import OpenAI\nc = OpenAI(base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
+        Invalid(
+            'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:8000/v1")\nremote = client.with_options(base_url="https://api.openai.com/v1")',
+            expected='from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:8000/v1")\nremote = client.with_options(base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
+        Invalid(
+            'import openai\nopenai.base_url = "https://api.openai.com/v1/"\nopenai.chat.completions.create(model=m, messages=[])',
+            expected='import openai\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\nopenai.chat.completions.create(model=m, messages=[])',
+            settings={"base_url_style": "literal"},
+        ),
+        # known only at run time: one warning per place the URL is set
+        Invalid("from openai import AzureOpenAI, OpenAI\ncls = OpenAI if public else AzureOpenAI\nc = cls()"),
+        Invalid(
+            'from openai import AsyncOpenAI, OpenAI\nkw = {"base_url": settings.url}\nc = OpenAI(**kw)\nac = AsyncOpenAI(**kw)'
+        ),
+        Invalid(
+            'from openai import OpenAI\nkw = {}\nif proxy:\n    kw["base_url"] = settings.proxy_url\nc = OpenAI(**kw)'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:

@@ -93,6 +93,21 @@ class OpenAIErrorModule(Rule):
             unsafe=True,
         ),
         Invalid("import openai\ntry:\n    pass\nexcept openai.error.TryAgain:\n    pass"),
+        Invalid("import openai.error as oe\ntry:\n    pass\nexcept oe.RateLimitError:\n    pass"),  # by hand
+        Invalid(
+            'import openai\nfrom openai.error import *\ntry:\n    openai.ChatCompletion.create(model="gpt-4", messages=m)\n'
+            "except RateLimitError:\n    pass"
+        ),
+        Invalid(  # one class without a v1 equivalent keeps the whole import for a person
+            "from openai.error import RateLimitError, TryAgain\ntry:\n    pass\nexcept (RateLimitError, TryAgain):\n    pass"
+        ),
+        Invalid(  # relative and other packages' `error` modules are not openai's
+            "import openai\nfrom .error import retry\nfrom app.openai.error import Handler\ntry:\n    pass\n"
+            "except openai.error.APIError:\n    pass",
+            expected="import openai\nfrom .error import retry\nfrom app.openai.error import Handler\ntry:\n    pass\n"
+            "except openai.APIError:\n    pass",
+            settings={"openai_major": 1},
+        ),
     )
 
     def on_module_end(self) -> None:

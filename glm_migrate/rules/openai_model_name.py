@@ -91,6 +91,32 @@ class OpenAIModelName(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
         ),
+        Invalid(  # an older GLM generation, already on Z.AI
+            'from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.5", messages=[])',
+            expected='from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.6", messages=[])',
+        ),
+        Invalid(  # tiktoken does not know GLM ids: the fix is unsafe
+            'import tiktoken\nfrom openai import OpenAI\nMODEL = "gpt-4o"\nenc = tiktoken.encoding_for_model(MODEL)\nOpenAI().chat.completions.create(model=MODEL, messages=[])',
+            expected='import tiktoken\nfrom openai import OpenAI\nMODEL = "glm-4.6"\nenc = tiktoken.encoding_for_model(MODEL)\nOpenAI().chat.completions.create(model=MODEL, messages=[])',
+            unsafe=True,
+        ),
+        Invalid(  # the client cannot be moved (its options are hidden): the id waits for it
+            'from openai import OpenAI\noptions = load_options()\nclient = OpenAI(**options)\nclient.chat.completions.create(model="gpt-4o", messages=[])'
+        ),
+        Invalid(  # the program tests the id too: rewriting one without the other changes its logic
+            """
+            import os
+            from openai import OpenAI
+            MODEL = "gpt-4o-mini" if os.getenv("CHEAP") else "gpt-4o"
+            client = OpenAI()
+            def ask(messages):
+                if MODEL == "gpt-4o":
+                    messages = messages[-10:]
+                return client.chat.completions.create(model=MODEL, messages=messages)
+            def summarise(text):
+                return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": text}])
+            """
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:

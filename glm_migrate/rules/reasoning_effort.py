@@ -100,6 +100,42 @@ class ReasoningEffort(Rule):
             expected='from zhipuai import ZhipuAI\nZhipuAI().chat.completions.create(model="glm-5.2", messages=[], extra_body={"reasoning_effort": "max"})',
             settings={"target_model": "glm-5.2"},
         ),
+        Invalid(  # the call already switches thinking: only the level goes
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], reasoning_effort="high", extra_body={"thinking": {"type": "enabled"}})',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], extra_body={"thinking": {"type": "enabled"}})',
+        ),
+        Invalid(  # neither a literal nor a name: no switch can be written for it
+            'from openai import OpenAI\ndef ask(c: OpenAI, settings):\n    return c.chat.completions.create(model="o3", messages=[], reasoning_effort=settings["effort"])'
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3", messages=[], reasoning_effort="minimal")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="o3", messages=[], extra_body={"thinking": {"type": "disabled"}})',
+            settings={"target_model": "glm-5.2"},
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3", messages=[], reasoning_effort="minimal", extra_body={"thinking": {"type": "disabled"}})',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="o3", messages=[], extra_body={"thinking": {"type": "disabled"}})',
+            settings={"target_model": "glm-5.2"},
+        ),
+        Invalid(  # not a level of OpenAI's or the target's
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3", messages=[], reasoning_effort="auto")',
+            settings={"target_model": "glm-5.2"},
+        ),
+        Invalid(  # a variable level where some levels mean thinking off: a person maps them
+            'from openai import OpenAI\ndef ask(c: OpenAI, effort):\n    return c.chat.completions.create(model="o3", messages=[], reasoning_effort=effort)',
+            settings={"target_model": "glm-5.2"},
+        ),
+        Invalid(
+            'from openai import OpenAI\ndef ask(c: OpenAI, effort):\n    return c.chat.completions.create(model="o3", messages=[], reasoning_effort=effort)',
+            expected='from openai import OpenAI\ndef ask(c: OpenAI, effort):\n    return c.chat.completions.create(model="o3", messages=[], reasoning_effort={"none": "low", "minimal": "low", "medium": "high", "xhigh": "max"}.get(effort, effort))',
+            settings={"target_model": "glm-5.3"},
+            unsafe=True,
+        ),
+        Invalid(  # a profile that cannot switch thinking off (`[tool.glm-migrate.target-profile]`): the level just goes
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], reasoning_effort="low")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])',
+            settings={"target_profile": {"thinking_disabled": False}},
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

@@ -52,6 +52,17 @@ class StreamedToolCalls(Rule):
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.5-air", messages=[], tools=t, stream=True)'
         ),
         Valid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t)'),
+        Valid(  # a local server's streaming is its own
+            'from openai import OpenAI\nlocal = OpenAI(base_url="http://localhost:8000/v1")\n'
+            'local.chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True)'
+        ),
+        # the body may set `tool_stream` already; or it switches it off on purpose
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True, extra_body=body)'
+        ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True, extra_body={"tool_stream": False})'
+        ),
     )
     INVALID = (
         Invalid(
@@ -63,6 +74,10 @@ class StreamedToolCalls(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], tools=t, stream=True)',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], tools=t, stream=True, tool_stream=True)',
             settings={"tool_stream": True},
+        ),
+        Invalid(  # `extra_body` comes from a mapping: where `tool_stream` goes is a person's call
+            'from openai import OpenAI\nopts = {"extra_body": {"top_k": 5}}\n'
+            'OpenAI().chat.completions.create(model="gpt-4o", messages=[], tools=t, stream=True, **opts)'
         ),
     )
 

@@ -45,6 +45,7 @@ class TodoMarker(Rule):
     INVALID = (
         Invalid("import openai\n# TODO(glm-migrate): GLM102 Unknown model id `ft:x`\nx = 1"),
         Invalid("import openai\n\ndef f():\n    return 1  # TODO(glm-migrate): check this\n"),
+        Invalid("import openai\n# Ask the model once per file.\nx = 1  # TODO(glm-migrate):\n"),  # other comments stay
     )
 
     def on_module_end(self) -> None:

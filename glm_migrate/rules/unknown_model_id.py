@@ -43,11 +43,19 @@ class UnknownModelId(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])'
         ),
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'
+        ),  # mapped: GLM101's
+        Valid(  # the project maps its fine-tune in `[tool.glm-migrate.models]`
+            'import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"',
+            settings={"models": {"ft:gpt-4o-mini-2024-07-18:acme::abc123": "glm-4.6"}},
+        ),
     )
     INVALID = (
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])'),
         Invalid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-long", messages=[])'),
         Invalid('import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
+        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="acme-support-bot", messages=[])'),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

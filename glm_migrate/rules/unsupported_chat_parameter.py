@@ -84,6 +84,25 @@ class UnsupportedChatParameter(Rule):
         ),
         Invalid('import openai\nopenai.chat.completions.create(model="glm-4.6", messages=[], **{"seed": 1})'),
         Invalid("import openai\ndef ask(**options):\n    openai.chat.completions.create(model='glm-4.6', **options)"),
+        Invalid('import openai\nopenai.chat.completions.create(**{"model": "glm-4.6", "messages": [], "seed": 1})'),
+        Invalid(  # accepted through the OpenAI SDK, so a warning; still not GLM's
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stream=True, stream_options={"include_usage": True})',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stream=True)',
+            unsafe=True,
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], user="customer-42", extra_body={"user_id": "customer-42"})',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], extra_body={"user_id": "customer-42"})',
+            unsafe=True,
+        ),
+        Invalid(  # too short for GLM's `user_id`
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], user="u1")',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])',
+            unsafe=True,
+        ),
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], user="customer-42", extra_body=body)'
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:

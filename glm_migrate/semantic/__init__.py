@@ -1,0 +1,28 @@
+"""What a module's names refer to: scopes and bindings (`scopes`), clients and API calls
+(`clients`), what expressions may hold (`values`), and the model one walk builds (`model`).
+What the SDK looks like is data: `rules/sdk.toml`, read as `Tables.sdk`."""
+
+from glm_migrate.nodes import code_of, dotted_name, env_lookup, evaluated, find_kwarg, string_value
+from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target, is_placeholder_url
+from glm_migrate.semantic.model import SemanticModel, walk
+from glm_migrate.semantic.scopes import Binding, Scope
+from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS
+
+__all__ = [
+    "STRING_PASSTHROUGH_METHODS",
+    "ApiCall",
+    "Binding",
+    "Client",
+    "ModuleAttributeAssignment",
+    "Scope",
+    "SemanticModel",
+    "Target",
+    "code_of",
+    "dotted_name",
+    "env_lookup",
+    "evaluated",
+    "find_kwarg",
+    "is_placeholder_url",
+    "string_value",
+    "walk",
+]

@@ -1,0 +1,343 @@
+"""Clients and API calls: which SDK client a constructor call builds, where it points (OpenAI,
+Z.AI, another server, or a run-time choice) and the calls of its resource methods."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import libcst as cst
+
+from glm_migrate.nodes import dotted_name, env_lookup, find_kwarg, string_value
+from glm_migrate.project import ClientFact
+from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
+from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
+from glm_migrate.tables import Tables
+
+
+class Target(enum.Enum):
+    """Which server a client talks to."""
+
+    OPENAI = "openai"  #: api.openai.com (explicitly or by default)
+    ZAI = "zai"  #: already Z.AI / BigModel
+    OTHER = "other"  #: a self-hosted server or another provider: never touched
+    UNKNOWN = "unknown"  #: decided at run time (a variable base_url)
+
+
+@dataclass(eq=False)
+class Client:
+    """A client instance: one constructor call, or the `openai` module-level client."""
+
+    sdk: str  #: "openai", "azure", "zai", "zhipuai"
+    is_async: bool
+    construction: cst.Call | None  #: None for the module-level client
+    scope: Scope
+    target: Target
+    base_url: cst.BaseExpression | None  #: the base_url argument (or module assignment) if any
+    #: every class the constructor may be (`cls = AzureOpenAI if a else OpenAI; cls()`)
+    classes: tuple[str, ...] = ()
+    #: the constructor's `**` arguments, each resolved or None when its keys cannot be seen
+    splats: tuple[SplatMapping | None, ...] = ()
+    #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
+    #: stays with OpenAI (target OTHER)
+    account_only: tuple[str, ...] = ()
+    #: for a client of another module: what the project index knows of it
+    imported: ClientFact | None = None
+    #: how the module gets it: "constructor", "module" (the `openai` module-level client),
+    #: "annotation" (a parameter or attribute declared as a client: the caller's), "derived"
+    #: (`client.with_options(base_url=...)`, `construction` is that call), "imported"
+    origin: str = "constructor"
+
+    @property
+    def constructed(self) -> bool:
+        """Built by a constructor call in this module: the client rules may edit it."""
+        return self.origin == "constructor" and self.construction is not None
+
+    def kwarg(self, name: str) -> cst.Arg | None:
+        return find_kwarg(self.construction, name) if self.construction else None
+
+    @property
+    def splats_known(self) -> bool:
+        """Every key the constructor gets is visible: no `**` argument hides one."""
+        return all(splat is not None for splat in self.splats)
+
+    def option_sources(self, name: str) -> list[KeySource]:
+        """Where visible `**` mappings set option `name` (the explicit keyword is `kwarg`)."""
+        return [source for splat in self.splats if splat is not None for source in splat.sources(name)]
+
+    def option_values(self, name: str) -> list[cst.BaseExpression]:
+        """Every value option `name` may have where it is set: the keyword or mapping entries."""
+        arg = self.kwarg(name)
+        return [arg.value] if arg is not None else [source.value for source in self.option_sources(name)]
+
+
+@dataclass(eq=False)
+class ApiCall:
+    """A call of an SDK resource method, such as `client.chat.completions.create(...)`."""
+
+    node: cst.Call
+    path: tuple[str, ...]  #: normalised resource path, ("chat", "completions", "create")
+    clients: tuple[Client, ...]  #: possible receivers; empty when inferred from the call's shape
+    scope: Scope
+    #: the GLM endpoint its path goes to (`[endpoints]` of sdk.toml); None for other resources
+    endpoint: str | None
+
+    @functools.cached_property
+    def sdk(self) -> str | None:
+        """The SDK all receivers share, or None when unknown or mixed."""
+        sdks = {c.sdk for c in self.clients}
+        return sdks.pop() if len(sdks) == 1 else None
+
+    @functools.cached_property
+    def target(self) -> Target:
+        targets = {c.target for c in self.clients}
+        if not targets:
+            return Target.UNKNOWN
+        for decisive in (Target.OTHER, Target.UNKNOWN, Target.OPENAI):
+            if decisive in targets:
+                return decisive
+        return Target.ZAI
+
+    @property
+    def inferred(self) -> bool:
+        return not self.clients
+
+    @functools.cached_property
+    def migratable(self) -> bool:
+        """Requests go (or, after the migration, will or may go) to Z.AI, so GLM's rules apply:
+        for some receiver at least, or for one whose server is chosen at run time (see `mixed`)."""
+        return self.inferred or any(c.target is not Target.OTHER for c in self.clients)
+
+    @functools.cached_property
+    def mixed(self) -> bool:
+        """Some receivers may stay where they are (`OpenAI() if cloud else OpenAI(base_url=LOCAL)`,
+        a base_url from settings): GLM's rules are checked, but their fixes would change those
+        requests too, so the engine makes them manual."""
+        return self.migratable and any(c.target in (Target.OTHER, Target.UNKNOWN) for c in self.clients)
+
+    def kwarg(self, name: str) -> cst.Arg | None:
+        return find_kwarg(self.node, name)
+
+
+@dataclass(eq=False)
+class ModuleAttributeAssignment:
+    """`openai.api_key = ...` and friends: configuration of the module-level client."""
+
+    statement: cst.SimpleStatementLine
+    assign: cst.Assign
+    attribute: str  #: "api_key", "base_url", ...
+    value: cst.BaseExpression
+
+
+def is_placeholder_url(url: str) -> bool:
+    """A URL whose host nobody can reach: `https://...`, `https://<your-endpoint>/v1`, `https://YOUR_HOST`."""
+    host = urlparse(url).hostname or ""
+    return not host.strip(".") or any(mark in host for mark in ("<", "{", "your", "xxx", "..."))
+
+
+class ClientIndex(ModuleScopes):
+    """The clients of one module: built from constructor calls, declared types, `with_options`
+    copies and the project index, each with the server it points at."""
+
+    def __init__(self, module: cst.Module, tables: Tables) -> None:
+        super().__init__(module, tables)
+        self.clients: list[Client] = []
+        #: clients of other modules, by the name imported
+        self._imported: dict[str, Client] = {}
+        self._module_client: Client | None = None
+        self.module_attributes: list[ModuleAttributeAssignment] = []
+
+    def _declared_client(self, annotation: cst.BaseExpression, class_name: str, scope: Scope) -> Client:
+        """The client a parameter or attribute is declared to hold: whoever passes it built it,
+        most likely as a client this migration points at Z.AI, so its calls are OpenAI calls."""
+        for client in self.clients:
+            if client.origin == "annotation" and client.base_url is annotation:
+                return client
+        sdk, is_async = self.tables.clients[class_name]
+        target = Target.OPENAI if sdk in ("openai", "azure") else Target.ZAI
+        client = Client(sdk, is_async, None, scope, target, annotation, (class_name,), origin="annotation")
+        self.clients.append(client)
+        return client
+
+    def _imported_client(self, qualified: str, fact: ClientFact) -> Client:
+        """A client another module of the project holds (the project index says which)."""
+        if qualified not in self._imported:
+            client = Client(
+                fact.sdk, fact.is_async, None, self.module_scope, Target(fact.target), None, origin="imported"
+            )
+            client.imported = fact
+            self._imported[qualified] = client
+            self.clients.append(client)
+        return self._imported[qualified]
+
+    def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
+        """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
+        base_arg = find_kwarg(call, "base_url")
+        if base_arg is None:
+            return client
+        for derived in self.clients:
+            if derived.construction is call:
+                return derived
+        target = self.classify_base_url(base_arg.value, default=client.target, scope=scope)
+        derived = Client(
+            client.sdk, client.is_async, call, scope, target, base_arg.value, client.classes, origin="derived"
+        )
+        self.clients.append(derived)
+        return derived
+
+    @property
+    def module_client(self) -> Client:
+        if self._module_client is None:
+            base_url = None
+            for assignment in self.module_attributes:
+                if assignment.attribute == "base_url":
+                    base_url = assignment.value
+            self._module_client = Client(
+                sdk="openai",
+                is_async=False,
+                construction=None,
+                scope=self.module_scope,
+                target=self.classify_base_url(base_url, default=self.openai_default, scope=self.module_scope),
+                base_url=base_url,
+                origin="module",
+            )
+        return self._module_client
+
+    def _client_for(self, call: cst.Call, class_names: Sequence[str], scope: Scope) -> Client:
+        for client in self.clients:
+            if client.construction is call:
+                return client
+        classes = tuple(dict.fromkeys(class_names))
+        sdk, is_async = self.tables.clients[classes[0]]
+        splats = tuple(resolve_splat(self, arg.value, scope) for arg in call.args if arg.star == "**")
+        for splat in splats:
+            if splat is not None and splat.name is None:
+                splat.splatted_into.append(call)  # a literal written in the call
+        base_arg = find_kwarg(call, "base_url")
+        if sdk == "azure":
+            # Token-authenticated Azure clients cannot move to Z.AI (GLM008 reports them).
+            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options) or any(
+                splat is not None and any(splat.sources(name) for name in self.tables.azure_token_options)
+                for splat in splats
+            )
+            target = Target.OTHER if tokens else Target.OPENAI
+        else:
+            default = self.openai_default if sdk == "openai" else Target.ZAI
+            target = self._constructor_target(base_arg, splats, default, scope)
+        if len({self.tables.clients[name][0] for name in classes}) > 1:
+            target = Target.UNKNOWN  # the SDK itself is chosen at run time
+        client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
+        self.clients.append(client)
+        return client
+
+    def _constructor_target(
+        self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target, scope: Scope
+    ) -> Target:
+        """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
+        if base_arg is not None:
+            return self.classify_base_url(base_arg.value, default=default, scope=scope)
+        known = [splat for splat in splats if splat is not None]
+        sources = [source for splat in known for source in splat.sources("base_url")]
+        if not sources:
+            return default
+        targets = {self.classify_base_url(source.value, default=default, scope=scope) for source in sources}
+        if not any(splat.always_has("base_url") for splat in known):
+            targets.add(default)  # set on some paths only: the SDK's default on the others
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN
+
+    def classify_base_url(
+        self, expr: cst.BaseExpression | None, *, default: Target, scope: Scope | None = None
+    ) -> Target:
+        """Where a `base_url` expression points: a URL literal, an env lookup, names bound to
+        those (followed from `scope`), or unknown. `default` is where no URL (None) points."""
+        targets, complete = self._base_url_targets(expr, default, scope, 0)
+        if complete and len(targets) == 1:
+            return targets.pop()
+        if not complete and targets == {Target.OTHER}:
+            # A local or another provider's server by default (`def make(url="http://localhost...")`):
+            # what else callers pass is theirs to say, not OpenAI by guess.
+            return Target.OTHER
+        return Target.UNKNOWN
+
+    def _base_url_targets(
+        self, expr: cst.BaseExpression | None, default: Target, scope: Scope | None, depth: int
+    ) -> tuple[set[Target], bool]:
+        if expr is None or (type(expr) is cst.Name and expr.value == "None"):
+            return {default}, True
+        url = string_value(expr)
+        if url is not None:
+            return {self._url_target(url)}, True
+        env = env_lookup(expr)
+        if env is not None:
+            name, fallback = env
+            if name in self.tables.openai_base_url_envs:
+                if fallback is None:
+                    return {Target.OPENAI}, True
+                # OpenAI's variable, unless unset: then the default's server (LM Studio's
+                # `http://localhost:1234/v1` makes the client a run-time choice)
+                found, whole = self._base_url_targets(fallback, default, scope, depth + 1)
+                return {Target.OPENAI, *found}, whole
+            if name == self.tables.base_url_env:
+                return {Target.ZAI}, True
+            if fallback is not None:
+                return self._base_url_targets(fallback, default, scope, depth + 1)
+            return set(), False
+        parts: tuple[cst.BaseExpression, ...] = ()
+        if type(expr) is cst.IfExp:
+            parts = (expr.body, expr.orelse)
+        elif type(expr) is cst.BooleanOperation:
+            parts = (expr.left, expr.right)
+        elif scope is not None and depth <= MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
+            dotted = dotted_name(expr)
+            if dotted is None:
+                return set(), False
+            bindings = self.lookup(dotted, scope) if type(expr) is cst.Name else self.attribute_lookup(dotted, scope)
+            targets: set[Target] = set()
+            complete = bool(bindings)
+            for binding in bindings:
+                if binding.value is None:
+                    complete = False
+                    continue
+                found, whole = self._base_url_targets(binding.value, default, binding.scope, depth + 1)
+                targets |= found
+                # a parameter's default is one value among those callers may pass
+                complete = complete and whole and type(binding.target) is not cst.Param
+            return targets, complete
+        if not parts:
+            return set(), False
+        results = [self._base_url_targets(part, default, scope, depth + 1) for part in parts]
+        return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _url_target(self, url: str) -> Target:
+        host = urlparse(url).hostname or ""
+        if host in self.tables.openai_hosts or is_placeholder_url(url):
+            # `openai.base_url = "https://..."` in a template is meant to be filled in: here, with Z.AI.
+            return Target.OPENAI
+        if host in self.tables.zai_hosts:
+            return Target.ZAI
+        return Target.OTHER
+
+    @functools.cached_property
+    def openai_default(self) -> Target:
+        """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
+        `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""
+        names = self.tables.openai_base_url_envs
+        values: list[cst.BaseExpression] = []
+        for subscript in self.environ_subscripts:
+            holder = self.parents.get(subscript)
+            assign = self.parents.get(holder) if type(holder) is cst.AssignTarget else None
+            env = env_lookup(subscript)
+            if type(assign) is cst.Assign and env is not None and env[0] in names:
+                values.append(assign.value)
+        for call, _ in self.calls:
+            func = dotted_name(call.func)
+            if func in ("os.environ.setdefault", "os.putenv", "environ.setdefault", "putenv") and len(call.args) == 2:
+                if string_value(call.args[0].value) in names:
+                    values.append(call.args[1].value)
+        if not values:
+            return Target.OPENAI
+        targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
+        return targets.pop() if len(targets) == 1 else Target.UNKNOWN

@@ -1,0 +1,363 @@
+"""What a module's names refer to, from one light pass over its tree.
+
+LibCST's scope and qualified-name providers answer this exactly but cost several parses per file.
+glm-migrate needs less: which names are SDK modules, client classes and client instances, which
+values a name or attribute was assigned, and which calls are API calls. One visitor collects the
+bindings of every scope; resolution then follows them on demand, flow-insensitively (every binding
+of a name counts), which errs towards "ambiguous" rather than towards a wrong rewrite.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import libcst as cst
+
+from glm_migrate.nodes import dotted_name
+from glm_migrate.project import ModuleFacts
+from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target
+from glm_migrate.semantic.scopes import Binding, Scope
+from glm_migrate.semantic.values import (
+    ClassValue,
+    FunctionValue,
+    LocalClassValue,
+    ModuleValue,
+    ResourceValue,
+    Value,
+    ValueResolver,
+)
+from glm_migrate.tables import Tables
+from glm_migrate.walk import walk as walk
+
+#: modules whose types say nothing of a client (`typing.Any`, a `Protocol`)
+NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})
+
+
+class SemanticModel(ValueResolver):
+    """The bindings, clients and API calls of one module. Build it with `SemanticModel.build`."""
+
+    def __init__(self, module: cst.Module, tables: Tables) -> None:
+        super().__init__(module, tables)
+        self.api_calls: list[ApiCall] = []
+        #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
+        self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+
+    def release(self) -> None:
+        """Break the references between scopes and their bindings and let go of everything the
+        model holds: reference counting then frees the tree at once. The model is empty after."""
+        for scope in self.scopes:
+            scope.bindings.clear()
+        self.__dict__.clear()
+
+    @property
+    def module_client_used(self) -> bool:
+        """The `openai` module-level client is configured or called in this module."""
+        return self._module_client is not None or any(
+            a.attribute not in self.tables.sdk.legacy_settings for a in self.module_attributes
+        )
+
+    @property
+    def uses_legacy_api(self) -> bool:
+        """openai<1.0 code: its module settings and calls migrate differently (see GLM3xx)."""
+        return bool(self.legacy_calls) or any(
+            a.attribute in self.tables.sdk.legacy_settings for a in self.module_attributes
+        )
+
+    @classmethod
+    def build(
+        cls, module: cst.Module, tables: Tables, source: str | None = None, facts: ModuleFacts | None = None
+    ) -> SemanticModel:
+        """`facts`: what the rest of the project says about this module's imports and names."""
+        model = cls(module, tables)
+        model.facts = facts or ModuleFacts()
+        #: the module's text; generating it again from the tree costs a full pass
+        model.source = module.code if source is None else source
+        walk(module, _Collector(model), model.parents)
+        model._classify()
+        return model
+
+    # -- classification after the pass ---------------------------------------------------------
+
+    def _classify(self) -> None:
+        for statement, assign, scope in self.attribute_assignments:
+            target = assign.targets[0].target
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+                bases = self._binding_values(self.lookup(target.value.value, scope), 0)
+                if any(isinstance(v, ModuleValue) and v.name == "openai" for v in bases):
+                    self.module_attributes.append(
+                        ModuleAttributeAssignment(statement, assign, target.attr.value, assign.value)
+                    )
+        for call, scope in self.calls:
+            func_values = self.values_of(call.func, scope)
+            classes = [value.name for value in func_values if isinstance(value, ClassValue)]
+            if classes:
+                self._client_for(call, classes, scope)
+            for value in func_values:
+                if isinstance(value, FunctionValue | LocalClassValue):
+                    callee = value.scope if isinstance(value, FunctionValue) else self._initializer(value.scope)
+                    if callee is not None:
+                        self.call_sites.setdefault(callee, []).append((call, scope))
+            api = self._api_call(call, scope, func_values)
+            if api is not None:
+                self.api_calls.append(api)
+            for value in func_values:
+                if isinstance(value, ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
+                    path = tuple(value.name.split(".")[1:])
+                    if path[0] in self.tables.sdk.legacy_resources:
+                        self.legacy_calls.append((call, path, scope))
+        self._keep_account_clients()
+
+    def _keep_account_clients(self) -> None:
+        """OpenAI clients used for nothing but the account's own data (files, fine-tuning) stay
+        with OpenAI: Z.AI has none of that data."""
+        uses: dict[Client, list[ApiCall]] = {}
+        for api in self.api_calls:
+            for client in api.clients:
+                uses.setdefault(client, []).append(api)
+        for client, calls in uses.items():
+            resources = tuple(dict.fromkeys(call.path[0] for call in calls))
+            if client.sdk == "openai" and client.target is Target.OPENAI:
+                if all(resource in self.tables.account_resources for resource in resources):
+                    client.target, client.account_only = Target.OTHER, resources
+
+    def _api_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> ApiCall | None:
+        resources = [v for v in func_values if isinstance(v, ResourceValue)]
+        if resources:
+            path = self.tables.sdk.normalise_path(resources[0].path)
+            if path[-1] in self.tables.sdk.client_copy_methods:
+                for resource in resources:
+                    self._copy_of(resource.client, call, scope)  # `with_options(base_url=...)`: a client of its own
+                return None
+            clients = tuple(dict.fromkeys(r.client for r in resources))
+            return ApiCall(call, path, clients, scope, self.tables.sdk.endpoints.get(path))
+        # A receiver we cannot trace (a parameter, an attribute set elsewhere) still makes an API
+        # call when the method chain is an SDK resource path and the module imports an SDK, or
+        # star-imports a module (which glm-migrate does not follow) that may hand it a client.
+        dotted = dotted_name(call.func)
+        if dotted is None or not (self.imported_sdks or self.star_imports) or func_values:
+            return None
+        parts = tuple(dotted.split("."))
+        for length in (4, 3, 2):
+            path = self.tables.sdk.normalise_path(parts[-length:])
+            shaped = path in self.tables.sdk.endpoints or (self.star_imports and self.tables.unavailable_advice(path))
+            if len(parts) > length and shaped:
+                declared = self._declared_other(parts[0], scope)
+                clients = (declared,) if declared is not None else ()
+                return ApiCall(call, path, clients, scope, self.tables.sdk.endpoints.get(path))
+        return None
+
+    def _declared_other(self, name: str, scope: Scope) -> Client | None:
+        """For a receiver that is a parameter declared as a class of another library (`client:
+        Instructor`, a wrapper that may hold any provider's client): a client whose server the
+        caller chooses, so the call's fixes wait for a person (see `ApiCall.mixed`)."""
+        bindings = self.lookup(name, scope)
+        if not bindings or not all(type(b.target) is cst.Param and b.annotation is not None for b in bindings):
+            return None
+        annotations = [b.annotation for b in bindings if b.annotation is not None]
+        values = [v for annotation in annotations for v in self.values_of(annotation, scope)]
+        if not values or not all(
+            isinstance(v, ModuleValue) and v.name.split(".")[0] not in self.imported_sdks | NO_TYPE_MODULES
+            for v in values
+        ):
+            return None
+        existing = [c for c in self.clients if c.origin == "annotation" and c.base_url is annotations[0]]
+        if existing:
+            return existing[0]
+        sdks = sorted(self.imported_sdks)
+        sdk = "openai" if "openai" in sdks or not sdks else sdks[0]
+        client = Client(sdk, False, None, scope, Target.UNKNOWN, annotations[0], origin="annotation")
+        self.clients.append(client)
+        return client
+
+    @functools.cached_property
+    def framework_calls(self) -> list[tuple[cst.Call, Scope, str]]:
+        """Calls of LangChain, LiteLLM and LlamaIndex names, with their `[frameworks]` kind, in
+        source order: worked out once for the rules of every framework."""
+        found = []
+        for call, scope in self.calls:
+            kind = self.tables.framework_of(self.qualified_names(call.func, scope))
+            if kind is not None:
+                found.append((call, scope, kind))
+        return found
+
+    def sdk_of(self, call: ApiCall) -> str | None:
+        """The SDK that sends `call`: its receivers' one, or for a receiver glm-migrate cannot
+        trace, the only SDK the module imports; None when unknown or mixed."""
+        if call.sdk is not None:
+            return call.sdk
+        if call.inferred and len(self.imported_sdks) == 1:
+            (top,) = self.imported_sdks
+            sdks = {sdk for name, (sdk, _) in self.tables.clients.items() if name.split(".")[0] == top}
+            return "openai" if "openai" in sdks else (sdks.pop() if len(sdks) == 1 else None)
+        return None
+
+
+class _Collector(cst.CSTVisitor):
+    """Records scopes, bindings, calls and string literals in one pass over the module."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.scope = model.module_scope
+
+    # scopes
+    def _push(self, kind: str, node: cst.CSTNode) -> None:
+        self.scope = Scope(kind, self.scope, node)
+        self.model.scopes.append(self.scope)
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        outer = self.scope
+        self._push("class", node)
+        outer.add(node.name.value, Binding(outer, target=node.name, defines=self.scope))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = self.scope
+        self._push("function", node)
+        outer.add(node.name.value, Binding(outer, target=node.name, defines=self.scope))
+        self._add_params(node.params, outer)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.scope.returns.append(node.value)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        outer = self.scope
+        self._push("function", node)
+        self.scope.returns.append(node.body)
+        self._add_params(node.params, outer)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._pop()
+
+    def _add_params(self, params: cst.Parameters, outer: Scope) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            # The default is evaluated in the enclosing scope; it is what a caller that omits
+            # the argument gets, so string defaults count as possible values.
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            self.scope.add(param.name.value, Binding(outer, value=param.default, target=param, annotation=annotation))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.scope.add(star.name.value, Binding(self.scope, target=star))
+
+    # bindings
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            qualified = dotted_name(alias.name) or ""
+            self._note_sdk(qualified)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified))
+            else:
+                top = qualified.split(".")[0]
+                self.scope.add(top, Binding(self.scope, qualified=top))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            # What a star import binds is not looked for: its names stay unresolved.
+            self.model.star_imports.append(
+                "." * len(node.relative) + (dotted_name(node.module) or "" if node.module else "")
+            )
+            return
+        module = dotted_name(node.module) if node.module is not None else ""
+        if not node.relative:
+            self._note_sdk(module or "")
+        # relative imports keep their dots (".clients.client"): the project index resolves them
+        prefix = "." * len(node.relative) + (f"{module}." if module else "")
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
+
+    def _note_sdk(self, qualified: str) -> None:
+        top = qualified.split(".")[0]
+        if any(name.split(".")[0] == top for name in self.model.tables.clients):
+            self.model.imported_sdks.add(top)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        for statement in node.body:
+            if isinstance(statement, cst.Assign) and isinstance(statement.targets[0].target, cst.Attribute):
+                self.model.attribute_assignments.append((node, statement, self.scope))
+            elif isinstance(statement, cst.Import) and self.scope.kind == "module":
+                if any(dotted_name(alias.name) == "openai" for alias in statement.names):
+                    self.model.openai_import_lines.append(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value, node.annotation.annotation)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            # `with OpenAI() as client:` binds the client itself (its __enter__ returns self).
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def _bind_target(
+        self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None
+    ) -> None:
+        if isinstance(target, cst.Name | cst.Attribute) and isinstance(value, cst.SimpleString):
+            self.model.assigned_names[value] = dotted_name(target) or ""
+        if isinstance(target, cst.Name):
+            self.scope.add(target.value, Binding(self.scope, value=value, target=target, annotation=annotation))
+        elif isinstance(target, cst.Attribute):
+            dotted = dotted_name(target)
+            if dotted is None:
+                return
+            base = dotted.split(".")[0]
+            klass = self.scope.enclosing_class() if base in ("self", "cls") else None
+            key = (klass, dotted)
+            binding = Binding(self.scope, value=value, target=target, annotation=annotation)
+            self.model.attribute_bindings.setdefault(key, []).append(binding)
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+
+    # uses
+    def visit_Call(self, node: cst.Call) -> None:
+        self.model.calls.append((node, self.scope))
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "encoding_for_model" and node.args:
+            name = dotted_name(node.args[0].value)
+            if name:
+                self.model.tokenizer_names.add(name)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if dotted_name(node.value) in ("os.environ", "environ"):
+            self.model.environ_subscripts.append(node)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.model.string_literals.append((node, self.scope))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        names = self.model.names
+        if node.value in names:
+            names[node.value].append(node)
+        else:
+            names[node.value] = [node]

@@ -1,0 +1,168 @@
+"""Scopes and the bindings of their names: what one pass over a module records, and Python's
+rules for which binding a name or a `self.x` attribute refers to from a given scope."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from glm_migrate.project import ModuleFacts
+from glm_migrate.tables import Tables
+
+#: how far resolution follows names, calls and attributes before it gives up (cuts deep chains)
+MAX_DEPTH = 12
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  #: "module", "class", "function"
+    parent: Scope | None
+    node: cst.CSTNode
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    #: a function's `return` values (a lambda's body)
+    returns: list[cst.BaseExpression] = field(default_factory=list)
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def enclosing_class(self) -> Scope | None:
+        scope: Scope | None = self
+        while scope is not None and scope.kind != "class":
+            scope = scope.parent
+        return scope
+
+
+@dataclass(eq=False)
+class Binding:
+    """One way a name gets a value: an import, an assignment or a parameter."""
+
+    scope: Scope
+    value: cst.BaseExpression | None = None  #: assigned value or parameter default
+    qualified: str | None = None  #: for imports: the dotted name imported ("openai.OpenAI")
+    target: cst.CSTNode | None = None  #: the node that binds (Name, Attribute, Param)
+    #: the function or class a `def`/`class` statement binds
+    defines: Scope | None = None
+    #: the declared type of a parameter or annotated name (`client: OpenAI | None`)
+    annotation: cst.BaseExpression | None = None
+
+
+class ModuleScopes(abc.ABC):
+    """The scopes of one module and the names they bind, filled by the model's walk
+    (`SemanticModel.build`); answers which bindings a name or attribute has from a scope."""
+
+    def __init__(self, module: cst.Module, tables: Tables) -> None:
+        self.module = module
+        self.tables = tables
+        self.source = ""
+        self.facts = ModuleFacts()
+        self.module_scope = Scope("module", None, module)
+        self.scopes: list[Scope] = [self.module_scope]
+        #: node -> its parent, for every node the walk visits (not whitespace or punctuation)
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        #: name -> every Name node spelling it (see `uses_of`)
+        self.names: dict[str, list[cst.Name]] = {}
+        #: (class scope or None, "self.client") -> bindings of that attribute
+        self.attribute_bindings: dict[tuple[Scope | None, str], list[Binding]] = {}
+        #: class -> its family (see `_family`), worked out once
+        self._families: dict[Scope, list[Scope]] | None = None
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        #: `os.environ[...]` reads (calls such as `os.getenv(...)` are in `calls`)
+        self.environ_subscripts: list[cst.Subscript] = []
+        self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
+        self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
+        #: top-level names of the SDKs the module imports ("openai", "zai")
+        self.imported_sdks: set[str] = set()
+        #: modules imported with `from x import *` (their names stay unresolved)
+        self.star_imports: list[str] = []
+        #: names passed to tokenizer lookups (tiktoken.encoding_for_model(NAME))
+        self.tokenizer_names: set[str] = set()
+        #: module-level `import openai` statements, where module-client settings can go
+        self.openai_import_lines: list[cst.SimpleStatementLine] = []
+        #: literal -> the name it is assigned to (MODEL = "gpt-4o")
+        self.assigned_names: dict[cst.SimpleString, str] = {}
+
+    def lookup(self, name: str, scope: Scope) -> list[Binding]:
+        """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
+        owner = self.owner(name, scope)
+        return owner.bindings[name] if owner is not None else []
+
+    def uses_of(self, name: str, scope: Scope) -> list[cst.Name]:
+        """The names spelled `name` inside `scope`'s code, nested scopes included."""
+        found = [use for use in self.names.get(name, []) if self._reads_a_name(use)]
+        return found if scope.kind == "module" else [use for use in found if self._inside(use, scope.node)]
+
+    def _reads_a_name(self, node: cst.Name) -> bool:
+        """Not an attribute's or a keyword argument's own name (`x.model`, `f(model=...)`)."""
+        parent = self.parents.get(node)
+        if type(parent) is cst.Attribute:
+            return parent.attr is not node
+        return not (type(parent) is cst.Arg and parent.keyword is node)
+
+    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = node
+        while current is not None and current is not ancestor:
+            current = self.parents.get(current)
+        return current is ancestor
+
+    def owner(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of `name` is visible from `scope` (a function's own for its
+        parameters, though their defaults are evaluated outside it)."""
+        current: Scope | None = scope
+        while current is not None:
+            if name in current.bindings and (current is scope or current.kind != "class"):
+                return current
+            current = current.parent
+        return None
+
+    def attribute_lookup(self, dotted: str, scope: Scope) -> list[Binding]:
+        """Bindings of `self.x` (per class, including class-level `x = ...`) or `a.b` (module-wide)."""
+        base, _, attr = dotted.partition(".")
+        if base in ("self", "cls") and "." not in attr:
+            klass = scope.enclosing_class()
+            if klass is None:
+                return list(self.attribute_bindings.get((None, dotted), []))
+            return self.class_attribute(klass, attr)
+        return self.attribute_bindings.get((None, dotted), [])
+
+    def class_attribute(self, klass: Scope, attr: str) -> list[Binding]:
+        """Bindings of `attr` on instances of a class of this module: class-level names (fields,
+        methods) and `self.attr = ...` in methods, of the class and of its family (`_family`)."""
+        found: list[Binding] = []
+        for member in self._family(klass):
+            found += member.bindings.get(attr, [])
+            found += self.attribute_bindings.get((member, f"self.{attr}"), [])
+            found += self.attribute_bindings.get((member, f"cls.{attr}"), [])
+        return found
+
+    def _family(self, klass: Scope) -> list[Scope]:
+        """The class, the classes of this module it derives from and those deriving from it:
+        `self.x` in a method may be set by any of them (flow-insensitively, all count)."""
+        if self._families is None:
+            self._families = {}
+            bases: dict[Scope, list[Scope]] = {}
+            for scope in self.scopes:
+                if scope.kind == "class" and type(scope.node) is cst.ClassDef and scope.parent is not None:
+                    bases[scope] = self.local_bases(scope.node, scope.parent)
+            for scope in bases:
+                related, pending = [scope], [scope]
+                while pending:  # ancestors
+                    for base in bases.get(pending.pop(), []):
+                        if base not in related:
+                            related.append(base)
+                            pending.append(base)
+                pending = [scope]
+                while pending:  # descendants
+                    current = pending.pop()
+                    for other, its_bases in bases.items():
+                        if current in its_bases and other not in related:
+                            related.append(other)
+                            pending.append(other)
+                self._families[scope] = related
+        return self._families.get(klass, [klass])
+
+    @abc.abstractmethod
+    def local_bases(self, node: cst.ClassDef, outer: Scope) -> list[Scope]:
+        """The classes of this module that the class `node` (written in `outer`) names as bases.
+        What a base expression refers to is a question of values: `ValueResolver` answers it."""

@@ -1,0 +1,404 @@
+"""What an expression may evaluate to, as far as the migration cares: modules, SDK client classes,
+clients and their resources, functions and classes of this module; and the string literals a
+model id or setting may be. Resolution is flow-insensitive: every binding of a name counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import libcst as cst
+
+from glm_migrate.defaults import argparse_default, declared_default, option_default
+from glm_migrate.nodes import dotted_name, env_lookup, find_kwarg, string_value
+from glm_migrate.project import ClientFact
+from glm_migrate.semantic.clients import ApiCall, Client, ClientIndex
+from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
+from glm_migrate.splats import resolve_splat
+from glm_migrate.tables import Tables
+
+#: Calls whose result is their receiver's string, as far as model ids are concerned.
+STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleValue:
+    name: str  #: qualified module name, "openai"
+
+
+@dataclass(frozen=True, eq=False)
+class ClassValue:
+    name: str  #: qualified class name, "openai.OpenAI"
+
+
+@dataclass(frozen=True, eq=False)
+class ResourceValue:
+    client: Client
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionValue:
+    scope: Scope  #: a function of this module: calling it gives what it returns
+
+
+@dataclass(frozen=True, eq=False)
+class LocalClassValue:
+    scope: Scope  #: a class of this module: calling it gives an instance
+
+
+@dataclass(frozen=True, eq=False)
+class InstanceValue:
+    scope: Scope  #: an instance of a class of this module: its attributes are the class's
+
+
+@dataclass(frozen=True, eq=False)
+class ImportedFactory:
+    name: str  #: as imported
+    returns: ClientFact  #: a function of another module of the project that returns a client
+
+
+Value = (
+    ModuleValue
+    | ClassValue
+    | Client
+    | ResourceValue
+    | FunctionValue
+    | LocalClassValue
+    | InstanceValue
+    | ImportedFactory
+)
+#: decorators that make a method's return value what reading the attribute gives
+_PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property"})
+
+_LiteralT = TypeVar("_LiteralT", bound=cst.BaseExpression)
+
+
+class ValueResolver(ClientIndex):
+    """Follows expressions to what they may hold, on demand and memoised (`values_of`), and to
+    the string literals they may be (`resolve_strings`)."""
+
+    def __init__(self, module: cst.Module, tables: Tables) -> None:
+        super().__init__(module, tables)
+        self._values: dict[tuple[int, int], list[Value]] = {}
+        self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
+        #: function of this module (a class's `__init__` for its calls) -> the calls of it
+        self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
+
+    def local_bases(self, node: cst.ClassDef, outer: Scope) -> list[Scope]:
+        values = [v for arg in node.bases for v in self.values_of(arg.value, outer)]
+        return [v.scope for v in values if isinstance(v, LocalClassValue)]
+
+    def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Value]:
+        key = (id(expr), id(scope))
+        if key not in self._values:
+            self._values[key] = []  # cuts cycles such as `client = client.with_options(...)`
+            if depth <= MAX_DEPTH:
+                self._values[key] = self._compute_values(expr, scope, depth)
+        return self._values[key]
+
+    def _binding_values(self, bindings: Sequence[Binding], depth: int, *, attribute: bool = False) -> list[Value]:
+        """What the bindings may hold; `attribute`: read as `obj.name`, where a property's
+        method gives its return value."""
+        values: list[Value] = []
+        for binding in bindings:
+            if binding.qualified is not None:
+                values.append(self._value_for_qualified(binding.qualified))
+            elif binding.defines is not None:
+                values.extend(self._definition_values(binding.defines, depth, attribute=attribute))
+            elif binding.value is not None and not isinstance(binding.target, cst.Param):
+                values.extend(self.values_of(binding.value, binding.scope, depth + 1))
+            elif binding.annotation is not None:
+                values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
+        return values
+
+    def name_clients(self, name: str) -> list[Client]:
+        """The clients a module-level name may hold."""
+        values = self._binding_values(self.module_scope.bindings.get(name, []), 0)
+        return [value for value in values if isinstance(value, Client)]
+
+    def returned_clients(self, bindings: Sequence[Binding]) -> list[Client]:
+        """The clients the functions these bindings define may return."""
+        values = [v for b in bindings if b.defines is not None for v in self._returned(b.defines, 0)]
+        return [value for value in values if isinstance(value, Client)]
+
+    def _definition_values(self, defined: Scope, depth: int, *, attribute: bool) -> list[Value]:
+        if defined.kind == "class":
+            return [LocalClassValue(defined)]
+        node = defined.node
+        if attribute and type(node) is cst.FunctionDef:
+            names = {dotted_name(d.decorator) for d in node.decorators}
+            if names & _PROPERTIES:
+                return self._returned(defined, depth)
+        return [FunctionValue(defined)]
+
+    def _returned(self, function: Scope, depth: int) -> list[Value]:
+        return [value for ret in function.returns for value in self.values_of(ret, function, depth + 1)]
+
+    def _annotated(
+        self, annotation: cst.BaseExpression, scope: Scope, depth: int, *, classes: bool = False
+    ) -> list[Value]:
+        """The values a declared type stands for: a client of an SDK client class (the caller's),
+        an instance of a class of this module, or with `type[X]` (`classes`) the class itself.
+        `Optional[X]`, `X | None`, `Union[...]`, `Annotated[X, ...]` and string annotations are
+        looked through."""
+        if type(annotation) is cst.SimpleString:
+            text = string_value(annotation)
+            try:
+                annotation = cst.parse_expression(text) if text else annotation
+            except cst.ParserSyntaxError:
+                return []
+        if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
+            parts = (annotation.left, annotation.right)
+            return [v for part in parts for v in self._annotated(part, scope, depth + 1, classes=classes)]
+        if type(annotation) is cst.Subscript:
+            wrapper = (dotted_name(annotation.value) or "").rpartition(".")[2]
+            elements = [e.slice.value for e in annotation.slice if type(e.slice) is cst.Index]
+            if wrapper == "Annotated":
+                elements = elements[:1]
+            elif wrapper in ("type", "Type"):
+                classes = True
+            elif wrapper not in ("Optional", "Union"):
+                return []
+            return [v for element in elements for v in self._annotated(element, scope, depth + 1, classes=classes)]
+        values: list[Value] = []
+        for value in self.values_of(annotation, scope, depth + 1):
+            if classes and isinstance(value, ClassValue | LocalClassValue):
+                values.append(value)
+            elif isinstance(value, ClassValue):
+                values.append(self._declared_client(annotation, value.name, scope))
+            elif isinstance(value, LocalClassValue):
+                values.append(InstanceValue(value.scope))
+        return values
+
+    def _value_for_qualified(self, qualified: str) -> Value:
+        if qualified in self.tables.clients:
+            return ClassValue(qualified)
+        fact = self.facts.clients.get(qualified)
+        if fact is not None:
+            return self._imported_client(qualified, fact)
+        fact = self.facts.factories.get(qualified)
+        if fact is not None:
+            return ImportedFactory(qualified, fact)
+        return ModuleValue(qualified)
+
+    def _compute_values(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> list[Value]:
+        if type(expr) is cst.Name:
+            return self._binding_values(self.lookup(expr.value, scope), depth)
+        if type(expr) is cst.Attribute:
+            dotted = dotted_name(expr)
+            if dotted is not None:
+                bindings = self.attribute_lookup(dotted, scope)
+                if bindings:
+                    return self._binding_values(bindings, depth, attribute=True)
+            values: list[Value] = []
+            for base in self.values_of(expr.value, scope, depth + 1):
+                values.extend(self._member(base, expr.attr.value, depth))
+            return values
+        if type(expr) is cst.Call:
+            funcs = self.values_of(expr.func, scope, depth + 1)
+            classes = [func.name for func in funcs if isinstance(func, ClassValue)]
+            values = [self._client_for(expr, classes, scope)] if classes else []
+            for func in funcs:
+                if (
+                    isinstance(func, ResourceValue)
+                    and func.path[-1:]
+                    and func.path[-1] in self.tables.sdk.client_copy_methods
+                ):
+                    values.append(self._copy_of(func.client, expr, scope))
+                elif isinstance(func, FunctionValue):
+                    values.extend(self._returned(func.scope, depth))
+                elif isinstance(func, LocalClassValue):
+                    values.append(InstanceValue(func.scope))
+                elif isinstance(func, ImportedFactory):
+                    values.append(self._imported_client(f"{func.name}()", func.returns))
+            return values
+        if type(expr) is cst.Await:
+            return self.values_of(expr.expression, scope, depth + 1)
+        if type(expr) is cst.IfExp:
+            return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
+        if type(expr) is cst.BooleanOperation:
+            return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
+        return []
+
+    def _member(self, base: Value, attr: str, depth: int) -> list[Value]:
+        if isinstance(base, ModuleValue):
+            if base.name == "openai" and attr in self.tables.sdk.module_client_resources:
+                return [ResourceValue(self.module_client, (attr,))]
+            return [self._value_for_qualified(f"{base.name}.{attr}")]
+        if isinstance(base, Client):
+            return [ResourceValue(base, (attr,))]
+        if isinstance(base, ResourceValue):
+            return [ResourceValue(base.client, (*base.path, attr))]
+        if isinstance(base, InstanceValue | LocalClassValue):
+            return self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+        return []
+
+    def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
+        """The dotted names of the modules and classes `expr` may refer to, through the module's
+        imports ("openai.error.RateLimitError" for `oa.error.RateLimitError` after
+        `import openai as oa`)."""
+        return {v.name for v in self.values_of(expr, scope) if isinstance(v, ModuleValue | ClassValue)}
+
+    def dict_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict] | None:
+        """The dict literals `expr` may be (itself, or every binding of a name), or None when
+        some value is not a visible dict literal."""
+        values = self._possible_values(expr, scope)
+        dicts = [value for value in values if isinstance(value, cst.Dict)]
+        return dicts if values and len(dicts) == len(values) else None
+
+    def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
+        """The `model=` value of a call, also when it comes in a `**` mapping (the first one
+        set, for messages; `model_arguments` has them all)."""
+        found = self.model_arguments(call)
+        return found[0] if found else None
+
+    def model_arguments(self, call: ApiCall) -> list[cst.BaseExpression]:
+        """Every value the call's `model=` may have: the keyword, or the `"model"` entries of
+        its `**` mappings (literals, or keys stored into a mapping built in view)."""
+        arg = call.kwarg("model")
+        if arg is not None:
+            return [arg.value]
+        found: list[cst.BaseExpression] = []
+        for splat in call.node.args:
+            if splat.star != "**":
+                continue
+            mapping = resolve_splat(self, splat.value, call.scope)
+            if mapping is not None:
+                found += [source.value for source in mapping.sources("model")]
+                continue
+            for literal in self.literals_of(splat.value, call.scope, cst.Dict):
+                for element in literal.elements:
+                    if isinstance(element, cst.DictElement) and string_value(element.key) == "model":
+                        found.append(element.value)
+        return found
+
+    def literals_of(self, expr: cst.BaseExpression, scope: Scope, kind: type[_LiteralT]) -> list[_LiteralT]:
+        """The `kind` literals (dicts, lists) `expr` may be: itself, or a name's bound values."""
+        return [value for value in self._possible_values(expr, scope) if isinstance(value, kind)]
+
+    def _possible_values(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression | None]:
+        """`expr` itself, or each value bound to it when it is a name (None for a binding
+        without one, such as an import)."""
+        if isinstance(expr, cst.Name):
+            return [binding.value for binding in self.lookup(expr.value, scope)]
+        return [expr]
+
+    def model_literals(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
+        """The literals the call's model may be, and whether all were found (memoised)."""
+        if call not in self._model_literals:
+            values = self.model_arguments(call)
+            self._model_literals[call] = self._resolve_all(values, call.scope, -1, complete=bool(values))
+        return self._model_literals[call]
+
+    def resolve_strings(
+        self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
+    ) -> tuple[list[cst.SimpleString], bool]:
+        """The string literals `expr` may evaluate to, and whether every path was followed.
+
+        Follows names and attributes to their assignments and parameter defaults, both arms of
+        `a if c else b` and `a or b`, `os.getenv(NAME, default)` defaults and `.lower()`-like calls.
+        """
+        if depth > MAX_DEPTH:
+            return [], False
+        if isinstance(expr, cst.SimpleString):
+            return [expr], True
+        bindings: list[Binding] = []
+        if isinstance(expr, cst.Name):
+            bindings = self.lookup(expr.value, scope)
+        elif isinstance(expr, cst.Attribute):
+            dotted = dotted_name(expr)
+            bindings = self.attribute_lookup(dotted, scope) if dotted else []
+            if not bindings:
+                declared = argparse_default(self, expr, scope)
+                if declared is not None:
+                    return self._resolve_all(declared, scope, depth, complete=False)
+                bindings = [
+                    binding
+                    for base in self.values_of(expr.value, scope)
+                    if isinstance(base, InstanceValue | LocalClassValue)
+                    for binding in self.class_attribute(base.scope, expr.attr.value)
+                ]
+        elif isinstance(expr, cst.IfExp | cst.BooleanOperation):
+            parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
+            results = [self.resolve_strings(p, scope, depth + 1) for p in parts]
+            return [s for r in results for s in r[0]], all(r[1] for r in results)
+        elif isinstance(expr, cst.Call):
+            env = env_lookup(expr)
+            if env is not None:
+                if env[1] is None:
+                    return [], False
+                return self.resolve_strings(env[1], scope, depth + 1)
+            func = expr.func
+            if isinstance(func, cst.Attribute) and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
+                return self.resolve_strings(func.value, scope, depth + 1)
+            default = declared_default(expr)
+            if default is not None:
+                return self.resolve_strings(default, scope, depth + 1)
+            returned = [
+                (ret, function.scope)
+                for function in self.values_of(func, scope)
+                if isinstance(function, FunctionValue)
+                for ret in function.scope.returns
+            ]
+            if returned:
+                results = [self.resolve_strings(ret, where, depth + 1) for ret, where in returned]
+                return [s for r in results for s in r[0]], all(r[1] for r in results)
+        if not bindings:
+            return [], False
+        literals: list[cst.SimpleString] = []
+        complete = True
+        for binding in bindings:
+            value = binding.value
+            if type(binding.target) is cst.Param:
+                function = self.owner(binding.target.name.value, scope)
+                if function is not None:
+                    value = value or option_default(self, binding, function)
+                    # what this module's callers pass counts as much as the default
+                    for argument, where in self.arguments_for(binding.target, function):
+                        found, _ = self.resolve_strings(argument, where, depth + 1)
+                        literals.extend(found)
+            if value is None:
+                complete = False
+                continue
+            found, whole = self.resolve_strings(value, binding.scope, depth + 1)
+            literals.extend(found)
+            complete = complete and whole
+        return literals, complete
+
+    def _initializer(self, klass: Scope) -> Scope | None:
+        """The `__init__` a call of a class of this module runs (its own or a base's)."""
+        for member in self._family(klass):
+            for binding in member.bindings.get("__init__", []):
+                if binding.defines is not None:
+                    return binding.defines
+        return None
+
+    def arguments_for(self, param: cst.Param, function: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+        """The arguments this module's calls of `function` pass for `param`, each with the
+        scope of the call (calls with `*`/`**` splats are left out: which argument is which is
+        not visible)."""
+        node = function.node
+        if type(node) is not cst.FunctionDef:
+            return []
+        positional = [*node.params.posonly_params, *node.params.params]
+        index = positional.index(param) if param in positional else None
+        if index is not None and function.parent is not None and function.parent.kind == "class":
+            index -= 1  # a method: `self` is the receiver, not an argument
+        found: list[tuple[cst.BaseExpression, Scope]] = []
+        for call, scope in self.call_sites.get(function, []):
+            if any(arg.star for arg in call.args):
+                continue
+            keyword = find_kwarg(call, param.name.value)
+            if keyword is not None:
+                found.append((keyword.value, scope))
+            elif index is not None and 0 <= index < len(call.args) and call.args[index].keyword is None:
+                found.append((call.args[index].value, scope))
+        return found
+
+    def _resolve_all(
+        self, values: list[cst.BaseExpression], scope: Scope, depth: int, *, complete: bool
+    ) -> tuple[list[cst.SimpleString], bool]:
+        results = [self.resolve_strings(value, scope, depth + 1) for value in values]
+        return [s for r in results for s in r[0]], complete and all(r[1] for r in results)
