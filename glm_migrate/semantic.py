@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
+from glm_migrate.cst import walk
 from glm_migrate.defaults import argparse_default, declared_default, option_default
 from glm_migrate.nodes import code_of as code_of
 from glm_migrate.nodes import dotted_name as dotted_name
@@ -28,7 +29,6 @@ from glm_migrate.nodes import string_value as string_value
 from glm_migrate.project import ClientFact, ModuleFacts
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
-from glm_migrate.walk import walk as walk
 
 #: Resource attributes the v1 module-level client (`openai.chat...`) exposes.
 MODULE_CLIENT_RESOURCES = frozenset(

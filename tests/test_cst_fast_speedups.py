@@ -10,13 +10,14 @@ import libcst as cst
 import pytest
 from clirunner import BEFORE_FILES
 
-from glm_migrate import libcst_speedups
-from glm_migrate.libcst_speedups import fast_init, parse_module
+from glm_migrate.cst.common import node_classes, node_types
+from glm_migrate.cst.fast import speedups as libcst_speedups
+from glm_migrate.cst.fast.speedups import fast_init, parse_module
 
 
 def _dataclass_nodes() -> list[type[cst.CSTNode]]:
     libcst_speedups.install()
-    kinds = libcst_speedups._node_classes(cst.CSTNode)  # type: ignore[type-abstract]
+    kinds = node_classes(cst.CSTNode)  # type: ignore[type-abstract]
     return sorted((k for k in kinds if dataclasses.is_dataclass(k)), key=lambda k: k.__qualname__)
 
 
@@ -101,8 +102,8 @@ def test_validation_is_skipped_only_in_the_thread_that_parses() -> None:
 
 
 def test_node_types_are_the_subclasses_isinstance_accepts() -> None:
-    statements = libcst_speedups.node_types(cst.BaseStatement)
-    for kind in libcst_speedups._node_classes(cst.CSTNode):  # type: ignore[type-abstract]
+    statements = node_types(cst.BaseStatement)
+    for kind in node_classes(cst.CSTNode):  # type: ignore[type-abstract]
         assert (kind in statements) == issubclass(kind, cst.BaseStatement), kind
 
 
