@@ -42,7 +42,7 @@ class _Recorder(CodegenState):
     """Records spans as token indices while generating (`add_token` is the token list's own
     append, called from C), then `finish` turns them into character offsets."""
 
-    #: nodes hash by identity, in C once `libcst_speedups.install()` has run; this runs per node
+    #: nodes hash by identity, in C once `speedups.install()` has run; this runs per node
     targets: set[cst.CSTNode] = field(default_factory=set)
     edited: set[cst.CSTNode] = field(default_factory=set)
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
