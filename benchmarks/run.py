@@ -5,10 +5,11 @@
 
 Generates a dense tree (every file calls OpenAI) deterministically, then times, in rounds (each
 contender once per round, so a slow spell of a shared machine hits them alike): a bare LibCST
-parse of the same files with N processes, `glm-migrate --dry-run -j N` (cold cache) and LibCST's
-codemod runner with a no-op codemod. Then `glm-migrate --check` twice (the second run
+parse of the same files with N processes, `glm-migrate --dry-run -j N` (cold cache) on each LibCST
+implementation given with --cst (fast and stock: GLM_MIGRATE_CST) and LibCST's codemod runner
+with a no-op codemod. Then `glm-migrate --check` twice (the second run
 hits the cache), and, on a nothing-to-do tree given with --quiet-tree, `glm-migrate --check`
-next to `ruff check --select UP --no-cache`. Start-up: one small file, `glm-migrate f.py --check`
+next to `ruff check --select UP --no-cache` (again on each implementation). Start-up: one small file, `glm-migrate f.py --check`
 (the file just edited, so its result is not cached) next to `python -c "import libcst"`. With --memory, the
 peak RSS of glm-migrate's main process in a dry run over dense trees of those sizes. With
 --instructions, valgrind's instruction counts (the same on a busy machine) of a parse and of
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import random
 import re
 import resource
@@ -248,8 +250,10 @@ def find_ruff() -> str | None:
     return shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
-def run(command: Sequence[str], cwd: Path) -> None:
-    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def run(command: Sequence[str], cwd: Path, cst: str | None = None) -> None:
+    """Run `command`; `cst`: the LibCST implementation glm-migrate is to use (GLM_MIGRATE_CST)."""
+    env = None if cst is None else {**os.environ, "GLM_MIGRATE_CST": cst}
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     if result.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr[-2000:]}")
 
@@ -275,6 +279,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N,N",
         help="also report the peak RSS of the main process in dry runs over dense trees of these sizes",
     )
+    parser.add_argument(
+        "--cst",
+        default="fast,stock",
+        help="the LibCST implementations to time dry runs and the quiet tree with (GLM_MIGRATE_CST); "
+        "the other figures use the first",
+    )
     parser.add_argument("--count-work", choices=WORK, help=argparse.SUPPRESS)  # run under valgrind
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -295,11 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         def clear_cache() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        contenders: dict[str, Contender] = {
-            "parse": (lambda: bare_parse(dense, args.jobs), None),
+        implementations = args.cst.split(",")
+        dry_run = [*glm, ".", "--dry-run", "-j", str(args.jobs)]
+        contenders: dict[str, Contender] = {"parse": (lambda: bare_parse(dense, args.jobs), None)}
+        for name in implementations:
             # cold: every file parsed
-            "dry-run": (lambda: run([*glm, ".", "--dry-run", "-j", str(args.jobs)], dense), clear_cache),
-        }
+            contenders[f"dry-run {name}"] = (lambda name=name: run(dry_run, dense, name), clear_cache)
         if not args.skip_codemod:
             # Beside the tree, not in it: every contender sees the same files.
             (Path(tmp) / "noop.py").write_text(
@@ -311,18 +322,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             contenders["codemod"] = (lambda: run([*codemod, "--no-format", "dense"], Path(tmp)), None)
         dense_samples = rounds(contenders, args.repeat)
         rows.append((f"libcst parse only, -j {args.jobs}", statistics.median(dense_samples["parse"])))
-        rows.append((f"glm-migrate --dry-run -j {args.jobs} (cold)", statistics.median(dense_samples["dry-run"])))
+        for name in implementations:
+            seconds = statistics.median(dense_samples[f"dry-run {name}"])
+            rows.append((f"glm-migrate --dry-run -j {args.jobs} (cold, {name})", seconds))
         if "codemod" in dense_samples:
             rows.append((f"libcst codemod no-op, -j {args.jobs}", statistics.median(dense_samples["codemod"])))
         check = [*glm, ".", "--check", "-j", str(args.jobs)]
-        first = timed(lambda: run(check, dense), 1, prepare=clear_cache)
-        second = timed(lambda: run(check, dense), args.repeat)
+        first = timed(lambda: run(check, dense, implementations[0]), 1, prepare=clear_cache)
+        second = timed(lambda: run(check, dense, implementations[0]), args.repeat)
         rows.append(("glm-migrate --check (cold cache)", first))
         rows.append(("glm-migrate --check (warm cache)", second))
         quiet_samples: dict[str, list[float]] = {}
         if args.quiet_tree:
+            quiet_check = [*glm, str(args.quiet_tree), "--check", "--no-cache"]
             quiet: dict[str, Contender] = {
-                "glm": (lambda: run([*glm, str(args.quiet_tree), "--check", "--no-cache"], Path(tmp)), None)
+                f"glm {name}": (lambda name=name: run(quiet_check, Path(tmp), name), None) for name in implementations
             }
             ruff = find_ruff()
             if ruff is not None:
@@ -331,7 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 print("ruff is neither beside this Python nor on PATH: no quiet-tree comparison", file=sys.stderr)
             quiet_samples = rounds(quiet, args.repeat)
-            rows.append(("quiet tree: glm-migrate --check", statistics.median(quiet_samples["glm"])))
+            for name in implementations:
+                seconds = statistics.median(quiet_samples[f"glm {name}"])
+                rows.append((f"quiet tree: glm-migrate --check ({name})", seconds))
             if "ruff" in quiet_samples:
                 rows.append(("quiet tree: ruff check --select UP", statistics.median(quiet_samples["ruff"])))
 
@@ -346,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         start_samples = rounds(
             {
-                "glm": (lambda: run([*glm, "f.py", "--check"], one), edit_one),
+                "glm": (lambda: run([*glm, "f.py", "--check"], one, implementations[0]), edit_one),
                 "libcst": (lambda: run([sys.executable, "-c", "import libcst"], one), None),
             },
             max(args.repeat, 5),
@@ -377,12 +393,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {label:<44} {seconds:8.2f} s")
     print(f"  peak memory of any one process: {peak:.0f} MB")
     print("ratios, medians of the rounds' own ratios (targets in brackets):")
-    print(f"  dry-run / bare parse            {ratio(dense_samples, 'dry-run', 'parse'):6.2f}  [<= 1.35]")
+    for name in implementations:
+        print(
+            f"  dry-run / bare parse ({name:<5})    {ratio(dense_samples, f'dry-run {name}', 'parse'):6.2f}  [<= 1.35]"
+        )
     if "codemod" in dense_samples:
-        print(f"  dry-run / libcst no-op codemod  {ratio(dense_samples, 'dry-run', 'codemod'):6.2f}  [<= 0.5]")
+        for name in implementations:
+            print(
+                f"  dry-run / libcst no-op codemod ({name:<5}) {ratio(dense_samples, f'dry-run {name}', 'codemod'):6.2f}"
+                "  [<= 0.5]"
+            )
     print(f"  cold / warm --check             {first / second:6.2f}  [>= 5]")
     if "ruff" in quiet_samples:
-        print(f"  quiet tree glm / ruff           {ratio(quiet_samples, 'glm', 'ruff'):6.2f}  [<= 0.9]")
+        for name in implementations:
+            print(f"  quiet tree glm / ruff ({name:<5})   {ratio(quiet_samples, f'glm {name}', 'ruff'):6.2f}  [<= 0.9]")
     print(f"  one file glm / import libcst    {ratio(start_samples, 'glm', 'libcst'):6.2f}  [<= 1.5]")
     if memory:
         sizes = sorted(memory)

@@ -1,8 +1,9 @@
 """A content-hash cache of per-file results, so that re-running over unchanged files is cheap.
 
 An entry is keyed by the file's bytes, glm-migrate's code and tables, the versions of LibCST and
-Python, and the settings; any change to one of them is a miss. Entries live in a database in
-`.glm_migrate_cache/` in the project's root (which ignores itself in git). The cache is best
+Python, the LibCST implementation in use (stock or fast), and the settings; any change to one of
+them is a miss. Entries live in a database in `.glm_migrate_cache/` in the project's root (which
+ignores itself in git). The cache is best
 effort: any error reading or writing it counts as a miss.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from glm_migrate import __version__
 from glm_migrate.config import CACHE_DIR_NAME, Settings
+from glm_migrate.cst import implementation_name
 from glm_migrate.diagnostics import Diagnostic, Replaced, pickled_by_fields
 from glm_migrate.project import ModuleSummary
 from glm_migrate.tables import TABLE_FILES, tables_dir
@@ -45,10 +47,11 @@ class CachedResult:
 
 def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
     """What, besides the file itself, decides a result: glm-migrate's code and tables, the
-    versions of LibCST and Python, and the settings."""
+    versions of LibCST and Python, the LibCST implementation in use (`glm_migrate.cst`), and
+    the settings."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     digest.update(_code_digest())
-    digest.update(f"{sys.version}\0{_libcst_version()}\0".encode())
+    digest.update(f"{sys.version}\0{_libcst_version()}\0{implementation_name()}\0".encode())
     directory = tables_dir()
     for name in TABLE_FILES:
         try:

@@ -33,6 +33,7 @@ from glm_migrate.config import (
     load_settings,
     project_root,
 )
+from glm_migrate.cst import default_choice as cst_choice
 from glm_migrate.redaction import file_secrets
 from glm_migrate.results import FileReport, RunReport, Summary, is_blocking
 
@@ -321,6 +322,10 @@ def main(
         output_format, output_file, statistics, strict, exit_zero, baseline, write_baseline, show_advice, paths, target
     )
     mode = "check" if check else "dry-run" if dry_run else "apply"
+    # Once a run: LibCST's fast path is off for a version it is not tested with (glm_migrate/cst).
+    libcst_notice = cst_choice().notice
+    if libcst_notice:
+        click.echo(libcst_notice, err=True)
     if paths == ("-",):
         sys.exit(_run_stdin(settings, stdin_filename or "-", errors, output, mode=mode))
     found = _discover([Path(p) for p in paths], settings, output, errors)

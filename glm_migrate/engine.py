@@ -23,19 +23,20 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from glm_migrate import layout
 from glm_migrate.claims import Claims
 from glm_migrate.config import DEFAULT_LINE_LENGTH, Settings
+from glm_migrate.cst import parse_module, record_positions, walk
+from glm_migrate.cst.common import Parents, Region, block_indents, node_types, parse_with_cpython
+from glm_migrate.cst.interface import Splicer
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.guard import demote_unbindable
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
-from glm_migrate.libcst_speedups import node_types, parse_module
 from glm_migrate.nodes import short_code
-from glm_migrate.positions import Parents, Positions, Region, block_indents, parse_with_cpython, record_positions
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value, walk
+from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
@@ -350,7 +351,7 @@ def _apply_rules(
             edits.setdefault(node, []).append(edit)
 
     ancestors: set[cst.CSTNode] | None = None  # None: walk the whole tree
-    recorded: Positions | None = None
+    recorded: Splicer | None = None
     if positions is None and not findings and not edits:
         return MigrationResult(source, source, (), encoding=module.encoding), False  # nothing to place
     # What edits may make too long for the project's line length is laid out anew (below).
@@ -358,10 +359,9 @@ def _apply_rules(
     if positions is None:
         # A fix's edited node is positioned too: its text edit is reported on it (`_diagnostic`).
         findings_nodes = {f.node for f in findings} | {node for f in findings if f.fix for node, _ in f.fix.edits}
-        recorded, ancestors = record_positions(
+        positions, recorded, ancestors = record_positions(
             module, source, findings_nodes | targets.keys(), edits.keys() | targets.keys(), model.parents
         )
-        positions = recorded
     fits = _fitting_edits(module, source, targets, positions, model.parents, settings)
     for node, fit in fits.items():
         edits.setdefault(node, []).append(fit)
@@ -605,7 +605,7 @@ def _splice(
     module: cst.Module,
     source: str,
     edits: dict[cst.CSTNode, list[NodeEdit]],
-    spans: Positions,
+    spans: Splicer,
     ancestors: set[cst.CSTNode] | None,
 ) -> list[_Replacement]:
     """Each outermost edited node's text and its edited code, in source order.

@@ -24,8 +24,9 @@ from typing import cast
 
 import libcst as cst
 
+from glm_migrate.cst import walk
+from glm_migrate.cst.common import node_types
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.libcst_speedups import node_types
 from glm_migrate.rules._base import Finding, NodeEdit
 from glm_migrate.semantic import (
     ApiCall,
@@ -36,7 +37,6 @@ from glm_migrate.semantic import (
     code_of,
     dotted_name,
     string_value,
-    walk,
 )
 from glm_migrate.tables import Signature, Tables
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
+
+from glm_migrate.cst import code_in_block
 
 Bracketed = TypeVar("Bracketed", bound=cst.Call | cst.Dict | cst.List)
 Item = cst.Arg | cst.BaseDictElement | cst.BaseElement
@@ -334,11 +335,7 @@ def _too_long(longest: int, place: Place) -> bool:
 
 
 def _code(node: cst.CSTNode, place: Place) -> str:
-    state = CodegenState(
-        default_indent=place.indent_unit, default_newline=place.newline, indent_tokens=list(place.block_indent)
-    )
-    node._codegen(state)
-    return "".join(state.tokens)
+    return code_in_block(node, indent_unit=place.indent_unit, newline=place.newline, block_indent=place.block_indent)
 
 
 def _longest(code: str, place: Place) -> int:

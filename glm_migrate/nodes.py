@@ -7,7 +7,7 @@ import warnings
 
 import libcst as cst
 
-from glm_migrate.walk import walk
+from glm_migrate.cst import walk
 
 
 def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -20,7 +20,7 @@ def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
     parts: list[str] = []
-    while type(node) is cst.Attribute:  # type() tests: see libcst_speedups.node_types
+    while type(node) is cst.Attribute:  # type() tests: see glm_migrate.cst.common.node_types
         parts.append(node.attr.value)
         node = node.value
     if type(node) is not cst.Name:

@@ -25,9 +25,9 @@ import libcst as cst
 from glm_migrate import ipynb
 from glm_migrate.config import Settings
 from glm_migrate.config_files import NOTEBOOK_CELL_SKIPPED
+from glm_migrate.cst import parse_module
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
-from glm_migrate.libcst_speedups import parse_module
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Rule
 from glm_migrate.tables import Tables

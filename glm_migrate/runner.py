@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # what only files that pass the pre-check need is imported on
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 32
 #: A process that may parse this many files installs LibCST's speed-ups, which cost about what
-#: twenty dense files save (libcst_speedups.py); a run over a few files does without.
+#: twenty dense files save (glm_migrate/cst/fast/speedups.py); a run over a few files does without.
 SPEEDUPS_FROM = 16
 #: rounds of the project index at most (see `run`)
 _INDEX_ROUNDS = 3
@@ -181,9 +181,9 @@ def expect_many_files() -> None:
 def _set_up_libcst() -> None:
     """Once per process, on its first file that passes the pre-check."""
     if _parses_many:
-        from glm_migrate.libcst_speedups import install
+        from glm_migrate.cst import prepare_for_many_files
 
-        install()
+        prepare_for_many_files()
 
 
 @contextmanager

@@ -138,6 +138,20 @@ def test_key_changes_with_the_code_libcst_and_python(monkeypatch: pytest.MonkeyP
     assert "__version__" in cache._libcst_version()
 
 
+def test_key_changes_with_the_libcst_implementation() -> None:
+    """Stock and fast give the same results (tests/test_cst_equivalence.py), but an entry says
+    which made it: a difference found later must not hide in the cache."""
+    from glm_migrate import cache
+    from glm_migrate import cst as glm_cst
+
+    with glm_cst.using("stock"):
+        stock = cache.fingerprint(Settings())
+    with glm_cst.using("fast"):
+        fast = cache.fingerprint(Settings())
+    assert stock != fast
+    assert cache.fingerprint(Settings()) == (fast if glm_cst.implementation_name() == "fast" else stock)
+
+
 def test_cache_lives_in_the_project_root_wherever_the_run_starts(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "src" / "app").mkdir(parents=True)

@@ -56,7 +56,7 @@ def number_value(node: cst.BaseExpression) -> float | None:
     """The value of an int/float literal, negative ones included, else None."""
     # int()/float() read every literal form (0x1F, 1_000, 1e-3) without `evaluated_value`'s
     # ast.literal_eval, a compile per literal.
-    # type() tests, not isinstance(): see libcst_speedups.node_types
+    # type() tests, not isinstance(): see glm_migrate.cst.common.node_types
     if type(node) is cst.Integer:
         return float(int(node.value, 0))
     if type(node) is cst.Float:

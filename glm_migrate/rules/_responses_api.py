@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from glm_migrate.cst import walk
 from glm_migrate.rules._helpers import code_of, dict_entry, number_value, remove_kwargs
-from glm_migrate.semantic import ApiCall, SemanticModel, string_value, walk
+from glm_migrate.semantic import ApiCall, SemanticModel, string_value
 from glm_migrate.tables import Tables
 
 #: the arguments of a Responses call simple enough to become a chat call (sdk-surfaces.md 7.1)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.cst import walk
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, thinks
-from glm_migrate.semantic import ApiCall, string_value, walk
+from glm_migrate.semantic import ApiCall, string_value
 
 
 class _StreamReads(cst.CSTVisitor):

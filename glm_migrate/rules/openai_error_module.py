@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.cst import walk
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.semantic import dotted_name, walk
+from glm_migrate.semantic import dotted_name
 
 LEGACY_MODULE = "openai.error"
 

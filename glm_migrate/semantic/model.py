@@ -13,6 +13,7 @@ import functools
 
 import libcst as cst
 
+from glm_migrate.cst import walk as walk
 from glm_migrate.nodes import dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target
@@ -27,7 +28,6 @@ from glm_migrate.semantic.values import (
     ValueResolver,
 )
 from glm_migrate.tables import Tables
-from glm_migrate.walk import walk as walk
 
 #: modules whose types say nothing of a client (`typing.Any`, a `Protocol`)
 NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})

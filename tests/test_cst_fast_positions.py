@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from clirunner import FIXTURES
 
-from glm_migrate.positions import record_positions
+from glm_migrate.cst.fast.positions import record_positions
 from glm_migrate.semantic import SemanticModel
 from glm_migrate.tables import load_tables
 
@@ -102,7 +102,7 @@ def test_statement_positions_equal_the_whole_module_pass(name: str, source: str)
 
 def test_every_statement_is_placed_without_generating_the_module() -> None:
     """No silent fallback on ordinary code: each statement is placed on its own."""
-    from glm_migrate.positions import _by_statement, _line_starts
+    from glm_migrate.cst.fast.positions import _by_statement, _line_starts
 
     for name, source in TRICKY.items():
         module, model = _parsed(source)
@@ -136,7 +136,7 @@ def test_each_generated_region_parses_on_its_own(name: str, source: str) -> None
 
 
 def test_repeated_statements_are_placed_between_their_neighbours_or_not_at_all() -> None:
-    from glm_migrate.positions import _place
+    from glm_migrate.cst.fast.positions import _place
 
     assert _place("a\nx\na\n", ["a\n", "x\n", "a\n"]) == [0, 2, 4]
     assert _place("a\na\na\n", ["a\n", "a\n"]) == [None, None]  # ambiguous: CPython's lines decide

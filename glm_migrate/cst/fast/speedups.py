@@ -41,6 +41,8 @@ from libcst._nodes.base import CSTNode
 from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
+from glm_migrate.cst.common import node_classes
+
 _LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
 _LIBCST_EQ = CSTNode.__eq__
 _LIBCST_HASH = CSTNode.__hash__
@@ -73,7 +75,7 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        kinds = _node_classes(CSTNode)  # type: ignore[type-abstract]
+        kinds = node_classes(CSTNode)  # type: ignore[type-abstract]
         for kind, init in _fast_inits(kinds).items():
             kind.__init__ = init  # type: ignore[method-assign]
         for kind in kinds:
@@ -91,24 +93,9 @@ def _parenthesize(node: _BaseParenthesizedNode, state: CodegenState) -> Abstract
     return state.record_syntactic_position(node)
 
 
-def node_types(*bases: type) -> frozenset[type]:
-    """`bases` and every class derived from them. `type(node) in node_types(...)` answers what
-    isinstance() does without LibCST's ABCMeta, whose `__instancecheck__` is Python code run for
-    every test a node fails; hot paths use it, and `type(node) is Name` for concrete classes."""
-    return frozenset({*bases, *(kind for base in bases for kind in _node_classes(base))})
-
-
-def _node_classes(base: type[CSTNode]) -> set[type[CSTNode]]:
-    found: set[type[CSTNode]] = set()
-    for kind in base.__subclasses__():
-        found.add(kind)
-        found |= _node_classes(kind)
-    return found
-
-
 _MISSING: Any = object()
 #: where the code of the __init__ made here says it comes from (dataclasses say "<string>")
-_FILENAME = "<glm_migrate.libcst_speedups>"
+_FILENAME = "<glm_migrate.cst.fast.speedups>"
 #: a member descriptor: how a slotted class stores a field
 _SLOT = type(cst.Name.__dict__["value"])
 

@@ -10,25 +10,26 @@ import libcst as cst
 import pytest
 from clirunner import BEFORE_FILES
 
-from glm_migrate import libcst_speedups
-from glm_migrate.libcst_speedups import fast_init, parse_module
+from glm_migrate.cst.common import node_classes, node_types
+from glm_migrate.cst.fast import speedups
+from glm_migrate.cst.fast.speedups import fast_init, parse_module
 
 
 def _dataclass_nodes() -> list[type[cst.CSTNode]]:
-    libcst_speedups.install()
-    kinds = libcst_speedups._node_classes(cst.CSTNode)  # type: ignore[type-abstract]
+    speedups.install()
+    kinds = node_classes(cst.CSTNode)  # type: ignore[type-abstract]
     return sorted((k for k in kinds if dataclasses.is_dataclass(k)), key=lambda k: k.__qualname__)
 
 
 def test_most_node_classes_get_a_fast_init() -> None:
-    replaced = [kind for kind in _dataclass_nodes() if kind.__init__.__code__.co_filename == libcst_speedups._FILENAME]
+    replaced = [kind for kind in _dataclass_nodes() if kind.__init__.__code__.co_filename == speedups._FILENAME]
     assert len(replaced) > 150
 
 
 def test_fast_inits_take_the_dataclass_parameters() -> None:
     """Same names, order and defaults as the fields `dataclasses` builds `__init__` from."""
     for kind in _dataclass_nodes():
-        if kind.__init__.__code__.co_filename != libcst_speedups._FILENAME:
+        if kind.__init__.__code__.co_filename != speedups._FILENAME:
             assert fast_init(kind) is None, kind  # not a plain slotted dataclass: keeps its own
             continue
         parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
@@ -42,7 +43,7 @@ def test_fast_inits_take_the_dataclass_parameters() -> None:
 
 
 def test_defaults_and_factories_fill_fields_and_nodes_are_still_validated() -> None:
-    libcst_speedups.install()
+    speedups.install()
     arg = cst.Arg(value=cst.Name("x"))
     assert arg.keyword is None and arg.star == "" and arg.whitespace_after_arg.deep_equals(cst.SimpleWhitespace(""))
     assert cst.Call(func=cst.Name("f")).whitespace_before_args.deep_equals(cst.SimpleWhitespace(""))
@@ -64,7 +65,7 @@ def test_parse_and_code_generation_round_trip(path: object) -> None:
 
 def test_nodes_are_equal_only_to_themselves_and_hash_by_identity() -> None:
     """As LibCST's own `__eq__`/`__hash__` have it; object's C slots now answer."""
-    libcst_speedups.install()
+    speedups.install()
     first, second = cst.Name("x"), cst.Name("x")
     assert first == first and first != second and first != "x"
     assert {first: 1, second: 2}[first] == 1 and len({first, second, first}) == 2
@@ -74,7 +75,7 @@ def test_nodes_are_equal_only_to_themselves_and_hash_by_identity() -> None:
 
 def test_validation_is_skipped_only_in_the_thread_that_parses() -> None:
     """Another thread building an invalid node while a file parses is still refused."""
-    libcst_speedups.install()
+    speedups.install()
     source = "".join(f"def f{n}(a, b=1):\n    return [a + b for a in range({n})]\n" for n in range(300))
     parsing = threading.Event()
     done = threading.Event()
@@ -101,8 +102,8 @@ def test_validation_is_skipped_only_in_the_thread_that_parses() -> None:
 
 
 def test_node_types_are_the_subclasses_isinstance_accepts() -> None:
-    statements = libcst_speedups.node_types(cst.BaseStatement)
-    for kind in libcst_speedups._node_classes(cst.CSTNode):  # type: ignore[type-abstract]
+    statements = node_types(cst.BaseStatement)
+    for kind in node_classes(cst.CSTNode):  # type: ignore[type-abstract]
         assert (kind in statements) == issubclass(kind, cst.BaseStatement), kind
 
 
@@ -115,7 +116,7 @@ def test_classes_tested_with_type_is_have_no_subclasses() -> None:
 
 
 def test_with_changes_is_dataclasses_replace() -> None:
-    libcst_speedups.install()
+    speedups.install()
     call = cst.parse_expression("f(a, b=1)  # c")
     assert isinstance(call, cst.Call)
     changed = call.with_changes(func=cst.Name("g"))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -30,14 +29,12 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
-from glm_migrate.libcst_speedups import node_types
+from glm_migrate.cst.common import Parents, Region, block_indents, node_types, parse_with_cpython
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _STATEMENTS = node_types(cst.BaseStatement)
 _COMPOUND_STATEMENTS = node_types(cst.BaseCompoundStatement)
 _NOTHING: AbstractContextManager[None] = nullcontext()
-#: node -> its parent, as `semantic.walk` records them
-Parents = Mapping[cst.CSTNode, cst.CSTNode]
 
 
 @dataclass
@@ -45,7 +42,7 @@ class _Recorder(CodegenState):
     """Records spans as token indices while generating (`add_token` is the token list's own
     append, called from C), then `finish` turns them into character offsets."""
 
-    #: nodes hash by identity, in C once `libcst_speedups.install()` has run; this runs per node
+    #: nodes hash by identity, in C once `speedups.install()` has run; this runs per node
     targets: set[cst.CSTNode] = field(default_factory=set)
     edited: set[cst.CSTNode] = field(default_factory=set)
     inclusive: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
@@ -144,24 +141,6 @@ def _span_of(recorder: _Recorder, node: cst.CSTNode) -> tuple[int, int]:
     return recorder.syntactic.get(node) or recorder.inclusive[node]
 
 
-@dataclass(frozen=True)
-class Region:
-    """Source text that was generated to place nodes: a whole statement, or a compound
-    statement's header up to the colon before its body."""
-
-    start: int
-    end: int
-    indent: str  #: the indentation in force where the statement stands
-    header_only: bool
-    is_elif: bool
-
-    def standalone(self, text: str) -> str:
-        """`text` (this region's, edited) as a module CPython can parse on its own."""
-        prefix = f"{self.indent}if 0: pass\n" if self.is_elif else ""
-        body = f"{prefix}{text} pass\n" if self.header_only else f"{prefix}{text}\n"
-        return f"if 1:\n{body}" if self.indent else body
-
-
 class Positions(Mapping[cst.CSTNode, CodeRange]):
     """CodeRanges, as LibCST's PositionProvider gives them, for the nodes that were asked for."""
 
@@ -201,13 +180,6 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         return len({**self._recorder.inclusive, **self._recorder.syntactic})
 
 
-def parse_with_cpython(code: str | bytes) -> ast.Module:
-    """CPython's parse, without the SyntaxWarnings it prints about the user's code."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(code)
-
-
 def _line_starts(code: str) -> list[int]:
     if "\r" in code:
         return [0, *(match.end() for match in _NEWLINE.finditer(code))]
@@ -226,7 +198,7 @@ def record_positions(
     """Positions of `targets` and the ancestors of `edited`.
 
     `code` must be the module's source (the text code generation reproduces). With `parents`
-    (node -> parent, see `semantic.walk`), only the statements holding these nodes are
+    (node -> parent, see `glm_migrate.cst.walk`), only the statements holding these nodes are
     generated; otherwise, or when that cannot be done exactly, the whole module is.
     """
     line_starts = _line_starts(code)
@@ -432,17 +404,6 @@ def _inside(statement: cst.BaseStatement, whole: set[cst.CSTNode], parents: Pare
             return True
         current = parents.get(current)
     return False
-
-
-def block_indents(node: cst.CSTNode, parents: Parents, module: cst.Module) -> list[str]:
-    """The indentation in force where `node` stands: one token per enclosing block."""
-    tokens: list[str] = []
-    current = parents.get(node)
-    while current is not None:
-        if isinstance(current, cst.IndentedBlock | cst.Match):  # a match indents its cases
-            tokens.append(module.default_indent if current.indent is None else current.indent)
-        current = parents.get(current)
-    return tokens[::-1]
 
 
 def _first_lines(
