@@ -36,6 +36,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
+from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -837,19 +838,44 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         reported = len(findings)
         for rule in call_rules:
             rule.on_api_call(call)
-        if call.mixed:
-            _hold_fixes(findings[reported:], call)
+        staying = _staying_on_openai(model, call)
+        if call.mixed or staying:
+            _hold_fixes(findings[reported:], call, staying)
     for rule in overriding("on_module_end"):
         rule.on_module_end()
 
 
-def _hold_fixes(findings: list[Finding], call: ApiCall) -> None:
+def _staying_on_openai(model: SemanticModel, call: ApiCall) -> dict[Client, str]:
+    """The OpenAI clients of `call` that glm-migrate does not move to Z.AI (OpenAI's branch of a
+    provider choice, an Azure client it cannot convert), each with the reason."""
+    staying = {}
+    for client in call.clients:
+        if client.target is Target.OPENAI and (why := repoint_blocker(model, client)) is not None:
+            staying[client] = why
+    return staying
+
+
+def _hold_until_moved(findings: list[Finding], why: str) -> None:
+    """A call whose client stays on OpenAI keeps OpenAI's parameters: a GLM fix there
+    (`extra_body={"do_sample": ...}`, a dropped `logit_bias=`) would break or change its
+    requests. What the fix would do is reported for when a person moves the client."""
+    for finding in findings:
+        if finding.fix is not None:
+            finding.message = f"{finding.message} (when its client moves to Z.AI: {why})"
+            finding.fix, finding.applicability = None, Applicability.MANUAL
+
+
+def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client, str]) -> None:
     """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
-    server, a URL from settings) is checked like any OpenAI call, but a fix would change the
-    requests of the client that stays too: its findings become manual, saying which is which."""
-    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI)]
-    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER]
+    server, a URL from settings, OpenAI's branch of a provider choice) is checked like any
+    OpenAI call, but a fix would change the requests of the client that stays too: its findings
+    become manual, saying which is which."""
+    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI) and c not in staying]
+    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER or c in staying]
     unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+    if staying and not moves and not unknown:
+        _hold_until_moved(findings, next(iter(staying.values())))
+        return
     if moves:
         note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
     elif stays:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import libcst as cst
 
 from glm_migrate.config import Settings
@@ -169,56 +171,59 @@ def default_in_mapping(
 
 def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
     """The test that picks this client as OpenAI's among several providers, or None:
-    `if provider == "openai":`, `elif name in ("openai", "azure"):`, `case "openai":`,
+    `if provider == "openai":`, `elif name in ("openai", "azure"):`, `case "azure_openai":`,
     `case Provider.OPENAI:`, or a table's `"openai": OpenAI(...)` entry (the key is returned).
+    The names that mean OpenAI (Azure's included) are `rules/sdk.toml`'s `[providers]`.
 
     Such code serves OpenAI on purpose beside other providers: repointing the branch would make
     "openai" mean Z.AI; the way on is a Z.AI branch of its own, which a person adds."""
+    names = model.tables.sdk.openai_provider_names
     current: cst.CSTNode | None = client.construction
     while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
         parent = model.parents.get(current)
-        if type(parent) is cst.If and current is parent.body and _names_openai(parent.test):
+        if type(parent) is cst.If and current is parent.body and _names_openai(parent.test, names):
             return parent.test
-        if type(parent) is cst.MatchCase and current is parent.body and _pattern_names_openai(parent.pattern):
+        if type(parent) is cst.MatchCase and current is parent.body and _pattern_names_openai(parent.pattern, names):
             return parent.pattern
-        if type(parent) is cst.DictElement and current is parent.value and _is_openai_word(parent.key):
+        if type(parent) is cst.DictElement and current is parent.value and _is_openai_word(parent.key, names):
             return parent.key
         current = parent
     return None
 
 
-def _is_openai_word(node: cst.CSTNode) -> bool:
-    """The string "openai" (any case) or a name or attribute spelled OPENAI (`Provider.OPENAI`)."""
+def _is_openai_word(node: cst.CSTNode, names: Set[str]) -> bool:
+    """A string that is one of `names` (any case), or a constant-style name or attribute spelled
+    as one (`Provider.AZURE_OPENAI`, `OPENAI`)."""
     if type(node) is cst.SimpleString:
-        return (string_value(node) or "").lower() == "openai"
+        return (string_value(node) or "").lower() in names
     if type(node) is cst.Attribute:
-        return node.attr.value.lower() == "openai"
-    return type(node) is cst.Name and node.value == "OPENAI"
+        return node.attr.value.lower() in names
+    return type(node) is cst.Name and node.value.isupper() and node.value.lower() in names
 
 
-def _names_openai(test: cst.BaseExpression) -> bool:
+def _names_openai(test: cst.BaseExpression, names: Set[str]) -> bool:
     """`x == "openai"`, `x is Provider.OPENAI`, `x in ("openai", ...)`, possibly in an `and`/`or`."""
     if type(test) is cst.BooleanOperation:
-        return _names_openai(test.left) or _names_openai(test.right)
+        return _names_openai(test.left, names) or _names_openai(test.right, names)
     if type(test) is not cst.Comparison:
         return False
     sides = [test.left, *(target.comparator for target in test.comparisons)]
     for target in test.comparisons:
         if type(target.operator) in (cst.Equal, cst.Is):
-            if any(_is_openai_word(side) for side in sides):
+            if any(_is_openai_word(side, names) for side in sides):
                 return True
         elif type(target.operator) is cst.In and type(target.comparator) in (cst.Tuple, cst.List, cst.Set):
             elements = target.comparator.elements  # type: ignore[attr-defined]
-            if any(_is_openai_word(element.value) for element in elements):
+            if any(_is_openai_word(element.value, names) for element in elements):
                 return True
     return False
 
 
-def _pattern_names_openai(pattern: cst.MatchPattern) -> bool:
+def _pattern_names_openai(pattern: cst.MatchPattern, names: Set[str]) -> bool:
     if type(pattern) is cst.MatchValue:
-        return _is_openai_word(pattern.value)
+        return _is_openai_word(pattern.value, names)
     if type(pattern) is cst.MatchOr:
-        return any(_pattern_names_openai(element.pattern) for element in pattern.patterns)
+        return any(_pattern_names_openai(element.pattern, names) for element in pattern.patterns)
     return False
 
 

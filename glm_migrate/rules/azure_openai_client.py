@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import client_url, openai_class_spelling, repoint_blocker
+from glm_migrate.rules._clients import client_url, openai_class_spelling, provider_branch, repoint_blocker
 from glm_migrate.rules._helpers import (
     add_kwarg,
     code_of,
@@ -77,6 +78,11 @@ class AzureOpenAIClient(Rule):
             "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
         ),
         Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
+        # Azure's branch of a provider choice: reported, as converting it would make "azure" mean Z.AI
+        Invalid(
+            "from openai import AzureOpenAI\nif provider == 'azure':\n"
+            "    client = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e)"
+        ),
         # the project's own key variable stays (with a warning), and the deployment is noted
         Invalid(
             'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(api_key=os.environ["MY_LLM_KEY"], api_version="2024-10-21", '
@@ -96,6 +102,15 @@ class AzureOpenAIClient(Rule):
             return
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
         message = f"`{name}` sends its requests to Azure"
+        branch = provider_branch(self.model, client)
+        if branch is not None:
+            self.report(
+                call,
+                f"{message}, as Azure's branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of "
+                f'its own (`{new_class}(base_url="{self.tables.base_url(self.settings.region)}", '
+                f'api_key=os.environ["{self.key_env}"])`) and choose it, rather than pointing Azure\'s at Z.AI',
+            )
+            return
         blocker = repoint_blocker(self.model, client)
         if blocker is not None:
             plain = " or ".join(

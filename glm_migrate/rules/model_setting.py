@@ -50,7 +50,8 @@ class ModelSetting(Rule):
     ## Fix safety
     Unsafe: where the setting is read is not visible, so neither is whether every reader talks to
     Z.AI. Ids the model map has no GLM counterpart for, and provider-prefixed ids
-    (`openai/gpt-4o`), are reported without a fix. Settings that do reach a request are GLM101's;
+    (`openai/gpt-4o`), are reported without a fix, except in a module that calls through LiteLLM
+    and no client SDK, where the setting gets LiteLLM's Z.AI id (`zai/glm-4.6`). Settings that do reach a request are GLM101's;
     lists and tables of ids stay GLM103's.
     """
 
@@ -91,6 +92,11 @@ class ModelSetting(Rule):
         Invalid('MODEL_NAME = "openai/gpt-4o"'),  # provider-prefixed: reported, no fix
         Invalid('import os\nDEPLOYMENT_MODEL = os.getenv("DEPLOYMENT_MODEL", "azure/gpt-4o")'),
         Invalid('LONG_CONTEXT_MODEL = "glm-4-long"'),  # no GLM-4.6 counterpart: reported
+        Invalid(  # a module that calls through LiteLLM: the id LiteLLM sends to Z.AI
+            'import litellm\nclass LLM:\n    def __init__(self):\n        self.model = "openai/gpt-4o"',
+            expected='import litellm\nclass LLM:\n    def __init__(self):\n        self.model = "zai/glm-4.6"',
+            unsafe=True,
+        ),
         Invalid(  # an imported setting is another module's; this one's own is fixed
             'from settings import DEFAULT_MODEL\nFALLBACK_MODEL = "gpt-4o-mini"',
             expected='from settings import DEFAULT_MODEL\nFALLBACK_MODEL = "glm-4.6"',
@@ -132,6 +138,9 @@ class ModelSetting(Rule):
         if match is None:
             return
         new = match.glm
+        if new and provider != "azure" and self._litellm_only:
+            # The module's requests go through LiteLLM, which sends a bare id to OpenAI.
+            new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
         if provider or not new:
@@ -140,6 +149,17 @@ class ModelSetting(Rule):
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    @functools.cached_property
+    def _litellm_only(self) -> bool:
+        """The module imports LiteLLM and no client SDK: its model settings are LiteLLM's."""
+        if self.model.imported_sdks:
+            return False
+        return any(
+            (binding.qualified or "").partition(".")[0] == "litellm"
+            for bindings in self.model.module_scope.bindings.values()
+            for binding in bindings
+        )
 
     def _settings(self) -> Iterator[tuple[str, cst.BaseExpression, Scope]]:
         """(name, value expression, its scope) for every place a model setting gets a value."""
