@@ -191,6 +191,15 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
     return None
 
 
+def own_branch_advice(branch: cst.CSTNode, owner: str, url: str, key_env: str) -> str:
+    """What to do with `owner`'s ("OpenAI", "Azure") branch of a provider choice."""
+    return (
+        f"{owner}'s branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of its own "
+        f'(`base_url="{url}"`, `api_key=os.environ["{key_env}"]`) and choose it, rather than pointing '
+        f"{owner}'s at Z.AI"
+    )
+
+
 def _is_openai_word(node: cst.CSTNode, names: Set[str]) -> bool:
     """A string that is one of `names` (any case), or a constant-style name or attribute spelled
     as one (`Provider.AZURE_OPENAI`, `OPENAI`)."""

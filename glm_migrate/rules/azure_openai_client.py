@@ -2,9 +2,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import client_url, openai_class_spelling, provider_branch, repoint_blocker
+from glm_migrate.rules._clients import (
+    client_url,
+    openai_class_spelling,
+    own_branch_advice,
+    provider_branch,
+    repoint_blocker,
+)
 from glm_migrate.rules._helpers import (
     add_kwarg,
     code_of,
@@ -104,12 +109,8 @@ class AzureOpenAIClient(Rule):
         message = f"`{name}` sends its requests to Azure"
         branch = provider_branch(self.model, client)
         if branch is not None:
-            self.report(
-                call,
-                f"{message}, as Azure's branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of "
-                f'its own (`{new_class}(base_url="{self.tables.base_url(self.settings.region)}", '
-                f'api_key=os.environ["{self.key_env}"])`) and choose it, rather than pointing Azure\'s at Z.AI',
-            )
+            zai_url = self.tables.base_url(self.settings.region)
+            self.report(call, f"{message}, as {own_branch_advice(branch, 'Azure', zai_url, self.key_env)}")
             return
         blocker = repoint_blocker(self.model, client)
         if blocker is not None:

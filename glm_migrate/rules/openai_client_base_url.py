@@ -5,13 +5,13 @@ import functools
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     client_url,
     default_in_mapping,
+    own_branch_advice,
     provider_branch,
     wants_module_settings,
 )
@@ -174,12 +174,8 @@ class OpenAIClientBaseURL(Rule):
             return
         branch = provider_branch(self.model, client)
         if branch is not None:
-            self.report(
-                call,
-                f"Client is OpenAI's branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of its "
-                f'own (`base_url="{self.tables.base_url(self.settings.region)}"`, `api_key=os.environ["{self.key_env}"]`) and choose it, '
-                "rather than pointing OpenAI's at Z.AI",
-            )
+            zai_url = self.tables.base_url(self.settings.region)
+            self.report(call, "Client is " + own_branch_advice(branch, "OpenAI", zai_url, self.key_env))
             return
         url = self._url()
         if arg is not None:
