@@ -21,6 +21,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 _STDLIB = frozenset(sys.stdlib_module_names)
+#: how `notebook` masks an IPython line (`!pip install x`) while a cell is migrated: a bare name
+#: that runs nothing, so it ends no block of imports
+IPYTHON_PLACEHOLDER = "__glm_migrate_magic_{}__"
+_PLACEHOLDER_PREFIX = IPYTHON_PLACEHOLDER.partition("{")[0]
 #: what a module's body holds
 Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 _BLANK = cst.EmptyLine()
@@ -105,7 +109,7 @@ def _leading_groups(body: Sequence[Statement]) -> tuple[int, list[_Group]]:
         module = _module_of(statement)
         if module is None:
             current = None
-            if isinstance(statement, cst.If | cst.Try):
+            if isinstance(statement, cst.If | cst.Try) or _is_placeholder(statement):
                 continue
             if isinstance(statement, cst.SimpleStatementLine) and all(
                 isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
@@ -118,6 +122,15 @@ def _leading_groups(body: Sequence[Statement]) -> tuple[int, list[_Group]]:
         current.end = index + 1
         current.modules.append(module)
     return first, groups
+
+
+def _is_placeholder(statement: Statement) -> bool:
+    if type(statement) is not cst.SimpleStatementLine or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return (
+        type(small) is cst.Expr and type(small.value) is cst.Name and small.value.value.startswith(_PLACEHOLDER_PREFIX)
+    )
 
 
 def _target(groups: list[_Group], name: str) -> _Group | None:

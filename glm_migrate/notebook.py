@@ -28,6 +28,7 @@ from glm_migrate.config_files import NOTEBOOK_CELL_SKIPPED
 from glm_migrate.cst import parse_module
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
+from glm_migrate.imports import IPYTHON_PLACEHOLDER
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Rule
 from glm_migrate.tables import Tables
@@ -52,7 +53,7 @@ AUTOMAGICS = frozenset(
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 #: `%time ` / `timeit -n 10 ` before a statement: the magic is masked, the statement migrated
 _PYTHON_LINE_MAGIC = re.compile(r"%?(?:time|timeit(?:\s+-[nrp]\s*\d+|\s+-[qoct])*)\s+(?=\S)")
-_PLACEHOLDER = "__glm_migrate_magic_{}__"
+_PLACEHOLDER = IPYTHON_PLACEHOLDER
 _PLACEHOLDER_LINE = re.compile(r"[ \t]*__glm_migrate_magic_(\d+)__[ \t]*\r?\n?")
 _PREFIX_MARK = re.compile(r"  # __glm_migrate_magic_(\d+)__(?=\r?\n?$)")
 #: `x = !cmd`, `first, *rest = %sx cmd`, `d["k"] = !cmd`
@@ -313,6 +314,7 @@ def _together(
             prefix += text_line  # an import added above the first cell belongs to it
         else:
             outputs[current] += text_line
+    _move_imports_out_of_magic_cells(cells, outputs)
     for number, cell in cells.items():
         written = "".join(line.masked for line in cell)
         if not written.endswith("\n") and outputs.get(number, "").endswith("\n"):
@@ -325,6 +327,49 @@ def _together(
         span = replace(diagnostic.span, line=diagnostic.span.line - shift, end_line=diagnostic.span.end_line - shift)
         diagnostics.append(replace(diagnostic, span=span, cell=number, edit=None))
     return outputs, diagnostics
+
+
+def _code_lines(cell: list[_Line]) -> list[_Line]:
+    return [line for line in cell if line.masked.strip() and not line.masked.lstrip().startswith("#")]
+
+
+def _holds_imports(cell: list[_Line]) -> bool:
+    """The cell runs Python a reader runs too: not only IPython lines (`%pip install x`, which
+    readers skip) and not a cell magic (`%%capture`), which must stay the cell's first line."""
+    code = _code_lines(cell)
+    if not code or code[0].original.lstrip().startswith("%%"):
+        return False
+    return any(not _PLACEHOLDER_LINE.fullmatch(line.masked) for line in code)
+
+
+def _move_imports_out_of_magic_cells(cells: dict[int, list[_Line]], outputs: dict[int, str]) -> None:
+    """The engine puts new imports at the top of the module, which may be a cell of IPython
+    lines only or one that starts with a cell magic: there they would break the magic or be
+    skipped with the install cell. They move to the top of the next cell that holds Python."""
+    numbers = list(outputs)
+    for index, number in enumerate(numbers):
+        cell = cells[number]
+        if _holds_imports(cell):
+            return  # imports go to the first cell that holds Python: that is the place
+        code = _code_lines(cell)
+        first = cell.index(code[0]) if code else len(cell)
+        # compared without line endings: the cell's last line may have none, the output's has
+        before = [line.masked.rstrip("\r\n") for line in cell]
+        after = outputs[number].splitlines(keepends=True)
+        added: list[str] = []
+        kept: list[str] = []
+        matcher = difflib.SequenceMatcher(a=before, b=[line.rstrip("\r\n") for line in after], autojunk=False)
+        for tag, i1, _, j1, j2 in matcher.get_opcodes():
+            (added if tag == "insert" and i1 <= first else kept).extend(after[j1:j2])
+        imports = [line for line in added if line.strip()]
+        if not imports:
+            continue
+        target = next((n for n in numbers[index + 1 :] if _holds_imports(cells[n])), None)
+        if target is None:
+            return
+        outputs[number] = "".join(kept)
+        outputs[target] = "".join(imports) + "\n" + outputs[target]
+        return
 
 
 def _parse_error(cell: list[_Line]) -> Span | None:

@@ -241,6 +241,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
     if client.imported is not None and client.target is Target.OPENAI:
         return client.imported.blocker
+    if client.sdk == "azure" and client.origin == "annotation" and client.target is Target.OPENAI:
+        # Its caller builds it; until that client moves, its model is an Azure deployment name.
+        return "it is an Azure OpenAI client its caller makes, whose model is a deployment name"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     branch = provider_branch(model, client)

@@ -10,6 +10,7 @@ import libcst as cst
 from glm_migrate.defaults import option_name
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
 from glm_migrate.semantic import Scope, env_lookup, string_value
 
@@ -67,6 +68,9 @@ class ModelSetting(Rule):
         Valid('GREETING = "gpt-4o"'),  # not named like a model
         Valid('PRICES = {"gpt-4o": 2.5}'),  # a key, not a setting's value
         Valid('CHAT_MODEL = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
+        Valid(  # it picks a tokenizer: data (GLM103)
+            'import tiktoken\ndef count(text, model="gpt-4o"):\n    return len(tiktoken.encoding_for_model(model).encode(text))'
+        ),
     )
     INVALID = (
         Invalid(
@@ -92,6 +96,9 @@ class ModelSetting(Rule):
         Invalid('MODEL_NAME = "openai/gpt-4o"'),  # provider-prefixed: reported, no fix
         Invalid('import os\nDEPLOYMENT_MODEL = os.getenv("DEPLOYMENT_MODEL", "azure/gpt-4o")'),
         Invalid('LONG_CONTEXT_MODEL = "glm-4-long"'),  # no GLM-4.6 counterpart: reported
+        Invalid(  # also tested: the id and the test change together, by hand
+            'def run(prompt, model="gpt-4o"):\n    if model not in {"gpt-4o", "gpt-4o-mini"}:\n        raise ValueError(model)'
+        ),
         Invalid(  # a module that calls through LiteLLM: the id LiteLLM sends to Z.AI
             'import litellm\nclass LLM:\n    def __init__(self):\n        self.model = "openai/gpt-4o"',
             expected='import litellm\nclass LLM:\n    def __init__(self):\n        self.model = "zai/glm-4.6"',
@@ -115,18 +122,20 @@ class ModelSetting(Rule):
             return  # every model id is handled already: no setting to look for
         seen: set[cst.SimpleString] = set()
         for name, value, scope in self._settings():
+            if name in self.model.tokenizer_names:
+                continue  # it picks a tokenizer (`encoding_for_model(model)`): data, GLM103's
             literals, _ = self.model.resolve_strings(value, scope)
             for literal in literals:
                 if literal in seen or self.claimed(literal):
                     continue
                 seen.add(literal)
-                self._check(name, literal)
+                self._check(name, literal, scope)
 
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
         return value is not None and len(value) <= 64 and self.tables.match_model(value.rpartition("/")[2]) is not None
 
-    def _check(self, name: str, literal: cst.SimpleString) -> None:
+    def _check(self, name: str, literal: cst.SimpleString, scope: Scope) -> None:
         value = string_value(literal)
         if value is None or len(value) > 64:
             return
@@ -146,6 +155,14 @@ class ModelSetting(Rule):
         if provider or not new:
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
             self.report(literal, message + suggestion, model=match)
+            return
+        tests = tests_of(self.model, name, scope) if name.isidentifier() else []
+        if tests:
+            # `if model in {...}`, `model.startswith("gpt-")`: the new id alone would change what they decide
+            checks = ", ".join(f"`{test.code}`" for test in tests)
+            self.report(
+                literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
+            )
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Severity
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     migrates_to_zai,
+    module_client_called,
+    module_setting,
     provider_branch,
     wants_module_settings,
 )
@@ -80,8 +82,18 @@ class OpenAIApiKey(Rule):
             expected='import os\n\nfrom openai import AsyncOpenAI\nc = AsyncOpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
+            'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]\nopenai.chat.completions.create(model="glm-4.6", messages=[])',
+            expected='import openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.chat.completions.create(model="glm-4.6", messages=[])',
+        ),
+        # no request through the module client here: the key alone moves only with --unsafe-fixes
+        Invalid(
             'import openai\nopenai.api_key = os.environ["OPENAI_API_KEY"]',
             expected='import openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
+            unsafe=True,
+        ),
+        # the program sets the variable itself (a user's key): reported, not renamed
+        Invalid(
+            'import os\nimport openai\nos.environ["OPENAI_API_KEY"] = user_key\nclient = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"])'
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
         Invalid(
@@ -128,8 +140,12 @@ class OpenAIApiKey(Rule):
             )
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
-        if assignment.attribute == "api_key" and wants_module_settings(self.model):
-            self._check_value(assignment.value, self.model.module_scope)
+        if assignment.attribute != "api_key" or not wants_module_settings(self.model):
+            return
+        # Where no request goes through the module client here, its URL is not moved here either:
+        # the key alone is right only if whatever uses the client points it at Z.AI.
+        alone = not module_client_called(self.model) and not module_setting(self.model, "base_url")
+        self._check_value(assignment.value, self.model.module_scope, key_alone=alone)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
@@ -143,18 +159,30 @@ class OpenAIApiKey(Rule):
         key = string_value(source)
         return key is not None and self.tables.looks_like_key(key)
 
-    def _check_value(self, value: cst.BaseExpression, scope: Scope) -> None:
+    def _check_value(self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False) -> None:
         if string_value(value) is not None:
             return  # a literal key: GLM003
         env = env_lookup(value)
-        if env is not None and env[0] in self.tables.openai_key_envs:
+        written = env is not None and any(name == env[0] for name, _ in self.model.environ_writes)
+        if env is not None and env[0] in self.tables.openai_key_envs and written:
             self.report(
                 value,
-                f"API key read from `{env[0]}`",
-                fix=Fix(
-                    ((value, lambda node: rename_env_lookup(node, self.key_env)),), f"Read `{self.key_env}` instead"
-                ),
+                f"API key read from `{env[0]}`, which this module sets itself: the key is the program's (a "
+                f"user's, a setting's), so reading `{self.key_env}` would drop it; make sure it holds a Z.AI key",
             )
+        elif env is not None and env[0] in self.tables.openai_key_envs:
+            message = f"API key read from `{env[0]}`"
+            if key_alone:
+                message += (
+                    ": no request goes through the `openai` module client in this module, so its URL is not "
+                    "pointed at Z.AI here; a Z.AI key is right only where something points it there"
+                )
+            rename = Fix(
+                ((value, lambda node: rename_env_lookup(node, self.key_env)),),
+                f"Read `{self.key_env}` instead",
+                applicability=Applicability.UNSAFE if key_alone else None,
+            )
+            self.report(value, message, fix=rename)
         elif env is None or env[0] != self.key_env:
             if self._from_setting(value, scope):
                 return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it

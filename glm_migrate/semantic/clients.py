@@ -321,22 +321,30 @@ class ClientIndex(ModuleScopes):
         return Target.OTHER
 
     @functools.cached_property
-    def openai_default(self) -> Target:
-        """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
-        `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""
-        names = self.tables.openai_base_url_envs
-        values: list[cst.BaseExpression] = []
+    def environ_writes(self) -> tuple[tuple[str, cst.BaseExpression], ...]:
+        """(variable, value) for every environment variable this module sets:
+        `os.environ[...] = ...`, `os.environ.setdefault(...)`, `os.putenv(...)`."""
+        writes: list[tuple[str, cst.BaseExpression]] = []
         for subscript in self.environ_subscripts:
             holder = self.parents.get(subscript)
             assign = self.parents.get(holder) if type(holder) is cst.AssignTarget else None
             env = env_lookup(subscript)
-            if type(assign) is cst.Assign and env is not None and env[0] in names:
-                values.append(assign.value)
+            if type(assign) is cst.Assign and env is not None:
+                writes.append((env[0], assign.value))
         for call, _ in self.calls:
             func = dotted_name(call.func)
             if func in ("os.environ.setdefault", "os.putenv", "environ.setdefault", "putenv") and len(call.args) == 2:
-                if string_value(call.args[0].value) in names:
-                    values.append(call.args[1].value)
+                name = string_value(call.args[0].value)
+                if name is not None:
+                    writes.append((name, call.args[1].value))
+        return tuple(writes)
+
+    @functools.cached_property
+    def openai_default(self) -> Target:
+        """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
+        `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""
+        names = self.tables.openai_base_url_envs
+        values = [value for name, value in self.environ_writes if name in names]
         if not values:
             return Target.OPENAI
         targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
