@@ -115,6 +115,8 @@ def append(node: Bracketed, new: Item) -> Bracketed:
     if not parts.items:
         return _join(node, _first_item(node, parts.opening, new))
     closing = parts.after[-1]
+    if _hanging_line(parts):
+        return _join(node, _one_per_line(parts, new))
     if len(parts.items) >= 2:
         separator = _plain(parts.after[-2])
     else:
@@ -133,6 +135,34 @@ def append(node: Bracketed, new: Item) -> Bracketed:
     parts.items.append(new)
     parts.after.append(closing)
     return _join(node, parts)
+
+
+def _hanging_line(parts: _Items) -> bool:
+    """Several items share one line between brackets that stand on lines of their own."""
+    return (
+        len(parts.items) >= 2
+        and _parenthesized(parts.opening) is not None
+        and _parenthesized(parts.after[-1]) is not None
+        and all(_parenthesized(whitespace) is None for whitespace in parts.after[:-1])
+    )
+
+
+def _one_per_line(parts: _Items, new: Item) -> _Items:
+    """`parts` with `new` appended, every item on a line of its own at the first one's
+    indentation and a trailing comma, as Ruff lays out a call it splits; a comment after the
+    old last item stays on its line."""
+    opening = _parenthesized(parts.opening)
+    closing = _parenthesized(parts.after[-1])
+    assert opening is not None and closing is not None
+    line = cst.ParenthesizedWhitespace(indent=opening.indent, last_line=opening.last_line)
+    parts.after = [
+        *(line for _ in parts.after[:-1]),
+        line.with_changes(first_line=closing.first_line),
+        closing.with_changes(first_line=cst.TrailingWhitespace(newline=closing.first_line.newline)),
+    ]
+    parts.items.append(new)
+    parts.trailing_comma = True
+    return parts
 
 
 def _first_item(node: cst.Call | cst.Dict | cst.List, opening: Whitespace, new: Item) -> _Items:

@@ -19,6 +19,14 @@ def migrates_to_zai(client: Client) -> bool:
     return client.sdk == "openai" and client.target is Target.OPENAI and client.origin in ("constructor", "module")
 
 
+def moved_here(model: SemanticModel, client: Client) -> bool:
+    """This run points the client at Z.AI (or it is there already): GLM002 can fix its URL.
+    Options that only matter to OpenAI go with it, not before."""
+    if not migrates_to_zai(client) or client.account_only or repoint_blocker(model, client) is not None:
+        return False
+    return client.kwarg("base_url") is not None or client.splats_known or bool(client.option_sources("base_url"))
+
+
 def module_client_anchor(model: SemanticModel) -> tuple[cst.SimpleStatementLine, str] | None:
     """The first module-level `import openai` line and the name it binds, if any."""
     for line in model.openai_import_lines:

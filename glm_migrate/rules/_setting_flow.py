@@ -15,6 +15,7 @@ import libcst as cst
 
 from glm_migrate.rules._clients import repoint_blocker, wants_module_settings
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, dotted_name, env_lookup, string_value
+from glm_migrate.tables import Tables
 
 #: LangChain wrappers of the OpenAI SDK (`[frameworks]`), their key and URL keywords
 LANGCHAIN_KINDS = frozenset({"langchain_chat", "langchain_embeddings"})
@@ -280,6 +281,19 @@ class ModuleIndex:
             if assignment.value is node:
                 return assignment.attribute
         return None
+
+
+def key_setting_followed(
+    model: SemanticModel, tables: Tables, key_env: str, value: cst.BaseExpression, scope: Scope
+) -> bool:
+    """A client's key taken from a module setting that other rules follow to its source: an
+    OpenAI variable (GLM009) or a literal key (GLM003); so the client needs no word of its own."""
+    source = ModuleIndex(model).setting_source(value, scope)
+    env = env_lookup(source) if source is not None else None
+    if env is not None:
+        return env[0] in tables.openai_key_envs or env[0] == key_env
+    key = string_value(source)
+    return key is not None and tables.looks_like_key(key)
 
 
 def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) -> cst.Name | None:

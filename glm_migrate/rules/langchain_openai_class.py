@@ -6,7 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import (
     add_kwarg,
@@ -19,6 +19,7 @@ from glm_migrate.rules._helpers import (
     rename_env_lookup,
     replace_string,
 )
+from glm_migrate.rules._setting_flow import key_setting_followed
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 
@@ -247,8 +248,9 @@ class LangchainOpenAIClass(Rule):
                 )
             else:
                 fix = Fix(((base.value, lambda _: url),), "Point it at Z.AI", imports)
+                self.claim(*literals_in(base.value))  # the URL is this fix's, not GLM405's
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
-        self._api_key(call, name, adding)
+        self._api_key(call, name, adding, scope, moving=target is Target.OPENAI)
         self._model(call, scope, kind, name, adding)
         if kind == "langchain_chat":
             self._glm_options(call, name)
@@ -316,7 +318,7 @@ class LangchainOpenAIClass(Rule):
             call, f"`{name}` without a thinking switch (configured: {mode})", fix=fix, severity=Severity.WARNING
         )
 
-    def _api_key(self, call: cst.Call, name: str, adding: _Adding) -> None:
+    def _api_key(self, call: cst.Call, name: str, adding: _Adding, scope: Scope, *, moving: bool) -> None:
         key_env = self.key_env
         arg = _kwarg(call, ALIASES["api_key"])
         if arg is None:
@@ -329,6 +331,11 @@ class LangchainOpenAIClass(Rule):
         if env is not None and env[0] in self.tables.openai_key_envs:
             fix = Fix(((arg.value, lambda node: rename_env_lookup(node, key_env)),), f"Read `{key_env}` instead")
             self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
+        elif moving and env is None and string_value(arg.value) is None:
+            # the key of a client this run moves to Z.AI: it was an OpenAI key until now
+            if not key_setting_followed(self.model, self.tables, key_env, arg.value, scope):
+                message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
+                self.report(arg.value, message, severity=Severity.WARNING)
 
     def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> None:
         endpoint = ENDPOINTS[kind]

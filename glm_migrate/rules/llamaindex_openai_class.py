@@ -45,6 +45,7 @@ class LlamaindexOpenAIClass(Rule):
     INVALID = (
         Invalid('from llama_index.llms.openai import OpenAI\nllm = OpenAI(model="gpt-4o", temperature=0.1)'),
         Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
+        Invalid("from llama_index import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),  # llama-index < 0.10
     )
 
     def on_module_end(self) -> None:
@@ -57,8 +58,12 @@ class LlamaindexOpenAIClass(Rule):
                 literals = self.model.resolve_strings(model.value, scope)[0]
                 self.claim(*literals)
                 shown = " with " + ", ".join(f"`{string_value(literal)}`" for literal in literals)
-            self.report(
-                call,
-                f"LlamaIndex's `{code_of(call.func)}`{shown} rejects GLM model names: use `OpenAILike` "
-                "(llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`",
-            )
+            name = code_of(call.func)
+            if name.endswith("Embedding"):
+                instead = (
+                    "`OpenAILikeEmbedding` (llama-index-embeddings-openai-like) with Z.AI's `api_base` and "
+                    f'`model_name="{self.tables.lookup_model("embeddings", "text-embedding-ada-002")}"`'
+                )
+            else:
+                instead = "`OpenAILike` (llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`"
+            self.report(call, f"LlamaIndex's `{name}`{shown} rejects GLM model names: use {instead}")

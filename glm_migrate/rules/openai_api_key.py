@@ -14,7 +14,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
-from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.rules._setting_flow import key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
@@ -42,7 +42,10 @@ class OpenAIApiKey(Rule):
     Safe: an explicit lookup keeps its shape with the new name; a missing key becomes
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
-    make sure it holds a Z.AI key. String literals are GLM003's.
+    make sure it holds a Z.AI key. String literals are GLM003's. A read of `OPENAI_API_KEY` after
+    the module sets it itself (a user's key) is reported, not renamed; `openai.api_key` in a
+    module that makes no request through the module client is renamed only as an unsafe fix,
+    since that client's URL is not moved there.
     """
 
     CODE = "GLM001"
@@ -151,14 +154,6 @@ class OpenAIApiKey(Rule):
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
-    def _from_setting(self, value: cst.BaseExpression, scope: Scope) -> bool:
-        source = ModuleIndex(self.model).setting_source(value, scope)
-        env = env_lookup(source) if source is not None else None
-        if env is not None:
-            return env[0] in self.tables.openai_key_envs or env[0] == self.key_env
-        key = string_value(source)
-        return key is not None and self.tables.looks_like_key(key)
-
     def _check_value(self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False) -> None:
         if string_value(value) is not None:
             return  # a literal key: GLM003
@@ -184,7 +179,7 @@ class OpenAIApiKey(Rule):
             )
             self.report(value, message, fix=rename)
         elif env is None or env[0] != self.key_env:
-            if self._from_setting(value, scope):
+            if key_setting_followed(self.model, self.tables, self.key_env, value, scope):
                 return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
             self.report(

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
@@ -48,7 +48,10 @@ class OpenAIEnvVar(Rule):
     setting must too, as a key passed to them directly is renamed by GLM001. Otherwise unsafe:
     the value may also feed code that must keep talking to OpenAI or another provider, and the
     deployment has to set the new variables. Reads passed straight to a client (GLM001, GLM002,
-    GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules.
+    GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules. A
+    variable the module sets (`os.environ["OPENAI_API_KEY"] = key`, for a library or a child
+    process) is reported without a fix, and so is a read of it after that: its value is the
+    program's, which the Z.AI variable would drop.
     """
 
     CODE = "GLM009"
@@ -62,6 +65,15 @@ class OpenAIEnvVar(Rule):
         Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))'),  # GLM001's
     )
     INVALID = (
+        # set for a library: reported, not renamed; read back after it is set: the program's value
+        Invalid('import os\nimport openai\nos.environ["OPENAI_API_KEY"] = load()'),
+        Invalid('import os\nimport openai\nos.environ["OPENAI_API_KEY"] = load()\nKEY = os.environ["OPENAI_API_KEY"]'),
+        # no default is the SDK's default, OpenAI's URL: the Z.AI variable defaults to Z.AI's
+        Invalid(
+            'import os\nimport openai\nBASE = os.getenv("OPENAI_BASE_URL")',
+            expected='import os\nimport openai\nBASE = os.getenv("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")',
+            unsafe=True,
+        ),
         Invalid(
             'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
             expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
@@ -90,13 +102,35 @@ class OpenAIEnvVar(Rule):
             if lookup is None or lookup[0] not in key_envs | url_envs or node in handled:
                 continue
             name, default = lookup
+            if self._is_write(node):
+                # `os.environ["OPENAI_API_KEY"] = key`: set for whatever reads it next (a library, a
+                # child process), which talks to OpenAI unless it moves to Z.AI as well
+                self.report(
+                    node,
+                    f"`{name}` is set here for what reads it next (a library, a child process): it keeps "
+                    "talking to OpenAI unless it moves to Z.AI too; then set its Z.AI variable instead",
+                    severity=Severity.WARNING,
+                )
+                continue
+            if any(written == name for written, _ in self.model.environ_writes):
+                # read back after this module set it: the value is the program's (a user's key), and
+                # reading the Z.AI variable instead would drop it
+                self.report(
+                    node,
+                    f"`{name}` is read after this module sets it: the value is the program's own, so make "
+                    "sure what it sets is the Z.AI one",
+                )
+                continue
             if name in key_envs:
                 new = self.key_env
                 edit = self._renamer(new, None)
                 follows = self._feeds_moving_clients(node)
             else:
                 new = self.tables.base_url_env
-                openai_default = default is not None and self._is_openai_url(default)
+                # no default, or None, is the SDK's default: OpenAI's URL
+                openai_default = isinstance(node, cst.Call) and (
+                    default is None or _is_none(default) or self._is_openai_url(default)
+                )
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
                 follows = self._index.moves_base_url(node)
             message = f"`{name}` is OpenAI's variable"
@@ -120,12 +154,21 @@ class OpenAIEnvVar(Rule):
             renamed = rename_env_lookup(node, name)
             if url is None or not isinstance(renamed, cst.Call):
                 return renamed
+            value = cst.SimpleString(f'"{url}"')
+            if len(renamed.args) < 2:
+                first = renamed.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                return renamed.with_changes(args=[first, cst.Arg(value)])
             default = renamed.args[1]
-            assert isinstance(default.value, cst.SimpleString)
-            new_default = default.with_changes(value=replace_string(default.value, url))
-            return renamed.with_changes(args=[renamed.args[0], new_default, *renamed.args[2:]])
+            if isinstance(default.value, cst.SimpleString):
+                value = replace_string(default.value, url)
+            return renamed.with_changes(args=[renamed.args[0], default.with_changes(value=value), *renamed.args[2:]])
 
         return edit
+
+    def _is_write(self, node: cst.CSTNode) -> bool:
+        """`os.environ["X"] = ...` or `del os.environ["X"]`: the module sets the variable, not reads it."""
+        holder = self.model.parents.get(node)
+        return type(holder) in (cst.AssignTarget, cst.Del)
 
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
@@ -147,3 +190,7 @@ class OpenAIEnvVar(Rule):
             # to that server, which the migration leaves alone.
             handled.update(self.model.environ_subscripts)
         return handled
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return type(node) is cst.Name and node.value == "None"

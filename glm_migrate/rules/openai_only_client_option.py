@@ -5,7 +5,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import migrates_to_zai, wants_module_settings
+from glm_migrate.rules._clients import migrates_to_zai, moved_here, wants_module_settings
 from glm_migrate.rules._helpers import remove_kwargs
 from glm_migrate.semantic import Client, ModuleAttributeAssignment
 
@@ -34,7 +34,10 @@ class OpenAIOnlyClientOption(Rule):
 
     ## Fix safety
     Safe: Z.AI does not read the `OpenAI-Organization` / `OpenAI-Project` headers they become.
-    A comment beside the argument stays, on a line of its own.
+    A comment beside the argument stays, on a line of its own. Only on a client this run points
+    at Z.AI: one that stays on OpenAI for now (a `**` mapping hides its URL, it is OpenAI's
+    branch of a provider choice) still bills and finds its data by organization, so there the
+    option is reported for when the client moves.
     """
 
     CODE = "GLM004"
@@ -61,6 +64,8 @@ class OpenAIOnlyClientOption(Rule):
         Invalid(
             'import openai\nopenai.organization = "org-1"  # billing\nopenai.api_key = k'
         ),  # a comment would be lost: reported only
+        # the client keeps talking to OpenAI for now (its URL may be in `**kwargs`): the option stays
+        Invalid("from openai import OpenAI\ndef make(org, **kwargs):\n    return OpenAI(organization=org, **kwargs)"),
     )
 
     def on_client(self, client: Client) -> None:
@@ -72,6 +77,11 @@ class OpenAIOnlyClientOption(Rule):
                 self.report(source.node, f"`{name}` (set in a `**` mapping) is an OpenAI-only client option: remove it")
             arg = client.kwarg(name)
             if arg is None:
+                continue
+            if not moved_here(self.model, client):
+                # the client stays on OpenAI for now (a `**` mapping hides its URL, an API Z.AI
+                # lacks): the option still means something there
+                self.report(arg, f"`{name}=` is an OpenAI-only client option: remove it when the client moves to Z.AI")
                 continue
             fix = Fix(((call, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
             self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)

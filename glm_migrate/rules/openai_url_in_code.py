@@ -39,6 +39,7 @@ class OpenAIUrlInCode(Rule):
     VALID = (
         Valid('import requests\nrequests.post("https://api.z.ai/api/paas/v4/chat/completions", json={})'),
         Valid('from openai import OpenAI\nc = OpenAI(base_url="https://api.openai.com/v1")'),  # GLM002's
+        Valid('def connect(url=None):\n    """Connect to `url`, by default https://api.openai.com/v1."""'),  # prose
     )
     INVALID = (
         Invalid('import httpx\nhttpx.post("https://api.openai.com/v1/chat/completions", json={"model": "x"})'),
@@ -58,4 +59,13 @@ class OpenAIUrlInCode(Rule):
             value = string_value(literal)
             if value is None or literal in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
                 continue
+            if self.claimed(literal) or self._documentation(literal):
+                continue
             self.report(literal, f"OpenAI URL in code: Z.AI's API is at `{url}` (paths without `/v1`)")
+
+    def _documentation(self, literal: cst.SimpleString) -> bool:
+        """A docstring (or any string statement): it describes, it sends nothing."""
+        parent = self.model.parents.get(literal)
+        if type(parent) is cst.ConcatenatedString:
+            parent = self.model.parents.get(parent)
+        return type(parent) is cst.Expr
