@@ -5,7 +5,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Severity
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import (
@@ -14,6 +14,8 @@ from glm_migrate.rules._helpers import (
     code_of,
     dict_entry,
     env_key_lookup,
+    literal_value,
+    number_value,
     put_in_extra_body,
     remove_kwargs,
     rename_env_lookup,
@@ -150,6 +152,19 @@ class LangchainOpenAIClass(Rule):
         ),
     )
     INVALID = (
+        # request parameters GLM does not take go with every request: as GLM208 and GLM207 report them
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            "temperature=0, presence_penalty=0)",
+            expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            "temperature=0)",
+        ),
+        Invalid(
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
+            "frequency_penalty=0.5)",
+            expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k)',
+            unsafe=True,
+        ),
         Invalid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, thinking={"type": "disabled"})',
             expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, extra_body={"thinking": {"type": "disabled"}})',
@@ -255,6 +270,7 @@ class LangchainOpenAIClass(Rule):
         if kind == "langchain_chat":
             self._glm_options(call, name)
             self._thinking_switch(call, name)
+            self._request_parameters(call, name)
             for option in RESPONSES_SWITCHES:
                 arg = find_kwarg(call, option)
                 if arg is not None:
@@ -298,6 +314,30 @@ class LangchainOpenAIClass(Rule):
                 return put_in_extra_body(remove_kwargs(node, {option}), option, value)
 
             self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
+
+    def _request_parameters(self, call: cst.Call, name: str) -> None:
+        """The constructor's request parameters go with every request, as written: those GLM
+        does not take are reported as GLM208 reports them on an SDK call, and `temperature=0`
+        as GLM207 does (LangChain has no `do_sample`; `extra_body` carries it)."""
+        for arg in call.args:
+            option = arg.keyword.value if arg.keyword is not None else ""
+            spec = self.tables.unsupported_params.get(option)
+            if spec is not None and "openai" not in spec.sdks:
+                at_default = spec.default is not None and literal_value(arg.value) == spec.default
+                fix = Fix(
+                    ((call, partial(remove_kwargs, names={option})),),
+                    f"Remove `{option}=`" + (f" (`{code_of(arg.value)}` is OpenAI's default)" if at_default else ""),
+                    applicability=None if at_default else Applicability.UNSAFE,
+                )
+                severity = Severity.WARNING if spec.tolerated else None
+                message = f"`{option}=` on `{name}` is not a {self.target_name} parameter: {spec.why}"
+                self.report(arg, message, fix=fix, severity=severity)
+            elif option == "temperature" and number_value(arg.value) == 0:
+                self.report(
+                    arg,
+                    f"`temperature=0` on `{name}` is not applicable through the OpenAI SDK: GLM's greedy switch "
+                    'is `extra_body={"do_sample": False}` (with `temperature=0.01`)',
+                )
 
     def _thinking_switch(self, call: cst.Call, name: str) -> None:
         """The configured `--thinking` switch, as GLM204 adds it to SDK calls."""
