@@ -259,6 +259,8 @@ class Tables:
     responses_advice: Mapping[str, str]
     #: resources that manage an OpenAI account's own data: a client used for nothing else stays
     account_resources: frozenset[str]
+    #: OpenAI-hosted application state (assistants, threads): its clients stay, its calls are errors
+    hosted_state_resources: frozenset[str]
     #: AzureOpenAI-only constructor options, the key variables it reads, its token options
     azure_options: frozenset[str]
     azure_key_envs: frozenset[str]
@@ -677,6 +679,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         unavailable=MappingProxyType(unavailable),
         responses_advice=_responses_advice(endpoints_raw),
         account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
+        hosted_state_resources=frozenset(_str_list(endpoints_raw, "openai_account.hosted_state", "endpoints")),
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),

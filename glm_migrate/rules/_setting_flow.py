@@ -283,6 +283,13 @@ class ModuleIndex:
         return None
 
 
+def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) -> bool:
+    """The key read by `lookup` goes into a setting whose every read is the key of a client
+    moved to Z.AI: the setting can read `ZAI_API_KEY` safely (GLM009's safe rename)."""
+    reads = index.setting_reads(lookup) or []
+    return bool(reads) and all(index.key_sink(read) is Sink.MOVING for read in reads)
+
+
 def key_setting_followed(
     model: SemanticModel, tables: Tables, key_env: str, value: cst.BaseExpression, scope: Scope
 ) -> bool:

@@ -243,9 +243,7 @@ class LangchainOpenAIClass(Rule):
         name = code_of(call.func)
         if target is Target.OTHER:
             # its model is that server's name: sent, not data to check (GLM103)
-            model = _kwarg(call, MODEL_ALIASES)
-            if model is not None:
-                self.claim(*self.model.resolve_strings(model.value, scope)[0])
+            self._claim_model(call, scope)
             return
         if target is Target.UNKNOWN:
             # Another server, maybe (vLLM, a gateway, a setting): key, model and options are its own.
@@ -253,6 +251,18 @@ class LangchainOpenAIClass(Rule):
             what = f"`{short_code(bases[0])}`" if bases else "set by its `**` mapping, maybe"
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
             self.report(where, message, severity=Severity.WARNING)
+            return
+        program_key = _kwarg(call, ALIASES["api_key"]) is None and bool(
+            {variable for variable, _ in self.model.environ_writes} & self.tables.openai_key_envs
+        )
+        if target is Target.OPENAI and program_key:
+            # its key is the one the program sets in OPENAI_API_KEY: URL and key move together, by hand
+            self.report(
+                call,
+                f"`{name}` without `api_key=` reads `OPENAI_API_KEY`, which this module sets itself: point it at "
+                f"Z.AI (`base_url=`) together with the value it sets as `api_key=`, a Z.AI key from then on",
+            )
+            self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
             return
         if target is Target.OPENAI:
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
@@ -314,6 +324,11 @@ class LangchainOpenAIClass(Rule):
                 return put_in_extra_body(remove_kwargs(node, {option}), option, value)
 
             self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
+
+    def _claim_model(self, call: cst.Call, scope: Scope) -> None:
+        model = _kwarg(call, MODEL_ALIASES)
+        if model is not None:
+            self.claim(*self.model.resolve_strings(model.value, scope)[0])
 
     def _request_parameters(self, call: cst.Call, name: str) -> None:
         """The constructor's request parameters go with every request, as written: those GLM

@@ -117,12 +117,13 @@ class NoGlmEndpoint(Rule):
     )
 
     def on_api_call(self, call: ApiCall) -> None:
-        if call.clients and all(client.account_only for client in call.clients):
+        hosted_state = call.path[0] in self.tables.hosted_state_resources
+        if call.clients and all(client.account_only for client in call.clients) and not hosted_state:
             message = f"`{'.'.join(call.path)}` stays with OpenAI (account data Z.AI does not have): keep an OpenAI key for it"
             self.report(call.node, message, severity=Severity.WARNING)
             return
         # An SDK that is not known (a receiver of another module, mixed receivers) may be OpenAI's.
-        if not call.migratable or self.model.sdk_of(call) not in ("openai", "azure", None):
+        if not (call.migratable or hosted_state) or self.model.sdk_of(call) not in ("openai", "azure", None):
             return
         found = self.tables.unavailable_advice(call.path)
         if found is None:

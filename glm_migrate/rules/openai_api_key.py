@@ -10,11 +10,13 @@ from glm_migrate.rules._clients import (
     migrates_to_zai,
     module_client_called,
     module_setting,
+    moved_here,
+    program_set_key,
     provider_branch,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
-from glm_migrate.rules._setting_flow import key_setting_followed
+from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
 
@@ -105,6 +107,13 @@ class OpenAIApiKey(Rule):
         ),
         # the mapping may hold a key already: reported with the edit to make, no keyword added
         Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
+        # a key setting read elsewhere too (GLM009 renames it only unsafely): the moved client's own key
+        Invalid(
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nassert KEY\n'
+            "c = OpenAI(api_key=KEY)",
+            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nassert KEY\n'
+            'c = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
+        ),
         # set on some paths only: OPENAI_API_KEY on the others
         Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
     )
@@ -117,6 +126,21 @@ class OpenAIApiKey(Rule):
             return  # GLM002 reports the branch once
         arg = client.kwarg("api_key")
         if arg is not None:
+            variable = self._shared_openai_setting(arg.value, client.scope)
+            if variable is not None and moved_here(self.model, client):
+                # GLM009 cannot rename the setting safely (it has other reads), and the client
+                # moves to Z.AI now: it must not carry the OpenAI key there
+                self.report(
+                    arg.value,
+                    f"API key `{code_of(arg.value)}` is the `{variable}` setting, which this module reads elsewhere "
+                    f"too: the client, moved to Z.AI, reads `{self.key_env}` itself",
+                    fix=Fix(
+                        ((arg.value, lambda _: env_key_lookup(self.key_env)),),
+                        f'Pass `api_key=os.environ["{self.key_env}"]`',
+                        imports=("os",),
+                    ),
+                )
+                return
             self._check_value(arg.value, client.scope)
             return
         sources = client.option_sources("api_key")
@@ -131,6 +155,14 @@ class OpenAIApiKey(Rule):
                     f"Client's key is {where} where its `**` mapping sets one, `OPENAI_API_KEY` on the other paths: "
                     f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
                 )
+            return
+        if program_set_key(self.model, self.tables, client) is not None:
+            # `os.environ["OPENAI_API_KEY"] = cfg["key"]` above: the key is the program's, not the environment's
+            self.report(
+                call,
+                f"{message}, which this module sets itself: pass the value it sets as `api_key=` (a Z.AI key "
+                f"from then on) rather than reading `{self.key_env}`",
+            )
             return
         edits = add_client_option(client, "api_key", env_key_lookup(self.key_env))
         if isinstance(edits, str):
@@ -153,6 +185,16 @@ class OpenAIApiKey(Rule):
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
+
+    def _shared_openai_setting(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+        """The OpenAI key variable `value`, a setting, reads when it also feeds more than clients
+        this run moves (a check, a log line), so GLM009 renames it only as an unsafe fix."""
+        index = ModuleIndex(self.model)
+        source = index.setting_source(value, scope)
+        env = env_lookup(source) if source is not None else None
+        if source is None or env is None or env[0] not in self.tables.openai_key_envs:
+            return None
+        return None if feeds_only_moving_clients(index, source) else env[0]
 
     def _check_value(self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False) -> None:
         if string_value(value) is not None:

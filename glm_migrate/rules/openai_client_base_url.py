@@ -12,6 +12,7 @@ from glm_migrate.rules._clients import (
     client_url,
     default_in_mapping,
     own_branch_advice,
+    program_set_key,
     provider_branch,
     wants_module_settings,
 )
@@ -164,6 +165,11 @@ class OpenAIClientBaseURL(Rule):
         if client.account_only:
             used = ", ".join(f"`{resource}`" for resource in client.account_only)
             message = f"Client used only for {used}, OpenAI account data Z.AI does not have: it stays with OpenAI"
+            if any(resource in self.tables.hosted_state_resources for resource in client.account_only):
+                message = (
+                    f"Client used only for {used}, state OpenAI keeps for the application: it stays with OpenAI "
+                    "until those calls are rewritten (GLM301)"
+                )
             self.report(call, message, severity=Severity.WARNING)
             return
         arg = client.kwarg("base_url")
@@ -176,6 +182,15 @@ class OpenAIClientBaseURL(Rule):
         if branch is not None:
             zai_url = self.tables.base_url(self.settings.region)
             self.report(call, "Client is " + own_branch_advice(branch, "OpenAI", zai_url, self.key_env))
+            return
+        variable = program_set_key(self.model, self.tables, client)
+        if variable is not None:
+            # its key is the one the program sets, an OpenAI key: alone at Z.AI it would be refused
+            self.report(
+                call,
+                f"Client talks to OpenAI with the key this module sets in `{variable}`: point it at Z.AI "
+                "together with a Z.AI key (see GLM001)",
+            )
             return
         url = self._url()
         if arg is not None:

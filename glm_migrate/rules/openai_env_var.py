@@ -10,7 +10,7 @@ from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
-from glm_migrate.rules._setting_flow import ModuleIndex, Sink
+from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
 from glm_migrate.semantic import Target, env_lookup, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
@@ -124,7 +124,7 @@ class OpenAIEnvVar(Rule):
             if name in key_envs:
                 new = self.key_env
                 edit = self._renamer(new, None)
-                follows = self._feeds_moving_clients(node)
+                follows = feeds_only_moving_clients(self._index, node)
             else:
                 new = self.tables.base_url_env
                 # no default, or None, is the SDK's default: OpenAI's URL
@@ -142,12 +142,6 @@ class OpenAIEnvVar(Rule):
     @functools.cached_property
     def _index(self) -> ModuleIndex:
         return ModuleIndex(self.model)
-
-    def _feeds_moving_clients(self, lookup: cst.BaseExpression) -> bool:
-        """The key goes into a setting whose every read is the key of a client moved to Z.AI,
-        which reads `ZAI_API_KEY` from then on: so must the setting."""
-        reads = self._index.setting_reads(lookup) or []
-        return bool(reads) and all(self._index.key_sink(read) is Sink.MOVING for read in reads)
 
     def _renamer(self, name: str, url: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
         def edit(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -108,8 +108,10 @@ class SemanticModel(ValueResolver):
         self._keep_account_clients()
 
     def _keep_account_clients(self) -> None:
-        """OpenAI clients used for nothing but the account's own data (files, fine-tuning) stay
-        with OpenAI: Z.AI has none of that data."""
+        """OpenAI clients used for nothing but the account's own data (files, fine-tuning) or
+        the state OpenAI keeps for the application (assistants, threads) stay with OpenAI: Z.AI
+        has none of it."""
+        kept = self.tables.account_resources | self.tables.hosted_state_resources
         uses: dict[Client, list[ApiCall]] = {}
         for api in self.api_calls:
             for client in api.clients:
@@ -117,7 +119,7 @@ class SemanticModel(ValueResolver):
         for client, calls in uses.items():
             resources = tuple(dict.fromkeys(call.path[0] for call in calls))
             if client.sdk == "openai" and client.target is Target.OPENAI:
-                if all(resource in self.tables.account_resources for resource in resources):
+                if all(resource in kept for resource in resources):
                     client.target, client.account_only = Target.OTHER, resources
 
     def _api_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> ApiCall | None:
