@@ -80,6 +80,11 @@ class HardcodedApiKey(Rule):
             expected='import os\nfrom zhipuai import ZhipuAI\nc = ZhipuAI(api_key=os.environ["ZAI_API_KEY"])',
             unsafe=True,
         ),
+        Invalid(  # a placeholder in a test: the test would need ZAI_API_KEY, so only an unsafe fix
+            'import pytest\nfrom openai import OpenAI\ndef test_client():\n    assert OpenAI(api_key="test")',
+            expected='import os\n\nimport pytest\nfrom openai import OpenAI\ndef test_client():\n    assert OpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
         Invalid(  # the constant is sent elsewhere too: reported only
             'from openai import OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)\nlog(KEY)',
         ),
@@ -102,6 +107,17 @@ class HardcodedApiKey(Rule):
     @functools.cached_property
     def _index(self) -> ModuleIndex:
         return ModuleIndex(self.model)
+
+    @functools.cached_property
+    def _test_module(self) -> bool:
+        """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
+        clients rarely send anything."""
+        bindings = self.model.module_scope.bindings
+        return any(name.startswith("test_") for name in bindings) or any(
+            (binding.qualified or "").partition(".")[0] in ("pytest", "unittest")
+            for named in bindings.values()
+            for binding in named
+        )
 
     @functools.cached_property
     def _reported(self) -> set[cst.CSTNode]:
@@ -167,7 +183,10 @@ class HardcodedApiKey(Rule):
             self.report(node, f"{message}: move it to the environment by hand ({why})")
             return
         env = self.key_env
-        applicability = None if sink is Sink.MOVING else Applicability.UNSAFE
+        # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder:
+        # reading the environment instead makes the test fail without ZAI_API_KEY.
+        placeholder_in_test = not secret and self._test_module
+        applicability = None if sink is Sink.MOVING and not placeholder_in_test else Applicability.UNSAFE
         fix = Fix(
             ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability
         )

@@ -167,13 +167,16 @@ class OpenAIAgentsSetup(Rule):
             if agents.bound_for_zai(call, scope, "agents_chat_model"):
                 self._model_string(call, scope, "`OpenAIChatCompletionsModel`")
         run_model = any(find_kwarg(call, "model") for call, _ in agents.of_kind("agents_run_config"))
+        modelless: list[cst.Call] = []
         for call, scope in agents.of_kind("agents_agent"):
             if defaults:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
                 self._agent_on_openai(call, scope)
-            if (defaults or agents.uses_sdk) and not run_model:
-                self._agent_without_model(call, bool(defaults))
+            if (defaults or agents.uses_sdk) and not run_model and self._without_model(call):
+                modelless.append(call)
+        if modelless:
+            self._agents_without_model(modelless, bool(defaults))
         for call, _ in agents.of_kind("agents_default_key"):
             self.report(
                 call,
@@ -281,18 +284,24 @@ class OpenAIAgentsSetup(Rule):
             f'`set_default_openai_api("{CHAT_API}")`, `set_tracing_disabled(True)`'
         )
 
-    def _agent_without_model(self, call: cst.Call, zai_default: bool) -> None:
+    @staticmethod
+    def _without_model(call: cst.Call) -> bool:
+        return find_kwarg(call, "model") is None and not any(arg.star == "**" for arg in call.args)
+
+    def _agents_without_model(self, calls: list[cst.Call], zai_default: bool) -> None:
         """An `Agent` without a model runs on the SDK's default model, an OpenAI id Z.AI does not
-        serve (unless `OPENAI_DEFAULT_MODEL` names another, which a static look cannot see)."""
-        if find_kwarg(call, "model") is not None or any(arg.star == "**" for arg in call.args):
-            return
+        serve (unless `OPENAI_DEFAULT_MODEL` names another, which a static look cannot see). One
+        finding per module, at the first: the one default decides them all (a test module builds
+        hundreds), and setting it once, or `model=` on each, is the same edit."""
         message = (
             "`Agent` without `model=` runs on the Agents SDK's default model, an OpenAI one "
             f'(unless `OPENAI_DEFAULT_MODEL` names another): pass `model="{self.tables.target.chat}"`'
         )
+        if len(calls) > 1:
+            message += f" (so do {len(calls) - 1} more `Agent(...)` in this module)"
         if not zai_default:
             message += f" and give the SDK a Z.AI client ({self._client_setup})"
-        self.report(call, message)
+        self.report(calls[0], message)
 
     def _agent_on_openai(self, call: cst.Call, scope: Scope) -> None:
         arg = find_kwarg(call, "model")
