@@ -401,7 +401,7 @@ def _apply_rules(
         limit = settings.line_length or DEFAULT_LINE_LENGTH
         output, checked, replaced = _with_imported_names(output, *names, limit), None, None
     diagnostics = [
-        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits)
+        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits, module)
         for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
@@ -803,7 +803,13 @@ def _with_alias(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
     position = len(aliases)
     if keys == sorted(keys):
         position = next((i for i, key in enumerate(keys) if key > _isort_key(name)), len(aliases))
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    # names one per line (`from x import (\n    a,\n    b,\n)`) take the new one on a line of its own
+    spaced = [a.comma.whitespace_after for a in aliases if isinstance(a.comma, cst.Comma)]
+    broken = next((w for w in spaced if isinstance(w, cst.ParenthesizedWhitespace)), None)
+    after: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+    if broken is not None:  # its line break and indentation, not a comment it may carry
+        after = cst.ParenthesizedWhitespace(indent=broken.indent, last_line=broken.last_line)
+    comma = cst.Comma(whitespace_after=after)
     new = cst.ImportAlias(cst.Name(name))
     if position == len(aliases):
         last = aliases[-1]
@@ -934,6 +940,7 @@ def _diagnostic(
     positions: Mapping[cst.CSTNode, CodeRange],
     source: str | None,
     fits: Mapping[cst.CSTNode, NodeEdit],
+    module: cst.Module,
 ) -> Diagnostic:
     """`source` None: without the fix's text edit."""
     position = positions[finding.node]
@@ -946,26 +953,34 @@ def _diagnostic(
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=_text_edit(finding, positions, source, fits) if source is not None else None,
+        edit=_text_edit(finding, positions, source, fits, module) if source is not None else None,
         shut_down=finding.shut_down,
     )
 
 
 def _text_edit(
-    finding: Finding, positions: Mapping[cst.CSTNode, CodeRange], source: str, fits: Mapping[cst.CSTNode, NodeEdit]
+    finding: Finding,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    source: str,
+    fits: Mapping[cst.CSTNode, NodeEdit],
+    module: cst.Module,
 ) -> Edit | None:
     """The fix as one replacement of source text, when all its edits change one node into one node.
 
     Several edits of the same node (drop one argument, add another) are composed in order. Fixes
-    that touch several nodes or insert statements have no single text edit, and neither has a
+    that touch several nodes, insert statements, or change the imports (a module to import, a
+    name to import or drop, a constant to define) have no single text edit, and neither has a
     node whose text cannot be reproduced exactly out of context (lines indented by its block).
     """
-    if finding.fix is None or not finding.fix.edits:
+    fix = finding.fix
+    if fix is None or not fix.edits:
         return None
-    node = finding.fix.edits[0][0]
-    if any(edited is not node for edited, _ in finding.fix.edits) or node not in positions:
+    if fix.from_imports or fix.unused_imports or fix.constants or _missing_imports(module, set(fix.imports)):
         return None
-    changes = [change for _, change in finding.fix.edits]
+    node = fix.edits[0][0]
+    if any(edited is not node for edited, _ in fix.edits) or node not in positions:
+        return None
+    changes = [change for _, change in fix.edits]
     replacement = _apply_edits(node, [*changes, fits[node]] if node in fits else changes)
     if not isinstance(replacement, cst.CSTNode):
         return None  # a removal, or statements inserted after the node

@@ -94,7 +94,15 @@ class AgentsModule:
         return current
 
 
-def insert_after(code: str) -> Callable[[cst.SimpleStatementLine], cst.FlattenSentinel[cst.BaseStatement]]:
-    """An edit that adds the statement `code` after the statement it is given."""
+def insert_beside(code: str) -> Callable[[cst.SimpleStatementLine], cst.FlattenSentinel[cst.BaseStatement]]:
+    """An edit that adds the statement `code` after the statement it is given, or before it when
+    that statement leaves the block (`return Model(...)`, `raise`): after it, it would never run."""
     statement = cst.parse_statement(code)
-    return lambda node: cst.FlattenSentinel([node, statement])
+
+    def edit(node: cst.SimpleStatementLine) -> cst.FlattenSentinel[cst.BaseStatement]:
+        if any(type(small) in (cst.Return, cst.Raise, cst.Continue, cst.Break) for small in node.body):
+            first = statement.with_changes(leading_lines=node.leading_lines)
+            return cst.FlattenSentinel([first, node.with_changes(leading_lines=())])
+        return cst.FlattenSentinel([node, statement])
+
+    return edit

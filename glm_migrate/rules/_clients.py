@@ -298,6 +298,21 @@ def _azure_blocker(model: SemanticModel, client: Client) -> str | None:
         return f"its arguments come from `**{hidden[0]}`, which a plain client may not take"
     if any(arg.keyword is None for arg in call.args):
         return "it takes positional arguments"
+    test = _azure_class_test(model)
+    if test is not None:
+        return f"the module tests for the Azure class (`{short_code(test)}`), which a plain client fails"
+    return None
+
+
+def _azure_class_test(model: SemanticModel) -> cst.Call | None:
+    """An `isinstance(x, AzureOpenAI)` / `issubclass` in the module: code that tells the clients apart."""
+    azure = {name for name, kind in model.tables.clients.items() if kind[0] == "azure"}
+    for call, scope in model.calls:
+        if type(call.func) is cst.Name and call.func.value in ("isinstance", "issubclass") and len(call.args) == 2:
+            classes = call.args[1].value
+            candidates = [e.value for e in classes.elements] if type(classes) is cst.Tuple else [classes]
+            if any(model.qualified_names(c, scope) & azure for c in candidates):
+                return call
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._agents import AgentsModule, insert_after
+from glm_migrate.rules._agents import AgentsModule, insert_beside
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
 from glm_migrate.semantic import find_kwarg
@@ -104,7 +104,7 @@ class AgentsTracing(Rule):
             self.report(first, f"{message}: call `{TRACING_OFF}`")
             return
         fix = Fix(
-            ((statement, insert_after(TRACING_OFF)),),
+            ((statement, insert_beside(TRACING_OFF)),),
             f"Add `{TRACING_OFF}`",
             from_imports=(("agents", "set_tracing_disabled"),),
         )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import (
     client_url,
@@ -47,7 +48,10 @@ class AzureOpenAIClient(Rule):
     way the module already names it (`OpenAI` when imported, `oa.OpenAI` beside `oa.AzureOpenAI`),
     and the Azure class's import goes once nothing uses it. A client built from a `**` mapping,
     with positional arguments, or through a variable that may hold either Azure class
-    (`cls = AsyncAzureOpenAI if a else AzureOpenAI`) is reported for a person to convert. The `model=` of its calls was an Azure *deployment name*: names in the model map
+    (`cls = AsyncAzureOpenAI if a else AzureOpenAI`), or in a module that tests for the Azure
+    class (`isinstance(c, AzureOpenAI)`), is reported for a person to convert. A key the client
+    keeps (a variable of the project's own, a parameter) is an Azure key until the deployment
+    sets a Z.AI one: then the conversion is an unsafe fix. The `model=` of its calls was an Azure *deployment name*: names in the model map
     (`gpt-4o`) are moved by GLM101, any other (`my-deployment`) is reported by GLM102 until you map
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
     by Azure, so check it. A key from any other expression is kept with a warning.
@@ -83,6 +87,11 @@ class AzureOpenAIClient(Rule):
             "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
         ),
         Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
+        # code that tells the clients apart by class would take the other branch
+        Invalid(
+            "from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e)\n"
+            "assert isinstance(c, AzureOpenAI)"
+        ),
         # Azure's branch of a provider choice: reported, as converting it would make "azure" mean Z.AI
         Invalid(
             "from openai import AzureOpenAI\nif provider == 'azure':\n"
@@ -94,6 +103,7 @@ class AzureOpenAIClient(Rule):
             'azure_endpoint=endpoint, azure_deployment="gpt-4o-prod")',
             expected='import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["MY_LLM_KEY"], base_url="https://api.z.ai/api/paas/v4/")',
             settings={"base_url_style": "literal"},
+            unsafe=True,
         ),
     )
 
@@ -149,8 +159,10 @@ class AzureOpenAIClient(Rule):
         deployment = client.kwarg("azure_deployment")
         if deployment is not None:
             message += f"; its calls used deployment `{code_of(deployment.value)}` whatever their `model=` said"
-        if key is not None and env is None:
-            message += f"; make sure `api_key={code_of(key.value)}` holds a Z.AI key"
+        kept_key = key is not None and env is None
+        if kept_key:
+            assert key is not None
+            message += f"; `api_key={code_of(key.value)}` is an Azure key until it is set to a Z.AI one"
         module, _, old_class = client.classes[0].rpartition(".")
         # `from openai import AzureOpenAI` goes once no conversion left a use of it (not aliased:
         # `as X` keeps its own spelling, which LibCST's removal does not match).
@@ -162,5 +174,7 @@ class AzureOpenAIClient(Rule):
             from_imports=from_imports,
             constants=constants,
             unused_imports=unused,
+            # the Azure key the client keeps would be refused by Z.AI: the deployment must change too
+            applicability=Applicability.UNSAFE if kept_key else None,
         )
         self.report(call, message, fix=fix)

@@ -178,6 +178,13 @@ class ModelSetting(Rule):
             for binding in bindings
         )
 
+    def _settings_dict(self, element: cst.DictElement) -> bool:
+        """The entry's dict is kept as settings (`CONFIG = {...}`, `return {...}`, a default):
+        not one built inline as data (an expected value in a test, a record in a list)."""
+        mapping = self.model.parents.get(element)
+        holder = self.model.parents.get(mapping) if mapping is not None else None
+        return type(holder) in (cst.Assign, cst.AnnAssign, cst.Return, cst.Param)
+
     def _settings(self) -> Iterator[tuple[str, cst.BaseExpression, Scope]]:
         """(name, value expression, its scope) for every place a model setting gets a value."""
         model = self.model
@@ -198,7 +205,7 @@ class ModelSetting(Rule):
             # A bare "model" key is a request or response body as often as a setting (a recorded
             # reply in a test, a payload for `requests`); bodies sent to a call are GLM101's.
             if type(element) is cst.DictElement and element.key is literal and key and key != "model":
-                if names_a_model(key):
+                if names_a_model(key) and self._settings_dict(element):
                     yield key, element.value, scope
         for call, scope in model.calls:
             env = env_lookup(call)

@@ -6,7 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._agents import AgentsModule, insert_after
+from glm_migrate.rules._agents import AgentsModule, insert_beside
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.semantic import Scope, find_kwarg, string_value
@@ -218,7 +218,7 @@ class OpenAIAgentsSetup(Rule):
             self.report(first, f'{message}: call `set_default_openai_api("{CHAT_API}")`')
             return
         fix = Fix(
-            ((statement, insert_after(f'set_default_openai_api("{CHAT_API}")')),),
+            ((statement, insert_beside(f'set_default_openai_api("{CHAT_API}")')),),
             f'Add `set_default_openai_api("{CHAT_API}")`',
             from_imports=(("agents", "set_default_openai_api"),),
         )
