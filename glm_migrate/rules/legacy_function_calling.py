@@ -98,7 +98,9 @@ class LegacyFunctionCalling(Rule):
                 edits.append((functions, lambda arg: rename_kwarg(arg, "tools").with_changes(value=tools)))
             if function_call is not None:
                 edits.append((call.node, partial(remove_kwargs, names={"function_call"})))
-        fix = Fix(tuple(edits), self.FIX_TITLE if choice == "auto" else "Remove `functions=` and `function_call=`")
+        # `tools=` is new code for the rules that check tool calls (GLM206 on a stream): they run again
+        title = self.FIX_TITLE if choice == "auto" else "Remove `functions=` and `function_call=`"
+        fix = Fix(tuple(edits), title, reanalyse=True)
         self.report(anchor, message + "; answers come in `message.tool_calls`, not `message.function_call`", fix=fix)
 
 
