@@ -150,8 +150,10 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
     from glm_migrate.cache import CachedResult
-    from glm_migrate.engine import migrate_bytes
     from glm_migrate.tables import load_tables
+
+    with _collected_once():  # the first import allocates much, and none of it is garbage
+        from glm_migrate.engine import migrate_bytes
 
     _set_up_libcst()
 
@@ -272,11 +274,12 @@ def run_spooled(
         if advance is not None:
             advance()
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
+    modules = _module_names(files) if summaries else {}  # every round's index names the same modules
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
         # each round's index reads the modules it summarises on demand again
-        index = _project_index(files, summaries.copy())
+        index = ProjectIndex(modules, summaries.copy(), load=_summary_of, locate=_candidates)
         again = [
             (number, facts)
             for number, path in enumerate(files)
@@ -406,14 +409,14 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
 
 
 def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
+    return ProjectIndex(_module_names(paths), summaries, load=_summary_of, locate=_candidates)
+
+
+def _module_names(paths: Sequence[Path]) -> dict[PurePath, tuple[str, PurePath]]:
+    """Path -> (dotted name, import root) of each Python file among `paths`."""
     is_package = functools.cache(_is_package)
-    modules: dict[PurePath, tuple[str, PurePath]] = {
-        # each folder asked once, not once per file below it
-        path: module_name(path, is_package)
-        for path in paths
-        if path.suffix in (".py", ".pyi")
-    }
-    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
+    # each folder asked once, not once per file below it
+    return {path: module_name(path, is_package) for path in paths if path.suffix in (".py", ".pyi")}
 
 
 def _is_package(folder: PurePath) -> bool:
