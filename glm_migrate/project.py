@@ -119,12 +119,13 @@ class ProjectIndex:
     load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
     #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
     locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
-    _by_name: dict[str, list[PurePath]] = field(default_factory=dict, init=False)
+    #: tuples, not lists: most names have one module, and a tuple of one is half the size
+    _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         for path, (name, _) in self.modules.items():
-            self._by_name.setdefault(name, []).append(path)
+            self._by_name[name] = (*self._by_name.get(name, ()), path)
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ class ProjectIndex:
             base = package[: len(package) - (level - 1)]
             rest = name.lstrip(".")
             name = ".".join([*base, rest] if rest else base)
-        candidates = self._by_name.get(name, [])
+        candidates = self._by_name.get(name, ())
         same_root = [path for path in candidates if self.modules[path][1] == root]
         if len(same_root) == 1 or len(candidates) == 1:
             return (same_root or candidates)[0]
@@ -148,7 +149,7 @@ class ProjectIndex:
         for path in self.locate(name, root):
             if self._summary(path) is not None:
                 self.modules = {**self.modules, path: (name, root)}
-                self._by_name.setdefault(name, []).append(path)
+                self._by_name[name] = (*self._by_name.get(name, ()), path)
                 return path
         return None
 

@@ -7,10 +7,12 @@ import gc
 import os
 import pickle
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeVar, overload
 
@@ -414,9 +416,14 @@ def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, Mo
 
 def _module_names(paths: Sequence[Path]) -> dict[PurePath, tuple[str, PurePath]]:
     """Path -> (dotted name, import root) of each Python file among `paths`."""
-    is_package = functools.cache(_is_package)
-    # each folder asked once, not once per file below it
-    return {path: module_name(path, is_package) for path in paths if path.suffix in (".py", ".pyi")}
+    is_package = functools.cache(_is_package)  # each folder asked once, not once per file below it
+    roots: dict[PurePath, PurePath] = {}  # one object per import root, not one per module: 0.2 KB a file less
+    modules: dict[PurePath, tuple[str, PurePath]] = {}
+    for path in paths:
+        if path.suffix in (".py", ".pyi"):
+            name, root = module_name(path, is_package)
+            modules[path] = (name, roots.setdefault(root, root))
+    return modules
 
 
 def _is_package(folder: PurePath) -> bool:
@@ -455,15 +462,29 @@ def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int
     with ProcessPoolExecutor(max_workers=jobs, initializer=expect_many_files) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
+        batches = (items[start : start + chunk] for start in range(0, len(items), chunk))
+        # A few chunks ahead of the one read, not all of them (as `pool.map` submits): the main
+        # process holds a future per chunk in flight, not one per chunk of the whole run.
+        pending = deque(pool.submit(_each_of, process, batch) for batch in islice(batches, jobs * 4))
         try:
-            for packed in pool.map(process, items, chunksize=chunk):
-                done += 1
-                yield packed
+            while pending:
+                results = pending.popleft().result()
+                pending.extend(pool.submit(_each_of, process, batch) for batch in islice(batches, 1))
+                for packed in results:
+                    done += 1
+                    yield packed
             return
         except BrokenProcessPool:
-            pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
+            for future in pending:
+                future.cancel()
+            # a worker died (a crash in LibCST's native code): find the file, finish the rest
     for item in items[done:]:
         yield _in_own_process(process, item)
+
+
+def _each_of(process: Callable[[_Item], _Packed], batch: Sequence[_Item]) -> list[_Packed]:
+    """One chunk's results, in a worker."""
+    return [process(item) for item in batch]
 
 
 def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed:
