@@ -8,7 +8,7 @@ import os
 import pickle
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.precheck import may_need_work
-from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
+from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
 from glm_migrate.results import FileReport
 from glm_migrate.spool import Spool
 
@@ -276,7 +276,8 @@ def run_spooled(
         if advance is not None:
             advance()
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
-    modules = _module_names(files) if summaries else {}  # every round's index names the same modules
+    # every round's index names the same modules
+    modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(files) if summaries else {}
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
@@ -368,34 +369,43 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
     """Module summaries by path, in a spool file (memory holds a number per module): the
     index reads a few at a time. Copies share the spool; what one adds the others do not see."""
 
-    def __init__(self, spool: Spool[ModuleSummary], where: dict[PurePath, int]) -> None:
+    def __init__(
+        self, spool: Spool[ModuleSummary], where: dict[PurePath, int], under: Mapping[PurePath, int] | None = None
+    ) -> None:
         self.spool = spool
         self.where = where  #: path -> index in the spool
+        #: a copy's view of the summaries it was copied from, which it does not change (no
+        #: second dict of every path); the original is not changed while a copy is in use
+        self._under: Mapping[PurePath, int] = {} if under is None else under
 
     def copy(self) -> _SpooledSummaries:
-        return _SpooledSummaries(self.spool, dict(self.where))
+        return _SpooledSummaries(self.spool, {}, {**self._under, **self.where} if self._under else self.where)
 
     def add(self, path: PurePath, pickled: bytes) -> None:
         self.where[path] = len(self.spool)
         self.spool.append_pickled(pickled)
 
     def __getitem__(self, path: PurePath) -> ModuleSummary:
-        return self.spool[self.where[path]]
+        at = self.where.get(path)
+        return self.spool[self._under[path] if at is None else at]
 
     def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
         self.add(path, pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
     def __delitem__(self, path: PurePath) -> None:
+        if path in self._under:
+            raise TypeError("a copy's summaries are read-only")
         del self.where[path]
 
     def __contains__(self, path: object) -> bool:
-        return path in self.where
+        return path in self.where or path in self._under
 
     def __iter__(self) -> Iterator[PurePath]:
-        return iter(self.where)
+        yield from self._under
+        yield from (path for path in self.where if path not in self._under)
 
     def __len__(self) -> int:
-        return len(self.where)
+        return len(self._under) + sum(1 for path in self.where if path not in self._under)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -414,16 +424,10 @@ def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, Mo
     return ProjectIndex(_module_names(paths), summaries, load=_summary_of, locate=_candidates)
 
 
-def _module_names(paths: Sequence[Path]) -> dict[PurePath, tuple[str, PurePath]]:
+def _module_names(paths: Sequence[Path]) -> ModuleNames:
     """Path -> (dotted name, import root) of each Python file among `paths`."""
-    is_package = functools.cache(_is_package)  # each folder asked once, not once per file below it
-    roots: dict[PurePath, PurePath] = {}  # one object per import root, not one per module: 0.2 KB a file less
-    modules: dict[PurePath, tuple[str, PurePath]] = {}
-    for path in paths:
-        if path.suffix in (".py", ".pyi"):
-            name, root = module_name(path, is_package)
-            modules[path] = (name, roots.setdefault(root, root))
-    return modules
+    # each folder asked once, not once per file below it
+    return ModuleNames(paths, functools.cache(_is_package))
 
 
 def _is_package(folder: PurePath) -> bool:
