@@ -287,8 +287,8 @@ def main(
     # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so a write in progress removes its
     # temporary file and every file stays either fully old or fully new.
     signal.signal(signal.SIGTERM, _terminate)
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     if list_rules:
         _print_rules(console)
         return
@@ -600,6 +600,8 @@ def _baseline(
     reports: Sequence[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
 ) -> tuple[Sequence[FileReport], int]:
     """Write the baseline if asked; leave out the findings the baseline knows. (reports, left out)"""
+    if output.write_baseline is None and output.baseline is None:
+        return reports, 0
     from glm_migrate import baseline as baselines
 
     if output.write_baseline is not None:
@@ -616,17 +618,16 @@ def _baseline(
             known = baselines.Matcher(baselines.load(output.baseline), output.baseline.parent)
         except baselines.BaselineError as exc:
             _fail(errors, str(exc))
-    else:
-        return reports, 0
     return baselines.without_known(reports, known, secrets, apply=apply), known.matched
 
 
 def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *, summary_table: bool) -> None:
     """The report in its format, on stdout or in --output-file; failed files also on stderr."""
-    from glm_migrate.formats import render
     from glm_migrate.report import Styled, failed_files, text_report
 
     if output.format != "text" or output.statistics:
+        from glm_migrate.formats import render  # the other formats, and their imports, only on use
+
         document = render(output.format, run, statistics=output.statistics)
         if output.file is None:
             click.echo(document, file=console.file)
@@ -663,7 +664,9 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
 
 
 def _file_console() -> Console:
-    return Console(record=True, file=io.StringIO(), no_color=True, width=200, highlight=False, soft_wrap=True)
+    return Console(
+        record=True, file=io.StringIO(), no_color=True, width=200, highlight=False, soft_wrap=True, emoji=False
+    )
 
 
 def _link_base() -> str | None:
@@ -674,11 +677,11 @@ def _link_base() -> str | None:
 
 def _step_summary(errors: Console, run: RunReport) -> None:
     """In GitHub Actions, the markdown report goes to the job summary as well."""
-    from glm_migrate.formats import render
-
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
+    from glm_migrate.formats import render
+
     try:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(render("markdown", run) + "\n")

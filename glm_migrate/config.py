@@ -5,17 +5,13 @@ from __future__ import annotations
 import configparser
 import functools
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from glm_migrate import lazy_toml
 
 BaseUrlStyle = Literal["env", "literal"]
 REGIONS = ("international", "china")
@@ -268,10 +264,10 @@ def find_settings(start: Path) -> Settings:
         if pyproject.is_file():
             try:
                 text = pyproject.read_text(encoding="utf-8")
-                data = tomllib.loads(text)
+                data = lazy_toml.loads(text)
             except (OSError, UnicodeDecodeError):
                 continue
-            except tomllib.TOMLDecodeError as exc:
+            except lazy_toml.TOMLDecodeError as exc:
                 if "glm-migrate" in text:  # meant for us: say so rather than run without it
                     raise ConfigError(f"invalid TOML: {exc}", path=pyproject) from None
                 continue
@@ -326,8 +322,8 @@ def _configured_line_length(directory: Path) -> int | None:
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return lazy_toml.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, lazy_toml.TOMLDecodeError):
         return {}
 
 
@@ -348,10 +344,10 @@ def _flake8_line_length(path: Path) -> int | None:
 def load_settings(path: Path) -> Settings:
     """Read `[tool.glm-migrate]` from a pyproject.toml (or the whole of any other TOML file)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = lazy_toml.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
+    except lazy_toml.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=path) from None
     return _settings_from(data, path)
 

@@ -12,16 +12,12 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from glm_migrate import lazy_toml
 
 #: manifest file names, in the order their declarations are preferred within one directory
 FIXED_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
@@ -92,7 +88,7 @@ def declared_requirements(name: str, text: str) -> list[Requirement]:
             return list(_setup_cfg(text))
         if name == "setup.py":
             return list(_setup_py(text))
-    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, RecursionError):
+    except (lazy_toml.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, RecursionError):
         return []
     return list(_requirements_txt(text))
 
@@ -154,7 +150,7 @@ def _table(lines: list[str], table: Any, *, poetry: bool) -> Iterator[Requiremen
 
 
 def _pyproject(text: str) -> Iterator[Requirement]:
-    data = tomllib.loads(text)
+    data = lazy_toml.loads(text)
     lines = text.splitlines()
     project = data.get("project", {})
     yield from _strings(lines, project.get("dependencies", []))
@@ -174,7 +170,7 @@ def _pyproject(text: str) -> Iterator[Requirement]:
 
 
 def _pipfile(text: str) -> Iterator[Requirement]:
-    data = tomllib.loads(text)
+    data = lazy_toml.loads(text)
     lines = text.splitlines()
     for section in ("packages", "dev-packages"):
         yield from _table(lines, data.get(section), poetry=False)

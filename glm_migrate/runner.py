@@ -7,17 +7,19 @@ import gc
 import os
 import pickle
 import traceback
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.precheck import may_need_work
-from glm_migrate.project import ModuleFacts, ModuleSummary, ProjectIndex, module_name
+from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
 from glm_migrate.results import FileReport
 from glm_migrate.spool import Spool
 
@@ -150,8 +152,10 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:
     # Imported only now: a run over files with nothing to migrate never loads LibCST.
     from glm_migrate.cache import CachedResult
-    from glm_migrate.engine import migrate_bytes
     from glm_migrate.tables import load_tables
+
+    with _collected_once():  # the first import allocates much, and none of it is garbage
+        from glm_migrate.engine import migrate_bytes
 
     _set_up_libcst()
 
@@ -272,11 +276,13 @@ def run_spooled(
         if advance is not None:
             advance()
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
+    # every round's index names the same modules
+    modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(files) if summaries else {}
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
         # each round's index reads the modules it summarises on demand again
-        index = _project_index(files, summaries.copy())
+        index = ProjectIndex(modules, summaries.copy(), load=_summary_of, locate=_candidates)
         again = [
             (number, facts)
             for number, path in enumerate(files)
@@ -363,34 +369,43 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
     """Module summaries by path, in a spool file (memory holds a number per module): the
     index reads a few at a time. Copies share the spool; what one adds the others do not see."""
 
-    def __init__(self, spool: Spool[ModuleSummary], where: dict[PurePath, int]) -> None:
+    def __init__(
+        self, spool: Spool[ModuleSummary], where: dict[PurePath, int], under: Mapping[PurePath, int] | None = None
+    ) -> None:
         self.spool = spool
         self.where = where  #: path -> index in the spool
+        #: a copy's view of the summaries it was copied from, which it does not change (no
+        #: second dict of every path); the original is not changed while a copy is in use
+        self._under: Mapping[PurePath, int] = {} if under is None else under
 
     def copy(self) -> _SpooledSummaries:
-        return _SpooledSummaries(self.spool, dict(self.where))
+        return _SpooledSummaries(self.spool, {}, {**self._under, **self.where} if self._under else self.where)
 
     def add(self, path: PurePath, pickled: bytes) -> None:
         self.where[path] = len(self.spool)
         self.spool.append_pickled(pickled)
 
     def __getitem__(self, path: PurePath) -> ModuleSummary:
-        return self.spool[self.where[path]]
+        at = self.where.get(path)
+        return self.spool[self._under[path] if at is None else at]
 
     def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
         self.add(path, pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
     def __delitem__(self, path: PurePath) -> None:
+        if path in self._under:
+            raise TypeError("a copy's summaries are read-only")
         del self.where[path]
 
     def __contains__(self, path: object) -> bool:
-        return path in self.where
+        return path in self.where or path in self._under
 
     def __iter__(self) -> Iterator[PurePath]:
-        return iter(self.where)
+        yield from self._under
+        yield from (path for path in self.where if path not in self._under)
 
     def __len__(self) -> int:
-        return len(self.where)
+        return len(self._under) + sum(1 for path in self.where if path not in self._under)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -406,14 +421,13 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
 
 
 def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
-    is_package = functools.cache(_is_package)
-    modules: dict[PurePath, tuple[str, PurePath]] = {
-        # each folder asked once, not once per file below it
-        path: module_name(path, is_package)
-        for path in paths
-        if path.suffix in (".py", ".pyi")
-    }
-    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
+    return ProjectIndex(_module_names(paths), summaries, load=_summary_of, locate=_candidates)
+
+
+def _module_names(paths: Sequence[Path]) -> ModuleNames:
+    """Path -> (dotted name, import root) of each Python file among `paths`."""
+    # each folder asked once, not once per file below it
+    return ModuleNames(paths, functools.cache(_is_package))
 
 
 def _is_package(folder: PurePath) -> bool:
@@ -452,15 +466,29 @@ def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int
     with ProcessPoolExecutor(max_workers=jobs, initializer=expect_many_files) as pool:
         # Small chunks: the last ones finish together, so no worker idles at the end for long.
         chunk = max(1, min(16, len(items) // (jobs * 8)))
+        batches = (items[start : start + chunk] for start in range(0, len(items), chunk))
+        # A few chunks ahead of the one read, not all of them (as `pool.map` submits): the main
+        # process holds a future per chunk in flight, not one per chunk of the whole run.
+        pending = deque(pool.submit(_each_of, process, batch) for batch in islice(batches, jobs * 4))
         try:
-            for packed in pool.map(process, items, chunksize=chunk):
-                done += 1
-                yield packed
+            while pending:
+                results = pending.popleft().result()
+                pending.extend(pool.submit(_each_of, process, batch) for batch in islice(batches, 1))
+                for packed in results:
+                    done += 1
+                    yield packed
             return
         except BrokenProcessPool:
-            pass  # a worker died (a crash in LibCST's native code): find the file, finish the rest
+            for future in pending:
+                future.cancel()
+            # a worker died (a crash in LibCST's native code): find the file, finish the rest
     for item in items[done:]:
         yield _in_own_process(process, item)
+
+
+def _each_of(process: Callable[[_Item], _Packed], batch: Sequence[_Item]) -> list[_Packed]:
+    """One chunk's results, in a worker."""
+    return [process(item) for item in batch]
 
 
 def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed:

@@ -1,7 +1,7 @@
 """Items kept in a temporary file instead of memory, so that a run over 200,000 files needs no
 more memory than one over 2,000: reports with their texts and diffs wait there between the
-passes of a run and until they are rendered. The first few megabytes stay in memory: a run
-over a few files creates no file (nor imports `tempfile`)."""
+passes of a run and until they are rendered. The first megabyte stays in memory: a run over a
+few files creates no file (nor imports `tempfile`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from collections.abc import Iterator, Sequence
 from typing import Generic, TypeVar, overload
 
 _Item = TypeVar("_Item")
-#: bytes held in memory before the spool moves to a temporary file
-_IN_MEMORY = 8 << 20
+#: bytes held in memory before the spool moves to a temporary file (each spool of a run may hold
+#: this much: at 8 MB, a dry run's main process peaked 28 % higher at 10,000 files than at 2,000)
+_IN_MEMORY = 1 << 20
 
 
 class Spool(Sequence[_Item], Generic[_Item]):

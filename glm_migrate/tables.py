@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import pickle
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from glm_migrate.targets import TIERS, TargetError, TargetProfile, Targets, parse_targets
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 SUPPORTED_VERSION = 1
 TABLE_FILES = ("models", "endpoints", "parameters", "signatures", "targets", "sdk")
@@ -298,12 +296,25 @@ class Tables:
     target: TargetProfile
     #: the tables as written (for the baseline target), when these are aimed at another one
     written: Tables | None = None
+    #: `match_model`'s answers by id: rules ask about the same literals again and again (each
+    #: copy made by `replace` starts empty, as its map may differ)
+    _matches: dict[str, ModelMatch | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def match_model(self, model_id: str) -> ModelMatch | None:
         """The model map's one lookup: the endpoint `model_id` belongs to and its GLM id, or None.
 
         An exact entry (or user override) on any endpoint wins, the id as written before the id
         without its dated suffix; then the first family whose pattern matches either."""
+        try:
+            return self._matches[model_id]
+        except KeyError:
+            pass
+        if len(self._matches) >= _MATCHES_KEPT:
+            self._matches.clear()
+        match = self._matches[model_id] = self._match_model(model_id)
+        return match
+
+    def _match_model(self, model_id: str) -> ModelMatch | None:
         base = _undated(self.dated_suffix, model_id)
         shutdown = self.shutdowns.get(model_id) or self.shutdowns.get(base)
         for candidate in (model_id, base):
@@ -469,6 +480,8 @@ class Tables:
         )
 
 
+#: how many `match_model` answers a Tables keeps
+_MATCHES_KEPT = 4096
 #: (id of the base tables, overrides) -> (the base tables, kept alive so the id stays theirs; merged)
 _merged_tables: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Tables, Tables]] = {}
 #: (id of the base tables, target, profile overrides) -> (the base tables; configured)
@@ -794,19 +807,125 @@ def tables_dir() -> Path:
 
 @functools.cache
 def load_tables() -> Tables:
-    """Read and parse the shipped tables once per process."""
+    """Read and parse the shipped tables once per process.
+
+    The parsed tables are also kept pickled in the user's cache folder (`tables_cache_dir`), one
+    file per installation, under a hash of the table files, of the code that parses them and of
+    the versions: a command line run on one file (an editor's save, a pre-commit hook) otherwise
+    spends more time importing a TOML parser and parsing the tables than checking the file. A
+    pickle that is missing, stale or unreadable is made again; where none can be written (a
+    read-only home, say) every process parses the TOML."""
     directory = tables_dir()
-    raw: dict[str, Any] = {}
+    texts: dict[str, bytes] = {}
     for name in TABLE_FILES:
         path = directory / f"{name}.toml"
         try:
-            raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+            texts[name] = path.read_bytes()
         except FileNotFoundError:
             raise TablesError(f"{path} is missing: the installation is incomplete") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise TablesError(f"{path}: {exc}") from None
-    tables = parse_tables(raw)
+    key = _pickle_key(texts)
+    pickled = _pickle_path(directory)
+    tables = None if pickled is None else _read_pickled(pickled, key)
+    if tables is None:
+        tables = parse_tables({name: _parse_toml(directory / f"{name}.toml", text) for name, text in texts.items()})
+        if pickled is not None:
+            _write_pickled(pickled, key, tables)
     try:
         return tables.configured(tables.targets_file.default)
     except TargetError as exc:
         raise TablesError(str(exc)) from None
+
+
+def _parse_toml(path: Path, text: bytes) -> dict[str, Any]:
+    from glm_migrate import lazy_toml
+
+    try:
+        # newlines as `read_text` gives them
+        return lazy_toml.loads(text.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
+    except lazy_toml.TOMLDecodeError as exc:
+        raise TablesError(f"{path}: {exc}") from None
+
+
+def tables_cache_dir() -> Path | None:
+    """The user's cache folder for glm-migrate (the platform's usual place), or None without a home."""
+    try:
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA")
+            return Path(base, "glm-migrate") if base else None
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Caches" / "glm-migrate"
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "glm-migrate"
+    except RuntimeError:  # no home folder to be found
+        return None
+
+
+def _pickle_key(texts: Mapping[str, bytes]) -> bytes:
+    """What the parsed tables depend on: the table files, the code that parses them, the
+    versions of glm-migrate and Python."""
+    import hashlib
+
+    from glm_migrate import __version__
+
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for code in (here / "tables.py", here / "targets.py"):
+        digest.update(code.read_bytes())
+    for name, text in texts.items():
+        digest.update(f"\0{name}\0{len(text)}\0".encode())
+        digest.update(text)
+    digest.update(f"{__version__}\0{sys.version}".encode())
+    return digest.digest()
+
+
+def _pickle_path(directory: Path) -> Path | None:
+    """One file per installation (per folder of table files and Python), so that installations
+    side by side do not take turns replacing each other's."""
+    import zlib
+
+    cache = tables_cache_dir()
+    if cache is None:
+        return None
+    where = zlib.crc32(str(directory).encode("utf-8", "surrogateescape"))
+    return cache / f"tables-{sys.implementation.cache_tag}-{where:08x}.pickle"
+
+
+def _read_pickled(path: Path, key: bytes) -> Tables | None:
+    try:
+        data = path.read_bytes()
+    except OSError:  # none yet
+        return None
+    if data[: len(key)] != key:  # made from other tables or code: made again
+        return None
+    try:
+        tables = pickle.loads(data[len(key) :])
+    except Exception:  # truncated or damaged: the TOML is parsed instead
+        return None
+    return tables if isinstance(tables, Tables) else None
+
+
+def _write_pickled(path: Path, key: bytes, tables: Tables) -> None:
+    """Write atomically: a process reading meanwhile sees the old file or the new one."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as file:
+            file.write(key)
+            _TablesPickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(tables)
+        os.replace(partial, path)
+    except OSError:  # a read-only home, say: every process parses the TOML
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
+def _mapping_proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+class _TablesPickler(pickle.Pickler):
+    """Pickles the read-only mappings Tables holds (which pickle cannot) as their items."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if isinstance(obj, MappingProxyType):
+            return _mapping_proxy, (dict(obj),)
+        return NotImplemented

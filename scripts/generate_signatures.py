@@ -31,7 +31,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from glm_migrate.tables import SUPPORTED_VERSION, tables_dir, tomllib  # noqa: E402
+from glm_migrate.tables import SUPPORTED_VERSION, tables_dir  # noqa: E402
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 #: The resource methods of GLM's endpoints (`[endpoints]` of rules/sdk.toml), read directly: this
 #: script regenerates a table `load_tables` would need intact.

@@ -138,6 +138,23 @@ def test_key_changes_with_the_code_libcst_and_python(monkeypatch: pytest.MonkeyP
     assert "__version__" in cache._libcst_version()
 
 
+def test_every_module_counts_in_the_code_key(tmp_path: Path) -> None:
+    from glm_migrate.cache import _module_stats
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "a.py").write_text("MESSAGE = 'one'\n", encoding="utf-8")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "a.py").write_text("", encoding="utf-8")  # not a module of ours
+    (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+    before = sorted(_module_stats(str(tmp_path), ""))
+    assert [name for name, _, _ in before] == ["rules/a.py"]
+    (tmp_path / "rules" / "a.py").write_text("MESSAGE = 'other'\n", encoding="utf-8")
+    os.utime(tmp_path / "rules" / "a.py", ns=(1, 1))
+    assert sorted(_module_stats(str(tmp_path), "")) != before
+    (tmp_path / "b.py").write_text("", encoding="utf-8")
+    assert [name for name, _, _ in sorted(_module_stats(str(tmp_path), ""))] == ["b.py", "rules/a.py"]
+
+
 def test_key_changes_with_the_libcst_implementation() -> None:
     """Stock and fast give the same results (tests/test_cst_equivalence.py), but an entry says
     which made it: a difference found later must not hide in the cache."""

@@ -9,7 +9,7 @@ from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
 from glm_migrate.engine import summarize_bytes
-from glm_migrate.project import ClientFact, ModuleSummary, ProjectIndex, module_name
+from glm_migrate.project import ClientFact, ModuleNames, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.runner import migrate_file, project_index, run
 from glm_migrate.tables import load_tables
 
@@ -19,8 +19,7 @@ OPENAI = ClientFact("openai", False, "openai", None, "`OpenAI()`")
 def _index(summaries: Mapping[str, ModuleSummary], packages: frozenset[str] = frozenset()) -> ProjectIndex:
     """An index over made-up paths: `packages` are the folders with an `__init__.py`."""
     paths = {PurePath(path): summary for path, summary in summaries.items()}
-    modules = {path: module_name(path, lambda folder: str(folder) in packages) for path in paths}
-    return ProjectIndex(modules, dict(paths))
+    return ProjectIndex(ModuleNames(paths, lambda folder: str(folder) in packages), dict(paths))
 
 
 def _summary(source: str) -> ModuleSummary:
@@ -251,3 +250,21 @@ def test_cli_check_fails_on_responses_call_through_imported_client(tmp_path: Pat
     result = glm_migrate(".", "--check", "--no-cache", cwd=tmp_path)
     assert result.returncode == 1
     assert "app/agent.py:3:1 GLM301" in result.stdout
+
+
+def test_module_names_answer_as_the_dict_of_every_module_would() -> None:
+    packages = {"src/app", "src/app/sub"}
+    paths = [PurePath(p) for p in ("src/app/a.py", "src/app/sub/b.pyi", "src/app/__init__.py", "tools/a.py")]
+    paths += [PurePath("src/app/a.py"), PurePath("nb/book.ipynb"), PurePath("setup.cfg")]  # again; not modules
+
+    def is_package(folder: PurePath) -> bool:
+        return str(folder) in packages
+
+    names = ModuleNames(paths, is_package)
+    expected = {path: module_name(path, is_package) for path in paths if path.suffix in (".py", ".pyi")}
+    assert dict(names) == expected
+    assert len(names) == len(expected) == 4
+    assert names.by_name["a"] == (PurePath("tools/a.py"),)
+    assert names.get(PurePath("nb/book.ipynb")) is None
+    assert names.get(PurePath("src/app/other.py")) is None, "a module the run does not cover"
+    assert PurePath("src/app/sub/b.pyi") in names

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 from clirunner import APP
@@ -64,3 +64,23 @@ def test_spooled_run_gives_what_each_file_gives(tmp_path: Path, monkeypatch: pyt
     finally:
         reports.close()
     assert list(run(paths, Settings(), jobs=1, diffs=True)) == [migrate_file(p, Settings(), diffs=True) for p in paths]
+
+
+def test_a_copy_of_the_spooled_summaries_sees_the_original_and_keeps_its_own() -> None:
+    from glm_migrate.project import ModuleSummary
+    from glm_migrate.runner import _SpooledSummaries
+
+    first, second, third = (PurePath(name) for name in ("a.py", "b.py", "c.py"))
+    summaries = _SpooledSummaries(Spool(), {})
+    summaries[first] = ModuleSummary(imports=("os",))
+    summaries[second] = ModuleSummary()
+    copy = summaries.copy()
+    copy[third] = ModuleSummary(imports=("json",))  # a module the index summarised on demand
+    assert list(copy) == [first, second, third]
+    assert len(copy) == 3
+    assert copy[first] == ModuleSummary(imports=("os",))
+    assert copy[third] == ModuleSummary(imports=("json",))
+    assert third not in summaries, "the original does not see what a copy adds"
+    assert list(summaries) == [first, second]
+    del copy[third]
+    assert list(copy) == [first, second]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 import pytest
 import tomllib
 
+import glm_migrate.tables as tables_module
 from glm_migrate.tables import (
     ENDPOINTS,
     TABLE_FILES,
@@ -362,3 +364,68 @@ def test_sdk_table_is_required() -> None:
     del raw["sdk"]
     with pytest.raises(TablesError, match=re.escape("rules/sdk.toml is missing")):
         parse_tables(raw)
+
+
+def _fresh_tables() -> object:
+    tables = parse_tables(_raw())
+    return tables.configured(tables.targets_file.default)
+
+
+def test_pickled_tables_equal_the_parsed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: tmp_path)
+    load_tables.cache_clear()
+    try:
+        written = load_tables()  # parses the TOML and writes the pickle
+        (pickled,) = tmp_path.glob("tables-*.pickle")
+        load_tables.cache_clear()
+        read = load_tables()  # reads the pickle
+        assert read is not written
+        assert read == written == _fresh_tables()
+        assert read.match_model("gpt-4o-2024-08-06") == written.match_model("gpt-4o-2024-08-06")
+        assert pickled.read_bytes()[:16] == tables_module._pickle_key(
+            {name: (tables_dir() / f"{name}.toml").read_bytes() for name in TABLE_FILES}
+        )
+    finally:
+        load_tables.cache_clear()
+
+
+def test_a_changed_table_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = {name: (tables_dir() / f"{name}.toml").read_bytes() for name in TABLE_FILES}
+    key = tables_module._pickle_key(texts)
+    changed = tables_module._pickle_key({**texts, "models": texts["models"] + b"\n# edited\n"})
+    assert changed != key
+    path = tmp_path / "tables.pickle"
+    tables_module._write_pickled(path, key, _fresh_tables())
+    assert tables_module._read_pickled(path, key) == _fresh_tables()
+    assert tables_module._read_pickled(path, changed) is None
+
+
+def test_a_damaged_pickle_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: tmp_path)
+    load_tables.cache_clear()
+    try:
+        load_tables()
+        (pickled,) = tmp_path.glob("tables-*.pickle")
+        pickled.write_bytes(pickled.read_bytes()[:200])  # the key, then a truncated pickle
+        load_tables.cache_clear()
+        assert load_tables() == _fresh_tables()
+        assert len(pickled.read_bytes()) > 200, "made again"
+    finally:
+        load_tables.cache_clear()
+
+
+def test_tables_load_where_no_cache_can_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: blocker / "glm-migrate")  # mkdir fails
+    load_tables.cache_clear()
+    try:
+        assert load_tables() == _fresh_tables()
+        assert not list(tmp_path.rglob("*.tmp"))
+    finally:
+        load_tables.cache_clear()
+    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: None)  # no home at all
+    try:
+        assert load_tables() == _fresh_tables()
+    finally:
+        load_tables.cache_clear()
