@@ -720,13 +720,24 @@ def _with_imported_names(
         line = body[index]
         assert isinstance(line, cst.SimpleStatementLine)
         body[index] = _import_fitted(line, line_length)
+    gone: set[int] = set()
     for module, name in sorted(unused):
         if name in references.names:
             continue
         for index, statement in enumerate(body):
-            if _imports_from(statement, module):
+            if index not in gone and _imports_from(statement, module):
                 assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)
-                body[index] = _without_alias(statement, statement.body[0], name)
+                kept = _without_alias(statement, statement.body[0], name)
+                if kept is None:
+                    gone.add(index)
+                else:
+                    body[index] = kept
+    for index in sorted(gone):
+        following = index + 1
+        if following < len(body) and following not in gone and not body[following].leading_lines:
+            # the blank line that set the removed line's group apart now sets the next line's apart
+            body[following] = body[following].with_changes(leading_lines=body[index].leading_lines)
+    body = [statement for index, statement in enumerate(body) if index not in gone]
     return place_imports(tree.with_changes(body=body), new_lines).code
 
 
@@ -768,13 +779,19 @@ def _import_fitted(line: cst.SimpleStatementLine, line_length: int) -> cst.Simpl
     return fitted.with_changes(leading_lines=line.leading_lines)
 
 
-def _without_alias(line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str) -> cst.SimpleStatementLine:
-    """The import line without `name` (an alias without `as`); the line as it is when that would
-    leave the statement empty or the line holds more than this import."""
+def _without_alias(
+    line: cst.SimpleStatementLine, statement: cst.ImportFrom, name: str
+) -> cst.SimpleStatementLine | None:
+    """The import line without `name` (an alias without `as`); None when it imported only that
+    name and no comment goes with it (the line goes); the line as it is when it holds more than
+    this import, or a comment."""
     assert not isinstance(statement.names, cst.ImportStar)
     aliases = [alias for alias in statement.names if not (alias.evaluated_name == name and alias.asname is None)]
-    if not aliases or len(line.body) > 1 or len(aliases) == len(statement.names):
+    if len(line.body) > 1 or len(aliases) == len(statement.names):
         return line
+    if not aliases:
+        commented = line.trailing_whitespace.comment or any(empty.comment for empty in line.leading_lines)
+        return line if commented else None
     if aliases[-1] is not statement.names[-1]:
         aliases[-1] = aliases[-1].with_changes(comma=statement.names[-1].comma)
     return line.with_changes(body=[statement.with_changes(names=aliases)])

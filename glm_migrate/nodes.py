@@ -89,6 +89,21 @@ class _Strings(cst.CSTVisitor):
         self.found.append(node)
 
 
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+
+def names_in(node: cst.CSTNode) -> list[cst.Name]:
+    """The names inside `node` (those of attributes and keywords included)."""
+    visitor = _Names()
+    walk(node, visitor)
+    return visitor.found
+
+
 def literals_in(node: cst.CSTNode) -> list[cst.SimpleString]:
     """The string literals inside `node` (the `"gpt-"` of a prefix test)."""
     visitor = _Strings()

@@ -4,6 +4,7 @@ from functools import partial
 
 import libcst as cst
 
+from glm_migrate.nodes import names_in
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import migrates_to_zai, moved_here, wants_module_settings
 from glm_migrate.rules._helpers import remove_kwargs
@@ -64,6 +65,11 @@ class OpenAIOnlyClientOption(Rule):
         Invalid(
             'import openai\nopenai.organization = "org-1"  # billing\nopenai.api_key = k'
         ),  # a comment would be lost: reported only
+        # a name only the removed argument used loses its import too (F401 otherwise)
+        Invalid(
+            "from openai import OpenAI\nfrom openai.auth import WorkloadIdentity\n\nc = OpenAI(api_key=k, workload_identity=WorkloadIdentity(idp))",
+            expected="from openai import OpenAI\n\nc = OpenAI(api_key=k)",
+        ),
         # the client keeps talking to OpenAI for now (its URL may be in `**kwargs`): the option stays
         Invalid("from openai import OpenAI\ndef make(org, **kwargs):\n    return OpenAI(organization=org, **kwargs)"),
     )
@@ -83,8 +89,23 @@ class OpenAIOnlyClientOption(Rule):
                 # lacks): the option still means something there
                 self.report(arg, f"`{name}=` is an OpenAI-only client option: remove it when the client moves to Z.AI")
                 continue
-            fix = Fix(((call, partial(remove_kwargs, names={name})),), f"Remove `{name}=`")
+            fix = Fix(
+                ((call, partial(remove_kwargs, names={name})),),
+                f"Remove `{name}=`",
+                unused_imports=self._imports_of(arg.value, client),
+            )
             self.report(arg, f"`{name}=` is an OpenAI-only client option", fix=fix)
+
+    def _imports_of(self, value: cst.BaseExpression, client: Client) -> tuple[tuple[str, str], ...]:
+        """The names `value` takes from `from x import y` (`WorkloadIdentity`): with the argument
+        gone their import may be unused, and then it goes too (F401 otherwise)."""
+        found: list[tuple[str, str]] = []
+        for name in names_in(value):
+            for binding in self.model.lookup(name.value, client.scope):
+                module, _, imported = (binding.qualified or "").rpartition(".")
+                if module and imported == name.value and binding.scope is self.model.module_scope:
+                    found.append((module, imported))
+        return tuple(dict.fromkeys(found))
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute in OPENAI_ONLY_OPTIONS and wants_module_settings(self.model):
