@@ -17,7 +17,7 @@ import importlib
 import importlib.util
 import os
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,10 +26,9 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import CodeRange
 
     from glm_migrate.cst.common import Parents
-    from glm_migrate.cst.interface import Implementation, Splicer
+    from glm_migrate.cst.interface import Implementation, RecordedPositions
 
 #: LibCST versions the fast implementation is tested with (tests/test_cst_equivalence.py, run by
 #: .ci/run on each); add one only once that test passes on it
@@ -149,7 +148,7 @@ def record_positions(
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
     parents: Parents,
-) -> tuple[Mapping[cst.CSTNode, CodeRange], Splicer | None, set[cst.CSTNode] | None]:
+) -> RecordedPositions:
     return implementation().record_positions(module, code, targets, edited, parents)
 
 

@@ -26,6 +26,11 @@ class Splicer(Protocol):
         """The code of `new` as it would be generated where `original` stands."""
 
 
+#: what `record_positions` gives: positions, a `Splicer` or None, the ancestors of the edited
+#: nodes or None (unknown)
+RecordedPositions = tuple[Mapping[cst.CSTNode, CodeRange], Splicer | None, set[cst.CSTNode] | None]
+
+
 class Implementation(Protocol):
     """One way to parse, walk, place and generate; a module satisfies it (`stock`, `fast`)."""
 
@@ -47,7 +52,7 @@ class Implementation(Protocol):
         targets: Collection[cst.CSTNode],
         edited: Collection[cst.CSTNode],
         parents: Parents,
-    ) -> tuple[Mapping[cst.CSTNode, CodeRange], Splicer | None, set[cst.CSTNode] | None]:
+    ) -> RecordedPositions:
         """Positions of (at least) `targets`, `module` being `code` parsed; a `Splicer` when edits
         may be spliced into `code`; the ancestors of `edited` (None: unknown, walk everything)."""
 

@@ -4,13 +4,13 @@ LibCST version glm-migrate supports runs on."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from glm_migrate.cst.common import Parents
-from glm_migrate.cst.interface import Splicer
+from glm_migrate.cst.interface import RecordedPositions
 
 NAME = "stock"
 
@@ -49,7 +49,7 @@ def record_positions(
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
     parents: Parents,
-) -> tuple[Mapping[cst.CSTNode, CodeRange], Splicer | None, set[cst.CSTNode] | None]:
+) -> RecordedPositions:
     # Every node's position; no splicing: the edits go through one transform of the tree.
     return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider), None, None
 

@@ -4,16 +4,15 @@ where tests/test_cst_equivalence.py holds it to the `stock` implementation's out
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodeRange
 
 from glm_migrate.cst.common import Parents
 from glm_migrate.cst.fast import positions, speedups
 from glm_migrate.cst.fast.walk import walk as walk
-from glm_migrate.cst.interface import Splicer
+from glm_migrate.cst.interface import RecordedPositions
 
 NAME = "fast"
 
@@ -26,7 +25,7 @@ def record_positions(
     targets: Collection[cst.CSTNode],
     edited: Collection[cst.CSTNode],
     parents: Parents,
-) -> tuple[Mapping[cst.CSTNode, CodeRange], Splicer | None, set[cst.CSTNode] | None]:
+) -> RecordedPositions:
     recorded, ancestors = positions.record_positions(module, code, targets, edited, parents)
     return recorded, recorded, ancestors
 
