@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, number_value, replace_with
-from glm_migrate.semantic import ApiCall
+from glm_migrate.semantic import ApiCall, string_value
 
 #: the temperature the Zhipu SDKs send for `temperature <= 0`, together with do_sample=False
 GREEDY_TEMPERATURE = "0.01"
@@ -57,6 +57,11 @@ class GreedyTemperature(Rule):
         ),
     )
     INVALID = (
+        # in a dict splatted into the call: reported at the entry, which other calls may share
+        Invalid(
+            'from openai import OpenAI\nsettings = {"temperature": 0}\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=[], **settings)'
+        ),
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0)',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0.01, extra_body={"do_sample": False})',
@@ -78,14 +83,17 @@ class GreedyTemperature(Rule):
     )
 
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint != "chat" or not call.migratable:
+            return
         arg = call.kwarg("temperature")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
+        options = GlmOptions(call, self.model)
+        message = "`temperature=0` is not applicable through the OpenAI SDK: GLM's greedy switch is `do_sample=False`"
+        if arg is None:
+            self._in_splatted_dict(options, message)
             return
         value = number_value(arg.value)
-        options = GlmOptions(call, self.model)
         if value is None or value > 0 or options.sdk in ("zai", "zhipuai"):
             return
-        message = "`temperature=0` is not applicable through the OpenAI SDK: GLM's greedy switch is `do_sample=False`"
         problem = options.blocker("do_sample")
         if problem:
             self.report(arg, f"{message} ({problem})")
@@ -96,3 +104,20 @@ class GreedyTemperature(Rule):
         title = f"Use `temperature={GREEDY_TEMPERATURE}` and `{options.form('do_sample', 'False')}`"
         fix = Fix(tuple(edits), title)
         self.report(arg, message, fix=fix)
+
+    def _in_splatted_dict(self, options: GlmOptions, message: str) -> None:
+        """`"temperature": 0` in a dict literal splatted into the call: the same request, reported
+        at the entry (the dict may serve other calls too, so a person edits it)."""
+        if options.sdk in ("zai", "zhipuai"):
+            return
+        for mapping in options.splat_dicts or ():
+            for element in mapping.elements:
+                if type(element) is not cst.DictElement or string_value(element.key) != "temperature":
+                    continue
+                value = number_value(element.value)
+                if value is not None and value <= 0:
+                    self.report(
+                        element,
+                        f'{message} (`"temperature": 0` in a `**` dict): use `{GREEDY_TEMPERATURE}` there and '
+                        f"add `{options.form('do_sample', 'False')}`",
+                    )
