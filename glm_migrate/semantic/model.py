@@ -106,6 +106,19 @@ class SemanticModel(ValueResolver):
                     if path[0] in self.tables.sdk.legacy_resources:
                         self.legacy_calls.append((call, path, scope))
         self._keep_account_clients()
+        self._settle_declared_clients()
+
+    def _settle_declared_clients(self) -> None:
+        """A client a parameter is declared to hold is taken for one this migration moves, unless
+        every client of its SDK the module builds talks to another server (a gateway, a local
+        model): then the one passed in may well be such a client, and its calls are checked like
+        those of a client whose server is chosen at run time."""
+        for client in self.clients:
+            if client.origin != "annotation" or client.target is not Target.OPENAI:
+                continue
+            built = [c for c in self.clients if c.origin == "constructor" and c.sdk == client.sdk]
+            if built and all(c.target is Target.OTHER and not c.account_only for c in built):
+                client.target = Target.UNKNOWN
 
     def _keep_account_clients(self) -> None:
         """OpenAI clients used for nothing but the account's own data (files, fine-tuning) or
