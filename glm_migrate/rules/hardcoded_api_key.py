@@ -109,17 +109,6 @@ class HardcodedApiKey(Rule):
         return ModuleIndex(self.model)
 
     @functools.cached_property
-    def _test_module(self) -> bool:
-        """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
-        clients rarely send anything."""
-        bindings = self.model.module_scope.bindings
-        return any(name.startswith("test_") for name in bindings) or any(
-            (binding.qualified or "").partition(".")[0] in ("pytest", "unittest")
-            for named in bindings.values()
-            for binding in named
-        )
-
-    @functools.cached_property
     def _reported(self) -> set[cst.CSTNode]:
         return set()
 
@@ -185,7 +174,7 @@ class HardcodedApiKey(Rule):
         env = self.key_env
         # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder:
         # reading the environment instead makes the test fail without ZAI_API_KEY.
-        placeholder_in_test = not secret and self._test_module
+        placeholder_in_test = not secret and self.model.is_test_module
         applicability = None if sink is Sink.MOVING and not placeholder_in_test else Applicability.UNSAFE
         fix = Fix(
             ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability

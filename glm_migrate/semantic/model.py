@@ -49,6 +49,17 @@ class SemanticModel(ValueResolver):
             scope.bindings.clear()
         self.__dict__.clear()
 
+    @functools.cached_property
+    def is_test_module(self) -> bool:
+        """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
+        clients rarely send anything and whose URLs and keys are often mocks and placeholders."""
+        bindings = self.module_scope.bindings
+        return any(name.startswith("test_") for name in bindings) or any(
+            (binding.qualified or "").partition(".")[0] in ("pytest", "unittest")
+            for named in bindings.values()
+            for binding in named
+        )
+
     @property
     def module_client_used(self) -> bool:
         """The `openai` module-level client is configured or called in this module."""
