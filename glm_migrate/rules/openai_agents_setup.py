@@ -76,6 +76,16 @@ class OpenAIAgentsSetup(Rule):
         ),
     )
     INVALID = (
+        # a test that picks the Responses API asserts on it: only an unsafe fix
+        Invalid(
+            "import openai\nfrom agents import set_default_openai_api, set_default_openai_client\n"
+            'def test_api():\n    set_default_openai_client(openai.AsyncOpenAI(base_url="https://api.z.ai/api/paas/v4/"))\n'
+            '    set_default_openai_api("responses")',
+            expected="import openai\nfrom agents import set_default_openai_api, set_default_openai_client\n"
+            'def test_api():\n    set_default_openai_client(openai.AsyncOpenAI(base_url="https://api.z.ai/api/paas/v4/"))\n'
+            '    set_default_openai_api("chat_completions")',
+            unsafe=True,
+        ),
         Invalid(
             "from agents import Agent, set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
             "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
@@ -207,7 +217,9 @@ class OpenAIAgentsSetup(Rule):
             if repoint or not isinstance(value, cst.SimpleString):
                 self.report(call, f"{message}: use `{CHAT_API!r}`" + (f" {repoint}" if repoint else ""))
                 continue
-            fix = Fix(((value, partial(replace_string, value=CHAT_API)),), f'Use "{CHAT_API}"')
+            # a test that chose the Responses API checks what it chose: the switch is a person's call there
+            in_test = Applicability.UNSAFE if self.model.is_test_module else None
+            fix = Fix(((value, partial(replace_string, value=CHAT_API)),), f'Use "{CHAT_API}"', applicability=in_test)
             self.report(call, message, fix=fix)
         if chosen or repoint:
             return
