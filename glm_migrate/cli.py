@@ -521,7 +521,7 @@ def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) 
 
     finder = PinFinder()
     pins: dict[Path, OpenAIPin] = {}
-    for directory in {file.parent.resolve() for file in files}:
+    for directory in {folder.resolve() for folder in {file.parent for file in files}}:  # each folder resolved once
         pin = finder.for_directory(directory)
         if pin is not None:
             pins[directory] = pin

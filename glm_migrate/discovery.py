@@ -255,6 +255,8 @@ class _Walker:
         from_top = _relative_dir(absolute, base)
         tracked = repository.tracked if repository is not None else None
         for entry in entries:
+            if not entry.is_dir(follow_symlinks=False) and not _wanted(entry.name):
+                continue  # before any path is made: most files of a tree are not wanted
             entry_relative = relative / entry.name
             entry_absolute = absolute / entry.name
             path_from_top = from_top + entry.name
@@ -295,8 +297,6 @@ class _Walker:
                     inside_ignored=ignored,
                 )
                 continue
-            if not _wanted(entry.name):
-                continue
             linked = entry.is_symlink()
             if linked:
                 try:
@@ -316,13 +316,14 @@ class _Walker:
             if self._excluded(entry_relative, is_dir=False):
                 self.result.excluded_files += 1
                 continue
-            # data folders are recognised by their names within the repository, not above it
-            where = PurePath(path_from_top if repository is not None else entry_relative)
-            if not self._included(entry_relative) and data_kind(where, _head(real)):
-                self.result.data_files += 1
-                continue
-            if entry.name.endswith(CODE_SUFFIXES):
+            if entry.name.endswith(CODE_SUFFIXES):  # never data (see `data_kind`)
                 self.code_files += 1
+            else:
+                # data folders are recognised by their names within the repository, not above it
+                where = PurePath(path_from_top if repository is not None else entry_relative)
+                if not self._included(entry_relative) and data_kind(where, _head(real)):
+                    self.result.data_files += 1
+                    continue
             yield shown / entry.name, real, linked
 
     def _excluded(self, relative: Path, *, is_dir: bool) -> bool:

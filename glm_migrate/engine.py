@@ -186,7 +186,13 @@ def summarize_bytes(data: bytes, *, tables: Tables) -> ModuleSummary | None:
         module = parse_module(data)
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError, RecursionError):
         return None
-    model = SemanticModel.build(module, tables)
+    # the text itself, not the tree's code generated again (a whole pass), unless LibCST would
+    # not reproduce it (see the form feeds in `_migrate`)
+    source = None if b"\x0c" in data else data.decode(module.encoding)
+    try:
+        model = SemanticModel.build(module, tables, source)
+    except RecursionError:  # the walk recurses once per nesting level, as in `_migrate`
+        return None
     try:
         return summarize(model)
     finally:

@@ -21,10 +21,13 @@ finding. Everything the rules act on is reachable only through one of these
 (tests/test_precheck.py runs every fixture, every rule example and generated files through
 both the pre-check and the engine to hold that).
 
-How: each token has a literal part, found by `bytes.find` in the lower-cased bytes (C's fast
+How: names have a literal part, found by `bytes.find` in the lower-cased bytes (C's fast
 search: a few scans of a file cost less than one pass of a regular expression with
 alternatives, which tries each branch at each byte), and each place it is found is then checked
-for the token's context.
+for the token's context. Model ids all start after a quote or a slash, which lets one regular
+expression find them all (it tries its branches only there): one pass instead of a scan per id
+prefix, which took two thirds of the pre-check on a quiet tree. Lower-casing is a byte
+translation, as `bytes.lower` does but seven times faster.
 """
 
 from __future__ import annotations
@@ -35,11 +38,6 @@ from collections.abc import Callable, Iterable
 #: ASCII word characters and every byte of a non-ASCII character: what a word must not touch
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | frozenset(range(0x80, 0x100))
 _NON_ASCII = frozenset(range(0x80, 0x100))
-#: what a model id starts after: a string's quote, or a provider prefix's slash (`"openai/gpt-4o"`)
-_ID_START = frozenset(b"\"'/")
-#: what may follow an id written whole (`"o1"`, `'o3-mini'`)
-_ID_GOES_ON = frozenset(b"-\"'")
-
 #: (where a token starts, where it ends, the lower-cased bytes) -> whether it is one
 _Fits = Callable[[int, int, bytes], bool]
 
@@ -57,18 +55,6 @@ def _word(start: int, end: int, text: bytes) -> bool:
     return _byte(text, start - 1) not in _WORD and _byte(text, end) not in _WORD
 
 
-def _id_prefix(*before: bytes, then: bytes | None = None) -> _Fits:
-    """A model id's first letters, after a quote or a slash, or after one of `before` that is
-    (`"chatgpt-4o"` is found by its `gpt-`); or anywhere when followed by `then`."""
-
-    def fits(start: int, end: int, text: bytes) -> bool:
-        if _byte(text, start - 1) in _ID_START or (then is not None and text.startswith(then, end)):
-            return True
-        return any(text.endswith(word, 0, start) and _byte(text, start - len(word) - 1) in _ID_START for word in before)
-
-    return fits
-
-
 def _imported_module(start: int, end: int, text: bytes) -> bool:
     """`from agents import ...`, `import agents.x`: the word right after `from` or `import`."""
     if _byte(text, end) in _WORD:
@@ -83,30 +69,22 @@ def _imported_module(start: int, end: int, text: bytes) -> bool:
     )
 
 
-def _whole_id(start: int, end: int, text: bytes) -> bool:
-    return _byte(text, start - 1) in _ID_START and _byte(text, end) in _ID_GOES_ON
-
-
-#: each token's literal part (lower case) and the test of a place it is found; the ids'
-#: prefixes are those of `rules/models.toml` (a test checks every id there is let in)
-_TOKENS: tuple[tuple[bytes, _Fits], ...] = (
+#: each name's literal part (lower case) and the test of a place it is found
+_NAMES: tuple[tuple[bytes, _Fits], ...] = (
     (b"openai", _name),
     (b"zhipu", _name),
     (b"litellm", _name),
     (b"agents", _imported_module),  # the OpenAI Agents SDK's module
-    (b"gpt-", _id_prefix(b"chat")),
-    (b"glm-", _id_prefix(then=b"migrate")),  # and glm-migrate's own comments
-    (b"chatglm_", _id_prefix()),
-    (b"cogview-", _id_prefix()),
-    (b"dall-e-", _id_prefix()),
-    (b"embedding-", _id_prefix(b"text-")),
-    (b"whisper-", _id_prefix()),
-    (b"davinci-", _id_prefix(b"text-")),
-    (b"babbage-", _id_prefix()),
-    (b"o1", _whole_id),
-    (b"o3", _whole_id),
-    (b"o4", _whole_id),
 )
+#: a model id's first letters after a quote or a provider's slash, in the lower-cased bytes;
+#: `"chatgpt-4o"` is found by its `gpt-`, `"text-embedding-3"` by its `embedding-`, and
+#: `o1`/`o3`/`o4` only written whole (`"o1"`, `'o3-mini'`); the prefixes are those of
+#: `rules/models.toml` (a test checks every id there is let in)
+_MODEL_ID = re.compile(
+    rb"[\"'/](?:(?:chat)?gpt-|glm-|chatglm_|cogview-|dall-e-|(?:text-)?(?:embedding-|davinci-)|whisper-|"
+    rb"babbage-|o[134][-\"'])"
+)
+_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 #: an attribute path through an SDK resource to a method (`x.chat.completions.create`,
 #: `x.models.list`): the shapes the engine takes for API calls under a star import; the
@@ -122,13 +100,15 @@ _SDK_RESOURCE = re.compile(
 def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
     """False only when no rule can act on the Python file `data`; `model_ids`: the user's own
     source ids (`[tool.glm-migrate.models]`), which count as model ids too."""
-    lowered = data.lower()
-    for literal, fits in _TOKENS:
+    lowered = data.translate(_LOWER)
+    for literal, fits in _NAMES:
         start = lowered.find(literal)
         while start != -1:
             if fits(start, start + len(literal), lowered):
                 return True
             start = lowered.find(literal, start + 1)
+    if _MODEL_ID.search(lowered) is not None or b"glm-migrate" in lowered:  # and its own comments
+        return True
     # the module `zai` is written in lower case (`ZAI_API_KEY` and `Zai` in prose are not it)
     start = data.find(b"zai")
     while start != -1:

@@ -154,8 +154,10 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     from glm_migrate.cache import CachedResult
     from glm_migrate.tables import load_tables
 
-    with _collected_once():  # the first import allocates much, and none of it is garbage
+    with _frozen_after():  # the first import allocates much, and none of it is garbage
         from glm_migrate.engine import migrate_bytes
+
+        load_tables()
 
     _set_up_libcst()
 
@@ -209,6 +211,21 @@ def _collected_once() -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect(0)
+
+
+@contextmanager
+def _frozen_after() -> Iterator[None]:
+    """Keep the cycle collector out of a first import: what it allocates (modules, classes, the
+    tables) lives as long as the process, so it is frozen (`gc.freeze`) rather than traced."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 _caches: dict[tuple[Path, str], Cache] = {}
@@ -442,14 +459,21 @@ def _candidates(name: str, root: PurePath) -> list[PurePath]:
 def _summary_of(path: PurePath) -> ModuleSummary | None:
     """A module the run did not summarise (outside the run, or nothing to migrate in it),
     summarised because another one imports from it."""
-    from glm_migrate.engine import summarize_bytes
-    from glm_migrate.tables import load_tables
+    from glm_migrate.import_summary import import_summary
 
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
-    return summarize_bytes(data, tables=load_tables()) if b"\x00" not in data else None
+    if b"\x00" in data:
+        return None
+    quick = import_summary(data)  # most such modules have nothing to migrate: no LibCST for them
+    if quick is not None:
+        return quick
+    from glm_migrate.engine import summarize_bytes
+    from glm_migrate.tables import load_tables
+
+    return summarize_bytes(data, tables=load_tables())
 
 
 def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:

@@ -217,6 +217,47 @@ def test_a_rejected_file_gets_nothing_from_the_engine(lines: list[str]) -> None:
         _assert_nothing_to_do(data)
 
 
+#: the model-id prefixes and what may stand between a quote and them, as `_MODEL_ID` reads them
+ID_PREFIXES = {
+    "gpt-": ("", "chat"),
+    "glm-": ("",),
+    "chatglm_": ("",),
+    "cogview-": ("",),
+    "dall-e-": ("",),
+    "embedding-": ("", "text-"),
+    "davinci-": ("", "text-"),
+    "whisper-": ("",),
+    "babbage-": ("",),
+}
+
+
+def _has_model_id_one_scan_per_prefix(lowered: bytes) -> bool:
+    """What the pre-check's one regular expression finds, written as a scan per prefix."""
+    for prefix, befores in ID_PREFIXES.items():
+        for before in befores:
+            for quote in b"\"'/":
+                if bytes([quote]) + before.encode() + prefix.encode() in lowered:
+                    return True
+    return any(
+        bytes([quote, ord("o"), digit, end]) in lowered for quote in b"\"'/" for digit in b"134" for end in b"-\"'"
+    )
+
+
+id_words = st.text(alphabet="\"'/ -_chatgpxlmowvdbesin13427", max_size=20)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None)
+@given(st.lists(id_words, max_size=6))
+def test_the_model_id_expression_finds_what_a_scan_per_prefix_finds(words: list[str]) -> None:
+    lowered = " ".join(words).encode()
+    assert (precheck._MODEL_ID.search(lowered) is not None) == _has_model_id_one_scan_per_prefix(lowered)
+
+
+def test_lower_casing_is_bytes_lower() -> None:
+    every_byte = bytes(range(256))
+    assert every_byte.translate(precheck._LOWER) == every_byte.lower()
+
+
 # -- the runner --------------------------------------------------------------------------------
 
 

@@ -231,6 +231,38 @@ def test_module_outside_the_run_is_summarised_when_imported(tmp_path: Path) -> N
     assert [d.code for d in report.diagnostics] == ["GLM301"]
 
 
+#: implicit string concatenation nests one level per piece in LibCST: deeper than the walk goes
+_TOO_DEEP_FOR_THE_WALK = "TOPICS = {'a': " + "\n".join(f"    'line {i}'" for i in range(3000)) + "}\n"
+
+
+def test_a_module_too_deep_for_the_walk_summarises_to_nothing() -> None:
+    assert summarize_bytes(f"import openai\n{_TOO_DEEP_FOR_THE_WALK}".encode(), tables=load_tables()) is None
+
+
+def test_an_imported_module_too_deep_for_the_walk_does_not_stop_the_run(tmp_path: Path) -> None:
+    # The module mentions openai, so it is not summarised from its imports alone (import_summary.py).
+    (tmp_path / "topics.py").write_text(f"# openai\n{_TOO_DEEP_FOR_THE_WALK}", encoding="utf-8")
+    app = tmp_path / "app.py"
+    app.write_text("from openai import OpenAI\nfrom topics import TOPICS\n\nclient = OpenAI()\n", encoding="utf-8")
+    (report,) = run([app], Settings(), jobs=1)
+    assert report.error is None and "GLM001" in [d.code for d in report.diagnostics]
+
+
+def test_a_re_export_through_a_module_with_nothing_to_migrate_is_followed(tmp_path: Path) -> None:
+    # `pkg/__init__.py` has no word the pre-check looks for: summarised with `ast`, not LibCST
+    _tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .clients import client as shared\n",
+            "pkg/clients.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        },
+    )
+    agent = tmp_path / "agent.py"
+    agent.write_text("from pkg import shared\n\nshared.responses.create(model='gpt-4.1', input='hi')\n")
+    (report,) = run([agent], Settings(), jobs=1)
+    assert [d.code for d in report.diagnostics] == ["GLM301"]
+
+
 def test_modules_that_share_nothing_learn_nothing(tmp_path: Path) -> None:
     paths = _tree(tmp_path, {"a.py": "from openai import OpenAI\n\nclient = OpenAI()\n", "b.py": "x = 1\n"})
     reports = [migrate_file(path, Settings()) for path in paths]

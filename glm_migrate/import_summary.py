@@ -1,0 +1,103 @@
+"""The summary of a module the pre-check rejects, read with CPython's parser instead of LibCST.
+
+The project index follows imports through modules with nothing to migrate (a package's
+`__init__.py` re-exporting a client from the module that builds it), and a quiet tree's few
+OpenAI files import from large modules that have nothing to do with OpenAI. A module the
+pre-check rejects builds no client, defines no client factory and sends no model id (each of
+those needs a word the pre-check looks for), so what it gives the project is only its imports:
+the names it binds once, by an import, at module level, and every name it imports. That is
+what `summary.summarize` reads off the semantic model, found here by `ast` at a fraction of
+LibCST's cost; tests/test_import_summary.py holds the two equal.
+
+The semantic model's scopes decide what "module level" means, and they are followed exactly:
+everything inside a `def`, `class` or `lambda` (decorators, defaults, bases included) belongs
+to the inner scope, while comprehension targets and `:=` bind where they stand; `global`
+statements, `match` captures and `except*` names bind nothing there.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from glm_migrate.precheck import may_need_work
+from glm_migrate.project import ModuleSummary
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TRY_STAR = getattr(ast, "TryStar", ())  # Python 3.11+: its handlers' names bind nothing
+
+
+def import_summary(data: bytes) -> ModuleSummary | None:
+    """The summary of a module the pre-check rejects; None when it does not reject it or
+    CPython cannot parse it (the caller then asks the semantic model)."""
+    if may_need_work(data):
+        return None
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    reexports, imports = imports_of(tree)
+    return ModuleSummary(reexports=reexports, imports=imports)
+
+
+def imports_of(tree: ast.Module) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The module-level names bound once, by an import (-> the name imported), and every name
+    imported anywhere: `ModuleSummary.reexports` and `.imports`."""
+    bound: dict[str, list[str | None]] = {}  #: module-level name -> what each binding imports
+    _bind_module_level(tree, bound)
+    reexports = {name: only for name, (only, *more) in bound.items() if not more and only is not None}
+    imports = {qualified for node in ast.walk(tree) for _, qualified in _imported(node)}
+    return reexports, tuple(sorted(imports))
+
+
+def _bind_module_level(tree: ast.Module, bound: dict[str, list[str | None]]) -> None:
+    def bind(target: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            bound.setdefault(target.id, []).append(None)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                bind(element)
+        elif isinstance(target, ast.Starred):
+            bind(target.value)
+
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, _SCOPES):
+            bound.setdefault(node.name, []).append(None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        for name, qualified in _imported(node):
+            bound.setdefault(name, []).append(qualified)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target)
+        elif isinstance(
+            node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr | ast.For | ast.AsyncFor | ast.comprehension
+        ):
+            bind(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bind(node.optional_vars)
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            bound.setdefault(node.name, []).append(None)
+        elif _TRY_STAR and isinstance(node, _TRY_STAR):
+            for handler in node.handlers:
+                pending.extend(ast.iter_child_nodes(handler))
+            pending.extend([*node.body, *node.orelse, *node.finalbody])
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _imported(node: ast.AST) -> list[tuple[str, str]]:
+    """(name bound, dotted name imported as written) for an import statement, as the semantic
+    model records them: `import a.b` binds `a` to "a", relative imports keep their dots."""
+    if isinstance(node, ast.Import):
+        found = []
+        for alias in node.names:
+            top = alias.name.split(".")[0]
+            found.append((alias.asname, alias.name) if alias.asname else (top, top))
+        return found
+    if isinstance(node, ast.ImportFrom):
+        prefix = "." * node.level + (f"{node.module}." if node.module else "")
+        return [(alias.asname or alias.name, f"{prefix}{alias.name}") for alias in node.names if alias.name != "*"]
+    return []
