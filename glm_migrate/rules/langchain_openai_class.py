@@ -252,10 +252,7 @@ class LangchainOpenAIClass(Rule):
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
             self.report(where, message, severity=Severity.WARNING)
             return
-        program_key = _kwarg(call, ALIASES["api_key"]) is None and bool(
-            {variable for variable, _ in self.model.environ_writes} & self.tables.openai_key_envs
-        )
-        if target is Target.OPENAI and program_key:
+        if target is Target.OPENAI and self.model.program_key_envs and _kwarg(call, ALIASES["api_key"]) is None:
             # its key is the one the program sets in OPENAI_API_KEY: URL and key move together, by hand
             self.report(
                 call,

@@ -183,7 +183,7 @@ class OpenAIClientBaseURL(Rule):
             zai_url = self.tables.base_url(self.settings.region)
             self.report(call, "Client is " + own_branch_advice(branch, "OpenAI", zai_url, self.key_env))
             return
-        variable = program_set_key(self.model, self.tables, client)
+        variable = program_set_key(self.model, client)
         if variable is not None:
             # its key is the one the program sets, an OpenAI key: alone at Z.AI it would be refused
             self.report(
