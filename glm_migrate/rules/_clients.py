@@ -213,8 +213,9 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
     return None
 
 
-def own_branch_advice(branch: cst.CSTNode, owner: str, url: str, key_env: str) -> str:
+def own_branch_advice(rule: Rule, branch: cst.CSTNode, owner: str) -> str:
     """What to do with `owner`'s ("OpenAI", "Azure") branch of a provider choice."""
+    url, key_env = rule.tables.base_url(rule.settings.region), rule.key_env
     return (
         f"{owner}'s branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of its own "
         f'(`base_url="{url}"`, `api_key=os.environ["{key_env}"]`) and choose it, rather than pointing '
