@@ -299,7 +299,7 @@ def run_spooled(
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
         # each round's index reads the modules it summarises on demand again
-        index = ProjectIndex(modules, summaries.copy(), load=_summary_of, locate=_candidates)
+        index = _project_index(modules, summaries.copy())
         again = [
             (number, facts)
             for number, path in enumerate(files)
@@ -434,11 +434,13 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
     """The project index of the run's Python files; modules they import from the project that
     the run does not cover are read and summarised when an import needs them."""
     summaries: dict[PurePath, ModuleSummary] = {r.path: r.summary for r in reports if r.summary is not None}
-    return _project_index([report.path for report in reports], summaries)
+    return _project_index(_module_names([report.path for report in reports]), summaries)
 
 
-def _project_index(paths: Sequence[Path], summaries: MutableMapping[PurePath, ModuleSummary]) -> ProjectIndex:
-    return ProjectIndex(_module_names(paths), summaries, load=_summary_of, locate=_candidates)
+def _project_index(
+    modules: Mapping[PurePath, tuple[str, PurePath]], summaries: MutableMapping[PurePath, ModuleSummary]
+) -> ProjectIndex:
+    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
 
 
 def _module_names(paths: Sequence[Path]) -> ModuleNames:

@@ -11,7 +11,6 @@ from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, env_lookup, find_kwarg, string_value
-from glm_migrate.tables import Tables
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -20,11 +19,11 @@ def migrates_to_zai(client: Client) -> bool:
     return client.sdk == "openai" and client.target is Target.OPENAI and client.origin in ("constructor", "module")
 
 
-def program_set_key(model: SemanticModel, tables: Tables, client: Client) -> str | None:
+def program_set_key(model: SemanticModel, client: Client) -> str | None:
     """The OpenAI key variable the client's key comes from when this module sets it itself
     (`os.environ["OPENAI_API_KEY"] = cfg["key"]`): that key is the program's, an OpenAI key, and
     the client may move to Z.AI only together with it."""
-    written = {name for name, _ in model.environ_writes} & tables.openai_key_envs
+    written = model.program_key_envs
     if not written:
         return None
     arg = client.kwarg("api_key")
@@ -214,8 +213,9 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
     return None
 
 
-def own_branch_advice(branch: cst.CSTNode, owner: str, url: str, key_env: str) -> str:
+def own_branch_advice(rule: Rule, branch: cst.CSTNode, owner: str) -> str:
     """What to do with `owner`'s ("OpenAI", "Azure") branch of a provider choice."""
+    url, key_env = rule.tables.base_url(rule.settings.region), rule.key_env
     return (
         f"{owner}'s branch of a provider choice (`{short_code(branch)}`): add a Z.AI branch of its own "
         f'(`base_url="{url}"`, `api_key=os.environ["{key_env}"]`) and choose it, rather than pointing '
@@ -272,7 +272,7 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
-    variable = program_set_key(model, model.tables, client)
+    variable = program_set_key(model, client)
     if variable is not None:
         return f"its key is the one this module sets in `{variable}`"
     if client.sdk == "azure":

@@ -14,9 +14,10 @@ import libcst as cst
 
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
-from glm_migrate.tables import Tables
+from glm_migrate.tables import Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
 
 
@@ -34,6 +35,19 @@ def remove_kwargs(call: cst.Call, names: set[str] | frozenset[str]) -> cst.Call:
     """Drop keyword arguments by name; their comments stay where they were."""
     return layout.remove(
         call, lambda arg: isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value in names
+    )
+
+
+def remove_unsupported(call: cst.Call, arg: cst.Arg, spec: UnsupportedParam) -> Fix:
+    """The fix that drops `arg`, a request parameter GLM does not take: safe where it passes
+    OpenAI's default (leaving it out sends the same request to OpenAI), unsafe otherwise."""
+    assert arg.keyword is not None
+    name = arg.keyword.value
+    at_default = spec.default is not None and literal_value(arg.value) == spec.default
+    return Fix(
+        ((call, functools.partial(remove_kwargs, names={name})),),
+        f"Remove `{name}=`" + (f" (`{code_of(arg.value)}` is OpenAI's default)" if at_default else ""),
+        applicability=Applicability.SAFE if at_default else Applicability.UNSAFE,
     )
 
 

@@ -119,8 +119,7 @@ class AzureOpenAIClient(Rule):
         message = f"`{name}` sends its requests to Azure"
         branch = provider_branch(self.model, client)
         if branch is not None:
-            zai_url = self.tables.base_url(self.settings.region)
-            self.report(call, f"{message}, as {own_branch_advice(branch, 'Azure', zai_url, self.key_env)}")
+            self.report(call, f"{message}, as {own_branch_advice(self, branch, 'Azure')}")
             return
         blocker = repoint_blocker(self.model, client)
         if blocker is not None:

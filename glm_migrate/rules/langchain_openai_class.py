@@ -5,7 +5,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.diagnostics import Severity
 from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import (
@@ -14,10 +14,10 @@ from glm_migrate.rules._helpers import (
     code_of,
     dict_entry,
     env_key_lookup,
-    literal_value,
     number_value,
     put_in_extra_body,
     remove_kwargs,
+    remove_unsupported,
     rename_env_lookup,
     replace_string,
 )
@@ -252,10 +252,7 @@ class LangchainOpenAIClass(Rule):
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
             self.report(where, message, severity=Severity.WARNING)
             return
-        program_key = _kwarg(call, ALIASES["api_key"]) is None and bool(
-            {variable for variable, _ in self.model.environ_writes} & self.tables.openai_key_envs
-        )
-        if target is Target.OPENAI and program_key:
+        if target is Target.OPENAI and self.model.program_key_envs and _kwarg(call, ALIASES["api_key"]) is None:
             # its key is the one the program sets in OPENAI_API_KEY: URL and key move together, by hand
             self.report(
                 call,
@@ -338,15 +335,9 @@ class LangchainOpenAIClass(Rule):
             option = arg.keyword.value if arg.keyword is not None else ""
             spec = self.tables.unsupported_params.get(option)
             if spec is not None and "openai" not in spec.sdks:
-                at_default = spec.default is not None and literal_value(arg.value) == spec.default
-                fix = Fix(
-                    ((call, partial(remove_kwargs, names={option})),),
-                    f"Remove `{option}=`" + (f" (`{code_of(arg.value)}` is OpenAI's default)" if at_default else ""),
-                    applicability=None if at_default else Applicability.UNSAFE,
-                )
                 severity = Severity.WARNING if spec.tolerated else None
                 message = f"`{option}=` on `{name}` is not a {self.target_name} parameter: {spec.why}"
-                self.report(arg, message, fix=fix, severity=severity)
+                self.report(arg, message, fix=remove_unsupported(call, arg, spec), severity=severity)
             elif option == "temperature" and number_value(arg.value) == 0:
                 self.report(
                     arg,

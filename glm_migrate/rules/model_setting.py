@@ -170,13 +170,7 @@ class ModelSetting(Rule):
     @functools.cached_property
     def _litellm_only(self) -> bool:
         """The module imports LiteLLM and no client SDK: its model settings are LiteLLM's."""
-        if self.model.imported_sdks:
-            return False
-        return any(
-            (binding.qualified or "").partition(".")[0] == "litellm"
-            for bindings in self.model.module_scope.bindings.values()
-            for binding in bindings
-        )
+        return not self.model.imported_sdks and self.model.imports_from("litellm")
 
     def _settings_dict(self, element: cst.DictElement) -> bool:
         """The entry's dict is kept as settings (`CONFIG = {...}`, `return {...}`, a default):

@@ -156,7 +156,7 @@ class OpenAIApiKey(Rule):
                     f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
                 )
             return
-        if program_set_key(self.model, self.tables, client) is not None:
+        if program_set_key(self.model, client) is not None:
             # `os.environ["OPENAI_API_KEY"] = cfg["key"]` above: the key is the program's, not the environment's
             self.report(
                 call,
@@ -200,8 +200,7 @@ class OpenAIApiKey(Rule):
         if string_value(value) is not None:
             return  # a literal key: GLM003
         env = env_lookup(value)
-        written = env is not None and any(name == env[0] for name, _ in self.model.environ_writes)
-        if env is not None and env[0] in self.tables.openai_key_envs and written:
+        if env is not None and env[0] in self.model.program_key_envs:
             self.report(
                 value,
                 f"API key read from `{env[0]}`, which this module sets itself: the key is the program's (a "

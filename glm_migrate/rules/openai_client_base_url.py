@@ -180,10 +180,9 @@ class OpenAIClientBaseURL(Rule):
             return
         branch = provider_branch(self.model, client)
         if branch is not None:
-            zai_url = self.tables.base_url(self.settings.region)
-            self.report(call, "Client is " + own_branch_advice(branch, "OpenAI", zai_url, self.key_env))
+            self.report(call, "Client is " + own_branch_advice(self, branch, "OpenAI"))
             return
-        variable = program_set_key(self.model, self.tables, client)
+        variable = program_set_key(self.model, client)
         if variable is not None:
             # its key is the one the program sets, an OpenAI key: alone at Z.AI it would be refused
             self.report(

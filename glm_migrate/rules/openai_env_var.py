@@ -112,7 +112,7 @@ class OpenAIEnvVar(Rule):
                     severity=Severity.WARNING,
                 )
                 continue
-            if any(written == name for written, _ in self.model.environ_writes):
+            if name in self.model.environ_written:
                 # read back after this module set it: the value is the program's (a user's key), and
                 # reading the Z.AI variable instead would drop it
                 self.report(

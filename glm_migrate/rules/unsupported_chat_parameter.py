@@ -6,7 +6,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, literal_value, remove_kwargs
+from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, remove_unsupported
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
@@ -146,13 +146,7 @@ class UnsupportedChatParameter(Rule):
             message += " (the SDK raises TypeError)"
         elif spec.tolerated:
             severity = Severity.WARNING
-        at_default = spec.default is not None and literal_value(arg.value) == spec.default
-        fix = Fix(
-            ((call.node, partial(remove_kwargs, names={name})),),
-            f"Remove `{name}=`" + (f" (`{code_of(arg.value)}` is OpenAI's default)" if at_default else ""),
-            applicability=Applicability.SAFE if at_default else None,
-        )
-        self.report(arg, message, fix=fix, severity=severity)
+        self.report(arg, message, fix=remove_unsupported(call.node, arg, spec), severity=severity)
 
     def _user(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
         value = string_value(arg.value)

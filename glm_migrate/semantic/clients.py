@@ -340,6 +340,17 @@ class ClientIndex(ModuleScopes):
         return tuple(writes)
 
     @functools.cached_property
+    def environ_written(self) -> frozenset[str]:
+        """The environment variables this module sets (the names of `environ_writes`)."""
+        return frozenset(name for name, _ in self.environ_writes)
+
+    @property
+    def program_key_envs(self) -> frozenset[str]:
+        """The OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] =
+        cfg["key"]`): what reads one gets the program's key, an OpenAI key, not the environment's."""
+        return self.environ_written & self.tables.openai_key_envs
+
+    @functools.cached_property
     def openai_default(self) -> Target:
         """Where an OpenAI client without `base_url` points: OpenAI, unless this module sets
         `OPENAI_BASE_URL` (`os.environ[...] = ...`, `setdefault`, `putenv`) to another server."""

@@ -53,11 +53,8 @@ class SemanticModel(ValueResolver):
     def is_test_module(self) -> bool:
         """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
         clients rarely send anything and whose URLs and keys are often mocks and placeholders."""
-        bindings = self.module_scope.bindings
-        return any(name.startswith("test_") for name in bindings) or any(
-            (binding.qualified or "").partition(".")[0] in ("pytest", "unittest")
-            for named in bindings.values()
-            for binding in named
+        return any(name.startswith("test_") for name in self.module_scope.bindings) or self.imports_from(
+            "pytest", "unittest"
         )
 
     @property

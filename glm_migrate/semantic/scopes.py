@@ -88,6 +88,15 @@ class ModuleScopes(abc.ABC):
         owner = self.owner(name, scope)
         return owner.bindings[name] if owner is not None else []
 
+    def imports_from(self, *packages: str) -> bool:
+        """A module-level name of this module comes from one of `packages` (`import pytest`,
+        `from unittest import mock`)."""
+        return any(
+            (binding.qualified or "").partition(".")[0] in packages
+            for bindings in self.module_scope.bindings.values()
+            for binding in bindings
+        )
+
     def uses_of(self, name: str, scope: Scope) -> list[cst.Name]:
         """The names spelled `name` inside `scope`'s code, nested scopes included."""
         found = [use for use in self.names.get(name, []) if self._reads_a_name(use)]
