@@ -36,7 +36,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import repoint_blocker
+from glm_migrate.rules._clients import migrates_to_zai, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -863,6 +863,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         for rule in client_rules:
             rule.on_client(client)
     findings = active[0].context.findings if active else []
+    by_call: list[tuple[ApiCall, list[Finding]]] = []
     for call in model.api_calls:
         reported = len(findings)
         for rule in call_rules:
@@ -870,8 +871,53 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         staying = _staying_on_openai(model, call)
         if call.mixed or staying:
             _hold_fixes(findings[reported:], call, staying)
+        by_call.append((call, findings[reported:]))
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+    if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
+        _move_as_safely_as_its_model_ids(model, findings, by_call)
+
+
+def _move_as_safely_as_its_model_ids(
+    model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
+) -> None:
+    """A client moves to Z.AI only as safely as the model ids its calls send: moved by a safe
+    fix while `whisper-1` becomes `glm-asr` only with --unsafe-fixes, its transcriptions would
+    fail at Z.AI after a safe run. So the safe fixes that move it (on its construction) and
+    those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none apply."""
+    rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID and f.fix is not None}
+    if not any(f.applicability is Applicability.UNSAFE for f in rewrites.values()):
+        return
+    of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
+    waiting: dict[Client, str] = {}  #: client -> the model id whose rewrite it waits for
+    for call, found in by_call:
+        ids = [
+            literal
+            for value in model.model_arguments(call)
+            for literal in (value, *model.literals_of(value, call.scope, cst.SimpleString))
+            if literal in rewrites
+        ]
+        of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
+        unsafe = next((node for node in ids if rewrites[node].applicability is Applicability.UNSAFE), None)
+        if unsafe is not None:
+            for client in call.clients:
+                if migrates_to_zai(client):
+                    waiting.setdefault(client, f"`{short_code(unsafe)}`")
+    constructions: dict[cst.CSTNode, str] = {
+        client.construction: why for client, why in waiting.items() if client.construction is not None
+    }
+    held = [(finding, why) for finding in findings if (why := constructions.get(finding.node)) is not None]
+    held += [
+        (finding, why)
+        for call, found in of_call
+        for client in call.clients
+        if (why := waiting.get(client)) is not None
+        for finding in found
+    ]
+    for finding, why in held:
+        if finding.fix is not None and finding.applicability is Applicability.SAFE:
+            finding.applicability = Applicability.UNSAFE
+            finding.message = f"{finding.message} (with --unsafe-fixes: the client moves only with {why} rewritten)"
 
 
 def _staying_on_openai(model: SemanticModel, call: ApiCall) -> dict[Client, str]:

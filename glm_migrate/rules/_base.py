@@ -99,6 +99,9 @@ class Rule:
     SEVERITY: ClassVar[Severity] = Severity.ERROR
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
+    #: its fixes replace the model id a request sends: a request that keeps an OpenAI id fails
+    #: at Z.AI, so a client moves only as safely as these fixes of its calls (engine.py)
+    REWRITES_MODEL_ID: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

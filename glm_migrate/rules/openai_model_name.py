@@ -56,6 +56,7 @@ class OpenAIModelName(Rule):
     NAME = "openai-model-name"
     SUMMARY = "OpenAI or retired GLM model id sent to Z.AI"
     FIX_TITLE = "Replace with the GLM model id"
+    REWRITES_MODEL_ID = True
 
     VALID = (
         Valid('from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])'),
