@@ -906,7 +906,7 @@ def _move_as_safely_as_its_model_ids(
     constructions: dict[cst.CSTNode, str] = {
         client.construction: why for client, why in waiting.items() if client.construction is not None
     }
-    held = [(finding, why) for finding in findings if (why := constructions.get(finding.node)) is not None]
+    held = [(finding, why) for finding in findings if (why := _inside(finding.node, constructions, model)) is not None]
     held += [
         (finding, why)
         for call, found in of_call
@@ -918,6 +918,16 @@ def _move_as_safely_as_its_model_ids(
         if finding.fix is not None and finding.applicability is Applicability.SAFE:
             finding.applicability = Applicability.UNSAFE
             finding.message = f"{finding.message} (with --unsafe-fixes: the client moves only with {why} rewritten)"
+
+
+def _inside(node: cst.CSTNode, constructions: Mapping[cst.CSTNode, str], model: SemanticModel) -> str | None:
+    """The value of the construction `node` is or is inside (its `api_key=` argument, say)."""
+    current: cst.CSTNode | None = node
+    while current is not None and type(current) not in _STATEMENT_NODES:
+        if current in constructions:
+            return constructions[current]
+        current = model.parents.get(current)
+    return None
 
 
 def _staying_on_openai(model: SemanticModel, call: ApiCall) -> dict[Client, str]:
