@@ -883,8 +883,9 @@ def _move_as_safely_as_its_model_ids(
 ) -> None:
     """A client moves to Z.AI only as safely as the model ids its calls send: moved by a safe
     fix while `whisper-1` becomes `glm-asr` only with --unsafe-fixes, its transcriptions would
-    fail at Z.AI after a safe run. So the safe fixes that move it (on its construction) and
-    those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none apply."""
+    fail at Z.AI after a safe run. So the safe fixes that move it (on its construction and its
+    arguments) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or
+    none apply. Within this module: a client built elsewhere moves with that module's fixes."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID and f.fix is not None}
     if not any(f.applicability is Applicability.UNSAFE for f in rewrites.values()):
         return
