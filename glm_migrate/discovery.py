@@ -255,12 +255,13 @@ class _Walker:
         from_top = _relative_dir(absolute, base)
         tracked = repository.tracked if repository is not None else None
         for entry in entries:
-            if not entry.is_dir(follow_symlinks=False) and not _wanted(entry.name):
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if not is_dir and not _wanted(entry.name):
                 continue  # before any path is made: most files of a tree are not wanted
             entry_relative = relative / entry.name
             entry_absolute = absolute / entry.name
             path_from_top = from_top + entry.name
-            if entry.is_dir(follow_symlinks=False):
+            if is_dir:
                 if entry.name in SKIPPED_DIRS or (entry_absolute / "pyvenv.cfg").is_file():
                     self.result.excluded_dirs += entry.name not in _UNCOUNTED_DIRS
                     continue

@@ -154,7 +154,7 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     from glm_migrate.cache import CachedResult
     from glm_migrate.tables import load_tables
 
-    with _frozen_after():  # the first import allocates much, and none of it is garbage
+    with _collector_paused(gc.freeze):  # the first import allocates much, and none of it is garbage
         from glm_migrate.engine import migrate_bytes
 
         load_tables()
@@ -162,7 +162,7 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     _set_up_libcst()
 
     try:
-        with _collected_once():
+        with _collector_paused(_AFTER_A_FILE):
             result = migrate_bytes(data, settings=settings, tables=load_tables(), edits=edits, facts=facts)
     except RecursionError:
         return CachedResult((), "too deeply nested for the parser", None, "utf-8")
@@ -193,14 +193,16 @@ def _set_up_libcst() -> None:
 
 
 @contextmanager
-def _collected_once() -> Iterator[None]:
-    """Run Python's cycle collector once per file instead of while the file is parsed.
+def _collector_paused(afterwards: Callable[[], object]) -> Iterator[None]:
+    """Python's cycle collector kept out of a block, then `afterwards` once.
 
     Left on, the collector traces the tree being built again and again as the parse allocates
     it: about a twentieth of a dense file's time, for nothing, since the engine breaks its own
-    reference cycles and reference counting frees each tree. Collecting the youngest generation
-    afterwards takes what cycles libraries leave (the standard library's `literal_eval` makes
-    some) without tracing what older generations hold, such as the reports kept so far.
+    reference cycles and reference counting frees each tree. After a file, collecting the
+    youngest generation (`_AFTER_A_FILE`) takes what cycles libraries leave (the standard
+    library's `literal_eval` makes some) without tracing what older generations hold, such as
+    the reports kept so far. What the first import allocates (modules, classes, the tables)
+    lives as long as the process: it is frozen (`gc.freeze`) rather than traced.
     """
     if not gc.isenabled():  # the embedding program's choice
         yield
@@ -210,22 +212,10 @@ def _collected_once() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-        gc.collect(0)
+        afterwards()
 
 
-@contextmanager
-def _frozen_after() -> Iterator[None]:
-    """Keep the cycle collector out of a first import: what it allocates (modules, classes, the
-    tables) lives as long as the process, so it is frozen (`gc.freeze`) rather than traced."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+_AFTER_A_FILE = partial(gc.collect, 0)
 
 
 _caches: dict[tuple[Path, str], Cache] = {}

@@ -16,7 +16,7 @@ from glm_migrate.tables import load_tables
 @pytest.mark.parametrize("path", BEFORE_FILES, ids=lambda p: p.parent.name)
 def test_a_migration_leaves_no_reference_cycles(path: Path) -> None:
     """The engine breaks its own cycles (rules and findings, scopes and bindings): otherwise every
-    tree waits for the collector, which traces it again and again (see runner._collected_once)."""
+    tree waits for the collector, which traces it again and again (see runner._collector_paused)."""
     data = path.read_bytes()
     settings, tables = Settings(unsafe_fixes=True), load_tables()
     migrate_bytes(data, settings=settings, tables=tables)  # caches warmed outside the count
