@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import sys
@@ -16,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from glm_migrate import __version__
 from glm_migrate.config import (
@@ -35,7 +32,9 @@ from glm_migrate.config import (
 )
 from glm_migrate.cst import default_choice as cst_choice
 from glm_migrate.redaction import file_secrets
+from glm_migrate.report import Styled
 from glm_migrate.results import FileReport, RunReport, Summary, is_blocking
+from glm_migrate.terminal import Stream
 
 if TYPE_CHECKING:
     from glm_migrate.discovery import Discovery
@@ -77,10 +76,15 @@ def _split_codes(values: tuple[str, ...]) -> frozenset[str] | None:
     return frozenset(codes) if codes else None
 
 
-def _fail(console: Console, message: str) -> NoReturn:
-    # messages name TOML tables (`[tool.glm-migrate]`), which rich would take for markup
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+def _fail(console: Stream, message: str) -> NoReturn:
+    console.print(_labelled("error:", "bold red", message))
     sys.exit(EXIT_ERROR)
+
+
+def _labelled(label: str, style: str, message: str) -> Styled:
+    """`error: message` with the label styled (the message never read as markup: it may name
+    a TOML table, `[tool.glm-migrate]`)."""
+    return Styled([(label, style), (f" {message}", "")])
 
 
 def _terminate(signum: int, frame: object) -> NoReturn:
@@ -133,7 +137,7 @@ def _write_replacing(path: Path, data: bytes, expected: bytes | None) -> str | N
     return None
 
 
-def _print_rules(console: Console) -> None:
+def _print_rules(console: Stream) -> None:
     from glm_migrate.report import rules_lines, rules_table
     from glm_migrate.rules import REGISTRY
 
@@ -141,10 +145,10 @@ def _print_rules(console: Console) -> None:
     if console.is_terminal:
         console.print(rules_table(rules))
     else:  # a table would be cut to 80 columns: one line per rule, whole
-        click.echo("\n".join(rules_lines(rules)), file=console.file)
+        console.write("\n".join(rules_lines(rules)) + "\n")
 
 
-def _explain(console: Console, code: str, target_model: str | None) -> None:
+def _explain(console: Stream, code: str, target_model: str | None) -> None:
     from glm_migrate.report import explain_document
     from glm_migrate.rules import rule_by_code
     from glm_migrate.tables import load_tables
@@ -179,7 +183,7 @@ def _start(paths: tuple[str, ...], stdin_filename: str | None = None) -> Path:
         return start.absolute()
 
 
-def _load_settings(console: Console, config: Path | None, paths: tuple[str, ...]) -> Settings:
+def _load_settings(console: Stream, config: Path | None, paths: tuple[str, ...]) -> Settings:
     try:
         if config is not None:
             return load_settings(config)
@@ -287,8 +291,7 @@ def main(
     # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so a write in progress removes its
     # temporary file and every file stays either fully old or fully new.
     signal.signal(signal.SIGTERM, _terminate)
-    console = Console(highlight=False, soft_wrap=True, emoji=False)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    console, errors = Stream(), Stream(stderr=True)
     if list_rules:
         _print_rules(console)
         return
@@ -347,7 +350,7 @@ def _today() -> date:
     return date.today()
 
 
-def _check_target(errors: Console, settings: Settings, source: Path | None) -> str:
+def _check_target(errors: Stream, settings: Settings, source: Path | None) -> str:
     """The target model as reports name it; an unknown one, or a profile override the tables
     reject, is a usage error."""
     from glm_migrate.tables import load_tables
@@ -360,7 +363,7 @@ def _check_target(errors: Console, settings: Settings, source: Path | None) -> s
         _fail(errors, f"{where}{exc}")
 
 
-def _check_codes(errors: Console, file_settings: Settings, settings: Settings, config: Path | None) -> None:
+def _check_codes(errors: Stream, file_settings: Settings, settings: Settings, config: Path | None) -> None:
     """Unknown codes or prefixes are usage errors; those from the config file name it and the key."""
 
     source = config or (file_settings.root / "pyproject.toml" if file_settings.root else "configuration")
@@ -407,7 +410,7 @@ class _Output:
     target: str = "GLM-4.6"
 
 
-def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, *, mode: str) -> int:
+def _run_stdin(settings: Settings, name: str, errors: Stream, output: _Output, *, mode: str) -> int:
     """Code from stdin, migrated code to stdout (the input as it is with --check/--dry-run), report to stderr.
 
     The input goes the way a file of that name goes: `--stdin-filename nb.ipynb` is a notebook,
@@ -431,7 +434,7 @@ def _run_stdin(settings: Settings, name: str, errors: Console, output: _Output, 
     return _finish([report], errors, errors, output, mode=mode, secrets=secrets, summary_table=False)
 
 
-def _discover(paths: list[Path], settings: Settings, output: _Output, errors: Console) -> Discovery:
+def _discover(paths: list[Path], settings: Settings, output: _Output, errors: Stream) -> Discovery:
     """The files to process; a path that cannot be is a usage error, named on one line."""
     from glm_migrate.discovery import discover
 
@@ -439,19 +442,19 @@ def _discover(paths: list[Path], settings: Settings, output: _Output, errors: Co
     written = [path for path in (output.baseline, output.write_baseline, output.file) if path is not None]
     found = discover(paths, settings.exclude, include=settings.include, never=written)
     for path, problem in found.problems:
-        errors.print(f"[bold red]error:[/] {escape(str(path))}: {problem}")
+        errors.print(_labelled("error:", "bold red", f"{path}: {problem}"))
     if found.problems:
         sys.exit(EXIT_ERROR)
     for folder in found.empty:
-        errors.print(f"[yellow]warning:[/] no Python files or notebooks under {escape(str(folder))}")
+        errors.print(_labelled("warning:", "yellow", f"no Python files or notebooks under {folder}"))
     return found
 
 
 def _run_paths(
     found: Discovery,
     settings: Settings,
-    console: Console,
-    errors: Console,
+    console: Stream,
+    errors: Stream,
     output: _Output,
     mode: str,
     allow_dirty: bool,
@@ -484,8 +487,8 @@ def _run_paths(
 def _report_paths(
     reports: RunReports,
     found: Discovery,
-    errors: Console,
-    console: Console,
+    errors: Stream,
+    console: Stream,
     output: _Output,
     mode: str,
     allow_dirty: bool,
@@ -498,12 +501,12 @@ def _report_paths(
         # Checked after the run but before the first write: nothing is written when this refuses.
         dirty = [] if allow_dirty or not changed else uncommitted(changed)
         if dirty:
-            shown = "\n".join(f"  {escape(str(path))}" for path in dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
-            errors.print(
-                f"[bold red]error:[/] refusing to apply: {len(dirty)} file(s) to change have uncommitted changes "
-                f"in git:\n{shown}\nCommit or stash them first, or pass --allow-dirty. Nothing was written.",
-                markup=True,
+            shown = "\n".join(f"  {path}" for path in dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
+            message = (
+                f"refusing to apply: {len(dirty)} file(s) to change have uncommitted changes in git:\n{shown}\n"
+                "Commit or stash them first, or pass --allow-dirty. Nothing was written."
             )
+            errors.print(_labelled("error:", "bold red", message))
             return EXIT_ERROR
         for number, report in enumerate(reports):
             if report.changed:
@@ -511,7 +514,7 @@ def _report_paths(
     return _finish(reports, console, errors, output, mode=mode, secrets=secrets, skipped=found.skipped)
 
 
-def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) -> Settings:
+def _with_detected_pins(settings: Settings, files: list[Path], errors: Stream) -> Settings:
     """The settings with the `openai` major each file's project pins, read from the nearest
     dependency declarations and announced on stderr (as django-upgrade announces the Django
     version it detects). `openai-major` in the configuration overrides the detection."""
@@ -527,7 +530,7 @@ def _with_detected_pins(settings: Settings, files: list[Path], errors: Console) 
             pins[directory] = pin
     announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}
     for _, pin in sorted(announced.items()):
-        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}", markup=False)
+        errors.print(f"glm-migrate: detected {pin.describe(Path.cwd())}")
     return replace(settings, detected_openai_majors={d: pin.major for d, pin in pins.items()}) if pins else settings
 
 
@@ -539,7 +542,7 @@ def _write(report: FileReport) -> FileReport:
 
 
 @contextmanager
-def _progress(total: int, errors: Console, doing: str) -> Iterator[Callable[[], object] | None]:
+def _progress(total: int, errors: Stream, doing: str) -> Iterator[Callable[[], object] | None]:
     """A progress bar on stderr for long runs in a terminal (a function to call per file done);
     none in CI logs or pipes."""
     if total < 20 or not errors.is_terminal or os.environ.get("CI"):
@@ -547,15 +550,15 @@ def _progress(total: int, errors: Console, doing: str) -> Iterator[Callable[[], 
         return
     from rich.progress import Progress
 
-    with Progress(console=errors, transient=True) as progress:
+    with Progress(console=errors.console, transient=True) as progress:
         task = progress.add_task(doing, total=total)
         yield partial(progress.advance, task)
 
 
 def _finish(
     reports: Sequence[FileReport],
-    console: Console,
-    errors: Console,
+    console: Stream,
+    errors: Stream,
     output: _Output,
     *,
     mode: str,
@@ -597,7 +600,7 @@ def _finish(
 
 
 def _baseline(
-    reports: Sequence[FileReport], output: _Output, errors: Console, secrets: frozenset[str], *, apply: bool
+    reports: Sequence[FileReport], output: _Output, errors: Stream, secrets: frozenset[str], *, apply: bool
 ) -> tuple[Sequence[FileReport], int]:
     """Write the baseline if asked; leave out the findings the baseline knows. (reports, left out)"""
     if output.write_baseline is None and output.baseline is None:
@@ -621,9 +624,9 @@ def _baseline(
     return baselines.without_known(reports, known, secrets, apply=apply), known.matched
 
 
-def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *, summary_table: bool) -> None:
+def _emit(run: RunReport, output: _Output, console: Stream, errors: Stream, *, summary_table: bool) -> None:
     """The report in its format, on stdout or in --output-file; failed files also on stderr."""
-    from glm_migrate.report import Styled, failed_files, text_report
+    from glm_migrate.report import failed_files, text_report
 
     if output.format != "text" or output.statistics:
         from glm_migrate.formats import render  # the other formats, and their imports, only on use
@@ -633,40 +636,34 @@ def _emit(run: RunReport, output: _Output, console: Console, errors: Console, *,
             click.echo(document, file=console.file)
             return
     else:
-        target = console if output.file is None else _file_console()
+        # a report file holds the text as a pipe would, at most 200 columns wide
+        target = console if output.file is None else Stream(record=True, width=200)
         for failure in failed_files(run):
-            (errors if output.file is None else target).print(failure.text())
-        plain = output.file is None and not target.is_terminal and not target.is_jupyter
+            (errors if output.file is None else target).print(failure)
         pending: list[str] = []  # plain text, written in blocks: stdout may be unbuffered
 
         def flush() -> None:
-            target.file.write("".join(pending))
+            target.write("".join(pending))
             pending.clear()
 
-        for renderable in text_report(run, with_summary=summary_table):
-            if plain and isinstance(renderable, Styled):
+        for styled in text_report(run, with_summary=summary_table):
+            if target.plain and styled.fits(target.width):
                 # Without colour a finding is just its text: writing it directly is many times
                 # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
-                pending.append(renderable.plain + "\n")
+                pending.append(styled.plain + "\n")
                 if len(pending) >= 1000:
                     flush()
             else:
                 flush()
-                target.print(renderable.text() if isinstance(renderable, Styled) else renderable)
+                target.print(styled)
         flush()
         if output.file is None:
             return
-        document = target.export_text()
+        document = target.recorded()
     try:
         output.file.write_text(document if document.endswith("\n") else document + "\n", encoding="utf-8")
     except OSError as exc:
         _fail(errors, f"{output.file}: cannot write report: {exc.strerror or exc}")
-
-
-def _file_console() -> Console:
-    return Console(
-        record=True, file=io.StringIO(), no_color=True, width=200, highlight=False, soft_wrap=True, emoji=False
-    )
 
 
 def _link_base() -> str | None:
@@ -675,7 +672,7 @@ def _link_base() -> str | None:
     return f"{server}/{repository}/blob/{sha}/" if server and repository and sha else None
 
 
-def _step_summary(errors: Console, run: RunReport) -> None:
+def _step_summary(errors: Stream, run: RunReport) -> None:
     """In GitHub Actions, the markdown report goes to the job summary as well."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
@@ -686,7 +683,9 @@ def _step_summary(errors: Console, run: RunReport) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(render("markdown", run) + "\n")
     except OSError as exc:
-        errors.print(f"[yellow]warning:[/] cannot append to GITHUB_STEP_SUMMARY ({target}): {exc.strerror or exc}")
+        errors.print(
+            _labelled("warning:", "yellow", f"cannot append to GITHUB_STEP_SUMMARY ({target}): {exc.strerror or exc}")
+        )
 
 
 def _unwritten(report: FileReport, error: str) -> FileReport:

@@ -10,15 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
-
 from glm_migrate.diagnostics import Applicability, Diagnostic, RuleInfo, Severity, Span
 from glm_migrate.results import RunReport, Summary, status
 from glm_migrate.textdiff import unified_diff
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
     from glm_migrate.targets import TargetProfile
 
 
@@ -31,10 +31,66 @@ class Styled:
 
     @property
     def plain(self) -> str:
+        """The text as rich writes it where styles do not show."""
         return "".join([text for text, _ in self.pieces])
 
-    def text(self) -> Text:
+    def fits(self, width: int) -> bool:
+        """Whether rich would write `plain` as it is at this width (text is never wrapped)."""
+        return True
+
+    def rich(self) -> RenderableType:
+        from rich.text import Text
+
         return Text.assemble(*self.pieces)
+
+
+class Columns(Styled):
+    """A table: header and rows of cells, each column left- or right-justified. Drawn by rich on a
+    terminal; `plain` is the same table in the characters rich draws it with (no outer edge),
+    which it writes unchanged where the table fits the width."""
+
+    def __init__(self, header: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> None:
+        super().__init__(())
+        self.header = tuple(header)  #: (title, right-justified)
+        self.rows = [tuple(row) for row in rows]
+
+    def _widths(self) -> list[int]:
+        return [
+            max(len(cell) for cell in column)
+            for column in zip(*[[title for title, _ in self.header], *self.rows], strict=True)
+        ]
+
+    @property
+    def plain(self) -> str:
+        widths = self._widths()
+
+        def line(cells: Sequence[str], rule: str) -> str:
+            justified = (
+                cell.rjust(width) if right else cell.ljust(width)
+                for cell, width, (_, right) in zip(cells, widths, self.header, strict=True)
+            )
+            return rule.join(f" {cell} " for cell in justified)
+
+        head = line([title for title, _ in self.header], "┃")
+        separator = "╇".join("━" * (width + 2) for width in widths)
+        return "\n".join([head, separator, *(line(row, "│") for row in self.rows)])
+
+    def fits(self, width: int) -> bool:
+        return sum(self._widths()) + 3 * len(self.header) - 1 <= width and all(
+            cell.isascii()
+            for row in self.rows
+            for cell in row  # wide characters: rich measures them
+        )
+
+    def rich(self) -> Table:
+        from rich.table import Table
+
+        table = Table(show_edge=False)
+        for title, right in self.header:
+            table.add_column(title, justify="right" if right else "left")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
 
 
 @functools.lru_cache(maxsize=1024)  # a large run repeats the same few messages by the thousand
@@ -44,7 +100,9 @@ def _message_pieces(message: str) -> tuple[tuple[str, str], ...]:
 
 
 def _styled_message(message: str) -> Text:
-    return Styled(_message_pieces(message)).text()
+    from rich.text import Text
+
+    return Text.assemble(*_message_pieces(message))
 
 
 def location(path: Path | str, diagnostic: Diagnostic) -> str:
@@ -92,7 +150,9 @@ class StyledDiff(Styled):
         lines = self.diff.splitlines()
         return "\n".join(lines) + "\n" if lines else ""
 
-    def text(self) -> Text:
+    def rich(self) -> Text:
+        from rich.text import Text
+
         return Text.assemble(
             *(
                 (f"{line}\n", next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), ""))
@@ -101,23 +161,22 @@ class StyledDiff(Styled):
         )
 
 
-def summary_table(summary: Summary, *, applied: bool) -> Table:
+def summary_table(summary: Summary, *, applied: bool) -> Columns:
     """Findings per rule (rows in code order, each rule's most pressing severity)."""
-    table = Table(show_edge=False)
-    table.add_column("rule")
-    table.add_column("name")
-    table.add_column("severity")
-    table.add_column("fixed" if applied else "fixable", justify="right")
-    table.add_column("findings", justify="right")
-    for code in sorted(summary.findings):
-        table.add_row(
-            code,
-            summary.names[code],
-            summary.severities[code].value,
-            str(summary.fixes[code]),
-            str(summary.findings[code]),
-        )
-    return table
+    header = [("rule", False), ("name", False), ("severity", False), ("fixed" if applied else "fixable", True)]
+    return Columns(
+        [*header, ("findings", True)],
+        [
+            (
+                code,
+                summary.names[code],
+                summary.severities[code].value,
+                str(summary.fixes[code]),
+                str(summary.findings[code]),
+            )
+            for code in sorted(summary.findings)
+        ],
+    )
 
 
 def plural(count: int, noun: str) -> str:
@@ -263,6 +322,8 @@ def explain_document(rule: RuleInfo, profile: TargetProfile) -> str:
 
 
 def rules_table(rules: Sequence[RuleInfo]) -> Table:
+    from rich.table import Table
+
     table = Table(show_edge=False)
     table.add_column("code")
     table.add_column("name")
@@ -296,7 +357,7 @@ def failed_files(run: RunReport) -> list[Styled]:
     ]
 
 
-def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled | RenderableType]:
+def text_report(run: RunReport, *, with_summary: bool = True) -> Iterator[Styled]:
     """The text format: each finding (notes only with --show-advice), the diffs of a dry run,
     then the findings per rule and the summary (one piece at a time: a large run's report is
     written as it is made, never held whole)."""
