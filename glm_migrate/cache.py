@@ -10,7 +10,6 @@ effort: any error reading or writing it counts as a miss.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import os
 import pickle
@@ -26,6 +25,7 @@ from glm_migrate import __version__
 from glm_migrate.config import CACHE_DIR_NAME, Settings
 from glm_migrate.cst import implementation_name
 from glm_migrate.diagnostics import Diagnostic, Replaced, pickled_by_fields
+from glm_migrate.digest import blake2b
 from glm_migrate.project import ModuleSummary
 from glm_migrate.tables import TABLE_FILES, tables_dir
 
@@ -50,7 +50,7 @@ def fingerprint(settings: Settings, *, edits: bool = True) -> bytes:
     """What, besides the file itself, decides a result: glm-migrate's code and tables, the
     versions of LibCST and Python, the LibCST implementation in use (`glm_migrate.cst`), and
     the settings."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    digest = blake2b(__version__.encode(), digest_size=16)
     digest.update(_code_digest())
     digest.update(f"{sys.version}\0{_libcst_version()}\0{implementation_name()}\0".encode())
     directory = tables_dir()
@@ -70,7 +70,7 @@ def _code_digest() -> bytes:
     Each module by its size and modification time, as Python itself decides whether a module's
     bytecode is current: reading and hashing every module took a tenth of checking one file."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for name, size, modified in sorted(_module_stats(str(package), "")):
         digest.update(f"{name}\0{size}\0{modified}\0".encode("utf-8", "surrogateescape"))
     return digest.digest()
@@ -152,7 +152,7 @@ class Cache:
         return connection
 
     def _key(self, data: bytes, context: str) -> bytes:
-        digest = hashlib.blake2b(data, digest_size=20, key=self._salt)
+        digest = blake2b(data, digest_size=20, key=self._salt)
         if context:
             # files hold no NUL byte (they are refused before this), so the two cannot run together
             digest.update(b"\0" + context.encode())

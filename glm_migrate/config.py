@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import functools
 import re
 from collections.abc import Mapping
@@ -330,6 +329,8 @@ def _toml(path: Path) -> dict[str, Any]:
 def _flake8_line_length(path: Path) -> int | None:
     if not path.is_file():
         return None
+    import configparser  # only where a setup.cfg or .flake8 is read
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")

@@ -10,7 +10,6 @@ the repository's top), reading each file once.
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -88,7 +87,7 @@ def declared_requirements(name: str, text: str) -> list[Requirement]:
             return list(_setup_cfg(text))
         if name == "setup.py":
             return list(_setup_py(text))
-    except (lazy_toml.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, RecursionError):
+    except (lazy_toml.TOMLDecodeError, SyntaxError, ValueError, RecursionError):
         return []
     return list(_requirements_txt(text))
 
@@ -177,8 +176,13 @@ def _pipfile(text: str) -> Iterator[Requirement]:
 
 
 def _setup_cfg(text: str) -> Iterator[Requirement]:
+    import configparser  # only where a setup.cfg is read
+
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise ValueError(str(exc)) from exc
     values = []
     if parser.has_option("options", "install_requires"):
         values.append(parser.get("options", "install_requires"))

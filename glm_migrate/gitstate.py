@@ -7,7 +7,6 @@ a machine without git, has nothing to protect and is reported clean.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +16,8 @@ _TIMEOUT = 60
 def git(directory: Path, *args: str) -> str | None:
     """git's output (names that are not UTF-8 kept as surrogate escapes), or None when git is
     missing, fails or takes too long."""
+    import subprocess  # not on the start-up of a run outside git
+
     try:
         done = subprocess.run(
             # literal pathspecs: a folder named like a glob (`[a]`, `*`) is just that folder

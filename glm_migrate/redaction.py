@@ -14,7 +14,6 @@ import warnings
 from collections.abc import Iterable
 
 from glm_migrate.diagnostics import Diagnostic, Span
-from glm_migrate.ipynb import text_of
 
 #: the rule whose findings point at key literals
 SECRET_RULE = "GLM003"
@@ -52,9 +51,12 @@ def _literal_value(text: str) -> str:
 
 def file_secrets(source: str | None, diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
     """The key values GLM003 found in one file; empty strings and tiny values are not secrets."""
-    if source is None:
+    found = [diagnostic for diagnostic in diagnostics if diagnostic.code == SECRET_RULE]
+    if source is None or not found:
         return frozenset()
-    values = (_literal_value(span_text(text_of(source, d), d.span)) for d in diagnostics if d.code == SECRET_RULE)
+    from glm_migrate.ipynb import text_of  # a notebook's cells: not on every run's start-up
+
+    values = (_literal_value(span_text(text_of(source, d), d.span)) for d in found)
     return frozenset(value for value in values if len(value) >= 8)
 
 

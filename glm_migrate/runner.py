@@ -6,7 +6,6 @@ import functools
 import gc
 import os
 import pickle
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -117,7 +116,7 @@ def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
     try:
         result = migrate_notebook(data, settings=settings, tables=load_tables())
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        detail = _last_line_of(exc)
         return CachedResult((), f"internal error: {detail}", None, "utf-8")
     output = None if result.output is None else result.output.decode("utf-8")
     return CachedResult(result.diagnostics, result.error, output, "utf-8", cells=result.changed_cells)
@@ -167,7 +166,7 @@ def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | 
     except RecursionError:
         return CachedResult((), "too deeply nested for the parser", None, "utf-8")
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        detail = _last_line_of(exc)
         return CachedResult((), f"internal error: {detail}", None, "utf-8")
     if result.changed and result.error is None:
         return CachedResult(result.diagnostics, None, result.output, result.encoding, result.replaced, result.summary)
@@ -517,3 +516,10 @@ def _in_own_process(process: Callable[[_Item], _Packed], item: _Item) -> _Packed
         except BrokenProcessPool:
             path = item[0] if isinstance(item, tuple) else item
             return _pack(FileReport(path, error="the process migrating this file crashed; left untouched"))
+
+
+def _last_line_of(exc: Exception) -> str:
+    """`ValueError: why`, as a traceback ends (traceback is imported only when a rule fails)."""
+    import traceback
+
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()

@@ -863,11 +863,10 @@ def tables_cache_dir() -> Path | None:
 def _pickle_key(texts: Mapping[str, bytes]) -> bytes:
     """What the parsed tables depend on: the table files, the code that parses them, the
     versions of glm-migrate and Python."""
-    import hashlib
-
     from glm_migrate import __version__
+    from glm_migrate.digest import blake2b
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     here = Path(__file__).parent
     for code in (here / "tables.py", here / "targets.py"):
         digest.update(code.read_bytes())

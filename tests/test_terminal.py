@@ -102,7 +102,9 @@ def _libraries_loaded(folder: Path, *arguments: str) -> str:
 
 
 def test_a_run_through_a_pipe_never_imports_rich(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])\n')
+    (tmp_path / "app.py").write_text(
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+    )
     assert _libraries_loaded(tmp_path, "app.py", "--check", "--no-cache") == "libcst"
     assert _libraries_loaded(tmp_path, "app.py", "--dry-run", "--no-cache") == "libcst"
 
