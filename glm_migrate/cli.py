@@ -640,23 +640,7 @@ def _emit(run: RunReport, output: _Output, console: Stream, errors: Stream, *, s
         target = console if output.file is None else Stream(record=True, width=200)
         for failure in failed_files(run):
             (errors if output.file is None else target).print(failure)
-        pending: list[str] = []  # plain text, written in blocks: stdout may be unbuffered
-
-        def flush() -> None:
-            target.write("".join(pending))
-            pending.clear()
-
-        for styled in text_report(run, with_summary=summary_table):
-            if target.plain and styled.fits(target.width):
-                # Without colour a finding is just its text: writing it directly is many times
-                # cheaper than rich's rendering, which counts on a CI log of thousands of lines.
-                pending.append(styled.plain + "\n")
-                if len(pending) >= 1000:
-                    flush()
-            else:
-                flush()
-                target.print(styled)
-        flush()
+        target.print_all(text_report(run, with_summary=summary_table))
         if output.file is None:
             return
         document = target.recorded()

@@ -11,6 +11,7 @@ import builtins
 import io
 import os
 import sys
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, TextIO
 
@@ -83,14 +84,26 @@ class Stream:
 
     def print(self, item: Styled | str | RenderableType) -> None:
         """A line of text (never read as rich markup), a `Styled` text, or something only rich draws."""
-        if isinstance(item, str):
-            item = Styled([(item, "")])
-        if isinstance(item, Styled):
-            if self.plain and item.fits(self.width):
-                self.file.write(item.plain + "\n")
-                return
-            item = item.rich()
-        self.console.print(item)
+        self.print_all([Styled([(item, "")]) if isinstance(item, str) else item])
+
+    def print_all(self, items: Iterable[Styled | RenderableType]) -> None:
+        """Each item as `print` writes it; plain text in blocks (stdout may be unbuffered): writing
+        a finding's text directly is many times cheaper than rich's rendering, which counts on a
+        CI log of thousands of lines."""
+        pending: list[str] = []
+        for item in items:
+            if isinstance(item, Styled) and self.plain and item.fits(self.width):
+                pending.append(item.plain + "\n")
+                if len(pending) >= 1000:
+                    self._write_all(pending)
+                continue
+            self._write_all(pending)
+            self.console.print(item.rich() if isinstance(item, Styled) else item)
+        self._write_all(pending)
+
+    def _write_all(self, pending: list[str]) -> None:
+        self.file.write("".join(pending))
+        pending.clear()
 
     def write(self, text: str) -> None:
         self.file.write(text)
