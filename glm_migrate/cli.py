@@ -476,10 +476,7 @@ def _run_paths(
             advance=advance,
         )
     try:
-        secrets: set[str] = set()
-        for report in reports:
-            secrets |= file_secrets(report.source, report.diagnostics)
-        return _report_paths(reports, found, errors, console, output, mode, allow_dirty, frozenset(secrets))
+        return _report_paths(reports, found, errors, console, output, mode, allow_dirty, frozenset(reports.secrets))
     finally:
         reports.close()
 
@@ -514,7 +511,7 @@ def _report_paths(
     return _finish(reports, console, errors, output, mode=mode, secrets=secrets, skipped=found.skipped)
 
 
-def _with_detected_pins(settings: Settings, files: list[Path], errors: Stream) -> Settings:
+def _with_detected_pins(settings: Settings, files: Sequence[Path], errors: Stream) -> Settings:
     """The settings with the `openai` major each file's project pins, read from the nearest
     dependency declarations and announced on stderr (as django-upgrade announces the Django
     version it detects). `openai-major` in the configuration overrides the detection."""

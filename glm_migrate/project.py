@@ -10,6 +10,7 @@ runner migrates again only the modules that get some. Pure: paths are names here
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -103,34 +104,40 @@ class _Module:
 
 
 class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
-    """Path -> (dotted name, import root) of the Python files among `paths`, kept as the paths by
-    name and worked out again when asked: the main process of a run over 10,000 files holds
-    about 2 MB less than with a dict of every module's name and root."""
+    """Path -> (dotted name, import root) of the Python files among `paths`, kept as the paths'
+    texts by name and worked out again when asked: the main process of a run over 10,000 files
+    holds about 2 MB less than with a dict of every module's name and root, and 4 MB less than
+    with a `Path` per module (see `discovery.FileList`)."""
 
-    def __init__(self, paths: Iterable[PurePath], is_package: Callable[[PurePath], bool]) -> None:
+    def __init__(self, paths: Iterable[PurePath | str], is_package: Callable[[PurePath], bool]) -> None:
         self._is_package = is_package
-        #: dotted name -> the paths of that name, in the order of `paths`
-        self.by_name: dict[str, tuple[PurePath, ...]] = {}
+        #: dotted name -> the texts of the paths of that name, in the order of `paths`
+        self._by_name: dict[str, tuple[str, ...]] = {}
         for path in paths:
-            if path.suffix in (".py", ".pyi"):
-                name, _ = module_name(path, is_package)
-                known = self.by_name.get(name, ())
-                if path not in known:
-                    self.by_name[name] = (*known, path)
+            text = path if isinstance(path, str) else os.fspath(path)  # texts given are kept, not copied
+            if text.endswith((".py", ".pyi")):
+                name, _ = module_name(PurePath(text), is_package)
+                known = self._by_name.get(name, ())
+                if text not in known:
+                    self._by_name[name] = (*known, text)
+
+    def named(self, name: str) -> tuple[PurePath, ...]:
+        """The modules of dotted name `name`."""
+        return tuple(map(PurePath, self._by_name.get(name, ())))
 
     def __getitem__(self, path: PurePath) -> tuple[str, PurePath]:
         if path.suffix in (".py", ".pyi"):
             name, root = module_name(path, self._is_package)
-            if path in self.by_name.get(name, ()):
+            if os.fspath(path) in self._by_name.get(name, ()):
                 return name, root
         raise KeyError(path)
 
     def __iter__(self) -> Iterator[PurePath]:
-        for paths in self.by_name.values():
-            yield from paths
+        for texts in self._by_name.values():
+            yield from map(PurePath, texts)
 
     def __len__(self) -> int:
-        return sum(map(len, self.by_name.values()))
+        return sum(map(len, self._by_name.values()))
 
 
 #: what an imported name is: a client, a function returning one, another name, a module
@@ -150,19 +157,25 @@ class ProjectIndex:
     load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
     #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
     locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
-    #: tuples, not lists: most names have one module, and a tuple of one is half the size
+    #: dotted name -> modules, where `modules` cannot say (not `ModuleNames`, or located); tuples,
+    #: not lists: most names have one module, and a tuple of one is half the size
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
+    #: (dotted name, import root) of modules `locate` did not find
+    _not_located: set[tuple[str, PurePath]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.modules, ModuleNames):
-            self._by_name = self.modules.by_name  # shared: copied before a module is added
-            return
+            return  # it finds modules by name itself
         for path, (name, _) in self.modules.items():
             self._by_name[name] = (*self._by_name.get(name, ()), path)
+
+    def _named(self, name: str) -> tuple[PurePath, ...]:
+        own = self._by_name.get(name, ())
+        return self.modules.named(name) + own if isinstance(self.modules, ModuleNames) else own
 
     def _module(self, path: PurePath) -> tuple[str, PurePath] | None:
         return self._located.get(path) or self.modules.get(path)
@@ -180,17 +193,21 @@ class ProjectIndex:
             base = package[: len(package) - (level - 1)]
             rest = name.lstrip(".")
             name = ".".join([*base, rest] if rest else base)
-        candidates = self._by_name.get(name, ())
+        candidates = self._named(name)
         same_root = [path for path in candidates if self._module(path)[1] == root]  # type: ignore[index]
         if len(same_root) == 1 or len(candidates) == 1:
             return (same_root or candidates)[0]
         if candidates:
             return None  # two modules of that name in different roots: not guessed
+        if (name, root) in self._not_located:
+            return None
         for path in self.locate(name, root):
             if self._summary(path) is not None:
                 self._located[path] = (name, root)
-                self._by_name = {**self._by_name, name: (*self._by_name.get(name, ()), path)}
+                self._by_name[name] = (*self._by_name.get(name, ()), path)
                 return path
+        # most often a library (`openai`, `os`), which each module importing it would look for again
+        self._not_located.add((name, root))
         return None
 
     def _summary(self, path: PurePath) -> ModuleSummary | None:
@@ -248,8 +265,10 @@ class ProjectIndex:
         """For each module, its names other modules send as model ids (computed once)."""
         if self._sent is None:
             sent: dict[PurePath, dict[str, str]] = {}
-            # by key: the summaries may be kept packed, one read at a time (see runner.py)
-            for importer in list(self.summaries):
+            # by key: the summaries may be kept packed, one read at a time (see runner.py); the
+            # keys as texts, each a path again in turn (see `discovery.FileList`)
+            for text in [os.fspath(path) for path in self.summaries]:
+                importer = PurePath(text)
                 for qualified, attributes, endpoint in self.summaries[importer].sent:
                     found = self.resolve_name(qualified, importer)
                     if isinstance(found, _Name):

@@ -350,6 +350,8 @@ def failed_files(run: RunReport) -> list[Styled]:
     """`error: path: why` for each file the run could not process (keys in the reason masked)."""
     from glm_migrate.redaction import redact
 
+    if not run.summary.files_failed:
+        return []  # the reports are not read again: they may be read back from a spool file
     return [
         Styled([("error:", "bold red"), (f" {report.path}: {redact(report.error, run.secrets)}", "")])
         for report in run.reports

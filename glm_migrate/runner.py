@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
+from glm_migrate.discovery import FileList
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
+from glm_migrate.redaction import file_secrets
 from glm_migrate.results import FileReport
 from glm_migrate.spool import Spool
 
@@ -275,15 +277,17 @@ def run_spooled(
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
     reports = RunReports(files)
     summaries = _SpooledSummaries(Spool(), {})
-    for path, packed in zip(files, _each(partial(_packed, process), files, jobs), strict=True):
-        reports.add(packed.report)
+    # one text of each path, shared by what is keyed by path (see `discovery.FileList`)
+    texts = files.texts() if isinstance(files, FileList) else [os.fspath(path) for path in files]
+    for text, packed in zip(texts, _each(partial(_packed, process), files, jobs), strict=True):
+        reports.add(packed.report, packed.secrets)
         if packed.summary is not None:
-            summaries.add(path, packed.summary)
+            summaries.add(text, packed.summary)
         if advance is not None:
             advance()
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
     # every round's index names the same modules
-    modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(files) if summaries else {}
+    modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(texts) if summaries else {}
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
@@ -299,10 +303,10 @@ def run_spooled(
         with_facts = partial(_migrate_with_facts, process)
         redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
         for (number, facts), packed in zip(again, redone, strict=True):
-            reports.replace(number, packed.report)
-            summaries.where.pop(files[number], None)
+            reports.replace(number, packed.report, packed.secrets)
+            summaries.where.pop(texts[number], None)
             if packed.summary is not None:
-                summaries.add(files[number], packed.summary)
+                summaries.add(texts[number], packed.summary)
             given[number] = facts.digest_text()
     summaries.spool.close()
     return reports
@@ -316,12 +320,16 @@ class RunReports(Sequence[FileReport]):
     def __init__(self, files: Sequence[Path]) -> None:
         self._files = files
         self._spool: Spool[FileReport | None] = Spool()
+        #: the keys found in the reports' sources, masked in every output (see `redaction`)
+        self.secrets: set[str] = set()
 
-    def add(self, pickled: bytes) -> None:
+    def add(self, pickled: bytes, secrets: frozenset[str] = frozenset()) -> None:
         self._spool.append_pickled(pickled)
+        self.secrets |= secrets
 
-    def replace(self, index: int, pickled: bytes) -> None:
+    def replace(self, index: int, pickled: bytes, secrets: frozenset[str] = frozenset()) -> None:
         self._spool.replace_pickled(index, pickled)
+        self.secrets |= secrets
 
     @overload
     def __getitem__(self, index: int) -> FileReport: ...
@@ -334,7 +342,8 @@ class RunReports(Sequence[FileReport]):
         return FileReport(self._files[index]) if report is None else report
 
     def __setitem__(self, index: int, report: FileReport) -> None:
-        self.replace(index, _pack(report).report)
+        packed = _pack(report)
+        self.replace(index, packed.report, packed.secrets)
 
     def __iter__(self) -> Iterator[FileReport]:
         for index in range(len(self)):
@@ -350,11 +359,13 @@ class RunReports(Sequence[FileReport]):
 @dataclass(frozen=True, slots=True)
 class _Packed:
     """A report as a worker hands it over: pickled there (the main process writes it to the
-    spool unread), None for a report with nothing but its path, and its module summary apart,
-    for the project index."""
+    spool unread), None for a report with nothing but its path; its module summary apart, for
+    the project index, and the keys in its source, which every output masks (found here, so
+    that the main process need not read every report back before it shows the first)."""
 
     report: bytes
     summary: bytes | None
+    secrets: frozenset[str] = frozenset()
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
@@ -368,50 +379,59 @@ def _pack(report: FileReport) -> _Packed:
     if report == FileReport(report.path):
         return _Packed(_NOTHING, None)
     summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
-    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary)
+    secrets = file_secrets(report.source, report.diagnostics)
+    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets)
 
 
 class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
-    """Module summaries by path, in a spool file (memory holds a number per module): the
-    index reads a few at a time. Copies share the spool; what one adds the others do not see."""
+    """Module summaries by path, in a spool file (memory holds a path's text and a number per
+    module: see `discovery.FileList`): the index reads a few at a time. Copies share the spool;
+    what one adds the others do not see."""
 
     def __init__(
-        self, spool: Spool[ModuleSummary], where: dict[PurePath, int], under: Mapping[PurePath, int] | None = None
+        self, spool: Spool[ModuleSummary], where: dict[str, int], under: Mapping[str, int] | None = None
     ) -> None:
         self.spool = spool
-        self.where = where  #: path -> index in the spool
+        self.where = where  #: path text -> index in the spool
         #: a copy's view of the summaries it was copied from, which it does not change (no
         #: second dict of every path); the original is not changed while a copy is in use
-        self._under: Mapping[PurePath, int] = {} if under is None else under
+        self._under: Mapping[str, int] = {} if under is None else under
 
     def copy(self) -> _SpooledSummaries:
         return _SpooledSummaries(self.spool, {}, {**self._under, **self.where} if self._under else self.where)
 
-    def add(self, path: PurePath, pickled: bytes) -> None:
-        self.where[path] = len(self.spool)
+    def add(self, text: str, pickled: bytes) -> None:
+        """`text`: the path as text."""
+        self.where[text] = len(self.spool)
         self.spool.append_pickled(pickled)
 
     def __getitem__(self, path: PurePath) -> ModuleSummary:
-        at = self.where.get(path)
-        return self.spool[self._under[path] if at is None else at]
+        text = os.fspath(path)
+        at = self.where.get(text)
+        return self.spool[self._under[text] if at is None else at]
 
     def __setitem__(self, path: PurePath, summary: ModuleSummary) -> None:
-        self.add(path, pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+        self.add(os.fspath(path), pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
     def __delitem__(self, path: PurePath) -> None:
-        if path in self._under:
+        text = os.fspath(path)
+        if text in self._under:
             raise TypeError("a copy's summaries are read-only")
-        del self.where[path]
+        del self.where[text]
 
     def __contains__(self, path: object) -> bool:
-        return path in self.where or path in self._under
+        if not isinstance(path, PurePath):
+            return False
+        text = os.fspath(path)
+        return text in self.where or text in self._under
 
     def __iter__(self) -> Iterator[PurePath]:
-        yield from self._under
-        yield from (path for path in self.where if path not in self._under)
+        # over the texts there are now: summaries may be added meanwhile (modules outside the run)
+        texts = [*self._under, *(text for text in self.where if text not in self._under)]
+        return map(Path, texts)
 
     def __len__(self) -> int:
-        return len(self._under) + sum(1 for path in self.where if path not in self._under)
+        return len(self._under) + sum(1 for text in self.where if text not in self._under)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -432,7 +452,7 @@ def _project_index(
     return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
 
 
-def _module_names(paths: Sequence[Path]) -> ModuleNames:
+def _module_names(paths: Sequence[PurePath | str]) -> ModuleNames:
     """Path -> (dotted name, import root) of each Python file among `paths`."""
     # each folder asked once, not once per file below it
     return ModuleNames(paths, functools.cache(_is_package))

@@ -91,8 +91,9 @@ class Stream:
         a finding's text directly is many times cheaper than rich's rendering, which counts on a
         CI log of thousands of lines."""
         pending: list[str] = []
+        plain, width = self.plain, self.width  # each asks the environment
         for item in items:
-            if isinstance(item, Styled) and self.plain and item.fits(self.width):
+            if isinstance(item, Styled) and plain and item.fits(width):
                 pending.append(item.plain + "\n")
                 if len(pending) >= 1000:
                     self._write_all(pending)

@@ -279,7 +279,7 @@ def test_bad_paths_are_problems_not_files(tmp_path: Path) -> None:
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
     result = discover([tmp_path / "loop", tmp_path / "dangling.py", tmp_path / "missing"])
-    assert result.files == []
+    assert len(result.files) == 0
     assert [(p.name, why) for p, why in result.problems] == [
         ("loop", "symbolic link loop"),
         ("dangling.py", "broken symbolic link"),
@@ -394,3 +394,13 @@ def test_a_linked_file_is_written_through(tmp_path: Path) -> None:
     assert (root / "alias.py").is_symlink() and (root / "client.py").is_symlink()
     assert 'model="glm-4.6"' in (root / "real" / "app.py").read_text()
     assert 'model="glm-4.6"' in (tmp_path / "shared" / "client.py").read_text()
+
+
+def test_files_are_in_the_order_of_paths_and_kept_as_text(tmp_path: Path) -> None:
+    # "a.py" sorts before "a/b.py" as text ("." < "/") but after it as a path ("a" < "a.py")
+    make(tmp_path, {"a.py": "", "a/b.py": "", "a-b.py": "", "a/c/d.py": "", "B.py": ""})
+    files = discover([tmp_path]).files
+    assert list(files) == sorted(files), "a path's order, not its text's"
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["B.py", "a/b.py", "a/c/d.py", "a-b.py", "a.py"]
+    assert all(type(text) is str for text in files.texts()) and files[0] == tmp_path / "B.py"
+    assert list(files[1:3]) == list(files)[1:3]

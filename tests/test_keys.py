@@ -163,3 +163,16 @@ def test_hardcoded_key_of_a_client_glm_migrate_cannot_move_is_reported_only() ->
     result = run_rule(HardcodedApiKey, source)
     assert result.output == source
     assert [(d.code, d.applicability.value) for d in result.diagnostics] == [("GLM003", "manual")]
+
+
+def test_a_key_found_by_one_worker_is_masked_in_every_file_the_run_shows(tmp_path: Path) -> None:
+    # enough files for a process pool: each worker finds the keys of its own files
+    # (a key of no known shape: only the finding in azure.py says it is one)
+    (tmp_path / "azure.py").write_text(AZURE_APP)
+    for number in range(40):
+        (tmp_path / f"m{number:02}.py").write_text(
+            f'from openai import OpenAI\n\n# rotated: "{AZURE_KEY}"\nreply = OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+        )
+    result = glm_migrate(".", "--dry-run", "-j", "2", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 1 and "+reply = OpenAI(" in result.stdout and "m39.py" in result.stdout
+    assert AZURE_KEY[4:28] not in result.stdout + result.stderr

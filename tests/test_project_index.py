@@ -296,7 +296,24 @@ def test_module_names_answer_as_the_dict_of_every_module_would() -> None:
     expected = {path: module_name(path, is_package) for path in paths if path.suffix in (".py", ".pyi")}
     assert dict(names) == expected
     assert len(names) == len(expected) == 4
-    assert names.by_name["a"] == (PurePath("tools/a.py"),)
+    assert names.named("a") == (PurePath("tools/a.py"),)
+    assert names.named("app.sub.b") == (PurePath("src/app/sub/b.pyi"),)
+    assert ModuleNames(map(str, paths), is_package).named("a") == names.named("a"), "texts are paths too"
     assert names.get(PurePath("nb/book.ipynb")) is None
     assert names.get(PurePath("src/app/other.py")) is None, "a module the run does not cover"
     assert PurePath("src/app/sub/b.pyi") in names
+
+
+def test_a_library_many_modules_import_is_looked_for_once_per_import_root() -> None:
+    looked_for: list[tuple[str, PurePath]] = []
+
+    def locate(name: str, root: PurePath) -> list[PurePath]:
+        looked_for.append((name, root))
+        return []
+
+    summaries = {PurePath(f"m{n}.py"): _summary("from openai import OpenAI\nimport os\n") for n in range(50)}
+    index = ProjectIndex(ModuleNames(summaries, lambda folder: False), dict(summaries), locate=locate)
+    for path in summaries:
+        assert index.facts_for(path).clients == {}
+    # `openai.OpenAI` may be a module too: each name is looked for once, not once per importer
+    assert sorted(looked_for) == [(name, PurePath(".")) for name in ("openai", "openai.OpenAI", "os")]
