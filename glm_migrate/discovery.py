@@ -145,7 +145,7 @@ def discover(
             if real in walker.never or gitignore.is_ignored(walker.exclude, path.as_posix(), False):
                 continue
             found.setdefault(os.fspath(real), (os.fspath(path), path.is_symlink()))
-    # in the order of `Path`s, by their parts (a text's parts cost less than the path)
+    # by their parts, as POSIX paths sort (a text's parts cost less than a `Path` of each)
     result.files = FileList(sorted((shown for shown, _ in found.values()), key=lambda text: PurePath(text).parts))
     return result
 
