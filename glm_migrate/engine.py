@@ -32,6 +32,7 @@ from glm_migrate.imports import after_leading_imports, place_imports, place_stat
 from glm_migrate.nodes import short_code
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
+from glm_migrate.quotes import fit_fixes_to_f_strings
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
@@ -342,6 +343,7 @@ def _apply_rules(
     # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
     # TypeError becomes a manual finding (glm_migrate/guard.py).
     demote_unbindable(findings, model, context.tables, _edited_copy)
+    fit_fixes_to_f_strings(findings, model.parents)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
@@ -436,6 +438,14 @@ def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parent
     for node, node_edits in edits.items():
         kind = type(node)
         if kind not in _ARGUMENT_PARTS:
+            continue
+        f_string = _outermost_f_string(node, parents)
+        if f_string is not None:
+            # no line break inside its braces (before Python 3.12): the brackets around it split
+            target = _outermost_brackets(f_string, parents)
+            if target is not None:
+                target = _conditional_around(target, parents) or target
+                targets[target] = None  # measured once edited
             continue
         target = _outermost_brackets(node, parents)
         growth: int | None = None
@@ -557,12 +567,18 @@ def _fitted(node: cst.CSTNode, *, original: cst.CSTNode, place: layout.Place) ->
 
 def _in_f_string(node: cst.CSTNode, parents: Parents) -> bool:
     """Inside an f-string's braces a line break is not always allowed."""
+    return _outermost_f_string(node, parents) is not None
+
+
+def _outermost_f_string(node: cst.CSTNode, parents: Parents) -> cst.FormattedString | None:
+    """The outermost f-string `node` is inside, within its statement."""
+    found = None
     current = parents.get(node)
     while current is not None and type(current) not in _STATEMENT_NODES:
         if type(current) is cst.FormattedString:
-            return True
+            found = current
         current = parents.get(current)
-    return False
+    return found
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")
