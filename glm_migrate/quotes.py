@@ -1,7 +1,8 @@
 """Fixes inside an f-string's braces: before Python 3.12 a string there may use neither the
 f-string's own quote nor a backslash. Rules write new string literals with double quotes; here
 each one a fix puts inside `f"..."` takes the other quote, and a fix whose literal cannot (it
-holds both quotes, or a backslash) is left to a person."""
+holds both quotes or a backslash, is triple-quoted, or nested f-strings leave no quote free) is
+left to a person."""
 
 from __future__ import annotations
 
