@@ -32,7 +32,7 @@ from glm_migrate.imports import after_leading_imports, place_imports, place_stat
 from glm_migrate.nodes import short_code
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleSummary
-from glm_migrate.quotes import fit_fixes_to_f_strings
+from glm_migrate.quotes import enclosing_f_strings, fit_fixes_to_f_strings
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
@@ -439,10 +439,10 @@ def _layout_targets(edits: Mapping[cst.CSTNode, list[NodeEdit]], parents: Parent
         kind = type(node)
         if kind not in _ARGUMENT_PARTS:
             continue
-        f_string = _outermost_f_string(node, parents)
-        if f_string is not None:
-            # no line break inside its braces (before Python 3.12): the brackets around it split
-            target = _outermost_brackets(f_string, parents)
+        f_strings = enclosing_f_strings(node, parents)
+        if f_strings:
+            # no line break inside their braces (before Python 3.12): the brackets around them split
+            target = _outermost_brackets(f_strings[-1], parents)
             if target is not None:
                 target = _conditional_around(target, parents) or target
                 targets[target] = None  # measured once edited
@@ -567,18 +567,7 @@ def _fitted(node: cst.CSTNode, *, original: cst.CSTNode, place: layout.Place) ->
 
 def _in_f_string(node: cst.CSTNode, parents: Parents) -> bool:
     """Inside an f-string's braces a line break is not always allowed."""
-    return _outermost_f_string(node, parents) is not None
-
-
-def _outermost_f_string(node: cst.CSTNode, parents: Parents) -> cst.FormattedString | None:
-    """The outermost f-string `node` is inside, within its statement."""
-    found = None
-    current = parents.get(node)
-    while current is not None and type(current) not in _STATEMENT_NODES:
-        if type(current) is cst.FormattedString:
-            found = current
-        current = parents.get(current)
-    return found
+    return bool(enclosing_f_strings(node, parents))
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")

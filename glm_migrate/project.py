@@ -115,8 +115,9 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
         self._by_name: dict[str, tuple[str, ...]] = {}
         for path in paths:
             text = path if isinstance(path, str) else os.fspath(path)  # texts given are kept, not copied
-            if text.endswith((".py", ".pyi")):
-                name, _ = module_name(PurePath(text), is_package)
+            module = PurePath(text)
+            if module.suffix in (".py", ".pyi"):
+                name, _ = module_name(module, is_package)
                 known = self._by_name.get(name, ())
                 if text not in known:
                     self._by_name[name] = (*known, text)

@@ -13,11 +13,12 @@ from typing import Any
 
 import libcst as cst
 
-from glm_migrate.cst.common import Parents
+from glm_migrate.cst.common import Parents, node_types
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Finding, NodeEdit
 
 _PREFIX_LETTERS = "rRbBuUfF"
+_STATEMENTS = node_types(cst.BaseStatement, cst.BaseSmallStatement, cst.Module, cst.IndentedBlock)
 
 
 def fit_fixes_to_f_strings(findings: Sequence[Finding], parents: Parents) -> None:
@@ -30,43 +31,44 @@ def fit_fixes_to_f_strings(findings: Sequence[Finding], parents: Parents) -> Non
         edits: list[tuple[cst.CSTNode, NodeEdit]] = []
         #: each edited node as the fix's edits so far leave it (they apply in order)
         edited: dict[cst.CSTNode, cst.CSTNode] = {}
-        requoter: _Requoter | None = None
         for node, edit in fix.edits:
             forbidden = _forbidden_quotes(node, parents)
-            if not forbidden:
-                edits.append((node, edit))
-                continue
-            requoter = _Requoter(forbidden)
-            new = edit(edited.get(node, node))
-            visited = new.visit(requoter) if isinstance(new, cst.CSTNode) else None
-            if isinstance(visited, cst.CSTNode):
-                edited[node] = visited
-            if requoter.impossible:
-                break
-            edits.append((node, partial(_requoted, edit, forbidden)))
-        if requoter is None:
-            continue  # nothing inside an f-string
-        if requoter.impossible:
-            finding.fix, finding.applicability = None, Applicability.MANUAL
-            finding.message += (
-                "; not fixed automatically: the new text goes inside an f-string's braces, where a"
-                " string may use neither the f-string's quote nor a backslash before Python 3.12"
-            )
+            if forbidden:
+                requoter = _Requoter(forbidden)
+                new = edit(edited.get(node, node))
+                visited = new.visit(requoter) if isinstance(new, cst.CSTNode) else None
+                if isinstance(visited, cst.CSTNode):
+                    edited[node] = visited
+                if requoter.impossible:
+                    finding.fix, finding.applicability = None, Applicability.MANUAL
+                    finding.message += (
+                        "; not fixed automatically: the new text goes inside an f-string's braces, where"
+                        " a string may use neither the f-string's quote nor a backslash before Python 3.12"
+                    )
+                    break
+                edit = partial(_requoted, edit, forbidden)
+            edits.append((node, edit))
         else:
-            finding.fix = replace(fix, edits=tuple(edits))
+            if edited:  # some edit is inside an f-string
+                finding.fix = replace(fix, edits=tuple(edits))
+
+
+def enclosing_f_strings(node: cst.CSTNode, parents: Parents) -> list[cst.FormattedString]:
+    """The f-strings `node` is inside, innermost first, within its statement."""
+    found: list[cst.FormattedString] = []
+    current = parents.get(node)
+    while current is not None and type(current) not in _STATEMENTS:
+        if type(current) is cst.FormattedString:
+            found.append(current)
+        current = parents.get(current)
+    return found
 
 
 def _forbidden_quotes(node: cst.CSTNode, parents: Parents) -> frozenset[str]:
-    """The quote characters of the single-quoted f-strings `node` is inside (within its statement)."""
-    quotes: set[str] = set()
-    current = parents.get(node)
-    while current is not None and not isinstance(current, (cst.BaseStatement, cst.BaseSmallStatement)):
-        if type(current) is cst.FormattedString:
-            quote = current.start.lstrip(_PREFIX_LETTERS)
-            if len(quote) == 1:  # inside `f"""..."""` a lone `"` does not end the string
-                quotes.add(quote)
-        current = parents.get(current)
-    return frozenset(quotes)
+    """The quote characters of the single-quoted f-strings `node` is inside."""
+    quotes = (f_string.start.lstrip(_PREFIX_LETTERS) for f_string in enclosing_f_strings(node, parents))
+    # inside `f"""..."""` a lone `"` does not end the string
+    return frozenset(quote for quote in quotes if len(quote) == 1)
 
 
 def _requoted(

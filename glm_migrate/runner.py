@@ -280,7 +280,7 @@ def run_spooled(
     # one text of each path, shared by what is keyed by path (see `discovery.FileList`)
     texts = files.texts() if isinstance(files, FileList) else [os.fspath(path) for path in files]
     for text, packed in zip(texts, _each(partial(_packed, process), files, jobs), strict=True):
-        reports.add(packed.report, packed.secrets)
+        reports.add(packed)
         if packed.summary is not None:
             summaries.add(text, packed.summary)
         if advance is not None:
@@ -303,7 +303,7 @@ def run_spooled(
         with_facts = partial(_migrate_with_facts, process)
         redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
         for (number, facts), packed in zip(again, redone, strict=True):
-            reports.replace(number, packed.report, packed.secrets)
+            reports.replace(number, packed)
             summaries.where.pop(texts[number], None)
             if packed.summary is not None:
                 summaries.add(texts[number], packed.summary)
@@ -323,13 +323,13 @@ class RunReports(Sequence[FileReport]):
         #: the keys found in the reports' sources, masked in every output (see `redaction`)
         self.secrets: set[str] = set()
 
-    def add(self, pickled: bytes, secrets: frozenset[str] = frozenset()) -> None:
-        self._spool.append_pickled(pickled)
-        self.secrets |= secrets
+    def add(self, packed: _Packed) -> None:
+        self._spool.append_pickled(packed.report)
+        self.secrets |= packed.secrets
 
-    def replace(self, index: int, pickled: bytes, secrets: frozenset[str] = frozenset()) -> None:
-        self._spool.replace_pickled(index, pickled)
-        self.secrets |= secrets
+    def replace(self, index: int, packed: _Packed) -> None:
+        self._spool.replace_pickled(index, packed.report)
+        self.secrets |= packed.secrets
 
     @overload
     def __getitem__(self, index: int) -> FileReport: ...
@@ -342,8 +342,7 @@ class RunReports(Sequence[FileReport]):
         return FileReport(self._files[index]) if report is None else report
 
     def __setitem__(self, index: int, report: FileReport) -> None:
-        packed = _pack(report)
-        self.replace(index, packed.report, packed.secrets)
+        self.replace(index, _pack(report))
 
     def __iter__(self) -> Iterator[FileReport]:
         for index in range(len(self)):
