@@ -8,6 +8,7 @@ does raise, and the CLI turns that into a per-file error.
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import tokenize
@@ -414,7 +415,7 @@ def _apply_rules(
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
     if output != source:
-        error = _check_output(output, [f for f, a in zip(findings, applied, strict=True) if a], checked)
+        error = _check_output(source, output, [f for f, a in zip(findings, applied, strict=True) if a], checked)
         if error:
             return MigrationResult(source, source, tuple(diagnostics), error=error, encoding=module.encoding), False
     reanalyse = any(a and f.fix is not None and f.fix.reanalyse for f, a in zip(findings, applied, strict=True))
@@ -997,7 +998,7 @@ def _may_apply(finding: Finding, settings: Settings) -> bool:
     return finding.applicability is Applicability.UNSAFE and settings.unsafe_fixes
 
 
-def _check_output(output: str, applied: list[Finding], edited: str | None = None) -> str | None:
+def _check_output(source: str, output: str, applied: list[Finding], edited: str | None = None) -> str | None:
     """A rewrite must never produce code that does not parse: refuse the whole file if it does.
 
     `edited`, the edited statements alone (see `_edited_statements`), is enough to parse when
@@ -1011,11 +1012,29 @@ def _check_output(output: str, applied: list[Finding], edited: str | None = None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     try:
-        parse_with_cpython(output)
+        tree = parse_with_cpython(output)
+        reason = _misplaced_future_import(tree) if "__future__" in output else None
+        if reason is not None and _misplaced_future_import(parse_with_cpython(source)):
+            reason = None  # the module was refused as it was: not this run's doing
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        codes = ", ".join(sorted({f.rule.CODE for f in applied}))
         reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
-        return f"internal error: fixes by {codes} produced code that does not parse ({reason}); file left untouched"
+    if reason is None:
+        return None
+    codes = ", ".join(sorted({f.rule.CODE for f in applied}))
+    return f"internal error: fixes by {codes} produced code that does not parse ({reason}); file left untouched"
+
+
+def _misplaced_future_import(tree: ast.Module) -> str | None:
+    """What the parser lets through but the compiler refuses: `from __future__` after a statement
+    other than the docstring or another `from __future__`."""
+    body = tree.body
+    first = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
+    leading = True
+    for statement in body[first:]:
+        future = isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
+        if future and not leading:
+            return "from __future__ imports must occur at the beginning of the file"
+        leading = leading and future
     return None
 
 

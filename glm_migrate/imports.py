@@ -154,7 +154,8 @@ def _inserted(body: list[Statement], new: Statement) -> list[Statement]:
     assert name is not None and name != ".", "an absolute import of one module"
     group = _target(groups, name)
     if group is not None:
-        index = _place_in(body, group, name, new)
+        # `from __future__` must stay first: a group mixing it with others sorts it first too.
+        index = max(_place_in(body, group, name, new), _after_future(body, groups))
         if index == group.start:
             # The first line of a group carries the group's blank line and comments.
             new = new.with_changes(leading_lines=body[index].leading_lines)
@@ -180,14 +181,15 @@ def _new_group(body: list[Statement], first: int, groups: list[_Group], name: st
     order = ("future", "stdlib", "other", "local")
     rank = order.index(_kind(name))
     before = [group for group in groups if all(order.index(kind) < rank for kind in group.kinds)]
-    index = before[-1].end if before else first
+    index = max(before[-1].end if before else first, _after_future(body, groups))
     following = body[index] if index < len(body) else None
     if following is not None and _module_of(following) is not None:
         # Before a group: the new group takes the blank lines above it, and a blank line
-        # separates the two.
+        # separates the two (and it from the imports above, when they were one group).
         lines = following.leading_lines
         blanks = len(lines) - len(_without_leading_blanks(lines))
-        new = new.with_changes(leading_lines=lines[:blanks])
+        above = (_BLANK,) if not blanks and index > first else ()
+        new = new.with_changes(leading_lines=(*above, *lines[:blanks]))
         body[index] = following.with_changes(leading_lines=(_BLANK, *lines[blanks:]))
     else:
         if index > 0:
@@ -197,6 +199,19 @@ def _new_group(body: list[Statement], first: int, groups: list[_Group], name: st
             wanted = 2 if isinstance(following, cst.FunctionDef | cst.ClassDef) else 1
             body[index] = _with_blank_lines(following, wanted)
     return [*body[:index], new, *body[index:]]
+
+
+def _after_future(body: Sequence[Statement], groups: list[_Group]) -> int:
+    """Where the leading `from __future__` imports end (0 without any): nothing but a docstring
+    may come before them, or Python refuses the module."""
+    return max(
+        (index + 1 for group in groups for index in range(group.start, group.end) if _is_future(body[index])),
+        default=0,
+    )
+
+
+def _is_future(statement: Statement) -> bool:
+    return _module_of(statement) == "__future__"
 
 
 def _without_leading_blanks(lines: Sequence[cst.EmptyLine]) -> Sequence[cst.EmptyLine]:

@@ -34,6 +34,14 @@ CASES = [
     # after `from __future__`, as a group of its own
     ("from __future__ import annotations\n\nfrom openai import OpenAI\n\nx = 1\n", ("os",),
      "from __future__ import annotations\n\nimport os\n\nfrom openai import OpenAI\n\nx = 1\n"),
+    # `from __future__` grouped with other imports still comes first (Python refuses the module
+    # otherwise), whether the new import starts a group or joins the mixed one
+    ('"""Doc."""\nfrom __future__ import annotations\nfrom openai import OpenAI\nc = OpenAI()\n', ("os",),
+     '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nfrom openai import OpenAI\nc = OpenAI()\n'),
+    ("from __future__ import annotations\n# client\nfrom openai import OpenAI\n", ("os",),
+     "from __future__ import annotations\n\nimport os\n\n# client\nfrom openai import OpenAI\n"),
+    ("from __future__ import annotations\nfrom typing import Any\n\nx = 1\n", ("os",),
+     "from __future__ import annotations\nimport os\nfrom typing import Any\n\nx = 1\n"),
     # a docstring directly followed by imports keeps that layout
     ('"""Doc."""\nfrom openai import OpenAI\n\nx = 1\n', ("os",),
      '"""Doc."""\nimport os\n\nfrom openai import OpenAI\n\nx = 1\n'),

@@ -153,6 +153,38 @@ def test_output_that_does_not_parse_leaves_the_file_untouched(source: bytes) -> 
     assert result.output.encode() == source
 
 
+class _ImportsAboveTheFuture(_BreaksTheCode):
+    """
+    ## What it does
+    Test double: puts `import os` above the module's first statement, a `from __future__` import.
+
+    ## Why is this bad?
+    It proves the engine refuses output that parses but does not compile.
+
+    ## Example
+    ```python
+    client.chat.completions.create()
+    ```
+
+    ## Fix safety
+    Never safe.
+    """
+
+    def on_api_call(self, call: ApiCall) -> None:
+        import libcst as cst
+
+        first = self.model.module.body[0]
+        above = cst.FlattenSentinel([cst.parse_statement("import os"), first])
+        self.report(call.node, "broken", fix=Fix(((first, lambda _: above),), "Break it"))
+
+
+def test_a_future_import_pushed_below_other_code_leaves_the_file_untouched() -> None:
+    source = b"from __future__ import annotations\nfrom openai import OpenAI\nOpenAI().chat.completions.create()\n"
+    result = migrate_bytes(source, settings=Settings(), tables=load_tables(), rules=(_ImportsAboveTheFuture,))
+    assert result.error is not None and "__future__" in result.error
+    assert result.output.encode() == source
+
+
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "app.py"
     path.write_bytes(b"old\n")
