@@ -203,6 +203,15 @@ class SdkSurface:
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
     endpoints: Mapping[tuple[str, ...], str]
 
+    def has_member(self, name: str) -> bool:
+        """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
+        method, a wrapper such as `with_raw_response`)."""
+        return (
+            name in self.module_client_resources
+            or name in self.client_copy_methods
+            or name in self.transparent_segments
+        )
+
     def normalise_path(self, path: Sequence[str]) -> tuple[str, ...]:
         """`path` without its transparent segments: `chat.with_raw_response.completions.create`
         is `chat.completions.create`."""

@@ -228,6 +228,10 @@ class ValueResolver(ClientIndex):
                 return [ResourceValue(self.module_client, (attr,))]
             return [self._value_for_qualified(f"{base.name}.{attr}")]
         if isinstance(base, Client):
+            if base.sdk in ("openai", "azure") and not self.tables.sdk.has_member(attr):
+                # `client.messages` where the name is also bound to another provider's client:
+                # no OpenAI client has it, so this is the other client's call
+                return []
             return [ResourceValue(base, (attr,))]
         if isinstance(base, ResourceValue):
             return [ResourceValue(base.client, (*base.path, attr))]
