@@ -74,6 +74,12 @@ class OpenAIEnvVar(Rule):
             expected='import os\nimport openai\nBASE = os.getenv("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")',
             unsafe=True,
         ),
+        # tested for being set: a default would make the test always pass
+        Invalid(
+            'import os\nimport openai\nif os.getenv("OPENAI_BASE_URL"):\n    BASE = os.environ["OPENAI_BASE_URL"]',
+            expected='import os\nimport openai\nif os.getenv("ZAI_BASE_URL"):\n    BASE = os.environ["ZAI_BASE_URL"]',
+            unsafe=True,
+        ),
         Invalid(
             'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
             expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
@@ -128,8 +134,12 @@ class OpenAIEnvVar(Rule):
             else:
                 new = self.tables.base_url_env
                 # no default, or None, is the SDK's default: OpenAI's URL
-                openai_default = isinstance(node, cst.Call) and (
-                    default is None or _is_none(default) or self._is_openai_url(default)
+                # ... unless the code tests whether it is set (`if os.getenv(...)`, `... or other`):
+                # with a default that test would always pass
+                openai_default = (
+                    isinstance(node, cst.Call)
+                    and (default is None or _is_none(default) or self._is_openai_url(default))
+                    and not self._truth_tested(node)
                 )
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
                 follows = self._index.moves_base_url(node)
@@ -163,6 +173,21 @@ class OpenAIEnvVar(Rule):
         """`os.environ["X"] = ...` or `del os.environ["X"]`: the module sets the variable, not reads it."""
         holder = self.model.parents.get(node)
         return type(holder) in (cst.AssignTarget, cst.Del)
+
+    def _truth_tested(self, node: cst.CSTNode) -> bool:
+        """Whether the code decides something by `node`'s value being set (truthy, not None)
+        rather than only using the value."""
+        parent = self.model.parents.get(node)
+        if type(parent) in (cst.If, cst.While, cst.IfExp, cst.Assert):
+            return getattr(parent, "test", None) is node
+        if type(parent) is cst.UnaryOperation:
+            return type(parent.operator) is cst.Not
+        if type(parent) is cst.Comparison:
+            return True
+        if type(parent) is cst.BooleanOperation:
+            # the left operand is tested; the right one gives the value, tested if the whole is
+            return parent.left is node or self._truth_tested(parent)
+        return False
 
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
