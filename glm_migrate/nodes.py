@@ -81,6 +81,16 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
     return None
 
 
+def gives_none_when_unset(expr: cst.BaseExpression) -> bool:
+    """`os.getenv("NAME")`, `os.environ.get("NAME", None)`: a lookup whose value is None when the
+    variable is not set (`env_lookup` tells the name)."""
+    lookup = env_lookup(expr)
+    if lookup is None or not isinstance(expr, cst.Call):
+        return False
+    default = lookup[1]
+    return default is None or (type(default) is cst.Name and default.value == "None")
+
+
 class _Strings(cst.CSTVisitor):
     def __init__(self) -> None:
         self.found: list[cst.SimpleString] = []

@@ -104,10 +104,19 @@ def _tables(target: str | None) -> Tables:
     return load_tables().configured(target)
 
 
-def _environment(base_url: str, *, migrated: bool) -> dict[str, str]:
+#: the OpenAI key a migrated program finds when `ZAI_API_KEY` is not set: it must never reach Z.AI
+LEFT_OPENAI_KEY = "sk-e2e-must-not-reach-zai"
+#: the migrated program, run where the deployment has not set `ZAI_API_KEY` yet
+WITHOUT_ZAI_KEY = "after.py without ZAI_API_KEY"
+
+
+def _environment(base_url: str, program: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ZAI_", "ZHIPUAI_"))}
     env.update({"ZAI_BASE_URL": base_url, "ZAI_API_KEY": "e2e-zai-key", "PYTHONIOENCODING": "utf-8"})
-    if migrated:
+    if program == WITHOUT_ZAI_KEY:
+        del env["ZAI_API_KEY"]
+        env["OPENAI_API_KEY"] = LEFT_OPENAI_KEY
+    elif program == "after.py":
         # No OpenAI key at all: a migrated program must not need one.
         env["OPENAI_BASE_URL"] = UNREACHABLE
     else:
@@ -153,7 +162,8 @@ def _fork_server() -> Any:
 
 def _run(directory: Path, program: str, output: Path, forks: Any, target: str | None = None) -> Run:
     with MockGLMServer(target_model=target) as server:
-        env = _environment(server.base_url, migrated=program == "after.py")
+        env = _environment(server.base_url, program)
+        program = "after.py" if program == WITHOUT_ZAI_KEY else program
         if forks is None:
             done = subprocess.run(
                 [sys.executable, program], cwd=directory, env=env, capture_output=True, timeout=TIMEOUT
@@ -187,13 +197,14 @@ Job = tuple[str, str | None, str]  #: case, target model, program
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[Job, Run]:
-    jobs = [(case, target, program) for case, target in RUNNABLE for program in ("after.py", "before.py")]
+    programs = ("after.py", "before.py", WITHOUT_ZAI_KEY)
+    jobs = [(case, target, program) for case, target in RUNNABLE for program in programs]
     outputs, forks = tmp_path_factory.mktemp("runs"), _fork_server()
 
     def run(job: Job) -> Run:
         case, target, program = job
-        directory = _directory(case, target) if program == "after.py" else FIXTURES / case
-        output = outputs / f"{case}-{target or 'default'}-{program}"
+        directory = FIXTURES / case if program == "before.py" else _directory(case, target)
+        output = outputs / f"{case}-{target or 'default'}-{program.replace(' ', '-')}"
         return _run(directory, program, output, forks, target)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
@@ -229,6 +240,17 @@ def test_migrated_program_is_accepted(case: str, target: str | None, runs: Mappi
             assert set(want.get("keys", [])) <= set(got.body), (want, got.body)
             assert not set(want.get("absent", [])) & set(got.body), (want, got.body)
     assert manifest.get("stdout", "") in run.stdout, run.explain()
+
+
+@pytest.mark.parametrize(("case", "target"), RUNNABLE, ids=IDS)
+def test_migrated_program_never_sends_the_openai_key_to_zai(
+    case: str, target: str | None, runs: Mapping[Job, Run]
+) -> None:
+    """With `ZAI_API_KEY` unset, a client given None for its key falls back to `OPENAI_API_KEY`:
+    the migrated program may fail, but must not send that key to Z.AI."""
+    run = runs[case, target, WITHOUT_ZAI_KEY]
+    for request in run.requests:
+        assert LEFT_OPENAI_KEY not in request.headers.get("authorization", ""), run.explain()
 
 
 @pytest.mark.parametrize(("case", "target"), RUNNABLE, ids=IDS)

@@ -15,7 +15,7 @@ import libcst as cst
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix
-from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, string_value
+from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, gives_none_when_unset, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.tables import Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
@@ -92,6 +92,22 @@ def env_key_lookup(name: str) -> cst.BaseExpression:
     """`os.environ["NAME"]`: fails loudly when unset, where os.getenv would let the OpenAI SDK
     fall back to OPENAI_API_KEY and send that key to Z.AI."""
     return _parsed_expression(f'os.environ["{name}"]')
+
+
+def renamed_key_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
+    """A client's key read from variable `name` instead: in the lookup's own shape, except one
+    that gives None when unset, which becomes `os.environ["NAME"]` (see `env_key_lookup`)."""
+    return env_key_lookup(name) if gives_none_when_unset(node) else rename_env_lookup(node, name)
+
+
+def key_renaming_fix(node: cst.BaseExpression, name: str, applicability: Applicability | None = None) -> Fix:
+    """A fix that makes `node`, the lookup of a client's key, read variable `name` instead
+    (see `renamed_key_lookup`)."""
+    edits = ((node, lambda old: renamed_key_lookup(old, name)),)
+    if gives_none_when_unset(node):
+        title = f'Read `os.environ["{name}"]` instead (unset, `None` would send `OPENAI_API_KEY` to Z.AI)'
+        return Fix(edits, title, ("os",), applicability=applicability)
+    return Fix(edits, f"Read `{name}` instead", applicability=applicability)
 
 
 def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpression:

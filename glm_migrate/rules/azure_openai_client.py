@@ -16,9 +16,9 @@ from glm_migrate.rules._helpers import (
     code_of,
     env_key_lookup,
     remove_kwargs,
-    rename_env_lookup,
+    renamed_key_lookup,
 )
-from glm_migrate.semantic import Client, Target, env_lookup
+from glm_migrate.semantic import Client, Target, env_lookup, gives_none_when_unset
 
 
 class AzureOpenAIClient(Rule):
@@ -144,7 +144,7 @@ class AzureOpenAIClient(Rule):
                 node = add_kwarg(node, "api_key", env_key_lookup(key_env))
             elif env is not None:
                 args = [
-                    a.with_changes(value=rename_env_lookup(a.value, key_env))
+                    a.with_changes(value=renamed_key_lookup(a.value, key_env))
                     if a.keyword is not None and a.keyword.value == "api_key"
                     else a
                     for a in node.args
@@ -153,7 +153,11 @@ class AzureOpenAIClient(Rule):
             node = add_kwarg(node, "base_url", url)
             return node.with_changes(func=func)
 
-        if self.settings.base_url_style == "env" or key is None:
+        if (
+            self.settings.base_url_style == "env"
+            or key is None
+            or (env is not None and gives_none_when_unset(key.value))
+        ):
             imports += ("os",)
         deployment = client.kwarg("azure_deployment")
         if deployment is not None:

@@ -14,11 +14,11 @@ from glm_migrate.rules._helpers import (
     code_of,
     dict_entry,
     env_key_lookup,
+    key_renaming_fix,
     number_value,
     put_in_extra_body,
     remove_kwargs,
     remove_unsupported,
-    rename_env_lookup,
     replace_string,
 )
 from glm_migrate.rules._setting_flow import key_setting_followed
@@ -175,7 +175,7 @@ class LangchainOpenAIClass(Rule):
         ),
         Invalid(
             'import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.getenv("OPENAI_API_KEY"))',
-            expected='import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.getenv("ZAI_API_KEY"), base_url="https://api.z.ai/api/paas/v4/", model="embedding-3", check_embedding_ctx_length=False)',
+            expected='import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/", model="embedding-3", check_embedding_ctx_length=False)',
             settings={"base_url_style": "literal"},
         ),
         Invalid(
@@ -375,7 +375,7 @@ class LangchainOpenAIClass(Rule):
             return
         env = env_lookup(arg.value)
         if env is not None and env[0] in self.tables.openai_key_envs:
-            fix = Fix(((arg.value, lambda node: rename_env_lookup(node, key_env)),), f"Read `{key_env}` instead")
+            fix = key_renaming_fix(arg.value, key_env)
             self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
         elif moving and env is None and string_value(arg.value) is None:
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now

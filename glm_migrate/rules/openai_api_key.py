@@ -15,7 +15,7 @@ from glm_migrate.rules._clients import (
     provider_branch,
     wants_module_settings,
 )
-from glm_migrate.rules._helpers import code_of, env_key_lookup, rename_env_lookup
+from glm_migrate.rules._helpers import code_of, env_key_lookup, key_renaming_fix
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
@@ -37,11 +37,13 @@ class OpenAIApiKey(Rule):
     ```
     Use instead:
     ```python
-    client = OpenAI(api_key=os.getenv("ZAI_API_KEY"), base_url=...)
+    client = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url=...)
     ```
 
     ## Fix safety
-    Safe: an explicit lookup keeps its shape with the new name; a missing key becomes
+    Safe: an explicit lookup keeps its shape with the new name, except one that gives `None` when
+    the variable is unset (`os.getenv("OPENAI_API_KEY")`): given `None`, the SDK falls back to
+    `OPENAI_API_KEY` and would send that key to Z.AI. Such a lookup, and a missing key, become
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
     make sure it holds a Z.AI key. String literals are GLM003's. A read of `OPENAI_API_KEY` after
@@ -80,7 +82,7 @@ class OpenAIApiKey(Rule):
     INVALID = (
         Invalid(
             'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))',
-            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("ZAI_API_KEY"))',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             "from openai import AsyncOpenAI\nc = AsyncOpenAI()",
@@ -103,7 +105,7 @@ class OpenAIApiKey(Rule):
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
         Invalid(
             'import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("OPENAI_API_KEY"))\nc = OpenAI(**kw)',
-            expected='import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("ZAI_API_KEY"))\nc = OpenAI(**kw)',
+            expected='import os\nfrom openai import OpenAI\nkw = dict(api_key=os.environ["ZAI_API_KEY"])\nc = OpenAI(**kw)',
         ),
         # the mapping may hold a key already: reported with the edit to make, no keyword added
         Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
@@ -213,11 +215,7 @@ class OpenAIApiKey(Rule):
                     ": no request goes through the `openai` module client in this module, so its URL is not "
                     "pointed at Z.AI here; a Z.AI key is right only where something points it there"
                 )
-            rename = Fix(
-                ((value, lambda node: rename_env_lookup(node, self.key_env)),),
-                f"Read `{self.key_env}` instead",
-                applicability=Applicability.UNSAFE if key_alone else None,
-            )
+            rename = key_renaming_fix(value, self.key_env, Applicability.UNSAFE if key_alone else None)
             self.report(value, message, fix=rename)
         elif env is None or env[0] != self.key_env:
             if key_setting_followed(self.model, self.tables, self.key_env, value, scope):

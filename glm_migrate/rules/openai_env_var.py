@@ -11,7 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
-from glm_migrate.semantic import Target, env_lookup, string_value
+from glm_migrate.semantic import Target, env_lookup, gives_none_when_unset, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
@@ -51,7 +51,13 @@ class OpenAIEnvVar(Rule):
     GLM006, GLM008) or to `openai.api_key` / `openai.base_url` are left to those rules. A
     variable the module sets (`os.environ["OPENAI_API_KEY"] = key`, for a library or a child
     process) is reported without a fix, and so is a read of it after that: its value is the
-    program's, which the Z.AI variable would drop.
+    program's, which the Z.AI variable would drop. A key lookup that gives `None` when unset
+    (`os.getenv("OPENAI_API_KEY")`) gets `""` as its default: a client given `None` falls back
+    to `OPENAI_API_KEY` and would send that key to Z.AI, while a setting may be read where no
+    client is built, so failing at the read (`os.environ[...]`) could stop a program that never
+    needs the key; `if not key:` checks hold either way. A lookup the code only tests (`if
+    os.getenv(...)`) is renamed as it is, and so is a URL lookup tested that way, without the
+    region's default, which would make the test always pass.
     """
 
     CODE = "GLM009"
@@ -87,7 +93,7 @@ class OpenAIEnvVar(Rule):
         ),
         Invalid(
             'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nc = OpenAI(api_key=KEY)',
-            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("ZAI_API_KEY")\nc = OpenAI(api_key=KEY)',
+            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("ZAI_API_KEY", "")\nc = OpenAI(api_key=KEY)',
         ),
         Invalid(
             'import os\nfrom openai import OpenAI\nBASE = os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")',
@@ -129,7 +135,13 @@ class OpenAIEnvVar(Rule):
                 continue
             if name in key_envs:
                 new = self.key_env
-                edit = self._renamer(new, None)
+                # None when unset would let a client fall back to OPENAI_API_KEY and send that key
+                # to Z.AI; empty, it fails there instead, and `if not key:` checks still hold
+                unset_gives_none = gives_none_when_unset(node) and not self._truth_tested(node)
+                edit = self._renamer(new, "" if unset_gives_none else None)
+                title = f"Read `{new}` instead" + (
+                    ", empty when unset (None would send `OPENAI_API_KEY` to Z.AI)" if unset_gives_none else ""
+                )
                 follows = feeds_only_moving_clients(self._index, node)
             else:
                 new = self.tables.base_url_env
@@ -142,30 +154,33 @@ class OpenAIEnvVar(Rule):
                     and not self._truth_tested(node)
                 )
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
+                title = f"Read `{new}` instead"
                 follows = self._index.moves_base_url(node)
             message = f"`{name}` is OpenAI's variable"
             if follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
             applicability = Applicability.SAFE if follows else None
-            self.report(node, message, fix=Fix(((node, edit),), f"Read `{new}` instead", applicability=applicability))
+            self.report(node, message, fix=Fix(((node, edit),), title, applicability=applicability))
 
     @functools.cached_property
     def _index(self) -> ModuleIndex:
         return ModuleIndex(self.model)
 
-    def _renamer(self, name: str, url: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
+    def _renamer(self, name: str, default: str | None) -> Callable[[cst.BaseExpression], cst.BaseExpression]:
+        """The lookup reading `name`, with the text `default` as its default if given."""
+
         def edit(node: cst.BaseExpression) -> cst.BaseExpression:
             renamed = rename_env_lookup(node, name)
-            if url is None or not isinstance(renamed, cst.Call):
+            if default is None or not isinstance(renamed, cst.Call):
                 return renamed
-            value = cst.SimpleString(f'"{url}"')
+            value = cst.SimpleString(f'"{default}"')
             if len(renamed.args) < 2:
                 first = renamed.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
                 return renamed.with_changes(args=[first, cst.Arg(value)])
-            default = renamed.args[1]
-            if isinstance(default.value, cst.SimpleString):
-                value = replace_string(default.value, url)
-            return renamed.with_changes(args=[renamed.args[0], default.with_changes(value=value), *renamed.args[2:]])
+            given = renamed.args[1]
+            if isinstance(given.value, cst.SimpleString):
+                value = replace_string(given.value, default)
+            return renamed.with_changes(args=[renamed.args[0], given.with_changes(value=value), *renamed.args[2:]])
 
         return edit
 
@@ -184,6 +199,8 @@ class OpenAIEnvVar(Rule):
             return type(parent.operator) is cst.Not
         if type(parent) is cst.Comparison:
             return True
+        if type(parent) is cst.Arg and type(call := self.model.parents.get(parent)) is cst.Call:
+            return type(call.func) is cst.Name and call.func.value == "bool"
         if type(parent) is cst.BooleanOperation:
             # the left operand is tested; the right one gives the value, tested if the whole is
             return parent.left is node or self._truth_tested(parent)

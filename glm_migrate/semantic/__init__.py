@@ -2,7 +2,15 @@
 (`clients`), what expressions may hold (`values`), and the model one walk builds (`model`).
 What the SDK looks like is data: `rules/sdk.toml`, read as `Tables.sdk`."""
 
-from glm_migrate.nodes import code_of, dotted_name, env_lookup, evaluated, find_kwarg, string_value
+from glm_migrate.nodes import (
+    code_of,
+    dotted_name,
+    env_lookup,
+    evaluated,
+    find_kwarg,
+    gives_none_when_unset,
+    string_value,
+)
 from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target, is_placeholder_url
 from glm_migrate.semantic.model import SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -22,6 +30,7 @@ __all__ = [
     "env_lookup",
     "evaluated",
     "find_kwarg",
+    "gives_none_when_unset",
     "is_placeholder_url",
     "string_value",
     "walk",
