@@ -238,6 +238,11 @@ class ClientIndex(ModuleScopes):
     ) -> Target:
         """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
         if base_arg is not None:
+            if self._built_only_when_set(base_arg.value):
+                # `if base_url: OpenAI(base_url=base_url)`: OpenAI's URL variable, set, names the
+                # server the user chose (a proxy, a local model), not OpenAI's default
+                targets, _ = self._base_url_targets(base_arg.value, default, scope, 0, is_set=True)
+                return targets.pop() if len(targets) == 1 else Target.UNKNOWN
             return self.classify_base_url(base_arg.value, default=default, scope=scope)
         known = [splat for splat in splats if splat is not None]
         sources = [source for splat in known for source in splat.sources("base_url")]
@@ -262,11 +267,28 @@ class ClientIndex(ModuleScopes):
             return Target.OTHER
         return Target.UNKNOWN
 
+    def _built_only_when_set(self, value: cst.BaseExpression) -> bool:
+        """The client passed `value` (a name or attribute) is built only where the code has
+        tested it is set: inside `if value:`, `if value is not None:` (or an `and` of tests with
+        one of those), or the true branch of such a conditional expression."""
+        dotted = dotted_name(value)
+        if dotted is None:
+            return False
+        child: cst.CSTNode = value
+        parent = self.parents.get(value)
+        while parent is not None and type(parent) not in _SCOPE_NODES:
+            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and _tests_set(parent.test, dotted):
+                return True
+            child, parent = parent, self.parents.get(parent)
+        return False
+
     def _base_url_targets(
-        self, expr: cst.BaseExpression | None, default: Target, scope: Scope | None, depth: int
+        self, expr: cst.BaseExpression | None, default: Target, scope: Scope | None, depth: int, is_set: bool = False
     ) -> tuple[set[Target], bool]:
+        """The servers `expr` may name, and whether that is all of them. `is_set`: the code has
+        tested that the value is set, so it is not None and not an unset variable's default."""
         if expr is None or (type(expr) is cst.Name and expr.value == "None"):
-            return {default}, True
+            return (set(), True) if is_set else ({default}, True)
         url = string_value(expr)
         if url is not None:
             return {self._url_target(url)}, True
@@ -274,6 +296,8 @@ class ClientIndex(ModuleScopes):
         if env is not None:
             name, fallback = env
             if name in self.tables.openai_base_url_envs:
+                if is_set:
+                    return set(), False  # whatever server the user set it to
                 if fallback is None:
                     return {Target.OPENAI}, True
                 # OpenAI's variable, unless unset: then the default's server (LM Studio's
@@ -301,14 +325,14 @@ class ClientIndex(ModuleScopes):
                 if binding.value is None:
                     complete = False
                     continue
-                found, whole = self._base_url_targets(binding.value, default, binding.scope, depth + 1)
+                found, whole = self._base_url_targets(binding.value, default, binding.scope, depth + 1, is_set)
                 targets |= found
                 # a parameter's default is one value among those callers may pass
                 complete = complete and whole and type(binding.target) is not cst.Param
             return targets, complete
         if not parts:
             return set(), False
-        results = [self._base_url_targets(part, default, scope, depth + 1) for part in parts]
+        results = [self._base_url_targets(part, default, scope, depth + 1, is_set) for part in parts]
         return set().union(*(r[0] for r in results)), all(r[1] for r in results)
 
     def _url_target(self, url: str) -> Target:
@@ -360,3 +384,25 @@ class ClientIndex(ModuleScopes):
             return Target.OPENAI
         targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
+
+
+#: nodes that start a scope: a test outside one says nothing of the code inside
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+
+
+def _tests_set(test: cst.BaseExpression, dotted: str) -> bool:
+    """`test` holds only where the name or attribute `dotted` is set: `x`, `x is not None`, or
+    an `and` with one of those."""
+    if type(test) in (cst.Name, cst.Attribute):
+        return dotted_name(test) == dotted
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        return (
+            type(comparison.operator) is cst.IsNot
+            and dotted_name(test.left) == dotted
+            and type(comparison.comparator) is cst.Name
+            and comparison.comparator.value == "None"
+        )
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+        return _tests_set(test.left, dotted) or _tests_set(test.right, dotted)
+    return False
