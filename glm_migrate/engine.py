@@ -881,22 +881,22 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for rule in overriding("on_module_end"):
         rule.on_module_end()
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
-        _move_as_safely_as_its_model_ids(model, findings, by_call)
+        _move_as_safely_as_its_calls(model, findings, by_call)
 
 
-def _move_as_safely_as_its_model_ids(
+def _move_as_safely_as_its_calls(
     model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
 ) -> None:
-    """A client moves to Z.AI only as safely as the model ids its calls send: moved by a safe
-    fix while `whisper-1` becomes `glm-asr` only with --unsafe-fixes, its transcriptions would
-    fail at Z.AI after a safe run. So the safe fixes that move it (on its construction and its
-    arguments) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or
-    none apply. Within this module: a client built elsewhere moves with that module's fixes."""
+    """A client moves to Z.AI only as safely as its calls can follow it. Moved by a safe fix
+    while `whisper-1` becomes `glm-asr` only with --unsafe-fixes, its transcriptions would fail
+    at Z.AI after a safe run; so would a `responses.create` or `models.list()` call Z.AI has no
+    route for (GLM301) that no safe fix rewrites. So the safe fixes that move it (on its
+    construction and its arguments) and those of its calls (a GLM id sent to OpenAI fails too)
+    become unsafe: all or none apply. Within this module: a client built elsewhere moves with
+    that module's fixes."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID and f.fix is not None}
-    if not any(f.applicability is Applicability.UNSAFE for f in rewrites.values()):
-        return
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
-    waiting: dict[Client, str] = {}  #: client -> the model id whose rewrite it waits for
+    waiting: dict[Client, str] = {}  #: client -> what it waits for
     for call, found in by_call:
         ids = [
             literal
@@ -906,10 +906,18 @@ def _move_as_safely_as_its_model_ids(
         ]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
         unsafe = next((node for node in ids if rewrites[node].applicability is Applicability.UNSAFE), None)
-        if unsafe is not None:
+        routeless = any(f.rule.REPORTS_MISSING_ROUTE and f.applicability is not Applicability.SAFE for f in found)
+        if unsafe is not None or routeless:
+            reason = (
+                f"the client moves only with `{short_code(unsafe)}` rewritten"
+                if unsafe is not None
+                else f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
+            )
             for client in call.clients:
                 if migrates_to_zai(client):
-                    waiting.setdefault(client, f"`{short_code(unsafe)}`")
+                    waiting.setdefault(client, reason)
+    if not waiting:
+        return
     constructions: dict[cst.CSTNode, str] = {
         client.construction: why for client, why in waiting.items() if client.construction is not None
     }
@@ -924,7 +932,7 @@ def _move_as_safely_as_its_model_ids(
     for finding, why in held:
         if finding.fix is not None and finding.applicability is Applicability.SAFE:
             finding.applicability = Applicability.UNSAFE
-            finding.message = f"{finding.message} (with --unsafe-fixes: the client moves only with {why} rewritten)"
+            finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
 
 
 def _inside(node: cst.CSTNode, constructions: Mapping[cst.CSTNode, str], model: SemanticModel) -> str | None:

@@ -102,6 +102,9 @@ class Rule:
     #: its fixes replace the model id a request sends: a request that keeps an OpenAI id fails
     #: at Z.AI, so a client moves only as safely as these fixes of its calls (engine.py)
     REWRITES_MODEL_ID: ClassVar[bool] = False
+    #: it reports calls Z.AI has no route for: one no safe fix rewrites fails once its client
+    #: moves, so that client moves only as safely as the call is fixed (engine.py)
+    REPORTS_MISSING_ROUTE: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -61,6 +61,7 @@ class NoGlmEndpoint(Rule):
     """
 
     CODE = "GLM301"
+    REPORTS_MISSING_ROUTE = True
     NAME = "no-glm-endpoint"
     SUMMARY = "OpenAI API with no GLM-4.6 counterpart"
     FIX_TITLE = "Rewrite a plain Responses call as chat completions"
