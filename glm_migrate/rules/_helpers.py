@@ -17,6 +17,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, gives_none_when_unset, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
+from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
 
@@ -185,6 +186,17 @@ class GlmOptions:
                     return None
                 found.extend(dicts)
         return found
+
+    @functools.cached_property
+    def resolved_splats(self) -> dict[cst.Arg, SplatMapping | None]:
+        """Each `**` argument of the call, with what it passes where its keys can all be seen (a
+        dict built in view, keys stored into it included)."""
+        args = self.call.node.args
+        return {arg: resolve_splat(self.model, arg.value, self.call.scope) for arg in args if arg.star == "**"}
+
+    @property
+    def splat_mappings(self) -> list[SplatMapping]:
+        return [mapping for mapping in self.resolved_splats.values() if mapping is not None]
 
     @functools.cached_property
     def _extra_bodies(self) -> list[cst.Dict] | None:

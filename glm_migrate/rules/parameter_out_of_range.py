@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import functools
+
+import libcst as cst
+
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import number_literal, number_value, replace_with
+from glm_migrate.rules._helpers import GlmOptions, number_literal, number_value, replace_with
 from glm_migrate.semantic import ApiCall
 
 
@@ -28,7 +32,10 @@ class ParameterOutOfRange(Rule):
     ## Fix safety
     Safe: the nearest value GLM accepts, and the only way the request succeeds. Sampling at 1.0 is
     less random than OpenAI at 1.3, so the finding says what changed. Values computed at run time
-    are not inspected.
+    are not inspected. The entries of a `**` mapping built in view (`params = {...}`,
+    `params["temperature"] = 1.5`) are checked where they are set; one also passed to a call
+    other than such chat calls is reported without a fix, since clamping it would change that
+    call's requests.
     """
 
     CODE = "GLM201"
@@ -50,6 +57,10 @@ class ParameterOutOfRange(Rule):
     )
     INVALID = (
         Invalid(
+            "from openai import OpenAI\np = {'model': m, 'messages': []}\np['temperature'] = 1.7\nOpenAI().chat.completions.create(**p)",
+            expected="from openai import OpenAI\np = {'model': m, 'messages': []}\np['temperature'] = 1.0\nOpenAI().chat.completions.create(**p)",
+        ),
+        Invalid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.5, top_p=0)",
             expected="from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.0, top_p=0.01)",
         ),
@@ -63,21 +74,37 @@ class ParameterOutOfRange(Rule):
         if call.endpoint != "chat" or not call.migratable:
             return
         for arg in call.node.args:
-            if arg.keyword is None:
-                continue
-            name = arg.keyword.value
-            limit = self.tables.limits.get(self.tables.renamed_params.get(name, name))
-            value = number_value(arg.value)
-            if limit is None or value is None or limit.min <= value <= limit.max:
-                continue
-            clamped = min(max(value, limit.min), limit.max)
-            new = number_literal(clamped, arg.value)
-            shown = _format(clamped)
-            self.report(
-                arg.value,
-                f"`{name}={_format(value)}` is outside {self.target_name}'s range [{_format(limit.min)}, {_format(limit.max)}]",
-                fix=Fix(((arg.value, replace_with(new)),), f"Clamp to `{shown}`"),
-            )
+            if arg.keyword is not None:
+                self._check(arg.keyword.value, arg.value, fixable=True)
+        # `create(**params)`: the entries of a mapping built in view, where they are set
+        keywords = {arg.keyword.value for arg in call.node.args if arg.keyword is not None}
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for name, sources in mapping.keys.items():
+                for source in sources if name not in keywords else ():
+                    self._check(name, source.value, fixable=self._only_moving_chat_calls(mapping.splatted_into))
+
+    @functools.cached_property
+    def _chat_calls(self) -> set[cst.Call]:
+        return {call.node for call in self.model.api_calls if call.endpoint == "chat" and call.migratable}
+
+    def _only_moving_chat_calls(self, calls: list[cst.Call]) -> bool:
+        """A mapping splatted into these calls may be clamped: each is a chat call checked here
+        (clamping changes the requests of any other call it reaches, an OpenAI one say)."""
+        return all(call in self._chat_calls for call in calls)
+
+    def _check(self, name: str, node: cst.BaseExpression, *, fixable: bool) -> None:
+        limit = self.tables.limits.get(self.tables.renamed_params.get(name, name))
+        value = number_value(node)
+        if limit is None or value is None or limit.min <= value <= limit.max:
+            return
+        clamped = min(max(value, limit.min), limit.max)
+        shown = _format(clamped)
+        message = f"`{name}={_format(value)}` is outside {self.target_name}'s range [{_format(limit.min)}, {_format(limit.max)}]"
+        if not fixable:
+            self.report(node, f"{message}: clamp it to `{shown}` for the chat calls of the mapping it is in")
+            return
+        fix = Fix(((node, replace_with(number_literal(clamped, node))),), f"Clamp to `{shown}`")
+        self.report(node, message, fix=fix)
 
 
 def _format(value: float) -> str:

@@ -117,21 +117,32 @@ class UnsupportedChatParameter(Rule):
                 self._user(call, arg, options)
             else:
                 self._remove(call, arg, spec, options)
-        for arg in call.node.args:
-            if arg.star == "**" and self.model.dict_literals(arg.value, call.scope) is None:
+        # `**` mappings: each key where it is set (a dict literal, `dict(...)`, `d["key"] = ...`)
+        entries = [
+            (key, s.node)
+            for mapping in options.splat_mappings
+            for key, sources in mapping.keys.items()
+            for s in sources
+        ]
+        seen = {node for _, node in entries}
+        for literal in options.splat_dicts or ():
+            for element in literal.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is not None and element not in seen:
+                    entries.append((key, element))
+        for key, node in entries:
+            spec = self._spec(key, options)
+            if spec is not None:
+                self.report(
+                    node, f"`{key}` in a `**` mapping is not a {self.target_name} parameter: {spec.why}; remove it"
+                )
+        for arg, resolved in options.resolved_splats.items():
+            if resolved is None and self.model.dict_literals(arg.value, call.scope) is None:
                 self.report(
                     arg,
                     f"`**{code_of(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
                     severity=Severity.WARNING,
                 )
-        for mapping in options.splat_dicts or ():
-            for element in mapping.elements:
-                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
-                spec = self._spec(key or "", options)
-                if key is not None and spec is not None:
-                    self.report(
-                        element, f"`{key}` in a `**` dict is not a {self.target_name} parameter: {spec.why}; remove it"
-                    )
 
     def _spec(self, name: str, options: GlmOptions) -> UnsupportedParam | None:
         spec = self.tables.unsupported_params.get(name)
