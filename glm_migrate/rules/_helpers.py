@@ -82,6 +82,22 @@ def number_value(node: cst.BaseExpression) -> float | None:
     return None
 
 
+def out_of_range(tables: Tables, name: str, node: cst.BaseExpression, target: str) -> tuple[str, Fix] | None:
+    """For a literal request parameter `name=node` outside the target's range
+    (`rules/parameters.toml`): what to say, and the fix that clamps it."""
+    limit = tables.limits.get(tables.renamed_params.get(name, name))
+    value = number_value(node)
+    if limit is None or value is None or limit.min <= value <= limit.max:
+        return None
+    clamped = min(max(value, limit.min), limit.max)
+    message = f"`{name}={_shown(value)}` is outside {target}'s range [{_shown(limit.min)}, {_shown(limit.max)}]"
+    return message, Fix(((node, replace_with(number_literal(clamped, node))),), f"Clamp to `{_shown(clamped)}`")
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
 def number_literal(value: float, like: cst.BaseExpression) -> cst.BaseExpression:
     """A literal for `value`, an int when `like` was an int and the value is whole."""
     if isinstance(like, cst.Integer) and value == int(value):

@@ -16,6 +16,7 @@ from glm_migrate.rules._helpers import (
     env_key_lookup,
     key_renaming_fix,
     number_value,
+    out_of_range,
     put_in_extra_body,
     remove_kwargs,
     remove_unsupported,
@@ -329,8 +330,9 @@ class LangchainOpenAIClass(Rule):
 
     def _request_parameters(self, call: cst.Call, name: str) -> None:
         """The constructor's request parameters go with every request, as written: those GLM
-        does not take are reported as GLM208 reports them on an SDK call, and `temperature=0`
-        as GLM207 does (LangChain has no `do_sample`; `extra_body` carries it)."""
+        does not take are reported as GLM208 reports them on an SDK call, values outside GLM's
+        ranges are clamped as GLM201 clamps them, and `temperature=0` is reported as GLM207 does
+        (LangChain has no `do_sample`; `extra_body` carries it)."""
         for arg in call.args:
             option = arg.keyword.value if arg.keyword is not None else ""
             spec = self.tables.unsupported_params.get(option)
@@ -338,6 +340,9 @@ class LangchainOpenAIClass(Rule):
                 severity = Severity.WARNING if spec.tolerated else None
                 message = f"`{option}=` on `{name}` is not a {self.target_name} parameter: {spec.why}"
                 self.report(arg, message, fix=remove_unsupported(call, arg, spec), severity=severity)
+            elif (found := out_of_range(self.tables, option, arg.value, self.target_name)) is not None:
+                message, fix = found
+                self.report(arg.value, message.replace("` is outside", f"` on `{name}` is outside", 1), fix=fix)
             elif option == "temperature" and number_value(arg.value) == 0:
                 self.report(
                     arg,

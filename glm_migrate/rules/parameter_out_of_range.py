@@ -4,8 +4,8 @@ import functools
 
 import libcst as cst
 
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, number_literal, number_value, replace_with
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import GlmOptions, out_of_range
 from glm_migrate.semantic import ApiCall
 
 
@@ -93,19 +93,13 @@ class ParameterOutOfRange(Rule):
         return all(call in self._chat_calls for call in calls)
 
     def _check(self, name: str, node: cst.BaseExpression, *, fixable: bool) -> None:
-        limit = self.tables.limits.get(self.tables.renamed_params.get(name, name))
-        value = number_value(node)
-        if limit is None or value is None or limit.min <= value <= limit.max:
+        found = out_of_range(self.tables, name, node, self.target_name)
+        if found is None:
             return
-        clamped = min(max(value, limit.min), limit.max)
-        shown = _format(clamped)
-        message = f"`{name}={_format(value)}` is outside {self.target_name}'s range [{_format(limit.min)}, {_format(limit.max)}]"
-        if not fixable:
-            self.report(node, f"{message}: clamp it to `{shown}` for the chat calls of the mapping it is in")
-            return
-        fix = Fix(((node, replace_with(number_literal(clamped, node))),), f"Clamp to `{shown}`")
-        self.report(node, message, fix=fix)
-
-
-def _format(value: float) -> str:
-    return str(int(value)) if value == int(value) else repr(value)
+        message, fix = found
+        if fixable:
+            self.report(node, message, fix=fix)
+        else:
+            self.report(
+                node, f"{message}: {fix.title[0].lower()}{fix.title[1:]} for the chat calls of the mapping it is in"
+            )
