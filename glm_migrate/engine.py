@@ -888,13 +888,14 @@ def _move_as_safely_as_its_calls(
     model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
 ) -> None:
     """A client moves to Z.AI only as safely as its calls can follow it. Moved by a safe fix
-    while `whisper-1` becomes `glm-asr` only with --unsafe-fixes, its transcriptions would fail
-    at Z.AI after a safe run; so would a `responses.create` or `models.list()` call Z.AI has no
-    route for (GLM301) that no safe fix rewrites. So the safe fixes that move it (on its
+    while `whisper-1` becomes `glm-asr` only with --unsafe-fixes (or only by hand: an id a test
+    also reads), its transcriptions would fail at Z.AI after a safe run; so would a
+    `responses.create` or `models.list()` call Z.AI has no route for (GLM301) that no safe fix
+    rewrites. So the safe fixes that move it (on its
     construction and its arguments) and those of its calls (a GLM id sent to OpenAI fails too)
     become unsafe: all or none apply. Within this module: a client built elsewhere moves with
     that module's fixes."""
-    rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID and f.fix is not None}
+    rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
     for call, found in by_call:
@@ -905,14 +906,14 @@ def _move_as_safely_as_its_calls(
             if literal in rewrites
         ]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
-        unsafe = next((node for node in ids if rewrites[node].applicability is Applicability.UNSAFE), None)
+        unsafe = next((node for node in ids if rewrites[node].applicability is not Applicability.SAFE), None)
         routeless = any(f.rule.REPORTS_MISSING_ROUTE and f.applicability is not Applicability.SAFE for f in found)
+        if unsafe is not None:
+            how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
+            reason = f"the client moves only with `{short_code(unsafe)}` {how}"
+        elif routeless:
+            reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
         if unsafe is not None or routeless:
-            reason = (
-                f"the client moves only with `{short_code(unsafe)}` rewritten"
-                if unsafe is not None
-                else f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
-            )
             for client in call.clients:
                 if migrates_to_zai(client):
                     waiting.setdefault(client, reason)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import functools
 from functools import partial
 
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import literals_in
+from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.rules._flow import ModelTest, carrying_names, tests_of
@@ -132,9 +133,24 @@ class OpenAIModelName(Rule):
         #: (name, scope) -> the tests of it, looked for once
         self._tests_of: dict[tuple[str, Scope], list[ModelTest]] = {}
 
+    @functools.cached_property
+    def _kept(self) -> dict[cst.SimpleString, ApiCall]:
+        """Model-id literals sent by a call whose client stays where it is (a local server, an
+        Azure client on Entra ID tokens): rewritten, they would break that call, so no rule
+        rewrites them, and where a moving call shares one it is reported for a person."""
+        kept: dict[cst.SimpleString, ApiCall] = {}
+        for call in self.model.api_calls:
+            if call.endpoint in MODEL_ENDPOINTS and not call.migratable:
+                for literal in self.model.model_literals(call)[0]:
+                    kept.setdefault(literal, call)
+        return kept
+
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
-        if endpoint not in MODEL_ENDPOINTS or not call.migratable:
+        if endpoint in MODEL_ENDPOINTS and not call.migratable:
+            self.claim(*(literal for literal, by in self._kept.items() if by is call))
+            return
+        if endpoint not in MODEL_ENDPOINTS:
             return
         if endpoint in ("chat", "embeddings"):
             self._rewrite(call, endpoint, set())
@@ -205,6 +221,11 @@ class OpenAIModelName(Rule):
                 message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:
                 message += f": replace it with `{new}` when its client moves to Z.AI ({stays})"
+                self.report(literal, message, model=match)
+                continue
+            if literal in self._kept:
+                other = self._kept[literal].node
+                message += f", also sent by `{short_code(other)}`, whose client stays where it is: give the calls that move `{new}` by hand"
                 self.report(literal, message, model=match)
                 continue
             if tests and literal is not argument and old is not None:
