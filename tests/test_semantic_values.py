@@ -337,6 +337,10 @@ def test_base_url_in_a_splatted_dict_literal() -> None:
         ("MODEL", ['"gpt-4o-mini"'], True),
         ("pick()", ['"o3-mini"'], True),
         ("settings.model", [], False),
+        # a mapping's default for a missing key, as an environment variable's
+        ('config.get("model", "gpt-4o")', ['"gpt-4o"'], True),
+        ('profile.get("llm", {}).get("model", MODEL)', ['"gpt-4o-mini"'], True),
+        ('config.get(key, "gpt-4o")', [], False),  # not a key: some other `get`
     ],
 )
 def test_model_argument_literals(argument: str, literals: list[str], complete: bool) -> None:

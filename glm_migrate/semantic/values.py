@@ -302,7 +302,8 @@ class ValueResolver(ClientIndex):
         """The string literals `expr` may evaluate to, and whether every path was followed.
 
         Follows names and attributes to their assignments and parameter defaults, both arms of
-        `a if c else b` and `a or b`, `os.getenv(NAME, default)` defaults and `.lower()`-like calls.
+        `a if c else b` and `a or b`, `os.getenv(NAME, default)` and `mapping.get("key", default)`
+        defaults and `.lower()`-like calls.
         """
         if depth > MAX_DEPTH:
             return [], False
@@ -337,6 +338,11 @@ class ValueResolver(ClientIndex):
             func = expr.func
             if isinstance(func, cst.Attribute) and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
                 return self.resolve_strings(func.value, scope, depth + 1)
+            fallback = _lookup_default(expr)
+            if fallback is not None:
+                # `config.get("model", "gpt-4o")`: the id used where the setting is missing, as
+                # an environment variable's default is
+                return self.resolve_strings(fallback, scope, depth + 1)
             default = declared_default(expr)
             if default is not None:
                 return self.resolve_strings(default, scope, depth + 1)
@@ -406,3 +412,13 @@ class ValueResolver(ClientIndex):
     ) -> tuple[list[cst.SimpleString], bool]:
         results = [self.resolve_strings(value, scope, depth + 1) for value in values]
         return [s for r in results for s in r[0]], complete and all(r[1] for r in results)
+
+
+def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
+    """The default of `mapping.get("key", default)`: a `get` with a string key and a default."""
+    func, args = call.func, call.args
+    if type(func) is not cst.Attribute or func.attr.value != "get" or len(args) != 2:
+        return None
+    if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
+        return None
+    return args[1].value
