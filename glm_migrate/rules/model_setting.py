@@ -9,6 +9,7 @@ import libcst as cst
 
 from glm_migrate.defaults import option_name
 from glm_migrate.diagnostics import Applicability
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
@@ -53,7 +54,10 @@ class ModelSetting(Rule):
     Z.AI. Ids the model map has no GLM counterpart for, and provider-prefixed ids
     (`openai/gpt-4o`), are reported without a fix, except in a module that calls through LiteLLM
     and no client SDK, where the setting gets LiteLLM's Z.AI id (`zai/glm-4.6`). Settings that do reach a request are GLM101's;
-    lists and tables of ids stay GLM103's.
+    lists and tables of ids stay GLM103's. An id configured beside an Azure marker
+    (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
+    name: reported without a fix. The `model` attribute of an object a function builds for itself
+    (a response in a test) is data, not a setting.
     """
 
     CODE = "GLM108"
@@ -156,6 +160,16 @@ class ModelSetting(Rule):
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
             self.report(literal, message + suggestion, model=match)
             return
+        azure = self._azure_marker(literal)
+        if azure is not None:
+            # the same settings name an Azure deployment, which keeps its own name
+            self.report(
+                literal,
+                f"{message}; `{azure}` beside it makes it an Azure deployment name: move that "
+                f"configuration to Z.AI by hand, with `{new}`",
+                model=match,
+            )
+            return
         tests = tests_of(self.model, name, scope) if name.isidentifier() else []
         if tests:
             # `if model in {...}`, `model.startswith("gpt-")`: the new id alone would change what they decide
@@ -166,6 +180,38 @@ class ModelSetting(Rule):
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    def _on_local_object(self, dotted: str, scope: Scope) -> bool:
+        """`reply.model = "gpt-4o-2024-08-06"` on an object a function builds for itself (a
+        response, a record in a test): data, not a setting, unlike `self.model` or a module's
+        settings object."""
+        base = dotted.partition(".")[0]
+        bindings = self.model.lookup(base, scope)
+        return bool(bindings) and all(b.scope.kind == "function" and type(b.target) is not cst.Param for b in bindings)
+
+    def _azure_marker(self, literal: cst.SimpleString) -> str | None:
+        """The argument or entry beside which `literal` configures Azure OpenAI (`provider="azure"`,
+        `api_type="azure"`, `azure_deployment=...`) in the call or dict literal holding it."""
+        azure_names = {name for name in self.tables.sdk.openai_provider_names if "azure" in name}
+        current: cst.CSTNode | None = literal
+        while current is not None and not isinstance(current, cst.BaseStatement | cst.BaseSmallStatement):
+            if type(current) is cst.Call:
+                pairs = [(a.keyword.value, a.value, "{}={}") for a in current.args if a.keyword is not None]
+            elif type(current) is cst.Dict:
+                pairs = [
+                    (key, e.value, '"{}": {}')
+                    for e in current.elements
+                    if type(e) is cst.DictElement and (key := string_value(e.key)) is not None
+                ]
+            else:
+                pairs = []
+            for key, value, shape in pairs:
+                text = string_value(value)
+                azure_value = text is not None and text.lower() in azure_names
+                if key.lower().startswith("azure_") or (azure_value and ("provider" in key or key == "api_type")):
+                    return shape.format(key, short_code(value))
+            current = self.model.parents.get(current)
+        return None
 
     @functools.cached_property
     def _litellm_only(self) -> bool:
@@ -191,7 +237,7 @@ class ModelSetting(Rule):
         for (_, dotted), bindings in model.attribute_bindings.items():
             if names_a_model(dotted.rpartition(".")[2]):
                 for binding in bindings:
-                    if binding.value is not None:
+                    if binding.value is not None and not self._on_local_object(dotted, binding.scope):
                         yield dotted, binding.value, binding.scope
         for literal, scope in model.string_literals:
             element = model.parents.get(literal)
