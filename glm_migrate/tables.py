@@ -198,6 +198,8 @@ class SdkSurface:
     transparent_segments: frozenset[str]
     #: client methods that return a copy of the client (`with_options`)
     client_copy_methods: frozenset[str]
+    #: segments only OpenAI's SDK has: an untraced receiver's call with one is an OpenAI call
+    distinctive_segments: frozenset[str]
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
@@ -763,6 +765,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         legacy_settings=frozenset(_str_list(raw, "legacy.settings", "sdk")),
         transparent_segments=frozenset(_str_list(raw, "paths.transparent_segments", "sdk")),
         client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
+        distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
         endpoints=MappingProxyType(endpoints),
     )

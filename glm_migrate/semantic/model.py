@@ -155,14 +155,17 @@ class SemanticModel(ValueResolver):
             return ApiCall(call, path, clients, scope, self.tables.sdk.endpoints.get(path))
         # A receiver we cannot trace (a parameter, an attribute set elsewhere) still makes an API
         # call when the method chain is an SDK resource path and the module imports an SDK, or
-        # star-imports a module (which glm-migrate does not follow) that may hand it a client.
+        # star-imports a module (which glm-migrate does not follow) that may hand it a client;
+        # so does a chain to an API Z.AI lacks that only OpenAI's SDK has (`beta.threads`).
         dotted = dotted_name(call.func)
         if dotted is None or not (self.imported_sdks or self.star_imports) or func_values:
             return None
         parts = tuple(dotted.split("."))
+        sdk = self.tables.sdk
         for length in (4, 3, 2):
-            path = self.tables.sdk.normalise_path(parts[-length:])
-            shaped = path in self.tables.sdk.endpoints or (self.star_imports and self.tables.unavailable_advice(path))
+            path = sdk.normalise_path(parts[-length:])
+            openai_only = self.star_imports or not sdk.distinctive_segments.isdisjoint(parts[1:])
+            shaped = path in sdk.endpoints or (openai_only and self.tables.unavailable_advice(path))
             if len(parts) > length and shaped:
                 declared = self._declared_other(parts[0], scope)
                 clients = (declared,) if declared is not None else ()
