@@ -35,6 +35,23 @@ SDKS = ("openai", "azure", "zai", "zhipuai")
 USER_ID_LENGTH = range(6, 129)
 
 
+#: providers that prefix a model id with a colon (LangChain's `init_chat_model("openai:gpt-4o")`,
+#: PydanticAI's `Agent("openai:gpt-4o")`), unlike fine-tuned ids (`ft:gpt-4o-mini:org::id`)
+_COLON_PROVIDERS = frozenset({"openai", "azure", "azure_openai"})
+
+
+def split_provider(value: str) -> tuple[str, str]:
+    """("openai", "gpt-4o") for "openai/gpt-4o" (LiteLLM, gateways) and "openai:gpt-4o"; ("",
+    value) for a bare id."""
+    if "/" in value:
+        provider, _, model_id = value.rpartition("/")
+        return provider, model_id
+    provider, colon, model_id = value.partition(":")
+    if colon and provider.lower() in _COLON_PROVIDERS:
+        return provider.lower(), model_id
+    return "", value
+
+
 @functools.lru_cache(maxsize=4096)
 def _undated(dated_suffix: re.Pattern[str], model_id: str) -> str:
     """`model_id` without a dated or preview suffix, memoised: rules ask about string literals

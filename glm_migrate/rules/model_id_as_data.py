@@ -5,6 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import Target, string_value
+from glm_migrate.tables import split_provider
 
 #: literal tables and what holds their items
 _TABLES = (cst.Dict, cst.List, cst.Tuple, cst.Set)
@@ -82,8 +83,9 @@ class ModelIdAsData(Rule):
             value = string_value(literal)
             if value is None or len(value) > 64:
                 continue
-            # "openai/gpt-4o" (GitHub Models, LiteLLM, gateways) names the same model behind a provider.
-            provider, _, model_id = value.rpartition("/")
+            # "openai/gpt-4o" (GitHub Models, LiteLLM, gateways) and "openai:gpt-4o" (LangChain,
+            # PydanticAI) name the same model behind a provider.
+            provider, model_id = split_provider(value)
             match = self.tables.match_model(model_id)
             # ids without a GLM counterpart stay what they are: tests of them still hold
             if match is None or not match.glm:
@@ -93,7 +95,7 @@ class ModelIdAsData(Rule):
         for holder, literals in found.items():
             if len(literals) == 1:
                 literal, value, label = literals[0]
-                what = f"Model id `{value}`" if "/" not in value else f"Provider-prefixed model id `{value}`"
+                what = f"Provider-prefixed model id `{value}`" if split_provider(value)[0] else f"Model id `{value}`"
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
             ids = list(dict.fromkeys(value for _, value, _ in literals))

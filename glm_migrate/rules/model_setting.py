@@ -14,14 +14,17 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
 from glm_migrate.semantic import Scope, env_lookup, string_value
+from glm_migrate.tables import split_provider
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_MODEL_WORDS = frozenset({"model", "llm"})
 
 
 @functools.lru_cache(maxsize=4096)
 def names_a_model(name: str) -> bool:
-    """`MODEL`, `model_name`, `DEFAULT_MODEL`, `llmModel`, `OPENAI_API_MODEL`: a word of it is "model"."""
-    return "model" in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower())
+    """`MODEL`, `model_name`, `DEFAULT_MODEL`, `llmModel`, `OPENAI_API_MODEL`, `FAST_LLM`: a word of
+    it is "model" or "llm"."""
+    return not _MODEL_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()))
 
 
 class ModelSetting(Rule):
@@ -137,13 +140,13 @@ class ModelSetting(Rule):
 
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
-        return value is not None and len(value) <= 64 and self.tables.match_model(value.rpartition("/")[2]) is not None
+        return value is not None and len(value) <= 64 and self.tables.match_model(split_provider(value)[1]) is not None
 
     def _check(self, name: str, literal: cst.SimpleString, scope: Scope) -> None:
         value = string_value(literal)
         if value is None or len(value) > 64:
             return
-        provider, _, model_id = value.rpartition("/")
+        provider, model_id = split_provider(value)
         endpoint = self.tables.known_endpoint_for(model_id)
         if endpoint is None or provider not in ("", "openai", "azure"):
             return

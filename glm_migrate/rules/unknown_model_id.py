@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.semantic import ApiCall, string_value
-from glm_migrate.tables import ModelMatch
+from glm_migrate.tables import ModelMatch, split_provider
 
 
 class UnknownModelId(Rule):
@@ -81,7 +81,7 @@ class UnknownModelId(Rule):
             (literal, value)
             for literal, _ in self.model.string_literals
             if (value := string_value(literal)) is not None
-            and any(pattern.fullmatch(value.rpartition("/")[2]) for pattern in anywhere)
+            and any(pattern.fullmatch(split_provider(value)[1]) for pattern in anywhere)
         ]
         if not candidates:
             return
@@ -89,7 +89,7 @@ class UnknownModelId(Rule):
         for literal, value in candidates:
             if literal in sent or self.claimed(literal):
                 continue
-            match = self.tables.match_model(value.rpartition("/")[2])  # a user override of the id wins
+            match = self.tables.match_model(split_provider(value)[1])  # a user override of the id wins
             if match is not None and match.family is not None and match.family.report_anywhere:
                 self.claim(literal)
                 self.report(literal, _no_equivalent(value, match), model=match)
