@@ -12,7 +12,7 @@ import ast
 import functools
 import re
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
@@ -38,7 +38,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import migrates_to_zai, repoint_blocker
+from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -898,6 +898,17 @@ def _move_as_safely_as_its_calls(
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
+    # A client whose own move is an unsafe fix (an Azure client keeping its key) stays where it
+    # is in a safe run: a Z.AI key or a GLM id given to it there would break it.
+    built: dict[cst.CSTNode, Client] = {
+        c.construction: c for call, _ in by_call for c in call.clients if c.construction and moved_by_fixes(c)
+    }
+    for finding in findings:
+        if finding.fix is not None and finding.applicability is Applicability.UNSAFE:
+            construction = _inside(finding.node, built, model)
+            if construction is not None:
+                reason = f"the client moves only with {finding.rule.CODE}'s fix"
+                waiting.setdefault(built[construction], reason)
     for call, found in by_call:
         ids = [
             literal
@@ -915,14 +926,18 @@ def _move_as_safely_as_its_calls(
             reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
         if unsafe is not None or routeless:
             for client in call.clients:
-                if migrates_to_zai(client):
+                if moved_by_fixes(client):
                     waiting.setdefault(client, reason)
     if not waiting:
         return
     constructions: dict[cst.CSTNode, str] = {
         client.construction: why for client, why in waiting.items() if client.construction is not None
     }
-    held = [(finding, why) for finding in findings if (why := _inside(finding.node, constructions, model)) is not None]
+    held = [
+        (finding, constructions[construction])
+        for finding in findings
+        if (construction := _inside(finding.node, constructions, model)) is not None
+    ]
     held += [
         (finding, why)
         for call, found in of_call
@@ -936,12 +951,12 @@ def _move_as_safely_as_its_calls(
             finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
 
 
-def _inside(node: cst.CSTNode, constructions: Mapping[cst.CSTNode, str], model: SemanticModel) -> str | None:
-    """The value of the construction `node` is or is inside (its `api_key=` argument, say)."""
+def _inside(node: cst.CSTNode, constructions: Collection[cst.CSTNode], model: SemanticModel) -> cst.CSTNode | None:
+    """The construction `node` is or is inside (its `api_key=` argument, say), if any."""
     current: cst.CSTNode | None = node
     while current is not None and type(current) not in _STATEMENT_NODES:
         if current in constructions:
-            return constructions[current]
+            return current
         current = model.parents.get(current)
     return None
 
@@ -982,7 +997,9 @@ def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client,
     elif stays:
         note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
     else:
-        note = f"if its client {' or '.join(unknown)}, whose server is chosen at run time, goes to Z.AI"
+        unknown_classes = all(c.origin == "unknown class" for c in call.clients if c.target is Target.UNKNOWN)
+        how = "built by a class glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
+        note = f"if its client {' or '.join(unknown)}, {how}, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
         finding.fix, finding.applicability = None, Applicability.MANUAL

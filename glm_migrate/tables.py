@@ -217,6 +217,10 @@ class SdkSurface:
     client_copy_methods: frozenset[str]
     #: segments only OpenAI's SDK has: an untraced receiver's call with one is an OpenAI call
     distinctive_segments: frozenset[str]
+    #: other import paths of client classes ("openai.lib.azure.AzureOpenAI") -> their names
+    class_aliases: Mapping[str, str]
+    #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
+    other_vendors: frozenset[str]
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
@@ -783,6 +787,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         transparent_segments=frozenset(_str_list(raw, "paths.transparent_segments", "sdk")),
         client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
+        class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
+        other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
         endpoints=MappingProxyType(endpoints),
     )

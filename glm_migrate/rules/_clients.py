@@ -19,6 +19,16 @@ def migrates_to_zai(client: Client) -> bool:
     return client.sdk == "openai" and client.target is Target.OPENAI and client.origin in ("constructor", "module")
 
 
+def moved_by_fixes(client: Client) -> bool:
+    """A client of this module the client rules point at Z.AI: an OpenAI client
+    (`migrates_to_zai`) or an Azure one, which GLM008 turns into one."""
+    return (
+        client.sdk in ("openai", "azure")
+        and client.target is Target.OPENAI
+        and client.origin in ("constructor", "module")
+    )
+
+
 def program_set_key(model: SemanticModel, client: Client) -> str | None:
     """The OpenAI key variable the client's key comes from when this module sets it itself
     (`os.environ["OPENAI_API_KEY"] = cfg["key"]`): that key is the program's, an OpenAI key, and

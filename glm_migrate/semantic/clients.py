@@ -48,7 +48,8 @@ class Client:
     imported: ClientFact | None = None
     #: how the module gets it: "constructor", "module" (the `openai` module-level client),
     #: "annotation" (a parameter or attribute declared as a client: the caller's), "derived"
-    #: (`client.with_options(base_url=...)`, `construction` is that call), "imported"
+    #: (`client.with_options(base_url=...)`, `construction` is that call), "imported",
+    #: "unknown class" (built by a class glm-migrate does not know: a subclass, a wrapper)
     origin: str = "constructor"
 
     @property

@@ -10,6 +10,7 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 from __future__ import annotations
 
 import functools
+from typing import cast
 
 import libcst as cst
 
@@ -33,6 +34,10 @@ from glm_migrate.tables import Tables
 NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})
 
 
+#: what `_built_by_unknown_class` says of another LLM vendor's client
+_ANOTHER_VENDOR = object()
+
+
 class SemanticModel(ValueResolver):
     """The bindings, clients and API calls of one module. Build it with `SemanticModel.build`."""
 
@@ -41,6 +46,8 @@ class SemanticModel(ValueResolver):
         self.api_calls: list[ApiCall] = []
         #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+        #: receivers built by a class glm-migrate does not know as a client (see `_api_call`)
+        self._unknown_clients: list[Client] = []
 
     def release(self) -> None:
         """Break the references between scopes and their bindings and let go of everything the
@@ -167,10 +174,43 @@ class SemanticModel(ValueResolver):
             openai_only = self.star_imports or not sdk.distinctive_segments.isdisjoint(parts[1:])
             shaped = path in sdk.endpoints or (openai_only and self.tables.unavailable_advice(path))
             if len(parts) > length and shaped:
-                declared = self._declared_other(parts[0], scope)
-                clients = (declared,) if declared is not None else ()
+                receiver = self._declared_other(parts[0], scope) or self._built_by_unknown_class(parts[0], scope)
+                if receiver is _ANOTHER_VENDOR:
+                    return None  # `Groq().chat.completions.create(...)`: that vendor's API, not OpenAI's
+                clients = (receiver,) if isinstance(receiver, Client) else ()
                 return ApiCall(call, path, clients, scope, self.tables.sdk.endpoints.get(path))
         return None
+
+    def _built_by_unknown_class(self, name: str, scope: Scope) -> Client | object | None:
+        """For a receiver built in this module by a class glm-migrate does not know as a client:
+        `_ANOTHER_VENDOR` for another LLM vendor's client (`Groq()`, `sdk.toml` other_vendors),
+        else a client whose server is unknown (a subclass or wrapper of OpenAI's client, which no
+        fix moves), so the call's fixes wait for a person. None when the receiver is not built
+        by a constructor call here (a parameter, a function's result, an attribute)."""
+        bindings = self.lookup(name, scope)
+        if not bindings or not all(type(b.target) is cst.Name and type(b.value) is cst.Call for b in bindings):
+            return None
+        constructions: list[cst.Call] = []
+        for binding in bindings:
+            construction = cast(cst.Call, binding.value)
+            kinds = self.values_of(construction.func, binding.scope)
+            if kinds and all(isinstance(v, ModuleValue) for v in kinds):
+                packages = {cast(ModuleValue, v).name.split(".")[0] for v in kinds}
+                if packages <= self.tables.sdk.other_vendors:
+                    continue
+            elif kinds and not all(isinstance(v, LocalClassValue) for v in kinds):
+                return None  # a function's result: what it returns is not known here
+            elif not kinds and "openai" not in (dotted_name(construction.func) or "").lower():
+                return None
+            constructions.append(construction)
+        if not constructions:
+            return _ANOTHER_VENDOR
+        known = [c for c in self._unknown_clients if c.construction is constructions[0]]
+        if known:
+            return known[0]
+        client = Client("openai", False, constructions[0], scope, Target.UNKNOWN, None, origin="unknown class")
+        self._unknown_clients.append(client)
+        return client
 
     def _declared_other(self, name: str, scope: Scope) -> Client | None:
         """For a receiver that is a parameter declared as a class of another library (`client:

@@ -173,6 +173,7 @@ class ValueResolver(ClientIndex):
         return values
 
     def _value_for_qualified(self, qualified: str) -> Value:
+        qualified = self.tables.sdk.class_aliases.get(qualified, qualified)
         if qualified in self.tables.clients:
             return ClassValue(qualified)
         fact = self.facts.clients.get(qualified)
@@ -213,6 +214,12 @@ class ValueResolver(ClientIndex):
                     values.append(InstanceValue(func.scope))
                 elif isinstance(func, ImportedFactory):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
+            if not values and all(isinstance(func, ModuleValue) for func in funcs) and expr.args:
+                # another library's wrapper around a client (`instructor.from_openai(client)`,
+                # `wrap_openai(client)`): its requests go where that client points
+                first = expr.args[0]
+                if first.keyword is None and not first.star:
+                    values = [v for v in self.values_of(first.value, scope, depth + 1) if isinstance(v, Client)]
             return values
         if type(expr) is cst.Await:
             return self.values_of(expr.expression, scope, depth + 1)
