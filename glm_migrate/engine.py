@@ -910,12 +910,7 @@ def _move_as_safely_as_its_calls(
                 reason = f"the client moves only with {finding.rule.CODE}'s fix"
                 waiting.setdefault(built[construction], reason)
     for call, found in by_call:
-        ids = [
-            literal
-            for value in model.model_arguments(call)
-            for literal in (value, *model.literals_of(value, call.scope, cst.SimpleString))
-            if literal in rewrites
-        ]
+        ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
         unsafe = next((node for node in ids if rewrites[node].applicability is not Applicability.SAFE), None)
         routeless = any(f.rule.REPORTS_MISSING_ROUTE and f.applicability is not Applicability.SAFE for f in found)
@@ -928,6 +923,11 @@ def _move_as_safely_as_its_calls(
             for client in call.clients:
                 if moved_by_fixes(client):
                     waiting.setdefault(client, reason)
+                elif client.origin == "annotation" and client.target is Target.OPENAI:
+                    # a parameter declared as the SDK's client: any this module builds may be it
+                    for built_here in model.clients:
+                        if moved_by_fixes(built_here) and built_here.sdk == client.sdk:
+                            waiting.setdefault(built_here, reason)
     if not waiting:
         return
     constructions: dict[cst.CSTNode, str] = {

@@ -257,4 +257,9 @@ class ModelSetting(Rule):
             option = option_name(call)
             default = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "default"), None)
             if option is not None and default is not None and names_a_model(option):
-                yield f"--{option.replace('_', '-')}", default, scope
+                flags = [text for a in call.args if a.keyword is None and (text := string_value(a.value)) is not None]
+                yield (
+                    next((flag for flag in flags if flag.startswith("--")), f"--{option.replace('_', '-')}"),
+                    default,
+                    scope,
+                )
