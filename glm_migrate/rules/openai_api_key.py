@@ -17,7 +17,7 @@ from glm_migrate.rules._clients import (
 )
 from glm_migrate.rules._helpers import code_of, env_key_lookup, key_renaming_fix
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
 
 
 class OpenAIApiKey(Rule):
@@ -25,7 +25,8 @@ class OpenAIApiKey(Rule):
     ## What it does
     Finds OpenAI clients that take their key from `OPENAI_API_KEY`, explicitly
     (`os.environ["OPENAI_API_KEY"]`, `os.getenv(...)`) or implicitly (no `api_key=`), and makes
-    them read `ZAI_API_KEY` (or the variable set by `api-key-env`).
+    them read `ZAI_API_KEY` (or the variable set by `api-key-env`); also clients already aimed at
+    Z.AI that take no key of their own.
 
     ## Why is this bad?
     An OpenAI key is not valid at Z.AI. Worse, a client aimed at Z.AI without `api_key=` silently
@@ -49,7 +50,9 @@ class OpenAIApiKey(Rule):
     make sure it holds a Z.AI key. String literals are GLM003's. A read of `OPENAI_API_KEY` after
     the module sets it itself (a user's key) is reported, not renamed; `openai.api_key` in a
     module that makes no request through the module client is renamed only as an unsafe fix,
-    since that client's URL is not moved there.
+    since that client's URL is not moved there. A client already aimed at Z.AI without a key
+    gets `api_key=os.environ["ZAI_API_KEY"]` only as an unsafe fix: its deployment may have put
+    the Z.AI key in `OPENAI_API_KEY`.
     """
 
     CODE = "GLM001"
@@ -116,12 +119,21 @@ class OpenAIApiKey(Rule):
             expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nassert KEY\n'
             'c = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
+        # aimed at Z.AI already, with no key: OPENAI_API_KEY's (unsafe: it may hold the Z.AI key)
+        Invalid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://api.z.ai/api/paas/v4/")',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
         # set on some paths only: OPENAI_API_KEY on the others
         Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
     )
 
     def on_client(self, client: Client) -> None:
         call = client.construction
+        if call is not None and client.constructed and client.sdk == "openai" and client.target is Target.ZAI:
+            self._pointed_at_zai(client, call)
+            return
         if call is None or not client.constructed or not migrates_to_zai(client):
             return
         if provider_branch(self.model, client) is not None:
@@ -175,6 +187,22 @@ class OpenAIApiKey(Rule):
                 message,
                 fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
             )
+
+    def _pointed_at_zai(self, client: Client, call: cst.Call) -> None:
+        """An OpenAI-SDK client already aimed at Z.AI without a key of its own reads
+        `OPENAI_API_KEY`: an OpenAI key sent to Z.AI, unless the deployment put its Z.AI key there
+        (which is why the fix is unsafe)."""
+        if client.kwarg("api_key") is not None or client.option_sources("api_key") or not client.splats_known:
+            return
+        if program_set_key(self.model, client) is not None:
+            return
+        edits = add_client_option(client, "api_key", env_key_lookup(self.key_env))
+        message = "Client aimed at Z.AI without `api_key=` reads `OPENAI_API_KEY`, which may hold an OpenAI key"
+        if isinstance(edits, str):
+            self.report(call, f"{message}: {edits}")
+            return
+        title = f'Pass `api_key=os.environ["{self.key_env}"]`'
+        self.report(call, message, fix=Fix(edits, title, imports=("os",), applicability=Applicability.UNSAFE))
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute != "api_key" or not wants_module_settings(self.model):
