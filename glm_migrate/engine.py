@@ -903,12 +903,20 @@ def _move_as_safely_as_its_calls(
     built: dict[cst.CSTNode, Client] = {
         c.construction: c for call, _ in by_call for c in call.clients if c.construction and moved_by_fixes(c)
     }
+    # ... and so does one wrapped by a call whose own fix is unsafe (`instructor.from_openai(OpenAI())`
+    # in a mode Z.AI rejects): the expressions around each construction, up to its statement
+    around: dict[cst.CSTNode, cst.CSTNode] = {}
+    for built_node in built:
+        above = model.parents.get(built_node)
+        while above is not None and type(above) not in _STATEMENT_NODES:
+            around.setdefault(above, built_node)
+            above = model.parents.get(above)
     for finding in findings:
         if finding.fix is not None and finding.applicability is Applicability.UNSAFE:
-            construction = _inside(finding.node, built, model)
-            if construction is not None:
+            moved = _inside(finding.node, built, model) or around.get(finding.node)
+            if moved is not None:
                 reason = f"the client moves only with {finding.rule.CODE}'s fix"
-                waiting.setdefault(built[construction], reason)
+                waiting.setdefault(built[moved], reason)
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))

@@ -221,6 +221,10 @@ class SdkSurface:
     class_aliases: Mapping[str, str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
+    #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
+    instructor_factories: frozenset[str]
+    instructor_tool_modes: frozenset[str]
+    instructor_json_mode: str
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
@@ -789,6 +793,9 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
+        instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
+        instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
+        instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
         endpoints=MappingProxyType(endpoints),
     )

@@ -6,15 +6,18 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import code_of, remove_kwargs, replace_with
-from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.rules._clients import moved_by_fixes
+from glm_migrate.rules._helpers import add_kwarg, code_of, remove_kwargs, replace_with
+from glm_migrate.semantic import ApiCall, Client, Target, dotted_name, find_kwarg, string_value
 
 
 class ForcedToolChoice(Rule):
     """
     ## What it does
     Finds `tool_choice=` values other than `"auto"` on chat calls bound for Z.AI: `"required"`,
-    a named function (`{"type": "function", "function": {"name": ...}}`) and `"none"`.
+    a named function (`{"type": "function", "function": {"name": ...}}`) and `"none"`; and
+    instructor wrapping a client bound for Z.AI in a mode that forces the tool choice itself
+    (`instructor.from_openai(client)`: its default, TOOLS).
 
     ## Why is this bad?
     GLM-4.6 documents `"auto"` only. Z.AI answers other values with HTTP 400 ("Tool choice must be
@@ -33,7 +36,9 @@ class ForcedToolChoice(Rule):
     Unsafe: with `"auto"` the model may answer without calling the tool, so code that expects a
     tool call needs a fallback (or a prompt that asks for the tool). `"none"` is rewritten by
     removing `tools=` and `tool_choice=`, which is what "no tool calls" means. Values computed at
-    run time are reported for a person.
+    run time are reported for a person. instructor gets `mode=instructor.Mode.JSON` (the schema
+    goes in the prompt and the answer comes as a JSON object), also unsafe, and the client it
+    wraps moves to Z.AI only with that fix.
     """
 
     CODE = "GLM209"
@@ -64,6 +69,11 @@ class ForcedToolChoice(Rule):
         Invalid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], tools=t, tool_choice=choice)"
         ),
+        Invalid(
+            'import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k))',
+            expected='import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.JSON)',
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -88,3 +98,39 @@ class ForcedToolChoice(Rule):
             self.report(arg, message + " (the model may then answer without calling a tool)", fix=fix)
         else:
             self.report(arg, message + "; make sure this value is `auto`")
+
+    def on_module_end(self) -> None:
+        # instructor wraps a client and, in its default TOOLS mode, forces `tool_choice` itself
+        sdk = self.tables.sdk
+        if not self.model.imports_from("instructor"):
+            return
+        for call, scope in self.model.calls:
+            if not self.model.qualified_names(call.func, scope) & sdk.instructor_factories or not call.args:
+                continue
+            wrapped = call.args[0]
+            clients = [v for v in self.model.values_of(wrapped.value, scope) if isinstance(v, Client)]
+            if wrapped.keyword is not None or not any(moved_by_fixes(c) or c.target is Target.ZAI for c in clients):
+                continue
+            mode = find_kwarg(call, "mode")
+            current = mode.value.attr.value if mode is not None and type(mode.value) is cst.Attribute else None
+            if mode is not None and current not in sdk.instructor_tool_modes:
+                continue  # JSON, MD_JSON, ...: a request GLM takes (or one computed at run time)
+            what = f"mode `{current}`" if mode is not None else "its default mode, TOOLS,"
+            message = (
+                f"instructor in {what} forces `tool_choice` to the response model's function, which "
+                f"{self.target_name} rejects (only `auto`): use `Mode.{sdk.instructor_json_mode}`"
+            )
+            spelling = dotted_name(call.func) or ""
+            module = spelling.rpartition(".")[0]
+            if not module or self.model.qualified_names(cst.parse_expression(module), scope) != {"instructor"}:
+                self.report(call, message)  # `from instructor import from_openai`: no `instructor` name to use
+                continue
+            new = cst.parse_expression(f"{module}.Mode.{sdk.instructor_json_mode}")
+            if mode is not None:
+                fix = Fix(((mode.value, replace_with(new)),), f"Use `{module}.Mode.{sdk.instructor_json_mode}`")
+            else:
+                fix = Fix(
+                    ((call, partial(add_kwarg, name="mode", value=new)),),
+                    f"Pass `mode={module}.Mode.{sdk.instructor_json_mode}`",
+                )
+            self.report(mode.value if mode is not None else call, message, fix=fix)
