@@ -891,10 +891,10 @@ def _move_as_safely_as_its_calls(
     while `whisper-1` becomes `glm-asr` only with --unsafe-fixes (or only by hand: an id a test
     also reads), its transcriptions would fail at Z.AI after a safe run; so would a
     `responses.create` or `models.list()` call Z.AI has no route for (GLM301) that no safe fix
-    rewrites. So the safe fixes that move it (on its
-    construction and its arguments) and those of its calls (a GLM id sent to OpenAI fails too)
-    become unsafe: all or none apply. Within this module: a client built elsewhere moves with
-    that module's fixes."""
+    rewrites, here or in another module (`ModuleFacts.held_clients`), and so would the client
+    if its own move (or that of a call wrapping it) is an unsafe fix. So the safe fixes that
+    move it (on its construction and its arguments) and those of its calls (a GLM id sent to
+    OpenAI fails too) become unsafe: all or none apply."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
@@ -917,6 +917,11 @@ def _move_as_safely_as_its_calls(
             if moved is not None:
                 reason = f"the client moves only with {finding.rule.CODE}'s fix"
                 waiting.setdefault(built[moved], reason)
+    # ... and so does one whose calls in another module cannot follow it (the project index)
+    for name, call_elsewhere in model.facts.held_clients.items():
+        for client in model.name_clients(name):
+            if moved_by_fixes(client):
+                waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))

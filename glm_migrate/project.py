@@ -50,6 +50,9 @@ class ModuleSummary:
     #: as a request's model id, which only the defining module can rewrite
     #: (`from config import settings` ... `model=settings.model`: ("config.settings", "model", "chat"))
     sent: tuple[tuple[str, str, str], ...] = ()
+    #: (imported name as written, resource path): clients of other modules this module calls an
+    #: API of that cannot follow them to Z.AI in a safe run (`responses.create`, a transcription)
+    held: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +67,19 @@ class ModuleFacts:
     factories: Mapping[str, ClientFact] = field(default_factory=dict)
     #: dotted name of this module ("MODEL", "settings.model") -> the endpoint other modules send it to
     sent_names: Mapping[str, str] = field(default_factory=dict)
+    #: module-level name of this module holding a client -> a call of another module that cannot
+    #: follow it to Z.AI in a safe run ("`responses.create` in `app.use`")
+    held_clients: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.clients or self.factories or self.sent_names)
+        return bool(self.clients or self.factories or self.sent_names or self.held_clients)
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""
         parts = [f"c {k} {v!r}" for k, v in sorted(self.clients.items())]
         parts += [f"f {k} {v!r}" for k, v in sorted(self.factories.items())]
         parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
+        parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
         return "\n".join(parts)
 
 
@@ -90,6 +97,13 @@ def module_name(path: PurePath, is_package: Callable[[PurePath], bool]) -> tuple
 @dataclass(frozen=True)
 class _Factory:
     returns: ClientFact
+
+
+@dataclass(frozen=True)
+class _Client:
+    path: PurePath
+    name: str  #: the module-level name that holds it
+    fact: ClientFact
 
 
 @dataclass(frozen=True)
@@ -142,7 +156,7 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
 
 
 #: what an imported name is: a client, a function returning one, another name, a module
-_Resolved = ClientFact | _Factory | _Name | _Module
+_Resolved = _Client | _Factory | _Name | _Module
 
 
 @dataclass
@@ -162,6 +176,7 @@ class ProjectIndex:
     #: not lists: most names have one module, and a tuple of one is half the size
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -236,7 +251,7 @@ class ProjectIndex:
         if path is None or summary is None:
             return None
         if name in summary.clients:
-            return summary.clients[name]
+            return _Client(path, name, summary.clients[name])
         if name in summary.factories:
             return _Factory(summary.factories[name])
         if name in summary.reexports:
@@ -251,8 +266,8 @@ class ProjectIndex:
         factories: dict[str, ClientFact] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
-            if isinstance(found, ClientFact):
-                clients[qualified] = found
+            if isinstance(found, _Client):
+                clients[qualified] = found.fact
             elif isinstance(found, _Factory):
                 factories[qualified] = found.returns
             elif isinstance(found, _Module):
@@ -260,7 +275,7 @@ class ProjectIndex:
                 imported = self._summary(found.path) or ModuleSummary()
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
-        return ModuleFacts(clients, factories, self._sent_names().get(path, {}))
+        return ModuleFacts(clients, factories, self._sent_names().get(path, {}), self._held_clients().get(path, {}))
 
     def _sent_names(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its names other modules send as model ids (computed once)."""
@@ -277,3 +292,18 @@ class ProjectIndex:
                         sent.setdefault(found.path, {})[dotted] = endpoint
             self._sent = sent
         return self._sent
+
+    def _held_clients(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, its client names another module calls an API of that cannot follow
+        them to Z.AI in a safe run, each with the first such call (computed once)."""
+        if self._held is None:
+            held: dict[PurePath, dict[str, str]] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                importer = PurePath(text)
+                for qualified, resource in self.summaries[importer].held:
+                    found = self.resolve_name(qualified, importer)
+                    if isinstance(found, _Client):
+                        where = (self._module(importer) or (importer.stem, importer))[0]
+                        held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
+            self._held = held
+        return self._held

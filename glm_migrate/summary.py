@@ -44,7 +44,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
     imports = sorted(
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
-    return ModuleSummary(clients, factories, reexports, tuple(imports), tuple(sorted(set(_sent(model)))))
+    sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
+    return ModuleSummary(clients, factories, reexports, tuple(imports), sent, held)
 
 
 def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:
@@ -73,6 +74,28 @@ def _sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
         for value in model.model_arguments(call):
             for qualified, attributes in _imported_roots(model, value, call.scope, 0):
                 yield qualified, attributes, endpoint
+
+
+#: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears differently)
+_UNSAFE_MODEL_ENDPOINTS = frozenset({"images", "audio_transcriptions"})
+
+
+def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
+    """(imported client name, resource path) for calls through another module's client that
+    cannot follow it to Z.AI in a safe run: an API Z.AI lacks (GLM301), or one whose model id
+    only an unsafe fix changes. The module that builds the client holds its move (engine.py)."""
+    for call in model.api_calls:
+        if not any(client.origin == "imported" for client in call.clients):
+            continue
+        if call.endpoint not in _UNSAFE_MODEL_ENDPOINTS and model.tables.unavailable_advice(call.path) is None:
+            continue
+        parts = (dotted_name(call.node.func) or "").split(".")
+        for binding in model.lookup(parts[0], call.scope):
+            if binding.qualified is not None:
+                # `from app.clients import client` or `import app.clients as c` ... `c.client`
+                yield binding.qualified, ".".join(call.path)
+                if len(parts) > 2:
+                    yield f"{binding.qualified}.{parts[1]}", ".".join(call.path)
 
 
 def _imported_roots(

@@ -157,6 +157,38 @@ def test_run_reports_responses_call_on_an_imported_client(tmp_path: Path) -> Non
     assert any(f.startswith("GLM301 `responses.create`") for f in found["app/agent.py"])
 
 
+def _applicabilities(root: Path, files: Mapping[str, str], path: str) -> dict[str, str]:
+    """Code -> applicability of the fixes a run offers in `path` (`safe`, `unsafe`)."""
+    paths = _tree(root, files)
+    report = next(r for r in run(paths, Settings(), jobs=1) if r.path.relative_to(root).as_posix() == path)
+    return {d.code: d.applicability.value for d in report.diagnostics if d.applicability is not None}
+
+
+def test_a_client_another_module_calls_an_api_zai_lacks_through_moves_only_unsafely(tmp_path: Path) -> None:
+    """Moved by a safe run, the client would make that module's call fail at Z.AI."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/use.py": "from app.clients import client\n\n"
+        "def ask(q):\n    return client.responses.create(model='gpt-4o', input=q).output_text\n",
+    }
+    held = _applicabilities(tmp_path, files, "app/clients.py")
+    assert held == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # through the module (`import app.clients as clients` ... `clients.client`), and for a
+    # transcription, whose model id changes only with --unsafe-fixes
+    files["app/use.py"] = (
+        "import app.clients as clients\n\n"
+        "def hear(f):\n    return clients.client.audio.transcriptions.create(model='whisper-1', file=f)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/clients.py") == held
+    # a chat call follows the client: it moves safely
+    files["app/use.py"] = (
+        "from app.clients import client\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/clients.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_run_rewrites_a_model_constant_sent_by_another_module(tmp_path: Path) -> None:
     files = {
         "settings.py": 'import os\n\nCHAT_MODEL = os.getenv("CHAT_MODEL", "gpt-4o")\n',
