@@ -100,7 +100,8 @@ class LangchainOpenAIClass(Rule):
     `langchain_openai`, `langchain.chat_models`, `langchain_community`, ...), the way Z.AI's
     LangChain guide does: Z.AI's base URL and key (also under the older names `openai_api_base`
     and `openai_api_key`), GLM model ids (also under `model_name`, and in place of the class's
-    OpenAI default), and `check_embedding_ctx_length=False` for embeddings.
+    OpenAI default), and `check_embedding_ctx_length=False` for embeddings. Reports LangChain's
+    completion model (`langchain_openai.OpenAI`), which calls `/completions`, a route Z.AI lacks.
 
     ## Why is this bad?
     Without them LangChain keeps calling OpenAI with OpenAI's models. `OpenAIEmbeddings` also
@@ -153,6 +154,7 @@ class LangchainOpenAIClass(Rule):
         ),
     )
     INVALID = (
+        Invalid('from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")'),  # completions
         # request parameters GLM does not take go with every request: as GLM208 and GLM207 report them
         Invalid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
@@ -211,6 +213,22 @@ class LangchainOpenAIClass(Rule):
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
                 self._azure(call, scope, kind)
+            elif kind == "langchain_completions":
+                self._completions(call, scope)
+
+    def _completions(self, call: cst.Call, scope: Scope) -> None:
+        """LangChain's completion model calls `/completions`, which Z.AI does not serve."""
+        self._claim_model(call, scope)  # reported with the class, not data to check
+        base = _kwarg(call, ALIASES["base_url"])
+        if base is not None and self._target([base.value], scope) is not Target.OPENAI:
+            return  # another server's completions
+        glm = self.tables.lookup_model("chat", DEFAULT_MODELS["langchain_chat"])
+        self.report(
+            call,
+            f"`{code_of(call.func)}` is LangChain's completion model, which calls `/completions`: Z.AI serves chat "
+            f'completions only, so use `ChatOpenAI` with Z.AI\'s `base_url`, `api_key=os.environ["{self.key_env}"]` '
+            f"and a GLM model (`{glm}`), and read the reply's `.content`",
+        )
 
     def _azure(self, call: cst.Call, scope: Scope, kind: str) -> None:
         """An Azure class calls an Azure deployment: another class, URL, key and model, by hand."""
