@@ -92,6 +92,9 @@ class LitellmModel(Rule):
     )
     INVALID = (
         Invalid(
+            "import litellm\ndef embed(texts, **kw):\n    return litellm.embedding(input=texts, **kw)"
+        ),  # model hidden
+        Invalid(
             'import litellm\nlitellm.completion(model="gpt-4o", messages=[])',
             expected='import litellm\nlitellm.completion(model="zai/glm-4.6", messages=[])',
         ),
@@ -223,6 +226,18 @@ class LitellmModel(Rule):
 
     def _embedding(self, call: cst.Call, scope: Scope) -> None:
         model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if (
+            model is None
+            and any(arg.star == "**" for arg in call.args)
+            and not self._elsewhere(_base(call), None, scope)
+        ):
+            glm = self.tables.lookup_model("embeddings", "text-embedding-ada-002")
+            self.report(
+                call,
+                f"Model of `{code_of(call.func)}` not visible (passed through `**`): LiteLLM's `zai/` provider has no "
+                f'embeddings, so make it `openai/{glm}` with `api_base="{self.tables.base_url(self.settings.region)}"`',
+            )
+            return
         if model is None or self._elsewhere(_base(call), model.value, scope):
             return
         for literal in self.model.resolve_strings(model.value, scope)[0]:
