@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import Client
+from glm_migrate.rules._helpers import code_of
+from glm_migrate.semantic import Client, find_kwarg, string_value
+
+#: zhipuai 1.x's module-level API (`zhipuai.model_api.invoke`, `sse_invoke`, `async_invoke`)
+_LEGACY_API = "zhipuai.model_api."
 
 
 class ZhipuaiPackage(Rule):
     """
     ## What it does
-    Reports clients of the `zhipuai` package (`zhipuai.ZhipuAI`).
+    Reports clients of the `zhipuai` package (`zhipuai.ZhipuAI`), and calls of its 1.x module API
+    (`zhipuai.model_api.invoke(model=..., prompt=...)`), which zhipuai 2 removed (an error).
 
     ## Why is this bad?
     `zhipuai` is deprecated: its last release is 2.1.5 (August 2025), its README points to the
@@ -44,7 +49,32 @@ class ZhipuaiPackage(Rule):
     INVALID = (
         Invalid("from zhipuai import ZhipuAI\nclient = ZhipuAI()"),
         Invalid("import zhipuai\nclient = zhipuai.ZhipuAI(api_key=key)"),
+        Invalid(
+            'import zhipuai\nzhipuai.model_api.invoke(model="chatglm_turbo", prompt=[{"role": "user", "content": "hi"}])'
+        ),
     )
+
+    def on_module_end(self) -> None:
+        # zhipuai 1.x's module API (`zhipuai.model_api.invoke`), gone from zhipuai 2 and zai-sdk
+        if not self.model.imports_from("zhipuai"):
+            return
+        for call, scope in self.model.calls:
+            names = self.model.qualified_names(call.func, scope)
+            legacy = next((name for name in names if name.startswith(_LEGACY_API)), None)
+            if legacy is None:
+                continue
+            model = find_kwarg(call, "model")
+            literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+            self.claim(*literals)  # reported here, not data to check
+            old = next((value for literal in literals if (value := string_value(literal))), None)
+            new = self.tables.lookup_model("chat", old) if old else None
+            model_note = f' (`model="{new}"` for `{old}`)' if new else ""
+            self.report(
+                call,
+                f"`{code_of(call.func)}` is zhipuai 1.x's API, which zhipuai 2 and zai-sdk removed: call "
+                f"`ZhipuAiClient().chat.completions.create(...)` (zai-sdk) with `messages=` for `prompt=`{model_note}",
+                severity=Severity.ERROR,
+            )
 
     def on_client(self, client: Client) -> None:
         if client.sdk == "zhipuai" and client.construction is not None and client.constructed:
