@@ -214,7 +214,7 @@ class ValueResolver(ClientIndex):
                     values.append(InstanceValue(func.scope))
                 elif isinstance(func, ImportedFactory):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
-            if not values and all(isinstance(func, ModuleValue) for func in funcs) and expr.args:
+            if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs) and expr.args:
                 # another library's wrapper around a client (`instructor.from_openai(client)`,
                 # `wrap_openai(client)`): its requests go where that client points
                 first = expr.args[0]
