@@ -193,6 +193,8 @@ class OpenAIEnvVar(Rule):
         """Whether the code decides something by `node`'s value being set (truthy, not None)
         rather than only using the value."""
         parent = self.model.parents.get(node)
+        if type(parent) is cst.NamedExpr:
+            return self._truth_tested(parent)  # `if not (url := os.getenv(...)):`
         if type(parent) in (cst.If, cst.While, cst.IfExp, cst.Assert):
             return getattr(parent, "test", None) is node
         if type(parent) is cst.UnaryOperation:
