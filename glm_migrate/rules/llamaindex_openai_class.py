@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
-from glm_migrate.semantic import find_kwarg, string_value
+from glm_migrate.semantic import Scope, find_kwarg, string_value
 
 
 class LlamaindexOpenAIClass(Rule):
     """
     ## What it does
-    Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`),
-    and claims their model ids so they are not reported again as data (GLM103).
+    Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`)
+    and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
+    reported again as data (GLM103).
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
     LlamaIndex asks for the model's metadata. LlamaIndex's ZhipuAI integration wraps the legacy
-    `zhipuai` SDK (China endpoint) and also rejects `glm-4.6`.
+    `zhipuai` SDK (China endpoint) and also rejects `glm-4.6`. AutoGen's client raises on a model
+    name it does not know unless given `model_info=`.
 
     ## Example
     ```python
@@ -33,7 +37,7 @@ class LlamaindexOpenAIClass(Rule):
 
     CODE = "GLM302"
     NAME = "llamaindex-openai-class"
-    SUMMARY = "LlamaIndex OpenAI class, which rejects GLM model names"
+    SUMMARY = "LlamaIndex or AutoGen OpenAI class, which rejects GLM model names"
 
     VALID = (
         Valid('from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k)'),
@@ -46,10 +50,15 @@ class LlamaindexOpenAIClass(Rule):
         Invalid('from llama_index.llms.openai import OpenAI\nllm = OpenAI(model="gpt-4o", temperature=0.1)'),
         Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
         Invalid("from llama_index import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),  # llama-index < 0.10
+        Invalid(
+            'from autogen_ext.models.openai import OpenAIChatCompletionClient\nc = OpenAIChatCompletionClient(model="gpt-4o")'
+        ),
     )
 
     def on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
+            if kind == "autogen":
+                self._autogen(call, scope)
             if kind != "llamaindex":
                 continue
             model = find_kwarg(call, "model")
@@ -67,3 +76,19 @@ class LlamaindexOpenAIClass(Rule):
             else:
                 instead = "`OpenAILike` (llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`"
             self.report(call, f"LlamaIndex's `{name}`{shown} rejects GLM model names: use {instead}")
+
+    def _autogen(self, call: cst.Call, scope: Scope) -> None:
+        """AutoGen's client looks a model name up in its own table of OpenAI's models."""
+        model = find_kwarg(call, "model")
+        literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+        self.claim(*literals)  # reported here, not data to check
+        if find_kwarg(call, "base_url") is not None and find_kwarg(call, "model_info") is not None:
+            return  # set up for another server already
+        old = next((value for literal in literals if (value := string_value(literal))), None)
+        glm = self.tables.lookup_model("chat", old or "gpt-4o")
+        self.report(
+            call,
+            f"AutoGen's `{code_of(call.func)}` knows only OpenAI's model names: for Z.AI pass `base_url=`, "
+            f'`api_key=os.environ["{self.key_env}"]`, `model="{glm}"` and `model_info=` (vision, function_calling, '
+            "json_output, family, structured_output)",
+        )
