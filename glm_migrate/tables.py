@@ -40,6 +40,7 @@ USER_ID_LENGTH = range(6, 129)
 _COLON_PROVIDERS = frozenset({"openai", "azure", "azure_openai"})
 
 
+@functools.lru_cache(maxsize=4096)
 def split_provider(value: str) -> tuple[str, str]:
     """("openai", "gpt-4o") for "openai/gpt-4o" (LiteLLM, gateways) and "openai:gpt-4o"; ("",
     value) for a bare id."""

@@ -14,7 +14,7 @@ import libcst as cst
 
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Fix
+from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, gives_none_when_unset, string_value
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.splats import SplatMapping, resolve_splat
@@ -82,15 +82,20 @@ def number_value(node: cst.BaseExpression) -> float | None:
     return None
 
 
-def out_of_range(tables: Tables, name: str, node: cst.BaseExpression, target: str) -> tuple[str, Fix] | None:
+def out_of_range(rule: Rule, name: str, node: cst.BaseExpression) -> tuple[str, Fix] | None:
     """For a literal request parameter `name=node` outside the target's range
-    (`rules/parameters.toml`): what to say, and the fix that clamps it."""
+    (`rules/parameters.toml`): what `rule` says, and the fix that clamps it."""
+    tables = rule.tables
     limit = tables.limits.get(tables.renamed_params.get(name, name))
+    if limit is None:
+        return None
     value = number_value(node)
-    if limit is None or value is None or limit.min <= value <= limit.max:
+    if value is None or limit.min <= value <= limit.max:
         return None
     clamped = min(max(value, limit.min), limit.max)
-    message = f"`{name}={_shown(value)}` is outside {target}'s range [{_shown(limit.min)}, {_shown(limit.max)}]"
+    message = (
+        f"`{name}={_shown(value)}` is outside {rule.target_name}'s range [{_shown(limit.min)}, {_shown(limit.max)}]"
+    )
     return message, Fix(((node, replace_with(number_literal(clamped, node))),), f"Clamp to `{_shown(clamped)}`")
 
 

@@ -358,7 +358,7 @@ class LangchainOpenAIClass(Rule):
                 severity = Severity.WARNING if spec.tolerated else None
                 message = f"`{option}=` on `{name}` is not a {self.target_name} parameter: {spec.why}"
                 self.report(arg, message, fix=remove_unsupported(call, arg, spec), severity=severity)
-            elif (found := out_of_range(self.tables, option, arg.value, self.target_name)) is not None:
+            elif (found := out_of_range(self, option, arg.value)) is not None:
                 message, fix = found
                 self.report(arg.value, message.replace("` is outside", f"` on `{name}` is outside", 1), fix=fix)
             elif option == "temperature" and number_value(arg.value) == 0:

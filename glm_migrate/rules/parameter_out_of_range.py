@@ -93,7 +93,7 @@ class ParameterOutOfRange(Rule):
         return all(call in self._chat_calls for call in calls)
 
     def _check(self, name: str, node: cst.BaseExpression, *, fixable: bool) -> None:
-        found = out_of_range(self.tables, name, node, self.target_name)
+        found = out_of_range(self, name, node)
         if found is None:
             return
         message, fix = found
