@@ -76,6 +76,8 @@ class ParameterOutOfRange(Rule):
         for arg in call.node.args:
             if arg.keyword is not None:
                 self._check(arg.keyword.value, arg.value, fixable=True)
+        if not any(arg.star == "**" for arg in call.node.args):
+            return
         # `create(**params)`: the entries of a mapping built in view, where they are set
         keywords = {arg.keyword.value for arg in call.node.args if arg.keyword is not None}
         for mapping in GlmOptions(call, self.model).splat_mappings:
