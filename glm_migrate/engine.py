@@ -912,10 +912,17 @@ def _move_as_safely_as_its_calls(
             around.setdefault(above, built_node)
             above = model.parents.get(above)
     for finding in findings:
-        if finding.fix is not None and finding.applicability is Applicability.UNSAFE:
-            moved = _inside(finding.node, built, model) or around.get(finding.node)
+        unsafe_fix = finding.fix is not None and finding.applicability is Applicability.UNSAFE
+        by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
+        if unsafe_fix or by_hand:
+            # a call wrapping the construction fails at Z.AI until its own fix, or a person, acts
+            moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
             if moved is not None:
-                reason = f"the client moves only with {finding.rule.CODE}'s fix"
+                reason = (
+                    f"the client moves only with {finding.rule.CODE}'s fix"
+                    if unsafe_fix
+                    else (f"the client moves only once {finding.rule.CODE}'s finding around it is dealt with")
+                )
                 waiting.setdefault(built[moved], reason)
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():

@@ -9,6 +9,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
 from glm_migrate.rules._helpers import add_kwarg, code_of, remove_kwargs, replace_with
 from glm_migrate.semantic import ApiCall, Client, Target, dotted_name, find_kwarg, string_value
+from glm_migrate.semantic.values import wrapped_client_argument
 
 
 class ForcedToolChoice(Rule):
@@ -74,6 +75,11 @@ class ForcedToolChoice(Rule):
             expected='import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.JSON)',
             unsafe=True,
         ),
+        Invalid(
+            'import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(client=OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.TOOLS)',
+            expected='import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(client=OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.JSON)',
+            unsafe=True,
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -105,11 +111,11 @@ class ForcedToolChoice(Rule):
         if not self.model.imports_from("instructor"):
             return
         for call, scope in self.model.calls:
-            if not self.model.qualified_names(call.func, scope) & sdk.instructor_factories or not call.args:
+            wrapped = wrapped_client_argument(call)
+            if wrapped is None or not self.model.qualified_names(call.func, scope) & sdk.instructor_factories:
                 continue
-            wrapped = call.args[0]
-            clients = [v for v in self.model.values_of(wrapped.value, scope) if isinstance(v, Client)]
-            if wrapped.keyword is not None or not any(moved_by_fixes(c) or c.target is Target.ZAI for c in clients):
+            clients = [v for v in self.model.values_of(wrapped, scope) if isinstance(v, Client)]
+            if not any(moved_by_fixes(c) or c.target is Target.ZAI for c in clients):
                 continue
             mode = find_kwarg(call, "mode")
             current = mode.value.attr.value if mode is not None and type(mode.value) is cst.Attribute else None
@@ -123,7 +129,9 @@ class ForcedToolChoice(Rule):
             spelling = dotted_name(call.func) or ""
             module = spelling.rpartition(".")[0]
             if not module or self.model.qualified_names(cst.parse_expression(module), scope) != {"instructor"}:
-                self.report(call, message)  # `from instructor import from_openai`: no `instructor` name to use
+                # `from instructor import from_openai`: no `instructor` name to use; the client
+                # still waits for this (engine.py)
+                self.report(call, message)
                 continue
             new = cst.parse_expression(f"{module}.Mode.{sdk.instructor_json_mode}")
             if mode is not None:
@@ -133,4 +141,5 @@ class ForcedToolChoice(Rule):
                     ((call, partial(add_kwarg, name="mode", value=new)),),
                     f"Pass `mode={module}.Mode.{sdk.instructor_json_mode}`",
                 )
-            self.report(mode.value if mode is not None else call, message, fix=fix)
+            # on the call that wraps the client, which then moves only with this fix (engine.py)
+            self.report(call, message, fix=fix)

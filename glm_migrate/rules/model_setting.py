@@ -13,7 +13,7 @@ from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
-from glm_migrate.semantic import Scope, env_lookup, string_value
+from glm_migrate.semantic import Scope, dotted_name, env_lookup, string_value
 from glm_migrate.tables import split_provider
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -186,11 +186,14 @@ class ModelSetting(Rule):
 
     def _on_local_object(self, dotted: str, scope: Scope) -> bool:
         """`reply.model = "gpt-4o-2024-08-06"` on an object a function builds for itself (a
-        response, a record in a test): data, not a setting, unlike `self.model` or a module's
-        settings object."""
+        response, a record in a test): data, not a setting, unlike `self.model`, a module's
+        settings object or a configuration the function builds (`cfg = Config()`)."""
         base = dotted.partition(".")[0]
         bindings = self.model.lookup(base, scope)
-        return bool(bindings) and all(b.scope.kind == "function" and type(b.target) is not cst.Param for b in bindings)
+        return bool(bindings) and all(
+            b.scope.kind == "function" and type(b.target) is not cst.Param and not _builds_settings(b.value)
+            for b in bindings
+        )
 
     def _azure_marker(self, literal: cst.SimpleString) -> str | None:
         """The argument or entry beside which `literal` configures Azure OpenAI (`provider="azure"`,
@@ -263,3 +266,15 @@ class ModelSetting(Rule):
                     default,
                     scope,
                 )
+
+
+#: words of a class name that make its instances settings (`Config`, `LLMSettings`, `RunOptions`)
+_SETTINGS_WORDS = ("config", "setting", "option", "param", "args")
+
+
+def _builds_settings(value: cst.BaseExpression | None) -> bool:
+    """`value` is a call of a class named like settings (`Config()`, `settings.LLMConfig(...)`)."""
+    if type(value) is not cst.Call:
+        return False
+    name = (dotted_name(value.func) or "").rpartition(".")[2].lower()
+    return any(word in name for word in _SETTINGS_WORDS)

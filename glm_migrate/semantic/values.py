@@ -214,12 +214,12 @@ class ValueResolver(ClientIndex):
                     values.append(InstanceValue(func.scope))
                 elif isinstance(func, ImportedFactory):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
-            if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs) and expr.args:
+            if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs):
                 # another library's wrapper around a client (`instructor.from_openai(client)`,
-                # `wrap_openai(client)`): its requests go where that client points
-                first = expr.args[0]
-                if first.keyword is None and not first.star:
-                    values = [v for v in self.values_of(first.value, scope, depth + 1) if isinstance(v, Client)]
+                # `wrap_openai(client=client)`): its requests go where that client points
+                wrapped = wrapped_client_argument(expr)
+                if wrapped is not None:
+                    values = [v for v in self.values_of(wrapped, scope, depth + 1) if isinstance(v, Client)]
             return values
         if type(expr) is cst.Await:
             return self.values_of(expr.expression, scope, depth + 1)
@@ -429,3 +429,14 @@ def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
     if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
         return None
     return args[1].value
+
+
+def wrapped_client_argument(call: cst.Call) -> cst.BaseExpression | None:
+    """The argument a library's wrapper takes its client in: the first positional one, or
+    `client=` (`instructor.from_openai(client=OpenAI())`)."""
+    for arg in call.args:
+        if arg.star:
+            continue
+        if arg.keyword is None or arg.keyword.value == "client":
+            return arg.value
+    return None
