@@ -17,7 +17,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, is_placeholder_url, string_value
+from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, env_lookup, is_placeholder_url, string_value
 from glm_migrate.splats import KeySource
 
 
@@ -77,6 +77,10 @@ class OpenAIClientBaseURL(Rule):
         ),
     )
     INVALID = (
+        # a base URL setting whose placeholder default leaves clients on OpenAI
+        Invalid(
+            'import os\nKEY = os.getenv("OPENAI_API_KEY")\nCONFIG = {"API_BASE_URL": os.getenv("API_BASE_URL", "default")}'
+        ),
         Invalid(
             'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.openai.com/v1")',
             expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=k, base_url=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"))',
@@ -246,3 +250,28 @@ class OpenAIClientBaseURL(Rule):
         message = "Module-level `openai` client talks to OpenAI"
         imports = ("os",) if self.settings.base_url_style == "env" else ()
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
+        self._placeholder_url_settings()
+
+    def _placeholder_url_settings(self) -> None:
+        """A base URL setting of the project's own (`os.getenv("API_BASE_URL", "default")`) whose
+        default is no URL at all, in a module that configures OpenAI: the code that reads it takes
+        the placeholder for "no URL", which leaves its clients on OpenAI."""
+        source = self.model.source
+        if "openai" not in self.model.imported_sdks and not any(e in source for e in self.tables.openai_key_envs):
+            return
+        own = self.tables.openai_base_url_envs | {self.tables.base_url_env}
+        for call, _ in self.model.calls:
+            lookup = env_lookup(call)
+            if lookup is None or lookup[0] in own:
+                continue
+            name, default = lookup
+            if default is None:
+                continue
+            text = string_value(default)
+            if text is None or "://" in text or not ("BASE_URL" in name.upper() or "API_BASE" in name.upper()):
+                continue
+            self.report(
+                default,
+                f"Base URL setting `{name}` defaults to `{code_of(default)}`, no URL: where that means the SDK's "
+                f"default, clients stay on OpenAI; make Z.AI's URL the default (`{self.tables.base_url(self.settings.region)}`)",
+            )
