@@ -918,12 +918,8 @@ def _move_as_safely_as_its_calls(
             # a call wrapping the construction fails at Z.AI until its own fix, or a person, acts
             moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
             if moved is not None:
-                reason = (
-                    f"the client moves only with {finding.rule.CODE}'s fix"
-                    if unsafe_fix
-                    else (f"the client moves only once {finding.rule.CODE}'s finding around it is dealt with")
-                )
-                waiting.setdefault(built[moved], reason)
+                what = "fix" if unsafe_fix else "finding around it, dealt with"
+                waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
         for client in model.name_clients(name):
