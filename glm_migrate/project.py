@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import NamedTuple
 
 from glm_migrate.diagnostics import pickled_by_fields
 
@@ -94,26 +95,24 @@ def module_name(path: PurePath, is_package: Callable[[PurePath], bool]) -> tuple
     return ".".join(parts), folder
 
 
-@dataclass(frozen=True)
-class _Factory:
+# What an imported name resolves to. Named tuples, not dataclasses: a one-file run imports this
+# module, and each dataclass costs Python 3.11 about 0.6 ms to make.
+class _Factory(NamedTuple):
     returns: ClientFact
 
 
-@dataclass(frozen=True)
-class _Client:
+class _Client(NamedTuple):
     path: PurePath
     name: str  #: the module-level name that holds it
     fact: ClientFact
 
 
-@dataclass(frozen=True)
-class _Name:
+class _Name(NamedTuple):
     path: PurePath
     name: str
 
 
-@dataclass(frozen=True)
-class _Module:
+class _Module(NamedTuple):
     path: PurePath
 
 
