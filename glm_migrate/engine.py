@@ -901,7 +901,7 @@ def _move_as_safely_as_its_calls(
     # A client whose own move is an unsafe fix (an Azure client keeping its key) stays where it
     # is in a safe run: a Z.AI key or a GLM id given to it there would break it.
     built: dict[cst.CSTNode, Client] = {
-        c.construction: c for call, _ in by_call for c in call.clients if c.construction and moved_by_fixes(c)
+        c.construction: c for c in model.clients if c.construction and moved_by_fixes(c)
     }
     # ... and so does one wrapped by a call whose own fix is unsafe (`instructor.from_openai(OpenAI())`
     # in a mode Z.AI rejects): the expressions around each construction, up to its statement
