@@ -276,19 +276,24 @@ class ProjectIndex:
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
         return ModuleFacts(clients, factories, self._sent_names().get(path, {}), self._held_clients().get(path, {}))
 
+    def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
+        """(importer, what the name resolves to, the rest of the entry) for each entry of the
+        summaries' `field` (`sent`, `held`), whose first item is an imported name as written."""
+        # by key: the summaries may be kept packed, one read at a time (see runner.py); the keys
+        # as texts, each a path again in turn (see `discovery.FileList`)
+        for text in [os.fspath(path) for path in self.summaries]:
+            importer = PurePath(text)
+            for qualified, *rest in getattr(self.summaries[importer], field):
+                yield importer, self.resolve_name(qualified, importer), tuple(rest)
+
     def _sent_names(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its names other modules send as model ids (computed once)."""
         if self._sent is None:
             sent: dict[PurePath, dict[str, str]] = {}
-            # by key: the summaries may be kept packed, one read at a time (see runner.py); the
-            # keys as texts, each a path again in turn (see `discovery.FileList`)
-            for text in [os.fspath(path) for path in self.summaries]:
-                importer = PurePath(text)
-                for qualified, attributes, endpoint in self.summaries[importer].sent:
-                    found = self.resolve_name(qualified, importer)
-                    if isinstance(found, _Name):
-                        dotted = f"{found.name}.{attributes}" if attributes else found.name
-                        sent.setdefault(found.path, {})[dotted] = endpoint
+            for _, found, (attributes, endpoint) in self._imported_by_summaries("sent"):
+                if isinstance(found, _Name):
+                    dotted = f"{found.name}.{attributes}" if attributes else found.name
+                    sent.setdefault(found.path, {})[dotted] = endpoint
             self._sent = sent
         return self._sent
 
@@ -297,12 +302,9 @@ class ProjectIndex:
         them to Z.AI in a safe run, each with the first such call (computed once)."""
         if self._held is None:
             held: dict[PurePath, dict[str, str]] = {}
-            for text in [os.fspath(path) for path in self.summaries]:
-                importer = PurePath(text)
-                for qualified, resource in self.summaries[importer].held:
-                    found = self.resolve_name(qualified, importer)
-                    if isinstance(found, _Client):
-                        where = (self._module(importer) or (importer.stem, importer))[0]
-                        held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
+            for importer, found, (resource,) in self._imported_by_summaries("held"):
+                if isinstance(found, _Client):
+                    where = (self._module(importer) or (importer.stem, importer))[0]
+                    held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
             self._held = held
         return self._held

@@ -150,7 +150,7 @@ class OpenAIEnvVar(Rule):
                 # with a default that test would always pass
                 openai_default = (
                     isinstance(node, cst.Call)
-                    and (default is None or _is_none(default) or self._is_openai_url(default))
+                    and (gives_none_when_unset(node) or (default is not None and self._is_openai_url(default)))
                     and not self._truth_tested(node)
                 )
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
@@ -228,7 +228,3 @@ class OpenAIEnvVar(Rule):
             # to that server, which the migration leaves alone.
             handled.update(self.model.environ_subscripts)
         return handled
-
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return type(node) is cst.Name and node.value == "None"
