@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 
 import libcst as cst
@@ -14,7 +14,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
 from glm_migrate.semantic import Scope, dotted_name, env_lookup, string_value
-from glm_migrate.tables import split_provider
+from glm_migrate.tables import ModelMatch, split_provider
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _MODEL_WORDS = frozenset({"model", "llm"})
@@ -69,6 +69,8 @@ class ModelSetting(Rule):
     FIX_TITLE = "Replace with the GLM model id"
     APPLICABILITY = Applicability.UNSAFE
 
+    _identifiers: dict[str, str]
+
     VALID = (
         Valid('DEFAULT_MODEL = "glm-4.6"'),
         Valid('SUPPORTED_MODELS = ["gpt-4o", "gpt-4o-mini"]'),  # a list: data, GLM103's
@@ -116,6 +118,10 @@ class ModelSetting(Rule):
             expected='from settings import DEFAULT_MODEL\nFALLBACK_MODEL = "glm-4.6"',
             unsafe=True,
         ),
+        Invalid(  # classes told apart by their model id: one GLM id for all would merge them
+            'class Chat:\n    model_id = "gpt-4o"\nclass Mini(Chat):\n    model_id = "gpt-4o-mini"\n'
+            "MODELS = {c.model_id: c for c in (Chat, Mini)}"
+        ),
         Invalid(
             'class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "gpt-4o"',
             expected='class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "glm-4.6"',
@@ -127,16 +133,21 @@ class ModelSetting(Rule):
         strings = self.model.string_literals
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
-        seen: set[cst.SimpleString] = set()
+        found: dict[cst.SimpleString, tuple[str, Scope]] = {}
         for name, value, scope in self._settings():
             if name in self.model.tokenizer_names:
                 continue  # it picks a tokenizer (`encoding_for_model(model)`): data, GLM103's
             literals, _ = self.model.resolve_strings(value, scope)
             for literal in literals:
-                if literal in seen or self.claimed(literal):
-                    continue
-                seen.add(literal)
-                self._check(name, literal, scope)
+                if literal not in found and not self.claimed(literal):
+                    found[literal] = (name, scope)
+        self._identifiers = _names_telling_models_apart(
+            (name, value, self.tables.match_model(split_provider(value)[1]))
+            for literal, (name, scope) in found.items()
+            if (value := string_value(literal)) is not None and (scope.kind == "class" or _names_an_id(name))
+        )
+        for literal, (name, scope) in found.items():
+            self._check(name, literal, scope)
 
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
@@ -170,6 +181,17 @@ class ModelSetting(Rule):
                 literal,
                 f"{message}; `{azure}` beside it makes it an Azure deployment name: move that "
                 f"configuration to Z.AI by hand, with `{new}`",
+                model=match,
+            )
+            return
+        apart = self._identifiers.get(_last_part(name))
+        if apart:
+            # `class Chat: model_id = "gpt-4o"`, `class Mini: model_id = "gpt-4o-mini"`: the setting
+            # is a key (a registry, a lookup); one GLM id for all would make the models one
+            self.report(
+                literal,
+                f"{message}; settings named `{_last_part(name)}` tell OpenAI models apart ({apart}), which "
+                f"would all become `{new}`: choose their GLM ids by hand",
                 model=match,
             )
             return
@@ -266,6 +288,27 @@ class ModelSetting(Rule):
                     default,
                     scope,
                 )
+
+
+def _last_part(name: str) -> str:
+    return name.rpartition(".")[2].lstrip("-").replace("-", "_")
+
+
+def _names_an_id(name: str) -> bool:
+    """`model_id`, `MODEL_KEY`, `modelId`: a name for what tells one model from another."""
+    return re.split(r"[^a-z0-9]+", _CAMEL.sub("_", _last_part(name)).lower())[-1] in ("id", "key")
+
+
+def _names_telling_models_apart(settings: Iterable[tuple[str, str, ModelMatch | None]]) -> dict[str, str]:
+    """Setting names (their last part) bound to two or more different model ids that map to the
+    same GLM id, each with those ids quoted, in order. Given only class attributes and names of
+    ids: two functions' `model="gpt-4o"` and `model="gpt-4o-mini"` defaults may well both move
+    to one GLM model, but classes told apart by their `model_id` would become one."""
+    ids: dict[tuple[str, str], set[str]] = {}
+    for name, value, match in settings:
+        if match is not None and match.glm:
+            ids.setdefault((_last_part(name), match.glm), set()).add(value)
+    return {name: ", ".join(f"`{v}`" for v in sorted(values)) for (name, _), values in ids.items() if len(values) > 1}
 
 
 #: words of a class name that make its instances settings (`Config`, `LLMSettings`, `RunOptions`)

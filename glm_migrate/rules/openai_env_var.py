@@ -55,9 +55,12 @@ class OpenAIEnvVar(Rule):
     (`os.getenv("OPENAI_API_KEY")`) gets `""` as its default: a client given `None` falls back
     to `OPENAI_API_KEY` and would send that key to Z.AI, while a setting may be read where no
     client is built, so failing at the read (`os.environ[...]`) could stop a program that never
-    needs the key; `if not key:` checks hold either way. A lookup the code only tests (`if
-    os.getenv(...)`) is renamed as it is, and so is a URL lookup tested that way, without the
-    region's default, which would make the test always pass.
+    needs the key; `if not key:` checks hold either way. In a module that also sends its own
+    requests to an OpenAI URL (`httpx.post("https://api.openai.com/v1/...")`), a key lookup not
+    seen to feed only moving clients is reported without a fix: renamed, it could send the Z.AI
+    key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
+    so is a URL lookup tested that way, without the region's default, which would make the test
+    always pass.
     """
 
     CODE = "GLM009"
@@ -74,6 +77,11 @@ class OpenAIEnvVar(Rule):
         # set for a library: reported, not renamed; read back after it is set: the program's value
         Invalid('import os\nimport openai\nos.environ["OPENAI_API_KEY"] = load()'),
         Invalid('import os\nimport openai\nos.environ["OPENAI_API_KEY"] = load()\nKEY = os.environ["OPENAI_API_KEY"]'),
+        # the module sends its own requests to OpenAI (a tracing exporter): renamed, a Z.AI key would go there
+        Invalid(
+            'import os\nimport httpx, openai\nKEY = os.environ["OPENAI_API_KEY"]\n'
+            'httpx.post("https://api.openai.com/v1/traces/ingest", headers={"Authorization": KEY})'
+        ),
         # no default is the SDK's default, OpenAI's URL: the Z.AI variable defaults to Z.AI's
         Invalid(
             'import os\nimport openai\nBASE = os.getenv("OPENAI_BASE_URL")',
@@ -159,6 +167,15 @@ class OpenAIEnvVar(Rule):
             message = f"`{name}` is OpenAI's variable"
             if follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
+            elif name in key_envs and (url := self._openai_url_outside_clients(handled)) is not None:
+                # `httpx.post("https://api.openai.com/v1/traces", headers={"Authorization": key})`:
+                # renamed, the Z.AI key would go to OpenAI
+                self.report(
+                    node,
+                    f"{message}, and this module also sends requests to `{string_value(url)}` itself: "
+                    f"read `{new}` only where the key goes to a client moved to Z.AI",
+                )
+                continue
             applicability = Applicability.SAFE if follows else None
             self.report(node, message, fix=Fix(((node, edit),), title, applicability=applicability))
 
@@ -211,6 +228,20 @@ class OpenAIEnvVar(Rule):
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
+
+    def _openai_url_outside_clients(self, handled: set[cst.CSTNode]) -> cst.SimpleString | None:
+        """An OpenAI URL the module uses other than as a client's `base_url` or a URL setting's
+        default: a request it sends itself (`httpx`, `requests`), with whatever key it reads."""
+        url_envs = self.tables.openai_base_url_envs
+        for literal, _ in self.model.string_literals:
+            if literal in handled or not self._is_openai_url(literal):
+                continue
+            arg = self.model.parents.get(literal)
+            call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
+            lookup = env_lookup(call) if type(call) is cst.Call else None
+            if lookup is None or lookup[0] not in url_envs:
+                return literal
+        return None
 
     def _handled(self) -> set[cst.CSTNode]:
         """Lookups other rules rewrite or deliberately keep: client options, module settings."""
