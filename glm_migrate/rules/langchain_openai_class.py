@@ -7,7 +7,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.nodes import literals_in, short_code
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -25,6 +25,7 @@ from glm_migrate.rules._helpers import (
 from glm_migrate.rules._setting_flow import key_setting_followed
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
+from glm_migrate.tables import split_provider
 
 #: the names each setting goes by (current name first, then langchain's older alias)
 ALIASES = {"base_url": ("base_url", "openai_api_base"), "api_key": ("api_key", "openai_api_key")}
@@ -89,6 +90,14 @@ class _Adding:
         self.rule.report(self.call, message, fix=fix)
 
 
+def _with_openai_provider(call: cst.CSTNode) -> cst.CSTNode:
+    """`init_chat_model(...)` with `model_provider="openai"`, once however many fixes add it."""
+    assert isinstance(call, cst.Call)
+    if find_kwarg(call, "model_provider") is not None:
+        return call
+    return add_kwarg(call, name="model_provider", value=cst.SimpleString('"openai"'))
+
+
 def _splat_args(call: cst.Call) -> list[cst.Arg]:
     return [arg for arg in call.args if arg.star == "**"]
 
@@ -100,8 +109,11 @@ class LangchainOpenAIClass(Rule):
     `langchain_openai`, `langchain.chat_models`, `langchain_community`, ...), the way Z.AI's
     LangChain guide does: Z.AI's base URL and key (also under the older names `openai_api_base`
     and `openai_api_key`), GLM model ids (also under `model_name`, and in place of the class's
-    OpenAI default), and `check_embedding_ctx_length=False` for embeddings. Reports LangChain's
-    completion model (`langchain_openai.OpenAI`), which calls `/completions`, a route Z.AI lacks.
+    OpenAI default), and `check_embedding_ctx_length=False` for embeddings. `init_chat_model(...)`
+    building a `ChatOpenAI` (an OpenAI model id, `"openai:gpt-4o"`, `model_provider="openai"`)
+    moves the same way, and gets `model_provider="openai"` where LangChain told the provider
+    from the OpenAI name, which a GLM id does not give. Reports LangChain's completion model
+    (`langchain_openai.OpenAI`), which calls `/completions`, a route Z.AI lacks.
 
     ## Why is this bad?
     Without them LangChain keeps calling OpenAI with OpenAI's models. `OpenAIEmbeddings` also
@@ -206,15 +218,52 @@ class LangchainOpenAIClass(Rule):
     )
 
     def on_module_end(self) -> None:
+        #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
+        self._factory_models: dict[cst.Call, cst.Arg] = {}
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
+            elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
+                self._factory_models[call] = model
+                self._migrate(call, scope, "langchain_chat")
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
                 self._azure(call, scope, kind)
             elif kind == "langchain_completions":
                 self._completions(call, scope)
+
+    def _openai_model_of_factory(self, call: cst.Call, scope: Scope) -> cst.Arg | None:
+        """The model argument of an `init_chat_model(...)` that builds a `ChatOpenAI`: one whose
+        `model_provider` is "openai", or whose model ids all say so (`"openai:gpt-4o"`) or are
+        OpenAI ids LangChain takes for OpenAI's (`"gpt-4o"`). None for another provider, or one
+        only known at run time."""
+        first = call.args[0] if call.args and call.args[0].keyword is None and not call.args[0].star else None
+        model = first or find_kwarg(call, "model")
+        provider = find_kwarg(call, "model_provider")
+        if model is None:
+            return None
+        if provider is not None and string_value(provider.value) is not None:
+            return model if string_value(provider.value) == "openai" else None
+        literals, complete = self.model.resolve_strings(model.value, scope)
+        if not complete or not literals:
+            return None
+        if provider is not None:
+            # `model_provider=provider`: OpenAI's maybe, at run time
+            if any(self.tables.match_on("chat", split_provider(string_value(x) or "")[1]) for x in literals):
+                self.claim(*literals)
+                self.report(
+                    provider.value,
+                    f"`init_chat_model` provider is `{short_code(provider.value)}`, known at run time: where it is "
+                    f"\"openai\", pass Z.AI's `base_url`, `api_key=os.environ[\"{self.key_env}\"]` and a GLM model",
+                    severity=Severity.WARNING,
+                )
+            return None
+        for literal in literals:
+            prefix, model_id = split_provider(string_value(literal) or "")
+            if prefix != "openai" and (prefix or self.tables.match_on("chat", model_id) is None):
+                return None
+        return model
 
     def _completions(self, call: cst.Call, scope: Scope) -> None:
         """LangChain's completion model calls `/completions`, which Z.AI does not serve."""
@@ -341,8 +390,11 @@ class LangchainOpenAIClass(Rule):
 
             self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
 
+    def _model_arg(self, call: cst.Call) -> cst.Arg | None:
+        return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)
+
     def _claim_model(self, call: cst.Call, scope: Scope) -> None:
-        model = _kwarg(call, MODEL_ALIASES)
+        model = self._model_arg(call)
         if model is not None:
             self.claim(*self.model.resolve_strings(model.value, scope)[0])
 
@@ -408,7 +460,7 @@ class LangchainOpenAIClass(Rule):
 
     def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> None:
         endpoint = ENDPOINTS[kind]
-        arg = _kwarg(call, MODEL_ALIASES)
+        arg = self._model_arg(call)
         values = [arg.value] if arg is not None else adding.sources(MODEL_ALIASES)
         if not values:
             new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
@@ -418,11 +470,19 @@ class LangchainOpenAIClass(Rule):
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
             return
         literals = [found for value in values for found in self.model.resolve_strings(value, scope)[0]]
+        factory = call in self._factory_models
         for literal in literals:
-            old = string_value(literal) or ""
+            written = string_value(literal) or ""
+            prefix, old = split_provider(written) if factory else ("", written)
             match = self.tables.match_on(endpoint, old)
             if match is None or not match.glm or self.claimed(literal):
                 continue
             self.claim(literal)
-            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
-            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=fix)
+            new = f"{prefix}:{match.glm}" if prefix else match.glm
+            edits: tuple[tuple[cst.CSTNode, NodeEdit], ...] = ((literal, partial(replace_string, value=new)),)
+            title = f"Replace with `{new}`"
+            if factory and not prefix and find_kwarg(call, "model_provider") is None:
+                # LangChain tells OpenAI's models by their name; a GLM id needs the provider said
+                edits += ((call, _with_openai_provider),)
+                title += ' and pass `model_provider="openai"`'
+            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=Fix(edits, title))
