@@ -255,7 +255,7 @@ class LangchainOpenAIClass(Rule):
                 self.report(
                     provider.value,
                     f"`init_chat_model` provider is `{short_code(provider.value)}`, known at run time: where it is "
-                    f"\"openai\", pass Z.AI's `base_url`, `api_key=os.environ[\"{self.key_env}\"]` and a GLM model",
+                    f'"openai", pass Z.AI\'s `base_url`, `api_key=os.environ["{self.key_env}"]` and a GLM model',
                     severity=Severity.WARNING,
                 )
             return None
