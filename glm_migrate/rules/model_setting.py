@@ -134,10 +134,10 @@ class ModelSetting(Rule):
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
         found: dict[cst.SimpleString, tuple[str, Scope]] = {}
-        for name, value, scope in self._settings():
+        for name, expression, scope in self._settings():
             if name in self.model.tokenizer_names:
                 continue  # it picks a tokenizer (`encoding_for_model(model)`): data, GLM103's
-            literals, _ = self.model.resolve_strings(value, scope)
+            literals, _ = self.model.resolve_strings(expression, scope)
             for literal in literals:
                 if literal not in found and not self.claimed(literal):
                     found[literal] = (name, scope)
