@@ -230,6 +230,8 @@ class SdkSurface:
     openai_provider_names: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
     endpoints: Mapping[tuple[str, ...], str]
+    #: GLM endpoint -> the fields the SDK's response objects for it declare, nested parts included
+    response_fields: Mapping[str, frozenset[str]]
 
     def has_member(self, name: str) -> bool:
         """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
@@ -799,6 +801,9 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
         endpoints=MappingProxyType(endpoints),
+        response_fields=MappingProxyType(
+            {endpoint: frozenset(_str_list(raw, f"response_fields.{endpoint}", "sdk")) for endpoint in ENDPOINTS}
+        ),
     )
 
 

@@ -330,6 +330,46 @@ def test_sdk_table_describes_the_openai_sdk() -> None:
     assert sdk.normalise_path(path) == ("chat", "completions", "create")
 
 
+def _declared_fields(*models: type) -> set[str]:
+    """Every field the pydantic response models declare, nested models' included."""
+    import typing
+
+    import pydantic
+
+    found: set[str] = set()
+    seen: set[type] = set()
+
+    def walk(annotation: object) -> None:
+        if typing.get_origin(annotation) is not None:
+            for argument in typing.get_args(annotation):
+                walk(argument)
+        elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel) and annotation not in seen:
+            seen.add(annotation)
+            for name, info in annotation.model_fields.items():
+                found.add(name)
+                walk(info.annotation)
+
+    for model in models:
+        walk(model)
+    return found
+
+
+def test_response_fields_are_the_installed_sdks() -> None:
+    """GLM304 reads a declared field as an attribute and any other key with `getattr`: a field
+    the table lacks costs only a longer read, one it has that the SDK dropped would raise."""
+    pytest.importorskip("openai")
+    from openai.types import CreateEmbeddingResponse, ImagesResponse
+    from openai.types.audio import Transcription, TranscriptionVerbose
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+    fields = load_tables().sdk.response_fields
+    assert fields["chat"] == _declared_fields(ChatCompletion, ChatCompletionChunk)
+    assert fields["embeddings"] == _declared_fields(CreateEmbeddingResponse)
+    assert fields["images"] == _declared_fields(ImagesResponse)
+    assert fields["audio_transcriptions"] == _declared_fields(Transcription, TranscriptionVerbose)
+    assert "text" not in fields["chat"]
+
+
 def test_every_endpoint_path_is_a_method_the_signature_table_knows() -> None:
     """The guard binds rewritten calls against signatures.toml: an endpoint path sdk.toml adds
     without a signature would never be checked (`images.generations` is zai-sdk's name)."""

@@ -15,6 +15,7 @@ import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import libcst as cst
 
@@ -87,7 +88,9 @@ class ResponseReads:
 
     def edits(self, renames: Renames | None = None) -> list[Edit]:
         """Edits turning every stale read into attribute reads (after `renames`)."""
-        return [read_edit(read, renames) for read in self.stale] + [membership_edit(t) for t in self.membership_tests]
+        return [read_edit(read, renames) for read in self.stale] + [
+            membership_edit(t, None) for t in self.membership_tests
+        ]
 
 
 Edit = tuple[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
@@ -108,14 +111,17 @@ def may_read_as_dict(source: str) -> bool:
     return _DICT_STYLE.search(source) is not None
 
 
-def read_edit(read: Read, renames: Renames | None = None) -> Edit:
-    """The edit turning one chain of reads into attribute reads."""
-    return read.node, _chain_converter(read.depth, renames or {})
+def read_edit(read: Read, renames: Renames | None = None, declared: frozenset[str] | None = None) -> Edit:
+    """The edit turning one chain of reads into attribute reads; a `.get` of a key not among
+    `declared` fields (None: any) into `getattr(x, "key", None)`, as the object may lack it."""
+    return read.node, _chain_converter(read.depth, renames or {}, declared)
 
 
-def membership_edit(test: cst.Comparison) -> Edit:
-    """The edit turning `"k" in x` into `x.k is not None`."""
-    return test, _membership_converter
+def membership_edit(test: cst.Comparison, declared: frozenset[str] | None) -> Edit:
+    """The edit turning `"k" in x` into `x.k is not None`, or `getattr(x, "k", None) is not None`
+    for a key not among `declared` fields (None: any): `x.k` would raise where the object lacks
+    it (`"text" in choice` on a chat choice, `"reasoning_content" in delta`)."""
+    return test, partial(_membership_converter, declared=declared)
 
 
 class ResponseTracer(ModuleIndex):
@@ -358,7 +364,7 @@ def _membership_test(comparison: cst.Comparison, node: cst.BaseExpression) -> bo
     )
 
 
-def _membership_converter(comparison: cst.CSTNode) -> cst.CSTNode:
+def _membership_converter(comparison: cst.CSTNode, declared: frozenset[str] | None) -> cst.CSTNode:
     """`"k" in x` -> `x.k is not None` (a missing key of the dict is a None field of the object)."""
     assert isinstance(comparison, cst.Comparison)
     target = comparison.comparisons[0]
@@ -366,39 +372,62 @@ def _membership_converter(comparison: cst.CSTNode) -> cst.CSTNode:
     assert key is not None
     operator = cst.IsNot() if isinstance(target.operator, cst.In) else cst.Is()
     return comparison.with_changes(
-        left=cst.Attribute(value=target.comparator, attr=cst.Name(key)),
+        left=_read_of(target.comparator, key, declared),
         comparisons=[cst.ComparisonTarget(operator=operator, comparator=cst.Name("None"))],
     )
 
 
-def _chain_converter(depth: int, renames: Renames) -> Callable[[cst.CSTNode], cst.CSTNode]:
+def _read_of(value: cst.BaseExpression, key: str, declared: frozenset[str] | None) -> cst.BaseExpression:
+    """`value.key`, or `getattr(value, "key", None)` for a field the object may lack."""
+    if declared is None or key in declared:
+        return cst.Attribute(value=value, attr=cst.Name(key))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return cst.Call(
+        func=cst.Name("getattr"),
+        args=[
+            cst.Arg(value, comma=comma),
+            cst.Arg(cst.SimpleString(f'"{key}"'), comma=comma),
+            cst.Arg(cst.Name("None")),
+        ],
+    )
+
+
+def _chain_converter(
+    depth: int, renames: Renames, declared: frozenset[str] | None
+) -> Callable[[cst.CSTNode], cst.CSTNode]:
     def convert(node: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(node, cst.BaseExpression)
-        return _converted(node, depth, renames)
+        return _converted(node, depth, renames, declared)
 
     return convert
 
 
-def _converted(node: cst.BaseExpression, depth: int, renames: Renames) -> cst.BaseExpression:
+def _converted(
+    node: cst.BaseExpression, depth: int, renames: Renames, declared: frozenset[str] | None
+) -> cst.BaseExpression:
     """The chain's `depth` outer nodes of `node` as attribute reads; below them, `node` as it is."""
     if depth <= 0:
         return node
     if isinstance(node, cst.Subscript):
-        inner = _converted(node.value, depth - 1, renames)
+        inner = _converted(node.value, depth - 1, renames, declared)
         key = _subscript_key(node)
         if isinstance(key, str):
             return _field(inner, key, renames, node)
         return node.with_changes(value=inner)
     if isinstance(node, cst.Attribute):
-        inner = _converted(node.value, depth - 1, renames)
+        inner = _converted(node.value, depth - 1, renames, declared)
         if node.attr.value in renames:
             return _field(inner, node.attr.value, renames, node)
         return node.with_changes(value=inner)
     assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute), "a `.get(...)` read"
-    inner = _converted(node.func.value, depth - 2, renames)
+    inner = _converted(node.func.value, depth - 2, renames, declared)
     key = _get_key(node)
     assert key is not None
-    read = _field(inner, key, renames, node)
+    if key not in renames and declared is not None and key not in declared:
+        # `delta.get("reasoning_content")`: a field the SDK does not declare may be missing
+        read = _read_of(inner, key, declared).with_changes(lpar=node.lpar, rpar=node.rpar)
+    else:
+        read = _field(inner, key, renames, node)
     default = node.args[1].value if len(node.args) == 2 else None
     if default is None or (isinstance(default, cst.Name) and default.value == "None"):
         return read

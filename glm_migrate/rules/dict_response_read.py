@@ -42,7 +42,10 @@ class DictResponseRead(Rule):
     object with the same methods may return dicts). Calls through an alias
     (`complete = client.chat.completions.create`, which may also be bound to another library's
     function) and raw responses (`with_raw_response`) are not looked at. `d.get("k", "")`
-    becomes `(d.k or "")` and `"k" in d` becomes `d.k is not None`.
+    becomes `(d.k or "")` and `"k" in d` becomes `d.k is not None`, for a field the SDK's response
+    object declares (`[response_fields]` in `rules/sdk.toml`); another key (`"text"` on a chat
+    choice, GLM's `"reasoning_content"` on a delta) is read as `getattr(d, "k", None)`, since the
+    object may lack it and `d.k` would raise.
     """
 
     CODE = "GLM304"
@@ -65,6 +68,13 @@ class DictResponseRead(Rule):
         ),
     )
     INVALID = (
+        Invalid(  # a chat choice declares no `text`: `choice.text` would raise, `getattr` does not
+            "from openai import OpenAI\nr = OpenAI().chat.completions.create(model='m', messages=[])\n"
+            "for choice in r.choices:\n    if 'text' in choice:\n        print(choice.get('text', ''))",
+            expected="from openai import OpenAI\nr = OpenAI().chat.completions.create(model='m', messages=[])\n"
+            'for choice in r.choices:\n    if getattr(choice, "text", None) is not None:\n'
+            "        print((getattr(choice, \"text\", None) or ''))",
+        ),
         Invalid(
             'from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r["data"][0]["embedding"]',
             expected='from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r.data[0].embedding',
@@ -107,16 +117,19 @@ class DictResponseRead(Rule):
             return
         applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
         reads = self._tracer.reads(call.node, call.scope)
+        declared = self.tables.sdk.response_fields[call.endpoint]
         for read in reads.stale:
             if read.node not in self._reported:
                 self._reported.add(read.node)
-                fix = Fix((read_edit(read),), "Read the attributes", applicability=applicability)
+                fix = Fix((read_edit(read, declared=declared),), "Read the attributes", applicability=applicability)
                 message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
                 self.report(read.node, message, fix=fix)
         for test in reads.membership_tests:
             if test not in self._reported:
                 self._reported.add(test)
-                fix = Fix((membership_edit(test),), "Test the attribute for None", applicability=applicability)
+                fix = Fix(
+                    (membership_edit(test, declared),), "Test the attribute for None", applicability=applicability
+                )
                 message = f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict"
                 self.report(test, message, fix=fix)
 
