@@ -3,6 +3,8 @@ literals, keyword arguments and environment lookups. No knowledge of SDKs lives 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import warnings
 
 import libcst as cst
@@ -63,17 +65,34 @@ def evaluated(node: cst.SimpleString) -> str | bytes:
         return node.evaluated_value
 
 
+#: the other names the module being analysed gives `os`, `os.environ` and `os.getenv` (`import os
+#: as _os`, `from os import environ as env`, `ENV = os.environ`), each to the name it stands for:
+#: set by `SemanticModel.build` for the module it builds, emptied by its `release`
+OS_ALIASES: ContextVar[dict[str, str]] = ContextVar("os_aliases", default={})
+
+
+def os_dotted_name(node: cst.BaseExpression) -> str | None:
+    """`dotted_name`, with the module's aliases of `os` and its environment written out."""
+    dotted = dotted_name(node)
+    aliases = OS_ALIASES.get()
+    if dotted is not None and aliases:
+        head, dot, rest = dotted.partition(".")
+        if head in aliases:
+            return aliases[head] + dot + rest
+    return dotted
+
+
 def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
     """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
     if isinstance(expr, cst.Call):
-        func = dotted_name(expr.func)
+        func = os_dotted_name(expr.func)
         if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
             name = string_value(expr.args[0].value)
             if name is None:
                 return None
             default = expr.args[1].value if len(expr.args) > 1 else None
             return name, default
-    if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("os.environ", "environ"):
+    if isinstance(expr, cst.Subscript) and os_dotted_name(expr.value) in ("os.environ", "environ"):
         if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
             name = string_value(expr.slice[0].slice.value)
             if name is not None:

@@ -15,7 +15,7 @@ from typing import cast
 import libcst as cst
 
 from glm_migrate.cst import walk as walk
-from glm_migrate.nodes import dotted_name
+from glm_migrate.nodes import OS_ALIASES, dotted_name, os_dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -55,6 +55,7 @@ class SemanticModel(ValueResolver):
         for scope in self.scopes:
             scope.bindings.clear()
         self.__dict__.clear()
+        OS_ALIASES.set({})
 
     @functools.cached_property
     def is_test_module(self) -> bool:
@@ -87,6 +88,7 @@ class SemanticModel(ValueResolver):
         model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
+        OS_ALIASES.set({})  # filled by the imports the pass meets, before the code using them
         walk(module, _Collector(model), model.parents)
         model._classify()
         return model
@@ -321,6 +323,8 @@ class _Collector(cst.CSTVisitor):
             self._note_sdk(qualified)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified))
+                if qualified == "os":
+                    OS_ALIASES.get()[alias.asname.name.value] = "os"
             else:
                 top = qualified.split(".")[0]
                 self.scope.add(top, Binding(self.scope, qualified=top))
@@ -341,6 +345,8 @@ class _Collector(cst.CSTVisitor):
             name = dotted_name(alias.name) or ""
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
+            if module == "os" and not node.relative and bound != name and name in ("environ", "getenv"):
+                OS_ALIASES.get()[bound] = name
 
     def _note_sdk(self, qualified: str) -> None:
         top = qualified.split(".")[0]
@@ -356,6 +362,10 @@ class _Collector(cst.CSTVisitor):
                     self.model.openai_import_lines.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target
+        if self.scope.kind == "module" and type(target) is cst.Name and len(node.targets) == 1:
+            if os_dotted_name(node.value) in ("os.environ", "environ"):
+                OS_ALIASES.get()[target.value] = "os.environ"  # `ENV = os.environ`
         for target in node.targets:
             self._bind_target(target.target, node.value)
 
@@ -415,7 +425,7 @@ class _Collector(cst.CSTVisitor):
                 self.model.tokenizer_names.add(name)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if dotted_name(node.value) in ("os.environ", "environ"):
+        if os_dotted_name(node.value) in ("os.environ", "environ"):
             self.model.environ_subscripts.append(node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
