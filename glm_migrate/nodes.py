@@ -69,6 +69,8 @@ def evaluated(node: cst.SimpleString) -> str | bytes:
 #: as _os`, `from os import environ as env`, `ENV = os.environ`), each to the name it stands for:
 #: set by `SemanticModel.build` for the module it builds, emptied by its `release`
 OS_ALIASES: ContextVar[dict[str, str]] = ContextVar("os_aliases", default={})
+#: how code names the environment mapping (`from os import environ`)
+ENVIRON_NAMES = ("os.environ", "environ")
 
 
 def os_dotted_name(node: cst.BaseExpression) -> str | None:
@@ -92,7 +94,7 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
                 return None
             default = expr.args[1].value if len(expr.args) > 1 else None
             return name, default
-    if isinstance(expr, cst.Subscript) and os_dotted_name(expr.value) in ("os.environ", "environ"):
+    if isinstance(expr, cst.Subscript) and os_dotted_name(expr.value) in ENVIRON_NAMES:
         if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
             name = string_value(expr.slice[0].slice.value)
             if name is not None:

@@ -232,9 +232,13 @@ class OpenAIClientBaseURL(Rule):
             what = " or ".join(f"`{code_of(source.value)}`" for source in sources)
             if not any(source.always for source in sources):
                 what += " when set (OpenAI otherwise)"
-        else:
+        elif len(client.classes) > 1:
             where = client.construction
             what = f"chosen with the class (`{'`, `'.join(client.classes)}`)"
+        else:
+            # built only where the code has tested that the URL variable is set
+            where = client.construction
+            what = "read from `OPENAI_BASE_URL`, which the code checks is set before building it"
         self._warned.add(where)
         message = f"Client `base_url` is {what}, known only at run time: if that is OpenAI, point it at Z.AI"
         self.report(where, message, severity=Severity.WARNING)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.nodes import dotted_name, env_lookup, find_kwarg, string_value
+from glm_migrate.nodes import ENVIRON_NAMES, dotted_name, env_lookup, find_kwarg, os_dotted_name, string_value
 from glm_migrate.project import ClientFact
 from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
@@ -227,6 +227,9 @@ class ClientIndex(ModuleScopes):
             target = Target.OTHER if tokens else Target.OPENAI
         else:
             default = self.openai_default if sdk == "openai" else Target.ZAI
+            if default is Target.OPENAI and self._built_only_when_env_set(call, self.tables.openai_base_url_envs):
+                # `if os.getenv("OPENAI_BASE_URL"): OpenAI()`: the SDK reads the URL the user set
+                default = Target.UNKNOWN
             target = self._constructor_target(base_arg, splats, default, scope)
         if len({self.tables.clients[name][0] for name in classes}) > 1:
             target = Target.UNKNOWN  # the SDK itself is chosen at run time
@@ -279,6 +282,18 @@ class ClientIndex(ModuleScopes):
         parent = self.parents.get(value)
         while parent is not None and type(parent) not in _SCOPE_NODES:
             if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and _tests_set(parent.test, dotted):
+                return True
+            child, parent = parent, self.parents.get(parent)
+        return False
+
+    def _built_only_when_env_set(self, node: cst.CSTNode, names: Collection[str]) -> bool:
+        """`node` runs only where the code has tested that one of the environment variables
+        `names` is set: inside `if os.getenv(NAME):`, `if "NAME" in os.environ:`, ... (or an
+        `and` with one of those)."""
+        child: cst.CSTNode = node
+        parent = self.parents.get(node)
+        while parent is not None and type(parent) not in _SCOPE_NODES:
+            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and _tests_env_set(parent.test, names):
                 return True
             child, parent = parent, self.parents.get(parent)
         return False
@@ -389,6 +404,22 @@ class ClientIndex(ModuleScopes):
 
 #: nodes that start a scope: a test outside one says nothing of the code inside
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+
+
+def _tests_env_set(test: cst.BaseExpression, names: Collection[str]) -> bool:
+    """`test` holds only where one of the environment variables `names` is set:
+    `os.getenv(NAME)`, `os.environ.get(NAME) is not None`, `"NAME" in os.environ`, or an `and`
+    with one of those."""
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+        return _tests_env_set(test.left, names) or _tests_env_set(test.right, names)
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        if type(comparison.operator) is cst.In:
+            return string_value(test.left) in names and os_dotted_name(comparison.comparator) in ENVIRON_NAMES
+        is_not_none = type(comparison.operator) is cst.IsNot and dotted_name(comparison.comparator) == "None"
+        return is_not_none and _tests_env_set(test.left, names)
+    lookup = env_lookup(test)
+    return lookup is not None and lookup[0] in names and (lookup[1] is None or dotted_name(lookup[1]) == "None")
 
 
 def _tests_set(test: cst.BaseExpression, dotted: str) -> bool:

@@ -15,7 +15,7 @@ from typing import cast
 import libcst as cst
 
 from glm_migrate.cst import walk as walk
-from glm_migrate.nodes import OS_ALIASES, dotted_name, os_dotted_name
+from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -364,7 +364,7 @@ class _Collector(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target
         if self.scope.kind == "module" and type(target) is cst.Name and len(node.targets) == 1:
-            if os_dotted_name(node.value) in ("os.environ", "environ"):
+            if os_dotted_name(node.value) in ENVIRON_NAMES:
                 OS_ALIASES.get()[target.value] = "os.environ"  # `ENV = os.environ`
         for target in node.targets:
             self._bind_target(target.target, node.value)
@@ -425,7 +425,7 @@ class _Collector(cst.CSTVisitor):
                 self.model.tokenizer_names.add(name)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if os_dotted_name(node.value) in ("os.environ", "environ"):
+        if os_dotted_name(node.value) in ENVIRON_NAMES:
             self.model.environ_subscripts.append(node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
