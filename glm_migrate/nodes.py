@@ -3,9 +3,10 @@ literals, keyword arguments and environment lookups. No knowledge of SDKs lives 
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
 import warnings
+from collections.abc import Mapping
+from contextvars import ContextVar
+from types import MappingProxyType
 
 import libcst as cst
 
@@ -68,7 +69,7 @@ def evaluated(node: cst.SimpleString) -> str | bytes:
 #: the other names the module being analysed gives `os`, `os.environ` and `os.getenv` (`import os
 #: as _os`, `from os import environ as env`, `ENV = os.environ`), each to the name it stands for:
 #: set by `SemanticModel.build` for the module it builds, emptied by its `release`
-OS_ALIASES: ContextVar[dict[str, str]] = ContextVar("os_aliases", default={})
+OS_ALIASES: ContextVar[Mapping[str, str]] = ContextVar("os_aliases", default=MappingProxyType({}))
 #: how code names the environment mapping (`from os import environ`)
 ENVIRON_NAMES = ("os.environ", "environ")
 

@@ -55,7 +55,7 @@ class SemanticModel(ValueResolver):
         for scope in self.scopes:
             scope.bindings.clear()
         self.__dict__.clear()
-        OS_ALIASES.set({})
+        OS_ALIASES.set(MappingProxyType({}))
 
     @functools.cached_property
     def is_test_module(self) -> bool:
@@ -88,7 +88,9 @@ class SemanticModel(ValueResolver):
         model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
-        OS_ALIASES.set({})  # filled by the imports the pass meets, before the code using them
+        #: filled by the imports the pass meets, before the code using them
+        model.os_aliases = {}
+        OS_ALIASES.set(model.os_aliases)
         walk(module, _Collector(model), model.parents)
         model._classify()
         return model
@@ -324,7 +326,7 @@ class _Collector(cst.CSTVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified))
                 if qualified == "os":
-                    OS_ALIASES.get()[alias.asname.name.value] = "os"
+                    self.model.os_aliases[alias.asname.name.value] = "os"
             else:
                 top = qualified.split(".")[0]
                 self.scope.add(top, Binding(self.scope, qualified=top))
@@ -346,7 +348,7 @@ class _Collector(cst.CSTVisitor):
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
             if module == "os" and not node.relative and bound != name and name in ("environ", "getenv"):
-                OS_ALIASES.get()[bound] = name
+                self.model.os_aliases[bound] = name
 
     def _note_sdk(self, qualified: str) -> None:
         top = qualified.split(".")[0]
@@ -365,7 +367,7 @@ class _Collector(cst.CSTVisitor):
         target = node.targets[0].target
         if self.scope.kind == "module" and type(target) is cst.Name and len(node.targets) == 1:
             if os_dotted_name(node.value) in ENVIRON_NAMES:
-                OS_ALIASES.get()[target.value] = "os.environ"  # `ENV = os.environ`
+                self.model.os_aliases[target.value] = "os.environ"  # `ENV = os.environ`
         for target in node.targets:
             self._bind_target(target.target, node.value)
 
