@@ -10,6 +10,7 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from typing import cast
 
 import libcst as cst
@@ -48,6 +49,8 @@ class SemanticModel(ValueResolver):
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
         #: receivers built by a class glm-migrate does not know as a client (see `_api_call`)
         self._unknown_clients: list[Client] = []
+        #: what this module calls `os`, `os.environ` and `os.getenv` besides those (`OS_ALIASES`)
+        self.os_aliases: dict[str, str] = {}
 
     def release(self) -> None:
         """Break the references between scopes and their bindings and let go of everything the
@@ -88,9 +91,7 @@ class SemanticModel(ValueResolver):
         model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
-        #: filled by the imports the pass meets, before the code using them
-        model.os_aliases = {}
-        OS_ALIASES.set(model.os_aliases)
+        OS_ALIASES.set(model.os_aliases)  # filled by the imports the pass meets, before their uses
         walk(module, _Collector(model), model.parents)
         model._classify()
         return model
@@ -364,10 +365,10 @@ class _Collector(cst.CSTVisitor):
                     self.model.openai_import_lines.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        target = node.targets[0].target
-        if self.scope.kind == "module" and type(target) is cst.Name and len(node.targets) == 1:
+        first = node.targets[0].target
+        if self.scope.kind == "module" and type(first) is cst.Name and len(node.targets) == 1:
             if os_dotted_name(node.value) in ENVIRON_NAMES:
-                self.model.os_aliases[target.value] = "os.environ"  # `ENV = os.environ`
+                self.model.os_aliases[first.value] = "os.environ"  # `ENV = os.environ`
         for target in node.targets:
             self._bind_target(target.target, node.value)
 
