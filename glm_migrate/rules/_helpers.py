@@ -14,8 +14,17 @@ import libcst as cst
 
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
+from glm_migrate.nodes import literals_in, names_in
 from glm_migrate.rules._base import Fix, Rule
-from glm_migrate.semantic import ApiCall, SemanticModel, evaluated, find_kwarg, gives_none_when_unset, string_value
+from glm_migrate.semantic import (
+    ApiCall,
+    Scope,
+    SemanticModel,
+    evaluated,
+    find_kwarg,
+    gives_none_when_unset,
+    string_value,
+)
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import Tables, UnsupportedParam
@@ -388,3 +397,32 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
             if why:
                 problems.append(ArgumentProblem(arg, f'`{name}="{value}"` {why}'))
     return problems
+
+
+def names_openai_key(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> str | None:
+    """The OpenAI key variable `value` reads its key by, if any: a string naming it
+    (`get_config("OPENAI_API_KEY")`, `os.getenv("OPENAI_API_KEY") or fallback`) or a setting
+    named like it (`settings.OPENAI_API_KEY`, `config.openai_api_key`), also through a local
+    name bound once."""
+    names = {name.lower(): name for name in tables.openai_key_envs}
+
+    def named(expr: cst.BaseExpression) -> str | None:
+        words = [string_value(literal) or "" for literal in literals_in(expr)] + [n.value for n in names_in(expr)]
+        return next((names[word.lower()] for word in words if word.lower() in names), None)
+
+    found = named(value)
+    if found is None and type(value) is cst.Name:
+        bindings = model.lookup(value.value, scope)
+        if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
+            found = named(bindings[0].value)
+    return found
+
+
+def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:
+    """The unsafe fix passing the Z.AI key in place of `value`, a key named as OpenAI's."""
+    return Fix(
+        ((value, lambda _: env_key_lookup(key_env)),),
+        f'Pass `api_key=os.environ["{key_env}"]` (or keep a Z.AI key in that setting)',
+        imports=("os",),
+        applicability=Applicability.UNSAFE,
+    )

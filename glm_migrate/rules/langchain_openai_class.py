@@ -5,7 +5,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Severity
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import (
@@ -15,7 +15,9 @@ from glm_migrate.rules._helpers import (
     dict_entry,
     env_key_lookup,
     key_renaming_fix,
+    names_openai_key,
     number_value,
+    openai_key_replacing_fix,
     out_of_range,
     put_in_extra_body,
     remove_kwargs,
@@ -129,7 +131,9 @@ class LangchainOpenAIClass(Rule):
     ```
 
     ## Fix safety
-    Safe, as for the SDK clients (GLM001, GLM002, GLM101). Instances pointed at another server
+    Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
+    whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
+    send that key to Z.AI, so it moves with the key replaced. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone; a URL or key only known at run time
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
@@ -329,6 +333,15 @@ class LangchainOpenAIClass(Rule):
             )
             self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
             return
+        key = _kwarg(call, ALIASES["api_key"])
+        # moved with a key named as OpenAI's (`get_config("OPENAI_API_KEY")`), the class would send
+        # it to Z.AI: it moves only with that key replaced, an unsafe fix, and so do its GLM ids
+        openai_key = (
+            key is not None
+            and env_lookup(key.value) is None  # `os.getenv("OPENAI_API_KEY")` is renamed by its own fix
+            and names_openai_key(self.model, self.tables, key.value, scope) is not None
+        )
+        first_finding = len(self.context.findings)
         if target is Target.OPENAI:
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
             imports = ("os",) if self.settings.base_url_style == "env" else ()
@@ -359,6 +372,11 @@ class LangchainOpenAIClass(Rule):
                 "sends tiktoken token ids",
                 "Pass `check_embedding_ctx_length=False`",
             )
+        if openai_key:
+            for finding in self.context.findings[first_finding:]:
+                if finding.fix is not None and finding.applicability is Applicability.SAFE:
+                    finding.applicability = Applicability.UNSAFE
+                    finding.message += " (with --unsafe-fixes: the class moves only with its OpenAI key replaced)"
 
     def _target(self, bases: list[cst.BaseExpression], scope: Scope) -> Target:
         """Where the class sends its requests: its base URL, in the call or in a visible `**`
@@ -454,7 +472,13 @@ class LangchainOpenAIClass(Rule):
             self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
         elif moving and env is None and string_value(arg.value) is None:
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
-            if not key_setting_followed(self.model, self.tables, key_env, arg.value, scope):
+            named = names_openai_key(self.model, self.tables, arg.value, scope)
+            if named is not None:
+                message = f"`{name}` key `{short_code(arg.value)}` is OpenAI's key (`{named}`): moved to Z.AI, it "
+                self.report(
+                    arg.value, message + "would be sent there", fix=openai_key_replacing_fix(arg.value, key_env)
+                )
+            elif not key_setting_followed(self.model, self.tables, key_env, arg.value, scope):
                 message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
                 self.report(arg.value, message, severity=Severity.WARNING)
 

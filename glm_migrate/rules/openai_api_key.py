@@ -15,7 +15,13 @@ from glm_migrate.rules._clients import (
     provider_branch,
     wants_module_settings,
 )
-from glm_migrate.rules._helpers import code_of, env_key_lookup, key_renaming_fix
+from glm_migrate.rules._helpers import (
+    code_of,
+    env_key_lookup,
+    key_renaming_fix,
+    names_openai_key,
+    openai_key_replacing_fix,
+)
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
 
@@ -47,7 +53,10 @@ class OpenAIApiKey(Rule):
     `OPENAI_API_KEY` and would send that key to Z.AI. Such a lookup, and a missing key, become
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
-    make sure it holds a Z.AI key. String literals are GLM003's. A read of `OPENAI_API_KEY` after
+    make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`,
+    `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
+    it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
+    (moved alone, it would send that key to Z.AI). String literals are GLM003's. A read of `OPENAI_API_KEY` after
     the module sets it itself (a user's key) is reported, not renamed; `openai.api_key` in a
     module that makes no request through the module client is renamed only as an unsafe fix,
     since that client's URL is not moved there. A client already aimed at Z.AI without a key
@@ -249,6 +258,16 @@ class OpenAIApiKey(Rule):
             if key_setting_followed(self.model, self.tables, self.key_env, value, scope):
                 return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
+            named = names_openai_key(self.model, self.tables, value, scope)
+            if named is not None:
+                # `get_config("OPENAI_API_KEY")`, `settings.OPENAI_API_KEY`, `os.getenv(...) or k`:
+                # an OpenAI key by its name; the client must not move to Z.AI with it
+                self.report(
+                    value,
+                    f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there",
+                    fix=openai_key_replacing_fix(value, self.key_env),
+                )
+                return
             self.report(
                 value,
                 f"API key comes from `{code}`: make sure it holds a Z.AI key",
