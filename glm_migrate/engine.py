@@ -930,12 +930,25 @@ def _move_as_safely_as_its_calls(
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
         unsafe = next((node for node in ids if rewrites[node].applicability is not Applicability.SAFE), None)
         routeless = any(f.rule.REPORTS_MISSING_ROUTE and f.applicability is not Applicability.SAFE for f in found)
+        rejected = next(
+            (
+                f
+                for f in found
+                if f.rule.REPORTS_REJECTED_ARGUMENT
+                and f.severity is Severity.ERROR
+                and f.applicability is not Applicability.SAFE
+            ),
+            None,
+        )
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
         elif routeless:
             reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
-        if unsafe is not None or routeless:
+        elif rejected is not None:
+            how = "fix" if rejected.fix is not None else "finding dealt with by hand"
+            reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
+        if unsafe is not None or routeless or rejected is not None:
             for client in call.clients:
                 if moved_by_fixes(client):
                     waiting.setdefault(client, reason)

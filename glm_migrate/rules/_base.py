@@ -105,6 +105,9 @@ class Rule:
     #: it reports calls Z.AI has no route for: one no safe fix rewrites fails once its client
     #: moves, so that client moves only as safely as the call is fixed (engine.py)
     REPORTS_MISSING_ROUTE: ClassVar[bool] = False
+    #: its errors are arguments Z.AI rejects as sent (a forced `tool_choice`, two stop words, `n=`):
+    #: a call no safe fix mends fails once its client moves, so the client waits as for a route
+    REPORTS_REJECTED_ARGUMENT: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -47,6 +47,7 @@ class ForcedToolChoice(Rule):
     SUMMARY = "`tool_choice` other than `auto`, which GLM-4.6 rejects"
     FIX_TITLE = 'Use `tool_choice="auto"`'
     APPLICABILITY = Applicability.UNSAFE
+    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(

@@ -35,6 +35,7 @@ class MultipleStopSequences(Rule):
     SUMMARY = "More than one stop sequence, where GLM-4.6 takes one"
     FIX_TITLE = "Keep the first stop sequence"
     APPLICABILITY = Applicability.UNSAFE
+    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(

@@ -53,6 +53,7 @@ class UnsupportedChatParameter(Rule):
     SUMMARY = "OpenAI chat parameter GLM-4.6 does not take"
     FIX_TITLE = "Remove the parameter"
     APPLICABILITY = Applicability.UNSAFE
+    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(
