@@ -54,6 +54,10 @@ class ModuleSummary:
     #: (imported name as written, resource path): clients of other modules this module calls an
     #: API of that cannot follow them to Z.AI in a safe run (`responses.create`, a transcription)
     held: tuple[tuple[str, str], ...] = ()
+    #: module-level function -> (parameter, position or -1, endpoint) for each parameter it sends
+    #: as the model id of a request through a client moved to Z.AI (`def chat(model, messages)`,
+    #: or `**kwargs` forwarded to `create`: ("model", -1, "chat")), which callers elsewhere pass
+    model_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +75,11 @@ class ModuleFacts:
     #: module-level name of this module holding a client -> a call of another module that cannot
     #: follow it to Z.AI in a safe run ("`responses.create` in `app.use`")
     held_clients: Mapping[str, str] = field(default_factory=dict)
+    #: imported function, as written -> the parameters it sends as model ids (`model_params`)
+    model_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.clients or self.factories or self.sent_names or self.held_clients)
+        return bool(self.clients or self.factories or self.sent_names or self.held_clients or self.model_functions)
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""
@@ -81,6 +87,7 @@ class ModuleFacts:
         parts += [f"f {k} {v!r}" for k, v in sorted(self.factories.items())]
         parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
+        parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
         return "\n".join(parts)
 
 
@@ -263,18 +270,29 @@ class ProjectIndex:
         summary = self._summary(path) or ModuleSummary()
         clients: dict[str, ClientFact] = {}
         factories: dict[str, ClientFact] = {}
+        model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
                 clients[qualified] = found.fact
             elif isinstance(found, _Factory):
                 factories[qualified] = found.returns
+            elif isinstance(found, _Name):
+                params = (self._summary(found.path) or ModuleSummary()).model_params.get(found.name)
+                if params:
+                    model_functions[qualified] = params
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._summary(found.path) or ModuleSummary()
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
-        return ModuleFacts(clients, factories, self._sent_names().get(path, {}), self._held_clients().get(path, {}))
+        return ModuleFacts(
+            clients,
+            factories,
+            self._sent_names().get(path, {}),
+            self._held_clients().get(path, {}),
+            model_functions,
+        )
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the

@@ -8,7 +8,7 @@ import libcst as cst
 
 from glm_migrate.nodes import short_code
 from glm_migrate.project import ClientFact, ModuleSummary
-from glm_migrate.rules._clients import repoint_blocker
+from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     Client,
@@ -45,7 +45,40 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
-    return ModuleSummary(clients, factories, reexports, tuple(imports), sent, held)
+    return ModuleSummary(clients, factories, reexports, tuple(imports), sent, held, _model_params(model))
+
+
+def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """Module-level functions that send a parameter as the model id of a chat or embeddings
+    request through clients this module moves to Z.AI: callers in other modules pass the id."""
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    for call in model.api_calls:
+        function = call.scope
+        node = function.node
+        if (
+            call.endpoint not in ("chat", "embeddings")
+            or type(node) is not cst.FunctionDef
+            or function.parent is not model.module_scope
+            or not call.clients
+            or not all(moved_by_fixes(client) and repoint_blocker(model, client) is None for client in call.clients)
+        ):
+            continue
+        positional = [*node.params.posonly_params, *node.params.params]
+        params = [*positional, *node.params.kwonly_params]
+        values = model.model_arguments(call)
+        if not values and model.model_literals(call)[0]:
+            continue  # the module's own callers pass it (`**kwargs` forwarded): rewritten here
+        if not values and any(arg.star == "**" for arg in call.node.args) and node.params.star_kwarg is not None:
+            found.setdefault(node.name.value, set()).add(("model", -1, call.endpoint))
+        for value in values:
+            if type(value) is not cst.Name:
+                continue
+            for binding in model.lookup(value.value, function):
+                param = binding.target
+                if type(param) is cst.Param and param in params:
+                    index = positional.index(param) if param in positional else -1
+                    found.setdefault(node.name.value, set()).add((param.name.value, index, call.endpoint))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
 
 
 def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:

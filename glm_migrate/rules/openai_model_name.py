@@ -11,7 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.rules._flow import ModelTest, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
-from glm_migrate.semantic import ApiCall, Scope, string_value
+from glm_migrate.semantic import ApiCall, Scope, find_kwarg, string_value
 
 MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -196,6 +196,36 @@ class OpenAIModelName(Rule):
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
                 fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
                 self.report(literal, message, fix=fix, model=match)
+        if self.model.facts.model_functions:
+            self._passed_to_imported_functions(blocked)
+
+    def _passed_to_imported_functions(self, blocked: set[cst.SimpleString]) -> None:
+        """Ids passed to another module's function that sends them to a client it moves to
+        Z.AI (`from app.llm import chat` ... `chat("gpt-4o", messages)`, the project index)."""
+        functions = self.model.facts.model_functions
+        for call, scope in self.model.calls:
+            for qualified in self.model.qualified_names(call.func, scope) & functions.keys():
+                for param, index, endpoint in functions[qualified]:
+                    arg = find_kwarg(call, param)
+                    if arg is None and 0 <= index < len(call.args) and not any(a.star for a in call.args[: index + 1]):
+                        arg = call.args[index] if call.args[index].keyword is None else None
+                    if arg is None:
+                        continue
+                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                        old = string_value(literal)
+                        match = self.tables.match_on(endpoint, old) if old is not None else None
+                        if match is None or not match.glm or literal in self._seen or literal in blocked:
+                            continue
+                        if self.claimed(literal):
+                            continue
+                        self._seen.add(literal)
+                        self.claim(literal)
+                        message = (
+                            f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
+                            "whose client moves to Z.AI"
+                        )
+                        fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+                        self.report(literal, message, fix=fix, model=match)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)

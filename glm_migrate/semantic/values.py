@@ -300,8 +300,36 @@ class ValueResolver(ClientIndex):
         """The literals the call's model may be, and whether all were found (memoised)."""
         if call not in self._model_literals:
             values = self.model_arguments(call)
-            self._model_literals[call] = self._resolve_all(values, call.scope, -1, complete=bool(values))
+            literals, complete = self._resolve_all(values, call.scope, -1, complete=bool(values))
+            if not values:
+                # `def chat(**kwargs): client.chat.completions.create(**kwargs)`: the callers' `model=`
+                literals, complete = self._forwarded_models(call)
+            self._model_literals[call] = literals, complete
         return self._model_literals[call]
+
+    def _forwarded_models(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
+        """The model literals this module's callers pass to the function around `call` when
+        `call` forwards that function's `**` parameter: every caller must pass `model=` itself
+        (a call with a `**` splat, or none at all, leaves the list incomplete)."""
+        function = call.scope
+        node = function.node
+        if type(node) is not cst.FunctionDef or type(node.params.star_kwarg) is not cst.Param:
+            return [], False
+        forwarded = node.params.star_kwarg.name.value
+        if not any(arg.star == "**" and dotted_name(arg.value) == forwarded for arg in call.node.args):
+            return [], False
+        sites = self.call_sites.get(function, [])
+        literals: list[cst.SimpleString] = []
+        complete = bool(sites)
+        for site, scope in sites:
+            keyword = find_kwarg(site, "model")
+            if keyword is None or any(arg.star for arg in site.args):
+                complete = False
+                continue
+            found, all_found = self.resolve_strings(keyword.value, scope)
+            literals += found
+            complete = complete and all_found
+        return literals, complete
 
     def resolve_strings(
         self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
