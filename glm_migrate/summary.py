@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import (
@@ -49,36 +49,61 @@ def summarize(model: SemanticModel) -> ModuleSummary:
 
 
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
-    """Module-level functions that send a parameter as the model id of a chat or embeddings
-    request through clients this module moves to Z.AI: callers in other modules pass the id."""
+    """Module-level functions and classes that send a parameter as the model id of a chat or
+    embeddings request through clients this module moves to Z.AI: callers in other modules
+    pass the id (`chat("gpt-4o", ...)`, `Service(model="gpt-4o")` kept in `self.model`)."""
     found: dict[str, set[tuple[str, int, str]]] = {}
     for call in model.api_calls:
-        function = call.scope
-        node = function.node
+        if call.endpoint not in ("chat", "embeddings") or not call.clients:
+            continue
+        if not all(moved_by_fixes(client) and repoint_blocker(model, client) is None for client in call.clients):
+            continue
+        values = model.model_arguments(call)
+        function = call.scope.node
+        if not values and type(function) is cst.FunctionDef and call.scope.parent is model.module_scope:
+            forwards = function.params.star_kwarg is not None and any(a.star == "**" for a in call.node.args)
+            if forwards and not model.model_literals(call)[0]:  # the module's own callers' ids are rewritten here
+                found.setdefault(function.name.value, set()).add(("model", -1, call.endpoint))
+        for value in values:
+            for owner, param, index in _params_reaching(model, value, call.scope):
+                found.setdefault(owner, set()).add((param, index, call.endpoint))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:
+    """(module-level function or class, parameter, position or -1) for the parameters `value`
+    comes from: a module-level function's own (`model=model`), or its class's `__init__`'s
+    through an attribute (`model=self.model` after `self.model = model or "gpt-4o"`)."""
+    if type(value) is cst.Name:
+        owner = scope.node
+        if type(owner) is cst.FunctionDef and scope.parent is model.module_scope:
+            for index, param in _params_named(owner, {value.value}):
+                yield owner.name.value, param, index
+        return
+    dotted = dotted_name(value) if type(value) is cst.Attribute else None
+    if dotted is None or not dotted.startswith("self.") or dotted.count(".") != 1:
+        return
+    for binding in model.attribute_lookup(dotted, scope):
+        init, klass = binding.scope.node, binding.scope.parent
         if (
-            call.endpoint not in ("chat", "embeddings")
-            or type(node) is not cst.FunctionDef
-            or function.parent is not model.module_scope
-            or not call.clients
-            or not all(moved_by_fixes(client) and repoint_blocker(model, client) is None for client in call.clients)
+            binding.value is None
+            or type(init) is not cst.FunctionDef
+            or init.name.value != "__init__"
+            or klass is None
+            or klass.parent is not model.module_scope
+            or type(klass.node) is not cst.ClassDef
         ):
             continue
-        positional = [*node.params.posonly_params, *node.params.params]
-        params = [*positional, *node.params.kwonly_params]
-        values = model.model_arguments(call)
-        if not values and model.model_literals(call)[0]:
-            continue  # the module's own callers pass it (`**kwargs` forwarded): rewritten here
-        if not values and any(arg.star == "**" for arg in call.node.args) and node.params.star_kwarg is not None:
-            found.setdefault(node.name.value, set()).add(("model", -1, call.endpoint))
-        for value in values:
-            if type(value) is not cst.Name:
-                continue
-            for binding in model.lookup(value.value, function):
-                param = binding.target
-                if type(param) is cst.Param and param in params:
-                    index = positional.index(param) if param in positional else -1
-                    found.setdefault(node.name.value, set()).add((param.name.value, index, call.endpoint))
-    return {name: tuple(sorted(params)) for name, params in found.items()}
+        for index, param in _params_named(init, {name.value for name in names_in(binding.value)}):
+            yield klass.node.name.value, param, index - 1 if index > 0 else index  # `self` is not passed
+
+
+def _params_named(function: cst.FunctionDef, names: set[str]) -> Iterator[tuple[int, str]]:
+    """(position or -1 for keyword-only, name) of the function's parameters among `names`."""
+    positional = [*function.params.posonly_params, *function.params.params]
+    for param in [*positional, *function.params.kwonly_params]:
+        if param.name.value in names:
+            yield (positional.index(param) if param in positional else -1), param.name.value
 
 
 def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:

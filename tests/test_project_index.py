@@ -202,20 +202,23 @@ def test_run_rewrites_a_model_constant_sent_by_another_module(tmp_path: Path) ->
 
 def test_run_rewrites_model_ids_passed_to_another_modules_function(tmp_path: Path) -> None:
     """`chat("gpt-4o", ...)` in one module, `def chat(model, messages)` sending it through a client
-    moved to Z.AI in another: the caller's id moves with the client, by position, keyword or a
-    forwarded `**kwargs`; a function whose client stays elsewhere passes nothing on."""
+    moved to Z.AI in another: the caller's id moves with the client, by position, keyword, a
+    forwarded `**kwargs` or a class's `__init__` keeping it in `self.model`; a function whose
+    client stays elsewhere passes nothing on."""
     files = {
         "llm.py": "from openai import OpenAI\n\nclient = OpenAI()\nlocal = OpenAI(base_url='http://localhost:8000/v1')\n\n"
         "def chat(model, messages):\n    return client.chat.completions.create(model=model, messages=messages)\n\n"
         "def complete(**kwargs):\n    return client.chat.completions.create(**kwargs)\n\n"
-        "def local_chat(model, messages):\n    return local.chat.completions.create(model=model, messages=messages)\n",
-        "app.py": "from llm import chat, complete, local_chat\n\n"
+        "def local_chat(model, messages):\n    return local.chat.completions.create(model=model, messages=messages)\n\n"
+        "class Service:\n    def __init__(self, name, model=None):\n        self.model = model or 'gpt-4o'\n\n"
+        "    def ask(self, messages):\n        return client.chat.completions.create(model=self.model, messages=messages)\n",
+        "app.py": "from llm import Service, chat, complete, local_chat\n\n"
         'chat("gpt-4o", [])\nchat(messages=[], model="gpt-4o-mini")\ncomplete(model="gpt-4", messages=[])\n'
-        'local_chat("gpt-4o", [])\n',
+        'local_chat("gpt-4o", [])\nService("writer", "gpt-4o")\n',
     }
     found = _findings(tmp_path, files)
     rewritten = [f for f in found["app.py"] if f.startswith("GLM101")]
-    assert len(rewritten) == 3, found["app.py"]
+    assert len(rewritten) == 4, found["app.py"]
     assert all("by `llm." in f and "whose client moves to Z.AI" in f for f in rewritten)
     assert not any("local_chat" in f for f in rewritten)
 
