@@ -72,8 +72,8 @@ class ModuleFacts:
     factories: Mapping[str, ClientFact] = field(default_factory=dict)
     #: dotted name of this module ("MODEL", "settings.model") -> the endpoint other modules send it to
     sent_names: Mapping[str, str] = field(default_factory=dict)
-    #: module-level name of this module holding a client -> a call of another module that cannot
-    #: follow it to Z.AI in a safe run ("`responses.create` in `app.use`")
+    #: module-level name of this module holding (or function returning) a client -> a call of
+    #: another module that cannot follow it to Z.AI in a safe run ("`responses.create` in `app.use`")
     held_clients: Mapping[str, str] = field(default_factory=dict)
     #: imported function, as written -> the parameters it sends as model ids (`model_params`)
     model_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
@@ -106,6 +106,8 @@ def module_name(path: PurePath, is_package: Callable[[PurePath], bool]) -> tuple
 # module, and each dataclass costs Python 3.11 about 0.6 ms to make.
 class _Factory(NamedTuple):
     returns: ClientFact
+    path: PurePath
+    name: str  #: the module-level function that returns it
 
 
 class _Client(NamedTuple):
@@ -259,7 +261,7 @@ class ProjectIndex:
         if name in summary.clients:
             return _Client(path, name, summary.clients[name])
         if name in summary.factories:
-            return _Factory(summary.factories[name])
+            return _Factory(summary.factories[name], path, name)
         if name in summary.reexports:
             return self.resolve_name(summary.reexports[name], path, seen) or _Name(path, name)
         return _Name(path, name)
@@ -321,7 +323,7 @@ class ProjectIndex:
         if self._held is None:
             held: dict[PurePath, dict[str, str]] = {}
             for importer, found, (resource,) in self._imported_by_summaries("held"):
-                if isinstance(found, _Client):
+                if isinstance(found, _Client | _Factory):
                     where = (self._module(importer) or (importer.stem, importer))[0]
                     held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
             self._held = held

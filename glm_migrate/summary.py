@@ -147,6 +147,10 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
             continue
         if call.endpoint not in _UNSAFE_MODEL_ENDPOINTS and model.tables.unavailable_advice(call.path) is None:
             continue
+        for client in call.clients:
+            factory = model.imported_factory_of(client)
+            if factory is not None:
+                yield factory, ".".join(call.path)  # `client = make_client()` from another module
         parts = (dotted_name(call.node.func) or "").split(".")
         for binding in model.lookup(parts[0], call.scope):
             if binding.qualified is not None:

@@ -187,6 +187,13 @@ def test_a_client_another_module_calls_an_api_zai_lacks_through_moves_only_unsaf
         "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=[])\n"
     )
     assert _applicabilities(tmp_path, files, "app/clients.py") == {"GLM001": "safe", "GLM002": "safe"}
+    # a client another module gets from a factory function here
+    files["app/clients.py"] = "from openai import OpenAI\n\ndef make_client():\n    return OpenAI()\n"
+    files["app/use.py"] = (
+        "from app.clients import make_client\n\n"
+        "def complete(p):\n    return make_client().completions.create(model='gpt-3.5-turbo-instruct', prompt=p)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/clients.py") == held
 
 
 def test_run_rewrites_a_model_constant_sent_by_another_module(tmp_path: Path) -> None:

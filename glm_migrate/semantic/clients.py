@@ -174,6 +174,11 @@ class ClientIndex(ModuleScopes):
             self.clients.append(client)
         return self._imported[qualified]
 
+    def imported_factory_of(self, client: Client) -> str | None:
+        """The imported function, as written, whose call gave `client` (`make_client()` after
+        `from app.clients import make_client`), if that is where it comes from."""
+        return next((q[:-2] for q, c in self._imported.items() if c is client and q.endswith("()")), None)
+
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
         base_arg = find_kwarg(call, "base_url")
