@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of
+from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
@@ -61,6 +61,28 @@ def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
         test = _test_around(model, node)
         if test is not None:
             tests.append(ModelTest(test, name))
+    return tests
+
+
+def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[ModelTest]:
+    """Tests of `self.x` (`expr`) in the methods of its class, and of the names its assignments
+    read (`self.model = model` in `__init__`): an attribute carries the id as a name does."""
+    dotted = dotted_name(expr) if type(expr) is cst.Attribute else None
+    klass = scope.enclosing_class()
+    if dotted is None or klass is None or not dotted.startswith("self.") or dotted.count(".") != 1:
+        return []
+    attribute = dotted.partition(".")[2]
+    tests: list[ModelTest] = []
+    for use in model.names.get(attribute, []):
+        read = model.parents.get(use)
+        if type(read) is cst.Attribute and read.attr is use and dotted_name(read.value) == "self":
+            test = _test_around(model, _through_passthrough(model, read))
+            if test is not None and model.inside(test, klass.node):
+                tests.append(ModelTest(test, dotted))
+    for binding in model.attribute_lookup(dotted, scope):
+        if binding.value is not None:
+            for name, owner in carrying_names(model, binding.value, binding.scope):
+                tests += tests_of(model, name, owner)
     return tests
 
 

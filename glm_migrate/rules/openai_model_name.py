@@ -9,7 +9,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import repoint_blocker
-from glm_migrate.rules._flow import ModelTest, carrying_names, tests_of
+from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
 from glm_migrate.semantic import ApiCall, Scope, find_kwarg, string_value
 
@@ -279,7 +279,7 @@ class OpenAIModelName(Rule):
     def _tests(self, argument: cst.BaseExpression, call: ApiCall) -> list[ModelTest]:
         """Where the names that carry the call's model id are compared, membership-tested or
         looked up: rewriting the id alone would change what those tests decide."""
-        found: list[ModelTest] = []
+        found: list[ModelTest] = attribute_tests_of(self.model, argument, call.scope)
         for name, scope in carrying_names(self.model, argument, call.scope):
             if (name, scope) not in self._tests_of:
                 self._tests_of[name, scope] = tests_of(self.model, name, scope)

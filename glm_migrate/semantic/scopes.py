@@ -100,7 +100,7 @@ class ModuleScopes(abc.ABC):
     def uses_of(self, name: str, scope: Scope) -> list[cst.Name]:
         """The names spelled `name` inside `scope`'s code, nested scopes included."""
         found = [use for use in self.names.get(name, []) if self._reads_a_name(use)]
-        return found if scope.kind == "module" else [use for use in found if self._inside(use, scope.node)]
+        return found if scope.kind == "module" else [use for use in found if self.inside(use, scope.node)]
 
     def _reads_a_name(self, node: cst.Name) -> bool:
         """Not an attribute's or a keyword argument's own name (`x.model`, `f(model=...)`)."""
@@ -109,7 +109,7 @@ class ModuleScopes(abc.ABC):
             return parent.attr is not node
         return not (type(parent) is cst.Arg and parent.keyword is node)
 
-    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+    def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         current: cst.CSTNode | None = node
         while current is not None and current is not ancestor:
             current = self.parents.get(current)

@@ -301,11 +301,30 @@ class ValueResolver(ClientIndex):
         if call not in self._model_literals:
             values = self.model_arguments(call)
             literals, complete = self._resolve_all(values, call.scope, -1, complete=bool(values))
+            pinned = self._pinned_by_test(call.node, values[0]) if len(values) == 1 else None
+            if pinned:
+                # `if model == "text-embedding-3-small": ... create(model=model)`: that id, there
+                literals, complete = pinned, True
             if not values:
                 # `def chat(**kwargs): client.chat.completions.create(**kwargs)`: the callers' `model=`
                 literals, complete = self._forwarded_models(call)
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
+
+    def _pinned_by_test(self, node: cst.CSTNode, value: cst.BaseExpression) -> list[cst.SimpleString]:
+        """The literals a test around `node` pins the name `value` to: `node` runs only where
+        `value == "a"` or `value in ("a", "b")` holds (an `if` or a conditional expression, or an
+        `and` of tests with one of those)."""
+        if type(value) is not cst.Name:
+            return []
+        child, parent = node, self.parents.get(node)
+        while parent is not None and type(parent) not in (cst.FunctionDef, cst.ClassDef, cst.Module):
+            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child:
+                pinned = _pinned(parent.test, value.value)
+                if pinned:
+                    return pinned
+            child, parent = parent, self.parents.get(parent)
+        return []
 
     def _forwarded_models(self, call: ApiCall) -> tuple[list[cst.SimpleString], bool]:
         """The model literals this module's callers pass to the function around `call` when
@@ -447,6 +466,31 @@ class ValueResolver(ClientIndex):
     ) -> tuple[list[cst.SimpleString], bool]:
         results = [self.resolve_strings(value, scope, depth + 1) for value in values]
         return [s for r in results for s in r[0]], complete and all(r[1] for r in results)
+
+
+def _pinned(test: cst.BaseExpression, name: str) -> list[cst.SimpleString]:
+    """The string literals `test` holds `name` equal to: `name == "a"`, `"a" == name`,
+    `name in ("a", "b")`, or an `and` with one of those."""
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+        return _pinned(test.left, name) or _pinned(test.right, name)
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+        return []
+    target = test.comparisons[0]
+    operator, left, right = type(target.operator), test.left, target.comparator
+    if operator is cst.Equal:
+        for named, other in ((left, right), (right, left)):
+            if type(named) is cst.Name and named.value == name and type(other) is cst.SimpleString:
+                return [other]
+    if (
+        operator is cst.In
+        and type(left) is cst.Name
+        and left.value == name
+        and type(right) in (cst.Tuple, cst.List, cst.Set)
+    ):
+        elements = [e.value for e in right.elements]  # type: ignore[attr-defined]
+        if elements and all(type(e) is cst.SimpleString for e in elements):
+            return elements
+    return []
 
 
 def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
