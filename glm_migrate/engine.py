@@ -958,6 +958,13 @@ def _move_as_safely_as_its_calls(
                     for built_here in model.clients:
                         if moved_by_fixes(built_here) and built_here.sdk == client.sdk:
                             waiting.setdefault(built_here, reason)
+    for client, foreign in _foreign_model_ids(model, by_call).items():
+        # `OpenAI()` whose every call sends `qwen-plus` or `bge-large-zh`: `OPENAI_BASE_URL` points
+        # it at another server; moved, those ids would fail at Z.AI
+        shown = ", ".join(f"`{value}`" for value in foreign[:3])
+        waiting.setdefault(
+            client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
+        )
     if not waiting:
         return
     constructions: dict[cst.CSTNode, str] = {
@@ -979,6 +986,28 @@ def _move_as_safely_as_its_calls(
         if finding.fix is not None and finding.applicability is Applicability.SAFE:
             finding.applicability = Applicability.UNSAFE
             finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
+
+
+def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:
+    """Moving clients whose chat and embeddings calls send model ids, none of them OpenAI's or
+    GLM's (a server `OPENAI_BASE_URL` names), each with those ids."""
+    tables = model.tables
+    ids: dict[Client, list[str]] = {}
+    known: set[Client] = set()
+    for call, _ in by_call:
+        if call.endpoint not in ("chat", "embeddings"):
+            continue
+        for literal in model.model_literals(call)[0]:
+            value = string_value(literal)
+            if value is None:
+                continue
+            foreign = not tables.is_target(call.endpoint, value) and tables.match_on(call.endpoint, value) is None
+            for client in call.clients:
+                if not foreign:
+                    known.add(client)
+                elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
+                    ids[client].append(value)
+    return {client: values for client, values in ids.items() if values and client not in known}
 
 
 def _inside(node: cst.CSTNode, constructions: Collection[cst.CSTNode], model: SemanticModel) -> cst.CSTNode | None:
