@@ -11,7 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
-from glm_migrate.semantic import ApiCall, Scope, find_kwarg, string_value
+from glm_migrate.semantic import ApiCall, Scope, env_lookup, find_kwarg, string_value
 
 MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -71,6 +71,11 @@ class OpenAIModelName(Rule):
     INVALID = (
         # a chat model sent to image generation: reported, no GLM id makes the call right
         Invalid('from openai import OpenAI\nMODEL = "gpt-4o"\nOpenAI().images.generate(model=MODEL, prompt="a cat")'),
+        # where it is set, an Azure deployment's name: the default alone does not move the requests
+        Invalid(
+            "import os\nfrom openai import OpenAI\nc = OpenAI()\n"
+            'c.chat.completions.create(model=os.getenv("AZURE_OPENAI_DEPLOYMENT", "gpt-4o"), messages=[])'
+        ),
         Invalid(
             'from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="gpt-4o", messages=[])',
             expected='from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model="glm-4.6", messages=[])',
@@ -264,6 +269,18 @@ class OpenAIModelName(Rule):
                 self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)
                 continue
+            variable = self._variable_defaulting_to(literal)
+            if variable is not None and "DEPLOYMENT" in variable.upper():
+                # `os.environ.get("AZURE_OPENAI_DEPLOYMENT", "gpt-4o")`: where it is set, it names an
+                # Azure deployment, which Z.AI does not serve whatever the default says
+                message += (
+                    f", the default of `{variable}`, which names an Azure deployment where it is set: read the "
+                    f"GLM model (`{new}`) from another variable"
+                )
+                self.report(literal, message, model=match)
+                continue
+            if variable is not None:
+                message += f"; `{variable}`, where it is set, must name a GLM model too"
             self.report(
                 literal,
                 message,
@@ -275,6 +292,13 @@ class OpenAIModelName(Rule):
                     applicability=Applicability.UNSAFE if tokenizer or endpoint not in ("chat", "embeddings") else None,
                 ),
             )
+
+    def _variable_defaulting_to(self, literal: cst.SimpleString) -> str | None:
+        """The environment variable whose default `literal` is (`os.getenv("MODEL", "gpt-4o")`)."""
+        arg = self.model.parents.get(literal)
+        call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
+        lookup = env_lookup(call) if type(call) is cst.Call else None
+        return lookup[0] if lookup is not None and lookup[1] is literal else None
 
     def _tests(self, argument: cst.BaseExpression, call: ApiCall) -> list[ModelTest]:
         """Where the names that carry the call's model id are compared, membership-tested or
