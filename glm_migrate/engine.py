@@ -917,6 +917,11 @@ def _move_as_safely_as_its_calls(
         if unsafe_fix or by_hand:
             # a call wrapping the construction fails at Z.AI until its own fix, or a person, acts
             moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
+            if moved is None and finding.rule.REWRITES_MODEL_ID:
+                # a model id handed with the client to a library wrapping it (`OpenAIModel("gpt-4o",
+                # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`)
+                moved = _inside(finding.node, around, model)
+                moved = around[moved] if moved is not None else None
             if moved is not None:
                 what = "fix" if unsafe_fix else "finding around it, dealt with"
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
