@@ -63,6 +63,8 @@ class OpenAIClientBaseURL(Rule):
     FIX_TITLE = "Point the client at Z.AI"
 
     VALID = (
+        # another vendor's URL setting: not OpenAI's, whatever its default
+        Valid('import os\nKEY = os.getenv("OPENAI_API_KEY")\nLINK_BASE = os.getenv("LINKAI_API_BASE", "")'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://127.0.0.1:8000/v1/")'),
         Valid("from llama_index.llms.openai import OpenAI\nllm = OpenAI(model='gpt-4')"),  # not the SDK
@@ -272,10 +274,24 @@ class OpenAIClientBaseURL(Rule):
             if default is None:
                 continue
             text = string_value(default)
-            if text is None or "://" in text or not ("BASE_URL" in name.upper() or "API_BASE" in name.upper()):
+            if text is None or "://" in text or not _names_an_openai_base_url(name):
                 continue
             self.report(
                 default,
                 f"Base URL setting `{name}` defaults to `{code_of(default)}`, no URL: where that means the SDK's "
                 f"default, clients stay on OpenAI; make Z.AI's URL the default (`{self.tables.base_url(self.settings.region)}`)",
             )
+
+
+#: words before `BASE_URL` / `API_BASE` in a setting's name that leave it OpenAI's or the app's
+#: own (`API_BASE_URL`, `OPENAI_API_BASE_URL`, `LLM_BASE_URL`), not another vendor's (`GROQ_API_BASE`)
+_GENERIC_URL_WORDS = frozenset({"OPENAI", "LLM", "CHAT", "AI", "MODEL", "DEFAULT", "CUSTOM", "APP", "API"})
+
+
+def _names_an_openai_base_url(name: str) -> bool:
+    upper = name.upper()
+    for marker in ("BASE_URL", "API_BASE"):
+        prefix, found, _ = upper.partition(marker)
+        if found:
+            return set(filter(None, prefix.split("_"))) <= _GENERIC_URL_WORDS
+    return False
