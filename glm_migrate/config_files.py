@@ -113,6 +113,8 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     id from the model map, the ids of its families included (`gpt-5.4-mini`, "OpenAI chat
     family"). In `.env` templates the value is rewritten. Ids without a GLM counterpart
     (fine-tuned `ft:` ids, `tts-1`, `omni-moderation-latest`) are reported with what to do instead.
+    An id in a settings block that configures Azure (`api_type = "azure"`, an `openai.azure.com`
+    URL) names an Azure deployment: it is reported as part of moving that block by hand.
 
     ## Why is this bad?
     Code that reads its model from configuration sends whatever the file says.
@@ -392,8 +394,28 @@ class _Shape:
         key = self.key_of(index, start)
         return key is not None and MODEL_KEYS.search(key) is not None
 
+    def azure_marker(self, index: int) -> str | None:
+        """A line of the same block (no blank line or section header between) that configures
+        Azure OpenAI (`api_type = "azure"`, an `*.openai.azure.com` URL, an `azure_...` key)."""
+        for step in (-1, 1):
+            current = index
+            while 0 <= current < len(self.lines):
+                text = self.lines[current].strip()
+                if not text or (current != index and text.startswith("[")):
+                    break
+                if _AZURE_LINE.search(text):
+                    return text
+                current += step
+        return None
+
     def is_value(self, index: int, start: int) -> bool:
         return self.key_of(index, start) is not None
+
+
+#: a settings line that configures Azure OpenAI
+_AZURE_LINE = re.compile(
+    r"""(?i)(?:api_type|provider|type)\W+["']?azure|\.openai\.azure\.com|^\s*["']?azure_\w*["']?\s*[:=]"""
+)
 
 
 def _line_findings(
@@ -424,6 +446,15 @@ def _line_findings(
         model_id = token.group(0)
         model = tables.match_model(model_id)
         if model is None:
+            continue
+        azure = shape.azure_marker(index) if shape is not None else None
+        if model.glm and azure is not None:
+            # `api_type = "azure"` beside it: the id names an Azure deployment, moved with the rest by hand
+            message = (
+                f"Model id `{model_id}` beside `{azure}` names an Azure deployment: move that configuration "
+                f"to Z.AI by hand, with `{model.glm}`"
+            )
+            yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, None)
             continue
         if model.glm:
             message = f"Model id `{model_id}`{model.label}: the GLM id is `{model.glm}`"

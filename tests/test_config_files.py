@@ -245,3 +245,17 @@ def test_configuration_files_follow_the_target_model() -> None:
     )
     assert upgraded == "OPENAI_MODEL=glm-5.3\nZAI_MODEL=glm-5.3\n"
     assert [d.message for d in found][1] == "Model id `glm-4.6`: the GLM id is `glm-5.3`"
+
+
+def test_a_model_beside_an_azure_marker_names_a_deployment() -> None:
+    """`api_type = "azure"` in the same block: the id is an Azure deployment's name, moved with the
+    rest of that configuration by hand; another block's id gets the GLM id as usual."""
+    text = (
+        '[azure]\napi_type = "azure"\nmodel = "gpt-4o-mini"\n\n'
+        '[openai]\nmodel = "gpt-4o-mini"\nbase_url = "https://api.openai.com/v1"\n'
+    )
+    settings = Settings()
+    _, diagnostics = scan_config(PurePath("config.toml"), text, tables=load_tables(), settings=settings)
+    messages = {d.span.line: d.message for d in diagnostics if d.code == "GLM403"}
+    assert "names an Azure deployment" in messages[3]
+    assert messages[6].endswith("the GLM id is `glm-4.6`")
