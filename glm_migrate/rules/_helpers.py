@@ -7,7 +7,7 @@ trailing commas, and comments beside the argument they were written beside (see 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import libcst as cst
@@ -20,6 +20,7 @@ from glm_migrate.semantic import (
     ApiCall,
     Scope,
     SemanticModel,
+    dotted_name,
     evaluated,
     find_kwarg,
     gives_none_when_unset,
@@ -399,20 +400,27 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
     return problems
 
 
-def names_openai_key(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> str | None:
-    """The OpenAI key variable `value` reads its key by, if any: a string naming it
-    (`get_config("OPENAI_API_KEY")`, `os.getenv("OPENAI_API_KEY") or fallback`) or a setting
-    named like it (`settings.OPENAI_API_KEY`, `config.openai_api_key`), also through a local
-    name bound once."""
-    names = {name.lower(): name for name in tables.openai_key_envs}
+def names_openai_key(
+    model: SemanticModel,
+    tables: Tables,
+    value: cst.BaseExpression,
+    scope: Scope,
+    variables: Collection[str] | None = None,
+) -> str | None:
+    """The OpenAI key variable (or one of `variables`) `value` reads its key by, if any: a string
+    naming it (`get_config("OPENAI_API_KEY")`, `os.getenv("OPENAI_API_KEY") or fallback`) or a
+    setting named like it (`settings.OPENAI_API_KEY`, `config.openai_api_key`), also through a
+    name or `self` attribute bound once."""
+    names = {name.lower(): name for name in (variables or tables.openai_key_envs)}
 
     def named(expr: cst.BaseExpression) -> str | None:
         words = [string_value(literal) or "" for literal in literals_in(expr)] + [n.value for n in names_in(expr)]
         return next((names[word.lower()] for word in words if word.lower() in names), None)
 
     found = named(value)
-    if found is None and type(value) is cst.Name:
-        bindings = model.lookup(value.value, scope)
+    if found is None and type(value) in (cst.Name, cst.Attribute):
+        dotted = dotted_name(value) or ""
+        bindings = model.lookup(dotted, scope) if type(value) is cst.Name else model.attribute_lookup(dotted, scope)
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
             found = named(bindings[0].value)
     return found

@@ -15,6 +15,7 @@ from glm_migrate.rules._helpers import (
     add_kwarg,
     code_of,
     env_key_lookup,
+    names_openai_key,
     remove_kwargs,
     renamed_key_lookup,
 )
@@ -67,6 +68,14 @@ class AzureOpenAIClient(Rule):
         Valid("class AzureOpenAI: ...\nclient = AzureOpenAI(api_version='1')"),
     )
     INVALID = (
+        # the key kept in a setting named as Azure's: with the move, the Z.AI key replaces it
+        Invalid(
+            'import os\nfrom openai import AzureOpenAI\nKEY = os.environ.get("AZURE_OPENAI_API_KEY") or load()\n'
+            'c = AzureOpenAI(api_key=KEY, api_version="2024-02-01", azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])',
+            expected='import os\nfrom openai import OpenAI\nKEY = os.environ.get("AZURE_OPENAI_API_KEY") or load()\n'
+            'c = OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"))',
+            unsafe=True,
+        ),
         Invalid(
             'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(\n    api_version="2024-10-21",\n'
             '    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],\n    api_key=os.environ["AZURE_OPENAI_API_KEY"],\n)',
@@ -136,12 +145,35 @@ class AzureOpenAIClient(Rule):
         env = env_lookup(key.value) if key is not None else None
         if env is not None and env[0] not in self.tables.azure_key_envs:
             env = None  # a variable of the project's own: kept, with a warning below
+        # `self._key = key or os.environ.get("AZURE_OPENAI_API_KEY")`: an Azure key by its name,
+        # replaced by the Z.AI one (the move is unsafe anyway: the key's source changes)
+        azure_named = (
+            key is not None
+            and env is None
+            and env_lookup(key.value) is None
+            and names_openai_key(
+                self.model,
+                self.tables,
+                key.value,
+                client.scope,
+                self.tables.azure_key_envs | self.tables.openai_key_envs,
+            )
+            is not None
+        )
         url, constants = client_url(self.model, self.settings)
 
         def convert(node: cst.Call) -> cst.Call:
             node = remove_kwargs(node, self.tables.azure_options)
             if key is None:
                 node = add_kwarg(node, "api_key", env_key_lookup(key_env))
+            elif azure_named:
+                args = [
+                    a.with_changes(value=env_key_lookup(key_env))
+                    if a.keyword is not None and a.keyword.value == "api_key"
+                    else a
+                    for a in node.args
+                ]
+                node = node.with_changes(args=args)
             elif env is not None:
                 args = [
                     a.with_changes(value=renamed_key_lookup(a.value, key_env))
@@ -156,6 +188,7 @@ class AzureOpenAIClient(Rule):
         if (
             self.settings.base_url_style == "env"
             or key is None
+            or azure_named
             or (env is not None and gives_none_when_unset(key.value))
         ):
             imports += ("os",)
@@ -163,7 +196,10 @@ class AzureOpenAIClient(Rule):
         if deployment is not None:
             message += f"; its calls used deployment `{code_of(deployment.value)}` whatever their `model=` said"
         kept_key = key is not None and env is None
-        if kept_key:
+        if kept_key and azure_named:
+            assert key is not None
+            message += f"; `api_key={code_of(key.value)}` reads an Azure key: it becomes `{key_env}`"
+        elif kept_key:
             assert key is not None
             message += f"; `api_key={code_of(key.value)}` is an Azure key until it is set to a Z.AI one"
         module, _, old_class = client.classes[0].rpartition(".")
