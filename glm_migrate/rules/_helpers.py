@@ -434,3 +434,16 @@ def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:
         imports=("os",),
         applicability=Applicability.UNSAFE,
     )
+
+
+def vector_space_change(tables: Tables, old: str, new: str, sized: bool) -> str:
+    """What changes for stored vectors when embeddings move from `old` to `new` (`sized`: the
+    call says its `dimensions=`)."""
+    size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
+    made = f"`{old}` vectors" + (f" ({size} numbers)" if size else "")
+    message = f"{made} are not comparable with `{new}` vectors: re-embed what you stored"
+    if not sized:
+        sizes = tables.documented_dimensions.get(new)
+        default = str(max(sizes)) if sizes else "its default number of"
+        message += f"; `{new}` makes {default} numbers unless `dimensions=` says otherwise"
+    return message

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import vector_space_change
 from glm_migrate.semantic import ApiCall, string_value
 
 
@@ -58,14 +59,5 @@ class EmbeddingVectorSpace(Rule):
             new = self.tables.lookup_model("embeddings", old)
             if not new or self.tables.is_target("embeddings", old):
                 continue
-            size = self.tables.openai_embedding_sizes.get(self.tables.dated_suffix.sub("", old))
-            made = f"`{old}` vectors" + (f" ({size} numbers)" if size else "")
-            message = f"{made} are not comparable with `{new}` vectors: re-embed what you stored"
-            if call.kwarg("dimensions") is None:
-                message += f"; `{new}` makes {self._default_size(new)} numbers unless `dimensions=` says otherwise"
-            self.report(call.node, message)
+            self.report(call.node, vector_space_change(self.tables, old, new, call.kwarg("dimensions") is not None))
             return
-
-    def _default_size(self, model: str) -> str:
-        sizes = self.tables.documented_dimensions.get(model)
-        return str(max(sizes)) if sizes else "its default number of"

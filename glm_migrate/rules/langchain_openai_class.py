@@ -23,6 +23,7 @@ from glm_migrate.rules._helpers import (
     remove_kwargs,
     remove_unsupported,
     replace_string,
+    vector_space_change,
 )
 from glm_migrate.rules._setting_flow import key_setting_followed
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
@@ -224,6 +225,7 @@ class LangchainOpenAIClass(Rule):
     def on_module_end(self) -> None:
         #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
         self._factory_models: dict[cst.Call, cst.Arg] = {}
+        self._vector_warned: set[cst.Call] = set()
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
@@ -411,6 +413,13 @@ class LangchainOpenAIClass(Rule):
     def _model_arg(self, call: cst.Call) -> cst.Arg | None:
         return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)
 
+    def _vector_space(self, call: cst.Call, kind: str, old: str, new: str) -> None:
+        """Embeddings of another model: what GLM106 says of an SDK call, once per instance."""
+        if kind == "langchain_embeddings" and call not in self._vector_warned:
+            self._vector_warned.add(call)
+            sized = find_kwarg(call, "dimensions") is not None
+            self.report(call, vector_space_change(self.tables, old, new, sized), severity=Severity.WARNING)
+
     def _claim_model(self, call: cst.Call, scope: Scope) -> None:
         model = self._model_arg(call)
         if model is not None:
@@ -492,6 +501,7 @@ class LangchainOpenAIClass(Rule):
                 literal = cst.SimpleString(f'"{new}"')
                 what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
+                self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
             return
         literals = [found for value in values for found in self.model.resolve_strings(value, scope)[0]]
         factory = call in self._factory_models
@@ -502,6 +512,7 @@ class LangchainOpenAIClass(Rule):
             if match is None or not match.glm or self.claimed(literal):
                 continue
             self.claim(literal)
+            self._vector_space(call, kind, old, match.glm)
             new = f"{prefix}:{match.glm}" if prefix else match.glm
             edits: tuple[tuple[cst.CSTNode, NodeEdit], ...] = ((literal, partial(replace_string, value=new)),)
             title = f"Replace with `{new}`"
