@@ -43,7 +43,9 @@ class LitellmModel(Rule):
     `glm-4.6` fails with "LLM Provider NOT provided". The `zai/` provider reads `ZAI_API_KEY`
     and `ZAI_API_BASE` (default `https://api.z.ai/api/paas/v4`) unless `api_key=` / `api_base=`
     are passed; an OpenAI key passed explicitly would be sent to Z.AI. LiteLLM's zai provider has
-    no embeddings: those need `model="openai/embedding-3"` with Z.AI's `api_base` and key.
+    no embeddings: those need `model="openai/embedding-3"` with Z.AI's `api_base` and key. Nor
+    does it document transcription, speech, image generation or the Responses API: those calls
+    (`litellm.transcription`, ...) are reported, as they keep calling OpenAI with its key.
 
     ## Example
     ```python
@@ -91,6 +93,8 @@ class LitellmModel(Rule):
         ),
     )
     INVALID = (
+        # no `zai/` route: it keeps calling OpenAI, reported
+        Invalid('import litellm\ntext = litellm.transcription(model="whisper-1", file=audio)'),
         Invalid(
             "import litellm\ndef embed(texts, **kw):\n    return litellm.embedding(input=texts, **kw)"
         ),  # model hidden
@@ -153,6 +157,8 @@ class LitellmModel(Rule):
                 self._router_list(call, scope)
             elif kind == "litellm_embeddings":
                 self._embedding(call, scope)
+            elif kind == "litellm_other":
+                self._other_endpoint(call, scope)
         for deployment, params, scope in litellm_deployments(self.model):
             self._router_deployment(deployment, params, scope)
         self._router_calls()
@@ -253,6 +259,21 @@ class LitellmModel(Rule):
                 f'embeddings: use `model="openai/{new}"` with `api_base="{self.tables.base_url(self.settings.region)}"` '
                 f'and `api_key=os.environ["{self.key_env}"]`',
             )
+
+    def _other_endpoint(self, call: cst.Call, scope: Scope) -> None:
+        """`litellm.transcription`, `speech`, `image_generation`, `responses`: LiteLLM's `zai/`
+        provider documents none of them, so the call keeps going to OpenAI with its key."""
+        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if model is not None and self._elsewhere(_base(call), model.value, scope):
+            return  # another provider's model (`groq/whisper-large-v3`)
+        literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+        self.claim(*literals)  # sent, not data
+        shown = f" (`{string_value(literals[0])}`)" if literals else ""
+        self.report(
+            call,
+            f"`{code_of(call.func)}`{shown} has no Z.AI route through LiteLLM's `zai/` provider: it keeps calling "
+            f"OpenAI with `OPENAI_API_KEY`; move it by hand (Z.AI's own API, or keep OpenAI for it)",
+        )
 
     def _elsewhere(self, base: cst.BaseExpression | None, model: cst.BaseExpression | None, scope: Scope) -> bool:
         """Whether `api_base=` sends the request to a server of its own (a proxy, a local model):

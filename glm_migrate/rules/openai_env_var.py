@@ -9,7 +9,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
-from glm_migrate.rules._helpers import dict_entry, rename_env_lookup, replace_string
+from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
 from glm_migrate.semantic import Target, env_lookup, gives_none_when_unset, string_value
 
@@ -167,13 +167,13 @@ class OpenAIEnvVar(Rule):
             message = f"`{name}` is OpenAI's variable"
             if follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
-            elif name in key_envs and (url := self._openai_url_outside_clients(handled)) is not None:
-                # `httpx.post("https://api.openai.com/v1/traces", headers={"Authorization": key})`:
-                # renamed, the Z.AI key would go to OpenAI
+            elif name in key_envs and (staying := self._openai_use_outside_clients(handled)) is not None:
+                # `httpx.post("https://api.openai.com/v1/traces", headers={"Authorization": key})`,
+                # `litellm.transcription(...)`: renamed, the Z.AI key would go to OpenAI
                 self.report(
                     node,
-                    f"{message}, and this module also sends requests to `{string_value(url)}` itself: "
-                    f"read `{new}` only where the key goes to a client moved to Z.AI",
+                    f"{message}, and this module also {staying}: read `{new}` only where the key goes to a "
+                    "client moved to Z.AI",
                 )
                 continue
             applicability = Applicability.SAFE if follows else None
@@ -229,9 +229,10 @@ class OpenAIEnvVar(Rule):
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
 
-    def _openai_url_outside_clients(self, handled: set[cst.CSTNode]) -> cst.SimpleString | None:
-        """An OpenAI URL the module uses other than as a client's `base_url` or a URL setting's
-        default: a request it sends itself (`httpx`, `requests`), with whatever key it reads."""
+    def _openai_use_outside_clients(self, handled: set[cst.CSTNode]) -> str | None:
+        """What the module sends to OpenAI other than through clients this run moves, with
+        whatever key it reads: a request to an OpenAI URL that is no client's `base_url` or URL
+        setting's default (`httpx`, `requests`), or a LiteLLM call with no `zai/` route."""
         url_envs = self.tables.openai_base_url_envs
         for literal, _ in self.model.string_literals:
             if literal in handled or not self._is_openai_url(literal):
@@ -240,7 +241,10 @@ class OpenAIEnvVar(Rule):
             call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
             lookup = env_lookup(call) if type(call) is cst.Call else None
             if lookup is None or lookup[0] not in url_envs:
-                return literal
+                return f"sends requests to `{string_value(literal)}` itself"
+        for call, _, kind in self.model.framework_calls:
+            if kind == "litellm_other":
+                return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
         return None
 
     def _handled(self) -> set[cst.CSTNode]:
