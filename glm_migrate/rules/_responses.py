@@ -19,6 +19,7 @@ from functools import partial
 
 import libcst as cst
 
+from glm_migrate.nodes import names_in
 from glm_migrate.rules._setting_flow import ModuleIndex, assigned_target
 from glm_migrate.semantic import Scope, code_of, string_value
 
@@ -234,6 +235,17 @@ class _Follower:
         if isinstance(parent, cst.For) and parent.iter is node and isinstance(parent.target, cst.Name):
             self._name(parent.target, scope, depth)
             return
+        if isinstance(parent, cst.CompFor) and parent.iter is node and isinstance(parent.target, cst.Name):
+            # `[row["embedding"] for row in rows]`: the rows' reads are in the comprehension
+            comprehension = self.parents.get(parent)
+            while isinstance(comprehension, cst.CompFor | cst.CompIf):
+                comprehension = self.parents.get(comprehension)
+            if comprehension is not None:
+                name = parent.target.value
+                for use in names_in(comprehension):
+                    if use.value == name and use is not parent.target and self.model.reads_a_name(use):
+                        self.value(use, scope, depth)
+                return
         target = assigned_target(parent, node)
         if target is not None:
             self._name(target, scope, depth)

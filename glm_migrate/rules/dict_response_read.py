@@ -75,6 +75,12 @@ class DictResponseRead(Rule):
             'for choice in r.choices:\n    if getattr(choice, "text", None) is not None:\n'
             "        print((getattr(choice, \"text\", None) or ''))",
         ),
+        Invalid(  # through a comprehension over a part of the response
+            'from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input=t)\nrows = r["data"]\n'
+            'vectors = [row["embedding"] for row in rows]',
+            expected='from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input=t)\nrows = r.data\n'
+            "vectors = [row.embedding for row in rows]",
+        ),
         Invalid(
             'from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r["data"][0]["embedding"]',
             expected='from openai import OpenAI\nr = OpenAI().embeddings.create(model="m", input="x")\nv = r.data[0].embedding',

@@ -99,10 +99,10 @@ class ModuleScopes(abc.ABC):
 
     def uses_of(self, name: str, scope: Scope) -> list[cst.Name]:
         """The names spelled `name` inside `scope`'s code, nested scopes included."""
-        found = [use for use in self.names.get(name, []) if self._reads_a_name(use)]
+        found = [use for use in self.names.get(name, []) if self.reads_a_name(use)]
         return found if scope.kind == "module" else [use for use in found if self.inside(use, scope.node)]
 
-    def _reads_a_name(self, node: cst.Name) -> bool:
+    def reads_a_name(self, node: cst.Name) -> bool:
         """Not an attribute's or a keyword argument's own name (`x.model`, `f(model=...)`)."""
         parent = self.parents.get(node)
         if type(parent) is cst.Attribute:
