@@ -66,12 +66,15 @@ def _kind(module: str) -> str:
     return "stdlib" if module.partition(".")[0] in _STDLIB else "other"
 
 
-def _sort_key(statement: Statement, module: str, *, by_style: bool) -> tuple[int, str]:
+def _sort_key(statement: Statement, module: str, *, by_style: bool) -> tuple[int, str, bool]:
     """isort's order: `import x` lines before `from x import y` lines (unless a group mixes
-    them, as `force-sort-within-sections` does), each by module name ignoring case."""
+    them, as `force-sort-within-sections` does), each by module name ignoring case, and
+    `import os` before `import os as _os`."""
     assert isinstance(statement, cst.SimpleStatementLine)
-    from_style = isinstance(statement.body[0], cst.ImportFrom)
-    return (int(from_style) if by_style else 0, module.lower())
+    first = statement.body[0]
+    from_style = isinstance(first, cst.ImportFrom)
+    aliased = isinstance(first, cst.Import) and first.names[0].asname is not None
+    return (int(from_style) if by_style else 0, module.lower(), aliased)
 
 
 @dataclass
