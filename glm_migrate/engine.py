@@ -1008,9 +1008,9 @@ def _demote_unbound_imports(findings: Sequence[Finding], model: SemanticModel) -
             if unbound:
                 finding.applicability, finding.fix = Applicability.MANUAL, None
                 finding.message = (
-                    f"{finding.message}; not fixed automatically: `{unbound[0]}` is a name of this function bound"
-                    " only on other paths, which an import at the top of the module does not reach: import it"
-                    " in the function before this code"
+                    f"{finding.message}; the fix would read `{unbound[0]}`, a name this function binds only on"
+                    " other paths (an import at the top of the module does not reach it): import it in the"
+                    " function before this code, then make the change"
                 )
                 break
 
