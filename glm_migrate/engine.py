@@ -344,6 +344,7 @@ def _apply_rules(
     # Before anything is applied or reported as a fix: a fix that could make an SDK call raise
     # TypeError becomes a manual finding (glm_migrate/guard.py).
     demote_unbindable(findings, model, context.tables, _edited_copy)
+    _demote_unbound_imports(findings, model)
     fit_fixes_to_f_strings(findings, model.parents)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
@@ -1033,6 +1034,33 @@ def _staying_on_openai(model: SemanticModel, call: ApiCall) -> dict[Client, str]
         if client.target is Target.OPENAI and (why := repoint_blocker(model, client)) is not None:
             staying[client] = why
     return staying
+
+
+def _demote_unbound_imports(findings: Sequence[Finding], model: SemanticModel) -> None:
+    """Turn every fix whose code reads a name it imports at module level (`os`, `OpenAI`) into a
+    manual finding where that name is a local of the edited function that may be unbound (a
+    `from openai import OpenAI` or `import os` in another branch): Python looks a function's
+    local up in the function only, so the module-level import would not reach it."""
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or finding.applicability is Applicability.MANUAL:
+            continue
+        names = {module.partition(".")[0] for module in fix.imports} | {name for _, name in fix.from_imports}
+        if not names:
+            continue
+        for node, _ in fix.edits:
+            if isinstance(node, cst.Import | cst.ImportFrom):
+                continue
+            scope = model.scope_of(node)
+            unbound = sorted(name for name in names if model.bindings_at(name, scope, node) is None)
+            if unbound:
+                finding.applicability, finding.fix = Applicability.MANUAL, None
+                finding.message = (
+                    f"{finding.message}; the fix would read `{unbound[0]}`, a name this function binds only on"
+                    " other paths (an import at the top of the module does not reach it): import it in the"
+                    " function before this code, then make the change"
+                )
+                break
 
 
 def _hold_until_moved(findings: list[Finding], why: str) -> None:

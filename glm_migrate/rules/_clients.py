@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from functools import partial
 
 import libcst as cst
 
@@ -289,7 +290,11 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
         blocker = _azure_blocker(model, client)
         if blocker is None and openai_class_spelling(model, client, new_class) is None:
-            blocker = f"`{code_of(client.construction.func)}` names the class through a variable"
+            func = client.construction.func
+            if type(func) is cst.Name and all(b.qualified for b in model.lookup(func.value, client.scope)):
+                blocker = f"`{new_class}` and `openai` are names of this function that may be unbound at the call"
+            else:
+                blocker = f"`{code_of(func)}` names the class through a variable"
         return blocker
     if client.sdk == "openai" and not client.splats_known:
         return f"the keys of `**{splat_code(client)}` are not visible"
@@ -326,13 +331,21 @@ def _azure_class_test(model: SemanticModel) -> cst.Call | None:
     return None
 
 
-def openai_class_spelling(
-    model: SemanticModel, client: Client, new_class: str
-) -> tuple[cst.BaseExpression, tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+#: how GLM008 writes the OpenAI class: the callee, modules and names to import at module level,
+#: and edits of a function's own import (`from openai import AzureOpenAI` -> `... import OpenAI`)
+ClassSpelling = tuple[
+    cst.BaseExpression, tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[cst.CSTNode, NodeEdit], ...]
+]
+
+
+def openai_class_spelling(model: SemanticModel, client: Client, new_class: str) -> ClassSpelling | None:
     """How to write the OpenAI class in place of the Azure one, with the name the module
-    already has: `oa.OpenAI` for `oa.AzureOpenAI`, `OpenAI` when it is imported (or can be,
-    beside the Azure class's import), `openai.OpenAI` otherwise; None for a class reached
-    through a variable (`cls = AzureOpenAI; cls()`), which only a person can rewrite."""
+    already has: `oa.OpenAI` for `oa.AzureOpenAI`, `OpenAI` when it is bound there (or can be:
+    imported at module level, or beside the Azure class's own import in the function),
+    `openai.OpenAI` otherwise; None for a class reached through a variable
+    (`cls = AzureOpenAI; cls()`), or where neither name can be bound, which only a person can
+    rewrite. A name the function binds only on another path (`from openai import OpenAI` in the
+    other branch) is not bound here, and no module-level import reaches a function's local."""
     call = client.construction
     assert call is not None
     func, scope = call.func, client.scope
@@ -340,19 +353,72 @@ def openai_class_spelling(
     if type(func) is cst.Attribute:
         bases = model.qualified_names(func.value, scope)
         if bases == {"openai"}:
-            return func.with_changes(attr=cst.Name(new_class)), (), ()
+            return func.with_changes(attr=cst.Name(new_class)), (), (), ()
         return None
     if type(func) is not cst.Name or not all(b.qualified for b in model.lookup(func.value, scope)):
         return None
-    existing = model.lookup(new_class, scope)
+    existing = model.bindings_at(new_class, scope, func)
     if existing and all(b.qualified == qualified for b in existing):
-        return cst.Name(new_class), (), ()
-    if not existing:
-        return cst.Name(new_class), (), (("openai", new_class),)
-    modules = model.lookup("openai", scope)
-    if not modules or all(b.qualified == "openai" for b in modules):
-        return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), ()
+        return cst.Name(new_class), (), (), ()
+    if existing == []:
+        return cst.Name(new_class), (), (("openai", new_class),), ()
+    local = _beside_local_import(model, client, new_class)
+    if local is not None:
+        return cst.Name(new_class), (), (), local
+    modules = model.bindings_at("openai", scope, func)
+    if modules == [] or (modules and all(b.qualified == "openai" for b in modules)):
+        return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), (), ()
     return None
+
+
+def _beside_local_import(
+    model: SemanticModel, client: Client, new_class: str
+) -> tuple[tuple[cst.CSTNode, NodeEdit], ...] | None:
+    """When `new_class` is a local of the client's function that may be unbound at the call,
+    and the Azure class comes from an import of that function which runs before the call: the
+    edit that imports `new_class` there too (in place of the Azure class when nothing else in
+    the function uses it), so it is bound wherever the Azure class was."""
+    call = client.construction
+    assert call is not None and type(call.func) is cst.Name
+    scope, name, qualified = client.scope, call.func.value, f"openai.{new_class}"
+    owner = model.owner(new_class, scope)
+    if owner is None or owner is not model.owner(name, scope):
+        return None
+    if not all(b.qualified == qualified for b in owner.bindings[new_class]):
+        return None  # the function binds the name to something else as well
+    for binding in owner.bindings[name]:
+        alias = binding.target
+        statement = model.parents.get(alias) if alias is not None else None
+        if (
+            type(alias) is cst.ImportAlias
+            and type(statement) is cst.ImportFrom
+            and statement.relative == ()
+            and statement.module is not None
+            and code_of(statement.module) == "openai"
+            and model.bindings_at(name, scope, call.func) is not None
+            and model.bound_before(binding, call.func)
+        ):
+            others = [u for u in model.uses_of(name, owner) if u is not call.func and u is not alias.name]
+            replace = not [u for u in others if type(model.parents.get(u)) is not cst.ImportAlias]
+            return ((statement, partial(_import_beside, old=alias, new=new_class, replace=replace)),)
+    return None
+
+
+def _import_beside(node: cst.CSTNode, *, old: cst.ImportAlias, new: str, replace: bool) -> cst.CSTNode:
+    """`from openai import X` importing `new` too, or instead of `old` (`X as Y` included)."""
+    assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+    names = list(node.names)
+    if any(type(a.name) is cst.Name and a.name.value == new and a.asname is None for a in names):
+        return node  # already there (two clients of the function)
+    if replace:
+        at = next((i for i, a in enumerate(names) if a.deep_equals(old)), None)
+        if at is not None:
+            names[at] = names[at].with_changes(name=cst.Name(new), asname=None)
+            return node.with_changes(names=names)
+    last = names[-1]
+    names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    names.append(cst.ImportAlias(cst.Name(new), comma=last.comma))
+    return node.with_changes(names=names)
 
 
 def litellm_deployments(model: SemanticModel) -> list[tuple[cst.Dict, cst.Dict, Scope]]:

@@ -47,7 +47,10 @@ class AzureOpenAIClient(Rule):
     Safe, as for GLM001 and GLM002, when every argument is visible and maps onto an OpenAI client:
     the client's purpose is unchanged, its provider is the migration. The class is written the
     way the module already names it (`OpenAI` when imported, `oa.OpenAI` beside `oa.AzureOpenAI`),
-    and the Azure class's import goes once nothing uses it. A client built from a `**` mapping,
+    and the Azure class's import goes once nothing uses it. A function that imports the classes
+    itself, one per branch, gets the new class from the branch's own import (`from openai import
+    AzureOpenAI` becomes `from openai import OpenAI`): its other branch's import binds nothing
+    there, and a module-level import would not reach a name the function binds. A client built from a `**` mapping,
     with positional arguments, or through a variable that may hold either Azure class
     (`cls = AsyncAzureOpenAI if a else AzureOpenAI`), or in a module that tests for the Azure
     class (`isinstance(c, AzureOpenAI)`), is reported for a person to convert. A key the client
@@ -106,6 +109,16 @@ class AzureOpenAIClient(Rule):
             "from openai import AzureOpenAI\nif provider == 'azure':\n"
             "    client = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e)"
         ),
+        # `OpenAI` is imported in the other branch only: the branch imports it itself
+        Invalid(
+            "def make(local):\n    if local:\n        from openai import OpenAI\n\n"
+            '        return OpenAI(base_url="http://localhost:8000/v1")\n    from openai import AzureOpenAI\n\n'
+            "    return AzureOpenAI(api_version=v, azure_endpoint=e)",
+            expected="import os\n\n\ndef make(local):\n    if local:\n        from openai import OpenAI\n\n"
+            '        return OpenAI(base_url="http://localhost:8000/v1")\n    from openai import OpenAI\n\n'
+            '    return OpenAI(api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+        ),
         # the project's own key variable stays (with a warning), and the deployment is noted
         Invalid(
             'import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(api_key=os.environ["MY_LLM_KEY"], api_version="2024-10-21", '
@@ -139,7 +152,7 @@ class AzureOpenAIClient(Rule):
             return
         spelling = openai_class_spelling(self.model, client, new_class)
         assert spelling is not None, "repoint_blocker rules this out"
-        func, imports, from_imports = spelling
+        func, imports, from_imports, import_edits = spelling
         key_env = self.key_env
         key = client.kwarg("api_key")
         env = env_lookup(key.value) if key is not None else None
@@ -207,7 +220,7 @@ class AzureOpenAIClient(Rule):
         # `as X` keeps its own spelling, which LibCST's removal does not match).
         unused = ((module, old_class),) if type(call.func) is cst.Name and call.func.value == old_class else ()
         fix = Fix(
-            ((call, convert),),
+            ((call, convert), *import_edits),
             f"Use `{code_of(func)}` aimed at Z.AI",
             imports,
             from_imports=from_imports,

@@ -32,6 +32,12 @@ from glm_migrate.tables import split_provider
 
 #: the names each setting goes by (current name first, then langchain's older alias)
 ALIASES = {"base_url": ("base_url", "openai_api_base"), "api_key": ("api_key", "openai_api_key")}
+#: the package whose classes take the current names; `langchain.chat_models` /
+#: `langchain.embeddings` (langchain < 0.1) know only `openai_api_base` / `openai_api_key` (the
+#: aliases came in 0.0.331; before, `base_url=` went into `model_kwargs` and was sent with each
+#: request, so requests still went to OpenAI), and every version of those classes and of
+#: `langchain_community`'s takes the older names
+CURRENT_NAMES_PACKAGE = "langchain_openai"
 MODEL_ALIASES = ("model", "model_name")
 #: what the class uses when no model is given (langchain-openai 1.7)
 DEFAULT_MODELS = {"langchain_chat": "gpt-3.5-turbo", "langchain_embeddings": "text-embedding-ada-002"}
@@ -140,7 +146,11 @@ class LangchainOpenAIClass(Rule):
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
     reported. With `--thinking`, chat instances without a switch get it in `extra_body` (as
-    GLM204 does for SDK calls). `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
+    GLM204 does for SDK calls). The classes of `langchain.chat_models`, `langchain.embeddings` and
+    `langchain_community` get `openai_api_base=` / `openai_api_key=`: langchain before 0.0.331
+    does not know `base_url=` / `api_key=`, puts them in `model_kwargs` and sends them with each
+    request, which still goes to OpenAI. Their `OpenAIEmbeddings` is reported (no fix): it sends
+    token ids and has no `check_embedding_ctx_length`, which langchain_openai's class has. `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
     fix): they become `ChatOpenAI` / `OpenAIEmbeddings` by hand, and their deployment name is not a
     GLM model.
     """
@@ -191,8 +201,10 @@ class LangchainOpenAIClass(Rule):
         ),
         Invalid(
             'import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="gpt-3.5-turbo", openai_api_base=os.environ.get("OPENAI_API_BASE"))',
-            expected='import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="glm-4.6", openai_api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), api_key=os.environ["ZAI_API_KEY"])',
+            expected='import os\nfrom langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(model_name="glm-4.6", openai_api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), openai_api_key=os.environ["ZAI_API_KEY"])',
         ),
+        # langchain_community's class: no `check_embedding_ctx_length`, so only langchain_openai's will do
+        Invalid("from langchain_community.embeddings import OpenAIEmbeddings\nemb = OpenAIEmbeddings()"),
         Invalid(
             'import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.getenv("OPENAI_API_KEY"))',
             expected='import os\nfrom langchain_openai import OpenAIEmbeddings\nemb = OpenAIEmbeddings(openai_api_key=os.environ["ZAI_API_KEY"], base_url="https://api.z.ai/api/paas/v4/", model="embedding-3", check_embedding_ctx_length=False)',
@@ -308,6 +320,14 @@ class LangchainOpenAIClass(Rule):
             "deployment name is not a GLM model id",
         )
 
+    def _legacy(self, call: cst.Call, scope: Scope) -> bool:
+        """A class of `langchain` or `langchain_community`, not of `langchain_openai`
+        (`init_chat_model` builds langchain_openai's)."""
+        if call in self._factory_models:
+            return False
+        names = self.model.qualified_names(call.func, scope)
+        return not names or any(name.partition(".")[0] != CURRENT_NAMES_PACKAGE for name in names)
+
     def _migrate(self, call: cst.Call, scope: Scope, kind: str) -> None:
         splats = [resolve_splat(self.model, arg.value, scope) for arg in call.args if arg.star == "**"]
         base = _kwarg(call, ALIASES["base_url"])
@@ -335,6 +355,18 @@ class LangchainOpenAIClass(Rule):
             )
             self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
             return
+        legacy = self._legacy(call, scope)
+        if target is Target.OPENAI and legacy and kind == "langchain_embeddings":
+            # tiktoken token ids, which Z.AI does not take, and no switch to send text instead
+            self._claim_model(call, scope)
+            self.report(
+                call,
+                f"`{name}` sends tiktoken token ids, which Z.AI does not take, and this class (not "
+                "langchain_openai's) has no `check_embedding_ctx_length` to send text instead: use "
+                "`langchain_openai.OpenAIEmbeddings` with Z.AI's `base_url`, "
+                f'`api_key=os.environ["{self.key_env}"]`, a GLM model and `check_embedding_ctx_length=False`',
+            )
+            return
         key = _kwarg(call, ALIASES["api_key"])
         # moved with a key named as OpenAI's (`get_config("OPENAI_API_KEY")`), the class would send
         # it to Z.AI: it moves only with that key replaced, an unsafe fix, and so do its GLM ids
@@ -348,14 +380,15 @@ class LangchainOpenAIClass(Rule):
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
             imports = ("os",) if self.settings.base_url_style == "env" else ()
             if base is None:
+                keyword = ALIASES["base_url"][1 if legacy else 0]
                 adding.keyword(
-                    "base_url", ALIASES["base_url"], url, "talks to OpenAI", "Pass Z.AI's `base_url=`", imports
+                    keyword, ALIASES["base_url"], url, "talks to OpenAI", f"Pass Z.AI's `{keyword}=`", imports
                 )
             else:
                 fix = Fix(((base.value, lambda _: url),), "Point it at Z.AI", imports)
                 self.claim(*literals_in(base.value))  # the URL is this fix's, not GLM405's
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
-        self._api_key(call, name, adding, scope, moving=target is Target.OPENAI)
+        self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
         self._model(call, scope, kind, name, adding)
         if kind == "langchain_chat":
             self._glm_options(call, name)
@@ -466,13 +499,14 @@ class LangchainOpenAIClass(Rule):
             call, f"`{name}` without a thinking switch (configured: {mode})", fix=fix, severity=Severity.WARNING
         )
 
-    def _api_key(self, call: cst.Call, name: str, adding: _Adding, scope: Scope, *, moving: bool) -> None:
+    def _api_key(self, call: cst.Call, name: str, adding: _Adding, scope: Scope, *, moving: bool, legacy: bool) -> None:
         key_env = self.key_env
         arg = _kwarg(call, ALIASES["api_key"])
         if arg is None:
-            title = f'Pass `api_key=os.environ["{key_env}"]`'
+            keyword = ALIASES["api_key"][1 if legacy else 0]
+            title = f'Pass `{keyword}=os.environ["{key_env}"]`'
             adding.keyword(
-                "api_key", ALIASES["api_key"], env_key_lookup(key_env), "reads `OPENAI_API_KEY`", title, ("os",)
+                keyword, ALIASES["api_key"], env_key_lookup(key_env), "reads `OPENAI_API_KEY`", title, ("os",)
             )
             return
         env = env_lookup(arg.value)

@@ -54,7 +54,10 @@ class OpenAIClientBaseURL(Rule):
     the mapping visibly lacks the key, otherwise the edit to make is reported. A client that is
     OpenAI's branch of a provider choice (`if provider == "openai":`, `case Provider.OPENAI:`, a
     table's `"openai": ...` entry) serves OpenAI on purpose beside other providers: repointing it
-    would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids.
+    would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids. A
+    project's base URL setting whose default is no URL (`os.getenv("API_BASE", "default")`) is
+    reported, unless it is an Azure endpoint (`AZURE_...`, or passed as `azure_endpoint=`): Z.AI's
+    URL there would make Azure paths, and GLM008 replaces the Azure client instead.
     """
 
     CODE = "GLM002"
@@ -76,6 +79,10 @@ class OpenAIClientBaseURL(Rule):
         ),
         Valid(  # Azure's clients are GLM008's
             'from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version="2024-10-21", azure_endpoint="https://x.openai.azure.com")'
+        ),
+        Valid(  # and so is their endpoint setting, whatever its default: GLM008 drops it with the class
+            "import os\nfrom openai import AzureOpenAI\n"
+            'c = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=os.getenv("LLM_API_BASE", "endpoint"))'
         ),
     )
     INVALID = (
@@ -258,6 +265,16 @@ class OpenAIClientBaseURL(Rule):
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
         self._placeholder_url_settings()
 
+    def _azure_option(self, lookup: cst.Call) -> bool:
+        """The lookup is the value of an Azure-only option (`azure_endpoint=...`, in a call or a
+        `{"azure_endpoint": ...}` mapping), which GLM008 drops with the Azure class."""
+        parent = self.model.parents.get(lookup)
+        if type(parent) is cst.Arg:
+            return parent.keyword is not None and parent.keyword.value in self.tables.azure_options
+        if type(parent) is cst.DictElement and parent.value is lookup:
+            return string_value(parent.key) in self.tables.azure_options
+        return False
+
     def _placeholder_url_settings(self) -> None:
         """A base URL setting of the project's own (`os.getenv("API_BASE_URL", "default")`) whose
         default is no URL at all, in a module that configures OpenAI: the code that reads it takes
@@ -276,6 +293,8 @@ class OpenAIClientBaseURL(Rule):
             text = string_value(default)
             if text is None or "://" in text or not _names_an_openai_base_url(name):
                 continue
+            if "AZURE" in name.upper() or self._azure_option(call):
+                continue  # an Azure endpoint: the client is GLM008's (GLM006's for LangChain) to replace
             self.report(
                 default,
                 f"Base URL setting `{name}` defaults to `{code_of(default)}`, no URL: where that means the SDK's "

@@ -325,12 +325,12 @@ class _Collector(cst.CSTVisitor):
             qualified = dotted_name(alias.name) or ""
             self._note_sdk(qualified)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified))
+                self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified, target=alias))
                 if qualified == "os":
                     self.model.os_aliases[alias.asname.name.value] = "os"
             else:
                 top = qualified.split(".")[0]
-                self.scope.add(top, Binding(self.scope, qualified=top))
+                self.scope.add(top, Binding(self.scope, qualified=top, target=alias))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -347,7 +347,7 @@ class _Collector(cst.CSTVisitor):
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}"))
+            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}", target=alias))
             if module == "os" and not node.relative and bound != name and name in ("environ", "getenv"):
                 self.model.os_aliases[bound] = name
 

@@ -4,6 +4,8 @@ rules for which binding a name or a `self.x` attribute refers to from a given sc
 from __future__ import annotations
 
 import abc
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -41,7 +43,8 @@ class Binding:
     scope: Scope
     value: cst.BaseExpression | None = None  #: assigned value or parameter default
     qualified: str | None = None  #: for imports: the dotted name imported ("openai.OpenAI")
-    target: cst.CSTNode | None = None  #: the node that binds (Name, Attribute, Param)
+    #: the node that binds (Name, Attribute, Param; the ImportAlias of an import)
+    target: cst.CSTNode | None = None
     #: the function or class a `def`/`class` statement binds
     defines: Scope | None = None
     #: the declared type of a parameter or annotated name (`client: OpenAI | None`)
@@ -87,6 +90,69 @@ class ModuleScopes(abc.ABC):
         """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""
         owner = self.owner(name, scope)
         return owner.bindings[name] if owner is not None else []
+
+    @functools.cached_property
+    def _scope_owners(self) -> dict[cst.CSTNode, Scope]:
+        return {scope.node: scope for scope in self.scopes}
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        """The innermost scope whose code holds `node`."""
+        owners = self._scope_owners
+        current = self.parents.get(node)
+        while current is not None and current not in owners:
+            current = self.parents.get(current)
+        return owners[current] if current is not None else self.module_scope
+
+    def bindings_at(self, name: str, scope: Scope, use: cst.CSTNode) -> list[Binding] | None:
+        """The bindings `name` may refer to where `use` (code of `scope`) runs: [] when nothing
+        binds it from there (a module-level import can add it), None when it may be unbound there.
+
+        A name bound anywhere in a function is that function's local everywhere in it, so a
+        module-level import does not reach it: it is bound at `use` only when one of its
+        bindings runs on every path to `use`, before it (`from openai import OpenAI` in one
+        branch of an `if` binds nothing in the other). Module and class bindings count as made."""
+        owner = self.owner(name, scope)
+        if owner is None:
+            return []
+        bindings = owner.bindings[name]
+        if owner.kind != "function" or any(self.bound_before(binding, use) for binding in bindings):
+            return bindings
+        return None
+
+    def bound_before(self, binding: Binding, use: cst.CSTNode) -> bool:
+        """The statement that makes `binding` runs before `use` on every path to it: a parameter,
+        or a simple statement (an import, an assignment) or `def`/`class` that stands, earlier,
+        in a block (or on a line) that holds `use`, and not inside a branch, loop or `with`."""
+        target = binding.target
+        if type(target) is cst.Param:
+            return True
+        if target is None:
+            return False
+        statement: cst.CSTNode | None = self.parents.get(target)
+        if not (isinstance(statement, cst.FunctionDef | cst.ClassDef) and statement.name is target):
+            statement = target
+            while statement is not None and not isinstance(statement, cst.BaseSmallStatement):
+                if isinstance(statement, cst.BaseCompoundStatement | cst.BaseSuite | cst.Lambda | cst.BaseComp):
+                    return False  # bound by a loop, a `with`, or in code that may not run
+                statement = self.parents.get(statement)
+        toward_use: dict[cst.CSTNode, cst.CSTNode] = {}
+        node: cst.CSTNode | None = use
+        while node is not None and (parent := self.parents.get(node)) is not None:
+            toward_use[parent] = node
+            node = parent
+        node = statement
+        while node is not None and (parent := self.parents.get(node)) is not None:
+            if parent in toward_use:
+                body = getattr(parent, "body", None)
+                if not isinstance(body, Sequence):
+                    return False
+                order = [id(s) for s in body]
+                mine, theirs = id(node), id(toward_use[parent])
+                return mine in order and theirs in order and order.index(mine) < order.index(theirs)
+            if not isinstance(parent, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+                return False  # its block does not hold `use`: a branch, loop or body that may not run
+            node = parent
+        return False
 
     def imports_from(self, *packages: str) -> bool:
         """A module-level name of this module comes from one of `packages` (`import pytest`,
