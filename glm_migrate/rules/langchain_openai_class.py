@@ -537,7 +537,15 @@ class LangchainOpenAIClass(Rule):
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
                 self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
             return
-        literals = [found for value in values for found in self.model.resolve_strings(value, scope)[0]]
+        resolved = [self.model.resolve_strings(value, scope) for value in values]
+        literals = [found for found_literals, _ in resolved for found in found_literals]
+        if not literals and arg is not None and not all(complete for _, complete in resolved):
+            # `ChatOpenAI(model=sys.argv[1])`: as GLM104 says of an SDK call
+            self.report(
+                arg.value,
+                f"`{name}` model comes from `{short_code(arg.value)}` at run time: make sure it is a GLM id",
+                severity=Severity.WARNING,
+            )
         factory = call in self._factory_models
         for literal in literals:
             written = string_value(literal) or ""
