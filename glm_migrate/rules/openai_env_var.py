@@ -56,9 +56,10 @@ class OpenAIEnvVar(Rule):
     to `OPENAI_API_KEY` and would send that key to Z.AI, while a setting may be read where no
     client is built, so failing at the read (`os.environ[...]`) could stop a program that never
     needs the key; `if not key:` checks hold either way. In a module that also sends its own
-    requests to an OpenAI URL (`httpx.post("https://api.openai.com/v1/...")`), a key lookup not
-    seen to feed only moving clients is reported without a fix: renamed, it could send the Z.AI
-    key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
+    requests to an OpenAI URL (`httpx.post("https://api.openai.com/v1/...")`), calls LiteLLM
+    where it has no Z.AI route (`litellm.transcription`) or hands the key on under OpenAI's name
+    (`env={"OPENAI_API_KEY": key}` for a child process), a key lookup not seen to feed only
+    moving clients is reported without a fix: renamed, it could send the Z.AI key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
     so is a URL lookup tested that way, without the region's default, which would make the test
     always pass.
     """
@@ -245,6 +246,12 @@ class OpenAIEnvVar(Rule):
         for call, _, kind in self.model.framework_calls:
             if kind == "litellm_other":
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
+        key_envs = self.tables.openai_key_envs
+        for literal, _ in self.model.string_literals:
+            element = self.model.parents.get(literal)
+            if type(element) is cst.DictElement and element.key is literal and string_value(literal) in key_envs:
+                # `subprocess.run(..., env={"OPENAI_API_KEY": key})`: what reads it there is not seen
+                return f"hands it on as `{code_of(literal)}` (a child process, a library's settings)"
         return None
 
     def _handled(self) -> set[cst.CSTNode]:
