@@ -95,6 +95,10 @@ class LitellmModel(Rule):
     INVALID = (
         # no `zai/` route: it keeps calling OpenAI, reported
         Invalid('import litellm\ntext = litellm.transcription(model="whisper-1", file=audio)'),
+        Invalid(  # DSPy hands its model id to LiteLLM
+            'import dspy\nlm = dspy.LM("openai/gpt-4o-mini")',
+            expected='import dspy\nlm = dspy.LM("zai/glm-4.6")',
+        ),
         Invalid(
             "import litellm\ndef embed(texts, **kw):\n    return litellm.embedding(input=texts, **kw)"
         ),  # model hidden
