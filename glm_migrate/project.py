@@ -217,7 +217,7 @@ class ProjectIndex:
             base = package[: len(package) - (level - 1)]
             rest = name.lstrip(".")
             name = ".".join([*base, rest] if rest else base)
-        candidates = self._named(name)
+        candidates = self._named(name) or self._in_namespace_package(name)
         same_root = [path for path in candidates if self._module(path)[1] == root]  # type: ignore[index]
         if len(same_root) == 1 or len(candidates) == 1:
             return (same_root or candidates)[0]
@@ -233,6 +233,21 @@ class ProjectIndex:
         # most often a library (`openai`, `os`), which each module importing it would look for again
         self._not_located.add((name, root))
         return None
+
+    def _in_namespace_package(self, name: str) -> tuple[PurePath, ...]:
+        """`pkg.tools.common` where `pkg` is a folder without `__init__.py` (a namespace package,
+        PEP 420): the module `tools.common` whose root folder is `pkg`."""
+        parts = name.split(".")
+        for cut in range(1, len(parts)):
+            prefix = tuple(parts[:cut])
+            found = tuple(
+                path
+                for path in self._named(".".join(parts[cut:]))
+                if (module := self._module(path)) is not None and module[1].parts[-cut:] == prefix
+            )
+            if found:
+                return found
+        return ()
 
     def _summary(self, path: PurePath) -> ModuleSummary | None:
         if path not in self.summaries:

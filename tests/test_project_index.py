@@ -379,3 +379,17 @@ def test_a_library_many_modules_import_is_looked_for_once_per_import_root() -> N
         assert index.facts_for(path).clients == {}
     # `openai.OpenAI` may be a module too: each name is looked for once, not once per importer
     assert sorted(looked_for) == [(name, PurePath(".")) for name in ("openai", "openai.OpenAI", "os")]
+
+
+def test_imports_through_a_namespace_package_are_resolved(tmp_path: Path) -> None:
+    """`src/pkg` without `__init__.py` (PEP 420): `from pkg.tools.common import make_client` is
+    the module `tools.common` whose root is `pkg`."""
+    files = {
+        "src/pkg/tools/__init__.py": "",
+        "src/pkg/tools/common.py": "from openai import OpenAI\n\ndef make_client():\n    return OpenAI()\n",
+        "src/pkg/tools/legacy.py": "from pkg.tools.common import make_client\n\n"
+        "def complete(p):\n    return make_client().completions.create(model='gpt-3.5-turbo-instruct', prompt=p)\n",
+    }
+    found = _findings(tmp_path, files)
+    assert any(f.startswith("GLM301 `completions.create`") for f in found["src/pkg/tools/legacy.py"])
+    assert all("cannot follow it" in f for f in found["src/pkg/tools/common.py"] if f.startswith("GLM00"))
