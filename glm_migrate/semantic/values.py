@@ -401,7 +401,7 @@ class ValueResolver(ClientIndex):
             return []
         positional = [*node.params.posonly_params, *node.params.params]
         index = positional.index(param) if param in positional else None
-        if index is not None and function.parent is not None and function.parent.kind == "class":
+        if index is not None and function.parent is not None and function.parent.kind == "class" and not _static(node):
             index -= 1  # a method: `self` is the receiver, not an argument
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
@@ -419,6 +419,11 @@ class ValueResolver(ClientIndex):
     ) -> tuple[list[cst.SimpleString], bool]:
         results = [self.resolve_strings(value, scope, depth + 1) for value in values]
         return [s for r in results for s in r[0]], complete and all(r[1] for r in results)
+
+
+def _static(node: cst.FunctionDef) -> bool:
+    """A `@staticmethod`: called on an instance or its class, it gets no receiver."""
+    return any(dotted_name(d.decorator) in ("staticmethod", "builtins.staticmethod") for d in node.decorators)
 
 
 def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
