@@ -400,6 +400,13 @@ class Tables:
             example.startswith(prefix) for family in self.families for example in family.examples
         )
 
+    def writes_model_prefix(self, prefix: str) -> bool:
+        """Whether GLM ids the migration writes start with `prefix` (`model.startswith("glm-")`:
+        ids moved from OpenAI's now pass it)."""
+        return any(glm.startswith(prefix) for table in self.models.values() for glm in table.values() if glm) or any(
+            family.glm.startswith(prefix) for family in self.families if family.glm
+        )
+
     def unavailable_advice(self, path: tuple[str, ...]) -> tuple[str, str] | None:
         """(prefix, advice) for the longest `[unavailable]` prefix of a resource path, if any."""
         for length in range(len(path), 0, -1):

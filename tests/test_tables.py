@@ -190,6 +190,10 @@ def test_a_prefix_test_on_family_ids_is_about_model_names() -> None:
     assert tables.names_model_prefix("gpt-6")
     assert tables.names_model_prefix("o5")
     assert not tables.names_model_prefix("claude-")
+    # the ids the migration writes pass a test of GLM's prefix, not one of OpenAI's or a retired series'
+    assert tables.writes_model_prefix("glm-")
+    assert not tables.writes_model_prefix("gpt-")
+    assert not tables.writes_model_prefix("glm-4-")
 
 
 @pytest.mark.parametrize(
