@@ -1005,8 +1005,8 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
             continue
         for literal in model.model_literals(call)[0]:
             value = string_value(literal)
-            if value is None:
-                continue
+            if value is None or not value.strip():
+                continue  # `self.model = ""`: a placeholder filled in before the request
             foreign = not tables.is_target(call.endpoint, value) and tables.match_on(call.endpoint, value) is None
             for client in call.clients:
                 if not foreign:

@@ -256,6 +256,7 @@ class LitellmProvider:
     api_key_env: str  #: the variable it reads the key from
     api_base_env: str  #: the variable it reads the URL from
     env_reference: str  #: "os.environ/": a settings string naming a variable
+    mock_options: tuple[str, ...]  #: keywords with which LiteLLM answers itself and sends nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +398,13 @@ class Tables:
         """Whether ids the map knows start with `prefix` (`model.startswith("gpt-")` tests them)."""
         return any(source.startswith(prefix) for table in self.models.values() for source in table) or any(
             example.startswith(prefix) for family in self.families for example in family.examples
+        )
+
+    def writes_model_prefix(self, prefix: str) -> bool:
+        """Whether GLM ids the migration writes start with `prefix` (`model.startswith("glm-")`:
+        ids moved from OpenAI's now pass it)."""
+        return any(glm.startswith(prefix) for table in self.models.values() for glm in table.values() if glm) or any(
+            family.glm.startswith(prefix) for family in self.families if family.glm
         )
 
     def unavailable_advice(self, path: tuple[str, ...]) -> tuple[str, str] | None:
@@ -656,6 +664,13 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         shutdowns.update({source: when for source, (_, when) in entries.items() if when is not None})
         if endpoint != "chat":  # GLM's chat models: targets.toml `[glm_models]`
             targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
+    # an id the baseline serves stays on it (its `keeps`); other targets move it by its tier
+    kept = sorted(set(models["chat"]) & targets["chat"])
+    if kept:
+        raise TablesError(
+            f"rules/models.toml: [chat] maps {', '.join(f'`{k}`' for k in kept)}, which the baseline "
+            f"target {baseline.name} serves (targets.toml `keeps`): remove the entry"
+        )
     unavailable = {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
     families = tuple(
         _family(spec, index, unavailable) for index, spec in enumerate(_get(models_raw, "families", list, "models"))
@@ -746,6 +761,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             api_key_env=_get(endpoints_raw, "litellm.api_key_env", str, "endpoints"),
             api_base_env=_get(endpoints_raw, "litellm.api_base_env", str, "endpoints"),
             env_reference=_get(endpoints_raw, "litellm.env_reference", str, "endpoints"),
+            mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}

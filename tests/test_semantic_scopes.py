@@ -229,3 +229,23 @@ def test_string_literals_and_the_names_they_are_assigned_to() -> None:
     assert scope is model.module_scope
     assert model.assigned_names[literal] == "MODEL"
     assert model.tokenizer_names == {"MODEL"}
+    assert model.tokenizer_literals == {literal}
+
+
+def test_ids_reaching_a_tokenizer_through_a_wrapper_class() -> None:
+    model = _model(
+        """
+        from tiktoken import encoding_for_model
+        class Counter:
+            def __init__(self, model):
+                self.model = model
+            @staticmethod
+            def encoder(model):
+                return encoding_for_model(model)
+            def count(self, text):
+                return len(self.encoder(self.model).encode(text))
+        counter = Counter("gpt-4")
+        other = "gpt-4o"
+        """
+    )
+    assert {literal.value for literal in model.tokenizer_literals} == {'"gpt-4"'}

@@ -59,7 +59,9 @@ class LitellmModel(Rule):
     ## Fix safety
     Safe for ids in the model map and its families. Calls and deployments with their own
     `api_base=` / `base_url=` pointing elsewhere and other providers' ids (`anthropic/...`,
-    `ollama/...`) are left alone. A Router's `model_name` is the alias the code calls it by and
+    `ollama/...`) are left alone, and so are test doubles: with `mock_response=` (or
+    `mock_tool_calls=` / `mock_timeout=`) set to a value written in the code, LiteLLM answers
+    itself and sends nothing. A Router's `model_name` is the alias the code calls it by and
     stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
     `api_key=`) is passed, since the provider defaults to the international endpoint and its own
     variable. LiteLLM's zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens`
@@ -87,6 +89,16 @@ class LitellmModel(Rule):
             'import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"], api_base="http://localhost:4000")'
         ),
         Valid('import litellm\nlitellm.completion(api_base="http://localhost:4000", **request)'),  # a proxy's request
+        Valid(  # a test double: LiteLLM answers itself and sends nothing
+            'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="Hi!")'
+        ),
+        Valid(
+            'from litellm import Router\nRouter(model_list=[{"model_name": "default", "litellm_params": '
+            '{"model": "gpt-4o", "mock_response": "Hi!"}}])'
+        ),
+        Valid(
+            'import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"], mock_response=[0.1, 0.2])'
+        ),
         Valid(  # LangChain's class is GLM006's
             'import litellm\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n'
             'litellm.completion(model="zai/glm-4.6", messages=[])'
@@ -119,6 +131,16 @@ class LitellmModel(Rule):
             '{"model": "gpt-4o", "api_key": "os.environ/OPENAI_API_KEY"}}])',
             expected='import litellm\nrouter = litellm.Router(model_list=[{"model_name": "gpt-4o", "litellm_params": '
             '{"model": "zai/glm-4.6", "api_key": "os.environ/ZAI_API_KEY"}}])',
+        ),
+        Invalid(  # the constant is also sent for real: it moves, and the mock with it
+            'import litellm\nMODEL = "gpt-4o"\ndef ask(m):\n    return litellm.completion(model=MODEL, messages=m)\n'
+            'def fake(m):\n    return litellm.completion(model=MODEL, messages=m, mock_response="Hi!")',
+            expected='import litellm\nMODEL = "zai/glm-4.6"\ndef ask(m):\n    return litellm.completion(model=MODEL, messages=m)\n'
+            'def fake(m):\n    return litellm.completion(model=MODEL, messages=m, mock_response="Hi!")',
+        ),
+        Invalid(  # the mock may be off at run time: then the call goes to OpenAI
+            'import litellm\ndef ask(m, mock=None):\n    return litellm.completion(model="gpt-4o", messages=m, mock_response=mock)',
+            expected='import litellm\ndef ask(m, mock=None):\n    return litellm.completion(model="zai/glm-4.6", messages=m, mock_response=mock)',
         ),
         Invalid(
             "import litellm\ndef ask(model, messages):\n    return litellm.completion(model=model, messages=messages)"
@@ -154,8 +176,11 @@ class LitellmModel(Rule):
     )
 
     def on_module_end(self) -> None:
+        mocks: list[tuple[cst.Call | cst.Dict, Scope]] = []
         for call, scope, kind in self.model.framework_calls:
-            if kind == "litellm_chat":
+            if kind in ("litellm_chat", "litellm_embeddings") and self._mocked(call, scope):
+                mocks.append((call, scope))
+            elif kind == "litellm_chat":
                 self._completion(call, scope)
             elif kind == "litellm_router":
                 self._router_list(call, scope)
@@ -164,8 +189,42 @@ class LitellmModel(Rule):
             elif kind == "litellm_other":
                 self._other_endpoint(call, scope)
         for deployment, params, scope in litellm_deployments(self.model):
-            self._router_deployment(deployment, params, scope)
+            if self._mocked(params, scope):
+                self._router_alias(deployment, scope)
+                mocks.append((params, scope))
+            else:
+                self._router_deployment(deployment, params, scope)
         self._router_calls()
+        # last, so that an id a real call also sends (a shared constant) still moves with that call
+        for at, scope in mocks:
+            self._mock(at, scope)
+
+    def _mocked(self, at: cst.Call | cst.Dict, scope: Scope) -> bool:
+        """Whether LiteLLM answers `at` itself (`mock_response="..."`): it sends no request. Only
+        a value written here counts: a mock option that may be `None` at run time may not mock."""
+        for name in self.tables.litellm.mock_options:
+            value = _option(at, name)
+            if value is None:
+                continue
+            if isinstance(value, (cst.Dict, cst.List, cst.Tuple, cst.Integer, cst.Float, cst.FormattedString)):
+                return True
+            if isinstance(value, cst.Name) and value.value == "True":
+                return True
+            literals, complete = self.model.resolve_strings(value, scope)
+            if literals and complete:
+                return True
+        return False
+
+    def _mock(self, at: cst.Call | cst.Dict, scope: Scope) -> None:
+        """A test double's model only names the mock's answer: it stays, and it is not data to check."""
+        if isinstance(at, cst.Call):
+            model = find_kwarg(at, "model") or next((a for a in at.args if a.keyword is None and not a.star), None)
+            expr = model.value if model is not None else None
+        else:
+            entry = dict_entry(at, "model")
+            expr = entry.value if entry is not None else None
+        if expr is not None:
+            self.claim(*self.model.resolve_strings(expr, scope)[0])
 
     def _completion(self, call: cst.Call, scope: Scope) -> None:
         function = f"`{code_of(call.func)}`"
@@ -181,11 +240,16 @@ class LitellmModel(Rule):
             message = f"`{code_of(call.func)}` model list `{code_of(arg.value)}` is built at run time"
             self.report(arg.value, message + ": make each deployment's `litellm_params.model` a `zai/` id")
 
-    def _router_deployment(self, deployment: cst.Dict, params: cst.Dict, scope: Scope) -> None:
+    def _router_alias(self, deployment: cst.Dict, scope: Scope) -> list[cst.SimpleString]:
+        """A deployment's `model_name`, the name the code calls the router by: it stays, and it
+        is not data to check."""
         alias = dict_entry(deployment, "model_name")
         names = self.model.resolve_strings(alias.value, scope)[0] if alias is not None else []
-        # the name the code calls the router by: it stays, and it is not data to check
         self.claim(*names)
+        return names
+
+    def _router_deployment(self, deployment: cst.Dict, params: cst.Dict, scope: Scope) -> None:
+        names = self._router_alias(deployment, scope)
         where = "`Router` deployment" + (f" `{string_value(names[0])}`" if len(names) == 1 else "")
         model = dict_entry(params, "model")
         if model is not None:

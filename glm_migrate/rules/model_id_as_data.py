@@ -36,7 +36,8 @@ class ModelIdAsData(Rule):
     ## Fix safety
     No fix: rewriting data would change behaviour silently. A note: the text report lists it
     only with `--show-advice` (the summary counts it), and it never fails a run. A model-name
-    test (`startswith("gpt-")`) is a warning: migrated ids take the other branch.
+    test (`startswith("gpt-")`) is a warning: migrated ids take the other branch. A test for a
+    prefix of GLM ids (`startswith("glm-")`) stays a note: migrated ids pass it, as GLM's did.
     """
 
     CODE = "GLM103"
@@ -58,12 +59,18 @@ class ModelIdAsData(Rule):
             'import openai\nPRICES = {"chat": {"gpt-4o": 5.0, "gpt-4o-mini": 0.6}, "embed": ["text-embedding-3-small"]}'
         ),
         Invalid('import tiktoken\nenc = tiktoken.encoding_for_model("gpt-3.5-turbo")'),
+        Invalid(  # through a wrapper's constructor and attribute
+            "import tiktoken\nclass Counter:\n    def __init__(self, model):\n        self.model = model\n"
+            "    def count(self, text):\n        return len(tiktoken.encoding_for_model(self.model).encode(text))\n"
+            'counter = Counter("gpt-3.5-turbo")'
+        ),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
         Invalid('import openai\nLIMITS = {"gpt-6.1-sol": 400_000}'),  # an id of the chat family
         Invalid(
             'import openai\nreasoning = model.startswith(("o1-", "o3-", "local-"))'
         ),  # one finding per model prefix
+        Invalid('import openai\nzhipu = model.startswith("glm-")'),  # migrated ids now pass it: a note
     )
 
     def on_module_end(self) -> None:
@@ -96,6 +103,13 @@ class ModelIdAsData(Rule):
             if len(literals) == 1:
                 literal, value, label = literals[0]
                 what = f"Provider-prefixed model id `{value}`" if split_provider(value)[0] else f"Model id `{value}`"
+                if literal in self.model.tokenizer_literals:
+                    self.report(
+                        literal,
+                        f"{what}{label} picks a tiktoken tokenizer (`encoding_for_model`), which raises KeyError for "
+                        "GLM ids: keep it, knowing GLM counts tokens differently",
+                    )
+                    continue
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
             ids = list(dict.fromkeys(value for _, value, _ in literals))
@@ -133,8 +147,18 @@ class ModelIdAsData(Rule):
                 if self.claimed(literal):
                     continue  # GLM101 reported the test with the id that flows through it
                 prefix = string_value(literal)
-                if prefix and len(prefix) >= 3 and self.tables.names_model_prefix(prefix):
-                    message = f"Model-name test `{func.attr.value}({prefix!r})`: migrated ids are GLM's, so it now takes the other branch"
+                if not (prefix and len(prefix) >= 3 and self.tables.names_model_prefix(prefix)):
+                    continue
+                test = f"Model-name test `{func.attr.value}({prefix!r})`"
+                if func.attr.value == "startswith" and self.tables.writes_model_prefix(prefix):
+                    # `startswith("glm-")`: GLM ids pass it, the migrated ones too; what changes
+                    # is that ids moved from OpenAI's now take this branch, as GLM's already did
+                    message = (
+                        f"{test}: ids migrated from OpenAI's are GLM's and now take this branch: check it suits them"
+                    )
+                    self.report(literal, message)
+                else:
+                    message = f"{test}: migrated ids are GLM's, so it now takes the other branch"
                     self.report(literal, message, severity=Severity.WARNING)
-                    reported.add(literal)
+                reported.add(literal)
         return reported

@@ -57,7 +57,8 @@ class ModelSetting(Rule):
     Z.AI. Ids the model map has no GLM counterpart for, and provider-prefixed ids
     (`openai/gpt-4o`), are reported without a fix, except in a module that calls through LiteLLM
     and no client SDK, where the setting gets LiteLLM's Z.AI id (`zai/glm-4.6`). Settings that do reach a request are GLM101's;
-    lists and tables of ids stay GLM103's. An id configured beside an Azure marker
+    lists and tables of ids stay GLM103's, and so do ids that reach a tokenizer lookup
+    (`tiktoken.encoding_for_model`), also through a wrapper class's constructor and attribute. An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
     name: reported without a fix. The `model` attribute of an object a function builds for itself
     (a response in a test) is data, not a setting.
@@ -79,6 +80,12 @@ class ModelSetting(Rule):
         Valid('CHAT_MODEL = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
         Valid(  # it picks a tokenizer: data (GLM103)
             'import tiktoken\ndef count(text, model="gpt-4o"):\n    return len(tiktoken.encoding_for_model(model).encode(text))'
+        ),
+        Valid(  # a tokenizer wrapper: the id reaches `encoding_for_model` through its attribute
+            "import tiktoken\nclass Counter:\n    def __init__(self, model):\n        self.model = model\n"
+            "    @staticmethod\n    def encoder(model):\n        return tiktoken.encoding_for_model(model)\n"
+            "    def count(self, text):\n        return len(self.encoder(self.model).encode(text))\n"
+            'counter = Counter("gpt-4")'
         ),
     )
     INVALID = (
@@ -139,7 +146,9 @@ class ModelSetting(Rule):
                 continue  # it picks a tokenizer (`encoding_for_model(model)`): data, GLM103's
             literals, _ = self.model.resolve_strings(expression, scope)
             for literal in literals:
-                if literal not in found and not self.claimed(literal):
+                # an id that reaches `encoding_for_model` through a wrapper (`Tokenizer("gpt-4")`
+                # keeping `self.model`) picks a tokenizer as well: data, GLM103's
+                if literal not in found and not self.claimed(literal) and literal not in self.model.tokenizer_literals:
                     found[literal] = (name, scope)
         self._identifiers = _names_telling_models_apart(
             (name, value, self.tables.match_model(split_provider(value)[1]))

@@ -42,8 +42,9 @@ class OpenAIModelName(Rule):
     belongs to one of its families (`gpt-5.4-mini`, an id of the "OpenAI chat family", also gets
     `glm-4.6`; the finding names the family). The map is a product choice: override single ids
     with `[tool.glm-migrate.models]`, which wins over both. When the same
-    constant also feeds a tokenizer lookup (`tiktoken.encoding_for_model`), the fix is unsafe:
-    tiktoken does not know GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
+    id also feeds a tokenizer lookup (`tiktoken.encoding_for_model`, directly or through a
+    wrapper class's constructor argument or attribute), the fix is unsafe: tiktoken does not know
+    GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
     run time are not guessed at (GLM104). Image and transcription ids move only with
     `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
     takes every argument the call passes (GLM214 reports the others): a new model id with
@@ -71,6 +72,9 @@ class OpenAIModelName(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'
         ),
         Valid('config = dict(model="gpt-4o")'),  # not an API call
+        Valid(  # a GLM-4.5 id the default target's endpoints serve: it stays
+            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.5", messages=[])'
+        ),
         # GLM's image endpoint has no `style`: moving the model alone would not make the call work
         Valid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
     )
@@ -104,9 +108,10 @@ class OpenAIModelName(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
         ),
-        Invalid(  # an older GLM generation, already on Z.AI
+        Invalid(  # an older GLM generation than the target's, already on Z.AI
             'from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.5", messages=[])',
-            expected='from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.6", messages=[])',
+            expected='from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-5.3", messages=[])',
+            settings={"target_model": "glm-5.3"},
         ),
         Invalid(  # tiktoken does not know GLM ids: the fix is unsafe
             'import tiktoken\nfrom openai import OpenAI\nMODEL = "gpt-4o"\nenc = tiktoken.encoding_for_model(MODEL)\nOpenAI().chat.completions.create(model=MODEL, messages=[])',
@@ -288,12 +293,15 @@ class OpenAIModelName(Rule):
             self._seen.add(literal)
             self.claim(literal)
             name = self.model.assigned_names.get(literal)
-            tokenizer = name is not None and name in self.model.tokenizer_names
+            tokenizer = literal in self.model.tokenizer_literals or (
+                name is not None and name in self.model.tokenizer_names
+            )
             message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
             if old in self.tables.targets_file.models:
                 message += f", a GLM generation older than the target {self.target_name}"
             if tokenizer:
-                message += f"; `{name}` also feeds `encoding_for_model`, which does not know `{new}`"
+                holder = f"`{name}`" if name else "it"
+                message += f"; {holder} also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:
                 message += f": replace it with `{new}` when its client moves to Z.AI ({stays})"
                 self.report(literal, message, model=match)

@@ -27,6 +27,8 @@ class UnknownModelId(Rule):
     model, a settings default), not only where a request is seen to send them; ids sent through a
     client aimed at another server (`base_url="http://localhost:8000/v1"`) are left alone.
 
+    An empty string (`self.model = ""`, filled in before the request) is a placeholder, not an id.
+
     ## Fix safety
     No fix: glm-migrate never guesses a model.
     """
@@ -46,6 +48,11 @@ class UnknownModelId(Rule):
         Valid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])'
         ),  # mapped: GLM101's
+        Valid(  # an empty placeholder, filled in before the request
+            'from openai import OpenAI\nclass Chat:\n    def __init__(self):\n        self.client = OpenAI()\n        self.model = ""\n'
+            "    def ask(self, model, text):\n        self.model = model\n"
+            "        return self.client.chat.completions.create(model=self.model, messages=[])"
+        ),
         Valid(  # the project maps its fine-tune in `[tool.glm-migrate.models]`
             'import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"',
             settings={"models": {"ft:gpt-4o-mini-2024-07-18:acme::abc123": "glm-4.6"}},
@@ -64,7 +71,8 @@ class UnknownModelId(Rule):
             return
         for literal in self.model.model_literals(call)[0]:
             model_id = string_value(literal)
-            if model_id is None or self.tables.is_target(endpoint, model_id):
+            # `self.model = ""` is a placeholder a later assignment fills, not a model id
+            if not model_id or model_id.isspace() or self.tables.is_target(endpoint, model_id):
                 continue
             match = self.tables.match_on(endpoint, model_id)
             if match is None:

@@ -35,6 +35,10 @@ from glm_migrate.tables import Tables
 NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})
 
 
+#: tiktoken's lookups of a tokenizer by model id (`tiktoken.encoding_for_model("gpt-4o")`), which
+#: raise KeyError for an id they do not know, as every GLM id is
+TOKENIZER_LOOKUPS = frozenset({"encoding_for_model", "encoding_name_for_model"})
+
 #: what `_built_by_unknown_class` says of another LLM vendor's client
 _ANOTHER_VENDOR = object()
 
@@ -66,6 +70,18 @@ class SemanticModel(ValueResolver):
         clients rarely send anything and whose URLs and keys are often mocks and placeholders."""
         return any(name.startswith("test_") for name in self.module_scope.bindings) or self.imports_from(
             "pytest", "unittest"
+        )
+
+    @functools.cached_property
+    def tokenizer_literals(self) -> frozenset[cst.SimpleString]:
+        """The string literals that reach a tokenizer lookup (`tiktoken.encoding_for_model`),
+        followed as a request's model is: through names, attributes and the arguments this
+        module's calls pass (`Tokenizer("gpt-4")` reaching `encoding_for_model(self.model)`). They
+        are tokenizer data: given a GLM id, the lookup raises KeyError."""
+        return frozenset(
+            literal
+            for call, scope in self.tokenizer_calls
+            for literal in self.resolve_strings(call.args[0].value, scope)[0]
         )
 
     @property
@@ -422,7 +438,11 @@ class _Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self.model.calls.append((node, self.scope))
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "encoding_for_model" and node.args:
+        called = (
+            func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        )
+        if called in TOKENIZER_LOOKUPS and node.args:
+            self.model.tokenizer_calls.append((node, self.scope))
             name = dotted_name(node.args[0].value)
             if name:
                 self.model.tokenizer_names.add(name)

@@ -81,6 +81,8 @@ class ModuleScopes(abc.ABC):
         self.star_imports: list[str] = []
         #: names passed to tokenizer lookups (tiktoken.encoding_for_model(NAME))
         self.tokenizer_names: set[str] = set()
+        #: tokenizer lookups (tiktoken.encoding_for_model(...)) with their scopes
+        self.tokenizer_calls: list[tuple[cst.Call, Scope]] = []
         #: module-level `import openai` statements, where module-client settings can go
         self.openai_import_lines: list[cst.SimpleStatementLine] = []
         #: literal -> the name it is assigned to (MODEL = "gpt-4o")

@@ -448,7 +448,7 @@ class ValueResolver(ClientIndex):
             return []
         positional = [*node.params.posonly_params, *node.params.params]
         index = positional.index(param) if param in positional else None
-        if index is not None and function.parent is not None and function.parent.kind == "class":
+        if index is not None and function.parent is not None and function.parent.kind == "class" and not _static(node):
             index -= 1  # a method: `self` is the receiver, not an argument
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
@@ -491,6 +491,11 @@ def _pinned(test: cst.BaseExpression, name: str) -> list[cst.SimpleString]:
         if elements and all(type(e) is cst.SimpleString for e in elements):
             return elements
     return []
+
+
+def _static(node: cst.FunctionDef) -> bool:
+    """A `@staticmethod`: called on an instance or its class, it gets no receiver."""
+    return any(dotted_name(d.decorator) in ("staticmethod", "builtins.staticmethod") for d in node.decorators)
 
 
 def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
