@@ -318,6 +318,8 @@ class OpenAIEnvVar(Rule):
                     handled.add(arg.value)
         for client in self.model.clients:
             handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
+        # `client.api_key = os.environ["OPENAI_API_KEY"]`: GLM001's and GLM002's, with the client
+        handled.update(a.value for a in self.model.client_option_assignments)
         for _, params, _ in litellm_deployments(self.model):  # GLM107's
             handled.update(e.value for name in CLIENT_OPTIONS if (e := dict_entry(params, name)) is not None)
         if self.model.openai_default is not Target.OPENAI:

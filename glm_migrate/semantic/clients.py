@@ -133,6 +133,19 @@ class ModuleAttributeAssignment:
     value: cst.BaseExpression
 
 
+@dataclass(frozen=True, eq=False)
+class ClientOptionAssignment:
+    """`client.api_key = ...` / `self.client.base_url = ...`: a client's key or URL set after
+    it is built, which replaces whatever its constructor was given."""
+
+    statement: cst.SimpleStatementLine
+    assign: cst.Assign
+    client: Client
+    option: str  #: "api_key", "base_url"
+    value: cst.BaseExpression
+    scope: Scope
+
+
 def is_placeholder_url(url: str) -> bool:
     """A URL whose host nobody can reach: `https://...`, `https://<your-endpoint>/v1`, `https://YOUR_HOST`."""
     host = urlparse(url).hostname or ""
