@@ -894,8 +894,9 @@ def _move_as_safely_as_its_calls(
     `responses.create` or `models.list()` call Z.AI has no route for (GLM301) that no safe fix
     rewrites, here or in another module (`ModuleFacts.held_clients`), and so would the client
     if its own move (or that of a call wrapping it) is an unsafe fix. So the safe fixes that
-    move it (on its construction and its arguments) and those of its calls (a GLM id sent to
-    OpenAI fails too) become unsafe: all or none apply."""
+    move it (on its construction and its arguments, and on a key or URL set on it after it is
+    built) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none
+    apply."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
@@ -907,6 +908,13 @@ def _move_as_safely_as_its_calls(
     # ... and so does one wrapped by a call whose own fix is unsafe (`instructor.from_openai(OpenAI())`
     # in a mode Z.AI rejects): the expressions around each construction, up to its statement
     around: dict[cst.CSTNode, cst.CSTNode] = {}
+    # ... and the key or URL set on it after it is built (`client.api_key = os.environ[...]`),
+    # rewritten with it: the client moves only as safely as those fixes, and they only with it
+    set_later: dict[cst.CSTNode, cst.CSTNode] = {
+        a.value: built_at
+        for a in model.client_option_assignments
+        if (built_at := a.client.construction) is not None and built_at in built
+    }
     for built_node in built:
         above = model.parents.get(built_node)
         while above is not None and type(above) not in _STATEMENT_NODES:
@@ -923,6 +931,8 @@ def _move_as_safely_as_its_calls(
                 # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`)
                 moved = _inside(finding.node, around, model)
                 moved = around[moved] if moved is not None else None
+            if moved is None and (value := _inside(finding.node, set_later, model)) is not None:
+                moved = set_later[value]
             if moved is not None:
                 what = "fix" if unsafe_fix else "finding around it, dealt with"
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
@@ -980,6 +990,12 @@ def _move_as_safely_as_its_calls(
         (finding, constructions[construction])
         for finding in findings
         if (construction := _inside(finding.node, constructions, model)) is not None
+    ]
+    later: dict[cst.CSTNode, str] = {
+        a.value: why for a in model.client_option_assignments if (why := waiting.get(a.client)) is not None
+    }
+    held += [
+        (finding, later[value]) for finding in findings if (value := _inside(finding.node, later, model)) is not None
     ]
     held += [
         (finding, why)

@@ -103,6 +103,19 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
     return None
 
 
+def env_membership(expr: cst.BaseExpression) -> tuple[str, cst.SimpleString, bool] | None:
+    """(NAME, its literal, negated) for `"NAME" in os.environ` (negated: `not in`), a test of
+    whether the variable is set."""
+    if type(expr) is not cst.Comparison or len(expr.comparisons) != 1 or type(expr.left) is not cst.SimpleString:
+        return None
+    comparison = expr.comparisons[0]
+    environ = os_dotted_name(comparison.comparator) in ENVIRON_NAMES
+    if type(comparison.operator) not in (cst.In, cst.NotIn) or not environ:
+        return None
+    name = string_value(expr.left)
+    return (name, expr.left, type(comparison.operator) is cst.NotIn) if name is not None else None
+
+
 def gives_none_when_unset(expr: cst.BaseExpression) -> bool:
     """`os.getenv("NAME")`, `os.environ.get("NAME", None)`: a lookup whose value is None when the
     variable is not set (`env_lookup` tells the name)."""

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Set
 from functools import partial
+from urllib.parse import urlparse
 
 import libcst as cst
 
 from glm_migrate.config import Settings
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
-from glm_migrate.semantic import Client, Scope, SemanticModel, Target, code_of, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import (
+    Client,
+    ClientOptionAssignment,
+    Scope,
+    SemanticModel,
+    Target,
+    code_of,
+    env_lookup,
+    find_kwarg,
+    string_value,
+)
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -42,6 +53,52 @@ def program_set_key(model: SemanticModel, client: Client) -> str | None:
         return None if client.option_sources("api_key") else min(written)
     env = env_lookup(arg.value)
     return env[0] if env is not None and env[0] in written else None
+
+
+def set_after_built(model: SemanticModel, client: Client) -> list[ClientOptionAssignment]:
+    """The assignments of the client's key or URL after it is built (`self.client.api_key =
+    config["api_key"]`) that do not give it Z.AI's: each replaces what the constructor was given,
+    so a Z.AI key and URL there would be overridden (an OpenAI key sent to Z.AI, the Z.AI key sent
+    to the URL set); the client moves only together with them, by hand."""
+    found = []
+    for assignment in model.client_option_assignments:
+        if assignment.client is not client or moves_with_client(model, assignment):
+            continue
+        if assignment.option == "api_key":
+            env = env_lookup(assignment.value)
+            if env is not None and env[0] == model.tables.api_key_env:
+                continue
+        elif model.classify_base_url(assignment.value, default=Target.UNKNOWN, scope=assignment.scope) is Target.ZAI:
+            continue
+        found.append(assignment)
+    return found
+
+
+def moves_with_client(model: SemanticModel, assignment: ClientOptionAssignment) -> bool:
+    """A key or URL set after the client is built that the client rules rewrite as they would in
+    its constructor, and only together with the client (see the engine): a lookup of OpenAI's
+    key variable (GLM001), a key literal (GLM003), OpenAI's URL (GLM002)."""
+    value = assignment.value
+    text = string_value(value)
+    if assignment.option == "base_url":
+        return text is not None and (urlparse(text).hostname or "") in model.tables.openai_hosts
+    if text is not None:
+        return True
+    env = env_lookup(value)
+    return env is not None and env[0] in model.tables.openai_key_envs and env[0] not in model.program_key_envs
+
+
+def assignment_code(model: SemanticModel, assignment: ClientOptionAssignment) -> str:
+    """`self.client.api_key = config["api_key"]`, for messages; a value holding a string that
+    may be a key is left out (`client.api_key = ...`): no key is ever printed."""
+    target = short_code(assignment.assign.targets[0].target)
+    strings = [string_value(literal) or "" for literal in literals_in(assignment.value)]
+    literal_key = assignment.option == "api_key" and type(assignment.value) is cst.SimpleString
+    if literal_key or any(
+        model.tables.looks_like_key(text) or text.startswith(model.tables.secret_prefixes) for text in strings
+    ):
+        return f"{target} = ..."
+    return f"{target} = {short_code(assignment.value, 40)}"
 
 
 def moved_here(model: SemanticModel, client: Client) -> bool:
@@ -286,6 +343,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     variable = program_set_key(model, client)
     if variable is not None:
         return f"its key is the one this module sets in `{variable}`"
+    later = set_after_built(model, client)
+    if later:
+        return f"its `{later[0].option}` is set after it is built (`{assignment_code(model, later[0])}`)"
     if client.sdk == "azure":
         new_class = "AsyncOpenAI" if client.is_async else "OpenAI"
         blocker = _azure_blocker(model, client)

@@ -157,7 +157,11 @@ def _parsed_expression(code: str) -> cst.BaseExpression:
 
 
 def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
-    """The same `os.getenv("X"...)` / `os.environ["X"]` shape reading variable `name` instead."""
+    """The same `os.getenv("X"...)` / `os.environ["X"]` shape reading variable `name` instead, or
+    the same `"X" in os.environ` test testing it."""
+    if isinstance(node, cst.Comparison):
+        assert isinstance(node.left, cst.SimpleString)
+        return node.with_changes(left=replace_string(node.left, name))
     if isinstance(node, cst.Call):
         first = node.args[0]
         assert isinstance(first.value, cst.SimpleString)

@@ -118,6 +118,9 @@ class HardcodedApiKey(Rule):
             return  # a local server's or another provider's client: not glm-migrate's
         for value in client.option_values("api_key"):  # the keyword, or `**mapping` entries
             self._check(value, client.scope, sink)
+        for assignment in self.model.client_option_assignments:  # `client.api_key = "sk-..."`
+            if assignment.client is client and assignment.option == "api_key":
+                self._check(assignment.value, assignment.scope, sink)
 
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         sink = self._index.key_sink(assignment.value) if assignment.attribute == "api_key" else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
@@ -11,8 +11,11 @@ from glm_migrate.rules._clients import (
     module_client_called,
     module_setting,
     moved_here,
+    moves_with_client,
     program_set_key,
     provider_branch,
+    repoint_blocker,
+    set_after_built,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import (
@@ -61,7 +64,10 @@ class OpenAIApiKey(Rule):
     module that makes no request through the module client is renamed only as an unsafe fix,
     since that client's URL is not moved there. A client already aimed at Z.AI without a key
     gets `api_key=os.environ["ZAI_API_KEY"]` only as an unsafe fix: its deployment may have put
-    the Z.AI key in `OPENAI_API_KEY`.
+    the Z.AI key in `OPENAI_API_KEY`. A key set after the client is built (`client.api_key =
+    ...`) replaces the constructor's: a lookup of `OPENAI_API_KEY` there is renamed with the
+    client (only as safely as the client moves), any other value is reported, and the client
+    moves by hand (GLM002): moved, it would send that key, an OpenAI one, to Z.AI.
     """
 
     CODE = "GLM001"
@@ -134,9 +140,23 @@ class OpenAIApiKey(Rule):
             expected='import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=os.environ["ZAI_API_KEY"])',
             unsafe=True,
         ),
+        # set again after it is built: renamed with the client
+        Invalid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI()\nc.api_key = os.environ["OPENAI_API_KEY"]',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"])\n'
+            'c.api_key = os.environ["ZAI_API_KEY"]',
+        ),
+        # ... or, set to the caller's key, reported: the client moves by hand
+        Invalid(
+            "from openai import OpenAI\nclass A:\n    def __init__(self, key):\n        self.c = OpenAI()\n        self.c.api_key = key"
+        ),
         # set on some paths only: OPENAI_API_KEY on the others
         Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
     )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._set_after: set[cst.CSTNode] = set()
 
     def on_client(self, client: Client) -> None:
         call = client.construction
@@ -147,6 +167,29 @@ class OpenAIApiKey(Rule):
             return
         if provider_branch(self.model, client) is not None:
             return  # GLM002 reports the branch once
+        later = set_after_built(self.model, client)
+        if later:
+            # GLM002 reports the client, which moves by hand; each key set on it here
+            for assignment in later:
+                if assignment.option == "api_key":
+                    self._key_set_after_built(assignment.value)
+            return
+        blocker = repoint_blocker(self.model, client)
+        for assignment in self.model.client_option_assignments:
+            # `client.api_key = os.environ["OPENAI_API_KEY"]`: renamed with the client (a literal is GLM003's)
+            value = assignment.value
+            if assignment.client is not client or assignment.option != "api_key" or value in self._set_after:
+                continue
+            if string_value(value) is None and moves_with_client(self.model, assignment):
+                self._set_after.add(value)
+                message = f"Client's key is set after it is built, from `{code_of(value)}`"
+                if blocker is not None:
+                    # the client stays where it is for now: so does its key
+                    message += f": read `{self.key_env}` here when the client moves to Z.AI ({blocker})"
+                    self.report(value, message)
+                else:
+                    message += f": the client moves to Z.AI, so this reads `{self.key_env}` too"
+                    self.report(value, message, fix=key_renaming_fix(value, self.key_env))
         arg = client.kwarg("api_key")
         if arg is not None:
             variable = self._shared_openai_setting(arg.value, client.scope)
@@ -196,6 +239,21 @@ class OpenAIApiKey(Rule):
                 message,
                 fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
             )
+
+    def _key_set_after_built(self, value: cst.BaseExpression) -> None:
+        """`self.client.api_key = config["api_key"]`: the key the client sends, whatever its
+        constructor is given; moved to Z.AI, the client would send this one there."""
+        if value in self._set_after or string_value(value) is not None:
+            return  # reported for another client the name may hold; a literal is GLM003's
+        self._set_after.add(value)
+        env = env_lookup(value)
+        where = f"read from `{env[0]}`" if env is not None else f"to `{code_of(value)}`"
+        self.report(
+            value,
+            f"Client's key is set here after it is built, {where}: it replaces the key its constructor is "
+            f"given, and would go to Z.AI once the client moves there; give it a Z.AI key (`{self.key_env}`) "
+            "then (the client moves by hand, see GLM002)",
+        )
 
     def _pointed_at_zai(self, client: Client, call: cst.Call) -> None:
         """An OpenAI-SDK client already aimed at Z.AI without a key of its own reads

@@ -9,11 +9,15 @@ from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, V
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
+    assignment_code,
     client_url,
     default_in_mapping,
+    moves_with_client,
     own_branch_advice,
     program_set_key,
     provider_branch,
+    repoint_blocker,
+    set_after_built,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
@@ -54,8 +58,14 @@ class OpenAIClientBaseURL(Rule):
     the mapping visibly lacks the key, otherwise the edit to make is reported. A client that is
     OpenAI's branch of a provider choice (`if provider == "openai":`, `case Provider.OPENAI:`, a
     table's `"openai": ...` entry) serves OpenAI on purpose beside other providers: repointing it
-    would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids. A
-    project's base URL setting whose default is no URL (`os.getenv("API_BASE", "default")`) is
+    would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids. A URL
+    set after the client is built (`client.base_url = ...`) replaces the constructor's: OpenAI's
+    is repointed with the client, another server right after the constructor leaves the client
+    alone, and one set elsewhere (in an `if`, from a setting) is reported as chosen at run time.
+    A client whose key or URL is set afterwards to a value glm-migrate cannot rewrite with it
+    (`self.client.api_key = config["api_key"]`) moves by hand: moved, it would send that value to
+    Z.AI or its Z.AI key to that URL.
+    A project's base URL setting whose default is no URL (`os.getenv("API_BASE", "default")`) is
     reported, unless it is an Azure endpoint (`AZURE_...`, or passed as `azure_endpoint=`): Z.AI's
     URL there would make Azure paths, and GLM008 replaces the Azure client instead.
     """
@@ -68,6 +78,8 @@ class OpenAIClientBaseURL(Rule):
     VALID = (
         # another vendor's URL setting: not OpenAI's, whatever its default
         Valid('import os\nKEY = os.getenv("OPENAI_API_KEY")\nLINK_BASE = os.getenv("LINKAI_API_BASE", "")'),
+        # a local server set right after the constructor: the client talks to it
+        Valid('from openai import OpenAI\nc = OpenAI(api_key="ollama")\nc.base_url = "http://localhost:11434/v1"'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key=k, base_url="https://api.z.ai/api/paas/v4/")'),
         Valid('from openai import OpenAI\nc = OpenAI(api_key="EMPTY", base_url="http://127.0.0.1:8000/v1/")'),
         Valid("from llama_index.llms.openai import OpenAI\nllm = OpenAI(model='gpt-4')"),  # not the SDK
@@ -86,6 +98,14 @@ class OpenAIClientBaseURL(Rule):
         ),
     )
     INVALID = (
+        # OpenAI's URL set again after the constructor: repointed with the client
+        Invalid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI(api_key=k)\nc.base_url = "https://api.openai.com/v1"',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=k, base_url=os.environ.get("ZAI_BASE_URL", '
+            '"https://api.z.ai/api/paas/v4/"))\nc.base_url = os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/")',
+        ),
+        # a key set afterwards that is not OpenAI's variable: the client moves by hand
+        Invalid("from openai import OpenAI\nc = OpenAI(api_key=k)\nc.api_key = user_key"),
         # a base URL setting whose placeholder default leaves clients on OpenAI
         Invalid(
             'import os\nKEY = os.getenv("OPENAI_API_KEY")\nCONFIG = {"API_BASE_URL": os.getenv("API_BASE_URL", "default")}'
@@ -204,7 +224,38 @@ class OpenAIClientBaseURL(Rule):
                 "together with a Z.AI key (see GLM001)",
             )
             return
+        later = set_after_built(self.model, client)
+        if later:
+            # `self.client.api_key = config["api_key"]`: what the constructor is given is replaced
+            set_where = ", ".join(f"`{assignment_code(self.model, a)}`" for a in later)
+            self.report(
+                call,
+                f"Client talks to OpenAI, and what it is given here is replaced after it is built ({set_where}): "
+                "point it at Z.AI by hand, together with a Z.AI key and URL there",
+            )
+            for assignment in later:
+                if assignment.option == "base_url" and assignment.value not in self._warned:
+                    self._warned.add(assignment.value)
+                    self.report(
+                        assignment.value,
+                        "Client `base_url` set after the client is built: it replaces the URL its constructor "
+                        "is given, so a client moved to Z.AI would send its Z.AI key here; point it at Z.AI here",
+                    )
+            return
         url = self._url()
+        for assignment in self.model.client_option_assignments:
+            # `client.base_url = "https://api.openai.com/v1"`: repointed with the client
+            if assignment.client is not client or assignment.option != "base_url" or assignment.value in self._warned:
+                continue
+            if moves_with_client(self.model, assignment):
+                self._warned.add(assignment.value)
+                message = "Client `base_url` set after the client is built points at OpenAI"
+                blocker = repoint_blocker(self.model, client)
+                if blocker is not None:
+                    # the client stays where it is for now: so does its URL
+                    self.report(assignment.value, f"{message}: point it at Z.AI when the client moves ({blocker})")
+                else:
+                    self.report(assignment.value, message, fix=self._fix(((assignment.value, lambda _: url),)))
         if arg is not None:
             fix = self._fix(((arg.value, lambda _: url),))
             self.report(arg.value, "Client `base_url` points at OpenAI", fix=fix)
@@ -241,6 +292,12 @@ class OpenAIClientBaseURL(Rule):
             what = " or ".join(f"`{code_of(source.value)}`" for source in sources)
             if not any(source.always for source in sources):
                 what += " when set (OpenAI otherwise)"
+        elif later := [
+            a for a in self.model.client_option_assignments if a.client is client and a.option == "base_url"
+        ]:
+            # `client.base_url = settings.url` after it is built: the server it talks to
+            where = later[0].value
+            what = f"set after the client is built, to `{code_of(later[0].value)}`"
         elif len(client.classes) > 1:
             where = client.construction
             what = f"chosen with the class (`{'`, `'.join(client.classes)}`)"

@@ -11,7 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
-from glm_migrate.semantic import Target, env_lookup, gives_none_when_unset, string_value
+from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_when_unset, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
@@ -61,7 +61,11 @@ class OpenAIEnvVar(Rule):
     (`env={"OPENAI_API_KEY": key}` for a child process), a key lookup not seen to feed only
     moving clients is reported without a fix: renamed, it could send the Z.AI key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
     so is a URL lookup tested that way, without the region's default, which would make the test
-    always pass.
+    always pass; a test of whether the variable is set (`if "OPENAI_API_KEY" not in os.environ:
+    raise ...`) is renamed the same way: left as it is, it stops the program once the clients read
+    `ZAI_API_KEY`. Such tests are reported without a fix when a client the migration leaves alone
+    (a local server, a server chosen at run time) is built without `api_key=` / `base_url=`: the
+    SDK reads OpenAI's variable for that client, which the test may be guarding.
     """
 
     CODE = "GLM009"
@@ -95,6 +99,21 @@ class OpenAIEnvVar(Rule):
             expected='import os\nimport openai\nif os.getenv("ZAI_BASE_URL"):\n    BASE = os.environ["ZAI_BASE_URL"]',
             unsafe=True,
         ),
+        # a guard of the key: once the clients read Z.AI's, it would stop a program that has only that one
+        Invalid(
+            'import os\nfrom openai import OpenAI\nif "OPENAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
+            expected='import os\nfrom openai import OpenAI\nif "ZAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
+            unsafe=True,
+        ),
+        # asked for when missing and set: what it sets is the program's key
+        Invalid(
+            'import os\nimport openai\nif "OPENAI_API_KEY" not in os.environ:\n    os.environ["OPENAI_API_KEY"] = input()'
+        ),
+        # ... unless a client that stays (a local server) reads that key itself
+        Invalid(
+            'import os\nfrom openai import OpenAI\nif "OPENAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\n'
+            'c = OpenAI(base_url="http://localhost:8000/v1")'
+        ),
         Invalid(
             'import os\nimport openai\nKEY = os.environ["OPENAI_API_KEY"]',
             expected='import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]',
@@ -116,10 +135,12 @@ class OpenAIEnvVar(Rule):
         if not any(name in self.model.source for name in key_envs | url_envs):
             return
         handled = self._handled()
-        reads: list[cst.Call | cst.Subscript] = [call for call, _ in self.model.calls]
+        reads: list[cst.Call | cst.Subscript | cst.Comparison] = [call for call, _ in self.model.calls]
         reads += self.model.environ_subscripts
+        reads += self._membership_tests()
         for node in reads:
-            lookup = env_lookup(node)
+            membership = env_membership(node)
+            lookup = (membership[0], None) if membership is not None else env_lookup(node)
             if lookup is None or lookup[0] not in key_envs | url_envs or node in handled:
                 continue
             name, default = lookup
@@ -136,13 +157,37 @@ class OpenAIEnvVar(Rule):
             if name in self.model.environ_written:
                 # read back after this module set it: the value is the program's (a user's key), and
                 # reading the Z.AI variable instead would drop it
+                if membership is not None:
+                    # `if "OPENAI_API_KEY" not in os.environ: os.environ["OPENAI_API_KEY"] = ask()`
+                    message = f"`{name}` is tested here and set by this module: test and set the Z.AI one"
+                else:
+                    message = (
+                        f"`{name}` is read after this module sets it: the value is the program's own, so make "
+                        "sure what it sets is the Z.AI one"
+                    )
+                self.report(node, message)
+                continue
+            option = "api_key" if name in key_envs else "base_url"
+            if (membership is not None or self._truth_tested(node)) and option in self._options_left_to_env:
+                # `if os.getenv("OPENAI_BASE_URL"): return OpenAI()`: the client reads the server the
+                # user set, so it stays; renamed, the test would no longer guard what it reads
                 self.report(
                     node,
-                    f"`{name}` is read after this module sets it: the value is the program's own, so make "
-                    "sure what it sets is the Z.AI one",
+                    f"`{name}` is tested here, and a client glm-migrate leaves alone reads it itself (no "
+                    f"`{option}=`): test Z.AI's variable only where that client moves to Z.AI",
                 )
                 continue
-            if name in key_envs:
+            message = f"`{name}` is OpenAI's variable"
+            if membership is not None:
+                # `if "OPENAI_API_KEY" not in os.environ: raise ...`: a guard that stops the program
+                # once its clients read Z.AI's variable; renamed as a lookup the code tests would be
+                # (`if not os.getenv(...)`), unsafe: it is no setting seen to feed only moving clients
+                new = self.key_env if name in key_envs else self.tables.base_url_env
+                edit = self._renamer(new, None)
+                title = f"Test `{new}` instead"
+                message += f", tested for being set: clients moved to Z.AI read `{new}`"
+                follows = False
+            elif name in key_envs:
                 new = self.key_env
                 # None when unset would let a client fall back to OPENAI_API_KEY and send that key
                 # to Z.AI; empty, it fails there instead, and `if not key:` checks still hold
@@ -165,7 +210,6 @@ class OpenAIEnvVar(Rule):
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
                 title = f"Read `{new}` instead"
                 follows = self._index.moves_base_url(node)
-            message = f"`{name}` is OpenAI's variable"
             if follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
             elif name in key_envs and (staying := self._openai_use_outside_clients(handled)) is not None:
@@ -201,6 +245,28 @@ class OpenAIEnvVar(Rule):
             return renamed.with_changes(args=[renamed.args[0], given.with_changes(value=value), *renamed.args[2:]])
 
         return edit
+
+    @functools.cached_property
+    def _options_left_to_env(self) -> frozenset[str]:
+        """`api_key` / `base_url` when some OpenAI client of the module is built without it and
+        not moved to Z.AI: the SDK reads OpenAI's variable for it (a local server, a server chosen
+        at run time, a client held back)."""
+        options: set[str] = set()
+        for client in self.model.clients:
+            if client.sdk != "openai" or client.construction is None:
+                continue
+            if client.splats or not (client.target is Target.OPENAI and self._index.repointed(client)):
+                options.update(o for o in ("api_key", "base_url") if client.kwarg(o) is None)
+        return frozenset(options)
+
+    def _membership_tests(self) -> list[cst.Comparison]:
+        """`"OPENAI_API_KEY" in os.environ` / `not in`: the code tests whether a variable is set."""
+        tests = []
+        for literal, _ in self.model.string_literals:
+            comparison = self.model.parents.get(literal)
+            if type(comparison) is cst.Comparison and env_membership(comparison) is not None:
+                tests.append(comparison)
+        return tests
 
     def _is_write(self, node: cst.CSTNode) -> bool:
         """`os.environ["X"] = ...` or `del os.environ["X"]`: the module sets the variable, not reads it."""
@@ -263,10 +329,13 @@ class OpenAIEnvVar(Rule):
                     handled.add(arg.value)
         for client in self.model.clients:
             handled.update(source.value for name in CLIENT_OPTIONS for source in client.option_sources(name))
+        # `client.api_key = os.environ["OPENAI_API_KEY"]`: GLM001's and GLM002's, with the client
+        handled.update(a.value for a in self.model.client_option_assignments)
         for _, params, _ in litellm_deployments(self.model):  # GLM107's
             handled.update(e.value for name in CLIENT_OPTIONS if (e := dict_entry(params, name)) is not None)
         if self.model.openai_default is not Target.OPENAI:
             # `os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"`: the module's clients talk
             # to that server, which the migration leaves alone.
             handled.update(self.model.environ_subscripts)
+            handled.update(self._membership_tests())
         return handled

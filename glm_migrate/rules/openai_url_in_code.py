@@ -52,11 +52,13 @@ class OpenAIUrlInCode(Rule):
     )
 
     def on_module_end(self) -> None:
-        # Literals anywhere in a client's base_url or an `openai.X = ...` value are GLM002's,
+        # Literals anywhere in a client's base_url (`client.base_url = ...` too) or an `openai.X = ...`
+        # value are GLM002's,
         # including the default of `os.getenv("OPENAI_API_BASE", "https://api.openai.com/v1")`.
         handled: set[cst.CSTNode] = set()
         roots = [value for c in self.model.clients for value in c.option_values("base_url")]
         roots += [a.value for a in self.model.module_attributes]
+        roots += [a.value for a in self.model.client_option_assignments if a.option == "base_url"]
         for root in roots:
             handled.update(literals_in(root))
         url = self.tables.base_url(self.settings.region)

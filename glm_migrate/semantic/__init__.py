@@ -6,12 +6,20 @@ from glm_migrate.nodes import (
     code_of,
     dotted_name,
     env_lookup,
+    env_membership,
     evaluated,
     find_kwarg,
     gives_none_when_unset,
     string_value,
 )
-from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target, is_placeholder_url
+from glm_migrate.semantic.clients import (
+    ApiCall,
+    Client,
+    ClientOptionAssignment,
+    ModuleAttributeAssignment,
+    Target,
+    is_placeholder_url,
+)
 from glm_migrate.semantic.model import SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
 from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS
@@ -21,6 +29,7 @@ __all__ = [
     "ApiCall",
     "Binding",
     "Client",
+    "ClientOptionAssignment",
     "ModuleAttributeAssignment",
     "Scope",
     "SemanticModel",
@@ -28,6 +37,7 @@ __all__ = [
     "code_of",
     "dotted_name",
     "env_lookup",
+    "env_membership",
     "evaluated",
     "find_kwarg",
     "gives_none_when_unset",

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.nodes import ENVIRON_NAMES, dotted_name, env_lookup, find_kwarg, os_dotted_name, string_value
+from glm_migrate.nodes import dotted_name, env_lookup, env_membership, find_kwarg, string_value
 from glm_migrate.project import ClientFact
 from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
@@ -131,6 +131,19 @@ class ModuleAttributeAssignment:
     assign: cst.Assign
     attribute: str  #: "api_key", "base_url", ...
     value: cst.BaseExpression
+
+
+@dataclass(frozen=True, eq=False)
+class ClientOptionAssignment:
+    """`client.api_key = ...` / `self.client.base_url = ...`: a client's key or URL set after
+    it is built, which replaces whatever its constructor was given."""
+
+    statement: cst.SimpleStatementLine
+    assign: cst.Assign
+    client: Client
+    option: str  #: "api_key", "base_url"
+    value: cst.BaseExpression
+    scope: Scope
 
 
 def is_placeholder_url(url: str) -> bool:
@@ -417,10 +430,11 @@ def _tests_env_set(test: cst.BaseExpression, names: Collection[str]) -> bool:
     with one of those."""
     if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
         return _tests_env_set(test.left, names) or _tests_env_set(test.right, names)
+    membership = env_membership(test)
+    if membership is not None:
+        return membership[0] in names and not membership[2]
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
-        if type(comparison.operator) is cst.In:
-            return string_value(test.left) in names and os_dotted_name(comparison.comparator) in ENVIRON_NAMES
         is_not_none = type(comparison.operator) is cst.IsNot and dotted_name(comparison.comparator) == "None"
         return is_not_none and _tests_env_set(test.left, names)
     lookup = env_lookup(test)

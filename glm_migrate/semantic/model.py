@@ -18,7 +18,7 @@ import libcst as cst
 from glm_migrate.cst import walk as walk
 from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name
 from glm_migrate.project import ModuleFacts
-from glm_migrate.semantic.clients import ApiCall, Client, ModuleAttributeAssignment, Target
+from glm_migrate.semantic.clients import ApiCall, Client, ClientOptionAssignment, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import Binding, Scope
 from glm_migrate.semantic.values import (
     ClassValue,
@@ -31,6 +31,9 @@ from glm_migrate.semantic.values import (
 )
 from glm_migrate.tables import Tables
 
+#: client attributes whose assignment replaces what the constructor was given, for where the
+#: requests go and with which key (`organization` / `project` are only headers Z.AI ignores)
+CLIENT_SET_OPTIONS = frozenset({"api_key", "base_url"})
 #: modules whose types say nothing of a client (`typing.Any`, a `Protocol`)
 NO_TYPE_MODULES = frozenset({"typing", "typing_extensions", "collections", "builtins"})
 
@@ -63,6 +66,23 @@ class SemanticModel(ValueResolver):
             scope.bindings.clear()
         self.__dict__.clear()
         OS_ALIASES.set(MappingProxyType({}))
+
+    @functools.cached_property
+    def client_option_assignments(self) -> tuple[ClientOptionAssignment, ...]:
+        """A client's `api_key` or `base_url` set after it is built (`self.client.api_key =
+        config["api_key"]`), for each client the assigned name or attribute may hold."""
+        found: list[ClientOptionAssignment] = []
+        for statement, assign, scope in self.attribute_assignments:
+            for target in assign.targets:
+                attribute = target.target
+                if type(attribute) is not cst.Attribute or attribute.attr.value not in CLIENT_SET_OPTIONS:
+                    continue
+                for value in self.values_of(attribute.value, scope):
+                    if isinstance(value, Client):
+                        found.append(
+                            ClientOptionAssignment(statement, assign, value, attribute.attr.value, assign.value, scope)
+                        )
+        return tuple(found)
 
     @functools.cached_property
     def is_test_module(self) -> bool:
@@ -143,6 +163,7 @@ class SemanticModel(ValueResolver):
                         self.legacy_calls.append((call, path, scope))
         self._keep_account_clients()
         self._settle_declared_clients()
+        self._settle_clients_pointed_after_built()
 
     def _settle_declared_clients(self) -> None:
         """A client a parameter is declared to hold is taken for one this migration moves, unless
@@ -155,6 +176,29 @@ class SemanticModel(ValueResolver):
             built = [c for c in self.clients if c.origin == "constructor" and c.sdk == client.sdk]
             if built and all(c.target is Target.OTHER and not c.account_only for c in built):
                 client.target = Target.UNKNOWN
+
+    def _settle_clients_pointed_after_built(self) -> None:
+        """An OpenAI client whose `base_url` is set after it is built to a server that is not
+        OpenAI's or Z.AI's (`client.base_url = "http://localhost:8000/v1"`, `= settings.url`)
+        talks to that server: it is left alone when the assignment follows its construction in
+        the same block, and its server is known only at run time otherwise (or from a setting)."""
+        for assignment in self.client_option_assignments:
+            client = assignment.client
+            if assignment.option != "base_url" or client.target is not Target.OPENAI:
+                continue
+            target = self.classify_base_url(assignment.value, default=Target.UNKNOWN, scope=assignment.scope)
+            if target in (Target.OPENAI, Target.ZAI):
+                continue  # OpenAI's URL moves with the client (GLM002); Z.AI's is where it goes
+            built = client.construction
+            beside = built is not None and self._statement_block(built) is self.parents.get(assignment.statement)
+            client.target = Target.OTHER if target is Target.OTHER and beside else Target.UNKNOWN
+
+    def _statement_block(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The block (an indented block, the module) holding the statement `node` is in."""
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(current, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            current = self.parents.get(current)
+        return self.parents.get(current) if current is not None else None
 
     def _keep_account_clients(self) -> None:
         """OpenAI clients used for nothing but the account's own data (files, fine-tuning) or
