@@ -1004,6 +1004,12 @@ def _move_as_safely_as_its_calls(
         if (why := waiting.get(client)) is not None
         for finding in found
     ]
+    module_client = next((client for client in waiting if client.origin == "module"), None)
+    if module_client is not None:
+        # the `openai` module client is set up by statements (`openai.api_key = ...`, the line
+        # `import openai` after which its missing settings go), not built by a call
+        setup = {a.statement for a in model.module_attributes} | set(model.openai_import_lines)
+        held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     for finding, why in held:
         if finding.fix is not None and finding.applicability is Applicability.SAFE:
             finding.applicability = Applicability.UNSAFE
@@ -1030,6 +1036,14 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
     return {client: values for client, values in ids.items() if values and client not in known}
+
+
+def _statement_of(node: cst.CSTNode, model: SemanticModel) -> cst.CSTNode | None:
+    """The simple statement line holding `node` (itself, if it is one)."""
+    current: cst.CSTNode | None = node
+    while current is not None and type(current) is not cst.SimpleStatementLine:
+        current = model.parents.get(current)
+    return current
 
 
 def _inside(node: cst.CSTNode, constructions: Collection[cst.CSTNode], model: SemanticModel) -> cst.CSTNode | None:
