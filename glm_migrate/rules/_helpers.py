@@ -404,6 +404,10 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
     return problems
 
 
+#: the last word of a setting that holds a key (`settings.openai.key`, `cfg["openai"]["api_key"]`)
+_KEY_WORDS = frozenset({"key", "api_key", "apikey", "token", "secret"})
+
+
 def names_openai_key(
     model: SemanticModel,
     tables: Tables,
@@ -419,7 +423,13 @@ def names_openai_key(
 
     def named(expr: cst.BaseExpression) -> str | None:
         words = [string_value(literal) or "" for literal in literals_in(expr)] + [n.value for n in names_in(expr)]
-        return next((names[word.lower()] for word in words if word.lower() in names), None)
+        found = next((names[word.lower()] for word in words if word.lower() in names), None)
+        if found is None and variables is None:
+            # `settings.openai.key`, `config["openai"]["api_key"]`: the key of an "openai" section
+            lowered = [word.lower() for word in words]
+            if "openai" in lowered and any(word in _KEY_WORDS for word in lowered):
+                found = next(iter(sorted(tables.openai_key_envs)))
+        return found
 
     found = named(value)
     if found is None and type(value) in (cst.Name, cst.Attribute):
