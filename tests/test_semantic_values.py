@@ -358,6 +358,30 @@ def test_model_argument_literals(argument: str, literals: list[str], complete: b
     assert _model_literals(model, call) == (literals, complete)
 
 
+def test_model_passed_beside_a_splat_and_pinned_by_a_test() -> None:
+    """By position before a `**` splat (which cannot hold it too), and narrowed by an `if`."""
+    model, call = _call(
+        """
+        from openai import OpenAI
+        client = OpenAI()
+        def complete(model, prompt, **kwargs):
+            return client.chat.completions.create(model=model, messages=[], **kwargs)
+        def fast(prompt, **kwargs):
+            return complete("gpt-4o-mini", prompt, **kwargs)
+        """
+    )
+    assert _model_literals(model, call)[0] == ['"gpt-4o-mini"']
+    model, call = _call(
+        """
+        from openai import OpenAI
+        def embed(texts, encoder):
+            if encoder == "text-embedding-3-small":
+                return OpenAI().embeddings.create(model=encoder, input=texts)
+        """
+    )
+    assert _model_literals(model, call) == (['"text-embedding-3-small"'], True)
+
+
 def test_model_in_a_splatted_dict_literal_key() -> None:
     model, call = _call(
         """

@@ -441,8 +441,8 @@ class ValueResolver(ClientIndex):
 
     def arguments_for(self, param: cst.Param, function: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
         """The arguments this module's calls of `function` pass for `param`, each with the
-        scope of the call (calls with `*`/`**` splats are left out: which argument is which is
-        not visible)."""
+        scope of the call: by keyword, or by position before any `*` splat (a `**` splat cannot
+        hold an argument also passed by position or keyword: the call would raise)."""
         node = function.node
         if type(node) is not cst.FunctionDef:
             return []
@@ -452,12 +452,12 @@ class ValueResolver(ClientIndex):
             index -= 1  # a method: `self` is the receiver, not an argument
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
-            if any(arg.star for arg in call.args):
-                continue
             keyword = find_kwarg(call, param.name.value)
             if keyword is not None:
                 found.append((keyword.value, scope))
-            elif index is not None and 0 <= index < len(call.args) and call.args[index].keyword is None:
+                continue
+            before = call.args[: index + 1] if index is not None else []
+            if index is not None and len(before) == index + 1 and not any(a.star or a.keyword for a in before):
                 found.append((call.args[index].value, scope))
         return found
 
