@@ -84,6 +84,13 @@ def _params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     if dotted is None or not dotted.startswith("self.") or dotted.count(".") != 1:
         return
     for binding in model.attribute_lookup(dotted, scope):
+        fields = binding.scope
+        if fields.kind == "class" and type(fields.node) is cst.ClassDef and type(binding.target) is cst.Name:
+            # a field of a class with no `__init__` of its own (a dataclass, a pydantic model),
+            # which its callers pass by keyword (`Chat(id="gpt-4o")`)
+            if fields.parent is model.module_scope and "__init__" not in fields.bindings:
+                yield fields.node.name.value, binding.target.value, -1
+            continue
         init, klass = binding.scope.node, binding.scope.parent
         if (
             binding.value is None

@@ -218,14 +218,17 @@ def test_run_rewrites_model_ids_passed_to_another_modules_function(tmp_path: Pat
         "def complete(**kwargs):\n    return client.chat.completions.create(**kwargs)\n\n"
         "def local_chat(model, messages):\n    return local.chat.completions.create(model=model, messages=messages)\n\n"
         "class Service:\n    def __init__(self, name, model=None):\n        self.model = model or 'gpt-4o'\n\n"
-        "    def ask(self, messages):\n        return client.chat.completions.create(model=self.model, messages=messages)\n",
-        "app.py": "from llm import Service, chat, complete, local_chat\n\n"
+        "    def ask(self, messages):\n        return client.chat.completions.create(model=self.model, messages=messages)\n\n"
+        "@dataclass\nclass Chat:\n    id: str = 'gpt-4o-mini'\n\n"
+        "    def ask(self, messages):\n        return client.chat.completions.create(model=self.id, messages=messages)\n",
+        "app.py": "from llm import Chat, Service, chat, complete, local_chat\n\n"
         'chat("gpt-4o", [])\nchat(messages=[], model="gpt-4o-mini")\ncomplete(model="gpt-4", messages=[])\n'
-        'local_chat("gpt-4o", [])\nService("writer", "gpt-4o")\n',
+        'local_chat("gpt-4o", [])\nService("writer", "gpt-4o")\nChat(id="gpt-4.1")\n',
     }
+    files["llm.py"] = "from dataclasses import dataclass\n" + files["llm.py"]
     found = _findings(tmp_path, files)
     rewritten = [f for f in found["app.py"] if f.startswith("GLM101")]
-    assert len(rewritten) == 4, found["app.py"]
+    assert len(rewritten) == 5, found["app.py"]
     assert all("by `llm." in f and "whose client moves to Z.AI" in f for f in rewritten)
     assert not any("local_chat" in f for f in rewritten)
 

@@ -151,8 +151,10 @@ class SemanticModel(ValueResolver):
             for value in func_values:
                 if isinstance(value, FunctionValue | LocalClassValue):
                     callee = value.scope if isinstance(value, FunctionValue) else self._initializer(value.scope)
-                    if callee is not None:
-                        self.call_sites.setdefault(callee, []).append((call, scope))
+                    # a class with no `__init__` of its own (a dataclass, a pydantic model): its
+                    # calls pass its fields, recorded under the class
+                    callee = callee or value.scope
+                    self.call_sites.setdefault(callee, []).append((call, scope))
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)

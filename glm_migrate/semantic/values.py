@@ -423,6 +423,13 @@ class ValueResolver(ClientIndex):
                     for argument, where in self.arguments_for(binding.target, function):
                         found, _ = self.resolve_strings(argument, where, depth + 1)
                         literals.extend(found)
+            elif binding.scope.kind == "class" and type(binding.target) is cst.Name:
+                # a field (`id: str = "gpt-4o-mini"` of a dataclass or pydantic model): what the
+                # class's callers pass by keyword counts as much as the default
+                for site, where in self.call_sites.get(binding.scope, []):
+                    keyword = find_kwarg(site, binding.target.value)
+                    if keyword is not None:
+                        literals.extend(self.resolve_strings(keyword.value, where, depth + 1)[0])
             if value is None:
                 complete = False
                 continue
