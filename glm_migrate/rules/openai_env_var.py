@@ -7,8 +7,9 @@ from urllib.parse import urlparse
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._clients import litellm_deployments
+from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
 from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_when_unset, string_value
@@ -58,8 +59,9 @@ class OpenAIEnvVar(Rule):
     needs the key; `if not key:` checks hold either way. In a module that also sends its own
     requests to an OpenAI URL (`httpx.post("https://api.openai.com/v1/...")`), calls LiteLLM
     where it has no Z.AI route (`litellm.transcription`) or hands the key on under OpenAI's name
-    (`env={"OPENAI_API_KEY": key}` for a child process), a key lookup not seen to feed only
-    moving clients is reported without a fix: renamed, it could send the Z.AI key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
+    (`env={"OPENAI_API_KEY": key}` for a child process) or builds a client no fix moves
+    (`OpenAI(**params)`), a key lookup not seen to feed only moving clients is reported without a
+    fix: renamed, it could send the Z.AI key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
     so is a URL lookup tested that way, without the region's default, which would make the test
     always pass; a test of whether the variable is set (`if "OPENAI_API_KEY" not in os.environ:
     raise ...`) is renamed the same way: left as it is, it stops the program once the clients read
@@ -312,6 +314,14 @@ class OpenAIEnvVar(Rule):
         for call, _, kind in self.model.framework_calls:
             if kind == "litellm_other":
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
+        for client in self.model.clients:
+            # `OpenAI(**params)` whose keys are hidden: a person moves it, and until then it reads
+            # the OpenAI key this lookup gives
+            built = client.construction
+            if built is None or client.sdk != "openai" or client.target is not Target.OPENAI:
+                continue
+            if not client.splats_known or repoint_blocker(self.model, client) is not None:
+                return f"builds `{short_code(built)}`, which no fix moves to Z.AI"
         key_envs = self.tables.openai_key_envs
         for literal, _ in self.model.string_literals:
             element = self.model.parents.get(literal)
