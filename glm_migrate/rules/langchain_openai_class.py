@@ -145,7 +145,9 @@ class LangchainOpenAIClass(Rule):
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
-    reported. With `--thinking`, chat instances without a switch get it in `extra_body` (as
+    reported, and so is `with_structured_output` without `method="json_mode"` (its default
+    asks for a `json_schema` response format GLM-4.6 lacks, and `function_calling` forces
+    `tool_choice`). With `--thinking`, chat instances without a switch get it in `extra_body` (as
     GLM204 does for SDK calls). The classes of `langchain.chat_models`, `langchain.embeddings` and
     `langchain_community` get `openai_api_base=` / `openai_api_key=`: langchain before 0.0.331
     does not know `base_url=` / `api_key=`, puts them in `model_kwargs` and sends them with each
@@ -182,6 +184,10 @@ class LangchainOpenAIClass(Rule):
     )
     INVALID = (
         Invalid('from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")'),  # completions
+        Invalid(  # a `json_schema` response format by default: GLM-4.6 has only JSON objects
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
+            "api_key=k)\ngrader = llm.with_structured_output(Grade)"
+        ),
         # request parameters GLM does not take go with every request: as GLM208 and GLM207 report them
         Invalid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, '
@@ -238,18 +244,42 @@ class LangchainOpenAIClass(Rule):
         #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
         self._factory_models: dict[cst.Call, cst.Arg] = {}
         self._vector_warned: set[cst.Call] = set()
+        #: a chat class of this module talks to Z.AI after this run
+        self._chat_at_zai = False
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
             elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
+        self._structured_output()
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
                 self._azure(call, scope, kind)
             elif kind == "langchain_completions":
                 self._completions(call, scope)
+
+    def _structured_output(self) -> None:
+        """`llm.with_structured_output(Schema)` on a chat class this run moves: langchain-openai
+        asks for a `json_schema` response format by default, which GLM-4.6 lacks, and its
+        `function_calling` method forces `tool_choice`, which Z.AI rejects; `json_mode` asks for a
+        JSON object, and the prompt must then describe the schema."""
+        if not self._chat_at_zai:
+            return
+        for call, _ in self.model.calls:
+            func = call.func
+            if type(func) is not cst.Attribute or func.attr.value != "with_structured_output":
+                continue
+            method = string_value(arg.value) if (arg := find_kwarg(call, "method")) is not None else None
+            if method == "json_mode":
+                continue
+            shown = f'method="{method}"' if method else "its default `json_schema` method"
+            self.report(
+                call,
+                f"`{code_of(func)}` with {shown}: GLM-4.6 has no `json_schema` response format and rejects a "
+                'forced `tool_choice`; use `method="json_mode"` and describe the schema in the prompt',
+            )
 
     def _openai_model_of_factory(self, call: cst.Call, scope: Scope) -> cst.Arg | None:
         """The model argument of an `init_chat_model(...)` that builds a `ChatOpenAI`: one whose
@@ -335,6 +365,7 @@ class LangchainOpenAIClass(Rule):
         bases = [base.value] if base else adding.sources(ALIASES["base_url"])
         target = self._target(bases, scope)
         name = code_of(call.func)
+        self._chat_at_zai |= kind == "langchain_chat" and target in (Target.OPENAI, Target.ZAI)
         if target is Target.OTHER:
             # its model is that server's name: sent, not data to check (GLM103)
             self._claim_model(call, scope)
