@@ -664,13 +664,6 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         shutdowns.update({source: when for source, (_, when) in entries.items() if when is not None})
         if endpoint != "chat":  # GLM's chat models: targets.toml `[glm_models]`
             targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
-    # an id the baseline serves stays on it (its `keeps`); other targets move it by its tier
-    kept = sorted(set(models["chat"]) & targets["chat"])
-    if kept:
-        raise TablesError(
-            f"rules/models.toml: [chat] maps {', '.join(f'`{k}`' for k in kept)}, which the baseline "
-            f"target {baseline.name} serves (targets.toml `keeps`): remove the entry"
-        )
     unavailable = {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
     families = tuple(
         _family(spec, index, unavailable) for index, spec in enumerate(_get(models_raw, "families", list, "models"))

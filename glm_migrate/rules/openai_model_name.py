@@ -72,9 +72,6 @@ class OpenAIModelName(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'
         ),
         Valid('config = dict(model="gpt-4o")'),  # not an API call
-        Valid(  # a GLM-4.5 id the default target's endpoints serve: it stays
-            'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.5", messages=[])'
-        ),
         # GLM's image endpoint has no `style`: moving the model alone would not make the call work
         Valid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
     )
@@ -108,10 +105,9 @@ class OpenAIModelName(Rule):
             'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-plus", messages=[])',
             expected='from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[])',
         ),
-        Invalid(  # an older GLM generation than the target's, already on Z.AI
+        Invalid(  # an older GLM generation, already on Z.AI
             'from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.5", messages=[])',
-            expected='from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-5.3", messages=[])',
-            settings={"target_model": "glm-5.3"},
+            expected='from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/")\nclient.chat.completions.create(model="glm-4.6", messages=[])',
         ),
         Invalid(  # tiktoken does not know GLM ids: the fix is unsafe
             'import tiktoken\nfrom openai import OpenAI\nMODEL = "gpt-4o"\nenc = tiktoken.encoding_for_model(MODEL)\nOpenAI().chat.completions.create(model=MODEL, messages=[])',
