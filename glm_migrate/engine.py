@@ -43,7 +43,7 @@ from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of
 from glm_migrate.summary import summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
-from glm_migrate.tables import Tables
+from glm_migrate.tables import Tables, split_provider
 from glm_migrate.todo import todo_edits
 
 
@@ -953,7 +953,7 @@ def _move_as_safely_as_its_calls(
                 for f in found
                 if f.rule.REPORTS_REJECTED_ARGUMENT
                 and f.severity is Severity.ERROR
-                and f.applicability is not Applicability.SAFE
+                and (f.withdrawn or f.applicability) is not Applicability.SAFE
             ),
             None,
         )
@@ -1023,15 +1023,16 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
     ids: dict[Client, list[str]] = {}
     known: set[Client] = set()
     for call, _ in by_call:
-        if call.endpoint not in ("chat", "embeddings"):
-            continue
+        if call.endpoint not in ("chat", "embeddings") or len(call.clients) != 1:
+            continue  # a call that may go through several clients: its ids may be any one's
         for literal in model.model_literals(call)[0]:
             value = string_value(literal)
             if value is None or not value.strip():
                 continue  # `self.model = ""`: a placeholder filled in before the request
-            foreign = not tables.is_target(call.endpoint, value) and tables.match_on(call.endpoint, value) is None
+            bare = split_provider(value)[1]
+            foreign = not tables.is_target(call.endpoint, bare) and tables.match_on(call.endpoint, bare) is None
             for client in call.clients:
-                if not foreign:
+                if not foreign or client.sdk == "azure":  # an Azure model is a deployment's own name
                     known.add(client)
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
@@ -1100,6 +1101,7 @@ def _hold_until_moved(findings: list[Finding], why: str) -> None:
     for finding in findings:
         if finding.fix is not None:
             finding.message = f"{finding.message} (when its client moves to Z.AI: {why})"
+            finding.withdrawn = finding.applicability
             finding.fix, finding.applicability = None, Applicability.MANUAL
 
 
@@ -1124,6 +1126,8 @@ def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client,
         note = f"if its client {' or '.join(unknown)}, {how}, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
+        if finding.fix is not None:
+            finding.withdrawn = finding.applicability
         finding.fix, finding.applicability = None, Applicability.MANUAL
 
 

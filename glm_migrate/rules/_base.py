@@ -72,6 +72,9 @@ class Finding:
     fix: Fix | None
     #: OpenAI shut down the model id this is about (ISO date), before the run
     shut_down: str | None = None
+    #: the applicability of the fix the engine withdrew because the call may go through a client
+    #: that stays where it is (engine.py `_hold_fixes`): whether the request itself needs it
+    withdrawn: Applicability | None = None
 
 
 @dataclass

@@ -404,6 +404,11 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
     return problems
 
 
+def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
+    parent = model.parents.get(name)
+    return type(parent) is cst.Attribute and parent.attr is name
+
+
 #: the last word of a setting that holds a key (`settings.openai.key`, `cfg["openai"]["api_key"]`)
 _KEY_WORDS = frozenset({"key", "api_key", "apikey", "token", "secret"})
 
@@ -422,7 +427,10 @@ def names_openai_key(
     names = {name.lower(): name for name in (variables or tables.openai_key_envs)}
 
     def named(expr: cst.BaseExpression) -> str | None:
-        words = [string_value(literal) or "" for literal in literals_in(expr)] + [n.value for n in names_in(expr)]
+        # strings and attribute names; a bare name is a variable's (a parameter named
+        # `openai_api_key` holds whatever its callers pass), followed below when bound once
+        attributes = [n.value for n in names_in(expr) if _is_attribute_name(model, n)]
+        words = [string_value(literal) or "" for literal in literals_in(expr)] + attributes
         found = next((names[word.lower()] for word in words if word.lower() in names), None)
         if found is None and variables is None:
             # `settings.openai.key`, `config["openai"]["api_key"]`: the key of an "openai" section
