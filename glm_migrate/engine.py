@@ -894,8 +894,8 @@ def _move_as_safely_as_its_calls(
     `responses.create` or `models.list()` call Z.AI has no route for (GLM301) that no safe fix
     rewrites, here or in another module (`ModuleFacts.held_clients`), and so would the client
     if its own move (or that of a call wrapping it) is an unsafe fix. So the safe fixes that
-    move it (on its construction and its arguments, and on a key or URL set on it after it is
-    built) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none
+    move it (on its construction and its arguments, on the entries of the `**` mappings it is
+    built from, and on a key or URL set on it after it is built) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none
     apply."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
@@ -915,6 +915,16 @@ def _move_as_safely_as_its_calls(
         for a in model.client_option_assignments
         if (built_at := a.client.construction) is not None and built_at in built
     }
+    # ... and the entries of the `**` mappings it is built from (`options = {"base_url": ...}`),
+    # edited in place to move it
+    entries: dict[cst.CSTNode, cst.CSTNode] = {
+        source.node: built_at
+        for built_at, client in built.items()
+        for splat in client.splats
+        if splat is not None
+        for sources in splat.keys.values()
+        for source in sources
+    }
     for built_node in built:
         above = model.parents.get(built_node)
         while above is not None and type(above) not in _STATEMENT_NODES:
@@ -933,6 +943,8 @@ def _move_as_safely_as_its_calls(
                 moved = around[moved] if moved is not None else None
             if moved is None and (value := _inside(finding.node, set_later, model)) is not None:
                 moved = set_later[value]
+            if moved is None and unsafe_fix and (entry := _inside(finding.node, entries, model)) is not None:
+                moved = entries[entry]
             if moved is not None:
                 what = "fix" if unsafe_fix else "finding around it, dealt with"
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
@@ -996,6 +1008,19 @@ def _move_as_safely_as_its_calls(
     }
     held += [
         (finding, later[value]) for finding in findings if (value := _inside(finding.node, later, model)) is not None
+    ]
+    in_mappings: dict[cst.CSTNode, str] = {
+        source.node: why
+        for client, why in waiting.items()
+        for splat in client.splats
+        if splat is not None
+        for sources in splat.keys.values()
+        for source in sources
+    }
+    held += [
+        (finding, in_mappings[entry])
+        for finding in findings
+        if (entry := _inside(finding.node, in_mappings, model)) is not None
     ]
     held += [
         (finding, why)

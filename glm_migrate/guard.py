@@ -13,7 +13,9 @@ says what went wrong and what to do by hand. A call that was already broken is n
 What a `**` splat passes is known only for a dict literal or `dict(k=v)`, written in the call or
 bound (in one scope) to a name whose every other use reads it, stores a literal key into it, or
 splats it; any other splat "could hold any key". That resolution is the guard's own, narrower than
-the rules' where they differ, so a rule's mistake there is not repeated here.
+the rules' where they differ, so a rule's mistake there is not repeated here: a mapping the rules
+read by the keys it lists (`dict(base_url=u, **kwargs)`, a literal `.update(other)`d: open, in
+`glm_migrate.splats`) could hold any key here.
 """
 
 from __future__ import annotations

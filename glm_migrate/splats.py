@@ -5,13 +5,21 @@ way real code configures a client from its settings. A keyword added next to suc
 `TypeError: got multiple values` when the mapping already holds it, so the client rules must know
 the keys, and edit the mapping itself rather than the call. Resolution is deliberately narrow: a
 dict literal or `dict(k=v)`, bound to a name whose every other use is a read, a `["key"] = value`
-store, `.update(k=v)`/`.setdefault("k", v)`, or another `**` splat. Anything else (a parameter,
-`kw.update(other)`, the dict passed to a function that could fill it) leaves the keys unknown.
+store, `.update(...)`/`.setdefault("k", v)`, or another `**` splat. Anything else (a parameter,
+the dict passed to a function that could fill it or empty it) leaves the keys unknown (None).
+
+A mapping may be "open": its written-out keys are visible, and something else may add keys it
+does not list: `dict(base_url=url, **kwargs)`, `{"api_key": k, **extra}`, `kw.update(other)`, a
+computed key (`kw[name] = v`). Those keys are there; any other key may be there too, and what
+comes after an entry may replace its value (`KeySource.final` says it cannot), which is the
+program's own run-time choice. So a rule may read a listed entry and edit it in place, but must
+not add a keyword beside the splat, nor a key to the literal (`dict(a=1, k=v, **kwargs)` raises
+TypeError when `kwargs` holds `k`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -38,6 +46,10 @@ class KeySource:
     node: cst.CSTNode
     #: set on every path: in the literal itself, or assigned outside any branch
     always: bool
+    #: nothing the mapping does not list can replace the value: no `**other` follows it in its
+    #: literal (`{"k": v, **other}`), and no `.update(other)` or computed key is stored into the
+    #: mapping (`dict(k=v, **other)` cannot: `other` holding `k` raises TypeError)
+    final: bool = True
 
 
 @dataclass(eq=False)
@@ -52,6 +64,14 @@ class SplatMapping:
     keys: dict[str, list[KeySource]] = field(default_factory=dict)
     #: every call the mapping is splatted into (a key added to it reaches all of them)
     splatted_into: list[cst.Call] = field(default_factory=list)
+    #: what may put keys in it that it does not list (a `**kwargs` element or argument,
+    #: `dict(other)`, `.update(other)`, an entry with a computed key); empty: every key is listed
+    others: list[cst.CSTNode] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        """It may hold keys it does not list (`dict(base_url=u, **kwargs)`)."""
+        return bool(self.others)
 
     def sources(self, key: str) -> list[KeySource]:
         return self.keys.get(key, [])
@@ -59,12 +79,17 @@ class SplatMapping:
     def always_has(self, key: str) -> bool:
         return any(source.always for source in self.sources(key))
 
+    def surely_has(self, key: str) -> bool:
+        """`key` is passed on every path with a value set where it is listed."""
+        return any(source.always and source.final for source in self.sources(key))
+
     def add(self, source: KeySource) -> None:
         self.keys.setdefault(source.key, []).append(source)
 
 
 def resolve_splat(model: ModuleScopes, expr: cst.BaseExpression, scope: Scope) -> SplatMapping | None:
-    """The mapping `**expr` passes, or None when its keys cannot all be seen."""
+    """The mapping `**expr` passes, or None when it cannot be seen (not built in view, or used
+    in a way that could remove keys); an open mapping lists the keys written out."""
     if type(expr) is not cst.Name:
         mapping = _from_literal(model, expr, scope, name=None)
         return mapping
@@ -82,17 +107,23 @@ def resolve_splat(model: ModuleScopes, expr: cst.BaseExpression, scope: Scope) -
         literals.append(found)
     mapping = SplatMapping(expr.value, literals[0].literal if len(literals) == 1 else None)
     for literal in literals:
+        mapping.others += literal.others
         for sources in literal.keys.values():
             for source in sources:
                 # With several creating assignments a key is certain only if every one sets it.
                 always = source.always and all(other.always_has(source.key) for other in literals)
-                mapping.add(KeySource(source.key, source.value, source.node, always))
+                mapping.add(KeySource(source.key, source.value, source.node, always, source.final))
     targets = {binding.target for binding in bindings}
+    listed = len(mapping.others)
     for use in model.uses_of(expr.value, home):
         if use in targets:
             continue
         if not _read_or_store(model, use, mapping, home):
             return None
+    if any(type(other) is not cst.Call for other in mapping.others[listed:]):
+        # `.update(other)` or `mapping[name] = v` (not a `.setdefault`): may replace any value
+        for key, sources in mapping.keys.items():
+            mapping.keys[key] = [replace(source, final=False) for source in sources]
     return mapping
 
 
@@ -101,18 +132,22 @@ def _from_literal(
 ) -> SplatMapping | None:
     if type(expr) is cst.Dict:
         mapping = SplatMapping(name, expr)
-        for element in expr.elements:
+        for element in reversed(expr.elements):  # last first: what an entry is followed by
             key = string_value(element.key) if type(element) is cst.DictElement else None
             if key is None:
-                return None  # `**other` inside, or a computed key
-            mapping.add(KeySource(key, element.value, element, always=True))
+                mapping.others.insert(0, element)  # `**other` inside, or a computed key
+            else:
+                mapping.add(KeySource(key, element.value, element, always=True, final=not mapping.others))
+        for key, sources in mapping.keys.items():
+            mapping.keys[key] = sources[::-1]
         return mapping
     if type(expr) is cst.Call and _is_builtin_dict(model, expr.func, scope):
         mapping = SplatMapping(name, expr)
         for arg in expr.args:
             if arg.keyword is None:
-                return None  # dict(other) or dict(**other)
-            mapping.add(KeySource(arg.keyword.value, arg.value, arg, always=True))
+                mapping.others.append(arg)  # dict(other) or dict(**other)
+            else:
+                mapping.add(KeySource(arg.keyword.value, arg.value, arg, always=True))
         return mapping
     return None
 
@@ -145,8 +180,11 @@ def _subscript_use(model: ModuleScopes, subscript: cst.Subscript, mapping: Splat
     if type(holder) is cst.AssignTarget:
         assign = model.parents.get(holder)
         key = _subscript_key(subscript)
-        if key is None or type(assign) is not cst.Assign:
+        if type(assign) is not cst.Assign:
             return False
+        if key is None:
+            mapping.others.append(assign)  # `mapping[name] = value`: a key it does not list
+            return True
         mapping.add(KeySource(key, assign.value, assign.value, always=_unconditional(model, assign, home)))
         return True
     # A read (`mapping["key"]`), a deletion, or an augmented assignment of a key already set.
@@ -169,25 +207,28 @@ def _method_use(model: ModuleScopes, attribute: cst.Attribute, mapping: SplatMap
     if type(call) is not cst.Call or call.func is not attribute:
         return False
     always = _unconditional(model, call, home)
-    if method == "setdefault" and call.args and string_value(call.args[0].value) is not None:
+    if method == "setdefault" and call.args:
         key = string_value(call.args[0].value)
-        assert key is not None
+        if key is None:
+            mapping.others.append(call)  # `mapping.setdefault(name, v)`: a key it does not list
+            return True
         value = call.args[1].value if len(call.args) > 1 else cst.Name("None")
         mapping.add(KeySource(key, value, call, always))
         return True
     if method == "update":
+        # Adds keys or replaces values, never removes one: what is listed stays.
         for arg in call.args:
             if arg.keyword is not None:
                 mapping.add(KeySource(arg.keyword.value, arg.value, arg, always))
             elif arg.star == "" and type(arg.value) is cst.Dict:
                 literal = _from_literal(model, arg.value, home, name=None)
-                if literal is None:
-                    return False
+                assert literal is not None
+                mapping.others += literal.others
                 for sources in literal.keys.values():
                     for source in sources:
-                        mapping.add(KeySource(source.key, source.value, source.node, always))
+                        mapping.add(KeySource(source.key, source.value, source.node, always, source.final))
             else:
-                return False
+                mapping.others.append(arg)  # `.update(other)`, `.update(**other)`
         return True
     return False
 

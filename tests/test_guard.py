@@ -205,6 +205,36 @@ def test_a_mapping_used_in_other_ways_has_unknown_keys() -> None:
     assert "may already hold `api_key`" in finding.message
 
 
+@pytest.mark.parametrize(
+    "building",
+    [
+        "kwargs = dict(timeout=t, **extra)",
+        'kwargs = {"timeout": t, **extra}',
+        'kwargs = {"timeout": t}\n    kwargs.update(extra)',
+        'kwargs = {"timeout": t}\n    kwargs[name] = t',
+    ],
+)
+def test_an_open_mapping_may_hold_any_key_it_does_not_list(building: str) -> None:
+    """The rules read the keys such a mapping lists (`splats.SplatMapping.open`); to the guard
+    it could still hold any other."""
+    source = f"from openai import OpenAI\n\ndef make(t, name, extra):\n    {building}\n    return OpenAI(**kwargs)\n"
+    for unsafe in (False, True):
+        output, (finding,) = migrate(source, unsafe=unsafe)
+        assert output == source and not finding.applied
+        assert "`**kwargs` may already hold `api_key`" in finding.message
+
+
+def test_the_real_rules_edit_the_listed_entries_of_an_open_mapping_in_place() -> None:
+    source = (
+        "import os\n\nfrom openai import OpenAI\n\n\ndef make(**extra):\n"
+        '    kwargs = dict(api_key=os.environ["OPENAI_API_KEY"], base_url="https://api.openai.com/v1", **extra)\n'
+        "    return OpenAI(**kwargs)\n"
+    )
+    output, findings = migrate(source, rules=ALL_RULES)
+    assert {f.code for f in findings} == {"GLM001", "GLM002"} and all(f.applied for f in findings)
+    assert "return OpenAI(**kwargs)\n" in output and '"ZAI_API_KEY"' in output and "api.z.ai" in output
+
+
 def _naive_azure_swap(rule: Rule, client: Client) -> None:
     """A double of GLM008 before it knew about splats: the class swapped, a key added."""
     assert client.construction is not None

@@ -23,6 +23,7 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
+from glm_migrate.splats import SplatMapping
 
 
 def migrates_to_zai(client: Client) -> bool:
@@ -211,10 +212,15 @@ def add_missing_module_setting(
 
 
 def splat_code(client: Client) -> str:
-    """The first `**` argument of the constructor whose keys cannot be seen, as written."""
+    """The first `**` argument of the constructor whose keys cannot all be seen, as written."""
+    return code_of(_first_hidden(client)[0].value)
+
+
+def _first_hidden(client: Client) -> tuple[cst.Arg, SplatMapping | None]:
+    """The first `**` argument whose keys cannot all be seen (or the first one), resolved."""
     assert client.construction is not None
-    hidden = [arg for arg, splat in zip(_splat_args(client.construction), client.splats, strict=True) if splat is None]
-    return code_of((hidden or list(_splat_args(client.construction)))[0].value)
+    pairs = list(zip(_splat_args(client.construction), client.splats, strict=True))
+    return next(((arg, splat) for arg, splat in pairs if splat is None or splat.open), pairs[0])
 
 
 def _splat_args(call: cst.Call) -> list[cst.Arg]:
@@ -233,10 +239,13 @@ def add_client_option(
     call = client.construction
     assert call is not None
     if not client.splats_known:
-        mapping = splat_code(client)
+        arg, splat = _first_hidden(client)
+        mapping = code_of(arg.value)
+        # an open mapping (`dict(timeout=t, **kwargs)`) shows the keys it lists only
+        hidden = "its keys are not visible" if splat is None else "not all its keys are visible"
         return (
             f'`{code_of(call.func)}(**{mapping})`: `{mapping}` must hold `"{name}": {code_of(value)}` '
-            f"(its keys are not visible, and adding `{name}=` here could repeat one)"
+            f"({hidden}, and adding `{name}=` here could repeat one)"
         )
     return ((call, lambda node: add_kwarg(node, name, value)),)
 
@@ -246,12 +255,13 @@ def default_in_mapping(
 ) -> tuple[tuple[cst.CSTNode, NodeEdit], ...] | None:
     """For an option some `**` mapping sets on some paths only: the edit that makes `value` the
     mapping's entry from the start (the later assignments still override it), or None when the
-    mapping has no single literal to put it in."""
+    mapping has no single literal to put it in, or is open (`dict(k=v, **kwargs)` raises
+    TypeError when `kwargs` holds `k`)."""
     for splat in client.splats:
         if splat is None or not splat.sources(name):
             continue
         literal = splat.literal
-        if literal is None:
+        if literal is None or splat.open:
             return None
         if type(literal) is cst.Dict:
             return ((literal, lambda node: node if dict_entry(node, name) else add_dict_entry(node, name, value)),)
@@ -357,7 +367,14 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
                 blocker = f"`{code_of(func)}` names the class through a variable"
         return blocker
     if client.sdk == "openai" and not client.splats_known:
-        return f"the keys of `**{splat_code(client)}` are not visible"
+        if any(splat is None for splat in client.splats):
+            return f"the keys of `**{splat_code(client)}` are not visible"
+        # Open mappings (`dict(base_url=url, api_key=key, **kwargs)`): their listed entries can be
+        # edited in place, but a key or URL they lack cannot be added, and one the keys they do not
+        # list may replace (`{"base_url": url, **kwargs}`) may stay OpenAI's.
+        for option in ("base_url", "api_key"):
+            if not client.surely_sets(option):
+                return f"`**{splat_code(client)}` may hold keys it does not list, `{option}` among them"
     return None
 
 

@@ -86,7 +86,9 @@ class _Adding:
         message = f"`{self.name}` without {without or f'`{key}=`'} {what}"
         if self.sources(aliases):
             return  # a visible mapping sets it: its value is what counts
-        hidden = next((arg for arg, m in zip(_splat_args(self.call), self.splats, strict=True) if m is None), None)
+        # a mapping that cannot be seen, or an open one (`dict(temperature=t, **kwargs)`)
+        pairs = zip(_splat_args(self.call), self.splats, strict=True)
+        hidden = next((arg for arg, m in pairs if m is None or m.open), None)
         if hidden is not None:
             mapping = code_of(hidden.value)
             self.rule.report(

@@ -55,7 +55,9 @@ class OpenAIClientBaseURL(Rule):
     only for the OpenAI account's own data (files, fine-tuning, evals) stays with OpenAI and is
     reported. A `base_url` only known at run time is reported as a warning, once per place it is
     set. With a `**` mapping, its entries are edited; a keyword is added next to it only when
-    the mapping visibly lacks the key, otherwise the edit to make is reported. A client that is
+    the mapping visibly lacks the key, otherwise the edit to make is reported. A mapping that
+    lists some keys and may get others (`dict(base_url=url, **kwargs)`, `kw.update(extra)`)
+    counts by the ones it lists, and gets nothing added. A client that is
     OpenAI's branch of a provider choice (`if provider == "openai":`, `case Provider.OPENAI:`, a
     table's `"openai": ...` entry) serves OpenAI on purpose beside other providers: repointing it
     would make "openai" mean Z.AI, so it is reported, and its calls keep their model ids. A URL
@@ -96,6 +98,11 @@ class OpenAIClientBaseURL(Rule):
             "import os\nfrom openai import AzureOpenAI\n"
             'c = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=os.getenv("LLM_API_BASE", "endpoint"))'
         ),
+        # a listed entry counts, whatever else the mapping may get: a local server stays
+        Valid(
+            'from openai import OpenAI\ndef make(extra):\n    kw = {"base_url": "http://localhost:8000/v1"}\n'
+            "    kw.update(extra)\n    return OpenAI(**kw)"
+        ),
     )
     INVALID = (
         # OpenAI's URL set again after the constructor: repointed with the client
@@ -135,6 +142,15 @@ class OpenAIClientBaseURL(Rule):
         ),
         # ... and a mapping whose keys cannot be seen gets a report with the edit to make
         Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**kwargs)"),
+        # ... as does one that lists some keys, but not `base_url`, beside keys it may get elsewhere
+        Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**dict(timeout=5, **kwargs))"),
+        Invalid(  # set on some paths only, and `kwargs` may hold it: not made the default in `dict(...)`
+            "from openai import OpenAI\ndef make(proxy, **kwargs):\n    kw = dict(**kwargs)\n    if proxy:\n"
+            '        kw["base_url"] = "https://api.openai.com/v1"\n    return OpenAI(**kw)',
+            expected="from openai import OpenAI\ndef make(proxy, **kwargs):\n    kw = dict(**kwargs)\n    if proxy:\n"
+            '        kw["base_url"] = "https://api.z.ai/api/paas/v4/"\n    return OpenAI(**kw)',
+            settings={"base_url_style": "literal"},
+        ),
         Invalid(
             'import openai\nopenai.base_url = "https://..."\nopenai.chat.completions.create(model=m, messages=[])',
             expected='import openai\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\nopenai.chat.completions.create(model=m, messages=[])',

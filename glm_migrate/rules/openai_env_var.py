@@ -320,7 +320,7 @@ class OpenAIEnvVar(Rule):
             built = client.construction
             if built is None or client.sdk != "openai" or client.target is not Target.OPENAI:
                 continue
-            if not client.splats_known or repoint_blocker(self.model, client) is not None:
+            if any(splat is None for splat in client.splats) or repoint_blocker(self.model, client) is not None:
                 return f"builds `{short_code(built)}`, which no fix moves to Z.AI"
         key_envs = self.tables.openai_key_envs
         for literal, _ in self.model.string_literals:

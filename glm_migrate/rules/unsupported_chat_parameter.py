@@ -44,8 +44,9 @@ class UnsupportedChatParameter(Rule):
     128 characters to `user_id` is safe; a computed one is unsafe (GLM rejects other lengths).
     `stream_options` was observed accepted through the OpenAI SDK, so there it is a warning;
     `seed` is accepted by the Zhipu SDKs' signatures and not reported with them. Keys inside a
-    visible `**{...}` dict are reported for a person; a `**kwargs` whose dict cannot be seen gets
-    a warning that the call could not be checked.
+    visible `**{...}` dict are reported for a person; a `**kwargs` whose dict cannot be seen, or
+    may get keys it does not list (`dict(seed=1, **kwargs)`, `params.update(extra)`), gets a
+    warning that the call could not be checked.
     """
 
     CODE = "GLM208"
@@ -86,6 +87,13 @@ class UnsupportedChatParameter(Rule):
         Invalid('import openai\nopenai.chat.completions.create(model="glm-4.6", messages=[], **{"seed": 1})'),
         Invalid("import openai\ndef ask(**options):\n    openai.chat.completions.create(model='glm-4.6', **options)"),
         Invalid('import openai\nopenai.chat.completions.create(**{"model": "glm-4.6", "messages": [], "seed": 1})'),
+        # the keys written beside `**kwargs` are checked; what `kwargs` adds cannot be (a warning)
+        Invalid(
+            "import openai\ndef ask(**kwargs):\n    params = dict(model='glm-4.6', messages=[], seed=1, **kwargs)\n    openai.chat.completions.create(**params)"
+        ),
+        Invalid(
+            "import openai\ndef ask(extra):\n    params = {'model': 'glm-4.6', 'messages': []}\n    params.update(extra)\n    openai.chat.completions.create(**params)"
+        ),
         Invalid(  # accepted through the OpenAI SDK, so a warning; still not GLM's
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stream=True, stream_options={"include_usage": True})',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], stream=True)',
@@ -138,7 +146,9 @@ class UnsupportedChatParameter(Rule):
                     node, f"`{key}` in a `**` mapping is not a {self.target_name} parameter: {spec.why}; remove it"
                 )
         for arg, resolved in options.resolved_splats.items():
-            if resolved is None and self.model.dict_literals(arg.value, call.scope) is None:
+            # `dict(top_p=p, **kwargs)`: the keys `kwargs` adds are not seen either
+            unseen = resolved.open if resolved is not None else self.model.dict_literals(arg.value, call.scope) is None
+            if unseen:
                 self.report(
                     arg,
                     f"`**{code_of(arg.value)}` cannot be checked for parameters {self.target_name} does not take",

@@ -39,7 +39,8 @@ class Client:
     base_url: cst.BaseExpression | None  #: the base_url argument (or module assignment) if any
     #: every class the constructor may be (`cls = AzureOpenAI if a else OpenAI; cls()`)
     classes: tuple[str, ...] = ()
-    #: the constructor's `**` arguments, each resolved or None when its keys cannot be seen
+    #: the constructor's `**` arguments, each resolved (maybe open: some keys listed, others
+    #: possible) or None when it cannot be seen
     splats: tuple[SplatMapping | None, ...] = ()
     #: the resources of OpenAI account data (files, fine-tuning) it alone serves here; then it
     #: stays with OpenAI (target OTHER)
@@ -62,8 +63,14 @@ class Client:
 
     @property
     def splats_known(self) -> bool:
-        """Every key the constructor gets is visible: no `**` argument hides one."""
-        return all(splat is not None for splat in self.splats)
+        """Every key the constructor gets is visible: no `**` argument hides one (an open mapping,
+        `dict(base_url=url, **kwargs)`, shows the keys it lists only)."""
+        return all(splat is not None and not splat.open for splat in self.splats)
+
+    def surely_sets(self, name: str) -> bool:
+        """Option `name` is passed on every path with a value written here: the keyword, or an
+        entry a `**` mapping always has and nothing it does not list can replace."""
+        return self.kwarg(name) is not None or any(s is not None and s.surely_has(name) for s in self.splats)
 
     def option_sources(self, name: str) -> list[KeySource]:
         """Where visible `**` mappings set option `name` (the explicit keyword is `kwarg`)."""
@@ -258,7 +265,9 @@ class ClientIndex(ModuleScopes):
     def _constructor_target(
         self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target, scope: Scope
     ) -> Target:
-        """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point."""
+        """Where a constructor's `base_url=` keyword, or the entries of its `**` mappings, point
+        (the entries an open mapping lists too: what else it holds may not repeat a key of
+        `dict(...)`, and replaces one of a literal only by the program's own run-time choice)."""
         if base_arg is not None:
             if self._built_only_when_set(base_arg.value):
                 # `if base_url: OpenAI(base_url=base_url)`: OpenAI's URL variable, set, names the
