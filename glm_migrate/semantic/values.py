@@ -515,6 +515,18 @@ def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
     return args[1].value
 
 
+def argument_for(call: cst.Call, name: str, index: int) -> cst.BaseExpression | None:
+    """What `call` passes for the parameter `name` at position `index` (-1: keyword-only) of
+    another module's function: by keyword, or by position before any `*` splat."""
+    keyword = find_kwarg(call, name)
+    if keyword is not None:
+        return keyword.value
+    if 0 <= index < len(call.args) and not any(arg.star for arg in call.args[: index + 1]):
+        arg = call.args[index]
+        return arg.value if arg.keyword is None else None
+    return None
+
+
 def wrapped_client_argument(call: cst.Call) -> cst.BaseExpression | None:
     """The argument a library's wrapper takes its client in: the first positional one, or
     `client=` (`instructor.from_openai(client=OpenAI())`)."""
