@@ -938,8 +938,7 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
-        bindings = model.module_scope.bindings.get(name, [])
-        for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
+        for client in model.clients_of_name(name):
             if moved_by_fixes(client):
                 waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
     # ... and so does one passed to another module's function whose calls through it cannot

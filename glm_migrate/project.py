@@ -41,7 +41,8 @@ class ModuleSummary:
 
     #: module-level names that hold a client
     clients: Mapping[str, ClientFact] = field(default_factory=dict)
-    #: module-level functions that return a client
+    #: module-level functions that return a client, and methods of module-level classes that
+    #: do ("Config.client")
     factories: Mapping[str, ClientFact] = field(default_factory=dict)
     #: module-level names bound by an import -> the name imported, as written (".x.y" relative)
     reexports: Mapping[str, str] = field(default_factory=dict)
@@ -287,6 +288,13 @@ class ProjectIndex:
         path = self.resolve_module("." * level + package, importer) if level or package else None
         summary = self._summary(path) if path is not None else None
         if path is None or summary is None:
+            # `app.config.Config.make`: a method of a class, which the summary lists as "Config.make"
+            outer, _, klass = package.rpartition(".")
+            path = self.resolve_module("." * level + outer, importer) if klass and (level or outer) else None
+            summary = self._summary(path) if path is not None else None
+            method = f"{klass}.{name}"
+            if path is not None and summary is not None and method in summary.factories:
+                return _Factory(summary.factories[method], path, method)
             return None
         if name in summary.clients:
             return _Client(path, name, summary.clients[name])
@@ -318,6 +326,15 @@ class ProjectIndex:
                 uses = defining.client_params.get(found.name)
                 if uses:
                     client_functions[qualified] = uses
+                prefix = f"{found.name}."
+                # a class's methods that return a client ("Config.make"), by the class as written
+                factories.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": fact
+                        for n, fact in defining.factories.items()
+                        if n.startswith(prefix)
+                    }
+                )
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._summary(found.path) or ModuleSummary()

@@ -11,6 +11,7 @@ from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
+    Binding,
     Client,
     Scope,
     SemanticModel,
@@ -38,6 +39,10 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             fact = _fact(model, model.returned_clients(bindings))
             if fact is not None:
                 factories[name] = fact
+        elif any(b.defines is not None and b.defines.kind == "class" for b in bindings):
+            # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
+            for method, fact in _client_methods(model, bindings):
+                factories[f"{name}.{method}"] = fact
         else:
             fact = _fact(model, model.name_clients(name))
             if fact is not None:
@@ -49,6 +54,16 @@ def summarize(model: SemanticModel) -> ModuleSummary:
     return ModuleSummary(
         clients, factories, reexports, tuple(imports), sent, held, _model_params(model), _client_params(model)
     )
+
+
+def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:
+    """(method, what it returns) for the methods of a module-level class that return a client
+    (not properties: reading one is not a call)."""
+    for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+        for method, defined in model.methods_of(klass).items():
+            fact = _fact(model, model.returned_clients(defined))
+            if fact is not None:
+                yield method, fact
 
 
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
