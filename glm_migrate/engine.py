@@ -40,7 +40,7 @@ from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
-from glm_migrate.summary import summarize
+from glm_migrate.summary import cannot_follow, summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -950,10 +950,17 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
-        bindings = model.module_scope.bindings.get(name, [])
-        for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
+        for client in model.clients_of_name(name):
             if moved_by_fixes(client):
                 waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
+    # ... and so does one passed to another module's function whose calls through it cannot
+    for handed in model.handed:
+        if moved_by_fixes(handed.client) and cannot_follow(model.tables, handed.path):
+            waiting.setdefault(
+                handed.client,
+                f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, cannot follow "
+                "it to Z.AI in a safe run",
+            )
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
@@ -978,7 +985,8 @@ def _move_as_safely_as_its_calls(
             how = "fix" if rejected.fix is not None else "finding dealt with by hand"
             reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
         if unsafe is not None or routeless or rejected is not None:
-            for client in call.clients:
+            # through a parameter: the clients this module's calls pass for it too
+            for client in (*call.clients, *model.passed.get(call, ())):
                 if moved_by_fixes(client):
                     waiting.setdefault(client, reason)
                 elif client.origin == "annotation" and client.target is Target.OPENAI:
@@ -1025,7 +1033,7 @@ def _move_as_safely_as_its_calls(
     held += [
         (finding, why)
         for call, found in of_call
-        for client in call.clients
+        for client in (*call.clients, *model.passed.get(call, ()))
         if (why := waiting.get(client)) is not None
         for finding in found
     ]

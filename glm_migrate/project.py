@@ -41,7 +41,8 @@ class ModuleSummary:
 
     #: module-level names that hold a client
     clients: Mapping[str, ClientFact] = field(default_factory=dict)
-    #: module-level functions that return a client
+    #: module-level functions that return a client, and methods of module-level classes that
+    #: do ("Config.client")
     factories: Mapping[str, ClientFact] = field(default_factory=dict)
     #: module-level names bound by an import -> the name imported, as written (".x.y" relative)
     reexports: Mapping[str, str] = field(default_factory=dict)
@@ -58,6 +59,10 @@ class ModuleSummary:
     #: as the model id of a request through a client moved to Z.AI (`def chat(model, messages)`,
     #: or `**kwargs` forwarded to `create`: ("model", -1, "chat")), which callers elsewhere pass
     model_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: module-level function -> (parameter, position or -1, resource path) for each API call it
+    #: makes through a client its callers pass (`def submit(client, path)` ... `client.files.create`:
+    #: ("client", 0, "files.create")): the callers' clients serve those calls
+    client_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +82,19 @@ class ModuleFacts:
     held_clients: Mapping[str, str] = field(default_factory=dict)
     #: imported function, as written -> the parameters it sends as model ids (`model_params`)
     model_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: imported function, as written -> the API calls it makes through clients passed to it
+    #: (`client_params`)
+    client_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.clients or self.factories or self.sent_names or self.held_clients or self.model_functions)
+        return bool(
+            self.clients
+            or self.factories
+            or self.sent_names
+            or self.held_clients
+            or self.model_functions
+            or self.client_functions
+        )
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""
@@ -88,6 +103,7 @@ class ModuleFacts:
         parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
         parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
+        parts += [f"p {k} {v}" for k, v in sorted(self.client_functions.items())]
         return "\n".join(parts)
 
 
@@ -272,6 +288,13 @@ class ProjectIndex:
         path = self.resolve_module("." * level + package, importer) if level or package else None
         summary = self._summary(path) if path is not None else None
         if path is None or summary is None:
+            # `app.config.Config.make`: a method of a class, which the summary lists as "Config.make"
+            outer, _, klass = package.rpartition(".")
+            path = self.resolve_module("." * level + outer, importer) if klass and (level or outer) else None
+            summary = self._summary(path) if path is not None else None
+            method = f"{klass}.{name}"
+            if path is not None and summary is not None and method in summary.factories:
+                return _Factory(summary.factories[method], path, method)
             return None
         if name in summary.clients:
             return _Client(path, name, summary.clients[name])
@@ -288,6 +311,7 @@ class ProjectIndex:
         clients: dict[str, ClientFact] = {}
         factories: dict[str, ClientFact] = {}
         model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -295,20 +319,35 @@ class ProjectIndex:
             elif isinstance(found, _Factory):
                 factories[qualified] = found.returns
             elif isinstance(found, _Name):
-                params = (self._summary(found.path) or ModuleSummary()).model_params.get(found.name)
+                defining = self._summary(found.path) or ModuleSummary()
+                params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                uses = defining.client_params.get(found.name)
+                if uses:
+                    client_functions[qualified] = uses
+                prefix = f"{found.name}."
+                # a class's methods that return a client ("Config.make"), by the class as written
+                factories.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": fact
+                        for n, fact in defining.factories.items()
+                        if n.startswith(prefix)
+                    }
+                )
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._summary(found.path) or ModuleSummary()
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
+                client_functions.update({f"{qualified}.{n}": uses for n, uses in imported.client_params.items()})
         return ModuleFacts(
             clients,
             factories,
             self._sent_names().get(path, {}),
             self._held_clients().get(path, {}),
             model_functions,
+            client_functions,
         )
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:

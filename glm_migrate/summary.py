@@ -11,6 +11,7 @@ from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
+    Binding,
     Client,
     Scope,
     SemanticModel,
@@ -18,6 +19,7 @@ from glm_migrate.semantic import (
     dotted_name,
     env_lookup,
 )
+from glm_migrate.tables import Tables
 
 #: the endpoints whose `model=` the model map covers
 _MODEL_ENDPOINTS = frozenset({"chat", "embeddings", "images", "audio_transcriptions"})
@@ -37,6 +39,10 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             fact = _fact(model, model.returned_clients(bindings))
             if fact is not None:
                 factories[name] = fact
+        elif any(b.defines is not None and b.defines.kind == "class" for b in bindings):
+            # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
+            for method, fact in _client_methods(model, bindings):
+                factories[f"{name}.{method}"] = fact
         else:
             fact = _fact(model, model.name_clients(name))
             if fact is not None:
@@ -45,7 +51,19 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
-    return ModuleSummary(clients, factories, reexports, tuple(imports), sent, held, _model_params(model))
+    return ModuleSummary(
+        clients, factories, reexports, tuple(imports), sent, held, _model_params(model), _client_params(model)
+    )
+
+
+def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:
+    """(method, what it returns) for the methods of a module-level class that return a client
+    (not properties: reading one is not a call)."""
+    for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+        for method, defined in model.methods_of(klass).items():
+            fact = _fact(model, model.returned_clients(defined))
+            if fact is not None:
+                yield method, fact
 
 
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -68,6 +86,23 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
             for owner, param, index in _params_reaching(model, value, call.scope):
                 found.setdefault(owner, set()).add((param, index, call.endpoint))
     return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """Module-level functions that make API calls through a client their callers pass
+    (`def submit(client, path): client.files.create(...)`), with the parameter and the call's
+    resource path: a caller in another module that builds the client decides from them whether
+    it stays with OpenAI (account data) or moves only as safely as those calls can follow."""
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    calls = [(call.path, model.receiver_params(call)) for call in model.api_calls]
+    for path, params in [*calls, *model.parameter_calls]:
+        for param, function in params:
+            node = function.node
+            if type(node) is not cst.FunctionDef or function.parent is not model.module_scope:
+                continue
+            for index, name in _params_named(node, {param.name.value}):
+                found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
+    return {name: tuple(sorted(uses)) for name, uses in found.items()}
 
 
 def _params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:
@@ -145,6 +180,12 @@ def _sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
 _UNSAFE_MODEL_ENDPOINTS = frozenset({"images", "audio_transcriptions"})
 
 
+def cannot_follow(tables: Tables, path: tuple[str, ...]) -> bool:
+    """A call of resource `path` cannot follow its client to Z.AI in a safe run: an API Z.AI
+    lacks (GLM301), or one whose model id only an unsafe fix changes."""
+    return tables.sdk.endpoints.get(path) in _UNSAFE_MODEL_ENDPOINTS or tables.unavailable_advice(path) is not None
+
+
 def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
     """(imported client name, resource path) for calls through another module's client that
     cannot follow it to Z.AI in a safe run: an API Z.AI lacks (GLM301), or one whose model id
@@ -152,7 +193,7 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
     for call in model.api_calls:
         if not any(client.origin == "imported" for client in call.clients):
             continue
-        if call.endpoint not in _UNSAFE_MODEL_ENDPOINTS and model.tables.unavailable_advice(call.path) is None:
+        if not cannot_follow(model.tables, call.path):
             continue
         for client in call.clients:
             factory = model.imported_factory_of(client)

@@ -196,6 +196,65 @@ def test_a_client_another_module_calls_an_api_zai_lacks_through_moves_only_unsaf
     assert _applicabilities(tmp_path, files, "app/clients.py") == held
 
 
+def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
+    """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
+    module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting
+    here, it moves only with --unsafe-fixes (its upload would fail at Z.AI)."""
+    files = {
+        "jobs/__init__.py": "",
+        "jobs/batch.py": "from openai import OpenAI\n\n"
+        "def upload(client: OpenAI, path):\n    return client.files.create(file=open(path, 'rb'), purpose='batch')\n\n"
+        "def state(client, job):\n    return client.batches.retrieve(job).status\n\n"
+        "def wait(client, job):\n    return state(client, job)\n\n"
+        "def ask(client, q):\n    return client.chat.completions.create(model='gpt-4o', messages=q)\n",
+        "jobs/run.py": "from openai import OpenAI\n\nfrom .batch import upload, wait\n\n"
+        "def main(path):\n    client = OpenAI()\n    wait(client, upload(client=client, path=path))\n",
+    }
+    found = _findings(tmp_path, files)
+    assert [f.split(" ")[0] for f in found["jobs/run.py"]] == ["GLM002"], found["jobs/run.py"]
+    assert "stays with OpenAI" in found["jobs/run.py"][0]
+    # also chatting here: it moves only with --unsafe-fixes
+    files["jobs/run.py"] = (
+        "from openai import OpenAI\n\nfrom jobs import batch\n\n"
+        "def main(path):\n    client = OpenAI()\n    batch.upload(client, path)\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    assert _applicabilities(tmp_path, files, "jobs/run.py") == {
+        "GLM001": "unsafe",
+        "GLM002": "unsafe",
+        "GLM101": "unsafe",
+    }
+    # a function that only chats through it leaves the client's move safe
+    files["jobs/run.py"] = (
+        "from openai import OpenAI\n\nfrom jobs.batch import ask\n\ndef main(q):\n    return ask(OpenAI(), q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "jobs/run.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_returned_by_a_method_of_another_modules_class_is_followed(tmp_path: Path) -> None:
+    """`Config().client()`, `cfg.get_client()`, `Config.make()` with the class in another module:
+    the calls through the client move with it, and one that cannot holds its move."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": "from openai import OpenAI\n\nclass Config:\n    def __init__(self):\n"
+        "        self.client = OpenAI()\n\n    def get_client(self):\n        return self.client\n\n"
+        "    @staticmethod\n    def make():\n        return OpenAI()\n",
+        "app/use.py": "import app.config as config\nfrom app.config import Config\n\ncfg = Config()\n\n"
+        "def a(q):\n    return cfg.get_client().chat.completions.create(model='gpt-4o', messages=q)\n\n"
+        "def b(q):\n    return Config.make().chat.completions.create(model='gpt-4o-mini', messages=q)\n\n"
+        "def c(q):\n    return config.Config().get_client().chat.completions.create(model='gpt-4', messages=q)\n",
+    }
+    found = _findings(tmp_path, files)
+    assert [f.split(" ")[0] for f in found["app/use.py"]] == ["GLM101"] * 3, found["app/use.py"]
+    files["app/config.py"] = files["app/config.py"].partition("\n\n    @staticmethod")[0] + "\n"
+    files["app/use.py"] = (
+        "from app.config import Config\n\n"
+        "def d(q):\n    return Config().get_client().responses.create(model='gpt-4.1', input=q).output_text\n"
+    )
+    applicabilities = _applicabilities(tmp_path, files, "app/config.py")
+    assert applicabilities == {"GLM001": "unsafe", "GLM002": "unsafe"}, applicabilities
+
+
 def test_run_rewrites_a_model_constant_sent_by_another_module(tmp_path: Path) -> None:
     files = {
         "settings.py": 'import os\n\nCHAT_MODEL = os.getenv("CHAT_MODEL", "gpt-4o")\n',

@@ -53,7 +53,8 @@ class OpenAIClientBaseURL(Rule):
     (`os.environ.setdefault("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")`). A placeholder
     (`openai.base_url = "https://..."`) is meant to be filled in, here with Z.AI. A client used
     only for the OpenAI account's own data (files, fine-tuning, evals) stays with OpenAI and is
-    reported. A `base_url` only known at run time is reported as a warning, once per place it is
+    reported, also when those calls go through the parameter of a function it is passed to (of
+    this module, or a module-level function of another, through the project index). A `base_url` only known at run time is reported as a warning, once per place it is
     set. With a `**` mapping, its entries are edited; a keyword is added next to it only when
     the mapping visibly lacks the key, otherwise the edit to make is reported. A mapping that
     lists some keys and may get others (`dict(base_url=url, **kwargs)`, `kw.update(extra)`)
@@ -162,6 +163,16 @@ class OpenAIClientBaseURL(Rule):
         ),
         # files and fine-tunes live in the OpenAI account: reported, left alone
         Invalid("from openai import OpenAI\nc = OpenAI()\nc.files.create(file=f, purpose='fine-tune')"),
+        # ... also through the parameter of a function it is passed to (declared or not)
+        Invalid(
+            "from openai import OpenAI\ndef upload(client: OpenAI, f):\n    return client.files.create(file=f, purpose='batch')\n"
+            "def main(f):\n    c = OpenAI()\n    return upload(c, f)"
+        ),
+        Invalid(
+            "from openai import OpenAI\nclass Uploader:\n    def __init__(self, client):\n        self.client = client\n"
+            "    def send(self, f):\n        return self.client.files.create(file=f, purpose='batch')\n"
+            "Uploader(OpenAI()).send(f)"
+        ),
         Invalid(
             'from openai import OpenAI\nkw = {"base_url": "https://api.openai.com/v1", "timeout": 5}\nc = OpenAI(**kw)',
             expected='from openai import OpenAI\nkw = {"base_url": "https://api.z.ai/api/paas/v4/", "timeout": 5}\nc = OpenAI(**kw)',

@@ -20,9 +20,9 @@ from glm_migrate.semantic.clients import (
     Target,
     is_placeholder_url,
 )
-from glm_migrate.semantic.model import SemanticModel, walk
+from glm_migrate.semantic.model import HandedClient, SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
-from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS
+from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS, argument_for
 
 __all__ = [
     "STRING_PASSTHROUGH_METHODS",
@@ -30,10 +30,12 @@ __all__ = [
     "Binding",
     "Client",
     "ClientOptionAssignment",
+    "HandedClient",
     "ModuleAttributeAssignment",
     "Scope",
     "SemanticModel",
     "Target",
+    "argument_for",
     "code_of",
     "dotted_name",
     "env_lookup",

@@ -10,8 +10,9 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Sequence
 from types import MappingProxyType
-from typing import cast
+from typing import NamedTuple, cast
 
 import libcst as cst
 
@@ -19,7 +20,7 @@ from glm_migrate.cst import walk as walk
 from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ClientOptionAssignment, ModuleAttributeAssignment, Target
-from glm_migrate.semantic.scopes import Binding, Scope
+from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
 from glm_migrate.semantic.values import (
     ClassValue,
     FunctionValue,
@@ -28,6 +29,7 @@ from glm_migrate.semantic.values import (
     ResourceValue,
     Value,
     ValueResolver,
+    argument_for,
 )
 from glm_migrate.tables import Tables
 
@@ -46,6 +48,14 @@ TOKENIZER_LOOKUPS = frozenset({"encoding_for_model", "encoding_name_for_model"})
 _ANOTHER_VENDOR = object()
 
 
+class HandedClient(NamedTuple):
+    """A client this module passes to another module's function, and a call it serves there."""
+
+    client: Client
+    path: tuple[str, ...]  #: the resource path of the call made through it there
+    function: str  #: the function, as imported (`.batch.submit`)
+
+
 class SemanticModel(ValueResolver):
     """The bindings, clients and API calls of one module. Build it with `SemanticModel.build`."""
 
@@ -58,6 +68,14 @@ class SemanticModel(ValueResolver):
         self._unknown_clients: list[Client] = []
         #: what this module calls `os`, `os.environ` and `os.getenv` besides those (`OS_ALIASES`)
         self.os_aliases: dict[str, str] = {}
+        #: calls through a parameter -> the clients this module's calls pass for it
+        self.passed: dict[ApiCall, tuple[Client, ...]] = {}
+        #: clients this module passes to another module's functions that call APIs through them
+        self.handed: list[HandedClient] = []
+        self._receivers: dict[ApiCall, tuple[tuple[cst.Param, Scope], ...]] = {}
+        #: calls of a client resource through parameters nothing here passes a client for: the
+        #: resource path, and the parameters (`receiver_params`), which callers elsewhere may fill
+        self.parameter_calls: list[tuple[tuple[str, ...], tuple[tuple[cst.Param, Scope], ...]]] = []
 
     def release(self) -> None:
         """Break the references between scopes and their bindings and let go of everything the
@@ -143,6 +161,7 @@ class SemanticModel(ValueResolver):
                     self.module_attributes.append(
                         ModuleAttributeAssignment(statement, assign, target.attr.value, assign.value)
                     )
+        untraced: list[tuple[cst.Call, Scope]] = []  #: method calls on receivers not followed
         for call, scope in self.calls:
             func_values = self.values_of(call.func, scope)
             classes = [value.name for value in func_values if isinstance(value, ClassValue)]
@@ -158,11 +177,14 @@ class SemanticModel(ValueResolver):
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
+            elif not func_values and type(call.func) is cst.Attribute:
+                untraced.append((call, scope))
             for value in func_values:
                 if isinstance(value, ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
                     path = tuple(value.name.split(".")[1:])
                     if path[0] in self.tables.sdk.legacy_resources:
                         self.legacy_calls.append((call, path, scope))
+        self._calls_through_parameters(untraced)
         self._keep_account_clients()
         self._settle_declared_clients()
         self._settle_clients_pointed_after_built()
@@ -202,20 +224,130 @@ class SemanticModel(ValueResolver):
             current = self.parents.get(current)
         return self.parents.get(current) if current is not None else None
 
+    def _calls_through_parameters(self, untraced: list[tuple[cst.Call, Scope]]) -> None:
+        """Calls of a client resource through a parameter nothing declares (`def submit(client,
+        path): client.files.create(...)`) for which this module's calls pass clients: calls of
+        those clients. Found once every call is classified: `call_sites` is complete then."""
+        sdk = self.tables.sdk
+        found: list[ApiCall] = []
+        for call, scope in untraced:
+            parts = (dotted_name(call.func) or "").split(".")
+            start = 2 if parts[0] in ("self", "cls") else 1
+            path = sdk.normalise_path(parts[start:])
+            if (
+                len(parts) < start + 2
+                or len(path) < 2
+                or not sdk.has_member(parts[start])
+                or parts[start] in sdk.client_copy_methods
+            ):
+                continue
+            params: dict[cst.Param, Scope] = {}
+            self._params_holding(".".join(parts[:start]), scope, params, 0)
+            clients = self._passed_clients(tuple(params.items()))
+            if clients:
+                api = ApiCall(call, path, clients, scope, sdk.endpoints.get(path))
+                self._receivers[api] = tuple(params.items())
+                found.append(api)
+            elif params and self.imported_sdks:
+                # for callers elsewhere; a module importing no SDK, which the pre-check rejects,
+                # summarises to its imports alone (`import_summary`)
+                self.parameter_calls.append((path, tuple(params.items())))
+        if found:
+            order = {call: index for index, (call, _) in enumerate(self.calls)}
+            self.api_calls[:] = sorted([*self.api_calls, *found], key=lambda api: order[api.node])  # source order
+
     def _keep_account_clients(self) -> None:
         """OpenAI clients used for nothing but the account's own data (files, fine-tuning) or
         the state OpenAI keeps for the application (assistants, threads) stay with OpenAI: Z.AI
-        has none of it."""
+        has none of it. A call through a parameter is a use of each client this module's calls
+        pass for it (`submit(client, path)` with `def submit(client, path): client.files.create(...)`),
+        and so is a call another module's function makes through the client it is passed
+        (`ModuleFacts.client_functions`)."""
         kept = self.tables.account_resources | self.tables.hosted_state_resources
-        uses: dict[Client, list[ApiCall]] = {}
+        uses: dict[Client, list[str]] = {}
         for api in self.api_calls:
-            for client in api.clients:
-                uses.setdefault(client, []).append(api)
-        for client, calls in uses.items():
-            resources = tuple(dict.fromkeys(call.path[0] for call in calls))
+            passed = self._passed_clients(self.receiver_params(api))
+            if passed:
+                self.passed[api] = passed
+            for client in (*api.clients, *passed):
+                uses.setdefault(client, []).append(api.path[0])
+        for handed in self._handed_to_imported_functions():
+            uses.setdefault(handed.client, []).append(handed.path[0])
+            self.handed.append(handed)
+        for client, resources in uses.items():
             if client.sdk == "openai" and client.target is Target.OPENAI:
                 if all(resource in kept for resource in resources):
-                    client.target, client.account_only = Target.OTHER, resources
+                    client.target, client.account_only = Target.OTHER, tuple(dict.fromkeys(resources))
+
+    def receiver_params(self, call: ApiCall) -> tuple[tuple[cst.Param, Scope], ...]:
+        """The parameters (each with its function) whose client the receiver of `call` is:
+        `client` for `client.files.create(...)` in `def submit(client, path)` (also kept in
+        `self.client` by an `__init__`), and the parameters of this module's functions that pass
+        theirs on to it. Asked once every call is classified: `call_sites` is complete then."""
+        if call not in self._receivers:
+            dotted = dotted_name(call.node.func)
+            found: dict[cst.Param, Scope] = {}
+            if dotted is not None:
+                parts = dotted.split(".")
+                receiver = ".".join(parts[:2]) if parts[0] in ("self", "cls") and len(parts) > 2 else parts[0]
+                self._params_holding(receiver, call.scope, found, 0)
+            self._receivers[call] = tuple(found.items())
+        return self._receivers[call]
+
+    def _params_holding(self, name: str, scope: Scope, found: dict[cst.Param, Scope], depth: int) -> None:
+        """Adds to `found` the parameters the name or `self.x` attribute `name` holds the value
+        of, as seen from `scope`, and those this module's calls pass for them."""
+        if depth > MAX_DEPTH:
+            return
+        bindings = self.attribute_lookup(name, scope) if "." in name else self.lookup(name, scope)
+        for binding in bindings:
+            target, value = binding.target, binding.value
+            if type(target) is cst.Param:
+                function = self.owner(target.name.value, scope)
+                if function is None or function.kind != "function" or target in found:
+                    continue
+                found[target] = function
+                for argument, where in self.arguments_for(target, function):
+                    passed = dotted_name(argument) if type(argument) in (cst.Name, cst.Attribute) else None
+                    if passed is not None:
+                        self._params_holding(passed, where, found, depth + 1)
+            elif type(value) is cst.Name:
+                self._params_holding(value.value, binding.scope, found, depth + 1)  # `self.client = client`
+
+    def _passed_clients(self, params: Sequence[tuple[cst.Param, Scope]]) -> tuple[Client, ...]:
+        """The clients this module's calls pass for these parameters (not the clients the
+        parameters are declared to hold: those are the callers' clients again)."""
+        found: list[Client] = []
+        for param, function in params:
+            for argument, where in self.arguments_for(param, function):
+                found += [
+                    v for v in self.values_of(argument, where) if isinstance(v, Client) and v.origin != "annotation"
+                ]
+        return tuple(dict.fromkeys(found))
+
+    def _handed_to_imported_functions(self) -> Iterator[HandedClient]:
+        """The clients this module passes to another module's functions that make API calls
+        through them (`submit(client, path)` after `from .batch import submit`), one per call."""
+        functions = self.facts.client_functions
+        if not functions:
+            return
+        for call, scope in self.calls:
+            for qualified in sorted(self.qualified_names(call.func, scope) & functions.keys()):
+                for param, index, path in functions[qualified]:
+                    argument = argument_for(call, param, index)
+                    if argument is None:
+                        continue
+                    clients = [
+                        v for v in self.values_of(argument, scope) if isinstance(v, Client) and v.origin != "annotation"
+                    ]
+                    passed = dotted_name(argument) if type(argument) in (cst.Name, cst.Attribute) else None
+                    if passed is not None:
+                        params: dict[cst.Param, Scope] = {}
+                        self._params_holding(passed, scope, params, 0)
+                        clients += self._passed_clients(tuple(params.items()))
+                    resources = self.tables.sdk.normalise_path(tuple(path.split(".")))
+                    for client in dict.fromkeys(clients):
+                        yield HandedClient(client, resources, qualified)
 
     def _api_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> ApiCall | None:
         resources = [v for v in func_values if isinstance(v, ResourceValue)]

@@ -4,6 +4,7 @@ model id or setting may be. Resolution is flow-insensitive: every binding of a n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -54,6 +55,11 @@ class InstanceValue:
 
 
 @dataclass(frozen=True, eq=False)
+class ImportedInstance:
+    name: str  #: an instance of a class of another module of the project, as imported
+
+
+@dataclass(frozen=True, eq=False)
 class ImportedFactory:
     name: str  #: as imported
     returns: ClientFact  #: a function of another module of the project that returns a client
@@ -67,6 +73,7 @@ Value = (
     | FunctionValue
     | LocalClassValue
     | InstanceValue
+    | ImportedInstance
     | ImportedFactory
 )
 #: decorators that make a method's return value what reading the attribute gives
@@ -122,6 +129,31 @@ class ValueResolver(ClientIndex):
         """The clients the functions these bindings define may return."""
         values = [v for b in bindings if b.defines is not None for v in self._returned(b.defines, 0)]
         return [value for value in values if isinstance(value, Client)]
+
+    def methods_of(self, klass: Scope) -> dict[str, list[Binding]]:
+        """The methods a class defines itself, by name, without properties."""
+        found: dict[str, list[Binding]] = {}
+        for name, bindings in klass.bindings.items():
+            methods = [
+                b
+                for b in bindings
+                if b.defines is not None
+                and type(b.defines.node) is cst.FunctionDef
+                and not {dotted_name(d.decorator) for d in b.defines.node.decorators} & _PROPERTIES
+            ]
+            if methods:
+                found[name] = methods
+        return found
+
+    def clients_of_name(self, name: str) -> list[Client]:
+        """The clients a module-level name holds or, a function's, returns; "Class.method": the
+        clients that method of a module-level class returns."""
+        owner, _, method = name.partition(".")
+        bindings = self.module_scope.bindings.get(owner, [])
+        if method:
+            classes = [b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"]
+            return [c for klass in classes for c in self.returned_clients(self.methods_of(klass).get(method, []))]
+        return [*self.name_clients(name), *self.returned_clients(bindings)]
 
     def _definition_values(self, defined: Scope, depth: int, *, attribute: bool) -> list[Value]:
         if defined.kind == "class":
@@ -214,6 +246,8 @@ class ValueResolver(ClientIndex):
                     values.append(InstanceValue(func.scope))
                 elif isinstance(func, ImportedFactory):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
+                elif isinstance(func, ModuleValue) and func.name in self._imported_classes:
+                    values.append(ImportedInstance(func.name))
             if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs):
                 # another library's wrapper around a client (`instructor.from_openai(client)`,
                 # `wrap_openai(client=client)`): its requests go where that client points
@@ -244,7 +278,16 @@ class ValueResolver(ClientIndex):
             return [ResourceValue(base.client, (*base.path, attr))]
         if isinstance(base, InstanceValue | LocalClassValue):
             return self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+        if isinstance(base, ImportedInstance):
+            method = self._value_for_qualified(f"{base.name}.{attr}")
+            return [method] if isinstance(method, ImportedFactory) else []
         return []
+
+    @functools.cached_property
+    def _imported_classes(self) -> frozenset[str]:
+        """Imported classes, as written, with a method that returns a client (the project
+        index lists it as the factory "Class.method")."""
+        return frozenset(name.rpartition(".")[0] for name in self.facts.factories if "." in name)
 
     def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
         """The dotted names of the modules and classes `expr` may refer to, through the module's
@@ -513,6 +556,18 @@ def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
     if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
         return None
     return args[1].value
+
+
+def argument_for(call: cst.Call, name: str, index: int) -> cst.BaseExpression | None:
+    """What `call` passes for the parameter `name` at position `index` (-1: keyword-only) of
+    another module's function: by keyword, or by position before any `*` splat."""
+    keyword = find_kwarg(call, name)
+    if keyword is not None:
+        return keyword.value
+    if 0 <= index < len(call.args) and not any(arg.star for arg in call.args[: index + 1]):
+        arg = call.args[index]
+        return arg.value if arg.keyword is None else None
+    return None
 
 
 def wrapped_client_argument(call: cst.Call) -> cst.BaseExpression | None:
