@@ -312,6 +312,8 @@ def _migrate_module(
     try:
         summary = summarize(model)
         result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
+        if context.waiting:
+            summary = replace(summary, waiting=dict(context.waiting))
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -882,12 +884,25 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for rule in overriding("on_module_end"):
         rule.on_module_end()
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
-        _move_as_safely_as_its_calls(model, findings, by_call)
+        waiting = _move_as_safely_as_its_calls(model, findings, by_call)
+        active[0].context.waiting.update(_names_holding(model, waiting))
+
+
+def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:
+    """The module-level names holding, and functions (or methods) returning, a waiting client."""
+    names: dict[str, str] = {}
+    if not waiting:
+        return names
+    for name, bindings in model.module_scope.bindings.items():
+        for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
+            if client in waiting:
+                names.setdefault(name, waiting[client])
+    return names
 
 
 def _move_as_safely_as_its_calls(
     model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
-) -> None:
+) -> dict[Client, str]:
     """A client moves to Z.AI only as safely as its calls can follow it. Moved by a safe fix
     while `whisper-1` becomes `glm-asr` only with --unsafe-fixes (or only by hand: an id a test
     also reads), its transcriptions would fail at Z.AI after a safe run; so would a
@@ -1001,8 +1016,14 @@ def _move_as_safely_as_its_calls(
         waiting.setdefault(
             client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
         )
+    # ... and so does an imported client whose move waits in the module that builds it
+    for client in model.clients:
+        if client.imported is not None and client.imported.waits is not None:
+            waiting.setdefault(
+                client, f"its client {client.imported.where} waits where it is built: {client.imported.waits}"
+            )
     if not waiting:
-        return
+        return waiting
     constructions: dict[cst.CSTNode, str] = {
         client.construction: why for client, why in waiting.items() if client.construction is not None
     }
@@ -1047,6 +1068,7 @@ def _move_as_safely_as_its_calls(
         if finding.fix is not None and finding.applicability is Applicability.SAFE:
             finding.applicability = Applicability.UNSAFE
             finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
+    return waiting
 
 
 def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:

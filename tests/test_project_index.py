@@ -455,3 +455,19 @@ def test_imports_through_a_namespace_package_are_resolved(tmp_path: Path) -> Non
     found = _findings(tmp_path, files)
     assert any(f.startswith("GLM301 `completions.create`") for f in found["src/pkg/tools/legacy.py"])
     assert all("cannot follow it" in f for f in found["src/pkg/tools/common.py"] if f.startswith("GLM00"))
+
+
+def test_calls_through_a_client_that_waits_where_it_is_built_wait_too(tmp_path: Path) -> None:
+    """`clients.py` keeps its client on OpenAI in a safe run (a module calls `responses.create`
+    through it): a third module's chat call through the same client keeps its OpenAI id too,
+    which would otherwise reach OpenAI as `glm-4.6`."""
+    files = {
+        "clients.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "chat.py": "from clients import client\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=q)\n",
+        "respond.py": "from clients import client\n\n"
+        "def answer(q):\n    return client.responses.create(model='gpt-4.1', input=q)\n",
+    }
+    assert _applicabilities(tmp_path, files, "chat.py") == {"GLM101": "unsafe"}
+    del files["respond.py"]
+    assert _applicabilities(tmp_path, files, "chat.py") == {"GLM101": "safe"}
