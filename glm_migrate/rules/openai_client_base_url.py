@@ -285,7 +285,10 @@ class OpenAIClientBaseURL(Rule):
                     self.report(assignment.value, message, fix=self._fix(((assignment.value, lambda _: url),)))
         if arg is not None:
             fix = self._fix(((arg.value, lambda _: url),))
-            self.report(arg.value, "Client `base_url` points at OpenAI", fix=fix)
+            written = [string_value(s) or "" for s in self.model.resolve_strings(arg.value, client.scope)[0]]
+            placeholder = next((text for text in written if is_placeholder_url(text)), None)
+            where = f"is a placeholder (`{placeholder}`)" if placeholder else "points at OpenAI"
+            self.report(arg.value, f"Client `base_url` {where}", fix=fix)
             return
         for source in sources:
             fix = self._fix(((source.value, lambda _: url),))
