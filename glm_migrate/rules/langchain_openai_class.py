@@ -26,7 +26,7 @@ from glm_migrate.rules._helpers import (
     vector_space_change,
 )
 from glm_migrate.rules._setting_flow import key_setting_followed
-from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import Scope, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import split_provider
 
@@ -51,6 +51,10 @@ AZURE_CLASSES = {
 AZURE_DEPLOYMENT_ALIASES = ("deployment_name", "azure_deployment", "deployment", *MODEL_ALIASES)
 #: ChatOpenAI fields that send requests to `/responses` (langchain-openai 1.7, sdk-surfaces.md 5.1)
 RESPONSES_SWITCHES = ("reasoning", "use_responses_api", "use_previous_response_id")
+
+
+#: a chat model's methods that send a request, whose `model=` keyword replaces the constructor's
+_INVOKING_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
 
 
 def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
@@ -149,7 +153,9 @@ class LangchainOpenAIClass(Rule):
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
     reported, and so is `with_structured_output` without `method="json_mode"` (its default
     asks for a `json_schema` response format GLM-4.6 lacks, and `function_calling` forces
-    `tool_choice`). With `--thinking`, chat instances without a switch get it in `extra_body` (as
+    `tool_choice`). A per-call `model=` (`llm.invoke(messages, model="gpt-4o-mini")`) on an
+    instance a safe run moves is rewritten with it. With `--thinking`, chat instances without a
+    switch get it in `extra_body` (as
     GLM204 does for SDK calls). The classes of `langchain.chat_models`, `langchain.embeddings` and
     `langchain_community` get `openai_api_base=` / `openai_api_key=`: langchain before 0.0.331
     does not know `base_url=` / `api_key=`, puts them in `model_kwargs` and sends them with each
@@ -186,6 +192,12 @@ class LangchainOpenAIClass(Rule):
     )
     INVALID = (
         Invalid('from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")'),  # completions
+        Invalid(  # a per-call model replaces the constructor's in the request
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
+            'api_key=k)\nreply = llm.invoke(messages, model="gpt-4o-mini")',
+            expected='from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
+            'api_key=k)\nreply = llm.invoke(messages, model="glm-4.6")',
+        ),
         Invalid(  # a `json_schema` response format by default: GLM-4.6 has only JSON objects
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
             "api_key=k)\ngrader = llm.with_structured_output(Grade)"
@@ -246,8 +258,10 @@ class LangchainOpenAIClass(Rule):
         #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
         self._factory_models: dict[cst.Call, cst.Arg] = {}
         self._vector_warned: set[cst.Call] = set()
-        #: a chat class of this module talks to Z.AI after this run
+        #: a chat class of this module talks to Z.AI after this run; the constructions of those a
+        #: safe run moves whole
         self._chat_at_zai = False
+        self._chats_at_zai: set[cst.Call] = set()
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
@@ -255,12 +269,46 @@ class LangchainOpenAIClass(Rule):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
         self._structured_output()
+        self._per_call_models()
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
                 self._azure(call, scope, kind)
             elif kind == "langchain_completions":
                 self._completions(call, scope)
+
+    def _per_call_models(self) -> None:
+        """`llm.invoke(messages, model="gpt-4o-mini")` on an instance this run points at Z.AI: a
+        per-call model goes in the request instead of the constructor's."""
+        if not self._chats_at_zai:
+            return
+        for call, scope in self.model.calls:
+            func = call.func
+            arg = find_kwarg(call, "model")
+            if arg is None or type(func) is not cst.Attribute or func.attr.value not in _INVOKING_METHODS:
+                continue
+            receiver = dotted_name(func.value)
+            if receiver is None:
+                continue
+            bindings = (
+                self.model.lookup(receiver, scope)
+                if "." not in receiver
+                else self.model.attribute_lookup(receiver, scope)
+            )
+            if not bindings or not all(b.value in self._chats_at_zai for b in bindings):
+                continue
+            literals, complete = self.model.resolve_strings(arg.value, scope)
+            if not literals and not complete:
+                message = f"`{code_of(func)}` model comes from `{short_code(arg.value)}` at run time: make sure it is a GLM id"
+                self.report(arg.value, message, severity=Severity.WARNING)
+            for literal in literals:
+                old = string_value(literal) or ""
+                match = self.tables.match_on("chat", old)
+                if match is None or not match.glm or self.claimed(literal):
+                    continue
+                self.claim(literal)
+                fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+                self.report(literal, f"Model id `{old}`{match.label} on `{code_of(func)}`", fix=fix)
 
     def _structured_output(self) -> None:
         """`llm.with_structured_output(Schema)` on a chat class this run moves: langchain-openai
@@ -445,6 +493,12 @@ class LangchainOpenAIClass(Rule):
                 if finding.fix is not None and finding.applicability is Applicability.SAFE:
                     finding.applicability = Applicability.UNSAFE
                     finding.message += " (with --unsafe-fixes: the class moves only with its OpenAI key replaced)"
+        own = self.context.findings[first_finding:]
+        unsafe = any(f.fix is not None and f.applicability is not Applicability.SAFE for f in own)
+        by_hand = any(f.fix is None and f.severity is Severity.ERROR and "`base_url" in f.message for f in own)
+        if kind == "langchain_chat" and target in (Target.OPENAI, Target.ZAI) and not unsafe and not by_hand:
+            # it talks to Z.AI after a safe run: a per-call `model=` moves with it
+            self._chats_at_zai.add(call)
 
     def _target(self, bases: list[cst.BaseExpression], scope: Scope) -> Target:
         """Where the class sends its requests: its base URL, in the call or in a visible `**`
