@@ -58,6 +58,10 @@ class ModuleSummary:
     #: as the model id of a request through a client moved to Z.AI (`def chat(model, messages)`,
     #: or `**kwargs` forwarded to `create`: ("model", -1, "chat")), which callers elsewhere pass
     model_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: module-level function or class -> (parameter, position or -1) for each parameter that picks
+    #: a tokenizer (`tiktoken.encoding_for_model(model)`, also through this module's functions or
+    #: an imported one): an id callers elsewhere pass there is tokenizer data, not a setting
+    tokenizer_params: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +81,18 @@ class ModuleFacts:
     held_clients: Mapping[str, str] = field(default_factory=dict)
     #: imported function, as written -> the parameters it sends as model ids (`model_params`)
     model_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: imported function or class, as written -> the parameters that pick a tokenizer (`tokenizer_params`)
+    tokenizer_functions: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.clients or self.factories or self.sent_names or self.held_clients or self.model_functions)
+        return bool(
+            self.clients
+            or self.factories
+            or self.sent_names
+            or self.held_clients
+            or self.model_functions
+            or self.tokenizer_functions
+        )
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""
@@ -88,6 +101,7 @@ class ModuleFacts:
         parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
         parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
+        parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
         return "\n".join(parts)
 
 
@@ -288,6 +302,7 @@ class ProjectIndex:
         clients: dict[str, ClientFact] = {}
         factories: dict[str, ClientFact] = {}
         model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -295,9 +310,13 @@ class ProjectIndex:
             elif isinstance(found, _Factory):
                 factories[qualified] = found.returns
             elif isinstance(found, _Name):
-                params = (self._summary(found.path) or ModuleSummary()).model_params.get(found.name)
+                defining = self._summary(found.path) or ModuleSummary()
+                params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                tokenizer = defining.tokenizer_params.get(found.name)
+                if tokenizer:
+                    tokenizer_functions[qualified] = tokenizer
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._summary(found.path) or ModuleSummary()
@@ -309,6 +328,7 @@ class ProjectIndex:
             self._sent_names().get(path, {}),
             self._held_clients().get(path, {}),
             model_functions,
+            tokenizer_functions,
         )
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:

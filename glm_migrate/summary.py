@@ -45,7 +45,9 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
-    return ModuleSummary(clients, factories, reexports, tuple(imports), sent, held, _model_params(model))
+    return ModuleSummary(
+        clients, factories, reexports, tuple(imports), sent, held, _model_params(model), _tokenizer_params(model)
+    )
 
 
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -67,6 +69,31 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
         for value in values:
             for owner, param, index in _params_reaching(model, value, call.scope):
                 found.setdefault(owner, set()).add((param, index, call.endpoint))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Module-level functions and classes with a parameter that picks a tokenizer: handed to
+    `encoding_for_model` by them, by a function of this module they pass it to, or by another
+    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`)."""
+    found: dict[str, set[tuple[str, int]]] = {}
+    pending = [(value, scope, 0) for value, scope in model.tokenizer_arguments]
+    seen: set[cst.CSTNode] = set()
+    while pending:
+        value, scope, depth = pending.pop()
+        if value in seen or depth > _MAX_DEPTH:
+            continue
+        seen.add(value)
+        for owner, param, index in _params_reaching(model, value, scope):
+            found.setdefault(owner, set()).add((param, index))
+        if type(value) is not cst.Name:
+            continue
+        # `def count(text, model): return len_tokens(text, model)`: what count's callers pass
+        function = model.owner(value.value, scope)
+        for binding in model.lookup(value.value, scope):
+            if function is not None and type(binding.target) is cst.Param:
+                for argument, where in model.arguments_for(binding.target, function):
+                    pending.append((argument, where, depth + 1))
     return {name: tuple(sorted(params)) for name, params in found.items()}
 
 

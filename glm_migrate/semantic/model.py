@@ -16,7 +16,7 @@ from typing import cast
 import libcst as cst
 
 from glm_migrate.cst import walk as walk
-from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name
+from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name, passed_argument
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ClientOptionAssignment, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -99,10 +99,24 @@ class SemanticModel(ValueResolver):
         module's calls pass (`Tokenizer("gpt-4")` reaching `encoding_for_model(self.model)`). They
         are tokenizer data: given a GLM id, the lookup raises KeyError."""
         return frozenset(
-            literal
-            for call, scope in self.tokenizer_calls
-            for literal in self.resolve_strings(call.args[0].value, scope)[0]
+            literal for value, scope in self.tokenizer_arguments for literal in self.resolve_strings(value, scope)[0]
         )
+
+    @functools.cached_property
+    def tokenizer_arguments(self) -> tuple[tuple[cst.BaseExpression, Scope], ...]:
+        """The values this module hands a tokenizer lookup: the first argument of
+        `encoding_for_model(...)`, and what it passes for the tokenizer parameters of another
+        module's functions (`len_tokens(text, "gpt-4")`, the project index)."""
+        found = [(call.args[0].value, scope) for call, scope in self.tokenizer_calls]
+        functions = self.facts.tokenizer_functions
+        if functions:
+            for call, scope in self.calls:
+                for qualified in self.qualified_names(call.func, scope) & functions.keys():
+                    for param, index in functions[qualified]:
+                        arg = passed_argument(call, param, index)
+                        if arg is not None:
+                            found.append((arg.value, scope))
+        return tuple(found)
 
     @property
     def module_client_used(self) -> bool:
