@@ -75,7 +75,14 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
 def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], ...]]:
     """Module-level functions and classes with a parameter that picks a tokenizer: handed to
     `encoding_for_model` by them, by a function of this module they pass it to, or by another
-    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`)."""
+    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`). Not one a request
+    of this module also sends (a model class counting its own tokens): that id is a model's."""
+    sent = {
+        (owner, param)
+        for call in model.api_calls
+        for value in model.model_arguments(call)
+        for owner, param, _ in _params_reaching(model, value, call.scope)
+    }
     found: dict[str, set[tuple[str, int]]] = {}
     pending = [(value, scope, 0) for value, scope in model.tokenizer_arguments]
     seen: set[cst.CSTNode] = set()
@@ -85,7 +92,8 @@ def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], 
             continue
         seen.add(value)
         for owner, param, index in _params_reaching(model, value, scope):
-            found.setdefault(owner, set()).add((param, index))
+            if (owner, param) not in sent:
+                found.setdefault(owner, set()).add((param, index))
         if type(value) is not cst.Name:
             continue
         # `def count(text, model): return len_tokens(text, model)`: what count's callers pass
