@@ -17,7 +17,9 @@ from glm_migrate.semantic import (
     Target,
     dotted_name,
     env_lookup,
+    string_value,
 )
+from glm_migrate.semantic.values import FunctionValue, LocalClassValue
 
 #: the endpoints whose `model=` the model map covers
 _MODEL_ENDPOINTS = frozenset({"chat", "embeddings", "images", "audio_transcriptions"})
@@ -75,14 +77,21 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
 def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], ...]]:
     """Module-level functions and classes with a parameter that picks a tokenizer: handed to
     `encoding_for_model` by them, by a function of this module they pass it to, or by another
-    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`). Not one a request
-    of this module also sends (a model class counting its own tokens): that id is a model's."""
-    sent = {
-        (owner, param)
-        for call in model.api_calls
-        for value in model.model_arguments(call)
-        for owner, param, _ in _params_reaching(model, value, call.scope)
-    }
+    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`). Not one this module
+    also sends as a model (a request's `model=`, any call's `model=` keyword or a `"model"` entry:
+    a model class counting its own tokens, agno's `"model": self.id`): that id is a model's."""
+    sent_values = [(value, call.scope) for call in model.api_calls for value in model.model_arguments(call)]
+    for call, scope in model.calls:
+        if any(isinstance(value, FunctionValue | LocalClassValue) for value in model.values_of(call.func, scope)):
+            continue  # this module's own function: followed to what it does with the id
+        sent_values += [
+            (arg.value, scope) for arg in call.args if arg.keyword is not None and arg.keyword.value == "model"
+        ]
+    for literal, scope in model.string_literals:
+        element = model.parents.get(literal)
+        if type(element) is cst.DictElement and element.key is literal and string_value(literal) == "model":
+            sent_values.append((element.value, scope))
+    sent = {(owner, param) for value, scope in sent_values for owner, param, _ in _params_reaching(model, value, scope)}
     found: dict[str, set[tuple[str, int]]] = {}
     pending = [(value, scope, 0) for value, scope in model.tokenizer_arguments]
     seen: set[cst.CSTNode] = set()

@@ -240,8 +240,8 @@ def test_run_keeps_tokenizer_ids_passed_to_another_modules_lookup(tmp_path: Path
     files = {
         "pkg/__init__.py": "",
         "pkg/tokens.py": "import tiktoken\n\n"
-        "def encoder(name):\n    return tiktoken.encoding_for_model(name)\n\n"
-        "def count(text, model):\n    return len(encoder(model).encode(text))\n",
+        "def encoder(model):\n    return tiktoken.encoding_for_model(model)\n\n"
+        "def count(text, model):\n    return len(encoder(model=model).encode(text))\n",
         "pkg/stats.py": "from .tokens import count\n\n"
         'def size(text, model=None):\n    counted_model = model or "gpt-4"\n    return count(text, counted_model)\n\n'
         'def strip(text, model="gpt-4o"):\n    return count(text, model=model)\n',
