@@ -13,6 +13,8 @@ from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
+from glm_migrate.rules._readers import DataReaders
+from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import Binding, Scope, SemanticModel, dotted_name, env_lookup, string_value
 from glm_migrate.tables import ModelMatch, split_provider
 
@@ -71,7 +73,17 @@ class ModelSetting(Rule):
     lists and tables of ids stay GLM103's, and so do ids that reach a tokenizer lookup
     (`tiktoken.encoding_for_model`), also through a wrapper class's constructor and attribute or
     another module's function (the project index), and settings named for a tokenizer
-    (`tiktoken_model_name`, `tokenizer_model`, `encoding_model`). An id configured beside an Azure marker
+    (`tiktoken_model_name`, `tokenizer_model`, `encoding_model`). A setting whose every reader is
+    in view (a local variable, an argparse default read back as `args.model`) is data too when
+    those readers only test it, log it or pass it to another library's calls (`model =
+    "gpt-4.1-mini"` then `Session(model=model)` of another vendor, an `--model` default that only
+    reaches `subprocess.run`), as the id written inline there is; so is a class default the class
+    itself hands to another library (posts to its own vendor with `requests.post`). One that
+    reaches an LLM library (`rules/sdk.toml` `[model_readers]`), an HTTP request whose URL is
+    OpenAI's or out of sight, or a callee named like a model's reader (`app.llm.ask`) stays a
+    setting (`_readers.py`). A setting of a class named for another provider beside an OpenAI one
+    of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's.
+    An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
     name: reported without a fix. The `model` attribute of an object a function builds for itself
     (a response in a test) is data, not a setting.
@@ -95,6 +107,20 @@ class ModelSetting(Rule):
             'import tiktoken\ndef count(text, model="gpt-4o"):\n    return len(tiktoken.encoding_for_model(model).encode(text))'
         ),
         Valid('class RagConfig:\n    tiktoken_model_name: str = "gpt-4o"'),  # named for a tokenizer: GLM103's
+        Valid(  # read only by another vendor's call, in view: data (GLM103), as the inline id is
+            'from othervendor import Session\ndef start():\n    model = "gpt-4.1-mini"\n    return Session(model=model)'
+        ),
+        Valid(  # an app mode name handed to a subprocess, never to a request
+            "import argparse, subprocess\np = argparse.ArgumentParser()\n"
+            'p.add_argument("--model", default="gpt-4-with-ocr")\nargs = p.parse_args()\n'
+            'subprocess.run(["operate", "-m", args.model])'
+        ),
+        Valid(  # a class default its own methods post to another vendor's API
+            "import requests\nclass OtherImages:\n    DEFAULT_MODEL = 'gpt-image-1'\n"
+            "    def __init__(self, model=None):\n        self.model = model or self.DEFAULT_MODEL\n"
+            "    def draw(self, prompt):\n"
+            "        return requests.post('https://images.example/v1', json={'model': self.model, 'prompt': prompt})"
+        ),
         Valid(  # a tokenizer wrapper: the id reaches `encoding_for_model` through its attribute
             "import tiktoken\nclass Counter:\n    def __init__(self, model):\n        self.model = model\n"
             "    @staticmethod\n    def encoder(model):\n        return tiktoken.encoding_for_model(model)\n"
@@ -143,6 +169,21 @@ class ModelSetting(Rule):
             'class Chat:\n    model_id = "gpt-4o"\nclass Mini(Chat):\n    model_id = "gpt-4o-mini"\n'
             "MODELS = {c.model_id: c for c in (Chat, Mini)}"
         ),
+        Invalid(  # handed to an LLM library: a setting still, though its reader is in view
+            'from agents import Agent\ndef build():\n    model = "gpt-4o"\n    return Agent(name="a", model=model)',
+            expected='from agents import Agent\ndef build():\n    model = "glm-4.6"\n    return Agent(name="a", model=model)',
+            unsafe=True,
+        ),
+        Invalid(  # an attribute only logged here: other modules may read and send it
+            'class Bot:\n    MODEL = "gpt-4o"\n    def describe(self):\n        print(self.MODEL)',
+            expected='class Bot:\n    MODEL = "glm-4.6"\n    def describe(self):\n        print(self.MODEL)',
+            unsafe=True,
+        ),
+        Invalid(  # a callee named like a model's reader may send it
+            'from app.llm import ask\ndef main():\n    model = "gpt-4o"\n    print(model)\n    return ask("hi", model=model)',
+            expected='from app.llm import ask\ndef main():\n    model = "glm-4.6"\n    print(model)\n    return ask("hi", model=model)',
+            unsafe=True,
+        ),
         Invalid(
             'class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "gpt-4o"',
             expected='class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "glm-4.6"',
@@ -155,7 +196,8 @@ class ModelSetting(Rule):
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
         found: dict[cst.SimpleString, tuple[str, Scope]] = {}
-        for name, expression, scope, _ in settings_in(self.model):
+        readers: DataReaders | None = None
+        for name, expression, scope, origin in settings_in(self.model):
             if name in self.model.tokenizer_names or names_a_tokenizer(_last_part(name)):
                 continue  # it picks a tokenizer (`encoding_for_model(model)`, `tiktoken_model`): data, GLM103's
             literals, _ = self.model.resolve_strings(expression, scope)
@@ -168,6 +210,12 @@ class ModelSetting(Rule):
             ]
             if not literals or not any(self._model_id(literal) for literal in literals):
                 continue
+            if isinstance(origin, Binding) and another_providers_class(self.model, scope) is not None:
+                continue  # `LinkAIProvider.DEFAULT_MODEL` beside `OpenAIProvider`: LinkAI's id, data here
+            if origin is not None:
+                readers = readers or DataReaders(self.model, ModuleIndex(self.model))
+                if readers.only_data(origin):
+                    continue  # every reader is in view and reads it as data: GLM103's, as inline
             for literal in literals:
                 found[literal] = (name, scope)
         self._identifiers = _names_telling_models_apart(
@@ -305,6 +353,37 @@ def settings_in(model: SemanticModel) -> Iterator[tuple[str, cst.BaseExpression,
                 scope,
                 call,
             )
+
+
+def another_providers_class(model: SemanticModel, scope: Scope) -> str | None:
+    """The OpenAI class of this module that the class holding `scope` is a sibling of, named
+    alike for another provider (`LinkAIProvider` beside `OpenAIProvider`, both subclasses of
+    `ImageProvider`): a module that tells providers apart by class keeps OpenAI's settings in the
+    class named for OpenAI, and another provider's model ids in its own, which stays with it."""
+    klass = scope.enclosing_class()
+    node = klass.node if klass is not None and klass.parent is model.module_scope else None
+    if type(node) is not cst.ClassDef or not node.bases:
+        return None
+    name = node.name.value
+    if any(word in name.lower() for word in _OPENAI_CLASS_WORDS):
+        return None
+    bases = {dotted_name(base.value) for base in node.bases} - {None, "object"}
+    for statement in model.module.body:
+        if type(statement) is not cst.ClassDef or statement is node:
+            continue
+        sibling = statement.name.value
+        at = sibling.lower().find("openai")
+        if at < 0 or not bases & {dotted_name(base.value) for base in statement.bases}:
+            continue
+        prefix, suffix = sibling[:at], sibling[at + len("openai") :]
+        if (prefix or suffix) and len(name) > len(prefix) + len(suffix):
+            if name.startswith(prefix) and name.endswith(suffix):
+                return sibling
+    return None
+
+
+#: words of a class name that make it OpenAI's own (or Azure OpenAI's)
+_OPENAI_CLASS_WORDS = ("openai", "azure", "gpt")
 
 
 def _on_local_object(model: SemanticModel, dotted: str, scope: Scope) -> bool:

@@ -164,7 +164,7 @@ class SemanticModel(ValueResolver):
                 self._client_for(call, classes, scope)
             for value in func_values:
                 if isinstance(value, FunctionValue | LocalClassValue):
-                    callee = value.scope if isinstance(value, FunctionValue) else self._initializer(value.scope)
+                    callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)
                     # a class with no `__init__` of its own (a dataclass, a pydantic model): its
                     # calls pass its fields, recorded under the class
                     callee = callee or value.scope

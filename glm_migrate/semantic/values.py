@@ -438,7 +438,7 @@ class ValueResolver(ClientIndex):
             complete = complete and whole
         return literals, complete
 
-    def _initializer(self, klass: Scope) -> Scope | None:
+    def initializer(self, klass: Scope) -> Scope | None:
         """The `__init__` a call of a class of this module runs (its own or a base's)."""
         for member in self._family(klass):
             for binding in member.bindings.get("__init__", []):
