@@ -4,7 +4,9 @@ The project index follows imports through modules with nothing to migrate (a pac
 `__init__.py` re-exporting a client from the module that builds it), and a quiet tree's few
 OpenAI files import from large modules that have nothing to do with OpenAI. A module the
 pre-check rejects builds no client, defines no client factory and sends no model id (each of
-those needs a word the pre-check looks for), so what it gives the project is only its imports:
+those needs a word the pre-check looks for), and unless it names a tokenizer lookup
+(`encoding_for_model`, whose parameters it may hand callers: left to the semantic model), what it
+gives the project is only its imports:
 the names it binds once, by an import, at module level, and every name it imports. That is
 what `summary.summarize` reads off the semantic model, found here by `ast` at a fraction of
 LibCST's cost; tests/test_import_summary.py holds the two equal.
@@ -23,13 +25,16 @@ from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleSummary
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: tokenizer lookups (`semantic.model.TOKENIZER_LOOKUPS`): a module naming one may give the project
+#: functions whose parameters pick a tokenizer (`ModuleSummary.tokenizer_params`)
+_TOKENIZER_LOOKUPS = (b"encoding_for_model", b"encoding_name_for_model")
 _TRY_STAR = getattr(ast, "TryStar", ())  # Python 3.11+: its handlers' names bind nothing
 
 
 def import_summary(data: bytes) -> ModuleSummary | None:
     """The summary of a module the pre-check rejects; None when it does not reject it or
     CPython cannot parse it (the caller then asks the semantic model)."""
-    if may_need_work(data):
+    if may_need_work(data) or any(lookup in data for lookup in _TOKENIZER_LOOKUPS):
         return None
     try:
         tree = ast.parse(data)

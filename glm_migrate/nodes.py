@@ -20,6 +20,15 @@ def find_kwarg(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
+def passed_argument(call: cst.Call, param: str, index: int) -> cst.Arg | None:
+    """The argument `call` passes for parameter `param` at position `index` (-1: keyword only):
+    by keyword, or by position before any `*` splat."""
+    arg = find_kwarg(call, param)
+    if arg is None and 0 <= index < len(call.args) and not any(a.star for a in call.args[: index + 1]):
+        arg = call.args[index] if call.args[index].keyword is None else None
+    return arg
+
+
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """ "a.b.c" for a chain of Name/Attribute nodes, else None."""
     parts: list[str] = []

@@ -69,6 +69,10 @@ class ModuleSummary:
     #: module-level client names and factories whose move waits in this module's safe run, with
     #: why (filled in after the rules ran, engine.py)
     waiting: Mapping[str, str] = field(default_factory=dict)
+    #: module-level function or class -> (parameter, position or -1) for each parameter that picks
+    #: a tokenizer (`tiktoken.encoding_for_model(model)`, also through this module's functions or
+    #: an imported one): an id callers elsewhere pass there is tokenizer data, not a setting
+    tokenizer_params: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,8 @@ class ModuleFacts:
     #: imported function, as written -> the API calls it makes through clients passed to it
     #: (`client_params`)
     client_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: imported function or class, as written -> the parameters that pick a tokenizer (`tokenizer_params`)
+    tokenizer_functions: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -100,6 +106,7 @@ class ModuleFacts:
             or self.held_clients
             or self.model_functions
             or self.client_functions
+            or self.tokenizer_functions
         )
 
     def digest_text(self) -> str:
@@ -110,6 +117,7 @@ class ModuleFacts:
         parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
         parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
         parts += [f"p {k} {v}" for k, v in sorted(self.client_functions.items())]
+        parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
         return "\n".join(parts)
 
 
@@ -322,6 +330,7 @@ class ProjectIndex:
         factories: dict[str, ClientFact] = {}
         model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -345,6 +354,9 @@ class ProjectIndex:
                         if n.startswith(prefix)
                     }
                 )
+                tokenizer = defining.tokenizer_params.get(found.name)
+                if tokenizer:
+                    tokenizer_functions[qualified] = tokenizer
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._summary(found.path) or ModuleSummary()
@@ -358,6 +370,7 @@ class ProjectIndex:
             self._held_clients().get(path, {}),
             model_functions,
             client_functions,
+            tokenizer_functions,
         )
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:

@@ -18,7 +18,9 @@ from glm_migrate.semantic import (
     Target,
     dotted_name,
     env_lookup,
+    string_value,
 )
+from glm_migrate.semantic.values import FunctionValue, LocalClassValue
 from glm_migrate.tables import Tables
 
 #: the endpoints whose `model=` the model map covers
@@ -52,7 +54,15 @@ def summarize(model: SemanticModel) -> ModuleSummary:
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
     return ModuleSummary(
-        clients, factories, reexports, tuple(imports), sent, held, _model_params(model), _client_params(model)
+        clients,
+        factories,
+        reexports,
+        tuple(imports),
+        sent,
+        held,
+        _model_params(model),
+        _client_params(model),
+        tokenizer_params=_tokenizer_params(model),
     )
 
 
@@ -103,6 +113,46 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
             for index, name in _params_named(node, {param.name.value}):
                 found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Module-level functions and classes with a parameter that picks a tokenizer: handed to
+    `encoding_for_model` by them, by a function of this module they pass it to, or by another
+    module's (`def len_tokens(text, model)` ... `encoding_for_model(model)`). Not one this module
+    also sends as a model (a request's `model=`, any call's `model=` keyword or a `"model"` entry:
+    a model class counting its own tokens, agno's `"model": self.id`): that id is a model's."""
+    sent_values = [(value, call.scope) for call in model.api_calls for value in model.model_arguments(call)]
+    for call, scope in model.calls:
+        if any(isinstance(value, FunctionValue | LocalClassValue) for value in model.values_of(call.func, scope)):
+            continue  # this module's own function: followed to what it does with the id
+        sent_values += [
+            (arg.value, scope) for arg in call.args if arg.keyword is not None and arg.keyword.value == "model"
+        ]
+    for literal, scope in model.string_literals:
+        element = model.parents.get(literal)
+        if type(element) is cst.DictElement and element.key is literal and string_value(literal) == "model":
+            sent_values.append((element.value, scope))
+    sent = {(owner, param) for value, scope in sent_values for owner, param, _ in _params_reaching(model, value, scope)}
+    found: dict[str, set[tuple[str, int]]] = {}
+    pending = [(value, scope, 0) for value, scope in model.tokenizer_arguments]
+    seen: set[cst.CSTNode] = set()
+    while pending:
+        value, scope, depth = pending.pop()
+        if value in seen or depth > _MAX_DEPTH:
+            continue
+        seen.add(value)
+        for owner, param, index in _params_reaching(model, value, scope):
+            if (owner, param) not in sent:
+                found.setdefault(owner, set()).add((param, index))
+        if type(value) is not cst.Name:
+            continue
+        # `def count(text, model): return len_tokens(text, model)`: what count's callers pass
+        function = model.owner(value.value, scope)
+        for binding in model.lookup(value.value, scope):
+            if function is not None and type(binding.target) is cst.Param:
+                for argument, where in model.arguments_for(binding.target, function):
+                    pending.append((argument, where, depth + 1))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
 
 
 def _params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:

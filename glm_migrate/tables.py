@@ -222,6 +222,10 @@ class SdkSurface:
     class_aliases: Mapping[str, str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
+    #: top-level packages whose calls send a model id to a model (`openai`, `langchain_openai`, `litellm`)
+    model_packages: frozenset[str]
+    #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
+    http_clients: frozenset[str]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
     instructor_factories: frozenset[str]
     instructor_tool_modes: frozenset[str]
@@ -805,6 +809,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
+        model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
+        http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),

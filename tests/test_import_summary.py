@@ -72,11 +72,22 @@ def test_imports_read_with_ast_are_the_semantic_models(data: bytes) -> None:
         pytest.skip("LibCST does not parse it")
     assert imports_of(ast.parse(data)) == (dict(full.reexports), full.imports)
     if not may_need_work(data):
-        assert import_summary(data) == full
+        quick = import_summary(data)
+        # a module naming a tokenizer lookup is left to the semantic model (its tokenizer parameters)
+        assert quick == full if b"encoding_for_model" not in data else quick is None
 
 
 def test_a_module_the_precheck_lets_in_is_left_to_the_semantic_model() -> None:
     assert import_summary(b"from openai import OpenAI\nclient = OpenAI()\n") is None
+
+
+def test_a_module_with_a_tokenizer_lookup_is_left_to_the_semantic_model() -> None:
+    data = (
+        b"import tiktoken\ndef count(text, model):\n    return len(tiktoken.encoding_for_model(model).encode(text))\n"
+    )
+    assert import_summary(data) is None
+    summary = summarize_bytes(data, tables=load_tables())
+    assert summary is not None and dict(summary.tokenizer_params) == {"count": (("model", 1),)}
 
 
 def test_a_module_cpython_cannot_parse_is_left_to_the_semantic_model() -> None:

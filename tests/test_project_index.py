@@ -292,6 +292,34 @@ def test_run_rewrites_model_ids_passed_to_another_modules_function(tmp_path: Pat
     assert not any("local_chat" in f for f in rewritten)
 
 
+def test_run_keeps_tokenizer_ids_passed_to_another_modules_lookup(tmp_path: Path) -> None:
+    """`count(text, "gpt-4")` in one module, `encoding_for_model(model)` in another (directly, or
+    through a function of that module): the id picks a tokenizer, which raises KeyError for GLM
+    ids. A tokenizer note (GLM103), as within one module, not a model setting's unsafe fix."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/tokens.py": "import tiktoken\n\n"
+        "def encoder(model):\n    return tiktoken.encoding_for_model(model)\n\n"
+        "def count(text, model):\n    return len(encoder(model=model).encode(text))\n",
+        "pkg/stats.py": "from .tokens import count\n\n"
+        'def size(text, model=None):\n    counted_model = model or "gpt-4"\n    return count(text, counted_model)\n\n'
+        'def strip(text, model="gpt-4o"):\n    return count(text, model=model)\n',
+    }
+    # a model class that counts its own tokens sends the id too: a model's id, not a tokenizer's
+    files["pkg/chat.py"] = (
+        "from openai import OpenAI\n\nfrom .tokens import count\n\nclass Chat:\n    def __init__(self, client: OpenAI, model):\n"
+        "        self.client = client\n        self.model = model\n\n    def size(self, text):\n"
+        "        return count(text, self.model)\n\n    def ask(self, messages):\n"
+        "        return self.client.chat.completions.create(model=self.model, messages=messages)\n"
+    )
+    files["pkg/app.py"] = 'from .chat import Chat\n\nCHAT_MODEL = "gpt-4o"\nchat = Chat(None, CHAT_MODEL)\n'
+    found = _findings(tmp_path, files)
+    assert not [f for f in found["pkg/stats.py"] if f.startswith("GLM108")], found["pkg/stats.py"]
+    notes = [f for f in found["pkg/stats.py"] if f.startswith("GLM103") and "picks a tiktoken tokenizer" in f]
+    assert len(notes) == 2, found["pkg/stats.py"]
+    assert [f for f in found["pkg/app.py"] if f.startswith("GLM108")], found["pkg/app.py"]
+
+
 def test_run_follows_a_factory_imported_from_another_module(tmp_path: Path) -> None:
     found = _findings(
         tmp_path,

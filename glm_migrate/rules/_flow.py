@@ -57,8 +57,8 @@ def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
     """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`."""
     tests: list[ModelTest] = []
     for use in model.uses_of(name, scope):
-        node = _through_passthrough(model, use)
-        test = _test_around(model, node)
+        node = through_passthrough(model, use)
+        test = test_around(model, node)
         if test is not None:
             tests.append(ModelTest(test, name))
     return tests
@@ -76,7 +76,7 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
     for use in model.names.get(attribute, []):
         read = model.parents.get(use)
         if type(read) is cst.Attribute and read.attr is use and dotted_name(read.value) == "self":
-            test = _test_around(model, _through_passthrough(model, read))
+            test = test_around(model, through_passthrough(model, read))
             if test is not None and model.inside(test, klass.node):
                 tests.append(ModelTest(test, dotted))
     for binding in model.attribute_lookup(dotted, scope):
@@ -86,7 +86,7 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
     return tests
 
 
-def _through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.BaseExpression:
+def through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.BaseExpression:
     """`model.lower()` for `model`: the expression whose value is still the id, case aside."""
     while True:
         attribute = model.parents.get(node)
@@ -102,7 +102,7 @@ def _through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.
         node = call
 
 
-def _test_around(model: SemanticModel, node: cst.BaseExpression) -> cst.CSTNode | None:
+def test_around(model: SemanticModel, node: cst.BaseExpression) -> cst.CSTNode | None:
     parent = model.parents.get(node)
     if type(parent) is cst.Comparison and parent.left is node:
         return parent  # `model in X`, `model == "x"`

@@ -4,6 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules.model_setting import another_providers_class, names_a_tokenizer, settings_in
 from glm_migrate.semantic import Target, string_value
 from glm_migrate.tables import split_provider
 
@@ -16,8 +17,10 @@ class ModelIdAsData(Rule):
     """
     ## What it does
     Reports OpenAI model ids that do not reach an API call's `model=`: list membership tests,
-    price or context-size tables keyed by model, tokenizer lookups, provider-prefixed ids
-    (`openai/gpt-4o`), and model-name tests such as `model.startswith("gpt-")`.
+    price or context-size tables keyed by model, tokenizer lookups and settings named for one
+    (`tiktoken_model_name`), provider-prefixed ids (`openai/gpt-4o`), ids whose every reader is
+    in view and only reads them as data (GLM108 tells them from model settings), and model-name
+    tests such as `model.startswith("gpt-")`.
 
     ## Why is this bad?
     Once the calls use GLM ids, code that compares against or looks up OpenAI ids takes other
@@ -65,6 +68,10 @@ class ModelIdAsData(Rule):
             'counter = Counter("gpt-3.5-turbo")'
         ),
         Invalid('import os\nMODEL_NAME = os.getenv("GITHUB_MODEL", "openai/gpt-4o")  # openai'),
+        Invalid('import openai\nclass RagConfig:\n    tiktoken_model_name: str = "gpt-4o"'),  # a tokenizer's setting
+        Invalid(  # a local variable only another vendor's call reads: as the id written inline there
+            'import openai\nfrom othervendor import Session\ndef start():\n    model = "gpt-4.1-mini"\n    return Session(model=model)'
+        ),
         Invalid('import openai\nchat = model.lower().startswith("gpt-")'),
         Invalid('import openai\nLIMITS = {"gpt-6.1-sol": 400_000}'),  # an id of the chat family
         Invalid(
@@ -99,6 +106,7 @@ class ModelIdAsData(Rule):
                 continue
             if provider in ("", "openai", "azure"):
                 found.setdefault(self._table_of(literal) or literal, []).append((literal, value, match.label))
+        settings: dict[cst.SimpleString, str] | None = None
         for holder, literals in found.items():
             if len(literals) == 1:
                 literal, value, label = literals[0]
@@ -110,6 +118,11 @@ class ModelIdAsData(Rule):
                         "GLM ids: keep it, knowing GLM counts tokens differently",
                     )
                     continue
+                if settings is None:
+                    settings = self._held_settings()
+                if literal in settings:
+                    self.report(literal, f"{what}{label} {settings[literal]}")
+                    continue
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
             ids = list(dict.fromkeys(value for _, value, _ in literals))
@@ -119,6 +132,30 @@ class ModelIdAsData(Rule):
                 holder,
                 f"{len(literals)} OpenAI model ids ({shown}) used as data in this {kind}: check they hold for GLM models",
             )
+
+    def _held_settings(self) -> dict[cst.SimpleString, str]:
+        """What GLM108 leaves of model settings, by literal, with why: settings named for a
+        tokenizer (`tiktoken_model_name = "gpt-4o"`), and those of a class named for another
+        provider beside OpenAI's (`LinkAIProvider.DEFAULT_MODEL` next to `OpenAIProvider`)."""
+        found: dict[cst.SimpleString, str] = {}
+        for name, expression, scope, origin in settings_in(self.model):
+            if names_a_tokenizer(name.rpartition(".")[2].lstrip("-")):
+                why = (
+                    f"in `{name}`, a tokenizer's setting: tiktoken's `encoding_for_model` raises KeyError for GLM "
+                    "ids: keep it, knowing GLM counts tokens differently"
+                )
+            elif origin is not None and (sibling := another_providers_class(self.model, scope)) is not None:
+                klass = scope.enclosing_class()
+                owner = klass.node.name.value if klass is not None and type(klass.node) is cst.ClassDef else "its class"
+                why = (
+                    f"in `{name}` of `{owner}`, named for another provider beside `{sibling}`: that provider's id, "
+                    "which stays with it"
+                )
+            else:
+                continue
+            for literal in self.model.resolve_strings(expression, scope)[0]:
+                found.setdefault(literal, why)
+        return found
 
     def _table_of(self, literal: cst.CSTNode) -> cst.CSTNode | None:
         """The outermost dict, list, tuple or set literal holding `literal` through items alone."""

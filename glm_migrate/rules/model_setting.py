@@ -13,11 +13,24 @@ from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
 from glm_migrate.rules._helpers import replace_string
-from glm_migrate.semantic import Scope, dotted_name, env_lookup, string_value
+from glm_migrate.rules._readers import DataReaders
+from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.semantic import Binding, Scope, SemanticModel, dotted_name, env_lookup, string_value
 from glm_migrate.tables import ModelMatch, split_provider
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _MODEL_WORDS = frozenset({"model", "llm"})
+
+
+#: words of a setting's name that make it a tokenizer's (`tiktoken_model_name`, `tokenizer_model`,
+#: `encoding_model`, `token_model`): the id picks how text is counted, no request reads it
+_TOKENIZER_WORDS = frozenset({"tokenizer", "tiktoken", "encoding", "token", "tokens"})
+
+
+@functools.lru_cache(maxsize=4096)
+def names_a_tokenizer(name: str) -> bool:
+    """`tiktoken_model_name`, `tokenizer_model`, `ENCODING_MODEL`: a word of it names a tokenizer."""
+    return not _TOKENIZER_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,7 +71,19 @@ class ModelSetting(Rule):
     (`openai/gpt-4o`), are reported without a fix, except in a module that calls through LiteLLM
     and no client SDK, where the setting gets LiteLLM's Z.AI id (`zai/glm-4.6`). Settings that do reach a request are GLM101's;
     lists and tables of ids stay GLM103's, and so do ids that reach a tokenizer lookup
-    (`tiktoken.encoding_for_model`), also through a wrapper class's constructor and attribute. An id configured beside an Azure marker
+    (`tiktoken.encoding_for_model`), also through a wrapper class's constructor and attribute or
+    another module's function (the project index), and settings named for a tokenizer
+    (`tiktoken_model_name`, `tokenizer_model`, `encoding_model`). A setting whose every reader is
+    in view (a local variable, an argparse default read back as `args.model`) is data too when
+    those readers only test it, log it or pass it to another library's calls (`model =
+    "gpt-4.1-mini"` then `Session(model=model)` of another vendor, an `--model` default that only
+    reaches `subprocess.run`), as the id written inline there is; so is a class default the class
+    itself hands to another library (posts to its own vendor with `requests.post`). One that
+    reaches an LLM library (`rules/sdk.toml` `[model_readers]`), an HTTP request whose URL is
+    OpenAI's or out of sight, or a callee named like a model's reader (`app.llm.ask`) stays a
+    setting (`_readers.py`). A setting of a class named for another provider beside an OpenAI one
+    of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's.
+    An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
     name: reported without a fix. The `model` attribute of an object a function builds for itself
     (a response in a test) is data, not a setting.
@@ -80,6 +105,21 @@ class ModelSetting(Rule):
         Valid('CHAT_MODEL = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
         Valid(  # it picks a tokenizer: data (GLM103)
             'import tiktoken\ndef count(text, model="gpt-4o"):\n    return len(tiktoken.encoding_for_model(model).encode(text))'
+        ),
+        Valid('class RagConfig:\n    tiktoken_model_name: str = "gpt-4o"'),  # named for a tokenizer: GLM103's
+        Valid(  # read only by another vendor's call, in view: data (GLM103), as the inline id is
+            'from othervendor import Session\ndef start():\n    model = "gpt-4.1-mini"\n    return Session(model=model)'
+        ),
+        Valid(  # an app mode name handed to a subprocess, never to a request
+            "import argparse, subprocess\np = argparse.ArgumentParser()\n"
+            'p.add_argument("--model", default="gpt-4-with-ocr")\nargs = p.parse_args()\n'
+            'subprocess.run(["operate", "-m", args.model])'
+        ),
+        Valid(  # a class default its own methods post to another vendor's API
+            "import requests\nclass OtherImages:\n    DEFAULT_MODEL = 'gpt-image-1'\n"
+            "    def __init__(self, model=None):\n        self.model = model or self.DEFAULT_MODEL\n"
+            "    def draw(self, prompt):\n"
+            "        return requests.post('https://images.example/v1', json={'model': self.model, 'prompt': prompt})"
         ),
         Valid(  # a tokenizer wrapper: the id reaches `encoding_for_model` through its attribute
             "import tiktoken\nclass Counter:\n    def __init__(self, model):\n        self.model = model\n"
@@ -129,6 +169,21 @@ class ModelSetting(Rule):
             'class Chat:\n    model_id = "gpt-4o"\nclass Mini(Chat):\n    model_id = "gpt-4o-mini"\n'
             "MODELS = {c.model_id: c for c in (Chat, Mini)}"
         ),
+        Invalid(  # handed to an LLM library: a setting still, though its reader is in view
+            'from agents import Agent\ndef build():\n    model = "gpt-4o"\n    return Agent(name="a", model=model)',
+            expected='from agents import Agent\ndef build():\n    model = "glm-4.6"\n    return Agent(name="a", model=model)',
+            unsafe=True,
+        ),
+        Invalid(  # an attribute only logged here: other modules may read and send it
+            'class Bot:\n    MODEL = "gpt-4o"\n    def describe(self):\n        print(self.MODEL)',
+            expected='class Bot:\n    MODEL = "glm-4.6"\n    def describe(self):\n        print(self.MODEL)',
+            unsafe=True,
+        ),
+        Invalid(  # a callee named like a model's reader may send it
+            'from app.llm import ask\ndef main():\n    model = "gpt-4o"\n    print(model)\n    return ask("hi", model=model)',
+            expected='from app.llm import ask\ndef main():\n    model = "glm-4.6"\n    print(model)\n    return ask("hi", model=model)',
+            unsafe=True,
+        ),
         Invalid(
             'class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "gpt-4o"',
             expected='class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "glm-4.6"',
@@ -141,15 +196,28 @@ class ModelSetting(Rule):
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
         found: dict[cst.SimpleString, tuple[str, Scope]] = {}
-        for name, expression, scope in self._settings():
-            if name in self.model.tokenizer_names:
-                continue  # it picks a tokenizer (`encoding_for_model(model)`): data, GLM103's
+        readers: DataReaders | None = None
+        for name, expression, scope, origin in settings_in(self.model):
+            if name in self.model.tokenizer_names or names_a_tokenizer(_last_part(name)):
+                continue  # it picks a tokenizer (`encoding_for_model(model)`, `tiktoken_model`): data, GLM103's
             literals, _ = self.model.resolve_strings(expression, scope)
+            # an id that reaches `encoding_for_model` through a wrapper (`Tokenizer("gpt-4")`
+            # keeping `self.model`) picks a tokenizer as well: data, GLM103's
+            literals = [
+                literal
+                for literal in literals
+                if literal not in found and not self.claimed(literal) and literal not in self.model.tokenizer_literals
+            ]
+            if not literals or not any(self._model_id(literal) for literal in literals):
+                continue
+            if isinstance(origin, Binding) and another_providers_class(self.model, scope) is not None:
+                continue  # `LinkAIProvider.DEFAULT_MODEL` beside `OpenAIProvider`: LinkAI's id, data here
+            if origin is not None:
+                readers = readers or DataReaders(self.model, ModuleIndex(self.model))
+                if readers.only_data(origin):
+                    continue  # every reader is in view and reads it as data: GLM103's, as inline
             for literal in literals:
-                # an id that reaches `encoding_for_model` through a wrapper (`Tokenizer("gpt-4")`
-                # keeping `self.model`) picks a tokenizer as well: data, GLM103's
-                if literal not in found and not self.claimed(literal) and literal not in self.model.tokenizer_literals:
-                    found[literal] = (name, scope)
+                found[literal] = (name, scope)
         self._identifiers = _names_telling_models_apart(
             (name, value, self.tables.match_model(split_provider(value)[1]))
             for literal, (name, scope) in found.items()
@@ -215,17 +283,6 @@ class ModelSetting(Rule):
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
 
-    def _on_local_object(self, dotted: str, scope: Scope) -> bool:
-        """`reply.model = "gpt-4o-2024-08-06"` on an object a function builds for itself (a
-        response, a record in a test): data, not a setting, unlike `self.model`, a module's
-        settings object or a configuration the function builds (`cfg = Config()`)."""
-        base = dotted.partition(".")[0]
-        bindings = self.model.lookup(base, scope)
-        return bool(bindings) and all(
-            b.scope.kind == "function" and type(b.target) is not cst.Param and not _builds_settings(b.value)
-            for b in bindings
-        )
-
     def _azure_marker(self, literal: cst.SimpleString) -> str | None:
         """The argument or entry beside which `literal` configures Azure OpenAI (`provider="azure"`,
         `api_type="azure"`, `azure_deployment=...`) in the call or dict literal holding it."""
@@ -255,48 +312,98 @@ class ModelSetting(Rule):
         """The module imports LiteLLM and no client SDK: its model settings are LiteLLM's."""
         return not self.model.imported_sdks and self.model.imports_from("litellm")
 
-    def _settings_dict(self, element: cst.DictElement) -> bool:
-        """The entry's dict is kept as settings (`CONFIG = {...}`, `return {...}`, a default):
-        not one built inline as data (an expected value in a test, a record in a list)."""
-        mapping = self.model.parents.get(element)
-        holder = self.model.parents.get(mapping) if mapping is not None else None
-        return type(holder) in (cst.Assign, cst.AnnAssign, cst.Return, cst.Param)
 
-    def _settings(self) -> Iterator[tuple[str, cst.BaseExpression, Scope]]:
-        """(name, value expression, its scope) for every place a model setting gets a value."""
-        model = self.model
-        for scope in model.scopes:
-            for name, bindings in scope.bindings.items():
-                if names_a_model(name):
-                    for binding in bindings:
-                        if binding.value is not None and binding.qualified is None:
-                            yield name, binding.value, binding.scope
-        for (_, dotted), bindings in model.attribute_bindings.items():
-            if names_a_model(dotted.rpartition(".")[2]):
+#: where a setting's value comes from, when its reads can be followed (`_readers.DataReaders`): the
+#: binding of a local variable, class default or `self` attribute, or an argparse option's call
+SettingOrigin = Binding | cst.Call | None
+
+
+def settings_in(model: SemanticModel) -> Iterator[tuple[str, cst.BaseExpression, Scope, SettingOrigin]]:
+    """(name, value expression, its scope, its origin) for every place a model setting gets a value."""
+    for scope in model.scopes:
+        for name, bindings in scope.bindings.items():
+            if names_a_model(name):
                 for binding in bindings:
-                    if binding.value is not None and not self._on_local_object(dotted, binding.scope):
-                        yield dotted, binding.value, binding.scope
-        for literal, scope in model.string_literals:
-            element = model.parents.get(literal)
-            key = string_value(literal)
-            # A bare "model" key is a request or response body as often as a setting (a recorded
-            # reply in a test, a payload for `requests`); bodies sent to a call are GLM101's.
-            if type(element) is cst.DictElement and element.key is literal and key and key != "model":
-                if names_a_model(key) and self._settings_dict(element):
-                    yield key, element.value, scope
-        for call, scope in model.calls:
-            env = env_lookup(call)
-            if env is not None and env[1] is not None and names_a_model(env[0]):
-                yield env[0], env[1], scope
-            option = option_name(call)
-            default = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "default"), None)
-            if option is not None and default is not None and names_a_model(option):
-                flags = [text for a in call.args if a.keyword is None and (text := string_value(a.value)) is not None]
-                yield (
-                    next((flag for flag in flags if flag.startswith("--")), f"--{option.replace('_', '-')}"),
-                    default,
-                    scope,
-                )
+                    if binding.value is not None and binding.qualified is None:
+                        yield name, binding.value, binding.scope, binding
+    for (_, dotted), bindings in model.attribute_bindings.items():
+        if names_a_model(dotted.rpartition(".")[2]):
+            for binding in bindings:
+                if binding.value is not None and not _on_local_object(model, dotted, binding.scope):
+                    yield dotted, binding.value, binding.scope, binding
+    for literal, scope in model.string_literals:
+        element = model.parents.get(literal)
+        key = string_value(literal)
+        # A bare "model" key is a request or response body as often as a setting (a recorded
+        # reply in a test, a payload for `requests`); bodies sent to a call are GLM101's.
+        if type(element) is cst.DictElement and element.key is literal and key and key != "model":
+            if names_a_model(key) and _settings_dict(model, element):
+                yield key, element.value, scope, None
+    for call, scope in model.calls:
+        env = env_lookup(call)
+        if env is not None and env[1] is not None and names_a_model(env[0]):
+            yield env[0], env[1], scope, None
+        option = option_name(call)
+        default = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "default"), None)
+        if option is not None and default is not None and names_a_model(option):
+            flags = [text for a in call.args if a.keyword is None and (text := string_value(a.value)) is not None]
+            yield (
+                next((flag for flag in flags if flag.startswith("--")), f"--{option.replace('_', '-')}"),
+                default,
+                scope,
+                call,
+            )
+
+
+def another_providers_class(model: SemanticModel, scope: Scope) -> str | None:
+    """The OpenAI class of this module that the class holding `scope` is a sibling of, named
+    alike for another provider (`LinkAIProvider` beside `OpenAIProvider`, both subclasses of
+    `ImageProvider`): a module that tells providers apart by class keeps OpenAI's settings in the
+    class named for OpenAI, and another provider's model ids in its own, which stays with it."""
+    klass = scope.enclosing_class()
+    node = klass.node if klass is not None and klass.parent is model.module_scope else None
+    if type(node) is not cst.ClassDef or not node.bases:
+        return None
+    name = node.name.value
+    if any(word in name.lower() for word in _OPENAI_CLASS_WORDS):
+        return None
+    bases = {dotted_name(base.value) for base in node.bases} - {None, "object"}
+    for statement in model.module.body:
+        if type(statement) is not cst.ClassDef or statement is node:
+            continue
+        sibling = statement.name.value
+        at = sibling.lower().find("openai")
+        if at < 0 or not bases & {dotted_name(base.value) for base in statement.bases}:
+            continue
+        prefix, suffix = sibling[:at], sibling[at + len("openai") :]
+        if (prefix or suffix) and len(name) > len(prefix) + len(suffix):
+            if name.startswith(prefix) and name.endswith(suffix):
+                return sibling
+    return None
+
+
+#: words of a class name that make it OpenAI's own (or Azure OpenAI's)
+_OPENAI_CLASS_WORDS = ("openai", "azure", "gpt")
+
+
+def _on_local_object(model: SemanticModel, dotted: str, scope: Scope) -> bool:
+    """`reply.model = "gpt-4o-2024-08-06"` on an object a function builds for itself (a
+    response, a record in a test): data, not a setting, unlike `self.model`, a module's
+    settings object or a configuration the function builds (`cfg = Config()`)."""
+    base = dotted.partition(".")[0]
+    bindings = model.lookup(base, scope)
+    return bool(bindings) and all(
+        b.scope.kind == "function" and type(b.target) is not cst.Param and not _builds_settings(b.value)
+        for b in bindings
+    )
+
+
+def _settings_dict(model: SemanticModel, element: cst.DictElement) -> bool:
+    """The entry's dict is kept as settings (`CONFIG = {...}`, `return {...}`, a default):
+    not one built inline as data (an expected value in a test, a record in a list)."""
+    mapping = model.parents.get(element)
+    holder = model.parents.get(mapping) if mapping is not None else None
+    return type(holder) in (cst.Assign, cst.AnnAssign, cst.Return, cst.Param)
 
 
 def _last_part(name: str) -> str:

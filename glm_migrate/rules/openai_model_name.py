@@ -6,12 +6,12 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import literals_in, short_code
+from glm_migrate.nodes import literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
-from glm_migrate.semantic import ApiCall, Scope, argument_for, env_lookup, string_value
+from glm_migrate.semantic import ApiCall, Scope, env_lookup, string_value
 
 MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -252,10 +252,10 @@ class OpenAIModelName(Rule):
         for call, scope in self.model.calls:
             for qualified in self.model.qualified_names(call.func, scope) & functions.keys():
                 for param, index, endpoint in functions[qualified]:
-                    argument = argument_for(call, param, index)
-                    if argument is None:
+                    arg = passed_argument(call, param, index)
+                    if arg is None:
                         continue
-                    for literal in self.model.resolve_strings(argument, scope)[0]:
+                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
                         old = string_value(literal)
                         match = self.tables.match_on(endpoint, old) if old is not None else None
                         if match is None or not match.glm or literal in self._seen or literal in blocked:

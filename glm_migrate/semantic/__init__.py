@@ -22,7 +22,7 @@ from glm_migrate.semantic.clients import (
 )
 from glm_migrate.semantic.model import HandedClient, SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
-from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS, argument_for
+from glm_migrate.semantic.values import STRING_PASSTHROUGH_METHODS
 
 __all__ = [
     "STRING_PASSTHROUGH_METHODS",
@@ -35,7 +35,6 @@ __all__ = [
     "Scope",
     "SemanticModel",
     "Target",
-    "argument_for",
     "code_of",
     "dotted_name",
     "env_lookup",

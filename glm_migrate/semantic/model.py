@@ -17,7 +17,7 @@ from typing import NamedTuple, cast
 import libcst as cst
 
 from glm_migrate.cst import walk as walk
-from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name
+from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name, passed_argument
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ClientOptionAssignment, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
@@ -29,7 +29,6 @@ from glm_migrate.semantic.values import (
     ResourceValue,
     Value,
     ValueResolver,
-    argument_for,
 )
 from glm_migrate.tables import Tables
 
@@ -117,10 +116,24 @@ class SemanticModel(ValueResolver):
         module's calls pass (`Tokenizer("gpt-4")` reaching `encoding_for_model(self.model)`). They
         are tokenizer data: given a GLM id, the lookup raises KeyError."""
         return frozenset(
-            literal
-            for call, scope in self.tokenizer_calls
-            for literal in self.resolve_strings(call.args[0].value, scope)[0]
+            literal for value, scope in self.tokenizer_arguments for literal in self.resolve_strings(value, scope)[0]
         )
+
+    @functools.cached_property
+    def tokenizer_arguments(self) -> tuple[tuple[cst.BaseExpression, Scope], ...]:
+        """The values this module hands a tokenizer lookup: the first argument of
+        `encoding_for_model(...)`, and what it passes for the tokenizer parameters of another
+        module's functions (`len_tokens(text, "gpt-4")`, the project index)."""
+        found = [(call.args[0].value, scope) for call, scope in self.tokenizer_calls]
+        functions = self.facts.tokenizer_functions
+        if functions:
+            for call, scope in self.calls:
+                for qualified in self.qualified_names(call.func, scope) & functions.keys():
+                    for param, index in functions[qualified]:
+                        arg = passed_argument(call, param, index)
+                        if arg is not None:
+                            found.append((arg.value, scope))
+        return tuple(found)
 
     @property
     def module_client_used(self) -> bool:
@@ -169,7 +182,7 @@ class SemanticModel(ValueResolver):
                 self._client_for(call, classes, scope)
             for value in func_values:
                 if isinstance(value, FunctionValue | LocalClassValue):
-                    callee = value.scope if isinstance(value, FunctionValue) else self._initializer(value.scope)
+                    callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)
                     # a class with no `__init__` of its own (a dataclass, a pydantic model): its
                     # calls pass its fields, recorded under the class
                     callee = callee or value.scope
@@ -334,9 +347,10 @@ class SemanticModel(ValueResolver):
         for call, scope in self.calls:
             for qualified in sorted(self.qualified_names(call.func, scope) & functions.keys()):
                 for param, index, path in functions[qualified]:
-                    argument = argument_for(call, param, index)
-                    if argument is None:
+                    arg = passed_argument(call, param, index)
+                    if arg is None:
                         continue
+                    argument = arg.value
                     clients = [
                         v for v in self.values_of(argument, scope) if isinstance(v, Client) and v.origin != "annotation"
                     ]

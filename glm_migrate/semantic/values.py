@@ -481,7 +481,7 @@ class ValueResolver(ClientIndex):
             complete = complete and whole
         return literals, complete
 
-    def _initializer(self, klass: Scope) -> Scope | None:
+    def initializer(self, klass: Scope) -> Scope | None:
         """The `__init__` a call of a class of this module runs (its own or a base's)."""
         for member in self._family(klass):
             for binding in member.bindings.get("__init__", []):
@@ -556,18 +556,6 @@ def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
     if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
         return None
     return args[1].value
-
-
-def argument_for(call: cst.Call, name: str, index: int) -> cst.BaseExpression | None:
-    """What `call` passes for the parameter `name` at position `index` (-1: keyword-only) of
-    another module's function: by keyword, or by position before any `*` splat."""
-    keyword = find_kwarg(call, name)
-    if keyword is not None:
-        return keyword.value
-    if 0 <= index < len(call.args) and not any(arg.star for arg in call.args[: index + 1]):
-        arg = call.args[index]
-        return arg.value if arg.keyword is None else None
-    return None
 
 
 def wrapped_client_argument(call: cst.Call) -> cst.BaseExpression | None:
