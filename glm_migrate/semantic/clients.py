@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -303,24 +303,21 @@ class ClientIndex(ModuleScopes):
         tested it is set: inside `if value:`, `if value is not None:` (or an `and` of tests with
         one of those), or the true branch of such a conditional expression."""
         dotted = dotted_name(value)
-        if dotted is None:
-            return False
-        child: cst.CSTNode = value
-        parent = self.parents.get(value)
-        while parent is not None and type(parent) not in _SCOPE_NODES:
-            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and _tests_set(parent.test, dotted):
-                return True
-            child, parent = parent, self.parents.get(parent)
-        return False
+        return dotted is not None and self._only_where(value, lambda test: _tests_set(test, dotted))
 
     def _built_only_when_env_set(self, node: cst.CSTNode, names: Collection[str]) -> bool:
         """`node` runs only where the code has tested that one of the environment variables
         `names` is set: inside `if os.getenv(NAME):`, `if "NAME" in os.environ:`, ... (or an
         `and` with one of those)."""
+        return self._only_where(node, lambda test: _tests_env_set(test, names))
+
+    def _only_where(self, node: cst.CSTNode, holds: Callable[[cst.BaseExpression], bool]) -> bool:
+        """`node` is in the body of an `if` or conditional expression (of its function) whose
+        test `holds`."""
         child: cst.CSTNode = node
         parent = self.parents.get(node)
         while parent is not None and type(parent) not in _SCOPE_NODES:
-            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and _tests_env_set(parent.test, names):
+            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child and holds(parent.test):
                 return True
             child, parent = parent, self.parents.get(parent)
         return False
