@@ -1078,8 +1078,8 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
     ids: dict[Client, list[str]] = {}
     known: set[Client] = set()
     for call, _ in by_call:
-        if call.endpoint not in ("chat", "embeddings") or len(call.clients) != 1:
-            continue  # a call that may go through several clients: its ids may be any one's
+        if call.endpoint not in ("chat", "embeddings"):
+            continue
         for literal in model.model_literals(call)[0]:
             value = string_value(literal)
             if value is None or not value.strip():
