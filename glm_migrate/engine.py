@@ -12,7 +12,7 @@ import ast
 import functools
 import re
 import tokenize
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
@@ -933,12 +933,7 @@ def _move_as_safely_as_its_calls(
     # ... and the entries of the `**` mappings it is built from (`options = {"base_url": ...}`),
     # edited in place to move it
     entries: dict[cst.CSTNode, cst.CSTNode] = {
-        source.node: built_at
-        for built_at, client in built.items()
-        for splat in client.splats
-        if splat is not None
-        for sources in splat.keys.values()
-        for source in sources
+        entry: built_at for built_at, client in built.items() for entry in _mapping_entries(client)
     }
     for built_node in built:
         above = model.parents.get(built_node)
@@ -1039,12 +1034,7 @@ def _move_as_safely_as_its_calls(
         (finding, later[value]) for finding in findings if (value := _inside(finding.node, later, model)) is not None
     ]
     in_mappings: dict[cst.CSTNode, str] = {
-        source.node: why
-        for client, why in waiting.items()
-        for splat in client.splats
-        if splat is not None
-        for sources in splat.keys.values()
-        for source in sources
+        entry: why for client, why in waiting.items() for entry in _mapping_entries(client)
     }
     held += [
         (finding, in_mappings[entry])
@@ -1092,6 +1082,14 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
     return {client: values for client, values in ids.items() if values and client not in known}
+
+
+def _mapping_entries(client: Client) -> Iterator[cst.CSTNode]:
+    """Where the visible `**` mappings a client is built from set its keys."""
+    for splat in client.splats:
+        if splat is not None:
+            for sources in splat.keys.values():
+                yield from (source.node for source in sources)
 
 
 def _statement_of(node: cst.CSTNode, model: SemanticModel) -> cst.CSTNode | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.nodes import dotted_name, env_lookup, env_membership, find_kwarg, string_value
+from glm_migrate.nodes import dotted_name, env_lookup, env_membership, find_kwarg, gives_none_when_unset, string_value
 from glm_migrate.project import ClientFact
 from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
@@ -303,13 +303,13 @@ class ClientIndex(ModuleScopes):
         tested it is set: inside `if value:`, `if value is not None:` (or an `and` of tests with
         one of those), or the true branch of such a conditional expression."""
         dotted = dotted_name(value)
-        return dotted is not None and self._only_where(value, lambda test: _tests_set(test, dotted))
+        return dotted is not None and self._only_where(value, lambda test: _tests_set(test, _is_name(dotted)))
 
     def _built_only_when_env_set(self, node: cst.CSTNode, names: Collection[str]) -> bool:
         """`node` runs only where the code has tested that one of the environment variables
         `names` is set: inside `if os.getenv(NAME):`, `if "NAME" in os.environ:`, ... (or an
         `and` with one of those)."""
-        return self._only_where(node, lambda test: _tests_env_set(test, names))
+        return self._only_where(node, lambda test: _tests_set(test, _is_set_variable(names)))
 
     def _only_where(self, node: cst.CSTNode, holds: Callable[[cst.BaseExpression], bool]) -> bool:
         """`node` is in the body of an `if` or conditional expression (of its function) whose
@@ -430,36 +430,31 @@ class ClientIndex(ModuleScopes):
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
 
-def _tests_env_set(test: cst.BaseExpression, names: Collection[str]) -> bool:
-    """`test` holds only where one of the environment variables `names` is set:
-    `os.getenv(NAME)`, `os.environ.get(NAME) is not None`, `"NAME" in os.environ`, or an `and`
-    with one of those."""
+def _tests_set(test: cst.BaseExpression, is_value: Callable[[cst.BaseExpression], bool]) -> bool:
+    """`test` holds only where the value `is_value` recognises is set: the value itself, `value
+    is not None`, or an `and` with one of those."""
     if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
-        return _tests_env_set(test.left, names) or _tests_env_set(test.right, names)
-    membership = env_membership(test)
-    if membership is not None:
-        return membership[0] in names and not membership[2]
+        return _tests_set(test.left, is_value) or _tests_set(test.right, is_value)
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
-        is_not_none = type(comparison.operator) is cst.IsNot and dotted_name(comparison.comparator) == "None"
-        return is_not_none and _tests_env_set(test.left, names)
-    lookup = env_lookup(test)
-    return lookup is not None and lookup[0] in names and (lookup[1] is None or dotted_name(lookup[1]) == "None")
+        if type(comparison.operator) is cst.IsNot and dotted_name(comparison.comparator) == "None":
+            return is_value(test.left)
+    return is_value(test)
 
 
-def _tests_set(test: cst.BaseExpression, dotted: str) -> bool:
-    """`test` holds only where the name or attribute `dotted` is set: `x`, `x is not None`, or
-    an `and` with one of those."""
-    if type(test) in (cst.Name, cst.Attribute):
-        return dotted_name(test) == dotted
-    if type(test) is cst.Comparison and len(test.comparisons) == 1:
-        comparison = test.comparisons[0]
-        return (
-            type(comparison.operator) is cst.IsNot
-            and dotted_name(test.left) == dotted
-            and type(comparison.comparator) is cst.Name
-            and comparison.comparator.value == "None"
-        )
-    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
-        return _tests_set(test.left, dotted) or _tests_set(test.right, dotted)
-    return False
+def _is_name(dotted: str) -> Callable[[cst.BaseExpression], bool]:
+    """Recognises the name or attribute `dotted`."""
+    return lambda expr: type(expr) in (cst.Name, cst.Attribute) and dotted_name(expr) == dotted
+
+
+def _is_set_variable(names: Collection[str]) -> Callable[[cst.BaseExpression], bool]:
+    """Recognises `os.getenv(NAME)` (None when unset) and `"NAME" in os.environ` for `names`."""
+
+    def recognises(expr: cst.BaseExpression) -> bool:
+        membership = env_membership(expr)
+        if membership is not None:
+            return membership[0] in names and not membership[2]
+        lookup = env_lookup(expr)
+        return lookup is not None and lookup[0] in names and gives_none_when_unset(expr)
+
+    return recognises
