@@ -1055,7 +1055,11 @@ def _move_as_safely_as_its_calls(
         setup = {a.statement for a in model.module_attributes} | set(model.openai_import_lines)
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     for finding, why in held:
-        if finding.fix is not None and finding.applicability is Applicability.SAFE:
+        if (
+            finding.fix is not None
+            and finding.applicability is Applicability.SAFE
+            and not finding.rule.FIXES_HOLD_ANYWHERE
+        ):
             finding.applicability = Applicability.UNSAFE
             finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
     return waiting

@@ -114,6 +114,9 @@ class Rule:
     #: its errors are arguments Z.AI rejects as sent (a forced `tool_choice`, two stop words, `n=`):
     #: a call no safe fix mends fails once its client moves, so the client waits as for a route
     REPORTS_REJECTED_ARGUMENT: ClassVar[bool] = False
+    #: its fixes are right wherever the client talks (an openai>=1 response read as a dict fails
+    #: at OpenAI too): they apply in a safe run even while the client waits (engine.py)
+    FIXES_HOLD_ANYWHERE: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -7,6 +7,7 @@ trailing commas, and comments beside the argument they were written beside (see 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import libcst as cst
 
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import literals_in, names_in
+from glm_migrate.nodes import literals_in, names_in, short_code
 from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.semantic import (
     ApiCall,
@@ -456,6 +457,66 @@ def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:
         imports=("os",),
         applicability=Applicability.UNSAFE,
     )
+
+
+def embedding_width_change(tables: Tables, old: str, new: str, dimensions: cst.BaseExpression | None) -> str | None:
+    """Why moving embeddings from `old` to `new` can break a program that works: the vectors come
+    back another size, and an index, a column or an array sized for the old ones rejects them
+    (`embedding_dim=1536`, `vector(1536)`). None when `dimensions=` asks for a size `new`
+    documents, which both models make."""
+    sizes = tables.documented_dimensions.get(new)
+    if dimensions is not None and sizes and number_value(dimensions) in sizes:
+        return None
+    if dimensions is not None:
+        options = ", ".join(str(size) for size in sizes or ())
+        return f"`{new}` documents only {options} for `dimensions=`: `{code_of(dimensions)}` may make another size"
+    size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
+    width = f"{max(sizes)} numbers" if sizes else "vectors of its own size"
+    return f"`{new}` makes {width}" + (f", not {size}" if size else "") + ": what is sized for the old vectors breaks"
+
+
+def old_width_in_code(model: SemanticModel, tables: Tables, old: str) -> str | None:
+    """Code of the module that writes the size of `old`'s vectors (`EMBEDDING_DIM = 1536`, a
+    `vector(1536)` column in SQL), shown briefly: it breaks when the model changes, so the two
+    change together, by hand."""
+    size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
+    if size is None:
+        return None
+    written = re.compile(rf"(?<![\d.]){size}(?![\d.])")
+    for node in _nodes_writing(model.module, str(size)):
+        if type(node) is cst.Integer:
+            holder: cst.CSTNode = node
+            parent = model.parents.get(holder)
+            while parent is not None and not isinstance(parent, cst.BaseSmallStatement | cst.Arg | cst.Param):
+                holder, parent = parent, model.parents.get(parent)
+            if type(parent) is cst.Arg and parent.keyword is not None:
+                return f"{parent.keyword.value}={node.value}"
+            return short_code(parent if parent is not None else holder)
+        if type(model.parents.get(node)) is cst.Expr:
+            continue  # a docstring talks about the size; it does not hold vectors
+        text = " ".join((string_value(node) or node.value).split())
+        match = written.search(text)
+        if match is not None:
+            start, end = max(match.start() - 20, 0), min(match.end() + 5, len(text))
+            return ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
+    return None
+
+
+def _nodes_writing(module: cst.Module, number: str) -> list[cst.Integer | cst.SimpleString]:
+    """The integer literals equal to `number` and the string literals holding it, in order."""
+    found: list[cst.Integer | cst.SimpleString] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Integer(self, node: cst.Integer) -> None:
+            if node.value == number:
+                found.append(node)
+
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            if number in node.value:
+                found.append(node)
+
+    module.visit(Finder())
+    return found
 
 
 def vector_space_change(tables: Tables, old: str, new: str, sized: bool) -> str:

@@ -45,13 +45,15 @@ class DictResponseRead(Rule):
     becomes `(d.k or "")` and `"k" in d` becomes `d.k is not None`, for a field the SDK's response
     object declares (`[response_fields]` in `rules/sdk.toml`); another key (`"text"` on a chat
     choice, GLM's `"reasoning_content"` on a delta) is read as `getattr(d, "k", None)`, since the
-    object may lack it and `d.k` would raise.
+    object may lack it and `d.k` would raise. The fix is as right at OpenAI as at Z.AI: it
+    applies even where the client waits for an unsafe fix of another call.
     """
 
     CODE = "GLM304"
     NAME = "dict-response-read"
     SUMMARY = "openai>=1 response read as a dict"
     FIX_TITLE = "Read the response's attributes"
+    FIXES_HOLD_ANYWHERE = True
 
     VALID = (
         Valid(

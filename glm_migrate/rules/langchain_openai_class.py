@@ -13,10 +13,12 @@ from glm_migrate.rules._helpers import (
     base_url_expression,
     code_of,
     dict_entry,
+    embedding_width_change,
     env_key_lookup,
     key_renaming_fix,
     names_openai_key,
     number_value,
+    old_width_in_code,
     openai_key_replacing_fix,
     out_of_range,
     put_in_extra_body,
@@ -146,7 +148,9 @@ class LangchainOpenAIClass(Rule):
     ## Fix safety
     Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
     whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
-    send that key to Z.AI, so it moves with the key replaced. Instances pointed at another server
+    send that key to Z.AI, so it moves with the key replaced; and for an `OpenAIEmbeddings`
+    whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
+    documents), as GLM101 says of an SDK call. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone; a URL or key only known at run time
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
@@ -470,7 +474,7 @@ class LangchainOpenAIClass(Rule):
                 self.claim(*literals_in(base.value))  # the URL is this fix's, not GLM405's
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
-        self._model(call, scope, kind, name, adding)
+        resized = self._model(call, scope, kind, name, adding)
         if kind == "langchain_chat":
             self._glm_options(call, name)
             self._thinking_switch(call, name)
@@ -488,11 +492,13 @@ class LangchainOpenAIClass(Rule):
                 "sends tiktoken token ids",
                 "Pass `check_embedding_ctx_length=False`",
             )
-        if openai_key:
+        # what the class's move must wait for: moved alone, it would break the program
+        awaited = "its OpenAI key replaced" if openai_key else "its model, whose vectors change size" if resized else ""
+        if awaited:
             for finding in self.context.findings[first_finding:]:
                 if finding.fix is not None and finding.applicability is Applicability.SAFE:
                     finding.applicability = Applicability.UNSAFE
-                    finding.message += " (with --unsafe-fixes: the class moves only with its OpenAI key replaced)"
+                    finding.message += f" (with --unsafe-fixes: the class moves only with {awaited})"
         own = self.context.findings[first_finding:]
         unsafe = any(f.fix is not None and f.applicability is not Applicability.SAFE for f in own)
         by_hand = any(f.fix is None and f.severity is Severity.ERROR and "`base_url" in f.message for f in own)
@@ -612,18 +618,35 @@ class LangchainOpenAIClass(Rule):
                 message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
                 self.report(arg.value, message, severity=Severity.WARNING)
 
-    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> None:
+    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> str | None:
+        """Rewrites or reports the class's model; returns why the new one could break the
+        program (embeddings of another size), if it could."""
         endpoint = ENDPOINTS[kind]
         arg = self._model_arg(call)
         values = [arg.value] if arg is not None else adding.sources(MODEL_ALIASES)
+        dimensions = find_kwarg(call, "dimensions")
+
+        def resizing(old: str, new: str) -> str | None:
+            if kind != "langchain_embeddings":
+                return None
+            return embedding_width_change(self.tables, old, new, dimensions.value if dimensions else None)
+
         if not values:
             new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
-            if new:
-                literal = cst.SimpleString(f'"{new}"')
-                what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
+            if not new:
+                return None
+            resized = resizing(DEFAULT_MODELS[kind], new)
+            literal = cst.SimpleString(f'"{new}"')
+            what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
+            sized = old_width_in_code(self.model, self.tables, DEFAULT_MODELS[kind]) if resized else None
+            if sized is not None:
+                message = f"`{name}` without a model {what}; `{sized}` here is sized for its vectors, which `{new}` "
+                self.report(call, message + "does not make: pass a GLM model and change both together")
+            else:
+                what += f"; {resized}" if resized else ""
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
-                self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
-            return
+            self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
+            return resized
         resolved = [self.model.resolve_strings(value, scope) for value in values]
         literals = [found for found_literals, _ in resolved for found in found_literals]
         if not literals and arg is not None and not all(complete for _, complete in resolved):
@@ -634,6 +657,7 @@ class LangchainOpenAIClass(Rule):
                 severity=Severity.WARNING,
             )
         factory = call in self._factory_models
+        resized = None
         for literal in literals:
             written = string_value(literal) or ""
             prefix, old = split_provider(written) if factory else ("", written)
@@ -649,4 +673,12 @@ class LangchainOpenAIClass(Rule):
                 # LangChain tells OpenAI's models by their name; a GLM id needs the provider said
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
-            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=Fix(edits, title))
+            resized = resized or resizing(old, match.glm)
+            message = f"Model id `{old}`{match.label} on `{name}`"
+            sized = old_width_in_code(self.model, self.tables, old) if resized else None
+            if sized is not None:
+                message += f"; `{sized}` here is sized for its vectors, which `{match.glm}` does not make"
+                self.report(literal, message + ": change both together")
+                continue
+            self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
+        return resized

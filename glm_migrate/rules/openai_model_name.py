@@ -10,8 +10,14 @@ from glm_migrate.nodes import literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
-from glm_migrate.rules._helpers import endpoint_argument_problems, replace_string
+from glm_migrate.rules._helpers import (
+    embedding_width_change,
+    endpoint_argument_problems,
+    old_width_in_code,
+    replace_string,
+)
 from glm_migrate.semantic import ApiCall, Scope, env_lookup, string_value
+from glm_migrate.tables import ModelMatch
 
 MODEL_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -44,7 +50,10 @@ class OpenAIModelName(Rule):
     with `[tool.glm-migrate.models]`, which wins over both. When the same
     id also feeds a tokenizer lookup (`tiktoken.encoding_for_model`, directly or through a
     wrapper class's constructor argument or attribute), the fix is unsafe: tiktoken does not know
-    GLM ids. Ids without an equivalent are reported (GLM102), ids computed at
+    GLM ids. An embedding id is rewritten safely only where the call passes a `dimensions=`
+    the GLM model documents: elsewhere the vectors change size (`text-embedding-3-small` makes
+    1536 numbers, `embedding-3` 2048), which an index or column sized for the old ones rejects,
+    so the fix is unsafe. Ids without an equivalent are reported (GLM102), ids computed at
     run time are not guessed at (GLM104). Image and transcription ids move only with
     `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
     takes every argument the call passes (GLM214 reports the others): a new model id with
@@ -206,8 +215,7 @@ class OpenAIModelName(Rule):
                 self._seen.add(literal)
                 self.claim(literal)
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
-                fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
-                self.report(literal, message, fix=fix, model=match)
+                self._report_sent_elsewhere(literal, old or "", message, endpoint, match)
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
         self._handed_over_with_clients()
@@ -268,8 +276,21 @@ class OpenAIModelName(Rule):
                             f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
                             "whose client moves to Z.AI"
                         )
-                        fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
-                        self.report(literal, message, fix=fix, model=match)
+                        self._report_sent_elsewhere(literal, old or "", message, endpoint, match)
+
+    def _report_sent_elsewhere(
+        self, literal: cst.SimpleString, old: str, message: str, endpoint: str, match: ModelMatch
+    ) -> None:
+        """An id another module's request sends: rewritten here; for embeddings, whose
+        `dimensions=` is not in view, only as an unsafe fix."""
+        new = match.glm or ""
+        resized = embedding_width_change(self.tables, old, new, None) if endpoint == "embeddings" else None
+        fix = Fix(
+            ((literal, partial(replace_string, value=new)),),
+            f"Replace with `{new}`",
+            applicability=Applicability.UNSAFE if resized else None,
+        )
+        self.report(literal, message + (f"; {resized}" if resized else ""), fix=fix, model=match)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
@@ -323,6 +344,18 @@ class OpenAIModelName(Rule):
                 continue
             if variable is not None:
                 message += f"; `{variable}`, where it is set, must name a GLM model too"
+            resized = None
+            if endpoint == "embeddings":
+                dimensions = call.kwarg("dimensions")
+                resized = embedding_width_change(self.tables, old or "", new, dimensions.value if dimensions else None)
+                sized = old_width_in_code(self.model, self.tables, old or "") if resized else None
+                if sized is not None:
+                    message += (
+                        f"; `{sized}` here is sized for its vectors, which `{new}` does not make: change both together"
+                    )
+                    self.report(literal, message, model=match)
+                    continue
+                message += f"; {resized}" if resized else ""
             self.report(
                 literal,
                 message,
@@ -331,7 +364,9 @@ class OpenAIModelName(Rule):
                     ((literal, partial(replace_string, value=new)),),
                     f"Replace with `{new}`",
                     # another image or speech model draws or hears differently: a person decides
-                    applicability=Applicability.UNSAFE if tokenizer or endpoint not in ("chat", "embeddings") else None,
+                    applicability=Applicability.UNSAFE
+                    if tokenizer or resized or endpoint not in ("chat", "embeddings")
+                    else None,
                 ),
             )
 
