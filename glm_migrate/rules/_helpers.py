@@ -504,19 +504,24 @@ def old_width_in_code(model: SemanticModel, tables: Tables, old: str) -> str | N
 
 def _nodes_writing(module: cst.Module, number: str) -> list[cst.Integer | cst.SimpleString]:
     """The integer literals equal to `number` and the string literals holding it, in order."""
-    found: list[cst.Integer | cst.SimpleString] = []
+    finder = _NumberFinder(number)
+    module.visit(finder)
+    return finder.found
 
-    class Finder(cst.CSTVisitor):
-        def visit_Integer(self, node: cst.Integer) -> None:
-            if node.value == number:
-                found.append(node)
 
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            if number in node.value:
-                found.append(node)
+class _NumberFinder(cst.CSTVisitor):
+    # a class of its own, not one made per call: that would hold the nodes in a reference cycle
+    def __init__(self, number: str) -> None:
+        self.number = number
+        self.found: list[cst.Integer | cst.SimpleString] = []
 
-    module.visit(Finder())
-    return found
+    def visit_Integer(self, node: cst.Integer) -> None:
+        if node.value == self.number:
+            self.found.append(node)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self.number in node.value:
+            self.found.append(node)
 
 
 def vector_space_change(tables: Tables, old: str, new: str, sized: bool) -> str:
