@@ -234,6 +234,10 @@ class OpenAIClientBaseURL(Rule):
             return
         arg = client.kwarg("base_url")
         sources = client.option_sources("base_url") if arg is None else []
+        cloud = next((option for option in self.tables.other_cloud_options if client.kwarg(option)), None)
+        if client.target is Target.OTHER and cloud is not None:
+            message = f"Client talks to another cloud through `{cloud}=`: left as it is (to move it to Z.AI, drop "
+            self.report(call, message + f"`{cloud}=` and pass Z.AI's `base_url=` and key)", severity=Severity.WARNING)
         if client.target is Target.UNKNOWN:
             self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:

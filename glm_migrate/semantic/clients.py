@@ -200,17 +200,23 @@ class ClientIndex(ModuleScopes):
         return next((q[:-2] for q, c in self._imported.items() if c is client and q.endswith("()")), None)
 
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
-        """`client.with_options(...)`: the same client, or with `base_url=` one of its own."""
+        """`client.with_options(...)`: the same client, or with `base_url=` one of its own (or with
+        `data_residency=`, OpenAI's server in that region, whatever the client's own URL)."""
         base_arg = find_kwarg(call, "base_url")
-        if base_arg is None:
+        if base_arg is not None and _is_none(base_arg.value):
+            base_arg = None  # `copy(base_url=None)` keeps the client's URL
+        region = find_kwarg(call, "data_residency")
+        if base_arg is None and (region is None or _is_none(region.value)):
             return client
         for derived in self.clients:
             if derived.construction is call:
                 return derived
-        target = self.classify_base_url(base_arg.value, default=client.target, scope=scope)
-        derived = Client(
-            client.sdk, client.is_async, call, scope, target, base_arg.value, client.classes, origin="derived"
-        )
+        if base_arg is not None:
+            target = self.classify_base_url(base_arg.value, default=client.target, scope=scope)
+        else:
+            target = Target.OPENAI
+        base_url = base_arg.value if base_arg is not None else None
+        derived = Client(client.sdk, client.is_async, call, scope, target, base_url, client.classes, origin="derived")
         self.clients.append(derived)
         return derived
 
@@ -245,10 +251,7 @@ class ClientIndex(ModuleScopes):
         base_arg = find_kwarg(call, "base_url")
         if sdk == "azure":
             # Token-authenticated Azure clients cannot move to Z.AI (GLM008 reports them).
-            tokens = any(find_kwarg(call, name) for name in self.tables.azure_token_options) or any(
-                splat is not None and any(splat.sources(name) for name in self.tables.azure_token_options)
-                for splat in splats
-            )
+            tokens = self._names_option(call, splats, self.tables.azure_token_options)
             target = Target.OTHER if tokens else Target.OPENAI
         else:
             default = self.openai_default if sdk == "openai" else Target.ZAI
@@ -256,11 +259,21 @@ class ClientIndex(ModuleScopes):
                 # `if os.getenv("OPENAI_BASE_URL"): OpenAI()`: the SDK reads the URL the user set
                 default = Target.UNKNOWN
             target = self._constructor_target(base_arg, splats, default, scope)
+            if target is Target.OPENAI and self._names_option(call, splats, self.tables.other_cloud_options):
+                target = Target.OTHER  # `provider=bedrock(...)`: another cloud's client
         if len({self.tables.clients[name][0] for name in classes}) > 1:
             target = Target.UNKNOWN  # the SDK itself is chosen at run time
         client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
         self.clients.append(client)
         return client
+
+    @staticmethod
+    def _names_option(call: cst.Call, splats: tuple[SplatMapping | None, ...], options: Collection[str]) -> bool:
+        """The constructor passes one of `options`, as a keyword or in a visible `**` mapping."""
+        passed = (find_kwarg(call, name) for name in options)
+        return any(arg is not None and not _is_none(arg.value) for arg in passed) or any(
+            splat is not None and any(splat.sources(name) for name in options) for splat in splats
+        )
 
     def _constructor_target(
         self, base_arg: cst.Arg | None, splats: tuple[SplatMapping | None, ...], default: Target, scope: Scope
@@ -458,3 +471,7 @@ def _is_set_variable(names: Collection[str]) -> Callable[[cst.BaseExpression], b
         return lookup is not None and lookup[0] in names and gives_none_when_unset(expr)
 
     return recognises
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return type(node) is cst.Name and node.value == "None"
