@@ -31,10 +31,14 @@ class Claims:
         self._holders: dict[cst.CSTNode, str] = {}
         #: nodes whose claim comes with a fix this run applies
         self._fixed: set[cst.CSTNode] = set()
+        #: nodes whose claim comes with a fix, applied in this run or only with --unsafe-fixes
+        self._fixable: set[cst.CSTNode] = set()
 
     def claim(self, node: cst.CSTNode, rule: str, *, fix: Applicability | None = None) -> None:
         """`rule` handles `node`; with `fix`, by a fix of that applicability."""
         self._holders.setdefault(node, rule)
+        if fix is Applicability.SAFE or fix is Applicability.UNSAFE:
+            self._fixable.add(node)
         if fix is Applicability.SAFE or (fix is Applicability.UNSAFE and self._settings.unsafe_fixes):
             self._fixed.add(node)
 
@@ -49,3 +53,7 @@ class Claims:
     def fixed(self, node: cst.CSTNode) -> bool:
         """Whether a claim on `node` comes with a fix this run applies."""
         return node in self._fixed
+
+    def fixable(self, node: cst.CSTNode) -> bool:
+        """Whether a claim on `node` comes with a fix, whether or not this run applies it."""
+        return node in self._fixable

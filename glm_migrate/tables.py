@@ -151,6 +151,8 @@ class ImageGeneration:
     max_pixels: int
     #: OpenAI arguments GLM lacks -> OpenAI's default value (passing exactly it changes nothing)
     defaults: Mapping[str, object]
+    #: OpenAI arguments GLM lacks that make the call stream events (`stream`, `partial_images`)
+    streams: frozenset[str]
 
     def size_problem(self, size: str) -> str | None:
         """Why a `WIDTHxHEIGHT` size is not accepted, or None."""
@@ -741,6 +743,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             multiple=_get(params_raw, "image_generation.multiple", int, "parameters"),
             max_pixels=_get(params_raw, "image_generation.max_pixels", int, "parameters"),
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
+            streams=frozenset(_str_list(params_raw, "image_generation.streams", "parameters")),
         ),
         unavailable=MappingProxyType(unavailable),
         responses_advice=_responses_advice(endpoints_raw),

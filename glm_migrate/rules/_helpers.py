@@ -393,9 +393,14 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
             continue
         name, value = arg.keyword.value, literal_value(arg.value)
         if name not in accepted:
+            message = f"`{name}={code_of(arg.value)}` is not taken by GLM"
+            if endpoint == "images" and name in images.streams and value not in (False, None, 0):
+                # the code reads events; without the argument it gets one response: no fix
+                problems.append(ArgumentProblem(arg, message))
+                continue
             default = endpoint == "images" and name in images.defaults and images.defaults[name] == value
             removal = Applicability.SAFE if default else Applicability.UNSAFE
-            problems.append(ArgumentProblem(arg, f"`{name}={code_of(arg.value)}` is not taken by GLM", removal))
+            problems.append(ArgumentProblem(arg, message, removal))
         elif endpoint == "images" and isinstance(value, str):
             why = images.size_problem(value) if name == "size" else None
             if name == "quality" and value not in images.qualities:

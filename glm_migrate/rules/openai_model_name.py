@@ -81,10 +81,10 @@ class OpenAIModelName(Rule):
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="glm-4", messages=[])'
         ),
         Valid('config = dict(model="gpt-4o")'),  # not an API call
-        # GLM's image endpoint has no `style`: moving the model alone would not make the call work
-        Valid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
     )
     INVALID = (
+        # GLM's image endpoint has no `style`: the model moves only with GLM214's removal of it
+        Invalid('from openai import OpenAI\nOpenAI().images.generate(model="dall-e-3", prompt="a cat", style="vivid")'),
         # a chat model sent to image generation: reported, no GLM id makes the call right
         Invalid('from openai import OpenAI\nMODEL = "gpt-4o"\nOpenAI().images.generate(model=MODEL, prompt="a cat")'),
         # where it is set, an Azure deployment's name: the default alone does not move the requests
@@ -194,15 +194,26 @@ class OpenAIModelName(Rule):
     def on_module_end(self) -> None:
         # A call moves only where this run removes every argument GLM's endpoint lacks; a
         # constant shared with a call that cannot move stays as it is.
+        # One whose arguments only an unsafe fix removes gets its (unsafe) fix too: with
+        # --unsafe-fixes both apply, so the finding says the same in either run.
         movable: list[ApiCall] = []
         blocked: set[cst.SimpleString] = set()
+        by_hand: list[ApiCall] = []
         for call in self._deferred:
-            if all(self.fixed_in_this_run(p.arg) for p in endpoint_argument_problems(call, self.tables)):
+            problems = endpoint_argument_problems(call, self.tables)
+            if all(self.fixed_in_this_run(p.arg) for p in problems):
                 movable.append(call)
             else:
                 blocked.update(self.model.model_literals(call)[0])
+                if not all(self.context.claims.fixable(p.arg) for p in problems):
+                    by_hand.append(call)
         for call in movable:
             self._rewrite(call, call.endpoint or "", blocked)
+        for call in self._deferred:
+            if call in by_hand:
+                self._report_blocked(call)
+            elif call not in movable:
+                self._rewrite(call, call.endpoint or "", set())
         # Names other modules send as model ids (the project index): rewritten where defined.
         for dotted, endpoint in sorted(self.model.facts.sent_names.items()):
             literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
@@ -219,6 +230,24 @@ class OpenAIModelName(Rule):
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
         self._handed_over_with_clients()
+
+    def _report_blocked(self, call: ApiCall) -> None:
+        """The model ids of an image or transcription call that keeps arguments GLM's endpoint
+        does not take: reported, so that its client waits too (engine.py); moved, the client
+        would send OpenAI's model there."""
+        endpoint = call.endpoint or ""
+        for literal in self.model.model_literals(call)[0]:
+            old = string_value(literal)
+            match = self.tables.match_on(endpoint, old) if old is not None else None
+            if match is None or not match.glm or literal in self._seen or self.claimed(literal):
+                continue
+            self._seen.add(literal)
+            self.claim(literal)
+            message = (
+                f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}: it becomes `{match.glm}` once the "
+                "call passes only what GLM's endpoint takes (GLM214)"
+            )
+            self.report(literal, message, model=match)
 
     def _handed_over_with_clients(self) -> None:
         """Ids passed beside a client this run moves to a library that wraps it

@@ -11,6 +11,8 @@ from glm_migrate.semantic import ApiCall
 CONSEQUENCES = {
     ("images", "response_format"): "the image comes back as `data[0].url`, not `b64_json`",
     ("images", "n"): "GLM returns one image per call",
+    ("images", "stream"): "the call returns one response, not a stream of events: change the code reading it",
+    ("images", "partial_images"): "the call returns one response, not a stream of events: change the code reading it",
     ("audio_transcriptions", "response_format"): "the transcription comes back as JSON with `text`",
 }
 
@@ -40,8 +42,9 @@ class UnsupportedEndpointArgument(Rule):
     ## Fix safety
     Removing an argument whose value is OpenAI's default (`n=1`, `response_format="url"`) is
     safe. Removing any other is unsafe: the caller gets one URL instead of several images or
-    base64 data, or a transcription without the requested language or format. Sizes, qualities
-    and `**` splats are reported for a person.
+    base64 data, or a transcription without the requested language or format. Sizes, qualities,
+    `**` splats and the arguments that make an image call stream events (`stream=True`,
+    `partial_images=`: the code reading the events must change too) are reported for a person.
     """
 
     CODE = "GLM214"
@@ -86,13 +89,13 @@ class UnsupportedEndpointArgument(Rule):
         for problem in endpoint_argument_problems(call, self.tables):
             message = f"{problem.message} on {label}"
             keyword = problem.arg.keyword
+            name = keyword.value if keyword is not None else ""
+            consequence = CONSEQUENCES.get((call.endpoint or "", name))
+            if problem.removal is not Applicability.SAFE and consequence:
+                message += f": {consequence}"
             if problem.removal is None or keyword is None:
                 self.report(problem.arg, message)
                 continue
-            name = keyword.value
-            consequence = CONSEQUENCES.get((call.endpoint or "", name))
-            if problem.removal is Applicability.UNSAFE and consequence:
-                message += f": {consequence}"
             fix = Fix(
                 ((call.node, partial(remove_kwargs, names={name})),),
                 f"Remove `{name}=`",

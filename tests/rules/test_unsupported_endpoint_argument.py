@@ -47,7 +47,9 @@ def test_unsupported_endpoint_argument_noop_splat_reported_not_moved() -> None:
     source = HEAD + 'c.images.generate(model="dall-e-3", prompt="p", **OPTIONS)\n'
     result = migrate_source(source, settings=Settings(), tables=load_tables(), rules=RULES)
     assert result.output == source
-    assert [d.code for d in result.diagnostics] == ["GLM214"]
+    assert [d.code for d in result.diagnostics] == ["GLM101", "GLM214"]
+    model_finding = result.diagnostics[0]
+    assert not model_finding.fixable and "once the call passes only what GLM's endpoint takes" in model_finding.message
 
 
 def test_unsupported_endpoint_argument_shared_constant_stays_for_blocked_call() -> None:
