@@ -284,6 +284,8 @@ class Tables:
     openai_hosts: frozenset[str]
     zai_hosts: frozenset[str]
     openai_key_envs: frozenset[str]
+    #: the one of them the OpenAI SDK reads (`OPENAI_API_KEY`)
+    sdk_key_env: str
     openai_base_url_envs: frozenset[str]
     secret_prefixes: tuple[str, ...]
     #: what other providers' keys look like (`secret_shapes`, each matched against a whole literal)
@@ -729,6 +731,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         openai_hosts=frozenset(_str_list(endpoints_raw, "hosts.openai", "endpoints")),
         zai_hosts=frozenset(_str_list(endpoints_raw, "hosts.zai", "endpoints")),
         openai_key_envs=frozenset(_str_list(endpoints_raw, "env.openai_api_key", "endpoints")),
+        sdk_key_env=_str_list(endpoints_raw, "env.openai_api_key", "endpoints")[0],
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
         secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
         secret_shapes=tuple(re.compile(shape) for shape in _str_list(endpoints_raw, "env.secret_shapes", "endpoints")),

@@ -51,7 +51,9 @@ def program_set_key(model: SemanticModel, client: Client) -> str | None:
         return None
     arg = client.kwarg("api_key")
     if arg is None:
-        return None if client.option_sources("api_key") else min(written)
+        # without `api_key=` the SDK reads its own variable
+        sdk_env = model.tables.sdk_key_env
+        return None if client.option_sources("api_key") or sdk_env not in written else sdk_env
     env = env_lookup(arg.value)
     return env[0] if env is not None and env[0] in written else None
 

@@ -442,7 +442,7 @@ def names_openai_key(
             # `settings.openai.key`, `config["openai"]["api_key"]`: the key of an "openai" section
             lowered = [word.lower() for word in words]
             if "openai" in lowered and any(word in _KEY_WORDS for word in lowered):
-                found = next(iter(sorted(tables.openai_key_envs)))
+                found = tables.sdk_key_env
         return found
 
     found = named(value)

@@ -431,7 +431,8 @@ class LangchainOpenAIClass(Rule):
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
             self.report(where, message, severity=Severity.WARNING)
             return
-        if target is Target.OPENAI and self.model.program_key_envs and _kwarg(call, ALIASES["api_key"]) is None:
+        sdk_key_set = self.tables.sdk_key_env in self.model.program_key_envs
+        if target is Target.OPENAI and sdk_key_set and _kwarg(call, ALIASES["api_key"]) is None:
             # its key is the one the program sets in OPENAI_API_KEY: URL and key move together, by hand
             self.report(
                 call,
