@@ -279,8 +279,13 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
 
     Such code serves OpenAI on purpose beside other providers: repointing the branch would make
     "openai" mean Z.AI; the way on is a Z.AI branch of its own, which a person adds."""
+    return construction_provider_branch(model, client.construction)
+
+
+def construction_provider_branch(model: SemanticModel, construction: cst.CSTNode | None) -> cst.CSTNode | None:
+    """`provider_branch` of any construction (a LangChain class's too)."""
     names = model.tables.sdk.openai_provider_names
-    current: cst.CSTNode | None = client.construction
+    current: cst.CSTNode | None = construction
     while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
         parent = model.parents.get(current)
         if type(parent) is cst.If and current is parent.body and _names_openai(parent.test, names):

@@ -8,6 +8,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -151,7 +152,9 @@ class LangchainOpenAIClass(Rule):
     send that key to Z.AI, so it moves with the key replaced; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
     documents), as GLM101 says of an SDK call. Instances pointed at another server
-    (`base_url="http://localhost:11434/v1"`) are left alone; a URL or key only known at run time
+    (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
+    of a provider choice (`elif provider == "openai":`, reported as GLM002 reports an SDK client
+    there: its key and model are that provider's settings); a URL or key only known at run time
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
@@ -423,6 +426,13 @@ class LangchainOpenAIClass(Rule):
         if target is Target.OTHER:
             # its model is that server's name: sent, not data to check (GLM103)
             self._claim_model(call, scope)
+            return
+        branch = construction_provider_branch(self.model, call) if target is Target.OPENAI else None
+        if branch is not None:
+            # `elif api_type == "openai": ChatOpenAI(openai_api_key=config["api_key"])`: its key and
+            # model are OpenAI's on purpose
+            self._claim_model(call, scope)
+            self.report(call, f"`{name}` is " + own_branch_advice(self, branch, "OpenAI"))
             return
         if target is Target.UNKNOWN:
             # Another server, maybe (vLLM, a gateway, a setting): key, model and options are its own.
