@@ -313,6 +313,8 @@ class Tables:
     azure_token_options: frozenset[str]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
+    #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
+    langchain_own_fields: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
     litellm: LitellmProvider
@@ -756,6 +758,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
+        langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         frameworks=MappingProxyType(
             {
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))

@@ -374,6 +374,19 @@ def test_response_fields_are_the_installed_sdks() -> None:
     assert "text" not in fields["chat"]
 
 
+def test_langchain_own_fields_are_langchain_cores() -> None:
+    """GLM006 leaves these keywords alone: each must be a field of langchain-core's chat model
+    base class (LangChain's own), and ChatOpenAI must not send it in its request."""
+    pytest.importorskip("langchain_openai")
+    from langchain_core.language_models import BaseChatModel
+    from langchain_openai import ChatOpenAI
+
+    own = load_tables().langchain_own_fields
+    assert own == set(BaseChatModel.model_fields)
+    llm = ChatOpenAI(model="glm-4.6", api_key="x", metadata={"run": "a"}, tags=["t"], name="n")
+    assert not own & set(llm._get_request_payload([("user", "hi")]))
+
+
 def test_every_endpoint_path_is_a_method_the_signature_table_knows() -> None:
     """The guard binds rewritten calls against signatures.toml: an endpoint path sdk.toml adds
     without a signature would never be checked (`images.generations` is zai-sdk's name)."""

@@ -569,6 +569,8 @@ class LangchainOpenAIClass(Rule):
         (LangChain has no `do_sample`; `extra_body` carries it)."""
         for arg in call.args:
             option = arg.keyword.value if arg.keyword is not None else ""
+            if option in self.tables.langchain_own_fields:
+                continue  # LangChain's own (`metadata=` tags its traces): not in the request
             spec = self.tables.unsupported_params.get(option)
             if spec is not None and "openai" not in spec.sdks:
                 severity = Severity.WARNING if spec.tolerated else None
