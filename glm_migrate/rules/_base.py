@@ -173,6 +173,9 @@ class Rule:
         applicability = Applicability.MANUAL
         if fix is not None:
             applicability = fix.applicability or self.APPLICABILITY
+        if "\n" in message:
+            # code quoted from several lines (`**(\n  {...}\n)`): a message is one line
+            message = " ".join(message.split())
         shut_down = None
         if model is not None:
             message += model.shutdown_note(self.settings.as_of)

@@ -388,7 +388,7 @@ def endpoint_argument_problems(call: ApiCall, tables: Tables) -> list[ArgumentPr
     problems: list[ArgumentProblem] = []
     for arg in call.node.args:
         if arg.star == "**":
-            problems.append(ArgumentProblem(arg, f"`**{code_of(arg.value)}` cannot be checked"))
+            problems.append(ArgumentProblem(arg, f"`**{short_code(arg.value)}` cannot be checked"))
         if arg.keyword is None:
             continue
         name, value = arg.keyword.value, literal_value(arg.value)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import libcst as cst
 
 from glm_migrate.cst import walk
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._helpers import code_of, dict_entry, number_value, remove_kwargs
 from glm_migrate.semantic import ApiCall, SemanticModel, string_value
 from glm_migrate.tables import Tables
@@ -69,7 +70,7 @@ def what_keeps_it(call: ApiCall, model: SemanticModel, tables: Tables) -> list[s
         if name in CARRIED_ARGS or (name == "text_format" and method == "parse"):
             continue
         if arg.star:
-            reasons.append(f"`{arg.star}{code_of(arg.value)}` cannot be checked")
+            reasons.append(f"`{arg.star}{short_code(arg.value)}` cannot be checked")
         elif name == "tools":
             reasons += _tool_advice(arg.value, advice)
         elif name == "input" and not _simple_input(arg.value, call, model):

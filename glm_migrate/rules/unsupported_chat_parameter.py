@@ -5,6 +5,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, remove_unsupported
 from glm_migrate.semantic import ApiCall, string_value
@@ -151,7 +152,7 @@ class UnsupportedChatParameter(Rule):
             if unseen:
                 self.report(
                     arg,
-                    f"`**{code_of(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
+                    f"`**{short_code(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
                     severity=Severity.WARNING,
                 )
 
