@@ -38,7 +38,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import calls_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import cannot_follow, summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -900,6 +900,19 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
     return names
 
 
+def _handed_ids(model: SemanticModel, built: Mapping[cst.CSTNode, Client]) -> dict[cst.CSTNode, cst.CSTNode]:
+    """The string literals passed, beside a client this run moves, to code that wraps it
+    (`calls_handed`), each with the construction of that client."""
+    handed: dict[cst.CSTNode, cst.CSTNode] = {}
+    for construction, client in built.items():
+        for call, scope in calls_handed(model, client):
+            for arg in call.args:
+                if not arg.star:
+                    for literal in model.resolve_strings(arg.value, scope)[0]:
+                        handed.setdefault(literal, construction)
+    return handed
+
+
 def _move_as_safely_as_its_calls(
     model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
 ) -> dict[Client, str]:
@@ -940,6 +953,7 @@ def _move_as_safely_as_its_calls(
         while above is not None and type(above) not in _STATEMENT_NODES:
             around.setdefault(above, built_node)
             above = model.parents.get(above)
+    handed_ids: dict[cst.CSTNode, cst.CSTNode] | None = None  #: literal -> construction, when needed
     for finding in findings:
         unsafe_fix = finding.fix is not None and finding.applicability is Applicability.UNSAFE
         by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
@@ -948,9 +962,11 @@ def _move_as_safely_as_its_calls(
             moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
             if moved is None and finding.rule.REWRITES_MODEL_ID:
                 # a model id handed with the client to a library wrapping it (`OpenAIModel("gpt-4o",
-                # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`)
-                moved = _inside(finding.node, around, model)
-                moved = around[moved] if moved is not None else None
+                # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`, `llm_factory(model,
+                # client=client)`)
+                if handed_ids is None:
+                    handed_ids = _handed_ids(model, built)
+                moved = handed_ids.get(finding.node)
             if moved is None and (value := _inside(finding.node, set_later, model)) is not None:
                 moved = set_later[value]
             if moved is None and unsafe_fix and (entry := _inside(finding.node, entries, model)) is not None:

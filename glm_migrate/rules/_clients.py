@@ -520,3 +520,38 @@ def litellm_deployments(model: SemanticModel) -> list[tuple[cst.Dict, cst.Dict, 
                     for params in model.literals_of(entry.value, scope, cst.Dict) if entry is not None else []:
                         found.append((deployment, params, scope))
     return found
+
+
+def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, Scope]]:
+    """The calls of other code (a library's factory, not an API call) that get the client built
+    at `client.construction`: written inside them (`OpenAIModel("gpt-4o", provider=
+    OpenAIProvider(openai_client=AsyncOpenAI()))`), passed by the name it is bound to
+    (`client = OpenAI()` ... `llm_factory("gpt-4o-mini", client=client)`), or in the `**` mapping
+    it is stored in (`kwargs["client"] = OpenAI()` ... `llm_factory(model, **kwargs)`). What such
+    code sends through the client, with the ids it is given, is not visible."""
+    built = client.construction
+    if built is None:
+        return []
+    api_calls = {call.node for call in model.api_calls}
+    found: list[tuple[cst.Call, Scope]] = []
+    child: cst.CSTNode = built
+    parent = model.parents.get(child)
+    while parent is not None and not isinstance(parent, cst.BaseStatement | cst.BaseSmallStatement):
+        if type(parent) is cst.Call and parent not in api_calls:
+            found.append((parent, client.scope))
+        child, parent = parent, model.parents.get(parent)
+    if type(parent) is not cst.Assign or len(parent.targets) != 1 or parent.value is not built:
+        return found
+    target = parent.targets[0].target
+    if type(target) is cst.Name:
+        name, star = target.value, ""
+    elif type(target) is cst.Subscript and type(target.value) is cst.Name:
+        name, star = target.value.value, "**"
+    else:
+        return found
+    for call, scope in model.calls:
+        if scope is not client.scope or call in api_calls:
+            continue
+        if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
+            found.append((call, scope))
+    return found

@@ -8,7 +8,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import calls_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import (
     embedding_width_change,
@@ -63,7 +63,8 @@ class OpenAIModelName(Rule):
     tests of `self.model` in its class). Neither is an id sent through a client glm-migrate
     cannot point at Z.AI itself: a GLM id would fail at OpenAI. An id handed to a library
     together with a client this run moves (`OpenAIModel("gpt-4o", provider=OpenAIProvider(
-    openai_client=AsyncOpenAI()))`) is rewritten only as an unsafe fix, since what the library
+    openai_client=AsyncOpenAI()))`, or by the name the client is bound to: `llm_factory(
+    "gpt-4o-mini", client=client)`) is rewritten only as an unsafe fix, since what the library
     sends is not visible, and the client waits for it. Ids passed to a function whose request
     sends them (a forwarded `**kwargs`, another module's `chat(model, ...)` via the project
     index) are rewritten where they are passed.
@@ -251,36 +252,33 @@ class OpenAIModelName(Rule):
 
     def _handed_over_with_clients(self) -> None:
         """Ids passed beside a client this run moves to a library that wraps it
-        (`OpenAIModel("gpt-4o", provider=OpenAIProvider(openai_client=AsyncOpenAI()))`): the
-        library sends them through that client. Whether it does is not visible, so the fix is
-        unsafe, and the client waits for it (engine.py)."""
-        api_calls = {call.node for call in self.model.api_calls}
+        (`OpenAIModel("gpt-4o", provider=OpenAIProvider(openai_client=AsyncOpenAI()))`,
+        `llm_factory("gpt-4o-mini", client=client)`): the library sends them through that
+        client. Whether it does is not visible, so the fix is unsafe, and the client waits for
+        it (engine.py)."""
         for client in self.model.clients:
             if client.construction is None or not moved_by_fixes(client):
                 continue
-            child: cst.CSTNode = client.construction
-            parent = self.model.parents.get(child)
-            while parent is not None and not isinstance(parent, cst.BaseStatement | cst.BaseSmallStatement):
-                if type(parent) is cst.Call and parent not in api_calls:
-                    for arg in parent.args:
-                        if arg is child or type(arg.value) is not cst.SimpleString or self.claimed(arg.value):
-                            continue
-                        old = string_value(arg.value)
+            for call, scope in calls_handed(self.model, client):
+                for arg in call.args:
+                    if arg.star or arg.value is client.construction:
+                        continue
+                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                        old = string_value(literal)
                         match = self.tables.match_model(old) if old else None
-                        if match is None or not match.glm or match.endpoint != "chat":
+                        if match is None or not match.glm or match.endpoint != "chat" or self.claimed(literal):
                             continue
-                        self.claim(arg.value)
+                        self.claim(literal)
                         message = (
-                            f"Model id `{old}`{match.label} handed to `{short_code(parent.func)}` with a client moved "
+                            f"Model id `{old}`{match.label} handed to `{short_code(call.func)}` with a client moved "
                             "to Z.AI, which sends it there"
                         )
                         fix = Fix(
-                            ((arg.value, partial(replace_string, value=match.glm)),),
+                            ((literal, partial(replace_string, value=match.glm)),),
                             f"Replace with `{match.glm}`",
                             applicability=Applicability.UNSAFE,
                         )
-                        self.report(arg.value, message, fix=fix, model=match)
-                child, parent = parent, self.model.parents.get(parent)
+                        self.report(literal, message, fix=fix, model=match)
 
     def _passed_to_imported_functions(self, blocked: set[cst.SimpleString]) -> None:
         """Ids passed to another module's function that sends them to a client it moves to
