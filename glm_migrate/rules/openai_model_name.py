@@ -154,6 +154,8 @@ class OpenAIModelName(Rule):
         self._tested: set[cst.CSTNode] = set()
         #: (name, scope) -> the tests of it, looked for once
         self._tests_of: dict[tuple[str, Scope], list[ModelTest]] = {}
+        #: embedding id -> the module's code sized for its vectors, looked for once
+        self._old_widths: dict[str, str | None] = {}
 
     @functools.cached_property
     def _kept(self) -> dict[cst.SimpleString, ApiCall]:
@@ -375,7 +377,9 @@ class OpenAIModelName(Rule):
             if endpoint == "embeddings":
                 dimensions = call.kwarg("dimensions")
                 resized = embedding_width_change(self.tables, old or "", new, dimensions.value if dimensions else None)
-                sized = old_width_in_code(self.model, self.tables, old or "") if resized else None
+                if resized and old not in self._old_widths:
+                    self._old_widths[old or ""] = old_width_in_code(self.model, self.tables, old or "")
+                sized = self._old_widths.get(old or "") if resized else None
                 if sized is not None:
                     message += (
                         f"; `{sized}` here is sized for its vectors, which `{new}` does not make: change both together"
