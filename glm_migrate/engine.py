@@ -1195,7 +1195,7 @@ def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client,
         note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
     else:
         unknown_classes = all(c.origin == "unknown class" for c in call.clients if c.target is Target.UNKNOWN)
-        how = "built by a class glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
+        how = "built by code glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
         note = f"if its client {' or '.join(unknown)}, {how}, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"

@@ -397,8 +397,9 @@ class SemanticModel(ValueResolver):
     def _built_by_unknown_class(self, name: str, scope: Scope) -> Client | object | None:
         """For a receiver built in this module by a class glm-migrate does not know as a client:
         `_ANOTHER_VENDOR` for another LLM vendor's client (`Groq()`, `sdk.toml` other_vendors),
-        else a client whose server is unknown (a subclass or wrapper of OpenAI's client, which no
-        fix moves), so the call's fixes wait for a person. None when the receiver is not built
+        else a client whose server is unknown (a subclass or wrapper of OpenAI's client, or what a
+        function builds from the SDK class it is given, which no fix moves), so the call's fixes
+        wait for a person. None when the receiver is not built
         by a constructor call here (a parameter, a function's result, an attribute)."""
         bindings = self.lookup(name, scope)
         if not bindings or not all(type(b.target) is cst.Name and type(b.value) is cst.Call for b in bindings):
@@ -412,7 +413,13 @@ class SemanticModel(ValueResolver):
                 if packages <= self.tables.sdk.other_vendors:
                     continue
             elif kinds and not all(isinstance(v, LocalClassValue) for v in kinds):
-                return None  # a function's result: what it returns is not known here
+                if not any(
+                    self.qualified_names(arg.value, binding.scope) & self.tables.clients.keys()
+                    for arg in construction.args
+                ):
+                    return None  # a function's result: what it returns is not known here
+                # `build(OpenAI)`: a client the function makes from the class, with arguments
+                # glm-migrate does not follow: no fix moves it
             elif not kinds and "openai" not in (dotted_name(construction.func) or "").lower():
                 return None
             constructions.append(construction)
