@@ -451,6 +451,9 @@ def names_openai_key(
         bindings = model.lookup(dotted, scope) if type(value) is cst.Name else model.attribute_lookup(dotted, scope)
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
             found = named(bindings[0].value)
+        elif len(bindings) == 1 and bindings[0].qualified is not None:
+            # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
+            found = names.get(bindings[0].qualified.rpartition(".")[2].lower())
     return found
 
 
