@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 from functools import partial
+from typing import cast
 from urllib.parse import urlparse
 
 import libcst as cst
@@ -279,23 +280,45 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
 
     Such code serves OpenAI on purpose beside other providers: repointing the branch would make
     "openai" mean Z.AI; the way on is a Z.AI branch of its own, which a person adds."""
-    return construction_provider_branch(model, client.construction)
+    return construction_provider_branch(model, client.construction, otherwise=client.sdk == "azure")
 
 
-def construction_provider_branch(model: SemanticModel, construction: cst.CSTNode | None) -> cst.CSTNode | None:
-    """`provider_branch` of any construction (a LangChain class's too)."""
+def construction_provider_branch(
+    model: SemanticModel, construction: cst.CSTNode | None, otherwise: bool = False
+) -> cst.CSTNode | None:
+    """`provider_branch` of any construction (a LangChain class's too); with `otherwise`, also
+    the `else:` of such a test (`if api_type == "openai": ... else: AzureOpenAI(...)`)."""
     names = model.tables.sdk.openai_provider_names
     current: cst.CSTNode | None = construction
     while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
         parent = model.parents.get(current)
         if type(parent) is cst.If and current is parent.body and _names_openai(parent.test, names):
             return parent.test
+        if otherwise and type(parent) is cst.Else:
+            test_of = model.parents.get(parent)
+            if type(test_of) is cst.If and _names_openai(test_of.test, names):
+                return test_of.test
+        if otherwise and type(parent) is cst.IndentedBlock and current in parent.body:
+            # `if api_type == "openai": return OpenAI()` above: reached only for another provider
+            for earlier in parent.body[: parent.body.index(cast(cst.BaseStatement, current))]:
+                if (
+                    type(earlier) is cst.If
+                    and earlier.orelse is None
+                    and _names_openai(earlier.test, names)
+                    and _ends_in_return(earlier.body)
+                ):
+                    return earlier.test
         if type(parent) is cst.MatchCase and current is parent.body and _pattern_names_openai(parent.pattern, names):
             return parent.pattern
         if type(parent) is cst.DictElement and current is parent.value and _is_openai_word(parent.key, names):
             return parent.key
         current = parent
     return None
+
+
+def _ends_in_return(block: cst.BaseSuite) -> bool:
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
+    return type(last) is cst.SimpleStatementLine and type(last.body[-1]) in (cst.Return, cst.Raise)
 
 
 def own_branch_advice(rule: Rule, branch: cst.CSTNode, owner: str) -> str:
