@@ -511,8 +511,15 @@ class LangchainOpenAIClass(Rule):
                     finding.applicability = Applicability.UNSAFE
                     finding.message += f" (with --unsafe-fixes: the class moves only with {awaited})"
         own = self.context.findings[first_finding:]
-        unsafe = any(f.fix is not None and f.applicability is not Applicability.SAFE for f in own)
         by_hand = any(f.fix is None and f.severity is Severity.ERROR and "`base_url" in f.message for f in own)
+        if by_hand:
+            # its URL waits for a person (a `**` mapping may hold one): a GLM id or a Z.AI key
+            # given to it now would go to OpenAI
+            for finding in own:
+                if finding.fix is not None and finding.applicability is Applicability.SAFE:
+                    finding.fix, finding.applicability = None, Applicability.MANUAL
+                    finding.message += " (once its `base_url` points at Z.AI)"
+        unsafe = any(f.fix is not None and f.applicability is not Applicability.SAFE for f in own)
         if kind == "langchain_chat" and target in (Target.OPENAI, Target.ZAI) and not unsafe and not by_hand:
             # it talks to Z.AI after a safe run: a per-call `model=` moves with it
             self._chats_at_zai.add(call)
