@@ -53,7 +53,9 @@ class OpenAIModelName(Rule):
     GLM ids. An embedding id is rewritten safely only where the call passes a `dimensions=`
     the GLM model documents: elsewhere the vectors change size (`text-embedding-3-small` makes
     1536 numbers, `embedding-3` 2048), which an index or column sized for the old ones rejects,
-    so the fix is unsafe. Ids without an equivalent are reported (GLM102), ids computed at
+    so the fix is unsafe. A chat id whose request sends an image part (`"image_url"`) is
+    reported, not rewritten: GLM's chat model reads text only, and its vision model takes no
+    tools. Ids without an equivalent are reported (GLM102), ids computed at
     run time are not guessed at (GLM104). Image and transcription ids move only with
     `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
     takes every argument the call passes (GLM214 reports the others): a new model id with
@@ -361,6 +363,14 @@ class OpenAIModelName(Rule):
                 self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)
                 continue
+            if endpoint == "chat" and new not in self.tables.vision_models and _sends_images(call):
+                # GLM's chat models read text only; its vision model takes images (no tools)
+                vision = self.tables.target.vision
+                message += (
+                    f": the request sends images, which `{new}` does not read; use `{vision}` (it takes no tools)"
+                )
+                self.report(literal, message, model=match)
+                continue
             variable = self._variable_defaulting_to(literal)
             if variable is not None and "DEPLOYMENT" in variable.upper():
                 # `os.environ.get("AZURE_OPENAI_DEPLOYMENT", "gpt-4o")`: where it is set, it names an
@@ -425,6 +435,16 @@ class OpenAIModelName(Rule):
                 self.claim(*literals_in(test.node))
                 message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
                 self.report(test.node, message)
+
+
+#: the `type` of message content parts that carry an image
+IMAGE_PARTS = frozenset({"image_url", "input_image"})
+
+
+def _sends_images(call: ApiCall) -> bool:
+    """The call's messages, as written in it, hold an image part (`{"type": "image_url", ...}`)."""
+    messages = call.kwarg("messages")
+    return messages is not None and any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value))
 
 
 def _endpoint_label(endpoint: str) -> str:
