@@ -263,6 +263,7 @@ class LitellmProvider:
     api_base_env: str  #: the variable it reads the URL from
     env_reference: str  #: "os.environ/": a settings string naming a variable
     mock_options: tuple[str, ...]  #: keywords with which LiteLLM answers itself and sends nothing
+    rejected_params: tuple[str, ...]  #: arguments the zai provider refuses without `drop_params=True`
 
 
 @dataclass(frozen=True, slots=True)
@@ -771,6 +772,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             api_base_env=_get(endpoints_raw, "litellm.api_base_env", str, "endpoints"),
             env_reference=_get(endpoints_raw, "litellm.env_reference", str, "endpoints"),
             mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
+            rejected_params=_str_list(endpoints_raw, "litellm.rejected_params", "endpoints"),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}

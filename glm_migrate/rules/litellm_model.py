@@ -65,7 +65,9 @@ class LitellmModel(Rule):
     stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
     `api_key=`) is passed, since the provider defaults to the international endpoint and its own
     variable. LiteLLM's zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens`
-    and `response_format` unless `drop_params=True`, and passes `thinking` only inside `extra_body`.
+    and `response_format` unless `drop_params=True` (`[litellm] rejected_params`): a call passing
+    one keeps its model for a person, since moved it would fail. It passes `thinking` only inside
+    `extra_body`.
     """
 
     CODE = "GLM107"
@@ -229,10 +231,36 @@ class LitellmModel(Rule):
     def _completion(self, call: cst.Call, scope: Scope) -> None:
         function = f"`{code_of(call.func)}`"
         model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-        if model is not None:
+        rejected = [name for name in self.tables.litellm.rejected_params if find_kwarg(call, name) is not None]
+        drops = find_kwarg(call, "drop_params")
+        if model is not None and rejected and not (drops is not None and code_of(drops.value) == "True"):
+            self._kept_by_arguments(call, model.value, scope, function, rejected)
+        elif model is not None:
             self._move(call, model.value, scope, function)
         elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
             self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
+
+    def _kept_by_arguments(
+        self, call: cst.Call, model: cst.BaseExpression, scope: Scope, where: str, rejected: list[str]
+    ) -> None:
+        """A call passing what the zai provider refuses (`seed=`, `response_format=`): moved, it
+        would fail at Z.AI, so its OpenAI model is reported for a person instead."""
+        if self._elsewhere(_base(call), model, scope):
+            return
+        shown = ", ".join(f"`{name}=`" for name in rejected)
+        for literal in self.model.resolve_strings(model, scope)[0]:
+            old = string_value(literal) or ""
+            provider, _, bare = old.rpartition("/")
+            match = self.tables.match_on("chat", bare) if provider in OPENAI_PROVIDERS else None
+            if match is None or not match.glm or self.claimed(literal):
+                continue
+            self.claim(literal)
+            new = f"{self.tables.litellm.prefix}/{match.glm}"
+            self.report(
+                literal,
+                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and LiteLLM's zai provider refuses "
+                f"{shown} (UnsupportedParamsError): drop it or pass `drop_params=True`, then use `{new}`",
+            )
 
     def _router_list(self, call: cst.Call, scope: Scope) -> None:
         arg = find_kwarg(call, "model_list") or next((a for a in call.args if a.keyword is None and not a.star), None)
