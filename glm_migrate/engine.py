@@ -38,7 +38,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import calls_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import cannot_follow, summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -902,14 +902,11 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
 
 def _handed_ids(model: SemanticModel, built: Mapping[cst.CSTNode, Client]) -> dict[cst.CSTNode, cst.CSTNode]:
     """The string literals passed, beside a client this run moves, to code that wraps it
-    (`calls_handed`), each with the construction of that client."""
+    (`ids_handed`), each with the construction of that client."""
     handed: dict[cst.CSTNode, cst.CSTNode] = {}
     for construction, client in built.items():
-        for call, scope in calls_handed(model, client):
-            for arg in call.args:
-                if not arg.star:
-                    for literal in model.resolve_strings(arg.value, scope)[0]:
-                        handed.setdefault(literal, construction)
+        for literal, _ in ids_handed(model, client):
+            handed.setdefault(literal, construction)
     return handed
 
 

@@ -125,6 +125,11 @@ def env_membership(expr: cst.BaseExpression) -> tuple[str, cst.SimpleString, boo
     return (name, expr.left, type(comparison.operator) is cst.NotIn) if name is not None else None
 
 
+def is_none(node: cst.BaseExpression | None) -> bool:
+    """The literal `None`."""
+    return type(node) is cst.Name and node.value == "None"
+
+
 def gives_none_when_unset(expr: cst.BaseExpression) -> bool:
     """`os.getenv("NAME")`, `os.environ.get("NAME", None)`: a lookup whose value is None when the
     variable is not set (`env_lookup` tells the name)."""
@@ -132,7 +137,7 @@ def gives_none_when_unset(expr: cst.BaseExpression) -> bool:
     if lookup is None or not isinstance(expr, cst.Call):
         return False
     default = lookup[1]
-    return default is None or (type(default) is cst.Name and default.value == "None")
+    return default is None or is_none(default)
 
 
 class _Strings(cst.CSTVisitor):

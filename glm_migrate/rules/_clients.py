@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterator, Set
 from functools import partial
 from typing import cast
 from urllib.parse import urlparse
@@ -578,3 +578,13 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
             found.append((call, scope))
     return found
+
+
+def ids_handed(model: SemanticModel, client: Client) -> Iterator[tuple[cst.SimpleString, cst.Call]]:
+    """The string literals passed beside the client to the calls of `calls_handed` (the ids such
+    code may send through it), each with its call."""
+    for call, scope in calls_handed(model, client):
+        for arg in call.args:
+            if not arg.star and arg.value is not client.construction:
+                for literal in model.resolve_strings(arg.value, scope)[0]:
+                    yield literal, call

@@ -483,10 +483,15 @@ def embedding_width_change(tables: Tables, old: str, new: str, dimensions: cst.B
     return f"`{new}` makes {width}" + (f", not {size}" if size else "") + ": what is sized for the old vectors breaks"
 
 
-def old_width_in_code(model: SemanticModel, tables: Tables, old: str) -> str | None:
-    """Code of the module that writes the size of `old`'s vectors (`EMBEDDING_DIM = 1536`, a
-    `vector(1536)` column in SQL), shown briefly: it breaks when the model changes, so the two
-    change together, by hand."""
+def old_width_in_code(model: SemanticModel, tables: Tables, old: str, new: str) -> str | None:
+    """Where the module writes the size of `old`'s vectors (`EMBEDDING_DIM = 1536`, a
+    `vector(1536)` column in SQL), for a message: it breaks when the model changes to `new`, so
+    the two change together, by hand."""
+    code = _old_width_code(model, tables, old)
+    return f"`{code}` here is sized for its vectors, which `{new}` does not make" if code else None
+
+
+def _old_width_code(model: SemanticModel, tables: Tables, old: str) -> str | None:
     size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
     if size is None:
         return None

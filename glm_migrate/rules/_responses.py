@@ -19,7 +19,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.nodes import names_in
+from glm_migrate.nodes import is_none, names_in
 from glm_migrate.rules._setting_flow import ModuleIndex, assigned_target
 from glm_migrate.semantic import Scope, code_of, string_value
 
@@ -441,7 +441,7 @@ def _converted(
     else:
         read = _field(inner, key, renames, node)
     default = node.args[1].value if len(node.args) == 2 else None
-    if default is None or (isinstance(default, cst.Name) and default.value == "None"):
+    if default is None or is_none(default):
         return read
     # dict.get's default stood in for a missing key; objects hold None there instead
     return cst.BooleanOperation(

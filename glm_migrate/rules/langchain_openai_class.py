@@ -658,10 +658,11 @@ class LangchainOpenAIClass(Rule):
             resized = resizing(DEFAULT_MODELS[kind], new)
             literal = cst.SimpleString(f'"{new}"')
             what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
-            sized = old_width_in_code(self.model, self.tables, DEFAULT_MODELS[kind]) if resized else None
+            sized = old_width_in_code(self.model, self.tables, DEFAULT_MODELS[kind], new) if resized else None
             if sized is not None:
-                message = f"`{name}` without a model {what}; `{sized}` here is sized for its vectors, which `{new}` "
-                self.report(call, message + "does not make: pass a GLM model and change both together")
+                self.report(
+                    call, f"`{name}` without a model {what}; {sized}: pass a GLM model and change both together"
+                )
             else:
                 what += f"; {resized}" if resized else ""
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
@@ -695,10 +696,9 @@ class LangchainOpenAIClass(Rule):
                 title += ' and pass `model_provider="openai"`'
             resized = resized or resizing(old, match.glm)
             message = f"Model id `{old}`{match.label} on `{name}`"
-            sized = old_width_in_code(self.model, self.tables, old) if resized else None
+            sized = old_width_in_code(self.model, self.tables, old, match.glm) if resized else None
             if sized is not None:
-                message += f"; `{sized}` here is sized for its vectors, which `{match.glm}` does not make"
-                self.report(literal, message + ": change both together")
+                self.report(literal, f"{message}; {sized}: change both together")
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
         return resized

@@ -8,7 +8,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._clients import calls_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import (
     embedding_width_change,
@@ -263,26 +263,22 @@ class OpenAIModelName(Rule):
         for client in self.model.clients:
             if client.construction is None or not moved_by_fixes(client):
                 continue
-            for call, scope in calls_handed(self.model, client):
-                for arg in call.args:
-                    if arg.star or arg.value is client.construction:
-                        continue
-                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
-                        old = string_value(literal)
-                        match = self.tables.match_model(old) if old else None
-                        if match is None or not match.glm or match.endpoint != "chat" or self.claimed(literal):
-                            continue
-                        self.claim(literal)
-                        message = (
-                            f"Model id `{old}`{match.label} handed to `{short_code(call.func)}` with a client moved "
-                            "to Z.AI, which sends it there"
-                        )
-                        fix = Fix(
-                            ((literal, partial(replace_string, value=match.glm)),),
-                            f"Replace with `{match.glm}`",
-                            applicability=Applicability.UNSAFE,
-                        )
-                        self.report(literal, message, fix=fix, model=match)
+            for literal, call in ids_handed(self.model, client):
+                old = string_value(literal)
+                match = self.tables.match_model(old) if old else None
+                if match is None or not match.glm or match.endpoint != "chat" or self.claimed(literal):
+                    continue
+                self.claim(literal)
+                message = (
+                    f"Model id `{old}`{match.label} handed to `{short_code(call.func)}` with a client moved "
+                    "to Z.AI, which sends it there"
+                )
+                fix = Fix(
+                    ((literal, partial(replace_string, value=match.glm)),),
+                    f"Replace with `{match.glm}`",
+                    applicability=Applicability.UNSAFE,
+                )
+                self.report(literal, message, fix=fix, model=match)
 
     def _passed_to_imported_functions(self, blocked: set[cst.SimpleString]) -> None:
         """Ids passed to another module's function that sends them to a client it moves to
@@ -386,15 +382,13 @@ class OpenAIModelName(Rule):
             resized = None
             if endpoint == "embeddings":
                 dimensions = call.kwarg("dimensions")
-                resized = embedding_width_change(self.tables, old or "", new, dimensions.value if dimensions else None)
-                if resized and old not in self._old_widths:
-                    self._old_widths[old or ""] = old_width_in_code(self.model, self.tables, old or "")
-                sized = self._old_widths.get(old or "") if resized else None
+                embedding = old or ""
+                resized = embedding_width_change(self.tables, embedding, new, dimensions.value if dimensions else None)
+                if resized and embedding not in self._old_widths:
+                    self._old_widths[embedding] = old_width_in_code(self.model, self.tables, embedding, new)
+                sized = self._old_widths.get(embedding) if resized else None
                 if sized is not None:
-                    message += (
-                        f"; `{sized}` here is sized for its vectors, which `{new}` does not make: change both together"
-                    )
-                    self.report(literal, message, model=match)
+                    self.report(literal, f"{message}; {sized}: change both together", model=match)
                     continue
                 message += f"; {resized}" if resized else ""
             self.report(

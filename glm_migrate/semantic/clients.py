@@ -11,7 +11,15 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.nodes import dotted_name, env_lookup, env_membership, find_kwarg, gives_none_when_unset, string_value
+from glm_migrate.nodes import (
+    dotted_name,
+    env_lookup,
+    env_membership,
+    find_kwarg,
+    gives_none_when_unset,
+    is_none,
+    string_value,
+)
 from glm_migrate.project import ClientFact
 from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
@@ -203,10 +211,10 @@ class ClientIndex(ModuleScopes):
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own (or with
         `data_residency=`, OpenAI's server in that region, whatever the client's own URL)."""
         base_arg = find_kwarg(call, "base_url")
-        if base_arg is not None and _is_none(base_arg.value):
+        if base_arg is not None and is_none(base_arg.value):
             base_arg = None  # `copy(base_url=None)` keeps the client's URL
         region = find_kwarg(call, "data_residency")
-        if base_arg is None and (region is None or _is_none(region.value)):
+        if base_arg is None and (region is None or is_none(region.value)):
             return client
         for derived in self.clients:
             if derived.construction is call:
@@ -271,7 +279,7 @@ class ClientIndex(ModuleScopes):
     def _names_option(call: cst.Call, splats: tuple[SplatMapping | None, ...], options: Collection[str]) -> bool:
         """The constructor passes one of `options`, as a keyword or in a visible `**` mapping."""
         passed = (find_kwarg(call, name) for name in options)
-        return any(arg is not None and not _is_none(arg.value) for arg in passed) or any(
+        return any(arg is not None and not is_none(arg.value) for arg in passed) or any(
             splat is not None and any(splat.sources(name) for name in options) for splat in splats
         )
 
@@ -340,7 +348,7 @@ class ClientIndex(ModuleScopes):
     ) -> tuple[set[Target], bool]:
         """The servers `expr` may name, and whether that is all of them. `is_set`: the code has
         tested that the value is set, so it is not None and not an unset variable's default."""
-        if expr is None or (type(expr) is cst.Name and expr.value == "None"):
+        if expr is None or is_none(expr):
             return (set(), True) if is_set else ({default}, True)
         url = string_value(expr)
         if url is not None:
@@ -471,7 +479,3 @@ def _is_set_variable(names: Collection[str]) -> Callable[[cst.BaseExpression], b
         return lookup is not None and lookup[0] in names and gives_none_when_unset(expr)
 
     return recognises
-
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return type(node) is cst.Name and node.value == "None"
