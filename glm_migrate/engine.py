@@ -1030,6 +1030,10 @@ def _move_as_safely_as_its_calls(
             waiting.setdefault(
                 client, f"its client {client.imported.where} waits where it is built: {client.imported.waits}"
             )
+    # ... and so does a copy of a waiting client (`client.with_options(...)`): it keeps that one's key
+    for client in model.clients:
+        if client.copied_from is not None and (why := waiting.get(client.copied_from)) is not None:
+            waiting.setdefault(client, why)
     if not waiting:
         return waiting
     constructions: dict[cst.CSTNode, str] = {

@@ -60,6 +60,8 @@ class Client:
     #: (`client.with_options(base_url=...)`, `construction` is that call), "imported",
     #: "unknown class" (built by a class glm-migrate does not know: a subclass, a wrapper)
     origin: str = "constructor"
+    #: for a "derived" client: the client it is a copy of (it keeps that one's key)
+    copied_from: Client | None = None
 
     @property
     def constructed(self) -> bool:
@@ -209,12 +211,14 @@ class ClientIndex(ModuleScopes):
 
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own (or with
-        `data_residency=`, OpenAI's server in that region, whatever the client's own URL)."""
+        `data_residency=`, OpenAI's server in that region, whatever the client's own URL; or with
+        `provider=`, another cloud's)."""
         base_arg = find_kwarg(call, "base_url")
         if base_arg is not None and is_none(base_arg.value):
             base_arg = None  # `copy(base_url=None)` keeps the client's URL
         region = find_kwarg(call, "data_residency")
-        if base_arg is None and (region is None or is_none(region.value)):
+        cloud = self._names_option(call, (), self.tables.other_cloud_options)
+        if base_arg is None and (region is None or is_none(region.value)) and not cloud:
             return client
         for derived in self.clients:
             if derived.construction is call:
@@ -222,9 +226,14 @@ class ClientIndex(ModuleScopes):
         if base_arg is not None:
             target = self.classify_base_url(base_arg.value, default=client.target, scope=scope)
         else:
-            target = Target.OPENAI
+            # OpenAI's server in that region, with the key of a client that may talk elsewhere:
+            # moved only as a copy of an OpenAI client, which moves with its key
+            target = Target.OPENAI if client.target is Target.OPENAI else Target.OTHER
+        if cloud:
+            target = Target.OTHER  # `with_options(provider=bedrock(...))`: another cloud's
         base_url = base_arg.value if base_arg is not None else None
         derived = Client(client.sdk, client.is_async, call, scope, target, base_url, client.classes, origin="derived")
+        derived.copied_from = client
         self.clients.append(derived)
         return derived
 
