@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import inspect
 import threading
@@ -127,3 +128,50 @@ def test_with_changes_is_dataclasses_replace() -> None:
         call.with_changes(function=cst.Name("g"))
     with pytest.raises(cst.CSTValidationError):
         cst.Name("x").with_changes(value="not a name")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"),
+        "\ufeffx = 1\r\ny = 2\r\n".encode(),
+        "x = 1\n\ty = 2\n",  # a syntax error, as LibCST reports it
+        "x = 1",
+    ],
+)
+def test_parse_module_reads_text_and_bytes_as_libcst_does(source: str | bytes) -> None:
+    """Encoding, newlines and errors as `cst.parse_module`, though the parser is called here."""
+    try:
+        expected = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        with pytest.raises(cst.ParserSyntaxError, match=str(error).splitlines()[0]):
+            parse_module(source)
+        return
+    module = parse_module(source)
+    assert module.deep_equals(expected) and module.encoding == expected.encoding
+    assert (module.bytes if isinstance(source, bytes) else module.code) == source
+
+
+def test_identifiers_python_refuses_are_refused_while_parsing_too() -> None:
+    """LibCST's tokenizer takes identifiers of a newer Unicode than Python's; its validation
+    refuses them, with the fast constructors as without."""
+    speedups.install()
+    with pytest.raises(cst.CSTValidationError):
+        parse_module("import openai\n\U0001342f\n")
+    assert parse_module("caf\xe9 = 1\n").code == "caf\xe9 = 1\n"
+
+
+def test_the_parser_finds_libcst_without_the_import_protocol(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibCST's parser calls the running frame's `__import__` for every node it builds."""
+    imported: list[str] = []
+    real_import = builtins.__import__
+
+    def counting_import(name: str, *args: object, **kwargs: object) -> object:
+        imported.append(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", counting_import)
+    source = "x = [a.b(c) for c in d]\n"
+    assert parse_module(source).code == source and imported == []
+    cst.parse_module(source)
+    assert imported.count("libcst") > 10
