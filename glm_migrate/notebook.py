@@ -453,6 +453,22 @@ def _migrate_cells(
     )
 
 
+def _language(metadata: object, *paths: tuple[str, str]) -> str:
+    """The language the first of `paths` (key, then subkey) in `metadata` names; Python's when none does."""
+    for key, subkey in paths:
+        section = metadata.get(key) if isinstance(metadata, dict) else None
+        named = section.get(subkey) if isinstance(section, dict) else None
+        if isinstance(named, str) and named:
+            return named.lower()
+    return "python"
+
+
+def _python_cell(cell: dict[str, Any]) -> bool:
+    """Not a cell a polyglot notebook (.NET Interactive) runs in another language."""
+    paths = (("polyglot_notebook", "kernelName"), ("dotnet_interactive", "language"))
+    return _language(cell.get("metadata"), *paths) == "python"
+
+
 def _cell_text(cell: dict[str, Any]) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
@@ -470,10 +486,9 @@ def migrate_notebook(
             raise TypeError("cells is not a list")
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         return NotebookResult(None, (), error=f"not a valid notebook ({exc}); left untouched")
-    metadata = document.get("metadata")
-    kernel = metadata.get("kernelspec") if isinstance(metadata, dict) else None
-    language = str(kernel.get("language", "python") if isinstance(kernel, dict) else "python").lower()
-    if language != "python" or not tables.mentions_trigger(text):
+    if _language(document.get("metadata"), ("kernelspec", "language"), ("language_info", "name")) != "python":
+        return NotebookResult(None, ())  # a C# or R notebook that talks to OpenAI is not ours to read
+    if not tables.mentions_trigger(text):
         return NotebookResult(None, ())
     try:
         located = ipynb.cell_sources(text)
@@ -482,7 +497,7 @@ def migrate_notebook(
     sources = {
         number: _cell_text(cell)
         for number, cell in enumerate(cells, start=1)
-        if isinstance(cell, dict) and cell.get("cell_type") == "code" and number in located
+        if isinstance(cell, dict) and cell.get("cell_type") == "code" and number in located and _python_cell(cell)
     }
     # A constant defined "after the imports" could land in a cell that runs before them: each
     # client keeps its own lookup of the URL.

@@ -339,3 +339,30 @@ def test_stdin_gets_what_the_same_file_gets(tmp_path: Path, name: str, data: byt
     assert piped.returncode == as_file.returncode == 0
     first_finding = as_file.stdout.splitlines()[0]
     assert first_finding.encode() in piped.stderr
+
+
+OPENAI_CELL = (
+    'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
+)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"language_info": {"name": "csharp"}},
+        {"kernelspec": {"language": "R", "name": "ir"}, "language_info": {"name": "R"}},
+    ],
+)
+def test_notebooks_in_another_language_are_not_read(metadata: dict[str, object]) -> None:
+    document = json.loads(notebook(OPENAI_CELL))
+    document["metadata"] = metadata
+    result = migrate_notebook(json.dumps(document).encode(), settings=Settings(), tables=load_tables())
+    assert result.output is None and result.diagnostics == () and result.error is None
+
+
+def test_cells_a_polyglot_notebook_runs_in_another_language_are_not_read() -> None:
+    document = json.loads(notebook('var client = new OpenAIClient("gpt-4o");\n', OPENAI_CELL))
+    document["metadata"] = {"language_info": {"name": "python"}}
+    document["cells"][0]["metadata"] = {"polyglot_notebook": {"kernelName": "csharp"}}
+    result = migrate_notebook(json.dumps(document).encode(), settings=Settings(), tables=load_tables())
+    assert result.output is not None and {d.cell for d in result.diagnostics} == {2}
