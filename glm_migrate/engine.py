@@ -1017,6 +1017,15 @@ def _move_as_safely_as_its_calls(
                     for built_here in model.clients:
                         if moved_by_fixes(built_here) and built_here.sdk == client.sdk:
                             waiting.setdefault(built_here, reason)
+    for holder, path, clients in model.handed_methods:
+        # `functools.partial(client.chat.completions.create, ...)`: the requests made through it
+        # are not visible, and nor are the ids and arguments they send
+        for client in clients:
+            if moved_by_fixes(client):
+                waiting.setdefault(
+                    client,
+                    f"its `{'.'.join(path)}` is handed to `{short_code(holder.func)}`, whose requests are not seen",
+                )
     for client, foreign in _foreign_model_ids(model, by_call).items():
         # `OpenAI()` whose every call sends `qwen-plus` or `bge-large-zh`: `OPENAI_BASE_URL` points
         # it at another server; moved, those ids would fail at Z.AI
@@ -1034,6 +1043,7 @@ def _move_as_safely_as_its_calls(
     for client in model.clients:
         if client.copied_from is not None and (why := waiting.get(client.copied_from)) is not None:
             waiting.setdefault(client, why)
+    _declared_clients_wait(model, of_call, waiting)
     if not waiting:
         return waiting
     constructions: dict[cst.CSTNode, str] = {
@@ -1080,6 +1090,49 @@ def _move_as_safely_as_its_calls(
             finding.applicability = Applicability.UNSAFE
             finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
     return waiting
+
+
+def _declared_clients_wait(
+    model: SemanticModel, of_call: list[tuple[ApiCall, list[Finding]]], waiting: dict[Client, str]
+) -> None:
+    """A call through a parameter declared as the SDK's client (`def ask(client: OpenAI)`) may
+    be given any client of that class this module builds, by code not followed (`for client in (speech, chat):
+    ask(client, q)`). While one of those waits, or stays on OpenAI, the parameter waits too: its
+    calls' GLM ids could reach OpenAI; and so do the clients that move, which could be given to
+    it with its OpenAI ids."""
+    for call, _ in of_call:
+        for declared in call.clients:
+            if declared.origin != "annotation" or declared.target is not Target.OPENAI or declared in waiting:
+                continue
+            same_sdk = [
+                c
+                for c in model.clients
+                if c.sdk == declared.sdk and c.is_async == declared.is_async and c.construction is not None
+            ]
+            why = next(
+                (
+                    f"it may be given `{_client_shown(model, c)}`, which "
+                    + (f"waits ({reason})" if (reason := waiting.get(c)) else "stays on OpenAI")
+                    for c in same_sdk
+                    if c in waiting or (c.target is Target.OPENAI and repoint_blocker(model, c) is not None)
+                ),
+                None,
+            )
+            if why is None:
+                continue
+            waiting[declared] = why
+            for client in same_sdk:
+                if moved_by_fixes(client):
+                    waiting.setdefault(client, f"a parameter declared as its class waits: {why}")
+
+
+def _client_shown(model: SemanticModel, client: Client) -> str:
+    """The name a built client is bound to (`speech = OpenAI()`), or its construction."""
+    assert client.construction is not None
+    parent = model.parents.get(client.construction)
+    if type(parent) is cst.Assign and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
+        return parent.targets[0].target.value
+    return short_code(client.construction)
 
 
 def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:

@@ -206,6 +206,10 @@ def add_missing_module_setting(
         return  # no request of the module client here: nothing in this file needs the setting
     anchor = module_client_anchor(rule.model)
     if anchor is None:
+        # `import openai` inside functions only: each would need the setting (`repoint_blocker`)
+        call = next(c for c in rule.model.api_calls if any(client.origin == "module" for client in c.clients))
+        code = f"openai.{attribute} = {code_of(value)}"
+        rule.report(call.node, f"{message}; `openai` is imported only inside a function: add `{code}` after it")
         return
     line, alias = anchor
     code = f"{alias}.{attribute} = {code_of(value)}"
@@ -375,6 +379,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     if client.sdk == "azure" and client.origin == "annotation" and client.target is Target.OPENAI:
         # Its caller builds it; until that client moves, its model is an Azure deployment name.
         return "it is an Azure OpenAI client its caller makes, whose model is a deployment name"
+    if client.origin == "module" and client.target is Target.OPENAI and module_client_anchor(model) is None:
+        # GLM001/GLM002 set `openai.api_key` and `openai.base_url` after a module-level import
+        return "`openai` is imported only inside a function, where its settings are not added"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     branch = provider_branch(model, client)
@@ -556,7 +563,8 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
     if built is None:
         return []
     api_calls = {call.node for call in model.api_calls}
-    found: list[tuple[cst.Call, Scope]] = []
+    # or a method of it (`functools.partial(client.chat.completions.create, model="gpt-4o")`)
+    found = [(holder, client.scope) for holder, _, clients in model.handed_methods if client in clients]
     child: cst.CSTNode = built
     parent = model.parents.get(child)
     while parent is not None and not isinstance(parent, cst.BaseStatement | cst.BaseSmallStatement):

@@ -415,8 +415,9 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
     return type(parent) is cst.Attribute and parent.attr is name
 
 
-#: the last word of a setting that holds a key (`settings.openai.key`, `cfg["openai"]["api_key"]`)
-_KEY_WORDS = frozenset({"key", "api_key", "apikey", "token", "secret"})
+#: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`)
+_OPENAI_KEY_NAME = re.compile(r"\w*openai_?\w*?_?(?:api_?key|key|token|secret)s?")
+_NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def names_openai_key(
@@ -432,25 +433,31 @@ def names_openai_key(
     name or `self` attribute bound once."""
     names = {name.lower(): name for name in (variables or tables.openai_key_envs)}
 
+    def named_by(words: list[str]) -> str | None:
+        # "OpenAI API Key" (a form's label) reads as `openai_api_key`
+        lowered = [_NOT_A_WORD.sub("_", word.strip().lower()) for word in words]
+        found = next((names[word] for word in lowered if word in names), None)
+        if found is None and variables is None:
+            # a key (every caller asks of one) read by the word "openai" (`keys["openai"]`,
+            # `settings.openai.key`, `get_secret("openai")`) or by a name said to be an OpenAI
+            # key (`JUDGE_OPENAI_API_KEY`, `azure_openai_key`)
+            if "openai" in lowered or any(_OPENAI_KEY_NAME.fullmatch(word) for word in lowered):
+                found = tables.sdk_key_env
+        return found
+
     def named(expr: cst.BaseExpression) -> str | None:
         # strings and attribute names; a bare name is a variable's (a parameter named
         # `openai_api_key` holds whatever its callers pass), followed below when bound once
         attributes = [n.value for n in names_in(expr) if _is_attribute_name(model, n)]
-        words = [string_value(literal) or "" for literal in literals_in(expr)] + attributes
-        found = next((names[word.lower()] for word in words if word.lower() in names), None)
-        if found is None and variables is None:
-            # `settings.openai.key`, `config["openai"]["api_key"]`: the key of an "openai" section
-            lowered = [word.lower() for word in words]
-            if "openai" in lowered and any(word in _KEY_WORDS for word in lowered):
-                found = tables.sdk_key_env
-        return found
+        return named_by([string_value(literal) or "" for literal in literals_in(expr)] + attributes)
 
     found = named(value)
     if found is None and type(value) in (cst.Name, cst.Attribute):
         dotted = dotted_name(value) or ""
         bindings = model.lookup(dotted, scope) if type(value) is cst.Name else model.attribute_lookup(dotted, scope)
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
-            found = named(bindings[0].value)
+            # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
+            found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
         elif len(bindings) == 1 and bindings[0].qualified is not None:
             # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
             found = names.get(bindings[0].qualified.rpartition(".")[2].lower())

@@ -71,6 +71,10 @@ class SemanticModel(ValueResolver):
         self.passed: dict[ApiCall, tuple[Client, ...]] = {}
         #: clients this module passes to another module's functions that call APIs through them
         self.handed: list[HandedClient] = []
+        #: API methods passed on uncalled (`functools.partial(client.chat.completions.create, ...)`,
+        #: `asyncio.to_thread(client.embeddings.create, ...)`): the call that gets the method, the
+        #: method's normalised resource path and its clients
+        self.handed_methods: list[tuple[cst.Call, tuple[str, ...], tuple[Client, ...]]] = []
         self._receivers: dict[ApiCall, tuple[tuple[cst.Param, Scope], ...]] = {}
         #: calls of a client resource through parameters nothing here passes a client for: the
         #: resource path, and the parameters (`receiver_params`), which callers elsewhere may fill
@@ -192,6 +196,8 @@ class SemanticModel(ValueResolver):
                 self.api_calls.append(api)
             elif not func_values and type(call.func) is cst.Attribute:
                 untraced.append((call, scope))
+            if api is None:
+                self._note_handed_methods(call, scope)
             for value in func_values:
                 if isinstance(value, ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
                     path = tuple(value.name.split(".")[1:])
@@ -362,6 +368,18 @@ class SemanticModel(ValueResolver):
                     resources = self.tables.sdk.normalise_path(tuple(path.split(".")))
                     for client in dict.fromkeys(clients):
                         yield HandedClient(client, resources, qualified)
+
+    def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
+        for arg in call.args:
+            value = arg.value
+            # a method of a client's resource: `<client>.<resource>.<method>` at least
+            if type(value) is not cst.Attribute or type(value.value) is not cst.Attribute:
+                continue
+            resources = [v for v in self.values_of(value, scope) if isinstance(v, ResourceValue)]
+            path = self.tables.sdk.normalise_path(resources[0].path) if resources else ()
+            if len(path) > 1 and (path in self.tables.sdk.endpoints or self.tables.unavailable_advice(path)):
+                clients = tuple(dict.fromkeys(r.client for r in resources))
+                self.handed_methods.append((call, path, clients))
 
     def _api_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> ApiCall | None:
         resources = [v for v in func_values if isinstance(v, ResourceValue)]
