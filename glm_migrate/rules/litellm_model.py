@@ -64,10 +64,12 @@ class LitellmModel(Rule):
     itself and sends nothing. A Router's `model_name` is the alias the code calls it by and
     stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
     `api_key=`) is passed, since the provider defaults to the international endpoint and its own
-    variable. LiteLLM's zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens`
-    and `response_format` unless `drop_params=True` (`[litellm] rejected_params`): a call passing
-    one keeps its model for a person, since moved it would fail. It passes `thinking` only inside
-    `extra_body`.
+    variable. LiteLLM's zai provider takes only a few request parameters (`max_tokens`,
+    `temperature`, `top_p`, `stop`, `tools`, ...: `[litellm] supported_params`) and refuses the rest
+    (`n`, `seed`, `presence_penalty`, `logprobs`, `response_format`, ...) unless `drop_params=True`:
+    a call passing a keyword that is neither one of those nor LiteLLM's own (`api_key`, `timeout`,
+    `num_retries`, `metadata`, ...: `own_options`) keeps its model for a person, since moved it
+    would fail. It passes `thinking` only inside `extra_body`.
     """
 
     CODE = "GLM107"
@@ -179,7 +181,16 @@ class LitellmModel(Rule):
 
     def on_module_end(self) -> None:
         mocks: list[tuple[cst.Call | cst.Dict, Scope]] = []
+        # first the calls that would fail at Z.AI: a model id one of them shares with a call that
+        # could move (a constant) stays with them for a person
+        held: set[cst.Call] = set()
         for call, scope, kind in self.model.framework_calls:
+            if kind == "litellm_chat" and not self._mocked(call, scope) and (reasons := self._refusals(call)):
+                held.add(call)
+                self._kept(call, scope, reasons)
+        for call, scope, kind in self.model.framework_calls:
+            if call in held:
+                continue
             if kind in ("litellm_chat", "litellm_embeddings") and self._mocked(call, scope):
                 mocks.append((call, scope))
             elif kind == "litellm_chat":
@@ -230,25 +241,38 @@ class LitellmModel(Rule):
 
     def _completion(self, call: cst.Call, scope: Scope) -> None:
         function = f"`{code_of(call.func)}`"
-        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-        rejected = [name for name in self.tables.litellm.rejected_params if find_kwarg(call, name) is not None]
-        drops = find_kwarg(call, "drop_params")
-        if model is not None and rejected and not (drops is not None and code_of(drops.value) == "True"):
-            self._kept_by_arguments(call, model.value, scope, function, rejected)
-        elif model is not None:
-            self._move(call, model.value, scope, function)
+        model = _model(call)
+        if model is not None:
+            self._move(call, model, scope, function)
         elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
             self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
 
-    def _kept_by_arguments(
-        self, call: cst.Call, model: cst.BaseExpression, scope: Scope, where: str, rejected: list[str]
-    ) -> None:
-        """A call passing what the zai provider refuses (`seed=`, `response_format=`): moved, it
-        would fail at Z.AI, so its OpenAI model is reported for a person instead."""
-        if self._elsewhere(_base(call), model, scope):
+    def _refusals(self, call: cst.Call) -> list[str]:
+        """Why the call, sent to LiteLLM's zai provider as it is, would fail: the request
+        parameters the provider refuses (UnsupportedParamsError) unless `drop_params=True`."""
+        provider = self.tables.litellm
+        drops = find_kwarg(call, "drop_params")
+        if drops is not None and code_of(drops.value) == "True":
+            return []
+        known = provider.supported_params | provider.own_options
+        refused = [arg.keyword.value for arg in call.args if arg.keyword is not None and arg.keyword.value not in known]
+        if not refused:
+            return []
+        shown = ", ".join(f"`{name}=`" for name in refused)
+        them = "it" if len(refused) == 1 else "them"
+        return [
+            f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
+        ]
+
+    def _kept(self, call: cst.Call, scope: Scope, reasons: list[str]) -> None:
+        """A call that would fail at Z.AI as written (`reasons`): its OpenAI model is reported for
+        a person instead of moving."""
+        model = _model(call)
+        where = f"`{code_of(call.func)}`"
+        if model is None or self._elsewhere(_base(call), model, scope):
             return
-        shown = ", ".join(f"`{name}=`" for name in rejected)
-        for literal in self.model.resolve_strings(model, scope)[0]:
+        literals, complete = self.model.resolve_strings(model, scope)
+        for literal in literals:
             old = string_value(literal) or ""
             provider, _, bare = old.rpartition("/")
             match = self.tables.match_on("chat", bare) if provider in OPENAI_PROVIDERS else None
@@ -258,8 +282,14 @@ class LitellmModel(Rule):
             new = f"{self.tables.litellm.prefix}/{match.glm}"
             self.report(
                 literal,
-                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and LiteLLM's zai provider refuses "
-                f"{shown} (UnsupportedParamsError): drop it or pass `drop_params=True`, then use `{new}`",
+                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and moved to `{new}` the call would "
+                f"fail: {'; '.join(reasons)}",
+            )
+        if not (literals and complete):
+            self.report(
+                model,
+                f"Model of {where} comes from `{code_of(model)}` at run time, and a `{self.tables.litellm.prefix}/` "
+                f"model would fail this call: {'; '.join(reasons)}",
             )
 
     def _router_list(self, call: cst.Call, scope: Scope) -> None:
@@ -436,6 +466,12 @@ class LitellmModel(Rule):
             new = f"{reference}{self.key_env}"
             fix = Fix(((key, partial(replace_string, value=new)),), f"Read `{self.key_env}` instead")
             self.report(key, f"{where} sends the key from `{value[len(reference) :]}` to Z.AI", fix=fix)
+
+
+def _model(call: cst.Call) -> cst.BaseExpression | None:
+    """The model a completion call sends: `model=` or its first positional argument."""
+    arg = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+    return arg.value if arg is not None else None
 
 
 def _option(at: cst.Call | cst.Dict, name: str) -> cst.BaseExpression | None:
