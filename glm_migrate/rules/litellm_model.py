@@ -5,7 +5,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import (
@@ -185,6 +185,9 @@ class LitellmModel(Rule):
         Invalid(  # the zai provider refuses `n=`: moved, the call would fail
             'import litellm\nlitellm.completion(model="gpt-4o", messages=[], n=2)'
         ),
+        Invalid(  # passed on, but GLM takes one stop word (GLM210)
+            'import litellm\nlitellm.completion(model="gpt-4o", messages=[], stop=["a", "b"])'
+        ),
         Invalid(  # OpenAI's key under another name: it moves only with the key replaced
             'import os\nimport dspy\nKEY = os.getenv("OPENAI_API_KEY")\nlm = dspy.LM("gpt-4o", api_key=KEY)',
             expected='import os\nimport dspy\nKEY = os.getenv("OPENAI_API_KEY")\nlm = dspy.LM("zai/glm-4.6", api_key=os.environ["ZAI_API_KEY"])',
@@ -203,7 +206,7 @@ class LitellmModel(Rule):
         # could move (a constant) stays with them for a person
         held: set[cst.Call] = set()
         for call, scope, kind in self.model.framework_calls:
-            if kind == "litellm_chat" and not self._mocked(call, scope) and (reasons := self._refusals(call)):
+            if kind == "litellm_chat" and not self._mocked(call, scope) and (reasons := self._refusals(call, scope)):
                 held.add(call)
                 self._kept(call, scope, reasons)
         for call, scope, kind in self.model.framework_calls:
@@ -265,22 +268,40 @@ class LitellmModel(Rule):
         elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
             self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
 
-    def _refusals(self, call: cst.Call) -> list[str]:
-        """Why the call, sent to LiteLLM's zai provider as it is, would fail: the request
-        parameters the provider refuses (UnsupportedParamsError) unless `drop_params=True`."""
+    def _refusals(self, call: cst.Call, scope: Scope) -> list[str]:
+        """Why the call, sent to LiteLLM's zai provider as it is, would fail: request parameters
+        the provider refuses (UnsupportedParamsError) unless `drop_params=True`, and what it passes
+        on but GLM rejects (a forced `tool_choice`, several stop words: GLM209, GLM210)."""
         provider = self.tables.litellm
+        reasons = []
         drops = find_kwarg(call, "drop_params")
-        if drops is not None and code_of(drops.value) == "True":
-            return []
         known = provider.supported_params | provider.own_options
         refused = [arg.keyword.value for arg in call.args if arg.keyword is not None and arg.keyword.value not in known]
-        if not refused:
-            return []
-        shown = ", ".join(f"`{name}=`" for name in refused)
-        them = "it" if len(refused) == 1 else "them"
-        return [
-            f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
-        ]
+        if refused and not (drops is not None and code_of(drops.value) == "True"):
+            shown = ", ".join(f"`{name}=`" for name in refused)
+            them = "it" if len(refused) == 1 else "them"
+            reasons.append(
+                f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
+            )
+        choice = find_kwarg(call, "tool_choice")
+        if choice is not None and not is_none(choice.value):
+            values, complete = self.model.resolve_strings(choice.value, scope)
+            if not (values and complete and all(string_value(value) == "auto" for value in values)):
+                reasons.append(
+                    f'{self.target_name} takes only `tool_choice="auto"`, not `{short_code(choice.value)}` (with '
+                    "`auto` the model may answer without calling a tool)"
+                )
+        stop = find_kwarg(call, "stop")
+        if stop is not None:
+            lists: list[cst.List | cst.Tuple] = [*self.model.literals_of(stop.value, scope, cst.List)]
+            lists += self.model.literals_of(stop.value, scope, cst.Tuple)
+            sizes = [len(s.elements) for s in lists if not any(isinstance(e, cst.StarredElement) for e in s.elements)]
+            if max(sizes, default=0) > 1:
+                reasons.append(
+                    f"{self.target_name} takes one stop sequence, not {max(sizes)} (keep one and cut the answer at "
+                    "the others yourself)"
+                )
+        return reasons
 
     def _kept(self, call: cst.Call, scope: Scope, reasons: list[str]) -> None:
         """A call that would fail at Z.AI as written (`reasons`): its OpenAI model is reported for
