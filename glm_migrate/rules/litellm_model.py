@@ -19,6 +19,7 @@ from glm_migrate.rules._helpers import (
     names_openai_key,
     openai_key_replacing_fix,
     replace_string,
+    sends_images,
 )
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
 
@@ -301,6 +302,17 @@ class LitellmModel(Rule):
                     f"{self.target_name} takes one stop sequence, not {max(sizes)} (keep one and cut the answer at "
                     "the others yourself)"
                 )
+        if sends_images(_messages(call)):
+            model = _model(call)
+            literals = self.model.resolve_strings(model, scope)[0] if model is not None else []
+            names = [(string_value(literal) or "").rpartition("/")[2] for literal in literals]
+            matches = [self.tables.match_on("chat", name) for name in names]
+            if not literals or any(m is not None and m.glm not in self.tables.vision_models for m in matches):
+                target = self.tables.target
+                reasons.append(
+                    f"the request sends images, which `{target.chat}` does not read: use `{provider.prefix}/"
+                    f"{target.vision}` (it takes no tools)"
+                )
         return reasons
 
     def _kept(self, call: cst.Call, scope: Scope, reasons: list[str]) -> None:
@@ -322,13 +334,13 @@ class LitellmModel(Rule):
             self.report(
                 literal,
                 f"Model `{old}`{match.label} on {where} does not reach Z.AI, and moved to `{new}` the call would "
-                f"fail: {'; '.join(reasons)}",
+                f"not work: {'; '.join(reasons)}",
             )
         if not (literals and complete):
             self.report(
                 model,
                 f"Model of {where} comes from `{code_of(model)}` at run time, and a `{self.tables.litellm.prefix}/` "
-                f"model would fail this call: {'; '.join(reasons)}",
+                f"model would not work with this call: {'; '.join(reasons)}",
             )
 
     def _router_list(self, call: cst.Call, scope: Scope) -> None:
@@ -562,6 +574,12 @@ def _splat(at: cst.Call | cst.Dict) -> str | None:
     else:
         found = next((e.value for e in at.elements if isinstance(e, cst.StarredDictElement)), None)
     return code_of(found) if found is not None else None
+
+
+def _messages(call: cst.Call) -> cst.Arg | None:
+    """A completion call's `messages=`, or its second positional argument."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return find_kwarg(call, "messages") or (positional[1] if len(positional) > 1 else None)
 
 
 def _option(at: cst.Call | cst.Dict, name: str) -> cst.BaseExpression | None:
