@@ -263,7 +263,10 @@ class LitellmProvider:
     api_base_env: str  #: the variable it reads the URL from
     env_reference: str  #: "os.environ/": a settings string naming a variable
     mock_options: tuple[str, ...]  #: keywords with which LiteLLM answers itself and sends nothing
-    rejected_params: tuple[str, ...]  #: arguments the zai provider refuses without `drop_params=True`
+    #: request parameters the zai provider takes; others it refuses without `drop_params=True`
+    supported_params: frozenset[str]
+    #: LiteLLM's (and dspy.LM's) own keywords, never sent as request parameters
+    own_options: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,7 +775,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             api_base_env=_get(endpoints_raw, "litellm.api_base_env", str, "endpoints"),
             env_reference=_get(endpoints_raw, "litellm.env_reference", str, "endpoints"),
             mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
-            rejected_params=_str_list(endpoints_raw, "litellm.rejected_params", "endpoints"),
+            supported_params=frozenset(_str_list(endpoints_raw, "litellm.supported_params", "endpoints")),
+            own_options=frozenset(_str_list(endpoints_raw, "litellm.own_options", "endpoints")),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}

@@ -387,6 +387,17 @@ def test_langchain_own_fields_are_langchain_cores() -> None:
     assert not own & set(llm._get_request_payload([("user", "hi")]))
 
 
+def test_litellm_supported_params_are_the_zai_providers() -> None:
+    """GLM107 moves a LiteLLM call only with these request parameters: they must be what the zai
+    provider lists (`thinking` aside: passed as a keyword it fails, GLM107 wants it in
+    `extra_body`), plus `user`, which LiteLLM never validates."""
+    pytest.importorskip("litellm")
+    from litellm.llms.zai.chat.transformation import ZAIChatConfig
+
+    supported = set(ZAIChatConfig().get_supported_openai_params(model="glm-4.6")) - {"thinking"}
+    assert load_tables().litellm.supported_params == supported | {"user"}
+
+
 def test_every_endpoint_path_is_a_method_the_signature_table_knows() -> None:
     """The guard binds rewritten calls against signatures.toml: an endpoint path sdk.toml adds
     without a signature would never be checked (`images.generations` is zai-sdk's name)."""

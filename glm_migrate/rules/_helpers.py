@@ -143,6 +143,16 @@ def key_renaming_fix(node: cst.BaseExpression, name: str, applicability: Applica
     return Fix(edits, f"Read `{name}` instead", applicability=applicability)
 
 
+#: the `type` of message content parts that carry an image
+IMAGE_PARTS = frozenset({"image_url", "input_image"})
+
+
+def sends_images(messages: cst.Arg | None) -> bool:
+    """A request's `messages=`, as written in the call, hold an image part
+    (`{"type": "image_url", ...}`): GLM's text models read none."""
+    return messages is not None and any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value))
+
+
 def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpression:
     """The base URL a migrated client gets: ZAI_BASE_URL with the region's URL as the default."""
     url = tables.base_url(region)

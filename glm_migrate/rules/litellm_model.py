@@ -4,6 +4,8 @@ from functools import partial
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.nodes import is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
 from glm_migrate.rules._helpers import (
@@ -13,8 +15,11 @@ from glm_migrate.rules._helpers import (
     code_of,
     dict_entry,
     env_key_lookup,
-    rename_env_lookup,
+    key_renaming_fix,
+    names_openai_key,
+    openai_key_replacing_fix,
     replace_string,
+    sends_images,
 )
 from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_value
 
@@ -64,10 +69,12 @@ class LitellmModel(Rule):
     itself and sends nothing. A Router's `model_name` is the alias the code calls it by and
     stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
     `api_key=`) is passed, since the provider defaults to the international endpoint and its own
-    variable. LiteLLM's zai provider rejects `seed`, `reasoning_effort`, `max_completion_tokens`
-    and `response_format` unless `drop_params=True` (`[litellm] rejected_params`): a call passing
-    one keeps its model for a person, since moved it would fail. It passes `thinking` only inside
-    `extra_body`.
+    variable. LiteLLM's zai provider takes only a few request parameters (`max_tokens`,
+    `temperature`, `top_p`, `stop`, `tools`, ...: `[litellm] supported_params`) and refuses the rest
+    (`n`, `seed`, `presence_penalty`, `logprobs`, `response_format`, ...) unless `drop_params=True`:
+    a call passing a keyword that is neither one of those nor LiteLLM's own (`api_key`, `timeout`,
+    `num_retries`, `metadata`, ...: `own_options`) keeps its model for a person, since moved it
+    would fail. It passes `thinking` only inside `extra_body`.
     """
 
     CODE = "GLM107"
@@ -111,22 +118,23 @@ class LitellmModel(Rule):
         Invalid('import litellm\ntext = litellm.transcription(model="whisper-1", file=audio)'),
         Invalid(  # DSPy hands its model id to LiteLLM
             'import dspy\nlm = dspy.LM("openai/gpt-4o-mini")',
-            expected='import dspy\nlm = dspy.LM("zai/glm-4.6")',
+            expected='import os\n\nimport dspy\nlm = dspy.LM("zai/glm-4.6", api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             "import litellm\ndef embed(texts, **kw):\n    return litellm.embedding(input=texts, **kw)"
         ),  # model hidden
         Invalid(
             'import litellm\nlitellm.completion(model="gpt-4o", messages=[])',
-            expected='import litellm\nlitellm.completion(model="zai/glm-4.6", messages=[])',
+            # unset, ZAI_API_KEY would give way to OPENAI_API_KEY: LiteLLM would send it to Z.AI
+            expected='import os\n\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'from litellm import acompletion\nMODEL = "openai/gpt-4o-mini"\nasync def f():\n    await acompletion(MODEL, [])',
-            expected='from litellm import acompletion\nMODEL = "zai/glm-4.6"\nasync def f():\n    await acompletion(MODEL, [])',
+            expected='import os\n\nfrom litellm import acompletion\nMODEL = "zai/glm-4.6"\nasync def f():\n    await acompletion(MODEL, [], api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'from litellm import completion\ncompletion(model="glm-4.6", messages=[])',
-            expected='from litellm import completion\ncompletion(model="zai/glm-4.6", messages=[])',
+            expected='import os\n\nfrom litellm import completion\ncompletion(model="zai/glm-4.6", messages=[], api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             'import litellm\nrouter = litellm.Router(model_list=[{"model_name": "gpt-4o", "litellm_params": '
@@ -137,12 +145,12 @@ class LitellmModel(Rule):
         Invalid(  # the constant is also sent for real: it moves, and the mock with it
             'import litellm\nMODEL = "gpt-4o"\ndef ask(m):\n    return litellm.completion(model=MODEL, messages=m)\n'
             'def fake(m):\n    return litellm.completion(model=MODEL, messages=m, mock_response="Hi!")',
-            expected='import litellm\nMODEL = "zai/glm-4.6"\ndef ask(m):\n    return litellm.completion(model=MODEL, messages=m)\n'
+            expected='import os\n\nimport litellm\nMODEL = "zai/glm-4.6"\ndef ask(m):\n    return litellm.completion(model=MODEL, messages=m, api_key=os.environ["ZAI_API_KEY"])\n'
             'def fake(m):\n    return litellm.completion(model=MODEL, messages=m, mock_response="Hi!")',
         ),
         Invalid(  # the mock may be off at run time: then the call goes to OpenAI
             'import litellm\ndef ask(m, mock=None):\n    return litellm.completion(model="gpt-4o", messages=m, mock_response=mock)',
-            expected='import litellm\ndef ask(m, mock=None):\n    return litellm.completion(model="zai/glm-4.6", messages=m, mock_response=mock)',
+            expected='import os\n\nimport litellm\ndef ask(m, mock=None):\n    return litellm.completion(model="zai/glm-4.6", messages=m, mock_response=mock, api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
             "import litellm\ndef ask(model, messages):\n    return litellm.completion(model=model, messages=messages)"
@@ -157,7 +165,7 @@ class LitellmModel(Rule):
         ),
         Invalid(
             'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[], api_base="https://api.openai.com/v1")',
-            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"))',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base=os.environ.get("ZAI_BASE_URL", "https://api.z.ai/api/paas/v4/"), api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(  # the provider reads ZAI_API_KEY; this project keeps the key elsewhere
             'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[])',
@@ -166,20 +174,45 @@ class LitellmModel(Rule):
         ),
         Invalid(  # the provider defaults to the international endpoint
             'import os\nimport litellm\nlitellm.completion(model="gpt-4o", messages=[])',
-            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base=os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/"))',
+            expected='import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_key=os.environ["ZAI_API_KEY"], api_base=os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/"))',
             settings={"region": "china"},
         ),
         Invalid(
             'import os\nfrom litellm import Router\nrouter = Router(model_list=[{"model_name": "default", "litellm_params": {"model": "gpt-4o"}}])',
             expected='import os\nfrom litellm import Router\nrouter = Router(model_list=[{"model_name": "default", "litellm_params": {"model": "zai/glm-4.6", '
-            '"api_base": os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/")}}])',
+            '"api_key": os.environ["ZAI_API_KEY"], "api_base": os.environ.get("ZAI_BASE_URL", "https://open.bigmodel.cn/api/paas/v4/")}}])',
             settings={"region": "china"},
+        ),
+        Invalid(  # the zai provider refuses `n=`: moved, the call would fail
+            'import litellm\nlitellm.completion(model="gpt-4o", messages=[], n=2)'
+        ),
+        Invalid(  # passed on, but GLM takes one stop word (GLM210)
+            'import litellm\nlitellm.completion(model="gpt-4o", messages=[], stop=["a", "b"])'
+        ),
+        Invalid(  # OpenAI's key under another name: it moves only with the key replaced
+            'import os\nimport dspy\nKEY = os.getenv("OPENAI_API_KEY")\nlm = dspy.LM("gpt-4o", api_key=KEY)',
+            expected='import os\nimport dspy\nKEY = os.getenv("OPENAI_API_KEY")\nlm = dspy.LM("zai/glm-4.6", api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
+        Invalid(  # `**options` may hold a key, or arguments the zai provider refuses
+            'import litellm\ndef ask(m, **options):\n    return litellm.completion(model="gpt-4o", messages=m, **options)',
+            expected='import litellm\ndef ask(m, **options):\n    return litellm.completion(model="zai/glm-4.6", messages=m, **options)',
+            unsafe=True,
         ),
     )
 
     def on_module_end(self) -> None:
         mocks: list[tuple[cst.Call | cst.Dict, Scope]] = []
+        # first the calls that would fail at Z.AI: a model id one of them shares with a call that
+        # could move (a constant) stays with them for a person
+        held: set[cst.Call] = set()
         for call, scope, kind in self.model.framework_calls:
+            if kind == "litellm_chat" and not self._mocked(call, scope) and (reasons := self._refusals(call, scope)):
+                held.add(call)
+                self._kept(call, scope, reasons)
+        for call, scope, kind in self.model.framework_calls:
+            if call in held:
+                continue
             if kind in ("litellm_chat", "litellm_embeddings") and self._mocked(call, scope):
                 mocks.append((call, scope))
             elif kind == "litellm_chat":
@@ -230,25 +263,67 @@ class LitellmModel(Rule):
 
     def _completion(self, call: cst.Call, scope: Scope) -> None:
         function = f"`{code_of(call.func)}`"
-        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
-        rejected = [name for name in self.tables.litellm.rejected_params if find_kwarg(call, name) is not None]
-        drops = find_kwarg(call, "drop_params")
-        if model is not None and rejected and not (drops is not None and code_of(drops.value) == "True"):
-            self._kept_by_arguments(call, model.value, scope, function, rejected)
-        elif model is not None:
-            self._move(call, model.value, scope, function)
+        model = _model(call)
+        if model is not None:
+            self._move(call, model, scope, function)
         elif any(arg.star == "**" for arg in call.args) and not self._elsewhere(_base(call), None, scope):
             self.report(call, f"Model of {function} not visible (passed through `**`): make it a `zai/` id")
 
-    def _kept_by_arguments(
-        self, call: cst.Call, model: cst.BaseExpression, scope: Scope, where: str, rejected: list[str]
-    ) -> None:
-        """A call passing what the zai provider refuses (`seed=`, `response_format=`): moved, it
-        would fail at Z.AI, so its OpenAI model is reported for a person instead."""
-        if self._elsewhere(_base(call), model, scope):
+    def _refusals(self, call: cst.Call, scope: Scope) -> list[str]:
+        """Why the call, sent to LiteLLM's zai provider as it is, would fail: request parameters
+        the provider refuses (UnsupportedParamsError) unless `drop_params=True`, and what it passes
+        on but GLM rejects (a forced `tool_choice`, several stop words: GLM209, GLM210)."""
+        provider = self.tables.litellm
+        reasons = []
+        drops = find_kwarg(call, "drop_params")
+        known = provider.supported_params | provider.own_options
+        refused = [arg.keyword.value for arg in call.args if arg.keyword is not None and arg.keyword.value not in known]
+        if refused and not (drops is not None and code_of(drops.value) == "True"):
+            shown = ", ".join(f"`{name}=`" for name in refused)
+            them = "it" if len(refused) == 1 else "them"
+            reasons.append(
+                f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
+            )
+        choice = find_kwarg(call, "tool_choice")
+        if choice is not None and not is_none(choice.value):
+            values, complete = self.model.resolve_strings(choice.value, scope)
+            if not (values and complete and all(string_value(value) == "auto" for value in values)):
+                reasons.append(
+                    f'{self.target_name} takes only `tool_choice="auto"`, not `{short_code(choice.value)}` (with '
+                    "`auto` the model may answer without calling a tool)"
+                )
+        stop = find_kwarg(call, "stop")
+        if stop is not None:
+            lists: list[cst.List | cst.Tuple] = [*self.model.literals_of(stop.value, scope, cst.List)]
+            lists += self.model.literals_of(stop.value, scope, cst.Tuple)
+            sizes = [len(s.elements) for s in lists if not any(isinstance(e, cst.StarredElement) for e in s.elements)]
+            if max(sizes, default=0) > 1:
+                reasons.append(
+                    f"{self.target_name} takes one stop sequence, not {max(sizes)} (keep one and cut the answer at "
+                    "the others yourself)"
+                )
+        if sends_images(_messages(call)):
+            model = _model(call)
+            literals = self.model.resolve_strings(model, scope)[0] if model is not None else []
+            names = [(string_value(literal) or "").rpartition("/")[2] for literal in literals]
+            matches = [self.tables.match_on("chat", name) for name in names]
+            if not literals or any(m is not None and m.glm not in self.tables.vision_models for m in matches):
+                target = self.tables.target
+                reasons.append(
+                    f"the request sends images, which `{target.chat}` does not read: use `{provider.prefix}/"
+                    f"{target.vision}` (it takes no tools)"
+                )
+        return reasons
+
+    def _kept(self, call: cst.Call, scope: Scope, reasons: list[str]) -> None:
+        """A call that would fail at Z.AI as written (`reasons`): its OpenAI model is reported for
+        a person instead of moving."""
+        model = _model(call)
+        where = f"`{code_of(call.func)}`"
+        if model is None or self._elsewhere(_base(call), model, scope):
             return
-        shown = ", ".join(f"`{name}=`" for name in rejected)
-        for literal in self.model.resolve_strings(model, scope)[0]:
+        literals, complete = self.model.resolve_strings(model, scope)
+        for literal in literals:
             old = string_value(literal) or ""
             provider, _, bare = old.rpartition("/")
             match = self.tables.match_on("chat", bare) if provider in OPENAI_PROVIDERS else None
@@ -258,8 +333,14 @@ class LitellmModel(Rule):
             new = f"{self.tables.litellm.prefix}/{match.glm}"
             self.report(
                 literal,
-                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and LiteLLM's zai provider refuses "
-                f"{shown} (UnsupportedParamsError): drop it or pass `drop_params=True`, then use `{new}`",
+                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and moved to `{new}` the call would "
+                f"not work: {'; '.join(reasons)}",
+            )
+        if not (literals and complete):
+            self.report(
+                model,
+                f"Model of {where} comes from `{code_of(model)}` at run time, and a `{self.tables.litellm.prefix}/` "
+                f"model would not work with this call: {'; '.join(reasons)}",
             )
 
     def _router_list(self, call: cst.Call, scope: Scope) -> None:
@@ -286,20 +367,42 @@ class LitellmModel(Rule):
     def _move(self, at: cst.Call | cst.Dict, model: cst.BaseExpression, scope: Scope, where: str) -> None:
         """A completion call's or a Router deployment's model, then its key and URL, to Z.AI."""
         base = _base(at)
-        if self._elsewhere(base, model, scope) or not self._models(model, scope, where):
+        if self._elsewhere(base, model, scope):
             return
         provider = self.tables.litellm
+        key = _option(at, "api_key")
+        splat = _splat(at)
+        openai_key = self._openai_key(key, scope) if key is not None else None
+        # What keeps the move from being safe: the key it would send, or what `**` may hold
+        unsafe = None
+        if openai_key is not None:
+            unsafe = f"its `api_key=` is OpenAI's key (`{openai_key}`): it moves only with that key replaced"
+        elif key is None and splat is not None:
+            unsafe = (
+                f"`**{splat}` may hold arguments the zai provider refuses, or no `api_key`, and then LiteLLM "
+                f"sends `OPENAI_API_KEY` to Z.AI when `{provider.api_key_env}` is unset"
+            )
+        to_zai, moved = self._models(model, scope, where, unsafe)
+        if not to_zai:
+            return
 
         def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
             if isinstance(at, cst.Call):
                 return Fix(((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports)
             return Fix(((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports)
 
-        key = _option(at, "api_key")
         if key is not None:
-            self._key(key, where)
-        elif self.key_env != provider.api_key_env:
-            message = f"{where} reads `{provider.api_key_env}`; this project's Z.AI key is in `{self.key_env}`"
+            self._key(key, where, openai_key)
+        elif splat is None and (moved or self.key_env != provider.api_key_env):
+            # (a key added beside `**` may be passed twice: that move is unsafe, above.) LiteLLM
+            # treats zai as an OpenAI-compatible provider: with its variable unset, it falls back
+            # to `litellm.api_key` and OPENAI_API_KEY (litellm/main.py, `_complete_custom_openai`)
+            message = (
+                f"{where} reads `{provider.api_key_env}`; this project's Z.AI key is in `{self.key_env}`"
+                if self.key_env != provider.api_key_env
+                else f"{where} moves to Z.AI without `api_key`: with `{provider.api_key_env}` unset, LiteLLM sends "
+                "`OPENAI_API_KEY` there"
+            )
             self.report(at, message, fix=add("api_key", env_key_lookup(self.key_env), ("os",)))
         url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
         imports = ("os",) if self.settings.base_url_style == "env" else ()
@@ -380,16 +483,21 @@ class LitellmModel(Rule):
             self.claim(*self.model.resolve_strings(model, scope)[0])
         return True
 
-    def _models(self, expr: cst.BaseExpression, scope: Scope, where: str) -> bool:
-        """Move the literals `expr` may be to `zai/`; report what cannot be seen. Whether the
-        deployment goes to Z.AI afterwards (so its key and URL must follow)."""
+    def _models(
+        self, expr: cst.BaseExpression, scope: Scope, where: str, unsafe: str | None = None
+    ) -> tuple[bool, bool]:
+        """Move the literals `expr` may be to `zai/` (with an unsafe fix, saying why, given
+        `unsafe`); report what cannot be seen. Whether the deployment goes to Z.AI afterwards
+        (so its key and URL must follow), and whether this run moves it there."""
         literals, complete = self.model.resolve_strings(expr, scope)
         prefix = self.tables.litellm.prefix
-        to_zai = False
+        to_zai = moved = False
         for literal in literals:
             old = string_value(literal) or ""
             provider, _, bare = old.rpartition("/")
-            to_zai = self._literal(literal, old, provider, bare, where) or to_zai or provider == prefix
+            moves = self._literal(literal, old, provider, bare, where, unsafe)
+            moved = moved or moves
+            to_zai = moves or to_zai or provider == prefix
         if not (literals and complete):
             self.report(
                 expr,
@@ -397,9 +505,11 @@ class LitellmModel(Rule):
                 f"to OpenAI; make sure it is a `{prefix}/` id such as `{prefix}/{self.tables.target.chat}` (key from "
                 f"`{self.tables.litellm.api_key_env}`)",
             )
-        return to_zai
+        return to_zai, moved
 
-    def _literal(self, literal: cst.SimpleString, old: str, provider: str, bare: str, where: str) -> bool:
+    def _literal(
+        self, literal: cst.SimpleString, old: str, provider: str, bare: str, where: str, unsafe: str | None = None
+    ) -> bool:
         if provider == "azure":
             self.report(
                 literal,
@@ -418,17 +528,27 @@ class LitellmModel(Rule):
         new = f"{self.tables.litellm.prefix}/{glm}"
         self.claim(literal)
         title = f"Replace with `{new}` (LiteLLM reads its key from `{self.tables.litellm.api_key_env}`)"
-        fix = Fix(((literal, partial(replace_string, value=new)),), title)
-        self.report(literal, f"Model `{old}`{label} on {where} does not reach Z.AI", fix=fix)
+        applicability = Applicability.UNSAFE if unsafe is not None else None
+        fix = Fix(((literal, partial(replace_string, value=new)),), title, applicability=applicability)
+        message = f"Model `{old}`{label} on {where} does not reach Z.AI" + (f"; {unsafe}" if unsafe else "")
+        self.report(literal, message, fix=fix)
         return True
 
-    def _key(self, key: cst.BaseExpression, where: str) -> None:
+    def _openai_key(self, key: cst.BaseExpression, scope: Scope) -> str | None:
+        """The OpenAI key variable `key` holds, when it is not read from the environment here
+        (`api_key=OPENAI_API_KEY`, `settings.openai_api_key`): no fix can tell it holds a Z.AI key."""
+        if env_lookup(key) is not None or isinstance(key, cst.SimpleString):
+            return None
+        return names_openai_key(self.model, self.tables, key, scope)
+
+    def _key(self, key: cst.BaseExpression, where: str, openai_key: str | None) -> None:
         """An OpenAI key passed to a deployment that now goes to Z.AI: read Z.AI's instead."""
         env = env_lookup(key)
         reference = self.tables.litellm.env_reference
         value = string_value(key) if isinstance(key, cst.SimpleString) else None
         if env is not None and env[0] in self.tables.openai_key_envs:
-            fix = Fix(((key, lambda node: rename_env_lookup(node, self.key_env)),), f"Read `{self.key_env}` instead")
+            # `os.getenv("ZAI_API_KEY")` would be None when unset: LiteLLM then sends OPENAI_API_KEY
+            fix = key_renaming_fix(key, self.key_env)
             self.report(key, f"{where} sends the key from `{env[0]}` to Z.AI", fix=fix)
         elif (
             value is not None and value.startswith(reference) and value[len(reference) :] in self.tables.openai_key_envs
@@ -436,6 +556,30 @@ class LitellmModel(Rule):
             new = f"{reference}{self.key_env}"
             fix = Fix(((key, partial(replace_string, value=new)),), f"Read `{self.key_env}` instead")
             self.report(key, f"{where} sends the key from `{value[len(reference) :]}` to Z.AI", fix=fix)
+        elif openai_key is not None:
+            message = f"{where} key `{short_code(key)}` is OpenAI's key (`{openai_key}`): moved to Z.AI, it would be sent there"
+            self.report(key, message, fix=openai_key_replacing_fix(key, self.key_env))
+
+
+def _model(call: cst.Call) -> cst.BaseExpression | None:
+    """The model a completion call sends: `model=` or its first positional argument."""
+    arg = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+    return arg.value if arg is not None else None
+
+
+def _splat(at: cst.Call | cst.Dict) -> str | None:
+    """The code of the first `**` mapping of a call or deployment, if any."""
+    if isinstance(at, cst.Call):
+        found: cst.BaseExpression | None = next((arg.value for arg in at.args if arg.star == "**"), None)
+    else:
+        found = next((e.value for e in at.elements if isinstance(e, cst.StarredDictElement)), None)
+    return code_of(found) if found is not None else None
+
+
+def _messages(call: cst.Call) -> cst.Arg | None:
+    """A completion call's `messages=`, or its second positional argument."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return find_kwarg(call, "messages") or (positional[1] if len(positional) > 1 else None)
 
 
 def _option(at: cst.Call | cst.Dict, name: str) -> cst.BaseExpression | None:

@@ -15,6 +15,7 @@ from glm_migrate.rules._helpers import (
     endpoint_argument_problems,
     old_width_in_code,
     replace_string,
+    sends_images,
 )
 from glm_migrate.semantic import ApiCall, Scope, env_lookup, string_value
 from glm_migrate.tables import ModelMatch
@@ -359,7 +360,7 @@ class OpenAIModelName(Rule):
                 self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)
                 continue
-            if endpoint == "chat" and new not in self.tables.vision_models and _sends_images(call):
+            if endpoint == "chat" and new not in self.tables.vision_models and sends_images(call.kwarg("messages")):
                 # GLM's chat models read text only; its vision model takes images (no tools)
                 vision = self.tables.target.vision
                 message += (
@@ -429,16 +430,6 @@ class OpenAIModelName(Rule):
                 self.claim(*literals_in(test.node))
                 message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
                 self.report(test.node, message)
-
-
-#: the `type` of message content parts that carry an image
-IMAGE_PARTS = frozenset({"image_url", "input_image"})
-
-
-def _sends_images(call: ApiCall) -> bool:
-    """The call's messages, as written in it, hold an image part (`{"type": "image_url", ...}`)."""
-    messages = call.kwarg("messages")
-    return messages is not None and any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value))
 
 
 def _endpoint_label(endpoint: str) -> str:

@@ -12,13 +12,21 @@ def test_an_api_base_at_openai_follows_the_model_to_zai() -> None:
     )
     result = run_rule(LitellmModel, source, {"base_url_style": "literal"})
     assert result.output == (
-        'import litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base="https://api.z.ai/api/paas/v4/")\n'
+        'import os\n\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_base="https://api.z.ai/api/paas/v4/", '
+        'api_key=os.environ["ZAI_API_KEY"])\n'
     )
 
 
 def test_a_model_already_on_zai_still_gets_zai_s_key() -> None:
+    # `os.getenv("ZAI_API_KEY")` would be None when unset, and LiteLLM would send OPENAI_API_KEY
     source = 'import os\nimport litellm\nlitellm.completion(model="zai/glm-4.6", messages=[], api_key=os.getenv("OPENAI_API_KEY"))\n'
-    assert 'api_key=os.getenv("ZAI_API_KEY")' in run_rule(LitellmModel, source).output
+    assert 'api_key=os.environ["ZAI_API_KEY"]' in run_rule(LitellmModel, source).output
+
+
+def test_a_call_left_on_zai_s_key_by_default_gets_no_key() -> None:
+    # already on `zai/` before this run: its author chose to rely on ZAI_API_KEY
+    source = 'import litellm\nlitellm.completion(model="zai/glm-4.6", messages=[])\n'
+    assert run_rule(LitellmModel, source).output == source
 
 
 def test_a_model_hidden_in_a_splat_is_reported() -> None:
