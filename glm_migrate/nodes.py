@@ -53,6 +53,14 @@ def short_code(node: cst.CSTNode, limit: int = 60) -> str:
     return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
+def method_name(func: cst.BaseExpression) -> str:
+    """A called method as a message names it: `llm.bind`, `ChatOpenAI(...).bind` for one called
+    on a constructor (whose arguments may fill lines), else `short_code(func)`."""
+    if type(func) is cst.Attribute and isinstance(func.value, cst.Call):
+        return f"{short_code(func.value.func)}(...).{func.attr.value}"
+    return short_code(func)
+
+
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string, no concatenation), else None."""
     if type(node) is not cst.SimpleString:

@@ -319,6 +319,10 @@ class Tables:
     other_cloud_options: frozenset[str]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
     langchain_own_fields: frozenset[str]
+    #: fields of ChatOpenAI that make it call the Responses API
+    langchain_responses_fields: frozenset[str]
+    #: methods of a LangChain chat model that add request keywords (`bind`, `bind_tools`)
+    langchain_binding_methods: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
     litellm: LitellmProvider
@@ -763,6 +767,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
+        langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
+        langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),
         frameworks=MappingProxyType(
             {
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))

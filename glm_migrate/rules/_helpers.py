@@ -63,6 +63,23 @@ def remove_unsupported(call: cst.Call, arg: cst.Arg, spec: UnsupportedParam) -> 
     )
 
 
+def first_stop_only(value: cst.BaseExpression) -> tuple[int, Fix] | None:
+    """For a `stop=` list or tuple literal of several sequences (GLM takes one): how many, and
+    the fix that keeps the first (unsafe: generation no longer stops at the others)."""
+    if not isinstance(value, cst.List | cst.Tuple) or len(value.elements) <= 1:
+        return None
+    first = value.elements[0]
+    if isinstance(first, cst.StarredElement):
+        return None  # its size is unknown
+    # A one-element tuple needs its comma; a list does not.
+    kept = first.with_changes(comma=cst.Comma() if isinstance(value, cst.Tuple) else cst.MaybeSentinel.DEFAULT)
+
+    def keep_first(node: cst.CSTNode) -> cst.CSTNode:
+        return node.with_changes(elements=[kept])
+
+    return len(value.elements), Fix(((value, keep_first),), f"Keep only `{code_of(first.value)}`")
+
+
 def replace_with(new: cst.CSTNode) -> Callable[[cst.CSTNode], cst.CSTNode]:
     """An edit that replaces whatever node it is given with `new`."""
     return lambda _: new

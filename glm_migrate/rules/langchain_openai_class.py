@@ -6,7 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import literals_in, short_code
+from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
@@ -18,16 +18,14 @@ from glm_migrate.rules._helpers import (
     env_key_lookup,
     key_renaming_fix,
     names_openai_key,
-    number_value,
     old_width_in_code,
     openai_key_replacing_fix,
-    out_of_range,
     put_in_extra_body,
     remove_kwargs,
-    remove_unsupported,
     replace_string,
     vector_space_change,
 )
+from glm_migrate.rules._langchain_requests import RequestOptions
 from glm_migrate.rules._setting_flow import key_setting_followed
 from glm_migrate.semantic import Scope, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
@@ -43,7 +41,13 @@ ALIASES = {"base_url": ("base_url", "openai_api_base"), "api_key": ("api_key", "
 CURRENT_NAMES_PACKAGE = "langchain_openai"
 MODEL_ALIASES = ("model", "model_name")
 #: what the class uses when no model is given (langchain-openai 1.7)
-DEFAULT_MODELS = {"langchain_chat": "gpt-3.5-turbo", "langchain_embeddings": "text-embedding-ada-002"}
+DEFAULT_MODELS = {
+    "langchain_chat": "gpt-3.5-turbo",
+    "langchain_embeddings": "text-embedding-ada-002",
+    "langchain_zhipu_chat": "glm-4",  # langchain-community 0.4
+}
+#: where `ChatZhipuAI` takes its endpoint (langchain-community 0.4: the full chat completions URL)
+ZHIPU_BASE_ALIASES = ("zhipuai_api_base", "api_base")
 ENDPOINTS = {"langchain_chat": "chat", "langchain_embeddings": "embeddings"}
 #: LangChain's Azure classes -> (the class that replaces them, its kind)
 AZURE_CLASSES = {
@@ -52,8 +56,6 @@ AZURE_CLASSES = {
 }
 #: where an Azure class takes its deployment (langchain-openai 1.7 aliases)
 AZURE_DEPLOYMENT_ALIASES = ("deployment_name", "azure_deployment", "deployment", *MODEL_ALIASES)
-#: ChatOpenAI fields that send requests to `/responses` (langchain-openai 1.7, sdk-surfaces.md 5.1)
-RESPONSES_SWITCHES = ("reasoning", "use_responses_api", "use_previous_response_id")
 
 
 #: a chat model's methods that send a request, whose `model=` keyword replaces the constructor's
@@ -157,8 +159,16 @@ class LangchainOpenAIClass(Rule):
     there: its key and model are that provider's settings); a URL or key only known at run time
     is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
-    `reasoning=` and `use_responses_api=`, which switch LangChain to the Responses API, are
-    reported, and so is `with_structured_output` without `method="json_mode"` (its default
+    The request options of a chat instance (its constructor's keywords, the literal keys of
+    its `model_kwargs`, the keywords of `.bind(...)` / `.bind_tools(...)` on it) are checked as
+    the raw-call rules check a chat call's (GLM205, GLM208, GLM209, GLM210, GLM211, GLM212):
+    where Z.AI rejects one as sent and only an unsafe fix or a person mends it (`n=2`, three stop
+    words, a forced `tool_choice`, `functions=`, a `json_schema` response format, a field that
+    switches to the Responses API such as `use_responses_api=True`), the fixes moving the
+    instance become unsafe, as an SDK client's do for such a call: a safe run leaves it on OpenAI.
+    `ChatZhipuAI` (langchain_community) already talks to Zhipu: its retired GLM ids, its default
+    `glm-4` included, move up as GLM101 moves them on a zhipuai call (safe).
+    `with_structured_output` without `method="json_mode"` is reported (its default
     asks for a `json_schema` response format GLM-4.6 lacks, and `function_calling` forces
     `tool_choice`). A per-call `model=` (`llm.invoke(messages, model="gpt-4o-mini")`) on an
     instance a safe run moves is rewritten with it. With `--thinking`, chat instances without a
@@ -269,9 +279,12 @@ class LangchainOpenAIClass(Rule):
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
+        self._bindings = self._bound_copies()
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
+            elif kind == "langchain_zhipu_chat":
+                self._zhipu(call, scope)
             elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
@@ -283,6 +296,37 @@ class LangchainOpenAIClass(Rule):
                 self._azure(call, scope, kind)
             elif kind == "langchain_completions":
                 self._completions(call, scope)
+
+    def _bound_copies(self) -> dict[cst.Call, list[cst.Call]]:
+        """The `.bind(...)` / `.bind_tools(...)` calls on each chat class construction (on it
+        directly, or on a name or attribute holding it): their keywords go with every request of
+        the copy they return."""
+        chats = {
+            call
+            for call, _, kind in self.model.framework_calls
+            if kind in ("langchain_chat", "langchain_init_chat_model")
+        }
+        bound: dict[cst.Call, list[cst.Call]] = {}
+        if not chats:
+            return bound
+        methods = self.tables.langchain_binding_methods
+        for call, scope in self.model.calls:
+            func = call.func
+            if type(func) is not cst.Attribute or func.attr.value not in methods:
+                continue
+            if func.value in chats:
+                assert isinstance(func.value, cst.Call)
+                bound.setdefault(func.value, []).append(call)
+                continue
+            receiver = dotted_name(func.value)
+            if receiver is None:
+                continue
+            lookup = self.model.lookup if "." not in receiver else self.model.attribute_lookup
+            for binding in lookup(receiver, scope) or ():
+                if binding.value in chats:
+                    assert isinstance(binding.value, cst.Call)
+                    bound.setdefault(binding.value, []).append(call)
+        return bound
 
     def _per_call_models(self) -> None:
         """`llm.invoke(messages, model="gpt-4o-mini")` on an instance this run points at Z.AI: a
@@ -306,7 +350,7 @@ class LangchainOpenAIClass(Rule):
                 continue
             literals, complete = self.model.resolve_strings(arg.value, scope)
             if not literals and not complete:
-                message = f"`{code_of(func)}` model comes from `{short_code(arg.value)}` at run time: make sure it is a GLM id"
+                message = f"`{method_name(func)}` model comes from `{short_code(arg.value)}` at run time: make sure it is a GLM id"
                 self.report(arg.value, message, severity=Severity.WARNING)
             for literal in literals:
                 old = string_value(literal) or ""
@@ -315,7 +359,7 @@ class LangchainOpenAIClass(Rule):
                     continue
                 self.claim(literal)
                 fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
-                self.report(literal, f"Model id `{old}`{match.label} on `{code_of(func)}`", fix=fix)
+                self.report(literal, f"Model id `{old}`{match.label} on `{method_name(func)}`", fix=fix)
 
     def _structured_output(self) -> None:
         """`llm.with_structured_output(Schema)` on a chat class this run moves: langchain-openai
@@ -334,7 +378,7 @@ class LangchainOpenAIClass(Rule):
             shown = f'method="{method}"' if method else "its default `json_schema` method"
             self.report(
                 call,
-                f"`{code_of(func)}` with {shown}: GLM-4.6 has no `json_schema` response format and rejects a "
+                f"`{method_name(func)}` with {shown}: GLM-4.6 has no `json_schema` response format and rejects a "
                 'forced `tool_choice`; use `method="json_mode"` and describe the schema in the prompt',
             )
 
@@ -369,6 +413,43 @@ class LangchainOpenAIClass(Rule):
             if prefix != "openai" and (prefix or self.tables.match_on("chat", model_id) is None):
                 return None
         return model
+
+    def _zhipu(self, call: cst.Call, scope: Scope) -> None:
+        """langchain_community's `ChatZhipuAI` already talks to Zhipu's endpoint, which serves
+        the GLM ids of today: a retired one (its default `glm-4` included) moves up as GLM101
+        moves it on a zhipuai client's call. One aimed at another server keeps its model."""
+        name = code_of(call.func)
+        base = _kwarg(call, ZHIPU_BASE_ALIASES)
+        if base is not None and self._target([base.value], scope) is not Target.ZAI:
+            self._claim_model(call, scope)  # that server's name: sent, not data to check
+            return
+        arg = _kwarg(call, MODEL_ALIASES)
+        if arg is None:
+            splats = [resolve_splat(self.model, a.value, scope) for a in _splat_args(call)]
+            adding = _Adding(self, call, splats, name)
+            if adding.sources(MODEL_ALIASES):
+                return  # a visible mapping sets it, followed as a setting
+            old = DEFAULT_MODELS["langchain_zhipu_chat"]
+            new = self.tables.lookup_model("chat", old)
+            if new and new != old:
+                what = f"uses `{old}`, which Zhipu retired"
+                adding.keyword(
+                    "model",
+                    MODEL_ALIASES,
+                    cst.SimpleString(f'"{new}"'),
+                    what,
+                    f'Pass `model="{new}"`',
+                    without="a model",
+                )
+            return
+        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+            old = string_value(literal) or ""
+            match = self.tables.match_on("chat", old)
+            if match is None or not match.glm or match.glm == old or self.claimed(literal):
+                continue
+            self.claim(literal)
+            fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
+            self.report(literal, f"Model id `{old}`{match.label} on `{name}`", fix=fix, model=match)
 
     def _completions(self, call: cst.Call, scope: Scope) -> None:
         """LangChain's completion model calls `/completions`, which Z.AI does not serve."""
@@ -486,15 +567,13 @@ class LangchainOpenAIClass(Rule):
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
         resized = self._model(call, scope, kind, name, adding)
+        requests = RequestOptions(self, scope)
         if kind == "langchain_chat":
             self._glm_options(call, name)
             self._thinking_switch(call, name)
-            self._request_parameters(call, name)
-            for option in RESPONSES_SWITCHES:
-                arg = find_kwarg(call, option)
-                if arg is not None:
-                    message = f"`{option}=` makes `{name}` call the Responses API, which Z.AI does not serve"
-                    self.report(arg, message + ": use `reasoning_effort=` or `extra_body` instead")
+            requests.check_call(call, name, constructor=True)
+            for bound in self._bindings.get(call, ()):
+                requests.check_call(bound, method_name(bound.func), constructor=False)
         if kind == "langchain_embeddings" and find_kwarg(call, "check_embedding_ctx_length") is None:
             adding.keyword(
                 "check_embedding_ctx_length",
@@ -505,6 +584,13 @@ class LangchainOpenAIClass(Rule):
             )
         # what the class's move must wait for: moved alone, it would break the program
         awaited = "its OpenAI key replaced" if openai_key else "its model, whose vectors change size" if resized else ""
+        if not awaited and target is Target.OPENAI and requests.rejected:
+            # a request option Z.AI rejects as sent (`n=3`, two stop words, a forced `tool_choice`,
+            # the Responses API): moved by a safe run, the class would fail there, as an SDK
+            # client would with such a call (engine.py)
+            rejected, option = requests.rejected[0]
+            how = "changed" if rejected.fix is not None else "changed by hand"
+            awaited = f"its `{option}=` {how}, which Z.AI rejects as sent"
         if awaited:
             for finding in self.context.findings[first_finding:]:
                 if finding.fix is not None and finding.applicability is Applicability.SAFE:
@@ -568,30 +654,6 @@ class LangchainOpenAIClass(Rule):
         model = self._model_arg(call)
         if model is not None:
             self.claim(*self.model.resolve_strings(model.value, scope)[0])
-
-    def _request_parameters(self, call: cst.Call, name: str) -> None:
-        """The constructor's request parameters go with every request, as written: those GLM
-        does not take are reported as GLM208 reports them on an SDK call, values outside GLM's
-        ranges are clamped as GLM201 clamps them, and `temperature=0` is reported as GLM207 does
-        (LangChain has no `do_sample`; `extra_body` carries it)."""
-        for arg in call.args:
-            option = arg.keyword.value if arg.keyword is not None else ""
-            if option in self.tables.langchain_own_fields:
-                continue  # LangChain's own (`metadata=` tags its traces): not in the request
-            spec = self.tables.unsupported_params.get(option)
-            if spec is not None and "openai" not in spec.sdks:
-                severity = Severity.WARNING if spec.tolerated else None
-                message = f"`{option}=` on `{name}` is not a {self.target_name} parameter: {spec.why}"
-                self.report(arg, message, fix=remove_unsupported(call, arg, spec), severity=severity)
-            elif (found := out_of_range(self, option, arg.value)) is not None:
-                message, fix = found
-                self.report(arg.value, message.replace("` is outside", f"` on `{name}` is outside", 1), fix=fix)
-            elif option == "temperature" and number_value(arg.value) == 0:
-                self.report(
-                    arg,
-                    f"`temperature=0` on `{name}` is not applicable through the OpenAI SDK: GLM's greedy switch "
-                    'is `extra_body={"do_sample": False}` (with `temperature=0.01`)',
-                )
 
     def _thinking_switch(self, call: cst.Call, name: str) -> None:
         """The configured `--thinking` switch, as GLM204 adds it to SDK calls."""

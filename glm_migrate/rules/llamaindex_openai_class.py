@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
 from glm_migrate.semantic import Scope, find_kwarg, string_value
@@ -66,7 +67,9 @@ class LlamaindexOpenAIClass(Rule):
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
                 self.claim(*literals)
-                shown = " with " + ", ".join(f"`{string_value(literal)}`" for literal in literals)
+                # the ids it may get, else the expression it gets them from (`model=name`)
+                ids = ", ".join(f"`{string_value(literal)}`" for literal in literals)
+                shown = f" with {ids or f'`model={short_code(model.value)}`'}"
             name = code_of(call.func)
             if name.endswith("Embedding"):
                 instead = (

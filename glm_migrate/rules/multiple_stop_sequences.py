@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import libcst as cst
-
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import code_of
+from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import first_stop_only
 from glm_migrate.semantic import ApiCall
 
 
@@ -64,13 +62,7 @@ class MultipleStopSequences(Rule):
         arg = call.kwarg("stop")
         if arg is None or call.endpoint != "chat" or not call.migratable:
             return
-        value = arg.value
-        if not isinstance(value, cst.List | cst.Tuple) or len(value.elements) <= 1:
-            return
-        first = value.elements[0]
-        if isinstance(first, cst.StarredElement):
-            return
-        # A one-element tuple needs its comma; a list does not.
-        kept = first.with_changes(comma=cst.Comma() if isinstance(value, cst.Tuple) else cst.MaybeSentinel.DEFAULT)
-        fix = Fix(((value, lambda node: node.with_changes(elements=[kept])),), f"Keep only `{code_of(first.value)}`")
-        self.report(arg, f"{len(value.elements)} stop sequences: {self.target_name} takes one", fix=fix)
+        found = first_stop_only(arg.value)
+        if found is not None:
+            count, fix = found
+            self.report(arg, f"{count} stop sequences: {self.target_name} takes one", fix=fix)

@@ -1,0 +1,238 @@
+"""What a LangChain chat model sends with each request: the keywords of its constructor, the
+literal keys of its `model_kwargs`, and those of `.bind(...)` / `.bind_tools(...)` on it, checked
+as the raw-call rules check a chat call's arguments (GLM201, GLM205, GLM207, GLM208, GLM209,
+GLM210, GLM211, GLM212). An option Z.AI rejects as sent, that only an unsafe fix or a person mends,
+is `rejected`: GLM006 then lets the model object move to Z.AI only as safely (engine.py's rule for
+SDK clients and their calls' rejected arguments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.rules._base import Finding, Fix, Rule
+from glm_migrate.rules._helpers import (
+    NOT_LITERAL,
+    code_of,
+    dict_entry,
+    first_stop_only,
+    literal_value,
+    number_value,
+    out_of_range,
+    put_in_extra_body,
+    remove_kwargs,
+    remove_unsupported,
+    replace_with,
+)
+from glm_migrate.semantic import Scope, find_kwarg, string_value
+from glm_migrate.targets import NO_THINKING
+
+#: `reasoning_effort` levels that mean "do not reason" (as GLM205 reads them)
+NO_REASONING = ("none", "minimal")
+#: response formats GLM takes (glm-target-api.md 3.1)
+RESPONSE_FORMATS = ("text", "json_object")
+
+
+@dataclass
+class RequestOptions:
+    """The request options of one LangChain chat model, checked for `rule` (GLM006)."""
+
+    rule: Rule
+    scope: Scope
+    #: the findings of options Z.AI rejects until an unsafe fix or a person mends them, each with
+    #: the option's name
+    rejected: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def check_call(self, call: cst.Call, name: str, *, constructor: bool) -> None:
+        """The keywords of `call` (the class's constructor, or `.bind(...)` on an instance),
+        reported as `name`'s (code, without backticks); `model_kwargs={...}`'s literal keys too."""
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            option = arg.keyword.value
+            if option == "model_kwargs":
+                self._mapping(arg, name)
+            else:
+                self._option(option, arg.value, arg, call, f"`{name}`", constructor=constructor)
+
+    def _mapping(self, arg: cst.Arg, name: str) -> None:
+        """`model_kwargs={...}`: LangChain spreads it into the request. Its keys are reported for
+        a person (the mapping may be shared), as GLM208 reports a `**{...}` key."""
+        for mapping in self.rule.model.dict_literals(arg.value, self.scope) or ():
+            for element in mapping.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is not None and isinstance(element, cst.DictElement):
+                    self._option(
+                        key, element.value, element, None, f"`model_kwargs` of `{name}`", mapped=True, constructor=True
+                    )
+
+    def _report(self, option: str, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        """Report `option`, which Z.AI rejects as sent: `rejected` unless a safe fix mends it."""
+        self.rule.report(node, message, fix=fix)
+        finding = self.rule.context.findings[-1]
+        if finding.severity is Severity.ERROR and finding.applicability is not Applicability.SAFE:
+            self.rejected.append((finding, option))
+
+    def _option(
+        self,
+        option: str,
+        value: cst.BaseExpression,
+        node: cst.CSTNode,
+        call: cst.Call | None,
+        name: str,
+        *,
+        constructor: bool,
+        mapped: bool = False,
+    ) -> None:
+        """One request option `option=value` written at `node`, reported as sent by `name` (in
+        backticks); `call` is where a fix may remove it (None in a `model_kwargs` mapping:
+        reported for a person)."""
+        rule, tables = self.rule, self.rule.tables
+        target = rule.target_name
+        if option in tables.langchain_own_fields and not mapped:
+            return  # LangChain's own (`metadata=` tags its traces): not in the request
+        if option in tables.langchain_responses_fields:
+            if literal_value(value) not in (False, None):
+                # every request of the instance goes to `/responses`
+                self._report(
+                    option,
+                    node,
+                    f"`{option}=` makes {name} call the Responses API, which Z.AI does not serve: use "
+                    "`reasoning_effort=` or `extra_body` instead",
+                )
+            return
+        spec = tables.unsupported_params.get(option)
+        if spec is not None and "openai" not in spec.sdks:
+            message = f"`{option}=` on {name} is not a {target} parameter: {spec.why}"
+            if spec.tolerated:
+                fix = remove_unsupported(call, node, spec) if call is not None and isinstance(node, cst.Arg) else None
+                rule.report(node, message, fix=fix, severity=Severity.WARNING)
+            elif call is not None and isinstance(node, cst.Arg):
+                self._report(option, node, message, remove_unsupported(call, node, spec))
+            elif spec.default is not None and literal_value(value) == spec.default:
+                rule.report(node, message + " (its value is OpenAI's default)", severity=Severity.WARNING)
+            else:
+                self._report(option, node, message + ": remove it by hand")
+        elif (found := out_of_range(rule, option, value)) is not None:
+            message, fix = found
+            rule.report(value, message.replace("` is outside", f"` on {name} is outside", 1), fix=fix)
+        elif option == "temperature" and number_value(value) == 0:
+            rule.report(
+                node,
+                f"`temperature=0` on {name} is not applicable through the OpenAI SDK: GLM's greedy switch "
+                'is `extra_body={"do_sample": False}` (with `temperature=0.01`)',
+            )
+        elif option in ("stop", "stop_sequences") and (stops := first_stop_only(value)) is not None:
+            count, fix = stops  # as GLM210
+            message = f"{count} stop sequences on {name}: {target} takes one"
+            self._report(
+                option, node, message, replace(fix, applicability=Applicability.UNSAFE) if not mapped else None
+            )
+        elif option == "tool_choice":
+            self._tool_choice(value, node, name, fixable=not mapped)
+        elif option in ("functions", "function_call"):
+            # as GLM212: LangChain's `bind_tools` is the `tools=` form
+            self._report(
+                option,
+                node,
+                f"`{option}=` on {name} is OpenAI's legacy function calling, which {target} lacks (only "
+                "`tools`): bind the functions with `bind_tools(...)` and read `tool_calls`",
+            )
+        elif option == "response_format":
+            self._response_format(value, node, name)
+        elif option == "reasoning_effort":
+            # a fix writes `extra_body=` on the constructor only, where ChatOpenAI takes it
+            self._reasoning_effort(value, node, call if constructor and not mapped else None, name)
+
+    def _tool_choice(self, value: cst.BaseExpression, node: cst.CSTNode, name: str, *, fixable: bool) -> None:
+        """As GLM209: Z.AI takes only `auto`. LangChain reads a string other than its keywords
+        (`"auto"`, `"none"`, `"required"`, `"any"`) as a tool's name, forced."""
+        choice = literal_value(value)
+        if choice == "auto" or choice is None or choice is False:
+            return
+        target = self.rule.target_name
+        message = f"`tool_choice={code_of(value)}` on {name}: {target} takes only `auto`"
+        if choice == "none":
+            self._report("tool_choice", node, message + ": bind no tools instead")
+        elif fixable and (isinstance(choice, str) or choice is True or isinstance(value, cst.Dict)):
+            quote = value.quote if isinstance(value, cst.SimpleString) else '"'
+            auto = cst.SimpleString(f"{quote}auto{quote}")
+            fix = Fix(((value, replace_with(auto)),), 'Use `tool_choice="auto"`', applicability=Applicability.UNSAFE)
+            self._report("tool_choice", node, message + " (the model may then answer without calling a tool)", fix)
+        elif choice is NOT_LITERAL and not isinstance(value, cst.Dict):
+            self._report("tool_choice", node, message + "; make sure this value is `auto`")
+        else:
+            self._report("tool_choice", node, message)
+
+    def _response_format(self, value: cst.BaseExpression, node: cst.CSTNode, name: str) -> None:
+        """As GLM211: GLM has `json_object` and text only; LangChain turns a schema class into a
+        `json_schema` format."""
+        dicts = self.rule.model.dict_literals(value, self.scope)
+        if dicts:
+            types = {string_value(entry.value) if (entry := dict_entry(d, "type")) else None for d in dicts}
+            if types <= set(RESPONSE_FORMATS):
+                return
+        self._report(
+            "response_format",
+            node,
+            f"`response_format={code_of(value)}` on {name} asks for a `json_schema` response format, which "
+            f'{self.rule.target_name} lacks: use `{{"type": "json_object"}}`, describe the schema in the prompt and '
+            "validate the JSON yourself",
+        )
+
+    def _reasoning_effort(self, value: cst.BaseExpression, node: cst.CSTNode, call: cst.Call | None, name: str) -> None:
+        """As GLM205: a target without effort levels takes the thinking switch instead (in
+        `extra_body`, the only place ChatOpenAI sends GLM's options from); one with levels takes
+        the target's level."""
+        rule = self.rule
+        target = rule.tables.target
+        level = string_value(value)
+        message = f"`reasoning_effort={code_of(value)}` on {name}"
+        effort = target.reasoning_effort
+        if effort is not None:
+            mapped = effort.map.get(level) if level is not None else None
+            if mapped == level:
+                return
+            accepted = "/".join(effort.values)
+            if mapped is not None and mapped != NO_THINKING and call is not None:
+                confirmed = "reasoning_effort" not in target.unconfirmed
+                fix = Fix(
+                    ((value, replace_with(cst.SimpleString(f'"{mapped}"'))),),
+                    f'Replace with `"{mapped}"`',
+                    applicability=None if confirmed else Applicability.UNSAFE,
+                )
+                self._report("reasoning_effort", node, f"{message}: {rule.target_name} takes {accepted}", fix)
+            else:
+                self._report(
+                    "reasoning_effort", node, f"{message}: {rule.target_name} takes {accepted}; change it by hand"
+                )
+            return
+        if not target.thinking_disabled and call is not None:
+            # the target always thinks: no level can switch it off, and a switch is not needed
+            fix = Fix(((call, partial(remove_kwargs, names={"reasoning_effort"})),), "Remove `reasoning_effort=`")
+            self._report(
+                "reasoning_effort", node, f"{message} is not a {rule.target_name} parameter, and it always thinks", fix
+            )
+            return
+        extra_body = find_kwarg(call, "extra_body") if call is not None else None
+        movable = extra_body is None or (
+            isinstance(extra_body.value, cst.Dict) and not dict_entry(extra_body.value, "thinking")
+        )
+        if level is None or call is None or not movable:
+            self._report(
+                "reasoning_effort",
+                node,
+                f"{message} is not a {rule.target_name} parameter: use its `thinking` switch in `extra_body` by hand",
+            )
+            return
+        switch = cst.parse_expression(f'{{"type": "{"disabled" if level in NO_REASONING else "enabled"}"}}')
+
+        def to_switch(node: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(node, cst.Call)
+            return put_in_extra_body(remove_kwargs(node, {"reasoning_effort"}), "thinking", switch)
+
+        fix = Fix(((call, to_switch),), f'Replace with `extra_body={{"thinking": {code_of(switch)}}}`')
+        self._report("reasoning_effort", node, f"{message} is not a {rule.target_name} parameter", fix)
