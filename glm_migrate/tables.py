@@ -323,6 +323,9 @@ class Tables:
     langchain_responses_fields: frozenset[str]
     #: methods of a LangChain chat model that add request keywords (`bind`, `bind_tools`)
     langchain_binding_methods: frozenset[str]
+    #: LangChain agents sending OpenAI's legacy `functions=`, and the `AgentType`s choosing them
+    langchain_functions_agents: frozenset[str]
+    langchain_functions_agent_types: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
     litellm: LitellmProvider
@@ -769,6 +772,10 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
         langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),
+        langchain_functions_agents=frozenset(_str_list(endpoints_raw, "langchain.functions_agents", "endpoints")),
+        langchain_functions_agent_types=frozenset(
+            _str_list(endpoints_raw, "langchain.functions_agent_types", "endpoints")
+        ),
         frameworks=MappingProxyType(
             {
                 kind: frozenset(_str_list(endpoints_raw, f"frameworks.{kind}", "endpoints"))

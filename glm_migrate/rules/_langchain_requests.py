@@ -69,7 +69,7 @@ class RequestOptions:
                         key, element.value, element, None, f"`model_kwargs` of `{name}`", mapped=True, constructor=True
                     )
 
-    def _report(self, option: str, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+    def reject(self, option: str, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         """Report `option`, which Z.AI rejects as sent: `rejected` unless a safe fix mends it."""
         self.rule.report(node, message, fix=fix)
         finding = self.rule.context.findings[-1]
@@ -97,7 +97,7 @@ class RequestOptions:
         if option in tables.langchain_responses_fields:
             if literal_value(value) not in (False, None):
                 # every request of the instance goes to `/responses`
-                self._report(
+                self.reject(
                     option,
                     node,
                     f"`{option}=` makes {name} call the Responses API, which Z.AI does not serve: use "
@@ -111,11 +111,11 @@ class RequestOptions:
                 fix = remove_unsupported(call, node, spec) if call is not None and isinstance(node, cst.Arg) else None
                 rule.report(node, message, fix=fix, severity=Severity.WARNING)
             elif call is not None and isinstance(node, cst.Arg):
-                self._report(option, node, message, remove_unsupported(call, node, spec))
+                self.reject(option, node, message, remove_unsupported(call, node, spec))
             elif spec.default is not None and literal_value(value) == spec.default:
                 rule.report(node, message + " (its value is OpenAI's default)", severity=Severity.WARNING)
             else:
-                self._report(option, node, message + ": remove it by hand")
+                self.reject(option, node, message + ": remove it by hand")
         elif (found := out_of_range(rule, option, value)) is not None:
             message, fix = found
             rule.report(value, message.replace("` is outside", f"` on {name} is outside", 1), fix=fix)
@@ -128,14 +128,12 @@ class RequestOptions:
         elif option in ("stop", "stop_sequences") and (stops := first_stop_only(value)) is not None:
             count, fix = stops  # as GLM210
             message = f"{count} stop sequences on {name}: {target} takes one"
-            self._report(
-                option, node, message, replace(fix, applicability=Applicability.UNSAFE) if not mapped else None
-            )
+            self.reject(option, node, message, replace(fix, applicability=Applicability.UNSAFE) if not mapped else None)
         elif option == "tool_choice":
             self._tool_choice(value, node, name, fixable=not mapped)
         elif option in ("functions", "function_call"):
             # as GLM212: LangChain's `bind_tools` is the `tools=` form
-            self._report(
+            self.reject(
                 option,
                 node,
                 f"`{option}=` on {name} is OpenAI's legacy function calling, which {target} lacks (only "
@@ -156,16 +154,16 @@ class RequestOptions:
         target = self.rule.target_name
         message = f"`tool_choice={code_of(value)}` on {name}: {target} takes only `auto`"
         if choice == "none":
-            self._report("tool_choice", node, message + ": bind no tools instead")
+            self.reject("tool_choice", node, message + ": bind no tools instead")
         elif fixable and (isinstance(choice, str) or choice is True or isinstance(value, cst.Dict)):
             quote = value.quote if isinstance(value, cst.SimpleString) else '"'
             auto = cst.SimpleString(f"{quote}auto{quote}")
             fix = Fix(((value, replace_with(auto)),), 'Use `tool_choice="auto"`', applicability=Applicability.UNSAFE)
-            self._report("tool_choice", node, message + " (the model may then answer without calling a tool)", fix)
+            self.reject("tool_choice", node, message + " (the model may then answer without calling a tool)", fix)
         elif choice is NOT_LITERAL and not isinstance(value, cst.Dict):
-            self._report("tool_choice", node, message + "; make sure this value is `auto`")
+            self.reject("tool_choice", node, message + "; make sure this value is `auto`")
         else:
-            self._report("tool_choice", node, message)
+            self.reject("tool_choice", node, message)
 
     def _response_format(self, value: cst.BaseExpression, node: cst.CSTNode, name: str) -> None:
         """As GLM211: GLM has `json_object` and text only; LangChain turns a schema class into a
@@ -175,7 +173,7 @@ class RequestOptions:
             types = {string_value(entry.value) if (entry := dict_entry(d, "type")) else None for d in dicts}
             if types <= set(RESPONSE_FORMATS):
                 return
-        self._report(
+        self.reject(
             "response_format",
             node,
             f"`response_format={code_of(value)}` on {name} asks for a `json_schema` response format, which "
@@ -204,16 +202,16 @@ class RequestOptions:
                     f'Replace with `"{mapped}"`',
                     applicability=None if confirmed else Applicability.UNSAFE,
                 )
-                self._report("reasoning_effort", node, f"{message}: {rule.target_name} takes {accepted}", fix)
+                self.reject("reasoning_effort", node, f"{message}: {rule.target_name} takes {accepted}", fix)
             else:
-                self._report(
+                self.reject(
                     "reasoning_effort", node, f"{message}: {rule.target_name} takes {accepted}; change it by hand"
                 )
             return
         if not target.thinking_disabled and call is not None:
             # the target always thinks: no level can switch it off, and a switch is not needed
             fix = Fix(((call, partial(remove_kwargs, names={"reasoning_effort"})),), "Remove `reasoning_effort=`")
-            self._report(
+            self.reject(
                 "reasoning_effort", node, f"{message} is not a {rule.target_name} parameter, and it always thinks", fix
             )
             return
@@ -222,7 +220,7 @@ class RequestOptions:
             isinstance(extra_body.value, cst.Dict) and not dict_entry(extra_body.value, "thinking")
         )
         if level is None or call is None or not movable:
-            self._report(
+            self.reject(
                 "reasoning_effort",
                 node,
                 f"{message} is not a {rule.target_name} parameter: use its `thinking` switch in `extra_body` by hand",
@@ -235,4 +233,4 @@ class RequestOptions:
             return put_in_extra_body(remove_kwargs(node, {"reasoning_effort"}), "thinking", switch)
 
         fix = Fix(((call, to_switch),), f'Replace with `extra_body={{"thinking": {code_of(switch)}}}`')
-        self._report("reasoning_effort", node, f"{message} is not a {rule.target_name} parameter", fix)
+        self.reject("reasoning_effort", node, f"{message} is not a {rule.target_name} parameter", fix)

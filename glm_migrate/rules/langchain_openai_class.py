@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import cast
 
 import libcst as cst
 
@@ -280,6 +281,7 @@ class LangchainOpenAIClass(Rule):
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
         self._bindings = self._bound_copies()
+        self._agents = self._functions_agents()
         for call, scope, kind in self.model.framework_calls:
             if kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
@@ -327,6 +329,35 @@ class LangchainOpenAIClass(Rule):
                     assert isinstance(binding.value, cst.Call)
                     bound.setdefault(binding.value, []).append(call)
         return bound
+
+    def _functions_agents(self) -> dict[cst.Call, list[cst.Call]]:
+        """The LangChain agents given each chat class construction (directly, or by a name
+        holding it) that drive it with OpenAI's legacy `functions=` (`[langchain]
+        functions_agents`, `initialize_agent(..., agent=AgentType.OPENAI_FUNCTIONS)`)."""
+        chats = {call for call, _, kind in self.model.framework_calls if kind == "langchain_chat"}
+        agents: dict[cst.Call, list[cst.Call]] = {}
+        if not chats:
+            return agents
+        tables = self.tables
+        for call, scope in self.model.calls:
+            names = self.model.qualified_names(call.func, scope)
+            langchain = [n.split(".") for n in names if n.startswith("langchain")]
+            if not any(tables.langchain_functions_agents.intersection(parts) for parts in langchain):
+                chosen = (
+                    find_kwarg(call, "agent") if any(parts[-1] == "initialize_agent" for parts in langchain) else None
+                )
+                words = (dotted_name(chosen.value) or string_value(chosen.value) or "") if chosen else ""
+                if words.rpartition(".")[2] not in tables.langchain_functions_agent_types:
+                    continue
+            for arg in call.args:
+                given = arg.value
+                if given in chats:
+                    agents.setdefault(cast(cst.Call, given), []).append(call)
+                elif type(given) is cst.Name:
+                    for binding in self.model.lookup(given.value, scope) or ():
+                        if binding.value in chats:
+                            agents.setdefault(cast(cst.Call, binding.value), []).append(call)
+        return agents
 
     def _per_call_models(self) -> None:
         """`llm.invoke(messages, model="gpt-4o-mini")` on an instance this run points at Z.AI: a
@@ -574,6 +605,12 @@ class LangchainOpenAIClass(Rule):
             requests.check_call(call, name, constructor=True)
             for bound in self._bindings.get(call, ()):
                 requests.check_call(bound, method_name(bound.func), constructor=False)
+            for agent in self._agents.get(call, ()):
+                message = (
+                    f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "
+                    "does not take: build a tool-calling agent (`create_tool_calling_agent`) instead"
+                )
+                requests.reject("functions", agent, message)
         if kind == "langchain_embeddings" and find_kwarg(call, "check_embedding_ctx_length") is None:
             adding.keyword(
                 "check_embedding_ctx_length",
