@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import cast
 
 import libcst as cst
@@ -11,6 +11,7 @@ from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
+    IMAGE_PARTS,
     add_kwarg,
     base_url_expression,
     code_of,
@@ -330,6 +331,17 @@ class LangchainOpenAIClass(Rule):
                     bound.setdefault(binding.value, []).append(call)
         return bound
 
+    @cached_property
+    def _image_part(self) -> cst.SimpleString | None:
+        """The first image content part the module writes (`{"type": "image_url", ...}`): messages
+        built apart from the call that sends them are not followed, so any may reach the model."""
+        for literal in literals_in(self.model.module):
+            parent = self.model.parents.get(literal)
+            if string_value(literal) in IMAGE_PARTS and type(parent) is cst.DictElement:
+                if string_value(parent.key) == "type":
+                    return literal
+        return None
+
     def _functions_agents(self) -> dict[cst.Call, list[cst.Call]]:
         """The LangChain agents given each chat class construction (directly, or by a name
         holding it) that drive it with OpenAI's legacy `functions=` (`[langchain]
@@ -605,6 +617,14 @@ class LangchainOpenAIClass(Rule):
             requests.check_call(call, name, constructor=True)
             for bound in self._bindings.get(call, ()):
                 requests.check_call(bound, method_name(bound.func), constructor=False)
+            image = self._image_part
+            if image is not None:
+                message = (
+                    f"This module writes image message parts (`{code_of(image)}`): sent to `{name}`, they reach "
+                    f"a text model at Z.AI, which reads no images: use `{self.tables.target.vision}` for them "
+                    "(it takes no tools)"
+                )
+                requests.reject("image message parts", call, message)
             for agent in self._agents.get(call, ()):
                 message = (
                     f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "
@@ -627,7 +647,8 @@ class LangchainOpenAIClass(Rule):
             # client would with such a call (engine.py)
             rejected, option = requests.rejected[0]
             how = "changed" if rejected.fix is not None else "changed by hand"
-            awaited = f"its `{option}=` {how}, which Z.AI rejects as sent"
+            what = f"`{option}=`" if option.isidentifier() else option
+            awaited = f"its {what} {how}, which Z.AI rejects as sent"
         if awaited:
             for finding in self.context.findings[first_finding:]:
                 if finding.fix is not None and finding.applicability is Applicability.SAFE:
