@@ -66,13 +66,13 @@ def argparse_default(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> 
             continue
         if dotted_name(func.value) not in receivers:
             continue
-        if _destination(call) == expr.attr.value:
+        if destination(call) == expr.attr.value:
             default = find_kwarg(call, "default")
             defaults.append(default.value if default is not None else cst.Name("None"))
     return defaults
 
 
-def _destination(call: cst.Call) -> str | None:
+def destination(call: cst.Call) -> str | None:
     """argparse's `dest` for an `add_argument` call: `dest=`, else the first long option."""
     dest = find_kwarg(call, "dest")
     if dest is not None:
@@ -119,7 +119,7 @@ def option_name(call: cst.Call) -> str | None:
     `option`/`argument`; None for any other call."""
     method = (dotted_name(call.func) or "").rpartition(".")[2]
     if method == "add_argument":
-        return _destination(call)
+        return destination(call)
     if method in _OPTION_DECORATORS:
         return _click_name(call)
     return None

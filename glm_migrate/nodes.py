@@ -61,6 +61,10 @@ def method_name(func: cst.BaseExpression) -> str:
     return short_code(func)
 
 
+#: the `type` of message content parts that carry an image
+IMAGE_PARTS = frozenset({"image_url", "input_image"})
+
+
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string, no concatenation), else None."""
     if type(node) is not cst.SimpleString:

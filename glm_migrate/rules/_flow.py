@@ -9,10 +9,12 @@ reported.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
-from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name
+from glm_migrate.defaults import destination
+from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name, find_kwarg
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
@@ -69,6 +71,8 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
     read (`self.model = model` in `__init__`): an attribute carries the id as a name does."""
     dotted = dotted_name(expr) if type(expr) is cst.Attribute else None
     klass = scope.enclosing_class()
+    if dotted is not None and dotted.count(".") == 1 and not dotted.startswith("self."):
+        return _namespace_tests(model, cast(cst.Attribute, expr), dotted)
     if dotted is None or klass is None or not dotted.startswith("self.") or dotted.count(".") != 1:
         return []
     attribute = dotted.partition(".")[2]
@@ -83,6 +87,27 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
         if binding.value is not None:
             for name, owner in carrying_names(model, binding.value, binding.scope):
                 tests += tests_of(model, name, owner)
+    return tests
+
+
+def _namespace_tests(model: SemanticModel, expr: cst.Attribute, dotted: str) -> list[ModelTest]:
+    """Tests of `args.model` wherever the module reads it (a parsed command line, a settings
+    object), and the `choices=` of the `add_argument` that fills it: the default alone rewritten,
+    `args.model in ["gpt-4", "gpt-4o"]` no longer holds."""
+    base, _, attribute = dotted.partition(".")
+    tests: list[ModelTest] = []
+    for use in model.names.get(attribute, []):
+        read = model.parents.get(use)
+        if type(read) is cst.Attribute and read.attr is use and dotted_name(read.value) == base:
+            test = test_around(model, through_passthrough(model, read))
+            if test is not None:
+                tests.append(ModelTest(test, dotted))
+    for call, _ in model.calls:
+        func = call.func
+        if type(func) is cst.Attribute and func.attr.value == "add_argument" and destination(call) == attribute:
+            choices = find_kwarg(call, "choices")
+            if choices is not None:
+                tests.append(ModelTest(choices, dotted))
     return tests
 
 

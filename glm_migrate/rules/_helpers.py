@@ -15,7 +15,7 @@ import libcst as cst
 
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import literals_in, names_in, short_code
+from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
 from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.semantic import (
     ApiCall,
@@ -160,14 +160,15 @@ def key_renaming_fix(node: cst.BaseExpression, name: str, applicability: Applica
     return Fix(edits, f"Read `{name}` instead", applicability=applicability)
 
 
-#: the `type` of message content parts that carry an image
-IMAGE_PARTS = frozenset({"image_url", "input_image"})
-
-
-def sends_images(messages: cst.Arg | None) -> bool:
-    """A request's `messages=`, as written in the call, hold an image part
-    (`{"type": "image_url", ...}`): GLM's text models read none."""
-    return messages is not None and any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value))
+def sends_images(model: SemanticModel, messages: cst.Arg | None) -> bool:
+    """A request's `messages=` may hold an image part (`{"type": "image_url", ...}`), which GLM's
+    text models do not read: written in the call, or, for messages built elsewhere (a name, a
+    helper's result), anywhere in the module (`SemanticModel.image_part`)."""
+    if messages is None:
+        return False
+    if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value)):
+        return True
+    return type(messages.value) is not cst.List and model.image_part is not None
 
 
 def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpression:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from typing import cast
 
 import libcst as cst
@@ -11,7 +11,6 @@ from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
-    IMAGE_PARTS,
     add_kwarg,
     base_url_expression,
     code_of,
@@ -331,17 +330,6 @@ class LangchainOpenAIClass(Rule):
                     bound.setdefault(binding.value, []).append(call)
         return bound
 
-    @cached_property
-    def _image_part(self) -> cst.SimpleString | None:
-        """The first image content part the module writes (`{"type": "image_url", ...}`): messages
-        built apart from the call that sends them are not followed, so any may reach the model."""
-        for literal in literals_in(self.model.module):
-            parent = self.model.parents.get(literal)
-            if string_value(literal) in IMAGE_PARTS and type(parent) is cst.DictElement:
-                if string_value(parent.key) == "type":
-                    return literal
-        return None
-
     def _functions_agents(self) -> dict[cst.Call, list[cst.Call]]:
         """The LangChain agents given each chat class construction (directly, or by a name
         holding it) that drive it with OpenAI's legacy `functions=` (`[langchain]
@@ -617,7 +605,7 @@ class LangchainOpenAIClass(Rule):
             requests.check_call(call, name, constructor=True)
             for bound in self._bindings.get(call, ()):
                 requests.check_call(bound, method_name(bound.func), constructor=False)
-            image = self._image_part
+            image = self.model.image_part
             if image is not None:
                 message = (
                     f"This module writes image message parts (`{code_of(image)}`): sent to `{name}`, they reach "

@@ -302,7 +302,7 @@ class LitellmModel(Rule):
                     f"{self.target_name} takes one stop sequence, not {max(sizes)} (keep one and cut the answer at "
                     "the others yourself)"
                 )
-        if sends_images(_messages(call)):
+        if sends_images(self.model, _messages(call)):
             model = _model(call)
             literals = self.model.resolve_strings(model, scope)[0] if model is not None else []
             names = [(string_value(literal) or "").rpartition("/")[2] for literal in literals]
@@ -310,7 +310,7 @@ class LitellmModel(Rule):
             if not literals or any(m is not None and m.glm not in self.tables.vision_models for m in matches):
                 target = self.tables.target
                 reasons.append(
-                    f"the request sends images, which `{target.chat}` does not read: use `{provider.prefix}/"
+                    f"the request may send images (the module writes image parts), which `{target.chat}` does not read: use `{provider.prefix}/"
                     f"{target.vision}` (it takes no tools)"
                 )
         return reasons

@@ -360,12 +360,14 @@ class OpenAIModelName(Rule):
                 self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)
                 continue
-            if endpoint == "chat" and new not in self.tables.vision_models and sends_images(call.kwarg("messages")):
+            if (
+                endpoint == "chat"
+                and new not in self.tables.vision_models
+                and sends_images(self.model, call.kwarg("messages"))
+            ):
                 # GLM's chat models read text only; its vision model takes images (no tools)
                 vision = self.tables.target.vision
-                message += (
-                    f": the request sends images, which `{new}` does not read; use `{vision}` (it takes no tools)"
-                )
+                message += f": the request may send images (the module writes image parts), which `{new}` does not read; use `{vision}` (it takes no tools)"
                 self.report(literal, message, model=match)
                 continue
             variable = self._variable_defaulting_to(literal)

@@ -17,7 +17,16 @@ from typing import NamedTuple, cast
 import libcst as cst
 
 from glm_migrate.cst import walk as walk
-from glm_migrate.nodes import ENVIRON_NAMES, OS_ALIASES, dotted_name, os_dotted_name, passed_argument
+from glm_migrate.nodes import (
+    ENVIRON_NAMES,
+    IMAGE_PARTS,
+    OS_ALIASES,
+    dotted_name,
+    literals_in,
+    os_dotted_name,
+    passed_argument,
+    string_value,
+)
 from glm_migrate.project import ModuleFacts
 from glm_migrate.semantic.clients import ApiCall, Client, ClientOptionAssignment, ModuleAttributeAssignment, Target
 from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
@@ -104,6 +113,18 @@ class SemanticModel(ValueResolver):
                             ClientOptionAssignment(statement, assign, value, attribute.attr.value, assign.value, scope)
                         )
         return tuple(found)
+
+    @functools.cached_property
+    def image_part(self) -> cst.SimpleString | None:
+        """The type of the first image content part the module writes (`{"type": "image_url",
+        ...}`): messages built apart from the call that sends them are not followed, so any
+        request of the module may carry it."""
+        for literal in literals_in(self.module):
+            parent = self.parents.get(literal)
+            if type(parent) is cst.DictElement and string_value(literal) in IMAGE_PARTS:
+                if string_value(parent.key) == "type":
+                    return literal
+        return None
 
     @functools.cached_property
     def is_test_module(self) -> bool:
