@@ -17,9 +17,10 @@ from glm_migrate.nodes import dotted_name, find_kwarg, string_value
 if TYPE_CHECKING:
     from glm_migrate.semantic.scopes import Binding, ModuleScopes, Scope
 
-#: Calls that declare a field or an option, with whether their first positional argument is the
-#: default (pydantic's `Field("x")`, typer's `Option("x")`; dataclasses' `field` takes keywords).
-_DECLARATIONS = {"Field": True, "field": False, "ib": False, "attrib": False, "Option": True, "Argument": True}
+#: Calls that declare a field, an option or a setting, with the position of the argument that is
+#: the default, if it may be given by position (pydantic's `Field("x")`, typer's `Option("x")`,
+#: python-decouple's `config("OPENAI_MODEL", "gpt-4o")`; dataclasses' `field` takes keywords).
+_DECLARATIONS = {"Field": 0, "field": None, "ib": None, "attrib": None, "Option": 0, "Argument": 0, "config": 1}
 #: argparse's parse methods that return the namespace itself
 _PARSE_METHODS = frozenset({"parse_args", "parse_intermixed_args"})
 #: decorators that declare a command-line parameter (click and typer-style wrappers of it)
@@ -31,16 +32,19 @@ def declared_default(call: cst.Call) -> cst.BaseExpression | None:
     func = dotted_name(call.func)
     if func is None:
         return None
-    positional = _DECLARATIONS.get(func.rpartition(".")[2])
-    if positional is None:
+    name = func.rpartition(".")[2]
+    if name not in _DECLARATIONS:
         return None
     arg = find_kwarg(call, "default")
     if arg is not None:
         return arg.value
-    first = call.args[0] if call.args else None
-    if positional and first is not None and first.keyword is None and not first.star:
+    position = _DECLARATIONS[name]
+    if position is None or len(call.args) <= position:
+        return None
+    given = call.args[position]
+    if given.keyword is None and not any(a.star for a in call.args[: position + 1]):
         # typer's `...` (Ellipsis) means "required": no default
-        return None if type(first.value) is cst.Ellipsis else first.value
+        return None if type(given.value) is cst.Ellipsis else given.value
     return None
 
 

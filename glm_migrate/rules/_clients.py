@@ -152,8 +152,11 @@ def wants_module_settings(model: SemanticModel) -> bool:
 
 
 def module_client_called(model: SemanticModel) -> bool:
-    """This module makes a request through the `openai` module-level client."""
-    return any(client.origin == "module" for call in model.api_calls for client in call.clients)
+    """This module makes a request through the `openai` module-level client (also through a
+    parameter it passes the module for: `call_api(openai, prompt)`)."""
+    return any(
+        client.origin == "module" for call in model.api_calls for client in (*call.clients, *model.passed.get(call, ()))
+    )
 
 
 def url_edits(model: SemanticModel) -> int:

@@ -37,7 +37,8 @@ class ModelTest:
 
 def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[tuple[str, Scope]]:
     """The plain names `expr` reads its value through, each with the scope that binds it:
-    `model=model` with `def f(model=MODEL)` gives `model` (in f) and `MODEL` (module)."""
+    `model=model` with `def f(model=MODEL)` gives `model` (in f) and `MODEL` (module), and the
+    names this module's calls of `f` pass for `model`."""
     found: list[tuple[str, Scope]] = []
     pending: list[tuple[cst.BaseExpression, Scope, int]] = [(expr, scope, 0)]
     while pending:
@@ -52,6 +53,10 @@ def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope)
             if binding.value is not None:
                 # A parameter's default is evaluated where the function is defined.
                 pending.append((binding.value, binding.scope, depth + 1))
+            if type(binding.target) is cst.Param:
+                # and what this module's calls pass for it (`ask(text, model)` in `handle`)
+                for argument, caller in model.arguments_for(binding.target, owner):
+                    pending.append((argument, caller, depth + 1))
     return found
 
 

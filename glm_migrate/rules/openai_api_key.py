@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import is_none
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
@@ -207,7 +208,15 @@ class OpenAIApiKey(Rule):
                     ),
                 )
                 return
-            self._check_value(arg.value, client.scope)
+            account = next(
+                (
+                    f"{option}="
+                    for option in ("organization", "project")
+                    if (given := client.kwarg(option)) is not None and not is_none(given.value)
+                ),
+                None,
+            )
+            self._check_value(arg.value, client.scope, account=account)
             return
         sources = client.option_sources("api_key")
         for source in sources:
@@ -293,7 +302,10 @@ class OpenAIApiKey(Rule):
             return None
         return None if feeds_only_moving_clients(index, source) else env[0]
 
-    def _check_value(self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False) -> None:
+    def _check_value(
+        self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False, account: str | None = None
+    ) -> None:
+        """`account`: the OpenAI account option (`organization=`) the client is given beside the key."""
         if string_value(value) is not None:
             return  # a literal key: GLM003
         env = env_lookup(value)
@@ -323,6 +335,15 @@ class OpenAIApiKey(Rule):
                 self.report(
                     value,
                     f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there",
+                    fix=openai_key_replacing_fix(value, self.key_env),
+                )
+                return
+            if account is not None:
+                # a key given with the OpenAI organization or project it belongs to is OpenAI's
+                self.report(
+                    value,
+                    f"API key `{code}` comes with `{account}`, an OpenAI account's: moved to Z.AI, the client "
+                    "would send OpenAI's key there",
                     fix=openai_key_replacing_fix(value, self.key_env),
                 )
                 return

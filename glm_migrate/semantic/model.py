@@ -360,9 +360,11 @@ class SemanticModel(ValueResolver):
         found: list[Client] = []
         for param, function in params:
             for argument, where in self.arguments_for(param, function):
-                found += [
-                    v for v in self.values_of(argument, where) if isinstance(v, Client) and v.origin != "annotation"
-                ]
+                for value in self.values_of(argument, where):
+                    if isinstance(value, Client) and value.origin != "annotation":
+                        found.append(value)
+                    elif isinstance(value, ModuleValue) and value.name == "openai":
+                        found.append(self.module_client)  # `call_api(openai, ...)`: the module is the client
         return tuple(dict.fromkeys(found))
 
     def _handed_to_imported_functions(self) -> Iterator[HandedClient]:
