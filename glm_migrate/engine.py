@@ -999,9 +999,15 @@ def _move_as_safely_as_its_calls(
             ),
             None,
         )
+        # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
+        # unchanged (GLM104 reports it), as no GLM id
+        deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
+        elif deployment is not None:
+            reason = f"its calls' Azure deployment name (`{short_code(deployment.node)}`) must become a GLM id first"
+            rejected = deployment
         elif routeless:
             reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
         elif rejected is not None:

@@ -10,6 +10,7 @@ from glm_migrate.rules._base import Rule
 from glm_migrate.rules.agents_tracing import AgentsTracing
 from glm_migrate.rules.azure_openai_client import AzureOpenAIClient
 from glm_migrate.rules.content_only_stream import ContentOnlyStream
+from glm_migrate.rules.developer_role import DeveloperRole
 from glm_migrate.rules.dict_response_read import DictResponseRead
 from glm_migrate.rules.embedding_dimensions import EmbeddingDimensions
 from glm_migrate.rules.embedding_encoding_format import EmbeddingEncodingFormat
@@ -97,6 +98,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RejectedThinkingSwitch,  # GLM217
     SmallThinkingBudget,  # GLM218
     ContentOnlyStream,  # GLM219
+    DeveloperRole,  # GLM220
     NoGlmEndpoint,  # GLM301
     OpenAIUrlInCode,  # GLM405
     TodoMarker,  # GLM990  markers written by --add-todo

@@ -53,6 +53,15 @@ class UnresolvedModelId(Rule):
         value = self.model.model_argument(call)
         if value is None:
             self.report(call.node, "Model id not visible (passed through `**kwargs`?): make sure it is a GLM id")
+        elif any(client.sdk == "azure" for client in call.clients):
+            # an Azure client's `model` names a deployment; GLM008 makes the client a Z.AI one,
+            # which no deployment name reaches
+            self.report(
+                value,
+                f"Model id comes from `{code_of(value)}` at run time, an Azure deployment's name: Z.AI serves "
+                "none, so give the client GLM ids where it moves to Z.AI",
+                severity=Severity.ERROR,
+            )
         else:
             code = code_of(value)
             self.report(value, f"Model id comes from `{code}` at run time: make sure it is a GLM id")

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._helpers import dict_entry, replace_string
+from glm_migrate.semantic import ApiCall, string_value
+
+#: OpenAI's newer name for the system role, which GLM's chat endpoint does not know
+DEVELOPER = "developer"
+
+
+class DeveloperRole(Rule):
+    """
+    ## What it does
+    Finds `{"role": "developer", ...}` messages in message list literals passed to chat calls
+    bound for Z.AI and makes them `system` messages.
+
+    ## Why is this bad?
+    OpenAI introduced the `developer` role for its reasoning models and reads it as `system`
+    on the others. GLM's chat endpoint takes `system`, `user`, `assistant` and `tool` only
+    (glm-target-api.md 3.1): a request with a `developer` message is rejected.
+
+    ## Example
+    ```python
+    messages = [{"role": "developer", "content": rules}, {"role": "user", "content": question}]
+    ```
+    Use instead:
+    ```python
+    messages = [{"role": "system", "content": rules}, {"role": "user", "content": question}]
+    ```
+
+    ## Fix safety
+    Safe: OpenAI reads a `system` message as it reads a `developer` one, so the request means the
+    same wherever its client talks. Roles chosen at run time and messages built by code are not
+    inspected.
+    """
+
+    CODE = "GLM220"
+    NAME = "developer-role"
+    SUMMARY = "`developer` message, a role GLM's chat endpoint does not take"
+    FIX_TITLE = 'Use the `"system"` role'
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}])'
+        ),
+        Valid(  # a role chosen at run time: not inspected
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": role, "content": rules}])'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "developer", "content": rules}, {"role": "user", "content": q}])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "user", "content": q}])',
+        ),
+        Invalid(  # a list shared by two calls: fixed once
+            "from openai import OpenAI\n"
+            "HISTORY = [{'role': 'developer', 'content': rules}]\n"
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=HISTORY)\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=HISTORY, stream=True)',
+            expected="from openai import OpenAI\n"
+            "HISTORY = [{'role': 'system', 'content': rules}]\n"
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=HISTORY)\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=HISTORY, stream=True)',
+        ),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # a message list shared by several calls is fixed once
+        self._seen: set[cst.SimpleString] = set()
+
+    def on_api_call(self, call: ApiCall) -> None:
+        arg = call.kwarg("messages")
+        if arg is None or call.endpoint != "chat" or not call.migratable:
+            return
+        for messages in self.model.literals_of(arg.value, call.scope, cst.List):
+            for element in messages.elements:
+                role = dict_entry(element.value, "role") if isinstance(element.value, cst.Dict) else None
+                literal = role.value if role is not None else None
+                if (
+                    type(literal) is cst.SimpleString
+                    and string_value(literal) == DEVELOPER
+                    and literal not in self._seen
+                ):
+                    self._seen.add(literal)
+                    message = f"`developer` message: {self.target_name} takes `system`, `user`, `assistant` and `tool`"
+                    fix = Fix(((literal, lambda node: replace_string(node, "system")),), self.FIX_TITLE)
+                    self.report(literal, message, fix=fix)
