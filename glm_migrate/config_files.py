@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from glm_migrate.config import Settings
@@ -65,6 +65,10 @@ OPENAI_ENV_KEY = ConfigRule(
     repoint, whose model would then go to OpenAI), so a template rewritten alone can describe a
     set-up the code does not have. Real `.env` files, CI settings
     and YAML/TOML/JSON files are only reported: their values are secrets or deployment decisions.
+    A template's Azure OpenAI configuration (a file setting `OPENAI_API_TYPE=azure`, which
+    openai<1 applies to every request, or a block of lines with an `*.openai.azure.com` URL or an
+    `AZURE_...` setting) is reported, not rewritten: its key and URL are Azure's. Comments are
+    never rewritten: prose in them is not reported, a setting commented out is.
     """,
 )
 OPENAI_URL = ConfigRule(
@@ -133,7 +137,8 @@ OPENAI_MODEL_IN_CONFIG = ConfigRule(
     `os.getenv("OPENAI_API_KEY")` waiting for `--unsafe-fixes`, a client reported for a person to
     repoint, whose model would then go to OpenAI), so a template rewritten alone can describe a
     set-up the code does not have. Elsewhere reported only. Ids without a GLM counterpart are
-    never rewritten.
+    never rewritten, nor are ids in a template's comments (prose there is not reported) or in its
+    Azure OpenAI configuration (`AZURE_OPENAI_MODEL_NAME=gpt-4o` names a deployment).
     """,
 )
 DEPENDENCY_PIN = ConfigRule(
@@ -418,11 +423,88 @@ _AZURE_LINE = re.compile(
 )
 
 
+#: `# OPENAI_MODEL=gpt-4o` in a `.env` file: a setting commented out, not prose
+_COMMENTED_SETTING = re.compile(r"^#\s*(?:export\s+)?[A-Za-z_]\w*\s*=")
+#: `OPENAI_API_TYPE=azure` in a `.env` file: openai<1 sends every request to Azure, with the file's key
+_AZURE_API_TYPE = re.compile(r"""(?i)^\s*(?:export\s+)?OPENAI_API_TYPE\s*=\s*["']?azure""")
+
+
+def _env_comment_start(line: str) -> int | None:
+    """Where a `.env` line's comment starts (a `#` opening the line, or after a space outside
+    quotes), if it has one."""
+    stripped = line.lstrip()
+    if stripped.startswith("#"):
+        return len(line) - len(stripped)
+    quote = None
+    for at, char in enumerate(line):
+        if quote is not None:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and at > 0 and line[at - 1] in " \t":
+            return at
+    return None
+
+
+def _env_azure_marker(lines: list[str], index: int) -> str | None:
+    """The name of a setting of the same `.env` block (no blank line between) that configures
+    Azure OpenAI (`OPENAI_API_TYPE=azure`, an `*.openai.azure.com` URL, an `AZURE_...` name)."""
+    for step in (-1, 1):
+        current = index
+        while 0 <= current < len(lines):
+            text = lines[current].strip()
+            if not text:
+                break
+            if not text.startswith("#") and _AZURE_LINE.search(text):
+                return text.partition("=")[0].removeprefix("export ").strip()
+            current += step
+    return None
+
+
 def _line_findings(
-    line: str, number: int, kind: str, rewrite: bool, tables: Tables, settings: Settings, shape: _Shape | None
+    line: str,
+    number: int,
+    kind: str,
+    rewrite: bool,
+    tables: Tables,
+    settings: Settings,
+    shape: _Shape | None,
+    env_azure: str | None = None,
 ) -> Iterator[_Finding]:
-    """The findings on one line; in settings files (`shape`), only in configuration shapes."""
+    """The findings on one line; in settings files (`shape`), only in configuration shapes. In
+    `.env` files, prose in comments is not configuration, and a setting commented out or
+    configuring Azure OpenAI (`env_azure` names the setting that says so) is reported, never
+    rewritten."""
     url = tables.base_url(settings.region)
+    comment = _env_comment_start(line) if kind == "env" else None
+    setting_in_comment = comment is not None and _COMMENTED_SETTING.match(line[comment:]) is not None
+    for finding in _raw_line_findings(line, number, kind, rewrite, tables, settings, shape, url):
+        if comment is not None and finding.start >= comment:
+            if not setting_in_comment:
+                continue  # `# we use gpt-4o here`: prose
+            finding = replace(finding, replacement=None)
+        if env_azure is not None and finding.rule is not DEPENDENCY_PIN:
+            # `OPENAI_API_TYPE=azure`, `OPENAI_API_BASE=https://x.openai.azure.com/`: an Azure
+            # key, URL or deployment name, which Z.AI does not take under any variable's name
+            what = finding.message.split(": ")[0].split("; ")[0]
+            message = (
+                f"{what}; `{env_azure}` makes it part of an Azure OpenAI configuration: move that configuration "
+                "to Z.AI by hand"
+            )
+            finding = replace(finding, message=message, replacement=None)
+        yield finding
+
+
+def _raw_line_findings(
+    line: str,
+    number: int,
+    kind: str,
+    rewrite: bool,
+    tables: Tables,
+    settings: Settings,
+    shape: _Shape | None,
+    url: str,
+) -> Iterator[_Finding]:
     index = number - 1
     for match in _ENV_NAMES.finditer(line):
         if shape is not None and not shape.names_variable(index, match.start(), match.end()):
@@ -495,11 +577,15 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
     rewrite = kind == "env" and is_template(path)
     lines = text.splitlines(keepends=True)
     shape = _Shape(list(lines)) if kind == "settings" else None
+    # `OPENAI_API_TYPE=azure` makes the whole file Azure's (openai<1 reads it for every request)
+    azure_type = next((line.strip() for line in lines if kind == "env" and _AZURE_API_TYPE.match(line)), None)
+    azure_file = azure_type.partition("=")[0].removeprefix("export ").strip() if azure_type else None
     diagnostics: list[Diagnostic] = []
     for index, line in enumerate(lines):
+        env_azure = (azure_file or _env_azure_marker(lines, index)) if kind == "env" else None
         findings = [
             f
-            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape)
+            for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape, env_azure)
             if settings.is_enabled(f.rule.CODE)
         ]
         diagnostics.extend(f.diagnostic(settings) for f in findings)

@@ -259,3 +259,32 @@ def test_a_model_beside_an_azure_marker_names_a_deployment() -> None:
     messages = {d.span.line: d.message for d in diagnostics if d.code == "GLM403"}
     assert "names an Azure deployment" in messages[3]
     assert messages[6].endswith("the GLM id is `glm-4.6`")
+
+
+def test_env_template_comments_are_never_rewritten() -> None:
+    # prose in a comment is not configuration; a setting commented out is reported, not rewritten
+    text = "# we use gpt-4o, see https://api.openai.com/v1\nOPENAI_MODEL=gpt-4o  # or gpt-4o-mini\n# OPENAI_MODEL=gpt-4-turbo\n"
+    output, found = scan(".env.example", text)
+    assert (
+        output
+        == "# we use gpt-4o, see https://api.openai.com/v1\nOPENAI_MODEL=glm-4.6  # or gpt-4o-mini\n# OPENAI_MODEL=gpt-4-turbo\n"
+    )
+    assert found == ["2:14 GLM403 fixed", "3:16 GLM403 manual"]
+
+
+def test_env_template_azure_sections_are_reported_not_rewritten() -> None:
+    # `OPENAI_API_TYPE=azure`: openai<1 sends every request to Azure, with this file's key and URL
+    text = 'OPENAI_API_KEY="<key>"\n# Azure\nOPENAI_API_BASE="https://res.openai.azure.com/"\nOPENAI_API_TYPE="azure"\n'
+    output, found = scan(".env.example", text)
+    assert output == text
+    assert found == ["1:1 GLM401 manual", "3:1 GLM401 manual"]
+    # an Azure block beside an OpenAI one: only the OpenAI block moves
+    text = "OPENAI_API_KEY=key\nOPENAI_MODEL=gpt-4o\n\nAZURE_OPENAI_ENDPOINT=https://res.openai.azure.com/\nAZURE_OPENAI_MODEL_NAME=gpt-4o\n"
+    output, diagnostics = scan_config(
+        PurePath(".env.example"), text, tables=load_tables(), settings=Settings(unsafe_fixes=True)
+    )
+    assert output == text.replace("OPENAI_API_KEY", "ZAI_API_KEY").replace(
+        "OPENAI_MODEL=gpt-4o", "OPENAI_MODEL=glm-4.6"
+    )
+    assert [(d.span.line, d.applied) for d in diagnostics] == [(1, True), (2, True), (5, False)]
+    assert "`AZURE_OPENAI_MODEL_NAME` makes it part of an Azure OpenAI configuration" in diagnostics[2].message

@@ -385,6 +385,11 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     if client.origin == "module" and client.target is Target.OPENAI and module_client_anchor(model) is None:
         # GLM001/GLM002 set `openai.api_key` and `openai.base_url` after a module-level import
         return "`openai` is imported only inside a function, where its settings are not added"
+    if client.origin == "module" and client.target is Target.OPENAI and model.uses_legacy_api:
+        # GLM001/GLM002 set them only once GLM303 has left no openai<1 call or setting: one a
+        # person must convert (`openai.Model.retrieve`, `openai.api_base = cfg.get(...)`) keeps
+        # the module client where it is, and its calls' ids with it
+        return f"the module still uses openai<1 API not converted (`{_legacy_use(model)}`), and its settings move only once none is left"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     branch = provider_branch(model, client)
@@ -416,6 +421,14 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
             if not client.surely_sets(option):
                 return f"`**{splat_code(client)}` may hold keys it does not list, `{option}` among them"
     return None
+
+
+def _legacy_use(model: SemanticModel) -> str:
+    """The module's first openai<1 call, else its first openai<1 module setting, as written."""
+    legacy = model.tables.sdk.legacy_settings
+    uses: list[cst.CSTNode] = [call.func for call, _, _ in model.legacy_calls]
+    uses += [a.assign.targets[0].target for a in model.module_attributes if a.attribute in legacy]
+    return short_code(uses[0]) if uses else "openai<1 API"
 
 
 def _azure_blocker(model: SemanticModel, client: Client) -> str | None:

@@ -486,6 +486,10 @@ def names_openai_key(
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
+        elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
+            # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
+            # it holds the named key whenever one of them reads it
+            found = next((n for b in bindings if b.value is not None and (n := named(b.value))), None)
         elif len(bindings) == 1 and bindings[0].qualified is not None:
             # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
             found = names.get(bindings[0].qualified.rpartition(".")[2].lower())

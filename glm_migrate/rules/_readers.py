@@ -19,6 +19,7 @@ a value stored out of sight) makes the setting a setting again.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import libcst as cst
 
@@ -26,7 +27,7 @@ from glm_migrate.defaults import option_name
 from glm_migrate.nodes import passed_argument
 from glm_migrate.rules._flow import test_around, through_passthrough
 from glm_migrate.rules._setting_flow import ModuleIndex, assigned_target
-from glm_migrate.semantic import Binding, Scope, SemanticModel, Target, dotted_name
+from glm_migrate.semantic import Binding, Scope, SemanticModel, Target, dotted_name, string_value
 from glm_migrate.semantic.values import ClassValue, FunctionValue, InstanceValue, LocalClassValue, ModuleValue
 
 #: where a camel-case name's words meet: `llmService`, and `OpenAILlm` after its acronym
@@ -60,6 +61,9 @@ class DataReaders:
         self._budget = 0
         #: some read of the setting being followed reaches another library's call
         self._handed_over = False
+        #: an HTTP request a read of the setting last followed reaches, whose URL may be OpenAI's
+        #: (`requests.post("https://api.openai.com/v1/chat/completions", json={"model": model})`)
+        self.openai_request: cst.Call | None = None
 
     def only_data(self, origin: Binding | cst.Call) -> bool:
         """Every read of the setting `origin` binds (a local variable, a class default, an
@@ -70,6 +74,7 @@ class DataReaders:
             return False
         self._budget = _MAX_READS
         self._handed_over = False
+        self.openai_request = None
         seen: set[cst.CSTNode] = set()
         if not all(self._data(read, self.index.scope_of(read), 0, seen) for read in reads):
             return False
@@ -285,6 +290,8 @@ class DataReaders:
                 top = value.name.split(".")[0]
                 if top in self.model.tables.sdk.http_clients:
                     if not self._to_another_server(call, value.name, scope):
+                        if self.openai_request is None and self._to_openai(call, value.name, scope):
+                            self.openai_request = call
                         return False  # `requests.post(f"{base}/embeddings", json=...)` may be OpenAI's API
                 elif _reads_models(value.name) or top in self.model.tables.sdk.model_packages:
                     return False
@@ -302,6 +309,16 @@ class DataReaders:
         return url is not None and self.model.classify_base_url(url.value, default=Target.UNKNOWN, scope=scope) is (
             Target.OTHER
         )
+
+    def _to_openai(self, call: cst.Call, callee: str, scope: Scope) -> bool:
+        """An HTTP request whose URL may be one of OpenAI's written in view (`self.url` set to
+        `url or "https://api.openai.com/v1/chat/completions"`)."""
+        url = passed_argument(call, "url", 1 if callee.rpartition(".")[2] == "request" else 0)
+        if url is None:
+            return False
+        hosts = self.model.tables.openai_hosts
+        literals = self.model.resolve_strings(url.value, scope)[0]
+        return any((urlparse(string_value(literal) or "").hostname or "") in hosts for literal in literals)
 
     def _parameter_data(
         self,

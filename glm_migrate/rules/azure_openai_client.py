@@ -55,7 +55,9 @@ class AzureOpenAIClient(Rule):
     (`cls = AsyncAzureOpenAI if a else AzureOpenAI`), or in a module that tests for the Azure
     class (`isinstance(c, AzureOpenAI)`), is reported for a person to convert. A key the client
     keeps (a variable of the project's own, a parameter) is an Azure key until the deployment
-    sets a Z.AI one: then the conversion is an unsafe fix. The `model=` of its calls was an Azure *deployment name*: names in the model map
+    sets a Z.AI one: then the conversion is an unsafe fix. A variable any of whose assignments reads
+    Azure's key by name (`key = os.getenv("AZURE_OPENAI_API_KEY")` in one branch, a token in the
+    other) holds Azure's key: the unsafe conversion passes the Z.AI key instead. The `model=` of its calls was an Azure *deployment name*: names in the model map
     (`gpt-4o`) are moved by GLM101, any other (`my-deployment`) is reported by GLM102 until you map
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
     by Azure, so check it. A key from any other expression is kept with a warning.

@@ -6,6 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.rules._legacy_calls import (
@@ -73,7 +74,12 @@ class LegacyOpenAIApi(Rule):
     arguments, `acreate` (which needs an `AsyncOpenAI` client), APIs GLM lacks (moderations,
     fine-tunes, files, models, image edits) and `api_type`/`api_version` (Azure) are reported
     only. `openai.api_base = "..."` becomes `openai.base_url` (with the trailing slash the v1
-    module client needs), unsafe. Dict reads of openai>=1 responses are GLM304's.
+    module client needs), unsafe. Dict reads of openai>=1 responses are GLM304's. A setting no
+    fix moves (`openai.api_base = cfg.get(...)`, `openai.api_type = "azure"`) leaves every call to
+    a person: openai>=1 ignores it, so a converted call would go to OpenAI instead of that server;
+    with a fix, the conversions become unsafe and go with it. While a call or setting is left,
+    the module client stays where it is (GLM001/GLM002 set its key and URL only once none is),
+    so the calls converted meanwhile keep their OpenAI model ids, reported for a person.
     """
 
     CODE = "GLM303"
@@ -116,6 +122,11 @@ class LegacyOpenAIApi(Rule):
             unsafe=True,
         ),
         Invalid("import openai\nfrom settings import API_BASE\nopenai.api_base = API_BASE"),
+        # ... and the calls wait for it: converted, they would go to OpenAI, not that server
+        Invalid(
+            "import openai\nfrom settings import API_BASE\nopenai.api_base = API_BASE\n"
+            'r = openai.ChatCompletion.create(model="gpt-4", messages=[])\nprint(r.choices[0].message.content)'
+        ),
         Invalid(
             'import openai\nopenai.Edit.create(model="text-davinci-edit-001", input=text, instruction="Fix the spelling")'
         ),
@@ -160,12 +171,38 @@ class LegacyOpenAIApi(Rule):
                 # An OPENAI_API_BASE lookup: the next pass (GLM002) points it at Z.AI.
                 fix = Fix(((target, rename),), "Set `openai.base_url` instead", reanalyse=True)
         self.report(assignment.assign, message, fix=fix)
+        self._settings.append((assignment, fix is not None))
+
+    @functools.cached_property
+    def _settings(self) -> list[tuple[ModuleAttributeAssignment, bool]]:
+        """The module's openai<1 settings, each with whether it has a fix."""
+        return []
+
+    @functools.cached_property
+    def _models(self) -> list[tuple[cst.SimpleString, str, cst.Call]]:
+        """The model ids of legacy calls: the literal, the start of its message, the call."""
+        return []
 
     def on_module_end(self) -> None:
         # a call reached through two bindings of `openai` (`import openai` and `import openai.error`)
         # is listed once per binding
         calls = {call: (path, scope) for call, path, scope in self.model.legacy_calls}
         plans = [self._plan(call, path, scope) for call, (path, scope) in calls.items()]
+        # `openai.api_base = cfg.get(...)`, `openai.api_type = "azure"`: openai>=1 ignores them, so a
+        # converted call would go to OpenAI rather than where they send it; converted together
+        # (unsafe) when the setting has a fix, by hand when it has none
+        undecided = next((a for a, fixed in self._settings if not fixed), None)
+        for plan in plans:
+            if plan.conversion is None:
+                continue
+            if undecided is not None:
+                plan.conversion = None
+                plan.message += (
+                    f"; converted, it would go to OpenAI, not where `{short_code(undecided.assign)}` sends it "
+                    "(openai>=1 ignores that setting): set `openai.base_url` first"
+                )
+            elif self._settings:
+                plan.applicability = Applicability.UNSAFE
         for group in groups([p for p in plans if p.reads is not None]):
             # Calls whose responses share a name share their reads: converted together or not at all.
             blocked = next((p for p in group if p.conversion is None), None)
@@ -185,6 +222,17 @@ class LegacyOpenAIApi(Rule):
             if plan.conversion is not None:
                 fix = Fix(tuple(plan.conversion), plan.title, applicability=plan.applicability, reanalyse=True)
             self.report(plan.call, plan.message, fix=fix)
+        # The module client moves to Z.AI (GLM001/GLM002) only once no openai<1 call or setting
+        # is left: until then a converted call keeps its OpenAI id, or it would send a GLM id there
+        left = next((code_of(p.call.func) for p in plans if p.conversion is None), None)
+        left = left or (short_code(undecided.assign) if undecided is not None else None)
+        converted = {p.call for p in plans if p.conversion is not None}
+        for literal, message, call in self._models:
+            if left is not None and call in converted:
+                message += f"once its module client moves to Z.AI, which waits for `{left}` to be converted by hand"
+                self.report(literal, message)
+            else:
+                self.report(literal, message + "with the call", severity=Severity.WARNING)
 
     def _plan(self, call: cst.Call, path: tuple[str, ...], scope: Scope) -> Plan:
         dotted = f"openai.{'.'.join(path)}"
@@ -261,5 +309,5 @@ class LegacyOpenAIApi(Rule):
                 old = string_value(literal)
                 new = self.tables.lookup_model(endpoint, old) if endpoint and old else None
                 if new:
-                    message = f"Model id `{old}` goes to openai<1 `openai.{resource}`: it becomes `{new}` with the call"
-                    self.report(literal, message, severity=Severity.WARNING)
+                    message = f"Model id `{old}` goes to openai<1 `openai.{resource}`: it becomes `{new}` "
+                    self._models.append((literal, message, call))

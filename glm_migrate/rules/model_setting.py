@@ -81,7 +81,9 @@ class ModelSetting(Rule):
     itself hands to another library (posts to its own vendor with `requests.post`). One that
     reaches an LLM library (`rules/sdk.toml` `[model_readers]`), an HTTP request whose URL is
     OpenAI's or out of sight, or a callee named like a model's reader (`app.llm.ask`) stays a
-    setting (`_readers.py`). A setting of a class named for another provider beside an OpenAI one
+    setting (`_readers.py`); one a request posts to an OpenAI URL written in view
+    (`requests.post("https://api.openai.com/v1/chat/completions", json={"model": model})`) is
+    reported without a fix, as that URL stays OpenAI's (GLM405) and would refuse a GLM id. A setting of a class named for another provider beside an OpenAI one
     of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's.
     An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
@@ -179,6 +181,10 @@ class ModelSetting(Rule):
             expected='class Bot:\n    MODEL = "glm-4.6"\n    def describe(self):\n        print(self.MODEL)',
             unsafe=True,
         ),
+        Invalid(  # posted to OpenAI's URL, which stays: the id changes with it, by hand
+            "import requests\ndef ask(q):\n    model = 'gpt-4o'\n"
+            "    return requests.post('https://api.openai.com/v1/chat/completions', json={'model': model, 'q': q})"
+        ),
         Invalid(  # a callee named like a model's reader may send it
             'from app.llm import ask\ndef main():\n    model = "gpt-4o"\n    print(model)\n    return ask("hi", model=model)',
             expected='from app.llm import ask\ndef main():\n    model = "glm-4.6"\n    print(model)\n    return ask("hi", model=model)',
@@ -195,7 +201,8 @@ class ModelSetting(Rule):
         strings = self.model.string_literals
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
-        found: dict[cst.SimpleString, tuple[str, Scope]] = {}
+        #: literal -> the setting's name, its scope, an HTTP request to OpenAI's URL that sends it
+        found: dict[cst.SimpleString, tuple[str, Scope, cst.Call | None]] = {}
         readers: DataReaders | None = None
         for name, expression, scope, origin in settings_in(self.model):
             if name in self.model.tokenizer_names or names_a_tokenizer(_last_part(name)):
@@ -206,31 +213,42 @@ class ModelSetting(Rule):
             literals = [
                 literal
                 for literal in literals
-                if literal not in found and not self.claimed(literal) and literal not in self.model.tokenizer_literals
+                if not self.claimed(literal) and literal not in self.model.tokenizer_literals
             ]
+            # a literal found already (a parameter's default) is looked at again through the
+            # settings it reaches (`self.model = model`) only for a request to OpenAI's URL
+            if all(literal in found for literal in literals) and not any(
+                found[literal][2] is None and isinstance(origin, Binding) for literal in literals
+            ):
+                continue
             if not literals or not any(self._model_id(literal) for literal in literals):
                 continue
             if isinstance(origin, Binding) and another_providers_class(self.model, scope) is not None:
                 continue  # `LinkAIProvider.DEFAULT_MODEL` beside `OpenAIProvider`: LinkAI's id, data here
+            request = None
             if origin is not None:
                 readers = readers or DataReaders(self.model, ModuleIndex(self.model))
                 if readers.only_data(origin):
                     continue  # every reader is in view and reads it as data: GLM103's, as inline
+                request = readers.openai_request
             for literal in literals:
-                found[literal] = (name, scope)
+                if literal not in found:
+                    found[literal] = (name, scope, request)
+                elif request is not None and found[literal][2] is None:
+                    found[literal] = (*found[literal][:2], request)
         self._identifiers = _names_telling_models_apart(
             (name, value, self.tables.match_model(split_provider(value)[1]))
-            for literal, (name, scope) in found.items()
+            for literal, (name, scope, _) in found.items()
             if (value := string_value(literal)) is not None and (scope.kind == "class" or _names_an_id(name))
         )
-        for literal, (name, scope) in found.items():
-            self._check(name, literal, scope)
+        for literal, (name, scope, request) in found.items():
+            self._check(name, literal, scope, request)
 
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
         return value is not None and len(value) <= 64 and self.tables.match_model(split_provider(value)[1]) is not None
 
-    def _check(self, name: str, literal: cst.SimpleString, scope: Scope) -> None:
+    def _check(self, name: str, literal: cst.SimpleString, scope: Scope, request: cst.Call | None) -> None:
         value = string_value(literal)
         if value is None or len(value) > 64:
             return
@@ -269,6 +287,16 @@ class ModelSetting(Rule):
                 literal,
                 f"{message}; settings named `{_last_part(name)}` tell OpenAI models apart ({apart}), which "
                 f"would all become `{new}`: choose their GLM ids by hand",
+                model=match,
+            )
+            return
+        if request is not None:
+            # `requests.post("https://api.openai.com/v1/chat/completions", json={"model": self.model})`:
+            # the URL stays OpenAI's (GLM405 reports it), which would refuse a GLM id
+            self.report(
+                literal,
+                f"{message}; `{short_code(request.func)}(...)` sends it to OpenAI's URL, which no fix moves: replace it "
+                f"with `{new}` together with that URL (GLM405), by hand",
                 model=match,
             )
             return

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from urllib.parse import urlparse
 
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string
@@ -17,6 +17,9 @@ from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
+
+#: nodes that start a scope: a test outside one says nothing of the code inside
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
 
 class OpenAIEnvVar(Rule):
@@ -67,7 +70,14 @@ class OpenAIEnvVar(Rule):
     raise ...`) is renamed the same way: left as it is, it stops the program once the clients read
     `ZAI_API_KEY`. Such tests are reported without a fix when a client the migration leaves alone
     (a local server, a server chosen at run time) is built without `api_key=` / `base_url=`: the
-    SDK reads OpenAI's variable for that client, which the test may be guarding.
+    SDK reads OpenAI's variable for that client, which the test may be guarding. A lookup the code
+    tests and then reads, with a fallback of its own where the variable is unset (`os.getenv(X) if
+    os.getenv(X) else openai.base_url`, `os.getenv(X) or load_key()`, an `else:` branch), is
+    reported without a fix: with Z.AI's variable unset that fallback (OpenAI's URL, the program's
+    own key) would be what the moved clients get; without one (an `else:` that raises) the test
+    and the read are renamed together, the read with no default. So is a lookup whose value the code
+    tells from None (`key is not None`, `isinstance(keys, str)`, also through another lookup's
+    default): the `""` or the URL a default would add makes that test always pass.
     """
 
     CODE = "GLM009"
@@ -101,6 +111,12 @@ class OpenAIEnvVar(Rule):
             expected='import os\nimport openai\nif os.getenv("ZAI_BASE_URL"):\n    BASE = os.environ["ZAI_BASE_URL"]',
             unsafe=True,
         ),
+        # tested, then read, with a fallback of the code's own (OpenAI's URL) where it is unset: by hand
+        Invalid(
+            'import os\nimport openai\nBASE = os.getenv("OPENAI_API_BASE") if os.getenv("OPENAI_API_BASE") else openai.base_url'
+        ),
+        # told from None: a default would make the test always pass
+        Invalid('import os\nimport openai\nKEY = os.getenv("OPENAI_API_KEY")\nif KEY is None:\n    warn()'),
         # a guard of the key: once the clients read Z.AI's, it would stop a program that has only that one
         Invalid(
             'import os\nfrom openai import OpenAI\nif "OPENAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
@@ -140,6 +156,7 @@ class OpenAIEnvVar(Rule):
         reads: list[cst.Call | cst.Subscript | cst.Comparison] = [call for call, _ in self.model.calls]
         reads += self.model.environ_subscripts
         reads += self._membership_tests()
+        guarded, unguarded = self._presence_tests(reads, key_envs | url_envs)
         for node in reads:
             membership = env_membership(node)
             lookup = (membership[0], None) if membership is not None else env_lookup(node)
@@ -179,6 +196,9 @@ class OpenAIEnvVar(Rule):
                     f"`{option}=`): test Z.AI's variable only where that client moves to Z.AI",
                 )
                 continue
+            if node in guarded:
+                self.report(node, guarded[node])
+                continue
             message = f"`{name}` is OpenAI's variable"
             if membership is not None:
                 # `if "OPENAI_API_KEY" not in os.environ: raise ...`: a guard that stops the program
@@ -193,7 +213,12 @@ class OpenAIEnvVar(Rule):
                 new = self.key_env
                 # None when unset would let a client fall back to OPENAI_API_KEY and send that key
                 # to Z.AI; empty, it fails there instead, and `if not key:` checks still hold
-                unset_gives_none = gives_none_when_unset(node) and not self._truth_tested(node)
+                unset_gives_none = (
+                    gives_none_when_unset(node) and not self._truth_tested(node) and node not in unguarded
+                )
+                if unset_gives_none and (test := self._tested_for_none(node)) is not None:
+                    self.report(node, self._none_test_message(name, new, test, '`""` as its default'))
+                    continue
                 edit = self._renamer(new, "" if unset_gives_none else None)
                 title = f"Read `{new}` instead" + (
                     ", empty when unset (None would send `OPENAI_API_KEY` to Z.AI)" if unset_gives_none else ""
@@ -208,7 +233,11 @@ class OpenAIEnvVar(Rule):
                     isinstance(node, cst.Call)
                     and (gives_none_when_unset(node) or (default is not None and self._is_openai_url(default)))
                     and not self._truth_tested(node)
+                    and node not in unguarded
                 )
+                if openai_default and (test := self._tested_for_none(node)) is not None:
+                    self.report(node, self._none_test_message(name, new, test, "Z.AI's URL as its default"))
+                    continue
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
                 title = f"Read `{new}` instead"
                 follows = self._index.moves_base_url(node)
@@ -293,6 +322,130 @@ class OpenAIEnvVar(Rule):
             # the left operand is tested; the right one gives the value, tested if the whole is
             return parent.left is node or self._truth_tested(parent)
         return False
+
+    def _presence_tests(
+        self, reads: Sequence[cst.BaseExpression], names: Collection[str]
+    ) -> tuple[dict[cst.CSTNode, str], set[cst.CSTNode]]:
+        """The code's own tests of whether a variable is set, next to a read of it where it is
+        (`os.getenv(X) if os.getenv(X) else fallback`, `os.getenv(X) or fallback`, `if
+        os.getenv(X): base = os.environ[X]`): the lookups to leave to a person, with why, where
+        the code has a fallback of its own for an unset variable (renamed, a run without Z.AI's
+        variable would take that fallback, OpenAI's URL or a key of its own, to Z.AI's clients),
+        and the reads to rename without a default where it has none (the test and the read then
+        change together, and a default would only be dead code)."""
+        looked_up: dict[cst.CSTNode, str] = {}
+        for node in reads:
+            membership = env_membership(node)
+            lookup = (membership[0], None) if membership is not None else env_lookup(node)
+            if lookup is not None and lookup[0] in names:
+                looked_up[node] = lookup[0]
+        guarded: dict[cst.CSTNode, str] = {}
+        unguarded: set[cst.CSTNode] = set()
+        for read, name in looked_up.items():
+            if type(read) is cst.Comparison:
+                continue  # `"X" in os.environ` tests, never reads
+            found = self._guarding_test(read, name, looked_up)
+            if found is None:
+                continue
+            tests, fallback = found
+            if fallback is None:
+                unguarded.add(read)
+                continue
+            new = self.key_env if name in self.tables.openai_key_envs else self.tables.base_url_env
+            what = "tested for being set and read where it is" if tests else "read here"
+            message = (
+                f"`{name}` is {what}; where it is not set, the code uses {fallback}, which renaming leaves as it "
+                f"is: with `{new}` unset, that is what the program gets. Read `{new}` and give it a Z.AI "
+                "fallback, by hand"
+            )
+            for tested in (read, *tests):
+                guarded.setdefault(tested, message)
+        return guarded, unguarded
+
+    def _guarding_test(
+        self, read: cst.CSTNode, name: str, looked_up: Mapping[cst.CSTNode, str]
+    ) -> tuple[tuple[cst.CSTNode, ...], str | None] | None:
+        """The lookups of `name` that test whether it is set before `read` runs (in the test of
+        an `if` or a conditional expression holding it, or `read` itself as the left of an `or`),
+        and what the code uses otherwise (its other branch, None if it has none or raises)."""
+        child, parent = read, self.model.parents.get(read)
+        while parent is not None and type(parent) not in _SCOPE_NODES:
+            if type(parent) is cst.BooleanOperation and type(parent.operator) is cst.Or and parent.left is read:
+                return (), self._fallback(parent.right, name)
+            if isinstance(parent, cst.If | cst.IfExp) and child is not parent.test:
+                tests = tuple(n for n, v in looked_up.items() if v == name and self.model.inside(n, parent.test))
+                if tests:
+                    other = parent.orelse if child is parent.body else parent.body
+                    return tests, self._fallback(other, name)
+            child, parent = parent, self.model.parents.get(parent)
+        return None
+
+    def _fallback(self, node: cst.CSTNode | None, name: str) -> str | None:
+        """How a message names `node`, what the code uses when `name` is unset; None when that is
+        nothing (no `else`, an `else` that raises) or an empty key, which Z.AI refuses as OpenAI would."""
+        if isinstance(node, cst.Else):
+            node = node.body
+        if node is None or (
+            isinstance(node, cst.IndentedBlock)
+            and all(
+                type(s) is cst.SimpleStatementLine and all(type(small) is cst.Raise for small in s.body)
+                for s in node.body
+            )
+        ):
+            return None
+        if isinstance(node, cst.BaseExpression):
+            if name in self.tables.openai_key_envs and string_value(node) == "":
+                return None
+            return f"`{short_code(node)}`"
+        return "its other branch"
+
+    def _tested_for_none(self, node: cst.CSTNode) -> str | None:
+        """A test telling None from a value (`key is not None`, `isinstance(key, str)`) on the name
+        the lookup `node` is kept in, directly or as another lookup's default or an `or`'s operand:
+        where a default would make it always pass."""
+        holder = node
+        while True:
+            parent = self.model.parents.get(holder)
+            outer = self.model.parents.get(parent) if type(parent) is cst.Arg else None
+            if type(outer) is cst.Call and env_lookup(outer) is not None and outer.args[0] is not parent:
+                holder = outer  # `os.environ.get("OPENAI_API_KEYS", os.getenv("OPENAI_API_KEY"))`
+            elif type(parent) is cst.BooleanOperation:
+                holder = parent
+            else:
+                break
+        statement = self.model.parents.get(holder)
+        if type(statement) is cst.Assign and statement.value is holder:
+            targets = [t.target for t in statement.targets]
+        elif type(statement) is cst.AnnAssign and statement.value is holder:
+            targets = [statement.target]
+        else:
+            return None
+        scope = self.model.scope_of(statement)
+        for target in targets:
+            owner = self.model.owner(target.value, scope) if type(target) is cst.Name else None
+            if type(target) is not cst.Name or owner is None:
+                continue
+            for use in self.model.uses_of(target.value, owner):
+                if self.model.owner(target.value, self.model.scope_of(use)) is not owner:
+                    continue
+                parent = self.model.parents.get(use)
+                if type(parent) is cst.Comparison and len(parent.comparisons) == 1:
+                    operator = type(parent.comparisons[0].operator)
+                    other = parent.comparisons[0].comparator if parent.left is use else parent.left
+                    if operator in (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual) and is_none(other):
+                        return short_code(parent)
+                call = self.model.parents.get(parent) if type(parent) is cst.Arg else None
+                if type(call) is cst.Call and code_of(call.func) == "isinstance" and call.args[0] is parent:
+                    return short_code(call)
+        return None
+
+    @staticmethod
+    def _none_test_message(name: str, new: str, test: str, default: str) -> str:
+        return (
+            f"`{name}` is read here, and the code tells its value from None (`{test}`): `{new}` would get "
+            f"{default} (with None a client falls back to OpenAI's), which makes that test always pass. "
+            "Rename the read and the test together, by hand"
+        )
 
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
