@@ -1066,6 +1066,16 @@ def _move_as_safely_as_its_calls(
     held += [
         (finding, later[value]) for finding in findings if (value := _inside(finding.node, later, model)) is not None
     ]
+    # the settings a waiting client's key is read from (`KEY = os.environ["OPENAI_API_KEY"]` ...
+    # `OpenAI(api_key=KEY)`): renamed alone, the client would send the Z.AI key to OpenAI
+    settings: dict[cst.CSTNode, str] = {
+        value: why for client, why in waiting.items() for value in _key_settings(model, client)
+    }
+    held += [
+        (finding, settings[value])
+        for finding in findings
+        if (value := _inside(finding.node, settings, model)) is not None
+    ]
     in_mappings: dict[cst.CSTNode, str] = {
         entry: why for client, why in waiting.items() for entry in _mapping_entries(client)
     }
@@ -1162,6 +1172,20 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
     return {client: values for client, values in ids.items() if values and client not in known}
+
+
+def _key_settings(model: SemanticModel, client: Client) -> Iterator[cst.CSTNode]:
+    """The values of the names or attributes a client's `api_key=` reads, where bound once or
+    more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
+    arg = client.kwarg("api_key")
+    key = arg.value if arg is not None else None
+    if type(key) is cst.Name:
+        bindings = model.lookup(key.value, client.scope)
+    elif type(key) is cst.Attribute and (dotted := dotted_name(key)) is not None:
+        bindings = model.attribute_lookup(dotted, client.scope)
+    else:
+        return
+    yield from (binding.value for binding in bindings if binding.value is not None)
 
 
 def _mapping_entries(client: Client) -> Iterator[cst.CSTNode]:
