@@ -20,6 +20,7 @@ from glm_migrate.semantic import (
     SemanticModel,
     Target,
     code_of,
+    dotted_name,
     env_lookup,
     find_kwarg,
     string_value,
@@ -132,8 +133,22 @@ def _last_import_from(module: cst.Module, line: cst.SimpleStatementLine) -> cst.
     index = body.index(line) if line in body else len(body) - 1
     while index + 1 < len(body) and _is_import_line(body[index + 1]):
         index += 1
+    # `load_dotenv()` just below them fills the environment the settings read (`ZAI_BASE_URL`)
+    for later in range(index + 1, min(index + 4, len(body))):
+        if _loads_dotenv(body[later]):
+            index = later
+            break
     found = body[index]
     return found if isinstance(found, cst.SimpleStatementLine) else line
+
+
+def _loads_dotenv(statement: cst.BaseStatement) -> bool:
+    """`load_dotenv()` / `dotenv.load_dotenv(...)` / `_ = load_dotenv(find_dotenv())` alone on its line."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    value = small.value if isinstance(small, cst.Expr | cst.Assign) else None
+    return type(value) is cst.Call and (dotted_name(value.func) or "").rpartition(".")[2] == "load_dotenv"
 
 
 def _is_import_line(statement: cst.BaseStatement) -> bool:

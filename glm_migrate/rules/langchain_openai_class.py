@@ -581,6 +581,8 @@ class LangchainOpenAIClass(Rule):
         openai_key = (
             key is not None
             and env_lookup(key.value) is None  # `os.getenv("OPENAI_API_KEY")` is renamed by its own fix
+            # a setting GLM009 or GLM003 follows to its source is renamed there, with the class
+            and not key_setting_followed(self.model, self.tables, self.key_env, key.value, scope)
             and names_openai_key(self.model, self.tables, key.value, scope) is not None
         )
         first_finding = len(self.context.findings)
@@ -734,7 +736,12 @@ class LangchainOpenAIClass(Rule):
         if env is not None and env[0] in self.tables.openai_key_envs:
             fix = key_renaming_fix(arg.value, key_env)
             self.report(arg.value, f"`{name}` key read from `{env[0]}`", fix=fix)
-        elif moving and env is None and string_value(arg.value) is None:
+        elif (
+            moving
+            and env is None
+            and string_value(arg.value) is None
+            and not key_setting_followed(self.model, self.tables, key_env, arg.value, scope)
+        ):
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
             named = names_openai_key(self.model, self.tables, arg.value, scope)
             if named is not None:

@@ -22,7 +22,6 @@ from glm_migrate.nodes import (
     IMAGE_PARTS,
     OS_ALIASES,
     dotted_name,
-    literals_in,
     os_dotted_name,
     passed_argument,
     string_value,
@@ -119,7 +118,7 @@ class SemanticModel(ValueResolver):
         """The type of the first image content part the module writes (`{"type": "image_url",
         ...}`): messages built apart from the call that sends them are not followed, so any
         request of the module may carry it."""
-        for literal in literals_in(self.module):
+        for literal, _ in self.string_literals:
             parent = self.parents.get(literal)
             if type(parent) is cst.DictElement and string_value(literal) in IMAGE_PARTS:
                 if string_value(parent.key) == "type":
