@@ -1151,9 +1151,14 @@ def _client_shown(model: SemanticModel, client: Client) -> str:
     return short_code(client.construction)
 
 
+#: how GLM's own model ids begin (Zhipu's and Z.AI's catalogues)
+_GLM_ID_PREFIXES = ("glm-", "chatglm")
+
+
 def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:
     """Moving clients whose chat and embeddings calls send model ids, none of them OpenAI's or
-    GLM's (a server `OPENAI_BASE_URL` names), each with those ids."""
+    GLM's, or only GLM's while the client has no URL of its own (a server `OPENAI_BASE_URL`
+    names), each with those ids."""
     tables = model.tables
     ids: dict[Client, list[str]] = {}
     known: set[Client] = set()
@@ -1166,8 +1171,12 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                 continue  # `self.model = ""`: a placeholder filled in before the request
             bare = split_provider(value)[1]
             foreign = not tables.is_target(call.endpoint, bare) and tables.match_on(call.endpoint, bare) is None
+            # an older GLM id (`glm-4-plus`) sent by a client without a URL of its own:
+            # OPENAI_BASE_URL points it at Zhipu's server already, whose region a move would change
+            glm = bare.startswith(_GLM_ID_PREFIXES) and not tables.is_target(call.endpoint, bare)
             for client in call.clients:
-                if not foreign or client.sdk == "azure":  # an Azure model is a deployment's own name
+                elsewhere = foreign or (glm and client.kwarg("base_url") is None and not client.option_sources("base_url"))
+                if not elsewhere or client.sdk == "azure":  # an Azure model is a deployment's own name
                     known.add(client)
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
