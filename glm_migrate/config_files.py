@@ -212,7 +212,7 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (
 )
 
 _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
-_URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,]*")
+_URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,})\]]*")  # `${VAR:https://...}` ends at the brace
 #: a whole word that may be a model id (not the tail of `#notes-gpt-35`): `ft:` ids keep their
 #: colons, so the `gpt-4o` inside one is not matched alone
 _TOKEN = re.compile(r"(?<![\w.-])(?:ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,})")

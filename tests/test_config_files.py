@@ -288,3 +288,10 @@ def test_env_template_azure_sections_are_reported_not_rewritten() -> None:
     )
     assert [(d.span.line, d.applied) for d in diagnostics] == [(1, True), (2, True), (5, False)]
     assert "`AZURE_OPENAI_MODEL_NAME` makes it part of an Azure OpenAI configuration" in diagnostics[2].message
+
+
+def test_a_url_ends_where_its_interpolation_closes() -> None:
+    text = "openai:\n  api_base: ${OPENAI_API_BASE:https://api.openai.com/v1}\n"
+    _, diagnostics = scan_config(PurePath("settings.yaml"), text, tables=load_tables(), settings=Settings())
+    urls = [d.message for d in diagnostics if d.code == "GLM402"]
+    assert urls and all("`https://api.openai.com/v1`" in message for message in urls)
