@@ -1175,7 +1175,9 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
             # OPENAI_BASE_URL points it at Zhipu's server already, whose region a move would change
             glm = bare.startswith(_GLM_ID_PREFIXES) and not tables.is_target(call.endpoint, bare)
             for client in call.clients:
-                elsewhere = foreign or (glm and client.kwarg("base_url") is None and not client.option_sources("base_url"))
+                elsewhere = foreign or (
+                    glm and client.kwarg("base_url") is None and not client.option_sources("base_url")
+                )
                 if not elsewhere or client.sdk == "azure":  # an Azure model is a deployment's own name
                     known.add(client)
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
