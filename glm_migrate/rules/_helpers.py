@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -158,6 +158,18 @@ def key_renaming_fix(node: cst.BaseExpression, name: str, applicability: Applica
         title = f'Read `os.environ["{name}"]` instead (unset, `None` would send `OPENAI_API_KEY` to Z.AI)'
         return Fix(edits, title, ("os",), applicability=applicability)
     return Fix(edits, f"Read `{name}` instead", applicability=applicability)
+
+
+def chat_messages(model: SemanticModel, call: ApiCall) -> Iterator[cst.Dict]:
+    """The message dict literals a chat call bound for Z.AI sends: the elements of the list
+    literals its `messages=` is, or a name bound to (messages built at run time are not seen)."""
+    arg = call.kwarg("messages")
+    if arg is None or call.endpoint != "chat" or not call.migratable:
+        return
+    for messages in model.literals_of(arg.value, call.scope, cst.List):
+        for element in messages.elements:
+            if isinstance(element.value, cst.Dict):
+                yield element.value
 
 
 def sends_images(model: SemanticModel, messages: cst.Arg | None) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import dict_entry, replace_string
+from glm_migrate.rules._helpers import chat_messages, dict_entry, replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
 #: OpenAI's newer name for the system role, which GLM's chat endpoint does not know
@@ -72,19 +72,11 @@ class DeveloperRole(Rule):
         self._seen: set[cst.SimpleString] = set()
 
     def on_api_call(self, call: ApiCall) -> None:
-        arg = call.kwarg("messages")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
-            return
-        for messages in self.model.literals_of(arg.value, call.scope, cst.List):
-            for element in messages.elements:
-                role = dict_entry(element.value, "role") if isinstance(element.value, cst.Dict) else None
-                literal = role.value if role is not None else None
-                if (
-                    type(literal) is cst.SimpleString
-                    and string_value(literal) == DEVELOPER
-                    and literal not in self._seen
-                ):
-                    self._seen.add(literal)
-                    message = f"`developer` message: {self.target_name} takes `system`, `user`, `assistant` and `tool`"
-                    fix = Fix(((literal, lambda node: replace_string(node, "system")),), self.FIX_TITLE)
-                    self.report(literal, message, fix=fix)
+        for message in chat_messages(self.model, call):
+            role = dict_entry(message, "role")
+            literal = role.value if role is not None else None
+            if type(literal) is cst.SimpleString and string_value(literal) == DEVELOPER and literal not in self._seen:
+                self._seen.add(literal)
+                text = f"`developer` message: {self.target_name} takes `system`, `user`, `assistant` and `tool`"
+                fix = Fix(((literal, lambda node: replace_string(node, "system")),), self.FIX_TITLE)
+                self.report(literal, text, fix=fix)

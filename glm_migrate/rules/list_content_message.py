@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import dict_entry
+from glm_migrate.rules._helpers import chat_messages, dict_entry
 from glm_migrate.semantic import ApiCall, string_value
 
 #: roles whose content GLM-4.6 takes as a string only
@@ -89,14 +89,10 @@ class ListContentMessage(Rule):
         self._seen: set[cst.Dict] = set()
 
     def on_api_call(self, call: ApiCall) -> None:
-        arg = call.kwarg("messages")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
-            return
-        for messages in self.model.literals_of(arg.value, call.scope, cst.List):
-            for element in messages.elements:
-                if isinstance(element.value, cst.Dict) and element.value not in self._seen:
-                    self._seen.add(element.value)
-                    self._check(element.value)
+        for message in chat_messages(self.model, call):
+            if message not in self._seen:
+                self._seen.add(message)
+                self._check(message)
 
     def _check(self, message: cst.Dict) -> None:
         role = dict_entry(message, "role")
