@@ -234,6 +234,9 @@ _DATA_HEAD = (
     # what glm-migrate itself writes: a baseline's snippets and a report's messages hold model ids
     ("glm-migrate baseline", re.compile(r"""^\{\s*"glm-migrate-baseline"\s*:""")),
     ("glm-migrate report", re.compile(r'^\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"glm-migrate"')),
+    # records keyed by a hash (LightRAG's and nano-graphrag's `kv_store_llm_response_cache.json`):
+    # the model that answered each, stored, not the one the program asks for
+    ("cache keyed by hashes", re.compile(r'^\{\s*"(?:[0-9a-f]{32,}|[\w-]+-[0-9a-f]{32,})"\s*:\s*\{')),
 )
 
 
