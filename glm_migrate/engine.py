@@ -1189,14 +1189,8 @@ def _key_settings(model: SemanticModel, client: Client) -> Iterator[cst.CSTNode]
     """The values of the names or attributes a client's `api_key=` reads, where bound once or
     more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
     arg = client.kwarg("api_key")
-    key = arg.value if arg is not None else None
-    if type(key) is cst.Name:
-        bindings = model.lookup(key.value, client.scope)
-    elif type(key) is cst.Attribute and (dotted := dotted_name(key)) is not None:
-        bindings = model.attribute_lookup(dotted, client.scope)
-    else:
-        return
-    yield from (binding.value for binding in bindings if binding.value is not None)
+    if arg is not None:
+        yield from (b.value for b in model.bindings_of(arg.value, client.scope) if b.value is not None)
 
 
 def _mapping_entries(client: Client) -> Iterator[cst.CSTNode]:

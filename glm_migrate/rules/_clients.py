@@ -14,6 +14,7 @@ from glm_migrate.nodes import literals_in, short_code
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
 from glm_migrate.semantic import (
+    ApiCall,
     Client,
     ClientOptionAssignment,
     Scope,
@@ -166,12 +167,17 @@ def wants_module_settings(model: SemanticModel) -> bool:
     return model.module_client_used and not model.uses_legacy_api and migrates_to_zai(model.module_client)
 
 
-def module_client_called(model: SemanticModel) -> bool:
-    """This module makes a request through the `openai` module-level client (also through a
+def module_client_calls(model: SemanticModel) -> Iterator[ApiCall]:
+    """This module's requests through the `openai` module-level client (also through a
     parameter it passes the module for: `call_api(openai, prompt)`)."""
-    return any(
-        client.origin == "module" for call in model.api_calls for client in (*call.clients, *model.passed.get(call, ()))
-    )
+    for call in model.api_calls:
+        if any(client.origin == "module" for client in (*call.clients, *model.passed.get(call, ()))):
+            yield call
+
+
+def module_client_called(model: SemanticModel) -> bool:
+    """This module makes a request through the `openai` module-level client."""
+    return next(module_client_calls(model), None) is not None
 
 
 def url_edits(model: SemanticModel) -> int:
@@ -225,7 +231,7 @@ def add_missing_module_setting(
     anchor = module_client_anchor(rule.model)
     if anchor is None:
         # `import openai` inside functions only: each would need the setting (`repoint_blocker`)
-        call = next(c for c in rule.model.api_calls if any(client.origin == "module" for client in c.clients))
+        call = next(module_client_calls(rule.model))  # one there is: `module_client_called`
         code = f"openai.{attribute} = {code_of(value)}"
         rule.report(call.node, f"{message}; `openai` is imported only inside a function: add `{code}` after it")
         return

@@ -9,7 +9,6 @@ reported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import libcst as cst
 
@@ -77,17 +76,10 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
     dotted = dotted_name(expr) if type(expr) is cst.Attribute else None
     klass = scope.enclosing_class()
     if dotted is not None and dotted.count(".") == 1 and not dotted.startswith("self."):
-        return _namespace_tests(model, cast(cst.Attribute, expr), dotted)
+        return _namespace_tests(model, dotted)
     if dotted is None or klass is None or not dotted.startswith("self.") or dotted.count(".") != 1:
         return []
-    attribute = dotted.partition(".")[2]
-    tests: list[ModelTest] = []
-    for use in model.names.get(attribute, []):
-        read = model.parents.get(use)
-        if type(read) is cst.Attribute and read.attr is use and dotted_name(read.value) == "self":
-            test = test_around(model, through_passthrough(model, read))
-            if test is not None and model.inside(test, klass.node):
-                tests.append(ModelTest(test, dotted))
+    tests = [test for test in _reads_tested(model, dotted) if model.inside(test.node, klass.node)]
     for binding in model.attribute_lookup(dotted, scope):
         if binding.value is not None:
             for name, owner in carrying_names(model, binding.value, binding.scope):
@@ -95,10 +87,8 @@ def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Sc
     return tests
 
 
-def _namespace_tests(model: SemanticModel, expr: cst.Attribute, dotted: str) -> list[ModelTest]:
-    """Tests of `args.model` wherever the module reads it (a parsed command line, a settings
-    object), and the `choices=` of the `add_argument` that fills it: the default alone rewritten,
-    `args.model in ["gpt-4", "gpt-4o"]` no longer holds."""
+def _reads_tested(model: SemanticModel, dotted: str) -> list[ModelTest]:
+    """The tests around each read of the attribute `dotted` (`self.model`, `args.model`)."""
     base, _, attribute = dotted.partition(".")
     tests: list[ModelTest] = []
     for use in model.names.get(attribute, []):
@@ -107,6 +97,15 @@ def _namespace_tests(model: SemanticModel, expr: cst.Attribute, dotted: str) -> 
             test = test_around(model, through_passthrough(model, read))
             if test is not None:
                 tests.append(ModelTest(test, dotted))
+    return tests
+
+
+def _namespace_tests(model: SemanticModel, dotted: str) -> list[ModelTest]:
+    """Tests of `args.model` wherever the module reads it (a parsed command line, a settings
+    object), and the `choices=` of the `add_argument` that fills it: the default alone rewritten,
+    `args.model in ["gpt-4", "gpt-4o"]` no longer holds."""
+    attribute = dotted.partition(".")[2]
+    tests = _reads_tested(model, dotted)
     for call, _ in model.calls:
         func = call.func
         if type(func) is cst.Attribute and func.attr.value == "add_argument" and destination(call) == attribute:

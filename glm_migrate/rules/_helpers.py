@@ -494,7 +494,7 @@ def names_openai_key(
     found = named(value)
     if found is None and type(value) in (cst.Name, cst.Attribute):
         dotted = dotted_name(value) or ""
-        bindings = model.lookup(dotted, scope) if type(value) is cst.Name else model.attribute_lookup(dotted, scope)
+        bindings = model.bindings_of(value, scope)
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])

@@ -27,11 +27,10 @@ from glm_migrate.rules._helpers import (
     remove_unsupported,
     replace_with,
 )
+from glm_migrate.rules.reasoning_effort import NO_REASONING
 from glm_migrate.semantic import Scope, find_kwarg, string_value
 from glm_migrate.targets import NO_THINKING
 
-#: `reasoning_effort` levels that mean "do not reason" (as GLM205 reads them)
-NO_REASONING = ("none", "minimal")
 #: response formats GLM takes (glm-target-api.md 3.1)
 RESPONSE_FORMATS = ("text", "json_object")
 

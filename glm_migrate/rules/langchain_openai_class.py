@@ -316,23 +316,19 @@ class LangchainOpenAIClass(Rule):
             func = call.func
             if type(func) is not cst.Attribute or func.attr.value not in methods:
                 continue
-            if func.value in chats:
-                assert isinstance(func.value, cst.Call)
-                bound.setdefault(func.value, []).append(call)
-                continue
-            receiver = dotted_name(func.value)
-            if receiver is None:
-                continue
-            lookup = self.model.lookup if "." not in receiver else self.model.attribute_lookup
-            for binding in lookup(receiver, scope) or ():
-                if binding.value in chats:
-                    assert isinstance(binding.value, cst.Call)
-                    bound.setdefault(binding.value, []).append(call)
+            for chat in self._chats_in(func.value, scope, chats):
+                bound.setdefault(chat, []).append(call)
         return bound
 
+    def _chats_in(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call]) -> list[cst.Call]:
+        """The chat class constructions `value` is, or that a name or attribute it reads holds."""
+        if value in chats:
+            return [cast(cst.Call, value)]
+        return [cast(cst.Call, b.value) for b in self.model.bindings_of(value, scope) if b.value in chats]
+
     def _functions_agents(self) -> dict[cst.Call, list[cst.Call]]:
-        """The LangChain agents given each chat class construction (directly, or by a name
-        holding it) that drive it with OpenAI's legacy `functions=` (`[langchain]
+        """The LangChain agents given each chat class construction (directly, or by a name or
+        attribute holding it) that drive it with OpenAI's legacy `functions=` (`[langchain]
         functions_agents`, `initialize_agent(..., agent=AgentType.OPENAI_FUNCTIONS)`)."""
         chats = {call for call, _, kind in self.model.framework_calls if kind == "langchain_chat"}
         agents: dict[cst.Call, list[cst.Call]] = {}
@@ -350,13 +346,8 @@ class LangchainOpenAIClass(Rule):
                 if words.rpartition(".")[2] not in tables.langchain_functions_agent_types:
                     continue
             for arg in call.args:
-                given = arg.value
-                if given in chats:
-                    agents.setdefault(cast(cst.Call, given), []).append(call)
-                elif type(given) is cst.Name:
-                    for binding in self.model.lookup(given.value, scope) or ():
-                        if binding.value in chats:
-                            agents.setdefault(cast(cst.Call, binding.value), []).append(call)
+                for chat in self._chats_in(arg.value, scope, chats):
+                    agents.setdefault(chat, []).append(call)
         return agents
 
     def _per_call_models(self) -> None:

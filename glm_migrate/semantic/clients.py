@@ -385,10 +385,9 @@ class ClientIndex(ModuleScopes):
         elif type(expr) is cst.BooleanOperation:
             parts = (expr.left, expr.right)
         elif scope is not None and depth <= MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
-            dotted = dotted_name(expr)
-            if dotted is None:
+            if dotted_name(expr) is None:
                 return set(), False
-            bindings = self.lookup(dotted, scope) if type(expr) is cst.Name else self.attribute_lookup(dotted, scope)
+            bindings = self.bindings_of(expr, scope)
             targets: set[Target] = set()
             complete = bool(bindings)
             for binding in bindings:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from glm_migrate.nodes import dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.tables import Tables
 
@@ -192,6 +193,13 @@ class ModuleScopes(abc.ABC):
                 return current
             current = current.parent
         return None
+
+    def bindings_of(self, expr: cst.BaseExpression, scope: Scope) -> list[Binding]:
+        """The bindings a name (`lookup`) or an attribute (`attribute_lookup`) reads."""
+        dotted = dotted_name(expr) if type(expr) in (cst.Name, cst.Attribute) else None
+        if dotted is None:
+            return []
+        return self.lookup(dotted, scope) if type(expr) is cst.Name else self.attribute_lookup(dotted, scope)
 
     def attribute_lookup(self, dotted: str, scope: Scope) -> list[Binding]:
         """Bindings of `self.x` (per class, including class-level `x = ...`) or `a.b` (module-wide)."""
