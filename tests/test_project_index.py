@@ -320,6 +320,18 @@ def test_run_keeps_tokenizer_ids_passed_to_another_modules_lookup(tmp_path: Path
     assert [f for f in found["pkg/app.py"] if f.startswith("GLM108")], found["pkg/app.py"]
 
 
+def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: Path) -> None:
+    """`model = "gpt-4o-mini"; ask(text, model)` then `PRICE[model]`: rewritten alone, the lookup fails."""
+    files = {
+        "llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n"
+        "def ask(text, model):\n    return client.chat.completions.create(model=model, messages=[text])\n",
+        "bot.py": "from llm import ask\n\nPRICE = {'gpt-4o-mini': 0.15}\n\n"
+        "def reply(text):\n    model = 'gpt-4o-mini'\n    answer = ask(text, model)\n    return answer, PRICE[model]\n",
+    }
+    found = [f for f in _findings(tmp_path, files)["bot.py"] if f.startswith("GLM101")]
+    assert len(found) == 2 and all("PRICE[model]" in f for f in found), found
+    assert any("replace it with `glm-4.6` and update the test" in f for f in found), found
+
 def test_run_follows_a_factory_imported_from_another_module(tmp_path: Path) -> None:
     found = _findings(
         tmp_path,

@@ -304,6 +304,14 @@ class OpenAIModelName(Rule):
                             f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
                             "whose client moves to Z.AI"
                         )
+                        tests = self._tests(arg.value, scope) if arg.value is not literal else []
+                        if tests and old is not None:
+                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here
+                            checks = ", ".join(f"`{test.code}`" for test in tests)
+                            message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
+                            self.report(literal, message, model=match)
+                            self._report_tests(tests, old, match.glm)
+                            continue
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match)
 
     def _report_sent_elsewhere(
@@ -326,7 +334,7 @@ class OpenAIModelName(Rule):
         # moves only with a client glm-migrate moves too.
         stays = next((why for client in call.clients if (why := repoint_blocker(self.model, client))), None)
         argument = self.model.model_argument(call)
-        tests = self._tests(argument, call) if argument is not None and argument not in literals else []
+        tests = self._tests(argument, call.scope) if argument is not None and argument not in literals else []
         for literal in literals:
             old = string_value(literal)
             match = self.tables.match_on(endpoint, old) if old is not None else None
@@ -415,11 +423,12 @@ class OpenAIModelName(Rule):
         lookup = env_lookup(call) if type(call) is cst.Call else None
         return lookup[0] if lookup is not None and lookup[1] is literal else None
 
-    def _tests(self, argument: cst.BaseExpression, call: ApiCall) -> list[ModelTest]:
-        """Where the names that carry the call's model id are compared, membership-tested or
-        looked up: rewriting the id alone would change what those tests decide."""
-        found: list[ModelTest] = attribute_tests_of(self.model, argument, call.scope)
-        for name, scope in carrying_names(self.model, argument, call.scope):
+    def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
+        """Where the names that carry a call's model id (`argument`, read in `where`) are
+        compared, membership-tested or looked up: rewriting the id alone would change what those
+        tests decide."""
+        found: list[ModelTest] = attribute_tests_of(self.model, argument, where)
+        for name, scope in carrying_names(self.model, argument, where):
             if (name, scope) not in self._tests_of:
                 self._tests_of[name, scope] = tests_of(self.model, name, scope)
             found += self._tests_of[name, scope]
