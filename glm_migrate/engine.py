@@ -36,7 +36,7 @@ from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.quotes import enclosing_f_strings, fit_fixes_to_f_strings
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
-from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext
+from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, make_unsafe
 from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
@@ -885,7 +885,10 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         rule.on_module_end()
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
         waiting = _move_as_safely_as_its_calls(model, findings, by_call)
-        active[0].context.waiting.update(_names_holding(model, waiting))
+        context = active[0].context
+        context.waiting.update(_names_holding(model, waiting))
+        settings = context.held_settings
+        make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
 
 
 def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:
@@ -1097,14 +1100,7 @@ def _move_as_safely_as_its_calls(
         # `import openai` after which its missing settings go), not built by a call
         setup = {a.statement for a in model.module_attributes} | set(model.openai_import_lines)
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
-    for finding, why in held:
-        if (
-            finding.fix is not None
-            and finding.applicability is Applicability.SAFE
-            and not finding.rule.FIXES_HOLD_ANYWHERE
-        ):
-            finding.applicability = Applicability.UNSAFE
-            finding.message = f"{finding.message} (with --unsafe-fixes: {why})"
+    make_unsafe(held)
     return waiting
 
 

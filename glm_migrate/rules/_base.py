@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -90,6 +90,9 @@ class RuleContext:
     #: module-level names holding (or functions returning) a client whose move waits in this run,
     #: each with why (engine.py): modules importing it hold their calls' fixes the same way
     waiting: dict[str, str] = field(default_factory=dict)
+    #: the values of settings a waiting model object reads its key from, each with why: their
+    #: safe fixes (GLM009's rename) wait with it (engine.py)
+    held_settings: dict[cst.CSTNode, str] = field(default_factory=dict)
 
 
 class Rule:
@@ -195,3 +198,15 @@ class Rule:
 
     def on_module_end(self) -> None:
         """After every other hook: for rules that need the whole module."""
+
+
+def make_unsafe(held: Iterable[tuple[Finding, str]]) -> None:
+    """Each safe fix held, unsafe, with why: it applies with --unsafe-fixes, with what it waits for."""
+    for finding, why in held:
+        if (
+            finding.fix is not None
+            and finding.applicability is Applicability.SAFE
+            and not finding.rule.FIXES_HOLD_ANYWHERE
+        ):
+            finding.applicability = Applicability.UNSAFE
+            finding.message = f"{finding.message} (with --unsafe-fixes: {why})"

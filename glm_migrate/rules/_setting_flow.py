@@ -303,6 +303,20 @@ def key_setting_followed(
     return key is not None and tables.looks_like_key(key)
 
 
+def key_setting_moves(
+    model: SemanticModel, tables: Tables, key_env: str, value: cst.BaseExpression, scope: Scope
+) -> bool:
+    """`key_setting_followed`, and moved to Z.AI's key by a safe fix where the client moves:
+    a literal (GLM003), or an OpenAI variable every read of which is the key of a client moved
+    to Z.AI (GLM009's safe rename). A setting that also feeds a client that stays keeps OpenAI's key."""
+    if not key_setting_followed(model, tables, key_env, value, scope):
+        return False
+    index = ModuleIndex(model)
+    source = index.setting_source(value, scope)
+    env = env_lookup(source) if source is not None else None
+    return env is None or env[0] == key_env or (source is not None and feeds_only_moving_clients(index, source))
+
+
 def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) -> cst.Name | None:
     """The one name `name = value` or `name: T = value` binds."""
     if isinstance(statement, cst.Assign) and statement.value is value and len(statement.targets) == 1:

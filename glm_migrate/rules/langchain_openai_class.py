@@ -8,7 +8,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, method_name, short_code
-from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
 from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
     add_kwarg,
@@ -27,7 +27,7 @@ from glm_migrate.rules._helpers import (
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
-from glm_migrate.rules._setting_flow import key_setting_followed
+from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.semantic import Scope, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import split_provider
@@ -280,6 +280,8 @@ class LangchainOpenAIClass(Rule):
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
+        #: the findings of each class moving with a key setting, and that setting's values
+        self._keyed: list[tuple[list[Finding], set[cst.BaseExpression]]] = []
         self._bindings = self._bound_copies()
         self._agents = self._functions_agents()
         for call, scope, kind in self.model.framework_calls:
@@ -290,6 +292,10 @@ class LangchainOpenAIClass(Rule):
             elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
+        for own, settings in self._keyed:
+            held = next((why for value in settings if (why := self.context.held_settings.get(value))), None)
+            if held is not None:
+                make_unsafe((finding, f"its key setting waits: {held}") for finding in own)
         self._structured_output()
         self._per_call_models()
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
@@ -573,7 +579,7 @@ class LangchainOpenAIClass(Rule):
             key is not None
             and env_lookup(key.value) is None  # `os.getenv("OPENAI_API_KEY")` is renamed by its own fix
             # a setting GLM009 or GLM003 follows to its source is renamed there, with the class
-            and not key_setting_followed(self.model, self.tables, self.key_env, key.value, scope)
+            and not key_setting_moves(self.model, self.tables, self.key_env, key.value, scope)
             and names_openai_key(self.model, self.tables, key.value, scope) is not None
         )
         first_finding = len(self.context.findings)
@@ -631,10 +637,18 @@ class LangchainOpenAIClass(Rule):
             what = f"`{option}=`" if option.isidentifier() else option
             awaited = f"its {what} {how}, which Z.AI rejects as sent"
         if awaited:
-            for finding in self.context.findings[first_finding:]:
-                if finding.fix is not None and finding.applicability is Applicability.SAFE:
-                    finding.applicability = Applicability.UNSAFE
-                    finding.message += f" (with --unsafe-fixes: the class moves only with {awaited})"
+            make_unsafe(
+                (finding, f"the class moves only with {awaited}") for finding in self.context.findings[first_finding:]
+            )
+            # a key setting renamed to ZAI_API_KEY alone would reach OpenAI through this class
+            for binding in self.model.bindings_of(key.value, scope) if key is not None else ():
+                if binding.value is not None:
+                    self.context.held_settings[binding.value] = f"`{name}` reading it moves only with {awaited}"
+        elif key is not None and target is Target.OPENAI:
+            # moves with the setting its key is read from, unless another class holds that back
+            settings = {b.value for b in self.model.bindings_of(key.value, scope) if b.value is not None}
+            if settings:
+                self._keyed.append((self.context.findings[first_finding:], settings))
         own = self.context.findings[first_finding:]
         by_hand = any(f.fix is None and f.severity is Severity.ERROR and "`base_url" in f.message for f in own)
         if by_hand:
@@ -731,7 +745,7 @@ class LangchainOpenAIClass(Rule):
             moving
             and env is None
             and string_value(arg.value) is None
-            and not key_setting_followed(self.model, self.tables, key_env, arg.value, scope)
+            and not key_setting_moves(self.model, self.tables, key_env, arg.value, scope)
         ):
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
             named = names_openai_key(self.model, self.tables, arg.value, scope)
