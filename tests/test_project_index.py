@@ -332,6 +332,7 @@ def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: 
     assert len(found) == 2 and all("PRICE[model]" in f for f in found), found
     assert any("replace it with `glm-4.6` and update the test" in f for f in found), found
 
+
 def test_run_follows_a_factory_imported_from_another_module(tmp_path: Path) -> None:
     found = _findings(
         tmp_path,
