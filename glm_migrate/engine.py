@@ -889,6 +889,9 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         context.waiting.update(_names_holding(model, waiting))
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
+        if waiting:
+            why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
+            make_unsafe((finding, why) for finding in context.with_every_client)
 
 
 def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:

@@ -93,6 +93,9 @@ class RuleContext:
     #: the values of settings a waiting model object reads its key from, each with why: their
     #: safe fixes (GLM009's rename) wait with it (engine.py)
     held_settings: dict[cst.CSTNode, str] = field(default_factory=dict)
+    #: safe fixes right only while every client of the module moves (a test of whether OpenAI's
+    #: key is set, renamed): they wait with any client that waits (engine.py)
+    with_every_client: list[Finding] = field(default_factory=list)
 
 
 class Rule:
@@ -169,8 +172,8 @@ class Rule:
         fix: Fix | None = None,
         severity: Severity | None = None,
         model: ModelMatch | None = None,
-    ) -> None:
-        """Record a finding at `node`; with `fix`, the engine applies it when allowed. `model`:
+    ) -> Finding:
+        """Record (and return) a finding at `node`; with `fix`, the engine applies it when allowed. `model`:
         what the model map says of the id the finding is about, and the message says when
         OpenAI shuts it down."""
         applicability = Applicability.MANUAL
@@ -185,6 +188,7 @@ class Rule:
             shut_down = model.shutdown.isoformat() if model.shutdown and model.shut_down(self.settings.as_of) else None
         finding = Finding(type(self), node, message, severity or self.SEVERITY, applicability, fix, shut_down)
         self.context.findings.append(finding)
+        return finding
 
     # Hooks, called by the engine in this order for every rule that overrides them.
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:

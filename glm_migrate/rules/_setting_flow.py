@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from urllib.parse import urlparse
 
 import libcst as cst
@@ -197,7 +198,7 @@ class ModuleIndex:
     # -- clients -------------------------------------------------------------------------------
 
     @functools.cached_property
-    def _constructions(self) -> dict[cst.CSTNode, Client]:
+    def constructions(self) -> dict[cst.CSTNode, Client]:
         return {c.construction: c for c in self.model.clients if c.construction is not None}
 
     def client_option(self, node: cst.CSTNode) -> tuple[Client, str] | None:
@@ -205,7 +206,7 @@ class ModuleIndex:
         arg = self.parents.get(node)
         if not (isinstance(arg, cst.Arg) and arg.value is node and arg.keyword is not None):
             return None
-        client = self._constructions.get(self.parents.get(arg))  # type: ignore[arg-type]
+        client = self.constructions.get(self.parents.get(arg))  # type: ignore[arg-type]
         return (client, arg.keyword.value) if client is not None else None
 
     @functools.cached_property
@@ -285,9 +286,105 @@ class ModuleIndex:
 
 def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) -> bool:
     """The key read by `lookup` goes into a setting whose every read is the key of a client
-    moved to Z.AI: the setting can read `ZAI_API_KEY` safely (GLM009's safe rename)."""
+    moved to Z.AI, or a guard of it (`if not key: raise ...`): the setting can read
+    `ZAI_API_KEY` safely (GLM009's safe rename). A setting only guards read guards the key the
+    module's clients read themselves: so only where all of them move (`every_key_reader_moves`)."""
     reads = index.setting_reads(lookup) or []
-    return bool(reads) and all(index.key_sink(read) is Sink.MOVING for read in reads)
+    if not reads:
+        return False
+    moving = [read for read in reads if index.key_sink(read) is Sink.MOVING]
+    if not all(read in moving or key_guard(index, read) for read in reads):
+        return False
+    return bool(moving) or every_key_reader_moves(index)
+
+
+#: what a guard's branch may call besides building a moving client: report, then stop
+_GUARD_CALLS = frozenset({"print", "exit", "quit", "sys", "os", "logging", "logger", "log", "warnings", "st", "click"})
+
+
+def key_guard(index: ModuleIndex, read: cst.CSTNode) -> bool:
+    """`read` (of a key) is only tested for being set, by an `if` or a conditional expression
+    whose branches do nothing but report and stop (`raise`, `sys.exit(1)`, `st.stop()`) or build
+    clients moved to Z.AI (`OpenAI() if key else None`). Left on OpenAI's variable once those
+    clients read `ZAI_API_KEY`, such a guard stops a program that has only Z.AI's key."""
+    return _guarding(index, read) is not None
+
+
+def guard_messages(index: ModuleIndex, read: cst.CSTNode, name: str) -> list[cst.SimpleString]:
+    """The string literals of `read`'s guard (see `key_guard`) that name the variable `name`
+    (`raise SystemExit("set OPENAI_API_KEY")`): renamed with the variable, they say what to set."""
+    guard = _guarding(index, read)
+    if guard is None:
+        return []
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return [
+        literal
+        for literal, _ in index.model.string_literals
+        if word.search(literal.value)
+        and index.model.inside(literal, guard)
+        and not index.model.inside(literal, guard.test)
+    ]
+
+
+def _guarding(index: ModuleIndex, read: cst.CSTNode) -> cst.If | cst.IfExp | None:
+    """The `if` or conditional expression making `read` a key guard (`key_guard`), or None."""
+    child: cst.CSTNode = read
+    parent = index.parents.get(read)
+    while parent is not None and type(parent) in _TESTING:
+        child, parent = parent, index.parents.get(parent)
+    if isinstance(parent, cst.IfExp):
+        guards = child is parent.test and all(_guard_value(index, v) for v in (parent.body, parent.orelse))
+        return parent if guards else None
+    if not isinstance(parent, cst.If) or child is not parent.test or isinstance(parent.orelse, cst.If):
+        return None
+    blocks = [parent.body] if parent.orelse is None else [parent.body, parent.orelse.body]
+    return parent if all(_guard_block(index, block) for block in blocks) else None
+
+
+#: what a test holds its tested value in: `not key`, `key is None`, `a and b`
+_TESTING = (cst.UnaryOperation, cst.Comparison, cst.ComparisonTarget, cst.BooleanOperation, cst.NamedExpr)
+
+
+def _guard_block(index: ModuleIndex, block: cst.BaseSuite) -> bool:
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    for statement in statements:
+        if type(statement) is not cst.SimpleStatementLine and not isinstance(statement, cst.SimpleStatementSuite):
+            return False
+        for small in statement.body:
+            kind = type(small)
+            if kind is cst.Expr:
+                call = small.value  # type: ignore[attr-defined]
+                name = dotted_name(call.func) if type(call) is cst.Call else None
+                if name is None or name.partition(".")[0] not in _GUARD_CALLS:
+                    return False
+            elif kind in (cst.Assign, cst.AnnAssign, cst.Return):
+                value = small.value  # type: ignore[attr-defined]
+                if value is not None and not _guard_value(index, value):
+                    return False
+            elif kind not in (cst.Raise, cst.Pass):
+                return False
+    return True
+
+
+def _guard_value(index: ModuleIndex, value: cst.BaseExpression) -> bool:
+    """None, a literal, or the construction of a client moved to Z.AI."""
+    if type(value) is cst.Name:
+        return value.value == "None"
+    if isinstance(value, cst.SimpleString | cst.Integer):
+        return True
+    client = index.constructions.get(value)
+    return client is not None and index.client_sink(client) is Sink.MOVING
+
+
+def every_key_reader_moves(index: ModuleIndex) -> bool:
+    """Every client of the module that talks to OpenAI is moved to Z.AI, and nothing else of it
+    (a LangChain class, LiteLLM, the `openai` module's own client) reads OpenAI's key: a test of
+    whether OpenAI's key is set then guards only what reads Z.AI's after the migration."""
+    model = index.model
+    if model.framework_calls or model.module_client_used:
+        return False
+    clients = [c for c in model.clients if c.target is Target.OPENAI]
+    return bool(clients) and all(index.client_sink(c) is Sink.MOVING for c in clients)
 
 
 def key_setting_followed(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from urllib.parse import urlparse
 
@@ -8,10 +9,16 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import is_none, short_code
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
-from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string
-from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients
+from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
+from glm_migrate.rules._setting_flow import (
+    ModuleIndex,
+    every_key_reader_moves,
+    feeds_only_moving_clients,
+    guard_messages,
+    key_guard,
+)
 from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_when_unset, string_value
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
@@ -68,7 +75,12 @@ class OpenAIEnvVar(Rule):
     so is a URL lookup tested that way, without the region's default, which would make the test
     always pass; a test of whether the variable is set (`if "OPENAI_API_KEY" not in os.environ:
     raise ...`) is renamed the same way: left as it is, it stops the program once the clients read
-    `ZAI_API_KEY`. Such tests are reported without a fix when a client the migration leaves alone
+    `ZAI_API_KEY`. A test that only guards the key (its branches only report and stop, `raise`,
+    `sys.exit(...)`, `st.stop()`, or build clients moved to Z.AI: `OpenAI() if key else None`) is
+    renamed by a safe fix, with the variable's name in its messages, where every client of the
+    module moves (and nothing else reads OpenAI's key: no LangChain class, no LiteLLM call), and
+    so is a setting read only by such guards and by moving clients; any of those clients waiting
+    makes it wait too. Such tests are reported without a fix when a client the migration leaves alone
     (a local server, a server chosen at run time) is built without `api_key=` / `base_url=`: the
     SDK reads OpenAI's variable for that client, which the test may be guarding. A lookup the code
     tests and then reads, with a fallback of its own where the variable is unset (`os.getenv(X) if
@@ -117,11 +129,11 @@ class OpenAIEnvVar(Rule):
         ),
         # told from None: a default would make the test always pass
         Invalid('import os\nimport openai\nKEY = os.getenv("OPENAI_API_KEY")\nif KEY is None:\n    warn()'),
-        # a guard of the key: once the clients read Z.AI's, it would stop a program that has only that one
+        # a guard of the key: once the clients read Z.AI's, it would stop a program that has only
+        # that one; safe where every client of the module moves
         Invalid(
             'import os\nfrom openai import OpenAI\nif "OPENAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
             expected='import os\nfrom openai import OpenAI\nif "ZAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
-            unsafe=True,
         ),
         # asked for when missing and set: what it sets is the program's key
         Invalid(
@@ -208,7 +220,7 @@ class OpenAIEnvVar(Rule):
                 edit = self._renamer(new, None)
                 title = f"Test `{new}` instead"
                 message += f", tested for being set: clients moved to Z.AI read `{new}`"
-                follows = False
+                follows = guard = name in key_envs and self._guards_moving_clients(node)
             elif name in key_envs:
                 new = self.key_env
                 # None when unset would let a client fall back to OPENAI_API_KEY and send that key
@@ -217,13 +229,17 @@ class OpenAIEnvVar(Rule):
                     gives_none_when_unset(node) and not self._truth_tested(node) and node not in unguarded
                 )
                 if unset_gives_none and (test := self._tested_for_none(node)) is not None:
-                    self.report(node, self._none_test_message(name, new, test, '`""` as its default'))
-                    continue
+                    if not (key_guard(self._index, test) and feeds_only_moving_clients(self._index, node)):
+                        self.report(node, self._none_test_message(name, new, short_code(test), '`""` as its default'))
+                        continue
+                    # `if key is None: raise ...` guards the clients it feeds: renamed as it is
+                    unset_gives_none = False
                 edit = self._renamer(new, "" if unset_gives_none else None)
                 title = f"Read `{new}` instead" + (
                     ", empty when unset (None would send `OPENAI_API_KEY` to Z.AI)" if unset_gives_none else ""
                 )
-                follows = feeds_only_moving_clients(self._index, node)
+                guard = self._guards_moving_clients(node)
+                follows = guard or feeds_only_moving_clients(self._index, node)
             else:
                 new = self.tables.base_url_env
                 # no default, or None, is the SDK's default: OpenAI's URL
@@ -236,12 +252,15 @@ class OpenAIEnvVar(Rule):
                     and node not in unguarded
                 )
                 if openai_default and (test := self._tested_for_none(node)) is not None:
-                    self.report(node, self._none_test_message(name, new, test, "Z.AI's URL as its default"))
+                    self.report(node, self._none_test_message(name, new, short_code(test), "Z.AI's URL as its default"))
                     continue
                 edit = self._renamer(new, self.tables.base_url(self.settings.region) if openai_default else None)
                 title = f"Read `{new}` instead"
-                follows = self._index.moves_base_url(node)
-            if follows:
+                follows, guard = self._index.moves_base_url(node), False
+            if guard:
+                if membership is None:  # a membership test's message says so already
+                    message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
+            elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
             elif name in key_envs and (staying := self._openai_use_outside_clients(handled)) is not None:
                 # `httpx.post("https://api.openai.com/v1/traces", headers={"Authorization": key})`,
@@ -253,7 +272,26 @@ class OpenAIEnvVar(Rule):
                 )
                 continue
             applicability = Applicability.SAFE if follows else None
-            self.report(node, message, fix=Fix(((node, edit),), title, applicability=applicability))
+            edits = ((node, edit), *self._guard_messages(node, name, new)) if follows else ((node, edit),)
+            finding = self.report(node, message, fix=Fix(edits, title, applicability=applicability))
+            if follows and name in key_envs:
+                # right only while every client whose key it guards moves (engine.py)
+                self.context.with_every_client.append(finding)
+
+    def _guard_messages(self, lookup: cst.BaseExpression, name: str, new: str) -> list[tuple[cst.CSTNode, NodeEdit]]:
+        """Edits naming `new` in the messages of the guards of `lookup` and of the setting it
+        is kept in (`raise ValueError("OPENAI_API_KEY is not set")`)."""
+        reads = [lookup, *(self._index.setting_reads(lookup) or ())]
+        literals = {literal: None for read in reads for literal in guard_messages(self._index, read, name)}
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        return [
+            (literal, replace_with(literal.with_changes(value=word.sub(new, literal.value)))) for literal in literals
+        ]
+
+    def _guards_moving_clients(self, lookup: cst.BaseExpression) -> bool:
+        """`lookup` tests whether OpenAI's key is set, only to stop (or not build the client),
+        in a module all of whose clients move to Z.AI and read Z.AI's key then."""
+        return key_guard(self._index, lookup) and every_key_reader_moves(self._index)
 
     @functools.cached_property
     def _index(self) -> ModuleIndex:
@@ -399,7 +437,7 @@ class OpenAIEnvVar(Rule):
             return f"`{short_code(node)}`"
         return "its other branch"
 
-    def _tested_for_none(self, node: cst.CSTNode) -> str | None:
+    def _tested_for_none(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """A test telling None from a value (`key is not None`, `isinstance(key, str)`) on the name
         the lookup `node` is kept in, directly or as another lookup's default or an `or`'s operand:
         where a default would make it always pass."""
@@ -433,10 +471,10 @@ class OpenAIEnvVar(Rule):
                     operator = type(parent.comparisons[0].operator)
                     other = parent.comparisons[0].comparator if parent.left is use else parent.left
                     if operator in (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual) and is_none(other):
-                        return short_code(parent)
+                        return parent
                 call = self.model.parents.get(parent) if type(parent) is cst.Arg else None
                 if type(call) is cst.Call and code_of(call.func) == "isinstance" and call.args[0] is parent:
-                    return short_code(call)
+                    return call
         return None
 
     @staticmethod
