@@ -197,6 +197,9 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
         return sum(map(len, self._by_name.values()))
 
 
+#: top-level modules of the SDKs the rules know: never resolved to a file beside a script
+_SDK_ROOTS = frozenset({"openai", "zhipuai", "zai", "litellm", "langchain_openai", "langchain_community"})
+
 #: what an imported name is: a client, a function returning one, another name, a module
 _Resolved = _Client | _Factory | _Name | _Module
 
@@ -257,6 +260,9 @@ class ProjectIndex:
             return (same_root or candidates)[0]
         if candidates:
             return None  # two modules of that name in different roots: not guessed
+        beside = self._beside_script(name, importer, root)
+        if beside is not None:
+            return beside
         if (name, root) in self._not_located:
             return None
         for path in self.locate(name, root):
@@ -266,6 +272,20 @@ class ProjectIndex:
                 return path
         # most often a library (`openai`, `os`), which each module importing it would look for again
         self._not_located.add((name, root))
+        return None
+
+    def _beside_script(self, name: str, importer: PurePath, root: PurePath) -> PurePath | None:
+        """`import config` in `app/main.py` where `app/` is a package, so the run knows the file
+        as `app.config`: what Python finds when `app/main.py` runs as a script (`cd app && uvicorn
+        main:app`), whose folder comes first on `sys.path`. Never for the SDKs the rules know,
+        which a file beside the script would shadow only by mistake."""
+        folder = importer.parent
+        if folder == root or name.partition(".")[0] in _SDK_ROOTS:
+            return None  # the importer's folder is its import root: resolved by name already
+        base = folder.joinpath(*name.split("."))
+        for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
+            if self._module(path) is not None:
+                return path
         return None
 
     def _in_namespace_package(self, name: str) -> tuple[PurePath, ...]:

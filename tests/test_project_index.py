@@ -130,6 +130,33 @@ def test_relative_import_beyond_the_top_package_is_unresolved() -> None:
     assert index.resolve_name("...far.client", PurePath("app/chat.py")) is None
 
 
+def test_import_beside_a_script_inside_a_package(tmp_path: Path) -> None:
+    # `server/` is a package, but `server/main.py` runs from its folder and imports its neighbour
+    # by its own name, as Python finds it then
+    findings = _findings(
+        tmp_path,
+        {
+            "server/__init__.py": "",
+            "server/llm.py": "from openai import OpenAI\nclient = OpenAI()\n",
+            "server/main.py": (
+                "from llm import client\n"
+                "def ask(q):\n"
+                "    return client.chat.completions.create(model='gpt-4o', messages=[])\n"
+            ),
+        },
+    )
+    assert [f.split()[0] for f in findings["server/main.py"]] == ["GLM101"]
+
+
+def test_an_sdk_is_never_resolved_to_a_file_beside_a_script() -> None:
+    index = _index(
+        {"app/__init__.py": ModuleSummary(), "app/openai.py": ModuleSummary(), "app/main.py": ModuleSummary()},
+        frozenset({"app"}),
+    )
+    assert index.resolve_module("openai", PurePath("app/main.py")) is None
+    assert index.resolve_module("app.openai", PurePath("app/main.py")) == PurePath("app/openai.py")
+
+
 def test_same_module_name_in_two_roots_is_not_guessed() -> None:
     index = _index(
         {
