@@ -286,6 +286,11 @@ class ProjectIndex:
         for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
             if self._module(path) is not None:
                 return path
+        # outside the run (a run over `server/main.py` alone)
+        for path in self.locate(name, folder):
+            if self._module(path) is None:
+                self._located[path] = (name, folder)
+            return path
         return None
 
     def _in_namespace_package(self, name: str) -> tuple[PurePath, ...]:
@@ -332,15 +337,24 @@ class ProjectIndex:
             summary = self._summary(path) if path is not None else None
             method = f"{klass}.{name}"
             if path is not None and summary is not None and method in summary.factories:
-                return _Factory(_waiting(summary.factories[method], summary.waiting.get(method)), path, method)
+                return _Factory(self._as_moved(summary.factories[method], path, method, summary), path, method)
             return None
         if name in summary.clients:
-            return _Client(path, name, _waiting(summary.clients[name], summary.waiting.get(name)))
+            return _Client(path, name, self._as_moved(summary.clients[name], path, name, summary))
         if name in summary.factories:
-            return _Factory(_waiting(summary.factories[name], summary.waiting.get(name)), path, name)
+            return _Factory(self._as_moved(summary.factories[name], path, name, summary), path, name)
         if name in summary.reexports:
             return self.resolve_name(summary.reexports[name], path, seen) or _Name(path, name)
         return _Name(path, name)
+
+    def _as_moved(self, fact: ClientFact, path: PurePath, name: str, summary: ModuleSummary) -> ClientFact:
+        """`fact` as this run leaves it: waiting where its own module's safe run holds it, and
+        where that module is outside the run (`glm-migrate server/main.py` alone), which moves
+        no client of it: the ids sent through it stay OpenAI's until both are migrated."""
+        why = summary.waiting.get(name)
+        if why is None and fact.target == "openai" and fact.blocker is None and path not in self.modules:
+            why = f"this run does not migrate `{path}`: run glm-migrate on both together"
+        return _waiting(fact, why)
 
     # -- facts --------------------------------------------------------------------------------
 

@@ -146,6 +146,10 @@ def test_import_beside_a_script_inside_a_package(tmp_path: Path) -> None:
         },
     )
     assert [f.split()[0] for f in findings["server/main.py"]] == ["GLM101"]
+    # run alone, it learns the client from `server/llm.py`, which that run does not move: the id waits
+    alone = [d for report in run([tmp_path / "server/main.py"], Settings(), jobs=1) for d in report.diagnostics]
+    assert [(d.code, d.applicability.value) for d in alone] == [("GLM101", "unsafe")]
+    assert "this run does not migrate `" + str(tmp_path / "server/llm.py") + "`" in alone[0].message
 
 
 def test_an_sdk_is_never_resolved_to_a_file_beside_a_script() -> None:
