@@ -38,7 +38,7 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, make_unsafe
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import class_factories, ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import cannot_follow, summarize
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -892,6 +892,17 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         if waiting:
             why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
             make_unsafe((finding, why) for finding in context.with_every_client)
+        _clientless_calls_wait(model, by_call)
+
+
+def _clientless_calls_wait(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> None:
+    """A call through a client not seen built (`self.client`) in a module that hands an SDK
+    client class on uncalled (`field(default_factory=OpenAI)`) may go through one of the
+    clients so built, which no fix moves: its GLM ids would reach OpenAI."""
+    factories = class_factories(model)
+    if factories:
+        why = f"its client may be one `{short_code(model.parents[factories[0][0]])}` builds, which no fix moves"
+        make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
 
 
 def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:
@@ -1130,6 +1141,13 @@ def _declared_clients_wait(
                     + (f"waits ({reason})" if (reason := waiting.get(c)) else "stays on OpenAI")
                     for c in same_sdk
                     if c in waiting or (c.target is Target.OPENAI and repoint_blocker(model, c) is not None)
+                ),
+                None,
+            ) or next(
+                (
+                    f"it may be given a client `{short_code(model.parents[arg])}` builds, which no fix moves"
+                    for arg, name in class_factories(model)
+                    if model.tables.clients[name] == (declared.sdk, declared.is_async)
                 ),
                 None,
             )

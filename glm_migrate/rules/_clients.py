@@ -28,6 +28,28 @@ from glm_migrate.semantic import (
 )
 from glm_migrate.splats import SplatMapping
 
+#: calls that take a client class for what it is, not to build clients: `isinstance(x, OpenAI)`
+_CLASS_CHECKS = frozenset({"isinstance", "issubclass", "cast", "typing.cast", "type", "TypeVar", "typing.TypeVar"})
+
+
+def class_factories(model: SemanticModel) -> list[tuple[cst.Arg, str]]:
+    """The OpenAI SDK's client classes handed on uncalled, to build clients later
+    (`field(default_factory=OpenAI)`, `defaultdict(AsyncOpenAI)`, `partial(OpenAI, timeout=5)`),
+    each with its class: clients no fix can give Z.AI's URL and key."""
+    found = []
+    # `build(OpenAI)`: a client of a class glm-migrate does not know, whose calls wait already
+    built = {c.construction for c in model.clients} | {c.construction for a in model.api_calls for c in a.clients}
+    for call, scope in model.calls:
+        if dotted_name(call.func) in _CLASS_CHECKS or find_kwarg(call, "base_url") is not None or call in built:
+            continue  # a type check, or clients of a server of their own (`partial(OpenAI, base_url=...)`)
+        for arg in call.args:
+            if type(arg.value) not in (cst.Name, cst.Attribute):
+                continue
+            classes = model.qualified_names(arg.value, scope) & model.tables.clients.keys()
+            if any(model.tables.clients[name][0] == "openai" for name in classes):
+                found.append((arg, min(classes)))
+    return found
+
 
 def migrates_to_zai(client: Client) -> bool:
     """An OpenAI-SDK client of this module talking to OpenAI: the one kind the client rules

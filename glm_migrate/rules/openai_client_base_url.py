@@ -5,11 +5,13 @@ import functools
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     assignment_code,
+    class_factories,
     client_url,
     default_in_mapping,
     moves_with_client,
@@ -71,6 +73,9 @@ class OpenAIClientBaseURL(Rule):
     A project's base URL setting whose default is no URL (`os.getenv("API_BASE", "default")`) is
     reported, unless it is an Azure endpoint (`AZURE_...`, or passed as `azure_endpoint=`): Z.AI's
     URL there would make Azure paths, and GLM008 replaces the Azure client instead.
+    The client class handed on uncalled, to build clients later (`field(default_factory=OpenAI)`,
+    `defaultdict(OpenAI)`), makes clients no fix can repoint: it is reported, and the calls of the
+    module through clients not seen built (`self.client`) keep their ids until a person moves it.
     """
 
     CODE = "GLM002"
@@ -355,6 +360,14 @@ class OpenAIClientBaseURL(Rule):
         imports = ("os",) if self.settings.base_url_style == "env" else ()
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
         self._placeholder_url_settings()
+        for arg, class_name in class_factories(self.model):
+            call = self.model.parents.get(arg)
+            short = class_name.rpartition(".")[2]
+            self.report(
+                arg.value,
+                f"`{short_code(arg if call is None else call)}` builds `{short}` clients that talk to OpenAI, and no fix can point them "
+                f'at Z.AI: hand it `lambda: {short}(api_key=os.environ["ZAI_API_KEY"], base_url=...)` instead',
+            )
 
     def _azure_option(self, lookup: cst.Call) -> bool:
         """The lookup is the value of an Azure-only option (`azure_endpoint=...`, in a call or a
