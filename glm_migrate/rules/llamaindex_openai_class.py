@@ -11,7 +11,8 @@ from glm_migrate.semantic import Scope, find_kwarg, string_value
 class LlamaindexOpenAIClass(Rule):
     """
     ## What it does
-    Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`)
+    Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`,
+    `OpenAIResponses`, `OpenAIMultiModal`, and the Azure ones)
     and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
     reported again as data (GLM103).
 
@@ -52,6 +53,12 @@ class LlamaindexOpenAIClass(Rule):
         Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
         Invalid("from llama_index import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),  # llama-index < 0.10
         Invalid(
+            'from llama_index.multi_modal_llms.openai import OpenAIMultiModal\nllm = OpenAIMultiModal(model="gpt-4o")'
+        ),
+        Invalid(
+            'from llama_index.llms.azure_openai import AzureOpenAI\nllm = AzureOpenAI(engine="chat", model="gpt-4o")'
+        ),
+        Invalid(
             'from autogen_ext.models.openai import OpenAIChatCompletionClient\nc = OpenAIChatCompletionClient(model="gpt-4o")'
         ),
     )
@@ -78,6 +85,11 @@ class LlamaindexOpenAIClass(Rule):
                 )
             else:
                 instead = "`OpenAILike` (llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`"
+                if name.endswith("MultiModal"):
+                    # GLM-4.6 reads no images
+                    instead += f', and a model that reads images (`model="{self.tables.lookup_model("chat", "gpt-4-vision")}"`)'
+                elif name.endswith("Responses"):
+                    instead += " (Z.AI has no Responses API: it speaks chat completions)"
             self.report(call, f"LlamaIndex's `{name}`{shown} rejects GLM model names: use {instead}")
 
     def _autogen(self, call: cst.Call, scope: Scope) -> None:
