@@ -489,6 +489,9 @@ def names_openai_key(
         # strings and attribute names; a bare name is a variable's (a parameter named
         # `openai_api_key` holds whatever its callers pass), followed below when bound once
         attributes = [n.value for n in names_in(expr) if _is_attribute_name(model, n)]
+        if type(expr) is cst.Call:
+            # a function named for what it gives (`get_openai_api_key()`)
+            attributes.append((dotted_name(expr.func) or "").rpartition(".")[2])
         return named_by([string_value(literal) or "" for literal in literals_in(expr)] + attributes)
 
     found = named(value)
