@@ -93,6 +93,10 @@ class RuleContext:
     #: the values of settings a waiting model object reads its key from, each with why: their
     #: safe fixes (GLM009's rename) wait with it (engine.py)
     held_settings: dict[cst.CSTNode, str] = field(default_factory=dict)
+    #: framework model objects (LangChain's `ChatOpenAI`) moving with the key setting they read:
+    #: their findings, the values of that setting and the class's name; while another reader of
+    #: the setting waits, they wait too (engine.py)
+    key_readers: list[tuple[list[Finding], set[cst.CSTNode], str]] = field(default_factory=list)
 
 
 class Rule:

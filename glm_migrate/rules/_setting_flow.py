@@ -275,6 +275,14 @@ class ModuleIndex:
                 return False
         return True
 
+    def read_elsewhere(self, value: cst.BaseExpression) -> str | None:
+        """The module that imports the module-level variable `value` is assigned to and passes
+        it as a client's key (the project index, `ModuleFacts.read_keys`): a read not seen here."""
+        target = assigned_target(self.parents.get(value), value)
+        if target is None or self.scope_of(target) is not self.model.module_scope:
+            return None
+        return self.model.facts.read_keys.get(target.value)
+
     def module_setting(self, node: cst.CSTNode) -> str | None:
         """`attribute` when `node` is assigned to `openai.<attribute>`."""
         for assignment in self.model.module_attributes:
@@ -286,6 +294,8 @@ class ModuleIndex:
 def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) -> bool:
     """The key read by `lookup` goes into a setting whose every read is the key of a client
     moved to Z.AI: the setting can read `ZAI_API_KEY` safely (GLM009's safe rename)."""
+    if index.read_elsewhere(lookup) is not None:
+        return False
     reads = index.setting_reads(lookup) or []
     return bool(reads) and all(index.key_sink(read) is Sink.MOVING for read in reads)
 
