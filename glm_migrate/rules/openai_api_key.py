@@ -62,7 +62,10 @@ class OpenAIApiKey(Rule):
     make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`,
     `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
-    (moved alone, it would send that key to Z.AI). String literals are GLM003's. A read of `OPENAI_API_KEY` after
+    (moved alone, it would send that key to Z.AI). A key imported from another module is what
+    the project index finds there: read from `OPENAI_API_KEY`, the moving client reads
+    `ZAI_API_KEY` itself (safe); from a module the run cannot read, the client sent it to OpenAI
+    until now, and moves only with it replaced (unsafe). String literals are GLM003's. A read of `OPENAI_API_KEY` after
     the module sets it itself (a user's key) is reported, not renamed; `openai.api_key` in a
     module that makes no request through the module client is renamed only as an unsafe fix,
     since that client's URL is not moved there. A client already aimed at Z.AI without a key
