@@ -884,8 +884,8 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
     for rule in overriding("on_module_end"):
         rule.on_module_end()
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
-        waiting = _move_as_safely_as_its_calls(model, findings, by_call)
         context = active[0].context
+        waiting = _move_as_safely_as_its_calls(model, findings, by_call, context)
         context.waiting.update(_names_holding(model, waiting))
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
@@ -928,7 +928,7 @@ def _handed_ids(model: SemanticModel, built: Mapping[cst.CSTNode, Client]) -> di
 
 
 def _move_as_safely_as_its_calls(
-    model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]]
+    model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]], context: RuleContext
 ) -> dict[Client, str]:
     """A client moves to Z.AI only as safely as its calls can follow it. Moved by a safe fix
     while `whisper-1` becomes `glm-asr` only with --unsafe-fixes (or only by hand: an id a test
@@ -1066,7 +1066,12 @@ def _move_as_safely_as_its_calls(
     for client in model.clients:
         if client.copied_from is not None and (why := waiting.get(client.copied_from)) is not None:
             waiting.setdefault(client, why)
-    _declared_clients_wait(model, of_call, waiting)
+    while True:
+        count = len(waiting)
+        _declared_clients_wait(model, of_call, waiting)
+        _key_readers_wait(model, context, findings, waiting)
+        if len(waiting) == count:
+            break
     if not waiting:
         return waiting
     constructions: dict[cst.CSTNode, str] = {
@@ -1116,6 +1121,50 @@ def _move_as_safely_as_its_calls(
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     make_unsafe(held)
     return waiting
+
+
+def _key_readers_wait(
+    model: SemanticModel, context: RuleContext, findings: list[Finding], waiting: dict[Client, str]
+) -> None:
+    """A key setting several clients or LangChain classes read (`KEY = os.environ["OPENAI_API_KEY"]`
+    ... `OpenAI(api_key=KEY)`, `ChatOpenAI(api_key=KEY)`) reads `ZAI_API_KEY` after a safe run
+    only where every reader moves (GLM009). While one waits, the setting keeps OpenAI's key
+    (`RuleContext.held_settings`), and each other reader waits with it: moved, it would send
+    that key to Z.AI. A client whose own key a safe fix replaces (GLM001: `api_key=os.environ[
+    "ZAI_API_KEY"]`) no longer reads the setting and moves."""
+    held = context.held_settings
+    replaced = {
+        node for f in findings if f.fix is not None and f.applicability is Applicability.SAFE for node, _ in f.fix.edits
+    }
+    clients = [(client, set(_key_settings(model, client))) for client in model.clients if moved_by_fixes(client)]
+    clients = [(client, values) for client, values in clients if values]
+    classes = list(context.key_readers)
+    changed = True
+    while changed:
+        changed = False
+        for client, values in clients:
+            why = waiting.get(client)
+            for value in values if why is not None else ():
+                if value not in held:
+                    held[value] = f"`{_client_shown(model, client)}` reading it waits: {why}"
+                    changed = True
+        for client, values in clients:
+            key = client.kwarg("api_key")
+            if client in waiting or (key is not None and key.value in replaced):
+                continue
+            why = next((held[value] for value in values if value in held), None)
+            if why is not None:
+                waiting[client] = f"its key setting waits: {why}"
+                changed = True
+        for reader in list(classes):
+            own, values, name = reader
+            why = next((held[value] for value in values if value in held), None)
+            if why is not None:
+                classes.remove(reader)
+                make_unsafe((finding, f"its key setting waits: {why}") for finding in own)
+                for value in values:
+                    held.setdefault(value, f"`{name}` reading it waits: {why}")
+                changed = True
 
 
 def _declared_clients_wait(

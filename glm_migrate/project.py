@@ -73,6 +73,19 @@ class ModuleSummary:
     #: a tokenizer (`tiktoken.encoding_for_model(model)`, also through this module's functions or
     #: an imported one): an id callers elsewhere pass there is tokenizer data, not a setting
     tokenizer_params: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    #: module-level variables holding OpenAI's key -> (OpenAI's key variable, "env" when read
+    #: straight from it, else "named": `api_key = os.environ["OPENAI_API_KEY"]` gives
+    #: ("OPENAI_API_KEY", "env"), `openai_key = config["openai"]` ("OPENAI_API_KEY", "named"))
+    key_settings: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: imported variables, as written, this module passes as a client's key (`from keys import
+    #: api_key` ... `OpenAI(api_key=api_key)`: "keys.api_key"; `keys.api_key` after `import keys`)
+    keys: tuple[str, ...] = ()
+
+
+#: what the project index says of a key imported from another module: "env" and "named" as in
+#: `ModuleSummary.key_settings`, "seen" (that module is read and nothing says it is OpenAI's),
+#: "unseen" (the module is neither in the run nor found beside it)
+KEY_SEEN, KEY_UNSEEN = ("", "seen"), ("", "unseen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,12 @@ class ModuleFacts:
     client_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
     #: imported function or class, as written -> the parameters that pick a tokenizer (`tokenizer_params`)
     tokenizer_functions: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    #: imported variable passed as a client's key, as written (`ModuleSummary.keys`) -> (OpenAI's
+    #: key variable or "", how the index knows: "env", "named", "seen" or "unseen")
+    keys: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: this module's variables holding OpenAI's key that another module passes as a client's
+    #: key -> that module: reads this module cannot see, so it renames them only unsafely
+    read_keys: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -107,6 +126,8 @@ class ModuleFacts:
             or self.model_functions
             or self.client_functions
             or self.tokenizer_functions
+            or self.keys
+            or self.read_keys
         )
 
     def digest_text(self) -> str:
@@ -118,6 +139,8 @@ class ModuleFacts:
         parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
         parts += [f"p {k} {v}" for k, v in sorted(self.client_functions.items())]
         parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
+        parts += [f"k {k} {v}" for k, v in sorted(self.keys.items())]
+        parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
         return "\n".join(parts)
 
 
@@ -222,6 +245,7 @@ class ProjectIndex:
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -397,6 +421,7 @@ class ProjectIndex:
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
                 client_functions.update({f"{qualified}.{n}": uses for n, uses in imported.client_params.items()})
+        keys = {written: self._key(written, path) for written in summary.keys}
         return ModuleFacts(
             clients,
             factories,
@@ -405,7 +430,48 @@ class ProjectIndex:
             model_functions,
             client_functions,
             tokenizer_functions,
+            keys,
+            self._read_keys_of().get(path, {}),
         )
+
+    def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:
+        """The module and variable an imported key (`ModuleSummary.keys`) is, None when its
+        module is not found, False when it is found but the key is no module-level variable
+        of it (an attribute of an object, a client)."""
+        found = self.resolve_name(written, importer)
+        if found is None:
+            # `from config import settings` ... `settings.api_key`, `config` found: an object's attribute
+            owner = written.rpartition(".")[0]
+            return False if owner.strip(".") and self.resolve_name(owner, importer) is not None else None
+        return (found.path, found.name) if isinstance(found, _Name) else False
+
+    def _key(self, written: str, importer: PurePath) -> tuple[str, str]:
+        setting = self._key_setting(written, importer)
+        if setting is None:
+            return KEY_UNSEEN
+        if setting is False:
+            return KEY_SEEN
+        assert isinstance(setting, tuple)
+        path, name = setting
+        return (self._summary(path) or ModuleSummary()).key_settings.get(name, KEY_SEEN)
+
+    def _read_keys_of(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, its variables holding OpenAI's key that other modules pass as a
+        client's key, each with the first such module (computed once)."""
+        if self._read_keys is None:
+            read: dict[PurePath, dict[str, str]] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                importer = PurePath(text)
+                for written in self.summaries[importer].keys:
+                    setting = self._key_setting(written, importer)
+                    if (
+                        isinstance(setting, tuple)
+                        and setting[1] in (self._summary(setting[0]) or ModuleSummary()).key_settings
+                    ):
+                        where = (self._module(importer) or (importer.stem, importer))[0]
+                        read.setdefault(setting[0], {}).setdefault(setting[1], where)
+            self._read_keys = read
+        return self._read_keys
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the

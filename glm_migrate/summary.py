@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import libcst as cst
@@ -9,6 +10,7 @@ import libcst as cst
 from glm_migrate.nodes import names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
+from glm_migrate.rules._helpers import imported_setting, names_openai_key
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     Binding,
@@ -63,7 +65,54 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         _model_params(model),
         _client_params(model),
         tokenizer_params=_tokenizer_params(model),
+        key_settings=_key_settings(model),
+        keys=tuple(sorted(set(_keys(model)))),
     )
+
+
+#: how a variable holding a key is named, one way or another (a cheap filter before the search)
+_KEY_LIKE = re.compile(r"key|token|secret", re.IGNORECASE)
+#: the keywords a client or a LangChain class takes its key by
+_KEY_KEYWORDS = frozenset({"api_key", "openai_api_key"})
+
+
+def _key_settings(model: SemanticModel) -> dict[str, tuple[str, str]]:
+    """Module-level variables holding OpenAI's key, which other modules may import: the
+    variable read straight from OpenAI's (`api_key = os.environ["OPENAI_API_KEY"]`: "env"), or
+    named as OpenAI's key or read by such a name (`OPENAI_KEY = get_secret()`, `api_key =
+    config["openai"]`: "named")."""
+    tables = model.tables
+    found: dict[str, tuple[str, str]] = {}
+    for name, bindings in model.module_scope.bindings.items():
+        if not all(b.value is not None and b.qualified is None and type(b.target) is cst.Name for b in bindings):
+            continue
+        value = bindings[0].value if len(bindings) == 1 else None
+        env = env_lookup(value) if value is not None else None
+        if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
+            found[name] = (env[0], "env")
+        elif env is not None or _KEY_LIKE.search(name):
+            target = bindings[0].target
+            assert isinstance(target, cst.Name)
+            variable = names_openai_key(model, tables, target, model.module_scope)
+            if variable is not None:
+                found[name] = (variable, "named")
+    return found
+
+
+def _keys(model: SemanticModel) -> Iterator[str]:
+    """Other modules' variables this module passes as a client's key, as imported: to an SDK
+    client's or a LangChain class's key keyword, or `openai.api_key`."""
+    values: list[tuple[cst.BaseExpression, Scope]] = []
+    for call, scope in model.calls:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in _KEY_KEYWORDS:
+                values.append((arg.value, scope))
+    values += [(a.value, model.scope_of(a.value)) for a in model.module_attributes if a.attribute == "api_key"]
+    for value, scope in values:
+        if type(value) in (cst.Name, cst.Attribute):
+            imported = imported_setting(model, value, scope)
+            if imported is not None:
+                yield imported[0]
 
 
 def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:

@@ -543,3 +543,100 @@ def test_calls_through_a_client_that_waits_where_it_is_built_wait_too(tmp_path: 
     assert _applicabilities(tmp_path, files, "chat.py") == {"GLM101": "unsafe"}
     del files["respond.py"]
     assert _applicabilities(tmp_path, files, "chat.py") == {"GLM101": "safe"}
+
+
+def _fixes(root: Path, files: Mapping[str, str], path: str) -> dict[str, tuple[str, str]]:
+    """Code -> (applicability, message) of the findings with a fix in `path`."""
+    paths = _tree(root, files)
+    report = next(r for r in run(paths, Settings(), jobs=1) if r.path.relative_to(root).as_posix() == path)
+    return {d.code: (d.applicability.value, d.message) for d in report.diagnostics if d.fix_title is not None}
+
+
+_BOT = (
+    "from openai import OpenAI\n\nfrom keys import api_key\n\nclient = OpenAI(api_key=api_key)\n\n"
+    "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=q)\n"
+)
+
+
+def test_a_key_another_module_reads_from_openais_variable_is_replaced_where_the_client_moves(tmp_path: Path) -> None:
+    """`keys.py` reads OPENAI_API_KEY into `api_key`, `bot.py` builds its client with it: the
+    client moves with `ZAI_API_KEY` of its own, and `keys.py` keeps its setting (renamed only
+    unsafely: it cannot see who reads it)."""
+    for lookup in ('os.environ["OPENAI_API_KEY"]', 'os.getenv("OPENAI_API_KEY")'):
+        files = {"keys.py": f"import os\n\napi_key = {lookup}\n", "bot.py": _BOT}
+        fixes = _fixes(tmp_path, files, "bot.py")
+        assert fixes["GLM001"][0] == "safe" and "the setting `keys` reads from `OPENAI_API_KEY`" in fixes["GLM001"][1]
+        assert fixes["GLM002"][0] == fixes["GLM101"][0] == "safe"
+        assert _fixes(tmp_path, files, "keys.py")["GLM009"][0] == "unsafe"
+    # through the module, `import keys` ... `keys.api_key`
+    files["bot.py"] = _BOT.replace("from keys import api_key", "import keys").replace("=api_key", "=keys.api_key")
+    assert _fixes(tmp_path, files, "bot.py")["GLM001"][0] == "safe"
+    # a key named as OpenAI's elsewhere (`config["openai"]`): replaced only with --unsafe-fixes, as here
+    files["keys.py"] = 'import json\n\napi_key = json.load(open("config.json"))["openai"]\n'
+    fixes = _fixes(tmp_path, files, "bot.py")
+    assert fixes["GLM001"] == (
+        "unsafe",
+        "API key `keys.api_key` is OpenAI's key (`OPENAI_API_KEY`): moved to Z.AI, the client would send it there",
+    )
+    assert fixes["GLM002"][0] == "unsafe"
+
+
+def test_a_key_imported_from_a_module_the_run_cannot_read_holds_the_client(tmp_path: Path) -> None:
+    """Without `keys.py` the name `api_key` says nothing: the client sent it to OpenAI until now,
+    so it moves only with the key replaced; a key that module reads from elsewhere moves."""
+    fixes = _fixes(tmp_path / "unseen", {"bot.py": _BOT}, "bot.py")
+    assert fixes["GLM001"][0] == "unsafe" and "which this run does not read" in fixes["GLM001"][1]
+    assert fixes["GLM002"][0] == fixes["GLM101"][0] == "unsafe"
+    files = {"keys.py": 'import os\n\napi_key = os.environ["ZAI_API_KEY"]\n', "bot.py": _BOT}
+    seen = _fixes(tmp_path / "seen", files, "bot.py")
+    assert set(seen) == {"GLM002", "GLM101"} and seen["GLM002"][0] == seen["GLM101"][0] == "safe"
+    # an attribute of an object another module of the run holds (`settings.api_key`): as a
+    # settings object's key here, a warning
+    files = {
+        "config.py": "class Settings:\n    api_key = ''\n\nsettings = Settings()\n",
+        "bot.py": _BOT.replace("from keys import api_key", "from config import settings").replace(
+            "=api_key", "=settings.api_key"
+        ),
+    }
+    assert _applicabilities(tmp_path / "object", files, "bot.py")["GLM002"] == "safe"
+
+
+def test_a_key_setting_another_module_passes_to_a_waiting_client_is_not_renamed(tmp_path: Path) -> None:
+    """`keys.py`'s own client would let GLM009 rename `api_key` safely; `bot.py`'s client reading
+    it waits (a Responses call), so the setting keeps OpenAI's key and `keys.py`'s client gets
+    `ZAI_API_KEY` of its own."""
+    files = {
+        "keys.py": "import os\n\nfrom openai import OpenAI\n\napi_key = os.environ['OPENAI_API_KEY']\n"
+        "helper = OpenAI(api_key=api_key)\n\n"
+        "def short(q):\n    return helper.chat.completions.create(model='gpt-4o-mini', messages=q)\n",
+        "bot.py": _BOT.replace(
+            "chat.completions.create(model='gpt-4o', messages=q)", "responses.create(model='gpt-4o', input=q)"
+        ),
+    }
+    fixes = _fixes(tmp_path, files, "keys.py")
+    assert fixes["GLM009"][0] == "unsafe"
+    assert fixes["GLM001"] == (
+        "safe",
+        "API key `api_key` is the `OPENAI_API_KEY` setting, which `bot` imports as a client's key too: the client, "
+        "moved to Z.AI, reads `ZAI_API_KEY` itself",
+    )
+    assert _applicabilities(tmp_path, files, "bot.py") == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM301": "manual"}
+
+
+def test_a_langchain_class_with_a_key_imported_from_openais_variable_waits_for_it(tmp_path: Path) -> None:
+    files = {
+        "keys.py": 'import os\n\napi_key = os.environ["OPENAI_API_KEY"]\n',
+        "bot.py": "from langchain_openai import ChatOpenAI\n\nfrom keys import api_key\n\n"
+        "llm = ChatOpenAI(api_key=api_key, model='gpt-4o')\n",
+    }
+    assert set(_applicabilities(tmp_path, files, "bot.py").values()) == {"unsafe"}
+
+
+def test_summary_lists_key_settings_and_the_imported_keys_passed_to_clients() -> None:
+    summary = _summary(
+        "import os\nimport keys\nfrom openai import OpenAI\nfrom .secrets import token\n"
+        "api_key = os.environ['OPENAI_API_KEY']\nOPENAI_KEY = load()\nother_key = os.environ['ZAI_API_KEY']\n"
+        "a = OpenAI(api_key=token)\nb = OpenAI(api_key=keys.api_key)\n"
+    )
+    assert summary.key_settings == {"api_key": ("OPENAI_API_KEY", "env"), "OPENAI_KEY": ("OPENAI_KEY", "named")}
+    assert summary.keys == (".secrets.token", "keys.api_key")

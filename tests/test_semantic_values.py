@@ -462,3 +462,30 @@ def test_self_referencing_assignments_do_not_loop() -> None:
     )
     (call,) = model.api_calls
     assert [c.origin for c in call.clients] == ["constructor"]
+
+
+def test_names_unpacked_from_a_returned_tuple_are_its_elements() -> None:
+    """`client, model = make()` with `return OpenAI(), "gpt-4o"`: the client and the id, each
+    complete only when every `return` is a tuple of as many elements."""
+    source = """
+        from openai import OpenAI
+        def make(cheap):
+            if cheap:
+                return OpenAI(), "gpt-4o-mini"
+            return OpenAI(), "gpt-4o"
+        client, model = make(False)
+        client.chat.completions.create(model=model, messages=[])
+        """
+    model, call = _call(source)
+    assert [c.origin for c in call.clients] == ["constructor", "constructor"]
+    assert _model_literals(model, call) == (['"gpt-4o-mini"', '"gpt-4o"'], True)
+    model, call = _call(source.replace('return OpenAI(), "gpt-4o"\n', "return pair()\n"))
+    assert _model_literals(model, call) == (['"gpt-4o-mini"'], False)
+    # unpacked into another number of names, or with `*rest`: not followed
+    model, call = _call(source.replace("client, model = make(False)", "client, model, *rest = make(False)"))
+    assert not call.clients and _model_literals(model, call) == ([], False)
+    model, call = _call(
+        'from openai import OpenAI\nclient, model = OpenAI(), "gpt-4o"\n'
+        "client.chat.completions.create(model=model, messages=[])\n"
+    )
+    assert len(call.clients) == 1 and _model_literals(model, call) == (['"gpt-4o"'], True)

@@ -96,6 +96,10 @@ class RuleContext:
     #: safe fixes right only while every client of the module moves (a test of whether OpenAI's
     #: key is set, renamed): they wait with any client that waits (engine.py)
     with_every_client: list[Finding] = field(default_factory=list)
+    #: framework model objects (LangChain's `ChatOpenAI`) moving with the key setting they read:
+    #: their findings, the values of that setting and the class's name; while another reader of
+    #: the setting waits, they wait too (engine.py)
+    key_readers: list[tuple[list[Finding], set[cst.CSTNode], str]] = field(default_factory=list)
 
 
 class Rule:

@@ -16,6 +16,7 @@ import libcst as cst
 from glm_migrate import layout
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
+from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.semantic import (
     ApiCall,
@@ -508,7 +509,51 @@ def names_openai_key(
         elif len(bindings) == 1 and bindings[0].qualified is not None:
             # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
             found = names.get(bindings[0].qualified.rpartition(".")[2].lower())
+    if found is None:
+        # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
+        imported = imported_key(model, value, scope)
+        if imported is not None and imported[1]:
+            found = names.get(imported[1].lower())
     return found
+
+
+def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[str, bool] | None:
+    """The other module's variable `value` may read, as imported, and whether it surely is one:
+    `api_key` after `from keys import api_key` is "keys.api_key", as is `keys.api_key` after
+    `import keys`; `keys.api_key` after `from app import keys` is "app.keys.api_key", a module's
+    variable or an object's attribute (`from config import settings` ... `settings.api_key`)."""
+    base = value.value if type(value) is cst.Attribute else value
+    if type(base) is not cst.Name:
+        return None
+    bindings = model.lookup(base.value, scope)
+    if len(bindings) != 1 or bindings[0].qualified is None or bindings[0].target is None:
+        return None
+    qualified, alias = bindings[0].qualified, bindings[0].target
+    statement = model.parents.get(alias)
+    if type(value) is cst.Name:
+        return (qualified, True) if type(statement) is cst.ImportFrom else None
+    assert type(value) is cst.Attribute
+    written = f"{qualified}.{value.attr.value}"
+    if type(statement) is cst.ImportFrom:
+        return written, False
+    # `import keys` (not `import app.keys`, which binds `app`): `keys.api_key` is its variable
+    plain = type(statement) is cst.Import and type(alias) is cst.ImportAlias and type(alias.name) is cst.Name
+    return (written, True) if plain else None
+
+
+def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[str, str, str] | None:
+    """For a key read from another module's variable (`imported_setting`): (that variable as
+    imported, OpenAI's key variable or "", how the project index knows it: "env" when that module
+    reads OpenAI's variable into it, "named" when it is OpenAI's key by its name or source, "seen"
+    when nothing says so, "unseen" when the module is not in the run, nor found beside it, or no
+    project index ran). An attribute of a name imported from a module not found may be any
+    object's (`settings.api_key`): "seen", as a key read from a settings object is."""
+    imported = imported_setting(model, value, scope)
+    if imported is None:
+        return None
+    written, surely = imported
+    variable, how = model.facts.keys.get(written, KEY_UNSEEN)
+    return written, variable, how if surely or how != KEY_UNSEEN[1] else KEY_SEEN[1]
 
 
 def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:

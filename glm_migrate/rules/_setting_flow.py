@@ -276,6 +276,14 @@ class ModuleIndex:
                 return False
         return True
 
+    def read_elsewhere(self, value: cst.BaseExpression) -> str | None:
+        """The module that imports the module-level variable `value` is assigned to and passes
+        it as a client's key (the project index, `ModuleFacts.read_keys`): a read not seen here."""
+        target = assigned_target(self.parents.get(value), value)
+        if target is None or self.scope_of(target) is not self.model.module_scope:
+            return None
+        return self.model.facts.read_keys.get(target.value)
+
     def module_setting(self, node: cst.CSTNode) -> str | None:
         """`attribute` when `node` is assigned to `openai.<attribute>`."""
         for assignment in self.model.module_attributes:
@@ -288,7 +296,10 @@ def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) ->
     """The key read by `lookup` goes into a setting whose every read is the key of a client
     moved to Z.AI, or a guard of it (`if not key: raise ...`): the setting can read
     `ZAI_API_KEY` safely (GLM009's safe rename). A setting only guards read guards the key the
-    module's clients read themselves: so only where all of them move (`every_key_reader_moves`)."""
+    module's clients read themselves: so only where all of them move (`every_key_reader_moves`).
+    A setting another module imports as a client's key has reads not seen here."""
+    if index.read_elsewhere(lookup) is not None:
+        return False
     reads = index.setting_reads(lookup) or []
     if not reads:
         return False

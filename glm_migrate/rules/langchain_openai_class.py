@@ -8,6 +8,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, method_name, short_code
+from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
 from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
 from glm_migrate.rules._helpers import (
@@ -17,6 +18,7 @@ from glm_migrate.rules._helpers import (
     dict_entry,
     embedding_width_change,
     env_key_lookup,
+    imported_key,
     key_renaming_fix,
     names_openai_key,
     old_width_in_code,
@@ -28,7 +30,7 @@ from glm_migrate.rules._helpers import (
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
-from glm_migrate.semantic import Scope, Target, dotted_name, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import split_provider
 
@@ -280,8 +282,9 @@ class LangchainOpenAIClass(Rule):
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
-        #: the findings of each class moving with a key setting, and that setting's values
-        self._keyed: list[tuple[list[Finding], set[cst.BaseExpression]]] = []
+        #: the findings of each class moving with a key setting (shared with the engine through
+        #: `RuleContext.key_readers`), by its construction
+        self._keyed: dict[cst.Call, list[Finding]] = {}
         self._bindings = self._bound_copies()
         self._agents = self._functions_agents()
         for call, scope, kind in self.model.framework_calls:
@@ -292,10 +295,6 @@ class LangchainOpenAIClass(Rule):
             elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
-        for own, settings in self._keyed:
-            held = next((why for value in settings if (why := self.context.held_settings.get(value))), None)
-            if held is not None:
-                make_unsafe((finding, f"its key setting waits: {held}") for finding in own)
         self._structured_output()
         self._per_call_models()
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
@@ -388,6 +387,10 @@ class LangchainOpenAIClass(Rule):
                 self.claim(literal)
                 fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
                 self.report(literal, f"Model id `{old}`{match.label} on `{method_name(func)}`", fix=fix)
+                for binding in bindings:
+                    # it moves with its instance, which may wait with the key setting it reads
+                    if binding.value in self._keyed:
+                        self._keyed[binding.value].append(self.context.findings[-1])  # type: ignore[index]
 
     def _structured_output(self) -> None:
         """`llm.with_structured_output(Schema)` on a chat class this run moves: langchain-openai
@@ -575,12 +578,16 @@ class LangchainOpenAIClass(Rule):
         key = _kwarg(call, ALIASES["api_key"])
         # moved with a key named as OpenAI's (`get_config("OPENAI_API_KEY")`), the class would send
         # it to Z.AI: it moves only with that key replaced, an unsafe fix, and so do its GLM ids
+        # ... or imported from a module this run does not read (`from keys import api_key`)
         openai_key = (
             key is not None
             and env_lookup(key.value) is None  # `os.getenv("OPENAI_API_KEY")` is renamed by its own fix
             # a setting GLM009 or GLM003 follows to its source is renamed there, with the class
             and not key_setting_moves(self.model, self.tables, self.key_env, key.value, scope)
-            and names_openai_key(self.model, self.tables, key.value, scope) is not None
+            and (
+                names_openai_key(self.model, self.tables, key.value, scope) is not None
+                or _unseen_key(self.model, key.value, scope) is not None
+            )
         )
         first_finding = len(self.context.findings)
         if target is Target.OPENAI:
@@ -646,9 +653,13 @@ class LangchainOpenAIClass(Rule):
                     self.context.held_settings[binding.value] = f"`{name}` reading it moves only with {awaited}"
         elif key is not None and target is Target.OPENAI:
             # moves with the setting its key is read from, unless another class holds that back
-            settings = {b.value for b in self.model.bindings_of(key.value, scope) if b.value is not None}
+            # (engine.py: while another reader of that setting waits, so does this class)
+            settings: set[cst.CSTNode] = {
+                b.value for b in self.model.bindings_of(key.value, scope) if b.value is not None
+            }
             if settings:
-                self._keyed.append((self.context.findings[first_finding:], settings))
+                self._keyed[call] = self.context.findings[first_finding:]
+                self.context.key_readers.append((self._keyed[call], settings, name))
         own = self.context.findings[first_finding:]
         by_hand = any(f.fix is None and f.severity is Severity.ERROR and "`base_url" in f.message for f in own)
         if by_hand:
@@ -749,11 +760,19 @@ class LangchainOpenAIClass(Rule):
         ):
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
             named = names_openai_key(self.model, self.tables, arg.value, scope)
+            unseen = _unseen_key(self.model, arg.value, scope)
             if named is not None:
                 message = f"`{name}` key `{short_code(arg.value)}` is OpenAI's key (`{named}`): moved to Z.AI, it "
                 self.report(
                     arg.value, message + "would be sent there", fix=openai_key_replacing_fix(arg.value, key_env)
                 )
+            elif unseen is not None:
+                message = (
+                    f"`{name}` key `{short_code(arg.value)}` is imported from `{unseen}`, which this run does not read "
+                    "(neither among the files given nor found beside them): the class sent it to OpenAI until now, "
+                    f"and moved to Z.AI would send it there; replace it, or run glm-migrate on `{unseen}` too"
+                )
+                self.report(arg.value, message, fix=openai_key_replacing_fix(arg.value, key_env))
             elif not key_setting_followed(self.model, self.tables, key_env, arg.value, scope):
                 message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
                 self.report(arg.value, message, severity=Severity.WARNING)
@@ -822,3 +841,9 @@ class LangchainOpenAIClass(Rule):
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
         return resized
+
+
+def _unseen_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
+    """The module a key is imported from when the project index cannot read it (`imported_key`)."""
+    imported = imported_key(model, value, scope)
+    return imported[0].rpartition(".")[0] if imported is not None and imported[2] == KEY_UNSEEN[1] else None

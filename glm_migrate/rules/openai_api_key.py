@@ -4,6 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import is_none
+from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
@@ -22,6 +23,7 @@ from glm_migrate.rules._clients import (
 from glm_migrate.rules._helpers import (
     code_of,
     env_key_lookup,
+    imported_key,
     key_renaming_fix,
     names_openai_key,
     openai_key_replacing_fix,
@@ -60,7 +62,10 @@ class OpenAIApiKey(Rule):
     make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`,
     `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
-    (moved alone, it would send that key to Z.AI). String literals are GLM003's. A read of `OPENAI_API_KEY` after
+    (moved alone, it would send that key to Z.AI). A key imported from another module is what
+    the project index finds there: read from `OPENAI_API_KEY`, the moving client reads
+    `ZAI_API_KEY` itself (safe); from a module the run cannot read, the client sent it to OpenAI
+    until now, and moves only with it replaced (unsafe). String literals are GLM003's. A read of `OPENAI_API_KEY` after
     the module sets it itself (a user's key) is reported, not renamed; `openai.api_key` in a
     module that makes no request through the module client is renamed only as an unsafe fix,
     since that client's URL is not moved there. A client already aimed at Z.AI without a key
@@ -193,14 +198,14 @@ class OpenAIApiKey(Rule):
                     self.report(value, message, fix=key_renaming_fix(value, self.key_env))
         arg = client.kwarg("api_key")
         if arg is not None:
-            variable = self._shared_openai_setting(arg.value, client.scope)
-            if variable is not None and moved_here(self.model, client):
-                # GLM009 cannot rename the setting safely (it has other reads), and the client
-                # moves to Z.AI now: it must not carry the OpenAI key there
+            shared = self._shared_openai_setting(arg.value, client.scope)
+            if shared is not None and moved_here(self.model, client):
+                # GLM009 cannot rename the setting safely (it has other reads, or is another
+                # module's), and the client moves to Z.AI now: it must not carry the OpenAI key there
                 self.report(
                     arg.value,
-                    f"API key `{code_of(arg.value)}` is the `{variable}` setting, which this module reads elsewhere "
-                    f"too: the client, moved to Z.AI, reads `{self.key_env}` itself",
+                    f"API key `{code_of(arg.value)}` is {shared}: the client, moved to Z.AI, reads `{self.key_env}` "
+                    "itself",
                     fix=Fix(
                         ((arg.value, lambda _: env_key_lookup(self.key_env)),),
                         f'Pass `api_key=os.environ["{self.key_env}"]`',
@@ -293,14 +298,26 @@ class OpenAIApiKey(Rule):
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
     def _shared_openai_setting(self, value: cst.BaseExpression, scope: Scope) -> str | None:
-        """The OpenAI key variable `value`, a setting, reads when it also feeds more than clients
-        this run moves (a check, a log line), so GLM009 renames it only as an unsafe fix."""
+        """What `value` is, for a message, when it is a setting read from OpenAI's key variable
+        that also feeds more than clients this run moves (a check, a log line), so GLM009 renames
+        it only as an unsafe fix; or another module's such setting (`from keys import api_key`,
+        which the project index says reads `OPENAI_API_KEY`): what else reads it is not seen."""
+        imported = imported_key(self.model, value, scope)
+        if imported is not None:
+            written, variable, how = imported
+            module = written.rpartition(".")[0]
+            return f"the setting `{module}` reads from `{variable}`" if how == "env" else None
         index = ModuleIndex(self.model)
         source = index.setting_source(value, scope)
         env = env_lookup(source) if source is not None else None
         if source is None or env is None or env[0] not in self.tables.openai_key_envs:
             return None
-        return None if feeds_only_moving_clients(index, source) else env[0]
+        if feeds_only_moving_clients(index, source):
+            return None
+        elsewhere = index.read_elsewhere(source)
+        if elsewhere is not None:
+            return f"the `{env[0]}` setting, which `{elsewhere}` imports as a client's key too"
+        return f"the `{env[0]}` setting, which this module reads elsewhere too"
 
     def _check_value(
         self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False, account: str | None = None
@@ -335,6 +352,19 @@ class OpenAIApiKey(Rule):
                 self.report(
                     value,
                     f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there",
+                    fix=openai_key_replacing_fix(value, self.key_env),
+                )
+                return
+            imported = imported_key(self.model, value, scope)
+            if imported is not None and imported[2] == KEY_UNSEEN[1]:
+                # `from keys import api_key` with `keys` out of sight: OpenAI's key until now, for
+                # all this module shows (its name says nothing), and moved, the client sends it to Z.AI
+                module = imported[0].rpartition(".")[0]
+                self.report(
+                    value,
+                    f"API key `{code}` is imported from `{module}`, which this run does not read (neither among "
+                    "the files given nor found beside them): the client sent it to OpenAI until now, and moved to "
+                    f"Z.AI would send it there; replace it, or run glm-migrate on `{module}` too",
                     fix=openai_key_replacing_fix(value, self.key_env),
                 )
                 return

@@ -652,12 +652,17 @@ class _Collector(cst.CSTVisitor):
             self._bind_target(node.name.name, None)
 
     def _bind_target(
-        self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None
+        self,
+        target: cst.BaseExpression,
+        value: cst.BaseExpression | None,
+        annotation: cst.BaseExpression | None = None,
+        unpacked: tuple[cst.BaseExpression, int, int] | None = None,
     ) -> None:
         if isinstance(target, cst.Name | cst.Attribute) and isinstance(value, cst.SimpleString):
             self.model.assigned_names[value] = dotted_name(target) or ""
         if isinstance(target, cst.Name):
-            self.scope.add(target.value, Binding(self.scope, value=value, target=target, annotation=annotation))
+            binding = Binding(self.scope, value=value, target=target, annotation=annotation, unpacked=unpacked)
+            self.scope.add(target.value, binding)
         elif isinstance(target, cst.Attribute):
             dotted = dotted_name(target)
             if dotted is None:
@@ -665,11 +670,15 @@ class _Collector(cst.CSTVisitor):
             base = dotted.split(".")[0]
             klass = self.scope.enclosing_class() if base in ("self", "cls") else None
             key = (klass, dotted)
-            binding = Binding(self.scope, value=value, target=target, annotation=annotation)
+            binding = Binding(self.scope, value=value, target=target, annotation=annotation, unpacked=unpacked)
             self.model.attribute_bindings.setdefault(key, []).append(binding)
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self._bind_target(element.value, None)
+            # `client, model = make()`: each name is the element of its position (no `*rest`)
+            elements = target.elements
+            whole = value is not None and not any(isinstance(e, cst.StarredElement) for e in elements)
+            for index, element in enumerate(elements):
+                source = (value, index, len(elements)) if whole and value is not None else None
+                self._bind_target(element.value, None, unpacked=source)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
 

@@ -50,6 +50,9 @@ class Binding:
     defines: Scope | None = None
     #: the declared type of a parameter or annotated name (`client: OpenAI | None`)
     annotation: cst.BaseExpression | None = None
+    #: for a name bound by unpacking (`client, model = make()`): the value unpacked, the name's
+    #: position and how many names it is unpacked into (`value` stays None: it is not the name's)
+    unpacked: tuple[cst.BaseExpression, int, int] | None = None
 
 
 class ModuleScopes(abc.ABC):

@@ -116,6 +116,9 @@ class ValueResolver(ClientIndex):
                 values.extend(self._definition_values(binding.defines, depth, attribute=attribute))
             elif binding.value is not None and not isinstance(binding.target, cst.Param):
                 values.extend(self.values_of(binding.value, binding.scope, depth + 1))
+            elif binding.unpacked is not None:
+                for element, where in self.unpacked_elements(*binding.unpacked, binding.scope, depth)[0]:
+                    values.extend(self.values_of(element, where, depth + 1))
             elif binding.annotation is not None:
                 values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
@@ -154,6 +157,33 @@ class ValueResolver(ClientIndex):
             classes = [b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"]
             return [c for klass in classes for c in self.returned_clients(self.methods_of(klass).get(method, []))]
         return [*self.name_clients(name), *self.returned_clients(bindings)]
+
+    def unpacked_elements(
+        self, expr: cst.BaseExpression, index: int, count: int, scope: Scope, depth: int = 0
+    ) -> tuple[list[tuple[cst.BaseExpression, Scope]], bool]:
+        """The expressions (each with its scope) that element `index` of `expr`, unpacked into
+        `count` names, may be, and whether every path was seen: the element of a tuple or list
+        literal, or of those a function of this module returns (`return OpenAI(), "gpt-4o"`)."""
+        if depth > MAX_DEPTH:
+            return [], False
+        if type(expr) is cst.Await:
+            expr = expr.expression
+        if type(expr) in (cst.Tuple, cst.List):
+            elements = expr.elements  # type: ignore[attr-defined]
+            if len(elements) != count or any(type(e) is cst.StarredElement for e in elements):
+                return [], False
+            return [(elements[index].value, scope)], True
+        if type(expr) is not cst.Call:
+            return [], False
+        functions = [f for f in self.values_of(expr.func, scope, depth + 1) if isinstance(f, FunctionValue)]
+        found: list[tuple[cst.BaseExpression, Scope]] = []
+        complete = bool(functions)
+        for function in functions:
+            for returned in function.scope.returns:
+                elements, whole = self.unpacked_elements(returned, index, count, function.scope, depth + 1)
+                found += elements
+                complete = complete and whole
+        return found, complete
 
     def _definition_values(self, defined: Scope, depth: int, *, attribute: bool) -> list[Value]:
         if defined.kind == "class":
@@ -473,6 +503,15 @@ class ValueResolver(ClientIndex):
                     keyword = find_kwarg(site, binding.target.value)
                     if keyword is not None:
                         literals.extend(self.resolve_strings(keyword.value, where, depth + 1)[0])
+            if value is None and binding.unpacked is not None:
+                # `client, model = make()` with `return OpenAI(), "gpt-4o"`: that element
+                elements, whole = self.unpacked_elements(*binding.unpacked, binding.scope, depth + 1)
+                for element, where in elements:
+                    found, every = self.resolve_strings(element, where, depth + 1)
+                    literals.extend(found)
+                    whole = whole and every
+                complete = complete and whole
+                continue
             if value is None:
                 complete = False
                 continue
