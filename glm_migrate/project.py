@@ -73,6 +73,13 @@ class ModuleSummary:
     #: a tokenizer (`tiktoken.encoding_for_model(model)`, also through this module's functions or
     #: an imported one): an id callers elsewhere pass there is tokenizer data, not a setting
     tokenizer_params: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    #: functions and classes of `model_params` with a request through a client whose move waits
+    #: in this module's safe run, with why (engine.py): a caller's id rewritten there would reach
+    #: OpenAI as a GLM id
+    waiting_params: Mapping[str, str] = field(default_factory=dict)
+    #: (imported name as written, attribute path, why) for the entries of `sent` a request
+    #: through such a waiting client sends: the defining module keeps their ids in a safe run
+    waiting_sent: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +104,11 @@ class ModuleFacts:
     client_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
     #: imported function or class, as written -> the parameters that pick a tokenizer (`tokenizer_params`)
     tokenizer_functions: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    #: imported function of `model_functions`, as written -> why the client it sends through
+    #: waits where it is built (`waiting_params`): ids passed to it move only with --unsafe-fixes
+    waiting_functions: Mapping[str, str] = field(default_factory=dict)
+    #: dotted name of `sent_names` -> why a client sending it waits where it is built (`waiting_sent`)
+    waiting_names: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -118,6 +130,8 @@ class ModuleFacts:
         parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
         parts += [f"p {k} {v}" for k, v in sorted(self.client_functions.items())]
         parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
+        parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
+        parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         return "\n".join(parts)
 
 
@@ -218,6 +232,7 @@ class ProjectIndex:
     #: not lists: most names have one module, and a tuple of one is half the size
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
@@ -331,6 +346,7 @@ class ProjectIndex:
         model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
+        waiting_functions: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -342,6 +358,8 @@ class ProjectIndex:
                 params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                    if (waits := defining.waiting_params.get(found.name)) is not None:
+                        waiting_functions[qualified] = waits
                 uses = defining.client_params.get(found.name)
                 if uses:
                     client_functions[qualified] = uses
@@ -371,6 +389,8 @@ class ProjectIndex:
             model_functions,
             client_functions,
             tokenizer_functions,
+            waiting_functions,
+            self._sent_names(waiting=True).get(path, {}),
         )
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
@@ -383,16 +403,20 @@ class ProjectIndex:
             for qualified, *rest in getattr(self.summaries[importer], field):
                 yield importer, self.resolve_name(qualified, importer), tuple(rest)
 
-    def _sent_names(self) -> dict[PurePath, dict[str, str]]:
-        """For each module, its names other modules send as model ids (computed once)."""
-        if self._sent is None:
+    def _sent_names(self, *, waiting: bool = False) -> dict[PurePath, dict[str, str]]:
+        """For each module, its names other modules send as model ids, each with the endpoint
+        (or, `waiting`, only those a client that waits where it is built sends, each with why;
+        computed once)."""
+        if self._sent is None or self._sent_waiting is None:
             sent: dict[PurePath, dict[str, str]] = {}
-            for _, found, (attributes, endpoint) in self._imported_by_summaries("sent"):
-                if isinstance(found, _Name):
-                    dotted = f"{found.name}.{attributes}" if attributes else found.name
-                    sent.setdefault(found.path, {})[dotted] = endpoint
-            self._sent = sent
-        return self._sent
+            held: dict[PurePath, dict[str, str]] = {}
+            for field_name, into in (("sent", sent), ("waiting_sent", held)):
+                for _, found, (attributes, what) in self._imported_by_summaries(field_name):
+                    if isinstance(found, _Name):
+                        dotted = f"{found.name}.{attributes}" if attributes else found.name
+                        into.setdefault(found.path, {})[dotted] = what
+            self._sent, self._sent_waiting = sent, held
+        return self._sent_waiting if waiting else self._sent
 
     def _held_clients(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its client names another module calls an API of that cannot follow

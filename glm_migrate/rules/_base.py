@@ -93,6 +93,11 @@ class RuleContext:
     #: the values of settings a waiting model object reads its key from, each with why: their
     #: safe fixes (GLM009's rename) wait with it (engine.py)
     held_settings: dict[cst.CSTNode, str] = field(default_factory=dict)
+    #: functions and classes of this module whose requests send a parameter as the model id
+    #: through a waiting client, and the imported names such requests send, each with why
+    #: (`summary.waiting_sends`): other modules keep those ids in a safe run
+    waiting_params: dict[str, str] = field(default_factory=dict)
+    waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class Rule:
