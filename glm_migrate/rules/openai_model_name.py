@@ -442,10 +442,15 @@ class OpenAIModelName(Rule):
         compared, membership-tested or looked up: rewriting the id alone would change what those
         tests decide."""
         found: list[ModelTest] = attribute_tests_of(self.model, argument, where)
-        for name, scope in carrying_names(self.model, argument, where):
+        # `ask(text, args.model)` with `def ask(text, model)`: the attribute a caller passes is
+        # tested as that argument is (`choices=` of its `add_argument`)
+        attributes: list[tuple[cst.Attribute, Scope]] = []
+        for name, scope in carrying_names(self.model, argument, where, attributes):
             if (name, scope) not in self._tests_of:
                 self._tests_of[name, scope] = tests_of(self.model, name, scope)
             found += self._tests_of[name, scope]
+        for attribute, scope in attributes:
+            found += [t for t in attribute_tests_of(self.model, attribute, scope) if t not in found]
         return found
 
     def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
