@@ -14,12 +14,15 @@ import libcst as cst
 
 from glm_migrate.defaults import destination, option_choices
 from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name, find_kwarg
+from glm_migrate.semantic.values import FunctionValue
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
 #: Methods whose call with a model name looks it up (`PRICES.get(model)`).
 _LOOKUP_METHODS = frozenset({"get", "index", "count", "__contains__"})
 _MAX_DEPTH = 8
+#: how many calls deep a name passed on is followed to the tests of the parameter it becomes
+_MAX_CALL_DEPTH = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,16 +73,47 @@ def carrying_names(
     return found
 
 
-def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
+def tests_of(model: SemanticModel, name: str, scope: Scope, depth: int = 0) -> list[ModelTest]:
     """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`, and
-    the values a parameter of that name is declared to take (`_declared_choices`)."""
+    the values a parameter of that name is declared to take (`_declared_choices`); also those
+    of the parameter of a function of this module `name` is passed to (`budget(model)` with
+    `def budget(model): if model in GPT4_MODELS: ...`), whose answer changes with the id."""
     tests: list[ModelTest] = []
     for use in model.uses_of(name, scope):
         node = through_passthrough(model, use)
         test = test_around(model, node)
         if test is not None:
             tests.append(ModelTest(test, name))
+        elif depth < _MAX_CALL_DEPTH and type(arg := model.parents.get(node)) is cst.Arg:
+            for param, callee in _parameters_given(model, arg, scope):
+                tests += [t for t in tests_of(model, param, callee, depth + 1) if t not in tests]
     return tests + _declared_choices(model, name, scope)
+
+
+def _parameters_given(model: SemanticModel, arg: cst.Arg, scope: Scope) -> list[tuple[str, Scope]]:
+    """(parameter, function) for each function of this module (not a method) a call passes
+    `arg` to: by keyword, or by position before any splat."""
+    call = model.parents.get(arg)
+    if type(call) is not cst.Call or arg.star:
+        return []
+    found: list[tuple[str, Scope]] = []
+    for value in model.values_of(call.func, scope):
+        if not isinstance(value, FunctionValue):
+            continue
+        function = value.scope
+        node = function.node
+        if type(node) is not cst.FunctionDef or (function.parent is not None and function.parent.kind == "class"):
+            continue
+        positional = [*node.params.posonly_params, *node.params.params]
+        if arg.keyword is not None:
+            names = {p.name.value for p in [*positional, *node.params.kwonly_params]}
+            if arg.keyword.value in names:
+                found.append((arg.keyword.value, function))
+            continue
+        index = call.args.index(arg)
+        if index < len(positional) and not any(a.star or a.keyword for a in call.args[: index + 1]):
+            found.append((positional[index].name.value, function))
+    return found
 
 
 def _declared_choices(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
