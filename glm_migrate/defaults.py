@@ -108,6 +108,29 @@ def option_default(model: ModuleScopes, binding: Binding, function: Scope) -> cs
     return None
 
 
+def option_choices(binding: Binding, function: Scope) -> cst.BaseExpression | None:
+    """The values a click-style decorator of its function lets a parameter take:
+    `@click.option("--model", type=click.Choice(["gpt-4o", "gpt-4o-mini"]))` gives the list (click
+    checks the default against it too, so a default rewritten alone stops the command)."""
+    node = function.node
+    if type(node) is not cst.FunctionDef or type(binding.target) is not cst.Param:
+        return None
+    name = binding.target.name.value
+    for decorator in node.decorators:
+        call = decorator.decorator
+        if type(call) is not cst.Call or (dotted_name(call.func) or "").rpartition(".")[2] not in _OPTION_DECORATORS:
+            continue
+        if _click_name(call) != name:
+            continue
+        kind = find_kwarg(call, "type")
+        if kind is not None and type(kind.value) is cst.Call:
+            if (dotted_name(kind.value.func) or "").rpartition(".")[2] == "Choice" and kind.value.args:
+                return kind.value.args[0].value
+        choices = find_kwarg(call, "choices")
+        return choices.value if choices is not None else None
+    return None
+
+
 def _click_name(call: cst.Call) -> str | None:
     """The parameter a click option fills: a bare name given, else its longest `--` flag."""
     flags = [text for arg in call.args if arg.keyword is None and (text := string_value(arg.value))]

@@ -40,7 +40,7 @@ from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, m
 from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.rules._clients import class_factories, ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
-from glm_migrate.summary import cannot_follow, summarize
+from glm_migrate.summary import cannot_follow, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -314,6 +314,10 @@ def _migrate_module(
         result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
         if context.waiting:
             summary = replace(summary, waiting=dict(context.waiting))
+        if context.waiting_params or context.waiting_sent:
+            summary = replace(
+                summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
+            )
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -887,6 +891,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         context = active[0].context
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context)
         context.waiting.update(_names_holding(model, waiting))
+        context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
         if waiting:

@@ -80,6 +80,13 @@ class ModuleSummary:
     #: imported variables, as written, this module passes as a client's key (`from keys import
     #: api_key` ... `OpenAI(api_key=api_key)`: "keys.api_key"; `keys.api_key` after `import keys`)
     keys: tuple[str, ...] = ()
+    #: functions and classes of `model_params` with a request through a client whose move waits
+    #: in this module's safe run, with why (engine.py): a caller's id rewritten there would reach
+    #: OpenAI as a GLM id
+    waiting_params: Mapping[str, str] = field(default_factory=dict)
+    #: (imported name as written, attribute path, why) for the entries of `sent` a request
+    #: through such a waiting client sends: the defining module keeps their ids in a safe run
+    waiting_sent: tuple[tuple[str, str, str], ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -116,6 +123,11 @@ class ModuleFacts:
     #: this module's variables holding OpenAI's key that another module passes as a client's
     #: key -> that module: reads this module cannot see, so it renames them only unsafely
     read_keys: Mapping[str, str] = field(default_factory=dict)
+    #: imported function of `model_functions`, as written -> why the client it sends through
+    #: waits where it is built (`waiting_params`): ids passed to it move only with --unsafe-fixes
+    waiting_functions: Mapping[str, str] = field(default_factory=dict)
+    #: dotted name of `sent_names` -> why a client sending it waits where it is built (`waiting_sent`)
+    waiting_names: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -141,6 +153,8 @@ class ModuleFacts:
         parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
         parts += [f"k {k} {v}" for k, v in sorted(self.keys.items())]
         parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
+        parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
+        parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         return "\n".join(parts)
 
 
@@ -244,6 +258,7 @@ class ProjectIndex:
     #: not lists: most names have one module, and a tuple of one is half the size
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
@@ -389,6 +404,7 @@ class ProjectIndex:
         model_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
+        waiting_functions: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -400,6 +416,8 @@ class ProjectIndex:
                 params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                    if (waits := defining.waiting_params.get(found.name)) is not None:
+                        waiting_functions[qualified] = waits
                 uses = defining.client_params.get(found.name)
                 if uses:
                     client_functions[qualified] = uses
@@ -432,6 +450,8 @@ class ProjectIndex:
             tokenizer_functions,
             keys,
             self._read_keys_of().get(path, {}),
+            waiting_functions,
+            self._sent_names(waiting=True).get(path, {}),
         )
 
     def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:
@@ -483,16 +503,20 @@ class ProjectIndex:
             for qualified, *rest in getattr(self.summaries[importer], field):
                 yield importer, self.resolve_name(qualified, importer), tuple(rest)
 
-    def _sent_names(self) -> dict[PurePath, dict[str, str]]:
-        """For each module, its names other modules send as model ids (computed once)."""
-        if self._sent is None:
+    def _sent_names(self, *, waiting: bool = False) -> dict[PurePath, dict[str, str]]:
+        """For each module, its names other modules send as model ids, each with the endpoint
+        (or, `waiting`, only those a client that waits where it is built sends, each with why;
+        computed once)."""
+        if self._sent is None or self._sent_waiting is None:
             sent: dict[PurePath, dict[str, str]] = {}
-            for _, found, (attributes, endpoint) in self._imported_by_summaries("sent"):
-                if isinstance(found, _Name):
-                    dotted = f"{found.name}.{attributes}" if attributes else found.name
-                    sent.setdefault(found.path, {})[dotted] = endpoint
-            self._sent = sent
-        return self._sent
+            held: dict[PurePath, dict[str, str]] = {}
+            for field_name, into in (("sent", sent), ("waiting_sent", held)):
+                for _, found, (attributes, what) in self._imported_by_summaries(field_name):
+                    if isinstance(found, _Name):
+                        dotted = f"{found.name}.{attributes}" if attributes else found.name
+                        into.setdefault(found.path, {})[dotted] = what
+            self._sent, self._sent_waiting = sent, held
+        return self._sent_waiting if waiting else self._sent
 
     def _held_clients(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its client names another module calls an API of that cannot follow

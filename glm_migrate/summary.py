@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import libcst as cst
 
@@ -13,6 +13,7 @@ from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
+    ApiCall,
     Binding,
     Client,
     Scope,
@@ -130,6 +131,36 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
     embeddings request through clients this module moves to Z.AI: callers in other modules
     pass the id (`chat("gpt-4o", ...)`, `Service(model="gpt-4o")` kept in `self.model`)."""
     found: dict[str, set[tuple[str, int, str]]] = {}
+    for owner, param, index, call in _model_param_sources(model):
+        found.setdefault(owner, set()).add((param, index, call.endpoint or ""))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def waiting_sends(
+    model: SemanticModel, waiting: Mapping[Client, str]
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """What other modules must not rewrite in a safe run because the client sending it waits
+    here (engine.py): the functions and classes of `_model_params` with a request through a
+    waiting client (`chat("gpt-4o")` would reach OpenAI as `glm-4.6`), each with why, and the
+    imported names of `_sent` such a request sends, as (import, attribute path, why)."""
+    params: dict[str, str] = {}
+    if not waiting:
+        return params, []
+    for owner, _, _, call in _model_param_sources(model):
+        why = next((waiting[c] for c in call.clients if c in waiting), None)
+        if why is not None:
+            params.setdefault(owner, why)
+    sent = []
+    for call, qualified, attributes in _sent_sources(model):
+        why = next((waiting[c] for c in call.clients if c in waiting), None)
+        if why is not None:
+            sent.append((qualified, attributes, why))
+    return params, sorted(set(sent))
+
+
+def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, ApiCall]]:
+    """(module-level function or class, parameter, position or -1, call) for each parameter a
+    chat or embeddings request through clients this module moves sends as its model id."""
     for call in model.api_calls:
         if call.endpoint not in ("chat", "embeddings") or not call.clients:
             continue
@@ -140,11 +171,10 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
         if not values and type(function) is cst.FunctionDef and call.scope.parent is model.module_scope:
             forwards = function.params.star_kwarg is not None and any(a.star == "**" for a in call.node.args)
             if forwards and not model.model_literals(call)[0]:  # the module's own callers' ids are rewritten here
-                found.setdefault(function.name.value, set()).add(("model", -1, call.endpoint))
+                yield function.name.value, "model", -1, call
         for value in values:
             for owner, param, index in _params_reaching(model, value, call.scope):
-                found.setdefault(owner, set()).add((param, index, call.endpoint))
-    return {name: tuple(sorted(params)) for name, params in found.items()}
+                yield owner, param, index, call
 
 
 def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -266,13 +296,18 @@ def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:
 
 def _sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
     """(import, attribute path, endpoint) for imported values that reach a request's model id."""
+    for call, qualified, attributes in _sent_sources(model):
+        yield qualified, attributes, call.endpoint or ""
+
+
+def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
+    """(call, import, attribute path) for imported values that reach a request's model id."""
     for call in model.api_calls:
-        endpoint = call.endpoint
-        if endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
+        if call.endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
             continue
         for value in model.model_arguments(call):
             for qualified, attributes in _imported_roots(model, value, call.scope, 0):
-                yield qualified, attributes, endpoint
+                yield call, qualified, attributes
 
 
 #: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears differently)

@@ -547,7 +547,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("trees", nargs="+", type=Path)
     parser.add_argument("--variant", choices=("safe", "unsafe"), action="append", help="default: both")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--glm-migrate", default=f"{sys.executable} -m glm_migrate", help="the command to run")
+    # `-P`: the tree's own folder is not put first on `sys.path`, where a module of its own named
+    # like the standard library's (simple-evals' `types.py`) would break the interpreter's start
+    safe_path = " -P" if sys.version_info >= (3, 11) else ""
+    parser.add_argument(
+        "--glm-migrate", default=f"{sys.executable}{safe_path} -m glm_migrate", help="the command to run"
+    )
     parser.add_argument("--details", action="store_true", help="list each failure and already-failing call")
     args = parser.parse_args(argv)
     sdk = Sdk()

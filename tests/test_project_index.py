@@ -640,3 +640,32 @@ def test_summary_lists_key_settings_and_the_imported_keys_passed_to_clients() ->
     )
     assert summary.key_settings == {"api_key": ("OPENAI_API_KEY", "env"), "OPENAI_KEY": ("OPENAI_KEY", "named")}
     assert summary.keys == (".secrets.token", "keys.api_key")
+
+
+def test_ids_sent_through_a_client_that_waits_where_it_is_built_wait_too(tmp_path: Path) -> None:
+    """`chat("gpt-4o")` calling `def chat(model)` in a module whose client stays on OpenAI in a
+    safe run (it also calls `responses.create`), and `CHAT_MODEL` sent by such a module: rewritten
+    by a safe fix, either id would reach OpenAI as `glm-4.6` (openai/simple-evals: the samplers'
+    clients wait for a vision default, `simple_evals.py` passed them GLM ids)."""
+    llm = (
+        "from openai import OpenAI\n\nfrom settings import CHAT_MODEL\n\nclient = OpenAI()\n\n"
+        "def chat(model, messages):\n    return client.chat.completions.create(model=model, messages=messages)\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model=CHAT_MODEL, messages=q)\n\n"
+        "class Sampler:\n    def __init__(self, model):\n        self.model = model\n\n"
+        "    def __call__(self, messages):\n"
+        "        return client.chat.completions.create(model=self.model, messages=messages)\n\n"
+        "def answer(q):\n    return client.responses.create(model='gpt-4.1', input=q).output_text\n"
+    )
+    files = {
+        "llm.py": llm,
+        "app.py": "from llm import Sampler, chat\n\nchat('gpt-4o', [])\nSampler(model='gpt-4o-mini')\n",
+        "settings.py": "CHAT_MODEL = 'gpt-4o'\n",
+    }
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM101": "unsafe"}
+    assert _applicabilities(tmp_path, files, "settings.py") == {"GLM101": "unsafe"}
+    found = _findings(tmp_path, files)["app.py"]
+    assert all("the client sending it waits where it is built" in f for f in found), found
+    # without the call Z.AI lacks, the client moves in a safe run and the ids with it
+    files["llm.py"] = llm[: llm.index("def answer")]
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM101": "safe"}
+    assert _applicabilities(tmp_path, files, "settings.py") == {"GLM101": "safe"}

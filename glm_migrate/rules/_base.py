@@ -100,6 +100,11 @@ class RuleContext:
     #: their findings, the values of that setting and the class's name; while another reader of
     #: the setting waits, they wait too (engine.py)
     key_readers: list[tuple[list[Finding], set[cst.CSTNode], str]] = field(default_factory=list)
+    #: functions and classes of this module whose requests send a parameter as the model id
+    #: through a waiting client, and the imported names such requests send, each with why
+    #: (`summary.waiting_sends`): other modules keep those ids in a safe run
+    waiting_params: dict[str, str] = field(default_factory=dict)
+    waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class Rule:

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from glm_migrate.defaults import destination
+from glm_migrate.defaults import destination, option_choices
 from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name, find_kwarg
+from glm_migrate.semantic.values import FunctionValue
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
 #: Methods whose call with a model name looks it up (`PRICES.get(model)`).
 _LOOKUP_METHODS = frozenset({"get", "index", "count", "__contains__"})
 _MAX_DEPTH = 8
+#: how many calls deep a name passed on is followed to the tests of the parameter it becomes
+_MAX_CALL_DEPTH = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,17 +34,28 @@ class ModelTest:
 
     @property
     def code(self) -> str:
-        return code_of(self.node)
+        node = self.node
+        if type(node) is cst.Arg:  # `choices=[...]` as written, without the comma after it
+            node = node.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return code_of(node)
 
 
-def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[tuple[str, Scope]]:
+def carrying_names(
+    model: SemanticModel,
+    expr: cst.BaseExpression,
+    scope: Scope,
+    attributes: list[tuple[cst.Attribute, Scope]] | None = None,
+) -> list[tuple[str, Scope]]:
     """The plain names `expr` reads its value through, each with the scope that binds it:
     `model=model` with `def f(model=MODEL)` gives `model` (in f) and `MODEL` (module), and the
-    names this module's calls of `f` pass for `model`."""
+    names this module's calls of `f` pass for `model`; the attributes read on the way
+    (`f(text, args.model)`) are added to `attributes`, when given."""
     found: list[tuple[str, Scope]] = []
     pending: list[tuple[cst.BaseExpression, Scope, int]] = [(expr, scope, 0)]
     while pending:
         current, where, depth = pending.pop()
+        if type(current) is cst.Attribute and attributes is not None and depth > 0:
+            attributes.append((current, where))
         if type(current) is not cst.Name or depth > _MAX_DEPTH:
             continue
         owner = model.owner(current.value, where)
@@ -59,15 +73,100 @@ def carrying_names(model: SemanticModel, expr: cst.BaseExpression, scope: Scope)
     return found
 
 
-def tests_of(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
-    """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`."""
+def tests_of(model: SemanticModel, name: str, scope: Scope, depth: int = 0) -> list[ModelTest]:
+    """Comparisons, membership tests, lookups and prefix tests of `name` inside `scope`, and
+    the values a parameter of that name is declared to take (`_declared_choices`); also those
+    of the parameter of a function of this module `name` is passed to (`budget(model)` with
+    `def budget(model): if model in GPT4_MODELS: ...`), whose answer changes with the id."""
     tests: list[ModelTest] = []
     for use in model.uses_of(name, scope):
         node = through_passthrough(model, use)
         test = test_around(model, node)
         if test is not None:
             tests.append(ModelTest(test, name))
+        elif depth < _MAX_CALL_DEPTH and type(arg := model.parents.get(node)) is cst.Arg:
+            for param, callee in _parameters_given(model, arg, scope):
+                tests += [t for t in tests_of(model, param, callee, depth + 1) if t not in tests]
+    return tests + _declared_choices(model, name, scope)
+
+
+def _parameters_given(model: SemanticModel, arg: cst.Arg, scope: Scope) -> list[tuple[str, Scope]]:
+    """(parameter, function) for each function of this module (not a method) a call passes
+    `arg` to: by keyword, or by position before any splat."""
+    call = model.parents.get(arg)
+    if type(call) is not cst.Call or arg.star:
+        return []
+    found: list[tuple[str, Scope]] = []
+    for value in model.values_of(call.func, scope):
+        if not isinstance(value, FunctionValue):
+            continue
+        function = value.scope
+        node = function.node
+        if type(node) is not cst.FunctionDef or (function.parent is not None and function.parent.kind == "class"):
+            continue
+        positional = [*node.params.posonly_params, *node.params.params]
+        if arg.keyword is not None:
+            names = {p.name.value for p in [*positional, *node.params.kwonly_params]}
+            if arg.keyword.value in names:
+                found.append((arg.keyword.value, function))
+            continue
+        index = call.args.index(arg)
+        if index < len(positional) and not any(a.star or a.keyword for a in call.args[: index + 1]):
+            found.append((positional[index].name.value, function))
+    return found
+
+
+def _declared_choices(model: SemanticModel, name: str, scope: Scope) -> list[ModelTest]:
+    """The closed set of values a parameter `name` of function `scope` may take: a click
+    option's `type=click.Choice([...])` / `choices=`, or a `Literal[...]` annotation, written
+    there or through a name (`model: ChatModel` after `ChatModel = Literal["gpt-4o", ...]`). A
+    default rewritten alone falls outside it: click rejects it before the command runs, and what
+    builds choices from the annotation (typer, discord.py, pydantic) offers or accepts only the
+    OpenAI ids, which the migrated client would send to Z.AI."""
+    tests: list[ModelTest] = []
+    for binding in scope.bindings.get(name, []):
+        if type(binding.target) is not cst.Param:
+            continue
+        choices = option_choices(binding, scope)
+        if choices is not None:
+            tests.append(ModelTest(choices, name))
+        literal = _literal_annotation(model, binding.annotation, scope)
+        if literal is not None:
+            tests.append(ModelTest(literal, name))
     return tests
+
+
+def _literal_annotation(
+    model: SemanticModel, annotation: cst.BaseExpression | None, scope: Scope
+) -> cst.CSTNode | None:
+    """The `Literal[...]` of strings a parameter's annotation is, directly, inside `Optional[...]`
+    or `X | None`, or through a name bound to it once."""
+    for _ in range(_MAX_DEPTH):
+        if annotation is None:
+            return None
+        if type(annotation) is cst.BinaryOperation:
+            annotation = annotation.left if type(annotation.right) is cst.Name else annotation.right
+            continue
+        if type(annotation) is cst.Subscript:
+            head = (dotted_name(annotation.value) or "").rpartition(".")[2]
+            if head == "Optional" and len(annotation.slice) == 1:
+                inner = annotation.slice[0].slice
+                annotation = inner.value if type(inner) is cst.Index else None
+                continue
+            if head == "Literal" and any(
+                type(element.slice) is cst.Index and type(element.slice.value) is cst.SimpleString
+                for element in annotation.slice
+            ):
+                return annotation
+            return None
+        if type(annotation) is cst.Name:
+            bindings = model.lookup(annotation.value, scope)
+            if len(bindings) != 1 or bindings[0].value is None:
+                return None
+            scope, annotation = bindings[0].scope, bindings[0].value
+            continue
+        return None
+    return None
 
 
 def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[ModelTest]:

@@ -232,7 +232,8 @@ class OpenAIModelName(Rule):
                 self._seen.add(literal)
                 self.claim(literal)
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
-                self._report_sent_elsewhere(literal, old or "", message, endpoint, match)
+                waits = self.model.facts.waiting_names.get(dotted)
+                self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
         self._handed_over_with_clients()
@@ -312,21 +313,34 @@ class OpenAIModelName(Rule):
                             self.report(literal, message, model=match)
                             self._report_tests(tests, old, match.glm)
                             continue
-                        self._report_sent_elsewhere(literal, old or "", message, endpoint, match)
+                        waits = self.model.facts.waiting_functions.get(qualified)
+                        self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
 
     def _report_sent_elsewhere(
-        self, literal: cst.SimpleString, old: str, message: str, endpoint: str, match: ModelMatch
+        self,
+        literal: cst.SimpleString,
+        old: str,
+        message: str,
+        endpoint: str,
+        match: ModelMatch,
+        waits: str | None = None,
     ) -> None:
         """An id another module's request sends: rewritten here; for embeddings, whose
-        `dimensions=` is not in view, only as an unsafe fix."""
+        `dimensions=` is not in view, only as an unsafe fix; and only so where the client sending
+        it waits where it is built (`waits`): in a safe run it stays with OpenAI, which would get
+        the GLM id."""
         new = match.glm or ""
         resized = embedding_width_change(self.tables, old, new, None) if endpoint == "embeddings" else None
         fix = Fix(
             ((literal, partial(replace_string, value=new)),),
             f"Replace with `{new}`",
-            applicability=Applicability.UNSAFE if resized else None,
+            applicability=Applicability.UNSAFE if resized or waits else None,
         )
-        self.report(literal, message + (f"; {resized}" if resized else ""), fix=fix, model=match)
+        if resized:
+            message += f"; {resized}"
+        if waits:
+            message += f" (with --unsafe-fixes: the client sending it waits where it is built: {waits})"
+        self.report(literal, message, fix=fix, model=match)
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
@@ -428,10 +442,15 @@ class OpenAIModelName(Rule):
         compared, membership-tested or looked up: rewriting the id alone would change what those
         tests decide."""
         found: list[ModelTest] = attribute_tests_of(self.model, argument, where)
-        for name, scope in carrying_names(self.model, argument, where):
+        # `ask(text, args.model)` with `def ask(text, model)`: the attribute a caller passes is
+        # tested as that argument is (`choices=` of its `add_argument`)
+        attributes: list[tuple[cst.Attribute, Scope]] = []
+        for name, scope in carrying_names(self.model, argument, where, attributes):
             if (name, scope) not in self._tests_of:
                 self._tests_of[name, scope] = tests_of(self.model, name, scope)
             found += self._tests_of[name, scope]
+        for attribute, scope in attributes:
+            found += [t for t in attribute_tests_of(self.model, attribute, scope) if t not in found]
         return found
 
     def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
