@@ -81,8 +81,8 @@ _NAMES: tuple[tuple[bytes, _Fits], ...] = (
 #: `o1`/`o3`/`o4` only written whole (`"o1"`, `'o3-mini'`); the prefixes are those of
 #: `rules/models.toml` (a test checks every id there is let in)
 _MODEL_ID = re.compile(
-    rb"[\"'/](?:(?:chat)?gpt-|glm-|chatglm_|cogview-|dall-e-|(?:text-)?(?:embedding-|davinci-)|whisper-|"
-    rb"babbage-|o[134][-\"'])"
+    rb"[\"'/](?:(?:chat)?gpt-|glm-|chatglm_|charglm-|codegeex-|cogview-|dall-e-|(?:text-)?(?:embedding-|davinci-)|"
+    rb"whisper-|babbage-|o[134][-\"'])"
 )
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")

@@ -23,7 +23,7 @@ ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 #: what a model family may belong to: GLM's endpoints, then OpenAI APIs GLM-4.6 has no counterpart for
 FAMILY_ENDPOINTS = (*ENDPOINTS, "audio_speech", "completions", "moderations", "realtime")
 #: keys of an exact model entry written as a table (`"gpt-4o" = { glm = "glm-4.6", shutdown = 2027-01-14 }`)
-ENTRY_KEYS = frozenset({"glm", "shutdown"})
+ENTRY_KEYS = frozenset({"glm", "shutdown", "why"})
 FAMILY_KEYS = frozenset(
     {
         "name", "endpoint", "pattern", "glm", "why", "resource", "report_anywhere", "triggers", "examples",
@@ -99,6 +99,8 @@ class ModelMatch:
     family: ModelFamily | None = None  #: None for an exact entry (shipped, or a user override)
     #: when OpenAI shuts the id down (None: no date published, or not an OpenAI id)
     shutdown: date | None = None
+    #: for an exact entry without a GLM counterpart: what to do instead (its `why`)
+    reason: str = ""
 
     def shutdown_note(self, today: date | None) -> str:
         """`; OpenAI shut it down on 2026-10-23: calls with it fail today` (or `shuts it down
@@ -121,7 +123,7 @@ class ModelMatch:
     @property
     def why(self) -> str:
         """What to do instead, for an id without a GLM counterpart ("" when not known)."""
-        return self.family.why if self.family is not None else ""
+        return self.family.why if self.family is not None else self.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +277,8 @@ class Tables:
     models: Mapping[str, Mapping[str, str]]
     #: endpoint -> GLM ids that endpoint serves
     targets: Mapping[str, frozenset[str]]
+    #: Zhipu's special-purpose chat models (code, role-play) that no target replaces: they stay
+    special_chat: frozenset[str]
     dated_suffix: re.Pattern[str]
     #: ids nobody listed, by pattern, in the order they are tried
     families: tuple[ModelFamily, ...]
@@ -353,6 +357,8 @@ class Tables:
     sdk: SdkSurface
     #: source id -> when OpenAI shuts it down (exact entries that give a `shutdown`)
     shutdowns: Mapping[str, date]
+    #: source id -> what to do instead, for exact entries mapped to "" that say `why`
+    reasons: Mapping[str, str]
     #: every target profile and the GLM model lineage (targets.toml)
     targets_file: Targets
     #: the profile these tables are configured for (see `configured`)
@@ -383,7 +389,9 @@ class Tables:
         for candidate in (model_id, base):
             for endpoint, table in self.models.items():
                 if candidate in table:
-                    return ModelMatch(endpoint, table[candidate], shutdown=shutdown)
+                    return ModelMatch(
+                        endpoint, table[candidate], shutdown=shutdown, reason=self.reasons.get(candidate, "")
+                    )
         index = _family_index(self.family_pattern, model_id, base)
         if index is None:
             return None
@@ -396,7 +404,7 @@ class Tables:
         table = self.models.get(endpoint, {})
         if model_id in table:
             shutdown = self.shutdowns.get(model_id) or self.shutdowns.get(_undated(self.dated_suffix, model_id))
-            return ModelMatch(endpoint, table[model_id], shutdown=shutdown)
+            return ModelMatch(endpoint, table[model_id], shutdown=shutdown, reason=self.reasons.get(model_id, ""))
         match = self.match_model(model_id)
         return match if match is not None and match.endpoint == endpoint else None
 
@@ -507,7 +515,7 @@ class Tables:
         return replace(
             self,
             models=MappingProxyType({e: MappingProxyType(t) for e, t in models.items()}),
-            targets=MappingProxyType({**self.targets, "chat": self.targets_file.served(profile)}),
+            targets=MappingProxyType({**self.targets, "chat": self.targets_file.served(profile) | self.special_chat}),
             families=families,
             limits=MappingProxyType({**self.limits, "max_tokens": Range(1, profile.max_tokens)}),
             accepted_params=MappingProxyType(accepted),
@@ -515,6 +523,7 @@ class Tables:
                 {name: replace(spec, why=renamed(spec.why)) for name, spec in self.unsupported_params.items()}
             ),
             unavailable=MappingProxyType({path: renamed(advice) for path, advice in self.unavailable.items()}),
+            reasons=MappingProxyType({source: renamed(why) for source, why in self.reasons.items()}),
             target=profile,
             written=self,
         )
@@ -580,17 +589,21 @@ def _range(spec: Mapping[str, Any], file: str) -> Range:
     return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
 
 
-def _entry_target(endpoint: str, source: str, entry: object) -> tuple[str, date | None]:
-    """The GLM id of an exact entry and OpenAI's shutdown date for it: `"gpt-4o" = "glm-4.6"` or
-    `"gpt-4o" = { glm = "glm-4.6", shutdown = 2027-01-14 }`."""
+def _entry_target(endpoint: str, source: str, entry: object) -> tuple[str, date | None, str]:
+    """The GLM id of an exact entry, OpenAI's shutdown date for it and, for an id mapped to "",
+    what to do instead: `"gpt-4o" = "glm-4.6"`, `"gpt-4o" = { glm = "glm-4.6", shutdown =
+    2027-01-14 }` or `"glm-4-alltools" = { glm = "", why = "..." }`."""
     where = f"rules/models.toml: `[{endpoint}]` entry `{source}`"
     if isinstance(entry, str):
-        return entry, None
+        return entry, None, ""
     if not isinstance(entry, Mapping) or not isinstance(entry.get("glm"), str):
         raise TablesError(f"{where} must be a string or a table with a string `glm`")
     if unknown := sorted(set(entry) - ENTRY_KEYS):
         raise TablesError(f"{where} has unknown keys: {', '.join(unknown)}")
-    return str(entry["glm"]), _shutdown(entry, where)
+    why = entry.get("why", "")
+    if not isinstance(why, str) or (why and entry["glm"]):
+        raise TablesError(f'{where}: `why` is a string, for an id mapped to ""')
+    return str(entry["glm"]), _shutdown(entry, where), why
 
 
 def _shutdown(spec: Mapping[str, Any], where: str) -> date | None:
@@ -678,13 +691,16 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     baseline = target_file.profiles[target_file.baseline]
 
     models: dict[str, Mapping[str, str]] = {}
-    targets: dict[str, frozenset[str]] = {"chat": target_file.served(baseline)}
+    special_chat = frozenset(_str_list(models_raw, "targets.chat", "models"))
+    targets: dict[str, frozenset[str]] = {"chat": target_file.served(baseline) | special_chat}
     shutdowns: dict[str, date] = {}
+    reasons: dict[str, str] = {}
     for endpoint in ENDPOINTS:
         table = _get(models_raw, endpoint, Mapping, "models")
         entries = {source: _entry_target(endpoint, source, v) for source, v in table.items()}
-        models[endpoint] = MappingProxyType({source: glm for source, (glm, _) in entries.items()})
-        shutdowns.update({source: when for source, (_, when) in entries.items() if when is not None})
+        models[endpoint] = MappingProxyType({source: glm for source, (glm, _, _) in entries.items()})
+        shutdowns.update({source: when for source, (_, when, _) in entries.items() if when is not None})
+        reasons.update({source: why for source, (_, _, why) in entries.items() if why})
         if endpoint != "chat":  # GLM's chat models: targets.toml `[glm_models]`
             targets[endpoint] = frozenset(_str_list(models_raw, f"targets.{endpoint}", "models"))
     unavailable = {k: str(v) for k, v in _get(endpoints_raw, "unavailable", Mapping, "endpoints").items()}
@@ -734,6 +750,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
     return Tables(
         models=MappingProxyType(models),
         targets=MappingProxyType(targets),
+        special_chat=special_chat,
         dated_suffix=re.compile(_get(models_raw, "dated_suffix", str, "models")),
         families=families,
         family_pattern=re.compile("|".join(f"(?P<f{i}>{f.pattern.pattern})" for i, f in enumerate(families))),
@@ -818,6 +835,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         signatures=_signatures(raw["signatures"]),
         sdk=_sdk_surface(raw["sdk"]),
         shutdowns=MappingProxyType(shutdowns),
+        reasons=MappingProxyType(reasons),
         targets_file=target_file,
         target=baseline,
     )

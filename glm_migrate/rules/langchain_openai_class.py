@@ -92,6 +92,7 @@ class _Adding:
         title: str,
         imports: tuple[str, ...] = (),
         without: str | None = None,
+        applicability: Applicability | None = None,
     ) -> None:
         """Report the class call without `key` (`what` it does then), with a fix that passes
         `value` where no mapping may hold the key, else the edit to make."""
@@ -109,7 +110,9 @@ class _Adding:
                 "here could repeat a key it has)",
             )
             return
-        fix = Fix(((self.call, partial(add_kwarg, name=key, value=value)),), title, imports)
+        fix = Fix(
+            ((self.call, partial(add_kwarg, name=key, value=value)),), title, imports, applicability=applicability
+        )
         self.rule.report(self.call, message, fix=fix)
 
 
@@ -160,7 +163,10 @@ class LangchainOpenAIClass(Rule):
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
     of a provider choice (`elif provider == "openai":`, reported as GLM002 reports an SDK client
     there: its key and model are that provider's settings); a URL or key only known at run time
-    is a warning. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
+    is a warning. An instance already aimed at Z.AI without a key of its own gets
+    `api_key=os.environ["ZAI_API_KEY"]` only as an unsafe fix, as GLM001 gives an SDK client (its
+    deployment may keep the Z.AI key in `OPENAI_API_KEY`), and none where the module writes
+    `OPENAI_API_KEY` itself. GLM-only options such as `thinking=` passed as keywords end in `model_kwargs`
     and fail at call time: they move into `extra_body=` (safe: the call could not have worked).
     The request options of a chat instance (its constructor's keywords, the literal keys of
     its `model_kwargs`, the keywords of `.bind(...)` / `.bind_tools(...)` on it) are checked as
@@ -612,7 +618,7 @@ class LangchainOpenAIClass(Rule):
             for bound in self._bindings.get(call, ()):
                 requests.check_call(bound, method_name(bound.func), constructor=False)
             image = self.model.image_part
-            if image is not None:
+            if image is not None and not self._vision_model(call, scope):
                 message = (
                     f"This module writes image message parts (`{code_of(image)}`): sent to `{name}`, they reach "
                     f"a text model at Z.AI, which reads no images: use `{self.tables.target.vision}` for them "
@@ -670,7 +676,9 @@ class LangchainOpenAIClass(Rule):
                     finding.fix, finding.applicability = None, Applicability.MANUAL
                     finding.message += " (once its `base_url` points at Z.AI)"
         unsafe = any(f.fix is not None and f.applicability is not Applicability.SAFE for f in own)
-        if kind == "langchain_chat" and target in (Target.OPENAI, Target.ZAI) and not unsafe and not by_hand:
+        if kind == "langchain_chat" and (
+            target is Target.ZAI or (target is Target.OPENAI and not unsafe and not by_hand)
+        ):
             # it talks to Z.AI after a safe run: a per-call `model=` moves with it
             self._chats_at_zai.add(call)
 
@@ -703,6 +711,16 @@ class LangchainOpenAIClass(Rule):
                 return put_in_extra_body(remove_kwargs(node, {option}), option, value)
 
             self.report(arg, message, fix=Fix(((call, move),), f"Move `{option}` into `extra_body`"))
+
+    def _vision_model(self, call: cst.Call, scope: Scope) -> bool:
+        """Every model the class may be given reads images, once migrated (`glm-4v`, which
+        becomes `glm-4.5v`): image parts are what it is for."""
+        arg = self._model_arg(call)
+        if arg is None:
+            return False
+        literals, complete = self.model.resolve_strings(arg.value, scope)
+        ids = [self.tables.glm_id("chat", string_value(literal) or "") for literal in literals]
+        return complete and bool(ids) and all(new in self.tables.vision_models for new in ids)
 
     def _model_arg(self, call: cst.Call) -> cst.Arg | None:
         return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)
@@ -744,8 +762,17 @@ class LangchainOpenAIClass(Rule):
         if arg is None:
             keyword = ALIASES["api_key"][1 if legacy else 0]
             title = f'Pass `{keyword}=os.environ["{key_env}"]`'
+            what, applicability = "reads `OPENAI_API_KEY`", None
+            if not moving:
+                # Already aimed at Z.AI, as GLM001 says of an SDK client: the deployment may keep its
+                # Z.AI key in OPENAI_API_KEY, and where the program writes that variable itself
+                # (`os.environ["OPENAI_API_KEY"] = os.getenv("ZHIPUAI_API_KEY")`) it does
+                if self.tables.sdk_key_env in self.model.program_key_envs:
+                    return
+                what += ", which may hold an OpenAI key"
+                applicability = Applicability.UNSAFE
             adding.keyword(
-                keyword, ALIASES["api_key"], env_key_lookup(key_env), "reads `OPENAI_API_KEY`", title, ("os",)
+                keyword, ALIASES["api_key"], env_key_lookup(key_env), what, title, ("os",), applicability=applicability
             )
             return
         env = env_lookup(arg.value)

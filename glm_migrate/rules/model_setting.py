@@ -267,6 +267,7 @@ class ModelSetting(Rule):
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
         if provider or not new:
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
+            suggestion += f" ({match.why})" if not new and match.why else ""
             self.report(literal, message + suggestion, model=match)
             return
         azure = self._azure_marker(literal)

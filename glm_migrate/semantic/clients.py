@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -167,6 +168,16 @@ def is_placeholder_url(url: str) -> bool:
     """A URL whose host nobody can reach: `https://...`, `https://<your-endpoint>/v1`, `https://YOUR_HOST`."""
     host = urlparse(url).hostname or ""
     return not host.strip(".") or any(mark in host for mark in ("<", "{", "your", "xxx", "..."))
+
+
+def names_a_setting(url: str) -> bool:
+    """A "URL" that is a bare name, `CLAUDE_API_BASE` or `localhost`: a setting's name written
+    where its value was meant, or a host without a scheme; no server glm-migrate can tell (a
+    placeholder to fill in, `YOUR_BASE_URL`, is `is_placeholder_url`'s)."""
+    return _BARE_NAME.fullmatch(url) is not None and not any(mark in url.lower() for mark in ("your", "xxx"))
+
+
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ClientIndex(ModuleScopes):
@@ -360,6 +371,9 @@ class ClientIndex(ModuleScopes):
         if expr is None or is_none(expr):
             return (set(), True) if is_set else ({default}, True)
         url = string_value(expr)
+        if url is not None and names_a_setting(url):
+            # `base_url="CLAUDE_API_BASE"`: a variable's name where its value was meant, no server
+            return set(), False
         if url is not None:
             return {self._url_target(url)}, True
         env = env_lookup(expr)
