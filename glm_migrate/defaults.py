@@ -91,27 +91,28 @@ def destination(call: cst.Call) -> str | None:
 def option_default(model: ModuleScopes, binding: Binding, function: Scope) -> cst.BaseExpression | None:
     """A parameter's default declared by a click-style decorator of its function:
     `@click.option("--model", default="gpt-4o") def main(model): ...`."""
-    node = function.node
-    if type(node) is not cst.FunctionDef or type(binding.target) is not cst.Param:
-        return None
-    name = binding.target.name.value
-    for decorator in node.decorators:
-        call = decorator.decorator
-        if type(call) is not cst.Call:
-            continue
-        func = dotted_name(call.func) or ""
-        if func.rpartition(".")[2] not in _OPTION_DECORATORS:
-            continue
-        if _click_name(call) == name:
-            default = find_kwarg(call, "default")
-            return default.value if default is not None else None
-    return None
+    call = _option_of(binding, function)
+    default = find_kwarg(call, "default") if call is not None else None
+    return default.value if default is not None else None
 
 
 def option_choices(binding: Binding, function: Scope) -> cst.BaseExpression | None:
     """The values a click-style decorator of its function lets a parameter take:
     `@click.option("--model", type=click.Choice(["gpt-4o", "gpt-4o-mini"]))` gives the list (click
     checks the default against it too, so a default rewritten alone stops the command)."""
+    call = _option_of(binding, function)
+    if call is None:
+        return None
+    kind = find_kwarg(call, "type")
+    if kind is not None and type(kind.value) is cst.Call:
+        if (dotted_name(kind.value.func) or "").rpartition(".")[2] == "Choice" and kind.value.args:
+            return kind.value.args[0].value
+    choices = find_kwarg(call, "choices")
+    return choices.value if choices is not None else None
+
+
+def _option_of(binding: Binding, function: Scope) -> cst.Call | None:
+    """The click-style decorator of `function` that fills the parameter `binding` binds."""
     node = function.node
     if type(node) is not cst.FunctionDef or type(binding.target) is not cst.Param:
         return None
@@ -120,14 +121,8 @@ def option_choices(binding: Binding, function: Scope) -> cst.BaseExpression | No
         call = decorator.decorator
         if type(call) is not cst.Call or (dotted_name(call.func) or "").rpartition(".")[2] not in _OPTION_DECORATORS:
             continue
-        if _click_name(call) != name:
-            continue
-        kind = find_kwarg(call, "type")
-        if kind is not None and type(kind.value) is cst.Call:
-            if (dotted_name(kind.value.func) or "").rpartition(".")[2] == "Choice" and kind.value.args:
-                return kind.value.args[0].value
-        choices = find_kwarg(call, "choices")
-        return choices.value if choices is not None else None
+        if _click_name(call) == name:
+            return call
     return None
 
 

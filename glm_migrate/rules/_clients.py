@@ -36,19 +36,35 @@ def class_factories(model: SemanticModel) -> list[tuple[cst.Arg, str]]:
     """The OpenAI SDK's client classes handed on uncalled, to build clients later
     (`field(default_factory=OpenAI)`, `defaultdict(AsyncOpenAI)`, `partial(OpenAI, timeout=5)`),
     each with its class: clients no fix can give Z.AI's URL and key."""
-    found = []
+    found: list[tuple[cst.Arg, str]] = []
+    classes = {name for name, (sdk, _) in model.tables.clients.items() if sdk == "openai"}
+    # the names such a class may be written by: its own, or an alias it is imported as
+    spelled = {name.rpartition(".")[2] for name in classes} | {
+        name for name, bindings in model.module_scope.bindings.items() if any(b.qualified in classes for b in bindings)
+    }
+    candidates = [
+        (call, scope)
+        for call, scope in model.calls
+        if any(type(a.value) in (cst.Name, cst.Attribute) and _last_name(a.value) in spelled for a in call.args)
+    ]
+    if not candidates:
+        return found
     # `build(OpenAI)`: a client of a class glm-migrate does not know, whose calls wait already
     built = {c.construction for c in model.clients} | {c.construction for a in model.api_calls for c in a.clients}
-    for call, scope in model.calls:
+    for call, scope in candidates:
         if dotted_name(call.func) in _CLASS_CHECKS or find_kwarg(call, "base_url") is not None or call in built:
             continue  # a type check, or clients of a server of their own (`partial(OpenAI, base_url=...)`)
         for arg in call.args:
-            if type(arg.value) not in (cst.Name, cst.Attribute):
+            if type(arg.value) not in (cst.Name, cst.Attribute) or _last_name(arg.value) not in spelled:
                 continue
             classes = model.qualified_names(arg.value, scope) & model.tables.clients.keys()
             if any(model.tables.clients[name][0] == "openai" for name in classes):
                 found.append((arg, min(classes)))
     return found
+
+
+def _last_name(expr: cst.BaseExpression) -> str:
+    return expr.value if type(expr) is cst.Name else cast(cst.Attribute, expr).attr.value
 
 
 def migrates_to_zai(client: Client) -> bool:

@@ -59,7 +59,7 @@ class OpenAIApiKey(Rule):
     `OPENAI_API_KEY` and would send that key to Z.AI. Such a lookup, and a missing key, become
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
-    make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`,
+    make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`, `get_openai_api_key()`,
     `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
     (moved alone, it would send that key to Z.AI). A key imported from another module is what
