@@ -384,6 +384,28 @@ class ValueResolver(ClientIndex):
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
 
+    def _entry_strings(self, expr: cst.Subscript, scope: Scope, depth: int) -> tuple[list[cst.SimpleString], bool]:
+        """The strings an entry of a dict literal kept in a name may be (`MODELS["fast"]`, or
+        any of its values for `MODELS[tier]`), and whether every path was followed."""
+        dicts = self.dict_literals(expr.value, scope) if len(expr.slice) == 1 else None
+        index = expr.slice[0].slice if dicts else None
+        if not dicts or type(index) is not cst.Index:
+            return [], False
+        key = string_value(index.value) if isinstance(index.value, cst.SimpleString) else None
+        literals: list[cst.SimpleString] = []
+        complete = True
+        for literal in dicts:
+            entries = [e for e in literal.elements if isinstance(e, cst.DictElement)]
+            complete = complete and len(entries) == len(literal.elements)  # a `**` entry hides some
+            if key is not None:
+                entries = [e for e in entries if string_value(e.key) == key]
+                complete = complete and bool(entries)
+            for entry in entries:
+                found, whole = self.resolve_strings(entry.value, scope, depth + 1)
+                literals.extend(found)
+                complete = complete and whole
+        return literals, complete
+
     def _pinned_by_test(self, node: cst.CSTNode, value: cst.BaseExpression) -> list[cst.SimpleString]:
         """The literals a test around `node` pins the name `value` to: `node` runs only where
         `value == "a"` or `value in ("a", "b")` holds (an `if` or a conditional expression, or an
@@ -482,6 +504,8 @@ class ValueResolver(ClientIndex):
             if returned:
                 results = [self.resolve_strings(ret, where, depth + 1) for ret, where in returned]
                 return [s for r in results for s in r[0]], all(r[1] for r in results)
+        elif isinstance(expr, cst.Subscript):
+            return self._entry_strings(expr, scope, depth)
         if not bindings:
             return [], False
         literals: list[cst.SimpleString] = []
