@@ -316,6 +316,19 @@ class OpenAIModelName(Rule):
                         waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
 
+    def _twin_in_list(self, literal: cst.SimpleString, endpoint: str, new: str) -> str | None:
+        """Another id of the list, tuple or set literal `literal` is in that becomes `new` too."""
+        element = self.model.parents.get(literal)
+        container = self.model.parents.get(element) if isinstance(element, cst.Element) else None
+        if not isinstance(container, cst.List | cst.Tuple | cst.Set):
+            return None
+        for other in container.elements:
+            value = string_value(other.value) if other is not element else None
+            match = self.tables.match_on(endpoint, value) if value is not None else None
+            if match is not None and match.glm == new:
+                return value
+        return None
+
     def _report_sent_elsewhere(
         self,
         literal: cst.SimpleString,
@@ -369,6 +382,13 @@ class OpenAIModelName(Rule):
                 message += f"; {holder} also feeds `encoding_for_model`, which does not know `{new}`"
             if stays is not None:
                 message += f": replace it with `{new}` when its client moves to Z.AI ({stays})"
+                self.report(literal, message, model=match)
+                continue
+            twin = self._twin_in_list(literal, endpoint, new)
+            if twin is not None:
+                # `for model in ["gpt-4o", "gpt-4o-mini"]`: a comparison across models would run
+                # one model twice, and results kept by model name would collide
+                message += f", listed with `{twin}`, which becomes `{new}` too: choose the GLM models to list by hand"
                 self.report(literal, message, model=match)
                 continue
             if literal in self._kept:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import libcst as cst
 
@@ -384,6 +384,20 @@ class ValueResolver(ClientIndex):
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
 
+    def _loop_elements(self, binding: Binding) -> list[cst.BaseExpression] | None:
+        """The elements a loop's name takes (`for model in ["gpt-4o", "gpt-4o-mini"]`, also
+        through a name bound to such a literal), or None when they are not all in view."""
+        loop = self.parents.get(binding.target) if type(binding.target) is cst.Name else None
+        if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not binding.target:
+            return None
+        containers = self._possible_values(loop.iter, binding.scope)
+        if not containers or not all(isinstance(c, cst.List | cst.Tuple | cst.Set) for c in containers):
+            return None
+        elements = [e for c in containers for e in cast(cst.List, c).elements]
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            return None
+        return [e.value for e in elements]
+
     def _entry_strings(self, expr: cst.Subscript, scope: Scope, depth: int) -> tuple[list[cst.SimpleString], bool]:
         """The strings an entry of a dict literal kept in a name may be (`MODELS["fast"]`, or
         any of its values for `MODELS[tier]`), and whether every path was followed."""
@@ -468,6 +482,11 @@ class ValueResolver(ClientIndex):
                 declared = argparse_default(self, expr, scope)
                 if declared is not None:
                     return self._resolve_all(declared, scope, depth, complete=False)
+                if expr.attr.value == "value" and type(expr.value) is cst.Attribute:
+                    # `Model.SMART.value`: an enum member's value is what its class assigns it
+                    found, whole = self.resolve_strings(expr.value, scope, depth + 1)
+                    if found:
+                        return found, whole
                 bindings = [
                     binding
                     for base in self.values_of(expr.value, scope)
@@ -537,7 +556,15 @@ class ValueResolver(ClientIndex):
                 complete = complete and whole
                 continue
             if value is None:
-                complete = False
+                # `for model in ["gpt-4o", "gpt-4o-mini"]`: each element
+                items = self._loop_elements(binding)
+                if items is None:
+                    complete = False
+                    continue
+                for item in items:
+                    found, whole = self.resolve_strings(item, binding.scope, depth + 1)
+                    literals.extend(found)
+                    complete = complete and whole
                 continue
             found, whole = self.resolve_strings(value, binding.scope, depth + 1)
             literals.extend(found)
