@@ -384,6 +384,28 @@ class ValueResolver(ClientIndex):
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
 
+    @functools.cached_property
+    def _stored_entries(self) -> dict[tuple[str, str], list[cst.SimpleString]]:
+        """(mapping as written, key) -> the string literals the module stores there
+        (`st.session_state["model"] = "gpt-4o"`)."""
+        stored: dict[tuple[str, str], list[cst.SimpleString]] = {}
+        for literal, _ in self.string_literals:
+            assign = self.parents.get(literal)
+            if type(assign) is not cst.Assign or assign.value is not literal or len(assign.targets) != 1:
+                continue
+            target = assign.targets[0].target
+            if (
+                type(target) is not cst.Subscript
+                or len(target.slice) != 1
+                or type(target.slice[0].slice) is not cst.Index
+            ):
+                continue
+            key = string_value(target.slice[0].slice.value)
+            base = dotted_name(target.value)
+            if key is not None and base:
+                stored.setdefault((base, key), []).append(literal)
+        return stored
+
     def _loop_elements(self, binding: Binding) -> list[cst.BaseExpression] | None:
         """The elements a loop's name takes (`for model in ["gpt-4o", "gpt-4o-mini"]`, also
         through a name bound to such a literal), or None when they are not all in view."""
@@ -401,11 +423,16 @@ class ValueResolver(ClientIndex):
     def _entry_strings(self, expr: cst.Subscript, scope: Scope, depth: int) -> tuple[list[cst.SimpleString], bool]:
         """The strings an entry of a dict literal kept in a name may be (`MODELS["fast"]`, or
         any of its values for `MODELS[tier]`), and whether every path was followed."""
-        dicts = self.dict_literals(expr.value, scope) if len(expr.slice) == 1 else None
-        index = expr.slice[0].slice if dicts else None
-        if not dicts or type(index) is not cst.Index:
+        index = expr.slice[0].slice if len(expr.slice) == 1 else None
+        if type(index) is not cst.Index:
             return [], False
         key = string_value(index.value) if isinstance(index.value, cst.SimpleString) else None
+        dicts = self.dict_literals(expr.value, scope)
+        if not dicts:
+            # `st.session_state["model"] = "gpt-4o"` somewhere in the module: what it may hold
+            # (also what other code stores there, out of sight: never complete)
+            base = dotted_name(expr.value)
+            return (list(self._stored_entries.get((base, key), ())) if base and key is not None else []), False
         literals: list[cst.SimpleString] = []
         complete = True
         for literal in dicts:
