@@ -10,7 +10,7 @@ import libcst as cst
 from glm_migrate.nodes import names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
-from glm_migrate.rules._helpers import imported_setting, names_openai_key
+from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     ApiCall,
@@ -183,7 +183,14 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     resource path: a caller in another module that builds the client decides from them whether
     it stays with OpenAI (account data) or moves only as safely as those calls can follow."""
     found: dict[str, set[tuple[str, int, str]]] = {}
-    calls = [(call.path, model.receiver_params(call)) for call in model.api_calls]
+    declared: set[str] = set()  # resource paths of calls through a parameter declared as a client
+    # (an embedding call whose `dimensions=` both models make follows any client: not listed, since
+    # its callers see only the resource path, which would hold their clients back)
+    calls = [
+        (call.path, model.receiver_params(call))
+        for call in model.api_calls
+        if call.endpoint != "embeddings" or cannot_follow(model.tables, call.path, call)
+    ]
     for path, params in [*calls, *model.parameter_calls]:
         for param, function in params:
             node = function.node
@@ -191,7 +198,54 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
                 continue
             for index, name in _params_named(node, {param.name.value}):
                 found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
+            if param.annotation is not None and _declares_client(model, param.annotation.annotation):
+                declared.add(".".join(path))
+    # A class with a field declared as the SDK's client (`@dataclass class Deps: client: AsyncOpenAI`,
+    # pydantic-ai's deps) carries a caller's client into this module, where any parameter declared
+    # as that client may be given it (`get_embedding(q, ctx.deps.client)`): its field serves the
+    # calls made through such parameters
+    if declared:
+        for name, field, index in _client_fields(model):
+            found.setdefault(name, set()).update((field, index, path) for path in declared)
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _declares_client(model: SemanticModel, annotation: cst.BaseExpression) -> bool:
+    """The annotation names one of the SDK's client classes (also in `Optional[...]`, `X | None`)."""
+    for node in [annotation, *_subexpressions(annotation)]:
+        if type(node) in (cst.Name, cst.Attribute) and model.qualified_names(node, model.module_scope) & set(
+            model.tables.clients
+        ):
+            return True
+    return False
+
+
+def _subexpressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    for child in node.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        yield from _subexpressions(child)
+
+
+def _client_fields(model: SemanticModel) -> Iterator[tuple[str, str, int]]:
+    """(class, field, position or -1) for the annotated fields of module-level classes declared
+    as the SDK's client: a dataclass takes its fields by position too, other classes by keyword."""
+    for statement in model.module.body:
+        if type(statement) is not cst.ClassDef:
+            continue
+        dataclass = any(
+            "dataclass" in (dotted_name(d.decorator) or short_code(d.decorator)) for d in statement.decorators
+        )
+        fields = [
+            small
+            for line in statement.body.body
+            if type(line) is cst.SimpleStatementLine
+            for small in line.body
+            if type(small) is cst.AnnAssign and type(small.target) is cst.Name
+        ]
+        for position, small in enumerate(fields):
+            if _declares_client(model, small.annotation.annotation):
+                yield statement.name.value, small.target.value, position if dataclass else -1  # type: ignore[attr-defined]
 
 
 def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], ...]]:
@@ -310,14 +364,22 @@ def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
                 yield call, qualified, attributes
 
 
-#: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears differently)
-_UNSAFE_MODEL_ENDPOINTS = frozenset({"images", "audio_transcriptions"})
+#: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears
+#: differently; an embedding model makes vectors of another size, unless the call's `dimensions=`
+#: asks for one both make, which a call seen only by its resource path does not show)
+_UNSAFE_MODEL_ENDPOINTS = frozenset({"images", "audio_transcriptions", "embeddings"})
 
 
-def cannot_follow(tables: Tables, path: tuple[str, ...]) -> bool:
+def cannot_follow(tables: Tables, path: tuple[str, ...], call: ApiCall | None = None) -> bool:
     """A call of resource `path` cannot follow its client to Z.AI in a safe run: an API Z.AI
-    lacks (GLM301), or one whose model id only an unsafe fix changes."""
-    return tables.sdk.endpoints.get(path) in _UNSAFE_MODEL_ENDPOINTS or tables.unavailable_advice(path) is not None
+    lacks (GLM301), or one whose model id only an unsafe fix changes. An embeddings `call` in
+    view that passes a `dimensions=` the target's embedding model documents can follow."""
+    endpoint = tables.sdk.endpoints.get(path)
+    if endpoint == "embeddings" and call is not None:
+        dimensions = call.kwarg("dimensions")
+        sizes = {size for documented in tables.documented_dimensions.values() for size in documented}
+        return dimensions is None or number_value(dimensions.value) not in sizes
+    return endpoint in _UNSAFE_MODEL_ENDPOINTS or tables.unavailable_advice(path) is not None
 
 
 def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
@@ -327,7 +389,7 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
     for call in model.api_calls:
         if not any(client.origin == "imported" for client in call.clients):
             continue
-        if not cannot_follow(model.tables, call.path):
+        if not cannot_follow(model.tables, call.path, call):
             continue
         for client in call.clients:
             factory = model.imported_factory_of(client)

@@ -236,6 +236,8 @@ class SdkSurface:
     instructor_json_mode: str
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
+    #: how a test of a model id tells OpenAI's (`"gpt" in model`, `model.startswith("gpt-")`)
+    openai_model_markers: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
     endpoints: Mapping[tuple[str, ...], str]
     #: GLM endpoint -> the fields the SDK's response objects for it declare, nested parts included
@@ -269,6 +271,9 @@ class LitellmProvider:
     supported_params: frozenset[str]
     #: LiteLLM's (and dspy.LM's) own keywords, never sent as request parameters
     own_options: frozenset[str]
+    #: packages whose model strings are LiteLLM's (`litellm`, `dspy`, FutureHouse's `lmi`): a
+    #: model setting of a module importing one (and no client SDK) becomes `zai/glm-4.6`
+    packages: tuple[str, ...] = ("litellm",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -807,6 +812,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
             supported_params=frozenset(_str_list(endpoints_raw, "litellm.supported_params", "endpoints")),
             own_options=frozenset(_str_list(endpoints_raw, "litellm.own_options", "endpoints")),
+            packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
@@ -864,6 +870,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
+        openai_model_markers=frozenset(_str_list(raw, "providers.openai_model_markers", "sdk")),
         endpoints=MappingProxyType(endpoints),
         response_fields=MappingProxyType(
             {endpoint: frozenset(_str_list(raw, f"response_fields.{endpoint}", "sdk")) for endpoint in ENDPOINTS}

@@ -262,6 +262,39 @@ def test_a_client_passed_to_another_modules_function_follows_the_calls_made_thro
     assert _applicabilities(tmp_path, files, "jobs/run.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_a_client_handed_to_another_modules_embedding_call_waits(tmp_path: Path) -> None:
+    """An embedding id moves only with --unsafe-fixes (its vectors change size), so a client
+    passed to another module's function that embeds through it moves only with it: moved by a
+    safe run, it would get `text-embedding-3-small` at Z.AI. Also when the client travels in a
+    dataclass field declared as the SDK's client (pydantic-ai's deps), as in
+    coleam00/ottomator-agents crawl4AI-agent (streamlit_ui.py, pydantic_ai_expert.py)."""
+    embed = (
+        "from dataclasses import dataclass\n\nfrom openai import AsyncOpenAI\n\n\n"
+        "@dataclass\nclass Deps:\n    openai_client: AsyncOpenAI\n\n\n"
+        "async def get_embedding(text: str, openai_client: AsyncOpenAI) -> list[float]:\n"
+        "    response = await openai_client.embeddings.create(model='text-embedding-3-small', input=text)\n"
+        "    return response.data[0].embedding\n\n\n"
+        "async def retrieve(deps: Deps, query: str) -> list[float]:\n"
+        "    return await get_embedding(query, deps.openai_client)\n"
+    )
+    files = {
+        "expert.py": embed,
+        "ui.py": "import os\n\nfrom openai import AsyncOpenAI\n\nfrom expert import get_embedding\n\n"
+        "client = AsyncOpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n\n\n"
+        "async def main(q):\n    return await get_embedding(q, client)\n",
+    }
+    assert _applicabilities(tmp_path, files, "ui.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["ui.py"] = (
+        "import os\n\nfrom openai import AsyncOpenAI\n\nfrom expert import Deps, retrieve\n\n"
+        "client = AsyncOpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n\n\n"
+        "async def main(q):\n    return await retrieve(Deps(openai_client=client), q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "ui.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a `dimensions=` both models make: the call follows the client, which moves safely
+    files["expert.py"] = embed.replace("input=text)", "input=text, dimensions=1024)")
+    assert _applicabilities(tmp_path, files, "ui.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_a_client_returned_by_a_method_of_another_modules_class_is_followed(tmp_path: Path) -> None:
     """`Config().client()`, `cfg.get_client()`, `Config.make()` with the class in another module:
     the calls through the client move with it, and one that cannot holds its move."""

@@ -355,14 +355,19 @@ def construction_provider_branch(
     """`provider_branch` of any construction (a LangChain class's too); with `otherwise`, also
     the `else:` of such a test (`if api_type == "openai": ... else: AzureOpenAI(...)`)."""
     names = model.tables.sdk.openai_provider_names
+    markers = model.tables.sdk.openai_model_markers
+
+    def picks_openai(test: cst.BaseExpression) -> bool:
+        return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
+
     current: cst.CSTNode | None = construction
     while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
         parent = model.parents.get(current)
-        if type(parent) is cst.If and current is parent.body and _names_openai(parent.test, names):
+        if type(parent) is cst.If and current is parent.body and picks_openai(parent.test):
             return parent.test
         if otherwise and type(parent) is cst.Else:
             test_of = model.parents.get(parent)
-            if type(test_of) is cst.If and _names_openai(test_of.test, names):
+            if type(test_of) is cst.If and picks_openai(test_of.test):
                 return test_of.test
         if otherwise and type(parent) is cst.IndentedBlock and current in parent.body:
             # `if api_type == "openai": return OpenAI()` above: reached only for another provider
@@ -370,7 +375,7 @@ def construction_provider_branch(
                 if (
                     type(earlier) is cst.If
                     and earlier.orelse is None
-                    and _names_openai(earlier.test, names)
+                    and picks_openai(earlier.test)
                     and _ends_in_return(earlier.body)
                 ):
                     return earlier.test
@@ -407,10 +412,27 @@ def _is_openai_word(node: cst.CSTNode, names: Set[str]) -> bool:
     return type(node) is cst.Name and node.value.isupper() and node.value.lower() in names
 
 
-def _names_openai(test: cst.BaseExpression, names: Set[str]) -> bool:
+def _tests_openai_model(test: cst.BaseExpression, markers: Set[str]) -> bool:
+    """A test that a model id is OpenAI's by how it is spelled: `"gpt" in model`,
+    `model.startswith("gpt-")`, `model.startswith(("gpt", "o1"))`, possibly in an `or`."""
+    if type(test) is cst.BooleanOperation:
+        if type(test.operator) is cst.Or:
+            return _tests_openai_model(test.left, markers) or _tests_openai_model(test.right, markers)
+        return _tests_openai_model(test.left, markers) and _tests_openai_model(test.right, markers)
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        (target,) = test.comparisons
+        return type(target.operator) is cst.In and string_value(test.left) in markers
+    if type(test) is cst.Call and type(test.func) is cst.Attribute and test.func.attr.value == "startswith":
+        prefixes = test.args[0].value if len(test.args) == 1 else None
+        elements = [e.value for e in prefixes.elements] if type(prefixes) is cst.Tuple else [prefixes]
+        return bool(elements) and all(e is not None and string_value(e) in markers for e in elements)
+    return False
+
+
+def _tests_openai_name(test: cst.BaseExpression, names: Set[str]) -> bool:
     """`x == "openai"`, `x is Provider.OPENAI`, `x in ("openai", ...)`, possibly in an `and`/`or`."""
     if type(test) is cst.BooleanOperation:
-        return _names_openai(test.left, names) or _names_openai(test.right, names)
+        return _tests_openai_name(test.left, names) or _tests_openai_name(test.right, names)
     if type(test) is not cst.Comparison:
         return False
     sides = [test.left, *(target.comparator for target in test.comparisons)]

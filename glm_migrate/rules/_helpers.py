@@ -181,7 +181,48 @@ def sends_images(model: SemanticModel, messages: cst.Arg | None) -> bool:
         return False
     if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value)):
         return True
-    return type(messages.value) is not cst.List and model.image_part is not None
+    return not _parts_in_view(model, messages.value) and model.image_part is not None
+
+
+def _parts_in_view(model: SemanticModel, messages: cst.BaseExpression) -> bool:
+    """Every content part of a `messages=` list literal is written in it: each message a dict
+    whose `content` is text or a list of dict parts, not a list built apart (`content = [...]`,
+    `content.append({"type": "image_url", ...})`), nor a message from a name."""
+    if type(messages) is not cst.List:
+        return False
+    for element in messages.elements:
+        if type(element.value) is not cst.Dict:
+            return False
+        for entry in element.value.elements:
+            if type(entry) is not cst.DictElement:
+                return False
+            if string_value(entry.key) != "content":
+                continue
+            if not _content_in_view(model, entry.value):
+                return False
+    return True
+
+
+def _content_in_view(model: SemanticModel, content: cst.BaseExpression) -> bool:
+    """A message's `content` is text, or a list of dict parts written in it."""
+    if type(content) is cst.List:
+        return all(type(part.value) is cst.Dict for part in content.elements)
+    if type(content) is cst.Name:
+        return not _holds_parts(model, content.value)
+    return type(content) in (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
+
+
+def _holds_parts(model: SemanticModel, name: str) -> bool:
+    """The module builds a list under `name` somewhere (`name = [...]`, `name.append(...)`):
+    a message's `content` given it may hold any part."""
+    for use in model.names.get(name, []):
+        parent = model.parents.get(use)
+        if type(parent) is cst.Attribute and parent.attr.value in ("append", "extend", "insert"):
+            return True
+        assign = model.parents.get(parent) if type(parent) is cst.AssignTarget else None
+        if type(assign) is cst.Assign and type(assign.value) in (cst.List, cst.ListComp):
+            return True
+    return False
 
 
 def base_url_expression(tables: Tables, region: str, style: str) -> cst.BaseExpression:
@@ -467,11 +508,13 @@ def names_openai_key(
     value: cst.BaseExpression,
     scope: Scope,
     variables: Collection[str] | None = None,
+    depth: int = 0,
 ) -> str | None:
     """The OpenAI key variable (or one of `variables`) `value` reads its key by, if any: a string
     naming it (`get_config("OPENAI_API_KEY")`, `os.getenv("OPENAI_API_KEY") or fallback`) or a
     setting named like it (`settings.OPENAI_API_KEY`, `config.openai_api_key`), also through a
-    name or `self` attribute bound once."""
+    name or `self` attribute bound once, and through a parameter this module's calls pass such
+    a key for (`Evaluator(os.environ.get("OPENAI_API_KEY"))` ... `OpenAI(api_key=openai_api_key)`)."""
     names = {name.lower(): name for name in (variables or tables.openai_key_envs)}
 
     def named_by(words: list[str]) -> str | None:
@@ -509,6 +552,18 @@ def names_openai_key(
         elif len(bindings) == 1 and bindings[0].qualified is not None:
             # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
             found = names.get(bindings[0].qualified.rpartition(".")[2].lower())
+        elif len(bindings) == 1 and type(param := bindings[0].target) is cst.Param and depth < 3:
+            # a parameter holds what this module's calls pass for it: OpenAI's key, if one of them does
+            function = model.owner(param.name.value, scope)
+            arguments = model.arguments_for(param, function) if function is not None else []
+            found = next(
+                (
+                    n
+                    for argument, where in arguments
+                    if (n := names_openai_key(model, tables, argument, where, variables, depth + 1))
+                ),
+                None,
+            )
     if found is None:
         # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
         imported = imported_key(model, value, scope)

@@ -382,14 +382,26 @@ class LitellmModel(Rule):
                 f"`**{splat}` may hold arguments the zai provider refuses, or no `api_key`, and then LiteLLM "
                 f"sends `OPENAI_API_KEY` to Z.AI when `{provider.api_key_env}` is unset"
             )
+        elif key is None and (default := self._default_of(model, scope)) is not None:
+            # `def ask(p, model="gpt-4o")`, a pydantic config's `lm: str = "openai/gpt-4o"`: a caller
+            # may give another provider's id, which the Z.AI key added here would then go to
+            unsafe = (
+                f"its model is the default `{code_of(default)}` a caller may replace with another provider's id, "
+                f"and the Z.AI key it is given here would go there too"
+            )
         to_zai, moved = self._models(model, scope, where, unsafe)
         if not to_zai:
             return
 
         def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
+            held = Applicability.UNSAFE if unsafe is not None else None
             if isinstance(at, cst.Call):
-                return Fix(((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports)
-            return Fix(((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports)
+                return Fix(
+                    ((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports, applicability=held
+                )
+            return Fix(
+                ((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports, applicability=held
+            )
 
         if key is not None:
             self._key(key, where, openai_key)
@@ -533,6 +545,24 @@ class LitellmModel(Rule):
         message = f"Model `{old}`{label} on {where} does not reach Z.AI" + (f"; {unsafe}" if unsafe else "")
         self.report(literal, message, fix=fix)
         return True
+
+    def _default_of(self, model: cst.BaseExpression, scope: Scope) -> cst.SimpleString | None:
+        """The literal `model` may be that is only a default callers can replace: a parameter's
+        (`def ask(p, model="gpt-4o")`) or an annotated class field's (a dataclass, pydantic or
+        settings field, also `Field(default=...)`)."""
+        for literal in self.model.resolve_strings(model, scope)[0]:
+            node: cst.CSTNode | None = self.model.parents.get(literal)
+            while node is not None and not isinstance(
+                node, cst.BaseSmallStatement | cst.Param | cst.BaseCompoundStatement
+            ):
+                node = self.model.parents.get(node)
+            if isinstance(node, cst.Param):
+                return literal
+            line = self.model.parents.get(node) if isinstance(node, cst.AnnAssign) else None
+            block = self.model.parents.get(line) if line is not None else None
+            if isinstance(block, cst.IndentedBlock) and isinstance(self.model.parents.get(block), cst.ClassDef):
+                return literal
+        return None
 
     def _openai_key(self, key: cst.BaseExpression, scope: Scope) -> str | None:
         """The OpenAI key variable `key` holds, when it is not read from the environment here

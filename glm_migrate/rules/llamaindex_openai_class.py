@@ -14,13 +14,16 @@ class LlamaindexOpenAIClass(Rule):
     Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`,
     `OpenAIResponses`, `OpenAIMultiModal`, and the Azure ones)
     and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
-    reported again as data (GLM103).
+    reported again as data (GLM103). Reports the OpenAI model ids of AG2's (`autogen`) model
+    configurations (`LLMConfig(...)`, an agent's `llm_config={"config_list": [...]}`) whose entry
+    has no `base_url` and talks to OpenAI.
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
     LlamaIndex asks for the model's metadata. LlamaIndex's ZhipuAI integration wraps the legacy
     `zhipuai` SDK (China endpoint) and also rejects `glm-4.6`. AutoGen's client raises on a model
-    name it does not know unless given `model_info=`.
+    name it does not know unless given `model_info=`. An AG2 configuration entry without `base_url`
+    sends its key and model to OpenAI.
 
     ## Example
     ```python
@@ -34,12 +37,13 @@ class LlamaindexOpenAIClass(Rule):
     ```
 
     ## Fix safety
-    No fix: it needs another package and class.
+    No fix: it needs another package and class, or (AG2) a configuration entry of Z.AI's with its
+    `base_url`, key and model, which may live in `OAI_CONFIG_LIST` too.
     """
 
     CODE = "GLM302"
     NAME = "llamaindex-openai-class"
-    SUMMARY = "LlamaIndex or AutoGen OpenAI class, which rejects GLM model names"
+    SUMMARY = "LlamaIndex or AutoGen OpenAI class, which rejects GLM model names, or AG2 configuration for OpenAI"
 
     VALID = (
         Valid('from openai import OpenAI\nclient = OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k)'),
@@ -47,9 +51,23 @@ class LlamaindexOpenAIClass(Rule):
         Valid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")'
         ),  # another framework's class (GLM006)
+        Valid(  # an AG2 entry for another server, or another provider
+            'from autogen import LLMConfig\ncfg = LLMConfig({"model": "gpt-4o", "base_url": "http://localhost:8000/v1"})'
+        ),
+        Valid(
+            'from autogen import LLMConfig\ncfg = LLMConfig({"api_type": "anthropic", "model": "claude-sonnet-4-5"})'
+        ),
     )
     INVALID = (
         Invalid('from llama_index.llms.openai import OpenAI\nllm = OpenAI(model="gpt-4o", temperature=0.1)'),
+        Invalid(
+            'from autogen import LLMConfig\ncfg = LLMConfig({"api_type": "openai", "model": "gpt-5-nano"}, temperature=1)'
+        ),
+        Invalid(
+            "import os\nfrom autogen import AssistantAgent\n"
+            'config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]\n'
+            'agent = AssistantAgent("a", llm_config={"config_list": config_list, "temperature": 0})'
+        ),
         Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
         Invalid("from llama_index import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),  # llama-index < 0.10
         Invalid(
@@ -67,6 +85,8 @@ class LlamaindexOpenAIClass(Rule):
         for call, scope, kind in self.model.framework_calls:
             if kind == "autogen":
                 self._autogen(call, scope)
+            if kind == "ag2":
+                self._ag2(call, scope)
             if kind != "llamaindex":
                 continue
             model = find_kwarg(call, "model")
@@ -107,3 +127,64 @@ class LlamaindexOpenAIClass(Rule):
             f'`api_key=os.environ["{self.key_env}"]`, `model="{glm}"` and `model_info=` (vision, function_calling, '
             "json_output, family, structured_output)",
         )
+
+    def _ag2(self, call: cst.Call, scope: Scope) -> None:
+        """AG2's model configurations: `LLMConfig({...}, ...)`, `LLMConfig(config_list=[...])`,
+        `LLMConfig(model=..., ...)`, an agent's `llm_config={...}`; each entry is a dict."""
+        entries: list[cst.Dict] = []
+        keywords: dict[str | None, cst.BaseExpression] = {}
+        name = code_of(call.func)
+        configs = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if name.endswith("LLMConfig"):
+            keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+        else:
+            given = find_kwarg(call, "llm_config")
+            configs = [given.value] if given is not None else []
+        for config in configs:
+            for mapping in self.model.dict_literals(config, scope) or []:
+                entries += self._ag2_entries(mapping, scope)
+        if "config_list" in keywords:
+            entries += self._ag2_list(keywords["config_list"], scope)
+        for entry in entries:
+            self._ag2_entry({_key(e): e.value for e in entry.elements if isinstance(e, cst.DictElement)}, scope)
+        if "model" in keywords:
+            self._ag2_entry(keywords, scope)
+
+    def _ag2_entries(self, mapping: cst.Dict, scope: Scope) -> list[cst.Dict]:
+        """The configuration entries a dict is: itself, or those of its `config_list`."""
+        values = {_key(e): e.value for e in mapping.elements if isinstance(e, cst.DictElement)}
+        if "config_list" in values:
+            return self._ag2_list(values["config_list"], scope)
+        return [mapping]
+
+    def _ag2_list(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Dict]:
+        found: list[cst.Dict] = []
+        for value in self.model.sequence_literals(expr, scope):
+            for element in value.elements:
+                found += self.model.dict_literals(element.value, scope) or []
+        return found
+
+    def _ag2_entry(self, entry: dict[str | None, cst.BaseExpression], scope: Scope) -> None:
+        """One entry: reported when it talks to OpenAI (no `base_url`, `api_type` "openai") with
+        an OpenAI chat model id."""
+        api_type = entry.get("api_type")
+        if "base_url" in entry or (api_type is not None and string_value(api_type) != "openai"):
+            return
+        model = entry.get("model")
+        for literal in self.model.resolve_strings(model, scope)[0] if model is not None else []:
+            old = string_value(literal)
+            match = self.tables.match_on("chat", old) if old else None
+            if match is None or not match.glm or self.claimed(literal):
+                continue
+            self.claim(literal)
+            self.report(
+                literal,
+                f"AG2 model configuration sends `{old}` to OpenAI: for Z.AI give the entry "
+                f'`"base_url": "{self.tables.base_url(self.settings.region)}"`, `"api_key": '
+                f'os.environ["{self.key_env}"]` and `"model": "{match.glm}"`',
+                model=match,
+            )
+
+
+def _key(element: cst.DictElement) -> str | None:
+    return string_value(element.key) if isinstance(element.key, cst.SimpleString) else None

@@ -338,8 +338,9 @@ class ModelSetting(Rule):
 
     @functools.cached_property
     def _litellm_only(self) -> bool:
-        """The module imports LiteLLM and no client SDK: its model settings are LiteLLM's."""
-        return not self.model.imported_sdks and self.model.imports_from("litellm")
+        """The module imports LiteLLM (or a package sending its model strings through it: DSPy,
+        lmi) and no client SDK: its model settings are LiteLLM's."""
+        return not self.model.imported_sdks and self.model.imports_from(*self.tables.litellm.packages)
 
 
 #: where a setting's value comes from, when its reads can be followed (`_readers.DataReaders`): the

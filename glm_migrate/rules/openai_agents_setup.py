@@ -108,6 +108,14 @@ class OpenAIAgentsSetup(Rule):
             "m = OpenAIChatCompletionsModel(model='glm-4.6', openai_client=c)",
         ),
         Invalid("from agents import Agent, Runner\nagent = Agent(name='a', model='gpt-4o')"),
+        Invalid(  # a generic `Agent[Context]` is an `Agent`
+            "from agents import Agent, set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
+            "set_default_openai_api('chat_completions')\nagent = Agent[Context](name='a', model='gpt-4o')",
+            expected="from agents import Agent, set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+            "set_default_openai_client(AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k))\n"
+            "set_default_openai_api('chat_completions')\nagent = Agent[Context](name='a', model='glm-4.6')",
+        ),
         Invalid("from agents import Agent, Runner\nagent = Agent(name='a', instructions='Be brief.')"),
         Invalid(
             "from agents import OpenAIProvider\n"

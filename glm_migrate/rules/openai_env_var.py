@@ -160,6 +160,19 @@ class OpenAIEnvVar(Rule):
         ),
     )
 
+    def _stored_back(self, node: cst.CSTNode, name: str) -> bool:
+        """`node` reads `name` for the value of a statement that stores it into that same variable."""
+        value: cst.CSTNode = node
+        parent = self.model.parents.get(node)
+        while parent is not None and not isinstance(parent, cst.Assign | cst.BaseSmallStatement | cst.BaseSuite):
+            value, parent = parent, self.model.parents.get(parent)
+        if type(parent) is not cst.Assign or parent.value is not value:
+            return False
+        return any(
+            type(target.target) is cst.Subscript and (env_lookup(target.target) or ("",))[0] == name
+            for target in parent.targets
+        )
+
     def on_module_end(self) -> None:
         key_envs, url_envs = self.tables.openai_key_envs, self.tables.openai_base_url_envs
         if not any(name in self.model.source for name in key_envs | url_envs):
@@ -184,6 +197,10 @@ class OpenAIEnvVar(Rule):
                     "talking to OpenAI unless it moves to Z.AI too; then set its Z.AI variable instead",
                     severity=Severity.WARNING,
                 )
+                continue
+            if self._stored_back(node, name):
+                # `os.environ["OPENAI_API_KEY"] = os.getenv("OPENAI_API_KEY", "")`: read before the
+                # write it feeds, which is reported (above) for what reads the variable next
                 continue
             if name in self.model.environ_written:
                 # read back after this module set it: the value is the program's (a user's key), and

@@ -391,7 +391,11 @@ class ClientIndex(ModuleScopes):
             if name == self.tables.base_url_env:
                 return {Target.ZAI}, True
             if fallback is not None:
-                return self._base_url_targets(fallback, default, scope, depth + 1)
+                found, whole = self._base_url_targets(fallback, default, scope, depth + 1)
+                # a setting of the project's own (`LLM_BASE_URL`, `EMBEDDING_BASE_URL`) picks the
+                # server where it is set, OpenAI's default or not: a run-time choice. One named for
+                # OpenAI (`OPENAI_API_BASE_URL`) holds OpenAI's URL or a stand-in for it
+                return found, whole and "OPENAI" in name.upper()
             return set(), False
         parts: tuple[cst.BaseExpression, ...] = ()
         if type(expr) is cst.IfExp:

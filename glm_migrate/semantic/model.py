@@ -498,10 +498,12 @@ class SemanticModel(ValueResolver):
     @functools.cached_property
     def framework_calls(self) -> list[tuple[cst.Call, Scope, str]]:
         """Calls of LangChain, LiteLLM and LlamaIndex names, with their `[frameworks]` kind, in
-        source order: worked out once for the rules of every framework."""
+        source order: worked out once for the rules of every framework. A generic class given its
+        type parameters (`Agent[Context](...)`, the Agents SDK's and pydantic-ai's) is that class."""
         found = []
         for call, scope in self.calls:
-            kind = self.tables.framework_of(self.qualified_names(call.func, scope))
+            func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
+            kind = self.tables.framework_of(self.qualified_names(func, scope))
             if kind is not None:
                 found.append((call, scope, kind))
         return found

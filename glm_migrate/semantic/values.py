@@ -332,6 +332,10 @@ class ValueResolver(ClientIndex):
         dicts = [value for value in values if isinstance(value, cst.Dict)]
         return dicts if values and len(dicts) == len(values) else None
 
+    def sequence_literals(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.List | cst.Tuple]:
+        """The list and tuple literals `expr` may be (itself, or the bindings of a name)."""
+        return [value for value in self._possible_values(expr, scope) if isinstance(value, cst.List | cst.Tuple)]
+
     def model_argument(self, call: ApiCall) -> cst.BaseExpression | None:
         """The `model=` value of a call, also when it comes in a `**` mapping (the first one
         set, for messages; `model_arguments` has them all)."""
