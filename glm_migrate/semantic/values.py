@@ -90,6 +90,7 @@ class ValueResolver(ClientIndex):
         super().__init__(module, tables)
         self._values: dict[tuple[int, int], list[Value]] = {}
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
+        self._callback_choices_of: dict[Scope, list[cst.SimpleString]] = {}
         #: function of this module (a class's `__init__` for its calls) -> the calls of it
         self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
 
@@ -388,6 +389,36 @@ class ValueResolver(ClientIndex):
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
 
+    def _offered(self, call: cst.Call, scope: Scope) -> list[cst.SimpleString]:
+        """The strings of the list or tuple literals given to `call`, directly or by a name bound
+        to one: the choices a widget offers (`st.selectbox`, `gr.Dropdown`, `random.choice`)."""
+        offered: list[cst.SimpleString] = []
+        for arg in call.args:
+            for literal in self._possible_values(arg.value, scope):
+                if isinstance(literal, cst.List | cst.Tuple):
+                    offered += [e.value for e in literal.elements if isinstance(e.value, cst.SimpleString)]
+        return offered
+
+    def _callback_choices(self, function: Scope) -> list[cst.SimpleString]:
+        """The choices offered (`_offered`) by the calls inside a call `function` is handed to
+        uncalled, as a UI hands its inputs' values to the callback it is given."""
+        node = function.node
+        if type(node) is not cst.FunctionDef:
+            return []
+        if function not in self._callback_choices_of:
+            name = node.name.value
+            found: list[cst.SimpleString] = []
+            for call, _ in self.calls:
+                if any(type(a.value) is cst.Name and a.value.value == name for a in call.args):
+                    found += [
+                        s
+                        for inner, where in self.calls
+                        if inner is not call and self.inside(inner, call)
+                        for s in self._offered(inner, where)
+                    ]
+            self._callback_choices_of[function] = found
+        return self._callback_choices_of[function]
+
     @functools.cached_property
     def _stored_entries(self) -> dict[tuple[str, str], list[cst.SimpleString]]:
         """(mapping as written, key) -> the string literals the module stores there
@@ -554,6 +585,8 @@ class ValueResolver(ClientIndex):
             if returned:
                 results = [self.resolve_strings(ret, where, depth + 1) for ret, where in returned]
                 return [s for r in results for s in r[0]], all(r[1] for r in results)
+            # `st.selectbox("Model", ["gpt-4o", "gpt-4o-mini"])`: one of the choices it offers
+            return self._offered(expr, scope), False
         elif isinstance(expr, cst.Subscript):
             return self._entry_strings(expr, scope, depth)
         if not bindings:
@@ -567,9 +600,14 @@ class ValueResolver(ClientIndex):
                 if function is not None:
                     value = value or option_default(self, binding, function)
                     # what this module's callers pass counts as much as the default
-                    for argument, where in self.arguments_for(binding.target, function):
+                    arguments = self.arguments_for(binding.target, function)
+                    for argument, where in arguments:
                         found, _ = self.resolve_strings(argument, where, depth + 1)
                         literals.extend(found)
+                    if not arguments and value is None:
+                        # a callback a UI calls with its inputs' values (`gr.ChatInterface(predict,
+                        # additional_inputs=[gr.Dropdown(["gpt-4o", ...])])`): the choices offered there
+                        literals.extend(self._callback_choices(function))
             elif binding.scope.kind == "class" and type(binding.target) is cst.Name:
                 # a field (`id: str = "gpt-4o-mini"` of a dataclass or pydantic model): what the
                 # class's callers pass by keyword counts as much as the default
