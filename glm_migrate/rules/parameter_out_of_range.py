@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, out_of_range
+from glm_migrate.rules._helpers import GlmOptions, code_of, number_value, out_of_range
 from glm_migrate.semantic import ApiCall
+from glm_migrate.semantic.values import InstanceValue, LocalClassValue
 
 
 class ParameterOutOfRange(Rule):
@@ -32,7 +35,9 @@ class ParameterOutOfRange(Rule):
     ## Fix safety
     Safe: the nearest value GLM accepts, and the only way the request succeeds. Sampling at 1.0 is
     less random than OpenAI at 1.3, so the finding says what changed. Values computed at run time
-    are not inspected. The entries of a `**` mapping built in view (`params = {...}`,
+    are not inspected; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
+    `temperature: float = 1.2` read as `req.temperature`) is clamped where it is written by an
+    unsafe fix, since it may also feed requests that stay with OpenAI. The entries of a `**` mapping built in view (`params = {...}`,
     `params["temperature"] = 1.5`) are checked where they are set; one also passed to a call
     other than such chat calls is reported without a fix, since clamping it would change that
     call's requests.
@@ -64,6 +69,12 @@ class ParameterOutOfRange(Rule):
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.5, top_p=0)",
             expected="from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], temperature=1.0, top_p=0.01)",
         ),
+        # a setting: clamped where it is written, only with --unsafe-fixes (it may feed other calls)
+        Invalid(
+            "from openai import OpenAI\nTEMPERATURE = 1.4\nOpenAI().chat.completions.create(model=m, messages=[], temperature=TEMPERATURE)",
+            expected="from openai import OpenAI\nTEMPERATURE = 1.0\nOpenAI().chat.completions.create(model=m, messages=[], temperature=TEMPERATURE)",
+            unsafe=True,
+        ),
         Invalid(
             "import openai\nopenai.chat.completions.create(model=m, messages=[], max_completion_tokens=200_000)",
             expected="import openai\nopenai.chat.completions.create(model=m, messages=[], max_completion_tokens=131072)",
@@ -76,6 +87,8 @@ class ParameterOutOfRange(Rule):
         for arg in call.node.args:
             if arg.keyword is not None:
                 self._check(arg.keyword.value, arg.value, fixable=True)
+                if type(arg.value) in (cst.Name, cst.Attribute):
+                    self._check_setting(arg.keyword.value, arg.value, call)
         if not any(arg.star == "**" for arg in call.node.args):
             return
         # `create(**params)`: the entries of a mapping built in view, where they are set
@@ -86,6 +99,10 @@ class ParameterOutOfRange(Rule):
                     self._check(name, source.value, fixable=self._only_moving_chat_calls(mapping.splatted_into))
 
     @functools.cached_property
+    def _settings_seen(self) -> set[cst.CSTNode]:
+        return set()
+
+    @functools.cached_property
     def _chat_calls(self) -> set[cst.Call]:
         return {call.node for call in self.model.api_calls if call.endpoint == "chat" and call.migratable}
 
@@ -93,6 +110,29 @@ class ParameterOutOfRange(Rule):
         """A mapping splatted into these calls may be clamped: each is a chat call checked here
         (clamping changes the requests of any other call it reaches, an OpenAI one say)."""
         return all(call in self._chat_calls for call in calls)
+
+    def _check_setting(self, name: str, value: cst.BaseExpression, call: ApiCall) -> None:
+        """`temperature=TEMPERATURE`, `temperature=req.temperature` (a field's default): the
+        number literals the name or attribute is bound to, clamped where they are written; an
+        unsafe fix, as the setting may also feed what stays with OpenAI."""
+        bindings = self.model.bindings_of(value, call.scope)
+        if not bindings and type(value) is cst.Attribute:
+            bindings = [
+                binding
+                for base in self.model.values_of(value.value, call.scope)
+                if isinstance(base, InstanceValue | LocalClassValue)
+                for binding in self.model.class_attribute(base.scope, value.attr.value)
+            ]
+        for binding in bindings:
+            literal = binding.value
+            if literal is None or literal in self._settings_seen or number_value(literal) is None:
+                continue
+            self._settings_seen.add(literal)
+            found = out_of_range(self, name, literal)
+            if found is not None:
+                message, fix = found
+                message = f"{message}, the value of `{code_of(value)}` sent to chat completions"
+                self.report(literal, message, fix=replace(fix, applicability=Applicability.UNSAFE))
 
     def _check(self, name: str, node: cst.BaseExpression, *, fixable: bool) -> None:
         found = out_of_range(self, name, node)
