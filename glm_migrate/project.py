@@ -234,6 +234,9 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
         return sum(map(len, self._by_name.values()))
 
 
+#: Django's lazy settings object: the attributes of the project's `settings.py`
+_DJANGO_SETTINGS = "django.conf.settings"
+
 #: top-level modules of the SDKs the rules know: never resolved to a file beside a script
 _SDK_ROOTS = frozenset({"openai", "zhipuai", "zai", "litellm", "langchain_openai", "langchain_community"})
 
@@ -360,6 +363,10 @@ class ProjectIndex:
         if key in seen:
             return None
         seen = seen | {key}
+        if qualified == _DJANGO_SETTINGS:
+            # `from django.conf import settings`: the project's settings module, when the run has one
+            found = [path for path in self.modules if self.modules[path][0].rpartition(".")[2] == "settings"]
+            return _Module(found[0]) if len(found) == 1 else None
         module = self.resolve_module(qualified, importer)
         if module is not None:
             return _Module(module)
@@ -515,6 +522,9 @@ class ProjectIndex:
                     if isinstance(found, _Name):
                         dotted = f"{found.name}.{attributes}" if attributes else found.name
                         into.setdefault(found.path, {})[dotted] = what
+                    elif isinstance(found, _Module) and attributes:
+                        # `import config` ... `model=config.MODEL`: the module's own name
+                        into.setdefault(found.path, {})[attributes] = what
             self._sent, self._sent_waiting = sent, held
         return self._sent_waiting if waiting else self._sent
 

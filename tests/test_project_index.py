@@ -152,6 +152,25 @@ def test_import_beside_a_script_inside_a_package(tmp_path: Path) -> None:
     assert "this run does not migrate `" + str(tmp_path / "server/llm.py") + "`" in alone[0].message
 
 
+def test_a_model_constant_read_through_the_module_is_rewritten_where_it_is_defined(tmp_path: Path) -> None:
+    # `import config` ... `model=config.MODEL`, and Django's `settings.OPENAI_MODEL` (the project's
+    # settings module): the id moves with the client, where it is written
+    findings = _findings(
+        tmp_path,
+        {
+            "config.py": 'MODEL = "gpt-4o"\n',
+            "bot.py": "import config\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "def ask(q):\n    return client.chat.completions.create(model=config.MODEL, messages=[])\n",
+            "site/__init__.py": "",
+            "site/settings.py": 'OPENAI_MODEL = "gpt-4o-mini"\n',
+            "chat/views.py": "from django.conf import settings\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "def ask(q):\n    return client.chat.completions.create(model=settings.OPENAI_MODEL, messages=[])\n",
+        },
+    )
+    assert [f.split()[0] for f in findings["config.py"]] == ["GLM101"]
+    assert [f.split()[0] for f in findings["site/settings.py"]] == ["GLM101"]
+
+
 def test_an_sdk_is_never_resolved_to_a_file_beside_a_script() -> None:
     index = _index(
         {"app/__init__.py": ModuleSummary(), "app/openai.py": ModuleSummary(), "app/main.py": ModuleSummary()},
