@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePath
+from urllib.parse import urlparse
 
 from glm_migrate.config import Settings
 from glm_migrate.dependencies import declared_requirements
@@ -67,8 +68,11 @@ OPENAI_ENV_KEY = ConfigRule(
     and YAML/TOML/JSON files are only reported: their values are secrets or deployment decisions.
     A template's Azure OpenAI configuration (a file setting `OPENAI_API_TYPE=azure`, which
     openai<1 applies to every request, or a block of lines with an `*.openai.azure.com` URL or an
-    `AZURE_...` setting) is reported, not rewritten: its key and URL are Azure's. Comments are
-    never rewritten: prose in them is not reported, a setting commented out is.
+    `AZURE_...` setting) is reported, not rewritten: its key and URL are Azure's. A `.env` file
+    whose `OPENAI_BASE_URL` (or `OPENAI_API_BASE`) points at another server (Ollama on
+    `localhost`, a gateway) configures that server: it is neither reported nor rewritten, as a
+    client built with that URL in code is left alone. Comments are never rewritten: prose in them
+    is not reported, a setting commented out is.
     """,
 )
 OPENAI_URL = ConfigRule(
@@ -430,6 +434,25 @@ _AZURE_LINE = re.compile(
 _COMMENTED_SETTING = re.compile(r"^#\s*(?:export\s+)?[A-Za-z_]\w*\s*=")
 #: `OPENAI_API_TYPE=azure` in a `.env` file: openai<1 sends every request to Azure, with the file's key
 _AZURE_API_TYPE = re.compile(r"""(?i)^\s*(?:export\s+)?OPENAI_API_TYPE\s*=\s*["']?azure""")
+#: `OPENAI_BASE_URL=http://localhost:11434/v1` in a `.env` file: the URL every OpenAI client reads
+_ENV_BASE_URL = re.compile(r"""^\s*(?:export\s+)?(OPENAI_BASE_URL|OPENAI_API_BASE)\s*=\s*["']?(https?://[^\s"'#]+)""")
+
+
+def _env_other_server(lines: list[str], tables: Tables) -> str | None:
+    """The setting of a `.env` file that points OpenAI's clients at another server (Ollama on
+    localhost, a gateway): every client reading the file talks to it, as glm-migrate leaves a
+    client built with that URL in code where it is; None for OpenAI's URL, Z.AI's or a
+    placeholder (`https://your-endpoint/v1`)."""
+    for line in lines:
+        match = _ENV_BASE_URL.match(line)
+        if match is None:
+            continue
+        host = urlparse(match.group(2)).hostname or ""
+        placeholder = not host.strip(".") or any(mark in host for mark in ("<", "{", "your", "xxx", "..."))
+        azure = _AZURE_LINE.search(line) is not None  # Azure's configuration: reported as such
+        if not placeholder and not azure and host not in tables.openai_hosts and host not in tables.zai_hosts:
+            return match.group(1)
+    return None
 
 
 def _env_comment_start(line: str) -> int | None:
@@ -583,6 +606,9 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
     # `OPENAI_API_TYPE=azure` makes the whole file Azure's (openai<1 reads it for every request)
     azure_type = next((line.strip() for line in lines if kind == "env" and _AZURE_API_TYPE.match(line)), None)
     azure_file = azure_type.partition("=")[0].removeprefix("export ").strip() if azure_type else None
+    if kind == "env" and _env_other_server(lines, tables) is not None:
+        # its key, URL and model ids are that server's: not OpenAI's, and nothing to move
+        return text, []
     diagnostics: list[Diagnostic] = []
     for index, line in enumerate(lines):
         env_azure = (azure_file or _env_azure_marker(lines, index)) if kind == "env" else None

@@ -355,6 +355,8 @@ def _apply_rules(
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
     imports: set[str] = set()
+    #: for each module to import, the first top-level statement an applied fix makes read it as it runs
+    needed_at: dict[str, int] = {}
     applied: list[bool] = []
     for finding in findings:
         apply = _may_apply(finding, settings)
@@ -363,6 +365,7 @@ def _apply_rules(
             for node, edit in finding.fix.edits:
                 edits.setdefault(node, []).append(edit)
             imports.update(finding.fix.imports)
+            _note_import_uses(finding.fix, module, model.parents, needed_at)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
@@ -386,7 +389,7 @@ def _apply_rules(
     #: what to parse to check the output: the edited statements when only those changed
     checked: str | None = None
     replaced: tuple[Replaced, ...] | None = None
-    missing = _missing_imports(module, imports)
+    missing = _missing_imports(module, imports, needed_at)
     applied_fixes = [f.fix for f, a in zip(findings, applied, strict=True) if a and f.fix is not None]
     constants = sorted({c for fix in applied_fixes for c in fix.constants if c[0] not in model.module_scope.bindings})
     constant_lines = [f"{name} = {value}" for name, value in constants]
@@ -417,7 +420,7 @@ def _apply_rules(
         limit = settings.line_length or DEFAULT_LINE_LENGTH
         output, checked, replaced = _with_imported_names(output, *names, limit), None, None
     diagnostics = [
-        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits, module)
+        _diagnostic(finding, was_applied, positions, source if with_edits else None, fits, module, needed_at)
         for finding, was_applied in zip(findings, applied, strict=True)
     ]
     diagnostics.sort(key=lambda d: (d.span, d.code))
@@ -613,8 +616,36 @@ def _imports_module(statement: cst.BaseStatement, name: str) -> bool:
 _STATEMENT_NODES = node_types(cst.BaseStatement, cst.BaseSmallStatement, cst.Module, cst.IndentedBlock)
 
 
-def _missing_imports(module: cst.Module, names: set[str]) -> list[str]:
-    return sorted(n for n in names if not any(_imports_module(s, n) for s in module.body))
+def _missing_imports(module: cst.Module, names: set[str], needed_at: Mapping[str, int] | None = None) -> list[str]:
+    """The modules of `names` the module does not import before the first top-level statement
+    that reads them as it runs (`needed_at`; anywhere at the top level when not given): an
+    `import os` in a later notebook cell, or further down a script, is not made yet there."""
+    needed_at = needed_at or {}
+    return sorted(
+        n for n in names if not any(_imports_module(s, n) for s in module.body[: needed_at.get(n, len(module.body))])
+    )
+
+
+def _note_import_uses(fix: Fix, module: cst.Module, parents: Parents, needed_at: dict[str, int]) -> None:
+    """Record in `needed_at` the top-level statement of each edit of `fix` that runs when the
+    module does (not in a function or lambda, which run later), for each module `fix` imports."""
+    if not fix.imports:
+        return
+    order = {id(statement): index for index, statement in enumerate(module.body)}
+    for node, _ in fix.edits:
+        current: cst.CSTNode | None = node
+        index = None
+        while current is not None:
+            if isinstance(current, cst.FunctionDef | cst.Lambda):
+                break
+            index = order.get(id(current), index)
+            current = parents.get(current)
+        else:
+            if index is not None and index == order.get(id(node)):
+                index += 1  # statements inserted after a top-level one (`import os`) run after it
+            if index is not None:
+                for name in fix.imports:
+                    needed_at[name] = min(needed_at.get(name, index), index)
 
 
 #: (start, end, new text): a span of the source and what replaces it
@@ -993,6 +1024,19 @@ def _move_as_safely_as_its_calls(
             if moved is not None:
                 what = "fix" if unsafe_fix else "finding around it, dealt with"
                 waiting.setdefault(built[moved], f"the client moves only with {finding.rule.CODE}'s {what}")
+    # ... and so does the `openai` module client whose setup (`openai.api_key = key`) a safe
+    # fix does not move: its URL alone pointed at Z.AI, it would send that key there
+    setup = {a.statement for a in model.module_attributes} | set(model.openai_import_lines)
+    for client in (model.module_client,) if model.module_client_used else ():
+        if not moved_by_fixes(client):
+            continue
+        for finding in findings:
+            unsafe_fix = finding.fix is not None and finding.applicability is Applicability.UNSAFE
+            by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
+            if (unsafe_fix or by_hand) and _statement_of(finding.node, model) in setup:
+                what = "fix" if unsafe_fix else "finding, dealt with"
+                waiting.setdefault(client, f"the module client moves only with {finding.rule.CODE}'s {what}")
+                break
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
         for client in model.clients_of_name(name):
@@ -1024,6 +1068,9 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
+        if deployment is None and any(c.sdk == "azure" for c in call.clients):
+            # ... and so does a deployment name no table maps (`"query-agent-gpt-4"`, GLM102)
+            deployment = next((f for f in found if f.rule.CODE == "GLM102" and f.severity is Severity.ERROR), None)
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
@@ -1430,6 +1477,7 @@ def _diagnostic(
     source: str | None,
     fits: Mapping[cst.CSTNode, NodeEdit],
     module: cst.Module,
+    needed_at: Mapping[str, int],
 ) -> Diagnostic:
     """`source` None: without the fix's text edit."""
     position = positions[finding.node]
@@ -1442,7 +1490,7 @@ def _diagnostic(
         applicability=finding.applicability,
         applied=applied,
         fix_title=finding.fix.title if finding.fix else None,
-        edit=_text_edit(finding, positions, source, fits, module) if source is not None else None,
+        edit=_text_edit(finding, positions, source, fits, module, needed_at) if source is not None else None,
         shut_down=finding.shut_down,
     )
 
@@ -1453,6 +1501,7 @@ def _text_edit(
     source: str,
     fits: Mapping[cst.CSTNode, NodeEdit],
     module: cst.Module,
+    needed_at: Mapping[str, int],
 ) -> Edit | None:
     """The fix as one replacement of source text, when all its edits change one node into one node.
 
@@ -1464,7 +1513,7 @@ def _text_edit(
     fix = finding.fix
     if fix is None or not fix.edits:
         return None
-    if fix.from_imports or fix.unused_imports or fix.constants or _missing_imports(module, set(fix.imports)):
+    if fix.from_imports or fix.unused_imports or fix.constants or _missing_imports(module, set(fix.imports), needed_at):
         return None
     node = fix.edits[0][0]
     if any(edited is not node for edited, _ in fix.edits) or node not in positions:

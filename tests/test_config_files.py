@@ -302,3 +302,18 @@ def test_a_url_ends_where_its_interpolation_closes() -> None:
     _, diagnostics = scan_config(PurePath("settings.yaml"), text, tables=load_tables(), settings=Settings())
     urls = [d.message for d in diagnostics if d.code == "GLM402"]
     assert urls and all("`https://api.openai.com/v1`" in message for message in urls)
+
+
+def test_env_file_aimed_at_another_server_is_left_alone() -> None:
+    # patchy631/ai-engineering-hub openai-swarm-ollama/.env: OpenAI's variables configure Ollama
+    text = "OPENAI_BASE_URL=http://localhost:11434/v1\nOPENAI_API_KEY=fake-key\nOPENAI_MODEL=gpt-4o\n"
+    settings = Settings(unsafe_fixes=True)
+    for name in (".env", ".env.example"):
+        new, diagnostics = scan_config(PurePath(name), text, tables=load_tables(), settings=settings)
+        assert (new, diagnostics) == (text, [])
+    # OpenAI's own URL, or a placeholder to fill in, is OpenAI's configuration still
+    for url in ("https://api.openai.com/v1", "https://your-endpoint/v1"):
+        _, found = scan_config(
+            PurePath(".env"), f"OPENAI_BASE_URL={url}\nOPENAI_API_KEY=k\n", tables=load_tables(), settings=settings
+        )
+        assert [d.code for d in found if d.code == "GLM401"] == ["GLM401", "GLM401"]

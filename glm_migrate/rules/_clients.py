@@ -95,8 +95,32 @@ def program_set_key(model: SemanticModel, client: Client) -> str | None:
         # without `api_key=` the SDK reads its own variable
         sdk_env = model.tables.sdk_key_env
         return None if client.option_sources("api_key") or sdk_env not in written else sdk_env
-    env = env_lookup(arg.value)
+    return program_key_read(model, arg.value, client.scope)
+
+
+def program_key_read(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
+    """The OpenAI key variable this module sets itself that `value` reads, directly
+    (`os.getenv("OPENAI_API_KEY")`) or through the one binding of a name (`KEY =
+    os.getenv("OPENAI_API_KEY")` after `os.environ["OPENAI_API_KEY"] = getpass()`), or None."""
+    written = model.program_key_envs
+    if not written:
+        return None
+    if isinstance(value, cst.Name):
+        bindings = model.lookup(value.value, scope)
+        if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
+            value = bindings[0].value
+    env = env_lookup(value)
     return env[0] if env is not None and env[0] in written else None
+
+
+def module_program_key(model: SemanticModel) -> str | None:
+    """The module-level `openai` client's key variable when this module sets it itself
+    (`os.environ["OPENAI_API_KEY"] = getpass(...)`) and gives the client no `openai.api_key`:
+    as for a constructed client (`program_set_key`), that key is the program's, an OpenAI key."""
+    sdk_env = model.tables.sdk_key_env
+    if sdk_env not in model.program_key_envs or module_setting(model, "api_key"):
+        return None
+    return sdk_env
 
 
 def set_after_built(model: SemanticModel, client: Client) -> list[ClientOptionAssignment]:
@@ -266,6 +290,15 @@ def add_missing_module_setting(
         return
     if not module_client_called(rule.model):
         return  # no request of the module client here: nothing in this file needs the setting
+    variable = module_program_key(rule.model)
+    if variable is not None:
+        call = next(module_client_calls(rule.model))
+        rule.report(
+            call.node,
+            f"{message}; its key is the one this module sets in `{variable}`: point it at Z.AI by hand together"
+            " with that key, a Z.AI key from then on",
+        )
+        return
     anchor = module_client_anchor(rule.model)
     if anchor is None:
         # `import openai` inside functions only: each would need the setting (`repoint_blocker`)
@@ -471,6 +504,8 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         # person must convert (`openai.Model.retrieve`, `openai.api_base = cfg.get(...)`) keeps
         # the module client where it is, and its calls' ids with it
         return f"the module still uses openai<1 API not converted (`{_legacy_use(model)}`), and its settings move only once none is left"
+    if client.origin == "module" and client.target is Target.OPENAI and (variable := module_program_key(model)):
+        return f"its key is the one this module sets in `{variable}`"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     branch = provider_branch(model, client)

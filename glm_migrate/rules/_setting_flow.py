@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.rules._clients import repoint_blocker, wants_module_settings
+from glm_migrate.rules._clients import program_set_key, repoint_blocker, wants_module_settings
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, dotted_name, env_lookup, string_value
 from glm_migrate.tables import Tables
 
@@ -255,6 +255,8 @@ class ModuleIndex:
         base = client.kwarg("base_url")
         if client.sdk != "openai" or client.target is not Target.UNKNOWN or base is None:
             return False
+        if program_set_key(self.model, client) is not None:
+            return False  # its key is the one the program writes to OPENAI_API_KEY: moved by hand
         source = self.setting_source(base.value, client.scope)
         return source is not None and self.moves_base_url(source)
 
@@ -274,6 +276,8 @@ class ModuleIndex:
             option = self.client_option(read)
             if option is None or option[1] != "base_url" or option[0].sdk != "openai":
                 return False
+            if program_set_key(self.model, option[0]) is not None:
+                return False  # a client moved by hand with the key the program sets: its URL too
         return True
 
     def read_elsewhere(self, value: cst.BaseExpression) -> str | None:

@@ -6,6 +6,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._clients import module_client_called, module_setting
 from glm_migrate.rules._helpers import env_key_lookup
 from glm_migrate.rules._setting_flow import LANGCHAIN_KINDS, ModuleIndex, Sink
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
@@ -38,7 +39,9 @@ class HardcodedApiKey(Rule):
     constant that only feeds such clients): the old key cannot authenticate there. The program
     then needs `ZAI_API_KEY` set; it fails with a clear `KeyError` when it is not. Unsafe for a
     Zhipu client (or one already aimed at Z.AI), whose key works: the program stops working
-    until the variable is set. A constant that also goes elsewhere, and a key used as an
+    until the variable is set. So is `openai.api_key = "sk-..."` in a module that makes no
+    request through the module client and sets no URL for it: what uses it (`dspy.OpenAI`, a
+    library, another module) may still talk to OpenAI. A constant that also goes elsewhere, and a key used as an
     environment lookup's default, are reported only. Revoke the key: it stays in the
     repository's history.
     """
@@ -68,8 +71,13 @@ class HardcodedApiKey(Rule):
             expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         Invalid(
+            'import os\nimport openai\nopenai.api_key = "sk-abc123"\nopenai.chat.completions.create(model=m, messages=[])',
+            expected='import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.chat.completions.create(model=m, messages=[])',
+        ),
+        Invalid(  # nothing here sends through the module client: what does may stay on OpenAI
             'import os\nimport openai\nopenai.api_key = "sk-abc123"',
             expected='import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]',
+            unsafe=True,
         ),
         Invalid(
             'import os\nfrom openai import OpenAI\nKEY = "sk-proj-0123456789abcdefghij"\nc = OpenAI(api_key=KEY)',
@@ -125,7 +133,10 @@ class HardcodedApiKey(Rule):
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         sink = self._index.key_sink(assignment.value) if assignment.attribute == "api_key" else None
         if sink is not None:
-            self._check(assignment.value, self.model.module_scope, sink)
+            # No request through the module client here and no URL set for it: what uses it (a
+            # library, another module) may still talk to OpenAI, which would get the Z.AI key.
+            alone = not module_client_called(self.model) and not module_setting(self.model, "base_url")
+            self._check(assignment.value, self.model.module_scope, sink, key_alone=alone)
 
     def on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
@@ -136,11 +147,11 @@ class HardcodedApiKey(Rule):
                 if sink is not None:
                     self._check(arg.value, scope, sink)
 
-    def _check(self, value: cst.BaseExpression, scope: Scope, sink: Sink) -> None:
+    def _check(self, value: cst.BaseExpression, scope: Scope, sink: Sink, *, key_alone: bool = False) -> None:
         key = string_value(value)
         if key is not None:
             if sink is Sink.MOVING or self.tables.looks_like_key(key):
-                self._report(value, key, sink, where="")
+                self._report(value, key, sink, where="", key_alone=key_alone)
             return
         lookup = env_lookup(value) if isinstance(value, cst.Call) else None
         if lookup is not None:
@@ -162,7 +173,14 @@ class HardcodedApiKey(Rule):
         self._report(literal, key, worst, where=where, why="it is not only a client's key" if None in sinks else None)
 
     def _report(
-        self, node: cst.BaseExpression, key: str, sink: Sink | None, *, where: str, why: str | None = None
+        self,
+        node: cst.BaseExpression,
+        key: str,
+        sink: Sink | None,
+        *,
+        where: str,
+        why: str | None = None,
+        key_alone: bool = False,
     ) -> None:
         if node in self._reported:
             return
@@ -178,7 +196,14 @@ class HardcodedApiKey(Rule):
         # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder:
         # reading the environment instead makes the test fail without ZAI_API_KEY.
         placeholder_in_test = not secret and self.model.is_test_module
-        applicability = None if sink is Sink.MOVING and not placeholder_in_test else Applicability.UNSAFE
+        applicability = (
+            None if sink is Sink.MOVING and not placeholder_in_test and not key_alone else Applicability.UNSAFE
+        )
+        if key_alone:
+            message += (
+                ": no request goes through the `openai` module client in this module, so its URL is not pointed"
+                " at Z.AI here; a Z.AI key is right only where something points it there"
+            )
         fix = Fix(
             ((node, lambda _: env_key_lookup(env)),), f"Read the key from `{env}`", ("os",), applicability=applicability
         )

@@ -10,7 +10,7 @@ from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
-from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice
+from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice, program_key_read
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -568,6 +568,22 @@ class LangchainOpenAIClass(Rule):
                 f"Z.AI (`base_url=`) together with the value it sets as `api_key=`, a Z.AI key from then on",
             )
             self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
+            return
+        given = _kwarg(call, ALIASES["api_key"])
+        variable = (
+            program_key_read(self.model, given.value, scope)
+            if given is not None and env_lookup(given.value) is None  # a lookup is renamed by its own fix
+            else None
+        )
+        if target is Target.OPENAI and variable is not None and given is not None:
+            # `KEY = os.getenv("OPENAI_API_KEY")` after the program sets that variable (a getpass
+            # prompt): the key is the program's, an OpenAI key; URL and key move together, by hand
+            self.report(
+                call,
+                f"`{name}` key `{code_of(given.value)}` reads `{variable}`, which this module sets itself: point it "
+                "at Z.AI (`base_url=`) together with that value, a Z.AI key from then on",
+            )
+            self._claim_model(call, scope)
             return
         legacy = self._legacy(call, scope)
         if target is Target.OPENAI and legacy and kind == "langchain_embeddings":

@@ -337,6 +337,10 @@ class OpenAIClientBaseURL(Rule):
             # `client.base_url = settings.url` after it is built: the server it talks to
             where = later[0].value
             what = f"set after the client is built, to `{code_of(later[0].value)}`"
+        elif client.other_classes:
+            where = client.construction
+            names = "`, `".join((*client.classes, *client.other_classes))
+            what = f"chosen with the class its name holds when it runs (`{names}`)"
         elif len(client.classes) > 1:
             where = client.construction
             what = f"chosen with the class (`{'`, `'.join(client.classes)}`)"

@@ -182,6 +182,15 @@ class OpenAIEnvVar(Rule):
         reads += self.model.environ_subscripts
         reads += self._membership_tests()
         guarded, unguarded = self._presence_tests(reads, key_envs | url_envs)
+        for literal, name, _ in self.model.environ_helper_writes:
+            if name in key_envs | url_envs:
+                # `_set_env("OPENAI_API_KEY")`, a helper writing `os.environ[var]`: set as above
+                self.report(
+                    literal,
+                    f"`{name}` is set here, by a function that writes the variable it is given, for what reads it "
+                    "next: it keeps talking to OpenAI unless it moves to Z.AI too; then set its Z.AI variable instead",
+                    severity=Severity.WARNING,
+                )
         for node in reads:
             membership = env_membership(node)
             lookup = (membership[0], None) if membership is not None else env_lookup(node)

@@ -63,6 +63,9 @@ class Client:
     origin: str = "constructor"
     #: for a "derived" client: the client it is a copy of (it keeps that one's key)
     copied_from: Client | None = None
+    #: other packages' classes the constructor's name may be too (`OpenAI` imported from
+    #: `llama_index.llms.openai` in one notebook cell and from `openai` in a later one)
+    other_classes: tuple[str, ...] = ()
 
     @property
     def constructed(self) -> bool:
@@ -266,7 +269,11 @@ class ClientIndex(ModuleScopes):
             )
         return self._module_client
 
-    def _client_for(self, call: cst.Call, class_names: Sequence[str], scope: Scope) -> Client:
+    def _client_for(
+        self, call: cst.Call, class_names: Sequence[str], scope: Scope, others: Sequence[str] = ()
+    ) -> Client:
+        """`others`: other packages' classes the called name may be too (`OpenAI` imported from
+        `llama_index.llms.openai` in one notebook cell and from `openai` in a later one)."""
         for client in self.clients:
             if client.construction is call:
                 return client
@@ -289,9 +296,10 @@ class ClientIndex(ModuleScopes):
             target = self._constructor_target(base_arg, splats, default, scope)
             if target is Target.OPENAI and self._names_option(call, splats, self.tables.other_cloud_options):
                 target = Target.OTHER  # `provider=bedrock(...)`: another cloud's client
-        if len({self.tables.clients[name][0] for name in classes}) > 1:
-            target = Target.UNKNOWN  # the SDK itself is chosen at run time
+        if others or len({self.tables.clients[name][0] for name in classes}) > 1:
+            target = Target.UNKNOWN  # the SDK itself (or the class) is chosen at run time
         client = Client(sdk, is_async, call, scope, target, base_arg.value if base_arg else None, classes, splats)
+        client.other_classes = tuple(dict.fromkeys(others))
         self.clients.append(client)
         return client
 
@@ -442,12 +450,52 @@ class ClientIndex(ModuleScopes):
             env = env_lookup(subscript)
             if type(assign) is cst.Assign and env is not None:
                 writes.append((env[0], assign.value))
+        writes += [(name, value) for _, name, value in self.environ_helper_writes]
         for call, _ in self.calls:
             func = dotted_name(call.func)
             if func in ("os.environ.setdefault", "os.putenv", "environ.setdefault", "putenv") and len(call.args) == 2:
                 name = string_value(call.args[0].value)
                 if name is not None:
                     writes.append((name, call.args[1].value))
+        return tuple(writes)
+
+    @functools.cached_property
+    def environ_helper_writes(self) -> tuple[tuple[cst.SimpleString, str, cst.BaseExpression], ...]:
+        """(literal, variable, value) for each call of a function of this module that sets the
+        variable its parameter names (`_set_env("OPENAI_API_KEY")` with `def _set_env(var):
+        os.environ[var] = getpass.getpass(...)`, the LangChain courses' way to ask for a key)."""
+        setters: dict[cst.FunctionDef, list[tuple[int, str, cst.BaseExpression]]] = {}
+        for subscript in self.environ_subscripts:
+            holder = self.parents.get(subscript)
+            assign = self.parents.get(holder) if type(holder) is cst.AssignTarget else None
+            index = subscript.slice[0].slice if len(subscript.slice) == 1 else None
+            if type(assign) is not cst.Assign or not isinstance(index, cst.Index) or type(index.value) is not cst.Name:
+                continue
+            function = self.scope_of(subscript).node
+            if not isinstance(function, cst.FunctionDef):
+                continue
+            params = [param.name.value for param in function.params.params]
+            name = index.value.value
+            if name in params:
+                setters.setdefault(function, []).append((params.index(name), name, assign.value))
+        if not setters:
+            return ()
+        writes: list[tuple[cst.SimpleString, str, cst.BaseExpression]] = []
+        for call, scope in self.calls:
+            if type(call.func) is not cst.Name:
+                continue
+            for binding in self.lookup(call.func.value, scope):
+                defined = self.parents.get(binding.target) if binding.target is not None else None
+                if not isinstance(defined, cst.FunctionDef) or defined not in setters:
+                    continue
+                for position, keyword, written in setters[defined]:
+                    arg = find_kwarg(call, keyword)
+                    if arg is None and position < len(call.args) and call.args[position].keyword is None:
+                        arg = call.args[position] if not call.args[position].star else None
+                    literal = arg.value if arg is not None else None
+                    variable = string_value(literal) if isinstance(literal, cst.SimpleString) else None
+                    if isinstance(literal, cst.SimpleString) and variable is not None:
+                        writes.append((literal, variable, written))
         return tuple(writes)
 
     @functools.cached_property

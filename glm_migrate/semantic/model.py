@@ -203,7 +203,8 @@ class SemanticModel(ValueResolver):
             func_values = self.values_of(call.func, scope)
             classes = [value.name for value in func_values if isinstance(value, ClassValue)]
             if classes:
-                self._client_for(call, classes, scope)
+                others = [value.name for value in func_values if isinstance(value, ModuleValue)]
+                self._client_for(call, classes, scope, others)
             for value in func_values:
                 if isinstance(value, FunctionValue | LocalClassValue):
                     callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)

@@ -263,7 +263,8 @@ class ValueResolver(ClientIndex):
         if type(expr) is cst.Call:
             funcs = self.values_of(expr.func, scope, depth + 1)
             classes = [func.name for func in funcs if isinstance(func, ClassValue)]
-            values = [self._client_for(expr, classes, scope)] if classes else []
+            others = [func.name for func in funcs if isinstance(func, ModuleValue)]
+            values = [self._client_for(expr, classes, scope, others)] if classes else []
             for func in funcs:
                 if (
                     isinstance(func, ResourceValue)
