@@ -228,6 +228,8 @@ class SdkSurface:
     other_vendors: frozenset[str]
     #: top-level packages whose calls send a model id to a model (`openai`, `langchain_openai`, `litellm`)
     model_packages: frozenset[str]
+    #: of those, the ones whose calls other rules check (the SDKs, LangChain, LiteLLM)
+    model_packages_checked: frozenset[str]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
@@ -865,6 +867,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
+        model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),

@@ -64,7 +64,10 @@ class LitellmModel(Rule):
     ## Fix safety
     Safe for ids in the model map and its families. Calls and deployments with their own
     `api_base=` / `base_url=` pointing elsewhere and other providers' ids (`anthropic/...`,
-    `ollama/...`) are left alone, and so are test doubles: with `mock_response=` (or
+    `ollama/...`) are left alone; a call whose model may be either (`openrouter/...` by default,
+    `gpt-3.5-turbo` as a fallback) keeps its OpenAI ids for a person, since the Z.AI key the moved
+    ids need would reach the other provider too. Every call sending an id moved for another call
+    (a shared constant, `self.model`) gets the key as well. Test doubles are left alone: with `mock_response=` (or
     `mock_tool_calls=` / `mock_timeout=`) set to a value written in the code, LiteLLM answers
     itself and sends nothing. A Router's `model_name` is the alias the code calls it by and
     stays. With `--region china` (or a key variable other than `ZAI_API_KEY`), `api_base=` (or
@@ -194,6 +197,17 @@ class LitellmModel(Rule):
             expected='import os\nimport dspy\nKEY = os.getenv("OPENAI_API_KEY")\nlm = dspy.LM("zai/glm-4.6", api_key=os.environ["ZAI_API_KEY"])',
             unsafe=True,
         ),
+        Invalid(  # a second call sending the moved constant needs the key as well
+            'import litellm\nMODEL = "gpt-4o"\ndef one(m):\n    return litellm.completion(model=MODEL, messages=m)\n'
+            "def two(m):\n    return litellm.completion(model=MODEL, messages=m, stream=True)",
+            expected='import os\n\nimport litellm\nMODEL = "zai/glm-4.6"\ndef one(m):\n    return litellm.completion(model=MODEL, messages=m, api_key=os.environ["ZAI_API_KEY"])\n'
+            'def two(m):\n    return litellm.completion(model=MODEL, messages=m, stream=True, api_key=os.environ["ZAI_API_KEY"])',
+        ),
+        Invalid(  # the call also sends another provider's id: a Z.AI key would go there too
+            'import litellm\nclass AI:\n    def __init__(self, model="openrouter/openai/gpt-4-32k"):\n'
+            '        self.model = model or "gpt-3.5-turbo"\n'
+            "    def ask(self, m):\n        return litellm.completion(model=self.model, messages=m)"
+        ),
         Invalid(  # `**options` may hold a key, or arguments the zai provider refuses
             'import litellm\ndef ask(m, **options):\n    return litellm.completion(model="gpt-4o", messages=m, **options)',
             expected='import litellm\ndef ask(m, **options):\n    return litellm.completion(model="zai/glm-4.6", messages=m, **options)',
@@ -202,6 +216,10 @@ class LitellmModel(Rule):
     )
 
     def on_module_end(self) -> None:
+        #: model-id literals this rule moves to `zai/`, with their fix's applicability: another
+        #: call sending the same literal (a shared constant, `self.model`) moves with it and needs
+        #: its key too
+        self._moved: dict[cst.SimpleString, Applicability | None] = {}
         mocks: list[tuple[cst.Call | cst.Dict, Scope]] = []
         # first the calls that would fail at Z.AI: a model id one of them shares with a call that
         # could move (a constant) stays with them for a person
@@ -389,19 +407,22 @@ class LitellmModel(Rule):
                 f"its model is the default `{code_of(default)}` a caller may replace with another provider's id, "
                 f"and the Z.AI key it is given here would go there too"
             )
+        if key is None and self._elsewhere_too(model, scope, where):
+            return
         to_zai, moved = self._models(model, scope, where, unsafe)
         if not to_zai:
             return
+        # a key added for an id another call's unsafe fix moves is as unsafe as that move
+        shared = [self._moved[lit] for lit in self.model.resolve_strings(model, scope)[0] if lit in self._moved]
+        key_applicability = Applicability.UNSAFE if Applicability.UNSAFE in shared else None
 
         def add(name: str, value: cst.BaseExpression, imports: tuple[str, ...]) -> Fix:
-            held = Applicability.UNSAFE if unsafe is not None else None
+            held = Applicability.UNSAFE if unsafe is not None else key_applicability
             if isinstance(at, cst.Call):
-                return Fix(
-                    ((at, partial(add_kwarg, name=name, value=value)),), f"Pass `{name}=`", imports, applicability=held
-                )
-            return Fix(
-                ((at, partial(add_dict_entry, key=name, value=value)),), f'Add `"{name}"`', imports, applicability=held
-            )
+                call_edit = partial(add_kwarg, name=name, value=value)
+                return Fix(((at, call_edit),), f"Pass `{name}=`", imports, applicability=held)
+            dict_edit = partial(add_dict_entry, key=name, value=value)
+            return Fix(((at, dict_edit),), f'Add `"{name}"`', imports, applicability=held)
 
         if key is not None:
             self._key(key, where, openai_key)
@@ -507,6 +528,10 @@ class LitellmModel(Rule):
         for literal in literals:
             old = string_value(literal) or ""
             provider, _, bare = old.rpartition("/")
+            if literal in self._moved:
+                # moved by this rule for another call: this call goes to Z.AI with it
+                moved = to_zai = True
+                continue
             moves = self._literal(literal, old, provider, bare, where, unsafe)
             moved = moved or moves
             to_zai = moves or to_zai or provider == prefix
@@ -518,6 +543,40 @@ class LitellmModel(Rule):
                 f"`{self.tables.litellm.api_key_env}`)",
             )
         return to_zai, moved
+
+    def _elsewhere_too(self, model: cst.BaseExpression, scope: Scope, where: str) -> bool:
+        """Whether the call's model may also be another provider's id (`openrouter/...`,
+        `anthropic/...`) beside OpenAI ids: moved to `zai/`, those ids would need a Z.AI key the
+        call would then send to the other provider too, and without one LiteLLM falls back to
+        `OPENAI_API_KEY` for Z.AI. Its OpenAI ids are reported for a person instead."""
+        literals = self.model.resolve_strings(model, scope)[0]
+        prefix = self.tables.litellm.prefix
+        others = [
+            value
+            for literal in literals
+            if (value := string_value(literal) or "").rpartition("/")[0] not in (*OPENAI_PROVIDERS, prefix)
+            and value.rpartition("/")[0] != "azure"
+        ]
+        if not others:
+            return False
+        for literal in literals:
+            old = string_value(literal) or ""
+            provider, _, bare = old.rpartition("/")
+            if provider not in OPENAI_PROVIDERS or self.claimed(literal):
+                continue
+            match = self.tables.match_on("chat", bare)
+            if match is None or not match.glm:
+                continue
+            self.claim(literal)
+            new = f"{prefix}/{match.glm}"
+            self.report(
+                literal,
+                f"Model `{old}`{match.label} on {where} does not reach Z.AI, and the same call also sends "
+                f"`{others[0]}` to another provider: moved to `{new}` it needs `api_key=` with the Z.AI key "
+                f"(else LiteLLM sends `OPENAI_API_KEY` to Z.AI), which that provider would get too. Pass the "
+                "key only for `zai/` ids, by hand",
+            )
+        return True
 
     def _literal(
         self, literal: cst.SimpleString, old: str, provider: str, bare: str, where: str, unsafe: str | None = None
@@ -541,6 +600,7 @@ class LitellmModel(Rule):
         self.claim(literal)
         title = f"Replace with `{new}` (LiteLLM reads its key from `{self.tables.litellm.api_key_env}`)"
         applicability = Applicability.UNSAFE if unsafe is not None else None
+        self._moved[literal] = applicability
         fix = Fix(((literal, partial(replace_string, value=new)),), title, applicability=applicability)
         message = f"Model `{old}`{label} on {where} does not reach Z.AI" + (f"; {unsafe}" if unsafe else "")
         self.report(literal, message, fix=fix)

@@ -4,6 +4,7 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of
 from glm_migrate.rules.model_setting import another_providers_class, names_a_tokenizer, settings_in
 from glm_migrate.semantic import Target, string_value
 from glm_migrate.tables import split_provider
@@ -41,6 +42,10 @@ class ModelIdAsData(Rule):
     only with `--show-advice` (the summary counts it), and it never fails a run. A model-name
     test (`startswith("gpt-")`) is a warning: migrated ids take the other branch. A test for a
     prefix of GLM ids (`startswith("glm-")`) stays a note: migrated ids pass it, as GLM's did.
+    So is a test's expectation of the model a mocked API call was sent
+    (`create.assert_called_once_with(model="gpt-4o", ...)`, `create.call_args.kwargs["model"] ==
+    "gpt-4o"`): it fails once the code's id is migrated. It is not rewritten: which id of the code
+    it mirrors, and whether that one moves in the same run, is not known here.
     """
 
     CODE = "GLM103"
@@ -78,7 +83,57 @@ class ModelIdAsData(Rule):
             'import openai\nreasoning = model.startswith(("o1-", "o3-", "local-"))'
         ),  # one finding per model prefix
         Invalid('import openai\nzhipu = model.startswith("glm-")'),  # migrated ids now pass it: a note
+        Invalid(  # a test's expectation of a mocked request's model: a warning, it fails once the id moves
+            "from unittest import mock\nclient = mock.Mock()\n"
+            'client.chat.completions.create.assert_called_once_with(model="gpt-4o", messages=[])\n'
+            'assert client.chat.completions.create.call_args.kwargs["model"] == "gpt-4o"'
+        ),
     )
+
+    def _glm_of(self, value: str) -> str:
+        match = self.tables.match_model(split_provider(value)[1])
+        return f"`{match.glm}`" if match is not None and match.glm else "a GLM id"
+
+    def _expected_request_model(self, literal: cst.SimpleString) -> str | None:
+        """The API method (`chat.completions.create`) of a mock whose call a test checks was given
+        `literal` as its model: `create.assert_called_once_with(model="gpt-4o", ...)` or
+        `create.call_args.kwargs["model"] == "gpt-4o"`."""
+        parents = self.model.parents
+        parent = parents.get(literal)
+        if isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "model":
+            call = parents.get(parent)
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+                if call.func.attr.value.startswith(
+                    ("assert_called", "assert_any_call", "assert_awaited", "assert_any_await")
+                ):
+                    return self._api_method(call.func.value)
+            return None
+        comparison = parents.get(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+        if not isinstance(comparison, cst.Comparison):
+            return None
+        for side in (comparison.left, *(target.comparator for target in comparison.comparisons)):
+            if isinstance(side, cst.Subscript) and "call_args" in code_of(side.value):
+                index = side.slice[0].slice if len(side.slice) == 1 else None
+                key = index.value if isinstance(index, cst.Index) else None
+                if isinstance(key, cst.SimpleString) and string_value(key) == "model":
+                    return self._api_method(side.value)
+        return None
+
+    def _api_method(self, expr: cst.BaseExpression) -> str | None:
+        """`chat.completions.create` of `mock_client.chat.completions.create(.call_args.kwargs)`."""
+        parts: list[str] = []
+        while isinstance(expr, cst.Attribute):
+            parts.append(expr.attr.value)
+            expr = expr.value
+        path = self.tables.sdk.normalise_path(parts[::-1])
+        client = self.tables.signatures.clients.get("openai.OpenAI")
+        methods = sorted(client.methods, key=len, reverse=True) if client is not None else []
+        for method in methods:
+            wanted = tuple(method.split("."))
+            for start in range(len(path) - len(wanted) + 1):
+                if path[start : start + len(wanted)] == wanted:
+                    return method
+        return None
 
     def on_module_end(self) -> None:
         tested = self._prefix_tests()
@@ -122,6 +177,17 @@ class ModelIdAsData(Rule):
                     settings = self._held_settings()
                 if literal in settings:
                     self.report(literal, f"{what}{label} {settings[literal]}")
+                    continue
+                expected = self._expected_request_model(literal)
+                if expected is not None:
+                    # a test's expectation of the model a mocked API call was given: it fails once
+                    # the code's id is migrated, so it is worth more than a note
+                    self.report(
+                        literal,
+                        f"{what}{label} is what a test expects the mocked `{expected}` to be sent: where the "
+                        f"code's id becomes {self._glm_of(value)}, change this expectation with it",
+                        severity=Severity.WARNING,
+                    )
                     continue
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue

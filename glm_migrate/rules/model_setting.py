@@ -85,6 +85,10 @@ class ModelSetting(Rule):
     (`requests.post("https://api.openai.com/v1/chat/completions", json={"model": model})`) is
     reported without a fix, as that URL stays OpenAI's (GLM405) and would refuse a GLM id. A setting of a class named for another provider beside an OpenAI one
     of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's.
+    An id written inline as an argument of another LLM library's call (`instructor.from_provider(
+    "openai/gpt-4o-mini")`, PydanticAI's `Agent("openai:gpt-4o")`, not one of the SDKs, LangChain or
+    LiteLLM, which other rules check) is a model that library sends to OpenAI: reported for a
+    person, without a fix, since no fix points the library at Z.AI.
     An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
     name: reported without a fix. The `model` attribute of an object a function builds for itself
@@ -176,6 +180,9 @@ class ModelSetting(Rule):
             expected='from agents import Agent\ndef build():\n    model = "glm-4.6"\n    return Agent(name="a", model=model)',
             unsafe=True,
         ),
+        Invalid(  # written inline in an LLM library's factory, which sends it to OpenAI
+            'import instructor\nclient = instructor.from_provider("openai/gpt-4o-mini")'
+        ),
         Invalid(  # an attribute only logged here: other modules may read and send it
             'class Bot:\n    MODEL = "gpt-4o"\n    def describe(self):\n        print(self.MODEL)',
             expected='class Bot:\n    MODEL = "glm-4.6"\n    def describe(self):\n        print(self.MODEL)',
@@ -236,6 +243,15 @@ class ModelSetting(Rule):
                     found[literal] = (name, scope, request)
                 elif request is not None and found[literal][2] is None:
                     found[literal] = (*found[literal][:2], request)
+        # an id written inline as an argument of an LLM library's call
+        # (`instructor.from_provider("openai/gpt-4o-mini")`, `Agent("openai:gpt-4o")`) is sent by
+        # it as a model, as the same id in a variable handed there is: not data
+        for literal, scope in strings:
+            if literal in found or self.claimed(literal) or not self._model_id(literal):
+                continue
+            callee = self._library_call_of(literal, scope)
+            if callee is not None:
+                found[literal] = (f"{callee}(...)", scope, None)
         self._identifiers = _names_telling_models_apart(
             (name, value, self.tables.match_model(split_provider(value)[1]))
             for literal, (name, scope, _) in found.items()
@@ -243,6 +259,22 @@ class ModelSetting(Rule):
         )
         for literal, (name, scope, request) in found.items():
             self._check(name, literal, scope, request)
+
+    def _library_call_of(self, literal: cst.SimpleString, scope: Scope) -> str | None:
+        """The LLM library function or class (`rules/sdk.toml` `[model_readers]`, not the OpenAI
+        SDK's own) that `literal` is passed to directly, by position or as `model=`."""
+        arg = self.model.parents.get(literal)
+        call = self.model.parents.get(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(arg, cst.Arg) or not isinstance(call, cst.Call) or arg.star:
+            return None
+        if arg.keyword is not None and not names_a_model(arg.keyword.value):
+            return None
+        for qualified in sorted(self.model.qualified_names(call.func, scope)):
+            top = qualified.partition(".")[0]
+            sdk = self.tables.sdk
+            if top in sdk.model_packages and top not in sdk.model_packages_checked:
+                return qualified
+        return None
 
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
@@ -265,6 +297,17 @@ class ModelSetting(Rule):
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
+        if name.endswith("(...)"):
+            # written inline in an LLM library's call: the library sends it, to OpenAI unless it
+            # is pointed at Z.AI by hand, so no fix changes it alone
+            message = f"Model id `{value}` is handed to `{name[:-5]}`, which sends it to OpenAI; Z.AI does not serve it"
+            suggestion = (
+                f": point the library at Z.AI and use a GLM id (`{new}` for `{model_id}`), by hand"
+                if new
+                else ": it has no GLM counterpart"
+            )
+            self.report(literal, message + suggestion, model=match)
+            return
         if provider or not new:
             suggestion = f": set it to a GLM id (`{new}` for `{model_id}`)" if new else ": it has no GLM counterpart"
             suggestion += f" ({match.why})" if not new and match.why else ""
