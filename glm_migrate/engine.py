@@ -40,7 +40,7 @@ from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, m
 from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.rules._clients import class_factories, ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
-from glm_migrate.summary import cannot_follow, summarize, waiting_sends
+from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -314,6 +314,8 @@ def _migrate_module(
         result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
         if context.waiting:
             summary = replace(summary, waiting=dict(context.waiting))
+        if context.held_names:
+            summary = replace(summary, held_names=dict(context.held_names))
         if context.waiting_params or context.waiting_sent:
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
@@ -1118,6 +1120,13 @@ def _move_as_safely_as_its_calls(
     for client in model.clients:
         if client.copied_from is not None and (why := waiting.get(client.copied_from)) is not None:
             waiting.setdefault(client, why)
+    # ... and so does one sending an id another module keeps for a person (`held_sent`)
+    for call, _ in of_call:
+        held_why = _held_elsewhere(model, call)
+        if held_why is not None:
+            for client in call.clients:
+                if moved_by_fixes(client):
+                    waiting.setdefault(client, held_why)
     while True:
         count = len(waiting)
         _declared_clients_wait(model, of_call, waiting)
@@ -1217,6 +1226,18 @@ def _key_readers_wait(
                 for value in values:
                     held.setdefault(value, f"`{name}` reading it waits: {why}")
                 changed = True
+
+
+def _held_elsewhere(model: SemanticModel, call: ApiCall) -> str | None:
+    """Why the id `call` sends, imported from another module, stays OpenAI's in a safe run
+    there (`ModuleFacts.held_sent`), if it does."""
+    held = model.facts.held_sent
+    for value in model.model_arguments(call) if held else ():
+        for qualified, attributes in imported_roots(model, value, call.scope, 0):
+            why = held.get(".".join(filter(None, (qualified, attributes))))
+            if why is not None:
+                return why
+    return None
 
 
 def _declared_clients_wait(

@@ -87,6 +87,9 @@ class ModuleSummary:
     #: (imported name as written, attribute path, why) for the entries of `sent` a request
     #: through such a waiting client sends: the defining module keeps their ids in a safe run
     waiting_sent: tuple[tuple[str, str, str], ...] = ()
+    #: module-level names other modules send as model ids whose ids this module's safe run keeps
+    #: (a person updates them with the tests they meet here), with why: the senders' clients wait
+    held_names: Mapping[str, str] = field(default_factory=dict)
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -128,19 +131,12 @@ class ModuleFacts:
     waiting_functions: Mapping[str, str] = field(default_factory=dict)
     #: dotted name of `sent_names` -> why a client sending it waits where it is built (`waiting_sent`)
     waiting_names: Mapping[str, str] = field(default_factory=dict)
+    #: imported name (and attribute path) this module sends as a model id, as written, -> why its
+    #: defining module keeps the id in a safe run (`ModuleSummary.held_names`): the client waits
+    held_sent: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(
-            self.clients
-            or self.factories
-            or self.sent_names
-            or self.held_clients
-            or self.model_functions
-            or self.client_functions
-            or self.tokenizer_functions
-            or self.keys
-            or self.read_keys
-        )
+        return any(getattr(self, name) for name in self.__match_args__)
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""
@@ -155,6 +151,7 @@ class ModuleFacts:
         parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
+        parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
         return "\n".join(parts)
 
 
@@ -447,6 +444,14 @@ class ProjectIndex:
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
                 client_functions.update({f"{qualified}.{n}": uses for n, uses in imported.client_params.items()})
         keys = {written: self._key(written, path) for written in summary.keys}
+        held_sent: dict[str, str] = {}
+        for qualified, attributes, _ in summary.sent:
+            found = self.resolve_name(qualified, path)
+            if isinstance(found, _Name | _Module):
+                defining = self._summary(found.path) or ModuleSummary()
+                name = attributes if isinstance(found, _Module) else ".".join(filter(None, (found.name, attributes)))
+                if (why := defining.held_names.get(name)) is not None:
+                    held_sent[".".join(filter(None, (qualified, attributes)))] = why
         return ModuleFacts(
             clients,
             factories,
@@ -459,6 +464,7 @@ class ProjectIndex:
             self._read_keys_of().get(path, {}),
             waiting_functions,
             self._sent_names(waiting=True).get(path, {}),
+            held_sent,
         )
 
     def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:

@@ -360,7 +360,7 @@ def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
         if call.endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
             continue
         for value in model.model_arguments(call):
-            for qualified, attributes in _imported_roots(model, value, call.scope, 0):
+            for qualified, attributes in imported_roots(model, value, call.scope, 0):
                 yield call, qualified, attributes
 
 
@@ -404,7 +404,7 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
                     yield f"{binding.qualified}.{parts[1]}", ".".join(call.path)
 
 
-def _imported_roots(
+def imported_roots(
     model: SemanticModel, expr: cst.BaseExpression, scope: Scope, depth: int
 ) -> Iterator[tuple[str, str]]:
     """The imported names (and attribute paths below them) an expression's value comes from:
@@ -415,15 +415,15 @@ def _imported_roots(
     if type(expr) in (cst.IfExp, cst.BooleanOperation):
         parts = (expr.body, expr.orelse) if type(expr) is cst.IfExp else (expr.left, expr.right)  # type: ignore[attr-defined]
         for part in parts:
-            yield from _imported_roots(model, part, scope, depth + 1)
+            yield from imported_roots(model, part, scope, depth + 1)
         return
     if type(expr) is cst.Call:
         env = env_lookup(expr)
         func = expr.func
         if env is not None and env[1] is not None:
-            yield from _imported_roots(model, env[1], scope, depth + 1)
+            yield from imported_roots(model, env[1], scope, depth + 1)
         elif type(func) is cst.Attribute and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
-            yield from _imported_roots(model, func.value, scope, depth + 1)
+            yield from imported_roots(model, func.value, scope, depth + 1)
         return
     dotted = dotted_name(expr) if type(expr) in (cst.Name, cst.Attribute) else None
     if dotted is None:
@@ -433,4 +433,4 @@ def _imported_roots(
         if binding.qualified is not None:
             yield binding.qualified, attributes
         elif binding.value is not None and not attributes:
-            yield from _imported_roots(model, binding.value, binding.scope, depth + 1)
+            yield from imported_roots(model, binding.value, binding.scope, depth + 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
-import pytest
 from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
@@ -724,10 +723,6 @@ def test_ids_sent_through_a_client_that_waits_where_it_is_built_wait_too(tmp_pat
     assert _applicabilities(tmp_path, files, "settings.py") == {"GLM101": "safe"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: tests of an id in the module defining it are not seen when another module sends it",
-)
 def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path: Path) -> None:
     # seen in hnishi/simple-ai-slack-bot (configuration.py tests MODEL_NAME.startswith("gpt-4") and
     # raises for other ids; simple_qa.py sends it): a GLM default would make the import raise
@@ -741,3 +736,7 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
     reports = {r.path.relative_to(tmp_path).as_posix(): r for r in run(paths, Settings(), jobs=1)}
     fixes = [d for d in reports["settings.py"].diagnostics if d.code == "GLM101" and d.edit is not None]
     assert not [d for d in fixes if d.applicability.value == "safe"]
+    # ... and the client sending it waits: moved, it would send `gpt-4o` to Z.AI
+    sender = {d.code: d for d in reports["bot.py"].diagnostics}
+    assert sender["GLM002"].applicability.value == "unsafe"
+    assert "`MODEL_NAME` keeps `gpt-4o` where it is defined" in sender["GLM002"].message

@@ -96,6 +96,8 @@ class RuleContext:
     #: safe fixes right only while every client of the module moves (a test of whether OpenAI's
     #: key is set, renamed): they wait with any client that waits (engine.py)
     with_every_client: list[Finding] = field(default_factory=list)
+    #: names other modules send as model ids whose ids stay here for a person, with why (summary)
+    held_names: dict[str, str] = field(default_factory=dict)
     #: framework model objects (LangChain's `ChatOpenAI`) moving with the key setting they read:
     #: their findings, the values of that setting and the class's name; while another reader of
     #: the setting waits, they wait too (engine.py)

@@ -222,7 +222,8 @@ class OpenAIModelName(Rule):
                 self._rewrite(call, call.endpoint or "", set())
         # Names other modules send as model ids (the project index): rewritten where defined.
         for dotted, endpoint in sorted(self.model.facts.sent_names.items()):
-            literals, _ = self.model.resolve_strings(cst.parse_expression(dotted), self.model.module_scope)
+            sent = cst.parse_expression(dotted)
+            literals, _ = self.model.resolve_strings(sent, self.model.module_scope)
             for literal in literals:
                 old = string_value(literal)
                 match = self.tables.match_on(endpoint, old) if old is not None else None
@@ -232,6 +233,20 @@ class OpenAIModelName(Rule):
                 self._seen.add(literal)
                 self.claim(literal)
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
+                # `if not MODEL_NAME.startswith("gpt-"): raise ...` here: rewritten, the test fails
+                tests = self._tests(sent, self.model.module_scope) if old is not None else []
+                if tests:
+                    checks = ", ".join(f"`{test.code}`" for test in tests)
+                    self.report(
+                        literal,
+                        f"{message}, also tested by {checks}: replace it with `{new}` and update the test",
+                        model=match,
+                    )
+                    self._report_tests(tests, old or "", new)
+                    self.context.held_names[dotted] = (
+                        f"`{dotted}` keeps `{old}` where it is defined, for a person ({checks} tests it)"
+                    )
+                    continue
                 waits = self.model.facts.waiting_names.get(dotted)
                 self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
         if self.model.facts.model_functions:
