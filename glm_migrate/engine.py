@@ -1070,9 +1070,6 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
-        if deployment is None and any(c.sdk == "azure" for c in call.clients):
-            # ... and so does a deployment name no table maps (`"query-agent-gpt-4"`, GLM102)
-            deployment = next((f for f in found if f.rule.CODE == "GLM102" and f.severity is Severity.ERROR), None)
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
