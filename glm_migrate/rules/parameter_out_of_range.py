@@ -115,6 +115,8 @@ class ParameterOutOfRange(Rule):
         """`temperature=TEMPERATURE`, `temperature=req.temperature` (a field's default): the
         number literals the name or attribute is bound to, clamped where they are written; an
         unsafe fix, as the setting may also feed what stays with OpenAI."""
+        if self.tables.limits.get(self.tables.renamed_params.get(name, name)) is None:
+            return  # `model=model`, `messages=history`: no range to check
         bindings = self.model.bindings_of(value, call.scope)
         if not bindings and type(value) is cst.Attribute:
             bindings = [
