@@ -478,6 +478,8 @@ def migrate_notebook(
     data: bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]] = ALL_RULES
 ) -> NotebookResult:
     """Migrate the code cells of a notebook's bytes. Never raises on a malformed notebook."""
+    if not data.strip():
+        return NotebookResult(None, ())  # an empty file named `.ipynb` (a placeholder): nothing in it
     try:
         text = data.decode("utf-8")
         document = json.loads(text)

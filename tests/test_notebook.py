@@ -206,6 +206,13 @@ def test_an_odd_cell_never_makes_the_run_exit_2(tmp_path: Path) -> None:
     assert glm_migrate(".", "--check", "--ignore", "GLM992", cwd=tmp_path).stdout.count("GLM992") == 0
 
 
+def test_an_empty_notebook_file_is_no_failure(tmp_path: Path) -> None:
+    # placeholders left empty in tutorial repositories (patchy631/ai-engineering-hub): nothing to read
+    (tmp_path / "empty.ipynb").write_bytes(b"")
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert check.returncode == 0 and "0 failed" in check.stdout
+
+
 def test_a_failed_notebook_is_never_written(tmp_path: Path) -> None:
     broken = notebook(["import openai\n"], [CALL])[:-10]  # cut short: not JSON any more
     (tmp_path / "nb.ipynb").write_bytes(broken)
