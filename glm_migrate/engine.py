@@ -922,7 +922,9 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         rule.on_module_end()
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
         context = active[0].context
-        waiting = _move_as_safely_as_its_calls(model, findings, by_call, context)
+        # the SDK client classes handed on uncalled (`field(default_factory=OpenAI)`), found once
+        factories = class_factories(model)
+        waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
         context.waiting.update(_names_holding(model, waiting))
         context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
         settings = context.held_settings
@@ -930,14 +932,15 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         if waiting:
             why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
             make_unsafe((finding, why) for finding in context.with_every_client)
-        _clientless_calls_wait(model, by_call)
+        _clientless_calls_wait(model, by_call, factories)
 
 
-def _clientless_calls_wait(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> None:
+def _clientless_calls_wait(
+    model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]], factories: list[tuple[cst.Arg, str]]
+) -> None:
     """A call through a client not seen built (`self.client`) in a module that hands an SDK
-    client class on uncalled (`field(default_factory=OpenAI)`) may go through one of the
-    clients so built, which no fix moves: its GLM ids would reach OpenAI."""
-    factories = class_factories(model)
+    client class on uncalled (`factories`: `field(default_factory=OpenAI)`) may go through one
+    of the clients so built, which no fix moves: its GLM ids would reach OpenAI."""
     if factories:
         why = f"its client may be one `{short_code(model.parents[factories[0][0]])}` builds, which no fix moves"
         make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
@@ -966,7 +969,11 @@ def _handed_ids(model: SemanticModel, built: Mapping[cst.CSTNode, Client]) -> di
 
 
 def _move_as_safely_as_its_calls(
-    model: SemanticModel, findings: list[Finding], by_call: list[tuple[ApiCall, list[Finding]]], context: RuleContext
+    model: SemanticModel,
+    findings: list[Finding],
+    by_call: list[tuple[ApiCall, list[Finding]]],
+    context: RuleContext,
+    factories: list[tuple[cst.Arg, str]],
 ) -> dict[Client, str]:
     """A client moves to Z.AI only as safely as its calls can follow it. Moved by a safe fix
     while `whisper-1` becomes `glm-asr` only with --unsafe-fixes (or only by hand: an id a test
@@ -1126,7 +1133,7 @@ def _move_as_safely_as_its_calls(
                     waiting.setdefault(client, held_why)
     while True:
         count = len(waiting)
-        _declared_clients_wait(model, of_call, waiting)
+        _declared_clients_wait(model, of_call, waiting, factories)
         _key_readers_wait(model, context, findings, waiting)
         if len(waiting) == count:
             break
@@ -1238,7 +1245,10 @@ def _held_elsewhere(model: SemanticModel, call: ApiCall) -> str | None:
 
 
 def _declared_clients_wait(
-    model: SemanticModel, of_call: list[tuple[ApiCall, list[Finding]]], waiting: dict[Client, str]
+    model: SemanticModel,
+    of_call: list[tuple[ApiCall, list[Finding]]],
+    waiting: dict[Client, str],
+    factories: list[tuple[cst.Arg, str]],
 ) -> None:
     """A call through a parameter declared as the SDK's client (`def ask(client: OpenAI)`) may
     be given any client of that class this module builds, by code not followed (`for client in (speech, chat):
@@ -1265,7 +1275,7 @@ def _declared_clients_wait(
             ) or next(
                 (
                     f"it may be given a client `{short_code(model.parents[arg])}` builds, which no fix moves"
-                    for arg, name in class_factories(model)
+                    for arg, name in factories
                     if model.tables.clients[name] == (declared.sdk, declared.is_async)
                 ),
                 None,

@@ -30,7 +30,7 @@ from glm_migrate.semantic import (
 )
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
 from glm_migrate.splats import SplatMapping, resolve_splat
-from glm_migrate.tables import Tables, UnsupportedParam
+from glm_migrate.tables import Range, Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
 
 
@@ -111,11 +111,16 @@ def number_value(node: cst.BaseExpression) -> float | None:
     return None
 
 
+def limit_of(tables: Tables, name: str) -> Range | None:
+    """The target's range for request parameter `name` (`rules/parameters.toml`), under its GLM name."""
+    return tables.limits.get(tables.renamed_params.get(name, name))
+
+
 def out_of_range(rule: Rule, name: str, node: cst.BaseExpression) -> tuple[str, Fix] | None:
     """For a literal request parameter `name=node` outside the target's range
     (`rules/parameters.toml`): what `rule` says, and the fix that clamps it."""
     tables = rule.tables
-    limit = tables.limits.get(tables.renamed_params.get(name, name))
+    limit = limit_of(tables, name)
     if limit is None:
         return None
     value = number_value(node)

@@ -7,9 +7,8 @@ import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, number_value, out_of_range
+from glm_migrate.rules._helpers import GlmOptions, code_of, limit_of, number_value, out_of_range
 from glm_migrate.semantic import ApiCall
-from glm_migrate.semantic.values import InstanceValue, LocalClassValue
 
 
 class ParameterOutOfRange(Rule):
@@ -115,16 +114,11 @@ class ParameterOutOfRange(Rule):
         """`temperature=TEMPERATURE`, `temperature=req.temperature` (a field's default): the
         number literals the name or attribute is bound to, clamped where they are written; an
         unsafe fix, as the setting may also feed what stays with OpenAI."""
-        if self.tables.limits.get(self.tables.renamed_params.get(name, name)) is None:
+        if limit_of(self.tables, name) is None:
             return  # `model=model`, `messages=history`: no range to check
         bindings = self.model.bindings_of(value, call.scope)
         if not bindings and type(value) is cst.Attribute:
-            bindings = [
-                binding
-                for base in self.model.values_of(value.value, call.scope)
-                if isinstance(base, InstanceValue | LocalClassValue)
-                for binding in self.model.class_attribute(base.scope, value.attr.value)
-            ]
+            bindings = self.model.member_bindings(value, call.scope)
         for binding in bindings:
             literal = binding.value
             if literal is None or literal in self._settings_seen or number_value(literal) is None:

@@ -390,6 +390,16 @@ class ValueResolver(ClientIndex):
             self._model_literals[call] = literals, complete
         return self._model_literals[call]
 
+    def member_bindings(self, expr: cst.Attribute, scope: Scope) -> list[Binding]:
+        """The bindings of `expr`'s attribute on what its base may be, an instance or a class of
+        this module (`req.temperature` with `req: ChatRequest`, `self.config.model`)."""
+        return [
+            binding
+            for base in self.values_of(expr.value, scope)
+            if isinstance(base, InstanceValue | LocalClassValue)
+            for binding in self.class_attribute(base.scope, expr.attr.value)
+        ]
+
     def _offered(self, call: cst.Call, scope: Scope) -> list[cst.SimpleString]:
         """The strings of the list or tuple literals given to `call`, directly or by a name bound
         to one: the choices a widget offers (`st.selectbox`, `gr.Dropdown`, `random.choice`)."""
@@ -550,12 +560,7 @@ class ValueResolver(ClientIndex):
                     found, whole = self.resolve_strings(expr.value, scope, depth + 1)
                     if found:
                         return found, whole
-                bindings = [
-                    binding
-                    for base in self.values_of(expr.value, scope)
-                    if isinstance(base, InstanceValue | LocalClassValue)
-                    for binding in self.class_attribute(base.scope, expr.attr.value)
-                ]
+                bindings = self.member_bindings(expr, scope)
         elif isinstance(expr, cst.IfExp | cst.BooleanOperation):
             parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
             results = [self.resolve_strings(p, scope, depth + 1) for p in parts]
