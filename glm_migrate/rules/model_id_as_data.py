@@ -44,7 +44,8 @@ class ModelIdAsData(Rule):
     prefix of GLM ids (`startswith("glm-")`) stays a note: migrated ids pass it, as GLM's did.
     So is a test's expectation of the model a mocked API call was sent
     (`create.assert_called_once_with(model="gpt-4o", ...)`, `create.call_args.kwargs["model"] ==
-    "gpt-4o"`): it fails once the code's id is migrated. It is not rewritten: which id of the code
+    "gpt-4o"`, also through a name given the mock's `call_args`): it fails once the code's id is
+    migrated. It is not rewritten: which id of the code
     it mirrors, and whether that one moves in the same run, is not known here.
     """
 
@@ -112,11 +113,27 @@ class ModelIdAsData(Rule):
         if not isinstance(comparison, cst.Comparison):
             return None
         for side in (comparison.left, *(target.comparator for target in comparison.comparisons)):
-            if isinstance(side, cst.Subscript) and "call_args" in code_of(side.value):
+            if not isinstance(side, cst.Subscript):
+                continue
+            arguments = self._call_args(side.value)
+            if arguments is not None:
                 index = side.slice[0].slice if len(side.slice) == 1 else None
                 key = index.value if isinstance(index, cst.Index) else None
                 if isinstance(key, cst.SimpleString) and string_value(key) == "model":
-                    return self._api_method(side.value)
+                    return self._api_method(arguments)
+        return None
+
+    def _call_args(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The expression reading a mock's `call_args` that `expr` is, or that the name `expr`
+        was given (`kwargs = create.call_args.kwargs`, `_, kwargs = create.call_args`)."""
+        if "call_args" in code_of(expr):
+            return expr
+        if type(expr) is not cst.Name:
+            return None
+        for binding in self.model.lookup(expr.value, self.model.scope_of(expr)):
+            value = binding.unpacked[0] if binding.unpacked is not None else binding.value
+            if value is not None and "call_args" in code_of(value):
+                return value
         return None
 
     def _api_method(self, expr: cst.BaseExpression) -> str | None:

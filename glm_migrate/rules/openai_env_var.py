@@ -90,6 +90,13 @@ class OpenAIEnvVar(Rule):
     and the read are renamed together, the read with no default. So is a lookup whose value the code
     tells from None (`key is not None`, `isinstance(keys, str)`, also through another lookup's
     default): the `""` or the URL a default would add makes that test always pass.
+
+    A test that sets or unsets OpenAI's variable for the code it runs (`monkeypatch.setenv`,
+    `delenv`, `patch.dict(os.environ, {...})`, `os.environ[...] = ...`) gets an unsafe fix that
+    sets Z.AI's instead: once the code under test moves, it reads `ZAI_API_KEY` (or
+    `ZAI_BASE_URL`, which a test may point at a mock server), and the test would leave it unset.
+    Unsafe because that code is in another module and may be a path that stays on OpenAI; a test
+    that sets Z.AI's variable too is left alone.
     """
 
     CODE = "GLM009"
@@ -135,6 +142,12 @@ class OpenAIEnvVar(Rule):
             'import os\nfrom openai import OpenAI\nif "OPENAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
             expected='import os\nfrom openai import OpenAI\nif "ZAI_API_KEY" not in os.environ:\n    raise SystemExit(1)\nc = OpenAI()',
         ),
+        # a test's set-up for the code it runs, which reads Z.AI's variable once it moves
+        Invalid(
+            'import pytest\ndef test_client(monkeypatch):\n    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")',
+            expected='import pytest\ndef test_client(monkeypatch):\n    monkeypatch.setenv("ZAI_API_KEY", "sk-test")',
+            unsafe=True,
+        ),
         # asked for when missing and set: what it sets is the program's key
         Invalid(
             'import os\nimport openai\nif "OPENAI_API_KEY" not in os.environ:\n    os.environ["OPENAI_API_KEY"] = input()'
@@ -177,6 +190,8 @@ class OpenAIEnvVar(Rule):
         key_envs, url_envs = self.tables.openai_key_envs, self.tables.openai_base_url_envs
         if not any(name in self.model.source for name in key_envs | url_envs):
             return
+        if self.model.is_test_module:
+            self._test_env_writes(key_envs | url_envs)
         handled = self._handled()
         reads: list[cst.Call | cst.Subscript | cst.Comparison] = [call for call, _ in self.model.calls]
         reads += self.model.environ_subscripts
@@ -198,6 +213,8 @@ class OpenAIEnvVar(Rule):
                 continue
             name, default = lookup
             if self._is_write(node):
+                if self.model.is_test_module:
+                    continue  # a test's set-up for the code it runs: `_test_env_writes`
                 # `os.environ["OPENAI_API_KEY"] = key`: set for whatever reads it next (a library, a
                 # child process), which talks to OpenAI unless it moves to Z.AI as well
                 self.report(
@@ -303,6 +320,27 @@ class OpenAIEnvVar(Rule):
             if follows and name in key_envs:
                 # right only while every client whose key it guards moves (engine.py)
                 self.context.with_every_client.append(finding)
+
+    def _test_env_writes(self, openai_envs: Collection[str]) -> None:
+        """A test that sets (or unsets) OpenAI's variable for the code it runs sets one that code
+        no longer reads once it moves to Z.AI: the key it needs is missing and the server it was
+        pointed at (a mock) is not the one it calls. Renamed by an unsafe fix: the code under test
+        is elsewhere, and may be a path that stays on OpenAI."""
+        writes = self.model.test_env_writes
+        written = {name for _, name in writes}
+        for literal, name in writes:
+            if name not in openai_envs:
+                continue
+            new = self.key_env if name in self.tables.openai_key_envs else self.tables.base_url_env
+            if new in written:
+                continue  # the test sets Z.AI's variable as well
+            self.report(
+                literal,
+                f"This test sets `{name}` for the code it runs, which reads `{new}` once it moves to Z.AI: "
+                f"set `{new}` where that code moves",
+                fix=Fix(((literal, replace_with(replace_string(literal, new))),), f"Set `{new}` instead"),
+                severity=Severity.WARNING,
+            )
 
     def _guard_messages(self, lookup: cst.BaseExpression, name: str, new: str) -> list[tuple[cst.CSTNode, NodeEdit]]:
         """Edits naming `new` in the messages of the guards of `lookup` and of the setting it

@@ -13,12 +13,14 @@ from urllib.parse import urlparse
 import libcst as cst
 
 from glm_migrate.nodes import (
+    ENVIRON_NAMES,
     dotted_name,
     env_lookup,
     env_membership,
     find_kwarg,
     gives_none_when_unset,
     is_none,
+    os_dotted_name,
     string_value,
 )
 from glm_migrate.project import ClientFact
@@ -497,6 +499,44 @@ class ClientIndex(ModuleScopes):
                     if isinstance(literal, cst.SimpleString) and variable is not None:
                         writes.append((literal, variable, written))
         return tuple(writes)
+
+    @functools.cached_property
+    def test_env_writes(self) -> tuple[tuple[cst.SimpleString, str], ...]:
+        """(literal, variable) for each environment variable a test sets or unsets for the code
+        it runs, named by a string literal: `monkeypatch.setenv("X", ...)` / `delenv("X")`,
+        `os.environ["X"] = ...` / `del os.environ["X"]`, `os.environ.setdefault("X", ...)` /
+        `.pop("X")`, and the keys of the mapping `patch.dict(os.environ, {...})` or
+        `os.environ.update({...})` sets."""
+        literals: list[cst.BaseExpression] = []
+        for subscript in self.environ_subscripts:
+            index = subscript.slice[0].slice if len(subscript.slice) == 1 else None
+            if type(self.parents.get(subscript)) in (cst.AssignTarget, cst.Del) and isinstance(index, cst.Index):
+                literals.append(index.value)
+        for call, _ in self.calls:
+            func = call.func
+            if type(func) is not cst.Attribute:
+                continue
+            method = func.attr.value
+            first = call.args[0] if call.args and not call.args[0].star else None
+            if method in ("setenv", "delenv") and first is not None:
+                literals.append(first.value)  # pytest's MonkeyPatch, whatever the fixture is called
+            elif method in ("setdefault", "pop") and first is not None:
+                if os_dotted_name(func.value) in ENVIRON_NAMES:
+                    literals.append(first.value)
+            elif method in ("dict", "update"):
+                environ = func.value if method == "update" else (call.args[0].value if call.args else None)
+                target = os_dotted_name(environ) if environ is not None else None
+                if target in ENVIRON_NAMES or string_value(environ) == "os.environ":
+                    values = find_kwarg(call, "values") or (
+                        call.args[1] if method == "dict" and len(call.args) > 1 else first
+                    )
+                    if values is not None and type(values.value) is cst.Dict:
+                        literals += [e.key for e in values.value.elements if type(e) is cst.DictElement]
+        return tuple(
+            (literal, name)
+            for literal in literals
+            if type(literal) is cst.SimpleString and (name := string_value(literal)) is not None
+        )
 
     @functools.cached_property
     def environ_written(self) -> frozenset[str]:
