@@ -95,8 +95,11 @@ class OpenAIEnvVar(Rule):
     `delenv`, `patch.dict(os.environ, {...})`, `os.environ[...] = ...`) gets an unsafe fix that
     sets Z.AI's instead: once the code under test moves, it reads `ZAI_API_KEY` (or
     `ZAI_BASE_URL`, which a test may point at a mock server), and the test would leave it unset.
-    Unsafe because that code is in another module and may be a path that stays on OpenAI; a test
-    that sets Z.AI's variable too is left alone.
+    So do the test's checks that name the variable: whether it is set (`assert "OPENAI_API_KEY"
+    not in os.environ`) and the message it expects the code to give (`assert "OPENAI_API_KEY" in
+    str(error)`, `pytest.raises(..., match=...)`), which names `ZAI_API_KEY` once a key guard
+    moves. Unsafe because that code is in another module and may be a path that stays on OpenAI;
+    a test that sets Z.AI's variable too is left alone.
     """
 
     CODE = "GLM009"
@@ -190,8 +193,8 @@ class OpenAIEnvVar(Rule):
         key_envs, url_envs = self.tables.openai_key_envs, self.tables.openai_base_url_envs
         if not any(name in self.model.source for name in key_envs | url_envs):
             return
-        if self.model.is_test_module:
-            self._test_env_writes(key_envs | url_envs)
+        # `assert "OPENAI_API_KEY" not in os.environ` in a test, reported with the test's set-up
+        test_checks = self._test_env_writes(key_envs | url_envs) if self.model.is_test_module else set()
         handled = self._handled()
         reads: list[cst.Call | cst.Subscript | cst.Comparison] = [call for call, _ in self.model.calls]
         reads += self.model.environ_subscripts
@@ -207,6 +210,8 @@ class OpenAIEnvVar(Rule):
                     severity=Severity.WARNING,
                 )
         for node in reads:
+            if node in test_checks:
+                continue
             membership = env_membership(node)
             lookup = (membership[0], None) if membership is not None else env_lookup(node)
             if lookup is None or lookup[0] not in key_envs | url_envs or node in handled:
@@ -321,17 +326,18 @@ class OpenAIEnvVar(Rule):
                 # right only while every client whose key it guards moves (engine.py)
                 self.context.with_every_client.append(finding)
 
-    def _test_env_writes(self, openai_envs: Collection[str]) -> None:
+    def _test_env_writes(self, openai_envs: Collection[str]) -> set[cst.CSTNode]:
         """A test that sets (or unsets) OpenAI's variable for the code it runs sets one that code
         no longer reads once it moves to Z.AI: the key it needs is missing and the server it was
         pointed at (a mock) is not the one it calls. Renamed by an unsafe fix: the code under test
         is elsewhere, and may be a path that stays on OpenAI."""
+        checks: set[cst.CSTNode] = set()  #: the membership tests reported here
         writes = self.model.test_env_writes
         written = {name for _, name in writes}
         for literal, name in writes:
             if name not in openai_envs:
                 continue
-            new = self.key_env if name in self.tables.openai_key_envs else self.tables.base_url_env
+            new = self._z_ai_variable(name)
             if new in written:
                 continue  # the test sets Z.AI's variable as well
             self.report(
@@ -341,6 +347,66 @@ class OpenAIEnvVar(Rule):
                 fix=Fix(((literal, replace_with(replace_string(literal, new))),), f"Set `{new}` instead"),
                 severity=Severity.WARNING,
             )
+        # `assert "OPENAI_API_KEY" in str(error)`, `pytest.raises(..., match="OPENAI_API_KEY")`: the
+        # message the test expects names the variable, which the code's messages stop naming once
+        # its key guards move (GLM009's safe fix renames them too)
+        word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(openai_envs))) + r")\b")
+        for literal, _ in self.model.string_literals:
+            if word.search(literal.value) is None:
+                continue
+            parent = self.model.parents.get(literal)
+            membership = env_membership(parent) if type(parent) is cst.Comparison else None
+            if (
+                parent is not None
+                and membership is not None
+                and membership[0] in openai_envs
+                and self._in_assert(parent)
+            ):
+                # `assert "OPENAI_API_KEY" not in os.environ`: what the test's set-up left, renamed with it
+                new = self._z_ai_variable(membership[0])
+                checks.add(parent)
+                self.report(
+                    literal,
+                    f"This test checks whether `{membership[0]}` is set, which the code it runs reads as "
+                    f"`{new}` once it moves to Z.AI",
+                    fix=Fix(((literal, replace_with(replace_string(literal, new))),), f"Check `{new}` instead"),
+                    severity=Severity.WARNING,
+                )
+                continue
+            if not self._expected_text(literal):
+                continue
+            names = sorted(set(word.findall(literal.value)))
+            renamed = word.sub(lambda found: self._z_ai_variable(found.group(1)), literal.value)
+            self.report(
+                literal,
+                f"This test expects the code to name `{names[0]}` (an error message, a log line): once the "
+                f"code moves to Z.AI, it names `{self._z_ai_variable(names[0])}`",
+                fix=Fix(((literal, replace_with(literal.with_changes(value=renamed))),), "Expect Z.AI's variable"),
+                severity=Severity.WARNING,
+            )
+        return checks
+
+    def _z_ai_variable(self, name: str) -> str:
+        """Z.AI's variable for OpenAI's `name`: the key's or the base URL's."""
+        return self.key_env if name in self.tables.openai_key_envs else self.tables.base_url_env
+
+    def _expected_text(self, literal: cst.SimpleString) -> bool:
+        """`literal` is text a test compares what the code says with: compared in an `assert`
+        (`assert "X" in str(error)`), or the `match=` of `pytest.raises`."""
+        parents = self.model.parents
+        parent = parents.get(literal)
+        if type(parent) is cst.Arg:
+            return parent.keyword is not None and parent.keyword.value == "match"
+        if type(parent) is cst.ComparisonTarget:
+            return self._in_assert(parent)
+        return type(parent) is cst.Comparison and env_membership(parent) is None and self._in_assert(parent)
+
+    def _in_assert(self, node: cst.CSTNode) -> bool:
+        parents = self.model.parents
+        statement: cst.CSTNode | None = node
+        while statement is not None and not isinstance(statement, cst.BaseSmallStatement | cst.BaseCompoundStatement):
+            statement = parents.get(statement)
+        return type(statement) is cst.Assert
 
     def _guard_messages(self, lookup: cst.BaseExpression, name: str, new: str) -> list[tuple[cst.CSTNode, NodeEdit]]:
         """Edits naming `new` in the messages of the guards of `lookup` and of the setting it
