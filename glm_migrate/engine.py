@@ -320,6 +320,8 @@ def _migrate_module(
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
             )
+        if context.env_reads:
+            summary = replace(summary, env_reads=context.env_reads)
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -368,6 +370,7 @@ def _apply_rules(
                 edits.setdefault(node, []).append(edit)
             imports.update(finding.fix.imports)
             _note_import_uses(finding.fix, module, model.parents, needed_at)
+    context.env_reads = _openai_env_reads(model, findings, applied, edits.keys(), context)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
@@ -933,6 +936,70 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
             why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
             make_unsafe((finding, why) for finding in context.with_every_client)
         _clientless_calls_wait(model, by_call, factories)
+
+
+#: the rules whose findings move, or leave where they are, what reads OpenAI's key or URL: a
+#: client, a LangChain or LlamaIndex class, a LiteLLM call, an API Z.AI lacks (its client stays),
+#: openai<1's module settings, a variable read in code
+_ENV_READER_RULES = frozenset(
+    {"GLM001", "GLM002", "GLM006", "GLM007", "GLM008", "GLM009", "GLM010", "GLM107", "GLM301", "GLM302", "GLM303"}
+)
+
+
+def _openai_env_reads(
+    model: SemanticModel,
+    findings: Sequence[Finding],
+    applied: Sequence[bool],
+    edited: Collection[cst.CSTNode],
+    context: RuleContext,
+) -> dict[str, bool]:
+    """Outside tests, OpenAI's variables this module names in its code or reads through an SDK
+    client (which reads them for an option not given), each with whether this run moves every
+    such read to Z.AI's variable: no client waits, every finding of a reader's rule is applied
+    (bar a reminder without a fix), every client no fix moves passes `api_key=` and `base_url=`
+    itself, and every string naming the variable (a lookup, a setting, a message) is edited by
+    an applied fix. The project index tells tests (`ModuleFacts.moved_envs`)."""
+    clients = [c for c in model.clients if c.construction is not None and c.sdk in ("openai", "azure")]
+    if "OPENAI_" not in model.source and not clients:
+        return {}
+    names = context.tables.openai_key_envs | context.tables.openai_base_url_envs
+    parents = model.parents
+    literals = [
+        (literal, found)
+        for literal, _ in model.string_literals
+        if "OPENAI_" in literal.value
+        and type(parents.get(literal)) is not cst.Expr  # a docstring
+        and (found := [name for name in names if name in literal.value])
+    ]
+    read = {name for _, found in literals for name in found}
+    if clients:
+        read |= {"OPENAI_API_KEY", "OPENAI_BASE_URL"}  # what the SDK reads for an option not given
+    if not read or model.is_test_module:
+        return {}
+    moves = (
+        not context.waiting
+        and all(
+            was_applied or (f.applicability is Applicability.MANUAL and f.severity is not Severity.ERROR)
+            for f, was_applied in zip(findings, applied, strict=True)
+            if f.rule.CODE in _ENV_READER_RULES
+        )
+        and all(
+            moved_by_fixes(c) or (not c.splats and c.kwarg("api_key") is not None and c.kwarg("base_url") is not None)
+            for c in clients
+        )
+        and all(_at_or_below(literal, edited, parents) for literal, _ in literals)
+    )
+    return dict.fromkeys(sorted(read), moves)
+
+
+def _at_or_below(node: cst.CSTNode, edited: Collection[cst.CSTNode], parents: Parents) -> bool:
+    """`node` or one of its ancestors is in `edited`."""
+    current: cst.CSTNode | None = node
+    while current is not None:
+        if current in edited:
+            return True
+        current = parents.get(current)
+    return False
 
 
 def _clientless_calls_wait(

@@ -90,6 +90,11 @@ class ModuleSummary:
     #: module-level names other modules send as model ids whose ids this module's safe run keeps
     #: (a person updates them with the tests they meet here), with why: the senders' clients wait
     held_names: Mapping[str, str] = field(default_factory=dict)
+    #: outside tests: OpenAI's variables this module reads (by name, or through an SDK client not
+    #: given the option) -> whether this run moves every such read to Z.AI's (engine.py)
+    env_reads: Mapping[str, bool] = field(default_factory=dict)
+    #: in a test: OpenAI's variables it names (sets for the code it runs, checks, expects)
+    env_names: tuple[str, ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -134,6 +139,9 @@ class ModuleFacts:
     #: imported name (and attribute path) this module sends as a model id, as written, -> why its
     #: defining module keeps the id in a safe run (`ModuleSummary.held_names`): the client waits
     held_sent: Mapping[str, str] = field(default_factory=dict)
+    #: OpenAI's variables this test names (`ModuleSummary.env_names`) that every module of the run
+    #: reading them stops reading in favour of Z.AI's (`ModuleSummary.env_reads`)
+    moved_envs: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -152,6 +160,7 @@ class ModuleFacts:
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
+        parts += [f"e {name}" for name in sorted(self.moved_envs)]
         return "\n".join(parts)
 
 
@@ -261,6 +270,7 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _moved: frozenset[str] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -465,7 +475,20 @@ class ProjectIndex:
             waiting_functions,
             self._sent_names(waiting=True).get(path, {}),
             held_sent,
+            self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
         )
+
+    def _moved_envs(self) -> frozenset[str]:
+        """OpenAI's variables read somewhere in the run that every module reading them stops
+        reading in favour of Z.AI's (computed once): a test setting one for the code it runs
+        sets the Z.AI one with it."""
+        if self._moved is None:
+            reads: dict[str, bool] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                for name, moves in self.summaries[PurePath(text)].env_reads.items():
+                    reads[name] = reads.get(name, True) and moves
+            self._moved = frozenset(name for name, moves in reads.items() if moves)
+        return self._moved
 
     def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:
         """The module and variable an imported key (`ModuleSummary.keys`) is, None when its

@@ -68,7 +68,18 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
+        env_names=_test_env_names(model),
     )
+
+
+def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
+    """In a test, OpenAI's variables it names: those it sets for the code it runs, checks or
+    expects in a message (GLM009 renames them safely where the whole run moves them)."""
+    if "OPENAI_" not in model.source:
+        return ()
+    names = model.tables.openai_key_envs | model.tables.openai_base_url_envs
+    found = [name for name in names if name in model.source]
+    return tuple(sorted(found)) if found and model.is_test_module else ()
 
 
 #: how a variable holding a key is named, one way or another (a cheap filter before the search)

@@ -740,3 +740,43 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
     sender = {d.code: d for d in reports["bot.py"].diagnostics}
     assert sender["GLM002"].applicability.value == "unsafe"
     assert "`MODEL_NAME` keeps `gpt-4o` where it is defined" in sender["GLM002"].message
+
+
+# -- tests that set OpenAI's variables for the code they run ------------------------------------
+
+_APP = (
+    "import os\nfrom openai import OpenAI\n\n"
+    "def make():\n    return OpenAI(api_key=os.environ['OPENAI_API_KEY'])\n"
+)
+_TEST = (
+    "import pytest\nfrom app import make\n\n"
+    "def test_make(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n    assert make()\n"
+)
+
+
+def _test_fix(root: Path, files: Mapping[str, str]) -> str:
+    """The applicability of GLM009's fix in tests/test_app.py."""
+    applicability, _ = _fixes(root, files, "tests/test_app.py")["GLM009"]
+    return applicability
+
+
+def test_a_test_sets_zai_variable_by_a_safe_fix_where_the_run_moves_every_reader(tmp_path: Path) -> None:
+    assert _test_fix(tmp_path, {"app.py": _APP, "tests/test_app.py": _TEST}) == "safe"
+
+
+def test_a_test_keeps_the_unsafe_fix_where_a_reader_stays(tmp_path: Path) -> None:
+    """A local server's client built without `api_key=` reads OPENAI_API_KEY itself."""
+    local = "from openai import OpenAI\nlocal = OpenAI(base_url='http://localhost:8000/v1')\n"
+    files = {"app.py": _APP, "local.py": local, "tests/test_app.py": _TEST}
+    assert _test_fix(tmp_path, files) == "unsafe"
+
+
+def test_a_test_keeps_the_unsafe_fix_where_a_module_names_the_variable_unchanged(tmp_path: Path) -> None:
+    """`env_var="OPENAI_API_KEY"`, read by a configuration system: no fix renames it."""
+    settings = "KEYS = {'openai': {'env_var': 'OPENAI_API_KEY'}}\n"
+    files = {"app.py": _APP, "settings.py": settings, "tests/test_app.py": _TEST}
+    assert _test_fix(tmp_path, files) == "unsafe"
+
+
+def test_a_test_alone_keeps_the_unsafe_fix(tmp_path: Path) -> None:
+    assert _test_fix(tmp_path, {"tests/test_app.py": _TEST}) == "unsafe"

@@ -98,8 +98,11 @@ class OpenAIEnvVar(Rule):
     So do the test's checks that name the variable: whether it is set (`assert "OPENAI_API_KEY"
     not in os.environ`) and the message it expects the code to give (`assert "OPENAI_API_KEY" in
     str(error)`, `pytest.raises(..., match=...)`), which names `ZAI_API_KEY` once a key guard
-    moves. Unsafe because that code is in another module and may be a path that stays on OpenAI;
-    a test that sets Z.AI's variable too is left alone.
+    moves. Safe where the project index shows the run moving every read of the variable: in each
+    module that reads it (by name, or through an SDK client not given the option) no client waits,
+    every client no fix moves passes `api_key=` and `base_url=` itself, and every finding about
+    a reader is fixed. Otherwise unsafe: the code the test runs may be a path that stays on
+    OpenAI, or outside the run; a test that sets Z.AI's variable too is left alone.
     """
 
     CODE = "GLM009"
@@ -332,6 +335,11 @@ class OpenAIEnvVar(Rule):
         pointed at (a mock) is not the one it calls. Renamed by an unsafe fix: the code under test
         is elsewhere, and may be a path that stays on OpenAI."""
         checks: set[cst.CSTNode] = set()  #: the membership tests reported here
+        moved = self.model.facts.moved_envs  # the project index: every module reading them moves
+
+        def safe_for(*names: str) -> Applicability | None:
+            return Applicability.SAFE if moved.issuperset(names) else None
+
         writes = self.model.test_env_writes
         written = {name for _, name in writes}
         for literal, name in writes:
@@ -344,7 +352,11 @@ class OpenAIEnvVar(Rule):
                 literal,
                 f"This test sets `{name}` for the code it runs, which reads `{new}` once it moves to Z.AI: "
                 f"set `{new}` where that code moves",
-                fix=Fix(((literal, replace_with(replace_string(literal, new))),), f"Set `{new}` instead"),
+                fix=Fix(
+                    ((literal, replace_with(replace_string(literal, new))),),
+                    f"Set `{new}` instead",
+                    applicability=safe_for(name),
+                ),
                 severity=Severity.WARNING,
             )
         # `assert "OPENAI_API_KEY" in str(error)`, `pytest.raises(..., match="OPENAI_API_KEY")`: the
@@ -369,7 +381,11 @@ class OpenAIEnvVar(Rule):
                     literal,
                     f"This test checks whether `{membership[0]}` is set, which the code it runs reads as "
                     f"`{new}` once it moves to Z.AI",
-                    fix=Fix(((literal, replace_with(replace_string(literal, new))),), f"Check `{new}` instead"),
+                    fix=Fix(
+                        ((literal, replace_with(replace_string(literal, new))),),
+                        f"Check `{new}` instead",
+                        applicability=safe_for(membership[0]),
+                    ),
                     severity=Severity.WARNING,
                 )
                 continue
@@ -381,7 +397,11 @@ class OpenAIEnvVar(Rule):
                 literal,
                 f"This test expects the code to name `{names[0]}` (an error message, a log line): once the "
                 f"code moves to Z.AI, it names `{self._z_ai_variable(names[0])}`",
-                fix=Fix(((literal, replace_with(literal.with_changes(value=renamed))),), "Expect Z.AI's variable"),
+                fix=Fix(
+                    ((literal, replace_with(literal.with_changes(value=renamed))),),
+                    "Expect Z.AI's variable",
+                    applicability=safe_for(*names),
+                ),
                 severity=Severity.WARNING,
             )
         return checks
