@@ -744,10 +744,7 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
 
 # -- tests that set OpenAI's variables for the code they run ------------------------------------
 
-_APP = (
-    "import os\nfrom openai import OpenAI\n\n"
-    "def make():\n    return OpenAI(api_key=os.environ['OPENAI_API_KEY'])\n"
-)
+_APP = "import os\nfrom openai import OpenAI\n\ndef make():\n    return OpenAI(api_key=os.environ['OPENAI_API_KEY'])\n"
 _TEST = (
     "import pytest\nfrom app import make\n\n"
     "def test_make(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n    assert make()\n"
