@@ -322,6 +322,8 @@ def _migrate_module(
             )
         if context.env_reads:
             summary = replace(summary, env_reads=context.env_reads)
+        if context.id_moves:
+            summary = replace(summary, id_moves=context.id_moves)
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -371,6 +373,8 @@ def _apply_rules(
             imports.update(finding.fix.imports)
             _note_import_uses(finding.fix, module, model.parents, needed_at)
     context.env_reads = _openai_env_reads(model, findings, applied, edits.keys(), context)
+    if not model.is_test_module:
+        context.id_moves = _model_id_moves(model, findings, applied, edits.keys(), context.tables)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
@@ -990,6 +994,47 @@ def _openai_env_reads(
         and all(_at_or_below(literal, edited, parents) for literal, _ in literals)
     )
     return dict.fromkeys(sorted(read), moves)
+
+
+#: the rules that rewrite model ids in requests and model settings
+_MODEL_ID_RULES = frozenset({"GLM101", "GLM108"})
+
+
+def _model_id_moves(
+    model: SemanticModel,
+    findings: Sequence[Finding],
+    applied: Sequence[bool],
+    edited: Collection[cst.CSTNode],
+    tables: Tables,
+) -> dict[str, str]:
+    """Each model id the findings of GLM101 and GLM108 are about (the literal reported, or
+    those a fix edits), with the id the applied fixes make of it, or "" where a finding about it
+    is left unapplied, two fixes disagree, or the id is written somewhere no applied fix edits
+    (a local server's request, data). The project index tells tests that expect the id
+    (`ModuleFacts.moved_ids`)."""
+    moves: dict[str, str] = {}
+    for finding, was_applied in zip(findings, applied, strict=True):
+        if finding.rule.CODE not in _MODEL_ID_RULES:
+            continue
+        edits = finding.fix.edits if finding.fix is not None else ()
+        #: the id each literal holds -> what the applied fix makes of it ("" if none)
+        literals: dict[cst.CSTNode, tuple[str, str]] = {}
+        for node in (finding.node, *(node for node, _ in edits)):
+            if isinstance(node, cst.SimpleString) and (old := string_value(node)) and tables.match_model(old):
+                literals[node] = (old, "")
+        for node, edit in edits if was_applied else ():
+            if node in literals:
+                replaced = edit(node)
+                new = string_value(replaced) if isinstance(replaced, cst.SimpleString) else None
+                literals[node] = (literals[node][0], new or "")
+        for old, new in literals.values():
+            moves[old] = new if moves.get(old, new) == new else ""
+    if moves:
+        for literal, _ in model.string_literals:
+            value = string_value(literal)
+            if value in moves and not _at_or_below(literal, edited, model.parents):
+                moves[value] = ""
+    return moves
 
 
 def _at_or_below(node: cst.CSTNode, edited: Collection[cst.CSTNode], parents: Parents) -> bool:

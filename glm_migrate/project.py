@@ -95,6 +95,11 @@ class ModuleSummary:
     env_reads: Mapping[str, bool] = field(default_factory=dict)
     #: in a test: OpenAI's variables it names (sets for the code it runs, checks, expects)
     env_names: tuple[str, ...] = ()
+    #: outside tests: each model id a fix of this run rewrites (GLM101, GLM108) -> the id it
+    #: becomes, or "" where a finding about it is left unapplied (engine.py)
+    id_moves: Mapping[str, str] = field(default_factory=dict)
+    #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
+    model_ids: tuple[str, ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -142,6 +147,9 @@ class ModuleFacts:
     #: OpenAI's variables this test names (`ModuleSummary.env_names`) that every module of the run
     #: reading them stops reading in favour of Z.AI's (`ModuleSummary.env_reads`)
     moved_envs: frozenset[str] = frozenset()
+    #: model ids this test holds (`ModuleSummary.model_ids`) that every fix of the run about
+    #: them turns into one same id, applied (`ModuleSummary.id_moves`) -> that id
+    moved_ids: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -161,6 +169,7 @@ class ModuleFacts:
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
+        parts += [f"i {k} {v}" for k, v in sorted(self.moved_ids.items())]
         return "\n".join(parts)
 
 
@@ -271,6 +280,7 @@ class ProjectIndex:
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
+    _moved_id: dict[str, str] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -476,7 +486,19 @@ class ProjectIndex:
             self._sent_names(waiting=True).get(path, {}),
             held_sent,
             self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
+            {i: new for i in summary.model_ids if (new := self._moved_ids().get(i))} if summary.model_ids else {},
         )
+
+    def _moved_ids(self) -> dict[str, str]:
+        """Model ids the run's fixes rewrite, each with the one id every module's applied fixes
+        turn it into ("" where they disagree or one is left unapplied; computed once)."""
+        if self._moved_id is None:
+            moves: dict[str, str] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                for old, new in self.summaries[PurePath(text)].id_moves.items():
+                    moves[old] = new if moves.get(old, new) == new else ""
+            self._moved_id = moves
+        return self._moved_id
 
     def _moved_envs(self) -> frozenset[str]:
         """OpenAI's variables read somewhere in the run that every module reading them stops

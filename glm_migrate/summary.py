@@ -69,7 +69,20 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
         env_names=_test_env_names(model),
+        model_ids=_test_model_ids(model),
     )
+
+
+def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:
+    """In a test, the OpenAI model ids with a GLM counterpart its string literals hold."""
+    if not model.is_test_module:
+        return ()
+    found = set()
+    for literal, _ in model.string_literals:
+        value = string_value(literal)
+        if value is not None and len(value) <= 64 and (match := model.tables.match_model(value)) and match.glm:
+            found.add(value)
+    return tuple(sorted(found))
 
 
 def _test_env_names(model: SemanticModel) -> tuple[str, ...]:

@@ -777,3 +777,30 @@ def test_a_test_keeps_the_unsafe_fix_where_a_module_names_the_variable_unchanged
 
 def test_a_test_alone_keeps_the_unsafe_fix(tmp_path: Path) -> None:
     assert _test_fix(tmp_path, {"tests/test_app.py": _TEST}) == "unsafe"
+
+
+_SENDER = (
+    "from openai import OpenAI\n\nclient = OpenAI(api_key='x' * 40, base_url='https://api.openai.com/v1')\n\n"
+    "def ask(q):\n    return client.chat.completions.create(model='gpt-4o-mini', messages=q)\n"
+)
+_EXPECTS = (
+    "from unittest.mock import MagicMock\nimport app\n\n"
+    "def test_model():\n    app.client = MagicMock()\n    app.ask([])\n"
+    "    assert app.client.chat.completions.create.call_args.kwargs['model'] == 'gpt-4o-mini'\n"
+)
+
+
+def test_a_test_expects_the_id_the_run_moves_the_code_to(tmp_path: Path) -> None:
+    """Every fix of the run about `gpt-4o-mini` makes it `glm-4.6`: the mocked call's
+    expectation follows by a safe fix."""
+    applicability, message = _fixes(tmp_path, {"app.py": _SENDER, "tests/test_app.py": _EXPECTS}, "tests/test_app.py")[
+        "GLM103"
+    ]
+    assert applicability == "safe" and "`glm-4.6`" in message
+
+
+def test_a_test_expectation_stays_where_the_id_is_also_kept_elsewhere(tmp_path: Path) -> None:
+    """`PRICES["gpt-4o-mini"]` keeps the id in another module: which one the test mirrors is not known."""
+    prices = "PRICES = {'gpt-4o-mini': 0.15}\n\ndef ask_local(client, q):\n    return client.chat.completions.create(model='gpt-4o-mini', messages=q)\n"
+    files = {"app.py": _SENDER + prices, "tests/test_app.py": _EXPECTS}
+    assert "GLM103" not in _fixes(tmp_path, files, "tests/test_app.py")

@@ -90,6 +90,8 @@ class RuleContext:
     #: OpenAI's variables the module reads, each with whether this run moves every read
     #: (engine.py `_openai_env_reads`), for the project index
     env_reads: dict[str, bool] = field(default_factory=dict)
+    #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
+    id_moves: dict[str, str] = field(default_factory=dict)
     #: module-level names holding (or functions returning) a client whose move waits in this run,
     #: each with why (engine.py): modules importing it hold their calls' fixes the same way
     waiting: dict[str, str] = field(default_factory=dict)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Severity
-from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.rules._helpers import code_of
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import code_of, replace_string, replace_with
 from glm_migrate.rules.model_setting import another_providers_class, names_a_tokenizer, settings_in
 from glm_migrate.semantic import Target, string_value
 from glm_migrate.tables import split_provider
@@ -46,7 +46,9 @@ class ModelIdAsData(Rule):
     (`create.assert_called_once_with(model="gpt-4o", ...)`, `create.call_args.kwargs["model"] ==
     "gpt-4o"`, also through a name given the mock's `call_args`): it fails once the code's id is
     migrated. It is not rewritten: which id of the code
-    it mirrors, and whether that one moves in the same run, is not known here.
+    it mirrors, and whether that one moves in the same run, is not known here, unless the project
+    index says every fix of the run about that id is applied and makes the same GLM id of it:
+    then the expectation gets that id by a safe fix, so the migrated code keeps its tests.
     """
 
     CODE = "GLM103"
@@ -196,6 +198,21 @@ class ModelIdAsData(Rule):
                     self.report(literal, f"{what}{label} {settings[literal]}")
                     continue
                 expected = self._expected_request_model(literal)
+                moved = self.model.facts.moved_ids.get(value) if expected is not None else None
+                if expected is not None and moved:
+                    # every fix of the run about the id makes it `moved`: the expectation follows
+                    self.report(
+                        literal,
+                        f"{what}{label} is what a test expects the mocked `{expected}` to be sent, and the run "
+                        f"replaces it with `{moved}` wherever the code sends it",
+                        fix=Fix(
+                            ((literal, replace_with(replace_string(literal, moved))),),
+                            f"Expect `{moved}`",
+                            applicability=Applicability.SAFE,
+                        ),
+                        severity=Severity.WARNING,
+                    )
+                    continue
                 if expected is not None:
                     # a test's expectation of the model a mocked API call was given: it fails once
                     # the code's id is migrated, so it is worth more than a note
