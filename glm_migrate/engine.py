@@ -1031,6 +1031,8 @@ def _model_id_moves(
             moves[old] = new if moves.get(old, new) == new else ""
     if moves:
         for literal, _ in model.string_literals:
+            if not any(old in literal.value for old in moves):
+                continue  # most literals: no need to decode them
             value = string_value(literal)
             if value in moves and not _at_or_below(literal, edited, model.parents):
                 moves[value] = ""
