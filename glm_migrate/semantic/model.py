@@ -558,6 +558,10 @@ class _Collector(cst.CSTVisitor):
         if node.value is not None:
             self.scope.returns.append(node.value)
 
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):  # not `yield from`
+            self.scope.yields.append(node.value)
+
     def visit_Lambda(self, node: cst.Lambda) -> None:
         outer = self.scope
         self._push("function", node)

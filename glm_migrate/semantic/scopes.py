@@ -26,6 +26,8 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     #: a function's `return` values (a lambda's body)
     returns: list[cst.BaseExpression] = field(default_factory=list)
+    #: a generator's `yield` values (what a pytest fixture or FastAPI dependency provides)
+    yields: list[cst.BaseExpression] = field(default_factory=list)
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)

@@ -22,6 +22,9 @@ from glm_migrate.tables import Tables
 #: FastAPI's declarations of a parameter filled by calling a dependency.
 _DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
 
+#: Decorators that make a function a pytest fixture.
+_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
 #: Calls whose result is their receiver's string, as far as model ids are concerned.
 STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
 
@@ -142,6 +145,8 @@ class ValueResolver(ClientIndex):
         if type(annotation) is cst.Subscript and (dotted_name(annotation.value) or "").endswith("Annotated"):
             found.extend(e.slice.value for e in annotation.slice[1:] if type(e.slice) is cst.Index)
         values: list[Value] = []
+        if isinstance(binding.target, cst.Param):
+            values.extend(self._fixture_clients(binding.target.name.value, depth))
         for default in found:
             dependency = self._declared_dependency(default, binding.scope)
             if dependency is None:
@@ -155,9 +160,28 @@ class ValueResolver(ClientIndex):
                     v
                     for func in self.values_of(dependency, binding.scope, depth + 1)
                     if isinstance(func, FunctionValue)
-                    for v in self._returned(func.scope, depth)
+                    for v in self._provided(func.scope, depth)
                 ]
             values.extend(v for v in called if isinstance(v, Client))
+        return values
+
+    def _provided(self, function: Scope, depth: int) -> list[Value]:
+        """What a dependency or fixture gives the parameters it fills: its return value, or
+        what it yields (`def get_client(): client = AsyncOpenAI(); yield client`)."""
+        values = self._returned(function, depth)
+        return values + [v for y in function.yields for v in self.values_of(y, function, depth + 1)]
+
+    def _fixture_clients(self, name: str, depth: int) -> list[Value]:
+        """The clients the module's pytest fixture called `name` provides: pytest passes them to
+        every test and fixture of the module with a parameter of that name."""
+        values: list[Value] = []
+        for binding in self.module_scope.bindings.get(name, []):
+            fixture = binding.defines
+            if fixture is None or type(fixture.node) is not cst.FunctionDef:
+                continue
+            decorators = (d.decorator.func if type(d.decorator) is cst.Call else d.decorator for d in fixture.node.decorators)
+            if any(_FIXTURES & self.qualified_names(d, self.module_scope) for d in decorators):
+                values.extend(v for v in self._provided(fixture, depth) if isinstance(v, Client))
         return values
 
     def _declared_dependency(self, default: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
