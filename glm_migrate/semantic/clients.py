@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -478,9 +478,9 @@ class ClientIndex(ModuleScopes):
             name = index.value.value
             if name in params:
                 setters.setdefault(function, []).append((params.index(name), name, assign.value))
+        writes: list[tuple[cst.SimpleString, str, cst.BaseExpression]] = list(self._dotenv_writes())
         if not setters:
-            return ()
-        writes: list[tuple[cst.SimpleString, str, cst.BaseExpression]] = []
+            return tuple(writes)
         for call, scope in self.calls:
             if type(call.func) is not cst.Name:
                 continue
@@ -497,6 +497,31 @@ class ClientIndex(ModuleScopes):
                     if isinstance(literal, cst.SimpleString) and variable is not None:
                         writes.append((literal, variable, written))
         return tuple(writes)
+
+    def _dotenv_writes(self) -> Iterator[tuple[cst.SimpleString, str, cst.BaseExpression]]:
+        """python-dotenv's `set_key(".env", "OPENAI_API_KEY", key)`: the program stores a key (a
+        setup page's, a prompt's) in the `.env` file its `load_dotenv()` reads into the environment."""
+        for call, scope in self.calls:
+            dotted = dotted_name(call.func) or ""
+            if not dotted.endswith("set_key"):
+                continue
+            first, _, rest = dotted.partition(".")
+            bindings = self.lookup(first, scope)
+            qualified = {f"{b.qualified}.{rest}" if rest else b.qualified for b in bindings if b.qualified}
+            if not qualified & _DOTENV_SET_KEY:
+                continue
+            name_arg = find_kwarg(call, "key_to_set")
+            value_arg = find_kwarg(call, "value_to_set")
+            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+            if name_arg is None and len(positional) > 1:
+                name_arg = positional[1]
+            if value_arg is None and len(positional) > 2:
+                value_arg = positional[2]
+            literal = name_arg.value if name_arg is not None else None
+            if type(literal) is cst.SimpleString and value_arg is not None:
+                variable = string_value(literal)
+                if variable is not None:
+                    yield literal, variable, value_arg.value
 
     @functools.cached_property
     def environ_written(self) -> frozenset[str]:
@@ -520,6 +545,9 @@ class ClientIndex(ModuleScopes):
         targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
+
+#: python-dotenv's function that writes a variable into a `.env` file
+_DOTENV_SET_KEY = frozenset({"dotenv.set_key", "dotenv.main.set_key"})
 
 #: nodes that start a scope: a test outside one says nothing of the code inside
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
