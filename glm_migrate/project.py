@@ -90,6 +90,9 @@ class ModuleSummary:
     #: module-level names other modules send as model ids whose ids this module's safe run keeps
     #: (a person updates them with the tests they meet here), with why: the senders' clients wait
     held_names: Mapping[str, str] = field(default_factory=dict)
+    #: OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] = key`): the
+    #: modules it imports read the program's key there, an OpenAI one
+    written_keys: tuple[str, ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -134,6 +137,9 @@ class ModuleFacts:
     #: imported name (and attribute path) this module sends as a model id, as written, -> why its
     #: defining module keeps the id in a safe run (`ModuleSummary.held_names`): the client waits
     held_sent: Mapping[str, str] = field(default_factory=dict)
+    #: OpenAI key variable -> the module importing this one that sets it itself (`written_keys`):
+    #: what reads it here gets the program's key, an OpenAI one
+    importer_keys: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -152,6 +158,7 @@ class ModuleFacts:
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
+        parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
         return "\n".join(parts)
 
 
@@ -261,6 +268,7 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -465,6 +473,7 @@ class ProjectIndex:
             waiting_functions,
             self._sent_names(waiting=True).get(path, {}),
             held_sent,
+            self._importer_keys_of().get(path, {}),
         )
 
     def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:
@@ -505,6 +514,25 @@ class ProjectIndex:
                         read.setdefault(setting[0], {}).setdefault(setting[1], where)
             self._read_keys = read
         return self._read_keys
+
+    def _importer_keys_of(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, the OpenAI key variables a module importing it sets itself, each with
+        the first such module (computed once)."""
+        if self._importer_keys is None:
+            found: dict[PurePath, dict[str, str]] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                importer = PurePath(text)
+                summary = self.summaries[importer]
+                if not summary.written_keys:
+                    continue
+                where = (self._module(importer) or (importer.stem, importer))[0]
+                for qualified in summary.imports:
+                    resolved = self.resolve_name(qualified, importer)
+                    if isinstance(resolved, _Name | _Module) and resolved.path != importer:
+                        for env in summary.written_keys:
+                            found.setdefault(resolved.path, {}).setdefault(env, where)
+            self._importer_keys = found
+        return self._importer_keys
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the

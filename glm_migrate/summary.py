@@ -68,6 +68,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
+        written_keys=tuple(sorted(model.own_key_envs)),
     )
 
 

@@ -740,3 +740,26 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
     sender = {d.code: d for d in reports["bot.py"].diagnostics}
     assert sender["GLM002"].applicability.value == "unsafe"
     assert "`MODEL_NAME` keeps `gpt-4o` where it is defined" in sender["GLM002"].message
+
+
+def test_a_key_an_importing_module_sets_is_the_programs_for_the_imported_clients(tmp_path: Path) -> None:
+    """`os.environ["OPENAI_API_KEY"] = st.text_input(...)` in a Streamlit page that imports the
+    module building the client (sulaiman-shamasna/streamlit-chatbot-openai): the client reads
+    the key the page stores, so it moves by hand with it, not to `ZAI_API_KEY`, which the page
+    never fills."""
+    files = {
+        "chain.py": "from openai import OpenAI\n\n"
+        "def answer(q):\n    client = OpenAI()\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': q}])\n",
+        "page.py": "import os\n\nimport streamlit as st\n\nfrom chain import answer\n\n"
+        "os.environ['OPENAI_API_KEY'] = st.sidebar.text_input('Key', type='password')\n"
+        "st.write(answer(st.chat_input()))\n",
+    }
+    found = _findings(tmp_path, files)
+    messages = found["chain.py"]
+    assert any(m.startswith("GLM001 ") and "`page` (importing this module) sets itself" in m for m in messages)
+    assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "manual", "GLM002": "manual", "GLM101": "manual"}
+    # without the page, the client moves as usual
+    del files["page.py"]
+    (tmp_path / "page.py").unlink()
+    assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}

@@ -529,10 +529,24 @@ class ClientIndex(ModuleScopes):
         return frozenset(name for name, _ in self.environ_writes)
 
     @property
-    def program_key_envs(self) -> frozenset[str]:
+    def own_key_envs(self) -> frozenset[str]:
         """The OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] =
-        cfg["key"]`): what reads one gets the program's key, an OpenAI key, not the environment's."""
+        cfg["key"]`)."""
         return self.environ_written & self.tables.openai_key_envs
+
+    @property
+    def program_key_envs(self) -> frozenset[str]:
+        """The OpenAI key variables the program sets itself, here or in a module importing this
+        one (the project index says which): what reads one gets the program's key, an OpenAI
+        key, not the environment's."""
+        return self.own_key_envs | frozenset(self.facts.importer_keys)
+
+    def key_setter(self, env: str) -> str:
+        """Who sets the program's key variable `env`, for messages: "this module", or the module
+        importing this one that does."""
+        if env in self.own_key_envs or env not in self.facts.importer_keys:
+            return "this module"
+        return f"`{self.facts.importer_keys[env]}` (importing this module)"
 
     @functools.cached_property
     def openai_default(self) -> Target:

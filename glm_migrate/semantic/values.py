@@ -179,7 +179,9 @@ class ValueResolver(ClientIndex):
             fixture = binding.defines
             if fixture is None or type(fixture.node) is not cst.FunctionDef:
                 continue
-            decorators = (d.decorator.func if type(d.decorator) is cst.Call else d.decorator for d in fixture.node.decorators)
+            decorators = (
+                d.decorator.func if type(d.decorator) is cst.Call else d.decorator for d in fixture.node.decorators
+            )
             if any(_FIXTURES & self.qualified_names(d, self.module_scope) for d in decorators):
                 values.extend(v for v in self._provided(fixture, depth) if isinstance(v, Client))
         return values
