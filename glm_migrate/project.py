@@ -93,6 +93,10 @@ class ModuleSummary:
     #: OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] = key`): the
     #: modules it imports read the program's key there, an OpenAI one
     written_keys: tuple[str, ...] = ()
+    #: (imported function or class as written, keyword or "", position or -1, OpenAI's key
+    #: variable) for each argument this module passes OpenAI's key by to another module's code
+    #: (`GptClient(api_key=Config.OPENAI_API_KEY)`): a client that code builds with it holds that key
+    key_args: tuple[tuple[str, str, int, str], ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -140,6 +144,9 @@ class ModuleFacts:
     #: OpenAI key variable -> the module importing this one that sets it itself (`written_keys`):
     #: what reads it here gets the program's key, an OpenAI one
     importer_keys: Mapping[str, str] = field(default_factory=dict)
+    #: this module's function or class -> (parameter keyword or "", position or -1, OpenAI's key
+    #: variable) for each argument another module passes OpenAI's key by (`key_args`)
+    key_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -159,6 +166,7 @@ class ModuleFacts:
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
         parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
+        parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         return "\n".join(parts)
 
 
@@ -269,6 +277,7 @@ class ProjectIndex:
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -474,6 +483,7 @@ class ProjectIndex:
             self._sent_names(waiting=True).get(path, {}),
             held_sent,
             self._importer_keys_of().get(path, {}),
+            self._key_params_of().get(path, {}),
         )
 
     def _key_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | bool | None:
@@ -533,6 +543,19 @@ class ProjectIndex:
                             found.setdefault(resolved.path, {}).setdefault(env, where)
             self._importer_keys = found
         return self._importer_keys
+
+    def _key_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
+        """For each module, its functions and classes other modules pass OpenAI's key to, with
+        the parameters they pass it for (computed once)."""
+        if self._key_params is None:
+            found: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] = {}
+            for _, resolved, (keyword, position, env) in self._imported_by_summaries("key_args"):
+                if isinstance(resolved, _Name):
+                    known = found.setdefault(resolved.path, {}).get(resolved.name, ())
+                    if (keyword, position, env) not in known:
+                        found[resolved.path][resolved.name] = (*known, (keyword, position, env))
+            self._key_params = found
+        return self._key_params
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the

@@ -69,6 +69,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
         written_keys=tuple(sorted(model.own_key_envs)),
+        key_args=tuple(sorted(set(_key_args(model)))),
     )
 
 
@@ -115,6 +116,30 @@ def _keys(model: SemanticModel) -> Iterator[str]:
             imported = imported_setting(model, value, scope)
             if imported is not None:
                 yield imported[0]
+
+
+def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:
+    """The arguments this module passes OpenAI's key by to imported functions and classes
+    (`GptClient(api_key=Config.OPENAI_API_KEY)` after `from infrastructure.gpt import GptClient`),
+    as (the callable as written, keyword or "", position or -1, OpenAI's key variable)."""
+    for call, scope in model.calls:
+        dotted = dotted_name(call.func)
+        if dotted is None or not call.args:
+            continue
+        first, _, rest = dotted.partition(".")
+        bindings = model.lookup(first, scope)
+        if len(bindings) != 1 or bindings[0].qualified is None:
+            continue
+        written = f"{bindings[0].qualified}.{rest}" if rest else bindings[0].qualified
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break
+            env = env_lookup(arg.value)
+            variable = env[0] if env is not None and env[0] in model.tables.openai_key_envs else None
+            variable = variable or names_openai_key(model, model.tables, arg.value, scope)
+            if variable is not None:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                yield written, keyword, -1 if keyword else position, variable
 
 
 def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:

@@ -763,3 +763,26 @@ def test_a_key_an_importing_module_sets_is_the_programs_for_the_imported_clients
     del files["page.py"]
     (tmp_path / "page.py").unlink()
     assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+
+
+def test_a_key_another_module_passes_to_a_class_here_is_openais(tmp_path: Path) -> None:
+    """`GptClient(api_key=Config.OPENAI_API_KEY)` in `main.py`, `self.client = OpenAI(api_key=
+    self.api_key)` in `gpt.py` (gs1068/fast-api-slack-gpt-bot): moved alone, the client would send
+    OpenAI's key to Z.AI, so it moves only with that key replaced."""
+    files = {
+        "gpt.py": "from openai import OpenAI\n\n\nclass GptClient:\n"
+        "    def __init__(self, api_key):\n        self.api_key = api_key\n"
+        "        self.client = OpenAI(api_key=self.api_key)\n\n"
+        "    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "config.py": "import os\n\n\nclass Config:\n    OPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n",
+        "main.py": "from config import Config\nfrom gpt import GptClient\n\nbot = GptClient(api_key=Config.OPENAI_API_KEY)\n",
+    }
+    assert _applicabilities(tmp_path, files, "gpt.py") == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
+    # by position too; a key named for another service leaves it a key to check by hand
+    files["main.py"] = (
+        "from config import Config\nfrom gpt import GptClient\n\nbot = GptClient(Config.OPENAI_API_KEY)\n"
+    )
+    assert _applicabilities(tmp_path, files, "gpt.py")["GLM002"] == "unsafe"
+    files["main.py"] = "import os\nfrom gpt import GptClient\n\nbot = GptClient(os.environ['LLM_KEY'])\n"
+    assert _applicabilities(tmp_path, files, "gpt.py") == {"GLM001": "manual", "GLM002": "safe", "GLM101": "safe"}
