@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from glm_migrate.diagnostics import pickled_by_fields
 
@@ -549,7 +549,8 @@ class ProjectIndex:
         the parameters they pass it for (computed once)."""
         if self._key_params is None:
             found: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] = {}
-            for _, resolved, (keyword, position, env) in self._imported_by_summaries("key_args"):
+            for _, resolved, rest in self._imported_by_summaries("key_args"):
+                keyword, position, env = cast(tuple[str, int, str], rest)
                 if isinstance(resolved, _Name):
                     known = found.setdefault(resolved.path, {}).get(resolved.name, ())
                     if (keyword, position, env) not in known:
