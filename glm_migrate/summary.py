@@ -134,6 +134,8 @@ def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:
         for position, arg in enumerate(call.args):
             if arg.star:
                 break
+            if type(arg.value) not in (cst.Name, cst.Attribute, cst.Call, cst.Subscript):
+                continue  # a literal, a container, a lambda: no key read by name
             env = env_lookup(arg.value)
             variable = env[0] if env is not None and env[0] in model.tables.openai_key_envs else None
             variable = variable or names_openai_key(model, model.tables, arg.value, scope)

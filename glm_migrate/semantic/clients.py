@@ -503,6 +503,16 @@ class ClientIndex(ModuleScopes):
         setup page's, a prompt's) in the `.env` file its `load_dotenv()` reads into the environment."""
         for call, scope in self.calls:
             dotted = dotted_name(call.func) or ""
+            helper = dotted.rpartition(".")[2].lower()
+            if helper != "putenv" and _ENV_WRITER.fullmatch(helper):
+                # the program's own helper, named for it (`update_env_file("OPENAI_API_KEY", key)`):
+                # the variable named first, the value next
+                positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+                literal = positional[0].value if len(positional) > 1 else None
+                variable = string_value(literal) if type(literal) is cst.SimpleString else None
+                if type(literal) is cst.SimpleString and variable is not None and _ENV_NAME.fullmatch(variable):
+                    yield literal, variable, positional[1].value
+                continue
             if not dotted.endswith("set_key"):
                 continue
             first, _, rest = dotted.partition(".")
@@ -560,6 +570,11 @@ class ClientIndex(ModuleScopes):
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
 
+#: a function named for writing an environment variable or `.env` entry (`update_env_file`,
+#: `set_env_var`, `save_env`, `write_env_variable`)
+_ENV_WRITER = re.compile(r"(?:set|update|write|save|store|put)_?(?:\w+_)?(?:env|dotenv|environ)(?:_\w+)?")
+#: what names an environment variable (`OPENAI_API_KEY`)
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 #: python-dotenv's function that writes a variable into a `.env` file
 _DOTENV_SET_KEY = frozenset({"dotenv.set_key", "dotenv.main.set_key"})
 
