@@ -784,5 +784,8 @@ def test_a_key_another_module_passes_to_a_class_here_is_openais(tmp_path: Path) 
         "from config import Config\nfrom gpt import GptClient\n\nbot = GptClient(Config.OPENAI_API_KEY)\n"
     )
     assert _applicabilities(tmp_path, files, "gpt.py")["GLM002"] == "unsafe"
+    # a method handing its own instance to an imported function: `self` is no argument of its own
+    source = "from hooks import register\n\nclass App:\n    def start(self):\n        register(self)\n\nApp().start()\n"
+    assert _summary(source).key_args == ()
     files["main.py"] = "import os\nfrom gpt import GptClient\n\nbot = GptClient(os.environ['LLM_KEY'])\n"
     assert _applicabilities(tmp_path, files, "gpt.py") == {"GLM001": "manual", "GLM002": "safe", "GLM101": "safe"}
