@@ -1221,6 +1221,14 @@ def _move_as_safely_as_its_calls(
                     client,
                     f"its `{'.'.join(path)}` is handed to `{short_code(holder.func)}`, whose requests are not seen",
                 )
+    for client, stored in model.state_stored_clients.items():
+        # `app.state.llm = AsyncOpenAI()`: the routes of other modules call it through the app
+        # (`request.app.state.llm`), with ids and arguments not seen here
+        if moved_by_fixes(client):
+            waiting.setdefault(
+                client,
+                f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
+            )
     for client, foreign in _foreign_model_ids(model, by_call).items():
         # `OpenAI()` whose every call sends `qwen-plus` or `bge-large-zh`: `OPENAI_BASE_URL` points
         # it at another server; moved, those ids would fail at Z.AI

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from glm_migrate.diagnostics import pickled_by_fields
 
@@ -90,6 +90,13 @@ class ModuleSummary:
     #: module-level names other modules send as model ids whose ids this module's safe run keeps
     #: (a person updates them with the tests they meet here), with why: the senders' clients wait
     held_names: Mapping[str, str] = field(default_factory=dict)
+    #: OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] = key`): the
+    #: modules it imports read the program's key there, an OpenAI one
+    written_keys: tuple[str, ...] = ()
+    #: (imported function or class as written, keyword or "", position or -1, OpenAI's key
+    #: variable) for each argument this module passes OpenAI's key by to another module's code
+    #: (`GptClient(api_key=Config.OPENAI_API_KEY)`): a client that code builds with it holds that key
+    key_args: tuple[tuple[str, str, int, str], ...] = ()
     #: outside tests: OpenAI's variables this module reads (by name, or through an SDK client not
     #: given the option) -> whether this run moves every such read to Z.AI's (engine.py)
     env_reads: Mapping[str, bool] = field(default_factory=dict)
@@ -144,6 +151,12 @@ class ModuleFacts:
     #: imported name (and attribute path) this module sends as a model id, as written, -> why its
     #: defining module keeps the id in a safe run (`ModuleSummary.held_names`): the client waits
     held_sent: Mapping[str, str] = field(default_factory=dict)
+    #: OpenAI key variable -> the module importing this one that sets it itself (`written_keys`):
+    #: what reads it here gets the program's key, an OpenAI one
+    importer_keys: Mapping[str, str] = field(default_factory=dict)
+    #: this module's function or class -> (parameter keyword or "", position or -1, OpenAI's key
+    #: variable) for each argument another module passes OpenAI's key by (`key_args`)
+    key_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
     #: OpenAI's variables this test names (`ModuleSummary.env_names`) that every module of the run
     #: reading them stops reading in favour of Z.AI's (`ModuleSummary.env_reads`)
     moved_envs: frozenset[str] = frozenset()
@@ -168,8 +181,10 @@ class ModuleFacts:
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
+        parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
+        parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
-        parts += [f"i {k} {v}" for k, v in sorted(self.moved_ids.items())]
+        parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         return "\n".join(parts)
 
 
@@ -279,6 +294,8 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
 
@@ -485,8 +502,12 @@ class ProjectIndex:
             waiting_functions,
             self._sent_names(waiting=True).get(path, {}),
             held_sent,
-            self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
-            {i: new for i in summary.model_ids if (new := self._moved_ids().get(i))} if summary.model_ids else {},
+            self._importer_keys_of().get(path, {}),
+            self._key_params_of().get(path, {}),
+            moved_envs=self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
+            moved_ids={i: new for i in summary.model_ids if (new := self._moved_ids().get(i))}
+            if summary.model_ids
+            else {},
         )
 
     def _moved_ids(self) -> dict[str, str]:
@@ -550,6 +571,39 @@ class ProjectIndex:
                         read.setdefault(setting[0], {}).setdefault(setting[1], where)
             self._read_keys = read
         return self._read_keys
+
+    def _importer_keys_of(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, the OpenAI key variables a module importing it sets itself, each with
+        the first such module (computed once)."""
+        if self._importer_keys is None:
+            found: dict[PurePath, dict[str, str]] = {}
+            for text in [os.fspath(path) for path in self.summaries]:
+                importer = PurePath(text)
+                summary = self.summaries[importer]
+                if not summary.written_keys:
+                    continue
+                where = (self._module(importer) or (importer.stem, importer))[0]
+                for qualified in summary.imports:
+                    resolved = self.resolve_name(qualified, importer)
+                    if isinstance(resolved, _Name | _Module) and resolved.path != importer:
+                        for env in summary.written_keys:
+                            found.setdefault(resolved.path, {}).setdefault(env, where)
+            self._importer_keys = found
+        return self._importer_keys
+
+    def _key_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
+        """For each module, its functions and classes other modules pass OpenAI's key to, with
+        the parameters they pass it for (computed once)."""
+        if self._key_params is None:
+            found: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] = {}
+            for _, resolved, rest in self._imported_by_summaries("key_args"):
+                keyword, position, env = cast(tuple[str, int, str], rest)
+                if isinstance(resolved, _Name):
+                    known = found.setdefault(resolved.path, {}).get(resolved.name, ())
+                    if (keyword, position, env) not in known:
+                        found[resolved.path][resolved.name] = (*known, (keyword, position, env))
+            self._key_params = found
+        return self._key_params
 
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the

@@ -68,6 +68,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
+        written_keys=_written_keys(model),
+        key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
     )
@@ -83,6 +85,21 @@ def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:
         if value is not None and len(value) <= 64 and (match := model.tables.match_model(value)) and match.glm:
             found.add(value)
     return tuple(sorted(found))
+
+
+def _written_keys(model: SemanticModel) -> tuple[str, ...]:
+    """OpenAI key variables this module sets to a value of the program's (`st.text_input(...)`,
+    a setting): not in a test, whose set-up is a placeholder for the code it runs (GLM009), nor
+    to a literal, which GLM003 reports where it is written."""
+    if not model.own_key_envs or model.is_test_module:
+        return ()
+    keys = model.tables.openai_key_envs
+    written = {
+        name
+        for name, value in model.environ_writes
+        if name in keys and not isinstance(value, cst.SimpleString | cst.ConcatenatedString)
+    }
+    return tuple(sorted(written))
 
 
 def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
@@ -138,6 +155,32 @@ def _keys(model: SemanticModel) -> Iterator[str]:
             imported = imported_setting(model, value, scope)
             if imported is not None:
                 yield imported[0]
+
+
+def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:
+    """The arguments this module passes OpenAI's key by to imported functions and classes
+    (`GptClient(api_key=Config.OPENAI_API_KEY)` after `from infrastructure.gpt import GptClient`),
+    as (the callable as written, keyword or "", position or -1, OpenAI's key variable)."""
+    for call, scope in model.calls:
+        dotted = dotted_name(call.func)
+        if dotted is None or not call.args:
+            continue
+        first, _, rest = dotted.partition(".")
+        bindings = model.lookup(first, scope)
+        if len(bindings) != 1 or bindings[0].qualified is None:
+            continue
+        written = f"{bindings[0].qualified}.{rest}" if rest else bindings[0].qualified
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break
+            if type(arg.value) not in (cst.Name, cst.Attribute, cst.Call, cst.Subscript):
+                continue  # a literal, a container, a lambda: no key read by name
+            env = env_lookup(arg.value)
+            variable = env[0] if env is not None and env[0] in model.tables.openai_key_envs else None
+            variable = variable or names_openai_key(model, model.tables, arg.value, scope)
+            if variable is not None:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                yield written, keyword, -1 if keyword else position, variable
 
 
 def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:

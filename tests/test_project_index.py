@@ -742,6 +742,55 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
     assert "`MODEL_NAME` keeps `gpt-4o` where it is defined" in sender["GLM002"].message
 
 
+def test_a_key_an_importing_module_sets_is_the_programs_for_the_imported_clients(tmp_path: Path) -> None:
+    """`os.environ["OPENAI_API_KEY"] = st.text_input(...)` in a Streamlit page that imports the
+    module building the client (sulaiman-shamasna/streamlit-chatbot-openai): the client reads
+    the key the page stores, so it moves by hand with it, not to `ZAI_API_KEY`, which the page
+    never fills."""
+    files = {
+        "chain.py": "from openai import OpenAI\n\n"
+        "def answer(q):\n    client = OpenAI()\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': q}])\n",
+        "page.py": "import os\n\nimport streamlit as st\n\nfrom chain import answer\n\n"
+        "os.environ['OPENAI_API_KEY'] = st.sidebar.text_input('Key', type='password')\n"
+        "st.write(answer(st.chat_input()))\n",
+    }
+    found = _findings(tmp_path, files)
+    messages = found["chain.py"]
+    assert any(m.startswith("GLM001 ") and "`page` (importing this module) sets itself" in m for m in messages)
+    assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "manual", "GLM002": "manual", "GLM101": "manual"}
+    # without the page, the client moves as usual
+    del files["page.py"]
+    (tmp_path / "page.py").unlink()
+    assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+
+
+def test_a_key_another_module_passes_to_a_class_here_is_openais(tmp_path: Path) -> None:
+    """`GptClient(api_key=Config.OPENAI_API_KEY)` in `main.py`, `self.client = OpenAI(api_key=
+    self.api_key)` in `gpt.py` (gs1068/fast-api-slack-gpt-bot): moved alone, the client would send
+    OpenAI's key to Z.AI, so it moves only with that key replaced."""
+    files = {
+        "gpt.py": "from openai import OpenAI\n\n\nclass GptClient:\n"
+        "    def __init__(self, api_key):\n        self.api_key = api_key\n"
+        "        self.client = OpenAI(api_key=self.api_key)\n\n"
+        "    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "config.py": "import os\n\n\nclass Config:\n    OPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n",
+        "main.py": "from config import Config\nfrom gpt import GptClient\n\nbot = GptClient(api_key=Config.OPENAI_API_KEY)\n",
+    }
+    assert _applicabilities(tmp_path, files, "gpt.py") == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
+    # by position too; a key named for another service leaves it a key to check by hand
+    files["main.py"] = (
+        "from config import Config\nfrom gpt import GptClient\n\nbot = GptClient(Config.OPENAI_API_KEY)\n"
+    )
+    assert _applicabilities(tmp_path, files, "gpt.py")["GLM002"] == "unsafe"
+    # a method handing its own instance to an imported function: `self` is no argument of its own
+    source = "from hooks import register\n\nclass App:\n    def start(self):\n        register(self)\n\nApp().start()\n"
+    assert _summary(source).key_args == ()
+    files["main.py"] = "import os\nfrom gpt import GptClient\n\nbot = GptClient(os.environ['LLM_KEY'])\n"
+    assert _applicabilities(tmp_path, files, "gpt.py") == {"GLM001": "manual", "GLM002": "safe", "GLM101": "safe"}
+
+
 # -- tests that set OpenAI's variables for the code they run ------------------------------------
 
 _APP = "import os\nfrom openai import OpenAI\n\ndef make():\n    return OpenAI(api_key=os.environ['OPENAI_API_KEY'])\n"

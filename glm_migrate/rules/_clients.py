@@ -295,7 +295,8 @@ def add_missing_module_setting(
         call = next(module_client_calls(rule.model))
         rule.report(
             call.node,
-            f"{message}; its key is the one this module sets in `{variable}`: point it at Z.AI by hand together"
+            f"{message}; its key is the one {rule.model.key_setter(variable)} sets in `{variable}`: point it at "
+            "Z.AI by hand together"
             " with that key, a Z.AI key from then on",
         )
         return
@@ -505,7 +506,7 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         # the module client where it is, and its calls' ids with it
         return f"the module still uses openai<1 API not converted (`{_legacy_use(model)}`), and its settings move only once none is left"
     if client.origin == "module" and client.target is Target.OPENAI and (variable := module_program_key(model)):
-        return f"its key is the one this module sets in `{variable}`"
+        return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
     branch = provider_branch(model, client)
@@ -513,7 +514,7 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
     variable = program_set_key(model, client)
     if variable is not None:
-        return f"its key is the one this module sets in `{variable}`"
+        return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
     later = set_after_built(model, client)
     if later:
         return f"its `{later[0].option}` is set after it is built (`{assignment_code(model, later[0])}`)"

@@ -550,6 +550,10 @@ def names_openai_key(
         if len(bindings) == 1 and bindings[0].value is not None and type(bindings[0].target) is not cst.Param:
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
+            held = bindings[0].value
+            if found is None and type(held) in (cst.Name, cst.Attribute) and depth < 3:
+                # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds
+                found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
         elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
             # it holds the named key whenever one of them reads it
@@ -569,12 +573,39 @@ def names_openai_key(
                 ),
                 None,
             )
+            if found is None and function is not None:
+                # ... or what another module's calls pass for it (`GptClient(api_key=Config.OPENAI_API_KEY)`)
+                found = _passed_elsewhere(model, param, function)
+                found = found if found is None or variables is None or found in variables else None
     if found is None:
         # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
         imported = imported_key(model, value, scope)
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+def _passed_elsewhere(model: SemanticModel, param: cst.Param, function: Scope) -> str | None:
+    """OpenAI's key variable another module's calls pass for `param` of this module's function
+    (or of the `__init__` of a class of this module), as the project index says (`key_params`)."""
+    node = function.node
+    if type(node) is not cst.FunctionDef or function.parent is None:
+        return None
+    owner = function.parent
+    if owner.kind == "class" and node.name.value == "__init__" and type(owner.node) is cst.ClassDef:
+        name, method = owner.node.name.value, True
+        if owner.parent is not model.module_scope:
+            return None
+    elif owner is model.module_scope:
+        name, method = node.name.value, False
+    else:
+        return None
+    positional = [*node.params.posonly_params, *node.params.params]
+    index = positional.index(param) - (1 if method else 0) if param in positional else None
+    for keyword, position, variable in model.facts.key_params.get(name, ()):
+        if keyword == param.name.value or (not keyword and index is not None and position == index):
+            return variable
+    return None
 
 
 def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[str, bool] | None:

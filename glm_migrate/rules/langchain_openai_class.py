@@ -564,7 +564,8 @@ class LangchainOpenAIClass(Rule):
             # its key is the one the program sets in OPENAI_API_KEY: URL and key move together, by hand
             self.report(
                 call,
-                f"`{name}` without `api_key=` reads `OPENAI_API_KEY`, which this module sets itself: point it at "
+                f"`{name}` without `api_key=` reads `OPENAI_API_KEY`, which "
+                f"{self.model.key_setter(self.tables.sdk_key_env)} sets itself: point it at "
                 f"Z.AI (`base_url=`) together with the value it sets as `api_key=`, a Z.AI key from then on",
             )
             self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
@@ -580,7 +581,8 @@ class LangchainOpenAIClass(Rule):
             # prompt): the key is the program's, an OpenAI key; URL and key move together, by hand
             self.report(
                 call,
-                f"`{name}` key `{code_of(given.value)}` reads `{variable}`, which this module sets itself: point it "
+                f"`{name}` key `{code_of(given.value)}` reads `{variable}`, which {self.model.key_setter(variable)} "
+                "sets itself: point it "
                 "at Z.AI (`base_url=`) together with that value, a Z.AI key from then on",
             )
             self._claim_model(call, scope)

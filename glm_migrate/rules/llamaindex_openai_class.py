@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
-from glm_migrate.semantic import Scope, find_kwarg, string_value
+from glm_migrate.semantic import Scope, Target, find_kwarg, string_value
 
 
 class LlamaindexOpenAIClass(Rule):
@@ -16,7 +17,8 @@ class LlamaindexOpenAIClass(Rule):
     and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
     reported again as data (GLM103). Reports the OpenAI model ids of AG2's (`autogen`) model
     configurations (`LLMConfig(...)`, an agent's `llm_config={"config_list": [...]}`) whose entry
-    has no `base_url` and talks to OpenAI.
+    has no `base_url` and talks to OpenAI. Warns of Chroma's `OpenAIEmbeddingFunction`, which
+    keeps embedding with OpenAI while the program's clients move.
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
@@ -79,6 +81,10 @@ class LlamaindexOpenAIClass(Rule):
         Invalid(
             'from autogen_ext.models.openai import OpenAIChatCompletionClient\nc = OpenAIChatCompletionClient(model="gpt-4o")'
         ),
+        Invalid(
+            "from chromadb.utils.embedding_functions import OpenAIEmbeddingFunction\n"
+            'ef = OpenAIEmbeddingFunction(api_key=key, model_name="text-embedding-3-small")'
+        ),
     )
 
     def on_module_end(self) -> None:
@@ -87,6 +93,8 @@ class LlamaindexOpenAIClass(Rule):
                 self._autogen(call, scope)
             if kind == "ag2":
                 self._ag2(call, scope)
+            if kind == "chroma_openai":
+                self._chroma(call, scope)
             if kind != "llamaindex":
                 continue
             model = find_kwarg(call, "model")
@@ -111,6 +119,29 @@ class LlamaindexOpenAIClass(Rule):
                 elif name.endswith("Responses"):
                     instead += " (Z.AI has no Responses API: it speaks chat completions)"
             self.report(call, f"LlamaIndex's `{name}`{shown} rejects GLM model names: use {instead}")
+
+    def _chroma(self, call: cst.Call, scope: Scope) -> None:
+        """Chroma's `OpenAIEmbeddingFunction` embeds with OpenAI (its own `openai` client) unless
+        `api_base=` says otherwise: nothing breaks, but the program keeps an OpenAI key for it."""
+        base = find_kwarg(call, "api_base")
+        if (
+            base is not None
+            and self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope) is not Target.OPENAI
+        ):
+            return  # pointed at another server already (Z.AI's, a local one, one chosen at run time)
+        model = find_kwarg(call, "model_name")
+        literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+        self.claim(*literals)  # reported here, not data to check
+        old = next((value for literal in literals if (value := string_value(literal))), None)
+        old = old or "text-embedding-ada-002"  # its default
+        new = self.tables.lookup_model("embeddings", old)
+        self.report(
+            call,
+            f"Chroma's `{code_of(call.func)}` keeps embedding with OpenAI (`{old}`): to move it, pass Z.AI's "
+            f'`api_base=`, `api_key=os.environ["{self.key_env}"]` and `model_name="{new}"`, and re-embed the '
+            f"collection (`{new}` vectors have another size)",
+            severity=Severity.WARNING,
+        )
 
     def _autogen(self, call: cst.Call, scope: Scope) -> None:
         """AutoGen's client looks a model name up in its own table of OpenAI's models."""

@@ -236,11 +236,12 @@ class OpenAIApiKey(Rule):
                     f'set `api_key` on every path (`os.environ["{self.key_env}"]`)',
                 )
             return
-        if program_set_key(self.model, client) is not None:
+        if (variable := program_set_key(self.model, client)) is not None:
             # `os.environ["OPENAI_API_KEY"] = cfg["key"]` above: the key is the program's, not the environment's
             self.report(
                 call,
-                f"{message}, which this module sets itself: pass the value it sets as `api_key=` (a Z.AI key "
+                f"{message}, which {self.model.key_setter(variable)} sets itself: pass the value it sets as "
+                "`api_key=` (a Z.AI key "
                 f"from then on) rather than reading `{self.key_env}`",
             )
             return
@@ -329,7 +330,8 @@ class OpenAIApiKey(Rule):
         if env is not None and env[0] in self.model.program_key_envs:
             self.report(
                 value,
-                f"API key read from `{env[0]}`, which this module sets itself: the key is the program's (a "
+                f"API key read from `{env[0]}`, which {self.model.key_setter(env[0])} sets itself: the key is the "
+                "program's (a "
                 f"user's, a setting's), so reading `{self.key_env}` would drop it; make sure it holds a Z.AI key",
             )
         elif env is not None and env[0] in self.tables.openai_key_envs:

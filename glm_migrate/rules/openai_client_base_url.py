@@ -256,7 +256,8 @@ class OpenAIClientBaseURL(Rule):
             # its key is the one the program sets, an OpenAI key: alone at Z.AI it would be refused
             self.report(
                 call,
-                f"Client talks to OpenAI with the key this module sets in `{variable}`: point it at Z.AI "
+                f"Client talks to OpenAI with the key {self.model.key_setter(variable)} sets in `{variable}`: "
+                "point it at Z.AI "
                 "together with a Z.AI key (see GLM001)",
             )
             return

@@ -236,15 +236,16 @@ class OpenAIEnvVar(Rule):
                 # `os.environ["OPENAI_API_KEY"] = os.getenv("OPENAI_API_KEY", "")`: read before the
                 # write it feeds, which is reported (above) for what reads the variable next
                 continue
-            if name in self.model.environ_written:
-                # read back after this module set it: the value is the program's (a user's key), and
-                # reading the Z.AI variable instead would drop it
+            if name in self.model.environ_written or name in self.model.facts.importer_keys:
+                # read back after this module (or one importing it) set it: the value is the
+                # program's (a user's key), and reading the Z.AI variable instead would drop it
+                setter = self.model.key_setter(name) if name not in self.model.environ_written else "this module"
                 if membership is not None:
                     # `if "OPENAI_API_KEY" not in os.environ: os.environ["OPENAI_API_KEY"] = ask()`
-                    message = f"`{name}` is tested here and set by this module: test and set the Z.AI one"
+                    message = f"`{name}` is tested here and set by {setter}: test and set the Z.AI one"
                 else:
                     message = (
-                        f"`{name}` is read after this module sets it: the value is the program's own, so make "
+                        f"`{name}` is read after {setter} sets it: the value is the program's own, so make "
                         "sure what it sets is the Z.AI one"
                     )
                 self.report(node, message)

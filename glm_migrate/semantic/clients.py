@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -480,9 +480,9 @@ class ClientIndex(ModuleScopes):
             name = index.value.value
             if name in params:
                 setters.setdefault(function, []).append((params.index(name), name, assign.value))
+        writes: list[tuple[cst.SimpleString, str, cst.BaseExpression]] = list(self._dotenv_writes())
         if not setters:
-            return ()
-        writes: list[tuple[cst.SimpleString, str, cst.BaseExpression]] = []
+            return tuple(writes)
         for call, scope in self.calls:
             if type(call.func) is not cst.Name:
                 continue
@@ -499,6 +499,40 @@ class ClientIndex(ModuleScopes):
                     if isinstance(literal, cst.SimpleString) and variable is not None:
                         writes.append((literal, variable, written))
         return tuple(writes)
+
+    def _dotenv_writes(self) -> Iterator[tuple[cst.SimpleString, str, cst.BaseExpression]]:
+        """python-dotenv's `set_key(".env", "OPENAI_API_KEY", key)`: the program stores a key (a
+        setup page's, a prompt's) in the `.env` file its `load_dotenv()` reads into the environment."""
+        for call, scope in self.calls:
+            dotted = dotted_name(call.func) or ""
+            if _ENV_WRITER.fullmatch(dotted.rpartition(".")[2].lower()):
+                # the program's own helper, named for it (`update_env_file("OPENAI_API_KEY", key)`):
+                # the variable named first, the value next
+                positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+                literal = positional[0].value if len(positional) > 1 else None
+                variable = string_value(literal) if type(literal) is cst.SimpleString else None
+                if type(literal) is cst.SimpleString and variable is not None and _ENV_NAME.fullmatch(variable):
+                    yield literal, variable, positional[1].value
+                continue
+            if not dotted.endswith("set_key"):
+                continue
+            first, _, rest = dotted.partition(".")
+            bindings = self.lookup(first, scope)
+            qualified = {f"{b.qualified}.{rest}" if rest else b.qualified for b in bindings if b.qualified}
+            if not qualified & _DOTENV_SET_KEY:
+                continue
+            name_arg = find_kwarg(call, "key_to_set")
+            value_arg = find_kwarg(call, "value_to_set")
+            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+            if name_arg is None and len(positional) > 1:
+                name_arg = positional[1]
+            if value_arg is None and len(positional) > 2:
+                value_arg = positional[2]
+            literal = name_arg.value if name_arg is not None else None
+            if type(literal) is cst.SimpleString and value_arg is not None:
+                variable = string_value(literal)
+                if variable is not None:
+                    yield literal, variable, value_arg.value
 
     @functools.cached_property
     def test_env_writes(self) -> tuple[tuple[cst.SimpleString, str], ...]:
@@ -544,10 +578,24 @@ class ClientIndex(ModuleScopes):
         return frozenset(name for name, _ in self.environ_writes)
 
     @property
-    def program_key_envs(self) -> frozenset[str]:
+    def own_key_envs(self) -> frozenset[str]:
         """The OpenAI key variables this module sets itself (`os.environ["OPENAI_API_KEY"] =
-        cfg["key"]`): what reads one gets the program's key, an OpenAI key, not the environment's."""
+        cfg["key"]`)."""
         return self.environ_written & self.tables.openai_key_envs
+
+    @property
+    def program_key_envs(self) -> frozenset[str]:
+        """The OpenAI key variables the program sets itself, here or in a module importing this
+        one (the project index says which): what reads one gets the program's key, an OpenAI
+        key, not the environment's."""
+        return self.own_key_envs | frozenset(self.facts.importer_keys)
+
+    def key_setter(self, env: str) -> str:
+        """Who sets the program's key variable `env`, for messages: "this module", or the module
+        importing this one that does."""
+        if env in self.own_key_envs or env not in self.facts.importer_keys:
+            return "this module"
+        return f"`{self.facts.importer_keys[env]}` (importing this module)"
 
     @functools.cached_property
     def openai_default(self) -> Target:
@@ -560,6 +608,15 @@ class ClientIndex(ModuleScopes):
         targets = {self.classify_base_url(value, default=Target.OPENAI, scope=self.module_scope) for value in values}
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
 
+
+#: a function named for writing an environment variable or `.env` entry (`update_env_file`,
+#: `set_env_var`, `save_env`, `write_env_variable`; not `monkeypatch.setenv` or `os.putenv`, a
+#: test's set-up and the environment's own, which GLM009 reads as such)
+_ENV_WRITER = re.compile(r"(?:set|update|write|save|store|put)_(?:\w+_)?(?:env|dotenv|environ)(?:_\w+)?")
+#: what names an environment variable (`OPENAI_API_KEY`)
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+#: python-dotenv's function that writes a variable into a `.env` file
+_DOTENV_SET_KEY = frozenset({"dotenv.set_key", "dotenv.main.set_key"})
 
 #: nodes that start a scope: a test outside one says nothing of the code inside
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)

@@ -392,6 +392,24 @@ class SemanticModel(ValueResolver):
                     for client in dict.fromkeys(clients):
                         yield HandedClient(client, resources, qualified)
 
+    @functools.cached_property
+    def state_stored_clients(self) -> dict[Client, str]:
+        """Clients kept in a Starlette (FastAPI) app's `state` (`app.state.llm = AsyncOpenAI()` in
+        the lifespan), each with where: any code that reaches the app reads them
+        (`request.app.state.llm` in another module's routes), so not all their requests are seen."""
+        found: dict[Client, str] = {}
+        for (klass, written), bindings in self.attribute_bindings.items():
+            head = written.rpartition(".")[0]
+            if klass is not None or not (head == "state" or head.endswith(".state")):
+                continue
+            for binding in bindings:
+                if binding.value is None:
+                    continue
+                for value in self.values_of(binding.value, binding.scope):
+                    if isinstance(value, Client):
+                        found.setdefault(value, written)
+        return found
+
     def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
         for arg in call.args:
             value = arg.value
@@ -557,6 +575,10 @@ class _Collector(cst.CSTVisitor):
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self.scope.returns.append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):  # not `yield from`
+            self.scope.yields.append(node.value)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         outer = self.scope

@@ -26,6 +26,8 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     #: a function's `return` values (a lambda's body)
     returns: list[cst.BaseExpression] = field(default_factory=list)
+    #: a generator's `yield` values (what a pytest fixture or FastAPI dependency provides)
+    yields: list[cst.BaseExpression] = field(default_factory=list)
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -212,7 +214,18 @@ class ModuleScopes(abc.ABC):
             if klass is None:
                 return list(self.attribute_bindings.get((None, dotted), []))
             return self.class_attribute(klass, attr)
-        return self.attribute_bindings.get((None, dotted), [])
+        found = self.attribute_bindings.get((None, dotted), [])
+        head, _, name = dotted.rpartition(".")
+        if not found and (head == "state" or head.endswith(".state")):
+            # Starlette's (FastAPI's) `app.state`: set once (`app.state.openai = AsyncOpenAI()` in
+            # the lifespan), read through whatever reaches the app (`request.app.state.openai`)
+            found = [
+                binding
+                for (klass, written), bindings in self.attribute_bindings.items()
+                if klass is None and (written == f"state.{name}" or written.endswith(f".state.{name}"))
+                for binding in bindings
+            ]
+        return found
 
     def class_attribute(self, klass: Scope, attr: str) -> list[Binding]:
         """Bindings of `attr` on instances of a class of this module: class-level names (fields,

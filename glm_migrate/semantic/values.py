@@ -19,6 +19,12 @@ from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
 from glm_migrate.splats import resolve_splat
 from glm_migrate.tables import Tables
 
+#: FastAPI's declarations of a parameter filled by calling a dependency.
+_DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
+
+#: Decorators that make a function a pytest fixture.
+_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
 #: Calls whose result is their receiver's string, as far as model ids are concerned.
 STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
 
@@ -120,9 +126,75 @@ class ValueResolver(ClientIndex):
             elif binding.unpacked is not None:
                 for element, where in self.unpacked_elements(*binding.unpacked, binding.scope, depth)[0]:
                     values.extend(self.values_of(element, where, depth + 1))
-            elif binding.annotation is not None:
-                values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
+            else:
+                if isinstance(binding.target, cst.Param):
+                    values.extend(self._parameter_default_clients(binding, depth))
+                if binding.annotation is not None:
+                    values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
+
+    def _parameter_default_clients(self, binding: Binding, depth: int) -> list[Value]:
+        """The clients a parameter holds when its caller passes none: those its default builds
+        (`def upload(path, client=OpenAI())`), or, for FastAPI, those the dependency it declares
+        returns (`client: AsyncOpenAI = Depends(get_client)`, `Depends(lambda: AsyncOpenAI())`,
+        also inside `Annotated[AsyncOpenAI, Depends(get_client)]`)."""
+        found: list[cst.BaseExpression] = []
+        if binding.value is not None:
+            found.append(binding.value)
+        annotation = binding.annotation
+        if type(annotation) is cst.Subscript and (dotted_name(annotation.value) or "").endswith("Annotated"):
+            found.extend(e.slice.value for e in annotation.slice[1:] if type(e.slice) is cst.Index)
+        values: list[Value] = []
+        if isinstance(binding.target, cst.Param):
+            values.extend(self._fixture_clients(binding.target.name.value, depth))
+        for default in found:
+            dependency = self._declared_dependency(default, binding.scope)
+            if dependency is None:
+                values.extend(v for v in self.values_of(default, binding.scope, depth + 1) if isinstance(v, Client))
+                continue
+            if type(dependency) is cst.Lambda:
+                scopes = [s for s in self.scopes if s.node is dependency]
+                called = [v for s in scopes for v in self._returned(s, depth)]
+            else:
+                called = [
+                    v
+                    for func in self.values_of(dependency, binding.scope, depth + 1)
+                    if isinstance(func, FunctionValue)
+                    for v in self._provided(func.scope, depth)
+                ]
+            values.extend(v for v in called if isinstance(v, Client))
+        return values
+
+    def _provided(self, function: Scope, depth: int) -> list[Value]:
+        """What a dependency or fixture gives the parameters it fills: its return value, or
+        what it yields (`def get_client(): client = AsyncOpenAI(); yield client`)."""
+        values = self._returned(function, depth)
+        return values + [v for y in function.yields for v in self.values_of(y, function, depth + 1)]
+
+    def _fixture_clients(self, name: str, depth: int) -> list[Value]:
+        """The clients the module's pytest fixture called `name` provides: pytest passes them to
+        every test and fixture of the module with a parameter of that name."""
+        values: list[Value] = []
+        for binding in self.module_scope.bindings.get(name, []):
+            fixture = binding.defines
+            if fixture is None or type(fixture.node) is not cst.FunctionDef:
+                continue
+            decorators = (
+                d.decorator.func if type(d.decorator) is cst.Call else d.decorator for d in fixture.node.decorators
+            )
+            if any(_FIXTURES & self.qualified_names(d, self.module_scope) for d in decorators):
+                values.extend(v for v in self._provided(fixture, depth) if isinstance(v, Client))
+        return values
+
+    def _declared_dependency(self, default: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+        """`get_client` for a FastAPI parameter declared `= Depends(get_client)`."""
+        if type(default) is not cst.Call or not _DEPENDS & self.qualified_names(default.func, scope):
+            return None
+        keyword = find_kwarg(default, "dependency")
+        if keyword is not None:
+            return keyword.value
+        first = default.args[0] if default.args else None
+        return first.value if first is not None and not first.keyword and not first.star else None
 
     def name_clients(self, name: str) -> list[Client]:
         """The clients a module-level name may hold."""
@@ -665,6 +737,8 @@ class ValueResolver(ClientIndex):
         index = positional.index(param) if param in positional else None
         if index is not None and function.parent is not None and function.parent.kind == "class" and not _static(node):
             index -= 1  # a method: `self` is the receiver, not an argument
+        if index is not None and index < 0:
+            return []  # `self` itself: no call passes it by position or keyword
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
             keyword = find_kwarg(call, param.name.value)
