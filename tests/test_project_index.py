@@ -853,3 +853,14 @@ def test_a_test_expectation_stays_where_the_id_is_also_kept_elsewhere(tmp_path: 
     prices = "PRICES = {'gpt-4o-mini': 0.15}\n\ndef ask_local(client, q):\n    return client.chat.completions.create(model='gpt-4o-mini', messages=q)\n"
     files = {"app.py": _SENDER + prices, "tests/test_app.py": _EXPECTS}
     assert "GLM103" not in _fixes(tmp_path, files, "tests/test_app.py")
+
+
+def test_a_tests_key_placeholder_is_no_program_key_for_the_modules_it_imports(tmp_path: Path) -> None:
+    """`os.environ["OPENAI_API_KEY"] = "sk-test"` in a test importing the app sets a placeholder
+    for the code it runs (GLM009 renames it), not a key of the program's: the app still moves."""
+    files = {
+        "app.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "tests/test_app.py": "import os\nimport pytest\n\nos.environ['OPENAI_API_KEY'] = 'sk-test'\n\nimport app\n",
+    }
+    applicability, _ = _fixes(tmp_path, files, "app.py")["GLM001"]
+    assert applicability == "safe"
