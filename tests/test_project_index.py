@@ -740,3 +740,22 @@ def test_id_sent_from_another_module_keeps_the_tests_of_its_own_module(tmp_path:
     sender = {d.code: d for d in reports["bot.py"].diagnostics}
     assert sender["GLM002"].applicability.value == "unsafe"
     assert "`MODEL_NAME` keeps `gpt-4o` where it is defined" in sender["GLM002"].message
+
+
+def test_a_client_name_holding_openai_or_azure_waits_with_the_azure_client(tmp_path: Path) -> None:
+    """`LLM` is OpenAI's client when its key is set and an Azure one otherwise, and another
+    module calls through it: the Azure client's move is an unsafe fix, so the ids sent through
+    `LLM` wait, and so does the OpenAI client (OpenBMB/AgentVerse: `DEFAULT_CLIENT`, imported by
+    its evaluation scripts, moved to Z.AI by a safe fix while they kept sending `gpt-4`)."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/llm.py": "import os\n\nfrom openai import AzureOpenAI, OpenAI\n\n"
+        "if os.environ.get('OPENAI_API_KEY'):\n    LLM = OpenAI()\n"
+        "else:\n    LLM = AzureOpenAI(api_key=os.environ['AZURE_KEY'], api_version='2024-10-21', "
+        "azure_endpoint='https://example.openai.azure.com')\n",
+        "scripts/judge.py": "from pkg.llm import LLM\n\n"
+        "def judge(q):\n    return LLM.chat.completions.create(model='gpt-4', messages=[])\n",
+    }
+    held = _applicabilities(tmp_path, files, "pkg/llm.py")
+    assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM008": "unsafe", "GLM009": "unsafe"}
+    assert _applicabilities(tmp_path, files, "scripts/judge.py") == {"GLM101": "unsafe"}
