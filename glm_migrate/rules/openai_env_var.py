@@ -528,6 +528,13 @@ class OpenAIEnvVar(Rule):
             lookup = env_lookup(call) if type(call) is cst.Call else None
             if lookup is None or lookup[0] not in url_envs:
                 return f"sends requests to `{string_value(literal)}` itself"
+        for formatted in self.model.formatted_strings:
+            # `f"https://api.openai.com/v1/{api_name}"` (microsoft/JARVIS's HuggingGPT server)
+            first = formatted.parts[0] if formatted.parts else None
+            if formatted in handled or type(first) is not cst.FormattedStringText:
+                continue
+            if (urlparse(first.value).hostname or "") in self.tables.openai_hosts:
+                return f"sends requests to `{code_of(formatted)}` itself"
         for call, _, kind in self.model.framework_calls:
             if kind == "litellm_other":
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"

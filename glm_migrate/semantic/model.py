@@ -705,6 +705,9 @@ class _Collector(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.model.string_literals.append((node, self.scope))
 
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.model.formatted_strings.append(node)
+
     def visit_Name(self, node: cst.Name) -> None:
         names = self.model.names
         if node.value in names:
