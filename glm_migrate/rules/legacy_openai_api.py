@@ -28,7 +28,20 @@ from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
 from glm_migrate.semantic import ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
 
 #: openai<1 resources whose model the converted call sends to these endpoints
-LEGACY_ENDPOINTS = {"ChatCompletion": "chat", "Completion": "chat", "Embedding": "embeddings"}
+LEGACY_ENDPOINTS = {
+    "ChatCompletion": "chat",
+    "Completion": "chat",
+    "Embedding": "embeddings",
+    "embeddings_utils": "embeddings",
+}
+#: what replaces a module only openai<1 has
+LEGACY_MODULE_ADVICE = {
+    "openai.embeddings_utils": (
+        "embed with `openai.embeddings.create(model=..., input=[text]).data[0].embedding` and compare "
+        "vectors with numpy (`np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))`)"
+    ),
+    "openai.openai_object": "responses are typed objects in openai>=1 (`openai.types.chat.ChatCompletion`, ...)",
+}
 
 
 class LegacyOpenAIApi(Rule):
@@ -36,7 +49,9 @@ class LegacyOpenAIApi(Rule):
     ## What it does
     Reports calls of the openai<1.0 module API (`openai.ChatCompletion.create`,
     `openai.Embedding.create`, `openai.Image.create`, `acreate`, ...) and its module settings
-    (`openai.api_base`, `openai.api_type`, `openai.api_version`), and converts a call to
+    (`openai.api_base`, `openai.api_type`, `openai.api_version`), the modules only it has
+    (`openai.embeddings_utils` and the requests its `get_embedding` sends, `openai.openai_object`;
+    `[legacy] modules` in `rules/sdk.toml`), and converts a call to
     openai>=1 together with the dict-style reads of its response
     (`response["choices"][0]["message"]["content"]`, `delta.get("content", "")`).
 
@@ -77,7 +92,7 @@ class LegacyOpenAIApi(Rule):
     module client needs), unsafe. Dict reads of openai>=1 responses are GLM304's. A setting no
     fix moves (`openai.api_base = cfg.get(...)`, `openai.api_type = "azure"`) leaves every call to
     a person: openai>=1 ignores it, so a converted call would go to OpenAI instead of that server;
-    with a fix, the conversions become unsafe and go with it. While a call or setting is left,
+    with a fix, the conversions become unsafe and go with it. While a call, setting or module is left,
     the module client stays where it is (GLM001/GLM002 set its key and URL only once none is),
     so the calls converted meanwhile keep their OpenAI model ids, reported for a person.
     """
@@ -140,6 +155,13 @@ class LegacyOpenAIApi(Rule):
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, logprobs=5)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, stream=opts.stream)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p)\nsave(r)'),
+        # modules only openai<1 has, and the requests `embeddings_utils` sends (tatsu-lab/stanford_alpaca,
+        # openai-cookbook's embedding examples)
+        Invalid("from openai import openai_object\nStr = str | openai_object.OpenAIObject"),
+        Invalid(
+            "from openai.embeddings_utils import cosine_similarity, get_embedding\n"
+            'v = get_embedding(text, engine="text-embedding-ada-002")\ns = cosine_similarity(v, w)'
+        ),
     )
 
     FIX_TITLE = "Use the openai>=1 module client"
@@ -222,10 +244,15 @@ class LegacyOpenAIApi(Rule):
             if plan.conversion is not None:
                 fix = Fix(tuple(plan.conversion), plan.title, applicability=plan.applicability, reanalyse=True)
             self.report(plan.call, plan.message, fix=fix)
-        # The module client moves to Z.AI (GLM001/GLM002) only once no openai<1 call or setting
-        # is left: until then a converted call keeps its OpenAI id, or it would send a GLM id there
+        # A module only openai<1 has: the import fails with openai>=1 until a person replaces it
+        for statement, module in self.model.legacy_imports:
+            advice = LEGACY_MODULE_ADVICE.get(module, "it has no openai>=1 counterpart")
+            self.report(statement, f"`{module}` exists only in openai<1.0 (importing it fails in openai>=1): {advice}")
+        # The module client moves to Z.AI (GLM001/GLM002) only once no openai<1 call, setting or
+        # module is left: until then a converted call keeps its OpenAI id, or it would send a GLM id there
         left = next((code_of(p.call.func) for p in plans if p.conversion is None), None)
         left = left or (short_code(undecided.assign) if undecided is not None else None)
+        left = left or (f"import {self.model.legacy_imports[0][1]}" if self.model.legacy_imports else None)
         converted = {p.call for p in plans if p.conversion is not None}
         for literal, message, call in self._models:
             if left is not None and call in converted:
@@ -237,6 +264,13 @@ class LegacyOpenAIApi(Rule):
     def _plan(self, call: cst.Call, path: tuple[str, ...], scope: Scope) -> Plan:
         dotted = f"openai.{'.'.join(path)}"
         resource, method = (*path, "")[:2]
+        if resource == "embeddings_utils":
+            # `get_embedding(text, engine="text-embedding-ada-002")`: a request through the module client
+            self._claim_model(call, resource, scope, position=1)
+            use = "`openai.embeddings.create(model=..., input=[text]).data[0].embedding`"
+            return Plan(
+                call, f"`{dotted}` is openai<1.0 API (`openai.embeddings_utils` is gone in openai>=1): use {use}"
+            )
         if resource not in V1_PATHS or not method:
             return Plan(call, f"`{dotted}` is openai<1.0 API with no openai>=1 counterpart")
         asynchronous = method.startswith("a") and method[1:] in ("create", "transcribe", "translate")
@@ -294,12 +328,16 @@ class LegacyOpenAIApi(Rule):
         title = "Send the prompt to chat completions as a user message"
         return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
 
-    def _claim_model(self, call: cst.Call, resource: str, scope: Scope) -> None:
+    def _claim_model(self, call: cst.Call, resource: str, scope: Scope, position: int | None = None) -> None:
         """Its model is a model, not data (GLM103 runs later): reported where it is written, for
-        the GLM id it takes once the call is converted (GLM101 moves it on the converted call)."""
+        the GLM id it takes once the call is converted (GLM101 moves it on the converted call).
+        `position`: where the model id is passed without a keyword."""
         endpoint = LEGACY_ENDPOINTS.get(resource)
+        positional = [a for a in call.args if a.keyword is None and not a.star]
         for name in ("model", "engine", "deployment_id"):
             arg = find_kwarg(call, name)
+            if arg is None and name == "engine" and position is not None and len(positional) > position:
+                arg = positional[position]
             if arg is None:
                 continue
             for literal in self.model.resolve_strings(arg.value, scope)[0]:

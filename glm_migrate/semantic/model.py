@@ -71,6 +71,9 @@ class SemanticModel(ValueResolver):
         self.api_calls: list[ApiCall] = []
         #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+        #: imports of modules only openai<1 has (`from openai.embeddings_utils import ...`), each
+        #: with the module's dotted name
+        self.legacy_imports: list[tuple[cst.Import | cst.ImportFrom, str]] = []
         #: receivers built by a class glm-migrate does not know as a client (see `_api_call`)
         self._unknown_clients: list[Client] = []
         #: what this module calls `os`, `os.environ` and `os.getenv` besides those (`OS_ALIASES`)
@@ -169,7 +172,7 @@ class SemanticModel(ValueResolver):
     @property
     def uses_legacy_api(self) -> bool:
         """openai<1.0 code: its module settings and calls migrate differently (see GLM3xx)."""
-        return bool(self.legacy_calls) or any(
+        return bool(self.legacy_calls or self.legacy_imports) or any(
             a.attribute in self.tables.sdk.legacy_settings for a in self.module_attributes
         )
 
@@ -222,7 +225,9 @@ class SemanticModel(ValueResolver):
             for value in func_values:
                 if isinstance(value, ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
                     path = tuple(value.name.split(".")[1:])
-                    if path[0] in self.tables.sdk.legacy_resources:
+                    if path[0] in self.tables.sdk.legacy_resources or (
+                        path[0] == "embeddings_utils" and path[-1] in self.tables.sdk.legacy_request_helpers
+                    ):
                         self.legacy_calls.append((call, path, scope))
         self._calls_through_parameters(untraced)
         self._keep_account_clients()
@@ -578,10 +583,17 @@ class _Collector(cst.CSTVisitor):
                 self.scope.add(star.name.value, Binding(self.scope, target=star))
 
     # bindings
+    def _note_legacy_module(self, node: cst.Import | cst.ImportFrom, qualified: str) -> None:
+        """`openai.embeddings_utils` and the other modules only openai<1 has."""
+        parts = qualified.split(".")
+        if len(parts) > 1 and parts[0] == "openai" and parts[1] in self.model.tables.sdk.legacy_modules:
+            self.model.legacy_imports.append((node, ".".join(parts[:2])))
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             qualified = dotted_name(alias.name) or ""
             self._note_sdk(qualified)
+            self._note_legacy_module(node, qualified)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified, target=alias))
                 if qualified == "os":
@@ -600,6 +612,15 @@ class _Collector(cst.CSTVisitor):
         module = dotted_name(node.module) if node.module is not None else ""
         if not node.relative:
             self._note_sdk(module or "")
+            if module == "openai":
+                # `from openai import embeddings_utils`: one note for the statement
+                found = [
+                    n for a in node.names if (n := dotted_name(a.name) or "") in self.model.tables.sdk.legacy_modules
+                ]
+                if found:
+                    self._note_legacy_module(node, f"openai.{found[0]}")
+            else:
+                self._note_legacy_module(node, module or "")
         # relative imports keep their dots (".clients.client"): the project index resolves them
         prefix = "." * len(node.relative) + (f"{module}." if module else "")
         for alias in node.names:
