@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from functools import partial
 
 import libcst as cst
@@ -34,6 +35,8 @@ LEGACY_ENDPOINTS = {
     "Embedding": "embeddings",
     "embeddings_utils": "embeddings",
 }
+#: a declared type that holds several prompts
+_SEQUENCE_TYPES = re.compile(r"\b(List|list|Sequence|Iterable|Tuple|tuple)\b")
 #: what replaces a module only openai<1 has
 LEGACY_MODULE_ADVICE = {
     "openai.embeddings_utils": (
@@ -152,6 +155,10 @@ class LegacyOpenAIApi(Rule):
         ),
         # text completions that chat cannot take as they are
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=["a", "b"])'),
+        Invalid(
+            "import openai\ndef batch(prompts: list[str]):\n"
+            '    return openai.Completion.create(model="text-davinci-003", prompt=prompts).choices'
+        ),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, logprobs=5)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, stream=opts.stream)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p)\nsave(r)'),
@@ -313,7 +320,11 @@ class LegacyOpenAIApi(Rule):
         prompt = find_kwarg(call, "prompt")
         blocker = "it is async" if asynchronous else conversion_blocker(call, ())
         blocker = blocker or missing_arguments(call, (), ("model",))
-        if blocker is None and (prompt is None or isinstance(prompt.value, cst.List | cst.Tuple)):
+        if blocker is None and (
+            prompt is None
+            or isinstance(prompt.value, cst.List | cst.Tuple)
+            or self._may_be_a_batch(prompt.value, scope)
+        ):
             blocker = "its prompt is not one text"
         if blocker is None and any(find_kwarg(call, name) for name in COMPLETION_ONLY):
             blocker = f"chat has no {', '.join(f'`{n}=`' for n in sorted(COMPLETION_ONLY) if find_kwarg(call, n))}"
@@ -327,6 +338,19 @@ class LegacyOpenAIApi(Rule):
         new_func = cst.parse_expression(f"{module_name(call)}.chat.completions.create")
         title = "Send the prompt to chat completions as a user message"
         return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
+
+    def _may_be_a_batch(self, prompt: cst.BaseExpression, scope: Scope) -> bool:
+        """A name bound to a list of prompts, or declared as one (`prompt: Union[str, List[str]]`,
+        a batch of completions in one request; reflexion's `get_completion(..., is_batched)`)."""
+        if type(prompt) is not cst.Name:
+            return False
+        for binding in self.model.lookup(prompt.value, scope):
+            if isinstance(binding.value, cst.List | cst.Tuple | cst.ListComp):
+                return True
+            declared = code_of(binding.annotation) if binding.annotation is not None else ""
+            if _SEQUENCE_TYPES.search(declared):
+                return True
+        return False
 
     def _claim_model(self, call: cst.Call, resource: str, scope: Scope, position: int | None = None) -> None:
         """Its model is a model, not data (GLM103 runs later): reported where it is written, for
