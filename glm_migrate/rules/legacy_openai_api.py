@@ -186,6 +186,12 @@ class LegacyOpenAIApi(Rule):
         if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
         hint = "pass `base_url=` to the client" if assignment.attribute == "api_base" else "drop it"
+        if assignment.attribute == "api_type" and (string_value(assignment.value) or "").lower().startswith("azure"):
+            # openai<1's Azure mode: its deployment names and key go with it
+            hint = (
+                "it sends the module's calls to Azure; move them to Z.AI together (`openai.base_url`, a Z.AI "
+                "key, GLM ids for the deployment names), by hand"
+            )
         message = f"`openai.{assignment.attribute}` is an openai<1.0 setting, unused by openai>=1: {hint}"
         url = string_value(assignment.value)
         target = assignment.assign.targets[0].target
@@ -199,12 +205,18 @@ class LegacyOpenAIApi(Rule):
             elif env_lookup(assignment.value) is not None:
                 # An OPENAI_API_BASE lookup: the next pass (GLM002) points it at Z.AI.
                 fix = Fix(((target, rename),), "Set `openai.base_url` instead", reanalyse=True)
-        self.report(assignment.assign, message, fix=fix)
         self._settings.append((assignment, fix is not None))
+        self._setting_reports.append((assignment, message, fix))
 
     @functools.cached_property
     def _settings(self) -> list[tuple[ModuleAttributeAssignment, bool]]:
         """The module's openai<1 settings, each with whether it has a fix."""
+        return []
+
+    @functools.cached_property
+    def _setting_reports(self) -> list[tuple[ModuleAttributeAssignment, str, Fix | None]]:
+        """Each setting's finding, reported at the module's end, once it is known whether a
+        setting no fix moves holds the calls back."""
         return []
 
     @functools.cached_property
@@ -221,6 +233,13 @@ class LegacyOpenAIApi(Rule):
         # converted call would go to OpenAI rather than where they send it; converted together
         # (unsafe) when the setting has a fix, by hand when it has none
         undecided = next((a for a, fixed in self._settings if not fixed), None)
+        for assignment, message, fix in self._setting_reports:
+            if fix is not None and undecided is not None:
+                # `openai.api_type = "azure"` stays: the calls stay openai<1, which reads
+                # `openai.api_base`, not `openai.base_url`; renamed alone, they would lose their server
+                message += f"; it changes with the calls, which wait for `{short_code(undecided.assign)}`"
+                fix = None
+            self.report(assignment.assign, message, fix=fix)
         for plan in plans:
             if plan.conversion is None:
                 continue
