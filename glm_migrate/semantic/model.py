@@ -55,6 +55,13 @@ TOKENIZER_LOOKUPS = frozenset({"encoding_for_model", "encoding_name_for_model"})
 _ANOTHER_VENDOR = object()
 
 
+#: functions that call the function they are given later, with the arguments after it
+_DEFERRING_FUNCTIONS = frozenset({"functools.partial", "asyncio.to_thread"})
+#: methods of executors and event loops that do, with how many arguments come before the
+#: function's own (`executor.submit(f, *args)`, `loop.run_in_executor(executor, f, *args)`)
+_DEFERRING_METHODS = {"submit": 1, "run_in_executor": 2}
+
+
 class HandedClient(NamedTuple):
     """A client this module passes to another module's function, and a call it serves there."""
 
@@ -215,6 +222,7 @@ class SemanticModel(ValueResolver):
                     # calls pass its fields, recorded under the class
                     callee = callee or value.scope
                     self.call_sites.setdefault(callee, []).append((call, scope))
+            self._note_deferred_call(call, scope, func_values)
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
@@ -396,6 +404,29 @@ class SemanticModel(ValueResolver):
                     resources = self.tables.sdk.normalise_path(tuple(path.split(".")))
                     for client in dict.fromkeys(clients):
                         yield HandedClient(client, resources, qualified)
+
+    def _note_deferred_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> None:
+        """`functools.partial(ask, model="gpt-4o")`, `executor.submit(ask, prompt, "gpt-4o")`,
+        `asyncio.to_thread(ask, ...)`, `loop.run_in_executor(pool, ask, ...)`: a call of `ask`
+        made later (by a pool of a benchmark harness), with the arguments after it. Recorded as
+        a call site of `ask` (a call node of its own, made of those arguments), so the ids passed
+        there count as passed to `ask`."""
+        names = {value.name for value in func_values if isinstance(value, ModuleValue)}
+        method = call.func.attr.value if type(call.func) is cst.Attribute else None
+        if names & _DEFERRING_FUNCTIONS:
+            skip = 1
+        elif not func_values and method in _DEFERRING_METHODS:
+            skip = _DEFERRING_METHODS[method]
+        else:
+            return
+        if len(call.args) < skip or any(arg.star or arg.keyword for arg in call.args[:skip]):
+            return
+        target = call.args[skip - 1].value
+        for value in self.values_of(target, scope):
+            if isinstance(value, FunctionValue | LocalClassValue):
+                callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)
+                site = cst.Call(func=target, args=call.args[skip:])
+                self.call_sites.setdefault(callee or value.scope, []).append((site, scope))
 
     def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
         for arg in call.args:
