@@ -118,6 +118,11 @@ class UnsupportedChatParameter(Rule):
             '        self.options = {"model": "gpt-4o", "n": n}\n'
             "    def run(self, m):\n        return OpenAI().chat.completions.create(messages=m, **self.options)"
         ),
+        Invalid(  # a keyword a wrapper's callers give it, forwarded through its `**kwargs`
+            "from openai import OpenAI\ndef chat(m, **kwargs):\n"
+            '    return OpenAI().chat.completions.create(model="gpt-4o", messages=m, **kwargs)\n'
+            "chat([], logprobs=True)"
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -154,6 +159,8 @@ class UnsupportedChatParameter(Rule):
         for arg, resolved in options.resolved_splats.items():
             if resolved is None and type(arg.value) is cst.Attribute:
                 self._attribute_mapping(call, arg, options, seen)
+            elif resolved is None and type(arg.value) is cst.Name:
+                self._forwarded_keywords(call, arg, options)
             # `dict(top_p=p, **kwargs)`: the keys `kwargs` adds are not seen either
             unseen = resolved.open if resolved is not None else self.model.dict_literals(arg.value, call.scope) is None
             if unseen:
@@ -184,6 +191,32 @@ class UnsupportedChatParameter(Rule):
                 self.report(
                     element,
                     f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request, is not a "
+                    f"{self.target_name} parameter: {spec.why}; remove it",
+                    severity=Severity.WARNING if harmless else None,
+                )
+
+    def _forwarded_keywords(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
+        """`def cached(messages, model, **kwargs): client.chat.completions.create(..., **kwargs)`
+        called with `logprobs=True`: the keywords this module's calls give the function, beyond
+        its own parameters, reach the request; each is reported where it is written."""
+        function = call.scope
+        node = function.node
+        if type(node) is not cst.FunctionDef or type(node.params.star_kwarg) is not cst.Param:
+            return
+        assert isinstance(arg.value, cst.Name)
+        if node.params.star_kwarg.name.value != arg.value.value:
+            return
+        own = {p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)}
+        for site, _ in self.model.call_sites.get(function, []):
+            for given in site.args:
+                name = given.keyword.value if given.keyword is not None else ""
+                spec = self._spec(name, options) if name and name not in own else None
+                if spec is None:
+                    continue
+                harmless = spec.tolerated or (spec.default is not None and literal_value(given.value) == spec.default)
+                self.report(
+                    given,
+                    f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and is not a "
                     f"{self.target_name} parameter: {spec.why}; remove it",
                     severity=Severity.WARNING if harmless else None,
                 )
