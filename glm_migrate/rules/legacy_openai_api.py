@@ -35,6 +35,18 @@ LEGACY_ENDPOINTS = {
     "Embedding": "embeddings",
     "embeddings_utils": "embeddings",
 }
+#: openai<1 settings that choose the server
+_SERVER_SETTINGS = frozenset({"api_base", "api_type", "api_version"})
+#: what openai>=1 takes instead of an openai<1 module setting
+_SETTING_HINTS = {
+    "api_base": "pass `base_url=` to the client",
+    "api_key_path": "read the key from the file yourself (`openai.api_key = Path(...).read_text().strip()`)",
+    "proxy": "give the client `http_client=httpx.Client(proxy=...)`, or set `HTTPS_PROXY`",
+    "requestssession": "give the client `http_client=` (an `httpx.Client`)",
+    "aiosession": "give the async client `http_client=` (an `httpx.AsyncClient`)",
+    "verify_ssl_certs": "give the client `http_client=httpx.Client(verify=...)`",
+    "ca_bundle_path": "give the client `http_client=httpx.Client(verify=path)`",
+}
 #: a declared type that holds several prompts
 _SEQUENCE_TYPES = re.compile(r"\b(List|list|Sequence|Iterable|Tuple|tuple)\b")
 #: what replaces a module only openai<1 has
@@ -134,6 +146,7 @@ class LegacyOpenAIApi(Rule):
             'import openai\nasync def f():\n    await openai.Embedding.acreate(model="text-embedding-ada-002", input="x")'
         ),
         Invalid('import openai\nopenai.api_type = "azure"\nopenai.api_version = "2023-05-15"'),  # Azure's: by hand
+        Invalid('import openai\nopenai.proxy = {"https": "http://127.0.0.1:7890"}'),  # ignored by openai>=1
         Invalid(  # GLM002 then points the lookup at Z.AI
             'import os\nimport openai\nopenai.api_base = os.getenv("OPENAI_API_BASE")',
             expected='import os\nimport openai\nopenai.base_url = os.getenv("OPENAI_API_BASE")',
@@ -185,7 +198,7 @@ class LegacyOpenAIApi(Rule):
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
-        hint = "pass `base_url=` to the client" if assignment.attribute == "api_base" else "drop it"
+        hint = _SETTING_HINTS.get(assignment.attribute, "drop it")
         if assignment.attribute == "api_type" and (string_value(assignment.value) or "").lower().startswith("azure"):
             # openai<1's Azure mode: its deployment names and key go with it
             hint = (
@@ -243,7 +256,13 @@ class LegacyOpenAIApi(Rule):
         for plan in plans:
             if plan.conversion is None:
                 continue
-            if undecided is not None:
+            if undecided is not None and undecided.attribute not in _SERVER_SETTINGS:
+                plan.conversion = None
+                plan.message += (
+                    f"; converted, it would go without `{short_code(undecided.assign)}` (openai>=1 ignores "
+                    "that setting): replace it first"
+                )
+            elif undecided is not None:
                 plan.conversion = None
                 plan.message += (
                     f"; converted, it would go to OpenAI, not where `{short_code(undecided.assign)}` sends it "
