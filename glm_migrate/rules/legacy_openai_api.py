@@ -7,7 +7,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import sets_nothing, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.rules._legacy_calls import (
@@ -147,6 +147,7 @@ class LegacyOpenAIApi(Rule):
         ),
         Invalid('import openai\nopenai.api_type = "azure"\nopenai.api_version = "2023-05-15"'),  # Azure's: by hand
         Invalid('import openai\nopenai.proxy = {"https": "http://127.0.0.1:7890"}'),  # ignored by openai>=1
+        Invalid("import openai\nopenai.proxy = None"),  # sets nothing: a warning, the calls convert
         Invalid(  # GLM002 then points the lookup at Z.AI
             'import os\nimport openai\nopenai.api_base = os.getenv("OPENAI_API_BASE")',
             expected='import os\nimport openai\nopenai.base_url = os.getenv("OPENAI_API_BASE")',
@@ -218,8 +219,20 @@ class LegacyOpenAIApi(Rule):
             elif env_lookup(assignment.value) is not None:
                 # An OPENAI_API_BASE lookup: the next pass (GLM002) points it at Z.AI.
                 fix = Fix(((target, rename),), "Set `openai.base_url` instead", reanalyse=True)
+        if sets_nothing(assignment.value):
+            # `openai.proxy = None`: nothing the calls would go without
+            self._settings.append((assignment, True))
+            self._setting_reports.append(
+                (
+                    assignment,
+                    f"`openai.{assignment.attribute}` is an openai<1.0 setting set to nothing: drop it",
+                    None,
+                    Severity.WARNING,
+                )
+            )
+            return
         self._settings.append((assignment, fix is not None))
-        self._setting_reports.append((assignment, message, fix))
+        self._setting_reports.append((assignment, message, fix, None))
 
     @functools.cached_property
     def _settings(self) -> list[tuple[ModuleAttributeAssignment, bool]]:
@@ -227,7 +240,7 @@ class LegacyOpenAIApi(Rule):
         return []
 
     @functools.cached_property
-    def _setting_reports(self) -> list[tuple[ModuleAttributeAssignment, str, Fix | None]]:
+    def _setting_reports(self) -> list[tuple[ModuleAttributeAssignment, str, Fix | None, Severity | None]]:
         """Each setting's finding, reported at the module's end, once it is known whether a
         setting no fix moves holds the calls back."""
         return []
@@ -246,13 +259,13 @@ class LegacyOpenAIApi(Rule):
         # converted call would go to OpenAI rather than where they send it; converted together
         # (unsafe) when the setting has a fix, by hand when it has none
         undecided = next((a for a, fixed in self._settings if not fixed), None)
-        for assignment, message, fix in self._setting_reports:
+        for assignment, message, fix, severity in self._setting_reports:
             if fix is not None and undecided is not None:
                 # `openai.api_type = "azure"` stays: the calls stay openai<1, which reads
                 # `openai.api_base`, not `openai.base_url`; renamed alone, they would lose their server
                 message += f"; it changes with the calls, which wait for `{short_code(undecided.assign)}`"
                 fix = None
-            self.report(assignment.assign, message, fix=fix)
+            self.report(assignment.assign, message, fix=fix, severity=severity)
         for plan in plans:
             if plan.conversion is None:
                 continue

@@ -24,6 +24,7 @@ from glm_migrate.nodes import (
     dotted_name,
     os_dotted_name,
     passed_argument,
+    sets_nothing,
     string_value,
 )
 from glm_migrate.project import ModuleFacts
@@ -180,7 +181,7 @@ class SemanticModel(ValueResolver):
     def uses_legacy_api(self) -> bool:
         """openai<1.0 code: its module settings and calls migrate differently (see GLM3xx)."""
         return bool(self.legacy_calls or self.legacy_imports) or any(
-            a.attribute in self.tables.sdk.legacy_settings for a in self.module_attributes
+            a.attribute in self.tables.sdk.legacy_settings and not sets_nothing(a.value) for a in self.module_attributes
         )
 
     @classmethod
