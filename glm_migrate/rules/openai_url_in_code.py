@@ -65,11 +65,11 @@ class OpenAIUrlInCode(Rule):
             handled.update(literals_in(root))
         url = self.tables.base_url(self.settings.region)
         literals: list[cst.SimpleString | cst.FormattedString] = []
-        for literal, _ in self.model.string_literals:
-            value = string_value(literal)
-            if value is None or literal in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
+        for plain, _ in self.model.string_literals:
+            value = string_value(plain)
+            if value is None or plain in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
                 continue
-            literals.append(literal)
+            literals.append(plain)
         literals += self._formatted(set(roots))
         for literal in literals:
             if self.claimed(literal) or self._documentation(literal):
