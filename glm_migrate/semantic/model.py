@@ -61,6 +61,8 @@ _DEFERRING_FUNCTIONS = frozenset({"functools.partial", "asyncio.to_thread"})
 #: methods of executors and event loops that do, with how many arguments come before the
 #: function's own (`executor.submit(f, *args)`, `loop.run_in_executor(executor, f, *args)`)
 _DEFERRING_METHODS = {"submit": 1, "run_in_executor": 2}
+#: how the classes of executors and pools that `submit` end
+_EXECUTOR_CLASSES = ("Executor", "Pool")
 
 
 class HandedClient(NamedTuple):
@@ -416,7 +418,7 @@ class SemanticModel(ValueResolver):
         method = call.func.attr.value if type(call.func) is cst.Attribute else None
         if names & _DEFERRING_FUNCTIONS:
             skip = 1
-        elif not func_values and method in _DEFERRING_METHODS:
+        elif not func_values and method in _DEFERRING_METHODS and self._executor(call.func, scope):
             skip = _DEFERRING_METHODS[method]
         else:
             return
@@ -428,6 +430,19 @@ class SemanticModel(ValueResolver):
                 callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)
                 site = cst.Call(func=target, args=call.args[skip:])
                 self.call_sites.setdefault(callee or value.scope, []).append((site, scope))
+
+    def _executor(self, func: cst.BaseExpression, scope: Scope) -> bool:
+        """The receiver of `func` is an executor or pool (`with ThreadPoolExecutor(8) as ex`,
+        `pool = ProcessPoolExecutor()`) or an event loop's `run_in_executor`: not a UI
+        component's `.submit(fn, inputs, outputs)`, which passes no arguments of its own."""
+        assert isinstance(func, cst.Attribute)
+        if func.attr.value == "run_in_executor":
+            return True
+        for binding in self.bindings_of(func.value, scope):
+            made = binding.value
+            if type(made) is cst.Call and (dotted_name(made.func) or "").endswith(_EXECUTOR_CLASSES):
+                return True
+        return False
 
     def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
         for arg in call.args:
