@@ -1253,10 +1253,14 @@ def _move_as_safely_as_its_calls(
             for client in call.clients:
                 if moved_by_fixes(client):
                     waiting.setdefault(client, held_why)
+    holders: list[tuple[str, list[Client]]] | None = None  #: names that may hold several clients
     while True:
         count = len(waiting)
         _declared_clients_wait(model, of_call, waiting, factories)
         _key_readers_wait(model, context, findings, waiting)
+        if waiting and holders is None:
+            holders = _shared_holders(model)
+        _shared_clients_wait(model, of_call, holders or [], waiting)
         if len(waiting) == count:
             break
     if not waiting:
@@ -1364,6 +1368,43 @@ def _held_elsewhere(model: SemanticModel, call: ApiCall) -> str | None:
             if why is not None:
                 return why
     return None
+
+
+def _shared_holders(model: SemanticModel) -> list[tuple[str, list[Client]]]:
+    """The module-level names that may hold, and functions that may return, more than one
+    client (`if OPENAI_API_KEY: CLIENT = OpenAI(...)` / `elif AZURE_KEY: CLIENT = AzureOpenAI(...)`)."""
+    holders: list[tuple[str, list[Client]]] = []
+    for name in model.module_scope.bindings:
+        clients = list(dict.fromkeys(model.clients_of_name(name)))
+        if len(clients) > 1:
+            holders.append((name, clients))
+    return holders
+
+
+def _shared_clients_wait(
+    model: SemanticModel,
+    of_call: list[tuple[ApiCall, list[Finding]]],
+    holders: list[tuple[str, list[Client]]],
+    waiting: dict[Client, str],
+) -> None:
+    """A call that may go through either of two clients, or a module-level name (another
+    module may import it) that may hold either, is one client to the code using it: its ids
+    wait while one of them waits, so the other waits too. Moved alone, it would get the ids a
+    safe run kept for the one that waits (`CLIENT.chat.completions.create(model="gpt-4")`, with
+    `CLIENT` OpenAI's client or, in the other branch, an Azure one whose move is unsafe)."""
+    groups: list[tuple[str, list[Client]]] = [
+        (f"its `{'.'.join(call.path)}` call may go through another client, which waits", clients)
+        for call, _ in of_call
+        if len(clients := [*call.clients, *model.passed.get(call, ())]) > 1
+    ]
+    groups += [(f"`{name}` may hold another client, which waits", clients) for name, clients in holders]
+    for shown, clients in groups:
+        why = next((waiting[c] for c in clients if c in waiting), None)
+        if why is None:
+            continue
+        for client in clients:
+            if client not in waiting and moved_by_fixes(client):
+                waiting[client] = f"{shown}: {why}"
 
 
 def _declared_clients_wait(

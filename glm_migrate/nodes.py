@@ -180,3 +180,12 @@ def literals_in(node: cst.CSTNode) -> list[cst.SimpleString]:
     visitor = _Strings()
     walk(node, visitor)
     return visitor.found
+
+
+def sets_nothing(value: cst.BaseExpression) -> bool:
+    """`None`, or a dict of `None`s (`openai.proxy = {"http": None, "https": None}`)."""
+    if type(value) is cst.Name:
+        return value.value == "None"
+    if type(value) is cst.Dict:
+        return all(isinstance(e, cst.DictElement) and sets_nothing(e.value) for e in value.elements)
+    return False

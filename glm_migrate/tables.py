@@ -216,6 +216,10 @@ class SdkSurface:
     #: openai<1.0 resources (`openai.ChatCompletion`) and module settings only it reads
     legacy_resources: frozenset[str]
     legacy_settings: frozenset[str]
+    #: modules only openai<1.0 has (`openai.embeddings_utils`), and the functions of
+    #: `openai.embeddings_utils` that send a request (`get_embedding`)
+    legacy_modules: frozenset[str]
+    legacy_request_helpers: frozenset[str]
     #: path segments that wrap a resource method without changing the request (`with_raw_response`)
     transparent_segments: frozenset[str]
     #: client methods that return a copy of the client (`with_options`)
@@ -861,6 +865,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         module_client_resources=frozenset(_str_list(raw, "module_client.resources", "sdk")),
         legacy_resources=frozenset(_str_list(raw, "legacy.resources", "sdk")),
         legacy_settings=frozenset(_str_list(raw, "legacy.settings", "sdk")),
+        legacy_modules=frozenset(_str_list(raw, "legacy.modules", "sdk")),
+        legacy_request_helpers=frozenset(_str_list(raw, "legacy.request_helpers", "sdk")),
         transparent_segments=frozenset(_str_list(raw, "paths.transparent_segments", "sdk")),
         client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),

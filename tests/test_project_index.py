@@ -864,3 +864,22 @@ def test_a_tests_key_placeholder_is_no_program_key_for_the_modules_it_imports(tm
     }
     applicability, _ = _fixes(tmp_path, files, "app.py")["GLM001"]
     assert applicability == "safe"
+
+
+def test_a_client_name_holding_openai_or_azure_waits_with_the_azure_client(tmp_path: Path) -> None:
+    """`LLM` is OpenAI's client when its key is set and an Azure one otherwise, and another
+    module calls through it: the Azure client's move is an unsafe fix, so the ids sent through
+    `LLM` wait, and so does the OpenAI client (OpenBMB/AgentVerse: `DEFAULT_CLIENT`, imported by
+    its evaluation scripts, moved to Z.AI by a safe fix while they kept sending `gpt-4`)."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/llm.py": "import os\n\nfrom openai import AzureOpenAI, OpenAI\n\n"
+        "if os.environ.get('OPENAI_API_KEY'):\n    LLM = OpenAI()\n"
+        "else:\n    LLM = AzureOpenAI(api_key=os.environ['AZURE_KEY'], api_version='2024-10-21', "
+        "azure_endpoint='https://example.openai.azure.com')\n",
+        "scripts/judge.py": "from pkg.llm import LLM\n\n"
+        "def judge(q):\n    return LLM.chat.completions.create(model='gpt-4', messages=[])\n",
+    }
+    held = _applicabilities(tmp_path, files, "pkg/llm.py")
+    assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM008": "unsafe", "GLM009": "unsafe"}
+    assert _applicabilities(tmp_path, files, "scripts/judge.py") == {"GLM101": "unsafe"}

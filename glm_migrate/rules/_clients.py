@@ -545,6 +545,8 @@ def _legacy_use(model: SemanticModel) -> str:
     legacy = model.tables.sdk.legacy_settings
     uses: list[cst.CSTNode] = [call.func for call, _, _ in model.legacy_calls]
     uses += [a.assign.targets[0].target for a in model.module_attributes if a.attribute in legacy]
+    if not uses and model.legacy_imports:
+        return f"import {model.legacy_imports[0][1]}"
     return short_code(uses[0]) if uses else "openai<1 API"
 
 

@@ -230,5 +230,7 @@ class AzureOpenAIClient(Rule):
             unused_imports=unused,
             # the Azure key the client keeps would be refused by Z.AI: the deployment must change too
             applicability=Applicability.UNSAFE if kept_key else None,
+            # converted, its calls are Z.AI's: the rules that check those (`encoding_format`) run again
+            reanalyse=True,
         )
         self.report(call, message, fix=fix)

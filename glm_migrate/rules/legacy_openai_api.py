@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from functools import partial
 
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import sets_nothing, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.rules._legacy_calls import (
@@ -28,7 +29,34 @@ from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
 from glm_migrate.semantic import ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
 
 #: openai<1 resources whose model the converted call sends to these endpoints
-LEGACY_ENDPOINTS = {"ChatCompletion": "chat", "Completion": "chat", "Embedding": "embeddings"}
+LEGACY_ENDPOINTS = {
+    "ChatCompletion": "chat",
+    "Completion": "chat",
+    "Embedding": "embeddings",
+    "embeddings_utils": "embeddings",
+}
+#: openai<1 settings that choose the server
+_SERVER_SETTINGS = frozenset({"api_base", "api_type", "api_version"})
+#: what openai>=1 takes instead of an openai<1 module setting
+_SETTING_HINTS = {
+    "api_base": "pass `base_url=` to the client",
+    "api_key_path": "read the key from the file yourself (`openai.api_key = Path(...).read_text().strip()`)",
+    "proxy": "give the client `http_client=httpx.Client(proxy=...)`, or set `HTTPS_PROXY`",
+    "requestssession": "give the client `http_client=` (an `httpx.Client`)",
+    "aiosession": "give the async client `http_client=` (an `httpx.AsyncClient`)",
+    "verify_ssl_certs": "give the client `http_client=httpx.Client(verify=...)`",
+    "ca_bundle_path": "give the client `http_client=httpx.Client(verify=path)`",
+}
+#: a declared type that holds several prompts
+_SEQUENCE_TYPES = re.compile(r"\b(List|list|Sequence|Iterable|Tuple|tuple)\b")
+#: what replaces a module only openai<1 has
+LEGACY_MODULE_ADVICE = {
+    "openai.embeddings_utils": (
+        "embed with `openai.embeddings.create(model=..., input=[text]).data[0].embedding` and compare "
+        "vectors with numpy (`np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))`)"
+    ),
+    "openai.openai_object": "responses are typed objects in openai>=1 (`openai.types.chat.ChatCompletion`, ...)",
+}
 
 
 class LegacyOpenAIApi(Rule):
@@ -36,7 +64,9 @@ class LegacyOpenAIApi(Rule):
     ## What it does
     Reports calls of the openai<1.0 module API (`openai.ChatCompletion.create`,
     `openai.Embedding.create`, `openai.Image.create`, `acreate`, ...) and its module settings
-    (`openai.api_base`, `openai.api_type`, `openai.api_version`), and converts a call to
+    (`openai.api_base`, `openai.api_type`, `openai.api_version`), the modules only it has
+    (`openai.embeddings_utils` and the requests its `get_embedding` sends, `openai.openai_object`;
+    `[legacy] modules` in `rules/sdk.toml`), and converts a call to
     openai>=1 together with the dict-style reads of its response
     (`response["choices"][0]["message"]["content"]`, `delta.get("content", "")`).
 
@@ -77,7 +107,7 @@ class LegacyOpenAIApi(Rule):
     module client needs), unsafe. Dict reads of openai>=1 responses are GLM304's. A setting no
     fix moves (`openai.api_base = cfg.get(...)`, `openai.api_type = "azure"`) leaves every call to
     a person: openai>=1 ignores it, so a converted call would go to OpenAI instead of that server;
-    with a fix, the conversions become unsafe and go with it. While a call or setting is left,
+    with a fix, the conversions become unsafe and go with it. While a call, setting or module is left,
     the module client stays where it is (GLM001/GLM002 set its key and URL only once none is),
     so the calls converted meanwhile keep their OpenAI model ids, reported for a person.
     """
@@ -116,6 +146,8 @@ class LegacyOpenAIApi(Rule):
             'import openai\nasync def f():\n    await openai.Embedding.acreate(model="text-embedding-ada-002", input="x")'
         ),
         Invalid('import openai\nopenai.api_type = "azure"\nopenai.api_version = "2023-05-15"'),  # Azure's: by hand
+        Invalid('import openai\nopenai.proxy = {"https": "http://127.0.0.1:7890"}'),  # ignored by openai>=1
+        Invalid("import openai\nopenai.proxy = None"),  # sets nothing: a warning, the calls convert
         Invalid(  # GLM002 then points the lookup at Z.AI
             'import os\nimport openai\nopenai.api_base = os.getenv("OPENAI_API_BASE")',
             expected='import os\nimport openai\nopenai.base_url = os.getenv("OPENAI_API_BASE")',
@@ -137,9 +169,20 @@ class LegacyOpenAIApi(Rule):
         ),
         # text completions that chat cannot take as they are
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=["a", "b"])'),
+        Invalid(
+            "import openai\ndef batch(prompts: list[str]):\n"
+            '    return openai.Completion.create(model="text-davinci-003", prompt=prompts).choices'
+        ),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, logprobs=5)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p, stream=opts.stream)'),
         Invalid('import openai\nr = openai.Completion.create(model="text-davinci-003", prompt=p)\nsave(r)'),
+        # modules only openai<1 has, and the requests `embeddings_utils` sends (tatsu-lab/stanford_alpaca,
+        # openai-cookbook's embedding examples)
+        Invalid("from openai import openai_object\nStr = str | openai_object.OpenAIObject"),
+        Invalid(
+            "from openai.embeddings_utils import cosine_similarity, get_embedding\n"
+            'v = get_embedding(text, engine="text-embedding-ada-002")\ns = cosine_similarity(v, w)'
+        ),
     )
 
     FIX_TITLE = "Use the openai>=1 module client"
@@ -156,7 +199,13 @@ class LegacyOpenAIApi(Rule):
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
-        hint = "pass `base_url=` to the client" if assignment.attribute == "api_base" else "drop it"
+        hint = _SETTING_HINTS.get(assignment.attribute, "drop it")
+        if assignment.attribute == "api_type" and (string_value(assignment.value) or "").lower().startswith("azure"):
+            # openai<1's Azure mode: its deployment names and key go with it
+            hint = (
+                "it sends the module's calls to Azure; move them to Z.AI together (`openai.base_url`, a Z.AI "
+                "key, GLM ids for the deployment names), by hand"
+            )
         message = f"`openai.{assignment.attribute}` is an openai<1.0 setting, unused by openai>=1: {hint}"
         url = string_value(assignment.value)
         target = assignment.assign.targets[0].target
@@ -170,12 +219,30 @@ class LegacyOpenAIApi(Rule):
             elif env_lookup(assignment.value) is not None:
                 # An OPENAI_API_BASE lookup: the next pass (GLM002) points it at Z.AI.
                 fix = Fix(((target, rename),), "Set `openai.base_url` instead", reanalyse=True)
-        self.report(assignment.assign, message, fix=fix)
+        if sets_nothing(assignment.value):
+            # `openai.proxy = None`: nothing the calls would go without
+            self._settings.append((assignment, True))
+            self._setting_reports.append(
+                (
+                    assignment,
+                    f"`openai.{assignment.attribute}` is an openai<1.0 setting set to nothing: drop it",
+                    None,
+                    Severity.WARNING,
+                )
+            )
+            return
         self._settings.append((assignment, fix is not None))
+        self._setting_reports.append((assignment, message, fix, None))
 
     @functools.cached_property
     def _settings(self) -> list[tuple[ModuleAttributeAssignment, bool]]:
         """The module's openai<1 settings, each with whether it has a fix."""
+        return []
+
+    @functools.cached_property
+    def _setting_reports(self) -> list[tuple[ModuleAttributeAssignment, str, Fix | None, Severity | None]]:
+        """Each setting's finding, reported at the module's end, once it is known whether a
+        setting no fix moves holds the calls back."""
         return []
 
     @functools.cached_property
@@ -192,10 +259,23 @@ class LegacyOpenAIApi(Rule):
         # converted call would go to OpenAI rather than where they send it; converted together
         # (unsafe) when the setting has a fix, by hand when it has none
         undecided = next((a for a, fixed in self._settings if not fixed), None)
+        for assignment, message, fix, severity in self._setting_reports:
+            if fix is not None and undecided is not None:
+                # `openai.api_type = "azure"` stays: the calls stay openai<1, which reads
+                # `openai.api_base`, not `openai.base_url`; renamed alone, they would lose their server
+                message += f"; it changes with the calls, which wait for `{short_code(undecided.assign)}`"
+                fix = None
+            self.report(assignment.assign, message, fix=fix, severity=severity)
         for plan in plans:
             if plan.conversion is None:
                 continue
-            if undecided is not None:
+            if undecided is not None and undecided.attribute not in _SERVER_SETTINGS:
+                plan.conversion = None
+                plan.message += (
+                    f"; converted, it would go without `{short_code(undecided.assign)}` (openai>=1 ignores "
+                    "that setting): replace it first"
+                )
+            elif undecided is not None:
                 plan.conversion = None
                 plan.message += (
                     f"; converted, it would go to OpenAI, not where `{short_code(undecided.assign)}` sends it "
@@ -222,10 +302,15 @@ class LegacyOpenAIApi(Rule):
             if plan.conversion is not None:
                 fix = Fix(tuple(plan.conversion), plan.title, applicability=plan.applicability, reanalyse=True)
             self.report(plan.call, plan.message, fix=fix)
-        # The module client moves to Z.AI (GLM001/GLM002) only once no openai<1 call or setting
-        # is left: until then a converted call keeps its OpenAI id, or it would send a GLM id there
+        # A module only openai<1 has: the import fails with openai>=1 until a person replaces it
+        for statement, module in self.model.legacy_imports:
+            advice = LEGACY_MODULE_ADVICE.get(module, "it has no openai>=1 counterpart")
+            self.report(statement, f"`{module}` exists only in openai<1.0 (importing it fails in openai>=1): {advice}")
+        # The module client moves to Z.AI (GLM001/GLM002) only once no openai<1 call, setting or
+        # module is left: until then a converted call keeps its OpenAI id, or it would send a GLM id there
         left = next((code_of(p.call.func) for p in plans if p.conversion is None), None)
         left = left or (short_code(undecided.assign) if undecided is not None else None)
+        left = left or (f"import {self.model.legacy_imports[0][1]}" if self.model.legacy_imports else None)
         converted = {p.call for p in plans if p.conversion is not None}
         for literal, message, call in self._models:
             if left is not None and call in converted:
@@ -237,6 +322,13 @@ class LegacyOpenAIApi(Rule):
     def _plan(self, call: cst.Call, path: tuple[str, ...], scope: Scope) -> Plan:
         dotted = f"openai.{'.'.join(path)}"
         resource, method = (*path, "")[:2]
+        if resource == "embeddings_utils":
+            # `get_embedding(text, engine="text-embedding-ada-002")`: a request through the module client
+            self._claim_model(call, resource, scope, position=1)
+            use = "`openai.embeddings.create(model=..., input=[text]).data[0].embedding`"
+            return Plan(
+                call, f"`{dotted}` is openai<1.0 API (`openai.embeddings_utils` is gone in openai>=1): use {use}"
+            )
         if resource not in V1_PATHS or not method:
             return Plan(call, f"`{dotted}` is openai<1.0 API with no openai>=1 counterpart")
         asynchronous = method.startswith("a") and method[1:] in ("create", "transcribe", "translate")
@@ -279,7 +371,11 @@ class LegacyOpenAIApi(Rule):
         prompt = find_kwarg(call, "prompt")
         blocker = "it is async" if asynchronous else conversion_blocker(call, ())
         blocker = blocker or missing_arguments(call, (), ("model",))
-        if blocker is None and (prompt is None or isinstance(prompt.value, cst.List | cst.Tuple)):
+        if blocker is None and (
+            prompt is None
+            or isinstance(prompt.value, cst.List | cst.Tuple)
+            or self._may_be_a_batch(prompt.value, scope)
+        ):
             blocker = "its prompt is not one text"
         if blocker is None and any(find_kwarg(call, name) for name in COMPLETION_ONLY):
             blocker = f"chat has no {', '.join(f'`{n}=`' for n in sorted(COMPLETION_ONLY) if find_kwarg(call, n))}"
@@ -294,12 +390,29 @@ class LegacyOpenAIApi(Rule):
         title = "Send the prompt to chat completions as a user message"
         return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
 
-    def _claim_model(self, call: cst.Call, resource: str, scope: Scope) -> None:
+    def _may_be_a_batch(self, prompt: cst.BaseExpression, scope: Scope) -> bool:
+        """A name bound to a list of prompts, or declared as one (`prompt: Union[str, List[str]]`,
+        a batch of completions in one request; reflexion's `get_completion(..., is_batched)`)."""
+        if type(prompt) is not cst.Name:
+            return False
+        for binding in self.model.lookup(prompt.value, scope):
+            if isinstance(binding.value, cst.List | cst.Tuple | cst.ListComp):
+                return True
+            declared = code_of(binding.annotation) if binding.annotation is not None else ""
+            if _SEQUENCE_TYPES.search(declared):
+                return True
+        return False
+
+    def _claim_model(self, call: cst.Call, resource: str, scope: Scope, position: int | None = None) -> None:
         """Its model is a model, not data (GLM103 runs later): reported where it is written, for
-        the GLM id it takes once the call is converted (GLM101 moves it on the converted call)."""
+        the GLM id it takes once the call is converted (GLM101 moves it on the converted call).
+        `position`: where the model id is passed without a keyword."""
         endpoint = LEGACY_ENDPOINTS.get(resource)
+        positional = [a for a in call.args if a.keyword is None and not a.star]
         for name in ("model", "engine", "deployment_id"):
             arg = find_kwarg(call, name)
+            if arg is None and name == "engine" and position is not None and len(positional) > position:
+                arg = positional[position]
             if arg is None:
                 continue
             for literal in self.model.resolve_strings(arg.value, scope)[0]:

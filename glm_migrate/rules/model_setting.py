@@ -202,6 +202,10 @@ class ModelSetting(Rule):
             expected='class Agent:\n    def __init__(self):\n        self.model_name: str\n        self.model_name = "glm-4.6"',
             unsafe=True,
         ),
+        Invalid(  # reaching an openai<1 call through `**`, which a person converts (princeton-nlp/tree-of-thought-llm)
+            "import openai\ndef complete(**kwargs):\n    return openai.ChatCompletion.create(**kwargs)\n"
+            'def ask(prompt, model="gpt-4"):\n    return complete(model=model, messages=[prompt])'
+        ),
     )
 
     def on_module_end(self) -> None:
@@ -352,8 +356,26 @@ class ModelSetting(Rule):
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )
             return
+        legacy = self._legacy_call_left
+        if legacy is not None:
+            # `openai.ChatCompletion.create(**kwargs)`, which a person converts: the setting most
+            # likely reaches it, and a GLM id sent through openai<1 goes to OpenAI
+            self.report(
+                literal,
+                f"{message}; this module's openai<1 call `{short_code(legacy.func)}(...)` (GLM303), which it may "
+                f"reach through `**`, is converted by hand: replace it with `{new}` then",
+                model=match,
+            )
+            return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    @functools.cached_property
+    def _legacy_call_left(self) -> cst.Call | None:
+        """An openai<1 call of this module whose arguments come through `**` (no fix converts it)."""
+        return next(
+            (call for call, _, _ in self.model.legacy_calls if any(arg.star == "**" for arg in call.args)), None
+        )
 
     def _azure_marker(self, literal: cst.SimpleString) -> str | None:
         """The argument or entry beside which `literal` configures Azure OpenAI (`provider="azure"`,

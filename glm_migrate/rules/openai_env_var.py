@@ -314,13 +314,15 @@ class OpenAIEnvVar(Rule):
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
-            elif name in key_envs and (staying := self._openai_use_outside_clients(handled)) is not None:
+            elif (name in key_envs or self.model.legacy_calls) and (
+                staying := self._openai_use_outside_clients(handled)
+            ) is not None:
                 # `httpx.post("https://api.openai.com/v1/traces", headers={"Authorization": key})`,
                 # `litellm.transcription(...)`: renamed, the Z.AI key would go to OpenAI
                 self.report(
                     node,
-                    f"{message}, and this module also {staying}: read `{new}` only where the key goes to a "
-                    "client moved to Z.AI",
+                    f"{message}, and this module also {staying}: read `{new}` only where the "
+                    f"{'key' if name in key_envs else 'URL'} goes to a client moved to Z.AI",
                 )
                 continue
             applicability = Applicability.SAFE if follows else None
@@ -645,6 +647,11 @@ class OpenAIEnvVar(Rule):
         whatever key it reads: a request to an OpenAI URL that is no client's `base_url` or URL
         setting's default (`httpx`, `requests`), or a LiteLLM call with no `zai/` route."""
         url_envs = self.tables.openai_base_url_envs
+        if self.model.legacy_calls:
+            # `openai.ChatCompletion.create(**kwargs)`, left to a person: the module client stays
+            # on openai<1 and OpenAI until the calls are converted (their conversion reanalyses)
+            legacy = self.model.legacy_calls[0][0]
+            return f"sends requests through openai<1 `{code_of(legacy.func)}`, which stays with OpenAI until converted"
         for literal, _ in self.model.string_literals:
             if literal in handled or not self._is_openai_url(literal):
                 continue
@@ -653,6 +660,13 @@ class OpenAIEnvVar(Rule):
             lookup = env_lookup(call) if type(call) is cst.Call else None
             if lookup is None or lookup[0] not in url_envs:
                 return f"sends requests to `{string_value(literal)}` itself"
+        for formatted in self.model.formatted_strings:
+            # `f"https://api.openai.com/v1/{api_name}"` (microsoft/JARVIS's HuggingGPT server)
+            first = formatted.parts[0] if formatted.parts else None
+            if formatted in handled or type(first) is not cst.FormattedStringText:
+                continue
+            if (urlparse(first.value).hostname or "") in self.tables.openai_hosts:
+                return f"sends requests to `{code_of(formatted)}` itself"
         for call, _, kind in self.model.framework_calls:
             if kind == "litellm_other":
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"

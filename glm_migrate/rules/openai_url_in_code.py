@@ -45,6 +45,8 @@ class OpenAIUrlInCode(Rule):
     INVALID = (
         Invalid('import httpx\nhttpx.post("https://api.openai.com/v1/chat/completions", json={"model": "x"})'),
         Invalid('OPENAI_URL = "https://api.openai.com/v1/embeddings"  # openai'),
+        # an f-string's text (microsoft/JARVIS: `f"https://api.openai.com/v1/{api_name}"`)
+        Invalid('import requests\nrequests.post(f"https://api.openai.com/v1/{path}", json={})'),
         # in a test, a mock's URL: a warning, as it changes with the client under test
         Invalid(
             'def test_post(httpx_mock):\n    httpx_mock.add_response(url="https://api.openai.com/v1/chat/completions")'
@@ -62,10 +64,14 @@ class OpenAIUrlInCode(Rule):
         for root in roots:
             handled.update(literals_in(root))
         url = self.tables.base_url(self.settings.region)
-        for literal, _ in self.model.string_literals:
-            value = string_value(literal)
-            if value is None or literal in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
+        literals: list[cst.SimpleString | cst.FormattedString] = []
+        for plain, _ in self.model.string_literals:
+            value = string_value(plain)
+            if value is None or plain in handled or not any(f"//{h}" in value for h in self.tables.openai_hosts):
                 continue
+            literals.append(plain)
+        literals += self._formatted(set(roots))
+        for literal in literals:
             if self.claimed(literal) or self._documentation(literal):
                 continue
             message = f"OpenAI URL in code: Z.AI's API is at `{url}` (paths without `/v1`)"
@@ -76,7 +82,22 @@ class OpenAIUrlInCode(Rule):
                 continue
             self.report(literal, message)
 
-    def _documentation(self, literal: cst.SimpleString) -> bool:
+    def _formatted(self, roots: set[cst.BaseExpression]) -> list[cst.FormattedString]:
+        """The f-strings whose own text holds an OpenAI URL (`f"https://api.openai.com/v1/{api_name}"`),
+        outside a client's `base_url` and the `openai.X = ...` values (`roots`, GLM002's)."""
+        found: list[cst.FormattedString] = []
+        for node in self.model.formatted_strings:
+            text = "".join(p.value for p in node.parts if type(p) is cst.FormattedStringText)
+            if not any(f"//{h}" in text for h in self.tables.openai_hosts):
+                continue
+            above: cst.CSTNode | None = node
+            while above is not None and above not in roots:
+                above = self.model.parents.get(above)
+            if above is None:
+                found.append(node)
+        return found
+
+    def _documentation(self, literal: cst.SimpleString | cst.FormattedString) -> bool:
         """A docstring (or any string statement): it describes, it sends nothing."""
         parent = self.model.parents.get(literal)
         if type(parent) is cst.ConcatenatedString:

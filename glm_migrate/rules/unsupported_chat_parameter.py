@@ -7,7 +7,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, remove_unsupported
+from glm_migrate.rules._helpers import GlmOptions, code_of, literal_value, remove_kwargs, remove_unsupported
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
@@ -113,6 +113,16 @@ class UnsupportedChatParameter(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], user="customer-42", extra_body=body)'
         ),
+        Invalid(  # options kept on the instance (LiveCodeBench's runner): reported, never edited there
+            "from openai import OpenAI\nclass Runner:\n    def __init__(self, n):\n"
+            '        self.options = {"model": "gpt-4o", "n": n}\n'
+            "    def run(self, m):\n        return OpenAI().chat.completions.create(messages=m, **self.options)"
+        ),
+        Invalid(  # a keyword a wrapper's callers give it, forwarded through its `**kwargs`
+            "from openai import OpenAI\ndef chat(m, **kwargs):\n"
+            '    return OpenAI().chat.completions.create(model="gpt-4o", messages=m, **kwargs)\n'
+            "chat([], logprobs=True)"
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -147,6 +157,10 @@ class UnsupportedChatParameter(Rule):
                     node, f"`{key}` in a `**` mapping is not a {self.target_name} parameter: {spec.why}; remove it"
                 )
         for arg, resolved in options.resolved_splats.items():
+            if resolved is None and type(arg.value) is cst.Attribute:
+                self._attribute_mapping(call, arg, options, seen)
+            elif resolved is None and type(arg.value) is cst.Name:
+                self._forwarded_keywords(call, arg, options)
             # `dict(top_p=p, **kwargs)`: the keys `kwargs` adds are not seen either
             unseen = resolved.open if resolved is not None else self.model.dict_literals(arg.value, call.scope) is None
             if unseen:
@@ -154,6 +168,57 @@ class UnsupportedChatParameter(Rule):
                     arg,
                     f"`**{short_code(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
                     severity=Severity.WARNING,
+                )
+
+    def _attribute_mapping(self, call: ApiCall, arg: cst.Arg, options: GlmOptions, seen: set[cst.CSTNode]) -> None:
+        """`**self.kwargs` with `self.kwargs = {"n": args.n, ...}` set in the class: its listed keys
+        are reported where they are written (LiveCodeBench's runner). Other code may change the
+        attribute, so it stays "cannot be checked", and nothing is edited there."""
+        assert isinstance(arg.value, cst.Attribute)
+        for binding in self.model.bindings_of(arg.value, call.scope) or self.model.member_bindings(
+            arg.value, call.scope
+        ):
+            if type(binding.value) is not cst.Dict:
+                continue
+            for element in binding.value.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                spec = self._spec(key or "", options)
+                if spec is None or element in seen:
+                    continue
+                seen.add(element)
+                # at OpenAI's default (`"presence_penalty": 0`) it changes nothing where it is left
+                harmless = spec.tolerated or (spec.default is not None and literal_value(element.value) == spec.default)
+                self.report(
+                    element,
+                    f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request, is not a "
+                    f"{self.target_name} parameter: {spec.why}; remove it",
+                    severity=Severity.WARNING if harmless else None,
+                )
+
+    def _forwarded_keywords(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
+        """`def cached(messages, model, **kwargs): client.chat.completions.create(..., **kwargs)`
+        called with `logprobs=True`: the keywords this module's calls give the function, beyond
+        its own parameters, reach the request; each is reported where it is written."""
+        function = call.scope
+        node = function.node
+        if type(node) is not cst.FunctionDef or type(node.params.star_kwarg) is not cst.Param:
+            return
+        assert isinstance(arg.value, cst.Name)
+        if node.params.star_kwarg.name.value != arg.value.value:
+            return
+        own = {p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)}
+        for site, _ in self.model.call_sites.get(function, []):
+            for given in site.args:
+                name = given.keyword.value if given.keyword is not None else ""
+                spec = self._spec(name, options) if name and name not in own else None
+                if spec is None:
+                    continue
+                harmless = spec.tolerated or (spec.default is not None and literal_value(given.value) == spec.default)
+                self.report(
+                    given,
+                    f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and is not a "
+                    f"{self.target_name} parameter: {spec.why}; remove it",
+                    severity=Severity.WARNING if harmless else None,
                 )
 
     def _spec(self, name: str, options: GlmOptions) -> UnsupportedParam | None:

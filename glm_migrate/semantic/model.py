@@ -24,6 +24,7 @@ from glm_migrate.nodes import (
     dotted_name,
     os_dotted_name,
     passed_argument,
+    sets_nothing,
     string_value,
 )
 from glm_migrate.project import ModuleFacts
@@ -55,6 +56,15 @@ TOKENIZER_LOOKUPS = frozenset({"encoding_for_model", "encoding_name_for_model"})
 _ANOTHER_VENDOR = object()
 
 
+#: functions that call the function they are given later, with the arguments after it
+_DEFERRING_FUNCTIONS = frozenset({"functools.partial", "asyncio.to_thread"})
+#: methods of executors and event loops that do, with how many arguments come before the
+#: function's own (`executor.submit(f, *args)`, `loop.run_in_executor(executor, f, *args)`)
+_DEFERRING_METHODS = {"submit": 1, "run_in_executor": 2}
+#: how the classes of executors and pools that `submit` end
+_EXECUTOR_CLASSES = ("Executor", "Pool")
+
+
 class HandedClient(NamedTuple):
     """A client this module passes to another module's function, and a call it serves there."""
 
@@ -71,6 +81,9 @@ class SemanticModel(ValueResolver):
         self.api_calls: list[ApiCall] = []
         #: calls of openai<1.0 resources, with the resource path ("ChatCompletion", "create")
         self.legacy_calls: list[tuple[cst.Call, tuple[str, ...], Scope]] = []
+        #: imports of modules only openai<1 has (`from openai.embeddings_utils import ...`), each
+        #: with the module's dotted name
+        self.legacy_imports: list[tuple[cst.Import | cst.ImportFrom, str]] = []
         #: receivers built by a class glm-migrate does not know as a client (see `_api_call`)
         self._unknown_clients: list[Client] = []
         #: what this module calls `os`, `os.environ` and `os.getenv` besides those (`OS_ALIASES`)
@@ -169,8 +182,8 @@ class SemanticModel(ValueResolver):
     @property
     def uses_legacy_api(self) -> bool:
         """openai<1.0 code: its module settings and calls migrate differently (see GLM3xx)."""
-        return bool(self.legacy_calls) or any(
-            a.attribute in self.tables.sdk.legacy_settings for a in self.module_attributes
+        return bool(self.legacy_calls or self.legacy_imports) or any(
+            a.attribute in self.tables.sdk.legacy_settings and not sets_nothing(a.value) for a in self.module_attributes
         )
 
     @classmethod
@@ -212,6 +225,7 @@ class SemanticModel(ValueResolver):
                     # calls pass its fields, recorded under the class
                     callee = callee or value.scope
                     self.call_sites.setdefault(callee, []).append((call, scope))
+            self._note_deferred_call(call, scope, func_values)
             api = self._api_call(call, scope, func_values)
             if api is not None:
                 self.api_calls.append(api)
@@ -222,7 +236,9 @@ class SemanticModel(ValueResolver):
             for value in func_values:
                 if isinstance(value, ModuleValue) and value.name.split(".")[1:2] and value.name.startswith("openai."):
                     path = tuple(value.name.split(".")[1:])
-                    if path[0] in self.tables.sdk.legacy_resources:
+                    if path[0] in self.tables.sdk.legacy_resources or (
+                        path[0] == "embeddings_utils" and path[-1] in self.tables.sdk.legacy_request_helpers
+                    ):
                         self.legacy_calls.append((call, path, scope))
         self._calls_through_parameters(untraced)
         self._keep_account_clients()
@@ -409,6 +425,42 @@ class SemanticModel(ValueResolver):
                     if isinstance(value, Client):
                         found.setdefault(value, written)
         return found
+
+    def _note_deferred_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> None:
+        """`functools.partial(ask, model="gpt-4o")`, `executor.submit(ask, prompt, "gpt-4o")`,
+        `asyncio.to_thread(ask, ...)`, `loop.run_in_executor(pool, ask, ...)`: a call of `ask`
+        made later (by a pool of a benchmark harness), with the arguments after it. Recorded as
+        a call site of `ask` (a call node of its own, made of those arguments), so the ids passed
+        there count as passed to `ask`."""
+        names = {value.name for value in func_values if isinstance(value, ModuleValue)}
+        method = call.func.attr.value if type(call.func) is cst.Attribute else None
+        if names & _DEFERRING_FUNCTIONS:
+            skip = 1
+        elif not func_values and method in _DEFERRING_METHODS and self._executor(call.func, scope):
+            skip = _DEFERRING_METHODS[method]
+        else:
+            return
+        if len(call.args) < skip or any(arg.star or arg.keyword for arg in call.args[:skip]):
+            return
+        target = call.args[skip - 1].value
+        for value in self.values_of(target, scope):
+            if isinstance(value, FunctionValue | LocalClassValue):
+                callee = value.scope if isinstance(value, FunctionValue) else self.initializer(value.scope)
+                site = cst.Call(func=target, args=call.args[skip:])
+                self.call_sites.setdefault(callee or value.scope, []).append((site, scope))
+
+    def _executor(self, func: cst.BaseExpression, scope: Scope) -> bool:
+        """The receiver of `func` is an executor or pool (`with ThreadPoolExecutor(8) as ex`,
+        `pool = ProcessPoolExecutor()`) or an event loop's `run_in_executor`: not a UI
+        component's `.submit(fn, inputs, outputs)`, which passes no arguments of its own."""
+        assert isinstance(func, cst.Attribute)
+        if func.attr.value == "run_in_executor":
+            return True
+        for binding in self.bindings_of(func.value, scope):
+            made = binding.value
+            if type(made) is cst.Call and (dotted_name(made.func) or "").endswith(_EXECUTOR_CLASSES):
+                return True
+        return False
 
     def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
         for arg in call.args:
@@ -600,10 +652,17 @@ class _Collector(cst.CSTVisitor):
                 self.scope.add(star.name.value, Binding(self.scope, target=star))
 
     # bindings
+    def _note_legacy_module(self, node: cst.Import | cst.ImportFrom, qualified: str) -> None:
+        """`openai.embeddings_utils` and the other modules only openai<1 has."""
+        parts = qualified.split(".")
+        if len(parts) > 1 and parts[0] == "openai" and parts[1] in self.model.tables.sdk.legacy_modules:
+            self.model.legacy_imports.append((node, ".".join(parts[:2])))
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             qualified = dotted_name(alias.name) or ""
             self._note_sdk(qualified)
+            self._note_legacy_module(node, qualified)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.scope.add(alias.asname.name.value, Binding(self.scope, qualified=qualified, target=alias))
                 if qualified == "os":
@@ -622,6 +681,15 @@ class _Collector(cst.CSTVisitor):
         module = dotted_name(node.module) if node.module is not None else ""
         if not node.relative:
             self._note_sdk(module or "")
+            if module == "openai":
+                # `from openai import embeddings_utils`: one note for the statement
+                found = [
+                    n for a in node.names if (n := dotted_name(a.name) or "") in self.model.tables.sdk.legacy_modules
+                ]
+                if found:
+                    self._note_legacy_module(node, f"openai.{found[0]}")
+            else:
+                self._note_legacy_module(node, module or "")
         # relative imports keep their dots (".clients.client"): the project index resolves them
         prefix = "." * len(node.relative) + (f"{module}." if module else "")
         for alias in node.names:
@@ -726,6 +794,9 @@ class _Collector(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.model.string_literals.append((node, self.scope))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.model.formatted_strings.append(node)
 
     def visit_Name(self, node: cst.Name) -> None:
         names = self.model.names

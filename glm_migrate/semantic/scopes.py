@@ -81,6 +81,8 @@ class ModuleScopes(abc.ABC):
         self.environ_subscripts: list[cst.Subscript] = []
         self.attribute_assignments: list[tuple[cst.SimpleStatementLine, cst.Assign, Scope]] = []
         self.string_literals: list[tuple[cst.SimpleString, Scope]] = []
+        #: f-strings (`f"https://api.openai.com/v1/{path}"`), outermost or nested
+        self.formatted_strings: list[cst.FormattedString] = []
         #: top-level names of the SDKs the module imports ("openai", "zai")
         self.imported_sdks: set[str] = set()
         #: modules imported with `from x import *` (their names stay unresolved)
