@@ -12,7 +12,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._flow import tests_of
-from glm_migrate.rules._helpers import replace_string
+from glm_migrate.rules._helpers import replace_string, tests_shown
 from glm_migrate.rules._readers import DataReaders
 from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import Binding, Scope, SemanticModel, dotted_name, env_lookup, string_value
@@ -347,7 +347,7 @@ class ModelSetting(Rule):
         tests = tests_of(self.model, name, scope) if name.isidentifier() else []
         if tests:
             # `if model in {...}`, `model.startswith("gpt-")`: the new id alone would change what they decide
-            checks = ", ".join(f"`{test.code}`" for test in tests)
+            checks = tests_shown([test.code for test in tests])
             self.report(
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )
