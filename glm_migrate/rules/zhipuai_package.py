@@ -7,6 +7,9 @@ from glm_migrate.semantic import Client, find_kwarg, string_value
 
 #: zhipuai 1.x's module-level API (`zhipuai.model_api.invoke`, `sse_invoke`, `async_invoke`)
 _LEGACY_API = "zhipuai.model_api."
+#: its embedding model, by the name its successor serves it under (the same 1024 numbers); not in
+#: models.toml, which would make every file naming a `text_embedding` variable worth parsing
+_LEGACY_EMBEDDINGS = {"text_embedding": "embedding-2"}
 
 
 class ZhipuaiPackage(Rule):
@@ -52,6 +55,7 @@ class ZhipuaiPackage(Rule):
         Invalid(
             'import zhipuai\nzhipuai.model_api.invoke(model="chatglm_turbo", prompt=[{"role": "user", "content": "hi"}])'
         ),
+        Invalid('import zhipuai\nvector = zhipuai.model_api.invoke(model="text_embedding", prompt="hi")'),
     )
 
     def on_module_end(self) -> None:
@@ -67,12 +71,15 @@ class ZhipuaiPackage(Rule):
             literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
             self.claim(*literals)  # reported here, not data to check
             old = next((value for literal in literals if (value := string_value(literal))), None)
-            new = self.tables.lookup_model("chat", old) if old else None
+            # `model="text_embedding"` asks for vectors: its successor is the embeddings endpoint
+            embedding = _LEGACY_EMBEDDINGS.get(old) if old else None
+            new = embedding or (self.tables.lookup_model("chat", old) if old else None)
             model_note = f' (`model="{new}"` for `{old}`)' if new else ""
+            method, argument = ("embeddings", "`input=`") if embedding else ("chat.completions", "`messages=`")
             self.report(
                 call,
                 f"`{code_of(call.func)}` is zhipuai 1.x's API, which zhipuai 2 and zai-sdk removed: call "
-                f"`ZhipuAiClient().chat.completions.create(...)` (zai-sdk) with `messages=` for `prompt=`{model_note}",
+                f"`ZhipuAiClient().{method}.create(...)` (zai-sdk) with {argument} for `prompt=`{model_note}",
                 severity=Severity.ERROR,
             )
 
