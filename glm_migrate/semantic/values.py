@@ -665,6 +665,8 @@ class ValueResolver(ClientIndex):
         index = positional.index(param) if param in positional else None
         if index is not None and function.parent is not None and function.parent.kind == "class" and not _static(node):
             index -= 1  # a method: `self` is the receiver, not an argument
+            if index < 0:
+                return []  # `self` or a classmethod's `cls` (`return cls`): no call passes it
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
             keyword = find_kwarg(call, param.name.value)
