@@ -297,6 +297,9 @@ class ModelSetting(Rule):
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
+        if self.tables.is_target(endpoint, model_id):
+            # `glm-4.5`: served still, and moved up to the target by the model map
+            message = f"Model setting `{name}` is `{value}`, an earlier GLM model than the target"
         if name.endswith("(...)"):
             # written inline in an LLM library's call: the library sends it, to OpenAI unless it
             # is pointed at Z.AI by hand, so no fix changes it alone
