@@ -256,6 +256,10 @@ class ValueResolver(ClientIndex):
                 bindings = self.attribute_lookup(dotted, scope)
                 if bindings:
                     return self._binding_values(bindings, depth, attribute=True)
+                receiver, _, attr = dotted.partition(".")
+                klass = scope.enclosing_class() if receiver in ("self", "cls") and "." not in attr else None
+                if klass is not None and (inherited := self._inherited_factory(klass, attr)):
+                    return inherited
             values: list[Value] = []
             for base in self.values_of(expr.value, scope, depth + 1):
                 values.extend(self._member(base, expr.attr.value, depth))
@@ -309,10 +313,28 @@ class ValueResolver(ClientIndex):
         if isinstance(base, ResourceValue):
             return [ResourceValue(base.client, (*base.path, attr))]
         if isinstance(base, InstanceValue | LocalClassValue):
-            return self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+            found = self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+            return found or self._inherited_factory(base.scope, attr)
         if isinstance(base, ImportedInstance):
             method = self._value_for_qualified(f"{base.name}.{attr}")
             return [method] if isinstance(method, ImportedFactory) else []
+        return []
+
+    def _inherited_factory(self, klass: Scope, attr: str) -> list[Value]:
+        """`self.make_client()` in a class deriving from an imported one whose method returns a
+        client (the project index lists it as the factory "Class.method"): that client."""
+        if not self._imported_classes:
+            return []
+        for member in self._family(klass):
+            node, parent = member.node, member.parent
+            if type(node) is not cst.ClassDef or parent is None:
+                continue
+            for arg in node.bases:
+                for value in self.values_of(arg.value, parent):
+                    if isinstance(value, ModuleValue) and value.name in self._imported_classes:
+                        method = self._value_for_qualified(f"{value.name}.{attr}")
+                        if isinstance(method, ImportedFactory):
+                            return [method]
         return []
 
     @functools.cached_property
