@@ -80,6 +80,8 @@ class UnknownModelId(Rule):
             # `self.model = ""` is a placeholder a later assignment fills, not a model id
             if not model_id or model_id.isspace() or self.tables.is_target(endpoint, model_id):
                 continue
+            if not any(character.isalnum() for character in model_id):
+                continue  # `"***"`, `"..."`: a placeholder (or a redacted value), not an id
             if literal in self._reported:
                 continue  # reported for another call sending it (a sync and an async client)
             self._reported.add(literal)

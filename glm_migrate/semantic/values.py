@@ -569,7 +569,13 @@ class ValueResolver(ClientIndex):
             return [expr], True
         bindings: list[Binding] = []
         if isinstance(expr, cst.Name):
-            bindings = self.lookup(expr.value, scope)
+            # `if provider == "g4f": model = "gpt-3.5-turbo" ... else: client.create(model=model)`:
+            # an assignment in the other branch of an `if` never reaches the use
+            bindings = [
+                binding
+                for binding in self.lookup(expr.value, scope)
+                if binding.target is None or not self.other_branch(binding.target, expr)
+            ]
         elif isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.attribute_lookup(dotted, scope) if dotted else []
@@ -667,6 +673,29 @@ class ValueResolver(ClientIndex):
             literals.extend(found)
             complete = complete and whole
         return literals, complete
+
+    def other_branch(self, bound: cst.CSTNode, used: cst.CSTNode) -> bool:
+        """Whether `bound` and `used` sit in different branches of one `if` (its body and its
+        `else`/`elif`) with no loop around that `if` in their scope to carry the value over."""
+        sides = self._branch_sides(bound)
+        for statement, side, looped in self._branch_sides(used):
+            other = next((s for st, s, _ in sides if st is statement), None)
+            if other is not None:
+                return other != side and not looped
+        return False
+
+    def _branch_sides(self, node: cst.CSTNode) -> list[tuple[cst.If, str, bool]]:
+        """The `if` statements around `node` in its own scope, innermost first, each with the side
+        `node` is on ("body" or "orelse") and whether a loop encloses that `if` in the scope."""
+        found: list[tuple[cst.If, str, bool]] = []
+        child, current = node, self.parents.get(node)
+        while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module | cst.Lambda):
+            if isinstance(current, cst.If) and child is not current.test:
+                found.append((current, "body" if child is current.body else "orelse", False))
+            elif isinstance(current, cst.For | cst.While):
+                found = [(statement, side, True) for statement, side, _ in found]
+            child, current = current, self.parents.get(current)
+        return found
 
     def initializer(self, klass: Scope) -> Scope | None:
         """The `__init__` a call of a class of this module runs (its own or a base's)."""
