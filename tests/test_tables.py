@@ -384,7 +384,9 @@ def test_unavailable_methods_are_the_installed_sdks() -> None:
     for resource, methods in tables.unavailable_methods.items():
         assert resource in tables.unavailable
         found = getattr(client, resource)
-        assert methods == {n for n in dir(found) if not n.startswith("_") and n not in wrappers and callable(getattr(found, n))}
+        assert methods == {
+            n for n in dir(found) if not n.startswith("_") and n not in wrappers and callable(getattr(found, n))
+        }
     # google-genai's client has a `models` resource of its own
     assert tables.unavailable_advice(("models", "generate_content")) is None
     assert tables.unavailable_advice(("models", "list")) is not None

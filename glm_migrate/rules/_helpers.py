@@ -715,4 +715,3 @@ def tests_shown(codes: Collection[str], limit: int = 3) -> str:
     unique = list(dict.fromkeys(codes))
     shown = ", ".join(f"`{code}`" for code in unique[:limit])
     return shown + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
-

@@ -462,7 +462,7 @@ class LitellmModel(Rule):
         for name in ("temperature", "top_p", "max_tokens"):
             value = _option(at, name)
             found = out_of_range(self, name, value) if value is not None else None
-            if found is not None:
+            if value is not None and found is not None:
                 message, fix = found
                 self.report(value, message, fix=replace(fix, applicability=applicability))
 
