@@ -626,7 +626,7 @@ class LangchainOpenAIClass(Rule):
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
         resized = self._model(call, scope, kind, name, adding)
-        foreign = self._foreign_models(call, scope, kind) if target is Target.OPENAI else []
+        foreign = self._foreign_models(call, scope, kind, own_url=bool(bases)) if target is Target.OPENAI else []
         requests = RequestOptions(self, scope)
         if kind == "langchain_chat":
             self._glm_options(call, name)
@@ -754,9 +754,11 @@ class LangchainOpenAIClass(Rule):
             sized = find_kwarg(call, "dimensions") is not None
             self.report(call, vector_space_change(self.tables, old, new, sized), severity=Severity.WARNING)
 
-    def _foreign_models(self, call: cst.Call, scope: Scope, kind: str) -> list[str]:
+    def _foreign_models(self, call: cst.Call, scope: Scope, kind: str, *, own_url: bool) -> list[str]:
         """The model ids the class is given, where none of them is OpenAI's or GLM's (`deepseek-chat`,
-        `claude-sonnet-4-6`): a gateway or another vendor's server that `OPENAI_API_BASE` names."""
+        `claude-sonnet-4-6`): a gateway or another vendor's server that `OPENAI_API_BASE` names; or,
+        without a URL of its own, only older GLM ids (`glm-4-flash`), which only Zhipu's server,
+        named by that variable, serves: moved to Z.AI it would change region and key."""
         arg = self._model_arg(call)
         if arg is None:
             return []
@@ -767,7 +769,10 @@ class LangchainOpenAIClass(Rule):
             if written is None or not written.strip():
                 continue  # a placeholder filled in before the request
             bare = split_provider(written)[1] if call in self._factory_models else written
-            if self.tables.is_target(endpoint, bare) or self.tables.match_on(endpoint, bare) is not None:
+            retired_glm = not own_url and bare.startswith(("glm-", "chatglm"))
+            if self.tables.is_target(endpoint, bare) or (
+                self.tables.match_on(endpoint, bare) is not None and not retired_glm
+            ):
                 return []
             if bare not in values:
                 values.append(bare)
