@@ -1576,6 +1576,14 @@ def _hold_until_moved(findings: list[Finding], why: str) -> None:
             finding.fix, finding.applicability = None, Applicability.MANUAL
 
 
+def _either(codes: list[str], limit: int = 3) -> str:
+    """Clients as a finding names them: each text once (a dozen provider classes build
+    `OpenAI(api_key=key, base_url=self.base_url)` alike), the first few only."""
+    unique = list(dict.fromkeys(codes))
+    shown = " or ".join(unique[:limit])
+    return shown + (f" or {len(unique) - limit} more" if len(unique) > limit else "")
+
+
 def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client, str]) -> None:
     """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
     server, a URL from settings, OpenAI's branch of a provider choice) is checked like any
@@ -1588,13 +1596,13 @@ def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client,
         _hold_until_moved(findings, next(iter(staying.values())))
         return
     if moves:
-        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+        note = f"for the client {_either(moves)} only: the call may also go through {_either(stays + unknown)}"
     elif stays:
-        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+        note = f"if its client {_either(unknown)} goes to Z.AI: it may also be {_either(stays)}"
     else:
         unknown_classes = all(c.origin == "unknown class" for c in call.clients if c.target is Target.UNKNOWN)
         how = "built by code glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
-        note = f"if its client {' or '.join(unknown)}, {how}, goes to Z.AI"
+        note = f"if its client {_either(unknown)}, {how}, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
         if finding.fix is not None:

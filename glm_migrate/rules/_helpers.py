@@ -738,3 +738,11 @@ def vector_space_change(tables: Tables, old: str, new: str, sized: bool) -> str:
         default = str(max(sizes)) if sizes else "its default number of"
         message += f"; `{new}` makes {default} numbers unless `dimensions=` says otherwise"
     return message
+
+
+def tests_shown(codes: Collection[str], limit: int = 3) -> str:
+    """The tests of a model id, as a finding lists them: each once (a Streamlit page compares
+    `st.session_state.model != model` in a dozen places), the first few only."""
+    unique = list(dict.fromkeys(codes))
+    shown = ", ".join(f"`{code}`" for code in unique[:limit])
+    return shown + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
