@@ -197,14 +197,8 @@ class UnsupportedChatParameter(Rule):
                 if spec is None or element in seen:
                     continue
                 seen.add(element)
-                # at OpenAI's default (`"presence_penalty": 0`) it changes nothing where it is left
-                harmless = spec.tolerated or (spec.default is not None and literal_value(element.value) == spec.default)
-                self.report(
-                    element,
-                    f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request, is not a "
-                    f"{self.target_name} parameter: {spec.why}; remove it",
-                    severity=Severity.WARNING if harmless else None,
-                )
+                where = f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request,"
+                self._report_unseen(element, element.value, where, spec)
 
     def _forwarded_keywords(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
         """`def cached(messages, model, **kwargs): client.chat.completions.create(..., **kwargs)`
@@ -224,13 +218,19 @@ class UnsupportedChatParameter(Rule):
                 spec = self._spec(name, options) if name and name not in own else None
                 if spec is None:
                     continue
-                harmless = spec.tolerated or (spec.default is not None and literal_value(given.value) == spec.default)
-                self.report(
-                    given,
-                    f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and is not a "
-                    f"{self.target_name} parameter: {spec.why}; remove it",
-                    severity=Severity.WARNING if harmless else None,
-                )
+                where = f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and"
+                self._report_unseen(given, given.value, where, spec)
+
+    def _report_unseen(self, node: cst.CSTNode, value: cst.BaseExpression, where: str, spec: UnsupportedParam) -> None:
+        """Report an argument reaching a request through `**` (`where` it is written), which no fix
+        edits: a warning where Z.AI tolerates it or it is OpenAI's default (`"presence_penalty": 0`
+        changes nothing where it is left)."""
+        harmless = spec.tolerated or (spec.default is not None and literal_value(value) == spec.default)
+        self.report(
+            node,
+            f"{where} is not a {self.target_name} parameter: {spec.why}; remove it",
+            severity=Severity.WARNING if harmless else None,
+        )
 
     def _closed_to(self, name: str, options: GlmOptions) -> bool:
         """A GLM option (`thinking`, `do_sample`, ...) passed as a keyword to an SDK whose
