@@ -90,9 +90,9 @@ def _apply_edits(
     inserted: list[cst.CSTNode] = []
     for edit in edits:
         result = edit(current)
-        if isinstance(result, cst.RemovalSentinel):
+        if type(result) is cst.RemovalSentinel:
             return result
-        if isinstance(result, cst.FlattenSentinel):
+        if type(result) is cst.FlattenSentinel:
             # Statement insertions: the first node is the edited node, the rest follow it.
             current, *more = result.nodes
             inserted.extend(more)

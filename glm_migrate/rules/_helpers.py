@@ -174,7 +174,7 @@ def chat_messages(model: SemanticModel, call: ApiCall) -> Iterator[cst.Dict]:
         return
     for messages in model.literals_of(arg.value, call.scope, cst.List):
         for element in messages.elements:
-            if isinstance(element.value, cst.Dict):
+            if type(element.value) is cst.Dict:
                 yield element.value
 
 
@@ -265,7 +265,7 @@ def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression
 def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     """The `"key": value` element of a dict literal, if it has one."""
     for element in mapping.elements:
-        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+        if type(element) is cst.DictElement and string_value(element.key) == key:
             return element
     return None
 

@@ -28,6 +28,10 @@ _FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 #: Calls whose result is their receiver's string, as far as model ids are concerned.
 STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
 
+#: the nodes that open a scope, and the loops (`_branch_sides`)
+_SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda})
+_LOOP_NODES = frozenset({cst.For, cst.While})
+
 
 @dataclass(frozen=True, eq=False)
 class ModuleValue:
@@ -121,7 +125,7 @@ class ValueResolver(ClientIndex):
                 values.append(self._value_for_qualified(binding.qualified))
             elif binding.defines is not None:
                 values.extend(self._definition_values(binding.defines, depth, attribute=attribute))
-            elif binding.value is not None and not isinstance(binding.target, cst.Param):
+            elif binding.value is not None and type(binding.target) is not cst.Param:
                 values.extend(self.values_of(binding.value, binding.scope, depth + 1))
             elif binding.unpacked is not None:
                 for element, where in self.unpacked_elements(*binding.unpacked, binding.scope, depth)[0]:
@@ -761,10 +765,11 @@ class ValueResolver(ClientIndex):
         `node` is on ("body" or "orelse") and whether a loop encloses that `if` in the scope."""
         found: list[tuple[cst.If, str, bool]] = []
         child, current = node, self.parents.get(node)
-        while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module | cst.Lambda):
-            if isinstance(current, cst.If) and child is not current.test:
+        # node classes tested by `type()`: `isinstance()` against LibCST's classes runs ABCMeta's check
+        while current is not None and type(current) not in _SCOPE_NODES:
+            if type(current) is cst.If and child is not current.test:
                 found.append((current, "body" if child is current.body else "orelse", False))
-            elif isinstance(current, cst.For | cst.While):
+            elif type(current) in _LOOP_NODES:
                 found = [(statement, side, True) for statement, side, _ in found]
             child, current = current, self.parents.get(current)
         return found
