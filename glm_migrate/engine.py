@@ -490,7 +490,7 @@ def _conditional_around(node: cst.CSTNode, parents: Parents) -> cst.IfExp | None
     """The conditional expression `node` is a branch of, when it is a statement's whole value
     (Ruff splits it into its parts, in parentheses, before the brackets of a branch)."""
     conditional = parents.get(node)
-    if not isinstance(conditional, cst.IfExp) or conditional.lpar or node is conditional.test:
+    if type(conditional) is not cst.IfExp or conditional.lpar or node is conditional.test:
         return None
     holder = parents.get(conditional)
     if isinstance(holder, cst.Assign | cst.AnnAssign | cst.Return) and holder.value is conditional:
@@ -507,7 +507,7 @@ def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.Flat
     if kind is type(new) and kind in _LEAVES:
         return len(new.value) - len(node.value)  # type: ignore[attr-defined]
     if kind is cst.Arg and type(new) is cst.Arg:
-        assert isinstance(node, cst.Arg) and isinstance(new, cst.Arg)
+        assert type(node) is cst.Arg and type(new) is cst.Arg
         renamed = len(new.keyword.value if new.keyword else "") - len(node.keyword.value if node.keyword else "")
         if new.keyword is not None and node.keyword is None:
             renamed += 1  # the `=`
@@ -1020,7 +1020,7 @@ def _model_id_moves(
         #: the id each literal holds -> what the applied fix makes of it ("" if none)
         literals: dict[cst.CSTNode, tuple[str, str]] = {}
         for node in (finding.node, *(node for node, _ in edits)):
-            if isinstance(node, cst.SimpleString) and (old := string_value(node)) and tables.match_model(old):
+            if type(node) is cst.SimpleString and (old := string_value(node)) and tables.match_model(old):
                 literals[node] = (old, "")
         for node, edit in edits if was_applied else ():
             if node in literals:

@@ -469,7 +469,7 @@ class ValueResolver(ClientIndex):
     def _possible_values(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression | None]:
         """`expr` itself, or each value bound to it when it is a name (None for a binding
         without one, such as an import)."""
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return [binding.value for binding in self.lookup(expr.value, scope)]
         return [expr]
 
@@ -641,10 +641,10 @@ class ValueResolver(ClientIndex):
         """
         if depth > MAX_DEPTH:
             return [], False
-        if isinstance(expr, cst.SimpleString):
+        if type(expr) is cst.SimpleString:
             return [expr], True
         bindings: list[Binding] = []
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             # `if provider == "g4f": model = "gpt-3.5-turbo" ... else: client.create(model=model)`:
             # an assignment in the other branch of an `if` never reaches the use
             bindings = [
