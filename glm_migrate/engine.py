@@ -1132,7 +1132,9 @@ def _move_as_safely_as_its_calls(
         by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
         if unsafe_fix or by_hand:
             # a call wrapping the construction fails at Z.AI until its own fix, or a person, acts
-            moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
+            moved = (_inside(finding.node, built, model) if unsafe_fix else None) or (
+                around.get(finding.node) if finding.rule.HOLDS_WRAPPED_CLIENT else None
+            )
             if moved is None and finding.rule.REWRITES_MODEL_ID:
                 # a model id handed with the client to a library wrapping it (`OpenAIModel("gpt-4o",
                 # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`, `llm_factory(model,
@@ -1304,6 +1306,7 @@ def _move_as_safely_as_its_calls(
         if (why := waiting.get(client)) is not None
         for finding in found
     ]
+    held += _agents_ids_wait(model, findings, waiting)
     module_client = next((client for client in waiting if client.origin == "module"), None)
     if module_client is not None:
         # the `openai` module client is set up by statements (`openai.api_key = ...`, the line
@@ -1312,6 +1315,43 @@ def _move_as_safely_as_its_calls(
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     make_unsafe(held)
     return waiting
+
+
+def _agents_ids_wait(
+    model: SemanticModel, findings: list[Finding], waiting: Mapping[Client, str]
+) -> list[tuple[Finding, str]]:
+    """The model ids a library sends through a waiting client (`OpenAIChatCompletionsModel(
+    model="gpt-4o", openai_client=client)`), and those of the Agents SDK's agents where the
+    default client set with `set_default_openai_client(client)` waits, stay OpenAI's with it:
+    `glm-4.6` sent to OpenAI fails as surely as `gpt-4o` at Z.AI."""
+    if not waiting:
+        return []
+    reasons: dict[cst.CSTNode, str] = {
+        literal: why for client, why in waiting.items() for literal, _ in ids_handed(model, client)
+    }
+    defaults = {
+        call: why
+        for call, scope, kind in model.framework_calls
+        if kind == "agents_default_client" and call.args
+        for value in model.values_of(call.args[0].value, scope)
+        if isinstance(value, Client) and (why := waiting.get(value)) is not None
+    }
+    agents: dict[cst.CSTNode, str] = {}
+    if defaults:
+        # its agents' ids, and the switch to chat completions added after it (hosted tools such
+        # as `WebSearchTool` need the Responses API on OpenAI)
+        why = f"the Agents SDK's default client waits: {min(defaults.values())}"
+        agents = {call: why for call, _, kind in model.framework_calls if kind in ("agents_agent", "agents_run_config")}
+        agents.update(dict.fromkeys(defaults, why))
+    return [
+        (finding, why)
+        for finding in findings
+        if finding.fix is not None
+        and (
+            (why := reasons.get(finding.node)) is not None
+            or ((call := _inside(finding.node, agents, model)) is not None and (why := agents[call]) is not None)
+        )
+    ]
 
 
 def _key_readers_wait(

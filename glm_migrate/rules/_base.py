@@ -139,6 +139,10 @@ class Rule:
     #: its fixes are right wherever the client talks (an openai>=1 response read as a dict fails
     #: at OpenAI too): they apply in a safe run even while the client waits (engine.py)
     FIXES_HOLD_ANYWHERE: ClassVar[bool] = False
+    #: its unsafe fix (or error for a person) on a call wrapping a client's construction means
+    #: that call fails at Z.AI until dealt with, so the client waits for it (engine.py); False for
+    #: a rule whose finding there is about something else (the Agents SDK's trace export)
+    HOLDS_WRAPPED_CLIENT: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
