@@ -14,6 +14,7 @@ from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
 from glm_migrate.rules._setting_flow import (
     KEY_KEYWORDS,
+    URL_KEYWORDS,
     ModuleIndex,
     every_key_reader_moves,
     feeds_only_moving_clients,
@@ -322,13 +323,15 @@ class OpenAIEnvVar(Rule):
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
-            elif name in key_envs and (library := self._library_key_reader(node)) is not None:
+            elif (library := self._library_reader(node, name in key_envs)) is not None:
                 # `LiteLLMModel(model_id="gpt-4o", api_key=key)` (smolagents), `OpenAIProvider(
-                # api_key=key)` (pydantic-ai): no fix moves the library, and renamed, the Z.AI key
-                # would go to OpenAI through it (kutsushitaneko/mermaid-diagram-agent)
+                # api_key=key, base_url=base)` (pydantic-ai): no fix moves the library, and renamed,
+                # the Z.AI key would go to OpenAI through it, or its OpenAI key and ids to Z.AI
+                # (kutsushitaneko/mermaid-diagram-agent)
+                what = "key" if name in key_envs else "URL"
                 self.report(
                     node,
-                    f"{message}, and this module hands it to `{library}` as its key, which keeps talking to "
+                    f"{message}, and this module hands it to `{library}` as its {what}, which keeps talking to "
                     f"OpenAI: read `{new}` only where that library moves to Z.AI",
                 )
                 continue
@@ -660,12 +663,14 @@ class OpenAIEnvVar(Rule):
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
 
-    def _library_key_reader(self, lookup: cst.BaseExpression) -> str | None:
+    def _library_reader(self, lookup: cst.BaseExpression, key: bool) -> str | None:
         """The LLM library (`rules/sdk.toml` `[model_readers]`, not one whose calls other rules
-        move) whose call gets the key `lookup` reads, as `api_key=` (or the Agents SDK's
-        `set_default_openai_key(key)`), directly or through the setting it is kept in."""
+        move) whose call gets the key (or URL) `lookup` reads, as `api_key=` (`base_url=`,
+        `api_base=`; or the Agents SDK's `set_default_openai_key(key)`), directly or through the
+        setting it is kept in."""
         sdk = self.tables.sdk
-        default_key = set(self.tables.frameworks.get("agents_default_key", ()))
+        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | {"api_base"}
+        default_key = set(self.tables.frameworks.get("agents_default_key", ())) if key else set()
         for read in (lookup, *(self._index.setting_reads(lookup) or ())):
             arg = self.model.parents.get(read)
             call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
@@ -674,7 +679,7 @@ class OpenAIEnvVar(Rule):
             qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
             if arg.keyword is None and call.args[0] is arg and qualified & default_key:
                 return min(qualified & default_key)
-            if arg.keyword is None or arg.keyword.value not in KEY_KEYWORDS:
+            if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
             for name in sorted(qualified):
                 top = name.partition(".")[0]
