@@ -38,7 +38,8 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, make_unsafe
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import class_factories, ids_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import calls_handed, class_factories, ids_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules.model_setting import names_a_model
 from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
 from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
@@ -1286,6 +1287,11 @@ def _move_as_safely_as_its_calls(
     settings: dict[cst.CSTNode, str] = {
         value: why for client, why in waiting.items() for value in _key_settings(model, client)
     }
+    # ... and those its URL is read from (`BASE = os.getenv("OPENAI_API_BASE")` ... `base_url=BASE`):
+    # renamed alone, the client would send OpenAI's key and the ids it waits for to Z.AI
+    settings.update(
+        (value, why) for client, why in waiting.items() for value in _key_settings(model, client, "base_url")
+    )
     held += [
         (finding, settings[value])
         for finding in findings
@@ -1531,13 +1537,35 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                     known.add(client)
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
+    # ... and the ids handed with it to a library that sends them through it
+    # (`OpenAIChatCompletionsModel(model="Qwen2.5-72B-Instruct-AWQ", openai_client=client)`:
+    # Tendo33/AgentTracks, a vLLM server `OPENAI_API_BASE` names)
+    for client in model.clients:
+        if client.sdk == "azure" or not moved_by_fixes(client):
+            continue
+        for call, scope in calls_handed(model, client):
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            for arg in call.args:
+                if arg.star or arg.value is client.construction:
+                    continue
+                if not (names_a_model(arg.keyword.value) if arg.keyword is not None else arg is positional[0]):
+                    continue
+                for literal in model.resolve_strings(arg.value, scope)[0]:
+                    value = string_value(literal)
+                    if value is None or not value.strip():
+                        continue
+                    bare = split_provider(value)[1]
+                    if tables.is_target("chat", bare) or tables.match_model(bare) is not None:
+                        known.add(client)
+                    elif value not in ids.setdefault(client, []):
+                        ids[client].append(value)
     return {client: values for client, values in ids.items() if values and client not in known}
 
 
-def _key_settings(model: SemanticModel, client: Client) -> Iterator[cst.CSTNode]:
-    """The values of the names or attributes a client's `api_key=` reads, where bound once or
-    more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
-    arg = client.kwarg("api_key")
+def _key_settings(model: SemanticModel, client: Client, option: str = "api_key") -> Iterator[cst.CSTNode]:
+    """The values of the names or attributes a client's `api_key=` (or other `option`) reads,
+    where bound once or more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
+    arg = client.kwarg(option)
     if arg is not None:
         yield from (b.value for b in model.bindings_of(arg.value, client.scope) if b.value is not None)
 
