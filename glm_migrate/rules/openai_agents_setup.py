@@ -169,6 +169,8 @@ class OpenAIAgentsSetup(Rule):
         ),
     )
 
+    _setup_told = False  #: a finding of this module has said how to give the SDK a Z.AI client
+
     def on_module_end(self) -> None:
         agents = AgentsModule(self.model)
         if not agents.calls:
@@ -328,8 +330,12 @@ class OpenAIAgentsSetup(Rule):
         if arg is None:
             return
         for literal, _, match in self._openai_ids(arg, scope):
+            # the set-up is one edit for the module: spelled out at its first agent only (a
+            # notebook of the agents course builds a dozen)
+            setup = "the first such `Agent` of this module says how" if self._setup_told else self._client_setup
+            self._setup_told = True
             message = (
                 f"`Agent(model={code_of(literal)})` runs on the Agents SDK's default client, which talks to OpenAI: set "
-                f"a Z.AI one ({self._client_setup}), then use `{match.glm}`"
+                f"a Z.AI one ({setup}), then use `{match.glm}`"
             )
             self.report(literal, message, model=match)
