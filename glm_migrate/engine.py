@@ -40,7 +40,16 @@ from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, m
 from glm_migrate.rules._change_set import join_change_set
 from glm_migrate.rules._clients import calls_handed, class_factories, ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules.model_setting import names_a_model
-from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
+from glm_migrate.semantic import (
+    ApiCall,
+    Client,
+    SemanticModel,
+    Target,
+    code_of,
+    dotted_name,
+    find_kwarg,
+    string_value,
+)
 from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
@@ -325,6 +334,8 @@ def _migrate_module(
             summary = replace(summary, env_reads=context.env_reads)
         if context.id_moves:
             summary = replace(summary, id_moves=context.id_moves)
+        if context.agents_default:
+            summary = replace(summary, agents_default=True)
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -376,6 +387,7 @@ def _apply_rules(
     context.env_reads = _openai_env_reads(model, findings, applied, edits.keys(), context)
     if not model.is_test_module:
         context.id_moves = _model_id_moves(model, findings, applied, edits.keys(), context.tables)
+        context.agents_default = _agents_default_on_zai(model, findings, applied)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
@@ -949,6 +961,28 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
 _ENV_READER_RULES = frozenset(
     {"GLM001", "GLM002", "GLM006", "GLM007", "GLM008", "GLM009", "GLM010", "GLM107", "GLM301", "GLM302", "GLM303"}
 )
+
+
+def _agents_default_on_zai(model: SemanticModel, findings: Sequence[Finding], applied: Sequence[bool]) -> bool:
+    """The module gives the Agents SDK a default client (`set_default_openai_client(client)`)
+    that talks to Z.AI after this run: already Z.AI's, or built here and pointed there by an
+    applied fix. The project index tells the other modules using the SDK, whose agents run on it."""
+    calls = [(call, scope) for call, scope, kind in model.framework_calls if kind == "agents_default_client"]
+    if not calls:
+        return False
+    pointed = [
+        f.node for f, was_applied in zip(findings, applied, strict=True) if was_applied and f.rule.CODE == "GLM002"
+    ]
+    for call, scope in calls:
+        arg = find_kwarg(call, "client") or (call.args[0] if call.args and call.args[0].keyword is None else None)
+        clients = [v for v in model.values_of(arg.value, scope) if isinstance(v, Client)] if arg is not None else []
+        if clients and all(
+            c.target is Target.ZAI
+            or (c.construction is not None and any(_inside(node, {c.construction}, model) for node in pointed))
+            for c in clients
+        ):
+            return True
+    return False
 
 
 def _openai_env_reads(

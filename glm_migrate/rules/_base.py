@@ -92,6 +92,9 @@ class RuleContext:
     env_reads: dict[str, bool] = field(default_factory=dict)
     #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
     id_moves: dict[str, str] = field(default_factory=dict)
+    #: the module gives the Agents SDK a default client that talks to Z.AI after this run
+    #: (engine.py `_agents_default_on_zai`), for the project index
+    agents_default: bool = False
     #: module-level names holding (or functions returning) a client whose move waits in this run,
     #: each with why (engine.py): modules importing it hold their calls' fixes the same way
     waiting: dict[str, str] = field(default_factory=dict)

@@ -187,16 +187,19 @@ class OpenAIAgentsSetup(Rule):
             if agents.bound_for_zai(call, scope, "agents_chat_model"):
                 self._model_string(call, scope, "`OpenAIChatCompletionsModel`")
         run_model = any(find_kwarg(call, "model") for call, _ in agents.of_kind("agents_run_config"))
+        # another module of the run gives the SDK its default client, on Z.AI after this run: the
+        # agents here run on it as well (tylerprogramming-style apps set it up in one `config.py`)
+        elsewhere = bool(self.model.facts.agents_default) and not agents.of_kind("agents_default_client")
         modelless: list[cst.Call] = []
         for call, scope in agents.of_kind("agents_agent"):
-            if defaults:
+            if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
                 self._agent_on_openai(call, scope)
-            if (defaults or agents.uses_sdk) and not run_model and self._without_model(call):
+            if (defaults or elsewhere or agents.uses_sdk) and not run_model and self._without_model(call):
                 modelless.append(call)
         if modelless:
-            self._agents_without_model(modelless, bool(defaults))
+            self._agents_without_model(modelless, bool(defaults) or elsewhere)
         for call, _ in agents.of_kind("agents_default_key"):
             self.report(
                 call,
