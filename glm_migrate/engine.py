@@ -1383,15 +1383,16 @@ def _agents_ids_wait(
         why = f"the Agents SDK's default client waits: {min(defaults.values())}"
         agents = {call: why for call, _, kind in model.framework_calls if kind in ("agents_agent", "agents_run_config")}
         agents.update(dict.fromkeys(defaults, why))
-    return [
-        (finding, why)
-        for finding in findings
-        if finding.fix is not None
-        and (
-            (why := reasons.get(finding.node)) is not None
-            or ((call := _inside(finding.node, agents, model)) is not None and (why := agents[call]) is not None)
-        )
-    ]
+    held: list[tuple[Finding, str]] = []
+    for finding in findings:
+        if finding.fix is None:
+            continue
+        why = reasons.get(finding.node)
+        if why is None and (call := _inside(finding.node, agents, model)) is not None:
+            why = agents[call]
+        if why is not None:
+            held.append((finding, why))
+    return held
 
 
 def _key_readers_wait(
@@ -1577,9 +1578,9 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
     for client in model.clients:
         if client.sdk == "azure" or not moved_by_fixes(client):
             continue
-        for call, scope in calls_handed(model, client):
-            positional = [a for a in call.args if a.keyword is None and not a.star]
-            for arg in call.args:
+        for holder, scope in calls_handed(model, client):
+            positional = [a for a in holder.args if a.keyword is None and not a.star]
+            for arg in holder.args:
                 if arg.star or arg.value is client.construction:
                     continue
                 if not (names_a_model(arg.keyword.value) if arg.keyword is not None else arg is positional[0]):
