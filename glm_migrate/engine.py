@@ -1372,15 +1372,22 @@ def _agents_ids_wait(
     defaults = {
         call: why
         for call, scope, kind in model.framework_calls
-        if kind == "agents_default_client" and call.args
-        for value in model.values_of(call.args[0].value, scope)
+        if kind in ("agents_default_client", "agents_provider")
+        and (
+            arg := find_kwarg(call, "client" if kind == "agents_default_client" else "openai_client")
+            or (
+                call.args[0] if call.args and call.args[0].keyword is None and kind == "agents_default_client" else None
+            )
+        )
+        is not None
+        for value in model.values_of(arg.value, scope)
         if isinstance(value, Client) and (why := waiting.get(value)) is not None
     }
     agents: dict[cst.CSTNode, str] = {}
     if defaults:
         # its agents' ids, and the switch to chat completions added after it (hosted tools such
-        # as `WebSearchTool` need the Responses API on OpenAI)
-        why = f"the Agents SDK's default client waits: {min(defaults.values())}"
+        # as `WebSearchTool` need the Responses API on OpenAI); so for a provider's client
+        why = f"the Agents SDK's client for its agents waits: {min(defaults.values())}"
         agents = {call: why for call, _, kind in model.framework_calls if kind in ("agents_agent", "agents_run_config")}
         agents.update(dict.fromkeys(defaults, why))
     held: list[tuple[Finding, str]] = []

@@ -190,6 +190,9 @@ class OpenAIAgentsSetup(Rule):
         # another module of the run gives the SDK its default client, on Z.AI after this run: the
         # agents here run on it as well (tylerprogramming-style apps set it up in one `config.py`)
         elsewhere = bool(self.model.facts.agents_default) and not agents.of_kind("agents_default_client")
+        # ... or a provider of this module on Z.AI, which a run resolves its agents' model names
+        # with (`RunConfig(model_provider=OpenAIProvider(openai_client=...))`)
+        elsewhere = elsewhere or bool(agents.zai_setups(("agents_provider",)))
         modelless: list[cst.Call] = []
         for call, scope in agents.of_kind("agents_agent"):
             if defaults or elsewhere:
