@@ -1273,6 +1273,14 @@ def _move_as_safely_as_its_calls(
         waiting.setdefault(
             client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
         )
+    # ... and so do the clients Agents SDK agents run on that ask for what Z.AI rejects (GLM010:
+    # a forced `tool_choice`, an `output_type` sent as a `json_schema` response format)
+    for agent, refused in context.agents_rejected:
+        for client in _agent_clients(model, agent):
+            if moved_by_fixes(client):
+                waiting.setdefault(
+                    client, f"an agent it serves is rejected by Z.AI until dealt with by hand: {refused}"
+                )
     # ... and so does an imported client whose move waits in the module that builds it
     for client in model.clients:
         if client.imported is not None and client.imported.waits is not None:
@@ -1357,6 +1365,41 @@ def _move_as_safely_as_its_calls(
     return waiting
 
 
+def _agent_clients(model: SemanticModel, agent: cst.Call) -> list[Client]:
+    """The clients an Agents SDK `Agent(...)` of this module may run on: that of the chat model
+    it is given (`OpenAIChatCompletionsModel(..., openai_client=client)`), else the default
+    clients and providers' clients the module sets up."""
+    kinds = {
+        "agents_default_client": "client",
+        "agents_provider": "openai_client",
+        "agents_chat_model": "openai_client",
+    }
+    scope = next((s for c, s in model.calls if c is agent), model.module_scope)
+    model_arg = find_kwarg(agent, "model")
+    given = set()
+    if model_arg is not None:
+        given = {v for v in model.values_of(model_arg.value, scope) if isinstance(v, cst.Call)}
+    setups = [
+        (call, setup_scope, kind)
+        for call, setup_scope, kind in model.framework_calls
+        if kind in kinds
+        and (kind != "agents_chat_model" or call in given or (model_arg is not None and call is model_arg.value))
+    ]
+    if any(kind == "agents_chat_model" for _, _, kind in setups):
+        setups = [item for item in setups if item[2] == "agents_chat_model"]
+    found: list[Client] = []
+    for call, setup_scope, kind in setups:
+        arg = find_kwarg(call, kinds[kind])
+        if arg is None and kind == "agents_default_client" and call.args and call.args[0].keyword is None:
+            arg = call.args[0]
+        if arg is None and kind == "agents_chat_model":
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            arg = positional[1] if len(positional) > 1 else None
+        if arg is not None:
+            found += [v for v in model.values_of(arg.value, setup_scope) if isinstance(v, Client)]
+    return found
+
+
 def _agents_ids_wait(
     model: SemanticModel, findings: list[Finding], waiting: Mapping[Client, str]
 ) -> list[tuple[Finding, str]]:
@@ -1390,12 +1433,15 @@ def _agents_ids_wait(
         why = f"the Agents SDK's client for its agents waits: {min(defaults.values())}"
         agents = {call: why for call, _, kind in model.framework_calls if kind in ("agents_agent", "agents_run_config")}
         agents.update(dict.fromkeys(defaults, why))
+    # an agent given a chat model of its own (`model=OpenAIChatCompletionsModel(..., openai_client=
+    # AsyncOpenAI())`) runs on that model's client, not on the default one
+    own = {call for call, _, kind in model.framework_calls if kind == "agents_chat_model"} if agents else set()
     held: list[tuple[Finding, str]] = []
     for finding in findings:
         if finding.fix is None:
             continue
         why = reasons.get(finding.node)
-        if why is None and (call := _inside(finding.node, agents, model)) is not None:
+        if why is None and _inside(finding.node, own, model) is None and (call := _inside(finding.node, agents, model)):
             why = agents[call]
         if why is not None:
             held.append((finding, why))

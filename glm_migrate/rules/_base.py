@@ -115,6 +115,10 @@ class RuleContext:
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
+    #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
+    #: run on waits for a person (engine.py)
+    agents_rejected: list[tuple[cst.Call, str]] = field(default_factory=list)
 
 
 class Rule:

@@ -194,7 +194,16 @@ class OpenAIAgentsSetup(Rule):
         # with (`RunConfig(model_provider=OpenAIProvider(openai_client=...))`)
         elsewhere = elsewhere or bool(agents.zai_setups(("agents_provider",)))
         modelless: list[cst.Call] = []
+        chat_models = {
+            c for c, sc in agents.of_kind("agents_chat_model") if agents.bound_for_zai(c, sc, "agents_chat_model")
+        }
         for call, scope in agents.of_kind("agents_agent"):
+            model_arg = find_kwarg(call, "model")
+            on_zai = defaults or elsewhere or (model_arg is not None and model_arg.value in chat_models)
+            if on_zai and (
+                model_arg is None or type(model_arg.value) is not cst.Name or model_arg.value.value != "None"
+            ):
+                self._rejected_options(call, scope)
             if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
@@ -209,6 +218,41 @@ class OpenAIAgentsSetup(Rule):
                 "`set_default_openai_key(...)` gives the Agents SDK's own client (and its trace export) an OpenAI "
                 "key: pass a Z.AI client with `set_default_openai_client(...)` instead",
             )
+
+    def _rejected_options(self, call: cst.Call, scope: Scope) -> None:
+        """What an agent on Z.AI asks for that Z.AI rejects: a `tool_choice` other than "auto" in
+        its `ModelSettings` (HTTP 400 "Tool choice must be auto"), and an `output_type` other than
+        `str`, which the SDK sends as a `json_schema` response format (GLM-4.6 has `json_object`
+        only). A person reworks them; the client the agent runs on waits until then (engine.py)."""
+        found: list[tuple[cst.CSTNode, str]] = []
+        output = find_kwarg(call, "output_type")
+        if output is not None and not (type(output.value) is cst.Name and output.value.value in ("str", "None")):
+            found.append(
+                (
+                    output,
+                    f"`output_type={code_of(output.value)}` makes the Agents SDK ask Z.AI for a `json_schema` "
+                    "response format, which GLM-4.6 lacks (`json_object` only): drop it and parse the answer "
+                    "yourself (the schema in the instructions, `Model.model_validate_json(...)`)",
+                )
+            )
+        settings_arg = find_kwarg(call, "model_settings")
+        for settings in self.model.literals_of(settings_arg.value, scope, cst.Call) if settings_arg is not None else []:
+            choice = find_kwarg(settings, "tool_choice")
+            if choice is None or (type(choice.value) is cst.Name and choice.value.value == "None"):
+                continue
+            if string_value(choice.value) == "auto":
+                continue
+            found.append(
+                (
+                    choice,
+                    f"`tool_choice={code_of(choice.value)}` in the agent's `ModelSettings`: Z.AI takes only "
+                    '`"auto"` (HTTP 400 "Tool choice must be auto"): drop it and say in the instructions '
+                    "which tool to call",
+                )
+            )
+        for node, message in found:
+            self.report(node, message)
+            self.context.agents_rejected.append((call, message.split(":")[0]))
 
     def _repoint_advice(self) -> str | None:
         """With `repoint-responses` and a target that lists a Responses endpoint: how to keep it."""
