@@ -250,6 +250,21 @@ class OpenAIAgentsSetup(Rule):
                     "which tool to call",
                 )
             )
+        tools_arg = find_kwarg(call, "tools")
+        for tools in self.model.literals_of(tools_arg.value, scope, cst.List) if tools_arg is not None else []:
+            for element in tools.elements:
+                tool = element.value
+                if type(tool) is not cst.Call:
+                    continue
+                if self.tables.framework_of(self.model.qualified_names(tool.func, scope)) == "agents_hosted_tool":
+                    found.append(
+                        (
+                            tool,
+                            f"`{code_of(tool.func)}` is a hosted tool of OpenAI's Responses API: on chat completions, "
+                            "the only API Z.AI serves, the Agents SDK raises UserError; use a `@function_tool` "
+                            "of your own instead",
+                        )
+                    )
         for node, message in found:
             self.report(node, message)
             self.context.agents_rejected.append((call, message.split(":")[0]))
