@@ -133,6 +133,10 @@ class OpenAIEnvVar(Rule):
         Invalid(
             'import os\nfrom crewai import LLM\nKEY = os.environ["OPENAI_API_KEY"]\nllm = LLM(model=MODEL, api_key=KEY)'
         ),
+        Invalid(  # an AG2 entry for OpenAI (GLM302 reports it)
+            'import os\nimport autogen\nKEY = os.getenv("OPENAI_API_KEY")\n'
+            'autogen.AssistantAgent("a", llm_config={"config_list": [{"model": "gpt-4o", "api_key": KEY}]})'
+        ),
         # no default is the SDK's default, OpenAI's URL: the Z.AI variable defaults to Z.AI's
         Invalid(
             'import os\nimport openai\nBASE = os.getenv("OPENAI_BASE_URL")',
@@ -331,7 +335,7 @@ class OpenAIEnvVar(Rule):
                 what = "key" if name in key_envs else "URL"
                 self.report(
                     node,
-                    f"{message}, and this module hands it to `{library}` as its {what}, which keeps talking to "
+                    f"{message}, and this module hands it to {library} as its {what}, which keeps talking to "
                     f"OpenAI: read `{new}` only where that library moves to Z.AI",
                 )
                 continue
@@ -671,20 +675,25 @@ class OpenAIEnvVar(Rule):
         sdk = self.tables.sdk
         keywords = KEY_KEYWORDS if key else URL_KEYWORDS | {"api_base"}
         default_key = set(self.tables.frameworks.get("agents_default_key", ())) if key else set()
+        ag2 = any(kind == "ag2" for _, _, kind in self.model.framework_calls)
         for read in (lookup, *(self._index.setting_reads(lookup) or ())):
             arg = self.model.parents.get(read)
+            if ag2 and type(arg) is cst.DictElement and arg.value is read and string_value(arg.key) in keywords:
+                # `config_list = [{"model": "gpt-4o", "api_key": key}]` given to AG2's agents: the
+                # entry talks to OpenAI (GLM302 reports it) until a person moves all of it
+                return "AG2's model configuration"
             call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
             if type(arg) is not cst.Arg or type(call) is not cst.Call or arg.value is not read:
                 continue
             qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
             if arg.keyword is None and call.args[0] is arg and qualified & default_key:
-                return min(qualified & default_key)
+                return f"`{min(qualified & default_key)}`"
             if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
             for name in sorted(qualified):
                 top = name.partition(".")[0]
                 if top in sdk.model_packages and top not in sdk.model_packages_checked:
-                    return name
+                    return f"`{name}`"
         return None
 
     def _openai_use_outside_clients(self, handled: set[cst.CSTNode]) -> str | None:
