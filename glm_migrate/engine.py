@@ -1640,8 +1640,8 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                     continue
                 for literal in model.resolve_strings(arg.value, scope)[0]:
                     value = string_value(literal)
-                    if value is None or not value.strip():
-                        continue
+                    if value is None or not value.strip() or len(value) > 64 or any(c.isspace() for c in value):
+                        continue  # no model id: a prompt handed first, say
                     bare = split_provider(value)[1]
                     if tables.is_target("chat", bare) or tables.match_model(bare) is not None:
                         known.add(client)
