@@ -219,6 +219,8 @@ _ENV_NAMES = re.compile(r"\b(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_API_BASE)\b")
 _URL = re.compile(r"https?://api\.openai\.com[^\s\"'<>,})\]]*")  # `${VAR:https://...}` ends at the brace
 #: a whole word that may be a model id (not the tail of `#notes-gpt-35`): `ft:` ids keep their
 #: colons, so the `gpt-4o` inside one is not matched alone
+#: LiteLLM's provider prefix for OpenAI (`openai/gpt-4o-mini`)
+_LITELLM_OPENAI = "openai/"
 _TOKEN = re.compile(r"(?<![\w.-])(?:ft:[\w.:-]+|[A-Za-z0-9][\w.-]{3,})")
 _SECRET = re.compile(r"^(sk-|sk-proj-)|^[A-Za-z0-9_\-.]{20,}$")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist")
@@ -563,6 +565,24 @@ def _raw_line_findings(
                 f"to Z.AI by hand, with `{model.glm}`"
             )
             yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, None)
+            continue
+        start = token.start() - len(_LITELLM_OPENAI)
+        if (
+            model.glm
+            and start >= 0
+            and line[start : token.start()].lower() == _LITELLM_OPENAI
+            and not (start and (line[start - 1].isalnum() or line[start - 1] in "/_.-"))  # `openrouter/openai/...`
+        ):
+            # `llm: openai/gpt-4o-mini` (a CrewAI `agents.yaml`, a LiteLLM config): LiteLLM's
+            # provider/id form, whose `openai/` sends any id to OpenAI; a bare `glm-4.6` goes
+            # there too. LiteLLM's Z.AI provider takes it (crewAI hands such ids to LiteLLM).
+            new = f"{tables.litellm.prefix}/{model.glm}"
+            message = (
+                f"Model id `{line[start : token.end()]}`{model.label}, LiteLLM's provider/id form (as CrewAI's "
+                f"`llm:` reads it): for Z.AI use `{new}`, LiteLLM's Z.AI provider, which reads "
+                f"`{tables.litellm.api_key_env}`"
+            )
+            yield _Finding(OPENAI_MODEL_IN_CONFIG, number, start, token.end(), message, new if rewrite else None)
             continue
         if model.glm:
             message = f"Model id `{model_id}`{model.label}: the GLM id is `{model.glm}`"

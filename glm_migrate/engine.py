@@ -38,8 +38,18 @@ from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Finding, Fix, NodeEdit, Rule, RuleContext, make_unsafe
 from glm_migrate.rules._change_set import join_change_set
-from glm_migrate.rules._clients import class_factories, ids_handed, moved_by_fixes, repoint_blocker
-from glm_migrate.semantic import ApiCall, Client, SemanticModel, Target, code_of, dotted_name, string_value
+from glm_migrate.rules._clients import calls_handed, class_factories, ids_handed, moved_by_fixes, repoint_blocker
+from glm_migrate.rules.model_setting import names_a_model
+from glm_migrate.semantic import (
+    ApiCall,
+    Client,
+    SemanticModel,
+    Target,
+    code_of,
+    dotted_name,
+    find_kwarg,
+    string_value,
+)
 from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
@@ -324,6 +334,8 @@ def _migrate_module(
             summary = replace(summary, env_reads=context.env_reads)
         if context.id_moves:
             summary = replace(summary, id_moves=context.id_moves)
+        if context.agents_default:
+            summary = replace(summary, agents_default=True)
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -375,6 +387,7 @@ def _apply_rules(
     context.env_reads = _openai_env_reads(model, findings, applied, edits.keys(), context)
     if not model.is_test_module:
         context.id_moves = _model_id_moves(model, findings, applied, edits.keys(), context.tables)
+        context.agents_default = _agents_default_on_zai(model, findings, applied)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):
             edits.setdefault(node, []).append(edit)
@@ -950,6 +963,28 @@ _ENV_READER_RULES = frozenset(
 )
 
 
+def _agents_default_on_zai(model: SemanticModel, findings: Sequence[Finding], applied: Sequence[bool]) -> bool:
+    """The module gives the Agents SDK a default client (`set_default_openai_client(client)`)
+    that talks to Z.AI after this run: already Z.AI's, or built here and pointed there by an
+    applied fix. The project index tells the other modules using the SDK, whose agents run on it."""
+    calls = [(call, scope) for call, scope, kind in model.framework_calls if kind == "agents_default_client"]
+    if not calls:
+        return False
+    pointed = [
+        f.node for f, was_applied in zip(findings, applied, strict=True) if was_applied and f.rule.CODE == "GLM002"
+    ]
+    for call, scope in calls:
+        arg = find_kwarg(call, "client") or (call.args[0] if call.args and call.args[0].keyword is None else None)
+        clients = [v for v in model.values_of(arg.value, scope) if isinstance(v, Client)] if arg is not None else []
+        if clients and all(
+            c.target is Target.ZAI
+            or (c.construction is not None and any(_inside(node, {c.construction}, model) for node in pointed))
+            for c in clients
+        ):
+            return True
+    return False
+
+
 def _openai_env_reads(
     model: SemanticModel,
     findings: Sequence[Finding],
@@ -1132,7 +1167,9 @@ def _move_as_safely_as_its_calls(
         by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
         if unsafe_fix or by_hand:
             # a call wrapping the construction fails at Z.AI until its own fix, or a person, acts
-            moved = (_inside(finding.node, built, model) if unsafe_fix else None) or around.get(finding.node)
+            moved = (_inside(finding.node, built, model) if unsafe_fix else None) or (
+                around.get(finding.node) if finding.rule.HOLDS_WRAPPED_CLIENT else None
+            )
             if moved is None and finding.rule.REWRITES_MODEL_ID:
                 # a model id handed with the client to a library wrapping it (`OpenAIModel("gpt-4o",
                 # provider=OpenAIProvider(openai_client=AsyncOpenAI()))`, `llm_factory(model,
@@ -1236,6 +1273,14 @@ def _move_as_safely_as_its_calls(
         waiting.setdefault(
             client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
         )
+    # ... and so do the clients Agents SDK agents run on that ask for what Z.AI rejects (GLM010:
+    # a forced `tool_choice`, an `output_type` sent as a `json_schema` response format)
+    for agent, refused in context.agents_rejected:
+        for client in _agent_clients(model, agent):
+            if moved_by_fixes(client):
+                waiting.setdefault(
+                    client, f"an agent it serves is rejected by Z.AI until dealt with by hand: {refused}"
+                )
     # ... and so does an imported client whose move waits in the module that builds it
     for client in model.clients:
         if client.imported is not None and client.imported.waits is not None:
@@ -1284,6 +1329,11 @@ def _move_as_safely_as_its_calls(
     settings: dict[cst.CSTNode, str] = {
         value: why for client, why in waiting.items() for value in _key_settings(model, client)
     }
+    # ... and those its URL is read from (`BASE = os.getenv("OPENAI_API_BASE")` ... `base_url=BASE`):
+    # renamed alone, the client would send OpenAI's key and the ids it waits for to Z.AI
+    settings.update(
+        (value, why) for client, why in waiting.items() for value in _key_settings(model, client, "base_url")
+    )
     held += [
         (finding, settings[value])
         for finding in findings
@@ -1304,6 +1354,7 @@ def _move_as_safely_as_its_calls(
         if (why := waiting.get(client)) is not None
         for finding in found
     ]
+    held += _agents_ids_wait(model, findings, waiting)
     module_client = next((client for client in waiting if client.origin == "module"), None)
     if module_client is not None:
         # the `openai` module client is set up by statements (`openai.api_key = ...`, the line
@@ -1312,6 +1363,89 @@ def _move_as_safely_as_its_calls(
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     make_unsafe(held)
     return waiting
+
+
+def _agent_clients(model: SemanticModel, agent: cst.Call) -> list[Client]:
+    """The clients an Agents SDK `Agent(...)` of this module may run on: that of the chat model
+    it is given (`OpenAIChatCompletionsModel(..., openai_client=client)`), else the default
+    clients and providers' clients the module sets up."""
+    kinds = {
+        "agents_default_client": "client",
+        "agents_provider": "openai_client",
+        "agents_chat_model": "openai_client",
+    }
+    scope = next((s for c, s in model.calls if c is agent), model.module_scope)
+    model_arg = find_kwarg(agent, "model")
+    given = set()
+    if model_arg is not None:
+        given = {v for v in model.values_of(model_arg.value, scope) if isinstance(v, cst.Call)}
+    setups = [
+        (call, setup_scope, kind)
+        for call, setup_scope, kind in model.framework_calls
+        if kind in kinds
+        and (kind != "agents_chat_model" or call in given or (model_arg is not None and call is model_arg.value))
+    ]
+    if any(kind == "agents_chat_model" for _, _, kind in setups):
+        setups = [item for item in setups if item[2] == "agents_chat_model"]
+    found: list[Client] = []
+    for call, setup_scope, kind in setups:
+        arg = find_kwarg(call, kinds[kind])
+        if arg is None and kind == "agents_default_client" and call.args and call.args[0].keyword is None:
+            arg = call.args[0]
+        if arg is None and kind == "agents_chat_model":
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            arg = positional[1] if len(positional) > 1 else None
+        if arg is not None:
+            found += [v for v in model.values_of(arg.value, setup_scope) if isinstance(v, Client)]
+    return found
+
+
+def _agents_ids_wait(
+    model: SemanticModel, findings: list[Finding], waiting: Mapping[Client, str]
+) -> list[tuple[Finding, str]]:
+    """The model ids a library sends through a waiting client (`OpenAIChatCompletionsModel(
+    model="gpt-4o", openai_client=client)`), and those of the Agents SDK's agents where the
+    default client set with `set_default_openai_client(client)` waits, stay OpenAI's with it:
+    `glm-4.6` sent to OpenAI fails as surely as `gpt-4o` at Z.AI."""
+    if not waiting:
+        return []
+    reasons: dict[cst.CSTNode, str] = {
+        literal: why for client, why in waiting.items() for literal, _ in ids_handed(model, client)
+    }
+    defaults = {
+        call: why
+        for call, scope, kind in model.framework_calls
+        if kind in ("agents_default_client", "agents_provider")
+        and (
+            arg := find_kwarg(call, "client" if kind == "agents_default_client" else "openai_client")
+            or (
+                call.args[0] if call.args and call.args[0].keyword is None and kind == "agents_default_client" else None
+            )
+        )
+        is not None
+        for value in model.values_of(arg.value, scope)
+        if isinstance(value, Client) and (why := waiting.get(value)) is not None
+    }
+    agents: dict[cst.CSTNode, str] = {}
+    if defaults:
+        # its agents' ids, and the switch to chat completions added after it (hosted tools such
+        # as `WebSearchTool` need the Responses API on OpenAI); so for a provider's client
+        why = f"the Agents SDK's client for its agents waits: {min(defaults.values())}"
+        agents = {call: why for call, _, kind in model.framework_calls if kind in ("agents_agent", "agents_run_config")}
+        agents.update(dict.fromkeys(defaults, why))
+    # an agent given a chat model of its own (`model=OpenAIChatCompletionsModel(..., openai_client=
+    # AsyncOpenAI())`) runs on that model's client, not on the default one
+    own = {call for call, _, kind in model.framework_calls if kind == "agents_chat_model"} if agents else set()
+    held: list[tuple[Finding, str]] = []
+    for finding in findings:
+        if finding.fix is None:
+            continue
+        why = reasons.get(finding.node)
+        if why is None and _inside(finding.node, own, model) is None and (call := _inside(finding.node, agents, model)):
+            why = agents[call]
+        if why is not None:
+            held.append((finding, why))
+    return held
 
 
 def _key_readers_wait(
@@ -1491,13 +1625,35 @@ def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[F
                     known.add(client)
                 elif moved_by_fixes(client) and value not in ids.setdefault(client, []):
                     ids[client].append(value)
+    # ... and the ids handed with it to a library that sends them through it
+    # (`OpenAIChatCompletionsModel(model="Qwen2.5-72B-Instruct-AWQ", openai_client=client)`:
+    # Tendo33/AgentTracks, a vLLM server `OPENAI_API_BASE` names)
+    for client in model.clients:
+        if client.sdk == "azure" or not moved_by_fixes(client):
+            continue
+        for holder, scope in calls_handed(model, client):
+            positional = [a for a in holder.args if a.keyword is None and not a.star]
+            for arg in holder.args:
+                if arg.star or arg.value is client.construction:
+                    continue
+                if not (names_a_model(arg.keyword.value) if arg.keyword is not None else arg is positional[0]):
+                    continue
+                for literal in model.resolve_strings(arg.value, scope)[0]:
+                    value = string_value(literal)
+                    if value is None or not value.strip() or len(value) > 64 or any(c.isspace() for c in value):
+                        continue  # no model id: a prompt handed first, say
+                    bare = split_provider(value)[1]
+                    if tables.is_target("chat", bare) or tables.match_model(bare) is not None:
+                        known.add(client)
+                    elif value not in ids.setdefault(client, []):
+                        ids[client].append(value)
     return {client: values for client, values in ids.items() if values and client not in known}
 
 
-def _key_settings(model: SemanticModel, client: Client) -> Iterator[cst.CSTNode]:
-    """The values of the names or attributes a client's `api_key=` reads, where bound once or
-    more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
-    arg = client.kwarg("api_key")
+def _key_settings(model: SemanticModel, client: Client, option: str = "api_key") -> Iterator[cst.CSTNode]:
+    """The values of the names or attributes a client's `api_key=` (or other `option`) reads,
+    where bound once or more in this module (`KEY = os.environ["OPENAI_API_KEY"]`)."""
+    arg = client.kwarg(option)
     if arg is not None:
         yield from (b.value for b in model.bindings_of(arg.value, client.scope) if b.value is not None)
 

@@ -107,6 +107,9 @@ class ModuleSummary:
     id_moves: Mapping[str, str] = field(default_factory=dict)
     #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
     model_ids: tuple[str, ...] = ()
+    #: the module gives the Agents SDK a default client that talks to Z.AI after this run
+    #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
+    agents_default: bool = False
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -163,6 +166,9 @@ class ModuleFacts:
     #: model ids this test holds (`ModuleSummary.model_ids`) that every fix of the run about
     #: them turns into one same id, applied (`ModuleSummary.id_moves`) -> that id
     moved_ids: Mapping[str, str] = field(default_factory=dict)
+    #: in a module using the Agents SDK: the module of the run that gives the SDK a default
+    #: client on Z.AI (`ModuleSummary.agents_default`), whose agents here run on it too
+    agents_default: str = ""
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -185,6 +191,7 @@ class ModuleFacts:
         parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
+        parts += [f"g {self.agents_default}"] if self.agents_default else []
         return "\n".join(parts)
 
 
@@ -508,7 +515,18 @@ class ProjectIndex:
             moved_ids={i: new for i in summary.model_ids if (new := self._moved_ids().get(i))}
             if summary.model_ids
             else {},
+            agents_default=self._agents_default(path, summary),
         )
+
+    def _agents_default(self, path: PurePath, summary: ModuleSummary) -> str:
+        """The module of the run that gives the Agents SDK a default client on Z.AI, for a module
+        (another one) importing the SDK: the SDK's default is one for the whole process."""
+        if summary.agents_default or not any(i == "agents" or i.startswith("agents.") for i in summary.imports):
+            return ""
+        for text in sorted(os.fspath(p) for p in self.summaries):
+            if self.summaries[PurePath(text)].agents_default:
+                return text
+        return ""
 
     def _moved_ids(self) -> dict[str, str]:
         """Model ids the run's fixes rewrite, each with the one id every module's applied fixes

@@ -280,6 +280,8 @@ class LitellmProvider:
     #: packages whose model strings are LiteLLM's (`litellm`, `dspy`, FutureHouse's `lmi`): a
     #: model setting of a module importing one (and no client SDK) becomes `zai/glm-4.6`
     packages: tuple[str, ...] = ("litellm",)
+    #: frameworks' model classes that hand their model string to LiteLLM (`crewai.LLM`)
+    wrappers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,6 +833,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             supported_params=frozenset(_str_list(endpoints_raw, "litellm.supported_params", "endpoints")),
             own_options=frozenset(_str_list(endpoints_raw, "litellm.own_options", "endpoints")),
             packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
+            wrappers=frozenset(_str_list(endpoints_raw, "litellm.wrappers", "endpoints")),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}

@@ -185,7 +185,7 @@ def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
         (
             "app.toml",
             '[llm]\nmodel = "openai/gpt-4o"\nbase_url = "https://api.openai.com/v1"\n',
-            ["2:17 GLM403", "3:13 GLM402"],
+            ["2:10 GLM403", "3:13 GLM402"],
         ),
         ("min.json", '{"a":1,"model":"gpt-4o","note":"gpt-4o is fine"}', ["1:17 GLM403"]),
     ],
@@ -317,3 +317,23 @@ def test_env_file_aimed_at_another_server_is_left_alone() -> None:
             PurePath(".env"), f"OPENAI_BASE_URL={url}\nOPENAI_API_KEY=k\n", tables=load_tables(), settings=settings
         )
         assert [d.code for d in found if d.code == "GLM401"] == ["GLM401", "GLM401"]
+
+
+def test_a_litellm_provider_id_gets_the_zai_provider() -> None:
+    """`llm: openai/gpt-4o-mini` (a CrewAI `agents.yaml`, christseng89/agents-ai's crews) is LiteLLM's
+    provider/id form: a bare `glm-4.6` there would still go to OpenAI, so the advice (and a
+    template's rewrite) is LiteLLM's Z.AI provider, `zai/glm-4.6`."""
+    text = "researcher:\n  role: >\n    Researcher\n  llm: openai/gpt-4o-mini\n"
+    settings = Settings()
+    _, diagnostics = scan_config(PurePath("agents.yaml"), text, tables=load_tables(), settings=settings)
+    [finding] = [d for d in diagnostics if d.code == "GLM403"]
+    assert (finding.span.line, finding.span.column) == (4, 8)
+    assert "for Z.AI use `zai/glm-4.6`" in finding.message
+    output, found = scan(".env.example", "MODEL=openai/gpt-4o\n")
+    assert output == "MODEL=zai/glm-4.6\n"
+    assert found == ["1:7 GLM403 fixed"]
+    # another router's OpenAI route is not LiteLLM's own: the usual advice
+    _, diagnostics = scan_config(
+        PurePath("agents.yaml"), "llm: openrouter/openai/gpt-4o\n", tables=load_tables(), settings=settings
+    )
+    assert not any("zai/" in d.message for d in diagnostics)

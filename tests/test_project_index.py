@@ -8,6 +8,7 @@ from pathlib import Path, PurePath
 from clirunner import glm_migrate
 
 from glm_migrate.config import Settings
+from glm_migrate.diagnostics import Applicability
 from glm_migrate.engine import summarize_bytes
 from glm_migrate.project import ClientFact, ModuleNames, ModuleSummary, ProjectIndex, module_name
 from glm_migrate.runner import migrate_file, project_index, run
@@ -905,3 +906,30 @@ def test_a_client_name_holding_openai_or_azure_waits_with_the_azure_client(tmp_p
     held = _applicabilities(tmp_path, files, "pkg/llm.py")
     assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM008": "unsafe", "GLM009": "unsafe"}
     assert _applicabilities(tmp_path, files, "scripts/judge.py") == {"GLM101": "unsafe"}
+
+
+def test_agents_of_other_modules_run_on_the_default_client_moved_to_zai(tmp_path: Path) -> None:
+    """The Agents SDK's default client is the whole process's: set up in one module and moved to
+    Z.AI, it serves the agents another module builds, whose ids move with it (a safe run used to
+    leave `gpt-4o-mini` there, reported as sent to OpenAI, while the client went to Z.AI). While
+    that client waits, they stay OpenAI's."""
+    setup = (
+        "from agents import set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+        "client = AsyncOpenAI()\nset_default_openai_client(client)\n"
+    )
+    writer = "from agents import Agent\nwriter = Agent(name='w', instructions='Write.', model='gpt-4o-mini')\n"
+    found = _findings(tmp_path / "moves", {"app/__init__.py": "", "app/setup_llm.py": setup, "app/writer.py": writer})
+    assert found["app/writer.py"] == [
+        "GLM010 Model id `gpt-4o-mini` on `Agent` of the Agents SDK; OpenAI shuts it down on 2027-01-14"
+    ]
+    # ... by a safe fix
+    paths = _tree(tmp_path / "safe", {"app/__init__.py": "", "app/setup_llm.py": setup, "app/writer.py": writer})
+    reports = {r.path.name: r for r in run(paths, Settings(), jobs=1)}
+    assert [d.applicability for d in reports["writer.py"].diagnostics] == [Applicability.SAFE]
+    # a default client that waits (its speech call has no Z.AI route) keeps them on OpenAI
+    waiting = (
+        setup
+        + "async def say(t):\n    return await client.audio.speech.create(model='tts-1', voice='alloy', input=t)\n"
+    )
+    found = _findings(tmp_path / "waits", {"app/__init__.py": "", "app/setup_llm.py": waiting, "app/writer.py": writer})
+    assert [f.split(" ")[0] for f in found["app/writer.py"]] == ["GLM108"]

@@ -92,6 +92,9 @@ class RuleContext:
     env_reads: dict[str, bool] = field(default_factory=dict)
     #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
     id_moves: dict[str, str] = field(default_factory=dict)
+    #: the module gives the Agents SDK a default client that talks to Z.AI after this run
+    #: (engine.py `_agents_default_on_zai`), for the project index
+    agents_default: bool = False
     #: module-level names holding (or functions returning) a client whose move waits in this run,
     #: each with why (engine.py): modules importing it hold their calls' fixes the same way
     waiting: dict[str, str] = field(default_factory=dict)
@@ -112,6 +115,10 @@ class RuleContext:
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
+    #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
+    #: run on waits for a person (engine.py)
+    agents_rejected: list[tuple[cst.Call, str]] = field(default_factory=list)
 
 
 class Rule:
@@ -139,6 +146,10 @@ class Rule:
     #: its fixes are right wherever the client talks (an openai>=1 response read as a dict fails
     #: at OpenAI too): they apply in a safe run even while the client waits (engine.py)
     FIXES_HOLD_ANYWHERE: ClassVar[bool] = False
+    #: its unsafe fix (or error for a person) on a call wrapping a client's construction means
+    #: that call fails at Z.AI until dealt with, so the client waits for it (engine.py); False for
+    #: a rule whose finding there is about something else (the Agents SDK's trace export)
+    HOLDS_WRAPPED_CLIENT: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

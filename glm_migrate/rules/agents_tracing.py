@@ -48,6 +48,10 @@ class AgentsTracing(Rule):
     SUMMARY = "Agents SDK on Z.AI still exporting traces to OpenAI"
     FIX_TITLE = f"Add `{TRACING_OFF}`"
     APPLICABILITY = Applicability.UNSAFE
+    # the trace export is no request of the wrapped client: a client written inside the set-up
+    # call moves as one passed by name does (giaic-q4's `OpenAIChatCompletionsModel(...,
+    # openai_client=AsyncOpenAI())` kept its client on OpenAI while its id became `glm-4.6`)
+    HOLDS_WRAPPED_CLIENT = False
 
     VALID = (
         Valid(

@@ -349,6 +349,13 @@ class ModelSetting(Rule):
                 if new
                 else ": it has no GLM counterpart"
             )
+            litellm = self.tables.litellm
+            if new and name[:-5] in litellm.wrappers:
+                # it hands the id to LiteLLM: a bare GLM id would go to OpenAI too
+                suggestion = (
+                    f": it hands the id to LiteLLM, whose Z.AI provider takes `{litellm.prefix}/{new}` (for "
+                    f'`{model_id}`) with `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
+                )
             self.report(literal, message + suggestion, model=match)
             return
         if provider or not new:

@@ -169,6 +169,8 @@ class OpenAIAgentsSetup(Rule):
         ),
     )
 
+    _setup_told = False  #: a finding of this module has said how to give the SDK a Z.AI client
+
     def on_module_end(self) -> None:
         agents = AgentsModule(self.model)
         if not agents.calls:
@@ -185,22 +187,87 @@ class OpenAIAgentsSetup(Rule):
             if agents.bound_for_zai(call, scope, "agents_chat_model"):
                 self._model_string(call, scope, "`OpenAIChatCompletionsModel`")
         run_model = any(find_kwarg(call, "model") for call, _ in agents.of_kind("agents_run_config"))
+        # another module of the run gives the SDK its default client, on Z.AI after this run: the
+        # agents here run on it as well (tylerprogramming-style apps set it up in one `config.py`)
+        elsewhere = bool(self.model.facts.agents_default) and not agents.of_kind("agents_default_client")
+        # ... or a provider of this module on Z.AI, which a run resolves its agents' model names
+        # with (`RunConfig(model_provider=OpenAIProvider(openai_client=...))`)
+        elsewhere = elsewhere or bool(agents.zai_setups(("agents_provider",)))
         modelless: list[cst.Call] = []
+        chat_models = {
+            c for c, sc in agents.of_kind("agents_chat_model") if agents.bound_for_zai(c, sc, "agents_chat_model")
+        }
         for call, scope in agents.of_kind("agents_agent"):
-            if defaults:
+            model_arg = find_kwarg(call, "model")
+            on_zai = defaults or elsewhere or (model_arg is not None and model_arg.value in chat_models)
+            if on_zai and (
+                model_arg is None or type(model_arg.value) is not cst.Name or model_arg.value.value != "None"
+            ):
+                self._rejected_options(call, scope)
+            if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
                 self._agent_on_openai(call, scope)
-            if (defaults or agents.uses_sdk) and not run_model and self._without_model(call):
+            if (defaults or elsewhere or agents.uses_sdk) and not run_model and self._without_model(call):
                 modelless.append(call)
         if modelless:
-            self._agents_without_model(modelless, bool(defaults))
+            self._agents_without_model(modelless, bool(defaults) or elsewhere)
         for call, _ in agents.of_kind("agents_default_key"):
             self.report(
                 call,
                 "`set_default_openai_key(...)` gives the Agents SDK's own client (and its trace export) an OpenAI "
                 "key: pass a Z.AI client with `set_default_openai_client(...)` instead",
             )
+
+    def _rejected_options(self, call: cst.Call, scope: Scope) -> None:
+        """What an agent on Z.AI asks for that Z.AI rejects: a `tool_choice` other than "auto" in
+        its `ModelSettings` (HTTP 400 "Tool choice must be auto"), and an `output_type` other than
+        `str`, which the SDK sends as a `json_schema` response format (GLM-4.6 has `json_object`
+        only). A person reworks them; the client the agent runs on waits until then (engine.py)."""
+        found: list[tuple[cst.CSTNode, str]] = []
+        output = find_kwarg(call, "output_type")
+        if output is not None and not (type(output.value) is cst.Name and output.value.value in ("str", "None")):
+            found.append(
+                (
+                    output,
+                    f"`output_type={code_of(output.value)}` makes the Agents SDK ask Z.AI for a `json_schema` "
+                    "response format, which GLM-4.6 lacks (`json_object` only): drop it and parse the answer "
+                    "yourself (the schema in the instructions, `Model.model_validate_json(...)`)",
+                )
+            )
+        settings_arg = find_kwarg(call, "model_settings")
+        for settings in self.model.literals_of(settings_arg.value, scope, cst.Call) if settings_arg is not None else []:
+            choice = find_kwarg(settings, "tool_choice")
+            if choice is None or (type(choice.value) is cst.Name and choice.value.value == "None"):
+                continue
+            if string_value(choice.value) == "auto":
+                continue
+            found.append(
+                (
+                    choice,
+                    f"`tool_choice={code_of(choice.value)}` in the agent's `ModelSettings`: Z.AI takes only "
+                    '`"auto"` (HTTP 400 "Tool choice must be auto"): drop it and say in the instructions '
+                    "which tool to call",
+                )
+            )
+        tools_arg = find_kwarg(call, "tools")
+        for tools in self.model.literals_of(tools_arg.value, scope, cst.List) if tools_arg is not None else []:
+            for element in tools.elements:
+                tool = element.value
+                if type(tool) is not cst.Call:
+                    continue
+                if self.tables.framework_of(self.model.qualified_names(tool.func, scope)) == "agents_hosted_tool":
+                    found.append(
+                        (
+                            tool,
+                            f"`{code_of(tool.func)}` is a hosted tool of OpenAI's Responses API: on chat completions, "
+                            "the only API Z.AI serves, the Agents SDK raises UserError; use a `@function_tool` "
+                            "of your own instead",
+                        )
+                    )
+        for node, message in found:
+            self.report(node, message)
+            self.context.agents_rejected.append((call, message.split(":")[0]))
 
     def _repoint_advice(self) -> str | None:
         """With `repoint-responses` and a target that lists a Responses endpoint: how to keep it."""
@@ -328,8 +395,12 @@ class OpenAIAgentsSetup(Rule):
         if arg is None:
             return
         for literal, _, match in self._openai_ids(arg, scope):
+            # the set-up is one edit for the module: spelled out at its first agent only (a
+            # notebook of the agents course builds a dozen)
+            setup = "the first such `Agent` of this module says how" if self._setup_told else self._client_setup
+            self._setup_told = True
             message = (
                 f"`Agent(model={code_of(literal)})` runs on the Agents SDK's default client, which talks to OpenAI: set "
-                f"a Z.AI one ({self._client_setup}), then use `{match.glm}`"
+                f"a Z.AI one ({setup}), then use `{match.glm}`"
             )
             self.report(literal, message, model=match)

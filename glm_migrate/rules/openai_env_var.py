@@ -13,6 +13,8 @@ from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
 from glm_migrate.rules._setting_flow import (
+    KEY_KEYWORDS,
+    URL_KEYWORDS,
     ModuleIndex,
     every_key_reader_moves,
     feeds_only_moving_clients,
@@ -123,6 +125,17 @@ class OpenAIEnvVar(Rule):
         Invalid(
             'import os\nimport httpx, openai\nKEY = os.environ["OPENAI_API_KEY"]\n'
             'httpx.post("https://api.openai.com/v1/traces/ingest", headers={"Authorization": KEY})'
+        ),
+        # handed as its key to a framework no fix moves (the Agents SDK's own client): kept
+        Invalid(
+            'import os\nfrom agents import set_default_openai_key\nKEY = os.getenv("OPENAI_API_KEY")\nset_default_openai_key(KEY)'
+        ),
+        Invalid(
+            'import os\nfrom crewai import LLM\nKEY = os.environ["OPENAI_API_KEY"]\nllm = LLM(model=MODEL, api_key=KEY)'
+        ),
+        Invalid(  # an AG2 entry for OpenAI (GLM302 reports it)
+            'import os\nimport autogen\nKEY = os.getenv("OPENAI_API_KEY")\n'
+            'autogen.AssistantAgent("a", llm_config={"config_list": [{"model": "gpt-4o", "api_key": KEY}]})'
         ),
         # no default is the SDK's default, OpenAI's URL: the Z.AI variable defaults to Z.AI's
         Invalid(
@@ -314,6 +327,18 @@ class OpenAIEnvVar(Rule):
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
+            elif (library := self._library_reader(node, name in key_envs)) is not None:
+                # `LiteLLMModel(model_id="gpt-4o", api_key=key)` (smolagents), `OpenAIProvider(
+                # api_key=key, base_url=base)` (pydantic-ai): no fix moves the library, and renamed,
+                # the Z.AI key would go to OpenAI through it, or its OpenAI key and ids to Z.AI
+                # (kutsushitaneko/mermaid-diagram-agent)
+                what = "key" if name in key_envs else "URL"
+                self.report(
+                    node,
+                    f"{message}, and this module hands it to {library} as its {what}, which keeps talking to "
+                    f"OpenAI: read `{new}` only where that library moves to Z.AI",
+                )
+                continue
             elif (name in key_envs or self.model.legacy_calls) and (
                 staying := self._openai_use_outside_clients(handled)
             ) is not None:
@@ -621,6 +646,35 @@ class OpenAIEnvVar(Rule):
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
+
+    def _library_reader(self, lookup: cst.BaseExpression, key: bool) -> str | None:
+        """The LLM library (`rules/sdk.toml` `[model_readers]`, not one whose calls other rules
+        move) whose call gets the key (or URL) `lookup` reads, as `api_key=` (`base_url=`,
+        `api_base=`; or the Agents SDK's `set_default_openai_key(key)`), directly or through the
+        setting it is kept in."""
+        sdk = self.tables.sdk
+        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | {"api_base"}
+        default_key = set(self.tables.frameworks.get("agents_default_key", ())) if key else set()
+        ag2 = any(kind == "ag2" for _, _, kind in self.model.framework_calls)
+        for read in (lookup, *(self._index.setting_reads(lookup) or ())):
+            arg = self.model.parents.get(read)
+            if ag2 and type(arg) is cst.DictElement and arg.value is read and string_value(arg.key) in keywords:
+                # `config_list = [{"model": "gpt-4o", "api_key": key}]` given to AG2's agents: the
+                # entry talks to OpenAI (GLM302 reports it) until a person moves all of it
+                return "AG2's model configuration"
+            call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
+            if type(arg) is not cst.Arg or type(call) is not cst.Call or arg.value is not read:
+                continue
+            qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
+            if arg.keyword is None and call.args[0] is arg and qualified & default_key:
+                return f"`{min(qualified & default_key)}`"
+            if arg.keyword is None or arg.keyword.value not in keywords:
+                continue
+            for name in sorted(qualified):
+                top = name.partition(".")[0]
+                if top in sdk.model_packages and top not in sdk.model_packages_checked:
+                    return f"`{name}`"
+        return None
 
     def _openai_use_outside_clients(self, handled: set[cst.CSTNode]) -> str | None:
         """What the module sends to OpenAI other than through clients this run moves, with
