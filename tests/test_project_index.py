@@ -883,3 +883,54 @@ def test_a_client_name_holding_openai_or_azure_waits_with_the_azure_client(tmp_p
     held = _applicabilities(tmp_path, files, "pkg/llm.py")
     assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM008": "unsafe", "GLM009": "unsafe"}
     assert _applicabilities(tmp_path, files, "scripts/judge.py") == {"GLM101": "unsafe"}
+
+
+def test_a_transcription_id_another_module_sends_moves_only_unsafely_and_its_client_waits(tmp_path: Path) -> None:
+    """`settings.py` holds `whisper-1`, which `listen.py` sends to transcriptions: the id moves
+    only with --unsafe-fixes (GLM's speech model hears differently), and the client sending it
+    waits for it, or a safe run would send `whisper-1` to Z.AI (rob-luke/conversations)."""
+    files = {
+        "settings.py": 'SPEECH_MODEL = "whisper-1"\n',
+        "listen.py": (
+            "from openai import OpenAI\n\nfrom settings import SPEECH_MODEL\n\nclient = OpenAI()\n\n\n"
+            "def hear(f):\n    return client.audio.transcriptions.create(model=SPEECH_MODEL, file=f)\n"
+        ),
+    }
+    assert _fixes(tmp_path, files, "settings.py")["GLM101"][0] == "unsafe"
+    fixes = _fixes(tmp_path, files, "listen.py")
+    assert fixes["GLM001"][0] == fixes["GLM002"][0] == "unsafe"
+    assert "`SPEECH_MODEL` becomes `glm-asr` only with --unsafe-fixes" in fixes["GLM002"][1]
+
+
+def test_a_tests_expectation_of_an_imported_setting_follows_the_setting(tmp_path: Path) -> None:
+    """`assert settings.TEXT_MODEL == "gpt-4o-mini"` in a test: the setting moves to `glm-4.6`
+    in the module that defines it, so the expectation moves with it (a safe fix); the test of a
+    transcription setting, kept in a safe run, stays a warning (rob-luke/conversations)."""
+    files = {
+        "app/__init__.py": "",
+        "app/settings.py": 'TEXT_MODEL = "gpt-4o-mini"\nSPEECH_MODEL = "whisper-1"\n',
+        "app/chat.py": (
+            "from openai import OpenAI\n\nfrom app import settings\n\nclient = OpenAI()\n\n\n"
+            "def ask(q):\n    return client.chat.completions.create(model=settings.TEXT_MODEL, messages=q)\n\n\n"
+            "def hear(f):\n    return client.audio.transcriptions.create(model=settings.SPEECH_MODEL, file=f)\n"
+        ),
+        "tests/test_settings.py": (
+            "import unittest\n\nfrom app import settings\n\n\n"
+            "def test_text_model():\n"
+            '    assert settings.TEXT_MODEL == "gpt-4o-mini"\n\n\n'
+            "class SpeechTest(unittest.TestCase):\n"
+            "    def test_speech_model(self):\n"
+            '        self.assertEqual(settings.SPEECH_MODEL, "whisper-1")\n'
+        ),
+    }
+    found = _findings(tmp_path, files)["tests/test_settings.py"]
+    assert any("expects `settings.SPEECH_MODEL` to hold" in f for f in found)
+    # the chat and the transcription share one client, which waits for `whisper-1`: nothing moves
+    assert not any("GLM103" in code for code in _fixes(tmp_path, files, "tests/test_settings.py"))
+    files["app/chat.py"] = files["app/chat.py"].split("\n\n\ndef hear")[0] + "\n"
+    fixes = _fixes(tmp_path, files, "tests/test_settings.py")
+    assert fixes["GLM103"] == (
+        "safe",
+        "Model id `gpt-4o-mini` is what a test expects `settings.TEXT_MODEL` to hold, and the run replaces it "
+        "with `glm-4.6` wherever the code writes it",
+    )
