@@ -49,7 +49,9 @@ class ModelIdAsData(Rule):
     migrated. It is not rewritten: which id of the code
     it mirrors, and whether that one moves in the same run, is not known here, unless the project
     index says every fix of the run about that id is applied and makes the same GLM id of it:
-    then the expectation gets that id by a safe fix, so the migrated code keeps its tests.
+    then the expectation gets that id by a safe fix, so the migrated code keeps its tests. A
+    test's expectation of a value it imports from the code (`assert settings.model ==
+    "gpt-4o-mini"`, `assertEqual(MODEL, "gpt-4o-mini")`) is treated the same way.
     """
 
     CODE = "GLM103"
