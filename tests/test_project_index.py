@@ -934,3 +934,22 @@ def test_a_tests_expectation_of_an_imported_setting_follows_the_setting(tmp_path
         "Model id `gpt-4o-mini` is what a test expects `settings.TEXT_MODEL` to hold, and the run replaces it "
         "with `glm-4.6` wherever the code writes it",
     )
+
+
+def test_an_id_passed_to_a_class_whose_chatopenai_moves_moves_with_it(tmp_path: Path) -> None:
+    """`AI(model_name=model)` in `cli.py`, with `model="gpt-4o"`, and `ai.py`'s `ChatOpenAI(model=
+    self.model_name)`, moved to Z.AI by a safe run: the caller's id moves too, or the CLI would
+    send `gpt-4o` to Z.AI (gpt-engineer-org/gpt-engineer's `--model` default)."""
+    files = {
+        "ai.py": (
+            "from langchain_openai import ChatOpenAI\n\n\nclass AI:\n"
+            '    def __init__(self, model_name="gpt-4-turbo"):\n        self.model_name = model_name\n\n'
+            "    def llm(self):\n        return ChatOpenAI(model=self.model_name)\n"
+        ),
+        "cli.py": 'from ai import AI\n\n\ndef main(model="gpt-4o"):\n    return AI(model_name=model)\n',
+    }
+    fixes = _fixes(tmp_path, files, "cli.py")
+    assert fixes["GLM101"][0] == "safe" and "sent to chat completions by `ai.AI`" in fixes["GLM101"][1]
+    # one that waits (`n=2`, which Z.AI rejects as sent) keeps the caller's id with it
+    files["ai.py"] = files["ai.py"].replace("model=self.model_name)", "model=self.model_name, n=2)")
+    assert "GLM101" not in _fixes(tmp_path, files, "cli.py")

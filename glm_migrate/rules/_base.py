@@ -112,6 +112,10 @@ class RuleContext:
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: functions and classes of this module whose parameter a framework model object this run
+    #: moves to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)` after `self.model_name
+    #: = model_name`), as `ModuleSummary.model_params` lists them: callers' ids move with it
+    model_params: dict[str, set[tuple[str, int, str]]] = field(default_factory=dict)
 
 
 class Rule:
