@@ -90,9 +90,9 @@ def _apply_edits(
     inserted: list[cst.CSTNode] = []
     for edit in edits:
         result = edit(current)
-        if isinstance(result, cst.RemovalSentinel):
+        if type(result) is cst.RemovalSentinel:
             return result
-        if isinstance(result, cst.FlattenSentinel):
+        if type(result) is cst.FlattenSentinel:
             # Statement insertions: the first node is the edited node, the rest follow it.
             current, *more = result.nodes
             inserted.extend(more)
@@ -495,7 +495,7 @@ def _conditional_around(node: cst.CSTNode, parents: Parents) -> cst.IfExp | None
     """The conditional expression `node` is a branch of, when it is a statement's whole value
     (Ruff splits it into its parts, in parentheses, before the brackets of a branch)."""
     conditional = parents.get(node)
-    if not isinstance(conditional, cst.IfExp) or conditional.lpar or node is conditional.test:
+    if type(conditional) is not cst.IfExp or conditional.lpar or node is conditional.test:
         return None
     holder = parents.get(conditional)
     if isinstance(holder, cst.Assign | cst.AnnAssign | cst.Return) and holder.value is conditional:
@@ -512,7 +512,7 @@ def _growth(node: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel | cst.Flat
     if kind is type(new) and kind in _LEAVES:
         return len(new.value) - len(node.value)  # type: ignore[attr-defined]
     if kind is cst.Arg and type(new) is cst.Arg:
-        assert isinstance(node, cst.Arg) and isinstance(new, cst.Arg)
+        assert type(node) is cst.Arg and type(new) is cst.Arg
         renamed = len(new.keyword.value if new.keyword else "") - len(node.keyword.value if node.keyword else "")
         if new.keyword is not None and node.keyword is None:
             renamed += 1  # the `=`
@@ -1025,7 +1025,7 @@ def _model_id_moves(
         #: the id each literal holds -> what the applied fix makes of it ("" if none)
         literals: dict[cst.CSTNode, tuple[str, str]] = {}
         for node in (finding.node, *(node for node, _ in edits)):
-            if isinstance(node, cst.SimpleString) and (old := string_value(node)) and tables.match_model(old):
+            if type(node) is cst.SimpleString and (old := string_value(node)) and tables.match_model(old):
                 literals[node] = (old, "")
         for node, edit in edits if was_applied else ():
             if node in literals:
@@ -1581,6 +1581,14 @@ def _hold_until_moved(findings: list[Finding], why: str) -> None:
             finding.fix, finding.applicability = None, Applicability.MANUAL
 
 
+def _either(codes: list[str], limit: int = 3) -> str:
+    """Clients as a finding names them: each text once (a dozen provider classes build
+    `OpenAI(api_key=key, base_url=self.base_url)` alike), the first few only."""
+    unique = list(dict.fromkeys(codes))
+    shown = " or ".join(unique[:limit])
+    return shown + (f" or {len(unique) - limit} more" if len(unique) > limit else "")
+
+
 def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client, str]) -> None:
     """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
     server, a URL from settings, OpenAI's branch of a provider choice) is checked like any
@@ -1593,13 +1601,13 @@ def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client,
         _hold_until_moved(findings, next(iter(staying.values())))
         return
     if moves:
-        note = f"for the client {' or '.join(moves)} only: the call may also go through {' or '.join(stays + unknown)}"
+        note = f"for the client {_either(moves)} only: the call may also go through {_either(stays + unknown)}"
     elif stays:
-        note = f"if its client {' or '.join(unknown)} goes to Z.AI: it may also be {' or '.join(stays)}"
+        note = f"if its client {_either(unknown)} goes to Z.AI: it may also be {_either(stays)}"
     else:
         unknown_classes = all(c.origin == "unknown class" for c in call.clients if c.target is Target.UNKNOWN)
         how = "built by code glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
-        note = f"if its client {' or '.join(unknown)}, {how}, goes to Z.AI"
+        note = f"if its client {_either(unknown)}, {how}, goes to Z.AI"
     for finding in findings:
         finding.message = f"{finding.message} ({note})"
         if finding.fix is not None:

@@ -95,7 +95,7 @@ def _join(node: Bracketed, parts: _Items) -> Bracketed:
 
 
 def _parenthesized(whitespace: Whitespace) -> cst.ParenthesizedWhitespace | None:
-    return whitespace if isinstance(whitespace, cst.ParenthesizedWhitespace) else None
+    return whitespace if type(whitespace) is cst.ParenthesizedWhitespace else None
 
 
 def _plain(whitespace: Whitespace) -> Whitespace:

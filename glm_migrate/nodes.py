@@ -108,7 +108,7 @@ def os_dotted_name(node: cst.BaseExpression) -> str | None:
 
 def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
     """(NAME, default) for os.getenv("NAME", d), os.environ.get("NAME", d), os.environ["NAME"]."""
-    if isinstance(expr, cst.Call):
+    if type(expr) is cst.Call:
         func = os_dotted_name(expr.func)
         if func in ("os.getenv", "os.environ.get", "getenv", "environ.get") and expr.args:
             name = string_value(expr.args[0].value)
@@ -116,8 +116,8 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
                 return None
             default = expr.args[1].value if len(expr.args) > 1 else None
             return name, default
-    if isinstance(expr, cst.Subscript) and os_dotted_name(expr.value) in ENVIRON_NAMES:
-        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+    if type(expr) is cst.Subscript and os_dotted_name(expr.value) in ENVIRON_NAMES:
+        if len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:
             name = string_value(expr.slice[0].slice.value)
             if name is not None:
                 return name, None

@@ -411,6 +411,7 @@ def _migrate_cells(
         if masked is not None:
             cells[number] = masked
     skipped: list[Diagnostic] = []
+    standins: dict[int, list[_Line]] = {}
     outcome = _together(cells, settings, tables, rules)
     if isinstance(outcome, str):
         # Some cell does not parse: mask harder where that helps, leave out where it does not.
@@ -423,11 +424,14 @@ def _migrate_cells(
                 cells[number] = plain
                 continue
             del cells[number]
+            standin = _environment_standin(sources[number])
+            if standin is not None:
+                standins[number] = standin
             if settings.is_enabled(NOTEBOOK_CELL_SKIPPED.CODE):
                 span = _shifted(where, cell) if where is not None else Span(1, 1, 1, 1)
                 why = f"it does not parse as Python (at {span.line}:{span.column})"
                 skipped.append(_skipped(number, sources[number], span, why, tables))
-        outcome = _together(cells, settings, tables, rules)
+        outcome = _with_standins(cells, standins, settings, tables, rules)
     if isinstance(outcome, str):
         # The cells parse but the module still fails (the engine refused it): cell by cell.
         outputs: dict[int, str] = {}
@@ -451,6 +455,49 @@ def _migrate_cells(
     return {n: s for n, s in new_sources.items() if s != sources[n]}, sorted(
         [*findings, *skipped], key=lambda d: (d.cell or 0, d.span)
     )
+
+
+#: `os.environ["OPENAI_API_KEY"] = ` in a cell left for the reader to fill in (it does not parse)
+_ENVIRONMENT_WRITE = re.compile(r"""^[ \t]*os\.environ\[\s*(['"])([A-Za-z_]\w*)\1\s*\][ \t]*=(?!=)""", re.MULTILINE)
+_IMPORTS_OS = re.compile(r"^[ \t]*import[ \t]+os[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _environment_standin(source: str) -> list[_Line] | None:
+    """For a cell left out because it does not parse: what the other cells' migration must know
+    of it, the environment variables it sets (`os.environ["OPENAI_API_KEY"] = ` with the value
+    left to the reader), each set to a value known only at run time. None when it sets none."""
+    names = list(dict.fromkeys(match.group(2) for match in _ENVIRONMENT_WRITE.finditer(source)))
+    if not names:
+        return None
+    lines = ["import os\n"] if _IMPORTS_OS.search(source) else []
+    lines += [f'os.environ["{name}"] = __glm_migrate_unseen__()\n' for name in names]
+    return [_Line(line, line) for line in lines]
+
+
+def _with_standins(
+    cells: dict[int, list[_Line]],
+    standins: dict[int, list[_Line]],
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+) -> tuple[dict[int, str], list[Diagnostic]] | str:
+    """`_together` with the stand-ins of left-out cells in their places: a key the reader writes
+    to `OPENAI_API_KEY` in such a cell is the program's own, so what reads it is not moved to
+    Z.AI on its own. The stand-ins' outputs and findings are dropped; where a fix would have
+    changed one (an import placed there), the cells are migrated without them."""
+    if standins:
+        merged = dict(sorted({**cells, **standins}.items()))
+        outcome = _together(merged, settings, tables, rules)
+        if not isinstance(outcome, str) and all(
+            outcome[0].get(number, "").rstrip("\n") == "".join(line.masked for line in standin).rstrip("\n")
+            for number, standin in standins.items()
+        ):
+            outputs, diagnostics = outcome
+            return (
+                {number: text for number, text in outputs.items() if number not in standins},
+                [d for d in diagnostics if d.cell not in standins],
+            )
+    return _together(cells, settings, tables, rules)
 
 
 def _language(metadata: object, *paths: tuple[str, str]) -> str:

@@ -320,6 +320,9 @@ class Tables:
     transcription_limits: tuple[int, int]
     #: OpenAI resource path prefix ("audio.speech") with no GLM-4.6 counterpart -> what to do instead
     unavailable: Mapping[str, str]
+    #: such a resource -> its methods in the OpenAI SDK: another method is another library's
+    #: (google-genai's `client.models.generate_content`)
+    unavailable_methods: Mapping[str, frozenset[str]]
     #: what keeps a Responses API call from becoming a chat completion -> what to do instead
     responses_advice: Mapping[str, str]
     #: resources that manage an OpenAI account's own data: a client used for nothing else stays
@@ -454,6 +457,9 @@ class Tables:
         for length in range(len(path), 0, -1):
             prefix = ".".join(path[:length])
             if prefix in self.unavailable:
+                methods = self.unavailable_methods.get(prefix)
+                if methods is not None and len(path) > length and path[length] not in methods:
+                    return None  # `client.models.generate_content`: not the OpenAI SDK's resource
                 return prefix, self.unavailable[prefix]
         return None
 
@@ -790,6 +796,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             streams=frozenset(_str_list(params_raw, "image_generation.streams", "parameters")),
         ),
         unavailable=MappingProxyType(unavailable),
+        unavailable_methods=MappingProxyType(
+            {
+                resource: frozenset(_str_list(endpoints_raw, f"unavailable_methods.{resource}", "endpoints"))
+                for resource in _get(endpoints_raw, "unavailable_methods", Mapping, "endpoints")
+            }
+        ),
         responses_advice=_responses_advice(endpoints_raw),
         account_resources=frozenset(_str_list(endpoints_raw, "openai_account.resources", "endpoints")),
         hosted_state_resources=frozenset(_str_list(endpoints_raw, "openai_account.hosted_state", "endpoints")),

@@ -108,6 +108,24 @@ def test_cell_that_does_not_parse_leaves_the_others_migrated() -> None:
     assert json.loads(result.output)["cells"][0] == notebook["cells"][0]
 
 
+def test_a_key_written_in_a_cell_left_to_fill_in_holds_its_readers() -> None:
+    """`os.environ["OPENAI_API_KEY"] = ` with the value left to the reader does not parse, but
+    the key the reader puts there is the program's, an OpenAI key or a proxy's: the `ChatOpenAI`
+    of a later cell, which reads it, is not moved to Z.AI on its own (a tutorial notebook of
+    TheRamU/Fay); the cell itself is left as it is."""
+    filled_in = 'import os\n\nos.environ["OPENAI_API_KEY"] = \nos.environ["OPENAI_API_BASE"] = '
+    data = notebook(filled_in, 'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4")')
+    result = migrate(data)
+    assert result.error is None
+    found = [(d.code, d.cell, d.applicability.value) for d in result.diagnostics]
+    assert ("GLM992", 1, "manual") in found
+    assert [f for f in found if f[0] == "GLM006"] == [("GLM006", 2, "manual")], found
+    assert result.output is None or json.loads(result.output)["cells"][0]["source"] == filled_in
+    # without that cell, the class moves
+    moved = migrate(notebook('from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4")'))
+    assert {d.applicability.value for d in moved.diagnostics if d.code == "GLM006"} == {"safe"}
+
+
 def test_cli_shows_cells_and_writes_notebooks(tmp_path: Path) -> None:
     source = FIXTURES / "notebook_with_magics" / "before.ipynb"
     (tmp_path / "nb.ipynb").write_bytes(source.read_bytes())

@@ -338,6 +338,28 @@ def test_a_client_returned_by_a_method_of_another_modules_class_is_followed(tmp_
     assert applicabilities == {"GLM001": "unsafe", "GLM002": "unsafe"}, applicabilities
 
 
+def test_a_client_from_a_method_the_class_inherits_from_another_module_is_followed(tmp_path: Path) -> None:
+    """`self._create_client()` in a class deriving from another module's (a plugin's common base
+    building `OpenAI(**kwargs)` or `AzureOpenAI(**kwargs)`, moved by hand): the calls keep their
+    OpenAI id and parameters until that client moves, instead of sending `glm-4.6` and
+    `max_tokens=` to Azure's reasoning model (langgenius/dify-official-plugins' azure_openai)."""
+    files = {
+        "models/__init__.py": "",
+        "models/llm/__init__.py": "",
+        "models/common.py": "import openai\n\nclass _Common:\n    @classmethod\n"
+        "    def _build(cls, credentials):\n        kwargs = dict(credentials)\n"
+        "        if credentials['base'].endswith('/v1'):\n            return openai.OpenAI(**kwargs)\n"
+        "        return openai.AzureOpenAI(**kwargs)\n\n    @classmethod\n"
+        "    def _create_client(cls, credentials):\n        return cls._build(credentials)\n",
+        "models/llm/llm.py": "from openai import Stream\n\nfrom ..common import _Common\n\nclass Chat(_Common):\n"
+        "    def ping(self, credentials):\n        client = self._create_client(credentials)\n"
+        "        return client.chat.completions.create(messages=[], model='o3-mini', max_completion_tokens=20)\n",
+    }
+    found = _findings(tmp_path, files)["models/llm/llm.py"]
+    assert [f.split(" ")[0] for f in found] == ["GLM101", "GLM203"], found
+    assert _applicabilities(tmp_path, files, "models/llm/llm.py") == {"GLM101": "manual", "GLM203": "manual"}
+
+
 def test_run_rewrites_a_model_constant_sent_by_another_module(tmp_path: Path) -> None:
     files = {
         "settings.py": 'import os\n\nCHAT_MODEL = os.getenv("CHAT_MODEL", "gpt-4o")\n',

@@ -374,6 +374,24 @@ def test_response_fields_are_the_installed_sdks() -> None:
     assert "text" not in fields["chat"]
 
 
+def test_unavailable_methods_are_the_installed_sdks() -> None:
+    """A resource's methods listed in `[unavailable_methods]` are all the SDK's: a method the
+    table lacks would let that call of an API Z.AI lacks go unreported."""
+    openai = pytest.importorskip("openai")
+    tables = load_tables()
+    client = openai.OpenAI(api_key="unused")
+    wrappers = {"with_raw_response", "with_streaming_response"}
+    for resource, methods in tables.unavailable_methods.items():
+        assert resource in tables.unavailable
+        found = getattr(client, resource)
+        assert methods == {
+            n for n in dir(found) if not n.startswith("_") and n not in wrappers and callable(getattr(found, n))
+        }
+    # google-genai's client has a `models` resource of its own
+    assert tables.unavailable_advice(("models", "generate_content")) is None
+    assert tables.unavailable_advice(("models", "list")) is not None
+
+
 def test_langchain_own_fields_are_langchain_cores() -> None:
     """GLM006 leaves these keywords alone: each must be a field of langchain-core's chat model
     base class (LangChain's own), and ChatOpenAI must not send it in its request."""

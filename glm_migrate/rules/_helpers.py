@@ -174,7 +174,7 @@ def chat_messages(model: SemanticModel, call: ApiCall) -> Iterator[cst.Dict]:
         return
     for messages in model.literals_of(arg.value, call.scope, cst.List):
         for element in messages.elements:
-            if isinstance(element.value, cst.Dict):
+            if type(element.value) is cst.Dict:
                 yield element.value
 
 
@@ -265,7 +265,7 @@ def rename_env_lookup(node: cst.BaseExpression, name: str) -> cst.BaseExpression
 def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     """The `"key": value` element of a dict literal, if it has one."""
     for element in mapping.elements:
-        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+        if type(element) is cst.DictElement and string_value(element.key) == key:
             return element
     return None
 
@@ -738,3 +738,11 @@ def vector_space_change(tables: Tables, old: str, new: str, sized: bool) -> str:
         default = str(max(sizes)) if sizes else "its default number of"
         message += f"; `{new}` makes {default} numbers unless `dimensions=` says otherwise"
     return message
+
+
+def tests_shown(codes: Collection[str], limit: int = 3) -> str:
+    """The tests of a model id, as a finding lists them: each once (a Streamlit page compares
+    `st.session_state.model != model` in a dozen places), the first few only."""
+    unique = list(dict.fromkeys(codes))
+    shown = ", ".join(f"`{code}`" for code in unique[:limit])
+    return shown + (f" and {len(unique) - limit} more" if len(unique) > limit else "")

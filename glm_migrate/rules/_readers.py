@@ -153,7 +153,9 @@ class DataReaders:
 
     def _name_reads(self, name: cst.Name, scope: Scope) -> list[cst.BaseExpression]:
         """The reads of the variable `name` binds in `scope` (`model: str` alone is none)."""
-        return [use for use in self.index.uses(name.value, scope, name) if not self._bound(use)]
+        # a read in the other branch of an `if` is another assignment's (`model.other_branch`)
+        uses = self.index.uses(name.value, scope, name)
+        return [use for use in uses if not self._bound(use) and not self.model.other_branch(name, use)]
 
     def _bound(self, node: cst.BaseExpression) -> bool:
         """`node` is what an assignment binds, not a read."""

@@ -630,6 +630,7 @@ class LangchainOpenAIClass(Rule):
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
         resized = self._model(call, scope, kind, name, adding)
+        foreign = self._foreign_models(call, scope, kind, own_url=bool(bases)) if target is Target.OPENAI else []
         requests = RequestOptions(self, scope)
         if kind == "langchain_chat":
             self._glm_options(call, name)
@@ -669,14 +670,19 @@ class LangchainOpenAIClass(Rule):
             how = "changed" if rejected.fix is not None else "changed by hand"
             what = f"`{option}=`" if option.isidentifier() else option
             awaited = f"its {what} {how}, which Z.AI rejects as sent"
+        why, held = f"the class moves only with {awaited}", f"`{name}` reading it moves only with {awaited}"
+        if not awaited and foreign:
+            # `ChatOpenAI(model="deepseek-chat")`, `claude-sonnet-4-6` through a gateway: `OPENAI_API_BASE`
+            # points it at another server, as engine.py says of an SDK client; moved, the id fails at Z.AI
+            shown = ", ".join(f"`{value}`" for value in foreign[:3])
+            awaited = why = f"it is given only ids OpenAI does not serve ({shown}): it may talk to another server"
+            held = f"`{name}` reading it waits: {why}"
         if awaited:
-            make_unsafe(
-                (finding, f"the class moves only with {awaited}") for finding in self.context.findings[first_finding:]
-            )
+            make_unsafe((finding, why) for finding in self.context.findings[first_finding:])
             # a key setting renamed to ZAI_API_KEY alone would reach OpenAI through this class
             for binding in self.model.bindings_of(key.value, scope) if key is not None else ():
                 if binding.value is not None:
-                    self.context.held_settings[binding.value] = f"`{name}` reading it moves only with {awaited}"
+                    self.context.held_settings[binding.value] = held
         elif key is not None and target is Target.OPENAI:
             # moves with the setting its key is read from, unless another class holds that back
             # (engine.py: while another reader of that setting waits, so does this class)
@@ -760,6 +766,30 @@ class LangchainOpenAIClass(Rule):
             self._vector_warned.add(call)
             sized = find_kwarg(call, "dimensions") is not None
             self.report(call, vector_space_change(self.tables, old, new, sized), severity=Severity.WARNING)
+
+    def _foreign_models(self, call: cst.Call, scope: Scope, kind: str, *, own_url: bool) -> list[str]:
+        """The model ids the class is given, where none of them is OpenAI's or GLM's (`deepseek-chat`,
+        `claude-sonnet-4-6`): a gateway or another vendor's server that `OPENAI_API_BASE` names; or,
+        without a URL of its own, only older GLM ids (`glm-4-flash`), which only Zhipu's server,
+        named by that variable, serves: moved to Z.AI it would change region and key."""
+        arg = self._model_arg(call)
+        if arg is None:
+            return []
+        endpoint = ENDPOINTS[kind]
+        values: list[str] = []
+        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+            written = string_value(literal)
+            if written is None or not written.strip():
+                continue  # a placeholder filled in before the request
+            bare = split_provider(written)[1] if call in self._factory_models else written
+            retired_glm = not own_url and bare.startswith(("glm-", "chatglm"))
+            if self.tables.is_target(endpoint, bare) or (
+                self.tables.match_on(endpoint, bare) is not None and not retired_glm
+            ):
+                return []
+            if bare not in values:
+                values.append(bare)
+        return values
 
     def _claim_model(self, call: cst.Call, scope: Scope) -> None:
         model = self._model_arg(call)

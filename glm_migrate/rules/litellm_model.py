@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import libcst as cst
@@ -18,6 +19,7 @@ from glm_migrate.rules._helpers import (
     key_renaming_fix,
     names_openai_key,
     openai_key_replacing_fix,
+    out_of_range,
     replace_string,
     sends_images,
 )
@@ -387,6 +389,12 @@ class LitellmModel(Rule):
         base = _base(at)
         if self._elsewhere(base, model, scope):
             return
+        if base is not None and self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.ZAI:
+            # `model="openai/glm-4", api_base="https://open.bigmodel.cn/api/paas/v4/"`: it reaches
+            # GLM's server already, with the key it has; only a retired GLM id moves up, in place
+            self._upgrade_in_place(model, scope, where)
+            self._ranges(at, None)
+            return
         provider = self.tables.litellm
         key = _option(at, "api_key")
         splat = _splat(at)
@@ -424,6 +432,7 @@ class LitellmModel(Rule):
             dict_edit = partial(add_dict_entry, key=name, value=value)
             return Fix(((at, dict_edit),), f'Add `"{name}"`', imports, applicability=held)
 
+        self._ranges(at, Applicability.UNSAFE if unsafe is not None else key_applicability)
         if key is not None:
             self._key(key, where, openai_key)
         elif splat is None and (moved or self.key_env != provider.api_key_env):
@@ -446,6 +455,33 @@ class LitellmModel(Rule):
         elif self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.OPENAI:
             fix = Fix(((base, lambda _: url),), "Point it at Z.AI", imports)
             self.report(base, f"{where} `api_base` points at OpenAI while its model goes to Z.AI", fix=fix)
+
+    def _ranges(self, at: cst.Call | cst.Dict, applicability: Applicability | None) -> None:
+        """What GLM201 says of an SDK call, for a LiteLLM call going to Z.AI: the zai provider
+        passes `temperature=1.5` on, and GLM rejects it."""
+        for name in ("temperature", "top_p", "max_tokens"):
+            value = _option(at, name)
+            found = out_of_range(self, name, value) if value is not None else None
+            if value is not None and found is not None:
+                message, fix = found
+                self.report(value, message, fix=replace(fix, applicability=applicability))
+
+    def _upgrade_in_place(self, model: cst.BaseExpression, scope: Scope, where: str) -> None:
+        """The ids of a call LiteLLM sends to GLM's server through its `openai/` provider and
+        `api_base`: a retired or OpenAI id becomes its GLM id, provider and key unchanged."""
+        for literal in self.model.resolve_strings(model, scope)[0]:
+            old = string_value(literal) or ""
+            provider, _, bare = old.rpartition("/")
+            if provider not in OPENAI_PROVIDERS or self.claimed(literal) or self.tables.is_target("chat", bare):
+                continue
+            match = self.tables.match_on("chat", bare)
+            if match is None or not match.glm:
+                continue
+            self.claim(literal)
+            # a bare id keeps LiteLLM's OpenAI provider only while OpenAI's: `glm-4.6` needs it named
+            new = f"{provider or 'openai'}/{match.glm}"
+            fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
+            self.report(literal, f"Model `{old}`{match.label} on {where}, whose `api_base` is GLM's server", fix=fix)
 
     def _router_calls(self) -> None:
         """`router.completion(model="gpt-4o")` names a deployment by its alias: not data to check."""

@@ -18,7 +18,9 @@ class LlamaindexOpenAIClass(Rule):
     reported again as data (GLM103). Reports the OpenAI model ids of AG2's (`autogen`) model
     configurations (`LLMConfig(...)`, an agent's `llm_config={"config_list": [...]}`) whose entry
     has no `base_url` and talks to OpenAI. Warns of Chroma's `OpenAIEmbeddingFunction`, which
-    keeps embedding with OpenAI while the program's clients move.
+    keeps embedding with OpenAI while the program's clients move. Reports a retired GLM id given
+    to LlamaIndex's own `ZhipuAI` (llama-index-llms-zhipuai), which looks it up in a table of its
+    own models.
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
@@ -85,6 +87,7 @@ class LlamaindexOpenAIClass(Rule):
             "from chromadb.utils.embedding_functions import OpenAIEmbeddingFunction\n"
             'ef = OpenAIEmbeddingFunction(api_key=key, model_name="text-embedding-3-small")'
         ),
+        Invalid('from llama_index.llms.zhipuai import ZhipuAI\nllm = ZhipuAI(model="glm-4", api_key=key)'),
     )
 
     def on_module_end(self) -> None:
@@ -95,6 +98,8 @@ class LlamaindexOpenAIClass(Rule):
                 self._ag2(call, scope)
             if kind == "chroma_openai":
                 self._chroma(call, scope)
+            if kind == "llamaindex_zhipu":
+                self._zhipu(call, scope)
             if kind != "llamaindex":
                 continue
             model = find_kwarg(call, "model")
@@ -142,6 +147,25 @@ class LlamaindexOpenAIClass(Rule):
             f"collection (`{new}` vectors have another size)",
             severity=Severity.WARNING,
         )
+
+    def _zhipu(self, call: cst.Call, scope: Scope) -> None:
+        """LlamaIndex's `ZhipuAI(model="glm-4")`: a retired id, which the class's own table of
+        models (`glm_model_to_context_size`) may not list in its newer form: reported, not fixed."""
+        model = find_kwarg(call, "model") or next((a for a in call.args if a.keyword is None and not a.star), None)
+        if model is None:
+            return
+        for literal in self.model.resolve_strings(model.value, scope)[0]:
+            old = string_value(literal) or ""
+            match = self.tables.match_on("chat", old)
+            if match is None or not match.glm or match.glm == old or self.claimed(literal):
+                continue
+            self.claim(literal)  # not a setting for GLM108 to rewrite on its own
+            self.report(
+                literal,
+                f"Model id `{old}`{match.label} on LlamaIndex's `{code_of(call.func)}`, which looks its model up in a "
+                f"table of its own and raises ValueError (`.metadata`) for one it lacks: use `{match.glm}` once the "
+                f"installed llama-index-llms-zhipuai lists it, or `OpenAILike` with Zhipu's or Z.AI's `api_base`",
+            )
 
     def _autogen(self, call: cst.Call, scope: Scope) -> None:
         """AutoGen's client looks a model name up in its own table of OpenAI's models."""

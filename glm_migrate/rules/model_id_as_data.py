@@ -334,7 +334,7 @@ class ModelIdAsData(Rule):
         reported: set[cst.CSTNode] = set()
         for call, _ in self.model.calls:
             func = call.func
-            if not (isinstance(func, cst.Attribute) and func.attr.value in ("startswith", "endswith") and call.args):
+            if not (type(func) is cst.Attribute and func.attr.value in ("startswith", "endswith") and call.args):
                 continue
             literals = [call.args[0].value]
             if isinstance(call.args[0].value, cst.Tuple):

@@ -10,12 +10,21 @@ import libcst as cst
 from glm_migrate.defaults import option_name
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import short_code
-from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._flow import tests_of
-from glm_migrate.rules._helpers import replace_string
+from glm_migrate.rules._helpers import replace_string, tests_shown
 from glm_migrate.rules._readers import DataReaders
 from glm_migrate.rules._setting_flow import ModuleIndex
-from glm_migrate.semantic import Binding, Scope, SemanticModel, dotted_name, env_lookup, string_value
+from glm_migrate.semantic import (
+    Binding,
+    Scope,
+    SemanticModel,
+    Target,
+    dotted_name,
+    env_lookup,
+    find_kwarg,
+    string_value,
+)
 from glm_migrate.tables import ModelMatch, split_provider
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -24,6 +33,8 @@ _MODEL_WORDS = frozenset({"model", "llm"})
 
 #: words of a setting's name that make it a tokenizer's (`tiktoken_model_name`, `tokenizer_model`,
 #: `encoding_model`, `token_model`): the id picks how text is counted, no request reads it
+#: the keywords by which an LLM library's call names its server (CrewAI's `LLM`, DSPy, AG2)
+_BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base")
 _TOKENIZER_WORDS = frozenset({"tokenizer", "tiktoken", "encoding", "token", "tokens"})
 
 
@@ -280,6 +291,18 @@ class ModelSetting(Rule):
                 return qualified
         return None
 
+    def _server_of(self, literal: cst.SimpleString, scope: Scope) -> Target | None:
+        """Where the library call `literal` is written in sends it, by the call's own base URL
+        keyword (`base_url=`, `api_base=`); None without one."""
+        arg = self.model.parents.get(literal)
+        call = self.model.parents.get(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call):
+            return None
+        base = next((found for name in _BASE_URL_KEYWORDS if (found := find_kwarg(call, name)) is not None), None)
+        if base is None:
+            return None
+        return self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope)
+
     def _model_id(self, literal: cst.SimpleString) -> bool:
         value = string_value(literal)
         return value is not None and len(value) <= 64 and self.tables.match_model(split_provider(value)[1]) is not None
@@ -301,6 +324,22 @@ class ModelSetting(Rule):
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
+        if self.tables.is_target(endpoint, model_id):
+            # `glm-4.5`: served still, and moved up to the target by the model map
+            message = f"Model setting `{name}` is `{value}`, an earlier GLM model than the target"
+        server = self._server_of(literal, scope) if name.endswith("(...)") else None
+        if server is Target.OTHER:
+            return  # `LLM(model="openai/gpt-4o", base_url="http://localhost:4000")`: that server's name
+        if server is Target.ZAI and match.glm:
+            # `LLM(model="openai/glm-4-flash", base_url="https://open.bigmodel.cn/api/paas/v4/")`:
+            # the library sends it to GLM's server already, with the key it has: safe, as GLM101
+            # moving a Zhipu client's id up
+            written = value[: len(value) - len(model_id)] + match.glm
+            message = f"Model id `{value}` is handed to `{name[:-5]}`, which sends it to GLM's server (its base URL)"
+            edits: tuple[tuple[cst.CSTNode, NodeEdit], ...] = ((literal, partial(replace_string, value=written)),)
+            fix = Fix(edits, f"Replace with `{written}`", applicability=Applicability.SAFE)
+            self.report(literal, message, fix=fix, model=match)
+            return
         if name.endswith("(...)"):
             # written inline in an LLM library's call: the library sends it, to OpenAI unless it
             # is pointed at Z.AI by hand, so no fix changes it alone
@@ -351,7 +390,7 @@ class ModelSetting(Rule):
         tests = tests_of(self.model, name, scope) if name.isidentifier() else []
         if tests:
             # `if model in {...}`, `model.startswith("gpt-")`: the new id alone would change what they decide
-            checks = ", ".join(f"`{test.code}`" for test in tests)
+            checks = tests_shown([test.code for test in tests])
             self.report(
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )

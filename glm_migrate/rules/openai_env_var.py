@@ -335,79 +335,59 @@ class OpenAIEnvVar(Rule):
     def _test_env_writes(self, openai_envs: Collection[str]) -> set[cst.CSTNode]:
         """A test that sets (or unsets) OpenAI's variable for the code it runs sets one that code
         no longer reads once it moves to Z.AI: the key it needs is missing and the server it was
-        pointed at (a mock) is not the one it calls. Renamed by an unsafe fix: the code under test
-        is elsewhere, and may be a path that stays on OpenAI."""
-        checks: set[cst.CSTNode] = set()  #: the membership tests reported here
-        moved = self.model.facts.moved_envs  # the project index: every module reading them moves
-
-        def safe_for(*names: str) -> Applicability | None:
-            return Applicability.SAFE if moved.issuperset(names) else None
-
+        pointed at (a mock) is not the one it calls. So do its checks of the variable and the
+        messages it expects to name it. Returns the membership tests reported here."""
+        checks: set[cst.CSTNode] = set()
+        word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(openai_envs))) + r")\b")
         writes = self.model.test_env_writes
         written = {name for _, name in writes}
         for literal, name in writes:
-            if name not in openai_envs:
-                continue
             new = self._z_ai_variable(name)
-            if new in written:
-                continue  # the test sets Z.AI's variable as well
-            self.report(
-                literal,
-                f"This test sets `{name}` for the code it runs, which reads `{new}` once it moves to Z.AI: "
-                f"set `{new}` where that code moves",
-                fix=Fix(
-                    ((literal, replace_with(replace_string(literal, new))),),
+            if name in openai_envs and new not in written:  # one that sets Z.AI's too is left alone
+                self._rename_in_test(
+                    literal,
+                    word,
+                    f"This test sets `{name}` for the code it runs, which reads `{new}` once it moves to Z.AI: "
+                    f"set `{new}` where that code moves",
                     f"Set `{new}` instead",
-                    applicability=safe_for(name),
-                ),
-                severity=Severity.WARNING,
-            )
-        # `assert "OPENAI_API_KEY" in str(error)`, `pytest.raises(..., match="OPENAI_API_KEY")`: the
-        # message the test expects names the variable, which the code's messages stop naming once
-        # its key guards move (GLM009's safe fix renames them too)
-        word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(openai_envs))) + r")\b")
+                )
         for literal, _ in self.model.string_literals:
             if word.search(literal.value) is None:
                 continue
             parent = self.model.parents.get(literal)
             membership = env_membership(parent) if type(parent) is cst.Comparison else None
-            if (
-                parent is not None
-                and membership is not None
-                and membership[0] in openai_envs
-                and self._in_assert(parent)
-            ):
-                # `assert "OPENAI_API_KEY" not in os.environ`: what the test's set-up left, renamed with it
-                new = self._z_ai_variable(membership[0])
+            if parent is not None and membership is not None and self._in_assert(parent):
+                # `assert "OPENAI_API_KEY" not in os.environ`: what the test's set-up left
                 checks.add(parent)
-                self.report(
-                    literal,
-                    f"This test checks whether `{membership[0]}` is set, which the code it runs reads as "
-                    f"`{new}` once it moves to Z.AI",
-                    fix=Fix(
-                        ((literal, replace_with(replace_string(literal, new))),),
-                        f"Check `{new}` instead",
-                        applicability=safe_for(membership[0]),
-                    ),
-                    severity=Severity.WARNING,
+                new = self._z_ai_variable(membership[0])
+                message = (
+                    f"This test checks whether `{membership[0]}` is set, which the code it runs reads as `{new}` "
+                    "once it moves to Z.AI"
                 )
-                continue
-            if not self._expected_text(literal):
-                continue
-            names = sorted(set(word.findall(literal.value)))
-            renamed = word.sub(lambda found: self._z_ai_variable(found.group(1)), literal.value)
-            self.report(
-                literal,
-                f"This test expects the code to name `{names[0]}` (an error message, a log line): once the "
-                f"code moves to Z.AI, it names `{self._z_ai_variable(names[0])}`",
-                fix=Fix(
-                    ((literal, replace_with(literal.with_changes(value=renamed))),),
-                    "Expect Z.AI's variable",
-                    applicability=safe_for(*names),
-                ),
-                severity=Severity.WARNING,
-            )
+                self._rename_in_test(literal, word, message, f"Check `{new}` instead")
+            elif self._expected_text(literal):
+                # `assert "OPENAI_API_KEY" in str(error)`, `pytest.raises(..., match=...)`: the code's
+                # messages stop naming it once its key guards move (GLM009's safe fix renames them)
+                name = word.findall(literal.value)[0]
+                message = (
+                    f"This test expects the code to name `{name}` (an error message, a log line): once the code "
+                    f"moves to Z.AI, it names `{self._z_ai_variable(name)}`"
+                )
+                self._rename_in_test(literal, word, message, "Expect Z.AI's variable")
         return checks
+
+    def _rename_in_test(self, literal: cst.SimpleString, word: re.Pattern[str], message: str, title: str) -> None:
+        """Report `literal` of a test with a fix naming Z.AI's variables instead of OpenAI's:
+        safe where the project index shows the run moving every read of them, else unsafe."""
+        names = set(word.findall(literal.value))
+        renamed = word.sub(lambda found: self._z_ai_variable(found.group(1)), literal.value)
+        safe = self.model.facts.moved_envs.issuperset(names)
+        fix = Fix(
+            ((literal, replace_with(literal.with_changes(value=renamed))),),
+            title,
+            applicability=Applicability.SAFE if safe else None,
+        )
+        self.report(literal, message, fix=fix, severity=Severity.WARNING)
 
     def _z_ai_variable(self, name: str) -> str:
         """Z.AI's variable for OpenAI's `name`: the key's or the base URL's."""

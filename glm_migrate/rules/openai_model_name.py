@@ -16,6 +16,7 @@ from glm_migrate.rules._helpers import (
     old_width_in_code,
     replace_string,
     sends_images,
+    tests_shown,
 )
 from glm_migrate.semantic import ApiCall, Scope, env_lookup, string_value
 from glm_migrate.tables import ModelMatch
@@ -236,7 +237,7 @@ class OpenAIModelName(Rule):
                 # `if not MODEL_NAME.startswith("gpt-"): raise ...` here: rewritten, the test fails
                 tests = self._tests(sent, self.model.module_scope) if old is not None else []
                 if tests:
-                    checks = ", ".join(f"`{test.code}`" for test in tests)
+                    checks = tests_shown([test.code for test in tests])
                     self.report(
                         literal,
                         f"{message}, also tested by {checks}: replace it with `{new}` and update the test",
@@ -328,7 +329,7 @@ class OpenAIModelName(Rule):
                         tests = self._tests(arg.value, scope) if arg.value is not literal else []
                         if tests and old is not None:
                             # `model = "gpt-4o"; ask(text, model); PRICE[model]` here
-                            checks = ", ".join(f"`{test.code}`" for test in tests)
+                            checks = tests_shown([test.code for test in tests])
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
                             self._report_tests(tests, old, match.glm)
@@ -420,7 +421,7 @@ class OpenAIModelName(Rule):
                 self.report(literal, message, model=match)
                 continue
             if tests and literal is not argument and old is not None:
-                checks = ", ".join(f"`{test.code}`" for test in tests)
+                checks = tests_shown([test.code for test in tests])
                 message += f", also tested by {checks}: replace it with `{new}` and update the test"
                 self.report(literal, message, model=match)
                 self._report_tests(tests, old, new)

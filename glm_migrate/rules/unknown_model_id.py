@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from glm_migrate.rules._base import Invalid, Rule, Valid
+import libcst as cst
+
+from glm_migrate.rules._base import Invalid, Rule, RuleContext, Valid
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import ModelMatch, split_provider
 
@@ -65,6 +67,10 @@ class UnknownModelId(Rule):
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="acme-support-bot", messages=[])'),
     )
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._reported: set[cst.CSTNode] = set()
+
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
         if endpoint not in ("chat", "embeddings") or not call.migratable:
@@ -74,6 +80,11 @@ class UnknownModelId(Rule):
             # `self.model = ""` is a placeholder a later assignment fills, not a model id
             if not model_id or model_id.isspace() or self.tables.is_target(endpoint, model_id):
                 continue
+            if not any(character.isalnum() for character in model_id):
+                continue  # `"***"`, `"..."`: a placeholder (or a redacted value), not an id
+            if literal in self._reported:
+                continue  # reported for another call sending it (a sync and an async client)
+            self._reported.add(literal)
             match = self.tables.match_on(endpoint, model_id)
             if match is None:
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")

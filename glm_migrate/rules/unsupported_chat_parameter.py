@@ -23,7 +23,9 @@ class UnsupportedChatParameter(Rule):
     `service_tier`, `store`, `metadata`, `modalities`, `audio`, `prediction`,
     `web_search_options`, `stream_options`, `user`, ...; the list is `[unsupported]` in
     `rules/parameters.toml`) and removes them. `user=` becomes GLM's `user_id` (in `extra_body`
-    with the OpenAI SDK).
+    with the OpenAI SDK). GLM's own options passed as keywords to an SDK whose `create()` does not
+    declare them (`thinking=`, `do_sample=` on the OpenAI SDK, left from code written for a Zhipu
+    SDK) move into `extra_body` (safe: as keywords they raise TypeError).
 
     ## Why is this bad?
     The zai and zhipuai SDKs raise `TypeError` on them. Through the OpenAI SDK they reach a server
@@ -87,6 +89,12 @@ class UnsupportedChatParameter(Rule):
         ),
         Invalid('import openai\nopenai.chat.completions.create(model="glm-4.6", messages=[], **{"seed": 1})'),
         Invalid("import openai\ndef ask(**options):\n    openai.chat.completions.create(model='glm-4.6', **options)"),
+        Invalid(
+            "from openai import OpenAI\nc = OpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "c.chat.completions.create(model='glm-4.6', messages=[], do_sample=False)",
+            expected="from openai import OpenAI\nc = OpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
+            "c.chat.completions.create(model='glm-4.6', messages=[], extra_body={\"do_sample\": False})",
+        ),
         Invalid('import openai\nopenai.chat.completions.create(**{"model": "glm-4.6", "messages": [], "seed": 1})'),
         # the keys written beside `**kwargs` are checked; what `kwargs` adds cannot be (a warning)
         Invalid(
@@ -130,6 +138,9 @@ class UnsupportedChatParameter(Rule):
             return
         options = GlmOptions(call, self.model)
         for arg in call.node.args:
+            if arg.keyword is not None and self._closed_to(arg.keyword.value, options):
+                self._into_extra_body(call, arg, options)
+                continue
             spec = self._spec(arg.keyword.value if arg.keyword else "", options)
             if spec is None or arg.keyword is None:
                 continue
@@ -186,14 +197,8 @@ class UnsupportedChatParameter(Rule):
                 if spec is None or element in seen:
                     continue
                 seen.add(element)
-                # at OpenAI's default (`"presence_penalty": 0`) it changes nothing where it is left
-                harmless = spec.tolerated or (spec.default is not None and literal_value(element.value) == spec.default)
-                self.report(
-                    element,
-                    f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request, is not a "
-                    f"{self.target_name} parameter: {spec.why}; remove it",
-                    severity=Severity.WARNING if harmless else None,
-                )
+                where = f"`{key}` in `{short_code(arg.value)}`, a `**` mapping of a request,"
+                self._report_unseen(element, element.value, where, spec)
 
     def _forwarded_keywords(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
         """`def cached(messages, model, **kwargs): client.chat.completions.create(..., **kwargs)`
@@ -213,13 +218,48 @@ class UnsupportedChatParameter(Rule):
                 spec = self._spec(name, options) if name and name not in own else None
                 if spec is None:
                     continue
-                harmless = spec.tolerated or (spec.default is not None and literal_value(given.value) == spec.default)
-                self.report(
-                    given,
-                    f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and is not a "
-                    f"{self.target_name} parameter: {spec.why}; remove it",
-                    severity=Severity.WARNING if harmless else None,
-                )
+                where = f"`{name}=` reaches `{code_of(call.node.func)}` through `**{arg.value.value}` and"
+                self._report_unseen(given, given.value, where, spec)
+
+    def _report_unseen(self, node: cst.CSTNode, value: cst.BaseExpression, where: str, spec: UnsupportedParam) -> None:
+        """Report an argument reaching a request through `**` (`where` it is written), which no fix
+        edits: a warning where Z.AI tolerates it or it is OpenAI's default (`"presence_penalty": 0`
+        changes nothing where it is left)."""
+        harmless = spec.tolerated or (spec.default is not None and literal_value(value) == spec.default)
+        self.report(
+            node,
+            f"{where} is not a {self.target_name} parameter: {spec.why}; remove it",
+            severity=Severity.WARNING if harmless else None,
+        )
+
+    def _closed_to(self, name: str, options: GlmOptions) -> bool:
+        """A GLM option (`thinking`, `do_sample`, ...) passed as a keyword to an SDK whose
+        `create()` does not declare it (the OpenAI SDK; zhipuai for `tool_stream`): TypeError.
+        `reasoning_effort` is GLM205's."""
+        return (
+            name in self.tables.glm_options
+            and name != "reasoning_effort"
+            and options.sdk is not None
+            and not options.as_keyword(name)
+        )
+
+    def _into_extra_body(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
+        """`thinking={...}` on the OpenAI SDK, written for a Zhipu SDK: the same option in
+        `extra_body`, where the SDK sends it (safe: as a keyword the call raises TypeError)."""
+        assert arg.keyword is not None
+        name, value = arg.keyword.value, code_of(arg.value)
+        message = f"`{name}=` is GLM's option, which this SDK takes only in `extra_body` (as a keyword: TypeError)"
+        problem = options.blocker(name)
+        if problem is not None:
+            self.report(arg, f"{message}: move it there by hand ({problem})")
+            return
+        setter = options.setter(name, value)
+        fix = Fix(
+            ((call.node, lambda node: setter(remove_kwargs(node, {name}))),),
+            f"Move to `{options.form(name, value)}`",
+            applicability=Applicability.SAFE,
+        )
+        self.report(arg, message, fix=fix)
 
     def _spec(self, name: str, options: GlmOptions) -> UnsupportedParam | None:
         spec = self.tables.unsupported_params.get(name)

@@ -4,9 +4,13 @@ from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
 from glm_migrate.semantic import Client, find_kwarg, string_value
+from glm_migrate.splats import resolve_splat
 
 #: zhipuai 1.x's module-level API (`zhipuai.model_api.invoke`, `sse_invoke`, `async_invoke`)
 _LEGACY_API = "zhipuai.model_api."
+#: its embedding model, by the name its successor serves it under (the same 1024 numbers); not in
+#: models.toml, which would make every file naming a `text_embedding` variable worth parsing
+_LEGACY_EMBEDDINGS = {"text_embedding": "embedding-2"}
 
 
 class ZhipuaiPackage(Rule):
@@ -52,11 +56,18 @@ class ZhipuaiPackage(Rule):
         Invalid(
             'import zhipuai\nzhipuai.model_api.invoke(model="chatglm_turbo", prompt=[{"role": "user", "content": "hi"}])'
         ),
+        Invalid('import zhipuai\nvector = zhipuai.model_api.invoke(model="text_embedding", prompt="hi")'),
     )
 
     def on_module_end(self) -> None:
         # zhipuai 1.x's module API (`zhipuai.model_api.invoke`), gone from zhipuai 2 and zai-sdk
-        if not self.model.imports_from("zhipuai"):
+        # `import zhipuai` at the top, or inside the function or `__init__` that uses it
+        if not any(
+            (binding.qualified or "").partition(".")[0] == "zhipuai"
+            for scope in self.model.scopes
+            for bindings in scope.bindings.values()
+            for binding in bindings
+        ):
             return
         for call, scope in self.model.calls:
             names = self.model.qualified_names(call.func, scope)
@@ -64,15 +75,23 @@ class ZhipuaiPackage(Rule):
             if legacy is None:
                 continue
             model = find_kwarg(call, "model")
-            literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+            values = [model.value] if model is not None else []
+            for arg in call.args if model is None else ():
+                # `data = {"model": self.model, "prompt": messages}` ... `invoke(**data)`
+                splat = resolve_splat(self.model, arg.value, scope) if arg.star == "**" else None
+                values += [source.value for source in splat.sources("model")] if splat is not None else []
+            literals = [found for value in values for found in self.model.resolve_strings(value, scope)[0]]
             self.claim(*literals)  # reported here, not data to check
             old = next((value for literal in literals if (value := string_value(literal))), None)
-            new = self.tables.lookup_model("chat", old) if old else None
+            # `model="text_embedding"` asks for vectors: its successor is the embeddings endpoint
+            embedding = _LEGACY_EMBEDDINGS.get(old) if old else None
+            new = embedding or (self.tables.lookup_model("chat", old) if old else None)
             model_note = f' (`model="{new}"` for `{old}`)' if new else ""
+            method, argument = ("embeddings", "`input=`") if embedding else ("chat.completions", "`messages=`")
             self.report(
                 call,
                 f"`{code_of(call.func)}` is zhipuai 1.x's API, which zhipuai 2 and zai-sdk removed: call "
-                f"`ZhipuAiClient().chat.completions.create(...)` (zai-sdk) with `messages=` for `prompt=`{model_note}",
+                f"`ZhipuAiClient().{method}.create(...)` (zai-sdk) with {argument} for `prompt=`{model_note}",
                 severity=Severity.ERROR,
             )
 

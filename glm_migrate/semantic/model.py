@@ -573,7 +573,7 @@ class SemanticModel(ValueResolver):
         type parameters (`Agent[Context](...)`, the Agents SDK's and pydantic-ai's) is that class."""
         found = []
         for call, scope in self.calls:
-            func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
+            func = call.func.value if type(call.func) is cst.Subscript else call.func
             kind = self.tables.framework_of(self.qualified_names(func, scope))
             if kind is not None:
                 found.append((call, scope, kind))
@@ -648,7 +648,7 @@ class _Collector(cst.CSTVisitor):
             annotation = param.annotation.annotation if param.annotation is not None else None
             self.scope.add(param.name.value, Binding(outer, value=param.default, target=param, annotation=annotation))
         for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 self.scope.add(star.name.value, Binding(self.scope, target=star))
 
     # bindings
@@ -706,9 +706,9 @@ class _Collector(cst.CSTVisitor):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         for statement in node.body:
-            if isinstance(statement, cst.Assign) and isinstance(statement.targets[0].target, cst.Attribute):
+            if type(statement) is cst.Assign and type(statement.targets[0].target) is cst.Attribute:
                 self.model.attribute_assignments.append((node, statement, self.scope))
-            elif isinstance(statement, cst.Import) and self.scope.kind == "module":
+            elif type(statement) is cst.Import and self.scope.kind == "module":
                 if any(dotted_name(alias.name) == "openai" for alias in statement.names):
                     self.model.openai_import_lines.append(node)
 
@@ -751,9 +751,9 @@ class _Collector(cst.CSTVisitor):
         annotation: cst.BaseExpression | None = None,
         unpacked: tuple[cst.BaseExpression, int, int] | None = None,
     ) -> None:
-        if isinstance(target, cst.Name | cst.Attribute) and isinstance(value, cst.SimpleString):
+        if type(target) in (cst.Name, cst.Attribute) and type(value) is cst.SimpleString:
             self.model.assigned_names[value] = dotted_name(target) or ""
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             binding = Binding(self.scope, value=value, target=target, annotation=annotation, unpacked=unpacked)
             self.scope.add(target.value, binding)
         elif isinstance(target, cst.Attribute):
@@ -779,9 +779,7 @@ class _Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self.model.calls.append((node, self.scope))
         func = node.func
-        called = (
-            func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        )
+        called = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
         if called in TOKENIZER_LOOKUPS and node.args:
             self.model.tokenizer_calls.append((node, self.scope))
             name = dotted_name(node.args[0].value)

@@ -28,6 +28,10 @@ _FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 #: Calls whose result is their receiver's string, as far as model ids are concerned.
 STRING_PASSTHROUGH_METHODS = frozenset({"lower", "strip", "casefold"})
 
+#: the nodes that open a scope, and the loops (`_branch_sides`)
+_SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda})
+_LOOP_NODES = frozenset({cst.For, cst.While})
+
 
 @dataclass(frozen=True, eq=False)
 class ModuleValue:
@@ -121,7 +125,7 @@ class ValueResolver(ClientIndex):
                 values.append(self._value_for_qualified(binding.qualified))
             elif binding.defines is not None:
                 values.extend(self._definition_values(binding.defines, depth, attribute=attribute))
-            elif binding.value is not None and not isinstance(binding.target, cst.Param):
+            elif binding.value is not None and type(binding.target) is not cst.Param:
                 values.extend(self.values_of(binding.value, binding.scope, depth + 1))
             elif binding.unpacked is not None:
                 for element, where in self.unpacked_elements(*binding.unpacked, binding.scope, depth)[0]:
@@ -328,6 +332,10 @@ class ValueResolver(ClientIndex):
                 bindings = self.attribute_lookup(dotted, scope)
                 if bindings:
                     return self._binding_values(bindings, depth, attribute=True)
+                receiver, _, attr = dotted.partition(".")
+                klass = scope.enclosing_class() if receiver in ("self", "cls") and "." not in attr else None
+                if klass is not None and (inherited := self._inherited_factory(klass, attr)):
+                    return inherited
             values: list[Value] = []
             for base in self.values_of(expr.value, scope, depth + 1):
                 values.extend(self._member(base, expr.attr.value, depth))
@@ -381,10 +389,28 @@ class ValueResolver(ClientIndex):
         if isinstance(base, ResourceValue):
             return [ResourceValue(base.client, (*base.path, attr))]
         if isinstance(base, InstanceValue | LocalClassValue):
-            return self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+            found = self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
+            return found or self._inherited_factory(base.scope, attr)
         if isinstance(base, ImportedInstance):
             method = self._value_for_qualified(f"{base.name}.{attr}")
             return [method] if isinstance(method, ImportedFactory) else []
+        return []
+
+    def _inherited_factory(self, klass: Scope, attr: str) -> list[Value]:
+        """`self.make_client()` in a class deriving from an imported one whose method returns a
+        client (the project index lists it as the factory "Class.method"): that client."""
+        if not self._imported_classes:
+            return []
+        for member in self._family(klass):
+            node, parent = member.node, member.parent
+            if type(node) is not cst.ClassDef or parent is None:
+                continue
+            for arg in node.bases:
+                for value in self.values_of(arg.value, parent):
+                    if isinstance(value, ModuleValue) and value.name in self._imported_classes:
+                        method = self._value_for_qualified(f"{value.name}.{attr}")
+                        if isinstance(method, ImportedFactory):
+                            return [method]
         return []
 
     @functools.cached_property
@@ -443,7 +469,7 @@ class ValueResolver(ClientIndex):
     def _possible_values(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression | None]:
         """`expr` itself, or each value bound to it when it is a name (None for a binding
         without one, such as an import)."""
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return [binding.value for binding in self.lookup(expr.value, scope)]
         return [expr]
 
@@ -615,11 +641,17 @@ class ValueResolver(ClientIndex):
         """
         if depth > MAX_DEPTH:
             return [], False
-        if isinstance(expr, cst.SimpleString):
+        if type(expr) is cst.SimpleString:
             return [expr], True
         bindings: list[Binding] = []
-        if isinstance(expr, cst.Name):
-            bindings = self.lookup(expr.value, scope)
+        if type(expr) is cst.Name:
+            # `if provider == "g4f": model = "gpt-3.5-turbo" ... else: client.create(model=model)`:
+            # an assignment in the other branch of an `if` never reaches the use
+            bindings = [
+                binding
+                for binding in self.lookup(expr.value, scope)
+                if binding.target is None or not self.other_branch(binding.target, expr)
+            ]
         elif isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.attribute_lookup(dotted, scope) if dotted else []
@@ -718,6 +750,30 @@ class ValueResolver(ClientIndex):
             complete = complete and whole
         return literals, complete
 
+    def other_branch(self, bound: cst.CSTNode, used: cst.CSTNode) -> bool:
+        """Whether `bound` and `used` sit in different branches of one `if` (its body and its
+        `else`/`elif`) with no loop around that `if` in their scope to carry the value over."""
+        sides = self._branch_sides(bound)
+        for statement, side, looped in self._branch_sides(used):
+            other = next((s for st, s, _ in sides if st is statement), None)
+            if other is not None:
+                return other != side and not looped
+        return False
+
+    def _branch_sides(self, node: cst.CSTNode) -> list[tuple[cst.If, str, bool]]:
+        """The `if` statements around `node` in its own scope, innermost first, each with the side
+        `node` is on ("body" or "orelse") and whether a loop encloses that `if` in the scope."""
+        found: list[tuple[cst.If, str, bool]] = []
+        child, current = node, self.parents.get(node)
+        # node classes tested by `type()`: `isinstance()` against LibCST's classes runs ABCMeta's check
+        while current is not None and type(current) not in _SCOPE_NODES:
+            if type(current) is cst.If and child is not current.test:
+                found.append((current, "body" if child is current.body else "orelse", False))
+            elif type(current) in _LOOP_NODES:
+                found = [(statement, side, True) for statement, side, _ in found]
+            child, current = current, self.parents.get(current)
+        return found
+
     def initializer(self, klass: Scope) -> Scope | None:
         """The `__init__` a call of a class of this module runs (its own or a base's)."""
         for member in self._family(klass):
@@ -737,8 +793,8 @@ class ValueResolver(ClientIndex):
         index = positional.index(param) if param in positional else None
         if index is not None and function.parent is not None and function.parent.kind == "class" and not _static(node):
             index -= 1  # a method: `self` is the receiver, not an argument
-        if index is not None and index < 0:
-            return []  # `self` itself: no call passes it by position or keyword
+            if index < 0:
+                return []  # `self` or a classmethod's `cls` (`return cls`): no call passes it
         found: list[tuple[cst.BaseExpression, Scope]] = []
         for call, scope in self.call_sites.get(function, []):
             keyword = find_kwarg(call, param.name.value)

@@ -344,7 +344,7 @@ def _generate(
         changes = {"body": _STUB_BODY, "orelse": None} if hasattr(statement, "orelse") else {"body": _STUB_BODY}
         statement = statement.with_changes(**changes)
     parent = parents.get(plan.statement)
-    is_elif = isinstance(parent, cst.If) and parent.orelse is plan.statement
+    is_elif = type(parent) is cst.If and parent.orelse is plan.statement
     if is_elif:
         statement._codegen(recorder, is_elif=True)
     else:
@@ -451,7 +451,7 @@ def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_
         if type(statement) not in _COMPOUND_STATEMENTS:
             continue  # a small statement of a one-line suite
         compound = cast(cst.BaseCompoundStatement, statement)
-        if isinstance(compound, cst.Match):
+        if type(compound) is cst.Match:
             for case in compound.cases:
                 _cst_units(case.body.body, out, first_unit)
             continue
@@ -459,9 +459,9 @@ def _cst_units(statements: Sequence[cst.CSTNode], out: list[cst.CSTNode], first_
         for handler in getattr(compound, "handlers", ()):
             _cst_units(handler.body.body, out, first_unit)
         orelse = getattr(compound, "orelse", None)
-        if isinstance(orelse, cst.If):
+        if type(orelse) is cst.If:
             _cst_units([orelse], out, first_unit)
-        elif isinstance(orelse, cst.Else):
+        elif type(orelse) is cst.Else:
             _cst_units(orelse.body.body, out, first_unit)
         finalbody = getattr(compound, "finalbody", None)
         if finalbody is not None:
