@@ -330,6 +330,11 @@ def _migrate_module(
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
             )
+        if context.model_params:
+            params = {owner: set(found) for owner, found in summary.model_params.items()}
+            for owner, found in context.model_params.items():
+                params.setdefault(owner, set()).update(found)
+            summary = replace(summary, model_params={o: tuple(sorted(f)) for o, f in params.items()})
         if context.env_reads:
             summary = replace(summary, env_reads=context.env_reads)
         if context.id_moves:

@@ -240,7 +240,7 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
             if forwards and not model.model_literals(call)[0]:  # the module's own callers' ids are rewritten here
                 yield function.name.value, "model", -1, call
         for value in values:
-            for owner, param, index in _params_reaching(model, value, call.scope):
+            for owner, param, index in params_reaching(model, value, call.scope):
                 yield owner, param, index, call
 
 
@@ -332,7 +332,7 @@ def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], 
         element = model.parents.get(literal)
         if type(element) is cst.DictElement and element.key is literal and string_value(literal) == "model":
             sent_values.append((element.value, scope))
-    sent = {(owner, param) for value, scope in sent_values for owner, param, _ in _params_reaching(model, value, scope)}
+    sent = {(owner, param) for value, scope in sent_values for owner, param, _ in params_reaching(model, value, scope)}
     found: dict[str, set[tuple[str, int]]] = {}
     pending = [(value, scope, 0) for value, scope in model.tokenizer_arguments]
     seen: set[cst.CSTNode] = set()
@@ -341,7 +341,7 @@ def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], 
         if value in seen or depth > _MAX_DEPTH:
             continue
         seen.add(value)
-        for owner, param, index in _params_reaching(model, value, scope):
+        for owner, param, index in params_reaching(model, value, scope):
             if (owner, param) not in sent:
                 found.setdefault(owner, set()).add((param, index))
         if type(value) is not cst.Name:
@@ -355,7 +355,7 @@ def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], 
     return {name: tuple(sorted(params)) for name, params in found.items()}
 
 
-def _params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:
+def params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:
     """(module-level function or class, parameter, position or -1) for the parameters `value`
     comes from: a module-level function's own (`model=model`), or its class's `__init__`'s
     through an attribute (`model=self.model` after `self.model = model or "gpt-4o"`)."""

@@ -933,3 +933,73 @@ def test_agents_of_other_modules_run_on_the_default_client_moved_to_zai(tmp_path
     )
     found = _findings(tmp_path / "waits", {"app/__init__.py": "", "app/setup_llm.py": waiting, "app/writer.py": writer})
     assert [f.split(" ")[0] for f in found["app/writer.py"]] == ["GLM108"]
+
+
+def test_a_transcription_id_another_module_sends_moves_only_unsafely_and_its_client_waits(tmp_path: Path) -> None:
+    """`settings.py` holds `whisper-1`, which `listen.py` sends to transcriptions: the id moves
+    only with --unsafe-fixes (GLM's speech model hears differently), and the client sending it
+    waits for it, or a safe run would send `whisper-1` to Z.AI (rob-luke/conversations)."""
+    files = {
+        "settings.py": 'SPEECH_MODEL = "whisper-1"\n',
+        "listen.py": (
+            "from openai import OpenAI\n\nfrom settings import SPEECH_MODEL\n\nclient = OpenAI()\n\n\n"
+            "def hear(f):\n    return client.audio.transcriptions.create(model=SPEECH_MODEL, file=f)\n"
+        ),
+    }
+    assert _fixes(tmp_path, files, "settings.py")["GLM101"][0] == "unsafe"
+    fixes = _fixes(tmp_path, files, "listen.py")
+    assert fixes["GLM001"][0] == fixes["GLM002"][0] == "unsafe"
+    assert "`SPEECH_MODEL` becomes `glm-asr` only with --unsafe-fixes" in fixes["GLM002"][1]
+
+
+def test_a_tests_expectation_of_an_imported_setting_follows_the_setting(tmp_path: Path) -> None:
+    """`assert settings.TEXT_MODEL == "gpt-4o-mini"` in a test: the setting moves to `glm-4.6`
+    in the module that defines it, so the expectation moves with it (a safe fix); the test of a
+    transcription setting, kept in a safe run, stays a warning (rob-luke/conversations)."""
+    files = {
+        "app/__init__.py": "",
+        "app/settings.py": 'TEXT_MODEL = "gpt-4o-mini"\nSPEECH_MODEL = "whisper-1"\n',
+        "app/chat.py": (
+            "from openai import OpenAI\n\nfrom app import settings\n\nclient = OpenAI()\n\n\n"
+            "def ask(q):\n    return client.chat.completions.create(model=settings.TEXT_MODEL, messages=q)\n\n\n"
+            "def hear(f):\n    return client.audio.transcriptions.create(model=settings.SPEECH_MODEL, file=f)\n"
+        ),
+        "tests/test_settings.py": (
+            "import unittest\n\nfrom app import settings\n\n\n"
+            "def test_text_model():\n"
+            '    assert settings.TEXT_MODEL == "gpt-4o-mini"\n\n\n'
+            "class SpeechTest(unittest.TestCase):\n"
+            "    def test_speech_model(self):\n"
+            '        self.assertEqual(settings.SPEECH_MODEL, "whisper-1")\n'
+        ),
+    }
+    found = _findings(tmp_path, files)["tests/test_settings.py"]
+    assert any("expects `settings.SPEECH_MODEL` to hold" in f for f in found)
+    # the chat and the transcription share one client, which waits for `whisper-1`: nothing moves
+    assert not any("GLM103" in code for code in _fixes(tmp_path, files, "tests/test_settings.py"))
+    files["app/chat.py"] = files["app/chat.py"].split("\n\n\ndef hear")[0] + "\n"
+    fixes = _fixes(tmp_path, files, "tests/test_settings.py")
+    assert fixes["GLM103"] == (
+        "safe",
+        "Model id `gpt-4o-mini` is what a test expects `settings.TEXT_MODEL` to hold, and the run replaces it "
+        "with `glm-4.6` wherever the code writes it",
+    )
+
+
+def test_an_id_passed_to_a_class_whose_chatopenai_moves_moves_with_it(tmp_path: Path) -> None:
+    """`AI(model_name=model)` in `cli.py`, with `model="gpt-4o"`, and `ai.py`'s `ChatOpenAI(model=
+    self.model_name)`, moved to Z.AI by a safe run: the caller's id moves too, or the CLI would
+    send `gpt-4o` to Z.AI (gpt-engineer-org/gpt-engineer's `--model` default)."""
+    files = {
+        "ai.py": (
+            "from langchain_openai import ChatOpenAI\n\n\nclass AI:\n"
+            '    def __init__(self, model_name="gpt-4-turbo"):\n        self.model_name = model_name\n\n'
+            "    def llm(self):\n        return ChatOpenAI(model=self.model_name)\n"
+        ),
+        "cli.py": 'from ai import AI\n\n\ndef main(model="gpt-4o"):\n    return AI(model_name=model)\n',
+    }
+    fixes = _fixes(tmp_path, files, "cli.py")
+    assert fixes["GLM101"][0] == "safe" and "sent to chat completions by `ai.AI`" in fixes["GLM101"][1]
+    # one that waits (`n=2`, which Z.AI rejects as sent) keeps the caller's id with it
+    files["ai.py"] = files["ai.py"].replace("model=self.model_name)", "model=self.model_name, n=2)")
+    assert "GLM101" not in _fixes(tmp_path, files, "cli.py")

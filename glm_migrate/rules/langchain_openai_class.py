@@ -32,6 +32,7 @@ from glm_migrate.rules._langchain_requests import RequestOptions
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
+from glm_migrate.summary import params_reaching
 from glm_migrate.tables import split_provider
 
 #: the names each setting goes by (current name first, then langchain's older alias)
@@ -303,6 +304,7 @@ class LangchainOpenAIClass(Rule):
                 self._migrate(call, scope, "langchain_chat")
         self._structured_output()
         self._per_call_models()
+        self._model_params()
         # after the others: a default shared with a `ChatOpenAI` branch moves with that branch
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
@@ -745,6 +747,15 @@ class LangchainOpenAIClass(Rule):
         literals, complete = self.model.resolve_strings(arg.value, scope)
         ids = [self.tables.glm_id("chat", string_value(literal) or "") for literal in literals]
         return complete and bool(ids) and all(new in self.tables.vision_models for new in ids)
+
+    def _model_params(self) -> None:
+        """The parameters of this module's functions and classes that a chat class moved whole
+        to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)`): a caller in another
+        module passing `"gpt-4o"` there rewrites it (GLM101), or Z.AI would get OpenAI's id."""
+        for call, scope, _ in self.model.framework_calls:
+            arg = self._model_arg(call) if call in self._chats_at_zai else None
+            for owner, param, index in params_reaching(self.model, arg.value, scope) if arg is not None else ():
+                self.context.model_params.setdefault(owner, set()).add((param, index, "chat"))
 
     def _model_arg(self, call: cst.Call) -> cst.Arg | None:
         return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)

@@ -7,6 +7,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string, replace_with
 from glm_migrate.rules.model_setting import another_providers_class, names_a_tokenizer, settings_in
 from glm_migrate.semantic import Target, string_value
+from glm_migrate.summary import imported_roots
 from glm_migrate.tables import split_provider
 
 #: literal tables and what holds their items
@@ -48,7 +49,9 @@ class ModelIdAsData(Rule):
     migrated. It is not rewritten: which id of the code
     it mirrors, and whether that one moves in the same run, is not known here, unless the project
     index says every fix of the run about that id is applied and makes the same GLM id of it:
-    then the expectation gets that id by a safe fix, so the migrated code keeps its tests.
+    then the expectation gets that id by a safe fix, so the migrated code keeps its tests. A
+    test's expectation of a value it imports from the code (`assert settings.model ==
+    "gpt-4o-mini"`, `assertEqual(MODEL, "gpt-4o-mini")`) is treated the same way.
     """
 
     CODE = "GLM103"
@@ -123,6 +126,38 @@ class ModelIdAsData(Rule):
                 key = index.value if isinstance(index, cst.Index) else None
                 if isinstance(key, cst.SimpleString) and string_value(key) == "model":
                     return self._api_method(arguments)
+        return None
+
+    def _expected_setting(self, literal: cst.SimpleString) -> str | None:
+        """In a test, the code of a value imported from another module that the test expects to
+        be `literal` (`assert settings.text_model == "gpt-4o-mini"`, `assertEqual(MODEL, ...)`):
+        the code's setting, which fails the test once it moves alone."""
+        if not self.model.is_test_module:
+            return None
+        parents = self.model.parents
+        parent = parents.get(literal)
+        others: list[cst.BaseExpression] = []
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            call = parents.get(parent)
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in ("assertEqual", "assertEquals", "assertNotEqual")
+            ):
+                others = [arg.value for arg in call.args[:2] if arg is not parent]
+        else:
+            comparison = parents.get(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+            if isinstance(comparison, cst.Comparison) and len(comparison.comparisons) == 1:
+                target = comparison.comparisons[0]
+                if isinstance(target.operator, cst.Equal | cst.NotEqual):
+                    others = [comparison.left, target.comparator]
+        for other in others:
+            if other is literal or type(other) not in (cst.Name, cst.Attribute):
+                continue
+            scope = self.model.scope_of(other)
+            roots = list(imported_roots(self.model, other, scope, 0))
+            if roots and not any(root.partition(".")[0] in ("openai", "os", "unittest") for root, _ in roots):
+                return code_of(other)
         return None
 
     def _call_args(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -220,6 +255,30 @@ class ModelIdAsData(Rule):
                         literal,
                         f"{what}{label} is what a test expects the mocked `{expected}` to be sent: where the "
                         f"code's id becomes {self._glm_of(value)}, change this expectation with it",
+                        severity=Severity.WARNING,
+                    )
+                    continue
+                setting = self._expected_setting(literal)
+                moved = self.model.facts.moved_ids.get(value) if setting is not None else None
+                if setting is not None and moved:
+                    # `assert settings.text_model == "gpt-4o-mini"`: the code's setting moves
+                    self.report(
+                        literal,
+                        f"{what}{label} is what a test expects `{setting}` to hold, and the run replaces it with "
+                        f"`{moved}` wherever the code writes it",
+                        fix=Fix(
+                            ((literal, replace_with(replace_string(literal, moved))),),
+                            f"Expect `{moved}`",
+                            applicability=Applicability.SAFE,
+                        ),
+                        severity=Severity.WARNING,
+                    )
+                    continue
+                if setting is not None:
+                    self.report(
+                        literal,
+                        f"{what}{label} is what a test expects `{setting}` to hold: where the code's id becomes "
+                        f"{self._glm_of(value)}, change this expectation with it",
                         severity=Severity.WARNING,
                     )
                     continue

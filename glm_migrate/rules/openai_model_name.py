@@ -249,7 +249,12 @@ class OpenAIModelName(Rule):
                     )
                     continue
                 waits = self.model.facts.waiting_names.get(dotted)
-                self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
+                if self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits):
+                    # kept in a safe run, the id would reach Z.AI through the senders' moved
+                    # clients: they wait for it (`ModuleFacts.held_sent`)
+                    self.context.held_names[dotted] = (
+                        f"`{dotted}` becomes `{match.glm}` only with --unsafe-fixes where it is defined"
+                    )
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
         self._handed_over_with_clients()
@@ -353,23 +358,26 @@ class OpenAIModelName(Rule):
         endpoint: str,
         match: ModelMatch,
         waits: str | None = None,
-    ) -> None:
+    ) -> bool:
         """An id another module's request sends: rewritten here; for embeddings, whose
-        `dimensions=` is not in view, only as an unsafe fix; and only so where the client sending
-        it waits where it is built (`waits`): in a safe run it stays with OpenAI, which would get
-        the GLM id."""
+        `dimensions=` is not in view, and for transcription, image and speech models, which hear
+        or draw differently, only as an unsafe fix; and only so where the client sending it waits
+        where it is built (`waits`): in a safe run it stays with OpenAI, which would get the GLM
+        id. True where the id itself makes the fix unsafe: the senders' clients wait for it."""
         new = match.glm or ""
         resized = embedding_width_change(self.tables, old, new, None) if endpoint == "embeddings" else None
+        unsafe = bool(resized) or endpoint not in ("chat", "embeddings")
         fix = Fix(
             ((literal, partial(replace_string, value=new)),),
             f"Replace with `{new}`",
-            applicability=Applicability.UNSAFE if resized or waits else None,
+            applicability=Applicability.UNSAFE if unsafe or waits else None,
         )
         if resized:
             message += f"; {resized}"
-        if waits:
+        if waits and not unsafe:
             message += f" (with --unsafe-fixes: the client sending it waits where it is built: {waits})"
         self.report(literal, message, fix=fix, model=match)
+        return unsafe
 
     def _rewrite(self, call: ApiCall, endpoint: str, blocked: set[cst.SimpleString]) -> None:
         literals, _ = self.model.model_literals(call)
