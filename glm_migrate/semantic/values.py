@@ -101,6 +101,7 @@ class ValueResolver(ClientIndex):
         self._values: dict[tuple[int, int], list[Value]] = {}
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
         self._callback_choices_of: dict[Scope, list[cst.SimpleString]] = {}
+        self._instance_writes: dict[tuple[Scope, str], list[Binding]] = {}
         #: function of this module (a class's `__init__` for its calls) -> the calls of it
         self.call_sites: dict[Scope, list[tuple[cst.Call, Scope]]] = {}
 
@@ -491,12 +492,36 @@ class ValueResolver(ClientIndex):
     def member_bindings(self, expr: cst.Attribute, scope: Scope) -> list[Binding]:
         """The bindings of `expr`'s attribute on what its base may be, an instance or a class of
         this module (`req.temperature` with `req: ChatRequest`, `self.config.model`)."""
-        return [
-            binding
-            for base in self.values_of(expr.value, scope)
-            if isinstance(base, InstanceValue | LocalClassValue)
-            for binding in self.class_attribute(base.scope, expr.attr.value)
-        ]
+        found: list[Binding] = []
+        for base in self.values_of(expr.value, scope):
+            if isinstance(base, InstanceValue | LocalClassValue):
+                found += self.class_attribute(base.scope, expr.attr.value)
+                found += self._written_on_instances(base.scope, expr.attr.value)
+        return found
+
+    def _written_on_instances(self, klass: Scope, attr: str) -> list[Binding]:
+        """`settings.model = "gpt-3.5-turbo"` after `settings = Settings()`: the attribute set on a
+        name holding an instance of the class (or of its family), read wherever an instance is,
+        flow-insensitively as `self.model = ...` in a method is."""
+        key = (klass, attr)
+        if key not in self._instance_writes:
+            self._instance_writes[key] = []  # cuts cycles through the values of the names
+            family = set(self._family(klass))
+            found: list[Binding] = []
+            for (owner, written), bindings in self.attribute_bindings.items():
+                name, _, rest = written.partition(".")
+                if owner is not None or rest != attr or name in ("self", "cls"):
+                    continue
+                for binding in bindings:
+                    holders = [b for b in self.lookup(name, binding.scope) if b.value is not None]
+                    if any(
+                        isinstance(value, InstanceValue) and value.scope in family
+                        for holder in holders
+                        for value in self.values_of(cast(cst.BaseExpression, holder.value), holder.scope)
+                    ):
+                        found.append(binding)
+            self._instance_writes[key] = found
+        return self._instance_writes[key]
 
     def _offered(self, call: cst.Call, scope: Scope) -> list[cst.SimpleString]:
         """The strings of the list or tuple literals given to `call`, directly or by a name bound
