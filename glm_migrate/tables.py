@@ -311,6 +311,8 @@ class Tables:
     secret_prefixes: tuple[str, ...]
     #: what other providers' keys look like (`secret_shapes`, each matched against a whole literal)
     secret_shapes: tuple[re.Pattern[str], ...]
+    #: words that make a key literal a stand-in the program works with (`is_dummy_key`)
+    dummy_key_words: tuple[str, ...]
     limits: Mapping[str, Range]
     renamed_params: Mapping[str, str]
     #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
@@ -477,6 +479,11 @@ class Tables:
         if value.startswith(self.secret_prefixes) and len(value) >= 20:
             return True
         return any(shape.fullmatch(value) for shape in self.secret_shapes)
+
+    def is_dummy_key(self, value: str) -> bool:
+        """A key literal the program works with as it is (`"sk-mock-key-for-testing"`, `"fake"`)."""
+        lowered = value.lower()
+        return any(word in lowered for word in self.dummy_key_words)
 
     def base_url(self, region: str) -> str:
         return self.base_urls[region]
@@ -784,6 +791,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
         secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
         secret_shapes=tuple(re.compile(shape) for shape in _str_list(endpoints_raw, "env.secret_shapes", "endpoints")),
+        dummy_key_words=_str_list(endpoints_raw, "env.dummy_key_words", "endpoints"),
         limits=MappingProxyType(limits),
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),

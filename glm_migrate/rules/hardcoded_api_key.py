@@ -41,7 +41,10 @@ class HardcodedApiKey(Rule):
     Zhipu client (or one already aimed at Z.AI), whose key works: the program stops working
     until the variable is set. So is `openai.api_key = "sk-..."` in a module that makes no
     request through the module client and sets no URL for it: what uses it (`dspy.OpenAI`, a
-    library, another module) may still talk to OpenAI. A constant that also goes elsewhere, and a key used as an
+    library, another module) may still talk to OpenAI. So is a stand-in the program works with as
+    it is, in a test or anywhere (`"sk-mock-key-for-testing"` in a mock mode, `"fake"`; the
+    `dummy_key_words` of rules/endpoints.toml): read from the environment, it would stop that
+    code where `ZAI_API_KEY` is unset. A constant that also goes elsewhere, and a key used as an
     environment lookup's default, are reported only. Revoke the key: it stays in the
     repository's history.
     """
@@ -66,6 +69,12 @@ class HardcodedApiKey(Rule):
         ),
     )
     INVALID = (
+        # a mock mode's stand-in: unsafe, the mode runs without a key
+        Invalid(
+            'import os\nfrom openai import OpenAI\nc = OpenAI(api_key="sk-mock-key-for-testing")',
+            expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
         Invalid(
             'import os\nfrom openai import OpenAI\nc = OpenAI(api_key="sk-abc123")',
             expected='import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
@@ -186,19 +195,21 @@ class HardcodedApiKey(Rule):
             return
         self._reported.add(node)
         kind = "OpenAI API key" if key.startswith(self.tables.secret_prefixes) else "API key"
-        secret = self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes)
+        dummy = self.tables.is_dummy_key(key)
+        secret = not dummy and (self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes))
         message = f"Hard-coded {kind}{where} (revoke it)" if secret else f"API key{where} is a string literal"
+        if dummy and not self.model.is_test_module:
+            message += ", a stand-in the code may run with as it is (a mock mode)"
         if sink is None or sink is Sink.STAYING:
             why = why or "glm-migrate does not move its client"
             self.report(node, f"{message}: move it to the environment by hand ({why})")
             return
         env = self.key_env
-        # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder:
-        # reading the environment instead makes the test fail without ZAI_API_KEY.
-        placeholder_in_test = not secret and self.model.is_test_module
-        applicability = (
-            None if sink is Sink.MOVING and not placeholder_in_test and not key_alone else Applicability.UNSAFE
-        )
+        # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder,
+        # and a stand-in anywhere (`"sk-mock-key-for-testing"` in a mock mode): reading the
+        # environment instead stops the test or the mode where ZAI_API_KEY is unset.
+        placeholder = not secret and (self.model.is_test_module or dummy)
+        applicability = None if sink is Sink.MOVING and not placeholder and not key_alone else Applicability.UNSAFE
         if key_alone:
             message += (
                 ": no request goes through the `openai` module client in this module, so its URL is not pointed"
