@@ -960,14 +960,6 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         _clientless_calls_wait(model, by_call, factories)
 
 
-#: the rules whose findings move, or leave where they are, what reads OpenAI's key or URL: a
-#: client, a LangChain or LlamaIndex class, a LiteLLM call, an API Z.AI lacks (its client stays),
-#: openai<1's module settings, a variable read in code
-_ENV_READER_RULES = frozenset(
-    {"GLM001", "GLM002", "GLM006", "GLM007", "GLM008", "GLM009", "GLM010", "GLM107", "GLM301", "GLM302", "GLM303"}
-)
-
-
 def _agents_default_on_zai(model: SemanticModel, findings: Sequence[Finding], applied: Sequence[bool]) -> bool:
     """The module gives the Agents SDK a default client (`set_default_openai_client(client)`)
     that talks to Z.AI after this run: already Z.AI's, or built here and pointed there by an
@@ -988,6 +980,14 @@ def _agents_default_on_zai(model: SemanticModel, findings: Sequence[Finding], ap
         ):
             return True
     return False
+
+
+#: the rules whose findings move, or leave where they are, what reads OpenAI's key or URL: a
+#: client, a LangChain or LlamaIndex class, a LiteLLM call, an API Z.AI lacks (its client stays),
+#: openai<1's module settings, a variable read in code
+_ENV_READER_RULES = frozenset(
+    {"GLM001", "GLM002", "GLM006", "GLM007", "GLM008", "GLM009", "GLM010", "GLM107", "GLM301", "GLM302", "GLM303"}
+)
 
 
 def _openai_env_reads(
