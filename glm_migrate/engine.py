@@ -341,6 +341,8 @@ def _migrate_module(
             summary = replace(summary, id_moves=context.id_moves)
         if context.agents_default:
             summary = replace(summary, agents_default=True)
+        if context.default_agents_rejected:
+            summary = replace(summary, agents_rejected=tuple(dict.fromkeys(context.default_agents_rejected)))
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes
@@ -1286,6 +1288,12 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(
                     client, f"an agent it serves is rejected by Z.AI until dealt with by hand: {refused}"
                 )
+    # ... and so do the clients this module gives the SDK for the agents of the process, where
+    # another module's agents running on them ask for what Z.AI rejects (the project index)
+    if model.facts.agents_rejected:
+        for client in _agents_setup_clients(model):
+            if moved_by_fixes(client):
+                waiting.setdefault(client, f"it serves {model.facts.agents_rejected}")
     # ... and so does an imported client whose move waits in the module that builds it
     for client in model.clients:
         if client.imported is not None and client.imported.waits is not None:
@@ -1402,6 +1410,22 @@ def _agent_clients(model: SemanticModel, agent: cst.Call) -> list[Client]:
             arg = positional[1] if len(positional) > 1 else None
         if arg is not None:
             found += [v for v in model.values_of(arg.value, setup_scope) if isinstance(v, Client)]
+    return found
+
+
+def _agents_setup_clients(model: SemanticModel) -> list[Client]:
+    """The clients this module gives the Agents SDK for agents bringing no model of their own:
+    its default client (`set_default_openai_client(client)`) and its providers' clients
+    (`OpenAIProvider(openai_client=client)`)."""
+    found: list[Client] = []
+    for call, scope, kind in model.framework_calls:
+        if kind not in ("agents_default_client", "agents_provider"):
+            continue
+        arg = find_kwarg(call, "client" if kind == "agents_default_client" else "openai_client")
+        if arg is None and kind == "agents_default_client" and call.args and call.args[0].keyword is None:
+            arg = call.args[0]
+        if arg is not None:
+            found += [v for v in model.values_of(arg.value, scope) if isinstance(v, Client)]
     return found
 
 

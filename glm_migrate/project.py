@@ -110,6 +110,13 @@ class ModuleSummary:
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
     agents_default: bool = False
+    #: the module hands the Agents SDK a client for the agents of the process that bring no
+    #: model of their own (`set_default_openai_client(...)`, `OpenAIProvider(openai_client=...)`)
+    agents_setup: bool = False
+    #: why Z.AI rejects agents of this module that run on a client another module gives the
+    #: Agents SDK (GLM010: "`output_type=Answer` makes the Agents SDK ask ..."), whatever that
+    #: client's target (engine.py): the module setting it up holds its move for them
+    agents_rejected: tuple[str, ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -169,6 +176,10 @@ class ModuleFacts:
     #: in a module using the Agents SDK: the module of the run that gives the SDK a default
     #: client on Z.AI (`ModuleSummary.agents_default`), whose agents here run on it too
     agents_default: str = ""
+    #: in a module giving the Agents SDK a client (`ModuleSummary.agents_setup`): an agent of
+    #: another module of the run that runs on it and Z.AI rejects, where and why ("an `Agent` in
+    #: `app.agents` that ...", `ModuleSummary.agents_rejected`): that client's move waits for it
+    agents_rejected: str = ""
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -192,6 +203,7 @@ class ModuleFacts:
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
+        parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
         return "\n".join(parts)
 
 
@@ -516,6 +528,7 @@ class ProjectIndex:
             if summary.model_ids
             else {},
             agents_default=self._agents_default(path, summary),
+            agents_rejected=self._agents_rejected(path, summary),
         )
 
     def _agents_default(self, path: PurePath, summary: ModuleSummary) -> str:
@@ -526,6 +539,18 @@ class ProjectIndex:
         for text in sorted(os.fspath(p) for p in self.summaries):
             if self.summaries[PurePath(text)].agents_default:
                 return text
+        return ""
+
+    def _agents_rejected(self, path: PurePath, summary: ModuleSummary) -> str:
+        """For a module giving the Agents SDK a client, the first agent of another module of the
+        run that Z.AI rejects and runs on such a client: the SDK's default is the process's."""
+        if not summary.agents_setup:
+            return ""
+        for text in sorted(os.fspath(p) for p in self.summaries):
+            other = PurePath(text)
+            if other != path and (reasons := self.summaries[other].agents_rejected):
+                where = (self._module(other) or (other.stem, other))[0]
+                return f"an `Agent` in `{where}` that Z.AI rejects until dealt with by hand: {reasons[0]}"
         return ""
 
     def _moved_ids(self) -> dict[str, str]:

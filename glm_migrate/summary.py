@@ -29,6 +29,8 @@ from glm_migrate.tables import Tables
 #: the endpoints whose `model=` the model map covers
 _MODEL_ENDPOINTS = frozenset({"chat", "embeddings", "images", "audio_transcriptions"})
 _MAX_DEPTH = 8
+#: the Agents SDK's calls that hand it a client for agents bringing no model of their own
+_AGENTS_SETUPS = frozenset({"agents_default_client", "agents_provider"})
 
 
 def summarize(model: SemanticModel) -> ModuleSummary:
@@ -72,6 +74,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
+        agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
     )
 
 

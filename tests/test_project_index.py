@@ -1003,3 +1003,46 @@ def test_an_id_passed_to_a_class_whose_chatopenai_moves_moves_with_it(tmp_path: 
     # one that waits (`n=2`, which Z.AI rejects as sent) keeps the caller's id with it
     files["ai.py"] = files["ai.py"].replace("model=self.model_name)", "model=self.model_name, n=2)")
     assert "GLM101" not in _fixes(tmp_path, files, "cli.py")
+
+
+_AGENTS_SETUP = (
+    "import os\n\nfrom agents import set_default_openai_api, set_default_openai_client\nfrom openai import AsyncOpenAI\n\n"
+    "set_default_openai_client(AsyncOpenAI(api_key=os.environ['OPENAI_API_KEY']))\n"
+    "set_default_openai_api('chat_completions')\n"
+)
+_AGENTS_MOD = (
+    "from agents import Agent\nfrom pydantic import BaseModel\n\n\nclass Answer(BaseModel):\n    text: str\n\n\n"
+    "agent = Agent(name='a', instructions='Answer.', model='gpt-4o', output_type=Answer)\n"
+)
+
+
+def test_the_default_client_waits_for_agents_another_module_builds_that_zai_rejects(tmp_path: Path) -> None:
+    """`setup.py` gives the Agents SDK its default client, `agents_mod.py` builds an agent with
+    an `output_type=` (a `json_schema` response format GLM-4.6 lacks) that runs on it: the
+    client moves only with --unsafe-fixes, saying which agent it waits for, or a safe run would
+    send that agent's requests to Z.AI, which rejects them (a probe of the codeWithHak/giaic-q4
+    layout: the client set up in one module, the agents in others)."""
+    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": _AGENTS_MOD}
+    fixes = _fixes(tmp_path / "rejected", files, "app/setup.py")
+    assert fixes["GLM001"][0] == fixes["GLM002"][0] == "unsafe"
+    assert "`output_type=Answer`" in fixes["GLM002"][1] and "`app.agents_mod`" in fixes["GLM002"][1]
+    # the agent's id stays OpenAI's with the client it runs on
+    assert "GLM010" not in _fixes(tmp_path / "rejected", files, "app/agents_mod.py")
+    # so for a forced `tool_choice` and a hosted tool
+    for options in ("model_settings=ModelSettings(tool_choice='required')", "tools=[WebSearchTool()]"):
+        files["app/agents_mod.py"] = (
+            "from agents import Agent, ModelSettings, WebSearchTool\n\n"
+            f"agent = Agent(name='a', instructions='Answer.', model='gpt-4o', {options})\n"
+        )
+        fixes = _fixes(tmp_path / options[:5], files, "app/setup.py")
+        assert fixes["GLM002"][0] == "unsafe" and "`app.agents_mod`" in fixes["GLM002"][1]
+
+
+def test_the_default_client_moves_with_agents_elsewhere_that_zai_serves(tmp_path: Path) -> None:
+    """Agents of another module that ask for nothing Z.AI rejects leave the default client's
+    move, and theirs, safe."""
+    agents = _AGENTS_MOD.replace(", output_type=Answer", "")
+    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": agents}
+    fixes = _fixes(tmp_path, files, "app/setup.py")
+    assert fixes["GLM001"][0] == fixes["GLM002"][0] == "safe"
+    assert _fixes(tmp_path, files, "app/agents_mod.py")["GLM010"][0] == "safe"

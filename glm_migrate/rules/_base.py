@@ -119,6 +119,10 @@ class RuleContext:
     #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
     #: run on waits for a person (engine.py)
     agents_rejected: list[tuple[cst.Call, str]] = field(default_factory=list)
+    #: why Z.AI rejects agents of this module that run on a client another module gives the SDK
+    #: (no model object, set-up call or provider of their own here), reported or not (GLM010):
+    #: that module's client waits for them (`ModuleSummary.agents_rejected`)
+    default_agents_rejected: list[str] = field(default_factory=list)
     #: functions and classes of this module whose parameter a framework model object this run
     #: moves to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)` after `self.model_name
     #: = model_name`), as `ModuleSummary.model_params` lists them: callers' ids move with it

@@ -194,16 +194,20 @@ class OpenAIAgentsSetup(Rule):
         # with (`RunConfig(model_provider=OpenAIProvider(openai_client=...))`)
         elsewhere = elsewhere or bool(agents.zai_setups(("agents_provider",)))
         modelless: list[cst.Call] = []
+        own_setup = bool(agents.of_kind("agents_default_client") or agents.of_kind("agents_provider"))
         chat_models = {
             c for c, sc in agents.of_kind("agents_chat_model") if agents.bound_for_zai(c, sc, "agents_chat_model")
         }
         for call, scope in agents.of_kind("agents_agent"):
             model_arg = find_kwarg(call, "model")
             on_zai = defaults or elsewhere or (model_arg is not None and model_arg.value in chat_models)
-            if on_zai and (
-                model_arg is None or type(model_arg.value) is not cst.Name or model_arg.value.value != "None"
-            ):
+            named = model_arg is None or type(model_arg.value) is not cst.Name or model_arg.value.value != "None"
+            if on_zai and named:
                 self._rejected_options(call, scope)
+            if named and not own_setup and self._on_default_client(model_arg, scope):
+                # whatever this run makes of it: the module giving the SDK its client holds that
+                # client's move for them, and learns it only from this module (project.py)
+                self.context.default_agents_rejected += [m.split(":")[0] for _, m in self._rejected(call, scope)]
             if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
             elif agents.uses_sdk:
@@ -219,11 +223,25 @@ class OpenAIAgentsSetup(Rule):
                 "key: pass a Z.AI client with `set_default_openai_client(...)` instead",
             )
 
+    def _on_default_client(self, model_arg: cst.Arg | None, scope: Scope) -> bool:
+        """An agent given no model object (`OpenAIChatCompletionsModel(...)`) runs on the client
+        the SDK is given as its default, or a run's provider's."""
+        if model_arg is None:
+            return True
+        return type(model_arg.value) is not cst.Call and not self.model.literals_of(model_arg.value, scope, cst.Call)
+
     def _rejected_options(self, call: cst.Call, scope: Scope) -> None:
-        """What an agent on Z.AI asks for that Z.AI rejects: a `tool_choice` other than "auto" in
-        its `ModelSettings` (HTTP 400 "Tool choice must be auto"), and an `output_type` other than
-        `str`, which the SDK sends as a `json_schema` response format (GLM-4.6 has `json_object`
-        only). A person reworks them; the client the agent runs on waits until then (engine.py)."""
+        """What an agent on Z.AI asks for that Z.AI rejects (`_rejected`), reported. A person
+        reworks them; the client the agent runs on waits until then (engine.py)."""
+        for node, message in self._rejected(call, scope):
+            self.report(node, message)
+            self.context.agents_rejected.append((call, message.split(":")[0]))
+
+    def _rejected(self, call: cst.Call, scope: Scope) -> list[tuple[cst.CSTNode, str]]:
+        """What an agent on Z.AI would ask for that Z.AI rejects: a `tool_choice` other than
+        "auto" in its `ModelSettings` (HTTP 400 "Tool choice must be auto"), an `output_type`
+        other than `str`, which the SDK sends as a `json_schema` response format (GLM-4.6 has
+        `json_object` only), and OpenAI's hosted tools, which need the Responses API."""
         found: list[tuple[cst.CSTNode, str]] = []
         output = find_kwarg(call, "output_type")
         if output is not None and not (type(output.value) is cst.Name and output.value.value in ("str", "None")):
@@ -265,9 +283,7 @@ class OpenAIAgentsSetup(Rule):
                             "of your own instead",
                         )
                     )
-        for node, message in found:
-            self.report(node, message)
-            self.context.agents_rejected.append((call, message.split(":")[0]))
+        return found
 
     def _repoint_advice(self) -> str | None:
         """With `repoint-responses` and a target that lists a Responses endpoint: how to keep it."""
