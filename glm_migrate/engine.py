@@ -1072,8 +1072,9 @@ def _model_id_moves(
         for old, new in literals.values():
             moves[old] = new if moves.get(old, new) == new else ""
     if moves:
+        mentions = re.compile("|".join(map(re.escape, moves))).search
         for literal, _ in model.string_literals:
-            if not any(old in literal.value for old in moves):
+            if mentions(literal.value) is None:
                 continue  # most literals: no need to decode them
             value = string_value(literal)
             if value in moves and not _at_or_below(literal, edited, model.parents):
