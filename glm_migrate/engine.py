@@ -1317,6 +1317,8 @@ def _move_as_safely_as_its_calls(
         count = len(waiting)
         _declared_clients_wait(model, of_call, waiting, factories)
         _key_readers_wait(model, context, findings, waiting)
+        if _guarded_keys_held(model, context, waiting):
+            _key_readers_wait(model, context, findings, waiting)
         if waiting and holders is None:
             holders = _shared_holders(model)
         _shared_clients_wait(model, of_call, holders or [], waiting)
@@ -1475,6 +1477,28 @@ def _agents_ids_wait(
             why = agents[call]
         if why is not None:
             held.append((finding, why))
+    return held
+
+
+def _guarded_keys_held(model: SemanticModel, context: RuleContext, waiting: dict[Client, str]) -> bool:
+    """A key setting GLM009 renames only while every client it guards moves (`key =
+    os.getenv("OPENAI_API_KEY")`, `if not key: raise ...`, `RuleContext.with_every_client`) keeps
+    OpenAI's key once one of them waits (`_run_hooks` makes its rename unsafe): so the clients
+    given that setting as their key wait with it (`_key_readers_wait`). Moved alone, one sent
+    OpenAI's key to Z.AI (WTMBerlin/generative-ai-course's resume search: `OpenAI(api_key=key)`
+    beside the waiting module client)."""
+    if not waiting or not context.with_every_client:
+        return False
+    why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
+    guarded = [finding.node for finding in context.with_every_client]
+    held = False
+    for client in model.clients:
+        if not moved_by_fixes(client):
+            continue
+        for value in _key_settings(model, client):
+            if value not in context.held_settings and any(_inside(node, (value,), model) for node in guarded):
+                context.held_settings[value] = why
+                held = True
     return held
 
 

@@ -115,12 +115,19 @@ def program_key_read(model: SemanticModel, value: cst.BaseExpression, scope: Sco
 
 def module_program_key(model: SemanticModel) -> str | None:
     """The module-level `openai` client's key variable when this module sets it itself
-    (`os.environ["OPENAI_API_KEY"] = getpass(...)`) and gives the client no `openai.api_key`:
-    as for a constructed client (`program_set_key`), that key is the program's, an OpenAI key."""
-    sdk_env = model.tables.sdk_key_env
-    if sdk_env not in model.program_key_envs or module_setting(model, "api_key"):
+    (`os.environ["OPENAI_API_KEY"] = getpass(...)`) and gives the client no `openai.api_key`, or
+    one read from it (`openai.api_key = OPENAI_API_KEY` after `OPENAI_API_KEY =
+    os.getenv("OPENAI_API_KEY")`, samwit/langchain-tutorials' BabyAGI notebook): as for a
+    constructed client (`program_set_key`), that key is the program's, an OpenAI key."""
+    settings = [a for a in model.module_attributes if a.attribute == "api_key"]
+    if settings:
+        for setting in settings:
+            variable = program_key_read(model, setting.value, model.module_scope)
+            if variable is not None:
+                return variable
         return None
-    return sdk_env
+    sdk_env = model.tables.sdk_key_env
+    return sdk_env if sdk_env in model.program_key_envs else None
 
 
 def set_after_built(model: SemanticModel, client: Client) -> list[ClientOptionAssignment]:

@@ -9,6 +9,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import sets_nothing, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._clients import module_program_key
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.rules._legacy_calls import (
     COMPLETION_ONLY,
@@ -312,9 +313,17 @@ class LegacyOpenAIApi(Rule):
         left = left or (short_code(undecided.assign) if undecided is not None else None)
         left = left or (f"import {self.model.legacy_imports[0][1]}" if self.model.legacy_imports else None)
         converted = {p.call for p in plans if p.conversion is not None}
+        # nor while its key is the program's, an OpenAI key (samwit/langchain-tutorials' BabyAGI)
+        variable = module_program_key(self.model)
         for literal, message, call in self._models:
             if left is not None and call in converted:
                 message += f"once its module client moves to Z.AI, which waits for `{left}` to be converted by hand"
+                self.report(literal, message)
+            elif variable is not None and call in converted:
+                message += (
+                    f"once its module client moves to Z.AI, by hand: its key is the one "
+                    f"{self.model.key_setter(variable)} sets in `{variable}`"
+                )
                 self.report(literal, message)
             else:
                 self.report(literal, message + "with the call", severity=Severity.WARNING)

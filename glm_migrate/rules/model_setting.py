@@ -465,7 +465,11 @@ def settings_in(model: SemanticModel) -> Iterator[tuple[str, cst.BaseExpression,
         for name, bindings in scope.bindings.items():
             if names_a_model(name):
                 for binding in bindings:
-                    if binding.value is not None and binding.qualified is None:
+                    if (
+                        binding.value is not None
+                        and binding.qualified is None
+                        and not _unread_parameter(model, binding, scope)
+                    ):
                         yield name, binding.value, binding.scope, binding
     for (_, dotted), bindings in model.attribute_bindings.items():
         if names_a_model(dotted.rpartition(".")[2]):
@@ -494,6 +498,17 @@ def settings_in(model: SemanticModel) -> Iterator[tuple[str, cst.BaseExpression,
                 scope,
                 call,
             )
+
+
+def _unread_parameter(model: SemanticModel, binding: Binding, function: Scope) -> bool:
+    """A parameter its function never reads (`def get_completion(prompt, model="gpt-3.5-turbo",
+    engine=deployment)` whose call sends `engine=` only, ElDokmak/ChatGPT-Prompt-Engineering-For-
+    Developers-DeepLearning.Ai): its default is sent nowhere, so it is no setting to move."""
+    target = binding.target
+    if type(target) is not cst.Param or function.kind != "function":
+        return False
+    name = target.name.value
+    return not any(type(model.parents.get(use)) is not cst.Param for use in model.uses_of(name, function))
 
 
 def another_providers_class(model: SemanticModel, scope: Scope) -> str | None:

@@ -327,6 +327,16 @@ class OpenAIEnvVar(Rule):
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
+            elif (azure := self._azure_option_reader(node)) is not None:
+                # `AzureOpenAI(azure_endpoint=os.getenv("OPENAI_API_BASE"))` of LlamaIndex or
+                # LangChain (Farzad-R/LLM-Zero-to-Hundred's notebooks): the Azure class stays, and
+                # renamed, the Azure key and deployments would go to Z.AI's URL
+                self.report(
+                    node,
+                    f"{message}, and this module gives it to {azure}, an Azure OpenAI option: read `{new}` only "
+                    "where that class is replaced by one talking to Z.AI",
+                )
+                continue
             elif (library := self._library_reader(node, name in key_envs)) is not None:
                 # `LiteLLMModel(model_id="gpt-4o", api_key=key)` (smolagents), `OpenAIProvider(
                 # api_key=key, base_url=base)` (pydantic-ai): no fix moves the library, and renamed,
@@ -646,6 +656,25 @@ class OpenAIEnvVar(Rule):
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
+
+    def _azure_option_reader(self, lookup: cst.BaseExpression) -> str | None:
+        """The Azure-only option (`azure_endpoint=`, `"azure_endpoint": ...`) given what `lookup`
+        reads, directly or through the setting it is kept in, as `code(option=...)`; None when the
+        call is an OpenAI SDK Azure client, which GLM008 replaces with its options."""
+        options = self.tables.azure_options
+        for read in (lookup, *(self._index.setting_reads(lookup) or ())):
+            holder = self.model.parents.get(read)
+            if type(holder) is cst.Arg and holder.value is read and holder.keyword is not None:
+                call = self.model.parents.get(holder)
+                if holder.keyword.value not in options or type(call) is not cst.Call:
+                    continue
+                qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
+                if any(name.partition(".")[0] == "openai" for name in qualified):
+                    continue  # `openai.AzureOpenAI(...)`: GLM008's
+                return f"`{short_code(call.func)}({holder.keyword.value}=...)`"
+            if type(holder) is cst.DictElement and holder.value is read and string_value(holder.key) in options:
+                return f"`{string_value(holder.key)}`"
+        return None
 
     def _library_reader(self, lookup: cst.BaseExpression, key: bool) -> str | None:
         """The LLM library (`rules/sdk.toml` `[model_readers]`, not one whose calls other rules

@@ -141,10 +141,15 @@ class SemanticModel(ValueResolver):
     @functools.cached_property
     def is_test_module(self) -> bool:
         """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
-        clients rarely send anything and whose URLs and keys are often mocks and placeholders."""
-        return any(name.startswith("test_") for name in self.module_scope.bindings) or self.imports_from(
-            "pytest", "unittest"
-        )
+        clients rarely send anything and whose URLs and keys are often mocks and placeholders. A
+        variable named `test_*` (`test_string = "..."` in a notebook) is data, not a test."""
+        return any(
+            name.startswith("test_")
+            and any(
+                binding.defines is not None and type(binding.defines.node) is cst.FunctionDef for binding in bindings
+            )
+            for name, bindings in self.module_scope.bindings.items()
+        ) or self.imports_from("pytest", "unittest")
 
     @functools.cached_property
     def tokenizer_literals(self) -> frozenset[cst.SimpleString]:
