@@ -390,6 +390,10 @@ def provider_branch(model: SemanticModel, client: Client) -> cst.CSTNode | None:
     return construction_provider_branch(model, client.construction, otherwise=client.sdk == "azure")
 
 
+#: where the search for a provider test around a construction stops (`type()`: see nodes.py)
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Module})
+
+
 def construction_provider_branch(
     model: SemanticModel, construction: cst.CSTNode | None, otherwise: bool = False
 ) -> cst.CSTNode | None:
@@ -402,7 +406,7 @@ def construction_provider_branch(
         return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
 
     current: cst.CSTNode | None = construction
-    while current is not None and not isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Module):
+    while current is not None and type(current) not in _SCOPES:
         parent = model.parents.get(current)
         if type(parent) is cst.If and current is parent.body and picks_openai(parent.test):
             return parent.test
