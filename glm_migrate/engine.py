@@ -665,7 +665,7 @@ def _note_import_uses(fix: Fix, module: cst.Module, parents: Parents, needed_at:
         current: cst.CSTNode | None = node
         index = None
         while current is not None:
-            if isinstance(current, cst.FunctionDef | cst.Lambda):
+            if type(current) in (cst.FunctionDef, cst.Lambda):
                 break
             index = order.get(id(current), index)
             current = parents.get(current)

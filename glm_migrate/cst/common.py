@@ -58,7 +58,7 @@ def block_indents(node: cst.CSTNode, parents: Parents, module: cst.Module) -> li
     tokens: list[str] = []
     current = parents.get(node)
     while current is not None:
-        if isinstance(current, cst.IndentedBlock | cst.Match):  # a match indents its cases
+        if type(current) is cst.IndentedBlock or type(current) is cst.Match:  # a match indents its cases
             tokens.append(module.default_indent if current.indent is None else current.indent)
         current = parents.get(current)
     return tokens[::-1]

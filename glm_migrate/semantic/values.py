@@ -624,7 +624,7 @@ class ValueResolver(ClientIndex):
             return []
         child, parent = node, self.parents.get(node)
         while parent is not None and type(parent) not in (cst.FunctionDef, cst.ClassDef, cst.Module):
-            if isinstance(parent, cst.If | cst.IfExp) and parent.body is child:
+            if (type(parent) is cst.If or type(parent) is cst.IfExp) and parent.body is child:
                 pinned = _pinned(parent.test, value.value)
                 if pinned:
                     return pinned

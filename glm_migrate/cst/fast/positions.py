@@ -391,7 +391,7 @@ def _ends_file_without_newline(module: cst.Module, code: str, start: int, record
 
 def _before_body(statement: cst.BaseStatement, child: cst.CSTNode) -> bool:
     """`child` of a compound `statement` is generated before its body (decorators, a test)."""
-    if type(statement) not in _COMPOUND_STATEMENTS or isinstance(statement, cst.Match | cst.Try):
+    if type(statement) not in _COMPOUND_STATEMENTS or type(statement) in (cst.Match, cst.Try):
         return False
     later = (cast(cst.BaseCompoundStatement, statement).body, getattr(statement, "orelse", None))
     return not any(child is part for part in later)
