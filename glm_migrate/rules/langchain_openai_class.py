@@ -19,6 +19,7 @@ from glm_migrate.rules._helpers import (
     embedding_width_change,
     env_key_lookup,
     imported_key,
+    key_literal,
     key_renaming_fix,
     names_openai_key,
     old_width_in_code,
@@ -26,6 +27,7 @@ from glm_migrate.rules._helpers import (
     put_in_extra_body,
     remove_kwargs,
     replace_string,
+    stand_in_key,
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
@@ -615,6 +617,12 @@ class LangchainOpenAIClass(Rule):
                 or _unseen_key(self.model, key.value, scope) is not None
             )
         )
+        # a test's placeholder key (`api_key="sk-fake123"`, `SecretStr("test")`), which GLM003
+        # replaces only with --unsafe-fixes: moved with it, the class would take it to Z.AI, and a
+        # test mocking OpenAI's URL (respx, openai-responses) would no longer catch its requests,
+        # as an SDK client given such a key waits (engine.py)
+        literal = key_literal(key.value) if key is not None else None
+        stand_in = literal is not None and stand_in_key(self.model, self.tables, string_value(literal) or "")
         first_finding = len(self.context.findings)
         if target is Target.OPENAI:
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
@@ -661,7 +669,15 @@ class LangchainOpenAIClass(Rule):
                 "Pass `check_embedding_ctx_length=False`",
             )
         # what the class's move must wait for: moved alone, it would break the program
-        awaited = "its OpenAI key replaced" if openai_key else "its model, whose vectors change size" if resized else ""
+        awaited = (
+            "its OpenAI key replaced"
+            if openai_key
+            else "its model, whose vectors change size"
+            if resized
+            else "GLM003's fix of its key literal"
+            if stand_in and target is Target.OPENAI
+            else ""
+        )
         if not awaited and target is Target.OPENAI and requests.rejected:
             # a request option Z.AI rejects as sent (`n=3`, two stop words, a forced `tool_choice`,
             # the Responses API): moved by a safe run, the class would fail there, as an SDK
@@ -841,7 +857,7 @@ class LangchainOpenAIClass(Rule):
         elif (
             moving
             and env is None
-            and string_value(arg.value) is None
+            and key_literal(arg.value) is None
             and not key_setting_moves(self.model, self.tables, key_env, arg.value, scope)
         ):
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
