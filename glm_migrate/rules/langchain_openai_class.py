@@ -160,7 +160,9 @@ class LangchainOpenAIClass(Rule):
     ## Fix safety
     Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
     whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
-    send that key to Z.AI, so it moves with the key replaced; and for an `OpenAIEmbeddings`
+    send that key to Z.AI, so it moves with the key replaced; for an instance given a stand-in key
+    literal (`api_key=SecretStr("sk-fake123")` in a test whose mock answers OpenAI's URL), which
+    GLM003 replaces only with --unsafe-fixes, as an SDK client given one waits; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
     documents), as GLM101 says of an SDK call. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
@@ -221,6 +223,14 @@ class LangchainOpenAIClass(Rule):
     )
     INVALID = (
         Invalid('from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")'),  # completions
+        Invalid(  # a stand-in key: the class moves only with GLM003's unsafe fix of it
+            "from langchain_openai import ChatOpenAI\nfrom pydantic import SecretStr\n"
+            'llm = ChatOpenAI(model="gpt-4o", api_key=SecretStr("sk-fake123"))',
+            expected="from langchain_openai import ChatOpenAI\nfrom pydantic import SecretStr\n"
+            'llm = ChatOpenAI(model="glm-4.6", api_key=SecretStr("sk-fake123"), base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+            unsafe=True,
+        ),
         Invalid(  # a per-call model replaces the constructor's in the request
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
             'api_key=k)\nreply = llm.invoke(messages, model="gpt-4o-mini")',
