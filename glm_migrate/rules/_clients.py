@@ -30,6 +30,9 @@ from glm_migrate.splats import SplatMapping
 
 #: calls that take a client class for what it is, not to build clients: `isinstance(x, OpenAI)`
 _CLASS_CHECKS = frozenset({"isinstance", "issubclass", "cast", "typing.cast", "type", "TypeVar", "typing.TypeVar"})
+# the class as the object whose attribute a test replaces (`monkeypatch.setattr(openai.AsyncClient,
+# "responses", AsyncMock(...))`, `patch.object(OpenAI, "post")`): it builds no client there
+_ATTRIBUTE_PATCHES = frozenset({"setattr", "delattr", "object"})
 
 
 def class_factories(model: SemanticModel) -> list[tuple[cst.Arg, str]]:
@@ -54,8 +57,11 @@ def class_factories(model: SemanticModel) -> list[tuple[cst.Arg, str]]:
     for call, scope in candidates:
         if dotted_name(call.func) in _CLASS_CHECKS or find_kwarg(call, "base_url") is not None or call in built:
             continue  # a type check, or clients of a server of their own (`partial(OpenAI, base_url=...)`)
-        for arg in call.args:
+        patched = (dotted_name(call.func) or "").rpartition(".")[2] in _ATTRIBUTE_PATCHES
+        for index, arg in enumerate(call.args):
             if type(arg.value) not in (cst.Name, cst.Attribute) or _last_name(arg.value) not in spelled:
+                continue
+            if patched and index == 0 and arg.keyword is None:
                 continue
             classes = model.qualified_names(arg.value, scope) & model.tables.clients.keys()
             if any(model.tables.clients[name][0] == "openai" for name in classes):

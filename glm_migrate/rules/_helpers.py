@@ -746,3 +746,29 @@ def tests_shown(codes: Collection[str], limit: int = 3) -> str:
     unique = list(dict.fromkeys(codes))
     shown = ", ".join(f"`{code}`" for code in unique[:limit])
     return shown + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
+
+
+def key_literal(value: cst.BaseExpression) -> cst.SimpleString | None:
+    """The string a key is written as: `"sk-..."`, or pydantic's `SecretStr("sk-...")`, the type
+    LangChain's classes keep their key in."""
+    if isinstance(value, cst.SimpleString) and string_value(value) is not None:
+        return value
+    if (
+        isinstance(value, cst.Call)
+        and (dotted_name(value.func) or "").rpartition(".")[2] == "SecretStr"
+        and len(value.args) == 1
+        and value.args[0].keyword is None
+        and not value.args[0].star
+    ):
+        inner = value.args[0].value
+        return inner if isinstance(inner, cst.SimpleString) and string_value(inner) is not None else None
+    return None
+
+
+def stand_in_key(model: SemanticModel, tables: Tables, key: str) -> bool:
+    """A key literal the program works with as it is: a test's placeholder (`"test"`,
+    `"sk-fake123"` in a test module) or a stand-in anywhere (`dummy_key_words`). GLM003 replaces it
+    only with --unsafe-fixes, so the client given it moves only then."""
+    dummy = tables.is_dummy_key(key)
+    secret = not dummy and (tables.looks_like_key(key) or key.startswith(tables.secret_prefixes))
+    return not secret and (model.is_test_module or dummy)

@@ -7,7 +7,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import module_client_called, module_setting
-from glm_migrate.rules._helpers import env_key_lookup
+from glm_migrate.rules._helpers import env_key_lookup, key_literal, stand_in_key
 from glm_migrate.rules._setting_flow import LANGCHAIN_KINDS, ModuleIndex, Sink
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, env_lookup, string_value
 
@@ -154,7 +154,8 @@ class HardcodedApiKey(Rule):
             for arg in call.args:
                 sink = self._index.key_sink(arg.value) if arg.keyword is not None else None
                 if sink is not None:
-                    self._check(arg.value, scope, sink)
+                    # `api_key=SecretStr("sk-...")`: the literal inside is the key
+                    self._check(key_literal(arg.value) or arg.value, scope, sink)
 
     def _check(self, value: cst.BaseExpression, scope: Scope, sink: Sink, *, key_alone: bool = False) -> None:
         key = string_value(value)
@@ -196,6 +197,7 @@ class HardcodedApiKey(Rule):
         self._reported.add(node)
         kind = "OpenAI API key" if key.startswith(self.tables.secret_prefixes) else "API key"
         dummy = self.tables.is_dummy_key(key)
+        placeholder = stand_in_key(self.model, self.tables, key)
         secret = not dummy and (self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes))
         message = f"Hard-coded {kind}{where} (revoke it)" if secret else f"API key{where} is a string literal"
         if dummy and not self.model.is_test_module:
@@ -208,7 +210,6 @@ class HardcodedApiKey(Rule):
         # A literal that is no key ("test", "fake-key") in a test module is a test's placeholder,
         # and a stand-in anywhere (`"sk-mock-key-for-testing"` in a mock mode): reading the
         # environment instead stops the test or the mode where ZAI_API_KEY is unset.
-        placeholder = not secret and (self.model.is_test_module or dummy)
         applicability = None if sink is Sink.MOVING and not placeholder and not key_alone else Applicability.UNSAFE
         if key_alone:
             message += (

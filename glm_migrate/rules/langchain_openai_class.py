@@ -19,6 +19,7 @@ from glm_migrate.rules._helpers import (
     embedding_width_change,
     env_key_lookup,
     imported_key,
+    key_literal,
     key_renaming_fix,
     names_openai_key,
     old_width_in_code,
@@ -26,6 +27,7 @@ from glm_migrate.rules._helpers import (
     put_in_extra_body,
     remove_kwargs,
     replace_string,
+    stand_in_key,
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
@@ -158,7 +160,9 @@ class LangchainOpenAIClass(Rule):
     ## Fix safety
     Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
     whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
-    send that key to Z.AI, so it moves with the key replaced; and for an `OpenAIEmbeddings`
+    send that key to Z.AI, so it moves with the key replaced; for an instance given a stand-in key
+    literal (`api_key=SecretStr("sk-fake123")` in a test whose mock answers OpenAI's URL), which
+    GLM003 replaces only with --unsafe-fixes, as an SDK client given one waits; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
     documents), as GLM101 says of an SDK call. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
@@ -219,6 +223,14 @@ class LangchainOpenAIClass(Rule):
     )
     INVALID = (
         Invalid('from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")'),  # completions
+        Invalid(  # a stand-in key: the class moves only with GLM003's unsafe fix of it
+            "from langchain_openai import ChatOpenAI\nfrom pydantic import SecretStr\n"
+            'llm = ChatOpenAI(model="gpt-4o", api_key=SecretStr("sk-fake123"))',
+            expected="from langchain_openai import ChatOpenAI\nfrom pydantic import SecretStr\n"
+            'llm = ChatOpenAI(model="glm-4.6", api_key=SecretStr("sk-fake123"), base_url="https://api.z.ai/api/paas/v4/")',
+            settings={"base_url_style": "literal"},
+            unsafe=True,
+        ),
         Invalid(  # a per-call model replaces the constructor's in the request
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", '
             'api_key=k)\nreply = llm.invoke(messages, model="gpt-4o-mini")',
@@ -615,6 +627,12 @@ class LangchainOpenAIClass(Rule):
                 or _unseen_key(self.model, key.value, scope) is not None
             )
         )
+        # a test's placeholder key (`api_key="sk-fake123"`, `SecretStr("test")`), which GLM003
+        # replaces only with --unsafe-fixes: moved with it, the class would take it to Z.AI, and a
+        # test mocking OpenAI's URL (respx, openai-responses) would no longer catch its requests,
+        # as an SDK client given such a key waits (engine.py)
+        literal = key_literal(key.value) if key is not None else None
+        stand_in = literal is not None and stand_in_key(self.model, self.tables, string_value(literal) or "")
         first_finding = len(self.context.findings)
         if target is Target.OPENAI:
             url = base_url_expression(self.tables, self.settings.region, self.settings.base_url_style)
@@ -661,7 +679,15 @@ class LangchainOpenAIClass(Rule):
                 "Pass `check_embedding_ctx_length=False`",
             )
         # what the class's move must wait for: moved alone, it would break the program
-        awaited = "its OpenAI key replaced" if openai_key else "its model, whose vectors change size" if resized else ""
+        awaited = (
+            "its OpenAI key replaced"
+            if openai_key
+            else "its model, whose vectors change size"
+            if resized
+            else "GLM003's fix of its key literal"
+            if stand_in and target is Target.OPENAI
+            else ""
+        )
         if not awaited and target is Target.OPENAI and requests.rejected:
             # a request option Z.AI rejects as sent (`n=3`, two stop words, a forced `tool_choice`,
             # the Responses API): moved by a safe run, the class would fail there, as an SDK
@@ -841,7 +867,7 @@ class LangchainOpenAIClass(Rule):
         elif (
             moving
             and env is None
-            and string_value(arg.value) is None
+            and key_literal(arg.value) is None
             and not key_setting_moves(self.model, self.tables, key_env, arg.value, scope)
         ):
             # the key of a client this run moves to Z.AI: it was an OpenAI key until now
