@@ -485,6 +485,10 @@ class Tables:
         lowered = value.lower()
         return any(word in lowered for word in self.dummy_key_words)
 
+    def is_secret_key(self, value: str) -> bool:
+        """A key literal that is a real secret: shaped like one, or OpenAI's prefix, and no stand-in."""
+        return not self.is_dummy_key(value) and (self.looks_like_key(value) or value.startswith(self.secret_prefixes))
+
     def base_url(self, region: str) -> str:
         return self.base_urls[region]
 

@@ -769,6 +769,4 @@ def stand_in_key(model: SemanticModel, tables: Tables, key: str) -> bool:
     """A key literal the program works with as it is: a test's placeholder (`"test"`,
     `"sk-fake123"` in a test module) or a stand-in anywhere (`dummy_key_words`). GLM003 replaces it
     only with --unsafe-fixes, so the client given it moves only then."""
-    dummy = tables.is_dummy_key(key)
-    secret = not dummy and (tables.looks_like_key(key) or key.startswith(tables.secret_prefixes))
-    return not secret and (model.is_test_module or dummy)
+    return not tables.is_secret_key(key) and (model.is_test_module or tables.is_dummy_key(key))

@@ -196,11 +196,10 @@ class HardcodedApiKey(Rule):
             return
         self._reported.add(node)
         kind = "OpenAI API key" if key.startswith(self.tables.secret_prefixes) else "API key"
-        dummy = self.tables.is_dummy_key(key)
         placeholder = stand_in_key(self.model, self.tables, key)
-        secret = not dummy and (self.tables.looks_like_key(key) or key.startswith(self.tables.secret_prefixes))
+        secret = self.tables.is_secret_key(key)
         message = f"Hard-coded {kind}{where} (revoke it)" if secret else f"API key{where} is a string literal"
-        if dummy and not self.model.is_test_module:
+        if self.tables.is_dummy_key(key) and not self.model.is_test_module:
             message += ", a stand-in the code may run with as it is (a mock mode)"
         if sink is None or sink is Sink.STAYING:
             why = why or "glm-migrate does not move its client"
