@@ -232,55 +232,14 @@ class ModelIdAsData(Rule):
                 if literal in settings:
                     self.report(literal, f"{what}{label} {settings[literal]}")
                     continue
+                # a test's expectation of the model a mocked API call was given, or of a setting of
+                # the code: it fails once the code's id is migrated, so it is worth more than a note
                 expected = self._expected_request_model(literal)
-                moved = self.model.facts.moved_ids.get(value) if expected is not None else None
-                if expected is not None and moved:
-                    # every fix of the run about the id makes it `moved`: the expectation follows
-                    self.report(
-                        literal,
-                        f"{what}{label} is what a test expects the mocked `{expected}` to be sent, and the run "
-                        f"replaces it with `{moved}` wherever the code sends it",
-                        fix=Fix(
-                            ((literal, replace_with(replace_string(literal, moved))),),
-                            f"Expect `{moved}`",
-                            applicability=Applicability.SAFE,
-                        ),
-                        severity=Severity.WARNING,
-                    )
-                    continue
-                if expected is not None:
-                    # a test's expectation of the model a mocked API call was given: it fails once
-                    # the code's id is migrated, so it is worth more than a note
-                    self.report(
-                        literal,
-                        f"{what}{label} is what a test expects the mocked `{expected}` to be sent: where the "
-                        f"code's id becomes {self._glm_of(value)}, change this expectation with it",
-                        severity=Severity.WARNING,
-                    )
-                    continue
-                setting = self._expected_setting(literal)
-                moved = self.model.facts.moved_ids.get(value) if setting is not None else None
-                if setting is not None and moved:
-                    # `assert settings.text_model == "gpt-4o-mini"`: the code's setting moves
-                    self.report(
-                        literal,
-                        f"{what}{label} is what a test expects `{setting}` to hold, and the run replaces it with "
-                        f"`{moved}` wherever the code writes it",
-                        fix=Fix(
-                            ((literal, replace_with(replace_string(literal, moved))),),
-                            f"Expect `{moved}`",
-                            applicability=Applicability.SAFE,
-                        ),
-                        severity=Severity.WARNING,
-                    )
-                    continue
-                if setting is not None:
-                    self.report(
-                        literal,
-                        f"{what}{label} is what a test expects `{setting}` to hold: where the code's id becomes "
-                        f"{self._glm_of(value)}, change this expectation with it",
-                        severity=Severity.WARNING,
-                    )
+                setting = self._expected_setting(literal) if expected is None else None
+                if expected is not None or setting is not None:
+                    held = f"the mocked `{expected}` to be sent" if expected is not None else f"`{setting}` to hold"
+                    written = "sends" if expected is not None else "writes"
+                    self._report_expectation(literal, value, f"{what}{label} is what a test expects {held}", written)
                     continue
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue
@@ -291,6 +250,25 @@ class ModelIdAsData(Rule):
                 holder,
                 f"{len(literals)} OpenAI model ids ({shown}) used as data in this {kind}: check they hold for GLM models",
             )
+
+    def _report_expectation(self, literal: cst.SimpleString, value: str, expects: str, written: str) -> None:
+        """A test's expected id (`expects` says of what): fixed where every fix of the run about the
+        id makes the same GLM id of it (the project index), else a warning to change it by hand."""
+        moved = self.model.facts.moved_ids.get(value)
+        if not moved:
+            message = f"{expects}: where the code's id becomes {self._glm_of(value)}, change this expectation with it"
+            self.report(literal, message, severity=Severity.WARNING)
+            return
+        self.report(
+            literal,
+            f"{expects}, and the run replaces it with `{moved}` wherever the code {written} it",
+            fix=Fix(
+                ((literal, replace_with(replace_string(literal, moved))),),
+                f"Expect `{moved}`",
+                applicability=Applicability.SAFE,
+            ),
+            severity=Severity.WARNING,
+        )
 
     def _held_settings(self) -> dict[cst.SimpleString, str]:
         """What GLM108 leaves of model settings, by literal, with why: settings named for a
