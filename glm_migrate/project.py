@@ -66,6 +66,11 @@ class ModuleSummary:
     #: makes through a client its callers pass (`def submit(client, path)` ... `client.files.create`:
     #: ("client", 0, "files.create")): the callers' clients serve those calls
     client_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: module-level function or class -> (parameter, position or -1, imported function or class
+    #: as written, keyword or "", position or -1) for each parameter it passes on to another
+    #: module's code (`def index_all(client, chunks): ... get_embedding(client, chunk)`): the calls
+    #: that code makes through it are made through this one's callers' clients too
+    client_forwards: Mapping[str, tuple[tuple[str, int, str, str, int], ...]] = field(default_factory=dict)
     #: module-level client names and factories whose move waits in this module's safe run, with
     #: why (filled in after the rules ran, engine.py)
     waiting: Mapping[str, str] = field(default_factory=dict)
@@ -446,6 +451,22 @@ class ProjectIndex:
             return self.resolve_name(summary.reexports[name], path, seen) or _Name(path, name)
         return _Name(path, name)
 
+    def _client_uses(self, path: PurePath, name: str, depth: int = 0) -> tuple[tuple[str, int, str], ...]:
+        """`ModuleSummary.client_params` of the function or class `name` of the module at `path`,
+        with the calls made through the parameters it passes on to other modules' code (a few
+        hand-offs deep): (parameter, position or -1, resource path)."""
+        summary = self._summary(path) or ModuleSummary()
+        uses = set(summary.client_params.get(name, ()))
+        forwards = summary.client_forwards.get(name, ()) if depth < 4 else ()
+        for param, index, target, keyword, position in forwards:
+            found = self.resolve_name(target, path)
+            if not isinstance(found, _Name):
+                continue
+            for their_param, their_index, resource in self._client_uses(found.path, found.name, depth + 1):
+                if keyword == their_param if keyword else 0 <= position == their_index:
+                    uses.add((param, index, resource))
+        return tuple(sorted(uses))
+
     def _as_moved(self, fact: ClientFact, path: PurePath, name: str, summary: ModuleSummary) -> ClientFact:
         """`fact` as this run leaves it: waiting where its own module's safe run holds it, and
         where that module is outside the run (`glm-migrate server/main.py` alone), which moves
@@ -478,7 +499,7 @@ class ProjectIndex:
                     model_functions[qualified] = params
                     if (waits := defining.waiting_params.get(found.name)) is not None:
                         waiting_functions[qualified] = waits
-                uses = defining.client_params.get(found.name)
+                uses = self._client_uses(found.path, found.name)
                 if uses:
                     client_functions[qualified] = uses
                 prefix = f"{found.name}."
@@ -498,7 +519,9 @@ class ProjectIndex:
                 imported = self._summary(found.path) or ModuleSummary()
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
-                client_functions.update({f"{qualified}.{n}": uses for n, uses in imported.client_params.items()})
+                for n in {*imported.client_params, *imported.client_forwards}:
+                    if uses := self._client_uses(found.path, n):
+                        client_functions[f"{qualified}.{n}"] = uses
         keys = {written: self._key(written, path) for written in summary.keys}
         held_sent: dict[str, str] = {}
         for qualified, attributes, _ in summary.sent:

@@ -67,6 +67,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         held,
         _model_params(model),
         _client_params(model),
+        client_forwards=_client_forwards(model, set(imports)),
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
@@ -264,10 +265,16 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     for path, params in [*calls, *model.parameter_calls]:
         for param, function in params:
             node = function.node
-            if type(node) is not cst.FunctionDef or function.parent is not model.module_scope:
+            if type(node) is not cst.FunctionDef:
                 continue
-            for index, name in _params_named(node, {param.name.value}):
-                found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
+            if function.parent is model.module_scope:
+                for index, name in _params_named(node, {param.name.value}):
+                    found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
+            elif (owner := _constructed_class(model, function)) is not None:
+                # `Store(client)` elsewhere: `__init__` keeps it in `self.client` for the methods'
+                # calls; the class is called without `self`, one position earlier
+                for index, name in _params_named(node, {param.name.value}):
+                    found.setdefault(owner, set()).add((name, index - 1 if index > 0 else index, ".".join(path)))
             if param.annotation is not None and _declares_client(model, param.annotation.annotation):
                 declared.add(".".join(path))
     # A class with a field declared as the SDK's client (`@dataclass class Deps: client: AsyncOpenAI`,
@@ -277,6 +284,50 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     if declared:
         for name, field, index in _client_fields(model):
             found.setdefault(name, set()).update((field, index, path) for path in declared)
+    return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _client_forwards(model: SemanticModel, imports: set[str]) -> dict[str, tuple[tuple[str, int, str, str, int], ...]]:
+    """Module-level functions and classes that pass a parameter of theirs on to an imported
+    function or class (`def index_all(client, chunks): ... get_embedding(client, chunk)`), with
+    the parameter and how it is passed (`ModuleSummary.client_forwards`): the project index
+    follows the client a caller elsewhere passes them into the calls that code makes."""
+    found: dict[str, set[tuple[str, int, str, str, int]]] = {}
+    if not imports:
+        return {}
+    for call, scope in model.calls:
+        if scope is model.module_scope:
+            continue
+        targets: set[str] | None = None
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break  # the positions after a splat are not known
+            if type(arg.value) not in (cst.Name, cst.Attribute):
+                continue
+            passed = dotted_name(arg.value)
+            if passed is None:
+                continue
+            params = model.params_holding(passed, scope)
+            if not params:
+                continue
+            if targets is None:
+                targets = model.qualified_names(call.func, scope) & imports
+            if not targets:
+                break
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            for param, function in params:
+                node = function.node
+                if type(node) is not cst.FunctionDef:
+                    continue
+                owner, shift = node.name.value, 0
+                if function.parent is not model.module_scope:
+                    if (klass := _constructed_class(model, function)) is None:
+                        continue
+                    owner, shift = klass, 1
+                for index, name in _params_named(node, {param.name.value}):
+                    own = index - shift if index > 0 else index
+                    for target in targets:
+                        found.setdefault(owner, set()).add((name, own, target, keyword, -1 if keyword else position))
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
 
 
@@ -504,3 +555,20 @@ def imported_roots(
             yield binding.qualified, attributes
         elif binding.value is not None and not attributes:
             yield from imported_roots(model, binding.value, binding.scope, depth + 1)
+
+
+def _constructed_class(model: SemanticModel, function: Scope) -> str | None:
+    """The name of the module-level class whose `__init__` `function` is (a parameter of it is
+    passed by calling the class), else None."""
+    node = function.node
+    klass = function.parent
+    if (
+        type(node) is not cst.FunctionDef
+        or node.name.value != "__init__"
+        or klass is None
+        or klass.kind != "class"
+        or klass.parent is not model.module_scope
+        or type(klass.node) is not cst.ClassDef
+    ):
+        return None
+    return klass.node.name.value

@@ -315,6 +315,52 @@ def test_a_client_handed_to_another_modules_embedding_call_waits(tmp_path: Path)
     assert _applicabilities(tmp_path, files, "ui.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_a_client_handed_on_to_another_modules_embedding_call_waits(tmp_path: Path) -> None:
+    """As above, when the client reaches the embedding call through more than one hand-off: a
+    class of another module that keeps it (`Index(client)`, `self.client = client`), or a
+    function there that passes it on to a third module's (`index_all(client, chunks)` calling
+    `embed(client, chunk)`), as in arminsabouri/WalletProbe (scanner's main.py, vector_db.py,
+    utils.py): moved by a safe run, the client would get `text-embedding-3-small` at Z.AI."""
+    embed = (
+        "from openai import OpenAI\n\n\n"
+        "def embed(client: OpenAI, text: str) -> list[float]:\n"
+        "    return client.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n"
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": embed,
+        "app/index.py": "from openai import OpenAI\n\nfrom app.vectors import embed\n\n\n"
+        "class Index:\n    def __init__(self, size: int, client: OpenAI):\n        self.client = client\n\n"
+        "    def search(self, query: str) -> list[float]:\n        return embed(self.client, query)\n\n\n"
+        "def index_all(client: OpenAI, chunks: list[str]) -> list[list[float]]:\n"
+        "    return [embed(client, chunk) for chunk in chunks]\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.index import Index\n\n\n"
+        "def main(query: str) -> list[float]:\n    return Index(10, OpenAI()).search(query)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.index import index_all\n\nclient = OpenAI()\n\n\n"
+        "def main(chunks: list[str]) -> list[list[float]]:\n    return index_all(client=client, chunks=chunks)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # the class keeps another argument in the client's place: nothing reaches the embedding call
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.index import Index\n\n\n"
+        "def main(query: str) -> list[float]:\n    client = OpenAI()\n"
+        "    print(client.chat.completions.create(model='gpt-4o', messages=[]))\n"
+        "    return Index(10, None).search(query)\n"
+    )
+    found = _applicabilities(tmp_path, files, "app/main.py")
+    assert found["GLM002"] == "safe", found
+    # a `dimensions=` both models make: the call follows the client, which moves safely
+    files["app/vectors.py"] = embed.replace("input=text)", "input=text, dimensions=1024)")
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.index import Index\n\n\n"
+        "def main(query: str) -> list[float]:\n    return Index(10, OpenAI()).search(query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_a_client_returned_by_a_method_of_another_modules_class_is_followed(tmp_path: Path) -> None:
     """`Config().client()`, `cfg.get_client()`, `Config.make()` with the class in another module:
     the calls through the client move with it, and one that cannot holds its move."""

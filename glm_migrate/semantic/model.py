@@ -355,6 +355,13 @@ class SemanticModel(ValueResolver):
             self._receivers[call] = tuple(found.items())
         return self._receivers[call]
 
+    def params_holding(self, name: str, scope: Scope) -> tuple[tuple[cst.Param, Scope], ...]:
+        """The parameters (each with its function) the name or `self.x` attribute `name` holds the
+        value of, as seen from `scope` (`_params_holding`)."""
+        found: dict[cst.Param, Scope] = {}
+        self._params_holding(name, scope, found, 0)
+        return tuple(found.items())
+
     def _params_holding(self, name: str, scope: Scope, found: dict[cst.Param, Scope], depth: int) -> None:
         """Adds to `found` the parameters the name or `self.x` attribute `name` holds the value
         of, as seen from `scope`, and those this module's calls pass for them."""
