@@ -1092,6 +1092,22 @@ def _at_or_below(node: cst.CSTNode, edited: Collection[cst.CSTNode], parents: Pa
     return False
 
 
+def _made_by_its_class(model: SemanticModel, call: ApiCall) -> list[Client]:
+    """The clients a method of the class returns, for a call through `self.<name>` set nowhere
+    here (`def initialize_client(self): return AsyncOpenAI()`, which a base class in another
+    module keeps in `self.client`): the client the call goes through is likely one of them."""
+    if call.clients or not (dotted_name(call.node.func) or "").startswith("self."):
+        return []
+    klass = call.scope.enclosing_class()
+    if klass is None:
+        return []
+    found: list[Client] = []
+    for bindings in klass.bindings.values():
+        if any(b.defines is not None and b.defines.kind == "function" for b in bindings):
+            found += model.returned_clients(bindings)
+    return list(dict.fromkeys(found))
+
+
 def _clientless_calls_wait(
     model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]], factories: list[tuple[cst.Arg, str]]
 ) -> None:
@@ -1236,20 +1252,35 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
+        # an embedding model decided at run time: the client embeds with an OpenAI model today,
+        # and at Z.AI with another, whose vectors differ in space (and size, unless `dimensions=`
+        # asks for one both make): as for an id only an unsafe fix moves (`cannot_follow`)
+        runtime_embedding = (
+            call.endpoint == "embeddings"
+            and unsafe is None
+            and not model.model_literals(call)[1]
+            and cannot_follow(model.tables, call.path, call)
+        )
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
         elif deployment is not None:
             reason = f"its calls' Azure deployment name (`{short_code(deployment.node)}`) must become a GLM id first"
             rejected = deployment
+        elif runtime_embedding:
+            value = model.model_argument(call)
+            chosen = f"(`{short_code(value)}`) " if value is not None else ""
+            reason = (
+                f"its embedding model {chosen}is decided at run time: set a GLM one and re-embed what you stored first"
+            )
         elif routeless:
             reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
         elif rejected is not None:
             how = "fix" if rejected.fix is not None else "finding dealt with by hand"
             reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
-        if unsafe is not None or routeless or rejected is not None:
+        if unsafe is not None or runtime_embedding or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
-            for client in (*call.clients, *model.passed.get(call, ())):
+            for client in (*call.clients, *model.passed.get(call, ()), *_made_by_its_class(model, call)):
                 if moved_by_fixes(client):
                     waiting.setdefault(client, reason)
                 elif client.origin == "annotation" and client.target is Target.OPENAI:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._helpers import number_value
 from glm_migrate.semantic import ApiCall, code_of
 
 
@@ -42,6 +43,7 @@ class UnresolvedModelId(Rule):
             "from openai import OpenAI\ndef f(model):\n    OpenAI().chat.completions.create(model=model, messages=[])"
         ),
         Invalid("import openai\nopenai.chat.completions.create(**params)"),
+        Invalid("from openai import OpenAI\ndef f(model):\n    OpenAI().embeddings.create(model=model, input='x')"),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -62,6 +64,31 @@ class UnresolvedModelId(Rule):
                 "none, so give the client GLM ids where it moves to Z.AI",
                 severity=Severity.ERROR,
             )
+        elif call.endpoint == "embeddings":
+            # the model is the vector space: whatever the setting says, what was stored with an
+            # OpenAI model does not compare with GLM vectors (nor fits where sized for them)
+            documented = self.tables.documented_dimensions
+            new = next(iter(documented), None)
+            sizes = [str(size) for size in documented.get(new, ())] if new else []
+            dimensions = call.kwarg("dimensions")
+            sized = ""
+            if len(sizes) > 1 and dimensions is None:
+                sized = f"; `{new}` makes {sizes[-1]} numbers unless `dimensions=` asks for {_either(sizes[:-1])}"
+            elif sizes and dimensions is not None and number_value(dimensions.value) is None:
+                # `dimensions=self.dimensions`: GLM215 sees only the numbers written
+                sized = f"; `{new}` takes only {_either(sizes)} for `dimensions=`"
+            self.report(
+                value,
+                f"Embedding model comes from `{code_of(value)}` at run time: make sure it is a GLM one"
+                + (f" (`{new}`)" if new else "")
+                + ", and re-embed what an OpenAI model stored: its vectors do not compare with GLM ones"
+                + sized,
+            )
         else:
             code = code_of(value)
             self.report(value, f"Model id comes from `{code}` at run time: make sure it is a GLM id")
+
+
+def _either(items: list[str]) -> str:
+    """`256, 512 or 1024`."""
+    return f"{', '.join(items[:-1])} or {items[-1]}" if len(items) > 1 else "".join(items)
