@@ -50,7 +50,7 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
-from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
+from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_handed, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -326,6 +326,8 @@ def _migrate_module(
             summary = replace(summary, waiting=dict(context.waiting))
         if context.held_names:
             summary = replace(summary, held_names=dict(context.held_names))
+        if context.waiting_handed:
+            summary = replace(summary, waiting_handed=tuple(context.waiting_handed))
         if context.waiting_params or context.waiting_sent:
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
@@ -954,6 +956,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
         context.waiting.update(_names_holding(model, waiting))
         context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
+        context.waiting_handed = waiting_handed(model, waiting)
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
         if waiting:

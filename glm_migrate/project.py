@@ -92,6 +92,14 @@ class ModuleSummary:
     #: (imported name as written, attribute path, why) for the entries of `sent` a request
     #: through such a waiting client sends: the defining module keeps their ids in a safe run
     waiting_sent: tuple[tuple[str, str, str], ...] = ()
+    #: module-level function or class -> (parameter, position or -1, imported name as written,
+    #: attribute path) for each imported value a request through a client that parameter holds
+    #: sends as its model id (`def ask(client, q): client.chat.completions.create(model=MODEL)`)
+    param_sent: Mapping[str, tuple[tuple[str, int, str, str], ...]] = field(default_factory=dict)
+    #: (imported function or class as written, keyword or "", position or -1, why) for each
+    #: client whose move waits in this module's safe run that it passes to another module's
+    #: code (engine.py): the ids that code sends through it stay where they are defined
+    waiting_handed: tuple[tuple[str, str, int, str], ...] = ()
     #: module-level names other modules send as model ids whose ids this module's safe run keeps
     #: (a person updates them with the tests they meet here), with why: the senders' clients wait
     held_names: Mapping[str, str] = field(default_factory=dict)
@@ -696,6 +704,22 @@ class ProjectIndex:
                     elif isinstance(found, _Module) and attributes:
                         # `import config` ... `model=config.MODEL`: the module's own name
                         into.setdefault(found.path, {})[attributes] = what
+            for _, found, (keyword, at, why) in self._imported_by_summaries("waiting_handed"):
+                # a waiting client passed to another module's code: the ids that code sends
+                # through the parameter given it stay OpenAI's where they are defined
+                if not isinstance(found, _Name):
+                    continue
+                position = int(at)  # the entries' rest is typed as text
+                defining = self._summary(found.path) or ModuleSummary()
+                for param, index, qualified, attributes in defining.param_sent.get(found.name, ()):
+                    if not (keyword == param if keyword else 0 <= position == index):
+                        continue
+                    source = self.resolve_name(qualified, found.path)
+                    if isinstance(source, _Name):
+                        dotted = f"{source.name}.{attributes}" if attributes else source.name
+                        held.setdefault(source.path, {}).setdefault(dotted, why)
+                    elif isinstance(source, _Module) and attributes:
+                        held.setdefault(source.path, {}).setdefault(attributes, why)
             self._sent, self._sent_waiting = sent, held
         return self._sent_waiting if waiting else self._sent
 

@@ -68,6 +68,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         _model_params(model),
         _client_params(model),
         client_forwards=_client_forwards(model, set(imports)),
+        param_sent=_param_sent(model),
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
@@ -227,6 +228,53 @@ def waiting_sends(
         if why is not None:
             sent.append((qualified, attributes, why))
     return params, sorted(set(sent))
+
+
+def waiting_handed(model: SemanticModel, waiting: Mapping[Client, str]) -> list[tuple[str, str, int, str]]:
+    """(imported function or class as written, keyword or "", position or -1, why) for each
+    client waiting here that this module passes to an imported function or class
+    (`ModuleSummary.waiting_handed`)."""
+    found: set[tuple[str, str, int, str]] = set()
+    if not waiting:
+        return []
+    imports = {b.qualified for bs in model.module_scope.bindings.values() for b in bs if b.qualified}
+    for call, scope in model.calls:
+        targets: set[str] | None = None
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break
+            if type(arg.value) not in (cst.Name, cst.Attribute, cst.Call):
+                continue
+            why = next(
+                (waiting[v] for v in model.values_of(arg.value, scope) if isinstance(v, Client) and v in waiting), None
+            )
+            if why is None:
+                continue
+            if targets is None:
+                targets = model.qualified_names(call.func, scope) & imports
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            for target in targets:
+                found.add((target, keyword, -1 if keyword else position, why))
+    return sorted(found)
+
+
+def _param_sent(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str, str], ...]]:
+    """`ModuleSummary.param_sent`: imported values sent as model ids through a client a
+    parameter of a module-level function (or of a module-level class's `__init__`) holds."""
+    found: dict[str, set[tuple[str, int, str, str]]] = {}
+    for call, qualified, attributes in _sent_sources(model):
+        for param, function in model.receiver_params(call):
+            node = function.node
+            if type(node) is not cst.FunctionDef:
+                continue
+            owner, shift = node.name.value, 0
+            if function.parent is not model.module_scope:
+                if (klass := _constructed_class(model, function)) is None:
+                    continue
+                owner, shift = klass, 1
+            for index, name in _params_named(node, {param.name.value}):
+                found.setdefault(owner, set()).add((name, index - shift if index > 0 else index, qualified, attributes))
+    return {name: tuple(sorted(uses)) for name, uses in found.items()}
 
 
 def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, ApiCall]]:

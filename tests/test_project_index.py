@@ -361,6 +361,36 @@ def test_a_client_handed_on_to_another_modules_embedding_call_waits(tmp_path: Pa
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_ids_sent_through_a_waiting_client_another_module_is_handed_stay(tmp_path: Path) -> None:
+    """A client that waits (here for its embedding call) handed to another module's function or
+    class that chats through it with an id imported from a third module: that id stays OpenAI's
+    in a safe run, or OpenAI would get `glm-4.6` (arminsabouri/WalletProbe's `OPEN_AI_MODEL`,
+    sent by `ResponseCollector(db, openai_client)` through `self.llm`)."""
+    files = {
+        "app/__init__.py": "",
+        "app/consts.py": 'CHAT_MODEL = "gpt-4o"\n',
+        "app/vectors.py": "from openai import OpenAI\n\n\ndef embed(client: OpenAI, text: str) -> list[float]:\n"
+        "    return client.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n",
+        "app/answer.py": "from openai import OpenAI\n\nfrom app.consts import CHAT_MODEL\n\n\n"
+        "class Answerer:\n    def __init__(self, llm: OpenAI) -> None:\n        self.llm = llm\n\n"
+        "    def ask(self, q: str) -> str:\n"
+        "        reply = self.llm.chat.completions.create(model=CHAT_MODEL, messages=[{'role': 'user', 'content': q}])\n"
+        "        return reply.choices[0].message.content or ''\n\n\n"
+        "def ask(client: OpenAI, q: str) -> str:\n    return Answerer(client).ask(q)\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.answer import Answerer\nfrom app.vectors import embed\n\n\n"
+        "def main(q: str) -> tuple[list[float], str]:\n    client = OpenAI()\n"
+        "    return embed(client, q), Answerer(client).ask(q)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    assert _applicabilities(tmp_path, files, "app/consts.py") == {"GLM101": "unsafe"}
+    files["app/main.py"] = files["app/main.py"].replace("Answerer(client).ask(q)", "ask(client=client, q=q)")
+    files["app/main.py"] = files["app/main.py"].replace("import Answerer", "import ask")
+    assert _applicabilities(tmp_path, files, "app/consts.py") == {"GLM101": "unsafe"}
+    # the client moves (its embedding call asks for a size both models make): so does the id
+    files["app/vectors.py"] = files["app/vectors.py"].replace("input=text)", "input=text, dimensions=1024)")
+    assert _applicabilities(tmp_path, files, "app/consts.py") == {"GLM101": "safe"}
+
+
 def test_a_client_returned_by_a_method_of_another_modules_class_is_followed(tmp_path: Path) -> None:
     """`Config().client()`, `cfg.get_client()`, `Config.make()` with the class in another module:
     the calls through the client move with it, and one that cannot holds its move."""

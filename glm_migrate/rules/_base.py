@@ -115,6 +115,8 @@ class RuleContext:
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: clients waiting here passed to other modules' code (`ModuleSummary.waiting_handed`)
+    waiting_handed: list[tuple[str, str, int, str]] = field(default_factory=list)
     #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
     #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
     #: run on waits for a person (engine.py)

@@ -366,6 +366,11 @@ class OpenAIModelName(Rule):
         id. True where the id itself makes the fix unsafe: the senders' clients wait for it."""
         new = match.glm or ""
         resized = embedding_width_change(self.tables, old, new, None) if endpoint == "embeddings" else None
+        if resized and (sized := old_width_in_code(self.model, self.tables, old, new)) is not None:
+            # `VECTOR_DIMENSION = 1536` beside `EMBEDDING_MODEL = "text-embedding-3-small"` in a
+            # settings module: the id alone changed, what is sized by the other breaks
+            self.report(literal, f"{message}; {sized}: change both together", model=match)
+            return True
         unsafe = bool(resized) or endpoint not in ("chat", "embeddings")
         fix = Fix(
             ((literal, partial(replace_string, value=new)),),
