@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.rules._helpers import code_of
+from glm_migrate.rules._helpers import code_of, vector_space_change
 from glm_migrate.semantic import Scope, Target, find_kwarg, string_value
 
 
@@ -104,6 +104,7 @@ class LlamaindexOpenAIClass(Rule):
                 continue
             model = find_kwarg(call, "model")
             shown = ""
+            literals = []
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
                 self.claim(*literals)
@@ -112,10 +113,19 @@ class LlamaindexOpenAIClass(Rule):
                 shown = f" with {ids or f'`model={short_code(model.value)}`'}"
             name = code_of(call.func)
             if name.endswith("Embedding"):
+                new = self.tables.lookup_model("embeddings", "text-embedding-ada-002") or ""
                 instead = (
                     "`OpenAILikeEmbedding` (llama-index-embeddings-openai-like) with Z.AI's `api_base` and "
-                    f'`model_name="{self.tables.lookup_model("embeddings", "text-embedding-ada-002")}"`'
+                    f'`model_name="{new}"`'
                 )
+                # the index stored the old model's vectors: the query vectors must come from it too
+                old = next((v for literal in literals if (v := string_value(literal))), None)
+                old = old if model is not None else "text-embedding-ada-002"  # the class's default
+                if old and self.tables.lookup_model("embeddings", old):
+                    sized = find_kwarg(call, "dimensions") is not None
+                    instead += f"; {vector_space_change(self.tables, old, new, sized)}"
+                else:
+                    instead += f"; re-embed what you stored: `{new}` vectors do not compare with OpenAI ones"
             else:
                 instead = "`OpenAILike` (llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`"
                 if name.endswith("MultiModal"):
