@@ -614,6 +614,34 @@ def dependency_findings(name: str, text: str, settings: Settings) -> list[Diagno
     return found
 
 
+def _embedding_sized(finding: _Finding, line: str, lines: list[str], tables: Tables) -> _Finding:
+    """An embedding id's GLM403 finding, with what the id is besides a name: the size of the
+    vectors stored with it. Where the file writes that size (`dimension: 1536`), the id alone
+    cannot change: manual, with the line."""
+    if finding.rule is not OPENAI_MODEL_IN_CONFIG:
+        return finding
+    old = line[finding.start : finding.end]
+    model = tables.match_model(old)
+    if model is None or model.endpoint != "embeddings" or not model.glm:
+        return finding
+    size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
+    sizes = tables.documented_dimensions.get(model.glm, ())
+    made = f"`{old}` vectors" + (f" ({size} numbers)" if size else "")
+    message = f"{finding.message}; {made} do not compare with `{model.glm}` ones: re-embed what you stored"
+    if sizes:
+        smaller = [str(n) for n in sizes if n != max(sizes)]
+        asked = f"{', '.join(smaller[:-1])} or {smaller[-1]}" if len(smaller) > 1 else "".join(smaller)
+        message += f" (`{model.glm}` makes {max(sizes)} numbers unless `dimensions=` asks for {asked})"
+    if size is not None:
+        written = re.compile(rf"(?<![\w.]){size}(?![\w.])")
+        where = next((n for n, text in enumerate(lines, 1) if written.search(text)), None)
+        if where is not None:
+            shown = " ".join(lines[where - 1].split())[:60]
+            message += f"; line {where} (`{shown}`) is sized for its vectors: change both together"
+            return replace(finding, message=message, replacement=None)
+    return replace(finding, message=message)
+
+
 def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings) -> tuple[str, list[Diagnostic]]:
     """Findings for one configuration file, and its new text (equal to `text` unless a template)."""
     kind = config_kind(path)
@@ -637,6 +665,7 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
             for f in _line_findings(line, index + 1, kind, rewrite, tables, settings, shape, env_azure)
             if settings.is_enabled(f.rule.CODE)
         ]
+        findings = [_embedding_sized(f, line, lines, tables) for f in findings]
         diagnostics.extend(f.diagnostic(settings) for f in findings)
         # Right to left, so earlier offsets stay valid.
         for finding in sorted(findings, key=lambda f: f.start, reverse=True):

@@ -337,3 +337,20 @@ def test_a_litellm_provider_id_gets_the_zai_provider() -> None:
         PurePath("agents.yaml"), "llm: openrouter/openai/gpt-4o\n", tables=load_tables(), settings=settings
     )
     assert not any("zai/" in d.message for d in diagnostics)
+
+
+def test_an_embedding_id_in_configuration_names_its_vector_size() -> None:
+    """An embedding id is also the size and space of the vectors stored with it: the finding
+    says so, and where the file writes that size (`dimension: 1536`, as in gabguerin/ragator-v2's
+    `config.yaml`), the two change together by hand (a template's id is not rewritten alone)."""
+    text = "embedding:\n  model_name: text-embedding-3-small\n  dimension: 1536\nchat:\n  model: gpt-4o\n"
+    settings = Settings(unsafe_fixes=True)
+    _, diagnostics = scan_config(PurePath("config.yaml"), text, tables=load_tables(), settings=settings)
+    messages = [d.message for d in diagnostics]
+    assert "re-embed what you stored" in messages[0] and "line 3 (`dimension: 1536`)" in messages[0], messages
+    assert "re-embed" not in messages[1]
+    output, found = scan(".env.example", "EMBEDDING_MODEL=text-embedding-3-large\nEMBEDDING_DIM=3072\n")
+    assert output == "EMBEDDING_MODEL=text-embedding-3-large\nEMBEDDING_DIM=3072\n"
+    assert found == ["1:17 GLM403 manual"]
+    output, found = scan(".env.example", "EMBEDDING_MODEL=text-embedding-3-large\n")
+    assert output == "EMBEDDING_MODEL=embedding-3\n" and found == ["1:17 GLM403 fixed"]
