@@ -29,6 +29,7 @@ from glm_migrate.cst.common import Parents, Region, block_indents, node_types, p
 from glm_migrate.cst.interface import Splicer
 from glm_migrate.diagnostics import Applicability, Diagnostic, Edit, MigrationResult, Replaced, Severity, Span
 from glm_migrate.guard import demote_unbindable
+from glm_migrate.import_summary import sized_summary
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.nodes import short_code
 from glm_migrate.precheck import may_need_work
@@ -131,6 +132,13 @@ def _untouched(data: str | bytes, error: str | None = None) -> MigrationResult:
     return MigrationResult(text, text, (), error=error)
 
 
+def _sized_for_vectors(data: str | bytes, raw: bytes, tables: Tables) -> MigrationResult:
+    """A module with nothing to migrate, summarised where it writes the size of an OpenAI
+    embedding model's vectors (`import_summary.sized_summary`)."""
+    summary = sized_summary(raw, set(tables.openai_embedding_sizes.values()))
+    return replace(_untouched(data), summary=summary) if summary is not None else _untouched(data)
+
+
 def _beyond_native_parser(data: bytes) -> str | None:
     """Why LibCST's native parser must not see this file, or None.
 
@@ -223,7 +231,7 @@ def _migrate(
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     # A module the project index tells something may need work without a word of its own.
     if not facts and not may_need_work(raw, settings.models):
-        return _untouched(data)
+        return _sized_for_vectors(data, raw, tables)
     refusal = _beyond_native_parser(raw)
     if refusal is not None:
         return _untouched(data, refusal)

@@ -20,9 +20,12 @@ statements, `match` captures and `except*` names bind nothing there.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
+from dataclasses import replace
 
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleSummary
+from glm_migrate.widths import vector_widths
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: tokenizer lookups (`semantic.model.TOKENIZER_LOOKUPS`): a module naming one may give the project
@@ -42,6 +45,17 @@ def import_summary(data: bytes) -> ModuleSummary | None:
         return None
     reexports, imports = imports_of(tree)
     return ModuleSummary(reexports=reexports, imports=imports)
+
+
+def sized_summary(data: bytes, sizes: Collection[int]) -> ModuleSummary | None:
+    """The summary of a module the pre-check rejects that writes the size of an OpenAI embedding
+    model's vectors (`widths.vector_widths`: a pgvector model's `Vector(1536)`, an Alembic
+    migration), else None: the modules sending that model's id learn where."""
+    if not any(str(size).encode() in data for size in sizes):
+        return None
+    widths = vector_widths(data, sizes)
+    summary = import_summary(data) if widths else None
+    return replace(summary, vector_widths=widths) if summary is not None else None
 
 
 def imports_of(tree: ast.Module) -> tuple[dict[str, str], tuple[str, ...]]:

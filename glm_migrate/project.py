@@ -130,6 +130,11 @@ class ModuleSummary:
     #: Agents SDK (GLM010: "`output_type=Answer` makes the Agents SDK ask ..."), whatever that
     #: client's target (engine.py): the module setting it up holds its move for them
     agents_rejected: tuple[str, ...] = ()
+    #: (size, code) where the module writes the size of an OpenAI embedding model's vectors
+    #: (`widths.vector_widths`: `Vector(1536)`, `IndexFlatL2(1536)`, `EMBEDDING_DIM = 1536`)
+    vector_widths: tuple[tuple[int, str], ...] = ()
+    #: the vector sizes of the OpenAI embedding models whose ids the module writes
+    embedding_sizes: tuple[int, ...] = ()
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -193,6 +198,10 @@ class ModuleFacts:
     #: another module of the run that runs on it and Z.AI rejects, where and why ("an `Agent` in
     #: `app.agents` that ...", `ModuleSummary.agents_rejected`): that client's move waits for it
     agents_rejected: str = ""
+    #: for the OpenAI embedding models whose ids this module writes, by vector size: where
+    #: another module writes that size as a vector's (`ModuleSummary.vector_widths`: "`Vector(1536)`
+    #: in `app.models`"), which the vectors of another model do not fit
+    vector_widths: Mapping[int, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -217,6 +226,7 @@ class ModuleFacts:
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
+        parts += [f"v {k} {v}" for k, v in sorted(self.vector_widths.items())]
         return "\n".join(parts)
 
 
@@ -325,6 +335,7 @@ class ProjectIndex:
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
@@ -560,6 +571,7 @@ class ProjectIndex:
             else {},
             agents_default=self._agents_default(path, summary),
             agents_rejected=self._agents_rejected(path, summary),
+            vector_widths=self._widths_for(path, summary),
         )
 
     def _agents_default(self, path: PurePath, summary: ModuleSummary) -> str:
@@ -722,6 +734,32 @@ class ProjectIndex:
                         held.setdefault(source.path, {}).setdefault(attributes, why)
             self._sent, self._sent_waiting = sent, held
         return self._sent_waiting if waiting else self._sent
+
+    def _widths_for(self, path: PurePath, summary: ModuleSummary) -> dict[int, str]:
+        """`ModuleFacts.vector_widths` of the module at `path`."""
+        if not summary.embedding_sizes:
+            return {}
+        if self._widths is None:
+            # each size once, where a module of a package writes it (`app.models`) rather than a
+            # script (an Alembic revision), then by name: the same text whatever the order
+            widths: dict[int, tuple[tuple[bool, str], str]] = {}
+            for text in [os.fspath(p) for p in self.summaries]:
+                written = PurePath(text)
+                sizes = self.summaries[written].vector_widths
+                if not sizes:
+                    continue
+                name = (self._module(written) or (written.stem, written))[0]
+                rank = ("." not in name, name)
+                for size, code in sizes:
+                    if size not in widths or rank < widths[size][0]:
+                        widths[size] = (rank, f"`{code}` in `{name}`")
+            self._widths = {size: (rank[1], where) for size, (rank, where) in widths.items()}
+        own = (self._module(path) or (path.stem, path))[0]
+        return {
+            size: where[1]
+            for size in summary.embedding_sizes
+            if (where := self._widths.get(size)) is not None and where[0] != own
+        }
 
     def _held_clients(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its client names another module calls an API of that cannot follow

@@ -6,6 +6,7 @@ import functools
 import gc
 import os
 import pickle
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -79,7 +80,7 @@ def migrate_data(
     notebook = path.suffix == ".ipynb"
     if not notebook and not facts and not may_need_work(data, settings.models):
         # Most files of a tree: neither parsed nor looked up in (or written to) the cache.
-        return FileReport(path)
+        return FileReport(path, summary=_sized_for_vectors(data))
     cache = _cache(cache_root, settings, edits)
     context = "ipynb" if notebook else facts.digest_text() if facts else ""
     cached = cache.get(data, context) if cache else None
@@ -149,6 +150,22 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
         # the source, secrets masked, for baselines and fingerprints (findings here count as any other)
         return FileReport(path, tuple(diagnostics), source=without_secrets(text) if diagnostics else None)
     return FileReport(path, tuple(diagnostics), None, data, text, output)
+
+
+#: words around a vector's size (`Vector(1536)`, `IndexFlatL2(1536)`, `dim=`, `size=`): a file
+#: without them is not read for one (and the tables, which list the sizes, are not loaded)
+_MAY_SIZE_VECTORS = re.compile(rb"[Vv]ector|VECTOR|[Dd]im|DIM|Index|size|SIZE")
+
+
+def _sized_for_vectors(data: bytes) -> ModuleSummary | None:
+    """The summary of a file with nothing to migrate that writes the size of an OpenAI
+    embedding model's vectors (`import_summary.sized_summary`), else None."""
+    if _MAY_SIZE_VECTORS.search(data) is None:
+        return None
+    from glm_migrate.import_summary import sized_summary
+    from glm_migrate.tables import load_tables
+
+    return sized_summary(data, set(load_tables().openai_embedding_sizes.values()))
 
 
 def _migrate(data: bytes, settings: Settings, edits: bool, facts: ModuleFacts | None = None) -> CachedResult:

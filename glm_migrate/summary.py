@@ -25,6 +25,7 @@ from glm_migrate.semantic import (
 )
 from glm_migrate.semantic.values import FunctionValue, LocalClassValue
 from glm_migrate.tables import Tables
+from glm_migrate.widths import vector_widths
 
 #: the endpoints whose `model=` the model map covers
 _MODEL_ENDPOINTS = frozenset({"chat", "embeddings", "images", "audio_transcriptions"})
@@ -69,6 +70,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         _client_params(model),
         client_forwards=_client_forwards(model, set(imports)),
         param_sent=_param_sent(model),
+        vector_widths=vector_widths(model.source, set(model.tables.openai_embedding_sizes.values())),
+        embedding_sizes=_embedding_sizes(model),
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
@@ -78,6 +81,20 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         model_ids=_test_model_ids(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
     )
+
+
+def _embedding_sizes(model: SemanticModel) -> tuple[int, ...]:
+    """The vector sizes of the OpenAI embedding models whose ids the module writes."""
+    sizes = model.tables.openai_embedding_sizes
+    if not any(name in model.source for name in sizes):
+        return ()
+    found = set()
+    for literal, _ in model.string_literals:
+        value = string_value(literal)
+        size = sizes.get(model.tables.dated_suffix.sub("", value)) if value and len(value) <= 64 else None
+        if size is not None:
+            found.add(size)
+    return tuple(sorted(found))
 
 
 def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:

@@ -1122,3 +1122,51 @@ def test_the_default_client_moves_with_agents_elsewhere_that_zai_serves(tmp_path
     fixes = _fixes(tmp_path, files, "app/setup.py")
     assert fixes["GLM001"][0] == fixes["GLM002"][0] == "safe"
     assert _fixes(tmp_path, files, "app/agents_mod.py")["GLM010"][0] == "safe"
+
+
+def test_a_vector_size_another_module_writes_is_named_where_the_embedding_id_is(tmp_path: Path) -> None:
+    """A pgvector column `Vector(1536)` in the models (a module with nothing to migrate) and the
+    embedding call in another: moving `text-embedding-3-small` alone would write 2048 numbers
+    into it, so the id changes by hand, with the column named (AmaanFysal/rag-core-api's
+    app/models/chunk.py and app/utils/embeddings.py; an Alembic revision writes it too)."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": "from pgvector.sqlalchemy import Vector\nfrom sqlalchemy.orm import mapped_column\n\n\n"
+        "class Chunk:\n    embedding = mapped_column(Vector(1536), nullable=True)\n",
+        "migrations/0001_chunks.py": "import sqlalchemy as sa\nfrom alembic import op\nfrom pgvector.sqlalchemy import Vector\n\n\n"
+        "def upgrade() -> None:\n    op.add_column('chunks', sa.Column('embedding', Vector(1536)))\n",
+        "app/embed.py": "from openai import AsyncOpenAI\n\nclient = AsyncOpenAI()\n\n\n"
+        "async def embed(text: str) -> list[float]:\n"
+        "    response = await client.embeddings.create(model='text-embedding-3-small', input=text)\n"
+        "    return response.data[0].embedding\n",
+    }
+    found = _findings(tmp_path, files)
+    moved = [f for f in found["app/embed.py"] if f.startswith("GLM101")]
+    assert moved == [
+        "GLM101 Model id `text-embedding-3-small` on embeddings; `Vector(1536)` in `app.models` is sized for its "
+        "vectors, which `embedding-3` does not make: change both together"
+    ], found["app/embed.py"]
+    assert _applicabilities(tmp_path, files, "app/embed.py")["GLM101"] == "manual"
+    # a size no embedding model of the module makes, or written where it sizes no vector: nothing
+    files["app/models.py"] = "CHUNK_SIZE = 1536\nIMAGE = '1536x1024'\nmax_tokens = 1536\n"
+    del files["migrations/0001_chunks.py"]
+    for name in ("app/models.py", "migrations/0001_chunks.py"):
+        (tmp_path / name).unlink()
+    found = _findings(tmp_path, files)
+    assert not any("sized for its vectors" in f for f in found["app/embed.py"]), found["app/embed.py"]
+
+
+def test_vector_widths_reads_the_shapes_that_size_vectors() -> None:
+    from glm_migrate.widths import vector_widths
+
+    source = (
+        "import faiss\nEMBEDDING_DIM = 3072\nindex = faiss.IndexFlatL2(1536)\n"
+        "schema.add_field('v', datatype=DataType.FLOAT_VECTOR, dim=1536)\n"
+        "conn.execute('CREATE TABLE t (id int, embedding vector(3072))')\n"
+    )
+    assert vector_widths(source, {1536, 3072}) == ((1536, "IndexFlatL2(1536)"), (3072, "EMBEDDING_DIM = 3072"))
+    assert vector_widths("VectorParams(size=1536)\n", {1536}) == ((1536, "size=1536"),)
+    assert vector_widths("cur.execute('ALTER TABLE a ADD COLUMN e vector(1536)')\n", {1536}) == (
+        (1536, "vector(1536)"),
+    )
+    assert vector_widths("resize(1536)\nsize = '1536x1024'\nmax_tokens = 1536\n", {1536}) == ()

@@ -678,7 +678,12 @@ def old_width_in_code(model: SemanticModel, tables: Tables, old: str, new: str) 
     `vector(1536)` column in SQL), for a message: it breaks when the model changes to `new`, so
     the two change together, by hand."""
     code = _old_width_code(model, tables, old)
-    return f"`{code}` here is sized for its vectors, which `{new}` does not make" if code else None
+    if code:
+        return f"`{code}` here is sized for its vectors, which `{new}` does not make"
+    # another module of the project: a pgvector column, an index, a collection's schema
+    size = tables.openai_embedding_sizes.get(tables.dated_suffix.sub("", old))
+    elsewhere = model.facts.vector_widths.get(size) if size is not None else None
+    return f"{elsewhere} is sized for its vectors, which `{new}` does not make" if elsewhere else None
 
 
 def _old_width_code(model: SemanticModel, tables: Tables, old: str) -> str | None:
