@@ -234,6 +234,9 @@ class SdkSurface:
     model_packages: frozenset[str]
     #: of those, the ones whose calls other rules check (the SDKs, LangChain, LiteLLM)
     model_packages_checked: frozenset[str]
+    #: calls of those checked packages that no rule checks (`dspy.OpenAI`, DSPy before 2.6) ->
+    #: the call that replaces them (`dspy.LM`)
+    model_calls_unchecked: Mapping[str, str]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
@@ -248,6 +251,15 @@ class SdkSurface:
     endpoints: Mapping[tuple[str, ...], str]
     #: GLM endpoint -> the fields the SDK's response objects for it declare, nested parts included
     response_fields: Mapping[str, frozenset[str]]
+
+    def unchecked_model_reader(self, qualified: str) -> bool:
+        """The call `qualified` (a dotted name) sends a model id that no rule of its own checks:
+        a call of an LLM library (`[model_readers]`) outside those other rules check, or one of
+        their calls that no rule checks (`dspy.OpenAI`)."""
+        top = qualified.partition(".")[0]
+        if top not in self.model_packages:
+            return False
+        return top not in self.model_packages_checked or qualified in self.model_calls_unchecked
 
     def has_member(self, name: str) -> bool:
         """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
@@ -901,6 +913,9 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
+        model_calls_unchecked={
+            str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()
+        },
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),

@@ -285,9 +285,7 @@ class ModelSetting(Rule):
         if arg.keyword is not None and not names_a_model(arg.keyword.value):
             return None
         for qualified in sorted(self.model.qualified_names(call.func, scope)):
-            top = qualified.partition(".")[0]
-            sdk = self.tables.sdk
-            if top in sdk.model_packages and top not in sdk.model_packages_checked:
+            if self.tables.sdk.unchecked_model_reader(qualified):
                 return qualified
         return None
 
@@ -350,7 +348,16 @@ class ModelSetting(Rule):
                 else ": it has no GLM counterpart"
             )
             litellm = self.tables.litellm
-            if new and name[:-5] in litellm.wrappers:
+            replacement = self.tables.sdk.model_calls_unchecked.get(name[:-5])
+            if new and replacement is not None:
+                # `dspy.OpenAI(model="gpt-3.5-turbo")`, DSPy's client before 2.6, which sends any id
+                # to OpenAI: it is replaced, not repointed (`dspy.LM` takes LiteLLM's `zai/` ids)
+                glm = f"{litellm.prefix}/{split_provider(new)[1]}"
+                suggestion = (
+                    f": replace it with `{replacement}` (DSPy 2.6 removed `{name[:-5]}`), given `{glm}` for "
+                    f'`{model_id}` and `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
+                )
+            elif new and name[:-5] in litellm.wrappers:
                 # it hands the id to LiteLLM: a bare GLM id would go to OpenAI too
                 suggestion = (
                     f": it hands the id to LiteLLM, whose Z.AI provider takes `{litellm.prefix}/{new}` (for "
@@ -402,6 +409,20 @@ class ModelSetting(Rule):
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )
             return
+        unchecked = self._unchecked_reader_call
+        if unchecked is not None:
+            # `MODEL = "gpt-4o-mini"` ... `dspy.OpenAI(model=MODEL)`: DSPy's client before 2.6 sends
+            # any id to OpenAI, a GLM one (or LiteLLM's `zai/` form) too; it is replaced by hand
+            callee, replacement = unchecked
+            litellm = self.tables.litellm
+            self.report(
+                literal,
+                f"{message}; this module's `{callee}(...)`, which it may reach, sends any id to OpenAI: replace "
+                f"it with `{replacement}` (DSPy 2.6 removed `{callee}`), given `{litellm.prefix}/"
+                f'{split_provider(new)[1]}` and `api_key=os.environ["{litellm.api_key_env}"]`, by hand',
+                model=match,
+            )
+            return
         legacy = self._legacy_call_left
         if legacy is not None:
             # `openai.ChatCompletion.create(**kwargs)`, which a person converts: the setting most
@@ -415,6 +436,20 @@ class ModelSetting(Rule):
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    @functools.cached_property
+    def _unchecked_reader_call(self) -> tuple[str, str] | None:
+        """A call of this module to a library client no rule moves and whose replacement a
+        person writes (`dspy.OpenAI`, `rules/sdk.toml` `[model_readers.unchecked]`): the callee's
+        name and its replacement's."""
+        unchecked = self.tables.sdk.model_calls_unchecked
+        if not unchecked or not self.model.imports_from(*{name.partition(".")[0] for name in unchecked}):
+            return None
+        for call, scope in self.model.calls:
+            for name in self.model.qualified_names(call.func, scope):
+                if name in unchecked:
+                    return name, unchecked[name]
+        return None
 
     @functools.cached_property
     def _legacy_call_left(self) -> cst.Call | None:

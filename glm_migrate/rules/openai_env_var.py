@@ -725,8 +725,7 @@ class OpenAIEnvVar(Rule):
             if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
             for name in sorted(qualified):
-                top = name.partition(".")[0]
-                if top in sdk.model_packages and top not in sdk.model_packages_checked:
+                if sdk.unchecked_model_reader(name):
                     return f"`{name}`"
         return None
 
