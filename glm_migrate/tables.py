@@ -237,6 +237,8 @@ class SdkSurface:
     #: calls of those checked packages that no rule checks (`dspy.OpenAI`, DSPy before 2.6) ->
     #: the call that replaces them (`dspy.LM`)
     model_calls_unchecked: Mapping[str, str]
+    #: the keywords with which those libraries' calls take their server (`api_base_url`)
+    model_reader_url_keywords: tuple[str, ...]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
@@ -918,6 +920,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         model_calls_unchecked={
             str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()
         },
+        model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),

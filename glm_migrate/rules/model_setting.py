@@ -34,7 +34,6 @@ _MODEL_WORDS = frozenset({"model", "llm"})
 #: words of a setting's name that make it a tokenizer's (`tiktoken_model_name`, `tokenizer_model`,
 #: `encoding_model`, `token_model`): the id picks how text is counted, no request reads it
 #: the keywords by which an LLM library's call names its server (CrewAI's `LLM`, DSPy, AG2)
-_BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base")
 _TOKENIZER_WORDS = frozenset({"tokenizer", "tiktoken", "encoding", "token", "tokens"})
 
 
@@ -296,7 +295,8 @@ class ModelSetting(Rule):
         call = self.model.parents.get(arg) if isinstance(arg, cst.Arg) else None
         if not isinstance(call, cst.Call):
             return None
-        base = next((found for name in _BASE_URL_KEYWORDS if (found := find_kwarg(call, name)) is not None), None)
+        keywords = self.tables.sdk.model_reader_url_keywords
+        base = next((found for name in keywords if (found := find_kwarg(call, name)) is not None), None)
         if base is None:
             return None
         return self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope)
@@ -317,7 +317,9 @@ class ModelSetting(Rule):
         if match is None:
             return
         new = match.glm
-        if new and provider != "azure" and self._litellm_only:
+        inline = name[:-5] if name.endswith("(...)") else None
+        litellm_call = inline is None or inline.partition(".")[0] in self.tables.litellm.packages
+        if new and provider != "azure" and self._litellm_only and litellm_call:
             # The module's requests go through LiteLLM, which sends a bare id to OpenAI.
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)

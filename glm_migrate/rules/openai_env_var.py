@@ -707,7 +707,7 @@ class OpenAIEnvVar(Rule):
         `api_base=`; or the Agents SDK's `set_default_openai_key(key)`), directly or through the
         setting it is kept in."""
         sdk = self.tables.sdk
-        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | {"api_base"}
+        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | set(sdk.model_reader_url_keywords)
         default_key = set(self.tables.frameworks.get("agents_default_key", ())) if key else set()
         ag2 = any(kind == "ag2" for _, _, kind in self.model.framework_calls)
         for read in (lookup, *(self._index.setting_reads(lookup) or ())):
