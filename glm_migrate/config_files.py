@@ -9,7 +9,6 @@ printed (they are shown redacted) and never rewritten.
 from __future__ import annotations
 
 import functools
-
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -574,7 +573,12 @@ def _raw_line_findings(
             )
             yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, None)
             continue
-        if model.glm and shape is not None and shape.litellm_proxy and shape.key_of(index, token.start()) == "model_name":
+        if (
+            model.glm
+            and shape is not None
+            and shape.litellm_proxy
+            and shape.key_of(index, token.start()) == "model_name"
+        ):
             # `- model_name: gpt-4o` above `litellm_params: {model: openai/gpt-4o}`: the name the
             # proxy's clients ask for, not what it sends; renamed alone, their requests find no model
             message = (

@@ -249,6 +249,8 @@ class SdkSurface:
     instructor_methods: frozenset[str]
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
+    #: words naming another provider in a model variable's name (`anthropic_model`)
+    other_model_words: frozenset[str]
     #: how a test of a model id tells OpenAI's (`"gpt" in model`, `model.startswith("gpt-")`)
     openai_model_markers: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
@@ -927,6 +929,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
         instructor_methods=frozenset(_str_list(raw, "instructor.methods", "sdk")),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
+        other_model_words=frozenset(_str_list(raw, "providers.other_model_words", "sdk")),
         openai_model_markers=frozenset(_str_list(raw, "providers.openai_model_markers", "sdk")),
         endpoints=MappingProxyType(endpoints),
         response_fields=MappingProxyType(
