@@ -919,9 +919,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
-        model_calls_unchecked={
-            str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()
-        },
+        model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
         model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
