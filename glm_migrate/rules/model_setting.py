@@ -351,7 +351,7 @@ class ModelSetting(Rule):
             )
             litellm = self.tables.litellm
             replacement = self.tables.sdk.model_calls_unchecked.get(name[:-5])
-            if new and replacement is not None:
+            if new and replacement:
                 # `dspy.OpenAI(model="gpt-3.5-turbo")`, DSPy's client before 2.6, which sends any id
                 # to OpenAI: it is replaced, not repointed (`dspy.LM` takes LiteLLM's `zai/` ids)
                 glm = f"{litellm.prefix}/{split_provider(new)[1]}"
@@ -359,12 +359,14 @@ class ModelSetting(Rule):
                     f": replace it with `{replacement}` (DSPy 2.6 removed `{name[:-5]}`), given `{glm}` for "
                     f'`{model_id}` and `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
                 )
-            elif new and name[:-5] in litellm.wrappers:
-                # it hands the id to LiteLLM: a bare GLM id would go to OpenAI too
-                suggestion = (
-                    f": it hands the id to LiteLLM, whose Z.AI provider takes `{litellm.prefix}/{new}` (for "
-                    f'`{model_id}`) with `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
-                )
+            elif new and (name[:-5] in litellm.wrappers or name.partition(".")[0] == "litellm"):
+                # it hands the id to LiteLLM (or is LiteLLM's): a bare GLM id would go to OpenAI too
+                glm = f"{litellm.prefix}/{split_provider(new)[1]}"
+                if name.partition(".")[0] == "litellm":
+                    suggestion = f": use LiteLLM's Z.AI provider, `{glm}` (for `{model_id}`)"
+                else:
+                    suggestion = f": it hands the id to LiteLLM, whose Z.AI provider takes `{glm}` (for `{model_id}`)"
+                suggestion += f' with `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
             self.report(literal, message + suggestion, model=match)
             return
         if provider or not new:
@@ -442,14 +444,14 @@ class ModelSetting(Rule):
     @functools.cached_property
     def _unchecked_reader_call(self) -> tuple[str, str] | None:
         """A call of this module to a library client no rule moves and whose replacement a
-        person writes (`dspy.OpenAI`, `rules/sdk.toml` `[model_readers.unchecked]`): the callee's
-        name and its replacement's."""
+        person writes (`dspy.OpenAI`, `rules/sdk.toml` `[model_readers.unchecked]` with a
+        replacement): the callee's name and its replacement's."""
         unchecked = self.tables.sdk.model_calls_unchecked
         if not unchecked or not self.model.imports_from(*{name.partition(".")[0] for name in unchecked}):
             return None
         for call, scope in self.model.calls:
             for name in self.model.qualified_names(call.func, scope):
-                if name in unchecked:
+                if unchecked.get(name):
                     return name, unchecked[name]
         return None
 
