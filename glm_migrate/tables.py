@@ -245,6 +245,8 @@ class SdkSurface:
     instructor_factories: frozenset[str]
     instructor_tool_modes: frozenset[str]
     instructor_json_mode: str
+    #: instructor's modes that ask for a `json_schema` response format
+    instructor_schema_modes: frozenset[str]
     #: instructor's client methods that send a chat completions request (`client.create`)
     instructor_methods: frozenset[str]
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
@@ -925,6 +927,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
+        instructor_schema_modes=frozenset(_str_list(raw, "instructor.schema_modes", "sdk")),
         instructor_methods=frozenset(_str_list(raw, "instructor.methods", "sdk")),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
         other_model_words=frozenset(_str_list(raw, "providers.other_model_words", "sdk")),
