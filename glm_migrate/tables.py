@@ -297,6 +297,8 @@ class LitellmProvider:
     supported_params: frozenset[str]
     #: LiteLLM's (and dspy.LM's) own keywords, never sent as request parameters
     own_options: frozenset[str]
+    #: the keyword and value with which `dspy.LM` calls LiteLLM's Responses API
+    responses_option: tuple[str, ...] = ()
     #: packages whose model strings are LiteLLM's (`litellm`, `dspy`, FutureHouse's `lmi`): a
     #: model setting of a module importing one (and no client SDK) becomes `zai/glm-4.6`
     packages: tuple[str, ...] = ("litellm",)
@@ -864,6 +866,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
             supported_params=frozenset(_str_list(endpoints_raw, "litellm.supported_params", "endpoints")),
             own_options=frozenset(_str_list(endpoints_raw, "litellm.own_options", "endpoints")),
+            responses_option=_str_list(endpoints_raw, "litellm.responses_option", "endpoints"),
             packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
             wrappers=frozenset(_str_list(endpoints_raw, "litellm.wrappers", "endpoints")),
         ),

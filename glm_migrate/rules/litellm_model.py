@@ -309,6 +309,17 @@ class LitellmModel(Rule):
             reasons.append(
                 f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
             )
+        if len(provider.responses_option) == 2:
+            keyword, value = provider.responses_option
+            switch = find_kwarg(call, keyword)
+            if switch is not None and value in {
+                string_value(v) for v in self.model.resolve_strings(switch.value, scope)[0]
+            }:
+                # `dspy.LM(..., model_type="responses")`: LiteLLM's Responses API, not chat completions
+                reasons.append(
+                    f'`{keyword}="{value}"` calls LiteLLM\'s Responses API, which its zai provider lacks: use chat '
+                    "completions (drop it)"
+                )
         choice = find_kwarg(call, "tool_choice")
         if choice is not None and not is_none(choice.value):
             values, complete = self.model.resolve_strings(choice.value, scope)
