@@ -413,6 +413,17 @@ class ModelSetting(Rule):
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )
             return
+        library = self._library_setting(name, scope)
+        if library is not None:
+            # `marvin.settings.openai.chat.completions.model = "gpt-4o"`: the library's own setting,
+            # read by the library, which keeps sending to OpenAI until a person points it at Z.AI
+            self.report(
+                literal,
+                f"{message}; `{library}` reads it and sends it to OpenAI: point {library} at Z.AI and set a GLM id "
+                f"(`{new}`) together, by hand",
+                model=match,
+            )
+            return
         unchecked = self._unchecked_reader_call
         if unchecked is not None:
             # `MODEL = "gpt-4o-mini"` ... `dspy.OpenAI(model=MODEL)`: DSPy's client before 2.6 sends
@@ -440,6 +451,19 @@ class ModelSetting(Rule):
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    def _library_setting(self, name: str, scope: Scope) -> str | None:
+        """The LLM library (`[model_readers]`, one no other rule checks) whose own settings
+        object the setting `name` is an attribute of (`marvin.settings.openai.chat.completions.model`),
+        by its top-level package; None for any other setting."""
+        root, dot, _ = name.partition(".")
+        if not dot or not root.isidentifier():
+            return None
+        for binding in self.model.lookup(root, scope):
+            qualified = binding.qualified or ""
+            if qualified and self.tables.sdk.unchecked_model_reader(f"{qualified}.{name.partition('.')[2]}"):
+                return qualified.partition(".")[0]
+        return None
 
     @functools.cached_property
     def _unchecked_reader_call(self) -> tuple[str, str] | None:
