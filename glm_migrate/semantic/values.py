@@ -394,6 +394,10 @@ class ValueResolver(ClientIndex):
             if attr in self._instructor_methods and attr != "create" and base.path == _CHAT_CREATE[:2]:
                 # `client.chat.completions.create_partial(...)` of an instructor client
                 return [ResourceValue(base.client, _CHAT_CREATE)]
+            if self._instructor_methods and attr == "chat" and base.path == ("completions",):
+                # `client.completions.chat.create(...)`: instructor's `chat` and `completions` are
+                # the client itself (no OpenAI client has this path)
+                return [ResourceValue(base.client, _CHAT_CREATE[:2])]
             return [ResourceValue(base.client, (*base.path, attr))]
         if isinstance(base, InstanceValue | LocalClassValue):
             found = self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
