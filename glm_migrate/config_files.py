@@ -8,6 +8,7 @@ printed (they are shown redacted) and never rewritten.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -404,6 +405,12 @@ class _Shape:
         key = self.key_of(index, start)
         return key is not None and SECRET_KEYS.search(key) is not None
 
+    @functools.cached_property
+    def litellm_proxy(self) -> bool:
+        """A LiteLLM proxy (or Router) configuration: a `model_list` whose entries map the
+        `model_name` clients ask for to the `litellm_params` LiteLLM sends."""
+        return any(line.lstrip().startswith("litellm_params") for line in self.lines)
+
     def names_model(self, index: int, start: int) -> bool:
         key = self.key_of(index, start)
         return key is not None and MODEL_KEYS.search(key) is not None
@@ -566,6 +573,21 @@ def _raw_line_findings(
             )
             yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, None)
             continue
+        if (
+            model.glm
+            and shape is not None
+            and shape.litellm_proxy
+            and shape.key_of(index, token.start()) == "model_name"
+        ):
+            # `- model_name: gpt-4o` above `litellm_params: {model: openai/gpt-4o}`: the name the
+            # proxy's clients ask for, not what it sends; renamed alone, their requests find no model
+            message = (
+                f"Model id `{model_id}`{model.label} is the `model_name` clients ask this LiteLLM proxy for, not "
+                "the model it sends (its `litellm_params`' `model`): keep it, or rename it together with every "
+                f"client asking for it (`{model.glm}`)"
+            )
+            yield _Finding(OPENAI_MODEL_IN_CONFIG, number, token.start(), token.end(), message, None)
+            continue
         start = token.start() - len(_LITELLM_OPENAI)
         if (
             model.glm
@@ -578,8 +600,8 @@ def _raw_line_findings(
             # there too. LiteLLM's Z.AI provider takes it (crewAI hands such ids to LiteLLM).
             new = f"{tables.litellm.prefix}/{model.glm}"
             message = (
-                f"Model id `{line[start : token.end()]}`{model.label}, LiteLLM's provider/id form (as CrewAI's "
-                f"`llm:` reads it): for Z.AI use `{new}`, LiteLLM's Z.AI provider, which reads "
+                f"Model id `{line[start : token.end()]}`{model.label}, LiteLLM's provider/id form (as LiteLLM's "
+                f"`litellm_params` and crewAI's `llm:` read it): for Z.AI use `{new}`, LiteLLM's Z.AI provider, which reads "
                 f"`{tables.litellm.api_key_env}`"
             )
             yield _Finding(OPENAI_MODEL_IN_CONFIG, number, start, token.end(), message, new if rewrite else None)

@@ -234,20 +234,40 @@ class SdkSurface:
     model_packages: frozenset[str]
     #: of those, the ones whose calls other rules check (the SDKs, LangChain, LiteLLM)
     model_packages_checked: frozenset[str]
+    #: calls of those checked packages that no rule checks (`dspy.OpenAI`, DSPy before 2.6) ->
+    #: the call that replaces them (`dspy.LM`)
+    model_calls_unchecked: Mapping[str, str]
+    #: the keywords with which those libraries' calls take their server (`api_base_url`)
+    model_reader_url_keywords: tuple[str, ...]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
     instructor_factories: frozenset[str]
     instructor_tool_modes: frozenset[str]
     instructor_json_mode: str
+    #: instructor's modes that ask for a `json_schema` response format
+    instructor_schema_modes: frozenset[str]
+    #: instructor's client methods that send a chat completions request (`client.create`)
+    instructor_methods: frozenset[str]
     #: lower-case names code gives OpenAI's provider among others ("openai", "azure_openai")
     openai_provider_names: frozenset[str]
+    #: words naming another provider in a model variable's name (`anthropic_model`)
+    other_model_words: frozenset[str]
     #: how a test of a model id tells OpenAI's (`"gpt" in model`, `model.startswith("gpt-")`)
     openai_model_markers: frozenset[str]
     #: normalised resource path ("chat", "completions", "create") -> GLM endpoint ("chat")
     endpoints: Mapping[tuple[str, ...], str]
     #: GLM endpoint -> the fields the SDK's response objects for it declare, nested parts included
     response_fields: Mapping[str, frozenset[str]]
+
+    def unchecked_model_reader(self, qualified: str) -> bool:
+        """The call `qualified` (a dotted name) sends a model id that no rule of its own checks:
+        a call of an LLM library (`[model_readers]`) outside those other rules check, or one of
+        their calls that no rule checks (`dspy.OpenAI`)."""
+        top = qualified.partition(".")[0]
+        if top not in self.model_packages:
+            return False
+        return top not in self.model_packages_checked or qualified in self.model_calls_unchecked
 
     def has_member(self, name: str) -> bool:
         """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
@@ -277,6 +297,8 @@ class LitellmProvider:
     supported_params: frozenset[str]
     #: LiteLLM's (and dspy.LM's) own keywords, never sent as request parameters
     own_options: frozenset[str]
+    #: the keyword and value with which `dspy.LM` calls LiteLLM's Responses API
+    responses_option: tuple[str, ...] = ()
     #: packages whose model strings are LiteLLM's (`litellm`, `dspy`, FutureHouse's `lmi`): a
     #: model setting of a module importing one (and no client SDK) becomes `zai/glm-4.6`
     packages: tuple[str, ...] = ("litellm",)
@@ -844,6 +866,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             mock_options=_str_list(endpoints_raw, "litellm.mock_options", "endpoints"),
             supported_params=frozenset(_str_list(endpoints_raw, "litellm.supported_params", "endpoints")),
             own_options=frozenset(_str_list(endpoints_raw, "litellm.own_options", "endpoints")),
+            responses_option=_str_list(endpoints_raw, "litellm.responses_option", "endpoints"),
             packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
             wrappers=frozenset(_str_list(endpoints_raw, "litellm.wrappers", "endpoints")),
         ),
@@ -901,11 +924,16 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
+        model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
+        model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),
+        instructor_schema_modes=frozenset(_str_list(raw, "instructor.schema_modes", "sdk")),
+        instructor_methods=frozenset(_str_list(raw, "instructor.methods", "sdk")),
         openai_provider_names=frozenset(name.lower() for name in _str_list(raw, "providers.openai_names", "sdk")),
+        other_model_words=frozenset(_str_list(raw, "providers.other_model_words", "sdk")),
         openai_model_markers=frozenset(_str_list(raw, "providers.openai_model_markers", "sdk")),
         endpoints=MappingProxyType(endpoints),
         response_fields=MappingProxyType(

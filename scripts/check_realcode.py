@@ -441,7 +441,8 @@ def line_map(after_text: str, before_text: str) -> dict[int, int]:
 
 
 def original_call(call: ast.Call, before: Module, lines: dict[int, int]) -> ast.Call | None:
-    """The call at the same place before the migration: same splats, nearest line."""
+    """The call at the same place before the migration: same splats, nearest line, the same
+    callee where one is near."""
     mapped = lines.get(call.lineno, call.lineno)
     splats = sorted(ast.unparse(k.value) for k in call.keywords if k.arg is None)
     candidates = [
@@ -450,7 +451,9 @@ def original_call(call: ast.Call, before: Module, lines: dict[int, int]) -> ast.
         if sorted(ast.unparse(k.value) for k in c.keywords if k.arg is None) == splats
         and abs(c.lineno - mapped) <= 3 + (c.end_lineno or c.lineno) - c.lineno
     ]
-    return min(candidates, key=lambda c: abs(c.lineno - mapped), default=None)
+    # the same callee first (`client.create(...)` beside `client.chat.completions.create(...)`)
+    same = [c for c in candidates if ast.unparse(c.func) == ast.unparse(call.func)]
+    return min(same or candidates, key=lambda c: abs(c.lineno - mapped), default=None)
 
 
 def check_file(

@@ -188,6 +188,12 @@ def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
             ["2:10 GLM403", "3:13 GLM402"],
         ),
         ("min.json", '{"a":1,"model":"gpt-4o","note":"gpt-4o is fine"}', ["1:17 GLM403"]),
+        # a LiteLLM proxy's `model_name` is what its clients ask for: reported, with what it maps to
+        (
+            "proxy_config.yaml",
+            "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: openai/gpt-4o\n",
+            ["2:17 GLM403", "4:14 GLM403"],
+        ),
     ],
 )
 def test_settings_files_are_read_for_configuration_shapes(name: str, text: str, expected: list[str]) -> None:

@@ -733,11 +733,25 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
     else:
         return found
     for call, scope in model.calls:
-        if scope is not client.scope or call in api_calls:
+        if call in api_calls or not any(
+            arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args
+        ):
             continue
-        if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
+        if scope is client.scope or (scope.parent is client.scope and _in_decorator(model, call, scope)):
+            # `@mirascope.core.openai.call("gpt-4o-mini", client=client)` over a function: evaluated
+            # where the function is defined, though recorded in the function's scope
             found.append((call, scope))
     return found
+
+
+def _in_decorator(model: SemanticModel, call: cst.Call, scope: Scope) -> bool:
+    """`call` is (in) a decorator of the function or class that `scope` is."""
+    node: cst.CSTNode | None = call
+    while node is not None and node is not scope.node:
+        if type(node) is cst.Decorator:
+            return True
+        node = model.parents.get(node)
+    return False
 
 
 def ids_handed(model: SemanticModel, client: Client) -> Iterator[tuple[cst.SimpleString, cst.Call]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import partial
 
@@ -29,6 +30,10 @@ from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_v
 OPENAI_PROVIDERS = ("", "openai")
 #: where LiteLLM takes a deployment's URL (call keywords and `litellm_params` keys)
 BASE_NAMES = ("api_base", "base_url")
+
+
+#: the words of an identifier (`anthropic_model` -> anthropic, model)
+_WORDS = re.compile(r"[a-z]+")
 
 
 class LitellmModel(Rule):
@@ -304,6 +309,17 @@ class LitellmModel(Rule):
             reasons.append(
                 f"LiteLLM's zai provider refuses {shown} (UnsupportedParamsError): drop {them} or pass `drop_params=True`"
             )
+        if len(provider.responses_option) == 2:
+            keyword, value = provider.responses_option
+            switch = find_kwarg(call, keyword)
+            if switch is not None and value in {
+                string_value(v) for v in self.model.resolve_strings(switch.value, scope)[0]
+            }:
+                # `dspy.LM(..., model_type="responses")`: LiteLLM's Responses API, not chat completions
+                reasons.append(
+                    f'`{keyword}="{value}"` calls LiteLLM\'s Responses API, which its zai provider lacks: use chat '
+                    "completions (drop it)"
+                )
         choice = find_kwarg(call, "tool_choice")
         if choice is not None and not is_none(choice.value):
             values, complete = self.model.resolve_strings(choice.value, scope)
@@ -571,7 +587,7 @@ class LitellmModel(Rule):
             moves = self._literal(literal, old, provider, bare, where, unsafe)
             moved = moved or moves
             to_zai = moves or to_zai or provider == prefix
-        if not (literals and complete):
+        if not (literals and complete) and not self._names_another_provider(expr):
             self.report(
                 expr,
                 f"Model of {where} comes from `{code_of(expr)}` at run time: LiteLLM sends bare and `openai/` ids "
@@ -579,6 +595,18 @@ class LitellmModel(Rule):
                 f"`{self.tables.litellm.api_key_env}`)",
             )
         return to_zai, moved
+
+    def _names_another_provider(self, expr: cst.BaseExpression) -> bool:
+        """`expr` is a name or attribute naming another provider's model (`anthropic_model`,
+        `settings.CLAUDE_MODEL`): what it holds is that provider's id, not OpenAI's."""
+        while type(expr) is cst.Attribute:
+            name: str = expr.attr.value
+            expr = expr.value
+            if set(_WORDS.findall(name.lower())) & self.tables.sdk.other_model_words:
+                return True
+        return type(expr) is cst.Name and bool(
+            set(_WORDS.findall(expr.value.lower())) & self.tables.sdk.other_model_words
+        )
 
     def _elsewhere_too(self, model: cst.BaseExpression, scope: Scope, where: str) -> bool:
         """Whether the call's model may also be another provider's id (`openrouter/...`,

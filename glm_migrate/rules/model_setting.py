@@ -34,7 +34,6 @@ _MODEL_WORDS = frozenset({"model", "llm"})
 #: words of a setting's name that make it a tokenizer's (`tiktoken_model_name`, `tokenizer_model`,
 #: `encoding_model`, `token_model`): the id picks how text is counted, no request reads it
 #: the keywords by which an LLM library's call names its server (CrewAI's `LLM`, DSPy, AG2)
-_BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base")
 _TOKENIZER_WORDS = frozenset({"tokenizer", "tiktoken", "encoding", "token", "tokens"})
 
 
@@ -285,9 +284,7 @@ class ModelSetting(Rule):
         if arg.keyword is not None and not names_a_model(arg.keyword.value):
             return None
         for qualified in sorted(self.model.qualified_names(call.func, scope)):
-            top = qualified.partition(".")[0]
-            sdk = self.tables.sdk
-            if top in sdk.model_packages and top not in sdk.model_packages_checked:
+            if self.tables.sdk.unchecked_model_reader(qualified):
                 return qualified
         return None
 
@@ -298,7 +295,8 @@ class ModelSetting(Rule):
         call = self.model.parents.get(arg) if isinstance(arg, cst.Arg) else None
         if not isinstance(call, cst.Call):
             return None
-        base = next((found for name in _BASE_URL_KEYWORDS if (found := find_kwarg(call, name)) is not None), None)
+        keywords = self.tables.sdk.model_reader_url_keywords
+        base = next((found for name in keywords if (found := find_kwarg(call, name)) is not None), None)
         if base is None:
             return None
         return self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope)
@@ -319,7 +317,9 @@ class ModelSetting(Rule):
         if match is None:
             return
         new = match.glm
-        if new and provider != "azure" and self._litellm_only:
+        inline = name[:-5] if name.endswith("(...)") else None
+        litellm_call = inline is None or inline.partition(".")[0] in self.tables.litellm.packages
+        if new and provider != "azure" and self._litellm_only and litellm_call:
             # The module's requests go through LiteLLM, which sends a bare id to OpenAI.
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
         self.claim(literal)
@@ -350,12 +350,23 @@ class ModelSetting(Rule):
                 else ": it has no GLM counterpart"
             )
             litellm = self.tables.litellm
-            if new and name[:-5] in litellm.wrappers:
-                # it hands the id to LiteLLM: a bare GLM id would go to OpenAI too
+            replacement = self.tables.sdk.model_calls_unchecked.get(name[:-5])
+            if new and replacement:
+                # `dspy.OpenAI(model="gpt-3.5-turbo")`, DSPy's client before 2.6, which sends any id
+                # to OpenAI: it is replaced, not repointed (`dspy.LM` takes LiteLLM's `zai/` ids)
+                glm = f"{litellm.prefix}/{split_provider(new)[1]}"
                 suggestion = (
-                    f": it hands the id to LiteLLM, whose Z.AI provider takes `{litellm.prefix}/{new}` (for "
-                    f'`{model_id}`) with `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
+                    f": replace it with `{replacement}` (DSPy 2.6 removed `{name[:-5]}`), given `{glm}` for "
+                    f'`{model_id}` and `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
                 )
+            elif new and (name[:-5] in litellm.wrappers or name.partition(".")[0] == "litellm"):
+                # it hands the id to LiteLLM (or is LiteLLM's): a bare GLM id would go to OpenAI too
+                glm = f"{litellm.prefix}/{split_provider(new)[1]}"
+                if name.partition(".")[0] == "litellm":
+                    suggestion = f": use LiteLLM's Z.AI provider, `{glm}` (for `{model_id}`)"
+                else:
+                    suggestion = f": it hands the id to LiteLLM, whose Z.AI provider takes `{glm}` (for `{model_id}`)"
+                suggestion += f' with `api_key=os.environ["{litellm.api_key_env}"]`, by hand'
             self.report(literal, message + suggestion, model=match)
             return
         if provider or not new:
@@ -402,6 +413,31 @@ class ModelSetting(Rule):
                 literal, f"{message}, also tested by {checks}: replace it with `{new}` and update the test", model=match
             )
             return
+        library = self._library_setting(name, scope)
+        if library is not None:
+            # `marvin.settings.openai.chat.completions.model = "gpt-4o"`: the library's own setting,
+            # read by the library, which keeps sending to OpenAI until a person points it at Z.AI
+            self.report(
+                literal,
+                f"{message}; `{library}` reads it and sends it to OpenAI: point {library} at Z.AI and set a GLM id "
+                f"(`{new}`) together, by hand",
+                model=match,
+            )
+            return
+        unchecked = self._unchecked_reader_call
+        if unchecked is not None:
+            # `MODEL = "gpt-4o-mini"` ... `dspy.OpenAI(model=MODEL)`: DSPy's client before 2.6 sends
+            # any id to OpenAI, a GLM one (or LiteLLM's `zai/` form) too; it is replaced by hand
+            callee, replacement = unchecked
+            litellm = self.tables.litellm
+            self.report(
+                literal,
+                f"{message}; this module's `{callee}(...)`, which it may reach, sends any id to OpenAI: replace "
+                f"it with `{replacement}` (DSPy 2.6 removed `{callee}`), given `{litellm.prefix}/"
+                f'{split_provider(new)[1]}` and `api_key=os.environ["{litellm.api_key_env}"]`, by hand',
+                model=match,
+            )
+            return
         legacy = self._legacy_call_left
         if legacy is not None:
             # `openai.ChatCompletion.create(**kwargs)`, which a person converts: the setting most
@@ -415,6 +451,33 @@ class ModelSetting(Rule):
             return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    def _library_setting(self, name: str, scope: Scope) -> str | None:
+        """The LLM library (`[model_readers]`, one no other rule checks) whose own settings
+        object the setting `name` is an attribute of (`marvin.settings.openai.chat.completions.model`),
+        by its top-level package; None for any other setting."""
+        root, dot, _ = name.partition(".")
+        if not dot or not root.isidentifier():
+            return None
+        for binding in self.model.lookup(root, scope):
+            qualified = binding.qualified or ""
+            if qualified and self.tables.sdk.unchecked_model_reader(f"{qualified}.{name.partition('.')[2]}"):
+                return qualified.partition(".")[0]
+        return None
+
+    @functools.cached_property
+    def _unchecked_reader_call(self) -> tuple[str, str] | None:
+        """A call of this module to a library client no rule moves and whose replacement a
+        person writes (`dspy.OpenAI`, `rules/sdk.toml` `[model_readers.unchecked]` with a
+        replacement): the callee's name and its replacement's."""
+        unchecked = self.tables.sdk.model_calls_unchecked
+        if not unchecked or not self.model.imports_from(*{name.partition(".")[0] for name in unchecked}):
+            return None
+        for call, scope in self.model.calls:
+            for name in self.model.qualified_names(call.func, scope):
+                if unchecked.get(name):
+                    return name, unchecked[name]
+        return None
 
     @functools.cached_property
     def _legacy_call_left(self) -> cst.Call | None:

@@ -10,7 +10,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
-from glm_migrate.rules._clients import litellm_deployments, repoint_blocker
+from glm_migrate.rules._clients import litellm_deployments, program_set_key, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
 from glm_migrate.rules._setting_flow import (
     KEY_KEYWORDS,
@@ -378,7 +378,16 @@ class OpenAIEnvVar(Rule):
         written = {name for _, name in writes}
         for literal, name in writes:
             new = self._z_ai_variable(name)
-            if name in openai_envs and new not in written:  # one that sets Z.AI's too is left alone
+            if name in openai_envs and new not in written and (held := self._held_own_reader(name)) is not None:
+                # `os.environ["OPENAI_API_KEY"] = "sk-test"` beside the `OpenAI()` it feeds: that client
+                # is held on OpenAI with this key (GLM001, GLM006); renamed, it would run without one
+                self.report(
+                    literal,
+                    f"This test sets `{name}` for the code it runs, and {held} of this module reads it, kept "
+                    f"with OpenAI for this key: set `{new}` where that client moves to Z.AI with it",
+                    severity=Severity.WARNING,
+                )
+            elif name in openai_envs and new not in written:  # one that sets Z.AI's too is left alone
                 self._rename_in_test(
                     literal,
                     word,
@@ -410,6 +419,22 @@ class OpenAIEnvVar(Rule):
                 )
                 self._rename_in_test(literal, word, message, "Expect Z.AI's variable")
         return checks
+
+    def _held_own_reader(self, name: str) -> str | None:
+        """The client of this module that reads the key variable `name` this module sets itself
+        (`OpenAI()`, LangChain's `ChatOpenAI()` without `api_key=`), which other rules keep on
+        OpenAI for that key (`program_set_key`): None when there is none."""
+        if name not in self.model.own_key_envs or name != self.tables.sdk_key_env:
+            return None
+        for client in self.model.clients:
+            if client.construction is not None and client.sdk == "openai" and program_set_key(self.model, client):
+                return f"`{short_code(client.construction)}`"
+        for call, _, kind in self.model.framework_calls:
+            if kind.startswith("langchain_") and not any(
+                arg.keyword is not None and arg.keyword.value in ("api_key", "openai_api_key") for arg in call.args
+            ):
+                return f"`{short_code(call)}`"
+        return None
 
     def _rename_in_test(self, literal: cst.SimpleString, word: re.Pattern[str], message: str, title: str) -> None:
         """Report `literal` of a test with a fix naming Z.AI's variables instead of OpenAI's:
@@ -682,7 +707,7 @@ class OpenAIEnvVar(Rule):
         `api_base=`; or the Agents SDK's `set_default_openai_key(key)`), directly or through the
         setting it is kept in."""
         sdk = self.tables.sdk
-        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | {"api_base"}
+        keywords = KEY_KEYWORDS if key else URL_KEYWORDS | set(sdk.model_reader_url_keywords)
         default_key = set(self.tables.frameworks.get("agents_default_key", ())) if key else set()
         ag2 = any(kind == "ag2" for _, _, kind in self.model.framework_calls)
         for read in (lookup, *(self._index.setting_reads(lookup) or ())):
@@ -700,8 +725,7 @@ class OpenAIEnvVar(Rule):
             if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
             for name in sorted(qualified):
-                top = name.partition(".")[0]
-                if top in sdk.model_packages and top not in sdk.model_packages_checked:
+                if sdk.unchecked_model_reader(name):
                     return f"`{name}`"
         return None
 

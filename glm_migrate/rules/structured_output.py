@@ -3,8 +3,10 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Invalid, Rule, Valid
+from glm_migrate.rules._clients import moved_by_fixes
 from glm_migrate.rules._helpers import code_of, dict_entry
-from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.semantic import ApiCall, Client, Target, find_kwarg, string_value
+from glm_migrate.semantic.values import wrapped_client_argument
 
 
 class StructuredOutput(Rule):
@@ -12,7 +14,8 @@ class StructuredOutput(Rule):
     ## What it does
     Reports chat calls that ask for schema-constrained output: `response_format` with
     `"type": "json_schema"`, and `.parse()` / `.stream()` with a Pydantic class as
-    `response_format` (the SDK turns the class into a `json_schema` response format).
+    `response_format` (the SDK turns the class into a `json_schema` response format); and
+    instructor wrapping a client bound for Z.AI in a mode that asks for it (`Mode.JSON_SCHEMA`).
 
     ## Why is this bad?
     GLM-4.6 supports `{"type": "json_object"}` (valid JSON, no schema) and plain text only. The
@@ -62,7 +65,35 @@ class StructuredOutput(Rule):
             'FORMAT = {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}\n'
             'OpenAI().chat.completions.create(model="gpt-4o", messages=[], response_format=FORMAT)'
         ),
+        Invalid(
+            "import instructor\nfrom openai import OpenAI\n"
+            "c = instructor.from_openai(OpenAI(), mode=instructor.Mode.JSON_SCHEMA)"
+        ),
     )
+
+    def on_module_end(self) -> None:
+        # instructor in a mode that sends `response_format={"type": "json_schema", ...}`
+        sdk = self.tables.sdk
+        if not sdk.instructor_schema_modes or not self.model.imports_from("instructor"):
+            return
+        for call, scope in self.model.calls:
+            mode = find_kwarg(call, "mode")
+            if mode is None or type(mode.value) is not cst.Attribute:
+                continue
+            current = mode.value.attr.value
+            wrapped = wrapped_client_argument(call)
+            if current not in sdk.instructor_schema_modes or wrapped is None:
+                continue
+            if not self.model.qualified_names(call.func, scope) & sdk.instructor_factories:
+                continue
+            clients = [v for v in self.model.values_of(wrapped, scope) if isinstance(v, Client)]
+            if any(moved_by_fixes(c) or c.target is Target.ZAI for c in clients):
+                self.report(
+                    mode,
+                    f"instructor in mode `{current}` asks for a `json_schema` response format, which "
+                    f"{self.target_name} lacks (only `json_object`): use `Mode.{sdk.instructor_json_mode}`, which "
+                    "puts the schema in the prompt and validates the answer",
+                )
 
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint != "chat" or not call.migratable:

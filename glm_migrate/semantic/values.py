@@ -382,12 +382,22 @@ class ValueResolver(ClientIndex):
                 return [ResourceValue(self.module_client, (attr,))]
             return [self._value_for_qualified(f"{base.name}.{attr}")]
         if isinstance(base, Client):
+            if attr in self._instructor_methods:
+                # `instructor.from_openai(client).create(...)`: instructor's own chat completions call
+                return [ResourceValue(base, _CHAT_CREATE)]
             if base.sdk in ("openai", "azure") and not self.tables.sdk.has_member(attr):
                 # `client.messages` where the name is also bound to another provider's client:
                 # no OpenAI client has it, so this is the other client's call
                 return []
             return [ResourceValue(base, (attr,))]
         if isinstance(base, ResourceValue):
+            if attr in self._instructor_methods and attr != "create" and base.path == _CHAT_CREATE[:2]:
+                # `client.chat.completions.create_partial(...)` of an instructor client
+                return [ResourceValue(base.client, _CHAT_CREATE)]
+            if self._instructor_methods and attr == "chat" and base.path == ("completions",):
+                # `client.completions.chat.create(...)`: instructor's `chat` and `completions` are
+                # the client itself (no OpenAI client has this path)
+                return [ResourceValue(base.client, _CHAT_CREATE[:2])]
             return [ResourceValue(base.client, (*base.path, attr))]
         if isinstance(base, InstanceValue | LocalClassValue):
             found = self._binding_values(self.class_attribute(base.scope, attr), depth + 1, attribute=True)
@@ -396,6 +406,12 @@ class ValueResolver(ClientIndex):
             method = self._value_for_qualified(f"{base.name}.{attr}")
             return [method] if isinstance(method, ImportedFactory) else []
         return []
+
+    @functools.cached_property
+    def _instructor_methods(self) -> frozenset[str]:
+        """instructor's chat completions methods (`client.create`), in a module importing it:
+        on the clients its factories wrap, they are `chat.completions.create`."""
+        return self.tables.sdk.instructor_methods if self.imports_from("instructor") else frozenset()
 
     def _inherited_factory(self, klass: Scope, attr: str) -> list[Value]:
         """`self.make_client()` in a class deriving from an imported one whose method returns a
@@ -876,6 +892,10 @@ def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
     if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
         return None
     return args[1].value
+
+
+#: the resource path of a chat completions request
+_CHAT_CREATE = ("chat", "completions", "create")
 
 
 def wrapped_client_argument(call: cst.Call) -> cst.BaseExpression | None:
