@@ -18,6 +18,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Rule
+from glm_migrate.rules._settings_class import settings_field_envs
 from glm_migrate.semantic import (
     ApiCall,
     Scope,
@@ -544,6 +545,8 @@ def names_openai_key(
         return named_by([string_value(literal) or "" for literal in literals_in(expr)] + attributes)
 
     found = named(value)
+    if found is None and type(value) is cst.Attribute:
+        found = _settings_key(model, value, scope, names, variables is None) or found
     if found is None and type(value) in (cst.Name, cst.Attribute):
         dotted = dotted_name(value) or ""
         bindings = model.bindings_of(value, scope)
@@ -583,6 +586,33 @@ def names_openai_key(
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+#: an attribute that holds a key (`api_key`, `key`, `token`, `secret_key`), once lower-cased
+_KEY_ATTRIBUTE = re.compile(r"\w*?(?:api_?key|key|token|secret)s?")
+
+
+def _settings_key(
+    model: SemanticModel, value: cst.Attribute, scope: Scope, names: dict[str, str], by_word: bool
+) -> str | None:
+    """The key variable of `names` a settings object's field reads (`config.api_key` where
+    `config = OpenAIConfig()`, a `BaseSettings` class whose `env_prefix` is `openai_`, or whose
+    field's alias is `OPENAI_API_KEY`); with `by_word`, also a key field of an object named for
+    OpenAI (`get_openai_settings().api_key`, `openai_config.token`)."""
+    for env in settings_field_envs(model, value, scope):
+        if env.lower() in names:
+            return names[env.lower()]
+    if not by_word or not _KEY_ATTRIBUTE.fullmatch(value.attr.value.lower()):
+        return None
+    receiver = value.value.func if type(value.value) is cst.Call else value.value
+    if type(receiver) is cst.Name:
+        bindings = model.lookup(receiver.value, scope)
+        held = bindings[0].value if len(bindings) == 1 else None
+        # `config = OpenAISettings()` ... `config.api_key`
+        words = [receiver.value, *([dotted_name(held.func) or ""] if type(held) is cst.Call else [])]
+    else:
+        words = [(dotted_name(receiver) or "").rpartition(".")[2]]
+    return model.tables.sdk_key_env if any("openai" in word.lower() for word in words) else None
 
 
 def _passed_elsewhere(model: SemanticModel, param: cst.Param, function: Scope) -> str | None:
