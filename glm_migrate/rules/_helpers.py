@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from glm_migrate import layout
+from glm_migrate.defaults import argparse_arguments, declarations
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
@@ -544,9 +545,17 @@ def names_openai_key(
             attributes.append((dotted_name(expr.func) or "").rpartition(".")[2])
         return named_by([string_value(literal) or "" for literal in literals_in(expr)] + attributes)
 
+    def declared(calls: Sequence[cst.Call]) -> str | None:
+        # a command-line option filled from OpenAI's variable: `envvar="OPENAI_API_KEY"` (click,
+        # typer, an argparse action), or a default read from it (`default=os.getenv(...)`)
+        options = [arg.value for call in calls for arg in call.args if arg.keyword and arg.keyword.value in _FILLED_BY]
+        return next((n for option in options if (n := named(option))), None)
+
     found = named(value)
     if found is None and type(value) is cst.Attribute:
         found = _settings_key(model, value, scope, names, variables is None) or found
+        # `args.key` with `parser.add_argument("--key", default=os.environ.get("OPENAI_API_KEY"))`
+        found = found or declared(argparse_arguments(model, value, scope) or ())
     if found is None and type(value) in (cst.Name, cst.Attribute):
         dotted = dotted_name(value) or ""
         bindings = model.bindings_of(value, scope)
@@ -567,8 +576,9 @@ def names_openai_key(
         elif len(bindings) == 1 and type(param := bindings[0].target) is cst.Param and depth < 3:
             # a parameter holds what this module's calls pass for it: OpenAI's key, if one of them does
             function = model.owner(param.name.value, scope)
+            found = declared(declarations(model, bindings[0], function))
             arguments = model.arguments_for(param, function) if function is not None else []
-            found = next(
+            found = found or next(
                 (
                     n
                     for argument, where in arguments
@@ -587,6 +597,9 @@ def names_openai_key(
             found = names.get(imported[1].lower())
     return found
 
+
+#: the keywords of an option's declaration that say what fills it when not given
+_FILLED_BY = frozenset({"envvar", "default", "default_factory"})
 
 #: an attribute that holds a key (`api_key`, `key`, `token`, `secret_key`), once lower-cased
 _KEY_ATTRIBUTE = re.compile(r"\w*?(?:api_?key|key|token|secret)s?")
