@@ -620,6 +620,8 @@ def _settings_key(
     receiver = value.value.func if type(value.value) is cst.Call else value.value
     if type(receiver) is cst.Name:
         bindings = model.lookup(receiver.value, scope)
+        if type(value.value) is not cst.Call and any(b.qualified is not None for b in bindings):
+            return None  # `openai.api_key`: the module's own setting, which GLM001 follows itself
         held = bindings[0].value if len(bindings) == 1 else None
         # `config = OpenAISettings()` ... `config.api_key`
         words = [receiver.value, *([dotted_name(held.func) or ""] if type(held) is cst.Call else [])]
