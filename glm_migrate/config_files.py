@@ -1,7 +1,7 @@
 """The configuration around the code: `.env` files, YAML/TOML/JSON settings, dependency manifests.
 
 These are scanned as text, line by line: LibCST has nothing to say about them. Findings name the
-GLM value to use instead. Only `.env` templates (`.env.example`, `.env.sample`, `.env.template`)
+GLM value to use instead. Only `.env` templates (`.env.example`, `.env.sample`, `env.template`, `example.env`)
 are rewritten, and only key names and model ids in them; values that look like secrets are never
 printed (they are shown redacted) and never rewritten.
 """
@@ -258,6 +258,8 @@ def config_kind(path: PurePath) -> str | None:
         return "settings"  # data (see `data_kind`), scanned as settings only when included
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env"
+    if name.startswith("env.") and name.endswith(TEMPLATE_SUFFIXES):  # `env.example`
+        return "env"
     if (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name == "setup.cfg":
         return "manifest"
     if name in ("pyproject.toml", "pipfile"):
@@ -314,8 +316,16 @@ def without_secrets(text: str) -> str:
     return _SECRET_SETTING.sub(masked, text)
 
 
+_TEMPLATE_WORDS = frozenset(suffix.lstrip(".") for suffix in TEMPLATE_SUFFIXES)
+
+
 def is_template(path: PurePath) -> bool:
-    return path.name.lower().endswith(TEMPLATE_SUFFIXES)
+    """A file of settings to copy and fill in: `.env.example`, `env.sample`, and `.env` files a
+    word of whose name says so (`example.env`, `example.local.env`)."""
+    name = path.name.lower()
+    if name.endswith(TEMPLATE_SUFFIXES):
+        return True
+    return name.endswith(".env") and any(word in _TEMPLATE_WORDS for word in name.split(".")[:-1])
 
 
 @dataclass(frozen=True)

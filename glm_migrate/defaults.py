@@ -51,6 +51,35 @@ def declared_default(call: cst.Call) -> cst.BaseExpression | None:
 def argparse_default(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> list[cst.BaseExpression] | None:
     """The defaults of the `add_argument` calls that fill `args.<name>`, when `args` comes from
     `parser.parse_args()` of a parser of this module; None when it does not."""
+    calls = argparse_arguments(model, expr, scope)
+    if calls is None:
+        return None
+    defaults: list[cst.BaseExpression] = []
+    for call in calls:
+        default = find_kwarg(call, "default")
+        defaults.append(default.value if default is not None else cst.Name("None"))
+    return defaults
+
+
+def declarations(model: ModuleScopes, binding: Binding, function: Scope | None) -> list[cst.Call]:
+    """The calls declaring the command-line option a parameter (or `args.<name>`) is filled by:
+    its click-style decorator, typer's `Option(...)` as its default or in its `Annotated[...]`."""
+    found: list[cst.Call] = []
+    if function is not None and (decorator := _option_of(binding, function)) is not None:
+        found.append(decorator)
+    annotation = binding.annotation
+    held = [binding.value] if binding.value is not None else []
+    if type(annotation) is cst.Subscript and (dotted_name(annotation.value) or "").endswith("Annotated"):
+        held += [e.slice.value for e in annotation.slice[1:] if type(e.slice) is cst.Index]
+    for value in held:
+        if type(value) is cst.Call and (dotted_name(value.func) or "").rpartition(".")[2] in ("Option", "Argument"):
+            found.append(value)
+    return found
+
+
+def argparse_arguments(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> list[cst.Call] | None:
+    """The `add_argument` calls that fill `args.<name>`, when `args` comes from
+    `parser.parse_args()` of a parser of this module; None when it does not."""
     if type(expr.value) is not cst.Name:
         return None
     parsers: list[str] = []
@@ -63,7 +92,7 @@ def argparse_default(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> 
     if not parsers:
         return None
     receivers = set(parsers)
-    defaults: list[cst.BaseExpression] = []
+    found: list[cst.Call] = []
     for call, _ in model.calls:
         func = call.func
         if type(func) is not cst.Attribute or func.attr.value != "add_argument":
@@ -71,9 +100,8 @@ def argparse_default(model: ModuleScopes, expr: cst.Attribute, scope: Scope) -> 
         if dotted_name(func.value) not in receivers:
             continue
         if destination(call) == expr.attr.value:
-            default = find_kwarg(call, "default")
-            defaults.append(default.value if default is not None else cst.Name("None"))
-    return defaults
+            found.append(call)
+    return found
 
 
 def destination(call: cst.Call) -> str | None:

@@ -952,8 +952,10 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         for rule in call_rules:
             rule.on_api_call(call)
         staying = _staying_on_openai(model, call)
-        if call.mixed or staying:
-            _hold_fixes(findings[reported:], call, staying)
+        # through a parameter: the clients this module's calls pass for it (`once(make_client(), q)`)
+        passed = model.passed.get(call, ())
+        if call.mixed or staying or (call.migratable and any(c.target in _LEFT for c in passed)):
+            _hold_fixes(findings[reported:], tuple(dict.fromkeys((*call.clients, *passed))), staying)
         by_call.append((call, findings[reported:]))
     for rule in overriding("on_module_end"):
         rule.on_module_end()
@@ -1836,23 +1838,31 @@ def _either(codes: list[str], limit: int = 3) -> str:
     return shown + (f" or {len(unique) - limit} more" if len(unique) > limit else "")
 
 
-def _hold_fixes(findings: list[Finding], call: ApiCall, staying: Mapping[Client, str]) -> None:
-    """A call whose client may be one that moves to Z.AI or one that stays (a self-hosted
-    server, a URL from settings, OpenAI's branch of a provider choice) is checked like any
-    OpenAI call, but a fix would change the requests of the client that stays too: its findings
-    become manual, saying which is which."""
-    moves = [_client_code(c) for c in call.clients if c.target in (Target.OPENAI, Target.ZAI) and c not in staying]
-    stays = [_client_code(c) for c in call.clients if c.target is Target.OTHER or c in staying]
-    unknown = [_client_code(c) for c in call.clients if c.target is Target.UNKNOWN]
+#: where the clients glm-migrate leaves where they are point
+_LEFT = (Target.OTHER, Target.UNKNOWN)
+
+
+def _hold_fixes(findings: list[Finding], clients: Sequence[Client], staying: Mapping[Client, str]) -> None:
+    """A call whose client (`clients`: its receiver's, and those passed for the parameter it is
+    made through) may be one that moves to Z.AI or one that stays (a self-hosted server, a URL
+    from settings, OpenAI's branch of a provider choice) is checked like any OpenAI call, but a
+    fix would change the requests of the client that stays too: its findings become manual,
+    saying which is which."""
+    moves = [_client_code(c) for c in clients if c.target in (Target.OPENAI, Target.ZAI) and c not in staying]
+    stays = [_client_code(c) for c in clients if c.target is Target.OTHER or c in staying]
+    unknown = [_client_code(c) for c in clients if c.target is Target.UNKNOWN]
     if staying and not moves and not unknown:
         _hold_until_moved(findings, next(iter(staying.values())))
         return
     if moves:
         note = f"for the client {_either(moves)} only: the call may also go through {_either(stays + unknown)}"
+    elif not unknown:
+        # made only through clients passed for a parameter, each talking to another server
+        note = f"sent through {_either(stays)}, which talks to another server: change it only with that client"
     elif stays:
         note = f"if its client {_either(unknown)} goes to Z.AI: it may also be {_either(stays)}"
     else:
-        unknown_classes = all(c.origin == "unknown class" for c in call.clients if c.target is Target.UNKNOWN)
+        unknown_classes = all(c.origin == "unknown class" for c in clients if c.target is Target.UNKNOWN)
         how = "built by code glm-migrate cannot move" if unknown_classes else "whose server is chosen at run time"
         note = f"if its client {_either(unknown)}, {how}, goes to Z.AI"
     for finding in findings:

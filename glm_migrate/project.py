@@ -625,9 +625,13 @@ class ProjectIndex:
         of it (an attribute of an object, a client)."""
         found = self.resolve_name(written, importer)
         if found is None:
-            # `from config import settings` ... `settings.api_key`, `config` found: an object's attribute
-            owner = written.rpartition(".")[0]
-            return False if owner.strip(".") and self.resolve_name(owner, importer) is not None else None
+            # `from config import settings` ... `settings.api_key`, `config` found: an object's
+            # attribute, which the summary lists as "settings.api_key" when a settings class reads it
+            owner, _, attribute = written.rpartition(".")
+            held = self.resolve_name(owner, importer) if owner.strip(".") else None
+            if isinstance(held, _Name):
+                return held.path, f"{held.name}.{attribute}"
+            return False if held is not None else None
         return (found.path, found.name) if isinstance(found, _Name) else False
 
     def _key(self, written: str, importer: PurePath) -> tuple[str, str]:

@@ -72,10 +72,13 @@ def migrate_data(
 ) -> FileReport:
     """Migrate the bytes of a file named `path` (read from it, or from stdin): a notebook, a
     configuration file or Python, as its name says."""
+    configuration = config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb")
     if b"\x00" in data:
+        if configuration:
+            return FileReport(path)  # binary data named like settings (`.env.gpg`): nothing to scan
         return FileReport(path, error="contains null bytes; not a Python source file")
     settings = settings.for_file(path)
-    if config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb"):
+    if configuration:
         return _scan_config(path, data, settings)
     notebook = path.suffix == ".ipynb"
     if not notebook and not facts and not may_need_work(data, settings.models):

@@ -11,6 +11,7 @@ from glm_migrate.nodes import names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
+from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     ApiCall,
@@ -160,6 +161,12 @@ def _key_settings(model: SemanticModel) -> dict[str, tuple[str, str]]:
             variable = names_openai_key(model, tables, target, model.module_scope)
             if variable is not None:
                 found[name] = (variable, "named")
+    for name, fields in settings_instances(model).items():
+        # `settings = Settings()`, whose `api_key` field `env_prefix="openai_"` reads from OPENAI_API_KEY
+        for field, envs in fields.items():
+            variable = next((e for e in envs if e in tables.openai_key_envs), None)
+            if variable is not None and variable not in model.program_key_envs:
+                found[f"{name}.{field}"] = (variable, "env")
     return found
 
 

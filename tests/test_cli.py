@@ -63,6 +63,16 @@ def test_broken_file_exits_2_untouched_while_others_migrate(tree: Path) -> None:
     assert 'model="glm-4.6"' in (tree / "src" / "app.py").read_text()
 
 
+def test_an_encrypted_env_file_is_no_failed_file(tmp_path: Path) -> None:
+    """`.env.gpg` (git-crypt, sops, gpg) is named like a `.env` file but holds binary data: nothing
+    to scan, and no error that fails the run."""
+    (tmp_path / ".env.gpg").write_bytes(b"\x85\x02\x0c\x03\x00OPENAI_API_KEY\x00\xff")
+    (tmp_path / "app.py").write_text("import os\n")
+    result = glm_migrate(".", "--check", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "null bytes" not in result.stderr
+
+
 def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     (tmp_path / "w.py").write_text(
         'from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4.6", messages=[], temperature=0.5, top_p=0.5)\n'

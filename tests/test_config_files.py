@@ -34,6 +34,9 @@ def _status(diagnostic: Diagnostic) -> str:
         (".env", "env"),
         (".env.example", "env"),
         ("prod.env", "env"),
+        ("env.example", "env"),  # a template named without the leading dot
+        ("env.sample", "env"),
+        ("environment.yml", "settings"),
         ("settings.yaml", "settings"),
         ("config.toml", "settings"),
         ("app.json", "settings"),
@@ -57,6 +60,18 @@ def test_env_template_is_rewritten_keys_and_models_only() -> None:
     )
     assert found == ["1:1 GLM401 fixed", "2:1 GLM401 fixed", "2:17 GLM402 fixed", "3:14 GLM403 fixed"]
     assert scan(".env.example", output)[1] == []
+
+
+@pytest.mark.parametrize(
+    "name", ["example.env", "example.local.env", "sample.env", "local.example.env", "env.example", ".env.local.example"]
+)
+def test_env_templates_named_other_ways_are_templates(name: str) -> None:
+    """`example.env` or `env.example` is a template to copy as `.env.example` is; `prod.env` and
+    `.env.local` are real files, only reported."""
+    text = "OPENAI_API_KEY=your-key\nOPENAI_MODEL=gpt-4o\n"
+    assert scan(name, text)[0] == "ZAI_API_KEY=your-key\nOPENAI_MODEL=glm-4.6\n"
+    for real in ("prod.env", ".env.local"):
+        assert scan(real, text)[0] == text
 
 
 def test_env_template_waits_for_unsafe_fixes() -> None:

@@ -752,6 +752,30 @@ def test_a_key_imported_from_a_module_the_run_cannot_read_holds_the_client(tmp_p
     assert _applicabilities(tmp_path / "object", files, "bot.py")["GLM002"] == "safe"
 
 
+def test_a_key_field_a_settings_class_of_another_module_reads_from_openais_variable(tmp_path: Path) -> None:
+    """`config.py`'s pydantic-settings object reads its `api_key` from OPENAI_API_KEY through
+    `env_prefix="openai_"` (or an alias): the client of `bot.py` moves only with `ZAI_API_KEY`
+    of its own, never with that key; a field read from another variable is a warning, as before."""
+    bot = _BOT.replace("from keys import api_key", "from config import settings").replace(
+        "=api_key", "=settings.api_key"
+    )
+    settings = (
+        "from pydantic import Field\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\n"
+        "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix={prefix!r})\n\n"
+        "    api_key: str = {default}\n\nsettings = Settings()\n"
+    )
+    for n, (prefix, default) in enumerate([("openai_", "''"), ("APP_", "Field('', alias='OPENAI_API_KEY')")]):
+        files = {"config.py": settings.format(prefix=prefix, default=default), "bot.py": bot}
+        fixes = _fixes(tmp_path / str(n), files, "bot.py")
+        assert fixes["GLM001"] == (
+            "safe",
+            "API key `settings.api_key` is the setting `config.settings` reads from `OPENAI_API_KEY`: the client, "
+            "moved to Z.AI, reads `ZAI_API_KEY` itself",
+        )
+    files = {"config.py": settings.format(prefix="APP_", default="''"), "bot.py": bot}
+    assert "GLM001" not in _fixes(tmp_path / "own", files, "bot.py")
+
+
 def test_a_key_setting_another_module_passes_to_a_waiting_client_is_not_renamed(tmp_path: Path) -> None:
     """`keys.py`'s own client would let GLM009 rename `api_key` safely; `bot.py`'s client reading
     it waits (a Responses call), so the setting keeps OpenAI's key and `keys.py`'s client gets

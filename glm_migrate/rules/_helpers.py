@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from glm_migrate import layout
+from glm_migrate.defaults import argparse_arguments, declarations
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Rule
+from glm_migrate.rules._settings_class import settings_field_envs
 from glm_migrate.semantic import (
     ApiCall,
     Scope,
@@ -543,7 +545,17 @@ def names_openai_key(
             attributes.append((dotted_name(expr.func) or "").rpartition(".")[2])
         return named_by([string_value(literal) or "" for literal in literals_in(expr)] + attributes)
 
+    def declared(calls: Sequence[cst.Call]) -> str | None:
+        # a command-line option filled from OpenAI's variable: `envvar="OPENAI_API_KEY"` (click,
+        # typer, an argparse action), or a default read from it (`default=os.getenv(...)`)
+        options = [arg.value for call in calls for arg in call.args if arg.keyword and arg.keyword.value in _FILLED_BY]
+        return next((n for option in options if (n := named(option))), None)
+
     found = named(value)
+    if found is None and type(value) is cst.Attribute:
+        found = _settings_key(model, value, scope, names, variables is None) or found
+        # `args.key` with `parser.add_argument("--key", default=os.environ.get("OPENAI_API_KEY"))`
+        found = found or declared(argparse_arguments(model, value, scope) or ())
     if found is None and type(value) in (cst.Name, cst.Attribute):
         dotted = dotted_name(value) or ""
         bindings = model.bindings_of(value, scope)
@@ -564,8 +576,9 @@ def names_openai_key(
         elif len(bindings) == 1 and type(param := bindings[0].target) is cst.Param and depth < 3:
             # a parameter holds what this module's calls pass for it: OpenAI's key, if one of them does
             function = model.owner(param.name.value, scope)
+            found = declared(declarations(model, bindings[0], function))
             arguments = model.arguments_for(param, function) if function is not None else []
-            found = next(
+            found = found or next(
                 (
                     n
                     for argument, where in arguments
@@ -583,6 +596,38 @@ def names_openai_key(
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+#: the keywords of an option's declaration that say what fills it when not given
+_FILLED_BY = frozenset({"envvar", "default", "default_factory"})
+
+#: an attribute that holds a key (`api_key`, `key`, `token`, `secret_key`), once lower-cased
+_KEY_ATTRIBUTE = re.compile(r"\w*?(?:api_?key|key|token|secret)s?")
+
+
+def _settings_key(
+    model: SemanticModel, value: cst.Attribute, scope: Scope, names: dict[str, str], by_word: bool
+) -> str | None:
+    """The key variable of `names` a settings object's field reads (`config.api_key` where
+    `config = OpenAIConfig()`, a `BaseSettings` class whose `env_prefix` is `openai_`, or whose
+    field's alias is `OPENAI_API_KEY`); with `by_word`, also a key field of an object named for
+    OpenAI (`get_openai_settings().api_key`, `openai_config.token`)."""
+    for env in settings_field_envs(model, value, scope):
+        if env.lower() in names:
+            return names[env.lower()]
+    if not by_word or not _KEY_ATTRIBUTE.fullmatch(value.attr.value.lower()):
+        return None
+    receiver = value.value.func if type(value.value) is cst.Call else value.value
+    if type(receiver) is cst.Name:
+        bindings = model.lookup(receiver.value, scope)
+        if type(value.value) is not cst.Call and any(b.qualified is not None for b in bindings):
+            return None  # `openai.api_key`: the module's own setting, which GLM001 follows itself
+        held = bindings[0].value if len(bindings) == 1 else None
+        # `config = OpenAISettings()` ... `config.api_key`
+        words = [receiver.value, *([dotted_name(held.func) or ""] if type(held) is cst.Call else [])]
+    else:
+        words = [(dotted_name(receiver) or "").rpartition(".")[2]]
+    return model.tables.sdk_key_env if any("openai" in word.lower() for word in words) else None
 
 
 def _passed_elsewhere(model: SemanticModel, param: cst.Param, function: Scope) -> str | None:

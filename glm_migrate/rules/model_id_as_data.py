@@ -22,7 +22,9 @@ class ModelIdAsData(Rule):
     price or context-size tables keyed by model, tokenizer lookups and settings named for one
     (`tiktoken_model_name`), provider-prefixed ids (`openai/gpt-4o`), ids whose every reader is
     in view and only reads them as data (GLM108 tells them from model settings), and model-name
-    tests such as `model.startswith("gpt-")`.
+    tests such as `model.startswith("gpt-")`. An id sent as `model=` through a client this module
+    neither builds nor imports (`def ask(client): client.chat.completions.create(model="gpt-4o")`
+    in a module importing no SDK) is a request whose server is not in view: a warning.
 
     ## Why is this bad?
     Once the calls use GLM ids, code that compares against or looks up OpenAI ids takes other
@@ -89,6 +91,9 @@ class ModelIdAsData(Rule):
             'import openai\nreasoning = model.startswith(("o1-", "o3-", "local-"))'
         ),  # one finding per model prefix
         Invalid('import openai\nzhipu = model.startswith("glm-")'),  # migrated ids now pass it: a note
+        Invalid(  # a request through a client a caller passes, in a module importing no SDK: a warning
+            'def ask(client, q):\n    return client.chat.completions.create(model="gpt-4o", messages=q)'
+        ),
         Invalid(  # a test's expectation of a mocked request's model: a warning, it fails once the id moves
             "from unittest import mock\nclient = mock.Mock()\n"
             'client.chat.completions.create.assert_called_once_with(model="gpt-4o", messages=[])\n'
@@ -173,6 +178,18 @@ class ModelIdAsData(Rule):
                 return value
         return None
 
+    def _request_of_unknown_client(self, literal: cst.SimpleString) -> str | None:
+        """`client.chat.completions.create` when `literal` is the `model=` it is given, and
+        `client` is no client of this module's (a parameter a caller fills, in a module that
+        imports no SDK): a request, not data, though its server is not in view."""
+        arg = self.model.parents.get(literal)
+        if not (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "model"):
+            return None
+        call = self.model.parents.get(arg)
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
+            return None
+        return code_of(call.func) if self._api_method(call.func) is not None else None
+
     def _api_method(self, expr: cst.BaseExpression) -> str | None:
         """`chat.completions.create` of `mock_client.chat.completions.create(.call_args.kwargs)`."""
         parts: list[str] = []
@@ -240,6 +257,15 @@ class ModelIdAsData(Rule):
                     held = f"the mocked `{expected}` to be sent" if expected is not None else f"`{setting}` to hold"
                     written = "sends" if expected is not None else "writes"
                     self._report_expectation(literal, value, f"{what}{label} is what a test expects {held}", written)
+                    continue
+                request = self._request_of_unknown_client(literal)
+                if request is not None:
+                    self.report(
+                        literal,
+                        f"{what}{label} is sent by `{request}(...)`, whose client this module neither builds nor "
+                        f"imports: where that client moves to Z.AI, change it to {self._glm_of(value)} with it",
+                        severity=Severity.WARNING,
+                    )
                     continue
                 self.report(literal, f"{what}{label} used as data: check it still holds for GLM models")
                 continue

@@ -320,17 +320,12 @@ class ClientIndex(ModuleScopes):
         (the entries an open mapping lists too: what else it holds may not repeat a key of
         `dict(...)`, and replaces one of a literal only by the program's own run-time choice)."""
         if base_arg is not None:
-            if self._built_only_when_set(base_arg.value):
-                # `if base_url: OpenAI(base_url=base_url)`: OpenAI's URL variable, set, names the
-                # server the user chose (a proxy, a local model), not OpenAI's default
-                targets, _ = self._base_url_targets(base_arg.value, default, scope, 0, is_set=True)
-                return targets.pop() if len(targets) == 1 else Target.UNKNOWN
-            return self.classify_base_url(base_arg.value, default=default, scope=scope)
+            return self._given_target(base_arg.value, default, scope)
         known = [splat for splat in splats if splat is not None]
         sources = [source for splat in known for source in splat.sources("base_url")]
         if not sources:
             return default
-        targets = {self.classify_base_url(source.value, default=default, scope=scope) for source in sources}
+        targets = {self._given_target(source.value, default, scope) for source in sources}
         if not any(splat.always_has("base_url") for splat in known):
             targets.add(default)  # set on some paths only: the SDK's default on the others
         return targets.pop() if len(targets) == 1 else Target.UNKNOWN
@@ -348,6 +343,16 @@ class ClientIndex(ModuleScopes):
             # what else callers pass is theirs to say, not OpenAI by guess.
             return Target.OTHER
         return Target.UNKNOWN
+
+    def _given_target(self, value: cst.BaseExpression, default: Target, scope: Scope) -> Target:
+        """Where the `base_url` a constructor is given (or its `**` mapping stores) points."""
+        if self._built_only_when_set(value):
+            # `if base_url: OpenAI(base_url=base_url)`, `if self.base_url: kwargs["base_url"] =
+            # self.base_url`: the value, set, names the server the user chose (a proxy, a local
+            # model), not OpenAI's default, even where the only value in view is a field's None
+            targets, _ = self._base_url_targets(value, default, scope, 0, is_set=True)
+            return targets.pop() if len(targets) == 1 else Target.UNKNOWN
+        return self.classify_base_url(value, default=default, scope=scope)
 
     def _built_only_when_set(self, value: cst.BaseExpression) -> bool:
         """The client passed `value` (a name or attribute) is built only where the code has
