@@ -326,6 +326,8 @@ def _migrate_module(
             summary = replace(summary, waiting=dict(context.waiting))
         if context.held_names:
             summary = replace(summary, held_names=dict(context.held_names))
+        if context.held_imports:
+            summary = replace(summary, held=tuple(sorted({*summary.held, *context.held_imports})))
         if context.waiting_params or context.waiting_sent:
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
@@ -1103,6 +1105,18 @@ def _clientless_calls_wait(
         make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
 
 
+def _imported_moving(model: SemanticModel, client: Client) -> str | None:
+    """The imported name, as written, of another module's client this run moves to Z.AI there
+    (`from app.llm import client`, `make_client()`, `self.client` of an imported base class)."""
+    fact = client.imported
+    # (also while it waits: the call that holds it there is what makes it wait)
+    if fact is None or fact.blocker is not None or client.target is not Target.OPENAI:
+        return None
+    if client.sdk not in ("openai", "azure"):
+        return None
+    return model.imported_name_of(client) or model.imported_factory_of(client)
+
+
 def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:
     """The module-level names holding, and functions (or methods) returning, a waiting client."""
     names: dict[str, str] = {}
@@ -1112,6 +1126,11 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
         for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
             if client in waiting:
                 names.setdefault(name, waiting[client])
+        for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+            for attr, held in model.attribute_clients(klass).items():
+                why = next((waiting[c] for c in held if c in waiting), None)
+                if why is not None:
+                    names.setdefault(f"{name}.{attr}", why)
     return names
 
 
@@ -1250,7 +1269,10 @@ def _move_as_safely_as_its_calls(
         if unsafe is not None or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ())):
-                if moved_by_fixes(client):
+                if (name := _imported_moving(model, client)) is not None:
+                    # another module's client: that module holds its move (the project index)
+                    context.held_imports.append((name, ".".join(call.path)))
+                elif moved_by_fixes(client):
                     waiting.setdefault(client, reason)
                 elif client.origin == "annotation" and client.target is Target.OPENAI:
                     # a parameter declared as the SDK's client: any this module builds may be it
@@ -1261,7 +1283,9 @@ def _move_as_safely_as_its_calls(
         # `functools.partial(client.chat.completions.create, ...)`: the requests made through it
         # are not visible, and nor are the ids and arguments they send
         for client in clients:
-            if moved_by_fixes(client):
+            if (name := _imported_moving(model, client)) is not None:
+                context.held_imports.append((name, f"{'.'.join(path)}` handed to `{short_code(holder.func)}"))
+            elif moved_by_fixes(client):
                 waiting.setdefault(
                     client,
                     f"its `{'.'.join(path)}` is handed to `{short_code(holder.func)}`, whose requests are not seen",

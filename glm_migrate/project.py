@@ -437,6 +437,9 @@ class ProjectIndex:
             method = f"{klass}.{name}"
             if path is not None and summary is not None and method in summary.factories:
                 return _Factory(self._as_moved(summary.factories[method], path, method, summary), path, method)
+            if path is not None and summary is not None and method in summary.clients:
+                # `app.base.Base.client`: an attribute of the class's instances holding a client
+                return _Client(path, method, self._as_moved(summary.clients[method], path, method, summary))
             return None
         if name in summary.clients:
             return _Client(path, name, self._as_moved(summary.clients[name], path, name, summary))
@@ -487,6 +490,15 @@ class ProjectIndex:
                     {
                         f"{qualified}.{n[len(prefix) :]}": fact
                         for n, fact in defining.factories.items()
+                        if n.startswith(prefix)
+                    }
+                )
+                # ... and the attributes of its instances that hold one ("Base.client"), which
+                # its subclasses here read as `self.client`
+                clients.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": self._as_moved(fact, found.path, n, defining)
+                        for n, fact in defining.clients.items()
                         if n.startswith(prefix)
                     }
                 )

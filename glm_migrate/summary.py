@@ -50,6 +50,10 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
             for method, fact in _client_methods(model, bindings):
                 factories[f"{name}.{method}"] = fact
+            # `self.client = OpenAI()` in its `__init__`: read as `self.client` by subclasses
+            # in other modules, by "Class.attr"
+            for attr, fact in _client_attributes(model, bindings):
+                clients[f"{name}.{attr}"] = fact
         else:
             fact = _fact(model, model.name_clients(name))
             if fact is not None:
@@ -196,6 +200,16 @@ def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[t
                 yield method, fact
 
 
+def _client_attributes(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:
+    """(attribute, what it holds) for the attributes of a module-level class's instances that
+    hold a client."""
+    for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+        for attr, held in model.attribute_clients(klass).items():
+            fact = _fact(model, held)
+            if fact is not None:
+                yield attr, fact
+
+
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
     """Module-level functions and classes that send a parameter as the model id of a chat or
     embeddings request through clients this module moves to Z.AI: callers in other modules
@@ -234,7 +248,7 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
     for call in model.api_calls:
         if call.endpoint not in ("chat", "embeddings") or not call.clients:
             continue
-        if not all(moved_by_fixes(client) and repoint_blocker(model, client) is None for client in call.clients):
+        if not all(_moves_to_zai(model, client) for client in call.clients):
             continue
         values = model.model_arguments(call)
         function = call.scope.node
@@ -245,6 +259,15 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
         for value in values:
             for owner, param, index in params_reaching(model, value, call.scope):
                 yield owner, param, index, call
+
+
+def _moves_to_zai(model: SemanticModel, client: Client) -> bool:
+    """A client this run points at Z.AI: one of this module the client rules move, or one
+    another module builds and moves (`from app.llm import client`, `self.client` of a base class
+    there): a wrapper here sending its callers' ids through it passes them on to Z.AI too."""
+    if client.imported is not None:
+        return client.sdk in ("openai", "azure") and client.target is Target.OPENAI and client.imported.blocker is None
+    return moved_by_fixes(client) and repoint_blocker(model, client) is None
 
 
 def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -465,6 +488,9 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
             factory = model.imported_factory_of(client)
             if factory is not None:
                 yield factory, ".".join(call.path)  # `client = make_client()` from another module
+            held = model.imported_name_of(client)
+            if held is not None:
+                yield held, ".".join(call.path)  # `self.client` of an imported base class, ...
         parts = (dotted_name(call.node.func) or "").split(".")
         for binding in model.lookup(parts[0], call.scope):
             if binding.qualified is not None:

@@ -1046,3 +1046,63 @@ def test_the_default_client_moves_with_agents_elsewhere_that_zai_serves(tmp_path
     fixes = _fixes(tmp_path, files, "app/setup.py")
     assert fixes["GLM001"][0] == fixes["GLM002"][0] == "safe"
     assert _fixes(tmp_path, files, "app/agents_mod.py")["GLM010"][0] == "safe"
+
+
+def test_a_client_a_base_class_keeps_on_self_is_followed_into_subclasses_of_other_modules(tmp_path: Path) -> None:
+    """`self._client = self.make_client()` in a base class, `self._client.chat.completions.create(
+    model=self._default_model, ...)` in a subclass in another module that names no SDK (read
+    before as having nothing to migrate): the subclass's calls are checked, the id its callers
+    pass to it moves with the client, and an argument Z.AI rejects there holds the client's move
+    (hyn0027/OpenAIChatHelper's `EndPoint` and `ChatCompletionEndPoint`)."""
+    files = {
+        "pkg/__init__.py": "from .chat import Chat\n",
+        "pkg/base.py": "from openai import OpenAI\n\nclass Base:\n    def __init__(self):\n"
+        "        self._client = self.make_client()\n\n    def make_client(self):\n        return OpenAI()\n",
+        "pkg/chat.py": "from .base import Base\n\nclass Chat(Base):\n    def __init__(self, default_model):\n"
+        "        super().__init__()\n        self._default_model = default_model\n\n"
+        "    def complete(self, messages):\n"
+        "        return self._client.chat.completions.create(model=self._default_model, messages=messages)\n",
+        "main.py": "from pkg import Chat\n\nbot = Chat('gpt-4o')\n",
+    }
+    found = _findings(tmp_path, files)
+    assert [f.split(" ")[0] for f in found["main.py"]] == ["GLM101"], found["main.py"]
+    assert [f.split(" ")[0] for f in found["pkg/chat.py"]] == ["GLM104"], found["pkg/chat.py"]
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "safe"}
+    files["pkg/chat.py"] = files["pkg/chat.py"].replace("messages=messages)", "messages=messages, n=2)")
+    assert _applicabilities(tmp_path, files, "pkg/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "unsafe"}
+
+
+def test_model_ids_passed_to_a_wrapper_of_another_modules_client_move_with_it(tmp_path: Path) -> None:
+    """`from app.llm import client` in a wrapper module whose `chat(model, messages)` sends its
+    callers' ids through that client: `chat("gpt-4o", ...)` in a third module moves with the
+    client (before, it reached Z.AI as `gpt-4o` after a safe run)."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/wrap.py": "from app.llm import client\n\n"
+        "def chat(model, messages):\n    return client.chat.completions.create(model=model, messages=messages)\n",
+        "main.py": "from app.wrap import chat\n\nchat('gpt-4o', [])\n",
+    }
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "safe"}
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_whose_call_in_another_module_z_ai_rejects_waits(tmp_path: Path) -> None:
+    """A call through another module's client keeping an argument only an unsafe fix removes
+    (`store=True`, `n=2`), or handing the method on unseen (`asyncio.to_thread(client.chat.
+    completions.create, ...)`), holds that client's move, as it does in the module building it."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/use.py": "from app.llm import client\n\ndef ask(q):\n"
+        "    return client.chat.completions.create(model='glm-4.6', messages=q, n=2)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/use.py"] = (
+        "import asyncio\n\nfrom app.llm import client\n\nasync def ask(q, **kwargs):\n"
+        "    return await asyncio.to_thread(client.chat.completions.create, messages=q, **kwargs)\n"
+    )
+    found = _findings(tmp_path, files)["app/llm.py"]
+    assert "handed to `asyncio.to_thread` in `app.use`" in found[0], found
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}

@@ -115,6 +115,11 @@ class RuleContext:
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (imported client name as written, resource path) for calls here through another module's
+    #: client that Z.AI rejects after a safe run (an argument only an unsafe fix removes) or that
+    #: are handed on unseen (`asyncio.to_thread(client.chat.completions.create, ...)`): the
+    #: module building it holds its move (`ModuleSummary.held`, engine.py)
+    held_imports: list[tuple[str, str]] = field(default_factory=list)
     #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
     #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
     #: run on waits for a person (engine.py)
