@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 import libcst as cst
 
-from glm_migrate.nodes import names_in, short_code
+from glm_migrate.nodes import callee, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
@@ -169,7 +169,7 @@ def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:
     (`GptClient(api_key=Config.OPENAI_API_KEY)` after `from infrastructure.gpt import GptClient`),
     as (the callable as written, keyword or "", position or -1, OpenAI's key variable)."""
     for call, scope in model.calls:
-        dotted = dotted_name(call.func)
+        dotted = dotted_name(callee(call))
         if dotted is None or not call.args:
             continue
         first, _, rest = dotted.partition(".")

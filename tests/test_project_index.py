@@ -1106,3 +1106,22 @@ def test_a_client_whose_call_in_another_module_z_ai_rejects_waits(tmp_path: Path
     found = _findings(tmp_path, files)["app/llm.py"]
     assert "handed to `asyncio.to_thread` in `app.use`" in found[0], found
     assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+
+
+def test_a_generic_classs_callers_are_read_through_its_parameters(tmp_path: Path) -> None:
+    """`Wrapper[Schema](API_KEY, model="gpt-4o")` calls `Wrapper`: OpenAI's key passed so holds
+    the client it builds, as `Wrapper(API_KEY)` does (piercefreeman/gpt-json's
+    `GPTJSON[SentimentSchema](API_KEY)` in its examples), and the id moves with that client."""
+    files = {
+        "lib.py": "from openai import AsyncOpenAI\n\nclass Wrapper:\n    def __init__(self, api_key, model):\n"
+        "        self.model = model\n        self.client = AsyncOpenAI(api_key=api_key)\n\n"
+        "    async def run(self, q):\n"
+        "        return await self.client.chat.completions.create(model=self.model, messages=q)\n",
+        "example.py": "from os import getenv\n\nfrom lib import Wrapper\n\nAPI_KEY = getenv('OPENAI_API_KEY')\n"
+        "w = Wrapper[dict](API_KEY, model='gpt-4o')\n",
+    }
+    lib = _applicabilities(tmp_path, files, "lib.py")
+    assert (lib["GLM001"], lib["GLM002"]) == ("unsafe", "unsafe"), lib
+    assert _applicabilities(tmp_path, files, "example.py") == {"GLM009": "unsafe", "GLM101": "unsafe"}
+    files["example.py"] = "from lib import Wrapper\n\nw = Wrapper[dict](key, model='gpt-4o')\n"
+    assert _applicabilities(tmp_path, files, "example.py") == {"GLM101": "safe"}

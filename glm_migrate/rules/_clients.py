@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from functools import partial
 from typing import cast
 from urllib.parse import urlparse
@@ -411,6 +411,33 @@ def construction_provider_branch(
     def picks_openai(test: cst.BaseExpression) -> bool:
         return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
 
+    found = _branch_around(model, construction, otherwise, picks_openai, names)
+    if found is not None or construction is None:
+        return found
+    # built in a method of a module-level class that is itself OpenAI's choice among providers'
+    # classes (`{"openai": OpenAIClient, "together": TogetherClient}[provider](key)`, `if provider
+    # == "openai": return OpenAIClient(key)`)
+    method = model.parents.get(construction)
+    while method is not None and type(method) not in _SCOPES:
+        method = model.parents.get(method)
+    body = model.parents.get(method) if type(method) is cst.FunctionDef else None
+    klass = model.parents.get(body) if type(body) is cst.IndentedBlock else None
+    if type(klass) is not cst.ClassDef or type(model.parents.get(klass)) is not cst.Module:
+        return None
+    for use in model.uses_of(klass.name.value, model.module_scope):
+        found = _branch_around(model, use, otherwise, picks_openai, names)
+        if found is not None:
+            return found
+    return None
+
+
+def _branch_around(
+    model: SemanticModel,
+    construction: cst.CSTNode | None,
+    otherwise: bool,
+    picks_openai: Callable[[cst.BaseExpression], bool],
+    names: Set[str],
+) -> cst.CSTNode | None:
     current: cst.CSTNode | None = construction
     while current is not None and type(current) not in _SCOPES:
         parent = model.parents.get(current)
