@@ -328,6 +328,12 @@ def _migrate_module(
             summary = replace(summary, held_names=dict(context.held_names))
         if context.held_imports:
             summary = replace(summary, held=tuple(sorted({*summary.held, *context.held_imports})))
+        if context.module_client_moves or context.module_client_waits:
+            summary = replace(
+                summary,
+                module_client_moves=context.module_client_moves,
+                module_client_waits=context.module_client_waits,
+            )
         if context.waiting_params or context.waiting_sent:
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
@@ -954,6 +960,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         # the SDK client classes handed on uncalled (`field(default_factory=OpenAI)`), found once
         factories = class_factories(model)
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
+        _module_client_state(model, findings, waiting, context)
         context.waiting.update(_names_holding(model, waiting))
         context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
         settings = context.held_settings
@@ -1105,6 +1112,42 @@ def _clientless_calls_wait(
         make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
 
 
+def _module_client_state(
+    model: SemanticModel, findings: Sequence[Finding], waiting: Mapping[Client, str], context: RuleContext
+) -> None:
+    """Whether a safe run points the `openai` module client at Z.AI here, or why its move waits
+    (its calls, or OpenAI's key set on it here: `openai.api_key = os.getenv("OPENAI_API_KEY")`),
+    for the project index: the process has one module client, whichever module sets it."""
+    client = model.module_client
+    if not moved_by_fixes(client) or repoint_blocker(model, client) is not None:
+        return
+    if not (model.module_client_used or model.module_attributes):
+        return
+    why = waiting.get(client)
+    if why is not None and why == model.facts.module_client_waits:
+        why = None  # waiting for another module's reason: this one would move it (and stays listed so)
+    if why is None and model.module_attributes:
+        setup = {a.statement for a in model.module_attributes}
+        held = next(
+            (
+                f
+                for f in findings
+                if _statement_of(f.node, model) in setup
+                and (
+                    (f.fix is not None and f.applicability is Applicability.UNSAFE)
+                    or (f.applicability is Applicability.MANUAL and f.severity is Severity.ERROR)
+                )
+            ),
+            None,
+        )
+        if held is not None:
+            why = f"its setting here moves only with {held.rule.CODE}'s {'fix' if held.fix else 'finding, dealt with'}"
+    if why is not None:
+        context.module_client_waits = why
+    elif model.module_client_used:
+        context.module_client_moves = True
+
+
 def _imported_moving(model: SemanticModel, client: Client) -> str | None:
     """The imported name, as written, of another module's client this run moves to Z.AI there
     (`from app.llm import client`, `make_client()`, `self.client` of an imported base class)."""
@@ -1224,6 +1267,9 @@ def _move_as_safely_as_its_calls(
                 what = "fix" if unsafe_fix else "finding, dealt with"
                 waiting.setdefault(client, f"the module client moves only with {finding.rule.CODE}'s {what}")
                 break
+    # ... and so does the `openai` module client where it waits in a module connected to this one
+    if model.facts.module_client_waits and moved_by_fixes(model.module_client):
+        waiting.setdefault(model.module_client, model.facts.module_client_waits)
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
         for client in model.clients_of_name(name):

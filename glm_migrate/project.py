@@ -117,6 +117,12 @@ class ModuleSummary:
     #: Agents SDK (GLM010: "`output_type=Answer` makes the Agents SDK ask ..."), whatever that
     #: client's target (engine.py): the module setting it up holds its move for them
     agents_rejected: tuple[str, ...] = ()
+    #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
+    #: (engine.py)
+    module_client_moves: bool = False
+    #: ... or why its move waits here (a call Z.AI lacks, OpenAI's key set on it): then it waits
+    #: in every module of the run importing this one or imported with it (engine.py)
+    module_client_waits: str = ""
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -180,6 +186,9 @@ class ModuleFacts:
     #: another module of the run that runs on it and Z.AI rejects, where and why ("an `Agent` in
     #: `app.agents` that ...", `ModuleSummary.agents_rejected`): that client's move waits for it
     agents_rejected: str = ""
+    #: in a module moving the `openai` module client: why it waits in a module connected to this
+    #: one by imports (`ModuleSummary.module_client_waits`): the process has one such client
+    module_client_waits: str = ""
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -204,6 +213,7 @@ class ModuleFacts:
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
+        parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
         return "\n".join(parts)
 
 
@@ -312,6 +322,7 @@ class ProjectIndex:
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
@@ -541,7 +552,49 @@ class ProjectIndex:
             else {},
             agents_default=self._agents_default(path, summary),
             agents_rejected=self._agents_rejected(path, summary),
+            module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
         )
+
+    def _module_client_waits(self) -> dict[PurePath, str]:
+        """For each module moving the `openai` module client, why it waits in another module
+        connected to it by the run's imports (one importing the other, or both imported by a
+        third) or of the same package: a process running both has one module client (computed
+        once)."""
+        if self._module_client is None:
+            found: dict[PurePath, str] = {}
+            paths = [PurePath(text) for text in sorted(os.fspath(p) for p in self.summaries)]
+            waits = [p for p in paths if self.summaries[p].module_client_waits]
+            moves = [p for p in paths if self.summaries[p].module_client_moves]
+            if waits and moves:
+                group = {path: path for path in self.summaries}
+
+                def root(path: PurePath) -> PurePath:
+                    while group[path] != path:
+                        group[path] = group[group[path]]
+                        path = group[path]
+                    return path
+
+                packages: dict[str, PurePath] = {}
+                for importer in paths:
+                    name = (self._module(importer) or ("", importer))[0]
+                    if "." in name:
+                        # modules of one package: a program importing one may import the others
+                        # through a module not read here (one naming no SDK)
+                        first = packages.setdefault(name.partition(".")[0], importer)
+                        group[root(importer)] = root(first)
+                    for qualified in self.summaries[importer].imports:
+                        found_name = self.resolve_name(qualified, importer)
+                        target = getattr(found_name, "path", None)
+                        if target is not None and target in group:
+                            group[root(importer)] = root(target)
+                for path in moves:
+                    waiting = next((w for w in waits if root(w) == root(path) and w != path), None)
+                    if waiting is not None:
+                        where = (self._module(waiting) or (waiting.stem, waiting))[0]
+                        why = self.summaries[waiting].module_client_waits
+                        found[path] = f"the `openai` module client, one for the process, waits in `{where}`: {why}"
+            self._module_client = found
+        return self._module_client
 
     def _agents_default(self, path: PurePath, summary: ModuleSummary) -> str:
         """The module of the run that gives the Agents SDK a default client on Z.AI, for a module

@@ -1125,3 +1125,28 @@ def test_a_generic_classs_callers_are_read_through_its_parameters(tmp_path: Path
     assert _applicabilities(tmp_path, files, "example.py") == {"GLM009": "unsafe", "GLM101": "unsafe"}
     files["example.py"] = "from lib import Wrapper\n\nw = Wrapper[dict](key, model='gpt-4o')\n"
     assert _applicabilities(tmp_path, files, "example.py") == {"GLM101": "safe"}
+
+
+def test_the_module_client_waits_with_a_module_of_the_same_program(tmp_path: Path) -> None:
+    """`openai.base_url = ...` added by a safe fix in one module points the process's only module
+    client at Z.AI: a `openai.models.list()` elsewhere in the program, or OpenAI's key set on it
+    by the entry point, then reaches Z.AI (rionhunter/OpenAI_API_Wrapper). Modules connected by
+    the run's imports or of one package move it together; a script of its own does not wait."""
+    files = {
+        "app/__init__.py": "",
+        "app/wrapper.py": "import openai\n\ndef ask(key, model, q):\n    openai.api_key = key\n"
+        "    return openai.chat.completions.create(model=model, messages=q)\n",
+        "app/listing.py": "import openai\n\ndef models():\n    return [m.id for m in openai.models.list()]\n",
+        "app/main.py": "from app.listing import models\nfrom app.wrapper import ask\n\nprint(models())\n",
+        "tool.py": "import openai\n\ndef ask(q):\n    return openai.chat.completions.create(model='gpt-4o', messages=q)\n",
+    }
+    found = _findings(tmp_path, files)["app/wrapper.py"]
+    assert "waits in `app.listing`: its `models.list` call" in found[0], found
+    assert _applicabilities(tmp_path, files, "app/wrapper.py")["GLM002"] == "unsafe"
+    assert _applicabilities(tmp_path, files, "tool.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+    # OpenAI's key set on it by the entry point, which makes no request itself
+    files["app/listing.py"] = "def models():\n    return []\n"
+    files["app/main.py"] = (
+        "import os\n\nimport openai\n\nfrom app.wrapper import ask\n\nopenai.api_key = os.getenv('OPENAI_API_KEY')\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/wrapper.py")["GLM002"] == "unsafe"

@@ -120,6 +120,9 @@ class RuleContext:
     #: are handed on unseen (`asyncio.to_thread(client.chat.completions.create, ...)`): the
     #: module building it holds its move (`ModuleSummary.held`, engine.py)
     held_imports: list[tuple[str, str]] = field(default_factory=list)
+    #: the `openai` module client: moved here by a safe fix, or why its move waits (summary)
+    module_client_moves: bool = False
+    module_client_waits: str = ""
     #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
     #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
     #: run on waits for a person (engine.py)
