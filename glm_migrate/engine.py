@@ -50,6 +50,7 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
+from glm_migrate.semantic.values import ModuleValue
 from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
@@ -1112,6 +1113,27 @@ def _clientless_calls_wait(
         make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
 
 
+def _inherited_attribute_clients(model: SemanticModel) -> Iterator[tuple[str, str, str, list[Client]]]:
+    """(class, imported base class as written, attribute, the clients the class's instances hold
+    there) for the module-level classes deriving from an imported class."""
+    for name, bindings in model.module_scope.bindings.items():
+        for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+            node = klass.node
+            if type(node) is not cst.ClassDef or not node.bases:
+                continue
+            bases = [
+                v.name
+                for arg in node.bases
+                for v in model.values_of(arg.value, model.module_scope)
+                if isinstance(v, ModuleValue)
+            ]
+            if not bases:
+                continue
+            for attr, clients in model.attribute_clients(klass).items():
+                for base in bases:
+                    yield name, base, attr, clients
+
+
 def _module_client_state(
     model: SemanticModel, findings: Sequence[Finding], waiting: Mapping[Client, str], context: RuleContext
 ) -> None:
@@ -1267,6 +1289,16 @@ def _move_as_safely_as_its_calls(
                 what = "fix" if unsafe_fix else "finding, dealt with"
                 waiting.setdefault(client, f"the module client moves only with {finding.rule.CODE}'s {what}")
                 break
+    # ... and so does one a subclass keeps where its base class, in another module, calls through
+    # it (`client = OpenAI()` here, `self.client.chat.completions.create(...)` there): unseen here
+    if model.facts.inherited_calls:
+        for klass, base, attr, clients in _inherited_attribute_clients(model):
+            call_elsewhere = model.facts.inherited_calls.get(f"{base}.{attr}")
+            for client in clients if call_elsewhere is not None else ():
+                if moved_by_fixes(client):
+                    waiting.setdefault(
+                        client, f"its {call_elsewhere}, which `{klass}` inherits, reads it as `self.{attr}` unseen here"
+                    )
     # ... and so does the `openai` module client where it waits in a module connected to this one
     if model.facts.module_client_waits and moved_by_fixes(model.module_client):
         waiting.setdefault(model.module_client, model.facts.module_client_waits)

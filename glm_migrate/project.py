@@ -117,6 +117,10 @@ class ModuleSummary:
     #: Agents SDK (GLM010: "`output_type=Answer` makes the Agents SDK ask ..."), whatever that
     #: client's target (engine.py): the module setting it up holds its move for them
     agents_rejected: tuple[str, ...] = ()
+    #: "Class.attr" of a module-level class -> the resource paths of its API calls through
+    #: `self.attr`, a client no code here sets (`client = None` in the base, a subclass's
+    #: `client = OpenAI()` in another module): that module's client serves them unseen
+    attribute_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
     module_client_moves: bool = False
@@ -189,6 +193,9 @@ class ModuleFacts:
     #: in a module moving the `openai` module client: why it waits in a module connected to this
     #: one by imports (`ModuleSummary.module_client_waits`): the process has one such client
     module_client_waits: str = ""
+    #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
+    #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
+    inherited_calls: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -214,6 +221,7 @@ class ModuleFacts:
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
         parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
+        parts += [f"i {k} {v}" for k, v in sorted(self.inherited_calls.items())]
         return "\n".join(parts)
 
 
@@ -479,6 +487,7 @@ class ProjectIndex:
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         waiting_functions: dict[str, str] = {}
+        inherited_calls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -501,6 +510,15 @@ class ProjectIndex:
                     {
                         f"{qualified}.{n[len(prefix) :]}": fact
                         for n, fact in defining.factories.items()
+                        if n.startswith(prefix)
+                    }
+                )
+                # ... and its calls through `self.client` that a subclass here may give a client
+                where = (self._module(found.path) or (found.path.stem, found.path))[0]
+                inherited_calls.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": f"`{paths[0]}` in `{where}.{n.partition('.')[0]}`"
+                        for n, paths in defining.attribute_calls.items()
                         if n.startswith(prefix)
                     }
                 )
@@ -553,6 +571,7 @@ class ProjectIndex:
             agents_default=self._agents_default(path, summary),
             agents_rejected=self._agents_rejected(path, summary),
             module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
+            inherited_calls=inherited_calls,
         )
 
     def _module_client_waits(self) -> dict[PurePath, str]:

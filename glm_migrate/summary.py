@@ -79,7 +79,35 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
+        attribute_calls=_attribute_calls(model),
     )
+
+
+def _attribute_calls(model: SemanticModel) -> dict[str, tuple[str, ...]]:
+    """ "Class.attr" -> resource paths of the API calls a module-level class makes through
+    `self.attr` where nothing here gives it a client (a subclass elsewhere sets it)."""
+    found: dict[str, set[str]] = {}
+    sdk = model.tables.sdk
+    if "self." not in model.source:
+        return {}
+    for call, scope in model.calls:
+        if type(call.func) is not cst.Attribute:
+            continue
+        receiver = dotted_name(call.func)
+        parts = tuple(receiver.split(".")) if receiver is not None else ()
+        if len(parts) < 4 or parts[0] != "self":
+            continue
+        path = sdk.normalise_path(parts[2:])
+        if path not in sdk.endpoints and not model.tables.unavailable_advice(path):
+            continue
+        klass = scope.enclosing_class()
+        if klass is None or klass.parent is not model.module_scope or type(klass.node) is not cst.ClassDef:
+            continue
+        held = model.values_of(cst.Attribute(cst.Name("self"), cst.Name(parts[1])), scope)
+        if any(isinstance(value, Client) and value.origin != "annotation" for value in held):
+            continue  # a client this module gives it (not only declares): its calls are checked here
+        found.setdefault(f"{klass.node.name.value}.{parts[1]}", set()).add(".".join(path))
+    return {name: tuple(sorted(paths)) for name, paths in found.items()}
 
 
 def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:

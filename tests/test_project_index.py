@@ -1150,3 +1150,25 @@ def test_the_module_client_waits_with_a_module_of_the_same_program(tmp_path: Pat
         "import os\n\nimport openai\n\nfrom app.wrapper import ask\n\nopenai.api_key = os.getenv('OPENAI_API_KEY')\n"
     )
     assert _applicabilities(tmp_path, files, "app/wrapper.py")["GLM002"] == "unsafe"
+
+
+def test_a_client_a_subclass_sets_for_its_base_classs_calls_in_another_module_waits(tmp_path: Path) -> None:
+    """A provider's class keeps `client = OpenAI()` for the calls of its base class, in another
+    module, through `self.client` (cs-magic/uni-api's `LLMProviderBase`): they are not seen where
+    the client is built, so it moves only with --unsafe-fixes; a base class calling through a
+    client it builds itself holds nothing."""
+    files = {
+        "prov/__init__.py": "",
+        "prov/base.py": "class Base:\n    client = None\n\n    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=q, store=True)\n",
+        "prov/oai.py": "from openai import OpenAI\n\nfrom prov.base import Base\n\n"
+        "class OpenAIProvider(Base):\n    client = OpenAI()\n",
+    }
+    found = _findings(tmp_path, files)["prov/oai.py"]
+    assert "`chat.completions.create` in `prov.base.Base`, which `OpenAIProvider` inherits" in found[0], found
+    assert _applicabilities(tmp_path, files, "prov/oai.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["prov/base.py"] = (
+        "from openai import OpenAI\n\nclass Base:\n    def __init__(self):\n        self.client = OpenAI()\n\n"
+        "    def ask(self, q):\n        return self.client.chat.completions.create(model='glm-4.6', messages=q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "prov/oai.py") == {"GLM001": "safe", "GLM002": "safe"}
