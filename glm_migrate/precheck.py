@@ -97,20 +97,6 @@ _API_CALL = re.compile(
     rb"moderations\s*\.\s*create|fine_tuning\s*\.|batches\s*\.\s*create|vector_stores\s*\.|"
     rb"models\s*\.\s*(?:list|retrieve)\s*\()"
 )
-#: literals one of which every match of `_API_CALL` holds: a cheap test before the expression
-_API_WORDS = (
-    b"completions",
-    b"responses",
-    b"embeddings",
-    b"audio",
-    b"images",
-    b"beta",
-    b"moderations",
-    b"fine_tuning",
-    b"batches",
-    b"vector_stores",
-    b"models",
-)
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 #: an attribute path through an SDK resource to a method (`x.chat.completions.create`,
@@ -144,6 +130,6 @@ def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
         start = data.find(b"zai", start + 1)
     if _STAR_IMPORT.search(data) is not None and _SDK_RESOURCE.search(data) is not None:
         return True
-    if any(word in lowered for word in _API_WORDS) and _API_CALL.search(lowered) is not None:
+    if _API_CALL.search(lowered) is not None:  # its literal `.` first: a fast scan, no word test needed
         return True
     return any(model_id.encode("utf-8", "surrogatepass") in data for model_id in model_ids)
