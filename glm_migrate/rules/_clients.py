@@ -764,14 +764,46 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
             continue
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
             found.append((call, scope))
+        elif not star and any(_packed_with(arg.value, name) is not None for arg in call.args if not arg.star):
+            # packed with what goes with it (`pool.map(work, [(client, "gpt-4o", p) for p in ps])`,
+            # `pool.starmap(ask, [(client, model, q)])`, `apply_async(ask, args=(client, "gpt-4o"))`)
+            found.append((call, scope))
     return found
+
+
+def _packed_with(expr: cst.BaseExpression, name: str) -> cst.Tuple | cst.List | None:
+    """The tuple or list literal in `expr` (itself, or the element of a comprehension or of a
+    list of them) holding the name `name` as one of its elements."""
+    if type(expr) in (cst.ListComp, cst.GeneratorExp, cst.SetComp):
+        return _packed_with(expr.elt, name)  # type: ignore[attr-defined]
+    if type(expr) in (cst.Tuple, cst.List):
+        elements = expr.elements  # type: ignore[attr-defined]
+        if any(type(e.value) is cst.Name and e.value.value == name for e in elements):
+            return cast(cst.Tuple | cst.List, expr)
+        for element in elements:
+            inner = _packed_with(element.value, name)
+            if inner is not None:
+                return inner
+    return None
 
 
 def ids_handed(model: SemanticModel, client: Client) -> Iterator[tuple[cst.SimpleString, cst.Call]]:
     """The string literals passed beside the client to the calls of `calls_handed` (the ids such
     code may send through it), each with its call."""
+    name = _bound_name(model, client)
     for call, scope in calls_handed(model, client):
         for arg in call.args:
             if not arg.star and arg.value is not client.construction:
-                for literal in model.resolve_strings(arg.value, scope)[0]:
-                    yield literal, call
+                packed = _packed_with(arg.value, name) if name is not None else None
+                values = [e.value for e in packed.elements] if packed is not None else [arg.value]
+                for value in values:
+                    for literal in model.resolve_strings(value, scope)[0]:
+                        yield literal, call
+
+
+def _bound_name(model: SemanticModel, client: Client) -> str | None:
+    """The name the construction is assigned to (`client = OpenAI()`), if any."""
+    parent = model.parents.get(client.construction) if client.construction is not None else None
+    if type(parent) is cst.Assign and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
+        return parent.targets[0].target.value
+    return None
