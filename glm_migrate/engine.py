@@ -1292,9 +1292,9 @@ def _move_as_safely_as_its_calls(
     # ... and so does one a subclass keeps where its base class, in another module, calls through
     # it (`client = OpenAI()` here, `self.client.chat.completions.create(...)` there): unseen here
     if model.facts.inherited_calls:
-        for klass, base, attr, clients in _inherited_attribute_clients(model):
+        for klass, base, attr, kept in _inherited_attribute_clients(model):
             call_elsewhere = model.facts.inherited_calls.get(f"{base}.{attr}")
-            for client in clients if call_elsewhere is not None else ():
+            for client in kept if call_elsewhere is not None else ():
                 if moved_by_fixes(client):
                     waiting.setdefault(
                         client, f"its {call_elsewhere}, which `{klass}` inherits, reads it as `self.{attr}` unseen here"
@@ -1347,9 +1347,9 @@ def _move_as_safely_as_its_calls(
         if unsafe is not None or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ())):
-                if (name := _imported_moving(model, client)) is not None:
+                if (imported := _imported_moving(model, client)) is not None:
                     # another module's client: that module holds its move (the project index)
-                    context.held_imports.append((name, ".".join(call.path)))
+                    context.held_imports.append((imported, ".".join(call.path)))
                 elif moved_by_fixes(client):
                     waiting.setdefault(client, reason)
                 elif client.origin == "annotation" and client.target is Target.OPENAI:
@@ -1361,8 +1361,8 @@ def _move_as_safely_as_its_calls(
         # `functools.partial(client.chat.completions.create, ...)`: the requests made through it
         # are not visible, and nor are the ids and arguments they send
         for client in clients:
-            if (name := _imported_moving(model, client)) is not None:
-                context.held_imports.append((name, f"{'.'.join(path)}` handed to `{short_code(holder.func)}"))
+            if (imported := _imported_moving(model, client)) is not None:
+                context.held_imports.append((imported, f"{'.'.join(path)}` handed to `{short_code(holder.func)}"))
             elif moved_by_fixes(client):
                 waiting.setdefault(
                     client,
