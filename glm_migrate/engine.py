@@ -51,6 +51,7 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
+from glm_migrate.semantic.values import ModuleValue
 from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_handed, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
@@ -336,6 +337,14 @@ def _migrate_module(
             summary = replace(summary, held_names=dict(context.held_names))
         if context.waiting_handed:
             summary = replace(summary, waiting_handed=tuple(context.waiting_handed))
+        if context.held_imports:
+            summary = replace(summary, held=tuple(sorted({*summary.held, *context.held_imports})))
+        if context.module_client_moves or context.module_client_waits:
+            summary = replace(
+                summary,
+                module_client_moves=context.module_client_moves,
+                module_client_waits=context.module_client_waits,
+            )
         if context.waiting_params or context.waiting_sent:
             summary = replace(
                 summary, waiting_params=dict(context.waiting_params), waiting_sent=tuple(context.waiting_sent)
@@ -964,6 +973,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         # the SDK client classes handed on uncalled (`field(default_factory=OpenAI)`), found once
         factories = class_factories(model)
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
+        _module_client_state(model, findings, waiting, context)
         context.waiting.update(_names_holding(model, waiting))
         context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
         context.waiting_handed = waiting_handed(model, waiting)
@@ -1132,6 +1142,75 @@ def _clientless_calls_wait(
         make_unsafe((finding, why) for call, found in by_call if not call.clients for finding in found)
 
 
+def _inherited_attribute_clients(model: SemanticModel) -> Iterator[tuple[str, str, str, list[Client]]]:
+    """(class, imported base class as written, attribute, the clients the class's instances hold
+    there) for the module-level classes deriving from an imported class."""
+    for name, bindings in model.module_scope.bindings.items():
+        for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+            node = klass.node
+            if type(node) is not cst.ClassDef or not node.bases:
+                continue
+            bases = [
+                v.name
+                for arg in node.bases
+                for v in model.values_of(arg.value, model.module_scope)
+                if isinstance(v, ModuleValue)
+            ]
+            if not bases:
+                continue
+            for attr, clients in model.attribute_clients(klass).items():
+                for base in bases:
+                    yield name, base, attr, clients
+
+
+def _module_client_state(
+    model: SemanticModel, findings: Sequence[Finding], waiting: Mapping[Client, str], context: RuleContext
+) -> None:
+    """Whether a safe run points the `openai` module client at Z.AI here, or why its move waits
+    (its calls, or OpenAI's key set on it here: `openai.api_key = os.getenv("OPENAI_API_KEY")`),
+    for the project index: the process has one module client, whichever module sets it."""
+    client = model.module_client
+    if not moved_by_fixes(client) or repoint_blocker(model, client) is not None:
+        return
+    if not (model.module_client_used or model.module_attributes):
+        return
+    why = waiting.get(client)
+    if why is not None and why == model.facts.module_client_waits:
+        why = None  # waiting for another module's reason: this one would move it (and stays listed so)
+    if why is None and model.module_attributes:
+        setup = {a.statement for a in model.module_attributes}
+        held = next(
+            (
+                f
+                for f in findings
+                if _statement_of(f.node, model) in setup
+                and (
+                    (f.fix is not None and f.applicability is Applicability.UNSAFE)
+                    or (f.applicability is Applicability.MANUAL and f.severity is Severity.ERROR)
+                )
+            ),
+            None,
+        )
+        if held is not None:
+            why = f"its setting here moves only with {held.rule.CODE}'s {'fix' if held.fix else 'finding, dealt with'}"
+    if why is not None:
+        context.module_client_waits = why
+    elif model.module_client_used:
+        context.module_client_moves = True
+
+
+def _imported_moving(model: SemanticModel, client: Client) -> str | None:
+    """The imported name, as written, of another module's client this run moves to Z.AI there
+    (`from app.llm import client`, `make_client()`, `self.client` of an imported base class)."""
+    fact = client.imported
+    # (also while it waits: the call that holds it there is what makes it wait)
+    if fact is None or fact.blocker is not None or client.target is not Target.OPENAI:
+        return None
+    if client.sdk not in ("openai", "azure"):
+        return None
+    return model.imported_name_of(client) or model.imported_factory_of(client)
+
+
 def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[str, str]:
     """The module-level names holding, and functions (or methods) returning, a waiting client."""
     names: dict[str, str] = {}
@@ -1141,6 +1220,11 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
         for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
             if client in waiting:
                 names.setdefault(name, waiting[client])
+        for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+            for attr, held in model.attribute_clients(klass).items():
+                why = next((waiting[c] for c in held if c in waiting), None)
+                if why is not None:
+                    names.setdefault(f"{name}.{attr}", why)
     return names
 
 
@@ -1234,6 +1318,19 @@ def _move_as_safely_as_its_calls(
                 what = "fix" if unsafe_fix else "finding, dealt with"
                 waiting.setdefault(client, f"the module client moves only with {finding.rule.CODE}'s {what}")
                 break
+    # ... and so does one a subclass keeps where its base class, in another module, calls through
+    # it (`client = OpenAI()` here, `self.client.chat.completions.create(...)` there): unseen here
+    if model.facts.inherited_calls:
+        for klass, base, attr, kept in _inherited_attribute_clients(model):
+            call_elsewhere = model.facts.inherited_calls.get(f"{base}.{attr}")
+            for client in kept if call_elsewhere is not None else ():
+                if moved_by_fixes(client):
+                    waiting.setdefault(
+                        client, f"its {call_elsewhere}, which `{klass}` inherits, reads it as `self.{attr}` unseen here"
+                    )
+    # ... and so does the `openai` module client where it waits in a module connected to this one
+    if model.facts.module_client_waits and moved_by_fixes(model.module_client):
+        waiting.setdefault(model.module_client, model.facts.module_client_waits)
     # ... and so does one whose calls in another module cannot follow it (the project index)
     for name, call_elsewhere in model.facts.held_clients.items():
         for client in model.clients_of_name(name):
@@ -1294,7 +1391,10 @@ def _move_as_safely_as_its_calls(
         if unsafe is not None or runtime_embedding or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ()), *_made_by_its_class(model, call)):
-                if moved_by_fixes(client):
+                if (imported := _imported_moving(model, client)) is not None:
+                    # another module's client: that module holds its move (the project index)
+                    context.held_imports.append((imported, ".".join(call.path)))
+                elif moved_by_fixes(client):
                     waiting.setdefault(client, reason)
                 elif client.origin == "annotation" and client.target is Target.OPENAI:
                     # a parameter declared as the SDK's client: any this module builds may be it
@@ -1305,7 +1405,9 @@ def _move_as_safely_as_its_calls(
         # `functools.partial(client.chat.completions.create, ...)`: the requests made through it
         # are not visible, and nor are the ids and arguments they send
         for client in clients:
-            if moved_by_fixes(client):
+            if (imported := _imported_moving(model, client)) is not None:
+                context.held_imports.append((imported, f"{'.'.join(path)}` handed to `{short_code(holder.func)}"))
+            elif moved_by_fixes(client):
                 waiting.setdefault(
                     client,
                     f"its `{'.'.join(path)}` is handed to `{short_code(holder.func)}`, whose requests are not seen",

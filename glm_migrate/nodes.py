@@ -41,6 +41,13 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return ".".join(reversed(parts))
 
 
+def callee(call: cst.Call) -> cst.BaseExpression:
+    """What a call calls, a generic class's parameters left out (`GPTJSON[Schema](key)` calls
+    `GPTJSON`); a subscript of anything else cannot be a function or class another module lists."""
+    func = call.func
+    return func.value if type(func) is cst.Subscript else func
+
+
 def code_of(node: cst.CSTNode) -> str:
     """The source text of a node, for messages."""
     return cst.Module(body=[]).code_for_node(node)

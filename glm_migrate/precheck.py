@@ -12,7 +12,11 @@ file is let in when it holds one of these, as a whole token:
   `"gpt-4o"`, `'o3-mini'`, `"openai/gpt-4o"`, `"whisper-1"`, `"glm-4"`, and the user's own ids;
 - glm-migrate's own comments (`# glm-migrate: ignore[...]`, `# TODO(glm-migrate): ...`);
 - a star import together with an SDK-shaped attribute (`.chat`, `.responses`, ...): the engine
-  takes such calls for API calls, as the star import may bring the client.
+  takes such calls for API calls, as the star import may bring the client;
+- an API call's shape (`.chat.completions.create`, `.responses.create`, `.models.list`, ...),
+  without any SDK name: a call through a client another module builds and this one imports
+  (`self.client` of a base class, `from app.llm import client`), which the project index hands
+  the module (`project.py`); missed here, the other module moved its client unaware of it.
 
 A token touching a non-ASCII byte is no match: words of other scripts and encodings (the Arabic
 letter ZAIN's table entries, say) are text, not code. Mentions in comments still count: telling a
@@ -84,6 +88,15 @@ _MODEL_ID = re.compile(
     rb"[\"'/](?:(?:chat)?gpt-|glm-|chatglm_|charglm-|codegeex-|cogview-|dall-e-|(?:text-)?(?:embedding-|davinci-)|"
     rb"whisper-|babbage-|o[134][-\"'])"
 )
+#: an API call's shape through a client of any name (lower-cased bytes): a resource and a
+#: method only OpenAI-style clients have together (`.images.append` and `.beta.data` are not)
+_API_CALL = re.compile(
+    rb"\.\s*(?:completions\s*\.\s*(?:create|parse|stream)|responses\s*\.\s*(?:create|stream|parse|retrieve)|"
+    rb"embeddings\s*\.\s*create|audio\s*\.\s*(?:transcriptions|translations|speech)|"
+    rb"images\s*\.\s*(?:generate|edit|create_variation)|beta\s*\.\s*(?:chat|assistants|threads|vector_stores|realtime)|"
+    rb"moderations\s*\.\s*create|fine_tuning\s*\.|batches\s*\.\s*create|vector_stores\s*\.|"
+    rb"models\s*\.\s*(?:list|retrieve)\s*\()"
+)
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 #: an attribute path through an SDK resource to a method (`x.chat.completions.create`,
@@ -116,5 +129,7 @@ def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
             return True
         start = data.find(b"zai", start + 1)
     if _STAR_IMPORT.search(data) is not None and _SDK_RESOURCE.search(data) is not None:
+        return True
+    if _API_CALL.search(lowered) is not None:  # its literal `.` first: a fast scan, no word test needed
         return True
     return any(model_id.encode("utf-8", "surrogatepass") in data for model_id in model_ids)

@@ -135,6 +135,16 @@ class ModuleSummary:
     vector_widths: tuple[tuple[int, str], ...] = ()
     #: the vector sizes of the OpenAI embedding models whose ids the module writes
     embedding_sizes: tuple[int, ...] = ()
+    #: "Class.attr" of a module-level class -> the resource paths of its API calls through
+    #: `self.attr`, a client no code here sets (`client = None` in the base, a subclass's
+    #: `client = OpenAI()` in another module): that module's client serves them unseen
+    attribute_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
+    #: (engine.py)
+    module_client_moves: bool = False
+    #: ... or why its move waits here (a call Z.AI lacks, OpenAI's key set on it): then it waits
+    #: in every module of the run importing this one or imported with it (engine.py)
+    module_client_waits: str = ""
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -202,6 +212,12 @@ class ModuleFacts:
     #: another module writes that size as a vector's (`ModuleSummary.vector_widths`: "`Vector(1536)`
     #: in `app.models`"), which the vectors of another model do not fit
     vector_widths: Mapping[int, str] = field(default_factory=dict)
+    #: in a module moving the `openai` module client: why it waits in a module connected to this
+    #: one by imports (`ModuleSummary.module_client_waits`): the process has one such client
+    module_client_waits: str = ""
+    #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
+    #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
+    inherited_calls: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -227,6 +243,8 @@ class ModuleFacts:
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
         parts += [f"v {k} {v}" for k, v in sorted(self.vector_widths.items())]
+        parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
+        parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
         return "\n".join(parts)
 
 
@@ -336,6 +354,7 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
+    _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
@@ -461,6 +480,9 @@ class ProjectIndex:
             method = f"{klass}.{name}"
             if path is not None and summary is not None and method in summary.factories:
                 return _Factory(self._as_moved(summary.factories[method], path, method, summary), path, method)
+            if path is not None and summary is not None and method in summary.clients:
+                # `app.base.Base.client`: an attribute of the class's instances holding a client
+                return _Client(path, method, self._as_moved(summary.clients[method], path, method, summary))
             return None
         if name in summary.clients:
             return _Client(path, name, self._as_moved(summary.clients[name], path, name, summary))
@@ -505,6 +527,7 @@ class ProjectIndex:
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         waiting_functions: dict[str, str] = {}
+        inherited_calls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -527,6 +550,24 @@ class ProjectIndex:
                     {
                         f"{qualified}.{n[len(prefix) :]}": fact
                         for n, fact in defining.factories.items()
+                        if n.startswith(prefix)
+                    }
+                )
+                # ... and its calls through `self.client` that a subclass here may give a client
+                where = (self._module(found.path) or (found.path.stem, found.path))[0]
+                inherited_calls.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": f"`{paths[0]}` in `{where}.{n.partition('.')[0]}`"
+                        for n, paths in defining.attribute_calls.items()
+                        if n.startswith(prefix)
+                    }
+                )
+                # ... and the attributes of its instances that hold one ("Base.client"), which
+                # its subclasses here read as `self.client`
+                clients.update(
+                    {
+                        f"{qualified}.{n[len(prefix) :]}": self._as_moved(fact, found.path, n, defining)
+                        for n, fact in defining.clients.items()
                         if n.startswith(prefix)
                     }
                 )
@@ -572,7 +613,50 @@ class ProjectIndex:
             agents_default=self._agents_default(path, summary),
             agents_rejected=self._agents_rejected(path, summary),
             vector_widths=self._widths_for(path, summary),
+            module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
+            inherited_calls=inherited_calls,
         )
+
+    def _module_client_waits(self) -> dict[PurePath, str]:
+        """For each module moving the `openai` module client, why it waits in another module
+        connected to it by the run's imports (one importing the other, or both imported by a
+        third) or of the same package: a process running both has one module client (computed
+        once)."""
+        if self._module_client is None:
+            found: dict[PurePath, str] = {}
+            paths = [PurePath(text) for text in sorted(os.fspath(p) for p in self.summaries)]
+            waits = [p for p in paths if self.summaries[p].module_client_waits]
+            moves = [p for p in paths if self.summaries[p].module_client_moves]
+            if waits and moves:
+                group = {path: path for path in self.summaries}
+
+                def root(path: PurePath) -> PurePath:
+                    while group[path] != path:
+                        group[path] = group[group[path]]
+                        path = group[path]
+                    return path
+
+                packages: dict[str, PurePath] = {}
+                for importer in paths:
+                    name = (self._module(importer) or ("", importer))[0]
+                    if "." in name:
+                        # modules of one package: a program importing one may import the others
+                        # through a module not read here (one naming no SDK)
+                        first = packages.setdefault(name.partition(".")[0], importer)
+                        group[root(importer)] = root(first)
+                    for qualified in self.summaries[importer].imports:
+                        found_name = self.resolve_name(qualified, importer)
+                        target = getattr(found_name, "path", None)
+                        if target is not None and target in group:
+                            group[root(importer)] = root(target)
+                for path in moves:
+                    waiting = next((w for w in waits if root(w) == root(path) and w != path), None)
+                    if waiting is not None:
+                        where = (self._module(waiting) or (waiting.stem, waiting))[0]
+                        why = self.summaries[waiting].module_client_waits
+                        found[path] = f"the `openai` module client, one for the process, waits in `{where}`: {why}"
+            self._module_client = found
+        return self._module_client
 
     def _agents_default(self, path: PurePath, summary: ModuleSummary) -> str:
         """The module of the run that gives the Agents SDK a default client on Z.AI, for a module

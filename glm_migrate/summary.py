@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 import libcst as cst
 
-from glm_migrate.nodes import names_in, short_code
+from glm_migrate.nodes import callee, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
@@ -52,6 +52,10 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
             for method, fact in _client_methods(model, bindings):
                 factories[f"{name}.{method}"] = fact
+            # `self.client = OpenAI()` in its `__init__`: read as `self.client` by subclasses
+            # in other modules, by "Class.attr"
+            for attr, fact in _client_attributes(model, bindings):
+                clients[f"{name}.{attr}"] = fact
         else:
             fact = _fact(model, model.name_clients(name))
             if fact is not None:
@@ -81,6 +85,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
+        attribute_calls=_attribute_calls(model),
     )
 
 
@@ -96,6 +101,33 @@ def _embedding_sizes(model: SemanticModel) -> tuple[int, ...]:
         if size is not None:
             found.add(size)
     return tuple(sorted(found))
+
+
+def _attribute_calls(model: SemanticModel) -> dict[str, tuple[str, ...]]:
+    """ "Class.attr" -> resource paths of the API calls a module-level class makes through
+    `self.attr` where nothing here gives it a client (a subclass elsewhere sets it)."""
+    found: dict[str, set[str]] = {}
+    sdk = model.tables.sdk
+    if "self." not in model.source:
+        return {}
+    for call, scope in model.calls:
+        if type(call.func) is not cst.Attribute:
+            continue
+        receiver = dotted_name(call.func)
+        parts = tuple(receiver.split(".")) if receiver is not None else ()
+        if len(parts) < 4 or parts[0] != "self":
+            continue
+        path = sdk.normalise_path(parts[2:])
+        if path not in sdk.endpoints and not model.tables.unavailable_advice(path):
+            continue
+        klass = scope.enclosing_class()
+        if klass is None or klass.parent is not model.module_scope or type(klass.node) is not cst.ClassDef:
+            continue
+        held = model.values_of(cst.Attribute(cst.Name("self"), cst.Name(parts[1])), scope)
+        if any(isinstance(value, Client) and value.origin != "annotation" for value in held):
+            continue  # a client this module gives it (not only declares): its calls are checked here
+        found.setdefault(f"{klass.node.name.value}.{parts[1]}", set()).add(".".join(path))
+    return {name: tuple(sorted(paths)) for name, paths in found.items()}
 
 
 def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:
@@ -191,7 +223,7 @@ def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:
     (`GptClient(api_key=Config.OPENAI_API_KEY)` after `from infrastructure.gpt import GptClient`),
     as (the callable as written, keyword or "", position or -1, OpenAI's key variable)."""
     for call, scope in model.calls:
-        dotted = dotted_name(call.func)
+        dotted = dotted_name(callee(call))
         if dotted is None or not call.args:
             continue
         first, _, rest = dotted.partition(".")
@@ -220,6 +252,16 @@ def _client_methods(model: SemanticModel, bindings: list[Binding]) -> Iterator[t
             fact = _fact(model, model.returned_clients(defined))
             if fact is not None:
                 yield method, fact
+
+
+def _client_attributes(model: SemanticModel, bindings: list[Binding]) -> Iterator[tuple[str, ClientFact]]:
+    """(attribute, what it holds) for the attributes of a module-level class's instances that
+    hold a client."""
+    for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+        for attr, held in model.attribute_clients(klass).items():
+            fact = _fact(model, held)
+            if fact is not None:
+                yield attr, fact
 
 
 def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -307,7 +349,7 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
     for call in model.api_calls:
         if call.endpoint not in ("chat", "embeddings") or not call.clients:
             continue
-        if not all(moved_by_fixes(client) and repoint_blocker(model, client) is None for client in call.clients):
+        if not all(_moves_to_zai(model, client) for client in call.clients):
             continue
         values = model.model_arguments(call)
         function = call.scope.node
@@ -318,6 +360,15 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
         for value in values:
             for owner, param, index in params_reaching(model, value, call.scope):
                 yield owner, param, index, call
+
+
+def _moves_to_zai(model: SemanticModel, client: Client) -> bool:
+    """A client this run points at Z.AI: one of this module the client rules move, or one
+    another module builds and moves (`from app.llm import client`, `self.client` of a base class
+    there): a wrapper here sending its callers' ids through it passes them on to Z.AI too."""
+    if client.imported is not None:
+        return client.sdk in ("openai", "azure") and client.target is Target.OPENAI and client.imported.blocker is None
+    return moved_by_fixes(client) and repoint_blocker(model, client) is None
 
 
 def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -588,6 +639,9 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
             factory = model.imported_factory_of(client)
             if factory is not None:
                 yield factory, ".".join(call.path)  # `client = make_client()` from another module
+            held = model.imported_name_of(client)
+            if held is not None:
+                yield held, ".".join(call.path)  # `self.client` of an imported base class, ...
         parts = (dotted_name(call.node.func) or "").split(".")
         for binding in model.lookup(parts[0], call.scope):
             if binding.qualified is not None:

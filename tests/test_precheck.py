@@ -108,7 +108,33 @@ def test_star_import_shapes_cover_what_the_engine_recognises() -> None:
         data = f"from helpers import *\nclient.{resource}.create(x=1)\n".encode()
         assert may_need_work(data), resource
     assert not may_need_work(b"from helpers import *\nclient.chats.create(x=1)\n")
-    assert not may_need_work(b"import helpers\nclient.responses.create(x=1)\n")
+    assert not may_need_work(b"import helpers\nclient.things.create(x=1)\n")
+
+
+def test_api_call_shapes_are_let_in_without_an_sdk_name() -> None:
+    """A call through a client another module builds (`self._client` of a base class there, `from
+    app.llm import client`) names no SDK: the project index tells the module about the client only
+    if it is read; a resource without one of its methods (`self.images.append`) is not such a call."""
+    for call in (
+        b"self._client.chat.completions.create(model=m, messages=q)",
+        b"client.chat.completions.create(",
+        b"llm.responses.create(input=q)",
+        b"c.embeddings.create(input=q)",
+        b"c.audio.transcriptions.create(file=f)",
+        b"c.images.generate(prompt=p)",
+        b"c.beta.chat.completions.parse(",
+        b"c.models.list()",
+        b"asyncio.to_thread(self.client.chat.completions.create, **kw)",
+    ):
+        assert may_need_work(b"from app.llm import client\n" + call + b"\n"), call
+    for other in (
+        b"self.images.append(x)",
+        b"self.beta.data.fill_(0)",
+        b"name = models.CharField(max_length=3)",
+        b"self.completions.append(text)",
+        b"responses.get(url)",
+    ):
+        assert not may_need_work(other + b"\n"), other
 
 
 @pytest.mark.parametrize(
@@ -149,7 +175,6 @@ def test_lets_in(source: str) -> None:
         "PROMPT = 'answer as gpt-4 would'\n",  # an id inside prose is not a model argument
         "name = 'zaï'\n",
         "label = 'Ｏpenai'\n".replace("Ｏ", "é"),  # a token touching non-ASCII text
-        "client.chat.completions.create(model=m, messages=[])\n",  # no SDK, no star import
         # a star import, and resources' names that are no SDK-shaped call
         "from .threads import *\nself.completions = None\nname = http.client.responses[code]\n",
     ],

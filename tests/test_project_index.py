@@ -1194,3 +1194,129 @@ def test_vector_widths_reads_the_shapes_that_size_vectors() -> None:
         (1536, "vector(1536)"),
     )
     assert vector_widths("resize(1536)\nsize = '1536x1024'\nmax_tokens = 1536\n", {1536}) == ()
+
+
+def test_a_client_a_base_class_keeps_on_self_is_followed_into_subclasses_of_other_modules(tmp_path: Path) -> None:
+    """`self._client = self.make_client()` in a base class, `self._client.chat.completions.create(
+    model=self._default_model, ...)` in a subclass in another module that names no SDK (read
+    before as having nothing to migrate): the subclass's calls are checked, the id its callers
+    pass to it moves with the client, and an argument Z.AI rejects there holds the client's move
+    (hyn0027/OpenAIChatHelper's `EndPoint` and `ChatCompletionEndPoint`)."""
+    files = {
+        "pkg/__init__.py": "from .chat import Chat\n",
+        "pkg/base.py": "from openai import OpenAI\n\nclass Base:\n    def __init__(self):\n"
+        "        self._client = self.make_client()\n\n    def make_client(self):\n        return OpenAI()\n",
+        "pkg/chat.py": "from .base import Base\n\nclass Chat(Base):\n    def __init__(self, default_model):\n"
+        "        super().__init__()\n        self._default_model = default_model\n\n"
+        "    def complete(self, messages):\n"
+        "        return self._client.chat.completions.create(model=self._default_model, messages=messages)\n",
+        "main.py": "from pkg import Chat\n\nbot = Chat('gpt-4o')\n",
+    }
+    found = _findings(tmp_path, files)
+    assert [f.split(" ")[0] for f in found["main.py"]] == ["GLM101"], found["main.py"]
+    assert [f.split(" ")[0] for f in found["pkg/chat.py"]] == ["GLM104"], found["pkg/chat.py"]
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "safe"}
+    files["pkg/chat.py"] = files["pkg/chat.py"].replace("messages=messages)", "messages=messages, n=2)")
+    assert _applicabilities(tmp_path, files, "pkg/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "unsafe"}
+
+
+def test_model_ids_passed_to_a_wrapper_of_another_modules_client_move_with_it(tmp_path: Path) -> None:
+    """`from app.llm import client` in a wrapper module whose `chat(model, messages)` sends its
+    callers' ids through that client: `chat("gpt-4o", ...)` in a third module moves with the
+    client (before, it reached Z.AI as `gpt-4o` after a safe run)."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/wrap.py": "from app.llm import client\n\n"
+        "def chat(model, messages):\n    return client.chat.completions.create(model=model, messages=messages)\n",
+        "main.py": "from app.wrap import chat\n\nchat('gpt-4o', [])\n",
+    }
+    assert _applicabilities(tmp_path, files, "main.py") == {"GLM101": "safe"}
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_whose_call_in_another_module_z_ai_rejects_waits(tmp_path: Path) -> None:
+    """A call through another module's client keeping an argument only an unsafe fix removes
+    (`store=True`, `n=2`), or handing the method on unseen (`asyncio.to_thread(client.chat.
+    completions.create, ...)`), holds that client's move, as it does in the module building it."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/use.py": "from app.llm import client\n\ndef ask(q):\n"
+        "    return client.chat.completions.create(model='glm-4.6', messages=q, n=2)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/use.py"] = (
+        "import asyncio\n\nfrom app.llm import client\n\nasync def ask(q, **kwargs):\n"
+        "    return await asyncio.to_thread(client.chat.completions.create, messages=q, **kwargs)\n"
+    )
+    found = _findings(tmp_path, files)["app/llm.py"]
+    assert "handed to `asyncio.to_thread` in `app.use`" in found[0], found
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+
+
+def test_a_generic_classs_callers_are_read_through_its_parameters(tmp_path: Path) -> None:
+    """`Wrapper[Schema](API_KEY, model="gpt-4o")` calls `Wrapper`: OpenAI's key passed so holds
+    the client it builds, as `Wrapper(API_KEY)` does (piercefreeman/gpt-json's
+    `GPTJSON[SentimentSchema](API_KEY)` in its examples), and the id moves with that client."""
+    files = {
+        "lib.py": "from openai import AsyncOpenAI\n\nclass Wrapper:\n    def __init__(self, api_key, model):\n"
+        "        self.model = model\n        self.client = AsyncOpenAI(api_key=api_key)\n\n"
+        "    async def run(self, q):\n"
+        "        return await self.client.chat.completions.create(model=self.model, messages=q)\n",
+        "example.py": "from os import getenv\n\nfrom lib import Wrapper\n\nAPI_KEY = getenv('OPENAI_API_KEY')\n"
+        "w = Wrapper[dict](API_KEY, model='gpt-4o')\n",
+    }
+    lib = _applicabilities(tmp_path, files, "lib.py")
+    assert (lib["GLM001"], lib["GLM002"]) == ("unsafe", "unsafe"), lib
+    assert _applicabilities(tmp_path, files, "example.py") == {"GLM009": "unsafe", "GLM101": "unsafe"}
+    files["example.py"] = "from lib import Wrapper\n\nw = Wrapper[dict](key, model='gpt-4o')\n"
+    assert _applicabilities(tmp_path, files, "example.py") == {"GLM101": "safe"}
+
+
+def test_the_module_client_waits_with_a_module_of_the_same_program(tmp_path: Path) -> None:
+    """`openai.base_url = ...` added by a safe fix in one module points the process's only module
+    client at Z.AI: a `openai.models.list()` elsewhere in the program, or OpenAI's key set on it
+    by the entry point, then reaches Z.AI (rionhunter/OpenAI_API_Wrapper). Modules connected by
+    the run's imports or of one package move it together; a script of its own does not wait."""
+    files = {
+        "app/__init__.py": "",
+        "app/wrapper.py": "import openai\n\ndef ask(key, model, q):\n    openai.api_key = key\n"
+        "    return openai.chat.completions.create(model=model, messages=q)\n",
+        "app/listing.py": "import openai\n\ndef models():\n    return [m.id for m in openai.models.list()]\n",
+        "app/main.py": "from app.listing import models\nfrom app.wrapper import ask\n\nprint(models())\n",
+        "tool.py": "import openai\n\ndef ask(q):\n    return openai.chat.completions.create(model='gpt-4o', messages=q)\n",
+    }
+    found = _findings(tmp_path, files)["app/wrapper.py"]
+    assert "waits in `app.listing`: its `models.list` call" in found[0], found
+    assert _applicabilities(tmp_path, files, "app/wrapper.py")["GLM002"] == "unsafe"
+    assert _applicabilities(tmp_path, files, "tool.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+    # OpenAI's key set on it by the entry point, which makes no request itself
+    files["app/listing.py"] = "def models():\n    return []\n"
+    files["app/main.py"] = (
+        "import os\n\nimport openai\n\nfrom app.wrapper import ask\n\nopenai.api_key = os.getenv('OPENAI_API_KEY')\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/wrapper.py")["GLM002"] == "unsafe"
+
+
+def test_a_client_a_subclass_sets_for_its_base_classs_calls_in_another_module_waits(tmp_path: Path) -> None:
+    """A provider's class keeps `client = OpenAI()` for the calls of its base class, in another
+    module, through `self.client` (cs-magic/uni-api's `LLMProviderBase`): they are not seen where
+    the client is built, so it moves only with --unsafe-fixes; a base class calling through a
+    client it builds itself holds nothing."""
+    files = {
+        "prov/__init__.py": "",
+        "prov/base.py": "class Base:\n    client = None\n\n    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=q, store=True)\n",
+        "prov/oai.py": "from openai import OpenAI\n\nfrom prov.base import Base\n\n"
+        "class OpenAIProvider(Base):\n    client = OpenAI()\n",
+    }
+    found = _findings(tmp_path, files)["prov/oai.py"]
+    assert "`chat.completions.create` in `prov.base.Base`, which `OpenAIProvider` inherits" in found[0], found
+    assert _applicabilities(tmp_path, files, "prov/oai.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["prov/base.py"] = (
+        "from openai import OpenAI\n\nclass Base:\n    def __init__(self):\n        self.client = OpenAI()\n\n"
+        "    def ask(self, q):\n        return self.client.chat.completions.create(model='glm-4.6', messages=q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "prov/oai.py") == {"GLM001": "safe", "GLM002": "safe"}

@@ -117,6 +117,14 @@ class RuleContext:
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
     #: clients waiting here passed to other modules' code (`ModuleSummary.waiting_handed`)
     waiting_handed: list[tuple[str, str, int, str]] = field(default_factory=list)
+    #: (imported client name as written, resource path) for calls here through another module's
+    #: client that Z.AI rejects after a safe run (an argument only an unsafe fix removes) or that
+    #: are handed on unseen (`asyncio.to_thread(client.chat.completions.create, ...)`): the
+    #: module building it holds its move (`ModuleSummary.held`, engine.py)
+    held_imports: list[tuple[str, str]] = field(default_factory=list)
+    #: the `openai` module client: moved here by a safe fix, or why its move waits (summary)
+    module_client_moves: bool = False
+    module_client_waits: str = ""
     #: Agents SDK agents whose requests Z.AI rejects as sent (a forced `tool_choice`, an
     #: `output_type` asking for a `json_schema` response), each with why (GLM010): the client they
     #: run on waits for a person (engine.py)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from functools import partial
 from typing import cast
 from urllib.parse import urlparse
@@ -411,6 +411,33 @@ def construction_provider_branch(
     def picks_openai(test: cst.BaseExpression) -> bool:
         return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
 
+    found = _branch_around(model, construction, otherwise, picks_openai, names)
+    if found is not None or construction is None:
+        return found
+    # built in a method of a module-level class that is itself OpenAI's choice among providers'
+    # classes (`{"openai": OpenAIClient, "together": TogetherClient}[provider](key)`, `if provider
+    # == "openai": return OpenAIClient(key)`)
+    method = model.parents.get(construction)
+    while method is not None and type(method) not in _SCOPES:
+        method = model.parents.get(method)
+    body = model.parents.get(method) if type(method) is cst.FunctionDef else None
+    klass = model.parents.get(body) if type(body) is cst.IndentedBlock else None
+    if type(klass) is not cst.ClassDef or type(model.parents.get(klass)) is not cst.Module:
+        return None
+    for use in model.uses_of(klass.name.value, model.module_scope):
+        found = _branch_around(model, use, otherwise, picks_openai, names)
+        if found is not None:
+            return found
+    return None
+
+
+def _branch_around(
+    model: SemanticModel,
+    construction: cst.CSTNode | None,
+    otherwise: bool,
+    picks_openai: Callable[[cst.BaseExpression], bool],
+    names: Set[str],
+) -> cst.CSTNode | None:
     current: cst.CSTNode | None = construction
     while current is not None and type(current) not in _SCOPES:
         parent = model.parents.get(current)
@@ -733,13 +760,20 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
     else:
         return found
     for call, scope in model.calls:
-        if call in api_calls or not any(
-            arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args
-        ):
+        if call in api_calls:
             continue
-        if scope is client.scope or (scope.parent is client.scope and _in_decorator(model, call, scope)):
-            # `@mirascope.core.openai.call("gpt-4o-mini", client=client)` over a function: evaluated
-            # where the function is defined, though recorded in the function's scope
+        if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
+            if scope is client.scope or (scope.parent is client.scope and _in_decorator(model, call, scope)):
+                # `@mirascope.core.openai.call("gpt-4o-mini", client=client)` over a function:
+                # evaluated where the function is defined, though recorded in the function's scope
+                found.append((call, scope))
+        elif (
+            scope is client.scope
+            and not star
+            and any(_packed_with(arg.value, name) is not None for arg in call.args if not arg.star)
+        ):
+            # packed with what goes with it (`pool.map(work, [(client, "gpt-4o", p) for p in ps])`,
+            # `pool.starmap(ask, [(client, model, q)])`, `apply_async(ask, args=(client, "gpt-4o"))`)
             found.append((call, scope))
     return found
 
@@ -754,11 +788,39 @@ def _in_decorator(model: SemanticModel, call: cst.Call, scope: Scope) -> bool:
     return False
 
 
+def _packed_with(expr: cst.BaseExpression, name: str) -> cst.Tuple | cst.List | None:
+    """The tuple or list literal in `expr` (itself, or the element of a comprehension or of a
+    list of them) holding the name `name` as one of its elements."""
+    if type(expr) in (cst.ListComp, cst.GeneratorExp, cst.SetComp):
+        return _packed_with(expr.elt, name)  # type: ignore[attr-defined]
+    if type(expr) in (cst.Tuple, cst.List):
+        elements = expr.elements  # type: ignore[attr-defined]
+        if any(type(e.value) is cst.Name and e.value.value == name for e in elements):
+            return cast(cst.Tuple | cst.List, expr)
+        for element in elements:
+            inner = _packed_with(element.value, name)
+            if inner is not None:
+                return inner
+    return None
+
+
 def ids_handed(model: SemanticModel, client: Client) -> Iterator[tuple[cst.SimpleString, cst.Call]]:
     """The string literals passed beside the client to the calls of `calls_handed` (the ids such
     code may send through it), each with its call."""
+    name = _bound_name(model, client)
     for call, scope in calls_handed(model, client):
         for arg in call.args:
             if not arg.star and arg.value is not client.construction:
-                for literal in model.resolve_strings(arg.value, scope)[0]:
-                    yield literal, call
+                packed = _packed_with(arg.value, name) if name is not None else None
+                values = [e.value for e in packed.elements] if packed is not None else [arg.value]
+                for value in values:
+                    for literal in model.resolve_strings(value, scope)[0]:
+                        yield literal, call
+
+
+def _bound_name(model: SemanticModel, client: Client) -> str | None:
+    """The name the construction is assigned to (`client = OpenAI()`), if any."""
+    parent = model.parents.get(client.construction) if client.construction is not None else None
+    if type(parent) is cst.Assign and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
+        return parent.targets[0].target.value
+    return None

@@ -6,7 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import literals_in, passed_argument, short_code
+from glm_migrate.nodes import callee, literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
@@ -308,7 +308,7 @@ class OpenAIModelName(Rule):
         Z.AI (`from app.llm import chat` ... `chat("gpt-4o", messages)`, the project index)."""
         functions = self.model.facts.model_functions
         for call, scope in self.model.calls:
-            for qualified in self.model.qualified_names(call.func, scope) & functions.keys():
+            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
                 for param, index, endpoint in functions[qualified]:
                     arg = passed_argument(call, param, index)
                     if arg is None:

@@ -225,6 +225,11 @@ class ClientIndex(ModuleScopes):
         `from app.clients import make_client`), if that is where it comes from."""
         return next((q[:-2] for q, c in self._imported.items() if c is client and q.endswith("()")), None)
 
+    def imported_name_of(self, client: Client) -> str | None:
+        """The imported name, as written, that holds `client`, where it is not a call's result
+        (`app.base.Base.client`, read as `self.client` in a subclass of `Base`)."""
+        return next((q for q, c in self._imported.items() if c is client and not q.endswith("()")), None)
+
     def _copy_of(self, client: Client, call: cst.Call, scope: Scope) -> Client:
         """`client.with_options(...)`: the same client, or with `base_url=` one of its own (or with
         `data_residency=`, OpenAI's server in that region, whatever the client's own URL; or with

@@ -21,6 +21,7 @@ from glm_migrate.nodes import (
     ENVIRON_NAMES,
     IMAGE_PARTS,
     OS_ALIASES,
+    callee,
     dotted_name,
     os_dotted_name,
     passed_argument,
@@ -170,7 +171,7 @@ class SemanticModel(ValueResolver):
         functions = self.facts.tokenizer_functions
         if functions:
             for call, scope in self.calls:
-                for qualified in self.qualified_names(call.func, scope) & functions.keys():
+                for qualified in self.qualified_names(callee(call), scope) & functions.keys():
                     for param, index in functions[qualified]:
                         arg = passed_argument(call, param, index)
                         if arg is not None:

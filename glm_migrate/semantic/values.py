@@ -228,13 +228,32 @@ class ValueResolver(ClientIndex):
 
     def clients_of_name(self, name: str) -> list[Client]:
         """The clients a module-level name holds or, a function's, returns; "Class.method": the
-        clients that method of a module-level class returns."""
+        clients that method of a module-level class returns; "Class.attr": those its instances
+        hold in that attribute (`self.client = OpenAI()`)."""
         owner, _, method = name.partition(".")
         bindings = self.module_scope.bindings.get(owner, [])
         if method:
             classes = [b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"]
-            return [c for klass in classes for c in self.returned_clients(self.methods_of(klass).get(method, []))]
+            found = [c for klass in classes for c in self.returned_clients(self.methods_of(klass).get(method, []))]
+            return found or [c for klass in classes for c in self.attribute_clients(klass).get(method, [])]
         return [*self.name_clients(name), *self.returned_clients(bindings)]
+
+    def attribute_clients(self, klass: Scope) -> dict[str, list[Client]]:
+        """The clients instances of a class hold, by attribute: `self.client = OpenAI()` in a
+        method, or a class-level `client = OpenAI()` (not methods: `methods_of`)."""
+        names = {
+            written.partition(".")[2]
+            for (owner, written), _ in self.attribute_bindings.items()
+            if owner is klass and written.startswith(("self.", "cls.")) and written.count(".") == 1
+        }
+        names.update(n for n, bs in klass.bindings.items() if not any(b.defines is not None for b in bs))
+        found: dict[str, list[Client]] = {}
+        for attr in sorted(names):
+            values = self._binding_values(self.class_attribute(klass, attr), 0, attribute=True)
+            clients = [v for v in values if isinstance(v, Client)]
+            if clients:
+                found[attr] = clients
+        return found
 
     def unpacked_elements(
         self, expr: cst.BaseExpression, index: int, count: int, scope: Scope, depth: int = 0
@@ -425,16 +444,21 @@ class ValueResolver(ClientIndex):
             for arg in node.bases:
                 for value in self.values_of(arg.value, parent):
                     if isinstance(value, ModuleValue) and value.name in self._imported_classes:
-                        method = self._value_for_qualified(f"{value.name}.{attr}")
+                        qualified = f"{value.name}.{attr}"
+                        method = self._value_for_qualified(qualified)
                         if isinstance(method, ImportedFactory):
+                            return [method]
+                        if isinstance(method, Client):
+                            # `self.client`, set in the imported class's `__init__`
                             return [method]
         return []
 
     @functools.cached_property
     def _imported_classes(self) -> frozenset[str]:
-        """Imported classes, as written, with a method that returns a client (the project
-        index lists it as the factory "Class.method")."""
-        return frozenset(name.rpartition(".")[0] for name in self.facts.factories if "." in name)
+        """Imported classes, as written, with a method that returns a client or an attribute
+        holding one (the project index lists them as "Class.method", "Class.attr")."""
+        dotted = (name for names in (self.facts.factories, self.facts.clients) for name in names if "." in name)
+        return frozenset(name.rpartition(".")[0] for name in dotted)
 
     def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
         """The dotted names of the modules and classes `expr` may refer to, through the module's
