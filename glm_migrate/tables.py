@@ -337,6 +337,11 @@ class Tables:
     azure_options: frozenset[str]
     azure_key_envs: frozenset[str]
     azure_token_options: frozenset[str]
+    #: variables (and name prefixes) only Azure OpenAI reads, and its hosts' suffixes: beside
+    #: them, OpenAI's variable names hold an Azure configuration
+    azure_config_envs: frozenset[str]
+    azure_config_env_prefixes: tuple[str, ...]
+    azure_hosts: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
@@ -822,6 +827,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
+        azure_config_envs=frozenset(_str_list(endpoints_raw, "azure.config_envs", "endpoints")),
+        azure_config_env_prefixes=tuple(_str_list(endpoints_raw, "azure.config_env_prefixes", "endpoints")),
+        azure_hosts=tuple(_str_list(endpoints_raw, "azure.hosts", "endpoints")),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
