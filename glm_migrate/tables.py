@@ -337,10 +337,9 @@ class Tables:
     azure_options: frozenset[str]
     azure_key_envs: frozenset[str]
     azure_token_options: frozenset[str]
-    #: variables (and name prefixes) only Azure OpenAI reads, and its hosts' suffixes: beside
+    #: variables under OpenAI's prefix only Azure OpenAI reads, and its hosts' suffixes: beside
     #: them, OpenAI's variable names hold an Azure configuration
     azure_config_envs: frozenset[str]
-    azure_config_env_prefixes: tuple[str, ...]
     azure_hosts: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
@@ -828,7 +827,6 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         azure_config_envs=frozenset(_str_list(endpoints_raw, "azure.config_envs", "endpoints")),
-        azure_config_env_prefixes=tuple(_str_list(endpoints_raw, "azure.config_env_prefixes", "endpoints")),
         azure_hosts=tuple(_str_list(endpoints_raw, "azure.hosts", "endpoints")),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),

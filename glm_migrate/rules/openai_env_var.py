@@ -93,8 +93,9 @@ class OpenAIEnvVar(Rule):
     tells from None (`key is not None`, `isinstance(keys, str)`, also through another lookup's
     default): the `""` or the URL a default would add makes that test always pass. A lookup that
     is part of an Azure OpenAI configuration kept under OpenAI's names (its default on an Azure
-    host, or a variable of Azure's, `OPENAI_API_VERSION`, `OPENAI_API_TYPE`, `AZURE_OPENAI_...`,
-    read in the same scope) holds Azure's key or endpoint: it is reported without a fix.
+    host, or a variable under OpenAI's prefix that only Azure uses, `OPENAI_API_VERSION` or
+    `OPENAI_API_TYPE`, read in the same scope) holds Azure's key or endpoint: it is reported
+    without a fix.
 
     A test that sets or unsets OpenAI's variable for the code it runs (`monkeypatch.setenv`,
     `delenv`, `patch.dict(os.environ, {...})`, `os.environ[...] = ...`) gets an unsafe fix that
@@ -334,16 +335,6 @@ class OpenAIEnvVar(Rule):
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
-            elif (why := self._azure_configuration(node, default)) is not None:
-                # `OPENAI_API_BASE = os.getenv("OPENAI_API_BASE", "https://x.openai.azure.com/")`
-                # beside `os.getenv("OPENAI_API_VERSION")` (openai<1's Azure mode): the key and URL
-                # are Azure's; renamed, the Z.AI key would go to Azure, or Azure's key to Z.AI
-                self.report(
-                    node,
-                    f"`{name}` holds an Azure OpenAI {'key' if name in key_envs else 'endpoint'} here ({why}): "
-                    "move that Azure configuration (key, endpoint, deployment names) to Z.AI by hand",
-                )
-                continue
             elif (azure := self._azure_option_reader(node)) is not None:
                 # `AzureOpenAI(azure_endpoint=os.getenv("OPENAI_API_BASE"))` of LlamaIndex or
                 # LangChain (Farzad-R/LLM-Zero-to-Hundred's notebooks): the Azure class stays, and
@@ -352,6 +343,16 @@ class OpenAIEnvVar(Rule):
                     node,
                     f"{message}, and this module gives it to {azure}, an Azure OpenAI option: read `{new}` only "
                     "where that class is replaced by one talking to Z.AI",
+                )
+                continue
+            elif (why := self._azure_configuration(node, default)) is not None:
+                # `OPENAI_API_BASE = os.getenv("OPENAI_API_BASE", "https://x.openai.azure.com/")`
+                # beside `os.getenv("OPENAI_API_VERSION")` (openai<1's Azure mode): the key and URL
+                # are Azure's; renamed, the Z.AI key would go to Azure, or Azure's key to Z.AI
+                self.report(
+                    node,
+                    f"`{name}` holds an Azure OpenAI {'key' if name in key_envs else 'endpoint'} here ({why}): "
+                    "move that Azure configuration (key, endpoint, deployment names) to Z.AI by hand",
                 )
                 continue
             elif (library := self._library_reader(node, name in key_envs)) is not None:
@@ -677,7 +678,7 @@ class OpenAIEnvVar(Rule):
     def _azure_configuration(self, lookup: cst.BaseExpression, default: cst.BaseExpression | None) -> str | None:
         """Why `lookup` of OpenAI's variable is part of an Azure OpenAI configuration, in words:
         its default is on an Azure host, or a variable of Azure's (`OPENAI_API_VERSION`,
-        `OPENAI_API_TYPE`, `AZURE_OPENAI_...`) is read in the same scope; None otherwise."""
+        `OPENAI_API_TYPE`) is read in the same scope; None otherwise."""
         if default is not None and (url := string_value(default)) is not None:
             if (urlparse(url).hostname or "").endswith(self.tables.azure_hosts):
                 return f"its default is `{url}`"
@@ -687,16 +688,12 @@ class OpenAIEnvVar(Rule):
     @functools.cached_property
     def _azure_markers(self) -> dict[object, str]:
         """Scope -> the first variable of Azure OpenAI's read in it."""
-        envs, prefixes = self.tables.azure_config_envs, self.tables.azure_config_env_prefixes
+        envs = self.tables.azure_config_envs
         markers: dict[object, str] = {}
         reads: list[cst.BaseExpression] = [call for call, _ in self.model.calls]
         for read in (*reads, *self.model.environ_subscripts):
             lookup = env_lookup(read)
-            if (
-                lookup is not None
-                and (lookup[0] in envs or lookup[0].startswith(prefixes))
-                and not self._is_write(read)
-            ):
+            if lookup is not None and lookup[0] in envs and not self._is_write(read):
                 markers.setdefault(self._index.scope_of(read), lookup[0])
         return markers
 
