@@ -60,7 +60,9 @@ class AzureOpenAIClient(Rule):
     other) holds Azure's key: the unsafe conversion passes the Z.AI key instead. The `model=` of its calls was an Azure *deployment name*: names in the model map
     (`gpt-4o`) are moved by GLM101, any other (`my-deployment`) is reported by GLM102 until you map
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
-    by Azure, so check it. A key from any other expression is kept with a warning.
+    by Azure, so check it. A key from any other expression is kept with a warning. A `base_url=`
+    given instead of `azure_endpoint=` (the resource's URL, or a gateway in front of it) is
+    Azure's address too, and is replaced by Z.AI's.
     """
 
     CODE = "GLM008"
@@ -178,7 +180,9 @@ class AzureOpenAIClient(Rule):
         url, constants = client_url(self.model, self.settings)
 
         def convert(node: cst.Call) -> cst.Call:
-            node = remove_kwargs(node, self.tables.azure_options)
+            # `base_url=` of an Azure client is its resource's (or a gateway's) address: Azure's, and
+            # replaced by Z.AI's below; kept, the new call would pass it twice (TypeError)
+            node = remove_kwargs(node, self.tables.azure_options | {"base_url"})
             if key is None:
                 node = add_kwarg(node, "api_key", env_key_lookup(key_env))
             elif azure_named:
