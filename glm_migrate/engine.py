@@ -1142,6 +1142,9 @@ def _move_as_safely_as_its_calls(
     built from, and on a key or URL set on it after it is built) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none
     apply."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
+    # ids no table maps (GLM102): off chat, where even a mapped id moves only unsafely
+    unmapped = {f.node: f for f in findings if f.rule.CODE == "GLM102" and f.severity is Severity.ERROR}
+    unmapped_calls: list[tuple[ApiCall, str]] = []
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
     # A client whose own move is an unsafe fix (an Azure client keeping its key) stays where it
@@ -1236,6 +1239,13 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
+        # `embeddings.create(model="team-embedding-large")` (an Azure deployment's name): no GLM
+        # id follows it to Z.AI, and the one a person picks moves only as unsafely as a mapped one
+        unknown = (
+            next((node for node in model.model_literals(call)[0] if node in unmapped), None)
+            if unmapped and call.endpoint != "chat"
+            else None
+        )
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
@@ -1247,6 +1257,11 @@ def _move_as_safely_as_its_calls(
         elif rejected is not None:
             how = "fix" if rejected.fix is not None else "finding dealt with by hand"
             reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
+        if unknown is not None and unsafe is None and not routeless and rejected is None:
+            # after the other reasons (an id of another server's says more): below
+            unmapped_calls.append(
+                (call, f"its `{'.'.join(call.path)}` call's model `{short_code(unknown)}` must become a GLM id first")
+            )
         if unsafe is not None or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ())):
@@ -1281,6 +1296,10 @@ def _move_as_safely_as_its_calls(
         waiting.setdefault(
             client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
         )
+    for call, reason in unmapped_calls:
+        for client in (*call.clients, *model.passed.get(call, ())):
+            if moved_by_fixes(client):
+                waiting.setdefault(client, reason)
     # ... and so do the clients Agents SDK agents run on that ask for what Z.AI rejects (GLM010:
     # a forced `tool_choice`, an `output_type` sent as a `json_schema` response format)
     for agent, refused in context.agents_rejected:
