@@ -319,6 +319,8 @@ class Tables:
     glm_options: Mapping[str, frozenset[str]]
     #: OpenAI chat parameter -> why GLM-4.6 lacks it
     unsupported_params: Mapping[str, UnsupportedParam]
+    #: keys of `extra_body` that ask another provider for an extension (Azure's `data_sources`) -> why
+    extra_body_unsupported: Mapping[str, str]
     image_generation: ImageGeneration
     #: glm-asr's clip limits: (seconds, megabytes)
     transcription_limits: tuple[int, int]
@@ -804,6 +806,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
         unsupported_params=MappingProxyType(unsupported),
+        extra_body_unsupported=MappingProxyType(
+            {
+                str(key): str(why)
+                for key, why in _get(params_raw, "extra_body_unsupported", Mapping, "parameters").items()
+            }
+        ),
         image_generation=ImageGeneration(
             qualities=frozenset(_str_list(params_raw, "image_generation.qualities", "parameters")),
             min_side=_get(params_raw, "image_generation.min_side", int, "parameters"),
