@@ -351,6 +351,8 @@ class Tables:
     langchain_responses_fields: frozenset[str]
     #: methods of a LangChain chat model that add request keywords (`bind`, `bind_tools`)
     langchain_binding_methods: frozenset[str]
+    #: options of LangChain's plain OpenAI classes that configure them for Azure OpenAI
+    langchain_azure_options: tuple[str, ...]
     #: LangChain agents sending OpenAI's legacy `functions=`, and the `AgentType`s choosing them
     langchain_functions_agents: frozenset[str]
     langchain_functions_agent_types: frozenset[str]
@@ -840,6 +842,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
         langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),
+        langchain_azure_options=_str_list(endpoints_raw, "langchain.azure_options", "endpoints"),
         langchain_functions_agents=frozenset(_str_list(endpoints_raw, "langchain.functions_agents", "endpoints")),
         langchain_functions_agent_types=frozenset(
             _str_list(endpoints_raw, "langchain.functions_agent_types", "endpoints")
