@@ -1289,6 +1289,11 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, kept in model.inherited_holders.items():
+        # `self.client = AzureOpenAI(...)` in a subclass whose imported base makes the requests
+        # (`self.client.completions.create` in another module): not seen here
+        if moved_by_fixes(client):
+            waiting.setdefault(client, f"it is kept in {kept}, whose methods, not seen here, make its requests")
     for client, foreign in _foreign_model_ids(model, by_call).items():
         # `OpenAI()` whose every call sends `qwen-plus` or `bge-large-zh`: `OPENAI_BASE_URL` points
         # it at another server; moved, those ids would fail at Z.AI
