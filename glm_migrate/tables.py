@@ -343,6 +343,7 @@ class Tables:
     #: them, OpenAI's variable names hold an Azure configuration
     azure_config_envs: frozenset[str]
     azure_hosts: tuple[str, ...]
+    azure_endpoint_env_prefixes: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
@@ -838,6 +839,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         azure_config_envs=frozenset(_str_list(endpoints_raw, "azure.config_envs", "endpoints")),
         azure_hosts=tuple(_str_list(endpoints_raw, "azure.hosts", "endpoints")),
+        azure_endpoint_env_prefixes=_str_list(endpoints_raw, "azure.endpoint_env_prefixes", "endpoints"),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
