@@ -344,6 +344,8 @@ class Tables:
     azure_config_envs: frozenset[str]
     azure_hosts: tuple[str, ...]
     azure_endpoint_env_prefixes: tuple[str, ...]
+    #: an Azure client's options sent with each request (headers, query): Azure's, secrets included
+    azure_request_options: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
@@ -840,6 +842,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_config_envs=frozenset(_str_list(endpoints_raw, "azure.config_envs", "endpoints")),
         azure_hosts=tuple(_str_list(endpoints_raw, "azure.hosts", "endpoints")),
         azure_endpoint_env_prefixes=_str_list(endpoints_raw, "azure.endpoint_env_prefixes", "endpoints"),
+        azure_request_options=_str_list(endpoints_raw, "azure.request_options", "endpoints"),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),

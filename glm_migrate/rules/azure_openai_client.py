@@ -62,7 +62,9 @@ class AzureOpenAIClient(Rule):
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
     by Azure, so check it. A key from any other expression is kept with a warning. A `base_url=`
     given instead of `azure_endpoint=` (the resource's URL, or a gateway in front of it) is
-    Azure's address too, and is replaced by Z.AI's.
+    Azure's address too, and is replaced by Z.AI's. A client given `default_headers=` or
+    `default_query=` (an API Management subscription key, `api-version`) is reported for a person:
+    converted, it would send them to Z.AI.
     """
 
     CODE = "GLM008"
@@ -103,6 +105,11 @@ class AzureOpenAIClient(Rule):
             "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
         ),
         Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
+        # a gateway's key sent with each request: converted, it would go to Z.AI
+        Invalid(
+            "from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e, "
+            'default_headers={"Ocp-Apim-Subscription-Key": gateway_key})'
+        ),
         # code that tells the clients apart by class would take the other branch
         Invalid(
             "from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e)\n"
