@@ -1255,6 +1255,9 @@ def _move_as_safely_as_its_calls(
     built from, and on a key or URL set on it after it is built) and those of its calls (a GLM id sent to OpenAI fails too) become unsafe: all or none
     apply."""
     rewrites = {f.node: f for f in findings if f.rule.REWRITES_MODEL_ID}
+    # ids no table maps (GLM102): off chat, where even a mapped id moves only unsafely
+    unmapped = {f.node: f for f in findings if f.rule.CODE == "GLM102" and f.severity is Severity.ERROR}
+    unmapped_calls: list[tuple[ApiCall, str]] = []
     of_call: list[tuple[ApiCall, list[Finding]]] = []  #: each call's findings, its model ids' included
     waiting: dict[Client, str] = {}  #: client -> what it waits for
     # A client whose own move is an unsafe fix (an Azure client keeping its key) stays where it
@@ -1371,6 +1374,13 @@ def _move_as_safely_as_its_calls(
             and not model.model_literals(call)[1]
             and cannot_follow(model.tables, call.path, call)
         )
+        # `embeddings.create(model="team-embedding-large")` (an Azure deployment's name): no GLM
+        # id follows it to Z.AI, and the one a person picks moves only as unsafely as a mapped one
+        unknown = (
+            next((node for node in model.model_literals(call)[0] if node in unmapped), None)
+            if unmapped and call.endpoint != "chat"
+            else None
+        )
         if unsafe is not None:
             how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
@@ -1388,6 +1398,11 @@ def _move_as_safely_as_its_calls(
         elif rejected is not None:
             how = "fix" if rejected.fix is not None else "finding dealt with by hand"
             reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
+        if unknown is not None and unsafe is None and not runtime_embedding and not routeless and rejected is None:
+            # after the other reasons (an id of another server's says more): below
+            unmapped_calls.append(
+                (call, f"its `{'.'.join(call.path)}` call's model `{short_code(unknown)}` must become a GLM id first")
+            )
         if unsafe is not None or runtime_embedding or routeless or rejected is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ()), *_made_by_its_class(model, call)):
@@ -1420,6 +1435,11 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, kept_in in model.inherited_holders.items():
+        # `self.client = AzureOpenAI(...)` in a subclass whose imported base makes the requests
+        # (`self.client.completions.create` in another module): not seen here
+        if moved_by_fixes(client):
+            waiting.setdefault(client, f"it is kept in {kept_in}, whose methods, not seen here, make its requests")
     for client, foreign in _foreign_model_ids(model, by_call).items():
         # `OpenAI()` whose every call sends `qwen-plus` or `bge-large-zh`: `OPENAI_BASE_URL` points
         # it at another server; moved, those ids would fail at Z.AI
@@ -1427,6 +1447,10 @@ def _move_as_safely_as_its_calls(
         waiting.setdefault(
             client, f"its calls send only ids OpenAI does not serve ({shown}): it may talk to another server"
         )
+    for call, reason in unmapped_calls:
+        for client in (*call.clients, *model.passed.get(call, ())):
+            if moved_by_fixes(client):
+                waiting.setdefault(client, reason)
     # ... and so do the clients Agents SDK agents run on that ask for what Z.AI rejects (GLM010:
     # a forced `tool_choice`, an `output_type` sent as a `json_schema` response format)
     for agent, refused in context.agents_rejected:

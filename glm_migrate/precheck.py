@@ -5,7 +5,8 @@ file is let in when it holds one of these, as a whole token:
 
 - a name of an SDK or a library that wraps one, in any case and inside identifiers
   (`openai`, `AsyncOpenAI`, `langchain_openai`, `OPENAI_API_KEY`, `api.openai.com`, `zhipuai`,
-  `ZHIPU_API_KEY`, `litellm`); LlamaIndex's OpenAI classes are named from `llama_index...openai`;
+  `ZHIPU_API_KEY`, `litellm`, Semantic Kernel's `open_ai` connectors); LlamaIndex's OpenAI classes
+  are named from `llama_index...openai`;
 - an import of the OpenAI Agents SDK's module `agents` (`from agents import Agent`);
 - the module `zai` as a word of its own (not `zAik`, `ZAIN`, `ZAI_API_KEY`);
 - a model id's shape at the start of a string literal (after a quote, or a provider's `/`):
@@ -76,6 +77,7 @@ def _imported_module(start: int, end: int, text: bytes) -> bool:
 #: each name's literal part (lower case) and the test of a place it is found
 _NAMES: tuple[tuple[bytes, _Fits], ...] = (
     (b"openai", _name),
+    (b"open_ai", _name),  # Semantic Kernel's `semantic_kernel.connectors.ai.open_ai`
     (b"zhipu", _name),
     (b"litellm", _name),
     (b"agents", _imported_module),  # the OpenAI Agents SDK's module

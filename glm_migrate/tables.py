@@ -341,6 +341,8 @@ class Tables:
     glm_options: Mapping[str, frozenset[str]]
     #: OpenAI chat parameter -> why GLM-4.6 lacks it
     unsupported_params: Mapping[str, UnsupportedParam]
+    #: keys of `extra_body` that ask another provider for an extension (Azure's `data_sources`) -> why
+    extra_body_unsupported: Mapping[str, str]
     image_generation: ImageGeneration
     #: glm-asr's clip limits: (seconds, megabytes)
     transcription_limits: tuple[int, int]
@@ -359,6 +361,13 @@ class Tables:
     azure_options: frozenset[str]
     azure_key_envs: frozenset[str]
     azure_token_options: frozenset[str]
+    #: variables under OpenAI's prefix only Azure OpenAI reads, and its hosts' suffixes: beside
+    #: them, OpenAI's variable names hold an Azure configuration
+    azure_config_envs: frozenset[str]
+    azure_hosts: tuple[str, ...]
+    azure_endpoint_env_prefixes: tuple[str, ...]
+    #: an Azure client's options sent with each request (headers, query): Azure's, secrets included
+    azure_request_options: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
@@ -367,6 +376,8 @@ class Tables:
     langchain_responses_fields: frozenset[str]
     #: methods of a LangChain chat model that add request keywords (`bind`, `bind_tools`)
     langchain_binding_methods: frozenset[str]
+    #: options of LangChain's plain OpenAI classes that configure them for Azure OpenAI
+    langchain_azure_options: tuple[str, ...]
     #: LangChain agents sending OpenAI's legacy `functions=`, and the `AgentType`s choosing them
     langchain_functions_agents: frozenset[str]
     langchain_functions_agent_types: frozenset[str]
@@ -822,6 +833,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
         unsupported_params=MappingProxyType(unsupported),
+        extra_body_unsupported=MappingProxyType(
+            {
+                str(key): str(why)
+                for key, why in _get(params_raw, "extra_body_unsupported", Mapping, "parameters").items()
+            }
+        ),
         image_generation=ImageGeneration(
             qualities=frozenset(_str_list(params_raw, "image_generation.qualities", "parameters")),
             min_side=_get(params_raw, "image_generation.min_side", int, "parameters"),
@@ -844,10 +861,15 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_options=frozenset(_str_list(endpoints_raw, "azure.options", "endpoints")),
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
+        azure_config_envs=frozenset(_str_list(endpoints_raw, "azure.config_envs", "endpoints")),
+        azure_hosts=tuple(_str_list(endpoints_raw, "azure.hosts", "endpoints")),
+        azure_endpoint_env_prefixes=_str_list(endpoints_raw, "azure.endpoint_env_prefixes", "endpoints"),
+        azure_request_options=_str_list(endpoints_raw, "azure.request_options", "endpoints"),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
         langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),
+        langchain_azure_options=_str_list(endpoints_raw, "langchain.azure_options", "endpoints"),
         langchain_functions_agents=frozenset(_str_list(endpoints_raw, "langchain.functions_agents", "endpoints")),
         langchain_functions_agent_types=frozenset(
             _str_list(endpoints_raw, "langchain.functions_agent_types", "endpoints")

@@ -1320,3 +1320,38 @@ def test_a_client_a_subclass_sets_for_its_base_classs_calls_in_another_module_wa
         "    def ask(self, q):\n        return self.client.chat.completions.create(model='glm-4.6', messages=q)\n"
     )
     assert _applicabilities(tmp_path, files, "prov/oai.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_kept_for_an_imported_base_class_waits_for_its_unseen_requests(tmp_path: Path) -> None:
+    """`azure_client.py` keeps an `AzureOpenAI` in `self.client` of a subclass of `BaseClient`,
+    whose methods in `base.py` make every request through it (a legacy `completions.create`,
+    and `self.model_name`, an Azure deployment's name): moved by a safe fix, they would fail at
+    Z.AI. It waits, as does one of the same shape whose class also makes requests of its own."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/base.py": (
+            "class BaseClient:\n    def complete(self, prompt):\n"
+            "        return self.client.completions.create(model=self.model_name, prompt=prompt)\n"
+        ),
+        "pkg/azure_client.py": (
+            "import os\n\nfrom openai import AzureOpenAI\n\nfrom pkg.base import BaseClient\n\n\n"
+            "class AzureClient(BaseClient):\n    def __init__(self):\n"
+            '        self.client = AzureOpenAI(api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version="2024-02-01", '
+            'azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])\n'
+            '        self.model_name = os.environ["AZURE_OPENAI_DEPLOYMENT_NAME"]\n'
+        ),
+        "pkg/own_calls.py": (
+            "import os\n\nfrom openai import AzureOpenAI\n\nfrom pkg.base import BaseClient\n\n\n"
+            "class Chat(BaseClient):\n    def __init__(self):\n"
+            '        self.client = AzureOpenAI(api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version="2024-02-01", '
+            'azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])\n\n'
+            "    def ask(self, text):\n"
+            '        return self.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": text}])\n'
+        ),
+    }
+    fixes = _fixes(tmp_path, files, "pkg/azure_client.py")
+    assert fixes["GLM008"][0] == "unsafe"
+    # the project index names the base class's call (a module not in the run: the local hold)
+    assert "`completions.create` in `pkg.base.BaseClient`, which `AzureClient` inherits" in fixes["GLM008"][1]
+    # `Chat` makes requests of its own, but inherits `complete` too: its client waits as well
+    assert _fixes(tmp_path, files, "pkg/own_calls.py")["GLM008"][0] == "unsafe"

@@ -606,6 +606,11 @@ def _azure_blocker(model: SemanticModel, client: Client) -> str | None:
         return f"its arguments come from `**{hidden[0]}`, which a plain client may not take"
     if any(arg.keyword is None for arg in call.args):
         return "it takes positional arguments"
+    sent = next((o for o in model.tables.azure_request_options if client.kwarg(o) is not None), None)
+    if sent is not None:
+        # `default_headers={"Ocp-Apim-Subscription-Key": key}`: Azure's gateway key, which the
+        # converted client would send to Z.AI with every request
+        return f"its `{sent}=` goes with every request (an API Management key, `api-version`), to Z.AI once converted"
     test = _azure_class_test(model)
     if test is not None:
         return f"the module tests for the Azure class (`{short_code(test)}`), which a plain client fails"

@@ -60,7 +60,11 @@ class AzureOpenAIClient(Rule):
     other) holds Azure's key: the unsafe conversion passes the Z.AI key instead. The `model=` of its calls was an Azure *deployment name*: names in the model map
     (`gpt-4o`) are moved by GLM101, any other (`my-deployment`) is reported by GLM102 until you map
     it in `[tool.glm-migrate.models]`. With `azure_deployment=` the calls' `model=` was ignored
-    by Azure, so check it. A key from any other expression is kept with a warning.
+    by Azure, so check it. A key from any other expression is kept with a warning. A `base_url=`
+    given instead of `azure_endpoint=` (the resource's URL, or a gateway in front of it) is
+    Azure's address too, and is replaced by Z.AI's. A client given `default_headers=` or
+    `default_query=` (an API Management subscription key, `api-version`) is reported for a person:
+    converted, it would send them to Z.AI.
     """
 
     CODE = "GLM008"
@@ -101,6 +105,11 @@ class AzureOpenAIClient(Rule):
             "client = cls(api_version=v, azure_endpoint=e, api_key=k)"
         ),
         Invalid("from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**azure_config)"),
+        # a gateway's key sent with each request: converted, it would go to Z.AI
+        Invalid(
+            "from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e, "
+            'default_headers={"Ocp-Apim-Subscription-Key": gateway_key})'
+        ),
         # code that tells the clients apart by class would take the other branch
         Invalid(
             "from openai import AzureOpenAI\nc = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=e)\n"
@@ -178,7 +187,9 @@ class AzureOpenAIClient(Rule):
         url, constants = client_url(self.model, self.settings)
 
         def convert(node: cst.Call) -> cst.Call:
-            node = remove_kwargs(node, self.tables.azure_options)
+            # `base_url=` of an Azure client is its resource's (or a gateway's) address: Azure's, and
+            # replaced by Z.AI's below; kept, the new call would pass it twice (TypeError)
+            node = remove_kwargs(node, self.tables.azure_options | {"base_url"})
             if key is None:
                 node = add_kwarg(node, "api_key", env_key_lookup(key_env))
             elif azure_named:

@@ -60,8 +60,18 @@ AZURE_CLASSES = {
     "langchain_azure_chat": ("ChatOpenAI", "langchain_chat"),
     "langchain_azure_embeddings": ("OpenAIEmbeddings", "langchain_embeddings"),
 }
-#: where an Azure class takes its deployment (langchain-openai 1.7 aliases)
-AZURE_DEPLOYMENT_ALIASES = ("deployment_name", "azure_deployment", "deployment", *MODEL_ALIASES)
+#: a plain class configured for Azure -> the Azure class it stands for
+PLAIN_AZURE = {plain: azure for azure, (_, plain) in AZURE_CLASSES.items()}
+#: where an Azure class takes its deployment (langchain-openai 1.7 aliases; `engine` and
+#: `deployment_id` on a plain class of early LangChain)
+AZURE_DEPLOYMENT_ALIASES = (
+    "deployment_name",
+    "azure_deployment",
+    "deployment",
+    "engine",
+    "deployment_id",
+    *MODEL_ALIASES,
+)
 
 
 #: a chat model's methods that send a request, whose `model=` keyword replaces the constructor's
@@ -193,7 +203,10 @@ class LangchainOpenAIClass(Rule):
     request, which still goes to OpenAI. Their `OpenAIEmbeddings` is reported (no fix): it sends
     token ids and has no `check_embedding_ctx_length`, which langchain_openai's class has. `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
     fix): they become `ChatOpenAI` / `OpenAIEmbeddings` by hand, and their deployment name is not a
-    GLM model.
+    GLM model. So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
+    code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
+    `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
+    would still send Azure's requests.
     """
 
     CODE = "GLM006"
@@ -275,6 +288,9 @@ class LangchainOpenAIClass(Rule):
         Invalid(
             'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", api_version=v)'
         ),
+        Invalid(  # a plain class configured for Azure, as early LangChain code did
+            'from langchain.chat_models import ChatOpenAI\nllm = ChatOpenAI(engine="chat", openai_api_type="azure")'
+        ),
         Invalid(
             "from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(**config)"
         ),  # what `config` holds is not visible
@@ -306,8 +322,12 @@ class LangchainOpenAIClass(Rule):
         self._keyed: dict[cst.Call, list[Finding]] = {}
         self._bindings = self._bound_copies()
         self._agents = self._functions_agents()
+        #: plain classes configured for Azure (`ChatOpenAI(openai_api_type="azure", engine=...)`)
+        azure_configured: dict[cst.Call, str] = {}
         for call, scope, kind in self.model.framework_calls:
-            if kind in ENDPOINTS:
+            if kind in ENDPOINTS and (marker := self._azure_option(call)) is not None:
+                azure_configured[call] = marker
+            elif kind in ENDPOINTS:
                 self._migrate(call, scope, kind)
             elif kind == "langchain_zhipu_chat":
                 self._zhipu(call, scope)
@@ -321,6 +341,8 @@ class LangchainOpenAIClass(Rule):
         for call, scope, kind in self.model.framework_calls:
             if kind in AZURE_CLASSES:
                 self._azure(call, scope, kind)
+            elif call in azure_configured:
+                self._azure(call, scope, PLAIN_AZURE[kind], azure_configured[call])
             elif kind == "langchain_completions":
                 self._completions(call, scope)
 
@@ -516,8 +538,27 @@ class LangchainOpenAIClass(Rule):
             f"and a GLM model (`{glm}`), and read the reply's `.content`",
         )
 
-    def _azure(self, call: cst.Call, scope: Scope, kind: str) -> None:
-        """An Azure class calls an Azure deployment: another class, URL, key and model, by hand."""
+    def _azure_option(self, call: cst.Call) -> str | None:
+        """The option configuring a plain OpenAI class for Azure (`openai_api_type="azure"`,
+        `openai_api_version=...`, `engine=...`, also a key of a `model_kwargs={...}` literal), as
+        code; None when it has none."""
+        options = self.tables.langchain_azure_options
+        kwargs = find_kwarg(call, "model_kwargs")
+        keyed = kwargs.value.elements if kwargs is not None and type(kwargs.value) is cst.Dict else ()
+        for name in options:  # the most telling first
+            arg = find_kwarg(call, name)
+            if arg is None or (name == "openai_api_type" and string_value(arg.value) in ("open_ai", "openai")):
+                continue  # OpenAI's own
+            return f"`{name}={short_code(arg.value)}`"
+        for element in keyed:
+            key = string_value(element.key) if type(element) is cst.DictElement else None
+            if key is not None and key in options:
+                return f"`{key}` in `model_kwargs`"
+        return None
+
+    def _azure(self, call: cst.Call, scope: Scope, kind: str, marker: str | None = None) -> None:
+        """An Azure class calls an Azure deployment: another class, URL, key and model, by hand.
+        So does a plain class configured for Azure by `marker`, one of its options."""
         replacement, plain = AZURE_CLASSES[kind]
         glm = self.tables.lookup_model(ENDPOINTS[plain], DEFAULT_MODELS[plain])
         shown = []
@@ -532,9 +573,11 @@ class LangchainOpenAIClass(Rule):
             shown.append(f"`{name}` {values}")
         deployment = f" ({'; '.join(shown)})" if shown else ""
         extra = ", `check_embedding_ctx_length=False`" if plain == "langchain_embeddings" else ""
+        configured = f" (configured for Azure by {marker})" if marker is not None else ""
+        drop = "without its Azure options, " if marker is not None else ""
         self.report(
             call,
-            f"`{code_of(call.func)}` calls an Azure OpenAI deployment{deployment}: use `{replacement}` with Z.AI's "
+            f"`{code_of(call.func)}`{configured} calls an Azure OpenAI deployment{deployment}: use `{replacement}` {drop}with Z.AI's "
             f'`base_url`, `api_key=os.environ["{self.key_env}"]`{extra} and a GLM model (`{glm}`); an Azure '
             "deployment name is not a GLM model id",
         )

@@ -197,11 +197,20 @@ class LegacyOpenAIApi(Rule):
     def _v1_pinned(self) -> bool:
         return self.settings.openai_major == 1
 
+    def _may_be_azure(self, value: cst.BaseExpression) -> bool:
+        """`openai.api_type` may be set to Azure: `"azure"` (`"azure_ad"`), also as the default of
+        `os.getenv("OPENAI_API_TYPE", "azure")`, or read from the environment, where it picks Azure."""
+        literals, _ = self.model.resolve_strings(value, self.model.module_scope)
+        if any((string_value(literal) or "").lower().startswith("azure") for literal in literals):
+            return True
+        lookup = env_lookup(value)
+        return lookup is not None and lookup[0] in self.tables.azure_config_envs
+
     def on_module_attribute(self, assignment: ModuleAttributeAssignment) -> None:
         if assignment.attribute not in self.tables.sdk.legacy_settings:
             return
         hint = _SETTING_HINTS.get(assignment.attribute, "drop it")
-        if assignment.attribute == "api_type" and (string_value(assignment.value) or "").lower().startswith("azure"):
+        if assignment.attribute == "api_type" and self._may_be_azure(assignment.value):
             # openai<1's Azure mode: its deployment names and key go with it
             hint = (
                 "it sends the module's calls to Azure; move them to Z.AI together (`openai.base_url`, a Z.AI "

@@ -8,6 +8,9 @@ from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, vector_space_change
 from glm_migrate.semantic import Scope, Target, find_kwarg, string_value
 
+#: where other libraries' Azure classes take the deployment (and the model they may name beside it)
+_AZURE_DEPLOYMENT_OPTIONS = ("deployment_name", "azure_deployment", "deployment_id", "engine", "model", "model_name")
+
 
 class LlamaindexOpenAIClass(Rule):
     """
@@ -20,7 +23,8 @@ class LlamaindexOpenAIClass(Rule):
     has no `base_url` and talks to OpenAI. Warns of Chroma's `OpenAIEmbeddingFunction`, which
     keeps embedding with OpenAI while the program's clients move. Reports a retired GLM id given
     to LlamaIndex's own `ZhipuAI` (llama-index-llms-zhipuai), which looks it up in a table of its
-    own models.
+    own models. Reports other libraries' Azure OpenAI classes (LangChain's completion `AzureOpenAI`,
+    Semantic Kernel's `AzureChatCompletion`, DSPy's `AzureOpenAI`), which call an Azure deployment.
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
@@ -88,6 +92,10 @@ class LlamaindexOpenAIClass(Rule):
             'ef = OpenAIEmbeddingFunction(api_key=key, model_name="text-embedding-3-small")'
         ),
         Invalid('from llama_index.llms.zhipuai import ZhipuAI\nllm = ZhipuAI(model="glm-4", api_key=key)'),
+        Invalid(  # Semantic Kernel's Azure connector
+            "from semantic_kernel.connectors.ai.open_ai import AzureChatCompletion\n"
+            'service = AzureChatCompletion(deployment_name="chat", endpoint=e, api_key=k)'
+        ),
     )
 
     def on_module_end(self) -> None:
@@ -98,6 +106,8 @@ class LlamaindexOpenAIClass(Rule):
                 self._ag2(call, scope)
             if kind == "chroma_openai":
                 self._chroma(call, scope)
+            if kind == "azure_classes":
+                self._azure_class(call, scope)
             if kind == "llamaindex_zhipu":
                 self._zhipu(call, scope)
             if kind != "llamaindex":
@@ -176,6 +186,31 @@ class LlamaindexOpenAIClass(Rule):
                 f"table of its own and raises ValueError (`.metadata`) for one it lacks: use `{match.glm}` once the "
                 f"installed llama-index-llms-zhipuai lists it, or `OpenAILike` with Zhipu's or Z.AI's `api_base`",
             )
+
+    def _azure_class(self, call: cst.Call, scope: Scope) -> None:
+        """Another library's Azure OpenAI class calls an Azure deployment, by its name."""
+        shown = []
+        for name in _AZURE_DEPLOYMENT_OPTIONS:
+            arg = find_kwarg(call, name)
+            if arg is None:
+                continue
+            literals = self.model.resolve_strings(arg.value, scope)[0]
+            self.claim(*literals)  # a deployment's name, reported here: not data to check
+            values = ", ".join(f"`{value}`" for literal in literals if (value := string_value(literal)))
+            shown.append(f"`{name}` {values or f'`{code_of(arg.value)}`'}")
+        deployment = f" ({'; '.join(shown)})" if shown else ""
+        name = code_of(call.func)
+        embeds = "Embedding" in name
+        kind = "embedding class" if embeds else "chat class (Z.AI serves chat completions)"
+        model = self.tables.lookup_model(
+            "embeddings" if embeds else "chat", "text-embedding-3-small" if embeds else "gpt-4o"
+        )
+        self.report(
+            call,
+            f"`{name}` calls an Azure OpenAI deployment{deployment}: move it by hand to the library's OpenAI {kind} "
+            f'with Z.AI\'s base URL, `os.environ["{self.key_env}"]` and a GLM model (`{model}`); an Azure deployment '
+            "name is not a GLM model id",
+        )
 
     def _autogen(self, call: cst.Call, scope: Scope) -> None:
         """AutoGen's client looks a model name up in its own table of OpenAI's models."""

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlparse
 
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
-from glm_migrate.nodes import short_code
+from glm_migrate.nodes import literals_in, names_in, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
     add_client_option,
@@ -49,8 +50,10 @@ class OpenAIClientBaseURL(Rule):
     Safe. The URL is read from `ZAI_BASE_URL` (the variable Z.AI's own SDK reads) with the
     region's URL as the default, so a proxy, the China region or a local test endpoint needs no
     code change; `base-url-style = "literal"` writes the plain URL instead. The URL always ends
-    with `/`: the module-level client does not add it. Clients already pointed elsewhere (a
-    self-hosted server, another provider) are never touched: a URL written in the call, in a
+    with `/`: the module-level client does not add it. A client pointed at Azure OpenAI's v1
+    endpoint (a URL on Azure's hosts, or read from an `AZURE_...` variable) is reported for a
+    person: its key is Azure's and its models are deployment names. Clients already pointed
+    elsewhere (a self-hosted server, another provider) are never touched: a URL written in the call, in a
     constant or a parameter default, or in `OPENAI_BASE_URL` set by the module
     (`os.environ.setdefault("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")`). A placeholder
     (`openai.base_url = "https://..."`) is meant to be filled in, here with Z.AI. A client used
@@ -147,6 +150,8 @@ class OpenAIClientBaseURL(Rule):
             settings={"base_url_style": "literal"},
         ),
         # ... and a mapping whose keys cannot be seen gets a report with the edit to make
+        # Azure OpenAI's v1 endpoint through the plain client: Azure's key and deployment names
+        Invalid('from openai import OpenAI\nc = OpenAI(base_url="https://r.openai.azure.com/openai/v1/", api_key=k)'),
         Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**kwargs)"),
         # ... as does one that lists some keys, but not `base_url`, beside keys it may get elsewhere
         Invalid("from openai import OpenAI\ndef make(**kwargs):\n    return OpenAI(**dict(timeout=5, **kwargs))"),
@@ -243,6 +248,16 @@ class OpenAIClientBaseURL(Rule):
         if client.target is Target.OTHER and cloud is not None:
             message = f"Client talks to another cloud through `{cloud}=`: left as it is (to move it to Z.AI, drop "
             self.report(call, message + f"`{cloud}=` and pass Z.AI's `base_url=` and key)", severity=Severity.WARNING)
+        if client.target in (Target.OTHER, Target.UNKNOWN) and arg is not None:
+            azure = self._azure_url(arg.value, client)
+            if azure is not None:
+                # Azure OpenAI's v1 endpoint through the plain client: Azure's key, deployment names
+                self.report(
+                    arg.value,
+                    f"Client talks to Azure OpenAI ({azure}): its key is Azure's and its models are deployment "
+                    "names; move it to Z.AI by hand (Z.AI's `base_url`, a Z.AI key and GLM ids)",
+                )
+                return
         if client.target is Target.UNKNOWN:
             self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:
@@ -317,6 +332,27 @@ class OpenAIClientBaseURL(Rule):
             self.report(call, edits)
         else:
             self.report(call, message, fix=self._fix(edits))
+
+    def _azure_url(self, url: cst.BaseExpression, client: Client) -> str | None:
+        """Where `url` shows an Azure OpenAI endpoint, in words: a literal on Azure's hosts, or a
+        variable of Azure's (`AZURE_OPENAI_ENDPOINT`) read in it or in a name it uses."""
+        literals, _ = self.model.resolve_strings(url, client.scope)
+        for literal in literals:
+            host = urlparse(string_value(literal) or "").hostname or ""
+            if host.endswith(self.tables.azure_hosts):
+                return f"`{host}`"
+        prefixes = self.tables.azure_endpoint_env_prefixes
+        names = names_in(url)
+        reads = [url, *(b.value for n in names for b in self.model.bindings_of(n, client.scope) if b.value is not None)]
+        for read in reads:
+            # `os.getenv("AZURE_OPENAI_ENDPOINT")`, `os.environ[...]`: a variable's name, read
+            if not any(n.value in ("getenv", "environ") for n in names_in(read)):
+                continue
+            for literal in literals_in(read):
+                name = string_value(literal)
+                if name is not None and name.startswith(prefixes):
+                    return f"its URL comes from `{name}`"
+        return None
 
     def _report_run_time(self, client: Client, arg: cst.Arg | None, sources: list[KeySource]) -> None:
         """One warning for a client whose server is chosen at run time (a settings value, a

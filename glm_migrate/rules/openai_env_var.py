@@ -91,7 +91,11 @@ class OpenAIEnvVar(Rule):
     own key) would be what the moved clients get; without one (an `else:` that raises) the test
     and the read are renamed together, the read with no default. So is a lookup whose value the code
     tells from None (`key is not None`, `isinstance(keys, str)`, also through another lookup's
-    default): the `""` or the URL a default would add makes that test always pass.
+    default): the `""` or the URL a default would add makes that test always pass. A lookup that
+    is part of an Azure OpenAI configuration kept under OpenAI's names (its default on an Azure
+    host, or a variable under OpenAI's prefix that only Azure uses, `OPENAI_API_VERSION` or
+    `OPENAI_API_TYPE`, read in the same scope) holds Azure's key or endpoint: it is reported
+    without a fix.
 
     A test that sets or unsets OpenAI's variable for the code it runs (`monkeypatch.setenv`,
     `delenv`, `patch.dict(os.environ, {...})`, `os.environ[...] = ...`) gets an unsafe fix that
@@ -152,6 +156,10 @@ class OpenAIEnvVar(Rule):
         # tested, then read, with a fallback of the code's own (OpenAI's URL) where it is unset: by hand
         Invalid(
             'import os\nimport openai\nBASE = os.getenv("OPENAI_API_BASE") if os.getenv("OPENAI_API_BASE") else openai.base_url'
+        ),
+        # an Azure configuration under OpenAI's names (openai<1's Azure mode): Azure's key, by hand
+        Invalid(
+            'import os\nimport openai\nVERSION = os.getenv("OPENAI_API_VERSION")\nKEY = os.environ["OPENAI_API_KEY"]'
         ),
         # told from None: a default would make the test always pass
         Invalid('import os\nimport openai\nKEY = os.getenv("OPENAI_API_KEY")\nif KEY is None:\n    warn()'),
@@ -335,6 +343,16 @@ class OpenAIEnvVar(Rule):
                     node,
                     f"{message}, and this module gives it to {azure}, an Azure OpenAI option: read `{new}` only "
                     "where that class is replaced by one talking to Z.AI",
+                )
+                continue
+            elif (why := self._azure_configuration(node, default)) is not None:
+                # `OPENAI_API_BASE = os.getenv("OPENAI_API_BASE", "https://x.openai.azure.com/")`
+                # beside `os.getenv("OPENAI_API_VERSION")` (openai<1's Azure mode): the key and URL
+                # are Azure's; renamed, the Z.AI key would go to Azure, or Azure's key to Z.AI
+                self.report(
+                    node,
+                    f"`{name}` holds an Azure OpenAI {'key' if name in key_envs else 'endpoint'} here ({why}): "
+                    "move that Azure configuration (key, endpoint, deployment names) to Z.AI by hand",
                 )
                 continue
             elif (library := self._library_reader(node, name in key_envs)) is not None:
@@ -681,6 +699,28 @@ class OpenAIEnvVar(Rule):
     def _is_openai_url(self, node: cst.BaseExpression) -> bool:
         url = string_value(node)
         return url is not None and (urlparse(url).hostname or "") in self.tables.openai_hosts
+
+    def _azure_configuration(self, lookup: cst.BaseExpression, default: cst.BaseExpression | None) -> str | None:
+        """Why `lookup` of OpenAI's variable is part of an Azure OpenAI configuration, in words:
+        its default is on an Azure host, or a variable of Azure's (`OPENAI_API_VERSION`,
+        `OPENAI_API_TYPE`) is read in the same scope; None otherwise."""
+        if default is not None and (url := string_value(default)) is not None:
+            if (urlparse(url).hostname or "").endswith(self.tables.azure_hosts):
+                return f"its default is `{url}`"
+        marker = self._azure_markers.get(self._index.scope_of(lookup)) if self._azure_markers else None
+        return None if marker is None else f"`{marker}`, an Azure OpenAI setting, is read beside it"
+
+    @functools.cached_property
+    def _azure_markers(self) -> dict[object, str]:
+        """Scope -> the first variable of Azure OpenAI's read in it."""
+        envs = self.tables.azure_config_envs
+        markers: dict[object, str] = {}
+        reads: list[cst.BaseExpression] = [call for call, _ in self.model.calls]
+        for read in (*reads, *self.model.environ_subscripts):
+            lookup = env_lookup(read)
+            if lookup is not None and lookup[0] in envs and not self._is_write(read):
+                markers.setdefault(self._index.scope_of(read), lookup[0])
+        return markers
 
     def _azure_option_reader(self, lookup: cst.BaseExpression) -> str | None:
         """The Azure-only option (`azure_endpoint=`, `"azure_endpoint": ...`) given what `lookup`

@@ -6,6 +6,9 @@ from glm_migrate.rules._base import Invalid, Rule, RuleContext, Valid
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import ModelMatch, split_provider
 
+#: the endpoints whose ids GLM101 maps: an id none of its entries knows is reported
+_ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
+
 
 class UnknownModelId(Rule):
     """
@@ -30,6 +33,12 @@ class UnknownModelId(Rule):
     client aimed at another server (`base_url="http://localhost:8000/v1"`) are left alone.
 
     An empty string (`self.model = ""`, filled in before the request) is a placeholder, not an id.
+
+    Off chat (embeddings, images, transcriptions) even a mapped id moves only by an unsafe fix
+    (another vector space, another image or speech model), so a client one of whose such calls
+    sends an unknown id (an Azure deployment's name, `dalle3`) waits with it: moved, the request
+    would reach Z.AI with a name it does not serve. On chat the id is reported and the client
+    moves; a person maps the id.
 
     ## Fix safety
     No fix: glm-migrate never guesses a model.
@@ -65,6 +74,9 @@ class UnknownModelId(Rule):
         Invalid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-long", messages=[])'),
         Invalid('import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="acme-support-bot", messages=[])'),
+        Invalid(
+            'from openai import AzureOpenAI\nc = AzureOpenAI(api_version=v, azure_endpoint=e)\nc.images.generate(model="dalle3", prompt=p)'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -73,7 +85,7 @@ class UnknownModelId(Rule):
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
-        if endpoint not in ("chat", "embeddings") or not call.migratable:
+        if endpoint not in _ENDPOINTS or not call.migratable:
             return
         for literal in self.model.model_literals(call)[0]:
             model_id = string_value(literal)

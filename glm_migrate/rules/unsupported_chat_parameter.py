@@ -25,7 +25,10 @@ class UnsupportedChatParameter(Rule):
     `rules/parameters.toml`) and removes them. `user=` becomes GLM's `user_id` (in `extra_body`
     with the OpenAI SDK). GLM's own options passed as keywords to an SDK whose `create()` does not
     declare them (`thinking=`, `do_sample=` on the OpenAI SDK, left from code written for a Zhipu
-    SDK) move into `extra_body` (safe: as keywords they raise TypeError).
+    SDK) move into `extra_body` (safe: as keywords they raise TypeError). Keys of `extra_body`
+    that ask another provider for an extension (Azure OpenAI's On Your Data, `data_sources`;
+    `[extra_body_unsupported]` in `rules/parameters.toml`) are reported without a fix, and the
+    client waits with the call: moved, its answers would no longer come from the index.
 
     ## Why is this bad?
     The zai and zhipuai SDKs raise `TypeError` on them. Through the OpenAI SDK they reach a server
@@ -126,6 +129,10 @@ class UnsupportedChatParameter(Rule):
             '        self.options = {"model": "gpt-4o", "n": n}\n'
             "    def run(self, m):\n        return OpenAI().chat.completions.create(messages=m, **self.options)"
         ),
+        Invalid(  # Azure's On Your Data: Z.AI searches no index for the answer
+            "from openai import AzureOpenAI\nc = AzureOpenAI(api_version=v, azure_endpoint=e)\n"
+            'c.chat.completions.create(model="gpt-4o", messages=[], extra_body={"data_sources": [source]})'
+        ),
         Invalid(  # a keyword a wrapper's callers give it, forwarded through its `**kwargs`
             "from openai import OpenAI\ndef chat(m, **kwargs):\n"
             '    return OpenAI().chat.completions.create(model="gpt-4o", messages=m, **kwargs)\n'
@@ -148,6 +155,7 @@ class UnsupportedChatParameter(Rule):
                 self._user(call, arg, options)
             else:
                 self._remove(call, arg, spec, options)
+        self._extra_body_extensions(call)
         # `**` mappings: each key where it is set (a dict literal, `dict(...)`, `d["key"] = ...`)
         entries = [
             (key, s.node)
@@ -180,6 +188,19 @@ class UnsupportedChatParameter(Rule):
                     f"`**{short_code(arg.value)}` cannot be checked for parameters {self.target_name} does not take",
                     severity=Severity.WARNING,
                 )
+
+    def _extra_body_extensions(self, call: ApiCall) -> None:
+        """`extra_body={"data_sources": [...]}`: another provider's extension of the request
+        (Azure's On Your Data), which Z.AI does not perform; no fix, and the client waits."""
+        unsupported = self.tables.extra_body_unsupported
+        extra = next((a for a in call.node.args if a.keyword is not None and a.keyword.value == "extra_body"), None)
+        if extra is None or not unsupported:
+            return
+        for literal in self.model.dict_literals(extra.value, call.scope) or ():
+            for element in literal.elements:
+                key = string_value(element.key) if type(element) is cst.DictElement else None
+                if key is not None and key in unsupported:
+                    self.report(element, f"`{key}` in `extra_body` asks for {unsupported[key]}")
 
     def _attribute_mapping(self, call: ApiCall, arg: cst.Arg, options: GlmOptions, seen: set[cst.CSTNode]) -> None:
         """`**self.kwargs` with `self.kwargs = {"n": args.n, ...}` set in the class: its listed keys

@@ -10,6 +10,7 @@ of a name counts), which errs towards "ambiguous" rather than towards a wrong re
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterator, Sequence
 from types import MappingProxyType
 from typing import NamedTuple, cast
@@ -26,6 +27,7 @@ from glm_migrate.nodes import (
     os_dotted_name,
     passed_argument,
     sets_nothing,
+    short_code,
     string_value,
 )
 from glm_migrate.project import ModuleFacts
@@ -438,6 +440,45 @@ class SemanticModel(ValueResolver):
                     if isinstance(value, Client):
                         found.setdefault(value, written)
         return found
+
+    @functools.cached_property
+    def inherited_holders(self) -> dict[Client, str]:
+        """Clients kept on the instance (`self.client = AzureOpenAI(...)`) of a class deriving
+        from an imported one, with no request of this module made through them: the base class's
+        methods make them (`self.client.completions.create` in another module), unseen here.
+        Each with where it is kept, as words."""
+        found: dict[Client, str] = {}
+        if not any(client.construction is not None for client in self.clients):
+            return found
+        bases: dict[Scope, str | None] = {}
+        for (klass, written), bindings in self.attribute_bindings.items():
+            if klass is None or type(klass.node) is not cst.ClassDef or klass.parent is None:
+                continue
+            if klass not in bases:
+                bases[klass] = self._imported_base(klass.node, klass.parent)
+            base = bases[klass]
+            if base is None:
+                continue
+            for binding in bindings:
+                if binding.value is None:
+                    continue
+                for value in self.values_of(binding.value, binding.scope):
+                    if (
+                        isinstance(value, Client)
+                        and value.construction is not None
+                        and not any(value in call.clients for call in self.api_calls)
+                    ):
+                        found.setdefault(value, f"`{written}` of a class deriving from `{base}`")
+        return found
+
+    def _imported_base(self, node: cst.ClassDef, parent: Scope) -> str | None:
+        """A base of `node` imported from outside the standard library (`abc.ABC` defines no
+        request), as code: its methods, not seen here, may use what the class keeps."""
+        for arg in node.bases:
+            for value in self.values_of(arg.value, parent):
+                if isinstance(value, ModuleValue) and value.name.partition(".")[0] not in sys.stdlib_module_names:
+                    return short_code(arg.value)
+        return None
 
     def _note_deferred_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> None:
         """`functools.partial(ask, model="gpt-4o")`, `executor.submit(ask, prompt, "gpt-4o")`,
