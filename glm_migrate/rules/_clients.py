@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from functools import partial
 from typing import cast
 from urllib.parse import urlparse
@@ -409,7 +409,7 @@ def construction_provider_branch(
     markers = model.tables.sdk.openai_model_markers
 
     def picks_openai(test: cst.BaseExpression) -> bool:
-        return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
+        return _tests_openai_name(test, names) or _tests_openai_model(test, markers, partial(_names_openai_ids, model))
 
     current: cst.CSTNode | None = construction
     while current is not None and type(current) not in _SCOPES:
@@ -463,21 +463,53 @@ def _is_openai_word(node: cst.CSTNode, names: Set[str]) -> bool:
     return type(node) is cst.Name and node.value.isupper() and node.value.lower() in names
 
 
-def _tests_openai_model(test: cst.BaseExpression, markers: Set[str]) -> bool:
+def _tests_openai_model(
+    test: cst.BaseExpression, markers: Set[str], names_ids: Callable[[cst.BaseExpression], bool]
+) -> bool:
     """A test that a model id is OpenAI's by how it is spelled: `"gpt" in model`,
-    `model.startswith("gpt-")`, `model.startswith(("gpt", "o1"))`, possibly in an `or`."""
+    `model.startswith("gpt-")`, `model.startswith(("gpt", "o1"))`, or by naming OpenAI's ids
+    (`model in ["gpt-4o", "o3-mini"]`, `model in OPENAI_MODELS`, `model == "gpt-4.1"`: see
+    `_names_openai_ids`), possibly in an `or`."""
     if type(test) is cst.BooleanOperation:
         if type(test.operator) is cst.Or:
-            return _tests_openai_model(test.left, markers) or _tests_openai_model(test.right, markers)
-        return _tests_openai_model(test.left, markers) and _tests_openai_model(test.right, markers)
+            return _tests_openai_model(test.left, markers, names_ids) or _tests_openai_model(
+                test.right, markers, names_ids
+            )
+        return _tests_openai_model(test.left, markers, names_ids) and _tests_openai_model(
+            test.right, markers, names_ids
+        )
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         (target,) = test.comparisons
-        return type(target.operator) is cst.In and string_value(test.left) in markers
+        if type(target.operator) is cst.In:
+            return string_value(test.left) in markers or names_ids(target.comparator)
+        return type(target.operator) is cst.Equal and (names_ids(target.comparator) or names_ids(test.left))
     if type(test) is cst.Call and type(test.func) is cst.Attribute and test.func.attr.value == "startswith":
         prefixes = test.args[0].value if len(test.args) == 1 else None
         elements = [e.value for e in prefixes.elements] if type(prefixes) is cst.Tuple else [prefixes]
         return bool(elements) and all(e is not None and string_value(e) in markers for e in elements)
     return False
+
+
+def _names_openai_ids(model: SemanticModel, node: cst.BaseExpression) -> bool:
+    """`node` is an OpenAI model id, or a literal collection (or a module constant holding one)
+    of nothing but OpenAI model ids: a model tested against it is one of OpenAI's."""
+    if type(node) is cst.Name:
+        bindings = model.module_scope.bindings.get(node.value, ())
+        if len(bindings) != 1 or bindings[0].value is None:
+            return False
+        node = bindings[0].value
+    if type(node) in (cst.List, cst.Tuple, cst.Set):
+        elements = [element.value for element in node.elements]  # type: ignore[attr-defined]
+    elif type(node) is cst.SimpleString:
+        elements = [node]
+    else:
+        return False
+    markers = tuple(model.tables.sdk.openai_model_markers)
+    for element in elements:
+        value = string_value(element)
+        if value is None or not value.lower().startswith(markers) or model.tables.match_model(value) is None:
+            return False
+    return bool(elements)
 
 
 def _tests_openai_name(test: cst.BaseExpression, names: Set[str]) -> bool:
@@ -733,7 +765,9 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
     else:
         return found
     for call, scope in model.calls:
-        if scope is not client.scope or call in api_calls:
+        # or in the body of a class defined there (a method's decorator), which sees that name
+        in_class = scope.kind == "class" and model.owner(name, scope) is client.scope
+        if call in api_calls or (scope is not client.scope and not in_class):
             continue
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
             found.append((call, scope))
