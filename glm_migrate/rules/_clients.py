@@ -771,6 +771,26 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
             continue
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
             found.append((call, scope))
+            found.extend(_decorators_of_callee(model, call, scope, api_calls))
+    return found
+
+
+def _decorators_of_callee(
+    model: SemanticModel, call: cst.Call, scope: Scope, api_calls: Set[cst.Call]
+) -> list[tuple[cst.Call, Scope]]:
+    """The decorator calls of the function of this module that `call` calls: a library's
+    decorator given a model id (`@ell.simple(model="gpt-4o")`) and called with a client
+    (`words(3, client=client)`) sends that id through the client."""
+    if type(call.func) is not cst.Name:
+        return []
+    found: list[tuple[cst.Call, Scope]] = []
+    for binding in model.lookup(call.func.value, scope):
+        defined = binding.defines
+        if defined is None or type(defined.node) is not cst.FunctionDef or defined.parent is None:
+            continue
+        for decorator in defined.node.decorators:  # type: ignore[attr-defined]
+            if type(decorator.decorator) is cst.Call and decorator.decorator not in api_calls:
+                found.append((decorator.decorator, defined.parent))
     return found
 
 

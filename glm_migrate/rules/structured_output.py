@@ -60,6 +60,9 @@ class StructuredOutput(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().beta.chat.completions.parse(model="gpt-4o", messages=[], response_format=Event)'
         ),
+        Invalid(  # the response format in a mapping: `.parse` is there for one
+            "from openai import OpenAI\ndef ask(params):\n    return OpenAI().beta.chat.completions.parse(**params)"
+        ),
         Invalid(
             "from openai import OpenAI\n"
             'FORMAT = {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}\n'
@@ -73,6 +76,15 @@ class StructuredOutput(Rule):
         arg = call.kwarg("response_format")
         method = call.path[-1]
         if arg is None:
+            splat = next((a for a in call.node.args if a.star == "**"), None)
+            if method == "parse" and splat is not None:
+                # `.parse()` is there for a Pydantic response format: one kept in the mapping
+                self.report(
+                    splat,
+                    f"`.parse(**{code_of(splat.value)})` asks for schema-constrained output (its `response_format` "
+                    f"is in the mapping), which {self.target_name} lacks: use `create` with `json_object` and "
+                    "validate the JSON yourself",
+                )
             return
         dicts = self.model.dict_literals(arg.value, call.scope)
         if dicts is not None:
