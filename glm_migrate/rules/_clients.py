@@ -788,7 +788,7 @@ def _decorators_of_callee(
         defined = binding.defines
         if defined is None or type(defined.node) is not cst.FunctionDef or defined.parent is None:
             continue
-        for decorator in defined.node.decorators:  # type: ignore[attr-defined]
+        for decorator in defined.node.decorators:
             if type(decorator.decorator) is cst.Call and decorator.decorator not in api_calls:
                 found.append((decorator.decorator, defined.parent))
     return found
