@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, dict_entry
 from glm_migrate.semantic import ApiCall, string_value
@@ -12,7 +13,9 @@ class StructuredOutput(Rule):
     ## What it does
     Reports chat calls that ask for schema-constrained output: `response_format` with
     `"type": "json_schema"`, and `.parse()` / `.stream()` with a Pydantic class as
-    `response_format` (the SDK turns the class into a `json_schema` response format).
+    `response_format` (the SDK turns the class into a `json_schema` response format), also
+    `.parse(**options)` whose response format is in the mapping. Warns about strict tools
+    (`"strict": True`, `openai.pydantic_function_tool(...)`), which GLM does not enforce.
 
     ## Why is this bad?
     GLM-4.6 supports `{"type": "json_object"}` (valid JSON, no schema) and plain text only. The
@@ -60,6 +63,14 @@ class StructuredOutput(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().beta.chat.completions.parse(model="gpt-4o", messages=[], response_format=Event)'
         ),
+        Invalid(  # a strict tool: a warning (GLM does not enforce it)
+            "import openai\nT = {'type': 'function', 'function': {'name': 'f', 'strict': True}}\n"
+            "openai.OpenAI().chat.completions.create(model='gpt-4o', messages=[], tools=[T])"
+        ),
+        Invalid(
+            "import openai\nopenai.OpenAI().chat.completions.create(model='gpt-4o', messages=[], "
+            "tools=[openai.pydantic_function_tool(Refund)])"
+        ),
         Invalid(  # the response format in a mapping: `.parse` is there for one
             "from openai import OpenAI\ndef ask(params):\n    return OpenAI().beta.chat.completions.parse(**params)"
         ),
@@ -73,6 +84,7 @@ class StructuredOutput(Rule):
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint != "chat" or not call.migratable:
             return
+        self._strict_tools(call)
         arg = call.kwarg("response_format")
         method = call.path[-1]
         if arg is None:
@@ -102,3 +114,33 @@ class StructuredOutput(Rule):
                 f"`.{method}(response_format={code_of(arg.value)})` asks for schema-constrained output, which "
                 f"{self.target_name} lacks: use `json_object` and validate the JSON yourself",
             )
+
+    def _strict_tools(self, call: ApiCall) -> None:
+        """A tool declared strict (`"strict": True` in its function, or built by
+        `openai.pydantic_function_tool`, which sets it): GLM has no strict mode, so the model's
+        arguments are not held to the schema. A warning, once per call: Z.AI accepts the field."""
+        arg = call.kwarg("tools")
+        if arg is None:
+            return
+        for tools in self.model.literals_of(arg.value, call.scope, cst.List):
+            for element in tools.elements:
+                tool = element.value
+                if type(tool) is cst.Call:
+                    if "openai.pydantic_function_tool" in self.model.qualified_names(tool.func, call.scope):
+                        return self._report_strict(tool, f"`{code_of(tool.func)}(...)` declares a strict tool")
+                    continue
+                for mapping in self.model.dict_literals(tool, call.scope) or ():
+                    function = dict_entry(mapping, "function")
+                    inner = function.value if function is not None else None
+                    for spec in self.model.dict_literals(inner, call.scope) or () if inner is not None else ():
+                        strict = dict_entry(spec, "strict")
+                        if strict is not None and type(strict.value) is cst.Name and strict.value.value == "True":
+                            return self._report_strict(strict, '`"strict": True` in a tool')
+
+    def _report_strict(self, node: cst.CSTNode, what: str) -> None:
+        self.report(
+            node,
+            f"{what}: {self.target_name} has no strict mode, so the arguments it calls the tool with are not "
+            "held to the schema; validate them before use",
+            severity=Severity.WARNING,
+        )
