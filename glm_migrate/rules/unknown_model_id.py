@@ -65,6 +65,9 @@ class UnknownModelId(Rule):
         Invalid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-long", messages=[])'),
         Invalid('import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="acme-support-bot", messages=[])'),
+        Invalid(  # an audio model on chat completions: known, with no GLM counterpart
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o-audio-preview", messages=[])'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -87,6 +90,12 @@ class UnknownModelId(Rule):
             self._reported.add(literal)
             match = self.tables.match_on(endpoint, model_id)
             if match is None:
+                # an id the map knows on another API with no GLM counterpart (`gpt-4o-audio-preview`,
+                # an audio model chat completions serve): what to do instead, not "unknown"
+                other = self.tables.match_model(model_id)
+                if other is not None and not other.glm:
+                    self.report(literal, _no_equivalent(model_id, other), model=other)
+                    continue
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
             elif not match.glm:
                 self.report(literal, _no_equivalent(model_id, match), model=match)
