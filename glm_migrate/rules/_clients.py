@@ -772,6 +772,40 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
             found.append((call, scope))
             found.extend(_decorators_of_callee(model, call, scope, api_calls))
+            if not star:
+                found.extend(_handed_on_by_callee(model, call, scope, name, api_calls))
+    return found
+
+
+def _handed_on_by_callee(
+    model: SemanticModel, call: cst.Call, scope: Scope, name: str, api_calls: Set[cst.Call]
+) -> list[tuple[cst.Call, Scope]]:
+    """The calls of other code that a function of this module, given the client as `name`
+    (`register(client)`), hands it on to under its parameter's name, with the ids it writes
+    there (`config.register_model("o1-mini", client)`): one level down, as `calls_handed`."""
+    if type(call.func) is not cst.Name:
+        return []
+    found: list[tuple[cst.Call, Scope]] = []
+    for binding in model.lookup(call.func.value, scope):
+        defined = binding.defines
+        if defined is None or type(defined.node) is not cst.FunctionDef:
+            continue
+        params = defined.node.params
+        positional = [*params.posonly_params, *params.params]
+        param: str | None = None
+        for index, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+            if type(arg.value) is cst.Name and arg.value.value == name and index < len(positional):
+                param = positional[index].name.value
+        for arg in call.args:
+            if arg.keyword is not None and type(arg.value) is cst.Name and arg.value.value == name:
+                param = arg.keyword.value
+        if param is None:
+            continue
+        for inner, inner_scope in model.calls:
+            if inner_scope is not defined or inner in api_calls:
+                continue
+            if any(not a.star and type(a.value) is cst.Name and a.value.value == param for a in inner.args):
+                found.append((inner, inner_scope))
     return found
 
 
