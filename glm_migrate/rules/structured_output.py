@@ -41,9 +41,6 @@ class StructuredOutput(Rule):
     CODE = "GLM211"
     NAME = "structured-output"
     SUMMARY = "Schema-constrained output (`json_schema`, `.parse()`), which GLM-4.6 lacks"
-    #: no target takes a `json_schema` response format: a call asking for one fails once its
-    #: client moves, so the client waits for a person as for `n=3` (engine.py)
-    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(
