@@ -249,3 +249,27 @@ def test_ids_reaching_a_tokenizer_through_a_wrapper_class() -> None:
         """
     )
     assert {literal.value for literal in model.tokenizer_literals} == {'"gpt-4"'}
+
+
+def test_a_decorator_runs_in_the_scope_of_its_statement() -> None:
+    # `@lib.complex(model=..., client=client)` runs where the `def` does: its call, and a name it
+    # is given, belong to the module (or the class body), not to the decorated function
+    model = _model(
+        """
+        client = make()
+
+        @lib.complex(client=client)
+        def review(client):
+            return client
+
+        class Reviewer:
+            @lib.simple(client=client)
+            def headline(self):
+                pass
+        """
+    )
+    decorators = [(call, scope) for call, scope in model.calls if model.module.code_for_node(call.func) != "make"]
+    assert [scope.kind for _, scope in decorators] == ["module", "class"]
+    for call, scope in decorators:
+        assert model.scope_of(call) is scope
+        assert _values(model, "client", scope) == ["make()"]

@@ -69,6 +69,18 @@ class AgentsModule:
         clients = [value for value in self.model.values_of(argument, scope) if isinstance(value, Client)]
         return bool(clients) and all(self._moves(client) for client in clients)
 
+    def given_by_caller(self, call: cst.Call, scope: Scope, kind: str) -> bool:
+        """The call hands the SDK a client its caller chooses (a parameter or attribute declared
+        as the SDK's client), which may be one pointed at Z.AI."""
+        argument = self.client_argument(call, kind)
+        if argument is None:
+            return False
+        clients = [value for value in self.model.values_of(argument, scope) if isinstance(value, Client)]
+        return bool(clients) and all(
+            client.origin == "annotation" and client.sdk == "openai" and client.target is Target.OPENAI
+            for client in clients
+        )
+
     def _moves(self, client: Client) -> bool:
         if client.target is Target.ZAI:
             return True

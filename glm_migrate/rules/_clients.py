@@ -409,7 +409,7 @@ def construction_provider_branch(
     markers = model.tables.sdk.openai_model_markers
 
     def picks_openai(test: cst.BaseExpression) -> bool:
-        return _tests_openai_name(test, names) or _tests_openai_model(test, markers)
+        return _tests_openai_name(test, names) or _tests_openai_model(test, markers, partial(_names_openai_ids, model))
 
     found = _branch_around(model, construction, otherwise, picks_openai, names)
     if found is not None or construction is None:
@@ -490,21 +490,53 @@ def _is_openai_word(node: cst.CSTNode, names: Set[str]) -> bool:
     return type(node) is cst.Name and node.value.isupper() and node.value.lower() in names
 
 
-def _tests_openai_model(test: cst.BaseExpression, markers: Set[str]) -> bool:
+def _tests_openai_model(
+    test: cst.BaseExpression, markers: Set[str], names_ids: Callable[[cst.BaseExpression], bool]
+) -> bool:
     """A test that a model id is OpenAI's by how it is spelled: `"gpt" in model`,
-    `model.startswith("gpt-")`, `model.startswith(("gpt", "o1"))`, possibly in an `or`."""
+    `model.startswith("gpt-")`, `model.startswith(("gpt", "o1"))`, or by naming OpenAI's ids
+    (`model in ["gpt-4o", "o3-mini"]`, `model in OPENAI_MODELS`, `model == "gpt-4.1"`: see
+    `_names_openai_ids`), possibly in an `or`."""
     if type(test) is cst.BooleanOperation:
         if type(test.operator) is cst.Or:
-            return _tests_openai_model(test.left, markers) or _tests_openai_model(test.right, markers)
-        return _tests_openai_model(test.left, markers) and _tests_openai_model(test.right, markers)
+            return _tests_openai_model(test.left, markers, names_ids) or _tests_openai_model(
+                test.right, markers, names_ids
+            )
+        return _tests_openai_model(test.left, markers, names_ids) and _tests_openai_model(
+            test.right, markers, names_ids
+        )
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         (target,) = test.comparisons
-        return type(target.operator) is cst.In and string_value(test.left) in markers
+        if type(target.operator) is cst.In:
+            return string_value(test.left) in markers or names_ids(target.comparator)
+        return type(target.operator) is cst.Equal and (names_ids(target.comparator) or names_ids(test.left))
     if type(test) is cst.Call and type(test.func) is cst.Attribute and test.func.attr.value == "startswith":
         prefixes = test.args[0].value if len(test.args) == 1 else None
         elements = [e.value for e in prefixes.elements] if type(prefixes) is cst.Tuple else [prefixes]
         return bool(elements) and all(e is not None and string_value(e) in markers for e in elements)
     return False
+
+
+def _names_openai_ids(model: SemanticModel, node: cst.BaseExpression) -> bool:
+    """`node` is an OpenAI model id, or a literal collection (or a module constant holding one)
+    of nothing but OpenAI model ids: a model tested against it is one of OpenAI's."""
+    if type(node) is cst.Name:
+        bindings = model.module_scope.bindings.get(node.value, ())
+        if len(bindings) != 1 or bindings[0].value is None:
+            return False
+        node = bindings[0].value
+    if type(node) in (cst.List, cst.Tuple, cst.Set):
+        elements = [element.value for element in node.elements]  # type: ignore[attr-defined]
+    elif type(node) is cst.SimpleString:
+        elements = [node]
+    else:
+        return False
+    markers = tuple(model.tables.sdk.openai_model_markers)
+    for element in elements:
+        value = string_value(element)
+        if value is None or not value.lower().startswith(markers) or model.tables.match_model(value) is None:
+            return False
+    return bool(elements)
 
 
 def _tests_openai_name(test: cst.BaseExpression, names: Set[str]) -> bool:
@@ -767,30 +799,71 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
     for call, scope in model.calls:
         if call in api_calls:
             continue
+        # or in the body of a class defined there (a method's decorator), which sees that name
+        in_class = scope.kind == "class" and model.owner(name, scope) is client.scope
+        if scope is not client.scope and not in_class:
+            continue
         if any(arg.star == star and type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
-            if scope is client.scope or (scope.parent is client.scope and _in_decorator(model, call, scope)):
-                # `@mirascope.core.openai.call("gpt-4o-mini", client=client)` over a function:
-                # evaluated where the function is defined, though recorded in the function's scope
-                found.append((call, scope))
-        elif (
-            scope is client.scope
-            and not star
-            and any(_packed_with(arg.value, name) is not None for arg in call.args if not arg.star)
-        ):
+            found.append((call, scope))
+            found.extend(_decorators_of_callee(model, call, scope, api_calls))
+            if not star:
+                found.extend(_handed_on_by_callee(model, call, scope, name, api_calls))
+        elif not star and any(_packed_with(arg.value, name) is not None for arg in call.args if not arg.star):
             # packed with what goes with it (`pool.map(work, [(client, "gpt-4o", p) for p in ps])`,
             # `pool.starmap(ask, [(client, model, q)])`, `apply_async(ask, args=(client, "gpt-4o"))`)
             found.append((call, scope))
     return found
 
 
-def _in_decorator(model: SemanticModel, call: cst.Call, scope: Scope) -> bool:
-    """`call` is (in) a decorator of the function or class that `scope` is."""
-    node: cst.CSTNode | None = call
-    while node is not None and node is not scope.node:
-        if type(node) is cst.Decorator:
-            return True
-        node = model.parents.get(node)
-    return False
+def _handed_on_by_callee(
+    model: SemanticModel, call: cst.Call, scope: Scope, name: str, api_calls: Set[cst.Call]
+) -> list[tuple[cst.Call, Scope]]:
+    """The calls of other code that a function of this module, given the client as `name`
+    (`register(client)`), hands it on to under its parameter's name, with the ids it writes
+    there (`config.register_model("o1-mini", client)`): one level down, as `calls_handed`."""
+    if type(call.func) is not cst.Name:
+        return []
+    found: list[tuple[cst.Call, Scope]] = []
+    for binding in model.lookup(call.func.value, scope):
+        defined = binding.defines
+        if defined is None or type(defined.node) is not cst.FunctionDef:
+            continue
+        params = defined.node.params
+        positional = [*params.posonly_params, *params.params]
+        param: str | None = None
+        for index, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+            if type(arg.value) is cst.Name and arg.value.value == name and index < len(positional):
+                param = positional[index].name.value
+        for arg in call.args:
+            if arg.keyword is not None and type(arg.value) is cst.Name and arg.value.value == name:
+                param = arg.keyword.value
+        if param is None:
+            continue
+        for inner, inner_scope in model.calls:
+            if inner_scope is not defined or inner in api_calls:
+                continue
+            if any(not a.star and type(a.value) is cst.Name and a.value.value == param for a in inner.args):
+                found.append((inner, inner_scope))
+    return found
+
+
+def _decorators_of_callee(
+    model: SemanticModel, call: cst.Call, scope: Scope, api_calls: Set[cst.Call]
+) -> list[tuple[cst.Call, Scope]]:
+    """The decorator calls of the function of this module that `call` calls: a library's
+    decorator given a model id (`@ell.simple(model="gpt-4o")`) and called with a client
+    (`words(3, client=client)`) sends that id through the client."""
+    if type(call.func) is not cst.Name:
+        return []
+    found: list[tuple[cst.Call, Scope]] = []
+    for binding in model.lookup(call.func.value, scope):
+        defined = binding.defines
+        if defined is None or type(defined.node) is not cst.FunctionDef or defined.parent is None:
+            continue
+        for decorator in defined.node.decorators:
+            if type(decorator.decorator) is cst.Call and decorator.decorator not in api_calls:
+                found.append((decorator.decorator, defined.parent))
+    return found
 
 
 def _packed_with(expr: cst.BaseExpression, name: str) -> cst.Tuple | cst.List | None:

@@ -149,6 +149,10 @@ class OpenAIAgentsSetup(Rule):
             "from openai import AsyncOpenAI\nzai = AsyncOpenAI(base_url='https://api.z.ai/api/paas/v4/', api_key=k)\n"
             "model = OpenAIChatCompletionsModel('glm-4.6', zai)",
         ),
+        Invalid(  # a client the caller chooses may be Z.AI's: reported, as `responses.create` on it
+            "from agents import OpenAIResponsesModel\nfrom openai import AsyncOpenAI\n"
+            "def build(client: AsyncOpenAI, name: str):\n    return OpenAIResponsesModel(model=name, openai_client=client)"
+        ),
         Invalid(  # the SDK's own client with an OpenAI key: the agent stays on OpenAI
             "import os\nfrom agents import Agent, set_default_openai_key\n"
             "set_default_openai_key(os.environ['OPENAI_API_KEY'])\nagent = Agent(name='a', model='gpt-4o')"
@@ -183,6 +187,13 @@ class OpenAIAgentsSetup(Rule):
         for call, scope in agents.of_kind("agents_responses_model"):
             if agents.bound_for_zai(call, scope, "agents_responses_model"):
                 self._responses_model(call, scope)
+            elif agents.given_by_caller(call, scope, "agents_responses_model"):
+                self.report(
+                    call,
+                    "`OpenAIResponsesModel` talks to the Responses API, which Z.AI's chat base URL lacks: where "
+                    "the client its caller passes goes to Z.AI, use `OpenAIChatCompletionsModel` (as for a "
+                    "`responses.create` call on that client)",
+                )
         for call, scope in agents.of_kind("agents_chat_model"):
             if agents.bound_for_zai(call, scope, "agents_chat_model"):
                 self._model_string(call, scope, "`OpenAIChatCompletionsModel`")

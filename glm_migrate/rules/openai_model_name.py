@@ -296,12 +296,31 @@ class OpenAIModelName(Rule):
                     f"Model id `{old}`{match.label} handed to `{short_code(call.func)}` with a client moved "
                     "to Z.AI, which sends it there"
                 )
+                if self._shares_glm_id(literal, match.glm):
+                    # a registry of ids (`for name in [...]: register(name, client)`) would list
+                    # one GLM id several times: which of them to keep is a person's choice
+                    message += f"; other ids of its list become `{match.glm}` too: keep one of them, by hand"
+                    self.report(literal, message, model=match)
+                    continue
                 fix = Fix(
                     ((literal, partial(replace_string, value=match.glm)),),
                     f"Replace with `{match.glm}`",
                     applicability=Applicability.UNSAFE,
                 )
                 self.report(literal, message, fix=fix, model=match)
+
+    def _shares_glm_id(self, literal: cst.SimpleString, glm: str) -> bool:
+        """Another element of the list (tuple, set) holding `literal` maps to the same GLM id."""
+        element = self.model.parents.get(literal)
+        collection = self.model.parents.get(element) if element is not None else None
+        if type(collection) not in (cst.List, cst.Tuple, cst.Set):
+            return False
+        for other in collection.elements:  # type: ignore[union-attr]
+            value = string_value(other.value) if other.value is not literal else None
+            found = self.tables.match_model(value) if value else None
+            if found is not None and found.glm == glm:
+                return True
+        return False
 
     def _passed_to_imported_functions(self, blocked: set[cst.SimpleString]) -> None:
         """Ids passed to another module's function that sends them to a client it moves to

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
 from glm_migrate.rules._helpers import code_of, dict_entry
@@ -14,8 +15,10 @@ class StructuredOutput(Rule):
     ## What it does
     Reports chat calls that ask for schema-constrained output: `response_format` with
     `"type": "json_schema"`, and `.parse()` / `.stream()` with a Pydantic class as
-    `response_format` (the SDK turns the class into a `json_schema` response format); and
-    instructor wrapping a client bound for Z.AI in a mode that asks for it (`Mode.JSON_SCHEMA`).
+    `response_format` (the SDK turns the class into a `json_schema` response format), also
+    `.parse(**options)` whose response format is in the mapping; and instructor wrapping a client
+    bound for Z.AI in a mode that asks for it (`Mode.JSON_SCHEMA`). Warns about strict tools
+    (`"strict": True`, `openai.pydantic_function_tool(...)`), which GLM does not enforce.
 
     ## Why is this bad?
     GLM-4.6 supports `{"type": "json_object"}` (valid JSON, no schema) and plain text only. The
@@ -60,6 +63,17 @@ class StructuredOutput(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().beta.chat.completions.parse(model="gpt-4o", messages=[], response_format=Event)'
         ),
+        Invalid(  # a strict tool: a warning (GLM does not enforce it)
+            "import openai\nT = {'type': 'function', 'function': {'name': 'f', 'strict': True}}\n"
+            "openai.OpenAI().chat.completions.create(model='gpt-4o', messages=[], tools=[T])"
+        ),
+        Invalid(
+            "import openai\nopenai.OpenAI().chat.completions.create(model='gpt-4o', messages=[], "
+            "tools=[openai.pydantic_function_tool(Refund)])"
+        ),
+        Invalid(  # the response format in a mapping: `.parse` is there for one
+            "from openai import OpenAI\ndef ask(params):\n    return OpenAI().beta.chat.completions.parse(**params)"
+        ),
         Invalid(
             "from openai import OpenAI\n"
             'FORMAT = {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}\n'
@@ -98,9 +112,19 @@ class StructuredOutput(Rule):
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint != "chat" or not call.migratable:
             return
+        self._strict_tools(call)
         arg = call.kwarg("response_format")
         method = call.path[-1]
         if arg is None:
+            splat = next((a for a in call.node.args if a.star == "**"), None)
+            if method == "parse" and splat is not None:
+                # `.parse()` is there for a Pydantic response format: one kept in the mapping
+                self.report(
+                    splat,
+                    f"`.parse(**{code_of(splat.value)})` asks for schema-constrained output (its `response_format` "
+                    f"is in the mapping), which {self.target_name} lacks: use `create` with `json_object` and "
+                    "validate the JSON yourself",
+                )
             return
         dicts = self.model.dict_literals(arg.value, call.scope)
         if dicts is not None:
@@ -118,3 +142,33 @@ class StructuredOutput(Rule):
                 f"`.{method}(response_format={code_of(arg.value)})` asks for schema-constrained output, which "
                 f"{self.target_name} lacks: use `json_object` and validate the JSON yourself",
             )
+
+    def _strict_tools(self, call: ApiCall) -> None:
+        """A tool declared strict (`"strict": True` in its function, or built by
+        `openai.pydantic_function_tool`, which sets it): GLM has no strict mode, so the model's
+        arguments are not held to the schema. A warning, once per call: Z.AI accepts the field."""
+        arg = call.kwarg("tools")
+        if arg is None:
+            return
+        for tools in self.model.literals_of(arg.value, call.scope, cst.List):
+            for element in tools.elements:
+                tool = element.value
+                if type(tool) is cst.Call:
+                    if "openai.pydantic_function_tool" in self.model.qualified_names(tool.func, call.scope):
+                        return self._report_strict(tool, f"`{code_of(tool.func)}(...)` declares a strict tool")
+                    continue
+                for mapping in self.model.dict_literals(tool, call.scope) or ():
+                    function = dict_entry(mapping, "function")
+                    inner = function.value if function is not None else None
+                    for spec in self.model.dict_literals(inner, call.scope) or () if inner is not None else ():
+                        strict = dict_entry(spec, "strict")
+                        if strict is not None and type(strict.value) is cst.Name and strict.value.value == "True":
+                            return self._report_strict(strict, '`"strict": True` in a tool')
+
+    def _report_strict(self, node: cst.CSTNode, what: str) -> None:
+        self.report(
+            node,
+            f"{what}: {self.target_name} has no strict mode, so the arguments it calls the tool with are not "
+            "held to the schema; validate them before use",
+            severity=Severity.WARNING,
+        )

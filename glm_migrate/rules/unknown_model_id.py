@@ -77,6 +77,9 @@ class UnknownModelId(Rule):
         Invalid(
             'from openai import AzureOpenAI\nc = AzureOpenAI(api_version=v, azure_endpoint=e)\nc.images.generate(model="dalle3", prompt=p)'
         ),
+        Invalid(  # an audio model on chat completions: known, with no GLM counterpart
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o-audio-preview", messages=[])'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -99,6 +102,12 @@ class UnknownModelId(Rule):
             self._reported.add(literal)
             match = self.tables.match_on(endpoint, model_id)
             if match is None:
+                # an id the map knows on another API with no GLM counterpart (`gpt-4o-audio-preview`,
+                # an audio model chat completions serve): what to do instead, not "unknown"
+                other = self.tables.match_model(model_id)
+                if other is not None and not other.glm:
+                    self.report(literal, _no_equivalent(model_id, other), model=other)
+                    continue
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
             elif not match.glm:
                 self.report(literal, _no_equivalent(model_id, match), model=match)

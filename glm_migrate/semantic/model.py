@@ -651,6 +651,8 @@ class _Collector(cst.CSTVisitor):
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
         self.scope = model.module_scope
+        #: the scopes of the functions and classes whose decorators are being visited
+        self._decorated: list[Scope] = []
 
     # scopes
     def _push(self, kind: str, node: cst.CSTNode) -> None:
@@ -677,6 +679,17 @@ class _Collector(cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._pop()
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        # a decorator runs where its `def` or `class` statement does: its calls and the names
+        # they are given (`@lib.complex(model="gpt-4o", client=client)`) belong to that scope,
+        # not to the function's (whose scope is already pushed when its children are visited)
+        assert self.scope.parent is not None
+        self._decorated.append(self.scope)
+        self.scope = self.scope.parent
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self.scope = self._decorated.pop()
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:

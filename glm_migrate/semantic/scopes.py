@@ -109,9 +109,15 @@ class ModuleScopes(abc.ABC):
         """The innermost scope whose code holds `node`."""
         owners = self._scope_owners
         current = self.parents.get(node)
+        decorator = False
         while current is not None and current not in owners:
+            decorator = decorator or type(current) is cst.Decorator
             current = self.parents.get(current)
-        return owners[current] if current is not None else self.module_scope
+        if current is None:
+            return self.module_scope
+        # a decorator runs in the scope of its `def` / `class` statement, not in its own
+        owner = owners[current]
+        return owner.parent if decorator and owner.parent is not None else owner
 
     def bindings_at(self, name: str, scope: Scope, use: cst.CSTNode) -> list[Binding] | None:
         """The bindings `name` may refer to where `use` (code of `scope`) runs: [] when nothing
