@@ -6,7 +6,6 @@ import functools
 import gc
 import os
 import pickle
-import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -155,16 +154,13 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     return FileReport(path, tuple(diagnostics), None, data, text, output)
 
 
-#: words around a vector's size (`Vector(1536)`, `IndexFlatL2(1536)`, `dim=`, `size=`): a file
-#: without them is not read for one (and the tables, which list the sizes, are not loaded)
-_MAY_SIZE_VECTORS = re.compile(rb"[Vv]ector|VECTOR|[Dd]im|DIM|Index|size|SIZE")
-
-
 def _sized_for_vectors(data: bytes) -> ModuleSummary | None:
     """The summary of a file with nothing to migrate that writes the size of an OpenAI
     embedding model's vectors (`import_summary.sized_summary`), else None."""
-    if _MAY_SIZE_VECTORS.search(data) is None:
-        return None
+    from glm_migrate.widths import may_size_vectors
+
+    if not may_size_vectors(data):
+        return None  # most files: the tables, which list the sizes, are not loaded
     from glm_migrate.import_summary import sized_summary
     from glm_migrate.tables import load_tables
 

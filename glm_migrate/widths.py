@@ -19,14 +19,25 @@ _SIZED_CALL = re.compile(r"vector|index|dim", re.IGNORECASE)
 _SIZED_KEYWORD = re.compile(r"dim|^size$|vector_size|embedding_size", re.IGNORECASE)
 _SIZED_NAME = re.compile(r"dim|(vec|emb)\w*size|size\w*(vec|emb)", re.IGNORECASE)
 _SQL_VECTOR = re.compile(r"vector\s*\(\s*(\d+)\s*\)", re.IGNORECASE)
+#: a word of what a size is written for, on its line or the one before: without one, no parse
+_SIZING_WORD = re.compile(r"vector|dim|index|size", re.IGNORECASE)
+#: the vector sizes of OpenAI's embedding models, as the tables have them
+#: (`Tables.openai_embedding_sizes`; tests/test_project_index.py holds the two equal): here so
+#: that a file with nothing to migrate is looked at for one without loading the tables
+OPENAI_VECTOR_SIZES = (b"1536", b"3072")
+
+
+def may_size_vectors(data: bytes) -> bool:
+    """`data` holds one of `OPENAI_VECTOR_SIZES` (a search in C: most files are out at once)."""
+    return any(size in data for size in OPENAI_VECTOR_SIZES)
 
 
 def vector_widths(source: str | bytes, sizes: Collection[int]) -> tuple[tuple[int, str], ...]:
     """(size, code) for the first place the module writes each of `sizes` as a vector's size."""
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     present = {size for size in sizes if str(size) in text}
-    if not present:
-        return ()
+    if not present or not any(_on_a_sizing_line(text, str(size)) for size in present):
+        return ()  # a number alone (a buffer's size in the stdlib) is no reason to parse the file
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -63,3 +74,18 @@ def vector_widths(source: str | bytes, sizes: Collection[int]) -> tuple[tuple[in
             for match in _SQL_VECTOR.finditer(node.value):
                 note(node, int(match.group(1)), match.group(0).partition("(")[0] + "(", ")")
     return tuple(sorted((size, code) for size, (_, code) in found.items()))
+
+
+def _on_a_sizing_line(text: str, size: str) -> bool:
+    """`size` stands, as a number of its own, on a line that (or whose previous line) names what
+    it sizes (`Vector(1536)`, `dimension=1536`, `VectorParams(\n    size=1536`)."""
+    start = text.find(size)
+    while start >= 0:
+        end = start + len(size)
+        if not (text[start - 1 : start].isdigit() or text[end : end + 1].isdigit()):
+            line_start = text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1
+            line_end = text.find("\n", end)
+            if _SIZING_WORD.search(text, line_start, len(text) if line_end < 0 else line_end):
+                return True
+        start = text.find(size, end)
+    return False

@@ -1190,10 +1190,20 @@ def test_vector_widths_reads_the_shapes_that_size_vectors() -> None:
     )
     assert vector_widths(source, {1536, 3072}) == ((1536, "IndexFlatL2(1536)"), (3072, "EMBEDDING_DIM = 3072"))
     assert vector_widths("VectorParams(size=1536)\n", {1536}) == ((1536, "size=1536"),)
+    assert vector_widths("VectorParams(\n    1536,\n)\n", {1536}) == ((1536, "VectorParams(1536)"),)
+    assert vector_widths("BUFFER = 15360\nx = f(1536)\n", {1536}) == ()
+
     assert vector_widths("cur.execute('ALTER TABLE a ADD COLUMN e vector(1536)')\n", {1536}) == (
         (1536, "vector(1536)"),
     )
     assert vector_widths("resize(1536)\nsize = '1536x1024'\nmax_tokens = 1536\n", {1536}) == ()
+
+
+def test_the_quiet_path_knows_the_tables_vector_sizes() -> None:
+    from glm_migrate.tables import load_tables
+    from glm_migrate.widths import OPENAI_VECTOR_SIZES
+
+    assert {int(size) for size in OPENAI_VECTOR_SIZES} == set(load_tables().openai_embedding_sizes.values())
 
 
 def test_a_client_a_base_class_keeps_on_self_is_followed_into_subclasses_of_other_modules(tmp_path: Path) -> None:
