@@ -1236,8 +1236,13 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
+        if unsafe is None and call.migratable:
+            # an OpenAI id with no GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`; a
+            # speech model, `gpt-4o-audio-preview`): no fix replaces it, and Z.AI rejects it
+            unsafe = _kept_by_hand(model, call)
         if unsafe is not None:
-            how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
+            held_by = rewrites.get(unsafe)
+            how = "rewritten" if held_by is not None and held_by.fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
         elif deployment is not None:
             reason = f"its calls' Azure deployment name (`{short_code(deployment.node)}`) must become a GLM id first"
@@ -1650,6 +1655,24 @@ def _client_shown(model: SemanticModel, client: Client) -> str:
 
 #: how GLM's own model ids begin (Zhipu's and Z.AI's catalogues)
 _GLM_ID_PREFIXES = ("glm-", "chatglm")
+
+
+def _kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None:
+    """The first model id `call` sends that is OpenAI's and has no GLM counterpart (a fine-tune,
+    `ft:gpt-4o-mini:acme::x1`; a speech model sent to chat completions, `gpt-4o-audio-preview`),
+    which a person replaces (GLM102): a client moved with it fails at Z.AI, as it would with an
+    id only an unsafe fix rewrites. Chat and embeddings calls only, as GLM102 reports them."""
+    if call.endpoint not in ("chat", "embeddings"):
+        return None
+    tables = model.tables
+    for literal in model.model_literals(call)[0]:
+        value = string_value(literal)
+        if not value or value.isspace() or tables.is_target(call.endpoint, value):
+            continue
+        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
+        if match is not None and not match.glm:
+            return literal
+    return None
 
 
 def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:

@@ -339,6 +339,8 @@ class Tables:
     azure_token_options: frozenset[str]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
+    #: the keys that make a dict literal a Batch API request line; the last names its request body
+    batch_line_keys: tuple[str, ...]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
     langchain_own_fields: frozenset[str]
     #: fields of ChatOpenAI that make it call the Responses API
@@ -823,6 +825,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_key_envs=frozenset(_str_list(endpoints_raw, "azure.api_key_envs", "endpoints")),
         azure_token_options=frozenset(_str_list(endpoints_raw, "azure.token_options", "endpoints")),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
+        batch_line_keys=tuple(_str_list(endpoints_raw, "openai_account.batch_line_keys", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
         langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),

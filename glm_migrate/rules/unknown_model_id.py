@@ -13,7 +13,8 @@ class UnknownModelId(Rule):
     Reports model ids sent to a client that is (or will be) aimed at Z.AI when the id is neither
     a GLM id nor in the model map (typos, private ids), and ids the map says have no GLM
     equivalent: fine-tuned ids (`ft:gpt-4o:acme::abc`, unless `[tool.glm-migrate.models]` maps
-    them) and `glm-4-long`.
+    them), `glm-4-long`, and OpenAI ids of another API sent to chat completions
+    (`gpt-4o-audio-preview`, which answers in speech).
 
     ## Why is this bad?
     Z.AI rejects an id it does not serve (error 1211), and a fine-tuned OpenAI model has no
@@ -32,7 +33,9 @@ class UnknownModelId(Rule):
     An empty string (`self.model = ""`, filled in before the request) is a placeholder, not an id.
 
     ## Fix safety
-    No fix: glm-migrate never guesses a model.
+    No fix: glm-migrate never guesses a model. A client that sends an OpenAI id without a GLM
+    counterpart stays where it is in a safe run (its move is an unsafe fix): moved, its requests
+    would be rejected by Z.AI.
     """
 
     CODE = "GLM102"
@@ -65,6 +68,9 @@ class UnknownModelId(Rule):
         Invalid('from zai import ZaiClient\nZaiClient().chat.completions.create(model="glm-4-long", messages=[])'),
         Invalid('import litellm\nFINE_TUNED = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
         Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="acme-support-bot", messages=[])'),
+        Invalid(  # an OpenAI audio model, which answers in speech: no GLM counterpart
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o-audio-preview", messages=[])'
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -86,6 +92,12 @@ class UnknownModelId(Rule):
                 continue  # reported for another call sending it (a sync and an async client)
             self._reported.add(literal)
             match = self.tables.match_on(endpoint, model_id)
+            if match is None:
+                # an OpenAI id of another API sent here (`gpt-4o-audio-preview` to chat completions,
+                # for spoken answers): known, and without a GLM counterpart, not a typo to map
+                match = self.tables.match_model(model_id)
+                if match is not None and match.glm:
+                    match = None
             if match is None:
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
             elif not match.glm:
