@@ -12,7 +12,10 @@ file is let in when it holds one of these, as a whole token:
   `"gpt-4o"`, `'o3-mini'`, `"openai/gpt-4o"`, `"whisper-1"`, `"glm-4"`, and the user's own ids;
 - glm-migrate's own comments (`# glm-migrate: ignore[...]`, `# TODO(glm-migrate): ...`);
 - a star import together with an SDK-shaped attribute (`.chat`, `.responses`, ...): the engine
-  takes such calls for API calls, as the star import may bring the client.
+  takes such calls for API calls, as the star import may bring the client;
+- an OpenAI API call's resource path written out (`.beta.threads.`, `.chat.completions.`,
+  `.batches.create`, `.audio.speech`, ...): the client may come from another module's factory,
+  whose move waits for what this module calls (the project index).
 
 A token touching a non-ASCII byte is no match: words of other scripts and encodings (the Arabic
 letter ZAIN's table entries, say) are text, not code. Mentions in comments still count: telling a
@@ -97,6 +100,18 @@ _SDK_RESOURCE = re.compile(
 )
 
 
+#: resource paths of OpenAI API calls, written out (`client.beta.threads.create()`): a module
+#: that calls one through a client another module builds (`client = make_client()`, a factory
+#: imported from there) names neither the SDK nor a model, yet that client moves only as its
+#: calls here can follow it (the project index). One expression, tried only at a dot (its
+#: literal first byte): a `bytes.find` per path took six times as long
+_API_PATH = re.compile(
+    rb"\.(?:completions\.|embeddings\.create|responses\.(?:create|parse|stream)|beta\.(?:threads|assistants)|"
+    rb"vector_stores\.|fine_tuning\.|batches\.(?:create|retrieve)|audio\.(?:transcriptions|speech|translations)|"
+    rb"images\.(?:generate|edit|create_variation)|moderations\.create)"
+)
+
+
 def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
     """False only when no rule can act on the Python file `data`; `model_ids`: the user's own
     source ids (`[tool.glm-migrate.models]`), which count as model ids too."""
@@ -116,5 +131,7 @@ def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
             return True
         start = data.find(b"zai", start + 1)
     if _STAR_IMPORT.search(data) is not None and _SDK_RESOURCE.search(data) is not None:
+        return True
+    if _API_PATH.search(data) is not None:
         return True
     return any(model_id.encode("utf-8", "surrogatepass") in data for model_id in model_ids)

@@ -247,6 +247,24 @@ def test_a_client_another_module_calls_an_api_zai_lacks_through_moves_only_unsaf
     assert _applicabilities(tmp_path, files, "app/clients.py") == held
 
 
+def test_a_factorys_client_waits_for_assistants_calls_in_a_module_naming_neither_sdk_nor_model(
+    tmp_path: Path,
+) -> None:
+    """`client = init_client()` from another module, then `client.beta.threads.create()`: no SDK
+    name nor model id in that module, which the pre-check once left unread, so the factory's
+    client (an Azure one here, as momonong/OIA-default-answer's) moved to Z.AI by a safe fix."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": "import os\n\nfrom openai import AzureOpenAI\n\n\ndef init_client():\n"
+        "    return AzureOpenAI(azure_endpoint=os.getenv('AZURE_OPENAI_ENDPOINT'), "
+        "api_key=os.getenv('AZURE_OPENAI_API_KEY'), api_version='2024-05-01-preview')\n",
+        "main.py": "from app.clients import init_client\n\n\ndef main():\n    client = init_client()\n"
+        "    return client.beta.threads.create()\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/clients.py") == {"GLM008": "unsafe"}
+    assert any(f.startswith("GLM301 `threads.create`") for f in _findings(tmp_path, files)["main.py"])
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting
