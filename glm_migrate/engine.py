@@ -50,7 +50,7 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
-from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_sends
+from glm_migrate.summary import BY_HAND, cannot_follow, imported_roots, kept_by_hand, summarize, waiting_sends
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -1212,7 +1212,16 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
     # ... and so does one passed to another module's function whose calls through it cannot
     for handed in model.handed:
-        if moved_by_fixes(handed.client) and cannot_follow(model.tables, handed.path):
+        if not moved_by_fixes(handed.client):
+            continue
+        if handed.path[-1] == BY_HAND:
+            # `simplify(text, client)` there sends `ft:gpt-4o-mini:acme::x1`, which no fix replaces
+            waiting.setdefault(
+                handed.client,
+                f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
+                "model id without a GLM counterpart, for a person to replace",
+            )
+        elif cannot_follow(model.tables, handed.path):
             waiting.setdefault(
                 handed.client,
                 f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, cannot follow "
@@ -1239,7 +1248,7 @@ def _move_as_safely_as_its_calls(
         if unsafe is None and call.migratable:
             # an OpenAI id with no GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`; a
             # speech model, `gpt-4o-audio-preview`): no fix replaces it, and Z.AI rejects it
-            unsafe = _kept_by_hand(model, call)
+            unsafe = kept_by_hand(model, call)
         if unsafe is not None:
             held_by = rewrites.get(unsafe)
             how = "rewritten" if held_by is not None and held_by.fix is not None else "replaced by hand"
@@ -1655,24 +1664,6 @@ def _client_shown(model: SemanticModel, client: Client) -> str:
 
 #: how GLM's own model ids begin (Zhipu's and Z.AI's catalogues)
 _GLM_ID_PREFIXES = ("glm-", "chatglm")
-
-
-def _kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None:
-    """The first model id `call` sends that is OpenAI's and has no GLM counterpart (a fine-tune,
-    `ft:gpt-4o-mini:acme::x1`; a speech model sent to chat completions, `gpt-4o-audio-preview`),
-    which a person replaces (GLM102): a client moved with it fails at Z.AI, as it would with an
-    id only an unsafe fix rewrites. Chat and embeddings calls only, as GLM102 reports them."""
-    if call.endpoint not in ("chat", "embeddings"):
-        return None
-    tables = model.tables
-    for literal in model.model_literals(call)[0]:
-        value = string_value(literal)
-        if not value or value.isspace() or tables.is_target(call.endpoint, value):
-            continue
-        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
-        if match is not None and not match.glm:
-            return literal
-    return None
 
 
 def _foreign_model_ids(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> dict[Client, list[str]]:
