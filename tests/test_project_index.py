@@ -279,7 +279,9 @@ def test_a_client_handed_to_a_helper_sending_a_fine_tuned_id_waits(tmp_path: Pat
     }
     assert _applicabilities(tmp_path, files, "run.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
     messages = _findings(tmp_path, files)["run.py"]
-    assert any("`helpers.label`, which it is passed to, sends a model id without a GLM counterpart" in m for m in messages)
+    assert any(
+        "`helpers.label`, which it is passed to, sends a model id without a GLM counterpart" in m for m in messages
+    )
     # a mapped id there follows the client
     files["helpers.py"] = files["helpers.py"].replace("ft:gpt-4o-mini-2024-07-18:acme::a1b2", "glm-4.6")
     assert _applicabilities(tmp_path, files, "run.py") == {"GLM001": "safe", "GLM002": "safe"}
