@@ -545,7 +545,7 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
 
 
 #: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`)
-_OPENAI_KEY_NAME = re.compile(r"\w*(?:openai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
+_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -571,7 +571,7 @@ def names_openai_key(
         if found is None and variables is None:
             # a key (every caller asks of one) read by the word "openai" (`keys["openai"]`,
             # `settings.openai.key`, `get_secret("openai")`) or by a name said to be an OpenAI
-            # key (`JUDGE_OPENAI_API_KEY`, `azure_openai_key`, `CHATGPT_API_KEY`)
+            # key (`JUDGE_OPENAI_API_KEY`, `azure_openai_key`, `CHATGPT_API_KEY`, `OPEN_AI_API_KEY`)
             if "openai" in lowered or any(_OPENAI_KEY_NAME.fullmatch(word) for word in lowered):
                 found = tables.sdk_key_env
         return found
