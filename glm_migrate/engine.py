@@ -52,7 +52,15 @@ from glm_migrate.semantic import (
     string_value,
 )
 from glm_migrate.semantic.values import ModuleValue
-from glm_migrate.summary import cannot_follow, imported_roots, summarize, waiting_handed, waiting_sends
+from glm_migrate.summary import (
+    BY_HAND,
+    cannot_follow,
+    imported_roots,
+    kept_by_hand,
+    summarize,
+    waiting_handed,
+    waiting_sends,
+)
 from glm_migrate.suppressions import Suppressions, filter_findings
 from glm_migrate.suppressions import collect as collect_suppressions
 from glm_migrate.tables import Tables, split_provider
@@ -1341,7 +1349,16 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
     # ... and so does one passed to another module's function whose calls through it cannot
     for handed in model.handed:
-        if moved_by_fixes(handed.client) and cannot_follow(model.tables, handed.path):
+        if not moved_by_fixes(handed.client):
+            continue
+        if handed.path[-1] == BY_HAND:
+            # `simplify(text, client)` there sends `ft:gpt-4o-mini:acme::x1`, which no fix replaces
+            waiting.setdefault(
+                handed.client,
+                f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
+                "model id without a GLM counterpart, for a person to replace",
+            )
+        elif cannot_follow(model.tables, handed.path):
             waiting.setdefault(
                 handed.client,
                 f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, cannot follow "
@@ -1365,6 +1382,10 @@ def _move_as_safely_as_its_calls(
         # an Azure client's model is a deployment's name: one decided at run time reaches Z.AI
         # unchanged (GLM104 reports it), as no GLM id
         deployment = next((f for f in found if f.rule.CODE == "GLM104" and f.severity is Severity.ERROR), None)
+        if unsafe is None and call.migratable:
+            # an OpenAI id with no GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`; a
+            # speech model, `gpt-4o-audio-preview`): no fix replaces it, and Z.AI rejects it
+            unsafe = kept_by_hand(model, call)
         # an embedding model decided at run time: the client embeds with an OpenAI model today,
         # and at Z.AI with another, whose vectors differ in space (and size, unless `dimensions=`
         # asks for one both make): as for an id only an unsafe fix moves (`cannot_follow`)
@@ -1382,7 +1403,8 @@ def _move_as_safely_as_its_calls(
             else None
         )
         if unsafe is not None:
-            how = "rewritten" if rewrites[unsafe].fix is not None else "replaced by hand"
+            held_by = rewrites.get(unsafe)
+            how = "rewritten" if held_by is not None and held_by.fix is not None else "replaced by hand"
             reason = f"the client moves only with `{short_code(unsafe)}` {how}"
         elif deployment is not None:
             reason = f"its calls' Azure deployment name (`{short_code(deployment.node)}`) must become a GLM id first"

@@ -35,6 +35,11 @@ _MAX_DEPTH = 8
 _AGENTS_SETUPS = frozenset({"agents_default_client", "agents_provider"})
 
 
+#: the last segment of a resource path in `client_params` whose call sends a model id without a
+#: GLM counterpart (`kept_by_hand`): a caller's client waits for a person there
+BY_HAND = "#by-hand"
+
+
 def summarize(model: SemanticModel) -> ModuleSummary:
     """The clients this module's module-level names and functions hold, its imports, and the
     imported names it sends as model ids. Cheap: it reads what the semantic pass resolved."""
@@ -380,12 +385,17 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     declared: set[str] = set()  # resource paths of calls through a parameter declared as a client
     # (an embedding call whose `dimensions=` both models make follows any client: not listed, since
     # its callers see only the resource path, which would hold their clients back)
+    # a call sending an id only a person replaces (`ft:gpt-4o-mini:acme::x1`) is marked: its
+    # callers' clients wait for it
     calls = [
-        (call.path, model.receiver_params(call))
-        for call in model.api_calls
-        if call.endpoint != "embeddings" or cannot_follow(model.tables, call.path, call)
+        *((call, model.receiver_params(call)) for call in model.api_calls),
+        *model.parameter_calls,
     ]
-    for path, params in [*calls, *model.parameter_calls]:
+    for call, params in calls:
+        by_hand = kept_by_hand(model, call) is not None
+        if call.endpoint == "embeddings" and not by_hand and not cannot_follow(model.tables, call.path, call):
+            continue
+        path = (*call.path, BY_HAND) if by_hand else call.path
         for param, function in params:
             node = function.node
             if type(node) is not cst.FunctionDef:
@@ -614,6 +624,24 @@ def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
 _UNSAFE_MODEL_ENDPOINTS = frozenset({"images", "audio_transcriptions", "embeddings"})
 
 
+def kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None:
+    """The first model id `call` sends that is OpenAI's and has no GLM counterpart (a fine-tune,
+    `ft:gpt-4o-mini:acme::x1`; a speech model sent to chat completions, `gpt-4o-audio-preview`),
+    which a person replaces (GLM102): a client moved with it fails at Z.AI, as it would with an
+    id only an unsafe fix rewrites. Chat and embeddings calls only, as GLM102 reports them."""
+    if call.endpoint not in ("chat", "embeddings"):
+        return None
+    tables = model.tables
+    for literal in model.model_literals(call)[0]:
+        value = string_value(literal)
+        if not value or value.isspace() or tables.is_target(call.endpoint, value):
+            continue
+        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
+        if match is not None and not match.glm:
+            return literal
+    return None
+
+
 def cannot_follow(tables: Tables, path: tuple[str, ...], call: ApiCall | None = None) -> bool:
     """A call of resource `path` cannot follow its client to Z.AI in a safe run: an API Z.AI
     lacks (GLM301), or one whose model id only an unsafe fix changes. An embeddings `call` in
@@ -633,7 +661,7 @@ def _held(model: SemanticModel) -> Iterator[tuple[str, str]]:
     for call in model.api_calls:
         if not any(client.origin == "imported" for client in call.clients):
             continue
-        if not cannot_follow(model.tables, call.path, call):
+        if not cannot_follow(model.tables, call.path, call) and kept_by_hand(model, call) is None:
             continue
         for client in call.clients:
             factory = model.imported_factory_of(client)

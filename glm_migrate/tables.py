@@ -370,6 +370,8 @@ class Tables:
     azure_request_options: tuple[str, ...]
     #: OpenAI client options that route its requests to another cloud (`provider=bedrock(...)`)
     other_cloud_options: frozenset[str]
+    #: the keys that make a dict literal a Batch API request line; the last names its request body
+    batch_line_keys: tuple[str, ...]
     #: keywords of LangChain's chat classes that are LangChain's own, never sent (`metadata=`)
     langchain_own_fields: frozenset[str]
     #: fields of ChatOpenAI that make it call the Responses API
@@ -866,6 +868,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         azure_endpoint_env_prefixes=_str_list(endpoints_raw, "azure.endpoint_env_prefixes", "endpoints"),
         azure_request_options=_str_list(endpoints_raw, "azure.request_options", "endpoints"),
         other_cloud_options=frozenset(_str_list(endpoints_raw, "hosts.other_cloud_options", "endpoints")),
+        batch_line_keys=tuple(_str_list(endpoints_raw, "openai_account.batch_line_keys", "endpoints")),
         langchain_own_fields=frozenset(_str_list(endpoints_raw, "langchain.own_fields", "endpoints")),
         langchain_responses_fields=frozenset(_str_list(endpoints_raw, "langchain.responses_fields", "endpoints")),
         langchain_binding_methods=frozenset(_str_list(endpoints_raw, "langchain.binding_methods", "endpoints")),

@@ -136,6 +136,34 @@ def test_api_call_shapes_are_let_in_without_an_sdk_name() -> None:
     ):
         assert not may_need_work(other + b"\n"), other
 
+    assert not may_need_work(b"import helpers\nclient.messages.create(x=1)\n")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "client.beta.threads.create()",
+        "client.beta.assistants.create(model=m)",
+        "client.responses.create(model=m, input=q)",
+        "client.chat.completions.create(model=m, messages=[])",
+        "client.completions.create(model=m, prompt=p)",
+        "client.batches.create(input_file_id=f)",
+        "client.fine_tuning.jobs.create(model=m)",
+        "client.audio.speech.create(model=m)",
+        "client.images.generate(model=m, prompt=p)",
+        "client.moderations.create(input=t)",
+    ],
+)
+def test_api_calls_through_another_modules_client_are_let_in(call: str) -> None:
+    """`client = make_client()` from another module, then an OpenAI API call: no SDK name nor
+    model id in the file, yet the client there moves only as this call can follow it."""
+    assert may_need_work(f"from app.clients import make_client\nclient = make_client()\n{call}\n".encode())
+
+
+def test_look_alike_paths_stay_out() -> None:
+    for source in (b"images.append(x)\n", b"batches.append(b)\n", b"self.audio.play()\n", b"client.files.upload(f)\n"):
+        assert not may_need_work(source), source
+
 
 @pytest.mark.parametrize(
     "source",
@@ -175,6 +203,7 @@ def test_lets_in(source: str) -> None:
         "PROMPT = 'answer as gpt-4 would'\n",  # an id inside prose is not a model argument
         "name = 'zaï'\n",
         "label = 'Ｏpenai'\n".replace("Ｏ", "é"),  # a token touching non-ASCII text
+        "client.messages.create(model=m, messages=[])\n",  # no SDK, no star import, not OpenAI's API
         # a star import, and resources' names that are no SDK-shaped call
         "from .threads import *\nself.completions = None\nname = http.client.responses[code]\n",
     ],

@@ -247,6 +247,46 @@ def test_a_client_another_module_calls_an_api_zai_lacks_through_moves_only_unsaf
     assert _applicabilities(tmp_path, files, "app/clients.py") == held
 
 
+def test_a_factorys_client_waits_for_assistants_calls_in_a_module_naming_neither_sdk_nor_model(
+    tmp_path: Path,
+) -> None:
+    """`client = init_client()` from another module, then `client.beta.threads.create()`: no SDK
+    name nor model id in that module, which the pre-check once left unread, so the factory's
+    client (an Azure one here, as momonong/OIA-default-answer's) moved to Z.AI by a safe fix."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": "import os\n\nfrom openai import AzureOpenAI\n\n\ndef init_client():\n"
+        "    return AzureOpenAI(azure_endpoint=os.getenv('AZURE_OPENAI_ENDPOINT'), "
+        "api_key=os.getenv('AZURE_OPENAI_API_KEY'), api_version='2024-05-01-preview')\n",
+        "main.py": "from app.clients import init_client\n\n\ndef main():\n    client = init_client()\n"
+        "    return client.beta.threads.create()\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/clients.py") == {"GLM008": "unsafe"}
+    assert any(f.startswith("GLM301 `threads.create`") for f in _findings(tmp_path, files)["main.py"])
+
+
+def test_a_client_handed_to_a_helper_sending_a_fine_tuned_id_waits(tmp_path: Path) -> None:
+    """`label(text, client)` in a helper module that imports no SDK sends `ft:...` through the
+    client it is given (Xron7/AIDA_assignment's utils): moved, the caller's client would send
+    that id to Z.AI, which has no such model."""
+    files = {
+        "helpers.py": "def label(text, client):\n"
+        "    reply = client.chat.completions.create(model='ft:gpt-4o-mini-2024-07-18:acme::a1b2', "
+        "messages=[{'role': 'user', 'content': text}])\n"
+        "    return reply.choices[0].message.content\n",
+        "run.py": "from openai import OpenAI\n\nfrom helpers import label\n\nclient = OpenAI()\n"
+        "print(label(input(), client))\n",
+    }
+    assert _applicabilities(tmp_path, files, "run.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    messages = _findings(tmp_path, files)["run.py"]
+    assert any(
+        "`helpers.label`, which it is passed to, sends a model id without a GLM counterpart" in m for m in messages
+    )
+    # a mapped id there follows the client
+    files["helpers.py"] = files["helpers.py"].replace("ft:gpt-4o-mini-2024-07-18:acme::a1b2", "glm-4.6")
+    assert _applicabilities(tmp_path, files, "run.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting

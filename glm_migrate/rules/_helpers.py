@@ -272,6 +272,48 @@ def dict_entry(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     return None
 
 
+def batch_line_ids(model: SemanticModel, tables: Tables) -> dict[cst.SimpleString, cst.Dict]:
+    """The model-id literals a Batch API request line of the module sends (`{"custom_id": ...,
+    "body": {"model": MODEL, ...}}`, a JSONL line for OpenAI's batch), each with that line: the
+    `model` of its body, written there or in a dict the body names, followed to its literals.
+    Such an id goes to OpenAI with the batch's file, through no client the run moves."""
+    keys = tables.batch_line_keys
+    if not keys:
+        return {}
+    first = keys[0]
+    raw = (f'"{first}"', f"'{first}'")
+    found: dict[cst.SimpleString, cst.Dict] = {}
+    for literal, scope in model.string_literals:
+        if literal.value not in raw:
+            continue
+        element = model.parents.get(literal)
+        if type(element) is not cst.DictElement or element.key is not literal:
+            continue
+        line = model.parents.get(element)
+        if type(line) is not cst.Dict:
+            continue
+        if any(dict_entry(line, key) is None for key in keys[1:]):
+            continue
+        body = dict_entry(line, keys[-1])
+        if body is None:
+            continue
+        for mapping in _dicts_of(model, body.value, scope):
+            entry = dict_entry(mapping, "model")
+            if entry is not None:
+                for value in model.resolve_strings(entry.value, scope)[0]:
+                    found.setdefault(value, line)
+    return found
+
+
+def _dicts_of(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> list[cst.Dict]:
+    """The dict literals `value` is: itself, or what a name of its scope is assigned."""
+    if type(value) is cst.Dict:
+        return [value]
+    if type(value) is cst.Name:
+        return [b.value for b in model.lookup(value.value, scope) if type(b.value) is cst.Dict]
+    return []
+
+
 def add_dict_entry(mapping: cst.Dict, key: str, value: cst.BaseExpression) -> cst.Dict:
     """Append `"key": value` to a dict literal, in its layout and with its keys' quote style."""
     quote = next(
@@ -505,7 +547,7 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
 
 
 #: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`)
-_OPENAI_KEY_NAME = re.compile(r"\w*(?:openai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
+_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -531,7 +573,7 @@ def names_openai_key(
         if found is None and variables is None:
             # a key (every caller asks of one) read by the word "openai" (`keys["openai"]`,
             # `settings.openai.key`, `get_secret("openai")`) or by a name said to be an OpenAI
-            # key (`JUDGE_OPENAI_API_KEY`, `azure_openai_key`, `CHATGPT_API_KEY`)
+            # key (`JUDGE_OPENAI_API_KEY`, `azure_openai_key`, `CHATGPT_API_KEY`, `OPEN_AI_API_KEY`)
             if "openai" in lowered or any(_OPENAI_KEY_NAME.fullmatch(word) for word in lowered):
                 found = tables.sdk_key_env
         return found

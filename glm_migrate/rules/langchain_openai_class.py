@@ -174,7 +174,8 @@ class LangchainOpenAIClass(Rule):
     literal (`api_key=SecretStr("sk-fake123")` in a test whose mock answers OpenAI's URL), which
     GLM003 replaces only with --unsafe-fixes, as an SDK client given one waits; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
-    documents), as GLM101 says of an SDK call. Instances pointed at another server
+    documents), as GLM101 says of an SDK call; and for one given an OpenAI model without a GLM
+    counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
     of a provider choice (`elif provider == "openai":`, reported as GLM002 reports an SDK client
     there: its key and model are that provider's settings); a URL or key only known at run time
@@ -722,6 +723,9 @@ class LangchainOpenAIClass(Rule):
                 "Pass `check_embedding_ctx_length=False`",
             )
         # what the class's move must wait for: moved alone, it would break the program
+        # an OpenAI id without a GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`), which
+        # GLM102 leaves for a person: moved with it, the class would send it to Z.AI
+        kept = self._kept_model(call, scope, kind) if target is Target.OPENAI else None
         awaited = (
             "its OpenAI key replaced"
             if openai_key
@@ -729,6 +733,8 @@ class LangchainOpenAIClass(Rule):
             if resized
             else "GLM003's fix of its key literal"
             if stand_in and target is Target.OPENAI
+            else f"its model `{kept}`, which has no GLM counterpart, replaced by hand"
+            if kept is not None
             else ""
         )
         if not awaited and target is Target.OPENAI and requests.rejected:
@@ -859,6 +865,24 @@ class LangchainOpenAIClass(Rule):
             if bare not in values:
                 values.append(bare)
         return values
+
+    def _kept_model(self, call: cst.Call, scope: Scope, kind: str) -> str | None:
+        """The first OpenAI model id the class is given that has no GLM counterpart (GLM102's)."""
+        arg = self._model_arg(call)
+        if arg is None:
+            return None
+        endpoint = ENDPOINTS[kind]
+        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+            written = string_value(literal)
+            if not written or written.isspace():
+                continue
+            bare = split_provider(written)[1] if call in self._factory_models else written
+            if self.tables.is_target(endpoint, bare):
+                continue
+            match = self.tables.match_on(endpoint, bare) or self.tables.match_model(bare)
+            if match is not None and not match.glm:
+                return bare
+        return None
 
     def _claim_model(self, call: cst.Call, scope: Scope) -> None:
         model = self._model_arg(call)

@@ -8,11 +8,11 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.defaults import option_name
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._flow import tests_of
-from glm_migrate.rules._helpers import replace_string, tests_shown
+from glm_migrate.rules._helpers import batch_line_ids, replace_string, tests_shown
 from glm_migrate.rules._readers import DataReaders
 from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import (
@@ -101,7 +101,9 @@ class ModelSetting(Rule):
     person, without a fix, since no fix points the library at Z.AI.
     An id configured beside an Azure marker
     (`provider="azure"`, `"api_type": "azure"`, an `azure_...` argument) is an Azure deployment
-    name: reported without a fix. The `model` attribute of an object a function builds for itself
+    name: reported without a fix. An id read into the body of a Batch API request line
+    (`{"custom_id": ..., "body": {"model": MODEL}}`) goes to OpenAI with the batch's file: a
+    warning without a fix, as the batch stays with OpenAI (GLM301). The `model` attribute of an object a function builds for itself
     (a response in a test) is data, not a setting.
     """
 
@@ -305,6 +307,11 @@ class ModelSetting(Rule):
         value = string_value(literal)
         return value is not None and len(value) <= 64 and self.tables.match_model(split_provider(value)[1]) is not None
 
+    @functools.cached_property
+    def _batch_ids(self) -> dict[cst.SimpleString, cst.Dict]:
+        """Model-id literals a Batch API request line sends, with the line (`batch_line_ids`)."""
+        return batch_line_ids(self.model, self.tables)
+
     def _check(self, name: str, literal: cst.SimpleString, scope: Scope, request: cst.Call | None) -> None:
         value = string_value(literal)
         if value is None or len(value) > 64:
@@ -327,6 +334,17 @@ class ModelSetting(Rule):
         if self.tables.is_target(endpoint, model_id):
             # `glm-4.5`: served still, and moved up to the target by the model map
             message = f"Model setting `{name}` is `{value}`, an earlier GLM model than the target"
+        line = self._batch_ids.get(literal)
+        if line is not None and new:
+            # read into a Batch API request line's body: the batch runs at OpenAI, with this id
+            message += (
+                f"; it is also the model of the Batch API request line `{short_code(line)}`, sent with "
+                f"OpenAI's batch: keep an OpenAI id there while the batch stays with OpenAI, and give `{new}` "
+                "by hand to the requests that move to Z.AI"
+            )
+            # nothing to change while the batch stays: a warning, not an error
+            self.report(literal, message, model=match, severity=Severity.WARNING)
+            return
         server = self._server_of(literal, scope) if name.endswith("(...)") else None
         if server is Target.OTHER:
             return  # `LLM(model="openai/gpt-4o", base_url="http://localhost:4000")`: that server's name

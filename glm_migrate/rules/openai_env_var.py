@@ -137,6 +137,10 @@ class OpenAIEnvVar(Rule):
         Invalid(
             'import os\nfrom crewai import LLM\nKEY = os.environ["OPENAI_API_KEY"]\nllm = LLM(model=MODEL, api_key=KEY)'
         ),
+        Invalid(  # the key of a client used only for files and batches, which stays with OpenAI
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nc = OpenAI(api_key=KEY)\n'
+            'c.batches.create(input_file_id="f", endpoint="/v1/chat/completions", completion_window="24h")'
+        ),
         Invalid(  # an AG2 entry for OpenAI (GLM302 reports it)
             'import os\nimport autogen\nKEY = os.getenv("OPENAI_API_KEY")\n'
             'autogen.AssistantAgent("a", llm_config={"config_list": [{"model": "gpt-4o", "api_key": KEY}]})'
@@ -365,6 +369,18 @@ class OpenAIEnvVar(Rule):
                     node,
                     f"{message}, and this module hands it to {library} as its {what}, which keeps talking to "
                     f"OpenAI: read `{new}` only where that library moves to Z.AI",
+                )
+                continue
+            elif (account := self._account_client_reader(node)) is not None:
+                # `OpenAI(api_key=key)` used only for files and batches, or fine-tuning: it stays
+                # with OpenAI (GLM002), and renamed, the Z.AI key would go there
+                what = "key" if name in key_envs else "URL"
+                self.report(
+                    node,
+                    f"{message}, and this module gives it to a client that stays with OpenAI for its account "
+                    f"data ({account}): keep OpenAI's {what} there, and read `{new}` only where it goes to a "
+                    "client moved to Z.AI",
+                    severity=Severity.WARNING,
                 )
                 continue
             elif (name in key_envs or self.model.legacy_calls) and (
@@ -739,6 +755,17 @@ class OpenAIEnvVar(Rule):
                 return f"`{short_code(call.func)}({holder.keyword.value}=...)`"
             if type(holder) is cst.DictElement and holder.value is read and string_value(holder.key) in options:
                 return f"`{string_value(holder.key)}`"
+        return None
+
+    def _account_client_reader(self, lookup: cst.BaseExpression) -> str | None:
+        """The resources (`files`, `batches`) of a client that stays with OpenAI for its account
+        data, whose `api_key=` or `base_url=` the setting `lookup` feeds, or None."""
+        if not any(client.account_only for client in self.model.clients):
+            return None
+        for read in self._index.setting_reads(lookup) or ():
+            option = self._index.client_option(read)
+            if option is not None and option[0].account_only and option[1] in ("api_key", "base_url"):
+                return ", ".join(f"`{resource}`" for resource in option[0].account_only)
         return None
 
     def _library_reader(self, lookup: cst.BaseExpression, key: bool) -> str | None:

@@ -11,6 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
 from glm_migrate.rules._helpers import (
+    batch_line_ids,
     embedding_width_change,
     endpoint_argument_problems,
     old_width_in_code,
@@ -65,7 +66,9 @@ class OpenAIModelName(Rule):
     tests (`if model not in SUPPORTED`, `PRICES[MODEL]`, `model.startswith("gpt-")`) is not
     rewritten: both places are reported (also a test around the call that pins the name, and
     tests of `self.model` in its class). Neither is an id sent through a client glm-migrate
-    cannot point at Z.AI itself: a GLM id would fail at OpenAI. An id handed to a library
+    cannot point at Z.AI itself: a GLM id would fail at OpenAI, and nor is one that is also the
+    model of a Batch API request line (`{"custom_id": ..., "body": {"model": MODEL}}`), which
+    goes to OpenAI with the batch's file: its client waits for a person. An id handed to a library
     together with a client this run moves (`OpenAIModel("gpt-4o", provider=OpenAIProvider(
     openai_client=AsyncOpenAI()))`, or by the name the client is bound to: `llm_factory(
     "gpt-4o-mini", client=client)`) is rewritten only as an unsafe fix, since what the library
@@ -172,6 +175,11 @@ class OpenAIModelName(Rule):
                 for literal in self.model.model_literals(call)[0]:
                     kept.setdefault(literal, call)
         return kept
+
+    @functools.cached_property
+    def _batch_ids(self) -> dict[cst.SimpleString, cst.Dict]:
+        """Model-id literals a Batch API request line sends, with the line (`batch_line_ids`)."""
+        return batch_line_ids(self.model, self.tables)
 
     def on_api_call(self, call: ApiCall) -> None:
         endpoint = call.endpoint
@@ -437,6 +445,17 @@ class OpenAIModelName(Rule):
                 # `for model in ["gpt-4o", "gpt-4o-mini"]`: a comparison across models would run
                 # one model twice, and results kept by model name would collide
                 message += f", listed with `{twin}`, which becomes `{new}` too: choose the GLM models to list by hand"
+                self.report(literal, message, model=match)
+                continue
+            line = self._batch_ids.get(literal)
+            if line is not None:
+                # the same id goes to OpenAI's batch in a request line's body: rewritten, the batch
+                # would fail there, and the batch does not move with this call's client
+                message += (
+                    f", also the model of the Batch API request line `{short_code(line)}`, sent with OpenAI's "
+                    f"batch: give `{new}` by hand to the calls that move, and keep an OpenAI id in the line while "
+                    "the batch stays with OpenAI"
+                )
                 self.report(literal, message, model=match)
                 continue
             if literal in self._kept:

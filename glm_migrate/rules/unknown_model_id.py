@@ -16,7 +16,8 @@ class UnknownModelId(Rule):
     Reports model ids sent to a client that is (or will be) aimed at Z.AI when the id is neither
     a GLM id nor in the model map (typos, private ids), and ids the map says have no GLM
     equivalent: fine-tuned ids (`ft:gpt-4o:acme::abc`, unless `[tool.glm-migrate.models]` maps
-    them) and `glm-4-long`.
+    them), `glm-4-long`, and OpenAI ids of another API sent to chat completions
+    (`gpt-4o-audio-preview`, which answers in speech).
 
     ## Why is this bad?
     Z.AI rejects an id it does not serve (error 1211), and a fine-tuned OpenAI model has no
@@ -41,7 +42,9 @@ class UnknownModelId(Rule):
     moves; a person maps the id.
 
     ## Fix safety
-    No fix: glm-migrate never guesses a model.
+    No fix: glm-migrate never guesses a model. A client that sends an OpenAI id without a GLM
+    counterpart stays where it is in a safe run (its move is an unsafe fix): moved, its requests
+    would be rejected by Z.AI.
     """
 
     CODE = "GLM102"

@@ -102,7 +102,7 @@ class SemanticModel(ValueResolver):
         self._receivers: dict[ApiCall, tuple[tuple[cst.Param, Scope], ...]] = {}
         #: calls of a client resource through parameters nothing here passes a client for: the
         #: resource path, and the parameters (`receiver_params`), which callers elsewhere may fill
-        self.parameter_calls: list[tuple[tuple[str, ...], tuple[tuple[cst.Param, Scope], ...]]] = []
+        self.parameter_calls: list[tuple[ApiCall, tuple[tuple[cst.Param, Scope], ...]]] = []
 
     def release(self) -> None:
         """Break the references between scopes and their bindings and let go of everything the
@@ -312,10 +312,12 @@ class SemanticModel(ValueResolver):
                 api = ApiCall(call, path, clients, scope, sdk.endpoints.get(path))
                 self._receivers[api] = tuple(params.items())
                 found.append(api)
-            elif params and self.imported_sdks:
-                # for callers elsewhere; a module importing no SDK, which the pre-check rejects,
-                # summarises to its imports alone (`import_summary`)
-                self.parameter_calls.append((path, tuple(params.items())))
+            elif params:
+                # for callers elsewhere (`def simplify(text, client)` in a helper module that
+                # imports no SDK, handed a client by a module that builds it)
+                self.parameter_calls.append(
+                    (ApiCall(call, path, (), scope, sdk.endpoints.get(path)), tuple(params.items()))
+                )
         if found:
             order = {call: index for index, (call, _) in enumerate(self.calls)}
             self.api_calls[:] = sorted([*self.api_calls, *found], key=lambda api: order[api.node])  # source order
