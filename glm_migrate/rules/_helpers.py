@@ -612,7 +612,10 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     """The other module's variable `value` may read, as imported, and whether it surely is one:
     `api_key` after `from keys import api_key` is "keys.api_key", as is `keys.api_key` after
     `import keys`; `keys.api_key` after `from app import keys` is "app.keys.api_key", a module's
-    variable or an object's attribute (`from config import settings` ... `settings.api_key`)."""
+    variable or an object's attribute (`from config import settings` ... `settings.api_key`),
+    or a function called without arguments (`get_api_key()`: "keys.get_api_key")."""
+    if type(value) is cst.Call and not value.args:
+        value = value.func
     base = value.value if type(value) is cst.Attribute else value
     if type(base) is not cst.Name:
         return None
