@@ -744,6 +744,20 @@ def test_a_key_another_modules_function_returns_from_openais_variable_is_replace
     assert _applicabilities(tmp_path / "none", files, "bot.py")["GLM002"] == "safe"
 
 
+def test_a_guard_of_an_imported_key_before_the_client_given_zais_is_reported(tmp_path: Path) -> None:
+    """kparekh77/Agentic_RAG: `if not OPENAI_API_KEY: raise ...` right before `OpenAI(api_key=
+    OPENAI_API_KEY)`, the key imported from `config.py`: the client reads `ZAI_API_KEY` once
+    moved, and the guard, left as it is, stops a run that has only Z.AI's key."""
+    files = {
+        "config.py": 'import os\n\nOPENAI_API_KEY = os.getenv("OPENAI_API_KEY")\n',
+        "client.py": "from openai import OpenAI\n\nfrom config import OPENAI_API_KEY\n\n"
+        "def make():\n    if not OPENAI_API_KEY:\n        raise RuntimeError('Missing key')\n"
+        "    return OpenAI(api_key=OPENAI_API_KEY)\n",
+    }
+    found = _findings(tmp_path, files)["client.py"]
+    assert any(f.startswith("GLM001 `OPENAI_API_KEY` is tested here to stop where it is unset") for f in found), found
+
+
 def test_summary_lists_key_settings_and_the_imported_keys_passed_to_clients() -> None:
     summary = _summary(
         "import os\nimport keys\nfrom openai import OpenAI\nfrom .secrets import token\n"

@@ -577,12 +577,49 @@ def names_openai_key(
                 # ... or what another module's calls pass for it (`GptClient(api_key=Config.OPENAI_API_KEY)`)
                 found = _passed_elsewhere(model, param, function)
                 found = found if found is None or variables is None or found in variables else None
+    if found is None and type(value) is cst.Attribute and type(value.value) is cst.Name and depth < 3:
+        found = _field_given_openai_key(model, tables, value, scope, variables, depth)
     if found is None:
         # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
         imported = imported_key(model, value, scope)
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+def _field_given_openai_key(
+    model: SemanticModel,
+    tables: Tables,
+    value: cst.Attribute,
+    scope: Scope,
+    variables: Collection[str] | None,
+    depth: int,
+) -> str | None:
+    """`config.api_key`, `config` a parameter declared as a class of this module (`config:
+    OpenAIConfig`, a dataclass): OpenAI's key variable when one of this module's constructions
+    of that class gives the field OpenAI's key (`OpenAIConfig(api_key=settings.OPENAI_API_KEY)`,
+    built by a function that returns it to the caller passing it on)."""
+    assert type(value.value) is cst.Name
+    bindings = model.lookup(value.value.value, scope)
+    if len(bindings) != 1 or type(bindings[0].target) is not cst.Param:
+        return None
+    declared = bindings[0].annotation
+    if type(declared) is not cst.Name:
+        return None
+    classes = model.lookup(declared.value, model.module_scope)
+    klass = classes[0].defines if len(classes) == 1 else None
+    if klass is None or klass.kind != "class":
+        return None
+    field_name = value.attr.value
+    for call, where in model.calls:
+        if type(call.func) is not cst.Name or call.func.value != declared.value:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == field_name:
+                found = names_openai_key(model, tables, arg.value, where, variables, depth + 1)
+                if found is not None:
+                    return found
+    return None
 
 
 def _passed_elsewhere(model: SemanticModel, param: cst.Param, function: Scope) -> str | None:

@@ -139,7 +139,7 @@ class ModuleIndex:
         node = function.node
         if (
             type(node) is not cst.FunctionDef
-            or function.parent is not self.model.module_scope
+            or not self._module_level(function)
             or not function.returns
             or function.yields
             or type(node.body) is not cst.IndentedBlock
@@ -202,6 +202,18 @@ class ModuleIndex:
         node = function.node
         assert isinstance(node, cst.FunctionDef)
         calls: list[cst.Call] = []
+        owner = function.parent
+        if owner is not None and owner.kind == "class":
+            # a method: `Config.get_key()`, `self.get_key()` (no other `.get_key` in the module)
+            reads = self._class_attribute_reads(owner, node.name.value)
+            if reads is None:
+                return None
+            for read in reads:
+                call = self.parents.get(read)
+                if type(call) is not cst.Call or call.func is not read or call.args:
+                    return None
+                calls.append(call)
+            return calls
         for use in self.uses(node.name.value, self.model.module_scope, node.name):
             call = self.parents.get(use)
             if type(call) is not cst.Call or call.func is not use or call.args:
@@ -210,12 +222,36 @@ class ModuleIndex:
         return calls
 
     def called_function(self, call: cst.Call, scope: Scope) -> Scope | None:
-        """The module-level function `call` calls with no arguments (`get_api_key()`)."""
-        if call.args or type(call.func) is not cst.Name:
+        """The module-level function or method of a module-level class `call` calls with no
+        arguments (`get_api_key()`, `Config.get_api_key()`, `self.get_api_key()`)."""
+        func = call.func
+        if call.args:
             return None
-        bindings = self.model.lookup(call.func.value, scope)
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
+            base = func.value.value
+            klass: Scope | None = None
+            if base in ("self", "cls"):
+                klass = scope.enclosing_class()
+            else:
+                found = self.model.lookup(base, scope)
+                klass = found[0].defines if len(found) == 1 else None
+            if klass is None or klass.kind != "class":
+                return None
+            bindings = klass.bindings.get(func.attr.value, [])
+        elif type(func) is cst.Name:
+            bindings = self.model.lookup(func.value, scope)
+        else:
+            return None
         defines = bindings[0].defines if len(bindings) == 1 else None
-        return defines if defines is not None and defines.kind == "function" else None
+        if defines is None or defines.kind != "function" or not self._module_level(defines):
+            return None
+        return defines
+
+    def _module_level(self, function: Scope) -> bool:
+        """A module-level function, or a method of a module-level class."""
+        owner = function.parent
+        module = self.model.module_scope
+        return owner is module or (owner is not None and owner.kind == "class" and owner.parent is module)
 
     def returning_function(self, value: cst.BaseExpression) -> Scope | None:
         """The module-level function that returns `value` on every path (`returned_setting`),
@@ -418,7 +454,7 @@ class ModuleIndex:
         """The module that imports the module-level variable `value` is assigned to and passes
         it as a client's key (the project index, `ModuleFacts.read_keys`): a read not seen here."""
         function = self.returning_function(value)
-        if function is not None:
+        if function is not None and function.parent is self.model.module_scope:
             assert isinstance(function.node, cst.FunctionDef)
             return self.model.facts.read_keys.get(function.node.name.value)
         target = assigned_target(self.parents.get(value), value)

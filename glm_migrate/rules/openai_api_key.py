@@ -28,7 +28,7 @@ from glm_migrate.rules._helpers import (
     names_openai_key,
     openai_key_replacing_fix,
 )
-from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
+from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_guard, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
 
 
@@ -224,6 +224,7 @@ class OpenAIApiKey(Rule):
                         imports=("os",),
                     ),
                 )
+                self._stale_guards(arg.value, client)
                 return
             account = next(
                 (
@@ -265,6 +266,28 @@ class OpenAIApiKey(Rule):
                 call,
                 message,
                 fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
+            )
+
+    def _stale_guards(self, key: cst.BaseExpression, client: Client) -> None:
+        """Tests of `key` guarding the client in its own function (`if not OPENAI_API_KEY: raise
+        ...` before `return OpenAI(api_key=OPENAI_API_KEY)`), once the client reads Z.AI's key
+        itself: they still stop a run that has only Z.AI's key."""
+        name = key.func if type(key) is cst.Call else key
+        if type(name) is not cst.Name or client.scope is self.model.module_scope:
+            return
+        index = ModuleIndex(self.model)
+        for read in index.uses(name.value, client.scope):
+            guarded = read.value if type(key) is not cst.Call else None
+            call = index.parents.get(read)
+            test = call if type(call) is cst.Call and call.func is read else read
+            if read is name or (guarded is None and test is read) or not key_guard(index, test):
+                continue
+            self.report(
+                test,
+                f"`{code_of(test)}` is tested here to stop where it is unset, before a client that reads "
+                f"`{self.key_env}` once moved to Z.AI: test `{self.key_env}` here, or a run with only Z.AI's key "
+                "stops",
+                severity=Severity.WARNING,
             )
 
     def _key_set_after_built(self, value: cst.BaseExpression) -> None:

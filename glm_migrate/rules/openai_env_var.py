@@ -325,6 +325,9 @@ class OpenAIEnvVar(Rule):
             if guard:
                 if membership is None:  # a membership test's message says so already
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
+            elif follows and (function := self._index.returning_function(node)) is not None:
+                assert isinstance(function.node, cst.FunctionDef)
+                message += f", returned by `{function.node.name.value}()`, called only for clients moved to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
             elif (azure := self._azure_option_reader(node)) is not None:
