@@ -11,7 +11,7 @@ from glm_migrate.nodes import names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
-from glm_migrate.rules._setting_flow import ModuleIndex
+from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     ApiCall,
@@ -151,7 +151,7 @@ def _key_settings(model: SemanticModel) -> dict[str, tuple[str, str]]:
         if not all(b.value is not None and b.qualified is None and type(b.target) is cst.Name for b in bindings):
             continue
         value = bindings[0].value if len(bindings) == 1 else None
-        env = env_lookup(value) if value is not None else None
+        env = env_lookup(unstripped(value)) if value is not None else None
         if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
             found[name] = (env[0], "env")
         elif env is not None or _KEY_LIKE.search(name):

@@ -89,12 +89,14 @@ class ModuleIndex:
         """The expressions that read back a value assigned to a setting (`N`, `D["key"]`,
         `self.key`, `Config.key`), or returned by a function that returns nothing else (its
         calls, `get_api_key()`: see `returned_setting`), or None when it is not kept in one, or
-        some read of it cannot be told from reads of other values."""
+        some read of it cannot be told from reads of other values. A value kept stripped
+        (`os.getenv("OPENAI_API_KEY", "").strip()`) is read where the stripped one is."""
+        inner, value = value, self._stripped(value)
         parent = self.parents.get(value)
         if isinstance(parent, cst.DictElement) and parent.value is value:
             return self._entry_reads(parent)
         if type(parent) is cst.Return:
-            return self._through_returns([value], self.scope_of(parent), value, depth)
+            return self._through_returns([value], self.scope_of(parent), inner, depth)
         target = assigned_target(parent, value)
         if target is None:
             return None
@@ -105,8 +107,17 @@ class ModuleIndex:
             return self._class_attribute_reads(scope, target.value)
         reads: list[cst.BaseExpression] = list(self.uses(target.value, scope, target))
         if scope.kind == "function":
-            return self._through_returns(reads, scope, value, depth)
+            return self._through_returns(reads, scope, inner, depth)
         return reads
+
+    def _stripped(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """`value.strip()` where `value` is only stripped before it is kept, else `value`."""
+        attribute = self.parents.get(value)
+        if type(attribute) is cst.Attribute and attribute.value is value and attribute.attr.value == "strip":
+            call = self.parents.get(attribute)
+            if type(call) is cst.Call and call.func is attribute and not call.args:
+                return call
+        return value
 
     def _through_returns(
         self, reads: list[cst.BaseExpression], function: Scope, value: cst.BaseExpression, depth: int
@@ -156,6 +167,7 @@ class ModuleIndex:
                 if len(bindings) != 1 or bindings[0].value is None or type(bindings[0].target) is not cst.Name:
                     return None
                 source = bindings[0].value
+            source = unstripped(source)
             if found is not None and source is not found:
                 return None
             found = source
@@ -256,8 +268,9 @@ class ModuleIndex:
     def returning_function(self, value: cst.BaseExpression) -> Scope | None:
         """The module-level function that returns `value` on every path (`returned_setting`),
         kept in a local or returned as it is."""
-        parent = self.parents.get(value)
-        holder = parent if type(parent) is cst.Return else assigned_target(parent, value)
+        kept = self._stripped(value)
+        parent = self.parents.get(kept)
+        holder = parent if type(parent) is cst.Return else assigned_target(parent, kept)
         scope = self.scope_of(holder) if holder is not None else None
         if scope is None or scope.kind != "function" or self.returned_setting(scope) is not value:
             return None
@@ -333,7 +346,9 @@ class ModuleIndex:
         """The one value a setting read (`N`, `D["key"]`, `self.key`, `Config.key`) can hold."""
         if isinstance(expr, cst.Name):
             bindings = self.model.lookup(expr.value, scope)
-            return bindings[0].value if len(bindings) == 1 and not isinstance(bindings[0].target, cst.Param) else None
+            if len(bindings) != 1 or isinstance(bindings[0].target, cst.Param) or bindings[0].value is None:
+                return None
+            return unstripped(bindings[0].value)
         if isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.model.attribute_lookup(dotted, scope) if dotted else []
@@ -619,6 +634,14 @@ def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) ->
     if isinstance(statement, cst.AnnAssign) and statement.value is value and isinstance(statement.target, cst.Name):
         return statement.target
     return None
+
+
+def unstripped(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`value` of `value.strip()`: a key read and stripped of its newline is still that key."""
+    if type(value) is cst.Call and not value.args and type(func := value.func) is cst.Attribute:
+        if func.attr.value == "strip":
+            return func.value
+    return value
 
 
 def _bare_return(function: cst.FunctionDef) -> bool:
