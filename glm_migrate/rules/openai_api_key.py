@@ -60,9 +60,15 @@ class OpenAIApiKey(Rule):
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
     make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`, `get_openai_api_key()`,
-    `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
+    `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`, a field of a config
+    object built with such a key) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
-    (moved alone, it would send that key to Z.AI). A key imported from another module is what
+    (moved alone, it would send that key to Z.AI). A function or method returning OpenAI's key
+    on every path (`get_api_key()` checking and returning `os.getenv("OPENAI_API_KEY")`) is a
+    setting: GLM009 renames its read where every call of it is a moved client's key; where it is
+    called for more, the call at the client becomes `os.environ["ZAI_API_KEY"]` (safe only where
+    the function does nothing else: a `load_dotenv()` inside would be skipped). One returning it
+    on some paths only is OpenAI's key (unsafe), with what to change in the message. A key imported from another module is what
     the project index finds there: read from `OPENAI_API_KEY`, the moving client reads
     `ZAI_API_KEY` itself (safe); from a module the run cannot read, the client sent it to OpenAI
     until now, and moves only with it replaced (unsafe). String literals are GLM003's. A read of `OPENAI_API_KEY` after
@@ -101,6 +107,10 @@ class OpenAIApiKey(Rule):
         Valid(
             'import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\n'
             'openai.chat.completions.create(model="glm-4.6", messages=[])'
+        ),
+        # a function returning OpenAI's key on every path: a setting GLM009 follows into it
+        Valid(
+            'import os\nfrom openai import OpenAI\ndef key():\n    return os.environ["OPENAI_API_KEY"]\nc = OpenAI(api_key=key())'
         ),
     )
     INVALID = (
@@ -158,6 +168,14 @@ class OpenAIApiKey(Rule):
         ),
         # set on some paths only: OPENAI_API_KEY on the others
         Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
+        # a function returning OpenAI's key on some paths only (None on the others): OpenAI's key
+        Invalid(
+            'import os\nfrom openai import OpenAI\ndef key():\n    if ok:\n        return os.getenv("OPENAI_API_KEY")\n'
+            "c = OpenAI(api_key=key())",
+            expected='import os\nfrom openai import OpenAI\ndef key():\n    if ok:\n        return os.getenv("OPENAI_API_KEY")\n'
+            'c = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
