@@ -173,9 +173,7 @@ def _keys(model: SemanticModel) -> Iterator[str]:
                 values.append((arg.value, scope))
     values += [(a.value, model.scope_of(a.value)) for a in model.module_attributes if a.attribute == "api_key"]
     for value, scope in values:
-        if type(value) is cst.Call and not value.args:
-            value = value.func  # `get_api_key()`: the function imported
-        if type(value) in (cst.Name, cst.Attribute):
+        if type(value) in (cst.Name, cst.Attribute, cst.Call):  # `get_api_key()`: the function imported
             imported = imported_setting(model, value, scope)
             if imported is not None:
                 yield imported[0]

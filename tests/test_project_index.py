@@ -729,6 +729,12 @@ def test_a_key_another_modules_function_returns_from_openais_variable_is_replace
     )
     assert fixes["GLM002"][0] == fixes["GLM101"][0] == "safe"
     assert _fixes(tmp_path / "pure", files, "config.py")["GLM009"][0] == "unsafe"
+    # ... also kept in a name first (`key = get_api_key()` ... `OpenAI(api_key=key)`)
+    files["bot.py"] = bot.replace(
+        "client = OpenAI(api_key=get_api_key())", "key = get_api_key()\nclient = OpenAI(api_key=key)"
+    )
+    assert _fixes(tmp_path / "local", files, "bot.py")["GLM001"][0] == "safe"
+    files["bot.py"] = bot
     # a function that also loads a `.env` file: replaced, its call would no longer load it
     files["config.py"] = getter.replace("import os\n", "import os\n\nfrom dotenv import load_dotenv\n").replace(
         "    key = ", "    load_dotenv()\n    key = "

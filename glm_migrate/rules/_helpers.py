@@ -650,9 +650,11 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     `api_key` after `from keys import api_key` is "keys.api_key", as is `keys.api_key` after
     `import keys`; `keys.api_key` after `from app import keys` is "app.keys.api_key", a module's
     variable or an object's attribute (`from config import settings` ... `settings.api_key`),
-    or a function called without arguments (`get_api_key()`: "keys.get_api_key")."""
-    if type(value) is cst.Call and not value.args:
-        value = value.func
+    or a function called without arguments (`get_api_key()`: "keys.get_api_key"), also through
+    a name bound once to its call (`key = get_api_key()` ... `key`)."""
+    called = called_for(model, value, scope)
+    if called is not None:
+        value, scope = called[0].func, called[1]
     base = value.value if type(value) is cst.Attribute else value
     if type(base) is not cst.Name:
         return None
@@ -670,6 +672,17 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     # `import keys` (not `import app.keys`, which binds `app`): `keys.api_key` is its variable
     plain = type(statement) is cst.Import and type(alias) is cst.ImportAlias and type(alias.name) is cst.Name
     return (written, True) if plain else None
+
+
+def called_for(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[cst.Call, Scope] | None:
+    """The call without arguments `value` is (`get_api_key()`), or holds as a name bound once to
+    it (`key = get_api_key()` ... `key`), with the scope it is made in."""
+    if type(value) is cst.Name:
+        bindings = model.lookup(value.value, scope)
+        if len(bindings) != 1 or bindings[0].qualified is not None or type(bindings[0].target) is not cst.Name:
+            return None
+        value, scope = bindings[0].value, bindings[0].scope  # type: ignore[assignment]
+    return (value, scope) if type(value) is cst.Call and not value.args else None
 
 
 def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[str, str, str] | None:

@@ -348,7 +348,11 @@ class ModuleIndex:
             bindings = self.model.lookup(expr.value, scope)
             if len(bindings) != 1 or isinstance(bindings[0].target, cst.Param) or bindings[0].value is None:
                 return None
-            return unstripped(bindings[0].value)
+            value = unstripped(bindings[0].value)
+            if type(value) is cst.Call and not value.args:
+                # `KEY = get_api_key()`: what the getter returns on every path
+                return self.setting_source(value, bindings[0].scope) or value
+            return value
         if isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.model.attribute_lookup(dotted, scope) if dotted else []

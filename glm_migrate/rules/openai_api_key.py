@@ -21,6 +21,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import (
+    called_for,
     code_of,
     env_key_lookup,
     imported_key,
@@ -362,7 +363,7 @@ class OpenAIApiKey(Rule):
         if imported is not None:
             written, variable, how = imported
             module = written.rpartition(".")[0]
-            if type(value) is cst.Call and how in ("env", "named"):
+            if called_for(self.model, value, scope) is not None and how in ("env", "named"):
                 # `from app.config import get_api_key`: the index says it returns OpenAI's key
                 what = f"what `{module}`'s `{written.rpartition('.')[2]}` returns, read from `{variable}`"
                 return what, "" if how == "env" else "other calls there, or other values on some paths"
