@@ -11,6 +11,7 @@ from glm_migrate.nodes import callee, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
+from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
@@ -185,11 +186,29 @@ def _key_settings(model: SemanticModel) -> dict[str, tuple[str, str]]:
     config["openai"]`: "named")."""
     tables = model.tables
     found: dict[str, tuple[str, str]] = {}
+    index: ModuleIndex | None = None
     for name, bindings in model.module_scope.bindings.items():
+        defines = bindings[0].defines if len(bindings) == 1 else None
+        if defines is not None and defines.kind == "function" and defines.returns and _KEY_LIKE.search(name):
+            # `def get_api_key(): ... return key`: callers elsewhere get what it returns on every path
+            index = index or ModuleIndex(model)
+            returned = index.returned_setting(defines)
+            env = env_lookup(returned) if returned is not None else None
+            if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
+                # "env" only where the call does nothing a caller would miss once it is replaced
+                found[name] = (env[0], "named" if index.other_call(defines) is not None else "env")
+            elif env is None:
+                # OpenAI's key on some paths, another value (or None) on others
+                for path in index.returned_values(defines):
+                    env = env_lookup(path)
+                    if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
+                        found[name] = (env[0], "named")
+                        break
+            continue
         if not all(b.value is not None and b.qualified is None and type(b.target) is cst.Name for b in bindings):
             continue
         value = bindings[0].value if len(bindings) == 1 else None
-        env = env_lookup(value) if value is not None else None
+        env = env_lookup(unstripped(value)) if value is not None else None
         if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
             found[name] = (env[0], "env")
         elif env is not None or _KEY_LIKE.search(name):
@@ -217,7 +236,7 @@ def _keys(model: SemanticModel) -> Iterator[str]:
                 values.append((arg.value, scope))
     values += [(a.value, model.scope_of(a.value)) for a in model.module_attributes if a.attribute == "api_key"]
     for value, scope in values:
-        if type(value) in (cst.Name, cst.Attribute):
+        if type(value) in (cst.Name, cst.Attribute, cst.Call):  # `get_api_key()`: the function imported
             imported = imported_setting(model, value, scope)
             if imported is not None:
                 yield imported[0]

@@ -847,6 +847,63 @@ def test_a_langchain_class_with_a_key_imported_from_openais_variable_waits_for_i
     assert set(_applicabilities(tmp_path, files, "bot.py").values()) == {"unsafe"}
 
 
+def test_a_key_another_modules_function_returns_from_openais_variable_is_replaced_where_the_client_moves(
+    tmp_path: Path,
+) -> None:
+    """`config.py`'s `get_api_key()` checks and returns OPENAI_API_KEY, `bot.py` builds its
+    client with it: as for a variable, the client moves with `ZAI_API_KEY` of its own and the
+    function keeps its read (renamed only unsafely there: it cannot see who calls it)."""
+    getter = (
+        'import os\n\ndef get_api_key():\n    key = os.getenv("OPENAI_API_KEY")\n    if not key:\n'
+        '        raise ValueError("Set OPENAI_API_KEY")\n    return key\n'
+    )
+    bot = _BOT.replace("from keys import api_key", "from config import get_api_key").replace(
+        "=api_key", "=get_api_key()"
+    )
+    files = {"config.py": getter, "bot.py": bot}
+    fixes = _fixes(tmp_path / "pure", files, "bot.py")
+    assert fixes["GLM001"] == (
+        "safe",
+        "API key `get_api_key()` is what `config`'s `get_api_key` returns, read from `OPENAI_API_KEY`: the client, "
+        "moved to Z.AI, reads `ZAI_API_KEY` itself",
+    )
+    assert fixes["GLM002"][0] == fixes["GLM101"][0] == "safe"
+    assert _fixes(tmp_path / "pure", files, "config.py")["GLM009"][0] == "unsafe"
+    # ... also kept in a name first (`key = get_api_key()` ... `OpenAI(api_key=key)`)
+    files["bot.py"] = bot.replace(
+        "client = OpenAI(api_key=get_api_key())", "key = get_api_key()\nclient = OpenAI(api_key=key)"
+    )
+    assert _fixes(tmp_path / "local", files, "bot.py")["GLM001"][0] == "safe"
+    files["bot.py"] = bot
+    # a function that also loads a `.env` file: replaced, its call would no longer load it
+    files["config.py"] = getter.replace("import os\n", "import os\n\nfrom dotenv import load_dotenv\n").replace(
+        "    key = ", "    load_dotenv()\n    key = "
+    )
+    fixes = _fixes(tmp_path / "loads", files, "bot.py")
+    assert fixes["GLM001"][0] == fixes["GLM002"][0] == fixes["GLM101"][0] == "unsafe"
+    assert "does more than read it (other calls there, or other values on some paths)" in fixes["GLM001"][1]
+    # ... as would one returning another value on some path
+    files["config.py"] = getter.replace("    if not key:", "    if not key:\n        return load()\n    if key == 'x':")
+    assert _applicabilities(tmp_path / "other", files, "bot.py")["GLM002"] == "unsafe"
+    # one returning no OpenAI key is no key setting: advice, as before
+    files["config.py"] = "def get_api_key():\n    return load()\n"
+    assert _applicabilities(tmp_path / "none", files, "bot.py")["GLM002"] == "safe"
+
+
+def test_a_guard_of_an_imported_key_before_the_client_given_zais_is_reported(tmp_path: Path) -> None:
+    """kparekh77/Agentic_RAG: `if not OPENAI_API_KEY: raise ...` right before `OpenAI(api_key=
+    OPENAI_API_KEY)`, the key imported from `config.py`: the client reads `ZAI_API_KEY` once
+    moved, and the guard, left as it is, stops a run that has only Z.AI's key."""
+    files = {
+        "config.py": 'import os\n\nOPENAI_API_KEY = os.getenv("OPENAI_API_KEY")\n',
+        "client.py": "from openai import OpenAI\n\nfrom config import OPENAI_API_KEY\n\n"
+        "def make():\n    if not OPENAI_API_KEY:\n        raise RuntimeError('Missing key')\n"
+        "    return OpenAI(api_key=OPENAI_API_KEY)\n",
+    }
+    found = _findings(tmp_path, files)["client.py"]
+    assert any(f.startswith("GLM001 `OPENAI_API_KEY` is tested here to stop where it is unset") for f in found), found
+
+
 def test_summary_lists_key_settings_and_the_imported_keys_passed_to_clients() -> None:
     summary = _summary(
         "import os\nimport keys\nfrom openai import OpenAI\nfrom .secrets import token\n"
@@ -855,6 +912,20 @@ def test_summary_lists_key_settings_and_the_imported_keys_passed_to_clients() ->
     )
     assert summary.key_settings == {"api_key": ("OPENAI_API_KEY", "env"), "OPENAI_KEY": ("OPENAI_KEY", "named")}
     assert summary.keys == (".secrets.token", "keys.api_key")
+    # functions returning OpenAI's key on every path, and the imported ones called for a key
+    summary = _summary(
+        "import os\nfrom openai import OpenAI\nfrom config import load_key\n"
+        "def get_key():\n    return os.environ['OPENAI_API_KEY']\n"
+        "def read_key():\n    setup()\n    key = os.getenv('OPENAI_API_KEY')\n    return key\n"
+        "def any_key():\n    if x:\n        return os.environ['OPENAI_API_KEY']\n"
+        "a = OpenAI(api_key=load_key())\n"
+    )
+    assert summary.key_settings == {
+        "get_key": ("OPENAI_API_KEY", "env"),
+        "read_key": ("OPENAI_API_KEY", "named"),
+        "any_key": ("OPENAI_API_KEY", "named"),
+    }
+    assert summary.keys == ("config.load_key",)
 
 
 def test_ids_sent_through_a_client_that_waits_where_it_is_built_wait_too(tmp_path: Path) -> None:

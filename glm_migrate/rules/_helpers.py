@@ -632,6 +632,8 @@ def names_openai_key(
                 # ... or what another module's calls pass for it (`GptClient(api_key=Config.OPENAI_API_KEY)`)
                 found = _passed_elsewhere(model, param, function)
                 found = found if found is None or variables is None or found in variables else None
+    if found is None and type(value) is cst.Attribute and type(value.value) is cst.Name and depth < 3:
+        found = _field_given_openai_key(model, tables, value, scope, variables, depth)
     if found is None:
         # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
         imported = imported_key(model, value, scope)
@@ -672,6 +674,41 @@ def _settings_key(
     return model.tables.sdk_key_env if any("openai" in word.lower() for word in words) else None
 
 
+def _field_given_openai_key(
+    model: SemanticModel,
+    tables: Tables,
+    value: cst.Attribute,
+    scope: Scope,
+    variables: Collection[str] | None,
+    depth: int,
+) -> str | None:
+    """`config.api_key`, `config` a parameter declared as a class of this module (`config:
+    OpenAIConfig`, a dataclass): OpenAI's key variable when one of this module's constructions
+    of that class gives the field OpenAI's key (`OpenAIConfig(api_key=settings.OPENAI_API_KEY)`,
+    built by a function that returns it to the caller passing it on)."""
+    assert type(value.value) is cst.Name
+    bindings = model.lookup(value.value.value, scope)
+    if len(bindings) != 1 or type(bindings[0].target) is not cst.Param:
+        return None
+    declared = bindings[0].annotation
+    if type(declared) is not cst.Name:
+        return None
+    classes = model.lookup(declared.value, model.module_scope)
+    klass = classes[0].defines if len(classes) == 1 else None
+    if klass is None or klass.kind != "class":
+        return None
+    field_name = value.attr.value
+    for call, where in model.calls:
+        if type(call.func) is not cst.Name or call.func.value != declared.value:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == field_name:
+                found = names_openai_key(model, tables, arg.value, where, variables, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
 def _passed_elsewhere(model: SemanticModel, param: cst.Param, function: Scope) -> str | None:
     """OpenAI's key variable another module's calls pass for `param` of this module's function
     (or of the `__init__` of a class of this module), as the project index says (`key_params`)."""
@@ -699,7 +736,12 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     """The other module's variable `value` may read, as imported, and whether it surely is one:
     `api_key` after `from keys import api_key` is "keys.api_key", as is `keys.api_key` after
     `import keys`; `keys.api_key` after `from app import keys` is "app.keys.api_key", a module's
-    variable or an object's attribute (`from config import settings` ... `settings.api_key`)."""
+    variable or an object's attribute (`from config import settings` ... `settings.api_key`),
+    or a function called without arguments (`get_api_key()`: "keys.get_api_key"), also through
+    a name bound once to its call (`key = get_api_key()` ... `key`)."""
+    called = called_for(model, value, scope)
+    if called is not None:
+        value, scope = called[0].func, called[1]
     base = value.value if type(value) is cst.Attribute else value
     if type(base) is not cst.Name:
         return None
@@ -717,6 +759,17 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     # `import keys` (not `import app.keys`, which binds `app`): `keys.api_key` is its variable
     plain = type(statement) is cst.Import and type(alias) is cst.ImportAlias and type(alias.name) is cst.Name
     return (written, True) if plain else None
+
+
+def called_for(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[cst.Call, Scope] | None:
+    """The call without arguments `value` is (`get_api_key()`), or holds as a name bound once to
+    it (`key = get_api_key()` ... `key`), with the scope it is made in."""
+    if type(value) is cst.Name:
+        bindings = model.lookup(value.value, scope)
+        if len(bindings) != 1 or bindings[0].qualified is not None or type(bindings[0].target) is not cst.Name:
+            return None
+        value, scope = bindings[0].value, bindings[0].scope  # type: ignore[assignment]
+    return (value, scope) if type(value) is cst.Call and not value.args else None
 
 
 def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> tuple[str, str, str] | None:

@@ -14,7 +14,13 @@ from urllib.parse import urlparse
 
 import libcst as cst
 
-from glm_migrate.rules._clients import program_set_key, repoint_blocker, wants_module_settings
+from glm_migrate.rules._clients import (
+    module_client_called,
+    module_setting,
+    program_set_key,
+    repoint_blocker,
+    wants_module_settings,
+)
 from glm_migrate.semantic import Client, Scope, SemanticModel, Target, dotted_name, env_lookup, string_value
 from glm_migrate.tables import Tables
 
@@ -79,13 +85,18 @@ class ModuleIndex:
 
     # -- settings ------------------------------------------------------------------------------
 
-    def setting_reads(self, value: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+    def setting_reads(self, value: cst.BaseExpression, depth: int = 0) -> list[cst.BaseExpression] | None:
         """The expressions that read back a value assigned to a setting (`N`, `D["key"]`,
-        `self.key`, `Config.key`), or None when it is not kept in one, or some read of it
-        cannot be told from reads of other values."""
+        `self.key`, `Config.key`), or returned by a function that returns nothing else (its
+        calls, `get_api_key()`: see `returned_setting`), or None when it is not kept in one, or
+        some read of it cannot be told from reads of other values. A value kept stripped
+        (`os.getenv("OPENAI_API_KEY", "").strip()`) is read where the stripped one is."""
+        inner, value = value, self._stripped(value)
         parent = self.parents.get(value)
         if isinstance(parent, cst.DictElement) and parent.value is value:
             return self._entry_reads(parent)
+        if type(parent) is cst.Return:
+            return self._through_returns([value], self.scope_of(parent), inner, depth)
         target = assigned_target(parent, value)
         if target is None:
             return None
@@ -94,7 +105,176 @@ class ModuleIndex:
             return None
         if scope.kind == "class":
             return self._class_attribute_reads(scope, target.value)
-        return list(self.uses(target.value, scope, target))
+        reads: list[cst.BaseExpression] = list(self.uses(target.value, scope, target))
+        if scope.kind == "function":
+            return self._through_returns(reads, scope, inner, depth)
+        return reads
+
+    def _stripped(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """`value.strip()` where `value` is only stripped before it is kept, else `value`."""
+        attribute = self.parents.get(value)
+        if type(attribute) is cst.Attribute and attribute.value is value and attribute.attr.value == "strip":
+            call = self.parents.get(attribute)
+            if type(call) is cst.Call and call.func is attribute and not call.args:
+                return call
+        return value
+
+    def _through_returns(
+        self, reads: list[cst.BaseExpression], function: Scope, value: cst.BaseExpression, depth: int
+    ) -> list[cst.BaseExpression] | None:
+        """`reads` with each one a `return` gives back replaced by the calls of the function
+        (and what those calls are kept in), where the function returns `value` on every path;
+        None where it returns it on some only, or is used other than called."""
+        returned = [read for read in reads if type(self.parents.get(read)) is cst.Return]
+        if not returned:
+            return reads
+        calls = self.function_calls(function) if self.returned_setting(function) is value else None
+        if calls is None or depth > 3:
+            return None if type(self.parents.get(value)) is cst.Return else reads
+        found = [read for read in reads if read not in returned]
+        for call in calls:
+            if assigned_target(self.parents.get(call), call) is None:
+                found.append(call)
+                continue
+            kept = self.setting_reads(call, depth + 1)  # `key = get_api_key()` ... `OpenAI(api_key=key)`
+            if kept is None:
+                return None
+            found += kept
+        return found
+
+    def returned_setting(self, function: Scope) -> cst.BaseExpression | None:
+        """The one value a module-level function returns on every path, read by name: the value
+        itself (`return os.environ["OPENAI_API_KEY"]`) or a local bound once to it (`key =
+        os.getenv(...)`, checked, `return key`); None when some path returns another value, or
+        none (a bare `return`, the end of the body), or the function is a generator."""
+        node = function.node
+        if (
+            type(node) is not cst.FunctionDef
+            or not self._module_level(function)
+            or not function.returns
+            or function.yields
+            or type(node.body) is not cst.IndentedBlock
+        ):
+            return None
+        last = node.body.body[-1]
+        if type(last) is not cst.SimpleStatementLine or type(last.body[-1]) is not cst.Return:
+            return None
+        found: cst.BaseExpression | None = None
+        for returned in function.returns:
+            source = returned
+            if type(returned) is cst.Name:
+                bindings = function.bindings.get(returned.value, [])
+                if len(bindings) != 1 or bindings[0].value is None or type(bindings[0].target) is not cst.Name:
+                    return None
+                source = bindings[0].value
+            source = unstripped(source)
+            if found is not None and source is not found:
+                return None
+            found = source
+        return None if found is None or _bare_return(node) else found
+
+    def returned_values(self, function: Scope) -> list[cst.BaseExpression]:
+        """What `function` returns, each local name bound once followed to its value; a
+        function that may end without a `return` (a bare one, or the end of its body) also
+        gives `None`, as the name `None`."""
+        node = function.node
+        values: list[cst.BaseExpression] = []
+        for returned in function.returns:
+            bindings = function.bindings.get(returned.value, []) if type(returned) is cst.Name else []
+            bound = bindings[0].value if len(bindings) == 1 and type(bindings[0].target) is cst.Name else None
+            values.append(bound if bound is not None else returned)
+        if type(node) is cst.FunctionDef and type(node.body) is cst.IndentedBlock:
+            last = node.body.body[-1]
+            ends = type(last) is cst.SimpleStatementLine and type(last.body[-1]) in (cst.Return, cst.Raise)
+            if not ends or _bare_return(node):
+                values.append(cst.Name("None"))
+        return values
+
+    def other_call(self, function: Scope) -> cst.Call | None:
+        """The first call of `function` other than a lookup of a variable or what reports and
+        stops (`raise ValueError(...)`, `print`, `logging`), such as `load_dotenv()`: replaced by
+        a lookup, a call of the function would lose it. None when there is none."""
+        stack: list[cst.CSTNode] = [function.node.body]  # type: ignore[attr-defined]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind in (cst.Raise, cst.FunctionDef, cst.ClassDef, cst.Lambda):
+                continue
+            if kind is cst.Call:
+                assert isinstance(node, cst.Call)
+                name = dotted_name(node.func) or ""
+                if env_lookup(node) is None and name.partition(".")[0] not in _GUARD_CALLS:
+                    return node
+            stack.extend(reversed(node.children))
+        return None
+
+    def function_calls(self, function: Scope) -> list[cst.Call] | None:
+        """The calls of a module-level function in this module (`get_api_key()`, no arguments),
+        or None when its name is used otherwise too (handed on, decorated onto something)."""
+        node = function.node
+        assert isinstance(node, cst.FunctionDef)
+        calls: list[cst.Call] = []
+        owner = function.parent
+        if owner is not None and owner.kind == "class":
+            # a method: `Config.get_key()`, `self.get_key()` (no other `.get_key` in the module)
+            reads = self._class_attribute_reads(owner, node.name.value)
+            if reads is None:
+                return None
+            for read in reads:
+                call = self.parents.get(read)
+                if type(call) is not cst.Call or call.func is not read or call.args:
+                    return None
+                calls.append(call)
+            return calls
+        for use in self.uses(node.name.value, self.model.module_scope, node.name):
+            call = self.parents.get(use)
+            if type(call) is not cst.Call or call.func is not use or call.args:
+                return None
+            calls.append(call)
+        return calls
+
+    def called_function(self, call: cst.Call, scope: Scope) -> Scope | None:
+        """The module-level function or method of a module-level class `call` calls with no
+        arguments (`get_api_key()`, `Config.get_api_key()`, `self.get_api_key()`)."""
+        func = call.func
+        if call.args:
+            return None
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
+            base = func.value.value
+            klass: Scope | None = None
+            if base in ("self", "cls"):
+                klass = scope.enclosing_class()
+            else:
+                found = self.model.lookup(base, scope)
+                klass = found[0].defines if len(found) == 1 else None
+            if klass is None or klass.kind != "class":
+                return None
+            bindings = klass.bindings.get(func.attr.value, [])
+        elif type(func) is cst.Name:
+            bindings = self.model.lookup(func.value, scope)
+        else:
+            return None
+        defines = bindings[0].defines if len(bindings) == 1 else None
+        if defines is None or defines.kind != "function" or not self._module_level(defines):
+            return None
+        return defines
+
+    def _module_level(self, function: Scope) -> bool:
+        """A module-level function, or a method of a module-level class."""
+        owner = function.parent
+        module = self.model.module_scope
+        return owner is module or (owner is not None and owner.kind == "class" and owner.parent is module)
+
+    def returning_function(self, value: cst.BaseExpression) -> Scope | None:
+        """The module-level function that returns `value` on every path (`returned_setting`),
+        kept in a local or returned as it is."""
+        kept = self._stripped(value)
+        parent = self.parents.get(kept)
+        holder = parent if type(parent) is cst.Return else assigned_target(parent, kept)
+        scope = self.scope_of(holder) if holder is not None else None
+        if scope is None or scope.kind != "function" or self.returned_setting(scope) is not value:
+            return None
+        return scope
 
     def _entry_reads(self, element: cst.DictElement) -> list[cst.BaseExpression] | None:
         key = string_value(element.key)
@@ -166,7 +346,13 @@ class ModuleIndex:
         """The one value a setting read (`N`, `D["key"]`, `self.key`, `Config.key`) can hold."""
         if isinstance(expr, cst.Name):
             bindings = self.model.lookup(expr.value, scope)
-            return bindings[0].value if len(bindings) == 1 and not isinstance(bindings[0].target, cst.Param) else None
+            if len(bindings) != 1 or isinstance(bindings[0].target, cst.Param) or bindings[0].value is None:
+                return None
+            value = unstripped(bindings[0].value)
+            if type(value) is cst.Call and not value.args:
+                # `KEY = get_api_key()`: what the getter returns on every path
+                return self.setting_source(value, bindings[0].scope) or value
+            return value
         if isinstance(expr, cst.Attribute):
             dotted = dotted_name(expr)
             bindings = self.model.attribute_lookup(dotted, scope) if dotted else []
@@ -177,6 +363,9 @@ class ModuleIndex:
                     if klass is not None:
                         bindings = klass.bindings.get(expr.attr.value, [])
             return bindings[0].value if len(bindings) == 1 else None
+        if type(expr) is cst.Call:
+            function = self.called_function(expr, scope)
+            return self.returned_setting(function) if function is not None else None
         if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
             index = expr.slice[0].slice
             key = string_value(index.value) if isinstance(index, cst.Index) else None
@@ -283,10 +472,22 @@ class ModuleIndex:
     def read_elsewhere(self, value: cst.BaseExpression) -> str | None:
         """The module that imports the module-level variable `value` is assigned to and passes
         it as a client's key (the project index, `ModuleFacts.read_keys`): a read not seen here."""
+        function = self.returning_function(value)
+        if function is not None and function.parent is self.model.module_scope:
+            assert isinstance(function.node, cst.FunctionDef)
+            return self.model.facts.read_keys.get(function.node.name.value)
         target = assigned_target(self.parents.get(value), value)
         if target is None or self.scope_of(target) is not self.model.module_scope:
             return None
         return self.model.facts.read_keys.get(target.value)
+
+    def key_alone(self, read: cst.CSTNode) -> bool:
+        """`read` is given to `openai.api_key` in a module that sends no request through the
+        module client and sets no URL for it: what uses that client (a library, another module)
+        may still talk to OpenAI, so its key alone moves only unsafely (as GLM001 renames it)."""
+        if self.module_setting(read) != "api_key":
+            return False
+        return not module_client_called(self.model) and not module_setting(self.model, "base_url")
 
     def module_setting(self, node: cst.CSTNode) -> str | None:
         """`attribute` when `node` is assigned to `openai.<attribute>`."""
@@ -307,7 +508,7 @@ def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) ->
     reads = index.setting_reads(lookup) or []
     if not reads:
         return False
-    moving = [read for read in reads if index.key_sink(read) is Sink.MOVING]
+    moving = [read for read in reads if index.key_sink(read) is Sink.MOVING and not index.key_alone(read)]
     if not all(read in moving or key_guard(index, read) for read in reads):
         return False
     return bool(moving) or every_key_reader_moves(index)
@@ -437,6 +638,27 @@ def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) ->
     if isinstance(statement, cst.AnnAssign) and statement.value is value and isinstance(statement.target, cst.Name):
         return statement.target
     return None
+
+
+def unstripped(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`value` of `value.strip()`: a key read and stripped of its newline is still that key."""
+    if type(value) is cst.Call and not value.args and type(func := value.func) is cst.Attribute:
+        if func.attr.value == "strip":
+            return func.value
+    return value
+
+
+def _bare_return(function: cst.FunctionDef) -> bool:
+    """A `return` without a value in `function`'s own code (nested functions and classes left out)."""
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.Return and node.value is None:  # type: ignore[attr-defined]
+            return True
+        if kind not in (cst.FunctionDef, cst.ClassDef, cst.Lambda) and not isinstance(node, cst.BaseExpression):
+            stack.extend(node.children)
+    return False
 
 
 def _not_a_read(name: cst.Name, parent: cst.CSTNode | None) -> bool:

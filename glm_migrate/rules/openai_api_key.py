@@ -21,6 +21,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import (
+    called_for,
     code_of,
     env_key_lookup,
     imported_key,
@@ -28,7 +29,7 @@ from glm_migrate.rules._helpers import (
     names_openai_key,
     openai_key_replacing_fix,
 )
-from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_setting_followed
+from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_guard, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
 
 
@@ -60,9 +61,15 @@ class OpenAIApiKey(Rule):
     `os.environ["ZAI_API_KEY"]`, which fails loudly when unset, as `OpenAI()` did without a key.
     A key from any other expression (a settings object, a function) is reported as a warning:
     make sure it holds a Z.AI key; one that names OpenAI's key (`get_config("OPENAI_API_KEY")`, `get_openai_api_key()`,
-    `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`) is OpenAI's: replacing
+    `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`, a field of a config
+    object built with such a key) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
-    (moved alone, it would send that key to Z.AI). A key imported from another module is what
+    (moved alone, it would send that key to Z.AI). A function or method returning OpenAI's key
+    on every path (`get_api_key()` checking and returning `os.getenv("OPENAI_API_KEY")`) is a
+    setting: GLM009 renames its read where every call of it is a moved client's key; where it is
+    called for more, the call at the client becomes `os.environ["ZAI_API_KEY"]` (safe only where
+    the function does nothing else: a `load_dotenv()` inside would be skipped). One returning it
+    on some paths only is OpenAI's key (unsafe), with what to change in the message. A key imported from another module is what
     the project index finds there: read from `OPENAI_API_KEY`, the moving client reads
     `ZAI_API_KEY` itself (safe); from a module the run cannot read, the client sent it to OpenAI
     until now, and moves only with it replaced (unsafe). String literals are GLM003's. A read of `OPENAI_API_KEY` after
@@ -101,6 +108,10 @@ class OpenAIApiKey(Rule):
         Valid(
             'import os\nimport openai\nopenai.api_key = os.environ["ZAI_API_KEY"]\nopenai.base_url = "https://api.z.ai/api/paas/v4/"\n'
             'openai.chat.completions.create(model="glm-4.6", messages=[])'
+        ),
+        # a function returning OpenAI's key on every path: a setting GLM009 follows into it
+        Valid(
+            'import os\nfrom openai import OpenAI\ndef key():\n    return os.environ["OPENAI_API_KEY"]\nc = OpenAI(api_key=key())'
         ),
     )
     INVALID = (
@@ -158,6 +169,14 @@ class OpenAIApiKey(Rule):
         ),
         # set on some paths only: OPENAI_API_KEY on the others
         Invalid('from openai import OpenAI\nkw = {}\nif key:\n    kw["api_key"] = key\nc = OpenAI(**kw)'),
+        # a function returning OpenAI's key on some paths only (None on the others): OpenAI's key
+        Invalid(
+            'import os\nfrom openai import OpenAI\ndef key():\n    if ok:\n        return os.getenv("OPENAI_API_KEY")\n'
+            "c = OpenAI(api_key=key())",
+            expected='import os\nfrom openai import OpenAI\ndef key():\n    if ok:\n        return os.getenv("OPENAI_API_KEY")\n'
+            'c = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
+            unsafe=True,
+        ),
     )
 
     def __init__(self, context: RuleContext) -> None:
@@ -202,9 +221,21 @@ class OpenAIApiKey(Rule):
             if shared is not None and moved_here(self.model, client):
                 # GLM009 cannot rename the setting safely (it has other reads, or is another
                 # module's), and the client moves to Z.AI now: it must not carry the OpenAI key there
+                message, does_more = shared
+                if does_more:
+                    # `get_api_key()` also loads a `.env` file, say: the call cannot simply go
+                    self.report(
+                        arg.value,
+                        f"API key `{code_of(arg.value)}` is {message}, and the function does more than read it "
+                        f"({does_more}): moved to Z.AI, the client would send OpenAI's key there; pass "
+                        f'`api_key=os.environ["{self.key_env}"]` where what the function does is done, or make it '
+                        f"return `{self.key_env}` where every caller wants Z.AI's key",
+                        fix=openai_key_replacing_fix(arg.value, self.key_env),
+                    )
+                    return
                 self.report(
                     arg.value,
-                    f"API key `{code_of(arg.value)}` is {shared}: the client, moved to Z.AI, reads `{self.key_env}` "
+                    f"API key `{code_of(arg.value)}` is {message}: the client, moved to Z.AI, reads `{self.key_env}` "
                     "itself",
                     fix=Fix(
                         ((arg.value, lambda _: env_key_lookup(self.key_env)),),
@@ -212,6 +243,7 @@ class OpenAIApiKey(Rule):
                         imports=("os",),
                     ),
                 )
+                self._stale_guards(arg.value, client)
                 return
             account = next(
                 (
@@ -253,6 +285,28 @@ class OpenAIApiKey(Rule):
                 call,
                 message,
                 fix=Fix(edits, f'Pass `api_key=os.environ["{self.key_env}"]`', imports=("os",)),
+            )
+
+    def _stale_guards(self, key: cst.BaseExpression, client: Client) -> None:
+        """Tests of `key` guarding the client in its own function (`if not OPENAI_API_KEY: raise
+        ...` before `return OpenAI(api_key=OPENAI_API_KEY)`), once the client reads Z.AI's key
+        itself: they still stop a run that has only Z.AI's key."""
+        name = key.func if type(key) is cst.Call else key
+        if type(name) is not cst.Name or client.scope is self.model.module_scope:
+            return
+        index = ModuleIndex(self.model)
+        for read in index.uses(name.value, client.scope):
+            guarded = read.value if type(key) is not cst.Call else None
+            call = index.parents.get(read)
+            test = call if type(call) is cst.Call and call.func is read else read
+            if read is name or (guarded is None and test is read) or not key_guard(index, test):
+                continue
+            self.report(
+                test,
+                f"`{code_of(test)}` is tested here to stop where it is unset, before a client that reads "
+                f"`{self.key_env}` once moved to Z.AI: test `{self.key_env}` here, or a run with only Z.AI's key "
+                "stops",
+                severity=Severity.WARNING,
             )
 
     def _key_set_after_built(self, value: cst.BaseExpression) -> None:
@@ -298,16 +352,22 @@ class OpenAIApiKey(Rule):
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
         add_missing_module_setting(self, "api_key", env_key_lookup(self.key_env), message, ("os",))
 
-    def _shared_openai_setting(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+    def _shared_openai_setting(self, value: cst.BaseExpression, scope: Scope) -> tuple[str, str] | None:
         """What `value` is, for a message, when it is a setting read from OpenAI's key variable
         that also feeds more than clients this run moves (a check, a log line), so GLM009 renames
         it only as an unsafe fix; or another module's such setting (`from keys import api_key`,
-        which the project index says reads `OPENAI_API_KEY`): what else reads it is not seen."""
+        which the project index says reads `OPENAI_API_KEY`): what else reads it is not seen.
+        With it, for a function returning the key (`get_api_key()`), what else the function does
+        that a caller would miss were the call replaced (`load_dotenv()`), or ""."""
         imported = imported_key(self.model, value, scope)
         if imported is not None:
             written, variable, how = imported
             module = written.rpartition(".")[0]
-            return f"the setting `{module}` reads from `{variable}`" if how == "env" else None
+            if called_for(self.model, value, scope) is not None and how in ("env", "named"):
+                # `from app.config import get_api_key`: the index says it returns OpenAI's key
+                what = f"what `{module}`'s `{written.rpartition('.')[2]}` returns, read from `{variable}`"
+                return what, "" if how == "env" else "other calls there, or other values on some paths"
+            return (f"the setting `{module}` reads from `{variable}`", "") if how == "env" else None
         index = ModuleIndex(self.model)
         source = index.setting_source(value, scope)
         env = env_lookup(source) if source is not None else None
@@ -315,10 +375,66 @@ class OpenAIApiKey(Rule):
             return None
         if feeds_only_moving_clients(index, source):
             return None
+        function = index.returning_function(source) if type(value) is cst.Call else None
+        other = index.other_call(function) if function is not None else None
+        does_more = f"it calls `{code_of(other)}`" if other is not None else ""
+        what = f"the `{env[0]}` setting"
+        if function is not None:
+            what = f"the key `{code_of(value.func)}` reads from `{env[0]}`"  # type: ignore[attr-defined]
         elsewhere = index.read_elsewhere(source)
         if elsewhere is not None:
-            return f"the `{env[0]}` setting, which `{elsewhere}` imports as a client's key too"
-        return f"the `{env[0]}` setting, which this module reads elsewhere too"
+            return f"{what}, which `{elsewhere}` imports as a client's key too", does_more
+        if function is not None:
+            return f"{what}, which this module uses elsewhere too", does_more
+        return f"{what}, which this module reads elsewhere too", does_more
+
+    def _partly_openai_key(self, call: cst.Call, scope: Scope) -> bool:
+        """`get_api_key()`, a function of this module returning OpenAI's key on some paths
+        only (another value, or nothing, on the others: `st.secrets[...]` first, a fall-through
+        that returns None): reported with what to change, as an unsafe fix the client waits for.
+        Moved to Z.AI as it is, the client would send OpenAI's key there on those paths."""
+        index = ModuleIndex(self.model)
+        function = index.called_function(call, scope)
+        if function is None:
+            return False
+        returned = index.returned_values(function)
+        openai_key = next(
+            (
+                (value, variable)
+                for value in returned
+                if (variable := self._openai_variable(value, function)) is not None
+            ),
+            None,
+        )
+        if openai_key is None:
+            return False
+        value, variable = openai_key
+        others = [v for v in returned if self._openai_variable(v, function) is None]
+        name = code_of(call.func)
+        if not others:
+            where = f"on every path of `{name}` (`{code_of(value)}` on one)"
+        elif type(others[0]) is cst.Name and others[0].value == "None":
+            where = (
+                f"where `{name}` returns `{code_of(value)}`, and None (the SDK then reads `OPENAI_API_KEY` itself) "
+                "on another path"
+            )
+        else:
+            where = f"where `{name}` returns `{code_of(value)}`, and `{code_of(others[0])}` on another path"
+        self.report(
+            call,
+            f"API key `{code_of(call)}` is OpenAI's key (`{variable}`) {where}: moved to Z.AI, the client would send "
+            f"OpenAI's key there; make `{name}` return a Z.AI key (`{self.key_env}`) on every path its callers want "
+            f'one, or pass `api_key=os.environ["{self.key_env}"]` here',
+            fix=openai_key_replacing_fix(call, self.key_env),
+        )
+        return True
+
+    def _openai_variable(self, value: cst.BaseExpression, function: Scope) -> str | None:
+        """OpenAI's key variable a returned value reads, directly or by its name."""
+        env = env_lookup(value)
+        if env is not None:
+            return env[0] if env[0] in self.tables.openai_key_envs else None
+        return names_openai_key(self.model, self.tables, value, function)
 
     def _check_value(
         self, value: cst.BaseExpression, scope: Scope, *, key_alone: bool = False, account: str | None = None
@@ -356,6 +472,8 @@ class OpenAIApiKey(Rule):
                     f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there",
                     fix=openai_key_replacing_fix(value, self.key_env),
                 )
+                return
+            if type(value) is cst.Call and self._partly_openai_key(value, scope):
                 return
             imported = imported_key(self.model, value, scope)
             if imported is not None and imported[2] == KEY_UNSEEN[1]:

@@ -337,6 +337,9 @@ class OpenAIEnvVar(Rule):
             if guard:
                 if membership is None:  # a membership test's message says so already
                     message += ", tested only to stop where it is unset: the clients it guards move to Z.AI"
+            elif follows and (function := self._index.returning_function(node)) is not None:
+                assert isinstance(function.node, cst.FunctionDef)
+                message += f", returned by `{function.node.name.value}()`, called only for clients moved to Z.AI"
             elif follows:
                 message += ", kept in a setting that only feeds clients moved to Z.AI"
             elif (azure := self._azure_option_reader(node)) is not None:
@@ -395,6 +398,12 @@ class OpenAIEnvVar(Rule):
                 )
                 continue
             applicability = Applicability.SAFE if follows else None
+            if not follows and name in key_envs and self._only_module_key_alone(node):
+                message += (
+                    ", given to `openai.api_key` in a module that sends nothing through the `openai` module "
+                    "client: what uses that client may still talk to OpenAI, so read the Z.AI key only where "
+                    "something points it at Z.AI"
+                )
             edits = ((node, edit), *self._guard_messages(node, name, new)) if follows else ((node, edit),)
             finding = self.report(node, message, fix=Fix(edits, title, applicability=applicability))
             if follows and name in key_envs:
@@ -514,6 +523,12 @@ class OpenAIEnvVar(Rule):
         return [
             (literal, replace_with(literal.with_changes(value=word.sub(new, literal.value)))) for literal in literals
         ]
+
+    def _only_module_key_alone(self, lookup: cst.BaseExpression) -> bool:
+        """Every read of the setting (or getter) `lookup` is kept in is `openai.api_key` in a
+        module sending nothing through the module client (`ModuleIndex.key_alone`)."""
+        reads = self._index.setting_reads(lookup) or []
+        return bool(reads) and all(self._index.key_alone(read) for read in reads)
 
     def _guards_moving_clients(self, lookup: cst.BaseExpression) -> bool:
         """`lookup` tests whether OpenAI's key is set, only to stop (or not build the client),
