@@ -83,6 +83,7 @@ def _bind_module_level(tree: ast.Module, bound: dict[str, list[str | None]]) -> 
         node = pending.pop()
         if isinstance(node, _SCOPES):
             bound.setdefault(node.name, []).append(None)
+            pending.extend(node.decorator_list)  # evaluated where the def stands: `@(d := deco)` binds here
             continue
         if isinstance(node, ast.Lambda):
             continue

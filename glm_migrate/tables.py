@@ -421,6 +421,10 @@ class Tables:
     #: `match_model`'s answers by id: rules ask about the same literals again and again (each
     #: copy made by `replace` starts empty, as its map may differ)
     _matches: dict[str, ModelMatch | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: `match_on`'s, by (endpoint, id)
+    _matches_on: dict[tuple[str, str], ModelMatch | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def match_model(self, model_id: str) -> ModelMatch | None:
         """The model map's one lookup: the endpoint `model_id` belongs to and its GLM id, or None.
@@ -454,6 +458,17 @@ class Tables:
     def match_on(self, endpoint: str, model_id: str) -> ModelMatch | None:
         """`match_model`, for an id sent to `endpoint`: None when the map does not know it there
         (unlisted, or an id of another endpoint)."""
+        key = (endpoint, model_id)
+        try:
+            return self._matches_on[key]
+        except KeyError:
+            pass
+        if len(self._matches_on) >= _MATCHES_KEPT:
+            self._matches_on.clear()
+        match = self._matches_on[key] = self._match_on(endpoint, model_id)
+        return match
+
+    def _match_on(self, endpoint: str, model_id: str) -> ModelMatch | None:
         table = self.models.get(endpoint, {})
         if model_id in table:
             shutdown = self.shutdowns.get(model_id) or self.shutdowns.get(_undated(self.dated_suffix, model_id))

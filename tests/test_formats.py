@@ -27,7 +27,7 @@ def ask(prompt, model="gpt-4o"):
     return client.chat.completions.create(model=model, messages=[{{"role": "user", "content": prompt}}], temperature=1.5)
 
 
-client.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])
+TUNED_MODEL = "ft:gpt-4o:acme::x1"  # sent through a client of its own, which stays with OpenAI
 """
 
 
@@ -54,7 +54,7 @@ def test_github_annotations(tree: Path) -> None:
     ) in lines
     manual = next(line for line in lines if "GLM102" in line)
     # `:` and `,` are escaped in properties, newlines in the message
-    assert manual.startswith("::error file=src/app.py,line=11,col=38,")
+    assert manual.startswith("::error file=src/app.py,line=11,col=15,")
     assert "[manual]" in manual and "\n" not in manual
     assert all(line.startswith("::") for line in lines)
 
@@ -289,8 +289,7 @@ def ask(prompt, model="gpt-4o"):
     return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], temperature=1.5)
 
 
-def tuned(prompt):
-    return client.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[{"role": "user", "content": prompt}])
+TUNED_MODEL = "ft:gpt-4o:acme::x1"  # the support bot's fine-tune
 """
 
 

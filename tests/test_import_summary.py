@@ -34,7 +34,7 @@ CORNERS = {
     "rebound by a class": "from pkg import Model\nclass Model:\n    pass\n",
     "function scope is apart": "from pkg import c\ndef f(c=1):\n    import other as c\n    c = 2\n",
     "class scope is apart": "from pkg import c\nclass K(c):\n    c = 1\n    from x import y\n",
-    "decorators and defaults bind inside": "from pkg import d\n@(d := deco)\ndef f(a=[d for d in x]):\n    pass\n",
+    "a decorator binds outside, a default's comprehension inside": "from pkg import d\n@(d := deco)\ndef f(a=[d for d in x]):\n    pass\n",
     "lambda is apart": "from pkg import v\nf = lambda v=(v := 1): v\n",
     "comprehension binds at module level": "from pkg import i\nitems = [i for i in range(3)]\n",
     "walrus binds at module level": "from pkg import w\nif (w := 3):\n    pass\n",

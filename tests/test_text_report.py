@@ -178,7 +178,7 @@ def ask(prompt, model="gpt-4o"):
     return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}])
 
 
-tuned = client.chat.completions.create(model="ft:gpt-4o:acme::x1", messages=[])
+TUNED_MODEL = "ft:gpt-4o:acme::x1"  # the support bot's fine-tune
 """
 
 
