@@ -348,20 +348,28 @@ def waiting_handed(model: SemanticModel, waiting: Mapping[Client, str]) -> list[
     return sorted(found)
 
 
+def _param_owner(model: SemanticModel, function: Scope) -> tuple[cst.FunctionDef, str, int] | None:
+    """A function scope as other modules call it: its def, the name they call (a module-level
+    function's, or the class whose `__init__` it is), and how many leading parameters they do
+    not pass (`self`); None for any other function."""
+    node = function.node
+    if type(node) is not cst.FunctionDef:
+        return None
+    if function.parent is model.module_scope:
+        return node, node.name.value, 0
+    klass = _constructed_class(model, function)
+    return None if klass is None else (node, klass, 1)
+
+
 def _param_sent(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str, str], ...]]:
     """`ModuleSummary.param_sent`: imported values sent as model ids through a client a
     parameter of a module-level function (or of a module-level class's `__init__`) holds."""
     found: dict[str, set[tuple[str, int, str, str]]] = {}
     for call, qualified, attributes in _sent_sources(model):
         for param, function in model.receiver_params(call):
-            node = function.node
-            if type(node) is not cst.FunctionDef:
+            if (owned := _param_owner(model, function)) is None:
                 continue
-            owner, shift = node.name.value, 0
-            if function.parent is not model.module_scope:
-                if (klass := _constructed_class(model, function)) is None:
-                    continue
-                owner, shift = klass, 1
+            node, owner, shift = owned
             for index, name in _params_named(node, {param.name.value}):
                 found.setdefault(owner, set()).add((name, index - shift if index > 0 else index, qualified, attributes))
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
@@ -468,14 +476,9 @@ def _client_forwards(model: SemanticModel, imports: set[str]) -> dict[str, tuple
                 break
             keyword = arg.keyword.value if arg.keyword is not None else ""
             for param, function in params:
-                node = function.node
-                if type(node) is not cst.FunctionDef:
+                if (owned := _param_owner(model, function)) is None:
                     continue
-                owner, shift = node.name.value, 0
-                if function.parent is not model.module_scope:
-                    if (klass := _constructed_class(model, function)) is None:
-                        continue
-                    owner, shift = klass, 1
+                node, owner, shift = owned
                 for index, name in _params_named(node, {param.name.value}):
                     own = index - shift if index > 0 else index
                     for target in targets:
