@@ -588,6 +588,13 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
+    handler = missing_key_handler(model, client)
+    if handler is not None:
+        return (
+            f"it is built in a `try` whose `{short_code(handler.type or handler)}` handler expects the error "
+            "a missing key raises; the Z.AI key's `os.environ[...]` lookup would raise KeyError past it: catch "
+            "`KeyError` there too"
+        )
     variable = program_set_key(model, client)
     if variable is not None:
         return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
@@ -614,6 +621,56 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
             if not client.surely_sets(option):
                 return f"`**{splat_code(client)}` may hold keys it does not list, `{option}` among them"
     return None
+
+
+#: handlers that also catch the KeyError of `os.environ["ZAI_API_KEY"]`
+_LOOKUP_ERRORS = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})
+
+
+def missing_key_handler(model: SemanticModel, client: Client) -> cst.ExceptHandler | None:
+    """The `except OpenAIError:` of a `try` around the client's construction, when the key
+    fix would change what it catches: the client reads no key of its own (or one `os.getenv`
+    may give as None), so without one its constructor raises OpenAIError, which the program
+    expects (an optional client); `os.environ["ZAI_API_KEY"]` raises KeyError instead, which
+    that handler lets through. None where a handler catches KeyError too, or nothing is caught."""
+    call = client.construction
+    if call is None or client.splats or not _key_may_be_missing(client):
+        return None
+    errors = model.tables.missing_key_errors
+    node: cst.CSTNode = call
+    while (parent := model.parents.get(node)) is not None and type(parent) not in _SCOPE_NODES:
+        if type(parent) is cst.Try and node is parent.body:
+            found = None
+            for handler in parent.handlers:
+                if handler.type is None:
+                    return None
+                types = handler.type.elements if type(handler.type) is cst.Tuple else ()
+                exprs = [element.value for element in types] if types else [handler.type]
+                for expr in exprs:
+                    if type(expr) not in (cst.Name, cst.Attribute) or _last_name(expr) in _LOOKUP_ERRORS:
+                        return None  # KeyError is caught too (or may be: a tuple in a variable)
+                    if found is None and model.qualified_names(expr, client.scope) & errors:
+                        found = handler
+            if found is not None:
+                return found
+        node = parent
+    return None
+
+
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+
+
+def _key_may_be_missing(client: Client) -> bool:
+    """The client's key is the SDK's own lookup (no `api_key=`) or a lookup giving None when
+    unset (`os.getenv("OPENAI_API_KEY")`), which the key fix makes `os.environ[...]`."""
+    arg = client.kwarg("api_key")
+    if arg is None:
+        return not client.option_sources("api_key")
+    value = arg.value
+    if type(value) is not cst.Call or len(value.args) != 1:
+        return False
+    name = dotted_name(value.func) or ""
+    return name.endswith("getenv") or name.endswith("environ.get")
 
 
 def _legacy_use(model: SemanticModel) -> str:

@@ -19,6 +19,7 @@ from glm_migrate.rules._clients import (
     own_branch_advice,
     program_set_key,
     provider_branch,
+    missing_key_handler,
     repoint_blocker,
     set_after_built,
     wants_module_settings,
@@ -293,6 +294,16 @@ class OpenAIClientBaseURL(Rule):
                         "Client `base_url` set after the client is built: it replaces the URL its constructor "
                         "is given, so a client moved to Z.AI would send its Z.AI key here; point it at Z.AI here",
                     )
+            return
+        handler = missing_key_handler(self.model, client)
+        if handler is not None:
+            # an optional client: `except OpenAIError` expects its missing key; the key fix raises KeyError
+            self.report(
+                call,
+                f"Client talks to OpenAI, built in a `try` whose `{short_code(handler.type or call)}` handler expects "
+                f'the error a missing key raises: with `api_key=os.environ["{self.key_env}"]` it would raise KeyError '
+                "past that handler instead; point it at Z.AI by hand, catching `KeyError` there too",
+            )
             return
         url = self._url()
         for assignment in self.model.client_option_assignments:
