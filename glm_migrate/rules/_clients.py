@@ -628,14 +628,26 @@ _LOOKUP_ERRORS = frozenset({"KeyError", "LookupError", "Exception", "BaseExcepti
 
 
 def missing_key_handler(model: SemanticModel, client: Client) -> cst.ExceptHandler | None:
-    """The `except OpenAIError:` of a `try` around the client's construction, when the key
-    fix would change what it catches: the client reads no key of its own (or one `os.getenv`
-    may give as None), so without one its constructor raises OpenAIError, which the program
-    expects (an optional client); `os.environ["ZAI_API_KEY"]` raises KeyError instead, which
-    that handler lets through. None where a handler catches KeyError too, or nothing is caught."""
+    """The `except OpenAIError:` around the client's construction when the key fix would change
+    what it catches (`try_catching_missing_key`): the client reads no key of its own, or one
+    `os.getenv` may give as None."""
     call = client.construction
-    if call is None or client.splats or not _key_may_be_missing(client):
+    if call is None or client.splats:
         return None
+    arg = client.kwarg("api_key")
+    if arg is None and client.option_sources("api_key"):
+        return None
+    if arg is not None and not lookup_may_give_none(arg.value):
+        return None
+    return try_catching_missing_key(model, call, client.scope)
+
+
+def try_catching_missing_key(model: SemanticModel, call: cst.Call, scope: Scope) -> cst.ExceptHandler | None:
+    """The handler of a `try` around `call` (in the same function) that catches what an OpenAI
+    client's constructor raises without a key (`openai.OpenAIError`) and not KeyError: the
+    program expects that error (an optional client), and `os.environ["ZAI_API_KEY"]`, the key
+    fix, would raise KeyError past it. None where a handler catches KeyError too (`except
+    Exception`, a bare `except`, or a tuple held in a variable, which may), or nothing is caught."""
     errors = model.tables.missing_key_errors
     node: cst.CSTNode = call
     while (parent := model.parents.get(node)) is not None and type(parent) not in _SCOPE_NODES:
@@ -644,12 +656,12 @@ def missing_key_handler(model: SemanticModel, client: Client) -> cst.ExceptHandl
             for handler in parent.handlers:
                 if handler.type is None:
                     return None
-                types = handler.type.elements if type(handler.type) is cst.Tuple else ()
-                exprs = [element.value for element in types] if types else [handler.type]
+                caught = handler.type
+                exprs = [element.value for element in caught.elements] if type(caught) is cst.Tuple else [caught]
                 for expr in exprs:
                     if type(expr) not in (cst.Name, cst.Attribute) or _last_name(expr) in _LOOKUP_ERRORS:
-                        return None  # KeyError is caught too (or may be: a tuple in a variable)
-                    if found is None and model.qualified_names(expr, client.scope) & errors:
+                        return None
+                    if found is None and model.qualified_names(expr, scope) & errors:
                         found = handler
             if found is not None:
                 return found
@@ -660,13 +672,9 @@ def missing_key_handler(model: SemanticModel, client: Client) -> cst.ExceptHandl
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
 
-def _key_may_be_missing(client: Client) -> bool:
-    """The client's key is the SDK's own lookup (no `api_key=`) or a lookup giving None when
-    unset (`os.getenv("OPENAI_API_KEY")`), which the key fix makes `os.environ[...]`."""
-    arg = client.kwarg("api_key")
-    if arg is None:
-        return not client.option_sources("api_key")
-    value = arg.value
+def lookup_may_give_none(value: cst.BaseExpression) -> bool:
+    """`os.getenv("OPENAI_API_KEY")` / `os.environ.get(...)` without a default: None when unset,
+    which the key fix makes `os.environ[...]`."""
     if type(value) is not cst.Call or len(value.args) != 1:
         return False
     name = dotted_name(value.func) or ""
