@@ -593,6 +593,11 @@ def names_openai_key(
         options = [arg.value for call in calls for arg in call.args if arg.keyword and arg.keyword.value in _FILLED_BY]
         return next((n for option in options if (n := named(option))), None)
 
+    if type(value) is cst.BooleanOperation and depth < 3:
+        # `api_key or OPENAI_API_KEY`: OpenAI's key on the path where either operand is it
+        return names_openai_key(model, tables, value.left, scope, variables, depth + 1) or names_openai_key(
+            model, tables, value.right, scope, variables, depth + 1
+        )
     found = named(value)
     if found is None and type(value) is cst.Attribute:
         found = _settings_key(model, value, scope, names, variables is None) or found
@@ -605,8 +610,9 @@ def names_openai_key(
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
             held = bindings[0].value
-            if found is None and type(held) in (cst.Name, cst.Attribute) and depth < 3:
-                # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds
+            if found is None and type(held) in (cst.Name, cst.Attribute, cst.BooleanOperation) and depth < 3:
+                # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds;
+                # `self.api_key = api_key or OPENAI_API_KEY`: what either does
                 found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
         elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
