@@ -16,7 +16,7 @@ import libcst as cst
 from glm_migrate import layout
 from glm_migrate.defaults import argparse_arguments, declarations
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
+from glm_migrate.nodes import ENVIRON_NAMES, IMAGE_PARTS, literals_in, names_in, os_dotted_name, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.rules._settings_class import settings_field_envs
@@ -599,6 +599,9 @@ def names_openai_key(
             model, tables, value.right, scope, variables, depth + 1
         )
     found = named(value)
+    if found is None and (held_name := _variable_named_by(model, value, scope)) is not None:
+        # `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"`: the variable the constant names
+        found = named_by([held_name])
     if found is None and type(value) is cst.Attribute:
         found = _settings_key(model, value, scope, names, variables is None) or found
         # `args.key` with `parser.add_argument("--key", default=os.environ.get("OPENAI_API_KEY"))`
@@ -646,6 +649,27 @@ def names_openai_key(
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+def _variable_named_by(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
+    """The string a constant holds when `value` looks a variable up by it (`os.getenv(KEY_ENV)`,
+    `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"` bound once), else None."""
+    if type(value) is cst.Call and value.args and os_dotted_name(value.func) in _LOOKUPS:
+        key = value.args[0].value
+    elif type(value) is cst.Subscript and os_dotted_name(value.value) in ENVIRON_NAMES and len(value.slice) == 1:
+        index = value.slice[0].slice
+        key = index.value if type(index) is cst.Index else None
+    else:
+        return None
+    if type(key) not in (cst.Name, cst.Attribute):
+        return None
+    bindings = model.bindings_of(key, scope)
+    if len(bindings) != 1 or type(bindings[0].target) is cst.Param or type(bindings[0].value) is not cst.SimpleString:
+        return None
+    return string_value(bindings[0].value)
+
+
+_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 
 
 #: the keywords of an option's declaration that say what fills it when not given
