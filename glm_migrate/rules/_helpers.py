@@ -654,6 +654,7 @@ def names_openai_key(
 def _variable_named_by(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
     """The string a constant holds when `value` looks a variable up by it (`os.getenv(KEY_ENV)`,
     `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"` bound once), else None."""
+    key: cst.BaseExpression | None
     if type(value) is cst.Call and value.args and os_dotted_name(value.func) in _LOOKUPS:
         key = value.args[0].value
     elif type(value) is cst.Subscript and os_dotted_name(value.value) in ENVIRON_NAMES and len(value.slice) == 1:
@@ -661,7 +662,7 @@ def _variable_named_by(model: SemanticModel, value: cst.BaseExpression, scope: S
         key = index.value if type(index) is cst.Index else None
     else:
         return None
-    if type(key) not in (cst.Name, cst.Attribute):
+    if key is None or type(key) not in (cst.Name, cst.Attribute):
         return None
     bindings = model.bindings_of(key, scope)
     if len(bindings) != 1 or type(bindings[0].target) is cst.Param or type(bindings[0].value) is not cst.SimpleString:
