@@ -174,7 +174,10 @@ class LangchainOpenAIClass(Rule):
     ```
 
     ## Fix safety
-    Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
+    Safe, as for the SDK clients (GLM001, GLM002, GLM101); none for an instance built without a
+    key inside a `try` whose handlers catch `OpenAIError` and not `KeyError` (the SDK client it
+    builds raises that error without a key; Z.AI's `os.environ[...]` would raise KeyError past
+    the handler), which is reported to move by hand; unsafe, all of them, for an instance
     whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
     send that key to Z.AI, so it moves with the key replaced; for an instance given a stand-in key
     literal (`api_key=SecretStr("sk-fake123")` in a test whose mock answers OpenAI's URL), which
