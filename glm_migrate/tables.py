@@ -390,6 +390,8 @@ class Tables:
     legacy_errors: Mapping[str, str]
     #: legacy error classes whose v1 name catches less
     narrower_errors: frozenset[str]
+    #: what an OpenAI client's constructor raises without a key (`openai.OpenAIError`)
+    missing_key_errors: frozenset[str]
     #: OpenAI embedding model -> the size of its vectors
     openai_embedding_sizes: Mapping[str, int]
     #: GLM embedding model -> the `dimensions` values Z.AI documents
@@ -914,6 +916,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
         ),
         narrower_errors=frozenset(_str_list(endpoints_raw, "legacy_errors_narrower.names", "endpoints")),
+        missing_key_errors=frozenset(_str_list(endpoints_raw, "missing_key.errors", "endpoints")),
         openai_embedding_sizes=MappingProxyType(
             {k: int(v) for k, v in _get(params_raw, "embedding_vectors.openai", Mapping, "parameters").items()}
         ),

@@ -1476,3 +1476,24 @@ def test_a_client_kept_for_an_imported_base_class_waits_for_its_unseen_requests(
     assert "`completions.create` in `pkg.base.BaseClient`, which `AzureClient` inherits" in fixes["GLM008"][1]
     # `Chat` makes requests of its own, but inherits `complete` too: its client waits as well
     assert _fixes(tmp_path, files, "pkg/own_calls.py")["GLM008"][0] == "unsafe"
+
+
+def test_a_key_falling_back_to_another_modules_openai_setting_holds_its_client(tmp_path: Path) -> None:
+    """`self.api_key = api_key or OPENAI_API_KEY`, the setting `config.py` reads from OpenAI's
+    variable (uzulla/pod-tenuki): OpenAI's key on the default path, so the client moves only
+    with it replaced, never by a safe run."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": "import os\n\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n",
+        "app/summarizer.py": "from openai import OpenAI\n\nfrom app.config import OPENAI_API_KEY\n\n\n"
+        "class Summarizer:\n    def __init__(self, api_key=None):\n"
+        "        self.api_key = api_key or OPENAI_API_KEY\n"
+        "        self.client = OpenAI(api_key=self.api_key)\n\n"
+        "    def run(self, text):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[])\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/summarizer.py") == {
+        "GLM001": "unsafe",
+        "GLM002": "unsafe",
+        "GLM101": "unsafe",
+    }

@@ -588,6 +588,13 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
+    handler = missing_key_handler(model, client)
+    if handler is not None:
+        return (
+            f"it is built in a `try` whose `{short_code(handler.type or handler)}` handler expects the error "
+            "a missing key raises; the Z.AI key's `os.environ[...]` lookup would raise KeyError past it: catch "
+            "`KeyError` there too"
+        )
     variable = program_set_key(model, client)
     if variable is not None:
         return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
@@ -614,6 +621,64 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
             if not client.surely_sets(option):
                 return f"`**{splat_code(client)}` may hold keys it does not list, `{option}` among them"
     return None
+
+
+#: handlers that also catch the KeyError of `os.environ["ZAI_API_KEY"]`
+_LOOKUP_ERRORS = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})
+
+
+def missing_key_handler(model: SemanticModel, client: Client) -> cst.ExceptHandler | None:
+    """The `except OpenAIError:` around the client's construction when the key fix would change
+    what it catches (`try_catching_missing_key`): the client reads no key of its own, or one
+    `os.getenv` may give as None."""
+    call = client.construction
+    if call is None or client.splats:
+        return None
+    arg = client.kwarg("api_key")
+    if arg is None and client.option_sources("api_key"):
+        return None
+    if arg is not None and not lookup_may_give_none(arg.value):
+        return None
+    return try_catching_missing_key(model, call, client.scope)
+
+
+def try_catching_missing_key(model: SemanticModel, call: cst.Call, scope: Scope) -> cst.ExceptHandler | None:
+    """The handler of a `try` around `call` (in the same function) that catches what an OpenAI
+    client's constructor raises without a key (`openai.OpenAIError`) and not KeyError: the
+    program expects that error (an optional client), and `os.environ["ZAI_API_KEY"]`, the key
+    fix, would raise KeyError past it. None where a handler catches KeyError too (`except
+    Exception`, a bare `except`, or a tuple held in a variable, which may), or nothing is caught."""
+    errors = model.tables.missing_key_errors
+    node: cst.CSTNode = call
+    while (parent := model.parents.get(node)) is not None and type(parent) not in _SCOPE_NODES:
+        if type(parent) is cst.Try and node is parent.body:
+            found = None
+            for handler in parent.handlers:
+                if handler.type is None:
+                    return None
+                caught = handler.type
+                exprs = [element.value for element in caught.elements] if type(caught) is cst.Tuple else [caught]
+                for expr in exprs:
+                    if type(expr) not in (cst.Name, cst.Attribute) or _last_name(expr) in _LOOKUP_ERRORS:
+                        return None
+                    if found is None and model.qualified_names(expr, scope) & errors:
+                        found = handler
+            if found is not None:
+                return found
+        node = parent
+    return None
+
+
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+
+
+def lookup_may_give_none(value: cst.BaseExpression) -> bool:
+    """`os.getenv("OPENAI_API_KEY")` / `os.environ.get(...)` without a default: None when unset,
+    which the key fix makes `os.environ[...]`."""
+    if type(value) is not cst.Call or len(value.args) != 1:
+        return False
+    name = dotted_name(value.func) or ""
+    return name.endswith("getenv") or name.endswith("environ.get")
 
 
 def _legacy_use(model: SemanticModel) -> str:

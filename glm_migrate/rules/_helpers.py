@@ -16,7 +16,7 @@ import libcst as cst
 from glm_migrate import layout
 from glm_migrate.defaults import argparse_arguments, declarations
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import IMAGE_PARTS, literals_in, names_in, short_code
+from glm_migrate.nodes import ENVIRON_NAMES, IMAGE_PARTS, literals_in, names_in, os_dotted_name, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.rules._settings_class import settings_field_envs
@@ -593,7 +593,15 @@ def names_openai_key(
         options = [arg.value for call in calls for arg in call.args if arg.keyword and arg.keyword.value in _FILLED_BY]
         return next((n for option in options if (n := named(option))), None)
 
+    if type(value) is cst.BooleanOperation and depth < 3:
+        # `api_key or OPENAI_API_KEY`: OpenAI's key on the path where either operand is it
+        return names_openai_key(model, tables, value.left, scope, variables, depth + 1) or names_openai_key(
+            model, tables, value.right, scope, variables, depth + 1
+        )
     found = named(value)
+    if found is None and (held_name := _variable_named_by(model, value, scope)) is not None:
+        # `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"`: the variable the constant names
+        found = named_by([held_name])
     if found is None and type(value) is cst.Attribute:
         found = _settings_key(model, value, scope, names, variables is None) or found
         # `args.key` with `parser.add_argument("--key", default=os.environ.get("OPENAI_API_KEY"))`
@@ -605,8 +613,9 @@ def names_openai_key(
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
             held = bindings[0].value
-            if found is None and type(held) in (cst.Name, cst.Attribute) and depth < 3:
-                # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds
+            if found is None and type(held) in (cst.Name, cst.Attribute, cst.BooleanOperation) and depth < 3:
+                # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds;
+                # `self.api_key = api_key or OPENAI_API_KEY`: what either does
                 found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
         elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
@@ -640,6 +649,28 @@ def names_openai_key(
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+def _variable_named_by(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
+    """The string a constant holds when `value` looks a variable up by it (`os.getenv(KEY_ENV)`,
+    `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"` bound once), else None."""
+    key: cst.BaseExpression | None
+    if type(value) is cst.Call and value.args and os_dotted_name(value.func) in _LOOKUPS:
+        key = value.args[0].value
+    elif type(value) is cst.Subscript and os_dotted_name(value.value) in ENVIRON_NAMES and len(value.slice) == 1:
+        index = value.slice[0].slice
+        key = index.value if type(index) is cst.Index else None
+    else:
+        return None
+    if key is None or type(key) not in (cst.Name, cst.Attribute):
+        return None
+    bindings = model.bindings_of(key, scope)
+    if len(bindings) != 1 or type(bindings[0].target) is cst.Param or type(bindings[0].value) is not cst.SimpleString:
+        return None
+    return string_value(bindings[0].value)
+
+
+_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 
 
 #: the keywords of an option's declaration that say what fills it when not given

@@ -10,7 +10,13 @@ from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
-from glm_migrate.rules._clients import construction_provider_branch, own_branch_advice, program_key_read
+from glm_migrate.rules._clients import (
+    construction_provider_branch,
+    lookup_may_give_none,
+    own_branch_advice,
+    program_key_read,
+    try_catching_missing_key,
+)
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -168,7 +174,10 @@ class LangchainOpenAIClass(Rule):
     ```
 
     ## Fix safety
-    Safe, as for the SDK clients (GLM001, GLM002, GLM101); unsafe, all of them, for an instance
+    Safe, as for the SDK clients (GLM001, GLM002, GLM101); none for an instance built without a
+    key inside a `try` whose handlers catch `OpenAIError` and not `KeyError` (the SDK client it
+    builds raises that error without a key; Z.AI's `os.environ[...]` would raise KeyError past
+    the handler), which is reported to move by hand; unsafe, all of them, for an instance
     whose key names OpenAI's (`openai_api_key=settings.OPENAI_API_KEY`): moved alone, it would
     send that key to Z.AI, so it moves with the key replaced; for an instance given a stand-in key
     literal (`api_key=SecretStr("sk-fake123")` in a test whose mock answers OpenAI's URL), which
@@ -629,6 +638,21 @@ class LangchainOpenAIClass(Rule):
             self._claim_model(call, scope)  # sent to OpenAI until then: not data (GLM103)
             return
         given = _kwarg(call, ALIASES["api_key"])
+        handler = (
+            try_catching_missing_key(self.model, call, scope)
+            if target is Target.OPENAI and not splats and (given is None or lookup_may_give_none(given.value))
+            else None
+        )
+        if handler is not None:
+            # an optional model: `except OpenAIError` expects its missing key; the key fix raises KeyError
+            self.report(
+                call,
+                f"`{name}` talks to OpenAI, built in a `try` whose `{short_code(handler.type or call)}` handler "
+                f'expects the error a missing key raises: with `api_key=os.environ["{self.key_env}"]` it would '
+                "raise KeyError past that handler instead; point it at Z.AI by hand, catching `KeyError` there too",
+            )
+            self._claim_model(call, scope)
+            return
         variable = (
             program_key_read(self.model, given.value, scope)
             if given is not None and env_lookup(given.value) is None  # a lookup is renamed by its own fix

@@ -10,6 +10,7 @@ from glm_migrate.rules._clients import (
     add_client_option,
     add_missing_module_setting,
     migrates_to_zai,
+    missing_key_handler,
     module_client_called,
     module_setting,
     moved_here,
@@ -199,6 +200,8 @@ class OpenAIApiKey(Rule):
                 if assignment.option == "api_key":
                     self._key_set_after_built(assignment.value)
             return
+        if missing_key_handler(self.model, client) is not None:
+            return  # GLM002 reports the client, which moves by hand
         blocker = repoint_blocker(self.model, client)
         for assignment in self.model.client_option_assignments:
             # `client.api_key = os.environ["OPENAI_API_KEY"]`: renamed with the client (a literal is GLM003's)

@@ -15,6 +15,7 @@ from glm_migrate.rules._clients import (
     class_factories,
     client_url,
     default_in_mapping,
+    missing_key_handler,
     moves_with_client,
     own_branch_advice,
     program_set_key,
@@ -72,7 +73,9 @@ class OpenAIClientBaseURL(Rule):
     alone, and one set elsewhere (in an `if`, from a setting) is reported as chosen at run time.
     A client whose key or URL is set afterwards to a value glm-migrate cannot rewrite with it
     (`self.client.api_key = config["api_key"]`) moves by hand: moved, it would send that value to
-    Z.AI or its Z.AI key to that URL.
+    Z.AI or its Z.AI key to that URL. So does a client built without a key (or with
+    `os.getenv(...)`'s) inside a `try` whose handlers catch `OpenAIError` and not `KeyError` (an
+    optional client): `os.environ["ZAI_API_KEY"]`, GLM001's key, would raise KeyError past them.
     A project's base URL setting whose default is no URL (`os.getenv("API_BASE", "default")`) is
     reported, unless it is an Azure endpoint (`AZURE_...`, or passed as `azure_endpoint=`): Z.AI's
     URL there would make Azure paths, and GLM008 replaces the Azure client instead.
@@ -122,6 +125,9 @@ class OpenAIClientBaseURL(Rule):
         ),
         # a key set afterwards that is not OpenAI's variable: the client moves by hand
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=k)\nc.api_key = user_key"),
+        # an optional client whose missing key the program catches as OpenAIError: by hand
+        # (codegenresearch2/ell), as the key fix's KeyError would pass that handler
+        Invalid("import openai\ntry:\n    c = openai.OpenAI()\nexcept openai.OpenAIError:\n    c = None"),
         # a base URL setting whose placeholder default leaves clients on OpenAI
         Invalid(
             'import os\nKEY = os.getenv("OPENAI_API_KEY")\nCONFIG = {"API_BASE_URL": os.getenv("API_BASE_URL", "default")}'
@@ -293,6 +299,16 @@ class OpenAIClientBaseURL(Rule):
                         "Client `base_url` set after the client is built: it replaces the URL its constructor "
                         "is given, so a client moved to Z.AI would send its Z.AI key here; point it at Z.AI here",
                     )
+            return
+        handler = missing_key_handler(self.model, client)
+        if handler is not None:
+            # an optional client: `except OpenAIError` expects its missing key; the key fix raises KeyError
+            self.report(
+                call,
+                f"Client talks to OpenAI, built in a `try` whose `{short_code(handler.type or call)}` handler expects "
+                f'the error a missing key raises: with `api_key=os.environ["{self.key_env}"]` it would raise KeyError '
+                "past that handler instead; point it at Z.AI by hand, catching `KeyError` there too",
+            )
             return
         url = self._url()
         for assignment in self.model.client_option_assignments:
