@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import libcst as cst
 
 from glm_migrate.config import Settings
-from glm_migrate.nodes import literals_in, short_code
+from glm_migrate.nodes import literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, NodeEdit, Rule
 from glm_migrate.rules._helpers import add_dict_entry, add_kwarg, base_url_expression, dict_entry
 from glm_migrate.semantic import (
@@ -894,14 +894,17 @@ def _handed_on_by_callee(
         if defined is None or type(defined.node) is not cst.FunctionDef:
             continue
         params = defined.node.params
-        positional = [*params.posonly_params, *params.params]
-        param: str | None = None
-        for index, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
-            if type(arg.value) is cst.Name and arg.value.value == name and index < len(positional):
-                param = positional[index].name.value
-        for arg in call.args:
-            if arg.keyword is not None and type(arg.value) is cst.Name and arg.value.value == name:
-                param = arg.keyword.value
+        declared = [*enumerate([*params.posonly_params, *params.params]), *((-1, p) for p in params.kwonly_params)]
+        param = next(
+            (
+                p.name.value
+                for index, p in declared
+                if (arg := passed_argument(call, p.name.value, index)) is not None
+                and type(arg.value) is cst.Name
+                and arg.value.value == name
+            ),
+            None,
+        )
         if param is None:
             continue
         for inner, inner_scope in model.calls:
