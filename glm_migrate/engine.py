@@ -51,7 +51,6 @@ from glm_migrate.semantic import (
     find_kwarg,
     string_value,
 )
-from glm_migrate.semantic.values import ModuleValue
 from glm_migrate.summary import (
     BY_HAND,
     cannot_follow,
@@ -1158,12 +1157,7 @@ def _inherited_attribute_clients(model: SemanticModel) -> Iterator[tuple[str, st
             node = klass.node
             if type(node) is not cst.ClassDef or not node.bases:
                 continue
-            bases = [
-                v.name
-                for arg in node.bases
-                for v in model.values_of(arg.value, model.module_scope)
-                if isinstance(v, ModuleValue)
-            ]
+            bases = [base for base, _ in model.imported_bases(node, model.module_scope)]
             if not bases:
                 continue
             for attr, clients in model.attribute_clients(klass).items():

@@ -473,14 +473,27 @@ class SemanticModel(ValueResolver):
                         found.setdefault(value, f"`{written}` of a class deriving from `{base}`")
         return found
 
+    def imported_bases(self, node: cst.ClassDef, parent: Scope) -> list[tuple[str, cst.BaseExpression]]:
+        """The bases of class `node` (defined in `parent`) that another module defines: each as the
+        name imported (`pkg.base.BaseClient`) and as written."""
+        return [
+            (value.name, arg.value)
+            for arg in node.bases
+            for value in self.values_of(arg.value, parent)
+            if isinstance(value, ModuleValue)
+        ]
+
     def _imported_base(self, node: cst.ClassDef, parent: Scope) -> str | None:
         """A base of `node` imported from outside the standard library (`abc.ABC` defines no
         request), as code: its methods, not seen here, may use what the class keeps."""
-        for arg in node.bases:
-            for value in self.values_of(arg.value, parent):
-                if isinstance(value, ModuleValue) and value.name.partition(".")[0] not in sys.stdlib_module_names:
-                    return short_code(arg.value)
-        return None
+        return next(
+            (
+                short_code(written)
+                for name, written in self.imported_bases(node, parent)
+                if name.partition(".")[0] not in sys.stdlib_module_names
+            ),
+            None,
+        )
 
     def _note_deferred_call(self, call: cst.Call, scope: Scope, func_values: list[Value]) -> None:
         """`functools.partial(ask, model="gpt-4o")`, `executor.submit(ask, prompt, "gpt-4o")`,
