@@ -87,10 +87,27 @@ _NAMES: tuple[tuple[bytes, _Fits], ...] = (
 #: `"text-embedding-3"` by its `embedding-`, and `o1`/`o3`/`o4` only written whole (`"o1"`,
 #: `'o3-mini'`); the prefixes are those of `rules/models.toml` (a test checks every id there is
 #: let in)
-_MODEL_ID = re.compile(
-    rb"\x00(?:(?:chat)?gpt-|glm-|chatglm_|charglm-|codegeex-|cogview-|dall-e-|(?:text-)?(?:embedding-|davinci-)|"
-    rb"whisper-|babbage-|o[134][-\x00])"
-)
+MODEL_ID_PREFIXES = (
+    "gpt-", "chatgpt-", "glm-", "chatglm_", "charglm-", "codegeex-", "cogview-", "dall-e-",
+    "embedding-", "text-embedding-", "davinci-", "text-davinci-", "whisper-", "babbage-",
+    *(f"o{digit}{end}" for digit in "134" for end in "-\x00"),
+)  # fmt: skip
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One regular expression for `words` that branches on each letter in turn (`g(?:pt-|lm-)`):
+    `re` tries a list of alternatives one by one, so a shared first letter is tried once."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[:1], []).append(word[1:])
+    branches = [re.escape(first) + (_trie(rests) if any(rests) else "") for first, rests in by_first.items() if first]
+    optional = "" in by_first
+    if len(branches) == 1 and not optional:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
+
+
+_MODEL_ID = re.compile(("\x00" + _trie(MODEL_ID_PREFIXES)).encode("latin-1"))
 #: an API call's shape through a client of any name (lower-cased bytes): a resource and a
 #: method only OpenAI-style clients have together (`.images.append` and `.beta.data` are not).
 #: Tried only at a dot, its literal first byte (a blank after that dot would cost a third more)

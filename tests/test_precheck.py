@@ -276,6 +276,8 @@ ID_PREFIXES = {
     "gpt-": ("", "chat"),
     "glm-": ("",),
     "chatglm_": ("",),
+    "charglm-": ("",),
+    "codegeex-": ("",),
     "cogview-": ("",),
     "dall-e-": ("",),
     "embedding-": ("", "text-"),
