@@ -518,11 +518,14 @@ def _with_detected_pins(settings: Settings, files: Sequence[Path], errors: Strea
     if settings.openai_major is not None or not files:
         return settings
     from glm_migrate.dependencies import OpenAIPin, PinFinder
+    from glm_migrate.discovery import FileList
 
     finder = PinFinder()
     pins: dict[Path, OpenAIPin] = {}
-    for directory in {folder.resolve() for folder in {file.parent for file in files}}:  # each folder resolved once
-        pin = finder.for_directory(directory)
+    texts = files.texts() if isinstance(files, FileList) else [os.fspath(file) for file in files]
+    # each folder resolved once, and no `Path` made per file
+    for directory in {Path(folder).resolve() for folder in {os.path.dirname(text) or "." for text in texts}}:
+        pin = finder.for_real_directory(directory)
         if pin is not None:
             pins[directory] = pin
     announced = {(pin.path, pin.requirement.line): pin for pin in pins.values() if pin.major is not None}

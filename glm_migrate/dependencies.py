@@ -10,6 +10,7 @@ the repository's top), reading each file once.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -261,24 +262,28 @@ class PinFinder:
     def for_directory(self, directory: Path) -> OpenAIPin | None:
         """The pin of the nearest directory (this one or above, up to the repository's top)
         whose manifests name `openai`; None when none does."""
-        directory = directory.resolve()
+        return self.for_real_directory(directory.resolve())
+
+    def for_real_directory(self, directory: Path) -> OpenAIPin | None:
+        """`for_directory` of a resolved path (resolving it again costs a system call per part)."""
         if directory not in self._by_directory:
-            own = _declared_here(directory)
-            top = (directory / ".git").exists() or directory.parent == directory
-            self._by_directory[directory] = own if own is not None or top else self.for_directory(directory.parent)
+            try:
+                names = os.listdir(directory)
+            except OSError:
+                names = []
+            own = _declared_here(directory, names)
+            top = ".git" in names or directory.parent == directory
+            self._by_directory[directory] = own if own is not None or top else self.for_real_directory(directory.parent)
         return self._by_directory[directory]
 
 
-def _declared_here(directory: Path) -> OpenAIPin | None:
-    """The `openai` requirement of one directory's manifests; conflicting majors give None."""
-    try:
-        requirements_files = sorted(
-            p for p in directory.iterdir() if p.name.startswith("requirements") and p.name.endswith((".txt", ".in"))
-        )
-    except OSError:
-        return None
+def _declared_here(directory: Path, names: list[str]) -> OpenAIPin | None:
+    """The `openai` requirement of one directory's manifests (`names`: the directory's
+    entries); conflicting majors give None."""
+    listed = set(names)
+    requirements_files = sorted(n for n in names if n.startswith("requirements") and n.endswith((".txt", ".in")))
     found: list[OpenAIPin] = []
-    for path in [directory / name for name in FIXED_MANIFESTS] + requirements_files:
+    for path in [directory / name for name in (*FIXED_MANIFESTS, *requirements_files) if name in listed]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

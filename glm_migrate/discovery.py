@@ -123,7 +123,8 @@ def discover(
     to a file is taken as the file it points to.
     """
     result = Discovery()
-    walker = _Walker(result, gitignore.parse(exclude), gitignore.parse(include), {_real(p) for p in never})
+    never_texts = {os.fspath(_real(p)) for p in never}
+    walker = _Walker(result, gitignore.parse(exclude), gitignore.parse(include), never_texts)
     # real path -> (the path shown, reached through a link): a file found as itself is shown
     # under its own name, one reached only through a link under the link's; as text (see FileList)
     found: dict[str, tuple[str, bool]] = {}
@@ -135,19 +136,28 @@ def discover(
         if path.is_dir():
             before = walker.code_files
             for shown, real, linked in walker.walk(path):
-                key = os.fspath(real)
-                if key not in found or (found[key][1] and not linked):
-                    found[key] = (os.fspath(shown), linked)
+                if real not in found or (found[real][1] and not linked):
+                    found[real] = (shown, linked)
             if walker.code_files == before:
                 result.empty.append(path)
         else:
-            real = _real(path)
+            real = os.fspath(_real(path))
             if real in walker.never or gitignore.is_ignored(walker.exclude, path.as_posix(), False):
                 continue
-            found.setdefault(os.fspath(real), (os.fspath(path), path.is_symlink()))
-    # by their parts, as POSIX paths sort (a text's parts cost less than a `Path` of each)
-    result.files = FileList(sorted((shown for shown, _ in found.values()), key=lambda text: PurePath(text).parts))
+            found.setdefault(real, (os.fspath(path), path.is_symlink()))
+    result.files = FileList(sorted((shown for shown, _ in found.values()), key=_parts))
     return result
+
+
+def _parts(text: str) -> list[str] | tuple[str, ...]:
+    """A path's parts, which paths sort by as POSIX paths do (splitting the text costs less than
+    a `PurePath` of each)."""
+    if os.sep != "/" or text.startswith("//"):
+        return PurePath(text).parts
+    parts = text.split("/")
+    if not parts[0]:
+        parts[0] = "/"  # the root, as `PurePath.parts` names it
+    return parts
 
 
 def _real(path: Path) -> Path:
@@ -234,7 +244,7 @@ class _Walker:
         result: Discovery,
         exclude: tuple[gitignore.Pattern, ...],
         include: tuple[gitignore.Pattern, ...],
-        never: set[Path],
+        never: set[str],
     ) -> None:
         self.result = result
         self.exclude = (gitignore.IgnoreFile("", exclude),) if exclude else ()
@@ -248,7 +258,7 @@ class _Walker:
             self._repositories[top] = _repository(top)
         return self._repositories[top]
 
-    def walk(self, root: Path) -> Iterator[tuple[Path, Path, bool]]:
+    def walk(self, root: Path) -> Iterator[tuple[str, str, bool]]:
         """(path shown, real path, reached through a link) of each file to process under `root`."""
         absolute = root.resolve()
         top = next((d for d in (absolute, *absolute.parents) if _is_top(d)), None)
@@ -261,47 +271,51 @@ class _Walker:
                 loaded = _read_ignore_file(folder / ".gitignore", _relative_dir(folder, base))
                 if loaded is not None:
                     ignores.append(loaded)
-        yield from self._walk(absolute, root, Path(), base, repository, ignores, inside_ignored=False)
+        yield from self._walk(absolute, os.fspath(root), "", base, repository, ignores, inside_ignored=False)
 
     def _walk(
         self,
         absolute: Path,
-        shown: Path,
-        relative: Path,
+        shown: str,
+        relative: str,
         base: Path,
         repository: _Repository | None,
         ignores: list[gitignore.IgnoreFile],
         *,
         inside_ignored: bool,
-    ) -> Iterator[tuple[Path, Path, bool]]:
-        """`relative`: from the root given (for `exclude`/`include`); `base`: the work tree's top
-        (for ignore rules). `inside_ignored`: only tracked files count here."""
+    ) -> Iterator[tuple[str, str, bool]]:
+        """`shown`: the folder as the paths shown start; `relative`: from the root given, as
+        "a/b/" (for `exclude`/`include`); `base`: the work tree's top (for ignore rules).
+        `inside_ignored`: only tracked files count here. Paths are text, a `Path` made only
+        per folder: making one per file was most of a walk's time."""
         try:
             entries = sorted(os.scandir(absolute), key=lambda e: e.name)
         except OSError:
             return
         from_top = _relative_dir(absolute, base)
         tracked = repository.tracked if repository is not None else None
+        shown_prefix = "" if shown == "." else shown if shown.endswith(os.sep) else shown + os.sep
         for entry in entries:
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not _wanted(entry.name):
                 continue  # before any path is made: most files of a tree are not wanted
-            entry_relative = relative / entry.name
-            entry_absolute = absolute / entry.name
+            entry_relative = relative + entry.name
+            entry_shown = shown_prefix + entry.name
             path_from_top = from_top + entry.name
             if is_dir:
-                if entry.name in SKIPPED_DIRS or (entry_absolute / "pyvenv.cfg").is_file():
+                if entry.name in SKIPPED_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
                     self.result.excluded_dirs += entry.name not in _UNCOUNTED_DIRS
                     continue
                 if self._excluded(entry_relative, is_dir=True):
                     continue
+                entry_absolute = absolute / entry.name
                 if _is_top(entry_absolute):  # a repository of its own: its rules, its tracked files
                     nested = self._repository(entry_absolute)
                     own = _read_ignore_file(entry_absolute / ".gitignore", "")
                     yield from self._walk(
                         entry_absolute,
-                        shown / entry.name,
-                        entry_relative,
+                        entry_shown,
+                        entry_relative + "/",
                         entry_absolute,
                         nested,
                         [*nested.outer, *([own] if own else [])],
@@ -318,8 +332,8 @@ class _Walker:
                     below = [*ignores, own] if own is not None else ignores
                 yield from self._walk(
                     entry_absolute,
-                    shown / entry.name,
-                    entry_relative,
+                    entry_shown,
+                    entry_relative + "/",
                     base,
                     repository,
                     below,
@@ -331,11 +345,11 @@ class _Walker:
                 try:
                     if not entry.is_file():  # a link to a folder, broken, or a loop
                         continue
-                    real = entry_absolute.resolve(strict=True)
+                    real = os.fspath(Path(entry.path).resolve(strict=True))
                 except (OSError, RuntimeError):
                     continue
             else:
-                real = entry_absolute
+                real = entry.path
             if real in self.never:
                 continue
             if inside_ignored or gitignore.is_ignored(ignores, path_from_top, False):
@@ -353,16 +367,18 @@ class _Walker:
                 if not self._included(entry_relative) and data_kind(where, _head(real)):
                     self.result.data_files += 1
                     continue
-            yield shown / entry.name, real, linked
+            yield entry_shown, real, linked
 
-    def _excluded(self, relative: Path, *, is_dir: bool) -> bool:
-        return bool(self.exclude) and gitignore.is_ignored(self.exclude, relative.as_posix(), is_dir)
+    def _excluded(self, relative: str, *, is_dir: bool) -> bool:
+        """`relative`: a POSIX path from the root given."""
+        return bool(self.exclude) and gitignore.is_ignored(self.exclude, relative, is_dir)
 
-    def _included(self, relative: Path) -> bool:
-        """Whether an `include` pattern matches the file or a folder it is in."""
+    def _included(self, relative: str) -> bool:
+        """Whether an `include` pattern matches the file (a POSIX path from the root given) or a
+        folder it is in."""
         if not self.include:
             return False
-        parts = relative.parts
+        parts = relative.split("/")
         return any(
             gitignore.is_ignored(self.include, "/".join(parts[:depth]), depth < len(parts))
             for depth in range(1, len(parts) + 1)
@@ -375,8 +391,8 @@ def _relative_dir(folder: Path, base: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def _head(path: Path) -> bytes:
-    if config_kind(path) != "settings":
+def _head(path: str) -> bytes:
+    if config_kind(PurePath(path)) != "settings":
         return b""
     try:
         with open(path, "rb") as handle:

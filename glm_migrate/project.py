@@ -296,11 +296,29 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
         self._is_package = is_package
         #: dotted name -> the texts of the paths of that name, in the order of `paths`
         self._by_name: dict[str, tuple[str, ...]] = {}
+        #: folder text -> the dotted name of the package it is ("" for none): `module_name` with
+        #: each folder asked once, and no `PurePath` made per file (a tenth of a quiet run's
+        #: main process went to those)
+        packages: dict[str, str] = {}
+
+        def package(folder: str) -> str:
+            known = packages.get(folder)
+            if known is None:
+                pure = PurePath(folder or ".")
+                known = ""
+                if is_package(pure) and pure.parent != pure:
+                    above = package(os.fspath(pure.parent))
+                    known = f"{above}.{pure.name}" if above else pure.name
+                packages[folder] = known
+            return known
+
         for path in paths:
             text = path if isinstance(path, str) else os.fspath(path)  # texts given are kept, not copied
-            module = PurePath(text)
-            if module.suffix in (".py", ".pyi"):
-                name, _ = module_name(module, is_package)
+            folder, file_name = os.path.split(text)
+            stem, suffix = os.path.splitext(file_name)
+            if suffix in (".py", ".pyi"):
+                above = package(folder)
+                name = above if stem == "__init__" else f"{above}.{stem}" if above else stem
                 known = self._by_name.get(name, ())
                 if text not in known:
                     self._by_name[name] = (*known, text)

@@ -76,13 +76,14 @@ def migrate_data(
         if configuration:
             return FileReport(path)  # binary data named like settings (`.env.gpg`): nothing to scan
         return FileReport(path, error="contains null bytes; not a Python source file")
-    settings = settings.for_file(path)
     if configuration:
-        return _scan_config(path, data, settings)
+        return _scan_config(path, data, settings.for_file(path))
     notebook = path.suffix == ".ipynb"
     if not notebook and not facts and not may_need_work(data, settings.models):
-        # Most files of a tree: neither parsed nor looked up in (or written to) the cache.
+        # Most files of a tree: neither parsed nor looked up in (or written to) the cache, nor
+        # their settings worked out (the pinned `openai` major resolves the path).
         return FileReport(path, summary=_sized_for_vectors(data))
+    settings = settings.for_file(path)
     cache = _cache(cache_root, settings, edits)
     context = "ipynb" if notebook else facts.digest_text() if facts else ""
     cached = cache.get(data, context) if cache else None
@@ -312,8 +313,9 @@ def run_spooled(
         index = _project_index(modules, summaries.copy())
         again = [
             (number, facts)
-            for number, path in enumerate(files)
-            if path in summaries and (facts := index.facts_for(path)).digest_text() != given.get(number, "")
+            for number, text in enumerate(texts)  # a `Path` made only for the modules with a summary
+            if text in summaries.where
+            and (facts := index.facts_for(files[number])).digest_text() != given.get(number, "")
         ]
         if not again:
             break
