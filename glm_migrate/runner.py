@@ -46,18 +46,21 @@ def migrate_file(
     edits: bool = True,
     diffs: bool = False,
     facts: ModuleFacts | None = None,
+    vector_sizes: bool = True,
 ) -> FileReport:
     """Read one file and migrate it; any failure becomes the report's `error`, never an exception.
 
     `edits`: give each fix's text edit (for the machine formats that show them). `diffs`: give a
     changed Python file's unified diff, made here so that workers share the work. `facts`: what
-    the project index says about the module.
+    the project index says about the module. `vector_sizes`: summarise a file with nothing to
+    migrate that writes an OpenAI embedding model's vector size (a run does so only when a
+    module embeds: `run_spooled`).
     """
     try:
         data = path.read_bytes()
     except OSError as exc:
         return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
-    return migrate_data(path, data, settings, cache_root, edits, diffs, facts)
+    return migrate_data(path, data, settings, cache_root, edits, diffs, facts, vector_sizes)
 
 
 def migrate_data(
@@ -68,9 +71,10 @@ def migrate_data(
     edits: bool = True,
     diffs: bool = False,
     facts: ModuleFacts | None = None,
+    vector_sizes: bool = True,
 ) -> FileReport:
     """Migrate the bytes of a file named `path` (read from it, or from stdin): a notebook, a
-    configuration file or Python, as its name says."""
+    configuration file or Python, as its name says (`migrate_file` tells the rest)."""
     configuration = config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb")
     if b"\x00" in data:
         if configuration:
@@ -82,7 +86,7 @@ def migrate_data(
     if not notebook and not facts and not may_need_work(data, settings.models):
         # Most files of a tree: neither parsed nor looked up in (or written to) the cache, nor
         # their settings worked out (the pinned `openai` major resolves the path).
-        return FileReport(path, summary=_sized_for_vectors(data))
+        return FileReport(path, summary=_sized_for_vectors(data) if vector_sizes else None)
     settings = settings.for_file(path)
     cache = _cache(cache_root, settings, edits)
     context = "ipynb" if notebook else facts.digest_text() if facts else ""
@@ -291,18 +295,32 @@ def run_spooled(
     client they import, a name another module sends as a model id) are migrated again with it.
     Between the passes, and until the caller reads them, reports and summaries wait in spool
     files as the workers pickled them: memory holds a few numbers per file.
+
+    When a module embeds with an OpenAI model, the files with nothing to migrate are read again
+    for the vector sizes they write (`widths.py`): most runs have no such module, and the two
+    searches would cost each of their files as much as a search of the pre-check.
     """
     process = partial(migrate_file, settings=settings, cache_root=cache_root, edits=edits, diffs=diffs)
     reports = RunReports(files)
     summaries = _SpooledSummaries(Spool(), {})
     # one text of each path, shared by what is keyed by path (see `discovery.FileList`)
     texts = files.texts() if isinstance(files, FileList) else [os.fspath(path) for path in files]
-    for text, packed in zip(texts, _each(partial(_packed, process), files, jobs), strict=True):
+    quiet: list[int] = []  #: the Python files the pre-check turned away
+    embeds = False
+    first = partial(_packed, partial(process, vector_sizes=False))
+    for number, (text, packed) in enumerate(zip(texts, _each(first, files, jobs), strict=True)):
         reports.add(packed)
         if packed.summary is not None:
             summaries.add(text, packed.summary)
+            embeds = embeds or packed.embeds
+        elif packed.report == _NOTHING and text.endswith((".py", ".pyi")):
+            quiet.append(number)
         if advance is not None:
             advance()
+    if embeds and quiet:
+        for number, sized in zip(quiet, _each(_vector_sizes_of, [files[n] for n in quiet], jobs), strict=True):
+            if sized.summary is not None:
+                summaries.add(texts[number], sized.summary)
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
     # every round's index names the same modules
     modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(texts) if summaries else {}
@@ -384,6 +402,7 @@ class _Packed:
     report: bytes
     summary: bytes | None
     secrets: frozenset[str] = frozenset()
+    embeds: bool = False  #: the module embeds with a model whose vector size the index looks for
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
@@ -398,7 +417,18 @@ def _pack(report: FileReport) -> _Packed:
         return _Packed(_NOTHING, None)
     summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
     secrets = file_secrets(report.source, report.diagnostics)
-    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets)
+    embeds = report.summary is not None and bool(report.summary.embedding_sizes)
+    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets, embeds)
+
+
+def _vector_sizes_of(path: Path) -> _Packed:
+    """Nothing to report, and the summary of a file with nothing to migrate that writes an
+    OpenAI embedding model's vector size (in a worker)."""
+    try:
+        summary = _sized_for_vectors(path.read_bytes())
+    except OSError:
+        summary = None
+    return _Packed(_NOTHING, None if summary is None else pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
