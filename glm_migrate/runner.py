@@ -75,7 +75,7 @@ def migrate_data(
 ) -> FileReport:
     """Migrate the bytes of a file named `path` (read from it, or from stdin): a notebook, a
     configuration file or Python, as its name says (`migrate_file` tells the rest)."""
-    configuration = config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb")
+    configuration = path.suffix not in (".py", ".pyi", ".ipynb") and config_kind(path) is not None
     if b"\x00" in data:
         if configuration:
             return FileReport(path)  # binary data named like settings (`.env.gpg`): nothing to scan
