@@ -465,7 +465,7 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
 def _project_index(
     modules: Mapping[PurePath, tuple[str, PurePath]], summaries: MutableMapping[PurePath, ModuleSummary]
 ) -> ProjectIndex:
-    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
+    return ProjectIndex(modules, summaries, load=_summary_of, load_full=_full_summary_of, locate=_candidates)
 
 
 def _module_names(paths: Sequence[PurePath | str]) -> ModuleNames:
@@ -497,6 +497,21 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
     quick = import_summary(data)  # most such modules have nothing to migrate: no LibCST for them
     if quick is not None:
         return quick
+    from glm_migrate.engine import summarize_bytes
+    from glm_migrate.tables import load_tables
+
+    return summarize_bytes(data, tables=load_tables())
+
+
+def _full_summary_of(path: PurePath) -> ModuleSummary | None:
+    """The semantic model's summary of a module the pre-check rejects, which the project index
+    reads in full because it may pass a client on (`ProjectIndex.load_full`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if b"\x00" in data:
+        return None
     from glm_migrate.engine import summarize_bytes
     from glm_migrate.tables import load_tables
 

@@ -401,6 +401,69 @@ def test_a_client_handed_on_to_another_modules_embedding_call_waits(tmp_path: Pa
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_a_client_handed_on_by_a_module_naming_no_sdk_waits(tmp_path: Path) -> None:
+    """As above, when the module in the middle names neither an SDK nor a model (`def
+    index_all(client, chunks)`, a class keeping `self.client`): the pre-check rejects it, and
+    the project index reads it in full only because it imports code calling through a client
+    its callers pass. Unread, the chain was cut and the client moved to Z.AI with its embedding
+    call's `text-embedding-3-small`."""
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": "from openai import OpenAI\n\n\ndef embed(client: OpenAI, text: str) -> list[float]:\n"
+        "    return client.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n",
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, chunks):\n"
+        "    return [embed(client, chunk) for chunk in chunks]\n\n\n"
+        "class Index:\n    def __init__(self, client):\n        self.client = client\n\n"
+        "    def search(self, query):\n        return embed(self.client, query)\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.index import index_all\n\nclient = OpenAI()\n\n\n"
+        "def main(chunks):\n    return index_all(client, chunks)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.index import Index\n\n\n"
+        "def main(query):\n    return Index(OpenAI()).search(query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # two modules naming no SDK in the chain
+    files["app/middle.py"] = (
+        "from app.index import index_all\n\n\ndef run(client, query):\n    return index_all(client, [query])\n"
+    )
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.middle import run\n\n\ndef main(query):\n    return run(OpenAI(), query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a `dimensions=` both models make: the call follows the client, which moves safely
+    files["app/vectors.py"] = files["app/vectors.py"].replace("input=text)", "input=text, dimensions=1024)")
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_module_naming_no_sdk_is_read_in_full_only_where_it_imports_code_taking_clients(tmp_path: Path) -> None:
+    """The project index parses a module the pre-check rejects only when it imports a function,
+    class or module that calls an API through a client its callers pass."""
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": "def embed(client, text):\n    return client.embeddings.create(model=MODEL, input=text)\n",
+        "app/util.py": "import re\n\n\ndef slug(text):\n    return re.sub('[^a-z]+', '-', text)\n",
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, chunks):\n"
+        "    return [embed(client, chunk) for chunk in chunks]\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.index import index_all\nfrom app.util import slug\n\n"
+        "print(index_all(OpenAI(), [slug('A b')]))\n",
+    }
+    paths = _tree(tmp_path, files)
+    read: list[str] = []
+
+    def load_full(path: PurePath) -> ModuleSummary | None:
+        read.append(PurePath(path).name)
+        return summarize_bytes(Path(path).read_bytes(), tables=load_tables())
+
+    index = project_index([migrate_file(path, Settings()) for path in paths])
+    index.load_full = load_full
+    index.summaries.clear()
+    for path in paths:
+        index.facts_for(path)
+    assert read == ["index.py"]
+
+
 def test_ids_sent_through_a_waiting_client_another_module_is_handed_stay(tmp_path: Path) -> None:
     """A client that waits (here for its embedding call) handed to another module's function or
     class that chats through it with an id imported from a third module: that id stays OpenAI's
