@@ -222,6 +222,20 @@ def _repository(top: Path) -> _Repository:
     return _Repository(top, outer, tracked, frozenset(tracked_dirs))
 
 
+def _is_virtualenv(directory: Path) -> bool:
+    """A folder with a `pyvenv.cfg`, unless it also holds code of its own at its top: a project
+    whose virtualenv was made in its folder and committed with it (`python -m venv .`), whose
+    packages lie in `Lib/site-packages` or `lib/python3.x/site-packages`, skipped by name. A
+    virtualenv's top holds no Python file."""
+    if not (directory / "pyvenv.cfg").is_file():
+        return False
+    try:
+        with os.scandir(directory) as entries:
+            return not any(e.name.endswith(CODE_SUFFIXES) and e.is_file() for e in entries)
+    except OSError:
+        return True
+
+
 def _is_top(directory: Path) -> bool:
     return os.path.lexists(directory / ".git")
 
@@ -290,7 +304,7 @@ class _Walker:
             entry_absolute = absolute / entry.name
             path_from_top = from_top + entry.name
             if is_dir:
-                if entry.name in SKIPPED_DIRS or (entry_absolute / "pyvenv.cfg").is_file():
+                if entry.name in SKIPPED_DIRS or _is_virtualenv(entry_absolute):
                     self.result.excluded_dirs += entry.name not in _UNCOUNTED_DIRS
                     continue
                 if self._excluded(entry_relative, is_dir=True):
