@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
+from glm_migrate.dependencies import text_encoding
 from glm_migrate.discovery import FileList
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
@@ -73,9 +74,11 @@ def migrate_data(
     configuration file or Python, as its name says."""
     configuration = config_kind(path) is not None and path.suffix not in (".py", ".pyi", ".ipynb")
     if b"\x00" in data:
-        if configuration:
+        if configuration and text_encoding(data) == "utf-8":
             return FileReport(path)  # binary data named like settings (`.env.gpg`): nothing to scan
-        return FileReport(path, error="contains null bytes; not a Python source file")
+        if not configuration:
+            return FileReport(path, error="contains null bytes; not a Python source file")
+        # UTF-16 or UTF-32 text with its byte-order mark (Windows' `pip freeze > requirements.txt`)
     settings = settings.for_file(path)
     if configuration:
         return _scan_config(path, data, settings)
@@ -141,17 +144,23 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     from glm_migrate.tables import load_tables
 
     tables = load_tables()
-    if len(data) > MAX_CONFIG_BYTES or not tables.mentions_trigger(data):
+    if len(data) > MAX_CONFIG_BYTES:
+        return FileReport(path)
+    encoding = text_encoding(data)  # pip and dotenv read a UTF-8 or UTF-16 byte-order mark
+    if encoding == "utf-8" and not tables.mentions_trigger(data):
         return FileReport(path)
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return FileReport(path)  # not a text configuration file
+    if encoding != "utf-8" and not tables.mentions_trigger(text.encode("utf-8")):
+        return FileReport(path)
     output, diagnostics = scan_config(path, text, tables=tables, settings=settings)
-    if output == text:
+    if output == text or (encoding != "utf-8" and text.encode(encoding) != data):
+        # (a byte order the codec would not write back: findings, no edit)
         # the source, secrets masked, for baselines and fingerprints (findings here count as any other)
         return FileReport(path, tuple(diagnostics), source=without_secrets(text) if diagnostics else None)
-    return FileReport(path, tuple(diagnostics), None, data, text, output)
+    return FileReport(path, tuple(diagnostics), None, data, text, output, encoding)
 
 
 def _sized_for_vectors(data: bytes) -> ModuleSummary | None:
