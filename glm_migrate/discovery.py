@@ -222,16 +222,25 @@ def _repository(top: Path) -> _Repository:
     return _Repository(top, outer, tracked, frozenset(tracked_dirs))
 
 
+#: what the top of a virtualenv holds (venv, virtualenv, uv; POSIX and Windows layouts)
+_VIRTUALENV_ENTRIES = frozenset(
+    {
+        "pyvenv.cfg", "bin", "Scripts", "lib", "Lib", "lib64", "include", "Include", "share", "etc", "man",
+        ".gitignore", "CACHEDIR.TAG", ".lock", "pip-selfcheck.json",
+    }
+)  # fmt: skip
+
+
 def _is_virtualenv(directory: Path) -> bool:
-    """A folder with a `pyvenv.cfg`, unless it also holds code of its own at its top: a project
-    whose virtualenv was made in its folder and committed with it (`python -m venv .`), whose
-    packages lie in `Lib/site-packages` or `lib/python3.x/site-packages`, skipped by name. A
-    virtualenv's top holds no Python file."""
+    """A folder with a `pyvenv.cfg` and nothing else than a virtualenv holds: one holding more
+    (`main.py`, `src/`, `pyproject.toml`) is a project whose virtualenv was made in its folder and
+    committed with it (`python -m venv .`), walked: its packages lie in `Lib/site-packages` or
+    `lib/python3.x/site-packages`, skipped by name."""
     if not (directory / "pyvenv.cfg").is_file():
         return False
     try:
         with os.scandir(directory) as entries:
-            return not any(e.name.endswith(CODE_SUFFIXES) and e.is_file() for e in entries)
+            return all(e.name in _VIRTUALENV_ENTRIES for e in entries)
     except OSError:
         return True
 
