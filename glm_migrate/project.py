@@ -270,6 +270,24 @@ def _waiting(fact: ClientFact, why: str | None) -> ClientFact:
     return fact if why is None else replace(fact, waits=why)
 
 
+def _nearest(candidates: Iterable[PurePath], name: str, importer: PurePath) -> PurePath | None:
+    """Of the files of module `name`, the one found from the folder nearest above `importer`
+    (`proj/utils/call_llm.py` for `import utils.call_llm` in `proj/tools/embeddings.py`), None
+    when none is or two are as near."""
+    depth = len(name.split("."))
+    above = set(importer.parents)
+    found: dict[int, list[PurePath]] = {}
+    for path in candidates:
+        # the folder on `sys.path` that finds it: `a/b.py` as `b`, `a/b/__init__.py` as `b`
+        levels = depth if path.stem == "__init__" else depth - 1
+        if levels < len(path.parents) and (folder := path.parents[levels]) in above:
+            found.setdefault(len(folder.parts), []).append(path)
+    if not found:
+        return None
+    nearest = found[max(found)]
+    return nearest[0] if len(nearest) == 1 else None
+
+
 class _Factory(NamedTuple):
     returns: ClientFact
     path: PurePath
@@ -405,7 +423,10 @@ class ProjectIndex:
         if len(same_root) == 1 or len(candidates) == 1:
             return (same_root or candidates)[0]
         if candidates:
-            return None  # two modules of that name in different roots: not guessed
+            # two modules of that name in different roots: the one a script above the importer
+            # finds, its folder first on `sys.path` (examples side by side, each with its own
+            # `utils/call_llm.py`), else not guessed
+            return _nearest(candidates, name, importer)
         beside = self._beside_script(name, importer, root)
         if beside is not None:
             return beside

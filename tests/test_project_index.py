@@ -192,6 +192,43 @@ def test_same_module_name_in_two_roots_is_not_guessed() -> None:
     assert not index.facts_for(PurePath("three/main.py")).clients
 
 
+def test_same_module_name_in_two_roots_is_the_one_a_script_above_the_importer_finds(tmp_path: Path) -> None:
+    """Examples side by side, each with its own `utils/call_llm.py` (a folder without
+    `__init__.py`) and a `tools/embeddings.py` importing its client (`from utils.call_llm import
+    client`), as run from the example's folder (zvictor/PocketFlow's cookbook): the import is the
+    nearest example's. Not resolved, the client moved to Z.AI safely while that module's
+    embedding call kept `text-embedding-ada-002`, and was told its client was neither built nor
+    imported there."""
+    llm = "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n"
+    embed = (
+        "from utils.call_llm import client\n\n\ndef get_embedding(text):\n"
+        "    return client.embeddings.create(model='text-embedding-ada-002', input=text).data[0].embedding\n"
+    )
+    files = {
+        "one/main.py": "from tools.embeddings import get_embedding\n\nprint(get_embedding('x'))\n",
+        "one/utils/call_llm.py": llm,
+        "one/tools/embeddings.py": embed,
+        "two/main.py": "from utils.call_llm import client\n\nprint(client)\n",
+        "two/utils/call_llm.py": llm,
+    }
+    assert _applicabilities(tmp_path, files, "one/utils/call_llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    assert _applicabilities(tmp_path, files, "two/utils/call_llm.py") == {"GLM001": "safe", "GLM002": "safe"}
+    assert "GLM103" not in _applicabilities(tmp_path, files, "one/tools/embeddings.py")
+    # the nearest of those above; none above: not guessed
+    index = _index(
+        {
+            "a/utils/call_llm.py": ModuleSummary(clients={"client": OPENAI}),
+            "a/lib/utils/call_llm.py": ModuleSummary(
+                clients={"client": ClientFact("zai", False, "zai", None, "`ZaiClient()`")}
+            ),
+            "a/b/main.py": ModuleSummary(imports=("utils.call_llm.client",)),
+            "c/main.py": ModuleSummary(imports=("utils.call_llm.client",)),
+        }
+    )
+    assert index.facts_for(PurePath("a/b/main.py")).clients == {"utils.call_llm.client": OPENAI}
+    assert not index.facts_for(PurePath("c/main.py")).clients
+
+
 # -- whole runs ------------------------------------------------------------------------------------
 
 
