@@ -10,6 +10,7 @@ the repository's top), reading each file once.
 from __future__ import annotations
 
 import ast
+import codecs
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -277,6 +278,26 @@ class PinFinder:
         return self._by_directory[directory]
 
 
+#: byte-order marks and the codecs that read them, UTF-32's first (its little-endian mark starts
+#: with UTF-16's): pip reads a requirements file by its mark (`pip._internal.utils.encoding`), and
+#: Windows writes UTF-16 (`pip freeze > requirements.txt` in PowerShell) or UTF-8 with a mark
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+
+
+def text_encoding(data: bytes) -> str:
+    """The codec of a text file's bytes by its byte-order mark (which that codec drops when
+    reading and writes again), "utf-8" without one."""
+    if data[:1] not in (b"\xff", b"\xfe", b"\xef", b"\x00"):
+        return "utf-8"  # most files: no mark
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "utf-8")
+
+
 def _declared_here(directory: Path, names: list[str]) -> OpenAIPin | None:
     """The `openai` requirement of one directory's manifests (`names`: the directory's
     entries); conflicting majors give None."""
@@ -285,7 +306,8 @@ def _declared_here(directory: Path, names: list[str]) -> OpenAIPin | None:
     found: list[OpenAIPin] = []
     for path in [directory / name for name in (*FIXED_MANIFESTS, *requirements_files) if name in listed]:
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
+            text = data.decode(text_encoding(data))
         except (OSError, UnicodeDecodeError):
             continue
         if "openai" not in text.lower():

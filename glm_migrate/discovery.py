@@ -232,6 +232,29 @@ def _repository(top: Path) -> _Repository:
     return _Repository(top, outer, tracked, frozenset(tracked_dirs))
 
 
+#: what the top of a virtualenv holds (venv, virtualenv, uv; POSIX and Windows layouts)
+_VIRTUALENV_ENTRIES = frozenset(
+    {
+        "pyvenv.cfg", "bin", "Scripts", "lib", "Lib", "lib64", "include", "Include", "share", "etc", "man",
+        ".gitignore", "CACHEDIR.TAG", ".lock", "pip-selfcheck.json",
+    }
+)  # fmt: skip
+
+
+def _is_virtualenv(directory: str) -> bool:
+    """A folder with a `pyvenv.cfg` and nothing else than a virtualenv holds: one holding more
+    (`main.py`, `src/`, `pyproject.toml`) is a project whose virtualenv was made in its folder and
+    committed with it (`python -m venv .`), walked: its packages lie in `Lib/site-packages` or
+    `lib/python3.x/site-packages`, skipped by name."""
+    if not os.path.isfile(os.path.join(directory, "pyvenv.cfg")):
+        return False
+    try:
+        with os.scandir(directory) as entries:
+            return all(e.name in _VIRTUALENV_ENTRIES for e in entries)
+    except OSError:
+        return True
+
+
 def _is_top(directory: Path) -> bool:
     return os.path.lexists(directory / ".git")
 
@@ -303,7 +326,7 @@ class _Walker:
             entry_shown = shown_prefix + entry.name
             path_from_top = from_top + entry.name
             if is_dir:
-                if entry.name in SKIPPED_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                if entry.name in SKIPPED_DIRS or _is_virtualenv(entry.path):
                     self.result.excluded_dirs += entry.name not in _UNCOUNTED_DIRS
                     continue
                 if self._excluded(entry_relative, is_dir=True):

@@ -6,10 +6,13 @@ OpenAI files import from large modules that have nothing to do with OpenAI. A mo
 pre-check rejects builds no client, defines no client factory and sends no model id (each of
 those needs a word the pre-check looks for), and unless it names a tokenizer lookup
 (`encoding_for_model`, whose parameters it may hand callers: left to the semantic model), what it
-gives the project is only its imports:
+gives the project is its imports:
 the names it binds once, by an import, at module level, and every name it imports. That is
 what `summary.summarize` reads off the semantic model, found here by `ast` at a fraction of
-LibCST's cost; tests/test_import_summary.py holds the two equal.
+LibCST's cost; tests/test_import_summary.py holds the two equal. One thing more it may give:
+a client its functions and classes are passed and pass on to other modules' code
+(`def index_all(client, chunks): ... embed(client, chunk)`), which the project index asks the
+semantic model for where the module imports such code (`ModuleSummary.imports_only`).
 
 The semantic model's scopes decide what "module level" means, and they are followed exactly:
 everything inside a `def`, `class` or `lambda` (decorators, defaults, bases included) belongs
@@ -44,7 +47,7 @@ def import_summary(data: bytes) -> ModuleSummary | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     reexports, imports = imports_of(tree)
-    return ModuleSummary(reexports=reexports, imports=imports)
+    return ModuleSummary(reexports=reexports, imports=imports, imports_only=True)
 
 
 def sized_summary(data: bytes, sizes: Collection[int]) -> ModuleSummary | None:

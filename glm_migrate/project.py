@@ -145,6 +145,11 @@ class ModuleSummary:
     #: ... or why its move waits here (a call Z.AI lacks, OpenAI's key set on it): then it waits
     #: in every module of the run importing this one or imported with it (engine.py)
     module_client_waits: str = ""
+    #: only the imports were read (`import_summary`: the pre-check rejects the module): a module
+    #: naming no SDK can still pass a client it is given on to code that calls through it
+    #: (`def index_all(client, chunks): return [embed(client, c) for c in chunks]`), which
+    #: `ProjectIndex` then reads in full (`load_full`)
+    imports_only: bool = False
 
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
@@ -265,6 +270,24 @@ def _waiting(fact: ClientFact, why: str | None) -> ClientFact:
     return fact if why is None else replace(fact, waits=why)
 
 
+def _nearest(candidates: Iterable[PurePath], name: str, importer: PurePath) -> PurePath | None:
+    """Of the files of module `name`, the one found from the folder nearest above `importer`
+    (`proj/utils/call_llm.py` for `import utils.call_llm` in `proj/tools/embeddings.py`), None
+    when none is or two are as near."""
+    depth = len(name.split("."))
+    above = set(importer.parents)
+    found: dict[int, list[PurePath]] = {}
+    for path in candidates:
+        # the folder on `sys.path` that finds it: `a/b.py` as `b`, `a/b/__init__.py` as `b`
+        levels = depth if path.stem == "__init__" else depth - 1
+        if levels < len(path.parents) and (folder := path.parents[levels]) in above:
+            found.setdefault(len(folder.parts), []).append(path)
+    if not found:
+        return None
+    nearest = found[max(found)]
+    return nearest[0] if len(nearest) == 1 else None
+
+
 class _Factory(NamedTuple):
     returns: ClientFact
     path: PurePath
@@ -363,6 +386,9 @@ class ProjectIndex:
     modules: Mapping[PurePath, tuple[str, PurePath]]
     summaries: MutableMapping[PurePath, ModuleSummary]
     load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
+    #: summarises a module in full (the semantic model's summary), for a module whose summary
+    #: has only its imports (`ModuleSummary.imports_only`) that may pass a client on
+    load_full: Callable[[PurePath], ModuleSummary | None] = lambda _: None
     #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
     locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
     #: dotted name -> modules, where `modules` cannot say (not `ModuleNames`, or located); tuples,
@@ -415,7 +441,10 @@ class ProjectIndex:
         if len(same_root) == 1 or len(candidates) == 1:
             return (same_root or candidates)[0]
         if candidates:
-            return None  # two modules of that name in different roots: not guessed
+            # two modules of that name in different roots: the one a script above the importer
+            # finds, its folder first on `sys.path` (examples side by side, each with its own
+            # `utils/call_llm.py`), else not guessed
+            return _nearest(candidates, name, importer)
         beside = self._beside_script(name, importer, root)
         if beside is not None:
             return beside
@@ -514,7 +543,7 @@ class ProjectIndex:
         """`ModuleSummary.client_params` of the function or class `name` of the module at `path`,
         with the calls made through the parameters it passes on to other modules' code (a few
         hand-offs deep): (parameter, position or -1, resource path)."""
-        summary = self._summary(path) or ModuleSummary()
+        summary = self._passing_summary(path, depth)
         uses = set(summary.client_params.get(name, ()))
         forwards = summary.client_forwards.get(name, ()) if depth < 4 else ()
         for param, index, target, keyword, position in forwards:
@@ -525,6 +554,37 @@ class ProjectIndex:
                 if keyword == their_param if keyword else 0 <= position == their_index:
                     uses.add((param, index, resource))
         return tuple(sorted(uses))
+
+    def _passing_summary(self, path: PurePath, depth: int) -> ModuleSummary:
+        """The summary of the module at `path`, read in full where only its imports were
+        (`ModuleSummary.imports_only`) and it imports code that calls an API through a client
+        its callers pass: a module naming no SDK may pass a client on to it
+        (`def index_all(client, chunks): return [embed(client, c) for c in chunks]`), and
+        unread, its callers' clients moved unaware of that call. Most such modules import
+        nothing of the kind and are never parsed."""
+        summary = self._summary(path) or ModuleSummary()
+        if not summary.imports_only:
+            return summary
+        # the answer is kept (`imports_only` off), a module importing itself ends with it
+        self.summaries[path] = summary = replace(summary, imports_only=False)
+        if depth < 4 and any(self._takes_clients(qualified, path, depth + 1) for qualified in summary.imports):
+            full = self.load_full(path)
+            if full is not None:
+                self.summaries[path] = summary = full
+        return summary
+
+    def _takes_clients(self, qualified: str, importer: PurePath, depth: int) -> bool:
+        """Whether the imported function, class or module `qualified` makes API calls through a
+        client its callers pass."""
+        found = self.resolve_name(qualified, importer)
+        if isinstance(found, _Name):
+            return bool(self._client_uses(found.path, found.name, depth))
+        if isinstance(found, _Module):
+            imported = self._passing_summary(found.path, depth)
+            return any(
+                self._client_uses(found.path, n, depth) for n in {*imported.client_params, *imported.client_forwards}
+            )
+        return False
 
     def _as_moved(self, fact: ClientFact, path: PurePath, name: str, summary: ModuleSummary) -> ClientFact:
         """`fact` as this run leaves it: waiting where its own module's safe run holds it, and
@@ -594,7 +654,7 @@ class ProjectIndex:
                     tokenizer_functions[qualified] = tokenizer
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
-                imported = self._summary(found.path) or ModuleSummary()
+                imported = self._passing_summary(found.path, 0)
                 clients.update({f"{qualified}.{n}": fact for n, fact in imported.clients.items()})
                 factories.update({f"{qualified}.{n}": fact for n, fact in imported.factories.items()})
                 for n in {*imported.client_params, *imported.client_forwards}:

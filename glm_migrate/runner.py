@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
+from glm_migrate.dependencies import text_encoding
 from glm_migrate.discovery import FileList
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
@@ -77,9 +78,11 @@ def migrate_data(
     configuration file or Python, as its name says (`migrate_file` tells the rest)."""
     configuration = path.suffix not in (".py", ".pyi", ".ipynb") and config_kind(path) is not None
     if b"\x00" in data:
-        if configuration:
+        if configuration and text_encoding(data) == "utf-8":
             return FileReport(path)  # binary data named like settings (`.env.gpg`): nothing to scan
-        return FileReport(path, error="contains null bytes; not a Python source file")
+        if not configuration:
+            return FileReport(path, error="contains null bytes; not a Python source file")
+        # UTF-16 or UTF-32 text with its byte-order mark (Windows' `pip freeze > requirements.txt`)
     if configuration:
         return _scan_config(path, data, settings.for_file(path))
     notebook = path.suffix == ".ipynb"
@@ -146,17 +149,23 @@ def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:
     from glm_migrate.tables import load_tables
 
     tables = load_tables()
-    if len(data) > MAX_CONFIG_BYTES or not tables.mentions_trigger(data):
+    if len(data) > MAX_CONFIG_BYTES:
+        return FileReport(path)
+    encoding = text_encoding(data)  # pip and dotenv read a UTF-8 or UTF-16 byte-order mark
+    if encoding == "utf-8" and not tables.mentions_trigger(data):
         return FileReport(path)
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return FileReport(path)  # not a text configuration file
+    if encoding != "utf-8" and not tables.mentions_trigger(text.encode("utf-8")):
+        return FileReport(path)
     output, diagnostics = scan_config(path, text, tables=tables, settings=settings)
-    if output == text:
+    if output == text or (encoding != "utf-8" and text.encode(encoding) != data):
+        # (a byte order the codec would not write back: findings, no edit)
         # the source, secrets masked, for baselines and fingerprints (findings here count as any other)
         return FileReport(path, tuple(diagnostics), source=without_secrets(text) if diagnostics else None)
-    return FileReport(path, tuple(diagnostics), None, data, text, output)
+    return FileReport(path, tuple(diagnostics), None, data, text, output, encoding)
 
 
 def _sized_for_vectors(data: bytes) -> ModuleSummary | None:
@@ -497,7 +506,7 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
 def _project_index(
     modules: Mapping[PurePath, tuple[str, PurePath]], summaries: MutableMapping[PurePath, ModuleSummary]
 ) -> ProjectIndex:
-    return ProjectIndex(modules, summaries, load=_summary_of, locate=_candidates)
+    return ProjectIndex(modules, summaries, load=_summary_of, load_full=_full_summary_of, locate=_candidates)
 
 
 def _module_names(paths: Sequence[PurePath | str]) -> ModuleNames:
@@ -529,6 +538,21 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
     quick = import_summary(data)  # most such modules have nothing to migrate: no LibCST for them
     if quick is not None:
         return quick
+    from glm_migrate.engine import summarize_bytes
+    from glm_migrate.tables import load_tables
+
+    return summarize_bytes(data, tables=load_tables())
+
+
+def _full_summary_of(path: PurePath) -> ModuleSummary | None:
+    """The semantic model's summary of a module the pre-check rejects, which the project index
+    reads in full because it may pass a client on (`ProjectIndex.load_full`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if b"\x00" in data:
+        return None
     from glm_migrate.engine import summarize_bytes
     from glm_migrate.tables import load_tables
 

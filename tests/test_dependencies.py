@@ -123,6 +123,30 @@ def test_cli_announces_the_pin_and_makes_the_change_set_unsafe(tmp_path: Path) -
     assert [d["code"] for f in report["files"] for d in f["diagnostics"]] == ["GLM404"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_a_requirements_file_with_a_byte_order_mark_is_read_as_pip_reads_it(tmp_path: Path, encoding: str) -> None:
+    """Windows' `pip freeze > requirements.txt` (PowerShell) writes UTF-16, Notepad UTF-8 with a
+    mark: pip reads both by their mark, and so does the detection and GLM404 (it stopped with
+    "contains null bytes", or saw no pin on the first line). An edit is written back in the
+    file's own encoding (the `.env.example` template here)."""
+    _project(tmp_path, "")
+    text = "openai==0.27.4\r\nrequests==2.31.0\r\n"
+    data = ("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+    (tmp_path / "requirements.txt").write_bytes(data)
+    (tmp_path / ".env.example").write_bytes("OPENAI_API_KEY=sk-...\n".encode(encoding))
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert "glm-migrate: detected openai<1 from requirements.txt:1 (`openai==0.27.4`)" in check.stderr
+    assert "requirements.txt:1:1 GLM404 [manual] `openai==0.27.4` pins openai<1" in check.stdout
+    assert "failed" not in check.stdout.replace("0 failed", "")
+    glm_migrate(".", "--unsafe-fixes", cwd=tmp_path)
+    assert (tmp_path / "requirements.txt").read_bytes() == data
+    template = (tmp_path / ".env.example").read_bytes()
+    if encoding == "utf-16-be":  # a byte order the codec does not write: left as it is
+        assert template == "OPENAI_API_KEY=sk-...\n".encode(encoding)
+    else:
+        assert template.decode(encoding).startswith("ZAI_API_KEY=") and template.startswith(data[:2])
+
+
 def test_cli_applies_safe_renames_when_the_project_runs_openai_v1(tmp_path: Path) -> None:
     _project(tmp_path, "openai>=1.30\n")
     applied = glm_migrate(".", cwd=tmp_path)

@@ -260,6 +260,38 @@ def test_default_excludes_and_data_files_are_counted(tmp_path: Path) -> None:
     assert {f.name for f in back.files} == {"app.py", "config.yaml", "test_chat.yaml", "poetry.lock", "records.json"}
 
 
+def test_a_virtualenv_is_skipped_and_a_project_holding_its_pyvenv_cfg_is_not(tmp_path: Path) -> None:
+    """A folder with a `pyvenv.cfg` is a virtualenv, unless it holds more than a virtualenv
+    does (`main.py`, `src/`, `pyproject.toml`): a project made into its own virtualenv (`python -m
+    venv .`) and committed with it, whose packages are skipped as `site-packages`."""
+    root = make(
+        tmp_path,
+        {
+            "app.py": "",
+            "env/pyvenv.cfg": "home = /usr/bin\n",
+            "env/lib/python3.12/site-packages/openai/__init__.py": "",
+            "backend/pyvenv.cfg": "home = C:\\Python313\n",
+            "backend/main.py": "",
+            "backend/services/chat.py": "",
+            "backend/Lib/site-packages/openai/__init__.py": "",
+            "server/pyvenv.cfg": "home = /usr/bin\n",
+            "server/pyproject.toml": "[project]\nname = 'server'\n",
+            "server/src/app.py": "",
+            "server/lib/python3.12/site-packages/openai/__init__.py": "",
+            "server/bin/python": "",
+        },
+    )
+    result = discover([root])
+    assert [f.relative_to(root).as_posix() for f in result.files] == [
+        "app.py",
+        "backend/main.py",
+        "backend/services/chat.py",
+        "server/pyproject.toml",
+        "server/src/app.py",
+    ]
+    assert result.excluded_dirs == 3  # env, and the packages of the two projects' own
+
+
 def test_files_the_run_writes_are_never_scanned(tmp_path: Path) -> None:
     root = make(tmp_path, {"app.py": "", "baseline.json": "{}", "report.json": "{}"})
     assert found(root, never=[root / "baseline.json", root / "report.json"]) == ["app.py"]

@@ -192,6 +192,43 @@ def test_same_module_name_in_two_roots_is_not_guessed() -> None:
     assert not index.facts_for(PurePath("three/main.py")).clients
 
 
+def test_same_module_name_in_two_roots_is_the_one_a_script_above_the_importer_finds(tmp_path: Path) -> None:
+    """Examples side by side, each with its own `utils/call_llm.py` (a folder without
+    `__init__.py`) and a `tools/embeddings.py` importing its client (`from utils.call_llm import
+    client`), as run from the example's folder (zvictor/PocketFlow's cookbook): the import is the
+    nearest example's. Not resolved, the client moved to Z.AI safely while that module's
+    embedding call kept `text-embedding-ada-002`, and was told its client was neither built nor
+    imported there."""
+    llm = "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n"
+    embed = (
+        "from utils.call_llm import client\n\n\ndef get_embedding(text):\n"
+        "    return client.embeddings.create(model='text-embedding-ada-002', input=text).data[0].embedding\n"
+    )
+    files = {
+        "one/main.py": "from tools.embeddings import get_embedding\n\nprint(get_embedding('x'))\n",
+        "one/utils/call_llm.py": llm,
+        "one/tools/embeddings.py": embed,
+        "two/main.py": "from utils.call_llm import client\n\nprint(client)\n",
+        "two/utils/call_llm.py": llm,
+    }
+    assert _applicabilities(tmp_path, files, "one/utils/call_llm.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    assert _applicabilities(tmp_path, files, "two/utils/call_llm.py") == {"GLM001": "safe", "GLM002": "safe"}
+    assert "GLM103" not in _applicabilities(tmp_path, files, "one/tools/embeddings.py")
+    # the nearest of those above; none above: not guessed
+    index = _index(
+        {
+            "a/utils/call_llm.py": ModuleSummary(clients={"client": OPENAI}),
+            "a/lib/utils/call_llm.py": ModuleSummary(
+                clients={"client": ClientFact("zai", False, "zai", None, "`ZaiClient()`")}
+            ),
+            "a/b/main.py": ModuleSummary(imports=("utils.call_llm.client",)),
+            "c/main.py": ModuleSummary(imports=("utils.call_llm.client",)),
+        }
+    )
+    assert index.facts_for(PurePath("a/b/main.py")).clients == {"utils.call_llm.client": OPENAI}
+    assert not index.facts_for(PurePath("c/main.py")).clients
+
+
 # -- whole runs ------------------------------------------------------------------------------------
 
 
@@ -399,6 +436,69 @@ def test_a_client_handed_on_to_another_modules_embedding_call_waits(tmp_path: Pa
         "def main(query: str) -> list[float]:\n    return Index(10, OpenAI()).search(query)\n"
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_handed_on_by_a_module_naming_no_sdk_waits(tmp_path: Path) -> None:
+    """As above, when the module in the middle names neither an SDK nor a model (`def
+    index_all(client, chunks)`, a class keeping `self.client`): the pre-check rejects it, and
+    the project index reads it in full only because it imports code calling through a client
+    its callers pass. Unread, the chain was cut and the client moved to Z.AI with its embedding
+    call's `text-embedding-3-small`."""
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": "from openai import OpenAI\n\n\ndef embed(client: OpenAI, text: str) -> list[float]:\n"
+        "    return client.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n",
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, chunks):\n"
+        "    return [embed(client, chunk) for chunk in chunks]\n\n\n"
+        "class Index:\n    def __init__(self, client):\n        self.client = client\n\n"
+        "    def search(self, query):\n        return embed(self.client, query)\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.index import index_all\n\nclient = OpenAI()\n\n\n"
+        "def main(chunks):\n    return index_all(client, chunks)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.index import Index\n\n\n"
+        "def main(query):\n    return Index(OpenAI()).search(query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # two modules naming no SDK in the chain
+    files["app/middle.py"] = (
+        "from app.index import index_all\n\n\ndef run(client, query):\n    return index_all(client, [query])\n"
+    )
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.middle import run\n\n\ndef main(query):\n    return run(OpenAI(), query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a `dimensions=` both models make: the call follows the client, which moves safely
+    files["app/vectors.py"] = files["app/vectors.py"].replace("input=text)", "input=text, dimensions=1024)")
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_module_naming_no_sdk_is_read_in_full_only_where_it_imports_code_taking_clients(tmp_path: Path) -> None:
+    """The project index parses a module the pre-check rejects only when it imports a function,
+    class or module that calls an API through a client its callers pass."""
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": "def embed(client, text):\n    return client.embeddings.create(model=MODEL, input=text)\n",
+        "app/util.py": "import re\n\n\ndef slug(text):\n    return re.sub('[^a-z]+', '-', text)\n",
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, chunks):\n"
+        "    return [embed(client, chunk) for chunk in chunks]\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.index import index_all\nfrom app.util import slug\n\n"
+        "print(index_all(OpenAI(), [slug('A b')]))\n",
+    }
+    paths = _tree(tmp_path, files)
+    read: list[str] = []
+
+    def load_full(path: PurePath) -> ModuleSummary | None:
+        read.append(PurePath(path).name)
+        return summarize_bytes(Path(path).read_bytes(), tables=load_tables())
+
+    index = project_index([migrate_file(path, Settings()) for path in paths])
+    index.load_full = load_full
+    index.summaries.clear()
+    for path in paths:
+        index.facts_for(path)
+    assert read == ["index.py"]
 
 
 def test_ids_sent_through_a_waiting_client_another_module_is_handed_stay(tmp_path: Path) -> None:
