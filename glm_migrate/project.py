@@ -623,6 +623,11 @@ class ProjectIndex:
                 if uses:
                     client_functions[qualified] = uses
                 prefix = f"{found.name}."
+                # ... and a class's methods that call through a client passed to them
+                # ("Retriever.search"), which this module calls on an instance
+                for n in {*defining.client_params, *defining.client_forwards}:
+                    if n.startswith(prefix) and (uses := self._client_uses(found.path, n)):
+                        client_functions[f"{qualified}.{n[len(prefix) :]}"] = uses
                 # a class's methods that return a client ("Config.make"), by the class as written
                 factories.update(
                     {

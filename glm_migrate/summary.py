@@ -348,17 +348,31 @@ def waiting_handed(model: SemanticModel, waiting: Mapping[Client, str]) -> list[
     return sorted(found)
 
 
-def _param_owner(model: SemanticModel, function: Scope) -> tuple[cst.FunctionDef, str, int] | None:
+def _param_owner(
+    model: SemanticModel, function: Scope, *, methods: bool = False
+) -> tuple[cst.FunctionDef, str, int] | None:
     """A function scope as other modules call it: its def, the name they call (a module-level
-    function's, or the class whose `__init__` it is), and how many leading parameters they do
-    not pass (`self`); None for any other function."""
+    function's, or the class whose `__init__` it is; with `methods`, "Class.method" for another
+    method of a module-level class, which they call on an instance), and how many leading
+    parameters they do not pass (`self`); None for any other function."""
     node = function.node
     if type(node) is not cst.FunctionDef:
         return None
     if function.parent is model.module_scope:
         return node, node.name.value, 0
     klass = _constructed_class(model, function)
-    return None if klass is None else (node, klass, 1)
+    if klass is not None:
+        return node, klass, 1
+    parent = function.parent
+    if (
+        not methods
+        or parent is None
+        or parent.parent is not model.module_scope
+        or type(parent.node) is not cst.ClassDef
+    ):
+        return None
+    static = any(type(d.decorator) is cst.Name and d.decorator.value == "staticmethod" for d in node.decorators)
+    return node, f"{parent.node.name.value}.{node.name.value}", 0 if static else 1
 
 
 def _param_sent(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str, str], ...]]:
@@ -424,17 +438,11 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
             continue
         path = (*call.path, BY_HAND) if by_hand else call.path
         for param, function in params:
-            node = function.node
-            if type(node) is not cst.FunctionDef:
-                continue
-            if function.parent is model.module_scope:
+            # `Store(client)` elsewhere: `__init__` keeps it in `self.client` for the methods' calls
+            if (owned := _param_owner(model, function, methods=True)) is not None:
+                node, owner, shift = owned
                 for index, name in _params_named(node, {param.name.value}):
-                    found.setdefault(node.name.value, set()).add((name, index, ".".join(path)))
-            elif (owner := _constructed_class(model, function)) is not None:
-                # `Store(client)` elsewhere: `__init__` keeps it in `self.client` for the methods'
-                # calls; the class is called without `self`, one position earlier
-                for index, name in _params_named(node, {param.name.value}):
-                    found.setdefault(owner, set()).add((name, index - 1 if index > 0 else index, ".".join(path)))
+                    found.setdefault(owner, set()).add((name, index - shift if index > 0 else index, ".".join(path)))
             if param.annotation is not None and _declares_client(model, param.annotation.annotation):
                 declared.add(".".join(path))
     # A class with a field declared as the SDK's client (`@dataclass class Deps: client: AsyncOpenAI`,
@@ -476,7 +484,7 @@ def _client_forwards(model: SemanticModel, imports: set[str]) -> dict[str, tuple
                 break
             keyword = arg.keyword.value if arg.keyword is not None else ""
             for param, function in params:
-                if (owned := _param_owner(model, function)) is None:
+                if (owned := _param_owner(model, function, methods=True)) is None:
                     continue
                 node, owner, shift = owned
                 for index, name in _params_named(node, {param.name.value}):

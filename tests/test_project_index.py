@@ -474,6 +474,34 @@ def test_a_client_handed_on_by_a_module_naming_no_sdk_waits(tmp_path: Path) -> N
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_a_client_handed_to_a_method_of_another_modules_class_waits_for_its_calls(tmp_path: Path) -> None:
+    """A client passed to a method of an imported class's instance (`Retriever().search(client,
+    q)`, `retriever = make(); retriever.search(client, q)`) serves the embedding call that method
+    makes through it: the method is followed as a function is, one parameter later for `self`.
+    Not followed, the client moved to Z.AI with the method's `text-embedding-3-small`."""
+    files = {
+        "app/__init__.py": "",
+        "app/retrieval.py": "class Retriever:\n    def __init__(self, top_k=3):\n        self.top_k = top_k\n\n"
+        "    def search(self, client, query):\n"
+        "        return client.embeddings.create(model='text-embedding-3-small', input=query)\n\n"
+        "    @staticmethod\n    def probe(client):\n        return client.files.list()\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.retrieval import Retriever\n\nclient = OpenAI()\n\n\n"
+        "def main(query):\n    return Retriever().search(client, query)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.retrieval import Retriever\n\n\n"
+        "def main(query):\n    retriever = Retriever(top_k=5)\n    return retriever.search(OpenAI(), query=query)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a chat method: the client moves with it
+    files["app/retrieval.py"] = files["app/retrieval.py"].replace(
+        "client.embeddings.create(model='text-embedding-3-small', input=query)",
+        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': query}])",
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_a_module_naming_no_sdk_is_read_in_full_only_where_it_imports_code_taking_clients(tmp_path: Path) -> None:
     """The project index parses a module the pre-check rejects only when it imports a function,
     class or module that calls an API through a client its callers pass."""

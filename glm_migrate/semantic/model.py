@@ -36,6 +36,7 @@ from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
 from glm_migrate.semantic.values import (
     ClassValue,
     FunctionValue,
+    ImportedInstance,
     LocalClassValue,
     ModuleValue,
     ResourceValue,
@@ -407,7 +408,7 @@ class SemanticModel(ValueResolver):
         if not functions:
             return
         for call, scope in self.calls:
-            for qualified in sorted(self.qualified_names(call.func, scope) & functions.keys()):
+            for qualified in sorted(self._imported_callees(call, scope) & functions.keys()):
                 for param, index, path in functions[qualified]:
                     arg = passed_argument(call, param, index)
                     if arg is None:
@@ -424,6 +425,20 @@ class SemanticModel(ValueResolver):
                     resources = self.tables.sdk.normalise_path(tuple(path.split(".")))
                     for client in dict.fromkeys(clients):
                         yield HandedClient(client, resources, qualified)
+
+    def _imported_callees(self, call: cst.Call, scope: Scope) -> set[str]:
+        """The imported functions and classes `call` calls, as written, and the methods of
+        imported classes it calls on an instance ("Retriever.search" for `Retriever().search(...)`
+        or `retriever.search(...)` after `retriever = Retriever()`)."""
+        names = self.qualified_names(call.func, scope)
+        func = call.func
+        if type(func) is cst.Attribute:
+            names |= {
+                f"{value.name}.{func.attr.value}"
+                for value in self.values_of(func.value, scope)
+                if isinstance(value, ImportedInstance)
+            }
+        return names
 
     @functools.cached_property
     def state_stored_clients(self) -> dict[Client, str]:

@@ -455,9 +455,13 @@ class ValueResolver(ClientIndex):
 
     @functools.cached_property
     def _imported_classes(self) -> frozenset[str]:
-        """Imported classes, as written, with a method that returns a client or an attribute
-        holding one (the project index lists them as "Class.method", "Class.attr")."""
-        dotted = (name for names in (self.facts.factories, self.facts.clients) for name in names if "." in name)
+        """Imported classes, as written, with a method that returns a client, an attribute
+        holding one or a method calling through one passed to it (the project index lists them as
+        "Class.method", "Class.attr")."""
+        facts = self.facts
+        dotted = (
+            name for names in (facts.factories, facts.clients, facts.client_functions) for name in names if "." in name
+        )
         return frozenset(name.rpartition(".")[0] for name in dotted)
 
     def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
