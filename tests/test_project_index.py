@@ -542,6 +542,29 @@ def test_run_keeps_tokenizer_ids_passed_to_another_modules_lookup(tmp_path: Path
     assert [f for f in found["pkg/app.py"] if f.startswith("GLM108")], found["pkg/app.py"]
 
 
+def test_langchain_model_kept_where_another_modules_class_counts_its_tokens(tmp_path: Path) -> None:
+    """`ChatOpenAI(model=name, callbacks=[CostHandler(name)])` with `CostHandler` of another module
+    handing `self.model` to `encoding_for_model` in a method: rewritten, the id would make that
+    lookup raise KeyError. The class's id changes only with --unsafe-fixes, and the class waits
+    for it, as an SDK client does."""
+    files = {
+        "app/__init__.py": "",
+        "app/callbacks.py": "import tiktoken\n\nclass CostHandler:\n    def __init__(self, model_name):\n"
+        "        self.model = model_name\n\n    def on_start(self, prompts):\n"
+        "        encoding = tiktoken.encoding_for_model(self.model)\n"
+        "        return sum(len(encoding.encode(p)) for p in prompts)\n",
+        "app/flow.py": "from langchain_openai import ChatOpenAI\n\nfrom .callbacks import CostHandler\n\n"
+        'def build():\n    name = "gpt-4o-mini"\n    return ChatOpenAI(model=name, callbacks=[CostHandler(name)])\n',
+    }
+    paths = _tree(tmp_path, files)
+    report = next(r for r in run(paths, Settings(), jobs=1) if r.path.name == "flow.py")
+    found = [(d.applicability.value, d.message) for d in report.diagnostics if d.fix_title is not None]
+    model = [(how, message) for how, message in found if "Model id `gpt-4o-mini`" in message]
+    assert len(model) == 1 and model[0][0] == "unsafe" and "encoding_for_model" in model[0][1], found
+    moves = [how for how, message in found if "without `base_url=`" in message]
+    assert moves == ["unsafe"], found
+
+
 def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: Path) -> None:
     """`model = "gpt-4o-mini"; ask(text, model)` then `PRICE[model]`: rewritten alone, the lookup fails."""
     files = {

@@ -17,6 +17,7 @@ from glm_migrate.rules._clients import (
     program_key_read,
     try_catching_missing_key,
 )
+from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -34,6 +35,7 @@ from glm_migrate.rules._helpers import (
     remove_kwargs,
     replace_string,
     stand_in_key,
+    tests_shown,
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
@@ -184,7 +186,12 @@ class LangchainOpenAIClass(Rule):
     GLM003 replaces only with --unsafe-fixes, as an SDK client given one waits; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
     documents), as GLM101 says of an SDK call; and for one given an OpenAI model without a GLM
-    counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). Instances pointed at another server
+    counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). A
+    model id the code also uses as data is treated as GLM101 treats one beside an SDK call: one
+    also tested or looked up (`PRICES[model]`, `model.startswith("gpt-")`, `choices=[...]`) is
+    reported at both places for a person, and one that also feeds a tokenizer lookup
+    (`tiktoken.encoding_for_model(model)`, here or in another module's class the id is handed to)
+    changes only with --unsafe-fixes; the instance's move waits for either. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
     of a provider choice (`elif provider == "openai":`, reported as GLM002 reports an SDK client
     there: its key and model are that provider's settings); a URL or key only known at run time
@@ -323,6 +330,8 @@ class LangchainOpenAIClass(Rule):
         #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
         self._factory_models: dict[cst.Call, cst.Arg] = {}
         self._vector_warned: set[cst.Call] = set()
+        self._tests_of: dict[tuple[str, Scope], list[ModelTest]] = {}
+        self._tested: set[cst.CSTNode] = set()
         #: a chat class of this module talks to Z.AI after this run; the constructions of those a
         #: safe run moves whole
         self._chat_at_zai = False
@@ -715,7 +724,7 @@ class LangchainOpenAIClass(Rule):
                 self.claim(*literals_in(base.value))  # the URL is this fix's, not GLM405's
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
-        resized = self._model(call, scope, kind, name, adding)
+        resized, model_waits = self._model(call, scope, kind, name, adding)
         foreign = self._foreign_models(call, scope, kind, own_url=bool(bases)) if target is Target.OPENAI else []
         requests = RequestOptions(self, scope)
         if kind == "langchain_chat":
@@ -755,6 +764,8 @@ class LangchainOpenAIClass(Rule):
             if openai_key
             else "its model, whose vectors change size"
             if resized
+            else model_waits
+            if model_waits and target is Target.OPENAI
             else "GLM003's fix of its key literal"
             if stand_in and target is Target.OPENAI
             else f"its model `{kept}`, which has no GLM counterpart, replaced by hand"
@@ -980,9 +991,13 @@ class LangchainOpenAIClass(Rule):
                 message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
                 self.report(arg.value, message, severity=Severity.WARNING)
 
-    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> str | None:
+    def _model(
+        self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding
+    ) -> tuple[str | None, str | None]:
         """Rewrites or reports the class's model; returns why the new one could break the
-        program (embeddings of another size), if it could."""
+        program (embeddings of another size), if it could, and what else the class's move must
+        wait for: an id the code also uses as data (a test, a lookup, a tokenizer), which a
+        person or an unsafe fix changes."""
         endpoint = ENDPOINTS[kind]
         arg = self._model_arg(call)
         values = [arg.value] if arg is not None else adding.sources(MODEL_ALIASES)
@@ -996,7 +1011,7 @@ class LangchainOpenAIClass(Rule):
         if not values:
             new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
             if not new:
-                return None
+                return None, None
             resized = resizing(DEFAULT_MODELS[kind], new)
             literal = cst.SimpleString(f'"{new}"')
             what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
@@ -1009,7 +1024,7 @@ class LangchainOpenAIClass(Rule):
                 what += f"; {resized}" if resized else ""
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
             self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
-            return resized
+            return resized, None
         resolved = [self.model.resolve_strings(value, scope) for value in values]
         literals = [found for found_literals, _ in resolved for found in found_literals]
         if not literals and arg is not None and not all(complete for _, complete in resolved):
@@ -1020,7 +1035,14 @@ class LangchainOpenAIClass(Rule):
                 severity=Severity.WARNING,
             )
         factory = call in self._factory_models
-        resized = None
+        resized = waits = None
+        # `PRICES[model]`, `model.startswith("gpt-")`, `choices=[...]` beside the class, as GLM101
+        # finds them beside an SDK call: the id changes there by hand, with them
+        tests = (
+            model_tests(self.model, arg.value, scope, self._tests_of)
+            if arg is not None and arg.value not in literals
+            else []
+        )
         for literal in literals:
             written = string_value(literal) or ""
             prefix, old = split_provider(written) if factory else ("", written)
@@ -1036,14 +1058,42 @@ class LangchainOpenAIClass(Rule):
                 # LangChain tells OpenAI's models by their name; a GLM id needs the provider said
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
-            resized = resized or resizing(old, match.glm)
             message = f"Model id `{old}`{match.label} on `{name}`"
+            holder = self.model.assigned_names.get(literal)
+            tokenizer = literal in self.model.tokenizer_literals or (
+                holder is not None and holder in self.model.tokenizer_names
+            )
+            if tokenizer:
+                # `tiktoken.encoding_for_model(model)` beside the class, here or in the module a
+                # caller hands it to: it raises KeyError for a GLM id
+                shown = f"`{holder}`" if holder else "it"
+                message += f"; {shown} also feeds `encoding_for_model`, which does not know `{match.glm}`"
+            if tests:
+                checks = tests_shown([test.code for test in tests])
+                message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
+                self.report(literal, message)
+                self._report_tests(tests, old, match.glm)
+                waits = waits or f'`"{old}"` replaced by hand'
+                continue
+            if tokenizer:
+                self.report(literal, message, fix=Fix(edits, title, applicability=Applicability.UNSAFE))
+                waits = waits or f'`"{old}"` rewritten'
+                continue
+            resized = resized or resizing(old, match.glm)
             sized = old_width_in_code(self.model, self.tables, old, match.glm) if resized else None
             if sized is not None:
                 self.report(literal, f"{message}; {sized}: change both together")
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
-        return resized
+        return resized, waits
+
+    def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
+        for test in tests:
+            if test.node not in self._tested:
+                self._tested.add(test.node)
+                self.claim(*literals_in(test.node))
+                message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
+                self.report(test.node, message)
 
 
 def _unseen_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
