@@ -565,6 +565,39 @@ def test_langchain_model_kept_where_another_modules_class_counts_its_tokens(tmp_
     assert moves == ["unsafe"], found
 
 
+def test_langchain_model_imported_from_another_module_moves_with_the_class(tmp_path: Path) -> None:
+    """`ChatOpenAI(model=Models.FAST)` with `Models` an enum of another module: the class moves
+    to Z.AI in a safe run, so the id is rewritten where it is defined (as for an SDK call), kept
+    there while a class sending it waits (`tool_choice="any"`), and a class whose id its module
+    keeps (a test there, or that waiting class) waits for it."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": "from enum import Enum\n\nclass Models(str, Enum):\n"
+        '    FAST = "gpt-4o-mini"\n    SMART = "gpt-4o"\n    TESTED = "gpt-4.1"\n\n'
+        'if not Models.TESTED.startswith("gpt-"):\n    raise ValueError("an OpenAI model")\n',
+        "app/agents.py": "from langchain_openai import ChatOpenAI\n\nfrom app.models import Models\n\n"
+        "fast = ChatOpenAI(model=Models.FAST)\n"
+        "smart = ChatOpenAI(model=Models.SMART)\n"
+        'picky = ChatOpenAI(model=Models.SMART).bind_tools([], tool_choice="any")\n'
+        "tested = ChatOpenAI(model=Models.TESTED)\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.name: r for r in run(paths, Settings(), jobs=1)}
+    ids = {
+        d.message.split("`")[1]: d.applicability.value
+        for d in reports["models.py"].diagnostics
+        if d.code == "GLM101" and d.message.startswith("Model id")
+    }
+    assert ids == {"gpt-4o-mini": "safe", "gpt-4o": "unsafe", "gpt-4.1": "manual"}, ids
+    moves = [
+        (d.span.line, d.applicability.value)
+        for d in reports["agents.py"].diagnostics
+        if d.code == "GLM006" and "without `base_url=`" in d.message
+    ]
+    # `smart` sends the id `picky` keeps on OpenAI: moved alone, it would send `gpt-4o` to Z.AI
+    assert moves == [(5, "safe"), (6, "unsafe"), (7, "unsafe"), (8, "unsafe")], moves
+
+
 def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: Path) -> None:
     """`model = "gpt-4o-mini"; ask(text, model)` then `PRICE[model]`: rewritten alone, the lookup fails."""
     files = {

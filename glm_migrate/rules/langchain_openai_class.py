@@ -42,7 +42,7 @@ from glm_migrate.rules._langchain_requests import RequestOptions
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
-from glm_migrate.summary import params_reaching
+from glm_migrate.summary import imported_roots, params_reaching
 from glm_migrate.tables import split_provider
 
 #: the names each setting goes by (current name first, then langchain's older alias)
@@ -336,6 +336,8 @@ class LangchainOpenAIClass(Rule):
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
+        #: chat classes talking to OpenAI whose move waits in a safe run, with why
+        self._chats_waiting: dict[cst.Call, str] = {}
         #: the findings of each class moving with a key setting (shared with the engine through
         #: `RuleContext.key_readers`), by its construction
         self._keyed: dict[cst.Call, list[Finding]] = {}
@@ -759,6 +761,8 @@ class LangchainOpenAIClass(Rule):
         # an OpenAI id without a GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`), which
         # GLM102 leaves for a person: moved with it, the class would send it to Z.AI
         kept = self._kept_model(call, scope, kind) if target is Target.OPENAI else None
+        # `ChatOpenAI(model=Models.FAST)` whose id stays OpenAI's where it is defined (a test there)
+        held_elsewhere = self._held_elsewhere(call, scope) if kind == "langchain_chat" else None
         awaited = (
             "its OpenAI key replaced"
             if openai_key
@@ -766,6 +770,8 @@ class LangchainOpenAIClass(Rule):
             if resized
             else model_waits
             if model_waits and target is Target.OPENAI
+            else held_elsewhere
+            if held_elsewhere and target is Target.OPENAI
             else "GLM003's fix of its key literal"
             if stand_in and target is Target.OPENAI
             else f"its model `{kept}`, which has no GLM counterpart, replaced by hand"
@@ -781,6 +787,8 @@ class LangchainOpenAIClass(Rule):
             what = f"`{option}=`" if option.isidentifier() else option
             awaited = f"its {what} {how}, which Z.AI rejects as sent"
         why, held = f"the class moves only with {awaited}", f"`{name}` reading it moves only with {awaited}"
+        if awaited and awaited == held_elsewhere:
+            why, held = awaited, f"`{name}` reading it waits: {awaited}"
         if not awaited and foreign:
             # `ChatOpenAI(model="deepseek-chat")`, `claude-sonnet-4-6` through a gateway: `OPENAI_API_BASE`
             # points it at another server, as engine.py says of an SDK client; moved, the id fails at Z.AI
@@ -789,6 +797,8 @@ class LangchainOpenAIClass(Rule):
             held = f"`{name}` reading it waits: {why}"
         if awaited:
             make_unsafe((finding, why) for finding in self.context.findings[first_finding:])
+            if kind == "langchain_chat" and target is Target.OPENAI:
+                self._chats_waiting[call] = why
             # a key setting renamed to ZAI_API_KEY alone would reach OpenAI through this class
             for binding in self.model.bindings_of(key.value, scope) if key is not None else ():
                 if binding.value is not None:
@@ -866,6 +876,27 @@ class LangchainOpenAIClass(Rule):
             arg = self._model_arg(call) if call in self._chats_at_zai else None
             for owner, param, index in params_reaching(self.model, arg.value, scope) if arg is not None else ():
                 self.context.model_params.setdefault(owner, set()).add((param, index, "chat"))
+            # `ChatOpenAI(model=Models.FAST)` with `Models` imported: its module rewrites the id
+            # with the class, and keeps it while the class stays on OpenAI in a safe run (its
+            # module then tells this one why, `ModuleFacts.held_sent`, as for an SDK call)
+            why = self._chats_waiting.get(call)
+            sent = self._model_arg(call) if call in self._chats_at_zai or why is not None else None
+            for qualified, attributes in imported_roots(self.model, sent.value, scope, 0) if sent else ():
+                self.context.sent_models.add((qualified, attributes, "chat"))
+                if why is not None and not self.settings.unsafe_fixes:
+                    self.context.waiting_sent.append((qualified, attributes, why))
+
+    def _held_elsewhere(self, call: cst.Call, scope: Scope) -> str | None:
+        """Why the model the class is given, imported from another module, keeps its OpenAI id
+        there in a safe run (`ModuleFacts.held_sent`: a test of it there, an unsafe fix), if it
+        does: moved, the class would send that id to Z.AI."""
+        held = self.model.facts.held_sent
+        arg = self._model_arg(call) if held else None
+        for qualified, attributes in imported_roots(self.model, arg.value, scope, 0) if arg is not None else ():
+            why = held.get(".".join(filter(None, (qualified, attributes))))
+            if why is not None:
+                return why
+        return None
 
     def _model_arg(self, call: cst.Call) -> cst.Arg | None:
         return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)

@@ -257,9 +257,11 @@ class OpenAIModelName(Rule):
                     )
                     continue
                 waits = self.model.facts.waiting_names.get(dotted)
-                if self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits):
+                if self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits) or waits:
                     # kept in a safe run, the id would reach Z.AI through the senders' moved
-                    # clients: they wait for it (`ModuleFacts.held_sent`)
+                    # clients: they wait for it (`ModuleFacts.held_sent`), also where it is kept
+                    # for one sender that waits (`ChatOpenAI(model=Models.SMART)` beside one
+                    # whose `tool_choice` Z.AI rejects)
                     self.context.held_names[dotted] = (
                         f"`{dotted}` becomes `{match.glm}` only with --unsafe-fixes where it is defined"
                     )
