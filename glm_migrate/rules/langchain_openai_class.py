@@ -188,8 +188,10 @@ class LangchainOpenAIClass(Rule):
     documents), as GLM101 says of an SDK call; and for one given an OpenAI model without a GLM
     counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). A
     model id the code also uses as data is treated as GLM101 treats one beside an SDK call: one
-    also tested or looked up (`PRICES[model]`, `model.startswith("gpt-")`, `choices=[...]`) is
-    reported at both places for a person, and one that also feeds a tokenizer lookup
+    also looked up or compared where the new id would get another answer (`PRICES[model]`,
+    `model == "gpt-4o"`, `choices=[...]`) is reported at both places for a person (a test of
+    the model's family, `model.startswith("gpt-")` or `"claude" in model`, stays GLM103's
+    warning), and one that also feeds a tokenizer lookup
     (`tiktoken.encoding_for_model(model)`, here or in another module's class the id is handed to)
     changes only with --unsafe-fixes; the instance's move waits for either. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
@@ -1090,6 +1092,7 @@ class LangchainOpenAIClass(Rule):
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
             message = f"Model id `{old}`{match.label} on `{name}`"
+            deciding = [test for test in tests if _decides_between(test, old, match.glm)]
             holder = self.model.assigned_names.get(literal)
             tokenizer = literal in self.model.tokenizer_literals or (
                 holder is not None and holder in self.model.tokenizer_names
@@ -1099,11 +1102,11 @@ class LangchainOpenAIClass(Rule):
                 # caller hands it to: it raises KeyError for a GLM id
                 shown = f"`{holder}`" if holder else "it"
                 message += f"; {shown} also feeds `encoding_for_model`, which does not know `{match.glm}`"
-            if tests:
-                checks = tests_shown([test.code for test in tests])
+            if deciding:
+                checks = tests_shown([test.code for test in deciding])
                 message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                 self.report(literal, message)
-                self._report_tests(tests, old, match.glm)
+                self._report_tests(deciding, old, match.glm)
                 waits = waits or f'`"{old}"` replaced by hand'
                 continue
             if tokenizer:
@@ -1125,6 +1128,36 @@ class LangchainOpenAIClass(Rule):
                 self.claim(*literals_in(test.node))
                 message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
                 self.report(test.node, message)
+
+
+def _decides_between(test: ModelTest, old: str, new: str) -> bool:
+    """Whether `test` may tell the class's old id from its new one: a lookup (`PRICES[model]`,
+    `PRICES.get(model)`), declared choices, or a comparison with literals whose answer differs
+    for the two (`model == "gpt-4o"`, `model in ("gpt-4o", "gpt-4o-mini")`). A prefix or substring
+    test (`model.startswith("gpt-")`, `"claude" in model`) asks which family the model is of, and
+    a GLM id's other answer is what it is for: GLM103 warns of it where it is written."""
+    node = test.node
+    if (
+        type(node) is cst.Call
+        and type(node.func) is cst.Attribute
+        and node.func.attr.value in ("startswith", "endswith")
+    ):
+        return False
+    if type(node) is not cst.Comparison or len(node.comparisons) != 1:
+        return True
+    target = node.comparisons[0]
+    operator, left, right = type(target.operator), node.left, target.comparator
+    if operator in (cst.In, cst.NotIn) and type(left) is cst.SimpleString:
+        return False  # `"claude" in model`
+    if operator in (cst.Equal, cst.NotEqual):
+        for other in (left, right):
+            if type(other) is cst.SimpleString and (value := string_value(other)) is not None:
+                return (old == value) != (new == value)
+    if operator in (cst.In, cst.NotIn) and type(right) in (cst.Tuple, cst.List, cst.Set):
+        values = [string_value(e.value) for e in right.elements]  # type: ignore[attr-defined]
+        if all(value is not None for value in values):
+            return (old in values) != (new in values)
+    return True
 
 
 def _unseen_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:
