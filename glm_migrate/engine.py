@@ -361,6 +361,8 @@ def _migrate_module(
             for owner, found in context.model_params.items():
                 params.setdefault(owner, set()).update(found)
             summary = replace(summary, model_params={o: tuple(sorted(f)) for o, f in params.items()})
+        if context.sent_models:
+            summary = replace(summary, sent=tuple(sorted({*summary.sent, *context.sent_models})))
         if context.env_reads:
             summary = replace(summary, env_reads=context.env_reads)
         if context.id_moves:
@@ -982,7 +984,9 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
         _module_client_state(model, findings, waiting, context)
         context.waiting.update(_names_holding(model, waiting))
-        context.waiting_params, context.waiting_sent = waiting_sends(model, waiting)
+        context.waiting_params, sent = waiting_sends(model, waiting)
+        # with those a rule found (a LangChain class that waits, sending an imported model)
+        context.waiting_sent = sorted({*context.waiting_sent, *sent})
         context.waiting_handed = waiting_handed(model, waiting)
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])

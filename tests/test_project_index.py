@@ -670,6 +670,62 @@ def test_run_keeps_tokenizer_ids_passed_to_another_modules_lookup(tmp_path: Path
     assert [f for f in found["pkg/app.py"] if f.startswith("GLM108")], found["pkg/app.py"]
 
 
+def test_langchain_model_kept_where_another_modules_class_counts_its_tokens(tmp_path: Path) -> None:
+    """`ChatOpenAI(model=name, callbacks=[CostHandler(name)])` with `CostHandler` of another module
+    handing `self.model` to `encoding_for_model` in a method: rewritten, the id would make that
+    lookup raise KeyError. The class's id changes only with --unsafe-fixes, and the class waits
+    for it, as an SDK client does."""
+    files = {
+        "app/__init__.py": "",
+        "app/callbacks.py": "import tiktoken\n\nclass CostHandler:\n    def __init__(self, model_name):\n"
+        "        self.model = model_name\n\n    def on_start(self, prompts):\n"
+        "        encoding = tiktoken.encoding_for_model(self.model)\n"
+        "        return sum(len(encoding.encode(p)) for p in prompts)\n",
+        "app/flow.py": "from langchain_openai import ChatOpenAI\n\nfrom .callbacks import CostHandler\n\n"
+        'def build():\n    name = "gpt-4o-mini"\n    return ChatOpenAI(model=name, callbacks=[CostHandler(name)])\n',
+    }
+    paths = _tree(tmp_path, files)
+    report = next(r for r in run(paths, Settings(), jobs=1) if r.path.name == "flow.py")
+    found = [(d.applicability.value, d.message) for d in report.diagnostics if d.fix_title is not None]
+    model = [(how, message) for how, message in found if "Model id `gpt-4o-mini`" in message]
+    assert len(model) == 1 and model[0][0] == "unsafe" and "encoding_for_model" in model[0][1], found
+    moves = [how for how, message in found if "without `base_url=`" in message]
+    assert moves == ["unsafe"], found
+
+
+def test_langchain_model_imported_from_another_module_moves_with_the_class(tmp_path: Path) -> None:
+    """`ChatOpenAI(model=Models.FAST)` with `Models` an enum of another module: the class moves
+    to Z.AI in a safe run, so the id is rewritten where it is defined (as for an SDK call), kept
+    there while a class sending it waits (`tool_choice="any"`), and a class whose id its module
+    keeps (a test there, or that waiting class) waits for it."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": "from enum import Enum\n\nclass Models(str, Enum):\n"
+        '    FAST = "gpt-4o-mini"\n    SMART = "gpt-4o"\n    TESTED = "gpt-4.1"\n\n'
+        'if not Models.TESTED.startswith("gpt-"):\n    raise ValueError("an OpenAI model")\n',
+        "app/agents.py": "from langchain_openai import ChatOpenAI\n\nfrom app.models import Models\n\n"
+        "fast = ChatOpenAI(model=Models.FAST)\n"
+        "smart = ChatOpenAI(model=Models.SMART)\n"
+        'picky = ChatOpenAI(model=Models.SMART).bind_tools([], tool_choice="any")\n'
+        "tested = ChatOpenAI(model=Models.TESTED)\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.name: r for r in run(paths, Settings(), jobs=1)}
+    ids = {
+        d.message.split("`")[1]: d.applicability.value
+        for d in reports["models.py"].diagnostics
+        if d.code == "GLM101" and d.message.startswith("Model id")
+    }
+    assert ids == {"gpt-4o-mini": "safe", "gpt-4o": "unsafe", "gpt-4.1": "manual"}, ids
+    moves = [
+        (d.span.line, d.applicability.value)
+        for d in reports["agents.py"].diagnostics
+        if d.code == "GLM006" and "without `base_url=`" in d.message
+    ]
+    # `smart` sends the id `picky` keeps on OpenAI: moved alone, it would send `gpt-4o` to Z.AI
+    assert moves == [(5, "safe"), (6, "unsafe"), (7, "unsafe"), (8, "unsafe")], moves
+
+
 def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: Path) -> None:
     """`model = "gpt-4o-mini"; ask(text, model)` then `PRICE[model]`: rewritten alone, the lookup fails."""
     files = {

@@ -137,6 +137,10 @@ class RuleContext:
     #: moves to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)` after `self.model_name
     #: = model_name`), as `ModuleSummary.model_params` lists them: callers' ids move with it
     model_params: dict[str, set[tuple[str, int, str]]] = field(default_factory=dict)
+    #: imported values a chat class moved whole to Z.AI sends as its model (`ChatOpenAI(model=
+    #: Models.FAST)` after `from app.models import Models`), as `ModuleSummary.sent` lists an SDK
+    #: call's: the defining module rewrites their ids with it
+    sent_models: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 class Rule:

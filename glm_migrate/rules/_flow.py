@@ -169,6 +169,28 @@ def _literal_annotation(
     return None
 
 
+def model_tests(
+    model: SemanticModel,
+    argument: cst.BaseExpression,
+    where: Scope,
+    memo: dict[tuple[str, Scope], list[ModelTest]],
+) -> list[ModelTest]:
+    """Where the names that carry a request's model id (`argument`, read in `where`) are
+    compared, membership-tested or looked up: rewriting the id alone would change what those
+    tests decide. `memo` keeps the tests of each name for the caller's next requests."""
+    found: list[ModelTest] = attribute_tests_of(model, argument, where)
+    # `ask(text, args.model)` with `def ask(text, model)`: the attribute a caller passes is
+    # tested as that argument is (`choices=` of its `add_argument`)
+    attributes: list[tuple[cst.Attribute, Scope]] = []
+    for name, scope in carrying_names(model, argument, where, attributes):
+        if (name, scope) not in memo:
+            memo[name, scope] = tests_of(model, name, scope)
+        found += memo[name, scope]
+    for attribute, scope in attributes:
+        found += [t for t in attribute_tests_of(model, attribute, scope) if t not in found]
+    return found
+
+
 def attribute_tests_of(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> list[ModelTest]:
     """Tests of `self.x` (`expr`) in the methods of its class, and of the names its assignments
     read (`self.model = model` in `__init__`): an attribute carries the id as a name does."""

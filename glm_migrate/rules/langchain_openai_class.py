@@ -17,6 +17,7 @@ from glm_migrate.rules._clients import (
     program_key_read,
     try_catching_missing_key,
 )
+from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -34,13 +35,14 @@ from glm_migrate.rules._helpers import (
     remove_kwargs,
     replace_string,
     stand_in_key,
+    tests_shown,
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import RequestOptions
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
-from glm_migrate.summary import params_reaching
+from glm_migrate.summary import imported_roots, params_reaching
 from glm_migrate.tables import split_provider
 
 #: the names each setting goes by (current name first, then langchain's older alias)
@@ -184,7 +186,14 @@ class LangchainOpenAIClass(Rule):
     GLM003 replaces only with --unsafe-fixes, as an SDK client given one waits; and for an `OpenAIEmbeddings`
     whose new model makes vectors of another size (no `dimensions=` that `embedding-3`
     documents), as GLM101 says of an SDK call; and for one given an OpenAI model without a GLM
-    counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). Instances pointed at another server
+    counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`, which GLM102 leaves for a person). A
+    model id the code also uses as data is treated as GLM101 treats one beside an SDK call: one
+    also looked up or compared where the new id would get another answer (`PRICES[model]`,
+    `model == "gpt-4o"`, `choices=[...]`) is reported at both places for a person (a test of
+    the model's family, `model.startswith("gpt-")` or `"claude" in model`, stays GLM103's
+    warning), and one that also feeds a tokenizer lookup
+    (`tiktoken.encoding_for_model(model)`, here or in another module's class the id is handed to)
+    changes only with --unsafe-fixes; the instance's move waits for either. Instances pointed at another server
     (`base_url="http://localhost:11434/v1"`) are left alone, and so are those in OpenAI's branch
     of a provider choice (`elif provider == "openai":`, reported as GLM002 reports an SDK client
     there: its key and model are that provider's settings); a URL or key only known at run time
@@ -323,10 +332,14 @@ class LangchainOpenAIClass(Rule):
         #: `init_chat_model(...)` calls building a `ChatOpenAI`, with their model argument
         self._factory_models: dict[cst.Call, cst.Arg] = {}
         self._vector_warned: set[cst.Call] = set()
+        self._tests_of: dict[tuple[str, Scope], list[ModelTest]] = {}
+        self._tested: set[cst.CSTNode] = set()
         #: a chat class of this module talks to Z.AI after this run; the constructions of those a
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
+        #: chat classes talking to OpenAI whose move waits in a safe run, with why
+        self._chats_waiting: dict[cst.Call, str] = {}
         #: the findings of each class moving with a key setting (shared with the engine through
         #: `RuleContext.key_readers`), by its construction
         self._keyed: dict[cst.Call, list[Finding]] = {}
@@ -715,7 +728,7 @@ class LangchainOpenAIClass(Rule):
                 self.claim(*literals_in(base.value))  # the URL is this fix's, not GLM405's
                 self.report(base.value, f"`{name}` base URL points at OpenAI", fix=fix)
         self._api_key(call, name, adding, scope, moving=target is Target.OPENAI, legacy=legacy)
-        resized = self._model(call, scope, kind, name, adding)
+        resized, model_waits = self._model(call, scope, kind, name, adding)
         foreign = self._foreign_models(call, scope, kind, own_url=bool(bases)) if target is Target.OPENAI else []
         requests = RequestOptions(self, scope)
         if kind == "langchain_chat":
@@ -750,11 +763,17 @@ class LangchainOpenAIClass(Rule):
         # an OpenAI id without a GLM counterpart (a fine-tune, `ft:gpt-4o-mini:acme::x1`), which
         # GLM102 leaves for a person: moved with it, the class would send it to Z.AI
         kept = self._kept_model(call, scope, kind) if target is Target.OPENAI else None
+        # `ChatOpenAI(model=Models.FAST)` whose id stays OpenAI's where it is defined (a test there)
+        held_elsewhere = self._held_elsewhere(call, scope) if kind == "langchain_chat" else None
         awaited = (
             "its OpenAI key replaced"
             if openai_key
             else "its model, whose vectors change size"
             if resized
+            else model_waits
+            if model_waits and target is Target.OPENAI
+            else held_elsewhere
+            if held_elsewhere and target is Target.OPENAI
             else "GLM003's fix of its key literal"
             if stand_in and target is Target.OPENAI
             else f"its model `{kept}`, which has no GLM counterpart, replaced by hand"
@@ -770,6 +789,8 @@ class LangchainOpenAIClass(Rule):
             what = f"`{option}=`" if option.isidentifier() else option
             awaited = f"its {what} {how}, which Z.AI rejects as sent"
         why, held = f"the class moves only with {awaited}", f"`{name}` reading it moves only with {awaited}"
+        if awaited and awaited == held_elsewhere:
+            why, held = awaited, f"`{name}` reading it waits: {awaited}"
         if not awaited and foreign:
             # `ChatOpenAI(model="deepseek-chat")`, `claude-sonnet-4-6` through a gateway: `OPENAI_API_BASE`
             # points it at another server, as engine.py says of an SDK client; moved, the id fails at Z.AI
@@ -778,6 +799,8 @@ class LangchainOpenAIClass(Rule):
             held = f"`{name}` reading it waits: {why}"
         if awaited:
             make_unsafe((finding, why) for finding in self.context.findings[first_finding:])
+            if kind == "langchain_chat" and target is Target.OPENAI:
+                self._chats_waiting[call] = why
             # a key setting renamed to ZAI_API_KEY alone would reach OpenAI through this class
             for binding in self.model.bindings_of(key.value, scope) if key is not None else ():
                 if binding.value is not None:
@@ -855,6 +878,27 @@ class LangchainOpenAIClass(Rule):
             arg = self._model_arg(call) if call in self._chats_at_zai else None
             for owner, param, index in params_reaching(self.model, arg.value, scope) if arg is not None else ():
                 self.context.model_params.setdefault(owner, set()).add((param, index, "chat"))
+            # `ChatOpenAI(model=Models.FAST)` with `Models` imported: its module rewrites the id
+            # with the class, and keeps it while the class stays on OpenAI in a safe run (its
+            # module then tells this one why, `ModuleFacts.held_sent`, as for an SDK call)
+            why = self._chats_waiting.get(call)
+            sent = self._model_arg(call) if call in self._chats_at_zai or why is not None else None
+            for qualified, attributes in imported_roots(self.model, sent.value, scope, 0) if sent else ():
+                self.context.sent_models.add((qualified, attributes, "chat"))
+                if why is not None and not self.settings.unsafe_fixes:
+                    self.context.waiting_sent.append((qualified, attributes, why))
+
+    def _held_elsewhere(self, call: cst.Call, scope: Scope) -> str | None:
+        """Why the model the class is given, imported from another module, keeps its OpenAI id
+        there in a safe run (`ModuleFacts.held_sent`: a test of it there, an unsafe fix), if it
+        does: moved, the class would send that id to Z.AI."""
+        held = self.model.facts.held_sent
+        arg = self._model_arg(call) if held else None
+        for qualified, attributes in imported_roots(self.model, arg.value, scope, 0) if arg is not None else ():
+            why = held.get(".".join(filter(None, (qualified, attributes))))
+            if why is not None:
+                return why
+        return None
 
     def _model_arg(self, call: cst.Call) -> cst.Arg | None:
         return self._factory_models.get(call) or _kwarg(call, MODEL_ALIASES)
@@ -980,9 +1024,13 @@ class LangchainOpenAIClass(Rule):
                 message = f"`{name}` key comes from `{short_code(arg.value)}`: make sure it holds a Z.AI key"
                 self.report(arg.value, message, severity=Severity.WARNING)
 
-    def _model(self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding) -> str | None:
+    def _model(
+        self, call: cst.Call, scope: Scope, kind: str, name: str, adding: _Adding
+    ) -> tuple[str | None, str | None]:
         """Rewrites or reports the class's model; returns why the new one could break the
-        program (embeddings of another size), if it could."""
+        program (embeddings of another size), if it could, and what else the class's move must
+        wait for: an id the code also uses as data (a test, a lookup, a tokenizer), which a
+        person or an unsafe fix changes."""
         endpoint = ENDPOINTS[kind]
         arg = self._model_arg(call)
         values = [arg.value] if arg is not None else adding.sources(MODEL_ALIASES)
@@ -996,7 +1044,7 @@ class LangchainOpenAIClass(Rule):
         if not values:
             new = self.tables.lookup_model(endpoint, DEFAULT_MODELS[kind])
             if not new:
-                return None
+                return None, None
             resized = resizing(DEFAULT_MODELS[kind], new)
             literal = cst.SimpleString(f'"{new}"')
             what = f"uses OpenAI's `{DEFAULT_MODELS[kind]}`"
@@ -1009,7 +1057,7 @@ class LangchainOpenAIClass(Rule):
                 what += f"; {resized}" if resized else ""
                 adding.keyword("model", MODEL_ALIASES, literal, what, f'Pass `model="{new}"`', without="a model")
             self._vector_space(call, kind, DEFAULT_MODELS[kind], new)
-            return resized
+            return resized, None
         resolved = [self.model.resolve_strings(value, scope) for value in values]
         literals = [found for found_literals, _ in resolved for found in found_literals]
         if not literals and arg is not None and not all(complete for _, complete in resolved):
@@ -1020,7 +1068,14 @@ class LangchainOpenAIClass(Rule):
                 severity=Severity.WARNING,
             )
         factory = call in self._factory_models
-        resized = None
+        resized = waits = None
+        # `PRICES[model]`, `model.startswith("gpt-")`, `choices=[...]` beside the class, as GLM101
+        # finds them beside an SDK call: the id changes there by hand, with them
+        tests = (
+            model_tests(self.model, arg.value, scope, self._tests_of)
+            if arg is not None and arg.value not in literals
+            else []
+        )
         for literal in literals:
             written = string_value(literal) or ""
             prefix, old = split_provider(written) if factory else ("", written)
@@ -1036,14 +1091,73 @@ class LangchainOpenAIClass(Rule):
                 # LangChain tells OpenAI's models by their name; a GLM id needs the provider said
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
-            resized = resized or resizing(old, match.glm)
             message = f"Model id `{old}`{match.label} on `{name}`"
+            deciding = [test for test in tests if _decides_between(test, old, match.glm)]
+            holder = self.model.assigned_names.get(literal)
+            tokenizer = literal in self.model.tokenizer_literals or (
+                holder is not None and holder in self.model.tokenizer_names
+            )
+            if tokenizer:
+                # `tiktoken.encoding_for_model(model)` beside the class, here or in the module a
+                # caller hands it to: it raises KeyError for a GLM id
+                shown = f"`{holder}`" if holder else "it"
+                message += f"; {shown} also feeds `encoding_for_model`, which does not know `{match.glm}`"
+            if deciding:
+                checks = tests_shown([test.code for test in deciding])
+                message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
+                self.report(literal, message)
+                self._report_tests(deciding, old, match.glm)
+                waits = waits or f'`"{old}"` replaced by hand'
+                continue
+            if tokenizer:
+                self.report(literal, message, fix=Fix(edits, title, applicability=Applicability.UNSAFE))
+                waits = waits or f'`"{old}"` rewritten'
+                continue
+            resized = resized or resizing(old, match.glm)
             sized = old_width_in_code(self.model, self.tables, old, match.glm) if resized else None
             if sized is not None:
                 self.report(literal, f"{message}; {sized}: change both together")
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
-        return resized
+        return resized, waits
+
+    def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
+        for test in tests:
+            if test.node not in self._tested:
+                self._tested.add(test.node)
+                self.claim(*literals_in(test.node))
+                message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
+                self.report(test.node, message)
+
+
+def _decides_between(test: ModelTest, old: str, new: str) -> bool:
+    """Whether `test` may tell the class's old id from its new one: a lookup (`PRICES[model]`,
+    `PRICES.get(model)`), declared choices, or a comparison with literals whose answer differs
+    for the two (`model == "gpt-4o"`, `model in ("gpt-4o", "gpt-4o-mini")`). A prefix or substring
+    test (`model.startswith("gpt-")`, `"claude" in model`) asks which family the model is of, and
+    a GLM id's other answer is what it is for: GLM103 warns of it where it is written."""
+    node = test.node
+    if (
+        type(node) is cst.Call
+        and type(node.func) is cst.Attribute
+        and node.func.attr.value in ("startswith", "endswith")
+    ):
+        return False
+    if type(node) is not cst.Comparison or len(node.comparisons) != 1:
+        return True
+    target = node.comparisons[0]
+    operator, left, right = type(target.operator), node.left, target.comparator
+    if operator in (cst.In, cst.NotIn) and type(left) is cst.SimpleString:
+        return False  # `"claude" in model`
+    if operator in (cst.Equal, cst.NotEqual):
+        for other in (left, right):
+            if type(other) is cst.SimpleString and (value := string_value(other)) is not None:
+                return (old == value) != (new == value)
+    if operator in (cst.In, cst.NotIn) and type(right) in (cst.Tuple, cst.List, cst.Set):
+        values = [string_value(e.value) for e in right.elements]  # type: ignore[attr-defined]
+        if all(value is not None for value in values):
+            return (old in values) != (new in values)
+    return True
 
 
 def _unseen_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:

@@ -9,7 +9,7 @@ from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import callee, literals_in, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
-from glm_migrate.rules._flow import ModelTest, attribute_tests_of, carrying_names, tests_of
+from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import (
     batch_line_ids,
     embedding_width_change,
@@ -257,9 +257,11 @@ class OpenAIModelName(Rule):
                     )
                     continue
                 waits = self.model.facts.waiting_names.get(dotted)
-                if self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits):
+                if self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits) or waits:
                     # kept in a safe run, the id would reach Z.AI through the senders' moved
-                    # clients: they wait for it (`ModuleFacts.held_sent`)
+                    # clients: they wait for it (`ModuleFacts.held_sent`), also where it is kept
+                    # for one sender that waits (`ChatOpenAI(model=Models.SMART)` beside one
+                    # whose `tool_choice` Z.AI rejects)
                     self.context.held_names[dotted] = (
                         f"`{dotted}` becomes `{match.glm}` only with --unsafe-fixes where it is defined"
                     )
@@ -525,20 +527,8 @@ class OpenAIModelName(Rule):
         return lookup[0] if lookup is not None and lookup[1] is literal else None
 
     def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
-        """Where the names that carry a call's model id (`argument`, read in `where`) are
-        compared, membership-tested or looked up: rewriting the id alone would change what those
-        tests decide."""
-        found: list[ModelTest] = attribute_tests_of(self.model, argument, where)
-        # `ask(text, args.model)` with `def ask(text, model)`: the attribute a caller passes is
-        # tested as that argument is (`choices=` of its `add_argument`)
-        attributes: list[tuple[cst.Attribute, Scope]] = []
-        for name, scope in carrying_names(self.model, argument, where, attributes):
-            if (name, scope) not in self._tests_of:
-                self._tests_of[name, scope] = tests_of(self.model, name, scope)
-            found += self._tests_of[name, scope]
-        for attribute, scope in attributes:
-            found += [t for t in attribute_tests_of(self.model, attribute, scope) if t not in found]
-        return found
+        """Where the names that carry a call's model id are tested (`model_tests`)."""
+        return model_tests(self.model, argument, where, self._tests_of)
 
     def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
         for test in tests:

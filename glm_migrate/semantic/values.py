@@ -781,8 +781,10 @@ class ValueResolver(ClientIndex):
                     # what this module's callers pass counts as much as the default
                     arguments = self.arguments_for(binding.target, function)
                     for argument, where in arguments:
-                        found, _ = self.resolve_strings(argument, where, depth + 1)
+                        found, whole = self.resolve_strings(argument, where, depth + 1)
                         literals.extend(found)
+                        # `send(model=cfg["model"])`: a value read at run time replaces the default
+                        complete = complete and whole
                     if not arguments and value is None:
                         # a callback a UI calls with its inputs' values (`gr.ChatInterface(predict,
                         # additional_inputs=[gr.Dropdown(["gpt-4o", ...])])`): the choices offered there
