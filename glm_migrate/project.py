@@ -445,7 +445,7 @@ class ProjectIndex:
             # finds, its folder first on `sys.path` (examples side by side, each with its own
             # `utils/call_llm.py`), else not guessed
             return _nearest(candidates, name, importer)
-        beside = self._beside_script(name, importer, root)
+        beside = self._beside_script(name, importer, root) or self._below_an_enclosing_package(name, own)
         if beside is not None:
             return beside
         if (name, root) in self._not_located:
@@ -476,6 +476,20 @@ class ProjectIndex:
             if self._module(path) is None:
                 self._located[path] = (name, folder)
             return path
+        return None
+
+    def _below_an_enclosing_package(self, name: str, own: str) -> PurePath | None:
+        """`app.clients` imported in the module the run knows as `src.app.use`, where a stray
+        `src/__init__.py` makes `src` a package although the project runs with `src` on
+        `sys.path`: the module `src.app.clients`, of that name below a package the importer is in.
+        Never for the SDKs the rules know, nor a name two such packages hold."""
+        if name.partition(".")[0] in _SDK_ROOTS:
+            return None
+        packages = own.split(".")[:-1]
+        for depth in range(1, len(packages) + 1):
+            found = self._named(".".join([*packages[:depth], name]))
+            if found:
+                return found[0] if len(found) == 1 else None
         return None
 
     def _in_namespace_package(self, name: str) -> tuple[PurePath, ...]:

@@ -726,6 +726,25 @@ def test_langchain_model_imported_from_another_module_moves_with_the_class(tmp_p
     assert moves == [(5, "safe"), (6, "unsafe"), (7, "unsafe"), (8, "unsafe")], moves
 
 
+def test_an_import_below_a_stray_package_init_resolves_to_the_module_python_finds(tmp_path: Path) -> None:
+    """`src/__init__.py` makes the run know `src/app/clients.py` as `src.app.clients`, while the
+    code imports `app.clients` (the project runs with `src` on `sys.path`): the import is the
+    module of that name below a package the importer is in. Unresolved, the client moved safely
+    while the importing module's `responses.create` call kept using it."""
+    files = {
+        "src/__init__.py": "",
+        "src/app/__init__.py": "",
+        "src/app/clients.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "src/app/use.py": "from app.clients import client\n\n"
+        "def ask(q):\n    return client.responses.create(model='gpt-4o', input=q).output_text\n",
+    }
+    assert _applicabilities(tmp_path, files, "src/app/clients.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a library of the same name as a module below the package is not taken for it
+    files["src/app/use.py"] = "import openai\n\nfrom app.clients import client\n"
+    files["src/openai.py"] = "VERSION = 1\n"
+    assert _applicabilities(tmp_path, files, "src/app/clients.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
 def test_an_id_another_module_sends_is_kept_where_the_caller_tests_it(tmp_path: Path) -> None:
     """`model = "gpt-4o-mini"; ask(text, model)` then `PRICE[model]`: rewritten alone, the lookup fails."""
     files = {
