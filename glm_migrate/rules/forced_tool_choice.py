@@ -7,7 +7,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
-from glm_migrate.rules._helpers import add_kwarg, code_of, remove_kwargs, replace_with
+from glm_migrate.rules._helpers import add_kwarg, code_of, left_out, remove_kwargs, replace_with
 from glm_migrate.semantic import ApiCall, Client, Target, dotted_name, find_kwarg, string_value
 from glm_migrate.semantic.values import wrapped_client_argument
 
@@ -56,6 +56,9 @@ class ForcedToolChoice(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="m", messages=[], tools=t, tool_choice="required")'
         ),
+        Valid(  # the SDK's stand-in for "not sent"
+            'from openai import NOT_GIVEN, OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], tools=NOT_GIVEN, tool_choice=NOT_GIVEN)'
+        ),
     )
     INVALID = (
         Invalid(
@@ -87,6 +90,8 @@ class ForcedToolChoice(Rule):
         arg = call.kwarg("tool_choice")
         if arg is None or call.endpoint != "chat" or not call.migratable:
             return
+        if left_out(self.model, self.tables, arg.value, call.scope):
+            return  # `tool_choice=NOT_GIVEN`: not sent
         choice = string_value(arg.value)
         if choice == "auto":
             return
