@@ -5,7 +5,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
 from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, rename_kwarg
 from glm_migrate.semantic import ApiCall, string_value
 
@@ -36,8 +36,10 @@ class LegacyFunctionCalling(Rule):
     "tool_call_id": ...}` message instead of `{"role": "function", "name": ...}`: update that code
     too. A forced `function_call={"name": ...}` has no GLM equivalent (only `auto`) and calls that
     also pass `tools=` are reported for a person, as are `functions` and `function_call` keys of a
-    `**` mapping the request is built from. A call left with either keeps its client on OpenAI in
-    a safe run: Z.AI does not take them, so moved alone it would fail.
+    `**` mapping the request is built from, and `{"role": "function", ...}` messages (a function's
+    result sent back the legacy way; a `tool` message answers a tool call's `id`, which only the
+    code at hand knows). A call left with any of them keeps its client on OpenAI in a safe run:
+    Z.AI does not take them, so moved alone it would fail.
     """
 
     CODE = "GLM212"
@@ -73,6 +75,9 @@ class LegacyFunctionCalling(Rule):
         Invalid(  # in a `**` mapping: for a person
             'from openai import OpenAI\np = {"model": "gpt-4", "messages": [], "functions": [F]}\nOpenAI().chat.completions.create(**p)'
         ),
+        Invalid(  # a result sent back with the legacy `function` role
+            'from openai import OpenAI\nm.append({"role": "function", "name": "f", "content": "1"})\nOpenAI().chat.completions.create(model="gpt-4", messages=m)'
+        ),
         Invalid(  # no function may be called: both arguments go
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], functions=[F], function_call="none")',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[])',
@@ -80,9 +85,17 @@ class LegacyFunctionCalling(Rule):
         ),
     )
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        #: `{"role": "function", ...}` messages already reported (once per module)
+        self._function_messages_seen = False
+
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint != "chat" or not call.migratable:
             return
+        if not self._function_messages_seen:
+            self._function_messages_seen = True
+            self._function_messages()
         functions, function_call = call.kwarg("functions"), call.kwarg("function_call")
         if functions is None and function_call is None:
             self._in_splats(call)
@@ -111,6 +124,23 @@ class LegacyFunctionCalling(Rule):
         title = self.FIX_TITLE if choice == "auto" else "Remove `functions=` and `function_call=`"
         fix = Fix(tuple(edits), title, reanalyse=True)
         self.report(anchor, message + "; answers come in `message.tool_calls`, not `message.function_call`", fix=fix)
+
+    def _function_messages(self) -> None:
+        """`{"role": "function", "name": ..., "content": ...}`: a function's result sent back the
+        legacy way, a role GLM's chat endpoint does not take. Messages are usually appended apart
+        from the call that sends them, so any literal of the module counts, reported (once) with
+        the module's first chat call bound for Z.AI, whose client then waits."""
+        for literal, _ in self.model.string_literals:
+            parent = self.model.parents.get(literal)
+            if type(parent) is not cst.DictElement or parent.value is not literal:
+                continue
+            if string_value(literal) == "function" and string_value(parent.key) == "role":
+                self.report(
+                    literal,
+                    f"`function` message (legacy function calling's result): {self.target_name} takes `system`, "
+                    '`user`, `assistant` and `tool`; send it as `{"role": "tool", "tool_call_id": ..., "content": ...}` '
+                    "by hand, answering the `id` of the tool call",
+                )
 
     def _in_splats(self, call: ApiCall) -> None:
         """`create(**params)` with `params = {..., "functions": [...], "function_call": ...}`:
