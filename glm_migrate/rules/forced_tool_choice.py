@@ -7,7 +7,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
-from glm_migrate.rules._helpers import add_kwarg, code_of, left_out, remove_kwargs, replace_with
+from glm_migrate.rules._helpers import GlmOptions, add_kwarg, code_of, left_out, remove_kwargs, replace_with
 from glm_migrate.semantic import ApiCall, Client, Target, dotted_name, find_kwarg, string_value
 from glm_migrate.semantic.values import wrapped_client_argument
 
@@ -74,6 +74,9 @@ class ForcedToolChoice(Rule):
         Invalid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], tools=t, tool_choice=choice)"
         ),
+        Invalid(  # in a `**` mapping: for a person
+            'from openai import OpenAI\np = {"model": "glm-4.6", "messages": [], "tools": t, "tool_choice": "required"}\nOpenAI().chat.completions.create(**p)'
+        ),
         Invalid(
             'import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k))',
             expected='import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.JSON)',
@@ -87,8 +90,12 @@ class ForcedToolChoice(Rule):
     )
 
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint != "chat" or not call.migratable:
+            return
         arg = call.kwarg("tool_choice")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
+        if arg is None:
+            if any(a.star == "**" for a in call.node.args):
+                self._in_splats(call)
             return
         if left_out(self.model, self.tables, arg.value, call.scope):
             return  # `tool_choice=NOT_GIVEN`: not sent
@@ -110,6 +117,19 @@ class ForcedToolChoice(Rule):
             self.report(arg, message + " (the model may then answer without calling a tool)", fix=fix)
         else:
             self.report(arg, message + "; make sure this value is `auto`")
+
+    def _in_splats(self, call: ApiCall) -> None:
+        """`create(**params)` with `params = {..., "tool_choice": "required"}`: for a person (the
+        call waits with its client, as for the keyword)."""
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for source in mapping.keys.get("tool_choice", ()):
+                if string_value(source.value) == "auto" or left_out(self.model, self.tables, source.value, call.scope):
+                    continue
+                self.report(
+                    source.node,
+                    f"`tool_choice` in a `**` mapping of a request is `{code_of(source.value)}`: "
+                    f"{self.target_name} takes only `auto`; make it `auto` (or leave it out) by hand",
+                )
 
     def on_module_end(self) -> None:
         # instructor wraps a client and, in its default TOOLS mode, forces `tool_choice` itself
