@@ -34,6 +34,8 @@ class ForcedToolChoice(Rule):
     ```
 
     ## Fix safety
+    A `tool_choice` key of a `**` mapping the request is built from is reported for a person;
+    `NOT_GIVEN` (the SDK's "leave it out") is not reported.
     Unsafe: with `"auto"` the model may answer without calling the tool, so code that expects a
     tool call needs a fallback (or a prompt that asks for the tool). `"none"` is rewritten by
     removing `tools=` and `tool_choice=`, which is what "no tool calls" means. Values computed at
