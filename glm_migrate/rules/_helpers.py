@@ -369,7 +369,11 @@ class GlmOptions:
         """Each `**` argument of the call, with what it passes where its keys can all be seen (a
         dict built in view, keys stored into it included)."""
         args = self.call.node.args
-        return {arg: resolve_splat(self.model, arg.value, self.call.scope) for arg in args if arg.star == "**"}
+        cache = self.model.splats_resolved
+        for arg in args:
+            if arg.star == "**" and arg not in cache:
+                cache[arg] = resolve_splat(self.model, arg.value, self.call.scope)
+        return {arg: cache[arg] for arg in args if arg.star == "**"}
 
     @property
     def splat_mappings(self) -> list[SplatMapping]:
