@@ -140,6 +140,8 @@ class UnsupportedParam:
     sdks: frozenset[str] = frozenset()  #: SDKs whose signature accepts it anyway
     tolerated: bool = False  #: observed accepted through the OpenAI SDK
     default: object = None  #: OpenAI's default value (None: none given): passing it changes nothing
+    #: response fields only it fills (`logprobs`): code reading them meets None once it is removed
+    answers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,10 @@ class SdkSurface:
     distinctive_segments: frozenset[str]
     #: other import paths of client classes ("openai.lib.azure.AzureOpenAI") -> their names
     class_aliases: Mapping[str, str]
+    #: the SDKs' stand-ins for an argument left out (`openai.NOT_GIVEN`), and classes whose
+    #: instance is one (`openai.NotGiven`)
+    omitted_values: frozenset[str]
+    omitted_classes: frozenset[str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
     #: top-level packages whose calls send a model id to a model (`openai`, `langchain_openai`, `litellm`)
@@ -811,6 +817,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             sdks=frozenset(_str_list(spec, "sdks", "parameters")) if "sdks" in spec else frozenset(),
             tolerated=bool(spec.get("tolerated", False)),
             default=spec.get("default"),
+            answers=frozenset(_str_list(spec, "answers", "parameters")) if "answers" in spec else frozenset(),
         )
         for name, spec in _get(params_raw, "unsupported", Mapping, "parameters").items()
     }
@@ -964,6 +971,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
+        omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),
+        omitted_classes=frozenset(_str_list(raw, "omitted.classes", "sdk")),
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),

@@ -53,6 +53,16 @@ def remove_kwargs(call: cst.Call, names: set[str] | frozenset[str]) -> cst.Call:
     )
 
 
+def left_out(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> bool:
+    """Whether `value` is the SDK's stand-in for an argument not sent (`tool_choice=NOT_GIVEN`,
+    `n=openai.omit`, `NotGiven()`): the request goes without the keyword."""
+    if type(value) is cst.Call:
+        return not value.args and bool(model.qualified_names(value.func, scope) & tables.sdk.omitted_classes)
+    if type(value) is not cst.Name and type(value) is not cst.Attribute:
+        return False
+    return bool(model.qualified_names(value, scope) & tables.sdk.omitted_values)
+
+
 def remove_unsupported(call: cst.Call, arg: cst.Arg, spec: UnsupportedParam) -> Fix:
     """The fix that drops `arg`, a request parameter GLM does not take: safe where it passes
     OpenAI's default (leaving it out sends the same request to OpenAI), unsafe otherwise."""
@@ -359,7 +369,11 @@ class GlmOptions:
         """Each `**` argument of the call, with what it passes where its keys can all be seen (a
         dict built in view, keys stored into it included)."""
         args = self.call.node.args
-        return {arg: resolve_splat(self.model, arg.value, self.call.scope) for arg in args if arg.star == "**"}
+        cache = self.model.splats_resolved
+        for arg in args:
+            if arg.star == "**" and arg not in cache:
+                cache[arg] = resolve_splat(self.model, arg.value, self.call.scope)
+        return {arg: cache[arg] for arg in args if arg.star == "**"}
 
     @property
     def splat_mappings(self) -> list[SplatMapping]:

@@ -7,7 +7,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
-from glm_migrate.rules._helpers import add_kwarg, code_of, remove_kwargs, replace_with
+from glm_migrate.rules._helpers import GlmOptions, add_kwarg, code_of, left_out, remove_kwargs, replace_with
 from glm_migrate.semantic import ApiCall, Client, Target, dotted_name, find_kwarg, string_value
 from glm_migrate.semantic.values import wrapped_client_argument
 
@@ -34,6 +34,8 @@ class ForcedToolChoice(Rule):
     ```
 
     ## Fix safety
+    A `tool_choice` key of a `**` mapping the request is built from is reported for a person;
+    `NOT_GIVEN` (the SDK's "leave it out") is not reported.
     Unsafe: with `"auto"` the model may answer without calling the tool, so code that expects a
     tool call needs a fallback (or a prompt that asks for the tool). `"none"` is rewritten by
     removing `tools=` and `tool_choice=`, which is what "no tool calls" means. Values computed at
@@ -56,6 +58,9 @@ class ForcedToolChoice(Rule):
         Valid(
             'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="m", messages=[], tools=t, tool_choice="required")'
         ),
+        Valid(  # the SDK's stand-in for "not sent"
+            'from openai import NOT_GIVEN, OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[], tools=NOT_GIVEN, tool_choice=NOT_GIVEN)'
+        ),
     )
     INVALID = (
         Invalid(
@@ -71,6 +76,9 @@ class ForcedToolChoice(Rule):
         Invalid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(model=m, messages=[], tools=t, tool_choice=choice)"
         ),
+        Invalid(  # in a `**` mapping: for a person
+            'from openai import OpenAI\np = {"model": "glm-4.6", "messages": [], "tools": t, "tool_choice": "required"}\nOpenAI().chat.completions.create(**p)'
+        ),
         Invalid(
             'import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k))',
             expected='import instructor\nfrom openai import OpenAI\nc = instructor.from_openai(OpenAI(base_url="https://api.z.ai/api/paas/v4/", api_key=k), mode=instructor.Mode.JSON)',
@@ -84,9 +92,15 @@ class ForcedToolChoice(Rule):
     )
 
     def on_api_call(self, call: ApiCall) -> None:
-        arg = call.kwarg("tool_choice")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
+        if call.endpoint != "chat" or not call.migratable:
             return
+        arg = call.kwarg("tool_choice")
+        if arg is None:
+            if any(a.star == "**" for a in call.node.args):
+                self._in_splats(call)
+            return
+        if left_out(self.model, self.tables, arg.value, call.scope):
+            return  # `tool_choice=NOT_GIVEN`: not sent
         choice = string_value(arg.value)
         if choice == "auto":
             return
@@ -105,6 +119,19 @@ class ForcedToolChoice(Rule):
             self.report(arg, message + " (the model may then answer without calling a tool)", fix=fix)
         else:
             self.report(arg, message + "; make sure this value is `auto`")
+
+    def _in_splats(self, call: ApiCall) -> None:
+        """`create(**params)` with `params = {..., "tool_choice": "required"}`: for a person (the
+        call waits with its client, as for the keyword)."""
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for source in mapping.keys.get("tool_choice", ()):
+                if string_value(source.value) == "auto" or left_out(self.model, self.tables, source.value, call.scope):
+                    continue
+                self.report(
+                    source.node,
+                    f"`tool_choice` in a `**` mapping of a request is `{code_of(source.value)}`: "
+                    f"{self.target_name} takes only `auto`; make it `auto` (or leave it out) by hand",
+                )
 
     def on_module_end(self) -> None:
         # instructor wraps a client and, in its default TOOLS mode, forces `tool_choice` itself

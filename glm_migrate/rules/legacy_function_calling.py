@@ -5,8 +5,8 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
-from glm_migrate.rules._helpers import code_of, remove_kwargs, rename_kwarg
+from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
+from glm_migrate.rules._helpers import GlmOptions, code_of, remove_kwargs, rename_kwarg
 from glm_migrate.semantic import ApiCall, string_value
 
 
@@ -35,7 +35,11 @@ class LegacyFunctionCalling(Rule):
     instead of `message.function_call`, and the result goes back as a `{"role": "tool",
     "tool_call_id": ...}` message instead of `{"role": "function", "name": ...}`: update that code
     too. A forced `function_call={"name": ...}` has no GLM equivalent (only `auto`) and calls that
-    also pass `tools=` are reported for a person.
+    also pass `tools=` are reported for a person, as are `functions` and `function_call` keys of a
+    `**` mapping the request is built from, and `{"role": "function", ...}` messages (a function's
+    result sent back the legacy way; a `tool` message answers a tool call's `id`, which only the
+    code at hand knows). A call left with any of them keeps its client on OpenAI in a safe run:
+    Z.AI does not take them, so moved alone it would fail.
     """
 
     CODE = "GLM212"
@@ -43,6 +47,7 @@ class LegacyFunctionCalling(Rule):
     SUMMARY = "Legacy `functions=` / `function_call=` instead of `tools=`"
     FIX_TITLE = "Convert to `tools=`"
     APPLICABILITY = Applicability.UNSAFE
+    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(
@@ -67,6 +72,12 @@ class LegacyFunctionCalling(Rule):
         Invalid(  # both styles in one call: merged by hand
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], tools=TOOLS, functions=[F])'
         ),
+        Invalid(  # in a `**` mapping: for a person
+            'from openai import OpenAI\np = {"model": "gpt-4", "messages": [], "functions": [F]}\nOpenAI().chat.completions.create(**p)'
+        ),
+        Invalid(  # a result sent back with the legacy `function` role
+            'from openai import OpenAI\nm.append({"role": "function", "name": "f", "content": "1"})\nOpenAI().chat.completions.create(model="gpt-4", messages=m)'
+        ),
         Invalid(  # no function may be called: both arguments go
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], functions=[F], function_call="none")',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[])',
@@ -74,9 +85,20 @@ class LegacyFunctionCalling(Rule):
         ),
     )
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        #: `{"role": "function", ...}` messages already reported (once per module)
+        self._function_messages_seen = False
+
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint != "chat" or not call.migratable:
+            return
+        if not self._function_messages_seen:
+            self._function_messages_seen = True
+            self._function_messages()
         functions, function_call = call.kwarg("functions"), call.kwarg("function_call")
-        if (functions is None and function_call is None) or call.endpoint != "chat" or not call.migratable:
+        if functions is None and function_call is None:
+            self._in_splats(call)
             return
         anchor = functions or function_call
         assert anchor is not None
@@ -102,6 +124,39 @@ class LegacyFunctionCalling(Rule):
         title = self.FIX_TITLE if choice == "auto" else "Remove `functions=` and `function_call=`"
         fix = Fix(tuple(edits), title, reanalyse=True)
         self.report(anchor, message + "; answers come in `message.tool_calls`, not `message.function_call`", fix=fix)
+
+    def _function_messages(self) -> None:
+        """`{"role": "function", "name": ..., "content": ...}`: a function's result sent back the
+        legacy way, a role GLM's chat endpoint does not take. Messages are usually appended apart
+        from the call that sends them, so any literal of the module counts, reported (once) with
+        the module's first chat call bound for Z.AI, whose client then waits."""
+        for literal, _ in self.model.string_literals:
+            parent = self.model.parents.get(literal)
+            if type(parent) is not cst.DictElement or parent.value is not literal:
+                continue
+            if string_value(literal) == "function" and string_value(parent.key) == "role":
+                self.report(
+                    literal,
+                    f"`function` message (legacy function calling's result): {self.target_name} takes `system`, "
+                    '`user`, `assistant` and `tool`; send it as `{"role": "tool", "tool_call_id": ..., "content": ...}` '
+                    "by hand, answering the `id` of the tool call",
+                )
+
+    def _in_splats(self, call: ApiCall) -> None:
+        """`create(**params)` with `params = {..., "functions": [...], "function_call": ...}`:
+        the same request, for a person to convert (no fix edits a mapping's keys here)."""
+        if not any(arg.star == "**" for arg in call.node.args):
+            return
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for key in ("functions", "function_call"):
+                for source in mapping.keys.get(key, ()):
+                    self.report(
+                        source.node,
+                        f"Legacy function calling: `{key}` in a `**` mapping of a request; {self.target_name} "
+                        "takes `tools=`: convert it by hand, and the reads of `message.function_call` with it "
+                        "(answers come in `message.tool_calls`)",
+                    )
+                    break
 
 
 def _wrap(schema: cst.BaseExpression) -> cst.Dict:

@@ -46,7 +46,8 @@ class ReasoningEffort(Rule):
     collapse, which the target cannot express anyway); unsafe when the profile marks its
     `reasoning_effort` unconfirmed (glm-5.3). Unsafe for a variable level (evaluated at run time,
     an unexpected value means thinking on or the level as it is). Unknown levels, and calls whose
-    `extra_body` is a variable, are reported for a person.
+    `extra_body` is a variable, are reported for a person, as is a `reasoning_effort` key of a
+    `**` mapping the request is built from (glm-4.6: its `extra_body` needs the switch instead).
     """
 
     CODE = "GLM205"
@@ -136,17 +137,34 @@ class ReasoningEffort(Rule):
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[])',
             settings={"target_profile": {"thinking_disabled": False}},
         ),
+        Invalid(  # in a `**` mapping: for a person
+            'from openai import OpenAI\np = {"model": "glm-4.6", "messages": [], "reasoning_effort": "low"}\nOpenAI().chat.completions.create(**p)'
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
-        arg = call.kwarg("reasoning_effort")
-        if arg is None or call.endpoint != "chat" or not call.migratable:
+        if call.endpoint != "chat" or not call.migratable:
             return
+        arg = call.kwarg("reasoning_effort")
         effort = self.tables.target.reasoning_effort
+        if arg is None:
+            if effort is None and any(a.star == "**" for a in call.node.args):
+                self._in_splats(call)
+            return
         if effort is None:
             self._to_thinking_switch(call, arg)
         else:
             self._to_target_levels(call, arg, effort)
+
+    def _in_splats(self, call: ApiCall) -> None:
+        """`create(**params)` with `params = {..., "reasoning_effort": "low"}`: for a person."""
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for source in mapping.keys.get("reasoning_effort", ()):
+                self.report(
+                    source.node,
+                    f"`reasoning_effort` in a `**` mapping of a request is not a {self.target_name} parameter: "
+                    'replace it with `"extra_body": {"thinking": {"type": ...}}` there by hand',
+                )
 
     def _to_thinking_switch(self, call: ApiCall, arg: cst.Arg) -> None:
         """For a target without effort levels: GLM's thinking switch instead."""

@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._clients import moved_by_fixes
-from glm_migrate.rules._helpers import code_of, dict_entry
+from glm_migrate.rules._helpers import GlmOptions, code_of, dict_entry
 from glm_migrate.semantic import ApiCall, Client, Target, find_kwarg, string_value
 from glm_migrate.semantic.values import wrapped_client_argument
 
@@ -38,7 +38,8 @@ class StructuredOutput(Rule):
 
     ## Fix safety
     No fix: the schema has to move into the prompt and the answer has to be validated by your
-    code, and `.parse()` results (`message.parsed`) are read differently.
+    code, and `.parse()` results (`message.parsed`) are read differently. A `json_schema` format
+    in a `**` mapping the request is built from is reported where the mapping writes it.
     """
 
     CODE = "GLM211"
@@ -83,6 +84,9 @@ class StructuredOutput(Rule):
             "import instructor\nfrom openai import OpenAI\n"
             "c = instructor.from_openai(OpenAI(), mode=instructor.Mode.JSON_SCHEMA)"
         ),
+        Invalid(  # in a `**` mapping: for a person
+            'from openai import OpenAI\np = {"model": "glm-4.6", "messages": [], "response_format": {"type": "json_schema", "json_schema": S}}\nOpenAI().chat.completions.create(**p)'
+        ),
     )
 
     def on_module_end(self) -> None:
@@ -125,6 +129,8 @@ class StructuredOutput(Rule):
                     f"is in the mapping), which {self.target_name} lacks: use `create` with `json_object` and "
                     "validate the JSON yourself",
                 )
+            elif splat is not None:
+                self._in_splats(call)
             return
         dicts = self.model.dict_literals(arg.value, call.scope)
         if dicts is not None:
@@ -142,6 +148,20 @@ class StructuredOutput(Rule):
                 f"`.{method}(response_format={code_of(arg.value)})` asks for schema-constrained output, which "
                 f"{self.target_name} lacks: use `json_object` and validate the JSON yourself",
             )
+
+    def _in_splats(self, call: ApiCall) -> None:
+        """`create(**params)` with `params = {..., "response_format": {"type": "json_schema", ...}}`."""
+        for mapping in GlmOptions(call, self.model).splat_mappings:
+            for source in mapping.keys.get("response_format", ()):
+                for literal in self.model.dict_literals(source.value, call.scope) or ():
+                    entry = dict_entry(literal, "type")
+                    if entry is not None and string_value(entry.value) == "json_schema":
+                        self.report(
+                            source.node,
+                            f"`json_schema` response format in a `**` mapping of a request: {self.target_name} has "
+                            "only `json_object`; validate the JSON yourself",
+                        )
+                        break
 
     def _strict_tools(self, call: ApiCall) -> None:
         """A tool declared strict (`"strict": True` in its function, or built by

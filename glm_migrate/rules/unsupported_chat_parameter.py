@@ -7,7 +7,8 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, literal_value, remove_kwargs, remove_unsupported
+from glm_migrate.rules._helpers import GlmOptions, code_of, left_out, literal_value, remove_kwargs, remove_unsupported
+from glm_migrate.rules._responses import ResponseTracer
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
@@ -46,8 +47,11 @@ class UnsupportedChatParameter(Rule):
 
     ## Fix safety
     Removal is unsafe: the parameter meant something. It is safe when the value is OpenAI's own
-    default (`n=1`, `presence_penalty=0`, `logprobs=False`, ...). Moving a literal `user` of 6 to
-    128 characters to `user_id` is safe; a computed one is unsafe (GLM rejects other lengths).
+    default (`n=1`, `presence_penalty=0`, `logprobs=False`, ...), and left to a person where the
+    code reads a response field only the parameter fills (`choice.logprobs.content` after
+    `logprobs=True`: None without it). The SDK's `NOT_GIVEN` sends nothing and is not reported.
+    Moving a literal `user` of 6 to 128 characters to `user_id` is safe; a computed one is unsafe
+    (GLM rejects other lengths).
     `stream_options` was observed accepted through the OpenAI SDK, so there it is a warning;
     `seed` is accepted by the Zhipu SDKs' signatures and not reported with them. Keys inside a
     visible `**{...}` dict are reported for a person; a `**kwargs` whose dict cannot be seen, or
@@ -138,6 +142,9 @@ class UnsupportedChatParameter(Rule):
             '    return OpenAI().chat.completions.create(model="gpt-4o", messages=m, **kwargs)\n'
             "chat([], logprobs=True)"
         ),
+        Invalid(  # the code reads what only `logprobs=` fills: for a person
+            'from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[], logprobs=True)\nprint(r.choices[0].logprobs.content)'
+        ),
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -149,8 +156,8 @@ class UnsupportedChatParameter(Rule):
                 self._into_extra_body(call, arg, options)
                 continue
             spec = self._spec(arg.keyword.value if arg.keyword else "", options)
-            if spec is None or arg.keyword is None:
-                continue
+            if spec is None or arg.keyword is None or left_out(self.model, self.tables, arg.value, call.scope):
+                continue  # not one, or `n=NOT_GIVEN` (the SDK's stand-in for "not sent")
             if arg.keyword.value == "user":
                 self._user(call, arg, options)
             else:
@@ -295,7 +302,39 @@ class UnsupportedChatParameter(Rule):
             message += " (the SDK raises TypeError)"
         elif spec.tolerated:
             severity = Severity.WARNING
-        self.report(arg, message, fix=remove_unsupported(call.node, arg, spec), severity=severity)
+        fix: Fix | None = remove_unsupported(call.node, arg, spec)
+        read = (
+            self._answer_read(call, spec) if fix is not None and fix.applicability is not Applicability.SAFE else None
+        )
+        if read is not None:
+            # `choice.logprobs.content` after `logprobs=True`: None without it, so the read raises
+            message += f"; the code reads `{read}`, which is None without it: remove both by hand"
+            fix = None
+        self.report(arg, message, fix=fix, severity=severity)
+
+    def _answer_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
+        """A read of the call's response reaching a field only this parameter fills
+        (`choice.logprobs.content` for `logprobs=`), shown as code."""
+        if not spec.answers:
+            return None
+        for read in ResponseTracer(self.model).reads(call.node, call.scope).reads:
+            node: cst.CSTNode = read.node
+            while node is not read.base:
+                if type(node) is cst.Attribute:
+                    if node.attr.value in spec.answers:
+                        return read.describe()
+                    node = node.value
+                elif type(node) is cst.Subscript:
+                    element = node.slice[0].slice if len(node.slice) == 1 else None
+                    key = string_value(element.value) if type(element) is cst.Index else None
+                    if key in spec.answers:
+                        return read.describe()
+                    node = node.value
+                elif type(node) is cst.Call:
+                    node = node.func
+                else:
+                    break
+        return None
 
     def _user(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
         value = string_value(arg.value)

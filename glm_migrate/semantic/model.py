@@ -43,6 +43,7 @@ from glm_migrate.semantic.values import (
     Value,
     ValueResolver,
 )
+from glm_migrate.splats import SplatMapping
 from glm_migrate.tables import Tables
 
 #: client attributes whose assignment replaces what the constructor was given, for where the
@@ -129,6 +130,12 @@ class SemanticModel(ValueResolver):
                             ClientOptionAssignment(statement, assign, value, attribute.attr.value, assign.value, scope)
                         )
         return tuple(found)
+
+    @functools.cached_property
+    def splats_resolved(self) -> dict[cst.Arg, SplatMapping | None]:
+        """`**` arguments of calls, resolved once for the rules that each ask about them
+        (`GlmOptions`): resolving one scans its scope for the keys stored into the mapping."""
+        return {}
 
     @functools.cached_property
     def image_part(self) -> cst.SimpleString | None:
