@@ -326,6 +326,10 @@ class Tables:
     base_url_env: str
     openai_hosts: frozenset[str]
     zai_hosts: frozenset[str]
+    #: proxies in front of OpenAI: "host" or "host/segment" -> the proxy's name (`[proxies] hosts`)
+    proxy_hosts: Mapping[str, str]
+    #: qualified names of the gateways' constants holding such a URL -> the proxy's name
+    proxy_constants: Mapping[str, str]
     openai_key_envs: frozenset[str]
     #: the one of them the OpenAI SDK reads (`OPENAI_API_KEY`)
     sdk_key_env: str
@@ -667,6 +671,13 @@ def _str_list(raw: Mapping[str, Any], path: str, file: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _str_table(raw: Mapping[str, Any], path: str, file: str) -> dict[str, str]:
+    values = _get(raw, path, dict, file)
+    if not all(isinstance(v, str) for v in values.values()):
+        raise TablesError(f"rules/{file}.toml: `{path}` must map names to strings")
+    return dict(values)
+
+
 def _range(spec: Mapping[str, Any], file: str) -> Range:
     return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
 
@@ -842,6 +853,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         base_url_env=_get(endpoints_raw, "base_url_env", str, "endpoints"),
         openai_hosts=frozenset(_str_list(endpoints_raw, "hosts.openai", "endpoints")),
         zai_hosts=frozenset(_str_list(endpoints_raw, "hosts.zai", "endpoints")),
+        proxy_hosts=MappingProxyType(_str_table(endpoints_raw, "proxies.hosts", "endpoints")),
+        proxy_constants=MappingProxyType(_str_table(endpoints_raw, "proxies.constants", "endpoints")),
         openai_key_envs=frozenset(_str_list(endpoints_raw, "env.openai_api_key", "endpoints")),
         sdk_key_env=_str_list(endpoints_raw, "env.openai_api_key", "endpoints")[0],
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),

@@ -624,11 +624,11 @@ def names_openai_key(
             # module or another's (`key = GROQ_KEY` / `key = OPENAI_KEY`, a multi-provider app)
             found = next((n for b in bindings if b.value is not None and (n := named(b.value))), None)
             if found is None and depth < 3:
-                held = [b for b in bindings if type(b.value) in (cst.Name, cst.Attribute)]
+                constants = [b for b in bindings if type(b.value) in (cst.Name, cst.Attribute)]
                 found = next(
                     (
                         n
-                        for b in held
+                        for b in constants
                         if (
                             n := names_openai_key(
                                 model, tables, cast(cst.BaseExpression, b.value), b.scope, variables, depth + 1

@@ -38,6 +38,39 @@ class Target(enum.Enum):
     UNKNOWN = "unknown"  #: decided at run time (a variable base_url)
 
 
+#: the host of a URL written at the start of a string (`https://host:port/...`), braces excluded
+_STATIC_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([A-Za-z0-9.-]+)(?=[:/]|$)")
+
+
+def static_host(expr: cst.FormattedString) -> str | None:
+    """The host an f-string's URL names in its leading literal text (`gateway.ai.cloudflare.com`
+    of `f"https://gateway.ai.cloudflare.com/v1/{account}/openai"`), or None when a placeholder
+    makes part of it (`f"https://{region}.example.com"`)."""
+    first = expr.parts[0] if expr.parts else None
+    if type(first) is not cst.FormattedStringText:
+        return None
+    found = _STATIC_HOST.match(first.value)
+    if found is None or (found.end() == len(first.value) and len(expr.parts) > 1):
+        return None  # `f"https://api.{domain}"`: the host goes on into a placeholder
+    return found.group(1).lower()
+
+
+def openai_proxy(tables: Tables, text: str) -> tuple[str, str] | None:
+    """(name, host) of the proxy in front of OpenAI (`[proxies] hosts`) that the URL `text` (a
+    literal, or an f-string's code) names, or None."""
+    if not tables.proxy_hosts:
+        return None
+    found = _STATIC_HOST.search(text)
+    if found is None:
+        return None
+    host, rest = found.group(1).lower(), text[found.end() :]
+    for key, name in tables.proxy_hosts.items():
+        proxy_host, _, segment = key.partition("/")
+        if host == proxy_host and (not segment or re.search(rf"/{re.escape(segment)}(?:[/\"'}}]|$)", rest)):
+            return name, host
+    return None
+
+
 @dataclass(eq=False)
 class Client:
     """A client instance: one constructor call, or the `openai` module-level client."""
@@ -396,6 +429,18 @@ class ClientIndex(ModuleScopes):
             return set(), False
         if url is not None:
             return {self._url_target(url)}, True
+        if type(expr) is cst.FormattedString:
+            # `f"https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/openai"`: a server whose
+            # host is written out, whatever the parts filled in at run time
+            host = static_host(expr)
+            if host is not None:
+                return {self._url_target(f"https://{host}/")}, True
+            return set(), False
+        if self.tables.proxy_constants and type(expr) in (cst.Name, cst.Attribute) and scope is not None:
+            head, _, rest = (dotted_name(expr) or "").partition(".")
+            for binding in self.lookup(head, scope) if head else ():
+                if binding.qualified and f"{binding.qualified}.{rest}".rstrip(".") in self.tables.proxy_constants:
+                    return {Target.OTHER}, True  # `base_url=PORTKEY_GATEWAY_URL`: a gateway's own URL (GLM002)
         env = env_lookup(expr)
         if env is not None:
             name, fallback = env
