@@ -230,6 +230,10 @@ class SdkSurface:
     class_aliases: Mapping[str, str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
+    #: modules standing in for an SDK (`langfuse.openai` -> `openai`, `[dropins] modules`)
+    dropin_modules: Mapping[str, str]
+    #: keywords those modules' methods keep for themselves (`[dropins] own_options`)
+    dropin_options: frozenset[str]
     #: top-level packages whose calls send a model id to a model (`openai`, `langchain_openai`, `litellm`)
     model_packages: frozenset[str]
     #: of those, the ones whose calls other rules check (the SDKs, LangChain, LiteLLM)
@@ -978,6 +982,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
+        dropin_modules=MappingProxyType(_str_table(raw, "dropins.modules", "sdk")),
+        dropin_options=frozenset(_str_list(raw, "dropins.own_options", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
