@@ -38,6 +38,7 @@ class Target(enum.Enum):
     UNKNOWN = "unknown"  #: decided at run time (a variable base_url)
 
 
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 #: the host of a URL written at the start of a string (`https://host:port/...`), braces excluded
 _STATIC_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([A-Za-z0-9.-]+)(?=[:/]|$)")
 
@@ -455,6 +456,8 @@ class ClientIndex(ModuleScopes):
                 return {Target.OPENAI, *found}, whole
             if name == self.tables.base_url_env:
                 return {Target.ZAI}, True
+            if self._names_another_provider(name):
+                return {Target.OTHER}, True  # `DEEPSEEK_BASE_URL`: that provider's server
             if fallback is not None:
                 found, whole = self._base_url_targets(fallback, default, scope, depth + 1)
                 # a setting of the project's own (`LLM_BASE_URL`, `EMBEDDING_BASE_URL`) picks the
@@ -474,6 +477,9 @@ class ClientIndex(ModuleScopes):
             targets: set[Target] = set()
             complete = bool(bindings)
             for binding in bindings:
+                if binding.value is None and binding.qualified and self._names_another_provider(binding.qualified):
+                    targets.add(Target.OTHER)  # `from settings import GROQ_URL`: that provider's server
+                    continue
                 if binding.value is None:
                     complete = False
                     continue
@@ -486,6 +492,12 @@ class ClientIndex(ModuleScopes):
             return set(), False
         results = [self._base_url_targets(part, default, scope, depth + 1, is_set) for part in parts]
         return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _names_another_provider(self, name: str) -> bool:
+        """Whether a URL setting's name names another provider and not OpenAI (`DEEPSEEK_BASE_URL`,
+        `settings.GROQ_URL`, by the words of `[providers] other_model_words`)."""
+        words = set(_WORD_SPLIT.split(name.rpartition(".")[2].lower()))
+        return "openai" not in words and not words.isdisjoint(self.tables.sdk.other_model_words)
 
     def _url_target(self, url: str) -> Target:
         host = urlparse(url).hostname or ""
