@@ -675,6 +675,16 @@ def _str_list(raw: Mapping[str, Any], path: str, file: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def dropin_qualified(dropins: Mapping[str, str], qualified: str) -> str | None:
+    """The SDK name a drop-in module's name stands for (`langfuse.openai.openai` is `openai`,
+    `langfuse.openai.OpenAI` is `openai.OpenAI`; `dropins` as `[dropins] modules`), else None."""
+    for module, sdk in dropins.items():
+        if qualified.startswith(f"{module}."):
+            rest = qualified[len(module) + 1 :]
+            return sdk if rest == sdk else f"{sdk}.{rest}"
+    return None
+
+
 def _str_table(raw: Mapping[str, Any], path: str, file: str) -> dict[str, str]:
     values = _get(raw, path, dict, file)
     if not all(isinstance(v, str) for v in values.values()):

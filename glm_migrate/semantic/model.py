@@ -42,7 +42,7 @@ from glm_migrate.semantic.values import (
     Value,
     ValueResolver,
 )
-from glm_migrate.tables import Tables
+from glm_migrate.tables import Tables, dropin_qualified
 
 #: client attributes whose assignment replaces what the constructor was given, for where the
 #: requests go and with which key (`organization` / `project` are only headers Z.AI ignores)
@@ -756,12 +756,11 @@ class _Collector(cst.CSTVisitor):
     def _dropin(self, qualified: str) -> str:
         """The SDK name a drop-in module's name stands for (`langfuse.openai.openai` is `openai`,
         `langfuse.openai.OpenAI` is `openai.OpenAI`), else `qualified` itself."""
-        for module, sdk in self.model.tables.sdk.dropin_modules.items():
-            if qualified.startswith(f"{module}."):
-                self.model.dropins.add(module)
-                rest = qualified[len(module) + 1 :]
-                return sdk if rest == sdk else f"{sdk}.{rest}"
-        return qualified
+        mapped = dropin_qualified(self.model.tables.sdk.dropin_modules, qualified)
+        if mapped is None:
+            return qualified
+        self.model.dropins.add(qualified.rpartition(".")[0])
+        return mapped
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
