@@ -377,6 +377,7 @@ class OpenAIClientBaseURL(Rule):
         for text in [string_value(literal) or "" for literal in literals] + [code_of(url)]:
             found = openai_proxy(self.tables, text)
             if found is not None:
+                self.claim(url, *literals)  # reported here, not again as a URL in code (GLM405)
                 return found
         for name in self.model.qualified_names(url, client.scope):
             if name in self.tables.proxy_constants:
