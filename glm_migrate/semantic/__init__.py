@@ -20,6 +20,7 @@ from glm_migrate.semantic.clients import (
     Target,
     is_placeholder_url,
     openai_proxy,
+    static_host,
 )
 from glm_migrate.semantic.model import HandedClient, SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -45,6 +46,7 @@ __all__ = [
     "gives_none_when_unset",
     "is_placeholder_url",
     "openai_proxy",
+    "static_host",
     "string_value",
     "walk",
 ]
