@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import sys
 import tokenize
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -2060,6 +2061,18 @@ def _check_output(source: str, output: str, applied: list[Finding], edited: str 
     if reason is None:
         return None
     codes = ", ".join(sorted({f.rule.CODE for f in applied}))
+    try:
+        parse_with_cpython(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        # newer syntax than this interpreter's (PEP 701's f-strings on 3.11), which LibCST reads:
+        # the fixes cannot be checked here, which is not their fault
+        version = ".".join(map(str, sys.version_info[:2]))
+        own = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+        return (
+            f"Python {version}, which runs glm-migrate, cannot parse this file as it is ({own}), so the fixes "
+            f"by {codes} cannot be checked; file left untouched: run glm-migrate on the Python version the "
+            "project uses"
+        )
     return f"internal error: fixes by {codes} produced code that does not parse ({reason}); file left untouched"
 
 

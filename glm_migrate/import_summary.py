@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleSummary
+from glm_migrate.tables import dropin_qualified, load_tables
 from glm_migrate.widths import vector_widths
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -122,5 +123,10 @@ def _imported(node: ast.AST) -> list[tuple[str, str]]:
         return found
     if isinstance(node, ast.ImportFrom):
         prefix = "." * node.level + (f"{node.module}." if node.module else "")
-        return [(alias.asname or alias.name, f"{prefix}{alias.name}") for alias in node.names if alias.name != "*"]
+        found = [(alias.asname or alias.name, f"{prefix}{alias.name}") for alias in node.names if alias.name != "*"]
+        dropins = load_tables().sdk.dropin_modules
+        if node.level or node.module not in dropins:
+            return found
+        # `from langfuse.openai import OpenAI`: the SDK's name, as the semantic model reads it
+        return [(bound, dropin_qualified(dropins, written) or written) for bound, written in found]
     return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from typing import cast
 
 import libcst as cst
 
@@ -235,6 +236,15 @@ def _keys(model: SemanticModel) -> Iterator[str]:
             if arg.keyword is not None and arg.keyword.value in _KEY_KEYWORDS:
                 values.append((arg.value, scope))
     values += [(a.value, model.scope_of(a.value)) for a in model.module_attributes if a.attribute == "api_key"]
+    for value, scope in list(values):
+        if type(value) is cst.Name:
+            # `api_key = DEEPSEEK_KEY` / `api_key = OPENAI_KEY` in branches, then `OpenAI(api_key=api_key)`
+            held = [
+                (b.value, b.scope)
+                for b in model.bindings_of(value, scope)
+                if type(b.value) in (cst.Name, cst.Attribute)
+            ]
+            values += cast(list[tuple[cst.BaseExpression, Scope]], held)
     for value, scope in values:
         if type(value) in (cst.Name, cst.Attribute, cst.Call):  # `get_api_key()`: the function imported
             imported = imported_setting(model, value, scope)

@@ -236,6 +236,10 @@ class SdkSurface:
     omitted_classes: frozenset[str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
+    #: modules standing in for an SDK (`langfuse.openai` -> `openai`, `[dropins] modules`)
+    dropin_modules: Mapping[str, str]
+    #: keywords those modules' methods keep for themselves (`[dropins] own_options`)
+    dropin_options: frozenset[str]
     #: top-level packages whose calls send a model id to a model (`openai`, `langchain_openai`, `litellm`)
     model_packages: frozenset[str]
     #: of those, the ones whose calls other rules check (the SDKs, LangChain, LiteLLM)
@@ -332,6 +336,10 @@ class Tables:
     base_url_env: str
     openai_hosts: frozenset[str]
     zai_hosts: frozenset[str]
+    #: proxies in front of OpenAI: "host" or "host/segment" -> the proxy's name (`[proxies] hosts`)
+    proxy_hosts: Mapping[str, str]
+    #: qualified names of the gateways' constants holding such a URL -> the proxy's name
+    proxy_constants: Mapping[str, str]
     openai_key_envs: frozenset[str]
     #: the one of them the OpenAI SDK reads (`OPENAI_API_KEY`)
     sdk_key_env: str
@@ -673,6 +681,23 @@ def _str_list(raw: Mapping[str, Any], path: str, file: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def dropin_qualified(dropins: Mapping[str, str], qualified: str) -> str | None:
+    """The SDK name a drop-in module's name stands for (`langfuse.openai.openai` is `openai`,
+    `langfuse.openai.OpenAI` is `openai.OpenAI`; `dropins` as `[dropins] modules`), else None."""
+    for module, sdk in dropins.items():
+        if qualified.startswith(f"{module}."):
+            rest = qualified[len(module) + 1 :]
+            return sdk if rest == sdk else f"{sdk}.{rest}"
+    return None
+
+
+def _str_table(raw: Mapping[str, Any], path: str, file: str) -> dict[str, str]:
+    values = _get(raw, path, dict, file)
+    if not all(isinstance(v, str) for v in values.values()):
+        raise TablesError(f"rules/{file}.toml: `{path}` must map names to strings")
+    return dict(values)
+
+
 def _range(spec: Mapping[str, Any], file: str) -> Range:
     return Range(float(_get(spec, "min", (int, float), file)), float(_get(spec, "max", (int, float), file)))
 
@@ -849,6 +874,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         base_url_env=_get(endpoints_raw, "base_url_env", str, "endpoints"),
         openai_hosts=frozenset(_str_list(endpoints_raw, "hosts.openai", "endpoints")),
         zai_hosts=frozenset(_str_list(endpoints_raw, "hosts.zai", "endpoints")),
+        proxy_hosts=MappingProxyType(_str_table(endpoints_raw, "proxies.hosts", "endpoints")),
+        proxy_constants=MappingProxyType(_str_table(endpoints_raw, "proxies.constants", "endpoints")),
         openai_key_envs=frozenset(_str_list(endpoints_raw, "env.openai_api_key", "endpoints")),
         sdk_key_env=_str_list(endpoints_raw, "env.openai_api_key", "endpoints")[0],
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
@@ -974,6 +1001,8 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),
         omitted_classes=frozenset(_str_list(raw, "omitted.classes", "sdk")),
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
+        dropin_modules=MappingProxyType(_str_table(raw, "dropins.modules", "sdk")),
+        dropin_options=frozenset(_str_list(raw, "dropins.own_options", "sdk")),
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},

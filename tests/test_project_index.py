@@ -1700,3 +1700,23 @@ def test_a_key_falling_back_to_another_modules_openai_setting_holds_its_client(t
         "GLM002": "unsafe",
         "GLM101": "unsafe",
     }
+
+
+def test_a_key_chosen_in_branches_from_another_modules_openai_setting_holds_its_client(tmp_path: Path) -> None:
+    """`api_key = API_DEEPSEEK_KEY`, then `api_key = API_OPENAI_KEY` where the user picks OpenAI, both
+    imported from the settings module (VKorobejnik/llmchat): the OpenAI client is given OpenAI's
+    key on that path, so it moves only with it replaced, never by a safe run."""
+    files = {
+        "settings.py": "import os\n\nAPI_DEEPSEEK_KEY = os.getenv('DEEPSEEK_API_KEY')\nAPI_OPENAI_KEY = os.getenv('OPENAI_API_KEY')\n",
+        "chat.py": "from openai import OpenAI\n\nfrom settings import API_DEEPSEEK_KEY, API_OPENAI_KEY\n\n\n"
+        "def answer(deepseek, messages):\n"
+        "    api_key = API_DEEPSEEK_KEY\n"
+        "    if not deepseek:\n"
+        "        api_key = API_OPENAI_KEY\n"
+        "        client = OpenAI(api_key=api_key)\n"
+        "        return client.chat.completions.create(model='gpt-4o', messages=messages)\n"
+        "    return None\n",
+    }
+    found = _applicabilities(tmp_path, files, "chat.py")
+    assert found["GLM001"] == "unsafe"
+    assert found["GLM002"] == "unsafe"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from functools import partial
 from typing import cast
 from urllib.parse import urlparse
@@ -194,9 +194,14 @@ def module_client_anchor(model: SemanticModel) -> tuple[cst.SimpleStatementLine,
     """The first module-level `import openai` line and the name it binds, if any."""
     for line in model.openai_import_lines:
         for statement in line.body:
-            if not isinstance(statement, cst.Import):
+            if isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
+                # `from langfuse.openai import openai`: a drop-in's `openai` is the SDK's module
+                names: Sequence[cst.ImportAlias] = statement.names
+            elif isinstance(statement, cst.Import):
+                names = statement.names
+            else:
                 continue
-            for alias in statement.names:
+            for alias in names:
                 if alias.evaluated_name == "openai":
                     return line, alias.evaluated_alias or "openai"
     return None
@@ -606,7 +611,12 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         blocker = _azure_blocker(model, client)
         if blocker is None and openai_class_spelling(model, client, new_class) is None:
             func = client.construction.func
-            if type(func) is cst.Name and all(b.qualified for b in model.lookup(func.value, client.scope)):
+            bindings = model.lookup(func.value, client.scope) if type(func) is cst.Name else []
+            dropin = next((b for b in bindings if _from_dropin(model, b.target)), None)
+            if dropin is not None:
+                module = code_of(cast(cst.ImportFrom, model.parents[cast(cst.CSTNode, dropin.target)]).module or func)
+                blocker = f"it comes from `{module}`, a drop-in of the SDK that traces it (its own `{new_class}` keeps the tracing)"
+            elif bindings and all(b.qualified for b in bindings):
                 blocker = f"`{new_class}` and `openai` are names of this function that may be unbound at the call"
             else:
                 blocker = f"`{code_of(func)}` names the class through a variable"
@@ -752,6 +762,10 @@ def openai_class_spelling(model: SemanticModel, client: Client, new_class: str) 
         return None
     if type(func) is not cst.Name or not all(b.qualified for b in model.lookup(func.value, scope)):
         return None
+    if model.dropins and any(_from_dropin(model, b.target) for b in model.lookup(func.value, scope)):
+        # `from langfuse.openai import AzureOpenAI`: `openai.OpenAI` would drop the tracing, and
+        # the drop-in's own import is not rewritten here
+        return None
     existing = model.bindings_at(new_class, scope, func)
     if existing and all(b.qualified == qualified for b in existing):
         return cst.Name(new_class), (), (), ()
@@ -764,6 +778,16 @@ def openai_class_spelling(model: SemanticModel, client: Client, new_class: str) 
     if modules == [] or (modules and all(b.qualified == "openai" for b in modules)):
         return cst.Attribute(cst.Name("openai"), cst.Name(new_class)), ("openai",), (), ()
     return None
+
+
+def _from_dropin(model: SemanticModel, alias: cst.CSTNode | None) -> bool:
+    """Whether `alias` is a name imported from a drop-in module (`from langfuse.openai import X`)."""
+    statement = model.parents.get(alias) if type(alias) is cst.ImportAlias else None
+    return (
+        type(statement) is cst.ImportFrom
+        and statement.module is not None
+        and code_of(statement.module) in model.tables.sdk.dropin_modules
+    )
 
 
 def _beside_local_import(

@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -633,8 +634,23 @@ def names_openai_key(
                 found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
         elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
-            # it holds the named key whenever one of them reads it
+            # it holds the named key whenever one of them reads it, also through a constant of this
+            # module or another's (`key = GROQ_KEY` / `key = OPENAI_KEY`, a multi-provider app)
             found = next((n for b in bindings if b.value is not None and (n := named(b.value))), None)
+            if found is None and depth < 3:
+                constants = [b for b in bindings if type(b.value) in (cst.Name, cst.Attribute)]
+                found = next(
+                    (
+                        n
+                        for b in constants
+                        if (
+                            n := names_openai_key(
+                                model, tables, cast(cst.BaseExpression, b.value), b.scope, variables, depth + 1
+                            )
+                        )
+                    ),
+                    None,
+                )
         elif len(bindings) == 1 and bindings[0].qualified is not None:
             # `from app.settings import OPENAI_API_KEY`: another module's setting named as OpenAI's key
             found = names.get(bindings[0].qualified.rpartition(".")[2].lower())

@@ -25,7 +25,16 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
-from glm_migrate.semantic import Client, ModuleAttributeAssignment, Target, env_lookup, is_placeholder_url, string_value
+from glm_migrate.semantic import (
+    Client,
+    ModuleAttributeAssignment,
+    Target,
+    env_lookup,
+    is_placeholder_url,
+    openai_proxy,
+    static_host,
+    string_value,
+)
 from glm_migrate.splats import KeySource
 
 
@@ -264,6 +273,19 @@ class OpenAIClientBaseURL(Rule):
                     "names; move it to Z.AI by hand (Z.AI's `base_url`, a Z.AI key and GLM ids)",
                 )
                 return
+        if client.target is Target.OTHER and arg is not None:
+            proxy = self._proxy(arg.value, client)
+            if proxy is not None:
+                # a proxy in front of OpenAI: moved, the client would leave it (its logs, cache,
+                # keys and the headers it is sent); which way to go is the owner's decision
+                name, host = proxy
+                self.report(
+                    arg.value,
+                    f"Client talks through {name} (`{host}`), a proxy in front of OpenAI: pointed at Z.AI, its "
+                    f"requests would bypass {name} and the headers given for it; move it by hand, with a Z.AI key "
+                    f"and GLM ids for its calls, or through a route of {name}'s to Z.AI",
+                )
+                return
         if client.target is Target.UNKNOWN:
             self._report_run_time(client, arg, sources)
         if client.target is not Target.OPENAI:
@@ -349,6 +371,20 @@ class OpenAIClientBaseURL(Rule):
         else:
             self.report(call, message, fix=self._fix(edits))
 
+    def _proxy(self, url: cst.BaseExpression, client: Client) -> tuple[str, str] | None:
+        """(name, host) of the proxy in front of OpenAI (`[proxies]` in endpoints.toml) that `url`
+        names: a literal (also through a name), an f-string's text, or a gateway's constant."""
+        literals, _ = self.model.resolve_strings(url, client.scope)
+        for text in [string_value(literal) or "" for literal in literals] + [code_of(url)]:
+            found = openai_proxy(self.tables, text)
+            if found is not None:
+                self.claim(url, *literals)  # reported here, not again as a URL in code (GLM405)
+                return found
+        for name in self.model.qualified_names(url, client.scope):
+            if name in self.tables.proxy_constants:
+                return self.tables.proxy_constants[name], name.rpartition(".")[2]
+        return None
+
     def _azure_url(self, url: cst.BaseExpression, client: Client) -> str | None:
         """Where `url` shows an Azure OpenAI endpoint, in words: a literal on Azure's hosts, or a
         variable of Azure's (`AZURE_OPENAI_ENDPOINT`) read in it or in a name it uses."""
@@ -357,6 +393,9 @@ class OpenAIClientBaseURL(Rule):
             host = urlparse(string_value(literal) or "").hostname or ""
             if host.endswith(self.tables.azure_hosts):
                 return f"`{host}`"
+        written = static_host(url) if type(url) is cst.FormattedString else None
+        if written is not None and written.endswith(self.tables.azure_hosts):
+            return f"`{written}`"  # `f"https://res.openai.azure.com/openai/deployments/{name}"`
         prefixes = self.tables.azure_endpoint_env_prefixes
         names = names_in(url)
         reads = [url, *(b.value for n in names for b in self.model.bindings_of(n, client.scope) if b.value is not None)]

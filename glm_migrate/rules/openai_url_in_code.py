@@ -5,7 +5,7 @@ import libcst as cst
 from glm_migrate.diagnostics import Severity
 from glm_migrate.nodes import literals_in
 from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.semantic import string_value
+from glm_migrate.semantic import openai_proxy, string_value
 
 
 class OpenAIUrlInCode(Rule):
@@ -15,8 +15,13 @@ class OpenAIUrlInCode(Rule):
     `base_url` (those are GLM002's): raw HTTP calls with requests, httpx or aiohttp, URL constants,
     proxies.
 
+    Also reports the URL of a proxy in front of OpenAI (`[proxies]` in endpoints.toml: Helicone,
+    Portkey, Cloudflare AI Gateway's openai route) wherever no client's GLM002 finding covers it
+    (`openai.base_url = ...`, `OPENAI_BASE_URL` set to it, a LangChain class's `base_url`).
+
     ## Why is this bad?
-    Requests sent there still go to OpenAI, with an OpenAI key. Z.AI's paths have no `/v1`: chat
+    Requests sent there still go to OpenAI, with an OpenAI key. Through a proxy too, and moving its
+    URL to Z.AI would bypass the proxy (its logs, cache, keys) and the headers given for it. Z.AI's paths have no `/v1`: chat
     completions live at `https://api.z.ai/api/paas/v4/chat/completions`.
 
     ## Example
@@ -45,6 +50,8 @@ class OpenAIUrlInCode(Rule):
     INVALID = (
         Invalid('import httpx\nhttpx.post("https://api.openai.com/v1/chat/completions", json={"model": "x"})'),
         Invalid('OPENAI_URL = "https://api.openai.com/v1/embeddings"  # openai'),
+        # a proxy in front of OpenAI, set for the module client
+        Invalid('import openai\nopenai.base_url = "https://oai.helicone.ai/v1/"'),
         # an f-string's text (microsoft/JARVIS: `f"https://api.openai.com/v1/{api_name}"`)
         Invalid('import requests\nrequests.post(f"https://api.openai.com/v1/{path}", json={})'),
         # in a test, a mock's URL: a warning, as it changes with the client under test
@@ -81,6 +88,34 @@ class OpenAIUrlInCode(Rule):
                 self.report(literal, message, severity=Severity.WARNING)
                 continue
             self.report(literal, message)
+        if self.tables.proxy_hosts:
+            self._proxies()
+
+    def _proxies(self) -> None:
+        """Literals naming a proxy in front of OpenAI (`[proxies]`) that no client's GLM002 finding
+        covers: `openai.base_url = "https://oai.helicone.ai/v1"`, `OPENAI_BASE_URL` set to one, a
+        LangChain class's `base_url`. What goes through them goes to OpenAI."""
+        found: list[tuple[cst.SimpleString | cst.FormattedString, tuple[str, str]]] = []
+        for plain, _ in self.model.string_literals:
+            value = string_value(plain)
+            proxy = openai_proxy(self.tables, value) if value and "//" in value else None
+            if proxy is not None:
+                found.append((plain, proxy))
+        for node in self.model.formatted_strings:
+            text = "".join(p.value for p in node.parts if type(p) is cst.FormattedStringText)
+            proxy = openai_proxy(self.tables, text) if "//" in text else None
+            if proxy is not None:
+                found.append((node, proxy))
+        for literal, (name, host) in found:
+            if self.claimed(literal) or self._documentation(literal):
+                continue
+            self.report(
+                literal,
+                f"URL of {name} (`{host}`), a proxy in front of OpenAI: what goes through it goes to OpenAI, and "
+                f"pointed at Z.AI instead, it would bypass {name} and the headers given for it; move it by hand, with "
+                f"a Z.AI key and GLM ids, or through a route of {name}'s to Z.AI",
+                severity=Severity.WARNING if self.model.is_test_module else None,
+            )
 
     def _formatted(self, roots: set[cst.BaseExpression]) -> list[cst.FormattedString]:
         """The f-strings whose own text holds an OpenAI URL (`f"https://api.openai.com/v1/{api_name}"`),

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from glm_migrate.rules._base import Invalid, Rule, RuleContext, Valid
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import ModelMatch, split_provider
 
+_WORDS = re.compile(r"[^a-z0-9]+")
 #: the endpoints whose ids GLM101 maps: an id none of its entries knows is reported
 _ENDPOINTS = ("chat", "embeddings", "images", "audio_transcriptions")
 
@@ -102,6 +105,8 @@ class UnknownModelId(Rule):
                 continue  # `"***"`, `"..."`: a placeholder (or a redacted value), not an id
             if literal in self._reported:
                 continue  # reported for another call sending it (a sync and an async client)
+            if not call.clients and self._names_another_provider(model_id):
+                continue  # `deepseek-chat` through a client built out of sight: that provider's request
             self._reported.add(literal)
             match = self.tables.match_on(endpoint, model_id)
             if match is None:
@@ -119,6 +124,12 @@ class UnknownModelId(Rule):
                 self.report(literal, f"Unknown model id `{model_id}`: map it in `[tool.glm-migrate.models]`")
             elif not match.glm:
                 self.report(literal, _no_equivalent(model_id, match), model=match)
+
+    def _names_another_provider(self, model_id: str) -> bool:
+        """Whether the id names another provider's model (`deepseek-chat`, `llama-3.1-8b-instant`,
+        by `[providers] other_model_words`) and not OpenAI's (`openai/gpt-4o`)."""
+        words = set(_WORDS.split(model_id.lower()))
+        return "openai" not in words and not words.isdisjoint(self.tables.sdk.other_model_words)
 
     def on_module_end(self) -> None:
         # Ids of a `report_anywhere` family (fine-tuned ones) are reported where they are written;

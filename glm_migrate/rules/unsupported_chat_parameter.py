@@ -151,7 +151,11 @@ class UnsupportedChatParameter(Rule):
         if call.endpoint != "chat" or not call.migratable:
             return
         options = GlmOptions(call, self.model)
+        # a drop-in's tracer takes its own keywords off the request (`name=`, `metadata=` for Langfuse)
+        own = self.tables.sdk.dropin_options if self.model.dropins else frozenset()
         for arg in call.node.args:
+            if arg.keyword is not None and arg.keyword.value in own:
+                continue
             if arg.keyword is not None and self._closed_to(arg.keyword.value, options):
                 self._into_extra_body(call, arg, options)
                 continue
@@ -177,7 +181,7 @@ class UnsupportedChatParameter(Rule):
                 if key is not None and element not in seen:
                     entries.append((key, element))
         for key, node in entries:
-            spec = self._spec(key, options)
+            spec = self._spec(key, options) if key not in own else None
             if spec is not None:
                 self.report(
                     node, f"`{key}` in a `**` mapping is not a {self.target_name} parameter: {spec.why}; remove it"

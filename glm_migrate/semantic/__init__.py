@@ -19,6 +19,8 @@ from glm_migrate.semantic.clients import (
     ModuleAttributeAssignment,
     Target,
     is_placeholder_url,
+    openai_proxy,
+    static_host,
 )
 from glm_migrate.semantic.model import HandedClient, SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -43,6 +45,8 @@ __all__ = [
     "find_kwarg",
     "gives_none_when_unset",
     "is_placeholder_url",
+    "openai_proxy",
+    "static_host",
     "string_value",
     "walk",
 ]

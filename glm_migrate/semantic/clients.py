@@ -38,6 +38,40 @@ class Target(enum.Enum):
     UNKNOWN = "unknown"  #: decided at run time (a variable base_url)
 
 
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+#: the host of a URL written at the start of a string (`https://host:port/...`), braces excluded
+_STATIC_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([A-Za-z0-9.-]+)(?=[:/]|$)")
+
+
+def static_host(expr: cst.FormattedString) -> str | None:
+    """The host an f-string's URL names in its leading literal text (`gateway.ai.cloudflare.com`
+    of `f"https://gateway.ai.cloudflare.com/v1/{account}/openai"`), or None when a placeholder
+    makes part of it (`f"https://{region}.example.com"`)."""
+    first = expr.parts[0] if expr.parts else None
+    if type(first) is not cst.FormattedStringText:
+        return None
+    found = _STATIC_HOST.match(first.value)
+    if found is None or (found.end() == len(first.value) and len(expr.parts) > 1):
+        return None  # `f"https://api.{domain}"`: the host goes on into a placeholder
+    return found.group(1).lower()
+
+
+def openai_proxy(tables: Tables, text: str) -> tuple[str, str] | None:
+    """(name, host) of the proxy in front of OpenAI (`[proxies] hosts`) that the URL `text` (a
+    literal, or an f-string's code) names, or None."""
+    if not tables.proxy_hosts:
+        return None
+    found = _STATIC_HOST.search(text)
+    if found is None:
+        return None
+    host, rest = found.group(1).lower(), text[found.end() :]
+    for key, name in tables.proxy_hosts.items():
+        proxy_host, _, segment = key.partition("/")
+        if host == proxy_host and (not segment or re.search(rf"/{re.escape(segment)}(?:[/\"'}}]|$)", rest)):
+            return name, host
+    return None
+
+
 @dataclass(eq=False)
 class Client:
     """A client instance: one constructor call, or the `openai` module-level client."""
@@ -396,6 +430,18 @@ class ClientIndex(ModuleScopes):
             return set(), False
         if url is not None:
             return {self._url_target(url)}, True
+        if type(expr) is cst.FormattedString:
+            # `f"https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/openai"`: a server whose
+            # host is written out, whatever the parts filled in at run time
+            host = static_host(expr)
+            if host is not None:
+                return {self._url_target(f"https://{host}/")}, True
+            return set(), False
+        if self.tables.proxy_constants and type(expr) in (cst.Name, cst.Attribute) and scope is not None:
+            head, _, rest = (dotted_name(expr) or "").partition(".")
+            for binding in self.lookup(head, scope) if head else ():
+                if binding.qualified and f"{binding.qualified}.{rest}".rstrip(".") in self.tables.proxy_constants:
+                    return {Target.OTHER}, True  # `base_url=PORTKEY_GATEWAY_URL`: a gateway's own URL (GLM002)
         env = env_lookup(expr)
         if env is not None:
             name, fallback = env
@@ -410,6 +456,8 @@ class ClientIndex(ModuleScopes):
                 return {Target.OPENAI, *found}, whole
             if name == self.tables.base_url_env:
                 return {Target.ZAI}, True
+            if self._names_another_provider(name):
+                return {Target.OTHER}, True  # `DEEPSEEK_BASE_URL`: that provider's server
             if fallback is not None:
                 found, whole = self._base_url_targets(fallback, default, scope, depth + 1)
                 # a setting of the project's own (`LLM_BASE_URL`, `EMBEDDING_BASE_URL`) picks the
@@ -429,6 +477,9 @@ class ClientIndex(ModuleScopes):
             targets: set[Target] = set()
             complete = bool(bindings)
             for binding in bindings:
+                if binding.value is None and binding.qualified and self._names_another_provider(binding.qualified):
+                    targets.add(Target.OTHER)  # `from settings import GROQ_URL`: that provider's server
+                    continue
                 if binding.value is None:
                     complete = False
                     continue
@@ -441,6 +492,12 @@ class ClientIndex(ModuleScopes):
             return set(), False
         results = [self._base_url_targets(part, default, scope, depth + 1, is_set) for part in parts]
         return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _names_another_provider(self, name: str) -> bool:
+        """Whether a URL setting's name names another provider and not OpenAI (`DEEPSEEK_BASE_URL`,
+        `settings.GROQ_URL`, by the words of `[providers] other_model_words`)."""
+        words = set(_WORD_SPLIT.split(name.rpartition(".")[2].lower()))
+        return "openai" not in words and not words.isdisjoint(self.tables.sdk.other_model_words)
 
     def _url_target(self, url: str) -> Target:
         host = urlparse(url).hostname or ""

@@ -44,7 +44,7 @@ from glm_migrate.semantic.values import (
     ValueResolver,
 )
 from glm_migrate.splats import SplatMapping
-from glm_migrate.tables import Tables
+from glm_migrate.tables import Tables, dropin_qualified
 
 #: client attributes whose assignment replaces what the constructor was given, for where the
 #: requests go and with which key (`organization` / `project` are only headers Z.AI ignores)
@@ -775,6 +775,15 @@ class _Collector(cst.CSTVisitor):
                 top = qualified.split(".")[0]
                 self.scope.add(top, Binding(self.scope, qualified=top, target=alias))
 
+    def _dropin(self, qualified: str) -> str:
+        """The SDK name a drop-in module's name stands for (`langfuse.openai.openai` is `openai`,
+        `langfuse.openai.OpenAI` is `openai.OpenAI`), else `qualified` itself."""
+        mapped = dropin_qualified(self.model.tables.sdk.dropin_modules, qualified)
+        if mapped is None:
+            return qualified
+        self.model.dropins.add(qualified.rpartition(".")[0])
+        return mapped
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
             # What a star import binds is not looked for: its names stay unresolved.
@@ -783,8 +792,9 @@ class _Collector(cst.CSTVisitor):
             )
             return
         module = dotted_name(node.module) if node.module is not None else ""
+        dropin = not node.relative and module in self.model.tables.sdk.dropin_modules
         if not node.relative:
-            self._note_sdk(module or "")
+            self._note_sdk(self.model.tables.sdk.dropin_modules.get(module or "", module or ""))
             if module == "openai":
                 # `from openai import embeddings_utils`: one note for the statement
                 found = [
@@ -799,7 +809,8 @@ class _Collector(cst.CSTVisitor):
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.add(bound, Binding(self.scope, qualified=f"{prefix}{name}", target=alias))
+            qualified = self._dropin(f"{prefix}{name}") if dropin else f"{prefix}{name}"
+            self.scope.add(bound, Binding(self.scope, qualified=qualified, target=alias))
             if module == "os" and not node.relative and bound != name and name in ("environ", "getenv"):
                 self.model.os_aliases[bound] = name
 
@@ -815,6 +826,12 @@ class _Collector(cst.CSTVisitor):
             elif type(statement) is cst.Import and self.scope.kind == "module":
                 if any(dotted_name(alias.name) == "openai" for alias in statement.names):
                     self.model.openai_import_lines.append(node)
+            elif type(statement) is cst.ImportFrom and self.scope.kind == "module" and statement.module is not None:
+                # `from langfuse.openai import openai`: the SDK's module, through a drop-in
+                if self.model.tables.sdk.dropin_modules.get(dotted_name(statement.module) or "") == "openai":
+                    names = statement.names
+                    if not isinstance(names, cst.ImportStar) and any(a.evaluated_name == "openai" for a in names):
+                        self.model.openai_import_lines.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         first = node.targets[0].target

@@ -85,6 +85,8 @@ class ModuleScopes(abc.ABC):
         self.formatted_strings: list[cst.FormattedString] = []
         #: top-level names of the SDKs the module imports ("openai", "zai")
         self.imported_sdks: set[str] = set()
+        #: drop-in modules standing in for an SDK that this module imports from (`langfuse.openai`)
+        self.dropins: set[str] = set()
         #: modules imported with `from x import *` (their names stay unresolved)
         self.star_imports: list[str] = []
         #: names passed to tokenizer lookups (tiktoken.encoding_for_model(NAME))
