@@ -467,10 +467,15 @@ class ProjectIndex:
         folder = importer.parent
         if folder == root or name.partition(".")[0] in _SDK_ROOTS:
             return None  # the importer's folder is its import root: resolved by name already
-        base = folder.joinpath(*name.split("."))
-        for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
-            if self._module(path) is not None:
-                return path
+        above = folder
+        while above != root and root in above.parents:
+            # also from a folder above it in its package: `app/translator/__init__.py` importing
+            # `translator.chain`, found from `app/` where the script `app/main.py` runs
+            base = above.joinpath(*name.split("."))
+            for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
+                if self._module(path) is not None:
+                    return path
+            above = above.parent
         # outside the run (a run over `server/main.py` alone)
         for path in self.locate(name, folder):
             if self._module(path) is None:
@@ -826,20 +831,29 @@ class ProjectIndex:
 
     def _importer_keys_of(self) -> dict[PurePath, dict[str, str]]:
         """For each module, the OpenAI key variables a module importing it sets itself, each with
-        the first such module (computed once)."""
+        the first such module (computed once). Also through the modules in between: the variable
+        is the process's, so `main.py` setting it and importing `translator`, whose
+        `pdf_translator.py` imports `translation_chain.py`, sets it for that module's clients too."""
         if self._importer_keys is None:
             found: dict[PurePath, dict[str, str]] = {}
             for text in [os.fspath(path) for path in self.summaries]:
-                importer = PurePath(text)
-                summary = self.summaries[importer]
-                if not summary.written_keys:
+                setter = PurePath(text)
+                written = self.summaries[setter].written_keys
+                if not written:
                     continue
-                where = (self._module(importer) or (importer.stem, importer))[0]
-                for qualified in summary.imports:
-                    resolved = self.resolve_name(qualified, importer)
-                    if isinstance(resolved, _Name | _Module) and resolved.path != importer:
-                        for env in summary.written_keys:
-                            found.setdefault(resolved.path, {}).setdefault(env, where)
+                where = (self._module(setter) or (setter.stem, setter))[0]
+                seen = {setter}
+                todo = [setter]
+                while todo:
+                    importer = todo.pop()
+                    summary = self._summary(importer) if importer != setter else self.summaries[setter]
+                    for qualified in summary.imports if summary is not None else ():
+                        resolved = self.resolve_name(qualified, importer)
+                        if isinstance(resolved, _Name | _Module) and resolved.path not in seen:
+                            seen.add(resolved.path)
+                            todo.append(resolved.path)
+                            for env in written:
+                                found.setdefault(resolved.path, {}).setdefault(env, where)
             self._importer_keys = found
         return self._importer_keys
 
