@@ -546,8 +546,9 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
     return type(parent) is cst.Attribute and parent.attr is name
 
 
-#: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`)
-_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
+#: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`, one of
+#: several numbered: `OPENAI_KEY1`, `OPENAI_API_KEY_2`)
+_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?(?:_?\d+)?")
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -677,9 +678,10 @@ def _picker_name(func: cst.BaseExpression) -> str | None:
 
 
 def takes_a_key_in_turn(value: cst.BaseExpression) -> bool:
-    """`next(key_cycle)`, `random.choice(keys)`, `random.sample(keys, 1)[0]`: one key of several."""
+    """`next(key_cycle)`, `random.choice(keys)`, `random.sample(keys, 1)[0]`, `keys[i]`: one
+    key of several."""
     if isinstance(value, cst.Subscript):
-        value = value.value
+        return picked_from(value) is not None
     return isinstance(value, cst.Call) and _picker_name(value.func) in _KEY_PICKERS
 
 

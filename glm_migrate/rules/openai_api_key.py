@@ -512,8 +512,8 @@ class OpenAIApiKey(Rule):
                     # `next(key_cycle)`, `random.choice(keys)`: a rotation the replacement ends
                     message = (
                         f"API key `{code}` is one of OpenAI's keys (`{named}`), taken in turn: moved to Z.AI, the "
-                        f"client would send it there; the fix passes the one key `{self.key_env}` holds, so to keep "
-                        f"several, read them from `{self.key_env}` where they are split and keep `{code}` instead"
+                        f"client would send it there; the fix passes the one key `{self.key_env}` holds: to keep the "
+                        f"rotation, read Z.AI keys where the keys are read (`{self.key_env}` split) and keep `{code}`"
                     )
                 self.report(value, message, fix=self._key_replacing_fix(value, scope))
                 return
