@@ -11,6 +11,7 @@ runner migrates again only the modules that get some. Pure: paths are names here
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -467,15 +468,21 @@ class ProjectIndex:
         folder = importer.parent
         if folder == root or name.partition(".")[0] in _SDK_ROOTS:
             return None  # the importer's folder is its import root: resolved by name already
-        above = folder
-        while above != root and root in above.parents:
+        base = folder.joinpath(*name.split("."))
+        for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
+            if self._module(path) is not None:
+                return path
+        if name.partition(".")[0] not in sys.stdlib_module_names:
             # also from a folder above it in its package: `app/translator/__init__.py` importing
-            # `translator.chain`, found from `app/` where the script `app/main.py` runs
-            base = above.joinpath(*name.split("."))
-            for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
-                if self._module(path) is not None:
-                    return path
-            above = above.parent
+            # `translator.chain`, found from `app/` where the script `app/main.py` runs (not
+            # looked for where the standard library has the name, as it mostly does)
+            above = folder.parent
+            while above != root and root in above.parents:
+                base = above.joinpath(*name.split("."))
+                for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
+                    if self._module(path) is not None:
+                        return path
+                above = above.parent
         # outside the run (a run over `server/main.py` alone)
         for path in self.locate(name, folder):
             if self._module(path) is None:
