@@ -440,20 +440,19 @@ class OpenAIApiKey(Rule):
         )
         return True
 
+    def _zai_fallback(self, value: cst.BooleanOperation) -> bool:
+        """An `or` of keys one of which reads the Z.AI variable and none OpenAI's."""
+        lookups = [env_lookup(operand) for operand in _operands(value)]
+        variables = {lookup[0] for lookup in lookups if lookup is not None}
+        return self.key_env in variables and not variables & self.tables.openai_key_envs
+
     def _key_replacing_fix(self, value: cst.BaseExpression, scope: Scope) -> Fix:
         """GLM001's unsafe replacement of a key named as OpenAI's: of the operands that are, in
         `user_key or os.environ["OPENAI_API_KEY"]` (a key typed in a form, a caller's), so the
         other key still comes first (of the variable's reads, where every operand is named so);
         else of the whole value."""
         if type(value) is cst.BooleanOperation:
-            operands = []
-            stack: list[cst.BaseExpression] = [value]
-            while stack:
-                node = stack.pop()
-                if isinstance(node, cst.BooleanOperation):
-                    stack += (node.right, node.left)
-                else:
-                    operands.append(node)
+            operands = _operands(value)
             openai_ones = [o for o in operands if names_openai_key(self.model, self.tables, o, scope) is not None]
             if len(openai_ones) == len(operands):
                 # `typed_key or os.environ["OPENAI_API_KEY"]`, the first from a field labelled
@@ -504,6 +503,10 @@ class OpenAIApiKey(Rule):
                 return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
             named = names_openai_key(self.model, self.tables, value, scope)
+            if named is not None and type(value) is cst.BooleanOperation and self._zai_fallback(value):
+                # `typed_key or os.environ["ZAI_API_KEY"]`, as GLM001 leaves the user's key and
+                # OpenAI's variable: the first is the program's input, named as OpenAI's by its label
+                return
             if named is not None:
                 # `get_config("OPENAI_API_KEY")`, `settings.OPENAI_API_KEY`, `os.getenv(...) or k`:
                 # an OpenAI key by its name; the client must not move to Z.AI with it
@@ -546,3 +549,16 @@ class OpenAIApiKey(Rule):
                 f"API key comes from `{code}`: make sure it holds a Z.AI key",
                 severity=Severity.WARNING,
             )
+
+
+def _operands(value: cst.BooleanOperation) -> list[cst.BaseExpression]:
+    """The operands of `a or b or c`, in order."""
+    operands: list[cst.BaseExpression] = []
+    stack: list[cst.BaseExpression] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.BooleanOperation):
+            stack += (node.right, node.left)
+        else:
+            operands.append(node)
+    return operands
