@@ -11,6 +11,7 @@ runner migrates again only the modules that get some. Pure: paths are names here
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -445,7 +446,7 @@ class ProjectIndex:
             # finds, its folder first on `sys.path` (examples side by side, each with its own
             # `utils/call_llm.py`), else not guessed
             return _nearest(candidates, name, importer)
-        beside = self._beside_script(name, importer, root) or self._below_an_enclosing_package(name, own)
+        beside = self._beside_script(name, importer, root)
         if beside is not None:
             return beside
         if (name, root) in self._not_located:
@@ -471,25 +472,22 @@ class ProjectIndex:
         for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
             if self._module(path) is not None:
                 return path
+        if name.partition(".")[0] not in sys.stdlib_module_names:
+            # also from a folder above it in its package: `app/translator/__init__.py` importing
+            # `translator.chain`, found from `app/` where the script `app/main.py` runs (not
+            # looked for where the standard library has the name, as it mostly does)
+            above = folder.parent
+            while above != root and root in above.parents:
+                base = above.joinpath(*name.split("."))
+                for path in (base.with_name(base.name + ".py"), base / "__init__.py"):
+                    if self._module(path) is not None:
+                        return path
+                above = above.parent
         # outside the run (a run over `server/main.py` alone)
         for path in self.locate(name, folder):
             if self._module(path) is None:
                 self._located[path] = (name, folder)
             return path
-        return None
-
-    def _below_an_enclosing_package(self, name: str, own: str) -> PurePath | None:
-        """`app.clients` imported in the module the run knows as `src.app.use`, where a stray
-        `src/__init__.py` makes `src` a package although the project runs with `src` on
-        `sys.path`: the module `src.app.clients`, of that name below a package the importer is in.
-        Never for the SDKs the rules know, nor a name two such packages hold."""
-        if name.partition(".")[0] in _SDK_ROOTS:
-            return None
-        packages = own.split(".")[:-1]
-        for depth in range(1, len(packages) + 1):
-            found = self._named(".".join([*packages[:depth], name]))
-            if found:
-                return found[0] if len(found) == 1 else None
         return None
 
     def _in_namespace_package(self, name: str) -> tuple[PurePath, ...]:
@@ -845,20 +843,29 @@ class ProjectIndex:
 
     def _importer_keys_of(self) -> dict[PurePath, dict[str, str]]:
         """For each module, the OpenAI key variables a module importing it sets itself, each with
-        the first such module (computed once)."""
+        the first such module (computed once). Also through the modules in between: the variable
+        is the process's, so `main.py` setting it and importing `translator`, whose
+        `pdf_translator.py` imports `translation_chain.py`, sets it for that module's clients too."""
         if self._importer_keys is None:
             found: dict[PurePath, dict[str, str]] = {}
             for text in [os.fspath(path) for path in self.summaries]:
-                importer = PurePath(text)
-                summary = self.summaries[importer]
-                if not summary.written_keys:
+                setter = PurePath(text)
+                written = self.summaries[setter].written_keys
+                if not written:
                     continue
-                where = (self._module(importer) or (importer.stem, importer))[0]
-                for qualified in summary.imports:
-                    resolved = self.resolve_name(qualified, importer)
-                    if isinstance(resolved, _Name | _Module) and resolved.path != importer:
-                        for env in summary.written_keys:
-                            found.setdefault(resolved.path, {}).setdefault(env, where)
+                where = (self._module(setter) or (setter.stem, setter))[0]
+                seen = {setter}
+                todo = [setter]
+                while todo:
+                    importer = todo.pop()
+                    summary = self._summary(importer) if importer != setter else self.summaries[setter]
+                    for qualified in summary.imports if summary is not None else ():
+                        resolved = self.resolve_name(qualified, importer)
+                        if isinstance(resolved, _Name | _Module) and resolved.path not in seen:
+                            seen.add(resolved.path)
+                            todo.append(resolved.path)
+                            for env in written:
+                                found.setdefault(resolved.path, {}).setdefault(env, where)
             self._importer_keys = found
         return self._importer_keys
 

@@ -1202,6 +1202,32 @@ def test_a_key_an_importing_module_sets_is_the_programs_for_the_imported_clients
     assert _applicabilities(tmp_path, files, "chain.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
 
 
+def test_a_key_the_program_sets_reaches_the_modules_its_imports_import(tmp_path: Path) -> None:
+    """A script inside a package (`app/main.py`, run from `app/`) stores the user's key in
+    `OPENAI_API_KEY` and imports `translator`, whose `pdf.py` imports `translator.chain` (by the
+    name the script's folder gives it) where the client is built: the key is the program's there
+    too, two imports away, so the client moves by hand with it. Before, only a module the setter
+    imports itself was told, and the absolute import from inside the package was not resolved."""
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": "import os\n\nos.environ['OPENAI_API_KEY'] = input('Key: ')\n\n"
+        "from translator import PDF\n\nPDF().run('hi')\n",
+        "app/translator/__init__.py": "from .pdf import PDF\n",
+        "app/translator/pdf.py": "from translator.chain import ask\n\n"
+        "class PDF:\n    def run(self, text):\n        return ask(text)\n",
+        "app/translator/chain.py": "from openai import OpenAI\n\n"
+        "def ask(q):\n    client = OpenAI()\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': q}])\n",
+    }
+    messages = _findings(tmp_path, files)["app/translator/chain.py"]
+    assert any(m.startswith("GLM001 ") and "`app.main` (importing this module) sets itself" in m for m in messages)
+    assert _applicabilities(tmp_path, files, "app/translator/chain.py") == {
+        "GLM001": "manual",
+        "GLM002": "manual",
+        "GLM101": "manual",
+    }
+
+
 def test_a_key_another_module_passes_to_a_class_here_is_openais(tmp_path: Path) -> None:
     """`GptClient(api_key=Config.OPENAI_API_KEY)` in `main.py`, `self.client = OpenAI(api_key=
     self.api_key)` in `gpt.py` (gs1068/fast-api-slack-gpt-bot): moved alone, the client would send

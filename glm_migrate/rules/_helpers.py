@@ -561,8 +561,9 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
     return type(parent) is cst.Attribute and parent.attr is name
 
 
-#: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`)
-_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?")
+#: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`, one of
+#: several numbered: `OPENAI_KEY1`, `OPENAI_API_KEY_2`)
+_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?(?:_?\d+)?")
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -614,6 +615,12 @@ def names_openai_key(
             model, tables, value.right, scope, variables, depth + 1
         )
     found = named(value)
+    if found is None and (keys := picked_from(value)) is not None:
+        # one key of several (`next(key_cycle)`, `random.choice(keys)`, `keys[i]`): OpenAI's when
+        # the keys are; a part of `value`, so no step deeper through a name
+        found = names_openai_key(model, tables, keys, scope, variables, depth)
+        if found is not None:
+            return found
     if found is None and (held_name := _variable_named_by(model, value, scope)) is not None:
         # `os.environ[KEY_ENV]` with `KEY_ENV = "OPENAI_API_KEY"`: the variable the constant names
         found = named_by([held_name])
@@ -628,9 +635,10 @@ def names_openai_key(
             # a variable (not a parameter) named as OpenAI's key holds it, whatever it is read from
             found = named(bindings[0].value) or named_by([dotted.rpartition(".")[2]])
             held = bindings[0].value
-            if found is None and type(held) in (cst.Name, cst.Attribute, cst.BooleanOperation) and depth < 3:
+            if found is None and depth < 3 and (type(held) in _HELD_KEYS or picked_from(held) is not None):
                 # `self.api_key = api_key` in `__init__`: what the parameter (or name) holds;
-                # `self.api_key = api_key or OPENAI_API_KEY`: what either does
+                # `self.api_key = api_key or OPENAI_API_KEY`: what either does; `self.keys =
+                # itertools.cycle(key.split(","))`: what the keys are taken from
                 found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
         elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
@@ -679,6 +687,56 @@ def names_openai_key(
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+#: a name or attribute bound to one of these holds the key its value names
+_HELD_KEYS = (cst.Name, cst.Attribute, cst.BooleanOperation)
+
+#: calls taking one key of several (`next(key_cycle)`, `random.choice(keys)`,
+#: `random.sample(keys, 1)[0]`) or making keys to take in turn (`itertools.cycle(keys)`)
+_KEY_PICKERS = frozenset({"next", "iter", "cycle", "choice", "choices", "sample"})
+
+#: methods a list of keys (or a string of them) is split, cleaned or taken from by
+_KEY_LIST_METHODS = frozenset({"split", "splitlines", "strip", "rstrip", "lstrip", "pop", "popleft", "copy"})
+
+
+def _picker_name(func: cst.BaseExpression) -> str | None:
+    """`choice` of `random.choice` / `choice`: the name a call's function goes by."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def takes_a_key_in_turn(value: cst.BaseExpression) -> bool:
+    """`next(key_cycle)`, `random.choice(keys)`, `random.sample(keys, 1)[0]`, `keys[i]`: one
+    key of several."""
+    if isinstance(value, cst.Subscript):
+        return picked_from(value) is not None
+    return isinstance(value, cst.Call) and _picker_name(value.func) in _KEY_PICKERS
+
+
+def picked_from(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The keys `value` takes one of, or is made from, when it is a rotation of keys: `keys` of
+    `next(keys)`, `random.choice(keys)`, `itertools.cycle(keys)`, `keys[i]`, `keys.split(",")`,
+    `[k.strip() for k in keys]`; else None."""
+    if isinstance(value, cst.Call):
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _KEY_LIST_METHODS:
+            return func.value
+        args = value.args
+        if _picker_name(func) in _KEY_PICKERS and args and args[0].keyword is None and not args[0].star:
+            return args[0].value
+        return None
+    if isinstance(value, cst.Subscript):
+        # `keys[i]`, `keys[-1]`; a string index reads a mapping by name, which `named` judges,
+        # and `os.environ[...]` is a lookup, not a pick
+        index = value.slice[0].slice if len(value.slice) == 1 else None
+        if isinstance(index, cst.Index) and string_value(index.value) is None:
+            return value.value if os_dotted_name(value.value) not in ENVIRON_NAMES else None
+        return None
+    if isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        return value.for_in.iter
+    return None
 
 
 def _variable_named_by(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> str | None:

@@ -29,6 +29,7 @@ from glm_migrate.rules._helpers import (
     key_renaming_fix,
     names_openai_key,
     openai_key_replacing_fix,
+    takes_a_key_in_turn,
 )
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_guard, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
@@ -65,7 +66,13 @@ class OpenAIApiKey(Rule):
     `settings.openai_api_key`, `os.getenv("OPENAI_API_KEY") or fallback`, a field of a config
     object built with such a key) is OpenAI's: replacing
     it with `os.environ["ZAI_API_KEY"]` is an unsafe fix, and the client's move waits for it
-    (moved alone, it would send that key to Z.AI). A function or method returning OpenAI's key
+    (moved alone, it would send that key to Z.AI). So is one key of several read from it
+    (`next(key_cycle)`, `random.choice(keys)`, `keys[i]` with `keys = os.environ["OPENAI_API_KEY"]
+    .split(",")`, also through `itertools.cycle` and a list comprehension): the replacement passes
+    the one key `ZAI_API_KEY` holds, as the message says; read the keys from it where they are
+    split to keep the rotation. In `typed_key or os.environ["OPENAI_API_KEY"]` (a key the user or
+    the caller gives, else OpenAI's) only the OpenAI operand is replaced, the other still first.
+    A function or method returning OpenAI's key
     on every path (`get_api_key()` checking and returning `os.getenv("OPENAI_API_KEY")`) is a
     setting: GLM009 renames its read where every call of it is a moved client's key; where it is
     called for more, the call at the client becomes `os.environ["ZAI_API_KEY"]` (safe only where
@@ -349,7 +356,8 @@ class OpenAIApiKey(Rule):
         # Where no request goes through the module client here, its URL is not moved here either:
         # the key alone is right only if whatever uses the client points it at Z.AI.
         alone = not module_client_called(self.model) and not module_setting(self.model, "base_url")
-        self._check_value(assignment.value, self.model.module_scope, key_alone=alone)
+        # read where it is set (`openai.api_key = next(self.keys)` in a method), not at the top
+        self._check_value(assignment.value, self.model.scope_of(assignment.value), key_alone=alone)
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"
@@ -432,6 +440,34 @@ class OpenAIApiKey(Rule):
         )
         return True
 
+    def _zai_fallback(self, value: cst.BooleanOperation) -> bool:
+        """An `or` of keys one of which reads the Z.AI variable and none OpenAI's."""
+        lookups = [env_lookup(operand) for operand in _operands(value)]
+        variables = {lookup[0] for lookup in lookups if lookup is not None}
+        return self.key_env in variables and not variables & self.tables.openai_key_envs
+
+    def _key_replacing_fix(self, value: cst.BaseExpression, scope: Scope) -> Fix:
+        """GLM001's unsafe replacement of a key named as OpenAI's: of the operands that are, in
+        `user_key or os.environ["OPENAI_API_KEY"]` (a key typed in a form, a caller's), so the
+        other key still comes first (of the variable's reads, where every operand is named so);
+        else of the whole value."""
+        if type(value) is cst.BooleanOperation:
+            operands = _operands(value)
+            openai_ones = [o for o in operands if names_openai_key(self.model, self.tables, o, scope) is not None]
+            if len(openai_ones) == len(operands):
+                # `typed_key or os.environ["OPENAI_API_KEY"]`, the first from a field labelled
+                # "OpenAI API Key": the program's input stays, as the variable's read moves
+                openai_ones = [o for o in operands if env_lookup(o) is not None]
+            if openai_ones and len(openai_ones) < len(operands):
+                kept = ", ".join(f"`{code_of(o)}`" for o in operands if o not in openai_ones)
+                return Fix(
+                    tuple((o, lambda _: env_key_lookup(self.key_env)) for o in openai_ones),
+                    f"Read `{self.key_env}` where OpenAI's key was read, keeping {kept} first",
+                    imports=("os",),
+                    applicability=Applicability.UNSAFE,
+                )
+        return openai_key_replacing_fix(value, self.key_env)
+
     def _openai_variable(self, value: cst.BaseExpression, function: Scope) -> str | None:
         """OpenAI's key variable a returned value reads, directly or by its name."""
         env = env_lookup(value)
@@ -467,14 +503,22 @@ class OpenAIApiKey(Rule):
                 return  # a key kept in a setting: GLM009 (a variable) or GLM003 (a literal) follow it
             code = code_of(value)
             named = names_openai_key(self.model, self.tables, value, scope)
+            if named is not None and type(value) is cst.BooleanOperation and self._zai_fallback(value):
+                # `typed_key or os.environ["ZAI_API_KEY"]`, as GLM001 leaves the user's key and
+                # OpenAI's variable: the first is the program's input, named as OpenAI's by its label
+                return
             if named is not None:
                 # `get_config("OPENAI_API_KEY")`, `settings.OPENAI_API_KEY`, `os.getenv(...) or k`:
                 # an OpenAI key by its name; the client must not move to Z.AI with it
-                self.report(
-                    value,
-                    f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there",
-                    fix=openai_key_replacing_fix(value, self.key_env),
-                )
+                message = f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there"
+                if takes_a_key_in_turn(value):
+                    # `next(key_cycle)`, `random.choice(keys)`: a rotation the replacement ends
+                    message = (
+                        f"API key `{code}` is one of OpenAI's keys (`{named}`), taken in turn: moved to Z.AI, the "
+                        f"client would send it there; the fix passes the one key `{self.key_env}` holds: to keep the "
+                        f"rotation, read Z.AI keys where the keys are read (`{self.key_env}` split) and keep `{code}`"
+                    )
+                self.report(value, message, fix=self._key_replacing_fix(value, scope))
                 return
             if type(value) is cst.Call and self._partly_openai_key(value, scope):
                 return
@@ -505,3 +549,16 @@ class OpenAIApiKey(Rule):
                 f"API key comes from `{code}`: make sure it holds a Z.AI key",
                 severity=Severity.WARNING,
             )
+
+
+def _operands(value: cst.BooleanOperation) -> list[cst.BaseExpression]:
+    """The operands of `a or b or c`, in order."""
+    operands: list[cst.BaseExpression] = []
+    stack: list[cst.BaseExpression] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.BooleanOperation):
+            stack += (node.right, node.left)
+        else:
+            operands.append(node)
+    return operands
