@@ -1975,6 +1975,9 @@ def _hold_until_moved(findings: list[Finding], why: str) -> None:
             finding.message = f"{finding.message} (when its client moves to Z.AI: {why})"
             finding.withdrawn = finding.applicability
             finding.fix, finding.applicability = None, Applicability.MANUAL
+        elif finding.rule.CODE == "GLM104":
+            # "make sure it is a GLM id" holds only once the client moves: until then, OpenAI's
+            finding.message = f"{finding.message} when its client moves to Z.AI ({why})"
 
 
 def _either(codes: list[str], limit: int = 3) -> str:

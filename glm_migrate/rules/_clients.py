@@ -593,6 +593,12 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
+    check = openai_key_check(model, client)
+    if check is not None:
+        return (
+            f"its key must be an OpenAI key (`{short_code(check)}` stops the program for any other), "
+            "which Z.AI does not take: drop the check with the move"
+        )
     handler = missing_key_handler(model, client)
     if handler is not None:
         return (
@@ -631,6 +637,61 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
             if not client.surely_sets(option):
                 return f"`**{splat_code(client)}` may hold keys it does not list, `{option}` among them"
     return None
+
+
+def openai_key_check(model: SemanticModel, client: Client) -> cst.BaseExpression | None:
+    """The test of a check before the client is built, in the same function, that stops the
+    program unless its key has OpenAI's prefix (`if not api_key.startswith("sk-"): raise ...`,
+    `assert key.startswith("sk-")`), or None: such a client can never be given a Z.AI key."""
+    arg = client.kwarg("api_key")
+    call = client.construction
+    if arg is None or call is None:
+        return None
+    key = code_of(arg.value)
+    node: cst.CSTNode = call
+    top: cst.CSTNode = call
+    while (parent := model.parents.get(node)) is not None and type(parent) not in _SCOPE_NODES:
+        if type(parent) is cst.IndentedBlock:
+            top = node  # the statement of the innermost block that holds the construction
+        node = parent
+    if parent is None or type(parent) is not cst.FunctionDef or type(parent.body) is not cst.IndentedBlock:
+        return None
+    prefixes = model.tables.secret_prefixes
+    for statement in parent.body.body:
+        if statement is top:
+            break
+        test = _key_prefix_test(statement)
+        if test is not None and _starts_with_prefix(test, key, prefixes):
+            return test
+    return None
+
+
+def _key_prefix_test(statement: cst.BaseStatement) -> cst.BaseExpression | None:
+    """`X.startswith(...)` of `if not X.startswith(...): raise` or `assert X.startswith(...)`."""
+    if type(statement) is cst.If and type(statement.test) is cst.UnaryOperation:
+        body = statement.body
+        raises = type(body) is cst.IndentedBlock and any(
+            type(line) is cst.SimpleStatementLine and any(type(small) is cst.Raise for small in line.body)
+            for line in body.body
+        )
+        return statement.test.expression if raises and type(statement.test.operator) is cst.Not else None
+    if type(statement) is cst.SimpleStatementLine:
+        for small in statement.body:
+            if type(small) is cst.Assert:
+                return small.test
+    return None
+
+
+def _starts_with_prefix(test: cst.BaseExpression, key: str, prefixes: tuple[str, ...]) -> bool:
+    """`test` is `<key>.startswith("sk-")` (or a tuple of such prefixes)."""
+    if type(test) is not cst.Call or type(test.func) is not cst.Attribute or test.func.attr.value != "startswith":
+        return False
+    if code_of(test.func.value) != key or len(test.args) != 1:
+        return False
+    value = test.args[0].value
+    strings = [e.value for e in value.elements] if type(value) is cst.Tuple else [value]
+    texts = [string_value(s) for s in strings]
+    return bool(texts) and all(t is not None and t.startswith(prefixes) for t in texts)
 
 
 #: handlers that also catch the KeyError of `os.environ["ZAI_API_KEY"]`

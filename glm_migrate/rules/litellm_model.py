@@ -417,7 +417,16 @@ class LitellmModel(Rule):
         openai_key = self._openai_key(key, scope) if key is not None else None
         # What keeps the move from being safe: the key it would send, or what `**` may hold
         unsafe = None
-        if openai_key is not None:
+        if (
+            base is not None
+            and self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.UNKNOWN
+        ):
+            # `api_base=os.getenv("GATEWAY_API_BASE")`: a gateway's names are its own, `glm-4-flash` among them
+            unsafe = (
+                f"its `api_base=` comes from `{short_code(base)}` at run time, a server whose model names may be "
+                "its own: it moves only once that is Z.AI's"
+            )
+        elif openai_key is not None:
             unsafe = f"its `api_key=` is OpenAI's key (`{openai_key}`): it moves only with that key replaced"
         elif key is None and splat is not None:
             unsafe = (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 
 from glm_migrate.diagnostics import Severity
@@ -114,12 +116,16 @@ class LlamaindexOpenAIClass(Rule):
                 continue
             model = find_kwarg(call, "model")
             shown = ""
-            literals = []
+            reaching: list[str] = []
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
                 self.claim(*literals)
-                # the ids it may get, else the expression it gets them from (`model=name`)
-                ids = ", ".join(f"`{string_value(literal)}`" for literal in literals)
+                # the ids it may get (each once, and only those its branch's prefix test lets
+                # through), else the expression it gets them from (`model=name`)
+                prefixes = _branch_prefixes(self.model.parents, call, code_of(model.value))
+                texts = [v for literal in literals if (v := string_value(literal)) is not None]
+                reaching = [v for v in dict.fromkeys(texts) if v.startswith(prefixes)] if prefixes else texts
+                ids = ", ".join(f"`{v}`" for v in dict.fromkeys(reaching))
                 shown = f" with {ids or f'`model={short_code(model.value)}`'}"
             name = code_of(call.func)
             if name.endswith("Embedding"):
@@ -129,7 +135,7 @@ class LlamaindexOpenAIClass(Rule):
                     f'`model_name="{new}"`'
                 )
                 # the index stored the old model's vectors: the query vectors must come from it too
-                old = next((v for literal in literals if (v := string_value(literal))), None)
+                old = next(iter(reaching), None)
                 old = old if model is not None else "text-embedding-ada-002"  # the class's default
                 if old and self.tables.lookup_model("embeddings", old):
                     sized = find_kwarg(call, "dimensions") is not None
@@ -196,7 +202,7 @@ class LlamaindexOpenAIClass(Rule):
                 continue
             literals = self.model.resolve_strings(arg.value, scope)[0]
             self.claim(*literals)  # a deployment's name, reported here: not data to check
-            values = ", ".join(f"`{value}`" for literal in literals if (value := string_value(literal)))
+            values = ", ".join(dict.fromkeys(f"`{value}`" for literal in literals if (value := string_value(literal))))
             shown.append(f"`{name}` {values or f'`{code_of(arg.value)}`'}")
         deployment = f" ({'; '.join(shown)})" if shown else ""
         name = code_of(call.func)
@@ -288,3 +294,23 @@ class LlamaindexOpenAIClass(Rule):
 
 def _key(element: cst.DictElement) -> str | None:
     return string_value(element.key) if isinstance(element.key, cst.SimpleString) else None
+
+
+def _branch_prefixes(parents: Mapping[cst.CSTNode, cst.CSTNode], call: cst.Call, name: str) -> tuple[str, ...]:
+    """The prefixes an `if`/`elif` around `call` requires of `name` (`elif model_name.startswith(
+    "text-embedding"):`), innermost first, or () where no such test guards it."""
+    node: cst.CSTNode = call
+    while (parent := parents.get(node)) is not None and type(parent) not in (cst.FunctionDef, cst.Module):
+        if type(parent) is cst.If and node is parent.body:
+            test = parent.test
+            if (
+                type(test) is cst.Call
+                and type(test.func) is cst.Attribute
+                and test.func.attr.value == "startswith"
+                and len(test.args) == 1
+                and code_of(test.func.value) == name
+                and (prefix := string_value(test.args[0].value)) is not None
+            ):
+                return (prefix,)
+        node = parent
+    return ()

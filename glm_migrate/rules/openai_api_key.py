@@ -15,6 +15,7 @@ from glm_migrate.rules._clients import (
     module_setting,
     moved_here,
     moves_with_client,
+    openai_key_check,
     program_set_key,
     provider_branch,
     repoint_blocker,
@@ -207,7 +208,7 @@ class OpenAIApiKey(Rule):
                 if assignment.option == "api_key":
                     self._key_set_after_built(assignment.value)
             return
-        if missing_key_handler(self.model, client) is not None:
+        if missing_key_handler(self.model, client) is not None or openai_key_check(self.model, client) is not None:
             return  # GLM002 reports the client, which moves by hand
         blocker = repoint_blocker(self.model, client)
         for assignment in self.model.client_option_assignments:

@@ -17,6 +17,7 @@ from glm_migrate.rules._clients import (
     default_in_mapping,
     missing_key_handler,
     moves_with_client,
+    openai_key_check,
     own_branch_advice,
     program_set_key,
     provider_branch,
@@ -293,6 +294,15 @@ class OpenAIClientBaseURL(Rule):
         branch = provider_branch(self.model, client)
         if branch is not None:
             self.report(call, "Client is " + own_branch_advice(self, branch, "OpenAI"))
+            return
+        check = openai_key_check(self.model, client)
+        if check is not None:
+            # Z.AI's keys have no `sk-`: moved alone, the client would stop the program or be refused
+            self.report(
+                call,
+                f"Client talks to OpenAI, and its key must be an OpenAI key (`{short_code(check)}` stops the "
+                "program for any other): point it at Z.AI by hand, dropping that check, with a Z.AI key",
+            )
             return
         variable = program_set_key(self.model, client)
         if variable is not None:

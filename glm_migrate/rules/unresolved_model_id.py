@@ -77,6 +77,15 @@ class UnresolvedModelId(Rule):
             elif sizes and dimensions is not None and number_value(dimensions.value) is None:
                 # `dimensions=self.dimensions`: GLM215 sees only the numbers written
                 sized = f"; `{new}` takes only {_either(sizes)} for `dimensions=`"
+            if call.clients and all(client.sdk in ("zai", "zhipuai") for client in call.clients):
+                # already on Zhipu's SDK: what it stored came from a Zhipu model (`embedding-2`)
+                served = ", ".join(f"`{i}`" for i in sorted(self.tables.targets.get("embeddings", ()), reverse=True))
+                self.report(
+                    value,
+                    f"Embedding model comes from `{code_of(value)}` at run time: make sure Z.AI serves it ({served}); "
+                    "a change of model changes the vectors, so re-embed what the old one stored" + sized,
+                )
+                return
             self.report(
                 value,
                 f"Embedding model comes from `{code_of(value)}` at run time: make sure it is a GLM one"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from glm_migrate.diagnostics import Severity
 from glm_migrate.rules._base import Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of
@@ -69,6 +71,7 @@ class ZhipuaiPackage(Rule):
             for binding in bindings
         ):
             return
+        reported = False
         for call, scope in self.model.calls:
             names = self.model.qualified_names(call.func, scope)
             legacy = next((name for name in names if name.startswith(_LEGACY_API)), None)
@@ -94,6 +97,25 @@ class ZhipuaiPackage(Rule):
                 f"`ZhipuAiClient().{method}.create(...)` (zai-sdk) with {argument} for `prompt=`{model_note}",
                 severity=Severity.ERROR,
             )
+            reported = True
+        if not reported:
+            self._legacy_api_handed_on()
+
+    def _legacy_api_handed_on(self) -> None:
+        """`values["client"] = zhipuai.model_api`, then `self.client.invoke(**params)` where the
+        calls cannot be traced to it (a pydantic validator's dict): the module API itself is
+        reported, once per place it is taken as a value."""
+        finder = _ModelApiReferences()
+        self.model.module.visit(finder)
+        for node in finder.found:
+            if _LEGACY_API[:-1] in self.model.qualified_names(node, self.model.scope_of(node)):
+                self.report(
+                    node,
+                    f"`{code_of(node)}` is zhipuai 1.x's API (its `invoke`, `sse_invoke`), which zhipuai 2 and "
+                    "zai-sdk removed: what it is handed to must call `ZhipuAiClient().chat.completions.create(...)` "
+                    "(zai-sdk) with `messages=` for `prompt=`",
+                    severity=Severity.ERROR,
+                )
 
     def on_client(self, client: Client) -> None:
         if client.sdk == "zhipuai" and client.construction is not None and client.constructed:
@@ -102,3 +124,17 @@ class ZhipuaiPackage(Rule):
                 "The `zhipuai` package is deprecated: use `zai-sdk` (`from zai import ZhipuAiClient`, "
                 "which reads `ZAI_API_KEY`)",
             )
+
+
+class _ModelApiReferences(cst.CSTVisitor):
+    """`<x>.model_api` taken as a value: not the receiver of a further attribute (`.invoke`)."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.Attribute] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if type(node.value) is cst.Attribute and node.value.attr.value == "model_api":
+            return False  # `zhipuai.model_api.invoke`: a call the loop above reports
+        if node.attr.value == "model_api":
+            self.found.append(node)
+        return True

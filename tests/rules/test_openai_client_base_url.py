@@ -46,3 +46,29 @@ def test_openai_client_base_url_noop_module_settings_in_a_file_without_requests(
     assert "openai.base_url" not in _migrated(source)
     called = source + 'openai.chat.completions.create(model="glm-4.6", messages=[])\n'
     assert "openai.base_url = os.environ.get(" in _migrated(called)
+
+
+KEY_CHECKED = """from openai import OpenAI
+
+
+class Backend:
+    def __init__(self, api_key):
+        {check}
+        self.client = OpenAI(api_key=api_key)
+"""
+
+
+def test_openai_client_base_url_noop_key_that_must_be_openais() -> None:
+    for check in ('if not api_key.startswith(("sk-", "sk-proj-")):\n            raise ValueError(api_key)',):
+        source = KEY_CHECKED.format(check=check)
+        assert _migrated(source) == source
+
+
+def test_openai_client_base_url_key_check_that_does_not_stop_the_program() -> None:
+    # a warning, or a test of another name, leaves the client free to move
+    for check in (
+        'if not api_key.startswith("sk-"):\n            print("not an OpenAI key")',
+        'if not other.startswith("sk-"):\n            raise ValueError(other)',
+        'if not api_key.startswith("Bearer "):\n            raise ValueError(api_key)',
+    ):
+        assert "base_url=" in _migrated(KEY_CHECKED.format(check=check))
