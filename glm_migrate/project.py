@@ -389,7 +389,9 @@ class ProjectIndex:
     load: Callable[[PurePath], ModuleSummary | None] = lambda _: None
     #: summarises a module in full (the semantic model's summary), for a module whose summary
     #: has only its imports (`ModuleSummary.imports_only`) that may pass a client on
-    load_full: Callable[[PurePath], ModuleSummary | None] = lambda _: None
+    #: None where no module of the run calls an API through a client passed to it (a chain needs
+    #: one at its end), which spares a quiet tree exploring every import of every import
+    load_full: Callable[[PurePath], ModuleSummary | None] | None = None
     #: where a module could be that is not in `modules`: dotted name, import root -> paths to try
     locate: Callable[[str, PurePath], list[PurePath]] = lambda _name, _root: []
     #: dotted name -> modules, where `modules` cannot say (not `ModuleNames`, or located); tuples,
@@ -575,7 +577,7 @@ class ProjectIndex:
         unread, its callers' clients moved unaware of that call. Most such modules import
         nothing of the kind and are never parsed."""
         summary = self._summary(path) or ModuleSummary()
-        if not summary.imports_only:
+        if not summary.imports_only or self.load_full is None:
             return summary
         # the answer is kept (`imports_only` off), a module importing itself ends with it
         self.summaries[path] = summary = replace(summary, imports_only=False)

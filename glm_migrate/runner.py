@@ -315,13 +315,14 @@ def run_spooled(
     # one text of each path, shared by what is keyed by path (see `discovery.FileList`)
     texts = files.texts() if isinstance(files, FileList) else [os.fspath(path) for path in files]
     quiet: list[int] = []  #: the Python files the pre-check turned away
-    embeds = False
+    embeds = passes_clients = False
     first = partial(_packed, partial(process, vector_sizes=False))
     for number, (text, packed) in enumerate(zip(texts, _each(first, files, jobs), strict=True)):
         reports.add(packed)
         if packed.summary is not None:
             summaries.add(text, packed.summary)
             embeds = embeds or packed.embeds
+            passes_clients = passes_clients or packed.takes_clients
         elif packed.report == _NOTHING and text.endswith((".py", ".pyi")):
             quiet.append(number)
         if advance is not None:
@@ -337,7 +338,7 @@ def run_spooled(
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
         # each round's index reads the modules it summarises on demand again
-        index = _project_index(modules, summaries.copy())
+        index = _project_index(modules, summaries.copy(), passes_clients)
         again = [
             (number, facts)
             for number, text in enumerate(texts)  # a `Path` made only for the modules with a summary
@@ -353,6 +354,7 @@ def run_spooled(
             summaries.where.pop(texts[number], None)
             if packed.summary is not None:
                 summaries.add(texts[number], packed.summary)
+                passes_clients = passes_clients or packed.takes_clients
             given[number] = facts.digest_text()
     summaries.spool.close()
     return reports
@@ -412,6 +414,8 @@ class _Packed:
     summary: bytes | None
     secrets: frozenset[str] = frozenset()
     embeds: bool = False  #: the module embeds with a model whose vector size the index looks for
+    #: the module calls an API through a client passed to it (`ModuleSummary.client_params`)
+    takes_clients: bool = False
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
@@ -426,8 +430,10 @@ def _pack(report: FileReport) -> _Packed:
         return _Packed(_NOTHING, None)
     summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
     secrets = file_secrets(report.source, report.diagnostics)
-    embeds = report.summary is not None and bool(report.summary.embedding_sizes)
-    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets, embeds)
+    embeds = takes_clients = False
+    if report.summary is not None:
+        embeds, takes_clients = bool(report.summary.embedding_sizes), bool(report.summary.client_params)
+    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets, embeds, takes_clients)
 
 
 def _vector_sizes_of(path: Path) -> _Packed:
@@ -500,13 +506,19 @@ def project_index(reports: Sequence[FileReport]) -> ProjectIndex:
     """The project index of the run's Python files; modules they import from the project that
     the run does not cover are read and summarised when an import needs them."""
     summaries: dict[PurePath, ModuleSummary] = {r.path: r.summary for r in reports if r.summary is not None}
-    return _project_index(_module_names([report.path for report in reports]), summaries)
+    passes_clients = any(summary.client_params for summary in summaries.values())
+    return _project_index(_module_names([report.path for report in reports]), summaries, passes_clients)
 
 
 def _project_index(
-    modules: Mapping[PurePath, tuple[str, PurePath]], summaries: MutableMapping[PurePath, ModuleSummary]
+    modules: Mapping[PurePath, tuple[str, PurePath]],
+    summaries: MutableMapping[PurePath, ModuleSummary],
+    passes_clients: bool,
 ) -> ProjectIndex:
-    return ProjectIndex(modules, summaries, load=_summary_of, load_full=_full_summary_of, locate=_candidates)
+    """`passes_clients`: some module of the run calls an API through a client passed to it, at
+    the end of which a module the pre-check rejected may pass one on (`ProjectIndex.load_full`)."""
+    load_full = _full_summary_of if passes_clients else None
+    return ProjectIndex(modules, summaries, load=_summary_of, load_full=load_full, locate=_candidates)
 
 
 def _module_names(paths: Sequence[PurePath | str]) -> ModuleNames:
