@@ -393,7 +393,29 @@ class ValueResolver(ClientIndex):
             return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
         if type(expr) is cst.BooleanOperation:
             return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
+        if type(expr) is cst.Subscript and type(expr.value) is cst.Name:
+            return self._dispatched(expr.value, scope, depth)
         return []
+
+    def _dispatched(self, table: cst.Name, scope: Scope, depth: int) -> list[Value]:
+        """The functions a dispatch table holds, one of which `COMMANDS[name]` picks (`COMMANDS =
+        {"files": purge_files, "all": purge_all}`, a list or tuple of them): a call through it is
+        a call of each, so the clients it is passed are those functions' (`COMMANDS[cmd](client)`).
+        Functions only: a table of clients or strings is read elsewhere."""
+        found: list[Value] = []
+        for binding in self.lookup(table.value, scope):
+            literal = binding.value
+            if type(literal) is cst.Dict:
+                elements = [e.value for e in literal.elements if type(e) is cst.DictElement]
+            elif type(literal) in (cst.List, cst.Tuple):
+                elements = [e.value for e in cast(cst.List | cst.Tuple, literal).elements if type(e) is cst.Element]
+            else:
+                continue
+            for element in elements:
+                if type(element) is cst.Name:
+                    values = self.values_of(element, binding.scope, depth + 1)
+                    found.extend(v for v in values if isinstance(v, FunctionValue))
+        return found
 
     def _member(self, base: Value, attr: str, depth: int) -> list[Value]:
         if isinstance(base, ModuleValue):
