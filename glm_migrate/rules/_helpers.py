@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -816,6 +817,50 @@ def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) 
     written, surely = imported
     variable, how = model.facts.keys.get(written, KEY_UNSEEN)
     return written, variable, how if surely or how != KEY_UNSEEN[1] else KEY_SEEN[1]
+
+
+def typed_key_input(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> cst.Call | None:
+    """The input a person types the key `value` into, if the module shows one: `key =
+    st.text_input("OpenAI API Key", type="password")`, `getpass()`, or `st.session_state["k"]`
+    (`.k`, `.get("k")`) stored from one or filled by one's `key="k"`. Such a key is the user's,
+    asked for by the app: reading `ZAI_API_KEY` in its place would drop what the user types."""
+    inputs = tables.key_input_functions
+
+    def typed(expr: cst.BaseExpression | None) -> bool:
+        return type(expr) is cst.Call and (dotted_name(expr.func) or "").rpartition(".")[2] in inputs
+
+    if type(value) is cst.Name:
+        for binding in model.lookup(value.value, scope):
+            if type(binding.target) is not cst.Param and typed(binding.value):
+                return cast(cst.Call, binding.value)
+        return None
+    key = _session_key(value)
+    if key is None:
+        return None
+    for call, _ in model.calls:
+        if not typed(call):
+            continue
+        filled = find_kwarg(call, "key")
+        if filled is not None and string_value(filled.value) == key:
+            return call
+        assign = model.parents.get(call)
+        if type(assign) is cst.Assign and len(assign.targets) == 1 and _session_key(assign.targets[0].target) == key:
+            return call
+    return None
+
+
+def _session_key(expr: cst.BaseExpression) -> str | None:
+    """The key `k` of `st.session_state["k"]`, `st.session_state.k` and `st.session_state.get("k")`."""
+    base: cst.BaseExpression
+    if type(expr) is cst.Subscript and len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:
+        base, key = expr.value, string_value(expr.slice[0].slice.value)
+    elif type(expr) is cst.Attribute:
+        base, key = expr.value, expr.attr.value
+    elif type(expr) is cst.Call and type(expr.func) is cst.Attribute and expr.func.attr.value == "get" and expr.args:
+        base, key = expr.func.value, string_value(expr.args[0].value)
+    else:
+        return None
+    return key if (dotted_name(base) or "").endswith("session_state") else None
 
 
 def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:
