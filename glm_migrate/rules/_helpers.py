@@ -819,6 +819,35 @@ def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) 
     return written, variable, how if surely or how != KEY_UNSEEN[1] else KEY_SEEN[1]
 
 
+def callback_input(model: SemanticModel, param: cst.Param, scope: Scope) -> cst.Call | None:
+    """The widget a UI hands the value of `param`, a parameter of a callback it is given by
+    name: Gradio's `gr.ChatInterface(fn, additional_inputs=[...])` (after the message and the
+    history), `gr.Interface(fn, inputs=[...])`, `button.click(fn, inputs=[...])`, each input a
+    widget call or a name bound to one. `scope`: where the parameter is read."""
+    function = model.owner(param.name.value, scope)
+    node = function.node if function is not None else None
+    if type(node) is not cst.FunctionDef or param not in node.params.params:
+        return None
+    index, name = node.params.params.index(param), node.name.value
+    for call, where in model.calls:
+        if not any(type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
+            continue
+        for arg in call.args:
+            offset = {"additional_inputs": 2, "inputs": 0}.get(arg.keyword.value if arg.keyword else "")
+            if offset is None or type(arg.value) not in (cst.List, cst.Tuple):
+                continue
+            elements = cast(cst.List | cst.Tuple, arg.value).elements
+            if not 0 <= index - offset < len(elements):
+                continue
+            widget = elements[index - offset].value
+            if type(widget) is cst.Name:
+                bound = [b.value for b in model.lookup(widget.value, where) if type(b.value) is cst.Call]
+                widget = bound[0] if len(bound) == 1 else widget
+            if type(widget) is cst.Call:
+                return widget
+    return None
+
+
 def typed_key_input(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> cst.Call | None:
     """The input a person types the key `value` into, if the module shows one: `key =
     st.text_input("OpenAI API Key", type="password")`, `getpass()`, or `st.session_state["k"]`
@@ -831,7 +860,12 @@ def typed_key_input(model: SemanticModel, tables: Tables, value: cst.BaseExpress
 
     if type(value) is cst.Name:
         for binding in model.lookup(value.value, scope):
-            if type(binding.target) is not cst.Param and typed(binding.value):
+            if type(binding.target) is cst.Param:
+                # `def reply(message, history, key)` fed by `gr.Textbox(label="OpenAI API key")`
+                widget = callback_input(model, binding.target, scope)
+                if widget is not None and typed(widget):
+                    return widget
+            elif typed(binding.value):
                 return cast(cst.Call, binding.value)
         return None
     key = _session_key(value)

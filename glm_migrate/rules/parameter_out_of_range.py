@@ -10,6 +10,7 @@ from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import (
     GlmOptions,
+    callback_input,
     code_of,
     limit_of,
     number_literal,
@@ -139,6 +140,9 @@ class ParameterOutOfRange(Rule):
             bindings = self.model.member_bindings(value, call.scope)
         for binding in bindings:
             literal = binding.value
+            if type(binding.target) is cst.Param:
+                # a UI callback's parameter: `gr.Slider(0, 2)` among the inputs handed to it
+                literal = callback_input(self.model, binding.target, call.scope)
             if type(literal) is cst.Call and literal not in self._settings_seen:
                 self._settings_seen.add(literal)
                 self._check_slider(name, literal, value)
