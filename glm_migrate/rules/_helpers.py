@@ -819,6 +819,23 @@ def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) 
     return written, variable, how if surely or how != KEY_UNSEEN[1] else KEY_SEEN[1]
 
 
+def twin_in_list(
+    model: SemanticModel, tables: Tables, literal: cst.SimpleString, endpoint: str, new: str
+) -> str | None:
+    """Another id of the list, tuple or set literal `literal` is in that becomes `new` too (a
+    picker's choices, a loop's models): one GLM id for both would list one model twice."""
+    element = model.parents.get(literal)
+    container = model.parents.get(element) if isinstance(element, cst.Element) else None
+    if not isinstance(container, cst.List | cst.Tuple | cst.Set):
+        return None
+    for other in container.elements:
+        value = string_value(other.value) if other is not element else None
+        match = tables.match_on(endpoint, value) if value is not None else None
+        if match is not None and match.glm == new:
+            return value
+    return None
+
+
 def callback_input(model: SemanticModel, param: cst.Param, scope: Scope) -> cst.Call | None:
     """The widget a UI hands the value of `param`, a parameter of a callback it is given by
     name: Gradio's `gr.ChatInterface(fn, additional_inputs=[...])` (after the message and the

@@ -608,7 +608,7 @@ class ValueResolver(ClientIndex):
         if function not in self._callback_choices_of:
             name = node.name.value
             found: list[cst.SimpleString] = []
-            for call, _ in self.calls:
+            for call, scope in self.calls:
                 if any(type(a.value) is cst.Name and a.value.value == name for a in call.args):
                     found += [
                         s
@@ -616,6 +616,15 @@ class ValueResolver(ClientIndex):
                         if inner is not call and self.inside(inner, call)
                         for s in self._offered(inner, where)
                     ]
+                    # inputs built before and named in the list (`inputs=[box, model]` with
+                    # `model = gr.Dropdown(["gpt-4o", ...])`)
+                    for arg in call.args:
+                        if type(arg.value) in (cst.List, cst.Tuple):
+                            for element in cast(cst.List | cst.Tuple, arg.value).elements:
+                                if type(element.value) is cst.Name:
+                                    for binding in self.lookup(element.value.value, scope):
+                                        if type(binding.value) is cst.Call:
+                                            found += self._offered(binding.value, binding.scope)
             self._callback_choices_of[function] = found
         return self._callback_choices_of[function]
 
