@@ -44,7 +44,9 @@ class ParameterOutOfRange(Rule):
     ## Fix safety
     Safe: the nearest value GLM accepts, and the only way the request succeeds. Sampling at 1.0 is
     less random than OpenAI at 1.3, so the finding says what changed. Values computed at run time
-    are not inspected; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
+    are not inspected, but a UI widget the value is picked with (`st.slider("T", 0.0, 2.0)`, a
+    Gradio callback's `gr.Slider(0, 2)`, `[ui_sliders]` in `rules/parameters.toml`) has its upper
+    bound lowered by an unsafe fix, since the page changes; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
     `temperature: float = 1.2` read as `req.temperature`) is clamped where it is written by an
     unsafe fix, since it may also feed requests that stay with OpenAI. The entries of a `**` mapping built in view (`params = {...}`,
     `params["temperature"] = 1.5`) are checked where they are set; one also passed to a call
