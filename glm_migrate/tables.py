@@ -133,6 +133,17 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
+class UiSlider:
+    """A widget a user picks a sampling parameter with (`[ui_sliders]` in parameters.toml): the
+    keywords and position of its upper bound, then of its initial value (-1: keyword only)."""
+
+    max: tuple[str, ...]
+    max_at: int
+    value: tuple[str, ...]
+    value_at: int
+
+
+@dataclass(frozen=True, slots=True)
 class UnsupportedParam:
     """An OpenAI request parameter GLM-4.6 does not take (`[unsupported]` in parameters.toml)."""
 
@@ -345,11 +356,15 @@ class Tables:
     sdk_key_env: str
     openai_base_url_envs: frozenset[str]
     secret_prefixes: tuple[str, ...]
+    #: UI and terminal functions a person types a key into (`st.text_input`, `gr.Textbox`, `getpass`)
+    key_input_functions: frozenset[str]
     #: what other providers' keys look like (`secret_shapes`, each matched against a whole literal)
     secret_shapes: tuple[re.Pattern[str], ...]
     #: words that make a key literal a stand-in the program works with (`is_dummy_key`)
     dummy_key_words: tuple[str, ...]
     limits: Mapping[str, Range]
+    #: widgets a user picks `temperature` or `top_p` with, by the last part of their name
+    ui_sliders: Mapping[str, UiSlider]
     renamed_params: Mapping[str, str]
     #: GLM-only request option -> SDKs that take it as a keyword (the others need extra_body)
     glm_options: Mapping[str, frozenset[str]]
@@ -880,9 +895,21 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         sdk_key_env=_str_list(endpoints_raw, "env.openai_api_key", "endpoints")[0],
         openai_base_url_envs=frozenset(_str_list(endpoints_raw, "env.openai_base_url", "endpoints")),
         secret_prefixes=_str_list(endpoints_raw, "env.secret_prefixes", "endpoints"),
+        key_input_functions=frozenset(_str_list(endpoints_raw, "env.key_input_functions", "endpoints")),
         secret_shapes=tuple(re.compile(shape) for shape in _str_list(endpoints_raw, "env.secret_shapes", "endpoints")),
         dummy_key_words=_str_list(endpoints_raw, "env.dummy_key_words", "endpoints"),
         limits=MappingProxyType(limits),
+        ui_sliders=MappingProxyType(
+            {
+                name: UiSlider(
+                    tuple(_str_list(spec, "max", "parameters")),
+                    _get(spec, "max_at", int, "parameters"),
+                    tuple(_str_list(spec, "value", "parameters")),
+                    _get(spec, "value_at", int, "parameters"),
+                )
+                for name, spec in _get(params_raw, "ui_sliders", Mapping, "parameters").items()
+            }
+        ),
         renamed_params=MappingProxyType(dict(renamed)),
         glm_options=MappingProxyType(glm_options),
         unsupported_params=MappingProxyType(unsupported),

@@ -906,6 +906,101 @@ def imported_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) 
     return written, variable, how if surely or how != KEY_UNSEEN[1] else KEY_SEEN[1]
 
 
+def twin_in_list(
+    model: SemanticModel, tables: Tables, literal: cst.SimpleString, endpoint: str, new: str
+) -> str | None:
+    """Another id of the list, tuple or set literal `literal` is in that becomes `new` too (a
+    picker's choices, a loop's models): one GLM id for both would list one model twice."""
+    element = model.parents.get(literal)
+    container = model.parents.get(element) if isinstance(element, cst.Element) else None
+    if not isinstance(container, cst.List | cst.Tuple | cst.Set):
+        return None
+    for other in container.elements:
+        value = string_value(other.value) if other is not element else None
+        match = tables.match_on(endpoint, value) if value is not None else None
+        if match is not None and match.glm == new:
+            return value
+    return None
+
+
+def callback_input(model: SemanticModel, param: cst.Param, scope: Scope) -> cst.Call | None:
+    """The widget a UI hands the value of `param`, a parameter of a callback it is given by
+    name: Gradio's `gr.ChatInterface(fn, additional_inputs=[...])` (after the message and the
+    history), `gr.Interface(fn, inputs=[...])`, `button.click(fn, inputs=[...])`, each input a
+    widget call or a name bound to one. `scope`: where the parameter is read."""
+    function = model.owner(param.name.value, scope)
+    node = function.node if function is not None else None
+    if type(node) is not cst.FunctionDef or param not in node.params.params:
+        return None
+    index, name = node.params.params.index(param), node.name.value
+    for call, where in model.calls:
+        if not any(type(arg.value) is cst.Name and arg.value.value == name for arg in call.args):
+            continue
+        for arg in call.args:
+            offset = {"additional_inputs": 2, "inputs": 0}.get(arg.keyword.value if arg.keyword else "")
+            if offset is None or type(arg.value) not in (cst.List, cst.Tuple):
+                continue
+            elements = cast(cst.List | cst.Tuple, arg.value).elements
+            if not 0 <= index - offset < len(elements):
+                continue
+            widget = elements[index - offset].value
+            if type(widget) is cst.Name:
+                bound = [b.value for b in model.lookup(widget.value, where) if type(b.value) is cst.Call]
+                widget = bound[0] if len(bound) == 1 else widget
+            if type(widget) is cst.Call:
+                return widget
+    return None
+
+
+def typed_key_input(model: SemanticModel, tables: Tables, value: cst.BaseExpression, scope: Scope) -> cst.Call | None:
+    """The input a person types the key `value` into, if the module shows one: `key =
+    st.text_input("OpenAI API Key", type="password")`, `getpass()`, or `st.session_state["k"]`
+    (`.k`, `.get("k")`) stored from one or filled by one's `key="k"`. Such a key is the user's,
+    asked for by the app: reading `ZAI_API_KEY` in its place would drop what the user types."""
+    inputs = tables.key_input_functions
+
+    def typed(expr: cst.BaseExpression | None) -> bool:
+        return type(expr) is cst.Call and (dotted_name(expr.func) or "").rpartition(".")[2] in inputs
+
+    if type(value) is cst.Name:
+        for binding in model.lookup(value.value, scope):
+            if type(binding.target) is cst.Param:
+                # `def reply(message, history, key)` fed by `gr.Textbox(label="OpenAI API key")`
+                widget = callback_input(model, binding.target, scope)
+                if widget is not None and typed(widget):
+                    return widget
+            elif typed(binding.value):
+                return cast(cst.Call, binding.value)
+        return None
+    key = _session_key(value)
+    if key is None:
+        return None
+    for call, _ in model.calls:
+        if not typed(call):
+            continue
+        filled = find_kwarg(call, "key")
+        if filled is not None and string_value(filled.value) == key:
+            return call
+        assign = model.parents.get(call)
+        if type(assign) is cst.Assign and len(assign.targets) == 1 and _session_key(assign.targets[0].target) == key:
+            return call
+    return None
+
+
+def _session_key(expr: cst.BaseExpression) -> str | None:
+    """The key `k` of `st.session_state["k"]`, `st.session_state.k` and `st.session_state.get("k")`."""
+    base: cst.BaseExpression
+    if type(expr) is cst.Subscript and len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:
+        base, key = expr.value, string_value(expr.slice[0].slice.value)
+    elif type(expr) is cst.Attribute:
+        base, key = expr.value, expr.attr.value
+    elif type(expr) is cst.Call and type(expr.func) is cst.Attribute and expr.func.attr.value == "get" and expr.args:
+        base, key = expr.func.value, string_value(expr.args[0].value)
+    else:
+        return None
+    return key if (dotted_name(base) or "").endswith("session_state") else None
+
+
 def openai_key_replacing_fix(value: cst.BaseExpression, key_env: str) -> Fix:
     """The unsafe fix passing the Z.AI key in place of `value`, a key named as OpenAI's."""
     return Fix(

@@ -12,7 +12,7 @@ from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._flow import tests_of
-from glm_migrate.rules._helpers import batch_line_ids, replace_string, tests_shown
+from glm_migrate.rules._helpers import batch_line_ids, replace_string, tests_shown, twin_in_list
 from glm_migrate.rules._readers import DataReaders
 from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import (
@@ -424,6 +424,17 @@ class ModelSetting(Rule):
             )
             return
         tests = tests_of(self.model, name, scope) if name.isidentifier() else []
+        twin = twin_in_list(self.model, self.tables, literal, endpoint, new)
+        if twin is not None:
+            # `gr.Dropdown(["gpt-4", "gpt-3.5-turbo"])`: both would become one choice
+            tested = f", also tested by {tests_shown([test.code for test in tests])}" if tests else ""
+            self.report(
+                literal,
+                f"{message}{tested}; listed with `{twin}`, which becomes `{new}` too: choose the GLM models to list "
+                "by hand",
+                model=match,
+            )
+            return
         if tests:
             # `if model in {...}`, `model.startswith("gpt-")`: the new id alone would change what they decide
             checks = tests_shown([test.code for test in tests])

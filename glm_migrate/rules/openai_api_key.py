@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import is_none
+from glm_migrate.nodes import is_none, short_code
 from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import (
@@ -31,6 +33,7 @@ from glm_migrate.rules._helpers import (
     names_openai_key,
     openai_key_replacing_fix,
     takes_a_key_in_turn,
+    typed_key_input,
 )
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_guard, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
@@ -147,6 +150,14 @@ class OpenAIApiKey(Rule):
             'import os\nimport openai\nos.environ["OPENAI_API_KEY"] = user_key\nclient = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"])'
         ),
         Invalid("from openai import OpenAI\nc = OpenAI(api_key=settings.key)"),  # warning only
+        # typed by the user into an input asking for OpenAI's key: the input asks for Z.AI's
+        Invalid(
+            'from openai import OpenAI\nkey = st.text_input("OpenAI API key", type="password")\nc = OpenAI(api_key=key)',
+            expected='from openai import OpenAI\nkey = st.text_input("Z.AI API key", type="password")\nc = OpenAI(api_key=key)',
+            unsafe=True,
+        ),
+        # ... worded by a person where no label literal names OpenAI
+        Invalid("from openai import OpenAI\nopenai_key = getpass(PROMPT)\nc = OpenAI(api_key=openai_key)"),
         Invalid(
             'import os\nfrom openai import OpenAI\nkw = dict(api_key=os.getenv("OPENAI_API_KEY"))\nc = OpenAI(**kw)',
             expected='import os\nfrom openai import OpenAI\nkw = dict(api_key=os.environ["ZAI_API_KEY"])\nc = OpenAI(**kw)',
@@ -508,6 +519,20 @@ class OpenAIApiKey(Rule):
                 # `typed_key or os.environ["ZAI_API_KEY"]`, as GLM001 leaves the user's key and
                 # OpenAI's variable: the first is the program's input, named as OpenAI's by its label
                 return
+            typed = typed_key_input(self.model, self.tables, value, scope)
+            relabel = _relabel_fix(typed) if typed is not None else None
+            if typed is not None and (named is not None or relabel is not None):
+                named = named or self.tables.sdk_key_env  # the input's label asks for OpenAI's key
+                # `OpenAI(api_key=key)` with `key = st.text_input("OpenAI API Key")`: the user's key,
+                # asked for as OpenAI's; the environment's key in its place would drop it
+                message = (
+                    f"API key `{code}` is typed by the user into `{short_code(typed)}`, which asks for OpenAI's "
+                    f"key (`{named}`): moved to Z.AI, the client would send it there; ask for a Z.AI key there "
+                    f"(its label, any `sk-` check) rather than reading `{self.key_env}`, which would drop what the "
+                    "user types"
+                )
+                self.report(value, message, fix=relabel)
+                return
             if named is not None:
                 # `get_config("OPENAI_API_KEY")`, `settings.OPENAI_API_KEY`, `os.getenv(...) or k`:
                 # an OpenAI key by its name; the client must not move to Z.AI with it
@@ -563,3 +588,25 @@ def _operands(value: cst.BooleanOperation) -> list[cst.BaseExpression]:
         else:
             operands.append(node)
     return operands
+
+
+#: "OpenAI" in a key input's label (`"OpenAI API Key"`, `"Your openai key"`)
+_OPENAI_WORD = re.compile(r"open\s?ai", re.IGNORECASE)
+
+
+def _relabel_fix(typed: cst.Call) -> Fix | None:
+    """The unsafe fix asking for a Z.AI key in the input a person types the key into: its label
+    (`st.text_input("OpenAI API Key")`, `gr.Textbox(label=...)`, `getpass("OpenAI key: ")`) says
+    Z.AI instead. None when no label literal names OpenAI (a person words it)."""
+    labels = [arg.value for arg in typed.args[:1] if arg.keyword is None] + [
+        arg.value for arg in typed.args if arg.keyword is not None and arg.keyword.value in ("label", "name", "prompt")
+    ]
+    label = next((v for v in labels if type(v) is cst.SimpleString and _OPENAI_WORD.search(v.value)), None)
+    if label is None:
+        return None
+    relabelled = cst.SimpleString(_OPENAI_WORD.sub("Z.AI", label.value))
+    return Fix(
+        ((label, lambda _: relabelled),),
+        "Ask for a Z.AI key in that input (check any `sk-` test of it by hand)",
+        applicability=Applicability.UNSAFE,
+    )

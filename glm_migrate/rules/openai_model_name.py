@@ -18,6 +18,7 @@ from glm_migrate.rules._helpers import (
     replace_string,
     sends_images,
     tests_shown,
+    twin_in_list,
 )
 from glm_migrate.semantic import ApiCall, Scope, env_lookup, string_value
 from glm_migrate.tables import ModelMatch
@@ -366,19 +367,6 @@ class OpenAIModelName(Rule):
                         waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
 
-    def _twin_in_list(self, literal: cst.SimpleString, endpoint: str, new: str) -> str | None:
-        """Another id of the list, tuple or set literal `literal` is in that becomes `new` too."""
-        element = self.model.parents.get(literal)
-        container = self.model.parents.get(element) if isinstance(element, cst.Element) else None
-        if not isinstance(container, cst.List | cst.Tuple | cst.Set):
-            return None
-        for other in container.elements:
-            value = string_value(other.value) if other is not element else None
-            match = self.tables.match_on(endpoint, value) if value is not None else None
-            if match is not None and match.glm == new:
-                return value
-        return None
-
     def _report_sent_elsewhere(
         self,
         literal: cst.SimpleString,
@@ -442,7 +430,7 @@ class OpenAIModelName(Rule):
                 message += f": replace it with `{new}` when its client moves to Z.AI ({stays})"
                 self.report(literal, message, model=match)
                 continue
-            twin = self._twin_in_list(literal, endpoint, new)
+            twin = twin_in_list(self.model, self.tables, literal, endpoint, new)
             if twin is not None:
                 # `for model in ["gpt-4o", "gpt-4o-mini"]`: a comparison across models would run
                 # one model twice, and results kept by model name would collide

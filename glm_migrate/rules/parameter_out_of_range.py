@@ -6,9 +6,19 @@ from dataclasses import replace
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.rules._base import Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, limit_of, number_value, out_of_range
-from glm_migrate.semantic import ApiCall
+from glm_migrate.nodes import short_code
+from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
+from glm_migrate.rules._helpers import (
+    GlmOptions,
+    callback_input,
+    code_of,
+    limit_of,
+    number_literal,
+    number_value,
+    out_of_range,
+    replace_with,
+)
+from glm_migrate.semantic import ApiCall, dotted_name
 
 
 class ParameterOutOfRange(Rule):
@@ -34,7 +44,9 @@ class ParameterOutOfRange(Rule):
     ## Fix safety
     Safe: the nearest value GLM accepts, and the only way the request succeeds. Sampling at 1.0 is
     less random than OpenAI at 1.3, so the finding says what changed. Values computed at run time
-    are not inspected; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
+    are not inspected, but a UI widget the value is picked with (`st.slider("T", 0.0, 2.0)`, a
+    Gradio callback's `gr.Slider(0, 2)`, `[ui_sliders]` in `rules/parameters.toml`) has its upper
+    bound lowered by an unsafe fix, since the page changes; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
     `temperature: float = 1.2` read as `req.temperature`) is clamped where it is written by an
     unsafe fix, since it may also feed requests that stay with OpenAI. The entries of a `**` mapping built in view (`params = {...}`,
     `params["temperature"] = 1.5`) are checked where they are set; one also passed to a call
@@ -58,6 +70,9 @@ class ParameterOutOfRange(Rule):
         Valid(
             "from openai import OpenAI\nOpenAI().chat.completions.create(**params, temperature=0.5)"
         ),  # a splat has no keyword
+        Valid(
+            "from openai import OpenAI\nt = gr.Slider(minimum=0, maximum=1, value=0.7)\nOpenAI().chat.completions.create(model=m, messages=[], temperature=t)"
+        ),  # a slider within the range
     )
     INVALID = (
         Invalid(
@@ -72,6 +87,12 @@ class ParameterOutOfRange(Rule):
         Invalid(
             "from openai import OpenAI\nTEMPERATURE = 1.4\nOpenAI().chat.completions.create(model=m, messages=[], temperature=TEMPERATURE)",
             expected="from openai import OpenAI\nTEMPERATURE = 1.0\nOpenAI().chat.completions.create(model=m, messages=[], temperature=TEMPERATURE)",
+            unsafe=True,
+        ),
+        # a slider offering OpenAI's range: it offers GLM's, with --unsafe-fixes (the page changes)
+        Invalid(
+            "from openai import OpenAI\nt = st.slider('T', 0.0, 2.0, 1.5)\nOpenAI().chat.completions.create(model=m, messages=[], temperature=t)",
+            expected="from openai import OpenAI\nt = st.slider('T', 0.0, 1.0, 1.0)\nOpenAI().chat.completions.create(model=m, messages=[], temperature=t)",
             unsafe=True,
         ),
         Invalid(
@@ -121,6 +142,13 @@ class ParameterOutOfRange(Rule):
             bindings = self.model.member_bindings(value, call.scope)
         for binding in bindings:
             literal = binding.value
+            if type(binding.target) is cst.Param:
+                # a UI callback's parameter: `gr.Slider(0, 2)` among the inputs handed to it
+                literal = callback_input(self.model, binding.target, call.scope)
+            if type(literal) is cst.Call and literal not in self._settings_seen:
+                self._settings_seen.add(literal)
+                self._check_slider(name, literal, value)
+                continue
             if literal is None or literal in self._settings_seen or number_value(literal) is None:
                 continue
             self._settings_seen.add(literal)
@@ -129,6 +157,29 @@ class ParameterOutOfRange(Rule):
                 message, fix = found
                 message = f"{message}, the value of `{code_of(value)}` sent to chat completions"
                 self.report(literal, message, fix=replace(fix, applicability=Applicability.UNSAFE))
+
+    def _check_slider(self, name: str, widget: cst.Call, value: cst.BaseExpression) -> None:
+        """`temperature=t` with `t = st.slider("Temperature", 0.0, 2.0, 0.7)` (`gr.Slider`, ...):
+        a bound above the range offers the user values GLM rejects; it is lowered, with an initial
+        value above it, by an unsafe fix (the page changes; the widget may feed other calls)."""
+        spec = self.tables.ui_sliders.get((dotted_name(widget.func) or "").rpartition(".")[2])
+        limit = limit_of(self.tables, name)
+        upper = _widget_argument(widget, spec.max, spec.max_at) if spec is not None else None
+        highest = number_value(upper) if upper is not None else None
+        if spec is None or limit is None or upper is None or highest is None or highest <= limit.max:
+            return
+        edits = [(upper, replace_with(number_literal(limit.max, upper)))]
+        initial = _widget_argument(widget, spec.value, spec.value_at)
+        start = number_value(initial) if initial is not None else None
+        if initial is not None and start is not None and start > limit.max:
+            edits.append((initial, replace_with(number_literal(limit.max, initial))))  # out of the new range
+        shown = f"{limit.max:g}"
+        self.report(
+            upper,
+            f"`{name}={code_of(value)}` is picked with `{short_code(widget)}`, which offers up to "
+            f"{highest:g}: {self.target_name} takes [{limit.min:g}, {shown}] and rejects the rest",
+            fix=Fix(tuple(edits), f"Let it offer at most `{shown}`", applicability=Applicability.UNSAFE),
+        )
 
     def _check(self, name: str, node: cst.BaseExpression, *, fixable: bool) -> None:
         found = out_of_range(self, name, node)
@@ -141,3 +192,14 @@ class ParameterOutOfRange(Rule):
             self.report(
                 node, f"{message}: {fix.title[0].lower()}{fix.title[1:]} for the chat calls of the mapping it is in"
             )
+
+
+def _widget_argument(widget: cst.Call, keywords: tuple[str, ...], position: int) -> cst.BaseExpression | None:
+    """The argument `widget` is given by one of `keywords`, or at `position` (-1: none)."""
+    for arg in widget.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value
+    positional = [arg for arg in widget.args if arg.keyword is None and not arg.star]
+    if 0 <= position < len(positional) and not any(arg.star for arg in widget.args[: position + 1]):
+        return positional[position].value
+    return None

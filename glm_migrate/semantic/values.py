@@ -393,7 +393,29 @@ class ValueResolver(ClientIndex):
             return self.values_of(expr.body, scope, depth + 1) + self.values_of(expr.orelse, scope, depth + 1)
         if type(expr) is cst.BooleanOperation:
             return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
+        if type(expr) is cst.Subscript and type(expr.value) is cst.Name:
+            return self._dispatched(expr.value, scope, depth)
         return []
+
+    def _dispatched(self, table: cst.Name, scope: Scope, depth: int) -> list[Value]:
+        """The functions a dispatch table holds, one of which `COMMANDS[name]` picks (`COMMANDS =
+        {"files": purge_files, "all": purge_all}`, a list or tuple of them): a call through it is
+        a call of each, so the clients it is passed are those functions' (`COMMANDS[cmd](client)`).
+        Functions only: a table of clients or strings is read elsewhere."""
+        found: list[Value] = []
+        for binding in self.lookup(table.value, scope):
+            literal = binding.value
+            if type(literal) is cst.Dict:
+                elements = [e.value for e in literal.elements if type(e) is cst.DictElement]
+            elif type(literal) in (cst.List, cst.Tuple):
+                elements = [e.value for e in cast(cst.List | cst.Tuple, literal).elements if type(e) is cst.Element]
+            else:
+                continue
+            for element in elements:
+                if type(element) is cst.Name:
+                    values = self.values_of(element, binding.scope, depth + 1)
+                    found.extend(v for v in values if isinstance(v, FunctionValue))
+        return found
 
     def _member(self, base: Value, attr: str, depth: int) -> list[Value]:
         if isinstance(base, ModuleValue):
@@ -586,7 +608,7 @@ class ValueResolver(ClientIndex):
         if function not in self._callback_choices_of:
             name = node.name.value
             found: list[cst.SimpleString] = []
-            for call, _ in self.calls:
+            for call, scope in self.calls:
                 if any(type(a.value) is cst.Name and a.value.value == name for a in call.args):
                     found += [
                         s
@@ -594,6 +616,15 @@ class ValueResolver(ClientIndex):
                         if inner is not call and self.inside(inner, call)
                         for s in self._offered(inner, where)
                     ]
+                    # inputs built before and named in the list (`inputs=[box, model]` with
+                    # `model = gr.Dropdown(["gpt-4o", ...])`)
+                    for arg in call.args:
+                        if type(arg.value) in (cst.List, cst.Tuple):
+                            for element in cast(cst.List | cst.Tuple, arg.value).elements:
+                                if type(element.value) is cst.Name:
+                                    for binding in self.lookup(element.value.value, scope):
+                                        if type(binding.value) is cst.Call:
+                                            found += self._offered(binding.value, binding.scope)
             self._callback_choices_of[function] = found
         return self._callback_choices_of[function]
 
