@@ -647,7 +647,6 @@ def openai_key_check(model: SemanticModel, client: Client) -> cst.BaseExpression
     call = client.construction
     if arg is None or call is None:
         return None
-    key = code_of(arg.value)
     node: cst.CSTNode = call
     top: cst.CSTNode = call
     while (parent := model.parents.get(node)) is not None and type(parent) not in _SCOPE_NODES:
@@ -657,12 +656,15 @@ def openai_key_check(model: SemanticModel, client: Client) -> cst.BaseExpression
     if parent is None or type(parent) is not cst.FunctionDef or type(parent.body) is not cst.IndentedBlock:
         return None
     prefixes = model.tables.secret_prefixes
+    key: str | None = None  # the key's code, made only where a check is found: most functions have none
     for statement in parent.body.body:
         if statement is top:
             break
         test = _key_prefix_test(statement)
-        if test is not None and _starts_with_prefix(test, key, prefixes):
-            return test
+        if test is not None:
+            key = key or code_of(arg.value)
+            if _starts_with_prefix(test, key, prefixes):
+                return test
     return None
 
 
