@@ -517,7 +517,7 @@ def _project_index(
 ) -> ProjectIndex:
     """`passes_clients`: some module of the run calls an API through a client passed to it, at
     the end of which a module the pre-check rejected may pass one on (`ProjectIndex.load_full`)."""
-    load_full = _full_summary_of if passes_clients else None
+    load_full = partial(_summary_of, full=True) if passes_clients else None
     return ProjectIndex(modules, summaries, load=_summary_of, load_full=load_full, locate=_candidates)
 
 
@@ -536,9 +536,11 @@ def _candidates(name: str, root: PurePath) -> list[PurePath]:
     return [path for path in (base.with_suffix(".py"), base / "__init__.py") if path.is_file()]
 
 
-def _summary_of(path: PurePath) -> ModuleSummary | None:
+def _summary_of(path: PurePath, *, full: bool = False) -> ModuleSummary | None:
     """A module the run did not summarise (outside the run, or nothing to migrate in it),
-    summarised because another one imports from it."""
+    summarised because another one imports from it. `full`: the semantic model's summary even
+    where the imports would do, for a module the pre-check rejects that the project index reads
+    in full because it may pass a client on (`ProjectIndex.load_full`)."""
     from glm_migrate.import_summary import import_summary
 
     try:
@@ -547,24 +549,9 @@ def _summary_of(path: PurePath) -> ModuleSummary | None:
         return None
     if b"\x00" in data:
         return None
-    quick = import_summary(data)  # most such modules have nothing to migrate: no LibCST for them
+    quick = None if full else import_summary(data)  # most such modules: no LibCST for them
     if quick is not None:
         return quick
-    from glm_migrate.engine import summarize_bytes
-    from glm_migrate.tables import load_tables
-
-    return summarize_bytes(data, tables=load_tables())
-
-
-def _full_summary_of(path: PurePath) -> ModuleSummary | None:
-    """The semantic model's summary of a module the pre-check rejects, which the project index
-    reads in full because it may pass a client on (`ProjectIndex.load_full`)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    if b"\x00" in data:
-        return None
     from glm_migrate.engine import summarize_bytes
     from glm_migrate.tables import load_tables
 

@@ -8,13 +8,19 @@ reported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from glm_migrate.defaults import destination, option_choices
+from glm_migrate.nodes import literals_in
 from glm_migrate.semantic import STRING_PASSTHROUGH_METHODS, Scope, SemanticModel, code_of, dotted_name, find_kwarg
 from glm_migrate.semantic.values import FunctionValue
+
+if TYPE_CHECKING:
+    from glm_migrate.rules._base import Rule
 
 #: Methods whose call on a model name tests it (`model.startswith("gpt-")`).
 _TEST_METHODS = frozenset({"startswith", "endswith"})
@@ -272,3 +278,16 @@ def test_around(model: SemanticModel, node: cst.BaseExpression) -> cst.CSTNode |
         if type(func) is cst.Attribute and func.attr.value in _LOOKUP_METHODS:
             return call  # `PRICES.get(model)`
     return None
+
+
+def report_model_tests(rule: Rule, tested: set[cst.CSTNode], tests: Iterable[ModelTest], old: str, new: str) -> None:
+    """Reports each test of a model id once per module (`tested`: those reported so far), its
+    literals claimed: the test and the id must change together."""
+    for test in tests:
+        if test.node not in tested:
+            tested.add(test.node)
+            rule.claim(*literals_in(test.node))
+            message = (
+                f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
+            )
+            rule.report(test.node, message)

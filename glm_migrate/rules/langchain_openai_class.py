@@ -17,7 +17,7 @@ from glm_migrate.rules._clients import (
     program_key_read,
     try_catching_missing_key,
 )
-from glm_migrate.rules._flow import ModelTest, model_tests
+from glm_migrate.rules._flow import ModelTest, model_tests, report_model_tests
 from glm_migrate.rules._helpers import (
     add_kwarg,
     base_url_expression,
@@ -1106,7 +1106,7 @@ class LangchainOpenAIClass(Rule):
                 checks = tests_shown([test.code for test in deciding])
                 message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                 self.report(literal, message)
-                self._report_tests(deciding, old, match.glm)
+                report_model_tests(self, self._tested, deciding, old, match.glm)
                 waits = waits or f'`"{old}"` replaced by hand'
                 continue
             if tokenizer:
@@ -1120,14 +1120,6 @@ class LangchainOpenAIClass(Rule):
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
         return resized, waits
-
-    def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
-        for test in tests:
-            if test.node not in self._tested:
-                self._tested.add(test.node)
-                self.claim(*literals_in(test.node))
-                message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
-                self.report(test.node, message)
 
 
 def _decides_between(test: ModelTest, old: str, new: str) -> bool:

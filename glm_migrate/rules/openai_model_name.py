@@ -6,10 +6,10 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import callee, literals_in, passed_argument, short_code
+from glm_migrate.nodes import callee, passed_argument, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
-from glm_migrate.rules._flow import ModelTest, model_tests
+from glm_migrate.rules._flow import ModelTest, model_tests, report_model_tests
 from glm_migrate.rules._helpers import (
     batch_line_ids,
     embedding_width_change,
@@ -252,7 +252,7 @@ class OpenAIModelName(Rule):
                         f"{message}, also tested by {checks}: replace it with `{new}` and update the test",
                         model=match,
                     )
-                    self._report_tests(tests, old or "", new)
+                    report_model_tests(self, self._tested, tests, old or "", new)
                     self.context.held_names[dotted] = (
                         f"`{dotted}` keeps `{old}` where it is defined, for a person ({checks} tests it)"
                     )
@@ -362,7 +362,7 @@ class OpenAIModelName(Rule):
                             checks = tests_shown([test.code for test in tests])
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
-                            self._report_tests(tests, old, match.glm)
+                            report_model_tests(self, self._tested, tests, old, match.glm)
                             continue
                         waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
@@ -457,7 +457,7 @@ class OpenAIModelName(Rule):
                 checks = tests_shown([test.code for test in tests])
                 message += f", also tested by {checks}: replace it with `{new}` and update the test"
                 self.report(literal, message, model=match)
-                self._report_tests(tests, old, new)
+                report_model_tests(self, self._tested, tests, old, new)
                 continue
             if (
                 endpoint == "chat"
@@ -517,14 +517,6 @@ class OpenAIModelName(Rule):
     def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
         """Where the names that carry a call's model id are tested (`model_tests`)."""
         return model_tests(self.model, argument, where, self._tests_of)
-
-    def _report_tests(self, tests: list[ModelTest], old: str, new: str) -> None:
-        for test in tests:
-            if test.node not in self._tested:
-                self._tested.add(test.node)
-                self.claim(*literals_in(test.node))
-                message = f"`{test.code}` tests `{test.name}`, whose model id `{old}` must become `{new}`: update both together"
-                self.report(test.node, message)
 
 
 def _endpoint_label(endpoint: str) -> str:
