@@ -1430,7 +1430,14 @@ def _move_as_safely_as_its_calls(
                 f"its model (`{short_code(gate[0])}`) is checked by `{short_code(gate[1])}` against OpenAI ids only, "
                 "which Z.AI rejects, while the check stops a GLM id: update the check with the move"
             )
-        if unknown is not None and unsafe is None and not runtime_embedding and not routeless and rejected is None and gate is None:
+        if (
+            unknown is not None
+            and unsafe is None
+            and not runtime_embedding
+            and not routeless
+            and rejected is None
+            and gate is None
+        ):
             # after the other reasons (an id of another server's says more): below
             unmapped_calls.append(
                 (call, f"its `{'.'.join(call.path)}` call's model `{short_code(unknown)}` must become a GLM id first")
@@ -2190,8 +2197,9 @@ def _openai_id_gate(model: SemanticModel, call: ApiCall) -> tuple[cst.BaseExpres
             if _tests_openai_ids(model, test, {value.value}, function):
                 return value, test
         return None
-    attr = value.attr.value
-    if type(value.value) is not cst.Name or value.value.value != "self":
+    attribute = cast(cst.Attribute, value)
+    attr = attribute.attr.value
+    if type(attribute.value) is not cst.Name or attribute.value.value != "self":
         return None
     klass = _enclosing(model, function, cst.ClassDef)
     if klass is None or type(klass.body) is not cst.IndentedBlock:
@@ -2262,7 +2270,9 @@ def _stopping_tests(function: cst.FunctionDef) -> Iterator[cst.BaseExpression]:
                 yield statement.test
 
 
-def _tests_openai_ids(model: SemanticModel, test: cst.BaseExpression, names: set[str], function: cst.FunctionDef) -> bool:
+def _tests_openai_ids(
+    model: SemanticModel, test: cst.BaseExpression, names: set[str], function: cst.FunctionDef
+) -> bool:
     """`test` is `<name> in TABLE` / `<name> not in TABLE` / `not <name> in TABLE` for one of
     `names`, TABLE a dict, list, tuple or set of strings (in view, a name bound to one, or a
     class attribute of the function's class or of a base class in this module) holding OpenAI
@@ -2277,7 +2287,10 @@ def _tests_openai_ids(model: SemanticModel, test: cst.BaseExpression, names: set
     table = target.comparator
     if type(table) is cst.Call and type(table.func) is cst.Attribute and table.func.attr.value == "keys":
         table = table.func.value
+    scope = model.scope_of(function.body)
     for literal in _table_literals(model, table, function):
+        if type(literal) is cst.Call and _lists_sdk_models(model, literal, scope):
+            return True  # `get_args(ChatModel)`: the SDK's own list of OpenAI ids
         if type(literal) is cst.Dict:
             keys = [e.key for e in literal.elements if type(e) is cst.DictElement]
         elif type(literal) in (cst.List, cst.Tuple, cst.Set):
@@ -2299,7 +2312,7 @@ def _tests_openai_ids(model: SemanticModel, test: cst.BaseExpression, names: set
 def _table_literals(model: SemanticModel, table: cst.BaseExpression, function: cst.FunctionDef) -> list[cst.CSTNode]:
     """The literals `table` may be: itself, a name's values, or `self.<NAME>` / `cls.<NAME>` /
     `<Class>.<NAME>` assigned in the body of the function's class or of its bases in this module."""
-    if type(table) in (cst.Dict, cst.List, cst.Tuple, cst.Set):
+    if type(table) in (cst.Dict, cst.List, cst.Tuple, cst.Set, cst.Call):
         return [table]
     if type(table) is cst.Name:
         scope = model.scope_of(function.body)
@@ -2322,9 +2335,23 @@ def _table_literals(model: SemanticModel, table: cst.BaseExpression, function: c
             if type(line) is not cst.SimpleStatementLine:
                 continue
             for small in line.body:
-                if type(small) is cst.Assign and any(code_of(t.target) == table.attr.value for t in small.targets):
-                    found.append(small.value)
-                elif type(small) is cst.AnnAssign and small.value is not None and code_of(small.target) == table.attr.value:
-                    found.append(small.value)
-        pending += [classes[b.value.value] for b in current.bases if type(b.value) is cst.Name and b.value.value in classes]
+                if type(small) is cst.Assign:
+                    targets = [code_of(t.target) for t in small.targets]
+                elif type(small) is cst.AnnAssign and small.value is not None:
+                    targets = [code_of(small.target)]
+                else:
+                    continue
+                if table.attr.value in targets:
+                    found.append(cast(cst.BaseExpression, small.value))
+        pending += [
+            classes[b.value.value] for b in current.bases if type(b.value) is cst.Name and b.value.value in classes
+        ]
     return found
+
+
+def _lists_sdk_models(model: SemanticModel, call: cst.Call, scope: Any) -> bool:
+    """`get_args(ChatModel)` (or `typing.get_args`), `ChatModel` a type of the SDK's listing
+    OpenAI's model ids (`[model_types]` of `rules/sdk.toml`)."""
+    if len(call.args) != 1 or (dotted_name(call.func) or "").rpartition(".")[2] != "get_args":
+        return False
+    return bool(model.qualified_names(call.args[0].value, scope) & model.tables.sdk.model_types)
