@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -1401,6 +1401,12 @@ def _move_as_safely_as_its_calls(
             if unmapped and call.endpoint != "chat"
             else None
         )
+        # `assert model in LIMITS`, a table of OpenAI ids: Z.AI rejects those, the check a GLM id
+        gate = (
+            _openai_id_gate(model, call)
+            if unsafe is None and deployment is None and not runtime_embedding and call.clients
+            else None
+        )
         if unsafe is not None:
             held_by = rewrites.get(unsafe)
             how = "rewritten" if held_by is not None and held_by.fix is not None else "replaced by hand"
@@ -1419,12 +1425,24 @@ def _move_as_safely_as_its_calls(
         elif rejected is not None:
             how = "fix" if rejected.fix is not None else "finding dealt with by hand"
             reason = f"its `{'.'.join(call.path)}` call is rejected by Z.AI until {rejected.rule.CODE}'s {how}"
-        if unknown is not None and unsafe is None and not runtime_embedding and not routeless and rejected is None:
+        elif gate is not None:
+            reason = (
+                f"its model (`{short_code(gate[0])}`) is checked by `{short_code(gate[1])}` against OpenAI ids only, "
+                "which Z.AI rejects, while the check stops a GLM id: update the check with the move"
+            )
+        if (
+            unknown is not None
+            and unsafe is None
+            and not runtime_embedding
+            and not routeless
+            and rejected is None
+            and gate is None
+        ):
             # after the other reasons (an id of another server's says more): below
             unmapped_calls.append(
                 (call, f"its `{'.'.join(call.path)}` call's model `{short_code(unknown)}` must become a GLM id first")
             )
-        if unsafe is not None or runtime_embedding or routeless or rejected is not None:
+        if unsafe is not None or runtime_embedding or routeless or rejected is not None or gate is not None:
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ()), *_made_by_its_class(model, call)):
                 if (imported := _imported_moving(model, client)) is not None:
@@ -2157,3 +2175,183 @@ def _text_edit(
     if not (after.startswith(prefix) and after.endswith(suffix)) or len(after) < len(prefix) + len(suffix):
         return None
     return Edit(span, after[len(prefix) : len(after) - len(suffix)])
+
+
+def _openai_id_gate(model: SemanticModel, call: ApiCall) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """(model argument, test) where a chat or embeddings call's model, a name or `self.<attr>`,
+    must pass a check that stops the program (`assert model in LIMITS`, `if model not in [...]:
+    raise`) against a table or list of OpenAI ids only, in its function or, for `self.<attr>`,
+    in a method of its class that stores it: moved to Z.AI, the ids the check lets through are
+    OpenAI's, which Z.AI rejects, and a GLM id is stopped by the check (gpt-subtitle-translator,
+    LLMevaluator). None otherwise."""
+    if call.endpoint not in ("chat", "embeddings"):
+        return None
+    value = model.model_argument(call)
+    if value is None or type(value) not in (cst.Name, cst.Attribute):
+        return None
+    function = _enclosing(model, call.node, cst.FunctionDef)
+    if function is None:
+        return None
+    if type(value) is cst.Name:
+        for test in _stopping_tests(function):
+            if _tests_openai_ids(model, test, {value.value}, function):
+                return value, test
+        return None
+    attribute = cast(cst.Attribute, value)
+    attr = attribute.attr.value
+    if type(attribute.value) is not cst.Name or attribute.value.value != "self":
+        return None
+    klass = _enclosing(model, function, cst.ClassDef)
+    if klass is None or type(klass.body) is not cst.IndentedBlock:
+        return None
+    for method in klass.body.body:
+        if type(method) is not cst.FunctionDef:
+            continue
+        names = {f"self.{attr}"} | _stored_as(method, attr)
+        for test in _stopping_tests(method):
+            if _tests_openai_ids(model, test, names, method):
+                return value, test
+    return None
+
+
+def _enclosing(model: SemanticModel, node: cst.CSTNode, kind: type[cst.CSTNode]) -> Any:
+    """The innermost `kind` (a function, a class) around `node`, or None."""
+    current = model.parents.get(node)
+    while current is not None and type(current) is not kind:
+        current = model.parents.get(current)
+    return current
+
+
+def _stored_as(method: cst.FunctionDef, attr: str) -> set[str]:
+    """The names a method stores in `self.<attr>` (`self.model = model`)."""
+    names: set[str] = set()
+    for line in _statements(method.body):
+        if type(line) is not cst.SimpleStatementLine:
+            continue
+        for small in line.body:
+            if type(small) is cst.Assign and type(small.value) is cst.Name:
+                for target in small.targets:
+                    if code_of(target.target) == f"self.{attr}":
+                        names.add(small.value.value)
+    return names
+
+
+def _statements(block: cst.BaseSuite) -> Iterator[cst.BaseStatement]:
+    """The statements of a block and of the blocks nested in it (not in nested functions)."""
+    if type(block) is not cst.IndentedBlock:
+        return
+    for statement in block.body:
+        yield statement
+        if type(statement) in (cst.If, cst.For, cst.While, cst.With, cst.Try):
+            yield from _statements(cast(Any, statement).body)
+            orelse = getattr(statement, "orelse", None)
+            while type(orelse) is cst.If:
+                yield orelse
+                yield from _statements(orelse.body)
+                orelse = orelse.orelse
+            if type(orelse) is cst.Else:
+                yield from _statements(orelse.body)
+
+
+def _stopping_tests(function: cst.FunctionDef) -> Iterator[cst.BaseExpression]:
+    """The tests of the function's `assert`s, and of its `if`s whose body raises (negated, so
+    each is what the program needs to go on)."""
+    for statement in _statements(function.body):
+        if type(statement) is cst.SimpleStatementLine:
+            for small in statement.body:
+                if type(small) is cst.Assert:
+                    yield small.test
+        elif type(statement) is cst.If and type(statement.body) is cst.IndentedBlock:
+            raises = any(
+                type(line) is cst.SimpleStatementLine and any(type(small) is cst.Raise for small in line.body)
+                for line in statement.body.body
+            )
+            if raises:
+                yield statement.test
+
+
+def _tests_openai_ids(
+    model: SemanticModel, test: cst.BaseExpression, names: set[str], function: cst.FunctionDef
+) -> bool:
+    """`test` is `<name> in TABLE` / `<name> not in TABLE` / `not <name> in TABLE` for one of
+    `names`, TABLE a dict, list, tuple or set of strings (in view, a name bound to one, or a
+    class attribute of the function's class or of a base class in this module) holding OpenAI
+    ids the model map knows and no GLM id."""
+    if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+        test = test.expression
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if type(target.operator) not in (cst.In, cst.NotIn) or code_of(test.left) not in names:
+        return False
+    table = target.comparator
+    if type(table) is cst.Call and type(table.func) is cst.Attribute and table.func.attr.value == "keys":
+        table = table.func.value
+    scope = model.scope_of(function.body)
+    for literal in _table_literals(model, table, function):
+        if type(literal) is cst.Call and _lists_sdk_models(model, literal, scope):
+            return True  # `get_args(ChatModel)`: the SDK's own list of OpenAI ids
+        if type(literal) is cst.Dict:
+            keys = [e.key for e in literal.elements if type(e) is cst.DictElement]
+        elif type(literal) in (cst.List, cst.Tuple, cst.Set):
+            keys = [e.value for e in cast(Any, literal).elements]
+        else:
+            continue
+        values = [string_value(key) for key in keys]
+        if not values or any(v is None for v in values):
+            continue
+        tables = model.tables
+        ids = [v for v in values if v is not None]
+        if any(tables.is_target("chat", v) or tables.is_target("embeddings", v) for v in ids):
+            continue
+        if any(tables.match_model(v) is not None for v in ids):
+            return True
+    return False
+
+
+def _table_literals(model: SemanticModel, table: cst.BaseExpression, function: cst.FunctionDef) -> list[cst.CSTNode]:
+    """The literals `table` may be: itself, a name's values, or `self.<NAME>` / `cls.<NAME>` /
+    `<Class>.<NAME>` assigned in the body of the function's class or of its bases in this module."""
+    if type(table) in (cst.Dict, cst.List, cst.Tuple, cst.Set, cst.Call):
+        return [table]
+    if type(table) is cst.Name:
+        scope = model.scope_of(function.body)
+        return [b.value for b in model.lookup(table.value, scope) if b.value is not None]
+    if type(table) is not cst.Attribute or type(table.value) is not cst.Name:
+        return []
+    klass = _enclosing(model, function, cst.ClassDef)
+    if klass is None:
+        return []
+    classes = {c.name.value: c for c in model.module.body if type(c) is cst.ClassDef}
+    found: list[cst.CSTNode] = []
+    seen: set[str] = set()
+    pending = [klass]
+    while pending:
+        current = pending.pop()
+        if current.name.value in seen:
+            continue
+        seen.add(current.name.value)
+        for line in current.body.body if type(current.body) is cst.IndentedBlock else ():
+            if type(line) is not cst.SimpleStatementLine:
+                continue
+            for small in line.body:
+                if type(small) is cst.Assign:
+                    targets = [code_of(t.target) for t in small.targets]
+                elif type(small) is cst.AnnAssign and small.value is not None:
+                    targets = [code_of(small.target)]
+                else:
+                    continue
+                if table.attr.value in targets:
+                    found.append(cast(cst.BaseExpression, small.value))
+        pending += [
+            classes[b.value.value] for b in current.bases if type(b.value) is cst.Name and b.value.value in classes
+        ]
+    return found
+
+
+def _lists_sdk_models(model: SemanticModel, call: cst.Call, scope: Any) -> bool:
+    """`get_args(ChatModel)` (or `typing.get_args`), `ChatModel` a type of the SDK's listing
+    OpenAI's model ids (`[model_types]` of `rules/sdk.toml`)."""
+    if len(call.args) != 1 or (dotted_name(call.func) or "").rpartition(".")[2] != "get_args":
+        return False
+    return bool(model.qualified_names(call.args[0].value, scope) & model.tables.sdk.model_types)

@@ -245,6 +245,8 @@ class SdkSurface:
     #: instance is one (`openai.NotGiven`)
     omitted_values: frozenset[str]
     omitted_classes: frozenset[str]
+    #: the SDK's types listing OpenAI's model ids (`openai.types.ChatModel`, `[model_types]`)
+    model_types: frozenset[str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
     #: modules standing in for an SDK (`langfuse.openai` -> `openai`, `[dropins] modules`)
@@ -1027,6 +1029,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),
         omitted_classes=frozenset(_str_list(raw, "omitted.classes", "sdk")),
+        model_types=frozenset(_str_list(raw, "model_types.types", "sdk")),
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         dropin_modules=MappingProxyType(_str_table(raw, "dropins.modules", "sdk")),
         dropin_options=frozenset(_str_list(raw, "dropins.own_options", "sdk")),

@@ -1746,3 +1746,33 @@ def test_a_key_chosen_in_branches_from_another_modules_openai_setting_holds_its_
     found = _applicabilities(tmp_path, files, "chat.py")
     assert found["GLM001"] == "unsafe"
     assert found["GLM002"] == "unsafe"
+
+
+def test_a_model_constant_two_modules_send_holds_both_clients_when_one_waits(tmp_path: Path) -> None:
+    """`MODEL` of `config` is sent by `fast` (whose client could move) and `tools` (whose client
+    waits for GLM209's unsafe fix): the id is rewritten only with --unsafe-fixes, so `fast`'s
+    client must wait too, or it would send OpenAI's id to Z.AI after a safe run. The same through
+    `import config` / `config.MODEL` and through an instance's attribute (`settings.MODEL`)."""
+    ask = "    return client.chat.completions.create(model={m}, messages=[{{'role': 'user', 'content': q}}]{extra})\n"
+    for imported, written, config in (
+        ("from config import MODEL", "MODEL", 'MODEL = "gpt-4o-mini"\n'),
+        ("import config", "config.MODEL", 'MODEL = "gpt-4o-mini"\n'),
+        (
+            "from config import settings",
+            "settings.MODEL",
+            'class Settings:\n    MODEL = "gpt-4o-mini"\n\nsettings = Settings()\n',
+        ),
+    ):
+        files = {
+            "config.py": config,
+            "fast.py": f"from openai import OpenAI\n\n{imported}\n\nclient = OpenAI()\n\n\ndef ask(q):\n"
+            + ask.format(m=written, extra=""),
+            "tools.py": f"from openai import OpenAI\n\n{imported}\n\nclient = OpenAI()\n\n\ndef pick(q):\n"
+            + ask.format(m=written, extra=", tools=[], tool_choice='required'"),
+        }
+        root = tmp_path / written.replace(".", "_")
+        for path in ("fast.py", "tools.py"):
+            moves = _applicabilities(root, files, path)
+            assert (moves["GLM001"], moves["GLM002"]) == ("unsafe", "unsafe"), (written, path, moves)
+        ids = [f for f in _findings(root, files)["config.py"] if f.startswith("GLM101")]
+        assert len(ids) == 1 and "(with --unsafe-fixes" in ids[0], ids

@@ -672,6 +672,22 @@ class ValueResolver(ClientIndex):
             return [], False
         key = string_value(index.value) if isinstance(index.value, cst.SimpleString) else None
         dicts = self.dict_literals(expr.value, scope)
+        if not dicts and key is None:
+            # `MODELS[i]` of a list or tuple literal kept in a name: any of its strings, as for
+            # a dict's values (moved without them, the client would send them to Z.AI)
+            sequences = self.sequence_literals(expr.value, scope)
+            if sequences:
+                picked: list[cst.SimpleString] = []
+                whole_list = True
+                for sequence in sequences:
+                    for element in sequence.elements:
+                        if isinstance(element, cst.StarredElement):
+                            whole_list = False
+                            continue
+                        found, whole = self.resolve_strings(element.value, scope, depth + 1)
+                        picked.extend(found)
+                        whole_list = whole_list and whole
+                return picked, whole_list
         if not dicts:
             # `st.session_state["model"] = "gpt-4o"` somewhere in the module: what it may hold
             # (also what other code stores there, out of sight: never complete)
