@@ -121,6 +121,9 @@ class ModuleSummary:
     id_moves: Mapping[str, str] = field(default_factory=dict)
     #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
     model_ids: tuple[str, ...] = ()
+    #: in a test: (module as written, client class, stand-in) for each SDK client class of
+    #: another module it replaces with a function or class taking no `base_url=` (`summary.py`)
+    client_stubs: tuple[tuple[str, str, str], ...] = ()
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
     agents_default: bool = False
@@ -224,6 +227,10 @@ class ModuleFacts:
     #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
     #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
     inherited_calls: Mapping[str, str] = field(default_factory=dict)
+    #: client class of this module, as written -> a test's stand-in for it that takes no
+    #: `base_url=` ("`fake` in `tests.test_app`", `ModuleSummary.client_stubs`): moved, a client
+    #: built by it would fail that test with TypeError, so it waits
+    client_stubs: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -251,6 +258,7 @@ class ModuleFacts:
         parts += [f"v {k} {v}" for k, v in sorted(self.vector_widths.items())]
         parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
         parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
+        parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
         return "\n".join(parts)
 
 
@@ -407,6 +415,7 @@ class ProjectIndex:
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
+    _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -712,6 +721,7 @@ class ProjectIndex:
             vector_widths=self._widths_for(path, summary),
             module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
             inherited_calls=inherited_calls,
+            client_stubs=self._client_stubs_of().get(path, {}),
         )
 
     def _module_client_waits(self) -> dict[PurePath, str]:
@@ -787,6 +797,18 @@ class ProjectIndex:
                     moves[old] = new if moves.get(old, new) == new else ""
             self._moved_id = moves
         return self._moved_id
+
+    def _client_stubs_of(self) -> dict[PurePath, dict[str, str]]:
+        """Module -> its client classes that a test replaces with a stand-in taking no `base_url=`."""
+        if self._stubs is None:
+            self._stubs = {}
+            for path, summary in list(self.summaries.items()):
+                for module, cls, stand_in in summary.client_stubs:
+                    target = self.resolve_module(module, path)
+                    if target is not None:
+                        test = (self._module(path) or (path.stem, path))[0]
+                        self._stubs.setdefault(target, {})[cls] = f"`{stand_in}` in `{test}`"
+        return self._stubs
 
     def _moved_envs(self) -> frozenset[str]:
         """OpenAI's variables read somewhere in the run that every module reading them stops

@@ -91,6 +91,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
+        client_stubs=_client_stubs(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
         attribute_calls=_attribute_calls(model),
     )
@@ -172,6 +173,49 @@ def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
     names = model.tables.openai_key_envs | model.tables.openai_base_url_envs
     found = [name for name in names if name in model.source]
     return tuple(sorted(found)) if found and model.is_test_module else ()
+
+
+#: a patch target naming an SDK client class in a module of the program (`"app.llm.AsyncOpenAI"`)
+_CLIENT_TARGET = re.compile(r"([\w.]+)\.((?:Async)?(?:Azure)?OpenAI)")
+#: the calls that replace a name for a test: `monkeypatch.setattr`, `mock.patch`, `mocker.patch`
+_PATCHES = frozenset({"setattr", "patch"})
+
+
+def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
+    """In a test: (module as written, client class, stand-in) for each SDK client class of
+    another module it replaces with a function or class of its own that takes no `base_url=`
+    (`monkeypatch.setattr("app.llm.OpenAI", fake)`, `def fake(api_key=None)`): a client there
+    given `base_url=` by a safe fix would fail that test with TypeError."""
+    if "OpenAI" not in model.source or not model.is_test_module:
+        return ()
+    found = []
+    for call, scope in model.calls:
+        func = call.func
+        name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+        if name not in _PATCHES or len(call.args) < 2 or call.args[0].keyword is not None:
+            continue
+        target = _CLIENT_TARGET.fullmatch(string_value(call.args[0].value) or "")
+        new = next((a.value for a in call.args[1:] if a.keyword is None or a.keyword.value == "new"), None)
+        if target is None or type(new) is not cst.Name:
+            continue
+        for binding in model.lookup(new.value, scope):
+            node = binding.defines.node if binding.defines is not None else None
+            if type(node) is cst.ClassDef:
+                init = next(
+                    (s for s in node.body.body if type(s) is cst.FunctionDef and s.name.value == "__init__"), None
+                )
+                # a class without `__init__` of its own may inherit one that takes anything
+                node = init if init is not None and not node.bases else None
+            if type(node) is cst.FunctionDef and not _takes_base_url(node.params):
+                found.append((target.group(1), target.group(2), new.value))
+    return tuple(sorted(set(found)))
+
+
+def _takes_base_url(params: cst.Parameters) -> bool:
+    """Whether a function with these parameters can be called with `base_url=`."""
+    if type(params.star_kwarg) is cst.Param:
+        return True
+    return any(p.name.value == "base_url" for p in (*params.params, *params.kwonly_params))
 
 
 #: how a variable holding a key is named, one way or another (a cheap filter before the search)

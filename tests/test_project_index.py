@@ -1746,3 +1746,36 @@ def test_a_key_chosen_in_branches_from_another_modules_openai_setting_holds_its_
     found = _applicabilities(tmp_path, files, "chat.py")
     assert found["GLM001"] == "unsafe"
     assert found["GLM002"] == "unsafe"
+
+
+def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits(tmp_path: Path) -> None:
+    """`monkeypatch.setattr("service.AsyncOpenAI", fake)`, where `def fake(api_key=None)` (or a
+    class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
+    the move's `base_url=` would fail that test with TypeError, so the client waits, reported for a
+    person to widen the stand-in and move it."""
+    service = (
+        "import os\nfrom openai import AsyncOpenAI\n\n\n"
+        "class Service:\n    def __init__(self):\n"
+        "        self.client = AsyncOpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n\n"
+        "    async def run(self):\n"
+        "        return await self.client.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    function_stub = (
+        "from service import Service\n\n\ndef fake_client(api_key=None):\n    return None\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setattr('service.AsyncOpenAI', fake_client)\n    Service()\n"
+    )
+    found = _applicabilities(
+        tmp_path / "a", {"service.py": service, "tests/test_service.py": function_stub}, "service.py"
+    )
+    assert found == {"GLM002": "manual", "GLM101": "manual"}
+    class_stub = (
+        "from unittest.mock import patch\n\nfrom service import Service\n\n\n"
+        "class FakeClient:\n    def __init__(self, api_key):\n        self.api_key = api_key\n\n\n"
+        "def test_run():\n    with patch('service.AsyncOpenAI', FakeClient):\n        Service()\n"
+    )
+    found = _applicabilities(tmp_path / "b", {"service.py": service, "tests/test_service.py": class_stub}, "service.py")
+    assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # a stand-in taking any keyword (or `base_url`) takes the moved client's too
+    open_stub = function_stub.replace("api_key=None", "**kwargs")
+    found = _applicabilities(tmp_path / "c", {"service.py": service, "tests/test_service.py": open_stub}, "service.py")
+    assert found["GLM002"] == "safe"

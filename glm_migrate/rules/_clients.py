@@ -570,6 +570,20 @@ def _pattern_names_openai(pattern: cst.MatchPattern, names: Set[str]) -> bool:
     return False
 
 
+def test_stub(model: SemanticModel, client: Client) -> str | None:
+    """Where a test of the run replaces the class building this client with a stand-in of its own
+    that takes no `base_url=` (`ModuleFacts.client_stubs`), said for a message, or None: the
+    moved client would fail that test with TypeError."""
+    stubs = model.facts.client_stubs
+    func = client.construction.func if client.construction is not None else None
+    if stubs and type(func) is cst.Name and (stand_in := stubs.get(func.value)) is not None:
+        return (
+            f"a test replaces `{func.value}` here with {stand_in}, which takes no `base_url=`: "
+            "moved, the client would fail that test with TypeError"
+        )
+    return None
+
+
 def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
@@ -590,6 +604,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
+    stub = test_stub(model, client)
+    if stub is not None:
+        return f"{stub}: let the stand-in take `base_url` (or `**kwargs`), then move it"
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"
