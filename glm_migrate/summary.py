@@ -178,7 +178,9 @@ def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
 #: a patch target naming an SDK client class in a module of the program (`"app.llm.AsyncOpenAI"`)
 _CLIENT_TARGET = re.compile(r"([\w.]+)\.((?:Async)?(?:Azure)?OpenAI)")
 #: the calls that replace a name for a test: `monkeypatch.setattr`, `mock.patch`, `mocker.patch`
-_PATCHES = frozenset({"setattr", "patch"})
+_PATCHES = frozenset({"setattr", "patch", "object"})
+#: the keywords of a patch that give the stand-in, or what the mock calls in its place
+_STAND_INS = frozenset({"new", "side_effect"})
 
 
 def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
@@ -194,9 +196,23 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
         name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
         if name not in _PATCHES or len(call.args) < 2 or call.args[0].keyword is not None:
             continue
-        target = _CLIENT_TARGET.fullmatch(string_value(call.args[0].value) or "")
-        new = next((a.value for a in call.args[1:] if a.keyword is None or a.keyword.value == "new"), None)
-        if target is None or type(new) is not cst.Name:
+        first, rest = call.args[0].value, call.args[1:]
+        written = string_value(first)
+        if written is None and type(first) is cst.Name and name != "patch" and len(rest) > 1:
+            # `monkeypatch.setattr(service, "OpenAI", fake)`, `patch.object(...)`: the module, as imported
+            module = next((b.qualified for b in model.lookup(first.value, scope) if b.qualified), None)
+            written = f"{module}.{string_value(rest[0].value)}" if module else None
+            rest = rest[1:]
+        target = _CLIENT_TARGET.fullmatch(written or "")
+        # the stand-in, or what a mock calls with the constructor's arguments (`side_effect=`)
+        new = next((a.value for a in rest if a.keyword is None or a.keyword.value in _STAND_INS), None)
+        if target is None or new is None:
+            continue
+        if type(new) is cst.Lambda:
+            if not _takes_base_url(new.params):
+                found.append((target.group(1), target.group(2), short_code(new, 40)))
+            continue
+        if type(new) is not cst.Name:
             continue
         for binding in model.lookup(new.value, scope):
             node = binding.defines.node if binding.defines is not None else None

@@ -1775,6 +1775,18 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     )
     found = _applicabilities(tmp_path / "b", {"service.py": service, "tests/test_service.py": class_stub}, "service.py")
     assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # the module object and a lambda, or a mock calling the stand-in (`side_effect=`)
+    object_stub = (
+        "from unittest import mock\n\nimport service\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setattr(service, 'AsyncOpenAI', lambda api_key: None)\n"
+        "    service.Service()\n\n\n"
+        "def fake(api_key=None):\n    return None\n\n\n"
+        "def test_again():\n    with mock.patch.object(service, 'AsyncOpenAI', side_effect=fake):\n"
+        "        service.Service()\n"
+    )
+    for stub in (object_stub, object_stub.replace("lambda api_key: None", "None")):
+        found = _applicabilities(tmp_path / "d", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
     # a stand-in taking any keyword (or `base_url`) takes the moved client's too
     open_stub = function_stub.replace("api_key=None", "**kwargs")
     found = _applicabilities(tmp_path / "c", {"service.py": service, "tests/test_service.py": open_stub}, "service.py")
