@@ -122,7 +122,7 @@ class ModuleSummary:
     #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
     model_ids: tuple[str, ...] = ()
     #: in a test: (module as written, client class, stand-in) for each SDK client class of
-    #: another module it replaces with a function or class taking no `base_url=` (`summary.py`)
+    #: another module it replaces with a function or class that cannot take `base_url=` and `api_key=` (`summary.py`)
     client_stubs: tuple[tuple[str, str, str], ...] = ()
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
@@ -227,8 +227,8 @@ class ModuleFacts:
     #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
     #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
     inherited_calls: Mapping[str, str] = field(default_factory=dict)
-    #: client class of this module, as written -> a test's stand-in for it that takes no
-    #: `base_url=` ("`fake` in `tests.test_app`", `ModuleSummary.client_stubs`): moved, a client
+    #: client class of this module, as written -> a test's stand-in for it that cannot take
+    #: `base_url=` and `api_key=` ("`fake` in `tests.test_app`", `client_stubs`): moved, a client
     #: built by it would fail that test with TypeError, so it waits
     client_stubs: Mapping[str, str] = field(default_factory=dict)
 
@@ -799,7 +799,7 @@ class ProjectIndex:
         return self._moved_id
 
     def _client_stubs_of(self) -> dict[PurePath, dict[str, str]]:
-        """Module -> its client classes that a test replaces with a stand-in taking no `base_url=`."""
+        """Module -> its client classes that a test replaces with a stand-in that cannot take `base_url=` and `api_key=`."""
         if self._stubs is None:
             self._stubs = {}
             for path, summary in list(self.summaries.items()):

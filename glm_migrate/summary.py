@@ -175,8 +175,9 @@ def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
     return tuple(sorted(found)) if found and model.is_test_module else ()
 
 
-#: a patch target naming an SDK client class in a module of the program (`"app.llm.AsyncOpenAI"`)
-_CLIENT_TARGET = re.compile(r"([\w.]+)\.((?:Async)?(?:Azure)?OpenAI)")
+#: a patch target naming a client class in a module of the program (`"app.llm.AsyncOpenAI"`,
+#: `"app.chain.ChatOpenAI"`)
+_CLIENT_TARGET = re.compile(r"([\w.]+)\.(\w*OpenAI\w*)")
 #: the calls that replace a name for a test: `monkeypatch.setattr`, `mock.patch`, `mocker.patch`
 _PATCHES = frozenset({"setattr", "patch", "object"})
 #: the keywords of a patch that give the stand-in, or what the mock calls in its place
@@ -184,10 +185,11 @@ _STAND_INS = frozenset({"new", "side_effect"})
 
 
 def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
-    """In a test: (module as written, client class, stand-in) for each SDK client class of
-    another module it replaces with a function or class of its own that takes no `base_url=`
-    (`monkeypatch.setattr("app.llm.OpenAI", fake)`, `def fake(api_key=None)`): a client there
-    given `base_url=` by a safe fix would fail that test with TypeError."""
+    """In a test: (module as written, client class, stand-in) for each client class of another
+    module (the SDK's, LangChain's) it replaces with a function or class of its own that cannot
+    take `base_url=` and `api_key=` (`monkeypatch.setattr("app.llm.OpenAI", fake)`, `def
+    fake(api_key=None)`): a client there given them by a safe fix would fail that test with
+    TypeError."""
     if "OpenAI" not in model.source or not model.is_test_module:
         return ()
     found = []
@@ -209,7 +211,7 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
         if target is None or new is None:
             continue
         if type(new) is cst.Lambda:
-            if not _takes_base_url(new.params):
+            if not _takes_client_options(new.params):
                 found.append((target.group(1), target.group(2), short_code(new, 40)))
             continue
         if type(new) is not cst.Name:
@@ -222,16 +224,18 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
                 )
                 # a class without `__init__` of its own may inherit one that takes anything
                 node = init if init is not None and not node.bases else None
-            if type(node) is cst.FunctionDef and not _takes_base_url(node.params):
+            if type(node) is cst.FunctionDef and not _takes_client_options(node.params):
                 found.append((target.group(1), target.group(2), new.value))
     return tuple(sorted(set(found)))
 
 
-def _takes_base_url(params: cst.Parameters) -> bool:
-    """Whether a function with these parameters can be called with `base_url=`."""
+def _takes_client_options(params: cst.Parameters) -> bool:
+    """Whether a function with these parameters can be called with `base_url=` and `api_key=`
+    (or LangChain's older names for them)."""
     if type(params.star_kwarg) is cst.Param:
         return True
-    return any(p.name.value == "base_url" for p in (*params.params, *params.kwonly_params))
+    names = {p.name.value for p in (*params.params, *params.kwonly_params)}
+    return bool(names & {"base_url", "openai_api_base"}) and bool(names & {"api_key", "openai_api_key"})
 
 
 #: how a variable holding a key is named, one way or another (a cheap filter before the search)

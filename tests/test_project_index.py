@@ -1751,8 +1751,8 @@ def test_a_key_chosen_in_branches_from_another_modules_openai_setting_holds_its_
 def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits(tmp_path: Path) -> None:
     """`monkeypatch.setattr("service.AsyncOpenAI", fake)`, where `def fake(api_key=None)` (or a
     class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
-    the move's `base_url=` would fail that test with TypeError, so the client waits, reported for a
-    person to widen the stand-in and move it."""
+    the move's `base_url=` and `api_key=` would fail that test with TypeError, so the client waits,
+    reported for a person to widen the stand-in and move it."""
     service = (
         "import os\nfrom openai import AsyncOpenAI\n\n\n"
         "class Service:\n    def __init__(self):\n"
@@ -1787,7 +1787,18 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     for stub in (object_stub, object_stub.replace("lambda api_key: None", "None")):
         found = _applicabilities(tmp_path / "d", {"service.py": service, "tests/test_service.py": stub}, "service.py")
         assert found == {"GLM002": "manual", "GLM101": "manual"}
-    # a stand-in taking any keyword (or `base_url`) takes the moved client's too
-    open_stub = function_stub.replace("api_key=None", "**kwargs")
-    found = _applicabilities(tmp_path / "c", {"service.py": service, "tests/test_service.py": open_stub}, "service.py")
-    assert found["GLM002"] == "safe"
+    # a stand-in taking any keyword (or both options) takes the moved client's too
+    for open_stub in (
+        function_stub.replace("api_key=None", "**kwargs"),
+        function_stub.replace("api_key=None", "api_key=None, base_url=None"),
+    ):
+        files = {"service.py": service, "tests/test_service.py": open_stub}
+        assert _applicabilities(tmp_path / "c", files, "service.py")["GLM002"] == "safe"
+    # LangChain's class too, whose move adds `base_url=` and `api_key=`
+    chain = "from langchain_openai import ChatOpenAI\n\n\ndef make():\n    return ChatOpenAI(model='gpt-4o-mini', temperature=0)\n"
+    chain_stub = (
+        "import chain\n\n\ndef test_make(monkeypatch):\n"
+        "    monkeypatch.setattr('chain.ChatOpenAI', lambda model, temperature: None)\n    chain.make()\n"
+    )
+    found = _applicabilities(tmp_path / "e", {"chain.py": chain, "tests/test_chain.py": chain_stub}, "chain.py")
+    assert "safe" not in found.values()
