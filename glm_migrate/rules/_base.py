@@ -12,8 +12,12 @@ import libcst as cst
 from glm_migrate.claims import Claims
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import LINE_COMMENT
 from glm_migrate.semantic import ApiCall, Client, ModuleAttributeAssignment, SemanticModel
 from glm_migrate.tables import ModelMatch, Tables
+
+#: the space a line break left inside a bracket of quoted code (`( x )`)
+_BRACKET_SPACE = re.compile(r"([(\[{]) | (?=[)\]}])")
 
 NodeEdit = Callable[[Any], cst.CSTNode | cst.FlattenSentinel[Any] | cst.RemovalSentinel]
 _CODE = re.compile(r"GLM\d{3}")
@@ -229,8 +233,11 @@ class Rule:
         if fix is not None:
             applicability = fix.applicability or self.APPLICABILITY
         if "\n" in message:
-            # code quoted from several lines (`**(\n  {...}\n)`): a message is one line
-            message = " ".join(message.split())
+            # code quoted from several lines (`**(\n  {...}\n)`): a message is one line, of the
+            # code without its comments (`(  # noqa: ...`) and the spaces inside its brackets
+            if "#" in message:
+                message = LINE_COMMENT.sub("", message)
+            message = _BRACKET_SPACE.sub(r"\1", " ".join(message.split()))
         shut_down = None
         if model is not None:
             message += model.shutdown_note(self.settings.as_of)
