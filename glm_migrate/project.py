@@ -121,8 +121,8 @@ class ModuleSummary:
     id_moves: Mapping[str, str] = field(default_factory=dict)
     #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
     model_ids: tuple[str, ...] = ()
-    #: in a test: (module as written, client class, stand-in) for each SDK client class of
-    #: another module it replaces with a function or class that cannot take `base_url=` and `api_key=` (`summary.py`)
+    #: in a test: (module as written, client class, what the test does with it) for each client
+    #: class of another module that a move there would make it fail (`summary._client_stubs`)
     client_stubs: tuple[tuple[str, str, str], ...] = ()
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
@@ -227,9 +227,9 @@ class ModuleFacts:
     #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
     #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
     inherited_calls: Mapping[str, str] = field(default_factory=dict)
-    #: client class of this module, as written -> a test's stand-in for it that cannot take
-    #: `base_url=` and `api_key=` ("`fake` in `tests.test_app`", `client_stubs`): moved, a client
-    #: built by it would fail that test with TypeError, so it waits
+    #: client class of this module, as written -> what a test does with it that a client built
+    #: by it would fail once moved (a stand-in that cannot take `base_url=`, a mock expected to be
+    #: built with exactly the arguments the test lists; `ModuleSummary.client_stubs`): it waits
     client_stubs: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -799,15 +799,15 @@ class ProjectIndex:
         return self._moved_id
 
     def _client_stubs_of(self) -> dict[PurePath, dict[str, str]]:
-        """Module -> its client classes that a test replaces with a stand-in that cannot take `base_url=` and `api_key=`."""
+        """Module -> its client classes that a test replaces in a way a moved client would fail."""
         if self._stubs is None:
             self._stubs = {}
             for path, summary in list(self.summaries.items()):
-                for module, cls, stand_in in summary.client_stubs:
+                for module, cls, what in summary.client_stubs:
                     target = self.resolve_module(module, path)
                     if target is not None:
                         test = (self._module(path) or (path.stem, path))[0]
-                        self._stubs.setdefault(target, {})[cls] = f"`{stand_in}` in `{test}`"
+                        self._stubs.setdefault(target, {})[cls] = f"a test (`{test}`) replaces `{cls}` here {what}"
         return self._stubs
 
     def _moved_envs(self) -> frozenset[str]:

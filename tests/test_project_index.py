@@ -1752,7 +1752,8 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     """`monkeypatch.setattr("service.AsyncOpenAI", fake)`, where `def fake(api_key=None)` (or a
     class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
     the move's `base_url=` and `api_key=` would fail that test with TypeError, so the client waits,
-    reported for a person to widen the stand-in and move it."""
+    reported for a person to widen the stand-in and move it. So does a client whose mock a test
+    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`)."""
     service = (
         "import os\nfrom openai import AsyncOpenAI\n\n\n"
         "class Service:\n    def __init__(self):\n"
@@ -1787,6 +1788,28 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     for stub in (object_stub, object_stub.replace("lambda api_key: None", "None")):
         found = _applicabilities(tmp_path / "d", {"service.py": service, "tests/test_service.py": stub}, "service.py")
         assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # a mock the test expects to be built with exactly the arguments it lists, the move's not among them
+    expecting = (
+        "from unittest.mock import patch\n\nimport service\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n"
+        "    with patch('service.AsyncOpenAI') as cls:\n        service.Service()\n"
+        "    cls.assert_called_once_with(api_key='sk-test')\n"
+    )
+    decorated = (
+        "from unittest import mock\n\nimport service\n\n\n"
+        "@mock.patch('service.os.getenv', return_value='sk-test')\n@mock.patch('service.AsyncOpenAI')\n"
+        "def test_run(cls, getenv):\n    service.Service()\n    cls.assert_called_with(api_key='sk-test')\n"
+    )
+    for stub in (expecting, decorated):
+        found = _applicabilities(tmp_path / "f", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # ... not a mock whose calls the test reads, nor one expected with the move's `base_url=`
+    for stub in (
+        expecting.replace("cls.assert_called_once_with(api_key='sk-test')", "assert cls.called"),
+        expecting.replace("api_key='sk-test')", "api_key='sk-test', base_url=URL)"),
+    ):
+        files = {"service.py": service, "tests/test_service.py": stub}
+        assert _applicabilities(tmp_path / "g", files, "service.py")["GLM002"] == "safe"
     # a stand-in taking any keyword (or both options) takes the moved client's too
     for open_stub in (
         function_stub.replace("api_key=None", "**kwargs"),

@@ -571,20 +571,16 @@ def _pattern_names_openai(pattern: cst.MatchPattern, names: Set[str]) -> bool:
 
 
 def test_stub(model: SemanticModel, client: Client) -> str | None:
-    """Where a test of the run replaces the class building this client with a stand-in of its own
-    that cannot take `base_url=` and `api_key=` (`ModuleFacts.client_stubs`), said for a message,
-    or None: the moved client would fail that test with TypeError."""
+    """What a test of the run does with the class building this client that the moved client
+    would fail (`ModuleFacts.client_stubs`), said for a message, or None."""
     return stub_of(model, client.construction.func) if client.construction is not None else None
 
 
 def stub_of(model: SemanticModel, func: cst.BaseExpression) -> str | None:
     """`test_stub` for the class a constructor call names (`func`), an SDK's or LangChain's."""
     stubs = model.facts.client_stubs
-    if stubs and type(func) is cst.Name and (stand_in := stubs.get(func.value)) is not None:
-        return (
-            f"a test replaces `{func.value}` here with {stand_in}, which cannot take `base_url=` and "
-            "`api_key=`: moved, the client would fail that test with TypeError"
-        )
+    if stubs and type(func) is cst.Name:
+        return stubs.get(func.value)
     return None
 
 
@@ -610,7 +606,7 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         return None
     stub = test_stub(model, client)
     if stub is not None:
-        return f"{stub}: let the stand-in take them (or `**kwargs`), then move it"
+        return f"{stub}, then move it"
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"

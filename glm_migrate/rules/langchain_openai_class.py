@@ -672,8 +672,7 @@ class LangchainOpenAIClass(Rule):
             # the program's move is right; the test's stand-in cannot take it
             self.report(
                 call,
-                f"`{name}` talks to OpenAI, but {stub}; let the stand-in take them (or `**kwargs`), "
-                "then point it at Z.AI",
+                f"`{name}` talks to OpenAI, but {stub}, then point it at Z.AI",
             )
             self._claim_model(call, scope)
             return

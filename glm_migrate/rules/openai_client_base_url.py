@@ -348,7 +348,7 @@ class OpenAIClientBaseURL(Rule):
             # the program's move is right; the test's stand-in cannot take it
             self.report(
                 call,
-                f"Client talks to OpenAI, but {stub}; let the stand-in take them (or `**kwargs`), then point it at Z.AI",
+                f"Client talks to OpenAI, but {stub}, then point it at Z.AI",
             )
             return
         url = self._url()
