@@ -114,6 +114,9 @@ class ModuleSummary:
     #: outside tests: OpenAI's variables this module reads (by name, or through an SDK client not
     #: given the option) -> whether this run moves every such read to Z.AI's (engine.py)
     env_reads: Mapping[str, bool] = field(default_factory=dict)
+    #: those of `env_reads` that this module keeps reading even with --unsafe-fixes (a client or
+    #: read left to a person, engine.py)
+    env_held: tuple[str, ...] = ()
     #: in a test: OpenAI's variables it names (sets for the code it runs, checks, expects)
     env_names: tuple[str, ...] = ()
     #: outside tests: each model id a fix of this run rewrites (GLM101, GLM108) -> the id it
@@ -207,6 +210,9 @@ class ModuleFacts:
     #: OpenAI's variables this test names (`ModuleSummary.env_names`) that every module of the run
     #: reading them stops reading in favour of Z.AI's (`ModuleSummary.env_reads`)
     moved_envs: frozenset[str] = frozenset()
+    #: OpenAI's variables this test names that a module of the run keeps reading even with
+    #: --unsafe-fixes (`ModuleSummary.env_held`): renamed here, the test would not set them
+    held_envs: frozenset[str] = frozenset()
     #: model ids this test holds (`ModuleSummary.model_ids`) that every fix of the run about
     #: them turns into one same id, applied (`ModuleSummary.id_moves`) -> that id
     moved_ids: Mapping[str, str] = field(default_factory=dict)
@@ -252,6 +258,7 @@ class ModuleFacts:
         parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
         parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
+        parts += [f"q {name}" for name in sorted(self.held_envs)]
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
@@ -414,6 +421,7 @@ class ProjectIndex:
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
+    _held_env: frozenset[str] | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
     _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
@@ -713,6 +721,7 @@ class ProjectIndex:
             self._importer_keys_of().get(path, {}),
             self._key_params_of().get(path, {}),
             moved_envs=self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
+            held_envs=self._held_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
             moved_ids={i: new for i in summary.model_ids if (new := self._moved_ids().get(i))}
             if summary.model_ids
             else {},
@@ -809,6 +818,13 @@ class ProjectIndex:
                         test = (self._module(path) or (path.stem, path))[0]
                         self._stubs.setdefault(target, {})[cls] = f"a test (`{test}`) replaces `{cls}` here {what}"
         return self._stubs
+
+    def _held_envs(self) -> frozenset[str]:
+        """OpenAI's variables some module of the run keeps reading even with --unsafe-fixes."""
+        if self._held_env is None:
+            paths = [os.fspath(path) for path in self.summaries]
+            self._held_env = frozenset(name for text in paths for name in self.summaries[PurePath(text)].env_held)
+        return self._held_env
 
     def _moved_envs(self) -> frozenset[str]:
         """OpenAI's variables read somewhere in the run that every module reading them stops

@@ -1825,3 +1825,21 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     )
     found = _applicabilities(tmp_path / "e", {"chain.py": chain, "tests/test_chain.py": chain_stub}, "chain.py")
     assert "safe" not in found.values()
+
+
+def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
+    """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
+    test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,
+    and the renamed test would leave it unset (RStrinati/SkinTracker after an unsafe run)."""
+    files = {
+        "service.py": "import os\nfrom openai import OpenAI\n\n\ndef make():\n"
+        "    key = os.getenv('OPENAI_API_KEY')\n    if not key:\n        raise ValueError('no key')\n"
+        "    return OpenAI(api_key=key)\n",
+        "tests/test_service.py": "import service\n\n\ndef fake(api_key=None):\n    return None\n\n\n"
+        "def test_make(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n"
+        "    monkeypatch.setattr('service.OpenAI', fake)\n    service.make()\n",
+    }
+    assert _applicabilities(tmp_path, files, "tests/test_service.py")["GLM009"] == "manual"
+    # where nothing holds the code, the rename is offered as before
+    files["tests/test_service.py"] = files["tests/test_service.py"].replace("api_key=None", "**kwargs")
+    assert _applicabilities(tmp_path / "b", files, "tests/test_service.py")["GLM009"] in ("safe", "unsafe")

@@ -94,6 +94,8 @@ class RuleContext:
     #: OpenAI's variables the module reads, each with whether this run moves every read
     #: (engine.py `_openai_env_reads`), for the project index
     env_reads: dict[str, bool] = field(default_factory=dict)
+    #: those of `env_reads` a finding left to a person keeps read even with --unsafe-fixes
+    env_held: tuple[str, ...] = ()
     #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
     id_moves: dict[str, str] = field(default_factory=dict)
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
