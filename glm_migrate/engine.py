@@ -365,7 +365,7 @@ def _migrate_module(
         if context.sent_models:
             summary = replace(summary, sent=tuple(sorted({*summary.sent, *context.sent_models})))
         if context.env_reads:
-            summary = replace(summary, env_reads=context.env_reads)
+            summary = replace(summary, env_reads=context.env_reads, env_held=context.env_held)
         if context.id_moves:
             summary = replace(summary, id_moves=context.id_moves)
         if context.agents_default:
@@ -421,6 +421,15 @@ def _apply_rules(
             imports.update(finding.fix.imports)
             _note_import_uses(finding.fix, module, model.parents, needed_at)
     context.env_reads = _openai_env_reads(model, findings, applied, edits.keys(), context)
+    if context.env_reads and not all(context.env_reads.values()):
+        # ... and those no fix moves, even unsafe: a reader's error left to a person
+        held = any(
+            f.rule.CODE in _ENV_READER_RULES
+            and f.applicability is Applicability.MANUAL
+            and f.severity is Severity.ERROR
+            for f in findings
+        )
+        context.env_held = tuple(name for name, moves in context.env_reads.items() if not moves) if held else ()
     if not model.is_test_module:
         context.id_moves = _model_id_moves(model, findings, applied, edits.keys(), context.tables)
         context.agents_default = _agents_default_on_zai(model, findings, applied)

@@ -3,6 +3,7 @@ literals, keyword arguments and environment lookups. No knowledge of SDKs lives 
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -53,9 +54,16 @@ def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
+#: a comment ending a line of quoted code (no quote after it: not inside a string)
+LINE_COMMENT = re.compile(r"[ \t]*#[^\n\"'`]*(?=\n)")
+
+
 def short_code(node: cst.CSTNode, limit: int = 60) -> str:
     """`code_of(node)` on one line (a message is one line), cut with "..." past `limit` characters."""
-    code = " ".join(code_of(node).split())
+    code = code_of(node)
+    if "#" in code:
+        code = LINE_COMMENT.sub("", code)
+    code = " ".join(code.split())
     code = code.replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]")
     return code if len(code) <= limit else code[: limit - 3] + "..."
 

@@ -114,6 +114,9 @@ class ModuleSummary:
     #: outside tests: OpenAI's variables this module reads (by name, or through an SDK client not
     #: given the option) -> whether this run moves every such read to Z.AI's (engine.py)
     env_reads: Mapping[str, bool] = field(default_factory=dict)
+    #: those of `env_reads` that this module keeps reading even with --unsafe-fixes (a client or
+    #: read left to a person, engine.py)
+    env_held: tuple[str, ...] = ()
     #: in a test: OpenAI's variables it names (sets for the code it runs, checks, expects)
     env_names: tuple[str, ...] = ()
     #: outside tests: each model id a fix of this run rewrites (GLM101, GLM108) -> the id it
@@ -121,6 +124,9 @@ class ModuleSummary:
     id_moves: Mapping[str, str] = field(default_factory=dict)
     #: in a test: the OpenAI model ids its string literals hold (an expected request's model)
     model_ids: tuple[str, ...] = ()
+    #: in a test: (module as written, client class, what the test does with it) for each client
+    #: class of another module that a move there would make it fail (`summary._client_stubs`)
+    client_stubs: tuple[tuple[str, str, str], ...] = ()
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (`set_default_openai_client(...)`, engine.py): every `Agent` of the process runs on it
     agents_default: bool = False
@@ -204,6 +210,9 @@ class ModuleFacts:
     #: OpenAI's variables this test names (`ModuleSummary.env_names`) that every module of the run
     #: reading them stops reading in favour of Z.AI's (`ModuleSummary.env_reads`)
     moved_envs: frozenset[str] = frozenset()
+    #: OpenAI's variables this test names that a module of the run keeps reading even with
+    #: --unsafe-fixes (`ModuleSummary.env_held`): renamed here, the test would not set them
+    held_envs: frozenset[str] = frozenset()
     #: model ids this test holds (`ModuleSummary.model_ids`) that every fix of the run about
     #: them turns into one same id, applied (`ModuleSummary.id_moves`) -> that id
     moved_ids: Mapping[str, str] = field(default_factory=dict)
@@ -224,6 +233,10 @@ class ModuleFacts:
     #: imported class, as written, and attribute ("app.base.Base.client") -> an API call the
     #: class makes through `self.client`, which a subclass here sets (`attribute_calls`)
     inherited_calls: Mapping[str, str] = field(default_factory=dict)
+    #: client class of this module, as written -> what a test does with it that a client built
+    #: by it would fail once moved (a stand-in that cannot take `base_url=`, a mock expected to be
+    #: built with exactly the arguments the test lists; `ModuleSummary.client_stubs`): it waits
+    client_stubs: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -245,12 +258,14 @@ class ModuleFacts:
         parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
         parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
+        parts += [f"q {name}" for name in sorted(self.held_envs)]
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
         parts += [f"v {k} {v}" for k, v in sorted(self.vector_widths.items())]
         parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
         parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
+        parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
         return "\n".join(parts)
 
 
@@ -406,7 +421,9 @@ class ProjectIndex:
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
+    _held_env: frozenset[str] | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
+    _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -704,6 +721,7 @@ class ProjectIndex:
             self._importer_keys_of().get(path, {}),
             self._key_params_of().get(path, {}),
             moved_envs=self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
+            held_envs=self._held_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
             moved_ids={i: new for i in summary.model_ids if (new := self._moved_ids().get(i))}
             if summary.model_ids
             else {},
@@ -712,6 +730,7 @@ class ProjectIndex:
             vector_widths=self._widths_for(path, summary),
             module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
             inherited_calls=inherited_calls,
+            client_stubs=self._client_stubs_of().get(path, {}),
         )
 
     def _module_client_waits(self) -> dict[PurePath, str]:
@@ -787,6 +806,25 @@ class ProjectIndex:
                     moves[old] = new if moves.get(old, new) == new else ""
             self._moved_id = moves
         return self._moved_id
+
+    def _client_stubs_of(self) -> dict[PurePath, dict[str, str]]:
+        """Module -> its client classes that a test replaces in a way a moved client would fail."""
+        if self._stubs is None:
+            self._stubs = {}
+            for path, summary in list(self.summaries.items()):
+                for module, cls, what in summary.client_stubs:
+                    target = self.resolve_module(module, path)
+                    if target is not None:
+                        test = (self._module(path) or (path.stem, path))[0]
+                        self._stubs.setdefault(target, {})[cls] = f"a test (`{test}`) replaces `{cls}` here {what}"
+        return self._stubs
+
+    def _held_envs(self) -> frozenset[str]:
+        """OpenAI's variables some module of the run keeps reading even with --unsafe-fixes."""
+        if self._held_env is None:
+            paths = [os.fspath(path) for path in self.summaries]
+            self._held_env = frozenset(name for text in paths for name in self.summaries[PurePath(text)].env_held)
+        return self._held_env
 
     def _moved_envs(self) -> frozenset[str]:
         """OpenAI's variables read somewhere in the run that every module reading them stops

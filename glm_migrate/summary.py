@@ -8,7 +8,7 @@ from typing import cast
 
 import libcst as cst
 
-from glm_migrate.nodes import callee, names_in, short_code
+from glm_migrate.nodes import callee, code_of, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
@@ -91,6 +91,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
         model_ids=_test_model_ids(model),
+        client_stubs=_client_stubs(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
         attribute_calls=_attribute_calls(model),
     )
@@ -172,6 +173,140 @@ def _test_env_names(model: SemanticModel) -> tuple[str, ...]:
     names = model.tables.openai_key_envs | model.tables.openai_base_url_envs
     found = [name for name in names if name in model.source]
     return tuple(sorted(found)) if found and model.is_test_module else ()
+
+
+#: a patch target naming a client class in a module of the program (`"app.llm.AsyncOpenAI"`,
+#: `"app.chain.ChatOpenAI"`)
+_CLIENT_TARGET = re.compile(r"([\w.]+)\.(\w*OpenAI\w*)")
+#: the calls that replace a name for a test: `monkeypatch.setattr`, `mock.patch`, `mocker.patch`
+_PATCHES = frozenset({"setattr", "patch", "object"})
+#: the keywords of a patch that give the stand-in, or what the mock calls in its place
+_STAND_INS = frozenset({"new", "side_effect"})
+#: a mock's checks of the exact arguments it was called with
+_EXPECTS = frozenset({"assert_called_once_with", "assert_called_with"})
+#: the options a move to Z.AI gives a client
+_OPTIONS = frozenset({"base_url", "openai_api_base"})
+
+
+def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
+    """In a test: (module as written, client class, what the test does with it) for each client
+    class of another module (the SDK's, LangChain's) that a safe move there would make the test
+    fail: replaced by a function or class of the test's own that cannot take `base_url=` and
+    `api_key=` (`monkeypatch.setattr("app.llm.OpenAI", fake)`, `def fake(api_key=None)`), or by a
+    mock the test expects to be built with exactly the arguments it lists
+    (`cls.assert_called_once_with(api_key="sk-test")`), which the move changes."""
+    if "OpenAI" not in model.source or not model.is_test_module:
+        return ()
+    found = []
+    #: (function, name) holding a mock of a client class -> (module as written, class)
+    mocks: dict[tuple[cst.CSTNode, str], tuple[str, str]] = {}
+    expectations: list[tuple[cst.Call, cst.Attribute, Scope]] = []
+    for call, scope in model.calls:
+        func = call.func
+        name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+        if name in _EXPECTS and type(func) is cst.Attribute and type(func.value) is cst.Name:
+            expectations.append((call, func, scope))  # read once every mock is known
+            continue
+        if name not in _PATCHES or not call.args or call.args[0].keyword is not None:
+            continue
+        first, rest = call.args[0].value, call.args[1:]
+        written = string_value(first)
+        if written is None and type(first) is cst.Name and name != "patch" and len(rest) > 1:
+            # `monkeypatch.setattr(service, "OpenAI", fake)`, `patch.object(...)`: the module, as imported
+            module = next((b.qualified for b in model.lookup(first.value, scope) if b.qualified), None)
+            written = f"{module}.{string_value(rest[0].value)}" if module else None
+            rest = rest[1:]
+        target = _CLIENT_TARGET.fullmatch(written or "")
+        if target is None:
+            continue
+        # the stand-in, or what a mock calls with the constructor's arguments (`side_effect=`)
+        new = next((a.value for a in rest if a.keyword is None or a.keyword.value in _STAND_INS), None)
+        if new is None and name == "patch":
+            # a mock: `with patch("app.OpenAI") as cls:`, `cls = mocker.patch("app.OpenAI")`
+            holder = _mock_name(model, call, scope)
+            if holder is not None:
+                mocks[holder] = (target.group(1), target.group(2))
+            continue
+        stand_in = None
+        if type(new) is cst.Lambda:
+            stand_in = short_code(new, 40) if not _takes_client_options(new.params) else None
+        elif type(new) is cst.Name:
+            for binding in model.lookup(new.value, scope):
+                node = binding.defines.node if binding.defines is not None else None
+                if type(node) is cst.ClassDef:
+                    init = next(
+                        (s for s in node.body.body if type(s) is cst.FunctionDef and s.name.value == "__init__"), None
+                    )
+                    # a class without `__init__` of its own may inherit one that takes anything
+                    node = init if init is not None and not node.bases else None
+                if type(node) is cst.FunctionDef and not _takes_client_options(node.params):
+                    stand_in = new.value
+        if stand_in is not None:
+            found.append(
+                (
+                    target.group(1),
+                    target.group(2),
+                    f"with `{stand_in}`, which cannot take `base_url=` and `api_key=`: moved, the client would fail it "
+                    "with TypeError; let the stand-in take them (or `**kwargs`)",
+                )
+            )
+    for call, func, scope in expectations if mocks else ():
+        expected = mocks.get((scope.node, cast(cst.Name, func.value).value))
+        if expected is not None and not any(a.star or (a.keyword and a.keyword.value in _OPTIONS) for a in call.args):
+            args = ", ".join(code_of(a).strip().rstrip(",") for a in call.args) or "no arguments"
+            found.append(
+                (
+                    *expected,
+                    f"with a mock it expects to be built with exactly `{args}` (`{short_code(func)}`): moved, the "
+                    "client would fail it; update that expectation",
+                )
+            )
+    return tuple(sorted(set(found)))
+
+
+def _mock_name(model: SemanticModel, call: cst.Call, scope: Scope) -> tuple[cst.CSTNode, str] | None:
+    """The function and name a test holds the mock a patch call makes in (`with patch(...) as
+    cls:`, `cls = mocker.patch(...)`, `cls = patch(...).start()`, the parameter of a test
+    decorated with `@patch(...)`), or None."""
+    parent = model.parents.get(call)
+    if type(parent) is cst.Attribute and parent.attr.value == "start":
+        parent = model.parents.get(model.parents.get(parent) or call)
+        parent = parent if type(parent) is cst.Assign else None
+    if type(parent) is cst.WithItem and parent.asname is not None and type(parent.asname.name) is cst.Name:
+        return scope.node, parent.asname.name.value
+    if type(parent) is cst.Assign and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
+        return scope.node, parent.targets[0].target.value
+    test = model.parents.get(parent) if type(parent) is cst.Decorator else None
+    if type(test) is cst.FunctionDef:
+        # each `@patch` without a stand-in passes its mock, the nearest decorator's first
+        injecting: list[cst.CSTNode] = [
+            d for d in reversed(test.decorators) if type(d.decorator) is cst.Call and _injects(d.decorator)
+        ]
+        params = [p.name.value for p in test.params.params]
+        params = params[1:] if params[:1] == ["self"] else params  # a test method's mocks follow `self`
+        index = injecting.index(parent) if parent in injecting else len(params)
+        return (test, params[index]) if index < len(params) else None
+    return None
+
+
+def _injects(call: cst.Call) -> bool:
+    """Whether a decorator call is a patch that passes the test its mock: one given no stand-in
+    (`@patch("app.OpenAI")`, `@patch.object(app, "OpenAI")`)."""
+    func = call.func
+    name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+    if name not in ("patch", "object"):
+        return False
+    after = 2 if name == "object" else 1  # the stand-in's position
+    return not any(a.keyword.value == "new" if a.keyword else index >= after for index, a in enumerate(call.args))
+
+
+def _takes_client_options(params: cst.Parameters) -> bool:
+    """Whether a function with these parameters can be called with `base_url=` and `api_key=`
+    (or LangChain's older names for them)."""
+    if type(params.star_kwarg) is cst.Param:
+        return True
+    names = {p.name.value for p in (*params.params, *params.kwonly_params)}
+    return bool(names & {"base_url", "openai_api_base"}) and bool(names & {"api_key", "openai_api_key"})
 
 
 #: how a variable holding a key is named, one way or another (a cheap filter before the search)

@@ -1776,3 +1776,100 @@ def test_a_model_constant_two_modules_send_holds_both_clients_when_one_waits(tmp
             assert (moves["GLM001"], moves["GLM002"]) == ("unsafe", "unsafe"), (written, path, moves)
         ids = [f for f in _findings(root, files)["config.py"] if f.startswith("GLM101")]
         assert len(ids) == 1 and "(with --unsafe-fixes" in ids[0], ids
+
+
+def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits(tmp_path: Path) -> None:
+    """`monkeypatch.setattr("service.AsyncOpenAI", fake)`, where `def fake(api_key=None)` (or a
+    class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
+    the move's `base_url=` and `api_key=` would fail that test with TypeError, so the client waits,
+    reported for a person to widen the stand-in and move it. So does a client whose mock a test
+    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`)."""
+    service = (
+        "import os\nfrom openai import AsyncOpenAI\n\n\n"
+        "class Service:\n    def __init__(self):\n"
+        "        self.client = AsyncOpenAI(api_key=os.getenv('OPENAI_API_KEY'))\n\n"
+        "    async def run(self):\n"
+        "        return await self.client.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    function_stub = (
+        "from service import Service\n\n\ndef fake_client(api_key=None):\n    return None\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setattr('service.AsyncOpenAI', fake_client)\n    Service()\n"
+    )
+    found = _applicabilities(
+        tmp_path / "a", {"service.py": service, "tests/test_service.py": function_stub}, "service.py"
+    )
+    assert found == {"GLM002": "manual", "GLM101": "manual"}
+    class_stub = (
+        "from unittest.mock import patch\n\nfrom service import Service\n\n\n"
+        "class FakeClient:\n    def __init__(self, api_key):\n        self.api_key = api_key\n\n\n"
+        "def test_run():\n    with patch('service.AsyncOpenAI', FakeClient):\n        Service()\n"
+    )
+    found = _applicabilities(tmp_path / "b", {"service.py": service, "tests/test_service.py": class_stub}, "service.py")
+    assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # the module object and a lambda, or a mock calling the stand-in (`side_effect=`)
+    object_stub = (
+        "from unittest import mock\n\nimport service\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setattr(service, 'AsyncOpenAI', lambda api_key: None)\n"
+        "    service.Service()\n\n\n"
+        "def fake(api_key=None):\n    return None\n\n\n"
+        "def test_again():\n    with mock.patch.object(service, 'AsyncOpenAI', side_effect=fake):\n"
+        "        service.Service()\n"
+    )
+    for stub in (object_stub, object_stub.replace("lambda api_key: None", "None")):
+        found = _applicabilities(tmp_path / "d", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # a mock the test expects to be built with exactly the arguments it lists, the move's not among them
+    expecting = (
+        "from unittest.mock import patch\n\nimport service\n\n\n"
+        "def test_run(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n"
+        "    with patch('service.AsyncOpenAI') as cls:\n        service.Service()\n"
+        "    cls.assert_called_once_with(api_key='sk-test')\n"
+    )
+    decorated = (
+        "from unittest import mock\n\nimport service\n\n\n"
+        "@mock.patch('service.os.getenv', return_value='sk-test')\n@mock.patch('service.AsyncOpenAI')\n"
+        "def test_run(cls, getenv):\n    service.Service()\n    cls.assert_called_with(api_key='sk-test')\n"
+    )
+    for stub in (expecting, decorated):
+        found = _applicabilities(tmp_path / "f", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # ... not a mock whose calls the test reads, nor one expected with the move's `base_url=`
+    for stub in (
+        expecting.replace("cls.assert_called_once_with(api_key='sk-test')", "assert cls.called"),
+        expecting.replace("api_key='sk-test')", "api_key='sk-test', base_url=URL)"),
+    ):
+        files = {"service.py": service, "tests/test_service.py": stub}
+        assert _applicabilities(tmp_path / "g", files, "service.py")["GLM002"] == "safe"
+    # a stand-in taking any keyword (or both options) takes the moved client's too
+    for open_stub in (
+        function_stub.replace("api_key=None", "**kwargs"),
+        function_stub.replace("api_key=None", "api_key=None, base_url=None"),
+    ):
+        files = {"service.py": service, "tests/test_service.py": open_stub}
+        assert _applicabilities(tmp_path / "c", files, "service.py")["GLM002"] == "safe"
+    # LangChain's class too, whose move adds `base_url=` and `api_key=`
+    chain = "from langchain_openai import ChatOpenAI\n\n\ndef make():\n    return ChatOpenAI(model='gpt-4o-mini', temperature=0)\n"
+    chain_stub = (
+        "import chain\n\n\ndef test_make(monkeypatch):\n"
+        "    monkeypatch.setattr('chain.ChatOpenAI', lambda model, temperature: None)\n    chain.make()\n"
+    )
+    found = _applicabilities(tmp_path / "e", {"chain.py": chain, "tests/test_chain.py": chain_stub}, "chain.py")
+    assert "safe" not in found.values()
+
+
+def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
+    """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
+    test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,
+    and the renamed test would leave it unset (RStrinati/SkinTracker after an unsafe run)."""
+    files = {
+        "service.py": "import os\nfrom openai import OpenAI\n\n\ndef make():\n"
+        "    key = os.getenv('OPENAI_API_KEY')\n    if not key:\n        raise ValueError('no key')\n"
+        "    return OpenAI(api_key=key)\n",
+        "tests/test_service.py": "import service\n\n\ndef fake(api_key=None):\n    return None\n\n\n"
+        "def test_make(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n"
+        "    monkeypatch.setattr('service.OpenAI', fake)\n    service.make()\n",
+    }
+    assert _applicabilities(tmp_path, files, "tests/test_service.py")["GLM009"] == "manual"
+    # where nothing holds the code, the rename is offered as before
+    files["tests/test_service.py"] = files["tests/test_service.py"].replace("api_key=None", "**kwargs")
+    assert _applicabilities(tmp_path / "b", files, "tests/test_service.py")["GLM009"] in ("safe", "unsafe")

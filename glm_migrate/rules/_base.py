@@ -12,8 +12,12 @@ import libcst as cst
 from glm_migrate.claims import Claims
 from glm_migrate.config import Settings
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import LINE_COMMENT
 from glm_migrate.semantic import ApiCall, Client, ModuleAttributeAssignment, SemanticModel
 from glm_migrate.tables import ModelMatch, Tables
+
+#: the space a line break left inside a bracket of quoted code (`( x )`)
+_BRACKET_SPACE = re.compile(r"([(\[{]) | (?=[)\]}])")
 
 NodeEdit = Callable[[Any], cst.CSTNode | cst.FlattenSentinel[Any] | cst.RemovalSentinel]
 _CODE = re.compile(r"GLM\d{3}")
@@ -90,6 +94,8 @@ class RuleContext:
     #: OpenAI's variables the module reads, each with whether this run moves every read
     #: (engine.py `_openai_env_reads`), for the project index
     env_reads: dict[str, bool] = field(default_factory=dict)
+    #: those of `env_reads` a finding left to a person keeps read even with --unsafe-fixes
+    env_held: tuple[str, ...] = ()
     #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
     id_moves: dict[str, str] = field(default_factory=dict)
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
@@ -229,8 +235,11 @@ class Rule:
         if fix is not None:
             applicability = fix.applicability or self.APPLICABILITY
         if "\n" in message:
-            # code quoted from several lines (`**(\n  {...}\n)`): a message is one line
-            message = " ".join(message.split())
+            # code quoted from several lines (`**(\n  {...}\n)`): a message is one line, of the
+            # code without its comments (a `noqa` comment after a bracket) and the spaces inside its brackets
+            if "#" in message:
+                message = LINE_COMMENT.sub("", message)
+            message = _BRACKET_SPACE.sub(r"\1", " ".join(message.split()))
         shut_down = None
         if model is not None:
             message += model.shutdown_note(self.settings.as_of)

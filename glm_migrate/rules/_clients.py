@@ -570,6 +570,20 @@ def _pattern_names_openai(pattern: cst.MatchPattern, names: Set[str]) -> bool:
     return False
 
 
+def test_stub(model: SemanticModel, client: Client) -> str | None:
+    """What a test of the run does with the class building this client that the moved client
+    would fail (`ModuleFacts.client_stubs`), said for a message, or None."""
+    return stub_of(model, client.construction.func) if client.construction is not None else None
+
+
+def stub_of(model: SemanticModel, func: cst.BaseExpression) -> str | None:
+    """`test_stub` for the class a constructor call names (`func`), an SDK's or LangChain's."""
+    stubs = model.facts.client_stubs
+    if stubs and type(func) is cst.Name:
+        return stubs.get(func.value)
+    return None
+
+
 def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
     """Why glm-migrate cannot point this client at Z.AI itself, or None: its calls must then not
     get GLM model ids either, which OpenAI or Azure would reject until a person moves it."""
@@ -590,6 +604,9 @@ def repoint_blocker(model: SemanticModel, client: Client) -> str | None:
         return f"its key is the one {model.key_setter(variable)} sets in `{variable}`"
     if client.construction is None or not client.constructed or client.target is not Target.OPENAI:
         return None
+    stub = test_stub(model, client)
+    if stub is not None:
+        return f"{stub}, then move it"
     branch = provider_branch(model, client)
     if branch is not None:
         return f"it is OpenAI's branch of a provider choice (`{short_code(branch)}`)"

@@ -15,6 +15,7 @@ from glm_migrate.rules._clients import (
     lookup_may_give_none,
     own_branch_advice,
     program_key_read,
+    stub_of,
     try_catching_missing_key,
 )
 from glm_migrate.rules._flow import ModelTest, model_tests, report_model_tests
@@ -663,6 +664,15 @@ class LangchainOpenAIClass(Rule):
                 f"`{name}` talks to OpenAI, built in a `try` whose `{short_code(handler.type or call)}` handler "
                 f'expects the error a missing key raises: with `api_key=os.environ["{self.key_env}"]` it would '
                 "raise KeyError past that handler instead; point it at Z.AI by hand, catching `KeyError` there too",
+            )
+            self._claim_model(call, scope)
+            return
+        stub = stub_of(self.model, call.func) if target is Target.OPENAI else None
+        if stub is not None:
+            # the program's move is right; the test's stand-in cannot take it
+            self.report(
+                call,
+                f"`{name}` talks to OpenAI, but {stub}, then point it at Z.AI",
             )
             self._claim_model(call, scope)
             return

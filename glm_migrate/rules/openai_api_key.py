@@ -22,6 +22,7 @@ from glm_migrate.rules._clients import (
     provider_branch,
     repoint_blocker,
     set_after_built,
+    test_stub,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import (
@@ -221,6 +222,8 @@ class OpenAIApiKey(Rule):
             return
         if missing_key_handler(self.model, client) is not None or openai_key_check(self.model, client) is not None:
             return  # GLM002 reports the client, which moves by hand
+        if test_stub(self.model, client) is not None:
+            return  # GLM002 reports the client and the test's stand-in
         blocker = repoint_blocker(self.model, client)
         for assignment in self.model.client_option_assignments:
             # `client.api_key = os.environ["OPENAI_API_KEY"]`: renamed with the client (a literal is GLM003's)

@@ -23,6 +23,7 @@ from glm_migrate.rules._clients import (
     provider_branch,
     repoint_blocker,
     set_after_built,
+    test_stub,
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
@@ -340,6 +341,14 @@ class OpenAIClientBaseURL(Rule):
                 f"Client talks to OpenAI, built in a `try` whose `{short_code(handler.type or call)}` handler expects "
                 f'the error a missing key raises: with `api_key=os.environ["{self.key_env}"]` it would raise KeyError '
                 "past that handler instead; point it at Z.AI by hand, catching `KeyError` there too",
+            )
+            return
+        stub = test_stub(self.model, client)
+        if stub is not None:
+            # the program's move is right; the test's stand-in cannot take it
+            self.report(
+                call,
+                f"Client talks to OpenAI, but {stub}, then point it at Z.AI",
             )
             return
         url = self._url()

@@ -483,6 +483,16 @@ class OpenAIEnvVar(Rule):
         """Report `literal` of a test with a fix naming Z.AI's variables instead of OpenAI's:
         safe where the project index shows the run moving every read of them, else unsafe."""
         names = set(word.findall(literal.value))
+        held = sorted(self.model.facts.held_envs.intersection(names))
+        if held:
+            # code of the run keeps reading it even with --unsafe-fixes: renamed, the test would not set it
+            self.report(
+                literal,
+                f"{message}, but code of this run keeps reading `{held[0]}` until a person moves what reads it "
+                "(see its findings): rename it here with that move",
+                severity=Severity.WARNING,
+            )
+            return
         renamed = word.sub(lambda found: self._z_ai_variable(found.group(1)), literal.value)
         safe = self.model.facts.moved_envs.issuperset(names)
         fix = Fix(
