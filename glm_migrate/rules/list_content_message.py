@@ -6,16 +6,16 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._helpers import chat_messages, dict_entry
 from glm_migrate.semantic import ApiCall, string_value
 
-#: roles whose content GLM-4.6 takes as a string only
-STRING_CONTENT_ROLES = frozenset({"tool", "assistant"})
+#: roles whose content GLM-4.6 takes as a string only (a `developer` message becomes a `system` one)
+STRING_CONTENT_ROLES = frozenset({"tool", "assistant", "system", "developer"})
 
 
 class ListContentMessage(Rule):
     """
     ## What it does
-    Finds `tool` and `assistant` messages whose `content` is a list of parts, in message list
-    literals passed to chat calls bound for Z.AI. A list holding one text part
-    (`[{"type": "text", "text": x}]`) becomes `x`.
+    Finds `system` (or `developer`), `tool` and `assistant` messages whose `content` is a list of
+    parts, in message list literals passed to chat calls bound for Z.AI. A list holding one text
+    part (`[{"type": "text", "text": x}]`) becomes `x`.
 
     ## Why is this bad?
     For text models GLM takes `content` as a string. With a list, glm-4.5-air has been seen to
@@ -38,7 +38,7 @@ class ListContentMessage(Rule):
 
     CODE = "GLM213"
     NAME = "list-content-message"
-    SUMMARY = "Tool or assistant message with list content, which GLM-4.6 takes as a string"
+    SUMMARY = "System, tool or assistant message with list content, which GLM-4.6 takes as a string"
     FIX_TITLE = "Use the text as the content"
 
     VALID = (
@@ -60,6 +60,12 @@ class ListContentMessage(Rule):
         ),
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "assistant", "content": [a, b]}])'
+        ),
+        Invalid(  # a system prompt written as parts (OpenAI's playground exports them so)
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", '
+            '"content": [{"type": "text", "text": rules}]}, {"role": "user", "content": q}])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", '
+            '"content": rules}, {"role": "user", "content": q}])',
         ),
         Invalid(  # a list shared by two calls: fixed once
             'from openai import OpenAI\nhistory = [{"role": "tool", "tool_call_id": i, "content": [{"type": "text", "text": out}]}]\n'
