@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import libcst as cst
 
@@ -29,6 +29,7 @@ from glm_migrate.cst import parse_module
 from glm_migrate.diagnostics import Applicability, Diagnostic, Severity, Span
 from glm_migrate.engine import migrate_source
 from glm_migrate.imports import IPYTHON_PLACEHOLDER
+from glm_migrate.project import ModuleFacts, ModuleSummary
 from glm_migrate.rules import ALL_RULES
 from glm_migrate.rules._base import Rule
 from glm_migrate.tables import Tables
@@ -71,6 +72,17 @@ class NotebookResult:
     error: str | None = None  #: the notebook as a whole could not be processed; output is None
     #: (cell number, old source, new source) of every changed cell, for the dry-run diff
     changed_cells: tuple[tuple[int, str, str], ...] = ()
+    #: what the cells, run as one module, give the project index and take from it (a notebook
+    #: imports the project's modules as a script does); None where cells were migrated apart
+    summary: ModuleSummary | None = None
+
+
+class _Migrated(NamedTuple):
+    """Cells migrated together: each one's masked output and findings, and their module's summary."""
+
+    outputs: dict[int, str]
+    diagnostics: list[Diagnostic]
+    summary: ModuleSummary | None
 
 
 # masking ------------------------------------------------------------------------------------------
@@ -284,8 +296,12 @@ def _text(cell: list[_Line]) -> str:
 
 
 def _together(
-    cells: dict[int, list[_Line]], settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> tuple[dict[int, str], list[Diagnostic]] | str:
+    cells: dict[int, list[_Line]],
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    facts: ModuleFacts | None = None,
+) -> _Migrated | str:
     """Cells share one namespace (a client made in one cell is used in the next), so they are
     migrated as one module, a marker comment before each, and split again afterwards. The
     outputs are masked text; an error message when the module could not be migrated."""
@@ -297,7 +313,7 @@ def _together(
         parts.append(_marker(number) + text)
         first_line[number] = line + 1
         line += 1 + text.count("\n")
-    result = migrate_source("".join(parts), settings=settings, tables=tables, rules=rules)
+    result = migrate_source("".join(parts), settings=settings, tables=tables, rules=rules, facts=facts)
     if result.error is not None:
         return result.error
     outputs: dict[int, str] = {}
@@ -326,7 +342,7 @@ def _together(
         shift = start - 1
         span = replace(diagnostic.span, line=diagnostic.span.line - shift, end_line=diagnostic.span.end_line - shift)
         diagnostics.append(replace(diagnostic, span=span, cell=number, edit=None))
-    return outputs, diagnostics
+    return _Migrated(outputs, diagnostics, result.summary)
 
 
 def _code_lines(cell: list[_Line]) -> list[_Line]:
@@ -401,9 +417,14 @@ def _skipped(number: int, source: str, where: Span, why: str, tables: Tables) ->
 
 
 def _migrate_cells(
-    sources: dict[int, str], settings: Settings, tables: Tables, rules: Sequence[type[Rule]]
-) -> tuple[dict[int, str], list[Diagnostic]]:
-    """New sources of the cells that change, and every finding (cell-relative spans)."""
+    sources: dict[int, str],
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    facts: ModuleFacts | None,
+) -> tuple[dict[int, str], list[Diagnostic], ModuleSummary | None]:
+    """New sources of the cells that change, every finding (cell-relative spans), and the
+    summary of the cells as one module."""
     numbers = itertools.count()
     cells: dict[int, list[_Line]] = {}
     for number, source in sources.items():
@@ -412,7 +433,7 @@ def _migrate_cells(
             cells[number] = masked
     skipped: list[Diagnostic] = []
     standins: dict[int, list[_Line]] = {}
-    outcome = _together(cells, settings, tables, rules)
+    outcome = _together(cells, settings, tables, rules, facts)
     if isinstance(outcome, str):
         # Some cell does not parse: mask harder where that helps, leave out where it does not.
         for number, cell in list(cells.items()):
@@ -431,30 +452,29 @@ def _migrate_cells(
                 span = _shifted(where, cell) if where is not None else Span(1, 1, 1, 1)
                 why = f"it does not parse as Python (at {span.line}:{span.column})"
                 skipped.append(_skipped(number, sources[number], span, why, tables))
-        outcome = _with_standins(cells, standins, settings, tables, rules)
+        outcome = _with_standins(cells, standins, settings, tables, rules, facts)
     if isinstance(outcome, str):
         # The cells parse but the module still fails (the engine refused it): cell by cell.
         outputs: dict[int, str] = {}
         found: list[Diagnostic] = []
         for number, cell in cells.items():
-            alone = _together({number: cell}, settings, tables, rules)
+            alone = _together({number: cell}, settings, tables, rules, facts)
             if isinstance(alone, str):
                 if settings.is_enabled(NOTEBOOK_CELL_SKIPPED.CODE):
                     skipped.append(_skipped(number, sources[number], Span(1, 1, 1, 1), alone, tables))
                 continue
-            outputs.update(alone[0])
-            found += alone[1]
-        outcome = outputs, found
-    outputs, diagnostics = outcome
+            outputs.update(alone.outputs)
+            found += alone.diagnostics
+        outcome = _Migrated(outputs, found, None)  # no one module: nothing to tell the index
+    outputs, diagnostics, summary = outcome
     new_sources = {}
     for number, output in outputs.items():
         cell = cells[number]
         if output != "".join(line.masked for line in cell):
             new_sources[number] = _unmask(cell, output)
     findings = [replace(d, span=_shifted(d.span, cells[d.cell])) for d in diagnostics if d.cell in cells]
-    return {n: s for n, s in new_sources.items() if s != sources[n]}, sorted(
-        [*findings, *skipped], key=lambda d: (d.cell or 0, d.span)
-    )
+    changed = {n: s for n, s in new_sources.items() if s != sources[n]}
+    return changed, sorted([*findings, *skipped], key=lambda d: (d.cell or 0, d.span)), summary
 
 
 #: `os.environ["OPENAI_API_KEY"] = ` in a cell left for the reader to fill in (it does not parse)
@@ -480,24 +500,25 @@ def _with_standins(
     settings: Settings,
     tables: Tables,
     rules: Sequence[type[Rule]],
-) -> tuple[dict[int, str], list[Diagnostic]] | str:
+    facts: ModuleFacts | None,
+) -> _Migrated | str:
     """`_together` with the stand-ins of left-out cells in their places: a key the reader writes
     to `OPENAI_API_KEY` in such a cell is the program's own, so what reads it is not moved to
     Z.AI on its own. The stand-ins' outputs and findings are dropped; where a fix would have
     changed one (an import placed there), the cells are migrated without them."""
     if standins:
         merged = dict(sorted({**cells, **standins}.items()))
-        outcome = _together(merged, settings, tables, rules)
+        outcome = _together(merged, settings, tables, rules, facts)
         if not isinstance(outcome, str) and all(
-            outcome[0].get(number, "").rstrip("\n") == "".join(line.masked for line in standin).rstrip("\n")
+            outcome.outputs.get(number, "").rstrip("\n") == "".join(line.masked for line in standin).rstrip("\n")
             for number, standin in standins.items()
         ):
-            outputs, diagnostics = outcome
-            return (
-                {number: text for number, text in outputs.items() if number not in standins},
-                [d for d in diagnostics if d.cell not in standins],
+            return _Migrated(
+                {number: text for number, text in outcome.outputs.items() if number not in standins},
+                [d for d in outcome.diagnostics if d.cell not in standins],
+                outcome.summary,
             )
-    return _together(cells, settings, tables, rules)
+    return _together(cells, settings, tables, rules, facts)
 
 
 def _language(metadata: object, *paths: tuple[str, str]) -> str:
@@ -522,9 +543,15 @@ def _cell_text(cell: dict[str, Any]) -> str:
 
 
 def migrate_notebook(
-    data: bytes, *, settings: Settings, tables: Tables, rules: Sequence[type[Rule]] = ALL_RULES
+    data: bytes,
+    *,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]] = ALL_RULES,
+    facts: ModuleFacts | None = None,
 ) -> NotebookResult:
-    """Migrate the code cells of a notebook's bytes. Never raises on a malformed notebook."""
+    """Migrate the code cells of a notebook's bytes. Never raises on a malformed notebook.
+    `facts`: what the project index says about the cells as one module."""
     if not data.strip():
         return NotebookResult(None, ())  # an empty file named `.ipynb` (a placeholder): nothing in it
     try:
@@ -537,7 +564,7 @@ def migrate_notebook(
         return NotebookResult(None, (), error=f"not a valid notebook ({exc}); left untouched")
     if _language(document.get("metadata"), ("kernelspec", "language"), ("language_info", "name")) != "python":
         return NotebookResult(None, ())  # a C# or R notebook that talks to OpenAI is not ours to read
-    if not tables.mentions_trigger(text):
+    if not facts and not tables.mentions_trigger(text):
         return NotebookResult(None, ())
     try:
         located = ipynb.cell_sources(text)
@@ -550,7 +577,9 @@ def migrate_notebook(
     }
     # A constant defined "after the imports" could land in a cell that runs before them: each
     # client keeps its own lookup of the URL.
-    new_sources, diagnostics = _migrate_cells(sources, replace(settings, base_url_once=False), tables, rules)
+    new_sources, diagnostics, summary = _migrate_cells(
+        sources, replace(settings, base_url_once=False), tables, rules, facts
+    )
     ids = {number: cell.get("id") for number, cell in enumerate(cells, start=1) if isinstance(cell, dict)}
     placed = tuple(
         replace(
@@ -562,7 +591,7 @@ def migrate_notebook(
         if d.cell is not None
     )
     if not new_sources:
-        return NotebookResult(None, placed)
+        return NotebookResult(None, placed, summary=summary)
     changed = tuple((number, sources[number], new) for number, new in sorted(new_sources.items()))
     output = ipynb.replace_sources(text, new_sources)
-    return NotebookResult(output.encode("utf-8"), placed, None, changed)
+    return NotebookResult(output.encode("utf-8"), placed, None, changed, summary)

@@ -92,10 +92,10 @@ def migrate_data(
         return FileReport(path, summary=_sized_for_vectors(data) if vector_sizes else None)
     settings = settings.for_file(path)
     cache = _cache(cache_root, settings, edits)
-    context = "ipynb" if notebook else facts.digest_text() if facts else ""
+    context = ("ipynb" if notebook else "") + (facts.digest_text() if facts else "")
     cached = cache.get(data, context) if cache else None
     if cached is None:
-        cached = _migrate_notebook(data, settings) if notebook else _migrate(data, settings, edits, facts)
+        cached = _migrate_notebook(data, settings, facts) if notebook else _migrate(data, settings, edits, facts)
         if cache is not None:
             cache.put(data, cached, context)
     if notebook:
@@ -120,7 +120,7 @@ def migrate_data(
     )
 
 
-def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
+def _migrate_notebook(data: bytes, settings: Settings, facts: ModuleFacts | None) -> CachedResult:
     from glm_migrate.cache import CachedResult
     from glm_migrate.notebook import migrate_notebook
 
@@ -128,21 +128,26 @@ def _migrate_notebook(data: bytes, settings: Settings) -> CachedResult:
     from glm_migrate.tables import load_tables
 
     try:
-        result = migrate_notebook(data, settings=settings, tables=load_tables())
+        result = migrate_notebook(data, settings=settings, tables=load_tables(), facts=facts)
     except Exception as exc:  # a bug in a rule: one bad file must not stop the run
         detail = _last_line_of(exc)
         return CachedResult((), f"internal error: {detail}", None, "utf-8")
     output = None if result.output is None else result.output.decode("utf-8")
-    return CachedResult(result.diagnostics, result.error, output, "utf-8", cells=result.changed_cells)
+    return CachedResult(
+        result.diagnostics, result.error, output, "utf-8", cells=result.changed_cells, summary=result.summary
+    )
 
 
 def _notebook_report(path: Path, data: bytes, result: CachedResult) -> FileReport:
     """A notebook's report: one that failed is never written (it has no output)."""
     # The JSON text is the source findings count in (see `ipynb.text_of`): baselines read it.
     source = data.decode("utf-8", errors="replace") if result.diagnostics or result.output is not None else None
+    summary = result.summary
     if result.error is not None or result.output is None:
-        return FileReport(path, result.diagnostics, error=result.error, source=source, cells=result.cells)
-    return FileReport(path, result.diagnostics, None, data, source, result.output, cells=result.cells)
+        return FileReport(
+            path, result.diagnostics, error=result.error, source=source, cells=result.cells, summary=summary
+        )
+    return FileReport(path, result.diagnostics, None, data, source, result.output, cells=result.cells, summary=summary)
 
 
 def _scan_config(path: Path, data: bytes, settings: Settings) -> FileReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
@@ -1873,3 +1874,51 @@ def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path
     # where nothing holds the code, the rename is offered as before
     files["tests/test_service.py"] = files["tests/test_service.py"].replace("api_key=None", "**kwargs")
     assert _applicabilities(tmp_path / "b", files, "tests/test_service.py")["GLM009"] in ("safe", "unsafe")
+
+
+def _as_notebook(code: str) -> str:
+    """`code` as a notebook of one code cell per blank-line-separated block."""
+    blocks = [block + "\n" for block in code.strip("\n").split("\n\n\n")]
+    cells = [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": block.splitlines(True)}
+        for block in blocks
+    ]
+    document = {"cells": cells, "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(document, indent=1) + "\n"
+
+
+_HELPER = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+    "def get_completion(prompt, model='gpt-3.5-turbo'):\n"
+    "    response = client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': prompt}])\n"
+    "    return response.choices[0].message.content\n\n\n"
+    "def embed(api, text):\n"
+    "    return api.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n"
+)
+
+
+def test_a_notebook_gets_the_project_facts_a_script_beside_it_gets(tmp_path: Path) -> None:
+    """Notebooks import the project's modules as scripts do (`from helper import get_completion`
+    in a course's lesson): an id a notebook passes to a wrapper whose client moves moves with it,
+    or the safe run leaves the notebook sending `gpt-4` to Z.AI; a client it hands to a module
+    that embeds with it waits, as a script's does."""
+    uses = {
+        "ids passed to a wrapper": "from helper import get_completion\n\n\n"
+        "print(get_completion('hi', model='gpt-4'))\nprint(get_completion('hi', 'gpt-4o'))\n",
+        "a client handed to an embedding": "from openai import OpenAI\n\nimport helper\n\n\n"
+        "client = OpenAI()\nvector = helper.embed(client, 'text')\n"
+        "answer = client.chat.completions.create(model='gpt-4o', messages=[])\n",
+        "an imported client": "from helper import client\n\n\n"
+        "reply = client.chat.completions.create(model='gpt-4o-mini', messages=[])\n",
+    }
+    for number, (case, code) in enumerate(uses.items()):
+        files = {"helper.py": _HELPER, "use.py": code, "lesson/use.ipynb": _as_notebook(code)}
+        files["lesson/helper.py"] = _HELPER
+        found = {
+            report.path.relative_to(tmp_path / str(number)).as_posix(): sorted(
+                (d.code, d.applicability.value) for d in report.diagnostics
+            )
+            for report in run(_tree(tmp_path / str(number), files), Settings(), jobs=1)
+        }
+        assert found["lesson/use.ipynb"] == found["use.py"], case
+        assert any(code == "GLM101" for code, _ in found["use.py"]), case
