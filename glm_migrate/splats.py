@@ -171,8 +171,27 @@ def _read_or_store(model: ModuleScopes, use: cst.Name, mapping: SplatMapping, ho
         return _method_use(model, parent, mapping, home)
     if type(parent) is cst.ComparisonTarget:
         return True  # `"key" in mapping`
+    if _returned(model, use, home):
+        return True
     # truth tests
     return type(parent) in (cst.If, cst.While, cst.UnaryOperation, cst.BooleanOperation, cst.IfExp)
+
+
+def _returned(model: ModuleScopes, use: cst.Name, home: Scope) -> bool:
+    """`return reply, params` in the function that builds the mapping: each call of it builds
+    a new one, and what the caller then does with it reaches no call this one has made."""
+    if home.kind != "function":
+        return False
+    node: cst.CSTNode = use
+    parent = model.parents.get(use)
+    while parent is not None and type(parent) in (cst.Element, cst.Tuple, cst.List, cst.DictElement, cst.Dict):
+        node, parent = parent, model.parents.get(parent)
+    if type(parent) is not cst.Return or parent.value is not node:
+        return False
+    owner = model.parents.get(parent)
+    while owner is not None and type(owner) not in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+        owner = model.parents.get(owner)
+    return owner is home.node
 
 
 def _subscript_use(model: ModuleScopes, subscript: cst.Subscript, mapping: SplatMapping, home: Scope) -> bool:

@@ -519,10 +519,11 @@ _GUARD_CALLS = frozenset({"print", "exit", "quit", "sys", "os", "logging", "logg
 
 
 def key_guard(index: ModuleIndex, read: cst.CSTNode) -> bool:
-    """`read` (of a key) is only tested for being set, by an `if` or a conditional expression
-    whose branches do nothing but report and stop (`raise`, `sys.exit(1)`, `st.stop()`) or build
-    clients moved to Z.AI (`OpenAI() if key else None`). Left on OpenAI's variable once those
-    clients read `ZAI_API_KEY`, such a guard stops a program that has only Z.AI's key."""
+    """`read` (of a key) is only tested for being set, by an `assert`, or by an `if` or a
+    conditional expression whose branches do nothing but report and stop (`raise`, `sys.exit(1)`,
+    `st.stop()`) or build clients moved to Z.AI (`OpenAI() if key else None`). Left on OpenAI's
+    variable once those clients read `ZAI_API_KEY`, such a guard stops a program that has only
+    Z.AI's key."""
     return _guarding(index, read) is not None
 
 
@@ -530,24 +531,56 @@ def guard_messages(index: ModuleIndex, read: cst.CSTNode, name: str) -> list[cst
     """The string literals of `read`'s guard (see `key_guard`) that name the variable `name`
     (`raise SystemExit("set OPENAI_API_KEY")`): renamed with the variable, they say what to set."""
     guard = _guarding(index, read)
-    if guard is None:
+    # `os.environ["OPENAI_API_KEY"]` in a `try` whose `except KeyError:` reports and stops
+    handlers = _missing_key_handlers(index, read)
+    if guard is None and not handlers:
         return []
     word = re.compile(rf"\b{re.escape(name)}\b")
     return [
         literal
         for literal, _ in index.model.string_literals
         if word.search(literal.value)
-        and index.model.inside(literal, guard)
-        and not index.model.inside(literal, guard.test)
+        and (
+            (guard is not None and index.model.inside(literal, guard) and not index.model.inside(literal, guard.test))
+            or any(index.model.inside(literal, handler) for handler in handlers)
+        )
     ]
 
 
-def _guarding(index: ModuleIndex, read: cst.CSTNode) -> cst.If | cst.IfExp | None:
-    """The `if` or conditional expression making `read` a key guard (`key_guard`), or None."""
+#: the exceptions a handler names that a missing key (`os.environ[...]`'s KeyError) reaches
+_MISSING_KEY_ERRORS = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})
+
+
+def _missing_key_handlers(index: ModuleIndex, read: cst.CSTNode) -> list[cst.ExceptHandler]:
+    """For a subscript lookup `read` (`os.environ[name]`) in a `try` body: its handlers that
+    catch the KeyError of an unset variable and only report and stop (see `key_guard`)."""
+    if type(read) is not cst.Subscript:
+        return []
+    node: cst.CSTNode | None = index.parents.get(read)
+    while node is not None and type(node) is not cst.Try:
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda | cst.ExceptHandler | cst.Finally):
+            return []
+        node = index.parents.get(node)
+    if not isinstance(node, cst.Try) or not index.model.inside(read, node.body):
+        return []
+    handlers = []
+    for handler in node.handlers:
+        caught = handler.type
+        names = [e.value for e in caught.elements] if type(caught) is cst.Tuple else [caught] if caught else []
+        named = [dotted_name(name) for name in names]
+        if (caught is None or _MISSING_KEY_ERRORS.intersection(named)) and _guard_block(index, handler.body):
+            handlers.append(handler)
+    return handlers
+
+
+def _guarding(index: ModuleIndex, read: cst.CSTNode) -> cst.If | cst.IfExp | cst.Assert | None:
+    """The `assert`, `if` or conditional expression making `read` a key guard (`key_guard`), or None."""
     child: cst.CSTNode = read
     parent = index.parents.get(read)
     while parent is not None and type(parent) in _TESTING:
         child, parent = parent, index.parents.get(parent)
+    if type(parent) is cst.Assert:
+        return parent if child is parent.test else None
     if isinstance(parent, cst.IfExp):
         guards = child is parent.test and all(_guard_value(index, v) for v in (parent.body, parent.orelse))
         return parent if guards else None

@@ -167,9 +167,9 @@ class OpenAIApiKey(Rule):
         Invalid("from openai import OpenAI\ndef make(options):\n    return OpenAI(**options)"),
         # a key setting read elsewhere too (GLM009 renames it only unsafely): the moved client's own key
         Invalid(
-            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nassert KEY\n'
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nprint(KEY[:7])\n'
             "c = OpenAI(api_key=KEY)",
-            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nassert KEY\n'
+            expected='import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\nprint(KEY[:7])\n'
             'c = OpenAI(api_key=os.environ["ZAI_API_KEY"])',
         ),
         # aimed at Z.AI already, with no key: OPENAI_API_KEY's (unsafe: it may hold the Z.AI key)
