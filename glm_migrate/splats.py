@@ -5,7 +5,8 @@ way real code configures a client from its settings. A keyword added next to suc
 `TypeError: got multiple values` when the mapping already holds it, so the client rules must know
 the keys, and edit the mapping itself rather than the call. Resolution is deliberately narrow: a
 dict literal or `dict(k=v)`, bound to a name whose every other use is a read, a `["key"] = value`
-store, `.update(...)`/`.setdefault("k", v)`, or another `**` splat. Anything else (a parameter,
+store, `.update(...)`/`.setdefault("k", v)`, another `**` splat, or what the function building
+it returns (`return reply, params`: logged by the caller). Anything else (a parameter,
 the dict passed to a function that could fill it or empty it) leaves the keys unknown (None).
 
 A mapping may be "open": its written-out keys are visible, and something else may add keys it
