@@ -1302,6 +1302,13 @@ def _move_as_safely_as_its_calls(
             around.setdefault(above, built_node)
             above = model.parents.get(above)
     handed_ids: dict[cst.CSTNode, cst.CSTNode] | None = None  #: literal -> construction, when needed
+    # model settings holding an OpenAI id that no safe fix rewrites (GLM108): what a request whose
+    # model hides in a `**` mapping may send
+    left_settings = [
+        f
+        for f in findings
+        if f.rule.CODE == "GLM108" and f.severity is Severity.ERROR and not _may_apply(f, context.settings)
+    ]
     for finding in findings:
         unsafe_fix = finding.fix is not None and finding.applicability is Applicability.UNSAFE
         by_hand = finding.applicability is Applicability.MANUAL and finding.severity is Severity.ERROR
@@ -1416,6 +1423,7 @@ def _move_as_safely_as_its_calls(
             if unsafe is None and deployment is None and not runtime_embedding and call.clients
             else None
         )
+        hidden = _hidden_in_splat(model, call) if left_settings and unsafe is None else None
         if unsafe is not None:
             held_by = rewrites.get(unsafe)
             how = "rewritten" if held_by is not None and held_by.fix is not None else "replaced by hand"
@@ -1439,6 +1447,13 @@ def _move_as_safely_as_its_calls(
                 f"its model (`{short_code(gate[0])}`) is checked by `{short_code(gate[1])}` against OpenAI ids only, "
                 "which Z.AI rejects, while the check stops a GLM id: update the check with the move"
             )
+        elif hidden is not None:
+            setting = left_settings[0]
+            where = _statement_of(setting.node, model) or setting.node
+            reason = (
+                f"its `{'.'.join(call.path)}` call's model is in `**{short_code(hidden)}`, not visible here, and may "
+                f"be the OpenAI id of `{short_code(where)}`, which only {setting.rule.CODE}'s fix replaces"
+            )
         if (
             unknown is not None
             and unsafe is None
@@ -1451,7 +1466,14 @@ def _move_as_safely_as_its_calls(
             unmapped_calls.append(
                 (call, f"its `{'.'.join(call.path)}` call's model `{short_code(unknown)}` must become a GLM id first")
             )
-        if unsafe is not None or runtime_embedding or routeless or rejected is not None or gate is not None:
+        if (
+            unsafe is not None
+            or runtime_embedding
+            or routeless
+            or rejected is not None
+            or gate is not None
+            or hidden is not None
+        ):
             # through a parameter: the clients this module's calls pass for it too
             for client in (*call.clients, *model.passed.get(call, ()), *_made_by_its_class(model, call)):
                 if (imported := _imported_moving(model, client)) is not None:
@@ -2184,6 +2206,16 @@ def _text_edit(
     if not (after.startswith(prefix) and after.endswith(suffix)) or len(after) < len(prefix) + len(suffix):
         return None
     return Edit(span, after[len(prefix) : len(after) - len(suffix)])
+
+
+def _hidden_in_splat(model: SemanticModel, call: ApiCall) -> cst.BaseExpression | None:
+    """The `**` mapping a chat or embedding request's model is passed in, where neither a
+    `model=` nor the mapping's keys can be seen (`create(**build_request(q))`), else None."""
+    if call.endpoint not in ("chat", "embeddings") or not call.migratable or model.model_argument(call) is not None:
+        return None
+    if model.model_literals(call)[0]:
+        return None
+    return next((arg.value for arg in call.node.args if arg.star == "**"), None)
 
 
 def _openai_id_gate(model: SemanticModel, call: ApiCall) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
