@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from glm_migrate.diagnostics import pickled_by_fields
 
@@ -240,6 +240,20 @@ class ModuleFacts:
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
+
+    def keeping_holds(self, earlier: ModuleFacts) -> ModuleFacts:
+        """These facts, with the holds `earlier` facts of the module told it kept (a client or
+        a name another module waits for): each round's index reads the modules as the round
+        before left them, so two modules holding each other's move (an id waits for the client
+        sending it, the client for the id) would each learn of the other's hold a round late,
+        and let go of their own in turn, ending a run with one moved and the other held. Holds
+        only added to, the rounds settle where both hold."""
+        changes: dict[str, Any] = {
+            name: {**getattr(earlier, name), **getattr(self, name)}
+            for name in ("held_clients", "waiting_functions", "waiting_names", "held_sent")
+            if getattr(earlier, name).keys() - getattr(self, name).keys()
+        }
+        return replace(self, **changes) if changes else self
 
     def digest_text(self) -> str:
         """A stable text of the facts, for cache keys."""

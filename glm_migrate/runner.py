@@ -337,6 +337,8 @@ def run_spooled(
             if sized.summary is not None:
                 summaries.add(texts[number], sized.summary)
     given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
+    #: file number -> the facts it was last migrated with, whose holds later rounds keep
+    told: dict[int, ModuleFacts] = {}
     # every round's index names the same modules
     modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(texts) if summaries else {}
     # A module learns it makes API calls only from the facts of its imports, and only then tells
@@ -348,7 +350,8 @@ def run_spooled(
             (number, facts)
             for number, text in enumerate(texts)  # a `Path` made only for the modules with a summary
             if text in summaries.where
-            and (facts := index.facts_for(files[number])).digest_text() != given.get(number, "")
+            and (facts := _with_holds(index.facts_for(files[number]), told.get(number))).digest_text()
+            != given.get(number, "")
         ]
         if not again:
             break
@@ -361,6 +364,7 @@ def run_spooled(
                 summaries.add(texts[number], packed.summary)
                 passes_clients = passes_clients or packed.takes_clients
             given[number] = facts.digest_text()
+            told[number] = facts
     summaries.spool.close()
     return reports
 
@@ -500,6 +504,10 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
 
     def __len__(self) -> int:
         return len(self._under) + sum(1 for text in self.where if text not in self._under)
+
+
+def _with_holds(facts: ModuleFacts, earlier: ModuleFacts | None) -> ModuleFacts:
+    return facts if earlier is None else facts.keeping_holds(earlier)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:

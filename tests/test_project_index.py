@@ -1922,3 +1922,19 @@ def test_a_notebook_gets_the_project_facts_a_script_beside_it_gets(tmp_path: Pat
         }
         assert found["lesson/use.ipynb"] == found["use.py"], case
         assert any(code == "GLM101" for code, _ in found["use.py"]), case
+
+
+def test_an_id_and_the_client_sending_it_from_another_module_move_together_or_not_at_all(tmp_path: Path) -> None:
+    """`settings.py` keeps OpenAI's key and the chat model, `bot.py` builds its client with both.
+    Each module's move hangs on the other's, and each round of the index reads the modules as the
+    round before left them: they used to take turns holding, and the run ended with the id moved
+    to `glm-4.6` while the client stayed on OpenAI, which rejects that id."""
+    files = {
+        "settings.py": "import os\n\nAPI_KEY = os.getenv('OPENAI_API_KEY')\nCHAT_MODEL = 'gpt-4o-mini'\n",
+        "bot.py": "from openai import OpenAI\n\nfrom settings import API_KEY, CHAT_MODEL\n\n\ndef main():\n"
+        "    client = OpenAI(api_key=API_KEY)\n"
+        "    return client.chat.completions.create(model=CHAT_MODEL, messages=[])\n",
+    }
+    settings = _applicabilities(tmp_path, files, "settings.py")
+    bot = _applicabilities(tmp_path, files, "bot.py")
+    assert settings["GLM101"] == bot["GLM002"]
