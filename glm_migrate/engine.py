@@ -1483,6 +1483,14 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, key in model.session_stored_clients.items():
+        # `st.session_state.client = OpenAI()` on one page, read there by another that embeds
+        if moved_by_fixes(client) and (call_elsewhere := model.facts.session_held.get(key)) is not None:
+            waiting.setdefault(
+                client,
+                f"it is kept in `st.session_state` (`{key}`), which another page reads: its call {call_elsewhere} "
+                "cannot follow it to Z.AI in a safe run",
+            )
     for client, kept_in in model.inherited_holders.items():
         # `self.client = AzureOpenAI(...)` in a subclass whose imported base makes the requests
         # (`self.client.completions.create` in another module): not seen here

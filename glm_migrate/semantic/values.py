@@ -134,9 +134,53 @@ class ValueResolver(ClientIndex):
             else:
                 if isinstance(binding.target, cst.Param):
                     values.extend(self._parameter_default_clients(binding, depth))
+                elif binding.value is None:
+                    values.extend(self._loop_callables(binding, depth))
                 if binding.annotation is not None:
                     values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
+
+    def _loop_callables(self, binding: Binding, depth: int) -> list[Value]:
+        """The functions a loop's name runs over (`for handler in (index, purge): handler(client)`,
+        also through a name bound to the list, `HANDLERS.values()` and `for name, handler in
+        HANDLERS.items()` of a dict): a call through it is a call of each, as one through a
+        dispatch table is (`_dispatched`). Functions of this module and imported names only: a
+        loop over clients or strings is read elsewhere."""
+        target = binding.target
+        parent = self.parents.get(target) if type(target) is cst.Name else None
+        if type(parent) is cst.Element:
+            pair = self.parents.get(parent)
+            if type(pair) is not cst.Tuple or len(pair.elements) != 2 or pair.elements[1] is not parent:
+                return []
+            loop, wanted = self.parents.get(pair), ("items", "")
+            if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not pair:
+                return []
+        else:
+            loop, wanted = parent, ("", "values")  # a list's elements or a dict's values
+            if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not target:
+                return []
+        container, method = loop.iter, ""
+        if type(container) is cst.Call and type(func := container.func) is cst.Attribute and not container.args:
+            container, method = func.value, func.attr.value
+        if method not in wanted:
+            return []
+        # a table imported from another module (`from app.handlers import HANDLERS`): the project
+        # index lists it as a function doing what each of its functions does with the client
+        found: list[Value] = []
+        if type(container) in (cst.Name, cst.Attribute):
+            values = self.values_of(container, binding.scope, depth + 1)
+            found += [v for v in values if isinstance(v, ModuleValue)]
+        elements: list[cst.BaseExpression] = []
+        for literal in self._possible_values(container, binding.scope):
+            if type(literal) is cst.Dict and method:
+                elements += [e.value for e in literal.elements if type(e) is cst.DictElement]
+            elif type(literal) in (cst.List, cst.Tuple, cst.Set) and not method:
+                elements += [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
+        for element in elements:
+            if type(element) in (cst.Name, cst.Attribute):
+                values = self.values_of(element, binding.scope, depth + 1)
+                found += [v for v in values if isinstance(v, FunctionValue | ModuleValue)]
+        return found
 
     def _parameter_default_clients(self, binding: Binding, depth: int) -> list[Value]:
         """The clients a parameter holds when its caller passes none: those its default builds
@@ -380,6 +424,9 @@ class ValueResolver(ClientIndex):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
                 elif isinstance(func, ModuleValue) and func.name in self._imported_classes:
                     values.append(ImportedInstance(func.name))
+                elif isinstance(func, ModuleValue) and f"{func.name}()" in self._imported_classes:
+                    # `make_agent()` returning an instance of such a class (`ModuleSummary.instances`)
+                    values.append(ImportedInstance(f"{func.name}()"))
             if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs):
                 # another library's wrapper around a client (`instructor.from_openai(client)`,
                 # `wrap_openai(client=client)`): its requests go where that client points
@@ -404,6 +451,12 @@ class ValueResolver(ClientIndex):
         Functions only: a table of clients or strings is read elsewhere."""
         found: list[Value] = []
         for binding in self.lookup(table.value, scope):
+            if binding.qualified is not None:
+                # imported (`from app.handlers import COMMANDS`): listed by the project index as
+                # a function doing what each of its functions does (`summary._add_tables`)
+                imported = self._value_for_qualified(binding.qualified)
+                found += [imported] if isinstance(imported, ModuleValue) else []
+                continue
             literal = binding.value
             if type(literal) is cst.Dict:
                 elements = [e.value for e in literal.elements if type(e) is cst.DictElement]
