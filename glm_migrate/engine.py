@@ -34,7 +34,7 @@ from glm_migrate.import_summary import sized_summary
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.nodes import short_code
 from glm_migrate.precheck import may_need_work
-from glm_migrate.project import ModuleFacts, ModuleSummary
+from glm_migrate.project import SESSION_STATE, ModuleFacts, ModuleSummary
 from glm_migrate.quotes import enclosing_f_strings, fit_fixes_to_f_strings
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -1232,6 +1232,10 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
     names: dict[str, str] = {}
     if not waiting:
         return names
+    for client, key in model.session_stored_clients.items():
+        # kept in `st.session_state`: the pages filling the same key share one client
+        if client in waiting:
+            names.setdefault(f"{SESSION_STATE}{key}", waiting[client])
     for name, bindings in model.module_scope.bindings.items():
         for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
             if client in waiting:
@@ -1485,12 +1489,8 @@ def _move_as_safely_as_its_calls(
             )
     for client, key in model.session_stored_clients.items():
         # `st.session_state.client = OpenAI()` on one page, read there by another that embeds
-        if moved_by_fixes(client) and (call_elsewhere := model.facts.session_held.get(key)) is not None:
-            waiting.setdefault(
-                client,
-                f"it is kept in `st.session_state` (`{key}`), which another page reads: its call {call_elsewhere} "
-                "cannot follow it to Z.AI in a safe run",
-            )
+        if moved_by_fixes(client) and (elsewhere := model.facts.session_held.get(key)) is not None:
+            waiting.setdefault(client, f"it is kept in `st.session_state` (`{key}`), where {elsewhere}")
     for client, kept_in in model.inherited_holders.items():
         # `self.client = AzureOpenAI(...)` in a subclass whose imported base makes the requests
         # (`self.client.completions.create` in another module): not seen here

@@ -170,6 +170,10 @@ class ModuleSummary:
     imports_only: bool = False
 
 
+#: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
+#: `st.session_state` ("st.session_state.client"): the other pages read them there
+SESSION_STATE = "st.session_state."
+
 #: what the project index says of a key imported from another module: "env" and "named" as in
 #: `ModuleSummary.key_settings`, "seen" (that module is read and nothing says it is OpenAI's),
 #: "unseen" (the module is neither in the run nor found beside it)
@@ -248,9 +252,10 @@ class ModuleFacts:
     #: by it would fail once moved (a stand-in that cannot take `base_url=`, a mock expected to be
     #: built with exactly the arguments the test lists; `ModuleSummary.client_stubs`): it waits
     client_stubs: Mapping[str, str] = field(default_factory=dict)
-    #: key of `st.session_state` this module keeps a client under -> a call of another page
-    #: through the client it finds there that cannot follow it to Z.AI in a safe run
-    #: (`ModuleSummary.session_calls`: "`embeddings.create` in `pages.2_Search`")
+    #: key of `st.session_state` this module keeps a client under -> why that client waits for
+    #: another page: a call there through the client it finds under the key that cannot follow
+    #: it to Z.AI in a safe run (`ModuleSummary.session_calls`), or a client that page keeps
+    #: there itself and whose move waits (`ModuleSummary.waiting`)
     session_held: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -802,9 +807,10 @@ class ProjectIndex:
         )
 
     def _session_held(self, path: PurePath, summary: ModuleSummary) -> dict[str, str]:
-        """For the `st.session_state` keys this module keeps a client under, the first call of
-        another module of the run through a client read there that cannot follow it to Z.AI
-        (`ModuleSummary.session_calls`): another page of the app."""
+        """For the `st.session_state` keys this module keeps a client under, why another module
+        of the run (another page of the app) holds its move: a call through the client it reads
+        there that cannot follow it to Z.AI (`ModuleSummary.session_calls`), or a client of its
+        own kept under the same key whose move waits there."""
         if not summary.session_clients:
             return {}
         if self._session_calls is None:
@@ -812,11 +818,19 @@ class ProjectIndex:
             # by key, one summary read at a time, as `_imported_by_summaries` does
             for text in sorted(os.fspath(path) for path in self.summaries):
                 other = PurePath(text)
-                for key, resource in self.summaries[other].session_calls:
-                    where = (self._module(other) or (other.stem, other))[0]
+                read = self.summaries[other]
+                where = (self._module(other) or (other.stem, other))[0]
+                for key, resource in read.session_calls:
                     calls = self._session_calls.setdefault(key, [])
                     if not calls or calls[-1][0] != other:
-                        calls.append((other, f"`{resource}` in `{where}`"))
+                        reason = f"another page reads it: its call `{resource}` in `{where}` cannot follow it to Z.AI"
+                        calls.append((other, f"{reason} in a safe run"))
+                # a client another page keeps under the same key and whose move waits there:
+                # whichever page runs first fills the key for both
+                for name, why in read.waiting.items():
+                    if name.startswith(SESSION_STATE):
+                        reason = f"`{where}` keeps its own client, whose move waits there ({why}): either page may fill it first"
+                        self._session_calls.setdefault(name[len(SESSION_STATE) :], []).append((other, reason))
         found: dict[str, str] = {}
         for key in summary.session_clients:
             call = next((text for other, text in self._session_calls.get(key, ()) if other != path), None)

@@ -1959,7 +1959,9 @@ def test_a_client_one_streamlit_page_keeps_in_session_state_waits_for_another_pa
     held = _applicabilities(tmp_path, files, "Home.py")
     assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
     message = next(m for m in _findings(tmp_path, files)["Home.py"] if m.startswith("GLM002"))
-    assert "`st.session_state` (`llm`), which another page reads: its call `embeddings.create` in `1_Search`" in message
+    assert (
+        "`st.session_state` (`llm`), where another page reads it: its call `embeddings.create` in `1_Search`" in message
+    )
     # stored by subscript, read straight from the state
     files["Home.py"] = (
         "import streamlit as st\nfrom openai import OpenAI\n\nclient = OpenAI()\nst.session_state['llm'] = client\n"
@@ -1976,3 +1978,46 @@ def test_a_client_one_streamlit_page_keeps_in_session_state_waits_for_another_pa
         "st.write(st.session_state.llm.chat.completions.create(model='gpt-4o', messages=[]))\n"
     )
     assert _applicabilities(tmp_path, files, "Home.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+    # a page keeping its own client under the same key, whose move waits there (a `tool_choice`
+    # only a person can check): whichever page runs first fills the key for both
+    files["pages/1_Search.py"] = (
+        "import streamlit as st\nfrom openai import OpenAI\n\nif 'llm' not in st.session_state:\n"
+        "    st.session_state.llm = OpenAI()\n"
+        "def ask(q, tools, choice):\n    return st.session_state.llm.chat.completions.create(\n"
+        "        model='gpt-4o', messages=[{'role': 'user', 'content': q}], tools=tools, tool_choice=choice\n    )\n"
+    )
+    assert _applicabilities(tmp_path, files, "pages/1_Search.py")["GLM002"] == "unsafe"
+    assert _applicabilities(tmp_path, files, "Home.py") == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
+    message = next(m for m in _findings(tmp_path, files)["Home.py"] if m.startswith("GLM002"))
+    assert "`1_Search` keeps its own client, whose move waits there" in message
+
+
+def test_a_client_handed_through_a_module_attribute_or_shared_by_sibling_subclasses_waits(tmp_path: Path) -> None:
+    """Shapes the twenty-fifth round left, now held: a hand-off through a module attribute
+    (`import index; index.index_all(client)`, `from app import index`, also through a module
+    naming no SDK that passes the client on), and a base class keeping `self.client` whose
+    subclasses in two other modules chat and embed through it: the embedding call holds it."""
+    embed = "def index_all(client, q):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n"
+    files = {
+        "index.py": embed,
+        "main.py": "from openai import OpenAI\n\nimport index\n\nindex.index_all(OpenAI(), 'x')\n",
+    }
+    assert _applicabilities(tmp_path / "flat", files, "main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": embed.replace("index_all", "embed"),
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, q):\n    return embed(client, q)\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app import index\n\nindex.index_all(OpenAI(), 'x')\n",
+    }
+    assert _applicabilities(tmp_path / "pkg", files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": "from openai import OpenAI\n\n\nclass Base:\n    def __init__(self):\n        self.client = OpenAI()\n",
+        "app/chat.py": "from app.base import Base\n\n\nclass Chat(Base):\n    def run(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "app/embed.py": "from app.base import Base\n\n\nclass Embed(Base):\n    def run(self, q):\n"
+        "        return self.client.embeddings.create(model='text-embedding-3-small', input=q)\n",
+    }
+    assert _applicabilities(tmp_path / "family", files, "app/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # the chat subclass's id waits with the client it inherits
+    assert _applicabilities(tmp_path / "family", files, "app/chat.py") == {"GLM101": "unsafe"}
