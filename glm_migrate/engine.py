@@ -1548,6 +1548,7 @@ def _move_as_safely_as_its_calls(
         if waiting and holders is None:
             holders = _shared_holders(model)
         _shared_clients_wait(model, of_call, holders or [], waiting)
+        _shared_keys_wait(model, waiting)
         if len(waiting) == count:
             break
     if not waiting:
@@ -1819,6 +1820,39 @@ def _shared_clients_wait(
         for client in clients:
             if client not in waiting and moved_by_fixes(client):
                 waiting[client] = f"{shown}: {why}"
+
+
+def _shared_keys_wait(model: SemanticModel, waiting: dict[Client, str]) -> None:
+    """A key from the program's own settings (`st.secrets["llm_key"]`, a module-level name) given
+    to a client that waits in a safe run, or stays with OpenAI for its account data, and to one
+    this run moves: one key cannot be OpenAI's and Z.AI's. Moved alone (GLM001 only advises to
+    make it a Z.AI key), the client would send OpenAI's key to Z.AI, or the other, once that key
+    is changed, Z.AI's to OpenAI; so it waits with the other. Keys read from the environment are
+    renamed with each client's move and are not compared."""
+    if not any(c in waiting or c.account_only for c in model.clients):
+        return
+    by_key: dict[str, list[Client]] = {}
+    for client in model.clients:
+        call = client.construction
+        arg = find_kwarg(call, "api_key") if type(call) is cst.Call and client.sdk == "openai" else None
+        if arg is None:
+            continue
+        value = arg.value
+        if type(value) is cst.Name and model.owner(value.value, client.scope) is not model.module_scope:
+            continue  # a function's own variable or parameter: each function may read another setting
+        text = short_code(value)
+        if "environ" not in text and "getenv" not in text:
+            by_key.setdefault(text, []).append(client)
+    for text, clients in by_key.items():
+        stays = next((c for c in clients if c in waiting or c.account_only), None) if len(clients) > 1 else None
+        if stays is None:
+            continue
+        why = waiting.get(stays) or "it stays with OpenAI for the account's own data"
+        for client in clients:
+            if client not in waiting and moved_by_fixes(client):
+                waiting[client] = (
+                    f"its key `{text}` is also that of a client here that waits ({why}): one key cannot be OpenAI's and Z.AI's"
+                )
 
 
 def _declared_clients_wait(

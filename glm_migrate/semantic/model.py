@@ -471,6 +471,8 @@ class SemanticModel(ValueResolver):
         OpenAI()`, `st.session_state["client"] = client`), each with its key: the other pages of
         the app read them there (the project index, `ModuleSummary.session_clients`)."""
         found: dict[Client, str] = {}
+        if "session_state" not in self.source:
+            return found
         for (klass, written), bindings in self.attribute_bindings.items():
             head, _, key = written.rpartition(".")
             if klass is not None or not head.endswith("session_state"):
