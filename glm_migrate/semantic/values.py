@@ -33,6 +33,14 @@ _SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda}
 _LOOP_NODES = frozenset({cst.For, cst.While})
 
 
+def _session_item(expr: cst.Subscript) -> str | None:
+    """`st.session_state["llm"]` as the attribute it also is, "st.session_state.llm", else None."""
+    if len(expr.slice) != 1 or type(index := expr.slice[0].slice) is not cst.Index:
+        return None
+    base, key = dotted_name(expr.value), string_value(index.value)
+    return f"{base}.{key}" if base and base.endswith("session_state") and key and key.isidentifier() else None
+
+
 @dataclass(frozen=True, eq=False)
 class ModuleValue:
     name: str  #: qualified module name, "openai"
@@ -396,6 +404,9 @@ class ValueResolver(ClientIndex):
                 bindings = self.attribute_lookup(dotted, scope)
                 if bindings:
                     return self._binding_values(bindings, depth, attribute=True)
+                if "session_state." in dotted and (stored := self._session_stores.get(dotted)):
+                    # `st.session_state["llm"] = OpenAI()` read back as `st.session_state.llm`
+                    return [v for value, where in stored for v in self.values_of(value, where, depth + 1)]
                 receiver, _, attr = dotted.partition(".")
                 klass = scope.enclosing_class() if receiver in ("self", "cls") and "." not in attr else None
                 if klass is not None and (inherited := self._inherited_factory(klass, attr)):
@@ -442,7 +453,41 @@ class ValueResolver(ClientIndex):
             return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
         if type(expr) is cst.Subscript and type(expr.value) is cst.Name:
             return self._dispatched(expr.value, scope, depth)
+        if type(expr) is cst.Subscript and (stored_at := _session_item(expr)) is not None:
+            # `st.session_state["llm"]`: the same entry as `st.session_state.llm`
+            bindings = self.attribute_lookup(stored_at, scope)
+            found = self._binding_values(bindings, depth, attribute=True) if bindings else []
+            found += [
+                v
+                for value, where in self._session_stores.get(stored_at, ())
+                for v in self.values_of(value, where, depth + 1)
+            ]
+            if not found:
+                found = [
+                    v
+                    for base in self.values_of(expr.value, scope, depth + 1)
+                    for v in self._member(base, stored_at.rpartition(".")[2], depth)
+                ]
+            return found
         return []
+
+    @functools.cached_property
+    def _session_stores(self) -> dict[str, list[tuple[cst.BaseExpression, Scope]]]:
+        """`st.session_state` entries the module stores by subscript (`st.session_state["llm"] =
+        OpenAI()`), as the attribute they also are ("st.session_state.llm"), with the values stored."""
+        found: dict[str, list[tuple[cst.BaseExpression, Scope]]] = {}
+        if "session_state" not in self.source:
+            return found
+        for literal, scope in self.string_literals:
+            index = self.parents.get(literal)
+            element = self.parents.get(index) if type(index) is cst.Index else None
+            subscript = self.parents.get(element) if element is not None else None
+            target = self.parents.get(subscript) if type(subscript) is cst.Subscript else None
+            assign = self.parents.get(target) if type(target) is cst.AssignTarget else None
+            stored_at = _session_item(cast(cst.Subscript, subscript)) if type(assign) is cst.Assign else None
+            if stored_at is not None:
+                found.setdefault(stored_at, []).append((cast(cst.Assign, assign).value, scope))
+        return found
 
     def _dispatched(self, table: cst.Name, scope: Scope, depth: int) -> list[Value]:
         """The functions a dispatch table holds, one of which `COMMANDS[name]` picks (`COMMANDS =
