@@ -34,7 +34,7 @@ from glm_migrate.import_summary import sized_summary
 from glm_migrate.imports import after_leading_imports, place_imports, place_statements
 from glm_migrate.nodes import short_code
 from glm_migrate.precheck import may_need_work
-from glm_migrate.project import ModuleFacts, ModuleSummary
+from glm_migrate.project import SESSION_STATE, ModuleFacts, ModuleSummary
 from glm_migrate.quotes import enclosing_f_strings, fit_fixes_to_f_strings
 from glm_migrate.redaction import span_text
 from glm_migrate.rules import ALL_RULES
@@ -1232,6 +1232,10 @@ def _names_holding(model: SemanticModel, waiting: Mapping[Client, str]) -> dict[
     names: dict[str, str] = {}
     if not waiting:
         return names
+    for client, key in model.session_stored_clients.items():
+        # kept in `st.session_state`: the pages filling the same key share one client
+        if client in waiting:
+            names.setdefault(f"{SESSION_STATE}{key}", waiting[client])
     for name, bindings in model.module_scope.bindings.items():
         for client in [*model.name_clients(name), *model.returned_clients(bindings)]:
             if client in waiting:
@@ -1505,6 +1509,10 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, key in model.session_stored_clients.items():
+        # `st.session_state.client = OpenAI()` on one page, read there by another that embeds
+        if moved_by_fixes(client) and (elsewhere := model.facts.session_held.get(key)) is not None:
+            waiting.setdefault(client, f"it is kept in `st.session_state` (`{key}`), where {elsewhere}")
     for client, kept_in in model.inherited_holders.items():
         # `self.client = AzureOpenAI(...)` in a subclass whose imported base makes the requests
         # (`self.client.completions.create` in another module): not seen here
@@ -1562,6 +1570,7 @@ def _move_as_safely_as_its_calls(
         if waiting and holders is None:
             holders = _shared_holders(model)
         _shared_clients_wait(model, of_call, holders or [], waiting)
+        _shared_keys_wait(model, waiting)
         if len(waiting) == count:
             break
     if not waiting:
@@ -1833,6 +1842,39 @@ def _shared_clients_wait(
         for client in clients:
             if client not in waiting and moved_by_fixes(client):
                 waiting[client] = f"{shown}: {why}"
+
+
+def _shared_keys_wait(model: SemanticModel, waiting: dict[Client, str]) -> None:
+    """A key from the program's own settings (`st.secrets["llm_key"]`, a module-level name) given
+    to a client that waits in a safe run, or stays with OpenAI for its account data, and to one
+    this run moves: one key cannot be OpenAI's and Z.AI's. Moved alone (GLM001 only advises to
+    make it a Z.AI key), the client would send OpenAI's key to Z.AI, or the other, once that key
+    is changed, Z.AI's to OpenAI; so it waits with the other. Keys read from the environment are
+    renamed with each client's move and are not compared."""
+    if not any(c in waiting or c.account_only for c in model.clients):
+        return
+    by_key: dict[str, list[Client]] = {}
+    for client in model.clients:
+        call = client.construction
+        arg = find_kwarg(call, "api_key") if type(call) is cst.Call and client.sdk == "openai" else None
+        if arg is None:
+            continue
+        value = arg.value
+        if type(value) is cst.Name and model.owner(value.value, client.scope) is not model.module_scope:
+            continue  # a function's own variable or parameter: each function may read another setting
+        text = short_code(value)
+        if "environ" not in text and "getenv" not in text:
+            by_key.setdefault(text, []).append(client)
+    for text, clients in by_key.items():
+        stays = next((c for c in clients if c in waiting or c.account_only), None) if len(clients) > 1 else None
+        if stays is None:
+            continue
+        why = waiting.get(stays) or "it stays with OpenAI for the account's own data"
+        for client in clients:
+            if client not in waiting and moved_by_fixes(client):
+                waiting[client] = (
+                    f"its key `{text}` is also that of a client here that waits ({why}): one key cannot be OpenAI's and Z.AI's"
+                )
 
 
 def _declared_clients_wait(

@@ -152,12 +152,27 @@ class ModuleSummary:
     #: ... or why its move waits here (a call Z.AI lacks, OpenAI's key set on it): then it waits
     #: in every module of the run importing this one or imported with it (engine.py)
     module_client_waits: str = ""
+    #: keys of Streamlit's `st.session_state` this module keeps a client under
+    #: (`st.session_state.client = OpenAI()`): the other pages of the app read it there
+    session_clients: tuple[str, ...] = ()
+    #: (key, resource path) for this module's calls through a client read from `st.session_state`
+    #: (`st.session_state.client.embeddings.create(...)` on a page) that cannot follow it to Z.AI
+    #: in a safe run: the page storing it there holds its move (engine.py)
+    session_calls: tuple[tuple[str, str], ...] = ()
+    #: module-level function -> the classes whose instances it returns, a class of this module
+    #: by its name or an imported one as written (`def make_agent(): return Agent()`): a caller
+    #: elsewhere calls their methods on what it returns (`make_agent().ask(client)`)
+    instances: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: only the imports were read (`import_summary`: the pre-check rejects the module): a module
     #: naming no SDK can still pass a client it is given on to code that calls through it
     #: (`def index_all(client, chunks): return [embed(client, c) for c in chunks]`), which
     #: `ProjectIndex` then reads in full (`load_full`)
     imports_only: bool = False
 
+
+#: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
+#: `st.session_state` ("st.session_state.client"): the other pages read them there
+SESSION_STATE = "st.session_state."
 
 #: what the project index says of a key imported from another module: "env" and "named" as in
 #: `ModuleSummary.key_settings`, "seen" (that module is read and nothing says it is OpenAI's),
@@ -237,6 +252,11 @@ class ModuleFacts:
     #: by it would fail once moved (a stand-in that cannot take `base_url=`, a mock expected to be
     #: built with exactly the arguments the test lists; `ModuleSummary.client_stubs`): it waits
     client_stubs: Mapping[str, str] = field(default_factory=dict)
+    #: key of `st.session_state` this module keeps a client under -> why that client waits for
+    #: another page: a call there through the client it finds under the key that cannot follow
+    #: it to Z.AI in a safe run (`ModuleSummary.session_calls`), or a client that page keeps
+    #: there itself and whose move waits (`ModuleSummary.waiting`)
+    session_held: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -280,6 +300,7 @@ class ModuleFacts:
         parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
         parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
         parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
+        parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
         return "\n".join(parts)
 
 
@@ -438,6 +459,7 @@ class ProjectIndex:
     _held_env: frozenset[str] | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
     _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _session_calls: dict[str, list[tuple[PurePath, str]]] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -623,7 +645,13 @@ class ProjectIndex:
         client its callers pass."""
         found = self.resolve_name(qualified, importer)
         if isinstance(found, _Name):
-            return bool(self._client_uses(found.path, found.name, depth))
+            if self._client_uses(found.path, found.name, depth):
+                return True
+            # a class whose methods do (`Agent.ask`), which a function here may return an instance of
+            defining = self._passing_summary(found.path, depth)
+            prefix = f"{found.name}."
+            names = (n for n in {*defining.client_params, *defining.client_forwards} if n.startswith(prefix))
+            return any(self._client_uses(found.path, n, depth) for n in names)
         if isinstance(found, _Module):
             imported = self._passing_summary(found.path, depth)
             return any(
@@ -639,6 +667,76 @@ class ProjectIndex:
         if why is None and fact.target == "openai" and fact.blocker is None and path not in self.modules:
             why = f"this run does not migrate `{path}`: run glm-migrate on both together"
         return _waiting(fact, why)
+
+    @staticmethod
+    def _member_names(summary: ModuleSummary) -> Iterator[str]:
+        yield from (*summary.client_params, *summary.client_forwards, *summary.factories)
+        yield from (*summary.attribute_calls, *summary.clients)
+
+    def _class_members(
+        self,
+        qualified: str,
+        path: PurePath,
+        name: str,
+        defining: ModuleSummary,
+        client_functions: dict[str, tuple[tuple[str, int, str], ...]],
+        factories: dict[str, ClientFact],
+        inherited_calls: dict[str, str],
+        clients: dict[str, ClientFact],
+    ) -> None:
+        """What the class `name` of the module at `path` gives a module calling its members
+        through `qualified` (the class as imported, or a function returning its instances)."""
+        prefix = f"{name}."
+        # its methods that call through a client passed to them ("Retriever.search"), which
+        # this module calls on an instance
+        for n in {*defining.client_params, *defining.client_forwards}:
+            if n.startswith(prefix) and (uses := self._client_uses(path, n)):
+                client_functions[f"{qualified}.{n[len(prefix) :]}"] = uses
+        # its methods that return a client ("Config.make"), by the class as written
+        factories.update(
+            {f"{qualified}.{n[len(prefix) :]}": fact for n, fact in defining.factories.items() if n.startswith(prefix)}
+        )
+        # its calls through `self.client` that a subclass here may give a client
+        where = (self._module(path) or (path.stem, path))[0]
+        inherited_calls.update(
+            {
+                f"{qualified}.{n[len(prefix) :]}": f"`{paths[0]}` in `{where}.{n.partition('.')[0]}`"
+                for n, paths in defining.attribute_calls.items()
+                if n.startswith(prefix)
+            }
+        )
+        # the attributes of its instances that hold one ("Base.client"), which its
+        # subclasses here read as `self.client`
+        clients.update(
+            {
+                f"{qualified}.{n[len(prefix) :]}": self._as_moved(fact, path, n, defining)
+                for n, fact in defining.clients.items()
+                if n.startswith(prefix)
+            }
+        )
+
+    def _instance_members(
+        self,
+        qualified: str,
+        path: PurePath,
+        name: str,
+        defining: ModuleSummary,
+        members: tuple[
+            dict[str, tuple[tuple[str, int, str], ...]], dict[str, ClientFact], dict[str, str], dict[str, ClientFact]
+        ],
+    ) -> None:
+        """`make_agent().ask(client)`: the members of the classes the function `name` of the
+        module at `path` returns instances of, by the function's call as written
+        ("app.agents.make_agent().ask")."""
+        for klass in defining.instances.get(name, ()):
+            where = path, klass
+            if not any(n.startswith(f"{klass}.") for n in self._member_names(defining)):
+                returned = self.resolve_name(klass, path)
+                if not isinstance(returned, _Name):
+                    continue
+                where = returned.path, returned.name
+            of = self._passing_summary(where[0], 0)
+            self._class_members(f"{qualified}()", where[0], where[1], of, *members)
 
     # -- facts --------------------------------------------------------------------------------
 
@@ -658,7 +756,7 @@ class ProjectIndex:
             elif isinstance(found, _Factory):
                 factories[qualified] = found.returns
             elif isinstance(found, _Name):
-                defining = self._summary(found.path) or ModuleSummary()
+                defining = self._passing_summary(found.path, 0)
                 params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
@@ -667,38 +765,9 @@ class ProjectIndex:
                 uses = self._client_uses(found.path, found.name)
                 if uses:
                     client_functions[qualified] = uses
-                prefix = f"{found.name}."
-                # ... and a class's methods that call through a client passed to them
-                # ("Retriever.search"), which this module calls on an instance
-                for n in {*defining.client_params, *defining.client_forwards}:
-                    if n.startswith(prefix) and (uses := self._client_uses(found.path, n)):
-                        client_functions[f"{qualified}.{n[len(prefix) :]}"] = uses
-                # a class's methods that return a client ("Config.make"), by the class as written
-                factories.update(
-                    {
-                        f"{qualified}.{n[len(prefix) :]}": fact
-                        for n, fact in defining.factories.items()
-                        if n.startswith(prefix)
-                    }
-                )
-                # ... and its calls through `self.client` that a subclass here may give a client
-                where = (self._module(found.path) or (found.path.stem, found.path))[0]
-                inherited_calls.update(
-                    {
-                        f"{qualified}.{n[len(prefix) :]}": f"`{paths[0]}` in `{where}.{n.partition('.')[0]}`"
-                        for n, paths in defining.attribute_calls.items()
-                        if n.startswith(prefix)
-                    }
-                )
-                # ... and the attributes of its instances that hold one ("Base.client"), which
-                # its subclasses here read as `self.client`
-                clients.update(
-                    {
-                        f"{qualified}.{n[len(prefix) :]}": self._as_moved(fact, found.path, n, defining)
-                        for n, fact in defining.clients.items()
-                        if n.startswith(prefix)
-                    }
-                )
+                members = (client_functions, factories, inherited_calls, clients)
+                self._class_members(qualified, found.path, found.name, defining, *members)
+                self._instance_members(qualified, found.path, found.name, defining, members)
                 tokenizer = defining.tokenizer_params.get(found.name)
                 if tokenizer:
                     tokenizer_functions[qualified] = tokenizer
@@ -710,6 +779,9 @@ class ProjectIndex:
                 for n in {*imported.client_params, *imported.client_forwards}:
                     if uses := self._client_uses(found.path, n):
                         client_functions[f"{qualified}.{n}"] = uses
+                for n in imported.instances:
+                    members = (client_functions, factories, inherited_calls, clients)
+                    self._instance_members(f"{qualified}.{n}", found.path, n, imported, members)
         keys = {written: self._key(written, path) for written in summary.keys}
         held_sent: dict[str, str] = {}
         for qualified, attributes, _ in summary.sent:
@@ -745,7 +817,40 @@ class ProjectIndex:
             module_client_waits=self._module_client_waits().get(path, "") if summary.module_client_moves else "",
             inherited_calls=inherited_calls,
             client_stubs=self._client_stubs_of().get(path, {}),
+            session_held=self._session_held(path, summary),
         )
+
+    def _session_held(self, path: PurePath, summary: ModuleSummary) -> dict[str, str]:
+        """For the `st.session_state` keys this module keeps a client under, why another module
+        of the run (another page of the app) holds its move: a call through the client it reads
+        there that cannot follow it to Z.AI (`ModuleSummary.session_calls`), or a client of its
+        own kept under the same key whose move waits there."""
+        if not summary.session_clients:
+            return {}
+        if self._session_calls is None:
+            self._session_calls = {}
+            # by key, one summary read at a time, as `_imported_by_summaries` does
+            for text in sorted(os.fspath(path) for path in self.summaries):
+                other = PurePath(text)
+                read = self.summaries[other]
+                where = (self._module(other) or (other.stem, other))[0]
+                for key, resource in read.session_calls:
+                    calls = self._session_calls.setdefault(key, [])
+                    if not calls or calls[-1][0] != other:
+                        reason = f"another page reads it: its call `{resource}` in `{where}` cannot follow it to Z.AI"
+                        calls.append((other, f"{reason} in a safe run"))
+                # a client another page keeps under the same key and whose move waits there:
+                # whichever page runs first fills the key for both
+                for name, why in read.waiting.items():
+                    if name.startswith(SESSION_STATE):
+                        reason = f"`{where}` keeps its own client, whose move waits there ({why}): either page may fill it first"
+                        self._session_calls.setdefault(name[len(SESSION_STATE) :], []).append((other, reason))
+        found: dict[str, str] = {}
+        for key in summary.session_clients:
+            call = next((text for other, text in self._session_calls.get(key, ()) if other != path), None)
+            if call is not None:
+                found[key] = call
+        return found
 
     def _module_client_waits(self) -> dict[PurePath, str]:
         """For each module moving the `openai` module client, why it waits in another module

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import cast
+from typing import TypeVar, cast
 
 import libcst as cst
 
@@ -26,7 +26,13 @@ from glm_migrate.semantic import (
     env_lookup,
     string_value,
 )
-from glm_migrate.semantic.values import FunctionValue, LocalClassValue
+from glm_migrate.semantic.values import (
+    FunctionValue,
+    ImportedInstance,
+    InstanceValue,
+    LocalClassValue,
+    ModuleValue,
+)
 from glm_migrate.tables import Tables
 from glm_migrate.widths import vector_widths
 
@@ -41,12 +47,15 @@ _AGENTS_SETUPS = frozenset({"agents_default_client", "agents_provider"})
 #: GLM counterpart (`kept_by_hand`): a caller's client waits for a person there
 BY_HAND = "#by-hand"
 
+_T = TypeVar("_T")
+
 
 def summarize(model: SemanticModel) -> ModuleSummary:
     """The clients this module's module-level names and functions hold, its imports, and the
     imported names it sends as model ids. Cheap: it reads what the semantic pass resolved."""
     clients: dict[str, ClientFact] = {}
     factories: dict[str, ClientFact] = {}
+    instances: dict[str, tuple[str, ...]] = {}
     reexports: dict[str, str] = {}
     for name, bindings in model.module_scope.bindings.items():
         if len(bindings) == 1 and bindings[0].qualified is not None:
@@ -55,6 +64,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             fact = _fact(model, model.returned_clients(bindings))
             if fact is not None:
                 factories[name] = fact
+            if returned := _returned_instances(model, bindings):
+                instances[name] = returned
         elif any(b.defines is not None and b.defines.kind == "class" for b in bindings):
             # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
             for method, fact in _client_methods(model, bindings):
@@ -94,7 +105,53 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         client_stubs=_client_stubs(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
         attribute_calls=_attribute_calls(model),
+        session_clients=tuple(sorted(set(model.session_stored_clients.values()))),
+        session_calls=tuple(sorted(set(_session_calls(model)))),
+        instances=instances,
     )
+
+
+def _session_calls(model: SemanticModel) -> Iterator[tuple[str, str]]:
+    """(key, resource path) for calls through a client read from `st.session_state`
+    (`st.session_state.client.embeddings.create(...)`, `client = st.session_state["client"]`
+    then `client.files.create(...)`) that cannot follow it to Z.AI in a safe run: the page that
+    keeps it there holds its move for them (another page of a Streamlit app)."""
+    if "session_state" not in model.source:
+        return
+    for call, scope in model.calls:
+        node, parts = call.func, cast(list[str], [])
+        while type(node) is cst.Attribute:
+            if parts and (key := model.session_read(node, scope)) is not None:
+                break
+            parts.insert(0, node.attr.value)
+            node = node.value
+        else:
+            key = model.session_read(node, scope) if parts else None
+        path = model.tables.sdk.normalise_path(tuple(parts))
+        if key is not None and len(path) > 1 and cannot_follow(model.tables, path):
+            yield key, ".".join(path)
+
+
+def _returned_instances(model: SemanticModel, bindings: list[Binding]) -> tuple[str, ...]:
+    """The classes a module-level function returns instances of (`return Agent(...)`): one of
+    this module by its name, an imported one (named as a class is) as written."""
+    found: list[str] = []
+    for binding in bindings:
+        function = binding.defines
+        if function is None or function.kind != "function":
+            continue
+        for returned in function.returns:
+            for value in model.values_of(returned, function):
+                if isinstance(value, InstanceValue) and value.scope.parent is model.module_scope:
+                    if type(node := value.scope.node) is cst.ClassDef:
+                        found.append(node.name.value)
+                elif isinstance(value, ImportedInstance):
+                    found.append(value.name)
+            if type(returned) is cst.Call and not found:
+                for value in model.values_of(returned.func, function):
+                    if isinstance(value, ModuleValue) and value.name.rpartition(".")[2][:1].isupper():
+                        found.append(value.name)
+    return tuple(dict.fromkeys(found))
 
 
 def _embedding_sizes(model: SemanticModel) -> tuple[int, ...]:
@@ -597,7 +654,30 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     if declared:
         for name, field, index in _client_fields(model):
             found.setdefault(name, set()).update((field, index, path) for path in declared)
+    _add_tables(model, found)
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _add_tables(model: SemanticModel, found: dict[str, set[_T]]) -> None:
+    """Lists the module-level tables of functions (`HANDLERS = [index, purge]`, a dict of them)
+    under their own names with what their functions do with the clients they are passed: a module
+    importing the table calls each (`for handler in HANDLERS: handler(client)`,
+    `COMMANDS[name](client)`)."""
+    if not found:
+        return
+    for name, bindings in model.module_scope.bindings.items():
+        if len(bindings) != 1 or name in found:
+            continue
+        literal = bindings[0].value
+        if type(literal) is cst.Dict:
+            elements = [e.value for e in literal.elements if type(e) is cst.DictElement]
+        elif type(literal) in (cst.List, cst.Tuple):
+            elements = [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
+        else:
+            continue
+        uses = {use for e in elements if type(e) is cst.Name for use in found.get(e.value, ())}
+        if uses:
+            found[name] = uses
 
 
 def _client_forwards(model: SemanticModel, imports: set[str]) -> dict[str, tuple[tuple[str, int, str, str, int], ...]]:
@@ -636,6 +716,7 @@ def _client_forwards(model: SemanticModel, imports: set[str]) -> dict[str, tuple
                     own = index - shift if index > 0 else index
                     for target in targets:
                         found.setdefault(owner, set()).add((name, own, target, keyword, -1 if keyword else position))
+    _add_tables(model, found)
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
 
 

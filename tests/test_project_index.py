@@ -1938,3 +1938,151 @@ def test_an_id_and_the_client_sending_it_from_another_module_move_together_or_no
     settings = _applicabilities(tmp_path, files, "settings.py")
     bot = _applicabilities(tmp_path, files, "bot.py")
     assert settings["GLM101"] == bot["GLM002"]
+
+
+def test_a_client_handed_to_a_method_of_an_instance_another_modules_function_returns_waits(tmp_path: Path) -> None:
+    """`make_agent().ask(client, q)`, or `agent = make_agent()` then `agent.ask(client, q)`, with
+    `def make_agent(): return Agent()` in the module defining `Agent`: the method's embedding call
+    serves the client as it does for `Agent().ask(client, q)`. Not followed, a safe run moved the
+    client to Z.AI with the method's `text-embedding-3-small`."""
+    files = {
+        "app/__init__.py": "",
+        "app/agent.py": "class Agent:\n    def ask(self, client, q):\n"
+        "        return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "def make_agent():\n    return Agent()\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.agent import make_agent\n\nclient = OpenAI()\n\n\n"
+        "def main(q):\n    return make_agent().ask(client, q)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app import agent as agents\n\n\n"
+        "def main(q):\n    helper = agents.make_agent()\n    return helper.ask(OpenAI(), q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # the class in a third module, imported by the one whose function builds it
+    files["app/models.py"] = files["app/agent.py"].partition("\n\n\ndef make_agent")[0] + "\n"
+    files["app/agent.py"] = "from app.models import Agent\n\n\ndef make_agent():\n    return Agent()\n"
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a chat method: the client moves with it
+    files["app/models.py"] = files["app/models.py"].replace(
+        "client.embeddings.create(model='text-embedding-3-small', input=q)",
+        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_client_handed_to_handlers_picked_in_a_loop_is_theirs(tmp_path: Path) -> None:
+    """`for handler in (index, purge): handler(client)`, over a dict's `.values()` or `.items()`,
+    or over a table another module defines (`from app.handlers import HANDLERS`): the client
+    serves every handler's calls, as it does for a dispatch table (`COMMANDS[name](client)`).
+    Not followed, a safe run moved the client while a handler embedded through it."""
+    handlers = (
+        "def index(client, q='x'):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "def answer(client, q='x'):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/handlers.py": handlers + "\n\nHANDLERS = {'index': index, 'answer': answer}\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.handlers import HANDLERS\n\nclient = OpenAI()\n"
+        "for name, handler in HANDLERS.items():\n    handler(client)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.handlers import HANDLERS\n\nclient = OpenAI()\n"
+        "HANDLERS['index'](client)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.handlers import answer, index\n\nclient = OpenAI()\n"
+        "for handler in [index, answer]:\n    handler(client)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # in one module, over a dict's values: the embedding id waits with its client
+    files = {"main.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\n" + handlers}
+    files["main.py"] += (
+        "\n\nSTEPS = {'index': index, 'answer': answer}\nfor step in STEPS.values():\n    step(client)\n"
+    )
+    held = _applicabilities(tmp_path / "one", files, "main.py")
+    assert held["GLM002"] == "unsafe" and held["GLM101"] == "unsafe"
+    # chat handlers only: the client moves
+    files["main.py"] = files["main.py"].replace("'index': index, ", "")
+    assert _applicabilities(tmp_path / "two", files, "main.py")["GLM002"] == "safe"
+
+
+def test_a_client_one_streamlit_page_keeps_in_session_state_waits_for_another_pages_calls(tmp_path: Path) -> None:
+    """A multi-page Streamlit app: `Home.py` keeps its client in `st.session_state` and a page
+    of `pages/` reads it back and embeds through it. Not followed, a safe run moved the client
+    on the home page while the other page still sent `text-embedding-3-small`."""
+    files = {
+        "Home.py": "import streamlit as st\nfrom openai import OpenAI\n\nif 'llm' not in st.session_state:\n"
+        "    st.session_state.llm = OpenAI()\n"
+        "reply = st.session_state.llm.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': 'hi'}])\n",
+        "pages/1_Search.py": "import streamlit as st\n\nllm = st.session_state['llm']\n"
+        "vector = llm.embeddings.create(model='text-embedding-3-small', input='query').data[0].embedding\n",
+    }
+    held = _applicabilities(tmp_path, files, "Home.py")
+    assert held == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
+    message = next(m for m in _findings(tmp_path, files)["Home.py"] if m.startswith("GLM002"))
+    assert (
+        "`st.session_state` (`llm`), where another page reads it: its call `embeddings.create` in `1_Search`" in message
+    )
+    # stored by subscript, read straight from the state
+    files["Home.py"] = (
+        "import streamlit as st\nfrom openai import OpenAI\n\nclient = OpenAI()\nst.session_state['llm'] = client\n"
+        "reply = client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': 'hi'}])\n"
+    )
+    files["pages/1_Search.py"] = (
+        "import streamlit as st\n\n"
+        "vector = st.session_state.llm.embeddings.create(model='text-embedding-3-small', input='q').data[0].embedding\n"
+    )
+    assert _applicabilities(tmp_path, files, "Home.py") == held
+    # a page that only chats through it: the client moves
+    files["pages/1_Search.py"] = (
+        "import streamlit as st\n\n"
+        "st.write(st.session_state.llm.chat.completions.create(model='gpt-4o', messages=[]))\n"
+    )
+    assert _applicabilities(tmp_path, files, "Home.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+    # a page keeping its own client under the same key, whose move waits there (a `tool_choice`
+    # only a person can check): whichever page runs first fills the key for both
+    files["pages/1_Search.py"] = (
+        "import streamlit as st\nfrom openai import OpenAI\n\nif 'llm' not in st.session_state:\n"
+        "    st.session_state.llm = OpenAI()\n"
+        "def ask(q, tools, choice):\n    return st.session_state.llm.chat.completions.create(\n"
+        "        model='gpt-4o', messages=[{'role': 'user', 'content': q}], tools=tools, tool_choice=choice\n    )\n"
+    )
+    assert _applicabilities(tmp_path, files, "pages/1_Search.py")["GLM002"] == "unsafe"
+    assert _applicabilities(tmp_path, files, "Home.py") == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}
+    message = next(m for m in _findings(tmp_path, files)["Home.py"] if m.startswith("GLM002"))
+    assert "`1_Search` keeps its own client, whose move waits there" in message
+
+
+def test_a_client_handed_through_a_module_attribute_or_shared_by_sibling_subclasses_waits(tmp_path: Path) -> None:
+    """Shapes the twenty-fifth round left, now held: a hand-off through a module attribute
+    (`import index; index.index_all(client)`, `from app import index`, also through a module
+    naming no SDK that passes the client on), and a base class keeping `self.client` whose
+    subclasses in two other modules chat and embed through it: the embedding call holds it."""
+    embed = "def index_all(client, q):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n"
+    files = {
+        "index.py": embed,
+        "main.py": "from openai import OpenAI\n\nimport index\n\nindex.index_all(OpenAI(), 'x')\n",
+    }
+    assert _applicabilities(tmp_path / "flat", files, "main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files = {
+        "app/__init__.py": "",
+        "app/vectors.py": embed.replace("index_all", "embed"),
+        "app/index.py": "from app.vectors import embed\n\n\ndef index_all(client, q):\n    return embed(client, q)\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app import index\n\nindex.index_all(OpenAI(), 'x')\n",
+    }
+    assert _applicabilities(tmp_path / "pkg", files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": "from openai import OpenAI\n\n\nclass Base:\n    def __init__(self):\n        self.client = OpenAI()\n",
+        "app/chat.py": "from app.base import Base\n\n\nclass Chat(Base):\n    def run(self, q):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "app/embed.py": "from app.base import Base\n\n\nclass Embed(Base):\n    def run(self, q):\n"
+        "        return self.client.embeddings.create(model='text-embedding-3-small', input=q)\n",
+    }
+    assert _applicabilities(tmp_path / "family", files, "app/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # the chat subclass's id waits with the client it inherits
+    assert _applicabilities(tmp_path / "family", files, "app/chat.py") == {"GLM101": "unsafe"}

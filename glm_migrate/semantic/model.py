@@ -466,6 +466,62 @@ class SemanticModel(ValueResolver):
         return found
 
     @functools.cached_property
+    def session_stored_clients(self) -> dict[Client, str]:
+        """Clients a Streamlit page keeps in `st.session_state` (`st.session_state.client =
+        OpenAI()`, `st.session_state["client"] = client`), each with its key: the other pages of
+        the app read them there (the project index, `ModuleSummary.session_clients`)."""
+        found: dict[Client, str] = {}
+        if "session_state" not in self.source:
+            return found
+        for (klass, written), bindings in self.attribute_bindings.items():
+            head, _, key = written.rpartition(".")
+            if klass is not None or not head.endswith("session_state"):
+                continue
+            for binding in bindings:
+                for value in self.values_of(binding.value, binding.scope) if binding.value is not None else ():
+                    if isinstance(value, Client):
+                        found.setdefault(value, key)
+        for literal, scope in self.string_literals:
+            # `st.session_state["client"] = ...`: the key is a string literal of the module
+            index = self.parents.get(literal)
+            element = self.parents.get(index) if type(index) is cst.Index else None
+            subscript = self.parents.get(element) if element is not None else None
+            if type(subscript) is not cst.Subscript:
+                continue
+            target = self.parents.get(subscript)
+            assign = self.parents.get(target) if type(target) is cst.AssignTarget else None
+            if type(assign) is not cst.Assign or not (dotted_name(subscript.value) or "").endswith("session_state"):
+                continue
+            stored = string_value(literal)
+            if not stored:
+                continue
+            for value in self.values_of(assign.value, scope):
+                if isinstance(value, Client):
+                    found.setdefault(value, stored)
+        return found
+
+    def session_read(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """The key of `st.session_state` that `expr` reads (`st.session_state.client`,
+        `st.session_state["client"]`, `.get("client")`, or a name bound to one of them)."""
+        base: cst.BaseExpression | None = None
+        key: str | None = None
+        if type(expr) is cst.Subscript and len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:
+            base, key = expr.value, string_value(expr.slice[0].slice.value)
+        elif type(expr) is cst.Attribute:
+            base, key = expr.value, expr.attr.value
+        elif (
+            type(expr) is cst.Call and type(expr.func) is cst.Attribute and expr.func.attr.value == "get" and expr.args
+        ):
+            base, key = expr.func.value, string_value(expr.args[0].value)
+        elif type(expr) is cst.Name and depth < 2:
+            for binding in self.lookup(expr.value, scope):
+                if binding.value is not None and (read := self.session_read(binding.value, binding.scope, depth + 1)):
+                    return read
+        if base is None or not key or not (dotted_name(base) or "").endswith("session_state"):
+            return None
+        return key
+
+    @functools.cached_property
     def inherited_holders(self) -> dict[Client, str]:
         """Clients kept on the instance (`self.client = AzureOpenAI(...)`) of a class deriving
         from an imported one, with no request of this module made through them: the base class's

@@ -33,6 +33,14 @@ _SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda}
 _LOOP_NODES = frozenset({cst.For, cst.While})
 
 
+def _session_item(expr: cst.Subscript) -> str | None:
+    """`st.session_state["llm"]` as the attribute it also is, "st.session_state.llm", else None."""
+    if len(expr.slice) != 1 or type(index := expr.slice[0].slice) is not cst.Index:
+        return None
+    base, key = dotted_name(expr.value), string_value(index.value)
+    return f"{base}.{key}" if base and base.endswith("session_state") and key and key.isidentifier() else None
+
+
 @dataclass(frozen=True, eq=False)
 class ModuleValue:
     name: str  #: qualified module name, "openai"
@@ -134,9 +142,53 @@ class ValueResolver(ClientIndex):
             else:
                 if isinstance(binding.target, cst.Param):
                     values.extend(self._parameter_default_clients(binding, depth))
+                elif binding.value is None:
+                    values.extend(self._loop_callables(binding, depth))
                 if binding.annotation is not None:
                     values.extend(self._annotated(binding.annotation, binding.scope, depth + 1))
         return values
+
+    def _loop_callables(self, binding: Binding, depth: int) -> list[Value]:
+        """The functions a loop's name runs over (`for handler in (index, purge): handler(client)`,
+        also through a name bound to the list, `HANDLERS.values()` and `for name, handler in
+        HANDLERS.items()` of a dict): a call through it is a call of each, as one through a
+        dispatch table is (`_dispatched`). Functions of this module and imported names only: a
+        loop over clients or strings is read elsewhere."""
+        target = binding.target
+        parent = self.parents.get(target) if type(target) is cst.Name else None
+        if type(parent) is cst.Element:
+            pair = self.parents.get(parent)
+            if type(pair) is not cst.Tuple or len(pair.elements) != 2 or pair.elements[1] is not parent:
+                return []
+            loop, wanted = self.parents.get(pair), ("items", "")
+            if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not pair:
+                return []
+        else:
+            loop, wanted = parent, ("", "values")  # a list's elements or a dict's values
+            if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not target:
+                return []
+        container, method = loop.iter, ""
+        if type(container) is cst.Call and type(func := container.func) is cst.Attribute and not container.args:
+            container, method = func.value, func.attr.value
+        if method not in wanted:
+            return []
+        # a table imported from another module (`from app.handlers import HANDLERS`): the project
+        # index lists it as a function doing what each of its functions does with the client
+        found: list[Value] = []
+        if type(container) in (cst.Name, cst.Attribute):
+            values = self.values_of(container, binding.scope, depth + 1)
+            found += [v for v in values if isinstance(v, ModuleValue)]
+        elements: list[cst.BaseExpression] = []
+        for literal in self._possible_values(container, binding.scope):
+            if type(literal) is cst.Dict and method:
+                elements += [e.value for e in literal.elements if type(e) is cst.DictElement]
+            elif type(literal) in (cst.List, cst.Tuple, cst.Set) and not method:
+                elements += [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
+        for element in elements:
+            if type(element) in (cst.Name, cst.Attribute):
+                values = self.values_of(element, binding.scope, depth + 1)
+                found += [v for v in values if isinstance(v, FunctionValue | ModuleValue)]
+        return found
 
     def _parameter_default_clients(self, binding: Binding, depth: int) -> list[Value]:
         """The clients a parameter holds when its caller passes none: those its default builds
@@ -352,6 +404,9 @@ class ValueResolver(ClientIndex):
                 bindings = self.attribute_lookup(dotted, scope)
                 if bindings:
                     return self._binding_values(bindings, depth, attribute=True)
+                if "session_state." in dotted and (stored := self._session_stores.get(dotted)):
+                    # `st.session_state["llm"] = OpenAI()` read back as `st.session_state.llm`
+                    return [v for value, where in stored for v in self.values_of(value, where, depth + 1)]
                 receiver, _, attr = dotted.partition(".")
                 klass = scope.enclosing_class() if receiver in ("self", "cls") and "." not in attr else None
                 if klass is not None and (inherited := self._inherited_factory(klass, attr)):
@@ -380,6 +435,9 @@ class ValueResolver(ClientIndex):
                     values.append(self._imported_client(f"{func.name}()", func.returns))
                 elif isinstance(func, ModuleValue) and func.name in self._imported_classes:
                     values.append(ImportedInstance(func.name))
+                elif isinstance(func, ModuleValue) and f"{func.name}()" in self._imported_classes:
+                    # `make_agent()` returning an instance of such a class (`ModuleSummary.instances`)
+                    values.append(ImportedInstance(f"{func.name}()"))
             if not values and funcs and all(isinstance(func, ModuleValue) for func in funcs):
                 # another library's wrapper around a client (`instructor.from_openai(client)`,
                 # `wrap_openai(client=client)`): its requests go where that client points
@@ -395,7 +453,41 @@ class ValueResolver(ClientIndex):
             return self.values_of(expr.left, scope, depth + 1) + self.values_of(expr.right, scope, depth + 1)
         if type(expr) is cst.Subscript and type(expr.value) is cst.Name:
             return self._dispatched(expr.value, scope, depth)
+        if type(expr) is cst.Subscript and (stored_at := _session_item(expr)) is not None:
+            # `st.session_state["llm"]`: the same entry as `st.session_state.llm`
+            bindings = self.attribute_lookup(stored_at, scope)
+            found = self._binding_values(bindings, depth, attribute=True) if bindings else []
+            found += [
+                v
+                for value, where in self._session_stores.get(stored_at, ())
+                for v in self.values_of(value, where, depth + 1)
+            ]
+            if not found:
+                found = [
+                    v
+                    for base in self.values_of(expr.value, scope, depth + 1)
+                    for v in self._member(base, stored_at.rpartition(".")[2], depth)
+                ]
+            return found
         return []
+
+    @functools.cached_property
+    def _session_stores(self) -> dict[str, list[tuple[cst.BaseExpression, Scope]]]:
+        """`st.session_state` entries the module stores by subscript (`st.session_state["llm"] =
+        OpenAI()`), as the attribute they also are ("st.session_state.llm"), with the values stored."""
+        found: dict[str, list[tuple[cst.BaseExpression, Scope]]] = {}
+        if "session_state" not in self.source:
+            return found
+        for literal, scope in self.string_literals:
+            index = self.parents.get(literal)
+            element = self.parents.get(index) if type(index) is cst.Index else None
+            subscript = self.parents.get(element) if element is not None else None
+            target = self.parents.get(subscript) if type(subscript) is cst.Subscript else None
+            assign = self.parents.get(target) if type(target) is cst.AssignTarget else None
+            stored_at = _session_item(cast(cst.Subscript, subscript)) if type(assign) is cst.Assign else None
+            if stored_at is not None:
+                found.setdefault(stored_at, []).append((cast(cst.Assign, assign).value, scope))
+        return found
 
     def _dispatched(self, table: cst.Name, scope: Scope, depth: int) -> list[Value]:
         """The functions a dispatch table holds, one of which `COMMANDS[name]` picks (`COMMANDS =
@@ -404,6 +496,12 @@ class ValueResolver(ClientIndex):
         Functions only: a table of clients or strings is read elsewhere."""
         found: list[Value] = []
         for binding in self.lookup(table.value, scope):
+            if binding.qualified is not None:
+                # imported (`from app.handlers import COMMANDS`): listed by the project index as
+                # a function doing what each of its functions does (`summary._add_tables`)
+                imported = self._value_for_qualified(binding.qualified)
+                found += [imported] if isinstance(imported, ModuleValue) else []
+                continue
             literal = binding.value
             if type(literal) is cst.Dict:
                 elements = [e.value for e in literal.elements if type(e) is cst.DictElement]
