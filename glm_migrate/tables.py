@@ -247,6 +247,9 @@ class SdkSurface:
     omitted_classes: frozenset[str]
     #: the SDK's types listing OpenAI's model ids (`openai.types.ChatModel`, `[model_types]`)
     model_types: frozenset[str]
+    #: resource paths whose model the SDK may leave out -> the model OpenAI then uses
+    #: (`("images", "generate")` -> "dall-e-2", `[default_models]`)
+    default_models: Mapping[tuple[str, ...], str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
     #: modules standing in for an SDK (`langfuse.openai` -> `openai`, `[dropins] modules`)
@@ -1030,6 +1033,9 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),
         omitted_classes=frozenset(_str_list(raw, "omitted.classes", "sdk")),
         model_types=frozenset(_str_list(raw, "model_types.types", "sdk")),
+        default_models=MappingProxyType(
+            {tuple(path.split(".")): model for path, model in _str_table(raw, "default_models", "sdk").items()}
+        ),
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         dropin_modules=MappingProxyType(_str_table(raw, "dropins.modules", "sdk")),
         dropin_options=frozenset(_str_list(raw, "dropins.own_options", "sdk")),
