@@ -32,8 +32,10 @@ class DeveloperRole(Rule):
 
     ## Fix safety
     Safe: OpenAI reads a `system` message as it reads a `developer` one, so the request means the
-    same wherever its client talks. Roles chosen at run time and messages built by code are not
-    inspected.
+    same wherever its client talks. In a module whose chat calls go to Z.AI, every message written
+    as a literal (`{"role": "developer", "content": ...}`, `dict(role="developer", content=...)`)
+    gets the fix, also one the calls receive through a parameter or a method's result. Roles
+    chosen at run time, and messages written in another module, are not inspected.
     """
 
     CODE = "GLM220"
@@ -45,11 +47,27 @@ class DeveloperRole(Rule):
         Valid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}])'
         ),
+        Valid(  # a module whose chat client stays on another server
+            "from openai import OpenAI\n"
+            'c = OpenAI(base_url="http://localhost:8000/v1")\n'
+            'rules = {"role": "developer", "content": text}\n'
+            'c.chat.completions.create(model="m", messages=[rules])'
+        ),
         Valid(  # a role chosen at run time: not inspected
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": role, "content": rules}])'
         ),
     )
     INVALID = (
+        Invalid(  # written apart from the call, which receives them as a parameter
+            "from openai import OpenAI\n"
+            "def ask(messages):\n"
+            '    return OpenAI().chat.completions.create(model="glm-4.6", messages=messages)\n'
+            'ask([dict(role="developer", content=rules), {"role": "user", "content": q}])',
+            expected="from openai import OpenAI\n"
+            "def ask(messages):\n"
+            '    return OpenAI().chat.completions.create(model="glm-4.6", messages=messages)\n'
+            'ask([dict(role="system", content=rules), {"role": "user", "content": q}])',
+        ),
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "developer", "content": rules}, {"role": "user", "content": q}])',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "user", "content": q}])',
@@ -70,8 +88,47 @@ class DeveloperRole(Rule):
         super().__init__(context)
         # a message list shared by several calls is fixed once
         self._seen: set[cst.SimpleString] = set()
+        #: the module makes a chat call bound for Z.AI
+        self._sends = False
+
+    def on_module_end(self) -> None:
+        # Messages the module writes apart from its calls (a helper's `messages` parameter, a
+        # method returning the list, `dict(role="developer", ...)`) reach them unseen: in a module
+        # whose chat calls move, every message-shaped literal gets the role (safe anywhere).
+        if not self._sends:
+            return
+        for literal, _ in self.model.string_literals:
+            if literal in self._seen or string_value(literal) != DEVELOPER or not self._in_message(literal):
+                continue
+            self._seen.add(literal)
+            text = (
+                f"`developer` message in a module whose chat calls go to Z.AI: {self.target_name} takes `system`, "
+                "`user`, `assistant` and `tool`"
+            )
+            fix = Fix(((literal, lambda node: replace_string(node, "system")),), self.FIX_TITLE)
+            self.report(literal, text, fix=fix)
+
+    def _in_message(self, literal: cst.SimpleString) -> bool:
+        """`literal` is the role of a message: `{"role": literal, "content": ...}` or
+        `dict(role=literal, content=...)`."""
+        parents = self.model.parents
+        holder = parents.get(literal)
+        if type(holder) is cst.DictElement and string_value(holder.key) == "role":
+            mapping = parents.get(holder)
+            return type(mapping) is cst.Dict and dict_entry(mapping, "content") is not None
+        if type(holder) is cst.Arg and holder.keyword is not None and holder.keyword.value == "role":
+            call = parents.get(holder)
+            return (
+                type(call) is cst.Call
+                and type(call.func) is cst.Name
+                and call.func.value == "dict"
+                and any(arg.keyword is not None and arg.keyword.value == "content" for arg in call.args)
+            )
+        return False
 
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint == "chat" and call.migratable:
+            self._sends = True
         for message in chat_messages(self.model, call):
             role = dict_entry(message, "role")
             literal = role.value if role is not None else None
