@@ -153,6 +153,9 @@ class UnsupportedParam:
     default: object = None  #: OpenAI's default value (None: none given): passing it changes nothing
     #: response fields only it fills (`logprobs`): code reading them meets None once it is removed
     answers: frozenset[str] = frozenset()
+    #: response lists it fills past their first item (`choices` for `n`): code reading
+    #: `choices[1]` meets IndexError once it is removed
+    beyond_first: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -863,6 +866,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             tolerated=bool(spec.get("tolerated", False)),
             default=spec.get("default"),
             answers=frozenset(_str_list(spec, "answers", "parameters")) if "answers" in spec else frozenset(),
+            beyond_first=(
+                frozenset(_str_list(spec, "beyond_first", "parameters")) if "beyond_first" in spec else frozenset()
+            ),
         )
         for name, spec in _get(params_raw, "unsupported", Mapping, "parameters").items()
     }
