@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import chat_messages, dict_entry, replace_string
+from glm_migrate.rules._helpers import chat_messages, dict_entry, listed_under_other_key, replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
 #: OpenAI's newer name for the system role, which GLM's chat endpoint does not know
@@ -53,6 +53,11 @@ class DeveloperRole(Rule):
             'rules = {"role": "developer", "content": text}\n'
             'c.chat.completions.create(model="m", messages=[rules])'
         ),
+        Valid(  # a grader's configuration for OpenAI's evals, in a module whose chat calls move
+            "from openai import OpenAI\n"
+            'grader = {"type": "label_model", "input": [{"role": "developer", "content": rules}]}\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": q}])'
+        ),
         Valid(  # a role chosen at run time: not inspected
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": role, "content": rules}])'
         ),
@@ -95,7 +100,9 @@ class DeveloperRole(Rule):
         # Messages the module writes apart from its calls (a helper's `messages` parameter, a
         # method returning the list, `dict(role="developer", ...)`) reach them unseen: in a module
         # whose chat calls move, every message-shaped literal gets the role (safe anywhere).
-        if not self._sends:
+        if not self._sends or any(finding.withdrawn is not None for finding in self.context.findings):
+            # a call whose fixes wait for its client (engine.py `_hold_fixes`): the messages
+            # written apart may be that client's, so they wait with its own
             return
         for literal, _ in self.model.string_literals:
             if literal in self._seen or string_value(literal) != DEVELOPER or not self._in_message(literal):
@@ -114,17 +121,21 @@ class DeveloperRole(Rule):
         parents = self.model.parents
         holder = parents.get(literal)
         if type(holder) is cst.DictElement and string_value(holder.key) == "role":
-            mapping = parents.get(holder)
-            return type(mapping) is cst.Dict and dict_entry(mapping, "content") is not None
-        if type(holder) is cst.Arg and holder.keyword is not None and holder.keyword.value == "role":
-            call = parents.get(holder)
-            return (
-                type(call) is cst.Call
-                and type(call.func) is cst.Name
-                and call.func.value == "dict"
-                and any(arg.keyword is not None and arg.keyword.value == "content" for arg in call.args)
-            )
-        return False
+            message: cst.CSTNode | None = parents.get(holder)
+            if type(message) is not cst.Dict or dict_entry(message, "content") is None:
+                return False
+        elif type(holder) is cst.Arg and holder.keyword is not None and holder.keyword.value == "role":
+            message = parents.get(holder)
+            if not (
+                type(message) is cst.Call
+                and type(message.func) is cst.Name
+                and message.func.value == "dict"
+                and any(arg.keyword is not None and arg.keyword.value == "content" for arg in message.args)
+            ):
+                return False
+        else:
+            return False
+        return not listed_under_other_key(parents, message)
 
     def on_api_call(self, call: ApiCall) -> None:
         if call.endpoint == "chat" and call.migratable:

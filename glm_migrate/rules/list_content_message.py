@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import chat_messages, dict_entry
+from glm_migrate.rules._helpers import chat_messages, dict_entry, listed_under_other_key
 from glm_migrate.semantic import ApiCall, string_value
 
 #: roles whose content GLM-4.6 takes as a string only (a `developer` message becomes a `system` one)
@@ -101,15 +101,20 @@ class ListContentMessage(Rule):
         # Messages written apart from the calls they reach (a helper's `messages` parameter, a
         # method returning the list), in a module whose chat calls move: checked too, as GLM220
         # does (a single text part says the same as a string, wherever the client talks).
-        if not self._sends:
-            return
+        if not self._sends or any(finding.withdrawn is not None for finding in self.context.findings):
+            return  # a call whose fixes wait for its client: messages written apart wait too
         parents = self.model.parents
         for literal, _ in self.model.string_literals:
             holder = parents.get(literal)
             if type(holder) is not cst.DictElement or string_value(literal) not in STRING_CONTENT_ROLES:
                 continue
             message = parents.get(holder)
-            if type(message) is cst.Dict and string_value(holder.key) == "role" and message not in self._seen:
+            if (
+                type(message) is cst.Dict
+                and string_value(holder.key) == "role"
+                and message not in self._seen
+                and not listed_under_other_key(parents, message)
+            ):
                 self._seen.add(message)
                 self._check(message)
 
