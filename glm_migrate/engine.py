@@ -1414,6 +1414,15 @@ def _move_as_safely_as_its_calls(
             and not model.model_literals(call)[1]
             and cannot_follow(model.tables, call.path, call)
         )
+        # `images.generate(prompt=p)`: OpenAI draws with its default model; Z.AI requires one,
+        # which only GLM101's unsafe fix adds (as it rewrites an image id)
+        defaulted = (
+            unsafe is None
+            and call.migratable
+            and call.path in model.tables.sdk.default_models
+            and not model.model_arguments(call)
+            and not any(arg.star for arg in call.node.args)
+        )
         # `embeddings.create(model="team-embedding-large")` (an Azure deployment's name): no GLM
         # id follows it to Z.AI, and the one a person picks moves only as unsafely as a mapped one
         unknown = (
@@ -1440,6 +1449,11 @@ def _move_as_safely_as_its_calls(
             chosen = f"(`{short_code(value)}`) " if value is not None else ""
             reason = (
                 f"its embedding model {chosen}is decided at run time: set a GLM one and re-embed what you stored first"
+            )
+        elif defaulted:
+            default = model.tables.sdk.default_models[call.path]
+            reason = (
+                f"its `{'.'.join(call.path)}` call names no model (OpenAI draws with `{default}`), which Z.AI requires"
             )
         elif routeless:
             reason = f"its `{'.'.join(call.path)}` call fails at Z.AI until rewritten by hand"
@@ -1473,6 +1487,7 @@ def _move_as_safely_as_its_calls(
         if (
             unsafe is not None
             or runtime_embedding
+            or defaulted
             or routeless
             or rejected is not None
             or gate is not None

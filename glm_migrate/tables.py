@@ -153,6 +153,9 @@ class UnsupportedParam:
     default: object = None  #: OpenAI's default value (None: none given): passing it changes nothing
     #: response fields only it fills (`logprobs`): code reading them meets None once it is removed
     answers: frozenset[str] = frozenset()
+    #: response lists it fills past their first item (`choices` for `n`): code reading
+    #: `choices[1]` meets IndexError once it is removed
+    beyond_first: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,9 @@ class SdkSurface:
     omitted_classes: frozenset[str]
     #: the SDK's types listing OpenAI's model ids (`openai.types.ChatModel`, `[model_types]`)
     model_types: frozenset[str]
+    #: resource paths whose model the SDK may leave out -> the model OpenAI then uses
+    #: (`("images", "generate")` -> "dall-e-2", `[default_models]`)
+    default_models: Mapping[tuple[str, ...], str]
     #: packages of other LLM vendors whose clients copy OpenAI's shape (`groq`)
     other_vendors: frozenset[str]
     #: modules standing in for an SDK (`langfuse.openai` -> `openai`, `[dropins] modules`)
@@ -860,6 +866,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             tolerated=bool(spec.get("tolerated", False)),
             default=spec.get("default"),
             answers=frozenset(_str_list(spec, "answers", "parameters")) if "answers" in spec else frozenset(),
+            beyond_first=(
+                frozenset(_str_list(spec, "beyond_first", "parameters")) if "beyond_first" in spec else frozenset()
+            ),
         )
         for name, spec in _get(params_raw, "unsupported", Mapping, "parameters").items()
     }
@@ -1030,6 +1039,9 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),
         omitted_classes=frozenset(_str_list(raw, "omitted.classes", "sdk")),
         model_types=frozenset(_str_list(raw, "model_types.types", "sdk")),
+        default_models=MappingProxyType(
+            {tuple(path.split(".")): model for path, model in _str_table(raw, "default_models", "sdk").items()}
+        ),
         other_vendors=frozenset(_str_list(raw, "vendors.other", "sdk")),
         dropin_modules=MappingProxyType(_str_table(raw, "dropins.modules", "sdk")),
         dropin_options=frozenset(_str_list(raw, "dropins.own_options", "sdk")),

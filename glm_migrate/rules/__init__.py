@@ -30,6 +30,7 @@ from glm_migrate.rules.model_id_as_data import ModelIdAsData
 from glm_migrate.rules.model_setting import ModelSetting
 from glm_migrate.rules.multiple_stop_sequences import MultipleStopSequences
 from glm_migrate.rules.no_glm_endpoint import NoGlmEndpoint
+from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.rules.openai_agents_setup import OpenAIAgentsSetup
 from glm_migrate.rules.openai_api_key import OpenAIApiKey
 from glm_migrate.rules.openai_client_base_url import OpenAIClientBaseURL
@@ -99,6 +100,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SmallThinkingBudget,  # GLM218
     ContentOnlyStream,  # GLM219
     DeveloperRole,  # GLM220
+    NoUserMessage,  # GLM221  after GLM220: its fix edits the message whose role GLM220 renames
     NoGlmEndpoint,  # GLM301
     OpenAIUrlInCode,  # GLM405
     TodoMarker,  # GLM990  markers written by --add-todo

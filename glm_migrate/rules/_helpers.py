@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -1129,3 +1129,12 @@ def stand_in_key(model: SemanticModel, tables: Tables, key: str) -> bool:
     `"sk-fake123"` in a test module) or a stand-in anywhere (`dummy_key_words`). GLM003 replaces it
     only with --unsafe-fixes, so the client given it moves only then."""
     return not tables.is_secret_key(key) and (model.is_test_module or tables.is_dummy_key(key))
+
+
+def listed_under_other_key(parents: Mapping[cst.CSTNode, cst.CSTNode], message: cst.CSTNode) -> bool:
+    """The message is listed under a key other than `messages` of a mapping (`{"input": [...]}`,
+    an evals grader's configuration): a request of another API."""
+    element = parents.get(message)
+    listed = parents.get(element) if type(element) is cst.Element else None
+    entry = parents.get(listed) if type(listed) is cst.List else None
+    return type(entry) is cst.DictElement and string_value(entry.key) != "messages"

@@ -28,7 +28,7 @@ from glm_migrate.rules._helpers import (
     replace_with,
 )
 from glm_migrate.rules.reasoning_effort import NO_REASONING
-from glm_migrate.semantic import Scope, find_kwarg, string_value
+from glm_migrate.semantic import Scope, SemanticModel, find_kwarg, string_value
 from glm_migrate.targets import NO_THINKING
 
 #: response formats GLM takes (glm-target-api.md 3.1)
@@ -110,7 +110,13 @@ class RequestOptions:
                 fix = remove_unsupported(call, node, spec) if call is not None and isinstance(node, cst.Arg) else None
                 rule.report(node, message, fix=fix, severity=Severity.WARNING)
             elif call is not None and isinstance(node, cst.Arg):
-                self.reject(option, node, message, remove_unsupported(call, node, spec))
+                read = metadata_read(rule.model, call, spec.answers) if spec.answers else None
+                if read is not None:
+                    # `answer.response_metadata["logprobs"]` after `logprobs=True`: None without it
+                    message += f"; the code reads `{read}`, which is None without it: remove both by hand"
+                    self.reject(option, node, message)
+                else:
+                    self.reject(option, node, message, remove_unsupported(call, node, spec))
             elif spec.default is not None and literal_value(value) == spec.default:
                 rule.report(node, message + " (its value is OpenAI's default)", severity=Severity.WARNING)
             else:
@@ -233,3 +239,88 @@ class RequestOptions:
 
         fix = Fix(((call, to_switch),), f'Replace with `extra_body={{"thinking": {code_of(switch)}}}`')
         self.reject("reasoning_effort", node, f"{message} is not a {rule.target_name} parameter", fix)
+
+
+#: the methods of a LangChain chat model that return its answer (an AIMessage)
+ANSWERING = frozenset({"invoke", "ainvoke"})
+
+
+def metadata_read(model: SemanticModel, call: cst.Call, answers: frozenset[str] | tuple[str, ...]) -> str | None:
+    """A read of an answer's `response_metadata[key]` (or `.get(key)`), `key` one of `answers`
+    (`"logprobs"`), that may be of the chat model `call` builds or binds, shown as code: an answer
+    taken from another instance's `invoke(...)` does not count; one whose source is not seen does."""
+    owners = _bound_names(model, call)
+    for literal, _ in model.string_literals:
+        if string_value(literal) not in answers:
+            continue
+        read, base = _metadata_read_at(model, literal)
+        if read is None:
+            continue
+        if type(base) is cst.Name and owners:
+            sources = _answer_sources(model, base.value)
+            if sources and not sources & owners:
+                continue
+        return code_of(read)
+    return None
+
+
+def _metadata_read_at(model: SemanticModel, literal: cst.SimpleString) -> tuple[cst.CSTNode | None, cst.CSTNode | None]:
+    """`x.response_metadata["key"]` or `x.response_metadata.get("key")` around `literal`: the read
+    and `x`."""
+    parent = model.parents.get(literal)
+    if type(parent) is cst.Index:
+        element = model.parents.get(parent)
+        subscript = model.parents.get(element) if element is not None else None
+        if type(subscript) is cst.Subscript and _is_metadata(subscript.value):
+            assert isinstance(subscript.value, cst.Attribute)
+            return subscript, subscript.value.value
+    elif type(parent) is cst.Arg:
+        get = model.parents.get(parent)
+        if type(get) is cst.Call and type(get.func) is cst.Attribute and get.func.attr.value == "get":
+            if _is_metadata(get.func.value):
+                assert isinstance(get.func.value, cst.Attribute)
+                return get, get.func.value.value
+    return None, None
+
+
+def _is_metadata(node: cst.BaseExpression) -> bool:
+    return type(node) is cst.Attribute and node.attr.value == "response_metadata"
+
+
+def _bound_names(model: SemanticModel, call: cst.Call) -> set[str]:
+    """The names the chat model `call` builds (or binds) is assigned to: `llm = ChatOpenAI(...)`,
+    `llm = ChatOpenAI(...).bind(...)`, `self.llm = ...` (as `llm`)."""
+    parent = model.parents.get(call)
+    while type(parent) in (cst.Attribute, cst.Call):
+        parent = model.parents.get(parent)  # type: ignore[arg-type]
+    targets: list[cst.BaseExpression] = []
+    if isinstance(parent, cst.Assign):
+        targets = [target.target for target in parent.targets]
+    elif isinstance(parent, cst.AnnAssign):
+        targets = [parent.target]
+    names: set[str] = set()
+    for target in targets:
+        if isinstance(target, cst.Name):
+            names.add(target.value)
+        elif isinstance(target, cst.Attribute):
+            names.add(target.attr.value)
+    return names
+
+
+def _answer_sources(model: SemanticModel, name: str) -> set[str]:
+    """The chat models `name` is assigned the answer of: `answer = llm.invoke(q)` (or `await
+    llm.ainvoke(q)`, `self.llm.invoke(q)`) gives `llm`."""
+    sources: set[str] = set()
+    for use in model.names.get(name, []):
+        target = model.parents.get(use)
+        assign = model.parents.get(target) if type(target) is cst.AssignTarget else None
+        if type(assign) is not cst.Assign:
+            continue
+        value = assign.value.expression if type(assign.value) is cst.Await else assign.value
+        if type(value) is cst.Call and type(value.func) is cst.Attribute and value.func.attr.value in ANSWERING:
+            receiver = value.func.value
+            if type(receiver) is cst.Name:
+                sources.add(receiver.value)
+            elif type(receiver) is cst.Attribute:
+                sources.add(receiver.attr.value)
+    return sources

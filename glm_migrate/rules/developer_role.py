@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import chat_messages, dict_entry, replace_string
+from glm_migrate.rules._helpers import chat_messages, dict_entry, listed_under_other_key, replace_string
 from glm_migrate.semantic import ApiCall, string_value
 
 #: OpenAI's newer name for the system role, which GLM's chat endpoint does not know
@@ -32,8 +32,10 @@ class DeveloperRole(Rule):
 
     ## Fix safety
     Safe: OpenAI reads a `system` message as it reads a `developer` one, so the request means the
-    same wherever its client talks. Roles chosen at run time and messages built by code are not
-    inspected.
+    same wherever its client talks. In a module whose chat calls go to Z.AI, every message written
+    as a literal (`{"role": "developer", "content": ...}`, `dict(role="developer", content=...)`)
+    gets the fix, also one the calls receive through a parameter or a method's result. Roles
+    chosen at run time, and messages written in another module, are not inspected.
     """
 
     CODE = "GLM220"
@@ -45,11 +47,32 @@ class DeveloperRole(Rule):
         Valid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}])'
         ),
+        Valid(  # a module whose chat client stays on another server
+            "from openai import OpenAI\n"
+            'c = OpenAI(base_url="http://localhost:8000/v1")\n'
+            'rules = {"role": "developer", "content": text}\n'
+            'c.chat.completions.create(model="m", messages=[rules])'
+        ),
+        Valid(  # a grader's configuration for OpenAI's evals, in a module whose chat calls move
+            "from openai import OpenAI\n"
+            'grader = {"type": "label_model", "input": [{"role": "developer", "content": rules}]}\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": q}])'
+        ),
         Valid(  # a role chosen at run time: not inspected
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": role, "content": rules}])'
         ),
     )
     INVALID = (
+        Invalid(  # written apart from the call, which receives them as a parameter
+            "from openai import OpenAI\n"
+            "def ask(messages):\n"
+            '    return OpenAI().chat.completions.create(model="glm-4.6", messages=messages)\n'
+            'ask([dict(role="developer", content=rules), {"role": "user", "content": q}])',
+            expected="from openai import OpenAI\n"
+            "def ask(messages):\n"
+            '    return OpenAI().chat.completions.create(model="glm-4.6", messages=messages)\n'
+            'ask([dict(role="system", content=rules), {"role": "user", "content": q}])',
+        ),
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "developer", "content": rules}, {"role": "user", "content": q}])',
             expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "user", "content": q}])',
@@ -70,8 +93,53 @@ class DeveloperRole(Rule):
         super().__init__(context)
         # a message list shared by several calls is fixed once
         self._seen: set[cst.SimpleString] = set()
+        #: the module makes a chat call bound for Z.AI
+        self._sends = False
+
+    def on_module_end(self) -> None:
+        # Messages the module writes apart from its calls (a helper's `messages` parameter, a
+        # method returning the list, `dict(role="developer", ...)`) reach them unseen: in a module
+        # whose chat calls move, every message-shaped literal gets the role (safe anywhere).
+        if not self._sends or any(finding.withdrawn is not None for finding in self.context.findings):
+            # a call whose fixes wait for its client (engine.py `_hold_fixes`): the messages
+            # written apart may be that client's, so they wait with its own
+            return
+        for literal, _ in self.model.string_literals:
+            if literal in self._seen or string_value(literal) != DEVELOPER or not self._in_message(literal):
+                continue
+            self._seen.add(literal)
+            text = (
+                f"`developer` message in a module whose chat calls go to Z.AI: {self.target_name} takes `system`, "
+                "`user`, `assistant` and `tool`"
+            )
+            fix = Fix(((literal, lambda node: replace_string(node, "system")),), self.FIX_TITLE)
+            self.report(literal, text, fix=fix)
+
+    def _in_message(self, literal: cst.SimpleString) -> bool:
+        """`literal` is the role of a message: `{"role": literal, "content": ...}` or
+        `dict(role=literal, content=...)`."""
+        parents = self.model.parents
+        holder = parents.get(literal)
+        if type(holder) is cst.DictElement and string_value(holder.key) == "role":
+            message: cst.CSTNode | None = parents.get(holder)
+            if type(message) is not cst.Dict or dict_entry(message, "content") is None:
+                return False
+        elif type(holder) is cst.Arg and holder.keyword is not None and holder.keyword.value == "role":
+            message = parents.get(holder)
+            if not (
+                type(message) is cst.Call
+                and type(message.func) is cst.Name
+                and message.func.value == "dict"
+                and any(arg.keyword is not None and arg.keyword.value == "content" for arg in message.args)
+            ):
+                return False
+        else:
+            return False
+        return not listed_under_other_key(parents, message)
 
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint == "chat" and call.migratable:
+            self._sends = True
         for message in chat_messages(self.model, call):
             role = dict_entry(message, "role")
             literal = role.value if role is not None else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
-from glm_migrate.rules._helpers import chat_messages, dict_entry
+from glm_migrate.rules._helpers import chat_messages, dict_entry, listed_under_other_key
 from glm_migrate.semantic import ApiCall, string_value
 
 #: roles whose content GLM-4.6 takes as a string only (a `developer` message becomes a `system` one)
@@ -32,8 +32,9 @@ class ListContentMessage(Rule):
 
     ## Fix safety
     Safe for a single text part: the message says the same. Several parts, or parts of other
-    types, are reported: how to join them is yours to decide. Messages built at run time are not
-    inspected.
+    types, are reported: how to join them is yours to decide. In a module whose chat calls go to
+    Z.AI, message literals written apart from the calls (a helper's `messages` parameter) are
+    checked too; messages built at run time, or in another module, are not inspected.
     """
 
     CODE = "GLM213"
@@ -93,8 +94,33 @@ class ListContentMessage(Rule):
         super().__init__(context)
         # a message list shared by several calls is checked once
         self._seen: set[cst.Dict] = set()
+        #: the module makes a chat call bound for Z.AI
+        self._sends = False
+
+    def on_module_end(self) -> None:
+        # Messages written apart from the calls they reach (a helper's `messages` parameter, a
+        # method returning the list), in a module whose chat calls move: checked too, as GLM220
+        # does (a single text part says the same as a string, wherever the client talks).
+        if not self._sends or any(finding.withdrawn is not None for finding in self.context.findings):
+            return  # a call whose fixes wait for its client: messages written apart wait too
+        parents = self.model.parents
+        for literal, _ in self.model.string_literals:
+            holder = parents.get(literal)
+            if type(holder) is not cst.DictElement or string_value(literal) not in STRING_CONTENT_ROLES:
+                continue
+            message = parents.get(holder)
+            if (
+                type(message) is cst.Dict
+                and string_value(holder.key) == "role"
+                and message not in self._seen
+                and not listed_under_other_key(parents, message)
+            ):
+                self._seen.add(message)
+                self._check(message)
 
     def on_api_call(self, call: ApiCall) -> None:
+        if call.endpoint == "chat" and call.migratable:
+            self._sends = True
         for message in chat_messages(self.model, call):
             if message not in self._seen:
                 self._seen.add(message)

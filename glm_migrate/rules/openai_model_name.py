@@ -11,6 +11,7 @@ from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, model_tests, report_model_tests
 from glm_migrate.rules._helpers import (
+    add_kwarg,
     batch_line_ids,
     embedding_width_change,
     endpoint_argument_problems,
@@ -226,6 +227,8 @@ class OpenAIModelName(Rule):
         for call in movable:
             self._rewrite(call, call.endpoint or "", blocked)
         for call in self._deferred:
+            self._without_model(call, movable=call not in by_hand)
+        for call in self._deferred:
             if call in by_hand:
                 self._report_blocked(call)
             elif call not in movable:
@@ -269,6 +272,29 @@ class OpenAIModelName(Rule):
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
         self._handed_over_with_clients()
+
+    def _without_model(self, call: ApiCall, *, movable: bool) -> None:
+        """`images.generate(prompt=p)`: OpenAI draws with its default model (`[default_models]`),
+        Z.AI requires one. The GLM id of that default is added as unsafely as an image id is
+        rewritten (another model draws otherwise), and only to a call passing what GLM takes."""
+        default = self.tables.sdk.default_models.get(call.path)
+        if default is None or self.model.model_arguments(call) or any(arg.star for arg in call.node.args):
+            return
+        match = self.tables.match_on(call.endpoint or "", default)
+        if match is None or not match.glm:
+            return
+        message = f"`{'.'.join(call.path)}` without `model=` uses OpenAI's `{default}`; Z.AI requires a model"
+        if not movable:
+            hint = f': pass `model="{match.glm}"` once the call passes only what GLM\'s endpoint takes (GLM214)'
+            self.report(call.node.func, message + hint)
+            return
+        new = cst.SimpleString(f'"{match.glm}"')
+        fix = Fix(
+            ((call.node, partial(_with_model, value=new)),),
+            f'Pass `model="{match.glm}"`',
+            applicability=Applicability.UNSAFE,
+        )
+        self.report(call.node.func, message, fix=fix)
 
     def _report_blocked(self, call: ApiCall) -> None:
         """The model ids of an image or transcription call that keeps arguments GLM's endpoint
@@ -522,3 +548,8 @@ class OpenAIModelName(Rule):
 def _endpoint_label(endpoint: str) -> str:
     labels = {"chat": "chat completions", "images": "image generation", "audio_transcriptions": "transcriptions"}
     return labels.get(endpoint, endpoint)
+
+
+def _with_model(node: cst.CSTNode, *, value: cst.SimpleString) -> cst.CSTNode:
+    assert isinstance(node, cst.Call)
+    return add_kwarg(node, "model", value)

@@ -7,7 +7,15 @@ import libcst as cst
 from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, code_of, left_out, literal_value, remove_kwargs, remove_unsupported
+from glm_migrate.rules._helpers import (
+    GlmOptions,
+    code_of,
+    left_out,
+    literal_value,
+    number_value,
+    remove_kwargs,
+    remove_unsupported,
+)
 from glm_migrate.rules._responses import ResponseTracer
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
@@ -49,7 +57,9 @@ class UnsupportedChatParameter(Rule):
     Removal is unsafe: the parameter meant something. It is safe when the value is OpenAI's own
     default (`n=1`, `presence_penalty=0`, `logprobs=False`, ...), and left to a person where the
     code reads a response field only the parameter fills (`choice.logprobs.content` after
-    `logprobs=True`: None without it). The SDK's `NOT_GIVEN` sends nothing and is not reported.
+    `logprobs=True`: None without it) or an item past the first of a list it fills
+    (`response.choices[1]` after `n=2`: IndexError without it; a loop over the choices runs once).
+    The SDK's `NOT_GIVEN` sends nothing and is not reported.
     Moving a literal `user` of 6 to 128 characters to `user_id` is safe; a computed one is unsafe
     (GLM rejects other lengths).
     `stream_options` was observed accepted through the OpenAI SDK, so there it is a warning;
@@ -132,6 +142,9 @@ class UnsupportedChatParameter(Rule):
             "from openai import OpenAI\nclass Runner:\n    def __init__(self, n):\n"
             '        self.options = {"model": "gpt-4o", "n": n}\n'
             "    def run(self, m):\n        return OpenAI().chat.completions.create(messages=m, **self.options)"
+        ),
+        Invalid(  # the second choice read by index: IndexError once `n=` goes, for a person
+            'from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[], n=2)\nprint(r.choices[1].message.content)'
         ),
         Invalid(  # Azure's On Your Data: Z.AI searches no index for the answer
             "from openai import AzureOpenAI\nc = AzureOpenAI(api_version=v, azure_endpoint=e)\n"
@@ -310,11 +323,50 @@ class UnsupportedChatParameter(Rule):
         read = (
             self._answer_read(call, spec) if fix is not None and fix.applicability is not Applicability.SAFE else None
         )
+        past = (
+            self._item_read(call, spec)
+            if read is None and fix is not None and fix.applicability is not Applicability.SAFE
+            else None
+        )
         if read is not None:
             # `choice.logprobs.content` after `logprobs=True`: None without it, so the read raises
             message += f"; the code reads `{read}`, which is None without it: remove both by hand"
             fix = None
+        elif past is not None:
+            # `response.choices[1]` after `n=2`: one choice without it, so the read raises IndexError
+            message += f"; the code reads `{past}`, which does not exist without it: remove both by hand"
+            fix = None
         self.report(arg, message, fix=fix, severity=severity)
+
+    def _item_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
+        """A read of the call's response reaching an item past the first of a list only this
+        parameter fills (`response.choices[1]` for `n=`) by a literal index, shown as code."""
+        if not spec.beyond_first:
+            return None
+        for read in ResponseTracer(self.model).reads(call.node, call.scope).reads:
+            node: cst.CSTNode = read.node
+            while node is not read.base:
+                if type(node) is cst.Subscript:
+                    element = node.slice[0].slice if len(node.slice) == 1 else None
+                    index = number_value(element.value) if type(element) is cst.Index else None
+                    listed = node.value
+                    name = (
+                        listed.attr.value
+                        if type(listed) is cst.Attribute
+                        else _subscript_key(listed)
+                        if type(listed) is cst.Subscript
+                        else None
+                    )
+                    if index is not None and name in spec.beyond_first and (index >= 1 or index <= -2):
+                        return read.describe()
+                    node = listed
+                elif type(node) is cst.Attribute:
+                    node = node.value
+                elif type(node) is cst.Call:
+                    node = node.func
+                else:
+                    break
+        return None
 
     def _answer_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
         """A read of the call's response reaching a field only this parameter fills
@@ -361,3 +413,9 @@ class UnsupportedChatParameter(Rule):
             applicability=Applicability.SAFE if value is not None else None,
         )
         self.report(arg, message + ("" if value is not None else f" and takes {_USER_ID_CHARACTERS}"), fix=fix)
+
+
+def _subscript_key(node: cst.Subscript) -> str | None:
+    """The string key of `x["key"]`, else None."""
+    element = node.slice[0].slice if len(node.slice) == 1 else None
+    return string_value(element.value) if type(element) is cst.Index else None

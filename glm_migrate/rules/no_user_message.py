@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from glm_migrate.diagnostics import Applicability
+from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
+from glm_migrate.rules._helpers import dict_entry, replace_string
+from glm_migrate.semantic import ApiCall, SemanticModel, string_value
+
+#: roles a request may not consist of alone (glm-target-api.md 3.1); `developer` is GLM220's
+#: `system`
+NOT_A_TURN = frozenset({"system", "assistant", "developer"})
+
+
+class NoUserMessage(Rule):
+    """
+    ## What it does
+    Finds chat calls bound for Z.AI whose `messages=` list literal holds only `system`,
+    `developer` or `assistant` messages, with no `user` message: a prompt sent as a lone system
+    message (`messages=[{"role": "system", "content": prompt}]`).
+
+    ## Why is this bad?
+    OpenAI answers such a request. Z.AI's chat endpoint requires that the messages "must not
+    consist of system or assistant messages only" (glm-target-api.md 3.1; reported as "messages
+    parameter is illegal"): the call fails with HTTP 400 once its client moves.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": prompt}])
+    ```
+    Use instead:
+    ```python
+    client.chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": prompt}])
+    ```
+
+    ## Fix safety
+    Unsafe: the model reads a user turn otherwise than an instruction, so its answer may change.
+    Offered for a list of one `system` (or `developer`) message only; other lists (two system
+    messages, an assistant prefill) are left to a person. A list given by a name is inspected only
+    where the module uses that name for nothing but sending it (never appended to or handed on);
+    messages built at run time are not inspected. Until this is dealt with, a safe run leaves the
+    call's client on OpenAI, where the request works.
+    """
+
+    CODE = "GLM221"
+    NAME = "no-user-message"
+    SUMMARY = "Chat request with no `user` message, which Z.AI rejects"
+    FIX_TITLE = 'Send the lone message as a `"user"` message'
+    APPLICABILITY = Applicability.UNSAFE
+    REPORTS_REJECTED_ARGUMENT = True
+
+    VALID = (
+        Valid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "user", "content": q}])'
+        ),
+        Valid(  # built at run time: the user message may come later
+            "from openai import OpenAI\n"
+            'history = [{"role": "system", "content": rules}]\n'
+            'history.append({"role": "user", "content": q})\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=history)'
+        ),
+        Valid(  # a role chosen at run time, and a list spread in
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": role, "content": p}])\n'
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": p}, *turns])'
+        ),
+        Valid(  # a client that stays on another server
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\nc.chat.completions.create(model="m", messages=[{"role": "system", "content": p}])'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": prompt}])',
+            expected='from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": prompt}])',
+            unsafe=True,
+        ),
+        Invalid(  # a prefill with no question: for a person
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="glm-4.6", messages=[{"role": "system", "content": rules}, {"role": "assistant", "content": "Sure:"}])'
+        ),
+        Invalid(  # a list held by a name used only to send it
+            "from openai import OpenAI\n"
+            "PROMPT = [{'role': 'system', 'content': rules}]\n"
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=PROMPT)',
+            expected="from openai import OpenAI\n"
+            "PROMPT = [{'role': 'user', 'content': rules}]\n"
+            'OpenAI().chat.completions.create(model="glm-4.6", messages=PROMPT)',
+            unsafe=True,
+        ),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # a list shared by several calls is fixed once; the other calls are reported without a fix
+        self._seen: set[cst.List] = set()
+
+    def on_api_call(self, call: ApiCall) -> None:
+        arg = call.kwarg("messages")
+        if arg is None or call.endpoint != "chat" or not call.migratable:
+            return
+        value = arg.value
+        if type(value) is cst.Name:
+            if not _only_sent(self.model, value.value):
+                return
+            lists = self.model.literals_of(value, call.scope, cst.List)
+        elif type(value) is cst.List:
+            lists = [value]
+        else:
+            return
+        for messages in lists:
+            roles = _roles(messages)
+            if roles is None:
+                continue
+            shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
+            text = (
+                f"No `user` message: the request sends only {shown} messages, which Z.AI rejects "
+                '("must not consist of system or assistant messages only")'
+            )
+            fix = None
+            if messages in self._seen:
+                text += "; the list is reported where first sent"
+            elif len(roles) == 1 and roles[0] != "assistant":
+                message = messages.elements[0].value
+                fix = Fix(((message, _as_user),), self.FIX_TITLE)
+            else:
+                text += ": make the prompt a `user` message by hand"
+            self._seen.add(messages)
+            self.report(messages if fix is None else messages.elements[0].value, text, fix=fix)
+
+
+def _roles(messages: cst.List) -> list[str] | None:
+    """The literal roles of a list of message dicts, when every one is a turn that is not the
+    user's; None for an empty list, a spread, a message from a name or a role decided at run time."""
+    roles = []
+    for element in messages.elements:
+        if type(element) is not cst.Element or type(element.value) is not cst.Dict:
+            return None
+        entry = dict_entry(element.value, "role")
+        role = string_value(entry.value) if entry is not None and type(entry.value) is cst.SimpleString else None
+        if role not in NOT_A_TURN:
+            return None
+        roles.append(role)
+    return roles or None
+
+
+def _as_user(node: cst.CSTNode) -> cst.CSTNode:
+    """The message dict with its role literal saying `user` (after GLM220 made it `system`)."""
+    assert isinstance(node, cst.Dict)
+    entry = dict_entry(node, "role")
+    assert entry is not None and type(entry.value) is cst.SimpleString
+    return node.deep_replace(entry.value, replace_string(entry.value, "user"))
+
+
+def _only_sent(model: SemanticModel, name: str) -> bool:
+    """Every use of `name` in the module binds it or sends it as `messages=`: nothing appends
+    the user's turn to it, nor hands it to code that may."""
+    for use in model.names.get(name, []):
+        parent = model.parents.get(use)
+        if type(parent) is cst.AssignTarget:
+            continue
+        if type(parent) is cst.Arg and parent.keyword is not None and parent.keyword.value == "messages":
+            continue
+        return False
+    return True
