@@ -13,6 +13,7 @@ from glm_migrate.rules._clients import (
     add_missing_module_setting,
     assignment_code,
     class_factories,
+    classes_in_tables,
     client_url,
     default_in_mapping,
     missing_key_handler,
@@ -475,6 +476,16 @@ class OpenAIClientBaseURL(Rule):
         imports = ("os",) if self.settings.base_url_style == "env" else ()
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
         self._placeholder_url_settings()
+        sdk_classes = {name for name, (sdk, _) in self.tables.clients.items() if sdk == "openai"}
+        for value, class_name in classes_in_tables(self.model, sdk_classes):
+            # `{"gpt-": OpenAI, "claude-": Anthropic}`: the clients built from the entry are not seen
+            self.report(
+                value,
+                f"`{code_of(value)}` is kept in this dict, and the clients built from it are not seen: they keep "
+                f"talking to OpenAI; where one is built, pass Z.AI's `base_url=` and a Z.AI `api_key=`, and send it "
+                "GLM model ids",
+                severity=Severity.ERROR,
+            )
         for arg, class_name in class_factories(self.model):
             call = self.model.parents.get(arg)
             short = class_name.rpartition(".")[2]
