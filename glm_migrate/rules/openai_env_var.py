@@ -861,7 +861,7 @@ class OpenAIEnvVar(Rule):
             if (urlparse(first.value).hostname or "") in self.tables.openai_hosts:
                 return f"sends requests to `{code_of(formatted)}` itself"
         for call, _, kind in self.model.framework_calls:
-            if kind == "litellm_other":
+            if kind in ("litellm_other", "litellm_account"):
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
         for client in self.model.clients:
             # `OpenAI(**params)` whose keys are hidden: a person moves it, and until then it reads
