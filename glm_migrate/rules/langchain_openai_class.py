@@ -227,7 +227,8 @@ class LangchainOpenAIClass(Rule):
     GLM model. So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
     code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
     `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
-    would still send Azure's requests.
+    would still send Azure's requests. A class kept uncalled in a dict (`{"gpt-": ChatOpenAI,
+    "claude-": ChatAnthropic}`, a provider table) builds instances no fix reaches: reported.
     """
 
     CODE = "GLM006"
