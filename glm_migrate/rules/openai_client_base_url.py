@@ -483,7 +483,7 @@ class OpenAIClientBaseURL(Rule):
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
         self._placeholder_url_settings()
         sdk_classes = {name for name, (sdk, _) in self.tables.clients.items() if sdk == "openai"}
-        for value, class_name in classes_in_tables(self.model, sdk_classes):
+        for value, _ in classes_in_tables(self.model, sdk_classes):
             # `{"gpt-": OpenAI, "claude-": Anthropic}`: the clients built from the entry are not seen
             self.report(
                 value,
@@ -507,12 +507,13 @@ class OpenAIClientBaseURL(Rule):
         its default, which repoints the client; replacing the argument too would leave the setting
         unread. Not where the module (or one importing it) sets the variable itself: GLM009 leaves
         that read to a person."""
-        if type(value) not in (cst.Name, cst.Attribute) or not self.settings.is_enabled("GLM009"):
+        if type(value) not in (cst.Name, cst.Attribute):
             return False
         index = ModuleIndex(self.model)
         source = index.setting_source(value, client.scope)
-        lookup = env_lookup(source) if source is not None else None
-        if lookup is None or lookup[0] in self.model.environ_written or lookup[0] in self.model.facts.importer_keys:
+        if source is None or (lookup := env_lookup(source)) is None:
+            return False
+        if lookup[0] in self.model.environ_written or lookup[0] in self.model.facts.importer_keys:
             return False
         return index.moves_base_url(source)
 
