@@ -69,6 +69,32 @@ def class_factories(model: SemanticModel) -> list[tuple[cst.Arg, str]]:
     return found
 
 
+def classes_in_tables(model: SemanticModel, classes: Set[str]) -> list[tuple[cst.BaseExpression, str]]:
+    """Classes of `classes` kept uncalled as the values of a dict literal (`{"openai": ChatOpenAI,
+    "anthropic": ChatAnthropic}`, a provider table whose entry a setting or a prefix picks), each
+    with its class: the clients later built from the entry are not seen, so no fix reaches them.
+    Tests are left out (their tables hold stand-ins)."""
+    if model.is_test_module:
+        return []
+    # the names such a class may be written by: its own, or an alias it is imported as
+    spelled = {name.rpartition(".")[2] for name in classes} | {
+        name for name, bindings in model.module_scope.bindings.items() if any(b.qualified in classes for b in bindings)
+    }
+    found: list[tuple[cst.BaseExpression, str]] = []
+    for name in sorted(spelled):
+        for node in model.names.get(name, ()):
+            expr: cst.BaseExpression = node
+            parent = model.parents.get(node)
+            if type(parent) is cst.Attribute and parent.attr is node:
+                expr, parent = parent, model.parents.get(parent)  # `openai.OpenAI`
+            if type(parent) is not cst.DictElement or parent.value is not expr:
+                continue
+            names = model.qualified_names(expr, model.scope_of(expr)) & classes
+            if names:
+                found.append((expr, min(names)))
+    return found
+
+
 def _last_name(expr: cst.BaseExpression) -> str:
     return expr.value if type(expr) is cst.Name else cast(cst.Attribute, expr).attr.value
 

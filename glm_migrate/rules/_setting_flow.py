@@ -465,6 +465,8 @@ class ModuleIndex:
             option = self.client_option(read)
             if option is None or option[1] != "base_url" or option[0].sdk != "openai":
                 return False
+            if option[0].account_only:
+                return False  # a client used only for the account's files and batches stays with OpenAI
             if program_set_key(self.model, option[0]) is not None:
                 return False  # a client moved by hand with the key the program sets: its URL too
         return True

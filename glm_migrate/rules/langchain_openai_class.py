@@ -11,6 +11,7 @@ from glm_migrate.nodes import literals_in, method_name, short_code
 from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
 from glm_migrate.rules._clients import (
+    classes_in_tables,
     construction_provider_branch,
     lookup_may_give_none,
     own_branch_advice,
@@ -226,7 +227,8 @@ class LangchainOpenAIClass(Rule):
     GLM model. So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
     code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
     `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
-    would still send Azure's requests.
+    would still send Azure's requests. A class kept uncalled in a dict (`{"gpt-": ChatOpenAI,
+    "claude-": ChatAnthropic}`, a provider table) builds instances no fix reaches: reported.
     """
 
     CODE = "GLM006"
@@ -369,6 +371,21 @@ class LangchainOpenAIClass(Rule):
                 self._azure(call, scope, PLAIN_AZURE[kind], azure_configured[call])
             elif kind == "langchain_completions":
                 self._completions(call, scope)
+        self._classes_in_tables()
+
+    def _classes_in_tables(self) -> None:
+        """`{"gpt-": ChatOpenAI, "claude-": ChatAnthropic}`: the instances built from a provider
+        table's entry are not seen, so no fix gives them Z.AI's URL, key or model."""
+        classes = {name: kind for kind in ENDPOINTS for name in self.tables.frameworks.get(kind, ())}
+        for value, class_name in classes_in_tables(self.model, classes.keys()):
+            model = self.tables.lookup_model(ENDPOINTS[classes[class_name]], DEFAULT_MODELS[classes[class_name]])
+            self.report(
+                value,
+                f"`{code_of(value)}` is kept in this dict, and the instances built from it are not seen: they keep "
+                f"talking to OpenAI; where one is built, pass Z.AI's `base_url=`, a Z.AI `api_key=` and a GLM model "
+                f"(`{model}`)",
+                severity=Severity.ERROR,
+            )
 
     def _bound_copies(self) -> dict[cst.Call, list[cst.Call]]:
         """The `.bind(...)` / `.bind_tools(...)` calls on each chat class construction (on it

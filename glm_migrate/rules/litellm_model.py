@@ -6,7 +6,7 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
 from glm_migrate.nodes import is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments
@@ -57,7 +57,10 @@ class LitellmModel(Rule):
     are passed; an OpenAI key passed explicitly would be sent to Z.AI. LiteLLM's zai provider has
     no embeddings: those need `model="openai/embedding-3"` with Z.AI's `api_base` and key. Nor
     does it document transcription, speech, image generation or the Responses API: those calls
-    (`litellm.transcription`, ...) are reported, as they keep calling OpenAI with its key.
+    (`litellm.transcription`, ...) are reported, as they keep calling OpenAI with its key. Nor
+    does LiteLLM run files, batches or fine-tuning jobs for Z.AI: its `acreate_batch(...,
+    custom_llm_provider="openai")` and the like keep working on the OpenAI account, which a warning
+    says, as GLM301 does for the SDK's.
 
     ## Example
     ```python
@@ -248,6 +251,8 @@ class LitellmModel(Rule):
                 self._embedding(call, scope)
             elif kind == "litellm_other":
                 self._other_endpoint(call, scope)
+            elif kind == "litellm_account":
+                self._account_endpoint(call)
         for deployment, params, scope in litellm_deployments(self.model):
             if self._mocked(params, scope):
                 self._router_alias(deployment, scope)
@@ -566,6 +571,20 @@ class LitellmModel(Rule):
             call,
             f"`{code_of(call.func)}`{shown} has no Z.AI route through LiteLLM's `zai/` provider: it keeps calling "
             f"OpenAI with `OPENAI_API_KEY`; move it by hand (Z.AI's own API, or keep OpenAI for it)",
+        )
+
+    def _account_endpoint(self, call: cst.Call) -> None:
+        """`litellm.acreate_batch(..., custom_llm_provider="openai")`: files, batches and fine-tuning
+        jobs of the OpenAI account, which LiteLLM has no Z.AI route for; another provider's (Azure's,
+        Vertex's) are not OpenAI's to report."""
+        provider = find_kwarg(call, "custom_llm_provider")
+        if provider is not None and string_value(provider.value) != "openai":
+            return
+        self.report(
+            call,
+            f"`{code_of(call.func)}` stays with OpenAI (account data Z.AI does not have; LiteLLM has no Z.AI route for "
+            "files, batches or fine-tuning): keep an OpenAI key for it",
+            severity=Severity.WARNING,
         )
 
     def _elsewhere(self, base: cst.BaseExpression | None, model: cst.BaseExpression | None, scope: Scope) -> bool:

@@ -13,6 +13,7 @@ from glm_migrate.rules._clients import (
     add_missing_module_setting,
     assignment_code,
     class_factories,
+    classes_in_tables,
     client_url,
     default_in_mapping,
     missing_key_handler,
@@ -27,6 +28,7 @@ from glm_migrate.rules._clients import (
     wants_module_settings,
 )
 from glm_migrate.rules._helpers import code_of, remove_kwargs
+from glm_migrate.rules._setting_flow import ModuleIndex
 from glm_migrate.semantic import (
     Client,
     ModuleAttributeAssignment,
@@ -92,7 +94,10 @@ class OpenAIClientBaseURL(Rule):
     URL there would make Azure paths, and GLM008 replaces the Azure client instead.
     The client class handed on uncalled, to build clients later (`field(default_factory=OpenAI)`,
     `defaultdict(OpenAI)`), makes clients no fix can repoint: it is reported, and the calls of the
-    module through clients not seen built (`self.client`) keep their ids until a person moves it.
+    module through clients not seen built (`self.client`) keep their ids until a person moves it;
+    so is one kept in a dict (`{"gpt-": OpenAI, "claude-": Anthropic}`, a provider table). A
+    `base_url=` reading a setting of OpenAI's variable (`API_BASE = os.getenv("OPENAI_API_BASE")`)
+    that only clients read is left as it is: GLM009 renames the variable, which repoints them.
     """
 
     CODE = "GLM002"
@@ -365,6 +370,8 @@ class OpenAIClientBaseURL(Rule):
                     self.report(assignment.value, f"{message}: point it at Z.AI when the client moves ({blocker})")
                 else:
                     self.report(assignment.value, message, fix=self._fix(((assignment.value, lambda _: url),)))
+        if arg is not None and self._renamed_by_glm009(arg.value, client):
+            return  # `base_url=API_URL`, `API_URL = os.getenv("OPENAI_API_BASE")`: renamed, it repoints the client
         if arg is not None:
             fix = self._fix(((arg.value, lambda _: url),))
             written = [string_value(s) or "" for s in self.model.resolve_strings(arg.value, client.scope)[0]]
@@ -475,6 +482,16 @@ class OpenAIClientBaseURL(Rule):
         imports = ("os",) if self.settings.base_url_style == "env" else ()
         add_missing_module_setting(self, "base_url", self._url(), message, imports, self._target[1])
         self._placeholder_url_settings()
+        sdk_classes = {name for name, (sdk, _) in self.tables.clients.items() if sdk == "openai"}
+        for value, _ in classes_in_tables(self.model, sdk_classes):
+            # `{"gpt-": OpenAI, "claude-": Anthropic}`: the clients built from the entry are not seen
+            self.report(
+                value,
+                f"`{code_of(value)}` is kept in this dict, and the clients built from it are not seen: they keep "
+                f"talking to OpenAI; where one is built, pass Z.AI's `base_url=` and a Z.AI `api_key=`, and send it "
+                "GLM model ids",
+                severity=Severity.ERROR,
+            )
         for arg, class_name in class_factories(self.model):
             call = self.model.parents.get(arg)
             short = class_name.rpartition(".")[2]
@@ -483,6 +500,22 @@ class OpenAIClientBaseURL(Rule):
                 f"`{short_code(arg if call is None else call)}` builds `{short}` clients that talk to OpenAI, and no fix can point them "
                 f'at Z.AI: hand it `lambda: {short}(api_key=os.environ["ZAI_API_KEY"], base_url=...)` instead',
             )
+
+    def _renamed_by_glm009(self, value: cst.BaseExpression, client: Client) -> bool:
+        """`value` reads a setting that holds OpenAI's base-URL variable (no default, or OpenAI's)
+        and feeds only clients' `base_url=`: GLM009 renames that variable, giving it Z.AI's URL as
+        its default, which repoints the client; replacing the argument too would leave the setting
+        unread. Not where the module (or one importing it) sets the variable itself: GLM009 leaves
+        that read to a person."""
+        if type(value) not in (cst.Name, cst.Attribute):
+            return False
+        index = ModuleIndex(self.model)
+        source = index.setting_source(value, client.scope)
+        if source is None or (lookup := env_lookup(source)) is None:
+            return False
+        if lookup[0] in self.model.environ_written or lookup[0] in self.model.facts.importer_keys:
+            return False
+        return index.moves_base_url(source)
 
     def _azure_option(self, lookup: cst.Call) -> bool:
         """The lookup is the value of an Azure-only option (`azure_endpoint=...`, in a call or a

@@ -14,6 +14,7 @@ from glm_migrate.rules._clients import litellm_deployments, program_set_key, rep
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
 from glm_migrate.rules._setting_flow import (
     KEY_KEYWORDS,
+    LANGCHAIN_KINDS,
     URL_KEYWORDS,
     ModuleIndex,
     every_key_reader_moves,
@@ -83,8 +84,9 @@ class OpenAIEnvVar(Rule):
     module moves (and nothing else reads OpenAI's key: no LangChain class, no LiteLLM call), and
     so is a setting read only by such guards and by moving clients; any of those clients waiting
     makes it wait too. Such tests are reported without a fix when a client the migration leaves alone
-    (a local server, a server chosen at run time) is built without `api_key=` / `base_url=`: the
-    SDK reads OpenAI's variable for that client, which the test may be guarding. A lookup the code
+    (a local server, a server chosen at run time; an SDK client or LangChain's class) is built
+    without `api_key=` / `base_url=`: it reads OpenAI's variable itself, which the test may be
+    guarding. A lookup the code
     tests and then reads, with a fallback of its own where the variable is unset (`os.getenv(X) if
     os.getenv(X) else openai.base_url`, `os.getenv(X) or load_key()`, an `else:` branch), is
     reported without a fix: with Z.AI's variable unset that fallback (OpenAI's URL, the program's
@@ -578,6 +580,18 @@ class OpenAIEnvVar(Rule):
                 continue
             if client.splats or not (client.target is Target.OPENAI and self._index.repointed(client)):
                 options.update(o for o in ("api_key", "base_url") if client.kwarg(o) is None)
+        for call, scope, kind in self.model.framework_calls:
+            # LangChain's `ChatOpenAI(base_url=api_base)`: a server chosen at run time, which GLM006
+            # leaves alone, and without `api_key=` the class reads `OPENAI_API_KEY` itself (dceoy/gcmg)
+            if kind not in LANGCHAIN_KINDS or any(arg.star for arg in call.args):
+                continue
+            given = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+            bases = [given[k] for k in URL_KEYWORDS if k in given]
+            if not bases or KEY_KEYWORDS & given.keys():
+                continue
+            targets = {self.model.classify_base_url(b, default=Target.OPENAI, scope=scope) for b in bases}
+            if targets & {Target.UNKNOWN, Target.OTHER}:
+                options.add("api_key")
         return frozenset(options)
 
     def _membership_tests(self) -> list[cst.Comparison]:
@@ -847,7 +861,7 @@ class OpenAIEnvVar(Rule):
             if (urlparse(first.value).hostname or "") in self.tables.openai_hosts:
                 return f"sends requests to `{code_of(formatted)}` itself"
         for call, _, kind in self.model.framework_calls:
-            if kind == "litellm_other":
+            if kind in ("litellm_other", "litellm_account"):
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
         for client in self.model.clients:
             # `OpenAI(**params)` whose keys are hidden: a person moves it, and until then it reads

@@ -187,8 +187,18 @@ class ValueResolver(ClientIndex):
         for element in elements:
             if type(element) in (cst.Name, cst.Attribute):
                 values = self.values_of(element, binding.scope, depth + 1)
-                found += [v for v in values if isinstance(v, FunctionValue | ModuleValue)]
+                found += [v for v in values if isinstance(v, FunctionValue | ModuleValue) and not self._sdk_class(v)]
         return found
+
+    def _sdk_class(self, value: Value) -> bool:
+        """An SDK's client class or a framework's (`ChatOpenAI`): a table of those is a provider
+        choice (`{"gpt-": ChatOpenAI, "claude-": ChatAnthropic}`), whose classes are reported for a
+        person; read as handlers, one built through the loop would get OpenAI's options whatever
+        class the loop picks."""
+        if not isinstance(value, ModuleValue):
+            return False
+        name = self.tables.sdk.class_aliases.get(value.name, value.name)
+        return name in self.tables.clients or self.tables.framework_of({name}) is not None
 
     def _parameter_default_clients(self, binding: Binding, depth: int) -> list[Value]:
         """The clients a parameter holds when its caller passes none: those its default builds
