@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 
 import libcst as cst
@@ -16,7 +17,7 @@ from glm_migrate.rules._helpers import (
     remove_kwargs,
     remove_unsupported,
 )
-from glm_migrate.rules._responses import ResponseTracer
+from glm_migrate.rules._responses import Read, ResponseTracer
 from glm_migrate.semantic import ApiCall, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
@@ -344,8 +345,7 @@ class UnsupportedChatParameter(Rule):
         if not spec.beyond_first:
             return None
         for read in ResponseTracer(self.model).reads(call.node, call.scope).reads:
-            node: cst.CSTNode = read.node
-            while node is not read.base:
+            for node in _steps(read):
                 if type(node) is cst.Subscript:
                     element = node.slice[0].slice if len(node.slice) == 1 else None
                     index = number_value(element.value) if type(element) is cst.Index else None
@@ -359,13 +359,6 @@ class UnsupportedChatParameter(Rule):
                     )
                     if index is not None and name in spec.beyond_first and (index >= 1 or index <= -2):
                         return read.describe()
-                    node = listed
-                elif type(node) is cst.Attribute:
-                    node = node.value
-                elif type(node) is cst.Call:
-                    node = node.func
-                else:
-                    break
         return None
 
     def _answer_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
@@ -374,22 +367,17 @@ class UnsupportedChatParameter(Rule):
         if not spec.answers:
             return None
         for read in ResponseTracer(self.model).reads(call.node, call.scope).reads:
-            node: cst.CSTNode = read.node
-            while node is not read.base:
+            for node in _steps(read):
+                field: str | None
                 if type(node) is cst.Attribute:
-                    if node.attr.value in spec.answers:
-                        return read.describe()
-                    node = node.value
+                    field = node.attr.value
                 elif type(node) is cst.Subscript:
                     element = node.slice[0].slice if len(node.slice) == 1 else None
-                    key = string_value(element.value) if type(element) is cst.Index else None
-                    if key in spec.answers:
-                        return read.describe()
-                    node = node.value
-                elif type(node) is cst.Call:
-                    node = node.func
+                    field = string_value(element.value) if type(element) is cst.Index else None
                 else:
-                    break
+                    continue
+                if field in spec.answers:
+                    return read.describe()
         return None
 
     def _user(self, call: ApiCall, arg: cst.Arg, options: GlmOptions) -> None:
@@ -419,3 +407,17 @@ def _subscript_key(node: cst.Subscript) -> str | None:
     """The string key of `x["key"]`, else None."""
     element = node.slice[0].slice if len(node.slice) == 1 else None
     return string_value(element.value) if type(element) is cst.Index else None
+
+
+def _steps(read: Read) -> Iterator[cst.CSTNode]:
+    """The attribute reads, subscripts and calls from a read of a response down to the response
+    itself (`response.choices[1].message`: the attribute, the subscript, `response.choices`)."""
+    node: cst.CSTNode = read.node
+    while node is not read.base:
+        yield node
+        if type(node) in (cst.Attribute, cst.Subscript):
+            node = node.value  # type: ignore[attr-defined]
+        elif type(node) is cst.Call:
+            node = node.func
+        else:
+            return
