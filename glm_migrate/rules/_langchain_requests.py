@@ -243,6 +243,83 @@ class RequestOptions:
 
 #: the methods of a LangChain chat model that return its answer (an AIMessage)
 ANSWERING = frozenset({"invoke", "ainvoke"})
+#: the methods of a LangChain chat model that send their first argument as the conversation
+INVOKING = frozenset({"invoke", "ainvoke", "stream", "astream"})
+#: LangChain's message classes, and the role tuples' names, by the role they send (`None`: the
+#: user's turn)
+MESSAGE_ROLES = {
+    "SystemMessage": "system",
+    "AIMessage": "assistant",
+    "HumanMessage": None,
+    "system": "system",
+    "ai": "assistant",
+    "assistant": "assistant",
+    "human": None,
+    "user": None,
+}
+
+
+def system_only_prompts(model: SemanticModel, call: cst.Call, scope: Scope) -> list[tuple[cst.List, list[str]]]:
+    """The list literals `call` (`llm.invoke(...)`) sends as its conversation that hold no user
+    turn (`[SystemMessage(content=p)]`, `[("system", p)]`), with their roles: a list given by a
+    name is read only where the module uses the name for nothing but assigning and sending it."""
+    arg = call.args[0] if call.args and call.args[0].keyword is None and not call.args[0].star else None
+    if arg is None:
+        return []
+    value = arg.value
+    if type(value) is cst.List:
+        lists = [value]
+    elif type(value) is cst.Name and _only_invoked(model, value.value):
+        lists = model.literals_of(value, scope, cst.List)
+    else:
+        return []
+    found = []
+    for messages in lists:
+        roles = _message_roles(messages)
+        if roles:
+            found.append((messages, roles))
+    return found
+
+
+def _message_roles(messages: cst.List) -> list[str] | None:
+    """The roles of a list of LangChain messages when none is the user's; None for any other
+    element (a string, a spread, a name, a role decided at run time)."""
+    roles: list[str] = []
+    for element in messages.elements:
+        if type(element) is not cst.Element:
+            return None
+        value = element.value
+        if type(value) is cst.Call:
+            func = value.func
+            name = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else ""
+            if name not in ("SystemMessage", "AIMessage", "HumanMessage"):
+                return None
+        elif type(value) is cst.Tuple and value.elements and type(value.elements[0].value) is cst.SimpleString:
+            name = string_value(value.elements[0].value) or ""
+        elif type(value) is cst.Dict:
+            entry = dict_entry(value, "role")
+            name = string_value(entry.value) or "" if entry is not None and type(entry.value) is cst.SimpleString else ""
+        else:
+            return None
+        role = MESSAGE_ROLES.get(name, "")
+        if not role:
+            return None  # the user's turn, or a role not known
+        roles.append(role)
+    return roles or None
+
+
+def _only_invoked(model: SemanticModel, name: str) -> bool:
+    """Every use of `name` in the module binds it or sends it as a chat model's conversation."""
+    for use in model.names.get(name, []):
+        parent = model.parents.get(use)
+        if type(parent) is cst.AssignTarget:
+            continue
+        if type(parent) is cst.Arg and parent.keyword is None and not parent.star:
+            call = model.parents.get(parent)
+            if type(call) is cst.Call and type(call.func) is cst.Attribute and call.func.attr.value in INVOKING:
+                continue
+        return False
+    return True
 
 
 def metadata_read(model: SemanticModel, call: cst.Call, answers: frozenset[str] | tuple[str, ...]) -> str | None:

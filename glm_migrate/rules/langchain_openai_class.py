@@ -40,7 +40,8 @@ from glm_migrate.rules._helpers import (
     tests_shown,
     vector_space_change,
 )
-from glm_migrate.rules._langchain_requests import RequestOptions
+from glm_migrate.rules._langchain_requests import INVOKING, RequestOptions, system_only_prompts
+from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
@@ -397,15 +398,21 @@ class LangchainOpenAIClass(Rule):
             if kind in ("langchain_chat", "langchain_init_chat_model")
         }
         bound: dict[cst.Call, list[cst.Call]] = {}
+        #: the `.invoke(...)` / `.stream(...)` calls on each chat class construction, with their scope
+        self._invocations: dict[cst.Call, list[tuple[cst.Call, Scope]]] = {}
         if not chats:
             return bound
         methods = self.tables.langchain_binding_methods
         for call, scope in self.model.calls:
             func = call.func
-            if type(func) is not cst.Attribute or func.attr.value not in methods:
+            if type(func) is not cst.Attribute:
                 continue
-            for chat in self._chats_in(func.value, scope, chats):
-                bound.setdefault(chat, []).append(call)
+            if func.attr.value in methods:
+                for chat in self._chats_in(func.value, scope, chats):
+                    bound.setdefault(chat, []).append(call)
+            elif func.attr.value in INVOKING:
+                for chat in self._chats_in(func.value, scope, chats):
+                    self._invocations.setdefault(chat, []).append((call, scope))
         return bound
 
     def _chats_in(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call]) -> list[cst.Call]:
@@ -772,6 +779,17 @@ class LangchainOpenAIClass(Rule):
                     "(it takes no tools)"
                 )
                 requests.reject("image message parts", call, message)
+            for invocation, where in self._invocations.get(call, ()):
+                for messages, roles in system_only_prompts(self.model, invocation, where):
+                    shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
+                    message = (
+                        f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
+                        '("must not consist of system or assistant messages only"): make the prompt a '
+                        "`HumanMessage` by hand"
+                    )
+                    finding = Finding(NoUserMessage, messages, message, Severity.ERROR, Applicability.MANUAL, None)
+                    self.context.findings.append(finding)
+                    requests.rejected.append((finding, "conversation with no `user` message"))
             for agent in self._agents.get(call, ()):
                 message = (
                     f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "
