@@ -2086,3 +2086,34 @@ def test_a_client_handed_through_a_module_attribute_or_shared_by_sibling_subclas
     assert _applicabilities(tmp_path / "family", files, "app/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
     # the chat subclass's id waits with the client it inherits
     assert _applicabilities(tmp_path / "family", files, "app/chat.py") == {"GLM101": "unsafe"}
+
+
+def test_a_client_waiting_for_its_key_also_names_another_modules_batch_call(tmp_path: Path) -> None:
+    """gpt4-autoeval's shape: a client built with an OpenAI key read from a file, used for chat in
+    one module and for `batches.create` in another. Its message named only its key, the first
+    reason it waits; `--unsafe-fixes` replaces the key and moves the client, and the batch call,
+    an API Z.AI lacks, then fails: the message names it too."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": "from openai import OpenAI\n\n"
+        "with open('/run/secrets/OPENAI_API_KEY') as f:\n    OPENAI_API_KEY = f.read()\n\n"
+        "client = OpenAI(api_key=OPENAI_API_KEY)\n",
+        "app/judge.py": "from app.clients import client\n\n"
+        "def judge(q):\n    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "app/batch.py": "from app.clients import client\n\n"
+        "def submit(file_id):\n"
+        "    return client.batches.create(input_file_id=file_id, endpoint='/v1/chat/completions', completion_window='24h')\n",
+    }
+    found = _findings(tmp_path, files)
+    glm002 = next(m for m in found["app/clients.py"] if m.startswith("GLM002"))
+    assert "GLM001's fix" in glm002, glm002
+    assert "`batches.create` in `app.batch` is an API Z.AI lacks, which stays with OpenAI" in glm002, glm002
+    # passed on to a function of the batch module: named the same way
+    files["app/batch.py"] = (
+        "from app.clients import client\n\n"
+        "def submit(c, file_id):\n"
+        "    return c.batches.create(input_file_id=file_id, endpoint='/v1/chat/completions', completion_window='24h')\n\n"
+        "def main(file_id):\n    return submit(client, file_id)\n"
+    )
+    glm002 = next(m for m in _findings(tmp_path, files)["app/clients.py"] if m.startswith("GLM002"))
+    assert "batches.create" in glm002, glm002
