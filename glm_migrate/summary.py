@@ -675,6 +675,7 @@ def _add_tables(model: SemanticModel, found: dict[str, set[_T]]) -> None:
             elements = [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
         else:
             continue
+        elements += model.table_additions(name)  # `HANDLERS.append(f)`, a registry decorator
         uses = {use for e in elements if type(e) is cst.Name for use in found.get(e.value, ())}
         if uses:
             found[name] = uses

@@ -2117,3 +2117,49 @@ def test_a_client_waiting_for_its_key_also_names_another_modules_batch_call(tmp_
     )
     glm002 = next(m for m in _findings(tmp_path, files)["app/clients.py"] if m.startswith("GLM002"))
     assert "batches.create" in glm002, glm002
+
+
+def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path: Path) -> None:
+    """A handler table built at run time (`HANDLERS.append(index)`, `HANDLERS["index"] = index`)
+    or by a registry decorator (`@register`, `@register("index")`): the client passed to its
+    handlers serves each one's calls. Not read, a safe run moved the client while a registered
+    handler embedded through it."""
+    handlers = (
+        "def index(client, q='x'):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "def answer(client, q='x'):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+    )
+    registry = (
+        "HANDLERS = []\n\n\ndef register(f):\n    HANDLERS.append(f)\n    return f\n\n\n"
+        "@register\n" + handlers.replace("def answer", "@register\ndef answer")
+    )
+    named = (
+        "HANDLERS = {}\n\n\ndef register(name):\n    def wrap(f):\n        HANDLERS[name] = f\n        return f\n"
+        "    return wrap\n\n\n@register('index')\n"
+        + handlers.replace("def answer", "@register('answer')\ndef answer")
+    )
+    appended = handlers + "\n\nHANDLERS = []\nHANDLERS.append(index)\nHANDLERS.append(answer)\n"
+    stored = handlers + "\n\nHANDLERS = {}\nHANDLERS['index'] = index\nHANDLERS['answer'] = answer\n"
+    for number, (table, loop) in enumerate(
+        (
+            (registry, "for handler in HANDLERS:\n    handler(client)\n"),
+            (named, "for handler in HANDLERS.values():\n    handler(client)\n"),
+            (appended, "for handler in HANDLERS:\n    handler(client)\n"),
+            (stored, "HANDLERS[name](client)\n"),
+        )
+    ):
+        files = {
+            "app/__init__.py": "",
+            "app/handlers.py": table,
+            "app/main.py": "from openai import OpenAI\n\nfrom app.handlers import HANDLERS\n\nclient = OpenAI()\n"
+            "name = 'index'\n" + loop,
+        }
+        held = _applicabilities(tmp_path / f"split{number}", files, "app/main.py")
+        assert held == {"GLM001": "unsafe", "GLM002": "unsafe"}, (number, held)
+        # in one module: the embedding id waits with its client
+        one = {"main.py": "from openai import OpenAI\n\nclient = OpenAI()\nname = 'index'\n\n\n" + table + "\n\n" + loop}
+        held = _applicabilities(tmp_path / f"one{number}", one, "main.py")
+        assert held["GLM002"] == "unsafe" and held["GLM101"] == "unsafe", (number, held)
+    # chat handlers only: the client moves
+    files["app/handlers.py"] = stored.replace("HANDLERS['index'] = index\n", "")
+    assert _applicabilities(tmp_path / "chat", files, "app/main.py")["GLM002"] == "safe"

@@ -184,6 +184,11 @@ class ValueResolver(ClientIndex):
                 elements += [e.value for e in literal.elements if type(e) is cst.DictElement]
             elif type(literal) in (cst.List, cst.Tuple, cst.Set) and not method:
                 elements += [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
+            else:
+                continue
+            if type(container) is cst.Name and self.owner(container.value, binding.scope) is self.module_scope:
+                # filled at run time (`HANDLERS.append(f)`, a registry decorator)
+                elements += self.table_additions(container.value)
         for element in elements:
             if type(element) in (cst.Name, cst.Attribute):
                 values = self.values_of(element, binding.scope, depth + 1)
@@ -519,6 +524,8 @@ class ValueResolver(ClientIndex):
                 elements = [e.value for e in cast(cst.List | cst.Tuple, literal).elements if type(e) is cst.Element]
             else:
                 continue
+            if binding.scope is self.module_scope:
+                elements += self.table_additions(table.value)  # `HANDLERS[name] = f`, `@register`
             for element in elements:
                 if type(element) is cst.Name:
                     values = self.values_of(element, binding.scope, depth + 1)
