@@ -70,6 +70,11 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
             for method, fact in _client_methods(model, bindings):
                 factories[f"{name}.{method}"] = fact
+            # `Factory().make_agent()`: methods returning instances of a class, by "Class.method"
+            for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+                for method, defined in model.methods_of(klass).items():
+                    if returned := _returned_instances(model, defined):
+                        instances[f"{name}.{method}"] = returned
             # `self.client = OpenAI()` in its `__init__`: read as `self.client` by subclasses
             # in other modules, by "Class.attr"
             for attr, fact in _client_attributes(model, bindings):
@@ -133,8 +138,8 @@ def _session_calls(model: SemanticModel) -> Iterator[tuple[str, str]]:
 
 
 def _returned_instances(model: SemanticModel, bindings: list[Binding]) -> tuple[str, ...]:
-    """The classes a module-level function returns instances of (`return Agent(...)`): one of
-    this module by its name, an imported one (named as a class is) as written."""
+    """The classes a module-level function (or a method) returns instances of (`return
+    Agent(...)`): one of this module by its name, an imported one (named as a class is) as written."""
     found: list[str] = []
     for binding in bindings:
         function = binding.defines

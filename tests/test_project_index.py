@@ -2163,3 +2163,30 @@ def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path
     # chat handlers only: the client moves
     files["app/handlers.py"] = stored.replace("HANDLERS['index'] = index\n", "")
     assert _applicabilities(tmp_path / "chat", files, "app/main.py")["GLM002"] == "safe"
+
+
+def test_a_client_handed_to_a_method_of_an_instance_another_method_returns_waits(tmp_path: Path) -> None:
+    """`Factory().make_agent().ask(client, q)` (or `factory = Factory()`, `agent =
+    factory.make_agent()`, then `agent.ask(client, q)`), with `make_agent` a method returning an
+    `Agent` whose `ask` embeds through the client: the client waits, as it does for a
+    module-level `make_agent()` (the thirty-fourth round's case)."""
+    files = {
+        "app/__init__.py": "",
+        "app/agent.py": "class Agent:\n    def ask(self, client, q):\n"
+        "        return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "class Factory:\n    def make_agent(self):\n        return Agent()\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.agent import Factory\n\nclient = OpenAI()\n\n\n"
+        "def main(q):\n    return Factory().make_agent().ask(client, q)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.agent import Factory\n\n\n"
+        "def main(q):\n    factory = Factory()\n    agent = factory.make_agent()\n    return agent.ask(OpenAI(), q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a chat method: the client moves with it
+    files["app/agent.py"] = files["app/agent.py"].replace(
+        "client.embeddings.create(model='text-embedding-3-small', input=q)",
+        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
