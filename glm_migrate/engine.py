@@ -1384,7 +1384,11 @@ def _move_as_safely_as_its_calls(
                 waiting,
                 handed.client,
                 f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, "
-                + ("is an API Z.AI lacks, which stays with OpenAI" if lacking else "cannot follow it to Z.AI in a safe run"),
+                + (
+                    "cannot follow it to Z.AI, which lacks that API: it stays with OpenAI"
+                    if lacking
+                    else "cannot follow it to Z.AI in a safe run"
+                ),
             )
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
@@ -2033,7 +2037,7 @@ def _held_elsewhere_why(tables: Tables, call_elsewhere: str) -> str:
     `app.batch`"): an API Z.AI lacks never follows it, not even with --unsafe-fixes."""
     quoted = call_elsewhere.split("`")
     if len(quoted) > 1 and tables.unavailable_advice(tuple(quoted[1].split("."))) is not None:
-        return f"its call {call_elsewhere} is an API Z.AI lacks, which stays with OpenAI"
+        return f"its call {call_elsewhere} cannot follow it to Z.AI, which lacks that API: it stays with OpenAI"
     return f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run"
 
 

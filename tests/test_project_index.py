@@ -2107,7 +2107,7 @@ def test_a_client_waiting_for_its_key_also_names_another_modules_batch_call(tmp_
     found = _findings(tmp_path, files)
     glm002 = next(m for m in found["app/clients.py"] if m.startswith("GLM002"))
     assert "GLM001's fix" in glm002, glm002
-    assert "`batches.create` in `app.batch` is an API Z.AI lacks, which stays with OpenAI" in glm002, glm002
+    assert "`batches.create` in `app.batch` cannot follow it to Z.AI, which lacks that API: it stays with OpenAI" in glm002, glm002
     # passed on to a function of the batch module: named the same way
     files["app/batch.py"] = (
         "from app.clients import client\n\n"

@@ -89,6 +89,10 @@ AZURE_DEPLOYMENT_ALIASES = (
 _INVOKING_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
 
 
+#: methods of a LangChain chat model returning a copy that sends its requests (besides `bind`)
+COPYING = frozenset({"with_structured_output", "with_retry", "with_config"})
+
+
 def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
     return next((arg for name in names if (arg := find_kwarg(call, name)) is not None), None)
 
@@ -411,9 +415,21 @@ class LangchainOpenAIClass(Rule):
                 for chat in self._chats_in(func.value, scope, chats):
                     bound.setdefault(chat, []).append(call)
             elif func.attr.value in INVOKING:
-                for chat in self._chats_in(func.value, scope, chats):
+                for chat in self._chats_through(func.value, scope, chats, 0):
                     self._invocations.setdefault(chat, []).append((call, scope))
         return bound
+
+    def _chats_through(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call], depth: int) -> list[cst.Call]:
+        """The chat class constructions whose requests `value` sends: one it holds, or one a copy
+        it holds was made of (`llm.with_structured_output(Schema)`, `llm.bind_tools(tools)`)."""
+        found = self._chats_in(value, scope, chats)
+        if found or depth > 2:
+            return found
+        copies = self.tables.langchain_binding_methods | COPYING
+        for made in [value, *(b.value for b in self.model.bindings_of(value, scope) if b.value is not None)]:
+            if type(made) is cst.Call and type(made.func) is cst.Attribute and made.func.attr.value in copies:
+                found += self._chats_through(made.func.value, scope, chats, depth + 1)
+        return found
 
     def _chats_in(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call]) -> list[cst.Call]:
         """The chat class constructions `value` is, or that a name or attribute it reads holds."""
