@@ -427,8 +427,17 @@ class LangchainOpenAIClass(Rule):
             return found
         copies = self.tables.langchain_binding_methods | COPYING
         for made in [value, *(b.value for b in self.model.bindings_of(value, scope) if b.value is not None)]:
-            if type(made) is cst.Call and type(made.func) is cst.Attribute and made.func.attr.value in copies:
+            if type(made) is not cst.Call:
+                continue
+            if type(made.func) is cst.Attribute and made.func.attr.value in copies:
                 found += self._chats_through(made.func.value, scope, chats, depth + 1)
+            elif type(made.func) is cst.Name:
+                # `llm = get_llm()`, a function of this module returning the class it builds
+                for binding in self.model.lookup(made.func.value, scope):
+                    function = binding.defines
+                    if function is not None and function.kind == "function":
+                        for returned in function.returns:
+                            found += self._chats_through(returned, function, chats, depth + 1)
         return found
 
     def _chats_in(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call]) -> list[cst.Call]:
