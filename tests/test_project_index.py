@@ -2107,7 +2107,9 @@ def test_a_client_waiting_for_its_key_also_names_another_modules_batch_call(tmp_
     found = _findings(tmp_path, files)
     glm002 = next(m for m in found["app/clients.py"] if m.startswith("GLM002"))
     assert "GLM001's fix" in glm002, glm002
-    assert "`batches.create` in `app.batch` cannot follow it to Z.AI, which lacks that API: it stays with OpenAI" in glm002, glm002
+    assert (
+        "`batches.create` in `app.batch` cannot follow it to Z.AI, which lacks that API: it stays with OpenAI" in glm002
+    ), glm002
     # passed on to a function of the batch module: named the same way
     files["app/batch.py"] = (
         "from app.clients import client\n\n"
@@ -2135,8 +2137,7 @@ def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path
     )
     named = (
         "HANDLERS = {}\n\n\ndef register(name):\n    def wrap(f):\n        HANDLERS[name] = f\n        return f\n"
-        "    return wrap\n\n\n@register('index')\n"
-        + handlers.replace("def answer", "@register('answer')\ndef answer")
+        "    return wrap\n\n\n@register('index')\n" + handlers.replace("def answer", "@register('answer')\ndef answer")
     )
     appended = handlers + "\n\nHANDLERS = []\nHANDLERS.append(index)\nHANDLERS.append(answer)\n"
     stored = handlers + "\n\nHANDLERS = {}\nHANDLERS['index'] = index\nHANDLERS['answer'] = answer\n"
@@ -2157,7 +2158,9 @@ def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path
         held = _applicabilities(tmp_path / f"split{number}", files, "app/main.py")
         assert held == {"GLM001": "unsafe", "GLM002": "unsafe"}, (number, held)
         # in one module: the embedding id waits with its client
-        one = {"main.py": "from openai import OpenAI\n\nclient = OpenAI()\nname = 'index'\n\n\n" + table + "\n\n" + loop}
+        one = {
+            "main.py": "from openai import OpenAI\n\nclient = OpenAI()\nname = 'index'\n\n\n" + table + "\n\n" + loop
+        }
         held = _applicabilities(tmp_path / f"one{number}", one, "main.py")
         assert held["GLM002"] == "unsafe" and held["GLM101"] == "unsafe", (number, held)
     # chat handlers only: the client moves

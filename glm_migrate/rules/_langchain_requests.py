@@ -298,7 +298,9 @@ def _message_roles(messages: cst.List) -> list[str] | None:
             name = string_value(value.elements[0].value) or ""
         elif type(value) is cst.Dict:
             entry = dict_entry(value, "role")
-            name = string_value(entry.value) or "" if entry is not None and type(entry.value) is cst.SimpleString else ""
+            name = (
+                string_value(entry.value) or "" if entry is not None and type(entry.value) is cst.SimpleString else ""
+            )
         else:
             return None
         role = MESSAGE_ROLES.get(name, "")

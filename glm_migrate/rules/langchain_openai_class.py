@@ -41,8 +41,8 @@ from glm_migrate.rules._helpers import (
     vector_space_change,
 )
 from glm_migrate.rules._langchain_requests import INVOKING, RequestOptions, system_only_prompts
-from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
+from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.summary import imported_roots, params_reaching
@@ -419,7 +419,9 @@ class LangchainOpenAIClass(Rule):
                     self._invocations.setdefault(chat, []).append((call, scope))
         return bound
 
-    def _chats_through(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call], depth: int) -> list[cst.Call]:
+    def _chats_through(
+        self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call], depth: int
+    ) -> list[cst.Call]:
         """The chat class constructions whose requests `value` sends: one it holds, or one a copy
         it holds was made of (`llm.with_structured_output(Schema)`, `llm.bind_tools(tools)`)."""
         found = self._chats_in(value, scope, chats)
@@ -804,8 +806,8 @@ class LangchainOpenAIClass(Rule):
                     "(it takes no tools)"
                 )
                 requests.reject("image message parts", call, message)
-            for invocation, where in self._invocations.get(call, ()):
-                for messages, roles in system_only_prompts(self.model, invocation, where):
+            for invocation, invoked_in in self._invocations.get(call, ()):
+                for messages, roles in system_only_prompts(self.model, invocation, invoked_in):
                     shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
                     message = (
                         f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
