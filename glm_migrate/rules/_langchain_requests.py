@@ -281,6 +281,49 @@ def system_only_prompts(model: SemanticModel, call: cst.Call, scope: Scope) -> l
     return found
 
 
+def system_only_templates(
+    model: SemanticModel, call: cst.Call, copies: frozenset[str]
+) -> list[tuple[cst.List, list[str]]]:
+    """The message lists of prompt templates piped into the chat model `call` builds (`prompt |
+    llm`, `prompt | llm.with_structured_output(S)`, `llm` a name the construction is assigned
+    to) that hold no user turn: `ChatPromptTemplate.from_messages([("system", "... {text}")])`."""
+    if "from_messages" not in model.source:
+        return []
+    uses: list[cst.CSTNode] = [call]
+    for name in _bound_names(model, call):
+        uses += model.names.get(name, [])
+    found: list[tuple[cst.List, list[str]]] = []
+    for use in uses:
+        node: cst.CSTNode = use
+        parent = model.parents.get(node)
+        if type(parent) is cst.Attribute and parent.attr is node:
+            node, parent = parent, model.parents.get(parent)  # `self.llm`
+        # `llm.with_structured_output(S)`: the copy sends the same conversation
+        while type(parent) is cst.Attribute and parent.value is node and parent.attr.value in copies:
+            outer = model.parents.get(parent)
+            if type(outer) is not cst.Call:
+                break
+            node, parent = outer, model.parents.get(outer)
+        if (
+            type(parent) is not cst.BinaryOperation
+            or type(parent.operator) is not cst.BitOr
+            or parent.right is not node
+        ):
+            continue
+        left = parent.left
+        if type(left) is cst.BinaryOperation:
+            continue  # `a | b | llm`: what `b` hands on is not a template's messages
+        templates = [left] if type(left) is cst.Call else model.literals_of(left, model.scope_of(left), cst.Call)
+        for template in templates:
+            func = template.func
+            if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
+                continue
+            messages = template.args[0].value
+            if type(messages) is cst.List and (roles := _message_roles(messages)):
+                found.append((messages, roles))
+    return found
+
+
 def _message_roles(messages: cst.List) -> list[str] | None:
     """The roles of a list of LangChain messages when none is the user's; None for any other
     element (a string, a spread, a name, a role decided at run time)."""

@@ -40,7 +40,12 @@ from glm_migrate.rules._helpers import (
     tests_shown,
     vector_space_change,
 )
-from glm_migrate.rules._langchain_requests import INVOKING, RequestOptions, system_only_prompts
+from glm_migrate.rules._langchain_requests import (
+    INVOKING,
+    RequestOptions,
+    system_only_prompts,
+    system_only_templates,
+)
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
 from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
@@ -806,17 +811,22 @@ class LangchainOpenAIClass(Rule):
                     "(it takes no tools)"
                 )
                 requests.reject("image message parts", call, message)
-            for invocation, invoked_in in self._invocations.get(call, ()):
-                for messages, roles in system_only_prompts(self.model, invocation, invoked_in):
-                    shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
-                    message = (
-                        f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
-                        '("must not consist of system or assistant messages only"): make the prompt a '
-                        "`HumanMessage` by hand"
-                    )
-                    finding = Finding(NoUserMessage, messages, message, Severity.ERROR, Applicability.MANUAL, None)
-                    self.context.findings.append(finding)
-                    requests.rejected.append((finding, "conversation with no `user` message"))
+            prompts = [
+                found
+                for invocation, invoked_in in self._invocations.get(call, ())
+                for found in system_only_prompts(self.model, invocation, invoked_in)
+            ]
+            prompts += system_only_templates(self.model, call, self.tables.langchain_binding_methods | COPYING)
+            for messages, roles in prompts:
+                shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
+                message = (
+                    f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
+                    '("must not consist of system or assistant messages only"): make the prompt a user turn '
+                    '(`HumanMessage`, `("human", ...)`) by hand'
+                )
+                finding = Finding(NoUserMessage, messages, message, Severity.ERROR, Applicability.MANUAL, None)
+                self.context.findings.append(finding)
+                requests.rejected.append((finding, "conversation with no `user` message"))
             for agent in self._agents.get(call, ()):
                 message = (
                     f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "

@@ -43,8 +43,9 @@ class NoUserMessage(Rule):
 
     A LangChain chat model (`ChatOpenAI`) given such a conversation by `.invoke(...)`,
     `.ainvoke(...)`, `.stream(...)` or `.astream(...)` (`[SystemMessage(content=p)]`,
-    `[("system", p)]`) is reported the same way, for a person (the message class changes), and the
-    class stays on OpenAI in a safe run.
+    `[("system", p)]`), or piped a prompt template of such messages (`ChatPromptTemplate.from_messages(
+    [("system", "... {text}")]) | llm`), is reported the same way, for a person (the message class
+    changes), and the class stays on OpenAI in a safe run.
     """
 
     CODE = "GLM221"
