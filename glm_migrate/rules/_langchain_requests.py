@@ -290,7 +290,18 @@ def system_only_templates(
     if "from_messages" not in model.source:
         return []
     uses: list[cst.CSTNode] = [call]
-    for name in _bound_names(model, call):
+    names = _bound_names(model, call)
+    if type(model.parents.get(call)) is cst.Return:
+        # `def load_chat_model(): return ChatOpenAI(...)`, then `chat_model = load_chat_model()`
+        function = model.parents.get(call)
+        while function is not None and type(function) is not cst.FunctionDef:
+            function = model.parents.get(function)
+        if type(function) is cst.FunctionDef:
+            for use in model.names.get(function.name.value, []):
+                made = model.parents.get(use)
+                if type(made) is cst.Call and made.func is use:
+                    names |= _bound_names(model, made)
+    for name in names:
         uses += model.names.get(name, [])
     found: list[tuple[cst.List, list[str]]] = []
     for use in uses:
@@ -312,8 +323,15 @@ def system_only_templates(
             continue
         left = parent.left
         if type(left) is cst.BinaryOperation:
-            continue  # `a | b | llm`: what `b` hands on is not a template's messages
+            left = left.right  # `inputs | prompt | llm`: the step just before the model
         templates = [left] if type(left) is cst.Call else model.literals_of(left, model.scope_of(left), cst.Call)
+        for made in list(templates):
+            if type(made.func) is cst.Name:
+                # `prompt = load_prompt()`, a function of this module returning the template
+                for binding in model.lookup(made.func.value, model.scope_of(made)):
+                    function = binding.defines
+                    if function is not None and function.kind == "function":
+                        templates += [r for r in function.returns if type(r) is cst.Call]
         for template in templates:
             func = template.func
             if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
