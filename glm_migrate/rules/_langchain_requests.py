@@ -289,23 +289,23 @@ def system_only_templates(
     to) that hold no user turn: `ChatPromptTemplate.from_messages([("system", "... {text}")])`."""
     if "from_messages" not in model.source:
         return []
-    uses: list[cst.CSTNode] = [call]
+    uses: list[cst.CSTNode] = [call]  # the construction and the names holding it
     names = _bound_names(model, call)
     if type(model.parents.get(call)) is cst.Return:
         # `def load_chat_model(): return ChatOpenAI(...)`, then `chat_model = load_chat_model()`
-        function = model.parents.get(call)
-        while function is not None and type(function) is not cst.FunctionDef:
-            function = model.parents.get(function)
-        if type(function) is cst.FunctionDef:
-            for use in model.names.get(function.name.value, []):
-                made = model.parents.get(use)
-                if type(made) is cst.Call and made.func is use:
+        around = model.parents.get(call)
+        while around is not None and type(around) is not cst.FunctionDef:
+            around = model.parents.get(around)
+        if isinstance(around, cst.FunctionDef):
+            for caller in model.names.get(around.name.value, []):
+                made = model.parents.get(caller)
+                if type(made) is cst.Call and made.func is caller:
                     names |= _bound_names(model, made)
     for name in names:
         uses += model.names.get(name, [])
     found: list[tuple[cst.List, list[str]]] = []
     for use in uses:
-        node: cst.CSTNode = use
+        node = use
         parent = model.parents.get(node)
         if type(parent) is cst.Attribute and parent.attr is node:
             node, parent = parent, model.parents.get(parent)  # `self.llm`
@@ -329,9 +329,9 @@ def system_only_templates(
             if type(made.func) is cst.Name:
                 # `prompt = load_prompt()`, a function of this module returning the template
                 for binding in model.lookup(made.func.value, model.scope_of(made)):
-                    function = binding.defines
-                    if function is not None and function.kind == "function":
-                        templates += [r for r in function.returns if type(r) is cst.Call]
+                    returning = binding.defines
+                    if returning is not None and returning.kind == "function":
+                        templates += [r for r in returning.returns if type(r) is cst.Call]
         for template in templates:
             func = template.func
             if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
