@@ -1365,23 +1365,30 @@ def _move_as_safely_as_its_calls(
     for name, call_elsewhere in model.facts.held_clients.items():
         for client in model.clients_of_name(name):
             if moved_by_fixes(client):
-                waiting.setdefault(client, f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run")
+                _also_wait(waiting, client, _held_elsewhere_why(model.tables, call_elsewhere))
     # ... and so does one passed to another module's function whose calls through it cannot
     for handed in model.handed:
         if not moved_by_fixes(handed.client):
             continue
         if handed.path[-1] == BY_HAND:
             # `simplify(text, client)` there sends `ft:gpt-4o-mini:acme::x1`, which no fix replaces
-            waiting.setdefault(
+            _also_wait(
+                waiting,
                 handed.client,
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
                 "model id without a GLM counterpart, for a person to replace",
             )
         elif cannot_follow(model.tables, handed.path):
-            waiting.setdefault(
+            lacking = model.tables.unavailable_advice(handed.path) is not None
+            _also_wait(
+                waiting,
                 handed.client,
-                f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, cannot follow "
-                "it to Z.AI in a safe run",
+                f"its `{'.'.join(handed.path)}` call in `{handed.function}`, which it is passed to, "
+                + (
+                    "cannot follow it to Z.AI, which lacks that API: it stays with OpenAI"
+                    if lacking
+                    else "cannot follow it to Z.AI in a safe run"
+                ),
             )
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
@@ -2023,6 +2030,26 @@ def _statement_of(node: cst.CSTNode, model: SemanticModel) -> cst.CSTNode | None
     while current is not None and type(current) is not cst.SimpleStatementLine:
         current = model.parents.get(current)
     return current
+
+
+def _held_elsewhere_why(tables: Tables, call_elsewhere: str) -> str:
+    """Why a client waits for its call `call_elsewhere` in another module ("`batches.create` in
+    `app.batch`"): an API Z.AI lacks never follows it, not even with --unsafe-fixes."""
+    quoted = call_elsewhere.split("`")
+    if len(quoted) > 1 and tables.unavailable_advice(tuple(quoted[1].split("."))) is not None:
+        return f"its call {call_elsewhere} cannot follow it to Z.AI, which lacks that API: it stays with OpenAI"
+    return f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run"
+
+
+def _also_wait(waiting: dict[Client, str], client: Client, why: str) -> None:
+    """`client` waits for `why`, a call in another module that no fix here changes: said beside
+    the reason it already waits for (its key, say), which an unsafe fix or a person deals with
+    while that call still cannot follow it (gpt4-autoeval's `batches.create`)."""
+    before = waiting.get(client)
+    if before is None:
+        waiting[client] = why
+    elif why not in before:
+        waiting[client] = f"{before}; and {why}"
 
 
 def _inside(node: cst.CSTNode, constructions: Collection[cst.CSTNode], model: SemanticModel) -> cst.CSTNode | None:

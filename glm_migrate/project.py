@@ -714,6 +714,13 @@ class ProjectIndex:
                 if n.startswith(prefix)
             }
         )
+        # its methods returning instances of a class (`Factory().make_agent().ask(client)`), whose
+        # members this module calls on what they return; a few calls deep at most (`clone()`)
+        if qualified.count("()") < 3:
+            members = (client_functions, factories, inherited_calls, clients)
+            for n in defining.instances:
+                if n.startswith(prefix):
+                    self._instance_members(f"{qualified}.{n[len(prefix) :]}", path, n, defining, members)
 
     def _instance_members(
         self,

@@ -70,6 +70,11 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             # `Config().client()`, `Config.make()`: methods returning a client, by "Class.method"
             for method, fact in _client_methods(model, bindings):
                 factories[f"{name}.{method}"] = fact
+            # `Factory().make_agent()`: methods returning instances of a class, by "Class.method"
+            for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+                for method, defined in model.methods_of(klass).items():
+                    if returned := _returned_instances(model, defined):
+                        instances[f"{name}.{method}"] = returned
             # `self.client = OpenAI()` in its `__init__`: read as `self.client` by subclasses
             # in other modules, by "Class.attr"
             for attr, fact in _client_attributes(model, bindings):
@@ -133,8 +138,8 @@ def _session_calls(model: SemanticModel) -> Iterator[tuple[str, str]]:
 
 
 def _returned_instances(model: SemanticModel, bindings: list[Binding]) -> tuple[str, ...]:
-    """The classes a module-level function returns instances of (`return Agent(...)`): one of
-    this module by its name, an imported one (named as a class is) as written."""
+    """The classes a module-level function (or a method) returns instances of (`return
+    Agent(...)`): one of this module by its name, an imported one (named as a class is) as written."""
     found: list[str] = []
     for binding in bindings:
         function = binding.defines
@@ -675,6 +680,7 @@ def _add_tables(model: SemanticModel, found: dict[str, set[_T]]) -> None:
             elements = [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
         else:
             continue
+        elements += model.table_additions(name)  # `HANDLERS.append(f)`, a registry decorator
         uses = {use for e in elements if type(e) is cst.Name for use in found.get(e.value, ())}
         if uses:
             found[name] = uses

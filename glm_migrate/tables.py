@@ -270,6 +270,8 @@ class SdkSurface:
     model_reader_url_keywords: tuple[str, ...]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
+    #: prefixes (lower case) of request headers in which a service (Weaviate) takes OpenAI's key or URL
+    service_headers: tuple[str, ...]
     #: instructor's client factories, the modes that force `tool_choice`, and the JSON mode
     instructor_factories: frozenset[str]
     instructor_tool_modes: frozenset[str]
@@ -1050,6 +1052,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
         model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
+        service_headers=tuple(prefix.lower() for prefix in _str_list(raw, "model_readers.service_headers", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
         instructor_tool_modes=frozenset(_str_list(raw, "instructor.tool_modes", "sdk")),
         instructor_json_mode=_get(raw, "instructor.json_mode", str, "sdk"),

@@ -2086,3 +2086,110 @@ def test_a_client_handed_through_a_module_attribute_or_shared_by_sibling_subclas
     assert _applicabilities(tmp_path / "family", files, "app/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
     # the chat subclass's id waits with the client it inherits
     assert _applicabilities(tmp_path / "family", files, "app/chat.py") == {"GLM101": "unsafe"}
+
+
+def test_a_client_waiting_for_its_key_also_names_another_modules_batch_call(tmp_path: Path) -> None:
+    """gpt4-autoeval's shape: a client built with an OpenAI key read from a file, used for chat in
+    one module and for `batches.create` in another. Its message named only its key, the first
+    reason it waits; `--unsafe-fixes` replaces the key and moves the client, and the batch call,
+    an API Z.AI lacks, then fails: the message names it too."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": "from openai import OpenAI\n\n"
+        "with open('/run/secrets/OPENAI_API_KEY') as f:\n    OPENAI_API_KEY = f.read()\n\n"
+        "client = OpenAI(api_key=OPENAI_API_KEY)\n",
+        "app/judge.py": "from app.clients import client\n\n"
+        "def judge(q):\n    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+        "app/batch.py": "from app.clients import client\n\n"
+        "def submit(file_id):\n"
+        "    return client.batches.create(input_file_id=file_id, endpoint='/v1/chat/completions', completion_window='24h')\n",
+    }
+    found = _findings(tmp_path, files)
+    glm002 = next(m for m in found["app/clients.py"] if m.startswith("GLM002"))
+    assert "GLM001's fix" in glm002, glm002
+    assert (
+        "`batches.create` in `app.batch` cannot follow it to Z.AI, which lacks that API: it stays with OpenAI" in glm002
+    ), glm002
+    # passed on to a function of the batch module: named the same way
+    files["app/batch.py"] = (
+        "from app.clients import client\n\n"
+        "def submit(c, file_id):\n"
+        "    return c.batches.create(input_file_id=file_id, endpoint='/v1/chat/completions', completion_window='24h')\n\n"
+        "def main(file_id):\n    return submit(client, file_id)\n"
+    )
+    glm002 = next(m for m in _findings(tmp_path, files)["app/clients.py"] if m.startswith("GLM002"))
+    assert "batches.create" in glm002, glm002
+
+
+def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path: Path) -> None:
+    """A handler table built at run time (`HANDLERS.append(index)`, `HANDLERS["index"] = index`)
+    or by a registry decorator (`@register`, `@register("index")`): the client passed to its
+    handlers serves each one's calls. Not read, a safe run moved the client while a registered
+    handler embedded through it."""
+    handlers = (
+        "def index(client, q='x'):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "def answer(client, q='x'):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+    )
+    registry = (
+        "HANDLERS = []\n\n\ndef register(f):\n    HANDLERS.append(f)\n    return f\n\n\n"
+        "@register\n" + handlers.replace("def answer", "@register\ndef answer")
+    )
+    named = (
+        "HANDLERS = {}\n\n\ndef register(name):\n    def wrap(f):\n        HANDLERS[name] = f\n        return f\n"
+        "    return wrap\n\n\n@register('index')\n" + handlers.replace("def answer", "@register('answer')\ndef answer")
+    )
+    appended = handlers + "\n\nHANDLERS = []\nHANDLERS.append(index)\nHANDLERS.append(answer)\n"
+    stored = handlers + "\n\nHANDLERS = {}\nHANDLERS['index'] = index\nHANDLERS['answer'] = answer\n"
+    for number, (table, loop) in enumerate(
+        (
+            (registry, "for handler in HANDLERS:\n    handler(client)\n"),
+            (named, "for handler in HANDLERS.values():\n    handler(client)\n"),
+            (appended, "for handler in HANDLERS:\n    handler(client)\n"),
+            (stored, "HANDLERS[name](client)\n"),
+        )
+    ):
+        files = {
+            "app/__init__.py": "",
+            "app/handlers.py": table,
+            "app/main.py": "from openai import OpenAI\n\nfrom app.handlers import HANDLERS\n\nclient = OpenAI()\n"
+            "name = 'index'\n" + loop,
+        }
+        held = _applicabilities(tmp_path / f"split{number}", files, "app/main.py")
+        assert held == {"GLM001": "unsafe", "GLM002": "unsafe"}, (number, held)
+        # in one module: the embedding id waits with its client
+        one = {
+            "main.py": "from openai import OpenAI\n\nclient = OpenAI()\nname = 'index'\n\n\n" + table + "\n\n" + loop
+        }
+        held = _applicabilities(tmp_path / f"one{number}", one, "main.py")
+        assert held["GLM002"] == "unsafe" and held["GLM101"] == "unsafe", (number, held)
+    # chat handlers only: the client moves
+    files["app/handlers.py"] = stored.replace("HANDLERS['index'] = index\n", "")
+    assert _applicabilities(tmp_path / "chat", files, "app/main.py")["GLM002"] == "safe"
+
+
+def test_a_client_handed_to_a_method_of_an_instance_another_method_returns_waits(tmp_path: Path) -> None:
+    """`Factory().make_agent().ask(client, q)` (or `factory = Factory()`, `agent =
+    factory.make_agent()`, then `agent.ask(client, q)`), with `make_agent` a method returning an
+    `Agent` whose `ask` embeds through the client: the client waits, as it does for a
+    module-level `make_agent()` (the thirty-fourth round's case)."""
+    files = {
+        "app/__init__.py": "",
+        "app/agent.py": "class Agent:\n    def ask(self, client, q):\n"
+        "        return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
+        "class Factory:\n    def make_agent(self):\n        return Agent()\n",
+        "app/main.py": "from openai import OpenAI\n\nfrom app.agent import Factory\n\nclient = OpenAI()\n\n\n"
+        "def main(q):\n    return Factory().make_agent().ask(client, q)\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    files["app/main.py"] = (
+        "from openai import OpenAI\n\nfrom app.agent import Factory\n\n\n"
+        "def main(q):\n    factory = Factory()\n    agent = factory.make_agent()\n    return agent.ask(OpenAI(), q)\n"
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # a chat method: the client moves with it
+    files["app/agent.py"] = files["app/agent.py"].replace(
+        "client.embeddings.create(model='text-embedding-3-small', input=q)",
+        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
+    )
+    assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}

@@ -243,6 +243,146 @@ class RequestOptions:
 
 #: the methods of a LangChain chat model that return its answer (an AIMessage)
 ANSWERING = frozenset({"invoke", "ainvoke"})
+#: the methods of a LangChain chat model that send their first argument as the conversation
+INVOKING = frozenset({"invoke", "ainvoke", "stream", "astream"})
+#: LangChain's message classes, and the role tuples' names, by the role they send (`None`: the
+#: user's turn)
+MESSAGE_ROLES = {
+    "SystemMessage": "system",
+    "AIMessage": "assistant",
+    "HumanMessage": None,
+    "system": "system",
+    "ai": "assistant",
+    "assistant": "assistant",
+    "human": None,
+    "user": None,
+}
+
+
+def system_only_prompts(model: SemanticModel, call: cst.Call, scope: Scope) -> list[tuple[cst.List, list[str]]]:
+    """The list literals `call` (`llm.invoke(...)`) sends as its conversation that hold no user
+    turn (`[SystemMessage(content=p)]`, `[("system", p)]`), with their roles: a list given by a
+    name is read only where the module uses the name for nothing but assigning and sending it."""
+    arg = call.args[0] if call.args and call.args[0].keyword is None and not call.args[0].star else None
+    if arg is None:
+        return []
+    value = arg.value
+    if type(value) is cst.List:
+        lists = [value]
+    elif type(value) is cst.Name and _only_invoked(model, value.value):
+        lists = model.literals_of(value, scope, cst.List)
+    else:
+        return []
+    found = []
+    for messages in lists:
+        roles = _message_roles(messages)
+        if roles:
+            found.append((messages, roles))
+    return found
+
+
+def system_only_templates(
+    model: SemanticModel, call: cst.Call, copies: frozenset[str]
+) -> list[tuple[cst.List, list[str]]]:
+    """The message lists of prompt templates piped into the chat model `call` builds (`prompt |
+    llm`, `prompt | llm.with_structured_output(S)`, `llm` a name the construction is assigned
+    to) that hold no user turn: `ChatPromptTemplate.from_messages([("system", "... {text}")])`."""
+    if "from_messages" not in model.source:
+        return []
+    uses: list[cst.CSTNode] = [call]  # the construction and the names holding it
+    names = _bound_names(model, call)
+    if type(model.parents.get(call)) is cst.Return:
+        # `def load_chat_model(): return ChatOpenAI(...)`, then `chat_model = load_chat_model()`
+        around = model.parents.get(call)
+        while around is not None and type(around) is not cst.FunctionDef:
+            around = model.parents.get(around)
+        if isinstance(around, cst.FunctionDef):
+            for caller in model.names.get(around.name.value, []):
+                made = model.parents.get(caller)
+                if type(made) is cst.Call and made.func is caller:
+                    names |= _bound_names(model, made)
+    for name in names:
+        uses += model.names.get(name, [])
+    found: list[tuple[cst.List, list[str]]] = []
+    for use in uses:
+        node = use
+        parent = model.parents.get(node)
+        if type(parent) is cst.Attribute and parent.attr is node:
+            node, parent = parent, model.parents.get(parent)  # `self.llm`
+        # `llm.with_structured_output(S)`: the copy sends the same conversation
+        while type(parent) is cst.Attribute and parent.value is node and parent.attr.value in copies:
+            outer = model.parents.get(parent)
+            if type(outer) is not cst.Call:
+                break
+            node, parent = outer, model.parents.get(outer)
+        if (
+            type(parent) is not cst.BinaryOperation
+            or type(parent.operator) is not cst.BitOr
+            or parent.right is not node
+        ):
+            continue
+        left = parent.left
+        if type(left) is cst.BinaryOperation:
+            left = left.right  # `inputs | prompt | llm`: the step just before the model
+        templates = [left] if type(left) is cst.Call else model.literals_of(left, model.scope_of(left), cst.Call)
+        for made in list(templates):
+            if type(made.func) is cst.Name:
+                # `prompt = load_prompt()`, a function of this module returning the template
+                for binding in model.lookup(made.func.value, model.scope_of(made)):
+                    returning = binding.defines
+                    if returning is not None and returning.kind == "function":
+                        templates += [r for r in returning.returns if type(r) is cst.Call]
+        for template in templates:
+            func = template.func
+            if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
+                continue
+            messages = template.args[0].value
+            if type(messages) is cst.List and (roles := _message_roles(messages)):
+                found.append((messages, roles))
+    return found
+
+
+def _message_roles(messages: cst.List) -> list[str] | None:
+    """The roles of a list of LangChain messages when none is the user's; None for any other
+    element (a string, a spread, a name, a role decided at run time)."""
+    roles: list[str] = []
+    for element in messages.elements:
+        if type(element) is not cst.Element:
+            return None
+        value = element.value
+        if type(value) is cst.Call:
+            func = value.func
+            name = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else ""
+            if name not in ("SystemMessage", "AIMessage", "HumanMessage"):
+                return None
+        elif type(value) is cst.Tuple and value.elements and type(value.elements[0].value) is cst.SimpleString:
+            name = string_value(value.elements[0].value) or ""
+        elif type(value) is cst.Dict:
+            entry = dict_entry(value, "role")
+            name = (
+                string_value(entry.value) or "" if entry is not None and type(entry.value) is cst.SimpleString else ""
+            )
+        else:
+            return None
+        role = MESSAGE_ROLES.get(name, "")
+        if not role:
+            return None  # the user's turn, or a role not known
+        roles.append(role)
+    return roles or None
+
+
+def _only_invoked(model: SemanticModel, name: str) -> bool:
+    """Every use of `name` in the module binds it or sends it as a chat model's conversation."""
+    for use in model.names.get(name, []):
+        parent = model.parents.get(use)
+        if type(parent) is cst.AssignTarget:
+            continue
+        if type(parent) is cst.Arg and parent.keyword is None and not parent.star:
+            call = model.parents.get(parent)
+            if type(call) is cst.Call and type(call.func) is cst.Attribute and call.func.attr.value in INVOKING:
+                continue
+        return False
+    return True
 
 
 def metadata_read(model: SemanticModel, call: cst.Call, answers: frozenset[str] | tuple[str, ...]) -> str | None:

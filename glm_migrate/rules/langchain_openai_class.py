@@ -40,8 +40,14 @@ from glm_migrate.rules._helpers import (
     tests_shown,
     vector_space_change,
 )
-from glm_migrate.rules._langchain_requests import RequestOptions
+from glm_migrate.rules._langchain_requests import (
+    INVOKING,
+    RequestOptions,
+    system_only_prompts,
+    system_only_templates,
+)
 from glm_migrate.rules._setting_flow import key_setting_followed, key_setting_moves
+from glm_migrate.rules.no_user_message import NoUserMessage
 from glm_migrate.semantic import Scope, SemanticModel, Target, dotted_name, env_lookup, find_kwarg, string_value
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.summary import imported_roots, params_reaching
@@ -86,6 +92,10 @@ AZURE_DEPLOYMENT_ALIASES = (
 
 #: a chat model's methods that send a request, whose `model=` keyword replaces the constructor's
 _INVOKING_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
+
+
+#: methods of a LangChain chat model returning a copy that sends its requests (besides `bind`)
+COPYING = frozenset({"with_structured_output", "with_retry", "with_config"})
 
 
 def _kwarg(call: cst.Call, names: tuple[str, ...]) -> cst.Arg | None:
@@ -397,16 +407,45 @@ class LangchainOpenAIClass(Rule):
             if kind in ("langchain_chat", "langchain_init_chat_model")
         }
         bound: dict[cst.Call, list[cst.Call]] = {}
+        #: the `.invoke(...)` / `.stream(...)` calls on each chat class construction, with their scope
+        self._invocations: dict[cst.Call, list[tuple[cst.Call, Scope]]] = {}
         if not chats:
             return bound
         methods = self.tables.langchain_binding_methods
         for call, scope in self.model.calls:
             func = call.func
-            if type(func) is not cst.Attribute or func.attr.value not in methods:
+            if type(func) is not cst.Attribute:
                 continue
-            for chat in self._chats_in(func.value, scope, chats):
-                bound.setdefault(chat, []).append(call)
+            if func.attr.value in methods:
+                for chat in self._chats_in(func.value, scope, chats):
+                    bound.setdefault(chat, []).append(call)
+            elif func.attr.value in INVOKING:
+                for chat in self._chats_through(func.value, scope, chats, 0):
+                    self._invocations.setdefault(chat, []).append((call, scope))
         return bound
+
+    def _chats_through(
+        self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call], depth: int
+    ) -> list[cst.Call]:
+        """The chat class constructions whose requests `value` sends: one it holds, or one a copy
+        it holds was made of (`llm.with_structured_output(Schema)`, `llm.bind_tools(tools)`)."""
+        found = self._chats_in(value, scope, chats)
+        if found or depth > 2:
+            return found
+        copies = self.tables.langchain_binding_methods | COPYING
+        for made in [value, *(b.value for b in self.model.bindings_of(value, scope) if b.value is not None)]:
+            if type(made) is not cst.Call:
+                continue
+            if type(made.func) is cst.Attribute and made.func.attr.value in copies:
+                found += self._chats_through(made.func.value, scope, chats, depth + 1)
+            elif type(made.func) is cst.Name:
+                # `llm = get_llm()`, a function of this module returning the class it builds
+                for binding in self.model.lookup(made.func.value, scope):
+                    function = binding.defines
+                    if function is not None and function.kind == "function":
+                        for returned in function.returns:
+                            found += self._chats_through(returned, function, chats, depth + 1)
+        return found
 
     def _chats_in(self, value: cst.BaseExpression, scope: Scope, chats: set[cst.Call]) -> list[cst.Call]:
         """The chat class constructions `value` is, or that a name or attribute it reads holds."""
@@ -772,6 +811,22 @@ class LangchainOpenAIClass(Rule):
                     "(it takes no tools)"
                 )
                 requests.reject("image message parts", call, message)
+            prompts = [
+                found
+                for invocation, invoked_in in self._invocations.get(call, ())
+                for found in system_only_prompts(self.model, invocation, invoked_in)
+            ]
+            prompts += system_only_templates(self.model, call, self.tables.langchain_binding_methods | COPYING)
+            for messages, roles in prompts:
+                shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
+                message = (
+                    f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
+                    '("must not consist of system or assistant messages only"): make the prompt a user turn '
+                    '(`HumanMessage`, `("human", ...)`) by hand'
+                )
+                finding = Finding(NoUserMessage, messages, message, Severity.ERROR, Applicability.MANUAL, None)
+                self.context.findings.append(finding)
+                requests.rejected.append((finding, "conversation with no `user` message"))
             for agent in self._agents.get(call, ()):
                 message = (
                     f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "

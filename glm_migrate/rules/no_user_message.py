@@ -40,6 +40,12 @@ class NoUserMessage(Rule):
     where the module uses that name for nothing but sending it (never appended to or handed on);
     messages built at run time are not inspected. Until this is dealt with, a safe run leaves the
     call's client on OpenAI, where the request works.
+
+    A LangChain chat model (`ChatOpenAI`) given such a conversation by `.invoke(...)`,
+    `.ainvoke(...)`, `.stream(...)` or `.astream(...)` (`[SystemMessage(content=p)]`,
+    `[("system", p)]`), or piped a prompt template of such messages (`ChatPromptTemplate.from_messages(
+    [("system", "... {text}")]) | llm`), is reported the same way, for a person (the message class
+    changes), and the class stays on OpenAI in a safe run.
     """
 
     CODE = "GLM221"

@@ -376,6 +376,19 @@ class OpenAIEnvVar(Rule):
                     f"OpenAI: read `{new}` only where that library moves to Z.AI",
                 )
                 continue
+            elif (header := self._service_header(node)) is not None:
+                # `weaviate.connect_to_local(headers={"X-OpenAI-Api-Key": os.environ["OPENAI_API_KEY"]})`:
+                # Weaviate's `text2vec-openai` module calls OpenAI with it; renamed, Weaviate would
+                # send the Z.AI key (or URL) to OpenAI, which its module keeps calling
+                what = "key" if name in key_envs else "URL"
+                self.report(
+                    node,
+                    f"{message}, and this module sends it in the `{header}` header to a service that calls OpenAI "
+                    f"itself with it (Weaviate's `text2vec-openai` module, say), not to a client of this program: "
+                    f"keep OpenAI's {what} there unless that service's module is configured for Z.AI",
+                    severity=Severity.WARNING,
+                )
+                continue
             elif (account := self._account_client_reader(node)) is not None:
                 # `OpenAI(api_key=key)` used only for files and batches, or fine-tuning: it stays
                 # with OpenAI (GLM002), and renamed, the Z.AI key would go there
@@ -794,6 +807,20 @@ class OpenAIEnvVar(Rule):
                 return f"`{short_code(call.func)}({holder.keyword.value}=...)`"
             if type(holder) is cst.DictElement and holder.value is read and string_value(holder.key) in options:
                 return f"`{string_value(holder.key)}`"
+        return None
+
+    def _service_header(self, lookup: cst.BaseExpression) -> str | None:
+        """The request header (`X-OpenAI-Api-Key`, `rules/sdk.toml` `service_headers`) a dict
+        literal gives the value `lookup` reads, directly or through the setting it is kept in."""
+        prefixes = self.tables.sdk.service_headers
+        if not prefixes or "-" not in self.model.source:
+            return None
+        for read in (lookup, *(self._index.setting_reads(lookup) or ())):
+            element = self.model.parents.get(read)
+            if type(element) is cst.DictElement and element.value is read:
+                header = string_value(element.key)
+                if header is not None and header.lower().startswith(prefixes):
+                    return header
         return None
 
     def _account_client_reader(self, lookup: cst.BaseExpression) -> str | None:

@@ -14,6 +14,9 @@ from glm_migrate.nodes import dotted_name
 from glm_migrate.project import ModuleFacts
 from glm_migrate.tables import Tables
 
+#: methods adding their last argument to a list, set or dict (`HANDLERS.append(index)`)
+_ADDING = frozenset({"append", "add", "insert", "setdefault"})
+
 #: how far resolution follows names, calls and attributes before it gives up (cuts deep chains)
 MAX_DEPTH = 12
 
@@ -97,6 +100,61 @@ class ModuleScopes(abc.ABC):
         self.openai_import_lines: list[cst.SimpleStatementLine] = []
         #: literal -> the name it is assigned to (MODEL = "gpt-4o")
         self.assigned_names: dict[cst.SimpleString, str] = {}
+        #: table name -> what `table_additions` found
+        self._table_additions: dict[str, list[cst.BaseExpression]] = {}
+
+    def table_additions(self, table: str) -> list[cst.BaseExpression]:
+        """The values a module-level table gets at run time (`HANDLERS.append(index)`,
+        `HANDLERS["index"] = index`), and the functions a registry decorator of this module adds
+        to it (`@register` with `def register(f): HANDLERS.append(f); return f`, or
+        `@register("index")` whose inner function stores `f`): each is the function's name."""
+        if table not in self._table_additions:
+            self._table_additions[table] = self._additions(table)
+        return self._table_additions[table]
+
+    def _additions(self, table: str) -> list[cst.BaseExpression]:
+        added: list[cst.BaseExpression] = []
+        registries: set[str] = set()
+        for use in self.names.get(table, ()):
+            parent = self.parents.get(use)
+            value: cst.BaseExpression | None = None
+            if type(parent) is cst.Attribute and parent.value is use and parent.attr.value in _ADDING:
+                call = self.parents.get(parent)
+                if type(call) is cst.Call and call.func is parent and call.args and not call.args[-1].star:
+                    value = call.args[-1].value
+            elif type(parent) is cst.Subscript and parent.value is use:
+                target = self.parents.get(parent)
+                assign = self.parents.get(target) if type(target) is cst.AssignTarget else None
+                if type(assign) is cst.Assign:
+                    value = assign.value
+            if type(value) is not cst.Name:
+                continue
+            # a parameter of the function around it: that function (or the module-level one
+            # returning it) is a registry decorator
+            outer: cst.FunctionDef | None = None
+            holder: cst.FunctionDef | None = None
+            current = self.parents.get(use)
+            while current is not None:
+                if type(current) is cst.FunctionDef:
+                    holder = holder or current
+                    outer = current
+                current = self.parents.get(current)
+            if holder is not None and any(p.name.value == value.value for p in holder.params.params):
+                if outer is not None and self.parents.get(outer) is self.module:
+                    registries.add(outer.name.value)
+            else:
+                added.append(value)
+        if registries:
+            for statement in self.module.body:
+                if type(statement) is not cst.FunctionDef:
+                    continue
+                for decorator in statement.decorators:
+                    named = decorator.decorator
+                    if type(named) is cst.Call:
+                        named = named.func
+                    if type(named) is cst.Name and named.value in registries:
+                        added.append(statement.name)
+        return added
 
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
         """Bindings of `name` visible from `scope` (Python's LEGB rule, class scopes skipped)."""

@@ -184,6 +184,11 @@ class ValueResolver(ClientIndex):
                 elements += [e.value for e in literal.elements if type(e) is cst.DictElement]
             elif type(literal) in (cst.List, cst.Tuple, cst.Set) and not method:
                 elements += [e.value for e in cast(cst.List, literal).elements if type(e) is cst.Element]
+            else:
+                continue
+            if type(container) is cst.Name and self.owner(container.value, binding.scope) is self.module_scope:
+                # filled at run time (`HANDLERS.append(f)`, a registry decorator)
+                elements += self.table_additions(container.value)
         for element in elements:
             if type(element) in (cst.Name, cst.Attribute):
                 values = self.values_of(element, binding.scope, depth + 1)
@@ -519,6 +524,8 @@ class ValueResolver(ClientIndex):
                 elements = [e.value for e in cast(cst.List | cst.Tuple, literal).elements if type(e) is cst.Element]
             else:
                 continue
+            if binding.scope is self.module_scope:
+                elements += self.table_additions(table.value)  # `HANDLERS[name] = f`, `@register`
             for element in elements:
                 if type(element) is cst.Name:
                     values = self.values_of(element, binding.scope, depth + 1)
@@ -553,6 +560,8 @@ class ValueResolver(ClientIndex):
             return found or self._inherited_factory(base.scope, attr)
         if isinstance(base, ImportedInstance):
             method = self._value_for_qualified(f"{base.name}.{attr}")
+            if isinstance(method, ModuleValue) and f"{method.name}()" in self._imported_classes:
+                return [method]  # `Factory().make_agent`: called, an instance of another class
             return [method] if isinstance(method, ImportedFactory) else []
         return []
 
@@ -592,7 +601,18 @@ class ValueResolver(ClientIndex):
         dotted = (
             name for names in (facts.factories, facts.clients, facts.client_functions) for name in names if "." in name
         )
-        return frozenset(name.rpartition(".")[0] for name in dotted)
+        found: set[str] = set()
+        for name in dotted:
+            head = name.rpartition(".")[0]
+            found.add(head)
+            # "app.f.Factory.make_agent().ask": `Factory()` is an instance whose `make_agent()`
+            # returns one of those
+            while head.endswith("()"):
+                head = head[:-2].rpartition(".")[0]
+                if not head.rpartition(".")[2][:1].isupper():
+                    break
+                found.add(head)
+        return frozenset(found)
 
     def qualified_names(self, expr: cst.BaseExpression, scope: Scope) -> set[str]:
         """The dotted names of the modules and classes `expr` may refer to, through the module's
