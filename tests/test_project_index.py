@@ -2086,3 +2086,26 @@ def test_a_client_handed_through_a_module_attribute_or_shared_by_sibling_subclas
     assert _applicabilities(tmp_path / "family", files, "app/base.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
     # the chat subclass's id waits with the client it inherits
     assert _applicabilities(tmp_path / "family", files, "app/chat.py") == {"GLM101": "unsafe"}
+
+
+def test_a_model_setting_of_a_run_that_calls_only_litellm_takes_litellms_zai_id(tmp_path: Path) -> None:
+    """An argparse default in `cli.py` reaches another module's `litellm.acompletion`: a bare
+    `glm-4.6` is no model LiteLLM routes, so the setting becomes `zai/glm-4.6`; where a module of
+    the run imports the OpenAI SDK, the model strings may be its clients' too, and stay bare."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": (
+            "import litellm\n\n\nasync def complete(model, messages):\n"
+            "    return await litellm.acompletion(model=model, messages=messages)\n"
+        ),
+        "app/cli.py": (
+            "import argparse\n\n\ndef options():\n    parser = argparse.ArgumentParser()\n"
+            '    parser.add_argument("--model", default="gpt-4o")\n    return parser.parse_args()\n'
+        ),
+    }
+    found = _findings(tmp_path / "litellm", files)
+    assert any("`zai/glm-4.6`" in f and "(`app/llm.py`)" in f for f in found["app/cli.py"]), found
+    files["app/chat.py"] = "from openai import OpenAI\n\nclient = OpenAI()\n"
+    found = _findings(tmp_path / "mixed", files)
+    assert not any("zai/" in f for f in found["app/cli.py"]), found
+    assert any(f.startswith("GLM108") for f in found["app/cli.py"]), found

@@ -23,6 +23,7 @@ from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.rules._settings_class import settings_field_envs
 from glm_migrate.semantic import (
     ApiCall,
+    Client,
     Scope,
     SemanticModel,
     dotted_name,
@@ -32,6 +33,7 @@ from glm_migrate.semantic import (
     string_value,
 )
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
+from glm_migrate.semantic.values import ModuleValue
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import Range, Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
@@ -191,15 +193,34 @@ def chat_messages(model: SemanticModel, call: ApiCall) -> Iterator[cst.Dict]:
                 yield element.value
 
 
-def sends_images(model: SemanticModel, messages: cst.Arg | None) -> bool:
+def sends_images(
+    model: SemanticModel, messages: cst.Arg | None, call: cst.Call | None = None, scope: Scope | None = None
+) -> bool:
     """A request's `messages=` may hold an image part (`{"type": "image_url", ...}`), which GLM's
     text models do not read: written in the call, or, for messages built elsewhere (a name, a
-    helper's result), anywhere in the module (`SemanticModel.image_part`)."""
-    if messages is None:
+    helper's result), anywhere in the module (`SemanticModel.image_part`). Without `messages=`,
+    a `**params` mapping of `call` (in `scope`) gives them: its `"messages"` entries, or, where
+    the mapping cannot be seen, whatever the module may send."""
+    if messages is not None:
+        return _messages_send_images(model, messages.value)
+    if call is None or scope is None or model.image_part is None:
         return False
-    if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value)):
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        splat = resolve_splat(model, arg.value, scope)
+        sources = splat.sources("messages") if splat is not None else []
+        if not sources and (splat is None or splat.open):
+            return True  # `create(**params)` built out of view: its messages may be any
+        if any(_messages_send_images(model, source.value) for source in sources):
+            return True
+    return False
+
+
+def _messages_send_images(model: SemanticModel, messages: cst.BaseExpression) -> bool:
+    if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages)):
         return True
-    return not _parts_in_view(model, messages.value) and model.image_part is not None
+    return not _parts_in_view(model, messages) and model.image_part is not None
 
 
 def _parts_in_view(model: SemanticModel, messages: cst.BaseExpression) -> bool:
@@ -567,6 +588,17 @@ _OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|t
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def _clients_own_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> bool:
+    """`openai.api_key`, `client.api_key`: the key a client holds already, whatever set it (saved
+    to be put back, `saved = openai.api_key` ... `openai.api_key = saved`), not OpenAI's by name."""
+    if type(value) is not cst.Attribute or value.attr.value != "api_key":
+        return False
+    return any(
+        isinstance(v, Client) or (isinstance(v, ModuleValue) and v.name == "openai")
+        for v in model.values_of(value.value, scope)
+    )
+
+
 def names_openai_key(
     model: SemanticModel,
     tables: Tables,
@@ -614,6 +646,8 @@ def names_openai_key(
         return names_openai_key(model, tables, value.left, scope, variables, depth + 1) or names_openai_key(
             model, tables, value.right, scope, variables, depth + 1
         )
+    if _clients_own_key(model, value, scope):
+        return None
     found = named(value)
     if found is None and (keys := picked_from(value)) is not None:
         # one key of several (`next(key_cycle)`, `random.choice(keys)`, `keys[i]`): OpenAI's when
