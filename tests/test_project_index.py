@@ -2109,3 +2109,28 @@ def test_a_model_setting_of_a_run_that_calls_only_litellm_takes_litellms_zai_id(
     found = _findings(tmp_path / "mixed", files)
     assert not any("zai/" in f for f in found["app/cli.py"]), found
     assert any(f.startswith("GLM108") for f in found["app/cli.py"]), found
+
+
+def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Path) -> None:
+    """`mock.patch("openai.ChatCompletion.create")` in the tests' conftest: converted alone, the
+    call would go to `openai.chat.completions.create`, past the stand-in returning dicts."""
+    files = {
+        "app/__init__.py": "",
+        "app/chat.py": (
+            "import openai\n\n\ndef reply(messages):\n"
+            '    response = openai.ChatCompletion.create(model="gpt-4o-mini", messages=messages)\n'
+            '    return response["choices"][0]["message"]["content"]\n'
+        ),
+        "tests/conftest.py": (
+            "from unittest import mock\n\nimport pytest\n\n\n@pytest.fixture(autouse=True)\ndef fake_chat():\n"
+            '    with mock.patch("openai.ChatCompletion.create") as fake:\n        yield fake\n'
+        ),
+    }
+    found = _findings(tmp_path / "patched", files)
+    assert any(
+        f.startswith("GLM303") and "`tests/conftest.py` patches `openai.ChatCompletion` by name" in f
+        for f in found["app/chat.py"]
+    ), found
+    del files["tests/conftest.py"]
+    found = _findings(tmp_path / "alone", files)
+    assert not any("patches" in f for f in found["app/chat.py"]), found
