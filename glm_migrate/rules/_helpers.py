@@ -23,7 +23,6 @@ from glm_migrate.rules._base import Fix, Rule
 from glm_migrate.rules._settings_class import settings_field_envs
 from glm_migrate.semantic import (
     ApiCall,
-    Client,
     Scope,
     SemanticModel,
     dotted_name,
@@ -33,7 +32,6 @@ from glm_migrate.semantic import (
     string_value,
 )
 from glm_migrate.semantic import code_of as code_of  # the rules' helper too
-from glm_migrate.semantic.values import ModuleValue
 from glm_migrate.splats import SplatMapping, resolve_splat
 from glm_migrate.tables import Range, Tables, UnsupportedParam
 from glm_migrate.targets import TargetProfile
@@ -588,17 +586,6 @@ _OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|t
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _clients_own_key(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> bool:
-    """`openai.api_key`, `client.api_key`: the key a client holds already, whatever set it (saved
-    to be put back, `saved = openai.api_key` ... `openai.api_key = saved`), not OpenAI's by name."""
-    if type(value) is not cst.Attribute or value.attr.value != "api_key":
-        return False
-    return any(
-        isinstance(v, Client) or (isinstance(v, ModuleValue) and v.name == "openai")
-        for v in model.values_of(value.value, scope)
-    )
-
-
 def names_openai_key(
     model: SemanticModel,
     tables: Tables,
@@ -646,8 +633,6 @@ def names_openai_key(
         return names_openai_key(model, tables, value.left, scope, variables, depth + 1) or names_openai_key(
             model, tables, value.right, scope, variables, depth + 1
         )
-    if _clients_own_key(model, value, scope):
-        return None
     found = named(value)
     if found is None and (keys := picked_from(value)) is not None:
         # one key of several (`next(key_cycle)`, `random.choice(keys)`, `keys[i]`): OpenAI's when
