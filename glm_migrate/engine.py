@@ -1061,6 +1061,9 @@ def _openai_env_reads(
         and type(parents.get(literal)) is not cst.Expr  # a docstring
         and (found := [name for name in names if name in literal.value])
     ]
+    # a string an applied fix rewrites names no variable of OpenAI's after the run: a second
+    # run sees only the rest, and must decide as this one
+    literals = [(literal, found) for literal, found in literals if not _at_or_below(literal, edited, parents)]
     read = {name for _, found in literals for name in found}
     if clients:
         read |= {"OPENAI_API_KEY", "OPENAI_BASE_URL"}  # what the SDK reads for an option not given

@@ -168,6 +168,9 @@ class ModuleSummary:
     #: (`def index_all(client, chunks): return [embed(client, c) for c in chunks]`), which
     #: `ProjectIndex` then reads in full (`load_full`)
     imports_only: bool = False
+    #: openai<1 resources (`ChatCompletion`) whose methods this module patches by a string target
+    #: (`mock.patch("openai.ChatCompletion.create")`, a test's stand-in for the API)
+    legacy_patched: tuple[str, ...] = ()
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -257,6 +260,14 @@ class ModuleFacts:
     #: it to Z.AI in a safe run (`ModuleSummary.session_calls`), or a client that page keeps
     #: there itself and whose move waits (`ModuleSummary.waiting`)
     session_held: Mapping[str, str] = field(default_factory=dict)
+    #: for a module importing no SDK nor LiteLLM: the module of the run calling LiteLLM, where no
+    #: module of the run imports a client SDK (an argparse default in `main.py`, read by
+    #: `llm/model.py`'s `litellm.acompletion`): its model settings are LiteLLM's model strings
+    litellm_run: str = ""
+    #: for a module importing `openai`: openai<1 resources a module of the run patches by name
+    #: (`ModuleSummary.legacy_patched`), each with the first such module: converted, a call
+    #: would bypass that stand-in
+    legacy_patched: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -301,6 +312,8 @@ class ModuleFacts:
         parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
         parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
         parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
+        parts += [f"l {self.litellm_run}"] if self.litellm_run else []
+        parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
         return "\n".join(parts)
 
 
@@ -422,6 +435,11 @@ _DJANGO_SETTINGS = "django.conf.settings"
 #: top-level modules of the SDKs the rules know: never resolved to a file beside a script
 _SDK_ROOTS = frozenset({"openai", "zhipuai", "zai", "litellm", "langchain_openai", "langchain_community"})
 
+#: the client SDKs' top-level modules: a run importing one of them has clients, not only LiteLLM
+_CLIENT_SDK_ROOTS = frozenset({"openai", "zai", "zhipuai"})
+#: ... and LiteLLM's: a module importing any of these has its own rules for its model settings
+_CLIENT_ROOTS = _CLIENT_SDK_ROOTS | {"litellm"}
+
 #: what an imported name is: a client, a function returning one, another name, a module
 _Resolved = _Client | _Factory | _Name | _Module
 
@@ -460,6 +478,8 @@ class ProjectIndex:
     _moved_id: dict[str, str] | None = field(default=None, init=False)
     _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _session_calls: dict[str, list[tuple[PurePath, str]]] | None = field(default=None, init=False)
+    _litellm: str | None = field(default=None, init=False)
+    _patched: dict[str, str] | None = field(default=None, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -825,7 +845,39 @@ class ProjectIndex:
             inherited_calls=inherited_calls,
             client_stubs=self._client_stubs_of().get(path, {}),
             session_held=self._session_held(path, summary),
+            litellm_run=self._litellm_run(summary),
+            legacy_patched=self._legacy_patched(summary),
         )
+
+    def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:
+        """For a module importing `openai`, the openai<1 resources the run's modules patch by
+        name, each with the first module doing so (computed once)."""
+        if not any(i == "openai" or i.startswith("openai.") for i in summary.imports):
+            return {}
+        if self._patched is None:
+            found: dict[str, str] = {}
+            for text in sorted(os.fspath(p) for p in self.summaries):
+                for resource in self.summaries[PurePath(text)].legacy_patched:
+                    found.setdefault(resource, "/".join(PurePath(text).parts[-2:]))
+            self._patched = found
+        return self._patched
+
+    def _litellm_run(self, summary: ModuleSummary) -> str:
+        """The module of the run calling LiteLLM, for a module importing neither an SDK nor
+        LiteLLM, where no module of the run imports a client SDK ("" otherwise; computed once)."""
+        if {i.partition(".")[0] for i in summary.imports} & _CLIENT_ROOTS:
+            return ""
+        if self._litellm is None:
+            found = ""
+            for text in sorted(os.fspath(p) for p in self.summaries):
+                roots = {i.partition(".")[0] for i in self.summaries[PurePath(text)].imports}
+                if roots & _CLIENT_SDK_ROOTS:
+                    found = ""
+                    break
+                if "litellm" in roots and not found:
+                    found = "/".join(PurePath(text).parts[-2:])  # `llm/model.py`
+            self._litellm = found
+        return self._litellm
 
     def _session_held(self, path: PurePath, summary: ModuleSummary) -> dict[str, str]:
         """For the `st.session_state` keys this module keeps a client under, why another module

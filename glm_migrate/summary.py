@@ -113,7 +113,27 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         session_clients=tuple(sorted(set(model.session_stored_clients.values()))),
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
+        legacy_patched=_legacy_patched(model),
     )
+
+
+def _legacy_patched(model: SemanticModel) -> tuple[str, ...]:
+    """The openai<1 resources whose methods the module patches by a string target
+    (`mock.patch("openai.ChatCompletion.create")`, `@patch("app.chat.openai.Completion.create")`,
+    `mocker.patch(...)`, `monkeypatch.setattr("openai.ChatCompletion.create", fake)`)."""
+    if "patch" not in model.source and "setattr" not in model.source:
+        return ()
+    resources = model.tables.sdk.legacy_resources
+    found: set[str] = set()
+    for call, _ in model.calls:
+        last = (dotted_name(call.func) or "").rpartition(".")[2]
+        if last not in ("patch", "setattr") or not call.args:
+            continue
+        target = string_value(call.args[0].value)
+        parts = target.split(".") if target else []
+        if "openai" in parts[:-1]:
+            found.update(part for part in parts[parts.index("openai") + 1 :] if part in resources)
+    return tuple(sorted(found))
 
 
 def _session_calls(model: SemanticModel) -> Iterator[tuple[str, str]]:

@@ -2193,3 +2193,51 @@ def test_a_client_handed_to_a_method_of_an_instance_another_method_returns_waits
         "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_a_model_setting_of_a_run_that_calls_only_litellm_takes_litellms_zai_id(tmp_path: Path) -> None:
+    """An argparse default in `cli.py` reaches another module's `litellm.acompletion`: a bare
+    `glm-4.6` is no model LiteLLM routes, so the setting becomes `zai/glm-4.6`; where a module of
+    the run imports the OpenAI SDK, the model strings may be its clients' too, and stay bare."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": (
+            "import litellm\n\n\nasync def complete(model, messages):\n"
+            "    return await litellm.acompletion(model=model, messages=messages)\n"
+        ),
+        "app/cli.py": (
+            "import argparse\n\n\ndef options():\n    parser = argparse.ArgumentParser()\n"
+            '    parser.add_argument("--model", default="gpt-4o")\n    return parser.parse_args()\n'
+        ),
+    }
+    found = _findings(tmp_path / "litellm", files)
+    assert any("`zai/glm-4.6`" in f and "(`app/llm.py`)" in f for f in found["app/cli.py"]), found
+    files["app/chat.py"] = "from openai import OpenAI\n\nclient = OpenAI()\n"
+    found = _findings(tmp_path / "mixed", files)
+    assert not any("zai/" in f for f in found["app/cli.py"]), found
+    assert any(f.startswith("GLM108") for f in found["app/cli.py"]), found
+
+
+def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Path) -> None:
+    """`mock.patch("openai.ChatCompletion.create")` in the tests' conftest: converted alone, the
+    call would go to `openai.chat.completions.create`, past the stand-in returning dicts."""
+    files = {
+        "app/__init__.py": "",
+        "app/chat.py": (
+            "import openai\n\n\ndef reply(messages):\n"
+            '    response = openai.ChatCompletion.create(model="gpt-4o-mini", messages=messages)\n'
+            '    return response["choices"][0]["message"]["content"]\n'
+        ),
+        "tests/conftest.py": (
+            "from unittest import mock\n\nimport pytest\n\n\n@pytest.fixture(autouse=True)\ndef fake_chat():\n"
+            '    with mock.patch("openai.ChatCompletion.create") as fake:\n        yield fake\n'
+        ),
+    }
+    found = _findings(tmp_path / "patched", files)
+    assert any(
+        f.startswith("GLM303") and "`tests/conftest.py` patches `openai.ChatCompletion` by name" in f
+        for f in found["app/chat.py"]
+    ), found
+    del files["tests/conftest.py"]
+    found = _findings(tmp_path / "alone", files)
+    assert not any("patches" in f for f in found["app/chat.py"]), found

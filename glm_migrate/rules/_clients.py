@@ -989,6 +989,8 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
         name, star = target.value, ""
     elif type(target) is cst.Subscript and type(target.value) is cst.Name:
         name, star = target.value.value, "**"
+    elif type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self":
+        return found + _handed_as_attribute(model, client, target.attr.value, api_calls)
     else:
         return found
     for call, scope in model.calls:
@@ -1007,6 +1009,34 @@ def calls_handed(model: SemanticModel, client: Client) -> list[tuple[cst.Call, S
             # packed with what goes with it (`pool.map(work, [(client, "gpt-4o", p) for p in ps])`,
             # `pool.starmap(ask, [(client, model, q)])`, `apply_async(ask, args=(client, "gpt-4o"))`)
             found.append((call, scope))
+    return found
+
+
+def _handed_as_attribute(
+    model: SemanticModel, client: Client, attribute: str, api_calls: Set[cst.Call]
+) -> list[tuple[cst.Call, Scope]]:
+    """The calls of other code that the methods of the class get the client from `self.<attribute>`
+    (`self.client = OpenAI()` in a test's setup ... `improve(self.client, self.model_name)`)."""
+    klass = client.scope.enclosing_class()
+    if klass is None:
+        return []
+    found: list[tuple[cst.Call, Scope]] = []
+    for call, scope in model.calls:
+        if call in api_calls or not any(type(arg.value) is cst.Attribute for arg in call.args):
+            continue
+        if scope.enclosing_class() is not klass:
+            continue
+        for arg in call.args:
+            value = arg.value
+            if (
+                not arg.star
+                and type(value) is cst.Attribute
+                and value.attr.value == attribute
+                and type(value.value) is cst.Name
+                and value.value.value == "self"
+            ):
+                found.append((call, scope))
+                break
     return found
 
 

@@ -191,15 +191,34 @@ def chat_messages(model: SemanticModel, call: ApiCall) -> Iterator[cst.Dict]:
                 yield element.value
 
 
-def sends_images(model: SemanticModel, messages: cst.Arg | None) -> bool:
+def sends_images(
+    model: SemanticModel, messages: cst.Arg | None, call: cst.Call | None = None, scope: Scope | None = None
+) -> bool:
     """A request's `messages=` may hold an image part (`{"type": "image_url", ...}`), which GLM's
     text models do not read: written in the call, or, for messages built elsewhere (a name, a
-    helper's result), anywhere in the module (`SemanticModel.image_part`)."""
-    if messages is None:
+    helper's result), anywhere in the module (`SemanticModel.image_part`). Without `messages=`,
+    a `**params` mapping of `call` (in `scope`) gives them: its `"messages"` entries, or, where
+    the mapping cannot be seen, whatever the module may send."""
+    if messages is not None:
+        return _messages_send_images(model, messages.value)
+    if call is None or scope is None or model.image_part is None:
         return False
-    if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages.value)):
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        splat = resolve_splat(model, arg.value, scope)
+        sources = splat.sources("messages") if splat is not None else []
+        if not sources and (splat is None or splat.open):
+            return True  # `create(**params)` built out of view: its messages may be any
+        if any(_messages_send_images(model, source.value) for source in sources):
+            return True
+    return False
+
+
+def _messages_send_images(model: SemanticModel, messages: cst.BaseExpression) -> bool:
+    if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages)):
         return True
-    return not _parts_in_view(model, messages.value) and model.image_part is not None
+    return not _parts_in_view(model, messages) and model.image_part is not None
 
 
 def _parts_in_view(model: SemanticModel, messages: cst.BaseExpression) -> bool:

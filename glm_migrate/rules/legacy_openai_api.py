@@ -368,6 +368,9 @@ class LegacyOpenAIApi(Rule):
         blocker = conversion_blocker(call, positional) or missing_arguments(call, positional, REQUIRED.get(v1, ()))
         if blocker is not None:
             return Plan(call, f"{message}; {blocker}")
+        patched = self._patched(resource)
+        if patched is not None:
+            return Plan(call, f"{message}; {patched}")
         reads = self._tracer.reads(call, scope)
         if not reads.complete:
             return Plan(call, f"{message}; {escape_note(reads)}", reads=reads)
@@ -399,6 +402,7 @@ class LegacyOpenAIApi(Rule):
             blocker = f"chat has no {', '.join(f'`{n}=`' for n in sorted(COMPLETION_ONLY) if find_kwarg(call, n))}"
         if blocker is None and stream is not None and not isinstance(stream.value, cst.Name):
             blocker = "`stream=` is not a literal"
+        blocker = blocker or self._patched("Completion")
         if blocker is not None:
             return Plan(call, f"{message}; {blocker}")
         reads = self._tracer.reads(call, scope, renames)
@@ -407,6 +411,18 @@ class LegacyOpenAIApi(Rule):
         new_func = cst.parse_expression(f"{module_name(call)}.chat.completions.create")
         title = "Send the prompt to chat completions as a user message"
         return Plan(call, message, [(call, partial(to_chat, new_func))], reads, renames, title)
+
+    def _patched(self, resource: str) -> str | None:
+        """Why a converted call would escape a test's stand-in: a module of the run patches
+        `openai.<resource>` by name (`mock.patch("openai.ChatCompletion.create")`), which the
+        openai>=1 call no longer goes through, and its fake returns dicts, not objects."""
+        where = self.model.facts.legacy_patched.get(resource)
+        if where is None:
+            return None
+        return (
+            f"`{where}` patches `openai.{resource}` by name, which the new call would bypass (its stand-in "
+            "returning dicts): convert the call and those patches together, by hand"
+        )
 
     def _may_be_a_batch(self, prompt: cst.BaseExpression, scope: Scope) -> bool:
         """A name bound to a list of prompts, or declared as one (`prompt: Union[str, List[str]]`,

@@ -35,12 +35,20 @@ _MODEL_WORDS = frozenset({"model", "llm"})
 #: `encoding_model`, `token_model`): the id picks how text is counted, no request reads it
 #: the keywords by which an LLM library's call names its server (CrewAI's `LLM`, DSPy, AG2)
 _TOKENIZER_WORDS = frozenset({"tokenizer", "tiktoken", "encoding", "token", "tokens"})
+#: words of a model setting's name saying its model reads images (which GLM's chat models do not)
+_IMAGE_WORDS = frozenset({"vision", "visual", "image", "images", "img", "multimodal", "vl", "vlm"})
 
 
 @functools.lru_cache(maxsize=4096)
 def names_a_tokenizer(name: str) -> bool:
     """`tiktoken_model_name`, `tokenizer_model`, `ENCODING_MODEL`: a word of it names a tokenizer."""
     return not _TOKENIZER_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()))
+
+
+@functools.lru_cache(maxsize=4096)
+def names_images(name: str) -> bool:
+    """`DEFAULT_VISION_MODEL`, `--image-model`, `vl_model`: a word of it says the model reads images."""
+    return not _IMAGE_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -326,9 +334,13 @@ class ModelSetting(Rule):
         new = match.glm
         inline = name[:-5] if name.endswith("(...)") else None
         litellm_call = inline is None or inline.partition(".")[0] in self.tables.litellm.packages
+        through = ""
         if new and provider != "azure" and self._litellm_only and litellm_call:
             # The module's requests go through LiteLLM, which sends a bare id to OpenAI.
             new, provider = f"{self.tables.litellm.prefix}/{new}", ""
+            if not self.model.imports_from(*self.tables.litellm.packages):
+                # read by another module's LiteLLM call, the run's only way to a model
+                through = self.model.facts.litellm_run
         self.claim(literal)
         message = f"Model setting `{name}` is `{value}`, which Z.AI does not serve"
         if self.tables.is_target(endpoint, model_id):
@@ -478,6 +490,19 @@ class ModelSetting(Rule):
                 model=match,
             )
             return
+        if endpoint == "chat" and new not in self.tables.vision_models and names_images(name):
+            # `DEFAULT_VISION_MODEL = "gpt-4o"`: its requests send images, which the chat model
+            # does not read (GLM101 says the same of a request seen sending them)
+            vision = self.tables.target.vision
+            self.report(
+                literal,
+                f"{message}; its name says it reads images, which `{new}` does not: use `{vision}` (it takes no "
+                "tools), by hand",
+                model=match,
+            )
+            return
+        if through:
+            message += f"; the run's requests go through LiteLLM (`{through}`), whose Z.AI provider takes `{new}`"
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
 
@@ -543,7 +568,9 @@ class ModelSetting(Rule):
     def _litellm_only(self) -> bool:
         """The module imports LiteLLM (or a package sending its model strings through it: DSPy,
         lmi) and no client SDK: its model settings are LiteLLM's."""
-        return not self.model.imported_sdks and self.model.imports_from(*self.tables.litellm.packages)
+        return not self.model.imported_sdks and (
+            self.model.imports_from(*self.tables.litellm.packages) or bool(self.model.facts.litellm_run)
+        )
 
 
 #: where a setting's value comes from, when its reads can be followed (`_readers.DataReaders`): the

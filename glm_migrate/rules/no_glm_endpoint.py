@@ -5,6 +5,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._helpers import GlmOptions, replace_string, thinking_option
 from glm_migrate.rules._responses_api import (
@@ -15,7 +16,7 @@ from glm_migrate.rules._responses_api import (
     to_chat_call,
     to_message_content,
 )
-from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.semantic import ApiCall, Target, string_value
 
 
 class NoGlmEndpoint(Rule):
@@ -167,6 +168,22 @@ class NoGlmEndpoint(Rule):
                 edits.append((literal, partial(replace_string, value=new)))
         fix = Fix(tuple(edits), "Rewrite as a chat completions call")
         self.report(call.node, message, fix=fix)
+
+    def on_module_end(self) -> None:
+        # `retry(client.completions.create, ...)`, `method = ...` then `retry(method, ...)`: the
+        # requests are made out of view, but through a method Z.AI has no route for
+        for holder, path, clients in self.model.handed_methods:
+            if clients and all(c.account_only or c.target is Target.OTHER for c in clients):
+                continue
+            if any(c.sdk not in ("openai", "azure") for c in clients):
+                continue
+            found = self.tables.unavailable_advice(path)
+            if found is not None:
+                message = (
+                    f"`{'.'.join(path)}` is handed to `{short_code(holder.func)}`, which calls it, and has no "
+                    f"{self.target_name} equivalent: {found[1]}"
+                )
+                self.report(holder, message)
 
     def _stands_alone(self, read: cst.Attribute) -> bool:
         """Nothing binds to `read` more tightly than `or` would: a statement's or an argument's

@@ -38,6 +38,7 @@ from glm_migrate.rules._helpers import (
 )
 from glm_migrate.rules._setting_flow import ModuleIndex, feeds_only_moving_clients, key_guard, key_setting_followed
 from glm_migrate.semantic import Client, ModuleAttributeAssignment, Scope, Target, env_lookup, string_value
+from glm_migrate.semantic.values import ModuleValue
 
 
 class OpenAIApiKey(Rule):
@@ -372,7 +373,25 @@ class OpenAIApiKey(Rule):
         # the key alone is right only if whatever uses the client points it at Z.AI.
         alone = not module_client_called(self.model) and not module_setting(self.model, "base_url")
         # read where it is set (`openai.api_key = next(self.keys)` in a method), not at the top
-        self._check_value(assignment.value, self.model.scope_of(assignment.value), key_alone=alone)
+        scope = self.model.scope_of(assignment.value)
+        if self._restores_the_key(assignment.value, scope):
+            return
+        self._check_value(assignment.value, scope, key_alone=alone)
+
+    def _restores_the_key(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        """`openai.api_key = saved` after `saved = openai.api_key`: the key put back is the one the
+        module client had before, whatever set it; rewritten, the restore would set another."""
+        if type(value) is not cst.Name:
+            return False
+        bindings = self.model.lookup(value.value, scope)
+        return bool(bindings) and all(
+            type(b.value) is cst.Attribute
+            and b.value.attr.value == "api_key"
+            and any(
+                isinstance(v, ModuleValue) and v.name == "openai" for v in self.model.values_of(b.value.value, b.scope)
+            )
+            for b in bindings
+        )
 
     def on_module_end(self) -> None:
         message = "Module-level `openai` client reads `OPENAI_API_KEY`"

@@ -488,7 +488,7 @@ class OpenAIModelName(Rule):
             if (
                 endpoint == "chat"
                 and new not in self.tables.vision_models
-                and sends_images(self.model, call.kwarg("messages"))
+                and sends_images(self.model, call.kwarg("messages"), call.node, call.scope)
             ):
                 # GLM's chat models read text only; its vision model takes images (no tools)
                 vision = self.tables.target.vision

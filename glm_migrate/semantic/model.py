@@ -60,6 +60,10 @@ TOKENIZER_LOOKUPS = frozenset({"encoding_for_model", "encoding_name_for_model"})
 #: what `_built_by_unknown_class` says of another LLM vendor's client
 _ANOTHER_VENDOR = object()
 
+#: what a name bound to a client's method is assigned (`client.chat.completions.create`, or one
+#: of two: `openai.completions.create if client is None else client.completions.create`)
+_METHOD_SHAPES = (cst.Attribute, cst.IfExp)
+
 
 #: functions that call the function they are given later, with the arguments after it
 _DEFERRING_FUNCTIONS = frozenset({"functools.partial", "asyncio.to_thread"})
@@ -612,8 +616,12 @@ class SemanticModel(ValueResolver):
     def _note_handed_methods(self, call: cst.Call, scope: Scope) -> None:
         for arg in call.args:
             value = arg.value
-            # a method of a client's resource: `<client>.<resource>.<method>` at least
-            if type(value) is not cst.Attribute or type(value.value) is not cst.Attribute:
+            # a method of a client's resource: `<client>.<resource>.<method>` at least, or a name
+            # bound to one (`method = client.chat.completions.create` ... `retry(method, ...)`)
+            if type(value) is cst.Name:
+                if not any(type(b.value) in _METHOD_SHAPES for b in self.lookup(value.value, scope)):
+                    continue
+            elif type(value) is not cst.Attribute or type(value.value) is not cst.Attribute:
                 continue
             resources = [v for v in self.values_of(value, scope) if isinstance(v, ResourceValue)]
             path = self.tables.sdk.normalise_path(resources[0].path) if resources else ()
