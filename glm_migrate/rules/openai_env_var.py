@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import is_none, short_code
+from glm_migrate.nodes import dotted_name, is_none, short_code
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
 from glm_migrate.rules._clients import litellm_deployments, program_set_key, repoint_blocker
 from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, replace_string, replace_with
@@ -828,11 +828,58 @@ class OpenAIEnvVar(Rule):
         data, whose `api_key=` or `base_url=` the setting `lookup` feeds, or None."""
         if not any(client.account_only for client in self.model.clients):
             return None
-        for read in self._index.setting_reads(lookup) or ():
+        value = self._fallback_of(lookup)
+        for read in self._index.setting_reads(value) or ():
             option = self._index.client_option(read)
             if option is not None and option[0].account_only and option[1] in ("api_key", "base_url"):
                 return ", ".join(f"`{resource}`" for resource in option[0].account_only)
-        return None
+        return self._account_client_attribute(value)
+
+    def _account_client_attribute(self, value: cst.BaseExpression) -> str | None:
+        """The resources of the clients its class builds with the `self.x` attribute `value` is
+        kept in (`self.api_key = ...`, then `OpenAI(api_key=self.api_key)`), where each such
+        client stays with OpenAI for its account data, or None."""
+        statement = self.model.parents.get(value)
+        if type(statement) is not cst.Assign or len(statement.targets) != 1 or statement.value is not value:
+            return None
+        attribute = dotted_name(statement.targets[0].target)
+        if attribute is None or not attribute.startswith("self.") or attribute.count(".") != 1:
+            return None
+        owner = self._enclosing_class(statement)
+        resources: list[str] = []
+        for client in self.model.clients:
+            if not client.constructed or self._enclosing_class(client.construction) is not owner:
+                continue
+            for keyword in ("api_key", "base_url"):
+                arg = client.kwarg(keyword)
+                if arg is not None and dotted_name(arg.value) == attribute:
+                    if not client.account_only:
+                        return None
+                    resources.extend(client.account_only)
+        return ", ".join(f"`{resource}`" for resource in dict.fromkeys(resources)) if resources else None
+
+    def _enclosing_class(self, node: cst.CSTNode | None) -> cst.ClassDef | None:
+        parents = self.model.parents
+        while node is not None and type(node) is not cst.ClassDef:
+            node = parents.get(node)
+        return node
+
+    def _fallback_of(self, lookup: cst.BaseExpression) -> cst.BaseExpression:
+        """The expression whose value `lookup` is the fallback of, where it is one: the `or` it
+        ends (`api_key or os.getenv("OPENAI_API_KEY")`), or the lookup whose default it is
+        (`os.getenv("OPENAI_BASE_URL", os.getenv("OPENAI_API_BASE"))`), else `lookup`."""
+        parents = self.model.parents
+        for _ in range(4):
+            parent = parents.get(lookup)
+            if type(parent) is cst.BooleanOperation and type(parent.operator) is cst.Or and parent.right is lookup:
+                lookup = parent
+                continue
+            call = parents.get(parent) if type(parent) is cst.Arg else None
+            if type(call) is cst.Call and (env := env_lookup(call)) is not None and env[1] is lookup:
+                lookup = call
+                continue
+            break
+        return lookup
 
     def _library_reader(self, lookup: cst.BaseExpression, key: bool) -> str | None:
         """The LLM library (`rules/sdk.toml` `[model_readers]`, not one whose calls other rules

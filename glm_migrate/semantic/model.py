@@ -353,9 +353,20 @@ class SemanticModel(ValueResolver):
             uses.setdefault(handed.client, []).append(handed.path[0])
             self.handed.append(handed)
         for client, resources in uses.items():
-            if client.sdk == "openai" and client.target is Target.OPENAI:
+            if client.sdk == "openai" and self._openai_or_callers(client):
                 if all(resource in kept for resource in resources):
                     client.target, client.account_only = Target.OTHER, tuple(dict.fromkeys(resources))
+
+    def _openai_or_callers(self, client: Client) -> bool:
+        """The client talks to OpenAI, or to whatever URL its callers pass with OpenAI's server
+        as the only one in view (`base_url or os.getenv("OPENAI_BASE_URL", OPENAI_URL)`): no
+        value it may get names Z.AI or another server."""
+        if client.target is Target.OPENAI:
+            return True
+        if client.target is not Target.UNKNOWN or client.base_url is None:
+            return False
+        targets, _ = self._base_url_targets(client.base_url, Target.OPENAI, client.scope, 0)
+        return targets == {Target.OPENAI}
 
     def receiver_params(self, call: ApiCall) -> tuple[tuple[cst.Param, Scope], ...]:
         """The parameters (each with its function) whose client the receiver of `call` is:
