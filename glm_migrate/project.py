@@ -586,6 +586,17 @@ class ProjectIndex:
             self.summaries[path] = loaded if loaded is not None else ModuleSummary()
         return self.summaries[path]
 
+    def _one_by_one(self, *, ordered: bool = False) -> Iterator[tuple[PurePath, ModuleSummary]]:
+        """Each module of the run and its summary, read one at a time (by path, where `ordered`):
+        the runner keeps the summaries packed (`runner._SpooledSummaries`), and a list of them
+        all would hold every summary of a large tree at once. The paths are listed first, as
+        texts (each a path again in turn, see `discovery.FileList`): reading may add summaries
+        of modules outside the run."""
+        texts = [os.fspath(path) for path in self.summaries]
+        for text in sorted(texts) if ordered else texts:
+            path = PurePath(text)
+            yield path, self.summaries[path]
+
     def resolve_name(self, qualified: str, importer: PurePath, seen: frozenset[str] = frozenset()) -> _Resolved | None:
         """What `qualified` (an imported dotted name as `importer` writes it) is in the
         project, or None when it is outside it. Re-exports are followed, cycles cut."""
@@ -856,9 +867,9 @@ class ProjectIndex:
             return {}
         if self._patched is None:
             found: dict[str, str] = {}
-            for text in sorted(os.fspath(p) for p in self.summaries):
-                for resource in self.summaries[PurePath(text)].legacy_patched:
-                    found.setdefault(resource, "/".join(PurePath(text).parts[-2:]))
+            for patcher, read in self._one_by_one(ordered=True):
+                for resource in read.legacy_patched:
+                    found.setdefault(resource, "/".join(patcher.parts[-2:]))
             self._patched = found
         return self._patched
 
@@ -869,13 +880,13 @@ class ProjectIndex:
             return ""
         if self._litellm is None:
             found = ""
-            for text in sorted(os.fspath(p) for p in self.summaries):
-                roots = {i.partition(".")[0] for i in self.summaries[PurePath(text)].imports}
+            for caller, read in self._one_by_one(ordered=True):
+                roots = {i.partition(".")[0] for i in read.imports}
                 if roots & _CLIENT_SDK_ROOTS:
                     found = ""
                     break
                 if "litellm" in roots and not found:
-                    found = "/".join(PurePath(text).parts[-2:])  # `llm/model.py`
+                    found = "/".join(caller.parts[-2:])  # `llm/model.py`
             self._litellm = found
         return self._litellm
 
@@ -888,10 +899,7 @@ class ProjectIndex:
             return {}
         if self._session_calls is None:
             self._session_calls = {}
-            # by key, one summary read at a time, as `_imported_by_summaries` does
-            for text in sorted(os.fspath(path) for path in self.summaries):
-                other = PurePath(text)
-                read = self.summaries[other]
+            for other, read in self._one_by_one(ordered=True):
                 where = (self._module(other) or (other.stem, other))[0]
                 for key, resource in read.session_calls:
                     calls = self._session_calls.setdefault(key, [])
@@ -918,37 +926,42 @@ class ProjectIndex:
         once)."""
         if self._module_client is None:
             found: dict[PurePath, str] = {}
-            paths = [PurePath(text) for text in sorted(os.fspath(p) for p in self.summaries)]
-            waits = [p for p in paths if self.summaries[p].module_client_waits]
-            moves = [p for p in paths if self.summaries[p].module_client_moves]
+            waits: dict[PurePath, str] = {}
+            moves: list[PurePath] = []
+            for path, summary in self._one_by_one(ordered=True):
+                if summary.module_client_waits:
+                    waits[path] = summary.module_client_waits
+                if summary.module_client_moves:
+                    moves.append(path)
             if waits and moves:
-                group = {path: path for path in self.summaries}
+                group: dict[PurePath, PurePath] = {}  #: module -> one it shares a process with
 
                 def root(path: PurePath) -> PurePath:
-                    while group[path] != path:
-                        group[path] = group[group[path]]
-                        path = group[path]
+                    while (up := group.setdefault(path, path)) != path:
+                        group[path] = group.setdefault(up, up)
+                        path = up
                     return path
 
                 packages: dict[str, PurePath] = {}
-                for importer in paths:
+                for importer, summary in self._one_by_one(ordered=True):
                     name = (self._module(importer) or ("", importer))[0]
                     if "." in name:
                         # modules of one package: a program importing one may import the others
                         # through a module not read here (one naming no SDK)
                         first = packages.setdefault(name.partition(".")[0], importer)
                         group[root(importer)] = root(first)
-                    for qualified in self.summaries[importer].imports:
+                    for qualified in summary.imports:
                         found_name = self.resolve_name(qualified, importer)
                         target = getattr(found_name, "path", None)
-                        if target is not None and target in group:
+                        if target is not None and target in self.summaries:
                             group[root(importer)] = root(target)
                 for path in moves:
                     waiting = next((w for w in waits if root(w) == root(path) and w != path), None)
                     if waiting is not None:
                         where = (self._module(waiting) or (waiting.stem, waiting))[0]
-                        why = self.summaries[waiting].module_client_waits
-                        found[path] = f"the `openai` module client, one for the process, waits in `{where}`: {why}"
+                        found[path] = (
+                            f"the `openai` module client, one for the process, waits in `{where}`: {waits[waiting]}"
+                        )
             self._module_client = found
         return self._module_client
 
@@ -957,9 +970,9 @@ class ProjectIndex:
         (another one) importing the SDK: the SDK's default is one for the whole process."""
         if summary.agents_default or not any(i == "agents" or i.startswith("agents.") for i in summary.imports):
             return ""
-        for text in sorted(os.fspath(p) for p in self.summaries):
-            if self.summaries[PurePath(text)].agents_default:
-                return text
+        for other, read in self._one_by_one(ordered=True):
+            if read.agents_default:
+                return os.fspath(other)
         return ""
 
     def _agents_rejected(self, path: PurePath, summary: ModuleSummary) -> str:
@@ -967,9 +980,8 @@ class ProjectIndex:
         run that Z.AI rejects and runs on such a client: the SDK's default is the process's."""
         if not summary.agents_setup:
             return ""
-        for text in sorted(os.fspath(p) for p in self.summaries):
-            other = PurePath(text)
-            if other != path and (reasons := self.summaries[other].agents_rejected):
+        for other, read in self._one_by_one(ordered=True):
+            if other != path and (reasons := read.agents_rejected):
                 where = (self._module(other) or (other.stem, other))[0]
                 return f"an `Agent` in `{where}` that Z.AI rejects until dealt with by hand: {reasons[0]}"
         return ""
@@ -979,8 +991,8 @@ class ProjectIndex:
         turn it into ("" where they disagree or one is left unapplied; computed once)."""
         if self._moved_id is None:
             moves: dict[str, str] = {}
-            for text in [os.fspath(path) for path in self.summaries]:
-                for old, new in self.summaries[PurePath(text)].id_moves.items():
+            for _, summary in self._one_by_one():
+                for old, new in summary.id_moves.items():
                     moves[old] = new if moves.get(old, new) == new else ""
             self._moved_id = moves
         return self._moved_id
@@ -989,7 +1001,7 @@ class ProjectIndex:
         """Module -> its client classes that a test replaces in a way a moved client would fail."""
         if self._stubs is None:
             self._stubs = {}
-            for path, summary in list(self.summaries.items()):
+            for path, summary in self._one_by_one():
                 for module, cls, what in summary.client_stubs:
                     target = self.resolve_module(module, path)
                     if target is not None:
@@ -1000,8 +1012,7 @@ class ProjectIndex:
     def _held_envs(self) -> frozenset[str]:
         """OpenAI's variables some module of the run keeps reading even with --unsafe-fixes."""
         if self._held_env is None:
-            paths = [os.fspath(path) for path in self.summaries]
-            self._held_env = frozenset(name for text in paths for name in self.summaries[PurePath(text)].env_held)
+            self._held_env = frozenset(name for _, summary in self._one_by_one() for name in summary.env_held)
         return self._held_env
 
     def _moved_envs(self) -> frozenset[str]:
@@ -1010,8 +1021,8 @@ class ProjectIndex:
         sets the Z.AI one with it."""
         if self._moved is None:
             reads: dict[str, bool] = {}
-            for text in [os.fspath(path) for path in self.summaries]:
-                for name, moves in self.summaries[PurePath(text)].env_reads.items():
+            for _, summary in self._one_by_one():
+                for name, moves in summary.env_reads.items():
                     reads[name] = reads.get(name, True) and moves
             self._moved = frozenset(name for name, moves in reads.items() if moves)
         return self._moved
@@ -1046,9 +1057,8 @@ class ProjectIndex:
         client's key, each with the first such module (computed once)."""
         if self._read_keys is None:
             read: dict[PurePath, dict[str, str]] = {}
-            for text in [os.fspath(path) for path in self.summaries]:
-                importer = PurePath(text)
-                for written in self.summaries[importer].keys:
+            for importer, summary in self._one_by_one():
+                for written in summary.keys:
                     setting = self._key_setting(written, importer)
                     if (
                         isinstance(setting, tuple)
@@ -1066,9 +1076,8 @@ class ProjectIndex:
         `pdf_translator.py` imports `translation_chain.py`, sets it for that module's clients too."""
         if self._importer_keys is None:
             found: dict[PurePath, dict[str, str]] = {}
-            for text in [os.fspath(path) for path in self.summaries]:
-                setter = PurePath(text)
-                written = self.summaries[setter].written_keys
+            for setter, setter_summary in self._one_by_one():
+                written = setter_summary.written_keys
                 if not written:
                     continue
                 where = (self._module(setter) or (setter.stem, setter))[0]
@@ -1076,7 +1085,7 @@ class ProjectIndex:
                 todo = [setter]
                 while todo:
                     importer = todo.pop()
-                    summary = self._summary(importer) if importer != setter else self.summaries[setter]
+                    summary = self._summary(importer) if importer != setter else setter_summary
                     for qualified in summary.imports if summary is not None else ():
                         resolved = self.resolve_name(qualified, importer)
                         if isinstance(resolved, _Name | _Module) and resolved.path not in seen:
@@ -1104,11 +1113,8 @@ class ProjectIndex:
     def _imported_by_summaries(self, field: str) -> Iterator[tuple[PurePath, _Resolved | None, tuple[str, ...]]]:
         """(importer, what the name resolves to, the rest of the entry) for each entry of the
         summaries' `field` (`sent`, `held`), whose first item is an imported name as written."""
-        # by key: the summaries may be kept packed, one read at a time (see runner.py); the keys
-        # as texts, each a path again in turn (see `discovery.FileList`)
-        for text in [os.fspath(path) for path in self.summaries]:
-            importer = PurePath(text)
-            for qualified, *rest in getattr(self.summaries[importer], field):
+        for importer, summary in self._one_by_one():
+            for qualified, *rest in getattr(summary, field):
                 yield importer, self.resolve_name(qualified, importer), tuple(rest)
 
     def _sent_names(self, *, waiting: bool = False) -> dict[PurePath, dict[str, str]]:
@@ -1153,9 +1159,8 @@ class ProjectIndex:
             # each size once, where a module of a package writes it (`app.models`) rather than a
             # script (an Alembic revision), then by name: the same text whatever the order
             widths: dict[int, tuple[tuple[bool, str], str]] = {}
-            for text in [os.fspath(p) for p in self.summaries]:
-                written = PurePath(text)
-                sizes = self.summaries[written].vector_widths
+            for written, writer in self._one_by_one():
+                sizes = writer.vector_widths
                 if not sizes:
                     continue
                 name = (self._module(written) or (written.stem, written))[0]
