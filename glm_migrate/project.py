@@ -934,6 +934,7 @@ class ProjectIndex:
                 if summary.module_client_moves:
                     moves.append(path)
             if waits and moves:
+                members = set(self.summaries)  # the run's modules, not those its imports add
                 group: dict[PurePath, PurePath] = {}  #: module -> one it shares a process with
 
                 def root(path: PurePath) -> PurePath:
@@ -953,7 +954,7 @@ class ProjectIndex:
                     for qualified in summary.imports:
                         found_name = self.resolve_name(qualified, importer)
                         target = getattr(found_name, "path", None)
-                        if target is not None and target in self.summaries:
+                        if target is not None and target in members:
                             group[root(importer)] = root(target)
                 for path in moves:
                     waiting = next((w for w in waits if root(w) == root(path) and w != path), None)
