@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 from glm_migrate.config import Settings
 from glm_migrate.config_files import MAX_CONFIG_BYTES, config_kind, dependency_findings, scan_config, without_secrets
 from glm_migrate.dependencies import text_encoding
+from glm_migrate.digest import blake2b
 from glm_migrate.discovery import FileList
 from glm_migrate.precheck import may_need_work
 from glm_migrate.project import ModuleFacts, ModuleNames, ModuleSummary, ProjectIndex
@@ -336,9 +337,16 @@ def run_spooled(
         for number, sized in zip(quiet, _each(_vector_sizes_of, [files[n] for n in quiet], jobs), strict=True):
             if sized.summary is not None:
                 summaries.add(texts[number], sized.summary)
-    given: dict[int, str] = {}  #: file number -> the digest of the facts it was last migrated with
-    #: file number -> the facts it was last migrated with, whose holds later rounds keep
-    told: dict[int, ModuleFacts] = {}
+    # Once the run has workers, the modules the index has something to tell, however few, are
+    # migrated again there: in this process, one would import LibCST and the rules (16 MB).
+    parallel_from = 1 if len(files) >= PARALLEL_THRESHOLD else PARALLEL_THRESHOLD
+    # The facts wait in a spool file: a round may tell every module of a large tree something.
+    told_facts: Spool[ModuleFacts] = Spool()
+    #: file number -> a digest of the facts it was last migrated with
+    given: dict[int, bytes] = {}
+    #: file number -> where in `told_facts` the facts it was last migrated with are, whose holds
+    #: later rounds keep
+    told: dict[int, int] = {}
     # every round's index names the same modules
     modules: Mapping[PurePath, tuple[str, PurePath]] = _module_names(texts) if summaries else {}
     # A module learns it makes API calls only from the facts of its imports, and only then tells
@@ -346,25 +354,30 @@ def run_spooled(
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
         # each round's index reads the modules it summarises on demand again
         index = _project_index(modules, summaries.copy(), passes_clients)
-        again = [
-            (number, facts)
-            for number, text in enumerate(texts)  # a `Path` made only for the modules with a summary
-            if text in summaries.where
-            and (facts := _with_holds(index.facts_for(files[number]), told.get(number))).digest_text()
-            != given.get(number, "")
-        ]
+        again: list[tuple[int, bytes, int]] = []  #: file number, digest of its facts, where they are
+        for number, text in enumerate(texts):
+            if text not in summaries.where:  # a `Path` made only for the modules with a summary
+                continue
+            facts = index.facts_for(files[number])
+            if (earlier := told.get(number)) is not None:
+                facts = facts.keeping_holds(told_facts[earlier])
+            digest = blake2b(facts.digest_text().encode(), digest_size=16).digest()
+            if digest != given.get(number, _NO_FACTS):
+                again.append((number, digest, len(told_facts)))
+                told_facts.append(facts)
         if not again:
             break
         with_facts = partial(_migrate_with_facts, process)
-        redone = _each(partial(_packed, with_facts), [(files[number], facts) for number, facts in again], jobs)
-        for (number, facts), packed in zip(again, redone, strict=True):
+        items = _Told(files, told_facts, again)
+        redone = _each(partial(_packed, with_facts), items, jobs, parallel_from=parallel_from)
+        for (number, digest, at), packed in zip(again, redone, strict=True):
             reports.replace(number, packed)
             summaries.where.pop(texts[number], None)
             if packed.summary is not None:
                 summaries.add(texts[number], packed.summary)
                 passes_clients = passes_clients or packed.takes_clients
-            given[number] = facts.digest_text()
-            told[number] = facts
+            given[number], told[number] = digest, at
+    told_facts.close()
     summaries.spool.close()
     return reports
 
@@ -428,6 +441,8 @@ class _Packed:
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
+#: the digest a module not yet told anything stands at: the empty facts'
+_NO_FACTS = blake2b(b"", digest_size=16).digest()
 
 
 def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
@@ -506,8 +521,27 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
         return len(self._under) + sum(1 for text in self.where if text not in self._under)
 
 
-def _with_holds(facts: ModuleFacts, earlier: ModuleFacts | None) -> ModuleFacts:
-    return facts if earlier is None else facts.keeping_holds(earlier)
+class _Told(Sequence[tuple[Path, ModuleFacts]]):
+    """The files a round of the project index migrates again, each with the facts it tells
+    them, read from the spool as the workers take them."""
+
+    def __init__(
+        self, files: Sequence[Path], facts: Spool[ModuleFacts], again: Sequence[tuple[int, bytes, int]]
+    ) -> None:
+        self._files, self._facts, self._again = files, facts, again
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Path, ModuleFacts]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Path, ModuleFacts]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[Path, ModuleFacts] | list[tuple[Path, ModuleFacts]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        number, _, at = self._again[index]
+        return self._files[number], self._facts[at]
+
+    def __len__(self) -> int:
+        return len(self._again)
 
 
 def _migrate_with_facts(process: Callable[..., FileReport], item: tuple[Path, ModuleFacts]) -> FileReport:
@@ -571,11 +605,14 @@ def _summary_of(path: PurePath, *, full: bool = False) -> ModuleSummary | None:
     return summarize_bytes(data, tables=load_tables())
 
 
-def _each(process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int) -> Iterator[_Packed]:
-    """`process` over the items, in worker processes when there are many, in order."""
+def _each(
+    process: Callable[[_Item], _Packed], items: Sequence[_Item], jobs: int, *, parallel_from: int = PARALLEL_THRESHOLD
+) -> Iterator[_Packed]:
+    """`process` over the items, in order, in worker processes when there are `parallel_from`
+    or more."""
     if len(items) >= SPEEDUPS_FROM:
         expect_many_files()  # here, and in the workers it forks
-    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+    if jobs <= 1 or len(items) < parallel_from:
         yield from map(process, items)
         return
     from concurrent.futures import ProcessPoolExecutor

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path, PurePath
 
 import pytest
@@ -84,3 +86,27 @@ def test_a_copy_of_the_spooled_summaries_sees_the_original_and_keeps_its_own() -
     assert list(summaries) == [first, second]
     del copy[third]
     assert list(copy) == [first, second]
+
+
+def test_a_run_with_workers_migrates_modules_again_there_however_few(tmp_path: Path) -> None:
+    """The one module the project index tells something is migrated again in a worker: in the
+    main process it would import LibCST and the rules, 16 MB the main process otherwise never
+    holds."""
+    (tmp_path / "settings.py").write_text("MODEL = 'gpt-4o'\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\nfrom settings import MODEL\n\nclient = OpenAI()\n\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model=MODEL, messages=[{'role': 'user', 'content': q}])\n",
+        encoding="utf-8",
+    )
+    for number in range(40):
+        (tmp_path / f"quiet{number}.py").write_text("x = 1\n", encoding="utf-8")
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from glm_migrate.config import Settings\nfrom glm_migrate.runner import run_spooled\n"
+        "paths = sorted(Path(sys.argv[1]).glob('*.py'))\n"
+        "reports = run_spooled(paths, Settings(), jobs=2)\n"
+        "print(*(d.code for r in reports if r.path.name == 'settings.py' for d in r.diagnostics), 'libcst' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
+    *settings_codes, imported = result.stdout.split()
+    assert "GLM101" in settings_codes and imported == "False", result.stdout + result.stderr
