@@ -11,7 +11,8 @@ with a no-op codemod. Then `glm-migrate --check` twice (the second run
 hits the cache), and, on a nothing-to-do tree given with --quiet-tree, `glm-migrate --check`
 next to `ruff check --select UP --no-cache` (again on each implementation). Start-up: one small file, `glm-migrate f.py --check`
 (the file just edited, so its result is not cached) next to `python -c "import libcst"`. With --memory, the
-peak RSS of glm-migrate's main process in a dry run over dense trees of those sizes. With
+peak RSS of glm-migrate's main process in a dry run over trees of those sizes: dense ones, and
+ones whose modules all use one shared client (the project index tells each something). With
 --instructions, valgrind's instruction counts (the same on a busy machine) of a parse and of
 glm-migrate's work per file, and of the start-up. Prints medians and the ratios the project targets.
 Not part of the test suite; tests/test_cache.py only checks that it runs on a tiny tree.
@@ -100,6 +101,43 @@ def generate_dense_tree(root: Path, files: int, seed: int = 1) -> None:
             )
         (package / f"module_{index}.py").write_text("".join(parts), encoding="utf-8")
 
+
+SHARED_CLIENT = """import os
+
+from openai import OpenAI
+
+MODEL = "gpt-4o"
+client = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+"""
+
+SHARED_CLIENT_USER = """from app.shared import MODEL, client
+
+
+def ask_{index}(prompt: str) -> str:
+    response = client.chat.completions.create(
+        model=MODEL, messages=[{{"role": "user", "content": prompt}}], temperature=1.5
+    )
+    return response.choices[0].message.content or ""
+"""
+
+
+def generate_shared_client_tree(root: Path, files: int) -> None:
+    """`files` small modules of one package, each calling through the client and with the model
+    id of `app/shared.py`: the project index tells every module something (the dense tree's
+    modules are each on their own)."""
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "shared.py").write_text(SHARED_CLIENT, encoding="utf-8")
+    for index in range(files):
+        package = root / "app" / f"part{index // 100}"
+        if not package.exists():
+            package.mkdir()
+            (package / "__init__.py").write_text("", encoding="utf-8")
+        (package / f"module_{index}.py").write_text(SHARED_CLIENT_USER.format(index=index), encoding="utf-8")
+
+
+#: the trees whose main-process memory `--memory` reports
+LAYOUTS = {"dense": generate_dense_tree, "shared client": generate_shared_client_tree}
 
 #: what `--instructions` counts per file: LibCST's parse, or a dry run's work in a worker
 WORK = ("parse", "migrate")
@@ -381,12 +419,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         counted = instructions(dense, args.instructions) if args.instructions else None
         started = start_up_instructions(one) if args.instructions else None
-        memory: dict[int, float] = {}
-        for size in [int(n) for n in args.memory.split(",")] if args.memory else []:
-            tree = Path(tmp) / f"memory{size}"
-            generate_dense_tree(tree, size)
-            memory[size] = main_process_peak_rss(tree, args.jobs)
-            shutil.rmtree(tree)
+        memory: dict[str, dict[int, float]] = {}
+        for layout, generate in LAYOUTS.items() if args.memory else ():
+            for size in [int(n) for n in args.memory.split(",")]:
+                tree = Path(tmp) / f"memory{size}"
+                generate(tree, size)
+                memory.setdefault(layout, {})[size] = main_process_peak_rss(tree, args.jobs)
+                shutil.rmtree(tree)
 
     print(f"{args.files} generated files, {args.repeat} runs each, medians:")
     for label, seconds in rows:
@@ -408,13 +447,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in implementations:
             print(f"  quiet tree glm / ruff ({name:<5})   {ratio(quiet_samples, f'glm {name}', 'ruff'):6.2f}  [<= 0.9]")
     print(f"  one file glm / import libcst    {ratio(start_samples, 'glm', 'libcst'):6.2f}  [<= 1.5]")
-    if memory:
-        sizes = sorted(memory)
-        print("peak RSS of the main process, dry run:")
+    for layout, peaks in memory.items():
+        sizes = sorted(peaks)
+        print(f"peak RSS of the main process, dry run, {layout} tree:")
         for size in sizes:
-            print(f"  {size} files: {memory[size]:.0f} MB")
+            print(f"  {size} files: {peaks[size]:.0f} MB")
         if len(sizes) > 1:
-            print(f"  ratio {sizes[-1]} / {sizes[0]} files: {memory[sizes[-1]] / memory[sizes[0]]:.2f}  [<= 1.2]")
+            print(f"  ratio {sizes[-1]} / {sizes[0]} files: {peaks[sizes[-1]] / peaks[sizes[0]]:.2f}  [<= 1.2]")
     if counted and started:
         print(f"instructions per file over {args.instructions} files, in one process (valgrind):")
         print(

@@ -98,7 +98,19 @@ def test_benchmark_script_runs_on_a_tiny_tree(tmp_path: Path) -> None:
     quiet.mkdir()
     (quiet / "util.py").write_text("x = 1\n")
     script = str(ROOT / "benchmarks" / "run.py")
-    options = ["--files", "3", "--repeat", "1", "--jobs", "1", "--skip-codemod", "--quiet-tree", str(quiet)]
+    options = [
+        "--files",
+        "3",
+        "--repeat",
+        "1",
+        "--jobs",
+        "1",
+        "--skip-codemod",
+        "--quiet-tree",
+        str(quiet),
+        "--memory",
+        "2,3",
+    ]
     result = subprocess.run(
         [sys.executable, script, *options],
         capture_output=True,
@@ -107,6 +119,7 @@ def test_benchmark_script_runs_on_a_tiny_tree(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "dry-run / bare parse" in result.stdout and "cold / warm --check" in result.stdout
+    assert "dry run, dense tree" in result.stdout and "dry run, shared client tree" in result.stdout
 
 
 def test_benchmark_work_counted_under_valgrind_runs_without_it(tmp_path: Path) -> None:
