@@ -86,6 +86,9 @@ class ModuleSummary:
     #: imported variables, as written, this module passes as a client's key (`from keys import
     #: api_key` ... `OpenAI(api_key=api_key)`: "keys.api_key"; `keys.api_key` after `import keys`)
     keys: tuple[str, ...] = ()
+    #: imported variables, as written, this module puts in a dict it hands on (`JsonResponse(
+    #: {"key": settings.OPENAI_API_KEY})`, a request's headers): data for a reader that is no client
+    handed_keys: tuple[str, ...] = ()
     #: functions and classes of `model_params` with a request through a client whose move waits
     #: in this module's safe run, with why (engine.py): a caller's id rewritten there would reach
     #: OpenAI as a GLM id
@@ -268,6 +271,9 @@ class ModuleFacts:
     #: (`ModuleSummary.legacy_patched`), each with the first such module: converted, a call
     #: would bypass that stand-in
     legacy_patched: Mapping[str, str] = field(default_factory=dict)
+    #: this module's variables holding OpenAI's key that another module hands on in a dict
+    #: (`ModuleSummary.handed_keys`) -> that module: renamed, that reader would get a Z.AI key
+    handed_keys: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -297,6 +303,7 @@ class ModuleFacts:
         parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
         parts += [f"k {k} {v}" for k, v in sorted(self.keys.items())]
         parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
+        parts += [f"d {k} {v}" for k, v in sorted(self.handed_keys.items())]
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
@@ -471,6 +478,7 @@ class ProjectIndex:
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _handed_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
@@ -858,6 +866,7 @@ class ProjectIndex:
             session_held=self._session_held(path, summary),
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
+            handed_keys=self._handed_keys_of().get(path, {}),
         )
 
     def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:
@@ -1058,7 +1067,13 @@ class ProjectIndex:
         client's key, each with the first such module (computed once)."""
         if self._read_keys is None:
             read: dict[PurePath, dict[str, str]] = {}
+            handed: dict[PurePath, dict[str, str]] = {}
             for importer, summary in self._one_by_one():
+                for written in summary.handed_keys:
+                    found = self._handed_setting(written, importer)
+                    if found is not None and found[1] in (self._summary(found[0]) or ModuleSummary()).key_settings:
+                        where = (self._module(importer) or (importer.stem, importer))[0]
+                        handed.setdefault(found[0], {}).setdefault(found[1], where)
                 for written in summary.keys:
                     setting = self._key_setting(written, importer)
                     if (
@@ -1067,8 +1082,26 @@ class ProjectIndex:
                     ):
                         where = (self._module(importer) or (importer.stem, importer))[0]
                         read.setdefault(setting[0], {}).setdefault(setting[1], where)
-            self._read_keys = read
+            self._read_keys, self._handed_keys = read, handed
         return self._read_keys
+
+    def _handed_keys_of(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, its variables holding OpenAI's key that other modules hand on in a
+        dict (`ModuleSummary.handed_keys`), each with the first such module (computed once, with
+        `_read_keys_of`). Django's `settings.X` is the settings module's variable `X`."""
+        if self._handed_keys is None:
+            self._read_keys_of()
+        assert self._handed_keys is not None
+        return self._handed_keys
+
+    def _handed_setting(self, written: str, importer: PurePath) -> tuple[PurePath, str] | None:
+        setting = self._key_setting(written, importer)
+        if setting is False:
+            # `settings.OPENAI_API_KEY` after `from django.conf import settings`: a module's variable
+            owner, _, attribute = written.rpartition(".")
+            held = self.resolve_name(owner, importer) if owner.strip(".") else None
+            return (held.path, attribute) if isinstance(held, _Module) else None
+        return setting if isinstance(setting, tuple) else None
 
     def _importer_keys_of(self) -> dict[PurePath, dict[str, str]]:
         """For each module, the OpenAI key variables a module importing it sets itself, each with

@@ -103,6 +103,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tokenizer_params=_tokenizer_params(model),
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
+        handed_keys=tuple(sorted(set(_handed_keys(model)))),
         written_keys=_written_keys(model),
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
@@ -467,6 +468,30 @@ def _keys(model: SemanticModel) -> Iterator[str]:
             imported = imported_setting(model, value, scope)
             if imported is not None:
                 yield imported[0]
+
+
+def _handed_keys(model: SemanticModel) -> Iterator[str]:
+    """Other modules' variables this module puts in a dict it passes to a call, as imported:
+    handed on as data (`JsonResponse({"key": settings.OPENAI_API_KEY})`, `requests.post(url,
+    headers={"Authorization": f"Bearer {keys.OPENAI_API_KEY}"})`), to a reader that is no
+    client; whether they hold OpenAI's key is the defining module's to say."""
+    for call, scope in model.calls:
+        for arg in call.args:
+            if type(arg.value) is not cst.Dict:
+                continue
+            for element in arg.value.elements:
+                if type(element) is not cst.DictElement:
+                    continue
+                values: list[cst.BaseExpression] = [element.value]
+                if type(element.value) is cst.FormattedString:
+                    values = [
+                        part.expression for part in element.value.parts if type(part) is cst.FormattedStringExpression
+                    ]
+                for value in values:
+                    if type(value) in (cst.Name, cst.Attribute):
+                        imported = imported_setting(model, value, scope)
+                        if imported is not None:
+                            yield imported[0]
 
 
 def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:

@@ -2302,3 +2302,35 @@ def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Pat
     del files["tests/conftest.py"]
     found = _findings(tmp_path / "alone", files)
     assert not any("patches" in f for f in found["app/chat.py"]), found
+
+
+def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_path: Path) -> None:
+    """`keys.py` reads OPENAI_API_KEY into a setting that `views.py` puts in a dict it sends on
+    (a JSON response for a browser calling OpenAI, a request's headers), not into a client: the
+    rename (GLM009's unsafe fix) would give that reader a Z.AI key for OpenAI, so it is manual and
+    names the reader. Django's `settings.X` counts as the settings module's variable."""
+    view = "def key_view(request):\n    return JsonResponse({{'api_key': {read}}})\n"
+    header = "def ask(q):\n    return requests.post(URL, headers={{'Authorization': f'Bearer {{{read}}}'}})\n"
+    cases = [
+        ("keys.py", "from keys import OPENAI_API_KEY\n", "OPENAI_API_KEY", view),
+        ("keys.py", "import keys\n", "keys.OPENAI_API_KEY", header),
+        ("site/settings.py", "from django.conf import settings\n", "settings.OPENAI_API_KEY", view),
+    ]
+    for n, (setting, imports, read, body) in enumerate(cases):
+        files = {
+            setting: "import os\n\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n",
+            "views.py": imports + "\n" + body.format(read=read),
+        }
+        findings = _findings(tmp_path / str(n), files)
+        assert findings[setting] == [
+            "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on in a dict "
+            "(a response, a request's headers), not to a client: read `ZAI_API_KEY` only where the key goes to "
+            "a client moved to Z.AI"
+        ], findings
+        assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
+    # a setting another module only gives to a client stays an unsafe rename
+    files = {
+        "keys.py": "import os\n\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n",
+        "bot.py": _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY as api_key"),
+    }
+    assert _fixes(tmp_path / "client", files, "keys.py")["GLM009"][0] == "unsafe"

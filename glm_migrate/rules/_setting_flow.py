@@ -483,6 +483,17 @@ class ModuleIndex:
             return None
         return self.model.facts.read_keys.get(target.value)
 
+    def handed_elsewhere(self, value: cst.BaseExpression) -> str | None:
+        """The module that imports the module-level variable `value` is assigned to and hands it
+        on in a dict (a response, a request's headers; `ModuleFacts.handed_keys`): a reader that
+        is no client, which keeps the key it gets for OpenAI."""
+        if not self.model.facts.handed_keys:
+            return None
+        target = assigned_target(self.parents.get(value), value)
+        if target is None or self.scope_of(target) is not self.model.module_scope:
+            return None
+        return self.model.facts.handed_keys.get(target.value)
+
     def key_alone(self, read: cst.CSTNode) -> bool:
         """`read` is given to `openai.api_key` in a module that sends no request through the
         module client and sets no URL for it: what uses that client (a library, another module)
@@ -505,7 +516,7 @@ def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) ->
     `ZAI_API_KEY` safely (GLM009's safe rename). A setting only guards read guards the key the
     module's clients read themselves: so only where all of them move (`every_key_reader_moves`).
     A setting another module imports as a client's key has reads not seen here."""
-    if index.read_elsewhere(lookup) is not None:
+    if index.read_elsewhere(lookup) is not None or index.handed_elsewhere(lookup) is not None:
         return False
     reads = index.setting_reads(lookup) or []
     if not reads:

@@ -401,6 +401,16 @@ class OpenAIEnvVar(Rule):
                     severity=Severity.WARNING,
                 )
                 continue
+            elif name in key_envs and (handing := self._index.handed_elsewhere(node)) is not None:
+                # `settings.py`'s `OPENAI_API_KEY = os.getenv(...)`, which a view returns in
+                # `JsonResponse({"key": settings.OPENAI_API_KEY})` for a browser calling OpenAI
+                # (ck9sky/ai9sky): renamed, that reader would get a Z.AI key for OpenAI
+                self.report(
+                    node,
+                    f"{message}, and `{handing}` hands the setting on in a dict (a response, a request's "
+                    f"headers), not to a client: read `{new}` only where the key goes to a client moved to Z.AI",
+                )
+                continue
             elif (name in key_envs or self.model.legacy_calls) and (
                 staying := self._openai_use_outside_clients(handled)
             ) is not None:
