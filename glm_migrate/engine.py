@@ -54,6 +54,7 @@ from glm_migrate.semantic import (
 )
 from glm_migrate.summary import (
     BY_HAND,
+    UNSEEN_ID,
     cannot_follow,
     imported_roots,
     kept_by_hand,
@@ -1380,6 +1381,15 @@ def _move_as_safely_as_its_calls(
                 handed.client,
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
                 "model id without a GLM counterpart, for a person to replace",
+            )
+        elif handed.path[-1] == UNSEEN_ID:
+            # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
+            # no SDK: GLM103 reports the id there, which no run changes
+            _also_wait(
+                waiting,
+                handed.client,
+                f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends "
+                "an OpenAI model id that module cannot tie to this client (GLM103): change both by hand",
             )
         elif cannot_follow(model.tables, handed.path):
             lacking = model.tables.unavailable_advice(handed.path) is not None

@@ -46,6 +46,9 @@ _AGENTS_SETUPS = frozenset({"agents_default_client", "agents_provider"})
 #: the last segment of a resource path in `client_params` whose call sends a model id without a
 #: GLM counterpart (`kept_by_hand`): a caller's client waits for a person there
 BY_HAND = "#by-hand"
+#: ... or whose call, through a parameter of a module that imports no SDK, sends an OpenAI id that
+#: module only reports (GLM103: it cannot see the client): no run changes it there
+UNSEEN_ID = "#unseen-id"
 
 _T = TypeVar("_T")
 
@@ -659,11 +662,18 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
         *((call, model.receiver_params(call)) for call in model.api_calls),
         *model.parameter_calls,
     ]
+    unseen = {call for call, _ in model.parameter_calls}
     for call, params in calls:
         by_hand = kept_by_hand(model, call) is not None
-        if call.endpoint == "embeddings" and not by_hand and not cannot_follow(model.tables, call.path, call):
+        kept_here = not by_hand and call in unseen and _sends_openai_id(model, call)
+        if (
+            call.endpoint == "embeddings"
+            and not by_hand
+            and not kept_here
+            and not cannot_follow(model.tables, call.path, call)
+        ):
             continue
-        path = (*call.path, BY_HAND) if by_hand else call.path
+        path = (*call.path, BY_HAND) if by_hand else (*call.path, UNSEEN_ID) if kept_here else call.path
         for param, function in params:
             # `Store(client)` elsewhere: `__init__` keeps it in `self.client` for the methods' calls
             if (owned := _param_owner(model, function, methods=True)) is not None:
@@ -922,6 +932,22 @@ def kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None
         if match is not None and not match.glm:
             return literal
     return None
+
+
+def _sends_openai_id(model: SemanticModel, call: ApiCall) -> bool:
+    """`call` sends a literal OpenAI model id that has a GLM counterpart (`gpt-4o-mini`): in a
+    module that cannot see the call's client, GLM103 only reports it."""
+    if call.endpoint not in ("chat", "embeddings"):
+        return False
+    tables = model.tables
+    for literal in model.model_literals(call)[0]:
+        value = string_value(literal)
+        if not value or value.isspace() or tables.is_target(call.endpoint, value):
+            continue
+        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
+        if match is not None and match.glm:
+            return True
+    return False
 
 
 def cannot_follow(tables: Tables, path: tuple[str, ...], call: ApiCall | None = None) -> bool:
