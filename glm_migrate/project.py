@@ -268,6 +268,10 @@ class ModuleFacts:
     #: (`ModuleSummary.legacy_patched`), each with the first such module: converted, a call
     #: would bypass that stand-in
     legacy_patched: Mapping[str, str] = field(default_factory=dict)
+    #: this module's function or class -> (keyword or "", position or -1, why) for each client
+    #: another module hands it whose move waits there (`ModuleSummary.waiting_handed`): the calls
+    #: made through the parameter given it keep their ids in a safe run, or OpenAI would get GLM's
+    held_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -314,6 +318,7 @@ class ModuleFacts:
         parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
+        parts += [f"d {k} {v}" for k, v in sorted(self.held_params.items())]
         return "\n".join(parts)
 
 
@@ -471,6 +476,7 @@ class ProjectIndex:
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _held_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
@@ -858,7 +864,22 @@ class ProjectIndex:
             session_held=self._session_held(path, summary),
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
+            held_params=self._held_params_of().get(path, {}),
         )
+
+    def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
+        """For each module, its functions and classes other modules hand a client whose move
+        waits there, with the argument and why (`ModuleFacts.held_params`; computed once)."""
+        if self._held_params is None:
+            found: dict[PurePath, dict[str, set[tuple[str, int, str]]]] = {}
+            for _, resolved, (keyword, at, why) in self._imported_by_summaries("waiting_handed"):
+                if isinstance(resolved, _Name):
+                    entry = (keyword, int(at), why)  # the entries' rest is typed as text
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add(entry)
+            self._held_params = {
+                path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()
+            }
+        return self._held_params
 
     def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:
         """For a module importing `openai`, the openai<1 resources the run's modules patch by

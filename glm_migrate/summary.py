@@ -869,6 +869,24 @@ def params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scop
             yield klass.node.name.value, param, index - 1 if index > 0 else index  # `self` is not passed
 
 
+def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> str | None:
+    """Why `call`, made through a parameter of this module's function or class, keeps its ids in
+    a safe run: another module hands that parameter a client whose move waits there
+    (`ModuleFacts.held_params`), which would take GLM's ids to OpenAI."""
+    held = model.facts.held_params
+    for param, function in model.receiver_params(call):
+        owned = _param_owner(model, function)
+        if owned is None or not (entries := held.get(owned[1])):
+            continue
+        node, owner, shift = owned
+        for index, name in _params_named(node, {param.name.value}):
+            position = index - shift if index > 0 else index
+            for keyword, at, why in entries:
+                if (keyword == name) if keyword else (at >= 0 and at == position):
+                    return f"`{owner}` is handed a client that stays on OpenAI in a safe run where it is built ({why})"
+    return None
+
+
 def _params_named(function: cst.FunctionDef, names: set[str]) -> Iterator[tuple[int, str]]:
     """(position or -1 for keyword-only, name) of the function's parameters among `names`."""
     positional = [*function.params.posonly_params, *function.params.params]

@@ -417,6 +417,31 @@ def test_a_client_injected_into_another_modules_wrapper_waits_for_the_ids_sent_t
     assert _applicabilities(tmp_path, sdk, "app.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_ids_sent_through_a_parameter_another_module_hands_a_waiting_client_stay(tmp_path: Path) -> None:
+    """`summary(prompt, client)` in a module importing the SDK, handed a client that waits where it
+    is built (for its `whisper-1`; ceritrus/streamlit's `stream.py`): the id sent through the
+    parameter was rewritten by a safe fix, so OpenAI got `glm-4.6`. Also through a class's
+    `__init__` (`Summariser(client)`) and a parameter declared as the SDK's client."""
+    files = {
+        "summary.py": "import openai\n\n\nclass Summariser:\n    def __init__(self, client):\n"
+        "        self.client = client\n\n    def run(self, prompt):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def summary(prompt, client: openai.Client):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': prompt}])\n",
+        "app.py": "import openai\n\nfrom summary import Summariser, summary\n\n\ndef main(key, audio, text):\n"
+        "    client = openai.Client(api_key=key)\n"
+        "    client.audio.transcriptions.create(model='whisper-1', file=audio)\n"
+        "    Summariser(client).run(text)\n    return summary(text, client=client)\n",
+    }
+    found = _findings(tmp_path, files)["summary.py"]
+    assert len(found) == 2 and all(f.startswith("GLM101") for f in found), found
+    assert "`Summariser` is handed a client that stays on OpenAI in a safe run where it is built" in found[0]
+    assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "unsafe"}
+    # a client that moves: the ids move with it
+    files["app.py"] = files["app.py"].replace("    client.audio.transcriptions.create(model='whisper-1', file=audio)\n", "")
+    assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "safe"}
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting
