@@ -438,7 +438,9 @@ def test_ids_sent_through_a_parameter_another_module_hands_a_waiting_client_stay
     assert "`Summariser` is handed a client that stays on OpenAI in a safe run where it is built" in found[0]
     assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "unsafe"}
     # a client that moves: the ids move with it
-    files["app.py"] = files["app.py"].replace("    client.audio.transcriptions.create(model='whisper-1', file=audio)\n", "")
+    files["app.py"] = files["app.py"].replace(
+        "    client.audio.transcriptions.create(model='whisper-1', file=audio)\n", ""
+    )
     assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "safe"}
 
 
