@@ -54,7 +54,9 @@ from glm_migrate.semantic import (
 )
 from glm_migrate.summary import (
     BY_HAND,
+    UNSEEN_ID,
     cannot_follow,
+    handed_a_waiting_client,
     imported_roots,
     kept_by_hand,
     summarize,
@@ -1381,6 +1383,15 @@ def _move_as_safely_as_its_calls(
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
                 "model id without a GLM counterpart, for a person to replace",
             )
+        elif handed.path[-1] == UNSEEN_ID:
+            # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
+            # no SDK: GLM103 reports the id there, which no run changes
+            _also_wait(
+                waiting,
+                handed.client,
+                f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends "
+                "an OpenAI model id that module cannot tie to this client (GLM103): change both by hand",
+            )
         elif cannot_follow(model.tables, handed.path):
             lacking = model.tables.unavailable_advice(handed.path) is not None
             _also_wait(
@@ -1598,7 +1609,7 @@ def _move_as_safely_as_its_calls(
         _shared_keys_wait(model, waiting)
         if len(waiting) == count:
             break
-    if not waiting:
+    if not waiting and not model.facts.held_params:
         return waiting
     constructions: dict[cst.CSTNode, str] = {
         client.construction: why for client, why in waiting.items() if client.construction is not None
@@ -1645,6 +1656,15 @@ def _move_as_safely_as_its_calls(
         for finding in found
     ]
     held += _agents_ids_wait(model, findings, waiting)
+    if model.facts.held_params:
+        # a call through a parameter another module hands a client that waits there
+        # (`ModuleFacts.held_params`): its ids stay OpenAI's in a safe run
+        held += [
+            (finding, why)
+            for call, found in of_call
+            if found and (why := handed_a_waiting_client(model, call)) is not None
+            for finding in found
+        ]
     module_client = next((client for client in waiting if client.origin == "module"), None)
     if module_client is not None:
         # the `openai` module client is set up by statements (`openai.api_key = ...`, the line

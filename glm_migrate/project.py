@@ -274,6 +274,10 @@ class ModuleFacts:
     #: this module's variables holding OpenAI's key that another module hands on in a dict
     #: (`ModuleSummary.handed_keys`) -> that module: renamed, that reader would get a Z.AI key
     handed_keys: Mapping[str, str] = field(default_factory=dict)
+    #: this module's function or class -> (keyword or "", position or -1, why) for each client
+    #: another module hands it whose move waits there (`ModuleSummary.waiting_handed`): the calls
+    #: made through the parameter given it keep their ids in a safe run, or OpenAI would get GLM's
+    held_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -321,6 +325,7 @@ class ModuleFacts:
         parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
+        parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
         return "\n".join(parts)
 
 
@@ -479,6 +484,7 @@ class ProjectIndex:
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _handed_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _held_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
@@ -867,7 +873,22 @@ class ProjectIndex:
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
             handed_keys=self._handed_keys_of().get(path, {}),
+            held_params=self._held_params_of().get(path, {}),
         )
+
+    def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
+        """For each module, its functions and classes other modules hand a client whose move
+        waits there, with the argument and why (`ModuleFacts.held_params`; computed once)."""
+        if self._held_params is None:
+            found: dict[PurePath, dict[str, set[tuple[str, int, str]]]] = {}
+            for _, resolved, (keyword, at, why) in self._imported_by_summaries("waiting_handed"):
+                if isinstance(resolved, _Name):
+                    entry = (keyword, int(at), why)  # the entries' rest is typed as text
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add(entry)
+            self._held_params = {
+                path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()
+            }
+        return self._held_params
 
     def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:
         """For a module importing `openai`, the openai<1 resources the run's modules patch by

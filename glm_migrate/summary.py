@@ -46,6 +46,9 @@ _AGENTS_SETUPS = frozenset({"agents_default_client", "agents_provider"})
 #: the last segment of a resource path in `client_params` whose call sends a model id without a
 #: GLM counterpart (`kept_by_hand`): a caller's client waits for a person there
 BY_HAND = "#by-hand"
+#: ... or whose call, through a parameter of a module that imports no SDK, sends an OpenAI id that
+#: module only reports (GLM103: it cannot see the client): no run changes it there
+UNSEEN_ID = "#unseen-id"
 
 _T = TypeVar("_T")
 
@@ -684,11 +687,18 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
         *((call, model.receiver_params(call)) for call in model.api_calls),
         *model.parameter_calls,
     ]
+    unseen = {call for call, _ in model.parameter_calls}
     for call, params in calls:
         by_hand = kept_by_hand(model, call) is not None
-        if call.endpoint == "embeddings" and not by_hand and not cannot_follow(model.tables, call.path, call):
+        kept_here = not by_hand and call in unseen and _sends_openai_id(model, call)
+        if (
+            call.endpoint == "embeddings"
+            and not by_hand
+            and not kept_here
+            and not cannot_follow(model.tables, call.path, call)
+        ):
             continue
-        path = (*call.path, BY_HAND) if by_hand else call.path
+        path = (*call.path, BY_HAND) if by_hand else (*call.path, UNSEEN_ID) if kept_here else call.path
         for param, function in params:
             # `Store(client)` elsewhere: `__init__` keeps it in `self.client` for the methods' calls
             if (owned := _param_owner(model, function, methods=True)) is not None:
@@ -884,6 +894,24 @@ def params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scop
             yield klass.node.name.value, param, index - 1 if index > 0 else index  # `self` is not passed
 
 
+def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> str | None:
+    """Why `call`, made through a parameter of this module's function or class, keeps its ids in
+    a safe run: another module hands that parameter a client whose move waits there
+    (`ModuleFacts.held_params`), which would take GLM's ids to OpenAI."""
+    held = model.facts.held_params
+    for param, function in model.receiver_params(call):
+        owned = _param_owner(model, function)
+        if owned is None or not (entries := held.get(owned[1])):
+            continue
+        node, owner, shift = owned
+        for index, name in _params_named(node, {param.name.value}):
+            position = index - shift if index > 0 else index
+            for keyword, at, why in entries:
+                if (keyword == name) if keyword else (at >= 0 and at == position):
+                    return f"`{owner}` is handed a client that stays on OpenAI in a safe run where it is built ({why})"
+    return None
+
+
 def _params_named(function: cst.FunctionDef, names: set[str]) -> Iterator[tuple[int, str]]:
     """(position or -1 for keyword-only, name) of the function's parameters among `names`."""
     positional = [*function.params.posonly_params, *function.params.params]
@@ -947,6 +975,22 @@ def kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None
         if match is not None and not match.glm:
             return literal
     return None
+
+
+def _sends_openai_id(model: SemanticModel, call: ApiCall) -> bool:
+    """`call` sends a literal OpenAI model id that has a GLM counterpart (`gpt-4o-mini`): in a
+    module that cannot see the call's client, GLM103 only reports it."""
+    if call.endpoint not in ("chat", "embeddings"):
+        return False
+    tables = model.tables
+    for literal in model.model_literals(call)[0]:
+        value = string_value(literal)
+        if not value or value.isspace() or tables.is_target(call.endpoint, value):
+            continue
+        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
+        if match is not None and match.glm:
+            return True
+    return False
 
 
 def cannot_follow(tables: Tables, path: tuple[str, ...], call: ApiCall | None = None) -> bool:

@@ -386,6 +386,64 @@ def test_a_client_handed_to_a_helper_sending_a_fine_tuned_id_waits(tmp_path: Pat
     assert _applicabilities(tmp_path, files, "run.py") == {"GLM001": "safe", "GLM002": "safe"}
 
 
+def test_a_client_injected_into_another_modules_wrapper_waits_for_the_ids_sent_there(tmp_path: Path) -> None:
+    """`Summariser(OpenAI())` with a class of a module that imports no SDK keeping the client in
+    `__init__` and sending `gpt-4o-mini` through `self.client` (or a function sending it through
+    its `client` parameter): that module cannot tie the id to the client, so GLM103 only reports
+    it and no run changes it; moved by a safe fix, the client would send an OpenAI id to Z.AI."""
+    files = {
+        "wrapper.py": "class Summariser:\n    def __init__(self, client):\n        self.client = client\n\n"
+        "    def run(self, text):\n"
+        "        reply = self.client.chat.completions.create(model='gpt-4o-mini', "
+        "messages=[{'role': 'user', 'content': text}])\n"
+        "        return reply.choices[0].message.content\n\n"
+        "def run(client, text):\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': text}])\n",
+        "app.py": "from openai import OpenAI\n\nfrom wrapper import Summariser\n\n"
+        "summariser = Summariser(OpenAI())\nprint(summariser.run(input()))\n",
+    }
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    messages = _findings(tmp_path, files)["app.py"]
+    assert any(
+        "call in `wrapper.Summariser`, which it is passed to, sends an OpenAI model id that module cannot tie" in m
+        for m in messages
+    ), messages
+    files["app.py"] = "from openai import OpenAI\n\nimport wrapper\n\nprint(wrapper.run(OpenAI(), input()))\n"
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
+    # GLM's id there follows the client; so does an id in a module importing the SDK, which rewrites it
+    glm = {**files, "wrapper.py": files["wrapper.py"].replace("gpt-4o-mini", "glm-4.6")}
+    assert _applicabilities(tmp_path, glm, "app.py") == {"GLM001": "safe", "GLM002": "safe"}
+    sdk = {**files, "wrapper.py": "import openai\n\n" + files["wrapper.py"]}
+    assert _applicabilities(tmp_path, sdk, "app.py") == {"GLM001": "safe", "GLM002": "safe"}
+
+
+def test_ids_sent_through_a_parameter_another_module_hands_a_waiting_client_stay(tmp_path: Path) -> None:
+    """`summary(prompt, client)` in a module importing the SDK, handed a client that waits where it
+    is built (for its `whisper-1`; ceritrus/streamlit's `stream.py`): the id sent through the
+    parameter was rewritten by a safe fix, so OpenAI got `glm-4.6`. Also through a class's
+    `__init__` (`Summariser(client)`) and a parameter declared as the SDK's client."""
+    files = {
+        "summary.py": "import openai\n\n\nclass Summariser:\n    def __init__(self, client):\n"
+        "        self.client = client\n\n    def run(self, prompt):\n"
+        "        return self.client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def summary(prompt, client: openai.Client):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': prompt}])\n",
+        "app.py": "import openai\n\nfrom summary import Summariser, summary\n\n\ndef main(key, audio, text):\n"
+        "    client = openai.Client(api_key=key)\n"
+        "    client.audio.transcriptions.create(model='whisper-1', file=audio)\n"
+        "    Summariser(client).run(text)\n    return summary(text, client=client)\n",
+    }
+    found = _findings(tmp_path, files)["summary.py"]
+    assert len(found) == 2 and all(f.startswith("GLM101") for f in found), found
+    assert "`Summariser` is handed a client that stays on OpenAI in a safe run where it is built" in found[0]
+    assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "unsafe"}
+    # a client that moves: the ids move with it
+    files["app.py"] = files["app.py"].replace(
+        "    client.audio.transcriptions.create(model='whisper-1', file=audio)\n", ""
+    )
+    assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "safe"}
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting
@@ -556,10 +614,11 @@ def test_a_client_handed_to_a_method_of_another_modules_class_waits_for_its_call
         "def main(query):\n    retriever = Retriever(top_k=5)\n    return retriever.search(OpenAI(), query=query)\n"
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
-    # a chat method: the client moves with it
+    # a chat method sending GLM's id: the client moves with it (an OpenAI id there, which that
+    # module cannot tie to the client, holds it: `..._injected_into_another_modules_wrapper_...`)
     files["app/retrieval.py"] = files["app/retrieval.py"].replace(
         "client.embeddings.create(model='text-embedding-3-small', input=query)",
-        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': query}])",
+        "client.chat.completions.create(model='glm-4.6', messages=[{'role': 'user', 'content': query}])",
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
@@ -2024,10 +2083,11 @@ def test_a_client_handed_to_a_method_of_an_instance_another_modules_function_ret
     files["app/models.py"] = files["app/agent.py"].partition("\n\n\ndef make_agent")[0] + "\n"
     files["app/agent.py"] = "from app.models import Agent\n\n\ndef make_agent():\n    return Agent()\n"
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
-    # a chat method: the client moves with it
+    # a chat method sending GLM's id: the client moves with it (an OpenAI id there, which that
+    # module cannot tie to the client, holds it: `..._injected_into_another_modules_wrapper_...`)
     files["app/models.py"] = files["app/models.py"].replace(
         "client.embeddings.create(model='text-embedding-3-small', input=q)",
-        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
+        "client.chat.completions.create(model='glm-4.6', messages=[{'role': 'user', 'content': q}])",
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
@@ -2190,7 +2250,7 @@ def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path
     handlers = (
         "def index(client, q='x'):\n    return client.embeddings.create(model='text-embedding-3-small', input=q)\n\n\n"
         "def answer(client, q='x'):\n"
-        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+        "    return client.chat.completions.create(model='glm-4.6', messages=[{'role': 'user', 'content': q}])\n"
     )
     registry = (
         "HANDLERS = []\n\n\ndef register(f):\n    HANDLERS.append(f)\n    return f\n\n\n"
@@ -2224,7 +2284,7 @@ def test_a_client_handed_to_handlers_a_table_gets_at_run_time_is_theirs(tmp_path
         }
         held = _applicabilities(tmp_path / f"one{number}", one, "main.py")
         assert held["GLM002"] == "unsafe" and held["GLM101"] == "unsafe", (number, held)
-    # chat handlers only: the client moves
+    # chat handlers only, sending GLM's id: the client moves
     files["app/handlers.py"] = stored.replace("HANDLERS['index'] = index\n", "")
     assert _applicabilities(tmp_path / "chat", files, "app/main.py")["GLM002"] == "safe"
 
@@ -2248,10 +2308,11 @@ def test_a_client_handed_to_a_method_of_an_instance_another_method_returns_waits
         "def main(q):\n    factory = Factory()\n    agent = factory.make_agent()\n    return agent.ask(OpenAI(), q)\n"
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "unsafe", "GLM002": "unsafe"}
-    # a chat method: the client moves with it
+    # a chat method sending GLM's id: the client moves with it (an OpenAI id there, which that
+    # module cannot tie to the client, holds it: `..._injected_into_another_modules_wrapper_...`)
     files["app/agent.py"] = files["app/agent.py"].replace(
         "client.embeddings.create(model='text-embedding-3-small', input=q)",
-        "client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])",
+        "client.chat.completions.create(model='glm-4.6', messages=[{'role': 'user', 'content': q}])",
     )
     assert _applicabilities(tmp_path, files, "app/main.py") == {"GLM001": "safe", "GLM002": "safe"}
 
