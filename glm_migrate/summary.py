@@ -343,7 +343,43 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
                     "client would fail it; update that expectation",
                 )
             )
+    if mocks and ("call_args" in model.source or "mock_calls" in model.source):
+        found.extend(_argument_reads(model, mocks))
     return tuple(sorted(set(found)))
+
+
+#: a mock's records of the arguments it was called with, which a test compares or reads
+_ARGUMENT_RECORDS = frozenset({"call_args", "call_args_list", "mock_calls"})
+
+
+def _argument_reads(
+    model: SemanticModel, mocks: dict[tuple[cst.CSTNode, str], tuple[str, str]]
+) -> Iterator[tuple[str, str, str]]:
+    """For each mock of a client class whose recorded arguments the test reads
+    (`cls.call_args.kwargs == {"api_key": None}`, `cls.call_args == call(...)`,
+    `cls.call_args_list`): the entry `_client_stubs` gives it. The move adds `base_url=` and
+    changes the key the client is built with, which such a comparison sees."""
+    for (holder, name), expected in mocks.items():
+        for node in model.names.get(name, ()):
+            parent = model.parents.get(node)
+            if type(parent) is not cst.Attribute or parent.value is not node:
+                continue
+            if parent.attr.value not in _ARGUMENT_RECORDS or _enclosing_function(model, node) is not holder:
+                continue
+            yield (
+                *expected,
+                f"with a mock whose arguments it reads (`{short_code(parent)}`): moved, the client would be "
+                "built with `base_url=` and Z.AI's key, which that test does not expect; update it",
+            )
+            break
+
+
+def _enclosing_function(model: SemanticModel, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The function (or module) a node is written in, as `_mock_name` names it."""
+    parent = model.parents.get(node)
+    while parent is not None and type(parent) not in (cst.FunctionDef, cst.Module):
+        parent = model.parents.get(parent)
+    return parent
 
 
 def _mock_name(model: SemanticModel, call: cst.Call, scope: Scope) -> tuple[cst.CSTNode, str] | None:

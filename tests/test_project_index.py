@@ -1845,7 +1845,8 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
     the move's `base_url=` and `api_key=` would fail that test with TypeError, so the client waits,
     reported for a person to widen the stand-in and move it. So does a client whose mock a test
-    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`)."""
+    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`), or
+    whose recorded arguments it reads (`cls.call_args.kwargs == {...}`)."""
     service = (
         "import os\nfrom openai import AsyncOpenAI\n\n\n"
         "class Service:\n    def __init__(self):\n"
@@ -1894,6 +1895,16 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     )
     for stub in (expecting, decorated):
         found = _applicabilities(tmp_path / "f", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # ... or whose recorded arguments the test reads and compares (tzada8/capstone)
+    reading = (
+        "import unittest\nfrom unittest.mock import patch\n\nimport service\n\n\n"
+        "class TestService(unittest.TestCase):\n    @patch('service.AsyncOpenAI')\n"
+        "    def test_run(self, cls):\n        service.Service()\n"
+        "        self.assertEqual(cls.call_args.kwargs, {'api_key': None})\n"
+    )
+    for stub in (reading, reading.replace("cls.call_args.kwargs, {'api_key': None}", "cls.call_args, call(api_key=None)")):
+        found = _applicabilities(tmp_path / "h", {"service.py": service, "tests/test_service.py": stub}, "service.py")
         assert found == {"GLM002": "manual", "GLM101": "manual"}
     # ... not a mock whose calls the test reads, nor one expected with the move's `base_url=`
     for stub in (
