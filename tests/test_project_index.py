@@ -1903,7 +1903,10 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
         "    def test_run(self, cls):\n        service.Service()\n"
         "        self.assertEqual(cls.call_args.kwargs, {'api_key': None})\n"
     )
-    for stub in (reading, reading.replace("cls.call_args.kwargs, {'api_key': None}", "cls.call_args, call(api_key=None)")):
+    for stub in (
+        reading,
+        reading.replace("cls.call_args.kwargs, {'api_key': None}", "cls.call_args, call(api_key=None)"),
+    ):
         found = _applicabilities(tmp_path / "h", {"service.py": service, "tests/test_service.py": stub}, "service.py")
         assert found == {"GLM002": "manual", "GLM101": "manual"}
     # ... not a mock whose calls the test reads, nor one expected with the move's `base_url=`
