@@ -171,6 +171,11 @@ class ModuleSummary:
     #: openai<1 resources (`ChatCompletion`) whose methods this module patches by a string target
     #: (`mock.patch("openai.ChatCompletion.create")`, a test's stand-in for the API)
     legacy_patched: tuple[str, ...] = ()
+    #: (imported name as written, attribute path, the tests shown) for the entries of `sent`
+    #: whose model id this module also compares or membership-tests (`def ask(q,
+    #: model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: raise ...`): rewritten alone where
+    #: it is defined, the id would fail that test
+    tested_sent: tuple[tuple[str, str, str], ...] = ()
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -268,6 +273,9 @@ class ModuleFacts:
     #: (`ModuleSummary.legacy_patched`), each with the first such module: converted, a call
     #: would bypass that stand-in
     legacy_patched: Mapping[str, str] = field(default_factory=dict)
+    #: dotted name of `sent_names` -> the tests of it in a module that sends it, with that
+    #: module ("`model not in SUPPORTED_MODELS` in `app.client`", `ModuleSummary.tested_sent`)
+    tested_names: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -314,6 +322,7 @@ class ModuleFacts:
         parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
+        parts += [f"d {k} {v}" for k, v in sorted(self.tested_names.items())]
         return "\n".join(parts)
 
 
@@ -467,6 +476,7 @@ class ProjectIndex:
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _sent_tested: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
@@ -858,6 +868,7 @@ class ProjectIndex:
             session_held=self._session_held(path, summary),
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
+            tested_names=self._sent_names(tested=True).get(path, {}),
         )
 
     def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:
@@ -1117,15 +1128,19 @@ class ProjectIndex:
             for qualified, *rest in getattr(summary, field):
                 yield importer, self.resolve_name(qualified, importer), tuple(rest)
 
-    def _sent_names(self, *, waiting: bool = False) -> dict[PurePath, dict[str, str]]:
+    def _sent_names(self, *, waiting: bool = False, tested: bool = False) -> dict[PurePath, dict[str, str]]:
         """For each module, its names other modules send as model ids, each with the endpoint
         (or, `waiting`, only those a client that waits where it is built sends, each with why;
+        or, `tested`, only those a sending module also tests, each with the tests and where;
         computed once)."""
-        if self._sent is None or self._sent_waiting is None:
+        if self._sent is None or self._sent_waiting is None or self._sent_tested is None:
             sent: dict[PurePath, dict[str, str]] = {}
             held: dict[PurePath, dict[str, str]] = {}
-            for field_name, into in (("sent", sent), ("waiting_sent", held)):
-                for _, found, (attributes, what) in self._imported_by_summaries(field_name):
+            tests: dict[PurePath, dict[str, str]] = {}
+            for field_name, into in (("sent", sent), ("waiting_sent", held), ("tested_sent", tests)):
+                for importer, found, (attributes, what) in self._imported_by_summaries(field_name):
+                    if into is tests:
+                        what = f"{what} in `{(self._module(importer) or (importer.stem, importer))[0]}`"
                     if isinstance(found, _Name):
                         dotted = f"{found.name}.{attributes}" if attributes else found.name
                         into.setdefault(found.path, {})[dotted] = what
@@ -1148,8 +1163,8 @@ class ProjectIndex:
                         held.setdefault(source.path, {}).setdefault(dotted, why)
                     elif isinstance(source, _Module) and attributes:
                         held.setdefault(source.path, {}).setdefault(attributes, why)
-            self._sent, self._sent_waiting = sent, held
-        return self._sent_waiting if waiting else self._sent
+            self._sent, self._sent_waiting, self._sent_tested = sent, held, tests
+        return self._sent_tested if tested else self._sent_waiting if waiting else self._sent
 
     def _widths_for(self, path: PurePath, summary: ModuleSummary) -> dict[int, str]:
         """`ModuleFacts.vector_widths` of the module at `path`."""

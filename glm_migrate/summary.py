@@ -11,7 +11,8 @@ import libcst as cst
 from glm_migrate.nodes import callee, code_of, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
-from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
+from glm_migrate.rules._flow import ModelTest, model_tests
+from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value, tests_shown
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
@@ -114,6 +115,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
         legacy_patched=_legacy_patched(model),
+        tested_sent=tuple(sorted(set(_tested_sent(model)))) if sent else (),
     )
 
 
@@ -934,6 +936,23 @@ def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
         for value in model.model_arguments(call):
             for qualified, attributes in imported_roots(model, value, call.scope, 0):
                 yield call, qualified, attributes
+
+
+def _tested_sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
+    """(import, attribute path, the tests shown) for imported values that reach a request's model
+    id through names this module also compares or membership-tests (`def ask(q,
+    model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: ...`, `model_tests`)."""
+    memo: dict[tuple[str, Scope], list[ModelTest]] = {}
+    for call in model.api_calls:
+        if call.endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
+            continue
+        for value in model.model_arguments(call):
+            roots = set(imported_roots(model, value, call.scope, 0))
+            tests = model_tests(model, value, call.scope, memo) if roots else []
+            if tests:
+                checks = tests_shown([test.code for test in tests])
+                for qualified, attributes in roots:
+                    yield qualified, attributes, checks
 
 
 #: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears

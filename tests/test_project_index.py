@@ -1933,6 +1933,32 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     assert "safe" not in found.values()
 
 
+def test_an_imported_model_default_another_module_tests_against_a_list_waits(tmp_path: Path) -> None:
+    """`DEFAULT_MODEL = "gpt-4o"` beside `SUPPORTED_MODELS = ["gpt-4o", ...]` in a settings
+    module, and `def ask(q, model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: raise ...` in
+    the module sending it (tisciencia/ai-prompter): rewritten where it is defined, the default
+    fails that test and every call of `ask` without a model raises. The id waits, manual, naming
+    the test and its module, as it does where the defining module tests it itself."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": "DEFAULT_MODEL = 'gpt-4o'\nSUPPORTED_MODELS = ['gpt-4o', 'gpt-4o-mini']\n",
+        "app/client.py": "from openai import OpenAI\n\nfrom app.config import DEFAULT_MODEL, SUPPORTED_MODELS\n\n"
+        "client = OpenAI()\n\n\ndef ask(q, model=DEFAULT_MODEL):\n    if model not in SUPPORTED_MODELS:\n"
+        "        raise ValueError(model)\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.relative_to(tmp_path).as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    (finding,) = [d for d in reports["app/config.py"].diagnostics if d.code == "GLM101"]
+    assert finding.applicability is not None and finding.applicability.value == "manual"
+    assert "also tested by `model not in SUPPORTED_MODELS` in `app.client`" in finding.message
+    # not where the sending module only passes the id on
+    files["app/client.py"] = files["app/client.py"].replace(
+        "    if model not in SUPPORTED_MODELS:\n        raise ValueError(model)\n", ""
+    )
+    assert _applicabilities(tmp_path / "b", files, "app/config.py")["GLM101"] == "safe"
+
+
 def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
     """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
     test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,

@@ -248,8 +248,11 @@ class OpenAIModelName(Rule):
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
                 # `if not MODEL_NAME.startswith("gpt-"): raise ...` here: rewritten, the test fails
                 tests = self._tests(sent, self.model.module_scope) if old is not None else []
-                if tests:
-                    checks = tests_shown([test.code for test in tests])
+                elsewhere = self.model.facts.tested_names.get(dotted)
+                if tests or elsewhere:
+                    # or `def ask(q, model=MODEL): if model not in SUPPORTED: ...` in a module
+                    # sending it: rewritten here alone, the id fails that test there
+                    checks = ", ".join(filter(None, (tests_shown([test.code for test in tests]), elsewhere)))
                     self.report(
                         literal,
                         f"{message}, also tested by {checks}: replace it with `{new}` and update the test",
