@@ -176,6 +176,10 @@ class ModuleSummary:
     #: model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: raise ...`): rewritten alone where
     #: it is defined, the id would fail that test
     tested_sent: tuple[tuple[str, str, str], ...] = ()
+    #: function or class of `model_params` -> (parameter, the tests shown) for each parameter
+    #: whose id it also compares or membership-tests on its way to the request
+    #: (`if model.startswith("text-embedding"): ...`): a caller's id rewritten alone fails them
+    tested_params: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -276,6 +280,9 @@ class ModuleFacts:
     #: dotted name of `sent_names` -> the tests of it in a module that sends it, with that
     #: module ("`model not in SUPPORTED_MODELS` in `app.client`", `ModuleSummary.tested_sent`)
     tested_names: Mapping[str, str] = field(default_factory=dict)
+    #: imported function of `model_functions`, as written -> (parameter, the tests of it there,
+    #: `ModuleSummary.tested_params`)
+    tested_functions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -323,6 +330,7 @@ class ModuleFacts:
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
         parts += [f"d {k} {v}" for k, v in sorted(self.tested_names.items())]
+        parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
         return "\n".join(parts)
 
 
@@ -796,6 +804,7 @@ class ProjectIndex:
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         waiting_functions: dict[str, str] = {}
+        tested_functions: dict[str, tuple[tuple[str, str], ...]] = {}
         inherited_calls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
@@ -808,6 +817,8 @@ class ProjectIndex:
                 params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                    if tested := defining.tested_params.get(found.name):
+                        tested_functions[qualified] = tested
                     if (waits := defining.waiting_params.get(found.name)) is not None:
                         waiting_functions[qualified] = waits
                 uses = self._client_uses(found.path, found.name)
@@ -869,6 +880,7 @@ class ProjectIndex:
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
             tested_names=self._sent_names(tested=True).get(path, {}),
+            tested_functions=tested_functions,
         )
 
     def _legacy_patched(self, summary: ModuleSummary) -> dict[str, str]:

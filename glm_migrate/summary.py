@@ -88,6 +88,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
+    model_params = _model_params(model)
     return ModuleSummary(
         clients,
         factories,
@@ -95,7 +96,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tuple(imports),
         sent,
         held,
-        _model_params(model),
+        model_params,
         _client_params(model),
         client_forwards=_client_forwards(model, set(imports)),
         param_sent=_param_sent(model),
@@ -116,6 +117,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         instances=instances,
         legacy_patched=_legacy_patched(model),
         tested_sent=tuple(sorted(set(_tested_sent(model)))) if sent else (),
+        tested_params=_tested_params(model) if model_params else {},
     )
 
 
@@ -561,6 +563,21 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
     for owner, param, index, call in _model_param_sources(model):
         found.setdefault(owner, set()).add((param, index, call.endpoint or ""))
     return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _tested_params(model: SemanticModel) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The functions and classes of `_model_params` whose parameter's id they also compare or
+    membership-test on its way to the request (`if model.startswith("text-embedding"): ...`),
+    each with the parameter and the tests shown: a caller elsewhere rewriting the id it passes
+    changes what those tests decide."""
+    found: dict[str, dict[str, str]] = {}
+    memo: dict[tuple[str, Scope], list[ModelTest]] = {}
+    for owner, param, _, call in _model_param_sources(model):
+        for value in model.model_arguments(call):
+            tests = model_tests(model, value, call.scope, memo)
+            if tests:
+                found.setdefault(owner, {}).setdefault(param, tests_shown([test.code for test in tests]))
+    return {owner: tuple(sorted(params.items())) for owner, params in found.items()}
 
 
 def waiting_sends(

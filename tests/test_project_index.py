@@ -1959,6 +1959,33 @@ def test_an_imported_model_default_another_module_tests_against_a_list_waits(tmp
     assert _applicabilities(tmp_path / "b", files, "app/config.py")["GLM101"] == "safe"
 
 
+def test_an_id_passed_to_a_function_that_tests_it_elsewhere_waits(tmp_path: Path) -> None:
+    """`def request(text, model): if model.startswith("text-embedding"): embeddings ... else: chat`
+    in one module, `request(text, model="text-embedding-3-small")` in another (Simibrum/therapy_bot):
+    the id rewritten alone by the caller's fix, the function sends the text to chat completions.
+    The caller's id waits, manual, naming the test and the function."""
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef request(text, model):\n"
+        "    if model.startswith('text-embedding'):\n"
+        "        return client.embeddings.create(input=text, model=model).data[0].embedding\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': text}])\n",
+        "app/embed.py": "from app.common import request\n\n\ndef embed(text, model='text-embedding-3-small'):\n"
+        "    return request(text, model=model)\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.relative_to(tmp_path).as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    (finding,) = [d for d in reports["app/embed.py"].diagnostics if d.code == "GLM101"]
+    assert finding.applicability is not None and finding.applicability.value == "manual"
+    assert "also tested by `model.startswith('text-embedding')` in `app.common.request`" in finding.message
+    # a function that only sends it on leaves the caller's fix as it was
+    files["app/common.py"] = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef request(text, model):\n"
+        "    return client.embeddings.create(input=text, model=model).data[0].embedding\n"
+    )
+    assert _applicabilities(tmp_path / "b", files, "app/embed.py")["GLM101"] == "unsafe"
+
+
 def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
     """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
     test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,

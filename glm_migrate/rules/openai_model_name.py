@@ -386,9 +386,12 @@ class OpenAIModelName(Rule):
                             "whose client moves to Z.AI"
                         )
                         tests = self._tests(arg.value, scope) if arg.value is not literal else []
-                        if tests and old is not None:
-                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here
-                            checks = tests_shown([test.code for test in tests])
+                        there = dict(self.model.facts.tested_functions.get(qualified, ())).get(param)
+                        if (tests or there) and old is not None:
+                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here, or
+                            # `if model.startswith("text-embedding"):` in the function called
+                            shown = tests_shown([test.code for test in tests]) if tests else ""
+                            checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
                             report_model_tests(self, self._tested, tests, old, match.glm)
