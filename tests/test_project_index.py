@@ -1986,6 +1986,26 @@ def test_an_id_passed_to_a_function_that_tests_it_elsewhere_waits(tmp_path: Path
     assert _applicabilities(tmp_path / "b", files, "app/embed.py")["GLM101"] == "unsafe"
 
 
+def test_a_tests_expectation_of_the_id_a_mocked_function_of_the_code_gets_moves_with_it(tmp_path: Path) -> None:
+    """`mocker.patch("app.chat.api_request")` ... `mock.assert_called_once_with(model="gpt-4o-mini",
+    ...)`, where `app.chat` passes its default `"gpt-4o-mini"` to `api_request` (Simibrum/therapy_bot):
+    the run moves the default, so the expectation, a note before, failed the test. It now moves
+    with it, as an expectation of a mocked SDK method does."""
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef api_request(messages, model):\n"
+        "    return client.chat.completions.create(model=model, messages=messages)\n",
+        "app/chat.py": "from app.common import api_request\n\n\ndef ask(q, model='gpt-4o-mini'):\n"
+        "    return api_request(messages=[q], model=model)\n",
+        "tests/__init__.py": "",
+        "tests/test_chat.py": "from app.chat import ask\n\n\ndef test_ask(mocker):\n"
+        "    mock = mocker.patch('app.chat.api_request')\n    ask('hi')\n"
+        "    mock.assert_called_once_with(messages=['hi'], model='gpt-4o-mini')\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/chat.py")["GLM101"] == "safe"
+    assert _applicabilities(tmp_path / "b", files, "tests/test_chat.py")["GLM103"] == "safe"
+
+
 def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
     """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
     test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,
