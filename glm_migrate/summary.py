@@ -695,7 +695,13 @@ def _moves_to_zai(model: SemanticModel, client: Client) -> bool:
     another module builds and moves (`from app.llm import client`, `self.client` of a base class
     there): a wrapper here sending its callers' ids through it passes them on to Z.AI too."""
     if client.imported is not None:
-        return client.sdk in ("openai", "azure") and client.target is Target.OPENAI and client.imported.blocker is None
+        return (
+            client.sdk in ("openai", "azure")
+            and client.target in (Target.OPENAI, Target.ZAI)
+            and client.imported.blocker is None
+        )
+    if client.sdk == "openai" and client.target is Target.ZAI and client.origin in ("constructor", "module"):
+        return True  # moved already (by an earlier run): its callers' OpenAI ids fail there the same
     return moved_by_fixes(client) and repoint_blocker(model, client) is None
 
 
