@@ -270,6 +270,8 @@ _PATCHES = frozenset({"setattr", "patch", "object"})
 _STAND_INS = frozenset({"new", "side_effect"})
 #: a mock's checks of the exact arguments it was called with
 _EXPECTS = frozenset({"assert_called_once_with", "assert_called_with"})
+#: client classes whose clients the move turns into another class (GLM008: Azure's into OpenAI's)
+_CONVERTED = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
 #: the options a move to Z.AI gives a client
 _OPTIONS = frozenset({"base_url", "openai_api_base"})
 
@@ -305,6 +307,17 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
         target = _CLIENT_TARGET.fullmatch(written or "")
         if target is None:
             continue
+        if target.group(2) in _CONVERTED:
+            # any patch of it by name: the conversion to `OpenAI` takes the name out of the module
+            found.append(
+                (
+                    target.group(1),
+                    target.group(2),
+                    f"by name, which the conversion to `OpenAI` takes out of that module: the test would fail "
+                    f"with AttributeError; convert the client and patch `{target.group(2).replace('Azure', '')}` "
+                    "there instead",
+                )
+            )
         # the stand-in, or what a mock calls with the constructor's arguments (`side_effect=`)
         new = next((a.value for a in rest if a.keyword is None or a.keyword.value in _STAND_INS), None)
         if new is None and name == "patch":

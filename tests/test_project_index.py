@@ -2006,6 +2006,25 @@ def test_a_tests_expectation_of_the_id_a_mocked_function_of_the_code_gets_moves_
     assert _applicabilities(tmp_path / "b", files, "tests/test_chat.py")["GLM103"] == "safe"
 
 
+def test_an_azure_client_class_a_test_patches_by_name_is_not_converted(tmp_path: Path) -> None:
+    """`patch("app.llm.AzureOpenAI")` in a test (daved01/ragcore): GLM008's conversion to `OpenAI`
+    takes the name out of `app.llm`, and the patch fails with AttributeError. The client waits,
+    manual, naming the test; without such a patch its fix is offered as before."""
+    llm = (
+        "import os\n\nfrom openai import AzureOpenAI\n\n\ndef make():\n"
+        "    return AzureOpenAI(api_key=os.getenv('AZURE_OPENAI_API_KEY'), api_version='2024-02-01', "
+        "azure_endpoint='https://x.openai.azure.com')\n"
+    )
+    test = (
+        "from unittest.mock import patch\n\nfrom app.llm import make\n\n\ndef test_make():\n"
+        "    with patch('app.llm.AzureOpenAI') as cls:\n        make()\n    assert cls.called\n"
+    )
+    files = {"app/__init__.py": "", "app/llm.py": llm, "tests/__init__.py": "", "tests/test_llm.py": test}
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM008": "manual"}
+    files["tests/test_llm.py"] = "from app.llm import make\n\n\ndef test_make():\n    assert make\n"
+    assert _applicabilities(tmp_path / "b", files, "app/llm.py")["GLM008"] in ("safe", "unsafe")
+
+
 def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:
     """A test setting `OPENAI_API_KEY` for code whose client a person must move (here: held for the
     test's stand-in) is not offered the rename even with --unsafe-fixes: that code still reads it,
