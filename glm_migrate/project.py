@@ -174,6 +174,15 @@ class ModuleSummary:
     #: openai<1 resources (`ChatCompletion`) whose methods this module patches by a string target
     #: (`mock.patch("openai.ChatCompletion.create")`, a test's stand-in for the API)
     legacy_patched: tuple[str, ...] = ()
+    #: (imported name as written, attribute path, the tests shown) for the entries of `sent`
+    #: whose model id this module also compares or membership-tests (`def ask(q,
+    #: model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: raise ...`): rewritten alone where
+    #: it is defined, the id would fail that test
+    tested_sent: tuple[tuple[str, str, str], ...] = ()
+    #: function or class of `model_params` -> (parameter, the tests shown) for each parameter
+    #: whose id it also compares or membership-tests on its way to the request
+    #: (`if model.startswith("text-embedding"): ...`): a caller's id rewritten alone fails them
+    tested_params: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -278,6 +287,12 @@ class ModuleFacts:
     #: another module hands it whose move waits there (`ModuleSummary.waiting_handed`): the calls
     #: made through the parameter given it keep their ids in a safe run, or OpenAI would get GLM's
     held_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: dotted name of `sent_names` -> the tests of it in a module that sends it, with that
+    #: module ("`model not in SUPPORTED_MODELS` in `app.client`", `ModuleSummary.tested_sent`)
+    tested_names: Mapping[str, str] = field(default_factory=dict)
+    #: imported function of `model_functions`, as written -> (parameter, the tests of it there,
+    #: `ModuleSummary.tested_params`)
+    tested_functions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -326,6 +341,8 @@ class ModuleFacts:
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
         parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
+        parts += [f"tn {k} {v}" for k, v in sorted(self.tested_names.items())]
+        parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
         return "\n".join(parts)
 
 
@@ -479,6 +496,7 @@ class ProjectIndex:
     _by_name: dict[str, tuple[PurePath, ...]] = field(default_factory=dict, init=False)
     _sent: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _sent_tested: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
@@ -800,6 +818,7 @@ class ProjectIndex:
         client_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         waiting_functions: dict[str, str] = {}
+        tested_functions: dict[str, tuple[tuple[str, str], ...]] = {}
         inherited_calls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
@@ -812,6 +831,8 @@ class ProjectIndex:
                 params = defining.model_params.get(found.name)
                 if params:
                     model_functions[qualified] = params
+                    if tested := defining.tested_params.get(found.name):
+                        tested_functions[qualified] = tested
                     if (waits := defining.waiting_params.get(found.name)) is not None:
                         waiting_functions[qualified] = waits
                 uses = self._client_uses(found.path, found.name)
@@ -874,6 +895,8 @@ class ProjectIndex:
             legacy_patched=self._legacy_patched(summary),
             handed_keys=self._handed_keys_of().get(path, {}),
             held_params=self._held_params_of().get(path, {}),
+            tested_names=self._sent_names(tested=True).get(path, {}),
+            tested_functions=tested_functions,
         )
 
     def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
@@ -1172,15 +1195,19 @@ class ProjectIndex:
             for qualified, *rest in getattr(summary, field):
                 yield importer, self.resolve_name(qualified, importer), tuple(rest)
 
-    def _sent_names(self, *, waiting: bool = False) -> dict[PurePath, dict[str, str]]:
+    def _sent_names(self, *, waiting: bool = False, tested: bool = False) -> dict[PurePath, dict[str, str]]:
         """For each module, its names other modules send as model ids, each with the endpoint
         (or, `waiting`, only those a client that waits where it is built sends, each with why;
+        or, `tested`, only those a sending module also tests, each with the tests and where;
         computed once)."""
-        if self._sent is None or self._sent_waiting is None:
+        if self._sent is None or self._sent_waiting is None or self._sent_tested is None:
             sent: dict[PurePath, dict[str, str]] = {}
             held: dict[PurePath, dict[str, str]] = {}
-            for field_name, into in (("sent", sent), ("waiting_sent", held)):
-                for _, found, (attributes, what) in self._imported_by_summaries(field_name):
+            tests: dict[PurePath, dict[str, str]] = {}
+            for field_name, into in (("sent", sent), ("waiting_sent", held), ("tested_sent", tests)):
+                for importer, found, (attributes, what) in self._imported_by_summaries(field_name):
+                    if into is tests:
+                        what = f"{what} in `{(self._module(importer) or (importer.stem, importer))[0]}`"
                     if isinstance(found, _Name):
                         dotted = f"{found.name}.{attributes}" if attributes else found.name
                         into.setdefault(found.path, {})[dotted] = what
@@ -1203,8 +1230,8 @@ class ProjectIndex:
                         held.setdefault(source.path, {}).setdefault(dotted, why)
                     elif isinstance(source, _Module) and attributes:
                         held.setdefault(source.path, {}).setdefault(attributes, why)
-            self._sent, self._sent_waiting = sent, held
-        return self._sent_waiting if waiting else self._sent
+            self._sent, self._sent_waiting, self._sent_tested = sent, held, tests
+        return self._sent_tested if tested else self._sent_waiting if waiting else self._sent
 
     def _widths_for(self, path: PurePath, summary: ModuleSummary) -> dict[int, str]:
         """`ModuleFacts.vector_widths` of the module at `path`."""

@@ -11,7 +11,8 @@ import libcst as cst
 from glm_migrate.nodes import callee, code_of, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
-from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value
+from glm_migrate.rules._flow import ModelTest, model_tests
+from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value, tests_shown
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
@@ -90,6 +91,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
+    model_params = _model_params(model)
     return ModuleSummary(
         clients,
         factories,
@@ -97,7 +99,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tuple(imports),
         sent,
         held,
-        _model_params(model),
+        model_params,
         _client_params(model),
         client_forwards=_client_forwards(model, set(imports)),
         param_sent=_param_sent(model),
@@ -118,6 +120,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
         legacy_patched=_legacy_patched(model),
+        tested_sent=tuple(sorted(set(_tested_sent(model)))) if sent else (),
+        tested_params=_tested_params(model) if model_params else {},
     )
 
 
@@ -270,6 +274,8 @@ _PATCHES = frozenset({"setattr", "patch", "object"})
 _STAND_INS = frozenset({"new", "side_effect"})
 #: a mock's checks of the exact arguments it was called with
 _EXPECTS = frozenset({"assert_called_once_with", "assert_called_with"})
+#: client classes whose clients the move turns into another class (GLM008: Azure's into OpenAI's)
+_CONVERTED = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
 #: the options a move to Z.AI gives a client
 _OPTIONS = frozenset({"base_url", "openai_api_base"})
 
@@ -305,6 +311,17 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
         target = _CLIENT_TARGET.fullmatch(written or "")
         if target is None:
             continue
+        if target.group(2) in _CONVERTED:
+            # any patch of it by name: the conversion to `OpenAI` takes the name out of the module
+            found.append(
+                (
+                    target.group(1),
+                    target.group(2),
+                    f"by name, which the conversion to `OpenAI` takes out of that module: the test would fail "
+                    f"with AttributeError; convert the client and patch `{target.group(2).replace('Azure', '')}` "
+                    "there instead",
+                )
+            )
         # the stand-in, or what a mock calls with the constructor's arguments (`side_effect=`)
         new = next((a.value for a in rest if a.keyword is None or a.keyword.value in _STAND_INS), None)
         if new is None and name == "patch":
@@ -347,7 +364,43 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
                     "client would fail it; update that expectation",
                 )
             )
+    if mocks and ("call_args" in model.source or "mock_calls" in model.source):
+        found.extend(_argument_reads(model, mocks))
     return tuple(sorted(set(found)))
+
+
+#: a mock's records of the arguments it was called with, which a test compares or reads
+_ARGUMENT_RECORDS = frozenset({"call_args", "call_args_list", "mock_calls"})
+
+
+def _argument_reads(
+    model: SemanticModel, mocks: dict[tuple[cst.CSTNode, str], tuple[str, str]]
+) -> Iterator[tuple[str, str, str]]:
+    """For each mock of a client class whose recorded arguments the test reads
+    (`cls.call_args.kwargs == {"api_key": None}`, `cls.call_args == call(...)`,
+    `cls.call_args_list`): the entry `_client_stubs` gives it. The move adds `base_url=` and
+    changes the key the client is built with, which such a comparison sees."""
+    for (holder, name), expected in mocks.items():
+        for node in model.names.get(name, ()):
+            parent = model.parents.get(node)
+            if type(parent) is not cst.Attribute or parent.value is not node:
+                continue
+            if parent.attr.value not in _ARGUMENT_RECORDS or _enclosing_function(model, node) is not holder:
+                continue
+            yield (
+                *expected,
+                f"with a mock whose arguments it reads (`{short_code(parent)}`): moved, the client would be "
+                "built with `base_url=` and Z.AI's key, which that test does not expect; update it",
+            )
+            break
+
+
+def _enclosing_function(model: SemanticModel, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The function (or module) a node is written in, as `_mock_name` names it."""
+    parent = model.parents.get(node)
+    while parent is not None and type(parent) not in (cst.FunctionDef, cst.Module):
+        parent = model.parents.get(parent)
+    return parent
 
 
 def _mock_name(model: SemanticModel, call: cst.Call, scope: Scope) -> tuple[cst.CSTNode, str] | None:
@@ -553,6 +606,21 @@ def _model_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str],
     return {name: tuple(sorted(params)) for name, params in found.items()}
 
 
+def _tested_params(model: SemanticModel) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The functions and classes of `_model_params` whose parameter's id they also compare or
+    membership-test on its way to the request (`if model.startswith("text-embedding"): ...`),
+    each with the parameter and the tests shown: a caller elsewhere rewriting the id it passes
+    changes what those tests decide."""
+    found: dict[str, dict[str, str]] = {}
+    memo: dict[tuple[str, Scope], list[ModelTest]] = {}
+    for owner, param, _, call in _model_param_sources(model):
+        for value in model.model_arguments(call):
+            tests = model_tests(model, value, call.scope, memo)
+            if tests:
+                found.setdefault(owner, {}).setdefault(param, tests_shown([test.code for test in tests]))
+    return {owner: tuple(sorted(params.items())) for owner, params in found.items()}
+
+
 def waiting_sends(
     model: SemanticModel, waiting: Mapping[Client, str]
 ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
@@ -668,7 +736,13 @@ def _moves_to_zai(model: SemanticModel, client: Client) -> bool:
     another module builds and moves (`from app.llm import client`, `self.client` of a base class
     there): a wrapper here sending its callers' ids through it passes them on to Z.AI too."""
     if client.imported is not None:
-        return client.sdk in ("openai", "azure") and client.target is Target.OPENAI and client.imported.blocker is None
+        return (
+            client.sdk in ("openai", "azure")
+            and client.target in (Target.OPENAI, Target.ZAI)
+            and client.imported.blocker is None
+        )
+    if client.sdk == "openai" and client.target is Target.ZAI and client.origin in ("constructor", "module"):
+        return True  # moved already (by an earlier run): its callers' OpenAI ids fail there the same
     return moved_by_fixes(client) and repoint_blocker(model, client) is None
 
 
@@ -951,6 +1025,23 @@ def _sent_sources(model: SemanticModel) -> Iterator[tuple[ApiCall, str, str]]:
         for value in model.model_arguments(call):
             for qualified, attributes in imported_roots(model, value, call.scope, 0):
                 yield call, qualified, attributes
+
+
+def _tested_sent(model: SemanticModel) -> Iterator[tuple[str, str, str]]:
+    """(import, attribute path, the tests shown) for imported values that reach a request's model
+    id through names this module also compares or membership-tests (`def ask(q,
+    model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: ...`, `model_tests`)."""
+    memo: dict[tuple[str, Scope], list[ModelTest]] = {}
+    for call in model.api_calls:
+        if call.endpoint not in _MODEL_ENDPOINTS or not call.migratable or call.mixed:
+            continue
+        for value in model.model_arguments(call):
+            roots = set(imported_roots(model, value, call.scope, 0))
+            tests = model_tests(model, value, call.scope, memo) if roots else []
+            if tests:
+                checks = tests_shown([test.code for test in tests])
+                for qualified, attributes in roots:
+                    yield qualified, attributes, checks
 
 
 #: endpoints whose model ids change only with --unsafe-fixes (another model draws or hears

@@ -1904,7 +1904,8 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     class whose `__init__` takes only `api_key`) stands in for the client (RStrinati/SkinTracker):
     the move's `base_url=` and `api_key=` would fail that test with TypeError, so the client waits,
     reported for a person to widen the stand-in and move it. So does a client whose mock a test
-    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`)."""
+    expects to be built with exactly the arguments it lists (`cls.assert_called_once_with(...)`), or
+    whose recorded arguments it reads (`cls.call_args.kwargs == {...}`)."""
     service = (
         "import os\nfrom openai import AsyncOpenAI\n\n\n"
         "class Service:\n    def __init__(self):\n"
@@ -1954,6 +1955,19 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     for stub in (expecting, decorated):
         found = _applicabilities(tmp_path / "f", {"service.py": service, "tests/test_service.py": stub}, "service.py")
         assert found == {"GLM002": "manual", "GLM101": "manual"}
+    # ... or whose recorded arguments the test reads and compares (tzada8/capstone)
+    reading = (
+        "import unittest\nfrom unittest.mock import patch\n\nimport service\n\n\n"
+        "class TestService(unittest.TestCase):\n    @patch('service.AsyncOpenAI')\n"
+        "    def test_run(self, cls):\n        service.Service()\n"
+        "        self.assertEqual(cls.call_args.kwargs, {'api_key': None})\n"
+    )
+    for stub in (
+        reading,
+        reading.replace("cls.call_args.kwargs, {'api_key': None}", "cls.call_args, call(api_key=None)"),
+    ):
+        found = _applicabilities(tmp_path / "h", {"service.py": service, "tests/test_service.py": stub}, "service.py")
+        assert found == {"GLM002": "manual", "GLM101": "manual"}
     # ... not a mock whose calls the test reads, nor one expected with the move's `base_url=`
     for stub in (
         expecting.replace("cls.assert_called_once_with(api_key='sk-test')", "assert cls.called"),
@@ -1976,6 +1990,98 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     )
     found = _applicabilities(tmp_path / "e", {"chain.py": chain, "tests/test_chain.py": chain_stub}, "chain.py")
     assert "safe" not in found.values()
+
+
+def test_an_imported_model_default_another_module_tests_against_a_list_waits(tmp_path: Path) -> None:
+    """`DEFAULT_MODEL = "gpt-4o"` beside `SUPPORTED_MODELS = ["gpt-4o", ...]` in a settings
+    module, and `def ask(q, model=DEFAULT_MODEL): if model not in SUPPORTED_MODELS: raise ...` in
+    the module sending it (tisciencia/ai-prompter): rewritten where it is defined, the default
+    fails that test and every call of `ask` without a model raises. The id waits, manual, naming
+    the test and its module, as it does where the defining module tests it itself."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": "DEFAULT_MODEL = 'gpt-4o'\nSUPPORTED_MODELS = ['gpt-4o', 'gpt-4o-mini']\n",
+        "app/client.py": "from openai import OpenAI\n\nfrom app.config import DEFAULT_MODEL, SUPPORTED_MODELS\n\n"
+        "client = OpenAI()\n\n\ndef ask(q, model=DEFAULT_MODEL):\n    if model not in SUPPORTED_MODELS:\n"
+        "        raise ValueError(model)\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.relative_to(tmp_path).as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    (finding,) = [d for d in reports["app/config.py"].diagnostics if d.code == "GLM101"]
+    assert finding.applicability is not None and finding.applicability.value == "manual"
+    assert "also tested by `model not in SUPPORTED_MODELS` in `app.client`" in finding.message
+    # not where the sending module only passes the id on
+    files["app/client.py"] = files["app/client.py"].replace(
+        "    if model not in SUPPORTED_MODELS:\n        raise ValueError(model)\n", ""
+    )
+    assert _applicabilities(tmp_path / "b", files, "app/config.py")["GLM101"] == "safe"
+
+
+def test_an_id_passed_to_a_function_that_tests_it_elsewhere_waits(tmp_path: Path) -> None:
+    """`def request(text, model): if model.startswith("text-embedding"): embeddings ... else: chat`
+    in one module, `request(text, model="text-embedding-3-small")` in another (Simibrum/therapy_bot):
+    the id rewritten alone by the caller's fix, the function sends the text to chat completions.
+    The caller's id waits, manual, naming the test and the function."""
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef request(text, model):\n"
+        "    if model.startswith('text-embedding'):\n"
+        "        return client.embeddings.create(input=text, model=model).data[0].embedding\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': text}])\n",
+        "app/embed.py": "from app.common import request\n\n\ndef embed(text, model='text-embedding-3-small'):\n"
+        "    return request(text, model=model)\n",
+    }
+    paths = _tree(tmp_path, files)
+    reports = {r.path.relative_to(tmp_path).as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    (finding,) = [d for d in reports["app/embed.py"].diagnostics if d.code == "GLM101"]
+    assert finding.applicability is not None and finding.applicability.value == "manual"
+    assert "also tested by `model.startswith('text-embedding')` in `app.common.request`" in finding.message
+    # a function that only sends it on leaves the caller's fix as it was
+    files["app/common.py"] = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef request(text, model):\n"
+        "    return client.embeddings.create(input=text, model=model).data[0].embedding\n"
+    )
+    assert _applicabilities(tmp_path / "b", files, "app/embed.py")["GLM101"] == "unsafe"
+
+
+def test_a_tests_expectation_of_the_id_a_mocked_function_of_the_code_gets_moves_with_it(tmp_path: Path) -> None:
+    """`mocker.patch("app.chat.api_request")` ... `mock.assert_called_once_with(model="gpt-4o-mini",
+    ...)`, where `app.chat` passes its default `"gpt-4o-mini"` to `api_request` (Simibrum/therapy_bot):
+    the run moves the default, so the expectation, a note before, failed the test. It now moves
+    with it, as an expectation of a mocked SDK method does."""
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef api_request(messages, model):\n"
+        "    return client.chat.completions.create(model=model, messages=messages)\n",
+        "app/chat.py": "from app.common import api_request\n\n\ndef ask(q, model='gpt-4o-mini'):\n"
+        "    return api_request(messages=[q], model=model)\n",
+        "tests/__init__.py": "",
+        "tests/test_chat.py": "from app.chat import ask\n\n\ndef test_ask(mocker):\n"
+        "    mock = mocker.patch('app.chat.api_request')\n    ask('hi')\n"
+        "    mock.assert_called_once_with(messages=['hi'], model='gpt-4o-mini')\n",
+    }
+    assert _applicabilities(tmp_path, files, "app/chat.py")["GLM101"] == "safe"
+    assert _applicabilities(tmp_path / "b", files, "tests/test_chat.py")["GLM103"] == "safe"
+
+
+def test_an_azure_client_class_a_test_patches_by_name_is_not_converted(tmp_path: Path) -> None:
+    """`patch("app.llm.AzureOpenAI")` in a test (daved01/ragcore): GLM008's conversion to `OpenAI`
+    takes the name out of `app.llm`, and the patch fails with AttributeError. The client waits,
+    manual, naming the test; without such a patch its fix is offered as before."""
+    llm = (
+        "import os\n\nfrom openai import AzureOpenAI\n\n\ndef make():\n"
+        "    return AzureOpenAI(api_key=os.getenv('AZURE_OPENAI_API_KEY'), api_version='2024-02-01', "
+        "azure_endpoint='https://x.openai.azure.com')\n"
+    )
+    test = (
+        "from unittest.mock import patch\n\nfrom app.llm import make\n\n\ndef test_make():\n"
+        "    with patch('app.llm.AzureOpenAI') as cls:\n        make()\n    assert cls.called\n"
+    )
+    files = {"app/__init__.py": "", "app/llm.py": llm, "tests/__init__.py": "", "tests/test_llm.py": test}
+    assert _applicabilities(tmp_path, files, "app/llm.py") == {"GLM008": "manual"}
+    files["tests/test_llm.py"] = "from app.llm import make\n\n\ndef test_make():\n    assert make\n"
+    assert _applicabilities(tmp_path / "b", files, "app/llm.py")["GLM008"] in ("safe", "unsafe")
 
 
 def test_a_test_keeps_openais_variable_that_held_code_still_reads(tmp_path: Path) -> None:

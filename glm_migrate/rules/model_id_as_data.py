@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string, replace_with
 from glm_migrate.rules.model_setting import another_providers_class, names_a_tokenizer, settings_in
@@ -117,7 +118,12 @@ class ModelIdAsData(Rule):
                 if call.func.attr.value.startswith(
                     ("assert_called", "assert_any_call", "assert_awaited", "assert_any_await")
                 ):
-                    return self._api_method(call.func.value)
+                    method = self._api_method(call.func.value)
+                    if method is None and self.model.is_test_module:
+                        # a mock of the code's own function that takes the model on to a request
+                        # (`mocker.patch("app.chat.api_request")` ... `(model="gpt-4o", ...)`)
+                        return short_code(call.func.value)
+                    return method
             return None
         comparison = parents.get(parent) if isinstance(parent, cst.ComparisonTarget) else parent
         if not isinstance(comparison, cst.Comparison):

@@ -248,8 +248,11 @@ class OpenAIModelName(Rule):
                 message = f"Model id `{old}` sent to {_endpoint_label(endpoint)} by a module that imports `{dotted}`"
                 # `if not MODEL_NAME.startswith("gpt-"): raise ...` here: rewritten, the test fails
                 tests = self._tests(sent, self.model.module_scope) if old is not None else []
-                if tests:
-                    checks = tests_shown([test.code for test in tests])
+                elsewhere = self.model.facts.tested_names.get(dotted)
+                if tests or elsewhere:
+                    # or `def ask(q, model=MODEL): if model not in SUPPORTED: ...` in a module
+                    # sending it: rewritten here alone, the id fails that test there
+                    checks = ", ".join(filter(None, (tests_shown([test.code for test in tests]), elsewhere)))
                     self.report(
                         literal,
                         f"{message}, also tested by {checks}: replace it with `{new}` and update the test",
@@ -383,9 +386,12 @@ class OpenAIModelName(Rule):
                             "whose client moves to Z.AI"
                         )
                         tests = self._tests(arg.value, scope) if arg.value is not literal else []
-                        if tests and old is not None:
-                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here
-                            checks = tests_shown([test.code for test in tests])
+                        there = dict(self.model.facts.tested_functions.get(qualified, ())).get(param)
+                        if (tests or there) and old is not None:
+                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here, or
+                            # `if model.startswith("text-embedding"):` in the function called
+                            shown = tests_shown([test.code for test in tests]) if tests else ""
+                            checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
                             report_model_tests(self, self._tested, tests, old, match.glm)
