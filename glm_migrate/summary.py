@@ -1055,6 +1055,18 @@ def kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None
     `ft:gpt-4o-mini:acme::x1`; a speech model sent to chat completions, `gpt-4o-audio-preview`),
     which a person replaces (GLM102): a client moved with it fails at Z.AI, as it would with an
     id only an unsafe fix rewrites. Chat and embeddings calls only, as GLM102 reports them."""
+    return _first_openai_id(model, call, with_glm=False)
+
+
+def _sends_openai_id(model: SemanticModel, call: ApiCall) -> bool:
+    """`call` sends a literal OpenAI model id that has a GLM counterpart (`gpt-4o-mini`): in a
+    module that cannot see the call's client, GLM103 only reports it."""
+    return _first_openai_id(model, call, with_glm=True) is not None
+
+
+def _first_openai_id(model: SemanticModel, call: ApiCall, *, with_glm: bool) -> cst.SimpleString | None:
+    """The first literal OpenAI model id a chat or embeddings `call` sends that has (`with_glm`)
+    or has not a GLM counterpart."""
     if call.endpoint not in ("chat", "embeddings"):
         return None
     tables = model.tables
@@ -1063,25 +1075,9 @@ def kept_by_hand(model: SemanticModel, call: ApiCall) -> cst.SimpleString | None
         if not value or value.isspace() or tables.is_target(call.endpoint, value):
             continue
         match = tables.match_on(call.endpoint, value) or tables.match_model(value)
-        if match is not None and not match.glm:
+        if match is not None and bool(match.glm) == with_glm:
             return literal
     return None
-
-
-def _sends_openai_id(model: SemanticModel, call: ApiCall) -> bool:
-    """`call` sends a literal OpenAI model id that has a GLM counterpart (`gpt-4o-mini`): in a
-    module that cannot see the call's client, GLM103 only reports it."""
-    if call.endpoint not in ("chat", "embeddings"):
-        return False
-    tables = model.tables
-    for literal in model.model_literals(call)[0]:
-        value = string_value(literal)
-        if not value or value.isspace() or tables.is_target(call.endpoint, value):
-            continue
-        match = tables.match_on(call.endpoint, value) or tables.match_model(value)
-        if match is not None and match.glm:
-            return True
-    return False
 
 
 def cannot_follow(tables: Tables, path: tuple[str, ...], call: ApiCall | None = None) -> bool:
