@@ -243,6 +243,10 @@ class ModuleFacts:
     #: OpenAI's variables this test names that a module of the run keeps reading even with
     #: --unsafe-fixes (`ModuleSummary.env_held`): renamed here, the test would not set them
     held_envs: frozenset[str] = frozenset()
+    #: OpenAI's variables this test names where no module of the run outside tests reads them or
+    #: imports anything that does (`_OPENAI_READER_ROOTS`): the code the test runs reaches OpenAI
+    #: through a library no fix moves (`llm`'s OpenAI plugin), which keeps reading them
+    unread_envs: frozenset[str] = frozenset()
     #: model ids this test holds (`ModuleSummary.model_ids`) that every fix of the run about
     #: them turns into one same id, applied (`ModuleSummary.id_moves`) -> that id
     moved_ids: Mapping[str, str] = field(default_factory=dict)
@@ -330,6 +334,7 @@ class ModuleFacts:
         parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
         parts += [f"q {name}" for name in sorted(self.held_envs)]
+        parts += [f"ue {name}" for name in sorted(self.unread_envs)]
         parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
         parts += [f"g {self.agents_default}"] if self.agents_default else []
         parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
@@ -469,6 +474,40 @@ _CLIENT_SDK_ROOTS = frozenset({"openai", "zai", "zhipuai"})
 #: ... and LiteLLM's: a module importing any of these has its own rules for its model settings
 _CLIENT_ROOTS = _CLIENT_SDK_ROOTS | {"litellm"}
 
+#: top-level modules of the SDKs and frameworks that read OpenAI's variables themselves (or
+#: whose clients glm-migrate moves): a run whose code outside tests imports none of them, and
+#: reads none of the variables by name, moves nothing that a test's `OPENAI_API_KEY` is for
+_OPENAI_READER_ROOTS = _SDK_ROOTS | {
+    "langchain",
+    "llama_index",
+    "instructor",
+    "dspy",
+    "crewai",
+    "autogen",
+    "agents",
+    "pydantic_ai",
+    "haystack",
+    "semantic_kernel",
+    "smolagents",
+    "mem0",
+    "ell",
+    "marvin",
+    "guidance",
+}
+
+
+def _test_path(path: PurePath) -> bool:
+    """`path` is named as a test module is (`test_x.py`, `x_test.py`, `conftest.py`, or under
+    a `tests` folder)."""
+    stem = path.stem
+    return (
+        stem.startswith("test_")
+        or stem.endswith("_test")
+        or stem == "conftest"
+        or any(part in ("tests", "test") for part in path.parts[:-1])
+    )
+
+
 #: what an imported name is: a client, a function returning one, another name, a module
 _Resolved = _Client | _Factory | _Name | _Module
 
@@ -507,6 +546,7 @@ class ProjectIndex:
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
     _held_env: frozenset[str] | None = field(default=None, init=False)
+    _code_reads_env: bool | None = field(default=None, init=False)
     _moved_id: dict[str, str] | None = field(default=None, init=False)
     _stubs: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _session_calls: dict[str, list[tuple[PurePath, str]]] | None = field(default=None, init=False)
@@ -881,6 +921,9 @@ class ProjectIndex:
             self._key_params_of().get(path, {}),
             moved_envs=self._moved_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
             held_envs=self._held_envs().intersection(summary.env_names) if summary.env_names else frozenset(),
+            unread_envs=frozenset(summary.env_names)
+            if summary.env_names and not self._code_reads_envs()
+            else frozenset(),
             moved_ids={i: new for i in summary.model_ids if (new := self._moved_ids().get(i))}
             if summary.model_ids
             else {},
@@ -1068,6 +1111,29 @@ class ProjectIndex:
         if self._held_env is None:
             self._held_env = frozenset(name for _, summary in self._one_by_one() for name in summary.env_held)
         return self._held_env
+
+    def _code_reads_envs(self) -> bool:
+        """Some module of the run outside tests reads OpenAI's variables by name, or imports an
+        SDK or framework that reads them (`_OPENAI_READER_ROOTS`); also True where the run has
+        no module outside tests, which leaves nothing to tell (computed once). A module of the run
+        without a summary is one the pre-check let pass: it names no SDK and no such variable."""
+        if self._code_reads_env is None:
+            code = reads = False
+            for _, summary in self._one_by_one():
+                roots = {i.partition(".")[0] for i in summary.imports}
+                if summary.env_names or roots & {"pytest", "unittest"}:
+                    continue  # a test
+                code = True
+                if summary.env_reads or roots & _OPENAI_READER_ROOTS:
+                    reads = True
+                    break
+            if not reads and not code:
+                code = any(
+                    path not in self.summaries and not _test_path(path) and path.suffix == ".py"
+                    for path in self.modules
+                )
+            self._code_reads_env = reads or not code
+        return self._code_reads_env
 
     def _moved_envs(self) -> frozenset[str]:
         """OpenAI's variables read somewhere in the run that every module reading them stops

@@ -2501,3 +2501,31 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         "bot.py": _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY as api_key"),
     }
     assert _fixes(tmp_path / "client", files, "keys.py")["GLM009"][0] == "unsafe"
+
+
+def test_a_test_setting_openais_key_for_a_library_no_module_of_the_run_moves_is_not_renamed(tmp_path: Path) -> None:
+    """A test setting `OPENAI_API_KEY` where no module of the run reads it nor imports anything
+    glm-migrate moves (the code calls OpenAI through a library that reads the variable itself,
+    `llm`'s OpenAI plugin in datasette/datasette-extract) is not offered the rename: nothing of the
+    run moves to Z.AI, and renamed, that library would run without its key."""
+    files = {
+        "plugin.py": "import llm\n\n\ndef ask(q):\n    return llm.get_model('gpt-4o-mini').prompt(q).text()\n",
+        "tests/test_plugin.py": "import plugin\n\n\n"
+        "def test_ask(monkeypatch):\n    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test')\n"
+        "    monkeypatch.delenv('OPENAI_BASE_URL', raising=False)\n    plugin.ask('hi')\n",
+    }
+    assert _applicabilities(tmp_path, files, "tests/test_plugin.py")["GLM009"] == "manual"
+    report = next(r for r in run(_tree(tmp_path / "m", files), Settings(), jobs=1) if r.path.name == "test_plugin.py")
+    messages = [d.message for d in report.diagnostics if d.code == "GLM009"]
+    assert len(messages) == 2 and all("no module of this run" in m for m in messages)
+    # ... also where that code names no model id, so the pre-check lets it pass unread
+    files["plugin.py"] = "import llm\n\n\ndef ask(q, name):\n    return llm.get_model(name).prompt(q).text()\n"
+    assert _applicabilities(tmp_path / "n", files, "tests/test_plugin.py")["GLM009"] == "manual"
+    # code of the run building an SDK client (or reading the variable) keeps the rename
+    files["plugin.py"] = "from openai import OpenAI\n\nclient = OpenAI()\n"
+    assert _applicabilities(tmp_path / "b", files, "tests/test_plugin.py")["GLM009"] in ("safe", "unsafe")
+    files["plugin.py"] = "import os\n\nKEY = os.environ['OPENAI_API_KEY']\n"
+    assert _applicabilities(tmp_path / "c", files, "tests/test_plugin.py")["GLM009"] in ("safe", "unsafe")
+    # a test alone in the run: nothing tells, the rename stays offered
+    only = {"tests/test_plugin.py": files["tests/test_plugin.py"]}
+    assert _applicabilities(tmp_path / "d", only, "tests/test_plugin.py")["GLM009"] == "unsafe"
