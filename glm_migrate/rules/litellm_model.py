@@ -115,7 +115,6 @@ class LitellmModel(Rule):
         Valid('import litellm\nlitellm.completion(api_base="http://localhost:4000", **request)'),  # a proxy's request
         # the provider named outright: that provider's model names, whatever their prefix
         Valid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], custom_llm_provider="ollama")'),
-        Invalid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], custom_llm_provider="openai")'),
         Valid(  # a test double: LiteLLM answers itself and sends nothing
             'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="Hi!")'
         ),
@@ -132,6 +131,8 @@ class LitellmModel(Rule):
         ),
     )
     INVALID = (
+        # OpenAI named outright: a `zai/` model would still go to OpenAI, so provider and model move by hand
+        Invalid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], custom_llm_provider="openai")'),
         # no `zai/` route: it keeps calling OpenAI, reported
         Invalid('import litellm\ntext = litellm.transcription(model="whisper-1", file=audio)'),
         Invalid(  # DSPy hands its model id to LiteLLM
@@ -609,7 +610,7 @@ class LitellmModel(Rule):
         prefix = self.tables.litellm.prefix
         if complete and providers and not names & {*OPENAI_PROVIDERS, prefix}:
             return True  # `custom_llm_provider="ollama"`: that provider's model names
-        target = f"`{PROVIDER_OPTION}=\"{prefix}\"` with `model=\"{self.tables.target.chat}\"`"
+        target = f'`{PROVIDER_OPTION}="{prefix}"` with `model="{self.tables.target.chat}"`'
         if complete and providers:
             shown = " or ".join(f'`{PROVIDER_OPTION}="{name}"`' for name in sorted(n or "" for n in names))
             self.report(

@@ -383,7 +383,7 @@ class OpenAIEnvVar(Rule):
                 what = "key" if name in key_envs else "URL"
                 self.report(
                     node,
-                    f"{message}, and this module keeps it beside `\"model\": \"{beside}\"` in the same dict, an "
+                    f'{message}, and this module keeps it beside `"model": "{beside}"` in the same dict, an '
                     f"OpenAI model id no fix moves: read `{new}` only where that entry's model becomes a GLM id "
                     f"(its {what} and model change together)",
                 )
@@ -943,7 +943,9 @@ class OpenAIEnvVar(Rule):
             if string_value(element.key) not in keywords:
                 continue
             mapping = self.model.parents.get(element)
-            entry = dict_entry(mapping, "model") if type(mapping) is cst.Dict else None
+            if not isinstance(mapping, cst.Dict):
+                continue
+            entry = dict_entry(mapping, "model")
             if entry is None:
                 continue
             for literal in self.model.resolve_strings(entry.value, self._index.scope_of(mapping))[0]:
