@@ -30,6 +30,8 @@ from glm_migrate.semantic import Scope, Target, env_lookup, find_kwarg, string_v
 OPENAI_PROVIDERS = ("", "openai")
 #: where LiteLLM takes a deployment's URL (call keywords and `litellm_params` keys)
 BASE_NAMES = ("api_base", "base_url")
+#: the argument naming LiteLLM's provider outright, whatever the model's prefix says
+PROVIDER_OPTION = "custom_llm_provider"
 
 
 #: the words of an identifier (`anthropic_model` -> anthropic, model)
@@ -111,6 +113,8 @@ class LitellmModel(Rule):
             'import litellm\nlitellm.embedding(model="text-embedding-3-small", input=["x"], api_base="http://localhost:4000")'
         ),
         Valid('import litellm\nlitellm.completion(api_base="http://localhost:4000", **request)'),  # a proxy's request
+        # the provider named outright: that provider's model names, whatever their prefix
+        Valid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], custom_llm_provider="ollama")'),
         Valid(  # a test double: LiteLLM answers itself and sends nothing
             'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="Hi!")'
         ),
@@ -127,6 +131,8 @@ class LitellmModel(Rule):
         ),
     )
     INVALID = (
+        # OpenAI named outright: a `zai/` model would still go to OpenAI, so provider and model move by hand
+        Invalid('import litellm\nlitellm.completion(model="gpt-4o", messages=[], custom_llm_provider="openai")'),
         # no `zai/` route: it keeps calling OpenAI, reported
         Invalid('import litellm\ntext = litellm.transcription(model="whisper-1", file=audio)'),
         Invalid(  # DSPy hands its model id to LiteLLM
@@ -416,6 +422,8 @@ class LitellmModel(Rule):
             self._upgrade_in_place(model, scope, where)
             self._ranges(at, None)
             return
+        if self._provider_named(at, model, scope, where):
+            return
         provider = self.tables.litellm
         key = _option(at, "api_key")
         splat = _splat(at)
@@ -586,6 +594,39 @@ class LitellmModel(Rule):
             "files, batches or fine-tuning): keep an OpenAI key for it",
             severity=Severity.WARNING,
         )
+
+    def _provider_named(self, at: cst.Call | cst.Dict, model: cst.BaseExpression, scope: Scope, where: str) -> bool:
+        """Whether `custom_llm_provider=` names the provider, which LiteLLM then uses whatever
+        the model's prefix says (a `zai/` model would go there as it is): another provider's
+        call stays unreported; OpenAI's, or one known only at run time, is a person's to move,
+        provider and model together."""
+        option = _option(at, PROVIDER_OPTION)
+        if option is None:
+            return False
+        literals = self.model.resolve_strings(model, scope)[0]
+        self.claim(*literals)
+        providers, complete = self.model.resolve_strings(option, scope)
+        names = {string_value(p) for p in providers}
+        prefix = self.tables.litellm.prefix
+        if complete and providers and not names & {*OPENAI_PROVIDERS, prefix}:
+            return True  # `custom_llm_provider="ollama"`: that provider's model names
+        target = f'`{PROVIDER_OPTION}="{prefix}"` with `model="{self.tables.target.chat}"`'
+        if complete and providers:
+            shown = " or ".join(f'`{PROVIDER_OPTION}="{name}"`' for name in sorted(n or "" for n in names))
+            self.report(
+                option,
+                f"{shown} names the provider of {where}, whatever its model's prefix: a "
+                f"`{prefix}/` model would go there as it is; for Z.AI pass {target} (key from "
+                f"`{self.tables.litellm.api_key_env}`)",
+            )
+        else:
+            self.report(
+                option,
+                f"Provider of {where} comes from `{PROVIDER_OPTION}={short_code(option)}` at run time, and it "
+                f"decides where the model goes whatever its prefix: where it is OpenAI's, pass {target} (key "
+                f"from `{self.tables.litellm.api_key_env}`)",
+            )
+        return True
 
     def _elsewhere(self, base: cst.BaseExpression | None, model: cst.BaseExpression | None, scope: Scope) -> bool:
         """Whether `api_base=` sends the request to a server of its own (a proxy, a local model):

@@ -386,6 +386,18 @@ class OpenAIEnvVar(Rule):
                     f"OpenAI: read `{new}` only where that library moves to Z.AI",
                 )
                 continue
+            elif (beside := self._openai_model_beside(node, name in key_envs)) is not None:
+                # `{"model": "gpt-4o-mini", "api_key": os.getenv("OPENAI_API_KEY")}`, a library's
+                # model configuration (AG2's config list) that no rule moves: renamed, the entry
+                # would pair a Z.AI key (or URL) with an OpenAI model wherever it is used
+                what = "key" if name in key_envs else "URL"
+                self.report(
+                    node,
+                    f'{message}, and this module keeps it beside `"model": "{beside}"` in the same dict, an '
+                    f"OpenAI model id no fix moves: read `{new}` only where that entry's model becomes a GLM id "
+                    f"(its {what} and model change together)",
+                )
+                continue
             elif (header := self._service_header(node)) is not None:
                 # `weaviate.connect_to_local(headers={"X-OpenAI-Api-Key": os.environ["OPENAI_API_KEY"]})`:
                 # Weaviate's `text2vec-openai` module calls OpenAI with it; renamed, Weaviate would
@@ -940,6 +952,31 @@ class OpenAIEnvVar(Rule):
             for name in sorted(qualified):
                 if sdk.unchecked_model_reader(name):
                     return f"`{name}`"
+        return None
+
+    def _openai_model_beside(self, lookup: cst.BaseExpression, key: bool) -> str | None:
+        """The OpenAI model id (`gpt-4o-mini`) in the `"model"` entry of the dict whose key (or
+        URL) entry `lookup` is, directly or through the setting it is kept in: a model
+        configuration no rule moves (LiteLLM's deployments are GLM107's, in `_handled`)."""
+        keywords = KEY_KEYWORDS if key else URL_KEYWORDS
+        for read in (lookup, *(self._index.setting_reads(lookup) or ())):
+            element = self.model.parents.get(read)
+            if type(element) is not cst.DictElement or element.value is not read:
+                continue
+            if string_value(element.key) not in keywords:
+                continue
+            mapping = self.model.parents.get(element)
+            if not isinstance(mapping, cst.Dict):
+                continue
+            entry = dict_entry(mapping, "model")
+            if entry is None:
+                continue
+            for literal in self.model.resolve_strings(entry.value, self._index.scope_of(mapping))[0]:
+                provider, _, bare = (string_value(literal) or "").rpartition("/")
+                if provider not in ("", "openai") or self.tables.is_target("chat", bare):
+                    continue
+                if self.tables.match_on("chat", bare) is not None or self.tables.match_on("embeddings", bare):
+                    return string_value(literal)
         return None
 
     def _openai_use_outside_clients(self, handled: set[cst.CSTNode]) -> str | None:
