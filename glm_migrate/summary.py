@@ -530,22 +530,37 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
     """Other modules' variables this module puts in a dict it passes to a call, as imported:
     handed on as data (`JsonResponse({"key": settings.OPENAI_API_KEY})`, `requests.post(url,
     headers={"Authorization": f"Bearer {keys.OPENAI_API_KEY}"})`), to a reader that is no
-    client; whether they hold OpenAI's key is the defining module's to say."""
+    client; whether they hold OpenAI's key is the defining module's to say. So are those an HTTP
+    request sends itself: as an argument, in a tuple (`auth=("", OPENAI_API_KEY)`), or in a dict
+    kept in a name (`headers = {...}` then `requests.get(url, headers=headers)`)."""
+    http = model.tables.sdk.http_clients
     for call, scope in model.calls:
+        request: bool | None = None
         for arg in call.args:
-            if type(arg.value) is not cst.Dict:
-                continue
-            for element in arg.value.elements:
-                if type(element) is not cst.DictElement:
+            value = arg.value
+            if type(value) is not cst.Dict:
+                if request is None:
+                    request = any(
+                        isinstance(v, ModuleValue) and v.name.split(".")[0] in http
+                        for v in model.values_of(call.func, scope)
+                    )
+                if not request:
                     continue
-                values: list[cst.BaseExpression] = [element.value]
-                if type(element.value) is cst.FormattedString:
-                    values = [
-                        part.expression for part in element.value.parts if type(part) is cst.FormattedStringExpression
-                    ]
-                for value in values:
-                    if type(value) in (cst.Name, cst.Attribute):
-                        imported = imported_setting(model, value, scope)
+                if type(value) is cst.Name:
+                    kept = [b.value for b in model.lookup(value.value, scope)]
+                    value = next((v for v in kept if type(v) in (cst.Dict, cst.Tuple)), value)
+            containers: list[cst.BaseExpression] = [value]
+            if type(value) is cst.Dict:
+                containers = [e.value for e in value.elements if type(e) is cst.DictElement]
+            elif type(value) is cst.Tuple:
+                containers = [e.value for e in value.elements if type(e) is cst.Element]
+            for element in containers:
+                values: list[cst.BaseExpression] = [element]
+                if type(element) is cst.FormattedString:
+                    values = [part.expression for part in element.parts if type(part) is cst.FormattedStringExpression]
+                for found in values:
+                    if type(found) in (cst.Name, cst.Attribute):
+                        imported = imported_setting(model, found, scope)
                         if imported is not None:
                             yield imported[0]
 

@@ -2471,6 +2471,35 @@ def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Pat
     assert not any("patches" in f for f in found["app/chat.py"]), found
 
 
+def test_a_key_setting_another_module_sends_in_a_request_is_not_renamed_with_its_client(tmp_path: Path) -> None:
+    """`keys.py` builds its client from its `OPENAI_API_KEY` setting (a safe rename alone), and
+    `billing.py` imports the setting and sends it itself to OpenAI, in `auth=` or in headers kept
+    in a name: renamed, that request would carry a Z.AI key to OpenAI, so the rename is manual
+    and names the module sending it; the client still moves with a key of its own."""
+    keys = (
+        "import os\n\nfrom openai import OpenAI\n\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n"
+        "client = OpenAI(api_key=OPENAI_API_KEY)\n\n\ndef ask(q):\n"
+        "    return client.chat.completions.create(model='glm-4.6', messages=q)\n"
+    )
+    usage = "https://api.openai.com/v1/usage"
+    bodies = [
+        f"def spent():\n    return requests.get('{usage}', auth=('', OPENAI_API_KEY))\n",
+        "def spent():\n    headers = {'Authorization': f'Bearer {OPENAI_API_KEY}'}\n"
+        f"    return requests.get('{usage}', headers=headers)\n",
+    ]
+    for n, body in enumerate(bodies):
+        files = {"keys.py": keys, "billing.py": "import requests\n\nfrom keys import OPENAI_API_KEY\n\n\n" + body}
+        findings = _findings(tmp_path / str(n), files)
+        assert any(
+            f.startswith("GLM009") and "`billing` hands the setting on as data" in f for f in findings["keys.py"]
+        ), findings
+        fixes = _fixes(tmp_path / str(n), files, "keys.py")
+        assert "GLM009" not in fixes, fixes
+        assert fixes["GLM001"][0] == "safe", fixes
+    del files["billing.py"]
+    assert _fixes(tmp_path / "alone", files, "keys.py")["GLM009"][0] == "safe"
+
+
 def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_path: Path) -> None:
     """`keys.py` reads OPENAI_API_KEY into a setting that `views.py` puts in a dict it sends on
     (a JSON response for a browser calling OpenAI, a request's headers), not into a client: the
@@ -2490,9 +2519,9 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         }
         findings = _findings(tmp_path / str(n), files)
         assert findings[setting] == [
-            "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on in a dict "
-            "(a response, a request's headers), not to a client: read `ZAI_API_KEY` only where the key goes to "
-            "a client moved to Z.AI"
+            "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on as data (in a "
+            "response, a request's headers or auth), not to a client: read `ZAI_API_KEY` only where the key goes "
+            "to a client moved to Z.AI"
         ], findings
         assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
     # a setting another module only gives to a client stays an unsafe rename
