@@ -13,6 +13,7 @@ from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value, tests_shown
+from glm_migrate.rules._langchain_requests import piped_templates
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
@@ -109,6 +110,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
         handed_keys=tuple(sorted(set(_handed_keys(model)))),
+        system_only_piped=tuple(sorted(set(_system_only_piped(model)))),
         written_keys=_written_keys(model),
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
@@ -547,7 +549,7 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
                 if not request:
                     continue
                 if type(value) is cst.Name:
-                    kept = [b.value for b in model.lookup(value.value, scope)]
+                    kept = [b.value for b in model.lookup(value.value, scope) if b.value is not None]
                     value = next((v for v in kept if type(v) in (cst.Dict, cst.Tuple)), value)
             containers: list[cst.BaseExpression] = [value]
             if type(value) is cst.Dict:
@@ -563,6 +565,32 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
                         imported = imported_setting(model, found, scope)
                         if imported is not None:
                             yield imported[0]
+
+
+def _system_only_piped(model: SemanticModel) -> Iterator[tuple[str, str]]:
+    """(imported name as written, the roles sent) for another module's chat model this module
+    pipes a prompt template with no user turn into (`from app.llm import chat_model` ... `prompt
+    | chat_model`, `prompt` a `ChatPromptTemplate.from_messages([("system", ...)])`): Z.AI
+    rejects that conversation, so the defining module's class waits where it is built."""
+    if "from_messages" not in model.source or "|" not in model.source:
+        return
+    from glm_migrate.rules.langchain_openai_class import COPYING  # imported here: a cycle at import time
+
+    copies = model.tables.langchain_binding_methods | COPYING
+    for local, bindings in model.module_scope.bindings.items():
+        if len(bindings) != 1 or bindings[0].qualified is None:
+            continue
+        for use in model.uses_of(local, model.module_scope):
+            node: cst.BaseExpression = use
+            parent = model.parents.get(node)
+            while type(parent) is cst.Attribute and parent.value is node and parent.attr.value in copies:
+                outer = model.parents.get(parent)
+                if type(outer) is not cst.Call:
+                    break
+                node, parent = outer, model.parents.get(outer)
+            if type(parent) is cst.BinaryOperation and type(parent.operator) is cst.BitOr and parent.right is node:
+                for _, roles in piped_templates(model, parent):
+                    yield bindings[0].qualified, ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
 
 
 def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:

@@ -2530,3 +2530,36 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         "bot.py": _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY as api_key"),
     }
     assert _fixes(tmp_path / "client", files, "keys.py")["GLM009"][0] == "unsafe"
+
+
+def test_a_chat_model_another_module_pipes_a_system_only_template_into_waits(tmp_path: Path) -> None:
+    """`app/llm.py` builds `chat_model = ChatOpenAI(...)` (a safe move alone), and
+    `app/summary.py` imports it and pipes `ChatPromptTemplate.from_messages([("system", "...
+    {text}")])` into it: moved, the class would send Z.AI a conversation it rejects, so GLM221
+    reports it where the class is built, naming the module, and the class waits in a safe run."""
+    llm = (
+        "import os\n\nfrom langchain_openai import ChatOpenAI\n\n"
+        "chat_model = ChatOpenAI(model='gpt-4o-mini', api_key=os.environ['OPENAI_API_KEY'])\n"
+    )
+    piping = (
+        "from langchain_core.prompts import ChatPromptTemplate\n\nfrom app.llm import chat_model\n\n"
+        "prompt = ChatPromptTemplate.from_messages([{messages}])\nchain = prompt | {model}\n"
+    )
+    system_only = "('system', 'Summarize this text: {text}')"
+    for n, model in enumerate(("chat_model", "chat_model.with_structured_output(Summary)")):
+        files = {
+            "app/__init__.py": "",
+            "app/llm.py": llm,
+            "app/summary.py": piping.format(messages=system_only, model=model),
+        }
+        findings = _findings(tmp_path / str(n), files)
+        assert any(
+            f.startswith("GLM221") and "piped only `system` messages in `app.summary`" in f
+            for f in findings["app/llm.py"]
+        ), findings
+        assert _fixes(tmp_path / str(n), files, "app/llm.py").get("GLM006", ("unsafe",))[0] != "safe"
+    # a template with a user turn: the class moves
+    files["app/summary.py"] = piping.format(messages=system_only + ", ('human', '{text}')", model="chat_model")
+    findings = _findings(tmp_path / "user", files)
+    assert not any(f.startswith("GLM221") for f in findings["app/llm.py"]), findings
+    assert _fixes(tmp_path / "user", files, "app/llm.py")["GLM006"][0] == "safe"
