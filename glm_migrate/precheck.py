@@ -17,7 +17,10 @@ file is let in when it holds one of these, as a whole token:
 - an API call's shape (`.chat.completions.create`, `.responses.create`, `.models.list`, ...),
   without any SDK name: a call through a client another module builds and this one imports
   (`self.client` of a base class, `from app.llm import client`), which the project index hands
-  the module (`project.py`); missed here, the other module moved its client unaware of it.
+  the module (`project.py`); missed here, the other module moved its client unaware of it;
+- a LangChain prompt template built from messages and a `|` pipe (`prompt | chat_model`): the
+  chat model may be another module's, which the project index tells whether the template has no
+  user turn (GLM221); missed here, that module moved its chat model unaware of it.
 
 A token touching a non-ASCII byte is no match: words of other scripts and encodings (the Arabic
 letter ZAIN's table entries, say) are text, not code. Mentions in comments still count: telling a
@@ -156,5 +159,7 @@ def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
     if _STAR_IMPORT.search(data) is not None and _SDK_RESOURCE.search(data) is not None:
         return True
     if _API_CALL.search(lowered) is not None:  # its literal `.` first: a fast scan, no word test needed
+        return True
+    if b"from_messages" in data and b"|" in data:
         return True
     return any(model_id.encode("utf-8", "surrogatepass") in data for model_id in model_ids)

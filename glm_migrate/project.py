@@ -89,6 +89,9 @@ class ModuleSummary:
     #: imported variables, as written, this module puts in a dict it hands on (`JsonResponse(
     #: {"key": settings.OPENAI_API_KEY})`, a request's headers): data for a reader that is no client
     handed_keys: tuple[str, ...] = ()
+    #: (imported name as written, roles) for other modules' chat models this module pipes a
+    #: prompt template with no user turn into (`prompt | chat_model`): Z.AI rejects it
+    system_only_piped: tuple[tuple[str, str], ...] = ()
     #: functions and classes of `model_params` with a request through a client whose move waits
     #: in this module's safe run, with why (engine.py): a caller's id rewritten there would reach
     #: OpenAI as a GLM id
@@ -287,6 +290,10 @@ class ModuleFacts:
     #: this module's variables holding OpenAI's key that another module hands on in a dict
     #: (`ModuleSummary.handed_keys`) -> that module: renamed, that reader would get a Z.AI key
     handed_keys: Mapping[str, str] = field(default_factory=dict)
+    #: this module's chat models (LangChain) another module pipes a prompt template with no user
+    #: turn into (`ModuleSummary.system_only_piped`) -> the roles and that module: moved, the
+    #: class would send Z.AI a conversation it rejects
+    system_only_piped: Mapping[str, str] = field(default_factory=dict)
     #: this module's function or class -> (keyword or "", position or -1, why) for each client
     #: another module hands it whose move waits there (`ModuleSummary.waiting_handed`): the calls
     #: made through the parameter given it keep their ids in a safe run, or OpenAI would get GLM's
@@ -327,6 +334,7 @@ class ModuleFacts:
         parts += [f"k {k} {v}" for k, v in sorted(self.keys.items())]
         parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
         parts += [f"d {k} {v}" for k, v in sorted(self.handed_keys.items())]
+        parts += [f"u {k} {v}" for k, v in sorted(self.system_only_piped.items())]
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
         parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
@@ -541,6 +549,7 @@ class ProjectIndex:
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _handed_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _piped: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
@@ -937,6 +946,7 @@ class ProjectIndex:
             litellm_run=self._litellm_run(summary),
             legacy_patched=self._legacy_patched(summary),
             handed_keys=self._handed_keys_of().get(path, {}),
+            system_only_piped=self._system_only_piped().get(path, {}),
             held_params=self._held_params_of().get(path, {}),
             tested_names=self._sent_names(tested=True).get(path, {}),
             tested_functions=tested_functions,
@@ -1323,6 +1333,18 @@ class ProjectIndex:
             for size in summary.embedding_sizes
             if (where := self._widths.get(size)) is not None and where[0] != own
         }
+
+    def _system_only_piped(self) -> dict[PurePath, dict[str, str]]:
+        """For each module, its chat models another module pipes a prompt template with no user
+        turn into, each with the roles and the first such module (computed once)."""
+        if self._piped is None:
+            piped: dict[PurePath, dict[str, str]] = {}
+            for importer, found, (roles,) in self._imported_by_summaries("system_only_piped"):
+                if isinstance(found, _Name | _Client):  # a chat model may be listed as a client
+                    where = (self._module(importer) or (importer.stem, importer))[0]
+                    piped.setdefault(found.path, {}).setdefault(found.name, f"{roles} messages in `{where}`")
+            self._piped = piped
+        return self._piped
 
     def _held_clients(self) -> dict[PurePath, dict[str, str]]:
         """For each module, its client names another module calls an API of that cannot follow

@@ -13,6 +13,7 @@ from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value, tests_shown
+from glm_migrate.rules._langchain_requests import piped_templates
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.semantic import (
@@ -109,6 +110,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         key_settings=_key_settings(model),
         keys=tuple(sorted(set(_keys(model)))),
         handed_keys=tuple(sorted(set(_handed_keys(model)))),
+        system_only_piped=tuple(sorted(set(_system_only_piped(model)))),
         written_keys=_written_keys(model),
         key_args=tuple(sorted(set(_key_args(model)))),
         env_names=_test_env_names(model),
@@ -530,24 +532,65 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
     """Other modules' variables this module puts in a dict it passes to a call, as imported:
     handed on as data (`JsonResponse({"key": settings.OPENAI_API_KEY})`, `requests.post(url,
     headers={"Authorization": f"Bearer {keys.OPENAI_API_KEY}"})`), to a reader that is no
-    client; whether they hold OpenAI's key is the defining module's to say."""
+    client; whether they hold OpenAI's key is the defining module's to say. So are those an HTTP
+    request sends itself: as an argument, in a tuple (`auth=("", OPENAI_API_KEY)`), or in a dict
+    kept in a name (`headers = {...}` then `requests.get(url, headers=headers)`)."""
+    http = model.tables.sdk.http_clients
     for call, scope in model.calls:
+        request: bool | None = None
         for arg in call.args:
-            if type(arg.value) is not cst.Dict:
-                continue
-            for element in arg.value.elements:
-                if type(element) is not cst.DictElement:
+            value = arg.value
+            if type(value) is not cst.Dict:
+                if request is None:
+                    request = any(
+                        isinstance(v, ModuleValue) and v.name.split(".")[0] in http
+                        for v in model.values_of(call.func, scope)
+                    )
+                if not request:
                     continue
-                values: list[cst.BaseExpression] = [element.value]
-                if type(element.value) is cst.FormattedString:
-                    values = [
-                        part.expression for part in element.value.parts if type(part) is cst.FormattedStringExpression
-                    ]
-                for value in values:
-                    if type(value) in (cst.Name, cst.Attribute):
-                        imported = imported_setting(model, value, scope)
+                if type(value) is cst.Name:
+                    kept = [b.value for b in model.lookup(value.value, scope) if b.value is not None]
+                    value = next((v for v in kept if type(v) in (cst.Dict, cst.Tuple)), value)
+            containers: list[cst.BaseExpression] = [value]
+            if type(value) is cst.Dict:
+                containers = [e.value for e in value.elements if type(e) is cst.DictElement]
+            elif type(value) is cst.Tuple:
+                containers = [e.value for e in value.elements if type(e) is cst.Element]
+            for element in containers:
+                values: list[cst.BaseExpression] = [element]
+                if type(element) is cst.FormattedString:
+                    values = [part.expression for part in element.parts if type(part) is cst.FormattedStringExpression]
+                for found in values:
+                    if type(found) in (cst.Name, cst.Attribute):
+                        imported = imported_setting(model, found, scope)
                         if imported is not None:
                             yield imported[0]
+
+
+def _system_only_piped(model: SemanticModel) -> Iterator[tuple[str, str]]:
+    """(imported name as written, the roles sent) for another module's chat model this module
+    pipes a prompt template with no user turn into (`from app.llm import chat_model` ... `prompt
+    | chat_model`, `prompt` a `ChatPromptTemplate.from_messages([("system", ...)])`): Z.AI
+    rejects that conversation, so the defining module's class waits where it is built."""
+    if "from_messages" not in model.source or "|" not in model.source:
+        return
+    from glm_migrate.rules.langchain_openai_class import COPYING  # imported here: a cycle at import time
+
+    copies = model.tables.langchain_binding_methods | COPYING
+    for local, bindings in model.module_scope.bindings.items():
+        if len(bindings) != 1 or bindings[0].qualified is None:
+            continue
+        for use in model.uses_of(local, model.module_scope):
+            node: cst.BaseExpression = use
+            parent = model.parents.get(node)
+            while type(parent) is cst.Attribute and parent.value is node and parent.attr.value in copies:
+                outer = model.parents.get(parent)
+                if type(outer) is not cst.Call:
+                    break
+                node, parent = outer, model.parents.get(outer)
+            if type(parent) is cst.BinaryOperation and type(parent.operator) is cst.BitOr and parent.right is node:
+                for _, roles in piped_templates(model, parent):
+                    yield bindings[0].qualified, ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
 
 
 def _key_args(model: SemanticModel) -> Iterator[tuple[str, str, int, str]]:

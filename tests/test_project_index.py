@@ -2471,6 +2471,35 @@ def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Pat
     assert not any("patches" in f for f in found["app/chat.py"]), found
 
 
+def test_a_key_setting_another_module_sends_in_a_request_is_not_renamed_with_its_client(tmp_path: Path) -> None:
+    """`keys.py` builds its client from its `OPENAI_API_KEY` setting (a safe rename alone), and
+    `billing.py` imports the setting and sends it itself to OpenAI, in `auth=` or in headers kept
+    in a name: renamed, that request would carry a Z.AI key to OpenAI, so the rename is manual
+    and names the module sending it; the client still moves with a key of its own."""
+    keys = (
+        "import os\n\nfrom openai import OpenAI\n\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY')\n"
+        "client = OpenAI(api_key=OPENAI_API_KEY)\n\n\ndef ask(q):\n"
+        "    return client.chat.completions.create(model='glm-4.6', messages=q)\n"
+    )
+    usage = "https://api.openai.com/v1/usage"
+    bodies = [
+        f"def spent():\n    return requests.get('{usage}', auth=('', OPENAI_API_KEY))\n",
+        "def spent():\n    headers = {'Authorization': f'Bearer {OPENAI_API_KEY}'}\n"
+        f"    return requests.get('{usage}', headers=headers)\n",
+    ]
+    for n, body in enumerate(bodies):
+        files = {"keys.py": keys, "billing.py": "import requests\n\nfrom keys import OPENAI_API_KEY\n\n\n" + body}
+        findings = _findings(tmp_path / str(n), files)
+        assert any(
+            f.startswith("GLM009") and "`billing` hands the setting on as data" in f for f in findings["keys.py"]
+        ), findings
+        fixes = _fixes(tmp_path / str(n), files, "keys.py")
+        assert "GLM009" not in fixes, fixes
+        assert fixes["GLM001"][0] == "safe", fixes
+    del files["billing.py"]
+    assert _fixes(tmp_path / "alone", files, "keys.py")["GLM009"][0] == "safe"
+
+
 def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_path: Path) -> None:
     """`keys.py` reads OPENAI_API_KEY into a setting that `views.py` puts in a dict it sends on
     (a JSON response for a browser calling OpenAI, a request's headers), not into a client: the
@@ -2490,9 +2519,9 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         }
         findings = _findings(tmp_path / str(n), files)
         assert findings[setting] == [
-            "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on in a dict "
-            "(a response, a request's headers), not to a client: read `ZAI_API_KEY` only where the key goes to "
-            "a client moved to Z.AI"
+            "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on as data (in a "
+            "response, a request's headers or auth), not to a client: read `ZAI_API_KEY` only where the key goes "
+            "to a client moved to Z.AI"
         ], findings
         assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
     # a setting another module only gives to a client stays an unsafe rename
@@ -2529,3 +2558,36 @@ def test_a_test_setting_openais_key_for_a_library_no_module_of_the_run_moves_is_
     # a test alone in the run: nothing tells, the rename stays offered
     only = {"tests/test_plugin.py": files["tests/test_plugin.py"]}
     assert _applicabilities(tmp_path / "d", only, "tests/test_plugin.py")["GLM009"] == "unsafe"
+
+
+def test_a_chat_model_another_module_pipes_a_system_only_template_into_waits(tmp_path: Path) -> None:
+    """`app/llm.py` builds `chat_model = ChatOpenAI(...)` (a safe move alone), and
+    `app/summary.py` imports it and pipes `ChatPromptTemplate.from_messages([("system", "...
+    {text}")])` into it: moved, the class would send Z.AI a conversation it rejects, so GLM221
+    reports it where the class is built, naming the module, and the class waits in a safe run."""
+    llm = (
+        "import os\n\nfrom langchain_openai import ChatOpenAI\n\n"
+        "chat_model = ChatOpenAI(model='gpt-4o-mini', api_key=os.environ['OPENAI_API_KEY'])\n"
+    )
+    piping = (
+        "from langchain_core.prompts import ChatPromptTemplate\n\nfrom app.llm import chat_model\n\n"
+        "prompt = ChatPromptTemplate.from_messages([{messages}])\nchain = prompt | {model}\n"
+    )
+    system_only = "('system', 'Summarize this text: {text}')"
+    for n, model in enumerate(("chat_model", "chat_model.with_structured_output(Summary)")):
+        files = {
+            "app/__init__.py": "",
+            "app/llm.py": llm,
+            "app/summary.py": piping.format(messages=system_only, model=model),
+        }
+        findings = _findings(tmp_path / str(n), files)
+        assert any(
+            f.startswith("GLM221") and "piped only `system` messages in `app.summary`" in f
+            for f in findings["app/llm.py"]
+        ), findings
+        assert _fixes(tmp_path / str(n), files, "app/llm.py").get("GLM006", ("unsafe",))[0] != "safe"
+    # a template with a user turn: the class moves
+    files["app/summary.py"] = piping.format(messages=system_only + ", ('human', '{text}')", model="chat_model")
+    findings = _findings(tmp_path / "user", files)
+    assert not any(f.startswith("GLM221") for f in findings["app/llm.py"]), findings
+    assert _fixes(tmp_path / "user", files, "app/llm.py")["GLM006"][0] == "safe"

@@ -321,24 +321,7 @@ def system_only_templates(
             or parent.right is not node
         ):
             continue
-        left = parent.left
-        if type(left) is cst.BinaryOperation:
-            left = left.right  # `inputs | prompt | llm`: the step just before the model
-        templates = [left] if type(left) is cst.Call else model.literals_of(left, model.scope_of(left), cst.Call)
-        for made in list(templates):
-            if type(made.func) is cst.Name:
-                # `prompt = load_prompt()`, a function of this module returning the template
-                for binding in model.lookup(made.func.value, model.scope_of(made)):
-                    returning = binding.defines
-                    if returning is not None and returning.kind == "function":
-                        templates += [r for r in returning.returns if type(r) is cst.Call]
-        for template in templates:
-            func = template.func
-            if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
-                continue
-            messages = template.args[0].value
-            if type(messages) is cst.List and (roles := _message_roles(messages)):
-                found.append((messages, roles))
+        found += piped_templates(model, parent)
     return found
 
 
@@ -425,6 +408,33 @@ def _metadata_read_at(model: SemanticModel, literal: cst.SimpleString) -> tuple[
 
 def _is_metadata(node: cst.BaseExpression) -> bool:
     return type(node) is cst.Attribute and node.attr.value == "response_metadata"
+
+
+def piped_templates(model: SemanticModel, pipe: cst.BinaryOperation) -> list[tuple[cst.List, list[str]]]:
+    """The message lists with no user turn of the prompt templates `pipe` (`prompt | llm`) puts
+    just before its right operand: `ChatPromptTemplate.from_messages([("system", "... {text}")])`,
+    written there, kept in a name, or returned by a function of this module."""
+    found: list[tuple[cst.List, list[str]]] = []
+    parent = pipe
+    left = parent.left
+    if type(left) is cst.BinaryOperation:
+        left = left.right  # `inputs | prompt | llm`: the step just before the model
+    templates = [left] if type(left) is cst.Call else model.literals_of(left, model.scope_of(left), cst.Call)
+    for made in list(templates):
+        if type(made.func) is cst.Name:
+            # `prompt = load_prompt()`, a function of this module returning the template
+            for binding in model.lookup(made.func.value, model.scope_of(made)):
+                returning = binding.defines
+                if returning is not None and returning.kind == "function":
+                    templates += [r for r in returning.returns if type(r) is cst.Call]
+    for template in templates:
+        func = template.func
+        if type(func) is not cst.Attribute or func.attr.value != "from_messages" or not template.args:
+            continue
+        messages = template.args[0].value
+        if type(messages) is cst.List and (roles := _message_roles(messages)):
+            found.append((messages, roles))
+    return found
 
 
 def _bound_names(model: SemanticModel, call: cst.Call) -> set[str]:

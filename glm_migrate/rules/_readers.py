@@ -84,6 +84,49 @@ class DataReaders:
         local = isinstance(origin, cst.Call) or (origin.scope.kind == "function" and type(origin.target) is cst.Name)
         return local or self._handed_over
 
+    def round_trip(self, origin: Binding | cst.Call) -> bool:
+        """A test's local id handed to a class of the project and compared with what the object
+        gives back (`name = "gpt-4o-mini"`, `assert Model(name).model == name`): the test checks
+        that the holder keeps whatever id it is given, so it passes with a GLM id too and sends
+        nothing; the id is the test's data, not a setting to change by hand."""
+        if not self.model.is_test_module or isinstance(origin, cst.Call):
+            return False
+        target, scope = origin.target, origin.scope
+        if type(target) is not cst.Name or scope.kind != "function":
+            return False
+        sdk = self.model.tables.sdk
+        built = compared = False
+        for read in self._name_reads(target, scope):
+            parent = self.model.parents.get(read)
+            if type(parent) is cst.Arg and parent.value is read and not parent.star:
+                call = self.model.parents.get(parent)
+                if type(call) is not cst.Call or call in self._requests:
+                    return False
+                values = self.model.values_of(call.func, self.index.scope_of(read))
+                if not values or not all(
+                    # an imported class (`from config.model_config import Model`) is a module value
+                    (
+                        type(value) is ClassValue
+                        or (type(value) is ModuleValue and value.name.rpartition(".")[2][:1].isupper())
+                    )
+                    and (top := value.name.split(".")[0]) not in sdk.http_clients
+                    and top not in sdk.model_packages
+                    and not any(part in value.name.lower() for part in _MODEL_PARTS)
+                    for value in values
+                ):
+                    return False  # a function, an SDK's or LLM library's class: it may send the id
+                built = True
+                continue
+            comparison = test_around(self.model, read)
+            if type(comparison) is not cst.Comparison or len(comparison.comparisons) != 1:
+                return False
+            operator = comparison.comparisons[0].operator
+            other = comparison.comparisons[0].comparator if comparison.left is read else comparison.left
+            if type(operator) not in (cst.Equal, cst.NotEqual) or type(other) is not cst.Attribute:
+                return False  # against a list or a literal: the test decides with the id
+            compared = True
+        return built and compared
+
     # -- the reads of a setting ----------------------------------------------------------------
 
     def _setting_reads(self, origin: Binding | cst.Call) -> list[cst.BaseExpression] | None:

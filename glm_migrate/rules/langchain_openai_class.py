@@ -43,6 +43,7 @@ from glm_migrate.rules._helpers import (
 from glm_migrate.rules._langchain_requests import (
     INVOKING,
     RequestOptions,
+    _bound_names,
     system_only_prompts,
     system_only_templates,
 )
@@ -817,6 +818,19 @@ class LangchainOpenAIClass(Rule):
                 for found in system_only_prompts(self.model, invocation, invoked_in)
             ]
             prompts += system_only_templates(self.model, call, self.tables.langchain_binding_methods | COPYING)
+            elsewhere = self.model.facts.system_only_piped
+            for held_as in _bound_names(self.model, call) if elsewhere and scope is self.model.module_scope else ():
+                if (piped := elsewhere.get(held_as)) is not None:
+                    # `chat_model = ChatOpenAI(...)` here, `prompt | chat_model` in another module
+                    # with a template of system messages only: moved, Z.AI rejects that conversation
+                    message = (
+                        f"No `user` message: `{name}` is piped only {piped}, which Z.AI rejects "
+                        '("must not consist of system or assistant messages only"): make the prompt a user turn '
+                        '(`HumanMessage`, `("human", ...)`) there, by hand'
+                    )
+                    finding = Finding(NoUserMessage, call, message, Severity.ERROR, Applicability.MANUAL, None)
+                    self.context.findings.append(finding)
+                    requests.rejected.append((finding, "conversation with no `user` message"))
             for messages, roles in prompts:
                 shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
                 message = (

@@ -112,7 +112,9 @@ class ModelSetting(Rule):
     name: reported without a fix. An id read into the body of a Batch API request line
     (`{"custom_id": ..., "body": {"model": MODEL}}`) goes to OpenAI with the batch's file: a
     warning without a fix, as the batch stays with OpenAI (GLM301). The `model` attribute of an object a function builds for itself
-    (a response in a test) is data, not a setting.
+    (a response in a test) is data, not a setting; so is a test's local id handed to a class of
+    the project and compared with what the object gives back (`name = "gpt-4o-mini"`, `assert
+    Model(name).model == name`): the test passes with whatever id the holder keeps.
     """
 
     CODE = "GLM108"
@@ -146,6 +148,10 @@ class ModelSetting(Rule):
             "    def __init__(self, model=None):\n        self.model = model or self.DEFAULT_MODEL\n"
             "    def draw(self, prompt):\n"
             "        return requests.post('https://images.example/v1', json={'model': self.model, 'prompt': prompt})"
+        ),
+        Valid(  # a test of a plain holder: it gets back the id it gave, whatever it is
+            'from app.config import Model\ndef test_model():\n    name = "gpt-4o-mini"\n'
+            "    assert Model(name).model == name"
         ),
         Valid(  # a tokenizer wrapper: the id reaches `encoding_for_model` through its attribute
             "import tiktoken\nclass Counter:\n    def __init__(self, model):\n        self.model = model\n"
@@ -259,7 +265,7 @@ class ModelSetting(Rule):
             request = None
             if origin is not None:
                 readers = readers or DataReaders(self.model, ModuleIndex(self.model))
-                if readers.only_data(origin):
+                if readers.only_data(origin) or readers.round_trip(origin):
                     continue  # every reader is in view and reads it as data: GLM103's, as inline
                 request = readers.openai_request
             for literal in literals:

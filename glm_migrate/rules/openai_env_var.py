@@ -429,8 +429,9 @@ class OpenAIEnvVar(Rule):
                 # (ck9sky/ai9sky): renamed, that reader would get a Z.AI key for OpenAI
                 self.report(
                     node,
-                    f"{message}, and `{handing}` hands the setting on in a dict (a response, a request's "
-                    f"headers), not to a client: read `{new}` only where the key goes to a client moved to Z.AI",
+                    f"{message}, and `{handing}` hands the setting on as data (in a response, a request's "
+                    f"headers or auth), not to a client: read `{new}` only where the key goes to a client moved to "
+                    "Z.AI",
                 )
                 continue
             elif (name in key_envs or self.model.legacy_calls) and (

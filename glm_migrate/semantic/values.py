@@ -778,19 +778,60 @@ class ValueResolver(ClientIndex):
                 stored.setdefault((base, key), []).append(literal)
         return stored
 
-    def _loop_elements(self, binding: Binding) -> list[cst.BaseExpression] | None:
+    def _loop_elements(self, binding: Binding) -> tuple[list[cst.BaseExpression], bool] | None:
         """The elements a loop's name takes (`for model in ["gpt-4o", "gpt-4o-mini"]`, also
-        through a name bound to such a literal), or None when they are not all in view."""
+        through a name, an attribute of `self` or a parameter's default bound to such a literal:
+        `def __init__(self, models=["gpt-4o", "gpt-4o-mini"])`, `self.models = models`, `for model
+        in self.models`), and whether they all are in view; None when it is no loop's name."""
         loop = self.parents.get(binding.target) if type(binding.target) is cst.Name else None
         if not isinstance(loop, cst.For | cst.CompFor) or loop.target is not binding.target:
             return None
-        containers = self._possible_values(loop.iter, binding.scope)
-        if not containers or not all(isinstance(c, cst.List | cst.Tuple | cst.Set) for c in containers):
-            return None
-        elements = [e for c in containers for e in cast(cst.List, c).elements]
+        containers, complete = self.container_values(loop.iter, binding.scope)
+        elements = [e for c in containers for e in c.elements]
         if any(isinstance(e, cst.StarredElement) for e in elements):
             return None
-        return [e.value for e in elements]
+        return [e.value for e in elements], complete
+
+    def container_values(
+        self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
+    ) -> tuple[list[cst.List | cst.Tuple | cst.Set], bool]:
+        """The list, tuple and set literals `expr` may be, followed through names, attributes of
+        `self` (or of an instance of a class of this module) and parameters (their default and
+        what this module's callers pass), and whether every value was one of them."""
+        if depth > MAX_DEPTH:
+            return [], False
+        if type(expr) in (cst.List, cst.Tuple, cst.Set):
+            return [cast(cst.List | cst.Tuple | cst.Set, expr)], True
+        if type(expr) is cst.Name:
+            bindings = [
+                b for b in self.lookup(expr.value, scope) if b.target is None or not self.other_branch(b.target, expr)
+            ]
+        elif type(expr) is cst.Attribute:
+            dotted = dotted_name(expr)
+            bindings = (self.attribute_lookup(dotted, scope) if dotted else []) or self.member_bindings(expr, scope)
+        else:
+            return [], False
+        if not bindings:
+            return [], False
+        found: list[cst.List | cst.Tuple | cst.Set] = []
+        complete = True
+        for binding in bindings:
+            values: list[tuple[cst.BaseExpression | None, Scope]] = [(binding.value, binding.scope)]
+            if type(binding.target) is cst.Param:
+                function = self.owner(binding.target.name.value, scope)
+                if function is None:
+                    return [], False
+                # what this module's callers pass counts as much as the default; other modules'
+                # callers are out of sight
+                values += self.arguments_for(binding.target, function)
+            for value, where in values:
+                if value is None:
+                    complete = complete and type(binding.target) is cst.Param
+                    continue
+                containers, whole = self.container_values(value, where, depth + 1)
+                found += containers
+                complete = complete and whole
+        return found, complete
 
     def _entry_strings(self, expr: cst.Subscript, scope: Scope, depth: int) -> tuple[list[cst.SimpleString], bool]:
         """The strings an entry of a dict literal kept in a name may be (`MODELS["fast"]`, or
@@ -803,10 +844,10 @@ class ValueResolver(ClientIndex):
         if not dicts and key is None:
             # `MODELS[i]` of a list or tuple literal kept in a name: any of its strings, as for
             # a dict's values (moved without them, the client would send them to Z.AI)
-            sequences = self.sequence_literals(expr.value, scope)
+            # (also through `self.models` and a parameter's default: `self.models[i]`)
+            sequences, whole_list = self.container_values(expr.value, scope, depth + 1)
             if sequences:
                 picked: list[cst.SimpleString] = []
-                whole_list = True
                 for sequence in sequences:
                     for element in sequence.elements:
                         if isinstance(element, cst.StarredElement):
@@ -982,10 +1023,12 @@ class ValueResolver(ClientIndex):
                 continue
             if value is None:
                 # `for model in ["gpt-4o", "gpt-4o-mini"]`: each element
-                items = self._loop_elements(binding)
-                if items is None:
+                looped = self._loop_elements(binding)
+                if looped is None:
                     complete = False
                     continue
+                items, whole = looped
+                complete = complete and whole and bool(items)
                 for item in items:
                     found, whole = self.resolve_strings(item, binding.scope, depth + 1)
                     literals.extend(found)
