@@ -266,6 +266,9 @@ class SdkSurface:
     #: calls of those checked packages that no rule checks (`dspy.OpenAI`, DSPy before 2.6) ->
     #: the call that replaces them (`dspy.LM`)
     model_calls_unchecked: Mapping[str, str]
+    #: components holding their own OpenAI client (Haystack's `OpenAIGenerator`) -> the model
+    #: they send when given none
+    model_components: Mapping[str, str]
     #: the keywords with which those libraries' calls take their server (`api_base_url`)
     model_reader_url_keywords: tuple[str, ...]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
@@ -1050,6 +1053,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         model_packages=frozenset(_str_list(raw, "model_readers.packages", "sdk")),
         model_packages_checked=frozenset(_str_list(raw, "model_readers.checked_elsewhere", "sdk")),
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
+        model_components=MappingProxyType(_str_table(raw, "model_readers.components", "sdk")),
         model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         service_headers=tuple(prefix.lower() for prefix in _str_list(raw, "model_readers.service_headers", "sdk")),

@@ -235,6 +235,7 @@ class ModelSetting(Rule):
     )
 
     def on_module_end(self) -> None:
+        self._check_component_defaults()
         strings = self.model.string_literals
         if not any(not self.claimed(literal) and self._model_id(literal) for literal, _ in strings):
             return  # every model id is handled already: no setting to look for
@@ -289,6 +290,77 @@ class ModelSetting(Rule):
         )
         for literal, (name, scope, request) in found.items():
             self._check(name, literal, scope, request)
+
+    def _component_of(self, call: cst.Call, scope: Scope) -> tuple[str, str] | None:
+        """The component holding its own OpenAI client that `call` builds (`rules/sdk.toml`
+        `[model_readers.components]`: Haystack's `OpenAIGenerator`), sending to OpenAI (no base
+        URL keyword naming another server): its name and the model it sends when given none."""
+        components = self.tables.sdk.model_components
+        for qualified in sorted(self.model.qualified_names(call.func, scope)):
+            default = components.get(qualified)
+            if default is not None:
+                break
+        else:
+            return None
+        keywords = self.tables.sdk.model_reader_url_keywords
+        base = next((found for name in keywords if (found := find_kwarg(call, name)) is not None), None)
+        if (
+            base is not None
+            and self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope) != Target.OPENAI
+        ):
+            return None
+        return qualified, default
+
+    def _component_advice(self, model_id: str, new: str, endpoint: str) -> str:
+        """How a person moves a component of `_component_of` to Z.AI, with `new` for `model_id`."""
+        url = self.tables.base_url(self.settings.region)
+        advice = (
+            f'point it at Z.AI (`api_base_url="{url}"`, `api_key=Secret.from_env_var("{self.key_env}")`) with '
+            f'`model="{new}"` (for `{model_id}`), by hand'
+        )
+        if endpoint == "embeddings":
+            advice += "; its vectors change size with the model, so what is stored with the old one is embedded again"
+        return advice
+
+    @functools.cached_property
+    def _component_literals(self) -> dict[cst.SimpleString, str]:
+        """The literals a component of `_component_of` of this module is given as `model=`
+        (`EMBEDDING_MODEL = "text-embedding-3-small"` ... `OpenAIDocumentEmbedder(model=EMBEDDING_MODEL)`),
+        with the component's name."""
+        components = self.tables.sdk.model_components
+        found: dict[cst.SimpleString, str] = {}
+        if not components or not self.model.imports_from(*{name.partition(".")[0] for name in components}):
+            return found
+        for call, scope in self.model.calls:
+            given = find_kwarg(call, "model")
+            if given is None or (component := self._component_of(call, scope)) is None:
+                continue
+            for literal in self.model.resolve_strings(given.value, scope)[0]:
+                found.setdefault(literal, component[0])
+        return found
+
+    def _check_component_defaults(self) -> None:
+        """`OpenAIGenerator()` given no model: the component sends its default to OpenAI."""
+        components = self.tables.sdk.model_components
+        if not components or not self.model.imports_from(*{name.partition(".")[0] for name in components}):
+            return
+        for call, scope in self.model.calls:
+            if any(arg.star or arg.keyword is None or arg.keyword.value == "model" for arg in call.args):
+                continue  # the model is given (or may be, by position or through `**`)
+            found = self._component_of(call, scope)
+            if found is None:
+                continue
+            qualified, default = found
+            endpoint = self.tables.known_endpoint_for(default)
+            match = self.tables.match_on(endpoint, default) if endpoint is not None else None
+            if endpoint is None or match is None or not match.glm:
+                continue
+            self.report(
+                call.func,
+                f"`{qualified}` is given no model: it sends its default `{default}` to OpenAI, which Z.AI does not "
+                f"serve: {self._component_advice(default, match.glm, endpoint)}",
+                model=match,
+            )
 
     def _library_call_of(self, literal: cst.SimpleString, scope: Scope) -> str | None:
         """The LLM library function or class (`rules/sdk.toml` `[model_readers]`, not the OpenAI
@@ -385,6 +457,8 @@ class ModelSetting(Rule):
                 if new
                 else ": it has no GLM counterpart"
             )
+            if new and name[:-5] in self.tables.sdk.model_components:
+                suggestion = f": {self._component_advice(model_id, new, endpoint)}"
             litellm = self.tables.litellm
             replacement = self.tables.sdk.model_calls_unchecked.get(name[:-5])
             if new and replacement:
@@ -428,6 +502,17 @@ class ModelSetting(Rule):
                 literal,
                 f"{message}; settings named `{_last_part(name)}` tell OpenAI models apart ({apart}), which "
                 f"would all become `{new}`: choose their GLM ids by hand",
+                model=match,
+            )
+            return
+        component = self._component_literals.get(literal)
+        if component is not None:
+            # `OpenAIDocumentEmbedder(model=EMBEDDING_MODEL)`: the component's own client sends
+            # the setting to OpenAI, which would refuse a GLM id until the component moves too
+            self.report(
+                literal,
+                f"{message}; `{component}` sends it to OpenAI with its own client: "
+                f"{self._component_advice(model_id, new, endpoint)}",
                 model=match,
             )
             return
