@@ -53,6 +53,7 @@ from glm_migrate.semantic import (
     string_value,
 )
 from glm_migrate.summary import (
+    ANOTHER_SERVER,
     BY_HAND,
     UNSEEN_ID,
     cannot_follow,
@@ -999,7 +1000,10 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         context.waiting_params, sent = waiting_sends(model, waiting)
         # with those a rule found (a LangChain class that waits, sending an imported model)
         context.waiting_sent = sorted({*context.waiting_sent, *sent})
-        context.waiting_handed = waiting_handed(model, waiting)
+        # a client of another server (never moved) handed to another module's function keeps
+        # the ids sent through it there as well, as one whose move waits does
+        other = {c: ANOTHER_SERVER for c in model.clients if c.target is Target.OTHER and c not in waiting}
+        context.waiting_handed = waiting_handed(model, {**waiting, **other} if other else waiting)
         settings = context.held_settings
         make_unsafe([(f, settings[value]) for f in findings if (value := _inside(f.node, settings, model)) is not None])
         if waiting:

@@ -686,6 +686,11 @@ def waiting_sends(
     return params, sorted(set(sent))
 
 
+#: why a client of another server (never moved) that a module hands to another module's function
+#: keeps the ids sent through it there (`waiting_handed`, `held_params`)
+ANOTHER_SERVER = "it talks to another server, which takes its own model ids"
+
+
 def waiting_handed(model: SemanticModel, waiting: Mapping[Client, str]) -> list[tuple[str, str, int, str]]:
     """(imported function or class as written, keyword or "", position or -1, why) for each
     client waiting here that this module passes to an imported function or class
@@ -1025,6 +1030,8 @@ def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> str | None:
             position = index - shift if index > 0 else index
             for keyword, at, why in entries:
                 if (keyword == name) if keyword else (at >= 0 and at == position):
+                    if why == ANOTHER_SERVER:
+                        return f"`{owner}` is handed a client of another server where it is built, which takes its own model ids"
                     return f"`{owner}` is handed a client that stays on OpenAI in a safe run where it is built ({why})"
     return None
 

@@ -444,6 +444,25 @@ def test_ids_sent_through_a_parameter_another_module_hands_a_waiting_client_stay
     assert _applicabilities(tmp_path, files, "summary.py") == {"GLM101": "safe"}
 
 
+def test_ids_sent_through_a_parameter_another_module_hands_a_client_of_another_server_stay(tmp_path: Path) -> None:
+    """`complete(client, prompt, model="gpt-4o-mini")` in a helper module importing the SDK, handed
+    by its importer a client built on a reseller's `base_url` (sunchey11/zhihu_class passes one
+    from a factory): the default id was rewritten by a safe fix, so the reseller got `glm-4.6`."""
+    files = {
+        "helpers.py": "from openai import OpenAI\n\n\ndef complete(client, prompt, model='gpt-4o-mini'):\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': prompt}])\n",
+        "app.py": "from openai import OpenAI\n\nfrom helpers import complete\n\n"
+        "client = OpenAI(api_key='sk-placeholder', base_url='https://reseller.example.net/v1')\n"
+        "print(complete(client, input()))\n",
+    }
+    found = _findings(tmp_path, files)["helpers.py"]
+    assert len(found) == 1 and "`complete` is handed a client of another server where it is built" in found[0], found
+    assert _applicabilities(tmp_path, files, "helpers.py") == {"GLM101": "unsafe"}
+    # an OpenAI client moves: the id moves with it
+    files["app.py"] = files["app.py"].replace(", base_url='https://reseller.example.net/v1'", "")
+    assert _applicabilities(tmp_path, files, "helpers.py") == {"GLM101": "safe"}
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting

@@ -36,8 +36,8 @@ from glm_migrate.semantic import (
     env_lookup,
     is_placeholder_url,
     openai_proxy,
-    static_host,
     string_value,
+    written_host,
 )
 from glm_migrate.splats import KeySource
 
@@ -419,9 +419,9 @@ class OpenAIClientBaseURL(Rule):
             host = urlparse(string_value(literal) or "").hostname or ""
             if host.endswith(self.tables.azure_hosts):
                 return f"`{host}`"
-        written = static_host(url) if type(url) is cst.FormattedString else None
+        written = written_host(url)
         if written is not None and written.endswith(self.tables.azure_hosts):
-            return f"`{written}`"  # `f"https://res.openai.azure.com/openai/deployments/{name}"`
+            return f"`{written}`"  # `f"https://res.openai.azure.com/openai/deployments/{name}"`, `.format()`
         prefixes = self.tables.azure_endpoint_env_prefixes
         names = names_in(url)
         reads = [url, *(b.value for n in names for b in self.model.bindings_of(n, client.scope) if b.value is not None)]

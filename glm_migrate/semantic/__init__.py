@@ -21,6 +21,7 @@ from glm_migrate.semantic.clients import (
     is_placeholder_url,
     openai_proxy,
     static_host,
+    written_host,
 )
 from glm_migrate.semantic.model import HandedClient, SemanticModel, walk
 from glm_migrate.semantic.scopes import Binding, Scope
@@ -49,4 +50,5 @@ __all__ = [
     "static_host",
     "string_value",
     "walk",
+    "written_host",
 ]

@@ -28,6 +28,9 @@ from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
 
+#: expressions that may build a URL around a host written out (`written_host`)
+_BUILT_URLS = (cst.FormattedString, cst.Call, cst.BinaryOperation)
+
 
 class Target(enum.Enum):
     """Which server a client talks to."""
@@ -53,6 +56,40 @@ def static_host(expr: cst.FormattedString) -> str | None:
     found = _STATIC_HOST.match(first.value)
     if found is None or (found.end() == len(first.value) and len(expr.parts) > 1):
         return None  # `f"https://api.{domain}"`: the host goes on into a placeholder
+    return found.group(1).lower()
+
+
+def written_host(expr: cst.BaseExpression) -> str | None:
+    """The host a URL built at run time names in its leading literal text: an f-string's
+    (`static_host`), or a literal's that is formatted (`"https://gw.example.net/v2/{}".format(r)`,
+    `"https://gw.example.net/v2/%s" % r`) or has text added after it (`"https://gw.example.net/"
+    + r`); None when a placeholder or an added value makes part of the host."""
+    kind = type(expr)
+    if kind is cst.FormattedString:
+        return static_host(expr)  # type: ignore[arg-type]
+    if kind is cst.Call:
+        func = expr.func  # type: ignore[attr-defined]
+        if type(func) is not cst.Attribute or func.attr.value != "format":
+            return None
+        text, added = string_value(func.value), False
+    elif kind is cst.BinaryOperation:
+        operator = type(expr.operator)  # type: ignore[attr-defined]
+        if operator is cst.Add:
+            left = expr.left  # type: ignore[attr-defined]
+            while type(left) is cst.BinaryOperation and type(left.operator) is cst.Add:
+                left = left.left
+            text, added = string_value(left), True
+        elif operator is cst.Modulo:
+            text, added = string_value(expr.left), False  # type: ignore[attr-defined]
+        else:
+            return None
+    else:
+        return None
+    if text is None:
+        return None
+    found = _STATIC_HOST.match(text)
+    if found is None or (added and found.end() == len(text)):
+        return None  # `"https://api." + domain`: the host goes on into the added value
     return found.group(1).lower()
 
 
@@ -430,13 +467,15 @@ class ClientIndex(ModuleScopes):
             return set(), False
         if url is not None:
             return {self._url_target(url)}, True
-        if type(expr) is cst.FormattedString:
-            # `f"https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/openai"`: a server whose
-            # host is written out, whatever the parts filled in at run time
-            host = static_host(expr)
+        if type(expr) in _BUILT_URLS:
+            # `f"https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/openai"` (or the same
+            # built by `.format()`, `%` or `+`): a server whose host is written out, whatever the
+            # parts filled in at run time
+            host = written_host(expr)
             if host is not None:
                 return {self._url_target(f"https://{host}/")}, True
-            return set(), False
+            if type(expr) is cst.FormattedString:
+                return set(), False
         if self.tables.proxy_constants and type(expr) in (cst.Name, cst.Attribute) and scope is not None:
             head, _, rest = (dotted_name(expr) or "").partition(".")
             for binding in self.lookup(head, scope) if head else ():
