@@ -580,6 +580,10 @@ class ProjectIndex:
     def _module(self, path: PurePath) -> tuple[str, PurePath] | None:
         return self._located.get(path) or self.modules.get(path)
 
+    def _dotted(self, path: PurePath) -> str:
+        """The module's dotted name, as messages name it; its file's stem where none is known."""
+        return (self._module(path) or (path.stem, path))[0]
+
     # -- resolution ---------------------------------------------------------------------------
 
     def resolve_module(self, name: str, importer: PurePath) -> PurePath | None:
@@ -809,7 +813,7 @@ class ProjectIndex:
             {f"{qualified}.{n[len(prefix) :]}": fact for n, fact in defining.factories.items() if n.startswith(prefix)}
         )
         # its calls through `self.client` that a subclass here may give a client
-        where = (self._module(path) or (path.stem, path))[0]
+        where = self._dotted(path)
         inherited_calls.update(
             {
                 f"{qualified}.{n[len(prefix) :]}": f"`{paths[0]}` in `{where}.{n.partition('.')[0]}`"
@@ -1006,7 +1010,7 @@ class ProjectIndex:
         if self._session_calls is None:
             self._session_calls = {}
             for other, read in self._one_by_one(ordered=True):
-                where = (self._module(other) or (other.stem, other))[0]
+                where = self._dotted(other)
                 for key, resource in read.session_calls:
                     calls = self._session_calls.setdefault(key, [])
                     if not calls or calls[-1][0] != other:
@@ -1065,7 +1069,7 @@ class ProjectIndex:
                 for path in moves:
                     waiting = next((w for w in waits if root(w) == root(path) and w != path), None)
                     if waiting is not None:
-                        where = (self._module(waiting) or (waiting.stem, waiting))[0]
+                        where = self._dotted(waiting)
                         found[path] = (
                             f"the `openai` module client, one for the process, waits in `{where}`: {waits[waiting]}"
                         )
@@ -1089,7 +1093,7 @@ class ProjectIndex:
             return ""
         for other, read in self._one_by_one(ordered=True):
             if other != path and (reasons := read.agents_rejected):
-                where = (self._module(other) or (other.stem, other))[0]
+                where = self._dotted(other)
                 return f"an `Agent` in `{where}` that Z.AI rejects until dealt with by hand: {reasons[0]}"
         return ""
 
@@ -1112,7 +1116,7 @@ class ProjectIndex:
                 for module, cls, what in summary.client_stubs:
                     target = self.resolve_module(module, path)
                     if target is not None:
-                        test = (self._module(path) or (path.stem, path))[0]
+                        test = self._dotted(path)
                         self._stubs.setdefault(target, {})[cls] = f"a test (`{test}`) replaces `{cls}` here {what}"
         return self._stubs
 
@@ -1189,19 +1193,13 @@ class ProjectIndex:
             read: dict[PurePath, dict[str, str]] = {}
             handed: dict[PurePath, dict[str, str]] = {}
             for importer, summary in self._one_by_one():
-                for written in summary.handed_keys:
-                    found = self._handed_setting(written, importer)
-                    if found is not None and found[1] in (self._summary(found[0]) or ModuleSummary()).key_settings:
-                        where = (self._module(importer) or (importer.stem, importer))[0]
-                        handed.setdefault(found[0], {}).setdefault(found[1], where)
+                settings = [(handed, self._handed_setting(written, importer)) for written in summary.handed_keys]
                 for written in summary.keys:
                     setting = self._key_setting(written, importer)
-                    if (
-                        isinstance(setting, tuple)
-                        and setting[1] in (self._summary(setting[0]) or ModuleSummary()).key_settings
-                    ):
-                        where = (self._module(importer) or (importer.stem, importer))[0]
-                        read.setdefault(setting[0], {}).setdefault(setting[1], where)
+                    settings.append((read, setting if isinstance(setting, tuple) else None))
+                for into, found in settings:
+                    if found is not None and found[1] in (self._summary(found[0]) or ModuleSummary()).key_settings:
+                        into.setdefault(found[0], {}).setdefault(found[1], self._dotted(importer))
             self._read_keys, self._handed_keys = read, handed
         return self._read_keys
 
@@ -1234,7 +1232,7 @@ class ProjectIndex:
                 written = setter_summary.written_keys
                 if not written:
                     continue
-                where = (self._module(setter) or (setter.stem, setter))[0]
+                where = self._dotted(setter)
                 seen = {setter}
                 todo = [setter]
                 while todo:
@@ -1283,7 +1281,7 @@ class ProjectIndex:
             for field_name, into in (("sent", sent), ("waiting_sent", held), ("tested_sent", tests)):
                 for importer, found, (attributes, what) in self._imported_by_summaries(field_name):
                     if into is tests:
-                        what = f"{what} in `{(self._module(importer) or (importer.stem, importer))[0]}`"
+                        what = f"{what} in `{self._dotted(importer)}`"
                     if isinstance(found, _Name):
                         dotted = f"{found.name}.{attributes}" if attributes else found.name
                         into.setdefault(found.path, {})[dotted] = what
@@ -1321,13 +1319,13 @@ class ProjectIndex:
                 sizes = writer.vector_widths
                 if not sizes:
                     continue
-                name = (self._module(written) or (written.stem, written))[0]
+                name = self._dotted(written)
                 rank = ("." not in name, name)
                 for size, code in sizes:
                     if size not in widths or rank < widths[size][0]:
                         widths[size] = (rank, f"`{code}` in `{name}`")
             self._widths = {size: (rank[1], where) for size, (rank, where) in widths.items()}
-        own = (self._module(path) or (path.stem, path))[0]
+        own = self._dotted(path)
         return {
             size: where[1]
             for size in summary.embedding_sizes
@@ -1341,7 +1339,7 @@ class ProjectIndex:
             piped: dict[PurePath, dict[str, str]] = {}
             for importer, found, (roles,) in self._imported_by_summaries("system_only_piped"):
                 if isinstance(found, _Name | _Client):  # a chat model may be listed as a client
-                    where = (self._module(importer) or (importer.stem, importer))[0]
+                    where = self._dotted(importer)
                     piped.setdefault(found.path, {}).setdefault(found.name, f"{roles} messages in `{where}`")
             self._piped = piped
         return self._piped
@@ -1353,7 +1351,7 @@ class ProjectIndex:
             held: dict[PurePath, dict[str, str]] = {}
             for importer, found, (resource,) in self._imported_by_summaries("held"):
                 if isinstance(found, _Client | _Factory):
-                    where = (self._module(importer) or (importer.stem, importer))[0]
+                    where = self._dotted(importer)
                     held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
             self._held = held
         return self._held

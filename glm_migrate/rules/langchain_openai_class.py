@@ -671,6 +671,18 @@ class LangchainOpenAIClass(Rule):
         names = self.model.qualified_names(call.func, scope)
         return not names or any(name.partition(".")[0] != CURRENT_NAMES_PACKAGE for name in names)
 
+    def _no_user_message(self, requests: RequestOptions, node: cst.CSTNode, sent: str, where: str) -> None:
+        """GLM221 on a LangChain chat model `sent` a conversation with no user turn, which Z.AI
+        rejects: fixed `where` the prompt is, by a person; the class waits in a safe run."""
+        message = (
+            f"No `user` message: {sent}, which Z.AI rejects "
+            '("must not consist of system or assistant messages only"): make the prompt a user turn '
+            f'(`HumanMessage`, `("human", ...)`) {where}'
+        )
+        finding = Finding(NoUserMessage, node, message, Severity.ERROR, Applicability.MANUAL, None)
+        self.context.findings.append(finding)
+        requests.rejected.append((finding, "conversation with no `user` message"))
+
     def _migrate(self, call: cst.Call, scope: Scope, kind: str) -> None:
         splats = [resolve_splat(self.model, arg.value, scope) for arg in call.args if arg.star == "**"]
         base = _kwarg(call, ALIASES["base_url"])
@@ -823,24 +835,10 @@ class LangchainOpenAIClass(Rule):
                 if (piped := elsewhere.get(held_as)) is not None:
                     # `chat_model = ChatOpenAI(...)` here, `prompt | chat_model` in another module
                     # with a template of system messages only: moved, Z.AI rejects that conversation
-                    message = (
-                        f"No `user` message: `{name}` is piped only {piped}, which Z.AI rejects "
-                        '("must not consist of system or assistant messages only"): make the prompt a user turn '
-                        '(`HumanMessage`, `("human", ...)`) there, by hand'
-                    )
-                    finding = Finding(NoUserMessage, call, message, Severity.ERROR, Applicability.MANUAL, None)
-                    self.context.findings.append(finding)
-                    requests.rejected.append((finding, "conversation with no `user` message"))
+                    self._no_user_message(requests, call, f"`{name}` is piped only {piped}", "there, by hand")
             for messages, roles in prompts:
                 shown = ", ".join(f"`{role}`" for role in dict.fromkeys(roles))
-                message = (
-                    f"No `user` message: `{name}` is sent only {shown} messages here, which Z.AI rejects "
-                    '("must not consist of system or assistant messages only"): make the prompt a user turn '
-                    '(`HumanMessage`, `("human", ...)`) by hand'
-                )
-                finding = Finding(NoUserMessage, messages, message, Severity.ERROR, Applicability.MANUAL, None)
-                self.context.findings.append(finding)
-                requests.rejected.append((finding, "conversation with no `user` message"))
+                self._no_user_message(requests, messages, f"`{name}` is sent only {shown} messages here", "by hand")
             for agent in self._agents.get(call, ()):
                 message = (
                     f"`{short_code(agent.func)}` drives `{name}` with OpenAI's legacy `functions=`, which GLM "
