@@ -34,6 +34,8 @@ __all__ = ["CACHE_DIR_NAME", "Cache", "CachedResult", "fingerprint"]
 
 @dataclass(frozen=True, slots=True)
 class CachedResult:
+    """What the cache keeps of one file's result."""
+
     __reduce__ = pickled_by_fields
 
     diagnostics: tuple[Diagnostic, ...]

@@ -34,6 +34,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """What one run does: the command line and `[tool.glm-migrate]` merged."""
+
     #: rule codes or prefixes to run; empty = every rule
     select: frozenset[str] = frozenset()
     #: rule codes or prefixes never to run

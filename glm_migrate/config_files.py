@@ -330,6 +330,8 @@ def is_template(path: PurePath) -> bool:
 
 @dataclass(frozen=True)
 class _Finding:
+    """One finding on a line of a configuration file, with its rewrite when it has one."""
+
     rule: ConfigRule
     line: int
     start: int

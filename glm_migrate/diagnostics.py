@@ -55,6 +55,8 @@ class RuleInfo(Protocol):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
+    """Where a finding is in the source, as editors number lines and columns."""
+
     __reduce__ = pickled_by_fields
 
     line: int  #: 1-based
@@ -75,6 +77,8 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding as the engine reports it: code, message, where, and its fix."""
+
     __reduce__ = pickled_by_fields
 
     code: str  #: "GLM101"
@@ -115,6 +119,8 @@ Replaced = tuple[int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class MigrationResult:
+    """What migrating one source gives: the new text and the findings."""
+
     source: str
     output: str
     diagnostics: tuple[Diagnostic, ...]

@@ -46,6 +46,8 @@ class _Unmatchable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
+    """One line of an ignore file, compiled."""
+
     text: str  #: the line as written, for messages
     negated: bool
     dir_only: bool  #: ended in `/`

@@ -198,7 +198,8 @@ SESSION_STATE = "st.session_state."
 KEY_SEEN, KEY_UNSEEN = ("", "seen"), ("", "unseen")
 
 
-@dataclass(frozen=True, slots=True)
+# no __eq__: facts are compared by `digest_text()`; each generated method is compiled at start-up
+@dataclass(frozen=True, slots=True, eq=False)
 class ModuleFacts:
     """What the rest of the project tells one module."""
 
@@ -520,7 +521,8 @@ def _test_path(path: PurePath) -> bool:
 _Resolved = _Client | _Factory | _Name | _Module
 
 
-@dataclass
+# no __eq__/__repr__: one index per run, compared never; each generated method is compiled at start-up (Python 3.11)
+@dataclass(eq=False, repr=False)
 class ProjectIndex:
     """Summaries by module, and the facts each module gets from the others.
 

@@ -30,6 +30,8 @@ _DIRECTIVE = re.compile(r"#\s*glm-migrate:\s*(?P<kind>ignore|skip-file)\b(?:\[(?
 
 @dataclass
 class Suppression:
+    """One `# glm-migrate: ignore` comment and what it covers."""
+
     comment: cst.Comment
     #: the EmptyLine (comment alone on its line) or TrailingWhitespace that holds the comment
     holder: cst.EmptyLine | cst.TrailingWhitespace
@@ -44,6 +46,8 @@ class Suppression:
 
 @dataclass
 class Suppressions:
+    """A module's suppression comments."""
+
     items: list[Suppression]
     skip_file: bool
     #: first line of a statement -> its last line

@@ -128,6 +128,8 @@ class ModelMatch:
 
 @dataclass(frozen=True, slots=True)
 class Range:
+    """The values a numeric parameter accepts, bounds included."""
+
     min: float
     max: float
 
@@ -223,7 +225,8 @@ class Signatures:
     clients: Mapping[str, SdkClient]
 
 
-@dataclass(frozen=True, slots=True)
+# no __eq__/__repr__: loaded once per run and never compared; each generated method is compiled at start-up (Python 3.11)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SdkSurface:
     """The shape of the OpenAI SDK the semantic pass recognises (`rules/sdk.toml`)."""
 
@@ -340,8 +343,11 @@ class LitellmProvider:
     wrappers: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+# no __eq__/__repr__: loaded once per run and never compared; each generated method is compiled at start-up (Python 3.11)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Tables:
+    """The data of `rules/*.toml`, checked and indexed: model map, endpoints, parameters, SDKs."""
+
     #: endpoint ("chat", "embeddings", ...) -> source id -> GLM id ("" = no equivalent)
     models: Mapping[str, Mapping[str, str]]
     #: endpoint -> GLM ids that endpoint serves

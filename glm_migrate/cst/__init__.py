@@ -40,6 +40,8 @@ NAMES = ("stock", "fast")
 
 @dataclass(frozen=True)
 class Choice:
+    """The LibCST implementation a process uses, and why when not the one expected."""
+
     name: str  #: "stock" or "fast"
     notice: str | None  #: why not the one expected, for a line on stderr; None when nothing to say
 

@@ -68,6 +68,8 @@ class Fix:
 
 @dataclass
 class Finding:
+    """One rule's finding on a node, before the engine turns it into a `Diagnostic`."""
+
     rule: type[Rule]
     node: cst.CSTNode
     message: str
@@ -81,7 +83,8 @@ class Finding:
     withdrawn: Applicability | None = None
 
 
-@dataclass
+# no __eq__/__repr__: one context per module, compared never; each generated method is compiled at start-up (Python 3.11)
+@dataclass(eq=False, repr=False)
 class RuleContext:
     """What every rule of one run over one module shares."""
 

@@ -23,6 +23,8 @@ MAX_DEPTH = 12
 
 @dataclass(eq=False)
 class Scope:
+    """A module, class or function body, and the names bound in it."""
+
     kind: str  #: "module", "class", "function"
     parent: Scope | None
     node: cst.CSTNode

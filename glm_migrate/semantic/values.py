@@ -43,42 +43,58 @@ def _session_item(expr: cst.Subscript) -> str | None:
 
 @dataclass(frozen=True, eq=False)
 class ModuleValue:
+    """A module, imported by name."""
+
     name: str  #: qualified module name, "openai"
 
 
 @dataclass(frozen=True, eq=False)
 class ClassValue:
+    """A class of another package (an SDK client class, say), imported by name."""
+
     name: str  #: qualified class name, "openai.OpenAI"
 
 
 @dataclass(frozen=True, eq=False)
 class ResourceValue:
+    """A resource reached from a client by attributes (`client.chat.completions`)."""
+
     client: Client
     path: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
 class FunctionValue:
+    """A function of this module."""
+
     scope: Scope  #: a function of this module: calling it gives what it returns
 
 
 @dataclass(frozen=True, eq=False)
 class LocalClassValue:
+    """A class of this module."""
+
     scope: Scope  #: a class of this module: calling it gives an instance
 
 
 @dataclass(frozen=True, eq=False)
 class InstanceValue:
+    """An instance of a class of this module."""
+
     scope: Scope  #: an instance of a class of this module: its attributes are the class's
 
 
 @dataclass(frozen=True, eq=False)
 class ImportedInstance:
+    """An instance of a class of another module of the project."""
+
     name: str  #: an instance of a class of another module of the project, as imported
 
 
 @dataclass(frozen=True, eq=False)
 class ImportedFactory:
+    """A function of another module of the project that returns a client."""
+
     name: str  #: as imported
     returns: ClientFact  #: a function of another module of the project that returns a client
 
