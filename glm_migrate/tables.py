@@ -427,6 +427,8 @@ class Tables:
     langchain_functions_agent_types: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
+    #: LlamaIndex's OpenAI classes -> the model they send when given none (`[llamaindex] defaults`)
+    llamaindex_defaults: Mapping[str, str]
     litellm: LitellmProvider
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
     legacy_errors: Mapping[str, str]
@@ -977,6 +979,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
                 for kind in _get(endpoints_raw, "frameworks", Mapping, "endpoints")
             }
         ),
+        llamaindex_defaults=MappingProxyType(_str_table(endpoints_raw, "llamaindex.defaults", "endpoints")),
         litellm=LitellmProvider(
             prefix=_get(endpoints_raw, "litellm.provider", str, "endpoints"),
             api_key_env=_get(endpoints_raw, "litellm.api_key_env", str, "endpoints"),
