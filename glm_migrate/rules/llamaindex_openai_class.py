@@ -122,7 +122,10 @@ class LlamaindexOpenAIClass(Rule):
             # given no model (and no `**` that may hold one), the class sends its own default
             default = None if model is not None or any(arg.star for arg in call.args) else self._default(call, scope)
             base = find_kwarg(call, "api_base")
-            if base is not None and self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope) is Target.OTHER:
+            if (
+                base is not None
+                and self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope) is Target.OTHER
+            ):
                 # a self-hosted server or another provider's (`api_base="http://localhost:8080/v1"`):
                 # its models are its own, nothing of it moves to Z.AI
                 if model is not None:
