@@ -359,6 +359,8 @@ class LangchainOpenAIClass(Rule):
         self._keyed: dict[cst.Call, list[Finding]] = {}
         self._bindings = self._bound_copies()
         self._agents = self._functions_agents()
+        #: model-id literals an Azure class of this module is given, with that class
+        self._azure_held = self._azure_models()
         #: plain classes configured for Azure (`ChatOpenAI(openai_api_type="azure", engine=...)`)
         azure_configured: dict[cst.Call, str] = {}
         for call, scope, kind in self.model.framework_calls:
@@ -636,6 +638,19 @@ class LangchainOpenAIClass(Rule):
             if key is not None and key in options:
                 return f"`{key}` in `model_kwargs`"
         return None
+
+    def _azure_models(self) -> dict[cst.SimpleString, cst.Call]:
+        """The literals the Azure classes of this module (and plain ones configured for Azure) are
+        given as their deployment or model, with the class: they stay on Azure, by hand."""
+        held: dict[cst.SimpleString, cst.Call] = {}
+        for call, scope, kind in self.model.framework_calls:
+            if kind not in AZURE_CLASSES and (kind not in ENDPOINTS or self._azure_option(call) is None):
+                continue
+            for name in AZURE_DEPLOYMENT_ALIASES:
+                arg = find_kwarg(call, name)
+                for literal in self.model.resolve_strings(arg.value, scope)[0] if arg is not None else ():
+                    held.setdefault(literal, call)
+        return held
 
     def _azure(self, call: cst.Call, scope: Scope, kind: str, marker: str | None = None) -> None:
         """An Azure class calls an Azure deployment: another class, URL, key and model, by hand.
@@ -1186,6 +1201,17 @@ class LangchainOpenAIClass(Rule):
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
             message = f"Model id `{old}`{match.label} on `{name}`"
+            azure = self._azure_held.get(literal)
+            if azure is not None and azure is not call:
+                # `AzureChatOpenAI(model=llm_name, ...)` and `ChatOpenAI(model=llm_name)`: the
+                # Azure class stays on its deployment (by hand), so the id they share stays too
+                self.report(
+                    literal,
+                    f"{message}, also given to `{short_code(azure)}`, which stays on its Azure deployment: give "
+                    f"the classes that move `{new}` by hand",
+                )
+                waits = waits or f'`"{old}"` replaced by hand'
+                continue
             deciding = [test for test in tests if _decides_between(test, old, match.glm)]
             holder = self.model.assigned_names.get(literal)
             tokenizer = literal in self.model.tokenizer_literals or (

@@ -151,7 +151,7 @@ class LlamaindexOpenAIClass(Rule):
                     f'`model_name="{new}"`'
                 )
                 # the index stored the old model's vectors: the query vectors must come from it too
-                old = next(iter(reaching), None)
+                old = next(iter(reaching), None) if model is not None else default or "text-embedding-ada-002"
                 if old and self.tables.lookup_model("embeddings", old):
                     sized = find_kwarg(call, "dimensions") is not None
                     instead += f"; {vector_space_change(self.tables, old, new, sized)}"
