@@ -299,9 +299,15 @@ class SdkSurface:
         a call of an LLM library (`[model_readers]`) outside those other rules check, or one of
         their calls that no rule checks (`dspy.OpenAI`)."""
         top = qualified.partition(".")[0]
-        if top not in self.model_packages:
+        if not self.reads_models(qualified):
             return False
         return top not in self.model_packages_checked or qualified in self.model_calls_unchecked
+
+    def reads_models(self, qualified: str) -> bool:
+        """`qualified` (a dotted name) is of an LLM library (`[model_readers] packages`: a
+        top-level package, or a subpackage such as `google.adk`)."""
+        top, _, rest = qualified.partition(".")
+        return top in self.model_packages or f"{top}.{rest.partition('.')[0]}" in self.model_packages
 
     def has_member(self, name: str) -> bool:
         """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
