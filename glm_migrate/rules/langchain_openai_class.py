@@ -722,6 +722,18 @@ class LangchainOpenAIClass(Rule):
             where = bases[0] if bases else call
             what = f"`{short_code(bases[0])}`" if bases else "set by its `**` mapping, maybe"
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
+            # its model is sent wherever that points, not data (GLM103): named here for when it is Z.AI
+            arg = self._model_arg(call)
+            literals = self.model.resolve_strings(arg.value, scope)[0] if arg is not None else []
+            self.claim(*literals)
+            ids = {
+                old: new
+                for lit in literals
+                if (old := string_value(lit)) and (new := self.tables.lookup_model(ENDPOINTS[kind], old))
+            }
+            if ids:
+                shown = ", ".join(f"`{old}` (`{new}` on Z.AI)" for old, new in ids.items())
+                message += f", and that its model is a GLM one: it is given {shown}"
             self.report(where, message, severity=Severity.WARNING)
             return
         sdk_key_set = self.tables.sdk_key_env in self.model.program_key_envs
