@@ -1672,9 +1672,9 @@ def _move_as_safely_as_its_calls(
         # (`ModuleFacts.held_params`): its ids stay OpenAI's in a safe run (one of another server:
         # `_handed_another_servers_client`)
         held += [
-            (finding, handed[0])
+            (finding, through[0])
             for call, found in of_call
-            if found and (handed := handed_a_waiting_client(model, call)) is not None and not handed[1]
+            if found and (through := handed_a_waiting_client(model, call)) is not None and not through[1]
             for finding in found
         ]
     module_client = next((client for client in waiting if client.origin == "module"), None)
