@@ -652,6 +652,20 @@ class LangchainOpenAIClass(Rule):
                     held.setdefault(literal, call)
         return held
 
+    def _alternatives(self, one: cst.Call, other: cst.Call) -> bool:
+        """Whether two constructions are the branches of one provider choice, never both built:
+        in the two sides of an `if`, or both returned by one function (`if azure: return
+        AzureChatOpenAI(...)` ... `return ChatOpenAI(...)`). The default they share is then the
+        OpenAI branch's, and moves with it (the Azure branch is reported for a person)."""
+        if self.model.other_branch(one, other):
+            return True
+        parents = self.model.parents
+        returned = [parents.get(one), parents.get(other)]
+        if not all(type(r) is cst.Return for r in returned):
+            return False
+        scopes = {self.model.scope_of(r) for r in returned if r is not None}
+        return len(scopes) == 1
+
     def _azure(self, call: cst.Call, scope: Scope, kind: str, marker: str | None = None) -> None:
         """An Azure class calls an Azure deployment: another class, URL, key and model, by hand.
         So does a plain class configured for Azure by `marker`, one of its options."""
@@ -1214,7 +1228,7 @@ class LangchainOpenAIClass(Rule):
                 title += ' and pass `model_provider="openai"`'
             message = f"Model id `{old}`{match.label} on `{name}`"
             azure = self._azure_held.get(literal)
-            if azure is not None and azure is not call:
+            if azure is not None and azure is not call and not self._alternatives(azure, call):
                 # `AzureChatOpenAI(model=llm_name, ...)` and `ChatOpenAI(model=llm_name)`: the
                 # Azure class stays on its deployment (by hand), so the id they share stays too
                 self.report(
