@@ -235,7 +235,9 @@ class LangchainOpenAIClass(Rule):
     request, which still goes to OpenAI. Their `OpenAIEmbeddings` is reported (no fix): it sends
     token ids and has no `check_embedding_ctx_length`, which langchain_openai's class has. `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
     fix): they become `ChatOpenAI` / `OpenAIEmbeddings` by hand, and their deployment name is not a
-    GLM model. So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
+    GLM model; a model id one of them shares with a plain class also built is reported, not
+    rewritten, and the plain class waits for it (branches of one provider choice excepted: the
+    default moves with the OpenAI branch). So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
     code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
     `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
     would still send Azure's requests. A class kept uncalled in a dict (`{"gpt-": ChatOpenAI,

@@ -20,7 +20,9 @@ class LlamaindexOpenAIClass(Rule):
     Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`,
     `OpenAIResponses`, `OpenAIMultiModal`, and the Azure ones)
     and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
-    reported again as data (GLM103). Reports the OpenAI model ids of AG2's (`autogen`) model
+    reported again as data (GLM103). A LlamaIndex class given no model is said to send its
+    default (`rules/endpoints.toml` `[llamaindex.defaults]`: `gpt-3.5-turbo`,
+    `text-embedding-ada-002`); one pointed at another server by `api_base=` is left alone. Reports the OpenAI model ids of AG2's (`autogen`) model
     configurations (`LLMConfig(...)`, an agent's `llm_config={"config_list": [...]}`) whose entry
     has no `base_url` and talks to OpenAI. Warns of Chroma's `OpenAIEmbeddingFunction`, which
     keeps embedding with OpenAI while the program's clients move. Reports a retired GLM id given
