@@ -1191,6 +1191,12 @@ def imported_roots(
             yield from imported_roots(model, env[1], scope, depth + 1)
         elif type(func) is cst.Attribute and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
             yield from imported_roots(model, func.value, scope, depth + 1)
+        elif type(func) is cst.Name and func.value == "getattr" and len(expr.args) in (2, 3):
+            # `getattr(config, "MODEL", "gpt-4o")`: `config.MODEL` where the module sets it
+            name = string_value(expr.args[1].value)
+            if name is not None and name.isidentifier() and not any(a.star or a.keyword for a in expr.args):
+                read = cst.Attribute(value=expr.args[0].value, attr=cst.Name(name))
+                yield from imported_roots(model, read, scope, depth + 1)
         return
     dotted = dotted_name(expr) if type(expr) in (cst.Name, cst.Attribute) else None
     if dotted is None:

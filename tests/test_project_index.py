@@ -498,6 +498,21 @@ def test_options_of_a_call_another_module_hands_a_client_of_another_server_are_n
     }
 
 
+def test_a_setting_read_by_getattr_in_another_module_moves_with_the_client(tmp_path: Path) -> None:
+    """`MODEL = getattr(config, "MODEL", "gpt-4o")` beside a client the safe run moves, with
+    `config.py` setting `MODEL = "gpt-4o-mini"`: the default was rewritten and the client moved,
+    but getattr returns the module's own value, which stayed OpenAI's (GLM108, unsafe: not known
+    to be sent), so Z.AI got `gpt-4o-mini`. The read is `config.MODEL`, sent as a direct one is."""
+    files = {
+        "config.py": 'MODEL = "gpt-4o-mini"\n',
+        "app.py": "from openai import OpenAI\n\nimport config\n\n"
+        'MODEL = getattr(config, "MODEL", "gpt-4o")\nclient = OpenAI()\n\n\n'
+        "def ask(q):\n    return client.chat.completions.create(model=MODEL, messages=[{'role': 'user', 'content': q}])\n",
+    }
+    assert _applicabilities(tmp_path, files, "config.py") == {"GLM101": "safe"}
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
+
+
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:
     """`upload(client, path)` with `def upload(client, path): client.files.create(...)` in another
     module: the client serves OpenAI account data there, so it stays with OpenAI; also chatting
