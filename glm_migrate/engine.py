@@ -990,6 +990,13 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         by_call.append((call, findings[reported:]))
     for rule in overriding("on_module_end"):
         rule.on_module_end()
+    if model.facts.held_params:
+        _handed_another_servers_client(model, by_call)
+    if active and active[0].settings.unsafe_fixes:
+        # a client of another server handed to another module's function: even with
+        # --unsafe-fixes, the calls made through it there are not rewritten for GLM
+        other = {c: ANOTHER_SERVER for c in model.clients if c.target is Target.OTHER}
+        active[0].context.waiting_handed = waiting_handed(model, other) if other else []
     if active and not active[0].settings.unsafe_fixes:  # with them, all of it applies anyway
         context = active[0].context
         # the SDK client classes handed on uncalled (`field(default_factory=OpenAI)`), found once
@@ -1662,11 +1669,12 @@ def _move_as_safely_as_its_calls(
     held += _agents_ids_wait(model, findings, waiting)
     if model.facts.held_params:
         # a call through a parameter another module hands a client that waits there
-        # (`ModuleFacts.held_params`): its ids stay OpenAI's in a safe run
+        # (`ModuleFacts.held_params`): its ids stay OpenAI's in a safe run (one of another server:
+        # `_handed_another_servers_client`)
         held += [
-            (finding, why)
+            (finding, through[0])
             for call, found in of_call
-            if found and (why := handed_a_waiting_client(model, call)) is not None
+            if found and (through := handed_a_waiting_client(model, call)) is not None and not through[1]
             for finding in found
         ]
     module_client = next((client for client in waiting if client.origin == "module"), None)
@@ -1677,6 +1685,21 @@ def _move_as_safely_as_its_calls(
         held += [(f, waiting[module_client]) for f in findings if _statement_of(f.node, model) in setup]
     make_unsafe(held)
     return waiting
+
+
+def _handed_another_servers_client(model: SemanticModel, by_call: Sequence[tuple[ApiCall, list[Finding]]]) -> None:
+    """A call through a parameter another module hands a client of another server (a reseller's,
+    a proxy's: `ModuleFacts.held_params`) sends its requests there: no fix may change them, even
+    with --unsafe-fixes; its findings stay, manual, for the calls that may go to Z.AI."""
+    for call, found in by_call:
+        handed = handed_a_waiting_client(model, call) if found else None
+        if handed is None or not handed[1]:
+            continue
+        for finding in found:
+            finding.message = f"{finding.message} ({handed[0]}: change it only for the calls that go to Z.AI)"
+            if finding.fix is not None:
+                finding.withdrawn = finding.applicability
+            finding.fix, finding.applicability = None, Applicability.MANUAL
 
 
 def _agent_clients(model: SemanticModel, agent: cst.Call) -> list[Client]:

@@ -1016,10 +1016,11 @@ def params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scop
             yield klass.node.name.value, param, index - 1 if index > 0 else index  # `self` is not passed
 
 
-def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> str | None:
+def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> tuple[str, bool] | None:
     """Why `call`, made through a parameter of this module's function or class, keeps its ids in
     a safe run: another module hands that parameter a client whose move waits there
-    (`ModuleFacts.held_params`), which would take GLM's ids to OpenAI."""
+    (`ModuleFacts.held_params`), which would take GLM's ids to OpenAI; and whether that client
+    talks to another server (a reseller's, a proxy's), whose requests no fix may change."""
     held = model.facts.held_params
     for param, function in model.receiver_params(call):
         owned = _param_owner(model, function)
@@ -1031,8 +1032,11 @@ def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> str | None:
             for keyword, at, why in entries:
                 if (keyword == name) if keyword else (at >= 0 and at == position):
                     if why == ANOTHER_SERVER:
-                        return f"`{owner}` is handed a client of another server where it is built, which takes its own model ids"
-                    return f"`{owner}` is handed a client that stays on OpenAI in a safe run where it is built ({why})"
+                        return f"`{owner}` is handed a client of another server where it is built", True
+                    return (
+                        f"`{owner}` is handed a client that stays on OpenAI in a safe run where it is built ({why})",
+                        False,
+                    )
     return None
 
 
@@ -1187,6 +1191,12 @@ def imported_roots(
             yield from imported_roots(model, env[1], scope, depth + 1)
         elif type(func) is cst.Attribute and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
             yield from imported_roots(model, func.value, scope, depth + 1)
+        elif type(func) is cst.Name and func.value == "getattr" and len(expr.args) in (2, 3):
+            # `getattr(config, "MODEL", "gpt-4o")`: `config.MODEL` where the module sets it
+            name = string_value(expr.args[1].value)
+            if name is not None and name.isidentifier() and not any(a.star or a.keyword for a in expr.args):
+                read = cst.Attribute(value=expr.args[0].value, attr=cst.Name(name))
+                yield from imported_roots(model, read, scope, depth + 1)
         return
     dotted = dotted_name(expr) if type(expr) in (cst.Name, cst.Attribute) else None
     if dotted is None:

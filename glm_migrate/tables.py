@@ -302,9 +302,15 @@ class SdkSurface:
         a call of an LLM library (`[model_readers]`) outside those other rules check, or one of
         their calls that no rule checks (`dspy.OpenAI`)."""
         top = qualified.partition(".")[0]
-        if top not in self.model_packages:
+        if not self.reads_models(qualified):
             return False
         return top not in self.model_packages_checked or qualified in self.model_calls_unchecked
+
+    def reads_models(self, qualified: str) -> bool:
+        """`qualified` (a dotted name) is of an LLM library (`[model_readers] packages`: a
+        top-level package, or a subpackage such as `google.adk`)."""
+        top, _, rest = qualified.partition(".")
+        return top in self.model_packages or f"{top}.{rest.partition('.')[0]}" in self.model_packages
 
     def has_member(self, name: str) -> bool:
         """An OpenAI client has an attribute `name` that leads to API calls (a resource, a copy
@@ -433,6 +439,8 @@ class Tables:
     langchain_functions_agent_types: frozenset[str]
     #: wrapper kind ("langchain_chat", "litellm_chat", ...) -> qualified names of its classes/functions
     frameworks: Mapping[str, frozenset[str]]
+    #: LlamaIndex's OpenAI classes -> the model they send when given none (`[llamaindex] defaults`)
+    llamaindex_defaults: Mapping[str, str]
     litellm: LitellmProvider
     #: openai<1 `openai.error.X` -> its openai>=1 name ("" = none)
     legacy_errors: Mapping[str, str]
@@ -983,6 +991,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
                 for kind in _get(endpoints_raw, "frameworks", Mapping, "endpoints")
             }
         ),
+        llamaindex_defaults=MappingProxyType(_str_table(endpoints_raw, "llamaindex.defaults", "endpoints")),
         litellm=LitellmProvider(
             prefix=_get(endpoints_raw, "litellm.provider", str, "endpoints"),
             api_key_env=_get(endpoints_raw, "litellm.api_key_env", str, "endpoints"),

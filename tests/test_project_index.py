@@ -457,10 +457,60 @@ def test_ids_sent_through_a_parameter_another_module_hands_a_client_of_another_s
     }
     found = _findings(tmp_path, files)["helpers.py"]
     assert len(found) == 1 and "`complete` is handed a client of another server where it is built" in found[0], found
-    assert _applicabilities(tmp_path, files, "helpers.py") == {"GLM101": "unsafe"}
+    # the reseller gets the call: not rewritten for GLM, even with --unsafe-fixes (a person
+    # changes it for the calls that go to Z.AI, if any)
+    assert _applicabilities(tmp_path, files, "helpers.py") == {"GLM101": "manual"}
     # an OpenAI client moves: the id moves with it
     files["app.py"] = files["app.py"].replace(", base_url='https://reseller.example.net/v1'", "")
     assert _applicabilities(tmp_path, files, "helpers.py") == {"GLM101": "safe"}
+
+
+def test_options_of_a_call_another_module_hands_a_client_of_another_server_are_not_rewritten(tmp_path: Path) -> None:
+    """`ask(client, prompt, temperature=0)` sending `n=`, two stop words and a penalty, handed a
+    reseller's client by its importer (sunchey11/zhihu_class, the forty-eighth round): the ids
+    were held back, but the options GLM lacks were dropped and `temperature=0` became GLM's
+    `do_sample` switch with --unsafe-fixes, changing what the reseller gets. Every finding on
+    the call is manual there, in both runs."""
+    files = {
+        "helpers.py": "from openai import OpenAI\n\n\ndef ask(client, prompt, model='gpt-4o-mini'):\n"
+        "    return client.chat.completions.create(\n        model=model,\n"
+        "        messages=[{'role': 'user', 'content': prompt}],\n        temperature=0,\n        n=2,\n"
+        "        stop=['a', 'b'],\n        presence_penalty=0.5,\n    )\n",
+        "app.py": "from openai import OpenAI\n\nfrom helpers import ask\n\n"
+        "client = OpenAI(api_key='sk-placeholder', base_url='https://reseller.example.net/v1')\n"
+        "print(ask(client, input()))\n",
+    }
+    paths = _tree(tmp_path, files)
+    for settings in (Settings(), Settings(unsafe_fixes=True)):
+        report = next(r for r in run(paths, settings, jobs=1) if r.path.name == "helpers.py")
+        codes = {d.code for d in report.diagnostics}
+        assert {"GLM101", "GLM207", "GLM208", "GLM210"} <= codes, report.diagnostics
+        assert all(d.applicability.value == "manual" for d in report.diagnostics), report.diagnostics
+        assert report.output is None or report.output == report.source
+    # given an OpenAI client instead, the call is fixed for GLM again (the options unsafely: the
+    # client's server is not in view where the call is made)
+    files["app.py"] = files["app.py"].replace(", base_url='https://reseller.example.net/v1'", "")
+    assert _applicabilities(tmp_path, files, "helpers.py") == {
+        "GLM101": "safe",
+        "GLM207": "unsafe",
+        "GLM208": "unsafe",
+        "GLM210": "unsafe",
+    }
+
+
+def test_a_setting_read_by_getattr_in_another_module_moves_with_the_client(tmp_path: Path) -> None:
+    """`MODEL = getattr(config, "MODEL", "gpt-4o")` beside a client the safe run moves, with
+    `config.py` setting `MODEL = "gpt-4o-mini"`: the default was rewritten and the client moved,
+    but getattr returns the module's own value, which stayed OpenAI's (GLM108, unsafe: not known
+    to be sent), so Z.AI got `gpt-4o-mini`. The read is `config.MODEL`, sent as a direct one is."""
+    files = {
+        "config.py": 'MODEL = "gpt-4o-mini"\n',
+        "app.py": "from openai import OpenAI\n\nimport config\n\n"
+        'MODEL = getattr(config, "MODEL", "gpt-4o")\nclient = OpenAI()\n\n\n'
+        "def ask(q):\n    return client.chat.completions.create(model=MODEL, messages=[{'role': 'user', 'content': q}])\n",
+    }
+    assert _applicabilities(tmp_path, files, "config.py") == {"GLM101": "safe"}
+    assert _applicabilities(tmp_path, files, "app.py") == {"GLM001": "safe", "GLM002": "safe", "GLM101": "safe"}
 
 
 def test_a_client_passed_to_another_modules_function_follows_the_calls_made_through_it(tmp_path: Path) -> None:

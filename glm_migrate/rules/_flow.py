@@ -261,6 +261,8 @@ def through_passthrough(model: SemanticModel, node: cst.BaseExpression) -> cst.B
 def test_around(model: SemanticModel, node: cst.BaseExpression) -> cst.CSTNode | None:
     parent = model.parents.get(node)
     if type(parent) is cst.Comparison and parent.left is node:
+        if all(type(t.comparator) is cst.Name and t.comparator.value == "None" for t in parent.comparisons):
+            return None  # `model is None`, `model == None`: the same answer for every id
         return parent  # `model in X`, `model == "x"`
     if type(parent) is cst.ComparisonTarget:
         comparison = model.parents.get(parent)

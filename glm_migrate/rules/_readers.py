@@ -109,8 +109,8 @@ class DataReaders:
                         type(value) is ClassValue
                         or (type(value) is ModuleValue and value.name.rpartition(".")[2][:1].isupper())
                     )
-                    and (top := value.name.split(".")[0]) not in sdk.http_clients
-                    and top not in sdk.model_packages
+                    and value.name.split(".")[0] not in sdk.http_clients
+                    and not sdk.reads_models(value.name)
                     and not any(part in value.name.lower() for part in _MODEL_PARTS)
                     for value in values
                 ):
@@ -338,7 +338,7 @@ class DataReaders:
                         if self.openai_request is None and self._to_openai(call, value.name, scope):
                             self.openai_request = call
                         return False  # `requests.post(f"{base}/embeddings", json=...)` may be OpenAI's API
-                elif _reads_models(value.name) or top in self.model.tables.sdk.model_packages:
+                elif _reads_models(value.name) or self.model.tables.sdk.reads_models(value.name):
                     return False
                 self._handed_over = True
             elif isinstance(value, FunctionValue | LocalClassValue):

@@ -235,7 +235,9 @@ class LangchainOpenAIClass(Rule):
     request, which still goes to OpenAI. Their `OpenAIEmbeddings` is reported (no fix): it sends
     token ids and has no `check_embedding_ctx_length`, which langchain_openai's class has. `AzureChatOpenAI` and `AzureOpenAIEmbeddings` are reported (no
     fix): they become `ChatOpenAI` / `OpenAIEmbeddings` by hand, and their deployment name is not a
-    GLM model. So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
+    GLM model; a model id one of them shares with a plain class also built is reported, not
+    rewritten, and the plain class waits for it (branches of one provider choice excepted: the
+    default moves with the OpenAI branch). So are `ChatOpenAI` and `OpenAIEmbeddings` configured for Azure as early LangChain
     code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
     `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
     would still send Azure's requests. A class kept uncalled in a dict (`{"gpt-": ChatOpenAI,
@@ -359,6 +361,8 @@ class LangchainOpenAIClass(Rule):
         self._keyed: dict[cst.Call, list[Finding]] = {}
         self._bindings = self._bound_copies()
         self._agents = self._functions_agents()
+        #: model-id literals an Azure class of this module is given, with that class
+        self._azure_held = self._azure_models()
         #: plain classes configured for Azure (`ChatOpenAI(openai_api_type="azure", engine=...)`)
         azure_configured: dict[cst.Call, str] = {}
         for call, scope, kind in self.model.framework_calls:
@@ -637,6 +641,33 @@ class LangchainOpenAIClass(Rule):
                 return f"`{key}` in `model_kwargs`"
         return None
 
+    def _azure_models(self) -> dict[cst.SimpleString, cst.Call]:
+        """The literals the Azure classes of this module (and plain ones configured for Azure) are
+        given as their deployment or model, with the class: they stay on Azure, by hand."""
+        held: dict[cst.SimpleString, cst.Call] = {}
+        for call, scope, kind in self.model.framework_calls:
+            if kind not in AZURE_CLASSES and (kind not in ENDPOINTS or self._azure_option(call) is None):
+                continue
+            for name in AZURE_DEPLOYMENT_ALIASES:
+                arg = find_kwarg(call, name)
+                for literal in self.model.resolve_strings(arg.value, scope)[0] if arg is not None else ():
+                    held.setdefault(literal, call)
+        return held
+
+    def _alternatives(self, one: cst.Call, other: cst.Call) -> bool:
+        """Whether two constructions are the branches of one provider choice, never both built:
+        in the two sides of an `if`, or both returned by one function (`if azure: return
+        AzureChatOpenAI(...)` ... `return ChatOpenAI(...)`). The default they share is then the
+        OpenAI branch's, and moves with it (the Azure branch is reported for a person)."""
+        if self.model.other_branch(one, other):
+            return True
+        parents = self.model.parents
+        returned = [parents.get(one), parents.get(other)]
+        if not all(type(r) is cst.Return for r in returned):
+            return False
+        scopes = {self.model.scope_of(r) for r in returned if r is not None}
+        return len(scopes) == 1
+
     def _azure(self, call: cst.Call, scope: Scope, kind: str, marker: str | None = None) -> None:
         """An Azure class calls an Azure deployment: another class, URL, key and model, by hand.
         So does a plain class configured for Azure by `marker`, one of its options."""
@@ -707,6 +738,18 @@ class LangchainOpenAIClass(Rule):
             where = bases[0] if bases else call
             what = f"`{short_code(bases[0])}`" if bases else "set by its `**` mapping, maybe"
             message = f"`{name}` base URL is {what}: make sure it points at Z.AI"
+            # its model is sent wherever that points, not data (GLM103): named here for when it is Z.AI
+            arg = self._model_arg(call)
+            literals = self.model.resolve_strings(arg.value, scope)[0] if arg is not None else []
+            self.claim(*literals)
+            ids = {
+                old: new
+                for lit in literals
+                if (old := string_value(lit)) and (new := self.tables.lookup_model(ENDPOINTS[kind], old))
+            }
+            if ids:
+                shown = ", ".join(f"`{old}` (`{new}` on Z.AI)" for old, new in ids.items())
+                message += f", and that its model is a GLM one: it is given {shown}"
             self.report(where, message, severity=Severity.WARNING)
             return
         sdk_key_set = self.tables.sdk_key_env in self.model.program_key_envs
@@ -1186,6 +1229,17 @@ class LangchainOpenAIClass(Rule):
                 edits += ((call, _with_openai_provider),)
                 title += ' and pass `model_provider="openai"`'
             message = f"Model id `{old}`{match.label} on `{name}`"
+            azure = self._azure_held.get(literal)
+            if azure is not None and azure is not call and not self._alternatives(azure, call):
+                # `AzureChatOpenAI(model=llm_name, ...)` and `ChatOpenAI(model=llm_name)`: the
+                # Azure class stays on its deployment (by hand), so the id they share stays too
+                self.report(
+                    literal,
+                    f"{message}, also given to `{short_code(azure)}`, which stays on its Azure deployment: give "
+                    f"the classes that move `{new}` by hand",
+                )
+                waits = waits or f'`"{old}"` replaced by hand'
+                continue
             deciding = [test for test in tests if _decides_between(test, old, match.glm)]
             holder = self.model.assigned_names.get(literal)
             tokenizer = literal in self.model.tokenizer_literals or (

@@ -27,7 +27,7 @@ from glm_migrate.rules._legacy_calls import (
     to_v1,
 )
 from glm_migrate.rules._responses import Edit, Renames, ResponseTracer
-from glm_migrate.semantic import ModuleAttributeAssignment, Scope, env_lookup, find_kwarg, string_value
+from glm_migrate.semantic import ModuleAttributeAssignment, Scope, Target, env_lookup, find_kwarg, string_value
 
 #: openai<1 resources whose model the converted call sends to these endpoints
 LEGACY_ENDPOINTS = {
@@ -324,6 +324,14 @@ class LegacyOpenAIApi(Rule):
         converted = {p.call for p in plans if p.conversion is not None}
         # nor while its key is the program's, an OpenAI key (samwit/langchain-tutorials' BabyAGI)
         variable = module_program_key(self.model)
+        # `openai.api_base = "https://reseller.example/v1"`: the calls, converted or not, go to
+        # that server, which takes its own ids: nothing of theirs becomes GLM's
+        bases = [a.value for a in self.model.module_attributes if a.attribute == "api_base"]
+        scope = self.model.module_scope
+        if bases and all(
+            self.model.classify_base_url(b, default=Target.OPENAI, scope=scope) is Target.OTHER for b in bases
+        ):
+            return
         for literal, message, call in self._models:
             if left is not None and call in converted:
                 message += f"once its module client moves to Z.AI, which waits for `{left}` to be converted by hand"

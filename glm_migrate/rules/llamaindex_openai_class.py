@@ -20,7 +20,9 @@ class LlamaindexOpenAIClass(Rule):
     Reports LlamaIndex's OpenAI classes (`llama_index.llms.openai.OpenAI`, `OpenAIEmbedding`,
     `OpenAIResponses`, `OpenAIMultiModal`, and the Azure ones)
     and AutoGen's `OpenAIChatCompletionClient`, and claims their model ids so they are not
-    reported again as data (GLM103). Reports the OpenAI model ids of AG2's (`autogen`) model
+    reported again as data (GLM103). A LlamaIndex class given no model is said to send its
+    default (`rules/endpoints.toml` `[llamaindex.defaults]`: `gpt-3.5-turbo`,
+    `text-embedding-ada-002`); one pointed at another server by `api_base=` is left alone. Reports the OpenAI model ids of AG2's (`autogen`) model
     configurations (`LLMConfig(...)`, an agent's `llm_config={"config_list": [...]}`) whose entry
     has no `base_url` and talks to OpenAI. Warns of Chroma's `OpenAIEmbeddingFunction`, which
     keeps embedding with OpenAI while the program's clients move. Reports a retired GLM id given
@@ -114,9 +116,26 @@ class LlamaindexOpenAIClass(Rule):
                 self._zhipu(call, scope)
             if kind != "llamaindex":
                 continue
+            name = code_of(call.func)
             model = find_kwarg(call, "model")
-            shown = ""
-            reaching: list[str] = []
+            if model is None and not name.endswith("Embedding"):
+                # `OpenAI("gpt-4o", temperature=0)`: the LLM's first parameter is its model
+                model = next((arg for arg in call.args[:1] if arg.keyword is None and not arg.star), None)
+            # given no model (and no `**` that may hold one), the class sends its own default
+            default = None if model is not None or any(arg.star for arg in call.args) else self._default(call, scope)
+            base = find_kwarg(call, "api_base")
+            if (
+                base is not None
+                and self.model.classify_base_url(base.value, default=Target.OPENAI, scope=scope) is Target.OTHER
+            ):
+                # a self-hosted server or another provider's (`api_base="http://localhost:8080/v1"`):
+                # its models are its own, nothing of it moves to Z.AI
+                if model is not None:
+                    self.claim(*self.model.resolve_strings(model.value, scope)[0])
+                continue
+            to = "" if base is not None else " to OpenAI"
+            shown = f" is given no model: it sends its default `{default}`{to}, and" if default else ""
+            reaching: list[str] = [default] if default else []
             if model is not None:
                 literals = self.model.resolve_strings(model.value, scope)[0]
                 self.claim(*literals)
@@ -127,16 +146,14 @@ class LlamaindexOpenAIClass(Rule):
                 reaching = [v for v in dict.fromkeys(texts) if v.startswith(prefixes)] if prefixes else texts
                 ids = ", ".join(f"`{v}`" for v in dict.fromkeys(reaching))
                 shown = f" with {ids or f'`model={short_code(model.value)}`'}"
-            name = code_of(call.func)
             if name.endswith("Embedding"):
-                new = self.tables.lookup_model("embeddings", "text-embedding-ada-002") or ""
+                new = self.tables.lookup_model("embeddings", default or "text-embedding-ada-002") or ""
                 instead = (
                     "`OpenAILikeEmbedding` (llama-index-embeddings-openai-like) with Z.AI's `api_base` and "
                     f'`model_name="{new}"`'
                 )
                 # the index stored the old model's vectors: the query vectors must come from it too
-                old = next(iter(reaching), None)
-                old = old if model is not None else "text-embedding-ada-002"  # the class's default
+                old = next(iter(reaching), None) if model is not None else default or "text-embedding-ada-002"
                 if old and self.tables.lookup_model("embeddings", old):
                     sized = find_kwarg(call, "dimensions") is not None
                     instead += f"; {vector_space_change(self.tables, old, new, sized)}"
@@ -144,12 +161,19 @@ class LlamaindexOpenAIClass(Rule):
                     instead += f"; re-embed what you stored: `{new}` vectors do not compare with OpenAI ones"
             else:
                 instead = "`OpenAILike` (llama-index-llms-openai-like) with Z.AI's `api_base` and `is_chat_model=True`"
+                glm = self.tables.lookup_model("chat", default) if default else None
+                instead += f' (`model="{glm}"`)' if glm else ""
                 if name.endswith("MultiModal"):
                     # GLM-4.6 reads no images
                     instead += f', and a model that reads images (`model="{self.tables.lookup_model("chat", "gpt-4-vision")}"`)'
                 elif name.endswith("Responses"):
                     instead += " (Z.AI has no Responses API: it speaks chat completions)"
             self.report(call, f"LlamaIndex's `{name}`{shown} rejects GLM model names: use {instead}")
+
+    def _default(self, call: cst.Call, scope: Scope) -> str | None:
+        """The model LlamaIndex's class `call` builds sends when given none (`[llamaindex] defaults`)."""
+        defaults = self.tables.llamaindex_defaults
+        return next((defaults[q] for q in sorted(self.model.qualified_names(call.func, scope)) if q in defaults), None)
 
     def _chroma(self, call: cst.Call, scope: Scope) -> None:
         """Chroma's `OpenAIEmbeddingFunction` embeds with OpenAI (its own `openai` client) unless

@@ -540,11 +540,26 @@ class OpenAIModelName(Rule):
             )
 
     def _variable_defaulting_to(self, literal: cst.SimpleString) -> str | None:
-        """The environment variable whose default `literal` is (`os.getenv("MODEL", "gpt-4o")`)."""
+        """The environment variable whose default `literal` is (`os.getenv("MODEL", "gpt-4o")`), or
+        the setting (`cfg.MODEL` of `getattr(cfg, "MODEL", "gpt-4o")`, `config["model"]` of
+        `config.get("model", "gpt-4o")`)."""
         arg = self.model.parents.get(literal)
         call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
-        lookup = env_lookup(call) if type(call) is cst.Call else None
-        return lookup[0] if lookup is not None and lookup[1] is literal else None
+        if type(call) is not cst.Call or call.args[-1] is not arg:
+            return None
+        lookup = env_lookup(call)
+        if lookup is not None:
+            return lookup[0] if lookup[1] is literal else None
+        args = call.args
+        if any(a.keyword is not None or a.star for a in args):
+            return None
+        if type(call.func) is cst.Name and call.func.value == "getattr" and len(args) == 3:
+            name = string_value(args[1].value)
+            return f"{short_code(args[0].value)}.{name}" if name is not None else None
+        if type(call.func) is cst.Attribute and call.func.attr.value == "get" and len(args) == 2:
+            key = string_value(args[0].value)
+            return f'{short_code(call.func.value)}["{key}"]' if key is not None else None
+        return None
 
     def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
         """Where the names that carry a call's model id are tested (`model_tests`)."""

@@ -825,6 +825,10 @@ class ValueResolver(ClientIndex):
         elif type(expr) is cst.Attribute:
             dotted = dotted_name(expr)
             bindings = (self.attribute_lookup(dotted, scope) if dotted else []) or self.member_bindings(expr, scope)
+        elif type(expr) is cst.Call and (fallback := _lookup_default(expr)) is not None:
+            # `getattr(cfg, "MODELS", ["gpt-4o", ...])`, `config.get("models", [...])`: the list
+            # used where the setting is missing (where it is set, another one: never complete)
+            return self.container_values(fallback, scope, depth + 1)[0], False
         else:
             return [], False
         if not bindings:
@@ -1149,13 +1153,16 @@ def _static(node: cst.FunctionDef) -> bool:
 
 
 def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
-    """The default of `mapping.get("key", default)`: a `get` with a string key and a default."""
+    """The default of `mapping.get("key", default)` (a `get` with a string key and a default) and
+    of `getattr(settings, "NAME", default)` (a setting an object or module may lack)."""
     func, args = call.func, call.args
+    if any(arg.keyword is not None or arg.star for arg in args):
+        return None
+    if type(func) is cst.Name and func.value == "getattr" and len(args) == 3:
+        return args[2].value if string_value(args[1].value) is not None else None
     if type(func) is not cst.Attribute or func.attr.value != "get" or len(args) != 2:
         return None
-    if any(arg.keyword is not None or arg.star for arg in args) or string_value(args[0].value) is None:
-        return None
-    return args[1].value
+    return args[1].value if string_value(args[0].value) is not None else None
 
 
 #: the resource path of a chat completions request
