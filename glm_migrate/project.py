@@ -563,9 +563,7 @@ class ProjectIndex:
     _patched: dict[str, str] | None = field(default=None, init=False)
     #: `_client_uses` by (path, name, depth): a helper many others forward a client to is read
     #: once per depth, not once per chain of hand-offs reaching it (width ** depth of them)
-    _uses: dict[tuple[PurePath, str, int], tuple[tuple[str, int, str], ...]] = field(
-        default_factory=dict, init=False
-    )
+    _uses: dict[tuple[PurePath, str, int], tuple[tuple[str, int, str], ...]] = field(default_factory=dict, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
