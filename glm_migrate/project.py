@@ -600,6 +600,10 @@ class ProjectIndex:
             base = package[: len(package) - (level - 1)]
             rest = name.lstrip(".")
             name = ".".join([*base, rest] if rest else base)
+            if not name:
+                # `from . import x` (or `.x.Y` read as a class of `.`) in a module at its import
+                # root: the package it names is that folder, no module of it
+                return None
         candidates = self._named(name) or self._in_namespace_package(name)
         same_root = [path for path in candidates if self._module(path)[1] == root]  # type: ignore[index]
         if len(same_root) == 1 or len(candidates) == 1:

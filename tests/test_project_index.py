@@ -2643,3 +2643,16 @@ def test_a_client_forwarded_through_many_helpers_is_followed_once_per_helper(mon
     facts = index.facts_for(PurePath("main.py"))
     assert facts.client_functions["step0.f0"] == (("client", 0, "files.create"),)
     assert calls <= width * width * layers, calls  # each helper read once, its callees looked up
+
+
+def test_a_relative_import_outside_any_package_run_from_its_folder(tmp_path: Path) -> None:
+    """`from .upload import Upload` in a script of a folder without `__init__.py`, no `upload.py`
+    beside it, the run given `.` (or `n.py`) from that folder: looking for `Upload` as a class
+    of the module `.`, the index looked for that empty name as the file `.py` of the folder
+    `.`, and the whole run stopped with a ValueError."""
+    files = {"n.py": "from openai import OpenAI\nfrom .upload import Upload\n\nclient = OpenAI()\n"}
+    _tree(tmp_path, files)
+    for target in (".", "n.py"):
+        result = glm_migrate(target, "--check", "--no-cache", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "n.py:4:10 GLM001" in result.stdout, result.stdout
