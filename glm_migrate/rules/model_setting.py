@@ -113,7 +113,9 @@ class ModelSetting(Rule):
     (`{"custom_id": ..., "body": {"model": MODEL}}`) goes to OpenAI with the batch's file: a
     warning without a fix, as the batch stays with OpenAI (GLM301). The `model` attribute of an object a function builds for itself
     (a response in a test) is data, not a setting, and so is one set on what a mock gives back
-    (`run.return_value.model = "gpt-4"`); so is a test's local id handed to a class of
+    (`run.return_value.model = "gpt-4"`) or a test helper's default whose every read is such data
+    (`def fake_reply(model="gpt-4o")` setting `reply.model` on a `MagicMock()`); so is a test's
+    local id handed to a class of
     the project and compared with what the object gives back (`name = "gpt-4o-mini"`, `assert
     Model(name).model == name`): the test passes with whatever id the holder keeps.
     """
