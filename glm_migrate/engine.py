@@ -1556,6 +1556,11 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, kept_in in model.imported_holder_clients.items():
+        # `TaskDatum.client = AsyncOpenAI()`: the imported class's module makes the requests
+        # (`datum.client.embeddings.create(...)` there), with ids and arguments not seen here
+        if moved_by_fixes(client):
+            waiting.setdefault(client, f"it is kept in {kept_in}, whose code, not seen here, makes its requests")
     for client, key in model.session_stored_clients.items():
         # `st.session_state.client = OpenAI()` on one page, read there by another that embeds
         if moved_by_fixes(client) and (elsewhere := model.facts.session_held.get(key)) is not None:

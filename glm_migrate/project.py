@@ -563,6 +563,9 @@ class ProjectIndex:
     _session_calls: dict[str, list[tuple[PurePath, str]]] | None = field(default=None, init=False)
     _litellm: str | None = field(default=None, init=False)
     _patched: dict[str, str] | None = field(default=None, init=False)
+    #: `_client_uses` by (path, name, depth): a helper many others forward a client to is read
+    #: once per depth, not once per chain of hand-offs reaching it (width ** depth of them)
+    _uses: dict[tuple[PurePath, str, int], tuple[tuple[str, int, str], ...]] = field(default_factory=dict, init=False)
 
     #: modules found outside `modules` (`locate`) by this index: path -> (dotted name, import root)
     _located: dict[PurePath, tuple[str, PurePath]] = field(default_factory=dict, init=False)
@@ -599,6 +602,10 @@ class ProjectIndex:
             base = package[: len(package) - (level - 1)]
             rest = name.lstrip(".")
             name = ".".join([*base, rest] if rest else base)
+            if not name:
+                # `from . import x` (or `.x.Y` read as a class of `.`) in a module at its import
+                # root: the package it names is that folder, no module of it
+                return None
         candidates = self._named(name) or self._in_namespace_package(name)
         same_root = [path for path in candidates if self._module(path)[1] == root]  # type: ignore[index]
         if len(same_root) == 1 or len(candidates) == 1:
@@ -728,6 +735,8 @@ class ProjectIndex:
         """`ModuleSummary.client_params` of the function or class `name` of the module at `path`,
         with the calls made through the parameters it passes on to other modules' code (a few
         hand-offs deep): (parameter, position or -1, resource path)."""
+        if (known := self._uses.get((path, name, depth))) is not None:
+            return known
         summary = self._passing_summary(path, depth)
         uses = set(summary.client_params.get(name, ()))
         forwards = summary.client_forwards.get(name, ()) if depth < 4 else ()
@@ -738,7 +747,8 @@ class ProjectIndex:
             for their_param, their_index, resource in self._client_uses(found.path, found.name, depth + 1):
                 if keyword == their_param if keyword else 0 <= position == their_index:
                     uses.add((param, index, resource))
-        return tuple(sorted(uses))
+        self._uses[path, name, depth] = found_uses = tuple(sorted(uses))
+        return found_uses
 
     def _passing_summary(self, path: PurePath, depth: int) -> ModuleSummary:
         """The summary of the module at `path`, read in full where only its imports were

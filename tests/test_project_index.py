@@ -2660,3 +2660,49 @@ def test_a_chat_model_another_module_pipes_a_system_only_template_into_waits(tmp
     findings = _findings(tmp_path / "user", files)
     assert not any(f.startswith("GLM221") for f in findings["app/llm.py"]), findings
     assert _fixes(tmp_path / "user", files, "app/llm.py")["GLM006"][0] == "safe"
+
+
+def test_a_client_forwarded_through_many_helpers_is_followed_once_per_helper(monkeypatch: object) -> None:
+    """Five layers of modules, each function forwarding its client to all five functions of the
+    next layer (a test module's fixtures handing one client around): the calls made through the
+    client are the last layer's, and each helper is read once per depth, not once per path to it
+    (5 ** 4 paths, which made a run over such a tree take minutes)."""
+    width, layers = 5, 5
+    summaries: dict[str, ModuleSummary] = {}
+    for layer in range(layers):
+        if layer == layers - 1:
+            body = "    return client.files.create(file=b'', purpose='batch')\n"
+            head = ""
+        else:
+            head = "".join(f"from step{layer + 1} import f{i} as n{i}\n" for i in range(width))
+            body = "".join(f"    n{i}(client)\n" for i in range(width))
+        summaries[f"step{layer}.py"] = _summary(head + "".join(f"def f{i}(client):\n{body}" for i in range(width)))
+    summaries["main.py"] = _summary(
+        "from openai import OpenAI\n\nfrom step0 import f0\n\ndef main():\n    f0(OpenAI())\n"
+    )
+    index = _index(summaries)
+    calls = 0
+    uses = index._client_uses
+
+    def counted(path: PurePath, name: str, depth: int = 0) -> tuple[tuple[str, int, str], ...]:
+        nonlocal calls
+        calls += 1
+        return uses(path, name, depth)
+
+    index._client_uses = counted  # type: ignore[method-assign]
+    facts = index.facts_for(PurePath("main.py"))
+    assert facts.client_functions["step0.f0"] == (("client", 0, "files.create"),)
+    assert calls <= width * width * layers, calls  # each helper read once, its callees looked up
+
+
+def test_a_relative_import_outside_any_package_run_from_its_folder(tmp_path: Path) -> None:
+    """`from .upload import Upload` in a script of a folder without `__init__.py`, no `upload.py`
+    beside it, the run given `.` (or `n.py`) from that folder: looking for `Upload` as a class
+    of the module `.`, the index looked for that empty name as the file `.py` of the folder
+    `.`, and the whole run stopped with a ValueError."""
+    files = {"n.py": "from openai import OpenAI\nfrom .upload import Upload\n\nclient = OpenAI()\n"}
+    _tree(tmp_path, files)
+    for target in (".", "n.py"):
+        result = glm_migrate(target, "--check", "--no-cache", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "n.py:4:10 GLM001" in result.stdout, result.stdout

@@ -489,3 +489,18 @@ def test_names_unpacked_from_a_returned_tuple_are_its_elements() -> None:
         "client.chat.completions.create(model=model, messages=[])\n"
     )
     assert len(call.clients) == 1 and _model_literals(model, call) == (['"gpt-4o"'], True)
+
+
+def test_a_construction_first_reached_past_the_depth_limit_is_still_a_client() -> None:
+    """`ask()` reads `c8`, an alias eight names away from `OpenAI()`: following it, the
+    constructor's name was first looked at just past the depth limit, and the empty answer
+    given there was kept for every later question, so the construction itself was no client
+    and nothing of it was migrated (bean980310/ai-companion's image helper, through reassigned
+    `response` and `image` names). An answer cut short by the limit now holds only as deep."""
+    aliases = "".join(f"c{i + 1} = c{i}\n" for i in range(8))
+    model = _model(
+        "from openai import OpenAI\n\n"
+        "def ask():\n    return c8.chat.completions.create(model='gpt-4o', messages=[])\n\n"
+        f"c0 = OpenAI()\n{aliases}"
+    )
+    assert [client.origin for client in model.clients] == ["constructor"]

@@ -81,7 +81,11 @@ class DataReaders:
         # An attribute may be read by other modules too (`bot.model` sent elsewhere): it is data
         # only where the class itself hands it to another library (`LinkAIProvider` posting it to
         # LinkAI's API), not merely logs or tests it.
-        local = isinstance(origin, cst.Call) or (origin.scope.kind == "function" and type(origin.target) is cst.Name)
+        local = (
+            isinstance(origin, cst.Call)
+            or (origin.scope.kind == "function" and type(origin.target) is cst.Name)
+            or type(origin.target) is cst.Param  # a test helper's (`_setting_reads`)
+        )
         return local or self._handed_over
 
     def round_trip(self, origin: Binding | cst.Call) -> bool:
@@ -142,6 +146,10 @@ class DataReaders:
         if type(target) is cst.Attribute and dotted_name(target.value) == "self":
             klass = scope.enclosing_class()
             return self._attribute_reads(klass, target.attr.value) if klass is not None else None
+        if type(target) is cst.Param and self.model.is_test_module:
+            # a test helper's default (`def fake_reply(model="gpt-4o")`): read in its body only
+            function = self.index.scope_of(target.name)
+            return self._name_reads(target.name, function) if function.kind == "function" else None
         return None  # a module constant or a parameter's default: read elsewhere too
 
     def _attribute_reads(self, klass: Scope, name: str) -> list[cst.BaseExpression] | None:
@@ -299,8 +307,24 @@ class DataReaders:
             klass = scope.enclosing_class()
             reads = self._attribute_reads(klass, target.attr.value) if klass is not None else None
         else:
-            return False
+            # `reply.model = model` on a `MagicMock()`: a test's stand-in reply
+            return type(target) is cst.Attribute and self._on_a_mock(target.value, scope)
         return reads is not None and all(self._data(read, self.index.scope_of(read), depth + 1, seen) for read in reads)
+
+    def _on_a_mock(self, base: cst.BaseExpression, scope: Scope) -> bool:
+        """`base` is a name this function binds only to a mock (`reply = MagicMock()`) or an
+        attribute of one (`reply.usage`): what is set on it is what the mock gives back."""
+        while type(base) is cst.Attribute:
+            base = base.value
+        if type(base) is not cst.Name:
+            return False
+        bindings = self.model.lookup(base.value, scope)
+        return bool(bindings) and all(
+            b.scope is scope
+            and type(b.value) is cst.Call
+            and (dotted_name(b.value.func) or "").rpartition(".")[2].endswith("Mock")
+            for b in bindings
+        )
 
     def _returned_data(self, scope: Scope, depth: int, seen: set[cst.CSTNode]) -> bool:
         """What a function of this module returns, at each of its calls here (at least one):

@@ -427,6 +427,23 @@ class ModuleIndex:
             return _TARGET_SINKS.get(target)
         return None
 
+    def other_servers_key(self, read: cst.CSTNode) -> bool:
+        """`read` is the key of a client of another server (an SDK client or LangChain's class
+        given a `base_url` that is neither OpenAI's nor Z.AI's): the migration leaves it alone."""
+        option = self.client_option(read) or self._langchain_option(read)
+        if option is None or option[1] not in KEY_KEYWORDS:
+            return False
+        if isinstance(option[0], Client):
+            # the server the client names, not its target: one used only for the account's
+            # files is OTHER too, and stays with OpenAI, whose key it keeps (reported)
+            base = option[0].base_url
+        else:
+            call = option[0]
+            base = next((a.value for a in call.args if a.keyword is not None and a.keyword.value in URL_KEYWORDS), None)
+        if base is None:
+            return False
+        return self.model.classify_base_url(base, default=Target.OPENAI, scope=self.scope_of(base)) is Target.OTHER
+
     def client_sink(self, client: Client) -> Sink | None:
         """Where a client goes, for its key; None for a client glm-migrate leaves alone."""
         if client.target is Target.OTHER:
@@ -525,6 +542,18 @@ def feeds_only_moving_clients(index: ModuleIndex, lookup: cst.BaseExpression) ->
     if not all(read in moving or key_guard(index, read) for read in reads):
         return False
     return bool(moving) or every_key_reader_moves(index)
+
+
+def feeds_only_other_servers(index: ModuleIndex, lookup: cst.BaseExpression) -> bool:
+    """The key read by `lookup` goes into a setting whose every read is the key of a client of
+    another server (`base_url="https://api.siliconflow.cn/v1/"`), or a guard of it: those clients
+    stay, and so does their key, as a lookup given to them directly does (no finding). A setting
+    another module imports has reads not seen here."""
+    if index.read_elsewhere(lookup) is not None or index.handed_elsewhere(lookup) is not None:
+        return False
+    reads = index.setting_reads(lookup) or []
+    others = [read for read in reads if index.other_servers_key(read)]
+    return bool(others) and all(read in others or key_guard(index, read) for read in reads)
 
 
 #: what a guard's branch may call besides building a moving client: report, then stop

@@ -112,7 +112,10 @@ class ModelSetting(Rule):
     name: reported without a fix. An id read into the body of a Batch API request line
     (`{"custom_id": ..., "body": {"model": MODEL}}`) goes to OpenAI with the batch's file: a
     warning without a fix, as the batch stays with OpenAI (GLM301). The `model` attribute of an object a function builds for itself
-    (a response in a test) is data, not a setting; so is a test's local id handed to a class of
+    (a response in a test) is data, not a setting, and so is one set on what a mock gives back
+    (`run.return_value.model = "gpt-4"`) or a test helper's default whose every read is such data
+    (`def fake_reply(model="gpt-4o")` setting `reply.model` on a `MagicMock()`); so is a test's
+    local id handed to a class of
     the project and compared with what the object gives back (`name = "gpt-4o-mini"`, `assert
     Model(name).model == name`): the test passes with whatever id the holder keeps.
     """
@@ -755,7 +758,10 @@ _OPENAI_CLASS_WORDS = ("openai", "azure", "gpt")
 def _on_local_object(model: SemanticModel, dotted: str, scope: Scope) -> bool:
     """`reply.model = "gpt-4o-2024-08-06"` on an object a function builds for itself (a
     response, a record in a test): data, not a setting, unlike `self.model`, a module's
-    settings object or a configuration the function builds (`cfg = Config()`)."""
+    settings object or a configuration the function builds (`cfg = Config()`); so is what a
+    test's mock gives back (`run.return_value.model = "gpt-4"`), its stand-in reply."""
+    if ".return_value." in dotted:
+        return True
     base = dotted.partition(".")[0]
     bindings = model.lookup(base, scope)
     return bool(bindings) and all(

@@ -19,6 +19,7 @@ from glm_migrate.rules._setting_flow import (
     ModuleIndex,
     every_key_reader_moves,
     feeds_only_moving_clients,
+    feeds_only_other_servers,
     guard_messages,
     key_guard,
 )
@@ -74,7 +75,10 @@ class OpenAIEnvVar(Rule):
     where it has no Z.AI route (`litellm.transcription`) or hands the key on under OpenAI's name
     (`env={"OPENAI_API_KEY": key}` for a child process) or builds a client no fix moves
     (`OpenAI(**params)`), a key lookup not seen to feed only moving clients is reported without a
-    fix: renamed, it could send the Z.AI key to OpenAI. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
+    fix: renamed, it could send the Z.AI key to OpenAI. A key kept in a setting whose every read
+    is the key of a client of another server (a `base_url` neither OpenAI's nor Z.AI's), or a
+    guard of it, is not reported, as a lookup passed to such a client directly is not: the client
+    stays, and renamed, its server would get the Z.AI key. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
     so is a URL lookup tested that way, without the region's default, which would make the test
     always pass; a test of whether the variable is set (`if "OPENAI_API_KEY" not in os.environ:
     raise ...`) is renamed the same way: left as it is, it stops the program once the clients read
@@ -122,6 +126,11 @@ class OpenAIEnvVar(Rule):
     VALID = (
         Valid('import os\nimport openai\nKEY = os.environ["ZAI_API_KEY"]'),
         Valid('import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))'),  # GLM001's
+        # a key setting only a client of another server reads: it stays, with its key
+        Valid(
+            'import os\nfrom openai import OpenAI\nKEY = os.getenv("OPENAI_API_KEY")\n'
+            'c = OpenAI(api_key=KEY, base_url="https://api.siliconflow.cn/v1/")'
+        ),
     )
     INVALID = (
         # set for a library: reported, not renamed; read back after it is set: the program's value
@@ -276,6 +285,10 @@ class OpenAIEnvVar(Rule):
                         "sure what it sets is the Z.AI one"
                     )
                 self.report(node, message)
+                continue
+            if membership is None and name in key_envs and feeds_only_other_servers(self._index, node):
+                # `key = os.getenv("OPENAI_API_KEY")` given only to clients of another server: they
+                # stay, with the key they are given, as when the lookup is passed to them directly
                 continue
             option = "api_key" if name in key_envs else "base_url"
             if (membership is not None or self._truth_tested(node)) and option in self._options_left_to_env:

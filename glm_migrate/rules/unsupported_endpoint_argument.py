@@ -45,6 +45,8 @@ class UnsupportedEndpointArgument(Rule):
     base64 data, or a transcription without the requested language or format. Sizes, qualities,
     `**` splats and the arguments that make an image call stream events (`stream=True`,
     `partial_images=`: the code reading the events must change too) are reported for a person.
+    While any of those is left, the call's client does not move in a safe run (engine.py), even
+    where its model is chosen at run time and no model id holds it back.
     """
 
     CODE = "GLM214"
@@ -52,6 +54,9 @@ class UnsupportedEndpointArgument(Rule):
     SUMMARY = "Image or transcription argument GLM's endpoint does not take"
     FIX_TITLE = "Remove the argument"
     APPLICABILITY = Applicability.UNSAFE
+    # a call keeping an argument GLM's endpoint rejects fails at Z.AI: its client waits for it,
+    # as a literal model id already makes it (GLM101 leaves the id until the call is mended)
+    REPORTS_REJECTED_ARGUMENT = True
 
     VALID = (
         Valid(

@@ -66,6 +66,10 @@ _METHOD_SHAPES = (cst.Attribute, cst.IfExp)
 
 
 #: functions that call the function they are given later, with the arguments after it
+#: imported roots whose attributes a client may be kept in without another module's code making
+#: its requests: the SDKs' module-level settings, Streamlit's session (`session_stored_clients`)
+_HOLDER_EXEMPT_ROOTS = frozenset({"openai", "zai", "zhipuai", "streamlit"})
+
 _DEFERRING_FUNCTIONS = frozenset({"functools.partial", "asyncio.to_thread"})
 #: methods of executors and event loops that do, with how many arguments come before the
 #: function's own (`executor.submit(f, *args)`, `loop.run_in_executor(executor, f, *args)`)
@@ -478,6 +482,30 @@ class SemanticModel(ValueResolver):
                 for value in self.values_of(binding.value, binding.scope):
                     if isinstance(value, Client):
                         found.setdefault(value, written)
+        return found
+
+    @functools.cached_property
+    def imported_holder_clients(self) -> dict[Client, str]:
+        """Clients kept in an attribute of a class or module another module defines
+        (`TaskDatum.client = AsyncOpenAI()` after `from tasks import TaskDatum`), each with where,
+        as written, and the module imported: that module's code makes their requests
+        (`datum.client.embeddings.create(...)`), with ids and arguments not seen here."""
+        found: dict[Client, str] = {}
+        if not self.clients:
+            return found
+        for (klass, written), bindings in self.attribute_bindings.items():
+            head = written.partition(".")[0]
+            if klass is not None or head == written:
+                continue
+            for binding in bindings:
+                if binding.value is None:
+                    continue
+                imported = next((b.qualified for b in self.lookup(head, binding.scope) if b.qualified), None)
+                if imported is None or imported.partition(".")[0] in _HOLDER_EXEMPT_ROOTS:
+                    continue
+                for value in self.values_of(binding.value, binding.scope):
+                    if isinstance(value, Client):
+                        found.setdefault(value, f"`{written}`, an attribute of the imported `{imported}`")
         return found
 
     @functools.cached_property

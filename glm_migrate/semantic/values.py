@@ -122,7 +122,11 @@ class ValueResolver(ClientIndex):
 
     def __init__(self, module: cst.Module, tables: Tables) -> None:
         super().__init__(module, tables)
-        self._values: dict[tuple[int, int], list[Value]] = {}
+        #: (expression, scope) -> its values, and None, or the depth they were followed from
+        #: where the depth limit cut them short: they answer only questions asked as deep
+        self._values: dict[tuple[int, int], tuple[list[Value], int | None]] = {}
+        #: whether the depth limit cut short what is being followed (`values_of`)
+        self._cut_short = False
         self._model_literals: dict[ApiCall, tuple[list[cst.SimpleString], bool]] = {}
         self._callback_choices_of: dict[Scope, list[cst.SimpleString]] = {}
         self._instance_writes: dict[tuple[Scope, str], list[Binding]] = {}
@@ -135,11 +139,21 @@ class ValueResolver(ClientIndex):
 
     def values_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Value]:
         key = (id(expr), id(scope))
-        if key not in self._values:
-            self._values[key] = []  # cuts cycles such as `client = client.with_options(...)`
-            if depth <= MAX_DEPTH:
-                self._values[key] = self._compute_values(expr, scope, depth)
-        return self._values[key]
+        known = self._values.get(key)
+        if known is not None and (known[1] is None or known[1] <= depth):
+            return known[0]
+        if depth > MAX_DEPTH:
+            # not kept: the constructor's name reached past the limit first (through a loop's
+            # names, reassigned ones) is asked again from its call, where it is a client
+            self._cut_short = True
+            return []
+        self._values[key] = ([], None)  # cuts cycles such as `client = client.with_options(...)`
+        outer, self._cut_short = self._cut_short, False
+        values = self._compute_values(expr, scope, depth)
+        cut = self._cut_short
+        self._values[key] = (values, depth if cut else None)
+        self._cut_short = outer or cut
+        return values
 
     def _binding_values(self, bindings: Sequence[Binding], depth: int, *, attribute: bool = False) -> list[Value]:
         """What the bindings may hold; `attribute`: read as `obj.name`, where a property's
