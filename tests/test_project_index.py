@@ -2610,3 +2610,30 @@ def test_a_chat_model_another_module_pipes_a_system_only_template_into_waits(tmp
     findings = _findings(tmp_path / "user", files)
     assert not any(f.startswith("GLM221") for f in findings["app/llm.py"]), findings
     assert _fixes(tmp_path / "user", files, "app/llm.py")["GLM006"][0] == "safe"
+
+
+def test_a_test_unsetting_openais_key_for_clients_a_factory_builds_is_not_renamed_safely(tmp_path: Path) -> None:
+    """`providers.py` hands `OpenAI` to a factory of its own (`make(OpenAI, kwargs)`, its
+    `api_key` a parameter that may be None): those clients read `OPENAI_API_KEY` themselves and no fix moves them (GLM002 manual). A test's
+    `monkeypatch.delenv("OPENAI_API_KEY")` is then set-up for code that keeps reading it, and a
+    safe rename to `ZAI_API_KEY` would unset a variable nothing reads (and raise KeyError where it
+    is unset: posit-dev/chatlas)."""
+    files = {
+        "lib/__init__.py": "",
+        "lib/providers.py": "from openai import OpenAI\n\n\ndef make(cls, kwargs):\n    return cls(**kwargs)\n\n\n"
+        "class Provider:\n    def __init__(self, api_key=None):\n"
+        "        self.client = make(OpenAI, {'api_key': api_key})\n",
+        "lib/other.py": "from openai import OpenAI\n\n\ndef build(key, url):\n    return OpenAI(api_key=key, base_url=url)\n",
+        "tests/test_providers.py": "from lib.providers import Provider\n\n\n"
+        "def test_without_key(monkeypatch):\n    monkeypatch.delenv('OPENAI_API_KEY', raising=False)\n"
+        "    assert Provider() is not None\n",
+    }
+    # reported without a fix: even --unsafe-fixes leaves those clients reading OpenAI's variable
+    assert _applicabilities(tmp_path, files, "tests/test_providers.py")["GLM009"] == "manual"
+    report = next(
+        r for r in run(_tree(tmp_path / "m", files), Settings(), jobs=1) if r.path.name == "test_providers.py"
+    )
+    assert any("keeps reading `OPENAI_API_KEY`" in d.message for d in report.diagnostics if d.code == "GLM009")
+    # without the factory, the only client passing both options itself: the rename is safe
+    files["lib/providers.py"] = "class Provider:\n    pass\n"
+    assert _applicabilities(tmp_path / "b", files, "tests/test_providers.py")["GLM009"] == "safe"
