@@ -1394,12 +1394,14 @@ def _move_as_safely_as_its_calls(
             )
         elif handed.path[-1] == UNSEEN_ID:
             # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
-            # no SDK: GLM103 reports the id there, which no run changes
+            # no SDK (GLM103 reports the id there), or one declared as Azure's client too (GLM101
+            # leaves it to a person): no run changes the id
             _also_wait(
                 waiting,
                 handed.client,
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends "
-                "an OpenAI model id that module cannot tie to this client (GLM103): change both by hand",
+                "an OpenAI model id that module cannot tie to this client (GLM103, or GLM101 where its parameter "
+                "may be an Azure client): change both by hand",
             )
         elif cannot_follow(model.tables, handed.path):
             lacking = model.tables.unavailable_advice(handed.path) is not None

@@ -2637,3 +2637,29 @@ def test_a_test_unsetting_openais_key_for_clients_a_factory_builds_is_not_rename
     # without the factory, the only client passing both options itself: the rename is safe
     files["lib/providers.py"] = "class Provider:\n    pass\n"
     assert _applicabilities(tmp_path / "b", files, "tests/test_providers.py")["GLM009"] == "safe"
+
+
+def test_a_client_handed_to_a_method_whose_parameter_may_be_azures_waits_for_its_model_id(tmp_path: Path) -> None:
+    """`lib/machine.py` declares `client: Union[AsyncAzureOpenAI, AsyncOpenAI]` and sends its
+    default `model="gpt-4o-2024-08-06"` through it: GLM101 leaves that id to a person (an Azure
+    client's model is a deployment name). An example building `AsyncOpenAI()` and handing it to
+    `Machine().run(client, ...)` would, moved by a safe fix, send that OpenAI id to Z.AI
+    (searchX/moorellm): it waits, naming the call, as for an id a module cannot tie to a client."""
+    lib = (
+        "from typing import Union\n\nimport openai\n\n\nclass Machine:\n"
+        "    async def run(self, client: {annotation}, prompt, model='gpt-4o-2024-08-06'):\n"
+        "        done = await client.chat.completions.create(model=model, messages=[{{'role': 'user', 'content': prompt}}])\n"
+        "        return done.choices[0].message.content\n"
+    )
+    files = {
+        "lib/__init__.py": "from .machine import Machine\n",
+        "lib/machine.py": lib.format(annotation="Union[openai.AsyncAzureOpenAI, openai.AsyncOpenAI]"),
+        "examples/light.py": "import openai\n\nfrom lib import Machine\n\nmachine = Machine()\n\n\n"
+        "async def main():\n    client = openai.AsyncOpenAI()\n    print(await machine.run(client, 'hi'))\n",
+    }
+    fixes = _fixes(tmp_path, files, "examples/light.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`lib.Machine.run`" in fixes["GLM002"][1], fixes
+    # a parameter only OpenAI's client: the id is rewritten there, and the client moves
+    files["lib/machine.py"] = lib.format(annotation="openai.AsyncOpenAI")
+    assert _fixes(tmp_path / "b", files, "examples/light.py")["GLM002"][0] == "safe"
