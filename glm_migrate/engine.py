@@ -2096,8 +2096,10 @@ def _held_elsewhere_why(tables: Tables, call_elsewhere: str) -> str:
 _CASSETTE_MARKS = frozenset({"vcr", "use_cassette", "default_cassette"})
 #: the decorators that answer requests to OpenAI's URL with a mock (openai-responses)
 _URL_MOCKS = frozenset({"openai_responses.mock"})
+#: the names a test routes OpenAI's URL to a mock through (respx, pytest-httpx's fixture)
+_URL_MOCK_ROOTS = frozenset({"respx", "respx_mock", "httpx_mock"})
 #: words a test module answering its clients' requests that way holds (a cheap first test)
-_ANSWERING_WORDS = ("vcr", "cassette", "openai_responses")
+_ANSWERING_WORDS = ("vcr", "cassette", "openai_responses", "respx", "httpx_mock")
 
 
 def _answering_mark(expr: cst.BaseExpression) -> str | None:
@@ -2115,7 +2117,8 @@ def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[t
     """The clients of a test module whose requests a recorded cassette or a mock of OpenAI's URL
     answers, each with the marker: one built in a test marked so (its function's or class's
     decorator, a `with vcr.use_cassette(...)` block around it, the module's `pytestmark`), or built
-    outside any test (at module level, in a fixture or helper) in a module with such a test."""
+    outside any test (at module level, in a fixture or helper) in a module with such a test; every
+    client of a module that routes OpenAI's URL to a mock (respx, pytest-httpx)."""
     module_marks: list[str] = []
     for statement in model.module.body:
         if type(statement) in (cst.FunctionDef, cst.ClassDef):
@@ -2130,6 +2133,13 @@ def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[t
                     for value in (small.value, *(e.value for e in values)):
                         if (mark := _answering_mark(value)) is not None:
                             return [(client, mark) for client in clients]  # every test of the module
+    if "api.openai.com" in model.source:
+        # `respx.post("https://api.openai.com/v1/chat/completions")`, `httpx_mock.add_response(url=...)`
+        for call, _ in model.calls:
+            name = dotted_name(call.func)
+            if name is not None and name.partition(".")[0] in _URL_MOCK_ROOTS:
+                if any(type(a.value) is cst.SimpleString and "api.openai.com" in a.value.value for a in call.args):
+                    return [(client, short_code(call.func, 40)) for client in clients]  # every test of the module
     found: list[tuple[Client, str]] = []
     for client in clients:
         assert client.construction is not None
