@@ -13,7 +13,7 @@ import functools
 import re
 import sys
 import tokenize
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
@@ -1063,7 +1063,11 @@ def _openai_env_reads(
     itself, and every string naming the variable (a lookup, a setting, a message) is edited by
     an applied fix. The project index tells tests (`ModuleFacts.moved_envs`)."""
     clients = [c for c in model.clients if c.construction is not None and c.sdk in ("openai", "azure")]
-    if "OPENAI_" not in model.source and not clients:
+    # an SDK class handed on to be built later (`make(OpenAI, kwargs)`, a provider table): GLM002
+    # reports it without a fix, and the clients built from it read the variables for an option
+    # not given, which no fix moves (posit-dev/chatlas)
+    unseen = any(f.rule.CODE == "GLM002" and f.fix is None and f.severity is Severity.ERROR for f in findings)
+    if "OPENAI_" not in model.source and not clients and not unseen:
         return {}
     names = context.tables.openai_key_envs | context.tables.openai_base_url_envs
     parents = model.parents
@@ -1078,12 +1082,13 @@ def _openai_env_reads(
     # run sees only the rest, and must decide as this one
     literals = [(literal, found) for literal, found in literals if not _at_or_below(literal, edited, parents)]
     read = {name for _, found in literals for name in found}
-    if clients:
+    if clients or unseen:
         read |= {"OPENAI_API_KEY", "OPENAI_BASE_URL"}  # what the SDK reads for an option not given
     if not read or model.is_test_module:
         return {}
     moves = (
-        not context.waiting
+        not unseen
+        and not context.waiting
         and all(
             was_applied or (f.applicability is Applicability.MANUAL and f.severity is not Severity.ERROR)
             for f, was_applied in zip(findings, applied, strict=True)
@@ -1396,12 +1401,14 @@ def _move_as_safely_as_its_calls(
             )
         elif handed.path[-1] == UNSEEN_ID:
             # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
-            # no SDK: GLM103 reports the id there, which no run changes
+            # no SDK (GLM103 reports the id there), or one declared as Azure's client too (GLM101
+            # leaves it to a person): no run changes the id
             _also_wait(
                 waiting,
                 handed.client,
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends "
-                "an OpenAI model id that module cannot tie to this client (GLM103): change both by hand",
+                "an OpenAI model id that module cannot tie to this client (GLM103, or GLM101 where its parameter "
+                "may be an Azure client): change both by hand",
             )
         elif cannot_follow(model.tables, handed.path):
             lacking = model.tables.unavailable_advice(handed.path) is not None
@@ -1415,6 +1422,22 @@ def _move_as_safely_as_its_calls(
                     else "cannot follow it to Z.AI in a safe run"
                 ),
             )
+    # ... and so does a test's client whose requests a recorded cassette answers (`@pytest.mark.vcr`,
+    # `vcr.use_cassette(...)`), recorded from OpenAI, or a mock of OpenAI's URL
+    # (`@openai_responses.mock()`): neither answers the requests the moved client sends
+    if built and model.is_test_module and any(word in model.source for word in _ANSWERING_WORDS):
+        for client, mark in _answered_clients(model, built.values()):
+            if mark.rpartition(".")[2] in _CASSETTE_MARKS:
+                answered = (
+                    f"its tests replay OpenAI's answers from recorded cassettes (`{mark}`), which match no request "
+                    "once it moves: record them again against Z.AI with the move"
+                )
+            else:
+                answered = (
+                    f"its tests answer its requests with a mock of OpenAI's URL (`{mark}`), which no longer catches "
+                    "them once it moves: point the mock at Z.AI's URL with the move"
+                )
+            _also_wait(waiting, client, answered)
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
         of_call.append((call, [*found, *(rewrites[node] for node in ids if rewrites[node] not in found)]))
@@ -2094,6 +2117,75 @@ def _held_elsewhere_why(tables: Tables, call_elsewhere: str) -> str:
     if len(quoted) > 1 and tables.unavailable_advice(tuple(quoted[1].split("."))) is not None:
         return f"its call {call_elsewhere} cannot follow it to Z.AI, which lacks that API: it stays with OpenAI"
     return f"its call {call_elsewhere} cannot follow it to Z.AI in a safe run"
+
+
+#: the last names of the markers and decorators that replay recorded HTTP cassettes
+#: (pytest-recording's and pytest-vcr's `@pytest.mark.vcr`, vcrpy's and Betamax's `use_cassette`)
+_CASSETTE_MARKS = frozenset({"vcr", "use_cassette", "default_cassette"})
+#: the decorators that answer requests to OpenAI's URL with a mock (openai-responses)
+_URL_MOCKS = frozenset({"openai_responses.mock"})
+#: the names a test routes OpenAI's URL to a mock through (respx, pytest-httpx's fixture)
+_URL_MOCK_ROOTS = frozenset({"respx", "respx_mock", "httpx_mock"})
+#: words a test module answering its clients' requests that way holds (a cheap first test)
+_ANSWERING_WORDS = ("vcr", "cassette", "openai_responses", "respx", "httpx_mock")
+
+
+def _answering_mark(expr: cst.BaseExpression) -> str | None:
+    """`@pytest.mark.vcr`, `@pytest.mark.vcr()`, `vcr.use_cassette("x.yaml")`,
+    `@openai_responses.mock()` as written (one line, without arguments), or None for anything
+    else."""
+    called = expr.func if type(expr) is cst.Call else expr
+    name = dotted_name(called)
+    if name is None or (name.rpartition(".")[2] not in _CASSETTE_MARKS and name not in _URL_MOCKS):
+        return None
+    return short_code(called, 40)
+
+
+def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[tuple[Client, str]]:
+    """The clients of a test module whose requests a recorded cassette or a mock of OpenAI's URL
+    answers, each with the marker: one built in a test marked so (its function's or class's
+    decorator, a `with vcr.use_cassette(...)` block around it, the module's `pytestmark`), or built
+    outside any test (at module level, in a fixture or helper) in a module with such a test; every
+    client of a module that routes OpenAI's URL to a mock (respx, pytest-httpx)."""
+    module_marks: list[str] = []
+    for statement in model.module.body:
+        if type(statement) in (cst.FunctionDef, cst.ClassDef):
+            decorators = cast("cst.FunctionDef | cst.ClassDef", statement).decorators
+            module_marks += filter(None, (_answering_mark(d.decorator) for d in decorators))
+        elif type(statement) is cst.SimpleStatementLine:
+            for small in statement.body:
+                if type(small) is cst.Assign and any(
+                    type(t.target) is cst.Name and t.target.value == "pytestmark" for t in small.targets
+                ):
+                    values = small.value.elements if type(small.value) in (cst.List, cst.Tuple) else ()  # type: ignore[attr-defined]
+                    for value in (small.value, *(e.value for e in values)):
+                        if (mark := _answering_mark(value)) is not None:
+                            return [(client, mark) for client in clients]  # every test of the module
+    if "api.openai.com" in model.source:
+        # `respx.post("https://api.openai.com/v1/chat/completions")`, `httpx_mock.add_response(url=...)`
+        for call, _ in model.calls:
+            name = dotted_name(call.func)
+            if name is not None and name.partition(".")[0] in _URL_MOCK_ROOTS:
+                if any(type(a.value) is cst.SimpleString and "api.openai.com" in a.value.value for a in call.args):
+                    return [(client, short_code(call.func, 40)) for client in clients]  # every test of the module
+    found: list[tuple[Client, str]] = []
+    for client in clients:
+        assert client.construction is not None
+        mark, in_test = None, False
+        node: cst.CSTNode | None = model.parents.get(client.construction)
+        while node is not None and mark is None:
+            kind = type(node)
+            if kind is cst.With:
+                mark = next(filter(None, (_answering_mark(item.item) for item in node.items)), None)  # type: ignore[attr-defined]
+            elif kind in (cst.FunctionDef, cst.ClassDef):
+                in_test = in_test or node.name.value.startswith(("test", "Test"))  # type: ignore[attr-defined]
+                mark = next(filter(None, (_answering_mark(d.decorator) for d in node.decorators)), None)  # type: ignore[attr-defined]
+            node = model.parents.get(node)
+        if mark is None and not in_test and module_marks:
+            mark = module_marks[0]
+        if mark is not None:
+            found.append((client, mark))
+    return found
 
 
 def _also_wait(waiting: dict[Client, str], client: Client, why: str) -> None:

@@ -812,7 +812,13 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
     unseen = {call for call, _ in model.parameter_calls}
     for call, params in calls:
         by_hand = kept_by_hand(model, call) is not None
-        kept_here = not by_hand and call in unseen and _sends_openai_id(model, call)
+        # an OpenAI id GLM101 leaves to a person here too: sent through a parameter declared as
+        # Azure's client, whose model is a deployment name (`client: AsyncAzureOpenAI | AsyncOpenAI`)
+        kept_here = (
+            not by_hand
+            and (call in unseen or any(c.sdk == "azure" and c.origin == "annotation" for c in call.clients))
+            and _sends_openai_id(model, call)
+        )
         if (
             call.endpoint == "embeddings"
             and not by_hand

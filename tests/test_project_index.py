@@ -2706,3 +2706,56 @@ def test_a_relative_import_outside_any_package_run_from_its_folder(tmp_path: Pat
         result = glm_migrate(target, "--check", "--no-cache", cwd=tmp_path)
         assert result.returncode == 1, result.stderr
         assert "n.py:4:10 GLM001" in result.stdout, result.stdout
+
+
+def test_a_test_unsetting_openais_key_for_clients_a_factory_builds_is_not_renamed_safely(tmp_path: Path) -> None:
+    """`providers.py` hands `OpenAI` to a factory of its own (`make(OpenAI, kwargs)`, its
+    `api_key` a parameter that may be None): those clients read `OPENAI_API_KEY` themselves and no fix moves them (GLM002 manual). A test's
+    `monkeypatch.delenv("OPENAI_API_KEY")` is then set-up for code that keeps reading it, and a
+    safe rename to `ZAI_API_KEY` would unset a variable nothing reads (and raise KeyError where it
+    is unset: posit-dev/chatlas)."""
+    files = {
+        "lib/__init__.py": "",
+        "lib/providers.py": "from openai import OpenAI\n\n\ndef make(cls, kwargs):\n    return cls(**kwargs)\n\n\n"
+        "class Provider:\n    def __init__(self, api_key=None):\n"
+        "        self.client = make(OpenAI, {'api_key': api_key})\n",
+        "lib/other.py": "from openai import OpenAI\n\n\ndef build(key, url):\n    return OpenAI(api_key=key, base_url=url)\n",
+        "tests/test_providers.py": "from lib.providers import Provider\n\n\n"
+        "def test_without_key(monkeypatch):\n    monkeypatch.delenv('OPENAI_API_KEY', raising=False)\n"
+        "    assert Provider() is not None\n",
+    }
+    # reported without a fix: even --unsafe-fixes leaves those clients reading OpenAI's variable
+    assert _applicabilities(tmp_path, files, "tests/test_providers.py")["GLM009"] == "manual"
+    report = next(
+        r for r in run(_tree(tmp_path / "m", files), Settings(), jobs=1) if r.path.name == "test_providers.py"
+    )
+    assert any("keeps reading `OPENAI_API_KEY`" in d.message for d in report.diagnostics if d.code == "GLM009")
+    # without the factory, the only client passing both options itself: the rename is safe
+    files["lib/providers.py"] = "class Provider:\n    pass\n"
+    assert _applicabilities(tmp_path / "b", files, "tests/test_providers.py")["GLM009"] == "safe"
+
+
+def test_a_client_handed_to_a_method_whose_parameter_may_be_azures_waits_for_its_model_id(tmp_path: Path) -> None:
+    """`lib/machine.py` declares `client: Union[AsyncAzureOpenAI, AsyncOpenAI]` and sends its
+    default `model="gpt-4o-2024-08-06"` through it: GLM101 leaves that id to a person (an Azure
+    client's model is a deployment name). An example building `AsyncOpenAI()` and handing it to
+    `Machine().run(client, ...)` would, moved by a safe fix, send that OpenAI id to Z.AI
+    (searchX/moorellm): it waits, naming the call, as for an id a module cannot tie to a client."""
+    lib = (
+        "from typing import Union\n\nimport openai\n\n\nclass Machine:\n"
+        "    async def run(self, client: {annotation}, prompt, model='gpt-4o-2024-08-06'):\n"
+        "        done = await client.chat.completions.create(model=model, messages=[{{'role': 'user', 'content': prompt}}])\n"
+        "        return done.choices[0].message.content\n"
+    )
+    files = {
+        "lib/__init__.py": "from .machine import Machine\n",
+        "lib/machine.py": lib.format(annotation="Union[openai.AsyncAzureOpenAI, openai.AsyncOpenAI]"),
+        "examples/light.py": "import openai\n\nfrom lib import Machine\n\nmachine = Machine()\n\n\n"
+        "async def main():\n    client = openai.AsyncOpenAI()\n    print(await machine.run(client, 'hi'))\n",
+    }
+    fixes = _fixes(tmp_path, files, "examples/light.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`lib.Machine.run`" in fixes["GLM002"][1], fixes
+    # a parameter only OpenAI's client: the id is rewritten there, and the client moves
+    files["lib/machine.py"] = lib.format(annotation="openai.AsyncOpenAI")
+    assert _fixes(tmp_path / "b", files, "examples/light.py")["GLM002"][0] == "safe"
