@@ -116,7 +116,8 @@ _WORK_KINDS = {
     "GLM301": "OpenAI APIs GLM lacks (Responses, Assistants, ...)",
     "GLM303": "legacy SDK (openai<1)",
     "GLM005": "legacy SDK (openai<1)",
-    "GLM404": "legacy SDK (openai<1)",
+    # an `openai<1` pin or a `zhipuai` requirement: the summary names both
+    "GLM404": "SDK dependencies (openai<1, zhipuai)",
     "GLM008": "Azure clients",
     "GLM102": "unknown model ids",
     "GLM403": "model ids in configuration files",

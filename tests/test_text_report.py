@@ -214,3 +214,12 @@ def test_calls_of_ids_already_shut_down_come_first_in_the_summary(tmp_path: Path
         "app.py", "--check", "--output-format", "markdown", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1797724800"}
     ).stdout
     assert "shut down" not in markdown  # the configuration's as-of wins over the environment
+
+
+def test_a_zhipuai_requirement_is_not_counted_as_openai_0_work(tmp_path: Path) -> None:
+    # a project already on Zhipu's SDK pins no openai<1: the summary must not say so
+    (tmp_path / "requirements.txt").write_text("zhipuai>=2\n")
+    (tmp_path / "a.py").write_text("print(1)\n")
+    out = glm_migrate(".", "--check", "--no-cache", cwd=tmp_path).stdout
+    assert "SDK dependencies (openai<1, zhipuai)" in out
+    assert "legacy SDK (openai<1)" not in out
