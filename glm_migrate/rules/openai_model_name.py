@@ -421,6 +421,8 @@ class OpenAIModelName(Rule):
             self.report(literal, f"{message}; {sized}: change both together", model=match)
             return True
         unsafe = bool(resized) or endpoint not in ("chat", "embeddings")
+        if not resized:
+            message += _unsafe_reason(endpoint)
         fix = Fix(
             ((literal, partial(replace_string, value=new)),),
             f"Replace with `{new}`",
@@ -525,6 +527,8 @@ class OpenAIModelName(Rule):
                     self.report(literal, f"{message}; {sized}: change both together", model=match)
                     continue
                 message += f"; {resized}" if resized else ""
+            if not tokenizer:
+                message += _unsafe_reason(endpoint)
             self.report(
                 literal,
                 message,
@@ -564,6 +568,18 @@ class OpenAIModelName(Rule):
     def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
         """Where the names that carry a call's model id are tested (`model_tests`)."""
         return model_tests(self.model, argument, where, self._tests_of)
+
+
+#: Why an id of these endpoints moves only with --unsafe-fixes, as the finding says it.
+_UNSAFE_REASONS = {
+    "images": ": another model draws differently, so look at what it makes before keeping it",
+    "audio_transcriptions": ": another model hears differently, so compare its transcripts before keeping it",
+}
+
+
+def _unsafe_reason(endpoint: str) -> str:
+    """Why an image or transcription id moves only with --unsafe-fixes ("" for other endpoints)."""
+    return _UNSAFE_REASONS.get(endpoint, "")
 
 
 def _endpoint_label(endpoint: str) -> str:
