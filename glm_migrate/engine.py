@@ -986,7 +986,10 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         # through a parameter: the clients this module's calls pass for it (`once(make_client(), q)`)
         passed = model.passed.get(call, ())
         if call.mixed or staying or (call.migratable and any(c.target in _LEFT for c in passed)):
-            _hold_fixes(findings[reported:], tuple(dict.fromkeys((*call.clients, *passed))), staying)
+            clients = tuple(dict.fromkeys((*call.clients, *passed)))
+            if call.mixed and len(findings) > reported and _zhipu_client_never_here(model, call, clients, staying):
+                del findings[reported:]
+            _hold_fixes(findings[reported:], clients, staying)
         by_call.append((call, findings[reported:]))
     for rule in overriding("on_module_end"):
         rule.on_module_end()
@@ -2258,6 +2261,45 @@ def _hold_until_moved(findings: list[Finding], why: str) -> None:
         elif finding.rule.CODE == "GLM104":
             # "make sure it is a GLM id" holds only once the client moves: until then, OpenAI's
             finding.message = f"{finding.message} when its client moves to Z.AI ({why})"
+
+
+def _zhipu_client_never_here(
+    model: SemanticModel, call: ApiCall, clients: Sequence[Client], staying: Mapping[Client, str]
+) -> bool:
+    """A call made through a Zhipu client or one that stays (`ZhipuAI(...)` or `OpenAI(base_url=url)`
+    by provider), in a branch taken only for OpenAI's model names (`if self.model.startswith(("o3",
+    "o4")):`): the Zhipu client, whose ids are GLM's, never sends it, so what its findings would
+    say for that client (`n=`, `reasoning_effort=`) is noise; the other client is not moved."""
+    moves = [c for c in clients if c.target in (Target.OPENAI, Target.ZAI) and c not in staying]
+    if not moves or any(c.sdk not in ("zai", "zhipuai") for c in moves):
+        return False
+    tables = model.tables
+    node: cst.CSTNode | None = call.node
+    while node is not None and type(node) not in (cst.FunctionDef, cst.Module):
+        parent = model.parents.get(node)
+        if type(parent) is cst.If and parent.body is node and _names_only_openai_models(parent.test, tables):
+            return True
+        node = parent
+    return False
+
+
+def _names_only_openai_models(test: cst.BaseExpression, tables: Tables) -> bool:
+    """`name.startswith(("o3", "o4"))` on a model name (`self.model_name.lower()`), each prefix one
+    that ids of OpenAI's families start with and no GLM id does."""
+    if type(test) is not cst.Call or type(test.func) is not cst.Attribute or test.func.attr.value != "startswith":
+        return False
+    if len(test.args) != 1 or "model" not in short_code(test.func.value).lower():
+        return False
+    value = test.args[0].value
+    literals = [element.value for element in value.elements] if type(value) is cst.Tuple else [value]
+    prefixes = [string_value(literal) for literal in literals]
+    return all(
+        prefix
+        and not tables.writes_model_prefix(prefix)
+        and not any(glm.startswith(prefix) for ids in tables.targets.values() for glm in ids)
+        and any(example.startswith(prefix) for family in tables.families for example in family.examples)
+        for prefix in prefixes
+    )
 
 
 def _either(codes: list[str], limit: int = 3) -> str:
