@@ -6,9 +6,9 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import dotted_name, short_code
 from glm_migrate.rules._agents import AgentsModule, insert_beside
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
-from glm_migrate.nodes import dotted_name, short_code
 from glm_migrate.rules._helpers import code_of, replace_string
 from glm_migrate.semantic import Scope, find_kwarg, string_value
 from glm_migrate.tables import ModelMatch
