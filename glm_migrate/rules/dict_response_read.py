@@ -133,8 +133,8 @@ class DictResponseRead(Rule):
             return
         applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
         dotted = ".".join(call.path)
-        faked = self.model.facts.legacy_patched.get(dotted)
-        faked = f"`{faked}`" if faked is not None else "this module" if dotted in self._faked_here else None
+        faked = "this module" if dotted in self._faked_here else self.model.facts.legacy_patched.get(dotted)
+        faked = f"`{faked}`" if faked not in (None, "this module") else faked
         why = ""
         if faked is not None:
             # a test's stand-in answers with a dict: read as attributes, the code no longer fits it
