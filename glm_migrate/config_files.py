@@ -377,6 +377,12 @@ MODEL_KEYS = re.compile(r"model|deployment|engine|llm", re.I)
 SECRET_KEYS = re.compile(r"key|secret|token|env|name|var|credential|password", re.I)
 
 
+#: a list item of a YAML file (a GitHub Actions step): `- uses: ...`, `- name: ...`
+_STEP_ITEM = re.compile(r"(?P<indent> *)- +[A-Za-z_-]+:")
+#: a step's `uses:` or `run:` key, on its item's line or below it
+_STEP_KEY = re.compile(r"(?P<indent> *)(?:- +)?(?P<key>uses|run):(?P<value>.*)")
+
+
 class _Shape:
     """Where a match sits in a structured settings file: the key it is the value of, if any.
 
@@ -422,6 +428,40 @@ class _Shape:
         """A LiteLLM proxy (or Router) configuration: a `model_list` whose entries map the
         `model_name` clients ask for to the `litellm_params` LiteLLM sends."""
         return any(line.lstrip().startswith("litellm_params") for line in self.lines)
+
+    @functools.cached_property
+    def remote_action_lines(self) -> frozenset[int]:
+        """The lines of GitHub Actions steps that run another repository's action (`- uses:
+        owner/reviewer@v1` with no `run:`): its `env:` and `with:` configure that action, which
+        reads `OPENAI_API_KEY` and its model for its own OpenAI calls, not the project's code. A
+        local action (`uses: ./.github/actions/x`) or a `run:` step runs the project's code."""
+        found: set[int] = set()
+        index = 0
+        while index < len(self.lines):
+            item = _STEP_ITEM.match(self.lines[index])
+            if item is None:
+                index += 1
+                continue
+            indent = len(item.group("indent"))
+            end = index + 1
+            while end < len(self.lines):
+                line = self.lines[end]
+                stripped = line.strip()
+                if stripped and not stripped.startswith("#") and len(line) - len(line.lstrip(" ")) <= indent:
+                    break
+                end += 1
+            uses = runs = False
+            for line in self.lines[index:end]:
+                key = _STEP_KEY.match(line)
+                if key is not None and len(key.group("indent")) in (indent, indent + 2):
+                    if key.group("key") == "run":
+                        runs = True
+                    elif not key.group("value").strip().strip("\"'").startswith((".", "/")):
+                        uses = True
+            if uses and not runs:
+                found.update(range(index, end))
+            index = end
+        return frozenset(found)
 
     def names_model(self, index: int, start: int) -> bool:
         key = self.key_of(index, start)
@@ -692,7 +732,10 @@ def scan_config(path: PurePath, text: str, *, tables: Tables, settings: Settings
         # its key, URL and model ids are that server's: not OpenAI's, and nothing to move
         return text, []
     diagnostics: list[Diagnostic] = []
+    action_lines = shape.remote_action_lines if shape is not None and "uses:" in text else frozenset()
     for index, line in enumerate(lines):
+        if index in action_lines:
+            continue  # another repository's GitHub action, configured for its own OpenAI calls
         env_azure = (azure_file or _env_azure_marker(lines, index)) if kind == "env" else None
         findings = [
             f

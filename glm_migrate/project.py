@@ -175,7 +175,8 @@ class ModuleSummary:
     #: `ProjectIndex` then reads in full (`load_full`)
     imports_only: bool = False
     #: openai<1 resources (`ChatCompletion`) whose methods this module patches by a string target
-    #: (`mock.patch("openai.ChatCompletion.create")`, a test's stand-in for the API)
+    #: (`mock.patch("openai.ChatCompletion.create")`, a test's stand-in for the API), and openai>=1
+    #: methods ("chat.completions.create") it patches with a dict as their reply
     legacy_patched: tuple[str, ...] = ()
     #: (imported name as written, attribute path, the tests shown) for the entries of `sent`
     #: whose model id this module also compares or membership-tests (`def ask(q,
@@ -286,7 +287,8 @@ class ModuleFacts:
     litellm_run: str = ""
     #: for a module importing `openai`: openai<1 resources a module of the run patches by name
     #: (`ModuleSummary.legacy_patched`), each with the first such module: converted, a call
-    #: would bypass that stand-in
+    #: would bypass that stand-in; and openai>=1 methods ("chat.completions.create") a module
+    #: patches with a dict as their reply, which attribute reads (GLM304) no longer fit
     legacy_patched: Mapping[str, str] = field(default_factory=dict)
     #: this module's variables holding OpenAI's key that another module hands on in a dict
     #: (`ModuleSummary.handed_keys`) -> that module: renamed, that reader would get a Z.AI key

@@ -16,6 +16,7 @@ from glm_migrate.rules._helpers import imported_setting, names_openai_key, numbe
 from glm_migrate.rules._langchain_requests import piped_templates
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
+from glm_migrate.rules.dict_response_read import endpoints_patched_with_a_dict
 from glm_migrate.semantic import (
     STRING_PASSTHROUGH_METHODS,
     ApiCall,
@@ -130,7 +131,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
 def _legacy_patched(model: SemanticModel) -> tuple[str, ...]:
     """The openai<1 resources whose methods the module patches by a string target
     (`mock.patch("openai.ChatCompletion.create")`, `@patch("app.chat.openai.Completion.create")`,
-    `mocker.patch(...)`, `monkeypatch.setattr("openai.ChatCompletion.create", fake)`)."""
+    `mocker.patch(...)`, `monkeypatch.setattr("openai.ChatCompletion.create", fake)`), and the
+    openai>=1 methods (dotted, "chat.completions.create") it patches with a dict as their reply."""
     if "patch" not in model.source and "setattr" not in model.source:
         return ()
     resources = model.tables.sdk.legacy_resources
@@ -143,7 +145,7 @@ def _legacy_patched(model: SemanticModel) -> tuple[str, ...]:
         parts = target.split(".") if target else []
         if "openai" in parts[:-1]:
             found.update(part for part in parts[parts.index("openai") + 1 :] if part in resources)
-    return tuple(sorted(found))
+    return tuple(sorted(found | endpoints_patched_with_a_dict(model)))
 
 
 def _session_calls(model: SemanticModel) -> Iterator[tuple[str, str]]:

@@ -196,6 +196,16 @@ def test_env_template_rewrites_family_ids_but_never_fine_tuned_ones() -> None:
         ),
         ("compose.yaml", "environment:\n  - OPENAI_API_KEY=${OPENAI_API_KEY}\n", ["2:5 GLM401", "2:22 GLM401"]),
         ("ci.yml", "env:\n  OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n", ["2:3 GLM401", "2:31 GLM401"]),
+        # a step running another repository's action configures that action's own OpenAI calls;
+        # a `run:` step or a local action runs the project's code
+        (
+            "review.yml",
+            "steps:\n  - uses: someone/ai-reviewer@v1\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n"
+            "    with:\n      model: gpt-4o\n  - name: test\n    run: pytest\n    env:\n"
+            "      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n  - name: local\n    uses: ./.github/actions/eval\n"
+            "    with:\n      model: gpt-4o\n",
+            ["10:7 GLM401", "10:35 GLM401", "14:14 GLM403"],
+        ),
         ("deploy.yaml", "env:\n  - name: OPENAI_API_KEY\n    value: x\n", ["2:11 GLM401"]),
         (
             "app.toml",

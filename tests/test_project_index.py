@@ -2540,6 +2540,35 @@ def test_a_legacy_call_a_test_patches_by_name_is_converted_by_hand(tmp_path: Pat
     assert not any("patches" in f for f in found["app/chat.py"]), found
 
 
+def test_dict_reads_a_test_answers_with_a_dict_wait_for_that_test(tmp_path: Path) -> None:
+    """`tests/test_chat.py` patches the app's `chat.completions.create` with a dict reply: the
+    app's dict reads, read as attributes, would no longer fit that stand-in, so they are unsafe;
+    a stand-in left a MagicMock fits both."""
+    files = {
+        "app/__init__.py": "",
+        "app/chat.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef reply(messages):\n"
+            '    response = client.chat.completions.create(model="gpt-4o-mini", messages=messages)\n'
+            '    return response["choices"][0]["message"]["content"]\n'
+        ),
+        "tests/test_chat.py": (
+            "from unittest import mock\n\nfrom app import chat\n\n\ndef test_reply():\n"
+            '    fake = {"choices": [{"message": {"content": "hi"}}]}\n'
+            '    with mock.patch("app.chat.client.chat.completions.create", return_value=fake):\n'
+            '        assert chat.reply([]) == "hi"\n'
+        ),
+    }
+    found = _findings(tmp_path / "faked", files)
+    assert any(
+        f.startswith("GLM304") and "`tests/test_chat.py` patches `chat.completions.create` with a dict" in f
+        for f in found["app/chat.py"]
+    ), found
+    files["tests/test_chat.py"] = files["tests/test_chat.py"].replace("return_value=fake", "autospec=True")
+    found = _findings(tmp_path / "mocked", files)
+    assert any(f.startswith("GLM304") for f in found["app/chat.py"]), found
+    assert not any("patches" in f for f in found["app/chat.py"]), found
+
+
 def test_a_key_setting_another_module_sends_in_a_request_is_not_renamed_with_its_client(tmp_path: Path) -> None:
     """`keys.py` builds its client from its `OPENAI_API_KEY` setting (a safe rename alone), and
     `billing.py` imports the setting and sends it itself to OpenAI, in `auth=` or in headers kept

@@ -5,9 +5,10 @@ import functools
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
+from glm_migrate.nodes import dotted_name, string_value
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._responses import ResponseTracer, may_read_as_dict, membership_edit, read_edit, shown
-from glm_migrate.semantic import ApiCall
+from glm_migrate.semantic import ApiCall, SemanticModel
 
 #: SDK call wrappers whose results are raw HTTP responses, not response objects
 RAW_RESPONSE = frozenset({"with_raw_response", "with_streaming_response"})
@@ -46,7 +47,10 @@ class DictResponseRead(Rule):
     object declares (`[response_fields]` in `rules/sdk.toml`); another key (`"text"` on a chat
     choice, GLM's `"reasoning_content"` on a delta) is read as `getattr(d, "k", None)`, since the
     object may lack it and `d.k` would raise. The fix is as right at OpenAI as at Z.AI: it
-    applies even where the client waits for an unsafe fix of another call.
+    applies even where the client waits for an unsafe fix of another call. Unsafe where a module
+    of the run patches the method by a string target with a dict as its reply
+    (`mock.patch("openai.chat.completions.create", return_value={"choices": [...]})`): that
+    test's stand-in, which the dict reads fit, has to change with them.
     """
 
     CODE = "GLM304"
@@ -112,6 +116,10 @@ class DictResponseRead(Rule):
         return set()
 
     @functools.cached_property
+    def _faked_here(self) -> frozenset[str]:
+        return endpoints_patched_with_a_dict(self.model)
+
+    @functools.cached_property
     def _dict_style(self) -> bool:
         return may_read_as_dict(self.model.source)
 
@@ -124,13 +132,24 @@ class DictResponseRead(Rule):
         if RAW_RESPONSE & set(_attribute_names(func)):
             return
         applicability = Applicability.UNSAFE if call.inferred else Applicability.SAFE
+        dotted = ".".join(call.path)
+        faked = "this module" if dotted in self._faked_here else self.model.facts.legacy_patched.get(dotted)
+        faked = f"`{faked}`" if faked not in (None, "this module") else faked
+        why = ""
+        if faked is not None:
+            # a test's stand-in answers with a dict: read as attributes, the code no longer fits it
+            applicability = Applicability.UNSAFE
+            why = (
+                f" ({faked} patches `{dotted}` with a dict as its reply, which attribute reads no longer fit: "
+                "change that stand-in with them)"
+            )
         reads = self._tracer.reads(call.node, call.scope)
         declared = self.tables.sdk.response_fields[call.endpoint]
         for read in reads.stale:
             if read.node not in self._reported:
                 self._reported.add(read.node)
                 fix = Fix((read_edit(read, declared=declared),), "Read the attributes", applicability=applicability)
-                message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects"
+                message = f"`{read.describe()}` reads an openai>=1 response as a dict: responses are objects{why}"
                 self.report(read.node, message, fix=fix)
         for test in reads.membership_tests:
             if test not in self._reported:
@@ -138,8 +157,37 @@ class DictResponseRead(Rule):
                 fix = Fix(
                     (membership_edit(test, declared),), "Test the attribute for None", applicability=applicability
                 )
-                message = f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict"
+                message = f"`{shown(test, call.node)}` tests an openai>=1 response object like a dict{why}"
                 self.report(test, message, fix=fix)
+
+
+def endpoints_patched_with_a_dict(model: SemanticModel) -> frozenset[str]:
+    """The openai>=1 methods (dotted, "chat.completions.create") the module patches by a string
+    target ending in their path (`"openai.chat.completions.create"`,
+    `"app.client.chat.completions.create"`, `"openai.resources.chat.completions.Completions.create"`)
+    with a stand-in whose `return_value=` is a dict, written there or bound to the name given:
+    the code under test reads that reply as a dict."""
+    if "return_value" not in model.source:
+        return frozenset()
+    found: set[str] = set()
+    for call, scope in model.calls:
+        if (dotted_name(call.func) or "").rpartition(".")[2] != "patch" or not call.args:
+            continue
+        reply = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "return_value"), None)
+        if type(reply) is cst.Name:
+            if not any(type(b.value) is cst.Dict for b in model.lookup(reply.value, scope)):
+                continue
+        elif type(reply) is not cst.Dict:
+            continue
+        path: list[str] = []
+        for part in (string_value(call.args[0].value) or "").lower().split("."):
+            if not path or path[-1] != part:  # `completions.Completions.create`: the class beside its module
+                path.append(part)
+        for length in (3, 2):
+            if len(path) > length and tuple(path[-length:]) in model.tables.sdk.endpoints:
+                found.add(".".join(path[-length:]))
+                break
+    return frozenset(found)
 
 
 def _attribute_names(func: cst.BaseExpression) -> list[str]:

@@ -184,17 +184,19 @@ class ModelIdAsData(Rule):
                 return value
         return None
 
-    def _request_of_unknown_client(self, literal: cst.SimpleString) -> str | None:
-        """`client.chat.completions.create` when `literal` is the `model=` it is given, and
-        `client` is no client of this module's (a parameter a caller fills, in a module that
-        imports no SDK): a request, not data, though its server is not in view."""
+    def _request_of_unknown_client(self, literal: cst.SimpleString) -> tuple[str, str] | None:
+        """(`client.chat.completions.create`, its API method "chat.completions.create") when
+        `literal` is the `model=` it is given, and `client` is no client of this module's (a
+        parameter a caller fills, in a module that imports no SDK): a request, not data, though
+        its server is not in view."""
         arg = self.model.parents.get(literal)
         if not (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "model"):
             return None
         call = self.model.parents.get(arg)
         if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
             return None
-        return code_of(call.func) if self._api_method(call.func) is not None else None
+        method = self._api_method(call.func)
+        return (code_of(call.func), method) if method is not None else None
 
     def _api_method(self, expr: cst.BaseExpression) -> str | None:
         """`chat.completions.create` of `mock_client.chat.completions.create(.call_args.kwargs)`."""
@@ -266,10 +268,18 @@ class ModelIdAsData(Rule):
                     continue
                 request = self._request_of_unknown_client(literal)
                 if request is not None:
+                    code, method = request
+                    lacking = self.tables.unavailable_advice(tuple(method.split(".")))
+                    then = (
+                        f"change it to {self._glm_of(value)} with it"
+                        if lacking is None
+                        # `audio.translations`: no GLM-4.6 counterpart the id could follow the client to
+                        else f"`{lacking[0]}` has no GLM-4.6 equivalent ({lacking[1]}): rewrite the call by hand"
+                    )
                     self.report(
                         literal,
-                        f"{what}{label} is sent by `{request}(...)`, whose client this module neither builds nor "
-                        f"imports: where that client moves to Z.AI, change it to {self._glm_of(value)} with it",
+                        f"{what}{label} is sent by `{code}(...)`, whose client this module neither builds nor "
+                        f"imports: where that client moves to Z.AI, {then}",
                         severity=Severity.WARNING,
                     )
                     continue

@@ -5,7 +5,8 @@ from functools import partial
 
 import libcst as cst
 
-from glm_migrate.diagnostics import Applicability
+from glm_migrate.diagnostics import Applicability, Severity
+from glm_migrate.nodes import dotted_name, short_code
 from glm_migrate.rules._agents import AgentsModule, insert_beside
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import code_of, replace_string
@@ -25,7 +26,8 @@ class OpenAIAgentsSetup(Rule):
     use_responses=True)` gets `use_responses=False`; `OpenAIResponsesModel` becomes
     `OpenAIChatCompletionsModel`; OpenAI model strings of `OpenAIChatCompletionsModel(model=...)`
     and, where the module sets a Z.AI default client, of `Agent(model=...)` become the target's
-    chat id. `Agent(model="gpt-4o")` in a module that sets no client, and
+    chat id; an `Agent` there whose model name is read at run time (`model=os.getenv(...)`) gets
+    a warning to make it a GLM id. `Agent(model="gpt-4o")` in a module that sets no client, and
     `set_default_openai_key(...)`, are reported: they run on the SDK's own OpenAI client.
 
     ## Why is this bad?
@@ -221,6 +223,8 @@ class OpenAIAgentsSetup(Rule):
                 self.context.default_agents_rejected += [m.split(":")[0] for _, m in self._rejected(call, scope)]
             if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
+                if model_arg is not None and named:
+                    self._run_time_model(model_arg, scope)
             elif agents.uses_sdk:
                 self._agent_on_openai(call, scope)
             if (defaults or elsewhere or agents.uses_sdk) and not run_model and self._without_model(call):
@@ -378,6 +382,26 @@ class OpenAIAgentsSetup(Rule):
         for literal, old, match in self._openai_ids(arg, scope):
             fix = Fix(((literal, partial(replace_string, value=match.glm)),), f"Replace with `{match.glm}`")
             self.report(literal, f"Model id `{old}`{match.label} on {where} of the Agents SDK", fix=fix, model=match)
+
+    def _run_time_model(self, arg: cst.Arg, scope: Scope) -> None:
+        """An agent on the Z.AI default client whose model name is decided at run time
+        (`model=os.getenv("AGENT_MODEL")`): nothing checks it is a GLM id (GLM104's advice, for
+        an agent)."""
+        literals, complete = self.model.resolve_strings(arg.value, scope)
+        if complete and literals:
+            return
+        value = arg.value
+        calls = [value] if type(value) is cst.Call else self.model.literals_of(value, scope, cst.Call)
+        if any((dotted_name(c.func) or "").rpartition(".")[2][:1].isupper() for c in calls):
+            return  # a model object (`OpenAIChatCompletionsModel(...)`, `LitellmModel(...)`): its own rules
+        if type(value) not in (cst.Call, cst.Name, cst.Attribute, cst.Subscript):
+            return
+        self.report(
+            arg.value,
+            f"`Agent` model comes from `{short_code(arg.value)}` at run time, on the Agents SDK's default client "
+            "on Z.AI: make sure it is a GLM id",
+            severity=Severity.WARNING,
+        )
 
     def _openai_ids(self, arg: cst.Arg, scope: Scope) -> Iterator[tuple[cst.SimpleString, str, ModelMatch]]:
         """The OpenAI model ids `arg` may be that no other rule has taken, each claimed."""
