@@ -1049,9 +1049,14 @@ def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> tuple[str, b
 def _params_named(function: cst.FunctionDef, names: set[str]) -> Iterator[tuple[int, str]]:
     """(position or -1 for keyword-only, name) of the function's parameters among `names`."""
     positional = [*function.params.posonly_params, *function.params.params]
-    for param in [*positional, *function.params.kwonly_params]:
+    named = [*positional, *function.params.kwonly_params]
+    for param in named:
         if param.name.value in names:
             yield (positional.index(param) if param in positional else -1), param.name.value
+    if type(function.params.star_kwarg) is cst.Param:
+        # `def plan(prompt, **kwargs): client = kwargs["client"]`: its callers' `client=`
+        own = {param.name.value for param in named}
+        yield from ((-1, name) for name in sorted(names - own))
 
 
 def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:

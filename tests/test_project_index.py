@@ -2759,3 +2759,30 @@ def test_a_client_handed_to_a_method_whose_parameter_may_be_azures_waits_for_its
     # a parameter only OpenAI's client: the id is rewritten there, and the client moves
     files["lib/machine.py"] = lib.format(annotation="openai.AsyncOpenAI")
     assert _fixes(tmp_path / "b", files, "examples/light.py")["GLM002"][0] == "safe"
+
+
+def test_a_client_handed_on_through_kwargs_waits_for_the_ids_sent_there(tmp_path: Path) -> None:
+    """`def plan(prompt, **kwargs): client = kwargs["client"]` sends `gpt-4o-mini` through the
+    client its callers pass as `client=` (KUMA-ORIGINAL/studai-backend's `generate_plan`): the
+    caller's `OpenAI()`, moved by a safe fix, would send that OpenAI id to Z.AI, where GLM103
+    leaves it as a note. The key of `**kwargs` is read as a keyword-only parameter, so the client
+    waits, naming the call, as for `def plan(prompt, client)`; also for `kwargs.get("llm")`."""
+    files = {
+        "planner.py": "def plan(prompt, **kwargs):\n    client = kwargs['client']\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def embed(text, **options):\n    llm = options.get('llm')\n"
+        "    return llm.embeddings.create(model='text-embedding-3-small', input=text)\n",
+        "app.py": "from openai import OpenAI\n\nfrom planner import embed, plan\n\nclient = OpenAI()\n"
+        "print(plan('a trip', client=client))\n",
+        "index.py": "from openai import OpenAI\n\nfrom planner import embed\n\nembedder = OpenAI()\n"
+        "print(embed('a text', llm=embedder))\n",
+    }
+    fixes = _fixes(tmp_path, files, "app.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`planner.plan`" in fixes["GLM002"][1], fixes
+    fixes = _fixes(tmp_path / "b", files, "index.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`planner.embed`" in fixes["GLM002"][1], fixes
+    # passed under another keyword, the client is not the one the call is made through
+    files["app.py"] = files["app.py"].replace("client=client", "helper=client")
+    assert _fixes(tmp_path / "c", files, "app.py")["GLM002"][0] == "safe"
