@@ -706,6 +706,14 @@ class SemanticModel(ValueResolver):
                 continue
             resources = [v for v in self.values_of(value, scope) if isinstance(v, ResourceValue)]
             path = self.tables.sdk.normalise_path(resources[0].path) if resources else ()
+            if (
+                len(path) > 1
+                and path not in self.tables.sdk.endpoints
+                and (*path, "create") in self.tables.sdk.endpoints
+            ):
+                # the resource itself (`TypedCompletions(client.chat.completions)`): the code given
+                # it calls its methods, `create` among them
+                path = (*path, "create")
             if len(path) > 1 and (path in self.tables.sdk.endpoints or self.tables.unavailable_advice(path)):
                 clients = tuple(dict.fromkeys(r.client for r in resources))
                 self.handed_methods.append((call, path, clients))
