@@ -56,6 +56,7 @@ from glm_migrate.semantic import (
 from glm_migrate.summary import (
     ANOTHER_SERVER,
     BY_HAND,
+    REPOINTED,
     UNSEEN_ID,
     cannot_follow,
     handed_a_waiting_client,
@@ -1475,6 +1476,15 @@ def _move_as_safely_as_its_calls(
                 handed.client,
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
                 "model id without a GLM counterpart, for a person to replace",
+            )
+        elif handed.path[-1] == REPOINTED:
+            # `patch(client)` there sets `client.base_url` itself, checking the one it was built
+            # with (astra-assistants): moved to Z.AI, the client would not go where it sends it
+            _also_wait(
+                waiting,
+                handed.client,
+                f"`{handed.function}`, which it is passed to, sets its `{handed.path[0]}` itself, deciding from the "
+                "one it was built with: moved, it would not go where that function sends it; change both by hand",
             )
         elif handed.path[-1] == UNSEEN_ID:
             # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports

@@ -2786,3 +2786,23 @@ def test_a_client_handed_on_through_kwargs_waits_for_the_ids_sent_there(tmp_path
     # passed under another keyword, the client is not the one the call is made through
     files["app.py"] = files["app.py"].replace("client=client", "helper=client")
     assert _fixes(tmp_path / "c", files, "app.py")["GLM002"][0] == "safe"
+
+
+def test_a_client_handed_to_a_function_setting_its_base_url_waits(tmp_path: Path) -> None:
+    """`patch(OpenAI())`, whose `patch(client)` in another module points a client built for
+    OpenAI's URL at another server (`client.base_url = ASSIST_URL`, astra-assistants): moved to
+    Z.AI by a safe fix, the client would no longer be re-pointed and would skip that server. It
+    waits, naming the function; a function that only makes calls through it does not hold it."""
+    files = {
+        "lib/__init__.py": "",
+        "lib/patching.py": "import os\n\n\ndef patch(client):\n"
+        "    if client.base_url == 'https://api.openai.com/v1/':\n"
+        "        client.base_url = os.getenv('ASSIST_URL', 'https://assist.example.com/v1')\n    return client\n",
+        "app.py": "from openai import OpenAI\n\nfrom lib.patching import patch\n\nclient = patch(OpenAI())\n"
+        "print(client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': 'hi'}]))\n",
+    }
+    fixes = _fixes(tmp_path, files, "app.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`lib.patching.patch`" in fixes["GLM002"][1] and "`base_url`" in fixes["GLM002"][1], fixes
+    files["lib/patching.py"] = "def patch(client):\n    client.timeout = 30\n    return client\n"
+    assert _fixes(tmp_path / "b", files, "app.py")["GLM002"][0] == "safe"
