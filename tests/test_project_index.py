@@ -2804,5 +2804,14 @@ def test_a_client_handed_to_a_function_setting_its_base_url_waits(tmp_path: Path
     fixes = _fixes(tmp_path, files, "app.py")
     assert fixes["GLM002"][0] == "unsafe", fixes
     assert "`lib.patching.patch`" in fixes["GLM002"][1] and "`base_url`" in fixes["GLM002"][1], fixes
+    # `from lib import patch`, `lib/__init__.py` re-exporting `patch` from its submodule `lib/patch.py`:
+    # the package's name is the function, which hides the submodule
+    shadowed = {
+        "lib/__init__.py": "from .patch import patch\n",
+        "lib/patch.py": files["lib/patching.py"],
+        "app.py": files["app.py"].replace("from lib.patching import patch", "from lib import patch"),
+    }
+    fixes = _fixes(tmp_path / "s", shadowed, "app.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`lib.patch`" in fixes["GLM002"][1], fixes
     files["lib/patching.py"] = "def patch(client):\n    client.timeout = 30\n    return client\n"
     assert _fixes(tmp_path / "b", files, "app.py")["GLM002"][0] == "safe"
