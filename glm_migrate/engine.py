@@ -45,6 +45,7 @@ from glm_migrate.rules.model_setting import names_a_model
 from glm_migrate.semantic import (
     ApiCall,
     Client,
+    Scope,
     SemanticModel,
     Target,
     code_of,
@@ -55,6 +56,7 @@ from glm_migrate.semantic import (
 from glm_migrate.summary import (
     ANOTHER_SERVER,
     BY_HAND,
+    REPOINTED,
     UNSEEN_ID,
     cannot_follow,
     handed_a_waiting_client,
@@ -1005,6 +1007,7 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         # the SDK client classes handed on uncalled (`field(default_factory=OpenAI)`), found once
         factories = class_factories(model)
         waiting = _move_as_safely_as_its_calls(model, findings, by_call, context, factories)
+        _calls_through_waiting_attributes(model, by_call, waiting)
         _module_client_state(model, findings, waiting, context)
         context.waiting.update(_names_holding(model, waiting))
         context.waiting_params, sent = waiting_sends(model, waiting)
@@ -1020,6 +1023,8 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
             why = f"the clients it guards move too, one of which waits: {next(iter(waiting.values()))}"
             make_unsafe((finding, why) for finding in context.with_every_client)
         _clientless_calls_wait(model, by_call, factories)
+        if model.is_test_module and any(word in model.source for word in _ANSWERING_WORDS):
+            _answered_clientless_calls(model, by_call)
 
 
 def _agents_default_on_zai(model: SemanticModel, findings: Sequence[Finding], applied: Sequence[bool]) -> bool:
@@ -1174,6 +1179,79 @@ def _made_by_its_class(model: SemanticModel, call: ApiCall) -> list[Client]:
         if any(b.defines is not None and b.defines.kind == "function" for b in bindings):
             found += model.returned_clients(bindings)
     return list(dict.fromkeys(found))
+
+
+def _kept_in_class_attributes(model: SemanticModel) -> dict[str, list[tuple[Client, str]]]:
+    """The clients kept in an attribute of a class of this module (`client = OpenAI()` in its
+    body, `EmbedTask.client = OpenAI()`), by the attribute's name, each with where, as written."""
+    kept: dict[str, list[tuple[Client, str]]] = {}
+    for client in model.clients:
+        assign = model.parents.get(client.construction) if client.construction is not None else None
+        if type(assign) is not cst.Assign:
+            continue
+        for target in assign.targets:
+            node = target.target
+            if type(node) is cst.Name and model.scope_of(assign).kind == "class":
+                klass = model.scope_of(assign).node
+                kept.setdefault(node.value, []).append((client, f"{klass.name.value}.{node.value}"))  # type: ignore[attr-defined]
+            elif type(node) is cst.Attribute and type(node.value) is cst.Name:
+                bindings = model.module_scope.bindings.get(node.value.value, ())
+                if any(b.defines is not None and b.defines.kind == "class" for b in bindings):
+                    kept.setdefault(node.attr.value, []).append((client, f"{node.value.value}.{node.attr.value}"))
+    return kept
+
+
+def _through_kept(call: ApiCall, kept: Mapping[str, list[tuple[Client, str]]]) -> str | None:
+    """The attribute a call tied to no client is made through (`client` of
+    `task.client.embeddings.create(...)`), if one of `kept`'s."""
+    if call.clients:
+        return None
+    func = call.node.func
+    for _ in call.path:
+        func = func.value if type(func) is cst.Attribute else func
+    return func.attr.value if type(func) is cst.Attribute and func.attr.value in kept else None
+
+
+def _class_attribute_clients_called_elsewhere(
+    model: SemanticModel, by_call: Sequence[tuple[ApiCall, list[Finding]]]
+) -> dict[Client, str]:
+    """The clients kept in an attribute of a class of this module whose calls may be made
+    through another object holding it (`task.client.embeddings.create(...)`, `task` not seen to
+    be the class): such a call, tied to no client, with a finding no safe fix deals with (an
+    embedding id rewritten only with --unsafe-fixes), each with why the client waits for it."""
+    kept = _kept_in_class_attributes(model) if model.clients else {}
+    waits: dict[Client, str] = {}
+    for call, found in by_call if kept else ():
+        if (attribute := _through_kept(call, kept)) is None:
+            continue
+        held = next(
+            (
+                f
+                for f in found
+                if f.severity is Severity.ERROR and (f.withdrawn or f.applicability) is not Applicability.SAFE
+            ),
+            None,
+        )
+        for client, where in kept[attribute] if held is not None else ():
+            waits.setdefault(
+                client,
+                f"it is kept in `{where}`, and `{short_code(call.node.func, 40)}` may be made through it, tied to no "
+                f"client here: that call's {held.rule.CODE} finding moves only with --unsafe-fixes or by hand",  # type: ignore[union-attr]
+            )
+    return waits
+
+
+def _calls_through_waiting_attributes(
+    model: SemanticModel, by_call: Sequence[tuple[ApiCall, list[Finding]]], waiting: Mapping[Client, str]
+) -> None:
+    """A call tied to no client, made through an attribute (`job.client.chat.completions.create`)
+    a class of this module keeps a client in that waits: its fixes (a GLM id) wait with it."""
+    kept = _kept_in_class_attributes(model) if waiting else {}
+    for call, found in by_call if kept else ():
+        attribute = _through_kept(call, kept)
+        held = next((where for client, where in kept.get(attribute or "", ()) if client in waiting), None)
+        if held is not None:
+            make_unsafe((finding, f"its client may be the one kept in `{held}`, which waits") for finding in found)
 
 
 def _clientless_calls_wait(
@@ -1402,6 +1480,15 @@ def _move_as_safely_as_its_calls(
                 f"its `{'.'.join(handed.path[:-1])}` call in `{handed.function}`, which it is passed to, sends a "
                 "model id without a GLM counterpart, for a person to replace",
             )
+        elif handed.path[-1] == REPOINTED:
+            # `patch(client)` there sets `client.base_url` itself, checking the one it was built
+            # with (astra-assistants): moved to Z.AI, the client would not go where it sends it
+            _also_wait(
+                waiting,
+                handed.client,
+                f"`{handed.function}`, which it is passed to, sets its `{handed.path[0]}` itself, deciding from the "
+                "one it was built with: moved, it would not go where that function sends it; change both by hand",
+            )
         elif handed.path[-1] == UNSEEN_ID:
             # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
             # no SDK (GLM103 reports the id there), or one declared as Azure's client too (GLM101
@@ -1430,16 +1517,7 @@ def _move_as_safely_as_its_calls(
     # (`@openai_responses.mock()`): neither answers the requests the moved client sends
     if built and model.is_test_module and any(word in model.source for word in _ANSWERING_WORDS):
         for client, mark in _answered_clients(model, built.values()):
-            if mark.rpartition(".")[2] in _CASSETTE_MARKS:
-                answered = (
-                    f"its tests replay OpenAI's answers from recorded cassettes (`{mark}`), which match no request "
-                    "once it moves: record them again against Z.AI with the move"
-                )
-            else:
-                answered = (
-                    f"its tests answer its requests with a mock of OpenAI's URL (`{mark}`), which no longer catches "
-                    "them once it moves: point the mock at Z.AI's URL with the move"
-                )
+            answered = _answered_why(mark)
             _also_wait(waiting, client, answered)
     for call, found in by_call:
         ids = [literal for literal in model.model_literals(call)[0] if literal in rewrites]
@@ -1582,6 +1660,11 @@ def _move_as_safely_as_its_calls(
                 client,
                 f"it is kept in `{stored}`, which any code reaching the app reads: not all its requests are seen",
             )
+    for client, attribute_why in _class_attribute_clients_called_elsewhere(model, by_call).items():
+        # `EmbedTask.client = OpenAI()`, called as `task.client.embeddings.create(...)`: the
+        # call is not tied to the client, and its ids may move only unsafely or by hand
+        if moved_by_fixes(client):
+            waiting.setdefault(client, attribute_why)
     for client, kept_in in model.imported_holder_clients.items():
         # `TaskDatum.client = AsyncOpenAI()`: the imported class's module makes the requests
         # (`datum.client.embeddings.create(...)` there), with ids and arguments not seen here
@@ -2144,17 +2227,93 @@ def _answering_mark(expr: cst.BaseExpression) -> str | None:
     return short_code(called, 40)
 
 
-def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[tuple[Client, str]]:
-    """The clients of a test module whose requests a recorded cassette or a mock of OpenAI's URL
-    answers, each with the marker: one built in a test marked so (its function's or class's
-    decorator, a `with vcr.use_cassette(...)` block around it, the module's `pytestmark`), or built
-    outside any test (at module level, in a fixture or helper) in a module with such a test; every
-    client of a module that routes OpenAI's URL to a mock (respx, pytest-httpx)."""
-    module_marks: list[str] = []
+#: the methods of respx's router and pytest-httpx's fixture that route a URL to a mock
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "route", "add_response", "add_callback", "mock"})
+#: pytest-recording's fixtures that configure a conftest's cassettes for the tests beside it
+_CASSETTE_FIXTURES = frozenset({"vcr_config", "vcr_cassette_dir", "default_cassette_name"})
+
+
+def _names_openai_url(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool:
+    """`expr` holds OpenAI's URL: a literal, an f-string or a concatenation holding one, or a name
+    or attribute (`OPENAI_URL`, `config.BASE`) bound to one."""
+    kind = type(expr)
+    if kind is cst.SimpleString:
+        return "api.openai.com" in expr.value  # type: ignore[attr-defined]
+    if kind is cst.FormattedString:
+        return any(
+            "api.openai.com" in part.value
+            if type(part) is cst.FormattedStringText
+            else _names_openai_url(model, part.expression, scope)
+            for part in expr.parts  # type: ignore[attr-defined]
+        )
+    if kind is cst.BinaryOperation or kind is cst.ConcatenatedString:
+        return _names_openai_url(model, expr.left, scope) or _names_openai_url(model, expr.right, scope)  # type: ignore[attr-defined]
+    if kind is cst.Name or kind is cst.Attribute:
+        return any("api.openai.com" in literal.value for literal in model.resolve_strings(expr, scope)[0])
+    return False
+
+
+def _routes_openai_url(model: SemanticModel) -> str | None:
+    """The route of a test module mocking OpenAI's URL, as written (`respx.post`, `router.post`,
+    `httpx_mock.add_response`), or None: a call of respx, of a router it makes (`with respx.mock()
+    as router`, `router = respx.mock(...)`, a `respx_mock` fixture) or of pytest-httpx's fixture,
+    given OpenAI's URL in a literal or in a name bound to one (`respx.post(OPENAI_URL)`), or a
+    router made for OpenAI's base URL (`respx.mock(base_url=...)`)."""
+    routers = set(_URL_MOCK_ROOTS)
+    for call, _ in model.calls:
+        # `with respx.mock(...) as router:`, `router = respx.mock(...)`, `respx.MockRouter(...)`
+        name = dotted_name(call.func)
+        if name is None or name.partition(".")[0] != "respx":
+            continue
+        parent = model.parents.get(call)
+        if type(parent) is cst.WithItem and parent.asname is not None and type(parent.asname.name) is cst.Name:
+            routers.add(parent.asname.name.value)
+        elif type(parent) is cst.Assign:
+            routers.update(t.target.value for t in parent.targets if type(t.target) is cst.Name)
+    for call, scope in model.calls:
+        name = dotted_name(call.func)
+        if name is None:
+            continue
+        root, _, rest = name.partition(".")
+        if root not in routers or not (rest or root in _URL_MOCK_ROOTS):
+            continue
+        if rest and rest.rpartition(".")[2] not in _ROUTE_METHODS and root != "respx":
+            continue
+        if any(_names_openai_url(model, arg.value, scope) for arg in call.args):
+            return short_code(call.func, 40)
+    return None
+
+
+def _mark_around(model: SemanticModel, node: cst.CSTNode, module_marks: Sequence[str]) -> str | None:
+    """The marker answering the requests of code at `node`: a `with vcr.use_cassette(...)` block
+    around it, its test's or class's decorator, or, outside any test (at module level, in a
+    fixture or helper), the first of the module's marked tests (`module_marks`)."""
+    mark, in_test = None, False
+    current: cst.CSTNode | None = model.parents.get(node)
+    while current is not None and mark is None:
+        kind = type(current)
+        if kind is cst.With:
+            mark = next(filter(None, (_answering_mark(item.item) for item in current.items)), None)  # type: ignore[attr-defined]
+        elif kind in (cst.FunctionDef, cst.ClassDef):
+            in_test = in_test or current.name.value.startswith(("test", "Test"))  # type: ignore[attr-defined]
+            mark = next(filter(None, (_answering_mark(d.decorator) for d in current.decorators)), None)  # type: ignore[attr-defined]
+        current = model.parents.get(current)
+    if mark is None and not in_test and module_marks:
+        mark = module_marks[0]
+    return mark
+
+
+def _module_marks(model: SemanticModel) -> tuple[list[str], str | None]:
+    """The markers of a test module's marked tests and classes, and the one marking every test
+    of the module (its `pytestmark`; a fixture configuring the cassettes of its tests, or in a
+    conftest.py of the tests beside it: `vcr_config`), if any."""
+    marks: list[str] = []
     for statement in model.module.body:
         if type(statement) in (cst.FunctionDef, cst.ClassDef):
-            decorators = cast("cst.FunctionDef | cst.ClassDef", statement).decorators
-            module_marks += filter(None, (_answering_mark(d.decorator) for d in decorators))
+            defined = cast("cst.FunctionDef | cst.ClassDef", statement)
+            marks += filter(None, (_answering_mark(d.decorator) for d in defined.decorators))
+            if defined.name.value in _CASSETTE_FIXTURES:
+                return marks, defined.name.value
         elif type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
                 if type(small) is cst.Assign and any(
@@ -2163,32 +2322,84 @@ def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[t
                     values = small.value.elements if type(small.value) in (cst.List, cst.Tuple) else ()  # type: ignore[attr-defined]
                     for value in (small.value, *(e.value for e in values)):
                         if (mark := _answering_mark(value)) is not None:
-                            return [(client, mark) for client in clients]  # every test of the module
-    if "api.openai.com" in model.source:
-        # `respx.post("https://api.openai.com/v1/chat/completions")`, `httpx_mock.add_response(url=...)`
-        for call, _ in model.calls:
-            name = dotted_name(call.func)
-            if name is not None and name.partition(".")[0] in _URL_MOCK_ROOTS:
-                if any(type(a.value) is cst.SimpleString and "api.openai.com" in a.value.value for a in call.args):
-                    return [(client, short_code(call.func, 40)) for client in clients]  # every test of the module
+                            return marks, mark
+    return marks, None
+
+
+def _answered_clients(model: SemanticModel, clients: Iterable[Client]) -> list[tuple[Client, str]]:
+    """The clients of a test module whose requests a recorded cassette or a mock of OpenAI's URL
+    answers, each with the marker: one built in a test marked so (its function's or class's
+    decorator, a `with vcr.use_cassette(...)` block around it, the module's `pytestmark`), or built
+    outside any test (at module level, in a fixture or helper) in a module with such a test, or
+    in a conftest.py configuring cassettes; every client of a module that routes OpenAI's URL to
+    a mock (respx, pytest-httpx)."""
+    module_marks, every = _module_marks(model)
+    if every is not None:
+        return [(client, every) for client in clients]  # every test of the module
+    if "api.openai.com" in model.source and (route := _routes_openai_url(model)) is not None:
+        return [(client, route) for client in clients]  # every test of the module
     found: list[tuple[Client, str]] = []
     for client in clients:
         assert client.construction is not None
-        mark, in_test = None, False
-        node: cst.CSTNode | None = model.parents.get(client.construction)
-        while node is not None and mark is None:
-            kind = type(node)
-            if kind is cst.With:
-                mark = next(filter(None, (_answering_mark(item.item) for item in node.items)), None)  # type: ignore[attr-defined]
-            elif kind in (cst.FunctionDef, cst.ClassDef):
-                in_test = in_test or node.name.value.startswith(("test", "Test"))  # type: ignore[attr-defined]
-                mark = next(filter(None, (_answering_mark(d.decorator) for d in node.decorators)), None)  # type: ignore[attr-defined]
-            node = model.parents.get(node)
-        if mark is None and not in_test and module_marks:
-            mark = module_marks[0]
-        if mark is not None:
+        if (mark := _mark_around(model, client.construction, module_marks)) is not None:
             found.append((client, mark))
     return found
+
+
+def _answered_why(mark: str) -> str:
+    """Why a client whose tests' requests `mark` answers waits."""
+    if mark.rpartition(".")[2] in _CASSETTE_MARKS or mark in _CASSETTE_FIXTURES:
+        return (
+            f"its tests replay OpenAI's answers from recorded cassettes (`{mark}`), which match no request "
+            "once it moves: record them again against Z.AI with the move"
+        )
+    return (
+        f"its tests answer its requests with a mock of OpenAI's URL (`{mark}`), which no longer catches "
+        "them once it moves: point the mock at Z.AI's URL with the move"
+    )
+
+
+def _answered_clientless_calls(model: SemanticModel, by_call: list[tuple[ApiCall, list[Finding]]]) -> None:
+    """A test's call through a client this module does not build (a fixture's, given as a
+    parameter: `def test_chat(openai_client)`) where a cassette or a mock of OpenAI's URL answers
+    its requests: its fixes (a GLM id) would reach the recorded or mocked OpenAI, and the client,
+    built elsewhere (a conftest.py), may not move with them."""
+    calls = [(call, found) for call, found in by_call if found and not any(c.construction for c in call.clients)]
+    if not calls:
+        return
+    module_marks, every = _module_marks(model)
+    if every is None and "api.openai.com" in model.source:
+        every = _routes_openai_url(model)
+    unmarked: list[tuple[ApiCall, list[Finding]]] = []
+    #: the names the marked tests' clients are given by (`openai_client`), each with its marker
+    fixtures: dict[str, str] = {}
+    for call, found in calls:
+        mark = every or _mark_around(model, call.node, module_marks)
+        if mark is None:
+            unmarked.append((call, found))
+            continue
+        fixtures.setdefault((dotted_name(call.node.func) or "").partition(".")[0], mark)
+        if mark.rpartition(".")[2] in _CASSETTE_MARKS or mark in _CASSETTE_FIXTURES:
+            why = (
+                f"its test replays OpenAI's answers from recorded cassettes (`{mark}`), which match no request "
+                "once its client moves: change it with that client and record them again against Z.AI"
+            )
+        else:
+            why = (
+                f"its test answers its requests with a mock of OpenAI's URL (`{mark}`), which no longer catches "
+                "them once its client moves: change it with that client and point the mock at Z.AI's URL"
+            )
+        make_unsafe((finding, why) for finding in found)
+    for call, found in unmarked:
+        # `def test_error(openai_client)`, unmarked, given the fixture's client the marked tests
+        # replay: that client moves with them, or not at all
+        name = (dotted_name(call.node.func) or "").partition(".")[0]
+        if name in fixtures and name:
+            why = (
+                f"its client `{name}` is the one tests replaying cassettes or mocks of OpenAI's URL "
+                f"(`{fixtures[name]}`) are given: change it with that client"
+            )
+            make_unsafe((finding, why) for finding in found)
 
 
 def _also_wait(waiting: dict[Client, str], client: Client, why: str) -> None:

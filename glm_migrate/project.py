@@ -705,10 +705,18 @@ class ProjectIndex:
             found = [path for path in self.modules if self.modules[path][0].rpartition(".")[2] == "settings"]
             return _Module(found[0]) if len(found) == 1 else None
         module = self.resolve_module(qualified, importer)
-        if module is not None:
-            return _Module(module)
         level = len(qualified) - len(qualified.lstrip("."))
         package, _, name = qualified[level:].rpartition(".")
+        if module is not None:
+            # `from pkg import patch` where `pkg/__init__.py` does `from .patch import patch`: the
+            # package's own name (the function) hides its submodule, as Python's getattr finds it
+            parent = self.resolve_module("." * level + package, importer) if name and (level or package) else None
+            bound = self._summary(parent) if parent is not None and parent != module else None
+            if bound is not None and name in bound.reexports:
+                resolved = self.resolve_name(bound.reexports[name], parent, seen)  # type: ignore[arg-type]
+                if resolved is not None and not (isinstance(resolved, _Module) and resolved.path == module):
+                    return resolved
+            return _Module(module)
         if not name:
             return None
         path = self.resolve_module("." * level + package, importer) if level or package else None

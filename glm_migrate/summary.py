@@ -52,6 +52,10 @@ BY_HAND = "#by-hand"
 #: ... or whose call, through a parameter of a module that imports no SDK, sends an OpenAI id that
 #: module only reports (GLM103: it cannot see the client): no run changes it there
 UNSEEN_ID = "#unseen-id"
+#: marks a "path" of `client_params` for a parameter whose client the function points at a server
+#: itself (`client.base_url = ...`, astra-assistants' `patch(client)`): a caller's client moved to
+#: Z.AI would be left alone there, or pointed elsewhere
+REPOINTED = "#repointed"
 
 _T = TypeVar("_T")
 
@@ -837,6 +841,23 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
                     found.setdefault(owner, set()).add((name, index - shift if index > 0 else index, ".".join(path)))
             if param.annotation is not None and _declares_client(model, param.annotation.annotation):
                 declared.add(".".join(path))
+    # `def patch(client): if client.base_url == OPENAI: client.base_url = ASTRA`: the function
+    # decides its callers' clients' server from the one they were built with
+    for _, assign, scope in model.attribute_assignments:
+        target = assign.targets[0].target
+        if (
+            len(assign.targets) != 1
+            or type(target) is not cst.Attribute
+            or target.attr.value not in ("base_url", "api_base")
+            or type(target.value) is not cst.Name
+        ):
+            continue
+        for param, function in model.params_holding(target.value.value, scope):
+            if (owned := _param_owner(model, function, methods=True)) is not None:
+                node, owner, shift = owned
+                for index, name in _params_named(node, {param.name.value}):
+                    place = index - shift if index > 0 else index
+                    found.setdefault(owner, set()).add((name, place, f"{target.attr.value}.{REPOINTED}"))
     # A class with a field declared as the SDK's client (`@dataclass class Deps: client: AsyncOpenAI`,
     # pydantic-ai's deps) carries a caller's client into this module, where any parameter declared
     # as that client may be given it (`get_embedding(q, ctx.deps.client)`): its field serves the
@@ -1051,9 +1072,14 @@ def handed_a_waiting_client(model: SemanticModel, call: ApiCall) -> tuple[str, b
 def _params_named(function: cst.FunctionDef, names: set[str]) -> Iterator[tuple[int, str]]:
     """(position or -1 for keyword-only, name) of the function's parameters among `names`."""
     positional = [*function.params.posonly_params, *function.params.params]
-    for param in [*positional, *function.params.kwonly_params]:
+    named = [*positional, *function.params.kwonly_params]
+    for param in named:
         if param.name.value in names:
             yield (positional.index(param) if param in positional else -1), param.name.value
+    if type(function.params.star_kwarg) is cst.Param:
+        # `def plan(prompt, **kwargs): client = kwargs["client"]`: its callers' `client=`
+        own = {param.name.value for param in named}
+        yield from ((-1, name) for name in sorted(names - own))
 
 
 def _fact(model: SemanticModel, clients: list[Client]) -> ClientFact | None:

@@ -2788,3 +2788,59 @@ def test_a_client_handed_to_a_method_whose_parameter_may_be_azures_waits_for_its
     # a parameter only OpenAI's client: the id is rewritten there, and the client moves
     files["lib/machine.py"] = lib.format(annotation="openai.AsyncOpenAI")
     assert _fixes(tmp_path / "b", files, "examples/light.py")["GLM002"][0] == "safe"
+
+
+def test_a_client_handed_on_through_kwargs_waits_for_the_ids_sent_there(tmp_path: Path) -> None:
+    """`def plan(prompt, **kwargs): client = kwargs["client"]` sends `gpt-4o-mini` through the
+    client its callers pass as `client=` (KUMA-ORIGINAL/studai-backend's `generate_plan`): the
+    caller's `OpenAI()`, moved by a safe fix, would send that OpenAI id to Z.AI, where GLM103
+    leaves it as a note. The key of `**kwargs` is read as a keyword-only parameter, so the client
+    waits, naming the call, as for `def plan(prompt, client)`; also for `kwargs.get("llm")`."""
+    files = {
+        "planner.py": "def plan(prompt, **kwargs):\n    client = kwargs['client']\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def embed(text, **options):\n    llm = options.get('llm')\n"
+        "    return llm.embeddings.create(model='text-embedding-3-small', input=text)\n",
+        "app.py": "from openai import OpenAI\n\nfrom planner import embed, plan\n\nclient = OpenAI()\n"
+        "print(plan('a trip', client=client))\n",
+        "index.py": "from openai import OpenAI\n\nfrom planner import embed\n\nembedder = OpenAI()\n"
+        "print(embed('a text', llm=embedder))\n",
+    }
+    fixes = _fixes(tmp_path, files, "app.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`planner.plan`" in fixes["GLM002"][1], fixes
+    fixes = _fixes(tmp_path / "b", files, "index.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`planner.embed`" in fixes["GLM002"][1], fixes
+    # passed under another keyword, the client is not the one the call is made through
+    files["app.py"] = files["app.py"].replace("client=client", "helper=client")
+    assert _fixes(tmp_path / "c", files, "app.py")["GLM002"][0] == "safe"
+
+
+def test_a_client_handed_to_a_function_setting_its_base_url_waits(tmp_path: Path) -> None:
+    """`patch(OpenAI())`, whose `patch(client)` in another module points a client built for
+    OpenAI's URL at another server (`client.base_url = ASSIST_URL`, astra-assistants): moved to
+    Z.AI by a safe fix, the client would no longer be re-pointed and would skip that server. It
+    waits, naming the function; a function that only makes calls through it does not hold it."""
+    files = {
+        "lib/__init__.py": "",
+        "lib/patching.py": "import os\n\n\ndef patch(client):\n"
+        "    if client.base_url == 'https://api.openai.com/v1/':\n"
+        "        client.base_url = os.getenv('ASSIST_URL', 'https://assist.example.com/v1')\n    return client\n",
+        "app.py": "from openai import OpenAI\n\nfrom lib.patching import patch\n\nclient = patch(OpenAI())\n"
+        "print(client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': 'hi'}]))\n",
+    }
+    fixes = _fixes(tmp_path, files, "app.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`lib.patching.patch`" in fixes["GLM002"][1] and "`base_url`" in fixes["GLM002"][1], fixes
+    # `from lib import patch`, `lib/__init__.py` re-exporting `patch` from its submodule `lib/patch.py`:
+    # the package's name is the function, which hides the submodule
+    shadowed = {
+        "lib/__init__.py": "from .patch import patch\n",
+        "lib/patch.py": files["lib/patching.py"],
+        "app.py": files["app.py"].replace("from lib.patching import patch", "from lib import patch"),
+    }
+    fixes = _fixes(tmp_path / "s", shadowed, "app.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`lib.patch`" in fixes["GLM002"][1], fixes
+    files["lib/patching.py"] = "def patch(client):\n    client.timeout = 30\n    return client\n"
+    assert _fixes(tmp_path / "b", files, "app.py")["GLM002"][0] == "safe"

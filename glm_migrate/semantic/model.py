@@ -110,6 +110,8 @@ class SemanticModel(ValueResolver):
         #: method's normalised resource path and its clients
         self.handed_methods: list[tuple[cst.Call, tuple[str, ...], tuple[Client, ...]]] = []
         self._receivers: dict[ApiCall, tuple[tuple[cst.Param, Scope], ...]] = {}
+        #: (function, key) -> a parameter standing for the `key=` argument its `**kwargs` takes
+        self._kwargs_params: dict[tuple[Scope, str], cst.Param] = {}
         #: calls of a client resource through parameters nothing here passes a client for: the
         #: resource path, and the parameters (`receiver_params`), which callers elsewhere may fill
         self.parameter_calls: list[tuple[ApiCall, tuple[tuple[cst.Param, Scope], ...]]] = []
@@ -413,6 +415,46 @@ class SemanticModel(ValueResolver):
                         self._params_holding(passed, where, found, depth + 1)
             elif type(value) is cst.Name:
                 self._params_holding(value.value, binding.scope, found, depth + 1)  # `self.client = client`
+            elif value is not None and (keyed := self._kwargs_key(value, binding.scope)) is not None:
+                # `client = kwargs["client"]`, `kwargs.get("client")`: the keyword argument
+                # `client=` of its callers, as a keyword-only parameter would be
+                function, key = keyed
+                param = self._kwargs_params.setdefault((function, key), cst.Param(name=cst.Name(key)))
+                if param not in found:
+                    found[param] = function
+                    for argument, where in self.arguments_for(param, function):
+                        passed = dotted_name(argument) if type(argument) in (cst.Name, cst.Attribute) else None
+                        if passed is not None:
+                            self._params_holding(passed, where, found, depth + 1)
+
+    def _kwargs_key(self, value: cst.BaseExpression, scope: Scope) -> tuple[Scope, str] | None:
+        """(the function, the key) for `kwargs["client"]`, `kwargs.get("client")` or
+        `kwargs.pop("client")` read from a function's `**kwargs` parameter; None otherwise."""
+        if type(value) is cst.Subscript:
+            holder = value.value
+            elements = value.slice
+            if len(elements) != 1 or type(elements[0].slice) is not cst.Index:
+                return None
+            key = string_value(elements[0].slice.value)
+        elif (
+            type(value) is cst.Call
+            and type(value.func) is cst.Attribute
+            and value.func.attr.value in ("get", "pop")
+            and value.args
+            and not value.args[0].keyword
+            and not value.args[0].star
+        ):
+            holder, key = value.func.value, string_value(value.args[0].value)
+        else:
+            return None
+        if key is None or not key.isidentifier() or type(holder) is not cst.Name:
+            return None
+        for binding in self.lookup(holder.value, scope):
+            target = binding.target
+            if type(target) is cst.Param and type(binding.scope.node) is cst.FunctionDef:
+                if binding.scope.node.params.star_kwarg is target:
+                    return binding.scope, key
+        return None
 
     def _passed_clients(self, params: Sequence[tuple[cst.Param, Scope]]) -> tuple[Client, ...]:
         """The clients this module's calls pass for these parameters (not the clients the
@@ -664,6 +706,14 @@ class SemanticModel(ValueResolver):
                 continue
             resources = [v for v in self.values_of(value, scope) if isinstance(v, ResourceValue)]
             path = self.tables.sdk.normalise_path(resources[0].path) if resources else ()
+            if (
+                len(path) > 1
+                and path not in self.tables.sdk.endpoints
+                and (*path, "create") in self.tables.sdk.endpoints
+            ):
+                # the resource itself (`TypedCompletions(client.chat.completions)`): the code given
+                # it calls its methods, `create` among them
+                path = (*path, "create")
             if len(path) > 1 and (path in self.tables.sdk.endpoints or self.tables.unavailable_advice(path)):
                 clients = tuple(dict.fromkeys(r.client for r in resources))
                 self.handed_methods.append((call, path, clients))
