@@ -62,6 +62,7 @@ from glm_migrate.summary import (
     handed_a_waiting_client,
     imported_roots,
     kept_by_hand,
+    params_reaching,
     summarize,
     waiting_handed,
     waiting_sends,
@@ -1721,6 +1722,15 @@ def _move_as_safely_as_its_calls(
             for client in call.clients:
                 if moved_by_fixes(client):
                     waiting.setdefault(client, held_why)
+    # ... and so does one sending an id another module hands this one's function or class,
+    # from a setting kept where it is defined (`ModuleFacts.held_model_params`)
+    if model.facts.held_model_params:
+        for call, _ in of_call:
+            held_why = _held_model_param(model, call)
+            if held_why is not None:
+                for client in call.clients:
+                    if moved_by_fixes(client):
+                        waiting.setdefault(client, held_why)
     holders: list[tuple[str, list[Client]]] | None = None  #: names that may hold several clients
     while True:
         count = len(waiting)
@@ -1988,6 +1998,19 @@ def _held_elsewhere(model: SemanticModel, call: ApiCall) -> str | None:
     for value in model.model_arguments(call) if held else ():
         for qualified, attributes in imported_roots(model, value, call.scope, 0):
             why = held.get(".".join(filter(None, (qualified, attributes))))
+            if why is not None:
+                return why
+    return None
+
+
+def _held_model_param(model: SemanticModel, call: ApiCall) -> str | None:
+    """Why the id `call` sends, from a parameter of this module's function or class another
+    module hands a setting kept where it is defined (`ModuleFacts.held_model_params`), stays
+    OpenAI's in a safe run, if it does."""
+    held = model.facts.held_model_params
+    for value in model.model_arguments(call):
+        for owner, param, _ in params_reaching(model, value, call.scope):
+            why = next((why for name, why in held.get(owner, ()) if name == param), None)
             if why is not None:
                 return why
     return None

@@ -48,7 +48,37 @@ def import_summary(data: bytes) -> ModuleSummary | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     reexports, imports = imports_of(tree)
-    return ModuleSummary(reexports=reexports, imports=imports, imports_only=True)
+    handed = _handed_names(tree, reexports) if reexports else ()
+    return ModuleSummary(reexports=reexports, imports=imports, imports_only=True, handed_names=handed)
+
+
+def _handed_names(tree: ast.Module, reexports: dict[str, str]) -> tuple[tuple[str, str, int, str], ...]:
+    """`ModuleSummary.handed_names`, as `summary._handed_names` reads them: arguments naming a
+    module-level import of calls of another (`OpenAIAgent(model=MODEL_NAME)`)."""
+    found: set[tuple[str, str, int, str]] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or (target := _imported_dotted(node.func, reexports)) is None:
+            continue
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                break  # the positions after a splat are not known
+            if (value := _imported_dotted(arg, reexports)) is not None:
+                found.add((target, "", position, value))
+        for keyword in node.keywords:
+            if keyword.arg is not None and (value := _imported_dotted(keyword.value, reexports)) is not None:
+                found.add((target, keyword.arg, -1, value))
+    return tuple(sorted(found))
+
+
+def _imported_dotted(node: ast.expr, reexports: dict[str, str]) -> str | None:
+    """A name or attribute chain whose first name is a module-level import, as imported."""
+    attributes: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attributes.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or (imported := reexports.get(node.id)) is None:
+        return None
+    return ".".join([imported, *reversed(attributes)])
 
 
 def sized_summary(data: bytes, sizes: Collection[int]) -> ModuleSummary | None:

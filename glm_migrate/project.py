@@ -187,6 +187,14 @@ class ModuleSummary:
     #: whose id it also compares or membership-tests on its way to the request
     #: (`if model.startswith("text-embedding"): ...`): a caller's id rewritten alone fails them
     tested_params: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: (imported function or class as written, keyword or "", position or -1, imported name as
+    #: written) for each argument naming an imported value that this module passes to imported
+    #: code (`OpenAIAgent(model=MODEL_NAME)`, `from config import MODEL_NAME`): where that code
+    #: sends the parameter as a model id (`model_params`), only the defining module rewrites it
+    handed_names: tuple[tuple[str, str, int, str], ...] = ()
+    #: ... and for calls of this module's own functions and classes of `model_params`
+    #: (`OpenAIAgent(model=MODEL_NAME)` beside `class OpenAIAgent`), by their names
+    own_handed: tuple[tuple[str, str, int, str], ...] = ()
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -307,6 +315,11 @@ class ModuleFacts:
     #: imported function of `model_functions`, as written -> (parameter, the tests of it there,
     #: `ModuleSummary.tested_params`)
     tested_functions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: this module's function or class of `model_params` -> (parameter, why) for each parameter
+    #: another module hands a setting of a module of the run that keeps its id in a safe run
+    #: (`OpenAIAgent(model=MODEL_NAME)`, `MODEL_NAME` of `config.py` changed only with
+    #: --unsafe-fixes, `ModuleSummary.handed_names`): the clients sending it wait, or Z.AI gets it
+    held_model_params: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -359,6 +372,7 @@ class ModuleFacts:
         parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
         parts += [f"tn {k} {v}" for k, v in sorted(self.tested_names.items())]
         parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
+        parts += [f"hm {k} {v}" for k, v in sorted(self.held_model_params.items())]
         return "\n".join(parts)
 
 
@@ -555,6 +569,7 @@ class ProjectIndex:
     _handed_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _piped: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
+    _held_model: dict[PurePath, dict[str, tuple[tuple[str, str], ...]]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
@@ -976,7 +991,51 @@ class ProjectIndex:
             held_params=self._held_params_of().get(path, {}),
             tested_names=self._sent_names(tested=True).get(path, {}),
             tested_functions=tested_functions,
+            held_model_params=self._held_model_params_of().get(path, {}) if summary.model_params else {},
         )
+
+    def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
+        """For each module, its functions and classes whose model parameter another module hands
+        a setting of a module of the run that keeps its id in a safe run, with why
+        (`ModuleFacts.held_model_params`; computed once). A setting other modules send straight
+        to a request (`sent_names`) is rewritten where it is defined, unless held there."""
+        if self._held_model is None:
+            found: dict[PurePath, dict[str, set[tuple[str, str]]]] = {}
+            handed: list[tuple[PurePath, _Resolved | None, tuple[str, ...]]] = [
+                *self._imported_by_summaries("handed_names"),
+                *(
+                    (importer, _Name(importer, owner), (keyword, str(at), value))
+                    for importer, summary in self._one_by_one()
+                    for owner, keyword, at, value in summary.own_handed
+                ),
+            ]
+            for importer, resolved, (keyword, at, value) in handed:
+                if not isinstance(resolved, _Name):
+                    continue
+                params = (self._summary(resolved.path) or ModuleSummary()).model_params.get(resolved.name)
+                position = int(at)  # the entries' rest is typed as text
+                matched = [p for p, index, _ in params or () if (keyword == p if keyword else 0 <= position == index)]
+                if not matched:
+                    continue
+                source = self.resolve_name(value, importer)
+                if not isinstance(source, _Name) or source.path not in self.summaries:
+                    continue
+                defining = self._summary(source.path) or ModuleSummary()
+                if source.name in self._sent_names().get(source.path, {}) and source.name not in defining.held_names:
+                    continue
+                if "" not in defining.id_moves.values():
+                    continue  # no id left there by this run (a GLM id already, or all of them moved)
+                setting = f"{self._dotted(source.path)}.{source.name}"
+                why = (
+                    f"it sends `{setting}`, which `{self._dotted(importer)}` passes to `{resolved.name}` "
+                    "and this run leaves as it is where it is defined"
+                )
+                for param in matched:
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add((param, why))
+            self._held_model = {
+                path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()
+            }
+        return self._held_model
 
     def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
         """For each module, its functions and classes other modules hand a client whose move

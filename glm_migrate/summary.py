@@ -129,7 +129,49 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         legacy_patched=_legacy_patched(model),
         tested_sent=tuple(sorted(set(_tested_sent(model)))) if sent else (),
         tested_params=_tested_params(model) if model_params else {},
+        handed_names=_handed_names(model, reexports),
+        own_handed=_handed_names(model, reexports, {name: name for name in model_params}) if model_params else (),
     )
+
+
+def _handed_names(
+    model: SemanticModel, reexports: Mapping[str, str], own: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str, int, str], ...]:
+    """`ModuleSummary.handed_names`: arguments naming a module-level import (`MODEL_NAME`,
+    `config.MODEL_NAME`) of calls of another module-level import (`OpenAIAgent(...)`), read off
+    the code as `import_summary` reads them (tests/test_import_summary.py holds the two equal);
+    with `own`, `ModuleSummary.own_handed`: of calls of those of this module's names instead."""
+    if not reexports:
+        return ()
+    found: set[tuple[str, str, int, str]] = set()
+    for call, _ in model.calls:
+        func = dotted_name(call.func)
+        if func is None:
+            continue
+        target = own.get(func) if own is not None else _imported_dotted(func, reexports)
+        if target is None:
+            continue
+        splat = False  # the positions after a `*args` are not known
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                splat = True
+                continue
+            if type(arg.value) not in (cst.Name, cst.Attribute) or (splat and arg.keyword is None):
+                continue
+            passed = dotted_name(arg.value)
+            value = _imported_dotted(passed, reexports) if passed is not None else None
+            if value is not None:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                found.add((target, keyword, -1 if keyword else position, value))
+    return tuple(sorted(found))
+
+
+def _imported_dotted(dotted: str, reexports: Mapping[str, str]) -> str | None:
+    """`config.MODEL_NAME` as imported (`import config`), or `MODEL_NAME` (`from config import
+    MODEL_NAME`: "config.MODEL_NAME"); None where its first name is no module-level import."""
+    root, dot, rest = dotted.partition(".")
+    imported = reexports.get(root)
+    return None if imported is None else f"{imported}{dot}{rest}"
 
 
 def _legacy_patched(model: SemanticModel) -> tuple[str, ...]:

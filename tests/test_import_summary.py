@@ -52,6 +52,10 @@ CORNERS = {
     "star import": "from pkg import *\nfrom other import name\n",
     "nested imports count as imports": "def f():\n    import inner.mod\n    from .rel import x as y\n",
     "f-string walrus": "from pkg import q\nprint(f'{(q := 1)}')\n",
+    "imported names handed to imported code": (
+        "import cfg\nfrom config import M\nfrom bots import A, b\nA(M, cfg.X.y, *rest, M, k=M, **kw)\n"
+        "def f():\n    return b.ask(q, kind=cfg.M)\n"
+    ),
 }
 
 

@@ -2844,3 +2844,53 @@ def test_a_client_handed_to_a_function_setting_its_base_url_waits(tmp_path: Path
     assert fixes["GLM002"][0] == "unsafe" and "`lib.patch`" in fixes["GLM002"][1], fixes
     files["lib/patching.py"] = "def patch(client):\n    client.timeout = 30\n    return client\n"
     assert _fixes(tmp_path / "b", files, "app.py")["GLM002"][0] == "safe"
+
+
+def test_a_setting_handed_to_another_modules_model_parameter_holds_the_client(tmp_path: Path) -> None:
+    """`config.py` keeps `MODEL_NAME = "gpt-4o"`, which `pick.py` hands to `OpenAIAgent(model=
+    MODEL_NAME)` of `agents/oai.py` (whose `__init__` keeps it for `self.client.chat.completions
+    .create(model=self.model)`) and to an Anthropic agent too (AngKM/RAG): the setting changes
+    only with --unsafe-fixes, so the agent's client, moved by a safe fix, would send `gpt-4o` to
+    Z.AI. The client waits, naming the setting and the module handing it; so does a plain
+    function's (`ask(q, model=MODEL_NAME)`), also passed by position."""
+    files = {
+        "config.py": 'MODEL_NAME = "gpt-4o"\n',
+        "agents/__init__.py": "",
+        "agents/oai.py": "from openai import OpenAI\n\n\nclass OpenAIAgent:\n"
+        "    def __init__(self, model):\n        self.client = OpenAI()\n        self.model = model\n\n"
+        "    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': q}])\n",
+        "agents/other.py": "import anthropic\n\n\nclass ClaudeAgent:\n"
+        "    def __init__(self, model):\n        self.client = anthropic.Anthropic()\n        self.model = model\n",
+        "pick.py": "from config import MODEL_NAME\nfrom agents.oai import OpenAIAgent\nfrom agents.other import ClaudeAgent\n\n\n"
+        "def make(company):\n    if company == 'OpenAI':\n        return OpenAIAgent(model=MODEL_NAME)\n"
+        "    return ClaudeAgent(model=MODEL_NAME)\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "agents/oai.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`config.MODEL_NAME`, which `pick` passes to `OpenAIAgent`" in fixes["GLM002"][1], fixes
+    assert _fixes(tmp_path / "a", files, "config.py")["GLM108"][0] == "unsafe"
+    # a setting holding a GLM id already leaves nothing to wait for
+    glm = {**files, "config.py": 'MODEL_NAME = "glm-4.6"\n'}
+    assert _fixes(tmp_path / "g", glm, "agents/oai.py")["GLM002"][0] == "safe"
+    # the class defined in the module handing it the setting
+    own = {k: v for k, v in files.items() if k != "agents/oai.py"}
+    own["pick.py"] = (
+        "from config import MODEL_NAME\nfrom agents.other import ClaudeAgent\n"
+        + files["agents/oai.py"]
+        + "\n\nAGENTS = [OpenAIAgent(model=MODEL_NAME), ClaudeAgent(model=MODEL_NAME)]\n"
+    )
+    fixes = _fixes(tmp_path / "o", own, "pick.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`config.MODEL_NAME`" in fixes["GLM002"][1], fixes
+    # a plain function, the setting passed by position, through `import config`
+    files["agents/oai.py"] = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef ask(q, model):\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    files["pick.py"] = "import config\nfrom agents.oai import ask\n\nprint(ask('hi', config.MODEL_NAME))\n"
+    fixes = _fixes(tmp_path / "b", files, "agents/oai.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`config.MODEL_NAME`" in fixes["GLM002"][1], fixes
+    # a literal passed there is rewritten where it is written: the client moves
+    files["pick.py"] = "from agents.oai import ask\n\nprint(ask('hi', 'gpt-4o'))\n"
+    assert _fixes(tmp_path / "c", files, "agents/oai.py")["GLM002"][0] == "safe"
