@@ -152,6 +152,11 @@ class ModuleSummary:
     #: `self.attr`, a client no code here sets (`client = None` in the base, a subclass's
     #: `client = OpenAI()` in another module): that module's client serves them unseen
     attribute_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (attribute, resource path) for each API call made through an attribute of another
+    #: object (`self.wrapper.client.beta.assistants.create(...)`, `wrapper.client.chat.completions
+    #: .create(...)`) that holds no client known here: a wrapper class of another module keeps one
+    #: there (`self.client = OpenAI()`), unseen by this module's rules
+    wrapped_calls: tuple[tuple[str, str], ...] = ()
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
     module_client_moves: bool = False
@@ -1375,5 +1380,53 @@ class ProjectIndex:
                 if isinstance(found, _Client | _Factory):
                     where = self._dotted(importer)
                     held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
+            self._hold_wrapped_clients(held)
             self._held = held
         return self._held
+
+    def _hold_wrapped_clients(self, held: dict[PurePath, dict[str, str]]) -> None:
+        """Add to `held` the clients instances of a class keep in an attribute (`self.client =
+        OpenAI()` in a wrapper, "Client.client") that a module of the run calls an API through by
+        that attribute of another object (`ModuleSummary.wrapped_calls`: `self.wrapper.client.beta
+        .assistants.create(...)` in a module importing no SDK, which its rules never check), where
+        the run's imports connect the two: that module is reached from the wrapper's module or
+        from one importing it (`main.py` building the wrapper and handing it to the caller's
+        class). A call Z.AI lacks never follows the client, and one it serves sends ids no fix
+        there rewrites: the client waits, naming the call (automata)."""
+        calls: dict[PurePath, tuple[tuple[str, str], ...]] = {}
+        holders: dict[PurePath, list[str]] = {}
+        for path, summary in self._one_by_one(ordered=True):
+            if summary.wrapped_calls:
+                calls[path] = summary.wrapped_calls
+            if attributes := [n for n in summary.clients if "." in n]:
+                holders[path] = attributes
+        attributes_called = {attribute for entries in calls.values() for attribute, _ in entries}
+        holders = {
+            path: kept
+            for path, names in holders.items()
+            if (kept := [n for n in names if n.rpartition(".")[2] in attributes_called])
+        }
+        if not holders:
+            return
+        # the run's modules, those with nothing to migrate too (`main.py` building the wrapper
+        # and handing it on): their imports are read here, a rare pattern's cost
+        imported: dict[PurePath, set[PurePath]] = {}  #: module -> the run's modules it imports
+        for importer in sorted(self.modules):
+            for qualified in (self._summary(importer) or ModuleSummary()).imports:
+                target = getattr(self.resolve_name(qualified, importer), "path", None)
+                if target is not None and target != importer and target in self.modules:
+                    imported.setdefault(importer, set()).add(target)
+        for path, names in holders.items():
+            stack = [path, *(m for m, targets in imported.items() if path in targets)]
+            reached: set[PurePath] = set()
+            while stack:
+                if (module := stack.pop()) not in reached:
+                    reached.add(module)
+                    stack.extend(imported.get(module, ()))
+            for caller in sorted(reached & calls.keys()):
+                where = self._dotted(caller)
+                for attribute, resource in calls[caller]:
+                    for name in names:
+                        if name.rpartition(".")[2] == attribute:
+                            why = f"`{resource}` in `{where}` (through another object's `.{attribute}`)"
+                            held.setdefault(path, {}).setdefault(name, why)
