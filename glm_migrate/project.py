@@ -313,6 +313,12 @@ class ModuleFacts:
     #: `ModuleSummary.tested_params`)
     tested_functions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
+    #: in a module calling an API through an attribute of another object (`ModuleSummary
+    #: .wrapped_calls`): attribute -> (the wrapper's, "app.wrap.Client.client", and the client a
+    #: wrapper class of a module connected to this one by the run's imports keeps there): such
+    #: reads (`self.wrapper.client`) are taken for that client, whose calls the rules then check
+    wrapped_clients: Mapping[str, tuple[str, ClientFact]] = field(default_factory=dict)
+
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
 
@@ -364,6 +370,7 @@ class ModuleFacts:
         parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
         parts += [f"tn {k} {v}" for k, v in sorted(self.tested_names.items())]
         parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
+        parts += [f"wc {k} {v!r}" for k, v in sorted(self.wrapped_clients.items())]
         return "\n".join(parts)
 
 
@@ -554,6 +561,7 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_tested: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _wrapped: dict[PurePath, dict[str, tuple[str, ClientFact]]] = field(default_factory=dict, init=False)
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
@@ -981,6 +989,7 @@ class ProjectIndex:
             held_params=self._held_params_of().get(path, {}),
             tested_names=self._sent_names(tested=True).get(path, {}),
             tested_functions=tested_functions,
+            wrapped_clients=self._wrapped_clients_of(path),
         )
 
     def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
@@ -1384,6 +1393,11 @@ class ProjectIndex:
             self._held = held
         return self._held
 
+    def _wrapped_clients_of(self, path: PurePath) -> dict[str, tuple[str, ClientFact]]:
+        """`ModuleFacts.wrapped_clients` of the module at `path` (found with `_held_clients`)."""
+        self._held_clients()
+        return self._wrapped.get(path, {})
+
     def _hold_wrapped_clients(self, held: dict[PurePath, dict[str, str]]) -> None:
         """Add to `held` the clients instances of a class keep in an attribute (`self.client =
         OpenAI()` in a wrapper, "Client.client") that a module of the run calls an API through by
@@ -1428,5 +1442,9 @@ class ProjectIndex:
                 for attribute, resource in calls[caller]:
                     for name in names:
                         if name.rpartition(".")[2] == attribute:
+                            summary = self._summary(path) or ModuleSummary()
+                            fact = self._as_moved(summary.clients[name], path, name, summary)
+                            told = self._wrapped.setdefault(caller, {})
+                            told.setdefault(attribute, (f"{self._dotted(path)}.{name}", fact))
                             why = f"`{resource}` in `{where}` (through another object's `.{attribute}`)"
                             held.setdefault(path, {}).setdefault(name, why)

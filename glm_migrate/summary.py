@@ -245,9 +245,13 @@ def _wrapped_calls(model: SemanticModel) -> tuple[tuple[str, str], ...]:
     found: set[tuple[str, str]] = set()
     sdk = model.tables.sdk
     for call, scope in model.calls:
-        if type(call.func) is not cst.Attribute:
+        # four names at least (`wrapper.client.chat.create`): most calls are told by their shape
+        func = call.func
+        if type(func) is not cst.Attribute or type(func.value) is not cst.Attribute:
             continue
-        receiver = dotted_name(call.func)
+        if type(func.value.value) is not cst.Attribute:
+            continue
+        receiver = dotted_name(func)
         if receiver is None or receiver.count(".") < 3:
             continue
         parts = tuple(receiver.split("."))
@@ -263,8 +267,12 @@ def _wrapped_calls(model: SemanticModel) -> tuple[tuple[str, str], ...]:
         holder: cst.BaseExpression = call.func
         for _ in range(len(parts) - start):
             holder = cast(cst.Attribute, holder).value
-        if any(isinstance(value, Client) for value in model.values_of(holder, scope)):
-            continue  # a client this module knows: its calls are checked here
+        # a client this module knows: its calls are checked here (those through the wrapper's
+        # attribute too, `ModuleFacts.wrapped_clients`, which still hold it)
+        wrapped = model.facts.wrapped_clients.get(parts[start - 1])
+        values = model.values_of(holder, scope)
+        if any(isinstance(v, Client) and (wrapped is None or v.imported is not wrapped[1]) for v in values):
+            continue
         found.add((parts[start - 1], ".".join(path)))
     return tuple(sorted(found))
 

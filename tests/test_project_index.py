@@ -2868,6 +2868,9 @@ def test_calls_through_a_wrapper_objects_client_in_modules_importing_no_sdk(tmp_
     fixes = _fixes(tmp_path, files, "wrap.py")
     assert fixes["GLM002"][0] == "unsafe", fixes
     assert "`assistants.create` in `agent`" in fixes["GLM002"][1] and "lacks" in fixes["GLM002"][1], fixes
+    # ... and the call is reported where it is made, as a route Z.AI lacks
+    found = _findings(tmp_path / "seen", files)
+    assert any(f.startswith("GLM301 `assistants.create`") for f in found["agent.py"]), found
     # a plain function given the wrapper, in a module the wrapper's module reaches only through `main`
     files["agent.py"] = (
         "def ask(wrapper, q):\n    return wrapper.client.chat.completions.create("
@@ -2877,6 +2880,8 @@ def test_calls_through_a_wrapper_objects_client_in_modules_importing_no_sdk(tmp_
     fixes = _fixes(tmp_path / "chat", files, "wrap.py")
     assert fixes["GLM002"][0] == "unsafe", fixes
     assert "`chat.completions.create` in `agent`" in fixes["GLM002"][1], fixes
+    # its id, now seen, moves only with the client, which waits
+    assert _fixes(tmp_path / "chat2", files, "agent.py")["GLM101"][0] == "unsafe"
     # a module the wrapper's never meets (no import connects them) does not hold it
     files["main.py"] = "from wrap import Client\n\nwrapper = Client()\n"
     assert _fixes(tmp_path / "apart", files, "wrap.py")["GLM002"][0] == "safe"
