@@ -155,7 +155,8 @@ class ModuleSummary:
     #: (attribute, resource path) for each API call made through an attribute of another
     #: object (`self.wrapper.client.beta.assistants.create(...)`, `wrapper.client.chat.completions
     #: .create(...)`) that holds no client known here: a wrapper class of another module keeps one
-    #: there (`self.client = OpenAI()`), unseen by this module's rules
+    #: there (`self.client = OpenAI()`), which the project index tells this module
+    #: (`ModuleFacts.wrapped_clients`)
     wrapped_calls: tuple[tuple[str, str], ...] = ()
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
@@ -1402,14 +1403,15 @@ class ProjectIndex:
         """Add to `held` the clients instances of a class keep in an attribute (`self.client =
         OpenAI()` in a wrapper, "Client.client") that a module of the run calls an API through by
         that attribute of another object (`ModuleSummary.wrapped_calls`: `self.wrapper.client.beta
-        .assistants.create(...)` in a module importing no SDK, which its rules never check), where
-        the run's imports connect the two: that module is reached from the wrapper's module or
-        from one importing it (`main.py` building the wrapper and handing it to the caller's
-        class). A call Z.AI lacks never follows the client, and one it serves sends ids no fix
-        there rewrites: the client waits, naming the call (automata)."""
+        .assistants.create(...)` in a module importing no SDK), where the run's imports connect
+        the two: that module is reached from the wrapper's module or from one importing it
+        (`main.py` building the wrapper and handing it to the caller's class). A call Z.AI lacks
+        never follows the client, and the ids of one it serves are that module's, which its
+        rules see only once told of the client (`ModuleFacts.wrapped_clients`, filled here): the
+        client waits, naming the call (automata)."""
         calls: dict[PurePath, tuple[tuple[str, str], ...]] = {}
         holders: dict[PurePath, list[str]] = {}
-        for path, summary in self._one_by_one(ordered=True):
+        for path, summary in self._one_by_one():
             if summary.wrapped_calls:
                 calls[path] = summary.wrapped_calls
             if attributes := [n for n in summary.clients if "." in n]:
