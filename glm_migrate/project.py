@@ -1404,8 +1404,9 @@ class ProjectIndex:
         OpenAI()` in a wrapper, "Client.client") that a module of the run calls an API through by
         that attribute of another object (`ModuleSummary.wrapped_calls`: `self.wrapper.client.beta
         .assistants.create(...)` in a module importing no SDK), where the run's imports connect
-        the two: that module is reached from the wrapper's module or from one importing it
-        (`main.py` building the wrapper and handing it to the caller's class). A call Z.AI lacks
+        the two, one importing the other through any chain of imports either way (`main.py`
+        building the wrapper and handing it to the caller's class, `shared.py` keeping an
+        instance another module imports). A call Z.AI lacks
         never follows the client, and the ids of one it serves are that module's, which its
         rules see only once told of the client (`ModuleFacts.wrapped_clients`, filled here): the
         client waits, naming the call (automata)."""
@@ -1426,19 +1427,19 @@ class ProjectIndex:
             return
         # the run's modules, those with nothing to migrate too (`main.py` building the wrapper
         # and handing it on): their imports are read here, a rare pattern's cost
-        imported: dict[PurePath, set[PurePath]] = {}  #: module -> the run's modules it imports
+        linked: dict[PurePath, set[PurePath]] = {}  #: module -> the run's modules it imports or is imported by
         for importer in sorted(self.modules):
             for qualified in (self._summary(importer) or ModuleSummary()).imports:
                 target = getattr(self.resolve_name(qualified, importer), "path", None)
                 if target is not None and target != importer and target in self.modules:
-                    imported.setdefault(importer, set()).add(target)
+                    linked.setdefault(importer, set()).add(target)
+                    linked.setdefault(target, set()).add(importer)
         for path, names in holders.items():
-            stack = [path, *(m for m, targets in imported.items() if path in targets)]
-            reached: set[PurePath] = set()
+            stack, reached = [path], set[PurePath]()
             while stack:
                 if (module := stack.pop()) not in reached:
                     reached.add(module)
-                    stack.extend(imported.get(module, ()))
+                    stack.extend(linked.get(module, ()))
             for caller in sorted(reached & calls.keys()):
                 where = self._dotted(caller)
                 for attribute, resource in calls[caller]:

@@ -2882,6 +2882,17 @@ def test_calls_through_a_wrapper_objects_client_in_modules_importing_no_sdk(tmp_
     assert "`chat.completions.create` in `agent`" in fixes["GLM002"][1], fixes
     # its id, now seen, moves only with the client, which waits
     assert _fixes(tmp_path / "chat2", files, "agent.py")["GLM101"][0] == "unsafe"
+    # an instance kept in a module the caller imports (`from shared import wrapper`)
+    imported = {
+        "wrap.py": _WRAPPER,
+        "shared.py": "from wrap import Client\n\nwrapper = Client()\n",
+        "b.py": "from shared import wrapper\n\n\ndef make():\n"
+        "    return wrapper.client.beta.assistants.create(model='gpt-4o', name='a')\n",
+    }
+    fixes = _fixes(tmp_path / "imported", imported, "wrap.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`assistants.create` in `b`" in fixes["GLM002"][1], fixes
+    found = _findings(tmp_path / "imported_seen", imported)
+    assert any(f.startswith("GLM301 `assistants.create`") for f in found["b.py"]), found
     # a module the wrapper's never meets (no import connects them) does not hold it
     files["main.py"] = "from wrap import Client\n\nwrapper = Client()\n"
     assert _fixes(tmp_path / "apart", files, "wrap.py")["GLM002"][0] == "safe"
