@@ -152,6 +152,12 @@ class ModuleSummary:
     #: `self.attr`, a client no code here sets (`client = None` in the base, a subclass's
     #: `client = OpenAI()` in another module): that module's client serves them unseen
     attribute_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (attribute, resource path) for each API call made through an attribute of another
+    #: object (`self.wrapper.client.beta.assistants.create(...)`, `wrapper.client.chat.completions
+    #: .create(...)`) that holds no client known here: a wrapper class of another module keeps one
+    #: there (`self.client = OpenAI()`), which the project index tells this module
+    #: (`ModuleFacts.wrapped_clients`)
+    wrapped_calls: tuple[tuple[str, str], ...] = ()
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
     module_client_moves: bool = False
@@ -321,6 +327,12 @@ class ModuleFacts:
     #: --unsafe-fixes, `ModuleSummary.handed_names`): the clients sending it wait, or Z.AI gets it
     held_model_params: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
+    #: in a module calling an API through an attribute of another object (`ModuleSummary
+    #: .wrapped_calls`): attribute -> (the wrapper's, "app.wrap.Client.client", and the client a
+    #: wrapper class of a module connected to this one by the run's imports keeps there): such
+    #: reads (`self.wrapper.client`) are taken for that client, whose calls the rules then check
+    wrapped_clients: Mapping[str, tuple[str, ClientFact]] = field(default_factory=dict)
+
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
 
@@ -353,7 +365,7 @@ class ModuleFacts:
         parts += [f"u {k} {v}" for k, v in sorted(self.system_only_piped.items())]
         parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
         parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
-        parts += [f"h {k} {v}" for k, v in sorted(self.held_sent.items())]
+        parts += [f"hs {k} {v}" for k, v in sorted(self.held_sent.items())]
         parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
         parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
         parts += [f"e {name}" for name in sorted(self.moved_envs)]
@@ -366,13 +378,14 @@ class ModuleFacts:
         parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
         parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
         parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
-        parts += [f"u {k} {v}" for k, v in sorted(self.session_held.items())]
+        parts += [f"sh {k} {v}" for k, v in sorted(self.session_held.items())]
         parts += [f"l {self.litellm_run}"] if self.litellm_run else []
         parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
         parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
         parts += [f"tn {k} {v}" for k, v in sorted(self.tested_names.items())]
         parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
         parts += [f"hm {k} {v}" for k, v in sorted(self.held_model_params.items())]
+        parts += [f"wc {k} {v!r}" for k, v in sorted(self.wrapped_clients.items())]
         return "\n".join(parts)
 
 
@@ -563,6 +576,7 @@ class ProjectIndex:
     _sent_waiting: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _sent_tested: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
+    _wrapped: dict[PurePath, dict[str, tuple[str, ClientFact]]] = field(default_factory=dict, init=False)
     _widths: dict[int, tuple[str, str]] | None = field(default=None, init=False)
     _module_client: dict[PurePath, str] | None = field(default=None, init=False)
     _read_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
@@ -992,6 +1006,7 @@ class ProjectIndex:
             tested_names=self._sent_names(tested=True).get(path, {}),
             tested_functions=tested_functions,
             held_model_params=self._held_model_params_of().get(path, {}) if summary.model_params else {},
+            wrapped_clients=self._wrapped_clients_of(path),
         )
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
@@ -1434,5 +1449,64 @@ class ProjectIndex:
                 if isinstance(found, _Client | _Factory):
                     where = self._dotted(importer)
                     held.setdefault(found.path, {}).setdefault(found.name, f"`{resource}` in `{where}`")
+            self._hold_wrapped_clients(held)
             self._held = held
         return self._held
+
+    def _wrapped_clients_of(self, path: PurePath) -> dict[str, tuple[str, ClientFact]]:
+        """`ModuleFacts.wrapped_clients` of the module at `path` (found with `_held_clients`)."""
+        self._held_clients()
+        return self._wrapped.get(path, {})
+
+    def _hold_wrapped_clients(self, held: dict[PurePath, dict[str, str]]) -> None:
+        """Add to `held` the clients instances of a class keep in an attribute (`self.client =
+        OpenAI()` in a wrapper, "Client.client") that a module of the run calls an API through by
+        that attribute of another object (`ModuleSummary.wrapped_calls`: `self.wrapper.client.beta
+        .assistants.create(...)` in a module importing no SDK), where the run's imports connect
+        the two, one importing the other through any chain of imports either way (`main.py`
+        building the wrapper and handing it to the caller's class, `shared.py` keeping an
+        instance another module imports). A call Z.AI lacks
+        never follows the client, and the ids of one it serves are that module's, which its
+        rules see only once told of the client (`ModuleFacts.wrapped_clients`, filled here): the
+        client waits, naming the call (automata)."""
+        calls: dict[PurePath, tuple[tuple[str, str], ...]] = {}
+        holders: dict[PurePath, list[str]] = {}
+        for path, summary in self._one_by_one():
+            if summary.wrapped_calls:
+                calls[path] = summary.wrapped_calls
+            if attributes := [n for n in summary.clients if "." in n]:
+                holders[path] = attributes
+        attributes_called = {attribute for entries in calls.values() for attribute, _ in entries}
+        holders = {
+            path: kept
+            for path, names in holders.items()
+            if (kept := [n for n in names if n.rpartition(".")[2] in attributes_called])
+        }
+        if not holders:
+            return
+        # the run's modules, those with nothing to migrate too (`main.py` building the wrapper
+        # and handing it on): their imports are read here, a rare pattern's cost
+        linked: dict[PurePath, set[PurePath]] = {}  #: module -> the run's modules it imports or is imported by
+        for importer in sorted(self.modules):
+            for qualified in (self._summary(importer) or ModuleSummary()).imports:
+                target = getattr(self.resolve_name(qualified, importer), "path", None)
+                if target is not None and target != importer and target in self.modules:
+                    linked.setdefault(importer, set()).add(target)
+                    linked.setdefault(target, set()).add(importer)
+        for path, names in holders.items():
+            stack, reached = [path], set[PurePath]()
+            while stack:
+                if (module := stack.pop()) not in reached:
+                    reached.add(module)
+                    stack.extend(linked.get(module, ()))
+            for caller in sorted(reached & calls.keys()):
+                where = self._dotted(caller)
+                for attribute, resource in calls[caller]:
+                    for name in names:
+                        if name.rpartition(".")[2] == attribute:
+                            summary = self._summary(path) or ModuleSummary()
+                            fact = self._as_moved(summary.clients[name], path, name, summary)
+                            told = self._wrapped.setdefault(caller, {})
+                            told.setdefault(attribute, (f"{self._dotted(path)}.{name}", fact))
+                            why = f"`{resource}` in `{where}` (through another object's `.{attribute}`)"
+                            held.setdefault(path, {}).setdefault(name, why)

@@ -123,6 +123,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         client_stubs=_client_stubs(model),
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
         attribute_calls=_attribute_calls(model),
+        wrapped_calls=_wrapped_calls(model),
         session_clients=tuple(sorted(set(model.session_stored_clients.values()))),
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
@@ -276,6 +277,46 @@ def _attribute_calls(model: SemanticModel) -> dict[str, tuple[str, ...]]:
             continue  # a client this module gives it (not only declares): its calls are checked here
         found.setdefault(f"{klass.node.name.value}.{parts[1]}", set()).add(".".join(path))
     return {name: tuple(sorted(paths)) for name, paths in found.items()}
+
+
+def _wrapped_calls(model: SemanticModel) -> tuple[tuple[str, str], ...]:
+    """(attribute, resource path) for the API calls made through an attribute of another object
+    (`self.wrapper.client.beta.assistants.create(...)`, `wrapper.client.chat.completions.create(...)`)
+    that holds no client this module knows of: a wrapper another module builds keeps one there.
+    `self.client.chat...` alone is a class attribute's (`_attribute_calls`)."""
+    found: set[tuple[str, str]] = set()
+    sdk = model.tables.sdk
+    for call, scope in model.calls:
+        # four names at least (`wrapper.client.chat.create`): most calls are told by their shape
+        func = call.func
+        if type(func) is not cst.Attribute or type(func.value) is not cst.Attribute:
+            continue
+        if type(func.value.value) is not cst.Attribute:
+            continue
+        receiver = dotted_name(func)
+        if receiver is None or receiver.count(".") < 3:
+            continue
+        parts = tuple(receiver.split("."))
+        for start in range(1, len(parts) - 1):
+            path = sdk.normalise_path(parts[start:])
+            if path in sdk.endpoints or model.tables.unavailable_advice(path):
+                break
+        else:
+            continue
+        # `client.chat...` is a call through a name; `self.client.chat...` a class attribute's
+        if start < 2 or (start == 2 and parts[0] in ("self", "cls")):
+            continue
+        holder: cst.BaseExpression = call.func
+        for _ in range(len(parts) - start):
+            holder = cast(cst.Attribute, holder).value
+        # a client this module knows: its calls are checked here (those through the wrapper's
+        # attribute too, `ModuleFacts.wrapped_clients`, which still hold it)
+        wrapped = model.facts.wrapped_clients.get(parts[start - 1])
+        values = model.values_of(holder, scope)
+        if any(isinstance(v, Client) and (wrapped is None or v.imported is not wrapped[1]) for v in values):
+            continue
+        found.add((parts[start - 1], ".".join(path)))
+    return tuple(sorted(found))
 
 
 def _test_model_ids(model: SemanticModel) -> tuple[str, ...]:

@@ -2894,3 +2894,55 @@ def test_a_setting_handed_to_another_modules_model_parameter_holds_the_client(tm
     # a literal passed there is rewritten where it is written: the client moves
     files["pick.py"] = "from agents.oai import ask\n\nprint(ask('hi', 'gpt-4o'))\n"
     assert _fixes(tmp_path / "c", files, "agents/oai.py")["GLM002"][0] == "safe"
+
+
+_WRAPPER = (
+    "import os\n\nfrom openai import OpenAI\n\n\nclass Client:\n    def __init__(self):\n"
+    "        self.client = OpenAI(api_key=os.environ.get('OPENAI_API_KEY'))\n"
+)
+
+
+def test_calls_through_a_wrapper_objects_client_in_modules_importing_no_sdk(tmp_path: Path) -> None:
+    """`wrap.py` keeps `self.client = OpenAI()` in a wrapper class; `main.py` builds the wrapper
+    and hands it to `agent.py`'s class, which imports no SDK and calls
+    `self.wrapper.client.beta.assistants.create(...)` (automata): Z.AI lacks Assistants, so the
+    wrapper's client waits, naming the call and its module; a chat call through the wrapper's
+    attribute there (`wrapper.client.chat.completions.create(model=...)`), whose id no fix in that
+    module rewrites, holds it too."""
+    files = {
+        "wrap.py": _WRAPPER,
+        "agent.py": "class Agent:\n    def __init__(self, wrapper):\n        self.wrapper = wrapper\n\n"
+        "    def create(self):\n        return self.wrapper.client.beta.assistants.create(model='gpt-4o', name='a')\n",
+        "main.py": "from agent import Agent\nfrom wrap import Client\n\nAgent(Client()).create()\n",
+    }
+    fixes = _fixes(tmp_path, files, "wrap.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`assistants.create` in `agent`" in fixes["GLM002"][1] and "lacks" in fixes["GLM002"][1], fixes
+    # ... and the call is reported where it is made, as a route Z.AI lacks
+    found = _findings(tmp_path / "seen", files)
+    assert any(f.startswith("GLM301 `assistants.create`") for f in found["agent.py"]), found
+    # a plain function given the wrapper, in a module the wrapper's module reaches only through `main`
+    files["agent.py"] = (
+        "def ask(wrapper, q):\n    return wrapper.client.chat.completions.create("
+        "model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+    )
+    files["main.py"] = "from agent import ask\nfrom wrap import Client\n\nprint(ask(Client(), 'hi'))\n"
+    fixes = _fixes(tmp_path / "chat", files, "wrap.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`chat.completions.create` in `agent`" in fixes["GLM002"][1], fixes
+    # its id, now seen, moves only with the client, which waits
+    assert _fixes(tmp_path / "chat2", files, "agent.py")["GLM101"][0] == "unsafe"
+    # an instance kept in a module the caller imports (`from shared import wrapper`)
+    imported = {
+        "wrap.py": _WRAPPER,
+        "shared.py": "from wrap import Client\n\nwrapper = Client()\n",
+        "b.py": "from shared import wrapper\n\n\ndef make():\n"
+        "    return wrapper.client.beta.assistants.create(model='gpt-4o', name='a')\n",
+    }
+    fixes = _fixes(tmp_path / "imported", imported, "wrap.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`assistants.create` in `b`" in fixes["GLM002"][1], fixes
+    found = _findings(tmp_path / "imported_seen", imported)
+    assert any(f.startswith("GLM301 `assistants.create`") for f in found["b.py"]), found
+    # a module the wrapper's never meets (no import connects them) does not hold it
+    files["main.py"] = "from wrap import Client\n\nwrapper = Client()\n"
+    assert _fixes(tmp_path / "apart", files, "wrap.py")["GLM002"][0] == "safe"

@@ -459,6 +459,17 @@ class ValueResolver(ClientIndex):
             values: list[Value] = []
             for base in self.values_of(expr.value, scope, depth + 1):
                 values.extend(self._member(base, expr.attr.value, depth))
+            if self.facts.wrapped_clients and type(expr.value) in (cst.Name, cst.Attribute):
+                # `self.wrapper.client`, `wrapper.client` (an instance imported as a name): a
+                # wrapper of another module keeps a client there (the project index);
+                # `self.client` alone is this class's own
+                kept = self.facts.wrapped_clients.get(expr.attr.value)
+                if (
+                    kept is not None
+                    and not (type(expr.value) is cst.Name and expr.value.value in ("self", "cls"))
+                    and not any(isinstance(value, Client) for value in values)
+                ):
+                    values.append(self._imported_client(*kept))
             return values
         if type(expr) is cst.Call:
             funcs = self.values_of(expr.func, scope, depth + 1)
