@@ -110,3 +110,21 @@ def test_a_run_with_workers_migrates_modules_again_there_however_few(tmp_path: P
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
     *settings_codes, imported = result.stdout.split()
     assert "GLM101" in settings_codes and imported == "False", result.stdout + result.stderr
+
+
+def test_facts_differing_in_one_field_have_different_digests() -> None:
+    # the runner migrates a module again only when the digest of what it is told changes: two
+    # fields written under one prefix (held_clients and held_sent once shared `h`) hid a change
+    from dataclasses import fields, replace
+
+    from glm_migrate.project import ModuleFacts
+
+    samples = {dict: {"k": "v"}, frozenset: frozenset({"k"}), str: "k"}
+    texts = {
+        field.name: replace(
+            ModuleFacts(), **{field.name: samples[type(getattr(ModuleFacts(), field.name))]}
+        ).digest_text()
+        for field in fields(ModuleFacts)
+    }
+    assert all(texts.values()), [name for name, text in texts.items() if not text]
+    assert len(set(texts.values())) == len(texts), sorted(texts.items(), key=lambda item: item[1])
