@@ -139,6 +139,22 @@ def env_lookup(expr: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
     return None
 
 
+def setting_lookup(call: cst.Call) -> tuple[cst.BaseExpression, str, bool, cst.BaseExpression] | None:
+    """(holder, name, by getattr, default) for `getattr(cfg, "NAME", default)` (a setting an object
+    or module may lack) and `config.get("key", default)` (a mapping's): positional arguments only,
+    the name a string."""
+    func, args = call.func, call.args
+    if any(arg.keyword is not None or arg.star for arg in args):
+        return None
+    if type(func) is cst.Name and func.value == "getattr" and len(args) == 3:
+        name = string_value(args[1].value)
+        return (args[0].value, name, True, args[2].value) if name is not None else None
+    if type(func) is cst.Attribute and func.attr.value == "get" and len(args) == 2:
+        key = string_value(args[0].value)
+        return (func.value, key, False, args[1].value) if key is not None else None
+    return None
+
+
 def env_membership(expr: cst.BaseExpression) -> tuple[str, cst.SimpleString, bool] | None:
     """(NAME, its literal, negated) for `"NAME" in os.environ` (negated: `not in`), a test of
     whether the variable is set."""

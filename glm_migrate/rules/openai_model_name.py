@@ -6,7 +6,7 @@ from functools import partial
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
-from glm_migrate.nodes import callee, passed_argument, short_code
+from glm_migrate.nodes import callee, passed_argument, setting_lookup, short_code
 from glm_migrate.rules._base import Fix, Invalid, Rule, RuleContext, Valid
 from glm_migrate.rules._clients import ids_handed, moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, model_tests, report_model_tests
@@ -554,16 +554,11 @@ class OpenAIModelName(Rule):
         lookup = env_lookup(call)
         if lookup is not None:
             return lookup[0] if lookup[1] is literal else None
-        args = call.args
-        if any(a.keyword is not None or a.star for a in args):
+        setting = setting_lookup(call)
+        if setting is None:
             return None
-        if type(call.func) is cst.Name and call.func.value == "getattr" and len(args) == 3:
-            name = string_value(args[1].value)
-            return f"{short_code(args[0].value)}.{name}" if name is not None else None
-        if type(call.func) is cst.Attribute and call.func.attr.value == "get" and len(args) == 2:
-            key = string_value(args[0].value)
-            return f'{short_code(call.func.value)}["{key}"]' if key is not None else None
-        return None
+        holder, name, by_getattr, _ = setting
+        return f"{short_code(holder)}.{name}" if by_getattr else f'{short_code(holder)}["{name}"]'
 
     def _tests(self, argument: cst.BaseExpression, where: Scope) -> list[ModelTest]:
         """Where the names that carry a call's model id are tested (`model_tests`)."""

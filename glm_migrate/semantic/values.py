@@ -12,7 +12,7 @@ from typing import TypeVar, cast
 import libcst as cst
 
 from glm_migrate.defaults import argparse_default, declared_default, option_default
-from glm_migrate.nodes import dotted_name, env_lookup, find_kwarg, string_value
+from glm_migrate.nodes import dotted_name, env_lookup, find_kwarg, setting_lookup, string_value
 from glm_migrate.project import ClientFact
 from glm_migrate.semantic.clients import ApiCall, Client, ClientIndex
 from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, Scope
@@ -850,10 +850,10 @@ class ValueResolver(ClientIndex):
         elif type(expr) is cst.Attribute:
             dotted = dotted_name(expr)
             bindings = (self.attribute_lookup(dotted, scope) if dotted else []) or self.member_bindings(expr, scope)
-        elif type(expr) is cst.Call and (fallback := _lookup_default(expr)) is not None:
+        elif type(expr) is cst.Call and (lookup := setting_lookup(expr)) is not None:
             # `getattr(cfg, "MODELS", ["gpt-4o", ...])`, `config.get("models", [...])`: the list
             # used where the setting is missing (where it is set, another one: never complete)
-            return self.container_values(fallback, scope, depth + 1)[0], False
+            return self.container_values(lookup[3], scope, depth + 1)[0], False
         else:
             return [], False
         if not bindings:
@@ -1008,11 +1008,11 @@ class ValueResolver(ClientIndex):
             func = expr.func
             if isinstance(func, cst.Attribute) and func.attr.value in STRING_PASSTHROUGH_METHODS and not expr.args:
                 return self.resolve_strings(func.value, scope, depth + 1)
-            fallback = _lookup_default(expr)
-            if fallback is not None:
+            lookup = setting_lookup(expr)
+            if lookup is not None:
                 # `config.get("model", "gpt-4o")`: the id used where the setting is missing, as
                 # an environment variable's default is
-                return self.resolve_strings(fallback, scope, depth + 1)
+                return self.resolve_strings(lookup[3], scope, depth + 1)
             default = declared_default(expr)
             if default is not None:
                 return self.resolve_strings(default, scope, depth + 1)
@@ -1175,19 +1175,6 @@ def _pinned(test: cst.BaseExpression, name: str) -> list[cst.SimpleString]:
 def _static(node: cst.FunctionDef) -> bool:
     """A `@staticmethod`: called on an instance or its class, it gets no receiver."""
     return any(dotted_name(d.decorator) in ("staticmethod", "builtins.staticmethod") for d in node.decorators)
-
-
-def _lookup_default(call: cst.Call) -> cst.BaseExpression | None:
-    """The default of `mapping.get("key", default)` (a `get` with a string key and a default) and
-    of `getattr(settings, "NAME", default)` (a setting an object or module may lack)."""
-    func, args = call.func, call.args
-    if any(arg.keyword is not None or arg.star for arg in args):
-        return None
-    if type(func) is cst.Name and func.value == "getattr" and len(args) == 3:
-        return args[2].value if string_value(args[1].value) is not None else None
-    if type(func) is not cst.Attribute or func.attr.value != "get" or len(args) != 2:
-        return None
-    return args[1].value if string_value(args[0].value) is not None else None
 
 
 #: the resource path of a chat completions request
