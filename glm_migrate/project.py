@@ -351,41 +351,17 @@ class ModuleFacts:
         return replace(self, **changes) if changes else self
 
     def digest_text(self) -> str:
-        """A stable text of the facts, for cache keys."""
-        parts = [f"c {k} {v!r}" for k, v in sorted(self.clients.items())]
-        parts += [f"f {k} {v!r}" for k, v in sorted(self.factories.items())]
-        parts += [f"s {k} {v}" for k, v in sorted(self.sent_names.items())]
-        parts += [f"h {k} {v}" for k, v in sorted(self.held_clients.items())]
-        parts += [f"m {k} {v}" for k, v in sorted(self.model_functions.items())]
-        parts += [f"p {k} {v}" for k, v in sorted(self.client_functions.items())]
-        parts += [f"t {k} {v}" for k, v in sorted(self.tokenizer_functions.items())]
-        parts += [f"k {k} {v}" for k, v in sorted(self.keys.items())]
-        parts += [f"r {k} {v}" for k, v in sorted(self.read_keys.items())]
-        parts += [f"d {k} {v}" for k, v in sorted(self.handed_keys.items())]
-        parts += [f"u {k} {v}" for k, v in sorted(self.system_only_piped.items())]
-        parts += [f"w {k} {v}" for k, v in sorted(self.waiting_functions.items())]
-        parts += [f"n {k} {v}" for k, v in sorted(self.waiting_names.items())]
-        parts += [f"hs {k} {v}" for k, v in sorted(self.held_sent.items())]
-        parts += [f"i {k} {v}" for k, v in sorted(self.importer_keys.items())]
-        parts += [f"a {k} {v}" for k, v in sorted(self.key_params.items())]
-        parts += [f"e {name}" for name in sorted(self.moved_envs)]
-        parts += [f"q {name}" for name in sorted(self.held_envs)]
-        parts += [f"ue {name}" for name in sorted(self.unread_envs)]
-        parts += [f"x {k} {v}" for k, v in sorted(self.moved_ids.items())]
-        parts += [f"g {self.agents_default}"] if self.agents_default else []
-        parts += [f"j {self.agents_rejected}"] if self.agents_rejected else []
-        parts += [f"v {k} {v}" for k, v in sorted(self.vector_widths.items())]
-        parts += [f"o {self.module_client_waits}"] if self.module_client_waits else []
-        parts += [f"b {k} {v}" for k, v in sorted(self.inherited_calls.items())]
-        parts += [f"z {k} {v}" for k, v in sorted(self.client_stubs.items())]
-        parts += [f"sh {k} {v}" for k, v in sorted(self.session_held.items())]
-        parts += [f"l {self.litellm_run}"] if self.litellm_run else []
-        parts += [f"y {k} {v}" for k, v in sorted(self.legacy_patched.items())]
-        parts += [f"hp {k} {v}" for k, v in sorted(self.held_params.items())]
-        parts += [f"tn {k} {v}" for k, v in sorted(self.tested_names.items())]
-        parts += [f"tf {k} {v}" for k, v in sorted(self.tested_functions.items())]
-        parts += [f"hm {k} {v}" for k, v in sorted(self.held_model_params.items())]
-        parts += [f"wc {k} {v!r}" for k, v in sorted(self.wrapped_clients.items())]
+        """A stable text of the facts, for cache keys: each line starts with its field's name, so
+        facts moved from one field to another change it."""
+        parts: list[str] = []
+        for name in self.__match_args__:
+            value = getattr(self, name)
+            if isinstance(value, Mapping):
+                parts += [f"{name} {k} {v!r}" for k, v in sorted(value.items())]
+            elif isinstance(value, frozenset):
+                parts += [f"{name} {item}" for item in sorted(value)]
+            elif value:
+                parts.append(f"{name} {value}")
         return "\n".join(parts)
 
 
