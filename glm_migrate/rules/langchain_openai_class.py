@@ -7,7 +7,7 @@ from typing import cast
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability, Severity
-from glm_migrate.nodes import literals_in, method_name, short_code
+from glm_migrate.nodes import literals_in, method_name, names_in, short_code
 from glm_migrate.project import KEY_UNSEEN
 from glm_migrate.rules._base import Finding, Fix, Invalid, NodeEdit, Rule, Valid, make_unsafe
 from glm_migrate.rules._clients import (
@@ -241,7 +241,12 @@ class LangchainOpenAIClass(Rule):
     code did (`openai_api_type="azure"`, an API version, `engine=`, `deployment_id=`; the list is
     `langchain.azure_options` in `rules/endpoints.toml`): a Z.AI URL added beside those options
     would still send Azure's requests. A class kept uncalled in a dict (`{"gpt-": ChatOpenAI,
-    "claude-": ChatAnthropic}`, a provider table) builds instances no fix reaches: reported.
+    "claude-": ChatAnthropic}`, a provider table) builds instances no fix reaches: reported. So
+    does a subclass of one of these classes (`class Chat(ChatOpenAI, Base)`, built in other
+    modules and notebooks), reported once at its definition unless its body names a `base_url`
+    of its own, and an agent factory given an OpenAI model string (LangChain's
+    `create_agent(model="gpt-4.1")`, langgraph's `create_react_agent("openai:gpt-4o")`), which
+    builds a `ChatOpenAI` from it through `init_chat_model`: reported for a person.
     """
 
     CODE = "GLM006"
@@ -329,6 +334,9 @@ class LangchainOpenAIClass(Rule):
         Invalid(
             "from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(**config)"
         ),  # what `config` holds is not visible
+        # built elsewhere from a subclass, or from a string by an agent factory: no fix reaches them
+        Invalid("from langchain_openai import ChatOpenAI\nclass Chat(ChatOpenAI):\n    pass"),
+        Invalid('from langchain.agents import create_agent\nagent = create_agent(model="gpt-4.1", tools=[])'),
         Invalid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="glm-4.6", base_url="https://api.z.ai/api/paas/v4/", api_key=k, use_responses_api=True)'
         ),
@@ -375,6 +383,9 @@ class LangchainOpenAIClass(Rule):
             elif kind == "langchain_init_chat_model" and (model := self._openai_model_of_factory(call, scope)):
                 self._factory_models[call] = model
                 self._migrate(call, scope, "langchain_chat")
+            elif kind == "langchain_agent_factory":
+                self._agent_factory(call, scope)
+        self._subclasses()
         self._structured_output()
         self._per_call_models()
         self._model_params()
@@ -571,6 +582,62 @@ class LangchainOpenAIClass(Rule):
             if prefix != "openai" and (prefix or self.tables.match_on("chat", model_id) is None):
                 return None
         return model
+
+    def _agent_factory(self, call: cst.Call, scope: Scope) -> None:
+        """`create_agent(model="gpt-4.1")`, `create_react_agent("openai:gpt-4o")`: the factory
+        builds a `ChatOpenAI` from the string through `init_chat_model`, with OpenAI's key and
+        URL, and no fix reaches it (a chat model object passed instead moves where it is built)."""
+        model = self._openai_model_of_factory(call, scope)
+        literals = self.model.resolve_strings(model.value, scope)[0] if model is not None else []
+        if model is None or not literals:
+            return
+        self.claim(*literals)  # reported here, not data to check
+        ids = ", ".join(f"`{string_value(literal)}`" for literal in literals)
+        glm = self.tables.lookup_model("chat", DEFAULT_MODELS["langchain_chat"])
+        self.report(
+            model.value,
+            f"`{code_of(call.func)}` builds LangChain's `ChatOpenAI` from {ids} (through `init_chat_model`), which "
+            f"talks to OpenAI: pass it a chat model built with Z.AI's `base_url=`, "
+            f'`api_key=os.environ["{self.key_env}"]` and a GLM model (`ChatOpenAI(model="{glm}", ...)`)',
+        )
+
+    def _subclasses(self) -> None:
+        """`class Chat(ChatOpenAI, Base)` (DemoGPT's `OpenAIChatModel`): its instances, built
+        here or in modules and notebooks that import it, talk to OpenAI with `OPENAI_API_KEY`, and
+        no fix moves them; reported once, at the class. One that names a server of its own (a
+        `base_url` field or keyword in its body) is left to it."""
+        kinds = {**ENDPOINTS, "langchain_completions": "chat"}
+        for scope in self.model.scopes:
+            node = scope.node
+            if scope.kind != "class" or type(node) is not cst.ClassDef or scope.parent is None:
+                continue
+            found = (
+                (base, kind)
+                for base in node.bases
+                if base.keyword is None
+                and (kind := self.tables.framework_of(self.model.qualified_names(base.value, scope.parent))) in kinds
+            )
+            first = next(found, None)
+            if first is None or _names_a_server(node):
+                continue
+            base, kind = first
+            name, parent = node.name.value, code_of(base.value)
+            glm = self.tables.lookup_model(kinds[kind], DEFAULT_MODELS.get(kind, DEFAULT_MODELS["langchain_chat"]))
+            key = f'`api_key=os.environ["{self.key_env}"]`'
+            if kind == "langchain_completions":
+                message = (
+                    f"`{name}` subclasses LangChain's completion model `{parent}`, which calls `/completions`: "
+                    f"Z.AI serves chat completions only, so base it on `ChatOpenAI` built with Z.AI's `base_url=`, "
+                    f"{key} and a GLM model (`{glm}`), and read replies' `.content`"
+                )
+            else:
+                extra = ", `check_embedding_ctx_length=False`" if kind == "langchain_embeddings" else ""
+                message = (
+                    f"`{name}` subclasses LangChain's `{parent}`: its instances, built here or elsewhere, talk to "
+                    f"OpenAI unless given a `base_url=`, and no fix moves them: build them with Z.AI's `base_url=`, "
+                    f"{key}{extra} and a GLM model (`{glm}`), or give the class those defaults"
+                )
+            self.report(node.name, message)
 
     def _zhipu(self, call: cst.Call, scope: Scope) -> None:
         """langchain_community's `ChatZhipuAI` already talks to Zhipu's endpoint, which serves
@@ -1268,6 +1335,12 @@ class LangchainOpenAIClass(Rule):
                 continue
             self.report(literal, message + (f"; {resized}" if resized else ""), fix=Fix(edits, title))
         return resized, waits
+
+
+def _names_a_server(node: cst.ClassDef) -> bool:
+    """The class body names a server of its own: a `base_url` (or `openai_api_base`) field,
+    attribute or keyword (`super().__init__(base_url=...)`)."""
+    return any(name.value in ALIASES["base_url"] for name in names_in(node.body))
 
 
 def _decides_between(test: ModelTest, old: str, new: str) -> bool:

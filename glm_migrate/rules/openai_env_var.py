@@ -29,6 +29,10 @@ from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
 
+#: `[frameworks]` kinds whose classes keep their own OpenAI client, built from their own keywords,
+#: which no fix moves (GLM302 says how to): a key or URL handed to one stays OpenAI's
+OWN_CLIENT_KINDS = frozenset({"chroma_openai"})
+
 #: nodes that start a scope: a test outside one says nothing of the code inside
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
@@ -75,7 +79,10 @@ class OpenAIEnvVar(Rule):
     where it has no Z.AI route (`litellm.transcription`) or hands the key on under OpenAI's name
     (`env={"OPENAI_API_KEY": key}` for a child process) or builds a client no fix moves
     (`OpenAI(**params)`), a key lookup not seen to feed only moving clients is reported without a
-    fix: renamed, it could send the Z.AI key to OpenAI. A key kept in a setting whose every read
+    fix: renamed, it could send the Z.AI key to OpenAI. So is one handed, directly or through its
+    setting, to an LLM library no fix moves (smolagents' `LiteLLMModel`, pydantic-ai's
+    `OpenAIProvider`) or to a class that keeps its own OpenAI client (Chroma's
+    `OpenAIEmbeddingFunction`, not given another server's `api_base=`). A key kept in a setting whose every read
     is the key of a client of another server (a `base_url` neither OpenAI's nor Z.AI's), or a
     guard of it, is not reported, as a lookup passed to such a client directly is not: the client
     stays, and renamed, its server would get the Z.AI key. A lookup the code only tests (`if os.getenv(...)`) is renamed as it is, and
@@ -970,7 +977,22 @@ class OpenAIEnvVar(Rule):
             for name in sorted(qualified):
                 if sdk.unchecked_model_reader(name):
                     return f"`{name}`"
+            if self.tables.framework_of(qualified) in OWN_CLIENT_KINDS and not self._pointed_away(call):
+                # Chroma's `OpenAIEmbeddingFunction(api_key=key)` (Felix-Nilsson/gpt-internship)
+                return f"`{code_of(call.func)}`"
         return None
+
+    def _pointed_away(self, call: cst.Call) -> bool:
+        """A class of `OWN_CLIENT_KINDS` given a server other than OpenAI's (Z.AI's, a local one,
+        one chosen at run time): its key goes where the class already goes."""
+        scope = self._index.scope_of(call)
+        keywords = URL_KEYWORDS | set(self.tables.sdk.model_reader_url_keywords)
+        return any(
+            arg.keyword is not None
+            and arg.keyword.value in keywords
+            and self.model.classify_base_url(arg.value, default=Target.OPENAI, scope=scope) is not Target.OPENAI
+            for arg in call.args
+        )
 
     def _openai_model_beside(self, lookup: cst.BaseExpression, key: bool) -> str | None:
         """The OpenAI model id (`gpt-4o-mini`) in the `"model"` entry of the dict whose key (or

@@ -24,3 +24,21 @@ def test_openai_env_var_noop_module_setting_and_client_option() -> None:
         'local = OpenAI(base_url="http://localhost:1/v1", api_key=os.environ["OPENAI_API_KEY"])\n'
     )
     assert not run_rule(OpenAIEnvVar, source).diagnostics
+
+
+def test_a_key_setting_handed_to_chromas_openai_embedding_function_keeps_its_name() -> None:
+    # Chroma's function embeds with OpenAI through its own client, which no fix moves (GLM302 says
+    # how): renamed, the setting would hand the Z.AI key to OpenAI
+    source = (
+        "import os\nfrom chromadb.utils import embedding_functions\n"
+        "def collection():\n"
+        '    key = os.getenv("OPENAI_API_KEY")\n'
+        "    return embedding_functions.OpenAIEmbeddingFunction(api_key=key)\n"
+    )
+    result = run_rule(OpenAIEnvVar, source)
+    assert result.output == source
+    (finding,) = [d for d in result.diagnostics if d.code == "GLM009"]
+    assert "OpenAIEmbeddingFunction" in finding.message and "keeps talking to OpenAI" in finding.message
+    # pointed at Z.AI, the function moves with the key
+    moved = source.replace("(api_key=key)", '(api_key=key, api_base="https://api.z.ai/api/paas/v4/")')
+    assert 'os.getenv("ZAI_API_KEY"' in run_rule(OpenAIEnvVar, moved).output
