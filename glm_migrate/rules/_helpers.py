@@ -200,8 +200,8 @@ def sends_images(
     a `**params` mapping of `call` (in `scope`) gives them: its `"messages"` entries, or, where
     the mapping cannot be seen, whatever the module may send."""
     if messages is not None:
-        return _messages_send_images(model, messages.value)
-    if call is None or scope is None or model.image_part is None:
+        return _messages_send_images(model, messages.value, call)
+    if call is None or scope is None or _image_part_reaching(model, call) is None:
         return False
     for arg in call.args:
         if arg.star != "**":
@@ -210,15 +210,59 @@ def sends_images(
         sources = splat.sources("messages") if splat is not None else []
         if not sources and (splat is None or splat.open):
             return True  # `create(**params)` built out of view: its messages may be any
-        if any(_messages_send_images(model, source.value) for source in sources):
+        if any(_messages_send_images(model, source.value, call) for source in sources):
             return True
     return False
 
 
-def _messages_send_images(model: SemanticModel, messages: cst.BaseExpression) -> bool:
+def _messages_send_images(model: SemanticModel, messages: cst.BaseExpression, call: cst.Call | None) -> bool:
     if any(string_value(s) in IMAGE_PARTS for s in literals_in(messages)):
         return True
-    return not _parts_in_view(model, messages) and model.image_part is not None
+    return not _parts_in_view(model, messages) and _image_part_reaching(model, call) is not None
+
+
+def _image_part_reaching(model: SemanticModel, call: cst.Call | None) -> cst.SimpleString | None:
+    """An image part the module writes that may be in `call`'s messages (any, without a call):
+    one not spent on another request (`_spent_on`)."""
+    if call is None:
+        return model.image_part
+    requests = {api.node for api in model.api_calls}
+    return next((part for part in model.image_parts if _spent_on(model, part, requests) in (None, call)), None)
+
+
+def _spent_on(model: SemanticModel, part: cst.SimpleString, requests: Collection[cst.Call]) -> cst.Call | None:
+    """The one SDK request (of `requests`) an image part goes to, when it can reach no other:
+    written in the list of messages given to that call's `messages=`, or in a list a function
+    binds to a local name that nothing but that `messages=` reads. None where it may go further
+    (a list returned, appended to, stored, built in parts, or given to a function of the code's
+    own, which may send it anywhere)."""
+    node: cst.CSTNode = part
+    parent = model.parents.get(node)
+    while parent is not None and type(parent) in (cst.DictElement, cst.Dict, cst.Element, cst.List):
+        node, parent = parent, model.parents.get(parent)
+    if type(node) is not cst.List:
+        return None
+    if type(parent) is cst.Arg:
+        return _messages_of(model, parent, requests)
+    if type(parent) is not cst.Assign or len(parent.targets) != 1:
+        return None
+    target = parent.targets[0].target
+    if type(target) is not cst.Name:
+        return None
+    scope = model.scope_of(parent)
+    if scope.kind != "function" or len(model.lookup(target.value, scope)) != 1:
+        return None
+    reads = [use for use in model.uses_of(target.value, scope) if use is not target]
+    arg = model.parents.get(reads[0]) if len(reads) == 1 else None
+    return _messages_of(model, arg, requests) if type(arg) is cst.Arg else None
+
+
+def _messages_of(model: SemanticModel, arg: cst.Arg, requests: Collection[cst.Call]) -> cst.Call | None:
+    """The SDK request (of `requests`) `arg` gives its `messages=`."""
+    call = model.parents.get(arg)
+    if arg.keyword is None or arg.keyword.value != "messages" or call not in requests:
+        return None
+    return cast(cst.Call, call)
 
 
 def _parts_in_view(model: SemanticModel, messages: cst.BaseExpression) -> bool:

@@ -69,6 +69,8 @@ def what_keeps_it(call: ApiCall, model: SemanticModel, tables: Tables) -> list[s
         name = arg.keyword.value if arg.keyword is not None else None
         if name in CARRIED_ARGS or (name == "text_format" and method == "parse"):
             continue
+        if name == "tool_choice" and string_value(arg.value) == "auto":
+            continue  # what chat completions take as well (GLM209 reports any other value there)
         if arg.star:
             reasons.append(f"`{arg.star}{short_code(arg.value)}` cannot be checked")
         elif name == "tools":

@@ -349,7 +349,7 @@ class LitellmModel(Rule):
                     f"{self.target_name} takes one stop sequence, not {max(sizes)} (keep one and cut the answer at "
                     "the others yourself)"
                 )
-        if sends_images(self.model, _messages(call)):
+        if sends_images(self.model, _messages(call), call):
             model = _model(call)
             literals = self.model.resolve_strings(model, scope)[0] if model is not None else []
             names = [(string_value(literal) or "").rpartition("/")[2] for literal in literals]

@@ -127,6 +127,8 @@ class ModelSetting(Rule):
     APPLICABILITY = Applicability.UNSAFE
 
     _identifiers: dict[str, str]
+    #: literal -> the other settings it reaches (name, scope), beside the one it is named by
+    _reached: dict[cst.SimpleString, list[tuple[str, Scope]]]
 
     VALID = (
         Valid('DEFAULT_MODEL = "glm-4.6"'),
@@ -244,6 +246,7 @@ class ModelSetting(Rule):
             return  # every model id is handled already: no setting to look for
         #: literal -> the setting's name, its scope, an HTTP request to OpenAI's URL that sends it
         found: dict[cst.SimpleString, tuple[str, Scope, cst.Call | None]] = {}
+        self._reached = {}
         readers: DataReaders | None = None
         for name, expression, scope, origin in settings_in(self.model):
             if name in self.model.tokenizer_names or names_a_tokenizer(_last_part(name)):
@@ -275,6 +278,11 @@ class ModelSetting(Rule):
             for literal in literals:
                 if literal not in found:
                     found[literal] = (name, scope, request)
+                elif found[literal][0] != name and self._written_in(literal, expression):
+                    # `model_string = "openai/gpt-4o"`, handed on to `full_model_name` in a function
+                    # written above: named where it is written, its tests there kept as well
+                    self._reached.setdefault(literal, []).append(found[literal][:2])
+                    found[literal] = (name, scope, found[literal][2] or request)
                 elif request is not None and found[literal][2] is None:
                     found[literal] = (*found[literal][:2], request)
         # an id written inline as an argument of an LLM library's call
@@ -529,7 +537,12 @@ class ModelSetting(Rule):
                 model=match,
             )
             return
-        tests = tests_of(self.model, name, scope) if name.isidentifier() else []
+        tests = [
+            test
+            for setting, where in ((name, scope), *self._reached.get(literal, ()))
+            if setting.isidentifier()
+            for test in tests_of(self.model, setting, where)
+        ]
         twin = twin_in_list(self.model, self.tables, literal, endpoint, new)
         if twin is not None:
             # `gr.Dropdown(["gpt-4", "gpt-3.5-turbo"])`: both would become one choice
@@ -599,6 +612,16 @@ class ModelSetting(Rule):
             message += f"; the run's requests go through LiteLLM (`{through}`), whose Z.AI provider takes `{new}`"
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    def _written_in(self, literal: cst.SimpleString, expression: cst.BaseExpression) -> bool:
+        """`literal` is written in `expression` itself (`"gpt-4o"`, `getenv("M") or "gpt-4o"`),
+        not reached through a name it reads."""
+        node: cst.CSTNode | None = literal
+        while node is not None and node is not expression:
+            if isinstance(node, cst.BaseStatement | cst.BaseSmallStatement):
+                return False
+            node = self.model.parents.get(node)
+        return node is expression
 
     def _library_setting(self, name: str, scope: Scope) -> str | None:
         """The LLM library (`[model_readers]`, one no other rule checks) whose own settings

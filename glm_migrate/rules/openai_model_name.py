@@ -60,7 +60,9 @@ class OpenAIModelName(Rule):
     1536 numbers, `embedding-3` 2048), which an index or column sized for the old ones rejects,
     so the fix is unsafe. A chat id whose request sends an image part (`"image_url"`) is
     reported, not rewritten: GLM's chat model reads text only, and its vision model takes no
-    tools. Ids without an equivalent are reported (GLM102), ids computed at
+    tools. A request whose messages are out of view may send any image part the module writes,
+    except one spent on another request (written into its `messages=`, or into a local list only
+    that `messages=` reads). Ids without an equivalent are reported (GLM102), ids computed at
     run time are not guessed at (GLM104). Image and transcription ids move only with
     `--unsafe-fixes` (another model draws or hears differently), and only when GLM's endpoint
     takes every argument the call passes (GLM214 reports the others): a new model id with

@@ -152,12 +152,18 @@ class SemanticModel(ValueResolver):
         """The type of the first image content part the module writes (`{"type": "image_url",
         ...}`): messages built apart from the call that sends them are not followed, so any
         request of the module may carry it."""
-        for literal, _ in self.string_literals:
-            parent = self.parents.get(literal)
-            if type(parent) is cst.DictElement and string_value(literal) in IMAGE_PARTS:
-                if string_value(parent.key) == "type":
-                    return literal
-        return None
+        return self.image_parts[0] if self.image_parts else None
+
+    @functools.cached_property
+    def image_parts(self) -> tuple[cst.SimpleString, ...]:
+        """The types of every image content part the module writes, in order (see `image_part`)."""
+        return tuple(
+            literal
+            for literal, _ in self.string_literals
+            if string_value(literal) in IMAGE_PARTS
+            and type(parent := self.parents.get(literal)) is cst.DictElement
+            and string_value(parent.key) == "type"
+        )
 
     @functools.cached_property
     def is_test_module(self) -> bool:

@@ -56,3 +56,12 @@ def test_no_glm_endpoint_whole_pipeline_moves_the_model_too() -> None:
     )
     again = migrate_source(result.output, settings=settings, tables=load_tables())
     assert again.output == result.output and not any(d.applied for d in again.diagnostics)
+
+
+def test_no_glm_endpoint_tool_choice_auto_needs_no_advice() -> None:
+    # `tool_choice="auto"` is what chat completions take as well: only another value needs a word
+    call = 'r = client.responses.create(model="gpt-4.1", input=q, tools=[{"type": "web_search"}], tool_choice=CHOICE)\n'
+    auto = run_rule(NoGlmEndpoint, HEAD + call.replace("CHOICE", '"auto"')).diagnostics[0].message
+    required = run_rule(NoGlmEndpoint, HEAD + call.replace("CHOICE", '"required"')).diagnostics[0].message
+    assert "tool_choice" not in auto and "web_search" in auto
+    assert '`tool_choice=`: chat completions take `tool_choice="auto"` only' in required
