@@ -201,6 +201,11 @@ class ModuleSummary:
     #: ... and for calls of this module's own functions and classes of `model_params`
     #: (`OpenAIAgent(model=MODEL_NAME)` beside `class OpenAIAgent`), by their names
     own_handed: tuple[tuple[str, str, int, str], ...] = ()
+    #: (imported function or class as written, parameter, id) for each OpenAI model id this
+    #: module passes to imported code that sends the parameter as a model id (`model_params`) and
+    #: that this run leaves as it is here (`Worker(engine=args.engine)`, the argparse default
+    #: also tested: a person's; engine.py): the clients sending it wait there, or Z.AI gets it
+    kept_handed: tuple[tuple[str, str, str], ...] = ()
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -1022,6 +1027,14 @@ class ProjectIndex:
                     "and this run leaves as it is where it is defined"
                 )
                 for param in matched:
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add((param, why))
+            for importer, resolved, (param, old) in self._imported_by_summaries("kept_handed"):
+                # an id the passing module itself leaves as it is (a person's, tested there)
+                if isinstance(resolved, _Name) and resolved.path in self.summaries:
+                    why = (
+                        f"it sends `{old}`, which `{self._dotted(importer)}` passes to `{resolved.name}` "
+                        "and this run leaves as it is there"
+                    )
                     found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add((param, why))
             self._held_model = {
                 path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()

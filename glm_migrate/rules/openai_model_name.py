@@ -375,12 +375,17 @@ class OpenAIModelName(Rule):
                     for literal in self.model.resolve_strings(arg.value, scope)[0]:
                         old = string_value(literal)
                         match = self.tables.match_on(endpoint, old) if old is not None else None
+                        if match is not None and old is not None:
+                            # kept here by whichever finding (a person's, unsafe in a safe run),
+                            # it holds the client sending it there (engine.py, `kept_handed`)
+                            self.context.handed_ids.append((literal, qualified, param, old))
                         if match is None or not match.glm or literal in self._seen or literal in blocked:
                             continue
                         if self.claimed(literal):
                             continue
                         self._seen.add(literal)
                         self.claim(literal)
+                        waits = self.model.facts.waiting_functions.get(qualified)
                         message = (
                             f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
                             "whose client moves to Z.AI"
@@ -392,11 +397,12 @@ class OpenAIModelName(Rule):
                             # `if model.startswith("text-embedding"):` in the function called
                             shown = tests_shown([test.code for test in tests]) if tests else ""
                             checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
+                            if waits is not None:
+                                message += " with --unsafe-fixes"  # waiting for this id, or another reason
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
                             report_model_tests(self, self._tested, tests, old, match.glm)
                             continue
-                        waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
 
     def _report_sent_elsewhere(
