@@ -2982,3 +2982,29 @@ def test_an_id_left_where_it_is_passed_to_another_modules_model_parameter_holds_
     # the same id rewritten where it is passed: the client moves with it
     files["run.py"] = "from worker import run\n\nprint(run('gpt-4o', 'hi'))\n"
     assert _fixes(tmp_path / "c", files, "worker.py")["GLM002"][0] == "safe"
+
+
+def test_an_id_passed_to_another_modules_function_whose_client_only_a_person_moves_waits_with_it(
+    tmp_path: Path,
+) -> None:
+    """`grader.py` sets OPENAI_API_KEY itself (`getpass`) for its module-level client, which only
+    a person moves (lad6558/LLMasJudge's `core.py`); `run.py` passes `judge_model = "gpt-4o-mini"`
+    to its `evaluate(judge_model)`, which hands it on to `judge(q, judge=...)`, and a parameter's
+    default to `judge` itself. GLM108's unsafe fix sent `glm-4.6` to OpenAI, and the default was
+    called data (GLM103): both are now GLM101's, for a person, with the client."""
+    files = {
+        "grader.py": "import getpass\nimport os\n\nfrom openai import OpenAI\n\n\ndef _ask(var):\n"
+        "    if not os.environ.get(var):\n        os.environ[var] = getpass.getpass(var)\n\n\n"
+        "_ask('OPENAI_API_KEY')\nclient = OpenAI()\n\n\ndef judge(q, judge='gpt-4o'):\n"
+        "    return client.chat.completions.create(model=judge, messages=[{'role': 'user', 'content': q}])\n\n\n"
+        "def evaluate(judge_model, questions):\n    return [judge(q, judge=judge_model) for q in questions]\n",
+        "run.py": "from grader import evaluate, judge\n\n\ndef main():\n    judge_model = 'gpt-4o-mini'\n"
+        "    return evaluate(judge_model, ['a'])\n\n\ndef grading(strict=False, judge_name='gpt-4o-mini'):\n"
+        "    return judge('b', judge=judge_name)\n",
+    }
+    found = _findings(tmp_path, files)
+    manual = [f for f in found["run.py"] if f.startswith("GLM101 Model id `gpt-4o-mini` sent by `grader.")]
+    assert len(manual) == 2, found
+    assert not any(f.startswith(("GLM108", "GLM103")) for f in found["run.py"]), found
+    fixes = _fixes(tmp_path / "u", files, "run.py")
+    assert "GLM108" not in fixes and "GLM101" not in fixes, fixes
