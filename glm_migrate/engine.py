@@ -374,6 +374,8 @@ def _migrate_module(
             summary = replace(summary, env_reads=context.env_reads, env_held=context.env_held)
         if context.id_moves:
             summary = replace(summary, id_moves=context.id_moves)
+        if context.kept_handed:
+            summary = replace(summary, kept_handed=context.kept_handed)
         if context.agents_default:
             summary = replace(summary, agents_default=True)
         if context.default_agents_rejected:
@@ -438,6 +440,15 @@ def _apply_rules(
         context.env_held = tuple(name for name, moves in context.env_reads.items() if not moves) if held else ()
     if not model.is_test_module:
         context.id_moves = _model_id_moves(model, findings, applied, edits.keys(), context.tables)
+        context.kept_handed = tuple(
+            sorted(
+                {
+                    (qualified, param, old)
+                    for literal, qualified, param, old in context.handed_ids
+                    if not _at_or_below(literal, edits.keys(), model.parents)
+                }
+            )
+        )
         context.agents_default = _agents_default_on_zai(model, findings, applied)
     if settings.add_todo and positions is not None:
         for node, edit in todo_edits(module, findings, positions):

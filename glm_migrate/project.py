@@ -201,6 +201,15 @@ class ModuleSummary:
     #: ... and for calls of this module's own functions and classes of `model_params`
     #: (`OpenAIAgent(model=MODEL_NAME)` beside `class OpenAIAgent`), by their names
     own_handed: tuple[tuple[str, str, int, str], ...] = ()
+    #: (imported function or class as written, parameter, id) for each OpenAI model id this
+    #: module passes to imported code that sends the parameter as a model id (`model_params`) and
+    #: that this run leaves as it is here (`Worker(engine=args.engine)`, the argparse default
+    #: also tested: a person's; engine.py): the clients sending it wait there, or Z.AI gets it
+    kept_handed: tuple[tuple[str, str, str], ...] = ()
+    #: module-level function or class -> (parameter, position or -1, why) for each parameter it
+    #: sends as a request's model id through a client only a person moves (`repoint_blocker`):
+    #: callers elsewhere keep the ids they pass until then, rather than send GLM's to OpenAI
+    stayed_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -332,6 +341,9 @@ class ModuleFacts:
     #: wrapper class of a module connected to this one by the run's imports keeps there): such
     #: reads (`self.wrapper.client`) are taken for that client, whose calls the rules then check
     wrapped_clients: Mapping[str, tuple[str, ClientFact]] = field(default_factory=dict)
+    #: imported function or class, as written -> (parameter, position or -1, why) for each
+    #: parameter it sends through a client only a person moves (`ModuleSummary.stayed_params`)
+    stayed_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -899,6 +911,7 @@ class ProjectIndex:
         tokenizer_functions: dict[str, tuple[tuple[str, int], ...]] = {}
         waiting_functions: dict[str, str] = {}
         tested_functions: dict[str, tuple[tuple[str, str], ...]] = {}
+        stayed_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         inherited_calls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
@@ -915,6 +928,8 @@ class ProjectIndex:
                         tested_functions[qualified] = tested
                     if (waits := defining.waiting_params.get(found.name)) is not None:
                         waiting_functions[qualified] = waits
+                if stayed := defining.stayed_params.get(found.name):
+                    stayed_functions[qualified] = stayed
                 uses = self._client_uses(found.path, found.name)
                 if uses:
                     client_functions[qualified] = uses
@@ -983,6 +998,7 @@ class ProjectIndex:
             tested_functions=tested_functions,
             held_model_params=self._held_model_params_of().get(path, {}) if summary.model_params else {},
             wrapped_clients=self._wrapped_clients_of(path),
+            stayed_functions=stayed_functions,
         )
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
@@ -1022,6 +1038,14 @@ class ProjectIndex:
                     "and this run leaves as it is where it is defined"
                 )
                 for param in matched:
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add((param, why))
+            for importer, resolved, (param, old) in self._imported_by_summaries("kept_handed"):
+                # an id the passing module itself leaves as it is (a person's, tested there)
+                if isinstance(resolved, _Name) and resolved.path in self.summaries:
+                    why = (
+                        f"it sends `{old}`, which `{self._dotted(importer)}` passes to `{resolved.name}` "
+                        "and this run leaves as it is there"
+                    )
                     found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add((param, why))
             self._held_model = {
                 path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()

@@ -132,6 +132,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         tested_params=_tested_params(model) if model_params else {},
         handed_names=_handed_names(model, reexports),
         own_handed=_handed_names(model, reexports, {name: name for name in model_params}) if model_params else (),
+        stayed_params=_stayed_params(model),
     )
 
 
@@ -866,6 +867,48 @@ def _model_param_sources(model: SemanticModel) -> Iterator[tuple[str, str, int, 
         for value in values:
             for owner, param, index in params_reaching(model, value, call.scope):
                 yield owner, param, index, call
+
+
+def _stayed_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """Module-level functions and classes that send a parameter as the model id of a chat or
+    embeddings request through a client only a person can point at Z.AI (`repoint_blocker`),
+    also through this module's functions handing it on (`def evaluate(judge_model): ...
+    judge(q, judge=judge_model)`), each with why: callers elsewhere keep their ids until then."""
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    functions = {
+        scope.node.name.value: scope
+        for scope in model.scopes
+        if type(scope.node) is cst.FunctionDef and scope.parent is model.module_scope
+    }
+    for call in model.api_calls:
+        if call.endpoint not in ("chat", "embeddings") or not call.clients:
+            continue
+        why = next((w for client in call.clients if (w := repoint_blocker(model, client)) is not None), None)
+        if why is None:
+            continue
+        pending = [
+            entry for value in model.model_arguments(call) for entry in params_reaching(model, value, call.scope)
+        ]
+        for _ in range(3):  # hand-offs between the module's own functions: real chains are short
+            handed: list[tuple[str, str, int]] = []
+            for owner, param, index in pending:
+                if (param, index, why) in found.get(owner, set()):
+                    continue
+                found.setdefault(owner, set()).add((param, index, why))
+                function = functions.get(owner)
+                node = function.node if function is not None else None
+                target = next((p for p in _all_params(node) if p.name.value == param), None) if node else None
+                if function is None or target is None:
+                    continue
+                for argument, where in model.arguments_for(target, function):
+                    handed += params_reaching(model, argument, where)
+            pending = handed
+    return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _all_params(node: cst.CSTNode) -> list[cst.Param]:
+    params = node.params  # type: ignore[attr-defined]
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
 
 
 def _moves_to_zai(model: SemanticModel, client: Client) -> bool:

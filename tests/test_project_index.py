@@ -2946,3 +2946,65 @@ def test_calls_through_a_wrapper_objects_client_in_modules_importing_no_sdk(tmp_
     # a module the wrapper's never meets (no import connects them) does not hold it
     files["main.py"] = "from wrap import Client\n\nwrapper = Client()\n"
     assert _fixes(tmp_path / "apart", files, "wrap.py")["GLM002"][0] == "safe"
+
+
+def test_an_id_left_where_it_is_passed_to_another_modules_model_parameter_holds_the_client(tmp_path: Path) -> None:
+    """`run.py` hands `--engine`'s default `"gpt-4o"` to `Worker(key, engine=args.engine)` of
+    `worker.py`, whose `__init__` keeps it for `self.api.chat.completions.create(model=...)`,
+    and also tests it (`if "gpt" in args.engine:`): the id is left to a person there, so the
+    worker's client, moved by a safe fix, would send `gpt-4o` to Z.AI. It waits,
+    naming the id and the module passing it; an id rewritten where it is passed moves with it."""
+    files = {
+        "worker.py": "from openai import OpenAI\n\n\nclass Worker:\n"
+        "    def __init__(self, key, engine):\n        self.api = OpenAI(api_key=key, timeout=30)\n"
+        "        self.engine = engine\n\n"
+        "    def run(self, text):\n        return self.api.chat.completions.create(\n"
+        "            model=self.engine, messages=[{'role': 'user', 'content': text}]\n        )\n",
+        "run.py": "import argparse\n\nfrom worker import Worker\n\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--engine', default='gpt-4o')\n"
+        "args = parser.parse_args()\nif 'gpt' in args.engine:\n"
+        "    print(Worker('k', engine=args.engine).run('hi'))\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "worker.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`gpt-4o`, which `run` passes to `Worker`" in fixes["GLM002"][1], fixes
+    # a plain function given the id by position, left there by hand as well
+    files["worker.py"] = (
+        "from openai import OpenAI\n\napi = OpenAI()\n\n\ndef run(engine, text):\n"
+        "    return api.chat.completions.create(model=engine, messages=[{'role': 'user', 'content': text}])\n"
+    )
+    files["run.py"] = (
+        "from worker import run\n\nENGINE = 'gpt-4o'\nPRICES = {'gpt-4o': 5}\n\n"
+        "print(run(ENGINE, 'hi'), PRICES[ENGINE])\n"
+    )
+    fixes = _fixes(tmp_path / "b", files, "worker.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`gpt-4o`, which `run` passes to `run`" in fixes["GLM002"][1], fixes
+    # the same id rewritten where it is passed: the client moves with it
+    files["run.py"] = "from worker import run\n\nprint(run('gpt-4o', 'hi'))\n"
+    assert _fixes(tmp_path / "c", files, "worker.py")["GLM002"][0] == "safe"
+
+
+def test_an_id_passed_to_another_modules_function_whose_client_only_a_person_moves_waits_with_it(
+    tmp_path: Path,
+) -> None:
+    """`grader.py` sets OPENAI_API_KEY itself (`getpass`) for its module-level client, which only
+    a person moves (lad6558/LLMasJudge's `core.py`); `run.py` passes `judge_model = "gpt-4o-mini"`
+    to its `evaluate(judge_model)`, which hands it on to `judge(q, judge=...)`, and a parameter's
+    default to `judge` itself. GLM108's unsafe fix sent `glm-4.6` to OpenAI, and the default was
+    called data (GLM103): both are now GLM101's, for a person, with the client."""
+    files = {
+        "grader.py": "import getpass\nimport os\n\nfrom openai import OpenAI\n\n\ndef _ask(var):\n"
+        "    if not os.environ.get(var):\n        os.environ[var] = getpass.getpass(var)\n\n\n"
+        "_ask('OPENAI_API_KEY')\nclient = OpenAI()\n\n\ndef judge(q, judge='gpt-4o'):\n"
+        "    return client.chat.completions.create(model=judge, messages=[{'role': 'user', 'content': q}])\n\n\n"
+        "def evaluate(judge_model, questions):\n    return [judge(q, judge=judge_model) for q in questions]\n",
+        "run.py": "from grader import evaluate, judge\n\n\ndef main():\n    judge_model = 'gpt-4o-mini'\n"
+        "    return evaluate(judge_model, ['a'])\n\n\ndef grading(strict=False, judge_name='gpt-4o-mini'):\n"
+        "    return judge('b', judge=judge_name)\n",
+    }
+    found = _findings(tmp_path, files)
+    manual = [f for f in found["run.py"] if f.startswith("GLM101 Model id `gpt-4o-mini` sent by `grader.")]
+    assert len(manual) == 2, found
+    assert not any(f.startswith(("GLM108", "GLM103")) for f in found["run.py"]), found
+    fixes = _fixes(tmp_path / "u", files, "run.py")
+    assert "GLM108" not in fixes and "GLM101" not in fixes, fixes

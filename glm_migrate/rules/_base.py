@@ -101,6 +101,11 @@ class RuleContext:
     env_held: tuple[str, ...] = ()
     #: each model id this run's fixes rewrite, with what they make of it (`_model_id_moves`)
     id_moves: dict[str, str] = field(default_factory=dict)
+    #: (literal, imported function or class as written, parameter, id) for each OpenAI model id
+    #: passed here to another module's model parameter (GLM101); those no applied fix edits
+    #: become `ModuleSummary.kept_handed` (engine.py)
+    handed_ids: list[tuple[cst.CSTNode, str, str, str]] = field(default_factory=list)
+    kept_handed: tuple[tuple[str, str, str], ...] = ()
     #: the module gives the Agents SDK a default client that talks to Z.AI after this run
     #: (engine.py `_agents_default_on_zai`), for the project index
     agents_default: bool = False

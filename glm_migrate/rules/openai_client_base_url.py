@@ -126,6 +126,9 @@ class OpenAIClientBaseURL(Rule):
             "import os\nfrom openai import AzureOpenAI\n"
             'c = AzureOpenAI(api_key=k, api_version=v, azure_endpoint=os.getenv("LLM_API_BASE", "endpoint"))'
         ),
+        # a server the program started, its address filled in: plain http, which OpenAI does not serve
+        Valid('from openai import OpenAI\ndef worker(address):\n    return OpenAI(base_url=f"http://{address}/v1")'),
+        Valid('from openai import OpenAI\nc = OpenAI(base_url="http://{}:{}/v1".format(host, port), api_key="x")'),
         # a listed entry counts, whatever else the mapping may get: a local server stays
         Valid(
             'from openai import OpenAI\ndef make(extra):\n    kw = {"base_url": "http://localhost:8000/v1"}\n'

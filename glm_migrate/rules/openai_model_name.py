@@ -78,7 +78,9 @@ class OpenAIModelName(Rule):
     "gpt-4o-mini", client=client)`) is rewritten only as an unsafe fix, since what the library
     sends is not visible, and the client waits for it. Ids passed to a function whose request
     sends them (a forwarded `**kwargs`, another module's `chat(model, ...)` via the project
-    index) are rewritten where they are passed.
+    index) are rewritten where they are passed; one passed to another module's function that
+    sends it through a client only a person moves there (a module setting `OPENAI_API_KEY`
+    itself) is reported where it is passed, for that person, as the client's own ids are.
     """
 
     CODE = "GLM101"
@@ -276,6 +278,8 @@ class OpenAIModelName(Rule):
                     )
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
+        if self.model.facts.stayed_functions:
+            self._passed_to_staying_functions(blocked)
         self._handed_over_with_clients()
 
     def _without_model(self, call: ApiCall, *, movable: bool) -> None:
@@ -377,12 +381,17 @@ class OpenAIModelName(Rule):
                     for literal in self.model.resolve_strings(arg.value, scope)[0]:
                         old = string_value(literal)
                         match = self.tables.match_on(endpoint, old) if old is not None else None
+                        if match is not None and old is not None:
+                            # kept here by whichever finding (a person's, unsafe in a safe run),
+                            # it holds the client sending it there (engine.py, `kept_handed`)
+                            self.context.handed_ids.append((literal, qualified, param, old))
                         if match is None or not match.glm or literal in self._seen or literal in blocked:
                             continue
                         if self.claimed(literal):
                             continue
                         self._seen.add(literal)
                         self.claim(literal)
+                        waits = self.model.facts.waiting_functions.get(qualified)
                         message = (
                             f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
                             "whose client moves to Z.AI"
@@ -394,12 +403,40 @@ class OpenAIModelName(Rule):
                             # `if model.startswith("text-embedding"):` in the function called
                             shown = tests_shown([test.code for test in tests]) if tests else ""
                             checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
+                            if waits is not None:
+                                message += " with --unsafe-fixes"  # waiting for this id, or another reason
                             message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
                             self.report(literal, message, model=match)
                             report_model_tests(self, self._tested, tests, old, match.glm)
                             continue
-                        waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
+
+    def _passed_to_staying_functions(self, blocked: set[cst.SimpleString]) -> None:
+        """Ids passed to another module's function that sends them through a client only a
+        person points at Z.AI (`ModuleFacts.stayed_functions`): replaced here (a setting, a
+        parameter's default), OpenAI would get the GLM id; they change with that client, by hand."""
+        functions = self.model.facts.stayed_functions
+        for call, scope in self.model.calls:
+            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
+                for param, index, why in functions[qualified]:
+                    arg = passed_argument(call, param, index)
+                    if arg is None:
+                        continue
+                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                        old = string_value(literal)
+                        match = self.tables.match_model(old) if old is not None else None
+                        if match is None or not match.glm or literal in self._seen or literal in blocked:
+                            continue
+                        if self.claimed(literal):
+                            continue
+                        self._seen.add(literal)
+                        self.claim(literal)
+                        self.report(
+                            literal,
+                            f"Model id `{old}`{match.label} sent by `{qualified}`: replace it with `{match.glm}` "
+                            f"when the client sending it there moves to Z.AI, which only a person does there: {why}",
+                            model=match,
+                        )
 
     def _report_sent_elsewhere(
         self,

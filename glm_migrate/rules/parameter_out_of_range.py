@@ -18,7 +18,7 @@ from glm_migrate.rules._helpers import (
     out_of_range,
     replace_with,
 )
-from glm_migrate.semantic import ApiCall, dotted_name
+from glm_migrate.semantic import ApiCall, Scope, dotted_name
 
 
 class ParameterOutOfRange(Rule):
@@ -48,7 +48,10 @@ class ParameterOutOfRange(Rule):
     Gradio callback's `gr.Slider(0, 2)`, `[ui_sliders]` in `rules/parameters.toml`) has its upper
     bound lowered by an unsafe fix, since the page changes; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
     `temperature: float = 1.2` read as `req.temperature`) is clamped where it is written by an
-    unsafe fix, since it may also feed requests that stay with OpenAI. The entries of a `**` mapping built in view (`params = {...}`,
+    unsafe fix, since it may also feed requests that stay with OpenAI. A number passed to a
+    function of the module that sends its parameter on (`ask(q, temperature=1.5)` with
+    `def ask(q, temperature=0.7)`) is clamped where it is passed: safely where the parameter
+    goes nowhere else, else by an unsafe fix. The entries of a `**` mapping built in view (`params = {...}`,
     `params["temperature"] = 1.5`) are checked where they are set; one also passed to a call
     other than such chat calls is reported without a fix, since clamping it would change that
     call's requests.
@@ -145,6 +148,8 @@ class ParameterOutOfRange(Rule):
             if type(binding.target) is cst.Param:
                 # a UI callback's parameter: `gr.Slider(0, 2)` among the inputs handed to it
                 literal = callback_input(self.model, binding.target, call.scope)
+                if literal is None:
+                    self._check_passed(name, binding.target, call)
             if type(literal) is cst.Call and literal not in self._settings_seen:
                 self._settings_seen.add(literal)
                 self._check_slider(name, literal, value)
@@ -157,6 +162,42 @@ class ParameterOutOfRange(Rule):
                 message, fix = found
                 message = f"{message}, the value of `{code_of(value)}` sent to chat completions"
                 self.report(literal, message, fix=replace(fix, applicability=Applicability.UNSAFE))
+
+    def _check_passed(self, name: str, param: cst.Param, call: ApiCall) -> None:
+        """`temperature=temperature` in `def ask(messages, temperature=0.7)`: the number literals
+        this module's calls of `ask` pass for it (`ask(m, temperature=1.5)`), clamped where they
+        are passed; safely where the parameter goes nowhere but such chat calls' `temperature=`,
+        else by an unsafe fix (it may also feed what stays with OpenAI)."""
+        function = self.model.owner(param.name.value, call.scope)
+        if function is None:
+            return
+        arguments = [
+            (argument, where)
+            for argument, where in self.model.arguments_for(param, function)
+            if argument not in self._settings_seen and number_value(argument) is not None
+        ]
+        only_sent = bool(arguments) and self._only_sent_as(name, param, function)
+        for argument, _ in arguments:
+            self._settings_seen.add(argument)
+            found = out_of_range(self, name, argument)
+            if found is None:
+                continue
+            message, fix = found
+            owner = function.node.name.value if type(function.node) is cst.FunctionDef else "its function"
+            message = f"{message}, passed for `{param.name.value}`, which `{owner}` sends to chat completions"
+            self.report(argument, message, fix=fix if only_sent else replace(fix, applicability=Applicability.UNSAFE))
+
+    def _only_sent_as(self, name: str, param: cst.Param, function: Scope) -> bool:
+        """Every read of `param` in `function` is the `name=` argument of a chat call checked here."""
+        for use in self.model.uses_of(param.name.value, function):
+            if use is param.name:
+                continue
+            arg = self.model.parents.get(use)
+            if type(arg) is not cst.Arg or arg.keyword is None or arg.keyword.value != name:
+                return False
+            if self.model.parents.get(arg) not in self._chat_calls:
+                return False
+        return True
 
     def _check_slider(self, name: str, widget: cst.Call, value: cst.BaseExpression) -> None:
         """`temperature=t` with `t = st.slider("Temperature", 0.0, 2.0, 0.7)` (`gr.Slider`, ...):

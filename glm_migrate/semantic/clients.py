@@ -93,6 +93,25 @@ def written_host(expr: cst.BaseExpression) -> str | None:
     return found.group(1).lower()
 
 
+def plain_http(expr: cst.BaseExpression) -> bool:
+    """A URL built at run time (`_BUILT_URLS`) whose leading literal text is `http://`, the host
+    filled in (`f"http://{host}:{port}/v1"`, `"http://%s/v1" % addr`, `"http://" + host`)."""
+    kind = type(expr)
+    if kind is cst.FormattedString:
+        first = expr.parts[0] if expr.parts else None  # type: ignore[attr-defined]
+        text = first.value if type(first) is cst.FormattedStringText else None
+    elif kind is cst.Call and type(func := expr.func) is cst.Attribute and func.attr.value == "format":  # type: ignore[attr-defined]
+        text = string_value(func.value)
+    elif kind is cst.BinaryOperation and type(expr.operator) in (cst.Add, cst.Modulo):  # type: ignore[attr-defined]
+        left = expr.left  # type: ignore[attr-defined]
+        while type(left) is cst.BinaryOperation and type(left.operator) is cst.Add:
+            left = left.left
+        text = string_value(left)
+    else:
+        text = None
+    return text is not None and text.lower().startswith("http://")
+
+
 def openai_proxy(tables: Tables, text: str) -> tuple[str, str] | None:
     """(name, host) of the proxy in front of OpenAI (`[proxies] hosts`) that the URL `text` (a
     literal, or an f-string's code) names, or None."""
@@ -474,6 +493,10 @@ class ClientIndex(ModuleScopes):
             host = written_host(expr)
             if host is not None:
                 return {self._url_target(f"https://{host}/")}, True
+            if plain_http(expr):
+                # `f"http://{address}/v1"`: OpenAI serves https only, so a server of the
+                # program's own (a vLLM or SGLang worker it started), whichever host it fills in
+                return {Target.OTHER}, True
             if type(expr) is cst.FormattedString:
                 return set(), False
         if self.tables.proxy_constants and type(expr) in (cst.Name, cst.Attribute) and scope is not None:
