@@ -379,10 +379,12 @@ class ModuleFacts:
 
 def module_name(path: PurePath, is_package: Callable[[PurePath], bool]) -> tuple[str, PurePath]:
     """A file's dotted module name and the folder it is importable from: the folder above its
-    outermost package (`is_package`: the folder has an `__init__.py`)."""
+    outermost package (`is_package`: the folder has an `__init__.py`, and a name an import can
+    spell: a project folder `my-app/` holding one stray `__init__.py` is where its modules are
+    imported from, not a package)."""
     parts = [path.stem] if path.stem != "__init__" else []
     folder = path.parent
-    while is_package(folder) and folder.parent != folder:
+    while folder.name.isidentifier() and is_package(folder) and folder.parent != folder:
         parts.insert(0, folder.name)
         folder = folder.parent
     return ".".join(parts), folder
@@ -453,7 +455,7 @@ class ModuleNames(Mapping[PurePath, tuple[str, PurePath]]):
             if known is None:
                 pure = PurePath(folder or ".")
                 known = ""
-                if is_package(pure) and pure.parent != pure:
+                if pure.name.isidentifier() and is_package(pure) and pure.parent != pure:
                     above = package(os.fspath(pure.parent))
                     known = f"{above}.{pure.name}" if above else pure.name
                 packages[folder] = known

@@ -391,6 +391,10 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
         if name in _EXPECTS and type(func) is cst.Attribute and type(func.value) is cst.Name:
             expectations.append((call, func, scope))  # read once every mock is known
             continue
+        stubbed = _mockito_stub(model, call, scope)
+        if stubbed is not None:
+            found.append(stubbed)
+            continue
         if name not in _PATCHES or not call.args or call.args[0].keyword is not None:
             continue
         first, rest = call.args[0].value, call.args[1:]
@@ -459,6 +463,38 @@ def _client_stubs(model: SemanticModel) -> tuple[tuple[str, str, str], ...]:
     if mocks and ("call_args" in model.source or "mock_calls" in model.source):
         found.extend(_argument_reads(model, mocks))
     return tuple(sorted(set(found)))
+
+
+#: mockito's calls that stub a module's attribute for the exact arguments the stub is then called with
+_MOCKITO_STUBS = frozenset({"when", "expect", "when2"})
+
+
+def _mockito_stub(model: SemanticModel, call: cst.Call, scope: Scope) -> tuple[str, str, str] | None:
+    """(module as written, client class, what the test does) for mockito's stub of a client class
+    of another module, `when(app.client).OpenAI().thenReturn(fake)`: it answers only a call with
+    exactly the arguments listed, so the move's `base_url=` and `api_key=` would fail the test
+    (InvocationError, or None where the stub is not strict)."""
+    func = call.func
+    if type(func) is not cst.Attribute or type(func.value) is not cst.Call:
+        return None
+    stub = func.value
+    if (dotted_name(stub.func) or "").rpartition(".")[2] not in _MOCKITO_STUBS or len(stub.args) != 1:
+        return None
+    written = dotted_name(stub.args[0].value)
+    if written is None or _CLIENT_TARGET.fullmatch(f"{written}.{func.attr.value}") is None:
+        return None
+    root, dot, rest = written.partition(".")
+    module = next((b.qualified for b in model.lookup(root, scope) if b.qualified), None)
+    if module is None or any(a.star or (a.keyword and a.keyword.value in _OPTIONS) for a in call.args):
+        return None
+    args = ", ".join(code_of(a).strip().rstrip(",") for a in call.args)
+    built = f"exactly `{args}`" if args else "no arguments"
+    return (
+        f"{module}{dot}{rest}",
+        func.attr.value,
+        f"with mockito's stub answering only a build with {built} (`{short_code(call)}`): moved, the client "
+        "would fail it; update that stub",
+    )
 
 
 #: a mock's records of the arguments it was called with, which a test compares or reads

@@ -1084,6 +1084,21 @@ def test_module_names_answer_as_the_dict_of_every_module_would() -> None:
     assert PurePath("src/app/sub/b.pyi") in names
 
 
+def test_a_folder_whose_name_no_import_can_spell_is_no_package() -> None:
+    """A project folder `Flask-Ask-Open-Api/` holding a stray `__init__.py`, run from the folder
+    above it (nirrosenthal/Flask-Ask-Open-Api): its modules are imported from it (`import
+    src.openai_api.client` in its tests), not as a package no import can spell."""
+    paths = [PurePath(p) for p in ("my-app/src/api/client.py", "my-app/tests/test_client.py", "app/sub/b.py")]
+
+    def is_package(folder: PurePath) -> bool:
+        return True
+
+    names = ModuleNames(paths, is_package)
+    assert names[PurePath("my-app/src/api/client.py")] == ("src.api.client", PurePath("my-app"))
+    assert names.named("src.api.client") == (PurePath("my-app/src/api/client.py"),)
+    assert module_name(PurePath("app/sub/b.py"), is_package) == ("app.sub.b", PurePath("."))
+
+
 def test_a_library_many_modules_import_is_looked_for_once_per_import_root() -> None:
     looked_for: list[tuple[str, PurePath]] = []
 
@@ -2059,6 +2074,128 @@ def test_a_client_class_a_test_replaces_with_a_stand_in_taking_no_base_url_waits
     )
     found = _applicabilities(tmp_path / "e", {"chain.py": chain, "tests/test_chain.py": chain_stub}, "chain.py")
     assert "safe" not in found.values()
+
+
+def test_a_stand_in_in_a_test_class_of_a_module_importing_no_pytest_holds_the_client(tmp_path: Path) -> None:
+    """A test module that imports neither pytest nor unittest and holds its tests as methods of
+    `Test*` classes (pytest collects them all the same; yegor256/gitted), with a stand-in class
+    defined in the test that takes no arguments (`monkeypatch.setattr("app.chat.OpenAI",
+    Fake)`): it is test code, so the client waits as for a module-level test, and its URLs are
+    a test's (advice, not a manual finding)."""
+    chat = (
+        "from openai import OpenAI\n\n\ndef ask(q):\n    client = OpenAI()\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[])\n"
+    )
+    test = (
+        "import httpx\n\nfrom app.chat import ask\n\n\nclass TestAsk:\n"
+        "    def test_ask(self, monkeypatch):\n        class Fake:\n            def __init__(self):\n"
+        "                self.chat = None\n\n"
+        "        monkeypatch.setattr('app.chat.OpenAI', Fake)\n"
+        "        httpx.Request('POST', 'https://api.openai.com/v1/chat/completions')\n        ask('hi')\n"
+    )
+    files = {"app/__init__.py": "", "app/chat.py": chat, "tests/test_chat.py": test}
+    assert _applicabilities(tmp_path / "a", files, "app/chat.py") == {"GLM002": "manual", "GLM101": "manual"}
+    url = [f for f in _findings(tmp_path / "b", files)["tests/test_chat.py"] if f.startswith("GLM405")]
+    assert len(url) == 1 and "in test code" in url[0], url
+    # a class whose name only starts like a test's, without test methods, is not a test
+    plain = test.replace("class TestAsk:", "class Testimony:").replace("def test_ask", "def ask_it")
+    files = {"app/__init__.py": "", "app/chat.py": chat, "app/witness.py": plain}
+    assert _applicabilities(tmp_path / "c", files, "app/chat.py")["GLM002"] == "safe"
+
+
+def test_a_client_class_a_mockito_stub_answers_only_without_arguments_waits(tmp_path: Path) -> None:
+    """mockito's `when(app.client).OpenAI().thenReturn(fake)` (nirrosenthal/Flask-Ask-Open-Api)
+    answers only a build with the arguments it lists: the move's `api_key=` and `base_url=` would
+    fail the test (InvocationError), so the client waits; a stub listing `base_url=` does not."""
+    client = "from openai import OpenAI\n\n\nclass Base:\n    def __init__(self):\n        self.client = OpenAI()\n"
+    test = (
+        "import app.client\nfrom mockito import mock, when\n\n\n"
+        "def test_base():\n    when(app.client).OpenAI().thenReturn(mock())\n    app.client.Base()\n"
+    )
+    files = {"app/__init__.py": "", "app/client.py": client, "tests/test_client.py": test}
+    assert _applicabilities(tmp_path / "a", files, "app/client.py") == {"GLM002": "manual"}
+    aliased = test.replace("import app.client\n", "from app import client as c\n").replace("(app.client)", "(c)")
+    files = {"app/__init__.py": "", "app/client.py": client, "tests/test_client.py": aliased}
+    assert _applicabilities(tmp_path / "b", files, "app/client.py") == {"GLM002": "manual"}
+    listing = test.replace("OpenAI()", "OpenAI(api_key=KEY, base_url=URL)")
+    files = {"app/__init__.py": "", "app/client.py": client, "tests/test_client.py": listing}
+    assert _applicabilities(tmp_path / "c", files, "app/client.py")["GLM002"] == "safe"
+
+
+def test_an_inherited_key_read_from_the_variable_the_subclass_names_holds_the_client(tmp_path: Path) -> None:
+    """`self.api_key` that a base class of another module reads from the variable its subclass
+    names (`ENV_API_KEY = "OPENAI_API_KEY"`, `os.getenv(self.ENV_API_KEY)`; nexoia-io/nexoia-sdk):
+    OpenAI's key, so adding `base_url=` alone would send it to Z.AI. The move waits for GLM001's
+    unsafe fix of the key, and the client's model id with it."""
+    base = (
+        "import os\n\n\nclass BaseClient:\n    ENV_API_KEY = None\n\n"
+        "    def __init__(self, api_key=None):\n        self.api_key = api_key or os.getenv(self.ENV_API_KEY)\n"
+    )
+    client = (
+        "from openai import OpenAI\n\nfrom .base import BaseClient\n\n\n"
+        'class Client(BaseClient):\n    ENV_API_KEY = "OPENAI_API_KEY"\n\n'
+        "    def ask(self, q, model='gpt-4o-mini'):\n        client = OpenAI(api_key=self.api_key, timeout=10)\n"
+        "        return client.chat.completions.create(model=model, messages=[])\n"
+    )
+    files = {"pkg/__init__.py": "", "pkg/base.py": base, "pkg/client.py": client}
+    found = _applicabilities(tmp_path / "a", files, "pkg/client.py")
+    assert found == {"GLM001": "unsafe", "GLM002": "unsafe", "GLM101": "unsafe"}, found
+
+
+def test_a_tests_model_setting_changes_only_with_the_code_it_mirrors(tmp_path: Path) -> None:
+    """`model = "gpt-4o-mini"` in a test, the id a mock expects the code to send
+    (`when(completions).create(model=model, ...)`, nirrosenthal/Flask-Ask-Open-Api): GLM108's
+    unsafe fix renamed it while the code's id waited (its client held by the test's stub), and
+    the test failed after `--unsafe-fixes`. It is reported without a fix unless every fix of the
+    run moves that id to the same GLM id."""
+    chat = (
+        "from openai import OpenAI\n\n\ndef ask(q):\n    client = OpenAI()\n"
+        "    return client.chat.completions.create(model='gpt-4o-mini', messages=[])\n"
+    )
+    test = (
+        "from unittest.mock import MagicMock\n\nimport app.chat\n\n\n"
+        "def test_ask(monkeypatch):\n    model = 'gpt-4o-mini'\n    fake = MagicMock()\n"
+        "    monkeypatch.setattr('app.chat.OpenAI', lambda: fake)\n    app.chat.ask('hi')\n"
+        "    fake.chat.completions.create.assert_called_once_with(model=model, messages=[])\n"
+    )
+    files = {"app/__init__.py": "", "app/chat.py": chat, "tests/test_chat.py": test}
+    assert _applicabilities(tmp_path / "a", files, "app/chat.py")["GLM101"] == "manual"
+    held = [f for f in _findings(tmp_path / "b", files)["tests/test_chat.py"] if f.startswith("GLM108")]
+    assert len(held) == 1 and "together with the code's id, by hand" in held[0], held
+    assert _applicabilities(tmp_path / "c", files, "tests/test_chat.py")["GLM108"] == "manual"
+    # the code's id moved by the run: the test's changes with it
+    files["tests/test_chat.py"] = test.replace("lambda: fake", "lambda **kwargs: fake")
+    assert _applicabilities(tmp_path / "d", files, "app/chat.py")["GLM101"] == "safe"
+    assert _applicabilities(tmp_path / "e", files, "tests/test_chat.py")["GLM108"] == "unsafe"
+
+
+def test_a_tests_expectation_of_a_results_model_changes_with_the_code(tmp_path: Path) -> None:
+    """`out = client.generate("ping")` then `assert out.model == "gpt-3.5-turbo"`, the model the
+    code reports (its default, a fake reply having none; nexoia-io/nexoia-sdk): it failed once
+    the run moved the code's id. It is an expectation of the code, fixed with it where the run
+    moves that id, a warning otherwise; not where the test writes the id again (a fake reply's
+    `model=`, which the result merely echoes)."""
+    chat = (
+        "from openai import OpenAI\n\n\nclass Chat:\n    def __init__(self):\n        self.client = OpenAI()\n\n"
+        "    def generate(self, q, model='gpt-4o-mini'):\n"
+        "        reply = self.client.chat.completions.create(model=model, messages=[])\n"
+        "        return getattr(reply, 'model', model)\n"
+    )
+    test = (
+        "from types import SimpleNamespace\n\nfrom app.chat import Chat\n\n\n"
+        "def test_generate(monkeypatch):\n    chat = Chat()\n"
+        "    out = SimpleNamespace(model=chat.generate('ping'))\n    out = chat.generate('ping')\n"
+        "    assert out.model == 'gpt-4o-mini'\n"
+    )
+    files = {"app/__init__.py": "", "app/chat.py": chat, "tests/test_chat.py": test}
+    assert _applicabilities(tmp_path / "a", files, "app/chat.py")["GLM101"] == "safe"
+    found = [f for f in _findings(tmp_path / "b", files)["tests/test_chat.py"] if f.startswith("GLM103")]
+    assert len(found) == 1 and "a test expects `out.model` to hold" in found[0], found
+    assert _applicabilities(tmp_path / "c", files, "tests/test_chat.py")["GLM103"] == "safe"
+    echoed = test.replace("model=chat.generate('ping')", "model='gpt-4o-mini'")
+    files["tests/test_chat.py"] = echoed
+    found = [f for f in _findings(tmp_path / "d", files)["tests/test_chat.py"] if f.startswith("GLM103")]
+    assert all("a test expects" not in f for f in found), found
 
 
 def test_an_imported_model_default_another_module_tests_against_a_list_waits(tmp_path: Path) -> None:

@@ -744,12 +744,32 @@ def names_openai_key(
                 found = found if found is None or variables is None or found in variables else None
     if found is None and type(value) is cst.Attribute and type(value.value) is cst.Name and depth < 3:
         found = _field_given_openai_key(model, tables, value, scope, variables, depth)
+    if found is None and type(value) is cst.Attribute and not model.bindings_of(value, scope):
+        # `self.api_key` that a base class of another module fills, in a class declaring the
+        # variable it is read from (`ENV_API_KEY = "OPENAI_API_KEY"`, nexoia-io/nexoia-sdk)
+        found = _declared_by_class(value, scope, names)
     if found is None:
         # `from keys import api_key`, where `keys` reads it from OPENAI_API_KEY (the project index)
         imported = imported_key(model, value, scope)
         if imported is not None and imported[1]:
             found = names.get(imported[1].lower())
     return found
+
+
+def _declared_by_class(value: cst.Attribute, scope: Scope, names: Mapping[str, str]) -> str | None:
+    """For `self.X` bound nowhere in this module: the key variable (of `names`, by lower-case
+    name) a class attribute of the enclosing class names as a string (`ENV_API_KEY =
+    "OPENAI_API_KEY"`), which what the class inherits reads the attribute from."""
+    klass = scope.enclosing_class()
+    if klass is None or type(value.value) is not cst.Name or value.value.value != "self":
+        return None
+    for bindings in klass.bindings.values():
+        for binding in bindings:
+            if type(binding.value) is cst.SimpleString and (
+                name := names.get((string_value(binding.value) or "").lower())
+            ):
+                return name
+    return None
 
 
 #: a name or attribute bound to one of these holds the key its value names

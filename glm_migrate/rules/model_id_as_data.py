@@ -171,6 +171,32 @@ class ModelIdAsData(Rule):
                 return code_of(other)
         return None
 
+    def _expected_result_model(self, literal: cst.SimpleString, value: str) -> str | None:
+        """In a test, `out.model` that the test expects to be `literal` (`assert out.model ==
+        "gpt-3.5-turbo"`), `out` given what a call of the code under test returns: the model
+        the code reports, most often the id it sent (or its default, where a fake reply has none),
+        which fails the test once the code's id moves alone. Not where the test writes the id
+        again (a fake reply's `model=` it merely echoes back)."""
+        if not self.model.is_test_module:
+            return None
+        parent = self.model.parents.get(literal)
+        comparison = self.model.parents.get(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+        if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
+            return None
+        if not isinstance(comparison.comparisons[0].operator, cst.Equal | cst.NotEqual):
+            return None
+        other = comparison.left if comparison.left is not literal else comparison.comparisons[0].comparator
+        if not (isinstance(other, cst.Attribute) and other.attr.value == "model" and isinstance(other.value, cst.Name)):
+            return None
+        bindings = self.model.lookup(other.value.value, self.model.scope_of(other))
+        returned = [b.value for b in bindings]
+        if not returned or not all(isinstance(v, cst.Call | cst.Await) for v in returned):
+            return None
+        if "mock" in "".join(code_of(v).lower() for v in returned if v is not None):
+            return None  # `MagicMock(model=...)`: the test's own stand-in
+        written = [lit for lit, _ in self.model.string_literals if string_value(lit) == value]
+        return code_of(other) if len(written) == 1 else None
+
     def _call_args(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
         """The expression reading a mock's `call_args` that `expr` is, or that the name `expr`
         was given (`kwargs = create.call_args.kwargs`, `_, kwargs = create.call_args`)."""
@@ -261,6 +287,7 @@ class ModelIdAsData(Rule):
                 # the code: it fails once the code's id is migrated, so it is worth more than a note
                 expected = self._expected_request_model(literal)
                 setting = self._expected_setting(literal) if expected is None else None
+                setting = setting or (self._expected_result_model(literal, value) if expected is None else None)
                 if expected is not None or setting is not None:
                     held = f"the mocked `{expected}` to be sent" if expected is not None else f"`{setting}` to hold"
                     written = "sends" if expected is not None else "writes"

@@ -117,7 +117,10 @@ class ModelSetting(Rule):
     (`def fake_reply(model="gpt-4o")` setting `reply.model` on a `MagicMock()`); so is a test's
     local id handed to a class of
     the project and compared with what the object gives back (`name = "gpt-4o-mini"`, `assert
-    Model(name).model == name`): the test passes with whatever id the holder keeps.
+    Model(name).model == name`): the test passes with whatever id the holder keeps. Any other
+    setting of a test (`model = "gpt-4o-mini"`, the id a mock expects the code to send) is
+    reported without a fix unless the run moves that id everywhere to the same GLM id: renamed
+    while the code keeps its id, the test would fail.
     """
 
     CODE = "GLM108"
@@ -610,6 +613,16 @@ class ModelSetting(Rule):
             return
         if through:
             message += f"; the run's requests go through LiteLLM (`{through}`), whose Z.AI provider takes `{new}`"
+        if self.model.is_test_module and self.model.facts.moved_ids.get(value) != new:
+            # a test's id is what it expects of the code it runs or gives it (a mock's expected
+            # `create(model=model, ...)`): renamed while the code keeps its id, the test fails
+            self.report(
+                literal,
+                f"{message}; in a test, where it is what the test expects of the code it runs or gives it: "
+                f"change it to `{new}` together with the code's id, by hand",
+                model=match,
+            )
+            return
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
 

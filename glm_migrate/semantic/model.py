@@ -167,16 +167,19 @@ class SemanticModel(ValueResolver):
 
     @functools.cached_property
     def is_test_module(self) -> bool:
-        """The module imports pytest or unittest, or defines `test_*` functions: test code, whose
-        clients rarely send anything and whose URLs and keys are often mocks and placeholders. A
-        variable named `test_*` (`test_string = "..."` in a notebook) is data, not a test."""
-        return any(
-            name.startswith("test_")
-            and any(
-                binding.defines is not None and type(binding.defines.node) is cst.FunctionDef for binding in bindings
+        """The module imports pytest or unittest, or defines `test_*` functions, at module level
+        or as methods of a `Test*` class (what pytest collects with no import of it): test code,
+        whose clients rarely send anything and whose URLs and keys are often mocks and
+        placeholders. A variable named `test_*` (`test_string = "..."` in a notebook) is data,
+        not a test."""
+        return (
+            _defines_tests(self.module_scope)
+            or any(
+                name.startswith("Test") and any(b.defines is not None and _defines_tests(b.defines) for b in bindings)
+                for name, bindings in self.module_scope.bindings.items()
             )
-            for name, bindings in self.module_scope.bindings.items()
-        ) or self.imports_from("pytest", "unittest")
+            or self.imports_from("pytest", "unittest")
+        )
 
     @functools.cached_property
     def tokenizer_literals(self) -> frozenset[cst.SimpleString]:
@@ -1082,3 +1085,12 @@ class _Collector(cst.CSTVisitor):
             names[node.value].append(node)
         else:
             names[node.value] = [node]
+
+
+def _defines_tests(scope: Scope) -> bool:
+    """Whether a module or class body defines a `test_*` function (a method, in a class)."""
+    return any(
+        name.startswith("test_")
+        and any(binding.defines is not None and type(binding.defines.node) is cst.FunctionDef for binding in bindings)
+        for name, bindings in scope.bindings.items()
+    )

@@ -72,3 +72,23 @@ def test_openai_client_base_url_key_check_that_does_not_stop_the_program() -> No
         'if not api_key.startswith("Bearer "):\n            raise ValueError(api_key)',
     ):
         assert "base_url=" in _migrated(KEY_CHECKED.format(check=check))
+
+
+def test_openai_client_base_url_noop_inherited_key_of_a_class_naming_openais_variable() -> None:
+    """`self.api_key` filled by a base class of another module from the variable the subclass
+    names (`ENV_API_KEY = "OPENAI_API_KEY"`, nexoia-io/nexoia-sdk): OpenAI's key, so adding only
+    `base_url=` would send it to Z.AI; the move waits for GLM001's unsafe fix of the key."""
+    source = (
+        "from openai import OpenAI\n\nfrom .base import BaseClient\n\n\n"
+        'class Client(BaseClient):\n    ENV_API_KEY = "OPENAI_API_KEY"\n\n'
+        "    def start(self):\n        self.client = OpenAI(api_key=self.api_key)\n"
+    )
+    result = migrate_source(source, settings=Settings(), tables=load_tables())
+    assert result.output == source
+    found = {d.code: d.applicability.value for d in result.diagnostics if d.applicability is not None}
+    assert found == {"GLM001": "unsafe", "GLM002": "unsafe"}, found
+    assert 'api_key=os.environ["ZAI_API_KEY"]' in _migrated(source, unsafe_fixes=True)
+    # a class naming no key variable (`PROVIDER = "openai"`) says nothing of the inherited key
+    other = source.replace('ENV_API_KEY = "OPENAI_API_KEY"', 'PROVIDER = "openai"')
+    result = migrate_source(other, settings=Settings(), tables=load_tables())
+    assert not any("is OpenAI's key" in d.message for d in result.diagnostics)
