@@ -1001,7 +1001,9 @@ def _run_hooks(active: list[Rule], model: SemanticModel) -> None:
         passed = model.passed.get(call, ())
         if call.mixed or staying or (call.migratable and any(c.target in _LEFT for c in passed)):
             clients = tuple(dict.fromkeys((*call.clients, *passed)))
-            if call.mixed and len(findings) > reported and _zhipu_client_never_here(model, call, clients, staying):
+            # (the clients may also be those a caller passes: `complete(make_client(vendor), ...)`)
+            mixed = call.mixed or bool(passed)
+            if mixed and len(findings) > reported and _zhipu_client_never_here(model, call, clients, staying):
                 del findings[reported:]
             _hold_fixes(findings[reported:], clients, staying)
         by_call.append((call, findings[reported:]))
@@ -2530,7 +2532,8 @@ def _zhipu_client_never_here(
 
 def _names_only_openai_models(test: cst.BaseExpression, tables: Tables) -> bool:
     """`name.startswith(("o3", "o4"))` on a model name (`self.model_name.lower()`), each prefix one
-    that ids of OpenAI's families start with and no GLM id does."""
+    that ids of OpenAI's families start with and no GLM id does, or one naming another vendor's
+    models (`"grok-3"`, `"claude"`: `[providers] other_model_words`), which no Zhipu client sends."""
     if type(test) is not cst.Call or type(test.func) is not cst.Attribute or test.func.attr.value != "startswith":
         return False
     if len(test.args) != 1 or "model" not in short_code(test.func.value).lower():
@@ -2542,9 +2545,16 @@ def _names_only_openai_models(test: cst.BaseExpression, tables: Tables) -> bool:
         prefix
         and not tables.writes_model_prefix(prefix)
         and not any(glm.startswith(prefix) for ids in tables.targets.values() for glm in ids)
-        and any(example.startswith(prefix) for family in tables.families for example in family.examples)
+        and (
+            any(example.startswith(prefix) for family in tables.families for example in family.examples)
+            or _LEADING_WORD.match(prefix.lower())[0] in tables.sdk.other_model_words  # type: ignore[index]
+        )
         for prefix in prefixes
     )
+
+
+#: the letters a model-name prefix starts with (`grok` of `grok-3`), "" for none
+_LEADING_WORD = re.compile(r"[a-z]*")
 
 
 def _either(codes: list[str], limit: int = 3) -> str:

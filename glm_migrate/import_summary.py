@@ -23,7 +23,7 @@ statements, `match` captures and `except*` names bind nothing there.
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 from glm_migrate.precheck import may_need_work
@@ -56,18 +56,97 @@ def _handed_names(tree: ast.Module, reexports: dict[str, str]) -> tuple[tuple[st
     """`ModuleSummary.handed_names`, as `summary._handed_names` reads them: arguments naming a
     module-level import of calls of another (`OpenAIAgent(model=MODEL_NAME)`)."""
     found: set[tuple[str, str, int, str]] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or (target := _imported_dotted(node.func, reexports)) is None:
-            continue
-        for position, arg in enumerate(node.args):
-            if isinstance(arg, ast.Starred):
-                break  # the positions after a splat are not known
-            if (value := _imported_dotted(arg, reexports)) is not None:
-                found.add((target, "", position, value))
-        for keyword in node.keywords:
-            if keyword.arg is not None and (value := _imported_dotted(keyword.value, reexports)) is not None:
-                found.add((target, keyword.arg, -1, value))
+    for scope in _scopes(tree):
+        aliases = _aliases(scope)
+        for node in _own_nodes(scope):
+            if not isinstance(node, ast.Call) or (target := _imported_dotted(node.func, reexports)) is None:
+                continue
+            for position, arg in enumerate(node.args):
+                if isinstance(arg, ast.Starred):
+                    break  # the positions after a splat are not known
+                if (value := _imported_dotted(_unaliased(arg, aliases, reexports), reexports)) is not None:
+                    found.add((target, "", position, value))
+            for keyword in node.keywords:
+                passed = _unaliased(keyword.value, aliases, reexports)
+                if keyword.arg is not None and (value := _imported_dotted(passed, reexports)) is not None:
+                    found.add((target, keyword.arg, -1, value))
     return tuple(sorted(found))
+
+
+_ALIAS_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _scopes(tree: ast.Module) -> Iterator[ast.AST]:
+    """The module and every function, lambda and class in it: the scopes names are bound in."""
+    yield tree
+    yield from (node for node in ast.walk(tree) if isinstance(node, _ALIAS_SCOPES))
+
+
+def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes a scope's own code holds: not those of the functions, lambdas and classes in it
+    (their decorators, defaults and bases are its own), nor its own name and parameters."""
+    pending: list[ast.AST] = [scope.body] if isinstance(scope, ast.Lambda) else list(getattr(scope, "body", ()))
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            pending += [*node.decorator_list, *node.args.defaults, *filter(None, node.args.kw_defaults)]
+        elif isinstance(node, ast.Lambda):
+            pending += [*node.args.defaults, *filter(None, node.args.kw_defaults)]
+        elif isinstance(node, ast.ClassDef):
+            pending += [*node.decorator_list, *node.bases, *node.keywords]
+        else:
+            pending += ast.iter_child_nodes(node)
+
+
+def _aliases(scope: ast.AST) -> dict[str, ast.expr]:
+    """Names the scope binds once, by a plain `name = MODEL_NAME` (or `= config.MODEL_NAME`),
+    and in no other way (`summary._aliased` reads the same through the semantic model)."""
+    counts: dict[str, int] = {}
+    plain: dict[str, ast.expr] = {}
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        arguments = scope.args
+        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
+            if arg is not None:
+                counts[arg.arg] = counts.get(arg.arg, 0) + 2
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            counts[node.name] = counts.get(node.name, 0) + 2
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                counts[name] = counts.get(name, 0) + 2
+        elif isinstance(node, ast.Import | ast.ImportFrom | ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
+            for name in _bound_names(node):
+                counts[name] = counts.get(name, 0) + 2
+        elif isinstance(node, _COMPREHENSIONS):
+            for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}:
+                counts[name] = counts.get(name, 0) + 2  # a comprehension's names (and walruses) are not told apart
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(target := node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Name | ast.Attribute)
+        ):
+            plain[target.id] = node.value
+    return {name: value for name, value in plain.items() if counts.get(name) == 1}
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(alias.asname or alias.name).partition(".")[0] for alias in node.names]
+    if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
+        return [node.name] if node.name else []
+    return []
+
+
+def _unaliased(node: ast.expr, aliases: dict[str, ast.expr], reexports: dict[str, str]) -> ast.expr:
+    """`MODEL_NAME` for a name `_aliases` found bound to it, else `node` itself."""
+    if isinstance(node, ast.Name) and node.id not in reexports and node.id in aliases:
+        return aliases[node.id]
+    return node
 
 
 def _imported_dotted(node: ast.expr, reexports: dict[str, str]) -> str | None:

@@ -158,6 +158,11 @@ class ModuleSummary:
     #: there (`self.client = OpenAI()`), which the project index tells this module
     #: (`ModuleFacts.wrapped_clients`)
     wrapped_calls: tuple[tuple[str, str], ...] = ()
+    #: (imported function or class as written, its sdk) for each OpenAI or Azure SDK client this
+    #: module hands to another module's code that makes API calls through it
+    #: (`create_thread(client)`, `semantic.HandedClient`): the project index tells that module
+    #: (`ModuleFacts.handed_clients`), which may import no SDK and so see no client of its own
+    handed_clients: tuple[tuple[str, str], ...] = ()
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
     module_client_moves: bool = False
@@ -344,6 +349,11 @@ class ModuleFacts:
     #: imported function or class, as written -> (parameter, position or -1, why) for each
     #: parameter it sends through a client only a person moves (`ModuleSummary.stayed_params`)
     stayed_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: this module's function or class -> the modules of the run handing it an OpenAI SDK client
+    #: (`ModuleSummary.handed_clients`): the calls it makes through its parameters are that
+    #: client's, and one Z.AI lacks (`client.beta.threads.create()`) is reported here, where it
+    #: is made, though this module imports no SDK
+    handed_clients: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -574,6 +584,7 @@ class ProjectIndex:
     _piped: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _held_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _held_model: dict[PurePath, dict[str, tuple[tuple[str, str], ...]]] | None = field(default=None, init=False)
+    _handed_clients: dict[PurePath, dict[str, tuple[str, ...]]] | None = field(default=None, init=False)
     _importer_keys: dict[PurePath, dict[str, str]] | None = field(default=None, init=False)
     _key_params: dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]] | None = field(default=None, init=False)
     _moved: frozenset[str] | None = field(default=None, init=False)
@@ -1001,6 +1012,7 @@ class ProjectIndex:
             held_model_params=self._held_model_params_of().get(path, {}) if summary.model_params else {},
             wrapped_clients=self._wrapped_clients_of(path),
             stayed_functions=stayed_functions,
+            handed_clients=self._handed_clients_of().get(path, {}) if summary.client_params else {},
         )
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
@@ -1027,6 +1039,12 @@ class ProjectIndex:
                 if not matched:
                     continue
                 source = self.resolve_name(value, importer)
+                if source is None and value.count(".") > 1:
+                    # `settings.MODEL_NAME` of `from config import settings`: an attribute of an
+                    # instance (a settings object) the defining module keeps
+                    head, _, attribute = value.rpartition(".")
+                    if isinstance(owner := self.resolve_name(head, importer), _Name):
+                        source = _Name(owner.path, f"{owner.name}.{attribute}")
                 if not isinstance(source, _Name) or source.path not in self.summaries:
                     continue
                 defining = self._summary(source.path) or ModuleSummary()
@@ -1053,6 +1071,19 @@ class ProjectIndex:
                 path: {name: tuple(sorted(entries)) for name, entries in names.items()} for path, names in found.items()
             }
         return self._held_model
+
+    def _handed_clients_of(self) -> dict[PurePath, dict[str, tuple[str, ...]]]:
+        """For each module, its functions and classes other modules of the run hand an OpenAI
+        SDK client, each with those modules (`ModuleFacts.handed_clients`; computed once)."""
+        if self._handed_clients is None:
+            found: dict[PurePath, dict[str, set[str]]] = {}
+            for importer, resolved, _ in self._imported_by_summaries("handed_clients"):
+                if isinstance(resolved, _Name):
+                    found.setdefault(resolved.path, {}).setdefault(resolved.name, set()).add(self._dotted(importer))
+            self._handed_clients = {
+                path: {name: tuple(sorted(callers)) for name, callers in names.items()} for path, names in found.items()
+            }
+        return self._handed_clients
 
     def _held_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, int, str], ...]]]:
         """For each module, its functions and classes other modules hand a client whose move

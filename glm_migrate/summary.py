@@ -124,6 +124,15 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         agents_setup=any(kind in _AGENTS_SETUPS for _, _, kind in model.framework_calls),
         attribute_calls=_attribute_calls(model),
         wrapped_calls=_wrapped_calls(model),
+        handed_clients=tuple(
+            sorted(
+                {
+                    (h.function, h.client.sdk)
+                    for h in model.handed
+                    if h.client.sdk in ("openai", "azure") and h.client.target is not Target.OTHER
+                }
+            )
+        ),
         session_clients=tuple(sorted(set(model.session_stored_clients.values()))),
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
@@ -146,7 +155,7 @@ def _handed_names(
     if not reexports:
         return ()
     found: set[tuple[str, str, int, str]] = set()
-    for call, _ in model.calls:
+    for call, scope in model.calls:
         func = dotted_name(call.func)
         if func is None:
             continue
@@ -161,11 +170,30 @@ def _handed_names(
             if type(arg.value) not in (cst.Name, cst.Attribute) or (splat and arg.keyword is None):
                 continue
             passed = dotted_name(arg.value)
+            if type(arg.value) is cst.Name and arg.value.value not in reexports:
+                passed = _aliased(model, arg.value.value, scope)
             value = _imported_dotted(passed, reexports) if passed is not None else None
             if value is not None:
                 keyword = arg.keyword.value if arg.keyword is not None else ""
                 found.add((target, keyword, -1 if keyword else position, value))
     return tuple(sorted(found))
+
+
+def _aliased(model: SemanticModel, name: str, scope: Scope) -> str | None:
+    """`MODEL_NAME` for `name` where the scope making the call binds it once, by a plain
+    `name = MODEL_NAME` (or `= config.MODEL_NAME`), and nothing else there binds it
+    (`import_summary._aliases` reads the same off the code)."""
+    bindings = model.lookup(name, scope)
+    if len(bindings) != 1 or bindings[0].scope is not scope:
+        return None
+    value, target = bindings[0].value, bindings[0].target
+    if type(value) not in (cst.Name, cst.Attribute) or value is None:
+        return None
+    assign_target = model.parents.get(target) if target is not None else None
+    assign = model.parents.get(assign_target) if assign_target is not None else None
+    if type(assign_target) is not cst.AssignTarget or type(assign) is not cst.Assign or len(assign.targets) != 1:
+        return None
+    return dotted_name(value)
 
 
 def _imported_dotted(dotted: str, reexports: Mapping[str, str]) -> str | None:

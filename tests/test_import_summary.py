@@ -56,6 +56,13 @@ CORNERS = {
         "import cfg\nfrom config import M\nfrom bots import A, b\nA(M, cfg.X.y, *rest, M, k=M, **kw)\n"
         "def f():\n    return b.ask(q, kind=cfg.M)\n"
     ),
+    "local aliases of imported names handed to imported code": (
+        "import cfg\nfrom config import M\nfrom bots import A\nm = M\nA(m)\n"
+        "def f(p=M):\n    name = cfg.X\n    twice = M\n    twice = cfg.Y\n    A(name, model=twice)\n"
+        "    return [A(model=n) for n in (name,)]\n"
+        "class K:\n    kept = M\n    A(kept)\n"
+        "g = lambda: A(m)\n"
+    ),
 }
 
 

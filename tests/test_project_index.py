@@ -3145,3 +3145,67 @@ def test_an_id_passed_to_another_modules_function_whose_client_only_a_person_mov
     assert not any(f.startswith(("GLM108", "GLM103")) for f in found["run.py"]), found
     fixes = _fixes(tmp_path / "u", files, "run.py")
     assert "GLM108" not in fixes and "GLM101" not in fixes, fixes
+
+
+def test_calls_through_a_parameter_in_a_module_importing_no_sdk_are_reported_there(tmp_path: Path) -> None:
+    """`threads.py` imports no SDK and calls `client.beta.threads.create()` through a parameter;
+    `app.py` builds `OpenAI()`, chats with it and hands it on (Conrad-X/chatbot-server,
+    automata's `eng_team/utils.py`): the client waits for those calls, and the calls are
+    reported where they are made, naming the module handing the client. A function no module of
+    the run hands a client stays unreported, and so does the same call handed a client of
+    another server."""
+    files = {
+        "threads.py": "def start(client):\n    return client.beta.threads.create()\n\n\n"
+        "def post(client, thread_id, text):\n"
+        "    return client.beta.threads.messages.create(thread_id, role='user', content=text)\n\n\n"
+        "def drop(client, thread_id):\n    return client.beta.threads.delete(thread_id)\n",
+        "app.py": "from openai import OpenAI\n\nfrom threads import post, start\n\nclient = OpenAI()\n"
+        "thread = start(client)\npost(client, thread.id, 'hi')\n"
+        "print(client.chat.completions.create(model='gpt-4o', messages=[]))\n",
+    }
+    found = _findings(tmp_path, files)
+    threads = found["threads.py"]
+    assert any(f.startswith("GLM301 `threads.create`") and "handed here by `app`" in f for f in threads), found
+    assert any(f.startswith("GLM301 `threads.messages.create`") and "`app`" in f for f in threads), found
+    assert not any("threads.delete" in f for f in threads), found  # `drop` is handed no client
+    assert _fixes(tmp_path / "held", files, "app.py")["GLM002"][0] == "unsafe"
+    # the same with a client of another server: its calls go there, nothing to report
+    files["app.py"] = files["app.py"].replace("OpenAI()", "OpenAI(base_url='http://localhost:8000/v1')")
+    assert not _findings(tmp_path / "other", files)["threads.py"]
+
+
+def test_a_setting_reaching_another_modules_model_parameter_otherwise_holds_the_client(tmp_path: Path) -> None:
+    """The fifty-fifth round's hold, for a setting handed on through a local name (`name =
+    MODEL_NAME; OpenAIAgent(model=name)`) and for an attribute of an instance another module
+    keeps (`settings.MODEL_NAME`, `settings = Settings()` in `config.py`): the agent's client
+    waits, naming the setting and the module handing it."""
+    agent = (
+        "from openai import OpenAI\n\n\nclass OpenAIAgent:\n"
+        "    def __init__(self, model):\n        self.client = OpenAI()\n        self.model = model\n\n"
+        "    def ask(self, q):\n"
+        "        return self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    local = {
+        "config.py": 'MODEL_NAME = "gpt-4o"\n',
+        "agent.py": agent,
+        "main.py": "from agent import OpenAIAgent\nfrom config import MODEL_NAME\n\n\n"
+        "def build():\n    name = MODEL_NAME\n    return OpenAIAgent(model=name)\n",
+    }
+    fixes = _fixes(tmp_path / "local", local, "agent.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`config.MODEL_NAME`, which `main` passes to `OpenAIAgent`" in fixes["GLM002"][1], fixes
+    # a name bound twice may hold anything: not followed
+    twice = {**local, "main.py": local["main.py"] + "    name = 'glm-4.6'\n"}
+    assert _fixes(tmp_path / "twice", twice, "agent.py")["GLM002"][0] == "safe"
+    instance = {
+        "config.py": 'class Settings:\n    MODEL_NAME = "gpt-4o"\n\n\nsettings = Settings()\n',
+        "agent.py": agent,
+        "main.py": "from agent import OpenAIAgent\nfrom config import settings\n\n"
+        "bot = OpenAIAgent(model=settings.MODEL_NAME)\n",
+    }
+    fixes = _fixes(tmp_path / "instance", instance, "agent.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`config.settings.MODEL_NAME`, which `main` passes" in fixes["GLM002"][1], fixes
+    # with a GLM id there, nothing waits
+    glm = {**instance, "config.py": instance["config.py"].replace("gpt-4o", "glm-4.6")}
+    assert _fixes(tmp_path / "glm", glm, "agent.py")["GLM002"][0] == "safe"

@@ -221,9 +221,16 @@ def _reads_tested(model: SemanticModel, dotted: str) -> list[ModelTest]:
     for use in model.names.get(attribute, []):
         read = model.parents.get(use)
         if type(read) is cst.Attribute and read.attr is use and dotted_name(read.value) == base:
-            test = test_around(model, through_passthrough(model, read))
+            node = through_passthrough(model, read)
+            test = test_around(model, node)
             if test is not None:
                 tests.append(ModelTest(test, dotted))
+            elif type(arg := model.parents.get(node)) is cst.Arg:
+                # `token_limit(args.judge_model)` with `def token_limit(name): for known in
+                # JUDGES: if known == name: ...`: the helper's tests of its parameter decide as
+                # a test of the attribute would (a command-line default looked up in a registry)
+                for param, callee in _parameters_given(model, arg, model.scope_of(node)):
+                    tests += [t for t in tests_of(model, param, callee, 1) if t not in tests]
     return tests
 
 

@@ -16,7 +16,7 @@ from glm_migrate.rules._responses_api import (
     to_chat_call,
     to_message_content,
 )
-from glm_migrate.semantic import ApiCall, Target, string_value
+from glm_migrate.semantic import ApiCall, Scope, SemanticModel, Target, string_value
 
 
 class NoGlmEndpoint(Rule):
@@ -184,8 +184,38 @@ class NoGlmEndpoint(Rule):
                     f"{self.target_name} equivalent: {found[1]}"
                 )
                 self.report(holder, message)
+        # `def create_thread(client): return client.beta.threads.create()` in a module importing
+        # no SDK, handed an OpenAI client by another module of the run (`ModuleFacts
+        # .handed_clients`): the call is that client's, and fails at Z.AI as made here
+        handed = self.model.facts.handed_clients
+        for call, params in self.model.parameter_calls if handed else ():
+            found = self.tables.unavailable_advice(call.path)
+            callers = {c for _, function in params for c in handed.get(_owner(self.model, function) or "", ())}
+            if found is None or not callers:
+                continue
+            shown = ", ".join(f"`{caller}`" for caller in sorted(callers))
+            message = (
+                f"`{'.'.join(call.path)}` has no {self.target_name} equivalent: {found[1]} (through an OpenAI client "
+                f"handed here by {shown})"
+            )
+            self.report(call.node, message)
 
     def _stands_alone(self, read: cst.Attribute) -> bool:
         """Nothing binds to `read` more tightly than `or` would: a statement's or an argument's
         whole value, an element."""
         return type(self.model.parents.get(read)) in LOOSE_CONTEXTS
+
+
+def _owner(model: SemanticModel, function: Scope) -> str | None:
+    """The name other modules call `function` by (`ModuleFacts.handed_clients`): a module-level
+    function's, "Class" for a module-level class's `__init__`, "Class.method" for its other
+    methods; None for any other function."""
+    node, parent = function.node, function.parent
+    if type(node) is not cst.FunctionDef or parent is None:
+        return None
+    if parent is model.module_scope:
+        return node.name.value
+    if parent.kind == "class" and parent.parent is model.module_scope and type(parent.node) is cst.ClassDef:
+        klass = parent.node.name.value
+        return klass if node.name.value == "__init__" else f"{klass}.{node.name.value}"
+    return None
