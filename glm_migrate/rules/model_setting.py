@@ -529,6 +529,17 @@ class ModelSetting(Rule):
                 model=match,
             )
             return
+        allowed = self._literal_type(literal, new)
+        if allowed is not None:
+            # `model: Literal["gpt-4o-mini", "gpt-5"] = "gpt-5"` on a request model: a GLM default
+            # outside the type that validates every value sent would contradict it
+            self.report(
+                literal,
+                f"{message}; its type `{allowed}` allows only the ids it lists: change the default and the type "
+                f"together (`{new}`), by hand",
+                model=match,
+            )
+            return
         tests = tests_of(self.model, name, scope) if name.isidentifier() else []
         twin = twin_in_list(self.model, self.tables, literal, endpoint, new)
         if twin is not None:
@@ -599,6 +610,25 @@ class ModelSetting(Rule):
             message += f"; the run's requests go through LiteLLM (`{through}`), whose Z.AI provider takes `{new}`"
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
+
+    def _literal_type(self, literal: cst.SimpleString, new: str) -> str | None:
+        """The `Literal[...]` annotation of the field or parameter `literal` is the default of
+        (`model: Literal["gpt-4o", "gpt-5"] = "gpt-5"`), when it does not list `new`; else None."""
+        holder = self.model.parents.get(literal)
+        if type(holder) is cst.AnnAssign and holder.value is literal:
+            annotation: cst.BaseExpression = holder.annotation.annotation
+        elif type(holder) is cst.Param and holder.default is literal and holder.annotation is not None:
+            annotation = holder.annotation.annotation
+        else:
+            return None
+        if type(annotation) is not cst.Subscript or (dotted_name(annotation.value) or "").split(".")[-1] != "Literal":
+            return None
+        listed = {
+            element.slice.value.evaluated_value
+            for element in annotation.slice
+            if type(element.slice) is cst.Index and type(element.slice.value) is cst.SimpleString
+        }
+        return None if new in listed else short_code(annotation)
 
     def _library_setting(self, name: str, scope: Scope) -> str | None:
         """The LLM library (`[model_readers]`, one no other rule checks) whose own settings
