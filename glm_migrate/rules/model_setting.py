@@ -612,15 +612,12 @@ class ModelSetting(Rule):
         self.report(literal, message, fix=fix, model=match)
 
     def _literal_type(self, literal: cst.SimpleString, new: str) -> str | None:
-        """The `Literal[...]` annotation of the field or parameter `literal` is the default of
-        (`model: Literal["gpt-4o", "gpt-5"] = "gpt-5"`), when it does not list `new`; else None."""
+        """The `Literal[...]` annotation of the field `literal` is the default of (`model:
+        Literal["gpt-4o", "gpt-5"] = "gpt-5"`), when it does not list `new`; else None."""
         holder = self.model.parents.get(literal)
-        if type(holder) is cst.AnnAssign and holder.value is literal:
-            annotation: cst.BaseExpression = holder.annotation.annotation
-        elif type(holder) is cst.Param and holder.default is literal and holder.annotation is not None:
-            annotation = holder.annotation.annotation
-        else:
+        if type(holder) is not cst.AnnAssign or holder.value is not literal:
             return None
+        annotation = holder.annotation.annotation
         if type(annotation) is not cst.Subscript or (dotted_name(annotation.value) or "").split(".")[-1] != "Literal":
             return None
         listed = {

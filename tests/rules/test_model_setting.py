@@ -7,8 +7,8 @@ from glm_migrate.tables import load_tables
 
 
 def test_model_setting_whose_type_lists_the_openai_ids_is_changed_by_hand() -> None:
-    """`model: Literal["gpt-4o-mini", "gpt-5"] = "gpt-5"` on a request model (a pydantic field, a
-    parameter): a GLM default outside the `Literal` contradicts the type that validates every
+    """`model: Literal["gpt-4o-mini", "gpt-5"] = "gpt-5"` on a request model (a pydantic
+    field): a GLM default outside the `Literal` contradicts the type that validates every
     request's value, so the default and the type change together, by hand
     (marcmazraany/MarcMazraany_Inmind_FinalProject's `SearchRequest`)."""
     sources = (
