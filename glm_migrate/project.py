@@ -1442,11 +1442,13 @@ class ProjectIndex:
             return {}
         if self._widths is None:
             # each size once, where a module of a package writes it (`app.models`) rather than a
-            # script (an Alembic revision), then by name: the same text whatever the order
+            # script (an Alembic revision), then by name: the same text whatever the order. A
+            # notebook's sizes are its own: nothing imports it, and what it sizes (a FAISS index,
+            # `embedding_size = 1536`) lives in its kernel, so another module's ids do not reach it
             widths: dict[int, tuple[tuple[bool, str], str]] = {}
             for written, writer in self._one_by_one():
                 sizes = writer.vector_widths
-                if not sizes:
+                if not sizes or written.suffix == ".ipynb":
                     continue
                 name = self._dotted(written)
                 rank = ("." not in name, name)

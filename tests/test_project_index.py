@@ -1725,6 +1725,27 @@ def test_a_vector_size_another_module_writes_is_named_where_the_embedding_id_is(
     assert not any("sized for its vectors" in f for f in found["app/embed.py"]), found["app/embed.py"]
 
 
+def test_a_vector_size_a_notebook_writes_is_not_named_in_other_modules(tmp_path: Path) -> None:
+    """A notebook is never imported, and what it sizes (`embedding_size = 1536` for its FAISS
+    index) lives in its own kernel: another notebook or script of the project that embeds with
+    `text-embedding-3-small` does not write into it, so its finding names no size of the first
+    (a lesson folder of independent notebooks: loveinlove02/langchain_2024_05). The notebook's
+    own embedding call still names it."""
+    embed = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        "def embed(text):\n"
+        "    return client.embeddings.create(model='text-embedding-3-small', input=text).data[0].embedding\n"
+    )
+    sized = embed + "\n\nembedding_size = 1536\nindex = faiss.IndexFlatL2(embedding_size)\n"
+    files = {"lesson_06/memory.ipynb": _as_notebook(sized), "lesson_08/embed.ipynb": _as_notebook(embed)}
+    files["lesson_09/search.py"] = embed
+    found = _findings(tmp_path, files)
+    for other in ("lesson_08/embed.ipynb", "lesson_09/search.py"):
+        assert not any("sized for its vectors" in f for f in found[other]), found[other]
+        assert _applicabilities(tmp_path, files, other)["GLM101"] == "unsafe"
+    assert any("`embedding_size = 1536` here" in f for f in found["lesson_06/memory.ipynb"])
+
+
 def test_vector_widths_reads_the_shapes_that_size_vectors() -> None:
     from glm_migrate.widths import vector_widths
 
