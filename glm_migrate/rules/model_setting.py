@@ -540,14 +540,6 @@ class ModelSetting(Rule):
                 model=match,
             )
             return
-<<<<<<< HEAD
-        tests = [
-            test
-            for setting, where in ((name, scope), *self._reached.get(literal, ()))
-            if setting.isidentifier()
-            for test in tests_of(self.model, setting, where)
-        ]
-=======
         allowed = self._literal_type(literal, new)
         if allowed is not None:
             # `model: Literal["gpt-4o-mini", "gpt-5"] = "gpt-5"` on a request model: a GLM default
@@ -559,8 +551,12 @@ class ModelSetting(Rule):
                 model=match,
             )
             return
-        tests = tests_of(self.model, name, scope) if name.isidentifier() else []
->>>>>>> fix-u62
+        tests = [
+            test
+            for setting, where in ((name, scope), *self._reached.get(literal, ()))
+            if setting.isidentifier()
+            for test in tests_of(self.model, setting, where)
+        ]
         twin = twin_in_list(self.model, self.tables, literal, endpoint, new)
         if twin is not None:
             # `gr.Dropdown(["gpt-4", "gpt-3.5-turbo"])`: both would become one choice
@@ -641,7 +637,6 @@ class ModelSetting(Rule):
         fix = Fix(((literal, partial(replace_string, value=new)),), f"Replace with `{new}`")
         self.report(literal, message, fix=fix, model=match)
 
-<<<<<<< HEAD
     def _written_in(self, literal: cst.SimpleString, expression: cst.BaseExpression) -> bool:
         """`literal` is written in `expression` itself (`"gpt-4o"`, `getenv("M") or "gpt-4o"`),
         not reached through a name it reads."""
@@ -651,7 +646,7 @@ class ModelSetting(Rule):
                 return False
             node = self.model.parents.get(node)
         return node is expression
-=======
+
     def _literal_type(self, literal: cst.SimpleString, new: str) -> str | None:
         """The `Literal[...]` annotation of the field `literal` is the default of (`model:
         Literal["gpt-4o", "gpt-5"] = "gpt-5"`), when it does not list `new`; else None."""
@@ -667,7 +662,6 @@ class ModelSetting(Rule):
             if type(element.slice) is cst.Index and type(element.slice.value) is cst.SimpleString
         }
         return None if new in listed else short_code(annotation)
->>>>>>> fix-u62
 
     def _library_setting(self, name: str, scope: Scope) -> str | None:
         """The LLM library (`[model_readers]`, one no other rule checks) whose own settings
