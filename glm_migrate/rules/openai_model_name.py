@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
 from functools import partial
 
 import libcst as cst
@@ -368,75 +369,75 @@ class OpenAIModelName(Rule):
                 return True
         return False
 
+    def _passed_ids(
+        self, functions: Mapping[str, tuple[tuple[str, int, str], ...]]
+    ) -> Iterator[tuple[str, tuple[str, int, str], cst.Arg, Scope, cst.SimpleString]]:
+        """(function as written, its entry, the argument, its scope, each literal it may be) for
+        each call here of another module's function in `functions` (by qualified name: the
+        parameter, its position, and what the project index says of it) passing that parameter."""
+        for call, scope in self.model.calls:
+            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
+                for entry in functions[qualified]:
+                    arg = passed_argument(call, entry[0], entry[1])
+                    if arg is not None:
+                        for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                            yield qualified, entry, arg, scope, literal
+
     def _passed_to_imported_functions(self, blocked: set[cst.SimpleString]) -> None:
         """Ids passed to another module's function that sends them to a client it moves to
         Z.AI (`from app.llm import chat` ... `chat("gpt-4o", messages)`, the project index)."""
-        functions = self.model.facts.model_functions
-        for call, scope in self.model.calls:
-            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
-                for param, index, endpoint in functions[qualified]:
-                    arg = passed_argument(call, param, index)
-                    if arg is None:
-                        continue
-                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
-                        old = string_value(literal)
-                        match = self.tables.match_on(endpoint, old) if old is not None else None
-                        if match is not None and old is not None:
-                            # kept here by whichever finding (a person's, unsafe in a safe run),
-                            # it holds the client sending it there (engine.py, `kept_handed`)
-                            self.context.handed_ids.append((literal, qualified, param, old))
-                        if match is None or not match.glm or literal in self._seen or literal in blocked:
-                            continue
-                        if self.claimed(literal):
-                            continue
-                        self._seen.add(literal)
-                        self.claim(literal)
-                        waits = self.model.facts.waiting_functions.get(qualified)
-                        message = (
-                            f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
-                            "whose client moves to Z.AI"
-                        )
-                        tests = self._tests(arg.value, scope) if arg.value is not literal else []
-                        there = dict(self.model.facts.tested_functions.get(qualified, ())).get(param)
-                        if (tests or there) and old is not None:
-                            # `model = "gpt-4o"; ask(text, model); PRICE[model]` here, or
-                            # `if model.startswith("text-embedding"):` in the function called
-                            shown = tests_shown([test.code for test in tests]) if tests else ""
-                            checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
-                            if waits is not None:
-                                message += " with --unsafe-fixes"  # waiting for this id, or another reason
-                            message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
-                            self.report(literal, message, model=match)
-                            report_model_tests(self, self._tested, tests, old, match.glm)
-                            continue
-                        self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
+        for qualified, (param, _, endpoint), arg, scope, literal in self._passed_ids(self.model.facts.model_functions):
+            old = string_value(literal)
+            match = self.tables.match_on(endpoint, old) if old is not None else None
+            if match is not None and old is not None:
+                # kept here by whichever finding (a person's, unsafe in a safe run),
+                # it holds the client sending it there (engine.py, `kept_handed`)
+                self.context.handed_ids.append((literal, qualified, param, old))
+            if match is None or not match.glm or literal in self._seen or literal in blocked:
+                continue
+            if self.claimed(literal):
+                continue
+            self._seen.add(literal)
+            self.claim(literal)
+            waits = self.model.facts.waiting_functions.get(qualified)
+            message = (
+                f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
+                "whose client moves to Z.AI"
+            )
+            tests = self._tests(arg.value, scope) if arg.value is not literal else []
+            there = dict(self.model.facts.tested_functions.get(qualified, ())).get(param)
+            if (tests or there) and old is not None:
+                # `model = "gpt-4o"; ask(text, model); PRICE[model]` here, or
+                # `if model.startswith("text-embedding"):` in the function called
+                shown = tests_shown([test.code for test in tests]) if tests else ""
+                checks = ", ".join(filter(None, (shown, there and f"{there} in `{qualified}`")))
+                if waits is not None:
+                    message += " with --unsafe-fixes"  # waiting for this id, or another reason
+                message += f", also tested by {checks}: replace it with `{match.glm}` and update the test"
+                self.report(literal, message, model=match)
+                report_model_tests(self, self._tested, tests, old, match.glm)
+                continue
+            self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
 
     def _passed_to_staying_functions(self, blocked: set[cst.SimpleString]) -> None:
         """Ids passed to another module's function that sends them through a client only a
         person points at Z.AI (`ModuleFacts.stayed_functions`): replaced here (a setting, a
         parameter's default), OpenAI would get the GLM id; they change with that client, by hand."""
-        functions = self.model.facts.stayed_functions
-        for call, scope in self.model.calls:
-            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
-                for param, index, why in functions[qualified]:
-                    arg = passed_argument(call, param, index)
-                    if arg is None:
-                        continue
-                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
-                        old = string_value(literal)
-                        match = self.tables.match_model(old) if old is not None else None
-                        if match is None or not match.glm or literal in self._seen or literal in blocked:
-                            continue
-                        if self.claimed(literal):
-                            continue
-                        self._seen.add(literal)
-                        self.claim(literal)
-                        self.report(
-                            literal,
-                            f"Model id `{old}`{match.label} sent by `{qualified}`: replace it with `{match.glm}` "
-                            f"when the client sending it there moves to Z.AI, which only a person does there: {why}",
-                            model=match,
-                        )
+        for qualified, (_, _, why), _, _, literal in self._passed_ids(self.model.facts.stayed_functions):
+            old = string_value(literal)
+            match = self.tables.match_model(old) if old is not None else None
+            if match is None or not match.glm or literal in self._seen or literal in blocked:
+                continue
+            if self.claimed(literal):
+                continue
+            self._seen.add(literal)
+            self.claim(literal)
+            self.report(
+                literal,
+                f"Model id `{old}`{match.label} sent by `{qualified}`: replace it with `{match.glm}` "
+                f"when the client sending it there moves to Z.AI, which only a person does there: {why}",
+                model=match,
+            )
 
     def _report_sent_elsewhere(
         self,
