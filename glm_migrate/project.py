@@ -201,6 +201,14 @@ class ModuleSummary:
     #: ... and for calls of this module's own functions and classes of `model_params`
     #: (`OpenAIAgent(model=MODEL_NAME)` beside `class OpenAIAgent`), by their names
     own_handed: tuple[tuple[str, str, int, str], ...] = ()
+    #: module-level class -> the `[frameworks]` kind of the LangChain OpenAI class it subclasses
+    #: (`class Chat(ChatOpenAI): ...`: ("Chat", "langchain_chat")), naming no server of its own:
+    #: its instances built in other modules talk to OpenAI as that class's do
+    langchain_subclasses: Mapping[str, str] = field(default_factory=dict)
+    #: module-level function or class -> (parameter, position or -1, resource path) for each
+    #: parameter it sends as the model id of a Responses API call (`def ask(model, text): ...
+    #: client.responses.create(model=model, ...)`), which Z.AI lacks: callers elsewhere pass the id
+    responses_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -332,6 +340,12 @@ class ModuleFacts:
     #: wrapper class of a module connected to this one by the run's imports keeps there): such
     #: reads (`self.wrapper.client`) are taken for that client, whose calls the rules then check
     wrapped_clients: Mapping[str, tuple[str, ClientFact]] = field(default_factory=dict)
+    #: imported class, as written -> (the kind of the LangChain OpenAI class it subclasses, its
+    #: dotted name where it is defined) (`ModuleSummary.langchain_subclasses`)
+    langchain_subclasses: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: imported function or class, as written -> the parameters it sends as a Responses API
+    #: call's model id (`ModuleSummary.responses_params`)
+    responses_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -900,6 +914,8 @@ class ProjectIndex:
         waiting_functions: dict[str, str] = {}
         tested_functions: dict[str, tuple[tuple[str, str], ...]] = {}
         inherited_calls: dict[str, str] = {}
+        subclasses: dict[str, tuple[str, str]] = {}
+        responses_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -924,6 +940,11 @@ class ProjectIndex:
                 tokenizer = defining.tokenizer_params.get(found.name)
                 if tokenizer:
                     tokenizer_functions[qualified] = tokenizer
+                if sent := defining.responses_params.get(found.name):
+                    responses_functions[qualified] = sent
+                if kind := defining.langchain_subclasses.get(found.name):
+                    where = self.modules.get(found.path, (found.path.stem, found.path))[0]
+                    subclasses[qualified] = (kind, f"{where}.{found.name}")
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._passing_summary(found.path, 0)
@@ -983,6 +1004,8 @@ class ProjectIndex:
             tested_functions=tested_functions,
             held_model_params=self._held_model_params_of().get(path, {}) if summary.model_params else {},
             wrapped_clients=self._wrapped_clients_of(path),
+            langchain_subclasses=subclasses,
+            responses_functions=responses_functions,
         )
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
