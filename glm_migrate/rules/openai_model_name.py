@@ -276,6 +276,8 @@ class OpenAIModelName(Rule):
                     )
         if self.model.facts.model_functions:
             self._passed_to_imported_functions(blocked)
+        if self.model.facts.responses_functions:
+            self._passed_to_responses_functions()
         self._handed_over_with_clients()
 
     def _without_model(self, call: ApiCall, *, movable: bool) -> None:
@@ -400,6 +402,32 @@ class OpenAIModelName(Rule):
                             continue
                         waits = self.model.facts.waiting_functions.get(qualified)
                         self._report_sent_elsewhere(literal, old or "", message, endpoint, match, waits)
+
+    def _passed_to_responses_functions(self) -> None:
+        """Ids passed to another module's function that sends them to a Responses API call
+        (`from app.llm import ask` ... `ask("gpt-4.1", text)`, the project index): Z.AI lacks
+        the API, so the id is reported at the call for the person who rewrites that request to
+        chat completions (GLM301 there), with its GLM id; no fix, as the request stays OpenAI's
+        until then."""
+        functions = self.model.facts.responses_functions
+        for call, scope in self.model.calls:
+            for qualified in sorted(self.model.qualified_names(callee(call), scope) & functions.keys()):
+                for param, index, path in functions[qualified]:
+                    arg = passed_argument(call, param, index)
+                    if arg is None:
+                        continue
+                    for literal in self.model.resolve_strings(arg.value, scope)[0]:
+                        old = string_value(literal)
+                        match = self.tables.match_on("chat", old) if old is not None else None
+                        if match is None or not match.glm or literal in self._seen or self.claimed(literal):
+                            continue
+                        self._seen.add(literal)
+                        self.claim(literal)
+                        message = (
+                            f"Model id `{old}`{match.label} sent to `{path}` by `{qualified}`, which Z.AI lacks: "
+                            f"once that request is rewritten to chat completions (GLM301 there), pass `{match.glm}`"
+                        )
+                        self.report(literal, message, model=match)
 
     def _report_sent_elsewhere(
         self,
