@@ -215,6 +215,14 @@ class ModuleSummary:
     #: sends as a request's model id through a client only a person moves (`repoint_blocker`):
     #: callers elsewhere keep the ids they pass until then, rather than send GLM's to OpenAI
     stayed_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: module-level class -> the `[frameworks]` kind of the LangChain OpenAI class it subclasses
+    #: (`class Chat(ChatOpenAI): ...`: ("Chat", "langchain_chat")), naming no server of its own:
+    #: its instances built in other modules talk to OpenAI as that class's do
+    langchain_subclasses: Mapping[str, str] = field(default_factory=dict)
+    #: module-level function or class -> (parameter, position or -1, resource path) for each
+    #: parameter it sends as the model id of a Responses API call (`def ask(model, text): ...
+    #: client.responses.create(model=model, ...)`), which Z.AI lacks: callers elsewhere pass the id
+    responses_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
@@ -354,6 +362,12 @@ class ModuleFacts:
     #: client's, and one Z.AI lacks (`client.beta.threads.create()`) is reported here, where it
     #: is made, though this module imports no SDK
     handed_clients: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: imported class, as written -> (the kind of the LangChain OpenAI class it subclasses, its
+    #: dotted name where it is defined) (`ModuleSummary.langchain_subclasses`)
+    langchain_subclasses: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: imported function or class, as written -> the parameters it sends as a Responses API
+    #: call's model id (`ModuleSummary.responses_params`)
+    responses_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -926,6 +940,8 @@ class ProjectIndex:
         tested_functions: dict[str, tuple[tuple[str, str], ...]] = {}
         stayed_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         inherited_calls: dict[str, str] = {}
+        subclasses: dict[str, tuple[str, str]] = {}
+        responses_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
             if isinstance(found, _Client):
@@ -952,6 +968,11 @@ class ProjectIndex:
                 tokenizer = defining.tokenizer_params.get(found.name)
                 if tokenizer:
                     tokenizer_functions[qualified] = tokenizer
+                if sent := defining.responses_params.get(found.name):
+                    responses_functions[qualified] = sent
+                if kind := defining.langchain_subclasses.get(found.name):
+                    where = self.modules.get(found.path, (found.path.stem, found.path))[0]
+                    subclasses[qualified] = (kind, f"{where}.{found.name}")
             elif isinstance(found, _Module):
                 # `import app.clients as c` ... `c.client`: the module's own clients, by full name
                 imported = self._passing_summary(found.path, 0)
@@ -1013,6 +1034,8 @@ class ProjectIndex:
             wrapped_clients=self._wrapped_clients_of(path),
             stayed_functions=stayed_functions,
             handed_clients=self._handed_clients_of().get(path, {}) if summary.client_params else {},
+            langchain_subclasses=subclasses,
+            responses_functions=responses_functions,
         )
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:

@@ -12,7 +12,13 @@ from glm_migrate.nodes import callee, code_of, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
 from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
 from glm_migrate.rules._flow import ModelTest, model_tests
-from glm_migrate.rules._helpers import imported_setting, names_openai_key, number_value, tests_shown
+from glm_migrate.rules._helpers import (
+    imported_setting,
+    langchain_subclasses,
+    names_openai_key,
+    number_value,
+    tests_shown,
+)
 from glm_migrate.rules._langchain_requests import piped_templates
 from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
@@ -142,7 +148,32 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         handed_names=_handed_names(model, reexports),
         own_handed=_handed_names(model, reexports, {name: name for name in model_params}) if model_params else (),
         stayed_params=_stayed_params(model),
+        langchain_subclasses=_langchain_subclasses(model),
+        responses_params=_responses_params(model),
     )
+
+
+def _responses_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """Module-level functions and classes that send a parameter as the model id of a Responses
+    API call (`ModuleSummary.responses_params`), whatever becomes of its client: Z.AI lacks the
+    API, so a person rewrites the call, and the callers' ids with it."""
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    for call in model.api_calls:
+        if call.path[0] != "responses" or call.path[-1] not in ("create", "parse", "stream"):
+            continue
+        for value in model.model_arguments(call):
+            for owner, param, index in params_reaching(model, value, call.scope):
+                found.setdefault(owner, set()).add((param, index, ".".join(call.path)))
+    return {name: tuple(sorted(params)) for name, params in found.items()}
+
+
+def _langchain_subclasses(model: SemanticModel) -> dict[str, str]:
+    """The module-level classes of `ModuleSummary.langchain_subclasses`, with their base's kind."""
+    return {
+        name: kind
+        for name, (node, _, kind) in langchain_subclasses(model).items()
+        if any(b.defines is not None and b.defines.node is node for b in model.module_scope.bindings.get(name, ()))
+    }
 
 
 def _handed_names(
@@ -1203,7 +1234,10 @@ def _tokenizer_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int], 
 def params_reaching(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> Iterator[tuple[str, str, int]]:
     """(module-level function or class, parameter, position or -1) for the parameters `value`
     comes from: a module-level function's own (`model=model`), or its class's `__init__`'s
-    through an attribute (`model=self.model` after `self.model = model or "gpt-4o"`)."""
+    through an attribute (`model=self.model` after `self.model = model or "gpt-4o"`), also made
+    a string again (`model=str(model)`)."""
+    if type(value) is cst.Call and type(value.func) is cst.Name and value.func.value == "str" and len(value.args) == 1:
+        value = value.args[0].value
     if type(value) is cst.Name:
         owner = scope.node
         if type(owner) is cst.FunctionDef and scope.parent is model.module_scope:

@@ -3230,3 +3230,58 @@ def test_a_setting_reaching_another_modules_model_parameter_otherwise_holds_the_
     # with a GLM id there, nothing waits
     glm = {**instance, "config.py": instance["config.py"].replace("gpt-4o", "glm-4.6")}
     assert _fixes(tmp_path / "glm", glm, "agent.py")["GLM002"][0] == "safe"
+
+
+def test_instances_of_a_langchain_subclass_built_in_other_modules_report_their_ids(tmp_path: Path) -> None:
+    """`models/chat.py` subclasses LangChain's `ChatOpenAI` (and its completion model); other
+    modules import the classes, through the package's `__init__` too, and build them with OpenAI
+    ids (DemoGPT's `OpenAIChatModel(model="gpt-4o-mini")`): the ids are reported at the calls as
+    the class's, not noted as data, and no fix touches them (the class picks the server)."""
+    files = {
+        "models/__init__.py": "from models.chat import Assistant, Writer\n",
+        "models/chat.py": "from langchain_openai import ChatOpenAI, OpenAI\n\n\n"
+        "class Assistant(ChatOpenAI):\n    def ask(self, q):\n        return self.invoke(q).content\n\n\n"
+        "class Writer(OpenAI):\n    pass\n\n\nlocal = Assistant(model_name='gpt-4o')\n",
+        "app.py": "from models import Assistant\n\nbot = Assistant(model='gpt-4o-mini', temperature=0)\n"
+        "same = Assistant(model='gpt-4o', base_url='http://localhost:8000/v1')\n"
+        "ids = ['gpt-4o-mini']\n",
+        "tests/test_writer.py": "from models.chat import Writer\n\n\ndef test_it():\n"
+        "    assert Writer(model='gpt-3.5-turbo-instruct').invoke('hi')\n",
+    }
+    found = _findings(tmp_path, files)
+    app = found["app.py"]
+    assert app[0].startswith("GLM006 `Assistant` (`models.chat.Assistant`) subclasses a LangChain OpenAI class"), app
+    assert "`gpt-4o-mini` (`glm-4.6` on Z.AI)" in app[0], app
+    # a call naming its own server is its own business; a list of ids stays data
+    assert len([f for f in app if f.startswith("GLM006")]) == 1, app
+    assert any(f.startswith("GLM103 Model id `gpt-4o-mini` used as data") for f in app), app
+    writer = found["tests/test_writer.py"]
+    assert writer[0].startswith("GLM006 `Writer` (`models.chat.Writer`) subclasses a LangChain OpenAI completion model")
+    assert not any(f.startswith("GLM103") for f in writer), writer
+    # an instance built where the class is defined, beside the class's own finding
+    chat = found["models/chat.py"]
+    assert any(f.startswith("GLM006 `Assistant` (`Assistant`)") and "`gpt-4o`" in f for f in chat), chat
+    assert not any(f.startswith("GLM103") for f in chat), chat
+    paths = _tree(tmp_path / "run", files)
+    assert not any(r.changed for r in run(paths, Settings(unsafe_fixes=True), jobs=1))
+
+
+def test_ids_passed_to_another_modules_responses_helper_are_reported_at_the_call(tmp_path: Path) -> None:
+    """`llm.py`'s helper sends its `model` parameter (made a string again, `str(model)`) to
+    `responses.create`, which Z.AI lacks; `bot.py` passes OpenAI ids, by position and by keyword
+    (it-breakfast's `response_openai("gpt-4.1", ...)`): reported there as the request's ids with
+    their GLM id, not noted as data, and left as they are (the request stays OpenAI's until a
+    person rewrites it)."""
+    files = {
+        "llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        "def answer(model, question):\n"
+        "    return client.responses.create(model=str(model), input=question).output_text\n",
+        "bot.py": "from llm import answer\n\nprint(answer('gpt-4.1', 'hi'))\nprint(answer(model='gpt-4o-mini', question='hello'))\n"
+        "print(answer('claude-sonnet-4-5', 'hi'))\n",
+    }
+    bot = _findings(tmp_path, files)["bot.py"]
+    assert len(bot) == 2, bot
+    assert bot[0].startswith("GLM101 Model id `gpt-4.1`") and "sent to `responses.create` by `llm.answer`" in bot[0]
+    assert "pass `glm-4.6`" in bot[0] and "`gpt-4o-mini`" in bot[1], bot
+    paths = _tree(tmp_path / "run", files)
+    assert not any(r.changed for r in run(paths, Settings(), jobs=1) if r.path.name == "bot.py")

@@ -232,29 +232,49 @@ def _image_part_reaching(model: SemanticModel, call: cst.Call | None) -> cst.Sim
 
 def _spent_on(model: SemanticModel, part: cst.SimpleString, requests: Collection[cst.Call]) -> cst.Call | None:
     """The one SDK request (of `requests`) an image part goes to, when it can reach no other:
-    written in the list of messages given to that call's `messages=`, or in a list a function
-    binds to a local name that nothing but that `messages=` reads. None where it may go further
-    (a list returned, appended to, stored, built in parts, or given to a function of the code's
-    own, which may send it anywhere)."""
+    written in the list of messages given to that call's `messages=`, or in a list or dict a
+    function binds to a local name that nothing but that request reads (its `messages=`, a
+    message's `content` written there, or its only `**` mapping, `create(**params)`). None where
+    it may go further (a list returned, appended to, stored, built in parts, or given to a
+    function of the code's own, which may send it anywhere)."""
     node: cst.CSTNode = part
-    parent = model.parents.get(node)
-    while parent is not None and type(parent) in (cst.DictElement, cst.Dict, cst.Element, cst.List):
-        node, parent = parent, model.parents.get(parent)
-    if type(node) is not cst.List:
+    for _ in range(3):  # the part, then the local names holding what holds it
+        parent = model.parents.get(node)
+        while parent is not None and type(parent) in (cst.DictElement, cst.Dict, cst.Element, cst.List):
+            node, parent = parent, model.parents.get(parent)
+        if type(node) not in (cst.List, cst.Dict):
+            return None
+        if type(parent) is cst.Arg:
+            return (
+                _messages_of(model, parent, requests) if type(node) is cst.List else _splat_of(model, parent, requests)
+            )
+        if type(parent) is not cst.Assign or len(parent.targets) != 1:
+            return None
+        target = parent.targets[0].target
+        if type(target) is not cst.Name:
+            return None
+        scope = model.scope_of(parent)
+        if scope.kind != "function" or len(model.lookup(target.value, scope)) != 1:
+            return None
+        reads = [use for use in model.uses_of(target.value, scope) if use is not target]
+        if len(reads) != 1:
+            return None
+        node = reads[0]
+        parent = model.parents.get(node)
+        if type(parent) is cst.Arg:
+            return _messages_of(model, parent, requests) if parent.star == "" else _splat_of(model, parent, requests)
+        if not isinstance(parent, cst.DictElement | cst.Element) or parent.value is not node:
+            return None  # read by anything else than a literal holding it on its way
+    return None
+
+
+def _splat_of(model: SemanticModel, arg: cst.Arg, requests: Collection[cst.Call]) -> cst.Call | None:
+    """The SDK request (of `requests`) `arg` is the only `**` mapping of."""
+    call = model.parents.get(arg)
+    if arg.star != "**" or call not in requests:
         return None
-    if type(parent) is cst.Arg:
-        return _messages_of(model, parent, requests)
-    if type(parent) is not cst.Assign or len(parent.targets) != 1:
-        return None
-    target = parent.targets[0].target
-    if type(target) is not cst.Name:
-        return None
-    scope = model.scope_of(parent)
-    if scope.kind != "function" or len(model.lookup(target.value, scope)) != 1:
-        return None
-    reads = [use for use in model.uses_of(target.value, scope) if use is not target]
-    arg = model.parents.get(reads[0]) if len(reads) == 1 else None
-    return _messages_of(model, arg, requests) if type(arg) is cst.Arg else None
+    call = cast(cst.Call, call)
+    return call if sum(a.star == "**" for a in call.args) == 1 else None
 
 
 def _messages_of(model: SemanticModel, arg: cst.Arg, requests: Collection[cst.Call]) -> cst.Call | None:
@@ -703,10 +723,20 @@ def names_openai_key(
                 # `self.api_key = api_key or OPENAI_API_KEY`: what either does; `self.keys =
                 # itertools.cycle(key.split(","))`: what the keys are taken from
                 found = names_openai_key(model, tables, held, bindings[0].scope, variables, depth + 1)
-        elif len(bindings) > 1 and all(type(b.target) is not cst.Param for b in bindings):
+        elif len(bindings) > 1 and (
+            all(type(b.target) is not cst.Param for b in bindings)
+            or any(
+                b.value is not None and type(b.target) is not cst.Param and model.bound_before(b, value)
+                for b in bindings
+            )
+        ):
             # assigned in branches (`key = token()` / `key = os.getenv("AZURE_OPENAI_API_KEY")`):
             # it holds the named key whenever one of them reads it, also through a constant of this
-            # module or another's (`key = GROQ_KEY` / `key = OPENAI_KEY`, a multi-provider app)
+            # module or another's (`key = GROQ_KEY` / `key = OPENAI_KEY`, a multi-provider app);
+            # so does a parameter given it in turn before every use (`api_key = api_key or
+            # os.getenv("OPENAI_API_KEY")`), not one a branch elsewhere gives another provider's
+            if any(type(b.target) is cst.Param for b in bindings):
+                bindings = [b for b in bindings if type(b.target) is not cst.Param and model.bound_before(b, value)]
             found = next((n for b in bindings if b.value is not None and (n := named(b.value))), None)
             if found is None and depth < 3:
                 constants = [b for b in bindings if type(b.value) in (cst.Name, cst.Attribute)]
@@ -1221,3 +1251,30 @@ def listed_under_other_key(parents: Mapping[cst.CSTNode, cst.CSTNode], message: 
     listed = parents.get(element) if type(element) is cst.Element else None
     entry = parents.get(listed) if type(listed) is cst.List else None
     return type(entry) is cst.DictElement and string_value(entry.key) != "messages"
+
+
+#: LangChain's OpenAI classes a subclass of keeps talking to OpenAI, by `[frameworks]` kind
+LANGCHAIN_OPENAI_KINDS = ("langchain_chat", "langchain_embeddings", "langchain_completions")
+#: where LangChain's OpenAI classes take their server
+LANGCHAIN_BASE_URLS = ("base_url", "openai_api_base")
+
+
+def langchain_subclasses(model: SemanticModel) -> dict[str, tuple[cst.ClassDef, cst.BaseExpression, str]]:
+    """The module-level classes subclassing one of LangChain's OpenAI classes (`class
+    Chat(ChatOpenAI, Base)`), by name: the class, the base and its kind. One whose body names a
+    server of its own (a `base_url` / `openai_api_base` field, attribute or keyword) is left out:
+    where it sends its requests is its own business."""
+    found: dict[str, tuple[cst.ClassDef, cst.BaseExpression, str]] = {}
+    for scope in model.scopes:
+        node = scope.node
+        if scope.kind != "class" or type(node) is not cst.ClassDef or scope.parent is None:
+            continue
+        for base in node.bases:
+            if base.keyword is not None:
+                continue
+            kind = model.tables.framework_of(model.qualified_names(base.value, scope.parent))
+            if kind in LANGCHAIN_OPENAI_KINDS:
+                if not any(name.value in LANGCHAIN_BASE_URLS for name in names_in(node.body)):
+                    found.setdefault(node.name.value, (node, base.value, kind))
+                break
+    return found

@@ -30,6 +30,7 @@ from glm_migrate.rules._helpers import (
     imported_key,
     key_literal,
     key_renaming_fix,
+    langchain_subclasses,
     names_openai_key,
     old_width_in_code,
     openai_key_replacing_fix,
@@ -244,7 +245,8 @@ class LangchainOpenAIClass(Rule):
     "claude-": ChatAnthropic}`, a provider table) builds instances no fix reaches: reported. So
     does a subclass of one of these classes (`class Chat(ChatOpenAI, Base)`, built in other
     modules and notebooks), reported once at its definition unless its body names a `base_url`
-    of its own, and an agent factory given an OpenAI model string (LangChain's
+    of its own, with the OpenAI ids its instances are given, there or in modules importing it,
+    reported at those calls (the class picks the server, so no fix), and an agent factory given an OpenAI model string (LangChain's
     `create_agent(model="gpt-4.1")`, langgraph's `create_react_agent("openai:gpt-4o")`), which
     builds a `ChatOpenAI` from it through `init_chat_model`: reported for a person.
     """
@@ -605,23 +607,13 @@ class LangchainOpenAIClass(Rule):
         """`class Chat(ChatOpenAI, Base)` (DemoGPT's `OpenAIChatModel`): its instances, built
         here or in modules and notebooks that import it, talk to OpenAI with `OPENAI_API_KEY`, and
         no fix moves them; reported once, at the class. One that names a server of its own (a
-        `base_url` field or keyword in its body) is left to it."""
+        `base_url` field or keyword in its body) is left to it. The OpenAI ids its instances are
+        given, here or where the project index says an imported class is one, are reported at
+        the call (`_subclass_instances`)."""
         kinds = {**ENDPOINTS, "langchain_completions": "chat"}
-        for scope in self.model.scopes:
-            node = scope.node
-            if scope.kind != "class" or type(node) is not cst.ClassDef or scope.parent is None:
-                continue
-            found = (
-                (base, kind)
-                for base in node.bases
-                if base.keyword is None
-                and (kind := self.tables.framework_of(self.model.qualified_names(base.value, scope.parent))) in kinds
-            )
-            first = next(found, None)
-            if first is None or _names_a_server(node):
-                continue
-            base, kind = first
-            name, parent = node.name.value, code_of(base.value)
+        local = langchain_subclasses(self.model)
+        for name, (node, base, kind) in local.items():
+            parent = code_of(base)
             glm = self.tables.lookup_model(kinds[kind], DEFAULT_MODELS.get(kind, DEFAULT_MODELS["langchain_chat"]))
             key = f'`api_key=os.environ["{self.key_env}"]`'
             if kind == "langchain_completions":
@@ -638,6 +630,63 @@ class LangchainOpenAIClass(Rule):
                     f"{key}{extra} and a GLM model (`{glm}`), or give the class those defaults"
                 )
             self.report(node.name, message)
+        self._subclass_instances(local)
+
+    def _subclass_instances(self, local: dict[str, tuple[cst.ClassDef, cst.BaseExpression, str]]) -> None:
+        """`OpenAIChatModel(model="gpt-4o-mini")`, the class a subclass of LangChain's
+        `ChatOpenAI` defined here or imported (`ModuleFacts.langchain_subclasses`): the instance
+        talks to OpenAI, so its OpenAI ids are reported at the call, for the person who moves the
+        class, not noted as data (GLM103). No fix: the class, not the call, picks the server, and
+        a GLM id sent to OpenAI fails."""
+        imported = self.model.facts.langchain_subclasses
+        if not imported and not local:
+            return
+        kinds = {**ENDPOINTS, "langchain_completions": "chat"}
+        for call, scope in self.model.calls:
+            func = call.func
+            found = sorted(self.model.qualified_names(func, scope) & imported.keys()) if imported else []
+            if found:
+                kind, where = imported[found[0]]
+            elif (
+                type(func) is cst.Name
+                and func.value in local
+                and any(
+                    b.defines is not None and b.defines.node is local[func.value][0]
+                    for b in self.model.lookup(func.value, scope)
+                )
+            ):
+                kind, where = local[func.value][2], func.value
+            else:
+                continue
+            arg = _kwarg(call, MODEL_ALIASES)
+            if arg is None or any(
+                a.star == "**" or (a.keyword is not None and a.keyword.value in ALIASES["base_url"]) for a in call.args
+            ):
+                continue  # the class's default (reported at the class), or a server this call may name
+            endpoint = kinds[kind]
+            literals = [
+                literal
+                for literal in self.model.resolve_strings(arg.value, scope)[0]
+                if not self.claimed(literal)
+                and (value := string_value(literal)) is not None
+                and self.tables.lookup_model(endpoint, value) is not None
+                and not self.tables.is_target(endpoint, value)
+            ]
+            if not literals:
+                continue
+            self.claim(*literals)
+            ids = ", ".join(
+                f"`{v}` (`{glm}` on Z.AI)"
+                if (glm := self.tables.lookup_model(endpoint, v))
+                else f"`{v}` (no GLM model)"
+                for v in dict.fromkeys(cast(str, string_value(literal)) for literal in literals)
+            )
+            what = "completion model" if kind == "langchain_completions" else "class"
+            self.report(
+                arg.value,
+                f"`{code_of(func)}` (`{where}`) subclasses a LangChain OpenAI {what}, which talks to OpenAI: "
+                f"it is given {ids}; move the class to Z.AI (its `base_url=`, `api_key=`) and its ids together",
+            )
 
     def _zhipu(self, call: cst.Call, scope: Scope) -> None:
         """langchain_community's `ChatZhipuAI` already talks to Zhipu's endpoint, which serves

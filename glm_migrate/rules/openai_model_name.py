@@ -281,6 +281,8 @@ class OpenAIModelName(Rule):
             self._passed_to_imported_functions(blocked)
         if self.model.facts.stayed_functions:
             self._passed_to_staying_functions(blocked)
+        if self.model.facts.responses_functions:
+            self._passed_to_responses_functions()
         self._handed_over_with_clients()
 
     def _without_model(self, call: ApiCall, *, movable: bool) -> None:
@@ -376,7 +378,8 @@ class OpenAIModelName(Rule):
         each call here of another module's function in `functions` (by qualified name: the
         parameter, its position, and what the project index says of it) passing that parameter."""
         for call, scope in self.model.calls:
-            for qualified in self.model.qualified_names(callee(call), scope) & functions.keys():
+            # sorted: one id passed to two such functions is reported the same way every run
+            for qualified in sorted(self.model.qualified_names(callee(call), scope) & functions.keys()):
                 for entry in functions[qualified]:
                     arg = passed_argument(call, entry[0], entry[1])
                     if arg is not None:
@@ -438,6 +441,25 @@ class OpenAIModelName(Rule):
                 f"when the client sending it there moves to Z.AI, which only a person does there: {why}",
                 model=match,
             )
+
+    def _passed_to_responses_functions(self) -> None:
+        """Ids passed to another module's function that sends them to a Responses API call
+        (`from app.llm import ask` ... `ask("gpt-4.1", text)`, the project index): Z.AI lacks
+        the API, so the id is reported at the call for the person who rewrites that request to
+        chat completions (GLM301 there), with its GLM id; no fix, as the request stays OpenAI's
+        until then."""
+        for qualified, (_, _, path), _, _, literal in self._passed_ids(self.model.facts.responses_functions):
+            old = string_value(literal)
+            match = self.tables.match_on("chat", old) if old is not None else None
+            if match is None or not match.glm or literal in self._seen or self.claimed(literal):
+                continue
+            self._seen.add(literal)
+            self.claim(literal)
+            message = (
+                f"Model id `{old}`{match.label} sent to `{path}` by `{qualified}`, which Z.AI lacks: "
+                f"once that request is rewritten to chat completions (GLM301 there), pass `{match.glm}`"
+            )
+            self.report(literal, message, model=match)
 
     def _report_sent_elsewhere(
         self,

@@ -92,3 +92,26 @@ def test_openai_client_base_url_noop_inherited_key_of_a_class_naming_openais_var
     other = source.replace('ENV_API_KEY = "OPENAI_API_KEY"', 'PROVIDER = "openai"')
     result = migrate_source(other, settings=Settings(), tables=load_tables())
     assert not any("is OpenAI's key" in d.message for d in result.diagnostics)
+
+
+def test_openai_client_base_url_noop_parameter_given_openais_key_in_turn() -> None:
+    # `api_key = api_key or os.getenv("OPENAI_API_KEY")` before `OpenAI(api_key=api_key)`: the
+    # parameter holds OpenAI's key when no caller gives one, so the client waits for GLM001
+    source = (
+        "import os\nfrom openai import OpenAI\n\n\ndef make(api_key=None):\n"
+        '    api_key = api_key or os.getenv("OPENAI_API_KEY")\n    return OpenAI(api_key=api_key)\n'
+    )
+    result = migrate_source(source, settings=Settings(), tables=load_tables())
+    assert result.output == source
+    key = next(d for d in result.diagnostics if d.code == "GLM001")
+    assert "OpenAI's key (`OPENAI_API_KEY`)" in key.message and key.applicability.value == "unsafe"
+    # a parameter never given OpenAI's key is the caller's to choose, as before
+    own = source.replace('os.getenv("OPENAI_API_KEY")', 'os.getenv("LLM_KEY")')
+    assert "base_url=" in migrate_source(own, settings=Settings(), tables=load_tables()).output
+    # ... nor one a branch for another provider gives OpenAI's key (a provider switch)
+    branch = (
+        "import os\nfrom openai import OpenAI\n\n\ndef make(kind, api_key=None):\n    if kind == 'other':\n"
+        '        api_key = os.getenv("OPENAI_API_KEY", api_key)\n        return Other(api_key)\n'
+        "    return OpenAI(api_key=api_key)\n"
+    )
+    assert "base_url=" in migrate_source(branch, settings=Settings(), tables=load_tables()).output
