@@ -56,6 +56,7 @@ from glm_migrate.semantic import (
 from glm_migrate.summary import (
     ANOTHER_SERVER,
     BY_HAND,
+    CREDENTIALS,
     REPOINTED,
     UNSEEN_ID,
     cannot_follow,
@@ -1503,6 +1504,15 @@ def _move_as_safely_as_its_calls(
                 f"`{handed.function}`, which it is passed to, sets its `{handed.path[0]}` itself, deciding from the "
                 "one it was built with: moved, it would not go where that function sends it; change both by hand",
             )
+        elif handed.path[-1] == CREDENTIALS:
+            # `Uploader(client)` there sends requests of its own with `self._client.auth_headers`
+            # (a batch library's file upload): moved, the client would take them to Z.AI unseen
+            _also_wait(
+                waiting,
+                handed.client,
+                f"`{handed.function}`, which it is passed to, sends requests of its own with its `{handed.path[0]}`, "
+                "which are not seen: moved, the client would take them to Z.AI; check that code by hand",
+            )
         elif handed.path[-1] == UNSEEN_ID:
             # `run(client, q)` there sends `gpt-4o-mini` through a parameter in a module that imports
             # no SDK (GLM103 reports the id there), or one declared as Azure's client too (GLM101
@@ -1665,6 +1675,16 @@ def _move_as_safely_as_its_calls(
                 waiting.setdefault(
                     client,
                     f"its `{'.'.join(path)}` is handed to `{short_code(holder.func)}`, whose requests are not seen",
+                )
+    for read, scope in model.credential_reads:
+        # `requests.post(url, headers=client.auth_headers)`: requests of this module's own with
+        # the client's key, not seen, to whatever server they name
+        for sender in model.values_of(read.value, scope):
+            if isinstance(sender, Client) and moved_by_fixes(sender):
+                waiting.setdefault(
+                    sender,
+                    f"its `{read.attr.value}` are sent with requests of this module's own (`{short_code(read)}`), "
+                    "which are not seen",
                 )
     for client, stored in model.state_stored_clients.items():
         # `app.state.llm = AsyncOpenAI()`: the routes of other modules call it through the app

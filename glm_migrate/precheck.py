@@ -18,6 +18,9 @@ file is let in when it holds one of these, as a whole token:
   without any SDK name: a call through a client another module builds and this one imports
   (`self.client` of a base class, `from app.llm import client`), which the project index hands
   the module (`project.py`); missed here, the other module moved its client unaware of it;
+- a client's credentials read as request headers (`.auth_headers`, `.default_headers`), by code
+  sending requests of its own with a client another module passes it (`Uploader(client)`):
+  missed here, that module moved its client unaware of those requests;
 - a LangChain prompt template built from messages and a `|` pipe (`prompt | chat_model`): the
   chat model may be another module's, which the project index tells whether the template has no
   user turn (GLM221); missed here, that module moved its chat model unaware of it.
@@ -159,6 +162,8 @@ def may_need_work(data: bytes, model_ids: Iterable[str] = ()) -> bool:
     if _STAR_IMPORT.search(data) is not None and _SDK_RESOURCE.search(data) is not None:
         return True
     if _API_CALL.search(lowered) is not None:  # its literal `.` first: a fast scan, no word test needed
+        return True
+    if b".auth_headers" in data or b".default_headers" in data:  # `[paths] credential_attributes`
         return True
     if b"from_messages" in data and b"|" in data:
         return True

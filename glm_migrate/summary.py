@@ -20,7 +20,7 @@ from glm_migrate.rules._helpers import (
     tests_shown,
 )
 from glm_migrate.rules._langchain_requests import piped_templates
-from glm_migrate.rules._setting_flow import ModuleIndex, unstripped
+from glm_migrate.rules._setting_flow import KEY_KEYWORDS, OWN_CLIENT_KINDS, URL_KEYWORDS, ModuleIndex, unstripped
 from glm_migrate.rules._settings_class import settings_instances
 from glm_migrate.rules.dict_response_read import endpoints_patched_with_a_dict
 from glm_migrate.semantic import (
@@ -62,6 +62,10 @@ UNSEEN_ID = "#unseen-id"
 #: itself (`client.base_url = ...`, astra-assistants' `patch(client)`): a caller's client moved to
 #: Z.AI would be left alone there, or pointed elsewhere
 REPOINTED = "#repointed"
+#: marks a "path" of `client_params` for a parameter whose client's credentials the function sends
+#: requests of its own with (`headers=self._client.auth_headers`): requests not seen, which a
+#: caller's client moved to Z.AI would take there
+CREDENTIALS = "#credentials"
 
 _T = TypeVar("_T")
 
@@ -679,6 +683,18 @@ def _key_settings(model: SemanticModel) -> dict[str, tuple[str, str]]:
             variable = names_openai_key(model, tables, target, model.module_scope)
             if variable is not None:
                 found[name] = (variable, "named")
+    for scope in model.scopes:
+        # `class Config: OPENAI_API_KEY = os.getenv("OPENAI_API_KEY")`, imported as `Config` and
+        # read as `Config.OPENAI_API_KEY`
+        if scope.kind != "class" or scope.parent is not model.module_scope or type(scope.node) is not cst.ClassDef:
+            continue
+        for name, bindings in scope.bindings.items():
+            value = bindings[-1].value
+            if type(bindings[-1].target) is not cst.Name or value is None:
+                continue
+            env = env_lookup(unstripped(value))
+            if env is not None and env[0] in tables.openai_key_envs and env[0] not in model.program_key_envs:
+                found.setdefault(f"{scope.node.name.value}.{name}", (env[0], "env"))
     for name, fields in settings_instances(model).items():
         # `settings = Settings()`, whose `api_key` field `env_prefix="openai_"` reads from OPENAI_API_KEY
         for field, envs in fields.items():
@@ -721,6 +737,19 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
     request sends itself: as an argument, in a tuple (`auth=("", OPENAI_API_KEY)`), or in a dict
     kept in a name (`headers = {...}` then `requests.get(url, headers=headers)`)."""
     http = model.tables.sdk.http_clients
+    # `OpenAIEmbedding(api_key=Config.OPENAI_API_KEY)`: a library class keeping its own OpenAI
+    # client, which no fix moves (GLM302), given no server of its own
+    urls = {*URL_KEYWORDS, "api_base", *model.tables.sdk.model_reader_url_keywords}
+    for call, scope, kind in model.framework_calls:
+        if kind not in OWN_CLIENT_KINDS:
+            continue
+        keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+        if urls.isdisjoint(keywords):
+            for keyword in KEY_KEYWORDS & keywords.keys():
+                if type(keywords[keyword]) in (cst.Name, cst.Attribute):
+                    imported = imported_setting(model, keywords[keyword], scope)
+                    if imported is not None:
+                        yield imported[0]
     for call, scope in model.calls:
         request: bool | None = None
         for arg in call.args:
@@ -1079,6 +1108,16 @@ def _client_params(model: SemanticModel) -> dict[str, tuple[tuple[str, int, str]
                 for index, name in _params_named(node, {param.name.value}):
                     place = index - shift if index > 0 else index
                     found.setdefault(owner, set()).add((name, place, f"{target.attr.value}.{REPOINTED}"))
+    # `requests.post(url, headers=self._client.auth_headers)`: the function (a method of the class
+    # whose `__init__` keeps the client) sends requests of its own with its callers' client's key
+    for read, scope in model.credential_reads:
+        receiver = dotted_name(read.value)
+        for param, function in model.params_holding(receiver, scope) if receiver is not None else ():
+            if (owned := _param_owner(model, function, methods=True)) is not None:
+                node, owner, shift = owned
+                for index, name in _params_named(node, {param.name.value}):
+                    place = index - shift if index > 0 else index
+                    found.setdefault(owner, set()).add((name, place, f"{read.attr.value}.{CREDENTIALS}"))
     # A class with a field declared as the SDK's client (`@dataclass class Deps: client: AsyncOpenAI`,
     # pydantic-ai's deps) carries a caller's client into this module, where any parameter declared
     # as that client may be given it (`get_embedding(q, ctx.deps.client)`): its field serves the

@@ -243,6 +243,9 @@ class SdkSurface:
     transparent_segments: frozenset[str]
     #: client methods that return a copy of the client (`with_options`)
     client_copy_methods: frozenset[str]
+    #: client attributes holding its credentials as headers (`auth_headers`): code reading one
+    #: sends requests of its own with the client's key
+    credential_attributes: frozenset[str]
     #: segments only OpenAI's SDK has: an untraced receiver's call with one is an OpenAI call
     distinctive_segments: frozenset[str]
     #: other import paths of client classes ("openai.lib.azure.AzureOpenAI") -> their names
@@ -1054,6 +1057,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         legacy_request_helpers=frozenset(_str_list(raw, "legacy.request_helpers", "sdk")),
         transparent_segments=frozenset(_str_list(raw, "paths.transparent_segments", "sdk")),
         client_copy_methods=frozenset(_str_list(raw, "paths.client_copy_methods", "sdk")),
+        credential_attributes=frozenset(_str_list(raw, "paths.credential_attributes", "sdk")),
         distinctive_segments=frozenset(_str_list(raw, "paths.distinctive_segments", "sdk")),
         class_aliases={str(k): str(v) for k, v in _get(raw, "aliases", Mapping, "sdk").items()},
         omitted_values=frozenset(_str_list(raw, "omitted.values", "sdk")),

@@ -2776,8 +2776,8 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         findings = _findings(tmp_path / str(n), files)
         assert findings[setting] == [
             "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on as data (in a "
-            "response, a request's headers or auth), not to a client: read `ZAI_API_KEY` only where the key goes "
-            "to a client moved to Z.AI"
+            "response, a request's headers or auth) or to a library that keeps talking to OpenAI, not to a client: "
+            "read `ZAI_API_KEY` only where the key goes to a client moved to Z.AI"
         ], findings
         assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
     # a setting another module only gives to a client stays an unsafe rename
@@ -3285,3 +3285,56 @@ def test_ids_passed_to_another_modules_responses_helper_are_reported_at_the_call
     assert "pass `glm-4.6`" in bot[0] and "`gpt-4o-mini`" in bot[1], bot
     paths = _tree(tmp_path / "run", files)
     assert not any(r.changed for r in run(paths, Settings(), jobs=1) if r.path.name == "bot.py")
+
+
+def test_a_client_whose_credentials_another_modules_class_sends_requests_with_waits(tmp_path: Path) -> None:
+    """`Uploader(client=OpenAI())`, whose class in another module keeps the client and sends
+    requests of its own with it (`requests.post(url, headers=self._client.auth_headers)`, a
+    batch library's file upload): those requests are not seen, so moved by a safe fix the client
+    would take them to Z.AI unseen. It waits, naming the class; one that reads only `timeout`
+    does not hold it. So does a client whose `default_headers` this module sends itself."""
+    files = {
+        "store/__init__.py": "",
+        "store/upload.py": "import requests\n\n\nclass Uploader:\n    def __init__(self, client):\n"
+        "        self._client = client\n\n    def upload(self, data):\n"
+        "        url = str(self._client.base_url) + 'files'\n"
+        "        return requests.post(url, data=data, headers=self._client.auth_headers)\n",
+        "app.py": "from openai import OpenAI\n\nfrom store.upload import Uploader\n\nclient = OpenAI()\n"
+        "uploader = Uploader(client=client)\n\n\ndef ask(q):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "app.py")
+    assert fixes["GLM002"][0] == fixes["GLM101"][0] == "unsafe", fixes
+    assert "`store.upload.Uploader`" in fixes["GLM002"][1] and "`auth_headers`" in fixes["GLM002"][1], fixes
+    files["store/upload.py"] = files["store/upload.py"].replace(
+        "headers=self._client.auth_headers", "timeout=self._client.timeout"
+    )
+    assert _fixes(tmp_path / "b", files, "app.py")["GLM002"][0] == "safe"
+    alone = {
+        "app.py": "import requests\nfrom openai import OpenAI\n\nclient = OpenAI()\n\n\ndef upload(data):\n"
+        "    return requests.post('https://api.openai.com/v1/files', data=data, headers=client.default_headers)\n\n\n"
+        "def ask(q):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n",
+    }
+    fixes = _fixes(tmp_path / "c", alone, "app.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`default_headers`" in fixes["GLM002"][1], fixes
+
+
+def test_a_key_class_attribute_another_module_hands_to_llamaindex_keeps_its_name(tmp_path: Path) -> None:
+    """`class Config: OPENAI_API_KEY = os.getenv("OPENAI_API_KEY")` in `config.py`, which
+    `embed.py` hands to LlamaIndex's `OpenAIEmbedding(api_key=Config.OPENAI_API_KEY)`, a class no
+    fix moves (jwfing/bookmark.ai): renamed, even by an unsafe fix, the setting would give OpenAI
+    a Z.AI key. It is reported, naming the module; given Z.AI's `api_base`, the class moves with it."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": 'import os\n\n\nclass Config:\n    OPENAI_API_KEY = os.getenv("OPENAI_API_KEY")\n',
+        "app/embed.py": "from llama_index.embeddings.openai import OpenAIEmbedding\n\nfrom app.config import Config\n\n\n"
+        "def embedder():\n    return OpenAIEmbedding(api_key=Config.OPENAI_API_KEY)\n",
+    }
+    findings = _findings(tmp_path / "a", files)
+    assert any("`app.embed` hands the setting on" in f for f in findings["app/config.py"]), findings
+    assert "GLM009" not in _fixes(tmp_path / "a", files, "app/config.py")
+    files["app/embed.py"] = files["app/embed.py"].replace(
+        "(api_key=Config.OPENAI_API_KEY)", '(api_key=Config.OPENAI_API_KEY, api_base="https://api.z.ai/api/paas/v4/")'
+    )
+    assert "GLM009" in _fixes(tmp_path / "b", files, "app/config.py")

@@ -28,6 +28,10 @@ from glm_migrate.tables import Tables
 LANGCHAIN_KINDS = frozenset({"langchain_chat", "langchain_embeddings"})
 KEY_KEYWORDS = frozenset({"api_key", "openai_api_key"})
 URL_KEYWORDS = frozenset({"base_url", "openai_api_base"})
+#: `[frameworks]` kinds whose classes keep their own OpenAI client, built from their own keywords,
+#: which no fix moves (GLM302 says how to): a key or URL handed to one stays OpenAI's (Chroma's
+#: `OpenAIEmbeddingFunction`, LlamaIndex's `OpenAI` and `OpenAIEmbedding`)
+OWN_CLIENT_KINDS = frozenset({"chroma_openai", "llamaindex"})
 
 
 class Sink(enum.Enum):
@@ -507,9 +511,15 @@ class ModuleIndex:
         if not self.model.facts.handed_keys:
             return None
         target = assigned_target(self.parents.get(value), value)
-        if target is None or self.scope_of(target) is not self.model.module_scope:
+        if target is None:
             return None
-        return self.model.facts.handed_keys.get(target.value)
+        scope = self.scope_of(target)
+        if scope is self.model.module_scope:
+            return self.model.facts.handed_keys.get(target.value)
+        # `class Config: OPENAI_API_KEY = os.getenv(...)`, handed on as `Config.OPENAI_API_KEY`
+        if scope.kind == "class" and scope.parent is self.model.module_scope and type(scope.node) is cst.ClassDef:
+            return self.model.facts.handed_keys.get(f"{scope.node.name.value}.{target.value}")
+        return None
 
     def key_alone(self, read: cst.CSTNode) -> bool:
         """`read` is given to `openai.api_key` in a module that sends no request through the

@@ -15,6 +15,7 @@ from glm_migrate.rules._helpers import code_of, dict_entry, rename_env_lookup, r
 from glm_migrate.rules._setting_flow import (
     KEY_KEYWORDS,
     LANGCHAIN_KINDS,
+    OWN_CLIENT_KINDS,
     URL_KEYWORDS,
     ModuleIndex,
     every_key_reader_moves,
@@ -28,10 +29,6 @@ from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
 CLIENT_OPTIONS = frozenset({"api_key", "base_url", "openai_api_key", "openai_api_base", "api_base"})
-
-#: `[frameworks]` kinds whose classes keep their own OpenAI client, built from their own keywords,
-#: which no fix moves (GLM302 says how to): a key or URL handed to one stays OpenAI's
-OWN_CLIENT_KINDS = frozenset({"chroma_openai"})
 
 #: nodes that start a scope: a test outside one says nothing of the code inside
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
@@ -454,7 +451,7 @@ class OpenAIEnvVar(Rule):
                 self.report(
                     node,
                     f"{message}, and `{handing}` hands the setting on as data (in a response, a request's "
-                    f"headers or auth), not to a client: read `{new}` only where the key goes to a client moved to "
+                    f"headers or auth) or to a library that keeps talking to OpenAI, not to a client: read `{new}` only where the key goes to a client moved to "
                     "Z.AI",
                 )
                 continue

@@ -518,6 +518,24 @@ class SemanticModel(ValueResolver):
         return names
 
     @functools.cached_property
+    def credential_reads(self) -> tuple[tuple[cst.Attribute, Scope], ...]:
+        """Reads of a client's credentials as request headers (`client.auth_headers`,
+        `self._client.default_headers`; `[paths] credential_attributes`), each with its scope:
+        code that sends requests of its own with the key of whatever client the receiver holds
+        (`requests.post(url, headers=client.auth_headers)`), requests glm-migrate does not see."""
+        found: list[tuple[cst.Attribute, Scope]] = []
+        for attribute in sorted(self.tables.sdk.credential_attributes):
+            for name in self.names.get(attribute, ()):
+                read = self.parents.get(name)
+                if (
+                    type(read) is cst.Attribute
+                    and read.attr is name
+                    and type(self.parents.get(read)) is not cst.AssignTarget
+                ):
+                    found.append((read, self.scope_of(read)))
+        return tuple(found)
+
+    @functools.cached_property
     def state_stored_clients(self) -> dict[Client, str]:
         """Clients kept in a Starlette (FastAPI) app's `state` (`app.state.llm = AsyncOpenAI()` in
         the lifespan), each with where: any code that reaches the app reads them

@@ -42,3 +42,20 @@ def test_a_key_setting_handed_to_chromas_openai_embedding_function_keeps_its_nam
     # pointed at Z.AI, the function moves with the key
     moved = source.replace("(api_key=key)", '(api_key=key, api_base="https://api.z.ai/api/paas/v4/")')
     assert 'os.getenv("ZAI_API_KEY"' in run_rule(OpenAIEnvVar, moved).output
+
+
+def test_a_key_setting_handed_to_llamaindexs_openai_classes_keeps_its_name() -> None:
+    # LlamaIndex's `OpenAIEmbedding` keeps talking to OpenAI (GLM302: no fix moves it): a safe
+    # rename handed it the Z.AI key (jwfing/bookmark.ai)
+    source = (
+        "import os\nfrom llama_index.embeddings.openai import OpenAIEmbedding\n"
+        'KEY = os.getenv("OPENAI_API_KEY")\n'
+        "def embedder():\n"
+        "    return OpenAIEmbedding(api_key=KEY)\n"
+    )
+    result = run_rule(OpenAIEnvVar, source)
+    assert result.output == source
+    (finding,) = [d for d in result.diagnostics if d.code == "GLM009"]
+    assert "OpenAIEmbedding" in finding.message and "keeps talking to OpenAI" in finding.message
+    moved = source.replace("(api_key=KEY)", '(api_key=KEY, api_base="https://api.z.ai/api/paas/v4/")')
+    assert 'os.getenv("ZAI_API_KEY"' in run_rule(OpenAIEnvVar, moved).output
