@@ -241,7 +241,12 @@ def _joined(before: Whitespace, lines: list[cst.EmptyLine], after: Whitespace, *
         *(broken_after.empty_lines if broken_after else ()),
     ]
     if not comment_lines and not (broken_before and broken_before.first_line.comment):
-        return after if last or broken_after else before
+        if not (last or broken_after):
+            return before
+        # the removed item's line break now ends the line before it: not its trailing spaces
+        if broken_after is None:
+            return after
+        return broken_after.with_changes(first_line=broken_after.first_line.with_changes(whitespace=_EMPTY))
     first_line = broken_before.first_line if broken_before else cst.TrailingWhitespace()
     if broken_after is not None:
         indent, last_line = broken_after.indent, broken_after.last_line

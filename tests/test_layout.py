@@ -92,6 +92,19 @@ def test_removed_last_argument_keeps_its_comment_and_the_comments_of_the_others(
     assert removed(source, "n") == "create(\n    model=m  # which\n)"
 
 
+@pytest.mark.parametrize(
+    ("source", "name", "expected"),
+    [
+        # the removed argument's trailing spaces would end the line before it
+        ("create(\n    seed=69,  \n    model=m,\n)", "seed", "create(\n    model=m,\n)"),
+        ("create(\n    model=m,\n    seed=69,  \n)", "seed", "create(\n    model=m,\n)"),
+        ("create(\n    model=m,  \n    seed=69,\n    n=1,\n)", "seed", "create(\n    model=m,\n    n=1,\n)"),
+    ],
+)
+def test_a_removed_arguments_trailing_spaces_go_with_it(source: str, name: str, expected: str) -> None:
+    assert removed(source, name) == expected
+
+
 def test_comments_inside_a_removed_value_are_kept() -> None:
     source = "create(\n    model=m,\n    stop=[\n        # paragraph\n        '\\n\\n',\n    ],\n)"
     assert removed(source, "stop") == "create(\n    model=m,\n    # paragraph\n)"
