@@ -3209,3 +3209,60 @@ def test_a_setting_reaching_another_modules_model_parameter_otherwise_holds_the_
     # with a GLM id there, nothing waits
     glm = {**instance, "config.py": instance["config.py"].replace("gpt-4o", "glm-4.6")}
     assert _fixes(tmp_path / "glm", glm, "agent.py")["GLM002"][0] == "safe"
+
+
+def test_a_base_url_defaulting_to_another_server_in_another_modules_class_leaves_the_client_alone(
+    tmp_path: Path,
+) -> None:
+    """`AsyncOpenAI(base_url=self.config.base_url)` with `config: RouterConfig`, a dataclass of
+    another module whose field defaults to a reseller's URL (ZenMux-1/zenmux-benchmark): the
+    client goes to that server unless the program sets another, so its calls are not Z.AI's to
+    judge (they were reported "if its client ... goes to Z.AI"). The same for a module constant
+    imported (`from app.config import ROUTER_URL`). A default of OpenAI's URL, or none, still
+    leaves the server a run-time choice."""
+    config = (
+        "from dataclasses import dataclass\n\n\nROUTER_URL = 'https://router.example.net/v1'\n\n\n"
+        "@dataclass\nclass RouterConfig:\n    base_url: str = 'https://router.example.net/v1'\n"
+        "    token: str = ''\n"
+    )
+    chat = (
+        "from openai import AsyncOpenAI\n\nfrom app.config import ROUTER_URL, RouterConfig\n\n\n"
+        "class Router:\n    def __init__(self, config: RouterConfig):\n        self.config = config\n\n"
+        "    async def ask(self, q):\n"
+        "        client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.config.token)\n"
+        "        return await client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n\n\n"
+        "async def direct(q):\n    client = AsyncOpenAI(base_url=ROUTER_URL)\n"
+        "    return await client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n"
+    )
+    files = {"app/__init__.py": "", "app/config.py": config, "app/chat.py": chat}
+    assert _findings(tmp_path / "a", files)["app/chat.py"] == []
+    openai = {**files, "app/config.py": config.replace("https://router.example.net/v1", "https://api.openai.com/v1")}
+    found = _findings(tmp_path / "b", openai)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 2, found
+    held = {**files, "app/config.py": config.replace("'https://router.example.net/v1'\n    token", "None\n    token")}
+    found = _findings(tmp_path / "c", held)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 1, found
+
+
+def test_a_wrappers_client_kept_for_assistants_reports_the_calls_of_the_helper_it_is_handed_to(
+    tmp_path: Path,
+) -> None:
+    """`post_note(self.wrapper.client, ...)`: a wrapper of another module keeps the client
+    (`ModuleFacts.wrapped_clients`), which stays on OpenAI because it serves only assistants and
+    threads; the helper it is handed to (a module importing no SDK) calls `threads.messages.create`
+    through it, which Z.AI lacks too (condronkyle/automata's `eng_team/utils.py`). Kept on OpenAI
+    for those calls, the client was no client to hand on, and the helper's calls went unreported."""
+    files = {
+        "app/__init__.py": "",
+        "app/wrap.py": "from openai import OpenAI\n\n\nclass Wrapper:\n    def __init__(self):\n"
+        "        self.client = OpenAI()\n",
+        "app/agent.py": "from app.helpers import post_note\n\n\nclass Agent:\n"
+        "    def __init__(self, wrapper, name):\n        self.wrapper = wrapper\n"
+        "        self.agent_id = self.wrapper.client.beta.assistants.create(name=name, model='gpt-4o').id\n\n"
+        "    def note(self, thread_id, text):\n        return post_note(self.wrapper.client, thread_id, text)\n",
+        "app/helpers.py": "def post_note(client, thread_id, text):\n"
+        "    return client.beta.threads.messages.create(thread_id=thread_id, role='user', content=text)\n",
+        "app/main.py": "from app.agent import Agent\nfrom app.wrap import Wrapper\n\nagent = Agent(Wrapper(), 'x')\n",
+    }
+    found = _findings(tmp_path, files)["app/helpers.py"]
+    assert len(found) == 1 and found[0].startswith("GLM301") and "handed here by `app.agent`" in found[0], found
