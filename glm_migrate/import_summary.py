@@ -60,6 +60,11 @@ def _server_urls(tree: ast.Module) -> dict[str, str]:
     for node in _own_nodes(tree):
         if isinstance(node, ast.ClassDef):
             found.update({f"{node.name}.{name}": url for name, url in _urls_bound_once(node).items()})
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    found.pop(f"{node.func.id}.{keyword.arg}", None)
     return found
 
 

@@ -1471,4 +1471,11 @@ def _server_urls(model: SemanticModel) -> dict[str, str]:
         for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
             for attribute, attribute_bindings in klass.bindings.items():
                 add(f"{name}.{attribute}", attribute_bindings)
+    # a field this module's own construction of the class gives (`RouterConfig(base_url=...)`)
+    # is no default the instances keep
+    for call, _ in model.calls:
+        if type(call.func) is cst.Name:
+            for arg in call.args:
+                if arg.keyword is not None:
+                    found.pop(f"{call.func.value}.{arg.keyword.value}", None)
     return found

@@ -3242,6 +3242,10 @@ def test_a_base_url_defaulting_to_another_server_in_another_modules_class_leaves
     held = {**files, "app/config.py": config.replace("'https://router.example.net/v1'\n    token", "None\n    token")}
     found = _findings(tmp_path / "c", held)["app/chat.py"]
     assert sum(f.startswith("GLM203") for f in found) == 1, found
+    # the module's own construction gives the field another value: no default the instances keep
+    built = {**files, "app/config.py": config + "\n\nDEFAULT = RouterConfig(base_url=URL_FROM_ENV)\n"}
+    found = _findings(tmp_path / "d", built)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 1, found
 
 
 def test_a_wrappers_client_kept_for_assistants_reports_the_calls_of_the_helper_it_is_handed_to(
@@ -3266,3 +3270,22 @@ def test_a_wrappers_client_kept_for_assistants_reports_the_calls_of_the_helper_i
     }
     found = _findings(tmp_path, files)["app/helpers.py"]
     assert len(found) == 1 and found[0].startswith("GLM301") and "handed here by `app.agent`" in found[0], found
+
+
+def test_a_base_url_after_a_class_attribute_url_in_an_or_chain_is_never_read(tmp_path: Path) -> None:
+    """`base_url=self.settings.base or self.URL or os.getenv("OPENAI_API_BASE")` in a provider
+    class with `URL = "https://inference.example.org/v1/"` (souhil25/any-llm's SambaNova
+    provider): the chain stops at the class's URL, so OpenAI's variable is never read and the
+    client goes to that server unless its settings name another; its calls were reported "if its
+    client ... goes to Z.AI". A class attribute that may be None keeps the variable in play."""
+    code = (
+        "import os\n\nfrom openai import OpenAI\n\n\nclass Provider:\n    URL = 'https://inference.example.org/v1/'\n\n"
+        "    def __init__(self, settings):\n        self.settings = settings\n\n    def ask(self, q):\n"
+        "        client = OpenAI(base_url=self.settings.base or self.URL or os.getenv('OPENAI_API_BASE'))\n"
+        "        return client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n"
+    )
+    found = _findings(tmp_path / "a", {"app.py": code})["app.py"]
+    assert not any(f.startswith(("GLM002", "GLM203")) for f in found), found
+    maybe = code.replace("URL = 'https://inference.example.org/v1/'", "URL = None")
+    found = _findings(tmp_path / "b", {"app.py": maybe})["app.py"]
+    assert any(f.startswith("GLM203") for f in found), found

@@ -532,6 +532,10 @@ class ClientIndex(ModuleScopes):
             parts = (expr.body, expr.orelse)
         elif type(expr) is cst.BooleanOperation:
             parts = (expr.left, expr.right)
+            if type(expr.operator) is cst.Or and self._surely_set(expr.left, scope):
+                # `config.api_base or self.API_BASE or os.getenv("OPENAI_API_BASE")` with `API_BASE
+                # = "https://api.sambanova.ai/v1/"`: what follows a URL always set is never read
+                parts = (expr.left,)
         elif scope is not None and depth <= MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
             if dotted_name(expr) is None:
                 return set(), False
@@ -560,6 +564,24 @@ class ClientIndex(ModuleScopes):
             return set(), False
         results = [self._base_url_targets(part, default, scope, depth + 1, is_set) for part in parts]
         return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _surely_set(self, expr: cst.BaseExpression, scope: Scope | None) -> bool:
+        """`expr` is a URL literal, or a name or attribute bound only to such literals (a class
+        attribute `API_BASE = "https://..."`), or an `or` ending in one: never empty."""
+        if type(expr) is cst.BooleanOperation and type(expr.operator) is cst.Or:
+            return self._surely_set(expr.right, scope) or self._surely_set(expr.left, scope)
+        url = string_value(expr)
+        if url is not None:
+            return url.startswith(("http://", "https://"))
+        if scope is None or type(expr) not in (cst.Name, cst.Attribute) or dotted_name(expr) is None:
+            return False
+        bindings = self.bindings_of(expr, scope)
+        return bool(bindings) and all(
+            type(b.target) is not cst.Param
+            and b.value is not None
+            and (string_value(b.value) or "").startswith(("http://", "https://"))
+            for b in bindings
+        )
 
     def _server_url(self, expr: cst.BaseExpression, bindings: list[Binding], scope: Scope) -> str | None:
         """The URL an imported setting (`from config import ROUTER_URL`, `config.ROUTER_URL`) or
