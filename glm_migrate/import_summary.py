@@ -49,7 +49,36 @@ def import_summary(data: bytes) -> ModuleSummary | None:
         return None
     reexports, imports = imports_of(tree)
     handed = _handed_names(tree, reexports) if reexports else ()
-    return ModuleSummary(reexports=reexports, imports=imports, imports_only=True, handed_names=handed)
+    urls = _server_urls(tree) if b"http" in data else {}
+    return ModuleSummary(reexports=reexports, imports=imports, imports_only=True, handed_names=handed, server_urls=urls)
+
+
+def _server_urls(tree: ast.Module) -> dict[str, str]:
+    """`ModuleSummary.server_urls`, as `summary._server_urls` reads them: module-level names and
+    attributes of module-level classes bound once, by an assignment of an http(s) URL literal."""
+    found = {name: url for name, url in _urls_bound_once(tree).items()}
+    for node in _own_nodes(tree):
+        if isinstance(node, ast.ClassDef):
+            found.update({f"{node.name}.{name}": url for name, url in _urls_bound_once(node).items()})
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    found.pop(f"{node.func.id}.{keyword.arg}", None)
+    return found
+
+
+def _urls_bound_once(scope: ast.Module | ast.ClassDef) -> dict[str, str]:
+    counts, plain, annotated = _binding_counts(scope)
+    values = {**plain, **annotated}
+    return {
+        name: value.value
+        for name, value in values.items()
+        if counts.get(name) == 1
+        and isinstance(value, ast.Constant)
+        and isinstance(value.value, str)
+        and value.value.startswith(("http://", "https://"))
+    }
 
 
 def _handed_names(tree: ast.Module, reexports: dict[str, str]) -> tuple[tuple[str, str, int, str], ...]:
@@ -103,8 +132,18 @@ def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
 def _aliases(scope: ast.AST) -> dict[str, ast.expr]:
     """Names the scope binds once, by a plain `name = MODEL_NAME` (or `= config.MODEL_NAME`),
     and in no other way (`summary._aliased` reads the same through the semantic model)."""
+    counts, values, _ = _binding_counts(scope)
+    plain = {name: value for name, value in values.items() if isinstance(value, ast.Name | ast.Attribute)}
+    return {name: value for name, value in plain.items() if counts.get(name) == 1}
+
+
+def _binding_counts(scope: ast.AST) -> tuple[dict[str, int], dict[str, ast.expr], dict[str, ast.expr]]:
+    """How often the scope binds each name (a binding that is no plain assignment counts twice),
+    and the value of each name's last one-target assignment (`name = value`) and annotated one
+    (`name: T = value`)."""
     counts: dict[str, int] = {}
     plain: dict[str, ast.expr] = {}
+    annotated: dict[str, ast.expr] = {}
     if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
         arguments = scope.args
         for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
@@ -124,14 +163,11 @@ def _aliases(scope: ast.AST) -> dict[str, ast.expr]:
         elif isinstance(node, _COMPREHENSIONS):
             for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}:
                 counts[name] = counts.get(name, 0) + 2  # a comprehension's names (and walruses) are not told apart
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(target := node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Name | ast.Attribute)
-        ):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(target := node.targets[0], ast.Name):
             plain[target.id] = node.value
-    return {name: value for name, value in plain.items() if counts.get(name) == 1}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            annotated[node.target.id] = node.value
+    return counts, plain, annotated
 
 
 def _bound_names(node: ast.AST) -> list[str]:

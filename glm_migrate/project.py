@@ -163,6 +163,11 @@ class ModuleSummary:
     #: (`create_thread(client)`, `semantic.HandedClient`): the project index tells that module
     #: (`ModuleFacts.handed_clients`), which may import no SDK and so see no client of its own
     handed_clients: tuple[tuple[str, str], ...] = ()
+    #: module-level names and class attributes ("Config.base_url", a dataclass field's default)
+    #: holding the URL of a server that is neither OpenAI's nor Z.AI's -> that URL: a client of
+    #: another module given one (`base_url=self.config.base_url`) goes there by default
+    #: (`ModuleFacts.server_urls`)
+    server_urls: Mapping[str, str] = field(default_factory=dict)
     #: the `openai` module client, one for the whole process: a safe fix here points it at Z.AI
     #: (engine.py)
     module_client_moves: bool = False
@@ -368,6 +373,9 @@ class ModuleFacts:
     #: imported function or class, as written -> the parameters it sends as a Responses API
     #: call's model id (`ModuleSummary.responses_params`)
     responses_functions: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: imported name, as written, or its attribute ("config.ZenConfig.base_url") -> the URL of
+    #: another server it holds in its module (`ModuleSummary.server_urls`)
+    server_urls: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__match_args__)
@@ -942,8 +950,10 @@ class ProjectIndex:
         inherited_calls: dict[str, str] = {}
         subclasses: dict[str, tuple[str, str]] = {}
         responses_functions: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        server_urls: dict[str, str] = {}
         for qualified in summary.imports:
             found = self.resolve_name(qualified, path)
+            server_urls.update(self._server_urls_of(qualified, found))
             if isinstance(found, _Client):
                 clients[qualified] = found.fact
             elif isinstance(found, _Factory):
@@ -1036,7 +1046,24 @@ class ProjectIndex:
             handed_clients=self._handed_clients_of().get(path, {}) if summary.client_params else {},
             langchain_subclasses=subclasses,
             responses_functions=responses_functions,
+            server_urls=server_urls,
         )
+
+    def _server_urls_of(self, qualified: str, found: object) -> dict[str, str]:
+        """The URLs of other servers the imported name `qualified` (resolved to `found`) holds:
+        itself, its class attributes or its module's names, by how this module writes them."""
+        if isinstance(found, _Module):
+            urls = (self._summary(found.path) or ModuleSummary()).server_urls
+            return {f"{qualified}.{name}": url for name, url in urls.items()}
+        if not isinstance(found, _Name):
+            return {}
+        urls = (self._summary(found.path) or ModuleSummary()).server_urls
+        prefix = f"{found.name}."
+        return {
+            qualified + name[len(found.name) :]: url
+            for name, url in urls.items()
+            if name == found.name or name.startswith(prefix)
+        }
 
     def _held_model_params_of(self) -> dict[PurePath, dict[str, tuple[tuple[str, str], ...]]]:
         """For each module, its functions and classes whose model parameter another module hands

@@ -139,10 +139,14 @@ def summarize(model: SemanticModel) -> ModuleSummary:
                 {
                     (h.function, h.client.sdk)
                     for h in model.handed
-                    if h.client.sdk in ("openai", "azure") and h.client.target is not Target.OTHER
+                    # a client kept on OpenAI for the assistants and threads it is used for
+                    # (`account_only`) hands them on too: Z.AI lacks the calls made there
+                    if h.client.sdk in ("openai", "azure")
+                    and (h.client.target is not Target.OTHER or h.client.account_only)
                 }
             )
         ),
+        server_urls=_server_urls(model),
         session_clients=tuple(sorted(set(model.session_stored_clients.values()))),
         session_calls=tuple(sorted(set(_session_calls(model)))),
         instances=instances,
@@ -1521,3 +1525,30 @@ def _constructed_class(model: SemanticModel, function: Scope) -> str | None:
     ):
         return None
     return klass.node.name.value
+
+
+def _server_urls(model: SemanticModel) -> dict[str, str]:
+    """`ModuleSummary.server_urls`: module-level names and attributes of module-level classes
+    (`base_url: str = "https://router.example.net/v1"`, a dataclass field's default) bound once
+    to an http(s) URL literal; the modules reading them judge whose server it is."""
+    found: dict[str, str] = {}
+
+    def add(name: str, bindings: list[Binding]) -> None:
+        value = bindings[0].value if len(bindings) == 1 else None
+        url = value.evaluated_value if isinstance(value, cst.SimpleString | cst.ConcatenatedString) else None
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            found[name] = url
+
+    for name, bindings in model.module_scope.bindings.items():
+        add(name, bindings)
+        for klass in (b.defines for b in bindings if b.defines is not None and b.defines.kind == "class"):
+            for attribute, attribute_bindings in klass.bindings.items():
+                add(f"{name}.{attribute}", attribute_bindings)
+    # a field this module's own construction of the class gives (`RouterConfig(base_url=...)`)
+    # is no default the instances keep
+    for call, _ in model.calls:
+        if type(call.func) is cst.Name:
+            for arg in call.args:
+                if arg.keyword is not None:
+                    found.pop(f"{call.func.value}.{arg.keyword.value}", None)
+    return found

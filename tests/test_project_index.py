@@ -3338,3 +3338,83 @@ def test_a_key_class_attribute_another_module_hands_to_llamaindex_keeps_its_name
         "(api_key=Config.OPENAI_API_KEY)", '(api_key=Config.OPENAI_API_KEY, api_base="https://api.z.ai/api/paas/v4/")'
     )
     assert "GLM009" in _fixes(tmp_path / "b", files, "app/config.py")
+
+
+def test_a_base_url_defaulting_to_another_server_in_another_modules_class_leaves_the_client_alone(
+    tmp_path: Path,
+) -> None:
+    """`AsyncOpenAI(base_url=self.config.base_url)` with `config: RouterConfig`, a dataclass of
+    another module whose field defaults to a reseller's URL (ZenMux-1/zenmux-benchmark): the
+    client goes to that server unless the program sets another, so its calls are not Z.AI's to
+    judge (they were reported "if its client ... goes to Z.AI"). The same for a module constant
+    imported (`from app.config import ROUTER_URL`). A default of OpenAI's URL, or none, still
+    leaves the server a run-time choice."""
+    config = (
+        "from dataclasses import dataclass\n\n\nROUTER_URL = 'https://router.example.net/v1'\n\n\n"
+        "@dataclass\nclass RouterConfig:\n    base_url: str = 'https://router.example.net/v1'\n"
+        "    token: str = ''\n"
+    )
+    chat = (
+        "from openai import AsyncOpenAI\n\nfrom app.config import ROUTER_URL, RouterConfig\n\n\n"
+        "class Router:\n    def __init__(self, config: RouterConfig):\n        self.config = config\n\n"
+        "    async def ask(self, q):\n"
+        "        client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.config.token)\n"
+        "        return await client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n\n\n"
+        "async def direct(q):\n    client = AsyncOpenAI(base_url=ROUTER_URL)\n"
+        "    return await client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n"
+    )
+    files = {"app/__init__.py": "", "app/config.py": config, "app/chat.py": chat}
+    assert _findings(tmp_path / "a", files)["app/chat.py"] == []
+    openai = {**files, "app/config.py": config.replace("https://router.example.net/v1", "https://api.openai.com/v1")}
+    found = _findings(tmp_path / "b", openai)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 2, found
+    held = {**files, "app/config.py": config.replace("'https://router.example.net/v1'\n    token", "None\n    token")}
+    found = _findings(tmp_path / "c", held)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 1, found
+    # the module's own construction gives the field another value: no default the instances keep
+    built = {**files, "app/config.py": config + "\n\nDEFAULT = RouterConfig(base_url=URL_FROM_ENV)\n"}
+    found = _findings(tmp_path / "d", built)["app/chat.py"]
+    assert sum(f.startswith("GLM203") for f in found) == 1, found
+
+
+def test_a_wrappers_client_kept_for_assistants_reports_the_calls_of_the_helper_it_is_handed_to(
+    tmp_path: Path,
+) -> None:
+    """`post_note(self.wrapper.client, ...)`: a wrapper of another module keeps the client
+    (`ModuleFacts.wrapped_clients`), which stays on OpenAI because it serves only assistants and
+    threads; the helper it is handed to (a module importing no SDK) calls `threads.messages.create`
+    through it, which Z.AI lacks too (condronkyle/automata's `eng_team/utils.py`). Kept on OpenAI
+    for those calls, the client was no client to hand on, and the helper's calls went unreported."""
+    files = {
+        "app/__init__.py": "",
+        "app/wrap.py": "from openai import OpenAI\n\n\nclass Wrapper:\n    def __init__(self):\n"
+        "        self.client = OpenAI()\n",
+        "app/agent.py": "from app.helpers import post_note\n\n\nclass Agent:\n"
+        "    def __init__(self, wrapper, name):\n        self.wrapper = wrapper\n"
+        "        self.agent_id = self.wrapper.client.beta.assistants.create(name=name, model='gpt-4o').id\n\n"
+        "    def note(self, thread_id, text):\n        return post_note(self.wrapper.client, thread_id, text)\n",
+        "app/helpers.py": "def post_note(client, thread_id, text):\n"
+        "    return client.beta.threads.messages.create(thread_id=thread_id, role='user', content=text)\n",
+        "app/main.py": "from app.agent import Agent\nfrom app.wrap import Wrapper\n\nagent = Agent(Wrapper(), 'x')\n",
+    }
+    found = _findings(tmp_path, files)["app/helpers.py"]
+    assert len(found) == 1 and found[0].startswith("GLM301") and "handed here by `app.agent`" in found[0], found
+
+
+def test_a_base_url_after_a_class_attribute_url_in_an_or_chain_is_never_read(tmp_path: Path) -> None:
+    """`base_url=self.settings.base or self.URL or os.getenv("OPENAI_API_BASE")` in a provider
+    class with `URL = "https://inference.example.org/v1/"` (souhil25/any-llm's SambaNova
+    provider): the chain stops at the class's URL, so OpenAI's variable is never read and the
+    client goes to that server unless its settings name another; its calls were reported "if its
+    client ... goes to Z.AI". A class attribute that may be None keeps the variable in play."""
+    code = (
+        "import os\n\nfrom openai import OpenAI\n\n\nclass Provider:\n    URL = 'https://inference.example.org/v1/'\n\n"
+        "    def __init__(self, settings):\n        self.settings = settings\n\n    def ask(self, q):\n"
+        "        client = OpenAI(base_url=self.settings.base or self.URL or os.getenv('OPENAI_API_BASE'))\n"
+        "        return client.chat.completions.create(model=q, max_completion_tokens=9, messages=[])\n"
+    )
+    found = _findings(tmp_path / "a", {"app.py": code})["app.py"]
+    assert not any(f.startswith(("GLM002", "GLM203")) for f in found), found
+    maybe = code.replace("URL = 'https://inference.example.org/v1/'", "URL = None")
+    found = _findings(tmp_path / "b", {"app.py": maybe})["app.py"]
+    assert any(f.startswith("GLM203") for f in found), found

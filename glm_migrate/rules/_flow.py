@@ -97,8 +97,10 @@ def tests_of(model: SemanticModel, name: str, scope: Scope, depth: int = 0) -> l
 
 
 def _parameters_given(model: SemanticModel, arg: cst.Arg, scope: Scope) -> list[tuple[str, Scope]]:
-    """(parameter, function) for each function of this module (not a method) a call passes
-    `arg` to: by keyword, or by position before any splat."""
+    """(parameter, function) for each function of this module a call passes `arg` to: by
+    keyword, or by position before any splat; for a method called on an instance or a class
+    (`catalogue.price_of(name)`, `self.lookup(name)`), the positions after its `self` or `cls`
+    (none for a `@staticmethod`)."""
     call = model.parents.get(arg)
     if type(call) is not cst.Call or arg.star:
         return []
@@ -108,9 +110,14 @@ def _parameters_given(model: SemanticModel, arg: cst.Arg, scope: Scope) -> list[
             continue
         function = value.scope
         node = function.node
-        if type(node) is not cst.FunctionDef or (function.parent is not None and function.parent.kind == "class"):
+        if type(node) is not cst.FunctionDef:
             continue
         positional = [*node.params.posonly_params, *node.params.params]
+        if function.parent is not None and function.parent.kind == "class":
+            if type(call.func) is not cst.Attribute:
+                continue
+            static = any(dotted_name(d.decorator) == "staticmethod" for d in node.decorators)
+            positional = positional if static else positional[1:]
         if arg.keyword is not None:
             names = {p.name.value for p in [*positional, *node.params.kwonly_params]}
             if arg.keyword.value in names:

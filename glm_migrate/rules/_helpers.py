@@ -790,15 +790,22 @@ def _declared_by_class(value: cst.Attribute, scope: Scope, names: Mapping[str, s
     """For `self.X` bound nowhere in this module: the key variable (of `names`, by lower-case
     name) a class attribute of the enclosing class names as a string (`ENV_API_KEY =
     "OPENAI_API_KEY"`), which what the class inherits reads the attribute from."""
+    declared = class_key_declaration(value, scope, names)
+    return names.get((string_value(declared) or "").lower()) if declared is not None else None
+
+
+def class_key_declaration(value: cst.BaseExpression, scope: Scope, names: Mapping[str, str]) -> cst.SimpleString | None:
+    """The string literal of `_declared_by_class`: the class attribute naming the variable a
+    base class of another module reads `self.X` from (after a key its caller passes), else None."""
     klass = scope.enclosing_class()
-    if klass is None or type(value.value) is not cst.Name or value.value.value != "self":
+    if klass is None or type(value) is not cst.Attribute:
+        return None
+    if type(value.value) is not cst.Name or value.value.value != "self":
         return None
     for bindings in klass.bindings.values():
         for binding in bindings:
-            if type(binding.value) is cst.SimpleString and (
-                name := names.get((string_value(binding.value) or "").lower())
-            ):
-                return name
+            if type(binding.value) is cst.SimpleString and (string_value(binding.value) or "").lower() in names:
+                return binding.value
     return None
 
 

@@ -27,6 +27,7 @@ from glm_migrate.rules._clients import (
 )
 from glm_migrate.rules._helpers import (
     called_for,
+    class_key_declaration,
     code_of,
     env_key_lookup,
     imported_key,
@@ -480,6 +481,23 @@ class OpenAIApiKey(Rule):
         variables = {lookup[0] for lookup in lookups if lookup is not None}
         return self.key_env in variables and not variables & self.tables.openai_key_envs
 
+    def _class_key_declaration(self, value: cst.BaseExpression, scope: Scope) -> cst.SimpleString | None:
+        """The class attribute string naming OpenAI's variable that a base class reads an
+        unbound `self.X` key from (`class_key_declaration`), else None."""
+        if type(value) is not cst.Attribute or self.model.bindings_of(value, scope):
+            return None
+        return class_key_declaration(value, scope, {name.lower(): name for name in self.tables.openai_key_envs})
+
+    def _class_key_fix(self, declared: cst.SimpleString) -> Fix:
+        """GLM001's unsafe fix naming `ZAI_API_KEY` in the class attribute a base class reads
+        the key by, so a key the caller passes still comes first, as the code had it."""
+        renamed = declared.with_changes(value=f"{declared.prefix}{declared.quote}{self.key_env}{declared.quote}")
+        return Fix(
+            ((declared, lambda _: renamed),),
+            f"Name `{self.key_env}` there instead (a key a caller passes still comes first)",
+            applicability=Applicability.UNSAFE,
+        )
+
     def _key_replacing_fix(self, value: cst.BaseExpression, scope: Scope) -> Fix:
         """GLM001's unsafe replacement of a key named as OpenAI's: of the operands that are, in
         `user_key or os.environ["OPENAI_API_KEY"]` (a key typed in a form, a caller's), so the
@@ -559,6 +577,17 @@ class OpenAIApiKey(Rule):
                 # `get_config("OPENAI_API_KEY")`, `settings.OPENAI_API_KEY`, `os.getenv(...) or k`:
                 # an OpenAI key by its name; the client must not move to Z.AI with it
                 message = f"API key `{code}` is OpenAI's key (`{named}`): moved to Z.AI, the client would send it there"
+                declared = self._class_key_declaration(value, scope)
+                if declared is not None:
+                    # `self.api_key` a base class of another module fills from its caller's `api_key=`
+                    # first, then from the variable this class names (nexoia-io/nexoia-sdk): reading
+                    # `ZAI_API_KEY` in its place would drop the caller's key; naming it keeps the order
+                    message += (
+                        f"; the base class fills it from a key its caller passes, else from the variable "
+                        f"{short_code(declared)} this class names: a caller's key must then be a Z.AI key"
+                    )
+                    self.report(value, message, fix=self._class_key_fix(declared))
+                    return
                 if takes_a_key_in_turn(value):
                     # `next(key_cycle)`, `random.choice(keys)`: a rotation the replacement ends
                     message = (

@@ -24,7 +24,7 @@ from glm_migrate.nodes import (
     string_value,
 )
 from glm_migrate.project import ClientFact
-from glm_migrate.semantic.scopes import MAX_DEPTH, ModuleScopes, Scope
+from glm_migrate.semantic.scopes import MAX_DEPTH, Binding, ModuleScopes, Scope
 from glm_migrate.splats import KeySource, SplatMapping, resolve_splat
 from glm_migrate.tables import Tables
 
@@ -532,10 +532,20 @@ class ClientIndex(ModuleScopes):
             parts = (expr.body, expr.orelse)
         elif type(expr) is cst.BooleanOperation:
             parts = (expr.left, expr.right)
+            if type(expr.operator) is cst.Or and self._surely_set(expr.left, scope):
+                # `config.api_base or self.API_BASE or os.getenv("OPENAI_API_BASE")` with `API_BASE
+                # = "https://api.sambanova.ai/v1/"`: what follows a URL always set is never read
+                parts = (expr.left,)
         elif scope is not None and depth <= MAX_DEPTH and type(expr) in (cst.Name, cst.Attribute):
             if dotted_name(expr) is None:
                 return set(), False
             bindings = self.bindings_of(expr, scope)
+            server = self._server_url(expr, bindings, scope)
+            if server is not None and self._url_target(server) is Target.OTHER:
+                # `base_url=self.config.base_url`, the field's default (in a dataclass of this
+                # module or another, `ModuleFacts.server_urls`) another server's URL: what else
+                # the program may set it to is its own to say, as for a parameter's default
+                return {Target.OTHER}, False
             targets: set[Target] = set()
             complete = bool(bindings)
             for binding in bindings:
@@ -554,6 +564,68 @@ class ClientIndex(ModuleScopes):
             return set(), False
         results = [self._base_url_targets(part, default, scope, depth + 1, is_set) for part in parts]
         return set().union(*(r[0] for r in results)), all(r[1] for r in results)
+
+    def _surely_set(self, expr: cst.BaseExpression, scope: Scope | None) -> bool:
+        """`expr` is a URL literal, or a name or attribute bound only to such literals (a class
+        attribute `API_BASE = "https://..."`), or an `or` ending in one: never empty."""
+        if type(expr) is cst.BooleanOperation and type(expr.operator) is cst.Or:
+            return self._surely_set(expr.right, scope) or self._surely_set(expr.left, scope)
+        url = string_value(expr)
+        if url is not None:
+            return url.startswith(("http://", "https://"))
+        if scope is None or type(expr) not in (cst.Name, cst.Attribute) or dotted_name(expr) is None:
+            return False
+        bindings = self.bindings_of(expr, scope)
+        return bool(bindings) and all(
+            type(b.target) is not cst.Param
+            and b.value is not None
+            and (string_value(b.value) or "").startswith(("http://", "https://"))
+            for b in bindings
+        )
+
+    def _server_url(self, expr: cst.BaseExpression, bindings: list[Binding], scope: Scope) -> str | None:
+        """The URL an imported setting (`from config import ROUTER_URL`, `config.ROUTER_URL`) or
+        a class attribute read through an object declared or built as that class (`self.config
+        .base_url`, `config: RouterConfig`) holds by default, where no assignment here binds it."""
+        if len(bindings) == 1 and bindings[0].value is None and bindings[0].qualified is not None:
+            return self.facts.server_urls.get(bindings[0].qualified)
+        if bindings or type(expr) is not cst.Attribute:
+            return None
+        field = expr.attr.value
+        owner = self.bindings_of(expr.value, scope)
+        if len(owner) == 1 and owner[0].value is None and owner[0].qualified is not None:
+            return self.facts.server_urls.get(f"{owner[0].qualified}.{field}")
+        klass = self._declared_class(expr.value, scope, 0)
+        if isinstance(klass, str):
+            return self.facts.server_urls.get(f"{klass}.{field}")
+        if klass is not None and len(found := klass.bindings.get(field, [])) == 1:
+            url = string_value(found[0].value) if found[0].value is not None else None
+            return url if url is not None and url.startswith(("http://", "https://")) else None
+        return None
+
+    def _declared_class(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> str | Scope | None:
+        """The class an object is declared (`config: RouterConfig`) or built as (`RouterConfig()`),
+        through names and `self` attributes bound once to it: its imported name as written, or the
+        class scope of one of this module."""
+        bindings = self.bindings_of(expr, scope) if type(expr) in (cst.Name, cst.Attribute) else []
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        value = binding.value
+        declared = binding.annotation
+        if declared is None and type(value) is cst.Call:
+            declared = value.func
+        if declared is None and value is not None and type(value) in (cst.Name, cst.Attribute) and depth < 3:
+            return self._declared_class(value, binding.scope, depth + 1)
+        if type(declared) is not cst.Name:
+            return None
+        classes = self.lookup(declared.value, binding.scope)
+        if len(classes) != 1:
+            return None
+        if classes[0].qualified is not None:
+            return classes[0].qualified
+        defined = classes[0].defines
+        return defined if defined is not None and defined.kind == "class" else None
 
     def _names_another_provider(self, name: str) -> bool:
         """Whether a URL setting's name names another provider and not OpenAI (`DEEPSEEK_BASE_URL`,
