@@ -1535,8 +1535,8 @@ def _server_urls(model: SemanticModel) -> dict[str, str]:
 
     def add(name: str, bindings: list[Binding]) -> None:
         value = bindings[0].value if len(bindings) == 1 else None
-        url = value.evaluated_value if isinstance(value, cst.SimpleString | cst.ConcatenatedString) else None
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
+        url = string_value(value)
+        if url is not None and url.startswith(("http://", "https://")):
             found[name] = url
 
     for name, bindings in model.module_scope.bindings.items():

@@ -161,3 +161,19 @@ def test_no_import_cycle_when_modules_load() -> None:
 
     for module in sorted(graph):
         visit(module, ())
+
+
+def test_string_literals_are_read_through_nodes() -> None:
+    """`evaluated_value` compiles each literal and lets Python warn about the user's escapes
+    (`"\\("`): only `nodes.evaluated`, which silences them, and `nodes.string_value`, which
+    skips the compile for most literals, may call it."""
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative == "nodes.py":
+            continue
+        reads = {
+            node.lineno
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and node.attr == "evaluated_value"
+        }
+        assert not reads, f"{relative}:{min(reads)} reads `evaluated_value`: use nodes.string_value"

@@ -656,11 +656,7 @@ class ModelSetting(Rule):
         annotation = holder.annotation.annotation
         if type(annotation) is not cst.Subscript or (dotted_name(annotation.value) or "").split(".")[-1] != "Literal":
             return None
-        listed = {
-            element.slice.value.evaluated_value
-            for element in annotation.slice
-            if type(element.slice) is cst.Index and type(element.slice.value) is cst.SimpleString
-        }
+        listed = {string_value(element.slice.value) for element in annotation.slice if type(element.slice) is cst.Index}
         return None if new in listed else short_code(annotation)
 
     def _library_setting(self, name: str, scope: Scope) -> str | None:
