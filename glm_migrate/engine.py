@@ -13,7 +13,7 @@ import functools
 import re
 import sys
 import tokenize
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
@@ -342,7 +342,14 @@ def _migrate_module(
     if suppressions is not None and suppressions.skip_file:
         return MigrationResult(source, source, (), encoding=module.encoding), False
     model = SemanticModel.build(module, tables, source, facts)
+    unassumed: frozenset[tuple[str, cst.CSTNode]] = frozenset()
+    if model.assumed_sdk_uses:
+        # built again after the other model: building one sets the module's `os` aliases
+        model.release()
+        unassumed = _safe_fixes_without_assumed_sdk(module, source, settings, tables, rules, facts)
+        model = SemanticModel.build(module, tables, source, facts)
     context = RuleContext(model=model, tables=tables, settings=settings, claims=Claims(settings))
+    context.unassumed_fixes = unassumed
     try:
         summary = summarize(model)
         result, unsettled = _apply_rules(module, source, context, rules, positions, suppressions, with_edits=with_edits)
@@ -389,6 +396,32 @@ def _migrate_module(
         model.release()
 
 
+def _safe_fixes_without_assumed_sdk(
+    module: cst.Module,
+    source: str,
+    settings: Settings,
+    tables: Tables,
+    rules: Sequence[type[Rule]],
+    facts: ModuleFacts | None,
+) -> frozenset[tuple[str, cst.CSTNode]]:
+    """The safe fixes the rules make in a module using an `openai` nothing binds when that name
+    is not taken for the SDK (a LangChain client beside it): they hold without it."""
+    model = SemanticModel.build(module, tables, source, facts, assume_sdk=False)
+    context = RuleContext(model=model, tables=tables, settings=settings, claims=Claims(settings))
+    try:
+        _run_hooks([rule(context) for rule in rules if settings.is_enabled(rule.CODE)], model)
+        findings = context.findings
+        join_change_set(findings, model, settings)
+        demote_unbindable(findings, model, tables, _edited_copy)
+        _demote_unbound_imports(findings, model)
+        return frozenset(
+            (f.rule.CODE, f.node) for f in findings if f.fix is not None and f.applicability is Applicability.SAFE
+        )
+    finally:
+        context.findings.clear()
+        model.release()
+
+
 def _apply_rules(
     module: cst.Module,
     source: str,
@@ -414,6 +447,7 @@ def _apply_rules(
     # TypeError becomes a manual finding (glm_migrate/guard.py).
     demote_unbindable(findings, model, context.tables, _edited_copy)
     _demote_unbound_imports(findings, model)
+    _hold_for_assumed_sdk(findings, model, context.unassumed_fixes)
     fit_fixes_to_f_strings(findings, model.parents)
 
     edits: dict[cst.CSTNode, list[NodeEdit]] = {}
@@ -2514,6 +2548,27 @@ def _demote_unbound_imports(findings: Sequence[Finding], model: SemanticModel) -
                     " function before this code, then make the change"
                 )
                 break
+
+
+def _hold_for_assumed_sdk(
+    findings: Sequence[Finding], model: SemanticModel, unassumed: Set[tuple[str, cst.CSTNode]]
+) -> None:
+    """In a module that uses `openai` though nothing in it binds the name (GLM012), the name is
+    only taken for the SDK, and whatever configured it elsewhere (a lost notebook cell, `%run`)
+    is unseen: each safe fix the rules make only with that name taken for the SDK (`unassumed`
+    has the others) becomes unsafe, applied with --unsafe-fixes."""
+    if not model.assumed_sdk_uses:
+        return
+    for finding in findings:
+        if (
+            finding.fix is not None
+            and finding.applicability is Applicability.SAFE
+            and (finding.rule.CODE, finding.node) not in unassumed
+        ):
+            finding.applicability = Applicability.UNSAFE
+            finding.fix = replace(
+                finding.fix, title=f"{finding.fix.title}, once `openai` is known to be the SDK (GLM012)"
+            )
 
 
 def _hold_until_moved(findings: list[Finding], why: str) -> None:

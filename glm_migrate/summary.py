@@ -78,7 +78,7 @@ def summarize(model: SemanticModel) -> ModuleSummary:
     instances: dict[str, tuple[str, ...]] = {}
     reexports: dict[str, str] = {}
     for name, bindings in model.module_scope.bindings.items():
-        if len(bindings) == 1 and bindings[0].qualified is not None:
+        if len(bindings) == 1 and bindings[0].qualified is not None and not bindings[0].assumed:
             reexports[name] = bindings[0].qualified
         if any(b.defines is not None and b.defines.kind == "function" for b in bindings):
             fact = _fact(model, model.returned_clients(bindings))
@@ -104,7 +104,13 @@ def summarize(model: SemanticModel) -> ModuleSummary:
             if fact is not None:
                 clients[name] = fact
     imports = sorted(
-        {b.qualified for scope in model.scopes for bs in scope.bindings.values() for b in bs if b.qualified}
+        {
+            b.qualified
+            for scope in model.scopes
+            for bs in scope.bindings.values()
+            for b in bs
+            if b.qualified and not b.assumed  # not imported: taken for the SDK (GLM012)
+        }
     )
     sent, held = tuple(sorted(set(_sent(model)))), tuple(sorted(set(_held(model))))
     model_params = _model_params(model)

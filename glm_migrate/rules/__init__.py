@@ -48,6 +48,7 @@ from glm_migrate.rules.structured_output import StructuredOutput
 from glm_migrate.rules.temperature_and_top_p import TemperatureAndTopP
 from glm_migrate.rules.todo_marker import TodoMarker
 from glm_migrate.rules.transcription_clip_limit import TranscriptionClipLimit
+from glm_migrate.rules.unbound_openai_name import UnboundOpenaiName
 from glm_migrate.rules.unknown_model_id import UnknownModelId
 from glm_migrate.rules.unresolved_model_id import UnresolvedModelId
 from glm_migrate.rules.unsupported_chat_parameter import UnsupportedChatParameter
@@ -69,6 +70,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OpenAIEnvVar,  # GLM009
     OpenAIAgentsSetup,  # GLM010
     AgentsTracing,  # GLM011
+    UnboundOpenaiName,  # GLM012
     OpenAIModelName,  # GLM101
     UnknownModelId,  # GLM102
     UnresolvedModelId,  # GLM104

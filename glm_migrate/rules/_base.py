@@ -128,6 +128,9 @@ class RuleContext:
     #: through a waiting client, and the imported names such requests send, each with why
     #: (`summary.waiting_sends`): other modules keep those ids in a safe run
     waiting_params: dict[str, str] = field(default_factory=dict)
+    #: in a module using an `openai` nothing binds (GLM012): the (rule code, node) of each safe
+    #: fix the rules make without taking that name for the SDK; every other fix waits
+    unassumed_fixes: frozenset[tuple[str, cst.CSTNode]] = frozenset()
     waiting_sent: list[tuple[str, str, str]] = field(default_factory=list)
     #: clients waiting here passed to other modules' code (`ModuleSummary.waiting_handed`)
     waiting_handed: list[tuple[str, str, int, str]] = field(default_factory=list)

@@ -115,6 +115,8 @@ class SemanticModel(ValueResolver):
         #: calls of a client resource through parameters nothing here passes a client for: the
         #: resource path, and the parameters (`receiver_params`), which callers elsewhere may fill
         self.parameter_calls: list[tuple[ApiCall, tuple[tuple[cst.Param, Scope], ...]]] = []
+        #: uses of an `openai` nothing in the module binds, taken for the SDK (`_assume_unbound_sdk`)
+        self.assumed_sdk_uses: tuple[cst.Name, ...] = ()
 
     def release(self) -> None:
         """Break the references between scopes and their bindings and let go of everything the
@@ -223,17 +225,55 @@ class SemanticModel(ValueResolver):
 
     @classmethod
     def build(
-        cls, module: cst.Module, tables: Tables, source: str | None = None, facts: ModuleFacts | None = None
+        cls,
+        module: cst.Module,
+        tables: Tables,
+        source: str | None = None,
+        facts: ModuleFacts | None = None,
+        *,
+        assume_sdk: bool = True,
     ) -> SemanticModel:
-        """`facts`: what the rest of the project says about this module's imports and names."""
+        """`facts`: what the rest of the project says about this module's imports and names;
+        `assume_sdk`: take an `openai` nothing binds for the SDK (`_assume_unbound_sdk`)."""
         model = cls(module, tables)
         model.facts = facts or ModuleFacts()
         #: the module's text; generating it again from the tree costs a full pass
         model.source = module.code if source is None else source
         OS_ALIASES.set(model.os_aliases)  # filled by the imports the pass meets, before their uses
         walk(module, _Collector(model), model.parents)
+        if assume_sdk:
+            model._assume_unbound_sdk()
         model._classify()
         return model
+
+    def _assume_unbound_sdk(self) -> None:
+        """`openai.ChatCompletion.create(...)` in a module where nothing binds `openai` (no
+        import, assignment, parameter, `def` in any scope, and no star import that might): the
+        name comes from elsewhere (a notebook's lost cell, `%run`, `exec`) and is taken for the
+        SDK, bound at module level; `assumed_sdk_uses` keeps its uses (GLM012 reports them, the
+        engine holds the module's fixes for --unsafe-fixes)."""
+        name = "openai"
+        if self.star_imports or any(name in scope.bindings for scope in self.scopes):
+            return
+        uses = [
+            use
+            for use in self.uses_of(name, self.module_scope)
+            if type(parent := self.parents.get(use)) is cst.Attribute
+            and parent.value is use
+            and not self._in_import(parent)
+        ]
+        if not uses:
+            return
+        self.assumed_sdk_uses = tuple(uses)
+        self.module_scope.add(name, Binding(self.module_scope, qualified=name, assumed=True))
+        self.imported_sdks.add(name)
+
+    def _in_import(self, node: cst.CSTNode) -> bool:
+        """A module's dotted name in an import (`from openai.lib.azure import ...`), not a use."""
+        parent = self.parents.get(node)
+        while type(parent) is cst.Attribute:
+            parent = self.parents.get(parent)
+        return isinstance(parent, cst.ImportFrom | cst.ImportAlias)
 
     # -- classification after the pass ---------------------------------------------------------
 

@@ -60,6 +60,8 @@ class Binding:
     #: for a name bound by unpacking (`client, model = make()`): the value unpacked, the name's
     #: position and how many names it is unpacked into (`value` stays None: it is not the name's)
     unpacked: tuple[cst.BaseExpression, int, int] | None = None
+    #: no code binds it: a name the module uses as the SDK's though nothing imports it (GLM012)
+    assumed: bool = False
 
 
 class ModuleScopes(abc.ABC):
