@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from functools import partial
 
 import libcst as cst
@@ -308,6 +308,17 @@ class OpenAIModelName(Rule):
         )
         self.report(call.node.func, message, fix=fix)
 
+    def _taken(
+        self, literal: cst.SimpleString, match: ModelMatch, blocked: Set[cst.SimpleString] = frozenset()
+    ) -> bool:
+        """Whether this rule reports `literal` now: an id with a GLM id that it has not seen yet
+        and that is neither `blocked` nor claimed by another rule (then seen and claimed)."""
+        if not match.glm or literal in self._seen or literal in blocked or self.claimed(literal):
+            return False
+        self._seen.add(literal)
+        self.claim(literal)
+        return True
+
     def _report_blocked(self, call: ApiCall) -> None:
         """The model ids of an image or transcription call that keeps arguments GLM's endpoint
         does not take: reported, so that its client waits too (engine.py); moved, the client
@@ -316,10 +327,8 @@ class OpenAIModelName(Rule):
         for literal in self.model.model_literals(call)[0]:
             old = string_value(literal)
             match = self.tables.match_on(endpoint, old) if old is not None else None
-            if match is None or not match.glm or literal in self._seen or self.claimed(literal):
+            if match is None or not self._taken(literal, match):
                 continue
-            self._seen.add(literal)
-            self.claim(literal)
             message = (
                 f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}: it becomes `{match.glm}` once the "
                 "call passes only what GLM's endpoint takes (GLM214)"
@@ -396,12 +405,8 @@ class OpenAIModelName(Rule):
                 # kept here by whichever finding (a person's, unsafe in a safe run),
                 # it holds the client sending it there (engine.py, `kept_handed`)
                 self.context.handed_ids.append((literal, qualified, param, old))
-            if match is None or not match.glm or literal in self._seen or literal in blocked:
+            if match is None or not self._taken(literal, match, blocked):
                 continue
-            if self.claimed(literal):
-                continue
-            self._seen.add(literal)
-            self.claim(literal)
             waits = self.model.facts.waiting_functions.get(qualified)
             message = (
                 f"Model id `{old}`{match.label} sent to {_endpoint_label(endpoint)} by `{qualified}`, "
@@ -429,12 +434,8 @@ class OpenAIModelName(Rule):
         for qualified, (_, _, why), _, _, literal in self._passed_ids(self.model.facts.stayed_functions):
             old = string_value(literal)
             match = self.tables.match_model(old) if old is not None else None
-            if match is None or not match.glm or literal in self._seen or literal in blocked:
+            if match is None or not self._taken(literal, match, blocked):
                 continue
-            if self.claimed(literal):
-                continue
-            self._seen.add(literal)
-            self.claim(literal)
             self.report(
                 literal,
                 f"Model id `{old}`{match.label} sent by `{qualified}`: replace it with `{match.glm}` "
@@ -451,10 +452,8 @@ class OpenAIModelName(Rule):
         for qualified, (_, _, path), _, _, literal in self._passed_ids(self.model.facts.responses_functions):
             old = string_value(literal)
             match = self.tables.match_on("chat", old) if old is not None else None
-            if match is None or not match.glm or literal in self._seen or self.claimed(literal):
+            if match is None or not self._taken(literal, match):
                 continue
-            self._seen.add(literal)
-            self.claim(literal)
             message = (
                 f"Model id `{old}`{match.label} sent to `{path}` by `{qualified}`, which Z.AI lacks: "
                 f"once that request is rewritten to chat completions (GLM301 there), pass `{match.glm}`"
