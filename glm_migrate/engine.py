@@ -840,7 +840,11 @@ def _after_imports(module: cst.Module) -> int | None:
     """Where in the module's text the statements after its leading imports start; None for a
     module without leading imports."""
     end = after_leading_imports(module)
-    return None if end is None else len(module.with_changes(body=module.body[:end], footer=()).code)
+    if end is None:
+        return None
+    # the imports' own last newline counts even where the file ends without one (the module's
+    # `has_trailing_newline` would drop it from this shorter text)
+    return len(module.with_changes(body=module.body[:end], footer=(), has_trailing_newline=True).code)
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
