@@ -13,7 +13,7 @@ import functools
 import re
 import sys
 import tokenize
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import replace
 from io import BytesIO
 from itertools import accumulate
@@ -1787,21 +1787,11 @@ def _move_as_safely_as_its_calls(
         if client.copied_from is not None and (why := waiting.get(client.copied_from)) is not None:
             waiting.setdefault(client, why)
     # ... and so does one sending an id another module keeps for a person (`held_sent`)
-    for call, _ in of_call:
-        held_why = _held_elsewhere(model, call)
-        if held_why is not None:
-            for client in call.clients:
-                if moved_by_fixes(client):
-                    waiting.setdefault(client, held_why)
+    _senders_wait(model, of_call, waiting, _held_elsewhere)
     # ... and so does one sending an id another module hands this one's function or class,
     # from a setting kept where it is defined (`ModuleFacts.held_model_params`)
     if model.facts.held_model_params:
-        for call, _ in of_call:
-            held_why = _held_model_param(model, call)
-            if held_why is not None:
-                for client in call.clients:
-                    if moved_by_fixes(client):
-                        waiting.setdefault(client, held_why)
+        _senders_wait(model, of_call, waiting, _held_model_param)
     holders: list[tuple[str, list[Client]]] | None = None  #: names that may hold several clients
     while True:
         count = len(waiting)
@@ -2060,6 +2050,22 @@ def _key_readers_wait(
                 for value in values:
                     held.setdefault(value, f"`{name}` reading it waits: {why}")
                 changed = True
+
+
+def _senders_wait(
+    model: SemanticModel,
+    of_call: Iterable[tuple[ApiCall, object]],
+    waiting: dict[Client, str],
+    why_of: Callable[[SemanticModel, ApiCall], str | None],
+) -> None:
+    """The moving clients of each call `why_of` gives a reason for wait, with that reason (a
+    reason given earlier kept)."""
+    for call, _ in of_call:
+        why = why_of(model, call)
+        if why is not None:
+            for client in call.clients:
+                if moved_by_fixes(client):
+                    waiting.setdefault(client, why)
 
 
 def _held_elsewhere(model: SemanticModel, call: ApiCall) -> str | None:
