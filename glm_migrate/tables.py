@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from glm_migrate.startup import user_cache_dir
 from glm_migrate.targets import TIERS, TargetError, TargetProfile, Targets, parse_targets
 
 SUPPORTED_VERSION = 1
@@ -1141,7 +1142,7 @@ def tables_dir() -> Path:
 def load_tables() -> Tables:
     """Read and parse the shipped tables once per process.
 
-    The parsed tables are also kept pickled in the user's cache folder (`tables_cache_dir`), one
+    The parsed tables are also kept pickled in the user's cache folder (`startup.user_cache_dir`), one
     file per installation, under a hash of the table files, of the code that parses them and of
     the versions: a command line run on one file (an editor's save, a pre-commit hook) otherwise
     spends more time importing a TOML parser and parsing the tables than checking the file. A
@@ -1178,20 +1179,6 @@ def _parse_toml(path: Path, text: bytes) -> dict[str, Any]:
         raise TablesError(f"{path}: {exc}") from None
 
 
-def tables_cache_dir() -> Path | None:
-    """The user's cache folder for glm-migrate (the platform's usual place), or None without a home."""
-    try:
-        if sys.platform == "win32":
-            base = os.environ.get("LOCALAPPDATA")
-            return Path(base, "glm-migrate") if base else None
-        if sys.platform == "darwin":
-            return Path.home() / "Library" / "Caches" / "glm-migrate"
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "glm-migrate"
-    except RuntimeError:  # no home folder to be found
-        return None
-
-
 def _pickle_key(texts: Mapping[str, bytes]) -> bytes:
     """What the parsed tables depend on: the table files, the code that parses them, the
     versions of glm-migrate and Python."""
@@ -1214,7 +1201,7 @@ def _pickle_path(directory: Path) -> Path | None:
     side by side do not take turns replacing each other's."""
     import zlib
 
-    cache = tables_cache_dir()
+    cache = user_cache_dir()
     if cache is None:
         return None
     where = zlib.crc32(str(directory).encode("utf-8", "surrogateescape"))

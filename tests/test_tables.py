@@ -472,7 +472,7 @@ def _data(value: Any) -> Any:
 
 
 def test_pickled_tables_equal_the_parsed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(tables_module, "user_cache_dir", lambda: tmp_path)
     load_tables.cache_clear()
     try:
         written = load_tables()  # parses the TOML and writes the pickle
@@ -501,7 +501,7 @@ def test_a_changed_table_file_is_parsed_again(tmp_path: Path, monkeypatch: pytes
 
 
 def test_a_damaged_pickle_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(tables_module, "user_cache_dir", lambda: tmp_path)
     load_tables.cache_clear()
     try:
         load_tables()
@@ -517,14 +517,14 @@ def test_a_damaged_pickle_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_tables_load_where_no_cache_can_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: blocker / "glm-migrate")  # mkdir fails
+    monkeypatch.setattr(tables_module, "user_cache_dir", lambda: blocker / "glm-migrate")  # mkdir fails
     load_tables.cache_clear()
     try:
         assert _data(load_tables()) == _data(_fresh_tables())
         assert not list(tmp_path.rglob("*.tmp"))
     finally:
         load_tables.cache_clear()
-    monkeypatch.setattr(tables_module, "tables_cache_dir", lambda: None)  # no home at all
+    monkeypatch.setattr(tables_module, "user_cache_dir", lambda: None)  # no home at all
     try:
         assert _data(load_tables()) == _data(_fresh_tables())
     finally:
