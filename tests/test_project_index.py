@@ -1198,6 +1198,24 @@ def test_a_key_imported_from_a_module_the_run_cannot_read_holds_the_client(tmp_p
         ),
     }
     assert _applicabilities(tmp_path / "object", files, "bot.py")["GLM002"] == "safe"
+    # the module missing from a package the run has (`llm/__init__.py`, no `llm/secret.py`: left
+    # out of the repository), imported under an alias or from: not an object of the package's
+    # (SHBnik/CrowdNav_Prediction_AttnGraph)
+    for n, line in enumerate(("import llm.secret as secret", "from llm import secret", "from llm.secret import key")):
+        bot = _BOT.replace("from keys import api_key", line).replace(
+            "=api_key", "=key" if "secret import" in line else "=secret.key"
+        )
+        fixes = _fixes(tmp_path / f"package{n}", {"llm/__init__.py": "", "llm/bot.py": bot}, "llm/bot.py")
+        expected = "safe" if line == "from llm import secret" else "unsafe"  # that one may be an object
+        assert fixes["GLM002"][0] == expected, (line, fixes)
+        if expected == "unsafe":
+            assert "imported from `llm.secret`, which this run does not read" in fixes["GLM001"][1], fixes
+    # a name the package's `__init__.py` binds is its own (`from .conf import secret`)
+    files = {"llm/__init__.py": "from .conf import secret\n", "llm/conf.py": "secret = object()\n"}
+    files["llm/bot.py"] = _BOT.replace("from keys import api_key", "from llm import secret").replace(
+        "=api_key", "=secret.key"
+    )
+    assert _fixes(tmp_path / "bound", files, "llm/bot.py")["GLM002"][0] == "safe"
 
 
 def test_a_key_field_a_settings_class_of_another_module_reads_from_openais_variable(tmp_path: Path) -> None:
