@@ -226,13 +226,20 @@ def _handed_names(
 
 def _aliased(model: SemanticModel, name: str, scope: Scope) -> str | None:
     """`MODEL_NAME` for `name` where the scope making the call binds it once, by a plain
-    `name = MODEL_NAME` (or `= config.MODEL_NAME`), and nothing else there binds it
-    (`import_summary._aliases` reads the same off the code)."""
+    `name = MODEL_NAME` (or `= config.MODEL_NAME`), or is a function whose parameter `name`
+    defaults to it (`def judge(a, b, model=DEFAULT_MODEL)`: what it sends unless a caller says
+    otherwise), and nothing else there binds it (`import_summary._aliases` reads the same off
+    the code)."""
     bindings = model.lookup(name, scope)
-    if len(bindings) != 1 or bindings[0].scope is not scope:
+    if len(bindings) != 1:
         return None
     value, target = bindings[0].value, bindings[0].target
     if type(value) not in (cst.Name, cst.Attribute) or value is None:
+        return None
+    if type(target) is cst.Param:
+        # a parameter's binding keeps the scope its default is read in: the function's own
+        return dotted_name(value) if target.default is value and scope.bindings.get(name) == bindings else None
+    if bindings[0].scope is not scope:
         return None
     assign_target = model.parents.get(target) if target is not None else None
     assign = model.parents.get(assign_target) if assign_target is not None else None

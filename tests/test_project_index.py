@@ -3067,6 +3067,16 @@ def test_a_setting_handed_to_another_modules_model_parameter_holds_the_client(tm
     fixes = _fixes(tmp_path / "b", files, "agents/oai.py")
     assert fixes["GLM002"][0] == "unsafe", fixes
     assert "`config.MODEL_NAME`" in fixes["GLM002"][1], fixes
+    # ... or as the default of the passing function's own parameter (`def judge(q, model=
+    # DEFAULT_MODEL)`, krzischp/handoff-eval), by keyword or position
+    for n, call in enumerate(("ask(q, model)", "ask(q, model=model)")):
+        files["pick.py"] = (
+            f"from config import MODEL_NAME\nfrom agents.oai import ask\n\n\ndef judge(q, model=MODEL_NAME):\n    return {call}\n"
+        )
+        fixes = _fixes(tmp_path / f"d{n}", files, "agents/oai.py")
+        assert (
+            fixes["GLM002"][0] == "unsafe" and "`config.MODEL_NAME`, which `pick` passes to `ask`" in fixes["GLM002"][1]
+        ), fixes
     # a literal passed there is rewritten where it is written: the client moves
     files["pick.py"] = "from agents.oai import ask\n\nprint(ask('hi', 'gpt-4o'))\n"
     assert _fixes(tmp_path / "c", files, "agents/oai.py")["GLM002"][0] == "safe"
