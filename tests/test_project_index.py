@@ -2794,7 +2794,8 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         findings = _findings(tmp_path / str(n), files)
         assert findings[setting] == [
             "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on as data (in a "
-            "response, a request's headers or auth) or to a library that keeps talking to OpenAI, not to a client: "
+            "response, a request's headers or auth), to a library that keeps talking to OpenAI or to a client only "
+            "a person moves (its key set after it is built), not to a client moved here: "
             "read `ZAI_API_KEY` only where the key goes to a client moved to Z.AI"
         ], findings
         assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
@@ -2804,6 +2805,14 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         "bot.py": _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY as api_key"),
     }
     assert _fixes(tmp_path / "client", files, "keys.py")["GLM009"][0] == "unsafe"
+    # ... but one set as a client's key after it is built (`client.api_key = OPENAI_API_KEY`):
+    # that client stays with OpenAI until a person moves it (AlekVolok/My-Telegram-ChatBot)
+    files["bot.py"] = _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY").replace(
+        "OpenAI(api_key=api_key)", "OpenAI()\nclient.api_key = OPENAI_API_KEY"
+    )
+    findings = _findings(tmp_path / "after", files)
+    assert any(f.startswith("GLM009") and "`bot` hands the setting on" in f for f in findings["keys.py"]), findings
+    assert "GLM009" not in _fixes(tmp_path / "after", files, "keys.py")
 
 
 def test_a_test_setting_openais_key_for_a_library_no_module_of_the_run_moves_is_not_renamed(tmp_path: Path) -> None:
