@@ -131,10 +131,26 @@ def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
 
 def _aliases(scope: ast.AST) -> dict[str, ast.expr]:
     """Names the scope binds once, by a plain `name = MODEL_NAME` (or `= config.MODEL_NAME`),
-    and in no other way (`summary._aliased` reads the same through the semantic model)."""
+    or as a parameter defaulting to it (`def judge(a, b, model=DEFAULT_MODEL)`), and in no other
+    way (`summary._aliased` reads the same through the semantic model)."""
     counts, values, _ = _binding_counts(scope)
     plain = {name: value for name, value in values.items() if isinstance(value, ast.Name | ast.Attribute)}
-    return {name: value for name, value in plain.items() if counts.get(name) == 1}
+    aliases: dict[str, ast.expr] = {name: value for name, value in plain.items() if counts.get(name) == 1}
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        arguments = scope.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        defaults = [
+            *zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True),
+            *(
+                (arg, default)
+                for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+                if default is not None
+            ),
+        ]
+        for arg, default in defaults:
+            if isinstance(default, ast.Name | ast.Attribute) and counts.get(arg.arg) == 2:
+                aliases[arg.arg] = default
+    return aliases
 
 
 def _binding_counts(scope: ast.AST) -> tuple[dict[str, int], dict[str, ast.expr], dict[str, ast.expr]]:

@@ -1350,10 +1350,30 @@ class ProjectIndex:
             # attribute, which the summary lists as "settings.api_key" when a settings class reads it
             owner, _, attribute = written.rpartition(".")
             held = self.resolve_name(owner, importer) if owner.strip(".") else None
+            if isinstance(held, _Name) and self._missing_submodule(held):
+                # `import LLM.My_Key as My_Key` ... `My_Key.key`, or `from LLM.My_Key import key`,
+                # with `LLM/__init__.py` found and `LLM/My_Key.py` not (left out of the
+                # repository): a module the run cannot read, not an object of the package's
+                return None
             if isinstance(held, _Name):
                 return held.path, f"{held.name}.{attribute}"
             return False if held is not None else None
         return (found.path, found.name) if isinstance(found, _Name) else False
+
+    def _missing_submodule(self, held: _Name) -> bool:
+        """Whether `held`, a name of a package's `__init__.py`, is one it binds nowhere (no
+        import, client, factory or key setting of that name): then it can only be a submodule
+        the run did not find."""
+        if held.path.name != "__init__.py":
+            return False
+        summary = self._summary(held.path) or ModuleSummary()
+        name, prefix = held.name, f"{held.name}."
+        return not (
+            name in summary.reexports
+            or name in summary.clients
+            or name in summary.factories
+            or any(key == name or key.startswith(prefix) for key in summary.key_settings)
+        )
 
     def _key(self, written: str, importer: PurePath) -> tuple[str, str]:
         setting = self._key_setting(written, importer)

@@ -10,7 +10,7 @@ import libcst as cst
 
 from glm_migrate.nodes import callee, code_of, names_in, short_code
 from glm_migrate.project import ClientFact, ModuleSummary
-from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker
+from glm_migrate.rules._clients import moved_by_fixes, repoint_blocker, set_after_built
 from glm_migrate.rules._flow import ModelTest, model_tests
 from glm_migrate.rules._helpers import (
     imported_setting,
@@ -226,13 +226,20 @@ def _handed_names(
 
 def _aliased(model: SemanticModel, name: str, scope: Scope) -> str | None:
     """`MODEL_NAME` for `name` where the scope making the call binds it once, by a plain
-    `name = MODEL_NAME` (or `= config.MODEL_NAME`), and nothing else there binds it
-    (`import_summary._aliases` reads the same off the code)."""
+    `name = MODEL_NAME` (or `= config.MODEL_NAME`), or is a function whose parameter `name`
+    defaults to it (`def judge(a, b, model=DEFAULT_MODEL)`: what it sends unless a caller says
+    otherwise), and nothing else there binds it (`import_summary._aliases` reads the same off
+    the code)."""
     bindings = model.lookup(name, scope)
-    if len(bindings) != 1 or bindings[0].scope is not scope:
+    if len(bindings) != 1:
         return None
     value, target = bindings[0].value, bindings[0].target
     if type(value) not in (cst.Name, cst.Attribute) or value is None:
+        return None
+    if type(target) is cst.Param:
+        # a parameter's binding keeps the scope its default is read in: the function's own
+        return dotted_name(value) if target.default is value and scope.bindings.get(name) == bindings else None
+    if bindings[0].scope is not scope:
         return None
     assign_target = model.parents.get(target) if target is not None else None
     assign = model.parents.get(assign_target) if assign_target is not None else None
@@ -745,8 +752,18 @@ def _handed_keys(model: SemanticModel) -> Iterator[str]:
     headers={"Authorization": f"Bearer {keys.OPENAI_API_KEY}"})`), to a reader that is no
     client; whether they hold OpenAI's key is the defining module's to say. So are those an HTTP
     request sends itself: as an argument, in a tuple (`auth=("", OPENAI_API_KEY)`), or in a dict
-    kept in a name (`headers = {...}` then `requests.get(url, headers=headers)`)."""
+    kept in a name (`headers = {...}` then `requests.get(url, headers=headers)`), and those set
+    as a client's key after it is built (`client.api_key = OPENAI_API_KEY`): that client stays
+    with OpenAI until a person moves it."""
     http = model.tables.sdk.http_clients
+    # `client = OpenAI()` then `client.api_key = OPENAI_API_KEY`: a key set after the client is
+    # built, which only a person moves to Z.AI (GLM002, GLM001): until then it talks to OpenAI
+    for assignment in model.client_option_assignments:
+        if assignment.option == "api_key" and type(assignment.value) in (cst.Name, cst.Attribute):
+            if assignment in set_after_built(model, assignment.client):
+                imported = imported_setting(model, assignment.value, assignment.scope)
+                if imported is not None:
+                    yield imported[0]
     # `OpenAIEmbedding(api_key=Config.OPENAI_API_KEY)`: a library class keeping its own OpenAI
     # client, which no fix moves (GLM302), given no server of its own
     urls = {*URL_KEYWORDS, "api_base", *model.tables.sdk.model_reader_url_keywords}

@@ -174,6 +174,9 @@ class ImageGeneration:
     defaults: Mapping[str, object]
     #: OpenAI arguments GLM lacks that make the call stream events (`stream`, `partial_images`)
     streams: frozenset[str]
+    #: OpenAI arguments GLM lacks -> the response lists they fill past their first item (`n`:
+    #: `data`): a read of a later item by a literal index leaves the removal to a person
+    beyond_first: Mapping[str, frozenset[str]]
 
     def size_problem(self, size: str) -> str | None:
         """Why a `WIDTHxHEIGHT` size is not accepted, or None."""
@@ -961,6 +964,12 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             max_pixels=_get(params_raw, "image_generation.max_pixels", int, "parameters"),
             defaults=MappingProxyType(dict(_get(params_raw, "image_generation.defaults", Mapping, "parameters"))),
             streams=frozenset(_str_list(params_raw, "image_generation.streams", "parameters")),
+            beyond_first=MappingProxyType(
+                {
+                    name: frozenset(_str_list(params_raw, f"image_generation.beyond_first.{name}", "parameters"))
+                    for name in _get(params_raw, "image_generation.beyond_first", Mapping, "parameters")
+                }
+            ),
         ),
         unavailable=MappingProxyType(unavailable),
         unavailable_methods=MappingProxyType(

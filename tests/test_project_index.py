@@ -1198,6 +1198,24 @@ def test_a_key_imported_from_a_module_the_run_cannot_read_holds_the_client(tmp_p
         ),
     }
     assert _applicabilities(tmp_path / "object", files, "bot.py")["GLM002"] == "safe"
+    # the module missing from a package the run has (`llm/__init__.py`, no `llm/secret.py`: left
+    # out of the repository), imported under an alias or from: not an object of the package's
+    # (SHBnik/CrowdNav_Prediction_AttnGraph)
+    for n, line in enumerate(("import llm.secret as secret", "from llm import secret", "from llm.secret import key")):
+        bot = _BOT.replace("from keys import api_key", line).replace(
+            "=api_key", "=key" if "secret import" in line else "=secret.key"
+        )
+        fixes = _fixes(tmp_path / f"package{n}", {"llm/__init__.py": "", "llm/bot.py": bot}, "llm/bot.py")
+        expected = "safe" if line == "from llm import secret" else "unsafe"  # that one may be an object
+        assert fixes["GLM002"][0] == expected, (line, fixes)
+        if expected == "unsafe":
+            assert "imported from `llm.secret`, which this run does not read" in fixes["GLM001"][1], fixes
+    # a name the package's `__init__.py` binds is its own (`from .conf import secret`)
+    files = {"llm/__init__.py": "from .conf import secret\n", "llm/conf.py": "secret = object()\n"}
+    files["llm/bot.py"] = _BOT.replace("from keys import api_key", "from llm import secret").replace(
+        "=api_key", "=secret.key"
+    )
+    assert _fixes(tmp_path / "bound", files, "llm/bot.py")["GLM002"][0] == "safe"
 
 
 def test_a_key_field_a_settings_class_of_another_module_reads_from_openais_variable(tmp_path: Path) -> None:
@@ -2776,7 +2794,8 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         findings = _findings(tmp_path / str(n), files)
         assert findings[setting] == [
             "GLM009 `OPENAI_API_KEY` is OpenAI's variable, and `views` hands the setting on as data (in a "
-            "response, a request's headers or auth) or to a library that keeps talking to OpenAI, not to a client: "
+            "response, a request's headers or auth), to a library that keeps talking to OpenAI or to a client only "
+            "a person moves (its key set after it is built), not to a client moved here: "
             "read `ZAI_API_KEY` only where the key goes to a client moved to Z.AI"
         ], findings
         assert "GLM009" not in _fixes(tmp_path / str(n), files, setting)
@@ -2786,6 +2805,14 @@ def test_a_key_setting_another_module_hands_on_as_data_is_renamed_by_hand(tmp_pa
         "bot.py": _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY as api_key"),
     }
     assert _fixes(tmp_path / "client", files, "keys.py")["GLM009"][0] == "unsafe"
+    # ... but one set as a client's key after it is built (`client.api_key = OPENAI_API_KEY`):
+    # that client stays with OpenAI until a person moves it (AlekVolok/My-Telegram-ChatBot)
+    files["bot.py"] = _BOT.replace("from keys import api_key", "from keys import OPENAI_API_KEY").replace(
+        "OpenAI(api_key=api_key)", "OpenAI()\nclient.api_key = OPENAI_API_KEY"
+    )
+    findings = _findings(tmp_path / "after", files)
+    assert any(f.startswith("GLM009") and "`bot` hands the setting on" in f for f in findings["keys.py"]), findings
+    assert "GLM009" not in _fixes(tmp_path / "after", files, "keys.py")
 
 
 def test_a_test_setting_openais_key_for_a_library_no_module_of_the_run_moves_is_not_renamed(tmp_path: Path) -> None:
@@ -3049,6 +3076,16 @@ def test_a_setting_handed_to_another_modules_model_parameter_holds_the_client(tm
     fixes = _fixes(tmp_path / "b", files, "agents/oai.py")
     assert fixes["GLM002"][0] == "unsafe", fixes
     assert "`config.MODEL_NAME`" in fixes["GLM002"][1], fixes
+    # ... or as the default of the passing function's own parameter (`def judge(q, model=
+    # DEFAULT_MODEL)`, krzischp/handoff-eval), by keyword or position
+    for n, call in enumerate(("ask(q, model)", "ask(q, model=model)")):
+        files["pick.py"] = (
+            f"from config import MODEL_NAME\nfrom agents.oai import ask\n\n\ndef judge(q, model=MODEL_NAME):\n    return {call}\n"
+        )
+        fixes = _fixes(tmp_path / f"d{n}", files, "agents/oai.py")
+        assert (
+            fixes["GLM002"][0] == "unsafe" and "`config.MODEL_NAME`, which `pick` passes to `ask`" in fixes["GLM002"][1]
+        ), fixes
     # a literal passed there is rewritten where it is written: the client moves
     files["pick.py"] = "from agents.oai import ask\n\nprint(ask('hi', 'gpt-4o'))\n"
     assert _fixes(tmp_path / "c", files, "agents/oai.py")["GLM002"][0] == "safe"

@@ -995,8 +995,13 @@ def imported_setting(model: SemanticModel, value: cst.BaseExpression, scope: Sco
     written = f"{qualified}.{value.attr.value}"
     if type(statement) is cst.ImportFrom:
         return written, False
-    # `import keys` (not `import app.keys`, which binds `app`): `keys.api_key` is its variable
-    plain = type(statement) is cst.Import and type(alias) is cst.ImportAlias and type(alias.name) is cst.Name
+    # `import keys` or `import app.keys as keys` (not `import app.keys`, which binds `app`):
+    # `keys.api_key` is that module's variable
+    plain = (
+        type(statement) is cst.Import
+        and type(alias) is cst.ImportAlias
+        and (type(alias.name) is cst.Name or alias.asname is not None)
+    )
     return (written, True) if plain else None
 
 

@@ -451,8 +451,9 @@ class OpenAIEnvVar(Rule):
                 self.report(
                     node,
                     f"{message}, and `{handing}` hands the setting on as data (in a response, a request's "
-                    f"headers or auth) or to a library that keeps talking to OpenAI, not to a client: read `{new}` only where the key goes to a client moved to "
-                    "Z.AI",
+                    f"headers or auth), to a library that keeps talking to OpenAI or to a client only a person "
+                    f"moves (its key set after it is built), not to a client moved here: read `{new}` only where the "
+                    "key goes to a client moved to Z.AI",
                 )
                 continue
             elif (name in key_envs or self.model.legacy_calls) and (

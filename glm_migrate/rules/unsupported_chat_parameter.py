@@ -18,7 +18,7 @@ from glm_migrate.rules._helpers import (
     remove_unsupported,
 )
 from glm_migrate.rules._responses import Read, ResponseTracer
-from glm_migrate.semantic import ApiCall, string_value
+from glm_migrate.semantic import ApiCall, SemanticModel, string_value
 from glm_migrate.tables import USER_ID_LENGTH, UnsupportedParam
 
 _USER_ID_CHARACTERS = f"{USER_ID_LENGTH.start}-{USER_ID_LENGTH.stop - 1} characters"
@@ -342,24 +342,7 @@ class UnsupportedChatParameter(Rule):
     def _item_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
         """A read of the call's response reaching an item past the first of a list only this
         parameter fills (`response.choices[1]` for `n=`) by a literal index, shown as code."""
-        if not spec.beyond_first:
-            return None
-        for read in ResponseTracer(self.model).reads(call.node, call.scope).reads:
-            for node in _steps(read):
-                if type(node) is cst.Subscript:
-                    element = node.slice[0].slice if len(node.slice) == 1 else None
-                    index = number_value(element.value) if type(element) is cst.Index else None
-                    listed = node.value
-                    name = (
-                        listed.attr.value
-                        if type(listed) is cst.Attribute
-                        else _subscript_key(listed)
-                        if type(listed) is cst.Subscript
-                        else None
-                    )
-                    if index is not None and name in spec.beyond_first and (index >= 1 or index <= -2):
-                        return read.describe()
-        return None
+        return item_read(self.model, call, spec.beyond_first)
 
     def _answer_read(self, call: ApiCall, spec: UnsupportedParam) -> str | None:
         """A read of the call's response reaching a field only this parameter fills
@@ -401,6 +384,30 @@ class UnsupportedChatParameter(Rule):
             applicability=Applicability.SAFE if value is not None else None,
         )
         self.report(arg, message + ("" if value is not None else f" and takes {_USER_ID_CHARACTERS}"), fix=fix)
+
+
+def item_read(model: SemanticModel, call: ApiCall, lists: frozenset[str]) -> str | None:
+    """A read of `call`'s response reaching an item past the first of one of `lists`, which an
+    argument GLM does not take fills (`response.choices[1]` after `n=2` on chat completions,
+    `result.data[1]` on image generation), by a literal index, shown as code."""
+    if not lists:
+        return None
+    for read in ResponseTracer(model).reads(call.node, call.scope).reads:
+        for node in _steps(read):
+            if type(node) is cst.Subscript:
+                element = node.slice[0].slice if len(node.slice) == 1 else None
+                index = number_value(element.value) if type(element) is cst.Index else None
+                listed = node.value
+                name = (
+                    listed.attr.value
+                    if type(listed) is cst.Attribute
+                    else _subscript_key(listed)
+                    if type(listed) is cst.Subscript
+                    else None
+                )
+                if index is not None and name in lists and (index >= 1 or index <= -2):
+                    return read.describe()
+    return None
 
 
 def _subscript_key(node: cst.Subscript) -> str | None:

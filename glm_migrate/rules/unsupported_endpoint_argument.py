@@ -5,6 +5,7 @@ from functools import partial
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, Rule, Valid
 from glm_migrate.rules._helpers import endpoint_argument_problems, remove_kwargs
+from glm_migrate.rules.unsupported_chat_parameter import item_read
 from glm_migrate.semantic import ApiCall
 
 #: what the caller reads differently once an argument is gone
@@ -42,7 +43,9 @@ class UnsupportedEndpointArgument(Rule):
     ## Fix safety
     Removing an argument whose value is OpenAI's default (`n=1`, `response_format="url"`) is
     safe. Removing any other is unsafe: the caller gets one URL instead of several images or
-    base64 data, or a transcription without the requested language or format. Sizes, qualities,
+    base64 data, or a transcription without the requested language or format; where the code
+    reads an image past the first by a literal index (`result.data[1]` after `n=2`), which would
+    raise IndexError, removing `n=` is left to a person. Sizes, qualities,
     `**` splats and the arguments that make an image call stream events (`stream=True`,
     `partial_images=`: the code reading the events must change too) are reported for a person.
     While any of those is left, the call's client does not move in a safe run (engine.py), even
@@ -98,7 +101,15 @@ class UnsupportedEndpointArgument(Rule):
             consequence = CONSEQUENCES.get((call.endpoint or "", name))
             if problem.removal is not Applicability.SAFE and consequence:
                 message += f": {consequence}"
-            if problem.removal is None or keyword is None:
+            past = (
+                item_read(self.model, call, self.tables.image_generation.beyond_first.get(name, frozenset()))
+                if call.endpoint == "images" and problem.removal is Applicability.UNSAFE
+                else None
+            )
+            if past is not None:
+                # `result.data[1]` after `n=2`: one image without it, so the read raises IndexError
+                message += f"; the code reads `{past}`, which does not exist without it: remove both by hand"
+            if problem.removal is None or keyword is None or past is not None:
                 self.report(problem.arg, message)
                 continue
             fix = Fix(
