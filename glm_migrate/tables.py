@@ -366,6 +366,8 @@ class Tables:
     dated_suffix: re.Pattern[str]
     #: Zhipu's id prefixes: an id that starts with one in lower case is looked up in lower case
     case_folded_prefixes: tuple[str, ...]
+    #: a fine-tune of a Zhipu chat model: served on BigModel to its account, so a chat target
+    zhipu_fine_tune: re.Pattern[str]
     #: ids nobody listed, by pattern, in the order they are tried
     families: tuple[ModelFamily, ...]
     #: every family's pattern as one alternation, group `f<i>` for families[i]
@@ -547,7 +549,10 @@ class Tables:
         return match.glm if match is not None else None
 
     def is_target(self, endpoint: str, model_id: str) -> bool:
-        return self.folded(model_id) in self.targets.get(endpoint, frozenset())
+        model_id = self.folded(model_id)
+        return model_id in self.targets.get(endpoint, frozenset()) or (
+            endpoint == "chat" and self.zhipu_fine_tune.fullmatch(model_id) is not None
+        )
 
     def folded(self, model_id: str) -> str:
         """`GLM-4-Flash` -> `glm-4-flash`: Zhipu's ids in lower case, as the tables list them;
@@ -925,6 +930,7 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         special_chat=special_chat,
         dated_suffix=re.compile(_get(models_raw, "dated_suffix", str, "models")),
         case_folded_prefixes=tuple(_str_list(models_raw, "case_folded_prefixes", "models")),
+        zhipu_fine_tune=re.compile(_get(models_raw, "zhipu_fine_tune", str, "models")),
         families=families,
         family_pattern=re.compile("|".join(f"(?P<f{i}>{f.pattern.pattern})" for i, f in enumerate(families))),
         base_urls=MappingProxyType(base_urls),
