@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import partial
 
 import libcst as cst
+import libcst.matchers as m
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
@@ -111,6 +112,13 @@ class LegacyFunctionCalling(Rule):
             shown = code_of(function_call.value) if function_call is not None else ""
             self.report(anchor, f"{message}, and has no forced `function_call={shown}` (only `auto`)")
             return
+        if functions is not None and choice != "none" and m.findall(functions.value, m.NamedExpr()):
+            # `functions=(found := ...)`: Python takes no `:=` in a comprehension's iterable
+            self.report(
+                anchor,
+                f"{message}: convert it by hand (Python takes no `:=` in the comprehension that would wrap each function)",
+            )
+            return
         edits: list[tuple[cst.CSTNode, NodeEdit]] = []
         if choice == "none":
             edits.append((call.node, partial(remove_kwargs, names={"functions", "function_call"})))
@@ -180,8 +188,8 @@ def _tools_expression(functions: cst.BaseExpression) -> cst.BaseExpression:
     if _sends_no_functions(functions):
         return functions
     code = code_of(functions)
-    if isinstance(functions, (cst.Lambda, cst.NamedExpr)) and not functions.lpar:
-        code = f"({code})"  # a comprehension's `in` takes neither unparenthesised
+    if isinstance(functions, cst.Lambda) and not functions.lpar:
+        code = f"({code})"  # a comprehension's `in` takes no unparenthesised lambda
     return cst.parse_expression(f'[{{"type": "function", "function": spec}} for spec in {code}]')
 
 
