@@ -368,6 +368,10 @@ class Tables:
     #: Zhipu's special-purpose chat models (code, role-play) that no target replaces: they stay
     special_chat: frozenset[str]
     dated_suffix: re.Pattern[str]
+    #: Zhipu's id prefixes: an id that starts with one in lower case is looked up in lower case
+    case_folded_prefixes: tuple[str, ...]
+    #: a fine-tune of a Zhipu chat model: served on BigModel to its account, so a chat target
+    zhipu_fine_tune: re.Pattern[str]
     #: ids nobody listed, by pattern, in the order they are tried
     families: tuple[ModelFamily, ...]
     #: every family's pattern as one alternation, group `f<i>` for families[i]
@@ -496,6 +500,7 @@ class Tables:
 
         An exact entry (or user override) on any endpoint wins, the id as written before the id
         without its dated suffix; then the first family whose pattern matches either."""
+        model_id = self.folded(model_id)
         try:
             return self._matches[model_id]
         except KeyError:
@@ -523,6 +528,7 @@ class Tables:
     def match_on(self, endpoint: str, model_id: str) -> ModelMatch | None:
         """`match_model`, for an id sent to `endpoint`: None when the map does not know it there
         (unlisted, or an id of another endpoint)."""
+        model_id = self.folded(model_id)
         key = (endpoint, model_id)
         try:
             return self._matches_on[key]
@@ -547,7 +553,16 @@ class Tables:
         return match.glm if match is not None else None
 
     def is_target(self, endpoint: str, model_id: str) -> bool:
-        return model_id in self.targets.get(endpoint, frozenset())
+        model_id = self.folded(model_id)
+        return model_id in self.targets.get(endpoint, frozenset()) or (
+            endpoint == "chat" and self.zhipu_fine_tune.fullmatch(model_id) is not None
+        )
+
+    def folded(self, model_id: str) -> str:
+        """`GLM-4-Flash` -> `glm-4-flash`: Zhipu's ids in lower case, as the tables list them;
+        any other id as written."""
+        lower = model_id.lower()
+        return lower if lower != model_id and lower.startswith(self.case_folded_prefixes) else model_id
 
     def glm_id(self, endpoint: str, model_id: str) -> str | None:
         """What `model_id` is after the migration: itself if GLM's already, else as `lookup_model`."""
@@ -918,6 +933,8 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
         targets=MappingProxyType(targets),
         special_chat=special_chat,
         dated_suffix=re.compile(_get(models_raw, "dated_suffix", str, "models")),
+        case_folded_prefixes=tuple(_str_list(models_raw, "case_folded_prefixes", "models")),
+        zhipu_fine_tune=re.compile(_get(models_raw, "zhipu_fine_tune", str, "models")),
         families=families,
         family_pattern=re.compile("|".join(f"(?P<f{i}>{f.pattern.pattern})" for i, f in enumerate(families))),
         base_urls=MappingProxyType(base_urls),

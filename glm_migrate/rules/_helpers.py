@@ -645,8 +645,11 @@ def _is_attribute_name(model: SemanticModel, name: cst.Name) -> bool:
 
 
 #: a name that says it holds an OpenAI key, once lower-cased (`judge_openai_api_key`, one of
-#: several numbered: `OPENAI_KEY1`, `OPENAI_API_KEY_2`)
-_OPENAI_KEY_NAME = re.compile(r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?(?:_?\d+)?")
+#: several numbered: `OPENAI_KEY1`, `OPENAI_API_KEY_2`, or named for a project or stage after the
+#: key: `OPENAI_API_KEY_MYAPP`, `OPENAI_KEY_PROD`)
+_OPENAI_KEY_NAME = re.compile(
+    r"\w*(?:open_?ai|chatgpt)_?\w*?_?(?:api_?key|key|token|secret)s?(?:_?\d+)?(?:_[a-z0-9]+)*"
+)
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 

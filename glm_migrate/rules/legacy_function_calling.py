@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import partial
 
 import libcst as cst
+import libcst.matchers as m
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, RuleContext, Valid
@@ -111,6 +112,13 @@ class LegacyFunctionCalling(Rule):
             shown = code_of(function_call.value) if function_call is not None else ""
             self.report(anchor, f"{message}, and has no forced `function_call={shown}` (only `auto`)")
             return
+        if functions is not None and choice != "none" and m.findall(functions.value, m.NamedExpr()):
+            # `functions=(found := ...)`: Python takes no `:=` in a comprehension's iterable
+            self.report(
+                anchor,
+                f"{message}: convert it by hand (Python takes no `:=` in the comprehension that would wrap each function)",
+            )
+            return
         edits: list[tuple[cst.CSTNode, NodeEdit]] = []
         if choice == "none":
             edits.append((call.node, partial(remove_kwargs, names={"functions", "function_call"})))
@@ -168,7 +176,26 @@ def _wrap(schema: cst.BaseExpression) -> cst.Dict:
 
 
 def _tools_expression(functions: cst.BaseExpression) -> cst.BaseExpression:
-    """`[F, G]` -> `[{"type": "function", "function": F}, ...]`; anything else: a comprehension."""
+    """`[F, G]` -> `[{"type": "function", "function": F}, ...]`; `A if c else B` -> each side
+    converted, where a side that sends no functions (`NOT_GIVEN`, `None`) stays: a comprehension
+    over the whole would iterate `NOT_GIVEN`; anything else: a comprehension."""
     if isinstance(functions, cst.List) and all(isinstance(e, cst.Element) for e in functions.elements):
         return functions.with_changes(elements=[e.with_changes(value=_wrap(e.value)) for e in functions.elements])
-    return cst.parse_expression(f'[{{"type": "function", "function": spec}} for spec in {code_of(functions)}]')
+    if isinstance(functions, cst.IfExp):
+        return functions.with_changes(
+            body=_tools_expression(functions.body), orelse=_tools_expression(functions.orelse)
+        )
+    if _sends_no_functions(functions):
+        return functions
+    code = code_of(functions)
+    if isinstance(functions, cst.Lambda) and not functions.lpar:
+        code = f"({code})"  # a comprehension's `in` takes no unparenthesised lambda
+    return cst.parse_expression(f'[{{"type": "function", "function": spec}} for spec in {code}]')
+
+
+def _sends_no_functions(value: cst.BaseExpression) -> bool:
+    """`None`, `NOT_GIVEN`, `openai.NOT_GIVEN`, `NotGiven()`, `omit`: the request sends no tools."""
+    if isinstance(value, cst.Call) and not value.args:
+        value = value.func
+    name = value.attr.value if isinstance(value, cst.Attribute) else value.value if isinstance(value, cst.Name) else ""
+    return name in ("None", "NOT_GIVEN", "NotGiven", "omit", "Omit")

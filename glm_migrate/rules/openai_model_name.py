@@ -516,7 +516,7 @@ class OpenAIModelName(Rule):
                 name is not None and name in self.model.tokenizer_names
             )
             message = f"Model id `{old}`{match.label} on {_endpoint_label(endpoint)}"
-            if old in self.tables.targets_file.models:
+            if old is not None and self.tables.folded(old) in self.tables.targets_file.models:
                 message += f", a GLM generation older than the target {self.target_name}"
             if tokenizer:
                 holder = f"`{name}`" if name else "it"

@@ -90,11 +90,10 @@ class ZhipuaiPackage(Rule):
             embedding = _LEGACY_EMBEDDINGS.get(old) if old else None
             new = embedding or (self.tables.lookup_model("chat", old) if old else None)
             model_note = f' (`model="{new}"` for `{old}`)' if new else ""
-            method, argument = ("embeddings", "`input=`") if embedding else ("chat.completions", "`messages=`")
             self.report(
                 call,
-                f"`{code_of(call.func)}` is zhipuai 1.x's API, which zhipuai 2 and zai-sdk removed: call "
-                f"`ZhipuAiClient().{method}.create(...)` (zai-sdk) with {argument} for `prompt=`{model_note}",
+                f"`{code_of(call.func)}` is zhipuai 1.x's API, which zhipuai 2 and zai-sdk removed: "
+                + _successor(legacy.rpartition(".")[2], embedding is not None, model_note),
                 severity=Severity.ERROR,
             )
             reported = True
@@ -124,6 +123,29 @@ class ZhipuaiPackage(Rule):
                 "The `zhipuai` package is deprecated: use `zai-sdk` (`from zai import ZhipuAiClient`, "
                 "which reads `ZAI_API_KEY`)",
             )
+
+
+def _successor(method: str, embedding: bool, model_note: str) -> str:
+    """What zai-sdk calls instead of the 1.x module function `method`: the stream and the task
+    queue have calls of their own, and a task's result is fetched by its id, not asked again."""
+    if method == "query_async_invoke_result":
+        return (
+            "fetch the task with `ZhipuAiClient().chat.asyncCompletions.retrieve_completion_result(id=...)` "
+            "(zai-sdk), given the `id` that `chat.asyncCompletions.create` returned"
+        )
+    if embedding:
+        return f"call `ZhipuAiClient().embeddings.create(...)` (zai-sdk) with `input=` for `prompt=`{model_note}"
+    if method == "async_invoke":
+        return (
+            "call `ZhipuAiClient().chat.asyncCompletions.create(...)` (zai-sdk) with `messages=` for `prompt=`, "
+            f"and read the task's `id` from what it returns{model_note}"
+        )
+    if method == "sse_invoke":
+        return (
+            "call `ZhipuAiClient().chat.completions.create(..., stream=True)` (zai-sdk) with `messages=` for "
+            f"`prompt=`, and read `chunk.choices[0].delta.content` from its chunks for `response.events()`{model_note}"
+        )
+    return f"call `ZhipuAiClient().chat.completions.create(...)` (zai-sdk) with `messages=` for `prompt=`{model_note}"
 
 
 class _ModelApiReferences(cst.CSTVisitor):
