@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -48,7 +47,7 @@ def check_example(rule: type[Rule], example: Valid | Invalid) -> None:
     assert codes, f"{rule.CODE} did not report an invalid example"
     expected = source if example.expected is None else textwrap.dedent(example.expected)
     assert result.output == expected, f"\n--- expected\n{expected}\n--- got\n{result.output}"
-    ast.parse(result.output)
+    compile(result.output, f"<{rule.CODE} example>", "exec", dont_inherit=True)  # parsed and compiled
     if example.unsafe:
         assert run_rule(rule, source, settings, unsafe=False).output == source, "unsafe fix applied by default"
     again = run_rule(rule, result.output, settings)
