@@ -130,6 +130,8 @@ def greedy_sources(
     for binding in bindings:
         target, bound = binding.target, binding.value
         if type(target) is cst.Param:
+            if len(bindings) > 1:
+                continue  # `temperature = temperature if temperature > 0 else 0.7`: the parameter is replaced
             if bound is not None and _at_most_zero(bound):
                 found.append((bound, f"the default of `{target.name.value}`"))
             function = model.owner(target.name.value, scope)

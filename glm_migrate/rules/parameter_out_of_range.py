@@ -152,8 +152,10 @@ class ParameterOutOfRange(Rule):
                 literal = callback_input(self.model, binding.target, call.scope)
                 if literal is None:
                     self._check_passed(name, binding.target, call)
-                    # `def ask(q, top_p=0)`: its default, clamped where written, as a setting is
-                    literal, what = binding.value, f"the default of `{binding.target.name.value}`"
+                    # `def ask(q, top_p=0)`: its default, clamped where written, as a setting is;
+                    # not a sentinel the function replaces (`t = t if t > 0 else self.t`)
+                    literal = binding.value if len(bindings) == 1 else None
+                    what = f"the default of `{binding.target.name.value}`"
             if type(literal) is cst.Call and literal not in self._settings_seen:
                 self._settings_seen.add(literal)
                 self._check_slider(name, literal, value)
