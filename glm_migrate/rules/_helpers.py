@@ -15,7 +15,7 @@ from typing import cast
 import libcst as cst
 
 from glm_migrate import layout
-from glm_migrate.defaults import argparse_arguments, declarations
+from glm_migrate.defaults import argparse_arguments, argparse_default, declarations
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.nodes import ENVIRON_NAMES, IMAGE_PARTS, literals_in, names_in, os_dotted_name, short_code
 from glm_migrate.project import KEY_SEEN, KEY_UNSEEN
@@ -107,6 +107,50 @@ def rename_kwarg(arg: cst.Arg, name: str) -> cst.Arg:
 def replace_string(node: cst.SimpleString, value: str) -> cst.SimpleString:
     """The same literal (prefix and quotes kept) holding `value`."""
     return node.with_changes(value=f"{node.prefix}{node.quote}{value}{node.quote}")
+
+
+def greedy_sources(
+    model: SemanticModel, value: cst.BaseExpression, scope: Scope, depth: int = 0
+) -> list[tuple[cst.BaseExpression, str]]:
+    """The number literals at or below 0 that `temperature=value` may send when `value` is a name
+    or an attribute, each with how it gets there: what the name is bound to (a constant, a field's
+    or a parameter's default, followed through `self.temperature = temperature`), what this
+    module's calls pass for such a parameter (`ask(q, temperature=0)`), and the default of the
+    argparse option filling `args.temperature`."""
+    if type(value) not in (cst.Name, cst.Attribute) or depth > 3:
+        return []
+    shown = code_of(value)
+    found: list[tuple[cst.BaseExpression, str]] = []
+    bindings = model.bindings_of(value, scope)
+    if not bindings and type(value) is cst.Attribute:
+        declared = argparse_default(model, value, scope)
+        if declared is not None:
+            return [(d, f"the default of the option filling `{shown}`") for d in declared if _at_most_zero(d)]
+        bindings = model.member_bindings(value, scope)
+    for binding in bindings:
+        target, bound = binding.target, binding.value
+        if type(target) is cst.Param:
+            if len(bindings) > 1:
+                continue  # `temperature = temperature if temperature > 0 else 0.7`: the parameter is replaced
+            if bound is not None and _at_most_zero(bound):
+                found.append((bound, f"the default of `{target.name.value}`"))
+            function = model.owner(target.name.value, scope)
+            if function is not None:
+                found.extend(
+                    (argument, f"passed for `{target.name.value}`")
+                    for argument, _ in model.arguments_for(target, function)
+                    if _at_most_zero(argument)
+                )
+        elif bound is not None and _at_most_zero(bound):
+            found.append((bound, f"the value of `{shown}`"))
+        elif bound is not None and type(bound) in (cst.Name, cst.Attribute):
+            found.extend(greedy_sources(model, bound, binding.scope, depth + 1))
+    return found
+
+
+def _at_most_zero(node: cst.BaseExpression) -> bool:
+    number = number_value(node)
+    return number is not None and number <= 0
 
 
 def number_value(node: cst.BaseExpression) -> float | None:

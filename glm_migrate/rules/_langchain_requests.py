@@ -19,6 +19,7 @@ from glm_migrate.rules._helpers import (
     code_of,
     dict_entry,
     first_stop_only,
+    greedy_sources,
     literal_value,
     number_value,
     out_of_range,
@@ -27,6 +28,7 @@ from glm_migrate.rules._helpers import (
     remove_unsupported,
     replace_with,
 )
+from glm_migrate.rules.greedy_temperature import greedy_message
 from glm_migrate.rules.reasoning_effort import NO_REASONING
 from glm_migrate.semantic import Scope, SemanticModel, find_kwarg, string_value
 from glm_migrate.targets import NO_THINKING
@@ -130,6 +132,11 @@ class RequestOptions:
                 f"`temperature=0` on {name} is not applicable through the OpenAI SDK: GLM's greedy switch "
                 'is `extra_body={"do_sample": False}` (with `temperature=0.01`)',
             )
+        elif option == "temperature" and type(value) in (cst.Name, cst.Attribute):
+            # `ChatOpenAI(temperature=temperature)` in `def make_llm(temperature=0)`: where the 0 is written
+            for literal, how in greedy_sources(rule.model, value, self.scope):
+                if not any(finding.node is literal for finding in rule.context.findings):
+                    rule.report(literal, greedy_message(f"`temperature={code_of(value)}` on {name}", how))
         elif option in ("stop", "stop_sequences") and (stops := first_stop_only(value)) is not None:
             count, fix = stops  # as GLM210
             message = f"{count} stop sequences on {name}: {target} takes one"

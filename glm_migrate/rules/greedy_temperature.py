@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from glm_migrate.diagnostics import Applicability
 from glm_migrate.rules._base import Fix, Invalid, NodeEdit, Rule, Valid
-from glm_migrate.rules._helpers import GlmOptions, number_value, replace_with
+from glm_migrate.rules._helpers import GlmOptions, code_of, greedy_sources, number_value, replace_with
 from glm_migrate.semantic import ApiCall, string_value
 
 #: the temperature the Zhipu SDKs send for `temperature <= 0`, together with do_sample=False
@@ -36,7 +38,10 @@ class GreedyTemperature(Rule):
     ## Fix safety
     Unsafe: the output changes from whatever the server does with 0 to GLM's greedy decoding,
     which is the intent but not verified against a live endpoint. Calls whose `extra_body` is a
-    variable are reported for a person.
+    variable are reported for a person, and so is a 0 that reaches `temperature=` through a name
+    (a parameter's default, what a call of the module passes for it, a constant or field, an
+    argparse option's default), where it is written: the name carries other values too, for
+    which `do_sample=False` would be wrong.
     """
 
     CODE = "GLM207"
@@ -80,6 +85,10 @@ class GreedyTemperature(Rule):
         Invalid(
             'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], temperature=0, extra_body=body)'
         ),  # `extra_body` is not a dict literal: reported only
+        Invalid(
+            "from openai import OpenAI\ndef ask(m, temperature=0):\n"
+            '    return OpenAI().chat.completions.create(model="glm-4.6", messages=m, temperature=temperature)'
+        ),  # a parameter's default: reported where the 0 is written
     )
 
     def on_api_call(self, call: ApiCall) -> None:
@@ -92,7 +101,12 @@ class GreedyTemperature(Rule):
             self._in_splatted_dict(options, message)
             return
         value = number_value(arg.value)
-        if value is None or value > 0 or options.sdk in ("zai", "zhipuai"):
+        if options.sdk in ("zai", "zhipuai"):
+            return
+        if value is None:
+            self._held(arg.value, call)
+            return
+        if value > 0:
             return
         problem = options.blocker("do_sample")
         if problem:
@@ -104,6 +118,21 @@ class GreedyTemperature(Rule):
         title = f"Use `temperature={GREEDY_TEMPERATURE}` and `{options.form('do_sample', 'False')}`"
         fix = Fix(tuple(edits), title)
         self.report(arg, message, fix=fix)
+
+    def _held(self, value: cst.BaseExpression, call: ApiCall) -> None:
+        """`temperature=temperature` with `def ask(q, temperature=0)`, `ask(q, temperature=0)`,
+        `TEMPERATURE = 0` or an argparse `--temperature` defaulting to 0: reported where the 0 is
+        written, for a person, since the same name also carries other values, for which
+        `do_sample=False` would be wrong."""
+        for literal, how in greedy_sources(self.model, value, call.scope):
+            if literal in self._greedy_seen:
+                continue
+            self._greedy_seen.add(literal)
+            self.report(literal, greedy_message(f"`temperature={code_of(value)}`", how))
+
+    @functools.cached_property
+    def _greedy_seen(self) -> set[cst.CSTNode]:
+        return set()
 
     def _in_splatted_dict(self, options: GlmOptions, message: str) -> None:
         """`"temperature": 0` in a dict literal splatted into the call: the same request, reported
@@ -121,3 +150,13 @@ class GreedyTemperature(Rule):
                         f'{message} (`"temperature": 0` in a `**` dict): use `{GREEDY_TEMPERATURE}` there and '
                         f"add `{options.form('do_sample', 'False')}`",
                     )
+
+
+def greedy_message(sent: str, how: str) -> str:
+    """The finding for a 0 that `sent` (`temperature=temperature` on a call, on a LangChain class)
+    carries from where it is written, `how` (`the default of `temperature``)."""
+    return (
+        f"{sent} sends 0 ({how}), which is not applicable through the OpenAI SDK: GLM's greedy switch is "
+        f'`do_sample=False`; send `temperature={GREEDY_TEMPERATURE}` with `extra_body={{"do_sample": False}}` '
+        "where it is 0, by hand"
+    )

@@ -4,6 +4,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from functools import partial
+from urllib.parse import urlparse
 
 import libcst as cst
 
@@ -102,7 +103,10 @@ class ModelSetting(Rule):
     setting (`_readers.py`); one a request posts to an OpenAI URL written in view
     (`requests.post("https://api.openai.com/v1/chat/completions", json={"model": model})`) is
     reported without a fix, as that URL stays OpenAI's (GLM405) and would refuse a GLM id. A setting of a class named for another provider beside an OpenAI one
-    of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's.
+    of the same base (`LinkAIProvider` next to `OpenAIProvider`) is that provider's id: GLM103's,
+    and so is a setting named for another provider (`OPENROUTER_MODEL`, `--groq-model`), and a
+    provider-prefixed id (`openai/gpt-4o-mini`, which OpenAI's own API never takes) in a module
+    that writes a URL of another provider (`https://openrouter.ai/api/v1`) and none of OpenAI's.
     An id written inline as an argument of another LLM library's call (`instructor.from_provider(
     "openai/gpt-4o-mini")`, PydanticAI's `Agent("openai:gpt-4o")`, not one of the SDKs, LangChain or
     LiteLLM, which other rules check) is a model that library sends to OpenAI: reported for a
@@ -139,6 +143,8 @@ class ModelSetting(Rule):
         Valid('GREETING = "gpt-4o"'),  # not named like a model
         Valid('PRICES = {"gpt-4o": 2.5}'),  # a key, not a setting's value
         Valid('CHAT_MODEL = "openrouter/openai/gpt-4o"'),  # another router's id: its provider decides
+        Valid('import os\nOPENROUTER_MODEL = os.getenv("OPENROUTER_MODEL", "gpt-4o-mini")'),  # named for a provider
+        Valid('URL = "https://openrouter.ai/api/v1"\nMODEL = "openai/gpt-4o"'),  # beside the router's URL: its id
         Valid(  # it picks a tokenizer: data (GLM103)
             'import tiktoken\ndef count(text, model="gpt-4o"):\n    return len(tiktoken.encoding_for_model(model).encode(text))'
         ),
@@ -272,6 +278,8 @@ class ModelSetting(Rule):
                 continue
             if isinstance(origin, Binding) and another_providers_class(self.model, scope) is not None:
                 continue  # `LinkAIProvider.DEFAULT_MODEL` beside `OpenAIProvider`: LinkAI's id, data here
+            if self._names_another_provider(name):
+                continue  # `OPENROUTER_MODEL`, `--groq-model`: that provider's model, whatever id it holds
             request = None
             if origin is not None:
                 readers = readers or DataReaders(self.model, ModuleIndex(self.model))
@@ -420,6 +428,8 @@ class ModelSetting(Rule):
         endpoint = self.tables.known_endpoint_for(model_id)
         if endpoint is None or provider not in ("", "openai", "azure"):
             return
+        if provider == "openai" and self._routers_module:
+            return  # `openai/gpt-4o-mini` beside `https://openrouter.ai/...`: the router's id, its to serve
         match = self.tables.match_on(endpoint, model_id)
         if match is None:
             return
@@ -716,6 +726,32 @@ class ModelSetting(Rule):
                     return shape.format(key, short_code(value))
             current = self.model.parents.get(current)
         return None
+
+    def _names_another_provider(self, name: str) -> bool:
+        """`OPENROUTER_MODEL`, `Config.GROQ_MODEL`, `--gemini-model`: the setting's own name (its
+        last part) names another provider (`[providers] other_model_words` in `rules/sdk.toml`) and
+        not OpenAI, so the model it holds is sent there, to be changed only with that provider."""
+        words = set(re.split(r"[^a-z0-9]+", _CAMEL.sub("_", _last_part(name)).lower()))
+        return "openai" not in words and not words.isdisjoint(self.tables.sdk.other_model_words)
+
+    @functools.cached_property
+    def _routers_module(self) -> bool:
+        """The module writes a server URL whose host names another provider (`https://openrouter.ai/
+        api/v1`, by `[providers] other_model_words`), none of OpenAI's, and does not import LiteLLM
+        (which sends `openai/...` ids to OpenAI): its provider-prefixed ids (`openai/gpt-4o-mini`),
+        which OpenAI's own API never takes, are that router's, sent there with the URL."""
+        if self.model.imports_from(*self.tables.litellm.packages) or self.model.facts.litellm_run:
+            return False
+        other = False
+        for literal, _ in self.model.string_literals:
+            value = string_value(literal) or ""
+            if not value.startswith(("https://", "http://")):
+                continue
+            host = urlparse(value).hostname or ""
+            if host in self.tables.openai_hosts:
+                return False
+            other = other or not set(re.split(r"[^a-z0-9]+", host)).isdisjoint(self.tables.sdk.other_model_words)
+        return other
 
     @functools.cached_property
     def _litellm_only(self) -> bool:

@@ -48,7 +48,8 @@ class ParameterOutOfRange(Rule):
     Gradio callback's `gr.Slider(0, 2)`, `[ui_sliders]` in `rules/parameters.toml`) has its upper
     bound lowered by an unsafe fix, since the page changes; a number kept in a name or a class's field (`TEMPERATURE = 1.5`,
     `temperature: float = 1.2` read as `req.temperature`) is clamped where it is written by an
-    unsafe fix, since it may also feed requests that stay with OpenAI. A number passed to a
+    unsafe fix, since it may also feed requests that stay with OpenAI, and so is a parameter's
+    default (`def ask(q, top_p=0)`). A number passed to a
     function of the module that sends its parameter on (`ask(q, temperature=1.5)` with
     `def ask(q, temperature=0.7)`) is clamped where it is passed: safely where the parameter
     goes nowhere else, else by an unsafe fix. The entries of a `**` mapping built in view (`params = {...}`,
@@ -145,11 +146,16 @@ class ParameterOutOfRange(Rule):
             bindings = self.model.member_bindings(value, call.scope)
         for binding in bindings:
             literal = binding.value
+            what = f"the value of `{code_of(value)}`"
             if type(binding.target) is cst.Param:
                 # a UI callback's parameter: `gr.Slider(0, 2)` among the inputs handed to it
                 literal = callback_input(self.model, binding.target, call.scope)
                 if literal is None:
                     self._check_passed(name, binding.target, call)
+                    # `def ask(q, top_p=0)`: its default, clamped where written, as a setting is;
+                    # not a sentinel the function replaces (`t = t if t > 0 else self.t`)
+                    literal = binding.value if len(bindings) == 1 else None
+                    what = f"the default of `{binding.target.name.value}`"
             if type(literal) is cst.Call and literal not in self._settings_seen:
                 self._settings_seen.add(literal)
                 self._check_slider(name, literal, value)
@@ -160,7 +166,7 @@ class ParameterOutOfRange(Rule):
             found = out_of_range(self, name, literal)
             if found is not None:
                 message, fix = found
-                message = f"{message}, the value of `{code_of(value)}` sent to chat completions"
+                message = f"{message}, {what} sent to chat completions"
                 self.report(literal, message, fix=replace(fix, applicability=Applicability.UNSAFE))
 
     def _check_passed(self, name: str, param: cst.Param, call: ApiCall) -> None:
