@@ -967,7 +967,9 @@ class OpenAIEnvVar(Rule):
             if type(arg) is not cst.Arg or type(call) is not cst.Call or arg.value is not read:
                 continue
             qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
-            if arg.keyword is None and call.args[0] is arg and qualified & default_key:
+            # `set_default_openai_key(key)`, also as `key=key`
+            given = call.args[0] is arg if arg.keyword is None else arg.keyword.value == "key"
+            if given and qualified & default_key:
                 return f"`{min(qualified & default_key)}`"
             if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
