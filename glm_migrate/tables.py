@@ -350,6 +350,8 @@ class LitellmProvider:
     packages: tuple[str, ...] = ("litellm",)
     #: frameworks' model classes that hand their model string to LiteLLM (`crewai.LLM`)
     wrappers: frozenset[str] = frozenset()
+    #: the first LiteLLM release with the zai provider (`zai_since`), as numbers
+    zai_since: tuple[int, ...] = ()
 
 
 # no __eq__/__repr__: loaded once per run and never compared; each generated method is compiled at start-up (Python 3.11)
@@ -1006,6 +1008,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             responses_option=_str_list(endpoints_raw, "litellm.responses_option", "endpoints"),
             packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
             wrappers=frozenset(_str_list(endpoints_raw, "litellm.wrappers", "endpoints")),
+            zai_since=tuple(
+                int(part) for part in _get(endpoints_raw, "litellm.zai_since", str, "endpoints").split(".")
+            ),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
