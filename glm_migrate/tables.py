@@ -277,6 +277,8 @@ class SdkSurface:
     model_components: Mapping[str, str]
     #: the keywords with which those libraries' calls take their server (`api_base_url`)
     model_reader_url_keywords: tuple[str, ...]
+    #: other keywords under which they take a provider-prefixed model id (crawl4ai's `provider=`)
+    model_reader_id_keywords: frozenset[str]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: prefixes (lower case) of request headers in which a service (Weaviate) takes OpenAI's key or URL
@@ -1079,6 +1081,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
         model_components=MappingProxyType(_str_table(raw, "model_readers.components", "sdk")),
         model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
+        model_reader_id_keywords=frozenset(_str_list(raw, "model_readers.model_id_keywords", "sdk")),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         service_headers=tuple(prefix.lower() for prefix in _str_list(raw, "model_readers.service_headers", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),
