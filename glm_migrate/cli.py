@@ -514,17 +514,33 @@ def _report_paths(
 def _with_detected_pins(settings: Settings, files: Sequence[Path], errors: Stream) -> Settings:
     """The settings with the `openai` major each file's project pins, read from the nearest
     dependency declarations and announced on stderr (as django-upgrade announces the Django
-    version it detects). `openai-major` in the configuration overrides the detection."""
-    if settings.openai_major is not None or not files:
+    version it detects), and the LiteLLM it pins or locks where that one lacks the zai provider.
+    `openai-major` and `litellm-has-zai` in the configuration override the detection."""
+    if not files:
         return settings
-    from glm_migrate.dependencies import OpenAIPin, PinFinder
+    from glm_migrate.dependencies import LitellmFinder, LitellmPin, OpenAIPin, PinFinder
     from glm_migrate.discovery import FileList
 
-    finder = PinFinder()
-    pins: dict[Path, OpenAIPin] = {}
     texts = files.texts() if isinstance(files, FileList) else [os.fspath(file) for file in files]
     # each folder resolved once, and no `Path` made per file
-    for directory in {Path(folder).resolve() for folder in {os.path.dirname(text) or "." for text in texts}}:
+    directories = {Path(folder).resolve() for folder in {os.path.dirname(text) or "." for text in texts}}
+    if settings.litellm_has_zai is None:
+        from glm_migrate.tables import load_tables
+
+        litellm = LitellmFinder(load_tables().litellm.zai_since)
+        found = {d: held for d in directories if (held := litellm.for_real_directory(d)) is not None}
+        shown: dict[tuple[Path, int], LitellmPin] = {(held.path, held.line): held for held in found.values()}
+        for _, held in sorted(shown.items()):
+            errors.print(f"glm-migrate: detected {held.describe(Path.cwd())}, a LiteLLM without the zai provider")
+        if found:
+            settings = replace(
+                settings, detected_litellm_pins={d: held.describe(Path.cwd()) for d, held in found.items()}
+            )
+    if settings.openai_major is not None:
+        return settings
+    finder = PinFinder()
+    pins: dict[Path, OpenAIPin] = {}
+    for directory in directories:
         pin = finder.for_real_directory(directory)
         if pin is not None:
             pins[directory] = pin

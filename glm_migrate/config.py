@@ -73,6 +73,16 @@ class Settings:
     #: directory -> the major its dependency declarations pin (the CLI reads them); a file takes
     #: the nearest directory above it (`for_file`)
     detected_openai_majors: Mapping[Path, int | None] = field(default_factory=dict)
+    #: whether the LiteLLM the project runs on has the zai provider (1.80.8 and later):
+    #: `litellm-has-zai` in the config; None: judged from the dependency declarations and locks
+    #: (`detected_litellm_pins`). Without it, LiteLLM calls move to `zai/` only as unsafe fixes
+    litellm_has_zai: bool | None = None
+    #: directory -> the declaration or lock there (or above) that installs a LiteLLM without the
+    #: zai provider, as findings show it; a file takes the nearest directory above it
+    detected_litellm_pins: Mapping[Path, str] = field(default_factory=dict)
+    #: for one file (`for_file`): what installs its project a LiteLLM without the zai provider
+    #: ("" where nothing is known to)
+    litellm_without_zai: str = ""
     #: the longest line an edited call may make before it is laid out one argument per line;
     #: None: the project's (the CLI reads Ruff's, Black's or flake8's), else DEFAULT_LINE_LENGTH
     line_length: int | None = None
@@ -96,6 +106,10 @@ class Settings:
         settings = self
         if self.detected_openai_majors:
             settings = replace(self, openai_major=self._detected_major(path), detected_openai_majors={})
+        if self.detected_litellm_pins:
+            pins = self.detected_litellm_pins
+            found = "" if self.litellm_has_zai else next((pins[d] for d in path.resolve().parents if d in pins), "")
+            settings = replace(settings, litellm_without_zai=found, detected_litellm_pins={})
         if not self.per_file_ignores:
             return settings
         codes = {
@@ -131,6 +145,7 @@ _KEYS: dict[str, str] = {
     "tool-stream": "tool_stream",
     "base-url-once": "base_url_once",
     "openai-major": "openai_major",
+    "litellm-has-zai": "litellm_has_zai",
     "line-length": "line_length",
     "target-model": "target_model",
     "target-profile": "target_profile",
@@ -210,7 +225,7 @@ def parse_settings(table: Mapping[str, Any], *, source: Path | None = None) -> S
             values[name] = frozenset(code.upper() for code in _string_list(value, key, source))
         elif name in ("exclude", "include"):
             values[name] = _string_list(value, key, source)
-        elif name in ("unsafe_fixes", "tool_stream", "base_url_once", "repoint_responses"):
+        elif name in ("unsafe_fixes", "tool_stream", "base_url_once", "repoint_responses", "litellm_has_zai"):
             if not isinstance(value, bool):
                 raise ConfigError(f"`{key}` must be true or false", path=source)
             values[name] = value

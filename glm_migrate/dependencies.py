@@ -1,4 +1,5 @@
-"""Which `openai` a project runs on, from its dependency declarations. Reads files, writes none.
+"""Which `openai` a project runs on, and whether its LiteLLM has the zai provider, from its
+dependency declarations (and, for LiteLLM, its lock files). Reads files, writes none.
 
 A project declares its requirements in `requirements*.txt` (or `.in`), `pyproject.toml` (PEP 621
 `[project]`, PEP 735 `[dependency-groups]`, Poetry, PDM and uv tables), `setup.cfg`, `setup.py`
@@ -319,3 +320,136 @@ def _declared_here(directory: Path, names: list[str]) -> OpenAIPin | None:
     if len(majors) > 1:
         return OpenAIPin(None, found[0].path, found[0].requirement)
     return next((pin for pin in found if pin.major is not None), found[0])
+
+
+# -- LiteLLM ------------------------------------------------------------------------------------
+
+#: lock files naming the versions installed, read for LiteLLM's: TOML `[[package]]` tables (uv,
+#: Poetry, PDM) and Pipenv's JSON
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+_LOCKED = re.compile(r'^\[\[package\]\]\s*\nname\s*=\s*"litellm"\s*\nversion\s*=\s*"([^"]+)"', re.MULTILINE)
+_PIPFILE_LOCKED = re.compile(r'"litellm"\s*:\s*\{[^{}]*?"version"\s*:\s*"==([^"]+)"')
+
+
+def _numbers(version: str) -> tuple[int, ...] | None:
+    """(1, 74, 0) for "1.74.0.post1"; None for a version that does not start with a number."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match.group(0).split(".")) if match else None
+
+
+def _specifier(text: str) -> tuple[str, bool]:
+    """The version specifier of a requirement as written, and whether it is Poetry's or
+    Pipfile's table form (`litellm = "^1.57"`, where a bare version means `==`)."""
+    table = re.match(r"""^\s*["']?[A-Za-z0-9._-]+["']?\s*=\s*["']([^"']*)["']\s*$""", text)
+    if table is not None:
+        return table.group(1), True
+    match = _REQUIREMENT.match(text.split(";", 1)[0])
+    return (match.group(3), False) if match is not None else ("", False)
+
+
+def admits_only_below(specifier: str, poetry: bool, version: tuple[int, ...]) -> bool:
+    """Whether `specifier` (PEP 440, or, `poetry`, Poetry's `^`/`~`/bare forms) admits only
+    versions below `version`: one of its clauses sets an upper bound at or below it (`==1.67.0`, `<1.80`,
+    `~=1.57.5`, Poetry's `^0.3`). Alternatives and URLs say nothing."""
+    if "|" in specifier or "@" in specifier:
+        return False
+    for clause in filter(None, (c.strip() for c in specifier.strip("()").split(","))):
+        match = _CLAUSE.fullmatch(clause)
+        if match is None:
+            return False
+        operator = match.group(1) or ("==" if poetry else "")
+        written = match.group(2)
+        wildcard = written.endswith(".*")
+        numbers = _numbers(written)
+        if numbers is None:
+            return False
+        if operator in ("==", "===") and not wildcard:
+            below = numbers < version
+        elif operator in ("==", "===") or operator == "~" or (operator == "~=" and len(numbers) > 2):
+            # `==1.57.*`, Poetry's `~1.57.5` and `~=1.57.5`: below the next minor
+            below = numbers[:2] < version[:2] if len(numbers) > 1 else numbers[:1] < version[:1]
+        elif operator == "~=" or (operator == "^" and numbers[0] > 0):
+            below = numbers[:1] < version[:1]  # `~=1.57`, `^1.57`: below the next major
+        elif operator == "^":
+            below = numbers[:2] < version[:2]  # `^0.3`: below 0.4
+        elif operator == "<":
+            below = numbers <= version
+        elif operator == "<=":
+            below = numbers < version
+        else:
+            continue  # `>=`, `>`, `!=`: no upper bound
+        if below:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class LitellmPin:
+    """A declaration or lock that installs a LiteLLM older than a given release."""
+
+    path: Path
+    text: str  #: `litellm==1.74.0.post1` (a lock's version, in that form), or as written
+    line: int
+
+    def describe(self, base: Path) -> str:
+        try:
+            shown = self.path.relative_to(base)
+        except ValueError:
+            shown = self.path
+        return f"`{self.text}` ({shown}:{self.line})"
+
+
+class LitellmFinder:
+    """For each directory, the nearest declaration (or lock) above it naming `litellm`, where it
+    installs a release older than `since`; every file read once. A lock decides over the
+    manifests beside it: it says what is installed."""
+
+    def __init__(self, since: tuple[int, ...]) -> None:
+        self._since = since
+        self._by_directory: dict[Path, LitellmPin | None] = {}
+        self._named: dict[Path, bool] = {}
+
+    def for_real_directory(self, directory: Path) -> LitellmPin | None:
+        if directory not in self._by_directory:
+            try:
+                names = os.listdir(directory)
+            except OSError:
+                names = []
+            own = self._declared_here(directory, names)
+            top = ".git" in names or directory.parent == directory
+            if own is None and not top and not self._named.get(directory, False):
+                self._by_directory[directory] = self.for_real_directory(directory.parent)
+            else:
+                self._by_directory[directory] = own
+        return self._by_directory[directory]
+
+    def _declared_here(self, directory: Path, names: list[str]) -> LitellmPin | None:
+        listed = set(names)
+        requirements_files = sorted(n for n in names if n.startswith("requirements") and n.endswith((".txt", ".in")))
+        manifests = [n for n in (*FIXED_MANIFESTS, *requirements_files) if n in listed]
+        for name in (*(n for n in LOCK_FILES if n in listed), *manifests):
+            path = directory / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"litellm" not in data:
+                continue
+            text = data.decode(text_encoding(data), errors="replace")
+            if name in LOCK_FILES:
+                match = (_PIPFILE_LOCKED if name == "Pipfile.lock" else _LOCKED).search(text)
+                if match is None:
+                    continue
+                self._named[directory] = True
+                numbers = _numbers(match.group(1))
+                line = text.count("\n", 0, match.start(1)) + 1
+                if numbers is not None and numbers < self._since:
+                    return LitellmPin(path, f"litellm=={match.group(1)}", line)
+                return None  # the lock installs one with the provider: the manifests say less
+            for requirement in declared_requirements(name, text):
+                if requirement.name != "litellm":
+                    continue
+                self._named[directory] = True
+                if admits_only_below(*_specifier(requirement.text), self._since):
+                    return LitellmPin(path, requirement.text, requirement.line)
+        return None

@@ -388,6 +388,8 @@ def _migrate_module(
             summary = replace(summary, agents_default=True)
         if context.default_agents_rejected:
             summary = replace(summary, agents_rejected=tuple(dict.fromkeys(context.default_agents_rejected)))
+        if context.default_agents:
+            summary = replace(summary, agents_on_default=tuple(dict.fromkeys(context.default_agents)))
         return replace(result, summary=summary), unsettled
     finally:
         # Rules and findings, scopes and bindings refer to each other; freed now, the tree goes

@@ -143,6 +143,10 @@ class ModuleSummary:
     #: Agents SDK (GLM010: "`output_type=Answer` makes the Agents SDK ask ..."), whatever that
     #: client's target (engine.py): the module setting it up holds its move for them
     agents_rejected: tuple[str, ...] = ()
+    #: agents of this module that run on a client another module gives the Agents SDK (no model
+    #: object, set-up call or provider of their own here), as written (`Agent(model="gpt-4o")`):
+    #: a module setting one up that no import ties to this one holds its move for them
+    agents_on_default: tuple[str, ...] = ()
     #: (size, code) where the module writes the size of an OpenAI embedding model's vectors
     #: (`widths.vector_widths`: `Vector(1536)`, `IndexFlatL2(1536)`, `EMBEDDING_DIM = 1536`)
     vector_widths: tuple[tuple[int, str], ...] = ()
@@ -617,6 +621,8 @@ class ProjectIndex:
     _session_calls: dict[str, list[tuple[PurePath, str]]] | None = field(default=None, init=False)
     _litellm: str | None = field(default=None, init=False)
     _patched: dict[str, str] | None = field(default=None, init=False)
+    #: module -> the modules of the run it imports, directly or through others (`_reached_from`)
+    _reach: dict[PurePath, frozenset[PurePath]] = field(default_factory=dict, init=False)
     #: `_client_uses` by (path, name, depth): a helper many others forward a client to is read
     #: once per depth, not once per chain of hand-offs reaching it (width ** depth of them)
     _uses: dict[tuple[PurePath, str, int], tuple[tuple[str, int, str], ...]] = field(default_factory=dict, init=False)
@@ -1261,7 +1267,7 @@ class ProjectIndex:
         if summary.agents_default or not any(i == "agents" or i.startswith("agents.") for i in summary.imports):
             return ""
         for other, read in self._one_by_one(ordered=True):
-            if read.agents_default:
+            if read.agents_default and self._same_process(path, other):
                 return os.fspath(other)
         return ""
 
@@ -1270,11 +1276,57 @@ class ProjectIndex:
         run that Z.AI rejects and runs on such a client: the SDK's default is the process's."""
         if not summary.agents_setup:
             return ""
+        apart = ""
         for other, read in self._one_by_one(ordered=True):
-            if other != path and (reasons := read.agents_rejected):
-                where = self._dotted(other)
+            if other == path or not (read.agents_rejected or read.agents_on_default):
+                continue
+            where = self._dotted(other)
+            if not self._same_process(path, other):
+                # scripts side by side (a course's lessons), or modules an entry point outside the
+                # run brings together: which it is, nothing shows, and the agent keeps its OpenAI id
+                apart = apart or (
+                    f"`{read.agents_on_default[0]}` in `{where}` if both modules run in one process, which no "
+                    "import of the run shows (that agent keeps its OpenAI id: nothing here tells it runs on this "
+                    "client)"
+                )
+            elif reasons := read.agents_rejected:
                 return f"an `Agent` in `{where}` that Z.AI rejects until dealt with by hand: {reasons[0]}"
-        return ""
+        return apart
+
+    def _same_process(self, one: PurePath, other: PurePath) -> bool:
+        """Whether `one` and `other` may run in one process, as far as the run's imports show:
+        one imports the other (directly or through others), or a third module imports both
+        (`main.py` importing `setup.py` and `agents.py`). Scripts side by side that import
+        neither (a course's lessons, each run on its own) do not share the Agents SDK's default
+        client, which is one per process."""
+        if other in self._reached_from(one) or one in self._reached_from(other):
+            return True
+        # a module of the run with nothing to migrate (`main.py` importing only the project's
+        # modules) has no summary yet: its imports are read for this (`load`, no LibCST)
+        paths = [PurePath(text) for text in dict.fromkeys(os.fspath(p) for p in (*self.modules, *self.summaries))]
+        return any(
+            one in reached and other in reached
+            for path in paths
+            if path not in (one, other) and (reached := self._reached_from(path))
+        )
+
+    def _reached_from(self, start: PurePath) -> frozenset[PurePath]:
+        """The modules of the run `start` imports, directly or through modules in between."""
+        if start not in self._reach:
+            self._reach[start] = frozenset()  # a cycle back to `start` ends here
+            seen: set[PurePath] = set()
+            todo = [start]
+            while todo:
+                importer = todo.pop()
+                summary = self._summary(importer)
+                for qualified in summary.imports if summary is not None else ():
+                    resolved = self.resolve_name(qualified, importer)
+                    found = resolved.path if isinstance(resolved, _Name | _Module) else None
+                    if found is not None and found not in seen and found != start:
+                        seen.add(found)
+                        todo.append(found)
+            self._reach[start] = frozenset(seen)
+        return self._reach[start]
 
     def _moved_ids(self) -> dict[str, str]:
         """Model ids the run's fixes rewrite, each with the one id every module's applied fixes

@@ -281,6 +281,8 @@ class SdkSurface:
     model_components: Mapping[str, str]
     #: the keywords with which those libraries' calls take their server (`api_base_url`)
     model_reader_url_keywords: tuple[str, ...]
+    #: other keywords under which they take a provider-prefixed model id (crawl4ai's `provider=`)
+    model_reader_id_keywords: frozenset[str]
     #: top-level packages of HTTP clients (`requests`): what they send goes to the URL they are given
     http_clients: frozenset[str]
     #: prefixes (lower case) of request headers in which a service (Weaviate) takes OpenAI's key or URL
@@ -354,6 +356,8 @@ class LitellmProvider:
     packages: tuple[str, ...] = ("litellm",)
     #: frameworks' model classes that hand their model string to LiteLLM (`crewai.LLM`)
     wrappers: frozenset[str] = frozenset()
+    #: the first LiteLLM release with the zai provider (`zai_since`), as numbers
+    zai_since: tuple[int, ...] = ()
 
 
 # no __eq__/__repr__: loaded once per run and never compared; each generated method is compiled at start-up (Python 3.11)
@@ -1033,6 +1037,9 @@ def parse_tables(raw: Mapping[str, Mapping[str, Any]]) -> Tables:
             responses_option=_str_list(endpoints_raw, "litellm.responses_option", "endpoints"),
             packages=_str_list(endpoints_raw, "litellm.packages", "endpoints"),
             wrappers=frozenset(_str_list(endpoints_raw, "litellm.wrappers", "endpoints")),
+            zai_since=tuple(
+                int(part) for part in _get(endpoints_raw, "litellm.zai_since", str, "endpoints").split(".")
+            ),
         ),
         legacy_errors=MappingProxyType(
             {k: str(v) for k, v in _get(endpoints_raw, "legacy_errors", Mapping, "endpoints").items()}
@@ -1101,6 +1108,7 @@ def _sdk_surface(raw: Mapping[str, Any]) -> SdkSurface:
         model_calls_unchecked={str(k): str(v) for k, v in _get(raw, "model_readers.unchecked", Mapping, "sdk").items()},
         model_components=MappingProxyType(_str_table(raw, "model_readers.components", "sdk")),
         model_reader_url_keywords=_str_list(raw, "model_readers.base_url_keywords", "sdk"),
+        model_reader_id_keywords=frozenset(_str_list(raw, "model_readers.model_id_keywords", "sdk")),
         http_clients=frozenset(_str_list(raw, "model_readers.http_clients", "sdk")),
         service_headers=tuple(prefix.lower() for prefix in _str_list(raw, "model_readers.service_headers", "sdk")),
         instructor_factories=frozenset(_str_list(raw, "instructor.factories", "sdk")),

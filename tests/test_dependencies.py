@@ -9,7 +9,7 @@ import pytest
 from clirunner import glm_migrate
 
 from glm_migrate.config import ConfigError, Settings, parse_settings
-from glm_migrate.dependencies import PinFinder, declared_requirements, pinned_major
+from glm_migrate.dependencies import LitellmFinder, PinFinder, admits_only_below, declared_requirements, pinned_major
 
 LEGACY = """\
 import openai
@@ -180,3 +180,57 @@ def test_change_set_leaves_openai_v1_modules_of_an_openai_v0_project_alone() -> 
     settings_only = "import os\nimport openai\nopenai.api_key = os.environ['OPENAI_API_KEY']\n"
     result = migrate_source(settings_only, settings=Settings(openai_major=0), tables=load_tables())
     assert result.output == settings_only and {d.applicability.value for d in result.diagnostics} == {"unsafe"}
+
+
+@pytest.mark.parametrize(
+    ("specifier", "poetry", "below"),
+    [
+        ("==1.67.0", False, True), ("~=1.57.5", False, True), ("<1.80", False, True), ("==1.57.*", False, True),
+        (">=1.40,<1.70", False, True), ("1.57.0", True, True), ("^0.3", True, True),
+        ("==1.80.8", False, False), ("<=1.80.8", False, False), ("<1.81", False, False), (">=1.50", False, False),
+        ("~=1.80", False, False), ("^1.57", True, False), ("", False, False),
+    ],
+)  # fmt: skip
+def test_admits_only_litellm_releases_before_the_zai_provider(specifier: str, poetry: bool, below: bool) -> None:
+    assert admits_only_below(specifier, poetry, (1, 80, 8)) is below
+
+
+def test_litellm_finder_reads_locks_before_manifests(tmp_path: Path) -> None:
+    """A lock says what is installed: `uv.lock` locking 1.74 holds, whatever `pyproject.toml`
+    allows (joelgrus/dspygraph: `dspy>=2.6.27` declared, LiteLLM 1.74.0.post1 locked); one
+    locking a release with the provider lets it through, and so does a manifest without a bound."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["dspy>=2.6.27"]\n')
+    lock = '[[package]]\nname = "litellm"\nversion = "{}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+    (tmp_path / "uv.lock").write_text("version = 1\n\n" + lock.format("1.74.0.post1"))
+    pin = LitellmFinder((1, 80, 8)).for_real_directory(tmp_path)
+    assert pin is not None and pin.text == "litellm==1.74.0.post1" and pin.line == 5
+    (tmp_path / "uv.lock").write_text(lock.format("1.81.3"))
+    assert LitellmFinder((1, 80, 8)).for_real_directory(tmp_path) is None
+    (tmp_path / "uv.lock").unlink()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "requirements.txt").write_text("litellm~=1.57.5\n")
+    pin = LitellmFinder((1, 80, 8)).for_real_directory(tmp_path / "sub")
+    assert pin is not None and pin.path == tmp_path / "requirements.txt"
+    (tmp_path / "requirements.txt").write_text("litellm>=1.50\n")
+    assert LitellmFinder((1, 80, 8)).for_real_directory(tmp_path / "sub") is None
+
+
+def test_litellm_calls_move_to_zai_only_unsafely_where_the_project_locks_an_older_litellm(tmp_path: Path) -> None:
+    """Announced, and GLM107's `zai/` moves unsafe; `litellm-has-zai = true` overrides it."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements.txt").write_text("litellm==1.67.0\n")
+    (tmp_path / "ask.py").write_text('import litellm\nreply = litellm.completion(model="gpt-4o", messages=[])\n')
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert "detected `litellm==1.67.0` (requirements.txt:1), a LiteLLM without the zai provider" in check.stderr
+    assert "GLM107 [unsafe-fix] Model `gpt-4o`" in check.stdout and "older than 1.80.8" in check.stdout
+    assert "GLM107 [fix]" not in check.stdout
+    (tmp_path / "pyproject.toml").write_text("[tool.glm-migrate]\nlitellm-has-zai = true\n")
+    check = glm_migrate(".", "--check", cwd=tmp_path)
+    assert "GLM107 [fix] Model `gpt-4o`" in check.stdout and "older than" not in check.stdout
+
+
+def test_litellm_has_zai_setting() -> None:
+    assert parse_settings({"litellm-has-zai": False}).litellm_has_zai is False
+    with pytest.raises(ConfigError):
+        parse_settings({"litellm-has-zai": "no"})

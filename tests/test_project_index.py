@@ -1581,12 +1581,14 @@ def test_agents_of_other_modules_run_on_the_default_client_moved_to_zai(tmp_path
         "client = AsyncOpenAI()\nset_default_openai_client(client)\n"
     )
     writer = "from agents import Agent\nwriter = Agent(name='w', instructions='Write.', model='gpt-4o-mini')\n"
-    found = _findings(tmp_path / "moves", {"app/__init__.py": "", "app/setup_llm.py": setup, "app/writer.py": writer})
+    main = "from app import setup_llm\nfrom app.writer import writer\n"
+    files = {"app/__init__.py": "", "app/setup_llm.py": setup, "app/writer.py": writer, "app/main.py": main}
+    found = _findings(tmp_path / "moves", files)
     assert found["app/writer.py"] == [
         "GLM010 Model id `gpt-4o-mini` on `Agent` of the Agents SDK; OpenAI shuts it down on 2027-01-14"
     ]
     # ... by a safe fix
-    paths = _tree(tmp_path / "safe", {"app/__init__.py": "", "app/setup_llm.py": setup, "app/writer.py": writer})
+    paths = _tree(tmp_path / "safe", files)
     reports = {r.path.name: r for r in run(paths, Settings(), jobs=1)}
     assert [d.applicability for d in reports["writer.py"].diagnostics] == [Applicability.SAFE]
     # a default client that waits (its speech call has no Z.AI route) keeps them on OpenAI
@@ -1594,8 +1596,33 @@ def test_agents_of_other_modules_run_on_the_default_client_moved_to_zai(tmp_path
         setup
         + "async def say(t):\n    return await client.audio.speech.create(model='tts-1', voice='alloy', input=t)\n"
     )
-    found = _findings(tmp_path / "waits", {"app/__init__.py": "", "app/setup_llm.py": waiting, "app/writer.py": writer})
+    found = _findings(tmp_path / "waits", {**files, "app/setup_llm.py": waiting})
     assert [f.split(" ")[0] for f in found["app/writer.py"]] == ["GLM108"]
+
+
+def test_agents_of_scripts_no_import_ties_to_the_default_clients_module_keep_their_ids(tmp_path: Path) -> None:
+    """The default client is one per process, and scripts side by side that import neither
+    each other nor anything importing both (a course's lessons, each run on its own) do not
+    share it: the agents of one keep their OpenAI ids (reported for a person), and the client
+    the other sets up waits for them, or a run would move it while they might run on it
+    (Amraha-Anwar/OpenAI_Docs: 72 agents' ids rewritten with --unsafe-fixes, only because one
+    lesson sets a default client)."""
+    setup = (
+        "from agents import Agent, set_default_openai_client\nfrom openai import AsyncOpenAI\n"
+        "client = AsyncOpenAI()\nset_default_openai_client(client)\n"
+        "helper = Agent(name='h', instructions='Help.', model='gpt-4o-mini')\n"
+    )
+    lesson = "from agents import Agent\nwriter = Agent(name='w', instructions='Write.', model='gpt-4o-mini')\n"
+    files = {"lessons/set_client.py": setup, "lessons/writer.py": lesson}
+    fixes = _fixes(tmp_path, files, "lessons/set_client.py")
+    assert fixes["GLM002"][0] == fixes["GLM010"][0] == "unsafe"
+    assert "`Agent(model='gpt-4o-mini')` in `writer` if both modules run in one process" in fixes["GLM002"][1]
+    assert set(_applicabilities(tmp_path, files, "lessons/writer.py").values()) == {"manual"}
+    # the same with --unsafe-fixes: the lesson's agent stays on OpenAI's default client
+    paths = _tree(tmp_path / "unsafe", files)
+    reports = {r.path.name: r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    assert [d.applicability for d in reports["writer.py"].diagnostics] == [Applicability.MANUAL]
+    assert "sends it to OpenAI" in reports["writer.py"].diagnostics[0].message
 
 
 def test_a_transcription_id_another_module_sends_moves_only_unsafely_and_its_client_waits(tmp_path: Path) -> None:
@@ -1678,6 +1705,9 @@ _AGENTS_MOD = (
     "agent = Agent(name='a', instructions='Answer.', model='gpt-4o', output_type=Answer)\n"
 )
 
+#: an entry point running both in one process
+_AGENTS_MAIN = {"app/main.py": "from app import agents_mod, setup\n"}
+
 
 def test_the_default_client_waits_for_agents_another_module_builds_that_zai_rejects(tmp_path: Path) -> None:
     """`setup.py` gives the Agents SDK its default client, `agents_mod.py` builds an agent with
@@ -1685,7 +1715,7 @@ def test_the_default_client_waits_for_agents_another_module_builds_that_zai_reje
     client moves only with --unsafe-fixes, saying which agent it waits for, or a safe run would
     send that agent's requests to Z.AI, which rejects them (a probe of the codeWithHak/giaic-q4
     layout: the client set up in one module, the agents in others)."""
-    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": _AGENTS_MOD}
+    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": _AGENTS_MOD, **_AGENTS_MAIN}
     fixes = _fixes(tmp_path / "rejected", files, "app/setup.py")
     assert fixes["GLM001"][0] == fixes["GLM002"][0] == "unsafe"
     assert "`output_type=Answer`" in fixes["GLM002"][1] and "`app.agents_mod`" in fixes["GLM002"][1]
@@ -1705,7 +1735,7 @@ def test_the_default_client_moves_with_agents_elsewhere_that_zai_serves(tmp_path
     """Agents of another module that ask for nothing Z.AI rejects leave the default client's
     move, and theirs, safe."""
     agents = _AGENTS_MOD.replace(", output_type=Answer", "")
-    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": agents}
+    files = {"app/__init__.py": "", "app/setup.py": _AGENTS_SETUP, "app/agents_mod.py": agents, **_AGENTS_MAIN}
     fixes = _fixes(tmp_path, files, "app/setup.py")
     assert fixes["GLM001"][0] == fixes["GLM002"][0] == "safe"
     assert _fixes(tmp_path, files, "app/agents_mod.py")["GLM010"][0] == "safe"

@@ -150,6 +150,9 @@ class RuleContext:
     #: (no model object, set-up call or provider of their own here), reported or not (GLM010):
     #: that module's client waits for them (`ModuleSummary.agents_rejected`)
     default_agents_rejected: list[str] = field(default_factory=list)
+    #: agents of this module that run on a client another module gives the SDK, as written
+    #: (`ModuleSummary.agents_on_default`)
+    default_agents: list[str] = field(default_factory=list)
     #: functions and classes of this module whose parameter a framework model object this run
     #: moves to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)` after `self.model_name
     #: = model_name`), as `ModuleSummary.model_params` lists them: callers' ids move with it

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from typing import cast
 from urllib.parse import urlparse
 
 import libcst as cst
@@ -29,9 +30,10 @@ LANGCHAIN_KINDS = frozenset({"langchain_chat", "langchain_embeddings"})
 KEY_KEYWORDS = frozenset({"api_key", "openai_api_key"})
 URL_KEYWORDS = frozenset({"base_url", "openai_api_base"})
 #: `[frameworks]` kinds whose classes keep their own OpenAI client, built from their own keywords,
-#: which no fix moves (GLM302 says how to): a key or URL handed to one stays OpenAI's (Chroma's
-#: `OpenAIEmbeddingFunction`, LlamaIndex's `OpenAI` and `OpenAIEmbedding`)
-OWN_CLIENT_KINDS = frozenset({"chroma_openai", "llamaindex"})
+#: which no fix moves (GLM302, GLM006 say how to): a key or URL handed to one stays OpenAI's
+#: (Chroma's `OpenAIEmbeddingFunction`, LlamaIndex's `OpenAI` and `OpenAIEmbedding`, LangChain's
+#: completion `OpenAI`, which calls `/completions`)
+OWN_CLIENT_KINDS = frozenset({"chroma_openai", "llamaindex", "langchain_completions"})
 
 
 class Sink(enum.Enum):
@@ -115,13 +117,16 @@ class ModuleIndex:
         return reads
 
     def _stripped(self, value: cst.BaseExpression) -> cst.BaseExpression:
-        """`value.strip()` where `value` is only stripped before it is kept, else `value`."""
-        attribute = self.parents.get(value)
-        if type(attribute) is cst.Attribute and attribute.value is value and attribute.attr.value == "strip":
+        """`value.strip()` where `value` is only cleaned before it is kept (`.strip()`, also with
+        `.replace('"', "")` after it: `_CLEANING`), else `value`."""
+        while True:
+            attribute = self.parents.get(value)
+            if type(attribute) is not cst.Attribute or attribute.value is not value:
+                return value
             call = self.parents.get(attribute)
-            if type(call) is cst.Call and call.func is attribute and not call.args:
-                return call
-        return value
+            if type(call) is not cst.Call or call.func is not attribute or not _cleaning(call):
+                return value
+            value = call
 
     def _through_returns(
         self, reads: list[cst.BaseExpression], function: Scope, value: cst.BaseExpression, depth: int
@@ -725,11 +730,28 @@ def assigned_target(statement: cst.CSTNode | None, value: cst.CSTNode | None) ->
     return None
 
 
+#: string methods that clean a key read from the environment (of whitespace, of the quotes a
+#: `.env` file left around it) and leave it that key: `os.getenv("OPENAI_API_KEY", "").strip()`,
+#: `.replace('"', "")`
+_CLEANING = frozenset({"strip", "lstrip", "rstrip", "replace"})
+
+
+def _cleaning(call: cst.Call) -> bool:
+    """`call` is `x.strip()` (or `.lstrip()`, `.rstrip()`, with string arguments) or
+    `x.replace("old", "new")`, with string literals."""
+    func = call.func
+    if type(func) is not cst.Attribute or func.attr.value not in _CLEANING:
+        return False
+    if any(arg.keyword is not None or arg.star or type(arg.value) is not cst.SimpleString for arg in call.args):
+        return False
+    return len(call.args) == 2 if func.attr.value == "replace" else len(call.args) <= 1
+
+
 def unstripped(value: cst.BaseExpression) -> cst.BaseExpression:
-    """`value` of `value.strip()`: a key read and stripped of its newline is still that key."""
-    if type(value) is cst.Call and not value.args and type(func := value.func) is cst.Attribute:
-        if func.attr.value == "strip":
-            return func.value
+    """`value` of `value.strip()` (`_CLEANING`): a key read and stripped of its newline (or of its
+    quotes) is still that key."""
+    while type(value) is cst.Call and _cleaning(value):
+        value = cast(cst.Attribute, value.func).value
     return value
 
 

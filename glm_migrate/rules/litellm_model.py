@@ -428,9 +428,22 @@ class LitellmModel(Rule):
         key = _option(at, "api_key")
         splat = _splat(at)
         openai_key = self._openai_key(key, scope) if key is not None else None
-        # What keeps the move from being safe: the key it would send, or what `**` may hold
+        # What keeps the move from being safe: the LiteLLM installed, the key it would send, or
+        # what `**` may hold
         unsafe = None
-        if (
+        since = ".".join(map(str, provider.zai_since))
+        if self.settings.litellm_has_zai is False:
+            unsafe = (
+                f"the configuration says the project's LiteLLM is older than {since}, the first release with the "
+                f"`{provider.prefix}` provider (`litellm-has-zai = false`): it moves only with LiteLLM upgraded"
+            )
+        elif self.settings.litellm_without_zai:
+            # `uv.lock` locking litellm 1.74.0.post1: "LLM Provider NOT provided" for `zai/glm-4.6`
+            unsafe = (
+                f"the project installs LiteLLM by {self.settings.litellm_without_zai}, older than {since}, the "
+                f"first release with the `{provider.prefix}` provider: it moves only with LiteLLM upgraded"
+            )
+        elif (
             base is not None
             and self.model.classify_base_url(base, default=Target.OPENAI, scope=scope) is Target.UNKNOWN
         ):

@@ -29,6 +29,8 @@ class LlamaindexOpenAIClass(Rule):
     to LlamaIndex's own `ZhipuAI` (llama-index-llms-zhipuai), which looks it up in a table of its
     own models. Reports other libraries' Azure OpenAI classes (LangChain's completion `AzureOpenAI`,
     Semantic Kernel's `AzureChatCompletion`, DSPy's `AzureOpenAI`), which call an Azure deployment.
+    A dict with a `config_list` of such entries counts as AG2's configuration where no agent of
+    the module is given it (a settings module whose `llm_config` other modules hand to agents).
 
     ## Why is this bad?
     They check model names against OpenAI's own list, so `glm-4.6` raises `ValueError` as soon as
@@ -63,6 +65,7 @@ class LlamaindexOpenAIClass(Rule):
         Valid(
             'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")'
         ),  # another framework's class (GLM006)
+        Valid('llm_config = {"config_list": [{"model": "gpt-4o", "base_url": "http://localhost:8000/v1"}]}'),
         Valid(  # an AG2 entry for another server, or another provider
             'from autogen import LLMConfig\ncfg = LLMConfig({"model": "gpt-4o", "base_url": "http://localhost:8000/v1"})'
         ),
@@ -79,6 +82,10 @@ class LlamaindexOpenAIClass(Rule):
             "import os\nfrom autogen import AssistantAgent\n"
             'config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]\n'
             'agent = AssistantAgent("a", llm_config={"config_list": config_list, "temperature": 0})'
+        ),
+        Invalid(  # AG2's configuration in a settings module, given to agents elsewhere
+            'import os\nconfig_list = [{"model": "gpt-4o-mini", "api_key": os.environ["OPENAI_API_KEY"]}]\n'
+            'llm_config = {"config_list": config_list, "temperature": 0.1}'
         ),
         Invalid("from llama_index.embeddings.openai import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),
         Invalid("from llama_index import OpenAIEmbedding\nembed_model = OpenAIEmbedding()"),  # llama-index < 0.10
@@ -103,6 +110,20 @@ class LlamaindexOpenAIClass(Rule):
     )
 
     def on_module_end(self) -> None:
+        self._on_module_end()
+        # a model configuration written for AG2 but given to no agent here (`llm_config =
+        # {"config_list": [...]}` in a settings module that the agents' modules import): the
+        # `config_list` key is AG2's (and FLAML's) own, and its entries talk to OpenAI as well
+        for literal, scope in self.model.string_literals:
+            element = self.model.parents.get(literal)
+            if type(element) is not cst.DictElement or element.key is not literal or _key(element) != "config_list":
+                continue
+            mapping = self.model.parents.get(element)
+            if isinstance(mapping, cst.Dict):
+                for entry in self._ag2_entries(mapping, scope):
+                    self._ag2_entry({_key(e): e.value for e in entry.elements if isinstance(e, cst.DictElement)}, scope)
+
+    def _on_module_end(self) -> None:
         for call, scope, kind in self.model.framework_calls:
             if kind == "autogen":
                 self._autogen(call, scope)

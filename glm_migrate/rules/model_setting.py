@@ -392,7 +392,11 @@ class ModelSetting(Rule):
         if not isinstance(arg, cst.Arg) or not isinstance(call, cst.Call) or arg.star:
             return None
         if arg.keyword is not None and not names_a_model(arg.keyword.value):
-            return None
+            # `provider="openai/gpt-4o-mini"` (crawl4ai): a keyword taking a provider-prefixed id
+            if arg.keyword.value not in self.tables.sdk.model_reader_id_keywords or "/" not in (
+                string_value(literal) or ""
+            ):
+                return None
         for qualified in sorted(self.model.qualified_names(call.func, scope)):
             if self.tables.sdk.unchecked_model_reader(qualified):
                 return qualified

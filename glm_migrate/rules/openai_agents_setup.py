@@ -221,6 +221,8 @@ class OpenAIAgentsSetup(Rule):
                 # whatever this run makes of it: the module giving the SDK its client holds that
                 # client's move for them, and learns it only from this module (project.py)
                 self.context.default_agents_rejected += [m.split(":")[0] for _, m in self._rejected(call, scope)]
+                shown = f"model={code_of(model_arg.value)}" if model_arg is not None else "..."
+                self.context.default_agents.append(f"{code_of(call.func)}({shown})")
             if defaults or elsewhere:
                 self._model_string(call, scope, "`Agent`")
                 if model_arg is not None and named:

@@ -25,6 +25,7 @@ from glm_migrate.rules._setting_flow import (
     key_guard,
 )
 from glm_migrate.semantic import Target, env_lookup, env_membership, gives_none_when_unset, string_value
+from glm_migrate.tables import split_provider
 
 #: keyword arguments through which clients take a key or URL: their lookups belong to the client
 #: rules (GLM001, GLM002, GLM006, GLM008, GLM107), or to a client that is not moving (a local server)
@@ -968,7 +969,9 @@ class OpenAIEnvVar(Rule):
             if type(arg) is not cst.Arg or type(call) is not cst.Call or arg.value is not read:
                 continue
             qualified = self.model.qualified_names(call.func, self._index.scope_of(call))
-            if arg.keyword is None and call.args[0] is arg and qualified & default_key:
+            # `set_default_openai_key(key)`, also as `key=key`
+            given = call.args[0] is arg if arg.keyword is None else arg.keyword.value == "key"
+            if given and qualified & default_key:
                 return f"`{min(qualified & default_key)}`"
             if arg.keyword is None or arg.keyword.value not in keywords:
                 continue
@@ -1045,6 +1048,8 @@ class OpenAIEnvVar(Rule):
         for call, _, kind in self.model.framework_calls:
             if kind in ("litellm_other", "litellm_account"):
                 return f"calls `{code_of(call.func)}`, which LiteLLM sends to OpenAI"
+        if (library := self._library_sending_openai_ids()) is not None:
+            return library
         for client in self.model.clients:
             # `OpenAI(**params)` whose keys are hidden: a person moves it, and until then it reads
             # the OpenAI key this lookup gives
@@ -1059,6 +1064,33 @@ class OpenAIEnvVar(Rule):
             if type(element) is cst.DictElement and element.key is literal and string_value(literal) in key_envs:
                 # `subprocess.run(..., env={"OPENAI_API_KEY": key})`: what reads it there is not seen
                 return f"hands it on as `{code_of(literal)}` (a child process, a library's settings)"
+        return None
+
+    def _library_sending_openai_ids(self) -> str | None:
+        """An OpenAI model id this module writes inline in a call of an LLM library no rule moves
+        (`LLMExtractionStrategy(provider="openai/gpt-4o-mini")`, `Agent("openai:gpt-4o")`; GLM108
+        reports it), which sends it to OpenAI with whatever key it is given or reads itself."""
+        sdk = self.tables.sdk
+        for literal, scope in self.model.string_literals:
+            arg = self.model.parents.get(literal)
+            call = self.model.parents.get(arg) if type(arg) is cst.Arg else None
+            if type(arg) is not cst.Arg or type(call) is not cst.Call or arg.value is not literal or arg.star:
+                continue
+            value = string_value(literal) or ""
+            provider, model_id = split_provider(value)
+            if len(value) > 64 or provider not in ("", "openai") or self.tables.match_model(model_id) is None:
+                continue
+            if self.tables.is_target("chat", model_id):
+                continue
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword is not None and keyword != "model" and keyword not in sdk.model_reader_id_keywords:
+                continue
+            if any(a.keyword is not None and a.keyword.value in sdk.model_reader_url_keywords for a in call.args):
+                continue  # pointed at a server of its own: not OpenAI for all that shows
+            names = sorted(self.model.qualified_names(call.func, scope))
+            library = next((name for name in names if sdk.unchecked_model_reader(name)), None)
+            if library is not None:
+                return f"hands `{value}` to `{library}`, which sends it to OpenAI"
         return None
 
     def _handled(self) -> set[cst.CSTNode]:
