@@ -562,15 +562,18 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
         return len(self._under) + sum(1 for text in self.where if text not in self._under)
 
 
-@dataclass(frozen=True, slots=True)
 class _HandOffs:
     """Names other modules define that a module may hand something on to, as a module the
     pre-check turned away would write them: each as a whole word, and an import of a module
-    defining it (its last name, or a relative import)."""
+    defining it (its last name, or a relative import). A plain class: a dataclass costs a quiet
+    run, which never makes one, the time to generate its methods."""
 
-    names: re.Pattern[bytes]
-    #: name -> the words an import of a module defining it writes
-    modules: Mapping[bytes, frozenset[bytes]]
+    __slots__ = ("modules", "names")
+
+    def __init__(self, names: re.Pattern[bytes], modules: Mapping[bytes, frozenset[bytes]]) -> None:
+        self.names = names
+        #: name -> the words an import of a module defining it writes
+        self.modules = modules
 
     @staticmethod
     def of(
@@ -584,7 +587,7 @@ class _HandOffs:
                 defined.setdefault(name.encode(), set()).add(word)
         # longest first: `re` takes the first branch that fits, `\b` then tells a word
         alternatives = b"|".join(re.escape(name) for name in sorted(defined, key=len, reverse=True))
-        pattern = re.compile(rb"\b(?:" + alternatives + rb")\b")
+        pattern = re.compile(_NOT_AFTER_A_WORD + b"(?:" + alternatives + b")" + _NOT_BEFORE_A_WORD)
         return _HandOffs(pattern, {name: frozenset(words) for name, words in defined.items()})
 
     def imported_by(self, data: bytes) -> bool:
@@ -596,12 +599,14 @@ class _HandOffs:
             words |= self.modules[found.group()]
         if not words:
             return False
-        if _RELATIVE_IMPORT.search(data) is not None:
+        if re.search(_RELATIVE_IMPORT, data) is not None:  # compiled on first use: a quiet run never does
             return True
-        return any(word and re.search(rb"\b" + re.escape(word) + rb"\b", data) for word in words)
+        return any(word and re.search(_NOT_AFTER_A_WORD + re.escape(word) + _NOT_BEFORE_A_WORD, data) for word in words)
 
 
-_RELATIVE_IMPORT = re.compile(rb"\bfrom[ \t]+\.")
+_RELATIVE_IMPORT = rb"\bfrom[ \t]+\."
+#: a whole word: no identifier byte (an ASCII one, or any byte of a non-ASCII letter) either side
+_NOT_AFTER_A_WORD, _NOT_BEFORE_A_WORD = rb"(?<![A-Za-z0-9_\x80-\xff])", rb"(?![A-Za-z0-9_\x80-\xff])"
 
 
 def _hand_offs_of(look_for: _HandOffs, path: Path) -> _Packed:
