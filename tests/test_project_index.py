@@ -3563,3 +3563,28 @@ def test_a_run_without_names_to_hand_on_to_reads_no_rejected_module(tmp_path: Pa
     list(run(_tree(tmp_path / "a", files), Settings(), jobs=1))
     assert sorted(searched) == ["main.py", *rejected], searched
     assert parsed == [files["main.py"].encode()], parsed
+
+
+def test_a_setting_handed_to_another_modules_langchain_factory_holds_the_chat_class(tmp_path: Path) -> None:
+    """`common/openai.py`'s `def get_chat_model(model): return ChatOpenAI(model=model)` is handed
+    `common.chat_model`, an `os.getenv` default of `gpt-4o-mini` that GLM108 changes only with
+    --unsafe-fixes (jianshaow/chatbot-demo): the safe run moved the class, which then sent
+    `gpt-4o-mini` to Z.AI. As for an SDK client's function (`held_model_params`), the class waits,
+    naming the setting; a GLM id there leaves nothing to wait for."""
+    files = {
+        "common/__init__.py": "import os\n\nllm_model = os.getenv('LLM_MODEL', 'gpt-4o-mini')\n"
+        "chat_model = os.getenv('CHAT_MODEL', llm_model)\n",
+        "common/openai.py": "from langchain_openai import ChatOpenAI\n\n\ndef get_chat_model(model):\n"
+        "    return ChatOpenAI(model=model)\n",
+        "chat_demo.py": "from common import chat_model as model_name\nfrom common.openai import get_chat_model\n\n"
+        "print(get_chat_model(model=model_name).invoke('hi'))\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "common/openai.py")
+    assert fixes["GLM006"][0] == "unsafe", fixes
+    assert "`common.chat_model`, which `chat_demo` passes to `get_chat_model`" in fixes["GLM006"][1], fixes
+    paths = _tree(tmp_path / "u", files)
+    unsafe = {r.path.relative_to(tmp_path / "u").as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    assert "glm-4.6" in (unsafe["common/__init__.py"].output or ""), unsafe["common/__init__.py"].diagnostics
+    assert "api.z.ai" in (unsafe["common/openai.py"].output or "")
+    glm = {**files, "common/__init__.py": "import os\n\nchat_model = os.getenv('CHAT_MODEL', 'glm-4.6')\n"}
+    assert _fixes(tmp_path / "g", glm, "common/openai.py")["GLM006"][0] == "safe"
