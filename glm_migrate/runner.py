@@ -475,6 +475,9 @@ class _Packed:
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
+#: the packed report of a file with nothing to report and no summary (most files of a large tree):
+#: one shared instance, as making a frozen dataclass sets each of its fields through `object`
+_QUIET = _Packed(_NOTHING, None)
 _DIGEST_SIZE = 16
 #: the digest a module not yet told anything stands at: the empty facts'
 _NO_FACTS = blake2b(b"", digest_size=_DIGEST_SIZE).digest()
@@ -486,7 +489,7 @@ def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
 
 def _pack(report: FileReport) -> _Packed:
     if report == FileReport(report.path):
-        return _Packed(_NOTHING, None)
+        return _QUIET
     packed = _pack_summary(report.summary)
     secrets = file_secrets(report.source, report.diagnostics)
     return replace(packed, report=pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), secrets=secrets)
@@ -495,7 +498,7 @@ def _pack(report: FileReport) -> _Packed:
 def _pack_summary(summary: ModuleSummary | None) -> _Packed:
     """Nothing to report, and `summary` with what the main process learns of it unread."""
     if summary is None:
-        return _Packed(_NOTHING, None)
+        return _QUIET
     pickled = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
     embeds, takes_clients = bool(summary.embedding_sizes), bool(summary.client_params)
     return _Packed(_NOTHING, pickled, embeds=embeds, takes_clients=takes_clients, receivers=summary.receivers())
@@ -618,9 +621,9 @@ def _hand_offs_of(look_for: _HandOffs, path: Path) -> _Packed:
     try:
         data = path.read_bytes()
     except OSError:
-        return _Packed(_NOTHING, None)
+        return _QUIET
     if not look_for.imported_by(data):
-        return _Packed(_NOTHING, None)
+        return _QUIET
     return _pack_summary(_summary_of_data(data, full=True))
 
 
