@@ -233,6 +233,22 @@ class ModuleSummary:
     #: client.responses.create(model=model, ...)`), which Z.AI lacks: callers elsewhere pass the id
     responses_params: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
+    def receivers(self) -> frozenset[str]:
+        """The module-level names another module can hand something to or on: clients and
+        factories (passed to code that calls through them), functions and classes with a
+        parameter that reaches a request's model id, a client or a tokenizer (a setting passed
+        them), functions returning instances of such classes, LangChain subclasses, and
+        variables holding OpenAI's key. A module handing them on may name no SDK, no model id and
+        no API call (`from helpers import ask` ... `ask(q, model=DEFAULT_MODEL)`): the pre-check
+        rejects it, and the runner reads it for these names (`runner._hand_offs_of`)."""
+        tables: tuple[Mapping[str, object], ...] = (
+            self.clients, self.factories, self.model_params, self.client_params, self.client_forwards,
+            self.tokenizer_params, self.responses_params, self.stayed_params, self.instances,
+            self.langchain_subclasses, self.key_settings,
+        )  # fmt: skip
+        # "Config.client", a class's: its class is the name an importer writes
+        return frozenset(name.partition(".")[0] for table in tables for name in table)
+
 
 #: the prefix of `ModuleSummary.waiting`'s names for the clients a module keeps in Streamlit's
 #: `st.session_state` ("st.session_state.client"): the other pages read them there

@@ -6,6 +6,7 @@ import functools
 import gc
 import os
 import pickle
+import re
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
@@ -322,6 +323,10 @@ def run_spooled(
     # one text of each path, shared by what is keyed by path (see `discovery.FileList`)
     texts = files.texts() if isinstance(files, FileList) else [os.fspath(path) for path in files]
     quiet: list[int] = []  #: the Python files the pre-check turned away
+    #: file number -> the names of its module another may hand something on to, not yet
+    #: looked for in `quiet` (`ModuleSummary.receivers`), and those looked for
+    receivers: dict[int, frozenset[str]] = {}
+    searched: dict[int, frozenset[str]] = {}
     embeds = passes_clients = False
     first = partial(_packed, partial(process, vector_sizes=False))
     for number, (text, packed) in enumerate(zip(texts, _each(first, files, jobs), strict=True)):
@@ -330,6 +335,8 @@ def run_spooled(
             summaries.add(text, packed.summary)
             embeds = embeds or packed.embeds
             passes_clients = passes_clients or packed.takes_clients
+            if packed.receivers:
+                receivers[number] = packed.receivers
         elif packed.report == _NOTHING and text.endswith((".py", ".pyi")):
             quiet.append(number)
         if advance is not None:
@@ -353,6 +360,23 @@ def run_spooled(
     # A module learns it makes API calls only from the facts of its imports, and only then tells
     # the module it imports a model id from: a few rounds settle real chains.
     for _ in range(_INDEX_ROUNDS if summaries else 0):  # no module parsed: nothing to tell
+        if receivers and quiet:
+            # the modules the pre-check turned away that import names another module may be
+            # handed something by (`_hand_offs_of`): summarised, the index sees their hand-offs
+            look_for = _HandOffs.of(receivers, texts, modules)
+            searched.update({n: searched.get(n, frozenset()) | names for n, names in receivers.items()})
+            receivers.clear()
+            found = _each(partial(_hand_offs_of, look_for), [files[n] for n in quiet], jobs)
+            kept: list[int] = []
+            for number, packed in zip(quiet, found, strict=True):
+                if packed.summary is None:
+                    kept.append(number)
+                    continue
+                summaries.add(texts[number], packed.summary)
+                passes_clients = passes_clients or packed.takes_clients
+                if packed.receivers:
+                    receivers[number] = packed.receivers
+            quiet = kept
         # each round's index reads the modules it summarises on demand again
         index = _project_index(modules, summaries.copy(), passes_clients)
         #: the file numbers told something new, with their facts' digests and where they are
@@ -380,6 +404,8 @@ def run_spooled(
             if packed.summary is not None:
                 summaries.add(texts[number], packed.summary)
                 passes_clients = passes_clients or packed.takes_clients
+                if new := packed.receivers - searched.get(number, frozenset()):
+                    receivers[number] = new
             start = position * _DIGEST_SIZE
             given[number * _DIGEST_SIZE : (number + 1) * _DIGEST_SIZE] = digests[start : start + _DIGEST_SIZE]
             told[number] = at[position]
@@ -444,9 +470,14 @@ class _Packed:
     embeds: bool = False  #: the module embeds with a model whose vector size the index looks for
     #: the module calls an API through a client passed to it (`ModuleSummary.client_params`)
     takes_clients: bool = False
+    #: the names other modules can hand something on to (`ModuleSummary.receivers`)
+    receivers: frozenset[str] = frozenset()
 
 
 _NOTHING = pickle.dumps(None, protocol=pickle.HIGHEST_PROTOCOL)
+#: the packed report of a file with nothing to report and no summary (most files of a large tree):
+#: one shared instance, as making a frozen dataclass sets each of its fields through `object`
+_QUIET = _Packed(_NOTHING, None)
 _DIGEST_SIZE = 16
 #: the digest a module not yet told anything stands at: the empty facts'
 _NO_FACTS = blake2b(b"", digest_size=_DIGEST_SIZE).digest()
@@ -458,13 +489,19 @@ def _packed(process: Callable[[_Item], FileReport], item: _Item) -> _Packed:
 
 def _pack(report: FileReport) -> _Packed:
     if report == FileReport(report.path):
-        return _Packed(_NOTHING, None)
-    summary = None if report.summary is None else pickle.dumps(report.summary, protocol=pickle.HIGHEST_PROTOCOL)
+        return _QUIET
+    packed = _pack_summary(report.summary)
     secrets = file_secrets(report.source, report.diagnostics)
-    embeds = takes_clients = False
-    if report.summary is not None:
-        embeds, takes_clients = bool(report.summary.embedding_sizes), bool(report.summary.client_params)
-    return _Packed(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), summary, secrets, embeds, takes_clients)
+    return replace(packed, report=pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), secrets=secrets)
+
+
+def _pack_summary(summary: ModuleSummary | None) -> _Packed:
+    """Nothing to report, and `summary` with what the main process learns of it unread."""
+    if summary is None:
+        return _QUIET
+    pickled = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+    embeds, takes_clients = bool(summary.embedding_sizes), bool(summary.client_params)
+    return _Packed(_NOTHING, pickled, embeds=embeds, takes_clients=takes_clients, receivers=summary.receivers())
 
 
 def _vector_sizes_of(path: Path) -> _Packed:
@@ -526,6 +563,68 @@ class _SpooledSummaries(MutableMapping[PurePath, ModuleSummary]):
 
     def __len__(self) -> int:
         return len(self._under) + sum(1 for text in self.where if text not in self._under)
+
+
+class _HandOffs:
+    """Names other modules define that a module may hand something on to, as a module the
+    pre-check turned away would write them: each as a whole word, and an import of a module
+    defining it (its last name, or a relative import). A plain class: a dataclass costs a quiet
+    run, which never makes one, the time to generate its methods."""
+
+    __slots__ = ("modules", "names")
+
+    def __init__(self, names: re.Pattern[bytes], modules: Mapping[bytes, frozenset[bytes]]) -> None:
+        self.names = names
+        #: name -> the words an import of a module defining it writes
+        self.modules = modules
+
+    @staticmethod
+    def of(
+        receivers: Mapping[int, frozenset[str]], texts: Sequence[str], modules: Mapping[PurePath, tuple[str, PurePath]]
+    ) -> _HandOffs:
+        defined: dict[bytes, set[bytes]] = {}
+        for number, names in receivers.items():
+            dotted = modules[PurePath(texts[number])][0] if PurePath(texts[number]) in modules else ""
+            word = dotted.rpartition(".")[2].encode()
+            for name in names:
+                defined.setdefault(name.encode(), set()).add(word)
+        # longest first: `re` takes the first branch that fits, `\b` then tells a word
+        alternatives = b"|".join(re.escape(name) for name in sorted(defined, key=len, reverse=True))
+        pattern = re.compile(_NOT_AFTER_A_WORD + b"(?:" + alternatives + b")" + _NOT_BEFORE_A_WORD)
+        return _HandOffs(pattern, {name: frozenset(words) for name, words in defined.items()})
+
+    def imported_by(self, data: bytes) -> bool:
+        """Whether the source `data` may import one of the names from a module defining it."""
+        if b"import" not in data:
+            return False
+        words: set[bytes] = set()
+        for found in self.names.finditer(data):
+            words |= self.modules[found.group()]
+        if not words:
+            return False
+        if re.search(_RELATIVE_IMPORT, data) is not None:  # compiled on first use: a quiet run never does
+            return True
+        return any(word and re.search(_NOT_AFTER_A_WORD + re.escape(word) + _NOT_BEFORE_A_WORD, data) for word in words)
+
+
+_RELATIVE_IMPORT = rb"\bfrom[ \t]+\."
+#: a whole word: no identifier byte (an ASCII one, or any byte of a non-ASCII letter) either side
+_NOT_AFTER_A_WORD, _NOT_BEFORE_A_WORD = rb"(?<![A-Za-z0-9_\x80-\xff])", rb"(?![A-Za-z0-9_\x80-\xff])"
+
+
+def _hand_offs_of(look_for: _HandOffs, path: Path) -> _Packed:
+    """A file the pre-check turned away, summarised in full when it may import a name another
+    module may be handed something by (in a worker): a module naming no SDK, no model id and no
+    API call can still hand a setting to another module's model parameter (`ask(q,
+    model=DEFAULT_MODEL)`) or a client to code calling through it, which the project index sees
+    only in its summary. Nothing to report either way; most such files are searched, not parsed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return _QUIET
+    if not look_for.imported_by(data):
+        return _QUIET
+    return _pack_summary(_summary_of_data(data, full=True))
 
 
 class _Told(Sequence[tuple[Path, ModuleFacts]]):
@@ -594,12 +693,16 @@ def _summary_of(path: PurePath, *, full: bool = False) -> ModuleSummary | None:
     summarised because another one imports from it. `full`: the semantic model's summary even
     where the imports would do, for a module the pre-check rejects that the project index reads
     in full because it may pass a client on (`ProjectIndex.load_full`)."""
-    from glm_migrate.import_summary import import_summary
-
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
+    return _summary_of_data(data, full=full)
+
+
+def _summary_of_data(data: bytes, *, full: bool) -> ModuleSummary | None:
+    from glm_migrate.import_summary import import_summary
+
     if b"\x00" in data:
         return None
     quick = None if full else import_summary(data)  # most such modules: no LibCST for them

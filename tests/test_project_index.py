@@ -3485,3 +3485,136 @@ def test_a_base_url_after_a_class_attribute_url_in_an_or_chain_is_never_read(tmp
     maybe = code.replace("URL = 'https://inference.example.org/v1/'", "URL = None")
     found = _findings(tmp_path / "b", {"app.py": maybe})["app.py"]
     assert any(f.startswith("GLM203") for f in found), found
+
+
+_HELPERS = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef ask(question, model):\n"
+    "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': question}])\n"
+)
+
+
+def test_a_setting_a_module_the_precheck_rejects_hands_to_another_modules_model_parameter_holds_the_client(
+    tmp_path: Path,
+) -> None:
+    """`main.py` names no SDK, no model id and no API call: `from config import DEFAULT_MODEL`,
+    `from helpers import ask`, `ask("hi", model=DEFAULT_MODEL)`. The pre-check turned it away, so
+    the index never saw it hand `gpt-4o` (changed only with --unsafe-fixes) to `ask`, and the
+    safe run moved `helpers.py`'s client: Z.AI got `gpt-4o`. A run whose modules define names
+    another may hand something to reads the rejected files importing them, and summarises those
+    (`runner._hand_offs_of`): the client waits, naming the setting and `main`."""
+    files = {
+        "config.py": 'DEFAULT_MODEL = "gpt-4o"\n',
+        "helpers.py": _HELPERS,
+        "main.py": "from config import DEFAULT_MODEL\nfrom helpers import ask\n\nprint(ask('hi', model=DEFAULT_MODEL))\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "helpers.py")
+    assert fixes["GLM002"][0] == "unsafe", fixes
+    assert "`config.DEFAULT_MODEL`, which `main` passes to `ask`" in fixes["GLM002"][1], fixes
+    # with --unsafe-fixes both move together
+    paths = _tree(tmp_path / "u", files)
+    unsafe = {r.path.name: r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    assert unsafe["config.py"].output is not None and "glm-4.6" in unsafe["config.py"].output
+    assert unsafe["helpers.py"].output is not None and "api.z.ai" in unsafe["helpers.py"].output
+    variants = {
+        # an alias of the function, the module imported under an alias, the setting's module imported
+        "alias": "from config import DEFAULT_MODEL\nfrom helpers import ask as query\n\nprint(query('hi', DEFAULT_MODEL))\n",
+        "module_alias": "from config import DEFAULT_MODEL\nimport helpers as h\n\nprint(h.ask('hi', model=DEFAULT_MODEL))\n",
+        "config_module": "import config\nfrom helpers import ask\n\nprint(ask('hi', model=config.DEFAULT_MODEL))\n",
+    }
+    for name, main in variants.items():
+        fixes = _fixes(tmp_path / name, {**files, "main.py": main}, "helpers.py")
+        assert fixes["GLM002"][0] == "unsafe" and "`config.DEFAULT_MODEL`" in fixes["GLM002"][1], (name, fixes)
+    # in a package, by relative imports
+    package = {
+        "app/__init__.py": "",
+        "app/config.py": files["config.py"],
+        "app/helpers.py": _HELPERS,
+        "app/main.py": "from .config import DEFAULT_MODEL\nfrom . import helpers\n\nhelpers.ask('hi', DEFAULT_MODEL)\n",
+    }
+    fixes = _fixes(tmp_path / "p", package, "app/helpers.py")
+    assert fixes["GLM002"][0] == "unsafe" and "`app.config.DEFAULT_MODEL`" in fixes["GLM002"][1], fixes
+    # a rejected module handing `ask` nothing the run keeps: the client moves
+    nothing = {**files, "main.py": "import sys\n\nfrom helpers import ask\n\nprint(ask('hi', sys.argv[1]))\n"}
+    assert _fixes(tmp_path / "n", nothing, "helpers.py")["GLM002"][0] == "safe"
+
+
+def test_a_client_a_module_the_precheck_rejects_hands_to_another_modules_code_is_seen_there(tmp_path: Path) -> None:
+    """The other hand-off: `main.py` imports `helpers.py`'s client and hands it to
+    `tools.summarise`, which calls `client.responses.create` (Z.AI has no Responses API); naming
+    neither SDK nor call, `main.py` was turned away and that call got nothing. It is now
+    reported as for a module the pre-check lets in (`tools.summarise` learns of the client)."""
+    files = {
+        "helpers.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "tools.py": "def summarise(client, text):\n    return client.responses.create(model=MODEL, input=text)\n\n\n"
+        "MODEL = 'gpt-4.1'\n",
+        "main.py": "from helpers import client\nfrom tools import summarise\n\nprint(summarise(client, 'hi'))\n",
+    }
+    found = _findings(tmp_path, files)["tools.py"]
+    assert any(f.startswith("GLM301") and "handed here by `main`" in f for f in found), found
+
+
+def test_a_run_without_names_to_hand_on_to_reads_no_rejected_module(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rejected modules are searched only when a module of the run defines a name another may
+    hand something to (`ModuleSummary.receivers`), and parsed only when they may import one from
+    it: a quiet tree, or one whose modules hand nothing on, reads none of them again."""
+    from glm_migrate import runner
+
+    searched: list[str] = []
+    parsed: list[bytes] = []
+    search, summarise = runner._hand_offs_of, runner._summary_of_data
+
+    def counted_search(look_for: runner._HandOffs, path: Path) -> runner._Packed:
+        searched.append(path.name)
+        return search(look_for, path)
+
+    def counted_summary(data: bytes, *, full: bool) -> ModuleSummary | None:
+        parsed.append(data)
+        return summarise(data, full=full)
+
+    monkeypatch.setattr(runner, "_hand_offs_of", counted_search)
+    monkeypatch.setattr(runner, "_summary_of_data", counted_summary)
+    rejected = {
+        f"util{n}.py": f"import os\n\n\ndef helper{n}(x):\n    return os.path.join(x, 'ask')\n" for n in range(3)
+    }
+    # a setting and rejected modules importing it, but no code it could be handed to
+    quiet = {
+        "config.py": 'DEFAULT_MODEL = "gpt-4o"\n',
+        "main.py": "from config import DEFAULT_MODEL\n\nprint(DEFAULT_MODEL)\n",
+    }
+    list(run(_tree(tmp_path / "q", {**quiet, **rejected}), Settings(), jobs=1))
+    assert searched == [] and parsed == [], (searched, parsed)
+    # with `ask` defined: every rejected module is searched, only the one importing it is parsed
+    files = {
+        "config.py": quiet["config.py"],
+        "helpers.py": _HELPERS,
+        "main.py": "from config import DEFAULT_MODEL\nfrom helpers import ask\n\nprint(ask('hi', model=DEFAULT_MODEL))\n",
+        **rejected,
+    }
+    list(run(_tree(tmp_path / "a", files), Settings(), jobs=1))
+    assert sorted(searched) == ["main.py", *rejected], searched
+    assert parsed == [files["main.py"].encode()], parsed
+
+
+def test_a_setting_handed_to_another_modules_langchain_factory_holds_the_chat_class(tmp_path: Path) -> None:
+    """`common/openai.py`'s `def get_chat_model(model): return ChatOpenAI(model=model)` is handed
+    `common.chat_model`, an `os.getenv` default of `gpt-4o-mini` that GLM108 changes only with
+    --unsafe-fixes (jianshaow/chatbot-demo): the safe run moved the class, which then sent
+    `gpt-4o-mini` to Z.AI. As for an SDK client's function (`held_model_params`), the class waits,
+    naming the setting; a GLM id there leaves nothing to wait for."""
+    files = {
+        "common/__init__.py": "import os\n\nllm_model = os.getenv('LLM_MODEL', 'gpt-4o-mini')\n"
+        "chat_model = os.getenv('CHAT_MODEL', llm_model)\n",
+        "common/openai.py": "from langchain_openai import ChatOpenAI\n\n\ndef get_chat_model(model):\n"
+        "    return ChatOpenAI(model=model)\n",
+        "chat_demo.py": "from common import chat_model as model_name\nfrom common.openai import get_chat_model\n\n"
+        "print(get_chat_model(model=model_name).invoke('hi'))\n",
+    }
+    fixes = _fixes(tmp_path / "a", files, "common/openai.py")
+    assert fixes["GLM006"][0] == "unsafe", fixes
+    assert "`common.chat_model`, which `chat_demo` passes to `get_chat_model`" in fixes["GLM006"][1], fixes
+    paths = _tree(tmp_path / "u", files)
+    unsafe = {r.path.relative_to(tmp_path / "u").as_posix(): r for r in run(paths, Settings(unsafe_fixes=True), jobs=1)}
+    assert "glm-4.6" in (unsafe["common/__init__.py"].output or ""), unsafe["common/__init__.py"].diagnostics
+    assert "api.z.ai" in (unsafe["common/openai.py"].output or "")
+    glm = {**files, "common/__init__.py": "import os\n\nchat_model = os.getenv('CHAT_MODEL', 'glm-4.6')\n"}
+    assert _fixes(tmp_path / "g", glm, "common/openai.py")["GLM006"][0] == "safe"

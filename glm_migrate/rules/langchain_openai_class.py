@@ -364,6 +364,8 @@ class LangchainOpenAIClass(Rule):
         #: safe run moves whole
         self._chat_at_zai = False
         self._chats_at_zai: set[cst.Call] = set()
+        #: chat classes waiting for a setting another module hands their model parameter
+        self._params_held: set[cst.Call] = set()
         #: chat classes talking to OpenAI whose move waits in a safe run, with why
         self._chats_waiting: dict[cst.Call, str] = {}
         #: the findings of each class moving with a key setting (shared with the engine through
@@ -1128,7 +1130,8 @@ class LangchainOpenAIClass(Rule):
         to Z.AI sends as its model (`ChatOpenAI(model=self.model_name)`): a caller in another
         module passing `"gpt-4o"` there rewrites it (GLM101), or Z.AI would get OpenAI's id."""
         for call, scope, _ in self.model.framework_calls:
-            arg = self._model_arg(call) if call in self._chats_at_zai else None
+            moves = call in self._chats_at_zai or call in self._params_held
+            arg = self._model_arg(call) if moves else None
             for owner, param, index in params_reaching(self.model, arg.value, scope) if arg is not None else ():
                 self.context.model_params.setdefault(owner, set()).add((param, index, "chat"))
             # `ChatOpenAI(model=Models.FAST)` with `Models` imported: its module rewrites the id
@@ -1150,6 +1153,16 @@ class LangchainOpenAIClass(Rule):
         for qualified, attributes in imported_roots(self.model, arg.value, scope, 0) if arg is not None else ():
             why = held.get(".".join(filter(None, (qualified, attributes))))
             if why is not None:
+                return why
+        # `def get_chat_model(model): return ChatOpenAI(model=model)`, handed a setting another
+        # module keeps in a safe run (`ModuleFacts.held_model_params`), as for an SDK client
+        # (engine.py); its parameter stays in `model_params`, so that the hold holds next round
+        params = self.model.facts.held_model_params
+        arg = self._model_arg(call) if params else None
+        for owner, param, _ in params_reaching(self.model, arg.value, scope) if arg is not None else ():
+            why = next((why for name, why in params.get(owner, ()) if name == param), None)
+            if why is not None:
+                self._params_held.add(call)
                 return why
         return None
 
