@@ -248,11 +248,15 @@ class OpenAIPin:
     def describe(self, base: Path) -> str:
         """`openai<1 from requirements.txt:2 (openai==0.27.4)`, the path relative to `base`."""
         version = {0: "openai<1", 1: "openai>=1"}.get(self.major if self.major is not None else -1, "no known openai")
-        try:
-            shown = self.path.relative_to(base)
-        except ValueError:
-            shown = self.path
-        return f"{version} from {shown}:{self.requirement.line} (`{self.requirement.text}`)"
+        return f"{version} from {_shown(self.path, base)}:{self.requirement.line} (`{self.requirement.text}`)"
+
+
+def _shown(path: Path, base: Path) -> Path:
+    """`path` relative to `base` where it is below it, else as it is."""
+    try:
+        return path.relative_to(base)
+    except ValueError:
+        return path
 
 
 class PinFinder:
@@ -392,11 +396,7 @@ class LitellmPin:
     line: int
 
     def describe(self, base: Path) -> str:
-        try:
-            shown = self.path.relative_to(base)
-        except ValueError:
-            shown = self.path
-        return f"`{self.text}` ({shown}:{self.line})"
+        return f"`{self.text}` ({_shown(self.path, base)}:{self.line})"
 
 
 class LitellmFinder:

@@ -325,11 +325,18 @@ def fit(node: Bracketed, original: Bracketed | None, place: Place, code: str | N
     parts = _split(exploded)
     for index, item in enumerate(parts.items):
         value = item.value
-        if value in kept or not isinstance(value, cst.Call | cst.Dict | cst.List):
+        if value in kept or not isinstance(value, cst.Call | cst.Dict | cst.List | cst.IfExp):
             continue
         text = _code(item.with_changes(comma=cst.MaybeSentinel.DEFAULT), place)
         if len(inner) + len(text) + 1 <= place.limit and "\n" not in text:
             continue  # its line, comma included, fits
+        if isinstance(value, cst.IfExp):
+            if not value.lpar:  # `tools=[...] if specs else NOT_GIVEN,` split before `if` and `else`, as Ruff does
+                split = value.with_changes(whitespace_before_if=_broken(inner), whitespace_before_else=_broken(inner))
+                head = len(inner) + len(text) - len(_code(value, place))
+                fitted = _fit_branches(split, None, replace(place, lead=inner), head, tail=1)
+                parts.items[index] = item.with_changes(value=fitted)
+            continue
         value_code = _code(value, place)
         inside = replace(place, lead=inner, before=len(inner) + len(text) - len(value_code), after=1, longest=0)
         parts.items[index] = item.with_changes(value=fit(value, None, inside, value_code))
@@ -343,23 +350,32 @@ def fit_conditional(node: cst.IfExp, original: cst.IfExp, place: Place) -> cst.I
     if not _too_long(_longest(_code(node, place), place), place):
         return node
     inner = place.lead + place.indent_unit
-
-    def broken(indentation: str) -> cst.ParenthesizedWhitespace:
-        return cst.ParenthesizedWhitespace(indent=False, last_line=cst.SimpleWhitespace(indentation))
-
     split = node.with_changes(
-        lpar=[cst.LeftParen(whitespace_after=broken(inner))],
-        rpar=[cst.RightParen(whitespace_before=broken(place.lead))],
-        whitespace_before_if=broken(inner),
-        whitespace_before_else=broken(inner),
+        lpar=[cst.LeftParen(whitespace_after=_broken(inner))],
+        rpar=[cst.RightParen(whitespace_before=_broken(place.lead))],
+        whitespace_before_if=_broken(inner),
+        whitespace_before_else=_broken(inner),
     )
-    for name, keyword in (("body", ""), ("orelse", "else ")):
-        branch, was = getattr(split, name), getattr(original, name)
+    return _fit_branches(split, original, replace(place, lead=inner), len(inner), tail=0)
+
+
+def _fit_branches(split: cst.IfExp, original: cst.IfExp | None, place: Place, head: int, tail: int) -> cst.IfExp:
+    """`split`, a conditional broken before `if` and `else` with its lines at `place.lead`, with
+    each branch the edit changed (all, without `original`) laid out in turn where its line is
+    still too long; `head`: the characters before the body on its line, `tail`: after the
+    other branch on its line."""
+    for name, before, after in (("body", head, 0), ("orelse", len(place.lead) + len("else "), tail)):
+        branch, was = getattr(split, name), getattr(original, name, None)
         if branch is not was and isinstance(branch, cst.Call | cst.Dict | cst.List):
-            inside = replace(place, lead=inner, before=len(inner) + len(keyword), after=0, longest=0)
+            inside = replace(place, before=before, after=after, longest=0)
             kept = was if type(was) is type(branch) else None
             split = split.with_changes(**{name: fit(branch, kept, inside)})
     return split
+
+
+def _broken(indentation: str) -> cst.ParenthesizedWhitespace:
+    """A line break, the next line indented by `indentation`."""
+    return cst.ParenthesizedWhitespace(indent=False, last_line=cst.SimpleWhitespace(indentation))
 
 
 def _too_long(longest: int, place: Place) -> bool:

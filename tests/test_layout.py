@@ -258,6 +258,18 @@ def test_a_conditional_value_is_split_into_its_parts_first() -> None:
     )
 
 
+def test_a_conditional_argument_too_long_is_split_before_if_and_else_as_ruff_does() -> None:
+    source = (
+        "from openai import NOT_GIVEN, OpenAI\n\nclient = OpenAI()\n\n\ndef ask(question, specs):\n"
+        "    return client.chat.completions.create(\n"
+        '        model="gpt-4", messages=[question], functions=list(specs.values()) if specs else NOT_GIVEN\n    )\n'
+    )
+    assert (
+        "        tools=[{\"type\": \"function\", \"function\": spec} for spec in list(specs.values())]\n"
+        "        if specs\n        else NOT_GIVEN,\n    )\n"
+    ) in migrated(source, unsafe_fixes=True)
+
+
 def test_a_value_an_edit_turns_into_a_call_is_laid_out_too() -> None:
     source = CLIENT + (
         'def f():\n    kwargs = {"max_retries": 0}\n    if os.environ.get("PROXY"):\n'
