@@ -265,7 +265,7 @@ def test_a_conditional_argument_too_long_is_split_before_if_and_else_as_ruff_doe
         '        model="gpt-4", messages=[question], functions=list(specs.values()) if specs else NOT_GIVEN\n    )\n'
     )
     assert (
-        "        tools=[{\"type\": \"function\", \"function\": spec} for spec in list(specs.values())]\n"
+        '        tools=[{"type": "function", "function": spec} for spec in list(specs.values())]\n'
         "        if specs\n        else NOT_GIVEN,\n    )\n"
     ) in migrated(source, unsafe_fixes=True)
 
